@@ -1,0 +1,169 @@
+/**
+ * Graph nodes (`gradFn`). A node holds the edges to the nodes of its inputs, the metadata of those inputs (to
+ * validate the gradients it returns), the hooks registered on the tensors it produced, and the saved values its
+ * backward needs, each remembered with the version it had when saved.
+ */
+import type { DType } from '../dtype.js';
+import { RuntimeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+export interface Edge {
+  node: Node;
+  inputNr: number;
+}
+
+export interface TensorMeta {
+  shape: readonly number[];
+  dtype: DType;
+}
+
+export type TensorHook = (grad: Tensor) => Tensor | void | undefined | null;
+
+let sequence = 0;
+
+export abstract class Node {
+  /** Order of creation; the engine runs later nodes first among those ready, as PyTorch's does. */
+  readonly sequenceNr: number;
+  readonly nextEdges: (Edge | null)[];
+  readonly inputMeta: (TensorMeta | null)[];
+  readonly outputMeta: TensorMeta[];
+  /** Hooks registered with `registerHook` on the tensors this node produced, per output number. */
+  readonly tensorHooks = new Map<number, Map<number, TensorHook>>();
+  /** `retainGrad()` hooks per output number; they run after the tensor hooks. */
+  readonly retainGradHooks = new Map<number, (grad: Tensor) => void>();
+  /** The forward op's stack when anomaly mode was on. */
+  anomalyTrace: string | null = null;
+
+  constructor(nextEdges: (Edge | null)[], inputMeta: (TensorMeta | null)[], outputMeta: TensorMeta[], sequenceNr?: number) {
+    this.sequenceNr = sequenceNr ?? sequence++;
+    this.nextEdges = nextEdges;
+    this.inputMeta = inputMeta;
+    this.outputMeta = outputMeta;
+  }
+
+  abstract name(): string;
+
+  /** Gradients of the inputs, one per next edge, from the gradients of the outputs. */
+  abstract apply(grads: (Tensor | null)[]): (Tensor | null)[];
+
+  /** Frees saved values after a backward pass that does not retain the graph. */
+  release(): void {}
+
+  /** PyTorch's `grad_fn.next_functions`: `[node, inputNr]` per input, `[null, 0]` where no gradient flows. */
+  get nextFunctions(): [Node | null, number][] {
+    return this.nextEdges.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
+  }
+
+  toString(): string {
+    return `<${this.name()} object>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A saved value, checked against in-place changes and against use after the graph was freed. As in PyTorch,
+ * the error names the node that produced the tensor: for an output of the saving node, that node; for an
+ * input, the tensor's grad_fn at the time
+ * of the error (an in-place op has replaced it), none for a leaf.
+ */
+export class SavedTensor {
+  private tensor: Tensor | null;
+  private readonly version: number;
+  private readonly outputNr: number;
+  /** Set for an output of the saving node: PyTorch does not keep the output's own grad_fn. */
+  private readonly savedFor: Node | null;
+
+  constructor(tensor: Tensor, savingNode: Node | null = null) {
+    this.tensor = tensor;
+    this.version = tensor.version;
+    this.outputNr = tensor.outputNr;
+    this.savedFor = savingNode !== null && tensor.gradFn === savingNode ? savingNode : null;
+  }
+
+  get(): Tensor {
+    const t = this.tensor;
+    if (t === null) {
+      throw new RuntimeError(
+        'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
+          'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
+          'autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or ' +
+          'if you need to access saved tensors after calling backward.',
+      );
+    }
+    if (t.version !== this.version) {
+      const desc = `[${legacyTypeName(t.dtype)} [${t.shape.join(', ')}]]`;
+      const producer = this.savedFor ?? t.gradFn;
+      const origin = producer ? `, which is output ${this.outputNr} of ${producer.name()},` : '';
+      throw new RuntimeError(
+        'one of the variables needed for gradient computation has been modified by an inplace operation: ' +
+          `${desc}${origin} is at version ${t.version}; expected version ${this.version} instead. Hint: enable ` +
+          'anomaly detection to find the operation that failed to compute its gradient, with ' +
+          'torch.autograd.set_detect_anomaly(True).',
+      );
+    }
+    return t;
+  }
+
+  release(): void {
+    this.tensor = null;
+  }
+}
+
+function legacyTypeName(dtype: DType): string {
+  const names: Record<DType, string> = {
+    float32: 'torch.FloatTensor',
+    float64: 'torch.DoubleTensor',
+    int32: 'torch.IntTensor',
+    int64: 'torch.LongTensor',
+    bool: 'torch.BoolTensor',
+  };
+  return names[dtype];
+}
+
+/** Gradients of the inputs from the gradients of the outputs (`grads` has zeros where nothing arrived). */
+export type BackwardFn = (grads: Tensor[]) => readonly (Tensor | null | undefined | false)[];
+
+/** What an op's setup gets: `save` keeps a tensor for backward; `needs[i]` says whether input i wants a gradient. */
+export type Save = (t: Tensor) => () => Tensor;
+
+/** The node of a differentiable op or a user-defined Function. */
+export class FunctionNode extends Node {
+  private readonly backwardFn: BackwardFn;
+  private readonly saved: SavedTensor[];
+  private readonly opName: string;
+  private readonly zeros: (meta: TensorMeta) => Tensor;
+
+  constructor(
+    opName: string,
+    edges: (Edge | null)[],
+    inputMeta: (TensorMeta | null)[],
+    outputMeta: TensorMeta[],
+    saved: SavedTensor[],
+    backwardFn: BackwardFn,
+    zeros: (meta: TensorMeta) => Tensor,
+  ) {
+    super(edges, inputMeta, outputMeta);
+    this.opName = opName;
+    this.saved = saved;
+    this.backwardFn = backwardFn;
+    this.zeros = zeros;
+  }
+
+  name(): string {
+    return this.opName;
+  }
+
+  apply(grads: (Tensor | null)[]): (Tensor | null)[] {
+    const full = grads.map((g, i) => g ?? this.zeros(this.outputMeta[i]));
+    const out = this.backwardFn(full);
+    return this.nextEdges.map((_, i) => out[i] || null);
+  }
+
+  /** Frees the saved values; a node that saved nothing can run again, as in PyTorch. */
+  override release(): void {
+    for (const s of this.saved) s.release();
+  }
+}

@@ -1,0 +1,233 @@
+/** Creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, random tensors, `*Like`. */
+import { type DType, type TypedArray, allocate, isDType, isFloatingPoint, scalarTypeName } from './dtype.js';
+import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
+import { formatShape, parseSizeArgs } from './shape.js';
+import { type Generator, defaultGenerator, fillNormal, fillRandint, fillUniform, randpermArray } from './random.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import { setRequiresGrad } from './autograd/tensor-autograd.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+type SizeArgs = (number | readonly number[] | TensorOptions | RandomOptions)[];
+
+/** Splits `f(2, 3, { dtype })` / `f([2, 3], { dtype })` into a size and options. */
+function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: number[]; options: O } {
+  const last = args[args.length - 1];
+  const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
+  const sizes = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
+  return { shape: parseSizeArgs(sizes), options: (hasOptions ? last : {}) as O };
+}
+
+function finish(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) setRequiresGrad(t, true, 'factory');
+  return t;
+}
+
+function checkDType(dtype: DType | undefined): void {
+  if (dtype !== undefined && !isDType(dtype)) throw new TorchTypeError(`unsupported dtype '${String(dtype)}'`);
+}
+
+function filled(shape: number[], dtype: DType, value: number): Tensor {
+  const t = new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  if (value !== 0) t._array.fill(value);
+  return t;
+}
+
+export function zeros(...args: SizeArgs): Tensor {
+  const { shape, options } = sizeAndOptions(args);
+  checkDType(options.dtype);
+  return finish(filled(shape, options.dtype ?? 'float32', 0), options);
+}
+
+export function ones(...args: SizeArgs): Tensor {
+  const { shape, options } = sizeAndOptions(args);
+  checkDType(options.dtype);
+  return finish(filled(shape, options.dtype ?? 'float32', 1), options);
+}
+
+/** Uninitialised in PyTorch; zeros here (typed arrays start zeroed). */
+export function empty(...args: SizeArgs): Tensor {
+  return zeros(...args);
+}
+
+export function full(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+  const shape = parseSizeArgs([size]);
+  const inferred: DType = typeof fillValue === 'boolean' ? 'bool' : Number.isInteger(fillValue) ? 'int64' : 'float32';
+  return finish(filled(shape, options.dtype ?? inferred, Number(fillValue)), options);
+}
+
+export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
+}
+
+export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(t.shape, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
+}
+
+export function emptyLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return zerosLike(t, options);
+}
+
+export function fullLike(t: Tensor, fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+  return full(t.shape, fillValue, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
+}
+
+export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
+  const cols = typeof m === 'number' ? m : n;
+  const opts = typeof m === 'object' ? m : options;
+  if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
+  if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
+  const t = filled([n, cols], opts.dtype ?? 'float32', 0);
+  for (let i = 0; i < Math.min(n, cols); i++) t._array[i * cols + i] = 1;
+  return finish(t, opts);
+}
+
+/** `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`. */
+export function arange(...args: (number | TensorOptions)[]): Tensor {
+  const last = args[args.length - 1];
+  const options: TensorOptions = typeof last === 'object' ? last : {};
+  const nums = args.filter((a): a is number => typeof a === 'number');
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0) throw new RuntimeError('step must be nonzero');
+  if ((end - start) / step < 0) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
+  const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
+  const n = Math.ceil((end - start) / step);
+  const t = filled([n], dtype, 0);
+  for (let i = 0; i < n; i++) t._array[i] = start + i * step;
+  return finish(t, options);
+}
+
+/** `steps` values from start to end inclusive, computed from both ends as PyTorch does. */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  const t = filled([steps], options.dtype ?? 'float32', 0);
+  const a = t._array;
+  if (steps === 1) a[0] = start;
+  else if (steps > 1) {
+    const step = (end - start) / (steps - 1);
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) a[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  }
+  return finish(t, options);
+}
+
+function randomTensor(args: SizeArgs, fill: (out: Float32Array | Float64Array, gen: Generator) => void, name: string): Tensor {
+  const { shape, options } = sizeAndOptions<RandomOptions>(args);
+  const dtype = options.dtype ?? 'float32';
+  if (!isFloatingPoint(dtype)) throw new RuntimeError(`"${name}" not implemented for '${scalarTypeName(dtype)}'`);
+  const t = filled(shape, dtype, 0);
+  fill(t._array as Float32Array | Float64Array, options.generator ?? defaultGenerator);
+  return finish(t, options);
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(...args: SizeArgs): Tensor {
+  return randomTensor(args, (out, gen) => fillUniform(out, 0, 1, gen), 'check_uniform_bounds');
+}
+
+/** Standard normal samples. */
+export function randn(...args: SizeArgs): Tensor {
+  return randomTensor(args, (out, gen) => fillNormal(out, 0, 1, gen), 'normal_kernel_cpu');
+}
+
+export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
+}
+
+export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
+}
+
+/** `randint(high, size)` or `randint(low, high, size)`: int64 samples in [low, high). */
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
+  const [low, high, size, options] = typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as RandomOptions) ?? {}];
+  const dtype = options.dtype ?? 'int64';
+  const t = filled(parseSizeArgs([size]), dtype, 0);
+  fillRandint(t._array as Float64Array, low, high, options.generator ?? defaultGenerator);
+  return finish(t, options);
+}
+
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const perm = randpermArray(n, options.generator ?? defaultGenerator);
+  const dtype = options.dtype ?? 'int64';
+  const t = filled([n], dtype, 0);
+  t._array.set(perm);
+  return finish(t, options);
+}
+
+function inferShape(data: NestedArray, dim = 0, shape: number[] = []): number[] {
+  if (Array.isArray(data)) {
+    shape[dim] = data.length;
+    if (data.length > 0) inferShape(data[0] as NestedArray, dim + 1, shape);
+  }
+  return shape;
+}
+
+/** `torch.tensor(data, { dtype, requiresGrad })`, inferring the dtype as described in the README. */
+export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+  checkDType(options.dtype);
+  if (data instanceof Tensor) return finish(data.detach().to(options.dtype ?? data.dtype, { copy: true }), options);
+  if (ArrayBuffer.isView(data)) return finish(fromArray(data as TypedArray, undefined, { dtype: options.dtype }).clone(), options);
+  const shape = inferShape(data);
+  const flat: (number | boolean | bigint)[] = [];
+  const walk = (x: NestedArray, dim: number): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(x)) throw new RuntimeError(`expected a number at dim ${dim}, got a sequence`);
+      flat.push(x as number | boolean | bigint);
+      return;
+    }
+    if (!Array.isArray(x)) throw new TorchTypeError(`not a sequence (expected a sequence of length ${shape[dim]} at dim ${dim})`);
+    if (x.length !== shape[dim]) throw new ValueError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${x.length})`);
+    for (const v of x) walk(v as NestedArray, dim + 1);
+  };
+  walk(data, 0);
+  let dtype = options.dtype;
+  if (dtype === undefined) {
+    if (options.requiresGrad) dtype = 'float32';
+    else if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) dtype = 'bool';
+    else if (flat.every((v) => typeof v === 'bigint' || typeof v === 'boolean' || Number.isInteger(v))) dtype = flat.length ? 'int64' : 'float32';
+    else dtype = 'float32';
+  }
+  for (const v of flat) {
+    if (typeof v === 'string') throw new ValueError("too many dimensions 'str'");
+    if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
+      throw new RuntimeError(`Could not infer dtype of ${v === null || v === undefined ? 'NoneType' : typeof v}`);
+    }
+  }
+  const t = filled(shape, dtype, 0);
+  const arr = t._array;
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    const n = typeof v === 'boolean' ? Number(v) : Number(v);
+    arr[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' || dtype === 'int64' ? Math.trunc(n) : n;
+  }
+  return finish(t, options);
+}
+
+/**
+ * Wraps a typed array as a tensor of `shape` (1-D by default). Float32Array, Float64Array and Int32Array are
+ * shared without a copy (as `torch.from_numpy`); other integer arrays are copied into int64.
+ */
+export function fromArray(array: ArrayBufferView, shape?: readonly number[], options: { dtype?: DType } = {}): Tensor {
+  const n = (array as unknown as ArrayLike<number>).length;
+  const dims = shape ? parseSizeArgs([shape]) : [n];
+  const total = dims.reduce((a, b) => a * b, 1);
+  if (total !== n) throw new RuntimeError(`shape '${formatShape(dims)}' is invalid for input of size ${n}`);
+  const native: DType | null =
+    array instanceof Float32Array ? 'float32' : array instanceof Float64Array ? 'float64' : array instanceof Int32Array ? 'int32' : null;
+  if (native !== null && (options.dtype === undefined || options.dtype === native)) {
+    return new Tensor(array as TypedArray, dims, native);
+  }
+  const dtype = options.dtype ?? 'int64';
+  const t = filled(dims, dtype, 0);
+  const src = array as unknown as ArrayLike<number | bigint>;
+  for (let i = 0; i < n; i++) t._array[i] = Number(src[i]);
+  return t;
+}

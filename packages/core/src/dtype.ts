@@ -1,0 +1,114 @@
+/** dtype names, their storage arrays, and PyTorch's type promotion. */
+
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+
+/**
+ * Storage for each dtype. int64 lives in a Float64Array of exact integers (exact up to 2^53): arithmetic on it
+ * stays on the fast float path, and every value a tensor index or a label takes fits.
+ */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
+
+export function isDType(x: unknown): x is DType {
+  return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
+}
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+    case 'int64':
+      return new Float64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+  }
+}
+
+export function isFloatingPoint(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+export function isIntegral(dtype: DType, includeBool = false): boolean {
+  return dtype === 'int32' || dtype === 'int64' || (includeBool && dtype === 'bool');
+}
+
+/** PyTorch's name for a dtype as printed in reprs and messages (`torch.float64`). */
+export function torchName(dtype: DType): string {
+  return `torch.${dtype}`;
+}
+
+/** PyTorch's ScalarType name used in error messages ("Float", "Long", ...). */
+export function scalarTypeName(dtype: DType): string {
+  return { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool' }[dtype];
+}
+
+/** 0 = bool, 1 = integer, 2 = floating: the category that decides whether a scalar may promote a tensor. */
+export function category(dtype: DType): number {
+  return dtype === 'bool' ? 0 : isFloatingPoint(dtype) ? 2 : 1;
+}
+
+const ORDER: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
+
+/** torch.promote_types for the dtypes Kindling has. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return ORDER[a] >= ORDER[b] ? a : b;
+}
+
+/** One operand of an op as type promotion sees it: a tensor with dims, a 0-d tensor, or a plain number. */
+export interface PromotionOperand {
+  dtype: DType;
+  kind: 'tensor' | 'zeroDim' | 'scalar';
+}
+
+/**
+ * torch.result_type: dimensioned tensors decide first; 0-d tensors and then Python-style scalars
+ * only promote when they belong to a higher category (bool < integer < floating).
+ */
+export function resultType(operands: readonly PromotionOperand[], defaultFloat: DType = 'float32'): DType {
+  let dims: DType | null = null;
+  let zero: DType | null = null;
+  let scalar: DType | null = null;
+  for (const op of operands) {
+    if (op.kind === 'tensor') dims = dims === null ? op.dtype : promoteTypes(dims, op.dtype);
+    else if (op.kind === 'zeroDim') zero = zero === null ? op.dtype : promoteTypes(zero, op.dtype);
+    else scalar = scalar === null ? op.dtype : promoteTypes(scalar, op.dtype);
+  }
+  let result = dims;
+  for (const next of [zero, scalar]) {
+    if (next === null) continue;
+    if (result === null) result = next === 'float64' && next === scalar ? defaultFloat : next;
+    else if (category(next) > category(result)) {
+      // A higher-category scalar brings the default type of its category, not its own width.
+      result = next === scalar ? (category(next) === 2 ? defaultFloat : 'int64') : next;
+    }
+  }
+  return result ?? defaultFloat;
+}
+
+/** The dtype a JavaScript number or boolean has as a scalar operand. */
+export function scalarDType(x: number | boolean): DType {
+  if (typeof x === 'boolean') return 'bool';
+  return Number.isInteger(x) ? 'int64' : 'float64';
+}
+
+/** Casts a number to what a storage of `dtype` holds (truncation toward zero for integers, as C casts). */
+export function castValue(x: number, dtype: DType): number {
+  switch (dtype) {
+    case 'bool':
+      return x !== 0 ? 1 : 0;
+    case 'int32':
+    case 'int64':
+      return Number.isFinite(x) ? Math.trunc(x) : x;
+    default:
+      return x;
+  }
+}
+
+/** Whether PyTorch's can_cast allows writing a `from` result into a `to` tensor in place. */
+export function canCast(from: DType, to: DType): boolean {
+  return category(from) <= category(to);
+}

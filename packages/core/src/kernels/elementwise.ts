@@ -1,0 +1,96 @@
+/** Elementwise kernels over strided (possibly broadcast) operands into a contiguous output. */
+import type { TypedArray } from '../dtype.js';
+import { forEachRun2 } from './strided.js';
+
+export interface StridedArray {
+  array: TypedArray;
+  strides: readonly number[];
+  offset: number;
+}
+
+export type UnaryFn = (x: number) => number;
+export type BinaryFn = (x: number, y: number) => number;
+
+/** Binary ops with a hand-written inner loop; everything else goes through a function call per element. */
+export type FastBinary = 'add' | 'sub' | 'mul' | 'div';
+
+export function unaryKernel(src: StridedArray, shape: readonly number[], out: TypedArray, f: UnaryFn): void {
+  const a = src.array;
+  forEachRun2(shape, src.strides, src.offset, src.strides, src.offset, (pa, _pb, po, len, sa) => {
+    if (sa === 1) for (let i = 0; i < len; i++) out[po + i] = f(a[pa + i]);
+    else for (let i = 0; i < len; i++, pa += sa) out[po + i] = f(a[pa]);
+  });
+}
+
+export function binaryKernel(
+  x: StridedArray,
+  y: StridedArray,
+  shape: readonly number[],
+  out: TypedArray,
+  f: BinaryFn,
+  fast?: FastBinary,
+): void {
+  const a = x.array;
+  const b = y.array;
+  forEachRun2(shape, x.strides, x.offset, y.strides, y.offset, (pa, pb, po, len, sa, sb) => {
+    if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0)) {
+      fastRun(fast, a, pa, b, pb, sb, out, po, len);
+      return;
+    }
+    for (let i = 0; i < len; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
+  });
+}
+
+function fastRun(op: FastBinary, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {
+  if (sb === 0) {
+    const s = b[pb];
+    switch (op) {
+      case 'add':
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - s;
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] * s;
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] / s;
+        return;
+    }
+  }
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - b[pb + i];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] * b[pb + i];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] / b[pb + i];
+      return;
+  }
+}
+
+/** where(cond, x, y) over three broadcast operands already expanded to `shape` by their strides. */
+export function whereKernel(
+  cond: StridedArray,
+  x: StridedArray,
+  y: StridedArray,
+  shape: readonly number[],
+  out: TypedArray,
+): void {
+  // Two passes keep the strided walker two-operand: take x where cond, then overwrite with y elsewhere.
+  const c = cond.array;
+  const xa = x.array;
+  const ya = y.array;
+  forEachRun2(shape, cond.strides, cond.offset, x.strides, x.offset, (pc, px, po, len, sc, sx) => {
+    for (let i = 0; i < len; i++, pc += sc, px += sx) if (c[pc]) out[po + i] = xa[px];
+  });
+  forEachRun2(shape, cond.strides, cond.offset, y.strides, y.offset, (pc, py, po, len, sc, sy) => {
+    for (let i = 0; i < len; i++, pc += sc, py += sy) if (!c[pc]) out[po + i] = ya[py];
+  });
+}

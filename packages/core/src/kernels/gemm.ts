@@ -1,0 +1,420 @@
+/**
+ * General matrix multiply (GEMM) over Float32Array / Float64Array, row-major, BLAS-like.
+ *
+ * Kernels know nothing of tensors: callers pass flat arrays, element offsets and leading dimensions.
+ *
+ * Design (Goto/BLIS style, scalar JS):
+ *  - B is packed one column panel at a time (all of K by up to NC columns) into micro-panels of NR
+ *    columns; A is packed in blocks of MC rows by KC depth into micro-panels of MR rows. Packing
+ *    absorbs transposes and leading dimensions, so all four trans combinations run the same inner loop.
+ *  - An MR x NR register-blocked micro-kernel accumulates into an MC x NC float64 tile; the tile is
+ *    written to C once, after the whole K reduction, applying alpha and beta. Every result is therefore
+ *    a float64 sum rounded once on store (exactly one rounding for Float32Array outputs).
+ *  - Packed A, packed B and the C tile share one module-level Float64Array that grows on demand and is
+ *    reused across calls.
+ *  - Small or skinny products (vector-matrix, matrix-vector, tiny sizes) skip packing entirely.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Register block: rows of A and columns of B per micro-kernel call. */
+const MR = 4;
+const NR = 3;
+/** Rows of A per packed block (a multiple of MR). */
+const MC = 64;
+/** Depth of a packed A block. */
+const KC = 256;
+/** Maximum columns of B per packed panel (a multiple of NR). */
+const NC = 510;
+/** Upper bound, in doubles, for one packed B panel (K x nc); nc shrinks when K is large. */
+const B_PANEL_BUDGET = 1 << 19;
+
+/** Below this many multiply-adds the packing overhead is not worth it. */
+const SMALL_WORK = 16 * 16 * 16;
+/** Blocked path needs at least this many rows and columns; thinner products use the direct loops. */
+const BLOCKED_MIN_M = 2;
+const BLOCKED_MIN_N = 2;
+
+let workspace = new Float64Array(0);
+let lineScratch = new Float64Array(0);
+
+function getWorkspace(n: number): Float64Array {
+  if (workspace.length < n) workspace = new Float64Array(Math.max(n, Math.floor(workspace.length * 1.5)));
+  return workspace;
+}
+
+function getLineScratch(n: number): Float64Array {
+  if (lineScratch.length < n) lineScratch = new Float64Array(Math.max(n, Math.floor(lineScratch.length * 1.5)));
+  return lineScratch;
+}
+
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
+/**
+ * C[cOff + i*ldc + j] = alpha * sum_p opA(i,p) * opB(p,j) + beta * C[...], for i<M, j<N, p<K.
+ * opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]; opB likewise with ldb.
+ * beta = 0 means C is written without being read (so NaNs in C don't propagate).
+ * As in BLAS, alpha = 0 (or K = 0) means A and B are not read: C = beta * C.
+ * Sums are accumulated in float64 and rounded once when stored into C.
+ */
+export function gemm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha === 0) {
+    scaleC(M, N, beta, C, cOff, ldc);
+    return;
+  }
+  if (M < BLOCKED_MIN_M || N < BLOCKED_MIN_N || M * N * K < SMALL_WORK) {
+    gemmDirect(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    return;
+  }
+  gemmBlocked(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+}
+
+/** C = beta * C over an M x N submatrix; beta = 0 writes zeros without reading C. */
+function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < M; i++) {
+    const d = cOff + i * ldc;
+    if (beta === 0) C.fill(0, d, d + N);
+    else for (let j = 0; j < N; j++) C[d + j] *= beta;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Direct (unpacked) path for small and skinny products.
+// ---------------------------------------------------------------------------------------------------
+
+function gemmDirect(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
+): void {
+  // opA(i,p) = A[aOff + i*ars + p*acs]; opB(p,j) = B[bOff + p*brs + j*bcs]
+  const ars = transA ? 1 : lda;
+  const acs = transA ? lda : 1;
+  const brs = transB ? 1 : ldb;
+  const bcs = transB ? ldb : 1;
+  if (N === 1 && transA && M > 1) {
+    // Matrix-vector with A transposed: rows of the stored A are contiguous along i.
+    columnAxpy(M, K, alpha, A, aOff, lda, B, bOff, brs, beta, C, cOff, ldc);
+  } else if (transB || N === 1) {
+    // Dot-product form: both operands walk along p (contiguous for B when transB).
+    for (let i = 0; i < M; i++) {
+      const aRow = aOff + i * ars;
+      const cRow = cOff + i * ldc;
+      for (let j = 0; j < N; j++) {
+        const s = dot(K, A, aRow, acs, B, bOff + j * bcs, brs);
+        storeOne(C, cRow + j * 1, alpha * s, beta);
+      }
+    }
+  } else {
+    // Row-axpy form: C(i,:) accumulates opA(i,p) * B(p,:) with B rows contiguous.
+    const acc = getLineScratch(N);
+    for (let i = 0; i < M; i++) {
+      acc.fill(0, 0, N);
+      let ap = aOff + i * ars;
+      let bp = bOff;
+      for (let p = 0; p < K; p++) {
+        const a = A[ap];
+        for (let j = 0; j < N; j++) acc[j] += a * B[bp + j];
+        ap += acs;
+        bp += ldb;
+      }
+      storeRow(N, alpha, acc, 0, beta, C, cOff + i * ldc);
+    }
+  }
+}
+
+/** sum_p X[x0 + p*xs] * Y[y0 + p*ys] with four independent partial sums. */
+function dot(K: number, X: FloatArray, x0: number, xs: number, Y: FloatArray, y0: number, ys: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let p = 0;
+  if (xs === 1 && ys === 1) {
+    for (; p + 3 < K; p += 4) {
+      s0 += X[x0 + p] * Y[y0 + p];
+      s1 += X[x0 + p + 1] * Y[y0 + p + 1];
+      s2 += X[x0 + p + 2] * Y[y0 + p + 2];
+      s3 += X[x0 + p + 3] * Y[y0 + p + 3];
+    }
+    for (; p < K; p++) s0 += X[x0 + p] * Y[y0 + p];
+  } else {
+    let x = x0;
+    let y = y0;
+    for (; p + 3 < K; p += 4) {
+      s0 += X[x] * Y[y];
+      s1 += X[x + xs] * Y[y + ys];
+      s2 += X[x + 2 * xs] * Y[y + 2 * ys];
+      s3 += X[x + 3 * xs] * Y[y + 3 * ys];
+      x += 4 * xs;
+      y += 4 * ys;
+    }
+    for (; p < K; p++, x += xs, y += ys) s0 += X[x] * Y[y];
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/** C(:,0) = alpha * A^T b + beta * C(:,0), where A is stored K x M (row p contiguous along i). */
+function columnAxpy(
+  M: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  bStride: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
+): void {
+  const acc = getLineScratch(M);
+  acc.fill(0, 0, M);
+  let ap = aOff;
+  let bp = bOff;
+  for (let p = 0; p < K; p++) {
+    const b = B[bp];
+    for (let i = 0; i < M; i++) acc[i] += A[ap + i] * b;
+    ap += lda;
+    bp += bStride;
+  }
+  for (let i = 0; i < M; i++) storeOne(C, cOff + i * ldc, alpha * acc[i], beta);
+}
+
+function storeOne(C: FloatArray, idx: number, v: number, beta: number): void {
+  if (beta === 0) C[idx] = v;
+  else C[idx] = v + beta * C[idx];
+}
+
+/** C[c0 + j] = alpha * S[s0 + j] + beta * C[c0 + j] for j < n (C not read when beta = 0). */
+function storeRow(n: number, alpha: number, S: Float64Array, s0: number, beta: number, C: FloatArray, c0: number): void {
+  if (beta === 0) {
+    if (alpha === 1) for (let j = 0; j < n; j++) C[c0 + j] = S[s0 + j];
+    else for (let j = 0; j < n; j++) C[c0 + j] = alpha * S[s0 + j];
+  } else if (beta === 1) {
+    for (let j = 0; j < n; j++) C[c0 + j] = alpha * S[s0 + j] + C[c0 + j];
+  } else {
+    for (let j = 0; j < n; j++) C[c0 + j] = alpha * S[s0 + j] + beta * C[c0 + j];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Blocked path.
+// ---------------------------------------------------------------------------------------------------
+
+function gemmBlocked(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
+): void {
+  const ncBlock = Math.min(NC, roundUp(N, NR), Math.max(NR, Math.floor(B_PANEL_BUDGET / K / NR) * NR));
+  const mcBlock = Math.min(MC, roundUp(M, MR));
+  const kcBlock = Math.min(KC, K);
+  // Workspace layout: [packed A block | C tile | packed B panel].
+  const aSize = mcBlock * kcBlock;
+  const cBase = aSize;
+  const bBase = cBase + mcBlock * ncBlock;
+  const W = getWorkspace(bBase + ncBlock * K);
+  const bPanelStride = K * NR;
+
+  for (let jc = 0; jc < N; jc += ncBlock) {
+    const nc = Math.min(ncBlock, N - jc);
+    const ncp = roundUp(nc, NR);
+    packB(transB, K, nc, B, bOff, ldb, jc, W, bBase);
+    for (let ic = 0; ic < M; ic += mcBlock) {
+      const mc = Math.min(mcBlock, M - ic);
+      const mcp = roundUp(mc, MR);
+      W.fill(0, cBase, cBase + mcp * ncp);
+      for (let pc = 0; pc < K; pc += kcBlock) {
+        const kc = Math.min(kcBlock, K - pc);
+        packA(transA, mc, kc, A, aOff, lda, ic, pc, W);
+        macroKernel(W, kc, mcp, ncp, bBase + pc * NR, bPanelStride, cBase, ncp);
+      }
+      for (let i = 0; i < mc; i++) storeRow(nc, alpha, W, cBase + i * ncp, beta, C, cOff + (ic + i) * ldc + jc);
+    }
+  }
+}
+
+/**
+ * Packs opA(i0 + i, p0 + p) for i < mc, p < kc into W[0..): micro-panel r0/MR holds element (r0 + r, p)
+ * at r0*kc + p*MR + r. Rows past mc are zero-filled so the micro-kernel always runs full MR x NR.
+ */
+function packA(
+  transA: boolean,
+  mc: number,
+  kc: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  i0: number,
+  p0: number,
+  W: Float64Array,
+): void {
+  for (let r0 = 0; r0 < mc; r0 += MR) {
+    const h = Math.min(MR, mc - r0);
+    const base = r0 * kc;
+    if (!transA) {
+      // opA(i,p) = A[aOff + i*lda + p]: each row is contiguous along p.
+      for (let r = 0; r < MR; r++) {
+        let d = base + r;
+        if (r < h) {
+          const s = aOff + (i0 + r0 + r) * lda + p0;
+          for (let p = 0; p < kc; p++, d += MR) W[d] = A[s + p];
+        } else {
+          for (let p = 0; p < kc; p++, d += MR) W[d] = 0;
+        }
+      }
+    } else {
+      // opA(i,p) = A[aOff + p*lda + i]: for each p the MR rows are contiguous.
+      let s = aOff + p0 * lda + i0 + r0;
+      let d = base;
+      for (let p = 0; p < kc; p++, s += lda, d += MR) {
+        let r = 0;
+        for (; r < h; r++) W[d + r] = A[s + r];
+        for (; r < MR; r++) W[d + r] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * Packs opB(p, j0 + j) for p < K, j < nc into W[bBase..): micro-panel c0/NR holds element (p, c0 + c)
+ * at bBase + c0*K + p*NR + c. Columns past nc are zero-filled.
+ */
+function packB(
+  transB: boolean,
+  K: number,
+  nc: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  j0: number,
+  W: Float64Array,
+  bBase: number,
+): void {
+  for (let c0 = 0; c0 < nc; c0 += NR) {
+    const w = Math.min(NR, nc - c0);
+    const base = bBase + c0 * K;
+    if (!transB) {
+      // opB(p,j) = B[bOff + p*ldb + j]: for each p the NR columns are contiguous.
+      let s = bOff + j0 + c0;
+      let d = base;
+      for (let p = 0; p < K; p++, s += ldb, d += NR) {
+        let c = 0;
+        for (; c < w; c++) W[d + c] = B[s + c];
+        for (; c < NR; c++) W[d + c] = 0;
+      }
+    } else {
+      // opB(p,j) = B[bOff + j*ldb + p]: each column is contiguous along p.
+      for (let c = 0; c < NR; c++) {
+        let d = base + c;
+        if (c < w) {
+          const s = bOff + (j0 + c0 + c) * ldb;
+          for (let p = 0; p < K; p++, d += NR) W[d] = B[s + p];
+        } else {
+          for (let p = 0; p < K; p++, d += NR) W[d] = 0;
+        }
+      }
+    }
+  }
+}
+
+/** Runs the micro-kernel over every (MR x NR) tile of an mcp x ncp block of the C tile. */
+function macroKernel(
+  W: Float64Array,
+  kc: number,
+  mcp: number,
+  ncp: number,
+  b0: number,
+  bPanelStride: number,
+  cBase: number,
+  ldw: number,
+): void {
+  for (let jr = 0, bi = b0; jr < ncp; jr += NR, bi += bPanelStride) {
+    for (let ir = 0; ir < mcp; ir += MR) microKernel(kc, W, ir * kc, bi, cBase + ir * ldw + jr, ldw);
+  }
+}
+
+// BEGIN-KERNEL
+/**
+ * 4x3 register-blocked micro-kernel: W[ci + r*ldw + c] += sum_p W[ai + p*4 + r] * W[bi + p*3 + c].
+ * Packed A, packed B and the C accumulator tile all live in the one workspace array, which keeps the
+ * optimized loop to a single array map/bounds check per iteration.
+ */
+function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: number, ldw: number): void {
+  let c00 = 0, c01 = 0, c02 = 0;
+  let c10 = 0, c11 = 0, c12 = 0;
+  let c20 = 0, c21 = 0, c22 = 0;
+  let c30 = 0, c31 = 0, c32 = 0;
+  const bEnd = bi + kc * 3;
+  while (bi < bEnd) {
+    const b0 = W[bi]; const b1 = W[bi + 1]; const b2 = W[bi + 2];
+    const a0 = W[ai];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+    const a1 = W[ai + 1];
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+    const a2 = W[ai + 2];
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+    const a3 = W[ai + 3];
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+    ai += 4;
+    bi += 3;
+  }
+  W[ci] += c00; W[ci + 1] += c01; W[ci + 2] += c02;
+  ci += ldw;
+  W[ci] += c10; W[ci + 1] += c11; W[ci + 2] += c12;
+  ci += ldw;
+  W[ci] += c20; W[ci + 1] += c21; W[ci + 2] += c22;
+  ci += ldw;
+  W[ci] += c30; W[ci + 1] += c31; W[ci + 2] += c32;
+}
+// END-KERNEL

@@ -1,0 +1,156 @@
+/**
+ * Strided iteration over typed arrays. Kernels know nothing of tensors: they take arrays, shapes, strides and
+ * offsets and write into an output array. Broadcasting is expressed as stride 0.
+ */
+import type { TypedArray } from '../dtype.js';
+
+/** Merges adjacent dims that are contiguous with each other in every operand, to shorten the loops. */
+export function coalesce(shape: readonly number[], stridesList: readonly (readonly number[])[]): {
+  shape: number[];
+  strides: number[][];
+} {
+  const shp: number[] = [];
+  const strs: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = shp.length - 1;
+    if (last >= 0 && stridesList.every((s, k) => strs[k][last] === s[d] * shape[d])) {
+      shp[last] *= shape[d];
+      stridesList.forEach((s, k) => (strs[k][last] = s[d]));
+    } else {
+      shp.push(shape[d]);
+      stridesList.forEach((s, k) => strs[k].push(s[d]));
+    }
+  }
+  return { shape: shp, strides: strs };
+}
+
+/** Copies a strided source into a contiguous destination (with a cast when the array types differ). */
+export function copyStrided(
+  src: TypedArray,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  dst: TypedArray,
+  dstOffset = 0,
+): void {
+  const c = coalesce(shape, [strides]);
+  const n = c.shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return;
+  const nd = c.shape.length;
+  if (nd === 0) {
+    dst[dstOffset] = src[offset];
+    return;
+  }
+  if (nd === 1 && c.strides[0][0] === 1) {
+    if (src.constructor === dst.constructor) dst.set(src.subarray(offset, offset + n), dstOffset);
+    else for (let i = 0; i < n; i++) dst[dstOffset + i] = src[offset + i];
+    return;
+  }
+  const inner = c.shape[nd - 1];
+  const innerStride = c.strides[0][nd - 1];
+  const idx = new Array<number>(nd - 1).fill(0);
+  let o = dstOffset;
+  let s = offset;
+  for (;;) {
+    for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[o++] = src[p];
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      s += c.strides[0][d];
+      if (idx[d] < c.shape[d]) break;
+      s -= c.strides[0][d] * c.shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/** Writes a contiguous source into a strided destination (the inverse of copyStrided). */
+export function scatterStrided(
+  src: ArrayLike<number>,
+  srcOffset: number,
+  dst: TypedArray,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): void {
+  const c = coalesce(shape, [strides]);
+  const n = c.shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return;
+  const nd = c.shape.length;
+  if (nd === 0) {
+    dst[offset] = src[srcOffset];
+    return;
+  }
+  const inner = c.shape[nd - 1];
+  const innerStride = c.strides[0][nd - 1];
+  const idx = new Array<number>(nd - 1).fill(0);
+  let o = srcOffset;
+  let s = offset;
+  for (;;) {
+    for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[p] = src[o++];
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      s += c.strides[0][d];
+      if (idx[d] < c.shape[d]) break;
+      s -= c.strides[0][d] * c.shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/**
+ * Calls `body(offsets...)` once per inner run: `run(aStart, bStart, outIndex, length, aStride, bStride)`.
+ * Used by the binary kernel so the innermost loop is a plain counted loop with no index math.
+ */
+export function forEachRun2(
+  shape: readonly number[],
+  aStrides: readonly number[],
+  aOffset: number,
+  bStrides: readonly number[],
+  bOffset: number,
+  run: (a: number, b: number, out: number, len: number, as: number, bs: number) => void,
+): void {
+  const c = coalesce(shape, [aStrides, bStrides, outStridesFor(shape)]);
+  const nd = c.shape.length;
+  if (nd === 0) {
+    if (shape.every((s) => s !== 0)) run(aOffset, bOffset, 0, 1, 0, 0);
+    return;
+  }
+  if (c.shape.some((s) => s === 0)) return;
+  const inner = c.shape[nd - 1];
+  const [sa, sb, so] = c.strides;
+  const idx = new Array<number>(nd - 1).fill(0);
+  let pa = aOffset;
+  let pb = bOffset;
+  let po = 0;
+  for (;;) {
+    run(pa, pb, po, inner, sa[nd - 1], sb[nd - 1]);
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      pa += sa[d];
+      pb += sb[d];
+      po += so[d];
+      if (idx[d] < c.shape[d]) break;
+      pa -= sa[d] * c.shape[d];
+      pb -= sb[d] * c.shape[d];
+      po -= so[d] * c.shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+function outStridesFor(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}

@@ -1,0 +1,251 @@
+/** Broadcasting binary ops, each with its backward formula beside it. */
+import { type DType, isFloatingPoint, isIntegral } from '../dtype.js';
+import { RuntimeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { binaryKernel, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
+import { recordOp } from '../autograd/record.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { empty, resultDType, stridedAs, toTensor } from './util.js';
+import { to } from './convert.js';
+
+/** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
+export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, fast?: FastBinary, outDType: DType = dtype): Tensor {
+  const shape = broadcastShapes(a._shape, b._shape);
+  const x = a.dtype === dtype ? a : to(a, dtype, false, false);
+  const y = b.dtype === dtype ? b : to(b, dtype, false, false);
+  const out = empty(shape, outDType);
+  binaryKernel(stridedAs(x, shape), stridedAs(y, shape), shape, out._array, f, fast);
+  // A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch.
+  if (outDType === 'bool') {
+    const o = out._array;
+    for (let i = 0; i < o.length; i++) if (o[i] !== 0) o[i] = 1;
+  }
+  return out;
+}
+
+const addF: BinaryFn = (x, y) => x + y;
+const subF: BinaryFn = (x, y) => x - y;
+const mulF: BinaryFn = (x, y) => x * y;
+const divF: BinaryFn = (x, y) => x / y;
+
+function checkAlpha(dtype: DType, alpha: number): void {
+  if (!isFloatingPoint(dtype) && !Number.isInteger(alpha)) {
+    throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
+  }
+}
+
+/** x + alpha * y with PyTorch's float32 rounding: alpha is a float32, and the product is rounded before the sum. */
+function scaledAdd(dtype: DType, alpha: number): BinaryFn {
+  if (dtype !== 'float32') return (x, y) => x + alpha * y;
+  const a32 = Math.fround(alpha);
+  return (x, y) => x + Math.fround(a32 * y);
+}
+
+export function add(self: TensorLike, other: TensorLike, options?: { alpha?: number }): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const alpha = options?.alpha ?? 1;
+  const dtype = resultDType(a, b);
+  checkAlpha(dtype, alpha);
+  const out = alpha === 1 ? binaryForward(a, b, dtype, addF, 'add') : binaryForward(a, b, dtype, scaledAdd(dtype, alpha));
+  recordOp('AddBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && (alpha === 1 ? g : g.mul(alpha))]);
+  return out;
+}
+
+export function sub(self: TensorLike, other: TensorLike, options?: { alpha?: number }): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const alpha = options?.alpha ?? 1;
+  const dtype = resultDType(a, b);
+  if (a.dtype === 'bool' && b.dtype === 'bool') {
+    throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  checkAlpha(dtype, alpha);
+  const out = alpha === 1 ? binaryForward(a, b, dtype, subF, 'sub') : binaryForward(a, b, dtype, scaledAdd(dtype, -alpha));
+  recordOp('SubBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && g.mul(-alpha)]);
+  return out;
+}
+
+/** `scalar - tensor` (PyTorch's rsub, what `1 - x` calls). */
+export function rsub(self: Tensor, other: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const out = binaryForward(b, a, resultDType(a, b), subF, 'sub');
+  recordOp('RsubBackward1', [a], out, () => ([g]) => [g.neg()]);
+  return out;
+}
+
+export function mul(self: TensorLike, other: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const out = binaryForward(a, b, resultDType(a, b), mulF, 'mul');
+  recordOp('MulBackward0', [a, b], out, (save, needs) => {
+    const sa = needs[1] ? save(a) : null;
+    const sb = needs[0] ? save(b) : null;
+    return ([g]) => [sb && g.mul(sb()), sa && g.mul(sa())];
+  });
+  return out;
+}
+
+export function div(self: TensorLike, other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const mode = options?.roundingMode ?? null;
+  const promoted = resultDType(a, b);
+  if (mode !== null) {
+    if (mode !== 'trunc' && mode !== 'floor') {
+      throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+    }
+    const round = mode === 'trunc' ? Math.trunc : Math.floor;
+    const integral = isIntegral(promoted, true);
+    const out = binaryForward(a, b, promoted, (x, y) => {
+      if (integral && y === 0) throw new RuntimeError('ZeroDivisionError');
+      return round(x / y);
+    });
+    recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.mul(0).sumToSize(b._shape)]);
+    return out;
+  }
+  const dtype = isFloatingPoint(promoted) ? promoted : 'float32';
+  const out = binaryForward(a, b, dtype, divF, 'div');
+  recordOp('DivBackward0', [a, b], out, (save, needs) => {
+    const sa = needs[1] ? save(a) : null;
+    const sb = save(b);
+    return ([g]) => [needs[0] && g.div(sb()), sa && g.neg().mul(sa()).div(sb().mul(sb()))];
+  });
+  return out;
+}
+
+export function pow(self: TensorLike, exponent: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(exponent);
+  const dtype = resultDType(a, b);
+  if (isIntegral(dtype, true) && b._shape.length === 0 && b.item() < 0 && isIntegral(b.dtype)) {
+    throw new RuntimeError('Integers to negative integer powers are not allowed.');
+  }
+  const out = binaryForward(a, b, dtype, Math.pow);
+  if (typeof self === 'number') {
+    // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
+    const base = self;
+    recordOp('PowBackward2', [b], out, (save) => {
+      const so = save(out);
+      const sb = base === 0 ? save(b) : null;
+      return ([g]) => {
+        if (sb === null) return [g.mul(so().mul(Math.log(base)))];
+        return [g.mul(where(sb().ge(0), 0, so().mul(Math.log(base))))];
+      };
+    });
+    return out;
+  }
+  if (typeof exponent === 'number') {
+    recordOp('PowBackward0', [a], out, (save) => {
+      const sa = save(a);
+      return ([g]) => [exponent === 0 ? g.mul(0) : g.mul(sa().pow(exponent - 1).mul(exponent))];
+    });
+    return out;
+  }
+  recordOp('PowBackward1', [a, b], out, (save, needs) => {
+    const sa = save(a);
+    const sb = save(b);
+    const so = needs[1] ? save(out) : null;
+    return ([g]) => {
+      const base = sa();
+      const exp = sb();
+      const ga = needs[0] ? where(exp.eq(0), 0, g.mul(exp).mul(base.pow(exp.sub(1)))) : null;
+      // d/db a^b = a^b log a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention).
+      const gb = so ? where(base.eq(0).logicalAnd(exp.ge(0)), 0, g.mul(so()).mul(base.log())) : null;
+      return [ga, gb];
+    };
+  });
+  return out;
+}
+
+export function maximum(self: TensorLike, other: TensorLike): Tensor {
+  return extremum('MaximumBackward0', self, other, true);
+}
+
+export function minimum(self: TensorLike, other: TensorLike): Tensor {
+  return extremum('MinimumBackward0', self, other, false);
+}
+
+function extremum(name: string, self: TensorLike, other: TensorLike, isMax: boolean): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const f: BinaryFn = isMax
+    ? (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y)
+    : (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y);
+  const out = binaryForward(a, b, resultDType(a, b), f);
+  recordOp(name, [a, b], out, (save) => {
+    const sa = save(a);
+    const sb = save(b);
+    return ([g]) => {
+      // Ties share the gradient equally, as PyTorch's formula does.
+      const half = g.div(2);
+      const ta = isMax ? sa().gt(sb()) : sa().lt(sb());
+      const tie = sa().eq(sb());
+      return [where(tie, half, where(ta, g, 0)), where(tie, half, where(ta, 0, g))];
+    };
+  });
+  return out;
+}
+
+export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+const COMPARE: Record<CompareOp, BinaryFn> = {
+  eq: (x, y) => (x === y ? 1 : 0),
+  ne: (x, y) => (x !== y ? 1 : 0),
+  lt: (x, y) => (x < y ? 1 : 0),
+  le: (x, y) => (x <= y ? 1 : 0),
+  gt: (x, y) => (x > y ? 1 : 0),
+  ge: (x, y) => (x >= y ? 1 : 0),
+};
+
+export function compare(op: CompareOp, self: TensorLike, other: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  return binaryForward(a, b, resultDType(a, b), COMPARE[op], undefined, 'bool');
+}
+
+export function logicalAnd(self: TensorLike, other: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  return binaryForward(a, b, resultDType(a, b), (x, y) => (x && y ? 1 : 0), undefined, 'bool');
+}
+
+export function logicalOr(self: TensorLike, other: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(other);
+  return binaryForward(a, b, resultDType(a, b), (x, y) => (x || y ? 1 : 0), undefined, 'bool');
+}
+
+export function where(condition: Tensor, self: TensorLike, other: TensorLike): Tensor {
+  if (condition.dtype !== 'bool') {
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : condition.dtype}`);
+  }
+  const a = toTensor(self);
+  const b = toTensor(other);
+  const dtype = resultDType(a, b);
+  const shape = broadcastShapes(broadcastShapes(condition._shape, a._shape), b._shape);
+  const x = a.dtype === dtype ? a : to(a, dtype, false, false);
+  const y = b.dtype === dtype ? b : to(b, dtype, false, false);
+  const out = empty(shape, dtype);
+  whereKernel(stridedAs(condition, shape), stridedAs(x, shape), stridedAs(y, shape), shape, out._array);
+  recordOp('WhereBackward0', [a, b], out, (save, needs) => {
+    const c = save(condition);
+    return ([g]) => [needs[0] && where(c(), g, 0), needs[1] && where(c(), 0, g)];
+  });
+  return out;
+}
+
+/** self + value * t1 * t2 (what Adam's and RMSprop's updates use). */
+export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  return add(self, mul(t1, t2), { alpha: value });
+}
+
+/** self + value * t1 / t2. */
+export function addcdiv(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  return add(self, div(t1, t2), { alpha: value });
+}
+
+/** self + weight * (end - self). */
+export function lerp(self: Tensor, end: Tensor, weight: number): Tensor {
+  return add(self, sub(end, self), { alpha: weight });
+}

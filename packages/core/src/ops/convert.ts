@@ -1,0 +1,83 @@
+/** Conversions between dtypes and out of tensors (item, tolist, toArray), and the random in-place fills. */
+import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint } from '../dtype.js';
+import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
+import { copyStrided } from '../kernels/strided.js';
+import { recordOp } from '../autograd/record.js';
+import { type Generator, defaultGenerator, fillBernoulli, fillNormal, fillUniform } from '../random.js';
+import { Tensor, type NestedArray } from '../tensor.js';
+import { empty } from './util.js';
+import { inplaceWrite } from './inplace.js';
+
+export function allocateFor(dtype: DType, n: number): TypedArray {
+  return allocate(dtype, n);
+}
+
+/**
+ * `t.to(dtype)`: a converted copy (or `t` itself when nothing changes and no copy is asked for).
+ * `record` is false when an op converts its inputs internally and records its own node.
+ */
+export function to(t: Tensor, target: DType | 'cpu' | Tensor, copy: boolean, record = true): Tensor {
+  if (target === 'cpu') return copy ? t.clone() : t;
+  const dtype = target instanceof Tensor ? target.dtype : target;
+  if (!isDType(dtype)) {
+    throw new RuntimeError(`Expected one of cpu device type or a dtype at start of device string: ${String(dtype)} (only the CPU is supported)`);
+  }
+  if (dtype === t.dtype && !copy) return t;
+  const out = empty(t._shape, dtype);
+  const src = t.contiguousArray();
+  const dst = out._array;
+  if (dtype === 'bool') for (let i = 0; i < dst.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+  else if (dtype === 'int32' || dtype === 'int64') for (let i = 0; i < dst.length; i++) dst[i] = castValue(src[i], dtype);
+  else if (dst.constructor === src.constructor) dst.set(src);
+  else for (let i = 0; i < dst.length; i++) dst[i] = src[i];
+  if (record && isFloatingPoint(dtype)) recordOp('ToCopyBackward0', [t], out, () => ([g]) => [g.to(t.dtype)]);
+  return out;
+}
+
+export function item(t: Tensor): number {
+  if (t.numel() !== 1) {
+    throw new ValueError('only one element tensors can be converted to Python scalars');
+  }
+  return t._array[t._offset];
+}
+
+export function toArray(t: Tensor): TypedArray {
+  const out = allocate(t.dtype, t.numel());
+  copyStrided(t._array, t._shape, t._strides, t._offset, out);
+  return out;
+}
+
+export function tolist(t: Tensor): NestedArray {
+  const flat = t.contiguousArray();
+  const asValue = t.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  if (t._shape.length === 0) return asValue(flat[0]);
+  let pos = 0;
+  const build = (d: number): NestedArray[] => {
+    const n = t._shape[d];
+    const out: NestedArray[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = d === t._shape.length - 1 ? asValue(flat[pos++]) : build(d + 1);
+    return out;
+  };
+  return build(0);
+}
+
+function randomFill<T extends Tensor>(t: T, name: string, fill: (out: Float32Array | Float64Array) => void): T {
+  if (!isFloatingPoint(t.dtype)) {
+    throw new TorchTypeError(`"${name}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`);
+  }
+  const values = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
+  fill(values);
+  return inplaceWrite(t, new Tensor(values, t.shape, t.dtype));
+}
+
+export function uniform_<T extends Tensor>(t: T, from: number, to: number, gen?: Generator): T {
+  return randomFill(t, 'uniform_', (out) => fillUniform(out, from, to, gen ?? defaultGenerator));
+}
+
+export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?: Generator): T {
+  return randomFill(t, 'normal_', (out) => fillNormal(out, mean, std, gen ?? defaultGenerator));
+}
+
+export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: Generator): T {
+  return randomFill(t, 'bernoulli_', (out) => fillBernoulli(out, p, gen ?? defaultGenerator));
+}

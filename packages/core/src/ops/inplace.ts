@@ -1,0 +1,93 @@
+/**
+ * In-place ops. Each is its out-of-place op plus a write back into the tensor's storage: the result is computed
+ * (from a private copy of the old values when a graph is being recorded, so saved values stay valid), written
+ * through the tensor's strides, the shared version counter moves, and the tensor takes the new node as its
+ * history. Without recording, the tensor keeps the history it had (PyTorch's `b.mul_(2)` under no_grad).
+ */
+import { canCast, scalarTypeName } from '../dtype.js';
+import { RuntimeError } from '../errors.js';
+import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
+import { scatterStrided } from '../kernels/strided.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { needsRecording, recordOp } from '../autograd/record.js';
+import { Tensor } from '../tensor.js';
+import { toTensor } from './util.js';
+
+export function checkInplace(self: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (self.isLeaf && self.requiresGrad) {
+    throw new RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  const base = self._base;
+  if (base !== null && base.isLeaf && base.requiresGrad) {
+    throw new RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/** Runs `compute` as the in-place version of an op on `self`; `others` are the op's other operands. */
+export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
+  checkInplace(self);
+  const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
+  if (!needsRecording([self, ...tensors])) {
+    const result = noGrad(() => compute(self));
+    return inplaceWrite(self, result, true);
+  }
+  if (self._base !== null) {
+    throw new RuntimeError(
+      'in-place operations on views are not supported while recording a graph (the base tensor\'s history cannot ' +
+        'be rewritten yet); use the out-of-place op, e.g. `torch.cat`/`torch.where`, or run it under noGrad',
+    );
+  }
+  const alias = new Tensor(self.contiguousArray().slice(), self.shape, self.dtype);
+  alias.setHistory(self.gradFn, self.outputNr);
+  const result = compute(alias);
+  inplaceWrite(self, result, true);
+  self.setHistory(result.gradFn, result.outputNr);
+  return self;
+}
+
+/** Writes `values` (broadcast to self's shape when `exactShape` is false) into self's storage; bumps the version. */
+export function inplaceWrite<T extends Tensor>(self: T, values: Tensor, exactShape = false): T {
+  if (!shapesEqual(values._shape, self._shape)) {
+    const b = broadcastShapes(self._shape, values._shape);
+    if (exactShape || !shapesEqual(b, self._shape)) {
+      throw new RuntimeError(
+        `output with shape ${formatShape(self._shape)} doesn't match the broadcast shape ${formatShape(b)}`,
+      );
+    }
+    values = values.expand(self._shape);
+  }
+  if (!canCast(values.dtype, self.dtype)) {
+    throw new RuntimeError(
+      `result type ${scalarTypeName(values.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`,
+    );
+  }
+  const src = values.dtype === self.dtype ? values : values.to(self.dtype);
+  scatterStrided(src.contiguousArray(), 0, self._array, self._shape, self._strides, self._offset);
+  self._version.bump();
+  return self;
+}
+
+export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+  const v = toTensor(value);
+  if (v._shape.length !== 0) {
+    throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${v._shape.length} dimensions.`);
+  }
+  return inplace(self, (s) => {
+    const out = noGrad(() => v.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
+    recordOp('FillBackward1', [s, v], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.sum()]);
+    return out;
+  }, v);
+}
+
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  return inplace(self, (s) => {
+    const b = broadcastShapes(s._shape, src._shape);
+    if (!shapesEqual(b, s._shape)) {
+      throw new RuntimeError(`output with shape ${formatShape(s._shape)} doesn't match the broadcast shape ${formatShape(b)}`);
+    }
+    const out = noGrad(() => src.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
+    recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g]);
+    return out;
+  }, src);
+}

@@ -1,0 +1,67 @@
+/** torch.cat and torch.stack. */
+import { promoteTypes } from '../dtype.js';
+import { RuntimeError, TorchTypeError } from '../errors.js';
+import { formatShape, normalizeDim } from '../shape.js';
+import { scatterStrided } from '../kernels/strided.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { recordOp } from '../autograd/record.js';
+import { Tensor } from '../tensor.js';
+import { empty } from './util.js';
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new TorchTypeError('cat(): argument \'tensors\' must be a sequence of Tensors');
+  if (tensors.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
+  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t.numel() === 0));
+  if (parts.length === 0) return tensors[0].clone();
+  const ref = parts[0];
+  const d = normalizeDim(dim, ref.ndim);
+  let size = 0;
+  parts.forEach((t, i) => {
+    if (t.ndim !== ref.ndim) {
+      throw new RuntimeError(`Tensors must have same number of dimensions: got ${ref.ndim} and ${t.ndim}`);
+    }
+    for (let k = 0; k < ref.ndim; k++) {
+      if (k !== d && t._shape[k] !== ref._shape[k]) {
+        throw new RuntimeError(
+          `Sizes of tensors must match except in dimension ${d}. Expected size ${ref._shape[k]} but got size ${t._shape[k]} for tensor number ${i} in the list.`,
+        );
+      }
+    }
+    size += t._shape[d];
+  });
+  const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
+  const shape = [...ref._shape];
+  shape[d] = size;
+  const out = empty(shape, dtype);
+  let start = 0;
+  for (const t of parts) {
+    const region = out.narrow(d, start, t._shape[d]);
+    const src = t.dtype === dtype ? t : t.to(dtype);
+    scatterStrided(src.contiguousArray(), 0, out._array, region._shape, region._strides, region._offset);
+    start += t._shape[d];
+  }
+  out._version.value = 0;
+  const sizes = parts.map((t) => t._shape[d]);
+  recordOp('CatBackward0', parts, out, (_save, needs) => ([g]) => {
+    const pieces = g.split(sizes, d);
+    return pieces.map((p, i) => needs[i] && p);
+  });
+  return out;
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
+  const ref = tensors[0];
+  tensors.forEach((t, i) => {
+    if (t._shape.length !== ref._shape.length || t._shape.some((s, k) => s !== ref._shape[k])) {
+      throw new RuntimeError(
+        `stack expects each tensor to be equal size, but got ${formatShape(ref._shape)} at entry 0 and ${formatShape(t._shape)} at entry ${i}`,
+      );
+    }
+  });
+  const d = normalizeDim(dim, ref.ndim + 1);
+  const out = noGrad(() => cat(tensors.map((t) => t.unsqueeze(d)), d));
+  recordOp('StackBackward0', tensors, out, (_save, needs) => ([g]) => g.unbind(d).map((p, i) => needs[i] && p));
+  return out;
+}

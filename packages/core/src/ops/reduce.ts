@@ -1,0 +1,280 @@
+/** Reductions with `dim` (number or list, negative allowed) and `keepdim`, each with its backward formula. */
+import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
+import { IndexError, RuntimeError } from '../errors.js';
+import { normalizeDim, normalizeDims, numel } from '../shape.js';
+import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
+import { recordOp } from '../autograd/record.js';
+import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
+import { empty } from './util.js';
+import { where } from './binary.js';
+
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+/** Splits `(dim?, options?)` / `(options)` call forms. */
+function parseArgs<O extends ReduceOptions>(dimOrOptions: Dims | O | null | undefined, options?: O): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
+  if (dimOrOptions !== null && typeof dimOrOptions === 'object' && !Array.isArray(dimOrOptions)) {
+    const o = dimOrOptions as O;
+    return { dim: o.dim ?? null, keepdim: o.keepdim ?? false, opts: o };
+  }
+  return { dim: (dimOrOptions as Dims | null | undefined) ?? options?.dim ?? null, keepdim: options?.keepdim ?? false, opts: options };
+}
+
+function outShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  const set = new Set(dims);
+  const out: number[] = [];
+  shape.forEach((s, d) => {
+    if (!set.has(d)) out.push(s);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+/** Puts reduced dims back (as size 1) so a gradient of the output broadcasts over the input. */
+function unsqueezeDims(g: Tensor, dims: readonly number[], inNdim: number, keepdim: boolean): Tensor {
+  if (keepdim || dims.length === 0) return g;
+  const set = new Set(dims);
+  const shape: number[] = [];
+  let k = 0;
+  for (let d = 0; d < inNdim; d++) shape.push(set.has(d) ? 1 : g._shape[k++]);
+  return g.reshape(shape);
+}
+
+function reduceDims(x: Tensor, dim: Dims | null): number[] {
+  return normalizeDims(dim, x._shape.length);
+}
+
+export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions & { dtype?: DType }): Tensor {
+  const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
+  const dtype: DType = (opts as { dtype?: DType } | undefined)?.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int64');
+  const dims = reduceDims(x, dim);
+  const out = empty(outShape(x._shape, dims, keepdim), dtype);
+  sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+  const inShape = x.shape;
+  recordOp(dim === null ? 'SumBackward0' : 'SumBackward1', [x], out, () => ([g]) => [unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape)]);
+  return out;
+}
+
+export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  if (!isFloatingPoint(x.dtype)) {
+    throw new RuntimeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`,
+    );
+  }
+  const dims = reduceDims(x, dim);
+  const n = dims.reduce((a, d) => a * x._shape[d], 1);
+  const out = empty(outShape(x._shape, dims, keepdim), x.dtype);
+  sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+  const o = out._array;
+  for (let i = 0; i < o.length; i++) o[i] = o[i] / n;
+  const inShape = x.shape;
+  recordOp(dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], out, () => ([g]) => [unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape).div(n)]);
+  return out;
+}
+
+export function prod(x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
+  const dims = reduceDims(x, dim);
+  const out = empty(outShape(x._shape, dims, keepdim), dtype);
+  prodKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+  const inShape = x.shape;
+  recordOp(dim === null ? 'ProdBackward0' : 'ProdBackward1', [x], out, (save) => {
+    const sx = save(x);
+    const so = save(out);
+    return ([g]) => {
+      const input = sx();
+      const gb = unsqueezeDims(g, dims, inShape.length, keepdim);
+      const ob = unsqueezeDims(so(), dims, inShape.length, keepdim);
+      if (!input.eq(0).any().item()) return [gb.mul(ob).div(input)];
+      return [gb.mul(productOfOthers(input, dims))];
+    };
+  });
+  return out;
+}
+
+/** For each element, the product of the other elements reduced with it (exact with zeros present). */
+function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
+  const plan = reducePlan(x._shape, x._strides, x._offset, dims);
+  const src = x._array;
+  const res = empty(x._shape, x.dtype);
+  const outPlan = reducePlan(res._shape, res._strides, 0, dims);
+  for (let o = 0; o < plan.outputs; o++) {
+    const at = (p: typeof plan, i: number) => p.bases[o] + (p.inner === null ? i * p.step : p.inner[i]);
+    for (let i = 0; i < plan.count; i++) {
+      let acc = 1;
+      for (let j = 0; j < plan.count; j++) if (j !== i) acc *= src[at(plan, j)];
+      res._array[at(outPlan, i)] = acc;
+    }
+  }
+  return res;
+}
+
+export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | undefined, options: VarOptions | undefined, isStd: boolean): Tensor {
+  const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
+  if (!isFloatingPoint(x.dtype)) {
+    throw new RuntimeError(`std and var only support floating point and complex dtypes`);
+  }
+  const correction = opts?.correction ?? (opts?.unbiased === false ? 0 : 1);
+  const dims = reduceDims(x, dim);
+  const n = dims.reduce((a, d) => a * x._shape[d], 1);
+  const mu = x.detach().mean(dims, { keepdim: true });
+  const dev = x.detach().sub(mu);
+  const out = dev.mul(dev).sum(dims, { keepdim }).div(Math.max(n - correction, 0));
+  const result = isStd ? out.sqrt() : out;
+  const inShape = x.shape;
+  recordOp(isStd ? 'StdBackward0' : 'VarBackward0', [x], result, (save) => {
+    const sx = save(x);
+    const so = isStd ? save(result) : null;
+    return ([g]) => {
+      const input = sx();
+      const centered = input.sub(input.mean(dims, { keepdim: true }));
+      const gb = unsqueezeDims(g, dims, inShape.length, keepdim);
+      if (so) return [gb.mul(centered).div(unsqueezeDims(so(), dims, inShape.length, keepdim).mul(n - correction))];
+      return [gb.mul(centered).mul(2 / (n - correction))];
+    };
+  });
+  return result;
+}
+
+export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  const dims = reduceDims(x, dim);
+  const input = isFloatingPoint(x.dtype) ? x.detach() : x.detach().to('float32');
+  const m = input.amax(dims, { keepdim: true });
+  const safeMax = where(m.isfinite(), m, 0);
+  const s = input.sub(safeMax).exp().sum(dims, { keepdim: true }).log().add(safeMax);
+  const out = keepdim ? s : s.squeeze(dims);
+  const inShape = x.shape;
+  recordOp('LogsumexpBackward0', [x], out, (save) => {
+    const sx = save(x);
+    const so = save(out);
+    return ([g]) => {
+      const ob = unsqueezeDims(so(), dims, inShape.length, keepdim);
+      return [unsqueezeDims(g, dims, inShape.length, keepdim).mul(sx().sub(ob).exp())];
+    };
+  });
+  return out;
+}
+
+export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | ValuesIndices {
+  if (arg instanceof Tensor) return kind === 'max' ? x.maximum(arg) : x.minimum(arg);
+  const { dim, keepdim } = parseArgs(arg ?? null, options);
+  const isMax = kind === 'max';
+  const Name = isMax ? 'Max' : 'Min';
+  if (dim === null) {
+    if (x.numel() === 0) {
+      throw new RuntimeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    const out = empty([], x.dtype);
+    extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, normalizeDims(null, x.ndim)), isMax, out._array, null);
+    recordOp(`${Name}Backward1`, [x], out, (save) => {
+      const sx = save(x);
+      const so = save(out);
+      return ([g]) => [evenlyDistribute(g, sx(), so())];
+    });
+    return out;
+  }
+  if (typeof dim !== 'number') throw new RuntimeError(`${kind}(): dim must be a single integer`);
+  const d = normalizeDim(dim, x.ndim);
+  if (x._shape.length > 0 && x._shape[d] === 0) {
+    throw new IndexError(`${kind}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  const shape = outShape(x._shape, [d], keepdim);
+  const values = empty(shape, x.dtype);
+  const indices = empty(shape, 'int64');
+  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]), isMax, values._array, indices._array);
+  const inShape = x.shape;
+  recordOp(`${Name}Backward0`, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
+  return { values, indices };
+}
+
+/** The gradient of a reduction that picked one element per output (max/min/median with dim). */
+export function selectedBackward(g: Tensor, indices: Tensor, inShape: readonly number[], dim: number, keepdim: boolean): Tensor {
+  if (inShape.length === 0) return g;
+  const gk = keepdim ? g : g.unsqueeze(dim);
+  const ik = keepdim ? indices : indices.unsqueeze(dim);
+  return empty(inShape, g.dtype).scatter(dim, ik, gk);
+}
+
+function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
+  const mask = value.isnan().item() ? input.isnan() : input.eq(value);
+  const count = mask.sum();
+  return where(mask, g.div(count), 0);
+}
+
+export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  const dims = reduceDims(x, dim);
+  const out = empty(outShape(x._shape, dims, keepdim), x.dtype);
+  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), kind === 'max', out._array, null);
+  const inShape = x.shape;
+  recordOp(kind === 'max' ? 'AmaxBackward0' : 'AminBackward0', [x], out, (save) => {
+    const sx = save(x);
+    const so = save(out);
+    return ([g]) => {
+      const ob = unsqueezeDims(so(), dims, inShape.length, keepdim);
+      const mask = sx().eq(ob);
+      const count = mask.sum(dims, { keepdim: true });
+      return [where(mask, unsqueezeDims(g, dims, inShape.length, keepdim).div(count), 0)];
+    };
+  });
+  return out;
+}
+
+export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  if (dim === null) {
+    const flat = x.reshape(-1);
+    const out = empty(keepdim ? x._shape.map(() => 1) : [], 'int64');
+    extremeKernel(flat._array, reducePlan(flat._shape, flat._strides, flat._offset, [0]), kind === 'max', null, out._array);
+    return out;
+  }
+  const d = normalizeDim(dim as number, x.ndim);
+  const out = empty(outShape(x._shape, [d], keepdim), 'int64');
+  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]), kind === 'max', null, out._array);
+  return out;
+}
+
+export function anyAll(kind: 'any' | 'all', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+  const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  const dims = reduceDims(x, dim);
+  const out = empty(outShape(x._shape, dims, keepdim), 'bool');
+  anyAllKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), kind === 'any', out._array);
+  return out;
+}
+
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
+  const out = empty(x._shape, dtype);
+  const src = x.contiguousArray();
+  const size = x.ndim === 0 ? 1 : x._shape[d];
+  const inner = x.ndim === 0 ? 1 : numel(x._shape.slice(d + 1));
+  const outer = numel(x._shape) / Math.max(size * inner, 1);
+  const o = out._array;
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      let acc = 0;
+      for (let i = 0, p = a * size * inner + b; i < size; i++, p += inner) {
+        acc += src[p];
+        o[p] = acc;
+      }
+    }
+  }
+  recordOp('CumsumBackward0', [x], out, () => ([g]) => [g.flip(d).cumsum(d).flip(d)]);
+  return out;
+}
+
+/** Sums a gradient of a broadcast result back to the shape of the input it came from. */
+export function sumToSize(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let d = 0; d < g.ndim; d++) if (d < lead || (shape[d - lead] === 1 && g._shape[d] !== 1)) dims.push(d);
+  if (dims.length === 0) return g;
+  const summed = g.sum(dims, { keepdim: true });
+  return lead > 0 ? summed.reshape([...shape]) : summed;
+}

@@ -1,0 +1,161 @@
+/** Elementwise unary math, each op with its backward formula. */
+import { type DType, isFloatingPoint } from '../dtype.js';
+import { RuntimeError } from '../errors.js';
+import { unaryKernel, type UnaryFn } from '../kernels/elementwise.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { recordOp } from '../autograd/record.js';
+import type { Tensor } from '../tensor.js';
+import { empty, strided, toTensor } from './util.js';
+import { to } from './convert.js';
+import { where } from './binary.js';
+
+/** Applies f elementwise; `floatResult` ops (exp, log, ...) turn integer inputs into float32 first. */
+export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType): Tensor {
+  const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
+  const out = empty(x._shape, outDType ?? src.dtype);
+  unaryKernel(strided(src), src._shape, out._array, f);
+  return out;
+}
+
+type Grad = (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor;
+
+/** Defines a differentiable unary op; `uses` says whether its backward reads the input or the result. */
+function define(name: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 'output' | 'none', grad: Grad) {
+  return (x: Tensor): Tensor => {
+    const out = unaryForward(x, f, floatResult);
+    recordOp(name, [x], out, (save) => {
+      const sx = uses === 'input' ? save(x) : null;
+      const so = uses === 'output' ? save(out) : null;
+      return ([g]) => [grad(g, () => (sx as () => Tensor)(), () => (so as () => Tensor)())];
+    });
+    return out;
+  };
+}
+
+const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
+
+export const neg = define('NegBackward0', (v) => -v, false, 'none', (g) => g.neg());
+export const abs = define('AbsBackward0', Math.abs, false, 'input', (g, x) => g.mul(x().sign()));
+export const exp = define('ExpBackward0', Math.exp, true, 'output', (g, _x, o) => g.mul(o()));
+export const expm1 = define('Expm1Backward0', Math.expm1, true, 'output', (g, _x, o) => g.mul(o().add(1)));
+export const log = define('LogBackward0', Math.log, true, 'input', (g, x) => g.div(x()));
+export const log1p = define('Log1PBackward0', Math.log1p, true, 'input', (g, x) => g.div(x().add(1)));
+export const sqrt = define('SqrtBackward0', Math.sqrt, true, 'output', (g, _x, o) => g.div(o().mul(2)));
+export const rsqrt = define('RsqrtBackward0', (v) => 1 / Math.sqrt(v), true, 'output', (g, _x, o) => g.mul(o().pow(3)).mul(-0.5));
+export const reciprocal = define('ReciprocalBackward0', (v) => 1 / v, true, 'output', (g, _x, o) => g.neg().mul(o().mul(o())));
+export const sin = define('SinBackward0', Math.sin, true, 'input', (g, x) => g.mul(x().cos()));
+export const cos = define('CosBackward0', Math.cos, true, 'input', (g, x) => g.mul(x().sin()).neg());
+export const erf = define('ErfBackward0', erfScalar, true, 'input', (g, x) => g.mul(x().square().neg().exp()).mul(SQRT_2_OVER_PI));
+export const sign = define('SignBackward0', Math.sign, false, 'none', (g) => g.mul(0));
+export const floor = define('FloorBackward0', Math.floor, false, 'none', (g) => g.mul(0));
+export const ceil = define('CeilBackward0', Math.ceil, false, 'none', (g) => g.mul(0));
+export const round = define('RoundBackward0', roundHalfEven, false, 'none', (g) => g.mul(0));
+
+/** `x.square()` is `x.pow(2)` in PyTorch, node name included. */
+export function square(x: Tensor): Tensor {
+  return x.pow(2);
+}
+
+export function clamp(x: Tensor, min: number | Tensor | null, max: number | Tensor | null): Tensor {
+  if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if ((typeof min === 'object' && min !== null) || (typeof max === 'object' && max !== null)) {
+    return clampTensor(x, min === null ? null : toTensor(min), max === null ? null : toTensor(max));
+  }
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const out = unaryForward(x, (v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), false);
+  recordOp('ClampBackward1', [x], out, (save) => {
+    const sx = save(x);
+    return ([g]) => [where(sx().ge(lo).logicalAnd(sx().le(hi)), g, 0)];
+  });
+  return out;
+}
+
+/** clamp with tensor bounds (broadcast with x): one node, ClampBackward0, with PyTorch's gradients for all three. */
+function clampTensor(x: Tensor, min: Tensor | null, max: Tensor | null): Tensor {
+  const out = noGrad(() => {
+    let r = x;
+    if (min !== null) r = r.maximum(min);
+    if (max !== null) r = r.minimum(max);
+    return r;
+  });
+  recordOp('ClampBackward0', [x, min, max], out, (save, needs) => {
+    const sx = save(x);
+    const smin = min !== null ? save(min) : null;
+    const smax = max !== null ? save(max) : null;
+    return ([g]) => {
+      const self = sx();
+      const lo = smin && smin();
+      const hi = smax && smax();
+      const inRange = lo && hi ? self.ge(lo).logicalAnd(self.le(hi)) : lo ? self.ge(lo) : self.le(hi as Tensor);
+      return [
+        needs[0] && where(inRange, g, 0),
+        // When min > max the result is max: min takes no gradient there, and max takes all of it.
+        needs[1] && lo && where(hi ? self.lt(lo).logicalAnd(lo.lt(hi)) : self.lt(lo), g, 0),
+        needs[2] && hi && where(lo ? self.gt(hi).logicalOr(hi.lt(lo)) : self.gt(hi), g, 0),
+      ];
+    };
+  });
+  return out;
+}
+
+export function isnan(x: Tensor): Tensor {
+  return unaryForward(x, (v) => (v !== v ? 1 : 0), false, 'bool');
+}
+
+export function isfinite(x: Tensor): Tensor {
+  return unaryForward(x, (v) => (Number.isFinite(v) ? 1 : 0), false, 'bool');
+}
+
+export function logicalNot(x: Tensor): Tensor {
+  return unaryForward(x, (v) => (v ? 0 : 1), false, 'bool');
+}
+
+/** Rounds half to even, as torch.round does. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** erf to double precision (W. J. Cody's rational approximations, as used by C libraries). */
+export function erfScalar(x: number): number {
+  if (x !== x) return x;
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    const t = x * x;
+    const p = (((0.1857777061846031526730 * t + 3.161123743870565596947) * t + 113.8641541510501556495) * t + 377.4852376853020208137) * t + 3209.377589138469472562;
+    const q = (((t + 23.60129095234412093499) * t + 244.0246379344441733056) * t + 1282.616526077372275645) * t + 2844.236833439170622273;
+    return (x * p) / q;
+  }
+  return x < 0 ? -1 + erfcPositive(ax) : 1 - erfcPositive(ax);
+}
+
+function erfcPositive(x: number): number {
+  let r: number;
+  if (x < 4) {
+    const p = [5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.8195222124176909e2, 1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8];
+    const q = [1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3];
+    let num = p[8] * x;
+    let den = x;
+    for (let i = 0; i < 7; i++) {
+      num = (num + p[i]) * x;
+      den = (den + q[i]) * x;
+    }
+    r = (num + p[7]) / (den + q[7]);
+  } else {
+    const p = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
+    const q = [2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+    const z = 1 / (x * x);
+    let num = p[5] * z;
+    let den = z;
+    for (let i = 0; i < 4; i++) {
+      num = (num + p[i]) * z;
+      den = (den + q[i]) * z;
+    }
+    r = (z * (num + p[4])) / (den + q[4]);
+    r = (1 / Math.sqrt(Math.PI) - r) / x;
+  }
+  const xs = Math.trunc(x * 16) / 16;
+  const del = (x - xs) * (x + xs);
+  return Math.exp(-xs * xs) * Math.exp(-del) * r;
+}

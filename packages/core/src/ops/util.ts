@@ -1,0 +1,48 @@
+/** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
+import { type DType, type PromotionOperand, allocate, resultType, scalarDType } from '../dtype.js';
+import { TorchTypeError } from '../errors.js';
+import { broadcastStrides, numel } from '../shape.js';
+import type { StridedArray } from '../kernels/elementwise.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+
+/** A new contiguous tensor with uninitialised (zero) storage. */
+export function empty(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, numel(shape)), [...shape], dtype);
+}
+
+/** Scalars entering an op become 0-d "wrapped number" tensors, which never decide the result's width. */
+const wrapped = new WeakSet<Tensor>();
+
+export function scalarTensor(x: number | boolean, dtype: DType = scalarDType(x)): Tensor {
+  const t = empty([], dtype);
+  t._array[0] = typeof x === 'boolean' ? Number(x) : x;
+  wrapped.add(t);
+  return t;
+}
+
+export function isWrappedNumber(t: Tensor): boolean {
+  return wrapped.has(t);
+}
+
+export function toTensor(x: TensorLike): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number' || typeof x === 'boolean') return scalarTensor(x);
+  throw new TorchTypeError(`expected a Tensor or a number, but got ${typeof x}`);
+}
+
+export function promotionOperand(t: Tensor): PromotionOperand {
+  return { dtype: t.dtype, kind: isWrappedNumber(t) ? 'scalar' : t._shape.length === 0 ? 'zeroDim' : 'tensor' };
+}
+
+export function resultDType(...ts: Tensor[]): DType {
+  return resultType(ts.map(promotionOperand));
+}
+
+/** The tensor's storage read as if expanded to `shape` (broadcast dims get stride 0). */
+export function stridedAs(t: Tensor, shape: readonly number[]): StridedArray {
+  return { array: t._array, strides: broadcastStrides(t._shape, t._strides, shape), offset: t._offset };
+}
+
+export function strided(t: Tensor): StridedArray {
+  return { array: t._array, strides: t._strides, offset: t._offset };
+}

@@ -1,0 +1,452 @@
+/**
+ * Random number generation: a seedable `Generator` (torch.Generator) and the sampling kernels behind
+ * uniform_, normal_, random_/randint, randperm and bernoulli_, written over plain typed arrays.
+ *
+ * The bit source is Richard Brent's xorgens xor4096 from seedrandom (`seedrandom/lib/xor4096.js`, which runs in
+ * browsers: the package's main file needs Node's `crypto`). It is a 4096-bit xorshift generator combined with a
+ * Weyl sequence, period 2^4096 - 1 (times 2^32), built for Monte-Carlo work and clean on the usual statistical
+ * test batteries. Every sample below is built from its 32-bit words:
+ *
+ *   nextUint32   one word
+ *   nextDouble   two words, 27 + 26 bits, k / 2^53 for k uniform in [0, 2^53)
+ *   nextFloat32  one word, its top 24 bits, k / 2^24: exact in float32, at most 1 - 2^-24
+ *   nextInt      rejection sampling, so every value in [low, high) is exactly equally likely
+ *   nextNormal   Box–Muller on two doubles; the second value of each pair is cached (and saved with the state)
+ *
+ * Streams are reproducible across platforms (the generator is pure 32-bit integer arithmetic), but they are not
+ * PyTorch's streams: PyTorch uses mt19937, so the same seed gives different numbers here.
+ */
+
+import xor4096 from 'seedrandom/lib/xor4096.js';
+import type seedrandom from 'seedrandom';
+import { RuntimeError, TorchTypeError } from './errors.js';
+
+type Xor4096State = seedrandom.State.Xor4096;
+type Xor4096 = seedrandom.StatefulPRNG<Xor4096State>;
+
+/** PyTorch's default seed (c10::default_rng_seed_val), so that runs are reproducible unless reseeded. */
+export const DEFAULT_RNG_SEED = 67280421310721;
+
+const TWO_POW_32 = 0x100000000;
+const TWO_POW_53 = 9007199254740992;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+// ---------------------------------------------------------------------------------------------------------------
+// State serialisation. Little-endian, fixed size:
+//   0..3     magic 'KRNG'         4..7     format version (1)
+//   8..15    seed (uint64)        16..19   xor4096 index i (0..127)    20..23   Weyl word w (int32)
+//   24..535  xor4096 words X[0..127] (int32)
+//   536      1 if a normal sample is cached, else 0   537..543 zero
+//   544..551 the cached normal sample (float64)
+// ---------------------------------------------------------------------------------------------------------------
+
+const STATE_MAGIC = 0x474e524b; // 'KRNG' read as a little-endian uint32
+const STATE_VERSION = 1;
+const XOR4096_WORDS = 128;
+const OFFSET_SEED = 8;
+const OFFSET_INDEX = 16;
+const OFFSET_WEYL = 20;
+const OFFSET_WORDS = 24;
+const OFFSET_HAS_NORMAL = OFFSET_WORDS + 4 * XOR4096_WORDS;
+const OFFSET_NORMAL = OFFSET_HAS_NORMAL + 8;
+const STATE_SIZE = OFFSET_NORMAL + 8;
+
+/** Turns a seed into the uint64 PyTorch stores: negative int64 seeds wrap, anything outside int64/uint64 fails. */
+function toSeed64(seed: number | bigint): bigint {
+  if (typeof seed === 'number' && !Number.isInteger(seed)) {
+    throw new TorchTypeError(`manual_seed expected an integer seed, but got ${seed}`);
+  }
+  if (typeof seed !== 'number' && typeof seed !== 'bigint') {
+    throw new TorchTypeError(`manual_seed expected a number or bigint, but got ${typeof seed}`);
+  }
+  const value = BigInt(seed);
+  if (value < -(1n << 63n) || value >= 1n << 64n) throw new RuntimeError('Overflow when unpacking long');
+  return BigInt.asUintN(64, value);
+}
+
+/** A non-deterministic 53-bit seed (exactly representable as a number). */
+function freshSeed(): number {
+  const high = Math.floor(Math.random() * 0x200000); // 21 bits
+  const low = Math.floor(Math.random() * TWO_POW_32); // 32 bits
+  return high * TWO_POW_32 + low;
+}
+
+/** torch.Generator for the CPU: a seedable stream of random numbers whose position can be saved and restored. */
+export class Generator {
+  private prng!: Xor4096;
+  private seed64 = 0n;
+  private hasCachedNormal = false;
+  private cachedNormal = 0;
+
+  constructor() {
+    this.manualSeed(DEFAULT_RNG_SEED);
+  }
+
+  /** Re-seeds the generator: the same seed always restarts the same stream. Negative seeds wrap to uint64. */
+  manualSeed(seed: number | bigint): this {
+    this.seed64 = toSeed64(seed);
+    // xor4096 takes int32 seeds directly and mixes string seeds character by character into its whole state;
+    // the decimal string carries all 64 bits of the seed.
+    this.prng = xor4096(this.seed64.toString(), { state: true });
+    this.hasCachedNormal = false;
+    this.cachedNormal = 0;
+    return this;
+  }
+
+  /**
+   * The seed the stream started from (torch.Generator.initial_seed). Seeds above 2^53 come back rounded to the
+   * nearest double.
+   */
+  initialSeed(): number {
+    return Number(this.seed64);
+  }
+
+  /** Re-seeds from a non-deterministic source and returns the new seed. */
+  seed(): number {
+    const fresh = freshSeed();
+    this.manualSeed(fresh);
+    return fresh;
+  }
+
+  /** A snapshot of the exact stream position (including a cached normal sample and the seed). */
+  getState(): Uint8Array {
+    const state = this.prng.state();
+    const bytes = new Uint8Array(STATE_SIZE);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, STATE_MAGIC, true);
+    view.setUint32(4, STATE_VERSION, true);
+    view.setBigUint64(OFFSET_SEED, this.seed64, true);
+    view.setUint32(OFFSET_INDEX, state.i, true);
+    view.setInt32(OFFSET_WEYL, state.w, true);
+    for (let k = 0; k < XOR4096_WORDS; k++) view.setInt32(OFFSET_WORDS + 4 * k, state.X[k], true);
+    view.setUint8(OFFSET_HAS_NORMAL, this.hasCachedNormal ? 1 : 0);
+    view.setFloat64(OFFSET_NORMAL, this.hasCachedNormal ? this.cachedNormal : 0, true);
+    return bytes;
+  }
+
+  /** Restores a state from `getState()`; the stream continues exactly where it was when the state was taken. */
+  setState(state: Uint8Array): this {
+    if (!(state instanceof Uint8Array)) {
+      throw new TorchTypeError('expected a Uint8Array generator state');
+    }
+    if (state.length !== STATE_SIZE) {
+      throw new RuntimeError(
+        `Expected a generator state of size ${STATE_SIZE} but found the input RNG state size to be ${state.length}`,
+      );
+    }
+    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const index = view.getUint32(OFFSET_INDEX, true);
+    const hasNormal = view.getUint8(OFFSET_HAS_NORMAL);
+    if (
+      view.getUint32(0, true) !== STATE_MAGIC ||
+      view.getUint32(4, true) !== STATE_VERSION ||
+      index >= XOR4096_WORDS ||
+      hasNormal > 1
+    ) {
+      throw new RuntimeError('Invalid generator state: it was not produced by Generator.getState()');
+    }
+    const words: number[] = [];
+    for (let k = 0; k < XOR4096_WORDS; k++) words.push(view.getInt32(OFFSET_WORDS + 4 * k, true));
+    const restored: Xor4096State = { i: index, w: view.getInt32(OFFSET_WEYL, true), X: words };
+    this.prng = xor4096('', { state: restored });
+    this.seed64 = view.getBigUint64(OFFSET_SEED, true);
+    this.hasCachedNormal = hasNormal === 1;
+    this.cachedNormal = this.hasCachedNormal ? view.getFloat64(OFFSET_NORMAL, true) : 0;
+    return this;
+  }
+
+  /** A uniform integer in [0, 2^32). */
+  nextUint32(): number {
+    return this.prng.int32() >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: k / 2^53 for k uniform in [0, 2^53). */
+  nextDouble(): number {
+    const high = this.prng.int32() >>> 5; // 27 bits
+    const low = this.prng.int32() >>> 6; // 26 bits
+    return (high * 67108864 + low) / TWO_POW_53;
+  }
+
+  /** Uniform in [0, 1) on the float32 grid: k / 2^24 for k uniform in [0, 2^24). Never 1 after rounding. */
+  nextFloat32(): number {
+    return (this.prng.int32() >>> 8) / 16777216;
+  }
+
+  /** A standard normal sample (Box–Muller; the pair's second value is returned by the next call). */
+  nextNormal(): number {
+    if (this.hasCachedNormal) {
+      this.hasCachedNormal = false;
+      return this.cachedNormal;
+    }
+    const u1 = 1 - this.nextDouble(); // in (0, 1], so the log is finite
+    const u2 = this.nextDouble();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    this.cachedNormal = radius * Math.sin(theta);
+    this.hasCachedNormal = true;
+    return radius * Math.cos(theta);
+  }
+
+  /** A uniform integer in [low, high), exactly unbiased; high - low may be up to 2^53. */
+  nextInt(low: number, high: number): number {
+    checkIntegerRange(low, high);
+    return low + this.below(high - low);
+  }
+
+  /** Uniform in [0, range) for an integer 1 <= range <= 2^53, by rejection so no value is favoured. */
+  private below(range: number): number {
+    if (range <= TWO_POW_32) {
+      // Accept the largest multiple of `range` below 2^32 and reduce it: every residue is then equally likely.
+      const limit = TWO_POW_32 - (TWO_POW_32 % range);
+      let x = this.nextUint32();
+      while (x >= limit) x = this.nextUint32();
+      return x % range;
+    }
+    // Draw just enough bits (33..53) for `range` and retry values past it: fewer than two tries on average.
+    let bits = 33;
+    while (2 ** bits < range) bits++;
+    const highShift = 64 - bits; // the high word keeps its top (bits - 32) bits
+    for (;;) {
+      const high = this.nextUint32() >>> highShift;
+      const x = high * TWO_POW_32 + this.nextUint32();
+      if (x < range) return x;
+    }
+  }
+}
+
+/** Checks integer bounds for nextInt/randint: both integers, low < high, and high - low at most 2^53. */
+function checkIntegerRange(low: number, high: number): void {
+  if (!Number.isInteger(low) || !Number.isInteger(high)) {
+    throw new TorchTypeError(`random_ expects integer bounds, but got from=${low} and to=${high}`);
+  }
+  if (low >= high) {
+    throw new RuntimeError(
+      `random_ expects 'from' to be less than 'to', but got from=${formatInt(low)} >= to=${formatInt(high)}`,
+    );
+  }
+  if (Math.abs(low) > TWO_POW_53 || Math.abs(high) > TWO_POW_53 || high - low > TWO_POW_53) {
+    throw new RuntimeError(
+      `random_ supports 'from' and 'to' within [-2^53, 2^53] and to - from <= 2^53, but got from=${formatInt(low)} ` +
+        `and to=${formatInt(high)}`,
+    );
+  }
+}
+
+/** The generator used when none is passed (torch.default_generator). */
+export const defaultGenerator: Generator = new Generator();
+
+/** torch.manual_seed: seeds the default generator and returns it. A fractional seed is truncated, like int(). */
+export function manualSeed(seed: number | bigint): Generator {
+  const whole = typeof seed === 'number' && Number.isFinite(seed) ? Math.trunc(seed) : seed;
+  return defaultGenerator.manualSeed(whole);
+}
+
+/** torch.initial_seed: the seed the default generator started from. */
+export function initialSeed(): number {
+  return defaultGenerator.initialSeed();
+}
+
+/** torch.seed: re-seeds the default generator non-deterministically and returns the seed. */
+export function seed(): number {
+  return defaultGenerator.seed();
+}
+
+/** torch.get_rng_state: the default generator's state. */
+export function getRngState(): Uint8Array {
+  return defaultGenerator.getState();
+}
+
+/** torch.set_rng_state: restores the default generator's state. */
+export function setRngState(state: Uint8Array): void {
+  defaultGenerator.setState(state);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Message formatting and float steps
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A double as C++ streams print it (printf's %g: 6 significant digits), the way PyTorch's messages show them. */
+function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa = '', exponentText = '0'] = x.toExponential(5).split('e');
+  const exponent = Number(exponentText);
+  const trim = (s: string): string => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (exponent < -4 || exponent >= 6) {
+    return `${trim(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return trim(x.toFixed(5 - exponent));
+}
+
+/** An integer as int64 prints it. */
+function formatInt(x: number): string {
+  return Number.isSafeInteger(x) ? String(x) : Number.isInteger(x) ? BigInt(x).toString() : String(x);
+}
+
+const scratch64 = new Float64Array(1);
+const scratch64Bits = new BigInt64Array(scratch64.buffer);
+const scratch32 = new Float32Array(1);
+const scratch32Bits = new Int32Array(scratch32.buffer);
+
+/** The largest double strictly below a finite x. */
+function doubleBelow(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  scratch64[0] = x;
+  scratch64Bits[0] += x > 0 ? -1n : 1n;
+  return scratch64[0];
+}
+
+/** The largest float32 value strictly below a finite x (x within float32's range). */
+function float32Below(x: number): number {
+  const rounded = Math.fround(x);
+  if (rounded < x) return rounded;
+  if (rounded === 0) return -1.401298464324817e-45;
+  scratch32[0] = rounded;
+  scratch32Bits[0] += rounded > 0 ? -1 : 1;
+  return scratch32[0];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fill kernels
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * uniform_: fills `out` with values uniform in [from, to). Float32 outputs use 24-bit samples (nextFloat32),
+ * float64 outputs 53-bit ones (nextDouble). The stored value is always below `to` when from < to: a sample that
+ * rounds up onto `to` is stored as the largest representable value below it.
+ */
+export function fillUniform(
+  out: Float32Array | Float64Array,
+  from: number,
+  to: number,
+  gen: Generator = defaultGenerator,
+): void {
+  const single = out instanceof Float32Array;
+  const max = single ? FLOAT32_MAX : Number.MAX_VALUE;
+  const dtypeName = single ? 'float' : 'double';
+  if (!(from >= -max && from <= max)) throw new RuntimeError(`from is out of bounds for ${dtypeName}`);
+  if (!(to >= -max && to <= max)) throw new RuntimeError(`to is out of bounds for ${dtypeName}`);
+  if (from > to) {
+    throw new RuntimeError(
+      `uniform_ expects to return a [from, to) range, but found from=${formatDouble(from)} > to=${formatDouble(to)}`,
+    );
+  }
+  const span = to - from;
+  if (!(span <= max)) {
+    throw new RuntimeError(
+      `uniform_ expects to-from <= std::numeric_limits<${single ? 'Float' : 'Double'}>::max(), but found ` +
+        `to=${formatDouble(to)} and from=${formatDouble(from)} which result in to-from to exceed the limit`,
+    );
+  }
+  const n = out.length;
+  if (from === to) {
+    out.fill(from);
+    return;
+  }
+  if (single) {
+    const top = float32Below(to);
+    for (let k = 0; k < n; k++) {
+      const v = Math.fround(from + span * gen.nextFloat32());
+      out[k] = v < to ? v : top;
+    }
+  } else {
+    const top = doubleBelow(to);
+    for (let k = 0; k < n; k++) {
+      const v = from + span * gen.nextDouble();
+      out[k] = v < to ? v : top;
+    }
+  }
+}
+
+/** normal_: fills `out` with mean + std * N(0, 1) samples (computed in double, rounded on store). */
+export function fillNormal(
+  out: Float32Array | Float64Array,
+  mean: number,
+  std: number,
+  gen: Generator = defaultGenerator,
+): void {
+  if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${formatDouble(std)}`);
+  const n = out.length;
+  for (let k = 0; k < n; k++) out[k] = mean + std * gen.nextNormal();
+}
+
+/** PyTorch's update_from for float32 outputs: raises `from` so that it survives the cast to float32. */
+function float32From(from: number): number {
+  const nextCast = Math.fround(from + 1);
+  if (nextCast >= from) return from;
+  return nextCast + 2 ** (bitLength(Math.abs(from + 1)) - 24 + 1);
+}
+
+/** PyTorch's update_to for float32 outputs: lowers `to` so that no sample rounds up onto it. */
+function float32To(to: number): number {
+  const lastCast = Math.fround(to - 1);
+  if (lastCast < to) return to;
+  return lastCast - 2 ** (bitLength(Math.abs(to - 1)) - 24 + 1);
+}
+
+/** floor(log2(x)) for an integer x >= 1, computed exactly (the `while (x >>= 1) ++n` loop). */
+function bitLength(x: number): number {
+  let n = 0;
+  for (let v = x; v >= 2; v = Math.floor(v / 2)) n++;
+  return n;
+}
+
+/**
+ * random_(from, to) / randint: fills `out` with integers uniform in [low, high). Float64Array outputs also serve
+ * int64 tensors. For float32 outputs the bounds are first moved onto float32's grid, as PyTorch does, so that
+ * large values cannot round out of the range.
+ */
+export function fillRandint(
+  out: Float32Array | Float64Array | Int32Array,
+  low: number,
+  high: number,
+  gen: Generator = defaultGenerator,
+): void {
+  checkIntegerRange(low, high);
+  let from = low;
+  let to = high;
+  if (out instanceof Float32Array) {
+    from = float32From(from);
+    to = float32To(to);
+    if (from >= to) {
+      throw new RuntimeError(
+        "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got " +
+          `from=${formatInt(from)} >= to=${formatInt(to)}`,
+      );
+    }
+  } else if (out instanceof Int32Array) {
+    if (from < -0x80000000 || from > 0x7fffffff) throw new RuntimeError('from is out of bounds for int');
+    if (to - 1 < -0x80000000 || to - 1 > 0x7fffffff) throw new RuntimeError('to - 1 is out of bounds for int');
+  }
+  const n = out.length;
+  for (let k = 0; k < n; k++) out[k] = gen.nextInt(from, to);
+}
+
+/** randperm: a uniformly random permutation of 0..n-1 (Fisher–Yates with unbiased draws). */
+export function randpermArray(n: number, gen: Generator = defaultGenerator): Float64Array {
+  if (!Number.isInteger(n)) throw new TorchTypeError(`randperm expected an integer n, but got ${n}`);
+  if (n < 0) throw new RuntimeError(`randperm expected n >= 0 but got ${formatInt(n)}`);
+  const perm = new Float64Array(n);
+  for (let k = 0; k < n; k++) perm[k] = k;
+  for (let k = n - 1; k > 0; k--) {
+    const j = gen.nextInt(0, k + 1);
+    const held = perm[k];
+    perm[k] = perm[j];
+    perm[j] = held;
+  }
+  return perm;
+}
+
+/** bernoulli_(p): fills `out` with 1 with probability p and 0 otherwise (a 53-bit uniform compared with p). */
+export function fillBernoulli(
+  out: Float32Array | Float64Array | Uint8Array,
+  p: number,
+  gen: Generator = defaultGenerator,
+): void {
+  if (!(p >= 0 && p <= 1)) {
+    throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${formatDouble(p)}`);
+  }
+  const n = out.length;
+  for (let k = 0; k < n; k++) out[k] = gen.nextDouble() < p ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+/**
+ * Tensors to and from the safetensors format: `serialize`/`deserialize` on bytes, `save`/`load` on file paths
+ * (Node only; the file system is reached only when they are called, so the core still loads in a browser).
+ */
+import { RuntimeError } from './errors.js';
+import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetensors.js';
+import { readFileBytes, writeFileBytesAtomic } from './node-fs.js';
+import { Tensor } from './tensor.js';
+
+export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  const raw: Record<string, RawTensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    if (!(t instanceof Tensor)) throw new RuntimeError(`serialize: value for '${name}' is not a Tensor`);
+    raw[name] = { dtype: t.dtype, shape: t.shape, data: t.toArray() };
+  }
+  return encodeSafetensors(raw, metadata);
+}
+
+export function deserialize(bytes: Uint8Array): Record<string, Tensor> {
+  const { tensors } = decodeSafetensors(bytes);
+  const out: Record<string, Tensor> = {};
+  for (const [name, r] of Object.entries(tensors)) out[name] = new Tensor(r.data, [...r.shape], r.dtype);
+  return out;
+}
+
+/** `torch.save(stateDict, path)`: written to a temporary file and renamed, so a failure leaves no half file. */
+export function save(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
+  writeFileBytesAtomic(path, serialize(tensors, metadata));
+}
+
+export function load(path: string): Record<string, Tensor> {
+  return deserialize(readFileBytes(path));
+}
+
+export function loadMetadata(path: string): Record<string, string> {
+  return decodeSafetensors(readFileBytes(path)).metadata;
+}

@@ -1,0 +1,452 @@
+/**
+ * The Tensor: storage (a typed array shared by views), shape/strides/offset, dtype, and the autograd fields.
+ * Its methods are thin: each forwards to the op that defines it (ops/*), where forward and backward live.
+ */
+import { type DType, type TypedArray, isFloatingPoint } from './dtype.js';
+import { RuntimeError } from './errors.js';
+import { contiguousStrides, isContiguous, numel } from './shape.js';
+import { VersionCounter } from './storage.js';
+import { copyStrided } from './kernels/strided.js';
+import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
+import type { Node, TensorHook } from './autograd/node.js';
+import { setZerosFactory } from './autograd/record.js';
+import { formatTensor } from './print.js';
+import * as E from './ops/elementwise.js';
+import * as R from './ops/reduce.js';
+import * as V from './ops/view.js';
+import * as L from './ops/linalg.js';
+import * as I from './ops/indexing.js';
+import * as N from './ops/activation.js';
+import * as A from './autograd/tensor-autograd.js';
+import * as C from './ops/convert.js';
+import type { Generator } from './random.js';
+
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | Scalar;
+export type Dims = number | readonly number[];
+export type NestedArray = number | boolean | bigint | readonly NestedArray[];
+
+export interface ReduceOptions {
+  dim?: Dims | null;
+  keepdim?: boolean;
+}
+
+export interface VarOptions extends ReduceOptions {
+  /** Bessel's correction: 1 (unbiased, the default) or 0. */
+  correction?: number;
+  unbiased?: boolean;
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor | readonly Tensor[];
+}
+
+export interface HookHandle {
+  remove(): void;
+}
+
+let nextHookId = 0;
+let warnedNonLeafGrad = false;
+
+export class Tensor {
+  /** @internal storage shared with views */
+  _array: TypedArray;
+  /** @internal */
+  _shape: number[];
+  /** @internal */
+  _strides: number[];
+  /** @internal */
+  _offset: number;
+  /** @internal shared with views and detach(), not with `.data` */
+  _version: VersionCounter;
+  /** @internal the tensor this one is a view of (for in-place checks) */
+  _base: Tensor | null = null;
+  dtype: DType;
+
+  private _requiresGrad = false;
+  private _grad: Tensor | null = null;
+  private _gradFn: Node | null = null;
+  private _outputNr = 0;
+  private _accumulator: AccumulateGrad | null = null;
+  private _retainsGrad = false;
+
+  /** @internal use the creation functions (`torch.tensor`, `torch.zeros`, ...) */
+  constructor(array: TypedArray, shape: number[], dtype: DType, strides?: number[], offset = 0, version?: VersionCounter) {
+    this._array = array;
+    this._shape = shape;
+    this._strides = strides ?? contiguousStrides(shape);
+    this._offset = offset;
+    this.dtype = dtype;
+    this._version = version ?? new VersionCounter();
+  }
+
+  // ---- metadata ----
+  get shape(): number[] {
+    return this._shape.slice();
+  }
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    return dim === undefined ? this.shape : this._shape[V.dimIndex(dim, this._shape.length)];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    return dim === undefined ? this._strides.slice() : this._strides[V.dimIndex(dim, this._shape.length)];
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numel(this._shape);
+  }
+  get device(): 'cpu' {
+    return 'cpu';
+  }
+  storageOffset(): number {
+    return this._offset;
+  }
+  isContiguous(): boolean {
+    return isContiguous(this._shape, this._strides);
+  }
+  isFloatingPoint(): boolean {
+    return isFloatingPoint(this.dtype);
+  }
+  /** The in-place version counter, shared with views. */
+  get version(): number {
+    return this._version.value;
+  }
+
+  // ---- autograd state ----
+  get requiresGrad(): boolean {
+    return this._requiresGrad || this._gradFn !== null;
+  }
+  set requiresGrad(flag: boolean) {
+    A.setRequiresGrad(this, flag, 'setter');
+  }
+  requiresGrad_(flag = true): this {
+    A.setRequiresGrad(this, flag, 'method');
+    return this;
+  }
+  /** @internal sets the leaf flag after the checks in setRequiresGrad */
+  _setLeafRequiresGrad(flag: boolean): void {
+    this._requiresGrad = flag;
+  }
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  /** @internal which output of its gradFn this tensor is */
+  get outputNr(): number {
+    return this._outputNr;
+  }
+  /** @internal attaches the node that produced this tensor */
+  setHistory(node: Node | null, outputNr = 0): void {
+    this._gradFn = node;
+    this._outputNr = outputNr;
+    if (node !== null) this._accumulator = null;
+  }
+  /** @internal the AccumulateGrad node of a leaf, made once and reused so `nextFunctions` stay stable */
+  gradAccumulator(): AccumulateGrad {
+    if (this._accumulator === null) this._accumulator = new AccumulateGrad(this);
+    return this._accumulator;
+  }
+  get grad(): Tensor | null {
+    if (!this.isLeaf && !this._retainsGrad && this._grad === null && !warnedNonLeafGrad) {
+      warnedNonLeafGrad = true;
+      console.warn(
+        "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+      );
+    }
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    A.checkGradAssignment(this, g);
+    this._grad = g;
+  }
+  /** @internal `.grad` without the non-leaf warning, for the engine */
+  get rawGrad(): Tensor | null {
+    return this._grad;
+  }
+  set rawGrad(g: Tensor | null) {
+    this._grad = g;
+  }
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.isLeaf) return;
+    if (this._retainsGrad) return;
+    this._retainsGrad = true;
+    (this._gradFn as Node).retainGradHooks.set(this._outputNr, (g) => accumulateInto(this, g));
+  }
+  registerHook(hook: TensorHook): HookHandle {
+    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    const node: Node = this._gradFn ?? this.gradAccumulator();
+    const nr = this._gradFn ? this._outputNr : 0;
+    const hooks = node.tensorHooks.get(nr) ?? new Map<number, TensorHook>();
+    node.tensorHooks.set(nr, hooks);
+    const id = nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => void hooks.delete(id) };
+  }
+  /** `backward()`, `backward(gradient, { retainGraph, createGraph, inputs })`, or `backward({ retainGraph })`. */
+  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+    if (gradient != null && !(gradient instanceof Tensor)) A.backward(this, null, { ...gradient, ...options });
+    else A.backward(this, gradient ?? null, options);
+  }
+  detach(): Tensor {
+    return V.detach(this);
+  }
+  detach_(): this {
+    if (this._base !== null) {
+      throw new RuntimeError(
+        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, " +
+          'and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be ' +
+          'called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in ' +
+          'torch/optim/optimizer.py as the solution.',
+      );
+    }
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  /** A tensor sharing this one's storage, without history and with a version counter of its own. */
+  get data(): Tensor {
+    return new Tensor(this._array, this._shape.slice(), this.dtype, this._strides.slice(), this._offset);
+  }
+  /** Swaps this tensor's contents for `value`'s (sharing its storage); history and version counter stay. */
+  set data(value: Tensor) {
+    A.setData(this, value);
+  }
+  /** @internal */
+  _replaceContents(value: Tensor): void {
+    this._array = value._array;
+    this._shape = value._shape.slice();
+    this._strides = value._strides.slice();
+    this._offset = value._offset;
+    this.dtype = value.dtype;
+  }
+
+  // ---- arithmetic ----
+  add(other: TensorLike, options?: { alpha?: number }): Tensor {
+    return E.add(this, other, options);
+  }
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor {
+    return E.sub(this, other, options);
+  }
+  mul(other: TensorLike): Tensor {
+    return E.mul(this, other);
+  }
+  div(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+    return E.div(this, other, options);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return E.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return E.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return E.minimum(this, other);
+  }
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return E.where(condition, this, other);
+  }
+  neg(): Tensor { return E.neg(this); }
+  abs(): Tensor { return E.abs(this); }
+  exp(): Tensor { return E.exp(this); }
+  log(): Tensor { return E.log(this); }
+  log1p(): Tensor { return E.log1p(this); }
+  sqrt(): Tensor { return E.sqrt(this); }
+  rsqrt(): Tensor { return E.rsqrt(this); }
+  square(): Tensor { return E.square(this); }
+  reciprocal(): Tensor { return E.reciprocal(this); }
+  sin(): Tensor { return E.sin(this); }
+  cos(): Tensor { return E.cos(this); }
+  tanh(): Tensor { return N.tanh(this); }
+  sigmoid(): Tensor { return N.sigmoid(this); }
+  relu(): Tensor { return N.relu(this); }
+  erf(): Tensor { return E.erf(this); }
+  sign(): Tensor { return E.sign(this); }
+  floor(): Tensor { return E.floor(this); }
+  ceil(): Tensor { return E.ceil(this); }
+  round(): Tensor { return E.round(this); }
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+    return E.clamp(this, min ?? null, max ?? null);
+  }
+  clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+    return E.clamp(this, min ?? null, max ?? null);
+  }
+  eq(other: TensorLike): Tensor { return E.compare('eq', this, other); }
+  ne(other: TensorLike): Tensor { return E.compare('ne', this, other); }
+  lt(other: TensorLike): Tensor { return E.compare('lt', this, other); }
+  le(other: TensorLike): Tensor { return E.compare('le', this, other); }
+  gt(other: TensorLike): Tensor { return E.compare('gt', this, other); }
+  ge(other: TensorLike): Tensor { return E.compare('ge', this, other); }
+  logicalNot(): Tensor { return E.logicalNot(this); }
+  logicalAnd(other: TensorLike): Tensor { return E.logicalAnd(this, other); }
+  logicalOr(other: TensorLike): Tensor { return E.logicalOr(this, other); }
+  isnan(): Tensor { return E.isnan(this); }
+  isfinite(): Tensor { return E.isfinite(this); }
+
+  // ---- in place ----
+  add_(other: TensorLike, options?: { alpha?: number }): this { return E.inplace(this, (s) => E.add(s, other, options), other); }
+  sub_(other: TensorLike, options?: { alpha?: number }): this { return E.inplace(this, (s) => E.sub(s, other, options), other); }
+  mul_(other: TensorLike): this { return E.inplace(this, (s) => E.mul(s, other), other); }
+  div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
+    return E.inplace(this, (s) => E.div(s, other, options), other);
+  }
+  pow_(exponent: TensorLike): this { return E.inplace(this, (s) => E.pow(s, exponent), exponent); }
+  neg_(): this { return E.inplace(this, E.neg); }
+  abs_(): this { return E.inplace(this, E.abs); }
+  exp_(): this { return E.inplace(this, E.exp); }
+  log_(): this { return E.inplace(this, E.log); }
+  sqrt_(): this { return E.inplace(this, E.sqrt); }
+  relu_(): this { return E.inplace(this, N.relu); }
+  sigmoid_(): this { return E.inplace(this, N.sigmoid); }
+  tanh_(): this { return E.inplace(this, N.tanh); }
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this {
+    return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null));
+  }
+  zero_(): this { return E.fill_(this, 0); }
+  fill_(value: number | boolean | Tensor): this { return E.fill_(this, value); }
+  copy_(src: Tensor): this { return E.copy_(this, src); }
+  maskedFill_(mask: Tensor, value: number | Tensor): this { return E.inplace(this, (s) => I.maskedFill(s, mask, value), value); }
+  uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return C.uniform_(this, from, to, options?.generator); }
+  normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return C.normal_(this, mean, std, options?.generator); }
+  bernoulli_(p = 0.5, options?: { generator?: Generator }): this { return C.bernoulli_(this, p, options?.generator); }
+  addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
+    return E.inplace(this, (s) => E.addcmul(s, t1, t2, options?.value ?? 1), t1, t2);
+  }
+  addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
+    return E.inplace(this, (s) => E.addcdiv(s, t1, t2, options?.value ?? 1), t1, t2);
+  }
+  lerp_(end: Tensor, weight: number): this { return E.inplace(this, (s) => E.lerp(s, end, weight), end); }
+
+  // ---- reductions ----
+  sum(dim?: Dims | ReduceOptions | null, options?: ReduceOptions & { dtype?: DType }): Tensor { return R.sum(this, dim, options); }
+  mean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.mean(this, dim, options); }
+  prod(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.prod(this, dim, options); }
+  var(dim?: Dims | VarOptions | null, options?: VarOptions): Tensor { return R.variance(this, dim, options, false); }
+  std(dim?: Dims | VarOptions | null, options?: VarOptions): Tensor { return R.variance(this, dim, options, true); }
+  logsumexp(dim: Dims | ReduceOptions, options?: ReduceOptions): Tensor { return R.logsumexp(this, dim, options); }
+  max(): Tensor;
+  max(dim: number | ReduceOptions, options?: ReduceOptions): R.ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | R.ValuesIndices {
+    return R.maxOrMin('max', this, arg, options);
+  }
+  min(): Tensor;
+  min(dim: number | ReduceOptions, options?: ReduceOptions): R.ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | R.ValuesIndices {
+    return R.maxOrMin('min', this, arg, options);
+  }
+  amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.amaxAmin('max', this, dim, options); }
+  amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.amaxAmin('min', this, dim, options); }
+  argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.argMaxMin('max', this, dim, options); }
+  argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.argMaxMin('min', this, dim, options); }
+  any(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.anyAll('any', this, dim, options); }
+  all(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.anyAll('all', this, dim, options); }
+  cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
+  /** @internal sums a broadcast gradient back to `shape` */
+  sumToSize(shape: readonly number[]): Tensor { return R.sumToSize(this, shape); }
+
+  // ---- linear algebra ----
+  matmul(other: Tensor): Tensor { return L.matmul(this, other); }
+  mm(other: Tensor): Tensor { return L.mm(this, other); }
+  bmm(other: Tensor): Tensor { return L.bmm(this, other); }
+  mv(vec: Tensor): Tensor { return L.mv(this, vec); }
+  dot(other: Tensor): Tensor { return L.dot(this, other); }
+  t(): Tensor { return V.t(this); }
+  get T(): Tensor { return V.permute(this, [...this._shape.keys()].reverse()); }
+  get mT(): Tensor { return V.transpose(this, -2, -1); }
+
+  // ---- shape and views ----
+  view(...shape: (number | readonly number[])[]): Tensor { return V.view(this, shape); }
+  reshape(...shape: (number | readonly number[])[]): Tensor { return V.reshape(this, shape); }
+  viewAs(other: Tensor): Tensor { return V.view(this, [other._shape]); }
+  reshapeAs(other: Tensor): Tensor { return V.reshape(this, [other._shape]); }
+  flatten(startDim = 0, endDim = -1): Tensor { return V.flatten(this, startDim, endDim); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return V.unflatten(this, dim, sizes); }
+  unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
+  squeeze(dim?: Dims): Tensor { return V.squeeze(this, dim); }
+  transpose(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  swapaxes(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return V.permute(this, V.flatArgs(dims)); }
+  expand(...sizes: (number | readonly number[])[]): Tensor { return V.expand(this, V.flatArgs(sizes)); }
+  expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
+  broadcastTo(shape: readonly number[]): Tensor { return V.expand(this, shape); }
+  contiguous(): Tensor { return V.contiguous(this); }
+  narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return V.slice(this, dim, start, end, step); }
+  /** Python-style indexing: numbers, `':'`/`'1:3'`/`'::2'` strings, `null` for a new axis, `'...'`. */
+  index(...indices: V.IndexSpec[]): Tensor { return V.index(this, indices); }
+  chunk(chunks: number, dim = 0): Tensor[] { return V.chunk(this, chunks, dim); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return V.split(this, splitSize, dim); }
+  unbind(dim = 0): Tensor[] { return V.unbind(this, dim); }
+  flip(dims: Dims): Tensor { return V.flip(this, dims); }
+  repeat(...sizes: (number | readonly number[])[]): Tensor { return V.repeat(this, V.flatArgs(sizes)); }
+  clone(): Tensor { return V.clone(this); }
+
+  // ---- nn-level math and indexing ----
+  softmax(dim: number): Tensor { return N.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return N.logSoftmax(this, dim); }
+  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return I.indexSelect(this, dim, index); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return I.maskedFill(this, mask, value); }
+  maskedSelect(mask: Tensor): Tensor { return I.maskedSelect(this, mask); }
+  oneHot(numClasses = -1): Tensor { return I.oneHot(this, numClasses); }
+  topk(k: number, dim = -1, options?: { largest?: boolean; sorted?: boolean }): R.ValuesIndices { return I.topk(this, k, dim, options); }
+  sort(dim = -1, options?: { descending?: boolean; stable?: boolean }): R.ValuesIndices { return I.sort(this, dim, options); }
+  argsort(dim = -1, options?: { descending?: boolean; stable?: boolean }): Tensor { return I.sort(this, dim, options).indices; }
+
+  // ---- conversion ----
+  item(): number { return C.item(this); }
+  tolist(): NestedArray { return C.tolist(this); }
+  toArray(): TypedArray { return C.toArray(this); }
+  to(target: DType | 'cpu' | Tensor, options?: { copy?: boolean }): Tensor { return C.to(this, target, options?.copy ?? false); }
+  type(dtype: DType): Tensor { return C.to(this, dtype, false); }
+  float(): Tensor { return C.to(this, 'float32', false); }
+  double(): Tensor { return C.to(this, 'float64', false); }
+  long(): Tensor { return C.to(this, 'int64', false); }
+  int(): Tensor { return C.to(this, 'int32', false); }
+  bool(): Tensor { return C.to(this, 'bool', false); }
+  cpu(): Tensor { return this; }
+  /** @internal the values as a contiguous array of the storage type (no copy when already contiguous and whole) */
+  contiguousArray(): TypedArray {
+    const n = this.numel();
+    if (this.isContiguous() && this._offset === 0 && this._array.length === n) return this._array;
+    const out = new (this._array.constructor as new (n: number) => TypedArray)(n);
+    copyStrided(this._array, this._shape, this._strides, this._offset, out);
+    return out;
+  }
+
+  toString(): string {
+    const name = this._gradFn ? this._gradFn.name() : null;
+    return formatTensor(
+      { shape: this._shape, dtype: this.dtype, values: this.contiguousArray() },
+      { requiresGrad: this.requiresGrad && name === null, gradFnName: name },
+    );
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+setZerosFactory((meta) => {
+  const t = new Tensor(C.allocateFor(meta.dtype, numel(meta.shape)), [...meta.shape], meta.dtype);
+  return t;
+});

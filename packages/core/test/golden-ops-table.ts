@@ -1,0 +1,197 @@
+/**
+ * The ops of the golden fixtures (tools/golden/ops.py), each called with Kindling's spelling. Arguments arrive
+ * in PyTorch's positional order; keyword arguments arrive under Kindling's option names.
+ */
+import * as torch from '@kindling/core';
+import type { DType, Tensor } from '@kindling/core';
+
+export type Built = Tensor | Tensor[] | number | boolean | string | null | number[];
+export type Kwargs = Record<string, number | boolean | string | null | number[]>;
+export type OpResult = Tensor | Tensor[] | torch.ValuesIndices;
+type Op = (a: Built[], kw: Kwargs, call: string | undefined) => OpResult;
+
+function T(x: Built): Tensor {
+  if (x instanceof torch.Tensor) return x;
+  throw new Error(`expected a tensor argument, got ${JSON.stringify(x)}`);
+}
+
+/** A tensor or a scalar operand. */
+function TL(x: Built): Tensor | number | boolean {
+  if (x instanceof torch.Tensor || typeof x === 'number' || typeof x === 'boolean') return x;
+  throw new Error(`expected a tensor or a scalar, got ${JSON.stringify(x)}`);
+}
+
+function N(x: Built): number {
+  if (typeof x === 'number') return x;
+  throw new Error(`expected a number, got ${JSON.stringify(x)}`);
+}
+
+function NOpt(x: Built | undefined): number | undefined {
+  return x === undefined || x === null ? undefined : N(x);
+}
+
+function Ns(x: Built): number[] {
+  if (Array.isArray(x) && x.every((v): v is number => typeof v === 'number')) return x;
+  throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
+}
+
+function Ts(x: Built): Tensor[] {
+  if (Array.isArray(x) && x.every((v): v is Tensor => v instanceof torch.Tensor)) return x;
+  throw new Error('expected a list of tensors');
+}
+
+/** A bound for clamp: a number, a tensor or null. */
+function bound(x: Built | undefined): number | Tensor | null {
+  if (x === undefined || x === null) return null;
+  return x instanceof torch.Tensor ? x : N(x);
+}
+
+function dimOf(kw: Kwargs): number | number[] | undefined {
+  const d = kw.dim;
+  if (d === undefined || d === null) return undefined;
+  if (typeof d === 'number') return d;
+  return Ns(d);
+}
+
+function singleDim(kw: Kwargs): number | undefined {
+  const d = dimOf(kw);
+  if (Array.isArray(d)) throw new Error('expected a single dim');
+  return d;
+}
+
+function bool(kw: Kwargs, key: string): boolean | undefined {
+  const v = kw[key];
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+function num(kw: Kwargs, key: string): number | undefined {
+  const v = kw[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** sum/mean/amax/...: `x.op()`, `x.op(dim, { keepdim })` or, with call 'options', `x.op({ dim, keepdim })`. */
+function reduction(name: 'sum' | 'mean' | 'amax' | 'amin'): Op {
+  return ([x], kw, call) => {
+    const dim = dimOf(kw);
+    const keepdim = bool(kw, 'keepdim');
+    if (call === 'options') return T(x)[name]({ dim, keepdim });
+    return dim === undefined ? T(x)[name]() : T(x)[name](dim, { keepdim });
+  };
+}
+
+function singleDimReduction(name: 'prod' | 'argmax' | 'argmin' | 'any' | 'all'): Op {
+  return ([x], kw, call) => {
+    const dim = singleDim(kw);
+    const keepdim = bool(kw, 'keepdim');
+    if (call === 'options') return T(x)[name]({ dim, keepdim });
+    return dim === undefined ? T(x)[name]() : T(x)[name](dim, { keepdim });
+  };
+}
+
+function variance(name: 'var' | 'std'): Op {
+  return ([x], kw, call) => {
+    const dim = dimOf(kw);
+    const options = { keepdim: bool(kw, 'keepdim'), correction: num(kw, 'correction'), unbiased: bool(kw, 'unbiased') };
+    if (call === 'options') return T(x)[name]({ dim, ...options });
+    return dim === undefined ? T(x)[name](options) : T(x)[name](dim, options);
+  };
+}
+
+function extreme(name: 'max' | 'min'): Op {
+  return (a, kw, call) => {
+    const x = T(a[0]);
+    if (a.length > 1) return x[name](T(a[1]));
+    const dim = singleDim(kw);
+    if (dim === undefined) return x[name]();
+    const keepdim = bool(kw, 'keepdim');
+    return call === 'options' ? x[name]({ dim, keepdim }) : x[name](dim, { keepdim });
+  };
+}
+
+const UNARY = [
+  'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu',
+  'erf', 'sign', 'floor', 'ceil', 'round', 'logicalNot', 'isnan', 'contiguous', 'clone', 't',
+  'float', 'double', 'long', 'int', 'bool',
+] as const;
+const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'maximum', 'minimum'] as const;
+const PRODUCTS = ['matmul', 'mm', 'bmm', 'dot', 'mv'] as const;
+
+function alphaOptions(kw: Kwargs): { alpha?: number } | undefined {
+  const alpha = num(kw, 'alpha');
+  return alpha === undefined ? undefined : { alpha };
+}
+
+function roundingMode(kw: Kwargs): 'trunc' | 'floor' | null {
+  const m = kw.roundingMode;
+  if (m === 'trunc' || m === 'floor') return m;
+  return null;
+}
+
+export const OPS: Record<string, Op> = {
+  add: ([a, b], kw) => T(a).add(TL(b), alphaOptions(kw)),
+  sub: ([a, b], kw) => T(a).sub(TL(b), alphaOptions(kw)),
+  rsub: ([a, b]) => torch.rsub(T(a), TL(b)),
+  mul: ([a, b]) => T(a).mul(TL(b)),
+  div: ([a, b], kw) => (kw.roundingMode === undefined ? T(a).div(TL(b)) : T(a).div(TL(b), { roundingMode: roundingMode(kw) })),
+  pow: ([a, b]) => (a instanceof torch.Tensor ? a.pow(TL(b)) : torch.pow(TL(a), TL(b))),
+  where: ([c, a, b]) => torch.where(T(c), TL(a), TL(b)),
+  clamp: ([x, lo, hi]) => T(x).clamp(bound(lo), bound(hi)),
+  ...Object.fromEntries(COMPARE.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
+  ...Object.fromEntries(UNARY.map((name): [string, Op] => [name, ([x]) => T(x)[name]()])),
+  ...Object.fromEntries(PRODUCTS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
+  sum: reduction('sum'),
+  mean: reduction('mean'),
+  amax: reduction('amax'),
+  amin: reduction('amin'),
+  prod: singleDimReduction('prod'),
+  argmax: singleDimReduction('argmax'),
+  argmin: singleDimReduction('argmin'),
+  any: singleDimReduction('any'),
+  all: singleDimReduction('all'),
+  var: variance('var'),
+  std: variance('std'),
+  logsumexp: ([x], kw) => T(x).logsumexp(dimOf(kw) ?? [], { keepdim: bool(kw, 'keepdim') }),
+  max: extreme('max'),
+  min: extreme('min'),
+  cumsum: ([x, d]) => T(x).cumsum(N(d)),
+  view: ([x, s]) => T(x).view(Ns(s)),
+  reshape: ([x, s]) => T(x).reshape(Ns(s)),
+  flatten: ([x, s, e]) => T(x).flatten(NOpt(s), NOpt(e)),
+  unflatten: ([x, d, s]) => T(x).unflatten(N(d), Ns(s)),
+  unsqueeze: ([x, d]) => T(x).unsqueeze(N(d)),
+  squeeze: ([x, d]) => (d === undefined ? T(x).squeeze() : T(x).squeeze(N(d))),
+  transpose: ([x, a, b]) => T(x).transpose(N(a), N(b)),
+  permute: ([x, dims]) => T(x).permute(Ns(dims)),
+  expand: ([x, sizes]) => T(x).expand(Ns(sizes)),
+  expandAs: ([x, other]) => T(x).expandAs(T(other)),
+  narrow: ([x, d, s, l]) => T(x).narrow(N(d), N(s), N(l)),
+  select: ([x, d, i]) => T(x).select(N(d), N(i)),
+  slice: ([x, d, s, e, st]) => T(x).slice(N(d), NOpt(s) ?? null, NOpt(e) ?? null, NOpt(st)),
+  index: ([x, ...specs]) =>
+    T(x).index(
+      ...specs.map((s) => {
+        if (s === null || typeof s === 'number' || typeof s === 'string' || s instanceof torch.Tensor) return s;
+        throw new Error('bad index spec');
+      }),
+    ),
+  chunk: ([x, c, d]) => T(x).chunk(N(c), NOpt(d)),
+  split: ([x, s, d]) => T(x).split(typeof s === 'number' ? s : Ns(s), NOpt(d)),
+  unbind: ([x, d]) => T(x).unbind(NOpt(d)),
+  flip: ([x, dims]) => T(x).flip(Ns(dims)),
+  repeat: ([x, sizes]) => T(x).repeat(Ns(sizes)),
+  cat: ([ts, d]) => torch.cat(Ts(ts), NOpt(d)),
+  stack: ([ts, d]) => torch.stack(Ts(ts), NOpt(d)),
+  softmax: ([x, d]) => T(x).softmax(N(d)),
+  logSoftmax: ([x, d]) => T(x).logSoftmax(N(d)),
+  gather: ([x, d, idx]) => T(x).gather(N(d), T(idx)),
+  scatter: ([x, d, idx, src]) => T(x).scatter(N(d), T(idx), src instanceof torch.Tensor ? src : N(src)),
+  scatterAdd: ([x, d, idx, src]) => T(x).scatterAdd(N(d), T(idx), T(src)),
+  indexSelect: ([x, d, idx]) => T(x).indexSelect(N(d), T(idx)),
+  maskedFill: ([x, m, v]) => T(x).maskedFill(T(m), v instanceof torch.Tensor ? v : N(v)),
+  maskedSelect: ([x, m]) => T(x).maskedSelect(T(m)),
+  oneHot: ([x, c]) => T(x).oneHot(NOpt(c)),
+  topk: ([x, k, d], kw) => T(x).topk(N(k), NOpt(d), { largest: bool(kw, 'largest'), sorted: bool(kw, 'sorted') }),
+  sort: ([x, d], kw) => T(x).sort(NOpt(d), { descending: bool(kw, 'descending') }),
+  argsort: ([x, d], kw) => T(x).argsort(NOpt(d), { descending: bool(kw, 'descending') }),
+  to: ([x, dtype]) => T(x).to(dtype as DType),
+};

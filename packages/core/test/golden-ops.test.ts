@@ -1,0 +1,184 @@
+/**
+ * Every core op against real PyTorch: values, shapes, dtypes, grad_fn names and gradients, from the fixtures
+ * that tools/golden/ops.py writes (the case format is described in tools/golden/golden.py).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import type { DType, NestedArray, Tensor } from '@kindling/core';
+import { type Built, type Kwargs, type OpResult, OPS } from './golden-ops-table.js';
+
+type Value = number | boolean | string;
+
+interface Transform {
+  kind: 'transpose' | 'expand' | 'slice';
+  dims?: [number, number];
+  shape?: number[];
+  dim?: number;
+  start?: number | null;
+  end?: number | null;
+  step?: number;
+}
+
+interface TensorSpec {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+  requiresGrad?: boolean;
+  transform?: Transform;
+}
+
+interface Expected {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+}
+
+interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+type ArgJson = TensorSpec | { list: TensorSpec[] } | number | boolean | string | null | number[];
+
+interface Case {
+  name: string;
+  op: string;
+  args: ArgJson[];
+  kwargs: Kwargs;
+  call?: string;
+  out: Expected | Expected[];
+  gradFn: string | null | (string | null)[];
+  w: Value[] | null | (Value[] | null)[];
+  grads: ({ values: Value[]; shape: number[] } | null)[];
+  tol?: Tolerance;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+
+function decode(v: Value): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  throw new Error(`bad value ${v}`);
+}
+
+function nest(flat: number[], shape: readonly number[], dtype: DType): NestedArray {
+  const leaf = (v: number): NestedArray => (dtype === 'bool' ? v !== 0 : v);
+  if (shape.length === 0) return leaf(flat[0]);
+  const [n, ...rest] = shape;
+  const size = flat.length / n;
+  return Array.from({ length: n }, (_, i) => (rest.length === 0 ? leaf(flat[i]) : nest(flat.slice(i * size, (i + 1) * size), rest, dtype)));
+}
+
+function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
+  if (values.length === 0) return torch.zeros(shape, { dtype });
+  return torch.tensor(nest(values.map(decode), shape, dtype), { dtype });
+}
+
+function isSpec(a: ArgJson): a is TensorSpec {
+  return typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
+}
+
+function applyTransform(t: Tensor, tr: Transform | undefined): Tensor {
+  if (tr === undefined) return t;
+  if (tr.kind === 'transpose') return t.transpose(...(tr.dims as [number, number]));
+  if (tr.kind === 'expand') return t.expand(tr.shape as number[]);
+  return t.slice(tr.dim as number, tr.start ?? null, tr.end ?? null, tr.step ?? 1);
+}
+
+/** Builds the op's arguments; `leaves` lists every tensor argument's stored leaf, in order. */
+function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
+  const leaves: Tensor[] = [];
+  const one = (spec: TensorSpec): Tensor => {
+    const leaf = makeTensor(spec.values, spec.shape, spec.dtype);
+    if (spec.requiresGrad) leaf.requiresGrad_();
+    leaves.push(leaf);
+    return applyTransform(leaf, spec.transform);
+  };
+  const built = args.map((a): Built => {
+    if (isSpec(a)) return one(a);
+    if (typeof a === 'object' && a !== null && !Array.isArray(a)) return a.list.map(one);
+    return a;
+  });
+  return { built, leaves };
+}
+
+function outputs(r: OpResult): Tensor[] {
+  if (r instanceof torch.Tensor) return [r];
+  if (Array.isArray(r)) return r;
+  return [r.values, r.indices];
+}
+
+function tolerance(dtype: DType, override: Tolerance | undefined): Tolerance | null {
+  if (dtype === 'float64') return { rtol: 1e-12, atol: 1e-12 };
+  if (dtype === 'float32') return override ?? { rtol: 1e-5, atol: 1e-6 };
+  return null;
+}
+
+/** Lists the elements that differ (NaN matches NaN; infinities must match exactly). */
+function mismatches(actual: ArrayLike<number>, expected: number[], tol: Tolerance | null): string[] {
+  const bad: string[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    const ok =
+      tol === null
+        ? a === e
+        : Number.isNaN(e)
+          ? Number.isNaN(a)
+          : !Number.isFinite(e)
+            ? a === e
+            : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
+    if (!ok && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
+  }
+  return bad;
+}
+
+function checkTensor(t: Tensor, e: Expected, tol: Tolerance | undefined, what: string): void {
+  expect(t.shape, `${what} shape`).toEqual(e.shape);
+  expect(t.dtype, `${what} dtype`).toBe(e.dtype);
+  const expected = e.values.map(decode);
+  expect(mismatches(t.toArray(), expected, tolerance(e.dtype, tol)), `${what} values`).toEqual([]);
+}
+
+function runCase(c: Case): void {
+  const { built, leaves } = buildArgs(c.args);
+  const op = OPS[c.op];
+  if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
+  const result = op(built, c.kwargs, c.call);
+  const outs = outputs(result);
+  const multi = Array.isArray(c.out);
+  const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
+  expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
+  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
+  const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
+  expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names);
+  const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
+  let loss: Tensor | null = null;
+  outs.forEach((o, i) => {
+    const w = weights[i];
+    if (w === null) return;
+    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
+    loss = loss === null ? term : loss.add(term);
+  });
+  if (loss !== null) (loss as Tensor).backward();
+  c.grads.forEach((g, k) => {
+    if (g === null) return;
+    const leaf = leaves[k];
+    const grad = leaf.grad ?? torch.zerosLike(leaf);
+    checkTensor(grad, { values: g.values, shape: g.shape, dtype: leaf.dtype }, c.tol, `grad of argument ${k}`);
+  });
+}
+
+describe(`golden ops against PyTorch ${fixture.torch}`, () => {
+  const groups = new Map<string, Case[]>();
+  for (const c of fixture.cases) groups.set(c.op, [...(groups.get(c.op) ?? []), c]);
+  for (const [op, cases] of groups) {
+    describe(op, () => {
+      for (const c of cases) it(c.name, () => runCase(c));
+    });
+  }
+});

@@ -1,0 +1,247 @@
+/**
+ * The main snippets of PyTorch's "Autograd mechanics" notes (grad modes, in-place checks, version counters,
+ * retain_grad, hooks, detach, .data, autograd.grad), ported line by line, with the output real PyTorch 1.13
+ * prints as the expected strings (fixtures/seeds.json, tools/golden/seeds_notes.py).
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import { Size, replay } from './helpers/walkthrough.js';
+
+describe('grad modes', () => {
+  it('notes-1 noGrad as a block and as a wrapped function', () => {
+    replay('notes-1-no-grad', (print) => {
+      const x = torch.tensor([1.0], { requiresGrad: true });
+      let y: torch.Tensor;
+      {
+        using _ = torch.noGrad();
+        y = x.mul(2);
+        print(torch.isGradEnabled());
+      }
+      print(y.requiresGrad);
+      // @torch.no_grad() def doubler(x): return x * 2
+      const doubler = (t: torch.Tensor): torch.Tensor => torch.noGrad(() => t.mul(2));
+      const z = doubler(x);
+      print(z.requiresGrad);
+      print(torch.isGradEnabled());
+    });
+  });
+
+  it('notes-2 enableGrad inside noGrad', () => {
+    replay('notes-2-enable-grad', (print) => {
+      const x = torch.tensor([1.0], { requiresGrad: true });
+      const y = torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
+      print(y.requiresGrad);
+      y.backward();
+      print(x.grad);
+      const doubler = (t: torch.Tensor): torch.Tensor => torch.enableGrad(() => t.mul(2));
+      let z: torch.Tensor;
+      {
+        using _ = torch.noGrad();
+        z = doubler(x);
+      }
+      print(z.requiresGrad);
+    });
+  });
+
+  it('notes-3 setGradEnabled as a block and as a function', () => {
+    replay('notes-3-set-grad-enabled', (print) => {
+      const x = torch.tensor([1.0], { requiresGrad: true });
+      const isTrain = false;
+      let y: torch.Tensor;
+      {
+        using _ = torch.setGradEnabled(isTrain);
+        y = x.mul(2);
+      }
+      print(y.requiresGrad);
+      torch.setGradEnabled(true);
+      y = x.mul(2);
+      print(y.requiresGrad);
+      torch.setGradEnabled(false);
+      y = x.mul(2);
+      print(y.requiresGrad);
+      print(torch.isGradEnabled());
+      torch.setGradEnabled(true);
+      print(torch.isGradEnabled());
+    });
+  });
+
+  it('notes-4 inferenceMode: no recording', () => {
+    replay('notes-4-inference-mode', (print) => {
+      const x = torch.ones([1, 2, 3], { requiresGrad: true });
+      let y: torch.Tensor;
+      {
+        using _ = torch.inferenceMode();
+        y = x.mul(x);
+        print(torch.isInferenceModeEnabled(), torch.isGradEnabled());
+      }
+      print(y.requiresGrad);
+      print(torch.isInferenceModeEnabled(), torch.isGradEnabled());
+      const func = (t: torch.Tensor): torch.Tensor => torch.inferenceMode(() => t.mul(t));
+      const out = func(x);
+      print(out.requiresGrad);
+      print(new Size(out.shape));
+    });
+  });
+
+  it('restores the mode when the wrapped function throws', () => {
+    expect(() => torch.noGrad(() => torch.ones(2).view(3))).toThrow("shape '[3]' is invalid for input of size 2");
+    expect(torch.isGradEnabled()).toBe(true);
+  });
+});
+
+describe('in-place ops and version counters', () => {
+  it('notes-5 in-place on a leaf that requires grad, and on a view of one', () => {
+    replay('notes-5-leaf-inplace', (print, error) => {
+      const w = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      error(() => w.mul_(2));
+      error(() => w.select(0, 0).mul_(2));
+      torch.noGrad(() => w.mul_(2));
+      print(w);
+      print(w.version);
+    });
+  });
+
+  it('notes-6 version counters are shared by views and detach(), not by .data', () => {
+    replay('notes-6-version-counter', (print) => {
+      const x = torch.ones(3);
+      print(x.version);
+      x.add_(1);
+      print(x.version);
+      const v = x.view(3);
+      v.mul_(2);
+      print(x.version, v.version);
+      x.detach().add_(1);
+      print(x.version);
+      const d = x.data;
+      print(d.version);
+      d.add_(1);
+      print(x.version, d.version);
+      print(x);
+    });
+  });
+
+  it('notes-7 the version check names the tensor and its grad_fn', () => {
+    replay('notes-7-inplace-check', (print, error) => {
+      const a = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const b = a.mul(1);
+      const c = b.mul(b);
+      b.add_(1);
+      print(b.version);
+      print(b.gradFn);
+      error(() => c.sum().backward());
+      const a2 = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const s = a2.sigmoid(); // SigmoidBackward0 saves its own output
+      s.mul_(2);
+      error(() => s.sum().backward());
+      const u = a2.mul(1);
+      const t = u.add(5); // AddBackward0 saves nothing: changing u afterwards is harmless
+      u.mul_(2);
+      t.sum().backward();
+      print(a2.grad);
+    });
+  });
+});
+
+describe('retainGrad, hooks, detach, the graph', () => {
+  it('notes-8 retainGrad keeps the gradient of a non-leaf', () => {
+    replay('notes-8-retain-grad', (print, error) => {
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = x.mul(3);
+      y.retainGrad();
+      print(y.retainsGrad, x.retainsGrad);
+      const z = y.mul(y).sum();
+      z.backward();
+      print(y.grad);
+      print(x.grad);
+      error(() => torch.ones(2).retainGrad());
+    });
+  });
+
+  it('notes-9 a hook may replace the gradient; remove() takes it off', () => {
+    replay('notes-9-hooks', (print, error) => {
+      const v = torch.tensor([0.0, 0.0, 0.0], { requiresGrad: true });
+      const h = v.registerHook((grad) => grad.mul(2));
+      v.backward(torch.tensor([1.0, 2.0, 3.0]));
+      print(v.grad);
+      h.remove();
+      v.backward(torch.tensor([1.0, 2.0, 3.0]));
+      print(v.grad);
+      const seen: torch.Tensor[] = [];
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = x.mul(x);
+      y.registerHook((g) => void seen.push(g.clone()));
+      y.sum().backward();
+      print(seen[0]);
+      print(x.grad);
+      error(() => torch.ones(2).registerHook((g) => g));
+    });
+  });
+
+  it('notes-10 detach shares storage and the version counter, and drops history', () => {
+    replay('notes-10-detach', (print, error) => {
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = x.exp();
+      const d = y.detach();
+      print(d, d.requiresGrad, d.isLeaf, d.gradFn);
+      d.zero_();
+      print(y);
+      print(y.version);
+      error(() => y.sum().backward());
+    });
+  });
+
+  it('notes-11 gradFn.nextFunctions walks back to AccumulateGrad', () => {
+    replay('notes-11-grad-fn-graph', (print) => {
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = torch.tensor([3.0, 4.0]);
+      const z = x.mul(y).sum();
+      print(z.gradFn);
+      const mul = z.gradFn!.nextFunctions[0][0]!;
+      print(mul);
+      print(mul.nextFunctions[0][0], mul.nextFunctions[0][1]);
+      print(mul.nextFunctions[1][0]);
+      print(x.gradFn, z.isLeaf);
+    });
+  });
+
+  it('notes-12 graph buffers are freed after backward unless retainGraph', () => {
+    replay('notes-12-second-backward', (print, error) => {
+      const x = torch.tensor([1.5], { requiresGrad: true });
+      const y = x.mul(x).sum();
+      y.backward(null, { retainGraph: true });
+      print(x.grad);
+      y.backward();
+      print(x.grad);
+      error(() => y.backward());
+    });
+  });
+
+  it('notes-13 autograd.grad with createGraph gives a differentiable gradient', () => {
+    replay('notes-13-autograd-grad', (print, error) => {
+      const x = torch.tensor(3.0, { requiresGrad: true });
+      const y = x.pow(3);
+      const [dy] = torch.autograd.grad(y, x, { createGraph: true });
+      print(dy);
+      print(dy!.requiresGrad);
+      const [d2y] = torch.autograd.grad(dy!, x);
+      print(d2y);
+      print(x.grad);
+      const w = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const u = torch.tensor([5.0], { requiresGrad: true });
+      error(() => torch.autograd.grad(w.mul(2).sum(), [w, u]));
+      const g = torch.autograd.grad(w.mul(2).sum(), [w, u], { allowUnused: true });
+      print(g[0], g[1]);
+    });
+  });
+
+  it('notes-14 setting .data keeps requiresGrad and history', () => {
+    replay('notes-14-data-setter', (print) => {
+      const w = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      w.data = torch.tensor([5.0, 6.0, 7.0], { dtype: 'float32' });
+      print(w);
+      print(new Size(w.shape), w.isLeaf);
+      w.mul(2).sum().backward();
+      print(w.grad);
+    });
+  });
+});

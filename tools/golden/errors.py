@@ -1,0 +1,145 @@
+"""Golden fixtures for error messages: every row of API.md's "Errors" table, and bad inputs to core.
+
+Regenerate with:
+
+    /usr/bin/python3 tools/golden/errors.py
+
+Each case is Python source run in real PyTorch 1.13; the exception it raises is recorded in
+packages/core/test/fixtures/errors.json:
+
+    { "<id>": { "python": str, "error": "RuntimeError" | "IndexError" | ..., "message": str } }
+
+packages/core/test/errors.test.ts triggers the same situation in Kindling and checks that the error has the
+same Python type and that its message contains PyTorch's.
+"""
+
+import json
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "packages", "core", "test", "fixtures", "errors.json")
+
+# The rows of API.md's "Errors" table, in its order.
+TABLE = {
+    "backward-no-history": "torch.tensor([1.0]).backward()",
+    "int-requires-grad": "torch.tensor([1], dtype=torch.int64, requires_grad=True)",
+    "saved-modified": """
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+b = a * 1
+c = b * b
+b.add_(1)
+c.sum().backward()""",
+    "leaf-inplace": "torch.ones(2, requires_grad=True).add_(1)",
+    "second-backward": """
+x = torch.tensor([1.5], requires_grad=True)
+y = (x * x).sum()
+y.backward()
+y.backward()""",
+    "nonscalar-backward": "(torch.ones(2, requires_grad=True) * 2).backward()",
+    "matmul-shape": "torch.ones(2, 3) @ torch.ones(4, 5)",
+    "broadcast": "torch.ones(2, 3) + torch.ones(2, 4)",
+    "view-strides": "torch.ones(2, 3).t().view(6)",
+    "nonleaf-requires-grad": """
+y = torch.ones(2, requires_grad=True) * 2
+y.requires_grad = False""",
+}
+
+# Bad inputs to core, with PyTorch's messages.
+BAD_INPUTS = {
+    # dimensions
+    "dim-sum": "torch.ones(2, 3).sum(2)",
+    "dim-transpose": "torch.ones(2, 3).transpose(0, -3)",
+    "dim-softmax": "torch.ones(3).softmax(1)",
+    "dim-unsqueeze": "torch.ones(2, 1).unsqueeze(3)",
+    "dim-squeeze": "torch.ones(2, 1).squeeze(2)",
+    "dim-repeated": "torch.ones(2, 3).sum((0, 0))",
+    # sizes
+    "negative-size": "torch.ones(-1, 2)",
+    "negative-size-list": "torch.zeros([2, -3])",
+    "negative-size-randn": "torch.randn(-2)",
+    "view-numel": "torch.arange(12).view(3, 5)",
+    "view-two-inferred": "torch.arange(12).view(-1, -1)",
+    "expand-mismatch": "torch.ones(2, 3).expand(4, 3)",
+    "expand-too-few": "torch.ones(2, 3).expand(3)",
+    "repeat-too-few": "torch.ones(2, 3).repeat(2)",
+    "flatten-order": "torch.ones(2, 3, 4).flatten(2, 1)",
+    "permute-length": "torch.ones(2, 3).permute(0)",
+    "narrow-past-end": "torch.ones(3).narrow(0, 2, 2)",
+    "split-sizes": "torch.ones(5).split([2, 2])",
+    "chunk-zero": "torch.ones(5).chunk(0)",
+    "arange-step-sign": "torch.arange(0, 5, -1)",
+    "linspace-negative": "torch.linspace(0, 1, -1)",
+    "eye-negative": "torch.eye(-1)",
+    "tensor-ragged": "torch.tensor([[1, 2], [3]])",
+    # dtypes and requires_grad
+    "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
+    "int-requires-grad-setter": """
+t = torch.tensor([1])
+t.requires_grad = True""",
+    "int-requires-grad-ones": "torch.ones(2, dtype=torch.int64, requires_grad=True)",
+    "int-requires-grad-arange": "torch.arange(3, requires_grad=True)",
+    "int-mean": "torch.tensor([1, 2]).mean()",
+    "int-var": "torch.tensor([1, 2]).var()",
+    "int-pow-negative": "torch.tensor([2]).pow(-1)",
+    "mm-dtype": "torch.mm(torch.ones(2, 2), torch.ones(2, 2, dtype=torch.int64))",
+    "inplace-cast": "torch.ones(2, dtype=torch.int64).mul_(1.5)",
+    "inplace-broadcast": "torch.ones(3).add_(torch.ones(2, 3))",
+    "where-condition": "torch.where(torch.ones(2), torch.ones(2), torch.zeros(2))",
+    "rand-int": "torch.rand(2, dtype=torch.int64)",
+    # scalars and indexing
+    "item-many": "torch.ones(2).item()",
+    "item-empty": "torch.ones(0).item()",
+    "select-out-of-range": "torch.ones(3)[5]",
+    "select-0d": "torch.tensor(1.0).select(0, 0)",
+    "too-many-indices": "torch.ones(3)[0, 0]",
+    "gather-float-index": "torch.ones(2, 3).gather(1, torch.tensor([[0.0, 1.0]]))",
+    "gather-ndim": "torch.ones(2, 3).gather(1, torch.tensor([0, 1]))",
+    "scatter-float-index": "torch.zeros(3).scatter(0, torch.tensor([0.0]), 1.0)",
+    "index-select-float": "torch.ones(3).index_select(0, torch.tensor([0.0]))",
+    "topk-too-large": "torch.ones(3).topk(5)",
+    "max-empty": "torch.ones(0).max()",
+    "fill-tensor": "torch.ones(2).fill_(torch.ones(2))",
+    "clamp-nothing": "torch.ones(2).clamp()",
+    # joining and products
+    "cat-mismatch": "torch.cat([torch.ones(2, 3), torch.ones(2, 4)])",
+    "cat-ndim": "torch.cat([torch.ones(2, 3), torch.ones(3)])",
+    "cat-empty": "torch.cat([])",
+    "stack-mismatch": "torch.stack([torch.ones(2), torch.ones(3)])",
+    "mm-vector": "torch.mm(torch.ones(3), torch.ones(3, 3))",
+    "bmm-mismatch": "torch.bmm(torch.ones(2, 2, 3), torch.ones(2, 4, 5))",
+    "matmul-0d": "torch.matmul(torch.tensor(1.0), torch.ones(4))",
+    "maximum-broadcast": "torch.maximum(torch.ones(2), torch.ones(3))",
+    # autograd
+    "backward-grad-shape": "(torch.ones(2, requires_grad=True) * 2).backward(torch.ones(3))",
+    "grad-unused": """
+w = torch.ones(2, requires_grad=True)
+u = torch.ones(1, requires_grad=True)
+torch.autograd.grad((w * 2).sum(), [w, u])""",
+    "grad-input-no-grad": "torch.autograd.grad((torch.ones(2, requires_grad=True) * 2).sum(), torch.ones(2))",
+    "retain-grad-no-grad": "torch.ones(2).retain_grad()",
+    "hook-no-grad": "torch.ones(2).register_hook(lambda g: g)",
+    "detach-view-inplace": "torch.ones(3).view(3).detach_()",
+    "view-of-leaf-inplace": "torch.ones(2, requires_grad=True)[0].mul_(2)",
+    "grad-assign-size": """
+x = torch.ones(2, requires_grad=True)
+x.grad = torch.ones(3)""",
+    "grad-assign-dtype": """
+x = torch.ones(2, requires_grad=True)
+x.grad = torch.ones(2, dtype=torch.float64)""",
+}
+
+
+def record(code):
+    try:
+        exec(code.strip(), {"torch": torch})  # noqa: S102 - the cases above, nothing else
+    except Exception as e:  # noqa: BLE001 - every error is recorded
+        return {"python": code.strip(), "error": type(e).__name__, "message": str(e)}
+    raise AssertionError(f"no error from:\n{code}")
+
+
+fixtures = {"table": {k: record(v) for k, v in TABLE.items()}, "badInputs": {k: record(v) for k, v in BAD_INPUTS.items()}}
+with open(OUT, "w", encoding="utf-8") as f:
+    json.dump(fixtures, f, ensure_ascii=False, indent=1)
+    f.write("\n")
+print(f"wrote {len(TABLE)} table rows and {len(BAD_INPUTS)} bad-input cases to {os.path.normpath(OUT)}")

@@ -1,0 +1,183 @@
+"""Shared machinery for the golden fixtures: tensor specs, running an op in PyTorch, recording its results.
+
+A case is a JSON object:
+
+    {
+      "name":   readable test name,
+      "op":     the Kindling spelling of the op (camelCase; see OPS in ops_table.py),
+      "args":   positional arguments: a tensor spec, {"list": [tensor spec, ...]}, a number, a bool, a string,
+                null, or a list of numbers,
+      "kwargs": options, spelled as Kindling spells them ({"keepdim": true, "roundingMode": "floor"}),
+      "call":   optional, "options" to pass dim/keepdim as a single options object (x.sum({ dim, keepdim })),
+      "out":    {values, shape, dtype}, or a list of them for multi-output ops (max(dim), sort, split, ...),
+      "gradFn": out.grad_fn.name() (or a list, one per output; null where there is none),
+      "w":      per output, the weight of (out * w).sum() in the loss (null for outputs that take no gradient),
+      "grads":  per tensor argument (in order, lists flattened), the gradient of the loss with respect to the
+                stored leaf ({values, shape}), or null where it does not require grad,
+      "tol":    optional {"rtol", "atol"} overriding the dtype's defaults (float32 reductions and products)
+    }
+
+A tensor spec is {values (flat, row-major), shape, dtype, requiresGrad?, transform?}. The stored tensor is the
+leaf; `transform` turns it into the op's input without a copy, so the op sees a non-contiguous tensor:
+{"kind": "transpose", "dims": [a, b]}, {"kind": "expand", "shape": [...]}, or
+{"kind": "slice", "dim": d, "start": s, "end": e, "step": k}. Non-finite floats are the strings "nan", "inf",
+"-inf".
+"""
+import math
+
+import torch
+
+DTYPES = {
+    torch.float32: 'float32',
+    torch.float64: 'float64',
+    torch.int64: 'int64',
+    torch.int32: 'int32',
+    torch.bool: 'bool',
+}
+
+
+class Arg:
+    """A tensor argument: the stored leaf, whether it requires grad, and the view that makes the op's input."""
+
+    def __init__(self, stored, grad=False, transform=None):
+        self.stored = stored.detach().clone()
+        self.grad = grad
+        self.transform = transform
+
+    def build(self):
+        leaf = self.stored.clone()
+        if self.grad:
+            leaf.requires_grad_(True)
+        return leaf, apply_transform(leaf, self.transform)
+
+    def spec(self):
+        d = {'values': encode(self.stored), 'shape': list(self.stored.shape), 'dtype': DTYPES[self.stored.dtype]}
+        if self.grad:
+            d['requiresGrad'] = True
+        if self.transform is not None:
+            d['transform'] = self.transform
+        return d
+
+
+def apply_transform(t, tr):
+    if tr is None:
+        return t
+    if tr['kind'] == 'transpose':
+        return t.transpose(*tr['dims'])
+    if tr['kind'] == 'expand':
+        return t.expand(*tr['shape'])
+    if tr['kind'] == 'slice':
+        index = (slice(None),) * (tr['dim'] % t.dim()) + (slice(tr['start'], tr['end'], tr['step']),)
+        return t[index]
+    raise ValueError(tr)
+
+
+def transposed(x, grad=None, dims=(-2, -1)):
+    """An input equal to x but non-contiguous: stored transposed, then viewed back with .transpose(dims)."""
+    return Arg(x.transpose(*dims).contiguous(), grad if grad is not None else x.is_floating_point(),
+               {'kind': 'transpose', 'dims': list(dims)})
+
+
+def expanded(base, shape, grad=None):
+    return Arg(base, grad if grad is not None else base.is_floating_point(), {'kind': 'expand', 'shape': list(shape)})
+
+
+def sliced(full, dim, start, end, step, grad=None):
+    return Arg(full, grad if grad is not None else full.is_floating_point(),
+               {'kind': 'slice', 'dim': dim, 'start': start, 'end': end, 'step': step})
+
+
+def encode_number(v):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        if math.isnan(v):
+            return 'nan'
+        if math.isinf(v):
+            return 'inf' if v > 0 else '-inf'
+    return v
+
+
+def encode(t):
+    flat = t.detach().reshape(-1)
+    if flat.dtype == torch.float32:
+        flat = flat.double()  # float32 values are exact as float64 and survive JSON unchanged
+    return [encode_number(v) for v in flat.tolist()]
+
+
+def result_record(t):
+    return {'values': encode(t), 'shape': list(t.shape), 'dtype': DTYPES[t.dtype]}
+
+
+def arg_json(a):
+    if isinstance(a, Arg):
+        return a.spec()
+    if isinstance(a, Group):
+        return {'list': [x.spec() for x in a.items]}
+    return a
+
+
+class Group:
+    """A list of tensor arguments (torch.cat / torch.stack)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
+def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
+    """Runs the op in PyTorch on freshly built inputs; records outputs, grad_fn names and leaf gradients."""
+    leaves = []
+    real_args = []
+    for a in args:
+        if isinstance(a, Arg):
+            leaf, inp = a.build()
+            leaves.append((a, leaf))
+            real_args.append(inp)
+        elif isinstance(a, Group):
+            built = []
+            for x in a.items:
+                leaf, inp = x.build()
+                leaves.append((x, leaf))
+                built.append(inp)
+            real_args.append(built)
+        else:
+            real_args.append(a)
+    result = fn(*real_args, **kwargs)
+    multi = isinstance(result, (tuple, list))
+    outs = list(result) if multi else [result]
+    gen = torch.Generator().manual_seed(1000 + seed)
+    weights = []
+    loss = None
+    for o in outs:
+        if o.is_floating_point() and o.requires_grad:
+            w = (torch.rand(o.shape, generator=gen, dtype=torch.float64) * 2 - 1).to(o.dtype)
+            weights.append(w)
+            term = (o * w).sum()
+            loss = term if loss is None else loss + term
+        else:
+            weights.append(None)
+    if loss is not None:
+        loss.backward()
+    grads = []
+    for a, leaf in leaves:
+        if a.grad:
+            g = leaf.grad if leaf.grad is not None else torch.zeros_like(leaf)
+            grads.append({'values': encode(g), 'shape': list(g.shape)})
+        else:
+            grads.append(None)
+    names = [o.grad_fn.name() if o.grad_fn is not None else None for o in outs]
+    case = {
+        'name': name,
+        'op': op,
+        'args': [arg_json(a) for a in args],
+        'kwargs': kwargs,
+        'out': [result_record(o) for o in outs] if multi else result_record(outs[0]),
+        'gradFn': names if multi else names[0],
+        'w': [encode(w) if w is not None else None for w in weights] if multi else (encode(weights[0]) if weights[0] is not None else None),
+        'grads': grads,
+    }
+    if call is not None:
+        case['call'] = call
+    if tol is not None:
+        case['tol'] = tol
+    return case

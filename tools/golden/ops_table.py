@@ -1,0 +1,142 @@
+"""Each op of the fixtures, keyed by its Kindling spelling, as PyTorch calls it. Keyword arguments arrive with
+Kindling's names (roundingMode, keepdim, ...), exactly as the fixture stores them."""
+import torch
+import torch.nn.functional as F
+
+
+def _reduce(method):
+    def run(x, dim=None, keepdim=False):
+        return getattr(x, method)() if dim is None else getattr(x, method)(dim, keepdim=keepdim)
+    return run
+
+
+def _var(method):
+    def run(x, dim=None, keepdim=False, correction=None, unbiased=None):
+        fn = getattr(torch, method)
+        if unbiased is not None:
+            return fn(x, dim, unbiased=unbiased, keepdim=keepdim) if dim is not None else fn(x, unbiased=unbiased)
+        if correction is not None:
+            return fn(x, dim=dim, correction=correction, keepdim=keepdim)
+        return fn(x) if dim is None else fn(x, dim, keepdim=keepdim)
+    return run
+
+
+def _extreme(method):
+    def run(x, other=None, dim=None, keepdim=False):
+        if other is not None:
+            return getattr(x, method)(other)
+        if dim is None:
+            return getattr(x, method)()
+        return tuple(getattr(x, method)(dim, keepdim=keepdim))
+    return run
+
+
+def _arg(method):
+    def run(x, dim=None, keepdim=False):
+        return getattr(x, method)(dim, keepdim=keepdim) if dim is not None else getattr(x, method)()
+    return run
+
+
+def _index(x, *specs):
+    def conv(s):
+        if s is None:
+            return None
+        if s == '...':
+            return Ellipsis
+        if isinstance(s, str):
+            parts = [int(p) if p.strip() else None for p in s.split(':')]
+            return slice(*parts)
+        return s
+    return x[tuple(conv(s) for s in specs)]
+
+
+def _slice(x, dim, start=None, end=None, step=1):
+    return x[(slice(None),) * (dim % x.dim()) + (slice(start, end, step),)]
+
+
+DT = {'float32': torch.float32, 'float64': torch.float64, 'int64': torch.int64, 'int32': torch.int32, 'bool': torch.bool}
+
+OPS = {
+    # arithmetic and comparisons
+    'add': lambda a, b, alpha=1: torch.add(a, b, alpha=alpha),
+    'sub': lambda a, b, alpha=1: torch.sub(a, b, alpha=alpha),
+    'rsub': lambda a, b: torch.rsub(a, b),
+    'mul': torch.mul,
+    'div': lambda a, b, roundingMode=None: torch.div(a, b) if roundingMode is None else torch.div(a, b, rounding_mode=roundingMode),
+    'pow': torch.pow,
+    'maximum': torch.maximum,
+    'minimum': torch.minimum,
+    'where': torch.where,
+    'clamp': lambda x, lo=None, hi=None: torch.clamp(x, lo, hi),
+    'eq': torch.eq, 'ne': torch.ne, 'lt': torch.lt, 'le': torch.le, 'gt': torch.gt, 'ge': torch.ge,
+    'logicalNot': torch.logical_not,
+    'logicalAnd': torch.logical_and,
+    'logicalOr': torch.logical_or,
+    'isnan': torch.isnan,
+    # unary math
+    **{name: getattr(torch, name) for name in [
+        'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh',
+        'sigmoid', 'relu', 'erf', 'sign', 'floor', 'ceil', 'round']},
+    # reductions
+    'sum': _reduce('sum'),
+    'mean': _reduce('mean'),
+    'prod': _reduce('prod'),
+    'var': _var('var'),
+    'std': _var('std'),
+    'logsumexp': lambda x, dim, keepdim=False: torch.logsumexp(x, dim, keepdim=keepdim),
+    'max': _extreme('max'),
+    'min': _extreme('min'),
+    'amax': lambda x, dim=(), keepdim=False: torch.amax(x, dim, keepdim=keepdim),
+    'amin': lambda x, dim=(), keepdim=False: torch.amin(x, dim, keepdim=keepdim),
+    'argmax': _arg('argmax'),
+    'argmin': _arg('argmin'),
+    'any': _arg('any'),
+    'all': _arg('all'),
+    'cumsum': lambda x, dim: torch.cumsum(x, dim),
+    # linear algebra
+    'matmul': torch.matmul, 'mm': torch.mm, 'bmm': torch.bmm, 'dot': torch.dot, 'mv': torch.mv, 't': torch.t,
+    # shapes and views
+    'view': lambda x, shape: x.view(shape),
+    'reshape': lambda x, shape: x.reshape(shape),
+    'flatten': lambda x, start=0, end=-1: x.flatten(start, end),
+    'unflatten': lambda x, dim, sizes: x.unflatten(dim, sizes),
+    'unsqueeze': lambda x, d: x.unsqueeze(d),
+    'squeeze': lambda x, d=None: x.squeeze() if d is None else x.squeeze(d),
+    'transpose': lambda x, a, b: x.transpose(a, b),
+    'permute': lambda x, dims: x.permute(dims),
+    'expand': lambda x, sizes: x.expand(sizes),
+    'expandAs': lambda x, other: x.expand_as(other),
+    'contiguous': lambda x: x.contiguous(),
+    'narrow': lambda x, d, s, n: x.narrow(d, s, n),
+    'select': lambda x, d, i: x.select(d, i),
+    'slice': _slice,
+    'index': _index,
+    'chunk': lambda x, n, d=0: x.chunk(n, d),
+    'split': lambda x, s, d=0: x.split(s, d),
+    'unbind': lambda x, d=0: x.unbind(d),
+    'flip': lambda x, dims: x.flip(dims),
+    'repeat': lambda x, sizes: x.repeat(sizes),
+    'clone': lambda x: x.clone(),
+    'cat': lambda ts, d=0: torch.cat(ts, d),
+    'stack': lambda ts, d=0: torch.stack(ts, d),
+    # nn-level math and indexing
+    'softmax': lambda x, d: x.softmax(d),
+    'logSoftmax': lambda x, d: x.log_softmax(d),
+    'gather': lambda x, d, idx: x.gather(d, idx),
+    'scatter': lambda x, d, idx, src: x.scatter(d, idx, src),
+    'scatterAdd': lambda x, d, idx, src: x.scatter_add(d, idx, src),
+    'indexSelect': lambda x, d, idx: x.index_select(d, idx),
+    'maskedFill': lambda x, mask, v: x.masked_fill(mask, v),
+    'maskedSelect': lambda x, mask: x.masked_select(mask),
+    'oneHot': lambda x, n=-1: F.one_hot(x, n),
+    'topk': lambda x, k, dim=-1, largest=True, sorted=True: tuple(x.topk(k, dim, largest=largest, sorted=sorted)),
+    'sort': lambda x, dim=-1, descending=False: tuple(x.sort(dim, descending=descending)),
+    'argsort': lambda x, dim=-1, descending=False: x.argsort(dim, descending=descending),
+    # conversions
+    'to': lambda x, dtype: x.to(DT[dtype]),
+    'float': lambda x: x.float(),
+    'double': lambda x: x.double(),
+    'long': lambda x: x.long(),
+    'int': lambda x: x.int(),
+    'bool': lambda x: x.bool(),
+}
