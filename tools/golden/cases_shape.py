@@ -76,6 +76,8 @@ def views(C):
     C('repeat [2,1]', 'repeat', g(u(2, 3)), [2, 1])
     C('repeat adds dims', 'repeat', g(u(2, 3)), [2, 1, 3])
     C('repeat int64', 'repeat', n(ints(0, 9, 3)), [2, 2])
+    C('repeat non-contiguous', 'repeat', transposed(u(3, 2)), [1, 2])
+    C('expand non-contiguous', 'expand', transposed(u(3, 1)), [2, 3, 4])
     C('clone', 'clone', g(u(3, 4)))
     C('clone non-contiguous', 'clone', transposed(u(3, 4, dtype=f64)))
     C('clone bool', 'clone', n(torch.rand(4) < 0.5))

@@ -13,7 +13,7 @@ A case is a JSON object:
       "gradFn": out.grad_fn.name() (or a list, one per output; null where there is none),
       "w":      per output, the weight of (out * w).sum() in the loss (null for outputs that take no gradient),
       "grads":  per tensor argument (in order, lists flattened), the gradient of the loss with respect to the
-                stored leaf ({values, shape}), or null where it does not require grad,
+                stored leaf ({values, shape, dtype}), or null where it does not require grad,
       "tol":    optional {"rtol", "atol"} overriding the dtype's defaults (float32 reductions and products)
     }
 
@@ -162,7 +162,7 @@ def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
     for a, leaf in leaves:
         if a.grad:
             g = leaf.grad if leaf.grad is not None else torch.zeros_like(leaf)
-            grads.append({'values': encode(g), 'shape': list(g.shape)})
+            grads.append({'values': encode(g), 'shape': list(g.shape), 'dtype': DTYPES[g.dtype]})
         else:
             grads.append(None)
     names = [o.grad_fn.name() if o.grad_fn is not None else None for o in outs]

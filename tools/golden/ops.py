@@ -17,6 +17,7 @@ from golden import run_case  # noqa: E402
 from ops_table import OPS  # noqa: E402
 import cases_math  # noqa: E402
 import cases_shape  # noqa: E402
+import cases_special  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'core', 'test', 'fixtures', 'ops.json')
 
@@ -34,7 +35,8 @@ def main():
 
     for group in [cases_math.elementwise, cases_math.unary, cases_math.reductions, cases_math.linalg,
                   cases_shape.views, cases_shape.joins, cases_shape.nn_math, cases_shape.indexing,
-                  cases_shape.sorting, cases_shape.conversions]:
+                  cases_shape.sorting, cases_shape.conversions,
+                  cases_special.special_values, cases_special.special_reductions, cases_special.degenerate_shapes]:
         group(C)
     with open(OUT, 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)

@@ -130,8 +130,11 @@ OPS = {
     'maskedSelect': lambda x, mask: x.masked_select(mask),
     'oneHot': lambda x, n=-1: F.one_hot(x, n),
     'topk': lambda x, k, dim=-1, largest=True, sorted=True: tuple(x.topk(k, dim, largest=largest, sorted=sorted)),
-    'sort': lambda x, dim=-1, descending=False: tuple(x.sort(dim, descending=descending)),
-    'argsort': lambda x, dim=-1, descending=False: x.argsort(dim, descending=descending),
+    # Passing `stable` at all selects sort.stable, whose node is SortBackward1.
+    'sort': lambda x, dim=-1, descending=False, stable=None: tuple(
+        x.sort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)),
+    'argsort': lambda x, dim=-1, descending=False, stable=None: (
+        x.argsort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)[1]),
     # conversions
     'to': lambda x, dtype: x.to(DT[dtype]),
     'float': lambda x: x.float(),

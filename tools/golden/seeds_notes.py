@@ -208,3 +208,79 @@ def register(walk):
         p(w.shape, w.is_leaf)
         (w * 2).sum().backward()
         p(w.grad)
+
+    @walk("notes-15-copy-slices", "in-place through a view rebases the base's history (CopySlices)")
+    def _(p, err):
+        a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        x = a.clone()
+        v0 = x[0]
+        v1 = x[1]
+        vall = x[:]
+        p(v0.grad_fn, v1.grad_fn, vall.grad_fn)
+        v0.mul_(2)
+        p(x.grad_fn, v0.grad_fn, v1.grad_fn, vall.grad_fn)
+        p(x)
+        p(v0)
+        p(x.grad_fn.next_functions[0][0], x.grad_fn.next_functions[1][0])
+        p(v0.grad_fn.next_functions[0][0])
+        (vall * torch.tensor([[1.0, 10.0], [100.0, 1000.0]])).sum().backward()
+        p(a.grad)
+
+    @walk("notes-16-copy-into-view", "copy_ and in-place ops into slices carry gradients to their sources")
+    def _(p, err):
+        b = torch.zeros(2, 2)
+        src = torch.tensor([1.0, 2.0], requires_grad=True)
+        b[0].copy_(src)
+        p(b)
+        p(b.requires_grad, b.is_leaf)
+        (b * 3).sum().backward()
+        p(src.grad)
+        a = torch.arange(6.0).requires_grad_()
+        x = a * 1
+        v = x.view(2, 3)[:, 1]
+        v.mul_(10)
+        p(x)
+        x.sum().backward()
+        p(a.grad)
+        base = torch.zeros(3)
+        w = torch.tensor([2.0], requires_grad=True)
+        base[1:2].mul_(w)
+        p(base.grad_fn, base.requires_grad)
+        p(base.grad_fn.next_functions[0][0], base.grad_fn.next_functions[1][0])
+        base[1:2].add_(w)
+        p(base)
+        base.sum().backward()
+        p(w.grad)
+
+    @walk("notes-17-view-inplace-rules", "regenerated view history, double backward, and the forbidden cases")
+    def _(p, err):
+        a = torch.tensor([1.0, 2.0], requires_grad=True)
+        x = a * 1
+        w = x[0]
+        with torch.no_grad():
+            x.add_(1)
+        p(w.grad_fn, x.grad_fn)
+        p(w)
+        y = a * 1
+        err(lambda: y.unbind(0)[0].mul_(2))
+        err(lambda: y.split(1)[1].mul_(2))
+        with torch.no_grad():
+            u = y[0]
+        err(lambda: u.mul_(2))
+        a2 = torch.tensor([1.0, 2.0], requires_grad=True)
+        x2 = a2.clone()
+        x2[0].mul_(a2[1])
+        (g,) = torch.autograd.grad(x2.pow(2).sum(), a2, create_graph=True)
+        p(g)
+        g.sum().backward()
+        p(a2.grad)
+
+    @walk("notes-18-retain-grad-inplace", "retain_grad follows an in-place op on the tensor itself")
+    def _(p, err):
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        y.mul_(2)
+        y.sum().backward()
+        p(y.grad, y.retains_grad)
+        p(x.grad)

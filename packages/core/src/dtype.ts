@@ -78,12 +78,12 @@ export function resultType(operands: readonly PromotionOperand[], defaultFloat: 
     else scalar = scalar === null ? op.dtype : promoteTypes(scalar, op.dtype);
   }
   let result = dims;
-  for (const next of [zero, scalar]) {
+  for (const [next, isScalar] of [[zero, false], [scalar, true]] as const) {
     if (next === null) continue;
-    if (result === null) result = next === 'float64' && next === scalar ? defaultFloat : next;
+    if (result === null) result = isScalar && next === 'float64' ? defaultFloat : next;
     else if (category(next) > category(result)) {
       // A higher-category scalar brings the default type of its category, not its own width.
-      result = next === scalar ? (category(next) === 2 ? defaultFloat : 'int64') : next;
+      result = isScalar ? (category(next) === 2 ? defaultFloat : 'int64') : next;
     }
   }
   return result ?? defaultFloat;

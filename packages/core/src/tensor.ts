@@ -10,6 +10,8 @@ import { copyStrided } from './kernels/strided.js';
 import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
 import type { Node, TensorHook } from './autograd/node.js';
 import { setZerosFactory } from './autograd/record.js';
+import { isGradEnabled } from './autograd/grad-mode.js';
+import { viewGradFn } from './autograd/copy-slices.js';
 import { formatTensor } from './print.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
@@ -47,8 +49,6 @@ export interface HookHandle {
   remove(): void;
 }
 
-let nextHookId = 0;
-let warnedNonLeafGrad = false;
 
 export class Tensor {
   /** @internal storage shared with views */
@@ -61,9 +61,12 @@ export class Tensor {
   _offset: number;
   /** @internal shared with views and detach(), not with `.data` */
   _version: VersionCounter;
-  /** @internal the tensor this one is a view of (for in-place checks) */
-  _base: Tensor | null = null;
   dtype: DType;
+  private _viewOf: Tensor | null = null;
+  /** The version when this view's history was last set; a newer one means its base changed in place. */
+  private _viewVersion = 0;
+  /** @internal views made while grad mode was off may not be modified in place while it is on */
+  _viewCreatedInNoGrad = false;
 
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
@@ -73,13 +76,38 @@ export class Tensor {
   private _retainsGrad = false;
 
   /** @internal use the creation functions (`torch.tensor`, `torch.zeros`, ...) */
-  constructor(array: TypedArray, shape: number[], dtype: DType, strides?: number[], offset = 0, version?: VersionCounter) {
-    this._array = array;
-    this._shape = shape;
-    this._strides = strides ?? contiguousStrides(shape);
+  constructor(source: Tensor);
+  constructor(array: TypedArray, shape: number[], dtype: DType, strides?: number[], offset?: number, version?: VersionCounter);
+  /**
+   * `new Tensor(t)` makes a tensor on t's storage and version counter without its history (what subclasses such
+   * as nn's Parameter build on, like PyTorch's `_make_subclass`); the array form is internal.
+   */
+  constructor(source: TypedArray | Tensor, shape?: number[], dtype?: DType, strides?: number[], offset = 0, version?: VersionCounter) {
+    if (source instanceof Tensor) {
+      this._array = source._array;
+      this._shape = source._shape.slice();
+      this._strides = source._strides.slice();
+      this._offset = source._offset;
+      this.dtype = source.dtype;
+      this._version = source._version;
+      return;
+    }
+    this._array = source;
+    this._shape = shape as number[];
+    this._strides = strides ?? contiguousStrides(this._shape);
     this._offset = offset;
-    this.dtype = dtype;
+    this.dtype = dtype as DType;
     this._version = version ?? new VersionCounter();
+  }
+
+  /** @internal the tensor this one is a view of (set once, by the view ops) */
+  get _base(): Tensor | null {
+    return this._viewOf;
+  }
+  set _base(base: Tensor | null) {
+    this._viewOf = base;
+    this._viewVersion = this._version.value;
+    this._viewCreatedInNoGrad = !isGradEnabled();
   }
 
   // ---- metadata ----
@@ -124,7 +152,7 @@ export class Tensor {
 
   // ---- autograd state ----
   get requiresGrad(): boolean {
-    return this._requiresGrad || this._gradFn !== null;
+    return this._requiresGrad || this.gradFn !== null;
   }
   set requiresGrad(flag: boolean) {
     A.setRequiresGrad(this, flag, 'setter');
@@ -138,10 +166,20 @@ export class Tensor {
     this._requiresGrad = flag;
   }
   get gradFn(): Node | null {
+    if (this._viewOf !== null && this._version.value !== this._viewVersion) this._refreshViewHistory();
     return this._gradFn;
   }
   get isLeaf(): boolean {
-    return this._gradFn === null;
+    return this.gradFn === null;
+  }
+  /** @internal a view whose base changed in place takes `AsStridedBackward0` over the base's new history */
+  _refreshViewHistory(): void {
+    this._viewVersion = this._version.value;
+    const base = this._viewOf as Tensor;
+    if (this._viewCreatedInNoGrad || !base.requiresGrad) return;
+    this._gradFn = viewGradFn(this);
+    this._outputNr = 0;
+    this._accumulator = null;
   }
   /** @internal which output of its gradFn this tensor is */
   get outputNr(): number {
@@ -151,7 +189,16 @@ export class Tensor {
   setHistory(node: Node | null, outputNr = 0): void {
     this._gradFn = node;
     this._outputNr = outputNr;
+    this._viewVersion = this._version.value;
     if (node !== null) this._accumulator = null;
+  }
+  /** @internal an in-place op's node becomes this tensor's history; `retainGrad()` follows it, as in PyTorch */
+  _rebaseHistory(node: Node | null, outputNr: number): void {
+    const old = this._gradFn;
+    const hook = old?.retainGradHooks.get(this._outputNr);
+    if (old && hook) old.retainGradHooks.delete(this._outputNr);
+    this.setHistory(node, outputNr);
+    if (node && hook) node.retainGradHooks.set(outputNr, hook);
   }
   /** @internal the AccumulateGrad node of a leaf, made once and reused so `nextFunctions` stay stable */
   gradAccumulator(): AccumulateGrad {
@@ -159,12 +206,7 @@ export class Tensor {
     return this._accumulator;
   }
   get grad(): Tensor | null {
-    if (!this.isLeaf && !this._retainsGrad && this._grad === null && !warnedNonLeafGrad) {
-      warnedNonLeafGrad = true;
-      console.warn(
-        "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
-      );
-    }
+    if (this._grad === null && !this._retainsGrad && !this.isLeaf) A.warnNonLeafGrad();
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -186,17 +228,10 @@ export class Tensor {
     if (this.isLeaf) return;
     if (this._retainsGrad) return;
     this._retainsGrad = true;
-    (this._gradFn as Node).retainGradHooks.set(this._outputNr, (g) => accumulateInto(this, g));
+    (this.gradFn as Node).retainGradHooks.set(this._outputNr, (g) => accumulateInto(this, g));
   }
   registerHook(hook: TensorHook): HookHandle {
-    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
-    const node: Node = this._gradFn ?? this.gradAccumulator();
-    const nr = this._gradFn ? this._outputNr : 0;
-    const hooks = node.tensorHooks.get(nr) ?? new Map<number, TensorHook>();
-    node.tensorHooks.set(nr, hooks);
-    const id = nextHookId++;
-    hooks.set(id, hook);
-    return { remove: () => void hooks.delete(id) };
+    return A.registerHook(this, hook);
   }
   /** `backward()`, `backward(gradient, { retainGraph, createGraph, inputs })`, or `backward({ retainGraph })`. */
   backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
@@ -207,14 +242,7 @@ export class Tensor {
     return V.detach(this);
   }
   detach_(): this {
-    if (this._base !== null) {
-      throw new RuntimeError(
-        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, " +
-          'and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be ' +
-          'called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in ' +
-          'torch/optim/optimizer.py as the solution.',
-      );
-    }
+    A.checkDetachInPlace(this);
     this._gradFn = null;
     this._requiresGrad = false;
     return this;
@@ -330,6 +358,8 @@ export class Tensor {
   addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
     return E.inplace(this, (s) => E.addcdiv(s, t1, t2, options?.value ?? 1), t1, t2);
   }
+  addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcmul(this, t1, t2, options?.value ?? 1); }
+  addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcdiv(this, t1, t2, options?.value ?? 1); }
   lerp_(end: Tensor, weight: number): this { return E.inplace(this, (s) => E.lerp(s, end, weight), end); }
 
   // ---- reductions ----
@@ -435,7 +465,8 @@ export class Tensor {
   }
 
   toString(): string {
-    const name = this._gradFn ? this._gradFn.name() : null;
+    const history = this.gradFn;
+    const name = history ? history.name() : null;
     return formatTensor(
       { shape: this._shape, dtype: this.dtype, values: this.contiguousArray() },
       { requiresGrad: this.requiresGrad && name === null, gradFnName: name },

@@ -140,7 +140,7 @@ describe('in-place ops and version counters', () => {
     const z = x.mul(3);
     z.mul_(z);
     expect(z.gradFn?.name()).toBe('MulBackward0');
-    expect(() => z.sum().backward()).toThrow('which is output 0 of AddBackward0, is at version 1; expected version 0 instead.');
+    expect(() => z.sum().backward()).toThrow('which is output 0 of MulBackward0, is at version 1; expected version 0 instead.');
   });
 
   it('shares version counters with views and detach, not with .data', () => {

@@ -191,7 +191,7 @@ export const OPS: Record<string, Op> = {
   maskedSelect: ([x, m]) => T(x).maskedSelect(T(m)),
   oneHot: ([x, c]) => T(x).oneHot(NOpt(c)),
   topk: ([x, k, d], kw) => T(x).topk(N(k), NOpt(d), { largest: bool(kw, 'largest'), sorted: bool(kw, 'sorted') }),
-  sort: ([x, d], kw) => T(x).sort(NOpt(d), { descending: bool(kw, 'descending') }),
-  argsort: ([x, d], kw) => T(x).argsort(NOpt(d), { descending: bool(kw, 'descending') }),
+  sort: ([x, d], kw) => T(x).sort(NOpt(d), { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') }),
+  argsort: ([x, d], kw) => T(x).argsort(NOpt(d), { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') }),
   to: ([x, dtype]) => T(x).to(dtype as DType),
 };

@@ -50,7 +50,7 @@ interface Case {
   out: Expected | Expected[];
   gradFn: string | null | (string | null)[];
   w: Value[] | null | (Value[] | null)[];
-  grads: ({ values: Value[]; shape: number[] } | null)[];
+  grads: (Expected | null)[];
   tol?: Tolerance;
 }
 
@@ -169,7 +169,7 @@ function runCase(c: Case): void {
     if (g === null) return;
     const leaf = leaves[k];
     const grad = leaf.grad ?? torch.zerosLike(leaf);
-    checkTensor(grad, { values: g.values, shape: g.shape, dtype: leaf.dtype }, c.tol, `grad of argument ${k}`);
+    checkTensor(grad, g, c.tol, `grad of argument ${k}`);
   });
 }
 

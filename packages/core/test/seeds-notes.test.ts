@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { Size, replay } from './helpers/walkthrough.js';
 
+const f32 = { dtype: 'float32' } as const;
+
 describe('grad modes', () => {
   it('notes-1 noGrad as a block and as a wrapped function', () => {
     replay('notes-1-no-grad', (print) => {
@@ -157,6 +159,18 @@ describe('retainGrad, hooks, detach, the graph', () => {
     });
   });
 
+  it('notes-18 retainGrad follows an in-place op on the tensor itself', () => {
+    replay('notes-18-retain-grad-inplace', (print) => {
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = x.mul(3);
+      y.retainGrad();
+      y.mul_(2);
+      y.sum().backward();
+      print(y.grad, y.retainsGrad);
+      print(x.grad);
+    });
+  });
+
   it('notes-9 a hook may replace the gradient; remove() takes it off', () => {
     replay('notes-9-hooks', (print, error) => {
       const v = torch.tensor([0.0, 0.0, 0.0], { requiresGrad: true });
@@ -242,6 +256,78 @@ describe('retainGrad, hooks, detach, the graph', () => {
       print(new Size(w.shape), w.isLeaf);
       w.mul(2).sum().backward();
       print(w.grad);
+    });
+  });
+});
+
+describe('in-place ops through views (CopySlices)', () => {
+  it('notes-15 rebases the base history and regenerates the views', () => {
+    replay('notes-15-copy-slices', (print) => {
+      const a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], { requiresGrad: true });
+      const x = a.clone();
+      const v0 = x.index(0);
+      const v1 = x.index(1);
+      const vall = x.slice(0); // x[:]
+      print(v0.gradFn, v1.gradFn, vall.gradFn);
+      v0.mul_(2);
+      print(x.gradFn, v0.gradFn, v1.gradFn, vall.gradFn);
+      print(x);
+      print(v0);
+      print(x.gradFn!.nextFunctions[0][0], x.gradFn!.nextFunctions[1][0]);
+      print(v0.gradFn!.nextFunctions[0][0]);
+      vall.mul(torch.tensor([[1.0, 10.0], [100.0, 1000.0]], f32)).sum().backward();
+      print(a.grad);
+    });
+  });
+
+  it('notes-16 copy_ and in-place ops into slices carry gradients to their sources', () => {
+    replay('notes-16-copy-into-view', (print) => {
+      const b = torch.zeros(2, 2);
+      const src = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      b.index(0).copy_(src);
+      print(b);
+      print(b.requiresGrad, b.isLeaf);
+      b.mul(3).sum().backward();
+      print(src.grad);
+      const a = torch.arange(6.0, { dtype: 'float32' }).requiresGrad_();
+      const x = a.mul(1);
+      const v = x.view(2, 3).index(':', 1);
+      v.mul_(10);
+      print(x);
+      x.sum().backward();
+      print(a.grad);
+      const base = torch.zeros(3);
+      const w = torch.tensor([2.0], { requiresGrad: true });
+      base.slice(0, 1, 2).mul_(w);
+      print(base.gradFn, base.requiresGrad);
+      print(base.gradFn!.nextFunctions[0][0], base.gradFn!.nextFunctions[1][0]);
+      base.slice(0, 1, 2).add_(w);
+      print(base);
+      base.sum().backward();
+      print(w.grad);
+    });
+  });
+
+  it('notes-17 regenerated view history, double backward, and the forbidden cases', () => {
+    replay('notes-17-view-inplace-rules', (print, error) => {
+      const a = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const x = a.mul(1);
+      const w = x.index(0);
+      torch.noGrad(() => x.add_(1));
+      print(w.gradFn, x.gradFn);
+      print(w);
+      const y = a.mul(1);
+      error(() => y.unbind(0)[0].mul_(2));
+      error(() => y.split(1)[1].mul_(2));
+      const u = torch.noGrad(() => y.index(0));
+      error(() => u.mul_(2));
+      const a2 = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const x2 = a2.clone();
+      x2.index(0).mul_(a2.index(1));
+      const [g] = torch.autograd.grad(x2.pow(2).sum(), a2, { createGraph: true });
+      print(g);
+      g!.sum().backward();
+      print(a2.grad);
     });
   });
 });

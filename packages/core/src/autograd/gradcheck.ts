@@ -47,7 +47,7 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options: G
           t._array[pos] = orig + eps;
           const plus = outputsOf(fn, ins)[o].contiguousArray().slice();
           t._array[pos] = orig - eps;
-          const minus = outputsOf(fn, ins)[o].contiguousArray();
+          const minus = outputsOf(fn, ins)[o].contiguousArray().slice(); // a copy: the output may be a view of the input
           t._array[pos] = orig;
           for (let r = 0; r < nOut; r++) numerical[k * nOut + r] = (plus[r] - minus[r]) / (2 * eps);
         }

@@ -45,6 +45,17 @@ export function recordOp(
   const backward = setup(save, needs);
 }
 
+/**
+ * A node for `output` over `inputs`, made whatever the grad mode: a view's history regenerated over its base
+ * after the base changed in place (autograd/copy-slices.ts).
+ */
+export function makeNode(name: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): Node {
+  const needs = inputs.map((t) => t.requiresGrad);
+  const edges = inputs.map((t, i) => (needs[i] ? gradientEdge(t) : null));
+  const inputMeta = inputs.map((t, i) => (needs[i] ? metaOf(t) : null));
+  return new FunctionNode(name, edges, inputMeta, [metaOf(output)], [], backward, zerosFor);
+}
+
 function metaOf(t: Tensor): TensorMeta {
   return { shape: t.shape, dtype: t.dtype };
 }

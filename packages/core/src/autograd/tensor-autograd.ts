@@ -2,7 +2,8 @@
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
-import { Tensor, type BackwardOptions } from '../tensor.js';
+import { Tensor, type BackwardOptions, type HookHandle } from '../tensor.js';
+import type { Node, TensorHook } from './node.js';
 import { runBackward } from './engine.js';
 import { gradientEdge } from './record.js';
 import { accumulateInto } from './accumulate.js';
@@ -95,4 +96,40 @@ export function makeGrad(t: Tensor, g: Tensor | null): Tensor {
   }
   // The engine casts a root's gradient to the root's dtype, as it does every gradient (validate_outputs).
   return g.dtype === t.dtype ? g : g.to(t.dtype);
+}
+
+let warnedNonLeafGrad = false;
+
+/** PyTorch's warning on reading `.grad` of a non-leaf that does not retain it (once, as Python's filter does). */
+export function warnNonLeafGrad(): void {
+  if (warnedNonLeafGrad) return;
+  warnedNonLeafGrad = true;
+  console.warn(
+    "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+  );
+}
+
+let nextHookId = 0;
+
+/** `t.registerHook(hook)`: on the node that produced t (its AccumulateGrad for a leaf), for t's output number. */
+export function registerHook(t: Tensor, hook: TensorHook): HookHandle {
+  if (!t.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+  const history = t.gradFn;
+  const node: Node = history ?? t.gradAccumulator();
+  const nr = history ? t.outputNr : 0;
+  const hooks = node.tensorHooks.get(nr) ?? new Map<number, TensorHook>();
+  node.tensorHooks.set(nr, hooks);
+  const id = nextHookId++;
+  hooks.set(id, hook);
+  return { remove: () => void hooks.delete(id) };
+}
+
+export function checkDetachInPlace(t: Tensor): void {
+  if (t._base === null) return;
+  throw new RuntimeError(
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, " +
+      'and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be ' +
+      'called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in ' +
+      'torch/optim/optimizer.py as the solution.',
+  );
 }

@@ -18,7 +18,7 @@
 export type FloatArray = Float32Array | Float64Array;
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
-const MR = 4;
+const MR = 2;
 const NR = 3;
 /** Rows of A per packed block (a multiple of MR). */
 const MC = 64;
@@ -256,8 +256,9 @@ function gemmBlocked(
   cOff: number,
   ldc: number,
 ): void {
-  const ncBlock = Math.min(NC, roundUp(N, NR), Math.max(NR, Math.floor(B_PANEL_BUDGET / K / NR) * NR));
-  const mcBlock = Math.min(MC, roundUp(M, MR));
+  // Block sizes are kept multiples of the register block so padded micro-panels fit their regions.
+  const ncBlock = Math.min(roundUp(NC, NR), roundUp(N, NR), Math.max(NR, Math.floor(B_PANEL_BUDGET / K / NR) * NR));
+  const mcBlock = Math.min(roundUp(MC, MR), roundUp(M, MR));
   const kcBlock = Math.min(KC, K);
   // Workspace layout: [packed A block | C tile | packed B panel].
   const aSize = mcBlock * kcBlock;
@@ -386,15 +387,13 @@ function macroKernel(
 
 // BEGIN-KERNEL
 /**
- * 4x3 register-blocked micro-kernel: W[ci + r*ldw + c] += sum_p W[ai + p*4 + r] * W[bi + p*3 + c].
+ * 2x3 register-blocked micro-kernel: W[ci + r*ldw + c] += sum_p W[ai + p*2 + r] * W[bi + p*3 + c].
  * Packed A, packed B and the C accumulator tile all live in the one workspace array, which keeps the
  * optimized loop to a single array map/bounds check per iteration.
  */
 function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: number, ldw: number): void {
   let c00 = 0, c01 = 0, c02 = 0;
   let c10 = 0, c11 = 0, c12 = 0;
-  let c20 = 0, c21 = 0, c22 = 0;
-  let c30 = 0, c31 = 0, c32 = 0;
   const bEnd = bi + kc * 3;
   while (bi < bEnd) {
     const b0 = W[bi]; const b1 = W[bi + 1]; const b2 = W[bi + 2];
@@ -402,19 +401,11 @@ function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: nu
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
     const a1 = W[ai + 1];
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
-    const a2 = W[ai + 2];
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
-    const a3 = W[ai + 3];
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
-    ai += 4;
+    ai += 2;
     bi += 3;
   }
   W[ci] += c00; W[ci + 1] += c01; W[ci + 2] += c02;
   ci += ldw;
   W[ci] += c10; W[ci + 1] += c11; W[ci + 2] += c12;
-  ci += ldw;
-  W[ci] += c20; W[ci + 1] += c21; W[ci + 2] += c22;
-  ci += ldw;
-  W[ci] += c30; W[ci + 1] += c31; W[ci + 2] += c32;
 }
 // END-KERNEL

@@ -34,11 +34,13 @@ function checkAlpha(dtype: DType, alpha: number): void {
   }
 }
 
-/** x + alpha * y with PyTorch's float32 rounding: alpha is a float32, and the product is rounded before the sum. */
+/**
+ * x + alpha * y as PyTorch's CPU kernel computes it: alpha in the tensor's dtype and a fused multiply-add, i.e.
+ * one rounding (the product of two float32 values is exact in a double).
+ */
 function scaledAdd(dtype: DType, alpha: number): BinaryFn {
-  if (dtype !== 'float32') return (x, y) => x + alpha * y;
-  const a32 = Math.fround(alpha);
-  return (x, y) => x + Math.fround(a32 * y);
+  const a = dtype === 'float32' ? Math.fround(alpha) : alpha;
+  return (x, y) => x + a * y;
 }
 
 export function add(self: TensorLike, other: TensorLike, options?: { alpha?: number }): Tensor {
@@ -96,12 +98,18 @@ export function div(self: TensorLike, other: TensorLike, options?: { roundingMod
     if (mode !== 'trunc' && mode !== 'floor') {
       throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
     }
-    const round = mode === 'trunc' ? Math.trunc : Math.floor;
     const integral = isIntegral(promoted, true);
-    const out = binaryForward(a, b, promoted, (x, y) => {
-      if (integral && y === 0) throw new RuntimeError('ZeroDivisionError');
-      return round(x / y);
-    });
+    const f: BinaryFn = integral
+      ? (x, y) => {
+          if (y === 0) throw new RuntimeError('ZeroDivisionError');
+          return (mode === 'trunc' ? Math.trunc : Math.floor)(x / y);
+        }
+      : mode === 'trunc'
+        ? promoted === 'float32'
+          ? (x, y) => Math.trunc(Math.fround(x / y))
+          : (x, y) => Math.trunc(x / y)
+        : divFloorFloating(promoted === 'float32' ? Math.fround : (v) => v);
+    const out = binaryForward(a, b, promoted, f);
     recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.mul(0).sumToSize(b._shape)]);
     return out;
   }
@@ -113,6 +121,26 @@ export function div(self: TensorLike, other: TensorLike, options?: { roundingMod
     return ([g]) => [needs[0] && g.div(sb()), sa && g.neg().mul(sa()).div(sb().mul(sb()))];
   });
   return out;
+}
+
+/**
+ * Floor division of floats as PyTorch computes it (c10::div_floor_floating), in the dtype's precision (`round`):
+ * from fmod, so that 1.0 // 0.1 is 9, the floor of the exact quotient, not floor(1.0 / 0.1) = 10.
+ */
+function divFloorFloating(round: (v: number) => number): BinaryFn {
+  return (a, b) => {
+    if (b === 0) return a / b;
+    const mod = a % b;
+    let div = round((a - mod) / b);
+    if (mod !== 0 && (b < 0) !== (mod < 0)) div = round(div - 1);
+    if (div === 0) {
+      const q = a / b; // copysign(0, a / b)
+      return q < 0 || Object.is(q, -0) ? -0 : 0;
+    }
+    let floordiv = Math.floor(div);
+    if (round(div - floordiv) > 0.5) floordiv = round(floordiv + 1);
+    return floordiv;
+  };
 }
 
 export function pow(self: TensorLike, exponent: TensorLike): Tensor {
@@ -207,13 +235,14 @@ export function compare(op: CompareOp, self: TensorLike, other: TensorLike): Ten
 export function logicalAnd(self: TensorLike, other: TensorLike): Tensor {
   const a = toTensor(self);
   const b = toTensor(other);
-  return binaryForward(a, b, resultDType(a, b), (x, y) => (x && y ? 1 : 0), undefined, 'bool');
+  // NaN is nonzero, hence true, as in C (JavaScript's `&&` would treat it as false).
+  return binaryForward(a, b, resultDType(a, b), (x, y) => (x !== 0 && y !== 0 ? 1 : 0), undefined, 'bool');
 }
 
 export function logicalOr(self: TensorLike, other: TensorLike): Tensor {
   const a = toTensor(self);
   const b = toTensor(other);
-  return binaryForward(a, b, resultDType(a, b), (x, y) => (x || y ? 1 : 0), undefined, 'bool');
+  return binaryForward(a, b, resultDType(a, b), (x, y) => (x !== 0 || y !== 0 ? 1 : 0), undefined, 'bool');
 }
 
 export function where(condition: Tensor, self: TensorLike, other: TensorLike): Tensor {
@@ -235,14 +264,30 @@ export function where(condition: Tensor, self: TensorLike, other: TensorLike): T
   return out;
 }
 
-/** self + value * t1 * t2 (what Adam's and RMSprop's updates use). */
+/**
+ * self + value * t1 * t2 (Adam's and RMSprop's second moments), rounded as PyTorch's kernel rounds:
+ * fma(value * t1, t2, self), so optimizer trajectories match PyTorch's bit for bit.
+ */
 export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  return add(self, mul(t1, t2), { alpha: value });
+  const dtype = resultDType(self, t1, t2);
+  const shape = broadcastShapes(broadcastShapes(self._shape, t1._shape), t2._shape);
+  const [a, b, c] = [self, t1, t2].map((t) => (t.dtype === dtype ? t : to(t, dtype, false, false)).expand(shape).contiguousArray());
+  const v = dtype === 'float32' ? Math.fround(value) : value;
+  const out = empty(shape, dtype);
+  const o = out._array;
+  if (dtype === 'float32') for (let i = 0; i < o.length; i++) o[i] = a[i] + Math.fround(v * b[i]) * c[i];
+  else for (let i = 0; i < o.length; i++) o[i] = a[i] + v * b[i] * c[i];
+  recordOp('AddcmulBackward0', [self, t1, t2], out, (save, needs) => {
+    const s1 = needs[2] ? save(t1) : null;
+    const s2 = needs[1] ? save(t2) : null;
+    return ([g]) => [needs[0] && g, s2 && g.mul(s2()).mul(value), s1 && g.mul(s1()).mul(value)];
+  });
+  return out;
 }
 
-/** self + value * t1 / t2. */
+/** self + value * t1 / t2, rounded as PyTorch's kernel: self + ((value * t1) / t2). */
 export function addcdiv(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  return add(self, div(t1, t2), { alpha: value });
+  return add(self, div(mul(t1, value), t2));
 }
 
 /** self + weight * (end - self). */

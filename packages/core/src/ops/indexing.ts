@@ -216,7 +216,9 @@ export function oneHot(self: Tensor, numClasses: number): Tensor {
 /** Sorts along dim: NaN counts as the largest value; equal values keep their order (a stable sort). */
 export function sort(self: Tensor, dim: number, options?: { descending?: boolean; stable?: boolean }): ValuesIndices {
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
-  return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options?.descending ?? false, 'SortBackward0');
+  // Passing `stable` at all selects PyTorch's sort.stable overload, whose node is SortBackward1.
+  const name = options?.stable === undefined ? 'SortBackward0' : 'SortBackward1';
+  return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options?.descending ?? false, name);
 }
 
 export function topk(self: Tensor, k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): ValuesIndices {

@@ -10,6 +10,7 @@ import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { scatterStrided } from '../kernels/strided.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { needsRecording, recordOp } from '../autograd/record.js';
+import { checkViewInplace, rebaseViewHistory } from '../autograd/copy-slices.js';
 import { Tensor } from '../tensor.js';
 import { toTensor } from './util.js';
 
@@ -28,21 +29,18 @@ export function checkInplace(self: Tensor): void {
 export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
   checkInplace(self);
   const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
+  if (self._base !== null) checkViewInplace(self, tensors);
   if (!needsRecording([self, ...tensors])) {
     const result = noGrad(() => compute(self));
     return inplaceWrite(self, result, true);
-  }
-  if (self._base !== null) {
-    throw new RuntimeError(
-      'in-place operations on views are not supported while recording a graph (the base tensor\'s history cannot ' +
-        'be rewritten yet); use the out-of-place op, e.g. `torch.cat`/`torch.where`, or run it under noGrad',
-    );
   }
   const alias = new Tensor(self.contiguousArray().slice(), self.shape, self.dtype);
   alias.setHistory(self.gradFn, self.outputNr);
   const result = compute(alias);
   inplaceWrite(self, result, true);
-  self.setHistory(result.gradFn, result.outputNr);
+  // Through a view, the base's history is rebased (CopySlices); otherwise the tensor takes the op's node.
+  if (self._base !== null) rebaseViewHistory(self, result);
+  else self._rebaseHistory(result.gradFn, result.outputNr);
   return self;
 }
 

@@ -133,7 +133,11 @@ export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | und
       const input = sx();
       const centered = input.sub(input.mean(dims, { keepdim: true }));
       const gb = unsqueezeDims(g, dims, inShape.length, keepdim);
-      if (so) return [gb.mul(centered).div(unsqueezeDims(so(), dims, inShape.length, keepdim).mul(n - correction))];
+      if (so) {
+        // PyTorch's std_backward: grad / std, taken as 0 where std is 0 (a constant input).
+        const sb = unsqueezeDims(so(), dims, inShape.length, keepdim);
+        return [where(sb.eq(0), 0, gb.div(sb)).mul(centered).div(n - correction)];
+      }
       return [gb.mul(centered).mul(2 / (n - correction))];
     };
   });

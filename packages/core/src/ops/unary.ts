@@ -46,7 +46,8 @@ export const reciprocal = define('ReciprocalBackward0', (v) => 1 / v, true, 'out
 export const sin = define('SinBackward0', Math.sin, true, 'input', (g, x) => g.mul(x().cos()));
 export const cos = define('CosBackward0', Math.cos, true, 'input', (g, x) => g.mul(x().sin()).neg());
 export const erf = define('ErfBackward0', erfScalar, true, 'input', (g, x) => g.mul(x().square().neg().exp()).mul(SQRT_2_OVER_PI));
-export const sign = define('SignBackward0', Math.sign, false, 'none', (g) => g.mul(0));
+// (0 < v) - (v < 0), as PyTorch: sign(NaN) is 0, not NaN.
+export const sign = define('SignBackward0', (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), false, 'none', (g) => g.mul(0));
 export const floor = define('FloorBackward0', Math.floor, false, 'none', (g) => g.mul(0));
 export const ceil = define('CeilBackward0', Math.ceil, false, 'none', (g) => g.mul(0));
 export const round = define('RoundBackward0', roundHalfEven, false, 'none', (g) => g.mul(0));
@@ -108,7 +109,7 @@ export function isfinite(x: Tensor): Tensor {
 }
 
 export function logicalNot(x: Tensor): Tensor {
-  return unaryForward(x, (v) => (v ? 0 : 1), false, 'bool');
+  return unaryForward(x, (v) => (v !== 0 ? 0 : 1), false, 'bool');
 }
 
 /** Rounds half to even, as torch.round does. */
@@ -120,6 +121,7 @@ function roundHalfEven(v: number): number {
 /** erf to double precision (W. J. Cody's rational approximations, as used by C libraries). */
 export function erfScalar(x: number): number {
   if (x !== x) return x;
+  if (!Number.isFinite(x)) return x > 0 ? 1 : -1;
   const ax = Math.abs(x);
   if (ax < 0.5) {
     const t = x * x;

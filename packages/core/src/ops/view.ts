@@ -326,6 +326,7 @@ export function flip(self: Tensor, dims: number | readonly number[]): Tensor {
   const strides = [...self._strides];
   let offset = self._offset;
   for (const d of ds) {
+    if (self._shape.length === 0) break; // a 0-d tensor flips to itself
     offset += (self._shape[d] - 1) * strides[d];
     strides[d] = -strides[d];
   }

@@ -1,0 +1,245 @@
+/**
+ * 2-D pooling loops over contiguous arrays of `planes` planes (N·C) of H x W inputs and OH x OW outputs.
+ * Window rules, tie-breaking and NaN handling follow PyTorch's CPU kernels: a max window starts at its first
+ * in-input element, takes a later element when it is strictly greater or NaN (so the last NaN wins), and
+ * indices are flat positions h·W + w within the input plane.
+ */
+import type { TypedArray } from '../dtype.js';
+
+export interface PoolGeometry {
+  planes: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+}
+
+/**
+ * PyTorch's pooling output size: floor (or ceil) of (size + 2·pad − dilation·(kernel − 1) − 1) / stride, plus 1;
+ * with ceilMode, a last window that would start past the input and its left padding is dropped.
+ */
+export function poolOutputSize(size: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+  let out = Math.floor(span / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + pad) out--;
+  return out;
+}
+
+/** Max pooling; `indices` (flat positions in the plane) may be null when nobody needs them. */
+export function maxPool2dForward(x: TypedArray, g: PoolGeometry, out: TypedArray, indices: TypedArray | null): void {
+  const { planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw } = g;
+  const HW = H * W;
+  const OHW = OH * OW;
+  for (let p = 0; p < planes; p++) {
+    const xb = p * HW;
+    let o = p * OHW;
+    for (let oh = 0; oh < OH; oh++) {
+      let h0 = oh * sh - ph;
+      const h1 = Math.min(h0 + (kh - 1) * dh + 1, H);
+      while (h0 < 0) h0 += dh;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let w0 = ow * sw - pw;
+        const w1 = Math.min(w0 + (kw - 1) * dw + 1, W);
+        while (w0 < 0) w0 += dw;
+        let maxIndex = h0 * W + w0;
+        let maxValue = -Infinity;
+        for (let ih = h0; ih < h1; ih += dh) {
+          const row = ih * W;
+          for (let iw = w0; iw < w1; iw += dw) {
+            const v = x[xb + row + iw];
+            if (v > maxValue || v !== v) {
+              maxValue = v;
+              maxIndex = row + iw;
+            }
+          }
+        }
+        out[o] = maxValue;
+        if (indices !== null) indices[o] = maxIndex;
+      }
+    }
+  }
+}
+
+/** Adds each output gradient into the input position its index names (max and adaptive max pooling). */
+export function maxPool2dBackward(gy: TypedArray, indices: TypedArray, planes: number, HW: number, OHW: number, gx: TypedArray): void {
+  for (let p = 0; p < planes; p++) {
+    const xb = p * HW;
+    const ob = p * OHW;
+    for (let o = 0; o < OHW; o++) gx[xb + indices[ob + o]] += gy[ob + o];
+  }
+}
+
+export interface AvgPoolMode {
+  countIncludePad: boolean;
+  /** 0 when not given. */
+  divisorOverride: number;
+  /** Integer storage: PyTorch divides with truncation. */
+  integral: boolean;
+}
+
+/**
+ * The windows of average pooling, the same for every plane: bounds (h0, h1, w0, w1 per output position, clipped
+ * to the input; empty where a window lies in the padding only) and the divisor of each.
+ */
+function avgWindows(g: PoolGeometry, mode: AvgPoolMode): { bounds: Int32Array; divisors: Float64Array } {
+  const { H, W, OH, OW, kh, kw, sh, sw, ph, pw } = g;
+  const bounds = new Int32Array(OH * OW * 4);
+  const divisors = new Float64Array(OH * OW).fill(1);
+  let o = 0;
+  for (let oh = 0; oh < OH; oh++) {
+    const h0p = oh * sh - ph;
+    const h1p = Math.min(h0p + kh, H + ph);
+    const h0 = Math.max(h0p, 0);
+    const h1 = Math.min(h1p, H);
+    for (let ow = 0; ow < OW; ow++, o++) {
+      const w0p = ow * sw - pw;
+      const w1p = Math.min(w0p + kw, W + pw);
+      const w0 = Math.max(w0p, 0);
+      const w1 = Math.min(w1p, W);
+      if (h0 >= h1 || w0 >= w1) continue;
+      bounds[4 * o] = h0;
+      bounds[4 * o + 1] = h1;
+      bounds[4 * o + 2] = w0;
+      bounds[4 * o + 3] = w1;
+      divisors[o] = mode.divisorOverride !== 0 ? mode.divisorOverride : mode.countIncludePad ? (h1p - h0p) * (w1p - w0p) : (h1 - h0) * (w1 - w0);
+    }
+  }
+  return { bounds, divisors };
+}
+
+export function avgPool2dForward(x: TypedArray, g: PoolGeometry, mode: AvgPoolMode, out: TypedArray): void {
+  const { planes, H, W, OH, OW } = g;
+  const HW = H * W;
+  const OHW = OH * OW;
+  const { bounds, divisors } = avgWindows(g, mode);
+  for (let p = 0; p < planes; p++) {
+    const xb = p * HW;
+    const ob = p * OHW;
+    for (let o = 0; o < OHW; o++) {
+      const h1 = bounds[4 * o + 1];
+      const w0 = bounds[4 * o + 2];
+      const w1 = bounds[4 * o + 3];
+      let s = 0;
+      for (let ih = bounds[4 * o]; ih < h1; ih++) {
+        const row = xb + ih * W;
+        for (let iw = w0; iw < w1; iw++) s += x[row + iw];
+      }
+      out[ob + o] = mode.integral ? Math.trunc(s / divisors[o]) : s / divisors[o];
+    }
+  }
+}
+
+export function avgPool2dBackward(gy: TypedArray, g: PoolGeometry, mode: AvgPoolMode, gx: TypedArray): void {
+  const { planes, H, W, OH, OW } = g;
+  const HW = H * W;
+  const OHW = OH * OW;
+  const { bounds, divisors } = avgWindows(g, mode);
+  for (let p = 0; p < planes; p++) {
+    const xb = p * HW;
+    const ob = p * OHW;
+    for (let o = 0; o < OHW; o++) {
+      const h1 = bounds[4 * o + 1];
+      const w0 = bounds[4 * o + 2];
+      const w1 = bounds[4 * o + 3];
+      const v = gy[ob + o] / divisors[o];
+      for (let ih = bounds[4 * o]; ih < h1; ih++) {
+        const row = xb + ih * W;
+        for (let iw = w0; iw < w1; iw++) gx[row + iw] += v;
+      }
+    }
+  }
+}
+
+/** Adaptive windows along one dim: [floor(o·I/O), ceil((o+1)·I/O)) for each output o. */
+export function adaptiveBounds(inSize: number, outSize: number): Int32Array {
+  const b = new Int32Array(outSize * 2);
+  for (let o = 0; o < outSize; o++) {
+    b[2 * o] = Math.floor((o * inSize) / outSize);
+    b[2 * o + 1] = Math.ceil(((o + 1) * inSize) / outSize);
+  }
+  return b;
+}
+
+export function adaptiveAvgPool2dForward(x: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, out: TypedArray): void {
+  const bh = adaptiveBounds(H, OH);
+  const bw = adaptiveBounds(W, OW);
+  for (let p = 0; p < planes; p++) {
+    const xb = p * H * W;
+    let o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = bh[2 * oh];
+      const h1 = bh[2 * oh + 1];
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const w0 = bw[2 * ow];
+        const w1 = bw[2 * ow + 1];
+        let s = 0;
+        for (let ih = h0; ih < h1; ih++) {
+          const row = xb + ih * W;
+          for (let iw = w0; iw < w1; iw++) s += x[row + iw];
+        }
+        out[o] = s / ((h1 - h0) * (w1 - w0));
+      }
+    }
+  }
+}
+
+export function adaptiveAvgPool2dBackward(gy: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, gx: TypedArray): void {
+  const bh = adaptiveBounds(H, OH);
+  const bw = adaptiveBounds(W, OW);
+  for (let p = 0; p < planes; p++) {
+    const xb = p * H * W;
+    let o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = bh[2 * oh];
+      const h1 = bh[2 * oh + 1];
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const w0 = bw[2 * ow];
+        const w1 = bw[2 * ow + 1];
+        const v = gy[o] / ((h1 - h0) * (w1 - w0));
+        for (let ih = h0; ih < h1; ih++) {
+          const row = xb + ih * W;
+          for (let iw = w0; iw < w1; iw++) gx[row + iw] += v;
+        }
+      }
+    }
+  }
+}
+
+export function adaptiveMaxPool2dForward(x: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, out: TypedArray, indices: TypedArray | null): void {
+  const bh = adaptiveBounds(H, OH);
+  const bw = adaptiveBounds(W, OW);
+  for (let p = 0; p < planes; p++) {
+    const xb = p * H * W;
+    let o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = bh[2 * oh];
+      const h1 = bh[2 * oh + 1];
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const w0 = bw[2 * ow];
+        const w1 = bw[2 * ow + 1];
+        let maxIndex = h0 * W + w0;
+        let maxValue = -Infinity;
+        for (let ih = h0; ih < h1; ih++) {
+          const row = ih * W;
+          for (let iw = w0; iw < w1; iw++) {
+            const v = x[xb + row + iw];
+            if (v > maxValue || v !== v) {
+              maxValue = v;
+              maxIndex = row + iw;
+            }
+          }
+        }
+        out[o] = maxValue;
+        if (indices !== null) indices[o] = maxIndex;
+      }
+    }
+  }
+}

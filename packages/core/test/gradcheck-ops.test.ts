@@ -1,0 +1,195 @@
+/**
+ * `torch.autograd.gradcheck` (float64 central differences against the analytical backward) over every
+ * differentiable core op, on random inputs kept away from kinks and ties; and gradgradcheck-style checks of the
+ * backward formulas themselves (the gradient computed with `createGraph`, checked again by finite differences).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+
+type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
+
+const f64 = { dtype: 'float64' as const };
+
+/** A float64 leaf with values uniform in [lo, hi). */
+function r(shape: number[], lo = -1.5, hi = 1.5): Tensor {
+  return torch.rand(shape, f64).mul(hi - lo).add(lo).requiresGrad_();
+}
+
+/** |values| in [0.3, 2) with random signs: away from the kinks of abs, relu, reciprocal, sign. */
+function away(shape: number[]): Tensor {
+  const sign = torch.where(torch.rand(shape).lt(0.5), -1, 1).to('float64');
+  return torch.rand(shape, f64).mul(1.7).add(0.3).mul(sign).requiresGrad_();
+}
+
+/** Values at least 0.2 apart in random order: no ties for max, min, sort, topk. */
+function distinct(shape: number[], shift = 0): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = torch.randperm(n).to('float64').mul(0.3).sub(n * 0.15 - shift).add(torch.rand([n], f64).mul(0.1));
+  return values.reshape(shape).requiresGrad_();
+}
+
+function pos(shape: number[]): Tensor {
+  return r(shape, 0.5, 2.5);
+}
+
+function idx(values: number[][]): Tensor {
+  return torch.tensor(values, { dtype: 'int64' });
+}
+
+const CASES: [string, () => Tensor[], Fn][] = [
+  // arithmetic with broadcasting
+  ['add broadcast with alpha', () => [r([3, 1]), r([4])], (a, b) => a.add(b, { alpha: 1.5 })],
+  ['sub broadcast', () => [r([2, 3, 4]), r([4])], (a, b) => a.sub(b)],
+  ['mul broadcast', () => [r([3, 1]), r([1, 4])], (a, b) => a.mul(b)],
+  ['div broadcast', () => [r([3, 4]), away([4])], (a, b) => a.div(b)],
+  ['rsub', () => [r([3])], (a) => torch.rsub(a, 2)],
+  ['pow tensor ** scalar', () => [pos([3, 4])], (a) => a.pow(2.5)],
+  ['pow tensor ** tensor', () => [pos([3, 4]), r([4])], (a, b) => a.pow(b)],
+  ['pow scalar ** tensor', () => [r([5])], (b) => torch.pow(1.7, b)],
+  ['maximum', () => [distinct([3, 4]), distinct([4], 0.05)], (a, b) => a.maximum(b)],
+  ['minimum', () => [distinct([3, 4]), distinct([3, 1], 0.05)], (a, b) => a.minimum(b)],
+  ['where', () => [r([3, 4]), r([4])], (a, b) => torch.where(torch.tensor([true, false, true]).reshape(3, 1), a, b)],
+  ['clamp scalars', () => [away([3, 4])], (a) => a.clamp(-1, 1)],
+  ['clamp tensor bounds', () => [r([3, 4]), r([4], -1, 0), r([3, 1], -0.5, 1)], (x, lo, hi) => x.clamp(lo, hi)],
+  // unary math
+  ['neg', () => [r([3, 4])], (a) => a.neg()],
+  ['abs', () => [away([3, 4])], (a) => a.abs()],
+  ['exp', () => [r([3, 4])], (a) => a.exp()],
+  ['log', () => [pos([3, 4])], (a) => a.log()],
+  ['log1p', () => [r([3, 4], -0.5, 2)], (a) => a.log1p()],
+  ['sqrt', () => [pos([3, 4])], (a) => a.sqrt()],
+  ['rsqrt', () => [pos([3, 4])], (a) => a.rsqrt()],
+  ['square', () => [r([3, 4])], (a) => a.square()],
+  ['reciprocal', () => [away([3, 4])], (a) => a.reciprocal()],
+  ['sin', () => [r([3, 4])], (a) => a.sin()],
+  ['cos', () => [r([3, 4])], (a) => a.cos()],
+  ['tanh', () => [r([3, 4])], (a) => a.tanh()],
+  ['sigmoid', () => [r([3, 4])], (a) => a.sigmoid()],
+  ['relu', () => [away([3, 4])], (a) => a.relu()],
+  ['erf', () => [r([3, 4])], (a) => a.erf()],
+  // reductions
+  ['sum all', () => [r([3, 4])], (a) => a.sum()],
+  ['sum dims keepdim', () => [r([2, 3, 4])], (a) => a.sum([0, 2], { keepdim: true })],
+  ['mean dim', () => [r([2, 3, 4])], (a) => a.mean(-1)],
+  ['prod dim', () => [away([3, 4])], (a) => a.prod(1)],
+  ['prod all', () => [away([2, 3])], (a) => a.prod()],
+  ['var dim', () => [r([3, 4])], (a) => a.var(1)],
+  ['var correction 0 dims', () => [r([2, 3, 4])], (a) => a.var({ dim: [0, 2], correction: 0 })],
+  ['std all', () => [r([3, 4])], (a) => a.std()],
+  ['std dim keepdim', () => [r([3, 4])], (a) => a.std(0, { keepdim: true })],
+  ['logsumexp', () => [r([3, 4])], (a) => a.logsumexp(1)],
+  ['max all', () => [distinct([3, 4])], (a) => a.max()],
+  ['max dim', () => [distinct([3, 4])], (a) => a.max(1).values],
+  ['min dim keepdim', () => [distinct([3, 4])], (a) => a.min(0, { keepdim: true }).values],
+  ['amax dims', () => [distinct([2, 3, 4])], (a) => a.amax([0, 2])],
+  ['amin', () => [distinct([3, 4])], (a) => a.amin(-1)],
+  ['cumsum', () => [r([3, 4])], (a) => a.cumsum(1)],
+  // products
+  ['matmul 1D . 1D', () => [r([4]), r([4])], (a, b) => a.matmul(b)],
+  ['matmul 2D . 1D', () => [r([3, 4]), r([4])], (a, b) => a.matmul(b)],
+  ['matmul 1D . 2D', () => [r([4]), r([4, 2])], (a, b) => a.matmul(b)],
+  ['matmul 3D . 2D', () => [r([2, 3, 4]), r([4, 2])], (a, b) => a.matmul(b)],
+  ['matmul 2D . 3D', () => [r([3, 4]), r([2, 4, 2])], (a, b) => a.matmul(b)],
+  ['matmul 4D . 3D', () => [r([2, 1, 3, 4]), r([3, 4, 2])], (a, b) => a.matmul(b)],
+  ['mm transposed', () => [r([4, 3]), r([4, 2])], (a, b) => a.t().mm(b)],
+  ['bmm', () => [r([2, 3, 4]), r([2, 4, 2])], (a, b) => a.bmm(b)],
+  ['dot', () => [r([5]), r([5])], (a, b) => a.dot(b)],
+  ['mv', () => [r([3, 4]), r([4])], (a, b) => a.mv(b)],
+  // shapes and views
+  ['view', () => [r([3, 4])], (a) => a.view(2, 6)],
+  ['reshape non-contiguous', () => [r([3, 4])], (a) => a.t().reshape(12)],
+  ['flatten', () => [r([2, 3, 4])], (a) => a.flatten(1)],
+  ['unflatten', () => [r([2, 6])], (a) => a.unflatten(1, [2, 3])],
+  ['unsqueeze and squeeze', () => [r([3, 1, 4])], (a) => a.squeeze(1).unsqueeze(0)],
+  ['transpose', () => [r([2, 3, 4])], (a) => a.transpose(0, 2)],
+  ['permute', () => [r([2, 3, 4])], (a) => a.permute(2, 0, 1)],
+  ['expand', () => [r([3, 1])], (a) => a.expand(2, 3, 4)],
+  ['contiguous', () => [r([3, 4])], (a) => a.t().contiguous()],
+  ['narrow', () => [r([4, 5])], (a) => a.narrow(1, 1, 3)],
+  ['select', () => [r([3, 4])], (a) => a.select(1, -1)],
+  ['slice with step', () => [r([3, 7])], (a) => a.slice(1, 1, 6, 2)],
+  ['index with strings', () => [r([3, 4, 5])], (a) => a.index(1, ':', '1:4')],
+  ['index with tensors', () => [r([3, 4])], (a) => a.index(torch.tensor([0, 2, 2]), torch.tensor([3, 1, 3]))],
+  ['index with a mask', () => [r([3, 4])], (a) => a.index(torch.tensor([true, false, true]))],
+  ['chunk', () => [r([5, 3])], (a) => a.chunk(3)],
+  ['split sizes', () => [r([3, 6])], (a) => a.split([1, 2, 3], 1)],
+  ['unbind', () => [r([3, 2])], (a) => a.unbind(1)],
+  ['flip', () => [r([2, 3, 4])], (a) => a.flip([0, 2])],
+  ['repeat', () => [r([2, 3])], (a) => a.repeat(2, 1, 2)],
+  ['clone', () => [r([3])], (a) => a.clone()],
+  ['cat', () => [r([2, 3]), r([1, 3])], (a, b) => torch.cat([a, b], 0)],
+  ['stack', () => [r([2, 3]), r([2, 3])], (a, b) => torch.stack([a, b], -1)],
+  // nn-level math and indexing
+  ['softmax', () => [r([3, 5])], (a) => a.softmax(-1)],
+  ['softmax dim 0', () => [r([3, 5])], (a) => a.softmax(0)],
+  ['logSoftmax', () => [r([3, 5])], (a) => a.logSoftmax(1)],
+  ['gather', () => [r([3, 4])], (a) => a.gather(1, idx([[0, 3], [1, 1], [2, 0]]))],
+  ['scatter src', () => [r([3, 4]), r([2, 4])], (a, s) => a.scatter(0, idx([[2, 0, 1, 1], [0, 1, 2, 0]]), s)],
+  ['scatter value', () => [r([3, 4])], (a) => a.scatter(1, idx([[0], [2], [3]]), 0.5)],
+  ['scatterAdd', () => [r([3, 4]), r([2, 4])], (a, s) => a.scatterAdd(0, idx([[0, 0, 2, 1], [0, 2, 2, 1]]), s)],
+  ['indexSelect', () => [r([4, 3])], (a) => a.indexSelect(0, torch.tensor([3, 0, 3]))],
+  ['maskedFill tensor value', () => [r([2, 3]), r([])], (a, v) => a.maskedFill(torch.tensor([[true, false, true], [false, false, true]]), v)],
+  ['maskedSelect', () => [r([3, 4])], (a) => a.maskedSelect(torch.tensor([true, false, true, true]))],
+  ['topk', () => [distinct([3, 5])], (a) => a.topk(2).values],
+  ['sort', () => [distinct([3, 4])], (a) => a.sort(0, { descending: true }).values],
+];
+
+/** The gradient of sum(f(x) * w) with respect to every input, itself differentiable (createGraph). */
+function gradOf(f: Fn, nInputs: number): Fn {
+  const weights: Tensor[] = [];
+  // Grad mode on even where gradcheck evaluates the function for finite differences.
+  return (...xs: Tensor[]) =>
+    torch.enableGrad(() => {
+      const outs = [f(...xs)].flat();
+      if (weights.length === 0) for (const o of outs) weights.push(torch.randLike(o).sub(0.5));
+      const loss = outs.map((o, i) => o.mul(weights[i]).sum()).reduce((a, b) => a.add(b));
+      return torch.autograd.grad(loss, xs.slice(0, nInputs), { createGraph: true }).map((g) => g as Tensor);
+    });
+}
+
+const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
+  ['mul', () => [r([3, 4]), r([4])], (a, b) => a.mul(b)],
+  ['div', () => [r([3, 4]), away([4])], (a, b) => a.div(b)],
+  ['pow tensor ** tensor', () => [pos([2, 3]), r([3])], (a, b) => a.pow(b)],
+  ['exp and log', () => [pos([3, 4])], (a) => a.log().mul(a.exp())],
+  ['sin, tanh, sigmoid', () => [r([3, 4])], (a) => a.sin().add(a.tanh()).mul(a.sigmoid())],
+  ['sqrt and reciprocal', () => [pos([3])], (a) => a.sqrt().add(a.reciprocal())],
+  ['softmax', () => [r([2, 4])], (a) => a.softmax(-1)],
+  ['logSoftmax', () => [r([2, 4])], (a) => a.logSoftmax(0)],
+  ['matmul batched', () => [r([2, 3, 4]), r([4, 2])], (a, b) => a.matmul(b)],
+  ['var and std', () => [r([3, 4])], (a) => a.var(1).add(a.std(0).sum())],
+  ['prod', () => [away([2, 3])], (a) => a.prod(1)],
+  ['logsumexp', () => [r([3, 4])], (a) => a.logsumexp(1)],
+  ['select and slice', () => [r([3, 5])], (a) => a.select(0, 1).mul(a.slice(1, 1, 4).sum(1).narrow(0, 0, 1))],
+  ['gather and indexSelect', () => [r([3, 4])], (a) => a.gather(1, idx([[0, 3], [1, 1], [2, 0]])).mul(a.indexSelect(1, torch.tensor([2, 0])))],
+  ['index with tensors', () => [r([3, 4])], (a) => a.index(torch.tensor([0, 2, 2])).square()],
+  ['maskedSelect', () => [r([3, 4])], (a) => a.maskedSelect(a.detach().gt(0)).exp()],
+  ['cumsum', () => [r([4])], (a) => a.cumsum(0).square()],
+  ['max dim', () => [distinct([3, 4])], (a) => a.max(1).values.square()],
+  ['maximum', () => [distinct([3, 4]), distinct([4], 0.05)], (a, b) => a.maximum(b).mul(a)],
+  ['cat and stack', () => [r([2, 3]), r([2, 3])], (a, b) => torch.stack([a, b]).mul(torch.cat([b, a]).reshape(2, 2, 3))],
+];
+
+describe('gradcheck (float64)', () => {
+  beforeEach(() => {
+    torch.manualSeed(0);
+  });
+  for (const [name, inputs, fn] of CASES) {
+    it(name, () => {
+      expect(torch.autograd.gradcheck(fn, inputs())).toBe(true);
+    });
+  }
+});
+
+describe('gradcheck of the gradients (double backward)', () => {
+  beforeEach(() => {
+    torch.manualSeed(1);
+  });
+  for (const [name, inputs, fn] of DOUBLE_BACKWARD) {
+    it(name, () => {
+      const xs = inputs();
+      expect(torch.autograd.gradcheck(gradOf(fn, xs.length), xs)).toBe(true);
+    });
+  }
+});
