@@ -1,1 +1,15 @@
-export {};
+/**
+ * @kindling/optim — PyTorch's optimizers and LR schedulers, step for step.
+ *
+ *   import { SGD, Adam, lrScheduler } from '@kindling/optim';
+ */
+export { Optimizer } from './optimizer.js';
+export type { OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { Adam, AdamW } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { Adagrad } from './adagrad.js';
+export type { AdagradOptions } from './adagrad.js';

@@ -1,0 +1,92 @@
+/** Linear, Identity, Flatten, Unflatten. */
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import * as F from '../functional/index.js';
+import * as init from '../init.js';
+import { pyValue } from '../utils/py-format.js';
+
+export interface FactoryOptions {
+  dtype?: torch.DType;
+}
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean } & FactoryOptions = {}) {
+    super();
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const dtype = options.dtype ?? 'float32';
+    this.weight = new Parameter(torch.empty([outFeatures, inFeatures], { dtype }));
+    this.bias = options.bias === false ? null : new Parameter(torch.empty([outFeatures], { dtype }));
+    if (this.bias === null) this.registerParameter('bias', null);
+    this.resetParameters();
+  }
+
+  /** Kaiming-uniform with a = √5 for the weight, U(-1/√fan_in, 1/√fan_in) for the bias, as PyTorch. */
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.linear(input, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyValue(this.bias !== null)}`;
+  }
+}
+
+export class Identity extends Module {
+  override forward(input: Tensor): Tensor {
+    return input;
+  }
+}
+
+export class Flatten extends Module {
+  readonly startDim: number;
+  readonly endDim: number;
+
+  constructor(startDim = 1, endDim = -1) {
+    super();
+    this.startDim = startDim;
+    this.endDim = endDim;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input.flatten(this.startDim, this.endDim);
+  }
+
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+export class Unflatten extends Module {
+  readonly dim: number;
+  readonly unflattenedSize: number[];
+
+  constructor(dim: number, unflattenedSize: number[]) {
+    super();
+    this.dim = dim;
+    this.unflattenedSize = unflattenedSize;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input.unflatten(this.dim, this.unflattenedSize);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=${pyValue(this.unflattenedSize)}`;
+  }
+}

@@ -1,0 +1,109 @@
+/** MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d. */
+import type { Tensor } from '@kindling/core';
+import { Module } from '../module.js';
+import * as F from '../functional/index.js';
+import { pyValue } from '../utils/py-format.js';
+
+type Pair = number | [number, number];
+
+export class MaxPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: boolean; ceilMode?: boolean } = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
+    this.returnIndices = options.returnIndices ?? false;
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    return F.maxPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+      returnIndices: this.returnIndices,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyValue(this.ceilMode)}`;
+  }
+}
+
+export class AvgPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null } = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    this.divisorOverride = options.divisorOverride ?? null;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.avgPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: Pair;
+
+  constructor(outputSize: Pair) {
+    super();
+    this.outputSize = outputSize;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyValue(this.outputSize)}`;
+  }
+}
+
+export class AdaptiveMaxPool2d extends Module {
+  readonly outputSize: Pair;
+  readonly returnIndices: boolean;
+
+  constructor(outputSize: Pair, options: { returnIndices?: boolean } = {}) {
+    super();
+    this.outputSize = outputSize;
+    this.returnIndices = options.returnIndices ?? false;
+  }
+
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices });
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyValue(this.outputSize)}`;
+  }
+}

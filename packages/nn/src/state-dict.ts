@@ -1,0 +1,57 @@
+/**
+ * `loadStateDict`: every key and shape is checked before anything is copied, so a failed load changes nothing.
+ * Values are copied into the existing tensors, so the Parameter objects an optimizer holds stay the same.
+ */
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import type { Module } from './module.js';
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+export function loadStateDictInto(model: Module, stateDict: Record<string, Tensor>, strict: boolean): LoadResult {
+  const own = model.stateDict({ keepVars: true });
+  const missingKeys: string[] = [];
+  const errors: string[] = [];
+  const copies: [Tensor, Tensor][] = [];
+  for (const [key, target] of Object.entries(own)) {
+    if (!(key in stateDict)) {
+      missingKeys.push(key);
+      continue;
+    }
+    const src = stateDict[key];
+    if (!(src instanceof torch.Tensor)) {
+      errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
+      continue;
+    }
+    const a = src.shape;
+    const b = target.shape;
+    if (a.length !== b.length || a.some((s, i) => s !== b[i])) {
+      errors.push(`size mismatch for ${key}: copying a param with shape ${torchSize(a)} from checkpoint, the shape in current model is ${torchSize(b)}.`);
+      continue;
+    }
+    copies.push([target, src]);
+  }
+  const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+  if (strict) {
+    if (unexpectedKeys.length > 0) {
+      errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (missingKeys.length > 0) {
+      errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+  }
+  if (errors.length > 0) {
+    throw new torch.RuntimeError(`Error(s) in loading state_dict for ${model.constructor.name}:\n\t${errors.join('\n\t')}`);
+  }
+  torch.noGrad(() => {
+    for (const [target, src] of copies) target.copy_(src);
+  });
+  return { missingKeys, unexpectedKeys };
+}
