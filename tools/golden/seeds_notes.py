@@ -284,3 +284,22 @@ def register(walk):
         y.sum().backward()
         p(y.grad, y.retains_grad)
         p(x.grad)
+
+    @walk("notes-19-saved-output-inplace", "an in-place op that saves its result is checked like any saved tensor")
+    def _(p, err):
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        y.exp_()
+        p(y)
+        y.sum().backward()
+        p(x.grad)
+        z = x * 1
+        z.exp_()
+        z.add_(1)
+        p(z._version)
+        err(lambda: z.sum().backward())
+        w = x * 1
+        v = w[0]
+        v.exp_()
+        v.add_(1)
+        err(lambda: w.sum().backward())

@@ -63,6 +63,7 @@ export { serialize, deserialize, save, load, loadMetadata } from './serialize.js
 export { setPrintOptions, getPrintOptions } from './print.js';
 export type { PrintOptions } from './print.js';
 export { cat, stack };
+export { readInto } from './read-into.js';
 
 export const autograd = {
   grad,
@@ -176,3 +177,33 @@ export const var_ = fn('var');
 export const variance = var_;
 export { var_ as var };
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+
+// ---- convolution and pooling ----
+export { conv2d } from './ops/conv.js';
+export type { Conv2dOptions, Size2 } from './ops/conv.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool.js';
+export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from './ops/pool.js';
+
+// ---- nn building blocks: the single-node ops behind nn.functional (PyTorch's torch._C._nn and friends) ----
+import * as NNX from './ops/nn-extra.js';
+import * as NNL from './ops/nn-extra-loss.js';
+export const addmm = NNX.addmm;
+export const constantPadNd = NNX.constantPadNd;
+/** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
+export const _nn = {
+  gelu: NNX.gelu,
+  leakyRelu: NNX.leakyRelu,
+  elu: NNX.elu,
+  silu: NNX.silu,
+  softplus: NNX.softplus,
+  batchNorm: NNX.batchNorm,
+  layerNorm: NNX.layerNorm,
+  embedding: NNX.embedding,
+  mseLoss: NNL.mseLoss,
+  smoothL1Loss: NNL.smoothL1Loss,
+  huberLoss: NNL.huberLoss,
+  binaryCrossEntropy: NNL.binaryCrossEntropy,
+  binaryCrossEntropyWithLogits: NNL.binaryCrossEntropyWithLogits,
+  nllLoss: NNL.nllLoss,
+};
+export type { Reduction } from './ops/nn-extra-loss.js';

@@ -142,6 +142,12 @@ const shapes: [number, number, number][] = [
   [2, 200, 64],
   [200, 2, 64],
   [9, 600, 20],
+  [4, 3, 11],
+  [5, 5, 5],
+  [4, 4, 8],
+  [3, 100, 100],
+  [100, 2, 100],
+  [8, 8, 700],
 ];
 
 const transCombos: [boolean, boolean][] = [
@@ -248,6 +254,22 @@ describe('gemm', () => {
         const Cn = new ctor(6).fill(Number.NaN);
         gemm(false, false, 2, 3, 0, 1, new ctor(0), 0, 1, new ctor(0), 0, 3, 0, Cn, 0, 3);
         expect(Array.from(Cn)).toEqual([0, 0, 0, 0, 0, 0]);
+      });
+
+      it('alpha = 0 gives C = beta * C without reading A or B', () => {
+        for (const [M, N, K] of [
+          [3, 5, 7],
+          [64, 64, 64],
+        ] as [number, number, number][]) {
+          const A = new ctor(M * K).fill(Number.NaN);
+          const B = new ctor(K * N).fill(Number.NaN);
+          const C = new ctor(M * N);
+          for (let i = 0; i < C.length; i++) C[i] = i - 3;
+          gemm(false, false, M, N, K, 0, A, 0, K, B, 0, N, 0.5, C, 0, N);
+          for (let i = 0; i < C.length; i++) expect(C[i]).toBe((i - 3) * 0.5);
+          gemm(false, false, M, N, K, 0, A, 0, K, B, 0, N, 0, C, 0, N);
+          for (let i = 0; i < C.length; i++) expect(C[i]).toBe(0);
+        }
       });
 
       it('M = 0 or N = 0 touches nothing', () => {

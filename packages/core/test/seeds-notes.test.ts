@@ -144,6 +144,29 @@ describe('in-place ops and version counters', () => {
   });
 });
 
+describe('in-place ops that save their result', () => {
+  it('notes-19 are checked like any saved tensor', () => {
+    replay('notes-19-saved-output-inplace', (print, error) => {
+      const x = torch.tensor([1.0, 2.0], { requiresGrad: true });
+      const y = x.mul(1);
+      y.exp_();
+      print(y);
+      y.sum().backward();
+      print(x.grad);
+      const z = x.mul(1);
+      z.exp_();
+      z.add_(1);
+      print(z.version);
+      error(() => z.sum().backward());
+      const w = x.mul(1);
+      const v = w.index(0);
+      v.exp_();
+      v.add_(1);
+      error(() => w.sum().backward());
+    });
+  });
+});
+
 describe('retainGrad, hooks, detach, the graph', () => {
   it('notes-8 retainGrad keeps the gradient of a non-leaf', () => {
     replay('notes-8-retain-grad', (print, error) => {

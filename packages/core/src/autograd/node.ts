@@ -71,7 +71,7 @@ export abstract class Node {
  */
 export class SavedTensor {
   private tensor: Tensor | null;
-  private readonly version: number;
+  private version: number;
   private readonly outputNr: number;
   /** Set for an output of the saving node: PyTorch does not keep the output's own grad_fn. */
   private readonly savedFor: Node | null;
@@ -109,6 +109,13 @@ export class SavedTensor {
 
   release(): void {
     this.tensor = null;
+  }
+
+  /** An in-place op saved its result, which now lives in `to`: check `to` from its current version on. */
+  rebind(from: Tensor, to: Tensor): void {
+    if (this.tensor !== from) return;
+    this.tensor = to;
+    this.version = to.version;
   }
 }
 
@@ -160,6 +167,11 @@ export class FunctionNode extends Node {
     const full = grads.map((g, i) => g ?? this.zeros(this.outputMeta[i]));
     const out = this.backwardFn(full);
     return this.nextEdges.map((_, i) => out[i] || null);
+  }
+
+  /** After an in-place op: saved references to its result now point at the tensor written into. */
+  rebindSaved(from: Tensor, to: Tensor): void {
+    for (const s of this.saved) s.rebind(from, to);
   }
 
   /** Frees the saved values; a node that saved nothing can run again, as in PyTorch. */

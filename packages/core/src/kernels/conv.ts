@@ -182,15 +182,3 @@ export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeome
     }
   }
 }
-
-/** gb[o] = the sum of gy over batch and space, accumulated in float64. */
-export function conv2dBackwardBias(gy: FloatArray, N: number, O: number, OHW: number, gb: FloatArray): void {
-  for (let o = 0; o < O; o++) {
-    let s = 0;
-    for (let n = 0; n < N; n++) {
-      const base = (n * O + o) * OHW;
-      for (let k = 0; k < OHW; k++) s += gy[base + k];
-    }
-    gb[o] = s;
-  }
-}

@@ -6,34 +6,40 @@
  * Design (Goto/BLIS style, scalar JS):
  *  - B is packed one column panel at a time (all of K by up to NC columns) into micro-panels of NR
  *    columns; A is packed in blocks of MC rows by KC depth into micro-panels of MR rows. Packing
- *    absorbs transposes and leading dimensions, so all four trans combinations run the same inner loop.
+ *    absorbs transposes and leading dimensions, so all four trans combinations run the same inner loop
+ *    at the same speed.
  *  - An MR x NR register-blocked micro-kernel accumulates into an MC x NC float64 tile; the tile is
  *    written to C once, after the whole K reduction, applying alpha and beta. Every result is therefore
- *    a float64 sum rounded once on store (exactly one rounding for Float32Array outputs).
+ *    a float64 sum rounded once on store (one rounding for Float32Array outputs).
  *  - Packed A, packed B and the C tile share one module-level Float64Array that grows on demand and is
- *    reused across calls.
+ *    reused across calls (bounded by B_PANEL_BUDGET plus the A block and C tile, unless K is huge).
  *  - Small or skinny products (vector-matrix, matrix-vector, tiny sizes) skip packing entirely.
+ *
+ * Tuning notes (V8, scalar doubles): the loop is bound by instruction count (each typed-array load
+ * carries an index add, overflow check and bounds check), not by memory, so cache block sizes barely
+ * matter; 4x3, 3x4, 2x3 and 3x2 register blocks all run within a few percent of each other, 4x4 and
+ * larger spill accumulators and are slower. bench/gemm-kernel.ts measures it.
  */
 
 export type FloatArray = Float32Array | Float64Array;
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
-const MR = 2;
+const MR = 4;
 const NR = 3;
-/** Rows of A per packed block (a multiple of MR). */
+/** Rows of A per packed block (rounded to a multiple of MR). */
 const MC = 64;
 /** Depth of a packed A block. */
 const KC = 256;
-/** Maximum columns of B per packed panel (a multiple of NR). */
+/** Maximum columns of B per packed panel (rounded to a multiple of NR). */
 const NC = 510;
 /** Upper bound, in doubles, for one packed B panel (K x nc); nc shrinks when K is large. */
 const B_PANEL_BUDGET = 1 << 19;
 
 /** Below this many multiply-adds the packing overhead is not worth it. */
-const SMALL_WORK = 16 * 16 * 16;
-/** Blocked path needs at least this many rows and columns; thinner products use the direct loops. */
-const BLOCKED_MIN_M = 2;
-const BLOCKED_MIN_N = 2;
+const SMALL_WORK = 128;
+/** The blocked path needs at least this many rows and columns; thinner products use the direct loops. */
+const BLOCKED_MIN_M = 4;
+const BLOCKED_MIN_N = 3;
 
 let workspace = new Float64Array(0);
 let lineScratch = new Float64Array(0);
@@ -57,7 +63,7 @@ function roundUp(x: number, m: number): number {
  * opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]; opB likewise with ldb.
  * beta = 0 means C is written without being read (so NaNs in C don't propagate).
  * As in BLAS, alpha = 0 (or K = 0) means A and B are not read: C = beta * C.
- * Sums are accumulated in float64 and rounded once when stored into C.
+ * Sums are accumulated in float64 and rounded once when stored into C. C must not overlap A or B.
  */
 export function gemm(
   transA: boolean,
@@ -127,33 +133,64 @@ function gemmDirect(
   const brs = transB ? 1 : ldb;
   const bcs = transB ? ldb : 1;
   if (N === 1 && transA && M > 1) {
-    // Matrix-vector with A transposed: rows of the stored A are contiguous along i.
-    columnAxpy(M, K, alpha, A, aOff, lda, B, bOff, brs, beta, C, cOff, ldc);
+    // Matrix-vector with A transposed: stored rows of A are contiguous along i, so accumulate
+    // whole columns: acc(:) += A(p,:) * b(p).
+    const acc = getLineScratch(M);
+    acc.fill(0, 0, M);
+    axpyRows(M, K, A, aOff, lda, B, bOff, brs, acc);
+    for (let i = 0; i < M; i++) storeOne(C, cOff + i * ldc, alpha * acc[i], beta);
   } else if (transB || N === 1) {
-    // Dot-product form: both operands walk along p (contiguous for B when transB).
+    // Dot-product form: both operands walk along p (contiguous for B when transB), four columns
+    // of C at a time so each load of A is shared.
     for (let i = 0; i < M; i++) {
       const aRow = aOff + i * ars;
       const cRow = cOff + i * ldc;
-      for (let j = 0; j < N; j++) {
-        const s = dot(K, A, aRow, acs, B, bOff + j * bcs, brs);
-        storeOne(C, cRow + j * 1, alpha * s, beta);
-      }
+      let j = 0;
+      if (acs === 1 && brs === 1) for (; j + 3 < N; j += 4) dot4(K, A, aRow, B, bOff + j * bcs, bcs, alpha, beta, C, cRow + j);
+      for (; j < N; j++) storeOne(C, cRow + j, alpha * dot(K, A, aRow, acs, B, bOff + j * bcs, brs), beta);
     }
   } else {
-    // Row-axpy form: C(i,:) accumulates opA(i,p) * B(p,:) with B rows contiguous.
+    // Row-axpy form: C(i,:) accumulates opA(i,p) * B(p,:), B rows contiguous.
     const acc = getLineScratch(N);
     for (let i = 0; i < M; i++) {
       acc.fill(0, 0, N);
-      let ap = aOff + i * ars;
-      let bp = bOff;
-      for (let p = 0; p < K; p++) {
-        const a = A[ap];
-        for (let j = 0; j < N; j++) acc[j] += a * B[bp + j];
-        ap += acs;
-        bp += ldb;
-      }
+      axpyRows(N, K, B, bOff, ldb, A, aOff + i * ars, acs, acc);
       storeRow(N, alpha, acc, 0, beta, C, cOff + i * ldc);
     }
+  }
+}
+
+/**
+ * acc[j] += sum_p X[x0 + p*ldx + j] * y[y0 + p*ys] for j < n, p < K: rows of X scaled by the entries
+ * of y, four rows per pass over acc.
+ */
+function axpyRows(
+  n: number,
+  K: number,
+  X: FloatArray,
+  x0: number,
+  ldx: number,
+  Y: FloatArray,
+  y0: number,
+  ys: number,
+  acc: Float64Array,
+): void {
+  let p = 0;
+  let x = x0;
+  let y = y0;
+  for (; p + 3 < K; p += 4, x += 4 * ldx, y += 4 * ys) {
+    const y0v = Y[y];
+    const y1v = Y[y + ys];
+    const y2v = Y[y + 2 * ys];
+    const y3v = Y[y + 3 * ys];
+    const x1 = x + ldx;
+    const x2 = x1 + ldx;
+    const x3 = x2 + ldx;
+    for (let j = 0; j < n; j++) acc[j] += y0v * X[x + j] + y1v * X[x1 + j] + (y2v * X[x2 + j] + y3v * X[x3 + j]);
+  }
+  for (; p < K; p++, x += ldx, y += ys) {
+    const yv = Y[y];
+    for (let j = 0; j < n; j++) acc[j] += yv * X[x + j];
   }
 }
 
@@ -175,46 +212,51 @@ function dot(K: number, X: FloatArray, x0: number, xs: number, Y: FloatArray, y0
   } else {
     let x = x0;
     let y = y0;
-    for (; p + 3 < K; p += 4) {
+    for (; p + 3 < K; p += 4, x += 4 * xs, y += 4 * ys) {
       s0 += X[x] * Y[y];
       s1 += X[x + xs] * Y[y + ys];
       s2 += X[x + 2 * xs] * Y[y + 2 * ys];
       s3 += X[x + 3 * xs] * Y[y + 3 * ys];
-      x += 4 * xs;
-      y += 4 * ys;
     }
     for (; p < K; p++, x += xs, y += ys) s0 += X[x] * Y[y];
   }
   return s0 + s1 + (s2 + s3);
 }
 
-/** C(:,0) = alpha * A^T b + beta * C(:,0), where A is stored K x M (row p contiguous along i). */
-function columnAxpy(
-  M: number,
+/**
+ * Four contiguous dot products sharing X: C[c0 + q] = alpha * sum_p X[x0 + p] * Y[y0 + q*yq + p]
+ * (+ beta * C[c0 + q]) for q < 4.
+ */
+function dot4(
   K: number,
+  X: FloatArray,
+  x0: number,
+  Y: FloatArray,
+  y0: number,
+  yq: number,
   alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  bStride: number,
   beta: number,
   C: FloatArray,
-  cOff: number,
-  ldc: number,
+  c0: number,
 ): void {
-  const acc = getLineScratch(M);
-  acc.fill(0, 0, M);
-  let ap = aOff;
-  let bp = bOff;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const y1 = y0 + yq;
+  const y2 = y1 + yq;
+  const y3 = y2 + yq;
   for (let p = 0; p < K; p++) {
-    const b = B[bp];
-    for (let i = 0; i < M; i++) acc[i] += A[ap + i] * b;
-    ap += lda;
-    bp += bStride;
+    const xv = X[x0 + p];
+    s0 += xv * Y[y0 + p];
+    s1 += xv * Y[y1 + p];
+    s2 += xv * Y[y2 + p];
+    s3 += xv * Y[y3 + p];
   }
-  for (let i = 0; i < M; i++) storeOne(C, cOff + i * ldc, alpha * acc[i], beta);
+  storeOne(C, c0, alpha * s0, beta);
+  storeOne(C, c0 + 1, alpha * s1, beta);
+  storeOne(C, c0 + 2, alpha * s2, beta);
+  storeOne(C, c0 + 3, alpha * s3, beta);
 }
 
 function storeOne(C: FloatArray, idx: number, v: number, beta: number): void {
@@ -385,15 +427,16 @@ function macroKernel(
   }
 }
 
-// BEGIN-KERNEL
 /**
- * 2x3 register-blocked micro-kernel: W[ci + r*ldw + c] += sum_p W[ai + p*2 + r] * W[bi + p*3 + c].
- * Packed A, packed B and the C accumulator tile all live in the one workspace array, which keeps the
- * optimized loop to a single array map/bounds check per iteration.
+ * 4x3 register-blocked micro-kernel: W[ci + r*ldw + c] += sum_p W[ai + p*4 + r] * W[bi + p*3 + c].
+ * Packed A, packed B and the C tile all live in the one workspace array, so the loop reads a single
+ * typed array (one map check and length load per iteration instead of one per array).
  */
 function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: number, ldw: number): void {
   let c00 = 0, c01 = 0, c02 = 0;
   let c10 = 0, c11 = 0, c12 = 0;
+  let c20 = 0, c21 = 0, c22 = 0;
+  let c30 = 0, c31 = 0, c32 = 0;
   const bEnd = bi + kc * 3;
   while (bi < bEnd) {
     const b0 = W[bi]; const b1 = W[bi + 1]; const b2 = W[bi + 2];
@@ -401,11 +444,18 @@ function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: nu
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
     const a1 = W[ai + 1];
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
-    ai += 2;
+    const a2 = W[ai + 2];
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+    const a3 = W[ai + 3];
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+    ai += 4;
     bi += 3;
   }
   W[ci] += c00; W[ci + 1] += c01; W[ci + 2] += c02;
   ci += ldw;
   W[ci] += c10; W[ci + 1] += c11; W[ci + 2] += c12;
+  ci += ldw;
+  W[ci] += c20; W[ci + 1] += c21; W[ci + 2] += c22;
+  ci += ldw;
+  W[ci] += c30; W[ci + 1] += c31; W[ci + 2] += c32;
 }
-// END-KERNEL

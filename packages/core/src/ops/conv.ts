@@ -201,23 +201,27 @@ export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParam
   const xShape = x.shape;
   const wShape = w.shape;
   recordOp('ConvolutionBackward0', [x, w, b], out, (save, needs) => {
-    const sx = needs[1] ? save(x) : null;
-    const sw = needs[0] ? save(w) : null;
+    const sx = save(x);
+    const sw = save(w);
     return ([gy]) => [
-      sw && convInputGrad(gy, sw(), p, xShape),
-      sx && convWeightGrad(sx(), gy, p, wShape),
+      needs[0] && convInputGrad(gy, sw(), p, xShape, sx()),
+      needs[1] && convWeightGrad(sx(), gy, p, wShape, sw()),
       needs[2] && gy.sum([0, 2, 3]),
     ];
   });
   return out;
 }
 
-/** The gradient of `convolution(x, w)` with respect to x (of shape xShape), for the output gradient gy. */
-export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: readonly number[]): Tensor {
+/**
+ * The gradient of `convolution(x, w)` with respect to x (of shape xShape), for the output gradient gy. The
+ * forward input, when given, is an input of the node (with no gradient), so that the result requires grad
+ * whenever it does, as in PyTorch.
+ */
+export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: readonly number[], x: Tensor | null = null): Tensor {
   const g = geometry(xShape, w._shape, p);
   const gx = produce(xShape, gy, (o) => conv2dBackwardInput(dense(gy), dense(w), g, o));
   const wShape = w.shape;
-  recordOp('ConvolutionBackwardBackward0', [gy, w], gx, (save, needs) => {
+  recordOp('ConvolutionBackwardBackward0', [gy, w, x], gx, (save, needs) => {
     const sgy = needs[1] ? save(gy) : null;
     const sw = needs[0] ? save(w) : null;
     // gx is linear in gy (its adjoint is the convolution) and in w.
@@ -226,12 +230,12 @@ export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: read
   return gx;
 }
 
-/** The gradient of `convolution(x, w)` with respect to w (of shape wShape), for the output gradient gy. */
-export function convWeightGrad(x: Tensor, gy: Tensor, p: ConvParams, wShape: readonly number[]): Tensor {
+/** The gradient of `convolution(x, w)` with respect to w (of shape wShape), for the output gradient gy; `w` as in convInputGrad. */
+export function convWeightGrad(x: Tensor, gy: Tensor, p: ConvParams, wShape: readonly number[], w: Tensor | null = null): Tensor {
   const g = geometry(x._shape, wShape, p);
   const gw = produce(wShape, x, (o) => conv2dBackwardWeight(dense(x), dense(gy), g, o));
   const xShape = x.shape;
-  recordOp('ConvolutionBackwardBackward0', [x, gy], gw, (save, needs) => {
+  recordOp('ConvolutionBackwardBackward0', [x, gy, w], gw, (save, needs) => {
     const sx = needs[1] ? save(x) : null;
     const sgy = needs[0] ? save(gy) : null;
     return ([gg]) => [sgy && convInputGrad(sgy(), gg, p, xShape), sx && convolution(sx(), gg, null, p)];

@@ -10,6 +10,7 @@ import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { scatterStrided } from '../kernels/strided.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { needsRecording, recordOp } from '../autograd/record.js';
+import { FunctionNode } from '../autograd/node.js';
 import { checkViewInplace, rebaseViewHistory } from '../autograd/copy-slices.js';
 import { Tensor } from '../tensor.js';
 import { toTensor } from './util.js';
@@ -38,6 +39,8 @@ export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tenso
   alias.setHistory(self.gradFn, self.outputNr);
   const result = compute(alias);
   inplaceWrite(self, result, true);
+  // A node that saved its own output (exp_, sigmoid_, ...) checks the tensor written into from now on.
+  if (result.gradFn instanceof FunctionNode) result.gradFn.rebindSaved(result, self);
   // Through a view, the base's history is rebased (CopySlices); otherwise the tensor takes the op's node.
   if (self._base !== null) rebaseViewHistory(self, result);
   else self._rebaseHistory(result.gradFn, result.outputNr);

@@ -13,6 +13,13 @@ import type { Tensor } from '../tensor.js';
 import { erfScalar, unaryForward } from './unary.js';
 import { where } from './binary.js';
 import { empty } from './util.js';
+import { cat } from './join.js';
+import { full } from '../creation.js';
+
+/** A result computed under noGrad as a tensor of its own (not a view), so in-place ops on it are recorded normally. */
+export function own(t: Tensor): Tensor {
+  return t._base === null ? t : t.clone();
+}
 
 function checkFloat(x: Tensor, kernel: string): void {
   if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
@@ -306,7 +313,7 @@ export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scal
   const [num, dim] = weight.shape;
   const flat = indices.reshape(-1).to('int64');
   for (const v of flat.toArray()) if (v < 0 || v >= num) throw new IndexError('index out of range in self');
-  const out = noGrad(() => weight.indexSelect(0, flat).reshape([...indices.shape, dim]));
+  const out = own(noGrad(() => weight.indexSelect(0, flat).reshape([...indices.shape, dim])));
   recordOp('EmbeddingBackward0', [weight], out, () => {
     const counts = new Map<number, number>();
     const idx = flat.toArray();
@@ -322,5 +329,42 @@ export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scal
       return [empty([num, dim], g.dtype).scatterAdd(0, flat.unsqueeze(1).expand(-1, dim), rows)];
     };
   });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Constant padding
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * torch.constant_pad_nd (`F.pad` in constant mode): `pad` lists (before, after) amounts from the last dim
+ * backwards; negative amounts crop. The gradient is the opposite padding of the output gradient.
+ */
+export function constantPadNd(input: Tensor, pad: readonly number[], value = 0): Tensor {
+  if (pad.length % 2 !== 0) throw new RuntimeError('Padding length must be divisible by 2');
+  if (pad.length / 2 > input.ndim) throw new RuntimeError('Padding length too large');
+  const out = own(
+    noGrad(() => {
+      let r = input;
+      for (let i = 0; i < pad.length / 2; i++) {
+        const d = input.ndim - 1 - i;
+        const [before, after] = [pad[2 * i], pad[2 * i + 1]];
+        const size = r.shape[d];
+        if (size + before + after < 0) {
+          throw new RuntimeError(
+            `The input size ${size}, plus negative padding ${before} and ${after} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
+          );
+        }
+        const start = Math.max(-before, 0);
+        const end = Math.max(size - Math.max(-after, 0), start);
+        if (start > 0 || end < size) r = r.narrow(d, start, end - start);
+        const block = (n: number): Tensor => full(r.shape.map((s, k) => (k === d ? n : s)), value, { dtype: input.dtype });
+        const parts = [...(before > 0 ? [block(before)] : []), r, ...(after > 0 ? [block(after)] : [])];
+        if (parts.length > 1) r = cat(parts, d);
+      }
+      return r === input ? input.clone() : r;
+    }),
+  );
+  recordOp('ConstantPadNdBackward0', [input], out, () => ([g]) => [constantPadNd(g, pad.map((p) => -p), 0)]);
   return out;
 }

@@ -1,0 +1,351 @@
+"""Writes packages/nn/test/fixtures/functional.json: nn.functional and the losses run by real PyTorch over many
+option combinations, with values, grad_fn names and the gradients of every tensor input (weights and biases
+included). Run from the repository root:
+
+    /usr/bin/python3 tools/golden/nn_functional.py
+
+Cases use the format described in golden.py. Keyword arguments are recorded in Kindling's spelling (camelCase) and
+turned back into PyTorch's for the call; tensor-valued options (weight, bias, running statistics, pos_weight) are
+positional arguments (a tensor spec or null), in the order the Kindling call in nn/test/functional-ops.ts takes them.
+Ops that change an argument in place (batch norm's running statistics, embedding's max_norm) return it as an extra
+output, recorded after the change. Error cases record the exception PyTorch raises for bad arguments.
+"""
+import json
+import os
+import re
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from golden import Arg, arg_json, run_case  # noqa: E402
+from inputs import away, f64, g, ints, n, u  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'functional.json')
+
+
+def snake(name):
+    return re.sub(r'([A-Z])', lambda m: '_' + m.group(1).lower(), name)
+
+
+DTYPE_NAMES = {'float32': torch.float32, 'float64': torch.float64}
+
+
+def py(fn):
+    """The PyTorch call for Kindling-spelled keyword arguments (dtype names become torch dtypes)."""
+    return lambda *args, **kw: fn(*args, **{snake(k): DTYPE_NAMES[v] if k == 'dtype' else v for k, v in kw.items()})
+
+
+def batch_norm(x, rm, rv, w, b, **kw):
+    out = F.batch_norm(x, rm, rv, w, b, **kw)
+    return (out, rm, rv) if rm is not None else out
+
+
+def embedding(idx, w, **kw):
+    out = F.embedding(idx, w, **kw)
+    return (out, w.detach().clone()) if kw.get('max_norm') is not None else out
+
+
+OPS = {
+    'F.linear': py(F.linear),
+    'F.relu': py(F.relu),
+    'F.leakyRelu': py(F.leaky_relu),
+    'F.gelu': py(F.gelu),
+    'F.sigmoid': py(torch.sigmoid),
+    'F.tanh': py(torch.tanh),
+    'F.softmax': py(F.softmax),
+    'F.logSoftmax': py(F.log_softmax),
+    'F.elu': py(F.elu),
+    'F.selu': py(F.selu),
+    'F.silu': py(F.silu),
+    'F.softplus': py(F.softplus),
+    'F.batchNorm': py(batch_norm),
+    'F.layerNorm': py(F.layer_norm),
+    'F.embedding': py(embedding),
+    'F.oneHot': py(F.one_hot),
+    'F.pad': py(F.pad),
+    'F.flatten': py(torch.flatten),
+    'F.crossEntropy': py(lambda x, t, w, **kw: F.cross_entropy(x, t, weight=w, **kw)),
+    'F.nllLoss': py(lambda x, t, w, **kw: F.nll_loss(x, t, weight=w, **kw)),
+    'F.mseLoss': py(F.mse_loss),
+    'F.l1Loss': py(F.l1_loss),
+    'F.smoothL1Loss': py(F.smooth_l1_loss),
+    'F.huberLoss': py(F.huber_loss),
+    'F.binaryCrossEntropy': py(lambda x, t, w, **kw: F.binary_cross_entropy(x, t, weight=w, **kw)),
+    'F.binaryCrossEntropyWithLogits': py(lambda x, t, w, pw, **kw: F.binary_cross_entropy_with_logits(x, t, weight=w, pos_weight=pw, **kw)),
+}
+
+
+def probs(*shape, dim=1):
+    return torch.randn(shape).softmax(dim)
+
+
+def activations(C):
+    x = away(3, 4)
+    C('relu', 'F.relu', g(x))
+    C('leakyRelu default slope', 'F.leakyRelu', g(x))
+    C('leakyRelu slope 0.2', 'F.leakyRelu', g(x), negativeSlope=0.2)
+    wide = u(4, 5, lo=-6, hi=6)
+    C('gelu exact', 'F.gelu', g(wide))
+    C('gelu tanh', 'F.gelu', g(wide), approximate='tanh')
+    C('gelu exact float64', 'F.gelu', g(u(3, 4, lo=-4, hi=4, dtype=f64)))
+    C('gelu tanh float64', 'F.gelu', g(u(3, 4, lo=-4, hi=4, dtype=f64)), approximate='tanh')
+    C('sigmoid', 'F.sigmoid', g(wide))
+    C('tanh', 'F.tanh', g(wide))
+    C('elu', 'F.elu', g(wide))
+    C('elu alpha 0.5', 'F.elu', g(wide), alpha=0.5)
+    C('selu', 'F.selu', g(wide))
+    C('silu', 'F.silu', g(wide))
+    C('softplus', 'F.softplus', g(u(4, 5, lo=-25, hi=25)))
+    C('softplus beta 2 threshold 5', 'F.softplus', g(u(4, 5, lo=-5, hi=5)), beta=2.0, threshold=5.0)
+    for d in [0, 1, -1]:
+        C(f'softmax dim {d}', 'F.softmax', g(u(3, 4, 5)), dim=d)
+        C(f'logSoftmax dim {d}', 'F.logSoftmax', g(u(3, 4, 5)), dim=d)
+    C('softmax large logits', 'F.softmax', g(u(3, 5) * 1000), dim=1)
+    C('logSoftmax large logits', 'F.logSoftmax', g(u(3, 5) * 1000), dim=1)
+    C('softmax dtype float64', 'F.softmax', g(u(3, 5)), dim=1, dtype='float64')
+
+
+def linear(C):
+    w = u(5, 4)
+    b = u(5)
+    C('linear 2-D with bias', 'F.linear', g(u(3, 4)), g(w), g(b))
+    C('linear 2-D without bias', 'F.linear', g(u(3, 4)), g(w), None)
+    C('linear 3-D with bias', 'F.linear', g(u(2, 3, 4)), g(w), g(b))
+    C('linear 3-D transposed input', 'F.linear', Arg(u(2, 4, 3), True, {'kind': 'transpose', 'dims': [1, 2]}), g(w), g(b))
+    C('linear 3-D without bias', 'F.linear', g(u(2, 3, 4)), g(w), None)
+    C('linear 4-D with bias', 'F.linear', g(u(2, 2, 3, 4)), g(w), g(b))
+    C('linear 1-D input', 'F.linear', g(u(4)), g(w), g(b))
+    C('linear float64', 'F.linear', g(u(3, 4, dtype=f64)), g(u(5, 4, dtype=f64)), g(u(5, dtype=f64)))
+
+
+def normalization(C):
+    def stats(c, dtype=torch.float32):
+        return n(u(c, lo=-0.5, hi=0.5, dtype=dtype)), n(u(c, lo=0.5, hi=2.0, dtype=dtype))
+
+    for shape, name in [((6, 3), '(N, C)'), ((4, 3, 5), '(N, C, L)'), ((2, 3, 4, 5), '(N, C, H, W)')]:
+        x = u(*shape, lo=-3, hi=5)
+        rm, rv = stats(3)
+        C(f'batchNorm train {name}', 'F.batchNorm', g(x), rm, rv, g(u(3)), g(u(3)), training=True)
+        C(f'batchNorm eval {name}', 'F.batchNorm', g(x), rm, rv, g(u(3)), g(u(3)), training=False)
+    rm, rv = stats(3)
+    x = u(2, 3, 4, 5, lo=-3, hi=5)
+    C('batchNorm train momentum 0.3 eps 1e-3', 'F.batchNorm', g(x), rm, rv, g(u(3)), g(u(3)), training=True, momentum=0.3, eps=1e-3)
+    C('batchNorm train momentum 1', 'F.batchNorm', g(x), rm, rv, g(u(3)), g(u(3)), training=True, momentum=1.0)
+    C('batchNorm train without affine', 'F.batchNorm', g(x), rm, rv, None, None, training=True)
+    C('batchNorm train without running stats', 'F.batchNorm', g(x), None, None, g(u(3)), g(u(3)), training=True)
+    C('batchNorm eval without affine', 'F.batchNorm', g(x), rm, rv, None, None, training=False)
+    C('batchNorm train two per channel', 'F.batchNorm', g(u(2, 3)), rm, rv, g(u(3)), g(u(3)), training=True)
+    rm64, rv64 = stats(3, f64)
+    C('batchNorm train float64', 'F.batchNorm', g(u(4, 3, 2, dtype=f64)), rm64, rv64, g(u(3, dtype=f64)), g(u(3, dtype=f64)), training=True)
+
+    C('layerNorm 1-D shape on (3, 5)', 'F.layerNorm', g(u(3, 5, lo=-3, hi=5)), [5], g(u(5)), g(u(5)))
+    C('layerNorm 1-D shape on (2, 3, 5)', 'F.layerNorm', g(u(2, 3, 5)), [5], g(u(5)), g(u(5)))
+    C('layerNorm 2-D shape', 'F.layerNorm', g(u(2, 3, 5)), [3, 5], g(u(3, 5)), g(u(3, 5)))
+    C('layerNorm without affine', 'F.layerNorm', g(u(4, 6)), [6], None, None)
+    C('layerNorm weight only eps 1e-3', 'F.layerNorm', g(u(4, 6)), [6], g(u(6)), None, eps=1e-3)
+    C('layerNorm whole tensor', 'F.layerNorm', g(u(3, 4)), [3, 4], g(u(3, 4)), g(u(3, 4)))
+    C('layerNorm float64', 'F.layerNorm', g(u(3, 5, dtype=f64)), [5], g(u(5, dtype=f64)), g(u(5, dtype=f64)))
+
+
+def embeddings(C):
+    w = u(6, 3)
+    idx = torch.tensor([[0, 2, 0, 5], [1, 0, 2, 2]])
+    C('embedding', 'F.embedding', n(idx), g(w))
+    C('embedding paddingIdx 0', 'F.embedding', n(idx), g(w), paddingIdx=0)
+    C('embedding paddingIdx -1', 'F.embedding', n(idx), g(w), paddingIdx=-1)
+    C('embedding scaleGradByFreq', 'F.embedding', n(idx), g(w), scaleGradByFreq=True)
+    C('embedding maxNorm', 'F.embedding', n(idx), g(u(6, 3, lo=-3, hi=3)), maxNorm=1.5)
+    C('embedding int32 indices', 'F.embedding', n(idx.int()), g(w))
+    C('embedding 1-D indices', 'F.embedding', n(torch.tensor([3, 3, 1])), g(w), paddingIdx=3)
+    C('oneHot', 'F.oneHot', n(torch.tensor([0, 3, 1])))
+    C('oneHot numClasses 5', 'F.oneHot', n(torch.tensor([[0, 3], [1, 2]])), 5)
+    C('pad last dim', 'F.pad', g(u(2, 3)), [1, 2])
+    C('pad two dims with value', 'F.pad', g(u(2, 3, 4)), [1, 0, 2, 1], value=0.5)
+    C('pad negative crops', 'F.pad', g(u(3, 4)), [-1, 2, 1, -2])
+    C('flatten', 'F.flatten', g(u(2, 3, 4)))
+    C('flatten from dim 1', 'F.flatten', g(u(2, 3, 4, 5)), 1)
+    C('flatten dims 1 to 2', 'F.flatten', g(u(2, 3, 4, 5)), 1, 2)
+
+
+def cross_entropy(C):
+    x = u(5, 4, lo=-3, hi=3)
+    t = torch.tensor([1, 0, 3, 3, 2])
+    w = u(4, lo=0.2, hi=2.0)
+    ignored = torch.tensor([1, -100, 3, 2, -100])
+    for red in ['mean', 'sum', 'none']:
+        C(f'crossEntropy {red}', 'F.crossEntropy', g(x), n(t), None, reduction=red)
+        C(f'crossEntropy weight {red}', 'F.crossEntropy', g(x), n(t), n(w), reduction=red)
+        C(f'crossEntropy ignoreIndex weight {red}', 'F.crossEntropy', g(x), n(ignored), n(w), reduction=red)
+        C(f'crossEntropy ignoreIndex 3 {red}', 'F.crossEntropy', g(x), n(t), None, ignoreIndex=3, reduction=red)
+        C(f'crossEntropy labelSmoothing {red}', 'F.crossEntropy', g(x), n(t), None, labelSmoothing=0.1, reduction=red)
+        C(f'crossEntropy labelSmoothing weight ignore {red}', 'F.crossEntropy', g(x), n(ignored), n(w), labelSmoothing=0.2, reduction=red)
+        C(f'crossEntropy probs {red}', 'F.crossEntropy', g(x), g(probs(5, 4)), None, reduction=red)
+        C(f'crossEntropy probs weight smoothing {red}', 'F.crossEntropy', g(x), g(probs(5, 4)), n(w), labelSmoothing=0.3, reduction=red)
+        x4 = u(2, 3, 4, 5, lo=-3, hi=3)
+        t4 = ints(0, 3, 2, 4, 5)
+        t4[0, 1, 2] = -100
+        t4[1, 3, 0] = -100
+        C(f'crossEntropy (N, C, H, W) weight ignore {red}', 'F.crossEntropy', g(x4), n(t4), n(u(3, lo=0.2, hi=2)), reduction=red)
+        C(f'crossEntropy (N, C, H, W) smoothing {red}', 'F.crossEntropy', g(x4), n(t4), None, labelSmoothing=0.1, reduction=red)
+        C(f'crossEntropy (N, C, L) {red}', 'F.crossEntropy', g(u(2, 3, 4)), n(ints(0, 3, 2, 4)), None, reduction=red)
+        C(f'crossEntropy (N, C, D, H, W) {red}', 'F.crossEntropy', g(u(2, 3, 2, 2, 2)), n(ints(0, 3, 2, 2, 2, 2)), None, reduction=red)
+        C(f'crossEntropy (N, C, H, W) probs {red}', 'F.crossEntropy', g(x4), n(probs(2, 3, 4, 5)), None, reduction=red)
+    C('crossEntropy large logits', 'F.crossEntropy', g(u(4, 5) * 1000), n(torch.tensor([0, 4, 2, 2])), None)
+    C('crossEntropy large logits smoothing', 'F.crossEntropy', g(u(4, 5) * 1000), n(torch.tensor([0, 4, 2, 2])), None, labelSmoothing=0.1)
+    C('crossEntropy large logits probs', 'F.crossEntropy', g(u(4, 5) * 1000), n(probs(4, 5)), None)
+    C('crossEntropy unbatched', 'F.crossEntropy', g(u(5)), n(torch.tensor(3)), None)
+    C('crossEntropy unbatched probs', 'F.crossEntropy', g(u(5)), n(probs(5, dim=0)), None)
+    C('crossEntropy all ignored', 'F.crossEntropy', g(x), n(torch.full((5,), -100)), None)
+    C('crossEntropy all ignored weight smoothing', 'F.crossEntropy', g(x), n(torch.full((5,), -100)), n(w), labelSmoothing=0.1)
+    C('crossEntropy float64', 'F.crossEntropy', g(u(5, 4, dtype=f64)), n(t), n(w.double()))
+    C('crossEntropy negative labelSmoothing', 'F.crossEntropy', g(x), n(t), None, labelSmoothing=-0.5)
+
+
+def nll(C):
+    logp = u(5, 4, lo=-3, hi=0)
+    t = torch.tensor([1, 0, 3, 3, 2])
+    w = u(4, lo=0.2, hi=2.0)
+    for red in ['mean', 'sum', 'none']:
+        C(f'nllLoss {red}', 'F.nllLoss', g(logp), n(t), None, reduction=red)
+        C(f'nllLoss weight ignoreIndex 3 {red}', 'F.nllLoss', g(logp), n(t), n(w), ignoreIndex=3, reduction=red)
+        C(f'nllLoss (N, C, H, W) {red}', 'F.nllLoss', g(u(2, 3, 2, 3)), n(ints(0, 3, 2, 2, 3)), n(u(3, lo=0.2, hi=2)), reduction=red)
+    C('nllLoss unbatched', 'F.nllLoss', g(u(4)), n(torch.tensor(2)), n(w))
+
+
+def pointwise(C):
+    x = u(3, 4)
+    y = u(3, 4)
+    for red in ['mean', 'sum', 'none']:
+        C(f'mseLoss {red}', 'F.mseLoss', g(x), n(y), reduction=red)
+        C(f'l1Loss {red}', 'F.l1Loss', g(x), n(y), reduction=red)
+        C(f'smoothL1Loss {red}', 'F.smoothL1Loss', g(x), n(y), reduction=red)
+        C(f'huberLoss {red}', 'F.huberLoss', g(x), n(y), reduction=red)
+    C('mseLoss target grad', 'F.mseLoss', g(x), g(y))
+    C('mseLoss broadcast', 'F.mseLoss', g(u(3, 1)), g(u(3)))
+    C('mseLoss float64', 'F.mseLoss', g(u(3, 4, dtype=f64)), n(u(3, 4, dtype=f64)), reduction='sum')
+    C('l1Loss target grad broadcast', 'F.l1Loss', g(u(4, 1)), g(u(4)))
+    same = u(2, 5)
+    ties = same.clone()
+    ties[0] += 0.75
+    ties[1, :2] += 3.0
+    C('l1Loss zero differences', 'F.l1Loss', g(same), n(ties), reduction='sum')
+    wide = u(4, 5, lo=-3, hi=3)
+    for beta in [0.5, 2.0]:
+        C(f'smoothL1Loss beta {beta}', 'F.smoothL1Loss', g(wide), g(u(4, 5)), beta=beta)
+        C(f'huberLoss delta {beta}', 'F.huberLoss', g(wide), g(u(4, 5)), delta=beta)
+    C('smoothL1Loss beta 0', 'F.smoothL1Loss', g(same), n(ties), beta=0.0, reduction='sum')
+    C('smoothL1Loss at beta', 'F.smoothL1Loss', g(torch.tensor([0.0, 1.0, -1.0, 0.5, 2.0])), n(torch.zeros(5)), reduction='none')
+    C('huberLoss at delta', 'F.huberLoss', g(torch.tensor([0.0, 1.0, -1.0, 0.5, 2.0])), n(torch.zeros(5)), reduction='none')
+
+
+def binary(C):
+    p = u(4, 3, lo=0.02, hi=0.98)
+    t = torch.rand(4, 3)
+    w = u(3, lo=0.2, hi=2.0)
+    for red in ['mean', 'sum', 'none']:
+        C(f'binaryCrossEntropy {red}', 'F.binaryCrossEntropy', g(p), n(t), None, reduction=red)
+        C(f'binaryCrossEntropy weight {red}', 'F.binaryCrossEntropy', g(p), n(t), n(w), reduction=red)
+        C(f'binaryCrossEntropyWithLogits {red}', 'F.binaryCrossEntropyWithLogits', g(u(4, 3, lo=-4, hi=4)), n(t), None, None, reduction=red)
+        C(f'binaryCrossEntropyWithLogits weight posWeight {red}', 'F.binaryCrossEntropyWithLogits', g(u(4, 3, lo=-4, hi=4)), n(t), n(u(4, 3, lo=0.2, hi=2)), n(w), reduction=red)
+    C('binaryCrossEntropy target grad', 'F.binaryCrossEntropy', g(p), g(t), n(w))
+    C('binaryCrossEntropy hard targets', 'F.binaryCrossEntropy', g(p), n((t > 0.5).float()), None)
+    C('binaryCrossEntropy log clamp', 'F.binaryCrossEntropy', g(torch.tensor([0.0, 1.0, 1e-45, 0.5, 1.0, 0.0])),
+      n(torch.tensor([1.0, 0.0, 1.0, 0.5, 1.0, 0.0])), None, reduction='none')
+    C('binaryCrossEntropy float64', 'F.binaryCrossEntropy', g(p.double()), n(t.double()), None)
+    C('binaryCrossEntropyWithLogits large logits', 'F.binaryCrossEntropyWithLogits', g(torch.tensor([[-100.0, 100.0, 30.0], [-30.0, 0.0, 1000.0]])),
+      n(torch.tensor([[1.0, 0.0, 0.3], [0.7, 0.5, 0.0]])), None, n(torch.tensor([2.0, 0.5, 1.0])), reduction='none')
+    C('binaryCrossEntropyWithLogits target grad', 'F.binaryCrossEntropyWithLogits', g(u(4, 3, lo=-4, hi=4)), g(t), None, None)
+    C('binaryCrossEntropyWithLogits target grad posWeight', 'F.binaryCrossEntropyWithLogits', g(u(4, 3, lo=-4, hi=4)), g(t), None, n(w))
+
+
+def errors(E):
+    x = u(3, 5)
+    E('crossEntropy target out of bounds', 'F.crossEntropy', g(x), n(torch.tensor([1, 5, 0])), None)
+    E('crossEntropy negative target', 'F.crossEntropy', g(x), n(torch.tensor([1, -1, 0])), None)
+    E('crossEntropy batch mismatch', 'F.crossEntropy', g(x), n(torch.tensor([1, 0])), None)
+    E('crossEntropy float class targets', 'F.crossEntropy', g(x), n(torch.tensor([1.0, 0.0, 2.0])), None)
+    E('crossEntropy int32 class targets', 'F.crossEntropy', g(x), n(torch.tensor([1, 0, 2], dtype=torch.int32)), None)
+    E('crossEntropy integer probability targets', 'F.crossEntropy', g(x), n(torch.zeros(3, 5, dtype=torch.long)), None)
+    E('crossEntropy probs with ignoreIndex', 'F.crossEntropy', g(x), n(probs(3, 5)), None, ignoreIndex=1)
+    E('crossEntropy labelSmoothing above 1', 'F.crossEntropy', g(x), n(torch.tensor([1, 0, 2])), None, labelSmoothing=1.5)
+    E('crossEntropy bad weight', 'F.crossEntropy', g(x), n(torch.tensor([1, 0, 2])), n(torch.ones(4)))
+    E('crossEntropy bad weight probs', 'F.crossEntropy', g(x), n(probs(3, 5)), n(torch.ones(4)))
+    E('crossEntropy weight requires grad', 'F.crossEntropy', g(x), n(torch.tensor([1, 0, 2])), g(torch.ones(5)))
+    E('crossEntropy bad reduction', 'F.crossEntropy', g(x), n(torch.tensor([1, 0, 2])), None, reduction='avg')
+    E('crossEntropy (N, C, L) target size', 'F.crossEntropy', g(u(2, 3, 4)), n(torch.zeros(2, 5, dtype=torch.long)), None)
+    E('crossEntropy (N, C, H, W) target size', 'F.crossEntropy', g(u(2, 3, 4, 4)), n(torch.zeros(2, 4, 5, dtype=torch.long)), None)
+    E('crossEntropy (N, C, H, W) target dims', 'F.crossEntropy', g(u(2, 3, 4, 4)), n(torch.zeros(2, 16, dtype=torch.long)), None)
+    E('crossEntropy (N, C, H, W) target out of bounds', 'F.crossEntropy', g(u(2, 3, 4, 4)), n(torch.full((2, 4, 4), 3)), None)
+    E('crossEntropy 2-D targets for 2-D input', 'F.crossEntropy', g(u(2, 3)), n(torch.zeros(2, 4, dtype=torch.long)), None)
+    E('crossEntropy unbatched input, batched target', 'F.crossEntropy', g(u(3)), n(torch.tensor([1])), None)
+    E('nllLoss 0-d input', 'F.nllLoss', g(torch.tensor(1.0)), n(torch.tensor(0)), None)
+    E('nllLoss float targets', 'F.nllLoss', g(x), n(torch.tensor([1.0, 0.0, 2.0])), None)
+    E('mseLoss shapes do not broadcast', 'F.mseLoss', g(u(3, 2)), n(u(3)))
+    E('mseLoss integer operands', 'F.mseLoss', n(torch.ones(3, dtype=torch.long)), n(torch.ones(3, dtype=torch.long)))
+    E('binaryCrossEntropy size mismatch', 'F.binaryCrossEntropy', g(u(3, lo=0.1, hi=0.9)), n(u(3, 1, lo=0, hi=1)), None)
+    E('binaryCrossEntropy input out of range', 'F.binaryCrossEntropy', g(torch.tensor([1.5])), n(torch.tensor([0.5])), None)
+    E('binaryCrossEntropy weight requires grad', 'F.binaryCrossEntropy', g(u(3, lo=0.1, hi=0.9)), n(u(3, lo=0, hi=1)), g(u(3)))
+    E('binaryCrossEntropyWithLogits size mismatch', 'F.binaryCrossEntropyWithLogits', g(u(3)), n(u(3, 1)), None, None)
+    E('binaryCrossEntropyWithLogits posWeight requires grad', 'F.binaryCrossEntropyWithLogits', g(u(3)), n(u(3)), None, g(u(3)))
+    E('smoothL1Loss negative beta', 'F.smoothL1Loss', g(u(3)), n(u(3)), beta=-1.0)
+    E('huberLoss zero delta', 'F.huberLoss', g(u(3)), n(u(3)), delta=0.0)
+    E('batchNorm one value per channel', 'F.batchNorm', g(u(1, 3)), n(torch.zeros(3)), n(torch.ones(3)), None, None, training=True)
+    E('batchNorm one value per channel (N, C, L)', 'F.batchNorm', g(u(1, 3, 1)), n(torch.zeros(3)), n(torch.ones(3)), None, None, training=True)
+    E('batchNorm eval without running stats', 'F.batchNorm', g(u(2, 3)), None, None, None, None, training=False)
+    E('batchNorm running_mean size', 'F.batchNorm', g(u(2, 3)), n(torch.zeros(4)), n(torch.ones(4)), None, None, training=True)
+    E('batchNorm weight size', 'F.batchNorm', g(u(2, 3)), n(torch.zeros(3)), n(torch.ones(3)), g(torch.ones(4)), None, training=True)
+    E('layerNorm empty shape', 'F.layerNorm', g(u(3, 4)), [])
+    E('layerNorm input shape', 'F.layerNorm', g(u(3, 4)), [5])
+    E('layerNorm weight shape', 'F.layerNorm', g(u(3, 4)), [4], g(torch.ones(3)), None)
+    E('embedding float indices', 'F.embedding', n(torch.tensor([1.0])), g(u(3, 2)))
+    E('embedding index out of range', 'F.embedding', n(torch.tensor([3])), g(u(3, 2)))
+    E('embedding negative index', 'F.embedding', n(torch.tensor([-1])), g(u(3, 2)))
+    E('embedding paddingIdx out of range', 'F.embedding', n(torch.tensor([1])), g(u(3, 2)), paddingIdx=3)
+    E('embedding negative paddingIdx out of range', 'F.embedding', n(torch.tensor([1])), g(u(3, 2)), paddingIdx=-4)
+    E('embedding 3-D weight', 'F.embedding', n(torch.tensor([1])), g(u(3, 2, 2)))
+    E('gelu bad approximate', 'F.gelu', g(u(3)), approximate='foo')
+    E('gelu integer input', 'F.gelu', n(torch.ones(3, dtype=torch.long)))
+    E('linear shape mismatch', 'F.linear', g(u(3, 4)), g(u(5, 3)), None)
+    E('linear bias size', 'F.linear', g(u(3, 4)), g(u(5, 4)), g(u(4)))
+    E('linear dtype mismatch', 'F.linear', g(u(3, 4)), g(u(5, 4, dtype=f64)), None)
+    E('pad odd length', 'F.pad', g(u(3)), [1, 2, 3])
+    E('pad too long', 'F.pad', g(u(3)), [1, 2, 3, 4])
+    E('oneHot negative class', 'F.oneHot', n(torch.tensor([-1])))
+
+
+def main():
+    torch.manual_seed(0)
+    cases = []
+    errs = []
+    names = set()
+
+    def C(name, op, *args, tol=None, **kwargs):
+        if name in names:
+            raise ValueError(f'duplicate case name {name!r}')
+        names.add(name)
+        cases.append(run_case(name, op, OPS[op], list(args), kwargs, tol=tol, seed=len(cases)))
+
+    def E(name, op, *args, **kwargs):
+        real = [a.build()[1] if isinstance(a, Arg) else a for a in args]
+        try:
+            OPS[op](*real, **kwargs)
+        except Exception as e:  # noqa: BLE001 - the exception is what is recorded
+            errs.append({'name': name, 'op': op, 'args': [arg_json(a) for a in args], 'kwargs': kwargs,
+                         'error': type(e).__name__, 'message': str(e).split('\n')[0]})
+            return
+        raise AssertionError(f'{name}: PyTorch raised nothing')
+
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary]:
+        group(C)
+    errors(E)
+    with open(OUT, 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': cases, 'errors': errs}, f, separators=(',', ':'), allow_nan=False)
+        f.write('\n')
+    print(f'wrote {len(cases)} cases and {len(errs)} error cases to {os.path.normpath(OUT)}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,230 @@
+"""Golden fixtures for the optimizers: parameter trajectories, state dicts and error messages from PyTorch 1.13.
+
+Regenerate with:
+
+    /usr/bin/python3 tools/golden/optim.py
+
+Writes packages/optim/test/fixtures/optim.json, read by packages/optim/test/optimizers.test.ts.
+
+The model is two linear layers' worth of plain tensors (W1 [4, 3], b1 [4], W2 [2, 4], b2 [2]) and a frozen
+`scale` [2] (requires_grad False: it never gets a gradient and must never move):
+
+    h = tanh(x @ W1.T + b1);  out = (h @ W2.T + b2) * scale;  loss = ((out - y) ** 2).mean()
+
+Each case runs one optimizer with two parameter groups ([W1, b1] and [W2, b2, scale]) for STEPS steps. Before
+some steps a gradient is dropped (`p.grad = None`, see SKIP), so that parameter is skipped that step. After each
+step the case records the gradients the optimizer saw and the parameters it produced. Options are spelled as
+Kindling spells them (camelCase); `defaults` go to the constructor, `groups[i].options` override them per group.
+
+Every case runs in float32 and float64, from the same float64 initial values (rounded for float32).
+"""
+
+import json
+import math
+import os
+import re
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'optim', 'test', 'fixtures', 'optim.json')
+
+STEPS = 8
+SHAPES = {'W1': [4, 3], 'b1': [4], 'W2': [2, 4], 'b2': [2], 'scale': [2]}
+GROUPS = [['W1', 'b1'], ['W2', 'b2', 'scale']]
+FROZEN = ['scale']
+# step index -> parameters whose gradient is dropped before that step
+SKIP = {2: ['b1'], 4: ['W2', 'b1'], 5: ['b2']}
+
+OPTIMIZERS = {
+    'SGD': torch.optim.SGD,
+    'Adam': torch.optim.Adam,
+    'AdamW': torch.optim.AdamW,
+    'RMSprop': torch.optim.RMSprop,
+    'Adagrad': torch.optim.Adagrad,
+}
+
+# (name, optimizer, constructor options, [group 0 options, group 1 options])
+CASES = [
+    ('sgd', 'SGD', {'lr': 0.1}, [{}, {'lr': 0.05}]),
+    ('sgd-momentum', 'SGD', {'lr': 0.05, 'momentum': 0.9}, [{}, {}]),
+    ('sgd-dampening', 'SGD', {'lr': 0.05, 'momentum': 0.9, 'dampening': 0.3}, [{}, {'dampening': 0.7}]),
+    ('sgd-nesterov', 'SGD', {'lr': 0.05, 'momentum': 0.9, 'nesterov': True}, [{}, {'momentum': 0.5}]),
+    ('sgd-weight-decay', 'SGD', {'lr': 0.05, 'weightDecay': 0.1}, [{}, {'momentum': 0.5, 'weightDecay': 0.01}]),
+    ('sgd-maximize', 'SGD', {'lr': 0.02, 'momentum': 0.8, 'maximize': True}, [{}, {'maximize': False}]),
+    ('sgd-mixed-groups', 'SGD', {'lr': 0.05},
+     [{'momentum': 0.9, 'nesterov': True, 'weightDecay': 0.05}, {'momentum': 0.5, 'dampening': 0.5, 'lr': 0.1}]),
+    ('adam', 'Adam', {'lr': 0.01}, [{}, {}]),
+    ('adam-amsgrad', 'Adam', {'lr': 0.01, 'amsgrad': True}, [{}, {'lr': 0.02}]),
+    ('adam-weight-decay', 'Adam', {'lr': 0.01, 'weightDecay': 0.1}, [{}, {'weightDecay': 0.3}]),
+    ('adam-maximize', 'Adam', {'lr': 0.01, 'maximize': True}, [{}, {}]),
+    ('adam-betas-eps', 'Adam', {'lr': 0.02, 'betas': [0.8, 0.99], 'eps': 1e-6},
+     [{}, {'amsgrad': True, 'weightDecay': 0.05, 'betas': [0.5, 0.9]}]),
+    ('adamw', 'AdamW', {'lr': 0.01}, [{}, {}]),
+    ('adamw-amsgrad', 'AdamW', {'lr': 0.01, 'weightDecay': 0.1, 'amsgrad': True}, [{}, {'amsgrad': False}]),
+    ('adamw-maximize', 'AdamW', {'lr': 0.01, 'maximize': True}, [{}, {'weightDecay': 0}]),
+    ('rmsprop', 'RMSprop', {'lr': 0.01}, [{}, {}]),
+    ('rmsprop-alpha', 'RMSprop', {'lr': 0.01, 'alpha': 0.9}, [{}, {'alpha': 0.5}]),
+    ('rmsprop-centered', 'RMSprop', {'lr': 0.01, 'centered': True}, [{}, {}]),
+    ('rmsprop-momentum', 'RMSprop', {'lr': 0.01, 'momentum': 0.5}, [{}, {'momentum': 0.9}]),
+    ('rmsprop-centered-momentum-wd', 'RMSprop', {'lr': 0.01, 'centered': True, 'momentum': 0.9, 'weightDecay': 0.1},
+     [{}, {'centered': False}]),
+    ('rmsprop-maximize', 'RMSprop', {'lr': 0.01, 'maximize': True, 'eps': 1e-6}, [{}, {'alpha': 0.5}]),
+    ('adagrad', 'Adagrad', {'lr': 0.1}, [{}, {}]),
+    ('adagrad-lr-decay', 'Adagrad', {'lr': 0.1, 'lrDecay': 0.1}, [{}, {'lrDecay': 0.3}]),
+    ('adagrad-weight-decay', 'Adagrad', {'lr': 0.1, 'weightDecay': 0.1}, [{}, {}]),
+    ('adagrad-initial-accumulator', 'Adagrad', {'lr': 0.1, 'initialAccumulatorValue': 0.1}, [{}, {}]),
+    ('adagrad-maximize-eps', 'Adagrad', {'lr': 0.1, 'maximize': True, 'eps': 1e-6}, [{}, {'lrDecay': 0.05}]),
+]
+
+DTYPES = {torch.float32: 'float32', torch.float64: 'float64'}
+
+
+def snake(name):
+    return re.sub(r'(?<!^)([A-Z])', lambda m: '_' + m.group(1).lower(), name)
+
+
+def py_options(options):
+    return {snake(k): (tuple(v) if isinstance(v, list) else v) for k, v in options.items()}
+
+
+def values(t):
+    return t.detach().double().reshape(-1).tolist()  # float32 values are exact as float64
+
+
+def initial():
+    g = torch.Generator().manual_seed(2024)
+    params = {k: torch.randn(*s, generator=g, dtype=torch.float64) * 0.5 for k, s in SHAPES.items() if k != 'scale'}
+    params['scale'] = torch.tensor([1.5, 0.75], dtype=torch.float64)
+    x = torch.randn(5, 3, generator=g, dtype=torch.float64)
+    y = torch.randn(5, 2, generator=g, dtype=torch.float64)
+    return params, x, y
+
+
+def loss_fn(p, x, y):
+    h = torch.tanh(x.matmul(p['W1'].t()).add(p['b1']))
+    out = h.matmul(p['W2'].t()).add(p['b2']).mul(p['scale'])
+    return out.sub(y).pow(2).mean()
+
+
+def json_value(v):
+    if isinstance(v, torch.Tensor):
+        return {'tensor': {'values': values(v), 'shape': list(v.shape), 'dtype': DTYPES[v.dtype]}}
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+def encode_state_dict(sd):
+    return {
+        'state': {str(i): {k: json_value(v) for k, v in s.items()} for i, s in sd['state'].items()},
+        'param_groups': [{k: json_value(v) for k, v in g.items()} for g in sd['param_groups']],
+    }
+
+
+def run_case(name, opt_name, defaults, group_options, dtype):
+    init, x64, y64 = initial()
+    params = {k: v.to(dtype).clone().requires_grad_(k not in FROZEN) for k, v in init.items()}
+    x, y = x64.to(dtype), y64.to(dtype)
+    groups = [dict(params=[params[k] for k in names], **py_options(o)) for names, o in zip(GROUPS, group_options)]
+    opt = OPTIMIZERS[opt_name](groups, **py_options(defaults))
+    steps = []
+    for step in range(STEPS):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(params, x, y)
+        loss.backward()
+        for k in SKIP.get(step, []):
+            params[k].grad = None
+        grads = {k: (values(p.grad) if p.grad is not None else None) for k, p in params.items()}
+        opt.step()
+        steps.append({'loss': loss.item(), 'grads': grads, 'params': {k: values(p) for k, p in params.items()}})
+    return {
+        'name': name,
+        'optimizer': opt_name,
+        'dtype': DTYPES[dtype],
+        'defaults': defaults,
+        'groups': [{'params': names, 'options': o} for names, o in zip(GROUPS, group_options)],
+        'steps': steps,
+        'stateDict': encode_state_dict(opt.state_dict()),
+    }
+
+
+# Error cases: Python run in PyTorch; the test triggers the same situation in Kindling.
+ERRORS = {
+    'sgd-negative-lr': "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=-1)",
+    'adam-negative-lr': "torch.optim.Adam([torch.ones(2, requires_grad=True)], lr=-0.5)",
+    'sgd-negative-momentum': "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=0.1, momentum=-0.5)",
+    'sgd-negative-weight-decay': "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=0.1, weight_decay=-0.1)",
+    'sgd-nesterov-no-momentum': "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=0.1, nesterov=True)",
+    'sgd-nesterov-dampening':
+        "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=0.1, momentum=0.9, dampening=0.1, nesterov=True)",
+    'sgd-no-lr': "torch.optim.SGD([torch.ones(2, requires_grad=True)])",
+    'adam-beta0': "torch.optim.Adam([torch.ones(2, requires_grad=True)], betas=(1.0, 0.999))",
+    'adam-beta1': "torch.optim.Adam([torch.ones(2, requires_grad=True)], betas=(0.9, -0.5))",
+    'adam-eps': "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1e-08)",
+    'adamw-beta0': "torch.optim.AdamW([torch.ones(2, requires_grad=True)], betas=(1.5, 0.999))",
+    'rmsprop-alpha': "torch.optim.RMSprop([torch.ones(2, requires_grad=True)], alpha=-0.25)",
+    'rmsprop-momentum': "torch.optim.RMSprop([torch.ones(2, requires_grad=True)], momentum=-0.5)",
+    'adagrad-lr-decay': "torch.optim.Adagrad([torch.ones(2, requires_grad=True)], lr_decay=-0.5)",
+    'adagrad-initial-accumulator':
+        "torch.optim.Adagrad([torch.ones(2, requires_grad=True)], initial_accumulator_value=-0.5)",
+    'empty-params': "torch.optim.SGD([], lr=0.1)",
+    'tensor-as-params': "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
+    'non-leaf': "torch.optim.SGD([torch.ones(2, requires_grad=True) * 2], lr=0.1)",
+    'not-a-tensor': "torch.optim.SGD([{'params': [torch.ones(2, requires_grad=True), 1.5]}], lr=0.1)",
+    'duplicate-groups': """
+p = torch.ones(2, requires_grad=True)
+torch.optim.SGD([{'params': [p]}, {'params': [p]}], lr=0.1)""",
+    'add-param-group-duplicate': """
+p = torch.ones(2, requires_grad=True)
+opt = torch.optim.SGD([p], lr=0.1)
+opt.add_param_group({'params': [p], 'lr': 0.01})""",
+    'state-dict-group-count': """
+a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+sd = torch.optim.SGD([{'params': [a]}, {'params': [b]}], lr=0.1).state_dict()
+torch.optim.SGD([a, b], lr=0.1).load_state_dict(sd)""",
+    'state-dict-group-size': """
+a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+sd = torch.optim.SGD([a], lr=0.1).state_dict()
+torch.optim.SGD([a, b], lr=0.1).load_state_dict(sd)""",
+}
+
+
+def run_errors():
+    out = {}
+    for name, code in ERRORS.items():
+        try:
+            exec(code.strip(), {'torch': torch})  # noqa: S102 - the cases above, nothing else
+        except Exception as e:  # noqa: BLE001 - recording whatever PyTorch raises
+            out[name] = {'python': code.strip(), 'error': type(e).__name__, 'message': str(e)}
+        else:
+            raise AssertionError(f'{name}: PyTorch raised nothing')
+    return out
+
+
+def main():
+    init, x, y = initial()
+    cases = [run_case(name, opt, d, g, dt)
+             for name, opt, d, g in CASES for dt in (torch.float32, torch.float64)]
+    for c in cases:
+        for s in c['steps']:
+            for v in s['params'].values():
+                assert all(math.isfinite(a) for a in v), c['name']
+    fixture = {
+        'steps': STEPS,
+        'shapes': SHAPES,
+        'frozen': FROZEN,
+        'skip': {str(k): v for k, v in SKIP.items()},
+        'initial': {k: values(v) for k, v in init.items()},
+        'x': values(x),
+        'y': values(y),
+        'cases': cases,
+        'errors': run_errors(),
+    }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, 'w') as f:
+        json.dump(fixture, f, separators=(',', ':'))
+    print(f'wrote {len(cases)} trajectories and {len(ERRORS)} error cases to {os.path.normpath(OUT)}')
+
+
+if __name__ == '__main__':
+    main()

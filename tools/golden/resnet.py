@@ -1,0 +1,98 @@
+"""Golden values for the torchvision interop test of Kindling's ResNet.
+
+Run: /usr/bin/python3 tools/golden/resnet.py
+
+The weights of a torchvision resnet18(num_classes=10) are set from a closed formula (see `formula`), which the
+TypeScript test evaluates the same way, so the 45 MB checkpoint need not be committed; this script checks that the
+state dict it fills has exactly the keys, order and shapes Kindling's model must have, and records what
+torchvision computes with those weights: eval logits, train-mode logits, the cross-entropy loss and its
+gradients for fc.weight and conv1.weight, and the BatchNorm running statistics after one train forward.
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torchvision
+
+OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'resnet18.json')
+
+
+def formula(k, n, kind, fan_in):
+    i = np.arange(n, dtype=np.float64)
+    s = np.sin(0.37 * i + 1.3 * k)
+    if kind == 'running_var':
+        v = 1.0 + 0.25 * (1.0 + s)
+    elif kind == 'running_mean':
+        v = 0.1 * s
+    elif kind == 'bn_weight':
+        v = 1.0 + 0.1 * s
+    elif kind == 'bias':
+        v = 0.05 * s
+    else:
+        v = math.sqrt(6.0 / fan_in) * s
+    return v.astype(np.float32)
+
+
+def kind_of(name, t):
+    if name.endswith('running_var'):
+        return 'running_var'
+    if name.endswith('running_mean'):
+        return 'running_mean'
+    if t.dim() == 1 and name.endswith('weight'):
+        return 'bn_weight'
+    if name.endswith('bias'):
+        return 'bias'
+    return 'weight'
+
+
+def main():
+    model = torchvision.models.resnet18(num_classes=10)
+    sd = model.state_dict()
+    entries = []
+    with torch.no_grad():
+        for k, (name, t) in enumerate(sd.items()):
+            entries.append({'name': name, 'shape': list(t.shape), 'dtype': str(t.dtype).replace('torch.', '')})
+            if name.endswith('num_batches_tracked'):
+                t.fill_(k)
+                continue
+            fan_in = int(np.prod(t.shape[1:])) if t.dim() > 1 else 1
+            t.copy_(torch.from_numpy(formula(k, t.numel(), kind_of(name, t), fan_in)).view(t.shape))
+    model.load_state_dict(sd)
+
+    x = torch.from_numpy(np.sin(0.011 * np.arange(2 * 3 * 64 * 64)).astype(np.float32)).view(2, 3, 64, 64)
+    target = torch.tensor([3, 7])
+
+    model.eval()
+    with torch.no_grad():
+        eval_logits = model(x)
+    model.train()
+    train_logits = model(x)
+    loss = torch.nn.functional.cross_entropy(train_logits, target)
+    loss.backward()
+    out = {
+        'entries': entries,
+        'parameterCount': sum(p.numel() for p in model.parameters()),
+        'parameterTensors': len(list(model.parameters())),
+        'repr': repr(torchvision.models.resnet18(num_classes=10)),
+        'input': {'shape': [2, 3, 64, 64], 'formula': 'sin(0.011 * i)'},
+        'target': target.tolist(),
+        'evalLogits': eval_logits.flatten().tolist(),
+        'trainLogits': train_logits.detach().flatten().tolist(),
+        'loss': loss.item(),
+        'fcWeightGrad': model.fc.weight.grad.flatten().tolist(),
+        'conv1WeightGradSample': model.conv1.weight.grad.flatten()[:512].tolist(),
+        'conv1WeightGradNorm': model.conv1.weight.grad.norm().item(),
+        'bn1RunningMean': model.bn1.running_mean.tolist(),
+        'bn1RunningVar': model.bn1.running_var.tolist(),
+        'layer4BnRunningVar': model.layer4[1].bn2.running_var.tolist(),
+        'numBatchesTracked': int(model.bn1.num_batches_tracked.item()),
+    }
+    with open(OUT, 'w') as f:
+        json.dump(out, f)
+    print(f'wrote {OUT}: {len(entries)} entries, {out["parameterCount"]} parameters')
+
+
+if __name__ == '__main__':
+    main()
