@@ -59,7 +59,7 @@ export {
 export type { TensorOptions, RandomOptions } from './creation.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad-mode.js';
-export { serialize, deserialize, save, load, loadMetadata } from './serialize.js';
+export { serialize, deserialize, deserializeMetadata, save, load, loadMetadata } from './serialize.js';
 export { setPrintOptions, getPrintOptions } from './print.js';
 export type { PrintOptions } from './print.js';
 export { cat, stack };

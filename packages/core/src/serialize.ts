@@ -23,6 +23,11 @@ export function deserialize(bytes: Uint8Array): Record<string, Tensor> {
   return out;
 }
 
+/** The `__metadata__` strings of safetensors bytes (`{}` when there are none), for formats that keep more than tensors. */
+export function deserializeMetadata(bytes: Uint8Array): Record<string, string> {
+  return decodeSafetensors(bytes).metadata;
+}
+
 /** `torch.save(stateDict, path)`: written to a temporary file and renamed, so a failure leaves no half file. */
 export function save(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
   writeFileBytesAtomic(path, serialize(tensors, metadata));

@@ -21,6 +21,7 @@ import * as I from './ops/indexing.js';
 import * as N from './ops/activation.js';
 import * as A from './autograd/tensor-autograd.js';
 import * as C from './ops/convert.js';
+import * as F from './ops/inplace-fast.js';
 import type { Generator } from './random.js';
 
 export type Scalar = number | boolean;
@@ -327,9 +328,13 @@ export class Tensor {
   isfinite(): Tensor { return E.isfinite(this); }
 
   // ---- in place ----
-  add_(other: TensorLike, options?: { alpha?: number }): this { return E.inplace(this, (s) => E.add(s, other, options), other); }
-  sub_(other: TensorLike, options?: { alpha?: number }): this { return E.inplace(this, (s) => E.sub(s, other, options), other); }
-  mul_(other: TensorLike): this { return E.inplace(this, (s) => E.mul(s, other), other); }
+  add_(other: TensorLike, options?: { alpha?: number }): this {
+    return F.binaryInplace(this, 'add', other, options?.alpha) ? this : E.inplace(this, (s) => E.add(s, other, options), other);
+  }
+  sub_(other: TensorLike, options?: { alpha?: number }): this {
+    return F.binaryInplace(this, 'sub', other, options?.alpha) ? this : E.inplace(this, (s) => E.sub(s, other, options), other);
+  }
+  mul_(other: TensorLike): this { return F.binaryInplace(this, 'mul', other) ? this : E.inplace(this, (s) => E.mul(s, other), other); }
   div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
     return E.inplace(this, (s) => E.div(s, other, options), other);
   }
@@ -345,18 +350,20 @@ export class Tensor {
   clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this {
     return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null));
   }
-  zero_(): this { return E.fill_(this, 0); }
-  fill_(value: number | boolean | Tensor): this { return E.fill_(this, value); }
+  zero_(): this { return F.fillInplace(this, 0) ? this : E.fill_(this, 0); }
+  fill_(value: number | boolean | Tensor): this { return F.fillInplace(this, value) ? this : E.fill_(this, value); }
   copy_(src: Tensor): this { return E.copy_(this, src); }
   maskedFill_(mask: Tensor, value: number | Tensor): this { return E.inplace(this, (s) => I.maskedFill(s, mask, value), value); }
   uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return C.uniform_(this, from, to, options?.generator); }
   normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return C.normal_(this, mean, std, options?.generator); }
   bernoulli_(p = 0.5, options?: { generator?: Generator }): this { return C.bernoulli_(this, p, options?.generator); }
   addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
-    return E.inplace(this, (s) => E.addcmul(s, t1, t2, options?.value ?? 1), t1, t2);
+    const value = options?.value ?? 1;
+    return F.ternaryInplace(this, 'addcmul', t1, t2, value) ? this : E.inplace(this, (s) => E.addcmul(s, t1, t2, value), t1, t2);
   }
   addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
-    return E.inplace(this, (s) => E.addcdiv(s, t1, t2, options?.value ?? 1), t1, t2);
+    const value = options?.value ?? 1;
+    return F.ternaryInplace(this, 'addcdiv', t1, t2, value) ? this : E.inplace(this, (s) => E.addcdiv(s, t1, t2, value), t1, t2);
   }
   addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcmul(this, t1, t2, options?.value ?? 1); }
   addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcdiv(this, t1, t2, options?.value ?? 1); }

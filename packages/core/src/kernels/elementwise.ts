@@ -14,6 +14,14 @@ export type BinaryFn = (x: number, y: number) => number;
 /** Binary ops with a hand-written inner loop; everything else goes through a function call per element. */
 export type FastBinary = 'add' | 'sub' | 'mul' | 'div';
 
+/** The same four ops as plain functions, for runs the hand-written loops don't cover. */
+export const FAST_BINARY_FN: Readonly<Record<FastBinary, BinaryFn>> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+};
+
 export function unaryKernel(src: StridedArray, shape: readonly number[], out: TypedArray, f: UnaryFn): void {
   const a = src.array;
   forEachRun2(shape, src.strides, src.offset, src.strides, src.offset, (pa, _pb, po, len, sa) => {

@@ -2,7 +2,7 @@
 import { type DType, isFloatingPoint, isIntegral } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { binaryKernel, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
+import { FAST_BINARY_FN, binaryKernel, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, resultDType, stridedAs, toTensor } from './util.js';
@@ -23,10 +23,7 @@ export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, f
   return out;
 }
 
-const addF: BinaryFn = (x, y) => x + y;
-const subF: BinaryFn = (x, y) => x - y;
-const mulF: BinaryFn = (x, y) => x * y;
-const divF: BinaryFn = (x, y) => x / y;
+const { add: addF, sub: subF, mul: mulF, div: divF } = FAST_BINARY_FN;
 
 function checkAlpha(dtype: DType, alpha: number): void {
   if (!isFloatingPoint(dtype) && !Number.isInteger(alpha)) {
