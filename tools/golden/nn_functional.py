@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from golden import Arg, arg_json, run_case  # noqa: E402
 from inputs import away, f64, g, ints, n, u  # noqa: E402
+from nn_init import init_cases  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'functional.json')
 
@@ -342,7 +343,7 @@ def main():
         group(C)
     errors(E)
     with open(OUT, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': cases, 'errors': errs}, f, separators=(',', ':'), allow_nan=False)
+        json.dump({'torch': torch.__version__, 'cases': cases, 'errors': errs, 'init': init_cases()}, f, separators=(',', ':'), allow_nan=False)
         f.write('\n')
     print(f'wrote {len(cases)} cases and {len(errs)} error cases to {os.path.normpath(OUT)}')
 

@@ -181,6 +181,9 @@ describe('gradcheck (float64)', () => {
     ['1x1', [2, 3, 3, 3], [2, 3, 1, 1], {}],
     ['1x1 stride 2', [1, 3, 4, 4], [2, 3, 1, 1], { stride: 2 }],
     ['unbatched', [2, 4, 4], [3, 2, 3, 3], { padding: 1 }],
+    ['one batch element per GEMM', [2, 1, 16, 16], [1, 1, 3, 3], { padding: 1 }],
+    ['1x1 reading the input in place', [1, 1, 16, 16], [2, 1, 1, 1], {}],
+    ['batch in uneven chunks', [5, 1, 8, 8], [2, 1, 3, 3], { padding: 1, stride: [1, 2] }],
   ];
   for (const [name, xs, ws, opts] of convConfigs) {
     it(`conv2d ${name}: input, weight and bias`, () => {

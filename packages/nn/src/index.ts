@@ -71,6 +71,7 @@ export const nn = {
   F: functional,
   init,
   utils,
+  models,
 };
 
 export {
@@ -112,6 +113,7 @@ export {
   functional as F,
   init,
 };
+export type { Tensor } from '@kindling/core';
 export type { ForwardHook, ForwardPreHook } from './module.js';
 export type { LoadResult } from './state-dict.js';
 export type { Reduction } from './loss.js';

@@ -1,8 +1,9 @@
 /**
  * The nn building blocks PyTorch implements as single ATen ops (what `torch._C._nn` and `torch.batch_norm` reach):
- * activations, addmm for linear layers, batch and layer normalisation, and embedding. Each records one node under
- * PyTorch's name. Forwards run on detached inputs (elementwise ones in double precision, rounded once); backwards
- * are written with tensor ops, so they are differentiable again (double backward) like every core op.
+ * activations, addmm for linear layers, batch and layer normalisation, embedding and constant padding. Each
+ * records one node under PyTorch's name. Forwards run on detached inputs (elementwise ones in double precision,
+ * rounded once); backwards are written with tensor ops, so they are differentiable again (double backward) like
+ * every core op.
  */
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
@@ -41,85 +42,124 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const GELU_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
 const GELU_KAPPA = 0.044715;
 
-/** gelu(x) = x Φ(x), or its tanh approximation. */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
-  checkFloat(x, 'GeluKernelImpl');
-  const tanhForm = approximate === 'tanh';
-  const out = unaryForward(
-    x,
-    tanhForm ? (v) => 0.5 * v * (1 + Math.tanh(GELU_BETA * (v + GELU_KAPPA * v * v * v))) : (v) => 0.5 * v * (1 + erfScalar(v * SQRT1_2)),
-    true,
-  );
-  recordOp('GeluBackward0', [x], out, (save) => {
+/**
+ * A pointwise activation: its value f and derivative f' computed in double precision in one pass each; the
+ * derivative is an op of its own (`<Name>BackwardBackward0`) whose gradient, f'', is written with tensor ops, so
+ * double backward works while the first-order backward stays one pass over the input.
+ */
+function activation(name: string, x: Tensor, f: (v: number) => number, d1: (v: number) => number, d2: (x: Tensor) => Tensor): Tensor {
+  const out = unaryForward(x, f, true);
+  recordOp(`${name}Backward0`, [x], out, (save) => {
     const sx = save(x);
     return ([g]) => {
       const v = sx();
-      if (!tanhForm) {
-        const cdf = v.mul(SQRT1_2).erf().add(1).mul(0.5);
-        const pdf = v.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
-        return [g.mul(cdf.add(v.mul(pdf)))];
-      }
-      const t = v.add(v.pow(3).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-      const left = t.add(1).mul(0.5);
-      const right = v.mul(0.5).mul(t.square().neg().add(1)).mul(v.square().mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA));
-      return [g.mul(left.add(right))];
+      const slope = unaryForward(v, d1, true);
+      recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
+        const sv = save2(v);
+        return ([gg]) => [gg.mul(d2(sv()))];
+      });
+      return [g.mul(slope)];
     };
   });
   return out;
 }
 
+function tanhGeluParts(v: number): { t: number; du: number } {
+  return { t: Math.tanh(GELU_BETA * (v + GELU_KAPPA * v * v * v)), du: GELU_BETA * (1 + 3 * GELU_KAPPA * v * v) };
+}
+
+/** gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
+  checkFloat(x, 'GeluKernelImpl');
+  if (approximate === 'none') {
+    return activation(
+      'Gelu',
+      x,
+      (v) => 0.5 * v * (1 + erfScalar(v * SQRT1_2)),
+      (v) => 0.5 * (1 + erfScalar(v * SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
+      // gelu'' = φ(x) (2 - x²)
+      (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
+    );
+  }
+  return activation(
+    'Gelu',
+    x,
+    (v) => 0.5 * v * (1 + tanhGeluParts(v).t),
+    (v) => {
+      const { t, du } = tanhGeluParts(v);
+      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
+    },
+    // With u = β (x + κ x³): gelu'' = (1 - t²) (u' + 0.5 x (u'' - 2 t u'²)), t = tanh u.
+    (v) => {
+      const t = v.add(v.mul(v).mul(v).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
+      const du = v.mul(v).mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
+      const ddu = v.mul(6 * GELU_BETA * GELU_KAPPA);
+      return t.mul(t).neg().add(1).mul(du.add(v.mul(0.5).mul(ddu.sub(t.mul(du).mul(du).mul(2)))));
+    },
+  );
+}
+
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkFloat(x, 'leaky_relu_cpu');
-  const out = unaryForward(x, (v) => (v > 0 ? v : v * negativeSlope), true);
-  recordOp('LeakyReluBackward0', [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => [where(sx().gt(0), g, g.mul(negativeSlope))];
-  });
-  return out;
+  return activation(
+    'LeakyRelu',
+    x,
+    (v) => (v > 0 ? v : v * negativeSlope),
+    (v) => (v > 0 ? 1 : negativeSlope),
+    (v) => v.mul(0),
+  );
 }
 
 /** elu (and selu/celu through scale and inputScale): x > 0 ? scale x : scale α (exp(inputScale x) - 1). */
 export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
   checkFloat(x, 'elu_cpu');
-  const out = unaryForward(x, (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)), true);
-  recordOp('EluBackward0', [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => {
-      const v = sx();
-      return [where(v.gt(0), g.mul(scale), g.mul(v.mul(inputScale).exp()).mul(alpha * scale * inputScale))];
-    };
-  });
-  return out;
+  const k = alpha * scale * inputScale;
+  return activation(
+    'Elu',
+    x,
+    (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)),
+    (v) => (v > 0 ? scale : k * Math.exp(v * inputScale)),
+    (v) => where(v.gt(0), 0, v.mul(inputScale).exp().mul(k * inputScale)),
+  );
+}
+
+function sigmoidScalar(v: number): number {
+  return 1 / (1 + Math.exp(-v));
 }
 
 /** silu(x) = x sigmoid(x). */
 export function silu(x: Tensor): Tensor {
   checkFloat(x, 'silu_cpu');
-  const out = unaryForward(x, (v) => v / (1 + Math.exp(-v)), true);
-  recordOp('SiluBackward0', [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => {
-      const v = sx();
+  return activation(
+    'Silu',
+    x,
+    (v) => v / (1 + Math.exp(-v)),
+    (v) => {
+      const s = sigmoidScalar(v);
+      return s * (1 + v * (1 - s));
+    },
+    // silu'' = s (1 - s) (2 + x (1 - 2 s))
+    (v) => {
       const s = v.sigmoid();
-      return [g.mul(s).mul(v.mul(s.neg().add(1)).add(1))];
-    };
-  });
-  return out;
+      return s.mul(s.neg().add(1)).mul(v.mul(s.mul(-2).add(1)).add(2));
+    },
+  );
 }
 
 /** softplus(x) = log(1 + exp(βx)) / β, and x itself where βx > threshold. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkFloat(x, 'softplus_cpu');
-  const out = unaryForward(x, (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta), true);
-  recordOp('SoftplusBackward0', [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => {
-      const bx = sx().mul(beta);
-      return [where(bx.gt(threshold), g, g.mul(bx.sigmoid()))];
-    };
-  });
-  return out;
+  return activation(
+    'Softplus',
+    x,
+    (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta),
+    (v) => (v * beta > threshold ? 1 : sigmoidScalar(v * beta)),
+    (v) => {
+      const s = v.mul(beta).sigmoid();
+      return where(v.mul(beta).gt(threshold), 0, s.mul(s.neg().add(1)).mul(beta));
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -187,6 +227,9 @@ export function batchNorm(
 ): Tensor {
   checkFloat(input, 'batch_norm');
   const c = input.ndim > 1 ? input.shape[1] : 0;
+  if (input.ndim < 2 && runningMean === null && runningVar === null && training) {
+    throw new IndexError(`Dimension out of range (expected to be in range of [-1, 0], but got 1)`);
+  }
   checkChannelVector(runningMean, 'running_mean', c);
   checkChannelVector(runningVar, 'running_var', c);
   checkChannelVector(weight, 'weight', c);
@@ -197,9 +240,9 @@ export function batchNorm(
   const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
   const cs = channelShape(input.ndim, c);
   const dtype = input.dtype;
+  let mean: Tensor;
+  let invstd: Tensor;
   const out = noGrad(() => {
-    let mean: Tensor;
-    let invstd: Tensor;
     if (training) {
       const xd = input.to('float64');
       const meanD = xd.mean(dims);
@@ -210,7 +253,7 @@ export function batchNorm(
       if (runningMean !== null) runningMean.copy_(meanD.mul(momentum).add(runningMean.to('float64').mul(1 - momentum)));
       if (runningVar !== null) runningVar.copy_(varD.mul(n / (n - 1)).mul(momentum).add(runningVar.to('float64').mul(1 - momentum)));
     } else {
-      mean = (runningMean as Tensor).to(dtype);
+      mean = (runningMean as Tensor).to(dtype).clone();
       invstd = (runningVar as Tensor).to(dtype).add(eps).sqrt().reciprocal();
     }
     // out = x * alpha + beta with alpha = invstd * weight and beta = bias - mean * alpha, as PyTorch's kernel.
@@ -219,29 +262,29 @@ export function batchNorm(
     const beta = bias === null ? shift : bias.reshape(c).add(shift);
     return input.mul(alpha.reshape(cs)).add(beta.reshape(cs));
   });
-  const evalStats = training ? null : { mean: (runningMean as Tensor).detach().clone(), variance: (runningVar as Tensor).detach().clone() };
+  const n = input.numel() / Math.max(c, 1);
   recordOp('NativeBatchNormBackward0', [input, weight, bias], out, (save, needs) => {
     const sx = save(input);
     const sw = weight !== null ? save(weight) : null;
+    const savedMean = mean.reshape(cs);
+    const savedInvstd = invstd.reshape(cs);
     return ([g]) => {
       const x = sx();
       const w = sw ? sw().reshape(cs) : null;
-      let xhat: Tensor;
+      // Under createGraph the batch statistics are recomputed from x, so that they are differentiated too.
+      const differentiable = training && isGradEnabled();
+      const mu = differentiable ? x.mean(dims, { keepdim: true }) : savedMean;
+      const is = differentiable ? x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt() : savedInvstd;
+      const xhat = x.sub(mu).mul(is);
+      const gSum = g.sum(dims, { keepdim: true });
+      const gxSum = g.mul(xhat).sum(dims, { keepdim: true });
       let gradInput: Tensor | null = null;
-      if (evalStats === null) {
-        const mean = x.mean(dims, { keepdim: true });
-        const invstd = x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
-        xhat = x.sub(mean).mul(invstd);
-        if (needs[0]) {
-          const centred = g.sub(g.mean(dims, { keepdim: true })).sub(xhat.mul(g.mul(xhat).mean(dims, { keepdim: true })));
-          gradInput = centred.mul(w ? invstd.mul(w) : invstd);
-        }
-      } else {
-        const invstd = evalStats.variance.to(x.dtype).add(eps).sqrt().reciprocal().reshape(cs);
-        xhat = x.sub(evalStats.mean.to(x.dtype).reshape(cs)).mul(invstd);
-        if (needs[0]) gradInput = g.mul(w ? invstd.mul(w) : invstd);
+      if (needs[0]) {
+        const scale = w ? is.mul(w) : is;
+        // Training: (invstd w) (g - mean(g) - xhat mean(g xhat)); evaluation: the statistics are constants.
+        gradInput = training ? g.sub(gSum.div(n)).sub(xhat.mul(gxSum.div(n))).mul(scale) : g.mul(scale);
       }
-      return [gradInput, needs[1] && g.mul(xhat).sum(dims).reshape(c), needs[2] && g.sum(dims).reshape(c)];
+      return [gradInput, needs[1] && gxSum.reshape(c), needs[2] && gSum.reshape(c)];
     };
   });
   return out;
@@ -266,11 +309,16 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
   checkFloat(input, 'LayerNormKernelImpl');
   const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
   const batchDims = Array.from({ length: input.ndim - k }, (_, i) => i);
+  const m = normalizedShape.reduce((a, b) => a * b, 1);
+  let mean: Tensor;
+  let rstd: Tensor;
   const out = noGrad(() => {
     const xd = input.to('float64');
-    const mean = xd.mean(dims, { keepdim: true });
-    const rstd = xd.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
-    let y = xd.sub(mean).mul(rstd).to(input.dtype);
+    const meanD = xd.mean(dims, { keepdim: true });
+    const rstdD = xd.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
+    mean = meanD.to(input.dtype);
+    rstd = rstdD.to(input.dtype);
+    let y = xd.sub(meanD).mul(rstdD).to(input.dtype);
     if (weight !== null) y = y.mul(weight);
     if (bias !== null) y = y.add(bias);
     return y;
@@ -278,14 +326,20 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
   recordOp('NativeLayerNormBackward0', [input, weight, bias], out, (save, needs) => {
     const sx = save(input);
     const sw = weight !== null ? save(weight) : null;
+    const [savedMean, savedRstd] = [mean, rstd];
     return ([g]) => {
       const x = sx();
-      const rstd = x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
-      const xhat = x.sub(x.mean(dims, { keepdim: true })).mul(rstd);
+      // Under createGraph the statistics are recomputed from x, so that they are differentiated too.
+      const differentiable = isGradEnabled();
+      const mu = differentiable ? x.mean(dims, { keepdim: true }) : savedMean;
+      const rs = differentiable ? x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt() : savedRstd;
+      const xhat = x.sub(mu).mul(rs);
       let gradInput: Tensor | null = null;
       if (needs[0]) {
         const gw = sw ? g.mul(sw()) : g;
-        gradInput = gw.sub(gw.mean(dims, { keepdim: true })).sub(xhat.mul(gw.mul(xhat).mean(dims, { keepdim: true }))).mul(rstd);
+        const gwSum = gw.sum(dims, { keepdim: true });
+        const gwxSum = gw.mul(xhat).sum(dims, { keepdim: true });
+        gradInput = gw.sub(gwSum.div(m)).sub(xhat.mul(gwxSum.div(m))).mul(rs);
       }
       const reduceBatch = (t: Tensor): Tensor => (batchDims.length === 0 ? t : t.sum(batchDims));
       return [gradInput, needs[1] && reduceBatch(g.mul(xhat)), needs[2] && reduceBatch(g)];

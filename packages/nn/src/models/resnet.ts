@@ -51,7 +51,6 @@ export class BasicBlock extends Module {
     this.conv2 = conv3x3(planes, planes);
     this.bn2 = new BatchNorm2d(planes);
     this.downsample = options.downsample ?? null;
-    if (this.downsample === null) this.registerModule('downsample', null);
     this.stride = stride;
   }
 
@@ -89,7 +88,6 @@ export class Bottleneck extends Module {
     this.bn3 = new BatchNorm2d(planes * Bottleneck.expansion);
     this.relu = new ReLU(true);
     this.downsample = options.downsample ?? null;
-    if (this.downsample === null) this.registerModule('downsample', null);
     this.stride = stride;
   }
 

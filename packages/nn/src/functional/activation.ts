@@ -1,0 +1,114 @@
+/**
+ * Activations and the softmax family (`F.relu`, `F.gelu`, `F.softmax`, ...). Each is one graph node under PyTorch's
+ * name. `inplace: true` writes the result into the input (a leaf that requires grad refuses, as in PyTorch).
+ */
+import type { DType, Tensor } from '@kindling/core';
+import * as torch from '@kindling/core';
+import { isOptions } from './util.js';
+
+export interface InplaceOptions {
+  inplace?: boolean;
+}
+
+/** The result of an activation written into its input: computed from a copy, so the graph stays valid. */
+function intoInput(input: Tensor, f: (x: Tensor) => Tensor): Tensor {
+  return input.copy_(f(input.clone()));
+}
+
+function apply(input: Tensor, inplace: boolean | undefined, f: (x: Tensor) => Tensor): Tensor {
+  return inplace ? intoInput(input, f) : f(input);
+}
+
+export function relu(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return options.inplace ? input.relu_() : input.relu();
+}
+
+export function relu_(input: Tensor): Tensor {
+  return input.relu_();
+}
+
+export interface LeakyReluOptions extends InplaceOptions {
+  negativeSlope?: number;
+}
+
+/** `F.leaky_relu(input, negative_slope=0.01, inplace=False)`. */
+export function leakyRelu(input: Tensor, negativeSlope: number | LeakyReluOptions = 0.01, options: LeakyReluOptions = {}): Tensor {
+  const o = isOptions<LeakyReluOptions>(negativeSlope) ? negativeSlope : { ...options, negativeSlope };
+  const slope = o.negativeSlope ?? 0.01;
+  return apply(input, o.inplace, (x) => torch._nn.leakyRelu(x, slope));
+}
+
+export interface GeluOptions {
+  approximate?: 'none' | 'tanh';
+}
+
+/** `F.gelu(input, approximate='none')`: x Φ(x), or with `approximate: 'tanh'` the tanh approximation. */
+export function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
+  return torch._nn.gelu(input, options.approximate ?? 'none');
+}
+
+export function sigmoid(input: Tensor): Tensor {
+  return input.sigmoid();
+}
+
+export function tanh(input: Tensor): Tensor {
+  return input.tanh();
+}
+
+export interface EluOptions extends InplaceOptions {
+  alpha?: number;
+}
+
+/** `F.elu(input, alpha=1.0, inplace=False)`. */
+export function elu(input: Tensor, alpha: number | EluOptions = 1, options: EluOptions = {}): Tensor {
+  const o = isOptions<EluOptions>(alpha) ? alpha : { ...options, alpha };
+  const a = o.alpha ?? 1;
+  return apply(input, o.inplace, (x) => torch._nn.elu(x, a));
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** `F.selu`: scale * elu(x, alpha) with the self-normalising constants. */
+export function selu(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.elu(x, SELU_ALPHA, SELU_SCALE));
+}
+
+/** `F.silu` (swish): x sigmoid(x). */
+export function silu(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.silu(x));
+}
+
+export interface SoftplusOptions {
+  beta?: number;
+  threshold?: number;
+}
+
+/** `F.softplus(input, beta=1, threshold=20)`. */
+export function softplus(input: Tensor, beta: number | SoftplusOptions = 1, threshold = 20): Tensor {
+  const o = isOptions<SoftplusOptions>(beta) ? beta : { beta, threshold };
+  return torch._nn.softplus(input, o.beta ?? 1, o.threshold ?? 20);
+}
+
+export interface SoftmaxOptions {
+  dim?: number;
+  dtype?: DType;
+}
+
+function softmaxArgs(dim: number | SoftmaxOptions, options: SoftmaxOptions, input: Tensor): { d: number; x: Tensor } {
+  const o = isOptions<SoftmaxOptions>(dim) ? dim : { ...options, dim };
+  if (o.dim === undefined) throw new torch.TorchTypeError('softmax() missing required argument: dim');
+  return { d: o.dim, x: o.dtype !== undefined && o.dtype !== input.dtype ? input.to(o.dtype) : input };
+}
+
+/** `F.softmax(input, dim, dtype=None)`: the input is cast to `dtype` first when given. */
+export function softmax(input: Tensor, dim: number | SoftmaxOptions, options: SoftmaxOptions = {}): Tensor {
+  const { d, x } = softmaxArgs(dim, options, input);
+  return x.softmax(d);
+}
+
+/** `F.log_softmax(input, dim, dtype=None)`, exact for large logits. */
+export function logSoftmax(input: Tensor, dim: number | SoftmaxOptions, options: SoftmaxOptions = {}): Tensor {
+  const { d, x } = softmaxArgs(dim, options, input);
+  return x.logSoftmax(d);
+}

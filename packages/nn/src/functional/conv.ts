@@ -1,0 +1,7 @@
+/**
+ * Convolution and pooling: `F.conv2d`, `F.max_pool2d`, `F.avg_pool2d`, `F.adaptive_avg_pool2d` and
+ * `F.adaptive_max_pool2d` are core's ops, which already take PyTorch's F signatures
+ * (`F.conv2d(x, w, b, { stride, padding, dilation, groups })`, `F.maxPool2d(x, 2, { returnIndices: true })`).
+ */
+export { conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from '@kindling/core';
+export type { Conv2dOptions, Size2, MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from '@kindling/core';

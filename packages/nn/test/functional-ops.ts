@@ -1,0 +1,253 @@
+/**
+ * The golden fixtures of nn.functional (tools/golden/nn_functional.py): reading them, the Kindling call for each
+ * op, and the checks of values, dtypes, grad_fn names and gradients against PyTorch's.
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import * as torch from '@kindling/core';
+import type { DType, NestedArray, Tensor } from '@kindling/core';
+import * as F from '../src/functional/index.js';
+
+type Value = number | boolean | string;
+type Kwargs = Record<string, number | boolean | string | null | number[]>;
+
+interface TensorSpec {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+  requiresGrad?: boolean;
+  transform?: { kind: 'transpose'; dims: [number, number] };
+}
+
+interface Expected {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+}
+
+type ArgJson = TensorSpec | number | boolean | string | null | number[];
+type Built = Tensor | number | boolean | string | null | number[];
+
+export interface Case {
+  name: string;
+  op: string;
+  args: ArgJson[];
+  kwargs: Kwargs;
+  out: Expected | Expected[];
+  gradFn: string | null | (string | null)[];
+  w: Value[] | null | (Value[] | null)[];
+  grads: ({ values: Value[]; shape: number[] } | null)[];
+}
+
+export interface ErrorCase {
+  name: string;
+  op: string;
+  args: ArgJson[];
+  kwargs: Kwargs;
+  error: string;
+  message: string;
+}
+
+export const fixture = JSON.parse(readFileSync(new URL('./fixtures/functional.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: Case[];
+  errors: ErrorCase[];
+};
+
+function decode(v: Value): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  throw new Error(`bad value ${v}`);
+}
+
+function nest(flat: number[], shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return flat[0];
+  const [n, ...rest] = shape;
+  const size = flat.length / n;
+  return Array.from({ length: n }, (_, i) => (rest.length === 0 ? flat[i] : nest(flat.slice(i * size, (i + 1) * size), rest)));
+}
+
+function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
+  if (values.length === 0) return torch.zeros(shape, { dtype });
+  return torch.tensor(nest(values.map(decode), shape), { dtype });
+}
+
+function isSpec(a: ArgJson): a is TensorSpec {
+  return typeof a === 'object' && a !== null && !Array.isArray(a);
+}
+
+/** Builds the arguments; `leaves` holds each tensor argument's stored leaf, in order. */
+export function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
+  const leaves: Tensor[] = [];
+  const built = args.map((a): Built => {
+    if (!isSpec(a)) return a;
+    const leaf = makeTensor(a.values, a.shape, a.dtype);
+    if (a.requiresGrad) leaf.requiresGrad_();
+    leaves.push(leaf);
+    return a.transform ? leaf.transpose(...a.transform.dims) : leaf;
+  });
+  return { built, leaves };
+}
+
+function T(x: Built): Tensor {
+  if (x instanceof torch.Tensor) return x;
+  throw new Error(`expected a tensor argument, got ${JSON.stringify(x)}`);
+}
+
+function TOpt(x: Built | undefined): Tensor | null {
+  return x === undefined || x === null ? null : T(x);
+}
+
+function N(x: Built): number {
+  if (typeof x === 'number') return x;
+  throw new Error(`expected a number, got ${JSON.stringify(x)}`);
+}
+
+function Ns(x: Built): number[] {
+  if (Array.isArray(x)) return x;
+  throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
+}
+
+type Op = (a: Built[], kw: Kwargs) => Tensor | Tensor[];
+
+/** Options in Kindling's spelling, as recorded (the fixture's kwargs are already camelCase). */
+function opts<T>(kw: Kwargs): T {
+  return kw as T;
+}
+
+export const OPS: Record<string, Op> = {
+  'F.linear': (a) => F.linear(T(a[0]), T(a[1]), TOpt(a[2])),
+  'F.relu': (a) => F.relu(T(a[0])),
+  'F.leakyRelu': (a, kw) => (kw.negativeSlope === undefined ? F.leakyRelu(T(a[0])) : F.leakyRelu(T(a[0]), N(kw.negativeSlope))),
+  'F.gelu': (a, kw) => F.gelu(T(a[0]), opts(kw)),
+  'F.sigmoid': (a) => F.sigmoid(T(a[0])),
+  'F.tanh': (a) => F.tanh(T(a[0])),
+  'F.softmax': (a, kw) => F.softmax(T(a[0]), opts(kw)),
+  'F.logSoftmax': (a, kw) => F.logSoftmax(T(a[0]), N(kw.dim), opts(kw)),
+  'F.elu': (a, kw) => F.elu(T(a[0]), opts(kw)),
+  'F.selu': (a) => F.selu(T(a[0])),
+  'F.silu': (a) => F.silu(T(a[0])),
+  'F.softplus': (a, kw) => F.softplus(T(a[0]), opts(kw)),
+  'F.batchNorm': (a, kw) => {
+    const [rm, rv] = [TOpt(a[1]), TOpt(a[2])];
+    const out = F.batchNorm(T(a[0]), rm, rv, TOpt(a[3]), TOpt(a[4]), opts(kw));
+    return rm !== null && rv !== null ? [out, rm, rv] : out;
+  },
+  'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
+  'F.embedding': (a, kw) => {
+    const out = F.embedding(T(a[0]), T(a[1]), opts(kw));
+    return kw.maxNorm !== undefined ? [out, T(a[1]).detach().clone()] : out;
+  },
+  'F.oneHot': (a) => (a.length > 1 ? F.oneHot(T(a[0]), N(a[1])) : F.oneHot(T(a[0]))),
+  'F.pad': (a, kw) => F.pad(T(a[0]), Ns(a[1]), opts(kw)),
+  'F.flatten': (a) => F.flatten(T(a[0]), a.length > 1 ? N(a[1]) : 0, a.length > 2 ? N(a[2]) : -1),
+  'F.crossEntropy': (a, kw) => F.crossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.CrossEntropyOptions>(kw) }),
+  'F.nllLoss': (a, kw) => F.nllLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.NllLossOptions>(kw) }),
+  'F.mseLoss': (a, kw) => F.mseLoss(T(a[0]), T(a[1]), opts(kw)),
+  'F.l1Loss': (a, kw) => F.l1Loss(T(a[0]), T(a[1]), opts(kw)),
+  'F.smoothL1Loss': (a, kw) => F.smoothL1Loss(T(a[0]), T(a[1]), opts(kw)),
+  'F.huberLoss': (a, kw) => F.huberLoss(T(a[0]), T(a[1]), opts(kw)),
+  'F.binaryCrossEntropy': (a, kw) => F.binaryCrossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.BinaryCrossEntropyOptions>(kw) }),
+  'F.binaryCrossEntropyWithLogits': (a, kw) =>
+    F.binaryCrossEntropyWithLogits(T(a[0]), T(a[1]), { weight: TOpt(a[2]), posWeight: TOpt(a[3]), ...opts<F.BinaryCrossEntropyWithLogitsOptions>(kw) }),
+};
+
+export const LOSS_OPS = new Set([
+  'F.crossEntropy',
+  'F.nllLoss',
+  'F.mseLoss',
+  'F.l1Loss',
+  'F.smoothL1Loss',
+  'F.huberLoss',
+  'F.binaryCrossEntropy',
+  'F.binaryCrossEntropyWithLogits',
+]);
+
+interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+function tolerance(dtype: DType): Tolerance | null {
+  if (dtype === 'float64') return { rtol: 1e-10, atol: 1e-12 };
+  if (dtype === 'float32') return { rtol: 1e-5, atol: 1e-6 };
+  return null;
+}
+
+/** The elements that differ (NaN matches NaN; infinities must match exactly). */
+function mismatches(actual: ArrayLike<number>, expected: number[], tol: Tolerance | null): string[] {
+  const bad: string[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    const ok =
+      tol === null ? a === e : Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
+    if (!ok && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
+  }
+  return bad;
+}
+
+function checkTensor(t: Tensor, e: Expected, what: string): void {
+  expect(t.shape, `${what} shape`).toEqual(e.shape);
+  expect(t.dtype, `${what} dtype`).toBe(e.dtype);
+  expect(mismatches(t.toArray(), e.values.map(decode), tolerance(e.dtype)), `${what} values`).toEqual([]);
+}
+
+/**
+ * The one node Kindling names differently from PyTorch, by design. PyTorch's cross entropy with probability targets
+ * divides by a C++ integer for its mean (the Tensor-by-Scalar overload, `DivBackward1`); a TypeScript number enters
+ * division as a wrapped tensor, as `x / 2` does in Python (`DivBackward0`).
+ */
+export const NODE_DIFFERENCES: Record<string, string> = { DivBackward1: 'DivBackward0' };
+
+function expectedNode(pytorch: string | null): string | null {
+  return pytorch === null ? null : (NODE_DIFFERENCES[pytorch] ?? pytorch);
+}
+
+export function runCase(c: Case): void {
+  const { built, leaves } = buildArgs(c.args);
+  const op = OPS[c.op];
+  if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
+  const result = op(built, c.kwargs);
+  const outs = Array.isArray(result) ? result : [result];
+  const multi = Array.isArray(c.out);
+  const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
+  expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
+  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], `output ${i}`));
+  const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
+  expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names.map(expectedNode));
+  const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
+  let loss: Tensor | null = null;
+  outs.forEach((o, i) => {
+    const w = weights[i];
+    if (w === null) return;
+    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
+    loss = loss === null ? term : loss.add(term);
+  });
+  if (loss !== null) (loss as Tensor).backward();
+  c.grads.forEach((g, k) => {
+    if (g === null) return;
+    const leaf = leaves[k];
+    checkTensor(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, `grad of argument ${k}`);
+  });
+}
+
+/** Runs an error case: the same Python exception type, and a message containing PyTorch's. */
+export function runErrorCase(c: ErrorCase): void {
+  const { built } = buildArgs(c.args);
+  const op = OPS[c.op];
+  if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
+  let thrown: unknown = null;
+  try {
+    op(built, c.kwargs);
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, 'an error').toBeInstanceOf(Error);
+  const err = thrown as Error;
+  expect(err.message).toContain(c.message);
+  expect(err.name).toBe(c.error);
+}
