@@ -18,23 +18,16 @@ import math
 import os
 import struct
 
+import sys
+
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from safetensors_py import TO_FILE, write_safetensors  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "packages", "core", "test", "fixtures")
-
-# The reference Dtype enum, in increasing alignment order; the writer sorts by it, descending.
-DTYPE_ORDER = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
-
-TO_FILE = {
-    torch.float32: ("F32", "float32", "<f4"),
-    torch.float64: ("F64", "float64", "<f8"),
-    torch.int32: ("I32", "int32", "<i4"),
-    torch.int64: ("I64", "int64", "<i8"),
-    torch.bool: ("BOOL", "bool", "|b1"),
-}
-
 
 def json_value(x):
     """tolist() values with non-finite floats spelled as strings."""
@@ -43,29 +36,6 @@ def json_value(x):
     if isinstance(x, float) and not math.isfinite(x):
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     return x
-
-
-def write_safetensors(path, tensors, metadata=None):
-    items = sorted(tensors.items(), key=lambda kv: (-DTYPE_ORDER.index(TO_FILE[kv[1].dtype][0]), kv[0]))
-    header = {}
-    if metadata is not None:
-        header["__metadata__"] = metadata
-    chunks = []
-    offset = 0
-    for name, t in items:
-        file_dtype, _, np_dtype = TO_FILE[t.dtype]
-        data = t.detach().contiguous().numpy().astype(np_dtype, copy=False).tobytes()
-        header[name] = {"dtype": file_dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    header_bytes = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(header_bytes)))
-        f.write(header_bytes)
-        for chunk in chunks:
-            f.write(chunk)
-    return [name for name, _ in items]
 
 
 def main():
