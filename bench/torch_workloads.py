@@ -51,4 +51,46 @@ def w5():
 
 
 results["W5 1000 ops on [16] fwd+bwd"] = bench(w5)
+
+if "--training" in sys.argv:
+    import torchvision
+    from torch import nn
+
+    def train_step(model, opt, x, y):
+        def step():
+            opt.zero_grad(set_to_none=True)
+            nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+        return step
+
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+    opt = torch.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9)
+    results["W2 MLP train step (b=128)"] = bench(train_step(mlp, opt, torch.randn(128, 784), torch.randint(0, 10, (128,))))
+
+    cnn = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.SGD(cnn.parameters(), lr=0.01, momentum=0.9)
+    results["W3 CNN train step (b=64)"] = bench(train_step(cnn, opt, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), runs=5, warmup=2)
+
+    r18 = torchvision.models.resnet18(num_classes=10)
+    r18.train()
+    opt = torch.optim.SGD(r18.parameters(), lr=0.01, momentum=0.9)
+    results["W4 ResNet-18 train step (16x32x32)"] = bench(train_step(r18, opt, torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,))),
+                                                       runs=3, warmup=1, min_ms=0)
+    big = torchvision.models.resnet18()
+    big.eval()
+    x = torch.randn(1, 3, 224, 224)
+
+    def eval_forward():
+        with torch.no_grad():
+            big(x)
+    results["W4 ResNet-18 eval forward (224x224)"] = bench(eval_forward, runs=3, warmup=1, min_ms=0)
+
+    full = torchvision.models.resnet18()
+    for p in full.parameters():
+        p.grad = torch.randn_like(p)
+    opt = torch.optim.SGD(full.parameters(), lr=0.01, momentum=0.9)
+    results["SGD step over ResNet-18 params"] = bench(opt.step, runs=5, warmup=2, min_ms=0)
+
 print(json.dumps(results))

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
 import type { DType } from '../src/dtype.js';
 import { RuntimeError } from '../src/errors.js';
 import { FileNotFoundError, IsADirectoryError, readFileBytes, writeFileBytesAtomic } from '../src/node-fs.js';
@@ -101,6 +102,12 @@ describe('encodeSafetensors / decodeSafetensors round trip', () => {
 
   it('round-trips a file with no tensors and no metadata', () => {
     expect(decodeSafetensors(encodeSafetensors({}))).toEqual({ tensors: {}, metadata: {} });
+  });
+
+  it('torch.deserializeMetadata reads the metadata of serialized bytes ({} when there is none)', () => {
+    const x = torch.tensor([1, 2], { dtype: 'float32' });
+    expect(torch.deserializeMetadata(torch.serialize({ x }, { format: 'pt', body: '{"a": 1}' }))).toEqual({ format: 'pt', body: '{"a": 1}' });
+    expect(torch.deserializeMetadata(torch.serialize({ x }))).toEqual({});
   });
 
   it('writes bool as 0/1 bytes even when storage holds other nonzero values', () => {

@@ -37,16 +37,26 @@ export function binaryKernel(
   out: TypedArray,
   f: BinaryFn,
   fast?: FastBinary,
+  /** For `fast === 'add'`: out = x + alpha * y, one rounding (what `f` must compute too). */
+  alpha = 1,
 ): void {
   const a = x.array;
   const b = y.array;
   forEachRun2(shape, x.strides, x.offset, y.strides, y.offset, (pa, pb, po, len, sa, sb) => {
     if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0)) {
-      fastRun(fast, a, pa, b, pb, sb, out, po, len);
+      if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, po, len);
+      else fastRun(fast, a, pa, b, pb, sb, out, po, len);
       return;
     }
     for (let i = 0; i < len; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
   });
+}
+
+function axpyRun(alpha: number, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {
+  if (sb === 0) {
+    const s = alpha * b[pb];
+    for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
+  } else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
 }
 
 function fastRun(op: FastBinary, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {

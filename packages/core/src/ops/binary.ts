@@ -9,12 +9,12 @@ import { empty, resultDType, stridedAs, toTensor } from './util.js';
 import { to } from './convert.js';
 
 /** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
-export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, fast?: FastBinary, outDType: DType = dtype): Tensor {
+export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, fast?: FastBinary, outDType: DType = dtype, alpha = 1): Tensor {
   const shape = broadcastShapes(a._shape, b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
   const out = empty(shape, outDType);
-  binaryKernel(stridedAs(x, shape), stridedAs(y, shape), shape, out._array, f, fast);
+  binaryKernel(stridedAs(x, shape), stridedAs(y, shape), shape, out._array, f, fast, alpha);
   // A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch.
   if (outDType === 'bool') {
     const o = out._array;
@@ -35,9 +35,9 @@ function checkAlpha(dtype: DType, alpha: number): void {
  * x + alpha * y as PyTorch's CPU kernel computes it: alpha in the tensor's dtype and a fused multiply-add, i.e.
  * one rounding (the product of two float32 values is exact in a double).
  */
-function scaledAdd(dtype: DType, alpha: number): BinaryFn {
-  const a = dtype === 'float32' ? Math.fround(alpha) : alpha;
-  return (x, y) => x + a * y;
+function scaledAdd(a: Tensor, b: Tensor, dtype: DType, alpha: number): Tensor {
+  const scale = dtype === 'float32' ? Math.fround(alpha) : alpha;
+  return binaryForward(a, b, dtype, (x, y) => x + scale * y, 'add', dtype, scale);
 }
 
 export function add(self: TensorLike, other: TensorLike, options?: { alpha?: number }): Tensor {
@@ -46,7 +46,7 @@ export function add(self: TensorLike, other: TensorLike, options?: { alpha?: num
   const alpha = options?.alpha ?? 1;
   const dtype = resultDType(a, b);
   checkAlpha(dtype, alpha);
-  const out = alpha === 1 ? binaryForward(a, b, dtype, addF, 'add') : binaryForward(a, b, dtype, scaledAdd(dtype, alpha));
+  const out = alpha === 1 ? binaryForward(a, b, dtype, addF, 'add') : scaledAdd(a, b, dtype, alpha);
   recordOp('AddBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && (alpha === 1 ? g : g.mul(alpha))]);
   return out;
 }
@@ -60,7 +60,7 @@ export function sub(self: TensorLike, other: TensorLike, options?: { alpha?: num
     throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
   checkAlpha(dtype, alpha);
-  const out = alpha === 1 ? binaryForward(a, b, dtype, subF, 'sub') : binaryForward(a, b, dtype, scaledAdd(dtype, -alpha));
+  const out = alpha === 1 ? binaryForward(a, b, dtype, subF, 'sub') : scaledAdd(a, b, dtype, -alpha);
   recordOp('SubBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && g.mul(-alpha)]);
   return out;
 }

@@ -36,7 +36,7 @@ export function binaryInplace(self: Tensor, op: FastBinary, other: TensorLike, a
   const y = b.dtype === self.dtype ? b : to(b, self.dtype, false, false);
   const a = self.dtype === 'float32' ? Math.fround(op === 'sub' ? -alpha : alpha) : op === 'sub' ? -alpha : alpha;
   if (alpha === 1) binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
-  else binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v);
+  else binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
   self._version.bump();
   return true;
 }
