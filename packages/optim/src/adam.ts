@@ -1,43 +1,49 @@
 /** Adam and AdamW (decoupled weight decay): PyTorch 1.13's single-tensor updates, operation for operation. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { Optimizer, check, type Params } from './optimizer.js';
+import { Optimizer, check, type Group, type Params } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
-  betas?: [number, number];
+  betas?: readonly [number, number] | readonly number[];
   eps?: number;
   weightDecay?: number;
   amsgrad?: boolean;
   maximize?: boolean;
 }
 
-type AdamHyper = { lr: number; betas: readonly number[]; eps: number; weightDecay: number; amsgrad: boolean; maximize: boolean };
+type AdamHyper = {
+  lr: number;
+  betas: readonly number[];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  foreach: boolean | null;
+  capturable: boolean;
+};
 
-function validate(options: AdamOptions, defaultDecay: number): AdamHyper {
-  const lr = options.lr ?? 1e-3;
-  const betas = options.betas ?? [0.9, 0.999];
-  const eps = options.eps ?? 1e-8;
-  const weightDecay = options.weightDecay ?? defaultDecay;
-  check(lr >= 0, `Invalid learning rate: ${lr}`);
-  check(eps >= 0, `Invalid epsilon value: ${eps}`);
-  check(betas[0] >= 0 && betas[0] < 1, `Invalid beta parameter at index 0: ${betas[0]}`);
-  check(betas[1] >= 0 && betas[1] < 1, `Invalid beta parameter at index 1: ${betas[1]}`);
-  check(weightDecay >= 0, `Invalid weight_decay value: ${weightDecay}`);
-  return { lr, betas, eps, weightDecay, amsgrad: options.amsgrad ?? false, maximize: options.maximize ?? false };
+function validate(options: AdamOptions, defaultDecay: number): Required<AdamOptions> {
+  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultDecay, amsgrad = false, maximize = false } = options;
+  check(0 <= lr, 'Invalid learning rate: ', lr);
+  check(0 <= eps, 'Invalid epsilon value: ', eps);
+  check(0 <= betas[0] && betas[0] < 1, 'Invalid beta parameter at index 0: ', betas[0]);
+  check(0 <= betas[1] && betas[1] < 1, 'Invalid beta parameter at index 1: ', betas[1]);
+  check(0 <= weightDecay, 'Invalid weight_decay value: ', weightDecay);
+  return { lr, betas: [...betas], eps, weightDecay, amsgrad, maximize };
 }
 
-abstract class AdamBase extends Optimizer<AdamHyper> {
+abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
   protected abstract readonly decoupled: boolean;
 
-  protected updateGroup(group: AdamHyper & { params: Tensor[] }): void {
+  protected updateGroup(group: Group<O>): void {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
     for (const p of group.params) {
       if (p.grad === null) continue;
       let grad = maximize ? p.grad.neg() : p.grad;
       const state = this.stateOf(p);
-      if (state.step === undefined) {
+      if (Object.keys(state).length === 0) {
         state.step = torch.tensor(0, { dtype: 'float32' });
         state.exp_avg = torch.zerosLike(p);
         state.exp_avg_sq = torch.zerosLike(p);
@@ -68,18 +74,24 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
   }
 }
 
-export class Adam extends AdamBase {
+type AdamDefaults = AdamHyper & { differentiable: boolean; fused: boolean };
+
+export class Adam extends AdamBase<AdamDefaults> {
   protected readonly decoupled = false;
 
   constructor(params: Params, options: AdamOptions = {}) {
-    super(params, validate(options, 0));
+    const o = validate(options, 0);
+    // PyTorch 1.13's defaults, in its order (the state dict lists them so).
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach: null, capturable: false, differentiable: false, fused: false });
   }
 }
 
-export class AdamW extends AdamBase {
+export class AdamW extends AdamBase<AdamHyper> {
   protected readonly decoupled = true;
 
   constructor(params: Params, options: AdamOptions = {}) {
-    super(params, validate(options, 1e-2));
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(options, 1e-2);
+    super(params, { lr, betas, eps, weightDecay, amsgrad, foreach: null, maximize, capturable: false });
   }
 }

@@ -4,7 +4,7 @@
  *   import { SGD, Adam, lrScheduler } from '@kindling/optim';
  */
 export { Optimizer } from './optimizer.js';
-export type { OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
+export type { OptimizerStateDict, Group, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
@@ -13,3 +13,7 @@ export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
+export { serializeOptimizerState, deserializeOptimizerState } from './serialize.js';
+export { KeyError, ZeroDivisionError } from './python.js';
+export * as lrScheduler from './lr-scheduler/index.js';
+export * from './lr-scheduler/index.js';

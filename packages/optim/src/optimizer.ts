@@ -1,9 +1,10 @@
 /**
  * The Optimizer base: parameter groups with defaults filled in, per-parameter state, `zeroGrad`, and state dicts
- * in PyTorch's structure (`state` keyed by parameter index, `param_groups` holding the indices).
+ * in PyTorch's structure (`state` keyed by parameter index, `param_groups` holding the indices, PyTorch's key names).
  */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
+import { pyStr, typeName } from './python.js';
 
 export type HyperValue = number | boolean | null | readonly number[] | string;
 export type Hyper = Record<string, HyperValue>;
@@ -13,86 +14,109 @@ export interface ParamGroup extends Hyper {
 }
 
 /** What users pass per group: `{ params, lr?, ... }`. */
-export type ParamGroupInput = { params: Iterable<Tensor> } & Record<string, HyperValue | Iterable<Tensor>>;
+export type ParamGroupInput = { params: Iterable<Tensor> | Tensor } & Record<string, HyperValue | Iterable<Tensor> | Tensor | undefined>;
 
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
 
-/** A parameter's optimizer state: tensors (`momentum_buffer`, `exp_avg`, `step`, ...). */
-export type ParamState = Record<string, Tensor | null>;
+/** A parameter's optimizer state: tensors (`momentum_buffer`, `exp_avg`, `step`, ...), plain numbers (RMSprop's `step`), or null. */
+export type ParamState = Record<string, Tensor | number | null>;
 
 export interface OptimizerStateDict {
   state: Record<number, ParamState>;
   param_groups: (Hyper & { params: number[] })[];
 }
 
-interface Group {
-  params: Tensor[];
-  options: ParamGroup;
+/** A parameter group as the optimizer holds it: every option filled in, `params` an array. */
+export type Group<O extends Hyper = Hyper> = ParamGroup & O & { params: Tensor[] };
+
+/**
+ * Option names that PyTorch spells with underscores. Groups use the camelCase names; state dicts use PyTorch's,
+ * so they have PyTorch's structure key for key. Any other key passes through unchanged.
+ */
+const STATE_DICT_KEYS: Record<string, string> = {
+  weightDecay: 'weight_decay',
+  lrDecay: 'lr_decay',
+  initialAccumulatorValue: 'initial_accumulator_value',
+  initialLr: 'initial_lr',
+  maxLr: 'max_lr',
+  minLr: 'min_lr',
+  maxMomentum: 'max_momentum',
+  baseMomentum: 'base_momentum',
+};
+const FROM_STATE_DICT_KEYS: Record<string, string> = Object.fromEntries(Object.entries(STATE_DICT_KEYS).map(([k, v]) => [v, k]));
+
+function copyValue(v: HyperValue): HyperValue {
+  return Array.isArray(v) ? [...(v as number[])] : v;
 }
 
-function typeName(x: unknown): string {
-  if (x instanceof torch.Tensor) return 'torch.FloatTensor';
-  return x === null ? 'NoneType' : typeof x === 'object' ? (x as object).constructor.name : typeof x;
-}
+let warnedDuplicates = false;
 
 export abstract class Optimizer<O extends Hyper = Hyper> {
   readonly defaults: O;
-  /** Parameter groups; each option object (e.g. `lr`) is mutable, which is how schedulers work. */
-  readonly paramGroups: (ParamGroup & O & { params: Tensor[] })[] = [];
+  /** Parameter groups; each group's options (e.g. `lr`) are mutable, which is how schedulers work. */
+  readonly paramGroups: Group<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
 
+  /** `defaults` lists every option in PyTorch's order; a value of `undefined` marks a required one (SGD's `lr`). */
   constructor(params: Params, defaults: O) {
     this.defaults = defaults;
     if (params instanceof torch.Tensor) {
-      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
+      throw new torch.TorchTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput>)];
-    if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups: ParamGroupInput[] = list[0] instanceof torch.Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupInput[]);
+    if (list.length === 0) throw new torch.ValueError('optimizer got an empty parameter list');
+    const groups = isGroup(list[0]) ? (list as ParamGroupInput[]) : [{ params: list as Tensor[] }];
     for (const g of groups) this.addParamGroup(g);
   }
 
+  /** Adds a group (e.g. layers unfrozen during fine-tuning); options it leaves out come from the defaults. */
   addParamGroup(group: ParamGroupInput): void {
-    if (typeof group !== 'object' || group === null) throw new TypeError('param group must be a dict');
+    if (typeof group !== 'object' || group === null) throw new torch.TorchTypeError('param group must be a dict');
     const raw = group.params;
-    const params = raw instanceof torch.Tensor ? [raw] : [...(raw as Iterable<Tensor>)];
+    const params: unknown[] = raw instanceof torch.Tensor ? [raw] : [...(raw as Iterable<unknown>)];
     for (const p of params) {
-      if (!(p instanceof torch.Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`);
-      if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
-    }
-    const options: Record<string, HyperValue | Tensor[]> = { params };
-    for (const [k, v] of Object.entries(group)) if (k !== 'params') options[k] = v as HyperValue;
-    for (const [k, v] of Object.entries(this.defaults)) {
-      if (!(k in options)) {
-        if (v === undefined) throw new Error(`parameter group didn't specify a value of required optimization parameter ${k}`);
-        options[k] = v;
+      if (!(p instanceof torch.Tensor)) {
+        throw new torch.TorchTypeError(`optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`);
       }
+      if (!(p.isLeaf || p.retainsGrad)) throw new torch.ValueError("can't optimize a non-leaf Tensor");
     }
-    if (new Set(params).size !== params.length) {
-      console.warn('UserWarning: optimizer contains a parameter group with duplicate parameters; in future, this will cause an error');
+    const tensors = params as Tensor[];
+    const options: Record<string, HyperValue | Tensor[]> = { params: tensors };
+    for (const [k, v] of Object.entries(group)) if (k !== 'params' && v !== undefined) options[k] = copyValue(v as HyperValue);
+    for (const [k, v] of Object.entries(this.defaults)) {
+      if (k in options) continue;
+      if (v === undefined) throw new torch.ValueError(`parameter group didn't specify a value of required optimization parameter ${k}`);
+      options[k] = copyValue(v);
+    }
+    if (new Set(tensors).size !== tensors.length && !warnedDuplicates) {
+      warnedDuplicates = true;
+      console.warn(
+        'UserWarning: optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information',
+      );
     }
     const existing = new Set(this.paramGroups.flatMap((g) => g.params));
-    if (params.some((p) => existing.has(p))) throw new Error('some parameters appear in more than one parameter group');
-    this.paramGroups.push(options as ParamGroup & O & { params: Tensor[] });
+    if (tensors.some((p) => existing.has(p))) throw new torch.ValueError('some parameters appear in more than one parameter group');
+    this.paramGroups.push(options as Group<O>);
   }
 
-  /** Sets gradients to null (the default) or to zero. */
+  /** Sets gradients to null (the default, as PyTorch 2.x) or, with `setToNone: false`, to zero. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (p.grad === null) continue;
+        const g = p.grad;
+        if (g === null) continue;
         if (setToNone) p.grad = null;
         else {
-          if (p.grad.gradFn) p.grad = p.grad.detach();
-          else p.grad.requiresGrad_(false);
-          p.grad.zero_();
+          if (g.gradFn) g.detach_();
+          else g.requiresGrad_(false);
+          g.zero_();
         }
       }
     }
   }
 
-  /** One update of every parameter that has a gradient. */
+  /** One update of every parameter that has a gradient; `closure` re-evaluates the model and returns the loss. */
   step(closure?: () => Tensor): Tensor | null {
     const loss = closure ? torch.enableGrad(closure) : null;
     torch.noGrad(() => {
@@ -101,8 +125,9 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
     return loss;
   }
 
-  protected abstract updateGroup(group: ParamGroup & O & { params: Tensor[] }): void;
+  protected abstract updateGroup(group: Group<O>): void;
 
+  /** The state of `p`, created empty on first use (Python's `defaultdict(dict)`). */
   protected stateOf(p: Tensor): ParamState {
     let s = this.state.get(p);
     if (!s) {
@@ -112,17 +137,21 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
     return s;
   }
 
+  /**
+   * `{ state, param_groups }` as PyTorch returns it: parameters replaced by their index in group order, option names
+   * spelled as PyTorch spells them (`weight_decay`, `initial_lr`). State tensors are shared, not copied.
+   */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
-    let next = 0;
+    let start = 0;
     const param_groups = this.paramGroups.map((g) => {
-      const packed: Hyper & { params: number[] } = { params: [] };
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[k] = v as HyperValue;
-      packed.params = g.params.map((p) => {
-        if (!index.has(p)) index.set(p, next++);
-        return index.get(p) as number;
+      const packed: Hyper = {};
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[STATE_DICT_KEYS[k] ?? k] = copyValue(v as HyperValue);
+      g.params.forEach((p, i) => {
+        if (!index.has(p)) index.set(p, start + i);
       });
-      return packed;
+      start += g.params.length;
+      return Object.assign(packed, { params: g.params.map((p) => index.get(p) as number) });
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
@@ -132,36 +161,51 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
     return { state, param_groups };
   }
 
-  /** Restores groups' options and per-parameter state (tensors are copied, so the dict can be reused). */
+  /**
+   * Restores per-parameter state and every group's options from `stateDict` (a dict from `stateDict()`, or PyTorch's
+   * with the same structure). The dict is not aliased: tensors are copied, floating state cast to its parameter's dtype
+   * (except `step`), as PyTorch does.
+   */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    const groups = this.paramGroups;
     const saved = stateDict.param_groups;
-    if (saved.length !== this.paramGroups.length) throw new Error('loaded state dict has a different number of parameter groups');
-    saved.forEach((g, i) => {
-      if (g.params.length !== this.paramGroups[i].params.length) {
-        throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
-      }
-    });
-    const byIndex = new Map<number, Tensor>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i].params[j])));
-    this.state.clear();
+    if (groups.length !== saved.length) throw new torch.ValueError('loaded state dict has a different number of parameter groups');
+    if (groups.some((g, i) => g.params.length !== saved[i].params.length)) {
+      throw new torch.ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+    }
+    const idMap = new Map<number, Tensor>();
+    saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, groups[i].params[j])));
+
+    const state = new Map<Tensor, ParamState>();
     for (const [key, s] of Object.entries(stateDict.state)) {
-      const p = byIndex.get(Number(key));
+      // State saved for an index with no parameter (PyTorch keeps it under the index) has nowhere to go here.
+      const p = idMap.get(Number(key));
       if (!p) continue;
       const copy: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
-        // As PyTorch: floating state follows the parameter's dtype, except `step`.
-        copy[k] = v === null ? null : k !== 'step' && v.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
+        if (v instanceof torch.Tensor) copy[k] = k !== 'step' && p.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
+        else copy[k] = v;
       }
-      this.state.set(p, copy);
+      state.set(p, copy);
     }
+    this.state.clear();
+    for (const [p, s] of state) this.state.set(p, s);
+
     saved.forEach((g, i) => {
-      const target = this.paramGroups[i] as Record<string, unknown>;
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') target[k] = v;
+      const target = groups[i] as Record<string, unknown>;
+      for (const k of Object.keys(target)) if (k !== 'params') delete target[k];
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') target[FROM_STATE_DICT_KEYS[k] ?? k] = copyValue(v);
+      // Options a checkpoint from an older version lacks get their defaults, as each optimizer's __setstate__ does.
+      for (const [k, v] of Object.entries(this.defaults)) if (!(k in target) && v !== undefined) target[k] = copyValue(v);
     });
   }
 }
 
-/** Validates an option with PyTorch's message, e.g. `Invalid learning rate: -1`. */
-export function check(ok: boolean, message: string): void {
-  if (!ok) throw new Error(message);
+function isGroup(x: unknown): x is ParamGroupInput {
+  return typeof x === 'object' && x !== null && !(x instanceof torch.Tensor) && 'params' in x;
+}
+
+/** Validates an option with PyTorch's message, e.g. `Invalid learning rate: -1.0`; numbers are shown as Python shows floats. */
+export function check(ok: boolean, message: string, value?: unknown): void {
+  if (!ok) throw new torch.ValueError(value === undefined ? message : `${message}${pyStr(value)}`);
 }

@@ -1,8 +1,9 @@
 /** SGD with momentum, dampening, Nesterov, weight decay and maximize: PyTorch 1.13's single-tensor update. */
 import type { Tensor } from '@kindling/core';
-import { Optimizer, check, type Params } from './optimizer.js';
+import { Optimizer, check, type Group, type Params } from './optimizer.js';
 
 export interface SGDOptions {
+  /** Required, here or in every parameter group (as in PyTorch, SGD has no default learning rate). */
   lr?: number;
   momentum?: number;
   dampening?: number;
@@ -11,38 +12,44 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
-type SGDHyper = { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean };
+type SGDHyper = {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  foreach: boolean | null;
+  differentiable: boolean;
+};
 
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: Params, options: SGDOptions = {}) {
-    const lr = options.lr ?? 1e-3;
-    const momentum = options.momentum ?? 0;
-    const dampening = options.dampening ?? 0;
-    const weightDecay = options.weightDecay ?? 0;
-    const nesterov = options.nesterov ?? false;
-    check(lr >= 0, `Invalid learning rate: ${lr}`);
-    check(momentum >= 0, `Invalid momentum value: ${momentum}`);
-    check(weightDecay >= 0, `Invalid weight_decay value: ${weightDecay}`);
-    check(!nesterov || (momentum > 0 && dampening === 0), 'Nesterov momentum requires a momentum and zero dampening');
-    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize: options.maximize ?? false });
+    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
+    check(!(lr !== undefined && lr < 0), 'Invalid learning rate: ', lr);
+    check(!(momentum < 0), 'Invalid momentum value: ', momentum);
+    check(!(weightDecay < 0), 'Invalid weight_decay value: ', weightDecay);
+    check(!(nesterov && (momentum <= 0 || dampening !== 0)), 'Nesterov momentum requires a momentum and zero dampening');
+    // An undefined lr is PyTorch's `required`: every group must then give one.
+    super(params, { lr: lr as number, momentum, dampening, weightDecay, nesterov, maximize, foreach: null, differentiable: false });
   }
 
-  protected updateGroup(group: SGDHyper & { params: Tensor[] }): void {
+  protected updateGroup(group: Group<SGDHyper>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {
       if (p.grad === null) continue;
+      const state = this.stateOf(p);
       let dp = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) dp = dp.add(p, { alpha: weightDecay });
+      let buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
       if (momentum !== 0) {
-        const state = this.stateOf(p);
-        let buf = state.momentum_buffer ?? null;
-        if (buf === null) {
-          buf = dp.clone().detach();
-          state.momentum_buffer = buf;
-        } else buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
+        if (buf === null) buf = dp.clone().detach();
+        else buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
         dp = nesterov ? dp.add(buf, { alpha: momentum }) : buf;
       }
       p.add_(dp, { alpha: -lr });
+      // As PyTorch, every parameter that took a step has a `momentum_buffer` entry (None without momentum).
+      state.momentum_buffer = buf;
     }
   }
 }

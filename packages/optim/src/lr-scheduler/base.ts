@@ -1,0 +1,192 @@
+/**
+ * `LRScheduler`, PyTorch's `_LRScheduler`: stores `initialLr` in each parameter group (or requires it when resuming
+ * with `lastEpoch`), keeps `baseLrs` and `lastEpoch`, steps once on construction, and on each `step()` writes
+ * `getLr()` into the groups. `step(epoch)` is PyTorch's deprecated path: it jumps to `epoch` and uses the scheduler's
+ * closed form where it has one.
+ *
+ * In TypeScript a subclass's fields exist only after `super()` returns, so the base constructor does not take the
+ * initial step as PyTorch's does: a subclass sets its fields and then calls `this.initialStep()`.
+ *
+ *   class WarmupLR extends LRScheduler {
+ *     constructor(optimizer: Optimizer, readonly warmup: number) { super(optimizer); this.initialStep(); }
+ *     override getLr(): number[] { return this.baseLrs.map((lr) => lr * Math.min(1, (this.lastEpoch + 1) / this.warmup)); }
+ *   }
+ */
+import * as torch from '@kindling/core';
+import { Optimizer, type Group } from '../optimizer.js';
+import { formatE4, KeyError, pyTypeName } from '../python.js';
+
+export interface SchedulerOptions {
+  /** The index of the last epoch; -1 (the default) starts the schedule, anything else resumes it. */
+  lastEpoch?: number;
+  /** Print each change of learning rate. */
+  verbose?: boolean;
+}
+
+/** A scheduler's state: every field but the optimizer (and, for lambdas, what can be saved of them). */
+export type SchedulerStateDict = Record<string, unknown>;
+
+// ---- the count of optimizer steps, for PyTorch's warning about calling the two in the wrong order ----
+const optimizerSteps = new WeakMap<Optimizer, { count: number }>();
+
+function countOptimizerSteps(optimizer: Optimizer): void {
+  if (optimizerSteps.has(optimizer)) return;
+  const counter = { count: 0 };
+  optimizerSteps.set(optimizer, counter);
+  const step = optimizer.step.bind(optimizer);
+  optimizer.step = (closure) => {
+    counter.count += 1;
+    return step(closure);
+  };
+}
+
+const warned = new Set<string>();
+
+/** Python's default warning filter: each warning once. */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(`UserWarning: ${message}`);
+}
+
+const ORDER_WARNING =
+  'Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. Failure to do this will result in skipping the first value of the learning rate schedule.';
+export const EPOCH_DEPRECATION_WARNING =
+  'The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is given, the closed form is used instead of the chainable form, where available.';
+
+/** A deep copy of the plain data a scheduler holds (numbers, strings, arrays, plain objects). */
+export function copyPlain<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => copyPlain(x)) as T;
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyPlain(x)])) as T;
+  }
+  return v;
+}
+
+/** `epoch` as PyTorch's verbose output writes it: `%.5d` for integers, `%.2f` otherwise. */
+export function epochString(epoch: number): string {
+  if (!Number.isInteger(epoch)) return epoch.toFixed(2);
+  return (epoch < 0 ? '-' : '') + String(Math.abs(epoch)).padStart(5, '0');
+}
+
+export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimizer {
+  if (!(optimizer instanceof Optimizer)) throw new torch.TorchTypeError(`${pyTypeName(optimizer)} is not an Optimizer`);
+}
+
+/** Options given positionally or in the options object (not both), e.g. `new StepLR(opt, 30)` / `new StepLR(opt, { stepSize: 30 })`. */
+export function withPositional<O extends object>(
+  cls: string,
+  key: keyof O & string,
+  first: unknown,
+  rest: O | undefined,
+  isPositional: (x: unknown) => boolean,
+): O {
+  if (first === undefined || !isPositional(first)) return { ...(first as O | undefined), ...rest } as O;
+  if (rest && rest[key] !== undefined) throw new torch.TorchTypeError(`${cls}.__init__() got multiple values for argument '${key}'`);
+  return { ...rest, [key]: first } as O;
+}
+
+/** PyTorch's (Python's) error for a required argument that was not given. */
+export function required<T>(cls: string, key: string, value: T | undefined): T {
+  if (value === undefined) throw new torch.TorchTypeError(`${cls}.__init__() missing 1 required positional argument: '${key}'`);
+  return value;
+}
+
+export abstract class LRScheduler {
+  optimizer: Optimizer;
+  /** Each group's `initialLr`: where the schedule starts. */
+  baseLrs: number[];
+  lastEpoch: number;
+  verbose: boolean;
+  protected stepCount = 0;
+  protected lastLr: number[] = [];
+  protected getLrCalledWithinStep = false;
+
+  constructor(optimizer: Optimizer, lastEpoch = -1, verbose = false) {
+    checkOptimizer(optimizer);
+    this.optimizer = optimizer;
+    if (lastEpoch === -1) {
+      for (const group of optimizer.paramGroups) if (!('initialLr' in group)) group.initialLr = group.lr;
+    } else {
+      optimizer.paramGroups.forEach((group, i) => {
+        if (!('initialLr' in group)) throw new KeyError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+      });
+    }
+    this.baseLrs = optimizer.paramGroups.map((group) => group.initialLr as number);
+    this.lastEpoch = lastEpoch;
+    countOptimizerSteps(optimizer);
+    this.verbose = verbose;
+  }
+
+  /** Resets the step counts and takes the first step (the end of PyTorch's constructor). */
+  initialStep(): void {
+    const counter = optimizerSteps.get(this.optimizer);
+    if (counter) counter.count = 0;
+    this.stepCount = 0;
+    this.step();
+  }
+
+  /** The learning rates the last step set, one per group. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The learning rates for `lastEpoch`, computed from the current ones (the chainable form). */
+  abstract getLr(): number[];
+
+  /** The learning rates for `lastEpoch` straight from `baseLrs`, where the schedule has such a form. */
+  protected closedFormLr(): number[] | null {
+    return null;
+  }
+
+  protected warnIfOutsideStep(): void {
+    if (!this.getLrCalledWithinStep) warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
+  }
+
+  protected get groups(): Group[] {
+    return this.optimizer.paramGroups;
+  }
+
+  printLr(isVerbose: boolean, group: number, lr: number, epoch?: number): void {
+    if (!isVerbose) return;
+    if (epoch === undefined) console.log(`Adjusting learning rate of group ${group} to ${formatE4(lr)}.`);
+    else console.log(`Epoch ${epochString(epoch)}: adjusting learning rate of group ${group} to ${formatE4(lr)}.`);
+  }
+
+  /** Advances the schedule by one (or, deprecated, jumps to `epoch`) and writes the new rates into the groups. */
+  step(epoch?: number): void {
+    if (this.stepCount === 1 && (optimizerSteps.get(this.optimizer)?.count ?? 1) < 1) warnOnce(ORDER_WARNING);
+    this.stepCount += 1;
+    let values: number[];
+    this.getLrCalledWithinStep = true;
+    try {
+      if (epoch === undefined) {
+        this.lastEpoch += 1;
+        values = this.getLr();
+      } else {
+        warnOnce(EPOCH_DEPRECATION_WARNING);
+        this.lastEpoch = epoch;
+        values = this.closedFormLr() ?? this.getLr();
+      }
+    } finally {
+      this.getLrCalledWithinStep = false;
+    }
+    const groups = this.groups;
+    for (let i = 0; i < Math.min(groups.length, values.length); i++) {
+      groups[i].lr = values[i];
+      this.printLr(this.verbose, i, values[i], epoch);
+    }
+    this.lastLr = groups.map((g) => g.lr);
+  }
+
+  /** Every field except the optimizer, copied. */
+  stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = copyPlain(v);
+    return out;
+  }
+
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    Object.assign(this, copyPlain(stateDict));
+  }
+}

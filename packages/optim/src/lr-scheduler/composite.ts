@@ -1,0 +1,132 @@
+/** Schedulers made of schedulers: SequentialLR (one after another, switching at milestones) and ChainedScheduler (all at once). */
+import * as torch from '@kindling/core';
+import type { Optimizer } from '../optimizer.js';
+import { bisectRight } from '../python.js';
+import { copyPlain, LRScheduler, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+
+function childStates(schedulers: readonly LRScheduler[]): SchedulerStateDict[] {
+  return schedulers.map((s) => s.stateDict());
+}
+
+function ownState(scheduler: LRScheduler): SchedulerStateDict {
+  const out: SchedulerStateDict = {};
+  for (const [k, v] of Object.entries(scheduler)) if (k !== 'optimizer' && k !== 'schedulers') out[k] = copyPlain(v);
+  return out;
+}
+
+export interface SequentialLROptions extends SchedulerOptions {
+  schedulers?: readonly LRScheduler[];
+  milestones?: readonly number[];
+}
+
+/**
+ * Runs `schedulers[0]` until `milestones[0]`, then `schedulers[1]` (started with `step(0)`, its closed form), and so on.
+ *
+ *   new SequentialLR(opt, [new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }), new CosineAnnealingLR(opt, 95)], [5])
+ */
+export class SequentialLR extends LRScheduler {
+  schedulers: LRScheduler[];
+  milestones: number[];
+
+  constructor(optimizer: Optimizer, schedulers: readonly LRScheduler[], milestones: readonly number[], options?: SchedulerOptions);
+  constructor(optimizer: Optimizer, options: SequentialLROptions & { schedulers: readonly LRScheduler[]; milestones: readonly number[] });
+  constructor(
+    optimizer: Optimizer,
+    schedulers: readonly LRScheduler[] | SequentialLROptions,
+    milestones?: readonly number[],
+    options: SchedulerOptions = {},
+  ) {
+    const o: SequentialLROptions = Array.isArray(schedulers) ? { ...options, schedulers, milestones } : (schedulers as SequentialLROptions);
+    const list = o.schedulers ?? [];
+    const points = o.milestones ?? [];
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].optimizer !== optimizer) {
+        throw new torch.ValueError(
+          `Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`,
+        );
+      }
+      if (list[i].optimizer !== list[0].optimizer) {
+        throw new torch.ValueError(
+          `Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different.`,
+        );
+      }
+    }
+    if (points.length !== list.length - 1) {
+      throw new torch.ValueError(
+        `Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${list.length} and the number of milestones to be equal to ${points.length}`,
+      );
+    }
+    super(optimizer, -1, o.verbose);
+    this.schedulers = [...list];
+    this.milestones = [...points];
+    this.lastEpoch = (o.lastEpoch ?? -1) + 1;
+    // Back to the initial rates, undo the step each scheduler took on construction, then start the first one.
+    for (const group of this.groups) group.lr = group.initialLr as number;
+    for (const s of this.schedulers) s.lastEpoch -= 1;
+    this.schedulers[0].initialStep();
+    this.lastLr = this.schedulers[0].getLastLr();
+  }
+
+  getLr(): number[] {
+    return this.schedulers[bisectRight(this.milestones, this.lastEpoch)].getLr();
+  }
+
+  override step(): void {
+    this.lastEpoch += 1;
+    const idx = bisectRight(this.milestones, this.lastEpoch);
+    const scheduler = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) scheduler.step(0);
+    else scheduler.step();
+    this.lastLr = scheduler.getLastLr();
+  }
+
+  /** Its own fields, and each scheduler's state dict under `schedulers`. */
+  override stateDict(): SchedulerStateDict {
+    return { ...ownState(this), schedulers: childStates(this.schedulers) };
+  }
+
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    const { schedulers, ...rest } = stateDict;
+    super.loadStateDict(rest);
+    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}
+
+/** Steps every scheduler in `schedulers` on each `step()`, so their effects multiply. */
+export class ChainedScheduler extends LRScheduler {
+  schedulers: LRScheduler[];
+
+  constructor(schedulers: readonly LRScheduler[]) {
+    if (schedulers.length === 0) throw new torch.IndexError('list index out of range');
+    for (let i = 1; i < schedulers.length; i++) {
+      if (schedulers[i].optimizer !== schedulers[0].optimizer) {
+        throw new torch.ValueError(
+          `ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`,
+        );
+      }
+    }
+    super(schedulers[0].optimizer);
+    this.schedulers = [...schedulers];
+    this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  getLr(): number[] {
+    return this.groups.map((g) => g.lr);
+  }
+
+  override step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Its own fields, and each scheduler's state dict under `schedulers`. */
+  override stateDict(): SchedulerStateDict {
+    return { ...ownState(this), schedulers: childStates(this.schedulers) };
+  }
+
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    const { schedulers, ...rest } = stateDict;
+    super.loadStateDict(rest);
+    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Schedules that decay from each group's initial learning rate: StepLR, MultiStepLR, ConstantLR, LinearLR,
+ * ExponentialLR, PolynomialLR, CosineAnnealingLR. Each `getLr()` is PyTorch 1.13's chainable form (computed from the
+ * groups' current rates, so other changes to `lr` compose with it), each `closedFormLr()` its closed form.
+ * Arithmetic follows PyTorch's expressions term for term, with Python's floored `//` and `%`.
+ */
+import * as torch from '@kindling/core';
+import type { Optimizer } from '../optimizer.js';
+import { bisectRight, div, floorDiv, mod } from '../python.js';
+import { LRScheduler, required, withPositional, type SchedulerOptions } from './base.js';
+
+const isNumber = (x: unknown): boolean => typeof x === 'number';
+
+export interface StepLROptions extends SchedulerOptions {
+  stepSize?: number;
+  gamma?: number;
+}
+
+/** Multiplies the learning rate by `gamma` every `stepSize` epochs. */
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+
+  constructor(optimizer: Optimizer, stepSize: number, options?: StepLROptions);
+  constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
+  constructor(optimizer: Optimizer, stepSize: number | StepLROptions, options?: StepLROptions) {
+    const o = withPositional('StepLR', 'stepSize', stepSize, options, isNumber);
+    const size = required('StepLR', 'stepSize', o.stepSize);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.stepSize = size;
+    this.gamma = o.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch === 0 || mod(this.lastEpoch, this.stepSize) !== 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** floorDiv(this.lastEpoch, this.stepSize));
+  }
+}
+
+export interface MultiStepLROptions extends SchedulerOptions {
+  milestones?: readonly number[];
+  gamma?: number;
+}
+
+/** Multiplies the learning rate by `gamma` at each milestone (a milestone listed twice multiplies twice). */
+export class MultiStepLR extends LRScheduler {
+  /** The milestones, sorted, repeats kept (PyTorch keeps a `Counter`). */
+  milestones: number[];
+  gamma: number;
+
+  constructor(optimizer: Optimizer, milestones: readonly number[], options?: MultiStepLROptions);
+  constructor(optimizer: Optimizer, options: MultiStepLROptions & { milestones: readonly number[] });
+  constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, options?: MultiStepLROptions) {
+    const o = withPositional('MultiStepLR', 'milestones', milestones, options, Array.isArray);
+    const list = required('MultiStepLR', 'milestones', o.milestones);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.milestones = [...list].sort((a, b) => a - b);
+    this.gamma = o.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
+    if (count === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma ** count);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** bisectRight(this.milestones, this.lastEpoch));
+  }
+}
+
+export interface ConstantLROptions extends SchedulerOptions {
+  factor?: number;
+  totalIters?: number;
+}
+
+/** Multiplies the learning rate by `factor` until epoch `totalIters`. */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  totalIters: number;
+
+  constructor(optimizer: Optimizer, options: ConstantLROptions = {}) {
+    const { factor = 1.0 / 3, totalIters = 5 } = options;
+    if (factor > 1.0 || factor < 0) throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
+    super(optimizer, options.lastEpoch, options.verbose);
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.factor);
+    if (this.lastEpoch > this.totalIters || this.lastEpoch !== this.totalIters) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * div(1.0, this.factor));
+  }
+
+  protected override closedFormLr(): number[] {
+    const reached = this.lastEpoch >= this.totalIters ? 1 : 0;
+    return this.baseLrs.map((lr) => lr * (this.factor + reached * (1 - this.factor)));
+  }
+}
+
+export interface LinearLROptions extends SchedulerOptions {
+  startFactor?: number;
+  endFactor?: number;
+  totalIters?: number;
+}
+
+/** Moves the multiplicative factor linearly from `startFactor` to `endFactor` over `totalIters` epochs. */
+export class LinearLR extends LRScheduler {
+  startFactor: number;
+  endFactor: number;
+  totalIters: number;
+
+  constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
+    const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
+    if (startFactor > 1.0 || startFactor < 0) throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
+    if (endFactor > 1.0 || endFactor < 0) throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
+    super(optimizer, options.lastEpoch, options.verbose);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const { startFactor: s, endFactor: e, totalIters: n, lastEpoch } = this;
+    if (lastEpoch === 0) return this.groups.map((g) => g.lr * s);
+    if (lastEpoch > n) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * (1 + div(e - s, n * s + (lastEpoch - 1) * (e - s))));
+  }
+
+  protected override closedFormLr(): number[] {
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    return this.baseLrs.map((lr) => lr * (s + div((e - s) * Math.min(n, this.lastEpoch), n)));
+  }
+}
+
+export interface ExponentialLROptions extends SchedulerOptions {
+  gamma?: number;
+}
+
+/** Multiplies the learning rate by `gamma` every epoch. */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: Optimizer, gamma: number, options?: ExponentialLROptions);
+  constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
+  constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, options?: ExponentialLROptions) {
+    const o = withPositional('ExponentialLR', 'gamma', gamma, options, isNumber);
+    const g = required('ExponentialLR', 'gamma', o.gamma);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.gamma = g;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
+  }
+}
+
+export interface PolynomialLROptions extends SchedulerOptions {
+  totalIters?: number;
+  power?: number;
+}
+
+/** Decays the learning rate to zero over `totalIters` epochs as a polynomial of degree `power`. */
+export class PolynomialLR extends LRScheduler {
+  totalIters: number;
+  power: number;
+
+  constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
+    super(optimizer, options.lastEpoch, options.verbose);
+    this.totalIters = options.totalIters ?? 5;
+    this.power = options.power ?? 1.0;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const { totalIters: n, lastEpoch: e } = this;
+    if (e === 0 || e > n) return this.groups.map((g) => g.lr);
+    const decay = div(1.0 - div(e, n), 1.0 - div(e - 1, n)) ** this.power;
+    return this.groups.map((g) => g.lr * decay);
+  }
+
+  protected override closedFormLr(): number[] {
+    const n = this.totalIters;
+    return this.baseLrs.map((lr) => lr * (1.0 - div(Math.min(n, this.lastEpoch), n)) ** this.power);
+  }
+}
+
+export interface CosineAnnealingLROptions extends SchedulerOptions {
+  /** PyTorch's `T_max`: the number of epochs of a half cosine. */
+  TMax?: number;
+  etaMin?: number;
+}
+
+/** Anneals from each group's initial rate to `etaMin` along a half cosine of `TMax` epochs (then back up, and so on). */
+export class CosineAnnealingLR extends LRScheduler {
+  TMax: number;
+  etaMin: number;
+
+  constructor(optimizer: Optimizer, TMax: number, options?: CosineAnnealingLROptions);
+  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions & { TMax: number });
+  constructor(optimizer: Optimizer, TMax: number | CosineAnnealingLROptions, options?: CosineAnnealingLROptions) {
+    const o = withPositional('CosineAnnealingLR', 'TMax', TMax, options, isNumber);
+    const tMax = required('CosineAnnealingLR', 'TMax', o.TMax);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.TMax = tMax;
+    this.etaMin = o.etaMin ?? 0;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const { TMax: T, etaMin, lastEpoch: e } = this;
+    if (e === 0) return this.groups.map((g) => g.lr);
+    if (this.stepCount === 1 && e > 0) {
+      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos(div(e * Math.PI, T)))) / 2);
+    }
+    if (mod(e - 1 - T, 2 * T) === 0) {
+      return this.groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(div(Math.PI, T)))) / 2);
+    }
+    return this.groups.map((g) => div(1 + Math.cos(div(Math.PI * e, T)), 1 + Math.cos(div(Math.PI * (e - 1), T))) * (g.lr - etaMin) + etaMin);
+  }
+
+  protected override closedFormLr(): number[] {
+    const { TMax: T, etaMin, lastEpoch: e } = this;
+    return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos(div(Math.PI * e, T)))) / 2);
+  }
+}

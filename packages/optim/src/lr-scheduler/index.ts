@@ -1,0 +1,26 @@
+/**
+ * Learning-rate schedulers, PyTorch 1.13's `torch.optim.lr_scheduler`:
+ *
+ *   import { SGD, lrScheduler } from '@kindling/optim';
+ *   const scheduler = new lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
+ */
+export { LRScheduler } from './base.js';
+export type { SchedulerOptions, SchedulerStateDict } from './base.js';
+export { StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR } from './decay.js';
+export type {
+  StepLROptions,
+  MultiStepLROptions,
+  ConstantLROptions,
+  LinearLROptions,
+  ExponentialLROptions,
+  PolynomialLROptions,
+  CosineAnnealingLROptions,
+} from './decay.js';
+export { LambdaLR, MultiplicativeLR } from './lambda.js';
+export type { LrLambda, LambdaLROptions } from './lambda.js';
+export { OneCycleLR } from './one-cycle.js';
+export type { OneCycleLROptions, SchedulePhase } from './one-cycle.js';
+export { SequentialLR, ChainedScheduler } from './composite.js';
+export type { SequentialLROptions } from './composite.js';
+export { ReduceLROnPlateau } from './plateau.js';
+export type { ReduceLROnPlateauOptions, PlateauMode, ThresholdMode } from './plateau.js';

@@ -1,0 +1,75 @@
+/** LambdaLR and MultiplicativeLR: learning rates from user functions of the epoch, one function or one per group. */
+import * as torch from '@kindling/core';
+import type { Optimizer } from '../optimizer.js';
+import { copyPlain, LRScheduler, required, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+
+/** A factor as a function of the epoch. Own enumerable properties of the function are saved in state dicts. */
+export type LrLambda = (epoch: number) => number;
+
+export interface LambdaLROptions extends SchedulerOptions {
+  lrLambda?: LrLambda | readonly LrLambda[];
+}
+
+const isLambda = (x: unknown): boolean => typeof x === 'function' || Array.isArray(x);
+
+function lambdas(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
+  const n = optimizer.paramGroups.length;
+  if (!Array.isArray(lrLambda)) return new Array<LrLambda>(n).fill(lrLambda as LrLambda);
+  if (lrLambda.length !== n) throw new torch.ValueError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
+  return [...lrLambda];
+}
+
+abstract class LambdaScheduler extends LRScheduler {
+  lrLambdas: LrLambda[] = [];
+
+  /** Every field but the optimizer; of each lambda, its own properties (PyTorch saves a callable object's `__dict__`), or null. */
+  override stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer' && k !== 'lrLambdas') out[k] = copyPlain(v);
+    out.lrLambdas = this.lrLambdas.map((fn) => (Object.keys(fn).length > 0 ? copyPlain({ ...fn }) : null));
+    return out;
+  }
+
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    const { lrLambdas: saved, ...rest } = stateDict;
+    super.loadStateDict(rest);
+    if (Array.isArray(saved)) saved.forEach((fields: unknown, i) => fields !== null && Object.assign(this.lrLambdas[i], copyPlain(fields)));
+  }
+}
+
+/** Sets each group's learning rate to its initial rate times `lrLambda(epoch)`. */
+export class LambdaLR extends LambdaScheduler {
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
+  constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, options?: LambdaLROptions) {
+    const o = withPositional('LambdaLR', 'lrLambda', lrLambda, options, isLambda);
+    const fns = lambdas(optimizer, required('LambdaLR', 'lrLambda', o.lrLambda));
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.lrLambdas = fns;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    return this.baseLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/** Multiplies each group's learning rate by `lrLambda(epoch)` every epoch after the first. */
+export class MultiplicativeLR extends LambdaScheduler {
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
+  constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, options?: LambdaLROptions) {
+    const o = withPositional('MultiplicativeLR', 'lrLambda', lrLambda, options, isLambda);
+    const fns = lambdas(optimizer, required('MultiplicativeLR', 'lrLambda', o.lrLambda));
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.lrLambdas = fns;
+    this.initialStep();
+  }
+
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
+    return this.groups.map((g) => g.lr);
+  }
+}

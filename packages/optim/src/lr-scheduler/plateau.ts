@@ -1,0 +1,147 @@
+/**
+ * ReduceLROnPlateau: multiplies the learning rate by `factor` once a metric has not improved for `patience` epochs.
+ * As in PyTorch 1.13 it is not an `LRScheduler`: `step(metric)` takes the metric.
+ */
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import type { Optimizer } from '../optimizer.js';
+import { formatE4 } from '../python.js';
+import { checkOptimizer, copyPlain, epochString, EPOCH_DEPRECATION_WARNING, warnOnce, withPositional, type SchedulerStateDict } from './base.js';
+
+export type PlateauMode = 'min' | 'max';
+export type ThresholdMode = 'rel' | 'abs';
+
+export interface ReduceLROnPlateauOptions {
+  mode?: PlateauMode;
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: ThresholdMode;
+  cooldown?: number;
+  minLr?: number | readonly number[];
+  eps?: number;
+  verbose?: boolean;
+}
+
+export class ReduceLROnPlateau {
+  factor: number;
+  optimizer: Optimizer;
+  minLrs: number[];
+  patience: number;
+  verbose: boolean;
+  cooldown: number;
+  cooldownCounter = 0;
+  mode: PlateauMode = 'min';
+  threshold = 1e-4;
+  thresholdMode: ThresholdMode = 'rel';
+  best = Infinity;
+  numBadEpochs = 0;
+  /** The worst value for the mode: Infinity for 'min', -Infinity for 'max'. */
+  modeWorse = Infinity;
+  eps: number;
+  lastEpoch = 0;
+  protected lastLr: number[];
+
+  constructor(optimizer: Optimizer, mode?: PlateauMode, options?: ReduceLROnPlateauOptions);
+  constructor(optimizer: Optimizer, options?: ReduceLROnPlateauOptions);
+  constructor(optimizer: Optimizer, mode?: PlateauMode | ReduceLROnPlateauOptions, options?: ReduceLROnPlateauOptions) {
+    const o = withPositional('ReduceLROnPlateau', 'mode', mode, options, (x) => typeof x === 'string');
+    const factor = o.factor ?? 0.1;
+    if (factor >= 1.0) throw new torch.ValueError('Factor should be < 1.0.');
+    this.factor = factor;
+    checkOptimizer(optimizer);
+    this.optimizer = optimizer;
+    const n = optimizer.paramGroups.length;
+    const minLr = o.minLr ?? 0;
+    if (Array.isArray(minLr)) {
+      if (minLr.length !== n) throw new torch.ValueError(`expected ${n} min_lrs, got ${minLr.length}`);
+      this.minLrs = [...minLr];
+    } else this.minLrs = new Array<number>(n).fill(minLr as number);
+    this.patience = o.patience ?? 10;
+    this.verbose = o.verbose ?? false;
+    this.cooldown = o.cooldown ?? 0;
+    this.eps = o.eps ?? 1e-8;
+    this.initIsBetter(o.mode ?? 'min', o.threshold ?? 1e-4, o.thresholdMode ?? 'rel');
+    this.reset();
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Resets the bad-epoch and cooldown counters. */
+  private reset(): void {
+    this.best = this.modeWorse;
+    this.cooldownCounter = 0;
+    this.numBadEpochs = 0;
+  }
+
+  /** Records `metrics` (a number or a one-element tensor) for the epoch and reduces the learning rates if it is time. */
+  step(metrics: number | Tensor, epoch?: number): void {
+    const current = metrics instanceof torch.Tensor ? metrics.item() : Number(metrics);
+    if (epoch === undefined) epoch = this.lastEpoch + 1;
+    else warnOnce(EPOCH_DEPRECATION_WARNING);
+    this.lastEpoch = epoch;
+
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else this.numBadEpochs += 1;
+
+    if (this.inCooldown) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0; // bad epochs in cooldown do not count
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.reduceLr(epoch);
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  private reduceLr(epoch: number): void {
+    this.optimizer.paramGroups.forEach((group, i) => {
+      const oldLr = Number(group.lr);
+      const scaled = oldLr * this.factor;
+      const newLr = this.minLrs[i] > scaled ? this.minLrs[i] : scaled; // Python's max(scaled, min_lr)
+      if (oldLr - newLr > this.eps) {
+        group.lr = newLr;
+        if (this.verbose) console.log(`Epoch ${epochString(epoch)}: reducing learning rate of group ${i} to ${formatE4(newLr)}.`);
+      }
+    });
+  }
+
+  get inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+
+  isBetter(a: number, best: number): boolean {
+    if (this.mode === 'min' && this.thresholdMode === 'rel') return a < best * (1 - this.threshold);
+    if (this.mode === 'min' && this.thresholdMode === 'abs') return a < best - this.threshold;
+    if (this.mode === 'max' && this.thresholdMode === 'rel') return a > best * (this.threshold + 1);
+    return a > best + this.threshold;
+  }
+
+  private initIsBetter(mode: string, threshold: number, thresholdMode: string): void {
+    if (mode !== 'min' && mode !== 'max') throw new torch.ValueError(`mode ${mode} is unknown!`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new torch.ValueError(`threshold mode ${thresholdMode} is unknown!`);
+    this.modeWorse = mode === 'min' ? Infinity : -Infinity;
+    this.mode = mode;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+  }
+
+  /** Every field except the optimizer. */
+  stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = copyPlain(v);
+    return out;
+  }
+
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    Object.assign(this, copyPlain(stateDict));
+    this.initIsBetter(this.mode, this.threshold, this.thresholdMode);
+  }
+}

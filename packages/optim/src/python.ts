@@ -1,0 +1,134 @@
+/**
+ * Python's number semantics where PyTorch's optimizers and schedulers rely on them: `repr` of a float in
+ * messages, `'{:.4e}'` in verbose output, floored `//` and `%`, `bisect_right`, and division that raises on a zero
+ * divisor instead of giving Infinity.
+ */
+import * as torch from '@kindling/core';
+
+/** Python's `ZeroDivisionError`. */
+export class ZeroDivisionError extends Error {
+  override name = 'ZeroDivisionError';
+}
+
+/** Python's `KeyError` (a missing `initial_lr` when resuming a schedule). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`. */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // JavaScript's shortest round-trip digits are Python's; only the layout differs.
+  const [mantissa, expPart] = x.toExponential().split('e');
+  const exp = Number(expPart);
+  if (exp < -4 || exp >= 16) {
+    const sign = exp < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  // Within -4 <= exp < 16 JavaScript writes positional notation too.
+  const s = String(x);
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** A value as Python's `str.format` shows it in PyTorch's messages: floats by `repr`, integers as integers. */
+export function pyStr(x: unknown): string {
+  if (typeof x === 'number') return pyFloat(x);
+  if (typeof x === 'boolean') return x ? 'True' : 'False';
+  if (x === null || x === undefined) return 'None';
+  if (Array.isArray(x)) return `[${x.map(pyStr).join(', ')}]`;
+  return String(x);
+}
+
+/** An integer count as Python prints an `int`. */
+export function pyInt(x: number): string {
+  return Number.isInteger(x) ? String(x) : pyFloat(x);
+}
+
+/** Python's `'{:.4e}'.format(x)`: round half to even on the exact binary value, two-digit exponent. */
+export function formatE4(x: number): string {
+  if (!Number.isFinite(x)) return pyFloat(x);
+  let s = x.toExponential(4);
+  // toExponential rounds exact ties away from zero; Python rounds them to even.
+  const long = Math.abs(x).toExponential(20);
+  if (/^\d\.\d{4}50*e/.test(long)) {
+    const [m, e] = long.split('e');
+    const digits = m.replace('.', '').slice(0, 5);
+    if (Number(digits[4]) % 2 === 0) s = `${x < 0 ? '-' : ''}${digits[0]}.${digits.slice(1)}e${e}`;
+  }
+  const [m, e] = s.split('e');
+  const exp = Number(e);
+  return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+/** Python's `a / b` on floats: raises on a zero divisor. */
+export function div(a: number, b: number): number {
+  if (b === 0) throw new ZeroDivisionError('float division by zero');
+  return a / b;
+}
+
+/** Python's `a % b` (the result takes the divisor's sign). */
+export function mod(a: number, b: number): number {
+  if (b === 0) throw new ZeroDivisionError('float modulo');
+  const m = a % b;
+  if (m === 0) return b < 0 ? -0 : 0; // CPython: copysign(0.0, b)
+  return m < 0 !== b < 0 ? m + b : m;
+}
+
+/** Python's `a // b`, CPython's float algorithm (also exact for integers). */
+export function floorDiv(a: number, b: number): number {
+  if (b === 0) throw new ZeroDivisionError('float divmod()');
+  let m = a % b;
+  let d = (a - m) / b;
+  if (m !== 0 && m < 0 !== b < 0) {
+    m += b;
+    d -= 1;
+  }
+  if (d === 0) return 0;
+  let f = Math.floor(d);
+  if (d - f > 0.5) f += 1;
+  return f;
+}
+
+/** Python's `bisect.bisect_right` on a sorted array. */
+export function bisectRight(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const midpoint = (lo + hi) >> 1;
+    if (x < sorted[midpoint]) hi = midpoint;
+    else lo = midpoint + 1;
+  }
+  return lo;
+}
+
+const TENSOR_TYPES: Record<string, string> = {
+  float32: 'torch.FloatTensor',
+  float64: 'torch.DoubleTensor',
+  int32: 'torch.IntTensor',
+  int64: 'torch.LongTensor',
+  bool: 'torch.BoolTensor',
+};
+
+/** `torch.typename(x)` for the values a user can pass: tensors by their type, numbers as `int`/`float`. */
+export function typeName(x: unknown): string {
+  if (x instanceof torch.Tensor) return TENSOR_TYPES[x.dtype] ?? 'torch.Tensor';
+  if (x === null || x === undefined) return 'NoneType';
+  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
+  if (typeof x === 'string') return 'str';
+  if (typeof x === 'boolean') return 'bool';
+  if (Array.isArray(x)) return 'list';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+/** `type(x).__name__`: a class instance by its class, plain objects as `dict`, arrays as `list`. */
+export function pyTypeName(x: unknown): string {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
+    const proto = Object.getPrototypeOf(x) as object | null;
+    return proto === Object.prototype || proto === null ? 'dict' : (x as object).constructor.name;
+  }
+  const name = typeName(x);
+  return name.startsWith('torch.') ? 'Tensor' : name;
+}

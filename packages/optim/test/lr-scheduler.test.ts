@@ -1,0 +1,123 @@
+/**
+ * The learning-rate schedulers against PyTorch 1.13 (fixtures/lr_scheduler.json, written by
+ * tools/golden/lr_scheduler.py): every group's learning rate (and momentum, and `getLastLr()`) after construction and
+ * after each of 100 steps, within 1e-12 relative, for each scheduler; two schedulers stepping one optimizer;
+ * SequentialLR and ChainedScheduler; OneCycleLR's strategies and momentum cycling (SGD's momentum, Adam's betas);
+ * ReduceLROnPlateau on scripted metrics; resuming with `lastEpoch`; and the deprecated `step(epoch)` closed forms.
+ * Errors carry PyTorch's type and message.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import { lrScheduler, type Optimizer } from '@kindling/optim';
+import { build, fixture, makeOptimizer, momenta, setup, stepAll, stepCount, type ScheduleCase } from './helpers/scheduler-fixture.js';
+
+const S = lrScheduler;
+const RTOL = 1e-12;
+let values = 0;
+let exactValues = 0;
+
+afterAll(() => console.log(`schedules: ${exactValues}/${values} recorded values bit for bit equal to PyTorch's, the rest within ${RTOL}`));
+
+function expectClose(actual: readonly (number | null)[], expected: readonly (number | null)[], what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    values += 1;
+    if (e === null || a === null) {
+      expect(a, what).toBe(e);
+      return;
+    }
+    if (Object.is(a, e)) exactValues += 1;
+    expect(Math.abs(a - e) <= RTOL * Math.abs(e), `${what}[${i}]: ${a} vs PyTorch ${e}`).toBe(true);
+  });
+}
+
+function lastLrOf(s: lrScheduler.LRScheduler | lrScheduler.ReduceLROnPlateau): number[] {
+  return s.getLastLr();
+}
+
+describe.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c: ScheduleCase) => {
+  it('learning rates, momenta and getLastLr() equal PyTorch at every step', () => {
+    const { opt, schedulers } = setup(c);
+    const last = schedulers[schedulers.length - 1];
+    const check = (i: number): void => {
+      expectClose(
+        opt.paramGroups.map((g) => g.lr),
+        c.lrs[i],
+        `lr after step ${i}`,
+      );
+      expectClose(momenta(opt), c.momenta[i], `momentum after step ${i}`);
+      if (c.lastLr[i] !== null) expectClose(lastLrOf(last), c.lastLr[i] as number[], `getLastLr() after step ${i}`);
+    };
+    check(0);
+    for (let i = 0; i < stepCount(c); i++) {
+      stepAll(c, opt, schedulers, i);
+      check(i + 1);
+    }
+  });
+});
+
+function sgd2(): Optimizer {
+  return makeOptimizer({ kind: 'SGD', lrs: [0.1, 0.05] });
+}
+
+const TRIGGERS: Record<string, () => unknown> = {
+  'not-an-optimizer': () => new S.StepLR(torch.ones(2) as unknown as Optimizer, 10),
+  'constant-factor': () => new S.ConstantLR(sgd2(), { factor: 1.5 }),
+  'linear-start-factor': () => new S.LinearLR(sgd2(), { startFactor: 1.5 }),
+  'linear-end-factor': () => new S.LinearLR(sgd2(), { endFactor: -0.1 }),
+  'lambda-count': () => new S.LambdaLR(sgd2(), [() => 1.0]),
+  'resume-without-initial-lr': () => new S.StepLR(sgd2(), 10, { lastEpoch: 5 }),
+  'one-cycle-no-steps': () => new S.OneCycleLR(sgd2(), 1.0),
+  'one-cycle-total-steps': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: -5 }),
+  'one-cycle-epochs': () => new S.OneCycleLR(sgd2(), 1.0, { epochs: 0, stepsPerEpoch: 10 }),
+  'one-cycle-steps-per-epoch': () => new S.OneCycleLR(sgd2(), 1.0, { epochs: 3, stepsPerEpoch: 2.5 }),
+  'one-cycle-pct-start': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, pctStart: 1.5 }),
+  'one-cycle-anneal': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, annealStrategy: 'exp' as 'cos' }),
+  'one-cycle-max-lr-count': () => new S.OneCycleLR(sgd2(), [1.0, 0.5, 0.1], { totalSteps: 10 }),
+  'one-cycle-no-momentum': () => new S.OneCycleLR(makeOptimizer({ kind: 'Adagrad', lrs: [0.1, 0.05] }), 1.0, { totalSteps: 10 }),
+  'one-cycle-past-end': () => {
+    const s = new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10 });
+    for (let i = 0; i < 11; i++) s.step();
+  },
+  'sequential-milestones': () => {
+    const opt = sgd2();
+    return new S.SequentialLR(opt, [new S.StepLR(opt, 10), new S.ExponentialLR(opt, 0.9)], [5, 10]);
+  },
+  'sequential-optimizer': () => {
+    const opt = sgd2();
+    return new S.SequentialLR(sgd2(), [new S.StepLR(opt, 10), new S.ExponentialLR(opt, 0.9)], [5]);
+  },
+  'chained-optimizer': () => new S.ChainedScheduler([new S.StepLR(sgd2(), 10), new S.ExponentialLR(sgd2(), 0.9)]),
+  'plateau-factor': () => new S.ReduceLROnPlateau(sgd2(), { factor: 1.0 }),
+  'plateau-mode': () => new S.ReduceLROnPlateau(sgd2(), { mode: 'avg' as 'min' }),
+  'plateau-threshold-mode': () => new S.ReduceLROnPlateau(sgd2(), { thresholdMode: 'pct' as 'rel' }),
+  'plateau-min-lr-count': () => new S.ReduceLROnPlateau(sgd2(), { minLr: [0.1, 0.2, 0.3] }),
+};
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
+describe("scheduler errors carry PyTorch's type and message", () => {
+  it('every fixture case has a trigger', () => {
+    expect(Object.keys(TRIGGERS).sort()).toEqual(Object.keys(fixture.errors).sort());
+  });
+
+  it.each(Object.entries(fixture.errors))('%s', (id, expected) => {
+    const err = thrown(TRIGGERS[id]);
+    expect(err.message).toContain(expected.message);
+    expect(err.name).toBe(expected.error);
+  });
+
+  it('a required argument given neither positionally nor in the options, or given both ways', () => {
+    expect(thrown(() => new S.StepLR(sgd2(), {} as { stepSize: number })).message).toContain("missing 1 required positional argument: 'stepSize'");
+    expect(thrown(() => new S.StepLR(sgd2(), 3, { stepSize: 4 })).message).toContain("got multiple values for argument 'stepSize'");
+    expect(() => build(sgd2(), { kind: 'ExponentialLR', kwargs: { gamma: 0.5 }, form: 'options' })).not.toThrow();
+  });
+});
