@@ -24,32 +24,9 @@ import * as C from './ops/convert.js';
 import * as F from './ops/inplace-fast.js';
 import type { Generator } from './random.js';
 
-export type Scalar = number | boolean;
-export type TensorLike = Tensor | Scalar;
-export type Dims = number | readonly number[];
-export type NestedArray = number | boolean | bigint | readonly NestedArray[];
+import type { BackwardOptions, Dims, HookHandle, NestedArray, ReduceOptions, TensorLike, VarOptions } from './tensor-types.js';
 
-export interface ReduceOptions {
-  dim?: Dims | null;
-  keepdim?: boolean;
-}
-
-export interface VarOptions extends ReduceOptions {
-  /** Bessel's correction: 1 (unbiased, the default) or 0. */
-  correction?: number;
-  unbiased?: boolean;
-}
-
-export interface BackwardOptions {
-  retainGraph?: boolean;
-  createGraph?: boolean;
-  inputs?: Tensor | readonly Tensor[];
-}
-
-export interface HookHandle {
-  remove(): void;
-}
-
+export type { BackwardOptions, Dims, HookHandle, NestedArray, ReduceOptions, Scalar, TensorLike, VarOptions } from './tensor-types.js';
 
 export class Tensor {
   /** @internal storage shared with views */
@@ -328,16 +305,10 @@ export class Tensor {
   isfinite(): Tensor { return E.isfinite(this); }
 
   // ---- in place ----
-  add_(other: TensorLike, options?: { alpha?: number }): this {
-    return F.binaryInplace(this, 'add', other, options?.alpha) ? this : E.inplace(this, (s) => E.add(s, other, options), other);
-  }
-  sub_(other: TensorLike, options?: { alpha?: number }): this {
-    return F.binaryInplace(this, 'sub', other, options?.alpha) ? this : E.inplace(this, (s) => E.sub(s, other, options), other);
-  }
-  mul_(other: TensorLike): this { return F.binaryInplace(this, 'mul', other) ? this : E.inplace(this, (s) => E.mul(s, other), other); }
-  div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
-    return E.inplace(this, (s) => E.div(s, other, options), other);
-  }
+  add_(other: TensorLike, options?: { alpha?: number }): this { return F.add_(this, other, options); }
+  sub_(other: TensorLike, options?: { alpha?: number }): this { return F.sub_(this, other, options); }
+  mul_(other: TensorLike): this { return F.mul_(this, other); }
+  div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this { return E.inplace(this, (s) => E.div(s, other, options), other); }
   pow_(exponent: TensorLike): this { return E.inplace(this, (s) => E.pow(s, exponent), exponent); }
   neg_(): this { return E.inplace(this, E.neg); }
   abs_(): this { return E.inplace(this, E.abs); }
@@ -347,24 +318,16 @@ export class Tensor {
   relu_(): this { return E.inplace(this, N.relu); }
   sigmoid_(): this { return E.inplace(this, N.sigmoid); }
   tanh_(): this { return E.inplace(this, N.tanh); }
-  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this {
-    return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null));
-  }
-  zero_(): this { return F.fillInplace(this, 0) ? this : E.fill_(this, 0); }
-  fill_(value: number | boolean | Tensor): this { return F.fillInplace(this, value) ? this : E.fill_(this, value); }
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null)); }
+  zero_(): this { return F.filled_(this, 0); }
+  fill_(value: number | boolean | Tensor): this { return F.filled_(this, value); }
   copy_(src: Tensor): this { return E.copy_(this, src); }
   maskedFill_(mask: Tensor, value: number | Tensor): this { return E.inplace(this, (s) => I.maskedFill(s, mask, value), value); }
   uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return C.uniform_(this, from, to, options?.generator); }
   normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return C.normal_(this, mean, std, options?.generator); }
   bernoulli_(p = 0.5, options?: { generator?: Generator }): this { return C.bernoulli_(this, p, options?.generator); }
-  addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
-    const value = options?.value ?? 1;
-    return F.ternaryInplace(this, 'addcmul', t1, t2, value) ? this : E.inplace(this, (s) => E.addcmul(s, t1, t2, value), t1, t2);
-  }
-  addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
-    const value = options?.value ?? 1;
-    return F.ternaryInplace(this, 'addcdiv', t1, t2, value) ? this : E.inplace(this, (s) => E.addcdiv(s, t1, t2, value), t1, t2);
-  }
+  addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this { return F.addcmul_(this, t1, t2, options?.value); }
+  addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this { return F.addcdiv_(this, t1, t2, options?.value); }
   addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcmul(this, t1, t2, options?.value ?? 1); }
   addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcdiv(this, t1, t2, options?.value ?? 1); }
   lerp_(end: Tensor, weight: number): this { return E.inplace(this, (s) => E.lerp(s, end, weight), end); }

@@ -11,6 +11,8 @@ import { needsRecording } from '../autograd/record.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { resultDType, strided, stridedAs, toTensor } from './util.js';
 import { to } from './convert.js';
+import { add, addcdiv, addcmul, mul, sub } from './binary.js';
+import { fill_, inplace } from './inplace.js';
 
 function ownContiguous(self: Tensor): boolean {
   return self._base === null && self.isContiguous();
@@ -68,4 +70,29 @@ export function fillInplace(self: Tensor, value: number | boolean | Tensor): boo
   target(self).fill(self.dtype === 'bool' ? (v ? 1 : 0) : self.dtype === 'int32' || self.dtype === 'int64' ? Math.trunc(v) : v);
   self._version.bump();
   return true;
+}
+
+// The in-place methods: the allocation-free path when it applies, the general one otherwise.
+export function add_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
+  return binaryInplace(self, 'add', other, options?.alpha) ? self : inplace(self, (s) => add(s, other, options), other);
+}
+
+export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
+  return binaryInplace(self, 'sub', other, options?.alpha) ? self : inplace(self, (s) => sub(s, other, options), other);
+}
+
+export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
+  return binaryInplace(self, 'mul', other) ? self : inplace(self, (s) => mul(s, other), other);
+}
+
+export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+  return fillInplace(self, value) ? self : fill_(self, value);
+}
+
+export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
+  return ternaryInplace(self, 'addcmul', t1, t2, value) ? self : inplace(self, (s) => addcmul(s, t1, t2, value), t1, t2);
+}
+
+export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
+  return ternaryInplace(self, 'addcdiv', t1, t2, value) ? self : inplace(self, (s) => addcdiv(s, t1, t2, value), t1, t2);
 }
