@@ -12,6 +12,7 @@ export default defineConfig({
       '@kindling/core': src('core'),
       '@kindling/nn': src('nn'),
       '@kindling/optim': src('optim'),
+      '@kindling/data/node': fileURLToPath(new URL('./packages/data/src/node.ts', import.meta.url)),
       '@kindling/data': src('data'),
     },
   },

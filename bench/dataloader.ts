@@ -8,7 +8,8 @@
  * Worker start-up (module loading, TypeScript compilation under tsx) is reported separately: workers are
  * persistent, the first epoch warms them and the timed epochs reuse them.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { DataLoader } from '@kindling/data';
 import { CostlyDataset, render } from './dataloader-dataset.js';
 
@@ -22,18 +23,37 @@ const batchSize = arg('batch', 32);
 const stepMs = arg('step-ms', 20);
 const MODULE = new URL('./dataloader-dataset.ts', import.meta.url);
 
-/** Rounds of render() that take about `ms` milliseconds here. */
+/** Rounds of render() that take about `ms` milliseconds here (the median of several timings). */
 function calibrate(ms: number): number {
   for (let i = 0; i < 300; i++) render(i, 8); // let the JIT optimise render first
-  let rounds = 1;
-  for (;;) {
+  const perRound: number[] = [];
+  for (let k = 0; k < 9; k++) {
     const t0 = performance.now();
-    for (let i = 0; i < 20; i++) render(i, rounds);
-    const per = (performance.now() - t0) / 20;
-    if (per > ms / 4) return Math.max(1, Math.round((rounds * ms) / per));
-    rounds *= 2;
+    for (let i = 0; i < 20; i++) render(i, 32);
+    perRound.push((performance.now() - t0) / 20 / 32);
   }
+  return Math.max(1, Math.round(ms / median(perRound)));
 }
+
+/**
+ * How many cores this process can really use right now (other load on the machine takes some): the same
+ * busy loop in one thread, then in two threads at once.
+ */
+async function freeCores(): Promise<number> {
+  const loop = 'let s = 0; for (let i = 0; i < 2e8; i++) s += i % 7; if (s < 0) console.log(s);';
+  const once = async (threads: number): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: threads }, () => new Promise((resolve) => new Worker(loop, { eval: true }).on('exit', resolve))),
+    );
+    return performance.now() - t0;
+  };
+  const one = await once(1);
+  const two = await once(2);
+  return (2 * one) / two;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Busy CPU work standing in for a training step. */
 function trainStep(ms: number): void {
@@ -61,14 +81,18 @@ async function epoch(loader: DataLoader<[import('@kindling/core').Tensor, number
   return performance.now() - t0;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const rounds = calibrate(1);
-const t0 = performance.now();
-for (let i = 0; i < 200; i++) render(i, rounds);
-const getMs = (performance.now() - t0) / 200;
-console.log(`DataLoader background loading: ${samples} samples, batch ${batchSize}, get() ≈ ${getMs.toFixed(2)} ms of CPU, ` +
-  `${availableParallelism()} cores\n`);
+const getMs = median(
+  Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 40; i++) render(i, rounds);
+    return (performance.now() - t0) / 40;
+  }),
+);
+console.log(
+  `DataLoader background loading: ${samples} samples, batch ${batchSize}, get() ≈ ${getMs.toFixed(2)} ms of CPU, ` +
+    `${availableParallelism()} cores (≈ ${(await freeCores()).toFixed(1)} free for this process; load average ${loadavg()[0].toFixed(1)})\n`,
+);
 
 const serial = new DataLoader(new CostlyDataset(samples, rounds), { batchSize, shuffle: true });
 const workers = await DataLoader.fromModule<[import('@kindling/core').Tensor, number]>(MODULE, {
@@ -80,7 +104,7 @@ const rows: [string, number, number][] = [];
 for (const step of [0, stepMs]) {
   const a: number[] = [];
   const b: number[] = [];
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 5; r++) {
     a.push(await epoch(serial, step));
     b.push(await epoch(workers, step));
   }

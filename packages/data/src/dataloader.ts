@@ -1,0 +1,319 @@
+/**
+ * DataLoader (torch.utils.data.DataLoader): batches of samples from a dataset, in sampler order.
+ *
+ *   for (const [x, y] of new DataLoader(ds, { batchSize: 64, shuffle: true })) { ... }
+ *   for await (const batch of loader) { ... }   // async datasets, or numWorkers > 0
+ *
+ * With `numWorkers > 0` batches are prepared ahead while the consumer works: on worker threads when the loader
+ * knows how to re-create the dataset there (`worker` option or `DataLoader.fromModule`), otherwise as up to
+ * `prefetchFactor * numWorkers` concurrent `get` calls (the useful case for datasets whose `get` is async I/O).
+ */
+import * as torch from '@kindling/core';
+import { type Collated, defaultCollate, defaultConvert } from './collate.js';
+import { type MapDataset, isIterableDataset, lengthOf } from './dataset.js';
+import { TorchTypeError, ValueError, pyRepr } from './errors.js';
+import { BatchSampler, RandomSampler, SequentialSampler, drawSeed } from './sampler.js';
+import { type WorkerDatasetSpec, type WorkerMode, WorkerPool, workerEpoch } from './workers.js';
+
+/** Datasets a DataLoader reads: map-style (`length` + `get`) or iterable (sync or async). */
+export type AnyDataset<T> = MapDataset<T> | Iterable<T> | AsyncIterable<T>;
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1); `null` turns automatic batching off. */
+  batchSize?: number | null;
+  /** A new random order every epoch (a RandomSampler). */
+  shuffle?: boolean | null;
+  sampler?: Iterable<number> | null;
+  batchSampler?: Iterable<readonly number[]> | null;
+  /** Background loaders; 0 loads in the consuming thread. */
+  numWorkers?: number;
+  collateFn?: ((batch: Awaited<T>[]) => B) | null;
+  dropLast?: boolean;
+  /** Seeds each epoch's shuffle and worker seeds (default: the global generator). */
+  generator?: torch.Generator | null;
+  /** Batches loaded ahead per worker (default 2; only with numWorkers > 0). */
+  prefetchFactor?: number;
+  /** Keep worker threads between epochs (call `close()` when done). */
+  persistentWorkers?: boolean;
+  /** How worker threads re-create the dataset (Node.js). */
+  worker?: WorkerDatasetSpec | null;
+  /** Accepted for source compatibility; ignored (CPU only). */
+  pinMemory?: boolean;
+  /** Must be 0 (no timeout), as in PyTorch's default. */
+  timeout?: number;
+}
+
+type FetchMode = 'collate' | 'convert';
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
+}
+
+const ASYNC_GET =
+  "dataset.get() returned a Promise: iterate this DataLoader with 'for await (const batch of loader)'";
+const NEEDS_AWAIT =
+  "a DataLoader with numWorkers > 0 loads batches in the background: iterate it with 'for await (const batch of loader)'";
+
+export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: AnyDataset<T>;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: Iterable<number> | null;
+  readonly batchSampler: Iterable<readonly number[]> | null;
+  readonly numWorkers: number;
+  readonly prefetchFactor: number;
+  readonly persistentWorkers: boolean;
+  readonly generator: torch.Generator | null;
+  readonly collateFn: (batch: Awaited<T>[]) => B;
+  readonly worker: WorkerDatasetSpec | null;
+  private readonly iterable: boolean;
+  private readonly customCollate: boolean;
+  private pool: Promise<WorkerPool> | null = null;
+
+  constructor(dataset: AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    const numWorkers = options.numWorkers ?? 0;
+    const prefetchFactor = options.prefetchFactor ?? 2;
+    let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
+    let dropLast = options.dropLast ?? false;
+    const shuffle = options.shuffle ?? null;
+    let sampler = options.sampler ?? null;
+    let batchSampler = options.batchSampler ?? null;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) {
+      throw new ValueError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    }
+    if ((options.timeout ?? 0) < 0) throw new ValueError('timeout option should be non-negative');
+    if (numWorkers === 0 && prefetchFactor !== 2) {
+      throw new ValueError(
+        'prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.',
+      );
+    }
+    if (!(prefetchFactor > 0)) throw new ValueError(`prefetch_factor should be a positive integer, but got ${prefetchFactor}`);
+    if (options.persistentWorkers && numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
+
+    this.iterable = isIterableDataset(dataset);
+    if (this.iterable) {
+      if (shuffle !== null && shuffle !== false) {
+        throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${pyRepr(shuffle)}`);
+      }
+      if (sampler !== null) throw new ValueError('DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' + pyRepr(sampler));
+      if (batchSampler !== null) {
+        throw new ValueError('DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' + pyRepr(batchSampler));
+      }
+    }
+    if (sampler !== null && shuffle) throw new ValueError('sampler option is mutually exclusive with shuffle');
+    if (batchSampler !== null) {
+      if (batchSize !== 1 || shuffle || sampler !== null || dropLast) {
+        throw new ValueError('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new ValueError('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+    }
+    if (sampler === null && !this.iterable) {
+      const ds = dataset as MapDataset<T>;
+      sampler = shuffle ? new RandomSampler(ds, { generator: options.generator ?? null }) : new SequentialSampler(ds);
+    }
+    if (batchSize !== null && batchSampler === null && sampler !== null) batchSampler = new BatchSampler(sampler, batchSize, dropLast);
+    else if (batchSize !== null && this.iterable) new BatchSampler([], batchSize, dropLast); // PyTorch's argument checks
+
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    this.sampler = sampler;
+    this.batchSampler = batchSampler;
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = prefetchFactor;
+    this.persistentWorkers = options.persistentWorkers ?? false;
+    this.generator = options.generator ?? null;
+    this.worker = options.worker ?? null;
+    this.customCollate = typeof options.collateFn === 'function';
+    const autoCollation = this.batchSize !== null || this.batchSampler !== null;
+    this.collateFn = options.collateFn ?? ((autoCollation ? defaultCollate : defaultConvert) as (batch: Awaited<T>[]) => B);
+    if (this.worker !== null && this.iterable) {
+      throw new ValueError('worker threads load map-style datasets only; an iterable dataset is read in the main thread');
+    }
+  }
+
+  /**
+   * A loader whose dataset is `new Export(...args)` (or `Export(...args)` for a function) from `module`, created
+   * here and again in each worker thread: the way to load a CPU-heavy dataset in parallel.
+   *
+   *   const loader = await DataLoader.fromModule(new URL('./my-dataset.ts', import.meta.url),
+   *     { exportName: 'MyDataset', args: ['/data'], batchSize: 64, shuffle: true, numWorkers: 2 });
+   */
+  static async fromModule<T = unknown, B = Collated<Awaited<T>>>(
+    module: string | URL,
+    options: DataLoaderOptions<T, B> & { exportName?: string; args?: readonly unknown[] } = {},
+  ): Promise<DataLoader<T, B>> {
+    const spec: WorkerDatasetSpec = { module, exportName: options.exportName ?? 'default', args: options.args ?? [] };
+    const href = module instanceof URL ? module.href : module;
+    const mod = (await import(/* @vite-ignore */ href)) as Record<string, unknown>;
+    const exported = mod[spec.exportName as string];
+    if (typeof exported !== 'function') throw new TypeError(`${href} has no export '${spec.exportName}' that is a class or a function`);
+    const isClass = /^class[\s{]/.test(Function.prototype.toString.call(exported));
+    const args = [...(spec.args ?? [])];
+    const dataset = (isClass
+      ? new (exported as new (...a: unknown[]) => unknown)(...args)
+      : await (exported as (...a: unknown[]) => unknown)(...args)) as AnyDataset<T>;
+    return new DataLoader<T, B>(dataset, { ...options, worker: spec });
+  }
+
+  /** The number of batches (samples when batchSize is null). */
+  get length(): number {
+    if (this.iterable) {
+      const n = lengthOf(this.dataset);
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    return lengthOf(this.batchSampler ?? this.sampler);
+  }
+
+  /** Stops persistent worker threads. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool !== null) await (await pool).terminate();
+  }
+
+  /** Index lists for one epoch, after drawing the epoch's base seed (as PyTorch's iterator does on creation). */
+  private startEpoch(): { baseSeed: number; tasks: Iterator<readonly number[]>; mode: FetchMode } {
+    const baseSeed = drawSeed(this.generator ?? undefined);
+    if (this.batchSampler !== null) return { baseSeed, tasks: this.batchSampler[Symbol.iterator](), mode: 'collate' };
+    const singles: Iterator<number> = this.sampler === null ? [][Symbol.iterator]() : this.sampler[Symbol.iterator]();
+    const tasks: Iterator<readonly number[]> = {
+      next: () => {
+        const r = singles.next();
+        return r.done ? { done: true, value: undefined } : { done: false, value: [r.value] };
+      },
+    };
+    return { baseSeed, tasks, mode: this.batchSize === null ? 'convert' : 'collate' };
+  }
+
+  private finish(samples: Awaited<T>[], mode: FetchMode): B {
+    return mode === 'collate' ? this.collateFn(samples) : this.collateFn(samples[0] as unknown as Awaited<T>[]);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    if (this.numWorkers > 0) throw new TorchTypeError(NEEDS_AWAIT);
+    const { tasks, mode } = this.startEpoch();
+    if (this.iterable) {
+      yield* this.iterableSync();
+      return;
+    }
+    const ds = this.dataset as MapDataset<T>;
+    for (let r = tasks.next(); !r.done; r = tasks.next()) {
+      const samples = r.value.map((i) => {
+        const s = ds.get(i);
+        if (isThenable(s)) throw new TorchTypeError(ASYNC_GET);
+        return s as Awaited<T>;
+      });
+      yield this.finish(samples, mode);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const { baseSeed, tasks, mode } = this.startEpoch();
+    if (this.iterable) {
+      yield* this.iterableAsync();
+      return;
+    }
+    if (this.numWorkers > 0 && this.worker !== null) {
+      yield* this.fromWorkers(baseSeed, tasks, mode);
+      return;
+    }
+    const ds = this.dataset as MapDataset<T>;
+    const load = async (indices: readonly number[]): Promise<B> => this.finish(await Promise.all(indices.map((i) => ds.get(i) as Awaited<T>)), mode);
+    if (this.numWorkers === 0) {
+      for (let r = tasks.next(); !r.done; r = tasks.next()) yield await load(r.value);
+      return;
+    }
+    const depth = this.prefetchFactor * this.numWorkers;
+    const inFlight: Promise<B>[] = [];
+    let exhausted = false;
+    const fill = (): void => {
+      while (!exhausted && inFlight.length < depth) {
+        const r = tasks.next();
+        if (r.done) exhausted = true;
+        else {
+          const p = load(r.value);
+          p.catch(() => undefined); // seen when awaited below
+          inFlight.push(p);
+        }
+      }
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const batch = await (inFlight.shift() as Promise<B>);
+      fill();
+      yield batch;
+    }
+  }
+
+  private async *fromWorkers(baseSeed: number, tasks: Iterator<readonly number[]>, mode: FetchMode): AsyncGenerator<B> {
+    this.pool ??= WorkerPool.start(this.worker as WorkerDatasetSpec, this.numWorkers, baseSeed);
+    const poolPromise = this.pool;
+    let pool: WorkerPool;
+    try {
+      pool = await poolPromise;
+    } catch (e) {
+      this.pool = null;
+      throw e;
+    }
+    const workerMode: WorkerMode = this.customCollate ? (mode === 'collate' ? 'samples' : 'sample') : mode;
+    pool.hold(true);
+    try {
+      for await (const value of workerEpoch(pool, tasks, baseSeed, this.prefetchFactor, workerMode)) {
+        yield this.customCollate ? this.collateFn(value as Awaited<T>[]) : (value as B);
+      }
+    } finally {
+      if (this.persistentWorkers && this.pool === poolPromise) pool.hold(false);
+      else {
+        if (this.pool === poolPromise) this.pool = null;
+        await pool.terminate();
+      }
+    }
+  }
+
+  /** Batches from an iterable dataset: `batchSize` items at a time; a short last batch unless `dropLast`. */
+  private *iterableSync(): Generator<B> {
+    const ds = this.dataset as Partial<Iterable<T>>;
+    if (typeof ds[Symbol.iterator] !== 'function') {
+      throw new TorchTypeError("this dataset is async-iterable: iterate the DataLoader with 'for await'");
+    }
+    const source = (ds as Iterable<T>)[Symbol.iterator]();
+    const size = this.batchSize ?? 1;
+    for (;;) {
+      const items: Awaited<T>[] = [];
+      while (items.length < size) {
+        const r = source.next();
+        if (r.done) break;
+        items.push(r.value as Awaited<T>);
+      }
+      if (items.length === 0 || (items.length < size && this.dropLast)) return;
+      yield this.finish(items, this.batchSize === null ? 'convert' : 'collate');
+      if (items.length < size) return;
+    }
+  }
+
+  private async *iterableAsync(): AsyncGenerator<B> {
+    const ds = this.dataset as Partial<Iterable<T> & AsyncIterable<T>>;
+    if (typeof ds[Symbol.asyncIterator] !== 'function') {
+      yield* this.iterableSync();
+      return;
+    }
+    const source = (ds as AsyncIterable<T>)[Symbol.asyncIterator]();
+    const size = this.batchSize ?? 1;
+    for (;;) {
+      const items: Awaited<T>[] = [];
+      while (items.length < size) {
+        const r = await source.next();
+        if (r.done) break;
+        items.push(r.value as Awaited<T>);
+      }
+      if (items.length === 0 || (items.length < size && this.dropLast)) return;
+      yield this.finish(items, this.batchSize === null ? 'convert' : 'collate');
+      if (items.length < size) return;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/** Error classes and Python-style value formatting for PyTorch's messages. */
+import { TorchTypeError, ValueError, RuntimeError, IndexError } from '@kindling/core';
+
+export { TorchTypeError, ValueError, RuntimeError, IndexError };
+
+/** Python's AssertionError (PyTorch raises it from `assert` statements, e.g. "Size mismatch between tensors"). */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+/** A value as Python's `format()` prints it in PyTorch's messages: True/False, None, lists. */
+export function pyRepr(x: unknown): string {
+  if (x === true) return 'True';
+  if (x === false) return 'False';
+  if (x === null || x === undefined) return 'None';
+  if (typeof x === 'string') return `'${x}'`;
+  if (Array.isArray(x)) return `[${x.map(pyRepr).join(', ')}]`;
+  if (typeof x === 'object') return `<${(x as object).constructor?.name ?? 'object'} object>`;
+  return String(x);
+}

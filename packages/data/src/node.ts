@@ -1,0 +1,13 @@
+/**
+ * @kindling/data/node — dataset file readers for Node.js (they use node:fs and node:zlib):
+ * MNIST / FashionMNIST (IDX files, raw or gzipped), CIFAR-10 (binary batches), CSV, and the location of the
+ * Fashion-MNIST data on this machine.
+ */
+export { MNIST, FashionMNIST } from './readers/mnist.js';
+export type { MNISTOptions } from './readers/mnist.js';
+export { CIFAR10, parseCifarBatch, CIFAR_RECORD } from './readers/cifar.js';
+export type { CIFAR10Options } from './readers/cifar.js';
+export { CSVDataset, parseCSV } from './readers/csv.js';
+export type { CSVOptions } from './readers/csv.js';
+export { fashionMnistRoot, fashionMnistSampleRoot, SYSTEM_FASHION_MNIST } from './readers/sample.js';
+export { readBytes as readFileBytes } from './readers/node-io.js';

@@ -1,0 +1,113 @@
+/**
+ * The IDX format of the MNIST family (LeCun's "idx3-ubyte" files): a 4-byte magic number — two zero bytes,
+ * a type code, the number of dimensions — then each dimension as a big-endian uint32, then the values,
+ * big-endian, row-major. Parsing works on bytes in memory, so it runs anywhere; file access is in node-io.ts.
+ */
+import { RuntimeError } from '../errors.js';
+
+export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+export interface IdxTensor {
+  /** The magic number, e.g. 0x00000803 (2051) for 3-D uint8 images. */
+  magic: number;
+  type: IdxType;
+  shape: number[];
+  /** The values (for uint8 data, a view of the input bytes). */
+  data: IdxArray;
+}
+
+const TYPES: Record<number, { type: IdxType; size: number }> = {
+  0x08: { type: 'uint8', size: 1 },
+  0x09: { type: 'int8', size: 1 },
+  0x0b: { type: 'int16', size: 2 },
+  0x0c: { type: 'int32', size: 4 },
+  0x0d: { type: 'float32', size: 4 },
+  0x0e: { type: 'float64', size: 8 },
+};
+
+export function hex32(x: number): string {
+  return `0x${(x >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Parses a whole IDX file. Anything but a complete, well-formed file throws, naming `source`. */
+export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
+  if (bytes.length < 4) throw new RuntimeError(`${source}: truncated IDX file (${bytes.length} bytes, no room for the 4-byte magic number)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0, false);
+  const entry = TYPES[bytes[2]];
+  const nd = bytes[3];
+  if (bytes[0] !== 0 || bytes[1] !== 0 || entry === undefined || nd === 0) {
+    throw new RuntimeError(
+      `${source}: wrong magic number ${hex32(magic)}: not an IDX file (expected 0x0000TTDD with type TT in 08/09/0b/0c/0d/0e and DD dimensions)`,
+    );
+  }
+  const headerSize = 4 + 4 * nd;
+  if (bytes.length < headerSize) {
+    throw new RuntimeError(`${source}: truncated IDX file (${bytes.length} bytes, the header of ${nd} dimensions needs ${headerSize})`);
+  }
+  const shape: number[] = [];
+  for (let d = 0; d < nd; d++) shape.push(view.getUint32(4 + 4 * d, false));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = count * entry.size;
+  const actual = bytes.length - headerSize;
+  if (actual < expected) {
+    throw new RuntimeError(
+      `${source}: truncated IDX file: the header promises ${shape.join('x')} ${entry.type} values (${expected} bytes) but only ${actual} bytes follow`,
+    );
+  }
+  if (actual > expected) {
+    throw new RuntimeError(`${source}: malformed IDX file: ${actual - expected} unexpected bytes after the ${shape.join('x')} ${entry.type} values`);
+  }
+  return { magic, type: entry.type, shape, data: readValues(bytes, view, headerSize, count, entry.type) };
+}
+
+function readValues(bytes: Uint8Array, view: DataView, offset: number, n: number, type: IdxType): IdxArray {
+  switch (type) {
+    case 'uint8':
+      return bytes.subarray(offset, offset + n);
+    case 'int8':
+      return new Int8Array(bytes.buffer, bytes.byteOffset + offset, n);
+    case 'int16': {
+      const out = new Int16Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt16(offset + 2 * i, false);
+      return out;
+    }
+    case 'int32': {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(offset + 4 * i, false);
+      return out;
+    }
+    case 'float32': {
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(offset + 4 * i, false);
+      return out;
+    }
+    case 'float64': {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(offset + 8 * i, false);
+      return out;
+    }
+  }
+}
+
+/** Writes values as an IDX file (the inverse of parseIdx; used to make samples and test files). */
+export function encodeIdx(data: IdxArray, shape: readonly number[], type: IdxType = 'uint8'): Uint8Array {
+  const code = Number(Object.keys(TYPES).find((k) => TYPES[Number(k)].type === type));
+  const size = TYPES[code].size;
+  const headerSize = 4 + 4 * shape.length;
+  const out = new Uint8Array(headerSize + data.length * size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, (code << 8) | shape.length, false);
+  shape.forEach((s, d) => view.setUint32(4 + 4 * d, s, false));
+  for (let i = 0; i < data.length; i++) {
+    const o = headerSize + i * size;
+    if (type === 'uint8') out[o] = data[i];
+    else if (type === 'int8') view.setInt8(o, data[i]);
+    else if (type === 'int16') view.setInt16(o, data[i], false);
+    else if (type === 'int32') view.setInt32(o, data[i], false);
+    else if (type === 'float32') view.setFloat32(o, data[i], false);
+    else view.setFloat64(o, data[i], false);
+  }
+  return out;
+}

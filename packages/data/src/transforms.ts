@@ -1,0 +1,301 @@
+/**
+ * Image transforms (torchvision.transforms). Each transform is an object with `forward(input)` (as nn modules
+ * are called here); a plain function works anywhere a transform does. Geometric transforms take tensors of
+ * shape (..., C, H, W) or 8-bit HWC `Image`s (what the dataset readers return, in place of PIL images) and
+ * give back the same kind; `ToTensor` turns an image into a CHW float32 tensor in [0, 1].
+ */
+import * as torch from '@kindling/core';
+import { TorchTypeError, ValueError, pyRepr } from './errors.js';
+import { typeName } from './dataset.js';
+import { type Image, type PaddingMode, cropPad, fromPlanes, hflip, isImage, resizeBilinear, toPlanes } from './image.js';
+
+export type { Image, PaddingMode };
+
+/** A transform: an object with `forward`, or a function. */
+export type TransformLike<I = unknown, O = unknown> = { forward(input: I): O } | ((input: I) => O);
+
+/** Any transform, whatever it takes (what Compose chains). */
+export type AnyTransform = TransformLike<never, unknown>;
+
+/** Runs a transform given either way. */
+export function applyTransform<I, O>(t: TransformLike<I, O>, input: I): O {
+  return typeof t === 'function' ? t(input) : t.forward(input);
+}
+
+type Img = torch.Tensor | Image;
+
+/** Chains transforms: `new Compose([new ToTensor(), new Normalize([0.5], [0.5])])`. */
+export class Compose {
+  constructor(readonly transforms: readonly AnyTransform[]) {}
+  forward<O = unknown>(input: unknown): O {
+    let x = input;
+    for (const t of this.transforms) x = applyTransform(t as TransformLike<unknown, unknown>, x);
+    return x as O;
+  }
+}
+
+/** Wraps a function as a transform. */
+export class Lambda<I = unknown, O = unknown> {
+  constructor(readonly lambd: (input: I) => O) {
+    if (typeof lambd !== 'function') throw new TorchTypeError(`Argument lambd should be callable, got ${pyRepr(typeName(lambd))}`);
+  }
+  forward(input: I): O {
+    return this.lambd(input);
+  }
+}
+
+/** An HW or HWC array with its shape: the stand-in for a NumPy array given to ToTensor. */
+export interface ArrayImage {
+  data: Uint8Array | Float32Array | Float64Array;
+  shape: readonly number[];
+}
+
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+/**
+ * HWC (or HW) data to a CHW tensor: 8-bit data becomes float32 in [0, 1] (value / 255, rounded as PyTorch's
+ * float32 division rounds it); Float32Array/Float64Array data keeps its type and values, as torchvision does
+ * for float ndarrays.
+ */
+export class ToTensor {
+  forward(pic: Image | ArrayImage): torch.Tensor {
+    let h: number;
+    let w: number;
+    let c: number;
+    if (isImage(pic)) [h, w, c] = [pic.height, pic.width, pic.channels];
+    else if (isArrayImage(pic)) {
+      if (pic.shape.length !== 2 && pic.shape.length !== 3) {
+        throw new ValueError(`pic should be 2/3 dimensional. Got ${pic.shape.length} dimensions.`);
+      }
+      [h, w, c] = [pic.shape[0], pic.shape[1], pic.shape[2] ?? 1];
+    } else throw new TorchTypeError(`pic should be PIL Image or ndarray. Got ${typeName(pic)}`);
+    const src = pic.data;
+    if (src.length !== h * w * c) throw new ValueError(`image data has ${src.length} values, but ${h}x${w}x${c} needs ${h * w * c}`);
+    const hw = h * w;
+    const out = src instanceof Uint8Array ? new Float32Array(src.length) : new (src.constructor as Float32ArrayConstructor)(src.length);
+    const table = src instanceof Uint8Array ? BYTE_TO_UNIT : null;
+    if (c === 1) {
+      if (table) for (let i = 0; i < hw; i++) out[i] = table[src[i]];
+      else out.set(src);
+    } else {
+      for (let ch = 0; ch < c; ch++) {
+        const base = ch * hw;
+        for (let i = 0, j = ch; i < hw; i++, j += c) out[base + i] = table ? table[src[j]] : src[j];
+      }
+    }
+    return torch.fromArray(out, [c, h, w]);
+  }
+}
+
+function isArrayImage(x: unknown): x is ArrayImage {
+  const a = x as Partial<ArrayImage> | null;
+  return typeof a === 'object' && a !== null && Array.isArray(a.shape) && (a.data instanceof Uint8Array || a.data instanceof Float32Array || a.data instanceof Float64Array);
+}
+
+/** Per-channel (x - mean) / std on a float tensor (..., C, H, W). */
+export class Normalize {
+  constructor(
+    readonly mean: readonly number[],
+    readonly std: readonly number[],
+    readonly inplace = false,
+  ) {}
+
+  forward(tensor: torch.Tensor): torch.Tensor {
+    if (!(tensor instanceof torch.Tensor)) throw new TorchTypeError(`img should be Tensor Image. Got ${typeName(tensor)}`);
+    if (!tensor.isFloatingPoint()) throw new TorchTypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
+    if (tensor.ndim < 3) {
+      throw new ValueError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = torch.Size([${tensor.shape.join(', ')}])`);
+    }
+    const mean = torch.tensor([...this.mean], { dtype: tensor.dtype });
+    const std = torch.tensor([...this.std], { dtype: tensor.dtype });
+    if (std.eq(0).any().item()) {
+      throw new ValueError(`std evaluated to zero after conversion to torch.${tensor.dtype}, leading to division by zero.`);
+    }
+    const m = mean.ndim === 1 ? mean.view(-1, 1, 1) : mean;
+    const s = std.ndim === 1 ? std.view(-1, 1, 1) : std;
+    return this.inplace ? tensor.sub_(m).div_(s) : tensor.sub(m).div(s);
+  }
+}
+
+/** A random number in [0, 1) from `generator` or the global generator (torch.rand(1)). */
+function rand(generator: torch.Generator | undefined): number {
+  return torch.rand([1], { generator }).item();
+}
+
+/** Flips left-right with probability `p`. */
+export class RandomHorizontalFlip {
+  readonly p: number;
+  readonly generator: torch.Generator | undefined;
+  constructor(p: number | { p?: number; generator?: torch.Generator } = 0.5, options: { generator?: torch.Generator } = {}) {
+    const o = typeof p === 'number' ? { ...options, p } : p;
+    this.p = o.p ?? 0.5;
+    this.generator = o.generator;
+  }
+  forward<T extends Img>(img: T): T {
+    return rand(this.generator) < this.p ? (fromPlanes(hflip(toPlanes(checkImg(img))), img) as T) : img;
+  }
+}
+
+function checkImg(img: unknown): Img {
+  if (img instanceof torch.Tensor) {
+    if (img.ndim < 2) throw new TorchTypeError(`Tensor is not a torch image.`);
+    return img;
+  }
+  if (isImage(img)) return img;
+  throw new TorchTypeError(`img should be PIL Image or Tensor. Got ${typeName(img)}`);
+}
+
+/** (h, w) from an int or a 1- or 2-element list, with torchvision's messages. */
+function setupSize(size: number | readonly number[], message: string): [number, number] {
+  if (typeof size === 'number') return [Math.trunc(size), Math.trunc(size)];
+  if (size.length === 1) return [size[0], size[0]];
+  if (size.length !== 2) throw new ValueError(message);
+  return [size[0], size[1]];
+}
+
+/** [left, top, right, bottom] from torchvision's padding forms (int, [lr, tb], [l, t, r, b]). */
+function paddingLTRB(padding: number | readonly number[]): [number, number, number, number] {
+  if (typeof padding === 'number') return [padding, padding, padding, padding];
+  if (padding.length === 1) return [padding[0], padding[0], padding[0], padding[0]];
+  if (padding.length === 2) return [padding[0], padding[1], padding[0], padding[1]];
+  if (padding.length === 4) return [padding[0], padding[1], padding[2], padding[3]];
+  throw new ValueError(`Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
+}
+
+/** torchvision.transforms.functional.pad. */
+export function pad<T extends Img>(img: T, padding: number | readonly number[], fill: number | readonly number[] = 0, mode: PaddingMode = 'constant'): T {
+  if (!['constant', 'edge', 'reflect', 'symmetric'].includes(mode)) {
+    throw new ValueError('Padding mode should be either constant, edge, reflect or symmetric');
+  }
+  const [l, t, r, b] = paddingLTRB(padding);
+  const src = toPlanes(checkImg(img));
+  if (mode === 'reflect' && (Math.max(l, r) >= src.w || Math.max(t, b) >= src.h)) {
+    throw new ValueError(`Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) and (${t}, ${b}) for an image of ${src.h}x${src.w}`);
+  }
+  return fromPlanes(cropPad(src, -t, -l, src.h + t + b, src.w + l + r, fill, mode), img) as T;
+}
+
+/** torchvision.transforms.functional.crop: the window at (top, left) of size h × w; outside the image is 0. */
+export function crop<T extends Img>(img: T, top: number, left: number, height: number, width: number): T {
+  return fromPlanes(cropPad(toPlanes(checkImg(img)), top, left, height, width, 0, 'constant'), img) as T;
+}
+
+function imageSize(img: Img): [number, number] {
+  if (img instanceof torch.Tensor) return [img.size(-2), img.size(-1)];
+  return [img.height, img.width];
+}
+
+export interface RandomCropOptions {
+  padding?: number | readonly number[] | null;
+  padIfNeeded?: boolean;
+  fill?: number | readonly number[];
+  paddingMode?: PaddingMode;
+  generator?: torch.Generator;
+}
+
+/** A random window of `size` after optional padding (torchvision.transforms.RandomCrop). */
+export class RandomCrop {
+  readonly size: [number, number];
+  constructor(
+    size: number | readonly number[],
+    readonly options: RandomCropOptions = {},
+  ) {
+    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+  }
+
+  forward<T extends Img>(input: T): T {
+    const { padding = null, padIfNeeded = false, fill = 0, paddingMode = 'constant', generator } = this.options;
+    let img: Img = checkImg(input);
+    if (padding !== null) img = pad(img, padding, fill, paddingMode);
+    const [th, tw] = this.size;
+    if (padIfNeeded && imageSize(img)[1] < tw) img = pad(img, [tw - imageSize(img)[1], 0], fill, paddingMode);
+    if (padIfNeeded && imageSize(img)[0] < th) img = pad(img, [0, th - imageSize(img)[0]], fill, paddingMode);
+    const [h, w] = imageSize(img);
+    if (h < th || w < tw) throw new ValueError(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+    if (h === th && w === tw) return img as T;
+    const i = torch.randint(0, h - th + 1, [1], { generator }).item();
+    const j = torch.randint(0, w - tw + 1, [1], { generator }).item();
+    return crop(img, i, j, th, tw) as T;
+  }
+}
+
+/** The central window of `size`, padding with 0 first when the image is smaller (torchvision.transforms.CenterCrop). */
+export class CenterCrop {
+  readonly size: [number, number];
+  constructor(size: number | readonly number[]) {
+    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+  }
+
+  forward<T extends Img>(input: T): T {
+    let img: Img = checkImg(input);
+    const [ch, cw] = this.size;
+    let [h, w] = imageSize(img);
+    if (cw > w || ch > h) {
+      const ltrb = [cw > w ? (cw - w) >> 1 : 0, ch > h ? (ch - h) >> 1 : 0, cw > w ? (cw - w + 1) >> 1 : 0, ch > h ? (ch - h + 1) >> 1 : 0];
+      img = pad(img, ltrb, 0);
+      [h, w] = imageSize(img);
+      if (cw === w && ch === h) return img as T;
+    }
+    return crop(img, roundHalfEven((h - ch) / 2), roundHalfEven((w - cw) / 2), ch, cw) as T;
+  }
+}
+
+/** Python's round(): ties go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export interface ResizeOptions {
+  interpolation?: 'bilinear';
+  maxSize?: number | null;
+  antialias?: boolean | null;
+}
+
+/**
+ * Bilinear resize of a (..., C, H, W) tensor, matching torchvision's tensor Resize with antialias=False. An int
+ * size sets the smaller edge (keeping the aspect ratio, up to `maxSize` for the longer one); [h, w] sets both.
+ */
+export class Resize {
+  readonly size: number | readonly number[];
+  constructor(
+    size: number | readonly number[],
+    readonly options: ResizeOptions = {},
+  ) {
+    if (typeof size !== 'number' && !Array.isArray(size)) throw new TorchTypeError(`Size should be int or sequence. Got ${typeName(size)}`);
+    if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) throw new ValueError('If size is a sequence, it should have 1 or 2 values');
+    if ((options.interpolation ?? 'bilinear') !== 'bilinear') throw new ValueError(`Resize supports interpolation 'bilinear' only`);
+    if (options.antialias) throw new ValueError('Resize supports antialias=false only (torchvision tensor default)');
+    this.size = size;
+  }
+
+  forward(img: torch.Tensor): torch.Tensor {
+    if (!(img instanceof torch.Tensor)) {
+      throw new TorchTypeError(`Resize takes (..., C, H, W) tensors (put ToTensor() before it); got ${typeName(img)}`);
+    }
+    const maxSize = this.options.maxSize ?? null;
+    const size = typeof this.size === 'number' ? [this.size] : [...this.size];
+    if (maxSize !== null && size.length !== 1) {
+      throw new ValueError('max_size should only be passed if size specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.');
+    }
+    const [h, w] = imageSize(img);
+    const [oh, ow] = resizedOutputSize(h, w, size, maxSize);
+    if (oh === h && ow === w) return img;
+    const out = fromPlanes(resizeBilinear(toPlanes(img.isFloatingPoint() ? img : img.float()), oh, ow), img.isFloatingPoint() ? img : img.float()) as torch.Tensor;
+    return img.isFloatingPoint() ? out : out.round().to(img.dtype);
+  }
+}
+
+function resizedOutputSize(h: number, w: number, size: number[], maxSize: number | null): [number, number] {
+  if (size.length !== 1) return [size[0], size[1]];
+  const [short, long] = w <= h ? [w, h] : [h, w];
+  let newShort = size[0];
+  let newLong = Math.trunc((newShort * long) / short);
+  if (maxSize !== null) {
+    if (maxSize <= newShort) {
+      throw new ValueError(`max_size = ${maxSize} must be strictly greater than the requested size for the smaller edge size = [${size[0]}]`);
+    }
+    if (newLong > maxSize) [newShort, newLong] = [Math.trunc((maxSize * newShort) / newLong), maxSize];
+  }
+  return w <= h ? [newLong, newShort] : [newShort, newLong];
+}
