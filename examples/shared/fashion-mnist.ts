@@ -4,7 +4,7 @@
  * @kindling/data, so the examples run in minutes on a fresh machine.
  */
 import type { Tensor } from '@kindling/core';
-import { transforms } from '@kindling/data';
+import { Dataset, transforms } from '@kindling/data';
 import { FashionMNIST, SYSTEM_FASHION_MNIST, fashionMnistRoot, fashionMnistSampleRoot } from '@kindling/data/node';
 import { fail } from './cli.js';
 
@@ -50,4 +50,40 @@ export function loadFashionMnist(choice: DataChoice = {}): FashionData {
         ? "the full Fashion-MNIST (Debian's dataset-fashion-mnist)"
         : 'the directory given with --data';
   return { train, test, description: `${what}: ${picked.root} (${train.length} train, ${test.length} test images)` };
+}
+
+/**
+ * The images of some classes only, their labels renumbered in the order given (classes [5, 6, 7, 8, 9] become
+ * labels 0..4), at most `limit` of them in the data set's order, each image passed through `transform` if one
+ * is given: for training a head on classes a model never saw.
+ */
+export class ClassSubset extends Dataset<[Tensor, number]> {
+  readonly indices: number[] = [];
+  private readonly transform: (image: Tensor) => Tensor;
+
+  constructor(
+    readonly dataset: FashionMNIST<Tensor, number>,
+    readonly classes: readonly number[],
+    options: { limit?: number; transform?: (image: Tensor) => Tensor } = {},
+  ) {
+    super();
+    const limit = options.limit || Infinity;
+    this.transform = options.transform ?? ((image) => image);
+    const labels = dataset.targets.tolist() as number[];
+    for (let i = 0; i < labels.length && this.indices.length < limit; i++) if (classes.includes(labels[i])) this.indices.push(i);
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): [Tensor, number] {
+    const [image, label] = this.dataset.get(this.indices[index]);
+    return [this.transform(image), this.classes.indexOf(label)];
+  }
+
+  /** The class names, in the new label order. */
+  get names(): string[] {
+    return this.classes.map((c) => CLASSES[c]);
+  }
 }

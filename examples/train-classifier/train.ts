@@ -53,7 +53,7 @@ export function evaluate(model: Module, loader: DataLoader<[Tensor, number]>, cr
   let total = 0;
   let lossSum = 0;
   torch.noGrad(() => {
-    for (const [images, labels] of loader as Iterable<[Tensor, Tensor]>) {
+    for (const [images, labels] of loader) {
       const logits = model.forward(images) as Tensor;
       lossSum += criterion.forward(logits, labels).item() * labels.shape[0];
       correct += logits.argmax(1).eq(labels).sum().item();
@@ -89,7 +89,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     let seen = 0;
     let lossSum = 0;
     let step = 0;
-    for (const [images, labels] of trainLoader as Iterable<[Tensor, Tensor]>) {
+    for (const [images, labels] of trainLoader) {
       optimizer.zeroGrad();
       const loss = criterion.forward(model.forward(images), labels);
       loss.backward();
