@@ -4,7 +4,7 @@ import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
-import * as init from '../init.js';
+import { resetWeightAndBias } from './linear.js';
 import { pyValue } from '../utils/py-format.js';
 
 type Pair = number | [number, number];
@@ -61,14 +61,7 @@ export class Conv2d extends Module {
   }
 
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
-      if (fanIn !== 0) {
-        const bound = 1 / Math.sqrt(fanIn);
-        init.uniform_(this.bias, -bound, bound);
-      }
-    }
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

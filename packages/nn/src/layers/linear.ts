@@ -7,6 +7,15 @@ import * as F from '../functional/index.js';
 import * as init from '../init.js';
 import { pyValue } from '../utils/py-format.js';
 
+/** Linear's and Conv's default initialisation: kaiming-uniform with a = √5, bias U(±1/√fan_in), as PyTorch. */
+export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
+  init.kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const [fanIn] = init.calculateFanInAndFanOut(weight);
+    if (fanIn > 0) init.uniform_(bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+  }
+}
+
 export interface FactoryOptions {
   dtype?: torch.DType;
 }
@@ -28,14 +37,8 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
-  /** Kaiming-uniform with a = √5 for the weight, U(-1/√fan_in, 1/√fan_in) for the bias, as PyTorch. */
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

@@ -1,0 +1,12 @@
+/** Every layer, loss and container class, for `nn.*` and for named imports. */
+export { Module } from '../module.js';
+export { Parameter } from '../parameter.js';
+export { Linear, Identity, Flatten, Unflatten } from './linear.js';
+export { Conv2d } from './conv.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
+export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+export { Dropout } from './dropout.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
+export { Embedding } from './embedding.js';
+export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss } from '../loss.js';
