@@ -2,7 +2,8 @@
 import { type DType, type TypedArray, allocate, isDType, isFloatingPoint, scalarTypeName } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
 import { formatShape, parseSizeArgs } from './shape.js';
-import { type Generator, defaultGenerator, fillNormal, fillRandint, fillUniform, randpermArray } from './random.js';
+import { type Generator, defaultGenerator } from './random.js';
+import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
 

@@ -4,17 +4,13 @@ import {
   DEFAULT_RNG_SEED,
   Generator,
   defaultGenerator,
-  fillBernoulli,
-  fillNormal,
-  fillRandint,
-  fillUniform,
   getRngState,
   initialSeed,
   manualSeed,
-  randpermArray,
   seed,
   setRngState,
 } from '../src/random.js';
+import { fillBernoulli, fillNormal, fillRandint, fillUniform, randpermArray } from '../src/sampling.js';
 
 // The statistical checks run on fixed seeds, so they are deterministic; their thresholds are the p = 0.001
 // critical values, so a generator with a real defect fails them while a good one passes with room to spare.

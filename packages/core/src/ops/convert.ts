@@ -3,7 +3,8 @@ import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPo
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
 import { copyStrided } from '../kernels/strided.js';
 import { recordOp } from '../autograd/record.js';
-import { type Generator, defaultGenerator, fillBernoulli, fillNormal, fillUniform } from '../random.js';
+import { type Generator, defaultGenerator } from '../random.js';
+import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { empty } from './util.js';
 import { inplaceWrite } from './inplace.js';
