@@ -6,13 +6,11 @@ import { type DType, type TypedArray, isFloatingPoint } from './dtype.js';
 import { RuntimeError } from './errors.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
-import { copyStrided } from './kernels/strided.js';
 import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
 import type { Node, TensorHook } from './autograd/node.js';
 import { setZerosFactory } from './autograd/record.js';
 import { isGradEnabled } from './autograd/grad-mode.js';
 import { viewGradFn } from './autograd/copy-slices.js';
-import { formatTensor } from './print.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
@@ -426,28 +424,12 @@ export class Tensor {
   bool(): Tensor { return C.to(this, 'bool', false); }
   cpu(): Tensor { return this; }
   /** @internal the values as a contiguous array of the storage type (no copy when already contiguous and whole) */
-  contiguousArray(): TypedArray {
-    const n = this.numel();
-    if (this.isContiguous() && this._offset === 0 && this._array.length === n) return this._array;
-    const out = new (this._array.constructor as new (n: number) => TypedArray)(n);
-    copyStrided(this._array, this._shape, this._strides, this._offset, out);
-    return out;
-  }
-
-  toString(): string {
-    const history = this.gradFn;
-    const name = history ? history.name() : null;
-    return formatTensor(
-      { shape: this._shape, dtype: this.dtype, values: this.contiguousArray() },
-      { requiresGrad: this.requiresGrad && name === null, gradFnName: name },
-    );
-  }
+  contiguousArray(): TypedArray { return C.contiguousArray(this); }
+  /** PyTorch's `repr`, exactly. */
+  toString(): string { return C.repr(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 }
 
-setZerosFactory((meta) => {
-  const t = new Tensor(C.allocateFor(meta.dtype, numel(meta.shape)), [...meta.shape], meta.dtype);
-  return t;
-});
+setZerosFactory((meta) => new Tensor(C.allocateFor(meta.dtype, numel(meta.shape)), [...meta.shape], meta.dtype));

@@ -2,6 +2,7 @@
 import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint } from '../dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
 import { copyStrided } from '../kernels/strided.js';
+import { formatTensor } from '../print.js';
 import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
@@ -81,4 +82,23 @@ export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?:
 
 export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: Generator): T {
   return randomFill(t, 'bernoulli_', (out) => fillBernoulli(out, p, gen ?? defaultGenerator));
+}
+
+/** The values as a contiguous array of the storage type, without a copy when the tensor is contiguous and whole. */
+export function contiguousArray(t: Tensor): TypedArray {
+  const n = t.numel();
+  if (t.isContiguous() && t._offset === 0 && t._array.length === n) return t._array;
+  const out = allocate(t.dtype, n);
+  copyStrided(t._array, t._shape, t._strides, t._offset, out);
+  return out;
+}
+
+/** PyTorch's repr: the values, then `requires_grad=True` for leaves or `grad_fn=<...>` for results. */
+export function repr(t: Tensor): string {
+  const history = t.gradFn;
+  const name = history ? history.name() : null;
+  return formatTensor(
+    { shape: t._shape, dtype: t.dtype, values: contiguousArray(t) },
+    { requiresGrad: t.requiresGrad && name === null, gradFnName: name },
+  );
 }
