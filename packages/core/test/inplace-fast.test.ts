@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+
+const bits = (t: torch.Tensor) => Array.from(t.toArray());
+
+describe('allocation-free in-place updates', () => {
+  it('write into the tensor itself and give the same numbers as the out-of-place ops', () => {
+    torch.manualSeed(0);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const a = torch.randn([64, 33], { dtype });
+      const b = torch.randn([64, 33], { dtype });
+      const row = torch.randn([33], { dtype });
+      const cases: [(t: torch.Tensor) => torch.Tensor, (t: torch.Tensor) => torch.Tensor][] = [
+        [(t) => t.add_(b, { alpha: -0.01 }), (t) => t.add(b, { alpha: -0.01 })],
+        [(t) => t.sub_(row, { alpha: 0.3 }), (t) => t.sub(row, { alpha: 0.3 })],
+        [(t) => t.mul_(0.9), (t) => t.mul(0.9)],
+        [(t) => t.add_(2.5), (t) => t.add(2.5)],
+        [(t) => t.addcmul_(b, row, { value: 0.001 }), (t) => t.addcmul(b, row.expand(64, 33).contiguous(), { value: 0.001 })],
+        [(t) => t.addcdiv_(b, b.abs().add(0.5), { value: -0.1 }), (t) => t.addcdiv(b, b.abs().add(0.5), { value: -0.1 })],
+      ];
+      for (const [inplace, outOfPlace] of cases) {
+        const target = a.clone();
+        const version = target.version;
+        const result = torch.noGrad(() => inplace(target));
+        expect(result).toBe(target);
+        expect(target.version).toBe(version + 1);
+        expect(bits(target)).toEqual(bits(outOfPlace(a)));
+      }
+    }
+  });
+
+  it('fall back to the general path when an operand shares the storage', () => {
+    const x = torch.arange(9, { dtype: 'float32' }).view(3, 3);
+    const expected = x.add(x.t());
+    torch.noGrad(() => x.add_(x.t()));
+    expect(x.tolist()).toEqual(expected.tolist());
+  });
+
+  it('leave recording, views and promotion to the general path', () => {
+    const leaf = torch.ones([3], { requiresGrad: true });
+    const y = leaf.mul(2);
+    y.add_(1, { alpha: 2 });
+    expect(y.gradFn?.name()).toBe('AddBackward0');
+    const base = torch.zeros(2, 3);
+    torch.noGrad(() => base.select(0, 1).add_(1));
+    expect(base.tolist()).toEqual([[0, 0, 0], [1, 1, 1]]);
+    const ints = torch.tensor([1, 2, 3]);
+    expect(() => ints.mul_(0.5)).toThrow("result type Float can't be cast to the desired output type Long");
+  });
+});
