@@ -207,3 +207,7 @@ export const _nn = {
   nllLoss: NNL.nllLoss,
 };
 export type { Reduction } from './ops/nn-extra-loss.js';
+
+// ---- kernel backends ----
+export { getKernelBackend, setKernelBackend, typescriptBackend } from './kernels/backend.js';
+export type { KernelBackend } from './kernels/backend.js';

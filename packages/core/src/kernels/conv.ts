@@ -12,7 +12,8 @@
  * account for the bottom/right ones. A 1x1 kernel with stride 1 and no padding reads the input as its own
  * column matrix when a chunk is a single batch element.
  */
-import { type FloatArray, gemm } from './gemm.js';
+import type { FloatArray } from './gemm.js';
+import { getKernelBackend } from './backend.js';
 
 export interface ConvGeometry {
   N: number;
@@ -194,11 +195,11 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
       const xOff = (n0 * C + grp * Cg) * g.H * g.W;
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax === 1) {
-        gemm(false, false, Og, ohw, K, 1, w, grp * Og * K, K, cols, direct ? xOff : 0, ohw, beta, out, (n0 * O + grp * Og) * ohw, ohw);
+        getKernelBackend().gemm(false, false, Og, ohw, K, 1, w, grp * Og * K, K, cols, direct ? xOff : 0, ohw, beta, out, (n0 * O + grp * Og) * ohw, ohw);
         continue;
       }
       if (beta !== 0) stage(out, buf, g, grp, n0, nb, true);
-      gemm(false, false, Og, ld, K, 1, w, grp * Og * K, K, cols, 0, ld, beta, buf, 0, ld);
+      getKernelBackend().gemm(false, false, Og, ld, K, 1, w, grp * Og * K, K, cols, 0, ld, beta, buf, 0, ld);
       stage(out, buf, g, grp, n0, nb, false);
     }
   }
@@ -223,7 +224,7 @@ export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeomet
       const xOff = (n0 * C + grp * Cg) * g.H * g.W;
       if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
       const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      gemm(true, false, K, ld, Og, 1, w, grp * Og * K, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
+      getKernelBackend().gemm(true, false, K, ld, Og, 1, w, grp * Og * K, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
       if (direct) continue;
       for (let j = 0; j < nb; j++) col2im(cols, j * ohw, ld, Cg, g, gx, ((n0 + j) * C + grp * Cg) * g.H * g.W);
     }
@@ -253,7 +254,7 @@ export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeome
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
       const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, grp * Og * K, K);
+      getKernelBackend().gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, grp * Og * K, K);
     }
   }
 }

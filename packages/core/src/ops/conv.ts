@@ -7,13 +7,8 @@ import { scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { numel } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
-import {
-  type ConvGeometry,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  conv2dForward,
-  convOutputSize,
-} from '../kernels/conv.js';
+import { getKernelBackend } from '../kernels/backend.js';
+import { type ConvGeometry, convOutputSize } from '../kernels/conv.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { empty } from './util.js';
@@ -197,7 +192,7 @@ function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray)
 /** The batched convolution (4-D input) with resolved parameters; records ConvolutionBackward0. */
 export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
   const g = geometry(x._shape, w._shape, p);
-  const out = produce([g.N, g.O, g.OH, g.OW], x, (o) => conv2dForward(dense(x), dense(w), b ? dense(b) : null, g, o));
+  const out = produce([g.N, g.O, g.OH, g.OW], x, (o) => getKernelBackend().conv2dForward(dense(x), dense(w), b ? dense(b) : null, g, o));
   const xShape = x.shape;
   const wShape = w.shape;
   recordOp('ConvolutionBackward0', [x, w, b], out, (save, needs) => {
@@ -219,7 +214,7 @@ export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParam
  */
 export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: readonly number[], x: Tensor | null = null): Tensor {
   const g = geometry(xShape, w._shape, p);
-  const gx = produce(xShape, gy, (o) => conv2dBackwardInput(dense(gy), dense(w), g, o));
+  const gx = produce(xShape, gy, (o) => getKernelBackend().conv2dBackwardInput(dense(gy), dense(w), g, o));
   const wShape = w.shape;
   recordOp('ConvolutionBackwardBackward0', [gy, w, x], gx, (save, needs) => {
     const sgy = needs[1] ? save(gy) : null;
@@ -233,7 +228,7 @@ export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: read
 /** The gradient of `convolution(x, w)` with respect to w (of shape wShape), for the output gradient gy; `w` as in convInputGrad. */
 export function convWeightGrad(x: Tensor, gy: Tensor, p: ConvParams, wShape: readonly number[], w: Tensor | null = null): Tensor {
   const g = geometry(x._shape, wShape, p);
-  const gw = produce(wShape, x, (o) => conv2dBackwardWeight(dense(x), dense(gy), g, o));
+  const gw = produce(wShape, x, (o) => getKernelBackend().conv2dBackwardWeight(dense(x), dense(gy), g, o));
   const xShape = x.shape;
   recordOp('ConvolutionBackwardBackward0', [x, gy, w], gw, (save, needs) => {
     const sx = needs[1] ? save(x) : null;

@@ -2,7 +2,8 @@
 import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { type FloatArray, gemm } from '../kernels/gemm.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/backend.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { empty } from './util.js';
@@ -35,7 +36,7 @@ function batchedGemm(a: Tensor, b: Tensor, out: Tensor): void {
   for (let i = 0; i < B; i++) {
     const A = operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k);
     const Bm = operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m);
-    gemm(A.trans, Bm.trans, n, m, k, 1, A.array, A.off, A.ld, Bm.array, Bm.off, Bm.ld, 0, target, i * n * m, m);
+    getKernelBackend().gemm(A.trans, Bm.trans, n, m, k, 1, A.array, A.off, A.ld, Bm.array, Bm.off, Bm.ld, 0, target, i * n * m, m);
   }
   if (integral) out._array.set(target);
 }
