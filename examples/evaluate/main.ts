@@ -14,7 +14,7 @@ import { CLASSES } from '../shared/fashion-mnist.js';
 import { formatConfusion, formatMemory, runEvaluate } from './evaluate.js';
 
 await runMain(() => {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlags(process.argv.slice(2), ['batch-size', 'checkpoint', 'data', 'full', 'memory-batch-size', 'memory-batches']);
   if (flags.help) {
     console.log('usage: example:evaluate [--checkpoint PATH] [--full | --data DIR] [--batch-size N] [--memory-batches N] [--memory-batch-size N]');
     return;

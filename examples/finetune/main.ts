@@ -16,7 +16,7 @@ import { numberFlag, parseFlags, runMain, stringFlag } from '../shared/cli.js';
 import { runFinetune } from './finetune.js';
 
 await runMain(() => {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlags(process.argv.slice(2), ['batch-size', 'checkpoint', 'data', 'epochs', 'full', 'limit', 'lr', 'out', 'pretrain-epochs', 'seed']);
   if (flags.help) {
     console.log(
       'usage: example:finetune [--checkpoint PATH] [--out DIR] [--full | --data DIR] [--epochs N] [--pretrain-epochs N] [--batch-size N] [--lr X] [--seed N] [--limit N]',

@@ -2,8 +2,8 @@
 
 export type Flags = Record<string, string | boolean>;
 
-/** `--name value`, `--name=value` and bare `--flag` (true). */
-export function parseFlags(argv: readonly string[]): Flags {
+/** `--name value`, `--name=value` and bare `--flag` (true); an option not in `known` is an error. */
+export function parseFlags(argv: readonly string[], known: readonly string[]): Flags {
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -12,6 +12,9 @@ export function parseFlags(argv: readonly string[]): Flags {
     if (eq > 0) flags[arg.slice(2, eq)] = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[arg.slice(2)] = argv[++i];
     else flags[arg.slice(2)] = true;
+  }
+  for (const name of Object.keys(flags)) {
+    if (name !== 'help' && !known.includes(name)) fail(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
   }
   return flags;
 }

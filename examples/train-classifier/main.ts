@@ -13,7 +13,7 @@ import { writeChart } from '../shared/plot.js';
 import { trainClassifier } from './train.js';
 
 await runMain(() => {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlags(process.argv.slice(2), ['batch-size', 'data', 'epochs', 'full', 'lr', 'out', 'seed']);
   if (flags.help) {
     console.log('usage: example [--full | --data DIR] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--out DIR]');
     return;
