@@ -21,7 +21,7 @@ export interface EngineOptions {
 
 export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
   const dependencies = countDependencies(roots);
-  const needed = opts.inputs ? neededNodes(roots, opts.inputs, dependencies) : null;
+  const needed = opts.inputs ? neededNodes(roots, opts.inputs) : null;
   const captured: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];
   const captureAt = new Map<Node, { inputNr: number; index: number }[]>();
   opts.inputs?.forEach((e, index) => {
@@ -154,7 +154,7 @@ function countDependencies(roots: readonly Edge[]): Map<Node, number> {
 }
 
 /** Nodes that lie on some path from a root to one of the input edges. */
-function neededNodes(roots: readonly Edge[], inputs: readonly Edge[], deps: Map<Node, number>): Set<Node> {
+function neededNodes(roots: readonly Edge[], inputs: readonly Edge[]): Set<Node> {
   const targets = new Set(inputs.map((e) => e.node));
   // Reverse adjacency over the reachable graph, then walk back from the targets.
   const parents = new Map<Node, Node[]>();
@@ -173,7 +173,6 @@ function neededNodes(roots: readonly Edge[], inputs: readonly Edge[], deps: Map<
       }
     }
   }
-  void deps;
   const needed = new Set<Node>();
   const walk = [...targets].filter((t) => seen.has(t));
   for (const t of walk) needed.add(t);
