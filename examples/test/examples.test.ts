@@ -21,6 +21,7 @@ import { FashionCNN } from '../train-classifier/model.js';
 import { type TrainResult, trainClassifier } from '../train-classifier/train.js';
 import { formatConfusion, runEvaluate, type EvaluateOptions } from '../evaluate/evaluate.js';
 import { runFinetune, type FinetuneOptions, type FinetuneResult } from '../finetune/finetune.js';
+import { thrown } from '../../packages/core/test/helpers/golden.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const quiet = (): void => {};
@@ -61,15 +62,6 @@ function cli(example: string, args: string[]) {
   const r = spawnSync(tsx, ['--conditions=source', join(root, 'examples', example, 'main.ts'), ...args], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
-
-const thrown = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-};
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kindling-examples-'));

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
+import { type Value, decode, makeTensor, weightedBackward } from './helpers/golden.js';
 
-type Value = number | boolean | string;
 type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
 
 interface TensorSpec {
@@ -52,18 +52,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/conv_pool.json', imp
   cases: Case[];
   errors: ErrorCase[];
 };
-
-function decode(v: Value): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity;
-}
-
-function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
-  const data = dtype === 'float32' ? Float32Array.from(values, decode) : Float64Array.from(values, decode);
-  const t = torch.fromArray(data, shape);
-  return t.dtype === dtype ? t : t.to(dtype);
-}
 
 function isSpec(a: Arg): a is TensorSpec {
   return typeof a === 'object' && a !== null && !Array.isArray(a);
@@ -128,14 +116,7 @@ function runCase(c: Case): void {
   const names = Array.isArray(c.gradFn) ? c.gradFn : [c.gradFn];
   expect(outs.map((o) => o.gradFn?.name() ?? null)).toEqual(names);
   const weights = Array.isArray(c.out) ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  let loss: Tensor | null = null;
-  outs.forEach((o, i) => {
-    const w = weights[i];
-    if (w === null) return;
-    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
-    loss = loss === null ? term : loss.add(term);
-  });
-  if (loss !== null) (loss as Tensor).backward();
+  weightedBackward(outs, weights);
   const tensorLeaves = leaves.filter((l) => l !== null);
   c.grads.forEach((g, k) => {
     if (g === null) return;

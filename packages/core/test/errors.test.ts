@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
+import { thrown } from './helpers/golden.js';
 
 interface ErrorFixture {
   python: string;
@@ -17,15 +18,6 @@ const fixtures = JSON.parse(readFileSync(new URL('./fixtures/errors.json', impor
   table: Record<string, ErrorFixture>;
   badInputs: Record<string, ErrorFixture>;
 };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 function expectPyTorchError(fixture: ErrorFixture, fn: () => unknown): void {
   const err = thrown(fn);

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import type { DType, NestedArray, Tensor } from '@kindling/core';
+import type { DType, Tensor } from '@kindling/core';
 import { type Built, type Kwargs, type OpResult, OPS } from './golden-ops-table.js';
+import { type Value, decode, makeTensor, weightedBackward } from './helpers/golden.js';
 
-type Value = number | boolean | string;
 
 interface Transform {
   kind: 'transpose' | 'expand' | 'slice';
@@ -55,28 +55,6 @@ interface Case {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
-
-function decode(v: Value): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v === 'nan') return NaN;
-  if (v === 'inf') return Infinity;
-  if (v === '-inf') return -Infinity;
-  throw new Error(`bad value ${v}`);
-}
-
-function nest(flat: number[], shape: readonly number[], dtype: DType): NestedArray {
-  const leaf = (v: number): NestedArray => (dtype === 'bool' ? v !== 0 : v);
-  if (shape.length === 0) return leaf(flat[0]);
-  const [n, ...rest] = shape;
-  const size = flat.length / n;
-  return Array.from({ length: n }, (_, i) => (rest.length === 0 ? leaf(flat[i]) : nest(flat.slice(i * size, (i + 1) * size), rest, dtype)));
-}
-
-function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
-  if (values.length === 0) return torch.zeros(shape, { dtype });
-  return torch.tensor(nest(values.map(decode), shape, dtype), { dtype });
-}
 
 function isSpec(a: ArgJson): a is TensorSpec {
   return typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
@@ -157,14 +135,7 @@ function runCase(c: Case): void {
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
   expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names);
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  let loss: Tensor | null = null;
-  outs.forEach((o, i) => {
-    const w = weights[i];
-    if (w === null) return;
-    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
-    loss = loss === null ? term : loss.add(term);
-  });
-  if (loss !== null) (loss as Tensor).backward();
+  weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = leaves[k];

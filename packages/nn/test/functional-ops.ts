@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as torch from '@kindling/core';
-import type { DType, NestedArray, Tensor } from '@kindling/core';
+import type { DType, Tensor } from '@kindling/core';
 import * as F from '../src/functional/index.js';
+import { type Value, decode, makeTensor, weightedBackward } from '../../core/test/helpers/golden.js';
 
-type Value = number | boolean | string;
 type Kwargs = Record<string, number | boolean | string | null | number[]>;
 
 interface TensorSpec {
@@ -53,27 +53,6 @@ export const fixture = JSON.parse(readFileSync(new URL('./fixtures/functional.js
   cases: Case[];
   errors: ErrorCase[];
 };
-
-function decode(v: Value): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v === 'nan') return NaN;
-  if (v === 'inf') return Infinity;
-  if (v === '-inf') return -Infinity;
-  throw new Error(`bad value ${v}`);
-}
-
-function nest(flat: number[], shape: readonly number[]): NestedArray {
-  if (shape.length === 0) return flat[0];
-  const [n, ...rest] = shape;
-  const size = flat.length / n;
-  return Array.from({ length: n }, (_, i) => (rest.length === 0 ? flat[i] : nest(flat.slice(i * size, (i + 1) * size), rest)));
-}
-
-function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
-  if (values.length === 0) return torch.zeros(shape, { dtype });
-  return torch.tensor(nest(values.map(decode), shape), { dtype });
-}
 
 function isSpec(a: ArgJson): a is TensorSpec {
   return typeof a === 'object' && a !== null && !Array.isArray(a);
@@ -220,14 +199,7 @@ export function runCase(c: Case): void {
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
   expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names.map(expectedNode));
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  let loss: Tensor | null = null;
-  outs.forEach((o, i) => {
-    const w = weights[i];
-    if (w === null) return;
-    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
-    loss = loss === null ? term : loss.add(term);
-  });
-  if (loss !== null) (loss as Tensor).backward();
+  weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = leaves[k];

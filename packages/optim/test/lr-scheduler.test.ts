@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { lrScheduler, type Optimizer } from '@kindling/optim';
 import { build, fixture, makeOptimizer, momenta, setup, stepAll, stepCount, type ScheduleCase } from './helpers/scheduler-fixture.js';
+import { thrown } from '../../core/test/helpers/golden.js';
 
 const S = lrScheduler;
 const RTOL = 1e-12;
@@ -94,15 +95,6 @@ const TRIGGERS: Record<string, () => unknown> = {
   'plateau-threshold-mode': () => new S.ReduceLROnPlateau(sgd2(), { thresholdMode: 'pct' as 'rel' }),
   'plateau-min-lr-count': () => new S.ReduceLROnPlateau(sgd2(), { minLr: [0.1, 0.2, 0.3] }),
 };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 describe("scheduler errors carry PyTorch's type and message", () => {
   it('every fixture case has a trigger', () => {

@@ -8,6 +8,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Params } from '@kindling/optim';
 import { fixture } from './helpers/optim-fixture.js';
+import { thrown } from '../../core/test/helpers/golden.js';
 
 const leaf = (): Tensor => torch.ones([2], { requiresGrad: true });
 
@@ -50,15 +51,6 @@ const TRIGGERS: Record<string, () => unknown> = {
     new SGD([a, b], { lr: 0.1 }).loadStateDict(sd);
   },
 };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 describe("optimizer errors carry PyTorch's type and message", () => {
   it('every fixture case has a trigger', () => {

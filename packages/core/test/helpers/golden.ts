@@ -1,0 +1,54 @@
+/**
+ * What every golden-fixture test shares: decoding fixture values, building tensors from them, the weighted
+ * backward that turns any op's outputs into a scalar loss, and catching an expected error.
+ */
+import * as torch from '@kindling/core';
+import type { DType, NestedArray, Tensor } from '@kindling/core';
+
+/** A fixture value: a number, a bool, or 'nan' / 'inf' / '-inf' (JSON has no non-finite numbers). */
+export type Value = number | boolean | string;
+
+export function decode(v: Value): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  throw new Error(`bad fixture value ${v}`);
+}
+
+function nest(flat: number[], shape: readonly number[], dtype: DType): NestedArray {
+  const leaf = (v: number): NestedArray => (dtype === 'bool' ? v !== 0 : v);
+  if (shape.length === 0) return leaf(flat[0]);
+  const [n, ...rest] = shape;
+  const size = n === 0 ? 0 : flat.length / n;
+  return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest, dtype));
+}
+
+/** A tensor of `shape` and `dtype` holding the fixture's flat row-major values. */
+export function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
+  if (values.length === 0) return torch.zeros(shape, { dtype });
+  return torch.tensor(nest(values.map(decode), shape, dtype), { dtype });
+}
+
+/** backward of sum_i (out_i * w_i).sum() with the fixture's weights (null: that output takes no part). */
+export function weightedBackward(outs: readonly Tensor[], weights: readonly (Value[] | null)[]): void {
+  let loss: Tensor | null = null;
+  outs.forEach((o, i) => {
+    const w = weights[i];
+    if (w === null) return;
+    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
+    loss = loss === null ? term : loss.add(term);
+  });
+  if (loss !== null) (loss as Tensor).backward();
+}
+
+/** The error `fn` throws; fails the test when it throws nothing. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
