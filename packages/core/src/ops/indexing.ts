@@ -158,7 +158,7 @@ export function maskedFill(self: Tensor, mask: Tensor, value: number | Tensor): 
   if (shape.length !== self.ndim || shape.some((s, i) => s !== self._shape[i])) {
     throw new RuntimeError(`The size of tensor a (${self._shape.at(-1)}) must match the size of tensor b (${mask._shape.at(-1)}) at non-singleton dimension ${self.ndim - 1}`);
   }
-  const out = self.detach().contiguous().clone();
+  const out = self.detach().clone();
   const m = mask.expand(shape).contiguousArray();
   const fill = v.item();
   const o = out._array;
