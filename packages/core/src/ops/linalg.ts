@@ -17,11 +17,20 @@ function checkSameDType(a: Tensor, b: Tensor): DType {
   return a.dtype;
 }
 
-/** How GEMM reads a 2-D strided operand: directly (row or column major) or from a contiguous copy. */
+/**
+ * How GEMM reads a 2-D strided operand: in place when its layout is one BLAS can describe (unit stride along one
+ * dim, and a leading dimension that keeps rows, or columns, apart), else from a contiguous copy. Expanded operands
+ * (stride 0 along a dim of size > 1) and other overlapping layouts are copied: a leading dimension smaller than the
+ * row length would make GEMM read past the storage.
+ */
 function operand(t: Tensor, rowStride: number, colStride: number, offset: number, rows: number, cols: number): { array: FloatArray; off: number; ld: number; trans: boolean } {
   const isFloatArray = t._array instanceof Float32Array || t._array instanceof Float64Array;
-  if (isFloatArray && (colStride === 1 || cols === 1)) return { array: t._array as FloatArray, off: offset, ld: Math.max(rowStride, cols, 1), trans: false };
-  if (isFloatArray && (rowStride === 1 || rows === 1)) return { array: t._array as FloatArray, off: offset, ld: Math.max(colStride, rows, 1), trans: true };
+  if (isFloatArray && (colStride === 1 || cols === 1) && (rows === 1 || rowStride >= cols)) {
+    return { array: t._array as FloatArray, off: offset, ld: Math.max(rowStride, cols, 1), trans: false };
+  }
+  if (isFloatArray && (rowStride === 1 || rows === 1) && (cols === 1 || colStride >= rows)) {
+    return { array: t._array as FloatArray, off: offset, ld: Math.max(colStride, rows, 1), trans: true };
+  }
   const copy = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) copy[i * cols + j] = t._array[offset + i * rowStride + j * colStride];
   return { array: copy, off: 0, ld: Math.max(cols, 1), trans: false };
