@@ -1,0 +1,52 @@
+/* N-API entries for GEMM: gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc). */
+#include "kindling.h"
+#include "napi-args.h"
+
+static int overlaps(const kd_array *x, int64_t xo, int64_t xn, const kd_array *c, int64_t co, int64_t cn, size_t elem) {
+  const char *x0 = (const char *)x->data + xo * elem, *x1 = x0 + xn * elem;
+  const char *c0 = (const char *)c->data + co * elem, *c1 = c0 + cn * elem;
+  return xn > 0 && cn > 0 && x0 < c1 && c0 < x1;
+}
+
+static napi_value gemm_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[16];
+  if (!kd_args(env, info, 16, argv, "gemm")) return NULL;
+  int transA, transB;
+  int64_t M, N, K, aOff, lda, bOff, ldb, cOff, ldc;
+  double alpha, beta;
+  kd_array A, B, C;
+  const int64_t big = KD_MAX_SAFE_INT;
+  if (!kd_arg_bool(env, argv[0], "transA", &transA) || !kd_arg_bool(env, argv[1], "transB", &transB) ||
+      !kd_arg_int(env, argv[2], "M", 0, big, &M) || !kd_arg_int(env, argv[3], "N", 0, big, &N) ||
+      !kd_arg_int(env, argv[4], "K", 0, big, &K) || !kd_arg_number(env, argv[5], "alpha", &alpha) ||
+      !kd_arg_array(env, argv[6], "A", KD_F32 | KD_F64, &A) || !kd_arg_int(env, argv[7], "aOff", 0, big, &aOff) ||
+      !kd_arg_int(env, argv[8], "lda", 0, big, &lda) || !kd_arg_array(env, argv[9], "B", KD_F32 | KD_F64, &B) ||
+      !kd_arg_int(env, argv[10], "bOff", 0, big, &bOff) || !kd_arg_int(env, argv[11], "ldb", 0, big, &ldb) ||
+      !kd_arg_number(env, argv[12], "beta", &beta) || !kd_arg_array(env, argv[13], "C", KD_F32 | KD_F64, &C) ||
+      !kd_arg_int(env, argv[14], "cOff", 0, big, &cOff) || !kd_arg_int(env, argv[15], "ldc", 0, big, &ldc))
+    return NULL;
+  if (!kd_check_same_dtype(env, &A, "A", &C, "C") || !kd_check_same_dtype(env, &B, "B", &C, "C")) return NULL;
+  if (M == 0 || N == 0) return NULL;
+  if (!kd_check_matrix(env, &C, "C", cOff, M, N, ldc, 0)) return NULL;
+  int reads = K > 0 && alpha != 0;
+  if (reads && (!kd_check_matrix(env, &A, "A", aOff, M, K, lda, transA) ||
+                !kd_check_matrix(env, &B, "B", bOff, K, N, ldb, transB)))
+    return NULL;
+  size_t elem = C.dtype == KD_F32 ? sizeof(float) : sizeof(double);
+  int64_t cSpan = (M - 1) * ldc + N;
+  if (reads && (overlaps(&A, aOff, transA ? (K - 1) * lda + M : (M - 1) * lda + K, &C, cOff, cSpan, elem) ||
+                overlaps(&B, bOff, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N, &C, cOff, cSpan, elem))) {
+    kd_throw(env, "gemm: C must not overlap A or B");
+    return NULL;
+  }
+  if (C.dtype == KD_F32) {
+    kd_sgemm(transA, transB, M, N, K, (float)alpha, (const float *)A.data + aOff, lda, (const float *)B.data + bOff, ldb,
+             (float)beta, (float *)C.data + cOff, ldc);
+  } else {
+    kd_dgemm(transA, transB, M, N, K, alpha, (const double *)A.data + aOff, lda, (const double *)B.data + bOff, ldb, beta,
+             (double *)C.data + cOff, ldc);
+  }
+  return NULL;
+}
+
+int kd_register_gemm(napi_env env, napi_value exports) { return kd_export(env, exports, "gemm", gemm_entry); }

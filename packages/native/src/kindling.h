@@ -1,0 +1,47 @@
+/*
+ * Kindling's native kernels: the contracts shared by every source file.
+ *
+ * Kernels are plain C over raw pointers: they know nothing of tensors or of JavaScript, never allocate what a
+ * caller could pass, and read no global state beyond the thread pool. The N-API layer (binding.c and the
+ * *-binding.c files) checks every argument against the typed arrays it came from before a kernel runs.
+ */
+#ifndef KINDLING_H
+#define KINDLING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- thread pool (threadpool.c) ---- */
+
+/* A body of a parallel loop: processes indices [begin, end). */
+typedef void (*kd_range_fn)(void *ctx, int64_t begin, int64_t end);
+
+/*
+ * Runs fn over [0, n) in contiguous chunks of at least `grain` indices on the persistent pool and returns when
+ * every chunk is done. The chunks depend only on n, grain and the thread count, never on timing: a kernel whose
+ * chunks write disjoint outputs is bit-identical for a given thread count. Called from inside a chunk (nested),
+ * or while another JavaScript thread holds the pool, the same chunks run one after another on the caller.
+ */
+void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx);
+/* The number of chunks kd_parallel_for(n, grain, ...) makes: callers that keep per-chunk partials size them by it. */
+int64_t kd_parallel_chunks(int64_t n, int64_t grain);
+int kd_get_num_threads(void);
+/* n >= 1; workers are created on first use and kept. */
+void kd_set_num_threads(int n);
+
+/* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
+
+/*
+ * Row-major C = alpha * op(A) op(B) + beta * C, op(X) = X or X^T, with leading dimensions lda, ldb, ldc
+ * (BLAS semantics on row-major storage): opA(i,p) = transA ? A[p*lda + i] : A[i*lda + p].
+ * beta == 0 writes C without reading it (NaNs in C do not propagate); alpha == 0 or K == 0 reads neither A nor B.
+ * Multi-threaded over blocks of C; each element's sum runs in the same order whatever the thread count.
+ */
+void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+              const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
+              const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+/* The micro-kernel family chosen for this CPU at load time: "avx512", "avx2" or "portable". */
+const char *kd_gemm_isa(void);
+
+#endif
