@@ -209,5 +209,7 @@ export const _nn = {
 export type { Reduction } from './ops/nn-extra-loss.js';
 
 // ---- kernel backends ----
-export { getKernelBackend, setKernelBackend, typescriptBackend } from './kernels/backend.js';
+export { typescriptBackend } from './kernels/backend.js';
+export { availableKernelBackends, getKernelBackend, getNumThreads, setKernelBackend, setNumThreads } from './kernels/registry.js';
+export type { BackendName } from './kernels/registry.js';
 export type { KernelBackend } from './kernels/backend.js';

@@ -1,41 +1,78 @@
 /**
- * The kernel backend: the seam where faster implementations of the hot kernels drop in without touching ops
- * or autograd. The pure-TypeScript kernels are the reference backend; a native addon or a WASM-SIMD module can
- * implement any subset of this interface over the same typed arrays (zero-copy) and be tested against it.
+ * The kernel backend: every hot loop of the framework behind one interface, so that faster implementations drop in
+ * without touching ops or autograd. The pure-TypeScript kernels are the reference backend; `@kindling/native` (a C
+ * addon) implements the same entries over the same typed arrays, zero-copy, and is tested against this one.
+ *
+ * Entries are pure: they receive every array and size they need (a convolution gets the GEMM it uses), know
+ * nothing of tensors, and read no global state. Arrays are contiguous unless an entry takes offsets and strides;
+ * every output (gradients included) is fully written, never accumulated into.
  */
-import { gemm } from './gemm.js';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
+import { type GemmKernel, gemm } from './gemm.js';
+import { type ConvGeometry, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
+import {
+  adaptiveAvgPool2dBackward,
+  adaptiveAvgPool2dForward,
+  adaptiveMaxPool2dForward,
+  avgPool2dBackward,
+  avgPool2dForward,
+  maxPool2dBackward,
+  maxPool2dForward,
+} from './pool.js';
+import type { FloatArray } from './gemm.js';
 
 export interface KernelBackend {
   readonly name: string;
+  /** Threads the backend's kernels use (the TypeScript kernels run on the calling thread: 1). */
+  getNumThreads(): number;
+  setNumThreads(n: number): void;
+
   /** Row-major GEMM: C = alpha * op(A) op(B) + beta * C (see kernels/gemm.ts). */
-  gemm: typeof gemm;
-  conv2dForward: typeof conv2dForward;
-  conv2dBackwardInput: typeof conv2dBackwardInput;
-  conv2dBackwardWeight: typeof conv2dBackwardWeight;
+  gemm: GemmKernel;
+  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void;
+  conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void;
+  conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void;
+
+  maxPool2dForward: typeof maxPool2dForward;
+  maxPool2dBackward: typeof maxPool2dBackward;
+  avgPool2dForward: typeof avgPool2dForward;
+  avgPool2dBackward: typeof avgPool2dBackward;
+  adaptiveAvgPool2dForward: typeof adaptiveAvgPool2dForward;
+  adaptiveAvgPool2dBackward: typeof adaptiveAvgPool2dBackward;
+  adaptiveMaxPool2dForward: typeof adaptiveMaxPool2dForward;
+}
+
+/** The entries a backend must provide itself; the rest can come from the TypeScript kernels. */
+export type BackendKernels = Omit<KernelBackend, 'name' | 'getNumThreads' | 'setNumThreads'>;
+
+/** The TypeScript kernels, with the convolutions running on the given GEMM. */
+function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
+  return {
+    gemm: gemmKernel,
+    conv2dForward: (x, w, bias, g, out) => conv2dForward(x, w, bias, g, out, gemmKernel),
+    conv2dBackwardInput: (gy, w, g, gx) => conv2dBackwardInput(gy, w, g, gx, gemmKernel),
+    conv2dBackwardWeight: (x, gy, g, gw) => conv2dBackwardWeight(x, gy, g, gw, gemmKernel),
+    maxPool2dForward,
+    maxPool2dBackward,
+    avgPool2dForward,
+    avgPool2dBackward,
+    adaptiveAvgPool2dForward,
+    adaptiveAvgPool2dBackward,
+    adaptiveMaxPool2dForward,
+  };
 }
 
 export const typescriptBackend: KernelBackend = Object.freeze({
   name: 'typescript',
-  gemm,
-  conv2dForward,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
+  getNumThreads: () => 1,
+  setNumThreads: () => {},
+  ...typescriptKernels(gemm),
 });
 
-let active: KernelBackend = typescriptBackend;
-
-/** The backend the ops call now. */
-export function getKernelBackend(): KernelBackend {
-  return active;
-}
-
 /**
- * Installs a backend; kernels it leaves out stay the TypeScript ones. `null` restores the TypeScript backend.
- * Returns the previous backend, so a caller can put it back.
+ * A complete backend from a partial one: entries it leaves out are the TypeScript kernels, with the convolutions
+ * running on its GEMM when it has one.
  */
-export function setKernelBackend(backend: (Partial<KernelBackend> & { name: string }) | null): KernelBackend {
-  const previous = active;
-  active = backend === null ? typescriptBackend : Object.freeze({ ...typescriptBackend, ...backend });
-  return previous;
+export function completeBackend(partial: Partial<KernelBackend> & { name: string }): KernelBackend {
+  const base = typescriptKernels(partial.gemm ?? gemm);
+  return Object.freeze({ getNumThreads: () => 1, setNumThreads: () => {}, ...base, ...partial });
 }

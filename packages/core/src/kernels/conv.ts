@@ -12,8 +12,7 @@
  * account for the bottom/right ones. A 1x1 kernel with stride 1 and no padding reads the input as its own
  * column matrix when a chunk is a single batch element.
  */
-import type { FloatArray } from './gemm.js';
-import { getKernelBackend } from './backend.js';
+import { type FloatArray, type GemmKernel, gemm as referenceGemm } from './gemm.js';
 
 export interface ConvGeometry {
   N: number;
@@ -173,7 +172,7 @@ function chunkColumns(x: FloatArray, g: ConvGeometry, grp: number, n0: number, n
 }
 
 /** out = conv(x, w) + bias. `out` is fully written. */
-export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void {
+export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray, gemm: GemmKernel = referenceGemm): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
@@ -195,23 +194,24 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
       const xOff = (n0 * C + grp * Cg) * g.H * g.W;
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax === 1) {
-        getKernelBackend().gemm(false, false, Og, ohw, K, 1, w, grp * Og * K, K, cols, direct ? xOff : 0, ohw, beta, out, (n0 * O + grp * Og) * ohw, ohw);
+        gemm(false, false, Og, ohw, K, 1, w, grp * Og * K, K, cols, direct ? xOff : 0, ohw, beta, out, (n0 * O + grp * Og) * ohw, ohw);
         continue;
       }
       if (beta !== 0) stage(out, buf, g, grp, n0, nb, true);
-      getKernelBackend().gemm(false, false, Og, ld, K, 1, w, grp * Og * K, K, cols, 0, ld, beta, buf, 0, ld);
+      gemm(false, false, Og, ld, K, 1, w, grp * Og * K, K, cols, 0, ld, beta, buf, 0, ld);
       stage(out, buf, g, grp, n0, nb, false);
     }
   }
 }
 
 /** gx = the gradient of conv(x, w) with respect to x, given the output gradient gy. `gx` must hold zeros. */
-export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
+export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray, gemm: GemmKernel = referenceGemm): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
   const K = Cg * kh * kw;
   const ohw = g.OH * g.OW;
+  gx.fill(0); // col2im accumulates, and pixels no window covers get no gradient
   if (ohw === 0 || K === 0 || N === 0) return;
   const nbMax = chunkSize(g);
   const direct = readsInputDirectly(g, nbMax);
@@ -224,7 +224,7 @@ export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeomet
       const xOff = (n0 * C + grp * Cg) * g.H * g.W;
       if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
       const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      getKernelBackend().gemm(true, false, K, ld, Og, 1, w, grp * Og * K, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
+      gemm(true, false, K, ld, Og, 1, w, grp * Og * K, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
       if (direct) continue;
       for (let j = 0; j < nb; j++) col2im(cols, j * ohw, ld, Cg, g, gx, ((n0 + j) * C + grp * Cg) * g.H * g.W);
     }
@@ -232,7 +232,7 @@ export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeomet
 }
 
 /** gw = the gradient of conv(x, w) with respect to w, given the output gradient gy. `gw` is fully written. */
-export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
+export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray, gemm: GemmKernel = referenceGemm): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
@@ -254,7 +254,7 @@ export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeome
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
       const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      getKernelBackend().gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, grp * Og * K, K);
+      gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, grp * Og * K, K);
     }
   }
 }

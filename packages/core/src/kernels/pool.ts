@@ -70,6 +70,7 @@ export function maxPool2dForward(x: TypedArray, g: PoolGeometry, out: TypedArray
 
 /** Adds each output gradient into the input position its index names (max and adaptive max pooling). */
 export function maxPool2dBackward(gy: TypedArray, indices: TypedArray, planes: number, HW: number, OHW: number, gx: TypedArray): void {
+  gx.fill(0);
   for (let p = 0; p < planes; p++) {
     const xb = p * HW;
     const ob = p * OHW;
@@ -138,6 +139,7 @@ export function avgPool2dForward(x: TypedArray, g: PoolGeometry, mode: AvgPoolMo
 }
 
 export function avgPool2dBackward(gy: TypedArray, g: PoolGeometry, mode: AvgPoolMode, gx: TypedArray): void {
+  gx.fill(0);
   const { planes, H, W, OH, OW } = g;
   const HW = H * W;
   const OHW = OH * OW;
@@ -192,6 +194,7 @@ export function adaptiveAvgPool2dForward(x: TypedArray, planes: number, H: numbe
 }
 
 export function adaptiveAvgPool2dBackward(gy: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, gx: TypedArray): void {
+  gx.fill(0);
   const bh = adaptiveBounds(H, OH);
   const bw = adaptiveBounds(W, OW);
   for (let p = 0; p < planes; p++) {

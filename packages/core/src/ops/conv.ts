@@ -7,7 +7,7 @@ import { scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { numel } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
-import { getKernelBackend } from '../kernels/backend.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { type ConvGeometry, convOutputSize } from '../kernels/conv.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';

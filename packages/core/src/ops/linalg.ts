@@ -3,7 +3,7 @@ import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
-import { getKernelBackend } from '../kernels/backend.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { empty } from './util.js';
@@ -23,15 +23,24 @@ function checkSameDType(a: Tensor, b: Tensor): DType {
  * (stride 0 along a dim of size > 1) and other overlapping layouts are copied: a leading dimension smaller than the
  * row length would make GEMM read past the storage.
  */
-function operand(t: Tensor, rowStride: number, colStride: number, offset: number, rows: number, cols: number): { array: FloatArray; off: number; ld: number; trans: boolean } {
-  const isFloatArray = t._array instanceof Float32Array || t._array instanceof Float64Array;
+function operand(
+  t: Tensor,
+  rowStride: number,
+  colStride: number,
+  offset: number,
+  rows: number,
+  cols: number,
+  like: FloatArray,
+): { array: FloatArray; off: number; ld: number; trans: boolean } {
+  // Backends take A, B and C of one array type; int32 and int64 products run in a Float64Array.
+  const isFloatArray = t._array.constructor === like.constructor;
   if (isFloatArray && (colStride === 1 || cols === 1) && (rows === 1 || rowStride >= cols)) {
     return { array: t._array as FloatArray, off: offset, ld: Math.max(rowStride, cols, 1), trans: false };
   }
   if (isFloatArray && (rowStride === 1 || rows === 1) && (cols === 1 || colStride >= rows)) {
     return { array: t._array as FloatArray, off: offset, ld: Math.max(colStride, rows, 1), trans: true };
   }
-  const copy = new Float64Array(rows * cols);
+  const copy = like instanceof Float32Array ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) copy[i * cols + j] = t._array[offset + i * rowStride + j * colStride];
   return { array: copy, off: 0, ld: Math.max(cols, 1), trans: false };
 }
@@ -43,8 +52,8 @@ function batchedGemm(a: Tensor, b: Tensor, out: Tensor): void {
   const integral = !isFloatingPoint(out.dtype);
   const target = integral ? new Float64Array(B * n * m) : (out._array as FloatArray);
   for (let i = 0; i < B; i++) {
-    const A = operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k);
-    const Bm = operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m);
+    const A = operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k, target);
+    const Bm = operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m, target);
     getKernelBackend().gemm(A.trans, Bm.trans, n, m, k, 1, A.array, A.off, A.ld, Bm.array, Bm.off, Bm.ld, 0, target, i * n * m, m);
   }
   if (integral) out._array.set(target);

@@ -5,18 +5,8 @@
  */
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
-import {
-  type AvgPoolMode,
-  type PoolGeometry,
-  adaptiveAvgPool2dBackward,
-  adaptiveAvgPool2dForward,
-  adaptiveMaxPool2dForward,
-  avgPool2dBackward,
-  avgPool2dForward,
-  maxPool2dBackward,
-  maxPool2dForward,
-  poolOutputSize,
-} from '../kernels/pool.js';
+import { type AvgPoolMode, type PoolGeometry, poolOutputSize } from '../kernels/pool.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { needsRecording, recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { empty } from './util.js';
@@ -126,7 +116,7 @@ function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, name: string): 
   const HW = inShape[nd - 2] * inShape[nd - 1];
   const OHW = indices._shape[nd - 2] * indices._shape[nd - 1];
   const planes = HW === 0 ? 0 : gx.numel() / HW;
-  maxPool2dBackward(gy.contiguousArray(), indices.contiguousArray(), planes, HW, OHW, gx._array);
+  getKernelBackend().maxPool2dBackward(gy.contiguousArray(), indices.contiguousArray(), planes, HW, OHW, gx._array);
   // Linear in gy; its adjoint gathers at the same indices.
   recordOp(name, [gy, x], gx, (save, needs) => {
     const si = save(indices);
@@ -157,7 +147,7 @@ export function maxPool2d(x: Tensor, kernelSize: Size2 | MaxPool2dOptions, strid
   const out = empty(shape, x.dtype);
   const returnIndices = o.returnIndices ?? false;
   const indices = returnIndices || needsRecording([x]) ? empty(shape, 'int64') : null;
-  maxPool2dForward(x.contiguousArray(), g, out._array, indices ? indices._array : null);
+  getKernelBackend().maxPool2dForward(x.contiguousArray(), g, out._array, indices ? indices._array : null);
   recordOp('MaxPool2DWithIndicesBackward0', [x], out, (save) => {
     const sx = save(x);
     const si = save(indices as Tensor);
@@ -191,7 +181,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2 | AvgPool2dOptions, strid
 
 function avgPoolWith(x: Tensor, args: AvgArgs): Tensor {
   const out = empty(outShapeOf(x, args.g.OH, args.g.OW), x.dtype);
-  avgPool2dForward(x.contiguousArray(), args.g, args.mode, out._array);
+  getKernelBackend().avgPool2dForward(x.contiguousArray(), args.g, args.mode, out._array);
   recordOp('AvgPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
     return ([gy]) => [avgPoolBackward(gy, sx(), args)];
@@ -201,7 +191,7 @@ function avgPoolWith(x: Tensor, args: AvgArgs): Tensor {
 
 function avgPoolBackward(gy: Tensor, x: Tensor, args: AvgArgs): Tensor {
   const gx = empty(x._shape, gy.dtype);
-  avgPool2dBackward(gy.contiguousArray(), args.g, args.mode, gx._array);
+  getKernelBackend().avgPool2dBackward(gy.contiguousArray(), args.g, args.mode, gx._array);
   // Linear in gy; its adjoint is the average pooling itself. Zero with respect to x.
   recordOp('AvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [needs[0] && avgPoolWith(gg, args), needs[1] && zerosOf(x)]);
   return gx;
@@ -253,7 +243,7 @@ function adaptiveAvgWith(x: Tensor, OH: number, OW: number): Tensor {
   const nd = x.ndim;
   const [H, W] = [x._shape[nd - 2], x._shape[nd - 1]];
   const out = empty(outShapeOf(x, OH, OW), x.dtype);
-  adaptiveAvgPool2dForward(x.contiguousArray(), planesOf(x), H, W, OH, OW, out._array);
+  getKernelBackend().adaptiveAvgPool2dForward(x.contiguousArray(), planesOf(x), H, W, OH, OW, out._array);
   recordOp('AdaptiveAvgPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
     return ([gy]) => [adaptiveAvgBackward(gy, sx())];
@@ -267,7 +257,7 @@ function adaptiveAvgBackward(gy: Tensor, x: Tensor): Tensor {
   const gx = empty(inShape, gy.dtype);
   const [OH, OW] = [gy._shape[nd - 2], gy._shape[nd - 1]];
   const planes = nd === 4 ? inShape[0] * inShape[1] : inShape[0];
-  adaptiveAvgPool2dBackward(gy.contiguousArray(), planes, inShape[nd - 2], inShape[nd - 1], OH, OW, gx._array);
+  getKernelBackend().adaptiveAvgPool2dBackward(gy.contiguousArray(), planes, inShape[nd - 2], inShape[nd - 1], OH, OW, gx._array);
   recordOp('AdaptiveAvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [needs[0] && adaptiveAvgWith(gg, OH, OW), needs[1] && zerosOf(x)]);
   return gx;
 }
@@ -282,7 +272,7 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options: 
   const out = empty(shape, x.dtype);
   const returnIndices = options.returnIndices ?? false;
   const indices = returnIndices || needsRecording([x]) ? empty(shape, 'int64') : null;
-  adaptiveMaxPool2dForward(x.contiguousArray(), planesOf(x), x._shape[nd - 2], x._shape[nd - 1], OH, OW, out._array, indices ? indices._array : null);
+  getKernelBackend().adaptiveMaxPool2dForward(x.contiguousArray(), planesOf(x), x._shape[nd - 2], x._shape[nd - 1], OH, OW, out._array, indices ? indices._array : null);
   recordOp('AdaptiveMaxPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
     const si = save(indices as Tensor);

@@ -1,0 +1,347 @@
+/**
+ * Backend conformance: every kernel of every available backend against a float64 reference (GEMM) or the
+ * TypeScript kernels (the rest), over awkward cases — 0 and 1, odd and prime sizes, sizes that straddle blocking
+ * boundaries, offsets into shared storage, padded leading dimensions, NaN/Inf, float32 and float64 — and, for
+ * multi-threaded backends, bit-identical results run to run at each thread count.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import type { KernelBackend } from '@kindling/core';
+import type { ConvGeometry } from '../src/kernels/conv.js';
+import { convOutputSize } from '../src/kernels/conv.js';
+import { type PoolGeometry, poolOutputSize } from '../src/kernels/pool.js';
+
+type FloatArray = Float32Array | Float64Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+const initial = torch.getKernelBackend();
+const threadsBefore = torch.getNumThreads();
+afterAll(() => {
+  torch.setKernelBackend(initial);
+  torch.setNumThreads(threadsBefore);
+});
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function random(ctor: Ctor, n: number, next: () => number): FloatArray {
+  const a = new ctor(n);
+  for (let i = 0; i < n; i++) a[i] = next() * 2 - 1;
+  return a;
+}
+
+function backendNamed(name: torch.BackendName): KernelBackend {
+  const previous = torch.setKernelBackend(name);
+  const backend = torch.getKernelBackend();
+  torch.setKernelBackend(previous);
+  return backend;
+}
+
+const ts = torch.typescriptBackend;
+const backends = torch.availableKernelBackends();
+
+/** Closeness for results computed in different orders: a bound scaled by the magnitude of what was summed. */
+function expectClose(got: FloatArray, want: FloatArray, scale: FloatArray | null, eps: number, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    const g = got[i];
+    const w = want[i];
+    if (Number.isNaN(w) || !Number.isFinite(w)) {
+      if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) expect.fail(`${what}: element ${i} is ${g}, expected ${w}`);
+      continue;
+    }
+    const bound = eps * (scale ? scale[i] : Math.abs(w)) + eps;
+    if (!(Math.abs(g - w) <= bound)) expect.fail(`${what}: element ${i} is ${g}, expected ${w} (|diff| ${Math.abs(g - w)} > ${bound})`);
+  }
+}
+
+interface GemmCase {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  beta: number;
+  off: number;
+  pad: number;
+}
+
+function gemmCases(): GemmCase[] {
+  const next = rng(11);
+  const sizes = [0, 1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 33, 64, 65, 97, 129];
+  const cases: GemmCase[] = [];
+  for (let i = 0; i < 90; i++) {
+    const pick = () => sizes[Math.floor(next() * sizes.length)];
+    cases.push({
+      transA: next() < 0.5,
+      transB: next() < 0.5,
+      M: pick(),
+      N: pick(),
+      K: pick(),
+      alpha: [1, 1, -0.5, 2, 0][Math.floor(next() * 5)],
+      beta: [0, 0, 1, -0.5][Math.floor(next() * 4)],
+      off: Math.floor(next() * 3),
+      pad: Math.floor(next() * 3),
+    });
+  }
+  // Large enough to cross every cache block and use every thread.
+  cases.push({ transA: false, transB: false, M: 257, N: 515, K: 300, alpha: 1, beta: 0, off: 1, pad: 1 });
+  cases.push({ transA: true, transB: true, M: 130, N: 67, K: 1031, alpha: 1, beta: 1, off: 0, pad: 0 });
+  cases.push({ transA: true, transB: false, M: 784, N: 33, K: 128, alpha: 1, beta: 0, off: 0, pad: 0 });
+  return cases;
+}
+
+/** The matrices of a case: A, B and C with offsets and padded leading dimensions inside larger arrays. */
+function gemmOperands(c: GemmCase, ctor: Ctor, seed: number) {
+  const next = rng(seed);
+  const [ar, ac] = c.transA ? [c.K, c.M] : [c.M, c.K];
+  const [br, bc] = c.transB ? [c.N, c.K] : [c.K, c.N];
+  const lda = ac + c.pad;
+  const ldb = bc + c.pad;
+  const ldc = c.N + c.pad;
+  return {
+    lda,
+    ldb,
+    ldc,
+    A: random(ctor, c.off + ar * lda + 2, next),
+    B: random(ctor, c.off + br * ldb + 2, next),
+    C: random(ctor, c.off + c.M * ldc + 2, next),
+  };
+}
+
+/** The float64 reference and, per element, the sum of |terms| that scales its rounding error. */
+function gemmReference(c: GemmCase, A: FloatArray, B: FloatArray, C: FloatArray, lda: number, ldb: number, ldc: number) {
+  const want = Float64Array.from(C);
+  const scale = new Float64Array(C.length);
+  for (let i = 0; i < c.M; i++) {
+    for (let j = 0; j < c.N; j++) {
+      let acc = 0;
+      let mag = 0;
+      if (c.alpha !== 0) {
+        for (let p = 0; p < c.K; p++) {
+          const a = c.transA ? A[c.off + p * lda + i] : A[c.off + i * lda + p];
+          const b = c.transB ? B[c.off + j * ldb + p] : B[c.off + p * ldb + j];
+          acc += a * b;
+          mag += Math.abs(a * b);
+        }
+      }
+      const at = c.off + i * ldc + j;
+      const old = C[at];
+      want[at] = c.alpha * acc + (c.beta === 0 ? 0 : c.beta * old);
+      scale[at] = Math.abs(c.alpha) * mag + Math.abs(c.beta * old) + 1;
+    }
+  }
+  return { want, scale };
+}
+
+function convCase(N: number, C: number, H: number, W: number, O: number, kh: number, kw: number, s: number, p: number, d: number, groups: number): ConvGeometry {
+  return {
+    N, C, H, W, O, kh, kw,
+    OH: convOutputSize(H, p, p, kh, s, d),
+    OW: convOutputSize(W, p, p, kw, s, d),
+    sh: s, sw: s, ph: p, pw: p, dh: d, dw: d, groups,
+  };
+}
+
+const CONV_CASES: ConvGeometry[] = [
+  convCase(1, 1, 5, 5, 1, 3, 3, 1, 0, 1, 1),
+  convCase(2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1),
+  convCase(5, 3, 11, 13, 7, 5, 3, 2, 2, 1, 1),
+  convCase(3, 4, 9, 9, 6, 3, 3, 1, 2, 2, 2),
+  convCase(2, 6, 8, 8, 6, 3, 3, 1, 1, 1, 6),
+  convCase(4, 16, 6, 6, 8, 1, 1, 1, 0, 1, 1),
+  convCase(3, 8, 9, 7, 16, 1, 1, 2, 0, 1, 1),
+  convCase(2, 3, 17, 17, 8, 7, 7, 2, 3, 1, 1),
+  convCase(16, 32, 4, 4, 64, 3, 3, 1, 1, 1, 1),
+  { ...convCase(2, 2, 6, 5, 3, 3, 2, 1, 0, 1, 1), ph: 1, pw: 0, OH: 5, OW: 4 },
+];
+
+function poolCase(planes: number, H: number, W: number, k: number, s: number, p: number, d: number, ceil: boolean): PoolGeometry {
+  return {
+    planes, H, W, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d,
+    OH: poolOutputSize(H, k, p, s, d, ceil),
+    OW: poolOutputSize(W, k, p, s, d, ceil),
+  };
+}
+
+const POOL_CASES: PoolGeometry[] = [
+  poolCase(1, 1, 1, 1, 1, 0, 1, false),
+  poolCase(6, 8, 8, 2, 2, 0, 1, false),
+  poolCase(5, 7, 9, 3, 2, 1, 1, false),
+  poolCase(3, 7, 7, 3, 2, 1, 1, true),
+  poolCase(4, 10, 11, 3, 1, 1, 2, false),
+  poolCase(64, 16, 16, 3, 2, 1, 1, false),
+];
+
+for (const name of backends) {
+  describe(`the ${name} backend`, () => {
+    const backend = backendNamed(name);
+    const threadCounts = name === 'typescript' ? [1] : [1, 2];
+
+    it('GEMM matches a float64 reference in float32 and float64, every transpose, offset and leading dimension', () => {
+      for (const [ctor, eps] of [[Float32Array, 2 ** -22], [Float64Array, 2 ** -50]] as const) {
+        gemmCases().forEach((c, k) => {
+          const { A, B, C, lda, ldb, ldc } = gemmOperands(c, ctor, 100 + k);
+          const { want, scale } = gemmReference(c, A, B, C, lda, ldb, ldc);
+          const results = threadCounts.map((t) => {
+            backend.setNumThreads(t);
+            const out = C.slice();
+            backend.gemm(c.transA, c.transB, c.M, c.N, c.K, c.alpha, A, c.off, lda, B, c.off, ldb, c.beta, out, c.off, ldc);
+            return out;
+          });
+          const label = `${ctor.name} ${JSON.stringify(c)}`;
+          expectClose(results[0], ctor.from(want), ctor.from(scale), eps * Math.max(c.K, 1), label);
+          // Same thread count, same bits; the sum order never depends on the thread count either.
+          for (const r of results) expect(r).toEqual(results[0]);
+        });
+      }
+    });
+
+    it('GEMM with beta = 0 overwrites NaN in C, and propagates NaN and Inf from A and B', () => {
+      for (const ctor of [Float32Array, Float64Array]) {
+        const M = 37;
+        const N = 41;
+        const K = 29;
+        const next = rng(7);
+        const A = random(ctor, M * K, next);
+        const B = random(ctor, K * N, next);
+        A[3 * K + 5] = NaN;
+        B[2 * N + 7] = Infinity;
+        const C = new ctor(M * N).fill(NaN);
+        backend.gemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N);
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            const v = C[i * N + j];
+            if (i === 3) expect(Number.isNaN(v)).toBe(true);
+            else if (j === 7) expect(Math.abs(v)).toBe(Infinity);
+            else expect(Number.isFinite(v)).toBe(true);
+          }
+        }
+      }
+    });
+
+    it('convolution forward and both gradients match the TypeScript kernels', () => {
+      for (const [ctor, eps] of [[Float32Array, 1e-5], [Float64Array, 1e-12]] as const) {
+        CONV_CASES.forEach((g, k) => {
+          const next = rng(300 + k);
+          const Cg = g.C / g.groups;
+          const x = random(ctor, g.N * g.C * g.H * g.W, next);
+          const w = random(ctor, g.O * Cg * g.kh * g.kw, next);
+          const bias = random(ctor, g.O, next);
+          const gy = random(ctor, g.N * g.O * g.OH * g.OW, next);
+          const label = `${ctor.name} ${JSON.stringify(g)}`;
+          for (const t of threadCounts) {
+            backend.setNumThreads(t);
+            const out = new ctor(gy.length).fill(NaN);
+            const want = new ctor(gy.length);
+            backend.conv2dForward(x, w, bias, g, out);
+            ts.conv2dForward(x, w, bias, g, want);
+            expectClose(out, want, null, eps * Cg * g.kh * g.kw, `forward ${label}`);
+            const gx = new ctor(x.length).fill(NaN);
+            const gxWant = new ctor(x.length);
+            backend.conv2dBackwardInput(gy, w, g, gx);
+            ts.conv2dBackwardInput(gy, w, g, gxWant);
+            expectClose(gx, gxWant, null, eps * g.O * g.kh * g.kw, `input gradient ${label}`);
+            const gw = new ctor(w.length).fill(NaN);
+            const gwWant = new ctor(w.length);
+            backend.conv2dBackwardWeight(x, gy, g, gw);
+            ts.conv2dBackwardWeight(x, gy, g, gwWant);
+            expectClose(gw, gwWant, null, eps * g.N * g.OH * g.OW, `weight gradient ${label}`);
+          }
+        });
+      }
+    });
+
+    it('pooling forward and backward match the TypeScript kernels, NaN and ties included', () => {
+      for (const ctor of [Float32Array, Float64Array]) {
+        POOL_CASES.forEach((g, k) => {
+          const next = rng(500 + k);
+          const x = random(ctor, g.planes * g.H * g.W, next);
+          for (let i = 0; i < x.length; i += 17) x[i] = x[i + 1] ?? 0; // ties
+          if (x.length > 5) x[5] = NaN;
+          const n = g.planes * g.OH * g.OW;
+          const gy = random(ctor, n, next);
+          const label = `${ctor.name} ${JSON.stringify(g)}`;
+          const out = new ctor(n);
+          const idx = new Float64Array(n);
+          const outWant = new ctor(n);
+          const idxWant = new Float64Array(n);
+          backend.maxPool2dForward(x, g, out, idx);
+          ts.maxPool2dForward(x, g, outWant, idxWant);
+          expect(out, `max ${label}`).toEqual(outWant);
+          expect(idx, `argmax ${label}`).toEqual(idxWant);
+          const gx = new ctor(x.length);
+          const gxWant = new ctor(x.length);
+          backend.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gx);
+          ts.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gxWant);
+          expectClose(gx, gxWant, null, 1e-6, `max backward ${label}`);
+          for (const mode of [
+            { countIncludePad: true, divisorOverride: 0, integral: false },
+            { countIncludePad: false, divisorOverride: 0, integral: false },
+            { countIncludePad: true, divisorOverride: 3, integral: false },
+          ]) {
+            const avg = new ctor(n);
+            const avgWant = new ctor(n);
+            backend.avgPool2dForward(x, g, mode, avg);
+            ts.avgPool2dForward(x, g, mode, avgWant);
+            expectClose(avg, avgWant, null, 1e-6, `avg ${label} ${JSON.stringify(mode)}`);
+            const gxa = new ctor(x.length);
+            const gxaWant = new ctor(x.length);
+            backend.avgPool2dBackward(gy, g, mode, gxa);
+            ts.avgPool2dBackward(gy, g, mode, gxaWant);
+            expectClose(gxa, gxaWant, null, 1e-6, `avg backward ${label} ${JSON.stringify(mode)}`);
+          }
+        });
+        for (const [H, W, OH, OW] of [[7, 7, 1, 1], [9, 5, 4, 3], [4, 4, 4, 4], [5, 7, 7, 9]]) {
+          const planes = 6;
+          const next = rng(H * 100 + W);
+          const x = random(ctor, planes * H * W, next);
+          x[3] = NaN;
+          const gy = random(ctor, planes * OH * OW, next);
+          const out = new ctor(planes * OH * OW);
+          const want = new ctor(planes * OH * OW);
+          backend.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out);
+          ts.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, want);
+          expectClose(out, want, null, 1e-6, `adaptive avg ${H}x${W}->${OH}x${OW}`);
+          const gx = new ctor(x.length);
+          const gxWant = new ctor(x.length);
+          backend.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx);
+          ts.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gxWant);
+          expectClose(gx, gxWant, null, 1e-6, `adaptive avg backward ${H}x${W}->${OH}x${OW}`);
+          const mx = new ctor(planes * OH * OW);
+          const mi = new Float64Array(planes * OH * OW);
+          const mxWant = new ctor(planes * OH * OW);
+          const miWant = new Float64Array(planes * OH * OW);
+          backend.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mx, mi);
+          ts.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mxWant, miWant);
+          expect(mx).toEqual(mxWant);
+          expect(mi).toEqual(miWant);
+        }
+      }
+    });
+
+    it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
+      torch.setKernelBackend(name);
+      torch.manualSeed(21);
+      const base = torch.randn(9, 33, 17);
+      const a = base.slice(0, 1, 8).transpose(1, 2); // offset, non-contiguous
+      const b = torch.randn(7, 33, 5);
+      const x = torch.randn(3, 4, 10, 11).slice(3, 1, 10);
+      const w = torch.randn(6, 4, 3, 3);
+      const got = [a.bmm(b), torch.conv2d(x, w, null, { padding: 1, stride: 2 }), torch.maxPool2d(x, 3, { stride: 2, padding: 1 })];
+      torch.setKernelBackend('typescript');
+      const want = [a.bmm(b), torch.conv2d(x, w, null, { padding: 1, stride: 2 }), torch.maxPool2d(x, 3, { stride: 2, padding: 1 })];
+      torch.setKernelBackend(initial);
+      got.forEach((t, i) => expect(t.sub(want[i]).abs().max().item()).toBeLessThan(1e-4));
+    });
+  });
+}
