@@ -213,3 +213,6 @@ export { typescriptBackend } from './kernels/backend.js';
 export { availableKernelBackends, getKernelBackend, getNumThreads, setKernelBackend, setNumThreads } from './kernels/registry.js';
 export type { BackendName } from './kernels/registry.js';
 export type { KernelBackend } from './kernels/backend.js';
+// The optimizers' fused updates (what @kindling/optim steps with; PyTorch's torch._fused_* in spirit).
+export { _fusedAdamUpdate_, _fusedSgdUpdate_ } from './ops/optim-update.js';
+export type { AdamHyper, SgdHyper } from './ops/optim-update.js';

@@ -53,6 +53,9 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
       const expAvg = state.exp_avg as Tensor;
       const expAvgSq = state.exp_avg_sq as Tensor;
       stepT.add_(1);
+      const maxSq = amsgrad ? (state.max_exp_avg_sq as Tensor) : null;
+      const hyper = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step: stepT.item() };
+      if (torch._fusedAdamUpdate_(p, p.grad, expAvg, expAvgSq, maxSq, hyper)) continue;
       if (this.decoupled) p.mul_(1 - lr * weightDecay);
       else if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });

@@ -1,4 +1,5 @@
 /** SGD with momentum, dampening, Nesterov, weight decay and maximize: PyTorch 1.13's single-tensor update. */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
 
@@ -39,6 +40,12 @@ export class SGD extends Optimizer<SGDHyper> {
     for (const p of group.params) {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
+      const previous = (state.momentum_buffer as Tensor | null | undefined) ?? null;
+      const fresh = momentum !== 0 && previous === null ? torch.emptyLike(p) : previous;
+      if (torch._fusedSgdUpdate_(p, p.grad, fresh, group, previous === null)) {
+        state.momentum_buffer = momentum !== 0 ? fresh : null;
+        continue;
+      }
       let dp = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) dp = dp.add(p, { alpha: weightDecay });
       let buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;

@@ -19,6 +19,10 @@ import {
   maxPool2dForward,
 } from './pool.js';
 import type { FloatArray } from './gemm.js';
+import { binary, sumDim, unary } from './contiguous.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
+import { adamUpdate, sgdUpdate } from './optim.js';
 
 export interface KernelBackend {
   readonly name: string;
@@ -39,6 +43,22 @@ export interface KernelBackend {
   adaptiveAvgPool2dForward: typeof adaptiveAvgPool2dForward;
   adaptiveAvgPool2dBackward: typeof adaptiveAvgPool2dBackward;
   adaptiveMaxPool2dForward: typeof adaptiveMaxPool2dForward;
+
+  /** Elementwise a op b over a coalesced layout of up to four broadcast/strided dims (kernels/contiguous.ts). */
+  binary: typeof binary;
+  /** Elementwise op over a contiguous run (kernels/contiguous.ts: `UnaryOp` codes). */
+  unary: typeof unary;
+  /** Sums along the middle dim of a contiguous [outer, size, inner] array. */
+  sumDim: typeof sumDim;
+  softmax: typeof softmax;
+  softmaxBackward: typeof softmaxBackward;
+  batchNormForward: typeof batchNormForward;
+  batchNormBackward: typeof batchNormBackward;
+  layerNormForward: typeof layerNormForward;
+  layerNormBackward: typeof layerNormBackward;
+  /** The optimizers' per-parameter updates, in place, with PyTorch's float32 rounding (kernels/optim.ts). */
+  sgdUpdate: typeof sgdUpdate;
+  adamUpdate: typeof adamUpdate;
 }
 
 /** The entries a backend must provide itself; the rest can come from the TypeScript kernels. */
@@ -58,6 +78,17 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     adaptiveAvgPool2dForward,
     adaptiveAvgPool2dBackward,
     adaptiveMaxPool2dForward,
+    binary,
+    unary,
+    sumDim,
+    softmax,
+    softmaxBackward,
+    batchNormForward,
+    batchNormBackward,
+    layerNormForward,
+    layerNormBackward,
+    sgdUpdate,
+    adamUpdate,
   };
 }
 

@@ -71,5 +71,16 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     adaptiveAvgPool2dForward: (x, p, H, W, OH, OW, out) => (isFloat(x) ? adaptiveAvg : ts.adaptiveAvgPool2dForward)(x, p, H, W, OH, OW, out),
     adaptiveAvgPool2dBackward: (gy, p, H, W, OH, OW, gx) => (isFloat(gy) ? adaptiveAvgBackward : ts.adaptiveAvgPool2dBackward)(gy, p, H, W, OH, OW, gx),
     adaptiveMaxPool2dForward: (x, p, H, W, OH, OW, out, idx) => (isFloat(x) ? adaptiveMax : ts.adaptiveMaxPool2dForward)(x, p, H, W, OH, OW, out, idx),
+    binary: pick('binary'),
+    unary: pick('unary'),
+    sumDim: pick('sumDim'),
+    softmax: pick('softmax'),
+    softmaxBackward: pick('softmaxBackward'),
+    batchNormForward: pick('batchNormForward'),
+    batchNormBackward: pick('batchNormBackward'),
+    layerNormForward: pick('layerNormForward'),
+    layerNormBackward: pick('layerNormBackward'),
+    sgdUpdate: pick('sgdUpdate'),
+    adamUpdate: pick('adamUpdate'),
   } satisfies KernelBackend);
 }

@@ -5,11 +5,16 @@ import { normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { unaryForward } from './unary.js';
+import { UnaryOp } from '../kernels/contiguous.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { empty } from './util.js';
 import { where } from './binary.js';
 
 export function relu(x: Tensor): Tensor {
   if (x.dtype === 'bool') throw new RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'');
-  const out = unaryForward(x, (v) => (v > 0 || v !== v ? v : 0), false);
+  const out = unaryForward(x, (v) => (v > 0 || v !== v ? v : 0), false, undefined, UnaryOp.relu);
   recordOp('ReluBackward0', [x], out, (save) => {
     const so = save(out);
     return ([g]) => [where(so().gt(0), g, 0)];
@@ -18,7 +23,7 @@ export function relu(x: Tensor): Tensor {
 }
 
 export function sigmoid(x: Tensor): Tensor {
-  const out = unaryForward(x, (v) => 1 / (1 + Math.exp(-v)), true);
+  const out = unaryForward(x, (v) => 1 / (1 + Math.exp(-v)), true, undefined, UnaryOp.sigmoid);
   recordOp('SigmoidBackward0', [x], out, (save) => {
     const so = save(out);
     return ([g]) => [g.mul(so().neg().add(1).mul(so()))];
@@ -27,7 +32,7 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 export function tanh(x: Tensor): Tensor {
-  const out = unaryForward(x, Math.tanh, true);
+  const out = unaryForward(x, Math.tanh, true, undefined, UnaryOp.tanh);
   recordOp('TanhBackward0', [x], out, (save) => {
     const so = save(out);
     return ([g]) => [g.mul(so().mul(so()).neg().add(1))];
@@ -43,30 +48,55 @@ function softmaxInput(x: Tensor, dim: number): { input: Tensor; d: number } {
   return { input: x, d };
 }
 
+/** [outer, size, inner] around dim d of a shape. */
+function around(shape: readonly number[], d: number): [number, number, number] {
+  const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+  const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  return [outer, shape[d] ?? 1, inner];
+}
+
+/** softmax or log_softmax along d on the backend: max-shifted, sums in double, exact for large logits. */
+function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
+  const xc = x.contiguous();
+  const out = empty(x._shape, x.dtype);
+  const [outer, size, inner] = around(x._shape, d);
+  getKernelBackend().softmax(xc._array as FloatArray, xc._offset, out._array as FloatArray, outer, size, inner, log);
+  return out;
+}
+
+/**
+ * The input gradient of softmax (log_softmax) from its output y: a backend kernel in a plain backward, the same
+ * formula as tensor ops when the backward itself is recorded (createGraph), so that it can be differentiated.
+ */
+function softmaxGrad(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
+  if (isGradEnabled()) {
+    return log ? g.sub(y.exp().mul(g.sum(d, { keepdim: true }))) : y.mul(g.sub(g.mul(y).sum(d, { keepdim: true })));
+  }
+  const yc = y.contiguous();
+  const gc = g.to(y.dtype).contiguous();
+  const gx = empty(y._shape, y.dtype);
+  const [outer, size, inner] = around(y._shape, d);
+  getKernelBackend().softmaxBackward(yc._array.subarray(yc._offset) as FloatArray, gc._array.subarray(gc._offset) as FloatArray, gx._array as FloatArray, outer, size, inner, log);
+  return gx;
+}
+
 /** log_softmax: x - max - log(sum(exp(x - max))), exact for large logits. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const { input, d } = softmaxInput(x, dim);
-  const det = input.detach();
-  const shifted = det.sub(det.amax(d, { keepdim: true }).detach());
-  const out = shifted.sub(shifted.exp().sum(d, { keepdim: true }).log());
+  const out = softmaxForward(input, d, true);
   recordOp('LogSoftmaxBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => [g.sub(so().exp().mul(g.sum(d, { keepdim: true })))];
+    return ([g]) => [softmaxGrad(so(), g, d, true)];
   });
   return out;
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
   const { input, d } = softmaxInput(x, dim);
-  const det = input.detach();
-  const e = det.sub(det.amax(d, { keepdim: true })).exp();
-  const out = e.div(e.sum(d, { keepdim: true }));
+  const out = softmaxForward(input, d, false);
   recordOp('SoftmaxBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => {
-      const y = so();
-      return [y.mul(g.sub(g.mul(y).sum(d, { keepdim: true })))];
-    };
+    return ([g]) => [softmaxGrad(so(), g, d, false)];
   });
   return out;
 }

@@ -6,6 +6,9 @@ import { FAST_BINARY_FN, binaryKernel, type BinaryFn, type FastBinary, whereKern
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, resultDType, stridedAs, toTensor } from './util.js';
+import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
 
 /** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
@@ -14,7 +17,18 @@ export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, f
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
   const out = empty(shape, outDType);
-  binaryKernel(stridedAs(x, shape), stridedAs(y, shape), shape, out._array, f, fast, alpha);
+  const xs = stridedAs(x, shape);
+  const ys = stridedAs(y, shape);
+  // Float add/sub/mul/div over up to four coalesced dims go to the backend; the rest stays in the strided loops.
+  if (fast !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64')) {
+    const layout = binaryLayout(shape, xs.strides, ys.strides);
+    if (layout !== null) {
+      const op = BinaryOp[fast];
+      getKernelBackend().binary(op, x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, alpha);
+      return out;
+    }
+  }
+  binaryKernel(xs, ys, shape, out._array, f, fast, alpha);
   // A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch.
   if (outDType === 'bool') {
     const o = out._array;

@@ -6,13 +6,23 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { empty, strided, toTensor } from './util.js';
+import { UnaryOp } from '../kernels/contiguous.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
 import { where } from './binary.js';
 
-/** Applies f elementwise; `floatResult` ops (exp, log, ...) turn integer inputs into float32 first. */
-export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType): Tensor {
+/**
+ * Applies f elementwise; `floatResult` ops (exp, log, ...) turn integer inputs into float32 first. Ops with a
+ * backend kernel (`kernel`, a UnaryOp code) run it on contiguous float inputs.
+ */
+export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType, kernel?: number): Tensor {
   const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
   const out = empty(x._shape, outDType ?? src.dtype);
+  if (kernel !== undefined && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64') && src.isContiguous()) {
+    getKernelBackend().unary(kernel, src._array as FloatArray, src._offset, out._array as FloatArray, 0, out._array.length);
+    return out;
+  }
   unaryKernel(strided(src), src._shape, out._array, f);
   return out;
 }
@@ -20,9 +30,9 @@ export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDTy
 type Grad = (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor;
 
 /** Defines a differentiable unary op; `uses` says whether its backward reads the input or the result. */
-function define(name: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 'output' | 'none', grad: Grad) {
+function define(name: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 'output' | 'none', grad: Grad, kernel?: number) {
   return (x: Tensor): Tensor => {
-    const out = unaryForward(x, f, floatResult);
+    const out = unaryForward(x, f, floatResult, undefined, kernel);
     recordOp(name, [x], out, (save) => {
       const sx = uses === 'input' ? save(x) : null;
       const so = uses === 'output' ? save(out) : null;
@@ -34,17 +44,17 @@ function define(name: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 
 
 const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
 
-export const neg = define('NegBackward0', (v) => -v, false, 'none', (g) => g.neg());
-export const abs = define('AbsBackward0', Math.abs, false, 'input', (g, x) => g.mul(x().sign()));
-export const exp = define('ExpBackward0', Math.exp, true, 'output', (g, _x, o) => g.mul(o()));
+export const neg = define('NegBackward0', (v) => -v, false, 'none', (g) => g.neg(), UnaryOp.neg);
+export const abs = define('AbsBackward0', Math.abs, false, 'input', (g, x) => g.mul(x().sign()), UnaryOp.abs);
+export const exp = define('ExpBackward0', Math.exp, true, 'output', (g, _x, o) => g.mul(o()), UnaryOp.exp);
 export const expm1 = define('Expm1Backward0', Math.expm1, true, 'output', (g, _x, o) => g.mul(o().add(1)));
-export const log = define('LogBackward0', Math.log, true, 'input', (g, x) => g.div(x()));
+export const log = define('LogBackward0', Math.log, true, 'input', (g, x) => g.div(x()), UnaryOp.log);
 export const log1p = define('Log1PBackward0', Math.log1p, true, 'input', (g, x) => g.div(x().add(1)));
-export const sqrt = define('SqrtBackward0', Math.sqrt, true, 'output', (g, _x, o) => g.div(o().mul(2)));
-export const rsqrt = define('RsqrtBackward0', (v) => 1 / Math.sqrt(v), true, 'output', (g, _x, o) => g.mul(o().pow(3)).mul(-0.5));
+export const sqrt = define('SqrtBackward0', Math.sqrt, true, 'output', (g, _x, o) => g.div(o().mul(2)), UnaryOp.sqrt);
+export const rsqrt = define('RsqrtBackward0', (v) => 1 / Math.sqrt(v), true, 'output', (g, _x, o) => g.mul(o().pow(3)).mul(-0.5), UnaryOp.rsqrt);
 export const reciprocal = define('ReciprocalBackward0', (v) => 1 / v, true, 'output', (g, _x, o) => g.neg().mul(o().mul(o())));
-export const sin = define('SinBackward0', Math.sin, true, 'input', (g, x) => g.mul(x().cos()));
-export const cos = define('CosBackward0', Math.cos, true, 'input', (g, x) => g.mul(x().sin()).neg());
+export const sin = define('SinBackward0', Math.sin, true, 'input', (g, x) => g.mul(x().cos()), UnaryOp.sin);
+export const cos = define('CosBackward0', Math.cos, true, 'input', (g, x) => g.mul(x().sin()).neg(), UnaryOp.cos);
 export const erf = define('ErfBackward0', erfScalar, true, 'input', (g, x) => g.mul(x().square().neg().exp()).mul(SQRT_2_OVER_PI));
 // (0 < v) - (v < 0), as PyTorch: sign(NaN) is 0, not NaN.
 export const sign = define('SignBackward0', (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), false, 'none', (g) => g.mul(0));

@@ -1,0 +1,463 @@
+/**
+ * Flat kernels over float arrays with a contiguous output: the reference implementations of the native addon's
+ * `binary`, `unary`, `sumDim` and `sumAll` entries, with the same signatures, argument checks and results.
+ *
+ * Every value is computed in double and rounded once when stored, so the results are what the strided kernels
+ * (elementwise.ts, reduce.ts) give for the same operands, bit for bit: for float32, rounding a double sum,
+ * difference, product or quotient of two float32 values once is exactly IEEE float32 arithmetic, and
+ * add-with-alpha is `x + alpha * y` in double, as binaryKernel computes it.
+ */
+
+/** Every float array of one call has the same type. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Op codes of `binary`: 0 is `a + alpha * b`. */
+export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export type BinaryOpCode = (typeof BinaryOp)[keyof typeof BinaryOp];
+
+/** Op codes of `unary`. */
+export const UnaryOp = {
+  relu: 0,
+  neg: 1,
+  abs: 2,
+  exp: 3,
+  log: 4,
+  sqrt: 5,
+  tanh: 6,
+  sigmoid: 7,
+  sin: 8,
+  cos: 9,
+  rsqrt: 10,
+  square: 11,
+} as const;
+export type UnaryOpCode = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+/** The most dims a `binary` layout describes. */
+export const MAX_LAYOUT_DIMS = 4;
+/** Entries of a `binary` layout: [ndim, shape0..3, aStride0..3, bStride0..3]. */
+export const LAYOUT_LENGTH = 1 + 3 * MAX_LAYOUT_DIMS;
+
+// ---- argument checks (the same ones, in the same order, as the native entries) ----
+
+function isFloatArray(v: unknown): v is FloatArray {
+  return v instanceof Float32Array || v instanceof Float64Array;
+}
+
+/** @internal */
+export function checkFloatArray(v: unknown, name: string): FloatArray {
+  if (!isFloatArray(v)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
+  return v;
+}
+
+/** @internal An integer-valued number in [min, max]. */
+export function checkInt(v: unknown, name: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`argument '${name}' must be an integer`);
+  if (v < min || v > max) throw new RangeError(`argument '${name}' is ${v}, outside [${min}, ${max}]`);
+  return v;
+}
+
+function checkNumber(v: unknown, name: string): number {
+  if (typeof v !== 'number') throw new TypeError(`argument '${name}' must be a number`);
+  return v;
+}
+
+/** @internal */
+export function checkBool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`argument '${name}' must be a boolean`);
+  return v;
+}
+
+/** @internal Throws unless [offset, offset + count) lies inside the array (count 0 always fits). */
+export function checkSpan(a: FloatArray, name: string, offset: number, count: number): void {
+  if (count === 0) return;
+  if (offset > a.length || count > a.length - offset) {
+    throw new RangeError(`argument '${name}': ${count} elements from offset ${offset} do not fit in an array of ${a.length}`);
+  }
+}
+
+/** @internal */
+export function checkSameType(a: FloatArray, an: string, b: FloatArray, bn: string): void {
+  if (a.constructor !== b.constructor) throw new TypeError(`arguments '${an}' and '${bn}' must have the same element type`);
+}
+
+/** @internal Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
+export function overlaps(x: FloatArray, xo: number, xn: number, y: FloatArray, yo: number, yn: number): boolean {
+  if (xn === 0 || yn === 0 || x.buffer !== y.buffer) return false;
+  const x0 = x.byteOffset + xo * x.BYTES_PER_ELEMENT;
+  const y0 = y.byteOffset + yo * y.BYTES_PER_ELEMENT;
+  return x0 < y0 + yn * y.BYTES_PER_ELEMENT && y0 < x0 + xn * x.BYTES_PER_ELEMENT;
+}
+
+/** @internal Whether elements xo of x and yo of y are the same memory. */
+export function sameStart(x: FloatArray, xo: number, y: FloatArray, yo: number): boolean {
+  return x.buffer === y.buffer && x.byteOffset + xo * x.BYTES_PER_ELEMENT === y.byteOffset + yo * y.BYTES_PER_ELEMENT;
+}
+
+/**
+ * @internal An input of an elementwise kernel may be the output itself (in place) or lie apart from it; any other
+ * overlap would make the result depend on the order of the writes, and throws.
+ */
+export function checkAlias(x: FloatArray, xn: string, xo: number, xCount: number, exact: boolean, out: FloatArray, on: string, oo: number, oCount: number): void {
+  if (overlaps(x, xo, xCount, out, oo, oCount) && !(exact && sameStart(x, xo, out, oo))) {
+    throw new RangeError(`argument '${on}' must be either '${xn}' itself or apart from it`);
+  }
+}
+
+interface Layout {
+  ndim: number;
+  shape: number[];
+  aStrides: number[];
+  bStrides: number[];
+  n: number;
+}
+
+function readLayout(v: unknown): Layout {
+  if (!(v instanceof Float64Array)) throw new TypeError("argument 'layout' must be a Float64Array");
+  if (v.length !== LAYOUT_LENGTH) throw new RangeError(`argument 'layout' must have ${LAYOUT_LENGTH} entries, not ${v.length}`);
+  const ndim = checkInt(v[0], 'layout[0] (ndim)', 1, MAX_LAYOUT_DIMS);
+  const shape: number[] = [];
+  const aStrides: number[] = [];
+  const bStrides: number[] = [];
+  let n = 1;
+  for (let d = 0; d < MAX_LAYOUT_DIMS; d++) {
+    const used = d < ndim;
+    const s = checkInt(v[1 + d], `layout[${1 + d}] (shape${d})`, 0, used ? Number.MAX_SAFE_INTEGER : 0);
+    const sa = checkInt(v[5 + d], `layout[${5 + d}] (aStride${d})`, 0, used ? Number.MAX_SAFE_INTEGER : 0);
+    const sb = checkInt(v[9 + d], `layout[${9 + d}] (bStride${d})`, 0, used ? Number.MAX_SAFE_INTEGER : 0);
+    if (!used) continue;
+    shape.push(s);
+    aStrides.push(sa);
+    bStrides.push(sb);
+    if (n !== 0 && s !== 0 && n > Number.MAX_SAFE_INTEGER / s) throw new RangeError('argument \'layout\': the shape has too many elements');
+    n *= s;
+  }
+  return { ndim, shape, aStrides, bStrides, n };
+}
+
+/** Elements from an operand's offset to its last element + 1 (n > 0), or throws when that is not a safe integer. */
+function extentOf(shape: readonly number[], strides: readonly number[], name: string): number {
+  let last = 0;
+  for (let d = 0; d < shape.length; d++) {
+    const s = shape[d] - 1;
+    if (s > 0 && strides[d] > (Number.MAX_SAFE_INTEGER - last) / s) {
+      throw new RangeError(`argument '${name}': its layout reaches past the largest safe integer`);
+    }
+    last += s * strides[d];
+  }
+  return last + 1;
+}
+
+/** Whether strides are the row-major contiguous ones for shape (ignoring dims of size 1). */
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/**
+ * The layout `binary` takes for operands with these strides (0 = broadcast) over `shape`, with dims of size 1
+ * dropped and dims that are contiguous in both operands merged; null when more than four dims remain.
+ */
+export function binaryLayout(shape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): Float64Array | null {
+  const shp: number[] = [];
+  const sa: number[] = [];
+  const sb: number[] = [];
+  if (shape.some((s) => s === 0)) {
+    const layout = new Float64Array(LAYOUT_LENGTH);
+    layout[0] = 1;
+    return layout;
+  }
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = shp.length - 1;
+    if (last >= 0 && sa[last] === aStrides[d] * shape[d] && sb[last] === bStrides[d] * shape[d]) {
+      shp[last] *= shape[d];
+      sa[last] = aStrides[d];
+      sb[last] = bStrides[d];
+    } else {
+      shp.push(shape[d]);
+      sa.push(aStrides[d]);
+      sb.push(bStrides[d]);
+    }
+  }
+  if (shp.length > MAX_LAYOUT_DIMS) return null;
+  if (shp.length === 0) {
+    shp.push(1);
+    sa.push(0);
+    sb.push(0);
+  }
+  const layout = new Float64Array(LAYOUT_LENGTH);
+  layout[0] = shp.length;
+  for (let d = 0; d < shp.length; d++) {
+    layout[1 + d] = shp[d];
+    layout[5 + d] = sa[d];
+    layout[9 + d] = sb[d];
+  }
+  return layout;
+}
+
+// ---- binary ----
+
+/**
+ * out[outOff + k] = op(a[aOff + Σ i_d aStride_d], b[bOff + Σ i_d bStride_d]) for the row-major index k of
+ * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b; alpha is
+ * read by op 0 only. `out` may be `a` or `b` itself (same memory, contiguous layout) but must not overlap them
+ * otherwise.
+ */
+export function binary(
+  op: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  out: FloatArray,
+  outOff: number,
+  layout: Float64Array,
+  alpha: number,
+): void {
+  checkInt(op, 'op', 0, 3);
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkFloatArray(b, 'b');
+  checkInt(bOff, 'bOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  const L = readLayout(layout);
+  checkNumber(alpha, 'alpha');
+  checkSameType(a, 'a', out, 'out');
+  checkSameType(b, 'b', out, 'out');
+  const n = L.n;
+  if (n === 0) return;
+  checkSpan(out, 'out', outOff, n);
+  const aExtent = extentOf(L.shape, L.aStrides, 'a');
+  const bExtent = extentOf(L.shape, L.bStrides, 'b');
+  checkSpan(a, 'a', aOff, aExtent);
+  checkSpan(b, 'b', bOff, bExtent);
+  checkAlias(a, 'a', aOff, aExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
+  checkAlias(b, 'b', bOff, bExtent, isContiguous(L.shape, L.bStrides), out, 'out', outOff, n);
+
+  const nd = L.ndim;
+  const inner = L.shape[nd - 1];
+  const sa = L.aStrides[nd - 1];
+  const sb = L.bStrides[nd - 1];
+  const rows = n / inner;
+  const idx = [0, 0, 0, 0];
+  let pa = aOff;
+  let pb = bOff;
+  let po = outOff;
+  for (let r = 0; r < rows; r++) {
+    binaryRun(op, a, pa, sa, b, pb, sb, out, po, inner, alpha);
+    po += inner;
+    for (let d = nd - 2; d >= 0; d--) {
+      pa += L.aStrides[d];
+      pb += L.bStrides[d];
+      if (++idx[d] < L.shape[d]) break;
+      pa -= L.aStrides[d] * L.shape[d];
+      pb -= L.bStrides[d] * L.shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatArray, pb: number, sb: number, out: FloatArray, po: number, n: number, alpha: number): void {
+  if (sa === 1 && sb === 1) {
+    switch (op) {
+      case 0:
+        if (alpha === 1) for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
+        else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
+        return;
+      case 1:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - b[pb + i];
+        return;
+      case 2:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] * b[pb + i];
+        return;
+      default:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] / b[pb + i];
+        return;
+    }
+  }
+  if (sa === 1 && sb === 0) {
+    const y = b[pb];
+    switch (op) {
+      case 0: {
+        const s = alpha * y;
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
+        return;
+      }
+      case 1:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - y;
+        return;
+      case 2:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] * y;
+        return;
+      default:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] / y;
+        return;
+    }
+  }
+  if (sa === 0 && sb === 1) {
+    const x = a[pa];
+    switch (op) {
+      case 0:
+        for (let i = 0; i < n; i++) out[po + i] = x + alpha * b[pb + i];
+        return;
+      case 1:
+        for (let i = 0; i < n; i++) out[po + i] = x - b[pb + i];
+        return;
+      case 2:
+        for (let i = 0; i < n; i++) out[po + i] = x * b[pb + i];
+        return;
+      default:
+        for (let i = 0; i < n; i++) out[po + i] = x / b[pb + i];
+        return;
+    }
+  }
+  switch (op) {
+    case 0:
+      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] + alpha * b[pb];
+      return;
+    case 1:
+      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] - b[pb];
+      return;
+    case 2:
+      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] * b[pb];
+      return;
+    default:
+      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] / b[pb];
+      return;
+  }
+}
+
+// ---- unary ----
+
+/**
+ * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
+ * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
+ * 11 square v * v. `out` may be `x` itself but must not overlap it otherwise.
+ */
+export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
+  checkInt(op, 'op', 0, 11);
+  checkFloatArray(x, 'x');
+  checkInt(xOff, 'xOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  checkInt(n, 'n', 0);
+  checkSameType(x, 'x', out, 'out');
+  if (n === 0) return;
+  checkSpan(x, 'x', xOff, n);
+  checkSpan(out, 'out', outOff, n);
+  checkAlias(x, 'x', xOff, n, true, out, 'out', outOff, n);
+  const o = outOff;
+  const p = xOff;
+  switch (op) {
+    case 0:
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i];
+        out[o + i] = v > 0 || v !== v ? v : 0;
+      }
+      return;
+    case 1:
+      for (let i = 0; i < n; i++) out[o + i] = -x[p + i];
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) out[o + i] = Math.abs(x[p + i]);
+      return;
+    case 3:
+      for (let i = 0; i < n; i++) out[o + i] = Math.exp(x[p + i]);
+      return;
+    case 4:
+      for (let i = 0; i < n; i++) out[o + i] = Math.log(x[p + i]);
+      return;
+    case 5:
+      for (let i = 0; i < n; i++) out[o + i] = Math.sqrt(x[p + i]);
+      return;
+    case 6:
+      for (let i = 0; i < n; i++) out[o + i] = Math.tanh(x[p + i]);
+      return;
+    case 7:
+      for (let i = 0; i < n; i++) out[o + i] = 1 / (1 + Math.exp(-x[p + i]));
+      return;
+    case 8:
+      for (let i = 0; i < n; i++) out[o + i] = Math.sin(x[p + i]);
+      return;
+    case 9:
+      for (let i = 0; i < n; i++) out[o + i] = Math.cos(x[p + i]);
+      return;
+    case 10:
+      for (let i = 0; i < n; i++) out[o + i] = 1 / Math.sqrt(x[p + i]);
+      return;
+    default:
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i];
+        out[o + i] = v * v;
+      }
+      return;
+  }
+}
+
+// ---- sums ----
+
+/**
+ * The array viewed as contiguous [outer, size, inner] from aOff: out[outOff + o * inner + i] = Σ_s
+ * a[aOff + (o * size + s) * inner + i], accumulated in double from 0 in ascending s (sumKernel's order).
+ * `out` must not overlap the input.
+ */
+export function sumDim(a: FloatArray, aOff: number, outer: number, size: number, inner: number, out: FloatArray, outOff: number): void {
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  checkSameType(a, 'a', out, 'out');
+  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
+  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  if (outN === 0) return;
+  checkSpan(out, 'out', outOff, outN);
+  checkSpan(a, 'a', aOff, inN);
+  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
+  const rowStride = size * inner;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const base = aOff + o * size;
+      let acc = 0;
+      for (let s = 0; s < size; s++) acc += a[base + s];
+      out[outOff + o] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = aOff + o * rowStride;
+    for (let s = 0; s < size; s++) {
+      const p = base + s * inner;
+      for (let i = 0; i < inner; i++) acc[i] += a[p + i];
+    }
+    const q = outOff + o * inner;
+    for (let i = 0; i < inner; i++) out[q + i] = acc[i];
+  }
+}
+
+/** Σ a[aOff + i] for i < n, in double from 0 in index order. */
+export function sumAll(a: FloatArray, aOff: number, n: number): number {
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkInt(n, 'n', 0);
+  checkSpan(a, 'a', aOff, n);
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += a[aOff + i];
+  return acc;
+}
+
+/** @internal x * y * z, throwing when it is past the largest safe integer (0 when any is 0). */
+export function checkedProduct(x: number, y: number, z: number, what: string): number {
+  if (x === 0 || y === 0 || z === 0) return 0;
+  if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z) throw new RangeError(`${what} is past the largest safe integer`);
+  return x * y * z;
+}

@@ -1,0 +1,400 @@
+/**
+ * Batch and layer normalisation, forward and backward, over contiguous arrays (Float32Array or Float64Array, one
+ * type per call). Batch norm reads [N, C, HW] (HW the product of the spatial dims, 1 for [N, C]); layer norm reads
+ * [rows, cols] (cols the product of the normalised dims). Every output array is written in full.
+ *
+ * Forwards give the numbers ops/nn-extra.ts `batchNorm` and `layerNorm` give, bit for bit: the statistics are the
+ * same double sums in the same order (one running sum over a channel's elements in [N, HW] order, or over a row,
+ * as the reduce kernel sums), and the normalisation rounds where those ops' tensor ops round:
+ *  - batch norm, training: mean = Σx / cnt, var = Σ(x - mean)² / cnt (biased) in double; saveMean = round(mean),
+ *    saveInvstd = round(1 / sqrt(var + eps)); running stats (when given) become
+ *    round(mean·momentum + running·(1 - momentum)) and round(var·(cnt/(cnt-1))·momentum + running·(1 - momentum))
+ *    (the unbiased variance; cnt = N·HW);
+ *  - batch norm, evaluation: saveMean = runningMean, saveInvstd = round(1 / round(sqrt(round(runningVar + eps))));
+ *  - then, per channel, alpha = round(invstd·w), beta = round(b - round(mean·alpha)) and out = round(round(x·alpha) + beta);
+ *  - layer norm: mean and rstd = 1 / sqrt(var + eps) in double per row, out = round((x - mean)·rstd) in double,
+ *    then round(out·w), then round(out + b); saveMean/saveRstd are the rounded mean and rstd.
+ * (round() is the array's precision: Math.fround for Float32Array, nothing for Float64Array.)
+ *
+ * Backwards are PyTorch's native_batch_norm_backward / native_layer_norm_backward formulas, every intermediate in
+ * double and each output rounded once; they agree with the tensor-op backwards of nn-extra.ts to rounding (those
+ * round after each op). The per-channel or per-row sums of the backwards run in four interleaved double
+ * accumulators (element j of a run of HW, or of a row, goes to accumulator j mod 4; the total is (a0 + a1) + (a2 + a3)),
+ * an order the native kernels reproduce with vector instructions; the weight and bias gradients of layer norm sum
+ * each column over the rows in row order.
+ *
+ *  - batch norm, training: xhat = (x - mean)·invstd; gx = ((gy - Σgy/cnt) - xhat·(Σgy·xhat/cnt))·(invstd·w);
+ *    evaluation: gx = round(gy·round(invstd·w)) (the statistics are constants);
+ *    gWeight = Σ gy·xhat, gBias = Σ gy over each channel;
+ *  - layer norm: xhat = (x - mean)·rstd, gw = gy·w; gx = ((gw - Σgw/cols) - xhat·(Σgw·xhat/cols))·rstd;
+ *    gWeight[j] = Σ_rows gy·xhat, gBias[j] = Σ_rows gy.
+ */
+import type { FloatArray } from './gemm.js';
+import { checkDisjoint } from './optim.js';
+
+const fr = Math.fround;
+const same = (v: number): number => v;
+
+function checkSize(v: number, name: string): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${v}`);
+}
+
+function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
+  if (!(a instanceof Float32Array || a instanceof Float64Array)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
+  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as 'x'`);
+  if (a.length < n) throw new RangeError(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
+}
+
+function checkOptional(a: FloatArray | null, name: string, n: number, like: FloatArray): void {
+  if (a !== null) checkArray(a, name, n, like);
+}
+
+/** The product of sizes, refused past 2^53 (no array that large exists). */
+function total(sizes: readonly number[], what: string): number {
+  const t = sizes.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(t)) throw new RangeError(`${what} has too many elements`);
+  return t;
+}
+
+/**
+ * Batch norm forward. training: per-channel batch statistics normalise x and, when runningMean/runningVar are
+ * given, update them in place; evaluation: runningMean and runningVar (required) normalise x. saveMean and
+ * saveInvstd (C each) receive the mean and 1/sqrt(var + eps) used.
+ */
+export function batchNormForward(
+  x: FloatArray,
+  N: number,
+  C: number,
+  HW: number,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
+  runningMean: FloatArray | null,
+  runningVar: FloatArray | null,
+  training: boolean,
+  momentum: number,
+  eps: number,
+  out: FloatArray,
+  saveMean: FloatArray,
+  saveInvstd: FloatArray,
+): void {
+  checkSize(N, 'N');
+  checkSize(C, 'C');
+  checkSize(HW, 'HW');
+  const size = total([N, C, HW], 'x');
+  checkArray(x, 'x', size, null);
+  checkOptional(weight, 'weight', C, x);
+  checkOptional(bias, 'bias', C, x);
+  checkOptional(runningMean, 'runningMean', C, x);
+  checkOptional(runningVar, 'runningVar', C, x);
+  if (!training && (runningMean === null || runningVar === null)) {
+    throw new TypeError(`argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`);
+  }
+  checkArray(out, 'out', size, x);
+  checkArray(saveMean, 'saveMean', C, x);
+  checkArray(saveInvstd, 'saveInvstd', C, x);
+  checkDisjoint([
+    [x, 'x', size, false],
+    [weight, 'weight', C, false],
+    [bias, 'bias', C, false],
+    [runningMean, 'runningMean', C, true],
+    [runningVar, 'runningVar', C, true],
+    [out, 'out', size, true],
+    [saveMean, 'saveMean', C, true],
+    [saveInvstd, 'saveInvstd', C, true],
+  ]);
+  const r = x instanceof Float32Array ? fr : same;
+  const cnt = N * HW;
+  const CHW = C * HW;
+  const unbias = cnt / (cnt - 1);
+  for (let c = 0; c < C; c++) {
+    let mean: number;
+    let invstd: number;
+    if (training) {
+      let s = 0;
+      for (let n = 0; n < N; n++) {
+        const base = n * CHW + c * HW;
+        for (let j = 0; j < HW; j++) s += x[base + j];
+      }
+      const meanD = s / cnt;
+      let q = 0;
+      for (let n = 0; n < N; n++) {
+        const base = n * CHW + c * HW;
+        for (let j = 0; j < HW; j++) {
+          const d = x[base + j] - meanD;
+          q += d * d;
+        }
+      }
+      const varD = q / cnt;
+      mean = r(meanD);
+      invstd = r(1 / Math.sqrt(varD + eps));
+      if (runningMean !== null) runningMean[c] = meanD * momentum + runningMean[c] * (1 - momentum);
+      if (runningVar !== null) runningVar[c] = varD * unbias * momentum + runningVar[c] * (1 - momentum);
+    } else {
+      mean = (runningMean as FloatArray)[c];
+      invstd = r(1 / r(Math.sqrt(r((runningVar as FloatArray)[c] + r(eps)))));
+    }
+    saveMean[c] = mean;
+    saveInvstd[c] = invstd;
+    const alpha = weight === null ? invstd : r(invstd * weight[c]);
+    const shift = -r(mean * alpha);
+    const beta = bias === null ? shift : r(bias[c] + shift);
+    for (let n = 0; n < N; n++) {
+      const base = n * CHW + c * HW;
+      for (let j = 0; j < HW; j++) out[base + j] = r(x[base + j] * alpha) + beta;
+    }
+  }
+}
+
+/**
+ * Batch norm backward from the forward's saveMean/saveInvstd: gx (required), and gWeight/gBias (C each) when
+ * given. `training` says whether the forward used batch statistics (they are then differentiated too).
+ */
+export function batchNormBackward(
+  gy: FloatArray,
+  x: FloatArray,
+  N: number,
+  C: number,
+  HW: number,
+  weight: FloatArray | null,
+  saveMean: FloatArray,
+  saveInvstd: FloatArray,
+  training: boolean,
+  gx: FloatArray,
+  gWeight: FloatArray | null,
+  gBias: FloatArray | null,
+): void {
+  checkSize(N, 'N');
+  checkSize(C, 'C');
+  checkSize(HW, 'HW');
+  const size = total([N, C, HW], 'x');
+  checkArray(x, 'x', size, null);
+  checkArray(gy, 'gy', size, x);
+  checkOptional(weight, 'weight', C, x);
+  checkArray(saveMean, 'saveMean', C, x);
+  checkArray(saveInvstd, 'saveInvstd', C, x);
+  checkArray(gx, 'gx', size, x);
+  checkOptional(gWeight, 'gWeight', C, x);
+  checkOptional(gBias, 'gBias', C, x);
+  checkDisjoint([
+    [gy, 'gy', size, false],
+    [x, 'x', size, false],
+    [weight, 'weight', C, false],
+    [saveMean, 'saveMean', C, false],
+    [saveInvstd, 'saveInvstd', C, false],
+    [gx, 'gx', size, true],
+    [gWeight, 'gWeight', C, true],
+    [gBias, 'gBias', C, true],
+  ]);
+  const r = x instanceof Float32Array ? fr : same;
+  const cnt = N * HW;
+  const CHW = C * HW;
+  const sums = training || gWeight !== null || gBias !== null;
+  for (let c = 0; c < C; c++) {
+    const mean = saveMean[c];
+    const invstd = saveInvstd[c];
+    const w = weight === null ? 1 : weight[c];
+    let sg = 0;
+    let sgx = 0;
+    if (sums) {
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+      let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      for (let n = 0; n < N; n++) {
+        const base = n * CHW + c * HW;
+        let j = 0;
+        for (; j + 4 <= HW; j += 4) {
+          const p = base + j;
+          const a0 = gy[p], a1 = gy[p + 1], a2 = gy[p + 2], a3 = gy[p + 3];
+          g0 += a0;
+          g1 += a1;
+          g2 += a2;
+          g3 += a3;
+          h0 += a0 * ((x[p] - mean) * invstd);
+          h1 += a1 * ((x[p + 1] - mean) * invstd);
+          h2 += a2 * ((x[p + 2] - mean) * invstd);
+          h3 += a3 * ((x[p + 3] - mean) * invstd);
+        }
+        for (; j < HW; j++) {
+          const p = base + j;
+          const a = gy[p];
+          const h = a * ((x[p] - mean) * invstd);
+          switch (j & 3) {
+            case 0:
+              g0 += a;
+              h0 += h;
+              break;
+            case 1:
+              g1 += a;
+              h1 += h;
+              break;
+            default:
+              g2 += a;
+              h2 += h;
+          }
+        }
+      }
+      sg = g0 + g1 + (g2 + g3);
+      sgx = h0 + h1 + (h2 + h3);
+    }
+    if (gWeight !== null) gWeight[c] = sgx;
+    if (gBias !== null) gBias[c] = sg;
+    if (training) {
+      const scale = invstd * w;
+      const k1 = sg / cnt;
+      const k2 = sgx / cnt;
+      for (let n = 0; n < N; n++) {
+        const base = n * CHW + c * HW;
+        for (let j = 0; j < HW; j++) {
+          const p = base + j;
+          gx[p] = (gy[p] - k1 - (x[p] - mean) * invstd * k2) * scale;
+        }
+      }
+    } else {
+      const scale = r(invstd * w);
+      for (let n = 0; n < N; n++) {
+        const base = n * CHW + c * HW;
+        for (let j = 0; j < HW; j++) gx[base + j] = gy[base + j] * scale;
+      }
+    }
+  }
+}
+
+/** Layer norm forward over each row of a [rows, cols] array; saveMean/saveRstd (rows each) get the row statistics. */
+export function layerNormForward(
+  x: FloatArray,
+  rows: number,
+  cols: number,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
+  eps: number,
+  out: FloatArray,
+  saveMean: FloatArray,
+  saveRstd: FloatArray,
+): void {
+  checkSize(rows, 'rows');
+  checkSize(cols, 'cols');
+  const size = total([rows, cols], 'x');
+  checkArray(x, 'x', size, null);
+  checkOptional(weight, 'weight', cols, x);
+  checkOptional(bias, 'bias', cols, x);
+  checkArray(out, 'out', size, x);
+  checkArray(saveMean, 'saveMean', rows, x);
+  checkArray(saveRstd, 'saveRstd', rows, x);
+  checkDisjoint([
+    [x, 'x', size, false],
+    [weight, 'weight', cols, false],
+    [bias, 'bias', cols, false],
+    [out, 'out', size, true],
+    [saveMean, 'saveMean', rows, true],
+    [saveRstd, 'saveRstd', rows, true],
+  ]);
+  const r = x instanceof Float32Array ? fr : same;
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += x[base + j];
+    const mean = s / cols;
+    let q = 0;
+    for (let j = 0; j < cols; j++) {
+      const d = x[base + j] - mean;
+      q += d * d;
+    }
+    const rstd = 1 / Math.sqrt(q / cols + eps);
+    saveMean[i] = mean;
+    saveRstd[i] = rstd;
+    if (weight === null && bias === null) for (let j = 0; j < cols; j++) out[base + j] = (x[base + j] - mean) * rstd;
+    else if (bias === null) for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) * (weight as FloatArray)[j];
+    else if (weight === null) for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) + bias[j];
+    else for (let j = 0; j < cols; j++) out[base + j] = r(r((x[base + j] - mean) * rstd) * weight[j]) + bias[j];
+  }
+}
+
+/** Layer norm backward from the forward's saveMean/saveRstd: gx (required), gWeight/gBias (cols each) when given. */
+export function layerNormBackward(
+  gy: FloatArray,
+  x: FloatArray,
+  rows: number,
+  cols: number,
+  weight: FloatArray | null,
+  saveMean: FloatArray,
+  saveRstd: FloatArray,
+  gx: FloatArray,
+  gWeight: FloatArray | null,
+  gBias: FloatArray | null,
+): void {
+  checkSize(rows, 'rows');
+  checkSize(cols, 'cols');
+  const size = total([rows, cols], 'x');
+  checkArray(x, 'x', size, null);
+  checkArray(gy, 'gy', size, x);
+  checkOptional(weight, 'weight', cols, x);
+  checkArray(saveMean, 'saveMean', rows, x);
+  checkArray(saveRstd, 'saveRstd', rows, x);
+  checkArray(gx, 'gx', size, x);
+  checkOptional(gWeight, 'gWeight', cols, x);
+  checkOptional(gBias, 'gBias', cols, x);
+  checkDisjoint([
+    [gy, 'gy', size, false],
+    [x, 'x', size, false],
+    [weight, 'weight', cols, false],
+    [saveMean, 'saveMean', rows, false],
+    [saveRstd, 'saveRstd', rows, false],
+    [gx, 'gx', size, true],
+    [gWeight, 'gWeight', cols, true],
+    [gBias, 'gBias', cols, true],
+  ]);
+  const accW = gWeight !== null ? new Float64Array(cols) : null;
+  const accB = gBias !== null ? new Float64Array(cols) : null;
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    const mean = saveMean[i];
+    const rstd = saveRstd[i];
+    let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+    let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const p = base + j;
+      const a0 = weight === null ? gy[p] : gy[p] * weight[j];
+      const a1 = weight === null ? gy[p + 1] : gy[p + 1] * weight[j + 1];
+      const a2 = weight === null ? gy[p + 2] : gy[p + 2] * weight[j + 2];
+      const a3 = weight === null ? gy[p + 3] : gy[p + 3] * weight[j + 3];
+      g0 += a0;
+      g1 += a1;
+      g2 += a2;
+      g3 += a3;
+      h0 += a0 * ((x[p] - mean) * rstd);
+      h1 += a1 * ((x[p + 1] - mean) * rstd);
+      h2 += a2 * ((x[p + 2] - mean) * rstd);
+      h3 += a3 * ((x[p + 3] - mean) * rstd);
+    }
+    for (; j < cols; j++) {
+      const p = base + j;
+      const a = weight === null ? gy[p] : gy[p] * weight[j];
+      const h = a * ((x[p] - mean) * rstd);
+      switch (j & 3) {
+        case 0:
+          g0 += a;
+          h0 += h;
+          break;
+        case 1:
+          g1 += a;
+          h1 += h;
+          break;
+        default:
+          g2 += a;
+          h2 += h;
+      }
+    }
+    const k1 = (g0 + g1 + (g2 + g3)) / cols;
+    const k2 = (h0 + h1 + (h2 + h3)) / cols;
+    for (let k = 0; k < cols; k++) {
+      const p = base + k;
+      const xhat = (x[p] - mean) * rstd;
+      const a = weight === null ? gy[p] : gy[p] * weight[k];
+      gx[p] = (a - k1 - xhat * k2) * rstd;
+      if (accW !== null) accW[k] += gy[p] * xhat;
+      if (accB !== null) accB[k] += gy[p];
+    }
+  }
+  if (gWeight !== null) for (let k = 0; k < cols; k++) gWeight[k] = (accW as Float64Array)[k];
+  if (gBias !== null) for (let k = 0; k < cols; k++) gBias[k] = (accB as Float64Array)[k];
+}

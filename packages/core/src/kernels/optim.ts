@@ -1,0 +1,229 @@
+/**
+ * Fused optimizer updates: one pass over one parameter's n contiguous elements, in place, giving bit for bit what
+ * @kindling/optim's SGD, Adam and AdamW compute with tensor ops (PyTorch 1.13's single-tensor updates).
+ *
+ * Each tensor op of those updates rounds its result to the parameter's dtype once; these loops round at exactly
+ * the same places. For Float32Array, values are computed in double and rounded with Math.fround (or by the store)
+ * where an op stores, mirroring the op kernels:
+ *  - `t.mul_(s)`, `t.add_(s)`, `t.div(s)`, `t.sqrt()`: the scalar is first rounded to the dtype (a Python scalar
+ *    meets a float32 tensor as a float32 value), then fround(a op b);
+ *  - `x.add(y, { alpha })` / `add_` with alpha: fround(x + fround(alpha) * y), the product exact in a double and
+ *    one rounding of the sum to double, then to float32 (as ops/binary.ts `scaledAdd`);
+ *  - `addcmul_(t1, t2, { value })`: fround(self + fround(fround(value) * t1) * t2);
+ *  - `addcdiv_(t1, t2, { value })`: fround(self + fround(fround(fround(value) * t1) / t2));
+ *  - `maximum`: NaN when either side is NaN, else the larger (the second one on ties).
+ * For Float64Array the same expressions run without the extra roundings.
+ *
+ * Arrays are contiguous and must not overlap (each is read or written at the same index only, but a partial
+ * overlap would feed one element's result into another's inputs).
+ */
+import type { FloatArray } from './gemm.js';
+
+const fr = Math.fround;
+
+function fail(message: string): never {
+  throw new RangeError(message);
+}
+
+function checkCount(n: number, name = 'n'): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${n}`);
+}
+
+/** Throws unless `a` is a Float32Array/Float64Array of the dtype of `like`, holding at least n elements. */
+function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
+  if (!(a instanceof Float32Array || a instanceof Float64Array)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
+  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as the parameter`);
+  if (a.length < n) fail(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
+}
+
+/** An array a kernel uses: the array (null when absent), its argument name, the elements used, whether it is written. */
+export type ArrayUse = readonly [FloatArray | null, string, number, boolean];
+
+/** Throws when an array that is written shares memory (over the elements used) with another array. */
+export function checkDisjoint(uses: readonly ArrayUse[]): void {
+  for (let i = 0; i < uses.length; i++) {
+    const [a, an, ac, aw] = uses[i];
+    if (a === null || ac === 0) continue;
+    for (let j = i + 1; j < uses.length; j++) {
+      const [b, bn, bc, bw] = uses[j];
+      if (b === null || bc === 0 || !(aw || bw) || a.buffer !== b.buffer) continue;
+      const a0 = a.byteOffset;
+      const b0 = b.byteOffset;
+      if (a0 < b0 + bc * b.BYTES_PER_ELEMENT && b0 < a0 + ac * a.BYTES_PER_ELEMENT) throw new RangeError(`arguments '${an}' and '${bn}' must not overlap`);
+    }
+  }
+}
+
+/**
+ * SGD (momentum, dampening, Nesterov, weight decay, maximize) over param[0, n) in place:
+ *
+ *     d = maximize ? -grad : grad;  if (weightDecay != 0) d = d + weightDecay * param
+ *     if (momentum != 0) { buf = firstStep ? d : buf * momentum + (1 - dampening) * d;  d = nesterov ? d + momentum * buf : buf }
+ *     param = param - lr * d
+ *
+ * `buf` is the momentum buffer (may be null when momentum is 0; it is then neither read nor written). On the first
+ * step it is set to d, as PyTorch's `clone().detach()`.
+ */
+export function sgdUpdate(
+  param: FloatArray,
+  grad: FloatArray,
+  buf: FloatArray | null,
+  n: number,
+  lr: number,
+  momentum: number,
+  dampening: number,
+  weightDecay: number,
+  nesterov: boolean,
+  maximize: boolean,
+  firstStep: boolean,
+): void {
+  checkCount(n);
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  const useMomentum = momentum !== 0;
+  if (useMomentum) {
+    if (buf === null) throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    checkArray(buf, 'buf', n, param);
+  }
+  const b = useMomentum ? buf : null;
+  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [b, 'buf', n, true]]);
+  const decay = weightDecay !== 0;
+  if (param instanceof Float32Array) {
+    const wd = fr(weightDecay);
+    const mom = fr(momentum);
+    const keep = fr(1 - dampening);
+    const step = fr(-lr);
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -grad[i] : grad[i];
+      if (decay) d = fr(d + wd * param[i]);
+      if (b !== null) {
+        const m = firstStep ? d : fr(fr(b[i] * mom) + keep * d);
+        b[i] = m;
+        d = nesterov ? fr(d + mom * m) : m;
+      }
+      param[i] = param[i] + step * d;
+    }
+  } else {
+    const keep = 1 - dampening;
+    const step = -lr;
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -grad[i] : grad[i];
+      if (decay) d = d + weightDecay * param[i];
+      if (b !== null) {
+        const m = firstStep ? d : b[i] * momentum + keep * d;
+        b[i] = m;
+        d = nesterov ? d + momentum * m : m;
+      }
+      param[i] = param[i] + step * d;
+    }
+  }
+}
+
+/** Adam's scalars for a step, computed as adam.ts computes them (`**`, so bit for bit the same double). */
+export function adamStepScalars(lr: number, beta1: number, beta2: number, step: number): { stepSize: number; biasCorrection2Sqrt: number } {
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2 = 1 - beta2 ** step;
+  return { stepSize: lr / biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2) };
+}
+
+/**
+ * Adam (decoupled = false) or AdamW (decoupled = true) over param[0, n) in place; `step` is the step count after
+ * this step's increment (1 on the first step):
+ *
+ *     g = maximize ? -grad : grad
+ *     decoupled ? param = param * (1 - lr * weightDecay) : weightDecay != 0 && (g = g + weightDecay * param)
+ *     expAvg = expAvg * beta1 + (1 - beta1) * g;  expAvgSq = expAvgSq * beta2 + ((1 - beta2) * g) * g
+ *     amsgrad && (maxExpAvgSq = maximum(maxExpAvgSq, expAvgSq))
+ *     denom = sqrt(amsgrad ? maxExpAvgSq : expAvgSq) / sqrt(1 - beta2^step) + eps
+ *     param = param + ((-lr / (1 - beta1^step)) * expAvg) / denom
+ */
+export function adamUpdate(
+  param: FloatArray,
+  grad: FloatArray,
+  expAvg: FloatArray,
+  expAvgSq: FloatArray,
+  maxExpAvgSq: FloatArray | null,
+  n: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  decoupled: boolean,
+  amsgrad: boolean,
+  maximize: boolean,
+  step: number,
+): void {
+  checkCount(n);
+  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  checkArray(expAvg, 'expAvg', n, param);
+  checkArray(expAvgSq, 'expAvgSq', n, param);
+  if (amsgrad) {
+    if (maxExpAvgSq === null) throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    checkArray(maxExpAvgSq, 'maxExpAvgSq', n, param);
+  }
+  const mx = amsgrad ? maxExpAvgSq : null;
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [expAvg, 'expAvg', n, true],
+    [expAvgSq, 'expAvgSq', n, true],
+    [mx, 'maxExpAvgSq', n, true],
+  ]);
+  const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
+  const coupled = !decoupled && weightDecay !== 0;
+  if (param instanceof Float32Array) {
+    const shrink = fr(1 - lr * weightDecay);
+    const wd = fr(weightDecay);
+    const b1 = fr(beta1);
+    const k1 = fr(1 - beta1);
+    const b2 = fr(beta2);
+    const k2 = fr(1 - beta2);
+    const bc2 = fr(biasCorrection2Sqrt);
+    const e = fr(eps);
+    const v = fr(-stepSize);
+    for (let i = 0; i < n; i++) {
+      let g = maximize ? -grad[i] : grad[i];
+      let p = param[i];
+      if (decoupled) p = fr(p * shrink);
+      else if (coupled) g = fr(g + wd * p);
+      const m = fr(fr(expAvg[i] * b1) + k1 * g);
+      const s = fr(fr(expAvgSq[i] * b2) + fr(k2 * g) * g);
+      expAvg[i] = m;
+      expAvgSq[i] = s;
+      let second = s;
+      if (mx !== null) {
+        const old = mx[i];
+        second = old !== old || s !== s ? NaN : old > s ? old : s;
+        mx[i] = second;
+      }
+      const denom = fr(fr(fr(Math.sqrt(second)) / bc2) + e);
+      param[i] = p + fr(fr(v * m) / denom);
+    }
+  } else {
+    const shrink = 1 - lr * weightDecay;
+    const k1 = 1 - beta1;
+    const k2 = 1 - beta2;
+    const v = -stepSize;
+    for (let i = 0; i < n; i++) {
+      let g = maximize ? -grad[i] : grad[i];
+      let p = param[i];
+      if (decoupled) p = p * shrink;
+      else if (coupled) g = g + weightDecay * p;
+      const m = expAvg[i] * beta1 + k1 * g;
+      const s = expAvgSq[i] * beta2 + k2 * g * g;
+      expAvg[i] = m;
+      expAvgSq[i] = s;
+      let second = s;
+      if (mx !== null) {
+        const old = mx[i];
+        second = old !== old || s !== s ? NaN : old > s ? old : s;
+        mx[i] = second;
+      }
+      const denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
+      param[i] = p + (v * m) / denom;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Softmax and log-softmax along the middle dim of a contiguous [outer, size, inner] array, and their backwards:
+ * the reference implementations of the native addon's `softmax` and `softmaxBackward` entries (same signatures,
+ * same argument checks).
+ *
+ * Per column (o, i): m = the max over the dim (a NaN anywhere makes it NaN, and with it the whole column, as in
+ * PyTorch), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, then out_s = e_s / S, or for log-softmax
+ * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored.
+ */
+import {
+  checkAlias,
+  checkBool,
+  checkedProduct,
+  checkFloatArray,
+  checkInt,
+  checkSameType,
+  checkSpan,
+  type FloatArray,
+} from './contiguous.js';
+
+/** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
+const SCRATCH_ENTRIES = 1 << 16;
+
+let scratch = new Float64Array(0);
+
+function scratchOf(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
+}
+
+/** Columns per block, for `size` rows in a block of at most SCRATCH_ENTRIES values (at least one column). */
+export function softmaxBlock(size: number, inner: number): number {
+  return Math.max(1, Math.min(inner, Math.floor(SCRATCH_ENTRIES / Math.max(size, 1))));
+}
+
+/**
+ * out[o, s, i] = softmax (or log-softmax when `log`) over s of x[xOff + (o * size + s) * inner + i]; out is
+ * contiguous from 0. `out` may be `x` itself (xOff 0) but must not overlap it otherwise.
+ */
+export function softmax(x: FloatArray, xOff: number, out: FloatArray, outer: number, size: number, inner: number, log: boolean): void {
+  checkFloatArray(x, 'x');
+  checkInt(xOff, 'xOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkBool(log, 'log');
+  checkSameType(x, 'x', out, 'out');
+  const n = checkedProduct(outer, size, inner, 'outer * size * inner');
+  if (n === 0) return;
+  checkSpan(x, 'x', xOff, n);
+  checkSpan(out, 'out', 0, n);
+  checkAlias(x, 'x', xOff, n, true, out, 'out', 0, n);
+
+  if (inner === 1) {
+    softmaxRows(x, xOff, out, outer, size, log);
+    return;
+  }
+  const bw = softmaxBlock(size, inner);
+  const e = log ? scratch : scratchOf(size * bw);
+  const m = new Float64Array(bw);
+  const sum = new Float64Array(bw);
+  for (let o = 0; o < outer; o++) {
+    for (let i0 = 0; i0 < inner; i0 += bw) {
+      const w = Math.min(bw, inner - i0);
+      const base = o * size * inner + i0; // element (o, 0, i0) relative to the start of the view
+      m.fill(-Infinity, 0, w);
+      sum.fill(0, 0, w);
+      for (let s = 0; s < size; s++) {
+        const p = xOff + base + s * inner;
+        for (let i = 0; i < w; i++) {
+          const v = x[p + i];
+          if (v > m[i] || v !== v) m[i] = v;
+        }
+      }
+      if (log) {
+        for (let s = 0; s < size; s++) {
+          const p = xOff + base + s * inner;
+          for (let i = 0; i < w; i++) sum[i] += Math.exp(x[p + i] - m[i]);
+        }
+        for (let i = 0; i < w; i++) sum[i] = Math.log(sum[i]);
+        for (let s = 0; s < size; s++) {
+          const p = xOff + base + s * inner;
+          const q = base + s * inner;
+          for (let i = 0; i < w; i++) out[q + i] = x[p + i] - m[i] - sum[i];
+        }
+      } else {
+        for (let s = 0; s < size; s++) {
+          const p = xOff + base + s * inner;
+          const k = s * w;
+          for (let i = 0; i < w; i++) {
+            const v = Math.exp(x[p + i] - m[i]);
+            e[k + i] = v;
+            sum[i] += v;
+          }
+        }
+        for (let s = 0; s < size; s++) {
+          const q = base + s * inner;
+          const k = s * w;
+          for (let i = 0; i < w; i++) out[q + i] = e[k + i] / sum[i];
+        }
+      }
+    }
+  }
+}
+
+/** softmax over rows (inner == 1): the same computation, with scalars. */
+function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number, size: number, log: boolean): void {
+  const e = log ? scratch : scratchOf(size);
+  for (let o = 0; o < outer; o++) {
+    const p = xOff + o * size;
+    const q = o * size;
+    let m = -Infinity;
+    for (let s = 0; s < size; s++) {
+      const v = x[p + s];
+      if (v > m || v !== v) m = v;
+    }
+    let sum = 0;
+    if (log) {
+      for (let s = 0; s < size; s++) sum += Math.exp(x[p + s] - m);
+      const l = Math.log(sum);
+      for (let s = 0; s < size; s++) out[q + s] = x[p + s] - m - l;
+    } else {
+      for (let s = 0; s < size; s++) {
+        const v = Math.exp(x[p + s] - m);
+        e[s] = v;
+        sum += v;
+      }
+      for (let s = 0; s < size; s++) out[q + s] = e[s] / sum;
+    }
+  }
+}
+
+/**
+ * The gradient of softmax (log-softmax when `log`) along the middle dim of contiguous [outer, size, inner]
+ * arrays, from the forward's output y and the output's gradient gy: softmax gx = y * (gy - Σ gy * y), log-softmax
+ * gx = gy - exp(y) * Σ gy, sums in double in ascending s. `gx` may be `y` or `gy` itself but must not overlap
+ * them otherwise.
+ */
+export function softmaxBackward(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, size: number, inner: number, log: boolean): void {
+  checkFloatArray(y, 'y');
+  checkFloatArray(gy, 'gy');
+  checkFloatArray(gx, 'gx');
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkBool(log, 'log');
+  checkSameType(y, 'y', gx, 'gx');
+  checkSameType(gy, 'gy', gx, 'gx');
+  const n = checkedProduct(outer, size, inner, 'outer * size * inner');
+  if (n === 0) return;
+  checkSpan(y, 'y', 0, n);
+  checkSpan(gy, 'gy', 0, n);
+  checkSpan(gx, 'gx', 0, n);
+  checkAlias(y, 'y', 0, n, true, gx, 'gx', 0, n);
+  checkAlias(gy, 'gy', 0, n, true, gx, 'gx', 0, n);
+
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const p = o * size;
+      let sum = 0;
+      if (log) {
+        for (let s = 0; s < size; s++) sum += gy[p + s];
+        for (let s = 0; s < size; s++) gx[p + s] = gy[p + s] - Math.exp(y[p + s]) * sum;
+      } else {
+        for (let s = 0; s < size; s++) sum += gy[p + s] * y[p + s];
+        for (let s = 0; s < size; s++) gx[p + s] = y[p + s] * (gy[p + s] - sum);
+      }
+    }
+    return;
+  }
+  const bw = softmaxBlock(size, inner);
+  const sum = new Float64Array(bw);
+  for (let o = 0; o < outer; o++) {
+    for (let i0 = 0; i0 < inner; i0 += bw) {
+      const w = Math.min(bw, inner - i0);
+      const base = o * size * inner + i0;
+      sum.fill(0, 0, w);
+      if (log) {
+        for (let s = 0; s < size; s++) {
+          const p = base + s * inner;
+          for (let i = 0; i < w; i++) sum[i] += gy[p + i];
+        }
+        for (let s = 0; s < size; s++) {
+          const p = base + s * inner;
+          for (let i = 0; i < w; i++) gx[p + i] = gy[p + i] - Math.exp(y[p + i]) * sum[i];
+        }
+      } else {
+        for (let s = 0; s < size; s++) {
+          const p = base + s * inner;
+          for (let i = 0; i < w; i++) sum[i] += gy[p + i] * y[p + i];
+        }
+        for (let s = 0; s < size; s++) {
+          const p = base + s * inner;
+          for (let i = 0; i < w; i++) gx[p + i] = y[p + i] * (gy[p + i] - sum[i]);
+        }
+      }
+    }
+  }
+}

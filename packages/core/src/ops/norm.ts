@@ -1,0 +1,209 @@
+/**
+ * Batch and layer normalisation (torch.batch_norm, torch.layer_norm), each one node under PyTorch's name. The
+ * forwards and plain backwards run on the backend's fused kernels (kernels/norm.ts); a backward that is itself
+ * recorded (createGraph) is written with tensor ops, so it can be differentiated again.
+ */
+import { RuntimeError, IndexError } from '../errors.js';
+import { formatShape } from '../shape.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { recordOp } from '../autograd/record.js';
+import type { Tensor } from '../tensor.js';
+import { checkFloat } from './nn-extra.js';
+import { empty } from './util.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
+
+/** Whether the fused kernels take these: float32/float64 of one dtype; the vectors contiguous (the input is made so). */
+function onKernel(input: Tensor, vectors: readonly (Tensor | null)[]): boolean {
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') return false;
+  return vectors.every((t) => t === null || (t.dtype === input.dtype && t.isContiguous()));
+}
+
+/** A contiguous tensor's elements as a float array view. */
+function span(t: Tensor): FloatArray {
+  return t._array.subarray(t._offset, t._offset + t.numel()) as FloatArray;
+}
+
+function spanOrNull(t: Tensor | null): FloatArray | null {
+  return t === null ? null : span(t);
+}
+
+/** The shape that lines a per-channel vector up with dim 1 of an n-d input. */
+function channelShape(ndim: number, c: number): number[] {
+  return Array.from({ length: ndim }, (_, d) => (d === 1 ? c : 1));
+}
+
+function checkChannelVector(t: Tensor | null, name: string, c: number): void {
+  if (t !== null && t.numel() !== c) throw new RuntimeError(`${name} should contain ${c} elements not ${t.numel()}`);
+}
+
+/**
+ * torch.batch_norm over dim 1 of an (N, C, *) input. Training normalises with the batch's biased variance and,
+ * when running statistics are given, updates them in place (momentum, unbiased variance, in double precision as
+ * PyTorch's CPU kernel does); evaluation normalises with the running statistics.
+ */
+export function batchNorm(
+  input: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  training: boolean,
+  momentum: number,
+  eps: number,
+): Tensor {
+  checkFloat(input, 'batch_norm');
+  const c = input.ndim > 1 ? input.shape[1] : 0;
+  if (input.ndim < 2 && runningMean === null && runningVar === null && training) {
+    throw new IndexError(`Dimension out of range (expected to be in range of [-1, 0], but got 1)`);
+  }
+  checkChannelVector(runningMean, 'running_mean', c);
+  checkChannelVector(runningVar, 'running_var', c);
+  checkChannelVector(weight, 'weight', c);
+  checkChannelVector(bias, 'bias', c);
+  if (!training && (runningMean === null || runningVar === null)) {
+    throw new RuntimeError(`${runningMean === null ? 'running_mean' : 'running_var'} must be defined in evaluation mode`);
+  }
+  const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
+  const cs = channelShape(input.ndim, c);
+  const dtype = input.dtype;
+  const fused = input.ndim >= 2 && onKernel(input, [weight, bias, runningMean, runningVar]);
+  const N = input.ndim >= 2 ? input.shape[0] : 0;
+  const HW = input.numel() / Math.max(N * c, 1);
+  let mean: Tensor;
+  let invstd: Tensor;
+  const out = fused ? empty(input._shape, dtype) : null;
+  if (out !== null) {
+    mean = empty([c], dtype);
+    invstd = empty([c], dtype);
+    getKernelBackend().batchNormForward(span(input.contiguous()), N, c, HW, spanOrNull(weight), spanOrNull(bias), spanOrNull(runningMean), spanOrNull(runningVar), training, momentum, eps, span(out), span(mean), span(invstd));
+    if (training) for (const t of [runningMean, runningVar]) t?._version.bump();
+  }
+  const result = out ?? noGrad(() => {
+    if (training) {
+      const xd = input.to('float64');
+      const meanD = xd.mean(dims);
+      const varD = xd.var(dims, { correction: 0 });
+      mean = meanD.to(dtype);
+      invstd = varD.add(eps).rsqrt().to(dtype);
+      const n = input.numel() / Math.max(c, 1);
+      if (runningMean !== null) runningMean.copy_(meanD.mul(momentum).add(runningMean.to('float64').mul(1 - momentum)));
+      if (runningVar !== null) runningVar.copy_(varD.mul(n / (n - 1)).mul(momentum).add(runningVar.to('float64').mul(1 - momentum)));
+    } else {
+      mean = (runningMean as Tensor).to(dtype).clone();
+      invstd = (runningVar as Tensor).to(dtype).add(eps).sqrt().reciprocal();
+    }
+    // out = x * alpha + beta with alpha = invstd * weight and beta = bias - mean * alpha, as PyTorch's kernel.
+    const alpha = weight === null ? invstd : invstd.mul(weight.reshape(c));
+    const shift = mean.mul(alpha).neg();
+    const beta = bias === null ? shift : bias.reshape(c).add(shift);
+    return input.mul(alpha.reshape(cs)).add(beta.reshape(cs));
+  });
+  const n = input.numel() / Math.max(c, 1);
+  recordOp('NativeBatchNormBackward0', [input, weight, bias], result, (save, needs) => {
+    const sx = save(input);
+    const sw = weight !== null ? save(weight) : null;
+    const savedMean = mean.reshape(cs);
+    const savedInvstd = invstd.reshape(cs);
+    return ([g]) => {
+      const x = sx();
+      if (fused && !isGradEnabled()) {
+        const gx = empty(x._shape, dtype);
+        const gw = needs[1] ? empty([c], dtype) : null;
+        const gb = needs[2] ? empty([c], dtype) : null;
+        getKernelBackend().batchNormBackward(span(g.contiguous()), span(x.contiguous()), N, c, HW, sw ? span(sw()) : null, span(mean), span(invstd), training, span(gx), spanOrNull(gw), spanOrNull(gb));
+        return [needs[0] && gx, gw, gb];
+      }
+      const w = sw ? sw().reshape(cs) : null;
+      // Under createGraph the batch statistics are recomputed from x, so that they are differentiated too.
+      const differentiable = training && isGradEnabled();
+      const mu = differentiable ? x.mean(dims, { keepdim: true }) : savedMean;
+      const is = differentiable ? x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt() : savedInvstd;
+      const xhat = x.sub(mu).mul(is);
+      const gSum = g.sum(dims, { keepdim: true });
+      const gxSum = g.mul(xhat).sum(dims, { keepdim: true });
+      let gradInput: Tensor | null = null;
+      if (needs[0]) {
+        const scale = w ? is.mul(w) : is;
+        // Training: (invstd w) (g - mean(g) - xhat mean(g xhat)); evaluation: the statistics are constants.
+        gradInput = training ? g.sub(gSum.div(n)).sub(xhat.mul(gxSum.div(n))).mul(scale) : g.mul(scale);
+      }
+      return [gradInput, needs[1] && gxSum.reshape(c), needs[2] && gSum.reshape(c)];
+    };
+  });
+  return result;
+}
+
+/** torch.layer_norm over the trailing dims named by normalizedShape. */
+export function layerNorm(input: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
+  const k = normalizedShape.length;
+  const shapeText = formatShape(normalizedShape);
+  if (k === 0) {
+    throw new RuntimeError(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeText}`);
+  }
+  for (const [t, name] of [[weight, 'weight'], [bias, 'bias']] as const) {
+    if (t !== null && (t.ndim !== k || t.shape.some((s, i) => s !== normalizedShape[i]))) {
+      throw new RuntimeError(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${formatShape(t.shape)} and normalized_shape = ${shapeText}`);
+    }
+  }
+  const tail = input.shape.slice(input.ndim - k);
+  if (input.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
+    throw new RuntimeError(`Given normalized_shape=${shapeText}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size${formatShape(input.shape)}`);
+  }
+  checkFloat(input, 'LayerNormKernelImpl');
+  const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
+  const batchDims = Array.from({ length: input.ndim - k }, (_, i) => i);
+  const m = normalizedShape.reduce((a, b) => a * b, 1);
+  const fused = onKernel(input, [weight, bias]);
+  const rows = input.numel() / Math.max(m, 1);
+  let mean: Tensor;
+  let rstd: Tensor;
+  const statShape = [...input.shape.slice(0, input.ndim - k), ...normalizedShape.map(() => 1)];
+  const out = fused ? empty(input._shape, input.dtype) : null;
+  if (out !== null) {
+    mean = empty(statShape, input.dtype);
+    rstd = empty(statShape, input.dtype);
+    getKernelBackend().layerNormForward(span(input.contiguous()), rows, m, spanOrNull(weight), spanOrNull(bias), eps, span(out), span(mean), span(rstd));
+  }
+  const result = out ?? noGrad(() => {
+    const xd = input.to('float64');
+    const meanD = xd.mean(dims, { keepdim: true });
+    const rstdD = xd.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
+    mean = meanD.to(input.dtype);
+    rstd = rstdD.to(input.dtype);
+    let y = xd.sub(meanD).mul(rstdD).to(input.dtype);
+    if (weight !== null) y = y.mul(weight);
+    if (bias !== null) y = y.add(bias);
+    return y;
+  });
+  recordOp('NativeLayerNormBackward0', [input, weight, bias], result, (save, needs) => {
+    const sx = save(input);
+    const sw = weight !== null ? save(weight) : null;
+    const [savedMean, savedRstd] = [mean, rstd];
+    return ([g]) => {
+      const x = sx();
+      if (fused && !isGradEnabled()) {
+        const gx = empty(x._shape, x.dtype);
+        const gw = needs[1] ? empty(normalizedShape, x.dtype) : null;
+        const gb = needs[2] ? empty(normalizedShape, x.dtype) : null;
+        getKernelBackend().layerNormBackward(span(g.contiguous()), span(x.contiguous()), rows, m, sw ? span(sw()) : null, span(savedMean), span(savedRstd), span(gx), spanOrNull(gw), spanOrNull(gb));
+        return [needs[0] && gx, gw, gb];
+      }
+      // Under createGraph the statistics are recomputed from x, so that they are differentiated too.
+      const differentiable = isGradEnabled();
+      const mu = differentiable ? x.mean(dims, { keepdim: true }) : savedMean;
+      const rs = differentiable ? x.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt() : savedRstd;
+      const xhat = x.sub(mu).mul(rs);
+      let gradInput: Tensor | null = null;
+      if (needs[0]) {
+        const gw = sw ? g.mul(sw()) : g;
+        const gwSum = gw.sum(dims, { keepdim: true });
+        const gwxSum = gw.mul(xhat).sum(dims, { keepdim: true });
+        gradInput = gw.sub(gwSum.div(m)).sub(xhat.mul(gwxSum.div(m))).mul(rs);
+      }
+      const reduceBatch = (t: Tensor): Tensor => (batchDims.length === 0 ? t : t.sum(batchDims));
+      return [gradInput, needs[1] && reduceBatch(g.mul(xhat)), needs[2] && reduceBatch(g)];
+    };
+  });
+  return result;
+}

@@ -1,0 +1,323 @@
+/**
+ * The fused TypeScript kernels (kernels/optim.ts, kernels/norm.ts) against what they fuse: the optimizers of
+ * @kindling/optim bit for bit, the batchNorm/layerNorm ops' forwards bit for bit (values, saved statistics and
+ * running statistics), and their backwards against torch.autograd through the ops (to rounding).
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import { Adam, AdamW, SGD } from '../../optim/src/index.js';
+import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
+import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../src/kernels/norm.js';
+
+type FloatArray = Float32Array | Float64Array;
+type FloatDType = 'float32' | 'float64';
+const DTYPES: readonly FloatDType[] = ['float32', 'float64'];
+
+/** A small seeded generator (mulberry32) so that every run sees the same data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomArray(dtype: FloatDType, n: number, rand: () => number, scale = 1, offset = 0): FloatArray {
+  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // Roughly normal (sum of uniforms), with a few large values mixed in.
+    const u = rand() + rand() + rand() - 1.5;
+    a[i] = offset + scale * (rand() < 0.02 ? u * 1e3 : u);
+  }
+  return a;
+}
+
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -3e38, 1e-30];
+
+function withSpecials(a: FloatArray, rand: () => number): FloatArray {
+  for (let i = 0; i < a.length; i += 7) a[i] = SPECIALS[Math.floor(rand() * SPECIALS.length)];
+  return a;
+}
+
+/** The first element where two arrays differ bit for bit (NaNs count as equal; +0 and -0 do not), or null. */
+function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (a !== a && e !== e) continue;
+    if (!Object.is(a, e)) return `index ${i}: ${a} vs ${e}`;
+  }
+  return null;
+}
+
+function expectBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(firstDifference(actual, expected), what).toBeNull();
+}
+
+/** |a - e| <= rtol |e| + atol max|e| everywhere. */
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / (rtol * Math.abs(expected[i]) + atol * scale + Number.MIN_VALUE);
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  expect(worst <= 1, `${what}: index ${at}: ${actual[at]} vs ${expected[at]}`).toBe(true);
+}
+
+function data(t: torch.Tensor): FloatArray {
+  return t.toArray() as FloatArray;
+}
+
+const tensorOf = (a: FloatArray, shape: readonly number[], requiresGrad = false): torch.Tensor =>
+  torch.tensor(a, { requiresGrad }).reshape([...shape]);
+
+describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => {
+  const n = 517;
+  const STEPS = 4;
+
+  it('sgdUpdate: every combination of momentum, dampening, Nesterov, weight decay and maximize', () => {
+    const rand = rng(1);
+    let cases = 0;
+    for (const dtype of DTYPES) {
+      for (const momentum of [0, 0.9])
+        for (const dampening of [0, 0.25])
+          for (const nesterov of [false, true])
+            for (const weightDecay of [0, 0.01, 1])
+              for (const maximize of [false, true])
+                for (const specials of [false, true]) {
+                  if (nesterov && (momentum === 0 || dampening !== 0)) continue;
+                  const lr = 0.05;
+                  const init = randomArray(dtype, n, rand);
+                  if (specials) withSpecials(init, rand);
+                  const p = torch.tensor(init, { dtype, requiresGrad: true });
+                  const opt = new SGD([p], { lr, momentum, dampening, weightDecay, nesterov, maximize });
+                  const param = init.slice();
+                  const buf = momentum !== 0 ? (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)) : null;
+                  for (let step = 1; step <= STEPS; step++) {
+                    const g = randomArray(dtype, n, rand, 0.5);
+                    if (specials && step === 2) withSpecials(g, rand);
+                    p.grad = torch.tensor(g, { dtype });
+                    opt.step();
+                    sgdUpdate(param, g, buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, step === 1);
+                    const what = `${dtype} momentum=${momentum} dampening=${dampening} nesterov=${nesterov} wd=${weightDecay} maximize=${maximize} specials=${specials} step ${step}`;
+                    expectBits(param, data(p), `param, ${what}`);
+                    const state = opt.state.get(p) as Record<string, torch.Tensor | null>;
+                    if (buf !== null) expectBits(buf, data(state.momentum_buffer as torch.Tensor), `buf, ${what}`);
+                    else expect(state.momentum_buffer).toBeNull();
+                  }
+                  cases++;
+                }
+    }
+    expect(cases).toBeGreaterThan(100);
+  });
+
+  it('adamUpdate: Adam and AdamW with amsgrad, maximize, weight decay, betas and learning rates', () => {
+    const rand = rng(2);
+    let cases = 0;
+    for (const dtype of DTYPES) {
+      for (const decoupled of [false, true])
+        for (const amsgrad of [false, true])
+          for (const maximize of [false, true])
+            for (const weightDecay of [0, 0.1])
+              for (const [beta1, beta2] of [[0.9, 0.999], [0.5, 0.75], [0, 0.3]])
+                for (const [lr, eps] of [[1e-3, 1e-8], [0.3, 1e-3]])
+                  for (const specials of [false, true]) {
+                    if (specials && (lr !== 1e-3 || beta1 !== 0.9)) continue;
+                    const init = randomArray(dtype, n, rand);
+                    if (specials) withSpecials(init, rand);
+                    const p = torch.tensor(init, { dtype, requiresGrad: true });
+                    const options = { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize };
+                    const opt = decoupled ? new AdamW([p], options) : new Adam([p], options);
+                    const make = () => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+                    const param = init.slice();
+                    const [m, v] = [make(), make()];
+                    const mx = amsgrad ? make() : null;
+                    for (let step = 1; step <= STEPS + 1; step++) {
+                      const g = randomArray(dtype, n, rand, step === 3 ? 1e-3 : 1);
+                      if (specials && step === 2) withSpecials(g, rand);
+                      p.grad = torch.tensor(g, { dtype });
+                      opt.step();
+                      adamUpdate(param, g, m, v, mx, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+                      const what = `${dtype} ${decoupled ? 'AdamW' : 'Adam'} amsgrad=${amsgrad} maximize=${maximize} wd=${weightDecay} betas=${beta1},${beta2} lr=${lr} specials=${specials} step ${step}`;
+                      const state = opt.state.get(p) as Record<string, torch.Tensor>;
+                      expectBits(param, data(p), `param, ${what}`);
+                      expectBits(m, data(state.exp_avg), `exp_avg, ${what}`);
+                      expectBits(v, data(state.exp_avg_sq), `exp_avg_sq, ${what}`);
+                      if (mx !== null) expectBits(mx, data(state.max_exp_avg_sq), `max_exp_avg_sq, ${what}`);
+                    }
+                    cases++;
+                  }
+    }
+    expect(cases).toBeGreaterThan(200);
+  });
+
+  it('many steps of Adam (bias corrections late in training) stay identical', () => {
+    const rand = rng(3);
+    const dtype = 'float32';
+    const init = randomArray(dtype, 64, rand);
+    const p = torch.tensor(init, { dtype, requiresGrad: true });
+    const opt = new Adam([p], { lr: 0.01, amsgrad: true });
+    const [param, m, v, mx] = [init.slice(), new Float32Array(64), new Float32Array(64), new Float32Array(64)];
+    for (let step = 1; step <= 300; step++) {
+      const g = randomArray(dtype, 64, rand);
+      p.grad = torch.tensor(g, { dtype });
+      opt.step();
+      adamUpdate(param, g, m, v, mx, 64, 0.01, 0.9, 0.999, 1e-8, 0, false, true, false, step);
+    }
+    expectBits(param, data(p), 'param after 300 steps');
+  });
+
+  it('update n elements only, and refuse bad arguments', () => {
+    const param = new Float32Array([1, 2, 3, 4]);
+    const grad = new Float32Array([1, 1, 1, 1]);
+    sgdUpdate(param, grad, null, 2, 0.5, 0, 0, 0, false, false, true);
+    expect(Array.from(param)).toEqual([0.5, 1.5, 3, 4]);
+    sgdUpdate(param, grad, null, 0, 0.5, 0, 0, 0, false, false, true);
+    expect(Array.from(param)).toEqual([0.5, 1.5, 3, 4]);
+    expect(() => sgdUpdate(param, grad, null, 5, 0.5, 0, 0, 0, false, false, true)).toThrow(/'param'/);
+    expect(() => sgdUpdate(param, grad, null, -1, 0.5, 0, 0, 0, false, false, true)).toThrow(/'n'/);
+    expect(() => sgdUpdate(param, grad, null, 4, 0.5, 0.9, 0, 0, false, false, true)).toThrow(/'buf'/);
+    expect(() => sgdUpdate(param, new Float64Array(4), null, 4, 0.5, 0, 0, 0, false, false, true)).toThrow(/'grad'/);
+    expect(() => sgdUpdate(param, param.subarray(1), null, 3, 0.5, 0, 0, 0, false, false, true)).toThrow(/overlap/);
+    const s = () => new Float32Array(4);
+    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, true, false, 1)).toThrow(/'maxExpAvgSq'/);
+    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 0)).toThrow(/'step'/);
+  });
+});
+
+/** batchNorm through the op, with its gradients, and the same through the kernels. */
+function batchNormCase(dtype: FloatDType, shape: readonly number[], affine: boolean, running: boolean, training: boolean, seed: number): void {
+  const rand = rng(seed);
+  const [N, C] = shape;
+  const HW = shape.slice(2).reduce((a, b) => a * b, 1);
+  const size = N * C * HW;
+  const what = `${dtype} [${shape}] affine=${affine} running=${running} training=${training}`;
+  const xs = randomArray(dtype, size, rand, 2, 0.5);
+  const ws = affine ? randomArray(dtype, C, rand, 1, 1) : null;
+  const bs = affine ? randomArray(dtype, C, rand) : null;
+  const rmInit = running ? randomArray(dtype, C, rand, 0.1) : null;
+  const rvInit = running ? randomArray(dtype, C, rand, 0.2, 1) : null;
+  if (rvInit) for (let c = 0; c < C; c++) rvInit[c] = Math.abs(rvInit[c]);
+  const gys = randomArray(dtype, size, rand);
+
+  const x = tensorOf(xs, shape, true);
+  const w = ws && tensorOf(ws, [C], true);
+  const b = bs && tensorOf(bs, [C], true);
+  const rm = rmInit && tensorOf(rmInit, [C]);
+  const rv = rvInit && tensorOf(rvInit, [C]);
+  const y = torch._nn.batchNorm(x, w, b, rm, rv, training, 0.1, 1e-5);
+  const inputs = [x, ...(w && b ? [w, b] : [])];
+  const grads = torch.autograd.grad(y, inputs, { gradOutputs: tensorOf(gys, shape) }) as torch.Tensor[];
+
+  const make = (k: number) => (dtype === 'float32' ? new Float32Array(k) : new Float64Array(k));
+  const out = make(size);
+  const saveMean = make(C);
+  const saveInvstd = make(C);
+  const runMean = rmInit && rmInit.slice();
+  const runVar = rvInit && rvInit.slice();
+  batchNormForward(xs, N, C, HW, ws, bs, runMean, runVar, training, 0.1, 1e-5, out, saveMean, saveInvstd);
+  expectBits(out, data(y), `batchNorm output, ${what}`);
+  if (runMean && runVar && rm && rv) {
+    expectBits(runMean, data(rm), `running_mean, ${what}`);
+    expectBits(runVar, data(rv), `running_var, ${what}`);
+  }
+
+  const gx = make(size);
+  const gw = affine ? make(C) : null;
+  const gb = affine ? make(C) : null;
+  batchNormBackward(gys, xs, N, C, HW, ws, saveMean, saveInvstd, training, gx, gw, gb);
+  const [rtol, atol] = dtype === 'float32' ? [2e-4, 2e-5] : [1e-10, 1e-12];
+  expectClose(gx, data(grads[0]), rtol, atol, `batchNorm grad input, ${what}`);
+  if (gw && gb) {
+    expectClose(gw, data(grads[1]), rtol, atol, `batchNorm grad weight, ${what}`);
+    expectClose(gb, data(grads[2]), rtol, atol, `batchNorm grad bias, ${what}`);
+  }
+}
+
+describe('fused batch norm reproduces torch._nn.batchNorm', () => {
+  it('forward bit for bit (output and running statistics), backward as torch.autograd to rounding', () => {
+    let seed = 10;
+    for (const dtype of DTYPES)
+      for (const shape of [[8, 3, 5, 7], [16, 6], [4, 5, 9], [1, 2, 3, 3], [5, 4, 4, 4]])
+        for (const affine of [false, true])
+          for (const [running, training] of [[false, true], [true, true], [true, false]] as const) batchNormCase(dtype, shape, affine, running, training, seed++);
+  });
+
+  it('saved statistics are the forward mean and 1/sqrt(var + eps), rounded to the dtype', () => {
+    const xs = new Float32Array([1, 2, 3, 4, 10, 20, 30, 40]); // [N=2, C=2, HW=2]
+    const [mean, invstd, out] = [new Float32Array(2), new Float32Array(2), new Float32Array(8)];
+    batchNormForward(xs, 2, 2, 2, null, null, null, null, true, 0.1, 0, out, mean, invstd);
+    expect(Array.from(mean)).toEqual([8.25, 19.25]);
+    expect(invstd[0]).toBe(Math.fround(1 / Math.sqrt(((1 - 8.25) ** 2 + (2 - 8.25) ** 2 + (10 - 8.25) ** 2 + (20 - 8.25) ** 2) / 4)));
+  });
+
+  it('refuses bad arguments', () => {
+    const x = new Float32Array(24);
+    const s = () => new Float32Array(3);
+    expect(() => batchNormForward(x, 2, 3, 4, null, null, null, null, false, 0.1, 1e-5, new Float32Array(24), s(), s())).toThrow(/runningMean/);
+    expect(() => batchNormForward(x, 2, 3, 5, null, null, null, null, true, 0.1, 1e-5, new Float32Array(30), s(), s())).toThrow(/'x'/);
+    expect(() => batchNormForward(x, 2, 3, 4, new Float64Array(3), null, null, null, true, 0.1, 1e-5, new Float32Array(24), s(), s())).toThrow(/'weight'/);
+    expect(() => batchNormForward(x, 2, 3, 4, null, null, null, null, true, 0.1, 1e-5, x, s(), s())).toThrow(/overlap/);
+    expect(() => batchNormBackward(x, x, 2, -3, 4, null, s(), s(), true, new Float32Array(24), null, null)).toThrow(/'C'/);
+  });
+});
+
+function layerNormCase(dtype: FloatDType, shape: readonly number[], k: number, affine: 'none' | 'weight' | 'bias' | 'both', seed: number): void {
+  const rand = rng(seed);
+  const norm = shape.slice(shape.length - k);
+  const cols = norm.reduce((a, b) => a * b, 1);
+  const rows = shape.reduce((a, b) => a * b, 1) / cols;
+  const what = `${dtype} [${shape}] normalized [${norm}] affine=${affine}`;
+  const xs = randomArray(dtype, rows * cols, rand, 3, -1);
+  const ws = affine === 'weight' || affine === 'both' ? randomArray(dtype, cols, rand, 1, 1) : null;
+  const bs = affine === 'bias' || affine === 'both' ? randomArray(dtype, cols, rand) : null;
+  const gys = randomArray(dtype, rows * cols, rand);
+  const x = tensorOf(xs, shape, true);
+  const w = ws && tensorOf(ws, norm, true);
+  const b = bs && tensorOf(bs, norm, true);
+  const y = torch._nn.layerNorm(x, norm, w, b, 1e-5);
+  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
+  const grads = torch.autograd.grad(y, inputs, { gradOutputs: tensorOf(gys, shape) }) as torch.Tensor[];
+
+  const make = (n: number) => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+  const [out, mean, rstd] = [make(rows * cols), make(rows), make(rows)];
+  layerNormForward(xs, rows, cols, ws, bs, 1e-5, out, mean, rstd);
+  expectBits(out, data(y), `layerNorm output, ${what}`);
+  const gx = make(rows * cols);
+  const gw = ws ? make(cols) : null;
+  const gb = bs ? make(cols) : null;
+  layerNormBackward(gys, xs, rows, cols, ws, mean, rstd, gx, gw, gb);
+  const [rtol, atol] = dtype === 'float32' ? [2e-4, 2e-5] : [1e-10, 1e-12];
+  expectClose(gx, data(grads[0]), rtol, atol, `layerNorm grad input, ${what}`);
+  let i = 1;
+  if (gw) expectClose(gw, data(grads[i++]), rtol, atol, `layerNorm grad weight, ${what}`);
+  if (gb) expectClose(gb, data(grads[i++]), rtol, atol, `layerNorm grad bias, ${what}`);
+}
+
+describe('fused layer norm reproduces torch._nn.layerNorm', () => {
+  it('forward bit for bit, backward as torch.autograd to rounding', () => {
+    let seed = 100;
+    for (const dtype of DTYPES)
+      for (const [shape, k] of [[[6, 33], 1], [[2, 3, 4, 5], 2], [[7, 1], 1], [[1, 130], 1], [[3, 2, 17], 1]] as const)
+        for (const affine of ['none', 'weight', 'bias', 'both'] as const) layerNormCase(dtype, shape, k, affine, seed++);
+  });
+
+  it('refuses bad arguments', () => {
+    const x = new Float64Array(12);
+    const s = () => new Float64Array(3);
+    expect(() => layerNormForward(x, 3, 4, null, null, 1e-5, new Float64Array(11), s(), s())).toThrow(/'out'/);
+    expect(() => layerNormForward(x, 3, 4, new Float32Array(4), null, 1e-5, new Float64Array(12), s(), s())).toThrow(/'weight'/);
+    expect(() => layerNormBackward(x, x, 3, 4.5, null, s(), s(), new Float64Array(12), null, null)).toThrow(/'cols'/);
+  });
+});

@@ -1,0 +1,447 @@
+/*
+ * Batch norm over contiguous [N, C, HW] and layer norm over contiguous [rows, cols], forward and backward: the
+ * arithmetic of packages/core/src/kernels/norm.ts (see its header for the formulas), in the same order, so that
+ * the results are the same bit for bit on IEEE double hardware.
+ *
+ *  - Forward statistics are one running double sum per channel (in [N, HW] order) or per row, as the tensor
+ *    ops' reduce kernel sums; they cannot be vectorised without changing the result, so for HW == 1 ([N, C]
+ *    inputs) the loops run over blocks of channels instead, one sum per channel still in N order, vectorised
+ *    across channels.
+ *  - Backward sums use four interleaved accumulators (element j of a run goes to accumulator j mod 4, the total
+ *    is (a0 + a1) + (a2 + a3)), the order the TypeScript kernel uses too.
+ *  - Layer norm's weight and bias gradients sum each column over the rows in row order, over blocks of columns.
+ *
+ * Threads split channels (batch norm), rows, or columns; no sum is ever split, so results do not depend on the
+ * thread count. Contraction into fused multiply-adds is off: every operation rounds, as in JavaScript.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include <math.h>
+#include <stdint.h>
+
+#include "kindling.h"
+
+#define INLINE static inline __attribute__((always_inline))
+#define TARGET_WORK 32768 /* elements per parallel chunk, about */
+#define BLOCK 256         /* channels or columns whose sums run side by side */
+
+#define LD(p, i) (f32 ? (double)((const float *)(p))[i] : ((const double *)(p))[i])
+#define RND(v) (f32 ? (double)(float)(v) : (v))
+#define ST(p, i, v)                                      \
+  do {                                                   \
+    if (f32) ((float *)(p))[i] = (float)(v);             \
+    else ((double *)(p))[i] = (v);                       \
+  } while (0)
+
+static int64_t grain_for(int64_t work_per_item, int64_t min_items) {
+  int64_t g = work_per_item > 0 ? TARGET_WORK / work_per_item : TARGET_WORK;
+  if (g < min_items) g = min_items;
+  return g < 1 ? 1 : g;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Batch norm forward                                                                                            */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  const void *x, *weight, *bias;
+  void *rmean, *rvar, *out, *smean, *sinv;
+  int64_t N, C, HW;
+  int training;
+  double momentum, eps;
+} bn_fwd_ctx;
+
+/* The per-channel normalisation constants from the statistics, updating the running ones (training). */
+INLINE void bn_channel_consts(const bn_fwd_ctx *k, int64_t c, double meanD, double varD, const int f32, double *alpha_out,
+                              double *beta_out) {
+  double mean, invstd;
+  if (k->training) {
+    const double cnt = (double)(k->N * k->HW);
+    mean = RND(meanD);
+    invstd = RND(1 / sqrt(varD + k->eps));
+    if (k->rmean) ST(k->rmean, c, meanD * k->momentum + LD(k->rmean, c) * (1 - k->momentum));
+    if (k->rvar) ST(k->rvar, c, varD * (cnt / (cnt - 1)) * k->momentum + LD(k->rvar, c) * (1 - k->momentum));
+  } else {
+    mean = LD(k->rmean, c);
+    invstd = RND(1 / RND(sqrt(RND(LD(k->rvar, c) + RND(k->eps)))));
+  }
+  ST(k->smean, c, mean);
+  ST(k->sinv, c, invstd);
+  const double alpha = k->weight ? RND(invstd * LD(k->weight, c)) : invstd;
+  const double shift = -RND(mean * alpha);
+  *alpha_out = alpha;
+  *beta_out = k->bias ? RND(LD(k->bias, c) + shift) : shift;
+}
+
+INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+  const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
+  const double cnt = (double)(N * HW);
+  const void *const restrict x = k->x;
+  void *const restrict out = k->out;
+  for (int64_t c = c0; c < c1; c++) {
+    double meanD = 0, varD = 0;
+    if (k->training) {
+      double s = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const int64_t base = n * CHW + c * HW;
+        for (int64_t j = 0; j < HW; j++) s += LD(x, base + j);
+      }
+      meanD = s / cnt;
+      double q = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const int64_t base = n * CHW + c * HW;
+        for (int64_t j = 0; j < HW; j++) {
+          const double d = LD(x, base + j) - meanD;
+          q += d * d;
+        }
+      }
+      varD = q / cnt;
+    }
+    double alpha, beta;
+    bn_channel_consts(k, c, meanD, varD, f32, &alpha, &beta);
+    for (int64_t n = 0; n < N; n++) {
+      const int64_t base = n * CHW + c * HW;
+      for (int64_t j = 0; j < HW; j++) ST(out, base + j, RND(LD(x, base + j) * alpha) + beta);
+    }
+  }
+}
+
+/* HW == 1: x is [N, C]; channels of a block are summed side by side (each sum still in N order). */
+INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+  const int64_t N = k->N, C = k->C;
+  const double cnt = (double)N;
+  const void *const restrict x = k->x;
+  void *const restrict out = k->out;
+  double s[BLOCK], q[BLOCK], al[BLOCK], be[BLOCK];
+  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
+    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
+    for (int64_t t = 0; t < w; t++) s[t] = q[t] = 0;
+    if (k->training) {
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t t = 0; t < w; t++) s[t] += LD(x, n * C + b0 + t);
+      for (int64_t t = 0; t < w; t++) s[t] = s[t] / cnt;
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t t = 0; t < w; t++) {
+          const double d = LD(x, n * C + b0 + t) - s[t];
+          q[t] += d * d;
+        }
+      for (int64_t t = 0; t < w; t++) q[t] = q[t] / cnt;
+    }
+    for (int64_t t = 0; t < w; t++) bn_channel_consts(k, b0 + t, s[t], q[t], f32, &al[t], &be[t]);
+    for (int64_t n = 0; n < N; n++)
+      for (int64_t t = 0; t < w; t++) ST(out, n * C + b0 + t, RND(LD(x, n * C + b0 + t) * al[t]) + be[t]);
+  }
+}
+
+static void bn_fwd_range_f32(void *ctx, int64_t b, int64_t e) {
+  const bn_fwd_ctx *k = ctx;
+  if (k->HW == 1) bn_fwd_columns(k, b, e, 1);
+  else bn_fwd_channels(k, b, e, 1);
+}
+
+static void bn_fwd_range_f64(void *ctx, int64_t b, int64_t e) {
+  const bn_fwd_ctx *k = ctx;
+  if (k->HW == 1) bn_fwd_columns(k, b, e, 0);
+  else bn_fwd_channels(k, b, e, 0);
+}
+
+void kd_batch_norm_forward(int f32, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight, const void *bias,
+                           void *running_mean, void *running_var, int training, double momentum, double eps, void *out,
+                           void *save_mean, void *save_invstd) {
+  bn_fwd_ctx k = {x, weight, bias, running_mean, running_var, out, save_mean, save_invstd, N, C, HW, training, momentum, eps};
+  kd_parallel_for(C, grain_for(N * HW, HW == 1 ? 64 : 1), f32 ? bn_fwd_range_f32 : bn_fwd_range_f64, &k);
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Batch norm backward                                                                                           */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  const void *gy, *x, *weight, *smean, *sinv;
+  void *gx, *gweight, *gbias;
+  int64_t N, C, HW;
+  int training;
+} bn_bwd_ctx;
+
+/* Σgy and Σgy·xhat over a run of `len` elements at p, into four accumulators each (element j to j mod 4). */
+INLINE void sums4(const void *restrict gy, const void *restrict x, int64_t p, int64_t len, double mean, double invstd,
+                  double *restrict g, double *restrict h, const int f32) {
+  double g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
+  double h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
+  int64_t j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const double a0 = LD(gy, p + j), a1 = LD(gy, p + j + 1), a2 = LD(gy, p + j + 2), a3 = LD(gy, p + j + 3);
+    g0 += a0;
+    g1 += a1;
+    g2 += a2;
+    g3 += a3;
+    h0 += a0 * ((LD(x, p + j) - mean) * invstd);
+    h1 += a1 * ((LD(x, p + j + 1) - mean) * invstd);
+    h2 += a2 * ((LD(x, p + j + 2) - mean) * invstd);
+    h3 += a3 * ((LD(x, p + j + 3) - mean) * invstd);
+  }
+  for (; j < len; j++) {
+    const double a = LD(gy, p + j);
+    const double hh = a * ((LD(x, p + j) - mean) * invstd);
+    if ((j & 3) == 0) { g0 += a; h0 += hh; }
+    else if ((j & 3) == 1) { g1 += a; h1 += hh; }
+    else { g2 += a; h2 += hh; }
+  }
+  g[0] = g0, g[1] = g1, g[2] = g2, g[3] = g3;
+  h[0] = h0, h[1] = h1, h[2] = h2, h[3] = h3;
+}
+
+INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+  const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
+  const double cnt = (double)(N * HW);
+  const void *const restrict gy = k->gy;
+  const void *const restrict x = k->x;
+  void *const restrict gx = k->gx;
+  const int sums = k->training || k->gweight || k->gbias;
+  for (int64_t c = c0; c < c1; c++) {
+    const double mean = LD(k->smean, c), invstd = LD(k->sinv, c);
+    const double w = k->weight ? LD(k->weight, c) : 1;
+    double sg = 0, sgx = 0;
+    if (sums) {
+      double g[4] = {0, 0, 0, 0}, h[4] = {0, 0, 0, 0};
+      for (int64_t n = 0; n < N; n++) sums4(gy, x, n * CHW + c * HW, HW, mean, invstd, g, h, f32);
+      sg = (g[0] + g[1]) + (g[2] + g[3]);
+      sgx = (h[0] + h[1]) + (h[2] + h[3]);
+    }
+    if (k->gweight) ST(k->gweight, c, sgx);
+    if (k->gbias) ST(k->gbias, c, sg);
+    if (k->training) {
+      const double scale = invstd * w, k1 = sg / cnt, k2 = sgx / cnt;
+      for (int64_t n = 0; n < N; n++) {
+        const int64_t base = n * CHW + c * HW;
+        for (int64_t j = 0; j < HW; j++) {
+          const int64_t p = base + j;
+          ST(gx, p, (LD(gy, p) - k1 - (LD(x, p) - mean) * invstd * k2) * scale);
+        }
+      }
+    } else {
+      const double scale = RND(invstd * w);
+      for (int64_t n = 0; n < N; n++) {
+        const int64_t base = n * CHW + c * HW;
+        for (int64_t j = 0; j < HW; j++) ST(gx, base + j, LD(gy, base + j) * scale);
+      }
+    }
+  }
+}
+
+/* HW == 1: every element of a channel is accumulator 0's, so each channel's sums are one running sum in N order. */
+INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+  const int64_t N = k->N, C = k->C;
+  const double cnt = (double)N;
+  const void *const restrict gy = k->gy;
+  const void *const restrict x = k->x;
+  void *const restrict gx = k->gx;
+  const int sums = k->training || k->gweight || k->gbias;
+  double mu[BLOCK], is[BLOCK], sg[BLOCK], sh[BLOCK], k1[BLOCK], k2[BLOCK], sc[BLOCK];
+  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
+    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
+    for (int64_t t = 0; t < w; t++) {
+      mu[t] = LD(k->smean, b0 + t);
+      is[t] = LD(k->sinv, b0 + t);
+      sg[t] = sh[t] = 0;
+    }
+    if (sums) {
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t t = 0; t < w; t++) {
+          const double a = LD(gy, n * C + b0 + t);
+          sg[t] += a;
+          sh[t] += a * ((LD(x, n * C + b0 + t) - mu[t]) * is[t]);
+        }
+      for (int64_t t = 0; t < w; t++) {
+        sg[t] = (sg[t] + 0.0) + (0.0 + 0.0);
+        sh[t] = (sh[t] + 0.0) + (0.0 + 0.0);
+      }
+    }
+    for (int64_t t = 0; t < w; t++) {
+      const double wt = k->weight ? LD(k->weight, b0 + t) : 1;
+      if (k->gweight) ST(k->gweight, b0 + t, sh[t]);
+      if (k->gbias) ST(k->gbias, b0 + t, sg[t]);
+      sc[t] = k->training ? is[t] * wt : RND(is[t] * wt);
+      k1[t] = sg[t] / cnt;
+      k2[t] = sh[t] / cnt;
+    }
+    if (k->training) {
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t t = 0; t < w; t++) {
+          const int64_t p = n * C + b0 + t;
+          ST(gx, p, (LD(gy, p) - k1[t] - (LD(x, p) - mu[t]) * is[t] * k2[t]) * sc[t]);
+        }
+    } else {
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t t = 0; t < w; t++) ST(gx, n * C + b0 + t, LD(gy, n * C + b0 + t) * sc[t]);
+    }
+  }
+}
+
+static void bn_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
+  const bn_bwd_ctx *k = ctx;
+  if (k->HW == 1) bn_bwd_columns(k, b, e, 1);
+  else bn_bwd_channels(k, b, e, 1);
+}
+
+static void bn_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
+  const bn_bwd_ctx *k = ctx;
+  if (k->HW == 1) bn_bwd_columns(k, b, e, 0);
+  else bn_bwd_channels(k, b, e, 0);
+}
+
+void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight,
+                            const void *save_mean, const void *save_invstd, int training, void *gx, void *gweight,
+                            void *gbias) {
+  bn_bwd_ctx k = {gy, x, weight, save_mean, save_invstd, gx, gweight, gbias, N, C, HW, training};
+  kd_parallel_for(C, grain_for(N * HW, HW == 1 ? 64 : 1), f32 ? bn_bwd_range_f32 : bn_bwd_range_f64, &k);
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Layer norm                                                                                                    */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  const void *x, *weight, *bias;
+  void *out, *smean, *srstd;
+  int64_t rows, cols;
+  double eps;
+} ln_fwd_ctx;
+
+INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f32) {
+  const int64_t cols = k->cols;
+  const void *const restrict x = k->x;
+  const void *const restrict wt = k->weight;
+  const void *const restrict bs = k->bias;
+  void *const restrict out = k->out;
+  for (int64_t i = r0; i < r1; i++) {
+    const int64_t base = i * cols;
+    double s = 0;
+    for (int64_t j = 0; j < cols; j++) s += LD(x, base + j);
+    const double mean = s / (double)cols;
+    double q = 0;
+    for (int64_t j = 0; j < cols; j++) {
+      const double d = LD(x, base + j) - mean;
+      q += d * d;
+    }
+    const double rstd = 1 / sqrt(q / (double)cols + k->eps);
+    ST(k->smean, i, mean);
+    ST(k->srstd, i, rstd);
+    if (!wt && !bs)
+      for (int64_t j = 0; j < cols; j++) ST(out, base + j, (LD(x, base + j) - mean) * rstd);
+    else if (!bs)
+      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND((LD(x, base + j) - mean) * rstd) * LD(wt, j));
+    else if (!wt)
+      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND((LD(x, base + j) - mean) * rstd) + LD(bs, j));
+    else
+      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND(RND((LD(x, base + j) - mean) * rstd) * LD(wt, j)) + LD(bs, j));
+  }
+}
+
+static void ln_fwd_range_f32(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 1); }
+static void ln_fwd_range_f64(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 0); }
+
+void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, const void *weight, const void *bias,
+                           double eps, void *out, void *save_mean, void *save_rstd) {
+  ln_fwd_ctx k = {x, weight, bias, out, save_mean, save_rstd, rows, cols, eps};
+  kd_parallel_for(rows, grain_for(cols, 1), f32 ? ln_fwd_range_f32 : ln_fwd_range_f64, &k);
+}
+
+typedef struct {
+  const void *gy, *x, *weight, *smean, *srstd;
+  void *gx, *gweight, *gbias;
+  int64_t rows, cols;
+} ln_bwd_ctx;
+
+INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f32, const int has_w) {
+  const int64_t cols = k->cols;
+  const void *const restrict gy = k->gy;
+  const void *const restrict x = k->x;
+  const void *const restrict wt = k->weight;
+  void *const restrict gx = k->gx;
+  for (int64_t i = r0; i < r1; i++) {
+    const int64_t p = i * cols;
+    const double mean = LD(k->smean, i), rstd = LD(k->srstd, i);
+    double g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+    int64_t j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const double a0 = has_w ? LD(gy, p + j) * LD(wt, j) : LD(gy, p + j);
+      const double a1 = has_w ? LD(gy, p + j + 1) * LD(wt, j + 1) : LD(gy, p + j + 1);
+      const double a2 = has_w ? LD(gy, p + j + 2) * LD(wt, j + 2) : LD(gy, p + j + 2);
+      const double a3 = has_w ? LD(gy, p + j + 3) * LD(wt, j + 3) : LD(gy, p + j + 3);
+      g0 += a0;
+      g1 += a1;
+      g2 += a2;
+      g3 += a3;
+      h0 += a0 * ((LD(x, p + j) - mean) * rstd);
+      h1 += a1 * ((LD(x, p + j + 1) - mean) * rstd);
+      h2 += a2 * ((LD(x, p + j + 2) - mean) * rstd);
+      h3 += a3 * ((LD(x, p + j + 3) - mean) * rstd);
+    }
+    for (; j < cols; j++) {
+      const double a = has_w ? LD(gy, p + j) * LD(wt, j) : LD(gy, p + j);
+      const double hh = a * ((LD(x, p + j) - mean) * rstd);
+      if ((j & 3) == 0) { g0 += a; h0 += hh; }
+      else if ((j & 3) == 1) { g1 += a; h1 += hh; }
+      else { g2 += a; h2 += hh; }
+    }
+    const double k1 = ((g0 + g1) + (g2 + g3)) / (double)cols;
+    const double k2 = ((h0 + h1) + (h2 + h3)) / (double)cols;
+    for (int64_t c = 0; c < cols; c++) {
+      const double xhat = (LD(x, p + c) - mean) * rstd;
+      const double a = has_w ? LD(gy, p + c) * LD(wt, c) : LD(gy, p + c);
+      ST(gx, p + c, (a - k1 - xhat * k2) * rstd);
+    }
+  }
+}
+
+static void ln_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
+  const ln_bwd_ctx *k = ctx;
+  if (k->weight) ln_bwd_rows(k, b, e, 1, 1);
+  else ln_bwd_rows(k, b, e, 1, 0);
+}
+
+static void ln_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
+  const ln_bwd_ctx *k = ctx;
+  if (k->weight) ln_bwd_rows(k, b, e, 0, 1);
+  else ln_bwd_rows(k, b, e, 0, 0);
+}
+
+/* gWeight[c] = Σ_rows gy·xhat and gBias[c] = Σ_rows gy, for the columns [c0, c1), each sum in row order. */
+INLINE void ln_bwd_params(const ln_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+  const int64_t rows = k->rows, cols = k->cols;
+  const void *const restrict gy = k->gy;
+  const void *const restrict x = k->x;
+  double aw[BLOCK], ab[BLOCK];
+  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
+    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
+    for (int64_t t = 0; t < w; t++) aw[t] = ab[t] = 0;
+    for (int64_t i = 0; i < rows; i++) {
+      const double mean = LD(k->smean, i), rstd = LD(k->srstd, i);
+      const int64_t p = i * cols + b0;
+      for (int64_t t = 0; t < w; t++) {
+        const double g = LD(gy, p + t);
+        aw[t] += g * ((LD(x, p + t) - mean) * rstd);
+        ab[t] += g;
+      }
+    }
+    if (k->gweight)
+      for (int64_t t = 0; t < w; t++) ST(k->gweight, b0 + t, aw[t]);
+    if (k->gbias)
+      for (int64_t t = 0; t < w; t++) ST(k->gbias, b0 + t, ab[t]);
+  }
+}
+
+static void ln_params_range_f32(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 1); }
+static void ln_params_range_f64(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 0); }
+
+void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,
+                            const void *save_mean, const void *save_rstd, void *gx, void *gweight, void *gbias) {
+  ln_bwd_ctx k = {gy, x, weight, save_mean, save_rstd, gx, gweight, gbias, rows, cols};
+  kd_parallel_for(rows, grain_for(cols, 1), f32 ? ln_bwd_range_f32 : ln_bwd_range_f64, &k);
+  if (gweight || gbias) kd_parallel_for(cols, grain_for(rows, 16), f32 ? ln_params_range_f32 : ln_params_range_f64, &k);
+}

@@ -1,0 +1,134 @@
+/*
+ * N-API entries for the fused optimizer updates (see packages/core/src/kernels/optim.ts for the contracts):
+ *   sgdUpdate(param, grad, buf | null, n, lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep)
+ *   adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, n, lr, beta1, beta2, eps, weightDecay,
+ *              decoupled, amsgrad, maximize, step)
+ * Every argument is checked (types, ranges, that n elements fit in each array, one element type, no two arrays
+ * sharing memory) before any array is touched.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "kindling.h"
+#include "napi-args.h"
+
+/* optim.c */
+void kd_sgd_update(int f32, void *param, const void *grad, void *buf, int64_t n, double lr, double momentum,
+                   double dampening, double weight_decay, int nesterov, int maximize, int first_step);
+void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void *exp_avg_sq, void *max_exp_avg_sq,
+                    int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int decoupled,
+                    int amsgrad, int maximize, double step_size, double bc2_sqrt);
+
+typedef struct {
+  const kd_array *a;
+  const char *name;
+} named_array;
+
+static size_t elem_size(const kd_array *a) { return a->dtype == KD_F64 ? sizeof(double) : sizeof(float); }
+
+/* Each present array (dtype != 0; a null argument reads as dtype 0) must share param's element type and hold n elements; no two may overlap. */
+static int check_arrays(napi_env env, const named_array *list, int count, int64_t n) {
+  for (int i = 0; i < count; i++) {
+    if (list[i].a->dtype == 0) continue; /* absent */
+    if (i > 0 && !kd_check_same_dtype(env, list[i].a, list[i].name, list[0].a, list[0].name)) return 0;
+    if (!kd_check_span(env, list[i].a, list[i].name, 0, n)) return 0;
+  }
+  if (n == 0) return 1;
+  for (int i = 0; i < count; i++) {
+    const kd_array *a = list[i].a;
+    if (a->dtype == 0) continue;
+    const char *a0 = a->data, *a1 = a0 + n * elem_size(a);
+    for (int j = i + 1; j < count; j++) {
+      const kd_array *b = list[j].a;
+      if (b->dtype == 0) continue;
+      const char *b0 = b->data, *b1 = b0 + n * elem_size(b);
+      if (a0 < b1 && b0 < a1) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", list[i].name, list[j].name);
+        return kd_throw_range(env, msg);
+      }
+    }
+  }
+  return 1;
+}
+
+static napi_value sgd_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!kd_args(env, info, 11, argv, "sgdUpdate")) return NULL;
+  kd_array param, grad, buf;
+  int64_t n;
+  double lr, momentum, dampening, wd;
+  int nesterov, maximize, first;
+  if (!kd_arg_array(env, argv[0], "param", KD_F32 | KD_F64, &param) ||
+      !kd_arg_array(env, argv[1], "grad", KD_F32 | KD_F64, &grad) ||
+      !kd_arg_array_or_null(env, argv[2], "buf", KD_F32 | KD_F64, &buf) ||
+      !kd_arg_int(env, argv[3], "n", 0, KD_MAX_SAFE_INT, &n) || !kd_arg_number(env, argv[4], "lr", &lr) ||
+      !kd_arg_number(env, argv[5], "momentum", &momentum) || !kd_arg_number(env, argv[6], "dampening", &dampening) ||
+      !kd_arg_number(env, argv[7], "weightDecay", &wd) || !kd_arg_bool(env, argv[8], "nesterov", &nesterov) ||
+      !kd_arg_bool(env, argv[9], "maximize", &maximize) || !kd_arg_bool(env, argv[10], "firstStep", &first))
+    return NULL;
+  if (momentum != 0 && buf.dtype == 0) {
+    napi_throw_type_error(env, NULL, "argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    return NULL;
+  }
+  if (momentum == 0) buf.data = NULL, buf.dtype = 0; /* not read or written: PyTorch keeps no buffer without momentum */
+  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&buf, "buf"}};
+  if (!check_arrays(env, list, 3, n)) return NULL;
+  kd_sgd_update(param.dtype == KD_F32, param.data, grad.data, buf.data, n, lr, momentum, dampening, wd, nesterov,
+                maximize, first);
+  return NULL;
+}
+
+/* JavaScript's `base ** exponent`, through Math.pow (V8 computes both alike; the C library's pow can differ). */
+static int js_pow(napi_env env, double base, double exponent, double *out) {
+  napi_value global, math, pow, args[2], result;
+  if (napi_get_global(env, &global) != napi_ok || napi_get_named_property(env, global, "Math", &math) != napi_ok ||
+      napi_get_named_property(env, math, "pow", &pow) != napi_ok || napi_create_double(env, base, &args[0]) != napi_ok ||
+      napi_create_double(env, exponent, &args[1]) != napi_ok ||
+      napi_call_function(env, math, pow, 2, args, &result) != napi_ok ||
+      napi_get_value_double(env, result, out) != napi_ok) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    return pending ? 0 : kd_throw(env, "adamUpdate: cannot call Math.pow");
+  }
+  return 1;
+}
+
+static napi_value adam_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[15];
+  if (!kd_args(env, info, 15, argv, "adamUpdate")) return NULL;
+  kd_array param, grad, ea, es, mx;
+  int64_t n, step;
+  double lr, beta1, beta2, eps, wd;
+  int decoupled, amsgrad, maximize;
+  if (!kd_arg_array(env, argv[0], "param", KD_F32 | KD_F64, &param) ||
+      !kd_arg_array(env, argv[1], "grad", KD_F32 | KD_F64, &grad) ||
+      !kd_arg_array(env, argv[2], "expAvg", KD_F32 | KD_F64, &ea) ||
+      !kd_arg_array(env, argv[3], "expAvgSq", KD_F32 | KD_F64, &es) ||
+      !kd_arg_array_or_null(env, argv[4], "maxExpAvgSq", KD_F32 | KD_F64, &mx) ||
+      !kd_arg_int(env, argv[5], "n", 0, KD_MAX_SAFE_INT, &n) || !kd_arg_number(env, argv[6], "lr", &lr) ||
+      !kd_arg_number(env, argv[7], "beta1", &beta1) || !kd_arg_number(env, argv[8], "beta2", &beta2) ||
+      !kd_arg_number(env, argv[9], "eps", &eps) || !kd_arg_number(env, argv[10], "weightDecay", &wd) ||
+      !kd_arg_bool(env, argv[11], "decoupled", &decoupled) || !kd_arg_bool(env, argv[12], "amsgrad", &amsgrad) ||
+      !kd_arg_bool(env, argv[13], "maximize", &maximize) || !kd_arg_int(env, argv[14], "step", 1, KD_MAX_SAFE_INT, &step))
+    return NULL;
+  if (amsgrad && mx.dtype == 0) {
+    napi_throw_type_error(env, NULL, "argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    return NULL;
+  }
+  if (!amsgrad) mx.data = NULL, mx.dtype = 0;
+  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&ea, "expAvg"}, {&es, "expAvgSq"}, {&mx, "maxExpAvgSq"}};
+  if (!check_arrays(env, list, 5, n)) return NULL;
+  /* As adam.ts: biasCorrection1 = 1 - beta1 ** step, stepSize = lr / biasCorrection1, sqrt(1 - beta2 ** step). */
+  double p1, p2;
+  if (!js_pow(env, beta1, (double)step, &p1) || !js_pow(env, beta2, (double)step, &p2)) return NULL;
+  const double step_size = lr / (1 - p1);
+  const double bc2_sqrt = sqrt(1 - p2);
+  kd_adam_update(param.dtype == KD_F32, param.data, grad.data, ea.data, es.data, mx.data, n, lr, beta1, beta2, eps, wd,
+                 decoupled, amsgrad, maximize, step_size, bc2_sqrt);
+  return NULL;
+}
+
+int kd_register_optim(napi_env env, napi_value exports) {
+  return kd_export(env, exports, "sgdUpdate", sgd_entry) && kd_export(env, exports, "adamUpdate", adam_entry);
+}

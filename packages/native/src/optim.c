@@ -1,0 +1,269 @@
+/*
+ * Fused optimizer updates over one parameter's n contiguous elements, in place: SGD and Adam/AdamW, bit for bit
+ * what packages/core/src/kernels/optim.ts (and so @kindling/optim's tensor-op updates) computes.
+ *
+ * Values are carried in double and rounded to the parameter's type exactly where the TypeScript kernel rounds
+ * (Math.fround, or a store into a Float32Array): RND() below. Products of two float32 values are exact in a
+ * double, so `u + a * v` rounds once to double and once to float, as the TypeScript does; contraction into fused
+ * multiply-adds is switched off so that float64 expressions round after each operation, as JavaScript's do.
+ * (Adam's last steps for float32 run in float arithmetic, which gives the same bits: see adam_body.)
+ *
+ * Multi-threaded over chunks of elements (each element depends only on its own index): identical for any
+ * thread count. The scalars are copied to locals and the arrays are restrict pointers (the binding refuses
+ * overlapping arrays), so the loops vectorise.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include <math.h>
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+#include "kindling.h"
+
+#define GRAIN 32768
+#define INLINE static inline __attribute__((always_inline))
+
+/* Loads a value as double, rounds a double to the array's precision, stores. f32 is a constant after inlining. */
+#define LD(p, i) (f32 ? (double)((const float *)(p))[i] : ((const double *)(p))[i])
+#define RND(v) (f32 ? (double)(float)(v) : (v))
+#define ST(p, i, v)                                      \
+  do {                                                   \
+    if (f32) ((float *)(p))[i] = (float)(v);             \
+    else ((double *)(p))[i] = (v);                       \
+  } while (0)
+
+/*
+ * v rounded to float, as a double, for the per-call scalars. Through a volatile on purpose: GCC 12.2 at -O2/-O3
+ * miscompiles `s.a = f32 ? (double)(float)x : x; s.b = f32 ? (double)(float)y : y;` (its SLP vectoriser pairs the
+ * two stores and drops the conversions of the f32 arm), which gave float32 SGD an unrounded momentum.
+ */
+static double to_f32(double v) {
+  volatile float f = (float)v;
+  return (double)f;
+}
+
+/* ---- SGD ---- */
+
+typedef struct {
+  void *param;
+  const void *grad;
+  void *buf; /* NULL without momentum */
+  double wd, mom, keep, step; /* rounded to the parameter's type */
+  int maximize, decay, nesterov, first;
+} sgd_ctx;
+
+INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize, const int decay,
+                     const int use_mom, const int first, const int nesterov) {
+  void *const restrict param = c->param;
+  const void *const restrict grad = c->grad;
+  void *const restrict buf = c->buf;
+  const double wd = c->wd, mom = c->mom, keep = c->keep, step = c->step;
+  for (int64_t i = begin; i < end; i++) {
+    const double g = LD(grad, i);
+    double d = maximize ? -g : g;
+    if (decay) d = RND(d + wd * LD(param, i));
+    if (use_mom) {
+      const double m = first ? d : RND(RND(LD(buf, i) * mom) + keep * d);
+      ST(buf, i, m);
+      d = nesterov ? RND(d + mom * m) : m;
+    }
+    ST(param, i, LD(param, i) + step * d);
+  }
+}
+
+/* Eight consecutive cases of a switch over a flag word, 0 to 63. */
+#define CASES8(CASE, k) CASE(k) CASE(k + 1) CASE(k + 2) CASE(k + 3) CASE(k + 4) CASE(k + 5) CASE(k + 6) CASE(k + 7)
+
+/*
+ * One specialised loop per combination of the flags (bit 0 maximize, 1 decay, 2 momentum, 3 first step, 4 Nesterov):
+ * they are constants inside, so the loops have no branches and no value that depends on a run-time flag.
+ */
+#define SGD_CASE(k) \
+  case k: sgd_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1, ((k) >> 4) & 1); break;
+#define SGD_VARIANTS(F32_)                                                                                             \
+  static void sgd_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                      \
+    enum { F32 = F32_ };                                                                                               \
+    const sgd_ctx *c = ctx;                                                                                            \
+    const int mom = c->buf != NULL;                                                                                    \
+    switch (c->maximize | c->decay << 1 | mom << 2 | (mom && c->first) << 3 | (mom && c->nesterov) << 4) {           \
+      CASES8(SGD_CASE, 0) CASES8(SGD_CASE, 8) CASES8(SGD_CASE, 16) CASES8(SGD_CASE, 24)                                \
+    }                                                                                                                  \
+  }
+SGD_VARIANTS(1)
+SGD_VARIANTS(0)
+
+void kd_sgd_update(int f32, void *param, const void *grad, void *buf, int64_t n, double lr, double momentum,
+                   double dampening, double weight_decay, int nesterov, int maximize, int first_step) {
+  sgd_ctx c;
+  c.param = param;
+  c.grad = grad;
+  c.buf = momentum != 0 ? buf : NULL;
+  if (f32) {
+    c.wd = to_f32(weight_decay);
+    c.mom = to_f32(momentum);
+    c.keep = to_f32(1 - dampening);
+    c.step = to_f32(-lr);
+  } else {
+    c.wd = weight_decay;
+    c.mom = momentum;
+    c.keep = 1 - dampening;
+    c.step = -lr;
+  }
+  c.maximize = maximize;
+  c.decay = weight_decay != 0;
+  c.nesterov = nesterov;
+  c.first = first_step;
+  kd_parallel_for(n, GRAIN, f32 ? sgd_range_1 : sgd_range_0, &c);
+}
+
+/* ---- Adam / AdamW ---- */
+
+typedef struct {
+  void *param;
+  const void *grad;
+  void *exp_avg, *exp_avg_sq, *max_sq; /* max_sq NULL without amsgrad */
+  double shrink, wd, b1, k1, b2, k2, bc2, eps, value; /* rounded to the parameter's type */
+  int maximize, decoupled, coupled;
+} adam_ctx;
+
+/*
+ * Square roots in place, exactly (IEEE sqrt). With the C library's sqrt/sqrtf, which may set errno, the compiler
+ * keeps a branch per element and the loop does not vectorise; the SIMD instructions are the same correctly
+ * rounded operation.
+ */
+static void sqrt_block_f64(double *q, int64_t len) {
+  int64_t t = 0;
+#if defined(__SSE2__)
+  for (; t + 2 <= len; t += 2) _mm_storeu_pd(q + t, _mm_sqrt_pd(_mm_loadu_pd(q + t)));
+#elif defined(__aarch64__)
+  for (; t + 2 <= len; t += 2) vst1q_f64(q + t, vsqrtq_f64(vld1q_f64(q + t)));
+#endif
+  for (; t < len; t++) q[t] = sqrt(q[t]);
+}
+
+static void sqrt_block_f32(float *q, int64_t len) {
+  int64_t t = 0;
+#if defined(__SSE2__)
+  for (; t + 4 <= len; t += 4) _mm_storeu_ps(q + t, _mm_sqrt_ps(_mm_loadu_ps(q + t)));
+#elif defined(__aarch64__)
+  for (; t + 4 <= len; t += 4) vst1q_f32(q + t, vsqrtq_f32(vld1q_f32(q + t)));
+#endif
+  for (; t < len; t++) q[t] = sqrtf(q[t]);
+}
+
+#define ADAM_BLOCK 256
+
+/*
+ * In blocks: the moments and the second moment used (vectorised), its square roots, then the parameter
+ * (vectorised). The last steps, sqrt, divisions and sums of float32 values each rounded to float32, are done in
+ * float32 arithmetic for Float32Array: a correctly rounded float operation is exactly the double operation rounded
+ * to float (for +, -, *, / and sqrt, double has more than twice float's precision), which is what the
+ * TypeScript kernel computes. The axpy and addcmul steps round once from an exact double product, so they stay double.
+ */
+INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
+                      const int decoupled, const int coupled, const int ams) {
+  void *const restrict param = c->param;
+  const void *const restrict grad = c->grad;
+  void *const restrict ea = c->exp_avg;
+  void *const restrict es = c->exp_avg_sq;
+  void *const restrict mx = c->max_sq;
+  const double shrink = c->shrink, wd = c->wd, b1 = c->b1, k1 = c->k1, b2 = c->b2, k2 = c->k2, bc2 = c->bc2,
+               eps = c->eps, value = c->value;
+  const float bc2f = (float)bc2, epsf = (float)eps, valuef = (float)value;
+  double pb[ADAM_BLOCK], mb[ADAM_BLOCK], qb[ADAM_BLOCK];
+  float pf[ADAM_BLOCK], mf[ADAM_BLOCK], qf[ADAM_BLOCK];
+  for (int64_t i0 = begin; i0 < end; i0 += ADAM_BLOCK) {
+    const int64_t len = end - i0 < ADAM_BLOCK ? end - i0 : ADAM_BLOCK;
+    for (int64_t t = 0; t < len; t++) {
+      const int64_t i = i0 + t;
+      const double gr = LD(grad, i);
+      double g = maximize ? -gr : gr;
+      double p = LD(param, i);
+      if (decoupled) p = RND(p * shrink);
+      else if (coupled) g = RND(g + wd * p);
+      const double m = RND(RND(LD(ea, i) * b1) + k1 * g);
+      const double s = RND(RND(LD(es, i) * b2) + RND(k2 * g) * g);
+      ST(ea, i, m);
+      ST(es, i, s);
+      double second = s;
+      if (ams) {
+        const double old = LD(mx, i);
+        const double hi = old > s ? old : s;
+        const int nan = (old != old) | (s != s);
+        second = nan ? (double)NAN : hi;
+        ST(mx, i, second);
+      }
+      if (f32) {
+        pf[t] = (float)p;
+        mf[t] = (float)m;
+        qf[t] = (float)second;
+      } else {
+        pb[t] = p;
+        mb[t] = m;
+        qb[t] = second;
+      }
+    }
+    if (f32) {
+      float *const restrict out = (float *)param + i0;
+      sqrt_block_f32(qf, len);
+      for (int64_t t = 0; t < len; t++) out[t] = pf[t] + (valuef * mf[t]) / (qf[t] / bc2f + epsf);
+    } else {
+      double *const restrict out = (double *)param + i0;
+      sqrt_block_f64(qb, len);
+      for (int64_t t = 0; t < len; t++) out[t] = pb[t] + (value * mb[t]) / (qb[t] / bc2 + eps);
+    }
+  }
+}
+
+/* Flag bits: 0 maximize, 1 decoupled decay, 2 coupled decay (weight decay added to the gradient), 3 amsgrad. */
+#define ADAM_CASE(k) \
+  case k: adam_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1); break;
+#define ADAM_VARIANTS(F32_)                                                                                            \
+  static void adam_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                     \
+    enum { F32 = F32_ };                                                                                               \
+    const adam_ctx *c = ctx;                                                                                           \
+    switch (c->maximize | c->decoupled << 1 | c->coupled << 2 | (c->max_sq != NULL) << 3) {                           \
+      CASES8(ADAM_CASE, 0) CASES8(ADAM_CASE, 8)                                                                        \
+    }                                                                                                                  \
+  }
+ADAM_VARIANTS(1)
+ADAM_VARIANTS(0)
+
+/*
+ * step_size = lr / (1 - beta1^step) and bc2_sqrt = sqrt(1 - beta2^step) come from the caller, which computes the
+ * powers with JavaScript's own pow (V8's pow and the C library's differ in the last bit for some arguments).
+ */
+void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void *exp_avg_sq, void *max_exp_avg_sq,
+                    int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int decoupled,
+                    int amsgrad, int maximize, double step_size, double bc2_sqrt) {
+  adam_ctx c;
+  c.param = param;
+  c.grad = grad;
+  c.exp_avg = exp_avg;
+  c.exp_avg_sq = exp_avg_sq;
+  c.max_sq = amsgrad ? max_exp_avg_sq : NULL;
+  const double v[9] = {1 - lr * weight_decay, weight_decay, beta1, 1 - beta1, beta2, 1 - beta2, bc2_sqrt, eps, -step_size};
+  double r[9];
+  for (int i = 0; i < 9; i++) r[i] = f32 ? to_f32(v[i]) : v[i];
+  c.shrink = r[0];
+  c.wd = r[1];
+  c.b1 = r[2];
+  c.k1 = r[3];
+  c.b2 = r[4];
+  c.k2 = r[5];
+  c.bc2 = r[6];
+  c.eps = r[7];
+  c.value = r[8];
+  c.maximize = maximize;
+  c.decoupled = decoupled;
+  c.coupled = !decoupled && weight_decay != 0;
+  kd_parallel_for(n, GRAIN, f32 ? adam_range_1 : adam_range_0, &c);
+}
