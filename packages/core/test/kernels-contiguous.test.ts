@@ -1,0 +1,482 @@
+// The flat reference kernels of kernels/contiguous.ts and kernels/softmax.ts (the native addon's signatures):
+// against per-element computations, against the strided kernels they must match bit for bit, and against the
+// tensor ops (softmax with a tolerance: the composed ops round their intermediates).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import { binaryKernel, type FastBinary } from '../src/kernels/elementwise.js';
+import { reducePlan, sumKernel } from '../src/kernels/reduce.js';
+import { binary, binaryLayout, BinaryOp, type FloatArray, sumAll, sumDim, unary, UnaryOp } from '../src/kernels/contiguous.js';
+import { softmax, softmaxBackward } from '../src/kernels/softmax.js';
+
+// The tensor ops used as references run on the TypeScript backend (the ops may call these kernels through it;
+// the references below are compositions of other ops, or strided views that take the per-element path).
+let previousBackend: torch.KernelBackend | null = null;
+beforeAll(() => void (previousBackend = torch.setKernelBackend(null)));
+afterAll(() => void (previousBackend && torch.setKernelBackend(previousBackend)));
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+const TYPES: [string, Ctor][] = [
+  ['float32', Float32Array],
+  ['float64', Float64Array],
+];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-310, 3e38, -1, 1, 0.5];
+
+/** Random values with, when `special`, about one in eight from SPECIAL. */
+function fill<T extends FloatArray>(a: T, seed: number, special = true, scale = 4): T {
+  const r = rng(seed);
+  for (let i = 0; i < a.length; i++) {
+    a[i] = special && r() < 0.125 ? SPECIAL[Math.floor(r() * SPECIAL.length)] : (r() * 2 - 1) * scale;
+  }
+  return a;
+}
+
+/** Same values, NaN equal to NaN and -0 apart from 0; returns the first index that differs, or -1. */
+function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return -2;
+  for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i]))) return i;
+  return -1;
+}
+
+function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  const i = firstDiff(actual, expected);
+  expect(i, `${what}: first difference at ${i}: ${actual[i]} vs ${expected[i]}`).toBe(-1);
+}
+
+/** |actual - expected| <= rtol * |expected| + atol; rtol may depend on the expected value. */
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number | ((e: number) => number), atol: number, what: string): void {
+  expect(actual.length).toBe(expected.length);
+  let bad = -1;
+  for (let i = 0; i < actual.length && bad < 0; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (e !== e || a !== a) {
+      if (!(a !== a && e !== e)) bad = i;
+    } else if (a !== e) {
+      const r = typeof rtol === 'number' ? rtol : rtol(e);
+      if (!(Math.abs(a - e) <= r * Math.abs(e) + atol)) bad = i;
+    }
+  }
+  expect(bad, `${what}[${bad}]: ${actual[bad]} vs ${expected[bad]}`).toBe(-1);
+}
+
+function valuesOf(t: torch.Tensor): Float32Array | Float64Array {
+  const c = t.contiguous();
+  const n = c._shape.reduce((x, y) => x * y, 1);
+  return (c._array as FloatArray).subarray(c._offset, c._offset + n);
+}
+
+/** Contiguous strides of a shape. */
+function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) s[d] = s[d + 1] * shape[d + 1];
+  return s;
+}
+
+const FAST: FastBinary[] = ['add', 'sub', 'mul', 'div'];
+const scalarOp = (op: number, alpha: number) => (x: number, y: number): number =>
+  op === 0 ? x + alpha * y : op === 1 ? x - y : op === 2 ? x * y : x / y;
+
+function layoutOf(shape: number[], as: number[], bs: number[]): Float64Array {
+  const l = new Float64Array(13);
+  l[0] = shape.length;
+  shape.forEach((s, d) => {
+    l[1 + d] = s;
+    l[5 + d] = as[d];
+    l[9 + d] = bs[d];
+  });
+  return l;
+}
+
+/** Strides of an operand over `shape`: broadcast dims (stride 0) where `bcast`, the rest in a shuffled order with gaps. */
+function operandStrides(shape: number[], bcast: boolean[], r: () => number): { strides: number[]; extent: number } {
+  const dims = shape.map((_, d) => d).filter((d) => !bcast[d]);
+  for (let i = dims.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [dims[i], dims[j]] = [dims[j], dims[i]];
+  }
+  if (r() < 0.5) dims.sort((x, y) => x - y); // often row-major, so the (1, *) fast paths run
+  const strides = new Array<number>(shape.length).fill(0);
+  let s = 1;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    strides[dims[k]] = s;
+    s *= shape[dims[k]] + (r() < 0.2 ? 1 : 0);
+  }
+  let extent = 1;
+  shape.forEach((n, d) => (extent += (n - 1) * strides[d]));
+  return { strides, extent };
+}
+
+describe('binary', () => {
+  it('matches binaryKernel and the per-element definition bit for bit, for every layout pattern', () => {
+    const r = rng(1);
+    let cases = 0;
+    for (const [name, T] of TYPES) {
+      for (let trial = 0; trial < 120; trial++) {
+        const nd = 1 + (trial % 4);
+        const shape = Array.from({ length: nd }, () => 1 + Math.floor(r() * (nd === 1 ? 70 : 7)));
+        const aB = shape.map(() => r() < 0.3);
+        const bB = shape.map(() => r() < 0.3);
+        if (trial % 5 === 0) aB.fill(false);
+        if (trial % 7 === 0) bB[nd - 1] = true;
+        const A = operandStrides(shape, aB, r);
+        const B = operandStrides(shape, bB, r);
+        const aOff = Math.floor(r() * 3);
+        const bOff = Math.floor(r() * 3);
+        const outOff = Math.floor(r() * 3);
+        const n = shape.reduce((x, y) => x * y, 1);
+        const a = fill(new T(aOff + A.extent + 2), trial * 3 + 1);
+        const b = fill(new T(bOff + B.extent), trial * 3 + 2);
+        for (let op = 0; op < 4; op++) {
+          for (const alpha of op === 0 ? [1, -0.5, 3.3] : [1]) {
+            const out = new T(outOff + n + 1).fill(7);
+            binary(op, a, aOff, b, bOff, out, outOff, layoutOf(shape, A.strides, B.strides), alpha);
+            const ref = new T(n);
+            binaryKernel(
+              { array: a, strides: A.strides, offset: aOff },
+              { array: b, strides: B.strides, offset: bOff },
+              shape,
+              ref,
+              scalarOp(op, alpha),
+              FAST[op],
+              alpha,
+            );
+            const what = `${name} op ${op} alpha ${alpha} shape [${shape}] a ${A.strides} b ${B.strides}`;
+            expectSame(out.subarray(outOff, outOff + n), ref, what);
+            expect(out[outOff - 1] ?? 7).toBe(7);
+            expect(out[outOff + n]).toBe(7);
+            // the definition, element by element
+            const idx = new Array<number>(nd).fill(0);
+            const plain = new T(n);
+            for (let k = 0; k < n; k++) {
+              let rem = k;
+              for (let d = nd - 1; d >= 0; d--) {
+                idx[d] = rem % shape[d];
+                rem = Math.floor(rem / shape[d]);
+              }
+              let pa = aOff;
+              let pb = bOff;
+              for (let d = 0; d < nd; d++) {
+                pa += idx[d] * A.strides[d];
+                pb += idx[d] * B.strides[d];
+              }
+              plain[k] = scalarOp(op, alpha)(a[pa], b[pb]);
+            }
+            expectSame(out.subarray(outOff, outOff + n), plain, what);
+            cases++;
+          }
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(1000);
+  });
+
+  it('float32 results are IEEE float32 arithmetic', () => {
+    const a = fill(new Float32Array(999), 5);
+    const b = fill(new Float32Array(999), 6);
+    const out = new Float32Array(999);
+    const layout = layoutOf([999], [1], [1]);
+    for (let op = 1; op < 4; op++) {
+      binary(op, a, 0, b, 0, out, 0, layout, 1);
+      const f = scalarOp(op, 1);
+      expectSame(out, Float32Array.from(a, (x, i) => Math.fround(f(x, b[i]))), `op ${op}`);
+    }
+  });
+
+  it('n = 0 writes nothing and checks no spans; in place on an operand works', () => {
+    const out = new Float64Array(2).fill(3);
+    binary(0, new Float64Array(0), 5, new Float64Array(0), 5, out, 9, layoutOf([0, 4], [4, 1], [4, 1]), 1);
+    expect([...out]).toEqual([3, 3]);
+    const a = fill(new Float64Array(10), 1, false);
+    const b = fill(new Float64Array(10), 2, false);
+    const expected = Float64Array.from(a, (x, i) => x * b[i]);
+    binary(BinaryOp.mul, a, 0, b, 0, a, 0, layoutOf([10], [1], [1]), 1);
+    expectSame(a, expected, 'in place');
+  });
+
+  it('binaryLayout drops size-1 dims, merges contiguous ones and refuses more than four', () => {
+    expect([...(binaryLayout([2, 1, 3, 4], [12, 0, 4, 1], [0, 0, 0, 1]) as Float64Array)]).toEqual([2, 6, 4, 0, 0, 4, 1, 0, 0, 0, 1, 0, 0]);
+    expect([...(binaryLayout([], [], []) as Float64Array)]).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(binaryLayout([2, 3, 0], [0, 0, 0], [0, 0, 0])?.[1]).toBe(0);
+    expect(binaryLayout([2, 2, 2, 2, 2], [16, 8, 4, 2, 1], [1, 2, 4, 8, 16])).toBeNull();
+    expect([...(binaryLayout([3, 5], [5, 1], [5, 1]) as Float64Array)]).toEqual([1, 15, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('checks its arguments before touching memory', () => {
+    const a = new Float32Array(8);
+    const out = new Float32Array(8).fill(5);
+    const l = layoutOf([8], [1], [1]);
+    expect(() => binary(4, a, 0, a, 0, out, 0, l, 1)).toThrow(/'op'/);
+    expect(() => binary(0, a, 0, new Float64Array(8), 0, out, 0, l, 1)).toThrow(/same element type/);
+    expect(() => binary(0, a, 1, a, 0, out, 0, l, 1)).toThrow(/argument 'a'/);
+    expect(() => binary(0, a, 0, a, 0, out, 1, l, 1)).toThrow(/argument 'out'/);
+    expect(() => binary(0, a, 0, a, 0, out, 0, new Float64Array(12), 1)).toThrow(/13 entries/);
+    expect(() => binary(0, a, 0, a, 0, out, 0, layoutOf([8, 1], [1, 0], [1, 0]).fill(1, 12), 1)).toThrow(/bStride3/);
+    expect(() => binary(0, a, 0, a, 0, out, 0, layoutOf([2, 4], [4, -1], [4, 1]), 1)).toThrow(/aStride1/);
+    const inPlaceShifted = new Float32Array(9);
+    expect(() => binary(0, inPlaceShifted, 1, a, 0, inPlaceShifted, 0, l, 1)).toThrow(/apart/);
+    expect([...out]).toEqual(new Array(8).fill(5));
+  });
+});
+
+const UNARY_REF: ((v: number) => number)[] = [
+  (v) => (v > 0 || v !== v ? v : 0),
+  (v) => -v,
+  Math.abs,
+  Math.exp,
+  Math.log,
+  Math.sqrt,
+  Math.tanh,
+  (v) => 1 / (1 + Math.exp(-v)),
+  Math.sin,
+  Math.cos,
+  (v) => 1 / Math.sqrt(v),
+  (v) => v * v,
+];
+
+describe('unary', () => {
+  it('matches the per-element definitions bit for bit', () => {
+    for (const [name, T] of TYPES) {
+      for (const n of [0, 1, 2, 7, 64, 1001]) {
+        const x = fill(new T(n + 3), n + 17);
+        for (let op = 0; op < 12; op++) {
+          const out = new T(n + 2).fill(9);
+          unary(op, x, 3, out, 1, n);
+          const f = UNARY_REF[op];
+          const expected = new T(n);
+          for (let i = 0; i < n; i++) expected[i] = f(x[3 + i]);
+          expectSame(out.subarray(1, n + 1), expected, `${name} op ${op} n ${n}`);
+          expect(out[0]).toBe(9);
+          expect(out[n + 1]).toBe(9);
+        }
+      }
+    }
+  });
+
+  it('matches the tensor ops bit for bit', () => {
+    const ops: [number, (t: torch.Tensor) => torch.Tensor][] = [
+      [UnaryOp.relu, torch.relu],
+      [UnaryOp.neg, torch.neg],
+      [UnaryOp.abs, torch.abs],
+      [UnaryOp.exp, torch.exp],
+      [UnaryOp.log, torch.log],
+      [UnaryOp.sqrt, torch.sqrt],
+      [UnaryOp.tanh, torch.tanh],
+      [UnaryOp.sigmoid, torch.sigmoid],
+      [UnaryOp.sin, torch.sin],
+      [UnaryOp.cos, torch.cos],
+      [UnaryOp.rsqrt, torch.rsqrt],
+    ];
+    for (const [name, T] of TYPES) {
+      const x = fill(new T(257), 3);
+      // the same values as a strided view (every other element), which the ops run element by element
+      const wide = new T(514);
+      x.forEach((v, i) => (wide[2 * i] = v));
+      const view = torch.fromArray(wide, [257, 2]).select(1, 0);
+      for (const [op, f] of ops) {
+        const out = new T(257);
+        unary(op, x, 0, out, 0, 257);
+        expectSame(out, valuesOf(f(torch.fromArray(x))), `${name} op ${op}`);
+        expectSame(out, valuesOf(f(view)), `${name} op ${op} (strided)`);
+      }
+      const sq = new T(257);
+      unary(UnaryOp.square, x, 0, sq, 0, 257);
+      expectSame(sq, valuesOf(view.mul(view)), `${name} square`);
+    }
+  });
+
+  it('relu passes NaN through and maps -0 to 0', () => {
+    const x = Float64Array.of(NaN, -0, 0, -1, 2, -Infinity, Infinity);
+    const out = new Float64Array(7);
+    unary(UnaryOp.relu, x, 0, out, 0, 7);
+    expectSame(out, [NaN, 0, 0, 0, 2, 0, Infinity], 'relu');
+  });
+
+  it('checks its arguments', () => {
+    const x = new Float64Array(4);
+    expect(() => unary(12, x, 0, x, 0, 4)).toThrow(/'op'/);
+    expect(() => unary(1.5, x, 0, x, 0, 4)).toThrow(/'op' must be an integer/);
+    expect(() => unary(0, x, 1, new Float64Array(4), 0, 4)).toThrow(/argument 'x'/);
+    expect(() => unary(0, x, 0, new Float32Array(4), 0, 4)).toThrow(/same element type/);
+    expect(() => unary(0, x, 0, x, 1, 3)).toThrow(/apart/);
+    expect(() => unary(0, new Int32Array(4) as unknown as Float64Array, 0, x, 0, 4)).toThrow(/Float32Array or Float64Array/);
+  });
+});
+
+/** outer, size, inner of a contiguous shape around dim d. */
+function split(shape: number[], d: number): [number, number, number] {
+  const prod = (s: number[]): number => s.reduce((x, y) => x * y, 1);
+  return [prod(shape.slice(0, d)), shape[d], prod(shape.slice(d + 1))];
+}
+
+describe('softmax', () => {
+  const shapes: [number[], number][] = [
+    [[128, 10], 1],
+    [[64, 1000], 1],
+    [[4, 7, 5], 1],
+    [[3, 4, 5], 0],
+    [[2, 3, 300], 1],
+    [[5], 0],
+    [[2, 1, 3], 1],
+  ];
+
+  it('matches softmax and logSoftmax composed of tensor ops within a few ulps', () => {
+    for (const [name, T] of TYPES) {
+      const eps = T === Float32Array ? 2 ** -23 : 2 ** -52;
+      for (const [shape, d] of shapes) {
+        const n = shape.reduce((x, y) => x * y, 1);
+        const x = fill(new T(n + 2), n, false, 10);
+        const [outer, size, inner] = split(shape, d);
+        const t = torch.fromArray(x.subarray(2), shape);
+        for (const log of [false, true]) {
+          const out = new T(n);
+          softmax(x, 2, out, outer, size, inner, log);
+          // what the ops computed before the fused kernels: shifted = x - amax, then exp / sum or shifted - log(sum)
+          const shifted = t.sub(t.amax(d, { keepdim: true }));
+          const e = shifted.exp();
+          const ref = valuesOf(log ? shifted.sub(e.sum(d, { keepdim: true }).log()) : e.div(e.sum(d, { keepdim: true })));
+          // the composed ops round x - max to the dtype first: exp's relative error grows with |x - max| ~ |log p|
+          const rtol = log ? 8 * eps : (p: number): number => eps * (8 + 2 * Math.abs(Math.log(p)));
+          expectClose(out, ref, rtol, log ? 64 * eps : 1e-300, `${name} ${log ? 'log' : ''}softmax [${shape}] dim ${d}`);
+        }
+      }
+    }
+  });
+
+  it('is exactly exp(x - m) / Σ in double, and propagates NaN and infinities as PyTorch', () => {
+    const x = Float64Array.of(1, 2, 3, NaN, 0, 1, Infinity, 0, -Infinity, -Infinity, 1000, -1000);
+    const out = new Float64Array(12);
+    softmax(x, 0, out, 4, 3, 1, false);
+    const e = [Math.exp(-2), Math.exp(-1), 1];
+    const s = e[0] + e[1] + e[2];
+    // a NaN, or an infinity that makes inf - inf, turns its row to NaN
+    expectSame(out, [e[0] / s, e[1] / s, 1 / s, NaN, NaN, NaN, NaN, NaN, NaN, 0, 1, 0], 'softmax');
+    const lx = new Float64Array(12);
+    softmax(x, 0, lx, 4, 3, 1, true);
+    expectSame(lx.subarray(0, 3), [-2 - Math.log(s), -1 - Math.log(s), 0 - Math.log(s)], 'logSoftmax');
+    expectSame(lx.subarray(3), [NaN, NaN, NaN, NaN, NaN, NaN, -Infinity, 0, -2000], 'logSoftmax special');
+  });
+
+  it('works in place', () => {
+    const x = fill(new Float32Array(60), 4, false);
+    const ref = new Float32Array(60);
+    softmax(x, 0, ref, 3, 4, 5, false);
+    softmax(x, 0, x, 3, 4, 5, false);
+    expectSame(x, ref, 'in place');
+  });
+
+  it('backward matches the formulas composed of tensor ops', () => {
+    for (const [name, T] of TYPES) {
+      const eps = T === Float32Array ? 2 ** -23 : 2 ** -52;
+      for (const [shape, d] of shapes) {
+        const n = shape.reduce((x, y) => x * y, 1);
+        const [outer, size, inner] = split(shape, d);
+        for (const log of [false, true]) {
+          const yv = new T(n);
+          softmax(fill(new T(n), n + 1, false, 3), 0, yv, outer, size, inner, log);
+          const g = fill(new T(n), n + 2, false);
+          const yt = torch.fromArray(yv, shape);
+          const gt = torch.fromArray(g, shape);
+          const composed = log
+            ? gt.sub(yt.exp().mul(gt.sum(d, { keepdim: true })))
+            : yt.mul(gt.sub(gt.mul(yt).sum(d, { keepdim: true })));
+          const gx = new T(n);
+          softmaxBackward(yv, g, gx, outer, size, inner, log);
+          // the composed ops round each intermediate: allow a few ulps of the terms' magnitudes
+          const terms = Float64Array.from(g, (gi, k) => (log ? Math.abs(gi) : Math.abs(gi * yv[k])));
+          const sums = new Float64Array(outer * inner);
+          sumDim(Float64Array.from(g, (gi, k) => (log ? gi : gi * yv[k])), 0, outer, size, inner, sums, 0);
+          const tol = Float64Array.from(terms, (t, k) => {
+            const col = Math.floor(k / (size * inner)) * inner + (k % inner);
+            return 8 * eps * (t + (log ? Math.exp(yv[k]) : Math.abs(yv[k])) * Math.abs(sums[col]));
+          });
+          const ref = valuesOf(composed);
+          let bad = -1;
+          for (let k = 0; k < n && bad < 0; k++) if (!(Math.abs(gx[k] - ref[k]) <= tol[k] + 1e-300)) bad = k;
+          expect(bad, `${name} log ${log} [${shape}] dim ${d} [${bad}]: ${gx[bad]} vs ${ref[bad]}`).toBe(-1);
+        }
+      }
+    }
+  });
+
+  it('backward is the formula, in double, with gx in place of gy', () => {
+    const y = Float64Array.of(0.2, 0.3, 0.5);
+    const gy = Float64Array.of(1, -2, 0.5);
+    const gx = new Float64Array(3);
+    softmaxBackward(y, gy, gx, 1, 3, 1, false);
+    const dot = 0.2 * 1 + 0.3 * -2 + 0.5 * 0.5;
+    expectSame(gx, [0.2 * (1 - dot), 0.3 * (-2 - dot), 0.5 * (0.5 - dot)], 'softmax backward');
+    softmaxBackward(y, gy, gy, 1, 3, 1, true);
+    expectSame(gy, [1 - Math.exp(0.2) * -0.5, -2 - Math.exp(0.3) * -0.5, 0.5 - Math.exp(0.5) * -0.5], 'log backward in place');
+  });
+
+  it('checks its arguments', () => {
+    const x = new Float32Array(12);
+    expect(() => softmax(x, 1, new Float32Array(12), 3, 4, 1, false)).toThrow(/argument 'x'/);
+    expect(() => softmax(x, 0, new Float32Array(11), 3, 4, 1, false)).toThrow(/argument 'out'/);
+    expect(() => softmax(x, 0, new Float64Array(12), 3, 4, 1, false)).toThrow(/same element type/);
+    expect(() => softmax(x, 0, x, 3, 4, 1, 1 as unknown as boolean)).toThrow(/'log' must be a boolean/);
+    expect(() => softmaxBackward(x, x.subarray(1), new Float32Array(12), 1, 11, 1, false)).not.toThrow();
+    expect(() => softmaxBackward(x, x, x.subarray(1), 1, 11, 1, false)).toThrow(/apart/);
+    softmax(x, 0, x, 0, 4, 1, false);
+  });
+});
+
+describe('sums', () => {
+  it('sumDim matches sumKernel bit for bit, sumAll the sum of everything', () => {
+    const shapes: [number[], number][] = [
+      [[7, 13], 1],
+      [[7, 13], 0],
+      [[3, 5, 300], 1],
+      [[4, 0, 3], 1],
+      [[1, 1000, 1], 1],
+      [[6, 9, 2, 3], 2],
+    ];
+    for (const [name, T] of TYPES) {
+      for (const [shape, d] of shapes) {
+        const n = shape.reduce((x, y) => x * y, 1);
+        const a = fill(new T(n + 1), n + 5, true, 1e3);
+        const [outer, size, inner] = split(shape, d);
+        const out = new T(outer * inner + 2).fill(4);
+        sumDim(a, 1, outer, size, inner, out, 1);
+        const ref = new T(outer * inner);
+        sumKernel(a, reducePlan(shape, contiguousStrides(shape), 1, [d]), ref);
+        expectSame(out.subarray(1, outer * inner + 1), ref, `${name} [${shape}] dim ${d}`);
+        expect(out[0]).toBe(4);
+        const plan = reducePlan(shape, contiguousStrides(shape), 1, shape.map((_, k) => k));
+        const whole = new Float64Array(1);
+        sumKernel(a, plan, whole);
+        expectSame([sumAll(a, 1, n)], whole, `${name} sumAll [${shape}]`);
+      }
+    }
+  });
+
+  it('sums -0 to 0 (from 0, as sumKernel) and returns the double sum of float32 data', () => {
+    expect(Object.is(sumAll(Float32Array.of(-0, -0), 0, 2), 0)).toBe(true);
+    const a = Float32Array.of(0.1, 0.2, 0.3);
+    expect(sumAll(a, 0, 3)).toBe(a[0] + a[1] + a[2]);
+    const out = new Float32Array(1);
+    sumDim(Float32Array.of(-0, -0), 0, 1, 2, 1, out, 0);
+    expect(Object.is(out[0], 0)).toBe(true);
+  });
+
+  it('checks its arguments', () => {
+    const a = new Float64Array(6);
+    expect(() => sumDim(a, 0, 2, 3, 1, new Float64Array(1), 0)).toThrow(/argument 'out'/);
+    expect(() => sumDim(a, 1, 2, 3, 1, new Float64Array(2), 0)).toThrow(/argument 'a'/);
+    expect(() => sumDim(a, 0, 2, 3, 1, a, 0)).toThrow(/overlap/);
+    expect(() => sumAll(a, 0, 7)).toThrow(/argument 'a'/);
+    expect(() => sumAll(a, -1, 1)).toThrow(/'aOff'/);
+  });
+});

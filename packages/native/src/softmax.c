@@ -1,0 +1,265 @@
+/*
+ * Softmax and log-softmax along the middle dim of a contiguous [outer, size, inner] array, and their backwards.
+ * The reference is packages/core/src/kernels/softmax.ts: per column (o, i), m = the max over the dim (a NaN makes
+ * it NaN), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, out_s = e_s / S, or (x_s - m) - log(S) for
+ * log-softmax; every value in double, rounded once when stored. The backward sums (Σ gy * y, or Σ gy) are in
+ * double in ascending s too. Threads split the columns, never one sum: any thread count gives the same bits.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "kindling.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define GRAIN ((int64_t)8192)      /* elements per chunk, at least (exp costs tens of cycles) */
+#define BLOCK 256                  /* columns processed side by side when inner > 1 */
+#define SCRATCH ((int64_t)1 << 16) /* exp values kept per block (size * columns), unless one column is longer */
+
+typedef struct {
+  int f32, log;
+  const void *x, *gy;
+  void *out;
+  int64_t outer, size, inner, bw, nblocks;
+} sm_ctx;
+
+/* ---- forward ---- */
+
+/*
+ * One block: w columns from x (column stride `inner`) into out. e: room for size * w doubles, or NULL (float64
+ * keeps the exp values in out itself; float32 without room computes them twice, which gives the same bits).
+ */
+#define DEFINE_SOFTMAX_BLOCK(T, SUF)                                                                               \
+  static void softmax_block_##SUF(const T *x, T *out, int64_t size, int64_t inner, int64_t w, int log_,             \
+                                  double *e) {                                                                     \
+    double m[BLOCK], sum[BLOCK];                                                                                   \
+    for (int64_t i = 0; i < w; i++) {                                                                              \
+      m[i] = -INFINITY;                                                                                            \
+      sum[i] = 0;                                                                                                  \
+    }                                                                                                              \
+    for (int64_t s = 0; s < size; s++) {                                                                           \
+      const T *xp = x + s * inner;                                                                                 \
+      for (int64_t i = 0; i < w; i++) {                                                                            \
+        const double v = (double)xp[i];                                                                            \
+        m[i] = (v > m[i] || v != v) ? v : m[i];                                                                    \
+      }                                                                                                            \
+    }                                                                                                              \
+    if (log_) {                                                                                                    \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        for (int64_t i = 0; i < w; i++) sum[i] += exp((double)xp[i] - m[i]);                                       \
+      }                                                                                                            \
+      for (int64_t i = 0; i < w; i++) sum[i] = log(sum[i]);                                                        \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        T *op = out + s * inner;                                                                                   \
+        for (int64_t i = 0; i < w; i++) op[i] = (T)(((double)xp[i] - m[i]) - sum[i]);                             \
+      }                                                                                                            \
+      return;                                                                                                      \
+    }                                                                                                              \
+    if (e != NULL) {                                                                                               \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        double *ep = e + s * w;                                                                                    \
+        for (int64_t i = 0; i < w; i++) {                                                                          \
+          const double d = exp((double)xp[i] - m[i]);                                                              \
+          ep[i] = d;                                                                                               \
+          sum[i] += d;                                                                                             \
+        }                                                                                                          \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const double *ep = e + s * w;                                                                              \
+        T *op = out + s * inner;                                                                                   \
+        for (int64_t i = 0; i < w; i++) op[i] = (T)(ep[i] / sum[i]);                                               \
+      }                                                                                                            \
+    } else if (sizeof(T) == sizeof(double)) {                                                                      \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        T *op = out + s * inner;                                                                                   \
+        for (int64_t i = 0; i < w; i++) {                                                                          \
+          const double d = exp((double)xp[i] - m[i]);                                                              \
+          op[i] = (T)d; /* exact: T is double */                                                                   \
+          sum[i] += d;                                                                                             \
+        }                                                                                                          \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        T *op = out + s * inner;                                                                                   \
+        for (int64_t i = 0; i < w; i++) op[i] = (T)((double)op[i] / sum[i]);                                       \
+      }                                                                                                            \
+    } else {                                                                                                       \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        for (int64_t i = 0; i < w; i++) sum[i] += exp((double)xp[i] - m[i]);                                       \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *xp = x + s * inner;                                                                               \
+        T *op = out + s * inner;                                                                                   \
+        for (int64_t i = 0; i < w; i++) op[i] = (T)(exp((double)xp[i] - m[i]) / sum[i]);                           \
+      }                                                                                                            \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* One row (inner == 1): the same computation with scalars. */                                                  \
+  static void softmax_row_##SUF(const T *x, T *out, int64_t size, int log_, double *e) {                           \
+    double m = -INFINITY, sum = 0;                                                                                 \
+    for (int64_t s = 0; s < size; s++) {                                                                           \
+      const double v = (double)x[s];                                                                               \
+      m = (v > m || v != v) ? v : m;                                                                               \
+    }                                                                                                              \
+    if (log_) {                                                                                                    \
+      for (int64_t s = 0; s < size; s++) sum += exp((double)x[s] - m);                                            \
+      const double l = log(sum);                                                                                   \
+      for (int64_t s = 0; s < size; s++) out[s] = (T)(((double)x[s] - m) - l);                                    \
+    } else if (e != NULL) {                                                                                        \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const double d = exp((double)x[s] - m);                                                                    \
+        e[s] = d;                                                                                                  \
+        sum += d;                                                                                                  \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) out[s] = (T)(e[s] / sum);                                                 \
+    } else if (sizeof(T) == sizeof(double)) {                                                                      \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const double d = exp((double)x[s] - m);                                                                    \
+        out[s] = (T)d;                                                                                             \
+        sum += d;                                                                                                  \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) out[s] = (T)((double)out[s] / sum);                                       \
+    } else {                                                                                                       \
+      for (int64_t s = 0; s < size; s++) sum += exp((double)x[s] - m);                                            \
+      for (int64_t s = 0; s < size; s++) out[s] = (T)(exp((double)x[s] - m) / sum);                                \
+    }                                                                                                              \
+  }
+
+DEFINE_SOFTMAX_BLOCK(float, f32)
+DEFINE_SOFTMAX_BLOCK(double, f64)
+
+static void softmax_range(void *vctx, int64_t begin, int64_t end) {
+  const sm_ctx *c = vctx;
+  /* float32 keeps its exp values in double here; without memory it recomputes them (same bits, slower) */
+  double *e = c->f32 && !c->log ? malloc((size_t)(c->size * c->bw) * sizeof(double)) : NULL;
+  for (int64_t item = begin; item < end; item++) {
+    const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
+    const int64_t w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;
+    const int64_t base = o * c->size * c->inner + i0;
+    if (c->f32) {
+      const float *x = (const float *)c->x + base;
+      float *out = (float *)c->out + base;
+      if (c->inner == 1)
+        softmax_row_f32(x, out, c->size, c->log, e);
+      else
+        softmax_block_f32(x, out, c->size, c->inner, w, c->log, e);
+    } else {
+      const double *x = (const double *)c->x + base;
+      double *out = (double *)c->out + base;
+      if (c->inner == 1)
+        softmax_row_f64(x, out, c->size, c->log, NULL);
+      else
+        softmax_block_f64(x, out, c->size, c->inner, w, c->log, NULL);
+    }
+  }
+  free(e);
+}
+
+static void plan(sm_ctx *c) {
+  int64_t bw = c->inner < BLOCK ? c->inner : BLOCK;
+  int64_t fit = SCRATCH / (c->size > 0 ? c->size : 1);
+  if (bw > fit) bw = fit;
+  if (bw < 1) bw = 1;
+  c->bw = bw;
+  c->nblocks = (c->inner + bw - 1) / bw;
+}
+
+static int64_t grain_of(const sm_ctx *c) {
+  const int64_t per_item = c->size * c->bw;
+  return per_item >= GRAIN ? 1 : GRAIN / per_item;
+}
+
+/* x and out contiguous [outer, size, inner], at the arrays' offsets; out may be x exactly. */
+void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int64_t size, int64_t inner) {
+  if (outer <= 0 || size <= 0 || inner <= 0) return;
+  sm_ctx c = {f32, log_, x, NULL, out, outer, size, inner, 1, 1};
+  plan(&c);
+  kd_parallel_for(outer * c.nblocks, grain_of(&c), softmax_range, &c);
+}
+
+/* ---- backward ---- */
+
+#define DEFINE_SOFTMAX_BACKWARD(T, SUF)                                                                            \
+  static void softmax_backward_block_##SUF(const T *y, const T *gy, T *gx, int64_t size, int64_t inner, int64_t w,  \
+                                           int log_) {                                                             \
+    double sum[BLOCK];                                                                                             \
+    for (int64_t i = 0; i < w; i++) sum[i] = 0;                                                                    \
+    if (log_) {                                                                                                    \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *g = gy + s * inner;                                                                               \
+        for (int64_t i = 0; i < w; i++) sum[i] += (double)g[i];                                                    \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
+        T *q = gx + s * inner;                                                                                     \
+        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)g[i] - exp((double)yp[i]) * sum[i]);                    \
+      }                                                                                                            \
+    } else {                                                                                                       \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
+        for (int64_t i = 0; i < w; i++) sum[i] += (double)g[i] * (double)yp[i];                                    \
+      }                                                                                                            \
+      for (int64_t s = 0; s < size; s++) {                                                                         \
+        const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
+        T *q = gx + s * inner;                                                                                     \
+        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)yp[i] * ((double)g[i] - sum[i]));                       \
+      }                                                                                                            \
+    }                                                                                                              \
+  }                                                                                                                \
+  static void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {                 \
+    double sum = 0;                                                                                                \
+    if (log_) {                                                                                                    \
+      for (int64_t s = 0; s < size; s++) sum += (double)gy[s];                                                     \
+      for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)gy[s] - exp((double)y[s]) * sum);                    \
+    } else {                                                                                                       \
+      for (int64_t s = 0; s < size; s++) sum += (double)gy[s] * (double)y[s];                                      \
+      for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)y[s] * ((double)gy[s] - sum));                       \
+    }                                                                                                              \
+  }
+
+DEFINE_SOFTMAX_BACKWARD(float, f32)
+DEFINE_SOFTMAX_BACKWARD(double, f64)
+
+static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
+  const sm_ctx *c = vctx;
+  for (int64_t item = begin; item < end; item++) {
+    const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
+    const int64_t w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;
+    const int64_t base = o * c->size * c->inner + i0;
+    if (c->f32) {
+      const float *y = (const float *)c->x + base, *gy = (const float *)c->gy + base;
+      float *gx = (float *)c->out + base;
+      if (c->inner == 1)
+        softmax_backward_row_f32(y, gy, gx, c->size, c->log);
+      else
+        softmax_backward_block_f32(y, gy, gx, c->size, c->inner, w, c->log);
+    } else {
+      const double *y = (const double *)c->x + base, *gy = (const double *)c->gy + base;
+      double *gx = (double *)c->out + base;
+      if (c->inner == 1)
+        softmax_backward_row_f64(y, gy, gx, c->size, c->log);
+      else
+        softmax_backward_block_f64(y, gy, gx, c->size, c->inner, w, c->log);
+    }
+  }
+}
+
+/* y, gy, gx contiguous [outer, size, inner]; gx may be y or gy exactly. */
+void kd_softmax_backward(int f32, int log_, const void *y, const void *gy, void *gx, int64_t outer, int64_t size,
+                         int64_t inner) {
+  if (outer <= 0 || size <= 0 || inner <= 0) return;
+  sm_ctx c = {f32, log_, y, gy, gx, outer, size, inner, 1, 1};
+  int64_t bw = inner < BLOCK ? inner : BLOCK;
+  c.bw = bw;
+  c.nblocks = (inner + bw - 1) / bw;
+  kd_parallel_for(outer * c.nblocks, grain_of(&c), softmax_backward_range, &c);
+}
