@@ -53,7 +53,8 @@ typedef struct {
           return;                                                                                                 \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - b[i]; return;                                       \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * b[i]; return;                                       \
-        default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                      \
+        case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                       \
+        default: for (int64_t i = 0; i < n; i++) o[i] = b[i] <= 0 ? (T)0 : a[i]; return;                          \
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 1 && sb == 0) {                                                                                     \
@@ -70,7 +71,8 @@ typedef struct {
         }                                                                                                         \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - y; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * y; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                         \
+        case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                          \
+        default: for (int64_t i = 0; i < n; i++) o[i] = y <= 0 ? (T)0 : a[i]; return;                             \
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 0 && sb == 1) {                                                                                     \
@@ -84,7 +86,8 @@ typedef struct {
           return;                                                                                                 \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = x - b[i]; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = x * b[i]; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                         \
+        case 3: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                          \
+        default: for (int64_t i = 0; i < n; i++) o[i] = b[i] <= 0 ? (T)0 : x; return;                             \
       }                                                                                                           \
     }                                                                                                             \
     switch (op) {                                                                                                 \
@@ -93,7 +96,8 @@ typedef struct {
         return;                                                                                                   \
       case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] - b[i * sb]; return;                               \
       case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] * b[i * sb]; return;                               \
-      default: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                              \
+      case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                               \
+      default: for (int64_t i = 0; i < n; i++) o[i] = b[i * sb] <= 0 ? (T)0 : a[i * sa]; return;                  \
     }                                                                                                             \
   }
 

@@ -11,8 +11,8 @@
 /** Every float array of one call has the same type. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Op codes of `binary`: 0 is `a + alpha * b`. */
-export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+/** Op codes of `binary`: 0 is `a + alpha * b`; 4 is relu's backward (PyTorch's threshold_backward at 0), `b <= 0 ? 0 : a`. */
+export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 } as const;
 export type BinaryOpCode = (typeof BinaryOp)[keyof typeof BinaryOp];
 
 /** Op codes of `unary`. */
@@ -203,7 +203,7 @@ export function binaryLayout(shape: readonly number[], aStrides: readonly number
 
 /**
  * out[outOff + k] = op(a[aOff + Σ i_d aStride_d], b[bOff + Σ i_d bStride_d]) for the row-major index k of
- * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b; alpha is
+ * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b, 4 b <= 0 ? 0 : a; alpha is
  * read by op 0 only. `out` may be `a` or `b` itself (same memory, contiguous layout) but must not overlap them
  * otherwise.
  */
@@ -218,7 +218,7 @@ export function binary(
   layout: Float64Array,
   alpha: number,
 ): void {
-  checkInt(op, 'op', 0, 3);
+  checkInt(op, 'op', 0, 4);
   checkFloatArray(a, 'a');
   checkInt(aOff, 'aOff', 0);
   checkFloatArray(b, 'b');
@@ -263,6 +263,10 @@ export function binary(
 }
 
 function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatArray, pb: number, sb: number, out: FloatArray, po: number, n: number, alpha: number): void {
+  if (op === BinaryOp.reluBackward) {
+    for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = b[pb] <= 0 ? 0 : a[pa];
+    return;
+  }
   if (sa === 1 && sb === 1) {
     switch (op) {
       case 0:

@@ -5,11 +5,12 @@ import { normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { unaryForward } from './unary.js';
-import { UnaryOp } from '../kernels/contiguous.js';
+import { BinaryOp, UnaryOp, binaryLayout } from '../kernels/contiguous.js';
+import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { empty } from './util.js';
+import { empty, stridedAs } from './util.js';
 import { where } from './binary.js';
 
 export function relu(x: Tensor): Tensor {
@@ -17,9 +18,26 @@ export function relu(x: Tensor): Tensor {
   const out = unaryForward(x, (v) => (v > 0 || v !== v ? v : 0), false, undefined, UnaryOp.relu);
   recordOp('ReluBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => [where(so().gt(0), g, 0)];
+    return ([g]) => [reluGrad(g, so())];
   });
   return out;
+}
+
+/**
+ * relu's input gradient from its output y: PyTorch's threshold_backward, `y <= 0 ? 0 : g` (a NaN output passes
+ * the gradient through). A backend kernel in a plain backward; tensor ops when the backward is recorded.
+ */
+function reluGrad(g: Tensor, y: Tensor): Tensor {
+  if (!isGradEnabled() && g.dtype === y.dtype && (y.dtype === 'float32' || y.dtype === 'float64')) {
+    const shape = broadcastShapes(g._shape, y._shape);
+    const layout = binaryLayout(shape, stridedAs(g, shape).strides, stridedAs(y, shape).strides);
+    if (layout !== null) {
+      const out = empty(shape, y.dtype);
+      getKernelBackend().binary(BinaryOp.reluBackward, g._array as FloatArray, g._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, 1);
+      return out;
+    }
+  }
+  return where(y.le(0), 0, g);
 }
 
 export function sigmoid(x: Tensor): Tensor {
