@@ -6,6 +6,8 @@ import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '
 import { recordOp } from '../autograd/record.js';
 import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
 import { empty } from './util.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
 
 export interface ValuesIndices {
@@ -46,12 +48,45 @@ function reduceDims(x: Tensor, dim: Dims | null): number[] {
   return normalizeDims(dim, x._shape.length);
 }
 
+/**
+ * out = the sum of x over dims. A contiguous float input summed into its own dtype goes to the backend, one
+ * contiguous block of dims at a time (the last block first: [0, 2, 3] of NCHW sums each plane, then the batch);
+ * anything else takes the strided kernel.
+ */
+function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
+  if (dims.length === 0 || x.dtype !== out.dtype || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous()) {
+    sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+    return;
+  }
+  const sorted = [...dims].sort((a, b) => a - b);
+  const blocks: [number, number][] = [];
+  for (const d of sorted) {
+    const last = blocks[blocks.length - 1];
+    if (last !== undefined && last[1] === d - 1) last[1] = d;
+    else blocks.push([d, d]);
+  }
+  const product = (from: number, to: number, shape: readonly number[]) => shape.slice(from, to).reduce((a, b) => a * b, 1);
+  let shape = [...x._shape];
+  let src = x._array as FloatArray;
+  let offset = x._offset;
+  for (let k = blocks.length - 1; k >= 0; k--) {
+    const [b0, b1] = blocks[k];
+    const outer = product(0, b0, shape);
+    const inner = product(b1 + 1, shape.length, shape);
+    const dst = k === 0 ? (out._array as FloatArray) : src instanceof Float32Array ? new Float32Array(outer * inner) : new Float64Array(outer * inner);
+    getKernelBackend().sumDim(src, offset, outer, product(b0, b1 + 1, shape), inner, dst, 0);
+    shape = [...shape.slice(0, b0), ...shape.slice(b1 + 1)];
+    src = dst;
+    offset = 0;
+  }
+}
+
 export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions & { dtype?: DType }): Tensor {
   const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
   const dtype: DType = (opts as { dtype?: DType } | undefined)?.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int64');
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), dtype);
-  sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+  sumInto(x, dims, out);
   const inShape = x.shape;
   recordOp(dim === null ? 'SumBackward0' : 'SumBackward1', [x], out, () => ([g]) => [unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape)]);
   return out;
@@ -67,7 +102,7 @@ export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, opti
   const dims = reduceDims(x, dim);
   const n = dims.reduce((a, d) => a * x._shape[d], 1);
   const out = empty(outShape(x._shape, dims, keepdim), x.dtype);
-  sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
+  sumInto(x, dims, out);
   const o = out._array;
   for (let i = 0; i < o.length; i++) o[i] = o[i] / n;
   const inShape = x.shape;
