@@ -1,7 +1,7 @@
 """Golden cases: elementwise arithmetic, comparisons, unary math, type promotion, reductions, matrix products."""
 import torch
 
-from golden import expanded, sliced, transposed
+from golden import expanded, sliced, transposed, viewed
 from inputs import away, distinct, f32, f64, fractional, g, i64, ints, n, pos, u
 
 RED32 = {'rtol': 1e-4, 'atol': 1e-5}  # float32 reductions and products: summation order differs
@@ -218,3 +218,49 @@ def linalg(C):
     C('t 2D', 't', g(u(3, 4)))
     C('t 1D', 't', g(u(4)))
     C('t 0-d', 't', g(u()))
+
+
+def expanded_products(C):
+    """mm / matmul / bmm / mv / dot with expanded (stride-0) and other strided operands: GEMM must not read such
+    an operand as a dense matrix (it once read past the storage of a column expanded from [1, 1]).
+
+    Reseeds first, so these inputs do not depend on the groups before."""
+    torch.manual_seed(20240)
+    tr = lambda *dims: {'kind': 'transpose', 'dims': list(dims)}  # noqa: E731
+    ex = lambda *shape: {'kind': 'expand', 'shape': list(shape)}  # noqa: E731
+    sl = lambda dim, start, end, step: {'kind': 'slice', 'dim': dim, 'start': start, 'end': end, 'step': step}  # noqa: E731
+    for op in ['mm', 'matmul']:
+        C(f'{op} row expanded [1,4]->[3,4] @ [4,2]', op, expanded(u(1, 4), [3, 4]), g(u(4, 2)), tol=RED32)
+        C(f'{op} [2,6] @ column expanded [1,1]->[6,1]', op, g(u(2, 6)), expanded(u(1, 1), [6, 1]), tol=RED32)
+        C(f'{op} column expanded [1,1]->[6,1] @ [1,2]', op, expanded(u(1, 1), [6, 1]), g(u(1, 2)), tol=RED32)
+        C(f'{op} [3,4] @ column expanded [4,1]->[4,5]', op, g(u(3, 4)), expanded(u(4, 1), [4, 5]), tol=RED32)
+        C(f'{op} column expanded [3,1]->[3,4] @ [4,2]', op, expanded(u(3, 1), [3, 4]), g(u(4, 2)), tol=RED32)
+        C(f'{op} [2,4] @ row expanded [1,3]->[4,3]', op, g(u(2, 4)), expanded(u(1, 3), [4, 3]), tol=RED32)
+        C(f'{op} both expanded from [1,1]', op, expanded(u(1, 1), [3, 4]), expanded(u(1, 1), [4, 2]), tol=RED32)
+        C(f'{op} row expanded @ transposed', op, expanded(u(1, 4), [3, 4]), transposed(u(4, 5)), tol=RED32)
+        C(f'{op} sliced then expanded (strides [0,2]) @ [4,2]', op, viewed(u(1, 8), [sl(1, 0, 8, 2), ex(3, 4)]), g(u(4, 2)), tol=RED32)
+        C(f'{op} [2,3] @ expanded then transposed (strides [1,0])', op, g(u(2, 3)), viewed(u(1, 3), [ex(4, 3), tr(0, 1)]), tol=RED32)
+        C(f'{op} float64 row expanded [1,4]->[3,4] @ column expanded [4,1]->[4,2]', op,
+          expanded(u(1, 4, dtype=f64), [3, 4]), expanded(u(4, 1, dtype=f64), [4, 2]))
+        C(f'{op} float64 [2,6] @ column expanded [1,1]->[6,1]', op, g(u(2, 6, dtype=f64)), expanded(u(1, 1, dtype=f64), [6, 1]))
+    C('matmul batch expanded [1,3,4]->[2,3,4] @ [4,5]', 'matmul', expanded(u(1, 3, 4), [2, 3, 4]), g(u(4, 5)), tol=RED32)
+    C('matmul rows expanded [2,1,4]->[2,3,4] @ [4,2]', 'matmul', expanded(u(2, 1, 4), [2, 3, 4]), g(u(4, 2)), tol=RED32)
+    C('matmul [2,3,4] @ column expanded [4,1]->[4,5]', 'matmul', g(u(2, 3, 4)), expanded(u(4, 1), [4, 5]), tol=RED32)
+    C('matmul [3,4] @ batch expanded [1,4,5]->[2,4,5]', 'matmul', g(u(3, 4)), expanded(u(1, 4, 5), [2, 4, 5]), tol=RED32)
+    C('matmul [2,3,6] @ column expanded [1,1]->[6,1]', 'matmul', g(u(2, 3, 6)), expanded(u(1, 1), [6, 1]), tol=RED32)
+    C('matmul 4D expanded [2,1,3,4]->[2,2,3,4] @ [2,4,2]', 'matmul', expanded(u(2, 1, 3, 4), [2, 2, 3, 4]), g(u(2, 4, 2)), tol=RED32)
+    C('matmul 1D expanded [1]->[4] @ [4,3]', 'matmul', expanded(u(1), [4]), g(u(4, 3)), tol=RED32)
+    C('matmul [3,4] @ 1D expanded [1]->[4]', 'matmul', g(u(3, 4)), expanded(u(1), [4]), tol=RED32)
+    C('matmul 1D expanded [1]->[4] @ 3D [2,4,3]', 'matmul', expanded(u(1), [4]), g(u(2, 4, 3)), tol=RED32)
+    C('bmm rows expanded [2,1,4]->[2,3,4] @ [2,4,2]', 'bmm', expanded(u(2, 1, 4), [2, 3, 4]), g(u(2, 4, 2)), tol=RED32)
+    C('bmm [2,3,4] @ columns expanded [2,4,1]->[2,4,5]', 'bmm', g(u(2, 3, 4)), expanded(u(2, 4, 1), [2, 4, 5]), tol=RED32)
+    C('bmm [2,3,6] @ column expanded [2,1,1]->[2,6,1]', 'bmm', g(u(2, 3, 6)), expanded(u(2, 1, 1), [2, 6, 1]), tol=RED32)
+    C('bmm expanded [1,1,1]->[2,6,1] @ [2,1,3]', 'bmm', expanded(u(1, 1, 1), [2, 6, 1]), g(u(2, 1, 3)), tol=RED32)
+    C('bmm [3,2,4] @ batch expanded [1,4,5]->[3,4,5]', 'bmm', g(u(3, 2, 4)), expanded(u(1, 4, 5), [3, 4, 5]), tol=RED32)
+    C('bmm both expanded over batch', 'bmm', expanded(u(1, 3, 4), [2, 3, 4]), expanded(u(1, 4, 2), [2, 4, 2]), tol=RED32)
+    C('bmm batch expanded then transposed', 'bmm', viewed(u(1, 4, 3), [ex(2, 4, 3), tr(1, 2)]), g(u(2, 4, 2)), tol=RED32)
+    C('bmm float64 columns expanded [2,4,1]->[2,4,3]', 'bmm', g(u(2, 2, 4, dtype=f64)), expanded(u(2, 4, 1, dtype=f64), [2, 4, 3]))
+    C('mv row expanded matrix [1,4]->[3,4]', 'mv', expanded(u(1, 4), [3, 4]), g(u(4)), tol=RED32)
+    C('mv column expanded matrix [3,1]->[3,4]', 'mv', expanded(u(3, 1), [3, 4]), g(u(4)), tol=RED32)
+    C('mv expanded vector [1]->[4]', 'mv', g(u(3, 4)), expanded(u(1), [4]), tol=RED32)
+    C('dot expanded [1]->[5]', 'dot', expanded(u(1), [5]), g(u(5)), tol=RED32)

@@ -1,12 +1,11 @@
 """Golden fixtures for convolution and pooling: outputs, grad_fn names and input/weight/bias gradients from real
 PyTorch over option combinations, plus the error messages of bad calls.
 
-    /usr/bin/python3 tools/golden/conv_pool.py   # writes packages/core/test/fixtures/conv_pool.json
+    /usr/bin/python3 tools/golden/conv_pool.py [--fresh]   # writes packages/core/test/fixtures/conv_pool.json
 
 The case format is golden.py's (args are tensor specs, numbers, strings or lists; kwargs use Kindling's names).
 An error case is {name, op, args, kwargs, error, message}; its tensor args are {shape, dtype} and hold zeros.
 """
-import json
 import os
 import sys
 
@@ -14,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from golden import DTYPES, Arg, run_case, sliced, transposed  # noqa: E402
+from golden import DTYPES, Arg, channels_last, expanded, run_case, sliced, transposed, write_fixture  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'core', 'test', 'fixtures', 'conv_pool.json')
 
@@ -167,6 +166,56 @@ def pool_cases(C):
     C('NaN', 'adaptiveMaxPool2d', Arg(x, False), [2, 2], returnIndices=True)
 
 
+def view_cases(C):
+    """Inputs and weights that are expanded (stride 0) or transposed views: the kernels must read them through
+    their strides (or from a copy), never as dense arrays. Reseeds first, so these inputs do not depend on the
+    groups before."""
+    torch.manual_seed(20241)
+    A = lambda t: Arg(t, True)  # noqa: E731
+    E = expanded
+    C('input expanded over batch', 'conv2d', E(rnd(1, 3, 6, 6), [3, 3, 6, 6]), A(rnd(4, 3, 3, 3)), A(rnd(4)), padding=1)
+    C('input expanded over channels', 'conv2d', E(rnd(2, 1, 6, 6), [2, 3, 6, 6]), A(rnd(4, 3, 3, 3)), A(rnd(4)))
+    C('input expanded over rows', 'conv2d', E(rnd(2, 3, 1, 7), [2, 3, 6, 7]), A(rnd(4, 3, 3, 3)), A(rnd(4)), padding=1)
+    C('input expanded over columns stride 2', 'conv2d', E(rnd(2, 3, 6, 1), [2, 3, 6, 7]), A(rnd(4, 3, 3, 3)), None, stride=2)
+    C('input expanded from one value', 'conv2d', E(rnd(1, 1, 1, 1), [2, 3, 5, 5]), A(rnd(4, 3, 3, 3)), A(rnd(4)), padding=1)
+    C('1x1 input expanded over batch (large image)', 'conv2d', E(rnd(1, 3, 17, 16), [2, 3, 17, 16]), A(rnd(4, 3, 1, 1)), A(rnd(4)))
+    C('1x1 input expanded over rows (large image)', 'conv2d', E(rnd(2, 3, 1, 16), [2, 3, 17, 16]), A(rnd(4, 3, 1, 1)), A(rnd(4)))
+    C('1x1 input transposed (large image)', 'conv2d', transposed(rnd(2, 3, 17, 16)), A(rnd(4, 3, 1, 1)), A(rnd(4)))
+    C('1x1 input channels-last', 'conv2d', channels_last(rnd(2, 5, 4, 3)), A(rnd(6, 5, 1, 1)), A(rnd(6)))
+    C('input channels-last', 'conv2d', channels_last(rnd(2, 3, 7, 6)), A(rnd(4, 3, 3, 3)), A(rnd(4)), padding=1)
+    C('input channels-last stride 2 (large image)', 'conv2d', channels_last(rnd(2, 3, 16, 17)), A(rnd(4, 3, 3, 3)), None, stride=2, padding=1)
+    C('weight expanded over output channels', 'conv2d', A(rnd(2, 3, 6, 6)), E(rnd(1, 3, 3, 3), [4, 3, 3, 3]), A(rnd(4)))
+    C('weight expanded over input channels', 'conv2d', A(rnd(2, 3, 6, 6)), E(rnd(4, 1, 3, 3), [4, 3, 3, 3]), A(rnd(4)), padding=1)
+    C('weight expanded over the kernel window', 'conv2d', A(rnd(2, 3, 6, 6)), E(rnd(4, 3, 1, 1), [4, 3, 3, 3]), A(rnd(4)))
+    C('1x1 weight expanded over output channels', 'conv2d', A(rnd(2, 5, 4, 3)), E(rnd(1, 5, 1, 1), [6, 5, 1, 1]), None)
+    C('weight transposed over output and input channels', 'conv2d', A(rnd(2, 3, 6, 6)), transposed(rnd(4, 3, 3, 3), dims=(0, 1)), A(rnd(4)))
+    C('weight channels-last', 'conv2d', A(rnd(2, 3, 6, 5)), channels_last(rnd(4, 3, 3, 2)), A(rnd(4)), padding=1)
+    C('bias expanded', 'conv2d', A(rnd(2, 3, 5, 5)), A(rnd(4, 3, 3, 3)), E(rnd(1), [4]))
+    C('input and weight expanded', 'conv2d', E(rnd(1, 3, 6, 6), [2, 3, 6, 6]), E(rnd(4, 1, 3, 3), [4, 3, 3, 3]), E(rnd(1), [4]), padding=1)
+    C('groups 2 weight expanded over output channels', 'conv2d', A(rnd(2, 4, 6, 6)), E(rnd(1, 2, 3, 3), [6, 2, 3, 3]), A(rnd(6)), groups=2, padding=1)
+    C('depthwise input expanded over batch stride 2', 'conv2d', E(rnd(1, 4, 7, 7), [3, 4, 7, 7]), A(rnd(4, 1, 3, 3)), A(rnd(4)), groups=4, stride=2)
+    C('depthwise input channels-last', 'conv2d', channels_last(rnd(2, 4, 6, 6)), A(rnd(4, 1, 3, 3)), None, groups=4, padding=1)
+    C('unbatched input expanded over channels', 'conv2d', E(rnd(1, 6, 5), [3, 6, 5]), A(rnd(4, 3, 3, 3)), A(rnd(4)), padding=1)
+    C('float64 input expanded over batch, weight transposed', 'conv2d', E(rnd(1, 3, 6, 5, dtype=torch.float64), [2, 3, 6, 5]),
+      transposed(rnd(4, 3, 3, 3, dtype=torch.float64), dims=(0, 1)), A(rnd(4, dtype=torch.float64)), padding=1)
+    C('float64 input channels-last', 'conv2d', channels_last(rnd(2, 3, 6, 6, dtype=torch.float64)), A(rnd(4, 3, 3, 3, dtype=torch.float64)),
+      None, stride=2, padding=1)
+
+    C('input expanded over batch', 'maxPool2d', E(rnd(1, 3, 6, 6), [2, 3, 6, 6]), 2)
+    C('input expanded over channels stride 2 padding 1', 'maxPool2d', E(rnd(2, 1, 7, 7), [2, 3, 7, 7]), 3, stride=2, padding=1)
+    C('input expanded over columns (ties) returnIndices', 'maxPool2d', E(rnd(2, 2, 6, 1), [2, 2, 6, 5]), 2, stride=1, returnIndices=True)
+    C('input channels-last', 'maxPool2d', channels_last(rnd(2, 3, 6, 7)), 3, stride=2, padding=1)
+    C('float64 input expanded over rows', 'maxPool2d', E(rnd(2, 2, 1, 6, dtype=torch.float64), [2, 2, 5, 6]), 2, stride=1)
+    C('input expanded over batch', 'avgPool2d', E(rnd(1, 3, 6, 6), [2, 3, 6, 6]), 2)
+    C('input expanded over rows countIncludePad false', 'avgPool2d', E(rnd(2, 2, 1, 7), [2, 2, 6, 7]), 3, stride=2, padding=1,
+      countIncludePad=False)
+    C('input channels-last', 'avgPool2d', channels_last(rnd(2, 3, 7, 6)), 3, stride=2, padding=1)
+    C('input expanded over batch', 'adaptiveAvgPool2d', E(rnd(1, 3, 7, 5), [2, 3, 7, 5]), [3, 2])
+    C('input channels-last', 'adaptiveAvgPool2d', channels_last(rnd(2, 3, 6, 7)), [3, 3])
+    C('input expanded over rows returnIndices', 'adaptiveMaxPool2d', E(rnd(2, 2, 1, 7), [2, 2, 5, 7]), [2, 3], returnIndices=True)
+    C('input channels-last', 'adaptiveMaxPool2d', channels_last(rnd(2, 3, 6, 7)), [3, 3])
+
+
 def error_cases():
     specs = []
 
@@ -265,10 +314,11 @@ def main():
 
     conv_cases(C)
     pool_cases(C)
+    view_cases(C)
     errors = error_cases()
-    with open(OUT, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': cases, 'errors': errors}, f, separators=(',', ':'), allow_nan=False)
-    print(f'{len(cases)} cases, {len(errors)} errors -> {os.path.normpath(OUT)}')
+    kept, replaced, added = write_fixture(OUT, {'torch': torch.__version__, 'cases': cases, 'errors': errors}, newline=False,
+                                          fresh='--fresh' in sys.argv)
+    print(f'{len(cases)} cases ({added} new, {replaced} changed, {kept} as stored), {len(errors)} errors -> {os.path.normpath(OUT)}')
 
 
 if __name__ == '__main__':

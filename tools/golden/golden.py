@@ -20,10 +20,17 @@ A case is a JSON object:
 A tensor spec is {values (flat, row-major), shape, dtype, requiresGrad?, transform?}. The stored tensor is the
 leaf; `transform` turns it into the op's input without a copy, so the op sees a non-contiguous tensor:
 {"kind": "transpose", "dims": [a, b]}, {"kind": "expand", "shape": [...]}, or
-{"kind": "slice", "dim": d, "start": s, "end": e, "step": k}. Non-finite floats are the strings "nan", "inf",
+{"kind": "slice", "dim": d, "start": s, "end": e, "step": k}; or a list of them, applied in order (an expanded
+view of a sliced one, a channels-last image as two transposes). Non-finite floats are the strings "nan", "inf",
 "-inf".
+
+Regenerating on another machine can change float32 results in the last bits (summation order in OpenBLAS and
+oneDNN depends on the CPU and the thread count); `write_fixture` keeps the stored record of a case whose inputs
+are unchanged and whose results differ by no more than that, so a regeneration only shows real changes.
 """
+import json
 import math
+import os
 
 import torch
 
@@ -62,6 +69,10 @@ class Arg:
 def apply_transform(t, tr):
     if tr is None:
         return t
+    if isinstance(tr, list):
+        for step in tr:
+            t = apply_transform(t, step)
+        return t
     if tr['kind'] == 'transpose':
         return t.transpose(*tr['dims'])
     if tr['kind'] == 'expand':
@@ -80,6 +91,17 @@ def transposed(x, grad=None, dims=(-2, -1)):
 
 def expanded(base, shape, grad=None):
     return Arg(base, grad if grad is not None else base.is_floating_point(), {'kind': 'expand', 'shape': list(shape)})
+
+
+def viewed(base, transforms, grad=None):
+    """An input made from the stored `base` by a list of transforms applied in order (see the module docstring)."""
+    return Arg(base, grad if grad is not None else base.is_floating_point(), [dict(t) for t in transforms])
+
+
+def channels_last(x, grad=None):
+    """A 4-D input equal to x ([N, C, H, W]) but stored as [N, H, W, C]: viewed back with two transposes."""
+    return viewed(x.permute(0, 2, 3, 1).contiguous(), [{'kind': 'transpose', 'dims': [1, 3]}, {'kind': 'transpose', 'dims': [2, 3]}],
+                  grad if grad is not None else x.is_floating_point())
 
 
 def sliced(full, dim, start, end, step, grad=None):
@@ -181,3 +203,88 @@ def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
     if tol is not None:
         case['tol'] = tol
     return case
+
+
+def _close(old, new, tol):
+    """Fixture values equal, or (floats) within tol times the largest magnitude in the stored tensor."""
+    if len(old) != len(new):
+        return False
+    if tol is None:
+        return old == new
+    nums = [abs(v) for v in old if isinstance(v, float) or isinstance(v, int) and not isinstance(v, bool)]
+    scale = max(nums, default=0.0)
+    for a, b in zip(old, new):
+        if a == b:
+            continue
+        if isinstance(a, str) or isinstance(b, str) or isinstance(a, bool) or isinstance(b, bool):
+            return False
+        if abs(a - b) > tol * max(scale, 1e-30):
+            return False
+    return True
+
+
+# Largest difference, relative to the tensor's largest magnitude, taken for rounding: conv_pool.json's float32
+# results regenerated on another CPU differ by up to ~5e-7 of that; a real change of a value is far larger.
+ROUNDING = {'float32': 1e-4, 'float64': 1e-12}
+
+
+def _same_results(old, new):
+    """Two records of one case that differ only by rounding: identical but for float values in out and grads."""
+    if old.keys() != new.keys():
+        return False
+    for k in old:
+        if k in ('out', 'grads'):
+            continue
+        if old[k] != new[k]:
+            return False
+    olds = old['out'] if isinstance(old['out'], list) else [old['out']]
+    news = new['out'] if isinstance(new['out'], list) else [new['out']]
+    olds = olds + old['grads']
+    news = news + new['grads']
+    if len(olds) != len(news):
+        return False
+    for a, b in zip(olds, news):
+        if a is None or b is None:
+            if a is not b:
+                return False
+            continue
+        if a.keys() != b.keys() or a['shape'] != b['shape'] or a.get('dtype') != b.get('dtype'):
+            return False
+        if not _close(a['values'], b['values'], ROUNDING.get(a.get('dtype'))):
+            return False
+    return True
+
+
+def write_fixture(path, doc, newline=True, fresh=False):
+    """Writes doc ({'torch', 'cases', ...}) to path as compact JSON. Unless `fresh`, a case stored there already
+    (same name and op, the same torch version) keeps its stored record when the new one differs only by
+    rounding. Returns (cases kept from the stored file, cases whose values were replaced, new cases)."""
+    old = None
+    if not fresh and os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+        if old.get('torch') != doc.get('torch'):
+            old = None
+    stored = {(c['name'], c['op']): c for c in old['cases']} if old else {}
+    kept = replaced = added = 0
+    cases = []
+    for c in doc['cases']:
+        prev = stored.get((c['name'], c['op']))
+        if prev is None:
+            added += 1
+            cases.append(c)
+        elif prev == c:
+            kept += 1
+            cases.append(c)
+        elif _same_results(prev, c):
+            kept += 1
+            cases.append(prev)
+        else:
+            replaced += 1
+            cases.append(c)
+    doc = dict(doc, cases=cases)
+    with open(path, 'w') as f:
+        json.dump(doc, f, separators=(',', ':'), allow_nan=False)
+        if newline:
+            f.write('\n')
+    return kept, replaced, added

@@ -1,11 +1,11 @@
 """Writes packages/core/test/fixtures/ops.json: every core op run by real PyTorch over many shapes and dtypes,
 with values, dtypes, shapes, grad_fn names and gradients. Run from the repository root:
 
-    python3 tools/golden/ops.py
+    python3 tools/golden/ops.py [--fresh]
 
-The case format is described in golden.py.
+The case format is described in golden.py. Cases already in the file whose new results differ only by float
+rounding keep their stored values; --fresh rewrites every case.
 """
-import json
 import os
 import sys
 
@@ -13,7 +13,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from golden import run_case  # noqa: E402
+from golden import run_case, write_fixture  # noqa: E402
 from ops_table import OPS  # noqa: E402
 import cases_math  # noqa: E402
 import cases_shape  # noqa: E402
@@ -36,12 +36,11 @@ def main():
     for group in [cases_math.elementwise, cases_math.unary, cases_math.reductions, cases_math.linalg,
                   cases_shape.views, cases_shape.joins, cases_shape.nn_math, cases_shape.indexing,
                   cases_shape.sorting, cases_shape.conversions,
-                  cases_special.special_values, cases_special.special_reductions, cases_special.degenerate_shapes]:
+                  cases_special.special_values, cases_special.special_reductions, cases_special.degenerate_shapes,
+                  cases_math.expanded_products]:
         group(C)
-    with open(OUT, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)
-        f.write('\n')
-    print(f'wrote {len(cases)} cases to {os.path.normpath(OUT)}')
+    kept, replaced, added = write_fixture(OUT, {'torch': torch.__version__, 'cases': cases}, fresh='--fresh' in sys.argv)
+    print(f'wrote {len(cases)} cases to {os.path.normpath(OUT)} ({added} new, {replaced} changed, {kept} as stored)')
 
 
 if __name__ == '__main__':

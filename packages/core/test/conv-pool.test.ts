@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
-import { type Value, decode, makeTensor, weightedBackward } from './helpers/golden.js';
+import { type Transform, type Value, applyTransform, decode, makeTensor, weightedBackward } from './helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
 
@@ -16,7 +16,7 @@ interface TensorSpec {
   shape: number[];
   dtype: DType;
   requiresGrad?: boolean;
-  transform?: { kind: 'transpose' | 'slice'; dims?: [number, number]; dim?: number; start?: number | null; end?: number | null; step?: number };
+  transform?: Transform | Transform[];
 }
 
 interface Expected {
@@ -103,10 +103,7 @@ function runCase(c: Case): void {
     const leaf = makeTensor(a.values, a.shape, a.dtype);
     if (a.requiresGrad) leaf.requiresGrad_();
     leaves.push(leaf);
-    const tr = a.transform;
-    if (tr === undefined) return leaf;
-    if (tr.kind === 'transpose') return leaf.transpose(...(tr.dims as [number, number]));
-    return leaf.slice(tr.dim as number, tr.start ?? null, tr.end ?? null, tr.step ?? 1);
+    return applyTransform(leaf, a.transform);
   });
   const result = OPS[c.op](args, c.kwargs);
   const outs = Array.isArray(result) ? result : [result];

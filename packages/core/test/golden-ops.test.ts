@@ -7,25 +7,15 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import { type Built, type Kwargs, type OpResult, OPS } from './golden-ops-table.js';
-import { type Value, decode, makeTensor, weightedBackward } from './helpers/golden.js';
+import { type Transform, type Value, applyTransform, decode, makeTensor, weightedBackward } from './helpers/golden.js';
 
-
-interface Transform {
-  kind: 'transpose' | 'expand' | 'slice';
-  dims?: [number, number];
-  shape?: number[];
-  dim?: number;
-  start?: number | null;
-  end?: number | null;
-  step?: number;
-}
 
 interface TensorSpec {
   values: Value[];
   shape: number[];
   dtype: DType;
   requiresGrad?: boolean;
-  transform?: Transform;
+  transform?: Transform | Transform[];
 }
 
 interface Expected {
@@ -58,13 +48,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.me
 
 function isSpec(a: ArgJson): a is TensorSpec {
   return typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
-}
-
-function applyTransform(t: Tensor, tr: Transform | undefined): Tensor {
-  if (tr === undefined) return t;
-  if (tr.kind === 'transpose') return t.transpose(...(tr.dims as [number, number]));
-  if (tr.kind === 'expand') return t.expand(tr.shape as number[]);
-  return t.slice(tr.dim as number, tr.start ?? null, tr.end ?? null, tr.step ?? 1);
 }
 
 /** Builds the op's arguments; `leaves` lists every tensor argument's stored leaf, in order. */

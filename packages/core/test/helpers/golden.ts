@@ -52,3 +52,24 @@ export function thrown(fn: () => unknown): Error {
   }
   throw new Error('expected an error, but nothing was thrown');
 }
+
+/** A view the golden scripts make of a stored leaf (tools/golden/golden.py); a list is applied in order. */
+export interface Transform {
+  kind: 'transpose' | 'expand' | 'slice';
+  dims?: [number, number];
+  shape?: number[];
+  dim?: number;
+  start?: number | null;
+  end?: number | null;
+  step?: number;
+}
+
+/** The op's input from the stored leaf: the fixture's transform (or list of transforms) applied, no copy. */
+export function applyTransform(t: Tensor, tr: Transform | Transform[] | undefined): Tensor {
+  if (tr === undefined) return t;
+  if (Array.isArray(tr)) return tr.reduce((view, step) => applyTransform(view, step), t);
+  if (tr.kind === 'transpose') return t.transpose(...(tr.dims as [number, number]));
+  if (tr.kind === 'expand') return t.expand(tr.shape as number[]);
+  if (tr.kind === 'slice') return t.slice(tr.dim as number, tr.start ?? null, tr.end ?? null, tr.step ?? 1);
+  throw new Error(`unknown fixture transform ${JSON.stringify(tr)}`);
+}
