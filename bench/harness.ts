@@ -8,14 +8,33 @@ export interface Timing {
   ms: number;
 }
 
-export function time(name: string, fn: () => void, options: { warmup?: number; runs?: number; minMs?: number } = {}): Timing {
-  const warmup = options.warmup ?? 3;
-  const runs = options.runs ?? 7;
-  const minMs = options.minMs ?? 50;
-  for (let i = 0; i < warmup; i++) fn();
-  // Pick an iteration count so one run lasts at least minMs.
+export interface TimeOptions {
+  /** Untimed calls before measuring. */
+  warmup?: number;
+  /** Timed samples; the median is reported. */
+  runs?: number;
+  /** Each sample repeats the call until it lasts at least this long (0: one call per sample). */
+  minMs?: number;
+}
+
+/** A first call at least this slow: no more warm-up, and at most 3 samples of one call each. */
+export const SLOW_MS = 250;
+
+/**
+ * The median time of `fn` in ms. The first call is timed: a slow workload (the TypeScript kernels on ResNet-18)
+ * then gets few iterations. bench/torch_workloads.py's `bench` does exactly the same.
+ */
+export function time(name: string, fn: () => void, options: TimeOptions = {}): Timing {
+  let warmup = options.warmup ?? 3;
+  let runs = options.runs ?? 7;
+  let minMs = options.minMs ?? 50;
+  const first = performance.now();
+  fn();
+  if (performance.now() - first >= SLOW_MS) [warmup, runs, minMs] = [1, Math.min(runs, 3), 0];
+  for (let i = 1; i < warmup; i++) fn();
+  // Pick an iteration count so one sample lasts at least minMs (no calibration calls when minMs is 0).
   let iters = 1;
-  for (;;) {
+  while (minMs > 0) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) fn();
     const dt = performance.now() - t0;
@@ -32,28 +51,32 @@ export function time(name: string, fn: () => void, options: { warmup?: number; r
   return { name, ms: samples[Math.floor(samples.length / 2)] };
 }
 
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 
-/** Runs a PyTorch script that prints one JSON object of `{ name: ms }`; null (with the reason) when unavailable. */
-export function runPython(script: string, args: string[] = []): { timings: Record<string, number> | null; note: string } {
-  if (!existsSync(PYTHON)) return { timings: null, note: `${PYTHON} not found: PyTorch baseline skipped` };
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    return { timings: null, note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped' };
-  }
-  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.status !== 0) return { timings: null, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
-  return { timings: JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, number>, note: '' };
+export interface PythonResult {
+  /** `{ name: value }` as the script printed it; null (with the reason in `note`) when unavailable. */
+  timings: Record<string, number> | null;
+  /** Anything else the script's JSON line held besides `timings` (the torch version, its thread count). */
+  meta: Record<string, unknown>;
+  note: string;
 }
 
-export function report(rows: Timing[], baseline: Record<string, number> | null): void {
-  const header = `${'workload'.padEnd(34)}${'kindling ms'.padStart(14)}${'pytorch ms'.padStart(14)}${'ratio'.padStart(10)}`;
-  console.log(header);
-  console.log('-'.repeat(header.length));
-  for (const r of rows) {
-    const base = baseline?.[r.name];
-    const ratio = base ? `${(r.ms / base).toFixed(2)}x` : '-';
-    console.log(`${r.name.padEnd(34)}${r.ms.toFixed(3).padStart(14)}${(base?.toFixed(3) ?? '-').padStart(14)}${ratio.padStart(10)}`);
+/**
+ * Runs a PyTorch script whose last stdout line is one JSON object: either `{ name: ms }` or
+ * `{ timings: { name: ms }, ...meta }`.
+ */
+export function runPython(script: string, args: string[] = []): PythonResult {
+  if (!existsSync(PYTHON)) return { timings: null, meta: {}, note: `${PYTHON} not found: PyTorch baseline skipped` };
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    return { timings: null, meta: {}, note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped' };
   }
-  console.log('ratio = Kindling time / PyTorch time (lower is better; 1.00x = as fast as PyTorch)');
+  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) return { timings: null, meta: {}, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
+  const parsed = JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+  if (typeof parsed.timings === 'object' && parsed.timings !== null) {
+    const { timings, ...meta } = parsed;
+    return { timings: timings as Record<string, number>, meta, note: '' };
+  }
+  return { timings: parsed as Record<string, number>, meta: {}, note: '' };
 }

@@ -1,26 +1,53 @@
 /** The benchmark workloads, written once for Kindling; bench/torch_workloads.py holds the same for PyTorch. */
 import * as torch from '@kindling/core';
-import { type Timing, time } from './harness.js';
+import type { TimeOptions } from './harness.js';
 
-/** W1: float32 GEMM. */
-export function w1Gemm(): Timing[] {
-  return [256, 512, 1024].map((n) => {
-    torch.manualSeed(0);
-    const a = torch.randn(n, n);
-    const b = torch.randn(n, n);
-    return time(`W1 matmul ${n}x${n} f32`, () => void a.matmul(b), { runs: n >= 1024 ? 3 : 7, warmup: 1 });
-  });
+/**
+ * One workload: `setup` builds its inputs and model (seeded) under the current kernel backend and returns the
+ * function timed; `timing` is the same on both sides (torch_workloads.py). The names are shared with PyTorch's.
+ */
+export interface Workload {
+  name: string;
+  /** Kept by `--quick`. */
+  quick: boolean;
+  /** Floating-point operations per call, where the count is exact (GEMM): reported as GFLOP/s. */
+  flops?: number;
+  timing: TimeOptions;
+  setup(): () => void;
+}
+
+/** W1: float32 GEMM, n×n by n×n (2n³ flops). */
+export function w1Gemm(): Workload[] {
+  return [256, 512, 1024].map((n) => ({
+    name: `W1 matmul ${n}x${n} f32`,
+    quick: n < 1024,
+    flops: 2 * n * n * n,
+    timing: { runs: n >= 1024 ? 3 : 7, warmup: 1 },
+    setup: () => {
+      torch.manualSeed(0);
+      const a = torch.randn(n, n);
+      const b = torch.randn(n, n);
+      return () => void a.matmul(b);
+    },
+  }));
 }
 
 /** W5: 1000 small elementwise ops on [16] tensors, forward + backward (framework overhead). */
-export function w5SmallOps(): Timing {
-  torch.manualSeed(0);
-  const x = torch.randn([16], { requiresGrad: true });
-  const w = torch.randn(16);
-  return time('W5 1000 ops on [16] fwd+bwd', () => {
-    let y = x;
-    for (let i = 0; i < 250; i++) y = y.mul(w).add(1).tanh().sub(0.5);
-    y.sum().backward();
-    x.grad = null;
-  });
+export function w5SmallOps(): Workload {
+  return {
+    name: 'W5 1000 ops on [16] fwd+bwd',
+    quick: true,
+    timing: {},
+    setup: () => {
+      torch.manualSeed(0);
+      const x = torch.randn([16], { requiresGrad: true });
+      const w = torch.randn(16);
+      return () => {
+        let y = x;
+        for (let i = 0; i < 250; i++) y = y.mul(w).add(1).tanh().sub(0.5);
+        y.sum().backward();
+        x.grad = null;
+      };
+    },
+  };
 }

@@ -18,7 +18,7 @@ describe("relu's backward (PyTorch's threshold_backward)", () => {
       torch.setKernelBackend(backend);
       const x = torch.tensor([-1, 0.5, 2], { dtype: 'float64', requiresGrad: true });
       const w = torch.tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
-      const [gx] = torch.autograd.grad(x.relu().mul(w).sum(), [x], { createGraph: true });
+      const gx = torch.autograd.grad(x.relu().mul(w).sum(), [x], { createGraph: true })[0] as torch.Tensor;
       expect(gx.tolist()).toEqual([0, 2, 3]);
       gx.sum().backward();
       expect(w.grad?.tolist()).toEqual([0, 1, 1]);
