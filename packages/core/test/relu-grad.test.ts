@@ -14,6 +14,20 @@ describe("relu's backward (PyTorch's threshold_backward)", () => {
       expect(x.grad?.tolist()).toEqual([0, 0, 3, 4, 0]);
     });
 
+    it(`gives the same on a tensor large enough for the backend kernel, on the ${backend} backend`, () => {
+      torch.setKernelBackend(backend);
+      torch.manualSeed(8);
+      const base = torch.randn(5000);
+      base.narrow(0, 0, 10).fill_(NaN);
+      const x = base.clone().requiresGrad_();
+      const w = torch.randn(5000);
+      x.relu().mul(w).sum().backward();
+      const xs = base.toArray();
+      const ws = w.toArray();
+      const want = Array.from(xs, (v, i) => (v <= 0 ? 0 : ws[i]));
+      expect(Array.from((x.grad as torch.Tensor).toArray())).toEqual(want);
+    });
+
     it(`is differentiable again under createGraph, on the ${backend} backend`, () => {
       torch.setKernelBackend(backend);
       const x = torch.tensor([-1, 0.5, 2], { dtype: 'float64', requiresGrad: true });

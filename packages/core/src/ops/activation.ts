@@ -10,7 +10,7 @@ import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { empty, stridedAs } from './util.js';
+import { empty, stridedAs, worthABackendCall } from './util.js';
 import { where } from './binary.js';
 
 export function relu(x: Tensor): Tensor {
@@ -28,7 +28,7 @@ export function relu(x: Tensor): Tensor {
  * the gradient through). A backend kernel in a plain backward; tensor ops when the backward is recorded.
  */
 function reluGrad(g: Tensor, y: Tensor): Tensor {
-  if (!isGradEnabled() && g.dtype === y.dtype && (y.dtype === 'float32' || y.dtype === 'float64')) {
+  if (!isGradEnabled() && worthABackendCall(y.numel()) && g.dtype === y.dtype && (y.dtype === 'float32' || y.dtype === 'float64')) {
     const shape = broadcastShapes(g._shape, y._shape);
     const layout = binaryLayout(shape, stridedAs(g, shape).strides, stridedAs(y, shape).strides);
     if (layout !== null) {

@@ -5,7 +5,7 @@ import { broadcastShapes } from '../shape.js';
 import { FAST_BINARY_FN, binaryKernel, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, resultDType, stridedAs, toTensor } from './util.js';
+import { empty, resultDType, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
@@ -20,7 +20,7 @@ export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, f
   const xs = stridedAs(x, shape);
   const ys = stridedAs(y, shape);
   // Float add/sub/mul/div over up to four coalesced dims go to the backend; the rest stays in the strided loops.
-  if (fast !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64')) {
+  if (fast !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64') && worthABackendCall(out._array.length)) {
     const layout = binaryLayout(shape, xs.strides, ys.strides);
     if (layout !== null) {
       const op = BinaryOp[fast];

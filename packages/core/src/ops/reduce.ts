@@ -5,7 +5,7 @@ import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
-import { empty } from './util.js';
+import { empty, worthABackendCall } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
@@ -54,7 +54,7 @@ function reduceDims(x: Tensor, dim: Dims | null): number[] {
  * anything else takes the strided kernel.
  */
 function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
-  if (dims.length === 0 || x.dtype !== out.dtype || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous()) {
+  if (dims.length === 0 || !worthABackendCall(x.numel()) || x.dtype !== out.dtype || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous()) {
     sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
     return;
   }

@@ -5,7 +5,7 @@ import { unaryKernel, type UnaryFn } from '../kernels/elementwise.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty, strided, toTensor } from './util.js';
+import { empty, strided, toTensor, worthABackendCall } from './util.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
@@ -19,7 +19,7 @@ import { where } from './binary.js';
 export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType, kernel?: number): Tensor {
   const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
   const out = empty(x._shape, outDType ?? src.dtype);
-  if (kernel !== undefined && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64') && src.isContiguous()) {
+  if (kernel !== undefined && worthABackendCall(out._array.length) && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64') && src.isContiguous()) {
     getKernelBackend().unary(kernel, src._array as FloatArray, src._offset, out._array as FloatArray, 0, out._array.length);
     return out;
   }

@@ -46,3 +46,13 @@ export function stridedAs(t: Tensor, shape: readonly number[]): StridedArray {
 export function strided(t: Tensor): StridedArray {
   return { array: t._array, strides: t._strides, offset: t._offset };
 }
+
+/**
+ * Elementwise work on fewer elements than this stays in the ops' own strided loops: below it, a backend call
+ * (argument checks, a layout, crossing into native code) costs more than the loop it replaces.
+ */
+const BACKEND_MIN_ELEMENTS = 2048;
+
+export function worthABackendCall(elements: number): boolean {
+  return elements >= BACKEND_MIN_ELEMENTS;
+}

@@ -1,0 +1,459 @@
+/*
+ * The convolution kernels for one element type; conv.c includes this once per type with T (the element type),
+ * SFX (the name suffix) and GEMM (kd_sgemm or kd_dgemm) defined. See conv.c for the design.
+ */
+#define CV_CAT2(a, b) a##_##b
+#define CV_CAT(a, b) CV_CAT2(a, b)
+#define CV(name) CV_CAT(name, SFX)
+
+/* ---- im2col: units are column-matrix rows r, each filled for the nb chunk images (OH*OW values per image) ---- */
+
+typedef struct {
+  const kd_conv_geometry *g;
+  const T *x; /* first element of chunk image 0, group grp, channel 0 */
+  T *cols;
+  int64_t nb, ld;
+  const int32_t *offs; /* the offset table of small outputs, or NULL */
+} CV(im2col_ctx);
+
+static inline void CV(zero)(T *d, int64_t n) {
+  for (int64_t k = 0; k < n; k++) d[k] = 0;
+}
+
+/*
+ * One image's row of the column matrix: dst[oh*OW + ow] = plane[(oh*sh + offH)*W + ow*sw + offW], 0 outside the
+ * input. Outputs [hlo, hhi) x [wlo, whi) are the ones inside.
+ */
+static inline void CV(im2col_row)(const kd_conv_geometry *g, const T *plane, T *dst, int64_t offH, int64_t offW, int64_t hlo,
+                                  int64_t hhi, int64_t wlo, int64_t whi) {
+  const int64_t W = g->W, OH = g->OH, OW = g->OW, sh = g->sh, sw = g->sw;
+  if (hlo >= hhi || wlo >= whi) {
+    CV(zero)(dst, OH * OW);
+    return;
+  }
+  if (sh == 1 && sw == 1 && OW == W) {
+    /*
+     * Output position k = oh*OW + ow reads input position k + offH*W + offW: the inside outputs of the rows
+     * [hlo, hhi) are one contiguous copy, after which the out-of-input columns of each row are cleared.
+     */
+    const int64_t a = hlo * OW + wlo, b = (hhi - 1) * OW + whi, shift = offH * W + offW;
+    CV(zero)(dst, a);
+    memcpy(dst + a, plane + (a + shift), (size_t)(b - a) * sizeof(T));
+    CV(zero)(dst + b, OH * OW - b);
+    /* column by column: a few strided stores, where row by row would be a memset call per row */
+    for (int64_t ow = 0; ow < wlo; ow++)
+      for (int64_t oh = hlo; oh < hhi; oh++) dst[oh * OW + ow] = 0;
+    for (int64_t ow = whi; ow < OW; ow++)
+      for (int64_t oh = hlo; oh < hhi; oh++) dst[oh * OW + ow] = 0;
+    return;
+  }
+  CV(zero)(dst, hlo * OW);
+  for (int64_t oh = hlo; oh < hhi; oh++) {
+    T *d = dst + oh * OW;
+    const T *src = plane + (oh * sh + offH) * W; /* row ih of the plane; column iw = ow * sw + offW */
+    CV(zero)(d, wlo);
+    if (sw == 1) {
+      for (int64_t ow = wlo; ow < whi; ow++) d[ow] = src[ow + offW];
+    } else if (sw == 2) {
+      for (int64_t ow = wlo; ow < whi; ow++) d[ow] = src[2 * ow + offW];
+    } else {
+      for (int64_t ow = wlo; ow < whi; ow++) d[ow] = src[ow * sw + offW];
+    }
+    CV(zero)(d + whi, OW - whi);
+  }
+  CV(zero)(dst + hhi * OW, (OH - hhi) * OW);
+}
+
+static void CV(im2col_body)(void *p, int64_t begin, int64_t end) {
+  const CV(im2col_ctx) *c = p;
+  const kd_conv_geometry *g = c->g;
+  const int64_t khw = g->kh * g->kw, ohw = g->OH * g->OW, HW = g->H * g->W, imageStride = g->C * HW;
+  if (c->offs != NULL) { /* small outputs: gathers through the table */
+    for (int64_t r = begin; r < end; r++) {
+      const int32_t *t = c->offs + r * ohw;
+      for (int64_t j = 0; j < c->nb; j++) {
+        const T *src = c->x + j * imageStride;
+        T *dst = c->cols + r * c->ld + j * ohw;
+        for (int64_t k = 0; k < ohw; k++) dst[k] = t[k] >= 0 ? src[t[k]] : (T)0;
+      }
+    }
+    return;
+  }
+  for (int64_t r = begin; r < end; r++) {
+    const int64_t ch = r / khw, rem = r % khw, i = rem / g->kw, jj = rem % g->kw;
+    const int64_t offH = i * g->dh - g->ph, offW = jj * g->dw - g->pw;
+    int64_t hlo, hhi, wlo, whi;
+    valid_range(offH, g->sh, g->H, g->OH, &hlo, &hhi);
+    valid_range(offW, g->sw, g->W, g->OW, &wlo, &whi);
+    for (int64_t j = 0; j < c->nb; j++)
+      CV(im2col_row)(g, c->x + j * imageStride + ch * HW, c->cols + r * c->ld + j * ohw, offH, offW, hlo, hhi, wlo, whi);
+  }
+}
+
+/* Column matrix (K rows, nb*OH*OW columns, leading dimension ld) of chunk images [n0, n0 + nb), group grp. */
+static void CV(im2col)(const kd_conv_geometry *g, const T *x, int64_t n0, int64_t nb, int64_t grp, int64_t K, T *cols,
+                       int64_t ld, const int32_t *offs) {
+  const int64_t Cg = g->C / g->groups;
+  CV(im2col_ctx) c = {g, x + (n0 * g->C + grp * Cg) * g->H * g->W, cols, nb, ld, offs};
+  kd_parallel_for(K, grain_for(nb * g->OH * g->OW), CV(im2col_body), &c);
+}
+
+/* ---- col2im: units u = j * Cg + ch (one input-gradient plane each: zeroed, then the kh*kw rows added) ---- */
+
+typedef struct {
+  const kd_conv_geometry *g;
+  const T *cols;
+  T *gx; /* first element of chunk image 0, group grp, channel 0 */
+  int64_t nb, ld, Cg;
+  const int32_t *offs; /* the offset table of small outputs, or NULL */
+} CV(col2im_ctx);
+
+static void CV(col2im_body)(void *p, int64_t begin, int64_t end) {
+  const CV(col2im_ctx) *c = p;
+  const kd_conv_geometry *g = c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW, sh = g->sh, sw = g->sw, kh = g->kh, kw = g->kw;
+  const int64_t ohw = OH * OW, HW = H * W, imageStride = g->C * HW;
+  for (int64_t u = begin; u < end; u++) {
+    const int64_t j = u / c->Cg, ch = u % c->Cg;
+    T *plane = c->gx + j * imageStride + ch * HW;
+    memset(plane, 0, (size_t)HW * sizeof(T));
+    if (c->offs != NULL) { /* small outputs: scatters through the table (offsets from the group's channel 0) */
+      T *base = c->gx + j * imageStride;
+      for (int64_t r = ch * kh * kw; r < (ch + 1) * kh * kw; r++) {
+        const int32_t *t = c->offs + r * ohw;
+        const T *s = c->cols + r * c->ld + j * ohw;
+        for (int64_t k = 0; k < ohw; k++)
+          if (t[k] >= 0) base[t[k]] += s[k];
+      }
+      continue;
+    }
+    for (int64_t i = 0; i < kh; i++) {
+      const int64_t offH = i * g->dh - g->ph;
+      int64_t hlo, hhi;
+      valid_range(offH, sh, H, OH, &hlo, &hhi);
+      for (int64_t jj = 0; jj < kw; jj++) {
+        const int64_t offW = jj * g->dw - g->pw;
+        int64_t wlo, whi;
+        valid_range(offW, sw, W, OW, &wlo, &whi);
+        const T *src = c->cols + ((ch * kh + i) * kw + jj) * c->ld + j * ohw;
+        for (int64_t oh = hlo; oh < hhi; oh++) {
+          T *d = plane + (oh * sh + offH) * W; /* row ih; column iw = ow * sw + offW lies in it for ow in [wlo, whi) */
+          const T *s = src + oh * OW;
+          if (sw == 1) {
+            for (int64_t ow = wlo; ow < whi; ow++) d[ow + offW] += s[ow];
+          } else {
+            for (int64_t ow = wlo; ow < whi; ow++) d[ow * sw + offW] += s[ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+static void CV(col2im)(const kd_conv_geometry *g, const T *cols, int64_t ld, int64_t n0, int64_t nb, int64_t grp, T *gx,
+                       const int32_t *offs) {
+  const int64_t Cg = g->C / g->groups;
+  CV(col2im_ctx) c = {g, cols, gx + (n0 * g->C + grp * Cg) * g->H * g->W, nb, ld, Cg, offs};
+  kd_parallel_for(nb * Cg, grain_for(g->H * g->W + g->kh * g->kw * g->OH * g->OW), CV(col2im_body), &c);
+}
+
+/* ---- staging between (N, O, OH*OW) arrays and an Og x nb*OH*OW matrix; units are channels o ---- */
+
+typedef struct {
+  T *nchw;       /* first element of chunk image 0, channel grp * Og */
+  T *buf;        /* Og x ld */
+  const T *bias; /* group's bias, or NULL (unstaging only) */
+  int64_t nb, ld, ohw, imageStride, toStage;
+} CV(stage_ctx);
+
+static void CV(stage_body)(void *p, int64_t begin, int64_t end) {
+  const CV(stage_ctx) *c = p;
+  const int64_t ohw = c->ohw;
+  for (int64_t o = begin; o < end; o++) {
+    for (int64_t j = 0; j < c->nb; j++) {
+      T *a = c->nchw + j * c->imageStride + o * ohw;
+      T *b = c->buf + o * c->ld + j * ohw;
+      if (c->toStage) {
+        memcpy(b, a, (size_t)ohw * sizeof(T));
+      } else if (c->bias == NULL) {
+        memcpy(a, b, (size_t)ohw * sizeof(T));
+      } else {
+        const T v = c->bias[o];
+        for (int64_t k = 0; k < ohw; k++) a[k] = b[k] + v;
+      }
+    }
+  }
+}
+
+static void CV(stage)(const kd_conv_geometry *g, T *nchw, T *buf, const T *bias, int64_t n0, int64_t nb, int64_t grp, int toStage) {
+  const int64_t Og = g->O / g->groups, ohw = g->OH * g->OW;
+  CV(stage_ctx) c = {nchw + (n0 * g->O + grp * Og) * ohw, buf, bias == NULL ? NULL : bias + grp * Og, nb, nb * ohw, ohw, g->O * ohw, toStage};
+  kd_parallel_for(Og, grain_for(nb * ohw), CV(stage_body), &c);
+}
+
+/* Adds bias[o] to rows o of an Og x ohw block (a single-image chunk written in place). */
+typedef struct {
+  T *out;
+  const T *bias;
+  int64_t ohw;
+} CV(bias_ctx);
+
+static void CV(bias_body)(void *p, int64_t begin, int64_t end) {
+  const CV(bias_ctx) *c = p;
+  for (int64_t o = begin; o < end; o++) {
+    T *row = c->out + o * c->ohw;
+    const T v = c->bias[o];
+    for (int64_t k = 0; k < c->ohw; k++) row[k] += v;
+  }
+}
+
+/* Fills planes [0, n) of ohw values with bias[plane % O] (or zeros). */
+typedef struct {
+  T *out;
+  const T *bias;
+  int64_t ohw, O;
+} CV(fill_ctx);
+
+static void CV(fill_body)(void *p, int64_t begin, int64_t end) {
+  const CV(fill_ctx) *c = p;
+  for (int64_t q = begin; q < end; q++) {
+    T *row = c->out + q * c->ohw;
+    const T v = c->bias == NULL ? (T)0 : c->bias[q % c->O];
+    for (int64_t k = 0; k < c->ohw; k++) row[k] = v;
+  }
+}
+
+/* ---- the three products ---- */
+
+/*
+ * A call's plan: images per GEMM (nbMax), whether the input is its own column matrix, and the parts the batch
+ * is split into (1: none, the GEMMs share the threads; else one part per thread, each running its images with
+ * serial GEMMs into its own scratch). Scratch: per part a column matrix (unless direct) and a staging buffer
+ * (chunks of several images), and one offset table (small outputs).
+ */
+typedef struct {
+  int64_t K, nbMax, parts, colsN, bufN;
+  int direct;
+  T *scratch;
+  int32_t *offs;
+} CV(plan);
+
+static int CV(plan_make)(CV(plan) *pl, const kd_conv_geometry *g, int64_t target, int64_t parts) {
+  const int64_t ohw = g->OH * g->OW, Og = g->O / g->groups;
+  pl->K = g->C / g->groups * g->kh * g->kw;
+  pl->parts = parts;
+  pl->nbMax = chunk_images(g, pl->K, target, (g->N + parts - 1) / parts);
+  pl->direct = reads_input_directly(g, pl->nbMax);
+  pl->colsN = pl->direct ? 0 : pl->K * pl->nbMax * ohw;
+  pl->bufN = pl->nbMax > 1 ? Og * pl->nbMax * ohw : 0;
+  pl->scratch = NULL;
+  pl->offs = NULL;
+  if (pl->colsN + pl->bufN > 0) {
+    pl->scratch = malloc((size_t)((pl->colsN + pl->bufN) * parts) * sizeof(T));
+    if (pl->scratch == NULL) return 0;
+  }
+  if (!pl->direct && uses_offsets(g, pl->K)) {
+    pl->offs = build_offsets(g, pl->K);
+    if (pl->offs == NULL) {
+      free(pl->scratch);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void CV(plan_free)(CV(plan) *pl) {
+  free(pl->scratch);
+  free(pl->offs);
+}
+
+/* Part p's column matrix and staging buffer. */
+static T *CV(part_cols)(const CV(plan) *pl, int64_t p) { return pl->scratch == NULL ? NULL : pl->scratch + p * (pl->colsN + pl->bufN); }
+static T *CV(part_buf)(const CV(plan) *pl, int64_t p) { return pl->scratch == NULL ? NULL : pl->scratch + p * (pl->colsN + pl->bufN) + pl->colsN; }
+
+/* out for images [nBegin, nEnd). */
+static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *x, const T *w, const T *bias, T *out,
+                              int64_t nBegin, int64_t nEnd, T *cols, T *buf) {
+  const int64_t C = g->C, O = g->O, groups = g->groups, Cg = C / groups, Og = O / groups, K = pl->K;
+  const int64_t ohw = g->OH * g->OW, HW = g->H * g->W, nbMax = pl->nbMax;
+  for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
+    const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
+    for (int64_t grp = 0; grp < groups; grp++) {
+      const T *wg = w + grp * Og * K;
+      if (!pl->direct) CV(im2col)(g, x, n0, nb, grp, K, cols, ld, pl->offs);
+      const T *B = pl->direct ? x + (n0 * C + grp * Cg) * HW : cols;
+      if (nbMax == 1) {
+        T *C0 = out + (n0 * O + grp * Og) * ohw;
+        GEMM(0, 0, Og, ohw, K, 1, wg, K, B, ohw, 0, C0, ohw);
+        if (bias != NULL) {
+          CV(bias_ctx) c = {C0, bias + grp * Og, ohw};
+          kd_parallel_for(Og, grain_for(ohw), CV(bias_body), &c);
+        }
+      } else {
+        GEMM(0, 0, Og, ld, K, 1, wg, K, B, ld, 0, buf, ld);
+        CV(stage)(g, out, buf, bias, n0, nb, grp, 0);
+      }
+    }
+  }
+}
+
+/* gx for images [nBegin, nEnd). */
+static void CV(input_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *gy, const T *w, T *gx, int64_t nBegin,
+                            int64_t nEnd, T *cols, T *buf) {
+  const int64_t C = g->C, O = g->O, groups = g->groups, Cg = C / groups, Og = O / groups, K = pl->K;
+  const int64_t ohw = g->OH * g->OW, HW = g->H * g->W, nbMax = pl->nbMax;
+  for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
+    const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
+    for (int64_t grp = 0; grp < groups; grp++) {
+      const T *B;
+      if (nbMax > 1) {
+        CV(stage)(g, (T *)gy, buf, NULL, n0, nb, grp, 1);
+        B = buf;
+      } else {
+        B = gy + (n0 * O + grp * Og) * ohw;
+      }
+      T *Cm = pl->direct ? gx + (n0 * C + grp * Cg) * HW : cols;
+      GEMM(1, 0, K, ld, Og, 1, w + grp * Og * K, K, B, ld, 0, Cm, ld);
+      if (!pl->direct) CV(col2im)(g, cols, ld, n0, nb, grp, gx, pl->offs);
+    }
+  }
+}
+
+/* gw (written, not accumulated into) for images [nBegin, nEnd), the chunks summed in batch order. */
+static void CV(weight_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *x, const T *gy, T *gw, int64_t nBegin,
+                             int64_t nEnd, T *cols, T *buf) {
+  const int64_t C = g->C, O = g->O, groups = g->groups, Cg = C / groups, Og = O / groups, K = pl->K;
+  const int64_t ohw = g->OH * g->OW, HW = g->H * g->W, nbMax = pl->nbMax;
+  for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
+    const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
+    for (int64_t grp = 0; grp < groups; grp++) {
+      if (!pl->direct) CV(im2col)(g, x, n0, nb, grp, K, cols, ld, pl->offs);
+      const T *B = pl->direct ? x + (n0 * C + grp * Cg) * HW : cols;
+      const T *A;
+      if (nbMax > 1) {
+        CV(stage)(g, (T *)gy, buf, NULL, n0, nb, grp, 1);
+        A = buf;
+      } else {
+        A = gy + (n0 * O + grp * Og) * ohw;
+      }
+      GEMM(0, 1, Og, K, ld, 1, A, ld, B, ld, n0 == nBegin ? 0 : 1, gw + grp * Og * K, K);
+    }
+  }
+}
+
+/* One part of a batch split: images [N*p/parts, N*(p+1)/parts). The weight gradient's part p > 0 writes partial p-1. */
+typedef struct {
+  const kd_conv_geometry *g;
+  const CV(plan) *pl;
+  int op;
+  const T *a, *b, *bias; /* forward: x, w; input: gy, w; weight: x, gy */
+  T *out, *partials;
+} CV(split_ctx);
+
+static void CV(split_body)(void *p, int64_t begin, int64_t end) {
+  const CV(split_ctx) *c = p;
+  const int64_t N = c->g->N, parts = c->pl->parts;
+  for (int64_t part = begin; part < end; part++) {
+    const int64_t n0 = N * part / parts, n1 = N * (part + 1) / parts;
+    T *cols = CV(part_cols)(c->pl, part), *buf = CV(part_buf)(c->pl, part);
+    if (c->op == OP_FORWARD) {
+      CV(forward_range)(c->g, c->pl, c->a, c->b, c->bias, c->out, n0, n1, cols, buf);
+    } else if (c->op == OP_INPUT) {
+      CV(input_range)(c->g, c->pl, c->a, c->b, c->out, n0, n1, cols, buf);
+    } else {
+      T *target = part == 0 ? c->out : c->partials + (part - 1) * c->g->O * c->pl->K;
+      CV(weight_range)(c->g, c->pl, c->a, c->b, target, n0, n1, cols, buf);
+    }
+  }
+}
+
+/* Runs the parts, one per kd_parallel_for index (parts <= threads, so each is a chunk of its own). */
+static void CV(run_split)(const CV(split_ctx) *c) { kd_parallel_for(c->pl->parts, 1, CV(split_body), (void *)c); }
+
+/* gw += partials 1, 2, ... in that order, element by element. */
+typedef struct {
+  T *gw;
+  const T *partials;
+  int64_t parts, n;
+} CV(reduce_ctx);
+
+static void CV(reduce_body)(void *p, int64_t begin, int64_t end) {
+  const CV(reduce_ctx) *c = p;
+  for (int64_t i = begin; i < end; i++) {
+    T s = c->gw[i];
+    for (int64_t q = 0; q + 1 < c->parts; q++) s += c->partials[q * c->n + i];
+    c->gw[i] = s;
+  }
+}
+
+int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_geometry *g, T *out) {
+  const int64_t N = g->N, O = g->O, K = g->C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW;
+  if (N == 0 || O == 0 || ohw == 0) return 0;
+  if (K == 0) { /* no input channels: the bias alone */
+    CV(fill_ctx) c = {out, bias, ohw, O};
+    kd_parallel_for(N * O, grain_for(ohw), CV(fill_body), &c);
+    return 0;
+  }
+  CV(plan) pl;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, 0))) return -1;
+  if (pl.parts == 1) {
+    CV(forward_range)(g, &pl, x, w, bias, out, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
+  } else {
+    CV(split_ctx) c = {g, &pl, OP_FORWARD, x, w, bias, out, NULL};
+    CV(run_split)(&c);
+  }
+  CV(plan_free)(&pl);
+  return 0;
+}
+
+int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry *g, T *gx) {
+  const int64_t N = g->N, C = g->C, K = C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW, HW = g->H * g->W;
+  if (N == 0 || C == 0 || HW == 0) return 0;
+  if (ohw == 0 || g->O == 0) { /* nothing flows back */
+    CV(fill_ctx) c = {gx, NULL, HW, 1};
+    kd_parallel_for(N * C, grain_for(HW), CV(fill_body), &c);
+    return 0;
+  }
+  CV(plan) pl;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, 0))) return -1;
+  if (pl.parts == 1) {
+    CV(input_range)(g, &pl, gy, w, gx, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
+  } else {
+    CV(split_ctx) c = {g, &pl, OP_INPUT, gy, w, NULL, gx, NULL};
+    CV(run_split)(&c);
+  }
+  CV(plan_free)(&pl);
+  return 0;
+}
+
+int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometry *g, T *gw) {
+  const int64_t N = g->N, O = g->O, K = g->C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW;
+  if (O == 0 || K == 0) return 0;
+  if (N == 0 || ohw == 0) {
+    CV(fill_ctx) c = {gw, NULL, K, 1};
+    kd_parallel_for(O, grain_for(K), CV(fill_body), &c);
+    return 0;
+  }
+  CV(plan) pl;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS_WEIGHT, split_parts(g, K, TARGET_COLUMNS_WEIGHT, 1))) return -1;
+  if (pl.parts == 1) {
+    CV(weight_range)(g, &pl, x, gy, gw, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
+  } else {
+    T *partials = malloc((size_t)((pl.parts - 1) * O * K) * sizeof(T));
+    if (partials == NULL) {
+      CV(plan_free)(&pl);
+      return -1;
+    }
+    CV(split_ctx) c = {g, &pl, OP_WEIGHT, x, gy, NULL, gw, partials};
+    CV(run_split)(&c);
+    CV(reduce_ctx) r = {gw, partials, pl.parts, O * K};
+    kd_parallel_for(O * K, PARALLEL_GRAIN, CV(reduce_body), &r);
+    free(partials);
+  }
+  CV(plan_free)(&pl);
+  return 0;
+}
+
+#undef CV
+#undef CV_CAT
+#undef CV_CAT2

@@ -1,0 +1,149 @@
+/*
+ * 2-D convolution as im2col + GEMM per group, over chunks of the batch (the design of the TypeScript kernels in
+ * packages/core/src/kernels/conv.ts, whose layouts and column order this follows).
+ *
+ *  - Forward: the column matrix of a chunk of nb images and one group (K = Cg*kh*kw rows, nb*OH*OW columns,
+ *    image j's block at columns [j*OH*OW, (j+1)*OH*OW)) is built by im2col, then out = W_g * cols. A chunk of
+ *    one image writes the output in place (bias added after); a wider chunk goes through an Og x nb*OH*OW buffer
+ *    that is unstaged with the bias. Chunks keep GEMMs at least TARGET_COLUMNS wide when images are small.
+ *  - Input gradient: cols = W_g^T * gy, then col2im adds the columns back into zeroed planes of gx.
+ *  - Weight gradient: gw_g = gy * cols^T per chunk, accumulated over the chunks in batch order (beta = 1 after
+ *    the first).
+ *  - Batch split: when the GEMMs are too small to share among threads (split_parts), the batch is split into
+ *    one part per thread instead, each running its images with serial GEMMs and its own scratch; for the weight
+ *    gradient each part sums into its own partial, and the partials are added in part order.
+ *  - A 1x1 kernel with stride 1 and no padding, one image per chunk, reads (writes) the input (its gradient) as
+ *    its own column matrix. Small outputs (<= SMALL_OUTPUT pixels per image) build and scatter the column
+ *    matrix through a table of input offsets; stride-1 rows whose output is as wide as the input are one copy.
+ *
+ * Threads: the GEMMs are multi-threaded by kd_sgemm/kd_dgemm; im2col, col2im, staging and bias run on
+ * kd_parallel_for over disjoint rows/planes, outside any GEMM (a GEMM runs inside a parallel chunk only in the
+ * batch split, where serial GEMMs are the point). Every parallel body writes a disjoint part of its output in a
+ * fixed order, and the chunking and the split depend on the geometry and the thread count only, so results are
+ * bit-identical run to run for a given thread count.
+ *
+ * Scratch (column matrices, staging buffers, offset table, partials) is malloc'ed per call and freed before
+ * returning; when it cannot be had, a kernel returns -1 before writing anything.
+ */
+#include "conv-kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kindling.h"
+
+/* GEMMs narrower than this many columns take several batch elements at once. */
+#define TARGET_COLUMNS 2048
+/* The weight gradient's GEMM reduces over the columns: wider chunks mean fewer, longer reductions. */
+#define TARGET_COLUMNS_WEIGHT 2048
+/* Elements per parallel chunk below which a loop is not worth splitting. */
+#define PARALLEL_GRAIN 16384
+
+static int64_t grain_for(int64_t unit) {
+  if (unit < 1) unit = 1;
+  int64_t g = PARALLEL_GRAIN / unit;
+  return g < 1 ? 1 : g;
+}
+
+/* ceil(a / b) for b > 0 and any sign of a. */
+static int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
+/* Outputs o in [lo, hi) whose input position o*stride + off lies in [0, size); lo <= hi <= out. */
+static void valid_range(int64_t off, int64_t stride, int64_t size, int64_t out, int64_t *lo, int64_t *hi) {
+  int64_t l = ceil_div(-off, stride);
+  if (l < 0) l = 0;
+  if (l > out) l = out;
+  int64_t h = ceil_div(size - off, stride);
+  if (h < l) h = l;
+  if (h > out) h = out;
+  *lo = l;
+  *hi = h;
+}
+
+/* Batch elements per GEMM: enough for `target` columns, within the column budget and maxImages, at least 1. */
+static int64_t chunk_images(const kd_conv_geometry *g, int64_t K, int64_t target, int64_t maxImages) {
+  const int64_t ohw = g->OH * g->OW;
+  if (ohw <= 0) return 1;
+  int64_t nb = (target + ohw - 1) / ohw;
+  const int64_t perImage = K * ohw > ohw ? K * ohw : ohw;
+  const int64_t byBudget = KD_CONV_COLUMN_BUDGET / perImage;
+  if (nb > byBudget) nb = byBudget;
+  if (nb > maxImages) nb = maxImages;
+  return nb < 1 ? 1 : nb;
+}
+
+/*
+ * Small outputs (a few pixels per image, as in the deep layers of a ResNet on small images) make the row loops
+ * of im2col/col2im mostly overhead; they go through a table instead: for each column-matrix entry (r, k), the
+ * input offset it reads within one image's group of channels (ch*H*W + ih*W + iw), or -1 in the padding.
+ */
+#define SMALL_OUTPUT 16
+#define OFFSETS_MAX ((int64_t)1 << 22)
+
+static int uses_offsets(const kd_conv_geometry *g, int64_t K) {
+  const int64_t ohw = g->OH * g->OW, Cg = g->C / g->groups;
+  return ohw <= SMALL_OUTPUT && K * ohw <= OFFSETS_MAX && Cg * g->H * g->W < INT32_MAX;
+}
+
+static int32_t *build_offsets(const kd_conv_geometry *g, int64_t K) {
+  const int64_t OH = g->OH, OW = g->OW, ohw = OH * OW, khw = g->kh * g->kw, HW = g->H * g->W;
+  int32_t *t = malloc((size_t)(K * ohw) * sizeof(int32_t));
+  if (t == NULL) return NULL;
+  for (int64_t r = 0; r < K; r++) {
+    const int64_t ch = r / khw, rem = r % khw, i = rem / g->kw, jj = rem % g->kw;
+    int32_t *row = t + r * ohw;
+    for (int64_t oh = 0; oh < OH; oh++) {
+      const int64_t ih = oh * g->sh + i * g->dh - g->ph;
+      for (int64_t ow = 0; ow < OW; ow++) {
+        const int64_t iw = ow * g->sw + jj * g->dw - g->pw;
+        row[oh * OW + ow] = ih >= 0 && ih < g->H && iw >= 0 && iw < g->W ? (int32_t)(ch * HW + ih * g->W + iw) : -1;
+      }
+    }
+  }
+  return t;
+}
+
+/*
+ * Parts the batch is split into (1: none). Parallel GEMMs need enough work per call to share among threads;
+ * when each GEMM of a call is small (shallow layers of few channels, depthwise groups) the batch is split into
+ * one part per thread instead, each running its images with serial GEMMs. The weight gradient splits when the
+ * weight is small, whatever the GEMM size: its GEMM shares out blocks of the weight, and there are too few; a
+ * big weight never splits (each part would add a partial as big as the weight).
+ * The split depends on the geometry and the thread count only.
+ */
+#define SPLIT_FLOPS ((int64_t)16 << 20)
+#define SPLIT_WEIGHT_MAX 32768
+
+static int64_t split_parts(const kd_conv_geometry *g, int64_t K, int64_t target, int weight) {
+  const int64_t threads = kd_get_num_threads(), Og = g->O / g->groups;
+  if (threads < 2 || g->N < 2) return 1;
+  const int64_t parts = g->N < threads ? g->N : threads;
+  if (weight) return Og * K <= SPLIT_WEIGHT_MAX ? parts : 1; /* (a split of a big weight adds big partials) */
+  const int64_t nb = chunk_images(g, K, target, (g->N + parts - 1) / parts);
+  const double flops = 2.0 * (double)Og * (double)K * (double)(nb * g->OH * g->OW);
+  return flops < (double)SPLIT_FLOPS ? parts : 1;
+}
+
+/* The product a batch-split part computes. */
+enum { OP_FORWARD, OP_INPUT, OP_WEIGHT };
+
+static int reads_input_directly(const kd_conv_geometry *g, int64_t nb) {
+  return nb == 1 && g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 && g->OH == g->H &&
+         g->OW == g->W;
+}
+
+#define T float
+#define SFX f32
+#define GEMM kd_sgemm
+#include "conv-impl.h"
+#undef T
+#undef SFX
+#undef GEMM
+
+#define T double
+#define SFX f64
+#define GEMM kd_dgemm
+#include "conv-impl.h"
+#undef T
+#undef SFX
+#undef GEMM

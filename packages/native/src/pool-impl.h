@@ -1,0 +1,280 @@
+/*
+ * The pooling kernels for one element type; pool.c includes this once per type with T (the element type) and
+ * SFX (the name suffix) defined. See pool.c and pool-kernels.h.
+ */
+#define PL_CAT2(a, b) a##_##b
+#define PL_CAT(a, b) PL_CAT2(a, b)
+#define PL(name) PL_CAT(name, SFX)
+
+typedef struct {
+  const T *in;
+  T *out;
+  double *indices;
+  kd_pool_geometry g;
+  int includePad;
+  int64_t divisor; /* 0: none */
+} PL(ctx);
+
+/*
+ * The max over rows [h0, h1) step dh and columns [w0, w1) step dw of plane xp (width W): starts at -inf with
+ * index h0*W + w0, takes a later value when it is strictly greater or NaN.
+ */
+static inline void PL(window_max)(const T *xp, int64_t W, int64_t h0, int64_t h1, int64_t dh, int64_t w0, int64_t w1,
+                                  int64_t dw, T *value, double *index) {
+  if (h0 >= h1 || w0 >= w1) { /* an empty window: -inf at its (clipped) start */
+    *value = -INFINITY;
+    *index = (double)(h0 * W + w0);
+    return;
+  }
+  /*
+   * Two passes, because a compare-and-take loop mispredicts on every new maximum of random data: first the max
+   * ignoring NaNs (a max instruction; "take when strictly greater" keeps the first of a -0/+0 tie, as the
+   * one-pass rule does) and whether there is a NaN, then the position the one-pass rule would have kept: the
+   * last NaN, or else the first element equal to the max. The value is read back from that position.
+   */
+  T mv = -INFINITY;
+  int nan = 0;
+  for (int64_t ih = h0; ih < h1; ih += dh) {
+    const T *row = xp + ih * W;
+    for (int64_t iw = w0; iw < w1; iw += dw) {
+      const T v = row[iw];
+      mv = v > mv ? v : mv;
+      nan |= v != v;
+    }
+  }
+  int64_t mi = -1;
+  if (nan) {
+    for (int64_t ih = h0; ih < h1; ih += dh)
+      for (int64_t iw = w0; iw < w1; iw += dw)
+        if (xp[ih * W + iw] != xp[ih * W + iw]) mi = ih * W + iw;
+  } else {
+    /* backwards, without branches: the first equal one is the last taken */
+    const int64_t hl = h0 + (h1 - 1 - h0) / dh * dh, wl = w0 + (w1 - 1 - w0) / dw * dw;
+    for (int64_t ih = hl; ih >= h0; ih -= dh)
+      for (int64_t iw = wl; iw >= w0; iw -= dw) {
+        const int64_t pos = ih * W + iw;
+        mi = xp[pos] == mv ? pos : mi;
+      }
+  }
+  *value = xp[mi];
+  *index = (double)mi;
+}
+
+/* Max pooling, units u = p * OH + oh (one output row each). */
+static void PL(max_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
+    const T *xp = c->in + plane * H * W;
+    T *o = c->out + u * OW;
+    double *ix = c->indices == NULL ? NULL : c->indices + u * OW;
+    int64_t h0 = oh * g->sh - g->ph;
+    const int64_t h1 = h0 + (g->kh - 1) * g->dh + 1 < H ? h0 + (g->kh - 1) * g->dh + 1 : H;
+    if (h0 < 0) h0 += ceil_div(-h0, g->dh) * g->dh;
+    for (int64_t ow = 0; ow < OW; ow++) {
+      int64_t w0 = ow * g->sw - g->pw;
+      const int64_t w1 = w0 + (g->kw - 1) * g->dw + 1 < W ? w0 + (g->kw - 1) * g->dw + 1 : W;
+      if (w0 < 0) w0 += ceil_div(-w0, g->dw) * g->dw;
+      double index;
+      PL(window_max)(xp, W, h0, h1, g->dh, w0, w1, g->dw, &o[ow], &index);
+      if (ix != NULL) ix[ow] = index;
+    }
+  }
+}
+
+void PL(kd_max_pool2d_forward)(const T *x, const kd_pool_geometry *g, T *out, double *indices) {
+  PL(ctx) c = {x, out, indices, *g, 0, 0};
+  kd_parallel_for(g->planes * g->OH, grain_for(g->OW * g->kh * g->kw), PL(max_body), &c);
+}
+
+/* Adaptive max pooling, units u = p * OH + oh. */
+static void PL(adaptive_max_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  adaptive_bounds bh, bw;
+  adaptive_init(&bh, H, OH);
+  adaptive_init(&bw, W, OW);
+  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
+    const T *xp = c->in + plane * H * W;
+    T *o = c->out + u * OW;
+    double *ix = c->indices == NULL ? NULL : c->indices + u * OW;
+    const int64_t h0 = adaptive_lo(&bh, oh), h1 = adaptive_hi(&bh, oh);
+    for (int64_t ow = 0; ow < OW; ow++) {
+      const int64_t w0 = adaptive_lo(&bw, ow), w1 = adaptive_hi(&bw, ow);
+      double index;
+      PL(window_max)(xp, W, h0, h1, 1, w0, w1, 1, &o[ow], &index);
+      if (ix != NULL) ix[ow] = index;
+    }
+  }
+}
+
+void PL(kd_adaptive_max_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out,
+                                        double *indices) {
+  PL(ctx) c = {x, out, indices, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
+  const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
+  kd_parallel_for(planes * OH, grain_for(OW * wh * ww), PL(adaptive_max_body), &c);
+}
+
+/* Scatter of the max-pooling gradient, one plane per unit (zeroed first). */
+static void PL(max_backward_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const int64_t HW = c->g.H, OHW = c->g.OH; /* packed as H = HW, OH = OHW */
+  for (int64_t plane = begin; plane < end; plane++) {
+    T *gxp = c->out + plane * HW;
+    const T *gyp = c->in + plane * OHW;
+    const double *ip = c->indices + plane * OHW;
+    memset(gxp, 0, (size_t)HW * sizeof(T));
+    for (int64_t o = 0; o < OHW; o++) gxp[(int64_t)ip[o]] += gyp[o];
+  }
+}
+
+void PL(kd_max_pool2d_backward)(const T *gy, const double *indices, int64_t planes, int64_t HW, int64_t OHW, T *gx) {
+  PL(ctx) c = {gy, gx, (double *)indices, {planes, HW, 1, OHW, 1, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
+  kd_parallel_for(planes, grain_for(HW + OHW), PL(max_backward_body), &c);
+}
+
+/* The window of average pooling along one dim: [lo, hi) clipped to the input, and its span with the padding. */
+static inline void PL(avg_window)(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t size, int64_t *lo, int64_t *hi,
+                                  int64_t *span) {
+  const int64_t a = o * stride - pad;
+  const int64_t b = a + k < size + pad ? a + k : size + pad;
+  *lo = a > 0 ? a : 0;
+  *hi = b < size ? b : size;
+  *span = b - a;
+}
+
+static inline double PL(avg_divisor)(const PL(ctx) *c, int64_t h0, int64_t h1, int64_t hs, int64_t w0, int64_t w1, int64_t ws) {
+  if (c->divisor != 0) return (double)c->divisor;
+  return c->includePad ? (double)(hs * ws) : (double)((h1 - h0) * (w1 - w0));
+}
+
+/* Average pooling, units u = p * OH + oh. */
+static void PL(avg_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
+    const T *xp = c->in + plane * H * W;
+    T *o = c->out + u * OW;
+    int64_t h0, h1, hs;
+    PL(avg_window)(oh, g->sh, g->ph, g->kh, H, &h0, &h1, &hs);
+    for (int64_t ow = 0; ow < OW; ow++) {
+      int64_t w0, w1, ws;
+      PL(avg_window)(ow, g->sw, g->pw, g->kw, W, &w0, &w1, &ws);
+      if (h0 >= h1 || w0 >= w1) { /* a window in the padding only */
+        o[ow] = 0;
+        continue;
+      }
+      double s = 0;
+      for (int64_t ih = h0; ih < h1; ih++) {
+        const T *row = xp + ih * W;
+        for (int64_t iw = w0; iw < w1; iw++) s += row[iw];
+      }
+      o[ow] = (T)(s / PL(avg_divisor)(c, h0, h1, hs, w0, w1, ws));
+    }
+  }
+}
+
+void PL(kd_avg_pool2d_forward)(const T *x, const kd_pool_geometry *g, int countIncludePad, int64_t divisorOverride, T *out) {
+  PL(ctx) c = {x, out, NULL, *g, countIncludePad, divisorOverride};
+  kd_parallel_for(g->planes * g->OH, grain_for(g->OW * g->kh * g->kw), PL(avg_body), &c);
+}
+
+/* Average pooling's gradient, one plane per unit (zeroed, then each window's share added in output order). */
+static void PL(avg_backward_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  for (int64_t plane = begin; plane < end; plane++) {
+    T *gxp = c->out + plane * H * W;
+    const T *gyp = c->in + plane * OH * OW;
+    memset(gxp, 0, (size_t)(H * W) * sizeof(T));
+    for (int64_t oh = 0; oh < OH; oh++) {
+      int64_t h0, h1, hs;
+      PL(avg_window)(oh, g->sh, g->ph, g->kh, H, &h0, &h1, &hs);
+      if (h0 >= h1) continue;
+      for (int64_t ow = 0; ow < OW; ow++) {
+        int64_t w0, w1, ws;
+        PL(avg_window)(ow, g->sw, g->pw, g->kw, W, &w0, &w1, &ws);
+        if (w0 >= w1) continue;
+        const double v = (double)gyp[oh * OW + ow] / PL(avg_divisor)(c, h0, h1, hs, w0, w1, ws);
+        for (int64_t ih = h0; ih < h1; ih++) {
+          T *row = gxp + ih * W;
+          for (int64_t iw = w0; iw < w1; iw++) row[iw] = (T)((double)row[iw] + v);
+        }
+      }
+    }
+  }
+}
+
+void PL(kd_avg_pool2d_backward)(const T *gy, const kd_pool_geometry *g, int countIncludePad, int64_t divisorOverride, T *gx) {
+  PL(ctx) c = {gy, gx, NULL, *g, countIncludePad, divisorOverride};
+  kd_parallel_for(g->planes, grain_for(g->H * g->W + g->OH * g->OW * g->kh * g->kw), PL(avg_backward_body), &c);
+}
+
+/* Adaptive average pooling, units u = p * OH + oh. */
+static void PL(adaptive_avg_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  adaptive_bounds bh, bw;
+  adaptive_init(&bh, H, OH);
+  adaptive_init(&bw, W, OW);
+  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
+    const T *xp = c->in + plane * H * W;
+    T *o = c->out + u * OW;
+    const int64_t h0 = adaptive_lo(&bh, oh), h1 = adaptive_hi(&bh, oh);
+    for (int64_t ow = 0; ow < OW; ow++) {
+      const int64_t w0 = adaptive_lo(&bw, ow), w1 = adaptive_hi(&bw, ow);
+      double s = 0;
+      for (int64_t ih = h0; ih < h1; ih++) {
+        const T *row = xp + ih * W;
+        for (int64_t iw = w0; iw < w1; iw++) s += row[iw];
+      }
+      o[ow] = (T)(s / (double)((h1 - h0) * (w1 - w0)));
+    }
+  }
+}
+
+void PL(kd_adaptive_avg_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out) {
+  PL(ctx) c = {x, out, NULL, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
+  const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
+  kd_parallel_for(planes * OH, grain_for(OW * wh * ww), PL(adaptive_avg_body), &c);
+}
+
+static void PL(adaptive_avg_backward_body)(void *p, int64_t begin, int64_t end) {
+  const PL(ctx) *c = p;
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  adaptive_bounds bh, bw;
+  adaptive_init(&bh, H, OH);
+  adaptive_init(&bw, W, OW);
+  for (int64_t plane = begin; plane < end; plane++) {
+    T *gxp = c->out + plane * H * W;
+    const T *gyp = c->in + plane * OH * OW;
+    memset(gxp, 0, (size_t)(H * W) * sizeof(T));
+    for (int64_t oh = 0; oh < OH; oh++) {
+      const int64_t h0 = adaptive_lo(&bh, oh), h1 = adaptive_hi(&bh, oh);
+      for (int64_t ow = 0; ow < OW; ow++) {
+        const int64_t w0 = adaptive_lo(&bw, ow), w1 = adaptive_hi(&bw, ow);
+        const double v = (double)gyp[oh * OW + ow] / (double)((h1 - h0) * (w1 - w0));
+        for (int64_t ih = h0; ih < h1; ih++) {
+          T *row = gxp + ih * W;
+          for (int64_t iw = w0; iw < w1; iw++) row[iw] = (T)((double)row[iw] + v);
+        }
+      }
+    }
+  }
+}
+
+void PL(kd_adaptive_avg_pool2d_backward)(const T *gy, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *gx) {
+  PL(ctx) c = {gy, gx, NULL, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
+  const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
+  kd_parallel_for(planes, grain_for(H * W + OH * OW * wh * ww), PL(adaptive_avg_backward_body), &c);
+}
+
+#undef PL
+#undef PL_CAT
+#undef PL_CAT2
