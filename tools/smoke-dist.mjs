@@ -1,4 +1,5 @@
 // Runs the built @kindling/core (dist/, as published) once: the lowered `using` blocks and the bundle work in Node.
+import { existsSync } from 'node:fs';
 import * as torch from '../packages/core/dist/index.js';
 
 const x = torch.ones([2, 2], { requiresGrad: true });
@@ -18,4 +19,11 @@ if (x.grad.toString() !== expected) {
     process.exit(1);
   }
 }
-console.log('dist smoke test passed: @kindling/core built output computes gradients');
+// The bundle finds the native addon from its own location, as an installed package does.
+const addonBuilt = existsSync(new URL('../packages/native/build/kindling.node', import.meta.url));
+const backend = torch.getKernelBackend().name;
+if (addonBuilt && process.env.KINDLING_BACKEND === undefined && backend !== 'native') {
+  console.error(`dist smoke test failed: the native addon is built but the bundle chose the ${backend} kernels`);
+  process.exit(1);
+}
+console.log(`dist smoke test passed: @kindling/core built output computes gradients (kernel backend: ${backend}, ${torch.getNumThreads()} threads)`);
