@@ -54,7 +54,7 @@ typedef struct {
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - b[i]; return;                                       \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * b[i]; return;                                       \
         case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                       \
-        default: for (int64_t i = 0; i < n; i++) o[i] = b[i] <= 0 ? (T)0 : a[i]; return;                          \
+        default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i], y_ = b[i]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 1 && sb == 0) {                                                                                     \
@@ -72,7 +72,7 @@ typedef struct {
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - y; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * y; return;                                          \
         case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) o[i] = y <= 0 ? (T)0 : a[i]; return;                             \
+        default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i], y_ = y; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 0 && sb == 1) {                                                                                     \
@@ -87,7 +87,7 @@ typedef struct {
         case 1: for (int64_t i = 0; i < n; i++) o[i] = x - b[i]; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = x * b[i]; return;                                          \
         case 3: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) o[i] = b[i] <= 0 ? (T)0 : x; return;                             \
+        default: for (int64_t i = 0; i < n; i++) { const T g_ = x, y_ = b[i]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
       }                                                                                                           \
     }                                                                                                             \
     switch (op) {                                                                                                 \
@@ -97,7 +97,7 @@ typedef struct {
       case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] - b[i * sb]; return;                               \
       case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] * b[i * sb]; return;                               \
       case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                               \
-      default: for (int64_t i = 0; i < n; i++) o[i] = b[i * sb] <= 0 ? (T)0 : a[i * sa]; return;                  \
+      default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i * sa], y_ = b[i * sb]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
     }                                                                                                             \
   }
 
