@@ -1,24 +1,213 @@
 /*
- * GEMM entry points. This first version is the plain triple loop (correct, slow); the packed, cache-blocked
- * implementation with per-ISA micro-kernels replaces it.
+ * GEMM: the GotoBLAS/BLIS design. C is cut into blocks; for each K block, op(A) and op(B) are packed into
+ * panels laid out the way a register-tile micro-kernel reads them (packing absorbs transposes and leading
+ * dimensions, so all four combinations run alike), and the micro-kernel, chosen once per process by CPU
+ * features, runs over the panels from cache. Skinny products take shortcuts that read their long operand once,
+ * in place. Threads split C into rectangles (never K), so each element's sum runs in the same order whatever
+ * the thread count. The per-type driver lives in gemm-driver.h; the kernels in gemm-avx512.c, gemm-avx2.c and
+ * gemm-portable.h.
  */
 #include "kindling.h"
+#include "gemm-kernels.h"
+#include "gemm-portable.h"
 
-#define DEFINE_GEMM(NAME, T)                                                                                      \
-  void NAME(int transA, int transB, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,              \
-            const T *B, int64_t ldb, T beta, T *C, int64_t ldc) {                                                   \
-    for (int64_t i = 0; i < M; i++) {                                                                               \
-      for (int64_t j = 0; j < N; j++) {                                                                             \
-        T acc = 0;                                                                                                  \
-        if (alpha != 0)                                                                                             \
-          for (int64_t p = 0; p < K; p++)                                                                           \
-            acc += (transA ? A[p * lda + i] : A[i * lda + p]) * (transB ? B[j * ldb + p] : B[p * ldb + j]);         \
-        C[i * ldc + j] = (beta == 0 ? 0 : beta * C[i * ldc + j]) + alpha * acc;                                     \
-      }                                                                                                             \
-    }                                                                                                               \
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- kernel family: chosen once, at load time ---- */
+
+static const kd_gemm_kernels *kernels = &kd_gemm_portable;
+
+#ifndef KD_NO_X86
+/* KINDLING_GEMM_ISA=avx2 or =portable picks a lesser family (for testing those on a bigger CPU). */
+static int allowed_by_env(const char *isa) {
+  const char *want = getenv("KINDLING_GEMM_ISA");
+  if (want == NULL || *want == 0) return 1;
+  static const char *const order[] = {"portable", "avx2", "avx512"};
+  int w = -1, h = -1;
+  for (int i = 0; i < 3; i++) {
+    if (strcmp(want, order[i]) == 0) w = i;
+    if (strcmp(isa, order[i]) == 0) h = i;
   }
+  return w < 0 || h <= w;
+}
 
-DEFINE_GEMM(kd_sgemm, float)
-DEFINE_GEMM(kd_dgemm, double)
+/* gemm-avx512.c is compiled with -mavx512f/vl/bw/dq (the compiler may use any of them): all four must be here. */
+static int has_avx512(void) {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
+}
 
-const char *kd_gemm_isa(void) { return "portable"; }
+__attribute__((constructor)) static void select_kernels(void) {
+  __builtin_cpu_init();
+  if (has_avx512() && allowed_by_env("avx512"))
+    kernels = &kd_gemm_avx512;
+  else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && allowed_by_env("avx2"))
+    kernels = &kd_gemm_avx2;
+}
+#endif
+
+const char *kd_gemm_isa(void) { return kernels->isa; }
+
+/* ---- per-thread packing buffers: grown on demand, kept for the thread's life, freed when it exits ---- */
+
+enum { SCRATCH_A, SCRATCH_B, SCRATCH_C, SCRATCH_COUNT };
+
+typedef struct {
+  void *data[SCRATCH_COUNT];
+  size_t size[SCRATCH_COUNT];
+} scratch_set;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok = 0;
+
+static void scratch_free(void *p) {
+  scratch_set *s = p;
+  for (int i = 0; i < SCRATCH_COUNT; i++) free(s->data[i]);
+  free(s);
+}
+
+static void scratch_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
+
+/* This thread's buffer `which`, at least `bytes` long and 64-byte aligned; NULL when memory is short. */
+static void *scratch_get(int which, size_t bytes) {
+  pthread_once(&scratch_once, scratch_init);
+  if (!scratch_key_ok) return NULL;
+  scratch_set *s = pthread_getspecific(scratch_key);
+  if (s == NULL) {
+    s = calloc(1, sizeof *s);
+    if (s == NULL || pthread_setspecific(scratch_key, s) != 0) {
+      free(s);
+      return NULL;
+    }
+  }
+  if (bytes == 0) bytes = 1; /* a buffer all the same: NULL means failure */
+  if (s->size[which] < bytes) {
+    size_t want = (bytes + bytes / 4 + 4095) & ~(size_t)4095; /* some headroom: neighbouring shapes reuse it */
+    free(s->data[which]);
+    s->data[which] = aligned_alloc(64, want);
+    s->size[which] = s->data[which] != NULL ? want : 0;
+  }
+  return s->data[which];
+}
+
+/* ---- plans: functions of the shape alone ---- */
+
+typedef enum { PATH_PACKED, PATH_ROWS_B, PATH_COLS_A, PATH_DOT_ROWS, PATH_DOT_COLS } gemm_path;
+
+/*
+ * Dot products read their long operand once, in place, but pay a horizontal sum per element: worth it for a
+ * long K and at most a few short rows (one pass over the long operand per KD_DOT_MAX_M of them).
+ */
+enum { DOT_MAX_SHORT = KD_DOT_MAX_M, DOT_MIN_K = 32 };
+
+static gemm_path choose_path(int transA, int transB, int64_t M, int64_t N, int64_t K, const kd_gemm_blocking *blk) {
+  if (M <= blk->mr) {
+    if (!transB) return PATH_ROWS_B;
+    if (M <= DOT_MAX_SHORT && K >= DOT_MIN_K) return PATH_DOT_ROWS;
+    return PATH_PACKED; /* one panel of A against packed B: rowsB with B^T packed, in effect */
+  }
+  if (N <= blk->mr) {
+    if (!transA && N <= DOT_MAX_SHORT && K >= DOT_MIN_K) return PATH_DOT_COLS;
+    return PATH_COLS_A;
+  }
+  return PATH_PACKED;
+}
+
+/* Blocks of near-equal size at most `block` covering n (784 = 4 x 196 rather than 3 x 256 + 16). */
+static int64_t balanced_block(int64_t n, int64_t block) {
+  int64_t blocks = (n + block - 1) / block;
+  return (n + blocks - 1) / blocks;
+}
+
+static int64_t round_up(int64_t n, int64_t unit) { return (n + unit - 1) / unit * unit; }
+
+/*
+ * The work of a product, for sharing it out: its multiply-adds, plus each element of A and B read and of C
+ * written (what dominates a skinny product, with few multiply-adds per element). Below MIN_WORK_PER_THREAD a
+ * thread costs more to wake than it saves: measured with the workers awake (back-to-back calls), a second
+ * thread starts to pay at about 48^3 multiply-adds; the threshold puts 64^3 on two threads, 48^3 on one. (Workers
+ * that have gone to sleep take some 20 us to wake, which no threshold can know about.)
+ */
+#define ELEMENT_COST 4
+#define MIN_WORK_PER_THREAD ((double)(1 << 17))
+
+/* Packing one element costs about this many multiply-adds of time (for choosing the thread grid). */
+#define PACK_COST 16
+
+/*
+ * Splits C among threads: tm x tn rectangles whose edges fall on whole tiles. The packed path may cut both
+ * ways and picks the grid with the least work for the busiest thread (its tiles plus what it packs); the
+ * others cut only their long side.
+ */
+static void plan_threads(gemm_path path, int64_t M, int64_t N, int64_t K, const kd_gemm_blocking *blk, int64_t *malign,
+                         int64_t *nalign, int64_t *tm, int64_t *tn) {
+  switch (path) {
+    case PATH_PACKED: *malign = blk->mr, *nalign = blk->nr; break;
+    case PATH_ROWS_B: *malign = M, *nalign = blk->nr; break;
+    case PATH_COLS_A: *malign = blk->nr, *nalign = N; break;
+    case PATH_DOT_ROWS: *malign = M, *nalign = 4; break;
+    case PATH_DOT_COLS: *malign = 4, *nalign = N; break;
+  }
+  int64_t mu = (M + *malign - 1) / *malign, nu = (N + *nalign - 1) / *nalign;
+  double work = (double)M * (double)N * (double)K +
+                ELEMENT_COST * ((double)M * (double)K + (double)K * (double)N + (double)M * (double)N);
+  int64_t threads = kd_get_num_threads();
+  if (work / MIN_WORK_PER_THREAD < (double)threads) threads = (int64_t)(work / MIN_WORK_PER_THREAD);
+  if (threads > mu * nu) threads = mu * nu;
+  if (threads < 1) threads = 1;
+  *tm = 1, *tn = 1;
+  for (int64_t t = threads; t >= 1; t--) {
+    double best = -1;
+    /* From the tallest grid down: a tie goes to cutting rows, so that each thread packs less of A (a transpose
+       in the common case of A not transposed) and writes whole rows of C. */
+    for (int64_t a = t; a >= 1; a--) {
+      int64_t b = t / a;
+      if (a * b != t || a > mu || b > nu) continue;
+      double rows = (double)((mu + a - 1) / a * *malign), cols = (double)((nu + b - 1) / b * *nalign);
+      double cost = rows * cols + PACK_COST * (rows + cols);
+      if (best < 0 || cost < best) best = cost, *tm = a, *tn = b;
+    }
+    if (best >= 0) return;
+  }
+}
+
+/* ---- the drivers, one per element type ---- */
+
+#define T float
+#define FN(x) s_##x
+#define TILE_FN kd_stile_fn
+#define DOT_FN kd_sdot_fn
+#define PACK_FN kd_spack_fn
+#include "gemm-driver.h"
+#undef T
+#undef FN
+#undef TILE_FN
+#undef DOT_FN
+#undef PACK_FN
+
+#define T double
+#define FN(x) d_##x
+#define TILE_FN kd_dtile_fn
+#define DOT_FN kd_ddot_fn
+#define PACK_FN kd_dpack_fn
+#include "gemm-driver.h"
+#undef T
+#undef FN
+#undef TILE_FN
+#undef DOT_FN
+#undef PACK_FN
+
+void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+              const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  const kd_gemm_kernels *k = kernels;
+  s_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->s, k->stile, k->sdot, k->spack);
+}
+
+void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
+              const double *B, int64_t ldb, double beta, double *C, int64_t ldc) {
+  const kd_gemm_kernels *k = kernels;
+  d_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->d, k->dtile, k->ddot, k->dpack);
+}

@@ -1,0 +1,251 @@
+/*
+ * The GEMM driver for one element type, included by gemm.c once per type with
+ *   T        the element type (float, double)
+ *   FN(x)    the type's name for x (s_x, d_x)
+ *   TILE_FN, DOT_FN, PACK_FN  its kernel types (gemm-kernels.h)
+ * (C has no templates; this is the usual stand-in, kept to the code that really depends on the type.)
+ *
+ * Paths, chosen from the shape alone (never from the thread count, so that results do not depend on it):
+ *   packed   the general GotoBLAS/BLIS loop nest: A and B packed into panels, register tiles over them;
+ *   rowsB    few rows of C, B not transposed: B's rows are read in place (no packing of the big operand);
+ *   colsA    few columns of C: the same with the roles swapped, C written through a small buffer;
+ *   dot      few rows (B transposed) or few columns (A not transposed): dot products of contiguous rows.
+ */
+
+typedef struct {
+  gemm_path path;
+  int transA, transB;
+  int64_t M, N, K;
+  T alpha, beta;
+  const T *A;
+  int64_t lda;
+  const T *B;
+  int64_t ldb;
+  T *C;
+  int64_t ldc;
+  kd_gemm_blocking blk;
+  int64_t kc;             /* depth of the K blocks: a function of K only */
+  int64_t tm, tn;         /* the thread grid: tm x tn rectangles of C */
+  int64_t malign, nalign; /* rectangles start at multiples of these (whole tiles) */
+  TILE_FN tile;
+  DOT_FN dot;
+  PACK_FN pack;
+} FN(gemm_ctx);
+
+/* opA(i, p) and opB(p, j) as (pointer, step along p, step along the other index). */
+static const T *FN(a_at)(const FN(gemm_ctx) * x, int64_t i, int64_t p, int64_t *rs, int64_t *cs) {
+  *rs = x->transA ? x->lda : 1; /* along p */
+  *cs = x->transA ? 1 : x->lda; /* along i */
+  return x->transA ? x->A + p * x->lda + i : x->A + i * x->lda + p;
+}
+
+static const T *FN(b_at)(const FN(gemm_ctx) * x, int64_t p, int64_t j, int64_t *rs, int64_t *cs) {
+  *rs = x->transB ? 1 : x->ldb; /* along p */
+  *cs = x->transB ? x->ldb : 1; /* along j */
+  return x->transB ? x->B + j * x->ldb + p : x->B + p * x->ldb + j;
+}
+
+/* C = alpha * tile^T + beta * C for a tile stored t[j*ldt + i] (i < m rows of C, j < n columns). */
+static void FN(merge_transposed)(int64_t m, int64_t n, const T *t, int64_t ldt, T *c, int64_t ldc, T alpha, T beta) {
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) {
+      T v = t[j * ldt + i];
+      c[i * ldc + j] = beta != 0 ? alpha * v + beta * c[i * ldc + j] : alpha * v;
+    }
+}
+
+/* C = beta * C, beta == 0 not reading C: the whole product when alpha == 0 or K == 0. */
+static void FN(scale)(int64_t M, int64_t N, T beta, T *C, int64_t ldc) {
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta != 0 ? beta * C[i * ldc + j] : 0;
+}
+
+/* The plain loops, for a rectangle of C: only when scratch memory could not be had. */
+static void FN(naive)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  for (int64_t i = m0; i < m1; i++)
+    for (int64_t j = n0; j < n1; j++) {
+      T acc = 0;
+      for (int64_t p = 0; p < x->K; p++) {
+        int64_t ars, acs, brs, bcs;
+        acc += *FN(a_at)(x, i, p, &ars, &acs) * *FN(b_at)(x, p, j, &brs, &bcs);
+      }
+      T *c = x->C + i * x->ldc + j;
+      *c = x->beta != 0 ? x->alpha * acc + x->beta * *c : x->alpha * acc;
+    }
+}
+
+/* The packed path on C[m0..m1) x [n0..n1), with this thread's buffers. */
+static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  const int64_t MR = x->blk.mr, NR = x->blk.nr, KC = x->kc;
+  /* Blocks of near-equal size, whole tiles: 1024 rows as 2 x 512, not 1008 + 16. */
+  const int64_t MC = round_up(balanced_block(m1 - m0, x->blk.mc), MR);
+  const int64_t NC = round_up(balanced_block(n1 - n0, x->blk.nc), NR);
+  T *ap = scratch_get(SCRATCH_A, (size_t)MC * KC * sizeof(T));
+  T *bp = scratch_get(SCRATCH_B, (size_t)NC * KC * sizeof(T));
+  if (ap == NULL || bp == NULL) {
+    FN(naive)(x, m0, m1, n0, n1);
+    return;
+  }
+  for (int64_t ic = m0; ic < m1; ic += MC) {
+    int64_t mc = m1 - ic < MC ? m1 - ic : MC;
+    for (int64_t pc = 0; pc < x->K; pc += KC) {
+      int64_t kc = x->K - pc < KC ? x->K - pc : KC;
+      /* Later K blocks add to what the first one stored. */
+      T beta = pc == 0 ? x->beta : 1;
+      int64_t rs, cs;
+      const T *asrc = FN(a_at)(x, ic, pc, &rs, &cs);
+      /* op(A)'s rows as panels of mr (the last one as tall as it is), each laid out k-major: A^T's columns. */
+      x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
+      for (int64_t jc = n0; jc < n1; jc += NC) {
+        int64_t nc = n1 - jc < NC ? n1 - jc : NC;
+        const T *bsrc = FN(b_at)(x, pc, jc, &rs, &cs);
+        x->pack(bp, bsrc, rs, cs, kc, nc, NR, 1);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          int64_t rows = mc - ir < MR ? mc - ir : MR;
+          T *c = x->C + (ic + ir) * x->ldc + jc;
+          for (int64_t jr = 0; jr < nc; jr += NR) {
+            int64_t cols = nc - jr < NR ? nc - jr : NR;
+            x->tile(rows, cols, kc, ap + ir * kc, bp + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Few rows of C (M <= mr), B not transposed: op(A) is one packed panel; the tiles read B's rows in place, a
+ * packed copy only for the last, partial, strip of columns (a tile reads nr columns).
+ */
+static void FN(rowsB_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  (void)m0;
+  (void)m1;
+  const int64_t NR = x->blk.nr, KC = x->kc, M = x->M;
+  T *ap = scratch_get(SCRATCH_A, (size_t)M * KC * sizeof(T));
+  T *bp = scratch_get(SCRATCH_B, (size_t)NR * KC * sizeof(T));
+  if (ap == NULL || bp == NULL) {
+    FN(naive)(x, 0, M, n0, n1);
+    return;
+  }
+  for (int64_t pc = 0; pc < x->K; pc += KC) {
+    int64_t kc = x->K - pc < KC ? x->K - pc : KC, rs, cs;
+    T beta = pc == 0 ? x->beta : 1;
+    const T *src = FN(a_at)(x, 0, pc, &rs, &cs);
+    x->pack(ap, src, rs, cs, kc, M, M, 0);
+    int64_t j = n0;
+    for (; j + NR <= n1; j += NR)
+      x->tile(M, NR, kc, ap, x->B + pc * x->ldb + j, x->ldb, x->C + j, x->ldc, x->alpha, beta);
+    if (j < n1) {
+      x->pack(bp, x->B + pc * x->ldb + j, x->ldb, 1, kc, n1 - j, NR, 1);
+      x->tile(M, n1 - j, kc, ap, bp, NR, x->C + j, x->ldc, x->alpha, beta);
+    }
+  }
+}
+
+/*
+ * Few columns of C (N <= mr): C^T = op(B)^T op(A)^T, with op(B)^T as one packed panel of N rows and op(A)^T
+ * read in strips of nr of C's rows: A's own rows when A is transposed (in place), else packed strips. The
+ * tiles compute C^T strips into a small buffer, merged into C transposed.
+ */
+static void FN(colsA_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  (void)n0;
+  (void)n1;
+  const int64_t NR = x->blk.nr, KC = x->kc, N = x->N;
+  T *bt = scratch_get(SCRATCH_A, (size_t)N * KC * sizeof(T));
+  T *ap = scratch_get(SCRATCH_B, (size_t)NR * KC * sizeof(T));
+  T *ct = scratch_get(SCRATCH_C, (size_t)N * NR * sizeof(T));
+  if (bt == NULL || ap == NULL || ct == NULL) {
+    FN(naive)(x, m0, m1, 0, N);
+    return;
+  }
+  for (int64_t pc = 0; pc < x->K; pc += KC) {
+    int64_t kc = x->K - pc < KC ? x->K - pc : KC, rs, cs;
+    T beta = pc == 0 ? x->beta : 1;
+    /* op(B)^T as one panel: element (p, j) of op(B) is its row j, step p. */
+    const T *src = FN(b_at)(x, pc, 0, &rs, &cs);
+    x->pack(bt, src, rs, cs, kc, N, N, 0);
+    for (int64_t i = m0; i < m1; i += NR) {
+      int64_t cols = m1 - i < NR ? m1 - i : NR;
+      const T *at = FN(a_at)(x, i, pc, &rs, &cs);
+      if (cols == NR && cs == 1) {
+        x->tile(N, NR, kc, bt, at, rs, ct, NR, 1, 0);
+      } else {
+        x->pack(ap, at, rs, cs, kc, cols, NR, 1);
+        x->tile(N, cols, kc, bt, ap, NR, ct, NR, 1, 0);
+      }
+      FN(merge_transposed)(cols, N, ct, NR, x->C + i * x->ldc, x->ldc, x->alpha, beta);
+    }
+  }
+}
+
+/*
+ * Dot products. rows: C[i][j] = opA row i . B row j (B transposed), over a range of j.
+ * cols: C[i][j] = op(B) column j . A row i (A not transposed), over a range of i.
+ * The short operand is packed into contiguous rows when it is not already.
+ */
+static void FN(dot_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  int rows = x->path == PATH_DOT_ROWS;
+  int64_t nshort = rows ? x->M : x->N, K = x->K;
+  const T *s = rows ? x->A : x->B;
+  int64_t lds = rows ? x->lda : x->ldb;
+  if (rows ? x->transA : !x->transB) {
+    T *sp = scratch_get(SCRATCH_A, (size_t)nshort * K * sizeof(T));
+    if (sp == NULL) {
+      FN(naive)(x, m0, m1, n0, n1);
+      return;
+    }
+    int64_t rs, cs;
+    const T *src = rows ? FN(a_at)(x, 0, 0, &rs, &cs) : FN(b_at)(x, 0, 0, &rs, &cs);
+    /* Short row r, step p is at src[p*rs + r*cs]: packing with the two indices swapped gives sp[r*K + p]. */
+    x->pack(sp, src, cs, rs, nshort, K, K, 0);
+    s = sp;
+    lds = K;
+  }
+  for (int64_t r = 0; r < nshort; r += KD_DOT_MAX_M) {
+    int64_t mb = nshort - r < KD_DOT_MAX_M ? nshort - r : KD_DOT_MAX_M;
+    if (rows)
+      x->dot(mb, n1 - n0, K, s + r * lds, lds, x->B + n0 * x->ldb, x->ldb, x->C + r * x->ldc + n0, x->ldc, 1, x->alpha,
+             x->beta);
+    else
+      x->dot(mb, m1 - m0, K, s + r * lds, lds, x->A + m0 * x->lda, x->lda, x->C + m0 * x->ldc + r, 1, x->ldc, x->alpha,
+             x->beta);
+  }
+}
+
+/* One thread's rectangle of C: item = (row part, column part) of the tm x tn grid. */
+static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
+  const FN(gemm_ctx) *x = ctx;
+  for (int64_t item = begin; item < end; item++) {
+    int64_t im = item / x->tn, in = item % x->tn;
+    int64_t mu = (x->M + x->malign - 1) / x->malign, nu = (x->N + x->nalign - 1) / x->nalign;
+    int64_t m0 = mu * im / x->tm * x->malign, m1 = mu * (im + 1) / x->tm * x->malign;
+    int64_t n0 = nu * in / x->tn * x->nalign, n1 = nu * (in + 1) / x->tn * x->nalign;
+    if (m1 > x->M) m1 = x->M;
+    if (n1 > x->N) n1 = x->N;
+    if (m0 >= m1 || n0 >= n1) continue;
+    switch (x->path) {
+      case PATH_PACKED: FN(packed_block)(x, m0, m1, n0, n1); break;
+      case PATH_ROWS_B: FN(rowsB_block)(x, m0, m1, n0, n1); break;
+      case PATH_COLS_A: FN(colsA_block)(x, m0, m1, n0, n1); break;
+      case PATH_DOT_ROWS:
+      case PATH_DOT_COLS: FN(dot_block)(x, m0, m1, n0, n1); break;
+    }
+  }
+}
+
+static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,
+                         const T *B, int64_t ldb, T beta, T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile,
+                         DOT_FN dot, PACK_FN pack) {
+  if (M <= 0 || N <= 0) return;
+  if (alpha == 0 || K <= 0) {
+    FN(scale)(M, N, beta, C, ldc);
+    return;
+  }
+  FN(gemm_ctx) x = {.transA = transA, .transB = transB, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
+                    .A = A, .lda = lda, .B = B, .ldb = ldb, .C = C, .ldc = ldc, .blk = *blk,
+                    .tile = tile, .dot = dot, .pack = pack};
+  x.path = choose_path(transA, transB, M, N, K, blk);
+  x.kc = balanced_block(K, blk->kc);
+  plan_threads(x.path, M, N, K, blk, &x.malign, &x.nalign, &x.tm, &x.tn);
+  kd_parallel_for(x.tm * x.tn, 1, FN(run_items), &x);
+}

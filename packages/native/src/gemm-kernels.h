@@ -1,0 +1,67 @@
+/*
+ * The contract between the GEMM driver (gemm.c) and its per-ISA micro-kernels (gemm-avx512.c, gemm-avx2.c,
+ * gemm-portable.h). The driver packs, blocks and threads; a kernel family only multiplies small, well-shaped
+ * pieces. Every kernel of a family computes each C element with the same sequence of operations, whichever
+ * variant (full tile, edge tile, row count) handles it: that is what keeps results independent of how the driver
+ * cuts C among threads.
+ */
+#ifndef KINDLING_GEMM_KERNELS_H
+#define KINDLING_GEMM_KERNELS_H
+
+#include <stdint.h>
+
+/*
+ * Register tile: C[0..m) x [0..n) (m <= mr, n <= nr) = alpha * sum_p a[p*m + i] * b[p*ldb + j] + beta * C, the sum
+ * over p in increasing order, one multiply-add per p (fused where the target has FMA). `a` is a packed panel of m rows
+ * (interleaved, m values per p); `b` holds nr readable values per p (a packed, zero-padded panel, or rows of
+ * the caller's B when ldb is B's own stride). beta == 0 stores without reading C.
+ */
+typedef void (*kd_stile_fn)(int64_t m, int64_t n, int64_t k, const float *a, const float *b, int64_t ldb, float *c,
+                            int64_t ldc, float alpha, float beta);
+typedef void (*kd_dtile_fn)(int64_t m, int64_t n, int64_t k, const double *a, const double *b, int64_t ldb, double *c,
+                            int64_t ldc, double alpha, double beta);
+
+/*
+ * Dot products of contiguous rows: for i < m (m <= KD_DOT_MAX_M) and j < n,
+ * c[i*rsc + j*csc] = alpha * dot(a + i*lda, b + j*ldb, k) + beta * c[...], beta == 0 not reading c. For the
+ * skinny products (matrix-vector and friends) whose long operand is best read once, in place.
+ */
+#define KD_DOT_MAX_M 4
+typedef void (*kd_sdot_fn)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                           float *c, int64_t rsc, int64_t csc, float alpha, float beta);
+typedef void (*kd_ddot_fn)(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda, const double *b, int64_t ldb,
+                           double *c, int64_t rsc, int64_t csc, double alpha, double beta);
+
+/*
+ * Packing: lays the k x n piece of a matrix whose element (p, j) is at src[p*rs + j*cs] out as panels of W
+ * columns, panel q (columns qW..qW+W-1) at dst + q*W*k as [p][j]. A last panel of w < W columns is zero-filled
+ * to W columns when `pad`, else laid out w wide. Either stride may be 1 (copies, or transposes) or neither.
+ */
+typedef void (*kd_spack_fn)(float *restrict dst, const float *restrict src, int64_t rs, int64_t cs, int64_t k,
+                            int64_t n, int64_t W, int pad);
+typedef void (*kd_dpack_fn)(double *restrict dst, const double *restrict src, int64_t rs, int64_t cs, int64_t k,
+                            int64_t n, int64_t W, int pad);
+
+/* Register tile mr x nr and cache blocks (kc: depth of a packed panel; mc x kc of A and kc x nc of B per block). */
+typedef struct {
+  int mr, nr, kc, mc, nc;
+} kd_gemm_blocking;
+
+typedef struct {
+  const char *isa;
+  kd_gemm_blocking s, d;
+  kd_stile_fn stile;
+  kd_dtile_fn dtile;
+  kd_sdot_fn sdot;
+  kd_ddot_fn ddot;
+  kd_spack_fn spack;
+  kd_dpack_fn dpack;
+} kd_gemm_kernels;
+
+/* The portable family is gemm-portable.h, part of gemm.c. */
+#ifndef KD_NO_X86
+extern const kd_gemm_kernels kd_gemm_avx2;
+extern const kd_gemm_kernels kd_gemm_avx512;
+#endif
+
+#endif
