@@ -65,13 +65,15 @@ export interface PythonResult {
  * Runs a PyTorch script whose last stdout line is one JSON object: either `{ name: ms }` or
  * `{ timings: { name: ms }, ...meta }`.
  */
-export function runPython(script: string, args: string[] = []): PythonResult {
+export function runPython(script: string, args: string[] = [], threads?: number): PythonResult {
   if (!existsSync(PYTHON)) return { timings: null, meta: {}, note: `${PYTHON} not found: PyTorch baseline skipped` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     return { timings: null, meta: {}, note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped' };
   }
-  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // torch.set_num_threads does not bound the OpenBLAS that Debian's PyTorch calls for matmul: its own variables do.
+  const env = threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (res.status !== 0) return { timings: null, meta: {}, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
   const parsed = JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
   if (typeof parsed.timings === 'object' && parsed.timings !== null) {

@@ -138,7 +138,7 @@ const startLoad = loadavg()[0];
 
 for (const threads of threadCounts) {
   progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
-  const py = runPython(script, quick ? [String(threads), '--quick'] : [String(threads)]);
+  const py = runPython(script, quick ? [String(threads), '--quick'] : [String(threads)], threads);
   if (py.timings === null) {
     if (!notes.includes(py.note)) notes.push(py.note);
   } else {

@@ -5,6 +5,33 @@
 #include "kindling.h"
 #include "napi-args.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+/*
+ * Tensors are typed arrays that Node allocates with calloc. glibc serves every block over 128 KiB with a fresh
+ * mmap, so each large tensor pays a page fault per 4 KiB page on first write, on every step of a training loop
+ * (measured here: a 256x256 product took 0.50 ms instead of 0.20 ms, a ResNet-18 step 140 ms instead of 92 ms).
+ * Serving blocks up to 64 MiB from the heap, and keeping up to 512 MiB of freed heap before returning it to the
+ * system, reuses memory that is already mapped, as PyTorch's allocators do. It applies to the whole process, so it
+ * is skipped when the user set glibc's own variables, and KINDLING_MALLOC_TUNING=0 turns it off.
+ */
+static void tune_allocator(void) {
+#ifdef __GLIBC__
+  const char *setting = getenv("KINDLING_MALLOC_TUNING");
+  if (setting != NULL && strcmp(setting, "0") == 0) return;
+  if (getenv("MALLOC_MMAP_THRESHOLD_") != NULL || getenv("MALLOC_TRIM_THRESHOLD_") != NULL) return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+}
+
+static pthread_once_t allocator_once = PTHREAD_ONCE_INIT;
+
 /*
  * Each kernel family's *-binding.c defines one of these. They are weak, so that a build of some families only
  * (build.mjs --only, while developing one of them) still links: a family that is absent exports nothing.
@@ -48,6 +75,7 @@ static napi_value gemm_isa(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
+  pthread_once(&allocator_once, tune_allocator);
   if (!kd_export(env, exports, "getNumThreads", get_num_threads) || !kd_export(env, exports, "setNumThreads", set_num_threads) ||
       !kd_export(env, exports, "isa", gemm_isa))
     return NULL;
