@@ -10,10 +10,28 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CPU_RELAX() _mm_pause()
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+static long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 #define MAX_THREADS 256
-#define SPIN_ROUNDS 20000
+/*
+ * How long an idle worker spins before it sleeps. A training step runs a parallel kernel every few hundred
+ * microseconds with JavaScript in between; waking a sleeping worker costs tens of microseconds (more in a VM),
+ * which made small two-thread products slower than one-thread ones. OpenMP runtimes spin for a while too.
+ */
+#define SPIN_NS 2000000LL
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER; /* held by the one caller running a loop */
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -82,8 +100,11 @@ static void *worker_main(void *arg) {
   int index = (int)(intptr_t)arg;
   unsigned long long seen = atomic_load(&generation);
   for (;;) {
-    int spins = 0;
-    while (atomic_load(&generation) == seen && spins < SPIN_ROUNDS) spins++;
+    long long deadline = now_ns() + SPIN_NS;
+    for (unsigned spins = 1; atomic_load(&generation) == seen; spins++) {
+      CPU_RELAX();
+      if ((spins & 255) == 0 && now_ns() > deadline) break;
+    }
     if (atomic_load(&generation) == seen) {
       pthread_mutex_lock(&wake_lock);
       while (atomic_load(&generation) == seen) pthread_cond_wait(&wake_cond, &wake_lock);
