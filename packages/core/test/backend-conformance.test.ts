@@ -10,6 +10,7 @@ import type { KernelBackend } from '@kindling/core';
 import type { ConvGeometry } from '../src/kernels/conv.js';
 import { convOutputSize } from '../src/kernels/conv.js';
 import { type PoolGeometry, poolOutputSize } from '../src/kernels/pool.js';
+import { rng } from './helpers/rng.js';
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -21,16 +22,6 @@ afterAll(() => {
   torch.setNumThreads(threadsBefore);
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function random(ctor: Ctor, n: number, next: () => number): FloatArray {
   const a = new ctor(n);

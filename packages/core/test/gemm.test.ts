@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, type FloatArray } from '../src/kernels/gemm.js';
+import { rng } from './helpers/rng.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function filled(ctor: Ctor, n: number, next: () => number): FloatArray {
   const a = new ctor(n);

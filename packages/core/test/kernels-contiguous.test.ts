@@ -7,6 +7,7 @@ import { binaryKernel, type FastBinary } from '../src/kernels/elementwise.js';
 import { reducePlan, sumKernel } from '../src/kernels/reduce.js';
 import { binary, binaryLayout, BinaryOp, type FloatArray, sumAll, sumDim, unary, UnaryOp } from '../src/kernels/contiguous.js';
 import { softmax, softmaxBackward } from '../src/kernels/softmax.js';
+import { rng } from './helpers/rng.js';
 
 // The tensor ops used as references run on the TypeScript backend (the ops may call these kernels through it;
 // the references below are compositions of other ops, or strided views that take the per-element path).
@@ -20,16 +21,6 @@ const TYPES: [string, Ctor][] = [
   ['float64', Float64Array],
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-310, 3e38, -1, 1, 0.5];
 

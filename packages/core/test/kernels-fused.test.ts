@@ -8,22 +8,12 @@ import * as torch from '@kindling/core';
 import { Adam, AdamW, SGD } from '../../optim/src/index.js';
 import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../src/kernels/norm.js';
+import { rng } from './helpers/rng.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatDType = 'float32' | 'float64';
 const DTYPES: readonly FloatDType[] = ['float32', 'float64'];
 
-/** A small seeded generator (mulberry32) so that every run sees the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomArray(dtype: FloatDType, n: number, rand: () => number, scale = 1, offset = 0): FloatArray {
   const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);

@@ -3,6 +3,7 @@
 // regions are checked after each call). A shortened array must always throw. A crash would kill the test run.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../core/test/helpers/rng.js';
 
 type Fn = (...args: unknown[]) => unknown;
 const require = createRequire(import.meta.url);
@@ -26,16 +27,6 @@ class Guarded {
   }
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An argument template: an array of n elements (float by default), or a plain value. */
 type Spec = { array: number; kind?: 'float' | 'index' } | { value: unknown };

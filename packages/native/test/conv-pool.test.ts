@@ -27,6 +27,7 @@ import {
   maxPool2dForward,
   poolOutputSize,
 } from '../../core/src/kernels/pool.js';
+import { rng } from '../../core/test/helpers/rng.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -79,17 +80,6 @@ if (native === null) console.warn(`@kindling/native conv/pool tests skipped: ${w
 
 // ---- data ----
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomArray(ctor: FloatCtor, n: number, seed: number): FloatArray {
   const r = rng(seed);

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as optim from '../../core/src/kernels/optim.js';
 import * as norm from '../../core/src/kernels/norm.js';
+import { rng } from '../../core/test/helpers/rng.js';
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -61,16 +62,6 @@ const THREADS = [1, 2];
 /** Norm results are the same double arithmetic in the same order; exactness is asserted where the build is x86-64 SSE2. */
 const EXACT_NORMS = process.arch === 'x64';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38, -1e-310];
 
