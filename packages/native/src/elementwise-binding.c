@@ -3,7 +3,7 @@
  * packages/core/src/kernels/contiguous.ts:
  *   binary(op, a, aOff, b, bOff, out, outOff, layout, alpha)   op 0 a + alpha*b, 1 a - b, 2 a*b, 3 a/b,
  *                                                              4 b <= 0 ? 0 : a (relu's backward)
- *   unary(op, x, xOff, out, outOff, n)                         op 0 relu ... 11 square
+ *   unary(op, x, xOff, out, outOff, n)                         op 0 relu ... 11 square, 12 gelu, 13 gelu'
  * layout is a Float64Array [ndim (1..4), shape0..3, aStride0..3, bStride0..3], unused entries 0. Every argument is
  * checked before any memory is touched; an input may be the output itself but must not overlap it otherwise.
  */
@@ -161,7 +161,7 @@ static napi_value unary_entry(napi_env env, napi_callback_info info) {
   const int64_t big = KD_MAX_SAFE_INT;
   int64_t op, xOff, outOff, n;
   kd_array x, out;
-  if (!kd_arg_int(env, argv[0], "op", 0, 11, &op) || !kd_arg_array(env, argv[1], "x", KD_F32 | KD_F64, &x) ||
+  if (!kd_arg_int(env, argv[0], "op", 0, 13, &op) || !kd_arg_array(env, argv[1], "x", KD_F32 | KD_F64, &x) ||
       !kd_arg_int(env, argv[2], "xOff", 0, big, &xOff) || !kd_arg_array(env, argv[3], "out", KD_F32 | KD_F64, &out) ||
       !kd_arg_int(env, argv[4], "outOff", 0, big, &outOff) || !kd_arg_int(env, argv[5], "n", 0, big, &n))
     return NULL;

@@ -211,6 +211,9 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
 }
 #endif
 
+#define KD_SQRT1_2 0.70710678118654752440
+#define KD_INV_SQRT_2PI 0.39894228040143267794
+
 #define DEFINE_UNARY_RUN(T, SUF)                                                                                  \
   static void unary_run_##SUF(int op, const T *restrict x, T *restrict o, int64_t n) {                             \
     switch (op) {                                                                                                 \
@@ -230,7 +233,19 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
       case 8: for (int64_t i = 0; i < n; i++) o[i] = (T)sin((double)x[i]); return;                                \
       case 9: for (int64_t i = 0; i < n; i++) o[i] = (T)cos((double)x[i]); return;                                \
       case 10: sqrt_run_##SUF(x, o, n, 1); return;                                                                \
-      default: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; return;                                        \
+      case 11: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; return;                                        \
+      case 12: /* gelu: x * Phi(x) */                                                                             \
+        for (int64_t i = 0; i < n; i++) {                                                                         \
+          const double v = (double)x[i];                                                                          \
+          o[i] = (T)(0.5 * v * (1.0 + erf(v * KD_SQRT1_2)));                                                      \
+        }                                                                                                         \
+        return;                                                                                                   \
+      default: /* gelu's derivative: Phi(x) + x * phi(x) */                                                       \
+        for (int64_t i = 0; i < n; i++) {                                                                         \
+          const double v = (double)x[i];                                                                          \
+          o[i] = (T)(0.5 * (1.0 + erf(v * KD_SQRT1_2)) + v * exp(-0.5 * v * v) * KD_INV_SQRT_2PI);               \
+        }                                                                                                         \
+        return;                                                                                                   \
     }                                                                                                             \
   }
 

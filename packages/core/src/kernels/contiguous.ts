@@ -8,6 +8,8 @@
  * add-with-alpha is `x + alpha * y` in double, as binaryKernel computes it.
  */
 
+import { erfScalar } from './erf.js';
+
 /** Every float array of one call has the same type. */
 export type FloatArray = Float32Array | Float64Array;
 
@@ -29,8 +31,14 @@ export const UnaryOp = {
   cos: 9,
   rsqrt: 10,
   square: 11,
+  /** x Φ(x) (the exact, erf form) */
+  gelu: 12,
+  /** Φ(x) + x φ(x), gelu's derivative */
+  geluDerivative: 13,
 } as const;
 export type UnaryOpCode = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** The most dims a `binary` layout describes. */
 export const MAX_LAYOUT_DIMS = 4;
@@ -341,10 +349,10 @@ function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatAr
 /**
  * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
  * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
- * 11 square v * v. `out` may be `x` itself but must not overlap it otherwise.
+ * 11 square v * v, 12 gelu v Φ(v), 13 gelu's derivative Φ(v) + v φ(v). `out` may be `x` itself but must not overlap it otherwise.
  */
 export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
-  checkInt(op, 'op', 0, 11);
+  checkInt(op, 'op', 0, 13);
   checkFloatArray(x, 'x');
   checkInt(xOff, 'xOff', 0);
   checkFloatArray(out, 'out');
@@ -394,10 +402,22 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
     case 10:
       for (let i = 0; i < n; i++) out[o + i] = 1 / Math.sqrt(x[p + i]);
       return;
-    default:
+    case 11:
       for (let i = 0; i < n; i++) {
         const v = x[p + i];
         out[o + i] = v * v;
+      }
+      return;
+    case 12:
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i];
+        out[o + i] = 0.5 * v * (1 + erfScalar(v * Math.SQRT1_2));
+      }
+      return;
+    default:
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i];
+        out[o + i] = 0.5 * (1 + erfScalar(v * Math.SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
       }
       return;
   }

@@ -12,6 +12,7 @@ import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { erfScalar, unaryForward } from './unary.js';
+import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
 import { empty } from './util.js';
 import { cat } from './join.js';
@@ -49,13 +50,20 @@ const GELU_KAPPA = 0.044715;
  * derivative is an op of its own (`<Name>BackwardBackward0`) whose gradient, f'', is written with tensor ops, so
  * double backward works while the first-order backward stays one pass over the input.
  */
-function activation(name: string, x: Tensor, f: (v: number) => number, d1: (v: number) => number, d2: (x: Tensor) => Tensor): Tensor {
-  const out = unaryForward(x, f, true);
+function activation(
+  name: string,
+  x: Tensor,
+  f: (v: number) => number,
+  d1: (v: number) => number,
+  d2: (x: Tensor) => Tensor,
+  kernels?: { f: number; d1: number },
+): Tensor {
+  const out = unaryForward(x, f, true, undefined, kernels?.f);
   recordOp(`${name}Backward0`, [x], out, (save) => {
     const sx = save(x);
     return ([g]) => {
       const v = sx();
-      const slope = unaryForward(v, d1, true);
+      const slope = unaryForward(v, d1, true, undefined, kernels?.d1);
       recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
         const sv = save2(v);
         return ([gg]) => [gg.mul(d2(sv()))];
@@ -82,6 +90,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
       (v) => 0.5 * (1 + erfScalar(v * SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
       // gelu'' = φ(x) (2 - x²)
       (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
+      { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative },
     );
   }
   return activation(
