@@ -9,9 +9,11 @@
  */
 
 import { erfScalar } from './erf.js';
+import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
+import type { FloatArray } from './gemm.js';
 
 /** Every float array of one call has the same type. */
-export type FloatArray = Float32Array | Float64Array;
+export type { FloatArray } from './gemm.js';
 
 /** Op codes of `binary`: 0 is `a + alpha * b`; 4 is relu's backward (PyTorch's threshold_backward at 0), `b <= 0 ? 0 : a`. */
 export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 } as const;
@@ -44,72 +46,6 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 export const MAX_LAYOUT_DIMS = 4;
 /** Entries of a `binary` layout: [ndim, shape0..3, aStride0..3, bStride0..3]. */
 export const LAYOUT_LENGTH = 1 + 3 * MAX_LAYOUT_DIMS;
-
-// ---- argument checks (the same ones, in the same order, as the native entries) ----
-
-function isFloatArray(v: unknown): v is FloatArray {
-  return v instanceof Float32Array || v instanceof Float64Array;
-}
-
-/** @internal */
-export function checkFloatArray(v: unknown, name: string): FloatArray {
-  if (!isFloatArray(v)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
-  return v;
-}
-
-/** @internal An integer-valued number in [min, max]. */
-export function checkInt(v: unknown, name: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`argument '${name}' must be an integer`);
-  if (v < min || v > max) throw new RangeError(`argument '${name}' is ${v}, outside [${min}, ${max}]`);
-  return v;
-}
-
-function checkNumber(v: unknown, name: string): number {
-  if (typeof v !== 'number') throw new TypeError(`argument '${name}' must be a number`);
-  return v;
-}
-
-/** @internal */
-export function checkBool(v: unknown, name: string): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`argument '${name}' must be a boolean`);
-  return v;
-}
-
-/** @internal Throws unless [offset, offset + count) lies inside the array (count 0 always fits). */
-export function checkSpan(a: FloatArray, name: string, offset: number, count: number): void {
-  if (count === 0) return;
-  if (offset > a.length || count > a.length - offset) {
-    throw new RangeError(`argument '${name}': ${count} elements from offset ${offset} do not fit in an array of ${a.length}`);
-  }
-}
-
-/** @internal */
-export function checkSameType(a: FloatArray, an: string, b: FloatArray, bn: string): void {
-  if (a.constructor !== b.constructor) throw new TypeError(`arguments '${an}' and '${bn}' must have the same element type`);
-}
-
-/** @internal Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
-export function overlaps(x: FloatArray, xo: number, xn: number, y: FloatArray, yo: number, yn: number): boolean {
-  if (xn === 0 || yn === 0 || x.buffer !== y.buffer) return false;
-  const x0 = x.byteOffset + xo * x.BYTES_PER_ELEMENT;
-  const y0 = y.byteOffset + yo * y.BYTES_PER_ELEMENT;
-  return x0 < y0 + yn * y.BYTES_PER_ELEMENT && y0 < x0 + xn * x.BYTES_PER_ELEMENT;
-}
-
-/** @internal Whether elements xo of x and yo of y are the same memory. */
-export function sameStart(x: FloatArray, xo: number, y: FloatArray, yo: number): boolean {
-  return x.buffer === y.buffer && x.byteOffset + xo * x.BYTES_PER_ELEMENT === y.byteOffset + yo * y.BYTES_PER_ELEMENT;
-}
-
-/**
- * @internal An input of an elementwise kernel may be the output itself (in place) or lie apart from it; any other
- * overlap would make the result depend on the order of the writes, and throws.
- */
-export function checkAlias(x: FloatArray, xn: string, xo: number, xCount: number, exact: boolean, out: FloatArray, on: string, oo: number, oCount: number): void {
-  if (overlaps(x, xo, xCount, out, oo, oCount) && !(exact && sameStart(x, xo, out, oo))) {
-    throw new RangeError(`argument '${on}' must be either '${xn}' itself or apart from it`);
-  }
-}
 
 interface Layout {
   ndim: number;
@@ -477,11 +413,4 @@ export function sumAll(a: FloatArray, aOff: number, n: number): number {
   let acc = 0;
   for (let i = 0; i < n; i++) acc += a[aOff + i];
   return acc;
-}
-
-/** @internal x * y * z, throwing when it is past the largest safe integer (0 when any is 0). */
-export function checkedProduct(x: number, y: number, z: number, what: string): number {
-  if (x === 0 || y === 0 || z === 0) return 0;
-  if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z) throw new RangeError(`${what} is past the largest safe integer`);
-  return x * y * z;
 }

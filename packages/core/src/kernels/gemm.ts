@@ -26,24 +26,7 @@ import { gemmDirect, scaleC, storeRow } from './gemm-direct.js';
 export type FloatArray = Float32Array | Float64Array;
 
 /** The GEMM signature every backend implements (see `gemm` below for the contract). */
-export type GemmKernel = (
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-) => void;
+export type GemmKernel = typeof gemm;
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
 const MR = 4;

@@ -7,16 +7,8 @@
  * PyTorch), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, then out_s = e_s / S, or for log-softmax
  * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored.
  */
-import {
-  checkAlias,
-  checkBool,
-  checkedProduct,
-  checkFloatArray,
-  checkInt,
-  checkSameType,
-  checkSpan,
-  type FloatArray,
-} from './contiguous.js';
+import { checkAlias, checkBool, checkedProduct, checkFloatArray, checkInt, checkSameType, checkSpan } from './argument-checks.js';
+import type { FloatArray } from './gemm.js';
 
 /** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
 const SCRATCH_ENTRIES = 1 << 16;

@@ -5,16 +5,15 @@
  * rounded once); backwards are written with tensor ops, so they are differentiable again (double backward) like
  * every core op.
  */
-import { isFloatingPoint, scalarTypeName } from '../dtype.js';
+import { scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
-import { formatShape } from '../shape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { erfScalar, unaryForward } from './unary.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
-import { empty } from './util.js';
+import { checkFloat, empty } from './util.js';
 import { cat } from './join.js';
 import { full } from '../creation.js';
 
@@ -23,10 +22,6 @@ export { batchNorm, layerNorm } from './norm.js';
 /** A result computed under noGrad as a tensor of its own (not a view), so in-place ops on it are recorded normally. */
 export function own(t: Tensor): Tensor {
   return t._base === null ? t : t.clone();
-}
-
-export function checkFloat(x: Tensor, kernel: string): void {
-  if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
 }
 
 /** PyTorch's refusal of a gradient it does not define (raised at the call, and only while grad mode is on). */

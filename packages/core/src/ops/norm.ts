@@ -8,8 +8,7 @@ import { formatShape } from '../shape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { checkFloat } from './nn-extra.js';
-import { empty } from './util.js';
+import { checkFloat, empty } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 

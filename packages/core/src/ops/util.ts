@@ -1,6 +1,6 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
-import { type DType, type PromotionOperand, allocate, resultType, scalarDType } from '../dtype.js';
-import { TorchTypeError } from '../errors.js';
+import { type DType, type PromotionOperand, allocate, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
+import { RuntimeError, TorchTypeError } from '../errors.js';
 import { broadcastStrides, numel } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -55,4 +55,9 @@ const BACKEND_MIN_ELEMENTS = 2048;
 
 export function worthABackendCall(elements: number): boolean {
   return elements >= BACKEND_MIN_ELEMENTS;
+}
+
+/** PyTorch's refusal of a floating-point kernel for another dtype. */
+export function checkFloat(x: Tensor, kernel: string): void {
+  if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
 }

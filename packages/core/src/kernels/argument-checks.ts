@@ -1,0 +1,77 @@
+/**
+ * Argument checks for the TypeScript kernels that mirror native entries (contiguous.ts, softmax.ts): the same checks,
+ * in the same order and with the same messages, as packages/native/src/napi-args.c makes.
+ */
+import type { FloatArray } from './gemm.js';
+
+function isFloatArray(v: unknown): v is FloatArray {
+  return v instanceof Float32Array || v instanceof Float64Array;
+}
+
+/** @internal */
+export function checkFloatArray(v: unknown, name: string): FloatArray {
+  if (!isFloatArray(v)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
+  return v;
+}
+
+/** @internal An integer-valued number in [min, max]. */
+export function checkInt(v: unknown, name: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`argument '${name}' must be an integer`);
+  if (v < min || v > max) throw new RangeError(`argument '${name}' is ${v}, outside [${min}, ${max}]`);
+  return v;
+}
+
+/** @internal */
+export function checkNumber(v: unknown, name: string): number {
+  if (typeof v !== 'number') throw new TypeError(`argument '${name}' must be a number`);
+  return v;
+}
+
+/** @internal */
+export function checkBool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`argument '${name}' must be a boolean`);
+  return v;
+}
+
+/** @internal Throws unless [offset, offset + count) lies inside the array (count 0 always fits). */
+export function checkSpan(a: FloatArray, name: string, offset: number, count: number): void {
+  if (count === 0) return;
+  if (offset > a.length || count > a.length - offset) {
+    throw new RangeError(`argument '${name}': ${count} elements from offset ${offset} do not fit in an array of ${a.length}`);
+  }
+}
+
+/** @internal */
+export function checkSameType(a: FloatArray, an: string, b: FloatArray, bn: string): void {
+  if (a.constructor !== b.constructor) throw new TypeError(`arguments '${an}' and '${bn}' must have the same element type`);
+}
+
+/** @internal Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
+export function overlaps(x: FloatArray, xo: number, xn: number, y: FloatArray, yo: number, yn: number): boolean {
+  if (xn === 0 || yn === 0 || x.buffer !== y.buffer) return false;
+  const x0 = x.byteOffset + xo * x.BYTES_PER_ELEMENT;
+  const y0 = y.byteOffset + yo * y.BYTES_PER_ELEMENT;
+  return x0 < y0 + yn * y.BYTES_PER_ELEMENT && y0 < x0 + xn * x.BYTES_PER_ELEMENT;
+}
+
+/** @internal Whether elements xo of x and yo of y are the same memory. */
+export function sameStart(x: FloatArray, xo: number, y: FloatArray, yo: number): boolean {
+  return x.buffer === y.buffer && x.byteOffset + xo * x.BYTES_PER_ELEMENT === y.byteOffset + yo * y.BYTES_PER_ELEMENT;
+}
+
+/**
+ * @internal An input of an elementwise kernel may be the output itself (in place) or lie apart from it; any other
+ * overlap would make the result depend on the order of the writes, and throws.
+ */
+export function checkAlias(x: FloatArray, xn: string, xo: number, xCount: number, exact: boolean, out: FloatArray, on: string, oo: number, oCount: number): void {
+  if (overlaps(x, xo, xCount, out, oo, oCount) && !(exact && sameStart(x, xo, out, oo))) {
+    throw new RangeError(`argument '${on}' must be either '${xn}' itself or apart from it`);
+  }
+}
+
+/** @internal x * y * z, throwing when it is past the largest safe integer (0 when any is 0). */
+export function checkedProduct(x: number, y: number, z: number, what: string): number {
+  if (x === 0 || y === 0 || z === 0) return 0;
+  if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z) throw new RangeError(`${what} is past the largest safe integer`);
+  return x * y * z;
+}
