@@ -320,6 +320,19 @@ for (const name of backends) {
       }
     });
 
+    it('sums and means over several blocks of dims match a float64 reference on tensors the backend takes', () => {
+      torch.setKernelBackend(name);
+      torch.manualSeed(22);
+      const x = torch.randn(6, 7, 9, 11); // 4,158 elements: past the inline-loop threshold
+      const x64 = x.double();
+      for (const dims of [[0, 2, 3], [1], [0, 1], [1, 3], [0, 1, 2, 3]]) {
+        const want = x64.sum(dims);
+        expect(x.sum(dims).double().sub(want).abs().max().item(), `sum ${dims}`).toBeLessThan(1e-4);
+        expect(x.mean(dims).double().sub(want.div(dims.reduce((n, d) => n * x.shape[d], 1))).abs().max().item(), `mean ${dims}`).toBeLessThan(1e-6);
+      }
+      torch.setKernelBackend(initial);
+    });
+
     it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
       torch.setKernelBackend(name);
       torch.manualSeed(21);
