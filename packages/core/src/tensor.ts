@@ -43,6 +43,8 @@ export class Tensor {
   private _viewVersion = 0;
   /** @internal views made while grad mode was off may not be modified in place while it is on */
   _viewCreatedInNoGrad = false;
+  /** @internal a 0-d tensor made from a JavaScript number by an op: it never decides the result's dtype width */
+  _wrappedNumber = false;
 
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
@@ -171,7 +173,7 @@ export class Tensor {
   /** @internal an in-place op's node becomes this tensor's history; `retainGrad()` follows it, as in PyTorch */
   _rebaseHistory(node: Node | null, outputNr: number): void {
     const old = this._gradFn;
-    const hook = old?.retainGradHooks.get(this._outputNr);
+    const hook = old?.hasHooks ? old.retainGradHooks.get(this._outputNr) : undefined;
     if (old && hook) old.retainGradHooks.delete(this._outputNr);
     this.setHistory(node, outputNr);
     if (node && hook) node.retainGradHooks.set(outputNr, hook);

@@ -21,16 +21,27 @@ export class AccumulateGrad extends Node {
     if (g) accumulateInto(this.variable, g);
     return [];
   }
+
+  /** What the engine calls: `owned` says no one else holds `g` (it was made by the backward pass for this leaf). */
+  accumulate(g: Tensor, owned: boolean): void {
+    accumulateInto(this.variable, g, owned);
+  }
 }
 
 /**
  * PyTorch's accumulation rule: the first gradient is stored (a private copy unless building a higher-order
  * graph), later ones are added in place, or out of place when the graph of the gradient is being recorded.
+ * Like PyTorch's AccumulateGrad, a first gradient that nothing else holds is kept as it is rather than copied,
+ * when it owns all of its contiguous storage (so it is exactly what the copy would have been).
  */
-export function accumulateInto(variable: Tensor, g: Tensor): void {
+export function accumulateInto(variable: Tensor, g: Tensor, owned = false): void {
   const current = variable.rawGrad;
   const recording = isGradEnabled();
-  if (current === null) variable.rawGrad = recording ? g : g.detach().clone();
+  if (current === null) variable.rawGrad = recording ? g : owned && ownsItsStorage(g) ? g : g.detach().clone();
   else if (recording) variable.rawGrad = current.add(g);
   else current.add_(g);
+}
+
+function ownsItsStorage(g: Tensor): boolean {
+  return g._base === null && g.gradFn === null && g._offset === 0 && g._array.length === g.numel() && g.isContiguous();
 }

@@ -19,8 +19,94 @@ export interface EngineOptions {
   capture?: boolean;
 }
 
+let nextRunId = 1;
+let runsInProgress = 0;
+
+/**
+ * A run's per-node bookkeeping: the edges still to deliver and the gradients delivered so far. It lives on the
+ * nodes themselves (no map lookups per edge), stamped with the run's id; a backward started from inside another
+ * one (a hook, a custom Function's backward) may share nodes with it, so a nested run keeps its own maps.
+ */
+class GraphTask {
+  readonly id = nextRunId++;
+  private readonly pending: Map<Node, number> | null;
+  private readonly buffers: Map<Node, (Tensor | null)[]> | null;
+  /** AccumulateGrad nodes whose buffered gradient nothing else holds (see accumulate.ts). */
+  readonly owned = new Set<Node>();
+
+  constructor(nested: boolean) {
+    this.pending = nested ? new Map() : null;
+    this.buffers = nested ? new Map() : null;
+  }
+
+  /** Marks `node` reached; false when it already was. */
+  visit(node: Node): boolean {
+    if (this.pending !== null) {
+      if (this.pending.has(node)) return false;
+      this.pending.set(node, 0);
+      return true;
+    }
+    if (node._runId === this.id) return false;
+    node._runId = this.id;
+    node._pending = 0;
+    node._inputBuffer = null;
+    return true;
+  }
+
+  /** Adds `delta` to the node's count of edges still to deliver; returns the new count. */
+  countEdge(node: Node, delta: number): number {
+    if (this.pending !== null) {
+      const left = (this.pending.get(node) ?? 0) + delta;
+      this.pending.set(node, left);
+      return left;
+    }
+    return (node._pending += delta);
+  }
+
+  /** Adds a gradient into the node's buffer slot, summing with what arrived before. */
+  deliver(edge: Edge, g: Tensor, owned: boolean): void {
+    const node = edge.node;
+    let buf = this.buffers !== null ? (this.buffers.get(node) ?? null) : node._inputBuffer;
+    if (buf === null) {
+      buf = new Array<Tensor | null>(node.outputMeta.length).fill(null);
+      if (this.buffers !== null) this.buffers.set(node, buf);
+      else node._inputBuffer = buf;
+    }
+    const prev = buf[edge.inputNr];
+    buf[edge.inputNr] = prev ? prev.add(g) : g;
+    // A sum is fresh; a single gradient is fresh when its producer said so.
+    if (node instanceof AccumulateGrad) {
+      if (prev || owned) this.owned.add(node);
+      else this.owned.delete(node);
+    }
+  }
+
+  /** The node's gradients, taken out of the run (empty when none arrived). */
+  take(node: Node): (Tensor | null)[] {
+    let buf: (Tensor | null)[] | null;
+    if (this.buffers !== null) {
+      buf = this.buffers.get(node) ?? null;
+      this.buffers.delete(node);
+    } else {
+      buf = node._inputBuffer;
+      node._inputBuffer = null;
+    }
+    return buf ?? [];
+  }
+}
+
 export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
-  const dependencies = countDependencies(roots);
+  const task = new GraphTask(runsInProgress > 0);
+  runsInProgress++;
+  try {
+    return execute(task, roots, rootGrads, opts);
+  } finally {
+    runsInProgress--;
+  }
+}
+
+function execute(task: GraphTask, roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
+  countDependencies(task, roots);
   const needed = opts.inputs ? neededNodes(roots, opts.inputs) : null;
   const captured: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];
   const captureAt = new Map<Node, { inputNr: number; index: number }[]>();
@@ -30,48 +116,49 @@ export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[]
     captureAt.set(e.node, list);
   });
 
-  const buffers = new Map<Node, (Tensor | null)[]>();
   const queue = new ReadyQueue();
-  const add = (edge: Edge, g: Tensor): void => {
-    let buf = buffers.get(edge.node);
-    if (!buf) {
-      buf = new Array<Tensor | null>(edge.node.outputMeta.length).fill(null);
-      buffers.set(edge.node, buf);
-    }
-    const prev = buf[edge.inputNr];
-    buf[edge.inputNr] = prev ? prev.add(g) : g;
-  };
-
   using _mode = setGradEnabled(opts.createGraph);
-  roots.forEach((edge, i) => add(edge, rootGrads[i]));
-  for (const edge of new Set(roots.map((e) => e.node))) if ((dependencies.get(edge) ?? 0) === 0) queue.push(edge);
+  roots.forEach((edge, i) => task.deliver(edge, rootGrads[i], false));
+  for (const node of new Set(roots.map((e) => e.node))) if (task.countEdge(node, 0) === 0) queue.push(node);
 
   while (queue.size > 0) {
     const node = queue.pop();
-    const grads = buffers.get(node) ?? [];
-    buffers.delete(node);
-    runTensorHooks(node, grads);
-    const captures = captureAt.get(node);
+    const grads = task.take(node);
+    if (node.hasHooks) {
+      runTensorHooks(node, grads);
+      task.owned.delete(node);
+    }
+    const captures = captureAt.size > 0 ? captureAt.get(node) : undefined;
     if (captures) {
       for (const c of captures) captured[c.index] = grads[c.inputNr] ?? null;
     }
     const execute = (needed === null || needed.has(node)) && !(opts.capture && captures && node instanceof AccumulateGrad);
-    let outputs: (Tensor | null)[] = [];
-    if (execute && grads.some((g) => g)) {
-      outputs = node.apply(grads);
-      validateOutputs(node, outputs);
+    let outputs: (Tensor | null)[] | null = null;
+    if (execute && anyGradient(grads)) {
+      if (node instanceof AccumulateGrad) {
+        node.accumulate(grads[0] as Tensor, task.owned.has(node));
+      } else {
+        outputs = node.apply(grads);
+        validateOutputs(node, outputs);
+      }
     }
+    task.owned.delete(node);
     if (!opts.retainGraph) node.release();
-    node.nextEdges.forEach((edge, i) => {
-      if (!edge) return;
-      const g = outputs[i];
-      if (g) add(edge, g);
-      const left = (dependencies.get(edge.node) as number) - 1;
-      dependencies.set(edge.node, left);
-      if (left === 0) queue.push(edge.node);
-    });
+    const edges = node.nextEdges;
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i];
+      if (edge === null) continue;
+      const g = outputs !== null ? outputs[i] : null;
+      if (g) task.deliver(edge, g, node.ownsGradient(outputs as (Tensor | null)[], i, grads));
+      if (task.countEdge(edge.node, -1) === 0) queue.push(edge.node);
+    }
   }
   return captured;
+}
+
+function anyGradient(grads: readonly (Tensor | null)[]): boolean {
+  for (const g of grads) if (g) return true;
+  return false;
 }
 
 function runTensorHooks(node: Node, grads: (Tensor | null)[]): void {
@@ -96,9 +183,10 @@ function validateOutputs(node: Node, outputs: (Tensor | null)[]): void {
       `function ${node.name()} returned an incorrect number of gradients (expected ${node.nextEdges.length}, got ${outputs.length})`,
     );
   }
-  outputs.forEach((g, i) => {
+  for (let i = 0; i < outputs.length; i++) {
+    const g = outputs[i];
     const meta = node.inputMeta[i];
-    if (!g || !meta) return;
+    if (!g || !meta) continue;
     let out = g;
     if (!sameShape(out.shape, meta.shape)) {
       if (!expandable(meta.shape, out.shape)) {
@@ -115,11 +203,13 @@ function validateOutputs(node: Node, outputs: (Tensor | null)[]): void {
       );
     }
     outputs[i] = out;
-  });
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether `shape` broadcasts to `target`. */
@@ -129,28 +219,18 @@ function expandable(shape: readonly number[], target: readonly number[]): boolea
   return shape.every((s, i) => s === 1 || s === target[lead + i]);
 }
 
-function countDependencies(roots: readonly Edge[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
-  const seen = new Set<Node>();
+/** Counts, for every node reachable from the roots, the edges that lead into it. */
+function countDependencies(task: GraphTask, roots: readonly Edge[]): void {
   const stack: Node[] = [];
-  for (const r of roots) {
-    if (!seen.has(r.node)) {
-      seen.add(r.node);
-      stack.push(r.node);
-    }
-  }
+  for (const r of roots) if (task.visit(r.node)) stack.push(r.node);
   while (stack.length > 0) {
     const node = stack.pop() as Node;
     for (const e of node.nextEdges) {
       if (!e) continue;
-      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-      if (!seen.has(e.node)) {
-        seen.add(e.node);
-        stack.push(e.node);
-      }
+      if (task.visit(e.node)) stack.push(e.node);
+      task.countEdge(e.node, 1);
     }
   }
-  return deps;
 }
 
 /** Nodes that lie on some path from a root to one of the input edges. */
@@ -203,7 +283,9 @@ class ReadyQueue {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (h[p].sequenceNr >= h[i].sequenceNr) break;
-      [h[p], h[i]] = [h[i], h[p]];
+      const t = h[p];
+      h[p] = h[i];
+      h[i] = t;
       i = p;
     }
   }
@@ -222,7 +304,9 @@ class ReadyQueue {
         if (l < h.length && h[l].sequenceNr > h[m].sequenceNr) m = l;
         if (r < h.length && h[r].sequenceNr > h[m].sequenceNr) m = r;
         if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
+        const t = h[m];
+        h[m] = h[i];
+        h[i] = t;
         i = m;
       }
     }

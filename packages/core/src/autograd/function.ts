@@ -76,7 +76,7 @@ export class Function {
         }
         return arr as (Tensor | null)[];
       };
-    });
+    }, false);
     return (Array.isArray(result) ? list : list[0]) as T;
   }
 }

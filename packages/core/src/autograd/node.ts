@@ -27,18 +27,47 @@ export abstract class Node {
   readonly nextEdges: (Edge | null)[];
   readonly inputMeta: (TensorMeta | null)[];
   readonly outputMeta: TensorMeta[];
-  /** Hooks registered with `registerHook` on the tensors this node produced, per output number. */
-  readonly tensorHooks = new Map<number, Map<number, TensorHook>>();
-  /** `retainGrad()` hooks per output number; they run after the tensor hooks. */
-  readonly retainGradHooks = new Map<number, (grad: Tensor) => void>();
+  /** Made on first use: most nodes never get a hook, and a node is made for every recorded op. */
+  private _tensorHooks: Map<number, Map<number, TensorHook>> | null = null;
+  private _retainGradHooks: Map<number, (grad: Tensor) => void> | null = null;
   /** The forward op's stack when anomaly mode was on. */
   anomalyTrace: string | null = null;
+  /** @internal the engine's bookkeeping for the backward run `_runId` (autograd/engine.ts) */
+  _runId = 0;
+  /** @internal edges of that run still to deliver a gradient here */
+  _pending = 0;
+  /** @internal gradients delivered so far in that run, one slot per output */
+  _inputBuffer: (Tensor | null)[] | null = null;
 
   constructor(nextEdges: (Edge | null)[], inputMeta: (TensorMeta | null)[], outputMeta: TensorMeta[], sequenceNr?: number) {
     this.sequenceNr = sequenceNr ?? sequence++;
     this.nextEdges = nextEdges;
     this.inputMeta = inputMeta;
     this.outputMeta = outputMeta;
+  }
+
+  /** Hooks registered with `registerHook` on the tensors this node produced, per output number. */
+  get tensorHooks(): Map<number, Map<number, TensorHook>> {
+    return (this._tensorHooks ??= new Map());
+  }
+
+  /** `retainGrad()` hooks per output number; they run after the tensor hooks. */
+  get retainGradHooks(): Map<number, (grad: Tensor) => void> {
+    return (this._retainGradHooks ??= new Map());
+  }
+
+  /** Whether any tensor or retain-grad hook was ever registered here (without making the maps). */
+  get hasHooks(): boolean {
+    return (this._tensorHooks !== null && this._tensorHooks.size > 0) || (this._retainGradHooks !== null && this._retainGradHooks.size > 0);
+  }
+
+  /**
+   * Whether output `i` of `apply` is a tensor nobody else holds, so a leaf's AccumulateGrad may keep it as
+   * `.grad` instead of copying it (PyTorch steals a gradient whose use count is 1). Only the built-in formulas
+   * can promise this; see FunctionNode.
+   */
+  ownsGradient(_outputs: readonly (Tensor | null)[], _i: number, _grads: readonly (Tensor | null)[]): boolean {
+    return false;
   }
 
   abstract name(): string;
@@ -111,6 +140,11 @@ export class SavedTensor {
     this.tensor = null;
   }
 
+  /** Whether `t` shares storage with the saved value. */
+  holds(t: Tensor): boolean {
+    return this.tensor !== null && this.tensor._array === t._array;
+  }
+
   /** An in-place op saved its result, which now lives in `to`: check `to` from its current version on. */
   rebind(from: Tensor, to: Tensor): void {
     if (this.tensor !== from) return;
@@ -142,6 +176,8 @@ export class FunctionNode extends Node {
   private readonly saved: SavedTensor[];
   private readonly opName: string;
   private readonly zeros: (meta: TensorMeta) => Tensor;
+  /** false for a user-defined Function, whose backward may return tensors it keeps elsewhere. */
+  private readonly builtIn: boolean;
 
   constructor(
     opName: string,
@@ -151,12 +187,14 @@ export class FunctionNode extends Node {
     saved: SavedTensor[],
     backwardFn: BackwardFn,
     zeros: (meta: TensorMeta) => Tensor,
+    builtIn = true,
   ) {
     super(edges, inputMeta, outputMeta);
     this.opName = opName;
     this.saved = saved;
     this.backwardFn = backwardFn;
     this.zeros = zeros;
+    this.builtIn = builtIn;
   }
 
   name(): string {
@@ -164,9 +202,27 @@ export class FunctionNode extends Node {
   }
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
-    const full = grads.map((g, i) => g ?? this.zeros(this.outputMeta[i]));
+    const full = new Array<Tensor>(grads.length);
+    for (let i = 0; i < grads.length; i++) full[i] = grads[i] ?? this.zeros(this.outputMeta[i]);
     const out = this.backwardFn(full);
-    return this.nextEdges.map((_, i) => out[i] || null);
+    const n = this.nextEdges.length;
+    const result = new Array<Tensor | null>(n);
+    for (let i = 0; i < n; i++) result[i] = out[i] || null;
+    return result;
+  }
+
+  /**
+   * A built-in formula's result is fresh unless it passes a gradient through (AddBackward returns its input
+   * gradient, to both inputs), is a view of one, or is one of the values it saved.
+   */
+  override ownsGradient(outputs: readonly (Tensor | null)[], i: number, grads: readonly (Tensor | null)[]): boolean {
+    if (!this.builtIn) return false;
+    const g = outputs[i] as Tensor;
+    if (g._base !== null) return false;
+    for (let j = 0; j < outputs.length; j++) if (j !== i && outputs[j] === g) return false;
+    for (const incoming of grads) if (incoming !== null && incoming._array === g._array) return false;
+    for (const s of this.saved) if (s.holds(g)) return false;
+    return true;
   }
 
   /** After an in-place op: saved references to its result now point at the tensor written into. */

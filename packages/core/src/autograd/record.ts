@@ -27,16 +27,26 @@ export function recordOp(
   inputs: readonly (Tensor | null | undefined)[],
   outputs: Tensor | readonly Tensor[],
   setup: Setup,
+  /** false for user-defined Functions: their gradients may be held elsewhere, so leaves copy them. */
+  builtIn = true,
 ): void {
   if (!needsRecording(inputs)) return;
-  const needs = inputs.map((t) => !!t && t.requiresGrad);
-  const edges = inputs.map((t, i) => (needs[i] ? gradientEdge(t as Tensor) : null));
-  const inputMeta = inputs.map((t, i): TensorMeta | null => (needs[i] ? metaOf(t as Tensor) : null));
+  const n = inputs.length;
+  const needs = new Array<boolean>(n);
+  const edges = new Array<Edge | null>(n);
+  const inputMeta = new Array<TensorMeta | null>(n);
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i];
+    const need = !!t && t.requiresGrad;
+    needs[i] = need;
+    edges[i] = need ? gradientEdge(t as Tensor) : null;
+    inputMeta[i] = need ? metaOf(t as Tensor) : null;
+  }
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const saved: SavedTensor[] = [];
-  const node = new FunctionNode(name, edges, inputMeta, outs.map(metaOf), saved, (g) => backward(g), zerosFor);
+  const node = new FunctionNode(name, edges, inputMeta, outs.map(metaOf), saved, (g) => backward(g), zerosFor, builtIn);
   if (isAnomalyEnabled()) node.anomalyTrace = new Error().stack ?? null;
-  outs.forEach((o, i) => o.setHistory(node, i));
+  for (let i = 0; i < outs.length; i++) outs[i].setHistory(node, i);
   const save: Save = (t) => {
     const s = new SavedTensor(t, node);
     saved.push(s);

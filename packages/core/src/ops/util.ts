@@ -11,17 +11,15 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
 }
 
 /** Scalars entering an op become 0-d "wrapped number" tensors, which never decide the result's width. */
-const wrapped = new WeakSet<Tensor>();
-
 export function scalarTensor(x: number | boolean, dtype: DType = scalarDType(x)): Tensor {
-  const t = empty([], dtype);
+  const t = new Tensor(allocate(dtype, 1), [], dtype);
   t._array[0] = typeof x === 'boolean' ? Number(x) : x;
-  wrapped.add(t);
+  t._wrappedNumber = true;
   return t;
 }
 
 export function isWrappedNumber(t: Tensor): boolean {
-  return wrapped.has(t);
+  return t._wrappedNumber;
 }
 
 export function toTensor(x: TensorLike): Tensor {
@@ -34,8 +32,10 @@ export function promotionOperand(t: Tensor): PromotionOperand {
   return { dtype: t.dtype, kind: isWrappedNumber(t) ? 'scalar' : t._shape.length === 0 ? 'zeroDim' : 'tensor' };
 }
 
-export function resultDType(...ts: Tensor[]): DType {
-  return resultType(ts.map(promotionOperand));
+export function resultDType(a: Tensor, b: Tensor, ...more: Tensor[]): DType {
+  // Operands of one dtype give that dtype whatever their kinds: most ops, decided without building operands.
+  if (a.dtype === b.dtype && more.length === 0) return a.dtype;
+  return resultType([a, b, ...more].map(promotionOperand));
 }
 
 /** The tensor's storage read as if expanded to `shape` (broadcast dims get stride 0). */
