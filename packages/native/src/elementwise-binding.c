@@ -2,7 +2,8 @@
  * N-API entries for the elementwise kernels (elementwise.c), with the signatures and checks of
  * packages/core/src/kernels/contiguous.ts:
  *   binary(op, a, aOff, b, bOff, out, outOff, layout, alpha)   op 0 a + alpha*b, 1 a - b, 2 a*b, 3 a/b,
- *                                                              4 b <= 0 ? 0 : a (relu's backward)
+ *                                                              4 b <= 0 ? 0 : a (relu's backward),
+ *                                                              5 a * (1 - b*b) (tanh's), 6 a * (1 - b) * b (sigmoid's)
  *   unary(op, x, xOff, out, outOff, n)                         op 0 relu ... 11 square, 12 gelu, 13 gelu'
  * layout is a Float64Array [ndim (1..4), shape0..3, aStride0..3, bStride0..3], unused entries 0. Every argument is
  * checked before any memory is touched; an input may be the output itself but must not overlap it otherwise.
@@ -134,7 +135,7 @@ static napi_value binary_entry(napi_env env, napi_callback_info info) {
   kd_array a, b, out;
   kd_ew_layout L;
   double alpha;
-  if (!kd_arg_int(env, argv[0], "op", 0, 4, &op) || !kd_arg_array(env, argv[1], "a", KD_F32 | KD_F64, &a) ||
+  if (!kd_arg_int(env, argv[0], "op", 0, 6, &op) || !kd_arg_array(env, argv[1], "a", KD_F32 | KD_F64, &a) ||
       !kd_arg_int(env, argv[2], "aOff", 0, big, &aOff) || !kd_arg_array(env, argv[3], "b", KD_F32 | KD_F64, &b) ||
       !kd_arg_int(env, argv[4], "bOff", 0, big, &bOff) || !kd_arg_array(env, argv[5], "out", KD_F32 | KD_F64, &out) ||
       !kd_arg_int(env, argv[6], "outOff", 0, big, &outOff) || !read_layout(env, argv[7], &L, &n) ||

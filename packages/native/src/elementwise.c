@@ -40,9 +40,34 @@ typedef struct {
 
 /* ---- binary: one run of the innermost dim ---- */
 
+/*
+ * The activations' backward ops, op 4 relu (threshold_backward at 0), 5 tanh, 6 sigmoid, rounded as PyTorch's CPU
+ * kernels round them: tanh's 1 - y*y is a fused multiply-add (for float32, y*y is exact in double, so one double
+ * subtraction is that fma), sigmoid's is (g * (1 - y)) * y in the tensor's type.
+ */
+static inline float activation_grad_f32(int op, float g, float y) {
+  switch (op) {
+    case 4: return !(y <= 0) ? g : 0.0f;
+    case 5: return g * (float)(1.0 - (double)y * (double)y);
+    default: return (g * (1.0f - y)) * y;
+  }
+}
+
+static inline double activation_grad_f64(int op, double g, double y) {
+  switch (op) {
+    case 4: return !(y <= 0) ? g : 0.0;
+    case 5: return g * fma(-y, y, 1.0);
+    default: return (g * (1.0 - y)) * y;
+  }
+}
+
 #define DEFINE_BINARY_RUN(T, SUF)                                                                                   \
   static void binary_run_##SUF(int op, const T *restrict a, int64_t sa, const T *restrict b, int64_t sb,           \
                                T *restrict o, int64_t n, double alpha) {                                          \
+    if (op >= 4) {                                                                                                \
+      for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(op, a[i * sa], b[i * sb]);                    \
+      return;                                                                                                     \
+    }                                                                                                             \
     if (sa == 1 && sb == 1) {                                                                                     \
       switch (op) {                                                                                               \
         case 0:                                                                                                   \
@@ -53,8 +78,7 @@ typedef struct {
           return;                                                                                                 \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - b[i]; return;                                       \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * b[i]; return;                                       \
-        case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                       \
-        default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i], y_ = b[i]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
+        default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                      \
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 1 && sb == 0) {                                                                                     \
@@ -71,8 +95,7 @@ typedef struct {
         }                                                                                                         \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - y; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * y; return;                                          \
-        case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i], y_ = y; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
+        default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                         \
       }                                                                                                           \
     }                                                                                                             \
     if (sa == 0 && sb == 1) {                                                                                     \
@@ -86,8 +109,7 @@ typedef struct {
           return;                                                                                                 \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = x - b[i]; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = x * b[i]; return;                                          \
-        case 3: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                          \
-        default: for (int64_t i = 0; i < n; i++) { const T g_ = x, y_ = b[i]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
+        default: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                         \
       }                                                                                                           \
     }                                                                                                             \
     switch (op) {                                                                                                 \
@@ -96,8 +118,7 @@ typedef struct {
         return;                                                                                                   \
       case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] - b[i * sb]; return;                               \
       case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] * b[i * sb]; return;                               \
-      case 3: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                               \
-      default: for (int64_t i = 0; i < n; i++) { const T g_ = a[i * sa], y_ = b[i * sb]; o[i] = !(y_ <= 0) ? g_ : (T)0; } return;\
+      default: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                              \
     }                                                                                                             \
   }
 

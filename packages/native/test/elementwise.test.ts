@@ -163,7 +163,7 @@ describe.skipIf(!addon)('native binary', () => {
           const a = fill(new T(aOff + Math.max(0, (n - 1) * sa + 1) + 1), n * 7 + sa);
           const b = fill(new T(bOff + Math.max(0, (n - 1) * sb + 1)), n * 11 + sb);
           const layout = layoutOf([n], [sa], [sb]);
-          for (let op = 0; op < 5; op++) {
+          for (let op = 0; op < 7; op++) {
             for (const alpha of op === 0 ? [1, -2.5] : [0.75]) {
               const what = `${name} op ${op} alpha ${alpha} n ${n} strides (${sa}, ${sb})`;
               const expected = new T(outOff + n + 2).fill(-3);
@@ -206,7 +206,7 @@ describe.skipIf(!addon)('native binary', () => {
         const a = fill(new T(A.extent + 3), trial);
         const b = fill(new T(B.extent + 1), trial + 1000);
         const layout = layoutOf(shape, A.s, B.s);
-        for (let op = 0; op < 5; op++) {
+        for (let op = 0; op < 7; op++) {
           const alpha = op === 0 && trial % 2 ? 0.1 : 1;
           const what = `${name} op ${op} shape [${shape}] a ${A.s} b ${B.s}`;
           const expected = new T(n + 1);
@@ -443,7 +443,7 @@ describe.skipIf(!addon)('native argument checks', () => {
     // binary
     ['binary: too few arguments', (k) => (k.binary as unknown as (...a: unknown[]) => void)(0, a8, 0, a8, 0, out8, 0, L([8], [1], [1]))],
     ['unary: op 14', (k) => k.unary(14, a8, 0, out8, 0, 8)],
-    ['binary: op 5', (k) => k.binary(5, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
+    ['binary: op 7', (k) => k.binary(7, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: op -1', (k) => k.binary(-1, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: op 1.5', (k) => k.binary(1.5, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: a not a typed array', (k) => k.binary(0, [1, 2] as unknown as Float32Array, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],

@@ -9,14 +9,19 @@
  */
 
 import { erfScalar } from './erf.js';
+import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
 
 /** Every float array of one call has the same type. */
 export type { FloatArray } from './gemm.js';
 
-/** Op codes of `binary`: 0 is `a + alpha * b`; 4 is relu's backward (PyTorch's threshold_backward at 0), `b <= 0 ? 0 : a`. */
-export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 } as const;
+/**
+ * Op codes of `binary`: 0 is `a + alpha * b`; 4–6 are activations' backward ops from the gradient `a` and the
+ * activation's output `b`: relu's (PyTorch's threshold_backward at 0) `b <= 0 ? 0 : a`, tanh's `a * (1 - b²)` and
+ * sigmoid's `a * (1 - b) * b`, rounded as activation-grad.ts says.
+ */
+export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, tanhBackward: 5, sigmoidBackward: 6 } as const;
 export type BinaryOpCode = (typeof BinaryOp)[keyof typeof BinaryOp];
 
 /** Op codes of `unary`. */
@@ -147,7 +152,7 @@ export function binaryLayout(shape: readonly number[], aStrides: readonly number
 
 /**
  * out[outOff + k] = op(a[aOff + Σ i_d aStride_d], b[bOff + Σ i_d bStride_d]) for the row-major index k of
- * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b, 4 b <= 0 ? 0 : a; alpha is
+ * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b, 4–6 the activations' backward ops (BinaryOp); alpha is
  * read by op 0 only. `out` may be `a` or `b` itself (same memory, contiguous layout) but must not overlap them
  * otherwise.
  */
@@ -162,7 +167,7 @@ export function binary(
   layout: Float64Array,
   alpha: number,
 ): void {
-  checkInt(op, 'op', 0, 4);
+  checkInt(op, 'op', 0, 6);
   checkFloatArray(a, 'a');
   checkInt(aOff, 'aOff', 0);
   checkFloatArray(b, 'b');
@@ -209,6 +214,12 @@ export function binary(
 function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatArray, pb: number, sb: number, out: FloatArray, po: number, n: number, alpha: number): void {
   if (op === BinaryOp.reluBackward) {
     for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = b[pb] <= 0 ? 0 : a[pa];
+    return;
+  }
+  if (op > BinaryOp.reluBackward) {
+    const f32 = out instanceof Float32Array;
+    const f = op === BinaryOp.tanhBackward ? (f32 ? tanhGradF32 : tanhGradF64) : f32 ? sigmoidGradF32 : sigmoidGradF64;
+    for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
     return;
   }
   if (sa === 1 && sb === 1) {

@@ -52,6 +52,25 @@ export function binaryKernel(
   });
 }
 
+/**
+ * out[i] = f(a[pa + i], b[pb + i·sb]) for i < n, sb 0 (a broadcast scalar) or 1: the whole op when both operands
+ * are contiguous, without the strided walker. `fast` and `alpha` as in binaryKernel.
+ */
+export function contiguousBinary(a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, n: number, f: BinaryFn, fast?: FastBinary, alpha = 1): void {
+  if (fast === undefined) {
+    if (sb === 0) {
+      const s = b[pb];
+      for (let i = 0; i < n; i++) out[i] = f(a[pa + i], s);
+    } else for (let i = 0; i < n; i++) out[i] = f(a[pa + i], b[pb + i]);
+  } else if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, 0, n);
+  else fastRun(fast, a, pa, b, pb, sb, out, 0, n);
+}
+
+/** out[i] = f(a[pa + i]) for i < n. */
+export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, n: number, f: UnaryFn): void {
+  for (let i = 0; i < n; i++) out[i] = f(a[pa + i]);
+}
+
 function axpyRun(alpha: number, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {
   if (sb === 0) {
     const s = alpha * b[pb];

@@ -10,8 +10,9 @@ import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { empty, stridedAs, worthABackendCall } from './util.js';
-import { where } from './binary.js';
+import { empty, resultDType, stridedAs, worthABackendCall } from './util.js';
+import { binaryForward, where } from './binary.js';
+import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../kernels/activation-grad.js';
 
 export function relu(x: Tensor): Tensor {
   if (x.dtype === 'bool') throw new RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'');
@@ -44,7 +45,7 @@ export function sigmoid(x: Tensor): Tensor {
   const out = unaryForward(x, (v) => 1 / (1 + Math.exp(-v)), true, undefined, UnaryOp.sigmoid);
   recordOp('SigmoidBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => [g.mul(so().neg().add(1).mul(so()))];
+    return ([g]) => [sigmoidBackward(g, so())];
   });
   return out;
 }
@@ -53,9 +54,48 @@ export function tanh(x: Tensor): Tensor {
   const out = unaryForward(x, Math.tanh, true, undefined, UnaryOp.tanh);
   recordOp('TanhBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => [g.mul(so().mul(so()).neg().add(1))];
+    return ([g]) => [tanhBackward(g, so())];
   });
   return out;
+}
+
+/**
+ * The activations' backward ops from the gradient g and the activation's output y, one kernel each as in PyTorch
+ * (tanh_backward, sigmoid_backward), and differentiable again with PyTorch's formulas for the output's gradient.
+ */
+const ACTIVATION_BACKWARD = {
+  tanhBackward: {
+    node: 'TanhBackwardBackward0',
+    f32: tanhGradF32,
+    f64: tanhGradF64,
+    outputGrad: (gg: Tensor, g: Tensor, y: Tensor) => gg.mul(y.mul(-2).mul(g)),
+  },
+  sigmoidBackward: {
+    node: 'SigmoidBackwardBackward0',
+    f32: sigmoidGradF32,
+    f64: sigmoidGradF64,
+    outputGrad: (gg: Tensor, g: Tensor, y: Tensor) => gg.mul(g).mul(y.mul(-2).add(1)),
+  },
+} as const;
+
+function activationBackward(op: keyof typeof ACTIVATION_BACKWARD, g: Tensor, y: Tensor): Tensor {
+  const k = ACTIVATION_BACKWARD[op];
+  const dtype = resultDType(g, y);
+  const out = binaryForward(g, y, dtype, dtype === 'float32' ? k.f32 : k.f64, op);
+  recordOp(k.node, [g, y], out, (save, needs) => {
+    const sy = save(y);
+    const sg = needs[1] ? save(g) : null;
+    return ([gg]) => [needs[0] && activationBackward(op, gg, sy()), sg && k.outputGrad(gg, sg(), sy())];
+  });
+  return out;
+}
+
+export function tanhBackward(g: Tensor, y: Tensor): Tensor {
+  return activationBackward('tanhBackward', g, y);
+}
+
+export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
+  return activationBackward('sigmoidBackward', g, y);
 }
 
 function softmaxInput(x: Tensor, dim: number): { input: Tensor; d: number } {

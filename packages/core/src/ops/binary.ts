@@ -1,8 +1,8 @@
 /** Broadcasting binary ops, each with its backward formula beside it. */
-import { type DType, isFloatingPoint, isIntegral } from '../dtype.js';
+import { type DType, type TypedArray, isFloatingPoint, isIntegral } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
-import { FAST_BINARY_FN, binaryKernel, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
+import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '../shape.js';
+import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, resultDType, stridedAs, toTensor, worthABackendCall } from './util.js';
@@ -11,30 +11,59 @@ import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
 
+/** The backend's op code for f, where it has one; add/sub/mul/div also have hand-written loops here. */
+export type BinaryKernelOp = keyof typeof BinaryOp;
+
 /** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
-export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, fast?: FastBinary, outDType: DType = dtype, alpha = 1): Tensor {
+export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op?: BinaryKernelOp, outDType: DType = dtype, alpha = 1): Tensor {
+  const fast = op === 'add' || op === 'sub' || op === 'mul' || op === 'div' ? op : undefined;
+  const out = a.dtype === dtype && b.dtype === dtype ? contiguousForward(a, b, f, op, fast, outDType, alpha) : null;
+  return out ?? stridedForward(a, b, dtype, f, op, fast, outDType, alpha);
+}
+
+/**
+ * The common case decided once, with no broadcast walk: operands already in the op's dtype, the left one
+ * contiguous and the right one contiguous of the same shape or a single value that broadcasts to it. Large float
+ * work with a backend op is left to the backend (null).
+ */
+function contiguousForward(a: Tensor, b: Tensor, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor | null {
+  const shape = a._shape;
+  const n = numel(shape);
+  if (op !== undefined && worthABackendCall(n) && isFloatingPoint(a.dtype)) return null;
+  if (!isContiguous(shape, a._strides)) return null;
+  let sb: number;
+  if (sameShape(b._shape, shape) && isContiguous(shape, b._strides)) sb = 1;
+  else if (b._shape.length <= shape.length && numel(b._shape) === 1 && n > 0) sb = 0;
+  else return null;
+  const out = empty(shape, outDType);
+  contiguousBinary(a._array, a._offset, b._array, b._offset, sb, out._array, n, f, fast, alpha);
+  if (outDType === 'bool') toBool(out._array);
+  return out;
+}
+
+function stridedForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor {
   const shape = broadcastShapes(a._shape, b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
   const out = empty(shape, outDType);
   const xs = stridedAs(x, shape);
   const ys = stridedAs(y, shape);
-  // Float add/sub/mul/div over up to four coalesced dims go to the backend; the rest stays in the strided loops.
-  if (fast !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64') && worthABackendCall(out._array.length)) {
+  // Float ops with a backend op code over up to four coalesced dims go to the backend; the rest stays in the strided loops.
+  if (op !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64') && worthABackendCall(out._array.length)) {
     const layout = binaryLayout(shape, xs.strides, ys.strides);
     if (layout !== null) {
-      const op = BinaryOp[fast];
-      getKernelBackend().binary(op, x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, alpha);
+      getKernelBackend().binary(BinaryOp[op], x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, alpha);
       return out;
     }
   }
   binaryKernel(xs, ys, shape, out._array, f, fast, alpha);
-  // A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch.
-  if (outDType === 'bool') {
-    const o = out._array;
-    for (let i = 0; i < o.length; i++) if (o[i] !== 0) o[i] = 1;
-  }
+  if (outDType === 'bool') toBool(out._array);
   return out;
+}
+
+/** A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch. */
+function toBool(o: TypedArray): void {
+  for (let i = 0; i < o.length; i++) if (o[i] !== 0) o[i] = 1;
 }
 
 const { add: addF, sub: subF, mul: mulF, div: divF } = FAST_BINARY_FN;

@@ -1,7 +1,7 @@
 /** Elementwise unary math, each op with its backward formula. */
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { unaryKernel, type UnaryFn } from '../kernels/elementwise.js';
+import { contiguousUnary, unaryKernel, type UnaryFn } from '../kernels/elementwise.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
@@ -22,8 +22,11 @@ import { where } from './binary.js';
 export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType, kernel?: number): Tensor {
   const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
   const out = empty(x._shape, outDType ?? src.dtype);
-  if (kernel !== undefined && worthABackendCall(out._array.length) && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64') && src.isContiguous()) {
-    getKernelBackend().unary(kernel, src._array as FloatArray, src._offset, out._array as FloatArray, 0, out._array.length);
+  const n = out._array.length;
+  if (src.isContiguous()) {
+    if (kernel !== undefined && worthABackendCall(n) && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64')) {
+      getKernelBackend().unary(kernel, src._array as FloatArray, src._offset, out._array as FloatArray, 0, n);
+    } else contiguousUnary(src._array, src._offset, out._array, n, f);
     return out;
   }
   unaryKernel(strided(src), src._shape, out._array, f);
