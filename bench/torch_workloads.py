@@ -73,6 +73,38 @@ results["W5 1000 ops on [16] fwd+bwd"] = bench(w5)
 from torch import nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
+# Batch-1 inference: 100 forwards of a 784-256-10 MLP under no_grad
+torch.manual_seed(0)
+mlp1 = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+mlp1.eval()
+x1 = torch.randn(1, 784)
+
+
+def batch1():
+    with torch.no_grad():
+        for _ in range(100):
+            mlp1(x1)
+
+
+results["MLP 784-256-10 batch-1 eval x100"] = bench(batch1)
+
+# 100 SGD-momentum steps over 200 small parameters
+torch.manual_seed(0)
+small = []
+for _ in range(200):
+    p = nn.Parameter(torch.randn(16, 16))
+    p.grad = torch.randn(16, 16)
+    small.append(p)
+small_opt = torch.optim.SGD(small, lr=0.01, momentum=0.9)
+
+
+def sgd_small():
+    for _ in range(100):
+        small_opt.step()
+
+
+results["SGD momentum x100 over 200 [16,16] params"] = bench(sgd_small)
+
 
 def train_step(model, opt, x, y, loss=F.cross_entropy):
     def step():

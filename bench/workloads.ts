@@ -31,23 +31,3 @@ export function w1Gemm(): Workload[] {
     },
   }));
 }
-
-/** W5: 1000 small elementwise ops on [16] tensors, forward + backward (framework overhead). */
-export function w5SmallOps(): Workload {
-  return {
-    name: 'W5 1000 ops on [16] fwd+bwd',
-    quick: true,
-    timing: {},
-    setup: () => {
-      torch.manualSeed(0);
-      const x = torch.randn([16], { requiresGrad: true });
-      const w = torch.randn(16);
-      return () => {
-        let y = x;
-        for (let i = 0; i < 250; i++) y = y.mul(w).add(1).tanh().sub(0.5);
-        y.sum().backward();
-        x.grad = null;
-      };
-    },
-  };
-}

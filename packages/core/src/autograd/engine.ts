@@ -124,25 +124,25 @@ function execute(task: GraphTask, roots: readonly Edge[], rootGrads: readonly Te
   while (queue.size > 0) {
     const node = queue.pop();
     const grads = task.take(node);
+    const accumulates = node instanceof AccumulateGrad;
     if (node.hasHooks) {
       runTensorHooks(node, grads);
-      task.owned.delete(node);
+      if (accumulates) task.owned.delete(node);
     }
     const captures = captureAt.size > 0 ? captureAt.get(node) : undefined;
     if (captures) {
       for (const c of captures) captured[c.index] = grads[c.inputNr] ?? null;
     }
-    const execute = (needed === null || needed.has(node)) && !(opts.capture && captures && node instanceof AccumulateGrad);
+    const execute = (needed === null || needed.has(node)) && !(opts.capture && captures && accumulates);
     let outputs: (Tensor | null)[] | null = null;
     if (execute && anyGradient(grads)) {
-      if (node instanceof AccumulateGrad) {
-        node.accumulate(grads[0] as Tensor, task.owned.has(node));
-      } else {
+      if (accumulates) node.accumulate(grads[0] as Tensor, task.owned.has(node));
+      else {
         outputs = node.apply(grads);
         validateOutputs(node, outputs);
       }
     }
-    task.owned.delete(node);
+    if (accumulates) task.owned.delete(node);
     if (!opts.retainGraph) node.release();
     const edges = node.nextEdges;
     for (let i = 0; i < edges.length; i++) {

@@ -172,7 +172,7 @@ export type Save = (t: Tensor) => () => Tensor;
 
 /** The node of a differentiable op or a user-defined Function. */
 export class FunctionNode extends Node {
-  private readonly backwardFn: BackwardFn;
+  private backwardFn: BackwardFn | null;
   private readonly saved: SavedTensor[];
   private readonly opName: string;
   private readonly zeros: (meta: TensorMeta) => Tensor;
@@ -185,7 +185,8 @@ export class FunctionNode extends Node {
     inputMeta: (TensorMeta | null)[],
     outputMeta: TensorMeta[],
     saved: SavedTensor[],
-    backwardFn: BackwardFn,
+    /** null until `setBackward`: an op's formula is made after its node, which its saved values refer to */
+    backwardFn: BackwardFn | null,
     zeros: (meta: TensorMeta) => Tensor,
     builtIn = true,
   ) {
@@ -201,10 +202,15 @@ export class FunctionNode extends Node {
     return this.opName;
   }
 
+  /** @internal */
+  setBackward(fn: BackwardFn): void {
+    this.backwardFn = fn;
+  }
+
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     const full = new Array<Tensor>(grads.length);
     for (let i = 0; i < grads.length; i++) full[i] = grads[i] ?? this.zeros(this.outputMeta[i]);
-    const out = this.backwardFn(full);
+    const out = (this.backwardFn as BackwardFn)(full);
     const n = this.nextEdges.length;
     const result = new Array<Tensor | null>(n);
     for (let i = 0; i < n; i++) result[i] = out[i] || null;

@@ -44,15 +44,16 @@ export function recordOp(
   }
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const saved: SavedTensor[] = [];
-  const node = new FunctionNode(name, edges, inputMeta, outs.map(metaOf), saved, (g) => backward(g), zerosFor, builtIn);
+  const node = new FunctionNode(name, edges, inputMeta, outs.map(metaOf), saved, null, zerosFor, builtIn);
   if (isAnomalyEnabled()) node.anomalyTrace = new Error().stack ?? null;
   for (let i = 0; i < outs.length; i++) outs[i].setHistory(node, i);
-  const save: Save = (t) => {
-    const s = new SavedTensor(t, node);
-    saved.push(s);
-    return () => s.get();
-  };
-  const backward = setup(save, needs);
+  node.setBackward(
+    setup((t) => {
+      const s = new SavedTensor(t, node);
+      saved.push(s);
+      return () => s.get();
+    }, needs),
+  );
 }
 
 /**

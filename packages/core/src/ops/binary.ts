@@ -1,5 +1,5 @@
 /** Broadcasting binary ops, each with its backward formula beside it. */
-import { type DType, type TypedArray, isFloatingPoint, isIntegral } from '../dtype.js';
+import { type DType, type TypedArray, allocate, castValue, isFloatingPoint, isIntegral } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '../shape.js';
 import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
@@ -17,26 +17,44 @@ export type BinaryKernelOp = keyof typeof BinaryOp;
 /** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
 export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op?: BinaryKernelOp, outDType: DType = dtype, alpha = 1): Tensor {
   const fast = op === 'add' || op === 'sub' || op === 'mul' || op === 'div' ? op : undefined;
-  const out = a.dtype === dtype && b.dtype === dtype ? contiguousForward(a, b, f, op, fast, outDType, alpha) : null;
+  const out = a.dtype === dtype && (b.dtype === dtype || b._wrappedNumber) ? contiguousForward(a, b, dtype, f, op, fast, outDType, alpha) : null;
   return out ?? stridedForward(a, b, dtype, f, op, fast, outDType, alpha);
 }
+
+/** One-element arrays per dtype holding a wrapped scalar cast to the op's dtype (as `to` would cast it). */
+const SCALAR_SLOTS: Record<DType, TypedArray> = {
+  float32: allocate('float32', 1),
+  float64: allocate('float64', 1),
+  int32: allocate('int32', 1),
+  int64: allocate('int64', 1),
+  bool: allocate('bool', 1),
+};
 
 /**
  * The common case decided once, with no broadcast walk: operands already in the op's dtype, the left one
  * contiguous and the right one contiguous of the same shape or a single value that broadcasts to it. Large float
  * work with a backend op is left to the backend (null).
  */
-function contiguousForward(a: Tensor, b: Tensor, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor | null {
+function contiguousForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor | null {
   const shape = a._shape;
   const n = numel(shape);
-  if (op !== undefined && worthABackendCall(n) && isFloatingPoint(a.dtype)) return null;
+  if (op !== undefined && worthABackendCall(n) && isFloatingPoint(dtype)) return null;
   if (!isContiguous(shape, a._strides)) return null;
+  let bArray = b._array;
+  let bOffset = b._offset;
   let sb: number;
-  if (sameShape(b._shape, shape) && isContiguous(shape, b._strides)) sb = 1;
+  if (b.dtype !== dtype) {
+    // A wrapped number (`x.add(1)`): its value cast once, instead of a converted copy and a broadcast walk.
+    if (n === 0) return null;
+    bArray = SCALAR_SLOTS[dtype];
+    bArray[0] = castValue(b._array[b._offset], dtype);
+    bOffset = 0;
+    sb = 0;
+  } else if (sameShape(b._shape, shape) && isContiguous(shape, b._strides)) sb = 1;
   else if (b._shape.length <= shape.length && numel(b._shape) === 1 && n > 0) sb = 0;
   else return null;
   const out = empty(shape, outDType);
-  contiguousBinary(a._array, a._offset, b._array, b._offset, sb, out._array, n, f, fast, alpha);
+  contiguousBinary(a._array, a._offset, bArray, bOffset, sb, out._array, n, f, fast, alpha);
   if (outDType === 'bool') toBool(out._array);
   return out;
 }
