@@ -127,6 +127,34 @@ x.grad = torch.ones(3)""",
     "grad-assign-dtype": """
 x = torch.ones(2, requires_grad=True)
 x.grad = torch.ones(2, dtype=torch.float64)""",
+    # values an integer tensor cannot hold
+    "int-tensor-nan": "torch.tensor([float('nan')], dtype=torch.int64)",
+    "int-tensor-inf": "torch.tensor([float('inf')], dtype=torch.int64)",
+    "int32-tensor-overflow": "torch.tensor([1e10], dtype=torch.int32)",
+    "int64-tensor-overflow": "torch.tensor([1e19], dtype=torch.int64)",
+    "int-full-nan": "torch.full([2], float('nan'), dtype=torch.int64)",
+    "int32-full-overflow": "torch.full([2], 1e10, dtype=torch.int32)",
+    "int32-fill-nan": "torch.zeros([2], dtype=torch.int32).fill_(float('nan'))",
+    "int64-fill-inf": "torch.zeros([2], dtype=torch.int64).fill_(float('inf'))",
+    "int-arange-fractional-step": "torch.arange(0, 1, 0.5, dtype=torch.int64)",
+    "neg-bool": "torch.tensor([True]).neg()",
+    # negative indices
+    "gather-negative-index": "torch.zeros(3).gather(0, torch.tensor([-1]))",
+    "scatter-negative-index": "torch.zeros(3).scatter(0, torch.tensor([-1]), 1.0)",
+    "scatter-add-negative-index": "torch.zeros(3).scatter_add(0, torch.tensor([-1]), torch.ones(1))",
+    "index-select-negative-index": "torch.zeros(3).index_select(0, torch.tensor([-1]))",
+    "index-select-past-end": "torch.zeros(3).index_select(0, torch.tensor([3]))",
+    # reductions over nothing
+    "argmax-empty": "torch.zeros(0).argmax()",
+    "argmin-empty": "torch.zeros(0).argmin()",
+    "amax-empty-dim": "torch.zeros(0, 3).amax(0)",
+    "argmax-empty-dim": "torch.zeros(0, 3).argmax(0)",
+    # sizes no storage can have, and junk where a tensor belongs
+    "size-overflow": "torch.zeros(2**62)",
+    "size-overflow-2d": "torch.zeros(2**40, 2**40)",
+    "arange-overflow": "torch.arange(0, 2**60)",
+    "matmul-not-tensor": "torch.zeros(2, 2).matmul(5)",
+    "mm-not-tensor": "torch.zeros(2, 2).mm(None)",
 }
 
 

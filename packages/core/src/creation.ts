@@ -1,7 +1,7 @@
 /** Creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, random tensors, `*Like`. */
-import { type DType, type TypedArray, allocate, isDType, isFloatingPoint, scalarTypeName } from './dtype.js';
+import { type DType, type TypedArray, allocate, checkedIntegerValue, cTypeName, isDType, isFloatingPoint, isIntegral, scalarTypeName } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
-import { formatShape, parseSizeArgs } from './shape.js';
+import { allocateFor, formatShape, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -36,7 +36,7 @@ function checkDType(dtype: DType | undefined): void {
 }
 
 function filled(shape: number[], dtype: DType, value: number): Tensor {
-  const t = new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  const t = new Tensor(allocateFor(shape, dtype), shape, dtype);
   if (value !== 0) t._array.fill(value);
   return t;
 }
@@ -59,9 +59,14 @@ export function empty(...args: SizeArgs): Tensor {
 }
 
 export function full(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+  checkDType(options.dtype);
   const shape = parseSizeArgs([size]);
   const inferred: DType = typeof fillValue === 'boolean' ? 'bool' : Number.isInteger(fillValue) ? 'int64' : 'float32';
-  return finish(filled(shape, options.dtype ?? inferred, Number(fillValue)), options);
+  const dtype = options.dtype ?? inferred;
+  let value = Number(fillValue);
+  if (dtype === 'bool') value = value !== 0 ? 1 : 0;
+  else if (dtype === 'int32' || dtype === 'int64') value = checkedIntegerValue(value, dtype, cTypeName(dtype));
+  return finish(filled(shape, dtype, value), options);
 }
 
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
@@ -99,9 +104,13 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   if (step === 0) throw new RuntimeError('step must be nonzero');
   if ((end - start) / step < 0) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
+  checkDType(dtype);
   const n = Math.ceil((end - start) / step);
+  // An integer arange steps by the integer start and step (PyTorch casts them first: a step of 0.5 becomes 0).
+  const [first, by] = isIntegral(dtype, false) ? [Math.trunc(start), Math.trunc(step)] : [start, step];
+  if (by === 0) throw new RuntimeError('step must be nonzero');
   const t = filled([n], dtype, 0);
-  for (let i = 0; i < n; i++) t._array[i] = start + i * step;
+  for (let i = 0; i < n; i++) t._array[i] = first + i * by;
   return finish(t, options);
 }
 
@@ -205,9 +214,8 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
   const t = filled(shape, dtype, 0);
   const arr = t._array;
   for (let i = 0; i < flat.length; i++) {
-    const v = flat[i];
-    const n = typeof v === 'boolean' ? Number(v) : Number(v);
-    arr[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' || dtype === 'int64' ? Math.trunc(n) : n;
+    const n = Number(flat[i]);
+    arr[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' || dtype === 'int64' ? checkedIntegerValue(n, dtype, dtype) : n;
   }
   return finish(t, options);
 }
@@ -229,6 +237,7 @@ export function fromArray(array: ArrayBufferView, shape?: readonly number[], opt
   const dtype = options.dtype ?? 'int64';
   const t = filled(dims, dtype, 0);
   const src = array as unknown as ArrayLike<number | bigint>;
-  for (let i = 0; i < n; i++) t._array[i] = Number(src[i]);
+  const integral = dtype === 'int32' || dtype === 'int64';
+  for (let i = 0; i < n; i++) t._array[i] = integral ? checkedIntegerValue(Number(src[i]), dtype, dtype) : Number(src[i]);
   return t;
 }

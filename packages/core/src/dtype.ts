@@ -1,4 +1,5 @@
 /** dtype names, their storage arrays, and PyTorch's type promotion. */
+import { RuntimeError } from './errors.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
@@ -95,17 +96,49 @@ export function scalarDType(x: number | boolean): DType {
   return Number.isInteger(x) ? 'int64' : 'float64';
 }
 
-/** Casts a number to what a storage of `dtype` holds (truncation toward zero for integers, as C casts). */
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_MIN = -(2 ** 63);
+/** 2^63, the first double past int64's range. */
+const INT64_END = 2 ** 63;
+
+/**
+ * Casts a number to what a storage of `dtype` holds, as PyTorch's cast kernels do on x86: integers truncate toward
+ * zero, and a value an integer type cannot hold (NaN, ±Infinity, out of range) becomes its smallest value, the
+ * CPU's "integer indefinite" (`tensor([nan, 1e10]).to(int32)` is `[-2147483648, -2147483648]`).
+ */
 export function castValue(x: number, dtype: DType): number {
   switch (dtype) {
     case 'bool':
       return x !== 0 ? 1 : 0;
-    case 'int32':
-    case 'int64':
-      return Number.isFinite(x) ? Math.trunc(x) : x;
+    case 'int32': {
+      const v = Math.trunc(x);
+      return v >= INT32_MIN && v <= INT32_MAX ? v : INT32_MIN;
+    }
+    case 'int64': {
+      const v = Math.trunc(x);
+      return v >= INT64_MIN && v < INT64_END ? v : INT64_MIN;
+    }
     default:
       return x;
   }
+}
+
+/**
+ * A number written into an integer tensor by a creation function or `fill_`: truncated toward zero, and PyTorch's
+ * error for a value the type cannot hold. `typeName` is how PyTorch names the type in that call's message
+ * (`int64` from `tensor`, `int64_t` from `full` and `fill_`).
+ */
+export function checkedIntegerValue(x: number, dtype: 'int32' | 'int64', typeName: string): number {
+  const v = Math.trunc(x);
+  const fits = dtype === 'int32' ? v >= INT32_MIN && v <= INT32_MAX : v >= INT64_MIN && v < INT64_END;
+  if (!fits) throw new RuntimeError(`value cannot be converted to type ${typeName} without overflow`);
+  return v;
+}
+
+/** PyTorch's C++ name of an integer dtype, as its scalar-conversion errors from `full` and `fill_` spell it. */
+export function cTypeName(dtype: 'int32' | 'int64'): string {
+  return dtype === 'int32' ? 'int' : 'int64_t';
 }
 
 /** Whether PyTorch's can_cast allows writing a `from` result into a `to` tensor in place. */

@@ -24,10 +24,12 @@ function walkIndex(index: Tensor, dim: number, dimSize: number, tStrides: readon
   let base = tOffset;
   for (let p = 0; p < n; p++) {
     const v = idx[p];
-    if (v < -dimSize || v >= dimSize) {
-      throw new RuntimeError(`index ${v} is out of bounds for dimension ${dim} with size ${dimSize}`.replace('RuntimeError', op));
+    // PyTorch's gather, scatter and index_select take no negative indices.
+    if (v < 0 || v >= dimSize) {
+      if (op === 'index_select') throw new IndexError('index out of range in self');
+      throw new RuntimeError(`index ${v} is out of bounds for dimension ${dim} with size ${dimSize}`);
     }
-    visit(p, base + (v < 0 ? v + dimSize : v) * tStrides[dim]);
+    visit(p, base + v * tStrides[dim]);
     for (let d = nd - 1; d >= 0; d--) {
       coord[d]++;
       if (d !== dim) base += tStrides[d];

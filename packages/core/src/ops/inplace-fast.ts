@@ -13,6 +13,7 @@ import { resultDType, strided, stridedAs, toTensor } from './util.js';
 import { to } from './convert.js';
 import { add, addcdiv, addcmul, mul, sub } from './binary.js';
 import { fill_, inplace } from './inplace.js';
+import { checkedIntegerValue, cTypeName } from '../dtype.js';
 
 function ownContiguous(self: Tensor): boolean {
   return self._base === null && self.isContiguous();
@@ -86,6 +87,7 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
 }
 
 export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+  if (typeof value === 'number' && (self.dtype === 'int32' || self.dtype === 'int64')) checkedIntegerValue(value, self.dtype, cTypeName(self.dtype));
   return fillInplace(self, value) ? self : fill_(self, value);
 }
 

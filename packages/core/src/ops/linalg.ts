@@ -6,7 +6,7 @@ import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { checkTensorArg, empty } from './util.js';
 import { squeeze, unsafeView } from './view.js';
 
 function checkSameDType(a: Tensor, b: Tensor): DType {
@@ -60,6 +60,8 @@ function batchedGemm(a: Tensor, b: Tensor, out: Tensor): void {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(a, 'mm', 'input', 1);
+  checkTensorArg(b, 'mm', 'mat2', 1);
   if (a.ndim !== 2) throw new RuntimeError('self must be a matrix');
   if (b.ndim !== 2) throw new RuntimeError('mat2 must be a matrix');
   if (a._shape[1] !== b._shape[0]) {
@@ -76,6 +78,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(a, 'bmm', 'input', 1);
+  checkTensorArg(b, 'bmm', 'mat2', 1);
   if (a.ndim !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
   if (b.ndim !== 3) throw new RuntimeError(`batch2 must be a 3D tensor`);
   if (b._shape[0] !== a._shape[0] || b._shape[1] !== a._shape[2]) {
@@ -94,6 +98,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(a, 'dot', 'input', 1);
+  checkTensorArg(b, 'dot', 'tensor', 1);
   if (a.ndim !== 1 || b.ndim !== 1) throw new RuntimeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a._shape[0] !== b._shape[0]) {
     throw new RuntimeError(
@@ -111,6 +117,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mv(a: Tensor, v: Tensor): Tensor {
+  checkTensorArg(a, 'mv', 'input', 1);
+  checkTensorArg(v, 'mv', 'vec', 1);
   if (a.ndim !== 2 || v.ndim !== 1 || a._shape[1] !== v._shape[0]) {
     throw new RuntimeError(`size mismatch, got input (${a._shape[0]}), mat (${a._shape.join('x')}), vec (${v._shape[0]})`);
   }
@@ -139,6 +147,8 @@ function shouldFold(t1: Tensor, otherNdim: number): boolean {
  * mm/mv when one side is a batch and the other a matrix or vector, else bmm over the broadcast batch dims.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(a, 'matmul', 'input', 1);
+  checkTensorArg(b, 'matmul', 'other', 1);
   const da = a.ndim;
   const db = b.ndim;
   if (da === 0 || db === 0) {

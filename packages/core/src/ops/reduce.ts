@@ -245,9 +245,23 @@ function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
   return where(mask, g.div(count), 0);
 }
 
+/** PyTorch's refusal to reduce an empty tensor, or an empty dim, to a max, min or their index. */
+function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
+  if (dims === null || dims.length === 0) {
+    if (x.numel() === 0) {
+      const message = `${name}(): Expected reduction dim to be specified for input.numel() == 0.`;
+      if (hint) throw new RuntimeError(`${message} Specify the reduction dim with the 'dim' argument.`);
+      throw new IndexError(message);
+    }
+    return;
+  }
+  for (const d of dims) if (x._shape.length > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+}
+
 export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
+  checkNonEmptyReduction(kind === 'max' ? 'amax' : 'amin', x, dim === null ? null : dims, true);
   const out = empty(outShape(x._shape, dims, keepdim), x.dtype);
   extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), kind === 'max', out._array, null);
   const inShape = x.shape;
@@ -266,13 +280,16 @@ export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | R
 
 export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
+  const name = kind === 'max' ? 'argmax' : 'argmin';
   if (dim === null) {
+    checkNonEmptyReduction(name, x, null, false);
     const flat = x.reshape(-1);
     const out = empty(keepdim ? x._shape.map(() => 1) : [], 'int64');
     extremeKernel(flat._array, reducePlan(flat._shape, flat._strides, flat._offset, [0]), kind === 'max', null, out._array);
     return out;
   }
   const d = normalizeDim(dim as number, x.ndim);
+  checkNonEmptyReduction(name, x, [d], false);
   const out = empty(outShape(x._shape, [d], keepdim), 'int64');
   extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]), kind === 'max', null, out._array);
   return out;

@@ -50,7 +50,16 @@ function define(name: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 
 
 const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
 
-export const neg = define('NegBackward0', (v) => -v, false, 'none', (g) => g.neg(), UnaryOp.neg);
+const negate = define('NegBackward0', (v) => -v, false, 'none', (g) => g.neg(), UnaryOp.neg);
+
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool') {
+    throw new RuntimeError(
+      'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+    );
+  }
+  return negate(x);
+}
 export const abs = define('AbsBackward0', Math.abs, false, 'input', (g, x) => g.mul(x().sign()), UnaryOp.abs);
 export const exp = define('ExpBackward0', Math.exp, true, 'output', (g, _x, o) => g.mul(o()), UnaryOp.exp);
 export const expm1 = define('Expm1Backward0', Math.expm1, true, 'output', (g, _x, o) => g.mul(o().add(1)));

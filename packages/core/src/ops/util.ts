@@ -1,13 +1,13 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
 import { type DType, type PromotionOperand, allocate, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
-import { broadcastStrides, numel } from '../shape.js';
+import { allocateFor, broadcastStrides } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** A new contiguous tensor with uninitialised (zero) storage. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(allocate(dtype, numel(shape)), [...shape], dtype);
+  return new Tensor(allocateFor(shape, dtype), [...shape], dtype);
 }
 
 /** Scalars entering an op become 0-d "wrapped number" tensors, which never decide the result's width. */
@@ -60,4 +60,19 @@ export function worthABackendCall(elements: number): boolean {
 /** PyTorch's refusal of a floating-point kernel for another dtype. */
 export function checkFloat(x: Tensor, kernel: string): void {
   if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
+}
+
+/** Python's name for the type of a JavaScript value, as PyTorch's argument errors print it. */
+export function pythonTypeName(x: unknown): string {
+  if (x === null || x === undefined) return 'NoneType';
+  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
+  if (typeof x === 'boolean') return 'bool';
+  if (typeof x === 'string') return 'str';
+  if (Array.isArray(x)) return 'list';
+  return typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;
+}
+
+/** PyTorch's error for a non-tensor where an op takes a tensor (`mm(): argument 'mat2' (position 1) must be Tensor, not int`). */
+export function checkTensorArg(x: unknown, op: string, name: string, position: number): void {
+  if (!(x instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pythonTypeName(x)}`);
 }
