@@ -131,7 +131,7 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Sets an own enumerable property, so a name such as `__proto__` stays a key and never touches the prototype. */
-function defineEntry<T>(target: Record<string, T>, key: string, value: T): void {
+export function defineEntry<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

@@ -3,7 +3,7 @@
  * (Node only; the file system is reached only when they are called, so the core still loads in a browser).
  */
 import { RuntimeError } from './errors.js';
-import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetensors.js';
+import { decodeSafetensors, defineEntry, encodeSafetensors, type RawTensor } from './safetensors.js';
 import { readFileBytes, writeFileBytesAtomic } from './node-fs.js';
 import { Tensor } from './tensor.js';
 
@@ -11,7 +11,7 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Record<str
   const raw: Record<string, RawTensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (!(t instanceof Tensor)) throw new RuntimeError(`serialize: value for '${name}' is not a Tensor`);
-    raw[name] = { dtype: t.dtype, shape: t.shape, data: t.toArray() };
+    defineEntry(raw, name, { dtype: t.dtype, shape: t.shape, data: t.toArray() });
   }
   return encodeSafetensors(raw, metadata);
 }
@@ -19,7 +19,7 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Record<str
 export function deserialize(bytes: Uint8Array): Record<string, Tensor> {
   const { tensors } = decodeSafetensors(bytes);
   const out: Record<string, Tensor> = {};
-  for (const [name, r] of Object.entries(tensors)) out[name] = new Tensor(r.data, [...r.shape], r.dtype);
+  for (const [name, r] of Object.entries(tensors)) defineEntry(out, name, new Tensor(r.data, [...r.shape], r.dtype));
   return out;
 }
 

@@ -21,7 +21,8 @@ export function loadStateDictInto(model: Module, stateDict: Record<string, Tenso
   const errors: string[] = [];
   const copies: [Tensor, Tensor][] = [];
   for (const [key, target] of Object.entries(own)) {
-    if (!(key in stateDict)) {
+    // Own keys only: `constructor` or `toString` in a checkpoint are keys like any other, never Object's members.
+    if (!Object.hasOwn(stateDict, key)) {
       missingKeys.push(key);
       continue;
     }
@@ -38,7 +39,7 @@ export function loadStateDictInto(model: Module, stateDict: Record<string, Tenso
     }
     copies.push([target, src]);
   }
-  const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+  const unexpectedKeys = Object.keys(stateDict).filter((k) => !Object.hasOwn(own, k));
   if (strict) {
     if (unexpectedKeys.length > 0) {
       errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);

@@ -65,17 +65,23 @@ export function deserializeOptimizerState(bytes: Uint8Array): OptimizerStateDict
     const entry: ParamState = {};
     for (const [key, v] of Object.entries(s)) {
       if (typeof v === 'object' && v !== null && 'tensor' in v) {
-        const t = tensors[(v as { tensor: string }).tensor];
+        const name = (v as { tensor: string }).tensor;
+        const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined;
         if (!t) throw new torch.ValueError(`optimizer state dict is missing tensor '${(v as { tensor: string }).tensor}'`);
-        entry[key] = t;
-      } else entry[key] = decode(v) as number | null;
+        setOwn(entry, key, t);
+      } else setOwn(entry, key, decode(v) as number | null);
     }
     state[Number(index)] = entry;
   }
   const param_groups = body.param_groups.map((g) => {
     const out: Record<string, HyperValue> = {};
-    for (const [k, v] of Object.entries(g)) out[k] = decode(v);
+    for (const [k, v] of Object.entries(g)) setOwn(out, k, decode(v));
     return out as OptimizerStateDict['param_groups'][number];
   });
   return { state, param_groups };
+}
+
+/** A key read from a file becomes an own property, whatever its name (`__proto__` included). */
+function setOwn(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
