@@ -59,6 +59,9 @@ describe('CSVDataset', () => {
     const bad = file('bad.csv', 'a,b\n1,2\n3,oops\n');
     expect(() => new CSVDataset(bad)).toThrow(`${bad}: row 2 (line 3), column 'b' (index 1): 'oops' is not a number`);
     expect(() => CSVDataset.fromText('a,b\n1,\n', {}, 'mem.csv')).toThrow("mem.csv: row 1 (line 2), column 'b' (index 1): '' is not a number");
+    // Past the largest double: not a value, whatever Number() makes of it.
+    expect(() => CSVDataset.fromText('a,b\n1,1e999\n', {}, 'mem.csv')).toThrow("mem.csv: row 1 (line 2), column 'b' (index 1): '1e999' is out of range for a number");
+    expect(() => CSVDataset.fromText('a,b\n1,Infinity\n', {}, 'mem.csv')).toThrow("'Infinity' is not a number");
     expect(() => CSVDataset.fromText('a\nNaN\n')).toThrow("'NaN' is not a number");
     expect(() => CSVDataset.fromText('a,b\n1,2,3\n')).toThrow('row 1 (line 2) has 3 cells, expected 2');
     expect(() => CSVDataset.fromText('a,b\n1,2\n', { targetColumn: 'c' })).toThrow("no column 'c' (columns: a, b)");

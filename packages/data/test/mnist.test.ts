@@ -64,6 +64,19 @@ describe('IDX files', () => {
 });
 
 describe('MNIST reader', () => {
+  it('stops decompressing a gzipped file at the size its IDX header announces (a small file cannot inflate without bound)', () => {
+    const dir = join(tmp, 'bomb');
+    writeSplit(dir, 10);
+    // A header announcing 2 labels, followed by 64 MiB of zeros: 65 KB of gzip.
+    const body = new Uint8Array(8 + (64 << 20));
+    body.set([0, 0, 8, 1, 0, 0, 0, 2]);
+    const bomb = gzipSync(body);
+    expect(bomb.length).toBeLessThan(100_000);
+    rmSync(join(dir, 'train-labels-idx1-ubyte'));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), bomb);
+    expect(() => new MNIST({ root: dir })).toThrow('the gzip data decompresses past the 10 bytes its header announces');
+  });
+
   it('reads raw and gzipped files, in the plain and the torchvision layouts', () => {
     writeSplit(join(tmp, 'plain'), 12);
     writeSplit(join(tmp, 'tv', 'MNIST', 'raw'), 12, { gzip: true });

@@ -144,7 +144,11 @@ export class CSVDataset<S extends torch.Tensor | [torch.Tensor, torch.Tensor] = 
           `${source}: row ${r + 1} (line ${bodyLines[r]}), column '${columnNames[k]}' (index ${k}): '${body[r][k]}' is not a number`,
         );
       }
-      return Number(raw);
+      const value = Number(raw);
+      if (!Number.isFinite(value)) {
+        throw new ValueError(`${source}: row ${r + 1} (line ${bodyLines[r]}), column '${columnNames[k]}' (index ${k}): '${body[r][k]}' is out of range for a number`);
+      }
+      return value;
     };
     for (let r = 0; r < n; r++) {
       if (body[r].length !== width) {

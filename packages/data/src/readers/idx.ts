@@ -31,6 +31,20 @@ export function hex32(x: number): string {
 }
 
 /** Parses a whole IDX file. Anything but a complete, well-formed file throws, naming `source`. */
+/**
+ * The whole file's size as the IDX header at the start of `head` announces it, or null when `head` is too short
+ * or not IDX (parseIdx then says what is wrong): what a gzipped IDX file may decompress to, at most.
+ */
+export function idxFileSize(head: Uint8Array): number | null {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || TYPES[head[2]] === undefined || head[3] === 0) return null;
+  const headerSize = 4 + 4 * head[3];
+  if (head.length < headerSize) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let d = 0; d < head[3]; d++) count *= view.getUint32(4 + 4 * d, false);
+  return headerSize + count * TYPES[head[2]].size;
+}
+
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
   if (bytes.length < 4) throw new RuntimeError(`${source}: truncated IDX file (${bytes.length} bytes, no room for the 4-byte magic number)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -16,7 +16,7 @@ import { Dataset } from '../dataset.js';
 import { RuntimeError } from '../errors.js';
 import type { Image } from '../image.js';
 import { type TransformLike, applyTransform } from '../transforms.js';
-import { hex32, parseIdx } from './idx.js';
+import { hex32, idxFileSize, parseIdx } from './idx.js';
 import { findFile, readBytes } from './node-io.js';
 
 export interface MNISTOptions<X, Y> {
@@ -71,11 +71,11 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
     };
     this.files = { images: locate(`${prefix}-images-idx3-ubyte`), labels: locate(`${prefix}-labels-idx1-ubyte`) };
 
-    const images = parseIdx(readBytes(this.files.images), this.files.images);
+    const images = parseIdx(readBytes(this.files.images, { sizeFromHead: idxFileSize }), this.files.images);
     if (images.magic !== IMAGES_MAGIC) {
       throw new RuntimeError(`${this.files.images}: wrong magic number ${hex32(images.magic)} for an image file (expected ${hex32(IMAGES_MAGIC)}: 3-D unsigned bytes)`);
     }
-    const labels = parseIdx(readBytes(this.files.labels), this.files.labels);
+    const labels = parseIdx(readBytes(this.files.labels, { sizeFromHead: idxFileSize }), this.files.labels);
     if (labels.magic !== LABELS_MAGIC) {
       throw new RuntimeError(`${this.files.labels}: wrong magic number ${hex32(labels.magic)} for a label file (expected ${hex32(LABELS_MAGIC)}: 1-D unsigned bytes)`);
     }
