@@ -24,11 +24,33 @@ function withMode<T>(enabled: boolean, inference: boolean | null, fn: () => T): 
   gradEnabled = enabled;
   if (inference !== null) inferenceEnabled = inference;
   try {
-    return fn();
+    const result = fn();
+    if (isPromiseLike(result)) warnAsyncCallback();
+    return result;
   } finally {
     gradEnabled = previous;
     inferenceEnabled = previousInference;
   }
+}
+
+function isPromiseLike(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+let warnedAsync = false;
+
+/**
+ * Grad mode is one setting for the whole thread, as in PyTorch without threads: `noGrad(async () => ...)` restores
+ * it when the callback returns its promise, so the code after its first `await` runs with recording back on.
+ */
+function warnAsyncCallback(): void {
+  if (warnedAsync) return;
+  warnedAsync = true;
+  console.warn(
+    'UserWarning: a noGrad/enableGrad/inferenceMode callback returned a Promise. Grad mode is one setting for the whole ' +
+      'thread and is restored when the callback returns, so code after its first `await` runs with the previous mode. ' +
+      'Await outside and keep the callback synchronous: `const x = await load(); const y = torch.noGrad(() => model.forward(x));`',
+  );
 }
 
 function guard(enabled: boolean, inference: boolean | null): Disposable {
