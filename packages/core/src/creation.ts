@@ -1,7 +1,7 @@
 /** Creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, random tensors, `*Like`. */
-import { type DType, type TypedArray, allocate, checkedIntegerValue, cTypeName, isDType, isFloatingPoint, isIntegral, scalarTypeName } from './dtype.js';
+import { type DType, type TypedArray, allocateFor, checkedIntegerValue, cTypeName, isDType, isFloatingPoint, isIntegral, scalarTypeName } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
-import { allocateFor, formatShape, parseSizeArgs } from './shape.js';
+import { formatShape, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';

@@ -1,5 +1,6 @@
 /** dtype names, their storage arrays, and PyTorch's type promotion. */
 import { RuntimeError } from './errors.js';
+import { type Shape, numel } from './shape.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
@@ -144,4 +145,23 @@ export function cTypeName(dtype: 'int32' | 'int64'): string {
 /** Whether PyTorch's can_cast allows writing a `from` result into a `to` tensor in place. */
 export function canCast(from: DType, to: DType): boolean {
   return category(from) <= category(to);
+}
+
+/** Bytes per element as PyTorch stores each dtype (an int64 is 8 bytes; here it lives in a Float64Array). */
+export const ITEM_SIZE: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
+
+/**
+ * The storage of a new tensor of `shape`, with PyTorch's errors instead of the engine's when it cannot exist: a
+ * byte size past int64 ("Storage size calculation overflowed"), or more memory than can be had.
+ */
+export function allocateFor(shape: Shape, dtype: DType): TypedArray {
+  const n = numel(shape);
+  const bytes = n * ITEM_SIZE[dtype];
+  if (bytes >= 2 ** 63) throw new RuntimeError(`Storage size calculation overflowed with sizes=[${shape.map((s) => BigInt(s)).join(', ')}]`);
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RuntimeError(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes. Error code 12 (Cannot allocate memory)`);
+  }
 }

@@ -20,6 +20,7 @@ export type { TensorLike, Scalar, Dims, NestedArray, ReduceOptions, VarOptions, 
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
 export { RuntimeError, IndexError, ValueError, TorchTypeError } from './errors.js';
+export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
 export type { IndexSpec } from './ops/view.js';
 export { Node } from './autograd/node.js';

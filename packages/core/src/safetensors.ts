@@ -10,7 +10,7 @@
  * reading accepts any order, as long as the tensors tile the data exactly, without gaps or overlaps.
  */
 
-import type { DType } from './dtype.js';
+import { type DType, ITEM_SIZE } from './dtype.js';
 
 /** A tensor as stored in a file: dtype, shape and contiguous row-major data in Kindling's storage types. */
 export interface RawTensor {
@@ -34,8 +34,6 @@ const FROM_FILE_DTYPE: Readonly<Record<string, DType>> = {
   I64: 'int64',
   BOOL: 'bool',
 };
-
-const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 /** Dtypes the format defines that Kindling has no storage for. */
 const OTHER_FILE_DTYPES = new Set([

@@ -1,6 +1,5 @@
 /** Shape and stride arithmetic: contiguity, broadcasting, dim normalisation, view compatibility. */
 import { IndexError, RuntimeError, TorchTypeError } from './errors.js';
-import { type DType, type TypedArray, allocate } from './dtype.js';
 
 export type Shape = readonly number[];
 
@@ -166,22 +165,4 @@ export function viewStrides(oldShape: Shape, oldStrides: Shape, newShape: Shape)
   }
   if (viewD !== -1) return null;
   return newStrides;
-}
-
-const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
-
-/**
- * The storage of a new tensor of `shape`, with PyTorch's errors instead of the engine's when it cannot exist: a
- * byte size past int64 ("Storage size calculation overflowed"), or more memory than can be had.
- */
-export function allocateFor(shape: Shape, dtype: DType): TypedArray {
-  const n = numel(shape);
-  const bytes = n * ITEM_SIZE[dtype];
-  if (bytes >= 2 ** 63) throw new RuntimeError(`Storage size calculation overflowed with sizes=[${shape.map((s) => BigInt(s)).join(', ')}]`);
-  try {
-    return allocate(dtype, n);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    throw new RuntimeError(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes. Error code 12 (Cannot allocate memory)`);
-  }
 }

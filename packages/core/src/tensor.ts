@@ -2,7 +2,7 @@
  * The Tensor: storage (a typed array shared by views), shape/strides/offset, dtype, and the autograd fields.
  * Its methods are thin: each forwards to the op that defines it (ops/*), where forward and backward live.
  */
-import { type DType, type TypedArray, isFloatingPoint } from './dtype.js';
+import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
 import { RuntimeError } from './errors.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
@@ -434,4 +434,4 @@ export class Tensor {
   }
 }
 
-setZerosFactory((meta) => new Tensor(C.allocateFor(meta.dtype, numel(meta.shape)), [...meta.shape], meta.dtype));
+setZerosFactory((meta) => new Tensor(allocateFor(meta.shape, meta.dtype), [...meta.shape], meta.dtype));

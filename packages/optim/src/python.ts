@@ -103,32 +103,6 @@ export function bisectRight(sorted: readonly number[], x: number): number {
   return lo;
 }
 
-const TENSOR_TYPES: Record<string, string> = {
-  float32: 'torch.FloatTensor',
-  float64: 'torch.DoubleTensor',
-  int32: 'torch.IntTensor',
-  int64: 'torch.LongTensor',
-  bool: 'torch.BoolTensor',
-};
-
-/** `torch.typename(x)` for the values a user can pass: tensors by their type, numbers as `int`/`float`. */
-export function typeName(x: unknown): string {
-  if (x instanceof torch.Tensor) return TENSOR_TYPES[x.dtype] ?? 'torch.Tensor';
-  if (x === null || x === undefined) return 'NoneType';
-  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
-  if (typeof x === 'string') return 'str';
-  if (typeof x === 'boolean') return 'bool';
-  if (Array.isArray(x)) return 'list';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return typeof x;
-}
-
-/** `type(x).__name__`: a class instance by its class, plain objects as `dict`, arrays as `list`. */
-export function pyTypeName(x: unknown): string {
-  if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
-    const proto = Object.getPrototypeOf(x) as object | null;
-    return proto === Object.prototype || proto === null ? 'dict' : (x as object).constructor.name;
-  }
-  const name = typeName(x);
-  return name.startsWith('torch.') ? 'Tensor' : name;
-}
+/** `torch.typename(x)` and `type(x).__name__`, as core names them for its own messages. */
+export const typeName = torch.typename;
+export const pyTypeName = torch._pyTypeName;

@@ -13,13 +13,7 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
-type SGDHyper = {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
+type SGDHyper = torch.SgdHyper & {
   foreach: boolean | null;
   differentiable: boolean;
 };

@@ -1,6 +1,6 @@
 /**
- * Argument checks for the TypeScript kernels that mirror native entries (contiguous.ts, softmax.ts): the same checks,
- * in the same order and with the same messages, as packages/native/src/napi-args.c makes.
+ * Argument checks for the TypeScript kernels that mirror native entries (contiguous.ts, softmax.ts, norm.ts,
+ * optim.ts): the same checks, in the same order and with the same messages, as the native entries make.
  */
 import type { FloatArray } from './gemm.js';
 
@@ -74,4 +74,37 @@ export function checkedProduct(x: number, y: number, z: number, what: string): n
   if (x === 0 || y === 0 || z === 0) return 0;
   if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z) throw new RangeError(`${what} is past the largest safe integer`);
   return x * y * z;
+}
+
+/** @internal A count of elements: a safe integer, not negative. */
+export function checkCount(n: number, name: string): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${n}`);
+}
+
+/**
+ * @internal Throws unless `a` is a Float32Array/Float64Array holding at least n elements, of the element type of
+ * `like` (named `likeName` in the message) when one is given.
+ */
+export function checkArrayLike(a: FloatArray, name: string, n: number, like: FloatArray | null, likeName: string): void {
+  if (!isFloatArray(a)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
+  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as ${likeName}`);
+  if (a.length < n) throw new RangeError(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
+}
+
+/** An array a kernel uses: the array (null when absent), its argument name, the elements used, whether it is written. */
+export type ArrayUse = readonly [FloatArray | null, string, number, boolean];
+
+/** @internal Throws when an array that is written shares memory (over the elements used) with another array. */
+export function checkDisjoint(uses: readonly ArrayUse[]): void {
+  for (let i = 0; i < uses.length; i++) {
+    const [a, an, ac, aw] = uses[i];
+    if (a === null || ac === 0) continue;
+    for (let j = i + 1; j < uses.length; j++) {
+      const [b, bn, bc, bw] = uses[j];
+      if (b === null || bc === 0 || !(aw || bw) || a.buffer !== b.buffer) continue;
+      const a0 = a.byteOffset;
+      const b0 = b.byteOffset;
+      if (a0 < b0 + bc * b.BYTES_PER_ELEMENT && b0 < a0 + ac * a.BYTES_PER_ELEMENT) throw new RangeError(`arguments '${an}' and '${bn}' must not overlap`);
+    }
+  }
 }

@@ -25,7 +25,7 @@ export const FAST_BINARY_FN: Readonly<Record<FastBinary, BinaryFn>> = {
 export function unaryKernel(src: StridedArray, shape: readonly number[], out: TypedArray, f: UnaryFn): void {
   const a = src.array;
   forEachRun2(shape, src.strides, src.offset, src.strides, src.offset, (pa, _pb, po, len, sa) => {
-    if (sa === 1) for (let i = 0; i < len; i++) out[po + i] = f(a[pa + i]);
+    if (sa === 1) contiguousUnary(a, pa, out, po, len, f);
     else for (let i = 0; i < len; i++, pa += sa) out[po + i] = f(a[pa]);
   });
 }
@@ -43,32 +43,28 @@ export function binaryKernel(
   const a = x.array;
   const b = y.array;
   forEachRun2(shape, x.strides, x.offset, y.strides, y.offset, (pa, pb, po, len, sa, sb) => {
-    if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0)) {
-      if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, po, len);
-      else fastRun(fast, a, pa, b, pb, sb, out, po, len);
-      return;
-    }
-    for (let i = 0; i < len; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
+    if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0)) contiguousBinary(a, pa, b, pb, sb, out, po, len, f, fast, alpha);
+    else for (let i = 0; i < len; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
   });
 }
 
 /**
- * out[i] = f(a[pa + i], b[pb + i·sb]) for i < n, sb 0 (a broadcast scalar) or 1: the whole op when both operands
- * are contiguous, without the strided walker. `fast` and `alpha` as in binaryKernel.
+ * out[po + i] = f(a[pa + i], b[pb + i·sb]) for i < n, sb 0 (a broadcast scalar) or 1: one run of contiguous
+ * operands, and the whole op when both are contiguous. `fast` and `alpha` as in binaryKernel.
  */
-export function contiguousBinary(a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, n: number, f: BinaryFn, fast?: FastBinary, alpha = 1): void {
+export function contiguousBinary(a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number, f: BinaryFn, fast?: FastBinary, alpha = 1): void {
   if (fast === undefined) {
     if (sb === 0) {
       const s = b[pb];
-      for (let i = 0; i < n; i++) out[i] = f(a[pa + i], s);
-    } else for (let i = 0; i < n; i++) out[i] = f(a[pa + i], b[pb + i]);
-  } else if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, 0, n);
-  else fastRun(fast, a, pa, b, pb, sb, out, 0, n);
+      for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i], s);
+    } else for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i], b[pb + i]);
+  } else if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, po, n);
+  else fastRun(fast, a, pa, b, pb, sb, out, po, n);
 }
 
-/** out[i] = f(a[pa + i]) for i < n. */
-export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, n: number, f: UnaryFn): void {
-  for (let i = 0; i < n; i++) out[i] = f(a[pa + i]);
+/** out[po + i] = f(a[pa + i]) for i < n. */
+export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, po: number, n: number, f: UnaryFn): void {
+  for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i]);
 }
 
 function axpyRun(alpha: number, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {

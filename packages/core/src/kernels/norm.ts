@@ -30,19 +30,13 @@
  *    gWeight[j] = Σ_rows gy·xhat, gBias[j] = Σ_rows gy.
  */
 import type { FloatArray } from './gemm.js';
-import { checkDisjoint } from './optim.js';
+import { checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
 
 const fr = Math.fround;
 const same = (v: number): number => v;
 
-function checkSize(v: number, name: string): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${v}`);
-}
-
 function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
-  if (!(a instanceof Float32Array || a instanceof Float64Array)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
-  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as 'x'`);
-  if (a.length < n) throw new RangeError(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
+  checkArrayLike(a, name, n, like, "'x'");
 }
 
 function checkOptional(a: FloatArray | null, name: string, n: number, like: FloatArray): void {
@@ -77,9 +71,9 @@ export function batchNormForward(
   saveMean: FloatArray,
   saveInvstd: FloatArray,
 ): void {
-  checkSize(N, 'N');
-  checkSize(C, 'C');
-  checkSize(HW, 'HW');
+  checkCount(N, 'N');
+  checkCount(C, 'C');
+  checkCount(HW, 'HW');
   const size = total([N, C, HW], 'x');
   checkArray(x, 'x', size, null);
   checkOptional(weight, 'weight', C, x);
@@ -163,9 +157,9 @@ export function batchNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  checkSize(N, 'N');
-  checkSize(C, 'C');
-  checkSize(HW, 'HW');
+  checkCount(N, 'N');
+  checkCount(C, 'C');
+  checkCount(HW, 'HW');
   const size = total([N, C, HW], 'x');
   checkArray(x, 'x', size, null);
   checkArray(gy, 'gy', size, x);
@@ -270,8 +264,8 @@ export function layerNormForward(
   saveMean: FloatArray,
   saveRstd: FloatArray,
 ): void {
-  checkSize(rows, 'rows');
-  checkSize(cols, 'cols');
+  checkCount(rows, 'rows');
+  checkCount(cols, 'cols');
   const size = total([rows, cols], 'x');
   checkArray(x, 'x', size, null);
   checkOptional(weight, 'weight', cols, x);
@@ -321,8 +315,8 @@ export function layerNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  checkSize(rows, 'rows');
-  checkSize(cols, 'cols');
+  checkCount(rows, 'rows');
+  checkCount(cols, 'cols');
   const size = total([rows, cols], 'x');
   checkArray(x, 'x', size, null);
   checkArray(gy, 'gy', size, x);

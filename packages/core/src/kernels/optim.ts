@@ -18,40 +18,12 @@
  * overlap would feed one element's result into another's inputs).
  */
 import type { FloatArray } from './gemm.js';
+import { checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
 
 const fr = Math.fround;
 
-function fail(message: string): never {
-  throw new RangeError(message);
-}
-
-function checkCount(n: number, name = 'n'): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${n}`);
-}
-
-/** Throws unless `a` is a Float32Array/Float64Array of the dtype of `like`, holding at least n elements. */
 function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
-  if (!(a instanceof Float32Array || a instanceof Float64Array)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
-  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as the parameter`);
-  if (a.length < n) fail(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
-}
-
-/** An array a kernel uses: the array (null when absent), its argument name, the elements used, whether it is written. */
-export type ArrayUse = readonly [FloatArray | null, string, number, boolean];
-
-/** Throws when an array that is written shares memory (over the elements used) with another array. */
-export function checkDisjoint(uses: readonly ArrayUse[]): void {
-  for (let i = 0; i < uses.length; i++) {
-    const [a, an, ac, aw] = uses[i];
-    if (a === null || ac === 0) continue;
-    for (let j = i + 1; j < uses.length; j++) {
-      const [b, bn, bc, bw] = uses[j];
-      if (b === null || bc === 0 || !(aw || bw) || a.buffer !== b.buffer) continue;
-      const a0 = a.byteOffset;
-      const b0 = b.byteOffset;
-      if (a0 < b0 + bc * b.BYTES_PER_ELEMENT && b0 < a0 + ac * a.BYTES_PER_ELEMENT) throw new RangeError(`arguments '${an}' and '${bn}' must not overlap`);
-    }
-  }
+  checkArrayLike(a, name, n, like, 'the parameter');
 }
 
 /**
@@ -77,7 +49,7 @@ export function sgdUpdate(
   maximize: boolean,
   firstStep: boolean,
 ): void {
-  checkCount(n);
+  checkCount(n, 'n');
   checkArray(param, 'param', n, null);
   checkArray(grad, 'grad', n, param);
   const useMomentum = momentum !== 0;
@@ -154,7 +126,7 @@ export function adamUpdate(
   maximize: boolean,
   step: number,
 ): void {
-  checkCount(n);
+  checkCount(n, 'n');
   if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
   checkArray(param, 'param', n, null);
   checkArray(grad, 'grad', n, param);

@@ -54,7 +54,7 @@ function contiguousForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: 
   else if (b._shape.length <= shape.length && numel(b._shape) === 1 && n > 0) sb = 0;
   else return null;
   const out = empty(shape, outDType);
-  contiguousBinary(a._array, a._offset, bArray, bOffset, sb, out._array, n, f, fast, alpha);
+  contiguousBinary(a._array, a._offset, bArray, bOffset, sb, out._array, 0, n, f, fast, alpha);
   if (outDType === 'bool') toBool(out._array);
   return out;
 }

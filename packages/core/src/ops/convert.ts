@@ -10,10 +10,6 @@ import { Tensor, type NestedArray } from '../tensor.js';
 import { empty } from './util.js';
 import { inplaceWrite } from './inplace.js';
 
-export function allocateFor(dtype: DType, n: number): TypedArray {
-  return allocate(dtype, n);
-}
-
 /**
  * `t.to(dtype)`: a converted copy (or `t` itself when nothing changes and no copy is asked for).
  * `record` is false when an op converts its inputs internally and records its own node.

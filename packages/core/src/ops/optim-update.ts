@@ -9,14 +9,15 @@ import { getKernelBackend } from '../kernels/registry.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-export interface SgdHyper {
+/** A type, not an interface: @kindling/optim extends it into its parameter-group record. */
+export type SgdHyper = {
   lr: number;
   momentum: number;
   dampening: number;
   weightDecay: number;
   nesterov: boolean;
   maximize: boolean;
-}
+};
 
 export interface AdamHyper {
   lr: number;

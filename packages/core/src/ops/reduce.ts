@@ -199,15 +199,26 @@ export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options
   return out;
 }
 
+/** PyTorch's refusal to reduce an empty tensor, or an empty dim, to a max, min or their index. */
+function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
+  if (dims === null || dims.length === 0) {
+    if (x.numel() === 0) {
+      const message = `${name}(): Expected reduction dim to be specified for input.numel() == 0.`;
+      if (hint) throw new RuntimeError(`${message} Specify the reduction dim with the 'dim' argument.`);
+      throw new IndexError(message);
+    }
+    return;
+  }
+  for (const d of dims) if (x._shape.length > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+}
+
 export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | ValuesIndices {
   if (arg instanceof Tensor) return kind === 'max' ? x.maximum(arg) : x.minimum(arg);
   const { dim, keepdim } = parseArgs(arg ?? null, options);
   const isMax = kind === 'max';
   const Name = isMax ? 'Max' : 'Min';
   if (dim === null) {
-    if (x.numel() === 0) {
-      throw new RuntimeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    }
+    checkNonEmptyReduction(kind, x, null, true);
     const out = empty([], x.dtype);
     extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, normalizeDims(null, x.ndim)), isMax, out._array, null);
     recordOp(`${Name}Backward1`, [x], out, (save) => {
@@ -219,9 +230,7 @@ export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOp
   }
   if (typeof dim !== 'number') throw new RuntimeError(`${kind}(): dim must be a single integer`);
   const d = normalizeDim(dim, x.ndim);
-  if (x._shape.length > 0 && x._shape[d] === 0) {
-    throw new IndexError(`${kind}(): Expected reduction dim ${d} to have non-zero size.`);
-  }
+  checkNonEmptyReduction(kind, x, [d], true);
   const shape = outShape(x._shape, [d], keepdim);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, 'int64');
@@ -243,19 +252,6 @@ function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
   const mask = value.isnan().item() ? input.isnan() : input.eq(value);
   const count = mask.sum();
   return where(mask, g.div(count), 0);
-}
-
-/** PyTorch's refusal to reduce an empty tensor, or an empty dim, to a max, min or their index. */
-function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
-  if (dims === null || dims.length === 0) {
-    if (x.numel() === 0) {
-      const message = `${name}(): Expected reduction dim to be specified for input.numel() == 0.`;
-      if (hint) throw new RuntimeError(`${message} Specify the reduction dim with the 'dim' argument.`);
-      throw new IndexError(message);
-    }
-    return;
-  }
-  for (const d of dims) if (x._shape.length > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
 }
 
 export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {

@@ -1,9 +1,10 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
-import { type DType, type PromotionOperand, allocate, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
+import { type DType, type PromotionOperand, allocate, allocateFor, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
-import { allocateFor, broadcastStrides } from '../shape.js';
+import { broadcastStrides } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import { pyTypeName } from '../python-types.js';
 
 /** A new contiguous tensor with uninitialised (zero) storage. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
@@ -62,17 +63,7 @@ export function checkFloat(x: Tensor, kernel: string): void {
   if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
 }
 
-/** Python's name for the type of a JavaScript value, as PyTorch's argument errors print it. */
-export function pythonTypeName(x: unknown): string {
-  if (x === null || x === undefined) return 'NoneType';
-  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
-  if (typeof x === 'boolean') return 'bool';
-  if (typeof x === 'string') return 'str';
-  if (Array.isArray(x)) return 'list';
-  return typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;
-}
-
 /** PyTorch's error for a non-tensor where an op takes a tensor (`mm(): argument 'mat2' (position 1) must be Tensor, not int`). */
 export function checkTensorArg(x: unknown, op: string, name: string, position: number): void {
-  if (!(x instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pythonTypeName(x)}`);
+  if (!(x instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
 }
