@@ -8,6 +8,7 @@ import { reducePlan, sumKernel } from '../src/kernels/reduce.js';
 import { binary, binaryLayout, BinaryOp, type FloatArray, sumAll, sumDim, unary, UnaryOp } from '../src/kernels/contiguous.js';
 import { softmax, softmaxBackward } from '../src/kernels/softmax.js';
 import { rng } from './helpers/rng.js';
+import { expectSame, fillSalted } from './helpers/same-values.js';
 
 // The tensor ops used as references run on the TypeScript backend (the ops may call these kernels through it;
 // the references below are compositions of other ops, or strided views that take the per-element path).
@@ -21,28 +22,10 @@ const TYPES: [string, Ctor][] = [
   ['float64', Float64Array],
 ];
 
-
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-310, 3e38, -1, 1, 0.5];
 
-/** Random values with, when `special`, about one in eight from SPECIAL. */
 function fill<T extends FloatArray>(a: T, seed: number, special = true, scale = 4): T {
-  const r = rng(seed);
-  for (let i = 0; i < a.length; i++) {
-    a[i] = special && r() < 0.125 ? SPECIAL[Math.floor(r() * SPECIAL.length)] : (r() * 2 - 1) * scale;
-  }
-  return a;
-}
-
-/** Same values, NaN equal to NaN and -0 apart from 0; returns the first index that differs, or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return -2;
-  for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i]))) return i;
-  return -1;
-}
-
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  const i = firstDiff(actual, expected);
-  expect(i, `${what}: first difference at ${i}: ${actual[i]} vs ${expected[i]}`).toBe(-1);
+  return fillSalted(a, seed, special ? SPECIAL : null, 0.125, scale);
 }
 
 /** |actual - expected| <= rtol * |expected| + atol; rtol may depend on the expected value. */

@@ -9,6 +9,7 @@ import { Adam, AdamW, SGD } from '../../optim/src/index.js';
 import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../src/kernels/norm.js';
 import { rng } from './helpers/rng.js';
+import { firstDifference } from './helpers/same-values.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatDType = 'float32' | 'float64';
@@ -33,17 +34,6 @@ function withSpecials(a: FloatArray, rand: () => number): FloatArray {
 }
 
 /** The first element where two arrays differ bit for bit (NaNs count as equal; +0 and -0 do not), or null. */
-function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a !== a && e !== e) continue;
-    if (!Object.is(a, e)) return `index ${i}: ${a} vs ${e}`;
-  }
-  return null;
-}
-
 function expectBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(firstDifference(actual, expected), what).toBeNull();
 }

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as ref from '../../core/src/kernels/contiguous.js';
 import * as refSoftmax from '../../core/src/kernels/softmax.js';
 import { rng } from '../../core/test/helpers/rng.js';
+import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -59,27 +60,10 @@ const TYPES: [string, Ctor][] = [
 ];
 const THREADS = [1, 2, 3, 7];
 
-
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-310, 3e38, -1, 1, 0.5, 710, -746];
 
 function fill<T extends FloatArray>(a: T, seed: number, special = true, scale = 4): T {
-  const r = rng(seed);
-  for (let i = 0; i < a.length; i++) {
-    a[i] = special && r() < 0.1 ? SPECIAL[Math.floor(r() * SPECIAL.length)] : (r() * 2 - 1) * scale;
-  }
-  return a;
-}
-
-/** First index where the values differ (NaN equals NaN, -0 differs from 0), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return -2;
-  for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i]))) return i;
-  return -1;
-}
-
-function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  const i = firstDiff(actual, expected);
-  expect(i, `${what}: first difference at ${i}: ${actual[i]} vs ${expected[i]}`).toBe(-1);
+  return fillSalted(a, seed, special ? SPECIAL : null, 0.1, scale);
 }
 
 /** Distance in units in the last place of the array's type (0 for equal values, -0 and 0 included). */

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as optim from '../../core/src/kernels/optim.js';
 import * as norm from '../../core/src/kernels/norm.js';
 import { rng } from '../../core/test/helpers/rng.js';
+import { firstDifference } from '../../core/test/helpers/same-values.js';
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -71,17 +72,6 @@ function fill(T: Ctor, n: number, rand: () => number, specials = false, scale = 
   for (let i = 0; i < n; i++) a[i] = offset + scale * (rand() + rand() + rand() - 1.5) * (rand() < 0.01 ? 100 : 1);
   if (specials) for (let i = 0; i < n; i++) if (rand() < 0.01) a[i] = SPECIALS[Math.floor(rand() * SPECIALS.length)];
   return a;
-}
-
-function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a !== a && e !== e) continue;
-    if (!Object.is(a, e)) return `index ${i}: ${a} vs ${e}`;
-  }
-  return null;
 }
 
 function expectBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {

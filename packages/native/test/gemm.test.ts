@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../core/test/helpers/rng.js';
+import type { gemm as referenceGemm } from '../../core/src/kernels/gemm.js';
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -20,24 +21,7 @@ interface Addon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    A: FloatArray,
-    aOff: number,
-    lda: number,
-    B: FloatArray,
-    bOff: number,
-    ldb: number,
-    beta: number,
-    C: FloatArray,
-    cOff: number,
-    ldc: number,
-  ): void;
+  gemm: typeof referenceGemm;
 }
 
 const require = createRequire(import.meta.url);
