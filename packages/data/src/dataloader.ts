@@ -39,7 +39,10 @@ export interface DataLoaderOptions<T, B> {
   worker?: WorkerDatasetSpec | null;
   /** Accepted for source compatibility; ignored (CPU only). */
   pinMemory?: boolean;
-  /** Must be 0 (no timeout), as in PyTorch's default. */
+  /**
+   * Seconds to wait for a batch from the worker threads before raising PyTorch's "DataLoader timed out after N
+   * seconds" (0, the default: wait as long as it takes). Batches loaded in the main thread are not timed.
+   */
   timeout?: number;
 }
 
@@ -66,9 +69,13 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   readonly generator: torch.Generator | null;
   readonly collateFn: (batch: Awaited<T>[]) => B;
   readonly worker: WorkerDatasetSpec | null;
+  readonly timeout: number;
   private readonly iterable: boolean;
   private readonly customCollate: boolean;
+  /** The persistent workers (persistentWorkers only), kept between epochs. */
   private pool: Promise<WorkerPool> | null = null;
+  /** Whether an iterator is using `pool`: another iterator running at the same time gets workers of its own. */
+  private poolInUse = false;
 
   constructor(dataset: AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const numWorkers = options.numWorkers ?? 0;
@@ -127,6 +134,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     this.persistentWorkers = options.persistentWorkers ?? false;
     this.generator = options.generator ?? null;
     this.worker = options.worker ?? null;
+    this.timeout = options.timeout ?? 0;
     this.customCollate = typeof options.collateFn === 'function';
     const autoCollation = this.batchSize !== null || this.batchSampler !== null;
     this.collateFn = options.collateFn ?? ((autoCollation ? defaultCollate : defaultConvert) as (batch: Awaited<T>[]) => B);
@@ -169,7 +177,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     return lengthOf(this.batchSampler ?? this.sampler);
   }
 
-  /** Stops persistent worker threads. */
+  /** Stops persistent worker threads (an epoch running on them fails with a clear error). */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
@@ -250,28 +258,46 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     }
   }
 
+  /**
+   * An epoch on worker threads. Every iterator has workers of its own, as PyTorch gives each iterator its own
+   * worker processes, so two loops over one loader both get every batch; with persistentWorkers one set is kept
+   * between epochs and serves one iterator at a time.
+   */
   private async *fromWorkers(baseSeed: number, tasks: Iterator<readonly number[]>, mode: FetchMode): AsyncGenerator<B> {
-    this.pool ??= WorkerPool.start(this.worker as WorkerDatasetSpec, this.numWorkers, baseSeed);
-    const poolPromise = this.pool;
+    const spec = this.worker as WorkerDatasetSpec;
+    const shared = this.persistentWorkers && !this.poolInUse;
+    let poolPromise: Promise<WorkerPool>;
+    if (shared) {
+      this.pool ??= WorkerPool.start(spec, this.numWorkers, baseSeed);
+      poolPromise = this.pool;
+      this.poolInUse = true;
+    } else poolPromise = WorkerPool.start(spec, this.numWorkers, baseSeed);
     let pool: WorkerPool;
     try {
       pool = await poolPromise;
     } catch (e) {
-      this.pool = null;
+      if (shared) {
+        this.poolInUse = false;
+        if (this.pool === poolPromise) this.pool = null;
+      }
       throw e;
     }
     const workerMode: WorkerMode = this.customCollate ? (mode === 'collate' ? 'samples' : 'sample') : mode;
-    pool.hold(true);
+    let failed = false;
     try {
-      for await (const value of workerEpoch(pool, tasks, baseSeed, this.prefetchFactor, workerMode)) {
+      for await (const value of workerEpoch(pool, tasks, baseSeed, this.prefetchFactor, workerMode, this.timeout)) {
         yield this.customCollate ? this.collateFn(value as Awaited<T>[]) : (value as B);
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
-      if (this.persistentWorkers && this.pool === poolPromise) pool.hold(false);
-      else {
-        if (this.pool === poolPromise) this.pool = null;
-        await pool.terminate();
+      if (shared) {
+        this.poolInUse = false;
+        // Workers that failed or timed out are not reused; close() may also have let the pool go meanwhile.
+        if (failed && this.pool === poolPromise) this.pool = null;
       }
+      if (!shared || this.pool !== poolPromise) await pool.terminate();
     }
   }
 

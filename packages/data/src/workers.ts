@@ -226,7 +226,10 @@ export class WorkerPool {
     return promise;
   }
 
-  /** Keeps the process alive while an epoch runs (`true`) or lets it exit when idle (`false`). */
+  /**
+   * Keeps the process alive while the loop waits for a batch (`true`), or lets it exit (`false`): between batches,
+   * and after a loop took one batch and went on, nothing of the loader's should keep a finished script running.
+   */
   hold(flag: boolean): void {
     for (const w of this.workers) {
       if (flag) w.ref();
@@ -234,16 +237,31 @@ export class WorkerPool {
     }
   }
 
+  /** Stops the workers; a batch still awaited fails with a clear error instead of waiting forever. */
   async terminate(): Promise<void> {
     this.closed = true;
-    this.pending.clear();
+    this.fail(new RuntimeError('the DataLoader workers were stopped (close()) while a batch was being loaded'));
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** A batch, or PyTorch's error when it takes longer than `timeout` seconds (0: no limit). */
+async function awaitBatch(batch: Promise<unknown>, timeout: number): Promise<unknown> {
+  if (timeout <= 0) return batch;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RuntimeError(`DataLoader timed out after ${timeout} seconds`)), timeout * 1000);
+  });
+  try {
+    return await Promise.race([batch, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /**
  * One epoch over a pool: batch k goes to worker k % size, at most `prefetchFactor * size` batches are in
- * flight, and batches are yielded in order.
+ * flight, and batches are yielded in order. The workers keep the process alive only while a batch is awaited.
  */
 export async function* workerEpoch(
   pool: WorkerPool,
@@ -251,6 +269,7 @@ export async function* workerEpoch(
   baseSeed: number,
   prefetchFactor: number,
   mode: WorkerMode,
+  timeout = 0,
 ): AsyncGenerator<unknown> {
   pool.beginEpoch(baseSeed);
   const inFlight: Promise<unknown>[] = [];
@@ -265,7 +284,13 @@ export async function* workerEpoch(
   };
   dispatch();
   while (inFlight.length > 0) {
-    const result = await (inFlight.shift() as Promise<unknown>);
+    pool.hold(true);
+    let result: unknown;
+    try {
+      result = await awaitBatch(inFlight.shift() as Promise<unknown>, timeout);
+    } finally {
+      pool.hold(false);
+    }
     dispatch();
     yield result;
   }

@@ -121,6 +121,57 @@ describe('DataLoader on worker threads', () => {
     expect(n).toBe(3);
   });
 
+  it('gives each iterator workers of its own: a loop inside a loop over the same loader both get every batch', async () => {
+    const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, { exportName: 'IndexDataset', args: [12], batchSize: 2, numWorkers: 2 });
+    const outer: number[][] = [];
+    const inner: number[][] = [];
+    for await (const [, y] of loader) {
+      outer.push(Array.from(y.toArray()));
+      for await (const [, z] of loader) {
+        inner.push(Array.from(z.toArray()));
+        break; // the inner loop stops early; the outer one must go on
+      }
+    }
+    expect(outer).toEqual([[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [10, 11]]);
+    expect(inner).toEqual(Array.from({ length: 6 }, () => [0, 1]));
+  });
+
+  it('persistent workers serve one iterator at a time; a second one at the same time gets its own', async () => {
+    const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
+      exportName: 'IndexDataset', args: [6], batchSize: 3, numWorkers: 1, persistentWorkers: true,
+    });
+    const seen: number[][] = [];
+    for await (const [, y] of loader) for await (const [, z] of loader) seen.push([...y.toArray(), ...z.toArray()]);
+    expect(seen).toEqual([[0, 1, 2, 0, 1, 2], [0, 1, 2, 3, 4, 5], [3, 4, 5, 0, 1, 2], [3, 4, 5, 3, 4, 5]]);
+    expect((await collect(loader)).length).toBe(2);
+    await loader.close();
+  });
+
+  it("raises PyTorch's error when a worker takes longer than timeout, instead of waiting forever", async () => {
+    const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
+      exportName: 'SlowDataset', args: [8, 5, 5000], batchSize: 2, numWorkers: 2, timeout: 0.3,
+    });
+    const got: number[] = [];
+    const start = performance.now();
+    await expect(async () => {
+      for await (const [, y] of loader) got.push(...y.toArray());
+    }).rejects.toThrow('DataLoader timed out after 0.3 seconds');
+    expect(got).toEqual([0, 1, 2, 3]);
+    expect(performance.now() - start).toBeLessThan(4000);
+  });
+
+  it('lets the process exit after a script takes one batch and ends (no loop left waiting)', () => {
+    const script = fileURLToPath(new URL('./fixtures/worker-one-batch-script.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      timeout: 30_000,
+    });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('[0,1,2,3]');
+  });
+
   it('starts workers when the process has V8 options (dropped from the workers, which share them)', () => {
     const script = fileURLToPath(new URL('./fixtures/worker-flags-script.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--max-old-space-size=1024', '--conditions=source', '--import', 'tsx', script], {
