@@ -5,6 +5,7 @@ import { formatShape, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { pyTypeName } from './python-types.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
 
 export interface TensorOptions {
@@ -21,7 +22,7 @@ type SizeArgs = (number | readonly number[] | TensorOptions | RandomOptions)[];
 /** Splits `f(2, 3, { dtype })` / `f([2, 3], { dtype })` into a size and options. */
 function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: number[]; options: O } {
   const last = args[args.length - 1];
-  const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
+  const hasOptions = last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last);
   const sizes = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
   return { shape: parseSizeArgs(sizes), options: (hasOptions ? last : {}) as O };
 }
@@ -29,6 +30,11 @@ function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: numbe
 function finish(t: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) setRequiresGrad(t, true, 'factory');
   return t;
+}
+
+/** PyTorch's TypeError for an int argument given something else (`eye(): argument 'n' (position 1) must be int, not float`). */
+function checkIntArg(v: unknown, op: string, name: string, position: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyTypeName(v)}`);
 }
 
 function checkDType(dtype: DType | undefined): void {
@@ -86,8 +92,10 @@ export function fullLike(t: Tensor, fillValue: number | boolean, options: Tensor
 }
 
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
+  checkIntArg(n, 'eye', 'n', 1);
+  if (typeof m === 'number') checkIntArg(m, 'eye', 'm', 2);
   const cols = typeof m === 'number' ? m : n;
-  const opts = typeof m === 'object' ? m : options;
+  const opts = (typeof m === 'object' && m !== null ? m : options) ?? {};
   if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
   if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
   const t = filled([n, cols], opts.dtype ?? 'float32', 0);
@@ -98,9 +106,10 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
 /** `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`. */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   const last = args[args.length - 1];
-  const options: TensorOptions = typeof last === 'object' ? last : {};
+  const options: TensorOptions = typeof last === 'object' && last !== null ? last : {};
   const nums = args.filter((a): a is number => typeof a === 'number');
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${pyFloatName(start)} -> ${pyFloatName(end)}`);
   if (step === 0) throw new RuntimeError('step must be nonzero');
   if ((end - start) / step < 0) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
@@ -116,6 +125,7 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
 
 /** `steps` values from start to end inclusive, computed from both ends as PyTorch does. */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  checkIntArg(steps, 'linspace', 'steps', 3);
   if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
   const t = filled([steps], options.dtype ?? 'float32', 0);
   const a = t._array;
@@ -165,6 +175,9 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
 }
 
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkIntArg(n, 'randperm', 'n', 1);
+  options ??= {};
+  allocateFor([n], options.dtype ?? 'int64'); // the size check, before the permutation is drawn
   const perm = randpermArray(n, options.generator ?? defaultGenerator);
   const dtype = options.dtype ?? 'int64';
   const t = filled([n], dtype, 0);
@@ -182,6 +195,7 @@ function inferShape(data: NestedArray, dim = 0, shape: number[] = []): number[] 
 
 /** `torch.tensor(data, { dtype, requiresGrad })`, inferring the dtype as described in the README. */
 export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+  options ??= {};
   checkDType(options.dtype);
   if (data instanceof Tensor) return finish(data.detach().to(options.dtype ?? data.dtype, { copy: true }), options);
   if (ArrayBuffer.isView(data)) return finish(fromArray(data as TypedArray, undefined, { dtype: options.dtype }).clone(), options);
@@ -240,4 +254,9 @@ export function fromArray(array: ArrayBufferView, shape?: readonly number[], opt
   const integral = dtype === 'int32' || dtype === 'int64';
   for (let i = 0; i < n; i++) t._array[i] = integral ? checkedIntegerValue(Number(src[i]), dtype, dtype) : Number(src[i]);
   return t;
+}
+
+/** A non-finite number as Python prints it (`inf`, `-inf`, `nan`); others as they are. */
+function pyFloatName(x: number): string {
+  return Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : String(x);
 }

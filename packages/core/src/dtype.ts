@@ -157,7 +157,10 @@ export const ITEM_SIZE: Readonly<Record<DType, number>> = { float32: 4, float64:
 export function allocateFor(shape: Shape, dtype: DType): TypedArray {
   const n = numel(shape);
   const bytes = n * ITEM_SIZE[dtype];
-  if (bytes >= 2 ** 63) throw new RuntimeError(`Storage size calculation overflowed with sizes=[${shape.map((s) => BigInt(s)).join(', ')}]`);
+  if (bytes >= 2 ** 63) {
+    const sizes = shape.map((s) => (Number.isInteger(s) ? BigInt(s).toString() : String(s)));
+    throw new RuntimeError(`Storage size calculation overflowed with sizes=[${sizes.join(', ')}]`);
+  }
   try {
     return allocate(dtype, n);
   } catch (e) {

@@ -70,9 +70,16 @@ export function normalizeDim(dim: number, ndim: number): number {
 }
 
 /** Normalises a dim list for a reduction; duplicates are an error as in PyTorch. */
+/** A dim or a list of dims, as a list; a TypeError naming what came instead. */
+export function dimList(dims: number | readonly number[]): number[] {
+  if (typeof dims === 'number') return [dims];
+  if (Array.isArray(dims)) return [...(dims as number[])];
+  throw new TorchTypeError(`dim must be an int or a list of ints, but got ${dims === null ? 'None' : typeof dims}`);
+}
+
 export function normalizeDims(dims: number | readonly number[] | undefined | null, ndim: number): number[] {
   if (dims === undefined || dims === null) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof dims === 'number' ? [dims] : [...dims];
+  const list = dimList(dims);
   if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
   const out = list.map((d) => normalizeDim(d, ndim));
   const seen = new Set<number>();

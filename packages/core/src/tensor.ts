@@ -321,7 +321,7 @@ export class Tensor {
   clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null)); }
   zero_(): this { return F.filled_(this, 0); }
   fill_(value: number | boolean | Tensor): this { return F.filled_(this, value); }
-  copy_(src: Tensor): this { return E.copy_(this, src); }
+  copy_(src: Tensor | number | boolean): this { return E.copy_(this, src); }
   maskedFill_(mask: Tensor, value: number | Tensor): this { return E.inplace(this, (s) => I.maskedFill(s, mask, value), value); }
   uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return C.uniform_(this, from, to, options?.generator); }
   normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return C.normal_(this, mean, std, options?.generator); }
@@ -382,8 +382,8 @@ export class Tensor {
   squeeze(dim?: Dims): Tensor { return V.squeeze(this, dim); }
   transpose(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
   swapaxes(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
-  permute(...dims: (number | readonly number[])[]): Tensor { return V.permute(this, V.flatArgs(dims)); }
-  expand(...sizes: (number | readonly number[])[]): Tensor { return V.expand(this, V.flatArgs(sizes)); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return V.permute(this, V.intListArgs(dims, 'permute', 'dims', 'ints')); }
+  expand(...sizes: (number | readonly number[])[]): Tensor { return V.expand(this, V.intListArgs(sizes, 'expand', 'size')); }
   expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
   broadcastTo(shape: readonly number[]): Tensor { return V.expand(this, shape); }
   contiguous(): Tensor { return V.contiguous(this); }
@@ -396,7 +396,7 @@ export class Tensor {
   split(splitSize: number | readonly number[], dim = 0): Tensor[] { return V.split(this, splitSize, dim); }
   unbind(dim = 0): Tensor[] { return V.unbind(this, dim); }
   flip(dims: Dims): Tensor { return V.flip(this, dims); }
-  repeat(...sizes: (number | readonly number[])[]): Tensor { return V.repeat(this, V.flatArgs(sizes)); }
+  repeat(...sizes: (number | readonly number[])[]): Tensor { return V.repeat(this, V.intListArgs(sizes, 'repeat', 'repeats')); }
   clone(): Tensor { return V.clone(this); }
 
   // ---- nn-level math and indexing ----

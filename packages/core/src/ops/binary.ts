@@ -5,7 +5,7 @@ import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '
 import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, resultDType, stridedAs, toTensor, worthABackendCall } from './util.js';
+import { checkTensorArg, empty, resultDType, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
@@ -304,6 +304,7 @@ export function logicalOr(self: TensorLike, other: TensorLike): Tensor {
 }
 
 export function where(condition: Tensor, self: TensorLike, other: TensorLike): Tensor {
+  checkTensorArg(condition, 'where', 'condition', 1);
   if (condition.dtype !== 'bool') {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : condition.dtype}`);
   }

@@ -3,7 +3,7 @@ import { IndexError, RuntimeError } from '../errors.js';
 import { broadcastShapes, formatShape, normalizeDim, numel } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { empty, toTensor } from './util.js';
+import { checkTensorArg, empty, toTensor } from './util.js';
 import type { ValuesIndices } from './reduce.js';
 
 function checkIndexDType(index: Tensor, op: string): void {
@@ -58,6 +58,7 @@ function checkIndexShape(op: string, self: Tensor, dim: number, index: Tensor, s
 }
 
 export function gather(self: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensorArg(index, 'gather', 'index', 2);
   checkIndexDType(index, 'gather');
   const d = normalizeDim(dim, self.ndim);
   checkIndexShape('gather', self, d, index);
@@ -99,6 +100,7 @@ function scatterInto(out: Tensor, d: number, index: Tensor, src: Tensor | number
 }
 
 export function scatter(self: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  checkTensorArg(index, 'scatter', 'index', 2);
   checkIndexDType(index, 'scatter');
   const d = normalizeDim(dim, self.ndim);
   checkIndexShape('scatter', self, d, index, typeof src === 'number' ? undefined : src);
@@ -120,6 +122,8 @@ export function scatter(self: Tensor, dim: number, index: Tensor, src: Tensor | 
 }
 
 export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkTensorArg(index, 'scatter_add', 'index', 2);
+  checkTensorArg(src, 'scatter_add', 'src', 3);
   checkIndexDType(index, 'scatter_add');
   const d = normalizeDim(dim, self.ndim);
   checkIndexShape('scatter_add', self, d, index, src);
@@ -133,6 +137,7 @@ export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor
 }
 
 export function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensorArg(index, 'index_select', 'index', 2);
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
   if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new RuntimeError('index_select(): Expected dtype int32 or int64 for index');
   const d = normalizeDim(dim, self.ndim);
@@ -151,6 +156,7 @@ export function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function maskedFill(self: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  checkTensorArg(mask, 'masked_fill', 'mask', 1);
   if (mask.dtype !== 'bool') throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   const v = toTensor(value);
   if (v.ndim !== 0) {

@@ -13,7 +13,7 @@ import { needsRecording, recordOp } from '../autograd/record.js';
 import { FunctionNode } from '../autograd/node.js';
 import { checkViewInplace, rebaseViewHistory } from '../autograd/copy-slices.js';
 import { Tensor } from '../tensor.js';
-import { toTensor } from './util.js';
+import { checkTensorArg, toTensor } from './util.js';
 
 export function checkInplace(self: Tensor): void {
   if (!isGradEnabled()) return;
@@ -81,7 +81,9 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
   }, v);
 }
 
-export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+export function copy_<T extends Tensor>(self: T, other: Tensor | number | boolean): T {
+  const src = typeof other === 'number' || typeof other === 'boolean' ? toTensor(other) : other;
+  checkTensorArg(src, 'copy_', 'other', 1);
   return inplace(self, (s) => {
     const b = broadcastShapes(s._shape, src._shape);
     if (!shapesEqual(b, s._shape)) {

@@ -7,9 +7,18 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { empty } from './util.js';
+import { pyTypeName } from '../python-types.js';
+
+/** PyTorch's errors for what is not a list of tensors. */
+function checkTensorList(tensors: unknown, op: string): asserts tensors is readonly Tensor[] {
+  if (!Array.isArray(tensors)) throw new TorchTypeError(`${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${pyTypeName(tensors)}`);
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`expected Tensor as element ${i} in argument 0, but got ${pyTypeName(t)}`);
+  });
+}
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new TorchTypeError('cat(): argument \'tensors\' must be a sequence of Tensors');
+  checkTensorList(tensors, 'cat');
   if (tensors.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.numel() === 0));
@@ -51,6 +60,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList(tensors, 'stack');
   if (tensors.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
   const ref = tensors[0];
   tensors.forEach((t, i) => {

@@ -10,6 +10,7 @@ import { broadcastShapes, contiguousStrides, formatShape, numel } from '../shape
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { empty } from './util.js';
+import { pyTypeName } from '../python-types.js';
 import { select, slice, unsqueeze } from './view.js';
 
 export type IndexSpec = number | string | null | Tensor;
@@ -46,10 +47,14 @@ export function index(self: Tensor, specs: readonly IndexSpec[]): Tensor {
         tensors.push({ dim, index: spec });
         dim += consumes(spec);
       }
-    } else {
+    } else if (typeof spec === 'string') {
       const [s, e, st] = parseSlice(spec);
       out = s === null && e === null && st === 1 ? out : slice(out, dim, s, e, st);
       dim++;
+    } else {
+      throw new IndexError(
+        `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${pyTypeName(spec)})`,
+      );
     }
   }
   if (tensors.length === 0) return out;

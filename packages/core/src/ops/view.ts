@@ -4,8 +4,10 @@
  * clone, flip and repeat copy.
  */
 import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
+import { pyTypeName } from '../python-types.js';
 import {
   contiguousStrides,
+  dimList,
   formatShape,
   inferSize,
   isContiguous,
@@ -30,6 +32,20 @@ export function dimIndex(dim: number, ndim: number): number {
 
 export function flatArgs(args: readonly (number | readonly number[])[]): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
+}
+
+/**
+ * `f(2, 3)` or `f([2, 3])` as a list of integers, with PyTorch's error for anything else
+ * (`repeat(): argument 'repeats' must be tuple of SymInts, but found element of type float at pos 2`).
+ */
+export function intListArgs(args: readonly unknown[], op: string, argName: string, kind = 'SymInts'): number[] {
+  const list = flatArgs(args as (number | readonly number[])[]) as unknown[];
+  list.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new TorchTypeError(`${op}(): argument '${argName}' must be tuple of ${kind}, but found element of type ${pyTypeName(v)} at pos ${i + 1}`);
+    }
+  });
+  return list as number[];
 }
 
 /** A view of `self` with new metadata over the same storage and version counter. */
@@ -123,7 +139,7 @@ export function unsqueeze(self: Tensor, dim: number): Tensor {
 export function squeeze(self: Tensor, dim?: number | readonly number[], nodeName?: string): Tensor {
   const nd = self._shape.length;
   const dims =
-    dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim(d, nd)));
+    dim === undefined ? null : new Set(dimList(dim).map((d) => normalizeDim(d, nd)));
   const shape: number[] = [];
   const strides: number[] = [];
   self._shape.forEach((s, i) => {
@@ -278,6 +294,9 @@ export function split(self: Tensor, splitSize: number | readonly number[], dim: 
   const d = normalizeDim(dim, self._shape.length);
   const size = self._shape[d];
   let sizes: number[];
+  if (!(Number.isInteger(splitSize) || (Array.isArray(splitSize) && splitSize.every((s) => Number.isInteger(s))))) {
+    throw new TorchTypeError(`split(): argument 'split_size' must be an int or a list of ints, but got ${pyTypeName(splitSize)}`);
+  }
   if (typeof splitSize === 'number') {
     if (splitSize <= 0 && size > 0) throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${splitSize}`);
     sizes = [];
@@ -319,7 +338,7 @@ export function unbind(self: Tensor, dim: number): Tensor[] {
 }
 
 export function flip(self: Tensor, dims: number | readonly number[]): Tensor {
-  const ds = (typeof dims === 'number' ? [dims] : dims).map((d) => normalizeDim(d, self._shape.length));
+  const ds = dimList(dims).map((d) => normalizeDim(d, self._shape.length));
   const strides = [...self._strides];
   let offset = self._offset;
   for (const d of ds) {
@@ -339,11 +358,14 @@ export function repeat(self: Tensor, repeats: readonly number[]): Tensor {
   }
   const lead = repeats.length - self._shape.length;
   const padded = [...Array<number>(lead).fill(1), ...self._shape];
+  const outShape = padded.map((s, i) => s * repeats[i]);
+  const negative = outShape.find((s) => s < 0);
+  if (negative !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${negative}: ${formatShape(outShape)}`);
   // Expand an interleaved view [r0, s0, r1, s1, ...] and fold each pair.
   const inter: number[] = [];
   padded.forEach((s, i) => inter.push(repeats[i], s));
   const base = noGrad(() => self.reshape(padded.flatMap((s) => [1, s])).expand(inter).contiguous());
-  const out = new Tensor(base._array, padded.map((s, i) => s * repeats[i]), self.dtype);
+  const out = new Tensor(base._array, outShape, self.dtype);
   const inShape = self.shape;
   recordOp('RepeatBackward0', [self], out, () => ([g]) => [g.reshape(inter).sum(inter.map((_, i) => i).filter((i) => i % 2 === 0)).reshape(inShape)]);
   return out;
