@@ -5,6 +5,7 @@ import { formatShape, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkIntArg } from './ops/util.js';
 import { pyTypeName } from './python-types.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
 
@@ -30,11 +31,6 @@ function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: numbe
 function finish(t: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) setRequiresGrad(t, true, 'factory');
   return t;
-}
-
-/** PyTorch's TypeError for an int argument given something else (`eye(): argument 'n' (position 1) must be int, not float`). */
-function checkIntArg(v: unknown, op: string, name: string, position: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyTypeName(v)}`);
 }
 
 function checkDType(dtype: DType | undefined): void {
@@ -65,6 +61,10 @@ export function empty(...args: SizeArgs): Tensor {
 }
 
 export function full(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+  if (typeof fillValue !== 'number' && typeof fillValue !== 'boolean') {
+    throw new TorchTypeError(`full(): argument 'fill_value' (position 2) must be Number, not ${pyTypeName(fillValue)}`);
+  }
+  options ??= {};
   checkDType(options.dtype);
   const shape = parseSizeArgs([size]);
   const inferred: DType = typeof fillValue === 'boolean' ? 'bool' : Number.isInteger(fillValue) ? 'int64' : 'float32';
@@ -108,6 +108,10 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const last = args[args.length - 1];
   const options: TensorOptions = typeof last === 'object' && last !== null ? last : {};
   const nums = args.filter((a): a is number => typeof a === 'number');
+  const given = args.length - (last === options ? 1 : 0);
+  if (nums.length === 0 || nums.length > 3 || nums.length !== given) {
+    throw new TorchTypeError(`arange() received an invalid combination of arguments - got (${args.map((a) => pyTypeName(a)).join(', ')}), but expected (end), (start, end) or (start, end, step) numbers`);
+  }
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${pyFloatName(start)} -> ${pyFloatName(end)}`);
   if (step === 0) throw new RuntimeError('step must be nonzero');

@@ -120,6 +120,11 @@ export function sub(self: TensorLike, other: TensorLike, options?: { alpha?: num
   if (a.dtype === 'bool' && b.dtype === 'bool') {
     throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
+  if (a.dtype === 'bool' || b.dtype === 'bool') {
+    throw new RuntimeError(
+      'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+    );
+  }
   checkAlpha(dtype, alpha);
   const out = alpha === 1 ? binaryForward(a, b, dtype, subF, 'sub') : scaledAdd(a, b, dtype, -alpha);
   recordOp('SubBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && g.mul(-alpha)]);

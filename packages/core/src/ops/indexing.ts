@@ -3,7 +3,7 @@ import { IndexError, RuntimeError } from '../errors.js';
 import { broadcastShapes, formatShape, normalizeDim, numel } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { checkTensorArg, empty, toTensor } from './util.js';
+import { checkIntArg, checkTensorArg, empty, toTensor } from './util.js';
 import type { ValuesIndices } from './reduce.js';
 
 function checkIndexDType(index: Tensor, op: string): void {
@@ -230,6 +230,7 @@ export function sort(self: Tensor, dim: number, options?: { descending?: boolean
 }
 
 export function topk(self: Tensor, k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): ValuesIndices {
+  checkIntArg(k, 'topk', 'k', 1);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
   const size = self.ndim === 0 ? 1 : self._shape[d];
   if (k < 0 || k > size) throw new RuntimeError('selected index k out of range');

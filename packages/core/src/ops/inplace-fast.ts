@@ -9,7 +9,7 @@ import { broadcastShapes, shapesEqual } from '../shape.js';
 import { FAST_BINARY_FN, binaryKernel, type FastBinary } from '../kernels/elementwise.js';
 import { needsRecording } from '../autograd/record.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { resultDType, strided, stridedAs, toTensor } from './util.js';
+import { checkScalarOrTensorArg, resultDType, strided, stridedAs, toTensor } from './util.js';
 import { to } from './convert.js';
 import { add, addcdiv, addcmul, mul, sub } from './binary.js';
 import { fill_, inplace } from './inplace.js';
@@ -87,6 +87,7 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
 }
 
 export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+  checkScalarOrTensorArg(value, 'fill_');
   if (typeof value === 'number' && (self.dtype === 'int32' || self.dtype === 'int64')) checkedIntegerValue(value, self.dtype, cTypeName(self.dtype));
   return fillInplace(self, value) ? self : fill_(self, value);
 }

@@ -5,7 +5,7 @@ import { contiguousUnary, unaryKernel, type UnaryFn } from '../kernels/elementwi
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty, strided, toTensor, worthABackendCall } from './util.js';
+import { checkScalarOrTensorArg, empty, strided, toTensor, worthABackendCall } from './util.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import { erfScalar } from '../kernels/erf.js';
 
@@ -84,6 +84,8 @@ export function square(x: Tensor): Tensor {
 
 export function clamp(x: Tensor, min: number | Tensor | null, max: number | Tensor | null): Tensor {
   if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (min !== null) checkScalarOrTensorArg(min, 'clamp');
+  if (max !== null) checkScalarOrTensorArg(max, 'clamp');
   if ((typeof min === 'object' && min !== null) || (typeof max === 'object' && max !== null)) {
     return clampTensor(x, min === null ? null : toTensor(min), max === null ? null : toTensor(max));
   }

@@ -67,3 +67,15 @@ export function checkFloat(x: Tensor, kernel: string): void {
 export function checkTensorArg(x: unknown, op: string, name: string, position: number): void {
   if (!(x instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
 }
+
+/** PyTorch's TypeError for an int argument given something else (`topk(): argument 'k' (position 1) must be int, not float`). */
+export function checkIntArg(v: unknown, op: string, name: string, position: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyTypeName(v)}`);
+}
+
+/** PyTorch's TypeError when an argument that takes a number or a tensor gets something else. */
+export function checkScalarOrTensorArg(v: unknown, op: string): void {
+  if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new TorchTypeError(`${op}() received an invalid combination of arguments - got (${pyTypeName(v)}), but expected a Number or a Tensor`);
+  }
+}

@@ -21,7 +21,7 @@ import { copyStrided } from '../kernels/strided.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { checkIntArg, empty } from './util.js';
 import { cat, stack } from './join.js';
 
 export { index, type IndexSpec } from './subscript.js';
@@ -282,6 +282,8 @@ export function slice(self: Tensor, dim: number, start?: number | null, end?: nu
 }
 
 export function narrow(self: Tensor, dim: number, start: number, length: number): Tensor {
+  checkIntArg(start, 'narrow', 'start', 2);
+  checkIntArg(length, 'narrow', 'length', 3);
   const d = normalizeDim(dim, self._shape.length);
   const size = self._shape[d];
   const s = start < 0 ? start + size : start;
@@ -325,6 +327,7 @@ export function split(self: Tensor, splitSize: number | readonly number[], dim: 
 }
 
 export function chunk(self: Tensor, chunks: number, dim: number): Tensor[] {
+  checkIntArg(chunks, 'chunk', 'chunks', 1);
   if (chunks <= 0) throw new RuntimeError('chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = normalizeDim(dim, self._shape.length);
   return split(self, Math.max(Math.ceil(self._shape[d] / chunks), 1), d);
