@@ -8,27 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
+import { junkValue, outcome, type Outcome } from './helpers/junk.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/bad_inputs.json', import.meta.url), 'utf8')) as { cases: Record<string, string> };
-
-const JUNK: [string, unknown][] = [
-  ['undefined', undefined], ['null', null], ['string', 'a'], ['object', {}], ['array', [1, 2]], ['NaN', NaN],
-  ['Infinity', Infinity], ['-1', -1], ['2.5', 2.5], ['1e10', 1e10], ['bool', true], ['fn', () => 1],
-];
-
-type Outcome = 'ok' | 'RuntimeError' | 'IndexError' | 'ValueError' | 'TypeError' | `engine ${string}`;
-
-function outcome(f: () => unknown): Outcome {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof torch.RuntimeError || e instanceof torch.IndexError || e instanceof torch.ValueError || e instanceof torch.TorchTypeError) {
-      return e.name as Outcome;
-    }
-    return `engine ${(e as Error)?.constructor?.name}: ${String((e as Error)?.message).split('\n')[0]}`;
-  }
-}
 
 function runAll(): Map<string, Outcome> {
   const results = new Map<string, Outcome>();
@@ -36,7 +18,7 @@ function runAll(): Map<string, Outcome> {
   for (const name of Object.keys(fixture.cases)) {
     const m = /^(x\.)?([A-Za-z_]+)\((0, |2, )?(.+)\)$/.exec(name) as RegExpExecArray;
     const [, method, fn, lead, junkName] = m;
-    const junk = (JUNK.find(([n]) => n === junkName) as [string, unknown])[1];
+    const junk = junkValue(junkName);
     const args = lead === undefined ? [junk] : [Number(lead.slice(0, 1)), junk];
     results.set(
       name,

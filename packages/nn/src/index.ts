@@ -5,7 +5,7 @@
  *   import { Linear, F, models } from '@kindling/nn';
  */
 import * as layers from './layers/index.js';
-import * as functional from './functional/index.js';
+import { functional } from './functional/checked.js';
 import * as init from './init.js';
 import { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters } from './utils/clip-grad.js';
 import * as resnet from './models/resnet.js';

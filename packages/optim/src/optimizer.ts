@@ -4,7 +4,7 @@
  */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { pyStr, typeName } from './python.js';
+import { pyStr, pyTypeName, typeName } from './python.js';
 
 export type HyperValue = number | boolean | null | readonly number[] | string;
 export type Hyper = Record<string, HyperValue>;
@@ -60,8 +60,16 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
   /** `defaults` lists every option in PyTorch's order; a value of `undefined` marks a required one (SGD's `lr`). */
   constructor(params: Params, defaults: O) {
     this.defaults = defaults;
+    const lr = (defaults as { lr?: unknown }).lr;
+    if (lr !== undefined && typeof lr !== 'number' && !(lr instanceof torch.Tensor)) {
+      // Python's error from the `0.0 <= lr` check every optimizer makes.
+      throw new torch.TorchTypeError(`'<' not supported between instances of '${pyTypeName(lr)}' and 'float'`);
+    }
     if (params instanceof torch.Tensor) {
       throw new torch.TorchTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
+    }
+    if (params === null || params === undefined || typeof (params as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+      throw new torch.TorchTypeError(`'${pyTypeName(params)}' object is not iterable`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput>)];
     if (list.length === 0) throw new torch.ValueError('optimizer got an empty parameter list');

@@ -37,6 +37,8 @@ export function batchNorm(
   const o: BatchNormOptions = isOptions<BatchNormOptions>(weight) ? weight : { weight, bias, ...options };
   const training = o.training ?? false;
   if (training) verifyBatchSize(input.shape);
+  else if (!(runningMean instanceof torch.Tensor)) throw new torch.RuntimeError('running_mean must be defined in evaluation mode');
+  else if (!(runningVar instanceof torch.Tensor)) throw new torch.RuntimeError('running_var must be defined in evaluation mode');
   return torch._nn.batchNorm(input, o.weight ?? null, o.bias ?? null, runningMean, runningVar, training, o.momentum ?? 0.1, o.eps ?? 1e-5);
 }
 
