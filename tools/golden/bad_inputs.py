@@ -42,15 +42,20 @@ def outcome(fn):
         return type(e).__name__
 
 
-cases = {}
-for js, py in METHODS.items():
-    for name, junk in JUNK.items():
-        cases[f'x.{js}({name})'] = outcome(lambda: getattr(torch.randn(2, 3), py)(junk))
-        cases[f'x.{js}(0, {name})'] = outcome(lambda: getattr(torch.randn(2, 3), py)(0, junk))
-for js, py in FACTORIES.items():
-    for name, junk in JUNK.items():
-        cases[f'{js}({name})'] = outcome(lambda: getattr(torch, py)(junk))
-        cases[f'{js}(2, {name})'] = outcome(lambda: getattr(torch, py)(2, junk))
-with open(OUT, 'w') as f:
-    json.dump({'torch': torch.__version__, 'cases': cases}, f, indent=0, sort_keys=True)
-print('wrote', len(cases), 'cases to', OUT)
+def main():
+    cases = {}
+    for js, py in METHODS.items():
+        for name, junk in JUNK.items():
+            cases[f'x.{js}({name})'] = outcome(lambda: getattr(torch.randn(2, 3), py)(junk))
+            cases[f'x.{js}(0, {name})'] = outcome(lambda: getattr(torch.randn(2, 3), py)(0, junk))
+    for js, py in FACTORIES.items():
+        for name, junk in JUNK.items():
+            cases[f'{js}({name})'] = outcome(lambda: getattr(torch, py)(junk))
+            cases[f'{js}(2, {name})'] = outcome(lambda: getattr(torch, py)(2, junk))
+    with open(OUT, 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': cases}, f, indent=0, sort_keys=True)
+    print('wrote', len(cases), 'cases to', OUT)
+
+
+if __name__ == '__main__':
+    main()

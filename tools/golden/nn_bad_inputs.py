@@ -7,20 +7,17 @@ called with each junk value as its input, and with a valid input followed by the
 Each case records "ok" or the Python exception class. Junk maps from JavaScript as in tools/golden/bad_inputs.py.
 """
 import json
-import math
 import os
 import warnings
 
 import torch
 import torch.nn.functional as F
 
+from bad_inputs import JUNK, outcome
+
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'bad_inputs.json')
 warnings.simplefilter('ignore')
 
-JUNK = {
-    'undefined': None, 'null': None, 'string': 'a', 'object': {}, 'array': [1, 2], 'NaN': math.nan, 'Infinity': math.inf,
-    '-1': -1, '2.5': 2.5, '1e10': 10 ** 10, 'bool': True, 'fn': (lambda: 1),
-}
 # Kindling's name -> (PyTorch's, the valid first argument: 'x' a [2, 3] float tensor, 'x4' [1, 1, 4, 4], 'i' int64 [0, 1])
 FUNCTIONS = {
     'adaptiveAvgPool2d': ('adaptive_avg_pool2d', 'x4'), 'adaptiveMaxPool2d': ('adaptive_max_pool2d', 'x4'), 'avgPool2d': ('avg_pool2d', 'x4'),
@@ -35,14 +32,6 @@ FUNCTIONS = {
 }
 FIRST = {'x': lambda: torch.randn(2, 3), 'x4': lambda: torch.randn(1, 1, 4, 4), 'i': lambda: torch.tensor([0, 1])}
 OPTIMIZERS = {'SGD': 'SGD', 'Adam': 'Adam', 'AdamW': 'AdamW', 'RMSprop': 'RMSprop'}
-
-
-def outcome(fn):
-    try:
-        fn()
-        return 'ok'
-    except Exception as e:  # noqa: BLE001 - every outcome is recorded
-        return type(e).__name__
 
 
 cases = {}

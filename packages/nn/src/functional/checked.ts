@@ -35,7 +35,7 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
 };
 
 function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/(\d)_d$/, '$1d');
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function fail(op: string, name: string, position: number, expected: string, value: unknown): never {
