@@ -64,7 +64,7 @@ static inline void CV(im2col_row)(const kd_conv_geometry *g, const T *plane, T *
   CV(zero)(dst + hhi * OW, (OH - hhi) * OW);
 }
 
-static void CV(im2col_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(im2col_body)(void *p, int64_t begin, int64_t end) {
   const CV(im2col_ctx) *c = p;
   const kd_conv_geometry *g = c->g;
   const int64_t khw = g->kh * g->kw, ohw = g->OH * g->OW, HW = g->H * g->W, imageStride = g->C * HW;
@@ -108,7 +108,7 @@ typedef struct {
   const int32_t *offs; /* the offset table of small outputs, or NULL */
 } CV(col2im_ctx);
 
-static void CV(col2im_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(col2im_body)(void *p, int64_t begin, int64_t end) {
   const CV(col2im_ctx) *c = p;
   const kd_conv_geometry *g = c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW, sh = g->sh, sw = g->sw, kh = g->kh, kw = g->kw;
@@ -166,7 +166,7 @@ typedef struct {
   int64_t nb, ld, ohw, imageStride, toStage;
 } CV(stage_ctx);
 
-static void CV(stage_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(stage_body)(void *p, int64_t begin, int64_t end) {
   const CV(stage_ctx) *c = p;
   const int64_t ohw = c->ohw;
   for (int64_t o = begin; o < end; o++) {
@@ -198,7 +198,7 @@ typedef struct {
   int64_t ohw;
 } CV(bias_ctx);
 
-static void CV(bias_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(bias_body)(void *p, int64_t begin, int64_t end) {
   const CV(bias_ctx) *c = p;
   for (int64_t o = begin; o < end; o++) {
     T *row = c->out + o * c->ohw;
@@ -214,7 +214,7 @@ typedef struct {
   int64_t ohw, O;
 } CV(fill_ctx);
 
-static void CV(fill_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(fill_body)(void *p, int64_t begin, int64_t end) {
   const CV(fill_ctx) *c = p;
   for (int64_t q = begin; q < end; q++) {
     T *row = c->out + q * c->ohw;
@@ -377,7 +377,7 @@ typedef struct {
   int64_t parts, n;
 } CV(reduce_ctx);
 
-static void CV(reduce_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void CV(reduce_body)(void *p, int64_t begin, int64_t end) {
   const CV(reduce_ctx) *c = p;
   for (int64_t i = begin; i < end; i++) {
     T s = c->gw[i];

@@ -134,7 +134,7 @@ typedef struct {
 } binary_ctx;
 
 /* Output elements [begin, end): whole or partial runs of the innermost dim. */
-static void binary_range(void *vctx, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void binary_range(void *vctx, int64_t begin, int64_t end) {
   const binary_ctx *c = vctx;
   const kd_ew_layout *L = c->L;
   const int nd = L->ndim, last = nd - 1;
@@ -279,7 +279,7 @@ typedef struct {
   void *out;
 } unary_ctx;
 
-static void unary_range(void *vctx, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void unary_range(void *vctx, int64_t begin, int64_t end) {
   const unary_ctx *c = vctx;
   if (c->f32)
     unary_run_f32(c->op, (const float *)c->x + begin, (float *)c->out + begin, end - begin);

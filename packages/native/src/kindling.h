@@ -11,6 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * On x86-64 Linux the loops of the non-GEMM kernels are compiled twice, for AVX2 and for the baseline, and the
+ * loader picks one for this CPU (GCC/clang function multi-versioning). AVX2 alone brings no FMA, and the compiler
+ * never reorders floating-point operations when it vectorises, so both versions give the same bits.
+ */
+#if defined(__x86_64__) && defined(__linux__) && !defined(KD_NO_X86) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define KD_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef KD_VECTOR_CLONES
+#define KD_VECTOR_CLONES
+#endif
+
 /* ---- thread pool (threadpool.c) ---- */
 
 /* A body of a parallel loop: processes indices [begin, end). */

@@ -137,13 +137,13 @@ INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const in
   }
 }
 
-static void bn_fwd_range_f32(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void bn_fwd_range_f32(void *ctx, int64_t b, int64_t e) {
   const bn_fwd_ctx *k = ctx;
   if (k->HW == 1) bn_fwd_columns(k, b, e, 1);
   else bn_fwd_channels(k, b, e, 1);
 }
 
-static void bn_fwd_range_f64(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void bn_fwd_range_f64(void *ctx, int64_t b, int64_t e) {
   const bn_fwd_ctx *k = ctx;
   if (k->HW == 1) bn_fwd_columns(k, b, e, 0);
   else bn_fwd_channels(k, b, e, 0);
@@ -282,13 +282,13 @@ INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const in
   }
 }
 
-static void bn_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void bn_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
   const bn_bwd_ctx *k = ctx;
   if (k->HW == 1) bn_bwd_columns(k, b, e, 1);
   else bn_bwd_channels(k, b, e, 1);
 }
 
-static void bn_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void bn_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
   const bn_bwd_ctx *k = ctx;
   if (k->HW == 1) bn_bwd_columns(k, b, e, 0);
   else bn_bwd_channels(k, b, e, 0);
@@ -342,8 +342,8 @@ INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f
   }
 }
 
-static void ln_fwd_range_f32(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 1); }
-static void ln_fwd_range_f64(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 0); }
+KD_VECTOR_CLONES static void ln_fwd_range_f32(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 1); }
+KD_VECTOR_CLONES static void ln_fwd_range_f64(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 0); }
 
 void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, const void *weight, const void *bias,
                            double eps, void *out, void *save_mean, void *save_rstd) {
@@ -399,13 +399,13 @@ INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f
   }
 }
 
-static void ln_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void ln_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
   const ln_bwd_ctx *k = ctx;
   if (k->weight) ln_bwd_rows(k, b, e, 1, 1);
   else ln_bwd_rows(k, b, e, 1, 0);
 }
 
-static void ln_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
+KD_VECTOR_CLONES static void ln_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
   const ln_bwd_ctx *k = ctx;
   if (k->weight) ln_bwd_rows(k, b, e, 0, 1);
   else ln_bwd_rows(k, b, e, 0, 0);
@@ -436,8 +436,8 @@ INLINE void ln_bwd_params(const ln_bwd_ctx *k, int64_t c0, int64_t c1, const int
   }
 }
 
-static void ln_params_range_f32(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 1); }
-static void ln_params_range_f64(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 0); }
+KD_VECTOR_CLONES static void ln_params_range_f32(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 1); }
+KD_VECTOR_CLONES static void ln_params_range_f64(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 0); }
 
 void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,
                             const void *save_mean, const void *save_rstd, void *gx, void *gweight, void *gbias) {

@@ -89,7 +89,7 @@ INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32
 #define SGD_CASE(k) \
   case k: sgd_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1, ((k) >> 4) & 1); break;
 #define SGD_VARIANTS(F32_)                                                                                             \
-  static void sgd_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                      \
+  KD_VECTOR_CLONES static void sgd_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                      \
     enum { F32 = F32_ };                                                                                               \
     const sgd_ctx *c = ctx;                                                                                            \
     const int mom = c->buf != NULL;                                                                                    \
@@ -227,7 +227,7 @@ INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f
 #define ADAM_CASE(k) \
   case k: adam_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1); break;
 #define ADAM_VARIANTS(F32_)                                                                                            \
-  static void adam_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                     \
+  KD_VECTOR_CLONES static void adam_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                     \
     enum { F32 = F32_ };                                                                                               \
     const adam_ctx *c = ctx;                                                                                           \
     switch (c->maximize | c->decoupled << 1 | c->coupled << 2 | (c->max_sq != NULL) << 3) {                           \

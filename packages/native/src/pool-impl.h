@@ -61,7 +61,7 @@ static inline void PL(window_max)(const T *xp, int64_t W, int64_t h0, int64_t h1
 }
 
 /* Max pooling, units u = p * OH + oh (one output row each). */
-static void PL(max_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
@@ -89,7 +89,7 @@ void PL(kd_max_pool2d_forward)(const T *x, const kd_pool_geometry *g, T *out, do
 }
 
 /* Adaptive max pooling, units u = p * OH + oh. */
-static void PL(adaptive_max_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(adaptive_max_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
@@ -118,7 +118,7 @@ void PL(kd_adaptive_max_pool2d_forward)(const T *x, int64_t planes, int64_t H, i
 }
 
 /* Scatter of the max-pooling gradient, one plane per unit (zeroed first). */
-static void PL(max_backward_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(max_backward_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const int64_t HW = c->g.H, OHW = c->g.OH; /* packed as H = HW, OH = OHW */
   for (int64_t plane = begin; plane < end; plane++) {
@@ -151,7 +151,7 @@ static inline double PL(avg_divisor)(const PL(ctx) *c, int64_t h0, int64_t h1, i
 }
 
 /* Average pooling, units u = p * OH + oh. */
-static void PL(avg_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(avg_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
@@ -183,7 +183,7 @@ void PL(kd_avg_pool2d_forward)(const T *x, const kd_pool_geometry *g, int countI
 }
 
 /* Average pooling's gradient, one plane per unit (zeroed, then each window's share added in output order). */
-static void PL(avg_backward_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(avg_backward_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
@@ -215,7 +215,7 @@ void PL(kd_avg_pool2d_backward)(const T *gy, const kd_pool_geometry *g, int coun
 }
 
 /* Adaptive average pooling, units u = p * OH + oh. */
-static void PL(adaptive_avg_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(adaptive_avg_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
@@ -244,7 +244,7 @@ void PL(kd_adaptive_avg_pool2d_forward)(const T *x, int64_t planes, int64_t H, i
   kd_parallel_for(planes * OH, grain_for(OW * wh * ww), PL(adaptive_avg_body), &c);
 }
 
-static void PL(adaptive_avg_backward_body)(void *p, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void PL(adaptive_avg_backward_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;

@@ -69,7 +69,7 @@ typedef struct {
 DEFINE_ROW_SUMS(float, f32)
 DEFINE_ROW_SUMS(double, f64)
 
-static void sum_range(void *vctx, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void sum_range(void *vctx, int64_t begin, int64_t end) {
   const sum_ctx *c = vctx;
   if (c->inner == 1) {
     if (c->f32)

@@ -137,7 +137,7 @@ typedef struct {
 DEFINE_SOFTMAX_BLOCK(float, f32)
 DEFINE_SOFTMAX_BLOCK(double, f64)
 
-static void softmax_range(void *vctx, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
   /* float32 keeps its exp values in double here; without memory it recomputes them (same bits, slower) */
   double *e = c->f32 && !c->log ? malloc((size_t)(c->size * c->bw) * sizeof(double)) : NULL;
@@ -229,7 +229,7 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
 DEFINE_SOFTMAX_BACKWARD(float, f32)
 DEFINE_SOFTMAX_BACKWARD(double, f64)
 
-static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
+KD_VECTOR_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
   for (int64_t item = begin; item < end; item++) {
     const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
