@@ -61,4 +61,23 @@ describe('matmul with expanded and other non-contiguous operands', () => {
     // d/dW sum(x W^T) = ones(1, 512)^T x: every row equals x.
     expect(g.sub(x.expand(512, 784)).abs().max().item()).toBe(0);
   });
+
+  it("gives a column-major operand's gradient in its own layout, as PyTorch's mm_mat1/mat2_backward do", () => {
+    // PyTorch 1.13 hooks see strides (1, 2), (1, 4) and (2, 1): a transposed weight gets a transposed gradient,
+    // so the transpose's backward hands the weight a contiguous one.
+    const strides: Record<string, number[]> = {};
+    const w = torch.randn(3, 2, { requiresGrad: true });
+    const b = w.t();
+    b.registerHook((g) => void (strides.mat2 = g.stride()));
+    torch.randn(4, 2).mm(b).sum().backward();
+    const a = torch.randn(2, 4, { requiresGrad: true });
+    const at = a.t();
+    at.registerHook((g) => void (strides.addmm = g.stride()));
+    torch.addmm(torch.zeros(3), at, torch.randn(2, 3)).sum().backward();
+    const c = torch.randn(4, 2, { requiresGrad: true });
+    c.registerHook((g) => void (strides.rowMajor = g.stride()));
+    torch.mm(c, torch.randn(2, 3)).sum().backward();
+    expect(strides).toEqual({ mat2: [1, 2], addmm: [1, 4], rowMajor: [2, 1] });
+    expect(w.grad?.isContiguous()).toBe(true);
+  });
 });

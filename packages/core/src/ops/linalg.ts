@@ -72,9 +72,30 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   recordOp('MmBackward0', [a, b], out, (save, needs) => {
     const sa = needs[1] ? save(a) : null;
     const sb = needs[0] ? save(b) : null;
-    return ([g]) => [sb && g.mm(sb().t()), sa && sa().t().mm(g)];
+    const aColumnMajor = isColumnMajor(a);
+    const bColumnMajor = isColumnMajor(b);
+    return ([g]) => [sb && mat1Grad(g, sb(), aColumnMajor), sa && mat2Grad(g, sa(), bColumnMajor)];
   });
   return out;
+}
+
+/** Whether a matrix is stored column by column (a transposed contiguous matrix, as Linear's weight.t() is). */
+export function isColumnMajor(t: Tensor): boolean {
+  return t._strides[0] === 1 && t._strides[1] === t._shape[0];
+}
+
+/**
+ * The gradient of mat1 in mat1 @ mat2, in mat1's own layout as PyTorch's mm_mat1_backward makes it: computed
+ * transposed when mat1 was column-major, so that the view's backward hands its base a contiguous gradient (which
+ * the base's AccumulateGrad can then keep without a copy).
+ */
+export function mat1Grad(g: Tensor, mat2: Tensor, mat1ColumnMajor: boolean): Tensor {
+  return mat1ColumnMajor ? mat2.mm(g.t()).t() : g.mm(mat2.t());
+}
+
+/** The gradient of mat2 in mat1 @ mat2, in mat2's own layout (PyTorch's mm_mat2_backward): see mat1Grad. */
+export function mat2Grad(g: Tensor, mat1: Tensor, mat2ColumnMajor: boolean): Tensor {
+  return mat2ColumnMajor ? g.t().mm(mat1).t() : mat1.t().mm(g);
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {

@@ -15,6 +15,7 @@ import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
 import { checkFloat, empty } from './util.js';
 import { cat } from './join.js';
+import { isColumnMajor, mat1Grad, mat2Grad } from './linalg.js';
 import { full } from '../creation.js';
 
 export { batchNorm, layerNorm } from './norm.js';
@@ -190,10 +191,12 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
   recordOp('AddmmBackward0', [input, mat1, mat2], out, (save, needs) => {
     const s1 = needs[2] ? save(mat1) : null;
     const s2 = needs[1] ? save(mat2) : null;
+    const mat1ColumnMajor = isColumnMajor(mat1);
+    const mat2ColumnMajor = isColumnMajor(mat2);
     return ([g]) => [
       needs[0] && (beta === 1 ? g : g.mul(beta)).sumToSize(inShape),
-      s2 && scaleBy(g.mm(s2().t()), alpha),
-      s1 && scaleBy(s1().t().mm(g), alpha),
+      s2 && scaleBy(mat1Grad(g, s2(), mat1ColumnMajor), alpha),
+      s1 && scaleBy(mat2Grad(g, s1(), mat2ColumnMajor), alpha),
     ];
   });
   return out;
