@@ -49,6 +49,10 @@ export function copyStrided(
   }
   const inner = c.shape[nd - 1];
   const innerStride = c.strides[0][nd - 1];
+  if (nd === 2 && innerStride !== 1 && n >= TILED_COPY_MIN) {
+    copyTiled(src, c.shape[0], c.strides[0][0], inner, innerStride, offset, dst, dstOffset);
+    return;
+  }
   const idx = new Array<number>(nd - 1).fill(0);
   let o = dstOffset;
   let s = offset;
@@ -63,6 +67,36 @@ export function copyStrided(
       idx[d] = 0;
     }
     if (d < 0) return;
+  }
+}
+
+const TILED_COPY_MIN = 4096;
+const TILE = 32;
+
+/**
+ * A 2-D strided source (a transposed matrix, typically) copied in TILE x TILE blocks, so that the reads along
+ * the large stride stay within a few cache lines per block instead of one line per element.
+ */
+function copyTiled(
+  src: TypedArray,
+  rows: number,
+  rowStride: number,
+  cols: number,
+  colStride: number,
+  offset: number,
+  dst: TypedArray,
+  dstOffset: number,
+): void {
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, rows);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, cols);
+      for (let i = i0; i < i1; i++) {
+        const o = dstOffset + i * cols;
+        const s = offset + i * rowStride;
+        for (let j = j0; j < j1; j++) dst[o + j] = src[s + j * colStride];
+      }
+    }
   }
 }
 
@@ -85,6 +119,10 @@ export function scatterStrided(
   }
   const inner = c.shape[nd - 1];
   const innerStride = c.strides[0][nd - 1];
+  if (nd === 1 && innerStride === 1 && ArrayBuffer.isView(src) && src.constructor === dst.constructor) {
+    dst.set((src as TypedArray).subarray(srcOffset, srcOffset + n), offset);
+    return;
+  }
   const idx = new Array<number>(nd - 1).fill(0);
   let o = srcOffset;
   let s = offset;
