@@ -465,11 +465,11 @@ describe('copyStrided and scatterStrided', () => {
       copyStrided(storage, [rows, cols], [1, rows], 7, got);
       const want = new Float32Array(rows * cols);
       for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want[i * cols + j] = storage[7 + i + j * rows];
-      expectSame(got, want);
+      expectSame(got, want, `copy ${rows}x${cols}`);
       // Written back through the same layout, the storage past the offset is what it was.
       const back = new Float32Array(storage.length);
       scatterStrided(got, 0, back, [rows, cols], [1, rows], 7);
-      expectSame(back.subarray(7), storage.subarray(7));
+      expectSame(back.subarray(7), storage.subarray(7), `write-back ${rows}x${cols}`);
     }
   });
 
