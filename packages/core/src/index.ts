@@ -95,6 +95,7 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => E.maximum(a, b)
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => E.minimum(a, b);
 export const where = (condition: Tensor, a: TensorLike, b: TensorLike): Tensor => E.where(condition, a, b);
 export const eq = (a: TensorLike, b: TensorLike): Tensor => E.compare('eq', a, b);
+export const equal = E.equal;
 export const ne = (a: TensorLike, b: TensorLike): Tensor => E.compare('ne', a, b);
 export const lt = (a: TensorLike, b: TensorLike): Tensor => E.compare('lt', a, b);
 export const le = (a: TensorLike, b: TensorLike): Tensor => E.compare('le', a, b);

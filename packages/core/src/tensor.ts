@@ -45,6 +45,8 @@ export class Tensor {
   _viewCreatedInNoGrad = false;
   /** @internal a 0-d tensor made from a JavaScript number by an op: it never decides the result's dtype width */
   _wrappedNumber = false;
+  /** @internal the id of the backward run whose engine alone holds this gradient (engine.ts); 0 for any other */
+  _ownedByRun = 0;
 
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
@@ -293,6 +295,8 @@ export class Tensor {
     return E.clamp(this, min ?? null, max ?? null);
   }
   eq(other: TensorLike): Tensor { return E.compare('eq', this, other); }
+  /** `torch.equal(self, other)`: the same sizes and values. */
+  equal(other: Tensor): boolean { return E.equal(this, other); }
   ne(other: TensorLike): Tensor { return E.compare('ne', this, other); }
   lt(other: TensorLike): Tensor { return E.compare('lt', this, other); }
   le(other: TensorLike): Tensor { return E.compare('le', this, other); }

@@ -22,9 +22,12 @@ export class AccumulateGrad extends Node {
     return [];
   }
 
-  /** What the engine calls: `owned` says no one else holds `g` (it was made by the backward pass for this leaf). */
-  accumulate(g: Tensor, owned: boolean): void {
-    accumulateInto(this.variable, g, owned);
+  /**
+   * What the engine calls: `owned` says no one else holds `g` (it was made by the backward pass for this leaf).
+   * Returns whether `g` itself became `.grad`.
+   */
+  accumulate(g: Tensor, owned: boolean): boolean {
+    return accumulateInto(this.variable, g, owned);
   }
 }
 
@@ -34,14 +37,19 @@ export class AccumulateGrad extends Node {
  * Like PyTorch's AccumulateGrad, a first gradient that nothing else holds is kept as it is rather than copied,
  * when it owns all of its contiguous storage (so it is exactly what the copy would have been).
  */
-export function accumulateInto(variable: Tensor, g: Tensor, owned = false): void {
+export function accumulateInto(variable: Tensor, g: Tensor, owned = false): boolean {
   const current = variable.rawGrad;
   const recording = isGradEnabled();
-  if (current === null) variable.rawGrad = recording ? g : owned && ownsItsStorage(g) ? g : g.detach().clone();
-  else if (recording) variable.rawGrad = current.add(g);
+  if (current === null) {
+    const kept = recording || (owned && ownsItsStorage(g));
+    variable.rawGrad = kept ? g : g.detach().clone();
+    return kept;
+  }
+  if (recording) variable.rawGrad = current.add(g);
   else current.add_(g);
+  return false;
 }
 
-function ownsItsStorage(g: Tensor): boolean {
+export function ownsItsStorage(g: Tensor): boolean {
   return g._base === null && g.gradFn === null && g._offset === 0 && g._array.length === g.numel() && g.isContiguous();
 }

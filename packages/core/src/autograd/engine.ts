@@ -6,7 +6,8 @@
 import type { Tensor } from '../tensor.js';
 import { RuntimeError } from '../errors.js';
 import { setGradEnabled } from './grad-mode.js';
-import { AccumulateGrad } from './accumulate.js';
+import { AccumulateGrad, ownsItsStorage } from './accumulate.js';
+import { releaseStorage } from '../storage-pool.js';
 import { gradientEdge } from './record.js';
 import type { Edge, Node } from './node.js';
 
@@ -31,12 +32,53 @@ class GraphTask {
   readonly id = nextRunId++;
   private readonly pending: Map<Node, number> | null;
   private readonly buffers: Map<Node, (Tensor | null)[]> | null;
-  /** AccumulateGrad nodes whose buffered gradient nothing else holds (see accumulate.ts). */
-  readonly owned = new Set<Node>();
+  /**
+   * Whether gradients this run alone holds may go back to the storage pool once consumed. Never while the
+   * gradients' own graph is recorded (create_graph): later nodes save them.
+   */
+  private readonly recycles: boolean;
 
-  constructor(nested: boolean) {
+  constructor(nested: boolean, createGraph: boolean) {
     this.pending = nested ? new Map() : null;
     this.buffers = nested ? new Map() : null;
+    this.recycles = !createGraph;
+  }
+
+  /**
+   * Marks a gradient that nothing outside this run holds: a fresh result of a built-in formula (see
+   * Node.ownsGradient) or a sum the engine made. The mark is dropped as soon as anyone else may see it.
+   */
+  own(g: Tensor): void {
+    g._ownedByRun = this.id;
+  }
+
+  owns(g: Tensor): boolean {
+    return g._ownedByRun === this.id;
+  }
+
+  disown(grads: readonly (Tensor | null)[]): void {
+    for (const g of grads) if (g) g._ownedByRun = 0;
+  }
+
+  /** Gives an owned gradient's storage back for reuse: the caller has consumed it and kept no view of it. */
+  recycle(g: Tensor): void {
+    if (!this.owns(g)) return;
+    g._ownedByRun = 0;
+    if (this.recycles && ownsItsStorage(g)) releaseStorage(g._array);
+  }
+
+  /**
+   * After a built-in formula ran: each owned input gradient is dead unless a returned gradient shares its
+   * storage (a pass-through or a view of it).
+   */
+  recycleConsumed(grads: readonly (Tensor | null)[], outputs: readonly (Tensor | null)[]): void {
+    for (const g of grads) {
+      if (!g || !this.owns(g)) continue;
+      let aliased = false;
+      for (const o of outputs) if (o && o._array.buffer === g._array.buffer) aliased = true;
+      if (aliased) g._ownedByRun = 0;
+      else this.recycle(g);
+    }
   }
 
   /** Marks `node` reached; false when it already was. */
@@ -73,11 +115,18 @@ class GraphTask {
       else node._inputBuffer = buf;
     }
     const prev = buf[edge.inputNr];
-    buf[edge.inputNr] = prev ? prev.add(g) : g;
-    // A sum is fresh; a single gradient is fresh when its producer said so.
-    if (node instanceof AccumulateGrad) {
-      if (prev || owned) this.owned.add(node);
-      else this.owned.delete(node);
+    if (prev) {
+      // A sum is fresh; the two it was made from are dead if only this run held them.
+      const sum = prev.add(g);
+      this.recycle(prev);
+      if (owned) this.own(g);
+      this.recycle(g);
+      this.own(sum);
+      buf[edge.inputNr] = sum;
+    } else {
+      // A single gradient is fresh when its producer said so.
+      if (owned) this.own(g);
+      buf[edge.inputNr] = g;
     }
   }
 
@@ -96,7 +145,7 @@ class GraphTask {
 }
 
 export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
-  const task = new GraphTask(runsInProgress > 0);
+  const task = new GraphTask(runsInProgress > 0, opts.createGraph);
   runsInProgress++;
   try {
     return execute(task, roots, rootGrads, opts);
@@ -126,23 +175,29 @@ function execute(task: GraphTask, roots: readonly Edge[], rootGrads: readonly Te
     const grads = task.take(node);
     const accumulates = node instanceof AccumulateGrad;
     if (node.hasHooks) {
+      // A hook may keep the gradient, or replace it with one of its own.
+      task.disown(grads);
       runTensorHooks(node, grads);
-      if (accumulates) task.owned.delete(node);
     }
     const captures = captureAt.size > 0 ? captureAt.get(node) : undefined;
     if (captures) {
+      task.disown(grads);
       for (const c of captures) captured[c.index] = grads[c.inputNr] ?? null;
     }
     const execute = (needed === null || needed.has(node)) && !(opts.capture && captures && accumulates);
     let outputs: (Tensor | null)[] | null = null;
     if (execute && anyGradient(grads)) {
-      if (accumulates) node.accumulate(grads[0] as Tensor, task.owned.has(node));
-      else {
+      if (accumulates) {
+        const g = grads[0] as Tensor;
+        if (!node.accumulate(g, task.owns(g))) task.recycle(g);
+        else task.disown(grads);
+      } else {
         outputs = node.apply(grads);
         validateOutputs(node, outputs);
+        if (node.keepsNoGradients) task.recycleConsumed(grads, outputs);
       }
     }
-    if (accumulates) task.owned.delete(node);
+    task.disown(grads);
     if (!opts.retainGraph) node.release();
     const edges = node.nextEdges;
     for (let i = 0; i < edges.length; i++) {

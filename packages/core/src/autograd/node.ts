@@ -70,6 +70,14 @@ export abstract class Node {
     return false;
   }
 
+  /**
+   * Whether `apply` keeps no reference to the gradients it is given beyond the tensors it returns, so that the
+   * engine may reuse a gradient's storage once it ran (built-in formulas; not a user's Function).
+   */
+  get keepsNoGradients(): boolean {
+    return false;
+  }
+
   abstract name(): string;
 
   /** Gradients of the inputs, one per next edge, from the gradients of the outputs. */
@@ -142,7 +150,7 @@ export class SavedTensor {
 
   /** Whether `t` shares storage with the saved value. */
   holds(t: Tensor): boolean {
-    return this.tensor !== null && this.tensor._array === t._array;
+    return this.tensor !== null && this.tensor._array.buffer === t._array.buffer;
   }
 
   /** An in-place op saved its result, which now lives in `to`: check `to` from its current version on. */
@@ -226,9 +234,13 @@ export class FunctionNode extends Node {
     const g = outputs[i] as Tensor;
     if (g._base !== null) return false;
     for (let j = 0; j < outputs.length; j++) if (j !== i && outputs[j] === g) return false;
-    for (const incoming of grads) if (incoming !== null && incoming._array === g._array) return false;
+    for (const incoming of grads) if (incoming !== null && incoming._array.buffer === g._array.buffer) return false;
     for (const s of this.saved) if (s.holds(g)) return false;
     return true;
+  }
+
+  override get keepsNoGradients(): boolean {
+    return this.builtIn;
   }
 
   /** After an in-place op: saved references to its result now point at the tensor written into. */

@@ -10,7 +10,7 @@ import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { empty, resultDType, stridedAs, worthABackendCall } from './util.js';
+import { empty, resultDType, stridedAs, uninitialized, worthABackendCall } from './util.js';
 import { binaryForward, where } from './binary.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../kernels/activation-grad.js';
 
@@ -33,7 +33,7 @@ function reluGrad(g: Tensor, y: Tensor): Tensor {
     const shape = broadcastShapes(g._shape, y._shape);
     const layout = binaryLayout(shape, stridedAs(g, shape).strides, stridedAs(y, shape).strides);
     if (layout !== null) {
-      const out = empty(shape, y.dtype);
+      const out = uninitialized(shape, y.dtype);
       getKernelBackend().binary(BinaryOp.reluBackward, g._array as FloatArray, g._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, 1);
       return out;
     }
@@ -116,7 +116,7 @@ function around(shape: readonly number[], d: number): [number, number, number] {
 /** softmax or log_softmax along d on the backend: max-shifted, sums in double, exact for large logits. */
 function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   const xc = x.contiguous();
-  const out = empty(x._shape, x.dtype);
+  const out = uninitialized(x._shape, x.dtype);
   const [outer, size, inner] = around(x._shape, d);
   getKernelBackend().softmax(xc._array as FloatArray, xc._offset, out._array as FloatArray, outer, size, inner, log);
   return out;
@@ -132,7 +132,7 @@ function softmaxGrad(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
   }
   const yc = y.contiguous();
   const gc = g.to(y.dtype).contiguous();
-  const gx = empty(y._shape, y.dtype);
+  const gx = uninitialized(y._shape, y.dtype);
   const [outer, size, inner] = around(y._shape, d);
   getKernelBackend().softmaxBackward(yc._array.subarray(yc._offset) as FloatArray, gc._array.subarray(gc._offset) as FloatArray, gx._array as FloatArray, outer, size, inner, log);
   return gx;

@@ -5,7 +5,7 @@ import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '
 import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { checkTensorArg, empty, resultDType, stridedAs, toTensor, worthABackendCall } from './util.js';
+import { checkTensorArg, empty, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
@@ -53,7 +53,7 @@ function contiguousForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: 
   } else if (sameShape(b._shape, shape) && isContiguous(shape, b._strides)) sb = 1;
   else if (b._shape.length <= shape.length && numel(b._shape) === 1 && n > 0) sb = 0;
   else return null;
-  const out = empty(shape, outDType);
+  const out = uninitialized(shape, outDType);
   contiguousBinary(a._array, a._offset, bArray, bOffset, sb, out._array, 0, n, f, fast, alpha);
   if (outDType === 'bool') toBool(out._array);
   return out;
@@ -63,7 +63,7 @@ function stridedForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: Bin
   const shape = broadcastShapes(a._shape, b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
-  const out = empty(shape, outDType);
+  const out = uninitialized(shape, outDType);
   const xs = stridedAs(x, shape);
   const ys = stridedAs(y, shape);
   // Float ops with a backend op code over up to four coalesced dims go to the backend; the rest stays in the strided loops.
@@ -295,6 +295,17 @@ export function compare(op: CompareOp, self: TensorLike, other: TensorLike): Ten
   return binaryForward(a, b, resultDType(a, b), COMPARE[op], undefined, 'bool');
 }
 
+/** torch.equal: the same sizes and the same values (NaN equals nothing; 0 equals -0), whatever the dtypes. */
+export function equal(self: Tensor, other: Tensor): boolean {
+  checkTensorArg(self, 'equal', 'input', 1);
+  checkTensorArg(other, 'equal', 'other', 2);
+  if (!sameShape(self._shape, other._shape)) return false;
+  const a = self.contiguousArray();
+  const b = other.contiguousArray();
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function logicalAnd(self: TensorLike, other: TensorLike): Tensor {
   const a = toTensor(self);
   const b = toTensor(other);
@@ -319,7 +330,7 @@ export function where(condition: Tensor, self: TensorLike, other: TensorLike): T
   const shape = broadcastShapes(broadcastShapes(condition._shape, a._shape), b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   whereKernel(stridedAs(condition, shape), stridedAs(x, shape), stridedAs(y, shape), shape, out._array);
   recordOp('WhereBackward0', [a, b], out, (save, needs) => {
     const c = save(condition);

@@ -11,7 +11,7 @@ import { getKernelBackend } from '../kernels/registry.js';
 import { type ConvGeometry, convOutputSize } from '../kernels/conv.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { uninitialized } from './util.js';
 import { squeeze, unsqueeze } from './view.js';
 
 /** A size for both spatial dims: one number, or `[h, w]`. */
@@ -177,7 +177,7 @@ function dense(t: Tensor): FloatArray {
 
 /** A contiguous result of `shape`: `fill` writes it through a float array (a scratch copy for int32). */
 function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray) => void): Tensor {
-  const out = empty(shape, like.dtype);
+  const out = uninitialized(shape, like.dtype);
   const a = out._array;
   if (a instanceof Float32Array || a instanceof Float64Array) {
     fill(a);

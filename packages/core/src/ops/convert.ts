@@ -7,7 +7,7 @@ import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { empty } from './util.js';
+import { uninitialized } from './util.js';
 import { inplaceWrite } from './inplace.js';
 
 /**
@@ -21,7 +21,7 @@ export function to(t: Tensor, target: DType | 'cpu' | Tensor, copy: boolean, rec
     throw new RuntimeError(`Expected one of cpu device type or a dtype at start of device string: ${String(dtype)} (only the CPU is supported)`);
   }
   if (dtype === t.dtype && !copy) return t;
-  const out = empty(t._shape, dtype);
+  const out = uninitialized(t._shape, dtype);
   const src = t.contiguousArray();
   const dst = out._array;
   if (dtype === 'bool') for (let i = 0; i < dst.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;

@@ -6,7 +6,7 @@ import { scatterStrided } from '../kernels/strided.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { uninitialized } from './util.js';
 import { pyTypeName } from '../python-types.js';
 
 /** PyTorch's errors for what is not a list of tensors. */
@@ -42,7 +42,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
   const shape = [...ref._shape];
   shape[d] = size;
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   let start = 0;
   for (const t of parts) {
     const region = out.narrow(d, start, t._shape[d]);

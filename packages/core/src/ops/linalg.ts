@@ -6,7 +6,7 @@ import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { checkTensorArg, empty } from './util.js';
+import { checkTensorArg, empty, uninitialized } from './util.js';
 import { squeeze, unsafeView } from './view.js';
 
 function checkSameDType(a: Tensor, b: Tensor): DType {
@@ -67,7 +67,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (a._shape[1] !== b._shape[0]) {
     throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   }
-  const out = empty([a._shape[0], b._shape[1]], checkSameDType(a, b));
+  const out = uninitialized([a._shape[0], b._shape[1]], checkSameDType(a, b));
   batchedGemm(a.unsqueeze(0), b.unsqueeze(0), out);
   recordOp('MmBackward0', [a, b], out, (save, needs) => {
     const sa = needs[1] ? save(a) : null;
@@ -108,7 +108,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
       `Expected size for first two dimensions of batch2 tensor to be: [${a._shape[0]}, ${a._shape[2]}] but got: [${b._shape[0]}, ${b._shape[1]}].`,
     );
   }
-  const out = empty([a._shape[0], a._shape[1], b._shape[2]], checkSameDType(a, b));
+  const out = uninitialized([a._shape[0], a._shape[1], b._shape[2]], checkSameDType(a, b));
   batchedGemm(a, b, out);
   recordOp('BmmBackward0', [a, b], out, (save, needs) => {
     const sa = needs[1] ? save(a) : null;

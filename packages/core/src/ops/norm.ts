@@ -8,7 +8,7 @@ import { formatShape } from '../shape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, empty, uninitialized } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 
@@ -71,7 +71,7 @@ export function batchNorm(
   const HW = input.numel() / Math.max(N * c, 1);
   let mean: Tensor;
   let invstd: Tensor;
-  const out = fused ? empty(input._shape, dtype) : null;
+  const out = fused ? uninitialized(input._shape, dtype) : null;
   if (out !== null) {
     mean = empty([c], dtype);
     invstd = empty([c], dtype);
@@ -107,7 +107,7 @@ export function batchNorm(
     return ([g]) => {
       const x = sx();
       if (fused && !isGradEnabled()) {
-        const gx = empty(x._shape, dtype);
+        const gx = uninitialized(x._shape, dtype);
         const gw = needs[1] ? empty([c], dtype) : null;
         const gb = needs[2] ? empty([c], dtype) : null;
         getKernelBackend().batchNormBackward(span(g.contiguous()), span(x.contiguous()), N, c, HW, sw ? span(sw()) : null, span(mean), span(invstd), training, span(gx), spanOrNull(gw), spanOrNull(gb));
@@ -158,7 +158,7 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
   let mean: Tensor;
   let rstd: Tensor;
   const statShape = [...input.shape.slice(0, input.ndim - k), ...normalizedShape.map(() => 1)];
-  const out = fused ? empty(input._shape, input.dtype) : null;
+  const out = fused ? uninitialized(input._shape, input.dtype) : null;
   if (out !== null) {
     mean = empty(statShape, input.dtype);
     rstd = empty(statShape, input.dtype);
@@ -182,7 +182,7 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
     return ([g]) => {
       const x = sx();
       if (fused && !isGradEnabled()) {
-        const gx = empty(x._shape, x.dtype);
+        const gx = uninitialized(x._shape, x.dtype);
         const gw = needs[1] ? empty(normalizedShape, x.dtype) : null;
         const gb = needs[2] ? empty(normalizedShape, x.dtype) : null;
         getKernelBackend().layerNormBackward(span(g.contiguous()), span(x.contiguous()), rows, m, sw ? span(sw()) : null, span(savedMean), span(savedRstd), span(gx), spanOrNull(gw), spanOrNull(gb));

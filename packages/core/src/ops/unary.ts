@@ -5,7 +5,7 @@ import { contiguousUnary, unaryKernel, type UnaryFn } from '../kernels/elementwi
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { checkScalarOrTensorArg, empty, strided, toTensor, worthABackendCall } from './util.js';
+import { checkScalarOrTensorArg, strided, uninitialized, toTensor, worthABackendCall } from './util.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import { erfScalar } from '../kernels/erf.js';
 
@@ -21,7 +21,7 @@ import { where } from './binary.js';
  */
 export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType, kernel?: number): Tensor {
   const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
-  const out = empty(x._shape, outDType ?? src.dtype);
+  const out = uninitialized(x._shape, outDType ?? src.dtype);
   const n = out._array.length;
   if (src.isContiguous()) {
     if (kernel !== undefined && worthABackendCall(n) && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64')) {

@@ -1,14 +1,24 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
 import { type DType, type PromotionOperand, allocate, allocateFor, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
-import { broadcastStrides } from '../shape.js';
+import { broadcastStrides, numel } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { pyTypeName } from '../python-types.js';
+import { uninitializedStorage } from '../storage-pool.js';
 
-/** A new contiguous tensor with uninitialised (zero) storage. */
+/** A new contiguous tensor filled with zeros. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(allocateFor(shape, dtype), [...shape], dtype);
+}
+
+/**
+ * A new contiguous tensor whose values are unspecified: only for a result the op then writes in full. Large
+ * ones reuse storage autograd released, or skip the zero-fill (storage-pool.ts).
+ */
+export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
+  const array = uninitializedStorage(dtype, numel(shape)) ?? allocateFor(shape, dtype);
+  return new Tensor(array, [...shape], dtype);
 }
 
 /** Scalars entering an op become 0-d "wrapped number" tensors, which never decide the result's width. */

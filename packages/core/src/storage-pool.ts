@@ -1,0 +1,123 @@
+/**
+ * Storage for results whose every element the op writes before anything reads it: a buffer that autograd
+ * released (the engine proves that nothing else can reach it, see engine.ts), or, for a large result, memory
+ * that is not zero-filled first. Both save a pass over memory that the op overwrites anyway, and reusing a
+ * released buffer spares the garbage collector the external-memory pressure of a fresh one (which in a training
+ * loop triggers collections several times per step).
+ *
+ * Only buffers that own their whole ArrayBuffer are pooled, LIFO per (array type, length), up to POOL_BYTES in
+ * all. `KINDLING_POISON_UNINITIALIZED=1` fills every buffer handed out here with NaN (or 0x5A bytes for integer
+ * arrays), so a kernel that fails to write an element shows up in the tests instead of reading stale values.
+ */
+import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
+
+/** Smaller buffers come from V8's allocator as cheaply as from here. */
+const MIN_POOLED_BYTES = 16 * 1024;
+/** A fresh buffer this large is taken without zero-filling (where the platform offers that: Node's Buffer). */
+const MIN_UNZEROED_BYTES = 64 * 1024;
+const POOL_BYTES = 256 * 1024 * 1024;
+
+type ArrayKind = 0 | 1 | 2 | 3;
+const KIND: Readonly<Record<DType, ArrayKind>> = { float32: 0, float64: 1, int64: 1, int32: 2, bool: 3 };
+
+const pool = new Map<number, TypedArray[]>();
+let pooledBytes = 0;
+
+function keyOf(kind: ArrayKind, length: number): number {
+  return length * 4 + kind;
+}
+
+function kindOfArray(a: TypedArray): ArrayKind {
+  if (a instanceof Float32Array) return 0;
+  if (a instanceof Float64Array) return 1;
+  if (a instanceof Int32Array) return 2;
+  return 3;
+}
+
+interface UnzeroedAllocator {
+  allocUnsafeSlow(size: number): Uint8Array;
+}
+const unzeroed: UnzeroedAllocator | undefined = (globalThis as { Buffer?: UnzeroedAllocator }).Buffer;
+
+function environmentFlag(name: string): boolean {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  return value !== undefined && value !== '' && value !== '0';
+}
+let poison = environmentFlag('KINDLING_POISON_UNINITIALIZED');
+
+/** Turns the NaN fill of handed-out buffers on or off (the tests' switch; the environment variable sets it at start). */
+export function setPoisonUninitialized(on: boolean): void {
+  poison = on;
+}
+
+/**
+ * `n` elements of `dtype`'s array type whose values are unspecified, or null when the caller should allocate
+ * as usual (a small size, or memory that cannot be had: the usual path then raises the proper error).
+ */
+export function uninitializedStorage(dtype: DType, n: number): TypedArray | null {
+  const bytes = n * ITEM_SIZE[dtype];
+  if (!(bytes >= MIN_POOLED_BYTES)) return null;
+  const kind = KIND[dtype];
+  const stack = pool.get(keyOf(kind, n));
+  let array: TypedArray | null = null;
+  if (stack !== undefined && stack.length > 0) {
+    array = stack.pop() as TypedArray;
+    pooledBytes -= array.byteLength;
+  } else if (bytes >= MIN_UNZEROED_BYTES && unzeroed !== undefined) {
+    try {
+      array = view(kind, unzeroed.allocUnsafeSlow(n * bytesPerElement(kind)).buffer, n);
+    } catch {
+      return null;
+    }
+  }
+  if (array !== null && poison) poisonFill(array);
+  return array;
+}
+
+/**
+ * Hands a buffer back for reuse. The caller guarantees that nothing will read or write it again: the engine
+ * does so for gradients it proved it alone holds.
+ */
+export function releaseStorage(array: TypedArray): void {
+  const bytes = array.byteLength;
+  if (bytes < MIN_POOLED_BYTES || pooledBytes + bytes > POOL_BYTES) return;
+  if (array.byteOffset !== 0 || array.buffer.byteLength !== bytes) return;
+  const key = keyOf(kindOfArray(array), array.length);
+  const stack = pool.get(key);
+  if (stack === undefined) pool.set(key, [array]);
+  else stack.push(array);
+  pooledBytes += bytes;
+}
+
+/** Drops every pooled buffer (for the garbage collector to free). */
+export function clearStoragePool(): void {
+  pool.clear();
+  pooledBytes = 0;
+}
+
+/** Bytes held by the pool now. */
+export function pooledStorageBytes(): number {
+  return pooledBytes;
+}
+
+function bytesPerElement(kind: ArrayKind): number {
+  return kind === 0 || kind === 2 ? 4 : kind === 1 ? 8 : 1;
+}
+
+function view(kind: ArrayKind, buffer: ArrayBufferLike, n: number): TypedArray {
+  switch (kind) {
+    case 0:
+      return new Float32Array(buffer, 0, n);
+    case 1:
+      return new Float64Array(buffer, 0, n);
+    case 2:
+      return new Int32Array(buffer, 0, n);
+    case 3:
+      return new Uint8Array(buffer, 0, n);
+  }
+}
+
+function poisonFill(array: TypedArray): void {
+  if (array instanceof Float32Array || array instanceof Float64Array) array.fill(NaN);
+  else new Uint8Array(array.buffer, array.byteOffset, array.byteLength).fill(0x5a);
+}
