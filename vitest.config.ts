@@ -19,5 +19,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Every buffer handed out without zero-filling starts as NaN, so a kernel that leaves an element unwritten fails.
+    env: { KINDLING_POISON_UNINITIALIZED: '1' },
   },
 });
