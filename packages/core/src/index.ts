@@ -212,7 +212,7 @@ export type { Reduction } from './ops/nn-extra-loss.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';
-export { availableKernelBackends, getKernelBackend, getNumThreads, setKernelBackend, setNumThreads } from './kernels/registry.js';
+export { availableKernelBackends, getKernelBackend, getNumThreads, loadWasmBackend, setKernelBackend, setNumThreads } from './kernels/registry.js';
 export type { BackendName } from './kernels/registry.js';
 export type { KernelBackend } from './kernels/backend.js';
 // The optimizers' fused updates (what @kindling/optim steps with; PyTorch's torch._fused_* in spirit).

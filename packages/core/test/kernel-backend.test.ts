@@ -5,11 +5,11 @@ const initial = torch.getKernelBackend();
 afterEach(() => void torch.setKernelBackend(initial));
 
 describe('kernel backends', () => {
-  it('chooses the native backend when it is built, else TypeScript; KINDLING_BACKEND decides when set', () => {
+  it('chooses the native backend when it is built, else WebAssembly, else TypeScript; KINDLING_BACKEND decides when set', () => {
     const available = torch.availableKernelBackends();
     expect(available).toContain('typescript');
     const forced = process.env.KINDLING_BACKEND;
-    expect(initial.name).toBe(forced === 'typescript' ? 'typescript' : available[0]);
+    expect(initial.name).toBe(forced === 'typescript' || forced === 'wasm' ? forced : available[0]);
   });
 
   it('switches by name and rejects unknown names', () => {
@@ -22,7 +22,11 @@ describe('kernel backends', () => {
     } else {
       expect(() => torch.setKernelBackend('native')).toThrow(/native kernel backend is unavailable/);
     }
-    expect(() => torch.setKernelBackend('cuda' as torch.BackendName)).toThrow("unknown kernel backend 'cuda': expected 'native' or 'typescript'");
+    if (torch.availableKernelBackends().includes('wasm')) {
+      torch.setKernelBackend('wasm');
+      expect(torch.getKernelBackend().name).toBe('wasm');
+    }
+    expect(() => torch.setKernelBackend('cuda' as torch.BackendName)).toThrow("unknown kernel backend 'cuda': expected 'native', 'wasm' or 'typescript'");
   });
 
   it('a partial backend gets the TypeScript kernels for the rest, its convolutions running on its GEMM', () => {

@@ -108,3 +108,36 @@ export function checkDisjoint(uses: readonly ArrayUse[]): void {
     }
   }
 }
+
+/**
+ * @internal The GEMM contract (kernels/gemm.ts) checked before a backend that copies operands touches them:
+ * flags, sizes, scalars, one float array type, leading dimensions at least the stored row length, and every
+ * span inside its array.
+ */
+export function checkGemmArguments(
+  transA: unknown, transB: unknown, M: unknown, N: unknown, K: unknown, alpha: unknown, A: unknown, aOff: unknown, lda: unknown,
+  B: unknown, bOff: unknown, ldb: unknown, beta: unknown, C: unknown, cOff: unknown, ldc: unknown,
+): void {
+  const ta = checkBool(transA, 'transA');
+  const tb = checkBool(transB, 'transB');
+  const m = checkInt(M, 'M', 0);
+  const n = checkInt(N, 'N', 0);
+  const k = checkInt(K, 'K', 0);
+  checkNumber(alpha, 'alpha');
+  checkNumber(beta, 'beta');
+  const a = checkFloatArray(A, 'A');
+  const b = checkFloatArray(B, 'B');
+  const c = checkFloatArray(C, 'C');
+  checkSameType(a, 'A', b, 'B');
+  checkSameType(a, 'A', c, 'C');
+  const matrices: [FloatArray, string, unknown, string, unknown, number, number][] = [
+    [a, 'A', aOff, 'lda', lda, ta ? k : m, ta ? m : k],
+    [b, 'B', bOff, 'ldb', ldb, tb ? n : k, tb ? k : n],
+    [c, 'C', cOff, 'ldc', ldc, m, n],
+  ];
+  for (const [array, name, off, ldName, ld, rows, cols] of matrices) {
+    const o = checkInt(off, `${name} offset`, 0);
+    const l = checkInt(ld, ldName, cols);
+    checkSpan(array, name, o, rows > 0 && cols > 0 ? (rows - 1) * l + cols : 0);
+  }
+}

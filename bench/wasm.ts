@@ -1,0 +1,149 @@
+/**
+ * Kindling's WebAssembly backend against TensorFlow.js's WASM backend (4.22, SIMD; XNNPACK), in one Node run:
+ * W1 float32 GEMM at 256/512/1024 (GFLOP/s, 1 and 2 threads for Kindling; tfjs-wasm runs one thread in Node),
+ * W2's MLP train step (784-512-256-10, batch 128, softmax cross entropy, SGD momentum 0.9) on both, and W3's CNN
+ * train step on Kindling's WebAssembly and native backends (tfjs-wasm has no convolution backward kernels).
+ *
+ *   pnpm bench:wasm [--quick] [--json FILE]
+ */
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
+import * as torch from '@kindling/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { time } from './harness.js';
+import { w1Gemm } from './workloads.js';
+import { mlpStep, w3Cnn } from './workloads-training.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const jsonAt = argv.indexOf('--json');
+const jsonFile = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
+
+interface Row {
+  workload: string;
+  system: string;
+  threads: number;
+  ms: number;
+  gflops?: number;
+}
+const rows: Row[] = [];
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function record(workload: string, system: string, threads: number, ms: number, flops?: number): void {
+  rows.push({ workload, system, threads, ms, ...(flops ? { gflops: flops / (ms * 1e6) } : {}) });
+  log(`  ${system.padEnd(16)} ${threads}t  ${workload.padEnd(34)} ${ms.toFixed(2)} ms`);
+}
+
+// ---- tfjs-wasm ----
+
+const tfjsDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+setWasmPaths(`${join(tfjsDir, 'dist')}/`);
+await tf.setBackend('wasm');
+await tf.ready();
+
+function tfjsGemm(n: number): () => void {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  return () => {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  };
+}
+
+/**
+ * W2 in tfjs: the same layer sizes and PyTorch's default init scale, cross entropy, momentum SGD. The backward
+ * pass is written out (tfjs-core's tape needs its gradient registry, which only the full tfjs bundle loads): the
+ * same kernels its autograd would run, without its bookkeeping.
+ */
+function tfjsMlpStep(): () => void {
+  const sizes = [784, 512, 256, 10];
+  const W: tf.Variable[] = [];
+  const b: tf.Variable[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const bound = 1 / Math.sqrt(sizes[i]);
+    W.push(tf.variable(tf.randomUniform([sizes[i], sizes[i + 1]], -bound, bound)));
+    b.push(tf.variable(tf.randomUniform([sizes[i + 1]], -bound, bound)));
+  }
+  const params = [...W, ...b];
+  const velocity = params.map((p) => tf.variable(tf.zerosLike(p)));
+  const x = tf.randomNormal([128, 784]);
+  const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32'), 10);
+  return () => {
+    tf.tidy(() => {
+      const h1 = tf.relu(tf.add(tf.matMul(x, W[0]), b[0]));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, W[1]), b[1]));
+      const z = tf.add(tf.matMul(h2, W[2]), b[2]);
+      const loss = tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(z)), 1)));
+      const dz = tf.div(tf.sub(tf.softmax(z), y), 128);
+      const dh2 = tf.mul(tf.matMul(dz, W[2], false, true), tf.step(h2));
+      const dh1 = tf.mul(tf.matMul(dh2, W[1], false, true), tf.step(h1));
+      const grads = [tf.matMul(x, dh1, true), tf.matMul(h1, dh2, true), tf.matMul(h2, dz, true), tf.sum(dh1, 0), tf.sum(dh2, 0), tf.sum(dz, 0)];
+      params.forEach((p, i) => {
+        velocity[i].assign(tf.add(tf.mul(velocity[i], 0.9), grads[i]));
+        p.assign(tf.sub(p, tf.mul(velocity[i], 0.01)));
+      });
+      loss.dataSync();
+    });
+  };
+}
+
+log('tfjs-wasm (SIMD, 1 thread):');
+const gemms = quick ? w1Gemm().filter((w) => w.quick) : w1Gemm();
+for (const w of gemms) {
+  const n = Number(/(\d+)x/.exec(w.name)?.[1]);
+  record(w.name, 'tfjs-wasm', 1, time(w.name, tfjsGemm(n), w.timing).ms, w.flops);
+}
+record('W2 MLP train step (b=128)', 'tfjs-wasm', 1, time('W2', tfjsMlpStep(), {}).ms);
+
+// ---- Kindling ----
+
+const threadCounts = [1, 2];
+for (const backend of ['wasm', 'native'] as const) {
+  if (!torch.availableKernelBackends().includes(backend)) {
+    log(`kindling-${backend}: unavailable`);
+    continue;
+  }
+  torch.setKernelBackend(backend);
+  for (const threads of threadCounts) {
+    torch.setNumThreads(threads);
+    log(`kindling-${backend} (${threads} thread${threads > 1 ? 's' : ''}):`);
+    for (const w of gemms) record(w.name, `kindling-${backend}`, threads, time(w.name, w.setup(), w.timing).ms, w.flops);
+    record('W2 MLP train step (b=128)', `kindling-${backend}`, threads, time('W2', mlpStep(), {}).ms);
+    if (!quick) {
+      const w3 = w3Cnn();
+      record(w3.name, `kindling-${backend}`, threads, time(w3.name, w3.setup(), w3.timing).ms);
+    }
+  }
+}
+
+// ---- table ----
+
+const find = (workload: string, system: string, threads: number): Row | undefined =>
+  rows.find((r) => r.workload === workload && r.system === system && r.threads === threads);
+const fmt = (r: Row | undefined): string => (r === undefined ? '-' : r.gflops !== undefined ? `${r.gflops.toFixed(1)} GF/s` : `${r.ms.toFixed(2)} ms`);
+const ratio = (a: Row | undefined, b: Row | undefined): string => (a && b ? `${(b.ms / a.ms).toFixed(2)}x` : '-');
+
+console.log(`\nKindling WebAssembly vs TensorFlow.js WASM 4.22 (SIMD) in Node ${process.version}, ${cpus()[0]?.model ?? 'CPU'}`);
+console.log(`${'workload'.padEnd(34)}${'tfjs-wasm 1t'.padStart(14)}${'kindling-wasm 1t'.padStart(18)}${'speed-up'.padStart(10)}${'kindling-wasm 2t'.padStart(18)}${'speed-up'.padStart(10)}${'native 2t'.padStart(14)}`);
+const names = [...new Set(rows.map((r) => r.workload))];
+for (const name of names) {
+  const tfjs = find(name, 'tfjs-wasm', 1);
+  const k1 = find(name, 'kindling-wasm', 1);
+  const k2 = find(name, 'kindling-wasm', 2);
+  const n2 = find(name, 'kindling-native', 2);
+  console.log(`${name.padEnd(34)}${fmt(tfjs).padStart(14)}${fmt(k1).padStart(18)}${ratio(k1, tfjs).padStart(10)}${fmt(k2).padStart(18)}${ratio(k2, tfjs).padStart(10)}${fmt(n2).padStart(14)}`);
+}
+console.log('speed-up: tfjs-wasm time / Kindling time (higher is better); W3: tfjs-wasm cannot train convolutions');
+const w3 = names.find((n) => n.startsWith('W3'));
+if (w3) {
+  for (const t of threadCounts) {
+    const k = find(w3, 'kindling-wasm', t);
+    const n = find(w3, 'kindling-native', t);
+    if (k && n) console.log(`W3 on WebAssembly / native, ${t} thread${t > 1 ? 's' : ''}: ${(k.ms / n.ms).toFixed(2)}x`);
+  }
+}
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, rows }, null, 2));

@@ -1,0 +1,151 @@
+/**
+ * The WebAssembly backend's threads: workers (Node's worker_threads, a browser's Web Workers) that each
+ * instantiate the kernels' module on the one shared memory, created once and kept. A parallel call is fork-join
+ * through `Atomics` on a small shared control block: the caller writes one task per worker, bumps the
+ * generation and wakes them, runs its own part, and waits until every worker has counted itself done.
+ *
+ * A task is a call of one exported kernel with numeric arguments (pointers into the shared memory and sizes).
+ * Workers start asynchronously; a call uses only the workers that are ready, and a worker that fails to start
+ * is left out, so a call never waits on a worker that will not come.
+ */
+
+/** One call of an exported kernel: its name and its arguments. */
+export interface WasmTask {
+  fn: string;
+  args: number[];
+}
+
+const MAX_ARGS = 16;
+const GENERATION = 0;
+const PENDING = 1;
+/** ctl[READY + w]: 1 once worker w runs, -1 if it failed. */
+const READY = 2;
+
+/** The source every worker runs; `start(module, memory, control, slot, names, onReady)` is called with its data. */
+const WORKER_SOURCE = `
+function start(module, memory, ctlBuffer, argsBuffer, slot, names) {
+  const ctl = new Int32Array(ctlBuffer);
+  const args = new Float64Array(argsBuffer);
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } });
+  const fns = names.map((n) => instance.exports[n]);
+  // The generation is read before announcing readiness: a task posted right after is then never missed.
+  let seen = Atomics.load(ctl, ${GENERATION});
+  Atomics.store(ctl, ${READY} + slot, 1);
+  for (;;) {
+    Atomics.wait(ctl, ${GENERATION}, seen);
+    seen = Atomics.load(ctl, ${GENERATION});
+    const base = slot * ${MAX_ARGS + 2};
+    const fn = args[base];
+    if (fn >= 0) {
+      const n = args[base + 1];
+      const a = [];
+      for (let i = 0; i < n; i++) a.push(args[base + 2 + i]);
+      fns[fn](...a);
+      args[base] = -1;
+      if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
+    }
+  }
+}
+`;
+
+const NODE_BOOT = `${WORKER_SOURCE}
+const { workerData } = process.getBuiltinModule('node:worker_threads');
+start(workerData.module, workerData.memory, workerData.ctl, workerData.args, workerData.slot, workerData.names);
+`;
+
+const BROWSER_BOOT = `${WORKER_SOURCE}
+self.onmessage = (e) => { const d = e.data; start(d.module, d.memory, d.ctl, d.args, d.slot, d.names); };
+`;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error', listener: (e: Error) => void): void;
+}
+interface NodeWorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+}
+interface BrowserWorker {
+  postMessage(data: unknown): void;
+  onerror: ((e: unknown) => void) | null;
+}
+
+function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
+}
+
+/** Whether this environment can run workers over a shared memory (a page needs cross-origin isolation). */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (nodeWorkerThreads() !== undefined) return true;
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function';
+}
+
+export class WasmThreadPool {
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly names: string[];
+  /** Whether the caller may block in Atomics.wait (Node's main thread may; a browser's may not). */
+  private readonly canBlock: boolean;
+  readonly size: number;
+
+  /** Starts `workers` workers on `module` over `memory`; `names` are the kernels a task may call. */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, names: string[]) {
+    this.size = workers;
+    this.names = names;
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + workers)));
+    this.args = new Float64Array(new SharedArrayBuffer(8 * (MAX_ARGS + 2) * Math.max(workers, 1))).fill(-1);
+    const node = nodeWorkerThreads();
+    this.canBlock = node !== undefined;
+    for (let slot = 0; slot < workers; slot++) {
+      const data = { module, memory, ctl: this.ctl.buffer, args: this.args.buffer, slot, names };
+      if (node !== undefined) {
+        const w = new node.Worker(NODE_BOOT, { eval: true, workerData: data });
+        w.on('error', () => Atomics.store(this.ctl, READY + slot, -1));
+        w.unref();
+      } else {
+        const url = URL.createObjectURL(new Blob([BROWSER_BOOT], { type: 'text/javascript' }));
+        const w = new (globalThis as unknown as { Worker: new (url: string) => BrowserWorker }).Worker(url);
+        w.onerror = () => Atomics.store(this.ctl, READY + slot, -1);
+        w.postMessage(data);
+      }
+    }
+  }
+
+  /** The workers that can take a task now (in slot order). */
+  readyWorkers(limit: number): number[] {
+    const ready: number[] = [];
+    for (let slot = 0; slot < this.size && ready.length < limit; slot++) if (Atomics.load(this.ctl, READY + slot) === 1) ready.push(slot);
+    return ready;
+  }
+
+  /**
+   * Runs tasks[0] on the calling thread and tasks[k] on worker slots[k - 1], returning when all are done.
+   * `run` calls a kernel on the caller's instance.
+   */
+  fork(tasks: WasmTask[], slots: number[], run: (task: WasmTask) => void): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, PENDING, tasks.length - 1);
+    for (let k = 1; k < tasks.length; k++) {
+      const base = slots[k - 1] * (MAX_ARGS + 2);
+      const t = tasks[k];
+      this.args[base + 1] = t.args.length;
+      for (let i = 0; i < t.args.length; i++) this.args[base + 2 + i] = t.args[i];
+      this.args[base] = this.names.indexOf(t.fn);
+    }
+    Atomics.add(ctl, GENERATION, 1);
+    Atomics.notify(ctl, GENERATION);
+    run(tasks[0]);
+    for (let spins = 0; ; spins++) {
+      const left = Atomics.load(ctl, PENDING);
+      if (left === 0) return;
+      if (this.canBlock) Atomics.wait(ctl, PENDING, left, 100);
+      if ((spins & 1023) === 1023 || this.canBlock) {
+        for (const slot of slots) {
+          if (Atomics.load(ctl, READY + slot) === -1) throw new Error(`Kindling's WebAssembly worker ${slot} stopped during a kernel`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The WebAssembly backend: `@kindling/wasm`'s SIMD kernels (AssemblyScript) behind the KernelBackend interface.
+ * Operands live in JavaScript typed arrays, so each call copies the spans it reads into the module's memory and
+ * the span it writes back out, and nothing more; large products are split by columns of C over a pool of
+ * workers sharing that memory (wasm-threads.ts). The kernels it does not provide (convolutions run on its GEMM
+ * through the TypeScript loops) are the TypeScript ones.
+ *
+ * Loading: in Node, synchronously from the files `@kindling/wasm` built at install; in a browser,
+ * `loadWasmBackend(baseUrl)` fetches and compiles them. Relaxed SIMD (fused multiply-adds) is used where the
+ * engine validates it; threads where SharedArrayBuffer and workers are available.
+ */
+import { checkGemmArguments } from './argument-checks.js';
+import { type KernelBackend, completeBackend } from './backend.js';
+import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
+import { type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
+
+/** The four builds of the kernels (see packages/wasm/build.mjs). */
+export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
+
+interface WasmExports {
+  heapBase(): number;
+  gemmWorkBytes(): number;
+  sgemm: GemmEntry;
+  dgemm: GemmEntry;
+}
+type GemmEntry = (...args: number[]) => void;
+
+const PAGE = 65536;
+const MAX_PAGES = 32768;
+const ALIGN = 64;
+/** Below this many multiply-adds a product stays in the TypeScript kernel: copying in and out costs more. */
+const SMALL_GEMM = 4096;
+/** Per thread, at least this many multiply-adds before a product is split. */
+const WORK_PER_THREAD = 1 << 18;
+/** Columns of C per part are a multiple of the float32 micro-kernel's width. */
+const COLUMN_QUANTUM = 8;
+
+const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** The span of a row-major strided matrix (rows x cols, leading dimension ld) in elements. */
+function span(rows: number, cols: number, ld: number): number {
+  return rows <= 0 || cols <= 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+/** Every core: Node's availableParallelism, a browser's hardwareConcurrency. */
+function defaultThreads(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const hc = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof hc === 'number' && hc > 0 ? hc : 1;
+}
+
+export interface WasmModules {
+  /** Plain SIMD with a private memory: runs everywhere WebAssembly SIMD does. */
+  simd: WebAssembly.Module;
+  /** The same with a shared memory, for threads; null where SharedArrayBuffer is unavailable. */
+  simdThreads: WebAssembly.Module | null;
+  /** Relaxed SIMD builds, where the engine validates them. */
+  relaxed: WebAssembly.Module | null;
+  relaxedThreads: WebAssembly.Module | null;
+}
+
+class WasmBackendState {
+  private readonly memory: WebAssembly.Memory;
+  private readonly exports: WasmExports;
+  private readonly pool: WasmThreadPool | null;
+  private readonly workBytes: number;
+  private readonly arenaStart: number;
+  private threads: number;
+  readonly isa: string;
+
+  constructor(modules: WasmModules, threads: number) {
+    const shared = threads > 1 && threadsAvailable();
+    const module = shared ? (modules.relaxedThreads ?? modules.simdThreads) : (modules.relaxed ?? modules.simd);
+    if (module === null) throw new Error('no WebAssembly module for this configuration');
+    const relaxed = module === modules.relaxed || module === modules.relaxedThreads;
+    this.isa = relaxed ? 'wasm-relaxed-simd' : 'wasm-simd';
+    this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => { throw new Error('WebAssembly kernel aborted'); } } });
+    this.exports = instance.exports as unknown as WasmExports;
+    this.workBytes = align(this.exports.gemmWorkBytes());
+    const maxThreads = shared ? threads : 1;
+    this.arenaStart = align(this.exports.heapBase()) + maxThreads * this.workBytes;
+    this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, ['sgemm', 'dgemm']) : null;
+    this.threads = maxThreads;
+  }
+
+  getNumThreads(): number {
+    return this.threads;
+  }
+
+  /** Threads beyond the workers started with the backend run as one: the pool is sized once. */
+  setNumThreads(n: number): void {
+    this.threads = Math.max(1, Math.min(n, (this.pool?.size ?? 0) + 1));
+  }
+
+  private workOf(part: number): number {
+    return align(this.exports.heapBase()) + part * this.workBytes;
+  }
+
+  /** Makes the memory hold at least `end` bytes. */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) throw new RangeError(`the WebAssembly kernels need ${end} bytes of memory, more than ${MAX_PAGES * PAGE}`);
+    this.memory.grow(pages);
+  }
+
+  private view(like: FloatArray, ptr: number, n: number): FloatArray {
+    return like instanceof Float32Array ? new Float32Array(this.memory.buffer, ptr, n) : new Float64Array(this.memory.buffer, ptr, n);
+  }
+
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, aOff: number, lda: number,
+       B: FloatArray, bOff: number, ldb: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {
+    checkGemmArguments(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    if (M === 0 || N === 0) return;
+    if (M * N * K < SMALL_GEMM) {
+      typescriptGemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      return;
+    }
+    const size = C.BYTES_PER_ELEMENT;
+    const aLen = transA ? span(K, M, lda) : span(M, K, lda);
+    const bLen = transB ? span(N, K, ldb) : span(K, N, ldb);
+    const cLen = span(M, N, ldc);
+    const aPtr = this.arenaStart;
+    const bPtr = align(aPtr + aLen * size);
+    const cPtr = align(bPtr + bLen * size);
+    this.ensure(cPtr + cLen * size);
+    this.view(A, aPtr, aLen).set(A.subarray(aOff, aOff + aLen));
+    this.view(B, bPtr, bLen).set(B.subarray(bOff, bOff + bLen));
+    // C is read when beta asks for it, and copied in when its rows have gaps (written back whole, unchanged).
+    if (beta !== 0 || ldc !== N) this.view(C, cPtr, cLen).set(C.subarray(cOff, cOff + cLen));
+    const fn = size === 4 ? 'sgemm' : 'dgemm';
+    const tasks = this.split(N, M * N * K).map(([j0, n], part): WasmTask => ({
+      fn,
+      args: [+transA, +transB, M, n, K, alpha, aPtr, lda, bPtr + (transB ? j0 * ldb : j0) * size, ldb, beta, cPtr + j0 * size, ldc, this.workOf(part)],
+    }));
+    const run = (t: WasmTask): void => this.exports[t.fn as 'sgemm' | 'dgemm'](...t.args);
+    if (tasks.length === 1 || this.pool === null) run(tasks[0]);
+    else this.pool.fork(tasks, this.slots, run);
+    C.set(this.view(C, cPtr, cLen), cOff);
+  }
+
+  private slots: number[] = [];
+
+  /** Column ranges [j0, n) of C, one per thread that takes part (threads that are ready, enough work each). */
+  private split(N: number, work: number): [number, number][] {
+    const wanted = Math.min(this.threads, Math.floor(work / WORK_PER_THREAD), Math.ceil(N / COLUMN_QUANTUM));
+    this.slots = wanted > 1 && this.pool !== null ? this.pool.readyWorkers(wanted - 1) : [];
+    const parts = 1 + this.slots.length;
+    const quanta = Math.ceil(N / COLUMN_QUANTUM);
+    const ranges: [number, number][] = [];
+    for (let p = 0, q0 = 0; p < parts; p++) {
+      const q1 = Math.round(((p + 1) * quanta) / parts);
+      const j0 = q0 * COLUMN_QUANTUM;
+      const j1 = Math.min(q1 * COLUMN_QUANTUM, N);
+      if (j1 > j0) ranges.push([j0, j1 - j0]);
+      q0 = q1;
+    }
+    this.slots = this.slots.slice(0, ranges.length - 1);
+    return ranges;
+  }
+}
+
+/** A KernelBackend named 'wasm' over compiled modules, with up to `threads` threads (default: every core). */
+export function createWasmBackend(modules: WasmModules, threads = defaultThreads()): KernelBackend & { readonly isa: string } {
+  const state = new WasmBackendState(modules, threads);
+  const backend = completeBackend({
+    name: 'wasm',
+    gemm: (...args) => state.gemm(...args),
+    getNumThreads: () => state.getNumThreads(),
+    setNumThreads: (n) => state.setNumThreads(n),
+  });
+  return Object.freeze({ ...backend, isa: state.isa });
+}
+
+/** Compiles the four builds' bytes, leaving out what this engine cannot run. */
+export function compileWasmModules(bytes: Record<WasmVariant, BufferSource>): WasmModules {
+  const compile = (b: BufferSource): WebAssembly.Module | null => (WebAssembly.validate(b) ? new WebAssembly.Module(b) : null);
+  const simd = compile(bytes.simd);
+  if (simd === null) throw new Error('this WebAssembly engine has no SIMD support');
+  const shared = typeof SharedArrayBuffer !== 'undefined';
+  return {
+    simd,
+    simdThreads: shared ? compile(bytes['simd-threads']) : null,
+    relaxed: compile(bytes.relaxed),
+    relaxedThreads: shared ? compile(bytes['relaxed-threads']) : null,
+  };
+}
+
+const VARIANTS: readonly WasmVariant[] = ['simd', 'simd-threads', 'relaxed', 'relaxed-threads'];
+
+/**
+ * Fetches and compiles the modules served under `baseUrl` (the contents of `@kindling/wasm/build/`),
+ * asynchronously, as a browser's main thread must. Modules this engine cannot run are left out.
+ */
+export async function fetchWasmModules(baseUrl: string | URL): Promise<WasmModules> {
+  const base = String(baseUrl).endsWith('/') ? String(baseUrl) : `${String(baseUrl)}/`;
+  const bytes = await Promise.all(
+    VARIANTS.map(async (v) => {
+      const url = `${base}kindling-${v}.wasm`;
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`could not fetch ${url}: ${response.status} ${response.statusText}`);
+      return new Uint8Array(await response.arrayBuffer());
+    }),
+  );
+  const shared = typeof SharedArrayBuffer !== 'undefined';
+  const compile = async (b: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module | null> => (WebAssembly.validate(b) ? WebAssembly.compile(b) : null);
+  const [simd, simdThreads, relaxed, relaxedThreads] = await Promise.all(bytes.map((b, i) => (shared || i % 2 === 0 ? compile(b) : null)));
+  if (simd === null) throw new Error('this browser has no WebAssembly SIMD support');
+  return { simd, simdThreads, relaxed, relaxedThreads };
+}
+
+interface NodeModuleApi {
+  createRequire(from: string): (id: string) => unknown;
+}
+interface NodeFsApi {
+  readFileSync(path: string): Uint8Array<ArrayBuffer>;
+}
+
+/** In Node: the modules `@kindling/wasm` built at install, compiled; null with the reason where there are none. */
+export function loadWasmModulesInNode(): { modules: WasmModules | null; reason: string } {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const moduleApi = proc?.getBuiltinModule?.('node:module') as NodeModuleApi | undefined;
+  const fs = proc?.getBuiltinModule?.('node:fs') as NodeFsApi | undefined;
+  if (moduleApi === undefined || fs === undefined) return { modules: null, reason: 'not running in Node.js' };
+  let pkg: { files: Record<WasmVariant, string> | null; reason: string | null };
+  try {
+    pkg = moduleApi.createRequire(import.meta.url)('@kindling/wasm') as typeof pkg;
+  } catch (e) {
+    return { modules: null, reason: `@kindling/wasm could not be loaded (${(e as Error).message.split('\n')[0]})` };
+  }
+  if (pkg.files === null) return { modules: null, reason: pkg.reason ?? 'the WebAssembly kernels are not built' };
+  const files = pkg.files;
+  try {
+    const read = (v: WasmVariant): Uint8Array<ArrayBuffer> => fs.readFileSync(files[v]);
+    return { modules: compileWasmModules({ simd: read('simd'), 'simd-threads': read('simd-threads'), relaxed: read('relaxed'), 'relaxed-threads': read('relaxed-threads') }), reason: '' };
+  } catch (e) {
+    return { modules: null, reason: (e as Error).message };
+  }
+}
