@@ -8,11 +8,9 @@ import { Dataset, transforms } from '@kindling/data';
 import { FashionMNIST, SYSTEM_FASHION_MNIST, fashionMnistRoot, fashionMnistSampleRoot } from '@kindling/data/node';
 import { fail } from './cli.js';
 
-export const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+import { CLASSES, MEAN, STD } from './fashion-classes.js';
 
-/** Fashion-MNIST's mean and standard deviation over the training images, as PyTorch scripts use them. */
-export const MEAN = 0.286;
-export const STD = 0.353;
+export { CLASSES, MEAN, STD } from './fashion-classes.js';
 
 export interface FashionData {
   train: FashionMNIST<Tensor, number>;
