@@ -41,6 +41,7 @@ OPTIMIZERS = {
     'AdamW': torch.optim.AdamW,
     'RMSprop': torch.optim.RMSprop,
     'Adagrad': torch.optim.Adagrad,
+    'Adadelta': torch.optim.Adadelta,
 }
 
 # (name, optimizer, constructor options, [group 0 options, group 1 options])
@@ -74,6 +75,9 @@ CASES = [
     ('adagrad-weight-decay', 'Adagrad', {'lr': 0.1, 'weightDecay': 0.1}, [{}, {}]),
     ('adagrad-initial-accumulator', 'Adagrad', {'lr': 0.1, 'initialAccumulatorValue': 0.1}, [{}, {}]),
     ('adagrad-maximize-eps', 'Adagrad', {'lr': 0.1, 'maximize': True, 'eps': 1e-6}, [{}, {'lrDecay': 0.05}]),
+    ('adadelta', 'Adadelta', {}, [{}, {'lr': 0.5}]),
+    ('adadelta-rho-eps', 'Adadelta', {'rho': 0.5, 'eps': 1e-4}, [{}, {'rho': 0.95}]),
+    ('adadelta-weight-decay-maximize', 'Adadelta', {'lr': 0.1, 'weightDecay': 0.1, 'maximize': True}, [{}, {}]),
 ]
 
 DTYPES = {torch.float32: 'float32', torch.float64: 'float64'}
@@ -167,6 +171,8 @@ ERRORS = {
     'adagrad-lr-decay': "torch.optim.Adagrad([torch.ones(2, requires_grad=True)], lr_decay=-0.5)",
     'adagrad-initial-accumulator':
         "torch.optim.Adagrad([torch.ones(2, requires_grad=True)], initial_accumulator_value=-0.5)",
+    'adadelta-rho': "torch.optim.Adadelta([torch.ones(2, requires_grad=True)], rho=1.5)",
+    'adadelta-eps': "torch.optim.Adadelta([torch.ones(2, requires_grad=True)], eps=-1e-06)",
     'empty-params': "torch.optim.SGD([], lr=0.1)",
     'tensor-as-params': "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
     'non-leaf': "torch.optim.SGD([torch.ones(2, requires_grad=True) * 2], lr=0.1)",

@@ -13,6 +13,8 @@ export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
+export { Adadelta } from './adadelta.js';
+export type { AdadeltaOptions } from './adadelta.js';
 export { serializeOptimizerState, deserializeOptimizerState } from './serialize.js';
 export { KeyError, ZeroDivisionError } from './python.js';
 export * as lrScheduler from './lr-scheduler/index.js';

@@ -92,7 +92,7 @@ describe.each(RESUME_CASES.map((c) => [`${c.name} ${c.dtype}`, c] as const))('re
 });
 
 describe('parameters are updated in place', () => {
-  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'])('%s: same object, same storage, version counter moves', (name) => {
+  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta'])('%s: same object, same storage, version counter moves', (name) => {
     const c = fixture.cases.find((k) => k.optimizer === name && k.dtype === 'float32') as OptimCase;
     const params = initialParams('float32');
     const objects = { ...params };

@@ -1,6 +1,6 @@
 /**
  * The optimizers against PyTorch 1.13 (fixtures/optim.json, written by tools/golden/optim.py): SGD, Adam, AdamW,
- * RMSprop and Adagrad under every option, two parameter groups with different options, a gradient dropped in some
+ * RMSprop, Adagrad and Adadelta under every option, two parameter groups with different options, a gradient dropped in some
  * steps and a frozen parameter, in float32 and float64.
  *
  * Two runs per case:

@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import {
+  Adadelta,
   Adagrad,
   Adam,
   AdamW,
   RMSprop,
   SGD,
+  type AdadeltaOptions,
   type AdagradOptions,
   type AdamOptions,
   type Optimizer,
@@ -30,7 +32,7 @@ export type EncodedValue = EncodedTensor | number | boolean | null | number[];
 
 export interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adadelta';
   dtype: DType;
   defaults: Options;
   groups: { params: string[]; options: Options }[];
@@ -97,6 +99,8 @@ export function makeOptimizer(c: OptimCase, params: Record<string, Tensor>): Opt
       return new RMSprop(groups, c.defaults as RMSpropOptions);
     case 'Adagrad':
       return new Adagrad(groups, c.defaults as AdagradOptions);
+    case 'Adadelta':
+      return new Adadelta(groups, c.defaults as AdadeltaOptions);
   }
 }
 

@@ -1,0 +1,56 @@
+/** Adadelta (rho, eps, weight decay): PyTorch 1.13's single-tensor update. */
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import { Optimizer, check, type Group, type Params } from './optimizer.js';
+
+export interface AdadeltaOptions {
+  /** Scales the update (1.0 by default: Adadelta's step sizes come from its running averages). */
+  lr?: number;
+  rho?: number;
+  eps?: number;
+  weightDecay?: number;
+  maximize?: boolean;
+}
+
+type AdadeltaHyper = {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+  foreach: boolean | null;
+};
+
+export class Adadelta extends Optimizer<AdadeltaHyper> {
+  constructor(params: Params, options: AdadeltaOptions = {}) {
+    const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = options;
+    check(0 <= lr, 'Invalid learning rate: ', lr);
+    check(0 <= rho && rho <= 1, 'Invalid rho value: ', rho);
+    check(0 <= eps, 'Invalid epsilon value: ', eps);
+    check(0 <= weightDecay, 'Invalid weight_decay value: ', weightDecay);
+    super(params, { lr, rho, eps, weightDecay, maximize, foreach: null });
+  }
+
+  protected updateGroup(group: Group<AdadeltaHyper>): void {
+    const { lr, rho, eps, weightDecay, maximize } = group;
+    for (const p of group.params) {
+      if (p.grad === null) continue;
+      const state = this.stateOf(p);
+      if (Object.keys(state).length === 0) {
+        // PyTorch 1.13 keeps Adadelta's step count as a plain Python int.
+        state.step = 0;
+        state.square_avg = torch.zerosLike(p);
+        state.acc_delta = torch.zerosLike(p);
+      }
+      state.step = (state.step as number) + 1;
+      let grad = maximize ? p.grad.neg() : p.grad;
+      if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
+      const squareAvg = (state.square_avg as Tensor).mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
+      const std = squareAvg.add(eps).sqrt_();
+      const accDelta = state.acc_delta as Tensor;
+      const delta = accDelta.add(eps).sqrt_().div_(std).mul_(grad);
+      accDelta.mul_(rho).addcmul_(delta, delta, { value: 1 - rho });
+      p.add_(delta, { alpha: -lr });
+    }
+  }
+}
