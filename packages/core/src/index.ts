@@ -22,6 +22,8 @@ export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.j
 export { RuntimeError, IndexError, ValueError, TorchTypeError } from './errors.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
+import type { ValuesIndices } from './ops/reduce.js';
+import type { ReduceOptions } from './tensor-types.js';
 export type { IndexSpec } from './ops/view.js';
 export { Node } from './autograd/node.js';
 export type { TensorHook } from './autograd/node.js';
@@ -61,6 +63,9 @@ export type { TensorOptions, RandomOptions } from './creation.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad-mode.js';
 export { serialize, deserialize, deserializeMetadata, save, load, loadMetadata } from './serialize.js';
+export { cloneStateDict } from './state-dict.js';
+/** Python's text for values, shared by the packages that print as PyTorch does (not PyTorch API). */
+export * as compat from './python-format.js';
 export { setPrintOptions, getPrintOptions } from './print.js';
 export type { PrintOptions } from './print.js';
 export { cat, stack };
@@ -172,8 +177,14 @@ export const argsort = fn('argsort');
 export const clone = fn('clone');
 export const detach = fn('detach');
 export const numel = (x: Tensor): number => x.numel();
-export const max = fn('max');
-export const min = fn('min');
+/** `torch.max`/`torch.min` with Tensor.max's overloads (the generic form would keep only the last one). */
+interface MaxMin {
+  (t: Tensor): Tensor;
+  (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions): ValuesIndices;
+  (t: Tensor, other: Tensor): Tensor;
+}
+export const max = fn('max') as MaxMin;
+export const min = fn('min') as MaxMin;
 /** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */
 export const var_ = fn('var');
 export const variance = var_;

@@ -3,7 +3,8 @@
  * Its methods are thin: each forwards to the op that defines it (ops/*), where forward and backward live.
  */
 import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
+import { pyFloat } from './python-format.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
 import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
@@ -433,6 +434,28 @@ export class Tensor {
   contiguousArray(): TypedArray { return C.contiguousArray(this); }
   /** PyTorch's `repr`, exactly. */
   toString(): string { return C.repr(this); }
+
+  /**
+   * A tensor where JavaScript wants a primitive. As a number (`Number(t)`, `t > 0.5`, `+t`) a one-element tensor is
+   * its value, as Python's `float(t)`; more elements raise PyTorch's ValueError. In a template (`${t}`) a 0-d tensor
+   * reads as Python's `f'{t}'` does (`2.5`, `3`, `True`), any other as its repr.
+   */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    const n = this.numel();
+    if (hint === 'string' || (hint === 'default' && n !== 1)) {
+      if (this._shape.length !== 0) return this.toString();
+      const v = this._array[this._offset];
+      return this.dtype === 'bool' ? (v ? 'True' : 'False') : isFloatingPoint(this.dtype) ? pyFloat(v) : String(v);
+    }
+    if (n !== 1) throw new ValueError('only one element tensors can be converted to Python scalars');
+    return this._array[this._offset];
+  }
+
+  /** `for (const row of t)`, `[...t]`, `const [a, b] = t`: the sub-tensors along dim 0, as PyTorch's `unbind(0)`. */
+  *[Symbol.iterator](): Iterator<Tensor> {
+    if (this._shape.length === 0) throw new TorchTypeError('iteration over a 0-d tensor');
+    yield* this.unbind(0);
+  }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }

@@ -52,7 +52,10 @@ describe('Module registration', () => {
     expect(keys.slice(-2)).toEqual(['fc.weight', 'fc.bias']);
     expect(model.stateDict()['fc.weight'].shape).toEqual([100, 512]);
     const trainable = model.parameters().filter((p) => p.requiresGrad);
-    expect(trainable).toEqual([model.fc.weight, model.fc.bias]);
+    // Identity, element by element: toEqual would iterate each tensor (tensors are iterable, as in PyTorch).
+    expect(trainable.length).toBe(2);
+    expect(trainable[0]).toBe(model.fc.weight);
+    expect(trainable[1]).toBe(model.fc.bias);
   });
 
   it('counts each shared parameter once', () => {

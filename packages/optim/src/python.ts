@@ -16,21 +16,7 @@ export class KeyError extends Error {
 }
 
 /** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`. */
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  // JavaScript's shortest round-trip digits are Python's; only the layout differs.
-  const [mantissa, expPart] = x.toExponential().split('e');
-  const exp = Number(expPart);
-  if (exp < -4 || exp >= 16) {
-    const sign = exp < 0 ? '-' : '+';
-    return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  // Within -4 <= exp < 16 JavaScript writes positional notation too.
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
-}
+export const pyFloat = torch.compat.pyFloat;
 
 /** A value as Python's `str.format` shows it in PyTorch's messages: floats by `repr`, integers as integers. */
 export function pyStr(x: unknown): string {

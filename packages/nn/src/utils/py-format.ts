@@ -1,17 +1,7 @@
 /** Python's `repr` of numbers, booleans and tuples, for module printing (`eps=1e-05`, `kernel_size=(3, 3)`). */
+import * as torch from '@kindling/core';
 
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const [mant, expStr] = x.toExponential().split('e');
-  const exp = Number(expStr);
-  if (exp >= -4 && exp < 16) {
-    // Python and JavaScript agree on the shortest digits; JavaScript only switches to exponents later.
-    const s = String(x);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
+export const pyFloat = torch.compat.pyFloat;
 
 export function pyValue(x: unknown): string {
   if (typeof x === 'boolean') return x ? 'True' : 'False';

@@ -1,0 +1,14 @@
+/** Python's text for numbers, as `repr`/`str`/f-strings write them. */
+
+/** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`, `-0.0`. */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // JavaScript's shortest round-trip digits are Python's; only the layout differs.
+  const [mantissa, expPart] = x.toExponential().split('e');
+  const exp = Number(expPart);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const s = String(x);
+  return s.includes('.') ? s : `${s}.0`;
+}
