@@ -422,6 +422,13 @@ export class Tensor {
   item(): number { return C.item(this); }
   tolist(): NestedArray { return C.tolist(this); }
   toArray(): TypedArray { return C.toArray(this); }
+  /**
+   * The tensor's own storage as a typed array, shared as PyTorch's `numpy()` shares it: writes through it change
+   * the tensor (and the tensor's in-place ops change it). Float32Array for float32, Float64Array for float64 and
+   * int64 (exact integers), Int32Array, Uint8Array for bool. A typed array has no strides, so the tensor must be
+   * contiguous (`t.contiguous().numpy()` copies first); `toArray()` always copies.
+   */
+  numpy(): TypedArray { return C.sharedArray(this); }
   to(target: DType | 'cpu' | Tensor, options?: { copy?: boolean }): Tensor { return C.to(this, target, options?.copy ?? false); }
   type(dtype: DType): Tensor { return C.to(this, dtype, false); }
   float(): Tensor { return C.to(this, 'float32', false); }

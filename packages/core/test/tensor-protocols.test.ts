@@ -64,3 +64,30 @@ describe('torch.max and torch.min function forms', () => {
     expect(torch.max(t, torch.zeros(2, 2).add(3)).tolist()).toEqual([[3, 5], [7, 3]]);
   });
 });
+
+describe('the typed-array bridge', () => {
+  it('fromArray and numpy() share storage both ways; toArray copies', () => {
+    const data = new Float32Array([1, 2, 3, 4]);
+    const t = torch.fromArray(data, [2, 2]);
+    data[0] = 10;
+    expect(t.tolist()).toEqual([[10, 2], [3, 4]]);
+    const view = t.numpy();
+    expect(view.buffer).toBe(data.buffer);
+    t.mul_(2);
+    expect(Array.from(view)).toEqual([20, 4, 6, 8]);
+    const copy = t.toArray();
+    t.zero_();
+    expect(Array.from(copy)).toEqual([20, 4, 6, 8]);
+    // A contiguous view shares its part of the storage.
+    const row = t.select(0, 1).numpy();
+    row[0] = 5;
+    expect(t.tolist()).toEqual([[0, 0], [5, 0]]);
+  });
+
+  it("refuses what cannot share: PyTorch's error for a tensor that requires grad, a clear one for strides", () => {
+    expect(() => torch.ones(2, { requiresGrad: true }).numpy()).toThrow(
+      new torch.RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."),
+    );
+    expect(() => torch.ones(2, 3).t().numpy()).toThrow(/contiguous tensor .*t\.contiguous\(\)\.numpy\(\)/);
+  });
+});

@@ -39,6 +39,16 @@ export function item(t: Tensor): number {
   return t._array[t._offset];
 }
 
+/** Tensor.numpy(): the storage itself, for a contiguous tensor that does not require grad. */
+export function sharedArray(t: Tensor): TypedArray {
+  if (t.requiresGrad) throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  if (!t.isContiguous()) {
+    throw new RuntimeError('numpy() shares storage only for a contiguous tensor (a typed array has no strides): call t.contiguous().numpy(), which copies first');
+  }
+  const n = t.numel();
+  return t._offset === 0 && t._array.length === n ? t._array : t._array.subarray(t._offset, t._offset + n);
+}
+
 export function toArray(t: Tensor): TypedArray {
   const out = allocate(t.dtype, t.numel());
   copyStrided(t._array, t._shape, t._strides, t._offset, out);
