@@ -87,8 +87,7 @@ export function checksums(named: [string, Tensor][]): { each: Map<string, string
 }
 
 const CHECKPOINT_HINT =
-  'Pass a ResNet-18 state dict in safetensors format (a torchvision .pth converted with ' +
-  "'/usr/bin/python3 tools/convert-torch-checkpoint.py resnet18.pth resnet18.safetensors'), " +
+  "Pass a ResNet-18 state dict (torchvision's resnet18 .pth as PyTorch saved it, or a safetensors file), " +
   'or leave out --checkpoint to pretrain one on Fashion-MNIST classes 0-4.';
 
 /** A resnet18 with as many outputs as the checkpoint's fc (1000 for torchvision's), loaded from it. */

@@ -8,8 +8,8 @@
  * Options: --checkpoint PATH, --out DIR (runs), --full, --data DIR, --epochs N (3), --pretrain-epochs N (1),
  * --batch-size N (32), --lr X (0.01), --seed N (0), --limit N (1000 images per split; 0: all).
  *
- * Any ResNet-18 state dict loads (its fc is replaced), torchvision's ImageNet weights included once converted
- * with tools/convert-torch-checkpoint.py; the images here stay 28x28 Fashion-MNIST normalisation, so ImageNet
+ * Any ResNet-18 state dict loads (its fc is replaced), torchvision's ImageNet weights included (the .pth as
+ * PyTorch saved it, read by torch.load directly); the images here stay 28x28 Fashion-MNIST normalisation, so ImageNet
  * features transfer less well than they would on ImageNet-sized, ImageNet-normalised inputs.
  */
 import { numberFlag, parseFlags, runMain, stringFlag } from '../shared/cli.js';

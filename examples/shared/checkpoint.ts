@@ -1,8 +1,8 @@
 /**
  * Checkpoints as safetensors files: written to a temporary file and renamed (never half-written), read back
- * with one clear message for a missing file, a corrupt file, or a checkpoint of another architecture.
+ * (safetensors, or a state dict PyTorch's torch.save wrote) with one clear message for a missing file, a corrupt
+ * file, or a checkpoint of another architecture.
  */
-import { readFileSync } from 'node:fs';
 import * as torch from '@kindling/core';
 import type { Module } from '@kindling/nn';
 import { fail } from './cli.js';
@@ -17,17 +17,6 @@ export interface Checkpoint {
   metadata: Record<string, string>;
 }
 
-/** A PyTorch `torch.save` file is a zip archive (or, in old versions, a pickle stream). */
-function looksLikePytorchPickle(path: string): boolean {
-  try {
-    const head = readFileSync(path).subarray(0, 4);
-    const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-    return zip || (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5);
-  } catch {
-    return false;
-  }
-}
-
 /** Reads a checkpoint's tensors and metadata; `hint` tells the user what to do when there is none to read. */
 export function readCheckpoint(path: string, hint: string): Checkpoint {
   try {
@@ -35,13 +24,7 @@ export function readCheckpoint(path: string, hint: string): Checkpoint {
   } catch (e) {
     const message = (e as Error).message;
     if (/No such file/.test(message)) fail(`checkpoint not found: ${path}. ${hint}`);
-    if (looksLikePytorchPickle(path)) {
-      fail(
-        `cannot read checkpoint ${path}: it looks like a PyTorch .pth file, not safetensors. Convert it once with ` +
-          `'/usr/bin/python3 tools/convert-torch-checkpoint.py ${path} OUT.safetensors' and pass the converted file.`,
-      );
-    }
-    fail(`cannot read checkpoint ${path}: ${message}. The file is not a valid safetensors checkpoint. ${hint}`);
+    fail(`cannot read checkpoint ${path}: ${message}. The file is neither a safetensors checkpoint nor a state dict PyTorch saved. ${hint}`);
   }
 }
 

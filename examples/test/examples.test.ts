@@ -171,15 +171,15 @@ describe('bad checkpoints', () => {
     const e = evaluate(join(dir, 'nope.safetensors'));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toMatch(/^checkpoint not found: .*nope\.safetensors\. Train one first with `pnpm example`/);
-    expect(finetune(join(dir, 'nope.safetensors')).message).toMatch(/^checkpoint not found: .*convert-torch-checkpoint\.py.*leave out --checkpoint/);
+    expect(finetune(join(dir, 'nope.safetensors')).message).toMatch(/^checkpoint not found: .*resnet18 \.pth as PyTorch saved it.*leave out --checkpoint/);
   });
 
-  it('a corrupt file is named as not a safetensors checkpoint; a PyTorch .pth gets the conversion command', () => {
+  it('a corrupt file is named as neither safetensors nor a PyTorch checkpoint; a broken PyTorch .pth says what is wrong with it', () => {
     const e = evaluate(paths.corrupt);
     expect(e).toBeInstanceOf(UsageError);
-    expect(e.message).toMatch(/^cannot read checkpoint .*corrupt\.safetensors: .*not a valid safetensors checkpoint\. Train one first/);
-    expect(finetune(paths.corrupt).message).toMatch(/not a valid safetensors checkpoint/);
-    expect(finetune(paths.pth).message).toMatch(/looks like a PyTorch \.pth file.*tools\/convert-torch-checkpoint\.py .*resnet18\.pth OUT\.safetensors/);
+    expect(e.message).toMatch(/^cannot read checkpoint .*corrupt\.safetensors: .*neither a safetensors checkpoint nor a state dict PyTorch saved\. Train one first/);
+    expect(finetune(paths.corrupt).message).toMatch(/neither a safetensors checkpoint nor a state dict PyTorch saved/);
+    expect(finetune(paths.pth).message).toMatch(/resnet18\.pth: not a readable PyTorch archive \(no end-of-central-directory record: the file is truncated\)/);
   });
 
   it('a checkpoint of another architecture lists the mismatched keys and shapes', () => {
@@ -201,7 +201,7 @@ describe('bad checkpoints', () => {
     expect(missing.stderr).toMatch(/^error: checkpoint not found: runs\/fashion-cnn\.safetensors\. Train one first with `pnpm example`/);
     const corrupt = cli('finetune', ['--checkpoint', paths.corrupt]);
     expect(corrupt.status).toBe(1);
-    expect(corrupt.stderr).toMatch(/^error: cannot read checkpoint .*not a valid safetensors checkpoint/);
+    expect(corrupt.stderr).toMatch(/^error: cannot read checkpoint .*neither a safetensors checkpoint nor a state dict PyTorch saved/);
     const wrong = cli('evaluate', ['--checkpoint', paths.linear]);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^error: checkpoint .* does not fit FashionCNN/);
