@@ -164,7 +164,7 @@ if not quick:
     r18.train()
     opt = torch.optim.SGD(r18.parameters(), lr=0.01, momentum=0.9)
     results["W4 ResNet-18 train step (16x32x32)"] = bench(train_step(r18, opt, torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,))),
-                                                       runs=3, warmup=1, min_ms=0)
+                                                       runs=7, warmup=3, min_ms=0)
     torch.manual_seed(0)
     big = torchvision.models.resnet18()
     big.eval()
@@ -173,7 +173,7 @@ if not quick:
     def eval_forward():
         with torch.no_grad():
             big(x224)
-    results["W4 ResNet-18 eval forward (224x224)"] = bench(eval_forward, runs=3, warmup=1, min_ms=0)
+    results["W4 ResNet-18 eval forward (224x224)"] = bench(eval_forward, runs=7, warmup=3, min_ms=0)
 
     # Transformer block train step with AdamW
     torch.manual_seed(0)
