@@ -180,7 +180,7 @@ export const numel = (x: Tensor): number => x.numel();
 /** `torch.max`/`torch.min` with Tensor.max's overloads (the generic form would keep only the last one). */
 interface MaxMin {
   (t: Tensor): Tensor;
-  (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions): ValuesIndices;
+  (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
   (t: Tensor, other: Tensor): Tensor;
 }
 export const max = fn('max') as MaxMin;

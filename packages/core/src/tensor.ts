@@ -338,30 +338,31 @@ export class Tensor {
   lerp_(end: Tensor, weight: number): this { return E.inplace(this, (s) => E.lerp(s, end, weight), end); }
 
   // ---- reductions ----
-  sum(dim?: Dims | ReduceOptions | null, options?: ReduceOptions & { dtype?: DType }): Tensor { return R.sum(this, dim, options); }
-  mean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.mean(this, dim, options); }
-  prod(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.prod(this, dim, options); }
-  var(dim?: Dims | VarOptions | null, options?: VarOptions): Tensor { return R.variance(this, dim, options, false); }
-  std(dim?: Dims | VarOptions | null, options?: VarOptions): Tensor { return R.variance(this, dim, options, true); }
-  logsumexp(dim: Dims | ReduceOptions, options?: ReduceOptions): Tensor { return R.logsumexp(this, dim, options); }
+  sum(dim?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor { return R.sum(this, dim, options); }
+  mean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.mean(this, dim, options); }
+  prod(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.prod(this, dim, options); }
+  /** Also PyTorch's positional `var(dim, unbiased, keepdim)`. */
+  var(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, options, false, keepdim); }
+  std(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, options, true, keepdim); }
+  logsumexp(dim: Dims | ReduceOptions, options?: ReduceOptions | boolean): Tensor { return R.logsumexp(this, dim, options); }
   max(): Tensor;
-  max(dim: number | ReduceOptions, options?: ReduceOptions): R.ValuesIndices;
+  max(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;
   max(other: Tensor): Tensor;
-  max(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | R.ValuesIndices {
+  max(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
     return R.maxOrMin('max', this, arg, options);
   }
   min(): Tensor;
-  min(dim: number | ReduceOptions, options?: ReduceOptions): R.ValuesIndices;
+  min(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;
   min(other: Tensor): Tensor;
-  min(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | R.ValuesIndices {
+  min(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
     return R.maxOrMin('min', this, arg, options);
   }
-  amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.amaxAmin('max', this, dim, options); }
-  amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.amaxAmin('min', this, dim, options); }
-  argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.argMaxMin('max', this, dim, options); }
-  argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.argMaxMin('min', this, dim, options); }
-  any(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.anyAll('any', this, dim, options); }
-  all(dim?: number | ReduceOptions | null, options?: ReduceOptions): Tensor { return R.anyAll('all', this, dim, options); }
+  amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.amaxAmin('max', this, dim, options); }
+  amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.amaxAmin('min', this, dim, options); }
+  argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.argMaxMin('max', this, dim, options); }
+  argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.argMaxMin('min', this, dim, options); }
+  any(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('any', this, dim, options); }
+  all(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('all', this, dim, options); }
   cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
   /** @internal sums a broadcast gradient back to `shape` */
   sumToSize(shape: readonly number[]): Tensor { return R.sumToSize(this, shape); }

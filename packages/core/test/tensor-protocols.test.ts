@@ -91,3 +91,18 @@ describe('the typed-array bridge', () => {
     expect(() => torch.ones(2, 3).t().numpy()).toThrow(/contiguous tensor .*t\.contiguous\(\)\.numpy\(\)/);
   });
 });
+
+describe("reductions take PyTorch's positional keepdim", () => {
+  it('x.sum(1, true) keeps the dim, as x.sum(1, True); var/std take (dim, unbiased, keepdim)', () => {
+    const x = torch.tensor([[1, 2, 4], [3, 5, 9]], { dtype: 'float32' });
+    expect(x.sum(1, true).shape).toEqual([2, 1]);
+    expect(torch.sum(x, 1, true).tolist()).toEqual([[7], [17]]);
+    expect(x.mean(0, true).shape).toEqual([1, 3]);
+    expect(x.max(1, true).values.shape).toEqual([2, 1]);
+    expect(x.argmax(1, true).tolist()).toEqual([[2], [2]]);
+    // torch.var(x, 1, False, True) in PyTorch 1.13: [[1.5556], [6.2222]]
+    expect(x.var(1, false, true).sub(torch.tensor([[14 / 9], [56 / 9]])).abs().max().item()).toBeLessThan(1e-5);
+    expect(x.std(1, true).shape).toEqual([2]);
+    expect(() => x.sum(1, 3 as unknown as boolean)).toThrow(/keepdim must be a boolean or an options object/);
+  });
+});

@@ -2,6 +2,7 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
+import { pythonArgs } from './python-args.js';
 
 export interface AdadeltaOptions {
   /** Scales the update (1.0 by default: Adadelta's step sizes come from its running averages). */
@@ -22,7 +23,11 @@ type AdadeltaHyper = {
 };
 
 export class Adadelta extends Optimizer<AdadeltaHyper> {
-  constructor(params: Params, options: AdadeltaOptions = {}) {
+  constructor(params: Params, options?: AdadeltaOptions);
+  /** PyTorch's positional order: `new Adadelta(params, 1.0, 0.9)`. */
+  constructor(params: Params, lr: number, rho?: number, eps?: number, weightDecay?: number);
+  constructor(params: Params, ...args: unknown[]) {
+    const options = pythonArgs<AdadeltaOptions>('Adadelta', ['lr', 'rho', 'eps', 'weightDecay'], args);
     const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= rho && rho <= 1, 'Invalid rho value: ', rho);

@@ -1,6 +1,7 @@
 /** Adagrad (lr decay, weight decay, initial accumulator): PyTorch 1.13's single-tensor update. */
 import * as torch from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
+import { pythonArgs } from './python-args.js';
 import { KeyError } from './python.js';
 
 export interface AdagradOptions {
@@ -23,7 +24,11 @@ type AdagradHyper = {
 };
 
 export class Adagrad extends Optimizer<AdagradHyper> {
-  constructor(params: Params, options: AdagradOptions = {}) {
+  constructor(params: Params, options?: AdagradOptions);
+  /** PyTorch's positional order: `new Adagrad(params, 0.01, 0)`. */
+  constructor(params: Params, lr: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number);
+  constructor(params: Params, ...args: unknown[]) {
+    const options = pythonArgs<AdagradOptions>('Adagrad', ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], args);
     const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= lrDecay, 'Invalid lr_decay value: ', lrDecay);

@@ -2,6 +2,7 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
+import { pythonArgs } from './python-args.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -77,13 +78,18 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
   }
 }
 
+const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
+
 type AdamDefaults = AdamHyper & { differentiable: boolean; fused: boolean };
 
 export class Adam extends AdamBase<AdamDefaults> {
   protected readonly decoupled = false;
 
-  constructor(params: Params, options: AdamOptions = {}) {
-    const o = validate(options, 0);
+  constructor(params: Params, options?: AdamOptions);
+  /** PyTorch's positional order: `new Adam(params, 1e-3, [0.9, 0.999])`. */
+  constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
+  constructor(params: Params, ...args: unknown[]) {
+    const o = validate(pythonArgs<AdamOptions>('Adam', ADAM_POSITIONAL, args), 0);
     // PyTorch 1.13's defaults, in its order (the state dict lists them so).
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
     super(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach: null, capturable: false, differentiable: false, fused: false });
@@ -93,8 +99,11 @@ export class Adam extends AdamBase<AdamDefaults> {
 export class AdamW extends AdamBase<AdamHyper> {
   protected readonly decoupled = true;
 
-  constructor(params: Params, options: AdamOptions = {}) {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(options, 1e-2);
+  constructor(params: Params, options?: AdamOptions);
+  /** PyTorch's positional order: `new AdamW(params, 1e-3, [0.9, 0.999], 1e-8, 0.01)`. */
+  constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
+  constructor(params: Params, ...args: unknown[]) {
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args), 1e-2);
     super(params, { lr, betas, eps, weightDecay, amsgrad, foreach: null, maximize, capturable: false });
   }
 }

@@ -2,6 +2,7 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
+import { pythonArgs } from './python-args.js';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -26,7 +27,11 @@ type RMSpropHyper = {
 };
 
 export class RMSprop extends Optimizer<RMSpropHyper> {
-  constructor(params: Params, options: RMSpropOptions = {}) {
+  constructor(params: Params, options?: RMSpropOptions);
+  /** PyTorch's positional order: `new RMSprop(params, 0.01, 0.99)`. */
+  constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean);
+  constructor(params: Params, ...args: unknown[]) {
+    const options = pythonArgs<RMSpropOptions>('RMSprop', ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], args);
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= eps, 'Invalid epsilon value: ', eps);

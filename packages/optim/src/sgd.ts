@@ -2,6 +2,7 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
+import { pythonArgs } from './python-args.js';
 
 export interface SGDOptions {
   /** Required, here or in every parameter group (as in PyTorch, SGD has no default learning rate). */
@@ -19,7 +20,11 @@ type SGDHyper = torch.SgdHyper & {
 };
 
 export class SGD extends Optimizer<SGDHyper> {
-  constructor(params: Params, options: SGDOptions = {}) {
+  constructor(params: Params, options?: SGDOptions);
+  /** PyTorch's positional order: `new SGD(params, 0.01, 0.9)`. */
+  constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
+  constructor(params: Params, ...args: unknown[]) {
+    const options = pythonArgs<SGDOptions>('SGD', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], args);
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
     check(!(lr !== undefined && lr < 0), 'Invalid learning rate: ', lr);
     check(!(momentum < 0), 'Invalid momentum value: ', momentum);

@@ -1,6 +1,7 @@
 /** Reductions with `dim` (number or list, negative allowed) and `keepdim`, each with its backward formula. */
 import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
-import { IndexError, RuntimeError } from '../errors.js';
+import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
+import { pyTypeName } from '../python-types.js';
 import { normalizeDim, normalizeDims, numel } from '../shape.js';
 import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
 import { recordOp } from '../autograd/record.js';
@@ -16,12 +17,21 @@ export interface ValuesIndices {
 }
 
 /** Splits `(dim?, options?)` / `(options)` call forms. */
-function parseArgs<O extends ReduceOptions>(dimOrOptions: Dims | O | null | undefined, options?: O): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
+/**
+ * A reduction's arguments: `(options)`, `(dim, options)`, or PyTorch's positional `(dim, keepdim)` — a boolean
+ * after the dim is keepdim, as in `x.sum(1, true)` for `x.sum(1, True)`.
+ */
+function parseArgs<O extends ReduceOptions>(dimOrOptions: Dims | O | null | undefined, options?: O | boolean): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
   if (dimOrOptions !== null && typeof dimOrOptions === 'object' && !Array.isArray(dimOrOptions)) {
     const o = dimOrOptions as O;
     return { dim: o.dim ?? null, keepdim: o.keepdim ?? false, opts: o };
   }
-  return { dim: (dimOrOptions as Dims | null | undefined) ?? options?.dim ?? null, keepdim: options?.keepdim ?? false, opts: options };
+  const dim = (dimOrOptions as Dims | null | undefined) ?? null;
+  if (typeof options === 'boolean') return { dim, keepdim: options, opts: undefined };
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TorchTypeError(`keepdim must be a boolean or an options object ({ keepdim, ... }), not ${pyTypeName(options)}`);
+  }
+  return { dim: dim ?? options?.dim ?? null, keepdim: options?.keepdim ?? false, opts: options };
 }
 
 function outShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
@@ -81,7 +91,7 @@ function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
   }
 }
 
-export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions & { dtype?: DType }): Tensor {
+export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor {
   const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
   const dtype: DType = (opts as { dtype?: DType } | undefined)?.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int64');
   const dims = reduceDims(x, dim);
@@ -92,7 +102,7 @@ export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, optio
   return out;
 }
 
-export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {
+export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   if (!isFloatingPoint(x.dtype)) {
     throw new RuntimeError(
@@ -110,7 +120,7 @@ export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, opti
   return out;
 }
 
-export function prod(x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+export function prod(x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
   const dims = reduceDims(x, dim);
@@ -148,8 +158,10 @@ function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
   return res;
 }
 
-export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | undefined, options: VarOptions | undefined, isStd: boolean): Tensor {
-  const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
+/** var/std; PyTorch's positional `(dim, unbiased, keepdim)` is accepted after the dim as well as an options object. */
+export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | undefined, options: VarOptions | boolean | undefined, isStd: boolean, keepdimArg?: boolean): Tensor {
+  const positional = typeof options === 'boolean' ? { unbiased: options, keepdim: keepdimArg ?? false } : options;
+  const { dim, keepdim, opts } = parseArgs(dimOrOptions, positional);
   if (!isFloatingPoint(x.dtype)) {
     throw new RuntimeError(`std and var only support floating point and complex dtypes`);
   }
@@ -179,7 +191,7 @@ export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | und
   return result;
 }
 
-export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
+export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   const input = isFloatingPoint(x.dtype) ? x.detach() : x.detach().to('float32');
@@ -212,7 +224,7 @@ function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[]
   for (const d of dims) if (x._shape.length > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
 }
 
-export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOptions | Tensor, options?: ReduceOptions): Tensor | ValuesIndices {
+export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | ValuesIndices {
   if (arg instanceof Tensor) return kind === 'max' ? x.maximum(arg) : x.minimum(arg);
   const { dim, keepdim } = parseArgs(arg ?? null, options);
   const isMax = kind === 'max';
@@ -254,7 +266,7 @@ function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
   return where(mask, g.div(count), 0);
 }
 
-export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions): Tensor {
+export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   checkNonEmptyReduction(kind === 'max' ? 'amax' : 'amin', x, dim === null ? null : dims, true);
@@ -274,7 +286,7 @@ export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | R
   return out;
 }
 
-export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const name = kind === 'max' ? 'argmax' : 'argmin';
   if (dim === null) {
@@ -291,7 +303,7 @@ export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number 
   return out;
 }
 
-export function anyAll(kind: 'any' | 'all', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions): Tensor {
+export function anyAll(kind: 'any' | 'all', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), 'bool');

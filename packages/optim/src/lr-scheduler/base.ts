@@ -14,6 +14,7 @@
  */
 import * as torch from '@kindling/core';
 import { Optimizer, type Group } from '../optimizer.js';
+import { pythonArgs } from '../python-args.js';
 import { formatE4, KeyError, pyTypeName } from '../python.js';
 
 export interface SchedulerOptions {
@@ -73,17 +74,24 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
   if (!(optimizer instanceof Optimizer)) throw new torch.TorchTypeError(`${pyTypeName(optimizer)} is not an Optimizer`);
 }
 
-/** Options given positionally or in the options object (not both), e.g. `new StepLR(opt, 30)` / `new StepLR(opt, { stepSize: 30 })`. */
+/**
+ * The first argument positionally or in the options object (`new StepLR(opt, 30)` / `new StepLR(opt, { stepSize: 30 })`),
+ * and, after a positional one, the rest in PyTorch's order (`names`) and/or an options object (python-args.ts).
+ */
 export function withPositional<O extends object>(
   cls: string,
-  key: keyof O & string,
+  names: readonly (keyof O & string)[],
   first: unknown,
-  rest: O | undefined,
+  rest: readonly unknown[],
   isPositional: (x: unknown) => boolean,
+  /** Whether the first of `names` has no default (ReduceLROnPlateau's `mode` has one). */
+  required = true,
 ): O {
-  if (first === undefined || !isPositional(first)) return { ...(first as O | undefined), ...rest } as O;
-  if (rest && rest[key] !== undefined) throw new torch.TorchTypeError(`${cls}.__init__() got multiple values for argument '${key}'`);
-  return { ...rest, [key]: first } as O;
+  if (first === undefined || !isPositional(first)) {
+    if (rest.length > 0) throw new torch.TorchTypeError(`${cls}: nothing may follow the options object`);
+    return { ...(first as O | undefined) } as O;
+  }
+  return pythonArgs<O>(cls, names, [first, ...rest], required ? 1 : 0);
 }
 
 /** PyTorch's (Python's) error for a required argument that was not given. */

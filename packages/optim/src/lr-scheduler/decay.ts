@@ -6,6 +6,7 @@
  */
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
+import { pythonArgs } from '../python-args.js';
 import { bisectRight, div, floorDiv, mod } from '../python.js';
 import { LRScheduler, required, withPositional, type SchedulerOptions } from './base.js';
 
@@ -23,8 +24,9 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, stepSize: number, options?: StepLROptions);
   constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
-  constructor(optimizer: Optimizer, stepSize: number | StepLROptions, options?: StepLROptions) {
-    const o = withPositional('StepLR', 'stepSize', stepSize, options, isNumber);
+  constructor(optimizer: Optimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, stepSize: number | StepLROptions, ...rest: unknown[]) {
+    const o = withPositional<StepLROptions>('StepLR', ['stepSize', 'gamma', 'lastEpoch', 'verbose'], stepSize, rest, isNumber);
     const size = required('StepLR', 'stepSize', o.stepSize);
     super(optimizer, o.lastEpoch, o.verbose);
     this.stepSize = size;
@@ -56,8 +58,9 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, milestones: readonly number[], options?: MultiStepLROptions);
   constructor(optimizer: Optimizer, options: MultiStepLROptions & { milestones: readonly number[] });
-  constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, options?: MultiStepLROptions) {
-    const o = withPositional('MultiStepLR', 'milestones', milestones, options, Array.isArray);
+  constructor(optimizer: Optimizer, milestones: readonly number[], gamma?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, ...rest: unknown[]) {
+    const o = withPositional<MultiStepLROptions>('MultiStepLR', ['milestones', 'gamma', 'lastEpoch', 'verbose'], milestones, rest, Array.isArray);
     const list = required('MultiStepLR', 'milestones', o.milestones);
     super(optimizer, o.lastEpoch, o.verbose);
     this.milestones = [...list].sort((a, b) => a - b);
@@ -87,7 +90,10 @@ export class ConstantLR extends LRScheduler {
   factor: number;
   totalIters: number;
 
-  constructor(optimizer: Optimizer, options: ConstantLROptions = {}) {
+  constructor(optimizer: Optimizer, options?: ConstantLROptions);
+  constructor(optimizer: Optimizer, factor: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const options = pythonArgs<ConstantLROptions>('ConstantLR', ['factor', 'totalIters', 'lastEpoch', 'verbose'], args);
     const { factor = 1.0 / 3, totalIters = 5 } = options;
     if (factor > 1.0 || factor < 0) throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, options.lastEpoch, options.verbose);
@@ -121,7 +127,10 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
+  constructor(optimizer: Optimizer, options?: LinearLROptions);
+  constructor(optimizer: Optimizer, startFactor: number, endFactor?: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const options = pythonArgs<LinearLROptions>('LinearLR', ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'], args);
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
     if (startFactor > 1.0 || startFactor < 0) throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
     if (endFactor > 1.0 || endFactor < 0) throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
@@ -156,8 +165,9 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, gamma: number, options?: ExponentialLROptions);
   constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
-  constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, options?: ExponentialLROptions) {
-    const o = withPositional('ExponentialLR', 'gamma', gamma, options, isNumber);
+  constructor(optimizer: Optimizer, gamma: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, ...rest: unknown[]) {
+    const o = withPositional<ExponentialLROptions>('ExponentialLR', ['gamma', 'lastEpoch', 'verbose'], gamma, rest, isNumber);
     const g = required('ExponentialLR', 'gamma', o.gamma);
     super(optimizer, o.lastEpoch, o.verbose);
     this.gamma = g;
@@ -185,7 +195,10 @@ export class PolynomialLR extends LRScheduler {
   totalIters: number;
   power: number;
 
-  constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
+  constructor(optimizer: Optimizer, options?: PolynomialLROptions);
+  constructor(optimizer: Optimizer, totalIters: number, power?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const options = pythonArgs<PolynomialLROptions>('PolynomialLR', ['totalIters', 'power', 'lastEpoch', 'verbose'], args);
     super(optimizer, options.lastEpoch, options.verbose);
     this.totalIters = options.totalIters ?? 5;
     this.power = options.power ?? 1.0;
@@ -219,8 +232,9 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, TMax: number, options?: CosineAnnealingLROptions);
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions & { TMax: number });
-  constructor(optimizer: Optimizer, TMax: number | CosineAnnealingLROptions, options?: CosineAnnealingLROptions) {
-    const o = withPositional('CosineAnnealingLR', 'TMax', TMax, options, isNumber);
+  constructor(optimizer: Optimizer, TMax: number, etaMin?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, TMax: number | CosineAnnealingLROptions, ...rest: unknown[]) {
+    const o = withPositional<CosineAnnealingLROptions>('CosineAnnealingLR', ['TMax', 'etaMin', 'lastEpoch', 'verbose'], TMax, rest, isNumber);
     const tMax = required('CosineAnnealingLR', 'TMax', o.TMax);
     super(optimizer, o.lastEpoch, o.verbose);
     this.TMax = tMax;

@@ -41,8 +41,9 @@ abstract class LambdaScheduler extends LRScheduler {
 export class LambdaLR extends LambdaScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
   constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, options?: LambdaLROptions) {
-    const o = withPositional('LambdaLR', 'lrLambda', lrLambda, options, isLambda);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
+    const o = withPositional<LambdaLROptions>('LambdaLR', ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
     const fns = lambdas(optimizer, required('LambdaLR', 'lrLambda', o.lrLambda));
     super(optimizer, o.lastEpoch, o.verbose);
     this.lrLambdas = fns;
@@ -59,8 +60,9 @@ export class LambdaLR extends LambdaScheduler {
 export class MultiplicativeLR extends LambdaScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
   constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, options?: LambdaLROptions) {
-    const o = withPositional('MultiplicativeLR', 'lrLambda', lrLambda, options, isLambda);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
+    const o = withPositional<LambdaLROptions>('MultiplicativeLR', ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
     const fns = lambdas(optimizer, required('MultiplicativeLR', 'lrLambda', o.lrLambda));
     super(optimizer, o.lastEpoch, o.verbose);
     this.lrLambdas = fns;

@@ -21,6 +21,12 @@ export interface SchedulePhase {
   endMomentum: MomentumKey;
 }
 
+/** OneCycleLR's parameters in PyTorch's positional order. */
+const ONE_CYCLE_POSITIONAL = [
+  'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
+  'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch', 'verbose',
+] as const;
+
 export interface OneCycleLROptions extends SchedulerOptions {
   maxLr?: number | readonly number[];
   totalSteps?: number | null;
@@ -69,8 +75,8 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, maxLr: number | readonly number[], options?: OneCycleLROptions);
   constructor(optimizer: Optimizer, options: OneCycleLROptions & { maxLr: number | readonly number[] });
-  constructor(optimizer: Optimizer, maxLr: number | readonly number[] | OneCycleLROptions, options?: OneCycleLROptions) {
-    const o = withPositional('OneCycleLR', 'maxLr', maxLr, options, (x) => typeof x === 'number' || Array.isArray(x));
+  constructor(optimizer: Optimizer, maxLr: number | readonly number[] | OneCycleLROptions, ...rest: unknown[]) {
+    const o = withPositional<OneCycleLROptions>('OneCycleLR', ONE_CYCLE_POSITIONAL, maxLr, rest, (x) => typeof x === 'number' || Array.isArray(x));
     const maxLrValue = required('OneCycleLR', 'maxLr', o.maxLr);
     const { pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true, divFactor = 25, finalDivFactor = 1e4 } = o;
     const lastEpoch = o.lastEpoch ?? -1;

@@ -44,8 +44,16 @@ export class ReduceLROnPlateau {
 
   constructor(optimizer: Optimizer, mode?: PlateauMode, options?: ReduceLROnPlateauOptions);
   constructor(optimizer: Optimizer, options?: ReduceLROnPlateauOptions);
-  constructor(optimizer: Optimizer, mode?: PlateauMode | ReduceLROnPlateauOptions, options?: ReduceLROnPlateauOptions) {
-    const o = withPositional('ReduceLROnPlateau', 'mode', mode, options, (x) => typeof x === 'string');
+  constructor(optimizer: Optimizer, mode: PlateauMode, factor?: number, patience?: number, threshold?: number, thresholdMode?: ThresholdMode, cooldown?: number, minLr?: number | readonly number[], eps?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, mode?: PlateauMode | ReduceLROnPlateauOptions, ...rest: unknown[]) {
+    const o = withPositional<ReduceLROnPlateauOptions>(
+      'ReduceLROnPlateau',
+      ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'verbose'],
+      mode,
+      rest,
+      (x) => typeof x === 'string',
+      false,
+    );
     const factor = o.factor ?? 0.1;
     if (factor >= 1.0) throw new torch.ValueError('Factor should be < 1.0.');
     this.factor = factor;
