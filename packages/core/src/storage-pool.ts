@@ -89,6 +89,20 @@ export function releaseStorage(array: TypedArray): void {
   pooledBytes += bytes;
 }
 
+/** Whether the pool would take this array (large enough): a cheap test before anything else is checked. */
+export function poolable(array: TypedArray): boolean {
+  return array.byteLength >= MIN_POOLED_BYTES;
+}
+
+/**
+ * Whether two typed arrays may share memory. Small ones are compared by identity only: reading `.buffer` of a
+ * small typed array makes V8 move it off its heap (an allocation and a copy, on every call of a hot path), and
+ * the pool never holds small arrays, so their aliasing never decides a reuse.
+ */
+export function mayShareStorage(a: TypedArray, b: TypedArray): boolean {
+  return a === b || (a.byteLength >= MIN_POOLED_BYTES && b.byteLength >= MIN_POOLED_BYTES && a.buffer === b.buffer);
+}
+
 /** Drops every pooled buffer (for the garbage collector to free). */
 export function clearStoragePool(): void {
   pool.clear();

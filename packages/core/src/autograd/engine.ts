@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { RuntimeError } from '../errors.js';
 import { setGradEnabled } from './grad-mode.js';
 import { AccumulateGrad, ownsItsStorage } from './accumulate.js';
-import { releaseStorage } from '../storage-pool.js';
+import { mayShareStorage, poolable, releaseStorage } from '../storage-pool.js';
 import { gradientEdge } from './record.js';
 import type { Edge, Node } from './node.js';
 
@@ -64,7 +64,7 @@ class GraphTask {
   recycle(g: Tensor): void {
     if (!this.owns(g)) return;
     g._ownedByRun = 0;
-    if (this.recycles && ownsItsStorage(g)) releaseStorage(g._array);
+    if (this.recycles && poolable(g._array) && ownsItsStorage(g)) releaseStorage(g._array);
   }
 
   /**
@@ -74,8 +74,12 @@ class GraphTask {
   recycleConsumed(grads: readonly (Tensor | null)[], outputs: readonly (Tensor | null)[]): void {
     for (const g of grads) {
       if (!g || !this.owns(g)) continue;
+      if (!poolable(g._array)) {
+        g._ownedByRun = 0;
+        continue;
+      }
       let aliased = false;
-      for (const o of outputs) if (o && o._array.buffer === g._array.buffer) aliased = true;
+      for (const o of outputs) if (o && mayShareStorage(o._array, g._array)) aliased = true;
       if (aliased) g._ownedByRun = 0;
       else this.recycle(g);
     }

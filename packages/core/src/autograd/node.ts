@@ -6,6 +6,7 @@
 import type { DType } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { mayShareStorage } from '../storage-pool.js';
 
 export interface Edge {
   node: Node;
@@ -150,7 +151,7 @@ export class SavedTensor {
 
   /** Whether `t` shares storage with the saved value. */
   holds(t: Tensor): boolean {
-    return this.tensor !== null && this.tensor._array.buffer === t._array.buffer;
+    return this.tensor !== null && mayShareStorage(this.tensor._array, t._array);
   }
 
   /** An in-place op saved its result, which now lives in `to`: check `to` from its current version on. */
@@ -234,7 +235,7 @@ export class FunctionNode extends Node {
     const g = outputs[i] as Tensor;
     if (g._base !== null) return false;
     for (let j = 0; j < outputs.length; j++) if (j !== i && outputs[j] === g) return false;
-    for (const incoming of grads) if (incoming !== null && incoming._array.buffer === g._array.buffer) return false;
+    for (const incoming of grads) if (incoming !== null && mayShareStorage(incoming._array, g._array)) return false;
     for (const s of this.saved) if (s.holds(g)) return false;
     return true;
   }

@@ -12,12 +12,17 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(allocateFor(shape, dtype), [...shape], dtype);
 }
 
+/** Below this many elements no storage is pooled or left unzeroed (storage-pool.ts starts at 16 KiB). */
+const SMALL_ELEMENTS = 2048;
+
 /**
  * A new contiguous tensor whose values are unspecified: only for a result the op then writes in full. Large
  * ones reuse storage autograd released, or skip the zero-fill (storage-pool.ts).
  */
 export function uninitialized(shape: readonly number[], dtype: DType): Tensor {
-  const array = uninitializedStorage(dtype, numel(shape)) ?? allocateFor(shape, dtype);
+  const n = numel(shape);
+  // Small results (most of a small-op loop) go straight to the allocator.
+  const array = (n >= SMALL_ELEMENTS ? uninitializedStorage(dtype, n) : null) ?? allocateFor(shape, dtype);
   return new Tensor(array, [...shape], dtype);
 }
 
