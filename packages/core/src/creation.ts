@@ -18,7 +18,14 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-type SizeArgs = (number | readonly number[] | TensorOptions | RandomOptions)[];
+export type SizeArgs = (number | readonly number[] | TensorOptions | RandomOptions)[];
+
+/** The same arguments with `dtype` defaulting to `dtype` (the `new_*` methods take the tensor's). */
+export function withDefaultDType(args: SizeArgs, dtype: DType): SizeArgs {
+  const last = args[args.length - 1];
+  const hasOptions = last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last);
+  return hasOptions ? [...args.slice(0, -1), { dtype, ...(last as TensorOptions) }] : [...args, { dtype }];
+}
 
 /** Splits `f(2, 3, { dtype })` / `f([2, 3], { dtype })` into a size and options. */
 function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: number[]; options: O } {

@@ -183,6 +183,8 @@ interface MaxMin {
   (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
   (t: Tensor, other: Tensor): Tensor;
 }
+export const norm = fn('norm');
+export type { NormOptions, NormOrder } from './ops/vector-norm.js';
 export const max = fn('max') as MaxMin;
 export const min = fn('min') as MaxMin;
 /** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */

@@ -21,6 +21,10 @@ import * as N from './ops/activation.js';
 import * as A from './autograd/tensor-autograd.js';
 import * as C from './ops/convert.js';
 import * as F from './ops/inplace-fast.js';
+import * as VN from './ops/vector-norm.js';
+import * as Cr from './creation.js';
+import { type SizeArgs, type TensorOptions, withDefaultDType } from './creation.js';
+import type { NormOptions, NormOrder } from './ops/vector-norm.js';
 import type { Generator } from './random.js';
 
 import type { BackwardOptions, Dims, HookHandle, NestedArray, ReduceOptions, TensorLike, VarOptions } from './tensor-types.js';
@@ -364,6 +368,8 @@ export class Tensor {
   any(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('any', this, dim, options); }
   all(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('all', this, dim, options); }
   cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
+  /** `norm(p='fro', dim=None, keepdim=False)`: positionally or as `{ p, dim, keepdim }`. */
+  norm(p?: NormOrder | NormOptions | null, dim?: Dims | null, keepdim?: boolean): Tensor { return VN.norm(this, p, dim, keepdim); }
   /** @internal sums a broadcast gradient back to `shape` */
   sumToSize(shape: readonly number[]): Tensor { return R.sumToSize(this, shape); }
 
@@ -438,6 +444,14 @@ export class Tensor {
   int(): Tensor { return C.to(this, 'int32', false); }
   bool(): Tensor { return C.to(this, 'bool', false); }
   cpu(): Tensor { return this; }
+  /** `new_zeros`, `new_ones`, `new_empty`, `new_full`, `new_tensor`: new tensors of this one's dtype unless told. */
+  newZeros(...size: SizeArgs): Tensor { return Cr.zeros(...withDefaultDType(size, this.dtype)); }
+  newOnes(...size: SizeArgs): Tensor { return Cr.ones(...withDefaultDType(size, this.dtype)); }
+  newEmpty(...size: SizeArgs): Tensor { return Cr.empty(...withDefaultDType(size, this.dtype)); }
+  newFull(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+    return Cr.full(size, fillValue, { dtype: this.dtype, ...options });
+  }
+  newTensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor { return Cr.tensor(data, { dtype: this.dtype, ...options }); }
   /** @internal the values as a contiguous array of the storage type (no copy when already contiguous and whole) */
   contiguousArray(): TypedArray { return C.contiguousArray(this); }
   /** PyTorch's `repr`, exactly. */
