@@ -64,6 +64,7 @@ export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, def
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad-mode.js';
 export { serialize, deserialize, deserializeMetadata, save, load, loadMetadata } from './serialize.js';
 export { cloneStateDict } from './state-dict.js';
+export { Size } from './size.js';
 /** Python's text for values, shared by the packages that print as PyTorch does (not PyTorch API). */
 export * as compat from './python-format.js';
 export { setPrintOptions, getPrintOptions } from './print.js';

@@ -5,6 +5,7 @@
 import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
 import { pyFloat } from './python-format.js';
+import { Size } from './size.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
 import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
@@ -96,12 +97,13 @@ export class Tensor {
   }
 
   // ---- metadata ----
-  get shape(): number[] {
-    return this._shape.slice();
+  /** The dims as a `torch.Size`: an array of numbers that prints as `torch.Size([2, 3])`, as in PyTorch. */
+  get shape(): Size {
+    return Size.fromDims(this._shape);
   }
-  size(): number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
+  size(dim?: number): Size | number {
     return dim === undefined ? this.shape : this._shape[V.dimIndex(dim, this._shape.length)];
   }
   stride(): number[];

@@ -106,3 +106,22 @@ describe("reductions take PyTorch's positional keepdim", () => {
     expect(() => x.sum(1, 3 as unknown as boolean)).toThrow(/keepdim must be a boolean or an options object/);
   });
 });
+
+describe('torch.Size', () => {
+  it("is an array of numbers that prints as PyTorch's shape does", () => {
+    const x = torch.zeros(2, 3);
+    // print(x.shape), f'{x.shape}' in PyTorch 1.13: torch.Size([2, 3]); torch.Size([0]); torch.Size([])
+    expect(`${x.shape}`).toBe('torch.Size([2, 3])');
+    expect(String(x.size())).toBe('torch.Size([2, 3])');
+    expect(`${torch.zeros(0).shape}`).toBe('torch.Size([0])');
+    expect(`${torch.tensor(1).shape}`).toBe('torch.Size([])');
+    expect(x.shape).toBeInstanceOf(torch.Size);
+    expect(Array.isArray(x.shape)).toBe(true);
+    expect(JSON.stringify(x.shape)).toBe('[2,3]');
+    const [rows, cols] = x.shape;
+    expect(rows * cols).toBe(6);
+    // Array methods that build arrays give plain arrays.
+    expect(x.shape.map((d) => d * 2)).toEqual([4, 6]);
+    expect(x.shape.slice(1)).not.toBeInstanceOf(torch.Size);
+  });
+});
