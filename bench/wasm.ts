@@ -1,8 +1,9 @@
 /**
  * Kindling's WebAssembly backend against TensorFlow.js's WASM backend (4.22, SIMD; XNNPACK), in one Node run:
  * W1 float32 GEMM at 256/512/1024 (GFLOP/s, 1 and 2 threads for Kindling; tfjs-wasm runs one thread in Node),
- * W2's MLP train step (784-512-256-10, batch 128, softmax cross entropy, SGD momentum 0.9) on both, and W3's CNN
- * train step on Kindling's WebAssembly and native backends (tfjs-wasm has no convolution backward kernels).
+ * W2's MLP train step (784-512-256-10, batch 128, softmax cross entropy, SGD momentum 0.9) and W4's ResNet-18 eval
+ * forward (1×3×224×224) on both, and W3's CNN train step on Kindling's WebAssembly and native backends (tfjs-wasm
+ * has no convolution backward kernels).
  *
  *   pnpm bench:wasm [--quick] [--json FILE]
  */
@@ -15,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { time } from './harness.js';
 import { w1Gemm } from './workloads.js';
-import { mlpStep, w3Cnn } from './workloads-training.js';
+import { mlpStep, w3Cnn, w4ResNet } from './workloads-training.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -91,6 +92,36 @@ function tfjsMlpStep(): () => void {
   };
 }
 
+/** W4's eval forward in tfjs: ResNet-18 (NHWC, 'same' padding: the shapes and FLOPs of torchvision's), 1×224×224×3. */
+function tfjsResnet18Forward(): () => void {
+  const conv = (cin: number, cout: number, k: number) => tf.randomNormal([k, k, cin, cout], 0, Math.sqrt(2 / (k * k * cin)));
+  const bn = (c: number) => ({ mean: tf.zeros([c]), variance: tf.ones([c]), scale: tf.ones([c]), offset: tf.zeros([c]) });
+  const applyBn = (x: tf.Tensor4D, b: ReturnType<typeof bn>) => tf.batchNorm(x, b.mean, b.variance, b.offset, b.scale, 1e-5);
+  const blocks: { c1: tf.Tensor4D; b1: ReturnType<typeof bn>; c2: tf.Tensor4D; b2: ReturnType<typeof bn>; stride: number; down: { c: tf.Tensor4D; b: ReturnType<typeof bn> } | null }[] = [];
+  let cin = 64;
+  for (const [cout, stride] of [[64, 1], [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1]]) {
+    const down = stride !== 1 || cin !== cout ? { c: conv(cin, cout, 1) as tf.Tensor4D, b: bn(cout) } : null;
+    blocks.push({ c1: conv(cin, cout, 3) as tf.Tensor4D, b1: bn(cout), c2: conv(cout, cout, 3) as tf.Tensor4D, b2: bn(cout), stride, down });
+    cin = cout;
+  }
+  const stem = conv(3, 64, 7) as tf.Tensor4D;
+  const stemBn = bn(64);
+  const fc = tf.randomNormal([512, 1000], 0, 0.02);
+  const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
+  return () => {
+    tf.tidy(() => {
+      let h = tf.maxPool(tf.relu(applyBn(tf.conv2d(x, stem, 2, 'same'), stemBn)) as tf.Tensor4D, 3, 2, 'same') as tf.Tensor4D;
+      for (const b of blocks) {
+        const y = tf.relu(applyBn(tf.conv2d(h, b.c1, b.stride, 'same'), b.b1)) as tf.Tensor4D;
+        const z = applyBn(tf.conv2d(y, b.c2, 1, 'same'), b.b2);
+        const skip = b.down ? applyBn(tf.conv2d(h, b.down.c, b.stride, 'same'), b.down.b) : h;
+        h = tf.relu(tf.add(z, skip)) as tf.Tensor4D;
+      }
+      tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fc).dataSync();
+    });
+  };
+}
+
 log('tfjs-wasm (SIMD, 1 thread):');
 const gemms = quick ? w1Gemm().filter((w) => w.quick) : w1Gemm();
 for (const w of gemms) {
@@ -98,6 +129,8 @@ for (const w of gemms) {
   record(w.name, 'tfjs-wasm', 1, time(w.name, tfjsGemm(n), w.timing).ms, w.flops);
 }
 record('W2 MLP train step (b=128)', 'tfjs-wasm', 1, time('W2', tfjsMlpStep(), {}).ms);
+const W4_EVAL = 'W4 ResNet-18 eval forward (224x224)';
+if (!quick) record(W4_EVAL, 'tfjs-wasm', 1, time(W4_EVAL, tfjsResnet18Forward(), { runs: 5, warmup: 2, minMs: 0 }).ms);
 
 // ---- Kindling ----
 
@@ -116,6 +149,8 @@ for (const backend of ['wasm', 'native'] as const) {
     if (!quick) {
       const w3 = w3Cnn();
       record(w3.name, `kindling-${backend}`, threads, time(w3.name, w3.setup(), w3.timing).ms);
+      const w4 = w4ResNet()[1];
+      record(w4.name, `kindling-${backend}`, threads, time(w4.name, w4.setup(), { runs: 5, warmup: 2, minMs: 0 }).ms);
     }
   }
 }
