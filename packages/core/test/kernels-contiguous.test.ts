@@ -206,7 +206,7 @@ describe('binary', () => {
 });
 
 const UNARY_REF: ((v: number) => number)[] = [
-  (v) => (v > 0 || v !== v ? v : 0),
+  (v) => (v < 0 ? 0 : v),
   (v) => -v,
   Math.abs,
   Math.exp,
@@ -271,11 +271,11 @@ describe('unary', () => {
     }
   });
 
-  it('relu passes NaN through and maps -0 to 0', () => {
+  it('relu passes NaN and -0 through, as PyTorch 1.13 (relu(tensor([-0.])) is tensor([-0.]))', () => {
     const x = Float64Array.of(NaN, -0, 0, -1, 2, -Infinity, Infinity);
     const out = new Float64Array(7);
     unary(UnaryOp.relu, x, 0, out, 0, 7);
-    expectSame(out, [NaN, 0, 0, 0, 2, 0, Infinity], 'relu');
+    expectSame(out, [NaN, -0, 0, 0, 2, 0, Infinity], 'relu');
   });
 
   it('checks its arguments', () => {

@@ -6,6 +6,20 @@ afterAll(() => void torch.setKernelBackend(initial));
 
 describe("relu's backward (PyTorch's threshold_backward)", () => {
   for (const backend of torch.availableKernelBackends()) {
+    it(`lets NaN and -0 through as PyTorch's clamp_min(0), short and long runs, on the ${backend} backend`, () => {
+      torch.setKernelBackend(backend);
+      for (const dtype of ['float32', 'float64'] as const) {
+        // PyTorch 1.13: torch.relu(tensor([-0., nan, -inf, 3., -2., inf])) is tensor([-0., nan, 0., 3., 0., inf])
+        for (const times of [1, 300]) {
+          const y = torch.tensor([-0, NaN, -Infinity, 3, -2, Infinity], { dtype }).repeat(times).relu();
+          const v = Array.from(y.toArray()).slice(-6);
+          expect(Object.is(v[0], -0), `${dtype} x${times}`).toBe(true);
+          expect(v.slice(1)).toEqual([NaN, 0, 3, 0, Infinity]);
+          expect(Object.is(v[2], 0) && Object.is(v[4], 0)).toBe(true);
+        }
+      }
+    });
+
     it(`passes the gradient where the output is positive or NaN, on the ${backend} backend`, () => {
       torch.setKernelBackend(backend);
       const x = torch.tensor([-1, 0, NaN, 2, -0.5], { dtype: 'float32', requiresGrad: true });

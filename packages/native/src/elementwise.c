@@ -241,7 +241,7 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
       case 0:                                                                                                     \
         for (int64_t i = 0; i < n; i++) {                                                                         \
           const T v = x[i];                                                                                       \
-          o[i] = !(v <= (T)0) ? v : (T)0; /* v > 0 or NaN */                                                     \
+          o[i] = v < (T)0 ? (T)0 : v; /* NaN and -0 pass, as PyTorch's */                                         \
         }                                                                                                         \
         return;                                                                                                   \
       case 1: for (int64_t i = 0; i < n; i++) o[i] = -x[i]; return;                                               \

@@ -251,9 +251,9 @@ describe.skipIf(!addon)('native unary', () => {
     }
   });
 
-  it('special values: NaN through relu, -0 kept by neg and dropped by relu and abs', () => {
+  it('special values: NaN and -0 through relu (as PyTorch), -0 kept by neg and dropped by abs', () => {
     const x = Float32Array.of(NaN, -0, 0, -Infinity, Infinity, -1e-45, 1e-45, -2);
-    const expect0 = [NaN, 0, 0, 0, Infinity, 0, 1e-45, 0];
+    const expect0 = [NaN, -0, 0, 0, Infinity, 0, 1e-45, 0];
     for (const [op, values] of [
       [0, expect0],
       [1, [NaN, 0, -0, Infinity, -Infinity, 1e-45, -1e-45, 2]],

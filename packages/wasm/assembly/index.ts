@@ -9,3 +9,4 @@ export { gemmWorkBytes, sgemm, dgemm } from './gemm';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { convForward32, convForward64, convBackwardInput32, convBackwardInput64, convBackwardWeight32, convBackwardWeight64 } from './conv';

@@ -9,7 +9,8 @@
  * `loadWasmBackend(baseUrl)` fetches and compiles them. Relaxed SIMD (fused multiply-adds) is used where the
  * engine validates it; threads where SharedArrayBuffer and workers are available.
  */
-import { checkGemmArguments } from './argument-checks.js';
+import { checkFloatArray, checkGemmArguments, checkInt, checkSameType, checkSpan } from './argument-checks.js';
+import type { ConvGeometry } from './conv.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
 import { type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
@@ -22,7 +23,18 @@ interface WasmExports {
   gemmWorkBytes(): number;
   sgemm: GemmEntry;
   dgemm: GemmEntry;
+  convForward32: GemmEntry;
+  convForward64: GemmEntry;
+  convBackwardInput32: GemmEntry;
+  convBackwardInput64: GemmEntry;
+  convBackwardWeight32: GemmEntry;
+  convBackwardWeight64: GemmEntry;
 }
+type ExportName = Exclude<keyof WasmExports, 'heapBase' | 'gemmWorkBytes'>;
+const TASKS: readonly ExportName[] = ['sgemm', 'dgemm', 'convForward32', 'convForward64', 'convBackwardInput32', 'convBackwardInput64'];
+
+/** ConvGeometry's fields in the order assembly/conv.ts reads them. */
+const GEOMETRY: readonly (keyof ConvGeometry)[] = ['N', 'C', 'H', 'W', 'O', 'kh', 'kw', 'OH', 'OW', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'];
 type GemmEntry = (...args: number[]) => void;
 
 const PAGE = 65536;
@@ -81,7 +93,7 @@ class WasmBackendState {
     this.workBytes = align(this.exports.gemmWorkBytes());
     const maxThreads = shared ? threads : 1;
     this.arenaStart = align(this.exports.heapBase()) + maxThreads * this.workBytes;
-    this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, ['sgemm', 'dgemm']) : null;
+    this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, [...TASKS]) : null;
     this.threads = maxThreads;
   }
 
@@ -136,13 +148,104 @@ class WasmBackendState {
       fn,
       args: [+transA, +transB, M, n, K, alpha, aPtr, lda, bPtr + (transB ? j0 * ldb : j0) * size, ldb, beta, cPtr + j0 * size, ldc, this.workOf(part)],
     }));
-    const run = (t: WasmTask): void => this.exports[t.fn as 'sgemm' | 'dgemm'](...t.args);
+    const run = (t: WasmTask): void => this.exports[t.fn as ExportName](...t.args);
     if (tasks.length === 1 || this.pool === null) run(tasks[0]);
     else this.pool.fork(tasks, this.slots, run);
     C.set(this.view(C, cPtr, cLen), cOff);
   }
 
   private slots: number[] = [];
+
+  /**
+   * Lays out `counts` elements of `bytes` each after the geometry block, one region per count (64-byte aligned),
+   * grows the memory to hold them, and returns their addresses.
+   */
+  private regions(counts: readonly number[], bytes: number): number[] {
+    const out: number[] = [];
+    let at = align(this.arenaStart + 64);
+    for (const n of counts) {
+      out.push(at);
+      at = align(at + n * bytes);
+    }
+    this.ensure(at);
+    return out;
+  }
+
+  private copyIn(a: FloatArray, at: number, n: number): void {
+    if (n > 0) this.view(a, at, n).set(a.subarray(0, n));
+  }
+
+  /** Writes the geometry block the conv exports read at the arena's start (after `regions` grew the memory). */
+  private geometry(g: ConvGeometry): void {
+    const block = new Int32Array(this.memory.buffer, this.arenaStart, GEOMETRY.length);
+    GEOMETRY.forEach((k, i) => (block[i] = checkInt(g[k], `g.${k}`, 0, 0x7fffffff)));
+  }
+
+  /** Images [n0, n1) per part: each thread that takes part gets a contiguous run of the batch. */
+  private batchParts(N: number, work: number): [number, number][] {
+    const wanted = Math.max(1, Math.min(this.threads, N, Math.floor(work / WORK_PER_THREAD)));
+    this.slots = wanted > 1 && this.pool !== null ? this.pool.readyWorkers(wanted - 1) : [];
+    const parts = 1 + this.slots.length;
+    const out: [number, number][] = [];
+    for (let p = 0; p < parts; p++) out.push([Math.floor((p * N) / parts), Math.floor(((p + 1) * N) / parts)]);
+    return out;
+  }
+
+  private runParts(tasks: WasmTask[]): void {
+    const run = (t: WasmTask): void => this.exports[t.fn as ExportName](...t.args);
+    if (tasks.length === 1 || this.pool === null) run(tasks[0]);
+    else this.pool.fork(tasks, this.slots, run);
+  }
+
+  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void {
+    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
+    const K = (C / groups) * kh * kw;
+    const sizes = { x: N * C * H * W, w: O * K, b: bias === null ? 0 : O, out: N * O * OH * OW };
+    checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]], x);
+    if (sizes.out === 0) return;
+    const parts = this.batchParts(N, sizes.out * K);
+    const cols = K * OH * OW;
+    const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = this.regions([sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)], x.BYTES_PER_ELEMENT);
+    this.geometry(g);
+    this.copyIn(x, xPtr, sizes.x);
+    this.copyIn(w, wPtr, sizes.w);
+    if (bias !== null) this.copyIn(bias, bPtr, sizes.b);
+    const fn = x.BYTES_PER_ELEMENT === 4 ? 'convForward32' : 'convForward64';
+    this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, bias === null ? 0 : bPtr, outPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
+    out.set(this.view(out, outPtr, sizes.out));
+  }
+
+  conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
+    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
+    const K = (C / groups) * kh * kw;
+    const sizes = { gy: N * O * OH * OW, w: O * K, gx: N * C * H * W };
+    checkConvArrays([[gy, 'gy', sizes.gy], [w, 'w', sizes.w], [gx, 'gx', sizes.gx]], gy);
+    if (sizes.gx === 0) return;
+    const parts = this.batchParts(N, sizes.gy * K);
+    const cols = K * OH * OW;
+    const [gyPtr, wPtr, gxPtr, ...colsPtrs] = this.regions([sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)], gy.BYTES_PER_ELEMENT);
+    this.geometry(g);
+    this.copyIn(gy, gyPtr, sizes.gy);
+    this.copyIn(w, wPtr, sizes.w);
+    const fn = gy.BYTES_PER_ELEMENT === 4 ? 'convBackwardInput32' : 'convBackwardInput64';
+    this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
+    gx.set(this.view(gx, gxPtr, sizes.gx));
+  }
+
+  /** Single-threaded: splitting the batch would change the order of each weight's sum. */
+  conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
+    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
+    const K = (C / groups) * kh * kw;
+    const sizes = { x: N * C * H * W, gy: N * O * OH * OW, gw: O * K };
+    checkConvArrays([[x, 'x', sizes.x], [gy, 'gy', sizes.gy], [gw, 'gw', sizes.gw]], x);
+    if (sizes.gw === 0) return;
+    const [xPtr, gyPtr, gwPtr, colsPtr] = this.regions([sizes.x, sizes.gy, sizes.gw, K * OH * OW], x.BYTES_PER_ELEMENT);
+    this.geometry(g);
+    this.copyIn(x, xPtr, sizes.x);
+    this.copyIn(gy, gyPtr, sizes.gy);
+    this.exports[x.BYTES_PER_ELEMENT === 4 ? 'convBackwardWeight32' : 'convBackwardWeight64'](this.arenaStart, xPtr, gyPtr, gwPtr, colsPtr, this.workOf(0));
+    gw.set(this.view(gw, gwPtr, sizes.gw));
+  }
 
   /** Column ranges [j0, n) of C, one per thread that takes part (threads that are ready, enough work each). */
   private split(N: number, work: number): [number, number][] {
@@ -163,12 +266,26 @@ class WasmBackendState {
   }
 }
 
+/** Each array of a conv call is a float array of the first one's type, long enough for the geometry. */
+function checkConvArrays(arrays: [FloatArray | null, string, number][], like: FloatArray): void {
+  checkFloatArray(like, arrays[0][1]);
+  for (const [a, name, n] of arrays) {
+    if (a === null) continue;
+    checkFloatArray(a, name);
+    checkSameType(like, arrays[0][1], a, name);
+    checkSpan(a, name, 0, n);
+  }
+}
+
 /** A KernelBackend named 'wasm' over compiled modules, with up to `threads` threads (default: every core). */
 export function createWasmBackend(modules: WasmModules, threads = defaultThreads()): KernelBackend & { readonly isa: string } {
   const state = new WasmBackendState(modules, threads);
   const backend = completeBackend({
     name: 'wasm',
     gemm: (...args) => state.gemm(...args),
+    conv2dForward: (x, w, bias, g, out) => state.conv2dForward(x, w, bias, g, out),
+    conv2dBackwardInput: (gy, w, g, gx) => state.conv2dBackwardInput(gy, w, g, gx),
+    conv2dBackwardWeight: (x, gy, g, gw) => state.conv2dBackwardWeight(x, gy, g, gw),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
   });

@@ -16,7 +16,8 @@ import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../ker
 
 export function relu(x: Tensor): Tensor {
   if (x.dtype === 'bool') throw new RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'');
-  const out = unaryForward(x, (v) => (v > 0 || v !== v ? v : 0), false, undefined, UnaryOp.relu);
+  // PyTorch's clamp_min(0): NaN and -0 pass through.
+  const out = unaryForward(x, (v) => (v < 0 ? 0 : v), false, undefined, UnaryOp.relu);
   recordOp('ReluBackward0', [x], out, (save) => {
     const so = save(out);
     return ([g]) => [reluGrad(g, so())];
