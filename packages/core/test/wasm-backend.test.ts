@@ -69,6 +69,31 @@ describe('the WebAssembly backend', () => {
     }
   });
 
+  it('refuses bad convolution arguments, naming them, and leaves the output untouched', () => {
+    const b = wasmBackend();
+    const g = { N: 2, C: 4, H: 6, W: 6, O: 6, kh: 3, kw: 3, OH: 4, OW: 4, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 2 };
+    const x = new Float32Array(2 * 4 * 36);
+    const w = new Float32Array(6 * 2 * 9);
+    const out = new Float32Array(2 * 6 * 16).fill(7);
+    b.conv2dForward(x, w, null, g, out); // the good call works
+    out.fill(7);
+    const bad: [() => void, RegExp][] = [
+      [() => b.conv2dForward(x.subarray(1), w, null, g, out), /'x'/],
+      [() => b.conv2dForward(x, w.subarray(5), null, g, out), /'w'/],
+      [() => b.conv2dForward(x, w, new Float32Array(3), g, out), /'bias'/],
+      [() => b.conv2dForward(x, w, null, g, out.subarray(2)), /'out'/],
+      [() => b.conv2dForward(x, new Float64Array(w.length), null, g, out), /same element type/],
+      [() => b.conv2dForward(x, w, null, { ...g, groups: 3 }, out), /'g\.groups'/],
+      [() => b.conv2dForward(x, w, null, { ...g, kh: 2.5 }, out), /'g\.kh'/],
+      [() => b.conv2dBackwardInput(out, w, g, x.subarray(3)), /'gx'/],
+      [() => b.conv2dBackwardWeight(x, out.subarray(1), g, w), /'gy'/],
+    ];
+    for (const [call, message] of bad) {
+      expect(call).toThrow(message);
+      expect(out.every((v) => v === 7)).toBe(true);
+    }
+  });
+
   it('trains a small CNN step for step with the TypeScript kernels', () => {
     const run = (name: torch.BackendName): number[] => {
       torch.setKernelBackend(name);

@@ -181,6 +181,16 @@ class WasmBackendState {
     GEOMETRY.forEach((k, i) => (block[i] = checkInt(g[k], `g.${k}`, 0, 0x7fffffff)));
   }
 
+  /** The sizes a conv call's arrays must have; PyTorch's grouping rule checked first (the sizes assume it). */
+  private static convSizes(g: ConvGeometry): { K: number; x: number; w: number; y: number } {
+    checkInt(g.groups, 'g.groups', 1);
+    if (g.C % g.groups !== 0 || g.O % g.groups !== 0) {
+      throw new RangeError(`argument 'g.groups' (${g.groups}) must divide the channels (C ${g.C}, O ${g.O})`);
+    }
+    const K = (g.C / g.groups) * g.kh * g.kw;
+    return { K, x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * g.OH * g.OW };
+  }
+
   /** Images [n0, n1) per part: each thread that takes part gets a contiguous run of the batch. */
   private batchParts(N: number, work: number): [number, number][] {
     const wanted = Math.max(1, Math.min(this.threads, N, Math.floor(work / WORK_PER_THREAD)));
@@ -198,9 +208,9 @@ class WasmBackendState {
   }
 
   conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void {
-    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
-    const K = (C / groups) * kh * kw;
-    const sizes = { x: N * C * H * W, w: O * K, b: bias === null ? 0 : O, out: N * O * OH * OW };
+    const { N, O, OH, OW } = g;
+    const { K, ...n } = WasmBackendState.convSizes(g);
+    const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
     checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]], x);
     if (sizes.out === 0) return;
     const parts = this.batchParts(N, sizes.out * K);
@@ -216,9 +226,9 @@ class WasmBackendState {
   }
 
   conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
-    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
-    const K = (C / groups) * kh * kw;
-    const sizes = { gy: N * O * OH * OW, w: O * K, gx: N * C * H * W };
+    const { N, OH, OW } = g;
+    const { K, ...n } = WasmBackendState.convSizes(g);
+    const sizes = { gy: n.y, w: n.w, gx: n.x };
     checkConvArrays([[gy, 'gy', sizes.gy], [w, 'w', sizes.w], [gx, 'gx', sizes.gx]], gy);
     if (sizes.gx === 0) return;
     const parts = this.batchParts(N, sizes.gy * K);
@@ -234,9 +244,9 @@ class WasmBackendState {
 
   /** Single-threaded: splitting the batch would change the order of each weight's sum. */
   conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
-    const { N, C, H, W, O, kh, kw, OH, OW, groups } = g;
-    const K = (C / groups) * kh * kw;
-    const sizes = { x: N * C * H * W, gy: N * O * OH * OW, gw: O * K };
+    const { OH, OW } = g;
+    const { K, ...n } = WasmBackendState.convSizes(g);
+    const sizes = { x: n.x, gy: n.y, gw: n.w };
     checkConvArrays([[x, 'x', sizes.x], [gy, 'gy', sizes.gy], [gw, 'gw', sizes.gw]], x);
     if (sizes.gw === 0) return;
     const [xPtr, gyPtr, gwPtr, colsPtr] = this.regions([sizes.x, sizes.gy, sizes.gw, K * OH * OW], x.BYTES_PER_ELEMENT);
