@@ -5,18 +5,13 @@
  * (O, C/groups, kh, kw), output (N, O, OH, OW); the column matrix of one image and group has K = (C/groups)·kh·kw
  * rows and OH·OW columns. `cols` holds K·OH·OW elements and `work` gemmWorkBytes(), both private to the caller.
  */
-import { dgemm, sgemm } from './gemm';
+import { gemm } from './gemm';
 
 // The geometry, passed as one block of i32s so the exports keep a short signature.
 const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9, SW = 10, PH = 11, PW = 12, DH = 13, DW = 14, GROUPS = 15;
 
 @inline function geo(g: usize, i: i32): i32 {
   return load<i32>(g + (<usize>i << 2));
-}
-
-@inline function gemm<T>(transA: i32, transB: i32, M: i32, Nn: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: T, Cm: usize, ldc: i32, work: usize): void {
-  if (sizeof<T>() == 4) sgemm(transA, transB, M, Nn, K, 1, A, lda, B, ldb, <f32>beta, Cm, ldc, work);
-  else dgemm(transA, transB, M, Nn, K, 1, A, lda, B, ldb, <f64>beta, Cm, ldc, work);
 }
 
 /**
@@ -55,7 +50,7 @@ function forward<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, n0: 
     for (let grp = 0; grp < groups; grp++) {
       columns<T>(g, x + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, true);
       const dst = out + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
-      gemm<T>(0, 0, Og, ohw, K, wt + ((<usize>grp * Og * K) << alignof<T>()), K, cols, ohw, <T>0, dst, ohw, work);
+      gemm<T>(0, 0, Og, ohw, K, <T>1, wt + ((<usize>grp * Og * K) << alignof<T>()), K, cols, ohw, <T>0, dst, ohw, work);
       if (bias != 0) {
         for (let oc = 0; oc < Og; oc++) {
           const b = load<T>(bias + ((<usize>(grp * Og + oc)) << alignof<T>()));
@@ -74,7 +69,7 @@ function backwardInput<T>(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1
   for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < groups; grp++) {
       const src = gy + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
-      gemm<T>(1, 0, K, ohw, Og, wt + ((<usize>grp * Og * K) << alignof<T>()), K, src, ohw, <T>0, cols, ohw, work);
+      gemm<T>(1, 0, K, ohw, Og, <T>1, wt + ((<usize>grp * Og * K) << alignof<T>()), K, src, ohw, <T>0, cols, ohw, work);
       columns<T>(g, gx + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, false);
     }
   }
@@ -92,7 +87,7 @@ function backwardWeight<T>(g: usize, x: usize, gy: usize, gw: usize, cols: usize
     for (let grp = 0; grp < groups; grp++) {
       columns<T>(g, x + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, true);
       const src = gy + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
-      gemm<T>(0, 1, Og, K, ohw, src, ohw, cols, ohw, n == 0 ? <T>0 : <T>1, gw + ((<usize>grp * Og * K) << alignof<T>()), K, work);
+      gemm<T>(0, 1, Og, K, ohw, <T>1, src, ohw, cols, ohw, n == 0 ? <T>0 : <T>1, gw + ((<usize>grp * Og * K) << alignof<T>()), K, work);
     }
   }
 }

@@ -83,199 +83,139 @@ function copyTile<T>(C: usize, ldc: i32, h: i32, w: i32, NR: i32, tmp: usize, to
   }
 }
 
-// ---- float32 ----
+// ---- the micro-kernel and the driver, for f32 (f32x4 lanes) and f64 (f64x2) alike ----
+// sizeof<T>() is a compile-time constant: each instantiation keeps only its own lane type's instructions.
 
-@inline function madd32(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
+@inline function vsplat<T>(x: T): v128 {
+  return sizeof<T>() == 4 ? f32x4.splat(<f32>x) : f64x2.splat(<f64>x);
 }
 
-/** One row of the tile: first K block: alpha acc (+ beta C); later blocks: C + alpha acc. */
-@inline function store32(r: usize, lo: v128, hi: v128, al: v128, be: v128, mode: i32): void {
+@inline function vadd<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.add(a, b) : f64x2.add(a, b);
+}
+
+@inline function vmul<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.mul(a, b) : f64x2.mul(a, b);
+}
+
+/** c + a b, fused where relaxed SIMD is on (ASC_FEATURE_RELAXED_SIMD is a compile-time constant). */
+@inline function vmadd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return sizeof<T>() == 4 ? f32x4.relaxed_madd(a, b, c) : f64x2.relaxed_madd(a, b, c);
+  return vadd<T>(c, vmul<T>(a, b));
+}
+
+/** Element k of a packed A column, in every lane. */
+@inline function splatAt<T>(a: usize, k: i32): v128 {
+  const p = a + ((<usize>k) << alignof<T>());
+  return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
+}
+
+/** One row of the tile (two vectors): first K block: alpha acc (+ beta C); later blocks: C + alpha acc. */
+@inline function storeRow<T>(r: usize, lo: v128, hi: v128, al: v128, be: v128, mode: i32): void {
   if (mode == 0) {
-    v128.store(r, f32x4.mul(lo, al));
-    v128.store(r, f32x4.mul(hi, al), 16);
+    v128.store(r, vmul<T>(lo, al));
+    v128.store(r, vmul<T>(hi, al), 16);
   } else if (mode == 1) {
-    v128.store(r, f32x4.add(f32x4.mul(lo, al), f32x4.mul(v128.load(r), be)));
-    v128.store(r, f32x4.add(f32x4.mul(hi, al), f32x4.mul(v128.load(r, 16), be)), 16);
+    v128.store(r, vadd<T>(vmul<T>(lo, al), vmul<T>(v128.load(r), be)));
+    v128.store(r, vadd<T>(vmul<T>(hi, al), vmul<T>(v128.load(r, 16), be)), 16);
   } else {
-    v128.store(r, f32x4.add(v128.load(r), f32x4.mul(lo, al)));
-    v128.store(r, f32x4.add(v128.load(r, 16), f32x4.mul(hi, al)), 16);
+    v128.store(r, vadd<T>(v128.load(r), vmul<T>(lo, al)));
+    v128.store(r, vadd<T>(v128.load(r, 16), vmul<T>(hi, al)), 16);
   }
 }
 
-function micro32(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: f32, beta: f32, mode: i32, tmp: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+/** Columns of the tile: two vectors a row (8 f32, 4 f64). */
+@inline function nr<T>(): i32 {
+  return sizeof<T>() == 4 ? NR32 : NR64;
+}
+
+/** The MR x NR tile at C (ldc; h x w of it inside C) from kc packed columns of A and rows of B. */
+function micro<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32, tmp: usize): void {
+  let c00 = vsplat<T>(0), c01 = vsplat<T>(0), c10 = vsplat<T>(0), c11 = vsplat<T>(0);
+  let c20 = vsplat<T>(0), c21 = vsplat<T>(0), c30 = vsplat<T>(0), c31 = vsplat<T>(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
-    c00 = madd32(av, b0, c00);
-    c01 = madd32(av, b1, c01);
-    av = v128.load32_splat(a, 4);
-    c10 = madd32(av, b0, c10);
-    c11 = madd32(av, b1, c11);
-    av = v128.load32_splat(a, 8);
-    c20 = madd32(av, b0, c20);
-    c21 = madd32(av, b1, c21);
-    av = v128.load32_splat(a, 12);
-    c30 = madd32(av, b0, c30);
-    c31 = madd32(av, b1, c31);
-    a += 16;
+    let av = splatAt<T>(a, 0);
+    c00 = vmadd<T>(av, b0, c00);
+    c01 = vmadd<T>(av, b1, c01);
+    av = splatAt<T>(a, 1);
+    c10 = vmadd<T>(av, b0, c10);
+    c11 = vmadd<T>(av, b1, c11);
+    av = splatAt<T>(a, 2);
+    c20 = vmadd<T>(av, b0, c20);
+    c21 = vmadd<T>(av, b1, c21);
+    av = splatAt<T>(a, 3);
+    c30 = vmadd<T>(av, b0, c30);
+    c31 = vmadd<T>(av, b1, c31);
+    a += <usize>MR << alignof<T>();
     b += 32;
   }
-  const full = h == MR && w == NR32;
-  if (!full && mode != 0) copyTile<f32>(C, ldc, h, w, NR32, tmp, true);
+  const full = h == MR && w == nr<T>();
+  if (!full && mode != 0) copyTile<T>(C, ldc, h, w, nr<T>(), tmp, true);
   let r = full ? C : tmp;
-  const ld: usize = full ? <usize>ldc << 2 : 32;
-  const al = f32x4.splat(alpha);
-  const be = f32x4.splat(beta);
-  store32(r, c00, c01, al, be, mode);
+  const ld: usize = full ? <usize>ldc << alignof<T>() : 32;
+  const al = vsplat<T>(alpha);
+  const be = vsplat<T>(beta);
+  storeRow<T>(r, c00, c01, al, be, mode);
   r += ld;
-  store32(r, c10, c11, al, be, mode);
+  storeRow<T>(r, c10, c11, al, be, mode);
   r += ld;
-  store32(r, c20, c21, al, be, mode);
+  storeRow<T>(r, c20, c21, al, be, mode);
   r += ld;
-  store32(r, c30, c31, al, be, mode);
-  if (!full) copyTile<f32>(C, ldc, h, w, NR32, tmp, false);
+  storeRow<T>(r, c30, c31, al, be, mode);
+  if (!full) copyTile<T>(C, ldc, h, w, nr<T>(), tmp, false);
 }
 
-function scale32(M: i32, N: i32, beta: f32, C: usize, ldc: i32): void {
+/** C = beta C, beta == 0 not reading C. */
+function scale<T>(M: i32, N: i32, beta: T, C: usize, ldc: i32): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      const c = C + ((<usize>i * ldc + j) << 2);
-      store<f32>(c, beta == 0 ? 0 : beta * load<f32>(c));
+      const c = C + ((<usize>i * ldc + j) << alignof<T>());
+      store<T>(c, beta == 0 ? <T>0 : beta * load<T>(c));
+    }
+  }
+}
+
+export function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T, A: usize, lda: i32, B: usize, ldb: i32,
+                 beta: T, C: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) {
+    scale<T>(M, N, beta, C, ldc);
+    return;
+  }
+  const NR = nr<T>();
+  const packedB = work;
+  const packedA = work + ((<usize>KC * NC) << alignof<T>());
+  const tmp = packedA + ((<usize>MC * KC) << alignof<T>());
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0);
+    for (let p0 = 0; p0 < K; p0 += KC) {
+      const kc = min(KC, K - p0);
+      const mode = p0 > 0 ? 2 : beta == 0 ? 0 : 1;
+      packB<T>(transB, B, ldb, p0, j0, kc, nc, NR, packedB);
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = min(MC, M - i0);
+        packA<T>(transA, A, lda, i0, p0, mc, kc, packedA);
+        for (let j = 0; j < nc; j += NR) {
+          const w = min(NR, nc - j);
+          const bp = packedB + ((<usize>(j / NR) * kc * NR) << alignof<T>());
+          for (let i = 0; i < mc; i += MR) {
+            const ap = packedA + ((<usize>(i / MR) * kc * MR) << alignof<T>());
+            micro<T>(kc, ap, bp, C + ((<usize>(i0 + i) * ldc + j0 + j) << alignof<T>()), ldc, min(MR, mc - i), w, alpha, beta, mode, tmp);
+          }
+        }
+      }
     }
   }
 }
 
 export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32,
                       beta: f32, C: usize, ldc: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0) {
-    scale32(M, N, beta, C, ldc);
-    return;
-  }
-  const packedB = work;
-  const packedA = work + ((<usize>KC * NC) << 2);
-  const tmp = packedA + ((<usize>MC * KC) << 2);
-  for (let j0 = 0; j0 < N; j0 += NC) {
-    const nc = min(NC, N - j0);
-    for (let p0 = 0; p0 < K; p0 += KC) {
-      const kc = min(KC, K - p0);
-      const mode = p0 > 0 ? 2 : beta == 0 ? 0 : 1;
-      packB<f32>(transB, B, ldb, p0, j0, kc, nc, NR32, packedB);
-      for (let i0 = 0; i0 < M; i0 += MC) {
-        const mc = min(MC, M - i0);
-        packA<f32>(transA, A, lda, i0, p0, mc, kc, packedA);
-        for (let j = 0; j < nc; j += NR32) {
-          const w = min(NR32, nc - j);
-          const bp = packedB + ((<usize>(j / NR32) * kc * NR32) << 2);
-          for (let i = 0; i < mc; i += MR) {
-            const ap = packedA + ((<usize>(i / MR) * kc * MR) << 2);
-            micro32(kc, ap, bp, C + ((<usize>(i0 + i) * ldc + j0 + j) << 2), ldc, min(MR, mc - i), w, alpha, beta, mode, tmp);
-          }
-        }
-      }
-    }
-  }
-}
-
-// ---- float64 ----
-
-@inline function madd64(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
-}
-
-@inline function store64(r: usize, lo: v128, hi: v128, al: v128, be: v128, mode: i32): void {
-  if (mode == 0) {
-    v128.store(r, f64x2.mul(lo, al));
-    v128.store(r, f64x2.mul(hi, al), 16);
-  } else if (mode == 1) {
-    v128.store(r, f64x2.add(f64x2.mul(lo, al), f64x2.mul(v128.load(r), be)));
-    v128.store(r, f64x2.add(f64x2.mul(hi, al), f64x2.mul(v128.load(r, 16), be)), 16);
-  } else {
-    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(lo, al)));
-    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(hi, al)), 16);
-  }
-}
-
-function micro64(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: f64, beta: f64, mode: i32, tmp: usize): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    let av = v128.load64_splat(a);
-    c00 = madd64(av, b0, c00);
-    c01 = madd64(av, b1, c01);
-    av = v128.load64_splat(a, 8);
-    c10 = madd64(av, b0, c10);
-    c11 = madd64(av, b1, c11);
-    av = v128.load64_splat(a, 16);
-    c20 = madd64(av, b0, c20);
-    c21 = madd64(av, b1, c21);
-    av = v128.load64_splat(a, 24);
-    c30 = madd64(av, b0, c30);
-    c31 = madd64(av, b1, c31);
-    a += 32;
-    b += 32;
-  }
-  const full = h == MR && w == NR64;
-  if (!full && mode != 0) copyTile<f64>(C, ldc, h, w, NR64, tmp, true);
-  let r = full ? C : tmp;
-  const ld: usize = full ? <usize>ldc << 3 : 32;
-  const al = f64x2.splat(alpha);
-  const be = f64x2.splat(beta);
-  store64(r, c00, c01, al, be, mode);
-  r += ld;
-  store64(r, c10, c11, al, be, mode);
-  r += ld;
-  store64(r, c20, c21, al, be, mode);
-  r += ld;
-  store64(r, c30, c31, al, be, mode);
-  if (!full) copyTile<f64>(C, ldc, h, w, NR64, tmp, false);
-}
-
-function scale64(M: i32, N: i32, beta: f64, C: usize, ldc: i32): void {
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      const c = C + ((<usize>i * ldc + j) << 3);
-      store<f64>(c, beta == 0 ? 0 : beta * load<f64>(c));
-    }
-  }
+  gemm<f32>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, work);
 }
 
 export function dgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32,
                       beta: f64, C: usize, ldc: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0) {
-    scale64(M, N, beta, C, ldc);
-    return;
-  }
-  const packedB = work;
-  const packedA = work + ((<usize>KC * NC) << 3);
-  const tmp = packedA + ((<usize>MC * KC) << 3);
-  for (let j0 = 0; j0 < N; j0 += NC) {
-    const nc = min(NC, N - j0);
-    for (let p0 = 0; p0 < K; p0 += KC) {
-      const kc = min(KC, K - p0);
-      const mode = p0 > 0 ? 2 : beta == 0 ? 0 : 1;
-      packB<f64>(transB, B, ldb, p0, j0, kc, nc, NR64, packedB);
-      for (let i0 = 0; i0 < M; i0 += MC) {
-        const mc = min(MC, M - i0);
-        packA<f64>(transA, A, lda, i0, p0, mc, kc, packedA);
-        for (let j = 0; j < nc; j += NR64) {
-          const w = min(NR64, nc - j);
-          const bp = packedB + ((<usize>(j / NR64) * kc * NR64) << 3);
-          for (let i = 0; i < mc; i += MR) {
-            const ap = packedA + ((<usize>(i / MR) * kc * MR) << 3);
-            micro64(kc, ap, bp, C + ((<usize>(i0 + i) * ldc + j0 + j) << 3), ldc, min(MR, mc - i), w, alpha, beta, mode, tmp);
-          }
-        }
-      }
-    }
-  }
+  gemm<f64>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, work);
 }
