@@ -13,24 +13,11 @@ import { nn } from '@kindling/nn';
 import { Adam } from '@kindling/optim';
 import { FashionCNN } from '../train-classifier/model.js';
 import { type Split, loadSample } from './data.js';
-import { type History, drawChart, drawPredictions } from './view.js';
+import { type DemoState, drawChart, drawPredictions } from './view.js';
 
 const BATCH = 64;
 const EVAL_EVERY = 25;
 const GRID = 16;
-
-interface DemoState extends History {
-  ready: boolean;
-  running: boolean;
-  backend: string;
-  threads: number;
-  crossOriginIsolated: boolean;
-  step: number;
-  epoch: number;
-  imagesPerSecond: number;
-  notes: string[];
-  error: string | null;
-}
 
 const state: DemoState = {
   ready: false,

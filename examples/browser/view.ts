@@ -9,6 +9,20 @@ export interface History {
   accuracies: [number, number][];
 }
 
+/** What the page exposes on `window.kindlingDemo` for scripts and the browser test. */
+export interface DemoState extends History {
+  ready: boolean;
+  running: boolean;
+  backend: string;
+  threads: number;
+  crossOriginIsolated: boolean;
+  step: number;
+  epoch: number;
+  imagesPerSecond: number;
+  notes: string[];
+  error: string | null;
+}
+
 /** Loss per step (smoothed, left axis) and test accuracy (right axis, 0–100%). */
 export function drawChart(canvas: HTMLCanvasElement, history: History): void {
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;

@@ -17,25 +17,12 @@ import { type Browser, chromium } from 'playwright-core';
 import { buildPage, servePage } from '../browser/serve.js';
 import { runEvaluate } from '../evaluate/evaluate.js';
 import { colourCount, decodePng } from './png.js';
+import type { DemoState } from '../browser/view.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const required = process.env.KINDLING_REQUIRE_BROWSER === '1';
 const available = existsSync(CHROMIUM);
 if (!available) console.warn(`note: ${CHROMIUM} not found; the browser tests are skipped (apt-get install chromium)`);
-
-interface DemoState {
-  ready: boolean;
-  running: boolean;
-  backend: string;
-  threads: number;
-  crossOriginIsolated: boolean;
-  step: number;
-  losses: number[];
-  accuracies: [number, number][];
-  imagesPerSecond: number;
-  notes: string[];
-  error: string | null;
-}
 
 const STEPS = 40;
 const out = fileURLToPath(new URL('../../runs/browser/', import.meta.url));

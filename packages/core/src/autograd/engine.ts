@@ -74,12 +74,8 @@ class GraphTask {
   recycleConsumed(grads: readonly (Tensor | null)[], outputs: readonly (Tensor | null)[]): void {
     for (const g of grads) {
       if (!g || !this.owns(g)) continue;
-      if (!poolable(g._array)) {
-        g._ownedByRun = 0;
-        continue;
-      }
       let aliased = false;
-      for (const o of outputs) if (o && mayShareStorage(o._array, g._array)) aliased = true;
+      for (const o of outputs) if (o !== null && mayShareStorage(o._array, g._array)) aliased = true;
       if (aliased) g._ownedByRun = 0;
       else this.recycle(g);
     }
@@ -194,7 +190,6 @@ function execute(task: GraphTask, roots: readonly Edge[], rootGrads: readonly Te
       if (accumulates) {
         const g = grads[0] as Tensor;
         if (!node.accumulate(g, task.owns(g))) task.recycle(g);
-        else task.disown(grads);
       } else {
         outputs = node.apply(grads);
         validateOutputs(node, outputs);
