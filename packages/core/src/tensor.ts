@@ -326,7 +326,7 @@ export class Tensor {
   exp_(): this { return E.inplace(this, E.exp); }
   log_(): this { return E.inplace(this, E.log); }
   sqrt_(): this { return E.inplace(this, E.sqrt); }
-  relu_(): this { return E.inplace(this, N.relu); }
+  relu_(): this { return F.relu_(this); }
   sigmoid_(): this { return E.inplace(this, N.sigmoid); }
   tanh_(): this { return E.inplace(this, N.tanh); }
   clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null)); }

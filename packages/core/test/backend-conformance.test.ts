@@ -270,6 +270,15 @@ for (const name of backends) {
           ts.maxPool2dForward(x, g, outWant, idxWant);
           expect(out, `max ${label}`).toEqual(outWant);
           expect(idx, `argmax ${label}`).toEqual(idxWant);
+          // Without indices (an eval forward), with signed-zero ties too: the same values, -0 told from +0.
+          const zeros = x.slice();
+          for (let i = 0; i < zeros.length; i++) if (zeros[i] < 0.2) zeros[i] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : zeros[i];
+          const valuesOnly = new ctor(n).fill(NaN);
+          const valuesWant = new ctor(n);
+          backend.maxPool2dForward(zeros, g, valuesOnly, null);
+          ts.maxPool2dForward(zeros, g, valuesWant, null);
+          const signed = (a: ArrayLike<number>) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
+          expect(signed(valuesOnly), `max without indices ${label}`).toEqual(signed(valuesWant));
           const gx = new ctor(x.length);
           const gxWant = new ctor(x.length);
           backend.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gx);

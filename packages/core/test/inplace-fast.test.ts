@@ -15,6 +15,7 @@ describe('allocation-free in-place updates', () => {
         [(t) => t.sub_(row, { alpha: 0.3 }), (t) => t.sub(row, { alpha: 0.3 })],
         [(t) => t.mul_(0.9), (t) => t.mul(0.9)],
         [(t) => t.add_(2.5), (t) => t.add(2.5)],
+        [(t) => t.relu_(), (t) => t.relu()],
         [(t) => t.addcmul_(b, row, { value: 0.001 }), (t) => t.addcmul(b, row.expand(64, 33).contiguous(), { value: 0.001 })],
         [(t) => t.addcdiv_(b, b.abs().add(0.5), { value: -0.1 }), (t) => t.addcdiv(b, b.abs().add(0.5), { value: -0.1 })],
       ];
@@ -27,6 +28,19 @@ describe('allocation-free in-place updates', () => {
         expect(bits(target)).toEqual(bits(outOfPlace(a)));
       }
     }
+  });
+
+  it('relu_ keeps -0 and NaN as relu does, on large tensors too', () => {
+    const values = Array.from(torch.randn([4096]).toArray());
+    values.splice(0, 3, -0, NaN, -1);
+    const x = torch.tensor(values);
+    const expected = x.relu();
+    torch.noGrad(() => x.relu_());
+    const [negativeZero, nan, negative] = Array.from(x.toArray()).slice(0, 3);
+    expect(Object.is(negativeZero, -0)).toBe(true);
+    expect(nan).toBeNaN();
+    expect(negative).toBe(0);
+    expect(bits(x)).toEqual(bits(expected));
   });
 
   it('fall back to the general path when an operand shares the storage', () => {

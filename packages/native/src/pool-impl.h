@@ -60,11 +60,51 @@ static inline void PL(window_max)(const T *xp, int64_t W, int64_t h0, int64_t h1
   *index = (double)mi;
 }
 
+/* Output ow's window of one output row, clipped to the input, through window_max. */
+static inline void PL(max_at)(const PL(ctx) * c, const T *xp, int64_t h0, int64_t h1, int64_t ow, T *o, double *ix) {
+  const kd_pool_geometry *g = &c->g;
+  int64_t w0 = ow * g->sw - g->pw;
+  const int64_t w1 = w0 + (g->kw - 1) * g->dw + 1 < g->W ? w0 + (g->kw - 1) * g->dw + 1 : g->W;
+  if (w0 < 0) w0 += ceil_div(-w0, g->dw) * g->dw;
+  double index;
+  PL(window_max)(xp, g->W, h0, h1, g->dh, w0, w1, g->dw, &o[ow], &index);
+  if (ix != NULL) ix[ow] = index;
+}
+
+/*
+ * The values of outputs [lo, hi) of one output row, whose windows lie inside the input's columns, without their
+ * indices: each output takes the window's elements in the one-pass rule's order (rows, then columns; a value
+ * only when strictly greater), but the loop runs over the outputs innermost, where it vectorises. A NaN, which
+ * the rule would take, is only noted: the row is then redone by window_max. Returns whether it must be.
+ */
+static inline int PL(max_row_values)(const kd_pool_geometry *g, const T *xp, int64_t h0, int64_t h1, int64_t lo, int64_t hi,
+                                     T *o) {
+  const int64_t W = g->W, sw = g->sw;
+  int nan = 0;
+  for (int64_t ow = lo; ow < hi; ow++) o[ow] = -INFINITY;
+  for (int64_t ih = h0; ih < h1; ih += g->dh) {
+    const T *row = xp + ih * W - g->pw;
+    for (int64_t kj = 0; kj < g->kw; kj++) {
+      const T *col = row + kj * g->dw;
+      for (int64_t ow = lo; ow < hi; ow++) {
+        const T v = col[ow * sw];
+        o[ow] = v > o[ow] ? v : o[ow];
+        nan |= v != v;
+      }
+    }
+  }
+  return nan;
+}
+
 /* Max pooling, units u = p * OH + oh (one output row each). */
 KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  /* Outputs [lo, hi) have their whole window inside the columns: w0 = ow*sw - pw >= 0, w0 + (kw-1)*dw < W. */
+  int64_t lo = ceil_div(g->pw, g->sw), hi = W - 1 - (g->kw - 1) * g->dw + g->pw < 0 ? 0 : (W - 1 - (g->kw - 1) * g->dw + g->pw) / g->sw + 1;
+  if (hi > OW) hi = OW;
+  if (lo > hi) lo = hi;
   for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
     const T *xp = c->in + plane * H * W;
     T *o = c->out + u * OW;
@@ -72,14 +112,12 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
     int64_t h0 = oh * g->sh - g->ph;
     const int64_t h1 = h0 + (g->kh - 1) * g->dh + 1 < H ? h0 + (g->kh - 1) * g->dh + 1 : H;
     if (h0 < 0) h0 += ceil_div(-h0, g->dh) * g->dh;
-    for (int64_t ow = 0; ow < OW; ow++) {
-      int64_t w0 = ow * g->sw - g->pw;
-      const int64_t w1 = w0 + (g->kw - 1) * g->dw + 1 < W ? w0 + (g->kw - 1) * g->dw + 1 : W;
-      if (w0 < 0) w0 += ceil_div(-w0, g->dw) * g->dw;
-      double index;
-      PL(window_max)(xp, W, h0, h1, g->dh, w0, w1, g->dw, &o[ow], &index);
-      if (ix != NULL) ix[ow] = index;
+    if (ix == NULL && h0 < h1 && !PL(max_row_values)(g, xp, h0, h1, lo, hi, o)) {
+      for (int64_t ow = 0; ow < lo; ow++) PL(max_at)(c, xp, h0, h1, ow, o, NULL);
+      for (int64_t ow = hi; ow < OW; ow++) PL(max_at)(c, xp, h0, h1, ow, o, NULL);
+      continue;
     }
+    for (int64_t ow = 0; ow < OW; ow++) PL(max_at)(c, xp, h0, h1, ow, o, ix);
   }
 }
 

@@ -1,17 +1,16 @@
 /** Activations and the softmax family, with numerically stable forwards. */
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { normalizeDim } from '../shape.js';
+import { broadcastShapes, normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { unaryForward } from './unary.js';
-import { BinaryOp, UnaryOp, binaryLayout } from '../kernels/contiguous.js';
-import { broadcastShapes } from '../shape.js';
+import { UnaryOp } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { empty, resultDType, stridedAs, uninitialized, worthABackendCall } from './util.js';
-import { binaryForward, where } from './binary.js';
+import { resultDType, uninitialized, worthABackendCall } from './util.js';
+import { binaryForward, binaryOnBackend, where } from './binary.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../kernels/activation-grad.js';
 
 export function relu(x: Tensor): Tensor {
@@ -30,14 +29,10 @@ export function relu(x: Tensor): Tensor {
  * the gradient through). A backend kernel in a plain backward; tensor ops when the backward is recorded.
  */
 function reluGrad(g: Tensor, y: Tensor): Tensor {
-  if (!isGradEnabled() && worthABackendCall(y.numel()) && g.dtype === y.dtype && (y.dtype === 'float32' || y.dtype === 'float64')) {
+  if (!isGradEnabled() && g.dtype === y.dtype && worthABackendCall(y.numel())) {
     const shape = broadcastShapes(g._shape, y._shape);
-    const layout = binaryLayout(shape, stridedAs(g, shape).strides, stridedAs(y, shape).strides);
-    if (layout !== null) {
-      const out = uninitialized(shape, y.dtype);
-      getKernelBackend().binary(BinaryOp.reluBackward, g._array as FloatArray, g._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, 1);
-      return out;
-    }
+    const out = uninitialized(shape, y.dtype);
+    if (binaryOnBackend('reluBackward', g, y, shape, out._array, 0, 1)) return out;
   }
   return where(y.le(0), 0, g);
 }

@@ -64,19 +64,23 @@ function stridedForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: Bin
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
   const out = uninitialized(shape, outDType);
-  const xs = stridedAs(x, shape);
-  const ys = stridedAs(y, shape);
-  // Float ops with a backend op code over up to four coalesced dims go to the backend; the rest stays in the strided loops.
-  if (op !== undefined && outDType === dtype && (dtype === 'float32' || dtype === 'float64') && worthABackendCall(out._array.length)) {
-    const layout = binaryLayout(shape, xs.strides, ys.strides);
-    if (layout !== null) {
-      getKernelBackend().binary(BinaryOp[op], x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out._array as FloatArray, 0, layout, alpha);
-      return out;
-    }
-  }
-  binaryKernel(xs, ys, shape, out._array, f, fast, alpha);
+  if (op !== undefined && outDType === dtype && binaryOnBackend(op, x, y, shape, out._array, 0, alpha)) return out;
+  binaryKernel(stridedAs(x, shape), stridedAs(y, shape), shape, out._array, f, fast, alpha);
   if (outDType === 'bool') toBool(out._array);
   return out;
+}
+
+/**
+ * out[outOffset...] = x op y over `shape` (x and y broadcast to it, in the same float dtype as out) on the kernel
+ * backend: done when the work is worth a call and the coalesced layout has at most four dims; false otherwise, for
+ * the strided loops to do. `out` may be x's own contiguous storage (an in-place update).
+ */
+export function binaryOnBackend(op: BinaryKernelOp, x: Tensor, y: Tensor, shape: readonly number[], out: TypedArray, outOffset: number, alpha: number): boolean {
+  if ((x.dtype !== 'float32' && x.dtype !== 'float64') || !worthABackendCall(numel(shape))) return false;
+  const layout = binaryLayout(shape, stridedAs(x, shape).strides, stridedAs(y, shape).strides);
+  if (layout === null) return false;
+  getKernelBackend().binary(BinaryOp[op], x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out as FloatArray, outOffset, layout, alpha);
+  return true;
 }
 
 /** A bool result holds 0 or 1: bool + bool is a logical or (True + True is True), as in PyTorch. */

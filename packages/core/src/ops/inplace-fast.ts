@@ -9,9 +9,13 @@ import { broadcastShapes, shapesEqual } from '../shape.js';
 import { FAST_BINARY_FN, binaryKernel, type FastBinary } from '../kernels/elementwise.js';
 import { needsRecording } from '../autograd/record.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { checkScalarOrTensorArg, resultDType, strided, stridedAs, toTensor } from './util.js';
+import { checkScalarOrTensorArg, resultDType, strided, stridedAs, toTensor, worthABackendCall } from './util.js';
+import { relu } from './activation.js';
+import { UnaryOp } from '../kernels/contiguous.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
-import { add, addcdiv, addcmul, mul, sub } from './binary.js';
+import { add, addcdiv, addcmul, binaryOnBackend, mul, sub } from './binary.js';
 import { fill_, inplace } from './inplace.js';
 import { checkedIntegerValue, cTypeName } from '../dtype.js';
 
@@ -38,8 +42,11 @@ export function binaryInplace(self: Tensor, op: FastBinary, other: TensorLike, a
   if (!shapesEqual(broadcastShapes(self._shape, b._shape), self._shape)) return false;
   const y = b.dtype === self.dtype ? b : to(b, self.dtype, false, false);
   const a = self.dtype === 'float32' ? Math.fround(op === 'sub' ? -alpha : alpha) : op === 'sub' ? -alpha : alpha;
-  if (alpha === 1) binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
-  else binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
+  const onBackend = alpha === 1 ? binaryOnBackend(op, self, y, self._shape, self._array, self._offset, 1) : binaryOnBackend('add', self, y, self._shape, self._array, self._offset, a);
+  if (!onBackend) {
+    if (alpha === 1) binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
+    else binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
+  }
   self._version.bump();
   return true;
 }
@@ -64,6 +71,16 @@ export function ternaryInplace(self: Tensor, kind: 'addcmul' | 'addcdiv', t1: Te
   return true;
 }
 
+/** `self = op(self)` for a backend unary op (`UnaryOp`) on a float tensor of its own; false when the general path must run. */
+export function unaryInplace(self: Tensor, op: number): boolean {
+  const n = self.numel();
+  if (!writable(self, []) || (self.dtype !== 'float32' && self.dtype !== 'float64') || !worthABackendCall(n)) return false;
+  const array = self._array as FloatArray;
+  getKernelBackend().unary(op, array, self._offset, array, self._offset, n);
+  self._version.bump();
+  return true;
+}
+
 /** fill_/zero_ on a contiguous tensor of its own. */
 export function fillInplace(self: Tensor, value: number | boolean | Tensor): boolean {
   if (value instanceof Tensor || !writable(self, [])) return false;
@@ -76,6 +93,10 @@ export function fillInplace(self: Tensor, value: number | boolean | Tensor): boo
 // The in-place methods: the allocation-free path when it applies, the general one otherwise.
 export function add_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
   return binaryInplace(self, 'add', other, options?.alpha) ? self : inplace(self, (s) => add(s, other, options), other);
+}
+
+export function relu_<T extends Tensor>(self: T): T {
+  return unaryInplace(self, UnaryOp.relu) ? self : inplace(self, relu);
 }
 
 export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
