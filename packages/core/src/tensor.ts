@@ -327,8 +327,8 @@ export class Tensor {
   log_(): this { return E.inplace(this, E.log); }
   sqrt_(): this { return E.inplace(this, E.sqrt); }
   relu_(): this { return F.relu_(this); }
-  sigmoid_(): this { return E.inplace(this, N.sigmoid); }
-  tanh_(): this { return E.inplace(this, N.tanh); }
+  sigmoid_(): this { return E.inplaceSavingNoInput(this, N.sigmoid); }
+  tanh_(): this { return E.inplaceSavingNoInput(this, N.tanh); }
   clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null)); }
   zero_(): this { return F.filled_(this, 0); }
   fill_(value: number | boolean | Tensor): this { return F.filled_(this, value); }

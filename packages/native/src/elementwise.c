@@ -65,6 +65,13 @@ static inline double activation_grad_f64(int op, double g, double y) {
   static void binary_run_##SUF(int op, const T *restrict a, int64_t sa, const T *restrict b, int64_t sb,           \
                                T *restrict o, int64_t n, double alpha) {                                          \
     if (op >= 4) {                                                                                                \
+      if (sa == 1 && sb == 1) { /* one loop per op, so that each vectorises */                                   \
+        switch (op) {                                                                                             \
+          case 4: for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(4, a[i], b[i]); return;           \
+          case 5: for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(5, a[i], b[i]); return;           \
+          default: for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(6, a[i], b[i]); return;          \
+        }                                                                                                         \
+      }                                                                                                           \
       for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(op, a[i * sa], b[i * sb]);                    \
       return;                                                                                                     \
     }                                                                                                             \

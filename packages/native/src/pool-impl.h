@@ -72,8 +72,7 @@ static inline void PL(max_at)(const PL(ctx) * c, const T *xp, int64_t h0, int64_
 }
 
 /*
- * The values of outputs [lo, hi) of one output row, whose windows lie inside the input's columns, without their
- * indices: each output takes the window's elements in the one-pass rule's order (rows, then columns; a value
+ * The values of outputs [lo, hi) of one output row, whose windows lie inside the input's columns: each output takes the window's elements in the one-pass rule's order (rows, then columns; a value
  * only when strictly greater), but the loop runs over the outputs innermost, where it vectorises. A NaN, which
  * the rule would take, is only noted: the row is then redone by window_max. Returns whether it must be.
  */
@@ -96,6 +95,27 @@ static inline int PL(max_row_values)(const kd_pool_geometry *g, const T *xp, int
   return nan;
 }
 
+/* An integer as wide as T: the positions' type in max_row_indices, whose select then vectorises with the compare. */
+typedef __typeof__(_Generic((T)0, float: (int32_t)0, default: (int64_t)0)) PL(position);
+
+/*
+ * The indices of outputs [lo, hi) whose values max_row_values found (no NaN among them): the first position, in
+ * the rule's order, holding a value equal to the max, which is the one the rule took (everything before it is
+ * smaller). Backwards over the window, the last match found is that first one. `at` is scratch for hi positions
+ * (plane positions must fit in it: the caller checks).
+ */
+static inline void PL(max_row_indices)(const kd_pool_geometry *g, const T *xp, int64_t h0, int64_t h1, int64_t lo, int64_t hi,
+                                       const T *o, PL(position) * at, double *ix) {
+  const int64_t W = g->W, sw = g->sw, hl = h0 + (h1 - 1 - h0) / g->dh * g->dh;
+  for (int64_t ih = hl; ih >= h0; ih -= g->dh)
+    for (int64_t kj = g->kw - 1; kj >= 0; kj--) {
+      const int64_t start = ih * W - g->pw + kj * g->dw;
+      const T *col = xp + start;
+      for (int64_t ow = lo; ow < hi; ow++) at[ow] = col[ow * sw] == o[ow] ? (PL(position))(start + ow * sw) : at[ow];
+    }
+  for (int64_t ow = lo; ow < hi; ow++) ix[ow] = (double)at[ow];
+}
+
 /* Max pooling, units u = p * OH + oh (one output row each). */
 KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
@@ -105,6 +125,9 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   int64_t lo = ceil_div(g->pw, g->sw), hi = W - 1 - (g->kw - 1) * g->dw + g->pw < 0 ? 0 : (W - 1 - (g->kw - 1) * g->dw + g->pw) / g->sw + 1;
   if (hi > OW) hi = OW;
   if (lo > hi) lo = hi;
+  /* Scratch for the indices' fast path, when positions fit in it (else, or without memory, window_max does all). */
+  const int fits = (double)H * (double)W < (double)((PL(position))1 << (sizeof(PL(position)) * 8 - 2));
+  PL(position) *at = c->indices != NULL && fits && hi > lo ? malloc((size_t)hi * sizeof(PL(position))) : NULL;
   for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
     const T *xp = c->in + plane * H * W;
     T *o = c->out + u * OW;
@@ -112,13 +135,15 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
     int64_t h0 = oh * g->sh - g->ph;
     const int64_t h1 = h0 + (g->kh - 1) * g->dh + 1 < H ? h0 + (g->kh - 1) * g->dh + 1 : H;
     if (h0 < 0) h0 += ceil_div(-h0, g->dh) * g->dh;
-    if (ix == NULL && h0 < h1 && !PL(max_row_values)(g, xp, h0, h1, lo, hi, o)) {
-      for (int64_t ow = 0; ow < lo; ow++) PL(max_at)(c, xp, h0, h1, ow, o, NULL);
-      for (int64_t ow = hi; ow < OW; ow++) PL(max_at)(c, xp, h0, h1, ow, o, NULL);
+    if (h0 < h1 && (ix == NULL || at != NULL) && !PL(max_row_values)(g, xp, h0, h1, lo, hi, o)) {
+      if (ix != NULL) PL(max_row_indices)(g, xp, h0, h1, lo, hi, o, at, ix);
+      for (int64_t ow = 0; ow < lo; ow++) PL(max_at)(c, xp, h0, h1, ow, o, ix);
+      for (int64_t ow = hi; ow < OW; ow++) PL(max_at)(c, xp, h0, h1, ow, o, ix);
       continue;
     }
     for (int64_t ow = 0; ow < OW; ow++) PL(max_at)(c, xp, h0, h1, ow, o, ix);
   }
+  free(at);
 }
 
 void PL(kd_max_pool2d_forward)(const T *x, const kd_pool_geometry *g, T *out, double *indices) {

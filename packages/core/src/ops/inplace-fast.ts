@@ -16,7 +16,7 @@ import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
 import { add, addcdiv, addcmul, binaryOnBackend, mul, sub } from './binary.js';
-import { fill_, inplace } from './inplace.js';
+import { fill_, inplace, inplaceSavingNoInput } from './inplace.js';
 import { checkedIntegerValue, cTypeName } from '../dtype.js';
 
 function ownContiguous(self: Tensor): boolean {
@@ -92,15 +92,15 @@ export function fillInplace(self: Tensor, value: number | boolean | Tensor): boo
 
 // The in-place methods: the allocation-free path when it applies, the general one otherwise.
 export function add_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
-  return binaryInplace(self, 'add', other, options?.alpha) ? self : inplace(self, (s) => add(s, other, options), other);
+  return binaryInplace(self, 'add', other, options?.alpha) ? self : inplaceSavingNoInput(self, (s) => add(s, other, options), other);
 }
 
 export function relu_<T extends Tensor>(self: T): T {
-  return unaryInplace(self, UnaryOp.relu) ? self : inplace(self, relu);
+  return unaryInplace(self, UnaryOp.relu) ? self : inplaceSavingNoInput(self, relu);
 }
 
 export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
-  return binaryInplace(self, 'sub', other, options?.alpha) ? self : inplace(self, (s) => sub(s, other, options), other);
+  return binaryInplace(self, 'sub', other, options?.alpha) ? self : inplaceSavingNoInput(self, (s) => sub(s, other, options), other);
 }
 
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {

@@ -28,6 +28,18 @@ export function checkInplace(self: Tensor): void {
 
 /** Runs `compute` as the in-place version of an op on `self`; `others` are the op's other operands. */
 export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
+  return runInplace(self, compute, true, others);
+}
+
+/**
+ * `inplace` for an op whose backward never reads self's old values (add and sub; relu, sigmoid and tanh, which
+ * save their result): recorded on self itself, without the private copy of the old values.
+ */
+export function inplaceSavingNoInput<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
+  return runInplace(self, compute, false, others);
+}
+
+function runInplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, mayReadOldValues: boolean, others: unknown[]): T {
   checkInplace(self);
   const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
   if (self._base !== null) checkViewInplace(self, tensors);
@@ -35,9 +47,12 @@ export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tenso
     const result = noGrad(() => compute(self));
     return inplaceWrite(self, result, true);
   }
-  const alias = new Tensor(self.contiguousArray().slice(), self.shape, self.dtype);
-  alias.setHistory(self.gradFn, self.outputNr);
-  const result = compute(alias);
+  let input: Tensor = self;
+  if (mayReadOldValues) {
+    input = new Tensor(self.contiguousArray().slice(), self.shape, self.dtype);
+    input.setHistory(self.gradFn, self.outputNr);
+  }
+  const result = compute(input);
   inplaceWrite(self, result, true);
   // A node that saved its own output (exp_, sigmoid_, ...) checks the tensor written into from now on.
   if (result.gradFn instanceof FunctionNode) result.gradFn.rebindSaved(result, self);

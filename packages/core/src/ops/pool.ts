@@ -9,7 +9,7 @@ import { type AvgPoolMode, type PoolGeometry, poolOutputSize } from '../kernels/
 import { getKernelBackend } from '../kernels/registry.js';
 import { needsRecording, recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { empty, uninitialized } from './util.js';
 import { mean } from './reduce.js';
 import type { Size2 } from './conv.js';
 
@@ -111,7 +111,7 @@ function checkFloat(op: string, x: Tensor): void {
  */
 function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, name: string): Tensor {
   const inShape = x._shape;
-  const gx = empty(inShape, gy.dtype);
+  const gx = uninitialized(inShape, gy.dtype);
   const nd = inShape.length;
   const HW = inShape[nd - 2] * inShape[nd - 1];
   const OHW = indices._shape[nd - 2] * indices._shape[nd - 1];
@@ -144,9 +144,9 @@ export function maxPool2d(x: Tensor, kernelSize: Size2 | MaxPool2dOptions, strid
   const g = poolGeometry(x, k, s, p, d, o.ceilMode ?? false);
   checkFloat('max_pool2d', x);
   const shape = outShapeOf(x, g.OH, g.OW);
-  const out = empty(shape, x.dtype);
+  const out = uninitialized(shape, x.dtype);
   const returnIndices = o.returnIndices ?? false;
-  const indices = returnIndices || needsRecording([x]) ? empty(shape, 'int64') : null;
+  const indices = returnIndices || needsRecording([x]) ? uninitialized(shape, 'int64') : null;
   getKernelBackend().maxPool2dForward(x.contiguousArray(), g, out._array, indices ? indices._array : null);
   recordOp('MaxPool2DWithIndicesBackward0', [x], out, (save) => {
     const sx = save(x);
@@ -180,7 +180,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2 | AvgPool2dOptions, strid
 }
 
 function avgPoolWith(x: Tensor, args: AvgArgs): Tensor {
-  const out = empty(outShapeOf(x, args.g.OH, args.g.OW), x.dtype);
+  const out = uninitialized(outShapeOf(x, args.g.OH, args.g.OW), x.dtype);
   getKernelBackend().avgPool2dForward(x.contiguousArray(), args.g, args.mode, out._array);
   recordOp('AvgPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
@@ -190,7 +190,7 @@ function avgPoolWith(x: Tensor, args: AvgArgs): Tensor {
 }
 
 function avgPoolBackward(gy: Tensor, x: Tensor, args: AvgArgs): Tensor {
-  const gx = empty(x._shape, gy.dtype);
+  const gx = uninitialized(x._shape, gy.dtype);
   getKernelBackend().avgPool2dBackward(gy.contiguousArray(), args.g, args.mode, gx._array);
   // Linear in gy; its adjoint is the average pooling itself. Zero with respect to x.
   recordOp('AvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [needs[0] && avgPoolWith(gg, args), needs[1] && zerosOf(x)]);
@@ -242,7 +242,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
 function adaptiveAvgWith(x: Tensor, OH: number, OW: number): Tensor {
   const nd = x.ndim;
   const [H, W] = [x._shape[nd - 2], x._shape[nd - 1]];
-  const out = empty(outShapeOf(x, OH, OW), x.dtype);
+  const out = uninitialized(outShapeOf(x, OH, OW), x.dtype);
   getKernelBackend().adaptiveAvgPool2dForward(x.contiguousArray(), planesOf(x), H, W, OH, OW, out._array);
   recordOp('AdaptiveAvgPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
@@ -254,7 +254,7 @@ function adaptiveAvgWith(x: Tensor, OH: number, OW: number): Tensor {
 function adaptiveAvgBackward(gy: Tensor, x: Tensor): Tensor {
   const inShape = x._shape;
   const nd = inShape.length;
-  const gx = empty(inShape, gy.dtype);
+  const gx = uninitialized(inShape, gy.dtype);
   const [OH, OW] = [gy._shape[nd - 2], gy._shape[nd - 1]];
   const planes = nd === 4 ? inShape[0] * inShape[1] : inShape[0];
   getKernelBackend().adaptiveAvgPool2dBackward(gy.contiguousArray(), planes, inShape[nd - 2], inShape[nd - 1], OH, OW, gx._array);
@@ -269,9 +269,9 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options: 
   const [OH, OW] = adaptiveSize('adaptive_max_pool2d', x, outputSize, 'all');
   const nd = x.ndim;
   const shape = outShapeOf(x, OH, OW);
-  const out = empty(shape, x.dtype);
+  const out = uninitialized(shape, x.dtype);
   const returnIndices = options.returnIndices ?? false;
-  const indices = returnIndices || needsRecording([x]) ? empty(shape, 'int64') : null;
+  const indices = returnIndices || needsRecording([x]) ? uninitialized(shape, 'int64') : null;
   getKernelBackend().adaptiveMaxPool2dForward(x.contiguousArray(), planesOf(x), x._shape[nd - 2], x._shape[nd - 1], OH, OW, out._array, indices ? indices._array : null);
   recordOp('AdaptiveMaxPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
