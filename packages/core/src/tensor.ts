@@ -56,6 +56,8 @@ export class Tensor {
 
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
+  /** `.grad` is held by this tensor alone (see rawGrad) */
+  private _gradPrivate = false;
   private _gradFn: Node | null = null;
   private _outputNr = 0;
   private _accumulator: AccumulateGrad | null = null;
@@ -194,18 +196,28 @@ export class Tensor {
   }
   get grad(): Tensor | null {
     if (this._grad === null && !this._retainsGrad && !this.isLeaf) A.warnNonLeafGrad();
+    // Whoever reads it may keep it: its storage is no longer this tensor's alone.
+    this._gradPrivate = false;
     return this._grad;
   }
   set grad(g: Tensor | null) {
     A.checkGradAssignment(this, g);
-    this._grad = g;
+    this._storeGrad(g, false);
   }
-  /** @internal `.grad` without the non-leaf warning, for the engine */
+  /**
+   * `.grad` for code that uses it and lets it go (Kindling's optimizers, `zeroGrad`, gradient clipping): no
+   * non-leaf warning, and the gradient stays this tensor's alone, so that dropping it (`p.grad = null`)
+   * returns its storage for the next backward pass to reuse. Keeping it means reading `.grad`.
+   */
   get rawGrad(): Tensor | null {
     return this._grad;
   }
-  set rawGrad(g: Tensor | null) {
+  /** @internal sets `.grad`; `isPrivate`: nothing else holds g (AccumulateGrad's store of a gradient it made or was given) */
+  _storeGrad(g: Tensor | null, isPrivate: boolean): void {
+    const old = this._grad;
+    if (this._gradPrivate && old !== null && old !== g) A.releaseGradStorage(old);
     this._grad = g;
+    this._gradPrivate = isPrivate && g !== null;
   }
   get retainsGrad(): boolean {
     return this._retainsGrad;

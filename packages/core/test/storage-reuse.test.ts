@@ -145,4 +145,42 @@ describe('storage reuse in backward', () => {
     churn();
     expectClose(x.grad as torch.Tensor, du.mul(4));
   });
+
+  it("reuses a dropped .grad's storage only when no one read .grad", () => {
+    torch.manualSeed(5);
+    const w = torch.randn(N, { requiresGrad: true });
+    chain(w).sum().backward();
+    const stored = w.rawGrad as torch.Tensor;
+    const expected = stored.clone();
+    // rawGrad lends it: dropping it then returns its storage, which the next backward takes again.
+    clearStoragePool();
+    w.grad = null;
+    expect(pooledStorageBytes()).toBe(N * 4);
+    chain(w).sum().backward();
+    expect(pooledStorageBytes()).toBeGreaterThan(0);
+    expect((w.rawGrad as torch.Tensor).equal(expected)).toBe(true);
+    // Read through .grad, it may be kept: dropping it leaves it alone, whatever runs next.
+    const kept = gradOf(w);
+    clearStoragePool();
+    w.grad = null;
+    expect(pooledStorageBytes()).toBe(0);
+    for (let i = 0; i < 3; i++) churn();
+    chain(w).sum().backward();
+    expect(kept.equal(expected)).toBe(true);
+  });
+
+  it('never reuses a .grad that a caller assigned, or one built under createGraph', () => {
+    const mine = torch.ones(N);
+    const w = torch.randn(N, { requiresGrad: true });
+    w.grad = mine;
+    clearStoragePool();
+    w.grad = null;
+    expect(pooledStorageBytes()).toBe(0);
+    chain(w).sum().backward({ createGraph: true });
+    const recorded = w.rawGrad as torch.Tensor;
+    w.grad = null;
+    expect(pooledStorageBytes()).toBe(0);
+    expectFinite(recorded);
+    expect(mine.sum().item()).toBe(N);
+  });
 });

@@ -240,10 +240,11 @@ export class Module {
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
+      const current = p.rawGrad;
+      if (current === null) continue;
       if (setToNone) p.grad = null;
       else {
-        const g = p.grad.gradFn ? p.grad.detach() : p.grad;
+        const g = current.gradFn ? current.detach() : current;
         g.requiresGrad_(false);
         g.zero_();
         p.grad = g;

@@ -39,7 +39,7 @@ export class Adadelta extends Optimizer<AdadeltaHyper> {
   protected updateGroup(group: Group<AdadeltaHyper>): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
+      if (p.rawGrad === null) continue;
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
         // PyTorch 1.13 keeps Adadelta's step count as a plain Python int.
@@ -48,7 +48,7 @@ export class Adadelta extends Optimizer<AdadeltaHyper> {
         state.acc_delta = torch.zerosLike(p);
       }
       state.step = (state.step as number) + 1;
-      let grad = maximize ? p.grad.neg() : p.grad;
+      let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const squareAvg = (state.square_avg as Tensor).mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
       const std = squareAvg.add(eps).sqrt_();

@@ -49,13 +49,13 @@ export class Adagrad extends Optimizer<AdagradHyper> {
   protected updateGroup(group: Group<AdagradHyper>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
+      if (p.rawGrad === null) continue;
       const state = this.stateOf(p);
       // As in PyTorch, only the constructor creates Adagrad's state: a group added later has none.
       if (!(state.sum instanceof torch.Tensor) || !(state.step instanceof torch.Tensor)) throw new KeyError('sum');
       const stepT = state.step.add_(1);
       const step = stepT.item();
-      let grad = maximize ? p.grad.neg() : p.grad;
+      let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const clr = lr / (1 + (step - 1) * lrDecay);
       const sum = state.sum.addcmul_(grad, grad, { value: 1 });

@@ -41,8 +41,8 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      let grad = maximize ? p.grad.neg() : p.grad;
+      if (p.rawGrad === null) continue;
+      let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
         state.step = torch.tensor(0, { dtype: 'float32' });
@@ -56,7 +56,7 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
       stepT.add_(1);
       const maxSq = amsgrad ? (state.max_exp_avg_sq as Tensor) : null;
       const hyper = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step: stepT.item() };
-      if (torch._fusedAdamUpdate_(p, p.grad, expAvg, expAvgSq, maxSq, hyper)) continue;
+      if (torch._fusedAdamUpdate_(p, p.rawGrad, expAvg, expAvgSq, maxSq, hyper)) continue;
       if (this.decoupled) p.mul_(1 - lr * weightDecay);
       else if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });

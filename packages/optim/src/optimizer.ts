@@ -112,7 +112,7 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
     const setToNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = p.rawGrad;
         if (g === null) continue;
         if (setToNone) p.grad = null;
         else {

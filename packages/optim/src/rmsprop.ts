@@ -44,8 +44,8 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   protected updateGroup(group: Group<RMSpropHyper>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      let grad = maximize ? p.grad.neg() : p.grad;
+      if (p.rawGrad === null) continue;
+      let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       const state = this.stateOf(p);
       if (Object.keys(state).length === 0) {
         // PyTorch 1.13 keeps RMSprop's step count as a plain Python int.

@@ -37,15 +37,15 @@ export class SGD extends Optimizer<SGDHyper> {
   protected updateGroup(group: Group<SGDHyper>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
+      if (p.rawGrad === null) continue;
       const state = this.stateOf(p);
       const previous = (state.momentum_buffer as Tensor | null | undefined) ?? null;
       const fresh = momentum !== 0 && previous === null ? torch.emptyLike(p) : previous;
-      if (torch._fusedSgdUpdate_(p, p.grad, fresh, group, previous === null)) {
+      if (torch._fusedSgdUpdate_(p, p.rawGrad, fresh, group, previous === null)) {
         state.momentum_buffer = momentum !== 0 ? fresh : null;
         continue;
       }
-      let dp = maximize ? p.grad.neg() : p.grad;
+      let dp = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) dp = dp.add(p, { alpha: weightDecay });
       let buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
       if (momentum !== 0) {

@@ -42,10 +42,11 @@ export function accumulateInto(variable: Tensor, g: Tensor, owned = false): bool
   const recording = isGradEnabled();
   if (current === null) {
     const kept = recording || (owned && ownsItsStorage(g));
-    variable.rawGrad = kept ? g : g.detach().clone();
+    // What is stored is the leaf's alone unless it is a recorded gradient (part of a graph) or a caller's.
+    variable._storeGrad(kept ? g : g.detach().clone(), !recording);
     return kept;
   }
-  if (recording) variable.rawGrad = current.add(g);
+  if (recording) variable._storeGrad(current.add(g), false);
   else current.add_(g);
   return false;
 }

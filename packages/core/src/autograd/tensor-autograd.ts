@@ -6,7 +6,8 @@ import { Tensor, type BackwardOptions, type HookHandle } from '../tensor.js';
 import type { Node, TensorHook } from './node.js';
 import { runBackward } from './engine.js';
 import { gradientEdge } from './record.js';
-import { accumulateInto } from './accumulate.js';
+import { accumulateInto, ownsItsStorage } from './accumulate.js';
+import { poolable, releaseStorage } from '../storage-pool.js';
 
 /**
  * How the flag is being set, which decides PyTorch's wording for an integer tensor: the factory functions
@@ -101,6 +102,11 @@ export function makeGrad(t: Tensor, g: Tensor | null): Tensor {
 let warnedNonLeafGrad = false;
 
 /** PyTorch's warning on reading `.grad` of a non-leaf that does not retain it (once, as Python's filter does). */
+/** Returns a dropped `.grad` that its tensor alone held to the storage pool (when it owns all of a large buffer). */
+export function releaseGradStorage(g: Tensor): void {
+  if (poolable(g._array) && ownsItsStorage(g)) releaseStorage(g._array);
+}
+
 export function warnNonLeafGrad(): void {
   if (warnedNonLeafGrad) return;
   warnedNonLeafGrad = true;

@@ -17,7 +17,7 @@ export function clipGradNorm_(
 ): Tensor {
   const normType = options.normType ?? 2;
   const grads = asList(parameters)
-    .map((p) => p.grad)
+    .map((p) => p.rawGrad)
     .filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return torch.tensor(0, { dtype: 'float32' });
   return torch.noGrad(() => {
@@ -38,7 +38,7 @@ export function clipGradNorm_(
 
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   torch.noGrad(() => {
-    for (const p of asList(parameters)) p.grad?.clamp_(-clipValue, clipValue);
+    for (const p of asList(parameters)) p.rawGrad?.clamp_(-clipValue, clipValue);
   });
 }
 
