@@ -15,3 +15,8 @@ export class ValueError extends Error {
 export class TorchTypeError extends TypeError {
   override name = 'TypeError';
 }
+
+/** Python's AssertionError: what PyTorch's `assert` statements and `torch.testing.assert_close` raise. */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}

@@ -19,7 +19,7 @@ export { Tensor };
 export type { TensorLike, Scalar, Dims, NestedArray, ReduceOptions, VarOptions, BackwardOptions, HookHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
-export { RuntimeError, IndexError, ValueError, TorchTypeError } from './errors.js';
+export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError } from './errors.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
 import type { ValuesIndices } from './ops/reduce.js';
@@ -67,6 +67,7 @@ export { cloneStateDict } from './state-dict.js';
 export { Size } from './size.js';
 /** Python's text for values, shared by the packages that print as PyTorch does (not PyTorch API). */
 export * as compat from './python-format.js';
+export * as testing from './testing.js';
 export { setPrintOptions, getPrintOptions } from './print.js';
 export type { PrintOptions } from './print.js';
 export { cat, stack };

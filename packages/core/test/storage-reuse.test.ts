@@ -27,7 +27,7 @@ function churn(): void {
 
 /** Values within float32 rounding of what the formula gives (a recycled buffer holds unrelated values, or NaN). */
 function expectClose(actual: torch.Tensor, expected: torch.Tensor): void {
-  expect(actual.sub(expected).abs().max().item()).toBeLessThan(1e-5);
+  torch.testing.assertClose(actual, expected, { rtol: 0, atol: 1e-5 });
 }
 
 function present(g: torch.Tensor | null): torch.Tensor {

@@ -1,12 +1,8 @@
 /** Error classes and Python-style value formatting for PyTorch's messages. */
-import { TorchTypeError, ValueError, RuntimeError, IndexError } from '@kindling/core';
+import { AssertionError, TorchTypeError, ValueError, RuntimeError, IndexError } from '@kindling/core';
 
-export { TorchTypeError, ValueError, RuntimeError, IndexError };
-
-/** Python's AssertionError (PyTorch raises it from `assert` statements, e.g. "Size mismatch between tensors"). */
-export class AssertionError extends Error {
-  override name = 'AssertionError';
-}
+// Core's classes, so that `err instanceof torch.AssertionError` holds whichever package threw.
+export { AssertionError, TorchTypeError, ValueError, RuntimeError, IndexError };
 
 /** A value as Python's `format()` prints it in PyTorch's messages: True/False, None, lists. */
 export function pyRepr(x: unknown): string {

@@ -62,7 +62,5 @@ export function isOptions<T extends object>(x: unknown): x is T {
   return typeof x === 'object' && x !== null && !(x instanceof torch.Tensor) && !Array.isArray(x);
 }
 
-/** Python's AssertionError, which F raises for some argument checks (`Padding_idx must be within num_embeddings`). */
-export class AssertionError extends Error {
-  override name = 'AssertionError';
-}
+/** Python's AssertionError, which F raises for some argument checks (`Padding_idx must be within num_embeddings`): core's class. */
+export const AssertionError = torch.AssertionError;
