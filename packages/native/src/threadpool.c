@@ -29,9 +29,12 @@ static long long now_ns(void) {
 /*
  * How long an idle worker spins before it sleeps. A training step runs a parallel kernel every few hundred
  * microseconds with JavaScript in between; waking a sleeping worker costs tens of microseconds (more in a VM),
- * which made small two-thread products slower than one-thread ones. OpenMP runtimes spin for a while too.
+ * which made small two-thread products slower than one-thread ones. But a spinning worker holds a core that V8's
+ * garbage-collection threads want: with 2 ms of spin, a 256x256 product on two threads ran at a third of its
+ * one-thread speed once the collector was busy (a benchmark run after others); 200 us keeps back-to-back kernels
+ * awake and leaves the core to the collector soon enough.
  */
-#define SPIN_NS 2000000LL
+#define SPIN_NS 200000LL
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER; /* held by the one caller running a loop */
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
