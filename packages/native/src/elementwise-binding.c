@@ -5,6 +5,7 @@
  *                                                              4 b <= 0 ? 0 : a (relu's backward),
  *                                                              5 a * (1 - b*b) (tanh's), 6 a * (1 - b) * b (sigmoid's)
  *   unary(op, x, xOff, out, outOff, n)                         op 0 relu ... 11 square, 12 gelu, 13 gelu'
+ *   copy(x, xOff, out, outOff, layout)                         out = x gathered through the layout's a strides
  * layout is a Float64Array [ndim (1..4), shape0..3, aStride0..3, bStride0..3], unused entries 0. Every argument is
  * checked before any memory is touched; an input may be the output itself but must not overlap it otherwise.
  */
@@ -176,6 +177,32 @@ static napi_value unary_entry(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* binary's op code for a copy (elementwise.c). */
+#define KD_EW_COPY 7
+
+static napi_value copy_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!kd_args(env, info, 5, argv, "copy")) return NULL;
+  const int64_t big = KD_MAX_SAFE_INT;
+  int64_t xOff, outOff, n = 0, xExtent;
+  kd_array x, out;
+  kd_ew_layout L;
+  if (!kd_arg_array(env, argv[0], "x", KD_F32 | KD_F64, &x) || !kd_arg_int(env, argv[1], "xOff", 0, big, &xOff) ||
+      !kd_arg_array(env, argv[2], "out", KD_F32 | KD_F64, &out) || !kd_arg_int(env, argv[3], "outOff", 0, big, &outOff) ||
+      !read_layout(env, argv[4], &L, &n) || !kd_check_same_dtype(env, &x, "x", &out, "out"))
+    return NULL;
+  if (n == 0) return NULL;
+  if (!kd_check_span(env, &out, "out", outOff, n) || !extent_of(env, &L, L.astride, "x", &xExtent) ||
+      !kd_check_span(env, &x, "x", xOff, xExtent) ||
+      !check_alias(env, &x, "x", xOff, xExtent, is_contiguous(&L, L.astride), &out, "out", outOff, n))
+    return NULL;
+  const size_t es = elem_size(&out);
+  const void *src = (const char *)x.data + xOff * es;
+  kd_ew_binary(out.dtype == KD_F32, KD_EW_COPY, src, src, (char *)out.data + outOff * es, &L, n, 1.0);
+  return NULL;
+}
+
 int kd_register_elementwise(napi_env env, napi_value exports) {
-  return kd_export(env, exports, "binary", binary_entry) && kd_export(env, exports, "unary", unary_entry);
+  return kd_export(env, exports, "binary", binary_entry) && kd_export(env, exports, "unary", unary_entry) &&
+         kd_export(env, exports, "copy", copy_entry);
 }

@@ -17,6 +17,8 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
+#include <string.h>
+
 #include "kindling.h"
 
 #include <math.h>
@@ -26,6 +28,9 @@
 #include <emmintrin.h>
 #define KD_SSE2 1
 #endif
+
+/* binary's op code for a copy of a into out (the `copy` entry): beyond the public ops 0..6. */
+#define KD_EW_COPY 7
 
 /* Cheap ops: a chunk is at least this many elements. Library calls (exp, log, ...) cost more per element. */
 #define GRAIN_CHEAP ((int64_t)32768)
@@ -64,6 +69,12 @@ static inline double activation_grad_f64(int op, double g, double y) {
 #define DEFINE_BINARY_RUN(T, SUF)                                                                                   \
   static void binary_run_##SUF(int op, const T *restrict a, int64_t sa, const T *restrict b, int64_t sb,           \
                                T *restrict o, int64_t n, double alpha) {                                          \
+    if (op == KD_EW_COPY) { /* out = a (b unused) */                                                             \
+      if (sa == 1) { if ((const void *)o != (const void *)a) memcpy(o, a, (size_t)n * sizeof(T)); }             \
+      else                                                                                                        \
+        for (int64_t i = 0; i < n; i++) o[i] = a[i * sa];                                                         \
+      return;                                                                                                     \
+    }                                                                                                             \
     if (op >= 4) {                                                                                                \
       if (sa == 1 && sb == 1) { /* one loop per op, so that each vectorises */                                   \
         switch (op) {                                                                                             \

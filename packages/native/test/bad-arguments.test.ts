@@ -54,6 +54,7 @@ const VALID: Record<string, Spec[]> = {
   adaptiveMaxPool2dForward: [A(108), V(3), V(6), V(6), V(4), V(4), A(48), I(48)],
   binary: [V(0), A(20), V(0), A(5), V(0), A(20), V(0), V(layout), V(1)],
   unary: [V(3), A(17), V(0), A(17), V(0), V(17)],
+  copy: [A(20), V(0), A(20), V(0), V(layout)],
   sumDim: [A(60), V(0), V(3), V(4), V(5), A(15), V(0)],
   sumAll: [A(60), V(0), V(60)],
   softmax: [A(60), V(0), A(60), V(3), V(4), V(5), V(false)],

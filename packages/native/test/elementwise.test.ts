@@ -19,6 +19,7 @@ interface Addon {
   getNumThreads(): number;
   binary: typeof ref.binary;
   unary: typeof ref.unary;
+  copy: typeof ref.copy;
   sumDim: typeof ref.sumDim;
   sumAll: typeof ref.sumAll;
   softmax: typeof refSoftmax.softmax;
@@ -212,6 +213,46 @@ describe.skipIf(!addon)('native binary', () => {
       C.binary(0, a, 0, b, 0, a, 0, layoutOf([n], [1], [1]), 0.5);
       expectSame(a, expected, `${name} in place`);
     }
+  });
+});
+
+describe.skipIf(!addon)('native copy', () => {
+  it('gathers 1-4 dims of permuted, padded and broadcast strides into a contiguous run, bit for bit at any thread count', () => {
+    const r = rng(7);
+    for (const [name, T] of TYPES) {
+      for (let trial = 0; trial < 60; trial++) {
+        const nd = 1 + (trial % 4);
+        const big = trial % 6 === 0; // past the threading grain
+        const shape = Array.from({ length: nd }, () => 1 + Math.floor(r() * (big ? 41 : 9)));
+        const dims = shape.map((_, d) => d);
+        for (let i = nd - 1; i > 0; i--) {
+          const j = Math.floor(r() * (i + 1));
+          [dims[i], dims[j]] = [dims[j], dims[i]];
+        }
+        const strides = new Array<number>(nd).fill(0);
+        let step = 1 + (trial % 3 === 0 ? 1 : 0);
+        for (let k = nd - 1; k >= 0; k--) {
+          if (r() < 0.15) continue; // broadcast
+          strides[dims[k]] = step;
+          step *= shape[dims[k]] + (r() < 0.25 ? 3 : 0);
+        }
+        const extent = 1 + shape.reduce((acc, n, d) => acc + (n - 1) * strides[d], 0);
+        const x = fill(new T(extent + 5), trial);
+        const n = shape.reduce((a, b) => a * b, 1);
+        const layout = layoutOf(shape, strides, new Array<number>(nd).fill(0));
+        const what = `${name} shape [${shape}] strides ${strides}`;
+        const expected = new T(n + 2);
+        ref.copy(x, 5, expected, 2, layout);
+        const got = acrossThreads(() => new T(n + 2), (out) => C.copy(x, 5, out, 2, layout), what);
+        expectSame(got, expected, what);
+      }
+    }
+  });
+
+  it('refuses an output that overlaps its source other than exactly', () => {
+    const x = new Float32Array(100);
+    expect(() => C.copy(x, 0, x, 1, layoutOf([50], [1], [0]))).toThrow("argument 'out' must be either 'x' itself or apart from it");
+    C.copy(x, 0, x, 0, layoutOf([50], [1], [0]));
   });
 });
 

@@ -19,7 +19,7 @@ import {
   maxPool2dForward,
 } from './pool.js';
 import type { FloatArray } from './gemm.js';
-import { binary, sumDim, unary } from './contiguous.js';
+import { binary, copy, sumDim, unary } from './contiguous.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
@@ -48,6 +48,8 @@ export interface KernelBackend {
   binary: typeof binary;
   /** Elementwise op over a contiguous run (kernels/contiguous.ts: `UnaryOp` codes). */
   unary: typeof unary;
+  /** A strided source of up to four coalesced dims gathered into a contiguous run (kernels/contiguous.ts). */
+  copy: typeof copy;
   /** Sums along the middle dim of a contiguous [outer, size, inner] array. */
   sumDim: typeof sumDim;
   softmax: typeof softmax;
@@ -80,6 +82,7 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     adaptiveMaxPool2dForward,
     binary,
     unary,
+    copy,
     sumDim,
     softmax,
     softmaxBackward,

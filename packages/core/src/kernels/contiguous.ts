@@ -13,6 +13,7 @@ import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './acti
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
 import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
+import { copyStrided } from './strided.js';
 
 /** Every float array of one call has the same type. */
 export type { FloatArray } from './gemm.js';
@@ -291,6 +292,30 @@ function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatAr
       for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] / b[pb];
       return;
   }
+}
+
+// ---- copy ----
+
+/**
+ * out[outOff + k] = x[xOff + Σ i_d xStride_d] for the row-major index k of (i_0, ..., i_{ndim-1}) over the
+ * layout's shape: a strided source gathered into a contiguous destination of the same array type (what
+ * `contiguous()`, `clone()` and copying reshapes do). The layout is binary's with x's strides first; its second
+ * set of strides is not read. `out` may be `x` itself (contiguous) but must not overlap it otherwise.
+ */
+export function copy(x: FloatArray, xOff: number, out: FloatArray, outOff: number, layout: Float64Array): void {
+  checkFloatArray(x, 'x');
+  checkInt(xOff, 'xOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  const L = readLayout(layout);
+  checkSameType(x, 'x', out, 'out');
+  const n = L.n;
+  if (n === 0) return;
+  checkSpan(out, 'out', outOff, n);
+  const xExtent = extentOf(L.shape, L.aStrides, 'x');
+  checkSpan(x, 'x', xOff, xExtent);
+  checkAlias(x, 'x', xOff, xExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
+  copyStrided(x, L.shape.slice(0, L.ndim), L.aStrides.slice(0, L.ndim), xOff, out, outOff);
 }
 
 // ---- unary ----

@@ -73,6 +73,7 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     adaptiveMaxPool2dForward: (x, p, H, W, OH, OW, out, idx) => (isFloat(x) ? adaptiveMax : ts.adaptiveMaxPool2dForward)(x, p, H, W, OH, OW, out, idx),
     binary: pick('binary'),
     unary: pick('unary'),
+    copy: pick('copy'),
     sumDim: pick('sumDim'),
     softmax: pick('softmax'),
     softmaxBackward: pick('softmaxBackward'),

@@ -6,7 +6,8 @@ import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type Fas
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, empty, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
-import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
+import { BinaryOp, UnaryOp, binaryLayout } from '../kernels/contiguous.js';
+import { unaryForward } from './unary.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
@@ -217,7 +218,8 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   if (isIntegral(dtype, true) && b._shape.length === 0 && b.item() < 0 && isIntegral(b.dtype)) {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }
-  const out = binaryForward(a, b, dtype, Math.pow);
+  // x ** 2 is x * x, as PyTorch's pow computes it (one kernel pass, no pow call per element).
+  const out = exponent === 2 && typeof self !== 'number' && isFloatingPoint(a.dtype) ? unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square) : binaryForward(a, b, dtype, Math.pow);
   if (typeof self === 'number') {
     // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
     const base = self;

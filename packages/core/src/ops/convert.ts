@@ -1,13 +1,13 @@
 /** Conversions between dtypes and out of tensors (item, tolist, toArray), and the random in-place fills. */
 import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint } from '../dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
-import { copyStrided } from '../kernels/strided.js';
 import { formatTensor } from '../print.js';
 import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { uninitialized } from './util.js';
+import { gather, uninitialized } from './util.js';
+import { uninitializedStorage } from '../storage-pool.js';
 import { inplaceWrite } from './inplace.js';
 
 /**
@@ -51,7 +51,7 @@ export function sharedArray(t: Tensor): TypedArray {
 
 export function toArray(t: Tensor): TypedArray {
   const out = allocate(t.dtype, t.numel());
-  copyStrided(t._array, t._shape, t._strides, t._offset, out);
+  gather(t._array, t._shape, t._strides, t._offset, out);
   return out;
 }
 
@@ -94,8 +94,8 @@ export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: Generator): 
 export function contiguousArray(t: Tensor): TypedArray {
   const n = t.numel();
   if (t.isContiguous() && t._offset === 0 && t._array.length === n) return t._array;
-  const out = allocate(t.dtype, n);
-  copyStrided(t._array, t._shape, t._strides, t._offset, out);
+  const out = uninitializedStorage(t.dtype, n) ?? allocate(t.dtype, n);
+  gather(t._array, t._shape, t._strides, t._offset, out);
   return out;
 }
 

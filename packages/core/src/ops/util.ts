@@ -1,11 +1,15 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
-import { type DType, type PromotionOperand, allocate, allocateFor, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
+import { type DType, type PromotionOperand, type TypedArray, allocate, allocateFor, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { broadcastStrides, numel } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { pyTypeName } from '../python-types.js';
 import { uninitializedStorage } from '../storage-pool.js';
+import { copyStrided } from '../kernels/strided.js';
+import { binaryLayout } from '../kernels/contiguous.js';
+import type { FloatArray } from '../kernels/gemm.js';
+import { getKernelBackend } from '../kernels/registry.js';
 
 /** A new contiguous tensor filled with zeros. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
@@ -94,3 +98,21 @@ export function checkScalarOrTensorArg(v: unknown, op: string): void {
     throw new TorchTypeError(`${op}() received an invalid combination of arguments - got (${pyTypeName(v)}), but expected a Number or a Tensor`);
   }
 }
+
+/**
+ * The elements of `src` at `shape`/`strides`/`offset`, in row-major order, written into `out` from `outOffset`
+ * (a copy, with a cast when the array types differ). Large float copies with non-negative strides go to the
+ * kernel backend; the rest to the strided loops.
+ */
+export function gather(src: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, out: TypedArray, outOffset = 0): void {
+  const floats = (src instanceof Float32Array && out instanceof Float32Array) || (src instanceof Float64Array && out instanceof Float64Array);
+  if (floats && worthABackendCall(numel(shape)) && strides.every((s) => s >= 0)) {
+    const layout = binaryLayout(shape, strides, new Array<number>(shape.length).fill(0));
+    if (layout !== null) {
+      getKernelBackend().copy(src as FloatArray, offset, out as FloatArray, outOffset, layout);
+      return;
+    }
+  }
+  copyStrided(src, shape, strides, offset, out, outOffset);
+}
+

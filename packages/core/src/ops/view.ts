@@ -17,11 +17,10 @@ import {
   shapesEqual,
   viewStrides,
 } from '../shape.js';
-import { copyStrided } from '../kernels/strided.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
-import { checkIntArg, empty, uninitialized } from './util.js';
+import { checkIntArg, empty, gather, uninitialized } from './util.js';
 import { cat, stack } from './join.js';
 
 export { index, type IndexSpec } from './subscript.js';
@@ -226,7 +225,7 @@ export function expand(self: Tensor, sizes: readonly number[]): Tensor {
 
 export function clone(self: Tensor): Tensor {
   const out = uninitialized(self._shape, self.dtype);
-  copyStrided(self._array, self._shape, self._strides, self._offset, out._array);
+  gather(self._array, self._shape, self._strides, self._offset, out._array);
   recordOp('CloneBackward0', [self], out, () => ([g]) => [g]);
   return out;
 }
@@ -350,7 +349,7 @@ export function flip(self: Tensor, dims: number | readonly number[]): Tensor {
     strides[d] = -strides[d];
   }
   const out = uninitialized(self._shape, self.dtype);
-  copyStrided(self._array, self._shape, strides, offset, out._array);
+  gather(self._array, self._shape, strides, offset, out._array);
   recordOp('FlipBackward0', [self], out, () => ([g]) => [g.flip(ds)]);
   return out;
 }
