@@ -79,6 +79,26 @@ INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32
   }
 }
 
+/*
+ * float32 SGD with momentum, the common case (no decay, Nesterov, maximize or dampening; not the first step): the
+ * same bits as sgd_body with fewer conversions. The buffer's update is float arithmetic (a float product and a
+ * float sum, each rounded once, as RND does after exact double ones); only the parameter's u + a*v keeps its
+ * double sum.
+ */
+INLINE void sgd_momentum_f32(const sgd_ctx *c, int64_t begin, int64_t end) {
+  float *const restrict param = c->param;
+  const float *const restrict grad = c->grad;
+  float *const restrict buf = c->buf;
+  const float mom = (float)c->mom;
+  const double step = c->step;
+  for (int64_t i = begin; i < end; i++) {
+    const float product = buf[i] * mom;
+    const float m = product + grad[i];
+    buf[i] = m;
+    param[i] = (float)((double)param[i] + step * (double)m);
+  }
+}
+
 /* Eight consecutive cases of a switch over a flag word, 0 to 63. */
 #define CASES8(CASE, k) CASE(k) CASE(k + 1) CASE(k + 2) CASE(k + 3) CASE(k + 4) CASE(k + 5) CASE(k + 6) CASE(k + 7)
 
@@ -93,6 +113,10 @@ INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32
     enum { F32 = F32_ };                                                                                               \
     const sgd_ctx *c = ctx;                                                                                            \
     const int mom = c->buf != NULL;                                                                                    \
+    if (F32 && mom && !c->maximize && !c->decay && !c->first && !c->nesterov && c->keep == 1.0) {                      \
+      sgd_momentum_f32(c, b, e);                                                                                       \
+      return;                                                                                                          \
+    }                                                                                                                  \
     switch (c->maximize | c->decay << 1 | mom << 2 | (mom && c->first) << 3 | (mom && c->nesterov) << 4) {           \
       CASES8(SGD_CASE, 0) CASES8(SGD_CASE, 8) CASES8(SGD_CASE, 16) CASES8(SGD_CASE, 24)                                \
     }                                                                                                                  \
