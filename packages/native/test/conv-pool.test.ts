@@ -180,6 +180,9 @@ const CONV_CASES: ConvCase[] = [
   { name: 'kernel larger than input', N: 2, C: 2, H: 2, W: 3, O: 3, k: [5, 5], pad: [2, 2, 2, 2] },
   { name: 'pads wider than the kernel', N: 1, C: 2, H: 4, W: 3, O: 2, k: [3, 2], s: [2, 1], pad: [4, 3, 3, 2] },
   { name: 'one channel, larger image', N: 1, C: 1, H: 40, W: 44, O: 2, k: [3, 3], pad: [1, 1, 1, 1] },
+  // one larger image on several threads: im2col and the GEMM each shared among them
+  { name: 'one larger image, 7x7 stride 2 pad 3', N: 1, C: 3, H: 61, W: 58, O: 64, k: [7, 7], s: [2, 2], pad: [3, 3, 3, 3] },
+  { name: 'one larger image, groups 2, dilation 2', N: 1, C: 8, H: 37, W: 23, O: 96, k: [3, 3], d: [2, 2], pad: [2, 1, 2, 1], groups: 2 },
   // outputs of at most 16 pixels go through the offset table
   { name: 'small output: stride 2, dilation 2, groups 2, asymmetric', N: 3, C: 4, H: 7, W: 8, O: 4, k: [3, 2], s: [2, 2], d: [2, 2], pad: [1, 2, 0, 1], groups: 2 },
   { name: 'small output: pads wider than the kernel, stride 3', N: 2, C: 2, H: 2, W: 2, O: 2, k: [2, 2], s: [3, 3], pad: [3, 2, 2, 3] },
@@ -200,7 +203,7 @@ describe.skipIf(native === null)('native conv2d against the TypeScript kernels',
   const addon = native as ConvPoolAddon;
   // The default thread count, then 1 and 3: the kernels choose chunkings (and the weight gradient its batch split)
   // by the thread count, so each must agree with the reference.
-  const THREADS = [0, 1, 3];
+  const THREADS = [0, 1, 2, 3];
   for (const c of CONV_CASES) {
     for (const dt of DTYPES) {
       it(`${c.name} (${dt.name})`, () => {
