@@ -6,32 +6,35 @@ import { pyValue } from '../utils/py-format.js';
 
 type Pair = number | [number, number];
 
-export class MaxPool2d extends Module {
+/** What a max-pooling layer's forward returns: the output, or `[output, indices]` with `returnIndices: true`. */
+export type MaxPoolResult<WithIndices extends boolean> = WithIndices extends true ? [Tensor, Tensor] : Tensor;
+
+export class MaxPool2d<WithIndices extends boolean = false> extends Module {
   readonly kernelSize: Pair;
   readonly stride: Pair;
   readonly padding: Pair;
   readonly dilation: Pair;
-  readonly returnIndices: boolean;
+  readonly returnIndices: WithIndices;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: boolean; ceilMode?: boolean } = {}) {
+  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: WithIndices; ceilMode?: boolean } = {}) {
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
-    this.returnIndices = options.returnIndices ?? false;
+    this.returnIndices = options.returnIndices ?? (false as WithIndices);
     this.ceilMode = options.ceilMode ?? false;
   }
 
-  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+  override forward(input: Tensor): MaxPoolResult<WithIndices> {
     return F.maxPool2d(input, this.kernelSize, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
       returnIndices: this.returnIndices,
-    });
+    }) as MaxPoolResult<WithIndices>;
   }
 
   override extraRepr(): string {
@@ -89,18 +92,18 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
-export class AdaptiveMaxPool2d extends Module {
+export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Module {
   readonly outputSize: Pair;
-  readonly returnIndices: boolean;
+  readonly returnIndices: WithIndices;
 
-  constructor(outputSize: Pair, options: { returnIndices?: boolean } = {}) {
+  constructor(outputSize: Pair, options: { returnIndices?: WithIndices } = {}) {
     super();
     this.outputSize = outputSize;
-    this.returnIndices = options.returnIndices ?? false;
+    this.returnIndices = options.returnIndices ?? (false as WithIndices);
   }
 
-  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
-    return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices });
+  override forward(input: Tensor): MaxPoolResult<WithIndices> {
+    return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices }) as MaxPoolResult<WithIndices>;
   }
 
   override extraRepr(): string {
