@@ -95,7 +95,7 @@ static void CV(im2col)(const kd_conv_geometry *g, const T *x, int64_t n0, int64_
                        int64_t ld, const int32_t *offs) {
   const int64_t Cg = g->C / g->groups;
   CV(im2col_ctx) c = {g, x + (n0 * g->C + grp * Cg) * g->H * g->W, cols, nb, ld, offs};
-  kd_parallel_for(K, grain_for(nb * g->OH * g->OW), CV(im2col_body), &c);
+  kd_parallel_for(K, kd_grain_for(nb * g->OH * g->OW), CV(im2col_body), &c);
 }
 
 /* ---- col2im: units u = j * Cg + ch (one input-gradient plane each: zeroed, then the kh*kw rows added) ---- */
@@ -154,7 +154,7 @@ static void CV(col2im)(const kd_conv_geometry *g, const T *cols, int64_t ld, int
                        const int32_t *offs) {
   const int64_t Cg = g->C / g->groups;
   CV(col2im_ctx) c = {g, cols, gx + (n0 * g->C + grp * Cg) * g->H * g->W, nb, ld, Cg, offs};
-  kd_parallel_for(nb * Cg, grain_for(g->H * g->W + g->kh * g->kw * g->OH * g->OW), CV(col2im_body), &c);
+  kd_parallel_for(nb * Cg, kd_grain_for(g->H * g->W + g->kh * g->kw * g->OH * g->OW), CV(col2im_body), &c);
 }
 
 /* ---- staging between (N, O, OH*OW) arrays and an Og x nb*OH*OW matrix; units are channels o ---- */
@@ -188,7 +188,7 @@ KD_VECTOR_CLONES static void CV(stage_body)(void *p, int64_t begin, int64_t end)
 static void CV(stage)(const kd_conv_geometry *g, T *nchw, T *buf, const T *bias, int64_t n0, int64_t nb, int64_t grp, int toStage) {
   const int64_t Og = g->O / g->groups, ohw = g->OH * g->OW;
   CV(stage_ctx) c = {nchw + (n0 * g->O + grp * Og) * ohw, buf, bias == NULL ? NULL : bias + grp * Og, nb, nb * ohw, ohw, g->O * ohw, toStage};
-  kd_parallel_for(Og, grain_for(nb * ohw), CV(stage_body), &c);
+  kd_parallel_for(Og, kd_grain_for(nb * ohw), CV(stage_body), &c);
 }
 
 /* Adds bias[o] to rows o of an Og x ohw block (a single-image chunk written in place). */
@@ -287,7 +287,7 @@ static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, con
         GEMM(0, 0, Og, ohw, K, 1, wg, K, B, ohw, 0, C0, ohw);
         if (bias != NULL) {
           CV(bias_ctx) c = {C0, bias + grp * Og, ohw};
-          kd_parallel_for(Og, grain_for(ohw), CV(bias_body), &c);
+          kd_parallel_for(Og, kd_grain_for(ohw), CV(bias_body), &c);
         }
       } else {
         GEMM(0, 0, Og, ld, K, 1, wg, K, B, ld, 0, buf, ld);
@@ -391,7 +391,7 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
   if (N == 0 || O == 0 || ohw == 0) return 0;
   if (K == 0) { /* no input channels: the bias alone */
     CV(fill_ctx) c = {out, bias, ohw, O};
-    kd_parallel_for(N * O, grain_for(ohw), CV(fill_body), &c);
+    kd_parallel_for(N * O, kd_grain_for(ohw), CV(fill_body), &c);
     return 0;
   }
   CV(plan) pl;
@@ -411,7 +411,7 @@ int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry
   if (N == 0 || C == 0 || HW == 0) return 0;
   if (ohw == 0 || g->O == 0) { /* nothing flows back */
     CV(fill_ctx) c = {gx, NULL, HW, 1};
-    kd_parallel_for(N * C, grain_for(HW), CV(fill_body), &c);
+    kd_parallel_for(N * C, kd_grain_for(HW), CV(fill_body), &c);
     return 0;
   }
   CV(plan) pl;
@@ -431,7 +431,7 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
   if (O == 0 || K == 0) return 0;
   if (N == 0 || ohw == 0) {
     CV(fill_ctx) c = {gw, NULL, K, 1};
-    kd_parallel_for(O, grain_for(K), CV(fill_body), &c);
+    kd_parallel_for(O, kd_grain_for(K), CV(fill_body), &c);
     return 0;
   }
   CV(plan) pl;
@@ -447,7 +447,7 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
     CV(split_ctx) c = {g, &pl, OP_WEIGHT, x, gy, NULL, gw, partials};
     CV(run_split)(&c);
     CV(reduce_ctx) r = {gw, partials, pl.parts, O * K};
-    kd_parallel_for(O * K, PARALLEL_GRAIN, CV(reduce_body), &r);
+    kd_parallel_for(O * K, KD_PARALLEL_GRAIN, CV(reduce_body), &r);
     free(partials);
   }
   CV(plan_free)(&pl);

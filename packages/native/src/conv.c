@@ -36,24 +36,13 @@
 #define TARGET_COLUMNS 2048
 /* The weight gradient's GEMM reduces over the columns: wider chunks mean fewer, longer reductions. */
 #define TARGET_COLUMNS_WEIGHT 2048
-/* Elements per parallel chunk below which a loop is not worth splitting. */
-#define PARALLEL_GRAIN 16384
-
-static int64_t grain_for(int64_t unit) {
-  if (unit < 1) unit = 1;
-  int64_t g = PARALLEL_GRAIN / unit;
-  return g < 1 ? 1 : g;
-}
-
-/* ceil(a / b) for b > 0 and any sign of a. */
-static int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
 /* Outputs o in [lo, hi) whose input position o*stride + off lies in [0, size); lo <= hi <= out. */
 static void valid_range(int64_t off, int64_t stride, int64_t size, int64_t out, int64_t *lo, int64_t *hi) {
-  int64_t l = ceil_div(-off, stride);
+  int64_t l = kd_ceil_div(-off, stride);
   if (l < 0) l = 0;
   if (l > out) l = out;
-  int64_t h = ceil_div(size - off, stride);
+  int64_t h = kd_ceil_div(size - off, stride);
   if (h < l) h = l;
   if (h > out) h = out;
   *lo = l;

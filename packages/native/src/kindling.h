@@ -39,6 +39,17 @@ typedef void (*kd_range_fn)(void *ctx, int64_t begin, int64_t end);
 void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx);
 /* The number of chunks kd_parallel_for(n, grain, ...) makes: callers that keep per-chunk partials size them by it. */
 int64_t kd_parallel_chunks(int64_t n, int64_t grain);
+
+/* Elements per parallel chunk below which a memory-bound loop is not worth splitting. */
+#define KD_PARALLEL_GRAIN 16384
+/* The grain, in items, of a loop whose items each touch `unit` elements (at least 1). */
+static inline int64_t kd_grain_for(int64_t unit) {
+  if (unit < 1) unit = 1;
+  int64_t g = KD_PARALLEL_GRAIN / unit;
+  return g < 1 ? 1 : g;
+}
+/* ceil(a / b) for b > 0 and any sign of a. */
+static inline int64_t kd_ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 int kd_get_num_threads(void);
 /* n >= 1; workers are created on first use and kept. */
 void kd_set_num_threads(int n);

@@ -29,13 +29,7 @@
 #define TARGET_WORK 32768 /* elements per parallel chunk, about */
 #define BLOCK 256         /* channels or columns whose sums run side by side */
 
-#define LD(p, i) (f32 ? (double)((const float *)(p))[i] : ((const double *)(p))[i])
-#define RND(v) (f32 ? (double)(float)(v) : (v))
-#define ST(p, i, v)                                      \
-  do {                                                   \
-    if (f32) ((float *)(p))[i] = (float)(v);             \
-    else ((double *)(p))[i] = (v);                       \
-  } while (0)
+#include "float-access.h"
 
 static int64_t grain_for(int64_t work_per_item, int64_t min_items) {
   int64_t g = work_per_item > 0 ? TARGET_WORK / work_per_item : TARGET_WORK;

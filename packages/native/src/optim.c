@@ -31,14 +31,7 @@
 #define GRAIN 32768
 #define INLINE static inline __attribute__((always_inline))
 
-/* Loads a value as double, rounds a double to the array's precision, stores. f32 is a constant after inlining. */
-#define LD(p, i) (f32 ? (double)((const float *)(p))[i] : ((const double *)(p))[i])
-#define RND(v) (f32 ? (double)(float)(v) : (v))
-#define ST(p, i, v)                                      \
-  do {                                                   \
-    if (f32) ((float *)(p))[i] = (float)(v);             \
-    else ((double *)(p))[i] = (v);                       \
-  } while (0)
+#include "float-access.h"
 
 /*
  * v rounded to float, as a double, for the per-call scalars. Through a volatile on purpose: GCC 12.2 at -O2/-O3

@@ -65,7 +65,7 @@ static inline void PL(max_at)(const PL(ctx) * c, const T *xp, int64_t h0, int64_
   const kd_pool_geometry *g = &c->g;
   int64_t w0 = ow * g->sw - g->pw;
   const int64_t w1 = w0 + (g->kw - 1) * g->dw + 1 < g->W ? w0 + (g->kw - 1) * g->dw + 1 : g->W;
-  if (w0 < 0) w0 += ceil_div(-w0, g->dw) * g->dw;
+  if (w0 < 0) w0 += kd_ceil_div(-w0, g->dw) * g->dw;
   double index;
   PL(window_max)(xp, g->W, h0, h1, g->dh, w0, w1, g->dw, &o[ow], &index);
   if (ix != NULL) ix[ow] = index;
@@ -122,7 +122,7 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
   /* Outputs [lo, hi) have their whole window inside the columns: w0 = ow*sw - pw >= 0, w0 + (kw-1)*dw < W. */
-  int64_t lo = ceil_div(g->pw, g->sw), hi = W - 1 - (g->kw - 1) * g->dw + g->pw < 0 ? 0 : (W - 1 - (g->kw - 1) * g->dw + g->pw) / g->sw + 1;
+  int64_t lo = kd_ceil_div(g->pw, g->sw), hi = W - 1 - (g->kw - 1) * g->dw + g->pw < 0 ? 0 : (W - 1 - (g->kw - 1) * g->dw + g->pw) / g->sw + 1;
   if (hi > OW) hi = OW;
   if (lo > hi) lo = hi;
   /* Scratch for the indices' fast path, when positions fit in it (else, or without memory, window_max does all). */
@@ -134,7 +134,7 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
     double *ix = c->indices == NULL ? NULL : c->indices + u * OW;
     int64_t h0 = oh * g->sh - g->ph;
     const int64_t h1 = h0 + (g->kh - 1) * g->dh + 1 < H ? h0 + (g->kh - 1) * g->dh + 1 : H;
-    if (h0 < 0) h0 += ceil_div(-h0, g->dh) * g->dh;
+    if (h0 < 0) h0 += kd_ceil_div(-h0, g->dh) * g->dh;
     if (h0 < h1 && (ix == NULL || at != NULL) && !PL(max_row_values)(g, xp, h0, h1, lo, hi, o)) {
       if (ix != NULL) PL(max_row_indices)(g, xp, h0, h1, lo, hi, o, at, ix);
       for (int64_t ow = 0; ow < lo; ow++) PL(max_at)(c, xp, h0, h1, ow, o, ix);
@@ -148,7 +148,7 @@ KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
 
 void PL(kd_max_pool2d_forward)(const T *x, const kd_pool_geometry *g, T *out, double *indices) {
   PL(ctx) c = {x, out, indices, *g, 0, 0};
-  kd_parallel_for(g->planes * g->OH, grain_for(g->OW * g->kh * g->kw), PL(max_body), &c);
+  kd_parallel_for(g->planes * g->OH, kd_grain_for(g->OW * g->kh * g->kw), PL(max_body), &c);
 }
 
 /* Adaptive max pooling, units u = p * OH + oh. */
@@ -177,7 +177,7 @@ void PL(kd_adaptive_max_pool2d_forward)(const T *x, int64_t planes, int64_t H, i
                                         double *indices) {
   PL(ctx) c = {x, out, indices, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
   const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
-  kd_parallel_for(planes * OH, grain_for(OW * wh * ww), PL(adaptive_max_body), &c);
+  kd_parallel_for(planes * OH, kd_grain_for(OW * wh * ww), PL(adaptive_max_body), &c);
 }
 
 /* Scatter of the max-pooling gradient, one plane per unit (zeroed first). */
@@ -195,7 +195,7 @@ KD_VECTOR_CLONES static void PL(max_backward_body)(void *p, int64_t begin, int64
 
 void PL(kd_max_pool2d_backward)(const T *gy, const double *indices, int64_t planes, int64_t HW, int64_t OHW, T *gx) {
   PL(ctx) c = {gy, gx, (double *)indices, {planes, HW, 1, OHW, 1, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
-  kd_parallel_for(planes, grain_for(HW + OHW), PL(max_backward_body), &c);
+  kd_parallel_for(planes, kd_grain_for(HW + OHW), PL(max_backward_body), &c);
 }
 
 /* The window of average pooling along one dim: [lo, hi) clipped to the input, and its span with the padding. */
@@ -242,7 +242,7 @@ KD_VECTOR_CLONES static void PL(avg_body)(void *p, int64_t begin, int64_t end) {
 
 void PL(kd_avg_pool2d_forward)(const T *x, const kd_pool_geometry *g, int countIncludePad, int64_t divisorOverride, T *out) {
   PL(ctx) c = {x, out, NULL, *g, countIncludePad, divisorOverride};
-  kd_parallel_for(g->planes * g->OH, grain_for(g->OW * g->kh * g->kw), PL(avg_body), &c);
+  kd_parallel_for(g->planes * g->OH, kd_grain_for(g->OW * g->kh * g->kw), PL(avg_body), &c);
 }
 
 /* Average pooling's gradient, one plane per unit (zeroed, then each window's share added in output order). */
@@ -274,7 +274,7 @@ KD_VECTOR_CLONES static void PL(avg_backward_body)(void *p, int64_t begin, int64
 
 void PL(kd_avg_pool2d_backward)(const T *gy, const kd_pool_geometry *g, int countIncludePad, int64_t divisorOverride, T *gx) {
   PL(ctx) c = {gy, gx, NULL, *g, countIncludePad, divisorOverride};
-  kd_parallel_for(g->planes, grain_for(g->H * g->W + g->OH * g->OW * g->kh * g->kw), PL(avg_backward_body), &c);
+  kd_parallel_for(g->planes, kd_grain_for(g->H * g->W + g->OH * g->OW * g->kh * g->kw), PL(avg_backward_body), &c);
 }
 
 /* Adaptive average pooling, units u = p * OH + oh. */
@@ -304,7 +304,7 @@ KD_VECTOR_CLONES static void PL(adaptive_avg_body)(void *p, int64_t begin, int64
 void PL(kd_adaptive_avg_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out) {
   PL(ctx) c = {x, out, NULL, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
   const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
-  kd_parallel_for(planes * OH, grain_for(OW * wh * ww), PL(adaptive_avg_body), &c);
+  kd_parallel_for(planes * OH, kd_grain_for(OW * wh * ww), PL(adaptive_avg_body), &c);
 }
 
 KD_VECTOR_CLONES static void PL(adaptive_avg_backward_body)(void *p, int64_t begin, int64_t end) {
@@ -335,7 +335,7 @@ KD_VECTOR_CLONES static void PL(adaptive_avg_backward_body)(void *p, int64_t beg
 void PL(kd_adaptive_avg_pool2d_backward)(const T *gy, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *gx) {
   PL(ctx) c = {gy, gx, NULL, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
   const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
-  kd_parallel_for(planes, grain_for(H * W + OH * OW * wh * ww), PL(adaptive_avg_backward_body), &c);
+  kd_parallel_for(planes, kd_grain_for(H * W + OH * OW * wh * ww), PL(adaptive_avg_backward_body), &c);
 }
 
 #undef PL

@@ -15,16 +15,6 @@
 
 #include "kindling.h"
 
-/* Output elements (times window size) per parallel chunk below which a loop is not worth splitting. */
-#define PARALLEL_GRAIN 16384
-
-static int64_t grain_for(int64_t unit) {
-  if (unit < 1) unit = 1;
-  int64_t g = PARALLEL_GRAIN / unit;
-  return g < 1 ? 1 : g;
-}
-
-static int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
 /* Adaptive bounds [floor(o*I/O), ceil((o+1)*I/O)); O > 0. */
 static inline int64_t adaptive_start(int64_t o, int64_t in, int64_t out) { return o * in / out; }
@@ -94,7 +84,7 @@ static void check_body(void *p, int64_t begin, int64_t end) {
 
 int64_t kd_pool_find_bad_index(const double *indices, int64_t n, int64_t HW) {
   check_ctx c = {indices, HW, 0};
-  kd_parallel_for(n, PARALLEL_GRAIN, check_body, &c);
+  kd_parallel_for(n, KD_PARALLEL_GRAIN, check_body, &c);
   if (!atomic_load(&c.bad)) return -1;
   for (int64_t i = 0; i < n; i++) {
     const double v = indices[i];
