@@ -27,13 +27,11 @@ void kd_ew_unary(int f32, int op, const void *x, void *out, int64_t n);
 
 #define LAYOUT_LENGTH 13
 
-static size_t elem_size(const kd_array *a) { return a->dtype == KD_F32 ? sizeof(float) : sizeof(double); }
-
 /* Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
 static int overlaps(const kd_array *x, int64_t xo, int64_t xn, const kd_array *y, int64_t yo, int64_t yn) {
   if (xn == 0 || yn == 0) return 0;
-  const char *x0 = (const char *)x->data + xo * elem_size(x), *x1 = x0 + xn * elem_size(x);
-  const char *y0 = (const char *)y->data + yo * elem_size(y), *y1 = y0 + yn * elem_size(y);
+  const char *x0 = (const char *)x->data + xo * kd_elem_size(x), *x1 = x0 + xn * kd_elem_size(x);
+  const char *y0 = (const char *)y->data + yo * kd_elem_size(y), *y1 = y0 + yn * kd_elem_size(y);
   return x0 < y1 && y0 < x1;
 }
 
@@ -41,7 +39,7 @@ static int overlaps(const kd_array *x, int64_t xo, int64_t xn, const kd_array *y
 static int check_alias(napi_env env, const kd_array *x, const char *xn, int64_t xo, int64_t xCount, int exact,
                        const kd_array *out, const char *on, int64_t oo, int64_t oCount) {
   if (!overlaps(x, xo, xCount, out, oo, oCount)) return 1;
-  if (exact && (const char *)x->data + xo * elem_size(x) == (const char *)out->data + oo * elem_size(out)) return 1;
+  if (exact && (const char *)x->data + xo * kd_elem_size(x) == (const char *)out->data + oo * kd_elem_size(out)) return 1;
   char msg[160];
   snprintf(msg, sizeof msg, "argument '%s' must be either '%s' itself or apart from it", on, xn);
   return kd_throw_range(env, msg);
@@ -151,7 +149,7 @@ static napi_value binary_entry(napi_env env, napi_callback_info info) {
       !check_alias(env, &a, "a", aOff, aExtent, is_contiguous(&L, L.astride), &out, "out", outOff, n) ||
       !check_alias(env, &b, "b", bOff, bExtent, is_contiguous(&L, L.bstride), &out, "out", outOff, n))
     return NULL;
-  const size_t es = elem_size(&out);
+  const size_t es = kd_elem_size(&out);
   kd_ew_binary(out.dtype == KD_F32, (int)op, (const char *)a.data + aOff * es, (const char *)b.data + bOff * es,
                (char *)out.data + outOff * es, &L, n, alpha);
   return NULL;
@@ -172,7 +170,7 @@ static napi_value unary_entry(napi_env env, napi_callback_info info) {
   if (!kd_check_span(env, &x, "x", xOff, n) || !kd_check_span(env, &out, "out", outOff, n) ||
       !check_alias(env, &x, "x", xOff, n, 1, &out, "out", outOff, n))
     return NULL;
-  const size_t es = elem_size(&out);
+  const size_t es = kd_elem_size(&out);
   kd_ew_unary(out.dtype == KD_F32, (int)op, (const char *)x.data + xOff * es, (char *)out.data + outOff * es, n);
   return NULL;
 }
@@ -196,7 +194,7 @@ static napi_value copy_entry(napi_env env, napi_callback_info info) {
       !kd_check_span(env, &x, "x", xOff, xExtent) ||
       !check_alias(env, &x, "x", xOff, xExtent, is_contiguous(&L, L.astride), &out, "out", outOff, n))
     return NULL;
-  const size_t es = elem_size(&out);
+  const size_t es = kd_elem_size(&out);
   const void *src = (const char *)x.data + xOff * es;
   kd_ew_binary(out.dtype == KD_F32, KD_EW_COPY, src, src, (char *)out.data + outOff * es, &L, n, 1.0);
   return NULL;

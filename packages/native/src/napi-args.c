@@ -182,3 +182,18 @@ int kd_export(napi_env env, napi_value exports, const char *name, napi_callback 
   if (napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) != napi_ok) return 0;
   return napi_set_named_property(env, exports, name, fn) == napi_ok;
 }
+
+int kd_checked_product(napi_env env, int64_t x, int64_t y, int64_t z, const char *what, int64_t *out) {
+  if (x == 0 || y == 0 || z == 0) {
+    *out = 0;
+    return 1;
+  }
+  if (x > KD_MAX_SAFE_INT / y || x * y > KD_MAX_SAFE_INT / z) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s is past the largest safe integer", what);
+    return kd_throw_range(env, msg);
+  }
+  *out = x * y * z;
+  return 1;
+}
+

@@ -24,8 +24,6 @@ typedef struct {
   const char *name;
 } named_array;
 
-static size_t elem_size(const kd_array *a) { return a->dtype == KD_F64 ? sizeof(double) : sizeof(float); }
-
 /* Each present array (dtype != 0; a null argument reads as dtype 0) must share param's element type and hold n elements; no two may overlap. */
 static int check_arrays(napi_env env, const named_array *list, int count, int64_t n) {
   for (int i = 0; i < count; i++) {
@@ -37,11 +35,11 @@ static int check_arrays(napi_env env, const named_array *list, int count, int64_
   for (int i = 0; i < count; i++) {
     const kd_array *a = list[i].a;
     if (a->dtype == 0) continue;
-    const char *a0 = a->data, *a1 = a0 + n * elem_size(a);
+    const char *a0 = a->data, *a1 = a0 + n * kd_elem_size(a);
     for (int j = i + 1; j < count; j++) {
       const kd_array *b = list[j].a;
       if (b->dtype == 0) continue;
-      const char *b0 = b->data, *b1 = b0 + n * elem_size(b);
+      const char *b0 = b->data, *b1 = b0 + n * kd_elem_size(b);
       if (a0 < b1 && b0 < a1) {
         char msg[160];
         snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", list[i].name, list[j].name);

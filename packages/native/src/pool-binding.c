@@ -38,12 +38,10 @@ static int size3(napi_env env, const char *what, int64_t a, int64_t b, int64_t c
   return kd_throw_range(env, msg);
 }
 
-static size_t elem_size(const kd_array *a) { return a->dtype == KD_F32 ? sizeof(float) : sizeof(double); }
-
 static int overlap(const kd_array *a, int64_t an, const kd_array *b, int64_t bn) {
   if (an == 0 || bn == 0 || a->data == NULL || b->data == NULL) return 0;
-  const char *a0 = a->data, *a1 = a0 + (size_t)an * elem_size(a);
-  const char *b0 = b->data, *b1 = b0 + (size_t)bn * elem_size(b);
+  const char *a0 = a->data, *a1 = a0 + (size_t)an * kd_elem_size(a);
+  const char *b0 = b->data, *b1 = b0 + (size_t)bn * kd_elem_size(b);
   return a0 < b1 && b0 < a1;
 }
 

@@ -12,23 +12,6 @@
 void kd_sum_dim(int f32, const void *a, int64_t outer, int64_t size, int64_t inner, void *out);
 double kd_sum_all(int f32, const void *a, int64_t n);
 
-static size_t elem_size(const kd_array *a) { return a->dtype == KD_F32 ? sizeof(float) : sizeof(double); }
-
-/* x * y * z, or throws past the largest safe integer; 0 when any is 0. */
-static int checked_product(napi_env env, int64_t x, int64_t y, int64_t z, const char *what, int64_t *out) {
-  if (x == 0 || y == 0 || z == 0) {
-    *out = 0;
-    return 1;
-  }
-  if (x > KD_MAX_SAFE_INT / y || x * y > KD_MAX_SAFE_INT / z) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s is past the largest safe integer", what);
-    return kd_throw_range(env, msg);
-  }
-  *out = x * y * z;
-  return 1;
-}
-
 static napi_value sum_dim_entry(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   if (!kd_args(env, info, 7, argv, "sumDim")) return NULL;
@@ -41,12 +24,12 @@ static napi_value sum_dim_entry(napi_env env, napi_callback_info info) {
       !kd_arg_int(env, argv[6], "outOff", 0, big, &outOff))
     return NULL;
   if (!kd_check_same_dtype(env, &a, "a", &out, "out") ||
-      !checked_product(env, outer, inner, 1, "outer * inner", &outN) ||
-      !checked_product(env, outer, size, inner, "outer * size * inner", &inN))
+      !kd_checked_product(env, outer, inner, 1, "outer * inner", &outN) ||
+      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &inN))
     return NULL;
   if (outN == 0) return NULL;
   if (!kd_check_span(env, &out, "out", outOff, outN) || !kd_check_span(env, &a, "a", aOff, inN)) return NULL;
-  const size_t es = elem_size(&out);
+  const size_t es = kd_elem_size(&out);
   /* size 0: nothing of a is read (and an empty array may have no data pointer) */
   const char *a0 = inN > 0 ? (const char *)a.data + aOff * es : NULL, *o0 = (const char *)out.data + outOff * es;
   if (inN > 0 && a0 < o0 + outN * es && o0 < a0 + inN * es) {
@@ -66,7 +49,7 @@ static napi_value sum_all_entry(napi_env env, napi_callback_info info) {
   if (!kd_arg_array(env, argv[0], "a", KD_F32 | KD_F64, &a) || !kd_arg_int(env, argv[1], "aOff", 0, big, &aOff) ||
       !kd_arg_int(env, argv[2], "n", 0, big, &n) || !kd_check_span(env, &a, "a", aOff, n))
     return NULL;
-  double s = n == 0 ? 0.0 : kd_sum_all(a.dtype == KD_F32, (const char *)a.data + aOff * elem_size(&a), n);
+  double s = n == 0 ? 0.0 : kd_sum_all(a.dtype == KD_F32, (const char *)a.data + aOff * kd_elem_size(&a), n);
   napi_value result;
   if (napi_create_double(env, s, &result) != napi_ok) return NULL;
   return result;

@@ -14,26 +14,10 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
 void kd_softmax_backward(int f32, int log_, const void *y, const void *gy, void *gx, int64_t outer, int64_t size,
                          int64_t inner);
 
-static size_t elem_size(const kd_array *a) { return a->dtype == KD_F32 ? sizeof(float) : sizeof(double); }
-
-static int checked_product(napi_env env, int64_t x, int64_t y, int64_t z, const char *what, int64_t *out) {
-  if (x == 0 || y == 0 || z == 0) {
-    *out = 0;
-    return 1;
-  }
-  if (x > KD_MAX_SAFE_INT / y || x * y > KD_MAX_SAFE_INT / z) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s is past the largest safe integer", what);
-    return kd_throw_range(env, msg);
-  }
-  *out = x * y * z;
-  return 1;
-}
-
 /* n elements at x + xo and at out + oo: the same memory, or apart. */
 static int check_alias(napi_env env, const kd_array *x, const char *xn, int64_t xo, const kd_array *out, const char *on,
                        int64_t oo, int64_t n) {
-  const size_t es = elem_size(out);
+  const size_t es = kd_elem_size(out);
   const char *x0 = (const char *)x->data + xo * es, *o0 = (const char *)out->data + oo * es;
   if (n == 0 || x0 == o0 || !(x0 < o0 + n * es && o0 < x0 + n * es)) return 1;
   char msg[160];
@@ -54,13 +38,13 @@ static napi_value softmax_entry(napi_env env, napi_callback_info info) {
       !kd_arg_bool(env, argv[6], "log", &log_))
     return NULL;
   if (!kd_check_same_dtype(env, &x, "x", &out, "out") ||
-      !checked_product(env, outer, size, inner, "outer * size * inner", &n))
+      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &n))
     return NULL;
   if (n == 0) return NULL;
   if (!kd_check_span(env, &x, "x", xOff, n) || !kd_check_span(env, &out, "out", 0, n) ||
       !check_alias(env, &x, "x", xOff, &out, "out", 0, n))
     return NULL;
-  kd_softmax(out.dtype == KD_F32, log_, (const char *)x.data + xOff * elem_size(&x), out.data, outer, size, inner);
+  kd_softmax(out.dtype == KD_F32, log_, (const char *)x.data + xOff * kd_elem_size(&x), out.data, outer, size, inner);
   return NULL;
 }
 
@@ -77,7 +61,7 @@ static napi_value softmax_backward_entry(napi_env env, napi_callback_info info) 
       !kd_arg_bool(env, argv[6], "log", &log_))
     return NULL;
   if (!kd_check_same_dtype(env, &y, "y", &gx, "gx") || !kd_check_same_dtype(env, &gy, "gy", &gx, "gx") ||
-      !checked_product(env, outer, size, inner, "outer * size * inner", &n))
+      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &n))
     return NULL;
   if (n == 0) return NULL;
   if (!kd_check_span(env, &y, "y", 0, n) || !kd_check_span(env, &gy, "gy", 0, n) || !kd_check_span(env, &gx, "gx", 0, n) ||
