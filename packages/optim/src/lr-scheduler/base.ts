@@ -64,6 +64,61 @@ export function copyPlain<T>(v: T): T {
   return v;
 }
 
+/** Scheduler fields whose state-dict key is not simply their snake_case name (PyTorch keeps them private, or spells them T_). */
+const PYTORCH_KEYS: Readonly<Record<string, string>> = {
+  stepCount: '_step_count',
+  lastLr: '_last_lr',
+  getLrCalledWithinStep: '_get_lr_called_within_step',
+  schedulePhases: '_schedule_phases',
+  schedulers: '_schedulers',
+  TMax: 'T_max',
+};
+
+/** A scheduler field's key in PyTorch's state dict: `lastEpoch` → `last_epoch`, `stepCount` → `_step_count`. */
+export function stateKey(field: string): string {
+  return PYTORCH_KEYS[field] ?? snake(field);
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** OneCycleLR's phases name group options (`initialLr`): PyTorch's phases use its names, keys and values alike. */
+function phasesTo(phases: unknown, rename: (name: string) => string): unknown {
+  if (!Array.isArray(phases)) return phases;
+  return phases.map((phase: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(phase).map(([k, v]) => [rename(k), typeof v === 'string' ? rename(v) : v])),
+  );
+}
+
+/** The scheduler's fields except the optimizer and `skip`, deep-copied, under PyTorch's keys. */
+export function fieldsToState(scheduler: object, skip: readonly string[] = []): SchedulerStateDict {
+  const out: SchedulerStateDict = {};
+  for (const [k, v] of Object.entries(scheduler)) {
+    if (k === 'optimizer' || skip.includes(k)) continue;
+    out[stateKey(k)] = k === 'schedulePhases' ? phasesTo(v, snake) : copyPlain(v);
+  }
+  return out;
+}
+
+/**
+ * Sets the scheduler's fields (except the optimizer and `skip`) from a state dict with PyTorch's keys, or with the
+ * field names themselves, as Kindling wrote them before.
+ */
+export function stateToFields(scheduler: object, stateDict: SchedulerStateDict, skip: readonly string[] = []): void {
+  const target = scheduler as Record<string, unknown>;
+  for (const k of Object.keys(scheduler)) {
+    if (k === 'optimizer' || skip.includes(k)) continue;
+    const key = stateKey(k) in stateDict ? stateKey(k) : k in stateDict ? k : null;
+    if (key === null) continue;
+    target[k] = k === 'schedulePhases' ? phasesTo(stateDict[key], camel) : copyPlain(stateDict[key]);
+  }
+}
+
 /** `epoch` as PyTorch's verbose output writes it: `%.5d` for integers, `%.2f` otherwise. */
 export function epochString(epoch: number): string {
   if (!Number.isInteger(epoch)) return epoch.toFixed(2);
@@ -189,12 +244,10 @@ export abstract class LRScheduler {
 
   /** Every field except the optimizer, copied. */
   stateDict(): SchedulerStateDict {
-    const out: SchedulerStateDict = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = copyPlain(v);
-    return out;
+    return fieldsToState(this);
   }
 
   loadStateDict(stateDict: SchedulerStateDict): void {
-    Object.assign(this, copyPlain(stateDict));
+    stateToFields(this, stateDict);
   }
 }

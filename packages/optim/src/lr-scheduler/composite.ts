@@ -2,17 +2,12 @@
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { bisectRight } from '../python.js';
-import { copyPlain, LRScheduler, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+import { fieldsToState, LRScheduler, stateToFields, type SchedulerOptions, type SchedulerStateDict } from './base.js';
 
 function childStates(schedulers: readonly LRScheduler[]): SchedulerStateDict[] {
   return schedulers.map((s) => s.stateDict());
 }
 
-function ownState(scheduler: LRScheduler): SchedulerStateDict {
-  const out: SchedulerStateDict = {};
-  for (const [k, v] of Object.entries(scheduler)) if (k !== 'optimizer' && k !== 'schedulers') out[k] = copyPlain(v);
-  return out;
-}
 
 export interface SequentialLROptions extends SchedulerOptions {
   schedulers?: readonly LRScheduler[];
@@ -80,15 +75,15 @@ export class SequentialLR extends LRScheduler {
     this.lastLr = scheduler.getLastLr();
   }
 
-  /** Its own fields, and each scheduler's state dict under `schedulers`. */
+  /** Its own fields, and each scheduler's state dict under `_schedulers`, as PyTorch's. */
   override stateDict(): SchedulerStateDict {
-    return { ...ownState(this), schedulers: childStates(this.schedulers) };
+    return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
   }
 
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { schedulers, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+    stateToFields(this, stateDict, ['schedulers']);
+    const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
+    children.forEach((s, i) => this.schedulers[i].loadStateDict(s));
   }
 }
 
@@ -119,14 +114,14 @@ export class ChainedScheduler extends LRScheduler {
     this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
   }
 
-  /** Its own fields, and each scheduler's state dict under `schedulers`. */
+  /** Its own fields, and each scheduler's state dict under `_schedulers`, as PyTorch's. */
   override stateDict(): SchedulerStateDict {
-    return { ...ownState(this), schedulers: childStates(this.schedulers) };
+    return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
   }
 
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { schedulers, ...rest } = stateDict;
-    super.loadStateDict(rest);
-    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+    stateToFields(this, stateDict, ['schedulers']);
+    const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
+    children.forEach((s, i) => this.schedulers[i].loadStateDict(s));
   }
 }

@@ -1,7 +1,7 @@
 /** LambdaLR and MultiplicativeLR: learning rates from user functions of the epoch, one function or one per group. */
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
-import { copyPlain, LRScheduler, required, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+import { copyPlain, fieldsToState, LRScheduler, required, stateToFields, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
 
 /** A factor as a function of the epoch. Own enumerable properties of the function are saved in state dicts. */
 export type LrLambda = (epoch: number) => number;
@@ -24,15 +24,14 @@ abstract class LambdaScheduler extends LRScheduler {
 
   /** Every field but the optimizer; of each lambda, its own properties (PyTorch saves a callable object's `__dict__`), or null. */
   override stateDict(): SchedulerStateDict {
-    const out: SchedulerStateDict = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer' && k !== 'lrLambdas') out[k] = copyPlain(v);
-    out.lrLambdas = this.lrLambdas.map((fn) => (Object.keys(fn).length > 0 ? copyPlain({ ...fn }) : null));
+    const out = fieldsToState(this, ['lrLambdas']);
+    out.lr_lambdas = this.lrLambdas.map((fn) => (Object.keys(fn).length > 0 ? copyPlain({ ...fn }) : null));
     return out;
   }
 
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { lrLambdas: saved, ...rest } = stateDict;
-    super.loadStateDict(rest);
+    stateToFields(this, stateDict, ['lrLambdas']);
+    const saved = stateDict.lr_lambdas ?? stateDict.lrLambdas;
     if (Array.isArray(saved)) saved.forEach((fields: unknown, i) => fields !== null && Object.assign(this.lrLambdas[i], copyPlain(fields)));
   }
 }

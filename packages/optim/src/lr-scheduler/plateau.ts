@@ -6,7 +6,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { formatE4 } from '../python.js';
-import { checkOptimizer, copyPlain, epochString, EPOCH_DEPRECATION_WARNING, warnOnce, withPositional, type SchedulerStateDict } from './base.js';
+import { checkOptimizer, epochString, fieldsToState, stateToFields, EPOCH_DEPRECATION_WARNING, warnOnce, withPositional, type SchedulerStateDict } from './base.js';
 
 export type PlateauMode = 'min' | 'max';
 export type ThresholdMode = 'rel' | 'abs';
@@ -141,15 +141,14 @@ export class ReduceLROnPlateau {
     this.thresholdMode = thresholdMode;
   }
 
-  /** Every field except the optimizer. */
+  /** Every field except the optimizer, under PyTorch's keys. */
   stateDict(): SchedulerStateDict {
-    const out: SchedulerStateDict = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = copyPlain(v);
-    return out;
+    // PyTorch 1.13's ReduceLROnPlateau keeps no last learning rates (Kindling's does, for getLastLr).
+    return fieldsToState(this, ['lastLr']);
   }
 
   loadStateDict(stateDict: SchedulerStateDict): void {
-    Object.assign(this, copyPlain(stateDict));
+    stateToFields(this, stateDict);
     this.initIsBetter(this.mode, this.threshold, this.thresholdMode);
   }
 }
