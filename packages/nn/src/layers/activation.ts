@@ -3,13 +3,14 @@ import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
 import { pyFloat, pyValue } from '../utils/py-format.js';
+import { type InplaceArg, inplaceOf } from './inplace-arg.js';
 
 export class ReLU extends Module {
   readonly inplace: boolean;
 
-  constructor(inplace = false) {
+  constructor(inplace?: InplaceArg) {
     super();
-    this.inplace = inplace;
+    this.inplace = inplaceOf(inplace);
   }
 
   override forward(input: Tensor): Tensor {
@@ -25,14 +26,14 @@ export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   readonly inplace: boolean;
 
-  constructor(negativeSlope = 0.01, inplace = false) {
+  constructor(negativeSlope = 0.01, inplace?: InplaceArg) {
     super();
     this.negativeSlope = negativeSlope;
-    this.inplace = inplace;
+    this.inplace = inplaceOf(inplace);
   }
 
   override forward(input: Tensor): Tensor {
-    return F.leakyRelu(input, this.negativeSlope);
+    return F.leakyRelu(input, this.negativeSlope, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
