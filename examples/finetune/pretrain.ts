@@ -3,7 +3,6 @@
  * for a short while on Fashion-MNIST classes 0-4 only, saved as safetensors. The finetuning that follows then
  * reuses its features for classes 5-9, which it never saw.
  */
-import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { nn } from '@kindling/nn';
 import { Adam } from '@kindling/optim';

@@ -6,7 +6,6 @@
 import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
 import { pyTypeName } from '../python-types.js';
 import {
-  contiguousStrides,
   dimList,
   formatShape,
   inferSize,
