@@ -190,7 +190,7 @@ int kd_checked_product(napi_env env, int64_t x, int64_t y, int64_t z, const char
   }
   if (x > KD_MAX_SAFE_INT / y || x * y > KD_MAX_SAFE_INT / z) {
     char msg[160];
-    snprintf(msg, sizeof msg, "%s is past the largest safe integer", what);
+    snprintf(msg, sizeof msg, "%s gives more than 2^53 elements", what);
     return kd_throw_range(env, msg);
   }
   *out = x * y * z;

@@ -21,7 +21,7 @@ typedef struct {
 static inline size_t kd_elem_size(const kd_array *a) {
   return a->dtype == KD_F64 || a->dtype == KD_I64 ? 8 : a->dtype == KD_U8 ? 1 : 4;
 }
-/* x * y * z into *out (0 when any is 0), or a RangeError saying that `what` is past the largest safe integer. */
+/* x * y * z into *out (0 when any is 0), or a RangeError saying that `what` gives more than 2^53 elements. */
 int kd_checked_product(napi_env env, int64_t x, int64_t y, int64_t z, const char *what, int64_t *out);
 
 /* Reads up to `max` arguments of the call; throws if fewer than `expected` were given. */

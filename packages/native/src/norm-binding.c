@@ -61,21 +61,6 @@ static int check_uses(napi_env env, const use *u, int count) {
   return 1;
 }
 
-/* a * b * c, refused when it passes 2^53 (no typed array holds that many elements). */
-static int product(napi_env env, int64_t a, int64_t b, int64_t c, const char *what, int64_t *out) {
-  if (a == 0 || b == 0 || c == 0) {
-    *out = 0;
-    return 1;
-  }
-  if (a > KD_MAX_SAFE_INT / b || a * b > KD_MAX_SAFE_INT / c) {
-    char msg[120];
-    snprintf(msg, sizeof msg, "%s: the sizes give more than 2^53 elements", what);
-    return kd_throw_range(env, msg);
-  }
-  *out = a * b * c;
-  return 1;
-}
-
 static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[14];
   if (!kd_args(env, info, 14, argv, "batchNormForward")) return NULL;
@@ -92,7 +77,7 @@ static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
       !kd_arg_bool(env, argv[8], "training", &training) || !kd_arg_number(env, argv[9], "momentum", &momentum) ||
       !kd_arg_number(env, argv[10], "eps", &eps) || !kd_arg_array(env, argv[11], "out", FLOATS, &u[5].a) ||
       !kd_arg_array(env, argv[12], "saveMean", FLOATS, &u[6].a) ||
-      !kd_arg_array(env, argv[13], "saveInvstd", FLOATS, &u[7].a) || !product(env, N, C, HW, "batchNormForward", &size))
+      !kd_arg_array(env, argv[13], "saveInvstd", FLOATS, &u[7].a) || !kd_checked_product(env, N, C, HW, "batchNormForward: N * C * HW", &size))
     return NULL;
   if (!training && (u[3].a.dtype == 0 || u[4].a.dtype == 0)) {
     napi_throw_type_error(env, NULL, u[3].a.dtype == 0 ? "argument 'runningMean' must be given in evaluation mode"
@@ -122,7 +107,7 @@ static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
       !kd_arg_array(env, argv[6], "saveMean", FLOATS, &u[3].a) ||
       !kd_arg_array(env, argv[7], "saveInvstd", FLOATS, &u[4].a) || !kd_arg_bool(env, argv[8], "training", &training) ||
       !kd_arg_array(env, argv[9], "gx", FLOATS, &u[5].a) || !kd_arg_array_or_null(env, argv[10], "gWeight", FLOATS, &u[6].a) ||
-      !kd_arg_array_or_null(env, argv[11], "gBias", FLOATS, &u[7].a) || !product(env, N, C, HW, "batchNormBackward", &size))
+      !kd_arg_array_or_null(env, argv[11], "gBias", FLOATS, &u[7].a) || !kd_checked_product(env, N, C, HW, "batchNormBackward: N * C * HW", &size))
     return NULL;
   const char *names[8] = {"gy", "x", "weight", "saveMean", "saveInvstd", "gx", "gWeight", "gBias"};
   const int64_t counts[8] = {size, size, C, C, C, size, C, C};
@@ -145,7 +130,7 @@ static napi_value ln_forward_entry(napi_env env, napi_callback_info info) {
       !kd_arg_array_or_null(env, argv[3], "weight", FLOATS, &u[1].a) ||
       !kd_arg_array_or_null(env, argv[4], "bias", FLOATS, &u[2].a) || !kd_arg_number(env, argv[5], "eps", &eps) ||
       !kd_arg_array(env, argv[6], "out", FLOATS, &u[3].a) || !kd_arg_array(env, argv[7], "saveMean", FLOATS, &u[4].a) ||
-      !kd_arg_array(env, argv[8], "saveRstd", FLOATS, &u[5].a) || !product(env, rows, cols, 1, "layerNormForward", &size))
+      !kd_arg_array(env, argv[8], "saveRstd", FLOATS, &u[5].a) || !kd_checked_product(env, rows, cols, 1, "layerNormForward: rows * cols", &size))
     return NULL;
   const char *names[6] = {"x", "weight", "bias", "out", "saveMean", "saveRstd"};
   const int64_t counts[6] = {size, cols, cols, size, rows, rows};
@@ -168,7 +153,7 @@ static napi_value ln_backward_entry(napi_env env, napi_callback_info info) {
       !kd_arg_array_or_null(env, argv[4], "weight", FLOATS, &u[2].a) ||
       !kd_arg_array(env, argv[5], "saveMean", FLOATS, &u[3].a) || !kd_arg_array(env, argv[6], "saveRstd", FLOATS, &u[4].a) ||
       !kd_arg_array(env, argv[7], "gx", FLOATS, &u[5].a) || !kd_arg_array_or_null(env, argv[8], "gWeight", FLOATS, &u[6].a) ||
-      !kd_arg_array_or_null(env, argv[9], "gBias", FLOATS, &u[7].a) || !product(env, rows, cols, 1, "layerNormBackward", &size))
+      !kd_arg_array_or_null(env, argv[9], "gBias", FLOATS, &u[7].a) || !kd_checked_product(env, rows, cols, 1, "layerNormBackward: rows * cols", &size))
     return NULL;
   const char *names[8] = {"gy", "x", "weight", "saveMean", "saveRstd", "gx", "gWeight", "gBias"};
   const int64_t counts[8] = {size, size, cols, rows, rows, size, cols, cols};
