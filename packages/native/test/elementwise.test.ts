@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ref from '../../core/src/kernels/contiguous.js';
+import { copy as refCopy } from '../../core/src/kernels/copy.js';
 import * as refSoftmax from '../../core/src/kernels/softmax.js';
 import { rng } from '../../core/test/helpers/rng.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
@@ -19,7 +20,7 @@ interface Addon {
   getNumThreads(): number;
   binary: typeof ref.binary;
   unary: typeof ref.unary;
-  copy: typeof ref.copy;
+  copy: typeof refCopy;
   sumDim: typeof ref.sumDim;
   sumAll: typeof ref.sumAll;
   softmax: typeof refSoftmax.softmax;
@@ -242,7 +243,7 @@ describe.skipIf(!addon)('native copy', () => {
         const layout = layoutOf(shape, strides, new Array<number>(nd).fill(0));
         const what = `${name} shape [${shape}] strides ${strides}`;
         const expected = new T(n + 2);
-        ref.copy(x, 5, expected, 2, layout);
+        refCopy(x, 5, expected, 2, layout);
         const got = acrossThreads(() => new T(n + 2), (out) => C.copy(x, 5, out, 2, layout), what);
         expectSame(got, expected, what);
       }

@@ -19,7 +19,8 @@ import {
   maxPool2dForward,
 } from './pool.js';
 import type { FloatArray } from './gemm.js';
-import { binary, copy, sumDim, unary } from './contiguous.js';
+import { binary, sumDim, unary } from './contiguous.js';
+import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
@@ -48,7 +49,7 @@ export interface KernelBackend {
   binary: typeof binary;
   /** Elementwise op over a contiguous run (kernels/contiguous.ts: `UnaryOp` codes). */
   unary: typeof unary;
-  /** A strided source of up to four coalesced dims gathered into a contiguous run (kernels/contiguous.ts). */
+  /** A strided source of up to four coalesced dims gathered into a contiguous run (kernels/copy.ts). */
   copy: typeof copy;
   /** Sums along the middle dim of a contiguous [outer, size, inner] array. */
   sumDim: typeof sumDim;

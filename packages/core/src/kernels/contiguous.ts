@@ -13,7 +13,6 @@ import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './acti
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
 import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
-import { copyStrided } from './strided.js';
 
 /** Every float array of one call has the same type. */
 export type { FloatArray } from './gemm.js';
@@ -62,7 +61,7 @@ interface Layout {
   n: number;
 }
 
-function readLayout(v: unknown): Layout {
+export function readLayout(v: unknown): Layout {
   if (!(v instanceof Float64Array)) throw new TypeError("argument 'layout' must be a Float64Array");
   if (v.length !== LAYOUT_LENGTH) throw new RangeError(`argument 'layout' must have ${LAYOUT_LENGTH} entries, not ${v.length}`);
   const ndim = checkInt(v[0], 'layout[0] (ndim)', 1, MAX_LAYOUT_DIMS);
@@ -86,7 +85,7 @@ function readLayout(v: unknown): Layout {
 }
 
 /** Elements from an operand's offset to its last element + 1 (n > 0), or throws when that is not a safe integer. */
-function extentOf(shape: readonly number[], strides: readonly number[], name: string): number {
+export function extentOf(shape: readonly number[], strides: readonly number[], name: string): number {
   let last = 0;
   for (let d = 0; d < shape.length; d++) {
     const s = shape[d] - 1;
@@ -99,7 +98,7 @@ function extentOf(shape: readonly number[], strides: readonly number[], name: st
 }
 
 /** Whether strides are the row-major contiguous ones for shape (ignoring dims of size 1). */
-function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
   let expected = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] !== 1 && strides[d] !== expected) return false;
@@ -292,30 +291,6 @@ function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatAr
       for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] / b[pb];
       return;
   }
-}
-
-// ---- copy ----
-
-/**
- * out[outOff + k] = x[xOff + Σ i_d xStride_d] for the row-major index k of (i_0, ..., i_{ndim-1}) over the
- * layout's shape: a strided source gathered into a contiguous destination of the same array type (what
- * `contiguous()`, `clone()` and copying reshapes do). The layout is binary's with x's strides first; its second
- * set of strides is not read. `out` may be `x` itself (contiguous) but must not overlap it otherwise.
- */
-export function copy(x: FloatArray, xOff: number, out: FloatArray, outOff: number, layout: Float64Array): void {
-  checkFloatArray(x, 'x');
-  checkInt(xOff, 'xOff', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  const L = readLayout(layout);
-  checkSameType(x, 'x', out, 'out');
-  const n = L.n;
-  if (n === 0) return;
-  checkSpan(out, 'out', outOff, n);
-  const xExtent = extentOf(L.shape, L.aStrides, 'x');
-  checkSpan(x, 'x', xOff, xExtent);
-  checkAlias(x, 'x', xOff, xExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
-  copyStrided(x, L.shape.slice(0, L.ndim), L.aStrides.slice(0, L.ndim), xOff, out, outOff);
 }
 
 // ---- unary ----
