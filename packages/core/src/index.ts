@@ -20,6 +20,7 @@ export type { TensorLike, Scalar, Dims, NestedArray, ReduceOptions, VarOptions, 
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
 export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError } from './errors.js';
+export { warnOnce } from './warnings.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
 import type { ValuesIndices } from './ops/reduce.js';

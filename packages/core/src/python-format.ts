@@ -1,4 +1,10 @@
-/** Python's text for numbers, as `repr`/`str`/f-strings write them. */
+/** Python's numbers: `round()`, and their text as `repr`/`str`/f-strings write it. */
+
+/** Python's `round(x)` (and `torch.round`): a value halfway between two integers goes to the even one. */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 /** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`, `-0.0`. */
 export function pyFloat(x: number): string {

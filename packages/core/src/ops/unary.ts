@@ -1,6 +1,7 @@
 /** Elementwise unary math, each op with its backward formula. */
 import { type DType, isFloatingPoint } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
+import { pyRound } from '../python-format.js';
 import { contiguousUnary, unaryKernel, type UnaryFn } from '../kernels/elementwise.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
@@ -75,7 +76,7 @@ export const erf = define('ErfBackward0', erfScalar, true, 'input', (g, x) => g.
 export const sign = define('SignBackward0', (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), false, 'none', (g) => g.mul(0));
 export const floor = define('FloorBackward0', Math.floor, false, 'none', (g) => g.mul(0));
 export const ceil = define('CeilBackward0', Math.ceil, false, 'none', (g) => g.mul(0));
-export const round = define('RoundBackward0', roundHalfEven, false, 'none', (g) => g.mul(0));
+export const round = define('RoundBackward0', pyRound, false, 'none', (g) => g.mul(0));
 
 /** `x.square()` is `x.pow(2)` in PyTorch, node name included. */
 export function square(x: Tensor): Tensor {
@@ -139,8 +140,3 @@ export function logicalNot(x: Tensor): Tensor {
   return unaryForward(x, (v) => (v !== 0 ? 0 : 1), false, 'bool');
 }
 
-/** Rounds half to even, as torch.round does. */
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}

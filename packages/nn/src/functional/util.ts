@@ -9,15 +9,6 @@ export function torchSize(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
 }
 
-const warned = new Set<string>();
-
-/** A Python `warnings.warn`: shown once per message, as Python's default filter does for one call site. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
-
 /** `_Reduction.get_enum`: the reduction string, or PyTorch's ValueError. */
 export function checkReduction(reduction: string | undefined): Reduction {
   const r = reduction ?? 'mean';
@@ -47,7 +38,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** What F.mse_loss, F.l1_loss and F.smooth_l1_loss do first: warn on differing sizes, then broadcast both. */
 export function broadcastLossOperands(input: Tensor, target: Tensor): [Tensor, Tensor] {
   if (sameShape(input.shape, target.shape)) return [input, target];
-  warnOnce(
+  torch.warnOnce(
     `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}). ` +
       'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
   );

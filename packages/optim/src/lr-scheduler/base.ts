@@ -41,15 +41,6 @@ function countOptimizerSteps(optimizer: Optimizer): void {
   };
 }
 
-const warned = new Set<string>();
-
-/** Python's default warning filter: each warning once. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
-
 const ORDER_WARNING =
   'Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`. Failure to do this will result in skipping the first value of the learning rate schedule.';
 export const EPOCH_DEPRECATION_WARNING =
@@ -203,7 +194,7 @@ export abstract class LRScheduler {
   }
 
   protected warnIfOutsideStep(): void {
-    if (!this.getLrCalledWithinStep) warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
+    if (!this.getLrCalledWithinStep) torch.warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
   }
 
   protected get groups(): Group[] {
@@ -218,7 +209,7 @@ export abstract class LRScheduler {
 
   /** Advances the schedule by one (or, deprecated, jumps to `epoch`) and writes the new rates into the groups. */
   step(epoch?: number): void {
-    if (this.stepCount === 1 && (optimizerSteps.get(this.optimizer)?.count ?? 1) < 1) warnOnce(ORDER_WARNING);
+    if (this.stepCount === 1 && (optimizerSteps.get(this.optimizer)?.count ?? 1) < 1) torch.warnOnce(ORDER_WARNING);
     this.stepCount += 1;
     let values: number[];
     this.getLrCalledWithinStep = true;
@@ -227,7 +218,7 @@ export abstract class LRScheduler {
         this.lastEpoch += 1;
         values = this.getLr();
       } else {
-        warnOnce(EPOCH_DEPRECATION_WARNING);
+        torch.warnOnce(EPOCH_DEPRECATION_WARNING);
         this.lastEpoch = epoch;
         values = this.closedFormLr() ?? this.getLr();
       }

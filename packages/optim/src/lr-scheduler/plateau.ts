@@ -6,7 +6,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { formatE4 } from '../python.js';
-import { checkOptimizer, epochString, fieldsToState, stateToFields, EPOCH_DEPRECATION_WARNING, warnOnce, withPositional, type SchedulerStateDict } from './base.js';
+import { checkOptimizer, epochString, fieldsToState, stateToFields, EPOCH_DEPRECATION_WARNING, withPositional, type SchedulerStateDict } from './base.js';
 
 export type PlateauMode = 'min' | 'max';
 export type ThresholdMode = 'rel' | 'abs';
@@ -85,7 +85,7 @@ export class ReduceLROnPlateau {
   step(metrics: number | Tensor, epoch?: number): void {
     const current = metrics instanceof torch.Tensor ? metrics.item() : Number(metrics);
     if (epoch === undefined) epoch = this.lastEpoch + 1;
-    else warnOnce(EPOCH_DEPRECATION_WARNING);
+    else torch.warnOnce(EPOCH_DEPRECATION_WARNING);
     this.lastEpoch = epoch;
 
     if (this.isBetter(current, this.best)) {
