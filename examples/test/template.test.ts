@@ -3,7 +3,7 @@
  * (tools/pack-packages.mjs), installed with plain npm into a fresh folder outside the repository, install scripts
  * approved where npm 11 asks, and the template's script run: the loss falls on the native kernels.
  * Needs the packages built (`pnpm build`, as .ci/run does before the tests) and the npm registry (seedrandom,
- * assemblyscript).
+ * assemblyscript, pngjs, @cwasm/jpeg-turbo).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';

@@ -5,6 +5,7 @@
  */
 import * as torch from '@kindling/core';
 import { allocate } from './collate.js';
+import { ValueError } from './errors.js';
 
 /** An 8-bit image, rows top to bottom, each pixel's channels together (HWC), as a PIL image stores it. */
 export interface Image {
@@ -178,4 +179,97 @@ export function resizeBilinear(src: Planes, h: number, w: number): Planes {
     }
   }
   return out;
+}
+
+/** Pillow keeps 8-bit resampling coefficients as fixed-point integers with this many fraction bits. */
+const PIL_PRECISION_BITS = 22;
+
+/**
+ * Pillow's bilinear coefficients for resampling `inSize` samples to `outSize` (Resample.c's precompute_coeffs
+ * and normalize_coeffs_8bpc): a triangle filter widened by the scale when shrinking, so downscaling averages
+ * every source pixel (antialiasing); `bounds` holds each output's first source index and tap count.
+ */
+function pilBilinearAxis(inSize: number, outSize: number): { bounds: Int32Array; k: Int32Array; ksize: number } {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const k = new Int32Array(outSize * ksize);
+  const w = new Float64Array(ksize);
+  const ss = 1 / filterScale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const taps = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let sum = 0;
+    for (let x = 0; x < taps; x++) {
+      const t = Math.abs((x + xmin - center + 0.5) * ss);
+      w[x] = t < 1 ? 1 - t : 0;
+      sum += w[x];
+    }
+    for (let x = 0; x < taps; x++) {
+      const c = (sum !== 0 ? w[x] / sum : w[x]) * (1 << PIL_PRECISION_BITS);
+      k[xx * ksize + x] = c < 0 ? Math.trunc(c - 0.5) : Math.trunc(c + 0.5);
+    }
+    bounds[2 * xx] = xmin;
+    bounds[2 * xx + 1] = taps;
+  }
+  return { bounds, k, ksize };
+}
+
+/** One fixed-point pass of Pillow's resampler along rows (step = channels) or columns (step = row length). */
+function pilPass(
+  src: Uint8Array, dst: Uint8Array, lines: number, lineOffset: number, outLen: number, channels: number,
+  srcLineStride: number, srcStep: number, dstLineStride: number, dstStep: number, axis: ReturnType<typeof pilBilinearAxis>,
+): void {
+  const { bounds, k, ksize } = axis;
+  const half = 1 << (PIL_PRECISION_BITS - 1);
+  for (let line = 0; line < lines; line++) {
+    const sLine = (line + lineOffset) * srcLineStride;
+    const dLine = line * dstLineStride;
+    for (let o = 0; o < outLen; o++) {
+      const first = bounds[2 * o];
+      const taps = bounds[2 * o + 1];
+      const kk = o * ksize;
+      for (let c = 0; c < channels; c++) {
+        let ss = half;
+        for (let t = 0; t < taps; t++) ss += src[sLine + (first + t) * srcStep + c] * k[kk + t];
+        const v = ss >> PIL_PRECISION_BITS;
+        dst[dLine + o * dstStep + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+    }
+  }
+}
+
+/**
+ * Pillow's `Image.resize((w, h), BILINEAR)` of an 8-bit gray or RGB image, pixel for pixel: a horizontal pass
+ * over the rows the vertical pass needs, then a vertical one, each rounding to 8 bits as Pillow does.
+ */
+export function resizeImagePil(img: Image, h: number, w: number): Image {
+  const c = img.channels;
+  if (c !== 1 && c !== 3) {
+    throw new ValueError(`Resize takes gray or RGB images; this one has ${c} channels (convert it to RGB first)`);
+  }
+  if (h === img.height && w === img.width) return { ...img, data: img.data.slice() };
+  const vert = pilBilinearAxis(img.height, h);
+  let data = img.data;
+  let rowLen = img.width;
+  let rowOffset = 0;
+  if (w !== img.width) {
+    const first = vert.bounds[0];
+    const last = vert.bounds[2 * h - 2] + vert.bounds[2 * h - 1];
+    const horiz = pilBilinearAxis(img.width, w);
+    const out = new Uint8Array((last - first) * w * c);
+    pilPass(data, out, last - first, first, w, c, img.width * c, c, w * c, c, horiz);
+    data = out;
+    rowLen = w;
+    rowOffset = first;
+  }
+  if (h === img.height) return { data, height: h, width: w, channels: c };
+  const out = new Uint8Array(h * w * c);
+  const shifted = { ...vert, bounds: vert.bounds.map((b, i) => (i % 2 === 0 ? b - rowOffset : b)) };
+  // Columns are the lines here: a column's samples are one row apart.
+  pilPass(data, out, w, 0, h, c, c, rowLen * c, c, w * c, shifted);
+  return { data: out, height: h, width: w, channels: c };
 }

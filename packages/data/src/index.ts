@@ -18,5 +18,6 @@ export { AssertionError } from './errors.js';
 export type { Image } from './image.js';
 export { isImage } from './image.js';
 export * as transforms from './transforms.js';
+export * as utils from './utils.js';
 export { parseIdx, encodeIdx } from './readers/idx.js';
 export type { IdxTensor, IdxType, IdxArray } from './readers/idx.js';
