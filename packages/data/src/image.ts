@@ -218,28 +218,66 @@ function pilBilinearAxis(inSize: number, outSize: number): { bounds: Int32Array;
   return { bounds, k, ksize };
 }
 
-/** One fixed-point pass of Pillow's resampler along rows (step = channels) or columns (step = row length). */
-function pilPass(
-  src: Uint8Array, dst: Uint8Array, lines: number, lineOffset: number, outLen: number, channels: number,
-  srcLineStride: number, srcStep: number, dstLineStride: number, dstStep: number, axis: ReturnType<typeof pilBilinearAxis>,
-): void {
+/** Pillow's clip8: the fixed-point sum back to an 8-bit sample. */
+function clip8(ss: number): number {
+  const v = ss >> PIL_PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** Pillow's horizontal pass: rows [first, first + rows) of `src` (width `inW`) resampled to `axis`'s width. */
+function pilHorizontal(src: Uint8Array, inW: number, first: number, rows: number, c: number, axis: ReturnType<typeof pilBilinearAxis>): Uint8Array {
   const { bounds, k, ksize } = axis;
+  const outW = bounds.length / 2;
+  const out = new Uint8Array(rows * outW * c);
   const half = 1 << (PIL_PRECISION_BITS - 1);
-  for (let line = 0; line < lines; line++) {
-    const sLine = (line + lineOffset) * srcLineStride;
-    const dLine = line * dstLineStride;
-    for (let o = 0; o < outLen; o++) {
-      const first = bounds[2 * o];
+  for (let y = 0; y < rows; y++) {
+    const sRow = (first + y) * inW * c;
+    const oRow = y * outW * c;
+    for (let o = 0; o < outW; o++) {
       const taps = bounds[2 * o + 1];
       const kk = o * ksize;
-      for (let c = 0; c < channels; c++) {
-        let ss = half;
-        for (let t = 0; t < taps; t++) ss += src[sLine + (first + t) * srcStep + c] * k[kk + t];
-        const v = ss >> PIL_PRECISION_BITS;
-        dst[dLine + o * dstStep + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+      let s = sRow + bounds[2 * o] * c;
+      if (c === 3) {
+        let r = half;
+        let g = half;
+        let b = half;
+        for (let t = 0; t < taps; t++, s += 3) {
+          const w = k[kk + t];
+          r += src[s] * w;
+          g += src[s + 1] * w;
+          b += src[s + 2] * w;
+        }
+        out[oRow + 3 * o] = clip8(r);
+        out[oRow + 3 * o + 1] = clip8(g);
+        out[oRow + 3 * o + 2] = clip8(b);
+      } else {
+        let v = half;
+        for (let t = 0; t < taps; t++, s++) v += src[s] * k[kk + t];
+        out[oRow + o] = clip8(v);
       }
     }
   }
+  return out;
+}
+
+/** Pillow's vertical pass, a row at a time: each output row is a weighted sum of whole source rows. */
+function pilVertical(src: Uint8Array, rowLen: number, rowOffset: number, axis: ReturnType<typeof pilBilinearAxis>): Uint8Array {
+  const { bounds, k, ksize } = axis;
+  const outH = bounds.length / 2;
+  const out = new Uint8Array(outH * rowLen);
+  const acc = new Int32Array(rowLen);
+  for (let yy = 0; yy < outH; yy++) {
+    acc.fill(1 << (PIL_PRECISION_BITS - 1));
+    const first = bounds[2 * yy] - rowOffset;
+    for (let t = 0; t < bounds[2 * yy + 1]; t++) {
+      const w = k[yy * ksize + t];
+      const s = (first + t) * rowLen;
+      for (let e = 0; e < rowLen; e++) acc[e] += src[s + e] * w;
+    }
+    const o = yy * rowLen;
+    for (let e = 0; e < rowLen; e++) out[o + e] = clip8(acc[e]);
+  }
+  return out;
 }
 
 /**
@@ -254,22 +292,14 @@ export function resizeImagePil(img: Image, h: number, w: number): Image {
   if (h === img.height && w === img.width) return { ...img, data: img.data.slice() };
   const vert = pilBilinearAxis(img.height, h);
   let data = img.data;
-  let rowLen = img.width;
   let rowOffset = 0;
   if (w !== img.width) {
+    // Only the rows the vertical pass reads.
     const first = vert.bounds[0];
     const last = vert.bounds[2 * h - 2] + vert.bounds[2 * h - 1];
-    const horiz = pilBilinearAxis(img.width, w);
-    const out = new Uint8Array((last - first) * w * c);
-    pilPass(data, out, last - first, first, w, c, img.width * c, c, w * c, c, horiz);
-    data = out;
-    rowLen = w;
+    data = pilHorizontal(data, img.width, first, last - first, c, pilBilinearAxis(img.width, w));
     rowOffset = first;
   }
-  if (h === img.height) return { data, height: h, width: w, channels: c };
-  const out = new Uint8Array(h * w * c);
-  const shifted = { ...vert, bounds: vert.bounds.map((b, i) => (i % 2 === 0 ? b - rowOffset : b)) };
-  // Columns are the lines here: a column's samples are one row apart.
-  pilPass(data, out, w, 0, h, c, c, rowLen * c, c, w * c, shifted);
-  return { data: out, height: h, width: w, channels: c };
+  if (h !== img.height) data = pilVertical(data, w * c, rowOffset, vert);
+  return { data, height: h, width: w, channels: c };
 }
