@@ -4,11 +4,7 @@
  *   import * as torch from '@kindling/core';
  *   const x = torch.ones([2, 2], { requiresGrad: true });
  */
-import { Tensor, type TensorLike } from './tensor.js';
-import * as E from './ops/elementwise.js';
-import * as N from './ops/activation.js';
-import * as L from './ops/linalg.js';
-import { cat, stack } from './ops/join.js';
+import { Tensor } from './tensor.js';
 import { grad, backward } from './autograd/grad.js';
 import { Function, FunctionCtx } from './autograd/function.js';
 import { gradcheck } from './autograd/gradcheck.js';
@@ -21,10 +17,9 @@ export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
 export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError } from './errors.js';
 export { warnOnce } from './warnings.js';
+export { device, cuda, isCpuDevice as _isCpuDevice } from './device.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
-import type { ValuesIndices } from './ops/reduce.js';
-import type { ReduceOptions } from './tensor-types.js';
 export type { IndexSpec } from './ops/view.js';
 export { Node } from './autograd/node.js';
 export type { TensorHook } from './autograd/node.js';
@@ -71,7 +66,6 @@ export * as compat from './python-format.js';
 export * as testing from './testing.js';
 export { setPrintOptions, getPrintOptions } from './print.js';
 export type { PrintOptions } from './print.js';
-export { cat, stack };
 export { readInto } from './read-into.js';
 
 export const autograd = {
@@ -88,113 +82,8 @@ export const autograd = {
 export { Function, FunctionCtx, gradcheck };
 
 // ---- torch.fn(tensor, ...) forms of the Tensor methods ----
-type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (t: Tensor, ...args: A) => R : never;
-function fn<K extends keyof Tensor>(name: K): Method<K> {
-  return ((t: Tensor, ...args: unknown[]) => (t[name] as (...a: unknown[]) => unknown).apply(t, args)) as Method<K>;
-}
-
-export const add = (a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor => E.add(a, b, options);
-export const sub = (a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor => E.sub(a, b, options);
-export const mul = (a: TensorLike, b: TensorLike): Tensor => E.mul(a, b);
-export const div = (a: TensorLike, b: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor => E.div(a, b, options);
-export const pow = (a: TensorLike, b: TensorLike): Tensor => E.pow(a, b);
-export const rsub = E.rsub;
-export const maximum = (a: TensorLike, b: TensorLike): Tensor => E.maximum(a, b);
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => E.minimum(a, b);
-export const where = (condition: Tensor, a: TensorLike, b: TensorLike): Tensor => E.where(condition, a, b);
-export const eq = (a: TensorLike, b: TensorLike): Tensor => E.compare('eq', a, b);
-export const equal = E.equal;
-export const ne = (a: TensorLike, b: TensorLike): Tensor => E.compare('ne', a, b);
-export const lt = (a: TensorLike, b: TensorLike): Tensor => E.compare('lt', a, b);
-export const le = (a: TensorLike, b: TensorLike): Tensor => E.compare('le', a, b);
-export const gt = (a: TensorLike, b: TensorLike): Tensor => E.compare('gt', a, b);
-export const ge = (a: TensorLike, b: TensorLike): Tensor => E.compare('ge', a, b);
-export const logicalAnd = E.logicalAnd;
-export const logicalOr = E.logicalOr;
-export const matmul = L.matmul;
-export const mm = L.mm;
-export const bmm = L.bmm;
-export const dot = L.dot;
-export const mv = L.mv;
-export const relu = N.relu;
-export const sigmoid = N.sigmoid;
-export const tanh = N.tanh;
-export const softmax = N.softmax;
-export const logSoftmax = N.logSoftmax;
-export const neg = fn('neg');
-export const abs = fn('abs');
-export const exp = fn('exp');
-export const log = fn('log');
-export const log1p = fn('log1p');
-export const sqrt = fn('sqrt');
-export const rsqrt = fn('rsqrt');
-export const square = fn('square');
-export const reciprocal = fn('reciprocal');
-export const sin = fn('sin');
-export const cos = fn('cos');
-export const erf = fn('erf');
-export const sign = fn('sign');
-export const floor = fn('floor');
-export const ceil = fn('ceil');
-export const round = fn('round');
-export const clamp = fn('clamp');
-export const clip = fn('clip');
-export const isnan = fn('isnan');
-export const isfinite = fn('isfinite');
-export const logicalNot = fn('logicalNot');
-export const sum = fn('sum');
-export const mean = fn('mean');
-export const prod = fn('prod');
-export const std = fn('std');
-export const logsumexp = fn('logsumexp');
-export const amax = fn('amax');
-export const amin = fn('amin');
-export const argmax = fn('argmax');
-export const argmin = fn('argmin');
-export const any = fn('any');
-export const all = fn('all');
-export const cumsum = fn('cumsum');
-export const t = fn('t');
-export const reshape = fn('reshape');
-export const flatten = fn('flatten');
-export const unflatten = fn('unflatten');
-export const unsqueeze = fn('unsqueeze');
-export const squeeze = fn('squeeze');
-export const transpose = fn('transpose');
-export const permute = fn('permute');
-export const narrow = fn('narrow');
-export const select = fn('select');
-export const chunk = fn('chunk');
-export const split = fn('split');
-export const unbind = fn('unbind');
-export const flip = fn('flip');
-export const gather = fn('gather');
-export const scatter = fn('scatter');
-export const scatterAdd = fn('scatterAdd');
-export const indexSelect = fn('indexSelect');
-export const maskedFill = fn('maskedFill');
-export const maskedSelect = fn('maskedSelect');
-export const topk = fn('topk');
-export const sort = fn('sort');
-export const argsort = fn('argsort');
-export const clone = fn('clone');
-export const detach = fn('detach');
-export const numel = (x: Tensor): number => x.numel();
-/** `torch.max`/`torch.min` with Tensor.max's overloads (the generic form would keep only the last one). */
-interface MaxMin {
-  (t: Tensor): Tensor;
-  (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
-  (t: Tensor, other: Tensor): Tensor;
-}
-export const norm = fn('norm');
-export type { NormOptions, NormOrder } from './ops/vector-norm.js';
-export const max = fn('max') as MaxMin;
-export const min = fn('min') as MaxMin;
-/** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */
-export const var_ = fn('var');
-export const variance = var_;
-export { var_ as var };
-export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+export * from './torch-functions.js';
+export type { OutOptions } from './ops/out.js';
 
 // ---- convolution and pooling ----
 export { conv2d } from './ops/conv.js';

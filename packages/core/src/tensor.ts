@@ -2,7 +2,7 @@
  * The Tensor: storage (a typed array shared by views), shape/strides/offset, dtype, and the autograd fields.
  * Its methods are thin: each forwards to the op that defines it (ops/*), where forward and backward live.
  */
-import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
+import { type DType, type TypedArray, allocateFor, isFloatingPoint, scalarTypeName } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
 import { pyFloat } from './python-format.js';
 import { Size } from './size.js';
@@ -450,8 +450,12 @@ export class Tensor {
    * contiguous (`t.contiguous().numpy()` copies first); `toArray()` always copies.
    */
   numpy(): TypedArray { return C.sharedArray(this); }
-  to(target: DType | 'cpu' | Tensor, options?: { copy?: boolean }): Tensor { return C.to(this, target, options?.copy ?? false); }
-  type(dtype: DType): Tensor { return C.to(this, dtype, false); }
+  /** A converted copy: to a dtype, another tensor's dtype, or a device (`'cpu'`; others throw). */
+  to(target: DType | 'cpu' | (string & {}) | Tensor, options?: { copy?: boolean }): Tensor { return C.to(this, target, options?.copy ?? false); }
+  /** `t.type()`: PyTorch's type name (`'torch.FloatTensor'`); `t.type(dtype)`: converted to `dtype`. */
+  type(): string;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): Tensor | string { return dtype === undefined ? `torch.${scalarTypeName(this.dtype)}Tensor` : C.to(this, dtype, false); }
   float(): Tensor { return C.to(this, 'float32', false); }
   double(): Tensor { return C.to(this, 'float64', false); }
   long(): Tensor { return C.to(this, 'int64', false); }

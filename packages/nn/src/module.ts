@@ -258,9 +258,12 @@ export class Module {
     return this;
   }
 
-  /** Converts every floating-point parameter and buffer in place (the Parameter objects stay the same). */
-  to(dtype: torch.DType | 'cpu'): this {
-    if (dtype === 'cpu') return this;
+  /**
+   * Converts every floating-point parameter and buffer to `dtype` in place (the Parameter objects stay the same).
+   * A device leaves the module as it is when it is the CPU, and throws PyTorch's error for any other.
+   */
+  to(dtype: torch.DType | 'cpu' | (string & {})): this {
+    if (torch._isCpuDevice(dtype)) return this;
     torch.noGrad(() => {
       for (const t of [...this.parameters(), ...this.buffers()]) {
         if (t.isFloatingPoint()) t.data = t.data.to(dtype);

@@ -195,3 +195,13 @@ describe('state dicts', () => {
     }
   });
 });
+
+describe('Module.to with a device', () => {
+  it("stays on the CPU for torch.device('cpu'), and throws PyTorch's message for CUDA", () => {
+    const net = new nn.Linear(2, 2);
+    const weight = net.weight;
+    expect(net.to(torch.device(torch.cuda.isAvailable() ? 'cuda:0' : 'cpu'))).toBe(net);
+    expect(net.weight).toBe(weight);
+    expect(() => net.to('cuda:0')).toThrow(new torch.AssertionError('Torch not compiled with CUDA enabled'));
+  });
+});

@@ -1,6 +1,8 @@
 /** Conversions between dtypes and out of tensors (item, tolist, toArray), and the random in-place fills. */
 import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint } from '../dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
+import { device, isCpuDevice } from '../device.js';
+import { pyTypeName } from '../python-types.js';
 import { formatTensor } from '../print.js';
 import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
@@ -14,11 +16,13 @@ import { inplaceWrite } from './inplace.js';
  * `t.to(dtype)`: a converted copy (or `t` itself when nothing changes and no copy is asked for).
  * `record` is false when an op converts its inputs internally and records its own node.
  */
-export function to(t: Tensor, target: DType | 'cpu' | Tensor, copy: boolean, record = true): Tensor {
-  if (target === 'cpu') return copy ? t.clone() : t;
+export function to(t: Tensor, target: DType | string | Tensor, copy: boolean, record = true): Tensor {
+  if (typeof target === 'string' && isCpuDevice(target)) return copy ? t.clone() : t;
   const dtype = target instanceof Tensor ? target.dtype : target;
   if (!isDType(dtype)) {
-    throw new RuntimeError(`Expected one of cpu device type or a dtype at start of device string: ${String(dtype)} (only the CPU is supported)`);
+    // Neither a dtype nor a device: torch.device's message names the device types.
+    if (typeof dtype === 'string') device(dtype);
+    throw new TorchTypeError(`to() received an invalid combination of arguments - got (${pyTypeName(dtype)})`);
   }
   if (dtype === t.dtype && !copy) return t;
   const out = uninitialized(t._shape, dtype);
