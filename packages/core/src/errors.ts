@@ -16,6 +16,16 @@ export class TorchTypeError extends TypeError {
   override name = 'TypeError';
 }
 
+/** Python's KeyError: a missing key (an optimizer state entry, a scheduler's `initial_lr`, a ModuleDict name). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** Python's ZeroDivisionError (the schedulers' float arithmetic). */
+export class ZeroDivisionError extends Error {
+  override name = 'ZeroDivisionError';
+}
+
 /** Python's AssertionError: what PyTorch's `assert` statements and `torch.testing.assert_close` raise. */
 export class AssertionError extends Error {
   override name = 'AssertionError';

@@ -15,7 +15,7 @@ export { Tensor };
 export type { TensorLike, Scalar, Dims, NestedArray, ReduceOptions, VarOptions, BackwardOptions, HookHandle } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
-export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError } from './errors.js';
+export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError, KeyError, ZeroDivisionError } from './errors.js';
 export { warnOnce } from './warnings.js';
 export { device, cuda, isCpuDevice as _isCpuDevice } from './device.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';

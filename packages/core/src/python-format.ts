@@ -18,3 +18,9 @@ export function pyFloat(x: number): string {
   const s = String(x);
   return s.includes('.') ? s : `${s}.0`;
 }
+
+/** Python's `'{:.Nf}'.format(x)` and `'{:.Ne}'.format(x)`: the double's exact value rounded half to even. */
+export { formatFixed, formatExp } from './print-number.js';
+
+/** Python's rule for positional arguments followed by an options object (keyword arguments). */
+export { pythonArgs, isOptionsObject } from './python-args.js';

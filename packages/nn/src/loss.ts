@@ -1,4 +1,5 @@
 /** Loss modules: each holds its options and calls its functional form. */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from './module.js';
 import * as F from './functional/index.js';
@@ -16,12 +17,33 @@ abstract class Loss extends Module {
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/**
+ * A loss's options from PyTorch's positional order (`nn.CrossEntropyLoss(weight)`) or an options object. The
+ * deprecated `size_average` and `reduce` keep their places in that order but must stay unset.
+ */
+function lossArgs<O extends object>(cls: string, names: readonly string[], args: readonly unknown[]): O {
+  const o = torch.compat.pythonArgs<Record<string, unknown>>(cls, names, args, 0, 0);
+  if ((o.sizeAverage ?? null) !== null || (o.reduce ?? null) !== null) {
+    throw new torch.TorchTypeError(`${cls}: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }`);
+  }
+  return o as O;
+}
+
+type CrossEntropyOptions = { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number };
+type NLLOptions = { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction };
+type WeightOptions = { weight?: Tensor | null; reduction?: Reduction };
+type WithLogitsOptions = { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null };
+
 export class CrossEntropyLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor(options: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number } = {}) {
+  constructor(options?: CrossEntropyOptions);
+  /** PyTorch's positional order: `new nn.CrossEntropyLoss(weight)`. */
+  constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction, labelSmoothing?: number);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<CrossEntropyOptions>('CrossEntropyLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'], args);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -42,7 +64,11 @@ export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
 
-  constructor(options: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}) {
+  constructor(options?: NLLOptions);
+  /** PyTorch's positional order: `new nn.NLLLoss(weight)`. */
+  constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<NLLOptions>('NLLLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'], args);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -54,8 +80,11 @@ export class NLLLoss extends Loss {
 }
 
 export class MSELoss extends Loss {
-  constructor(options: { reduction?: Reduction } = {}) {
-    super(options.reduction);
+  constructor(options?: { reduction?: Reduction });
+  /** PyTorch's positional order: (size_average, reduce, reduction); the first two stay unset. */
+  constructor(sizeAverage: null, reduce?: null, reduction?: Reduction);
+  constructor(...args: unknown[]) {
+    super(lossArgs<{ reduction?: Reduction }>('MSELoss', ['sizeAverage', 'reduce', 'reduction'], args).reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -64,8 +93,11 @@ export class MSELoss extends Loss {
 }
 
 export class L1Loss extends Loss {
-  constructor(options: { reduction?: Reduction } = {}) {
-    super(options.reduction);
+  constructor(options?: { reduction?: Reduction });
+  /** PyTorch's positional order: (size_average, reduce, reduction); the first two stay unset. */
+  constructor(sizeAverage: null, reduce?: null, reduction?: Reduction);
+  constructor(...args: unknown[]) {
+    super(lossArgs<{ reduction?: Reduction }>('L1Loss', ['sizeAverage', 'reduce', 'reduction'], args).reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -76,7 +108,11 @@ export class L1Loss extends Loss {
 export class BCELoss extends Loss {
   declare weight: Tensor | null;
 
-  constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+  constructor(options?: WeightOptions);
+  /** PyTorch's positional order: `new nn.BCELoss(weight)`. */
+  constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<WeightOptions>('BCELoss', ['weight', 'sizeAverage', 'reduce', 'reduction'], args);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
   }
@@ -90,7 +126,11 @@ export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
 
-  constructor(options: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null } = {}) {
+  constructor(options?: WithLogitsOptions);
+  /** PyTorch's positional order: `new nn.BCEWithLogitsLoss(weight, null, null, 'mean', posWeight)`. */
+  constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction, posWeight?: Tensor | null);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<WithLogitsOptions>('BCEWithLogitsLoss', ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'], args);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
@@ -104,7 +144,11 @@ export class BCEWithLogitsLoss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
-  constructor(options: { reduction?: Reduction; beta?: number } = {}) {
+  constructor(options?: { reduction?: Reduction; beta?: number });
+  /** PyTorch's positional order: (size_average, reduce, reduction, beta); the first two stay unset. */
+  constructor(sizeAverage: null, reduce?: null, reduction?: Reduction, beta?: number);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<{ reduction?: Reduction; beta?: number }>('SmoothL1Loss', ['sizeAverage', 'reduce', 'reduction', 'beta'], args);
     super(options.reduction);
     this.beta = options.beta ?? 1.0;
   }

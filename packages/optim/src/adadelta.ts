@@ -2,7 +2,6 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
-import { pythonArgs } from './python-args.js';
 
 export interface AdadeltaOptions {
   /** Scales the update (1.0 by default: Adadelta's step sizes come from its running averages). */
@@ -22,12 +21,15 @@ type AdadeltaHyper = {
   foreach: boolean | null;
 };
 
-export class Adadelta extends Optimizer<AdadeltaHyper> {
+/** Adadelta's per-parameter state; PyTorch 1.13 keeps its step count as a plain Python int. */
+export type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
+
+export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaState> {
   constructor(params: Params, options?: AdadeltaOptions);
   /** PyTorch's positional order: `new Adadelta(params, 1.0, 0.9)`. */
   constructor(params: Params, lr: number, rho?: number, eps?: number, weightDecay?: number);
   constructor(params: Params, ...args: unknown[]) {
-    const options = pythonArgs<AdadeltaOptions>('Adadelta', ['lr', 'rho', 'eps', 'weightDecay'], args);
+    const options = torch.compat.pythonArgs<AdadeltaOptions>('Adadelta', ['lr', 'rho', 'eps', 'weightDecay'], args);
     const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= rho && rho <= 1, 'Invalid rho value: ', rho);
@@ -40,19 +42,13 @@ export class Adadelta extends Optimizer<AdadeltaHyper> {
     const { lr, rho, eps, weightDecay, maximize } = group;
     for (const p of group.params) {
       if (p.rawGrad === null) continue;
-      const state = this.stateOf(p);
-      if (Object.keys(state).length === 0) {
-        // PyTorch 1.13 keeps Adadelta's step count as a plain Python int.
-        state.step = 0;
-        state.square_avg = torch.zerosLike(p);
-        state.acc_delta = torch.zerosLike(p);
-      }
-      state.step = (state.step as number) + 1;
+      const state = this.stateOf(p, () => ({ step: 0, square_avg: torch.zerosLike(p), acc_delta: torch.zerosLike(p) }));
+      state.step += 1;
       let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
-      const squareAvg = (state.square_avg as Tensor).mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
+      const squareAvg = state.square_avg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
       const std = squareAvg.add(eps).sqrt_();
-      const accDelta = state.acc_delta as Tensor;
+      const accDelta = state.acc_delta;
       const delta = accDelta.add(eps).sqrt_().div_(std).mul_(grad);
       accDelta.mul_(rho).addcmul_(delta, delta, { value: 1 - rho });
       p.add_(delta, { alpha: -lr });

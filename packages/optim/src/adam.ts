@@ -1,8 +1,7 @@
 /** Adam and AdamW (decoupled weight decay): PyTorch 1.13's single-tensor updates, operation for operation. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { Optimizer, check, type Group, type Params } from './optimizer.js';
-import { pythonArgs } from './python-args.js';
+import { Optimizer, check, required, type Group, type Params } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -34,7 +33,10 @@ function validate(options: AdamOptions, defaultDecay: number): Required<AdamOpti
   return { lr, betas: [...betas], eps, weightDecay, amsgrad, maximize };
 }
 
-abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
+/** Adam's and AdamW's per-parameter state (`max_exp_avg_sq` with amsgrad). */
+export type AdamState = { step: Tensor; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
+
+abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
   protected abstract readonly decoupled: boolean;
 
   protected updateGroup(group: Group<O>): void {
@@ -43,18 +45,15 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
     for (const p of group.params) {
       if (p.rawGrad === null) continue;
       let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
-      const state = this.stateOf(p);
-      if (Object.keys(state).length === 0) {
-        state.step = torch.tensor(0, { dtype: 'float32' });
-        state.exp_avg = torch.zerosLike(p);
-        state.exp_avg_sq = torch.zerosLike(p);
-        if (amsgrad) state.max_exp_avg_sq = torch.zerosLike(p);
-      }
-      const stepT = state.step as Tensor;
-      const expAvg = state.exp_avg as Tensor;
-      const expAvgSq = state.exp_avg_sq as Tensor;
+      const state = this.stateOf(p, () => ({
+        step: torch.tensor(0, { dtype: 'float32' }),
+        exp_avg: torch.zerosLike(p),
+        exp_avg_sq: torch.zerosLike(p),
+        ...(amsgrad ? { max_exp_avg_sq: torch.zerosLike(p) } : {}),
+      }));
+      const { step: stepT, exp_avg: expAvg, exp_avg_sq: expAvgSq } = state;
       stepT.add_(1);
-      const maxSq = amsgrad ? (state.max_exp_avg_sq as Tensor) : null;
+      const maxSq = amsgrad ? required(state.max_exp_avg_sq, 'max_exp_avg_sq') : null;
       const hyper = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step: stepT.item() };
       if (torch._fusedAdamUpdate_(p, p.rawGrad, expAvg, expAvgSq, maxSq, hyper)) continue;
       if (this.decoupled) p.mul_(1 - lr * weightDecay);
@@ -67,8 +66,7 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O> {
       const stepSize = lr / biasCorrection1;
       const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
       let second = expAvgSq;
-      if (amsgrad) {
-        const maxSq = state.max_exp_avg_sq as Tensor;
+      if (maxSq !== null) {
         maxSq.copy_(torch.maximum(maxSq, expAvgSq));
         second = maxSq;
       }
@@ -89,7 +87,7 @@ export class Adam extends AdamBase<AdamDefaults> {
   /** PyTorch's positional order: `new Adam(params, 1e-3, [0.9, 0.999])`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
   constructor(params: Params, ...args: unknown[]) {
-    const o = validate(pythonArgs<AdamOptions>('Adam', ADAM_POSITIONAL, args), 0);
+    const o = validate(torch.compat.pythonArgs<AdamOptions>('Adam', ADAM_POSITIONAL, args), 0);
     // PyTorch 1.13's defaults, in its order (the state dict lists them so).
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
     super(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach: null, capturable: false, differentiable: false, fused: false });
@@ -103,7 +101,7 @@ export class AdamW extends AdamBase<AdamHyper> {
   /** PyTorch's positional order: `new AdamW(params, 1e-3, [0.9, 0.999], 1e-8, 0.01)`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
   constructor(params: Params, ...args: unknown[]) {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args), 1e-2);
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(torch.compat.pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args), 1e-2);
     super(params, { lr, betas, eps, weightDecay, amsgrad, foreach: null, maximize, capturable: false });
   }
 }

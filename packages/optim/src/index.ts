@@ -3,18 +3,18 @@
  *
  *   import { SGD, Adam, lrScheduler } from '@kindling/optim';
  */
-export { Optimizer } from './optimizer.js';
+export { Optimizer, required } from './optimizer.js';
 export type { OptimizerStateDict, Group, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
 export { SGD } from './sgd.js';
-export type { SGDOptions } from './sgd.js';
+export type { SGDOptions, SGDState } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
-export type { AdamOptions } from './adam.js';
+export type { AdamOptions, AdamState } from './adam.js';
 export { RMSprop } from './rmsprop.js';
-export type { RMSpropOptions } from './rmsprop.js';
+export type { RMSpropOptions, RMSpropState } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
-export type { AdagradOptions } from './adagrad.js';
+export type { AdagradOptions, AdagradState } from './adagrad.js';
 export { Adadelta } from './adadelta.js';
-export type { AdadeltaOptions } from './adadelta.js';
+export type { AdadeltaOptions, AdadeltaState } from './adadelta.js';
 export { serializeOptimizerState, deserializeOptimizerState } from './serialize.js';
 export { KeyError, ZeroDivisionError } from './python.js';
 export * as lrScheduler from './lr-scheduler/index.js';

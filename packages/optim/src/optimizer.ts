@@ -51,11 +51,18 @@ function copyValue(v: HyperValue): HyperValue {
 
 let warnedDuplicates = false;
 
-export abstract class Optimizer<O extends Hyper = Hyper> {
+/** A state entry an update needs: PyTorch's KeyError when a loaded state dict lacks it. */
+export function required<T>(value: T | undefined, key: string): T {
+  if (value === undefined) throw new torch.KeyError(`'${key}'`);
+  return value;
+}
+
+export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = ParamState> {
   readonly defaults: O;
   /** Parameter groups; each group's options (e.g. `lr`) are mutable, which is how schedulers work. */
   readonly paramGroups: Group<O>[] = [];
-  readonly state = new Map<Tensor, ParamState>();
+  /** Each parameter's state, in the optimizer's own shape (`Adam`: `{ step, exp_avg, exp_avg_sq }`). */
+  readonly state = new Map<Tensor, S>();
 
   /** `defaults` lists every option in PyTorch's order; a value of `undefined` marks a required one (SGD's `lr`). */
   constructor(params: Params, defaults: O) {
@@ -135,11 +142,11 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
 
   protected abstract updateGroup(group: Group<O>): void;
 
-  /** The state of `p`, created empty on first use (Python's `defaultdict(dict)`). */
-  protected stateOf(p: Tensor): ParamState {
+  /** The state of `p`: `init()` while it has none (PyTorch's `if len(state) == 0:` before a parameter's first step). */
+  protected stateOf(p: Tensor, init: () => S): S {
     let s = this.state.get(p);
-    if (!s) {
-      s = {};
+    if (s === undefined || Object.keys(s).length === 0) {
+      s = init();
       this.state.set(p, s);
     }
     return s;
@@ -184,7 +191,7 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, groups[i].params[j])));
 
-    const state = new Map<Tensor, ParamState>();
+    const state = new Map<Tensor, S>();
     for (const [key, s] of Object.entries(stateDict.state)) {
       // State saved for an index with no parameter (PyTorch keeps it under the index) has nowhere to go here.
       const p = idMap.get(Number(key));
@@ -194,7 +201,8 @@ export abstract class Optimizer<O extends Hyper = Hyper> {
         if (v instanceof torch.Tensor) copy[k] = k !== 'step' && p.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
         else copy[k] = v;
       }
-      state.set(p, copy);
+      // The dict's entries are the optimizer's own keys (PyTorch's); the update checks the ones it needs.
+      state.set(p, copy as S);
     }
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);

@@ -5,15 +5,8 @@
  */
 import * as torch from '@kindling/core';
 
-/** Python's `ZeroDivisionError`. */
-export class ZeroDivisionError extends Error {
-  override name = 'ZeroDivisionError';
-}
-
-/** Python's `KeyError` (a missing `initial_lr` when resuming a schedule). */
-export class KeyError extends Error {
-  override name = 'KeyError';
-}
+// Core's classes, so that `err instanceof torch.KeyError` holds whichever package threw.
+export const { KeyError, ZeroDivisionError } = torch;
 
 /** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`. */
 export const pyFloat = torch.compat.pyFloat;
@@ -33,20 +26,7 @@ export function pyInt(x: number): string {
 }
 
 /** Python's `'{:.4e}'.format(x)`: round half to even on the exact binary value, two-digit exponent. */
-export function formatE4(x: number): string {
-  if (!Number.isFinite(x)) return pyFloat(x);
-  let s = x.toExponential(4);
-  // toExponential rounds exact ties away from zero; Python rounds them to even.
-  const long = Math.abs(x).toExponential(20);
-  if (/^\d\.\d{4}50*e/.test(long)) {
-    const [m, e] = long.split('e');
-    const digits = m.replace('.', '').slice(0, 5);
-    if (Number(digits[4]) % 2 === 0) s = `${x < 0 ? '-' : ''}${digits[0]}.${digits.slice(1)}e${e}`;
-  }
-  const [m, e] = s.split('e');
-  const exp = Number(e);
-  return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
+export const formatE4 = (x: number): string => torch.compat.formatExp(x, 4);
 
 /** Python's `a / b` on floats: raises on a zero divisor. */
 export function div(a: number, b: number): number {

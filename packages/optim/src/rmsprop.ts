@@ -1,8 +1,7 @@
 /** RMSprop (alpha, centered, momentum, weight decay): PyTorch 1.13's single-tensor update. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { Optimizer, check, type Group, type Params } from './optimizer.js';
-import { pythonArgs } from './python-args.js';
+import { Optimizer, check, required, type Group, type Params } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -26,12 +25,15 @@ type RMSpropHyper = {
   differentiable: boolean;
 };
 
-export class RMSprop extends Optimizer<RMSpropHyper> {
+/** RMSprop's per-parameter state (a Python int step, as PyTorch 1.13); the buffers its options call for. */
+export type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
+
+export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
   constructor(params: Params, options?: RMSpropOptions);
   /** PyTorch's positional order: `new RMSprop(params, 0.01, 0.99)`. */
   constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean);
   constructor(params: Params, ...args: unknown[]) {
-    const options = pythonArgs<RMSpropOptions>('RMSprop', ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], args);
+    const options = torch.compat.pythonArgs<RMSpropOptions>('RMSprop', ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], args);
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= eps, 'Invalid epsilon value: ', eps);
@@ -46,25 +48,23 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     for (const p of group.params) {
       if (p.rawGrad === null) continue;
       let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
-      const state = this.stateOf(p);
-      if (Object.keys(state).length === 0) {
-        // PyTorch 1.13 keeps RMSprop's step count as a plain Python int.
-        state.step = 0;
-        state.square_avg = torch.zerosLike(p);
-        if (momentum > 0) state.momentum_buffer = torch.zerosLike(p);
-        if (centered) state.grad_avg = torch.zerosLike(p);
-      }
-      state.step = (state.step as number) + 1;
+      const state = this.stateOf(p, () => ({
+        step: 0,
+        square_avg: torch.zerosLike(p),
+        ...(momentum > 0 ? { momentum_buffer: torch.zerosLike(p) } : {}),
+        ...(centered ? { grad_avg: torch.zerosLike(p) } : {}),
+      }));
+      state.step += 1;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
-      const squareAvg = (state.square_avg as Tensor).mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
+      const squareAvg = state.square_avg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
       let avg: Tensor;
       if (centered) {
-        const gradAvg = (state.grad_avg as Tensor).mul_(alpha).add_(grad, { alpha: 1 - alpha });
+        const gradAvg = required(state.grad_avg, 'grad_avg').mul_(alpha).add_(grad, { alpha: 1 - alpha });
         avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt_();
       } else avg = squareAvg.sqrt();
       avg = avg.add_(eps);
       if (momentum > 0) {
-        const buf = (state.momentum_buffer as Tensor).mul_(momentum).addcdiv_(grad, avg);
+        const buf = required(state.momentum_buffer, 'momentum_buffer').mul_(momentum).addcdiv_(grad, avg);
         p.add_(buf, { alpha: -lr });
       } else p.addcdiv_(grad, avg, { value: -lr });
     }

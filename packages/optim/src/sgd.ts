@@ -2,7 +2,6 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
-import { pythonArgs } from './python-args.js';
 
 export interface SGDOptions {
   /** Required, here or in every parameter group (as in PyTorch, SGD has no default learning rate). */
@@ -19,12 +18,15 @@ type SGDHyper = torch.SgdHyper & {
   differentiable: boolean;
 };
 
-export class SGD extends Optimizer<SGDHyper> {
+/** SGD's per-parameter state: the momentum buffer once a step has run (null without momentum). */
+export type SGDState = { momentum_buffer?: Tensor | null };
+
+export class SGD extends Optimizer<SGDHyper, SGDState> {
   constructor(params: Params, options?: SGDOptions);
   /** PyTorch's positional order: `new SGD(params, 0.01, 0.9)`. */
   constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
   constructor(params: Params, ...args: unknown[]) {
-    const options = pythonArgs<SGDOptions>('SGD', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], args);
+    const options = torch.compat.pythonArgs<SGDOptions>('SGD', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], args);
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
     check(!(lr !== undefined && lr < 0), 'Invalid learning rate: ', lr);
     check(!(momentum < 0), 'Invalid momentum value: ', momentum);
@@ -38,8 +40,8 @@ export class SGD extends Optimizer<SGDHyper> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {
       if (p.rawGrad === null) continue;
-      const state = this.stateOf(p);
-      const previous = (state.momentum_buffer as Tensor | null | undefined) ?? null;
+      const state = this.stateOf(p, () => ({}));
+      const previous = state.momentum_buffer ?? null;
       const fresh = momentum !== 0 && previous === null ? torch.emptyLike(p) : previous;
       if (torch._fusedSgdUpdate_(p, p.rawGrad, fresh, group, previous === null)) {
         state.momentum_buffer = momentum !== 0 ? fresh : null;
@@ -47,7 +49,7 @@ export class SGD extends Optimizer<SGDHyper> {
       }
       let dp = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) dp = dp.add(p, { alpha: weightDecay });
-      let buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
+      let buf = state.momentum_buffer ?? null;
       if (momentum !== 0) {
         if (buf === null) buf = dp.clone().detach();
         else buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });

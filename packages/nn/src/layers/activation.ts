@@ -1,4 +1,5 @@
 /** Activation layers. */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
@@ -44,8 +45,12 @@ export class LeakyReLU extends Module {
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
 
-  constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
+  constructor(options?: { approximate?: 'none' | 'tanh' });
+  /** PyTorch's positional form: `new nn.GELU('tanh')`. */
+  constructor(approximate: 'none' | 'tanh');
+  constructor(...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<{ approximate?: 'none' | 'tanh' }>('GELU', ['approximate'], args, 0, 0);
     this.approximate = options.approximate ?? 'none';
   }
 

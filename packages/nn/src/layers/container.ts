@@ -1,4 +1,5 @@
 /** Containers: Sequential, ModuleList, ModuleDict. */
+import * as torch from '@kindling/core';
 import { Module } from '../module.js';
 
 function wrapIndex(i: number, n: number, kind: string): number {
@@ -91,7 +92,7 @@ export class ModuleDict extends Module {
 
   get<T extends Module = Module>(key: string): T {
     const m = this._modules.get(key);
-    if (!m) throw new RangeError(`KeyError: '${key}'`);
+    if (!m) throw new torch.KeyError(`'${key}'`);
     return m as T;
   }
 

@@ -6,14 +6,23 @@ import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
 
+export interface EmbeddingOptions {
+  paddingIdx?: number | null;
+  dtype?: torch.DType;
+}
+
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
   weight: Parameter;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: { paddingIdx?: number | null; dtype?: torch.DType } = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
+  /** PyTorch's positional order: `new nn.Embedding(1000, 64, 0)`. */
+  constructor(numEmbeddings: number, embeddingDim: number, paddingIdx?: number | null, options?: EmbeddingOptions);
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<EmbeddingOptions>('Embedding', ['paddingIdx'], args, 0, 2);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let paddingIdx = options.paddingIdx ?? null;

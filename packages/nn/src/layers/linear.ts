@@ -26,8 +26,12 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean } & FactoryOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, options?: { bias?: boolean } & FactoryOptions);
+  /** PyTorch's positional order: `new nn.Linear(4, 2, false)`. */
+  constructor(inFeatures: number, outFeatures: number, bias?: boolean, options?: FactoryOptions);
+  constructor(inFeatures: number, outFeatures: number, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<{ bias?: boolean } & FactoryOptions>('Linear', ['bias'], args, 0, 2);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = options.dtype ?? 'float32';

@@ -15,6 +15,12 @@ export interface BatchNormOptions {
   dtype?: torch.DType;
 }
 
+export interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  dtype?: torch.DType;
+}
+
 abstract class BatchNorm extends Module {
   readonly numFeatures: number;
   readonly eps: number;
@@ -28,8 +34,12 @@ abstract class BatchNorm extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(numFeatures: number, options?: BatchNormOptions);
+  /** PyTorch's positional order: `new nn.BatchNorm2d(64, 1e-5, 0.1, true, true)`. */
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormOptions);
+  constructor(numFeatures: number, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<BatchNormOptions>(new.target.name, ['eps', 'momentum', 'affine', 'trackRunningStats'], args);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -116,8 +126,12 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | number[], options: { eps?: number; elementwiseAffine?: boolean; dtype?: torch.DType } = {}) {
+  constructor(normalizedShape: number | number[], options?: LayerNormOptions);
+  /** PyTorch's positional order: `new nn.LayerNorm(512, 1e-6, false)`. */
+  constructor(normalizedShape: number | number[], eps?: number, elementwiseAffine?: boolean, options?: LayerNormOptions);
+  constructor(normalizedShape: number | number[], ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<LayerNormOptions>('LayerNorm', ['eps', 'elementwiseAffine'], args);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = options.eps ?? 1e-5;
     this.elementwiseAffine = options.elementwiseAffine ?? true;

@@ -1,4 +1,5 @@
 /** MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d. */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
@@ -9,6 +10,22 @@ type Pair = number | [number, number];
 /** What a max-pooling layer's forward returns: the output, or `[output, indices]` with `returnIndices: true`. */
 export type MaxPoolResult<WithIndices extends boolean> = WithIndices extends true ? [Tensor, Tensor] : Tensor;
 
+interface MaxPool2dOptions<WithIndices extends boolean> {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  returnIndices?: WithIndices;
+  ceilMode?: boolean;
+}
+
+interface AvgPool2dOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
 export class MaxPool2d<WithIndices extends boolean = false> extends Module {
   readonly kernelSize: Pair;
   readonly stride: Pair;
@@ -17,8 +34,12 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
   readonly returnIndices: WithIndices;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: WithIndices; ceilMode?: boolean } = {}) {
+  constructor(kernelSize: Pair, options?: MaxPool2dOptions<WithIndices>);
+  /** PyTorch's positional order: `new nn.MaxPool2d(3, 2, 1)`. */
+  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: WithIndices, ceilMode?: boolean, options?: MaxPool2dOptions<WithIndices>);
+  constructor(kernelSize: Pair, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<MaxPool2dOptions<WithIndices>>('MaxPool2d', ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], args);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -50,8 +71,12 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: Pair, options: { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null } = {}) {
+  constructor(kernelSize: Pair, options?: AvgPool2dOptions);
+  /** PyTorch's positional order: `new nn.AvgPool2d(2, 2, 0, false, true)`. */
+  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: AvgPool2dOptions);
+  constructor(kernelSize: Pair, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<AvgPool2dOptions>('AvgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], args);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -96,8 +121,12 @@ export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Modu
   readonly outputSize: Pair;
   readonly returnIndices: WithIndices;
 
-  constructor(outputSize: Pair, options: { returnIndices?: WithIndices } = {}) {
+  constructor(outputSize: Pair, options?: { returnIndices?: WithIndices });
+  /** PyTorch's positional order: `new nn.AdaptiveMaxPool2d(1, true)`. */
+  constructor(outputSize: Pair, returnIndices?: WithIndices);
+  constructor(outputSize: Pair, ...args: unknown[]) {
     super();
+    const options = torch.compat.pythonArgs<{ returnIndices?: WithIndices }>('AdaptiveMaxPool2d', ['returnIndices'], args);
     this.outputSize = outputSize;
     this.returnIndices = options.returnIndices ?? (false as WithIndices);
   }

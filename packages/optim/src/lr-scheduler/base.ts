@@ -14,7 +14,6 @@
  */
 import * as torch from '@kindling/core';
 import { Optimizer, type Group } from '../optimizer.js';
-import { pythonArgs } from '../python-args.js';
 import { formatE4, KeyError, pyTypeName } from '../python.js';
 
 export interface SchedulerOptions {
@@ -137,7 +136,7 @@ export function withPositional<O extends object>(
     if (rest.length > 0) throw new torch.TorchTypeError(`${cls}: nothing may follow the options object`);
     return { ...(first as O | undefined) } as O;
   }
-  return pythonArgs<O>(cls, names, [first, ...rest], required ? 1 : 0);
+  return torch.compat.pythonArgs<O>(cls, names, [first, ...rest], required ? 1 : 0);
 }
 
 /** PyTorch's (Python's) error for a required argument that was not given. */

@@ -6,7 +6,6 @@
  */
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
-import { pythonArgs } from '../python-args.js';
 import { bisectRight, div, floorDiv, mod } from '../python.js';
 import { LRScheduler, required, withPositional, type SchedulerOptions } from './base.js';
 
@@ -93,7 +92,7 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: ConstantLROptions);
   constructor(optimizer: Optimizer, factor: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = pythonArgs<ConstantLROptions>('ConstantLR', ['factor', 'totalIters', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<ConstantLROptions>('ConstantLR', ['factor', 'totalIters', 'lastEpoch', 'verbose'], args);
     const { factor = 1.0 / 3, totalIters = 5 } = options;
     if (factor > 1.0 || factor < 0) throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, options.lastEpoch, options.verbose);
@@ -130,7 +129,7 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: LinearLROptions);
   constructor(optimizer: Optimizer, startFactor: number, endFactor?: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = pythonArgs<LinearLROptions>('LinearLR', ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<LinearLROptions>('LinearLR', ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'], args);
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
     if (startFactor > 1.0 || startFactor < 0) throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
     if (endFactor > 1.0 || endFactor < 0) throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
@@ -198,7 +197,7 @@ export class PolynomialLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: PolynomialLROptions);
   constructor(optimizer: Optimizer, totalIters: number, power?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = pythonArgs<PolynomialLROptions>('PolynomialLR', ['totalIters', 'power', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<PolynomialLROptions>('PolynomialLR', ['totalIters', 'power', 'lastEpoch', 'verbose'], args);
     super(optimizer, options.lastEpoch, options.verbose);
     this.totalIters = options.totalIters ?? 5;
     this.power = options.power ?? 1.0;

@@ -1,0 +1,46 @@
+/**
+ * Python's call rule for the constructors and functions ported from PyTorch: arguments in PyTorch's positional
+ * order, then (or instead) one options object for the rest, as keyword arguments. `new SGD(params, 0.1, 0.9)` is
+ * `SGD(params, 0.1, 0.9)`; `new nn.Conv2d(3, 64, 7, 2, 3)` is `Conv2d(3, 64, 7, 2, 3)`; `new StepLR(opt, 7,
+ * { gamma: 0.1 })` is `StepLR(opt, 7, gamma=0.1)`. Every package reads its arguments through this one rule.
+ */
+import { TorchTypeError } from './errors.js';
+
+/** A plain `{ ... }` object: what ends a call's positional arguments. */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The options object a call reads from its arguments after the `leading` ones it names itself: `names` are
+ * PyTorch's parameters that follow, in order, the first `required` of them without a default. Python's TypeErrors
+ * for too many positional arguments (counting `self` and the leading ones, as Python does) and for a value given
+ * both ways.
+ */
+export function pythonArgs<O extends object>(
+  cls: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+  required = 0,
+  leading = 1,
+): O {
+  const out: Record<string, unknown> = {};
+  let i = 0;
+  for (; i < args.length && !isOptionsObject(args[i]); i++) {
+    if (i >= names.length) {
+      const base = 1 + leading;
+      throw new TorchTypeError(`${cls}.__init__() takes from ${base + required} to ${base + names.length} positional arguments but ${base + args.length} were given`);
+    }
+    if (args[i] !== undefined) out[names[i]] = args[i];
+  }
+  if (i < args.length) {
+    if (i !== args.length - 1) throw new TorchTypeError(`${cls}: the options object ({ ... }) must be the last argument`);
+    for (const [k, v] of Object.entries(args[i] as Record<string, unknown>)) {
+      if (k in out) throw new TorchTypeError(`${cls}.__init__() got multiple values for argument '${k}'`);
+      out[k] = v;
+    }
+  }
+  return out as O;
+}
