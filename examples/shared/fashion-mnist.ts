@@ -26,7 +26,8 @@ export interface DataChoice {
   full?: boolean;
 }
 
-function pick(choice: DataChoice): { root: string; source: 'given' | 'system' | 'sample' } {
+/** The folder of IDX files the choice names: --data DIR, --full's system copy, or the committed sample. */
+export function fashionDataRoot(choice: DataChoice): { root: string; source: 'given' | 'system' | 'sample' } {
   if (choice.dataDir) return { root: choice.dataDir, source: 'given' };
   if (!choice.full) return { root: fashionMnistSampleRoot(), source: 'sample' };
   const found = fashionMnistRoot();
@@ -37,7 +38,7 @@ function pick(choice: DataChoice): { root: string; source: 'given' | 'system' | 
 }
 
 export function loadFashionMnist(choice: DataChoice = {}): FashionData {
-  const picked = pick(choice);
+  const picked = fashionDataRoot(choice);
   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize([MEAN], [STD])]);
   const train = new FashionMNIST<Tensor, number>({ root: picked.root, train: true, transform });
   const test = new FashionMNIST<Tensor, number>({ root: picked.root, train: false, transform });

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, chromium } from 'playwright-core';
 import { buildPage, servePage } from '../browser/serve.js';
 import { runEvaluate } from '../evaluate/evaluate.js';
-import { colourCount, decodePng } from './png.js';
+import type { Image } from '@kindling/data';
+import { decodeImage, toRGB } from '@kindling/data/node';
 import type { DemoState } from '../browser/view.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -87,7 +88,7 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
     expect(state.imagesPerSecond).toBeGreaterThan(0);
     writeFileSync(join(out, 'training.png'), png);
     // The chart, the numbers and the prediction grid: far more than a blank page's one or two colours.
-    expect(colourCount(decodePng(png))).toBeGreaterThan(20);
+    expect(colourCount(toRGB(decodeImage(png)))).toBeGreaterThan(20);
     // The downloaded checkpoint is the evaluate example's input in Node: the same accuracy on the same images.
     const evaluated = runEvaluate({ checkpoint, batchSize: 500, memoryBatches: 0, memoryBatchSize: 0, log: () => {} });
     expect(evaluated.total).toBe(1000);
@@ -113,3 +114,11 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
     expect(noData.notes.join('\n')).toMatch(/nothing to train on; the kernels above still work/);
   }, 200_000);
 });
+
+/** Distinct colours at 4 bits per channel: a blank or one-colour screenshot has very few. */
+function colourCount(img: Image): number {
+  const seen = new Set<number>();
+  const d = img.data;
+  for (let i = 0; i < d.length; i += 3) seen.add(((d[i] >> 4) << 8) | ((d[i + 1] >> 4) << 4) | (d[i + 2] >> 4));
+  return seen.size;
+}

@@ -1,7 +1,8 @@
 /**
- * Smoke runs of the three examples on a few batches of the committed Fashion-MNIST sample: training lowers the
+ * Smoke runs of the four examples on a few batches of the committed Fashion-MNIST sample: training lowers the
  * loss and its checkpoint reloads exactly; finetuning moves only the new head; evaluation reproduces training's
- * accuracy without keeping a graph; bad checkpoints stop with one clear message and exit code 1.
+ * accuracy without keeping a graph; bad checkpoints stop with one clear message and exit code 1; the mnist port
+ * prints pytorch/examples' lines.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -206,5 +207,18 @@ describe('bad checkpoints', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^error: checkpoint .* does not fit FashionCNN/);
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+});
+
+describe('examples/mnist', () => {
+  it("runs pytorch/examples' mnist loop and prints its lines (--dry-run: one logged batch per epoch)", () => {
+    const r = cli('mnist', ['--dry-run', '--epochs', '2', '--test-batch-size', '500', '--save-model']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Train Epoch: 1 \[0\/2000 \(0%\)\]\tLoss: 2\.\d{6}\n/);
+    expect(r.stdout).toMatch(/Train Epoch: 2 \[0\/2000 \(0%\)\]\tLoss: \d\.\d{6}\n/);
+    expect(r.stdout).toMatch(/\nTest set: Average loss: \d\.\d{4}, Accuracy: \d+\/1000 \(\d+%\)\n/);
+    const sd = torch.load(join(dir, 'mnist_cnn.safetensors'));
+    expect(Object.keys(sd)).toEqual(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
   });
 });

@@ -57,8 +57,9 @@ const ASYNC_GET =
 const NEEDS_AWAIT =
   "a DataLoader with numWorkers > 0 loads batches in the background: iterate it with 'for await (const batch of loader)'";
 
-export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
-  readonly dataset: AnyDataset<T>;
+export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = AnyDataset<T>> implements Iterable<B>, AsyncIterable<B> {
+  /** The dataset, typed as given (so a map dataset's `length` reads as `len(loader.dataset)` does). */
+  readonly dataset: D;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: Iterable<number> | null;
@@ -77,7 +78,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   /** Whether an iterator is using `pool`: another iterator running at the same time gets workers of its own. */
   private poolInUse = false;
 
-  constructor(dataset: AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: D & AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const numWorkers = options.numWorkers ?? 0;
     const prefetchFactor = options.prefetchFactor ?? 2;
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
