@@ -102,20 +102,31 @@ export class Normalize {
     readonly inplace = false,
   ) {}
 
+  private readonly stats = new Map<torch.DType, [torch.Tensor, torch.Tensor]>();
+
   forward(tensor: torch.Tensor): torch.Tensor {
     if (!(tensor instanceof torch.Tensor)) throw new TorchTypeError(`img should be Tensor Image. Got ${typeName(tensor)}`);
     if (!tensor.isFloatingPoint()) throw new TorchTypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
     if (tensor.ndim < 3) {
       throw new ValueError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = torch.Size([${tensor.shape.join(', ')}])`);
     }
-    const mean = torch.tensor([...this.mean], { dtype: tensor.dtype });
-    const std = torch.tensor([...this.std], { dtype: tensor.dtype });
-    if (std.eq(0).any().item()) {
-      throw new ValueError(`std evaluated to zero after conversion to torch.${tensor.dtype}, leading to division by zero.`);
-    }
-    const m = mean.ndim === 1 ? mean.view(-1, 1, 1) : mean;
-    const s = std.ndim === 1 ? std.view(-1, 1, 1) : std;
+    const [m, s] = this.statsFor(tensor.dtype);
     return this.inplace ? tensor.sub_(m).div_(s) : tensor.sub(m).div(s);
+  }
+
+  /** Mean and std as (C, 1, 1) tensors of `dtype`, made once per dtype (a DataLoader calls this per sample). */
+  private statsFor(dtype: torch.DType): [torch.Tensor, torch.Tensor] {
+    let stats = this.stats.get(dtype);
+    if (stats === undefined) {
+      const mean = torch.tensor([...this.mean], { dtype });
+      const std = torch.tensor([...this.std], { dtype });
+      if (std.eq(0).any().item()) {
+        throw new ValueError(`std evaluated to zero after conversion to torch.${dtype}, leading to division by zero.`);
+      }
+      stats = [mean.ndim === 1 ? mean.view(-1, 1, 1) : mean, std.ndim === 1 ? std.view(-1, 1, 1) : std];
+      this.stats.set(dtype, stats);
+    }
+    return stats;
   }
 }
 
