@@ -121,5 +121,5 @@ export { availableKernelBackends, getKernelBackend, getNumThreads, loadWasmBacke
 export type { BackendName } from './kernels/registry.js';
 export type { KernelBackend } from './kernels/backend.js';
 // The optimizers' fused updates (what @kindling/optim steps with; PyTorch's torch._fused_* in spirit).
-export { _fusedAdamUpdate_, _fusedSgdUpdate_ } from './ops/optim-update.js';
-export type { AdamHyper, SgdHyper } from './ops/optim-update.js';
+export { _fusedAdadeltaUpdate_, _fusedAdamUpdate_, _fusedSgdUpdate_ } from './ops/optim-update.js';
+export type { AdadeltaHyper, AdamHyper, SgdHyper } from './ops/optim-update.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import { Adam, AdamW, SGD } from '../../optim/src/index.js';
+import { Adadelta, Adam, AdamW, SGD } from '../../optim/src/index.js';
 import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../src/kernels/norm.js';
 import { rng } from './helpers/rng.js';
@@ -140,6 +140,42 @@ describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => 
                   }
     }
     expect(cases).toBeGreaterThan(200);
+  });
+
+  it('adadeltaUpdate: the fused step equals the tensor-op step (rho, eps, weight decay, maximize, specials)', () => {
+    const rand = rng(4);
+    let cases = 0;
+    for (const dtype of DTYPES)
+      for (const maximize of [false, true])
+        for (const weightDecay of [0, 0.1])
+          for (const [lr, rho, eps] of [[1.0, 0.9, 1e-6], [0.3, 0.5, 1e-3]])
+            for (const specials of [false, true]) {
+              const [rows, cols] = [11, 47];
+              const init = randomArray(dtype, rows * cols, rand);
+              if (specials) withSpecials(init, rand);
+              // The same values twice: contiguous (the fused kernel) and as a transposed view (the tensor ops).
+              const fused = torch.tensor(init, { dtype }).reshape([rows, cols]).requiresGrad_();
+              const viaOps = torch.zeros([rows, cols], { dtype }).requiresGrad_();
+              viaOps.data = torch.tensor(init, { dtype }).reshape([rows, cols]).t().contiguous().t();
+              expect(viaOps.isContiguous()).toBe(false);
+              const options = { lr, rho, eps, weightDecay, maximize };
+              const [a, b] = [new Adadelta([fused], options), new Adadelta([viaOps], options)];
+              for (let step = 1; step <= STEPS; step++) {
+                const g = randomArray(dtype, rows * cols, rand, step === 3 ? 1e-3 : 1);
+                if (specials && step === 2) withSpecials(g, rand);
+                fused.grad = torch.tensor(g, { dtype }).reshape([rows, cols]);
+                viaOps.grad = torch.tensor(g, { dtype }).reshape([rows, cols]);
+                a.step();
+                b.step();
+                const what = `${dtype} maximize=${maximize} wd=${weightDecay} lr=${lr} rho=${rho} eps=${eps} specials=${specials} step ${step}`;
+                expectBits(data(fused), data(viaOps.contiguous()), `param, ${what}`);
+                const [sa, sb] = [a.state.get(fused), b.state.get(viaOps)];
+                expectBits(data(sa!.square_avg), data(sb!.square_avg.contiguous()), `square_avg, ${what}`);
+                expectBits(data(sa!.acc_delta), data(sb!.acc_delta.contiguous()), `acc_delta, ${what}`);
+              }
+              cases++;
+            }
+    expect(cases).toBe(32);
   });
 
   it('many steps of Adam (bias corrections late in training) stay identical', () => {

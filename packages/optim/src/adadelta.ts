@@ -44,6 +44,7 @@ export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaState> {
       if (p.rawGrad === null) continue;
       const state = this.stateOf(p, () => ({ step: 0, square_avg: torch.zerosLike(p), acc_delta: torch.zerosLike(p) }));
       state.step += 1;
+      if (torch._fusedAdadeltaUpdate_(p, p.rawGrad, state.square_avg, state.acc_delta, group)) continue;
       let grad = maximize ? p.rawGrad.neg() : p.rawGrad;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const squareAvg = state.square_avg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });

@@ -23,7 +23,7 @@ import { binary, sumDim, unary } from './contiguous.js';
 import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
-import { adamUpdate, sgdUpdate } from './optim.js';
+import { adadeltaUpdate, adamUpdate, sgdUpdate } from './optim.js';
 
 export interface KernelBackend {
   readonly name: string;
@@ -62,6 +62,7 @@ export interface KernelBackend {
   /** The optimizers' per-parameter updates, in place, with PyTorch's float32 rounding (kernels/optim.ts). */
   sgdUpdate: typeof sgdUpdate;
   adamUpdate: typeof adamUpdate;
+  adadeltaUpdate: typeof adadeltaUpdate;
 }
 
 /** The entries a backend must provide itself; the rest can come from the TypeScript kernels. */
@@ -93,6 +94,7 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     layerNormBackward,
     sgdUpdate,
     adamUpdate,
+    adadeltaUpdate,
   };
 }
 

@@ -83,5 +83,6 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     layerNormBackward: pick('layerNormBackward'),
     sgdUpdate: pick('sgdUpdate'),
     adamUpdate: pick('adamUpdate'),
+    adadeltaUpdate: pick('adadeltaUpdate'),
   } satisfies KernelBackend);
 }

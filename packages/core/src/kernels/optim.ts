@@ -199,3 +199,69 @@ export function adamUpdate(
     }
   }
 }
+
+/**
+ * Adadelta (rho, eps, weight decay, maximize) over param[0, n) in place, PyTorch 1.13's single-tensor update:
+ *
+ *     g = maximize ? -grad : grad;  if (weightDecay != 0) g = g + weightDecay * param
+ *     squareAvg = squareAvg * rho + ((1 - rho) * g) * g
+ *     delta = (sqrt(accDelta + eps) / sqrt(squareAvg + eps)) * g
+ *     accDelta = accDelta * rho + ((1 - rho) * delta) * delta
+ *     param = param - lr * delta
+ */
+export function adadeltaUpdate(
+  param: FloatArray,
+  grad: FloatArray,
+  squareAvg: FloatArray,
+  accDelta: FloatArray,
+  n: number,
+  lr: number,
+  rho: number,
+  eps: number,
+  weightDecay: number,
+  maximize: boolean,
+): void {
+  checkCount(n, 'n');
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  checkArray(squareAvg, 'squareAvg', n, param);
+  checkArray(accDelta, 'accDelta', n, param);
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [squareAvg, 'squareAvg', n, true],
+    [accDelta, 'accDelta', n, true],
+  ]);
+  const decay = weightDecay !== 0;
+  if (param instanceof Float32Array) {
+    const r = fr(rho);
+    const k = fr(1 - rho);
+    const e = fr(eps);
+    const wd = fr(weightDecay);
+    const step = fr(-lr);
+    for (let i = 0; i < n; i++) {
+      const p = param[i];
+      let g = maximize ? -grad[i] : grad[i];
+      if (decay) g = fr(g + wd * p);
+      const sa = fr(fr(squareAvg[i] * r) + fr(k * g) * g);
+      squareAvg[i] = sa;
+      const std = fr(Math.sqrt(fr(sa + e)));
+      const ad = accDelta[i];
+      const delta = fr(fr(fr(Math.sqrt(fr(ad + e))) / std) * g);
+      accDelta[i] = fr(ad * r) + fr(k * delta) * delta;
+      param[i] = p + step * delta;
+    }
+  } else {
+    const k = 1 - rho;
+    for (let i = 0; i < n; i++) {
+      const p = param[i];
+      let g = maximize ? -grad[i] : grad[i];
+      if (decay) g = g + weightDecay * p;
+      const sa = squareAvg[i] * rho + k * g * g;
+      squareAvg[i] = sa;
+      const delta = (Math.sqrt(accDelta[i] + eps) / Math.sqrt(sa + eps)) * g;
+      accDelta[i] = accDelta[i] * rho + k * delta * delta;
+      param[i] = p - lr * delta;
+    }
+  }
+}

@@ -74,3 +74,21 @@ export function _fusedAdamUpdate_(param: Tensor, grad: Tensor, expAvg: Tensor, e
   for (const t of [param, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null]) t?._version.bump();
   return true;
 }
+
+export interface AdadeltaHyper {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** Adadelta's update of `param` and its running averages, in place. */
+export function _fusedAdadeltaUpdate_(param: Tensor, grad: Tensor, squareAvg: Tensor, accDelta: Tensor, hyper: AdadeltaHyper): boolean {
+  const arrays = spans([param, grad, squareAvg, accDelta]);
+  if (arrays === null) return false;
+  const [p, g, s, d] = arrays;
+  getKernelBackend().adadeltaUpdate(p, g, s, d, p.length, hyper.lr, hyper.rho, hyper.eps, hyper.weightDecay, hyper.maximize);
+  for (const t of [param, squareAvg, accDelta]) t._version.bump();
+  return true;
+}
