@@ -2,9 +2,8 @@
  * The Tensor: storage (a typed array shared by views), shape/strides/offset, dtype, and the autograd fields.
  * Its methods are thin: each forwards to the op that defines it (ops/*), where forward and backward live.
  */
-import { type DType, type TypedArray, allocateFor, isFloatingPoint, scalarTypeName } from './dtype.js';
-import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
-import { pyFloat } from './python-format.js';
+import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
+import { RuntimeError, TorchTypeError } from './errors.js';
 import { Size } from './size.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
@@ -455,7 +454,7 @@ export class Tensor {
   /** `t.type()`: PyTorch's type name (`'torch.FloatTensor'`); `t.type(dtype)`: converted to `dtype`. */
   type(): string;
   type(dtype: DType): Tensor;
-  type(dtype?: DType): Tensor | string { return dtype === undefined ? `torch.${scalarTypeName(this.dtype)}Tensor` : C.to(this, dtype, false); }
+  type(dtype?: DType): Tensor | string { return dtype === undefined ? C.legacyTypeName(this) : C.to(this, dtype, false); }
   float(): Tensor { return C.to(this, 'float32', false); }
   double(): Tensor { return C.to(this, 'float64', false); }
   long(): Tensor { return C.to(this, 'int64', false); }
@@ -475,21 +474,8 @@ export class Tensor {
   /** PyTorch's `repr`, exactly. */
   toString(): string { return C.repr(this); }
 
-  /**
-   * A tensor where JavaScript wants a primitive. As a number (`Number(t)`, `t > 0.5`, `+t`) a one-element tensor is
-   * its value, as Python's `float(t)`; more elements raise PyTorch's ValueError. In a template (`${t}`) a 0-d tensor
-   * reads as Python's `f'{t}'` does (`2.5`, `3`, `True`), any other as its repr.
-   */
-  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
-    const n = this.numel();
-    if (hint === 'string' || (hint === 'default' && n !== 1)) {
-      if (this._shape.length !== 0) return this.toString();
-      const v = this._array[this._offset];
-      return this.dtype === 'bool' ? (v ? 'True' : 'False') : isFloatingPoint(this.dtype) ? pyFloat(v) : String(v);
-    }
-    if (n !== 1) throw new ValueError('only one element tensors can be converted to Python scalars');
-    return this._array[this._offset];
-  }
+  /** `Number(t)`, `t > 0.5`, `${t}`: a one-element tensor as its value, a 0-d tensor in a template as Python's f'{t}'. */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string { return C.toPrimitive(this, hint); }
 
   /** `for (const row of t)`, `[...t]`, `const [a, b] = t`: the sub-tensors along dim 0, as PyTorch's `unbind(0)`. */
   *[Symbol.iterator](): Iterator<Tensor> {

@@ -52,8 +52,9 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
         ...(amsgrad ? { max_exp_avg_sq: torch.zerosLike(p) } : {}),
       }));
       const { step: stepT, exp_avg: expAvg, exp_avg_sq: expAvgSq } = state;
-      stepT.add_(1);
+      // As PyTorch, a loaded state without the amsgrad buffer fails before the step count moves.
       const maxSq = amsgrad ? required(state.max_exp_avg_sq, 'max_exp_avg_sq') : null;
+      stepT.add_(1);
       const hyper = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step: stepT.item() };
       if (torch._fusedAdamUpdate_(p, p.rawGrad, expAvg, expAvgSq, maxSq, hyper)) continue;
       if (this.decoupled) p.mul_(1 - lr * weightDecay);

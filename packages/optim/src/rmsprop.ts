@@ -54,17 +54,20 @@ export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
         ...(momentum > 0 ? { momentum_buffer: torch.zerosLike(p) } : {}),
         ...(centered ? { grad_avg: torch.zerosLike(p) } : {}),
       }));
+      // As PyTorch, a loaded state that lacks a buffer fails before anything is updated.
+      const buf = momentum > 0 ? required(state.momentum_buffer, 'momentum_buffer') : null;
+      const gradAvg = centered ? required(state.grad_avg, 'grad_avg') : null;
       state.step += 1;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const squareAvg = state.square_avg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
       let avg: Tensor;
-      if (centered) {
-        const gradAvg = required(state.grad_avg, 'grad_avg').mul_(alpha).add_(grad, { alpha: 1 - alpha });
+      if (gradAvg !== null) {
+        gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
         avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt_();
       } else avg = squareAvg.sqrt();
       avg = avg.add_(eps);
-      if (momentum > 0) {
-        const buf = required(state.momentum_buffer, 'momentum_buffer').mul_(momentum).addcdiv_(grad, avg);
+      if (buf !== null) {
+        buf.mul_(momentum).addcdiv_(grad, avg);
         p.add_(buf, { alpha: -lr });
       } else p.addcdiv_(grad, avg, { value: -lr });
     }

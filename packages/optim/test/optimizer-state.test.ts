@@ -8,6 +8,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import {
   Adam,
+  RMSprop,
   SGD,
   deserializeOptimizerState,
   lrScheduler,
@@ -229,5 +230,40 @@ describe('serializeOptimizerState', () => {
   it('refuses safetensors bytes that hold no optimizer state', () => {
     const bytes = torch.serialize({ w: torch.ones([2]) });
     expect(() => deserializeOptimizerState(bytes)).toThrow(/not an optimizer state dict/);
+  });
+});
+
+describe('typed state', () => {
+  it("raises PyTorch's KeyError when a loaded state lacks an entry the update needs", () => {
+    // PyTorch 1.13: RMSprop loaded from a momentum-free run, then given momentum -> KeyError('momentum_buffer').
+    const p = torch.ones([3]).requiresGrad_();
+    p.grad = torch.ones([3]);
+    const a = new RMSprop([p], { lr: 0.1 });
+    a.step();
+    const q = torch.ones([3]).requiresGrad_();
+    q.grad = torch.ones([3]);
+    const b = new RMSprop([q], { lr: 0.1 });
+    b.loadStateDict(a.stateDict());
+    b.paramGroups[0].momentum = 0.9;
+    const before = b.state.get(q)!.square_avg.clone();
+    expect(() => b.step()).toThrow(new torch.KeyError("'momentum_buffer'"));
+    // Nothing moved: PyTorch looks the buffers up before it updates anything.
+    expect(b.state.get(q)?.step).toBe(1);
+    torch.testing.assertClose(b.state.get(q)!.square_avg, before, { rtol: 0, atol: 0 });
+    expect(q.tolist()).toEqual([1, 1, 1]);
+  });
+
+  it("raises KeyError for Adam's amsgrad buffer before the step count moves", () => {
+    const p = torch.ones([3]).requiresGrad_();
+    p.grad = torch.ones([3]);
+    const a = new Adam([p], { lr: 0.1 });
+    a.step();
+    const q = torch.ones([3]).requiresGrad_();
+    q.grad = torch.ones([3]);
+    const b = new Adam([q], { lr: 0.1 });
+    b.loadStateDict(a.stateDict());
+    b.paramGroups[0].amsgrad = true;
+    expect(() => b.step()).toThrow(new torch.KeyError("'max_exp_avg_sq'"));
+    expect(b.state.get(q)?.step.item()).toBe(1);
   });
 });

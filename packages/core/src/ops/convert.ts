@@ -1,8 +1,9 @@
 /** Conversions between dtypes and out of tensors (item, tolist, toArray), and the random in-place fills. */
-import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint } from '../dtype.js';
+import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
 import { device, isCpuDevice } from '../device.js';
 import { pyTypeName } from '../python-types.js';
+import { pyFloat } from '../python-format.js';
 import { formatTensor } from '../print.js';
 import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
@@ -41,6 +42,25 @@ export function item(t: Tensor): number {
     throw new ValueError('only one element tensors can be converted to Python scalars');
   }
   return t._array[t._offset];
+}
+
+/**
+ * A tensor where JavaScript wants a primitive. As a number (`Number(t)`, `t > 0.5`, `+t`) a one-element tensor is
+ * its value, as Python's `float(t)` (`item`'s error otherwise). In a template (`${t}`) a 0-d tensor reads as
+ * Python's `f'{t}'` does (`2.5`, `3`, `True`), any other as its repr.
+ */
+export function toPrimitive(t: Tensor, hint: 'number' | 'string' | 'default'): number | string {
+  if (hint === 'string' || (hint === 'default' && t.numel() !== 1)) {
+    if (t._shape.length !== 0) return repr(t);
+    const v = t._array[t._offset];
+    return t.dtype === 'bool' ? (v ? 'True' : 'False') : isFloatingPoint(t.dtype) ? pyFloat(v) : String(v);
+  }
+  return item(t);
+}
+
+/** `t.type()`: PyTorch's legacy type name, `'torch.FloatTensor'`. */
+export function legacyTypeName(t: Tensor): string {
+  return `torch.${scalarTypeName(t.dtype)}Tensor`;
 }
 
 /** Tensor.numpy(): the storage itself, for a contiguous tensor that does not require grad. */
