@@ -4,13 +4,14 @@
  * files are ordered as torchvision orders them (sorted names; folders walked in sorted path order), so index i is
  * the same sample in both.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '../dataset.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
 import type { Image } from '../image.js';
 import { type TransformLike, applyTransform } from '../transforms.js';
 import { loadImage } from './image-files.js';
+import { isDirectory as isDir } from './node-io.js';
 
 /** torchvision's IMG_EXTENSIONS. BMP, TIFF and WebP files are listed (so indices match) but fail to load. */
 export const IMG_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
@@ -37,14 +38,6 @@ function byCodePoint(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return x.length - y.length;
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** The class folders of `directory`, sorted, and their indices (torchvision's find_classes). */

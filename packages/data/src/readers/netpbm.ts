@@ -15,13 +15,19 @@ class Tokens {
   pos = 0;
   constructor(private readonly bytes: Uint8Array) {}
 
-  next(what: string): number {
+  /** Moves past whitespace and `#` comments (to the end of their line). */
+  skipSpace(): void {
     const b = this.bytes;
     for (;;) {
       while (this.pos < b.length && WHITESPACE.has(b[this.pos])) this.pos++;
-      if (b[this.pos] !== 0x23) break;
+      if (b[this.pos] !== 0x23) return;
       while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
     }
+  }
+
+  next(what: string): number {
+    const b = this.bytes;
+    this.skipSpace();
     const start = this.pos;
     while (this.pos < b.length && !WHITESPACE.has(b[this.pos]) && b[this.pos] !== 0x23) this.pos++;
     const token = String.fromCharCode(...b.subarray(start, Math.min(this.pos, start + MAX_TOKEN + 1)));
@@ -65,14 +71,11 @@ export function decodeNetpbm(bytes: Uint8Array): Image {
     return Math.min(scaled, 255);
   };
   if (plain && bitmap) {
-    let pos = tokens.pos;
+    // Plain PBM samples are single digits; the whitespace between them is optional.
     for (let i = 0; i < count; i++) {
-      while (pos < bytes.length && (WHITESPACE.has(bytes[pos]) || bytes[pos] === 0x23)) {
-        if (bytes[pos] === 0x23) while (pos < bytes.length && bytes[pos] !== 0x0a && bytes[pos] !== 0x0d) pos++;
-        else pos++;
-      }
-      if (pos >= bytes.length) throw new ValueError(`image file is truncated (${count - i} pixels missing)`);
-      const c = bytes[pos++];
+      tokens.skipSpace();
+      if (tokens.pos >= bytes.length) throw new ValueError(`image file is truncated (${count - i} pixels missing)`);
+      const c = bytes[tokens.pos++];
       if (c !== 0x30 && c !== 0x31) throw new ValueError(`Invalid token for this mode: ${String.fromCharCode(c)}`);
       data[i] = c === 0x31 ? 0 : 255;
     }
