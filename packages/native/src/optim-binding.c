@@ -3,6 +3,7 @@
  *   sgdUpdate(param, grad, buf | null, n, lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep)
  *   adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, n, lr, beta1, beta2, eps, weightDecay,
  *              decoupled, amsgrad, maximize, step)
+ *   adadeltaUpdate(param, grad, squareAvg, accDelta, n, lr, rho, eps, weightDecay, maximize)
  * Every argument is checked (types, ranges, that n elements fit in each array, one element type, no two arrays
  * sharing memory) before any array is touched.
  */
@@ -18,6 +19,8 @@ void kd_sgd_update(int f32, void *param, const void *grad, void *buf, int64_t n,
 void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void *exp_avg_sq, void *max_exp_avg_sq,
                     int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int decoupled,
                     int amsgrad, int maximize, double step_size, double bc2_sqrt);
+void kd_adadelta_update(int f32, void *param, const void *grad, void *square_avg, void *acc_delta, int64_t n,
+                        double lr, double rho, double eps, double weight_decay, int maximize);
 
 typedef struct {
   const kd_array *a;
@@ -127,6 +130,28 @@ static napi_value adam_entry(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value adadelta_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!kd_args(env, info, 10, argv, "adadeltaUpdate")) return NULL;
+  kd_array param, grad, sq, acc;
+  int64_t n;
+  double lr, rho, eps, wd;
+  int maximize;
+  if (!kd_arg_array(env, argv[0], "param", KD_F32 | KD_F64, &param) ||
+      !kd_arg_array(env, argv[1], "grad", KD_F32 | KD_F64, &grad) ||
+      !kd_arg_array(env, argv[2], "squareAvg", KD_F32 | KD_F64, &sq) ||
+      !kd_arg_array(env, argv[3], "accDelta", KD_F32 | KD_F64, &acc) ||
+      !kd_arg_int(env, argv[4], "n", 0, KD_MAX_SAFE_INT, &n) || !kd_arg_number(env, argv[5], "lr", &lr) ||
+      !kd_arg_number(env, argv[6], "rho", &rho) || !kd_arg_number(env, argv[7], "eps", &eps) ||
+      !kd_arg_number(env, argv[8], "weightDecay", &wd) || !kd_arg_bool(env, argv[9], "maximize", &maximize))
+    return NULL;
+  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&sq, "squareAvg"}, {&acc, "accDelta"}};
+  if (!check_arrays(env, list, 4, n)) return NULL;
+  kd_adadelta_update(param.dtype == KD_F32, param.data, grad.data, sq.data, acc.data, n, lr, rho, eps, wd, maximize);
+  return NULL;
+}
+
 int kd_register_optim(napi_env env, napi_value exports) {
-  return kd_export(env, exports, "sgdUpdate", sgd_entry) && kd_export(env, exports, "adamUpdate", adam_entry);
+  return kd_export(env, exports, "sgdUpdate", sgd_entry) && kd_export(env, exports, "adamUpdate", adam_entry) &&
+         kd_export(env, exports, "adadeltaUpdate", adadelta_entry);
 }

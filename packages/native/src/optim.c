@@ -1,5 +1,5 @@
 /*
- * Fused optimizer updates over one parameter's n contiguous elements, in place: SGD and Adam/AdamW, bit for bit
+ * Fused optimizer updates over one parameter's n contiguous elements, in place: SGD, Adam/AdamW and Adadelta, bit for bit
  * what packages/core/src/kernels/optim.ts (and so @kindling/optim's tensor-op updates) computes.
  *
  * Values are carried in double and rounded to the parameter's type exactly where the TypeScript kernel rounds
@@ -176,7 +176,7 @@ static void sqrt_block_f32(float *q, int64_t len) {
   for (; t < len; t++) q[t] = sqrtf(q[t]);
 }
 
-#define ADAM_BLOCK 256
+#define UPDATE_BLOCK 256
 
 /*
  * In blocks: the moments and the second moment used (vectorised), its square roots, then the parameter
@@ -195,10 +195,10 @@ INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f
   const double shrink = c->shrink, wd = c->wd, b1 = c->b1, k1 = c->k1, b2 = c->b2, k2 = c->k2, bc2 = c->bc2,
                eps = c->eps, value = c->value;
   const float bc2f = (float)bc2, epsf = (float)eps, valuef = (float)value;
-  double pb[ADAM_BLOCK], mb[ADAM_BLOCK], qb[ADAM_BLOCK];
-  float pf[ADAM_BLOCK], mf[ADAM_BLOCK], qf[ADAM_BLOCK];
-  for (int64_t i0 = begin; i0 < end; i0 += ADAM_BLOCK) {
-    const int64_t len = end - i0 < ADAM_BLOCK ? end - i0 : ADAM_BLOCK;
+  double pb[UPDATE_BLOCK], mb[UPDATE_BLOCK], qb[UPDATE_BLOCK];
+  float pf[UPDATE_BLOCK], mf[UPDATE_BLOCK], qf[UPDATE_BLOCK];
+  for (int64_t i0 = begin; i0 < end; i0 += UPDATE_BLOCK) {
+    const int64_t len = end - i0 < UPDATE_BLOCK ? end - i0 : UPDATE_BLOCK;
     for (int64_t t = 0; t < len; t++) {
       const int64_t i = i0 + t;
       const double gr = LD(grad, i);
@@ -283,4 +283,98 @@ void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void 
   c.decoupled = decoupled;
   c.coupled = !decoupled && weight_decay != 0;
   kd_parallel_for(n, GRAIN, f32 ? adam_range_1 : adam_range_0, &c);
+}
+
+/* ---- Adadelta ---- */
+
+typedef struct {
+  void *param;
+  const void *grad;
+  void *square_avg, *acc_delta;
+  double rho, k, eps, wd, value; /* rounded to the parameter's type; k = 1 - rho, value = -lr */
+  int maximize, decay;
+} adadelta_ctx;
+
+/*
+ * In blocks, as Adam: the (decayed) gradient and the new square average, the two square roots' arguments, their
+ * square roots (vectorised), then delta, the new accumulated delta and the parameter. delta = sqrt(acc + eps) /
+ * sqrt(sa + eps) * g is rounded after each operation in the parameter's type, so for Float32Array it runs in float
+ * arithmetic (see adam_body for why that gives the TypeScript kernel's bits).
+ */
+INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
+                          const int decay) {
+  void *const restrict param = c->param;
+  const void *const restrict grad = c->grad;
+  void *const restrict sq = c->square_avg;
+  void *const restrict acc = c->acc_delta;
+  const double rho = c->rho, k = c->k, eps = c->eps, wd = c->wd, value = c->value;
+  double gb[UPDATE_BLOCK], sb[UPDATE_BLOCK], ab[UPDATE_BLOCK];
+  float gf[UPDATE_BLOCK], sf[UPDATE_BLOCK], af[UPDATE_BLOCK];
+  for (int64_t i0 = begin; i0 < end; i0 += UPDATE_BLOCK) {
+    const int64_t len = end - i0 < UPDATE_BLOCK ? end - i0 : UPDATE_BLOCK;
+    for (int64_t t = 0; t < len; t++) {
+      const int64_t i = i0 + t;
+      const double gr = LD(grad, i);
+      double g = maximize ? -gr : gr;
+      if (decay) g = RND(g + wd * LD(param, i));
+      const double s = RND(RND(LD(sq, i) * rho) + RND(k * g) * g);
+      ST(sq, i, s);
+      if (f32) {
+        gf[t] = (float)g;
+        sf[t] = (float)(s + eps);
+        af[t] = (float)(LD(acc, i) + eps);
+      } else {
+        gb[t] = g;
+        sb[t] = s + eps;
+        ab[t] = LD(acc, i) + eps;
+      }
+    }
+    if (f32) {
+      sqrt_block_f32(sf, len);
+      sqrt_block_f32(af, len);
+    } else {
+      sqrt_block_f64(sb, len);
+      sqrt_block_f64(ab, len);
+    }
+    for (int64_t t = 0; t < len; t++) {
+      const int64_t i = i0 + t;
+      const double delta = f32 ? (double)((af[t] / sf[t]) * gf[t]) : (ab[t] / sb[t]) * gb[t];
+      ST(acc, i, RND(LD(acc, i) * rho) + RND(k * delta) * delta);
+      ST(param, i, LD(param, i) + value * delta);
+    }
+  }
+}
+
+/* Flag bits: 0 maximize, 1 weight decay. */
+#define ADADELTA_CASE(k) \
+  case k: adadelta_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1); break;
+#define ADADELTA_VARIANTS(F32_)                                                                                        \
+  KD_VECTOR_CLONES static void adadelta_range_##F32_(void *ctx, int64_t b, int64_t e) {                               \
+    enum { F32 = F32_ };                                                                                               \
+    const adadelta_ctx *c = ctx;                                                                                       \
+    switch (c->maximize | c->decay << 1) {                                                                             \
+      ADADELTA_CASE(0) ADADELTA_CASE(1) ADADELTA_CASE(2) ADADELTA_CASE(3)                                              \
+    }                                                                                                                  \
+  }
+ADADELTA_VARIANTS(1)
+ADADELTA_VARIANTS(0)
+
+void kd_adadelta_update(int f32, void *param, const void *grad, void *square_avg, void *acc_delta, int64_t n,
+                        double lr, double rho, double eps, double weight_decay, int maximize) {
+  adadelta_ctx c;
+  c.param = param;
+  c.grad = grad;
+  c.square_avg = square_avg;
+  c.acc_delta = acc_delta;
+  const double v[5] = {rho, 1 - rho, eps, weight_decay, -lr};
+  double r[5];
+  for (int i = 0; i < 5; i++) r[i] = f32 ? to_f32(v[i]) : v[i];
+  c.rho = r[0];
+  c.k = r[1];
+  c.eps = r[2];
+  c.wd = r[3];
+  c.value = r[4];
+  c.maximize = maximize;
+  c.decay = weight_decay != 0;
+  kd_parallel_for(n, GRAIN, f32 ? adadelta_range_1 : adadelta_range_0, &c);
 }

@@ -65,6 +65,7 @@ const VALID: Record<string, Spec[]> = {
   layerNormBackward: [A(40), A(40), V(4), V(10), A(10), A(4), A(4), A(40), A(10), A(10)],
   sgdUpdate: [A(33), A(33), A(33), V(33), V(0.1), V(0.9), V(0), V(1e-4), V(true), V(false), V(false)],
   adamUpdate: [A(33), A(33), A(33), A(33), A(33), V(33), V(1e-3), V(0.9), V(0.999), V(1e-8), V(0.01), V(true), V(true), V(false), V(3)],
+  adadeltaUpdate: [A(33), A(33), A(33), A(33), V(33), V(1.0), V(0.9), V(1e-6), V(0.01), V(false)],
 };
 
 const JUNK: unknown[] = [undefined, null, 'x', {}, [], NaN, Infinity, -1, 1.5, 2 ** 60, -(2 ** 31), true, new Int32Array(4), new Uint8Array(4), new Float32Array(0), () => 0];

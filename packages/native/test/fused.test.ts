@@ -20,6 +20,7 @@ interface Addon {
   getNumThreads(): number;
   sgdUpdate: typeof optim.sgdUpdate;
   adamUpdate: typeof optim.adamUpdate;
+  adadeltaUpdate: typeof optim.adadeltaUpdate;
   batchNormForward: typeof norm.batchNormForward;
   batchNormBackward: typeof norm.batchNormBackward;
   layerNormForward: typeof norm.layerNormForward;
@@ -27,7 +28,7 @@ interface Addon {
 }
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['sgdUpdate', 'adamUpdate', 'batchNormForward', 'batchNormBackward', 'layerNormForward', 'layerNormBackward', 'setNumThreads'];
+const ENTRIES = ['sgdUpdate', 'adamUpdate', 'adadeltaUpdate', 'batchNormForward', 'batchNormBackward', 'layerNormForward', 'layerNormBackward', 'setNumThreads'];
 
 function loadAddon(): { addon: Addon | null; reason: string } {
   const path = process.env.KINDLING_NATIVE_ADDON;
@@ -98,7 +99,7 @@ function copy<T extends FloatArray | null>(a: T): T {
 
 const SIZES = [0, 1, 2, 3, 7, 31, 97, 1009, 32771, 65537, 200003];
 
-describe.skipIf(!addon)('native sgdUpdate / adamUpdate: bit for bit the TypeScript kernels', () => {
+describe.skipIf(!addon)('native sgdUpdate / adamUpdate / adadeltaUpdate: bit for bit the TypeScript kernels', () => {
   it('sgdUpdate over sizes, dtypes, thread counts, every option, NaN and infinities', () => {
     let seed = 1;
     for (const [name, T] of TYPES)
@@ -157,6 +158,35 @@ describe.skipIf(!addon)('native sgdUpdate / adamUpdate: bit for bit the TypeScri
                     if (state[2] && ref[3]) expectBits(state[2], ref[3], `maxExpAvgSq, ${what}`);
                   }
                 }
+  });
+
+  it('adadeltaUpdate over sizes, dtypes, thread counts, rho, weight decay, maximize, NaN and infinities', () => {
+    let seed = 3000;
+    for (const [name, T] of TYPES)
+      for (const n of SIZES)
+        for (const threads of THREADS)
+          for (const rho of [0.9, 0.3])
+            for (const maximize of [false, true])
+              for (const weightDecay of [0, 0.05]) {
+                if (n > 1009 && (maximize || rho !== 0.9)) continue;
+                const rand = rng(seed++);
+                C.setNumThreads(threads);
+                const extra = 3; // elements past n stay untouched
+                const param = fill(T, n + extra, rand, true);
+                const state = [new T(n + extra).fill(7), new T(n + extra).fill(7)] as const;
+                const ref = [copy(param), copy(state[0]), copy(state[1])] as const;
+                for (let step = 1; step <= 3; step++) {
+                  const grad = fill(T, n + extra, rand, step === 2);
+                  const args = [n, 1.0, rho, 1e-6, weightDecay, maximize] as const;
+                  C.adadeltaUpdate(param, grad, state[0], state[1], ...args);
+                  optim.adadeltaUpdate(ref[0], grad, ref[1], ref[2], ...args);
+                  const what = `${name} n=${n} threads=${threads} rho=${rho} maximize=${maximize} wd=${weightDecay} step ${step}`;
+                  expectBits(param, ref[0], `param, ${what}`);
+                  expectBits(state[0], ref[1], `squareAvg, ${what}`);
+                  expectBits(state[1], ref[2], `accDelta, ${what}`);
+                }
+                expect(Array.from(state[0].subarray(n))).toEqual([7, 7, 7]);
+              }
   });
 
   it("adamUpdate's bias corrections are JavaScript's pow, also where the C library's pow differs in the last bit", () => {
@@ -221,6 +251,16 @@ describe.skipIf(!addon)('native sgdUpdate / adamUpdate: bit for bit the TypeScri
     expect(() => adam(...with_(okAdam, 2, p.subarray(4)))).toThrow(/'expAvg'/);
     const shared = f(16);
     expect(() => adam(...with_(with_(okAdam, 2, shared.subarray(0, 8)), 3, shared.subarray(4, 12)))).toThrow(/'expAvg' and 'expAvgSq' must not overlap/);
+    expect(Array.from(p)).toEqual(Array.from(f(8)));
+
+    const adadelta = (...a: unknown[]) => (C.adadeltaUpdate as (...args: unknown[]) => void)(...a);
+    const okAdadelta = [p, g, f(8), f(8), 8, 1.0, 0.9, 1e-6, 0, false];
+    expect(() => adadelta(...okAdadelta.slice(0, 9))).toThrow(/expected 10 arguments/);
+    expect(() => adadelta(...with_(okAdadelta, 2, f(7)))).toThrow(/'squareAvg'.*do not fit/);
+    expect(() => adadelta(...with_(okAdadelta, 3, new Float64Array(8)))).toThrow(/'accDelta' and 'param' must have the same element type/);
+    expect(() => adadelta(...with_(okAdadelta, 6, '0.9'))).toThrow(/'rho' must be a number/);
+    expect(() => adadelta(...with_(okAdadelta, 9, 0))).toThrow(/'maximize' must be a boolean/);
+    expect(() => adadelta(...with_(okAdadelta, 3, p))).toThrow(/'param' and 'accDelta' must not overlap/);
     expect(Array.from(p)).toEqual(Array.from(f(8)));
   });
 });
