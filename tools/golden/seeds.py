@@ -15,7 +15,7 @@ A "print" entry is the exact text `print(...)` writes, except that a grad_fn pri
 entry is the exception's Python type and its full message.
 
 Random tensors are replaced by fixed ones (the values the articles printed), since Kindling's generator
-differs from PyTorch's; packages/core/test/seeds.test.ts uses the same values.
+differs from PyTorch's; packages/core/test/autograd-walkthroughs.test.ts uses the same values.
 """
 
 import json

@@ -3,6 +3,8 @@
  *
  *   import * as torch from '@kindling/core';
  *   const x = torch.ones([2, 2], { requiresGrad: true });
+ *
+ * @module @kindling/core
  */
 import { Tensor } from './tensor.js';
 import { grad, backward } from './autograd/grad.js';
@@ -92,28 +94,28 @@ export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './op
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from './ops/pool.js';
 
 // ---- nn building blocks: the single-node ops behind nn.functional (PyTorch's torch._C._nn and friends) ----
-import * as NNX from './ops/nn-extra.js';
-import * as NNL from './ops/nn-extra-loss.js';
-export const addmm = NNX.addmm;
-export const constantPadNd = NNX.constantPadNd;
+import * as LayerOps from './ops/layer-ops.js';
+import * as Loss from './ops/loss.js';
+export const addmm = LayerOps.addmm;
+export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
 export const _nn = {
-  gelu: NNX.gelu,
-  leakyRelu: NNX.leakyRelu,
-  elu: NNX.elu,
-  silu: NNX.silu,
-  softplus: NNX.softplus,
-  batchNorm: NNX.batchNorm,
-  layerNorm: NNX.layerNorm,
-  embedding: NNX.embedding,
-  mseLoss: NNL.mseLoss,
-  smoothL1Loss: NNL.smoothL1Loss,
-  huberLoss: NNL.huberLoss,
-  binaryCrossEntropy: NNL.binaryCrossEntropy,
-  binaryCrossEntropyWithLogits: NNL.binaryCrossEntropyWithLogits,
-  nllLoss: NNL.nllLoss,
+  gelu: LayerOps.gelu,
+  leakyRelu: LayerOps.leakyRelu,
+  elu: LayerOps.elu,
+  silu: LayerOps.silu,
+  softplus: LayerOps.softplus,
+  batchNorm: LayerOps.batchNorm,
+  layerNorm: LayerOps.layerNorm,
+  embedding: LayerOps.embedding,
+  mseLoss: Loss.mseLoss,
+  smoothL1Loss: Loss.smoothL1Loss,
+  huberLoss: Loss.huberLoss,
+  binaryCrossEntropy: Loss.binaryCrossEntropy,
+  binaryCrossEntropyWithLogits: Loss.binaryCrossEntropyWithLogits,
+  nllLoss: Loss.nllLoss,
 };
-export type { Reduction } from './ops/nn-extra-loss.js';
+export type { Reduction } from './ops/loss.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';

@@ -3,7 +3,7 @@
  * type per call). Batch norm reads [N, C, HW] (HW the product of the spatial dims, 1 for [N, C]); layer norm reads
  * [rows, cols] (cols the product of the normalised dims). Every output array is written in full.
  *
- * Forwards give the numbers ops/nn-extra.ts `batchNorm` and `layerNorm` give, bit for bit: the statistics are the
+ * Forwards give the numbers ops/norm.ts `batchNorm` and `layerNorm` give, bit for bit: the statistics are the
  * same double sums in the same order (one running sum over a channel's elements in [N, HW] order, or over a row,
  * as the reduce kernel sums), and the normalisation rounds where those ops' tensor ops round:
  *  - batch norm, training: mean = Σx / cnt, var = Σ(x - mean)² / cnt (biased) in double; saveMean = round(mean),
@@ -17,7 +17,7 @@
  * (round() is the array's precision: Math.fround for Float32Array, nothing for Float64Array.)
  *
  * Backwards are PyTorch's native_batch_norm_backward / native_layer_norm_backward formulas, every intermediate in
- * double and each output rounded once; they agree with the tensor-op backwards of nn-extra.ts to rounding (those
+ * double and each output rounded once; they agree with the tensor-op backwards of ops/norm.ts to rounding (those
  * round after each op). The per-channel or per-row sums of the backwards run in four interleaved double
  * accumulators (element j of a run of HW, or of a row, goes to accumulator j mod 4; the total is (a0 + a1) + (a2 + a3)),
  * an order the native kernels reproduce with vector instructions; the weight and bias gradients of layer norm sum

@@ -11,7 +11,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { where } from './binary.js';
 import { empty } from './util.js';
-import { checkNoRequiresGrad } from './nn-extra.js';
+import { checkNoRequiresGrad } from './layer-ops.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
