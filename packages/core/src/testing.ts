@@ -2,7 +2,7 @@
  * `torch.testing.assertClose`: PyTorch's `torch.testing.assert_close` for tests, with its default tolerances
  * per dtype, its checks (shape, dtype) and its messages.
  */
-import { type DType, isFloatingPoint } from './dtype.js';
+import { type DType, type TypedArray, isFloatingPoint } from './dtype.js';
 import { AssertionError, ValueError } from './errors.js';
 import { pyFloat } from './python-format.js';
 import { shapesEqual } from './shape.js';
@@ -19,12 +19,18 @@ export interface AssertCloseOptions {
   equalNan?: boolean;
   /** Both must have the same dtype (default true). */
   checkDtype?: boolean;
-  /** The message to fail with instead of the one made from the comparison (PyTorch's `msg`). */
-  msg?: string;
+  /**
+   * The message to fail with instead of the one made from the comparison, or a function of that message that
+   * returns the one to fail with (PyTorch's `msg`, a string or a callable).
+   */
+  msg?: string | ((generated: string) => string);
 }
 
-/** What can be compared: tensors, numbers, or nested arrays of numbers (made into tensors as `torch.tensor` makes them). */
-export type Comparable = Tensor | number | boolean | NestedArray;
+/**
+ * What can be compared: tensors, numbers, typed arrays (as PyTorch takes NumPy arrays: a `Float32Array` compares as
+ * float32), or nested arrays of numbers (made into tensors as `torch.tensor` makes them).
+ */
+export type Comparable = Tensor | number | boolean | TypedArray | NestedArray;
 
 /** PyTorch's default (rtol, atol): float32 (1.3e-6, 1e-5), float64 (1e-7, 1e-7), integers and bool exact. */
 const DEFAULT_TOLERANCES: Readonly<Record<DType, readonly [number, number]>> = {
@@ -46,7 +52,8 @@ export function assertClose(actual: Comparable, expected: Comparable, options: A
   const a = asTensor(actual);
   const e = asTensor(expected);
   const fail = (text: string): never => {
-    throw new AssertionError(options.msg ?? text);
+    const { msg } = options;
+    throw new AssertionError(msg === undefined ? text : typeof msg === 'string' ? msg : msg(text));
   };
   if (!shapesEqual(a.shape, e.shape)) {
     fail(`The values for attribute 'shape' do not match: ${a.shape} != ${e.shape}.`);

@@ -26,6 +26,23 @@ describe('torch.testing.assertClose', () => {
     assertClose(1.0, 1.0 + 1e-8);
   });
 
+  it('takes typed arrays as tensors of their dtype, as PyTorch takes NumPy arrays', () => {
+    assertClose(Float32Array.of(1, 2), f32([1, 2 + 1e-6]));
+    assertClose(Float64Array.of(1, 2), Float64Array.of(1, 2 + 1e-7));
+    expect(messageOf(() => assertClose(Float32Array.of(1, 2), Float64Array.of(1, 2)))).toBe(
+      "The values for attribute 'dtype' do not match: torch.float32 != torch.float64.",
+    );
+    expect(messageOf(() => assertClose(Float64Array.of(1, 2), Float64Array.of(1, 2.5), { rtol: 0, atol: 0.25 }))).toBe(
+      'Tensor-likes are not close!\n\nMismatched elements: 1 / 2 (50.0%)\nGreatest absolute difference: 0.5 at index (1,) (up to 0.25 allowed)\nGreatest relative difference: 0.2 at index (1,) (up to 0.0 allowed)',
+    );
+  });
+
+  it('makes its message through msg when msg is a function (PyTorch\'s callable msg)', () => {
+    expect(messageOf(() => assertClose(f32(1), f32(1.5), { msg: (generated) => `the loss moved\n${generated}` }))).toBe(
+      'the loss moved\nScalars are not close!\n\nAbsolute difference: 0.5 (up to 1e-05 allowed)\nRelative difference: 0.3333333333333333 (up to 1.3e-06 allowed)',
+    );
+  });
+
   it("fails with PyTorch's messages", () => {
     expect(messageOf(() => assertClose(f32([1, 2, 3]), f32([1, 2.1, 3])))).toBe(
       'Tensor-likes are not close!\n\nMismatched elements: 1 / 3 (33.3%)\nGreatest absolute difference: 0.09999990463256836 at index (1,) (up to 1e-05 allowed)\nGreatest relative difference: 0.047619004368509764 at index (1,) (up to 1.3e-06 allowed)',
