@@ -10,6 +10,7 @@ import type { KernelBackend } from '@kindling/core';
 import type { ConvGeometry } from '../src/kernels/conv.js';
 import { convOutputSize } from '../src/kernels/conv.js';
 import { type PoolGeometry, poolOutputSize } from '../src/kernels/pool.js';
+import { expectWithinBound, tolerance } from './helpers/close.js';
 import { rng } from './helpers/rng.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -37,22 +38,11 @@ function backendNamed(name: torch.BackendName): KernelBackend {
 }
 
 const ts = torch.typescriptBackend;
+const { assertClose } = torch.testing;
 const backends = torch.availableKernelBackends();
 
-/** Closeness for results computed in different orders: a bound scaled by the magnitude of what was summed. */
-function expectClose(got: FloatArray, want: FloatArray, scale: FloatArray | null, eps: number, what: string): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < got.length; i++) {
-    const g = got[i];
-    const w = want[i];
-    if (Number.isNaN(w) || !Number.isFinite(w)) {
-      if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) expect.fail(`${what}: element ${i} is ${g}, expected ${w}`);
-      continue;
-    }
-    const bound = eps * (scale ? scale[i] : Math.abs(w)) + eps;
-    if (!(Math.abs(g - w) <= bound)) expect.fail(`${what}: element ${i} is ${g}, expected ${w} (|diff| ${Math.abs(g - w)} > ${bound})`);
-  }
-}
+/** rtol = atol = eps: closeness for results computed in different orders. */
+const within = (eps: number, what: string) => tolerance(eps, eps, what);
 
 interface GemmCase {
   transA: boolean;
@@ -190,7 +180,10 @@ for (const name of backends) {
             return out;
           });
           const label = `${ctor.name} ${JSON.stringify(c)}`;
-          expectClose(results[0], ctor.from(want), ctor.from(scale), eps * Math.max(c.K, 1), label);
+          // A bound scaled by the magnitude of what was summed.
+          const tol = eps * Math.max(c.K, 1);
+          const magnitude = ctor.from(scale);
+          expectWithinBound(results[0], ctor.from(want), (i) => tol * magnitude[i] + tol, label);
           // Same thread count, same bits; the sum order never depends on the thread count either.
           for (const r of results) expect(r).toEqual(results[0]);
         });
@@ -236,17 +229,17 @@ for (const name of backends) {
             const want = new ctor(gy.length);
             backend.conv2dForward(x, w, bias, g, out);
             ts.conv2dForward(x, w, bias, g, want);
-            expectClose(out, want, null, eps * Cg * g.kh * g.kw, `forward ${label}`);
+            assertClose(out, want, within(eps * Cg * g.kh * g.kw, `forward ${label}`));
             const gx = new ctor(x.length).fill(NaN);
             const gxWant = new ctor(x.length);
             backend.conv2dBackwardInput(gy, w, g, gx);
             ts.conv2dBackwardInput(gy, w, g, gxWant);
-            expectClose(gx, gxWant, null, eps * g.O * g.kh * g.kw, `input gradient ${label}`);
+            assertClose(gx, gxWant, within(eps * g.O * g.kh * g.kw, `input gradient ${label}`));
             const gw = new ctor(w.length).fill(NaN);
             const gwWant = new ctor(w.length);
             backend.conv2dBackwardWeight(x, gy, g, gw);
             ts.conv2dBackwardWeight(x, gy, g, gwWant);
-            expectClose(gw, gwWant, null, eps * g.N * g.OH * g.OW, `weight gradient ${label}`);
+            assertClose(gw, gwWant, within(eps * g.N * g.OH * g.OW, `weight gradient ${label}`));
           }
         });
       }
@@ -283,7 +276,7 @@ for (const name of backends) {
           const gxWant = new ctor(x.length);
           backend.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gx);
           ts.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gxWant);
-          expectClose(gx, gxWant, null, 1e-6, `max backward ${label}`);
+          assertClose(gx, gxWant, within(1e-6, `max backward ${label}`));
           for (const mode of [
             { countIncludePad: true, divisorOverride: 0, integral: false },
             { countIncludePad: false, divisorOverride: 0, integral: false },
@@ -293,12 +286,12 @@ for (const name of backends) {
             const avgWant = new ctor(n);
             backend.avgPool2dForward(x, g, mode, avg);
             ts.avgPool2dForward(x, g, mode, avgWant);
-            expectClose(avg, avgWant, null, 1e-6, `avg ${label} ${JSON.stringify(mode)}`);
+            assertClose(avg, avgWant, within(1e-6, `avg ${label} ${JSON.stringify(mode)}`));
             const gxa = new ctor(x.length);
             const gxaWant = new ctor(x.length);
             backend.avgPool2dBackward(gy, g, mode, gxa);
             ts.avgPool2dBackward(gy, g, mode, gxaWant);
-            expectClose(gxa, gxaWant, null, 1e-6, `avg backward ${label} ${JSON.stringify(mode)}`);
+            assertClose(gxa, gxaWant, within(1e-6, `avg backward ${label} ${JSON.stringify(mode)}`));
           }
         });
         for (const [H, W, OH, OW] of [[7, 7, 1, 1], [9, 5, 4, 3], [4, 4, 4, 4], [5, 7, 7, 9]]) {
@@ -311,12 +304,12 @@ for (const name of backends) {
           const want = new ctor(planes * OH * OW);
           backend.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out);
           ts.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, want);
-          expectClose(out, want, null, 1e-6, `adaptive avg ${H}x${W}->${OH}x${OW}`);
+          assertClose(out, want, within(1e-6, `adaptive avg ${H}x${W}->${OH}x${OW}`));
           const gx = new ctor(x.length);
           const gxWant = new ctor(x.length);
           backend.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx);
           ts.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gxWant);
-          expectClose(gx, gxWant, null, 1e-6, `adaptive avg backward ${H}x${W}->${OH}x${OW}`);
+          assertClose(gx, gxWant, within(1e-6, `adaptive avg backward ${H}x${W}->${OH}x${OW}`));
           const mx = new ctor(planes * OH * OW);
           const mi = new Float64Array(planes * OH * OW);
           const mxWant = new ctor(planes * OH * OW);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
-import { type Transform, type Value, applyTransform, decode, makeTensor, weightedBackward } from './helpers/golden.js';
+import { type GoldenTensor, type Transform, type Value, applyTransform, expectGolden, makeTensor, weightedBackward } from './helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
 
@@ -19,11 +19,7 @@ interface TensorSpec {
   transform?: Transform | Transform[];
 }
 
-interface Expected {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-}
+type Expected = GoldenTensor;
 
 type Arg = TensorSpec | number | string | null | (number | null)[];
 
@@ -71,27 +67,8 @@ const OPS: Record<string, OpFn> = {
   adaptiveMaxPool2d: ([x, s], kw) => torch.adaptiveMaxPool2d(asTensor(x), s as torch.AdaptiveSize, kw as torch.AdaptiveMaxPool2dOptions),
 };
 
-function tolerance(dtype: DType): { rtol: number; atol: number } | null {
-  if (dtype === 'float64') return { rtol: 1e-10, atol: 1e-10 };
-  if (dtype === 'float32') return { rtol: 1e-4, atol: 1e-5 };
-  return null;
-}
-
-function expectClose(t: Tensor, e: Expected, what: string): void {
-  expect(t.shape, `${what} shape`).toEqual(e.shape);
-  expect(t.dtype, `${what} dtype`).toBe(e.dtype);
-  const tol = tolerance(e.dtype);
-  const actual = t.toArray();
-  const bad: string[] = [];
-  e.values.forEach((raw, i) => {
-    const want = decode(raw);
-    const got = actual[i];
-    const ok =
-      tol === null ? got === want : Number.isNaN(want) ? Number.isNaN(got) : !Number.isFinite(want) ? got === want : Math.abs(got - want) <= tol.atol + tol.rtol * Math.abs(want);
-    if (!ok && bad.length < 8) bad.push(`[${i}] got ${got}, expected ${want}`);
-  });
-  expect(bad, `${what} values`).toEqual([]);
-}
+/** float32 within rtol 1e-4 / atol 1e-5, float64 within 1e-10. */
+const tolerance = (dtype: DType) => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-10 } : { rtol: 1e-4, atol: 1e-5 });
 
 function runCase(c: Case): void {
   const leaves: (Tensor | null)[] = [];
@@ -109,7 +86,7 @@ function runCase(c: Case): void {
   const outs = Array.isArray(result) ? result : [result];
   const expected = Array.isArray(c.out) ? c.out : [c.out];
   expect(outs.length).toBe(expected.length);
-  outs.forEach((o, i) => expectClose(o, expected[i], `output ${i}`));
+  outs.forEach((o, i) => expectGolden(o, expected[i], tolerance(expected[i].dtype), `output ${i}`));
   const names = Array.isArray(c.gradFn) ? c.gradFn : [c.gradFn];
   expect(outs.map((o) => o.gradFn?.name() ?? null)).toEqual(names);
   const weights = Array.isArray(c.out) ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
@@ -118,7 +95,7 @@ function runCase(c: Case): void {
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = tensorLeaves[k] as Tensor;
-    expectClose(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, `grad of argument ${k}`);
+    expectGolden(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, tolerance(leaf.dtype), `grad of argument ${k}`);
   });
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import { type Built, type Kwargs, type OpResult, OPS } from './golden-ops-table.js';
-import { type Transform, type Value, applyTransform, decode, makeTensor, weightedBackward } from './helpers/golden.js';
+import { type GoldenTensor, type Transform, type Value, applyTransform, expectGolden, makeTensor, weightedBackward } from './helpers/golden.js';
 
 
 interface TensorSpec {
@@ -18,11 +18,7 @@ interface TensorSpec {
   transform?: Transform | Transform[];
 }
 
-interface Expected {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-}
+type Expected = GoldenTensor;
 
 interface Tolerance {
   rtol: number;
@@ -73,36 +69,14 @@ function outputs(r: OpResult): Tensor[] {
   return [r.values, r.indices];
 }
 
-function tolerance(dtype: DType, override: Tolerance | undefined): Tolerance | null {
+/** float64 within 1e-12; float32 within rtol 1e-5 / atol 1e-6 unless the case says otherwise. */
+function tolerance(dtype: DType, override: Tolerance | undefined): Tolerance {
   if (dtype === 'float64') return { rtol: 1e-12, atol: 1e-12 };
-  if (dtype === 'float32') return override ?? { rtol: 1e-5, atol: 1e-6 };
-  return null;
+  return override ?? { rtol: 1e-5, atol: 1e-6 };
 }
 
-/** Lists the elements that differ (NaN matches NaN; infinities must match exactly). */
-function mismatches(actual: ArrayLike<number>, expected: number[], tol: Tolerance | null): string[] {
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    const ok =
-      tol === null
-        ? a === e
-        : Number.isNaN(e)
-          ? Number.isNaN(a)
-          : !Number.isFinite(e)
-            ? a === e
-            : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
-    if (!ok && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
-  }
-  return bad;
-}
-
-function checkTensor(t: Tensor, e: Expected, tol: Tolerance | undefined, what: string): void {
-  expect(t.shape, `${what} shape`).toEqual(e.shape);
-  expect(t.dtype, `${what} dtype`).toBe(e.dtype);
-  const expected = e.values.map(decode);
-  expect(mismatches(t.toArray(), expected, tolerance(e.dtype, tol)), `${what} values`).toEqual([]);
+function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, what: string): void {
+  expectGolden(t, e, tolerance(e.dtype, tol), what);
 }
 
 function runCase(c: Case): void {

@@ -8,6 +8,7 @@ import * as torch from '@kindling/core';
 import { Adadelta, Adam, AdamW, SGD } from '../../optim/src/index.js';
 import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../src/kernels/norm.js';
+import { largestMagnitude } from './helpers/close.js';
 import { rng } from './helpers/rng.js';
 import { firstDifference } from './helpers/same-values.js';
 
@@ -38,21 +39,9 @@ function expectBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what
   expect(firstDifference(actual, expected), what).toBeNull();
 }
 
-/** |a - e| <= rtol |e| + atol max|e| everywhere. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / (rtol * Math.abs(expected[i]) + atol * scale + Number.MIN_VALUE);
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst <= 1, `${what}: index ${at}: ${actual[at]} vs ${expected[at]}`).toBe(true);
+/** |a - e| <= rtol |e| + atol max|e| everywhere (gradients summed over many terms: atol relative to the largest). */
+function expectGradClose(actual: FloatArray, expected: FloatArray, rtol: number, atol: number, what: string): void {
+  torch.testing.assertClose(actual, expected, { rtol, atol: atol * largestMagnitude(expected), msg: (m) => `${what}: ${m}` });
 }
 
 function data(t: torch.Tensor): FloatArray {
@@ -254,10 +243,10 @@ function batchNormCase(dtype: FloatDType, shape: readonly number[], affine: bool
   const gb = affine ? make(C) : null;
   batchNormBackward(gys, xs, N, C, HW, ws, saveMean, saveInvstd, training, gx, gw, gb);
   const [rtol, atol] = dtype === 'float32' ? [2e-4, 2e-5] : [1e-10, 1e-12];
-  expectClose(gx, data(grads[0]), rtol, atol, `batchNorm grad input, ${what}`);
+  expectGradClose(gx, data(grads[0]), rtol, atol, `batchNorm grad input, ${what}`);
   if (gw && gb) {
-    expectClose(gw, data(grads[1]), rtol, atol, `batchNorm grad weight, ${what}`);
-    expectClose(gb, data(grads[2]), rtol, atol, `batchNorm grad bias, ${what}`);
+    expectGradClose(gw, data(grads[1]), rtol, atol, `batchNorm grad weight, ${what}`);
+    expectGradClose(gb, data(grads[2]), rtol, atol, `batchNorm grad bias, ${what}`);
   }
 }
 
@@ -315,10 +304,10 @@ function layerNormCase(dtype: FloatDType, shape: readonly number[], k: number, a
   const gb = bs ? make(cols) : null;
   layerNormBackward(gys, xs, rows, cols, ws, mean, rstd, gx, gw, gb);
   const [rtol, atol] = dtype === 'float32' ? [2e-4, 2e-5] : [1e-10, 1e-12];
-  expectClose(gx, data(grads[0]), rtol, atol, `layerNorm grad input, ${what}`);
+  expectGradClose(gx, data(grads[0]), rtol, atol, `layerNorm grad input, ${what}`);
   let i = 1;
-  if (gw) expectClose(gw, data(grads[i++]), rtol, atol, `layerNorm grad weight, ${what}`);
-  if (gb) expectClose(gb, data(grads[i++]), rtol, atol, `layerNorm grad bias, ${what}`);
+  if (gw) expectGradClose(gw, data(grads[i++]), rtol, atol, `layerNorm grad weight, ${what}`);
+  if (gb) expectGradClose(gb, data(grads[i++]), rtol, atol, `layerNorm grad bias, ${what}`);
 }
 
 describe('fused layer norm reproduces torch._nn.layerNorm', () => {

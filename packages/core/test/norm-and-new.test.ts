@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 
-function close(actual: number[], expected: number[], tol = 1e-9): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]), `element ${i}: ${a} vs ${expected[i]}`).toBeLessThan(tol));
-}
+/** PyTorch's values are printed to 10-13 digits. */
+const PRINTED_DIGITS = { rtol: 0, atol: 1e-9 };
 
 describe('norm', () => {
   // x.norm(p, dim, keepdim) and the gradient of its sum, in float64, from PyTorch 1.13.
@@ -21,9 +19,9 @@ describe('norm', () => {
       const x = torch.tensor([[1, -2, 3], [0.5, 4, -1]], { dtype: 'float64', requiresGrad: true });
       const n = dim === null ? x.norm(p) : x.norm(p, dim, keepdim);
       expect(n.gradFn?.name()).toBe('NormBackward1');
-      close(Array.from(n.detach().toArray()), value);
+      torch.testing.assertClose(n.flatten(), Float64Array.from(value), PRINTED_DIGITS);
       n.sum().backward();
-      close(Array.from((x.grad as torch.Tensor).toArray()), grad);
+      torch.testing.assertClose((x.grad as torch.Tensor).flatten(), Float64Array.from(grad), PRINTED_DIGITS);
     });
   }
 

@@ -26,9 +26,8 @@ function churn(): void {
 }
 
 /** Values within float32 rounding of what the formula gives (a recycled buffer holds unrelated values, or NaN). */
-function expectClose(actual: torch.Tensor, expected: torch.Tensor): void {
-  torch.testing.assertClose(actual, expected, { rtol: 0, atol: 1e-5 });
-}
+const FLOAT32_ROUNDING = { rtol: 0, atol: 1e-5 };
+const { assertClose } = torch.testing;
 
 function present(g: torch.Tensor | null): torch.Tensor {
   if (g === null) throw new Error('no gradient');
@@ -70,8 +69,8 @@ describe('storage reuse in backward', () => {
     // d(sum(z x))/dz = x, and dz/dy = 1 - z^2.
     const xd = x.detach();
     const zd = z.detach();
-    expectClose(z.grad as torch.Tensor, xd);
-    expectClose(seen as unknown as torch.Tensor, xd.mul(zd.square().neg().add(1)));
+    assertClose(z.grad as torch.Tensor, xd, FLOAT32_ROUNDING);
+    assertClose(seen as unknown as torch.Tensor, xd.mul(zd.square().neg().add(1)), FLOAT32_ROUNDING);
   });
 
   it('never recycles what autograd.grad returns, nor a gradient passed through to two inputs', () => {
@@ -84,15 +83,15 @@ describe('storage reuse in backward', () => {
     for (let i = 0; i < 3; i++) churn();
     const hd = h.detach();
     const dh = hd.tanh().square().neg().add(2); // 1 + (1 - tanh(h)^2)
-    expectClose(gh, dh);
-    expectClose(ga, dh.mul(b.detach()).add(1));
+    assertClose(gh, dh, FLOAT32_ROUNDING);
+    assertClose(ga, dh.mul(b.detach()).add(1), FLOAT32_ROUNDING);
     // The same through backward(): both leaves get the one gradient of a + b.
     const s = a.add(b).tanh();
     s.sum().backward();
     for (let i = 0; i < 3; i++) churn();
     const ds = s.detach().square().neg().add(1);
-    expectClose(a.grad as torch.Tensor, ds);
-    expectClose(b.grad as torch.Tensor, ds);
+    assertClose(a.grad as torch.Tensor, ds, FLOAT32_ROUNDING);
+    assertClose(b.grad as torch.Tensor, ds, FLOAT32_ROUNDING);
   });
 
   it('keeps gradients intact across retainGraph runs and createGraph runs', () => {
@@ -103,7 +102,7 @@ describe('storage reuse in backward', () => {
     const once = gradOf(x).clone();
     churn();
     y.backward({ retainGraph: true });
-    expectClose(x.grad as torch.Tensor, once.mul(2));
+    assertClose(x.grad as torch.Tensor, once.mul(2), FLOAT32_ROUNDING);
 
     // f = sum(tanh(x)^2): f' = 2t(1 - t^2), and the sum of f' has the gradient 2(1 - t^2)(1 - 3t^2). The graph
     // of f' saves the intermediate gradients of the first run: none may be recycled.
@@ -114,8 +113,8 @@ describe('storage reuse in backward', () => {
     g.sum().backward();
     const td = t.detach();
     const t2 = td.square();
-    expectClose(g.detach(), td.mul(t2.neg().add(1)).mul(2));
-    expectClose(gradOf(x), t2.neg().add(1).mul(t2.mul(-3).add(1)).mul(2));
+    assertClose(g.detach(), td.mul(t2.neg().add(1)).mul(2), FLOAT32_ROUNDING);
+    assertClose(gradOf(x), t2.neg().add(1).mul(t2.mul(-3).add(1)).mul(2), FLOAT32_ROUNDING);
   });
 
   it("keeps the gradient a custom Function's backward was given, and an accumulated .grad", () => {
@@ -138,12 +137,12 @@ describe('storage reuse in backward', () => {
     // d sum(tanh(tanh(u))) / du = (1 - tanh(v)^2)(1 - v^2)
     const vd = v.detach();
     const du = vd.tanh().square().neg().add(1).mul(vd.square().neg().add(1));
-    expectClose(kept[0], du);
-    expectClose(x.grad as torch.Tensor, du.mul(2));
+    assertClose(kept[0], du, FLOAT32_ROUNDING);
+    assertClose(x.grad as torch.Tensor, du.mul(2), FLOAT32_ROUNDING);
     // A second backward accumulates into the stored .grad; the gradient added in is what is recycled.
     (Keep.apply(x.mul(2)) as torch.Tensor).tanh().tanh().sum().backward();
     churn();
-    expectClose(x.grad as torch.Tensor, du.mul(4));
+    assertClose(x.grad as torch.Tensor, du.mul(4), FLOAT32_ROUNDING);
   });
 
   it("reuses a dropped .grad's storage only when no one read .grad", () => {

@@ -27,7 +27,10 @@ import {
   maxPool2dForward,
   poolOutputSize,
 } from '../../core/src/kernels/pool.js';
+import { assertClose } from '../../core/src/testing.js';
+import { tolerance } from '../../core/test/helpers/close.js';
 import { rng } from '../../core/test/helpers/rng.js';
+import { expectSame } from '../../core/test/helpers/same-values.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -104,26 +107,6 @@ function guarded(ctor: FloatCtor, n: number, fill = Number.NaN): { a: FloatArray
 
 function guardedIndices(n: number): { a: Float64Array; intact: () => boolean } {
   return guarded(Float64Array, n) as { a: Float64Array; intact: () => boolean };
-}
-
-/**
- * Every element within rtol*|want| + atol (NaNs equal to NaNs), or identical (Object.is: the sign of zero counts)
- * when both are 0; the first few mismatches in the message.
- */
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i];
-    const w = want[i];
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : rtol === 0 && atol === 0 ? Object.is(g, w) : Math.abs(g - w) <= rtol * Math.abs(w) + atol;
-    if (!ok && bad.length < 5) bad.push(`[${i}] got ${g}, want ${w}`);
-  }
-  expect(bad, what).toEqual([]);
-}
-
-function expectIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expectClose(got, want, 0, 0, what);
 }
 
 const DTYPES: { name: string; ctor: FloatCtor; rtol: number; atol: number }[] = [
@@ -234,18 +217,18 @@ describe.skipIf(native === null)('native conv2d against the TypeScript kernels',
             ] as const) {
               const out = guarded(dt.ctor, n.y);
               addon.conv2dForward(x, w, b, g, out.a);
-              expectClose(out.a, ref, dt.rtol, dt.atol, `forward${b === null ? ' without bias' : ''}${at}`);
+              assertClose(out.a, ref, tolerance(dt.rtol, dt.atol, `forward${b === null ? ' without bias' : ''}${at}`));
               expect(out.intact(), 'forward: guards').toBe(true);
             }
 
             const gx = guarded(dt.ctor, n.x);
             addon.conv2dBackwardInput(gy, w, g, gx.a);
-            expectClose(gx.a, gxWant, dt.rtol, dt.atol, `input gradient${at}`);
+            assertClose(gx.a, gxWant, tolerance(dt.rtol, dt.atol, `input gradient${at}`));
             expect(gx.intact(), 'input gradient: guards').toBe(true);
 
             const gw = guarded(dt.ctor, n.w);
             addon.conv2dBackwardWeight(x, gy, g, gw.a);
-            expectClose(gw.a, gwWant, dt.rtol * 4, dt.atol * 4, `weight gradient${at}`);
+            assertClose(gw.a, gwWant, tolerance(dt.rtol * 4, dt.atol * 4, `weight gradient${at}`));
             expect(gw.intact(), 'weight gradient: guards').toBe(true);
 
             // run to run: bit-identical
@@ -253,13 +236,13 @@ describe.skipIf(native === null)('native conv2d against the TypeScript kernels',
             addon.conv2dForward(x, w, bias, g, again);
             const first = new dt.ctor(n.y);
             addon.conv2dForward(x, w, bias, g, first);
-            expectIdentical(again, first, `forward twice${at}`);
+            expectSame(again, first, `forward twice${at}`);
             const gw2 = new dt.ctor(n.w);
             addon.conv2dBackwardWeight(x, gy, g, gw2);
-            expectIdentical(gw2, gw.a, `weight gradient twice${at}`);
+            expectSame(gw2, gw.a, `weight gradient twice${at}`);
             const gx2 = new dt.ctor(n.x);
             addon.conv2dBackwardInput(gy, w, g, gx2);
-            expectIdentical(gx2, gx.a, `input gradient twice${at}`);
+            expectSame(gx2, gx.a, `input gradient twice${at}`);
           }
         } finally {
           addon.setNumThreads(threads);
@@ -286,13 +269,13 @@ describe.skipIf(native === null)('native conv2d against the TypeScript kernels',
         addon.setNumThreads(t);
         const out = new Float32Array(n.y);
         addon.conv2dForward(x, w, null, g, out);
-        expectClose(out, want, 1e-4, 1e-4, `forward, ${t} threads`);
+        assertClose(out, want, tolerance(1e-4, 1e-4, `forward, ${t} threads`));
         const gx = new Float32Array(n.x);
         addon.conv2dBackwardInput(gy, w, g, gx);
-        expectClose(gx, gxWant, 1e-4, 1e-4, `input gradient, ${t} threads`);
+        assertClose(gx, gxWant, tolerance(1e-4, 1e-4, `input gradient, ${t} threads`));
         const gw = new Float32Array(n.w);
         addon.conv2dBackwardWeight(x, gy, g, gw);
-        expectClose(gw, gwWant, 1e-4, 5e-4, `weight gradient, ${t} threads`);
+        assertClose(gw, gwWant, tolerance(1e-4, 5e-4, `weight gradient, ${t} threads`));
       }
     } finally {
       addon.setNumThreads(threads);
@@ -374,12 +357,12 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
           const out = guarded(dt.ctor, outN);
           const idx = guardedIndices(outN);
           addon.maxPool2dForward(x, g, out.a, idx.a);
-          expectIdentical(out.a, want, `max${nans ? ' with NaNs' : ''}`);
-          expectIdentical(idx.a, wantIdx, `max indices${nans ? ' with NaNs' : ''}`);
+          expectSame(out.a, want, `max${nans ? ' with NaNs' : ''}`);
+          expectSame(idx.a, wantIdx, `max indices${nans ? ' with NaNs' : ''}`);
           expect(out.intact() && idx.intact(), 'max: guards').toBe(true);
           const outOnly = guarded(dt.ctor, outN);
           addon.maxPool2dForward(x, g, outOnly.a, null);
-          expectIdentical(outOnly.a, want, 'max without indices');
+          expectSame(outOnly.a, want, 'max without indices');
 
           // the gradient, through the indices (which repeat where windows overlap)
           const gy = randomArray(dt.ctor, outN, seed + 7);
@@ -392,7 +375,7 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
           maxPool2dBackward(gy, wantIdx, g.planes, g.H * g.W, g.OH * g.OW, gxWant);
           const gx = guarded(dt.ctor, inN);
           addon.maxPool2dBackward(gy, idx.a, g.planes, g.H * g.W, g.OH * g.OW, gx.a);
-          expectIdentical(gx.a, gxWant, 'max backward');
+          expectSame(gx.a, gxWant, 'max backward');
           expect(gx.intact(), 'max backward: guards').toBe(true);
         }
 
@@ -408,13 +391,13 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
           avgPool2dForward(x, g, { ...mode, integral: false }, want);
           const out = guarded(dt.ctor, outN);
           addon.avgPool2dForward(x, g, mode, out.a);
-          expectIdentical(out.a, want, what);
+          expectSame(out.a, want, what);
           expect(out.intact(), `${what}: guards`).toBe(true);
           const gxWant = new dt.ctor(inN);
           avgPool2dBackward(gy, g, { ...mode, integral: false }, gxWant);
           const gx = guarded(dt.ctor, inN);
           addon.avgPool2dBackward(gy, g, mode, gx.a);
-          expectIdentical(gx.a, gxWant, `${what} backward`);
+          expectSame(gx.a, gxWant, `${what} backward`);
           expect(gx.intact(), `${what} backward: guards`).toBe(true);
         }
       });
@@ -446,14 +429,14 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
         adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, want);
         const out = guarded(dt.ctor, outN);
         addon.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out.a);
-        expectIdentical(out.a, want, 'adaptive avg');
+        expectSame(out.a, want, 'adaptive avg');
         expect(out.intact(), 'adaptive avg: guards').toBe(true);
 
         const gxWant = new dt.ctor(inN);
         adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gxWant);
         const gx = guarded(dt.ctor, inN);
         addon.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx.a);
-        expectIdentical(gx.a, gxWant, 'adaptive avg backward');
+        expectSame(gx.a, gxWant, 'adaptive avg backward');
         expect(gx.intact(), 'adaptive avg backward: guards').toBe(true);
 
         for (const nans of [false, true]) {
@@ -464,12 +447,12 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
           const mo = guarded(dt.ctor, outN);
           const mi = guardedIndices(outN);
           addon.adaptiveMaxPool2dForward(xm, planes, H, W, OH, OW, mo.a, mi.a);
-          expectIdentical(mo.a, maxWant, `adaptive max${nans ? ' with NaNs' : ''}`);
-          expectIdentical(mi.a, idxWant, `adaptive max indices${nans ? ' with NaNs' : ''}`);
+          expectSame(mo.a, maxWant, `adaptive max${nans ? ' with NaNs' : ''}`);
+          expectSame(mi.a, idxWant, `adaptive max indices${nans ? ' with NaNs' : ''}`);
           expect(mo.intact() && mi.intact(), 'adaptive max: guards').toBe(true);
           const mo2 = new dt.ctor(outN);
           addon.adaptiveMaxPool2dForward(xm, planes, H, W, OH, OW, mo2, null);
-          expectIdentical(mo2, maxWant, 'adaptive max without indices');
+          expectSame(mo2, maxWant, 'adaptive max without indices');
         }
       });
     }
@@ -501,7 +484,7 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
       for (const t of [2, 3]) {
         addon.setNumThreads(t);
         const many = run();
-        for (let i = 0; i < one.length; i++) expectIdentical(many[i], one[i], `result ${i}, ${t} threads`);
+        for (let i = 0; i < one.length; i++) expectSame(many[i], one[i], `result ${i}, ${t} threads`);
       }
     } finally {
       addon.setNumThreads(threads);

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as ref from '../../core/src/kernels/contiguous.js';
 import { copy as refCopy } from '../../core/src/kernels/copy.js';
 import * as refSoftmax from '../../core/src/kernels/softmax.js';
+import { expectWithinBound } from '../../core/test/helpers/close.js';
 import { rng } from '../../core/test/helpers/rng.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
 
@@ -87,19 +88,6 @@ function expectUlps(actual: FloatArray, expected: FloatArray, max: number, what:
   const f32 = actual instanceof Float32Array;
   let bad = -1;
   for (let i = 0; i < actual.length && bad < 0; i++) if (ulps(actual[i], expected[i], f32) > max) bad = i;
-  expect(bad, `${what}: ${actual[bad]} vs ${expected[bad]} at ${bad}`).toBe(-1);
-}
-
-/** |a - e| <= tol(i) everywhere, NaN where the other is NaN. */
-function expectWithin(actual: FloatArray, expected: FloatArray, tol: (i: number) => number, what: string): void {
-  let bad = -1;
-  for (let i = 0; i < actual.length && bad < 0; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a !== a || e !== e) {
-      if (!(a !== a && e !== e)) bad = i;
-    } else if (a !== e && !(Math.abs(a - e) <= tol(i))) bad = i;
-  }
   expect(bad, `${what}: ${actual[bad]} vs ${expected[bad]} at ${bad}`).toBe(-1);
 }
 
@@ -287,7 +275,7 @@ describe.skipIf(!addon)('native unary', () => {
           const expected = new T(outOff + n + 1).fill(8);
           ref.unary(op, x, xOff, expected, outOff, n);
           const got = acrossThreads(() => new T(outOff + n + 1).fill(8), (out) => C.unary(op, x, xOff, out, outOff, n), what);
-          expectWithin(got, expected, (i) => eps * Math.max(1, Math.abs(i >= outOff && i < outOff + n ? x[xOff + i - outOff] : 1)), what);
+          expectWithinBound(got, expected, (i) => eps * Math.max(1, Math.abs(i >= outOff && i < outOff + n ? x[xOff + i - outOff] : 1)), what);
         }
       }
     }
@@ -360,7 +348,7 @@ describe.skipIf(!addon)('native softmax', () => {
           const got = acrossThreads(() => new T(n), (out) => C.softmax(x, 2, out, outer, size, inner, log), what);
           // exp and log may differ from V8's by an ulp (in double): that is an ulp in each e_s and in Σ, so a few
           // relative ulps on softmax; on log-softmax an ulp of log(Σ) (<= log(size) + 1) besides
-          expectWithin(got, expected, (i) => 4 * eps * Math.abs(expected[i]) + (log ? 2 * eps * (Math.log(size) + 1) : 0), what);
+          expectWithinBound(got, expected, (i) => 4 * eps * Math.abs(expected[i]) + (log ? 2 * eps * (Math.log(size) + 1) : 0), what);
         }
       }
     }
@@ -395,7 +383,7 @@ describe.skipIf(!addon)('native softmax', () => {
             const sums = new Float64Array(outer * inner);
             ref.sumDim(Float64Array.from(gy), 0, outer, size, inner, sums, 0);
             const col = (k: number): number => Math.floor(k / (size * inner)) * inner + (k % inner);
-            expectWithin(got, expected, (k) => 2 * eps * (Math.abs(expected[k]) + Math.exp(y[k]) * Math.abs(sums[col(k)])), what);
+            expectWithinBound(got, expected, (k) => 2 * eps * (Math.abs(expected[k]) + Math.exp(y[k]) * Math.abs(sums[col(k)])), what);
           }
         }
       }

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import * as F from '../src/functional/index.js';
-import { type Value, decode, makeTensor, weightedBackward } from '../../core/test/helpers/golden.js';
+import { type GoldenTensor, type Value, expectGolden, makeTensor, weightedBackward } from '../../core/test/helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | number[]>;
 
@@ -19,11 +19,7 @@ interface TensorSpec {
   transform?: { kind: 'transpose'; dims: [number, number] };
 }
 
-interface Expected {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-}
+type Expected = GoldenTensor;
 
 type ArgJson = TensorSpec | number | boolean | string | null | number[];
 type Built = Tensor | number | boolean | string | null | number[];
@@ -150,29 +146,11 @@ interface Tolerance {
   atol: number;
 }
 
-function tolerance(dtype: DType): Tolerance | null {
-  if (dtype === 'float64') return { rtol: 1e-10, atol: 1e-12 };
-  if (dtype === 'float32') return { rtol: 1e-5, atol: 1e-6 };
-  return null;
-}
+/** float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6. */
+const tolerance = (dtype: DType): Tolerance => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
 
-/** The elements that differ (NaN matches NaN; infinities must match exactly). */
-function mismatches(actual: ArrayLike<number>, expected: number[], tol: Tolerance | null): string[] {
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    const ok =
-      tol === null ? a === e : Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
-    if (!ok && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
-  }
-  return bad;
-}
-
-function checkTensor(t: Tensor, e: Expected, what: string): void {
-  expect(t.shape, `${what} shape`).toEqual(e.shape);
-  expect(t.dtype, `${what} dtype`).toBe(e.dtype);
-  expect(mismatches(t.toArray(), e.values.map(decode), tolerance(e.dtype)), `${what} values`).toEqual([]);
+function checkTensor(t: Tensor, e: GoldenTensor, what: string): void {
+  expectGolden(t, e, tolerance(e.dtype), what);
 }
 
 /**

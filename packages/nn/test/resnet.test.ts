@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { nn, type Tensor } from '@kindling/nn';
 import { SGD } from '@kindling/optim';
+import { largestMagnitude } from '../../core/test/helpers/close.js';
 
 /** Values torchvision computed for resnet18(num_classes=10) with formula weights (tools/golden/resnet.py). */
 const golden = JSON.parse(readFileSync(new URL('./fixtures/resnet18.json', import.meta.url), 'utf8')) as {
@@ -68,16 +69,10 @@ function input(): Tensor {
   return torch.fromArray(Float32Array.from(hashUniform(2 * 3 * 64 * 64, 1000)), [2, 3, 64, 64]);
 }
 
-function expectClose(actual: ArrayLike<number>, expected: number[], rtol: number, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  const scale = Math.max(...expected.map(Math.abs));
-  for (let i = 0; i < expected.length; i++) {
-    // Relative to the tensor's largest value: float32 sums over 512 features differ in their last bits.
-    const tol = rtol * Math.max(Math.abs(expected[i]), scale);
-    if (Math.abs(actual[i] - expected[i]) > tol) {
-      throw new Error(`${label}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tol})`);
-    }
-  }
+/** Within rtol of the largest expected value: float32 sums over 512 features differ in their last bits. */
+function expectCloseRelativeToLargest(actual: torch.TypedArray, expected: number[], rtol: number, label: string): void {
+  const atol = rtol * largestMagnitude(expected);
+  torch.testing.assertClose(actual, Float64Array.from(expected), { rtol: 0, atol, checkDtype: false, msg: (m) => `${label}: ${m}` });
 }
 
 describe('ResNet-18 against torchvision', () => {
@@ -107,21 +102,21 @@ describe('ResNet-18 against torchvision', () => {
     model.eval();
     const evalLogits = torch.noGrad(() => model.forward(x));
     expect(evalLogits.gradFn).toBeNull();
-    expectClose(evalLogits.toArray(), golden.evalLogits, 1e-4, 'eval logits');
+    expectCloseRelativeToLargest(evalLogits.toArray(), golden.evalLogits, 1e-4, 'eval logits');
     model.train();
     const logits = model.forward(x);
-    expectClose(logits.detach().toArray(), golden.trainLogits, 1e-4, 'train logits');
+    expectCloseRelativeToLargest(logits.detach().toArray(), golden.trainLogits, 1e-4, 'train logits');
     const loss = nn.functional.crossEntropy(logits, torch.tensor(golden.target));
     expect(Math.abs(loss.item() - golden.loss)).toBeLessThan(1e-4 * Math.abs(golden.loss));
     loss.backward();
-    expectClose(model.fc.weight.grad!.toArray(), golden.fcWeightGrad, 1e-4, 'fc.weight.grad');
+    expectCloseRelativeToLargest(model.fc.weight.grad!.toArray(), golden.fcWeightGrad, 1e-4, 'fc.weight.grad');
     const conv1Grad = model.conv1.weight.grad!;
-    expectClose(conv1Grad.toArray().subarray(0, 512), golden.conv1WeightGradSample, 1e-3, 'conv1.weight.grad');
+    expectCloseRelativeToLargest(conv1Grad.toArray().subarray(0, 512), golden.conv1WeightGradSample, 1e-3, 'conv1.weight.grad');
     expect(Math.abs(conv1Grad.pow(2).sum().sqrt().item() - golden.conv1WeightGradNorm)).toBeLessThan(1e-3 * golden.conv1WeightGradNorm);
-    expectClose(model.bn1.running_mean!.toArray(), golden.bn1RunningMean, 1e-4, 'bn1.running_mean');
-    expectClose(model.bn1.running_var!.toArray(), golden.bn1RunningVar, 1e-4, 'bn1.running_var');
+    expectCloseRelativeToLargest(model.bn1.running_mean!.toArray(), golden.bn1RunningMean, 1e-4, 'bn1.running_mean');
+    expectCloseRelativeToLargest(model.bn1.running_var!.toArray(), golden.bn1RunningVar, 1e-4, 'bn1.running_var');
     const lastBn = model.layer4.get<InstanceType<typeof nn.models.BasicBlock>>(1).bn2;
-    expectClose(lastBn.running_var!.toArray(), golden.layer4BnRunningVar, 1e-4, 'layer4.1.bn2.running_var');
+    expectCloseRelativeToLargest(lastBn.running_var!.toArray(), golden.layer4BnRunningVar, 1e-4, 'layer4.1.bn2.running_var');
     expect(model.bn1.num_batches_tracked!.item()).toBe(golden.numBatchesTracked);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * What every golden-fixture test shares: decoding fixture values, building tensors from them, the weighted
- * backward that turns any op's outputs into a scalar loss, and catching an expected error.
+ * What every golden-fixture test shares: decoding fixture values, building tensors from them, comparing a result
+ * with PyTorch's, the weighted backward that turns any op's outputs into a scalar loss, and catching an expected error.
  */
 import * as torch from '@kindling/core';
 import type { DType, NestedArray, Tensor } from '@kindling/core';
@@ -29,6 +29,26 @@ function nest(flat: number[], shape: readonly number[], dtype: DType): NestedArr
 export function makeTensor(values: Value[], shape: number[], dtype: DType): Tensor {
   if (values.length === 0) return torch.zeros(shape, { dtype });
   return torch.tensor(nest(values.map(decode), shape, dtype), { dtype });
+}
+
+/** A tensor as a fixture writes it. */
+export interface GoldenTensor {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+}
+
+/**
+ * `t` against PyTorch's result with torch.testing.assertClose: shape and dtype, floats within `tolerance` (NaN where
+ * PyTorch has NaN, infinities exactly), integers and bools exactly.
+ */
+export function expectGolden(t: Tensor, expected: GoldenTensor, tolerance: { rtol: number; atol: number }, what: string): void {
+  const floating = torch.isFloatingPointDType(expected.dtype);
+  torch.testing.assertClose(t, makeTensor(expected.values, expected.shape, expected.dtype), {
+    ...(floating ? tolerance : {}),
+    equalNan: true,
+    msg: (m) => `${what}: ${m}`,
+  });
 }
 
 /** backward of sum_i (out_i * w_i).sum() with the fixture's weights (null: that output takes no part). */
