@@ -2,6 +2,8 @@
  * @kindling/data — datasets, samplers, DataLoader and transforms (torch.utils.data, torchvision.transforms).
  * Browser-safe: nothing here loads a Node.js module when imported. File readers (MNIST, CIFAR-10, CSV) are in
  * `@kindling/data/node`.
+ *
+ * @module @kindling/data
  */
 export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset, randomSplit, isIterableDataset } from './dataset.js';
 export type { MapDataset } from './dataset.js';

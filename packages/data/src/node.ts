@@ -2,6 +2,8 @@
  * @kindling/data/node — dataset file readers for Node.js (they use node:fs and node:zlib):
  * MNIST / FashionMNIST (IDX files, raw or gzipped), CIFAR-10 (binary batches), CSV, ImageFolder and image files
  * (PNG, JPEG, PPM/PGM/PBM), and the location of the Fashion-MNIST data on this machine.
+ *
+ * @module @kindling/data/node
  */
 export { MNIST, FashionMNIST } from './readers/mnist.js';
 export type { MNISTOptions } from './readers/mnist.js';

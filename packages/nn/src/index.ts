@@ -3,6 +3,8 @@
  *
  *   import { nn } from '@kindling/nn';      // nn.Linear, nn.functional (F), nn.init, nn.utils, nn.models
  *   import { Linear, F, models } from '@kindling/nn';
+ *
+ * @module @kindling/nn
  */
 import * as layers from './layers/index.js';
 import { functional } from './functional/checked.js';

@@ -2,6 +2,8 @@
  * @kindling/optim — PyTorch's optimizers and LR schedulers, step for step.
  *
  *   import { SGD, Adam, lrScheduler } from '@kindling/optim';
+ *
+ * @module @kindling/optim
  */
 export { Optimizer, required } from './optimizer.js';
 export type { OptimizerStateDict, Group, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
