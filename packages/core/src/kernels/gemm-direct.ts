@@ -2,7 +2,7 @@
  * The unpacked GEMM paths for small and skinny products (vector-matrix, matrix-vector, tiny sizes), where
  * packing costs more than it saves: row updates and dot products accumulated in double, rounded once on store.
  */
-import type { FloatArray } from './gemm.js';
+import type { FloatArray, GemmKernel } from './gemm.js';
 
 let lineScratch = new Float64Array(0);
 
@@ -25,24 +25,7 @@ export function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: 
 // Direct (unpacked) path for small and skinny products.
 // ---------------------------------------------------------------------------------------------------
 
-export function gemmDirect(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-): void {
+export const gemmDirect: GemmKernel = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
   // opA(i,p) = A[aOff + i*ars + p*acs]; opB(p,j) = B[bOff + p*brs + j*bcs]
   const ars = transA ? 1 : lda;
   const acs = transA ? lda : 1;
@@ -74,7 +57,7 @@ export function gemmDirect(
       storeRow(N, alpha, acc, 0, beta, C, cOff + i * ldc);
     }
   }
-}
+};
 
 /**
  * acc[j] += sum_p X[x0 + p*ldx + j] * y[y0 + p*ys] for j < n, p < K: rows of X scaled by the entries

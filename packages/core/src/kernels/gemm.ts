@@ -25,8 +25,15 @@ import { gemmDirect, scaleC, storeRow } from './gemm-direct.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
-/** The GEMM signature every backend implements (see `gemm` below for the contract). */
-export type GemmKernel = typeof gemm;
+/**
+ * The GEMM signature every backend implements, BLAS's argument order (see `gemm` below for the contract): the
+ * transposes, the sizes, alpha, each operand with its offset and leading dimension, beta before C.
+ */
+export type GemmKernel = (
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number,
+) => void;
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
 const MR = 4;
@@ -65,24 +72,7 @@ function roundUp(x: number, m: number): number {
  * As in BLAS, alpha = 0 (or K = 0) means A and B are not read: C = beta * C.
  * Sums are accumulated in float64 and rounded once when stored into C. C must not overlap A or B.
  */
-export function gemm(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-): void {
+export const gemm: GemmKernel = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha === 0) {
     scaleC(M, N, beta, C, cOff, ldc);
@@ -93,26 +83,9 @@ export function gemm(
     return;
   }
   gemmBlocked(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-}
+};
 
-function gemmBlocked(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-): void {
+const gemmBlocked: GemmKernel = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
   // Block sizes are kept multiples of the register block so padded micro-panels fit their regions.
   const ncBlock = Math.min(roundUp(NC, NR), roundUp(N, NR), Math.max(NR, Math.floor(B_PANEL_BUDGET / K / NR) * NR));
   const mcBlock = Math.min(roundUp(MC, MR), roundUp(M, MR));
@@ -140,7 +113,7 @@ function gemmBlocked(
       for (let i = 0; i < mc; i++) storeRow(nc, alpha, W, cBase + i * ncp, beta, C, cOff + (ic + i) * ldc + jc);
     }
   }
-}
+};
 
 /**
  * Packs opA(i0 + i, p0 + p) for i < mc, p < kc into W[0..): micro-panel r0/MR holds element (r0 + r, p)
