@@ -13,26 +13,14 @@
  * column matrix when a chunk is a single batch element.
  */
 import { type FloatArray, type GemmKernel, gemm as referenceGemm } from './gemm.js';
+import type { WindowGeometry } from './window.js';
 
-export interface ConvGeometry {
+/** A convolution of N x C x H x W inputs by O filters in `groups` groups. */
+export interface ConvGeometry extends WindowGeometry {
   N: number;
   C: number;
-  H: number;
-  W: number;
   /** output channels */
   O: number;
-  kh: number;
-  kw: number;
-  OH: number;
-  OW: number;
-  sh: number;
-  sw: number;
-  /** top padding */
-  ph: number;
-  /** left padding */
-  pw: number;
-  dh: number;
-  dw: number;
   groups: number;
 }
 

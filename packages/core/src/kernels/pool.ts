@@ -5,21 +5,11 @@
  * indices are flat positions h·W + w within the input plane.
  */
 import type { TypedArray } from '../dtype.js';
+import type { WindowGeometry } from './window.js';
 
-export interface PoolGeometry {
+/** Pooling over `planes` (N·C) planes. */
+export interface PoolGeometry extends WindowGeometry {
   planes: number;
-  H: number;
-  W: number;
-  OH: number;
-  OW: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  dh: number;
-  dw: number;
 }
 
 /**

@@ -1,0 +1,19 @@
+/** The geometry convolution and pooling share: a kh x kw window sliding over H x W planes to OH x OW outputs. */
+export interface WindowGeometry {
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  kh: number;
+  kw: number;
+  /** strides */
+  sh: number;
+  sw: number;
+  /** top padding (OH already accounts for the bottom one) */
+  ph: number;
+  /** left padding (OW already accounts for the right one) */
+  pw: number;
+  /** dilations */
+  dh: number;
+  dw: number;
+}
