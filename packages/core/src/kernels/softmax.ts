@@ -25,6 +25,15 @@ export function softmaxBlock(size: number, inner: number): number {
   return Math.max(1, Math.min(inner, Math.floor(SCRATCH_ENTRIES / Math.max(size, 1))));
 }
 
+/** Checks the [outer, size, inner] layout and the `log` flag; returns the element count. */
+function checkLayout(outer: number, size: number, inner: number, log: boolean): number {
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkBool(log, 'log');
+  return checkedProduct(outer, size, inner, 'outer * size * inner');
+}
+
 /**
  * out[o, s, i] = softmax (or log-softmax when `log`) over s of x[xOff + (o * size + s) * inner + i]; out is
  * contiguous from 0. `out` may be `x` itself (xOff 0) but must not overlap it otherwise.
@@ -33,12 +42,8 @@ export function softmax(x: FloatArray, xOff: number, out: FloatArray, outer: num
   checkFloatArray(x, 'x');
   checkInt(xOff, 'xOff', 0);
   checkFloatArray(out, 'out');
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
-  checkBool(log, 'log');
+  const n = checkLayout(outer, size, inner, log);
   checkSameType(x, 'x', out, 'out');
-  const n = checkedProduct(outer, size, inner, 'outer * size * inner');
   if (n === 0) return;
   checkSpan(x, 'x', xOff, n);
   checkSpan(out, 'out', 0, n);
@@ -133,13 +138,9 @@ export function softmaxBackward(y: FloatArray, gy: FloatArray, gx: FloatArray, o
   checkFloatArray(y, 'y');
   checkFloatArray(gy, 'gy');
   checkFloatArray(gx, 'gx');
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
-  checkBool(log, 'log');
+  const n = checkLayout(outer, size, inner, log);
   checkSameType(y, 'y', gx, 'gx');
   checkSameType(gy, 'gy', gx, 'gx');
-  const n = checkedProduct(outer, size, inner, 'outer * size * inner');
   if (n === 0) return;
   checkSpan(y, 'y', 0, n);
   checkSpan(gy, 'gy', 0, n);
