@@ -9,12 +9,17 @@ import { checkIntArg } from './ops/util.js';
 import { pyTypeName } from './python-types.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
 
+/** Options of the creation functions: the dtype and whether the result requires grad. */
 export interface TensorOptions {
+  /** The element type (default: inferred from the data, or float32). */
   dtype?: DType;
+  /** Whether autograd records operations on the result (it must then be floating point). */
   requiresGrad?: boolean;
 }
 
+/** Options of the random creation functions: `TensorOptions` and the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
+  /** The generator to draw from (default: the global one that `torch.manualSeed` seeds). */
   generator?: Generator;
 }
 
@@ -50,12 +55,38 @@ function filled(shape: number[], dtype: DType, value: number): Tensor {
   return t;
 }
 
+/**
+ * A tensor filled with zeros (float32 unless `dtype` says otherwise); the size as numbers or an array.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.zeros(2, 3));
+ * console.log(torch.zeros([2], { dtype: 'int64' }));
+ * ```
+ * ```text
+ * tensor([[0., 0., 0.],
+ *         [0., 0., 0.]])
+ * tensor([0, 0])
+ * ```
+ */
 export function zeros(...args: SizeArgs): Tensor {
   const { shape, options } = sizeAndOptions(args);
   checkDType(options.dtype);
   return finish(filled(shape, options.dtype ?? 'float32', 0), options);
 }
 
+/**
+ * A tensor filled with ones (float32 unless `dtype` says otherwise).
+ *
+ * @example
+ * ```ts
+ * console.log(torch.ones([2, 2], { requiresGrad: true }));
+ * ```
+ * ```text
+ * tensor([[1., 1.],
+ *         [1., 1.]], requires_grad=True)
+ * ```
+ */
 export function ones(...args: SizeArgs): Tensor {
   const { shape, options } = sizeAndOptions(args);
   checkDType(options.dtype);
@@ -67,6 +98,20 @@ export function empty(...args: SizeArgs): Tensor {
   return zeros(...args);
 }
 
+/**
+ * A tensor filled with `fillValue`; the dtype is inferred from it (integer gives int64) unless given.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.full([2, 2], 7));
+ * console.log(torch.full([3], 0.5));
+ * ```
+ * ```text
+ * tensor([[7, 7],
+ *         [7, 7]])
+ * tensor([0.5000, 0.5000, 0.5000])
+ * ```
+ */
 export function full(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
   if (typeof fillValue !== 'number' && typeof fillValue !== 'boolean') {
     throw new TorchTypeError(`full(): argument 'fill_value' (position 2) must be Number, not ${pyTypeName(fillValue)}`);
@@ -82,22 +127,52 @@ export function full(size: number | readonly number[], fillValue: number | boole
   return finish(filled(shape, dtype, value), options);
 }
 
+/**
+ * Zeros of `t`'s shape and dtype (`zeros_like`).
+ *
+ * @example
+ * ```ts
+ * console.log(torch.zerosLike(torch.tensor([[1, 2, 3]])));
+ * ```
+ * ```text
+ * tensor([[0, 0, 0]])
+ * ```
+ */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
 }
 
+/** Ones of `t`'s shape and dtype (`ones_like`). */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return ones(t.shape, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
 }
 
+/** An uninitialised tensor of `t`'s shape and dtype (`empty_like`; zeroed here). */
 export function emptyLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return zerosLike(t, options);
 }
 
+/** `fillValue` in `t`'s shape and dtype (`full_like`). */
 export function fullLike(t: Tensor, fillValue: number | boolean, options: TensorOptions = {}): Tensor {
   return full(t.shape, fillValue, { dtype: options.dtype ?? t.dtype, requiresGrad: options.requiresGrad });
 }
 
+/**
+ * A 2-D tensor with ones on the diagonal: `n` by `n`, or `n` by `m`.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.eye(3));
+ * console.log(torch.eye(2, 3, { dtype: 'int64' }));
+ * ```
+ * ```text
+ * tensor([[1., 0., 0.],
+ *         [0., 1., 0.],
+ *         [0., 0., 1.]])
+ * tensor([[1, 0, 0],
+ *         [0, 1, 0]])
+ * ```
+ */
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
   checkIntArg(n, 'eye', 'n', 1);
   if (typeof m === 'number') checkIntArg(m, 'eye', 'm', 2);
@@ -110,7 +185,21 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
   return finish(t, opts);
 }
 
-/** `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`. */
+/**
+ * `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.arange(5));
+ * console.log(torch.arange(1, 2.5, 0.5));
+ * console.log(torch.arange(3, { dtype: 'float32' }));
+ * ```
+ * ```text
+ * tensor([0, 1, 2, 3, 4])
+ * tensor([1.0000, 1.5000, 2.0000])
+ * tensor([0., 1., 2.])
+ * ```
+ */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   const last = args[args.length - 1];
   const options: TensorOptions = typeof last === 'object' && last !== null ? last : {};
@@ -134,7 +223,17 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   return finish(t, options);
 }
 
-/** `steps` values from start to end inclusive, computed from both ends as PyTorch does. */
+/**
+ * `steps` values from start to end inclusive, computed from both ends as PyTorch does.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.linspace(0, 1, 5));
+ * ```
+ * ```text
+ * tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+ * ```
+ */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   checkIntArg(steps, 'linspace', 'steps', 3);
   if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
@@ -158,25 +257,67 @@ function randomTensor(args: SizeArgs, fill: (out: Float32Array | Float64Array, g
   return finish(t, options);
 }
 
-/** Uniform samples in [0, 1). */
+/**
+ * Uniform samples in [0, 1).
+ *
+ * @example
+ * ```ts
+ * torch.manualSeed(0);
+ * const x = torch.rand(2, 3);
+ * console.log(x.shape, x.dtype);
+ * console.log(x.ge(0).all(), x.lt(1).all());
+ * ```
+ * ```text
+ * torch.Size([2, 3]) float32
+ * tensor(True) tensor(True)
+ * ```
+ */
 export function rand(...args: SizeArgs): Tensor {
   return randomTensor(args, (out, gen) => fillUniform(out, 0, 1, gen), 'check_uniform_bounds');
 }
 
-/** Standard normal samples. */
+/**
+ * Standard normal samples.
+ *
+ * @example
+ * ```ts
+ * const x = torch.randn([1000], { generator: new torch.Generator().manualSeed(42) });
+ * console.log(x.shape);
+ * console.log(x.mean().abs().lt(0.1), x.std().sub(1).abs().lt(0.1));
+ * ```
+ * ```text
+ * torch.Size([1000])
+ * tensor(True) tensor(True)
+ * ```
+ */
 export function randn(...args: SizeArgs): Tensor {
   return randomTensor(args, (out, gen) => fillNormal(out, 0, 1, gen), 'normal_kernel_cpu');
 }
 
+/** Uniform samples in [0, 1) of `t`'s shape and dtype (`rand_like`). */
 export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
   return rand(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
 }
 
+/** Standard normal samples of `t`'s shape and dtype (`randn_like`). */
 export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
   return randn(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
 }
 
-/** `randint(high, size)` or `randint(low, high, size)`: int64 samples in [low, high). */
+/**
+ * `randint(high, size)` or `randint(low, high, size)`: int64 samples in [low, high).
+ *
+ * @example
+ * ```ts
+ * const x = torch.randint(0, 10, [2, 5]);
+ * console.log(x.dtype, x.shape);
+ * console.log(x.ge(0).all(), x.lt(10).all());
+ * ```
+ * ```text
+ * int64 torch.Size([2, 5])
+ * tensor(True) tensor(True)
+ * ```
+ */
 export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
   const [low, high, size, options] = typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as RandomOptions) ?? {}];
   const dtype = options.dtype ?? 'int64';
@@ -185,6 +326,17 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
   return finish(t, options);
 }
 
+/**
+ * A random permutation of `0 .. n-1` (int64 unless `dtype` says otherwise).
+ *
+ * @example
+ * ```ts
+ * console.log(torch.randperm(5).sort().values);
+ * ```
+ * ```text
+ * tensor([0, 1, 2, 3, 4])
+ * ```
+ */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   checkIntArg(n, 'randperm', 'n', 1);
   options ??= {};
@@ -204,7 +356,24 @@ function inferShape(data: NestedArray, dim = 0, shape: number[] = []): number[] 
   return shape;
 }
 
-/** `torch.tensor(data, { dtype, requiresGrad })`, inferring the dtype as described in the README. */
+/**
+ * `torch.tensor(data, { dtype, requiresGrad })`, inferring the dtype as described in the README.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.tensor([[1, 2], [3, 4]]));
+ * console.log(torch.tensor([0.5, 2]));
+ * console.log(torch.tensor([1, 2], { dtype: 'float64' }));
+ * console.log(torch.tensor(3.5));
+ * ```
+ * ```text
+ * tensor([[1, 2],
+ *         [3, 4]])
+ * tensor([0.5000, 2.0000])
+ * tensor([1., 2.], dtype=torch.float64)
+ * tensor(3.5000)
+ * ```
+ */
 export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
   options ??= {};
   checkDType(options.dtype);
@@ -248,6 +417,19 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
 /**
  * Wraps a typed array as a tensor of `shape` (1-D by default). Float32Array, Float64Array and Int32Array are
  * shared without a copy (as `torch.from_numpy`); other integer arrays are copied into int64.
+ *
+ *
+ * @example
+ * ```ts
+ * const data = new Float32Array([1, 2, 3, 4, 5, 6]);
+ * const x = torch.fromArray(data, [2, 3]);
+ * data[0] = 100;
+ * console.log(x);
+ * ```
+ * ```text
+ * tensor([[100.,   2.,   3.],
+ *         [  4.,   5.,   6.]])
+ * ```
  */
 export function fromArray(array: ArrayBufferView, shape?: readonly number[], options: { dtype?: DType } = {}): Tensor {
   const n = (array as unknown as ArrayLike<number>).length;

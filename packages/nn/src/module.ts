@@ -11,11 +11,39 @@ import { RemovableHandle } from './hooks.js';
 import { loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
 
+/** A hook run before `forward` with the module and its arguments; it may return replacement arguments. */
 export type ForwardPreHook = (module: Module, input: unknown[]) => unknown[] | unknown | void;
+/** A hook run after `forward` with the module, its arguments and its output; it may return a replacement output. */
 export type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown | void;
 
 const INTERNAL = new Set(['_parameters', '_buffers', '_nonPersistent', '_modules', '_forwardHooks', '_forwardPreHooks', 'training']);
 
+/**
+ * The base class of every layer and model (`torch.nn.Module`). Parameters, buffers and sub-modules assigned to fields are registered in assignment order, so state dict keys are PyTorch's.
+ *
+ * @example
+ * ```ts
+ * class Net extends nn.Module {
+ *   fc1 = new nn.Linear(4, 8);
+ *   act = new nn.ReLU();
+ *   fc2 = new nn.Linear(8, 2);
+ *   forward(x: torch.Tensor): torch.Tensor {
+ *     return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
+ *   }
+ * }
+ * const net = new Net();
+ * console.log(net);
+ * console.log(net.forward(torch.zeros(3, 4)).shape);
+ * ```
+ * ```text
+ * Net(
+ *   (fc1): Linear(in_features=4, out_features=8, bias=True)
+ *   (act): ReLU()
+ *   (fc2): Linear(in_features=8, out_features=2, bias=True)
+ * )
+ * torch.Size([3, 2])
+ * ```
+ */
 export class Module {
   /** @internal */ _parameters = new Map<string, Parameter | null>();
   /** @internal */ _buffers = new Map<string, Tensor | null>();
@@ -23,8 +51,10 @@ export class Module {
   /** @internal */ _modules = new Map<string, Module | null>();
   /** @internal */ _forwardHooks = new Map<number, ForwardHook>();
   /** @internal */ _forwardPreHooks = new Map<number, ForwardPreHook>();
+  /** Whether the module is in training mode (set by `train()` and `eval()`). */
   training = true;
 
+  /** Makes an empty module; subclasses call `super()` and assign their layers and parameters to fields. */
   constructor() {
     return new Proxy(this, {
       defineProperty: (target, prop, desc) => {
@@ -82,6 +112,7 @@ export class Module {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subclass declares its own forward signature
+  /** The computation; every subclass defines it. Calling `module.forward(x)` also runs the forward hooks (PyTorch's `module(x)`). */
   forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
@@ -100,18 +131,35 @@ export class Module {
     return output;
   }
 
+  /** Registers a hook run before every `forward` (`register_forward_pre_hook`); `remove()` the handle to undo. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
     const handle = new RemovableHandle(this._forwardPreHooks);
     this._forwardPreHooks.set(handle.id, hook);
     return handle;
   }
 
+  /**
+   * Registers a hook run after every `forward` (`register_forward_hook`); `remove()` the handle to undo.
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.ReLU();
+   * const handle = layer.registerForwardHook((m, input, output) => console.log('output', output));
+   * layer.forward(torch.tensor([-1, 2]));
+   * handle.remove();
+   * layer.forward(torch.tensor([-1, 2]));
+   * ```
+   * ```text
+   * output tensor([0, 2])
+   * ```
+   */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
     const handle = new RemovableHandle(this._forwardHooks);
     this._forwardHooks.set(handle.id, hook);
     return handle;
   }
 
+  /** Adds a parameter (or `null`) under `name` (`register_parameter`); assigning a Parameter to a field does the same. */
   registerParameter(name: string, param: Parameter | null): void {
     checkName(name, this, '_parameters');
     if (param !== null && !(param instanceof Parameter)) {
@@ -124,6 +172,20 @@ export class Module {
     Reflect.set(this, name, param);
   }
 
+  /**
+   * Adds a buffer: a tensor that is state but not a parameter (running statistics, ...); `persistent: false` keeps it out of the state dict.
+   *
+   * @example
+   * ```ts
+   * const m = new nn.Module();
+   * m.registerBuffer('steps', torch.tensor(0));
+   * m.registerBuffer('cache', torch.zeros(2), { persistent: false });
+   * console.log(Object.keys(m.stateDict()), m.buffers().length);
+   * ```
+   * ```text
+   * [ 'steps' ] 2
+   * ```
+   */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
     checkName(name, this, '_buffers');
     if (tensor !== null && !(tensor instanceof Tensor)) {
@@ -135,17 +197,20 @@ export class Module {
     Reflect.set(this, name, tensor);
   }
 
+  /** Adds a sub-module (or `null`) under `name` (`register_module`). */
   registerModule(name: string, module: Module | null): void {
     checkName(name, this, '_modules');
     this._modules.set(name, module);
     Reflect.set(this, name, module);
   }
 
+  /** Adds a sub-module (`add_module`), as `registerModule`. */
   addModule(name: string, module: Module | null): void {
     this.registerModule(name, module);
   }
 
   // ---- traversal ----
+  /** `namedModules()` as a generator: `[name, module]` for this module and every descendant, once each. */
   *namedModulesIter(prefix = '', memo = new Set<Module>()): Generator<[string, Module]> {
     if (memo.has(this)) return;
     memo.add(this);
@@ -153,14 +218,28 @@ export class Module {
     for (const [name, m] of this._modules) if (m) yield* m.namedModulesIter(prefix ? `${prefix}.${name}` : name, memo);
   }
 
+  /**
+   * `[name, module]` for this module (named `''`) and every descendant, depth first (`named_modules`).
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * console.log(net.namedModules().map(([name, m]) => `${name || '(root)'}: ${m.constructor.name}`));
+   * ```
+   * ```text
+   * [ '(root): Sequential', '0: Linear', '1: ReLU', '2: Linear' ]
+   * ```
+   */
   namedModules(options: { prefix?: string } = {}): [string, Module][] {
     return [...this.namedModulesIter(options.prefix ?? '')];
   }
 
+  /** This module and every descendant, depth first. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /** `[name, module]` for the direct sub-modules (`named_children`). */
   namedChildren(): [string, Module][] {
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
@@ -173,6 +252,18 @@ export class Module {
     return out;
   }
 
+  /**
+   * The direct sub-modules.
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * console.log(net.children().length);
+   * ```
+   * ```text
+   * 3
+   * ```
+   */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -191,18 +282,60 @@ export class Module {
     return out;
   }
 
+  /**
+   * `[name, parameter]` for every parameter, with dotted names as in the state dict (`named_parameters`).
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * for (const [name, p] of net.namedParameters()) console.log(name, p.shape);
+   * ```
+   * ```text
+   * 0.weight torch.Size([8, 4])
+   * 0.bias torch.Size([8])
+   * 2.weight torch.Size([2, 8])
+   * 2.bias torch.Size([2])
+   * ```
+   */
   namedParameters(options: { prefix?: string; recurse?: boolean } = {}): [string, Parameter][] {
     return this.namedMembers((m) => m._parameters, options.prefix ?? '', options.recurse ?? true);
   }
 
+  /**
+   * Every parameter of this module and its descendants (each once): what an optimizer takes.
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * console.log(net.parameters().length);
+   * console.log(net.parameters().reduce((n, p) => n + p.numel(), 0));
+   * ```
+   * ```text
+   * 4
+   * 58
+   * ```
+   */
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
     return this.namedParameters(options).map(([, p]) => p);
   }
 
+  /**
+   * `[name, buffer]` for every buffer (`named_buffers`).
+   *
+   * @example
+   * ```ts
+   * const bn = new nn.BatchNorm1d(3);
+   * console.log(bn.namedBuffers().map(([name]) => name));
+   * ```
+   * ```text
+   * [ 'running_mean', 'running_var', 'num_batches_tracked' ]
+   * ```
+   */
   namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
     return this.namedMembers((m) => m._buffers, options.prefix ?? '', options.recurse ?? true);
   }
 
+  /** Every buffer of this module and its descendants. */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
     return this.namedBuffers(options).map(([, b]) => b);
   }
@@ -220,6 +353,22 @@ export class Module {
   }
 
   // ---- modes and bulk operations ----
+  /**
+   * Sets training mode (`train(false)` is `eval()`) on this module and its descendants; dropout and batch norm behave by it.
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * net.eval();
+   * console.log(net.training, net.children()[0].training);
+   * net.train();
+   * console.log(net.training);
+   * ```
+   * ```text
+   * false false
+   * true
+   * ```
+   */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new Error('training mode is expected to be boolean');
     this.training = mode;
@@ -227,16 +376,44 @@ export class Module {
     return this;
   }
 
+  /** Sets evaluation mode (`train(false)`). */
   eval(): this {
     return this.train(false);
   }
 
+  /**
+   * Sets `requiresGrad` on every parameter (`requires_grad_`): `false` freezes the module.
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.Linear(2, 2).requiresGrad_(false);
+   * console.log(layer.parameters().map((p) => p.requiresGrad));
+   * ```
+   * ```text
+   * [ false, false ]
+   * ```
+   */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
-  /** Resets gradients: to null by default (PyTorch 2's default), or to zeros with `{ setToNone: false }`. */
+  /**
+   * Resets gradients: to null by default (PyTorch 2's default), or to zeros with `{ setToNone: false }`.
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.Linear(2, 1);
+   * layer.forward(torch.ones(1, 2)).sum().backward();
+   * console.log(layer.weight.grad);
+   * layer.zeroGrad();
+   * console.log(layer.weight.grad);
+   * ```
+   * ```text
+   * tensor([[1., 1.]])
+   * null
+   * ```
+   */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
@@ -252,6 +429,25 @@ export class Module {
     }
   }
 
+  /**
+   * Calls `fn` on every descendant and then on this module (children first), as PyTorch's `apply`.
+   *
+   * @example
+   * ```ts
+   * const fc = new nn.Linear(2, 3);
+   * const net = new nn.Sequential(fc, new nn.ReLU());
+   * net.apply((m) => {
+   *   if (m instanceof nn.Linear) nn.init.zeros_(m.weight);
+   * });
+   * console.log(fc.weight);
+   * ```
+   * ```text
+   * Parameter containing:
+   * tensor([[0., 0.],
+   *         [0., 0.],
+   *         [0., 0.]], requires_grad=True)
+   * ```
+   */
   apply(fn: (m: Module) => void): this {
     for (const m of this.children()) m.apply(fn);
     fn(this);
@@ -261,6 +457,16 @@ export class Module {
   /**
    * Converts every floating-point parameter and buffer to `dtype` in place (the Parameter objects stay the same).
    * A device leaves the module as it is when it is the CPU, and throws PyTorch's error for any other.
+   *
+   *
+   * @example
+   * ```ts
+   * const layer = new nn.Linear(2, 2).to('float64');
+   * console.log(layer.weight.dtype);
+   * ```
+   * ```text
+   * float64
+   * ```
    */
   to(dtype: torch.DType | 'cpu' | (string & {})): this {
     if (torch._isCpuDevice(dtype)) return this;
@@ -272,19 +478,37 @@ export class Module {
     return this;
   }
 
+  /** Converts floating-point parameters and buffers to float32 in place. */
   float(): this {
     return this.to('float32');
   }
 
+  /** Converts floating-point parameters and buffers to float64 in place. */
   double(): this {
     return this.to('float64');
   }
 
+  /** This module (the CPU is the only device). */
   cpu(): this {
     return this;
   }
 
   // ---- state dicts ----
+  /**
+   * The parameters and persistent buffers by dotted name (`state_dict`), detached unless `keepVars`; keys in PyTorch's order.
+   *
+   * @example
+   * ```ts
+   * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * const sd = net.stateDict();
+   * console.log(Object.keys(sd));
+   * console.log(sd['2.weight'].shape);
+   * ```
+   * ```text
+   * [ '0.weight', '0.bias', '2.weight', '2.bias' ]
+   * torch.Size([2, 8])
+   * ```
+   */
   stateDict(options: { prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     const keep = options.keepVars ?? false;
@@ -297,15 +521,47 @@ export class Module {
     return out;
   }
 
+  /**
+   * Copies values from a state dict into this module's parameters and buffers (`load_state_dict`); `strict` (default) requires the keys to match, and the result lists missing and unexpected keys.
+   *
+   * @example
+   * ```ts
+   * const a = new nn.Linear(2, 1);
+   * const b = new nn.Linear(2, 1);
+   * const result = b.loadStateDict(a.stateDict());
+   * console.log(result);
+   * console.log(torch.equal(a.weight, b.weight));
+   * ```
+   * ```text
+   * { missingKeys: [], unexpectedKeys: [] }
+   * true
+   * ```
+   */
   loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     return loadStateDictInto(this, stateDict, options.strict ?? true);
   }
 
   // ---- printing ----
+  /** The text between the parentheses of this module's line when printed (`extra_repr`); layers override it. */
   extraRepr(): string {
     return '';
   }
 
+  /**
+   * The module tree as PyTorch prints it.
+   *
+   * @example
+   * ```ts
+   * console.log(`${new nn.Sequential(new nn.Conv2d(1, 8, 3), new nn.ReLU(), new nn.Flatten())}`);
+   * ```
+   * ```text
+   * Sequential(
+   *   (0): Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))
+   *   (1): ReLU()
+   *   (2): Flatten(start_dim=1, end_dim=-1)
+   * )
+   * ```
+   */
   toString(): string {
     return moduleRepr(this);
   }

@@ -6,43 +6,82 @@ import * as F from '../functional/index.js';
 import { pyFloat, pyValue } from '../utils/py-format.js';
 import { type InplaceArg, inplaceOf } from './inplace-arg.js';
 
+/**
+ * `max(0, x)` elementwise; `new nn.ReLU({ inplace: true })` (or PyTorch's positional `true`) overwrites the input.
+ *
+ * @example
+ * ```ts
+ * const relu = new nn.ReLU();
+ * console.log(relu);
+ * console.log(relu.forward(torch.tensor([-1, 0.5, 2])));
+ * ```
+ * ```text
+ * ReLU()
+ * tensor([0.0000, 0.5000, 2.0000])
+ * ```
+ */
 export class ReLU extends Module {
+  /** Whether `forward` overwrites its input. */
   readonly inplace: boolean;
 
+  /** Takes `{ inplace }` or PyTorch's positional `inplace`. */
   constructor(inplace?: InplaceArg) {
     super();
     this.inplace = inplaceOf(inplace);
   }
 
+  /** Applies ReLU to `input`. */
   override forward(input: Tensor): Tensor {
     return this.inplace ? input.relu_() : input.relu();
   }
 
+  /** `'inplace=True'` when in place. */
   override extraRepr(): string {
     return this.inplace ? 'inplace=True' : '';
   }
 }
 
+/**
+ * `x` for positive `x`, `negativeSlope * x` otherwise.
+ *
+ * @example
+ * ```ts
+ * const act = new nn.LeakyReLU(0.1);
+ * console.log(act);
+ * console.log(act.forward(torch.tensor([-2, 3], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * LeakyReLU(negative_slope=0.1)
+ * tensor([-0.2000,  3.0000])
+ * ```
+ */
 export class LeakyReLU extends Module {
+  /** The slope for negative inputs (default 0.01). */
   readonly negativeSlope: number;
+  /** Whether `forward` overwrites its input. */
   readonly inplace: boolean;
 
+  /** `new nn.LeakyReLU(negativeSlope = 0.01, { inplace })`. */
   constructor(negativeSlope = 0.01, inplace?: InplaceArg) {
     super();
     this.negativeSlope = negativeSlope;
     this.inplace = inplaceOf(inplace);
   }
 
+  /** Applies the leaky ReLU to `input`. */
   override forward(input: Tensor): Tensor {
     return F.leakyRelu(input, this.negativeSlope, { inplace: this.inplace });
   }
 
+  /** The slope (and `inplace=True`), as PyTorch prints them. */
   override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
+/** The Gaussian error linear unit `x * Φ(x)`, exact or (`approximate: 'tanh'`) its tanh approximation. */
 export class GELU extends Module {
+  /** `'none'` (exact) or `'tanh'`. */
   readonly approximate: 'none' | 'tanh';
 
   constructor(options?: { approximate?: 'none' | 'tanh' });
@@ -54,56 +93,84 @@ export class GELU extends Module {
     this.approximate = options.approximate ?? 'none';
   }
 
+  /** Applies GELU to `input`. */
   override forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
 
+  /** The approximation, as PyTorch prints it. */
   override extraRepr(): string {
     return `approximate=${pyValue(this.approximate)}`;
   }
 }
 
+/** The logistic sigmoid `1 / (1 + exp(-x))` elementwise. */
 export class Sigmoid extends Module {
+  /** Applies the sigmoid to `input`. */
   override forward(input: Tensor): Tensor {
     return input.sigmoid();
   }
 }
 
+/** The hyperbolic tangent elementwise. */
 export class Tanh extends Module {
+  /** Applies tanh to `input`. */
   override forward(input: Tensor): Tensor {
     return input.tanh();
   }
 }
 
+/**
+ * Softmax along `dim`: non-negative values summing to 1.
+ *
+ * @example
+ * ```ts
+ * const softmax = new nn.Softmax(1);
+ * console.log(softmax.forward(torch.tensor([[1, 2], [3, 3]], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * tensor([[0.2689, 0.7311],
+ *         [0.5000, 0.5000]])
+ * ```
+ */
 export class Softmax extends Module {
+  /** The dim the values sum to 1 along. */
   readonly dim: number | null;
 
+  /** `new nn.Softmax(dim)`. */
   constructor(dim: number | null = null) {
     super();
     this.dim = dim;
   }
 
+  /** Applies softmax to `input` along `dim`. */
   override forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim ?? implicitDim(input));
   }
 
+  /** The dim, as PyTorch prints it. */
   override extraRepr(): string {
     return `dim=${pyValue(this.dim)}`;
   }
 }
 
+/** The logarithm of softmax along `dim`, computed stably (what `NLLLoss` expects). */
 export class LogSoftmax extends Module {
+  /** The dim softmax is taken along. */
   readonly dim: number | null;
 
+  /** `new nn.LogSoftmax(dim)`. */
   constructor(dim: number | null = null) {
     super();
     this.dim = dim;
   }
 
+  /** Applies log-softmax to `input` along `dim`. */
   override forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim ?? implicitDim(input));
   }
 
+  /** The dim, as PyTorch prints it. */
   override extraRepr(): string {
     return `dim=${pyValue(this.dim)}`;
   }

@@ -6,17 +6,42 @@ import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
 
+/** Embedding's options, by PyTorch's keyword names. */
 export interface EmbeddingOptions {
+  /** An index whose row starts at zero and gets no gradient. */
   paddingIdx?: number | null;
+  /** The weight's dtype (default float32). */
   dtype?: torch.DType;
 }
 
+/**
+ * A lookup table: each integer index in the input becomes the row of `weight` at that index.
+ *
+ * @example
+ * ```ts
+ * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
+ * console.log(emb);
+ * const out = emb.forward(torch.tensor([[0, 2], [4, 0]]));
+ * console.log(out.shape);
+ * console.log(out.index(0, 0));
+ * ```
+ * ```text
+ * Embedding(10, 3, padding_idx=0)
+ * torch.Size([2, 2, 3])
+ * tensor([0., 0., 0.], grad_fn=<SelectBackward0>)
+ * ```
+ */
 export class Embedding extends Module {
+  /** The number of rows (the vocabulary size). */
   readonly numEmbeddings: number;
+  /** The length of each row. */
   readonly embeddingDim: number;
+  /** The padding index (made non-negative), or `null`. */
   readonly paddingIdx: number | null;
+  /** The table, `[numEmbeddings, embeddingDim]`, initialised from N(0, 1). */
   weight: Parameter;
 
+  /** `new nn.Embedding(numEmbeddings, embeddingDim, { paddingIdx })`. */
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
   /** PyTorch's positional order: `new nn.Embedding(1000, 64, 0)`. */
   constructor(numEmbeddings: number, embeddingDim: number, paddingIdx?: number | null, options?: EmbeddingOptions);
@@ -36,10 +61,12 @@ export class Embedding extends Module {
     if (paddingIdx !== null) torch.noGrad(() => this.weight.select(0, paddingIdx as number).fill_(0));
   }
 
+  /** The rows of `weight` at the indices in `input` (shape `[...input.shape, embeddingDim]`). */
   override forward(input: Tensor): Tensor {
     return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
   }
 
+  /** The sizes (and padding index), as PyTorch prints them. */
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ''}`;
   }

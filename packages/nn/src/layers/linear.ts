@@ -16,16 +16,41 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
+/** The factory keyword a layer's parameters take. */
 export interface FactoryOptions {
+  /** The parameters' dtype (default float32). */
   dtype?: torch.DType;
 }
 
+/**
+ * `y = x Wᵀ + b` over the last dim, PyTorch's `nn.Linear`.
+ *
+ * @example
+ * ```ts
+ * const fc = new nn.Linear(4, 2);
+ * console.log(fc);
+ * console.log(fc.weight.shape, fc.bias?.shape);
+ * console.log(fc.forward(torch.zeros(5, 4)).shape);
+ * console.log(new nn.Linear(4, 2, { bias: false }).bias);
+ * ```
+ * ```text
+ * Linear(in_features=4, out_features=2, bias=True)
+ * torch.Size([2, 4]) torch.Size([2])
+ * torch.Size([5, 2])
+ * null
+ * ```
+ */
 export class Linear extends Module {
+  /** The size of each input sample. */
   readonly inFeatures: number;
+  /** The size of each output sample. */
   readonly outFeatures: number;
+  /** The weight, `[outFeatures, inFeatures]`. */
   weight: Parameter;
+  /** The bias, `[outFeatures]`, or `null` with `{ bias: false }`. */
   bias: Parameter | null;
 
+  /** `new nn.Linear(inFeatures, outFeatures, { bias, dtype })`. */
   constructor(inFeatures: number, outFeatures: number, options?: { bias?: boolean } & FactoryOptions);
   /** PyTorch's positional order: `new nn.Linear(4, 2, false)`. */
   constructor(inFeatures: number, outFeatures: number, bias?: boolean, options?: FactoryOptions);
@@ -41,58 +66,85 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
+  /** Re-draws weight and bias with PyTorch's default initialisation (kaiming-uniform, a = √5). */
   resetParameters(): void {
     resetWeightAndBias(this.weight, this.bias);
   }
 
+  /** Applies the layer to `input` (`[..., inFeatures]` to `[..., outFeatures]`). */
   override forward(input: Tensor): Tensor {
     return F.linear(input, this.weight, this.bias);
   }
 
+  /** The sizes, as PyTorch prints them. */
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyValue(this.bias !== null)}`;
   }
 }
 
+/** Returns its input unchanged (a placeholder, e.g. for a removed head). */
 export class Identity extends Module {
+  /** Returns `input`. */
   override forward(input: Tensor): Tensor {
     return input;
   }
 }
 
+/**
+ * Flattens dims `startDim` (default 1, keeping the batch dim) to `endDim` into one.
+ *
+ * @example
+ * ```ts
+ * console.log(new nn.Flatten().forward(torch.zeros(8, 3, 4, 4)).shape);
+ * ```
+ * ```text
+ * torch.Size([8, 48])
+ * ```
+ */
 export class Flatten extends Module {
+  /** The first dim flattened (default 1). */
   readonly startDim: number;
+  /** The last dim flattened (default -1). */
   readonly endDim: number;
 
+  /** `new nn.Flatten(startDim = 1, endDim = -1)`. */
   constructor(startDim = 1, endDim = -1) {
     super();
     this.startDim = startDim;
     this.endDim = endDim;
   }
 
+  /** Flattens `input`. */
   override forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
   }
 
+  /** The dims, as PyTorch prints them. */
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }
 
+/** Splits dim `dim` into `unflattenedSize`. */
 export class Unflatten extends Module {
+  /** The dim that is split. */
   readonly dim: number;
+  /** The sizes it is split into. */
   readonly unflattenedSize: number[];
 
+  /** `new nn.Unflatten(dim, unflattenedSize)`. */
   constructor(dim: number, unflattenedSize: number[]) {
     super();
     this.dim = dim;
     this.unflattenedSize = unflattenedSize;
   }
 
+  /** Unflattens `input`. */
   override forward(input: Tensor): Tensor {
     return input.unflatten(this.dim, this.unflattenedSize);
   }
 
+  /** The dim and sizes, as PyTorch prints them. */
   override extraRepr(): string {
     return `dim=${this.dim}, unflattened_size=${pyValue(this.unflattenedSize)}`;
   }

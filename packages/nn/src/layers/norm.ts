@@ -6,34 +6,55 @@ import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
 import { pyFloat, pyFloatValue, pyValue } from '../utils/py-format.js';
 
+/** BatchNorm's options, by PyTorch's keyword names. */
 export interface BatchNormOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** null: a cumulative moving average (1 / numBatchesTracked). */
   momentum?: number | null;
+  /** Whether to learn a per-channel scale and shift (default true). */
   affine?: boolean;
+  /** Whether to keep running mean and variance for eval mode (default true). */
   trackRunningStats?: boolean;
+  /** The parameters' and buffers' dtype (default float32). */
   dtype?: torch.DType;
 }
 
+/** LayerNorm's options, by PyTorch's keyword names. */
 export interface LayerNormOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** Whether to learn a scale and shift per element of the normalised shape (default true). */
   elementwiseAffine?: boolean;
+  /** The parameters' dtype (default float32). */
   dtype?: torch.DType;
 }
 
+/** What BatchNorm1d and BatchNorm2d share: batch statistics in training, running statistics in eval. */
 abstract class BatchNorm extends Module {
+  /** The number of channels `C`. */
   readonly numFeatures: number;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** The weight of each new batch in the running statistics, or `null` for a cumulative average. */
   momentum: number | null;
+  /** Whether `weight` and `bias` are learned. */
   readonly affine: boolean;
+  /** Whether running statistics are kept. */
   readonly trackRunningStats: boolean;
+  /** The per-channel scale (`γ`), or `null` without `affine`. */
   weight: Parameter | null;
+  /** The per-channel shift (`β`), or `null` without `affine`. */
   bias: Parameter | null;
   // State-dict names are PyTorch's, so checkpoints load unchanged.
+  /** The running mean (a buffer, under its state-dict name). */
   declare running_mean: Tensor | null;
+  /** The running variance (a buffer, under its state-dict name). */
   declare running_var: Tensor | null;
+  /** The number of training batches seen (a buffer, under its state-dict name). */
   declare num_batches_tracked: Tensor | null;
 
+  /** `new nn.BatchNorm2d(numFeatures, { eps, momentum, affine, trackRunningStats })`. */
   constructor(numFeatures: number, options?: BatchNormOptions);
   /** PyTorch's positional order: `new nn.BatchNorm2d(64, 1e-5, 0.1, true, true)`. */
   constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormOptions);
@@ -63,18 +84,22 @@ abstract class BatchNorm extends Module {
     }
   }
 
+  /** The running mean, `running_mean`. */
   get runningMean(): Tensor | null {
     return this.running_mean;
   }
 
+  /** The running variance, `running_var`. */
   get runningVar(): Tensor | null {
     return this.running_var;
   }
 
+  /** The batch counter, `num_batches_tracked`. */
   get numBatchesTracked(): Tensor | null {
     return this.num_batches_tracked;
   }
 
+  /** Resets the running statistics to mean 0, variance 1, no batches (`reset_running_stats`). */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
     torch.noGrad(() => {
@@ -84,8 +109,10 @@ abstract class BatchNorm extends Module {
     });
   }
 
+  /** Throws PyTorch's error for an input of the wrong number of dims. */
   protected abstract checkInputDim(input: Tensor): void;
 
+  /** Normalises `input` per channel: by the batch in training (updating the running statistics), by the running statistics in eval. */
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
@@ -102,30 +129,72 @@ abstract class BatchNorm extends Module {
     });
   }
 
+  /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloatValue(this.momentum)}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
   }
 }
 
+/**
+ * Batch normalisation over `[N, C]` or `[N, C, L]` inputs.
+ *
+ * @example
+ * ```ts
+ * const bn = new nn.BatchNorm1d(2);
+ * console.log(bn);
+ * const y = bn.forward(torch.tensor([[1, 10], [3, 30]], { dtype: 'float32' }));
+ * console.log(y);
+ * console.log(bn.runningMean);
+ * ```
+ * ```text
+ * BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+ * tensor([[-1.0000, -1.0000],
+ *         [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+ * tensor([0.2000, 2.0000])
+ * ```
+ */
 export class BatchNorm1d extends BatchNorm {
+  /** Requires a 2-D or 3-D input. */
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
 }
 
+/** Batch normalisation over `[N, C, H, W]` inputs, per channel. */
 export class BatchNorm2d extends BatchNorm {
+  /** Requires a 4-D input. */
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
   }
 }
 
+/**
+ * Normalises over the last dims (`normalizedShape`) of each sample, then scales and shifts elementwise.
+ *
+ * @example
+ * ```ts
+ * const ln = new nn.LayerNorm(3);
+ * console.log(ln);
+ * console.log(ln.forward(torch.tensor([[1, 2, 3]], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * LayerNorm((3,), eps=1e-05, elementwise_affine=True)
+ * tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<NativeLayerNormBackward0>)
+ * ```
+ */
 export class LayerNorm extends Module {
+  /** The trailing shape normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
   readonly elementwiseAffine: boolean;
+  /** The scale, of `normalizedShape`, or `null`. */
   weight: Parameter | null;
+  /** The shift, of `normalizedShape`, or `null`. */
   bias: Parameter | null;
 
+  /** `new nn.LayerNorm(normalizedShape, { eps, elementwiseAffine })`. */
   constructor(normalizedShape: number | number[], options?: LayerNormOptions);
   /** PyTorch's positional order: `new nn.LayerNorm(512, 1e-6, false)`. */
   constructor(normalizedShape: number | number[], eps?: number, elementwiseAffine?: boolean, options?: LayerNormOptions);
@@ -144,10 +213,12 @@ export class LayerNorm extends Module {
     }
   }
 
+  /** Normalises `input` over its last dims. */
   override forward(input: Tensor): Tensor {
     return F.layerNorm(input, this.normalizedShape, this.weight, this.bias, { eps: this.eps });
   }
 
+  /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     return `${pyValue(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyValue(this.elementwiseAffine)}`;
   }

@@ -26,14 +26,37 @@ interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
+/**
+ * The maximum over each `kernelSize` window of `[N, C, H, W]` inputs; `returnIndices: true` also gives the argmax indices (for `F.maxUnpool2d`).
+ *
+ * @example
+ * ```ts
+ * const pool = new nn.MaxPool2d(2);
+ * console.log(pool);
+ * const x = torch.arange(16, { dtype: 'float32' }).view(1, 1, 4, 4);
+ * console.log(pool.forward(x));
+ * ```
+ * ```text
+ * MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+ * tensor([[[[ 5.,  7.],
+ *           [13., 15.]]]])
+ * ```
+ */
 export class MaxPool2d<WithIndices extends boolean = false> extends Module {
+  /** The window size, one number or `[h, w]`. */
   readonly kernelSize: Pair;
+  /** The step of the window (defaults to `kernelSize`). */
   readonly stride: Pair;
+  /** Implicit negative-infinity padding on each side. */
   readonly padding: Pair;
+  /** The spacing between window elements. */
   readonly dilation: Pair;
+  /** Whether `forward` returns `[output, indices]`. */
   readonly returnIndices: WithIndices;
+  /** Whether the output size rounds up instead of down. */
   readonly ceilMode: boolean;
 
+  /** `new nn.MaxPool2d(kernelSize, { stride, padding, dilation, returnIndices, ceilMode })`. */
   constructor(kernelSize: Pair, options?: MaxPool2dOptions<WithIndices>);
   /** PyTorch's positional order: `new nn.MaxPool2d(3, 2, 1)`. */
   constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: WithIndices, ceilMode?: boolean, options?: MaxPool2dOptions<WithIndices>);
@@ -48,6 +71,7 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
     this.ceilMode = options.ceilMode ?? false;
   }
 
+  /** Pools `input` (`[N, C, H, W]` or `[C, H, W]`). */
   override forward(input: Tensor): MaxPoolResult<WithIndices> {
     return F.maxPool2d(input, this.kernelSize, {
       stride: this.stride,
@@ -58,19 +82,42 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
     }) as MaxPoolResult<WithIndices>;
   }
 
+  /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyValue(this.ceilMode)}`;
   }
 }
 
+/**
+ * The mean over each `kernelSize` window of `[N, C, H, W]` inputs.
+ *
+ * @example
+ * ```ts
+ * const pool = new nn.AvgPool2d(2);
+ * console.log(pool);
+ * console.log(pool.forward(torch.arange(16, { dtype: 'float32' }).view(1, 1, 4, 4)));
+ * ```
+ * ```text
+ * AvgPool2d(kernel_size=2, stride=2, padding=0)
+ * tensor([[[[ 2.5000,  4.5000],
+ *           [10.5000, 12.5000]]]])
+ * ```
+ */
 export class AvgPool2d extends Module {
+  /** The window size, one number or `[h, w]`. */
   readonly kernelSize: Pair;
+  /** The step of the window (defaults to `kernelSize`). */
   readonly stride: Pair;
+  /** Implicit zero padding on each side. */
   readonly padding: Pair;
+  /** Whether the output size rounds up instead of down. */
   readonly ceilMode: boolean;
+  /** Whether the padding zeros count in the mean's divisor. */
   readonly countIncludePad: boolean;
+  /** A divisor used instead of the window size, or `null`. */
   readonly divisorOverride: number | null;
 
+  /** `new nn.AvgPool2d(kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride })`. */
   constructor(kernelSize: Pair, options?: AvgPool2dOptions);
   /** PyTorch's positional order: `new nn.AvgPool2d(2, 2, 0, false, true)`. */
   constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: AvgPool2dOptions);
@@ -85,6 +132,7 @@ export class AvgPool2d extends Module {
     this.divisorOverride = options.divisorOverride ?? null;
   }
 
+  /** Pools `input` (`[N, C, H, W]` or `[C, H, W]`). */
   override forward(input: Tensor): Tensor {
     return F.avgPool2d(input, this.kernelSize, {
       stride: this.stride,
@@ -95,32 +143,55 @@ export class AvgPool2d extends Module {
     });
   }
 
+  /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
 }
 
+/**
+ * The mean over windows chosen so that the output is `outputSize` whatever the input size (ResNet's global pooling with 1).
+ *
+ * @example
+ * ```ts
+ * const pool = new nn.AdaptiveAvgPool2d(1);
+ * console.log(pool);
+ * console.log(pool.forward(torch.ones(8, 512, 7, 7)).shape);
+ * ```
+ * ```text
+ * AdaptiveAvgPool2d(output_size=1)
+ * torch.Size([8, 512, 1, 1])
+ * ```
+ */
 export class AdaptiveAvgPool2d extends Module {
+  /** The output's `[h, w]` (one number for both). */
   readonly outputSize: Pair;
 
+  /** `new nn.AdaptiveAvgPool2d(outputSize)`. */
   constructor(outputSize: Pair) {
     super();
     this.outputSize = outputSize;
   }
 
+  /** Pools `input` to `outputSize`. */
   override forward(input: Tensor): Tensor {
     return F.adaptiveAvgPool2d(input, this.outputSize);
   }
 
+  /** The output size, as PyTorch prints it. */
   override extraRepr(): string {
     return `output_size=${pyValue(this.outputSize)}`;
   }
 }
 
+/** The maximum over windows chosen so that the output is `outputSize` whatever the input size. */
 export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Module {
+  /** The output's `[h, w]` (one number for both). */
   readonly outputSize: Pair;
+  /** Whether `forward` returns `[output, indices]`. */
   readonly returnIndices: WithIndices;
 
+  /** `new nn.AdaptiveMaxPool2d(outputSize, { returnIndices })`. */
   constructor(outputSize: Pair, options?: { returnIndices?: WithIndices });
   /** PyTorch's positional order: `new nn.AdaptiveMaxPool2d(1, true)`. */
   constructor(outputSize: Pair, returnIndices?: WithIndices);
@@ -131,10 +202,12 @@ export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Modu
     this.returnIndices = options.returnIndices ?? (false as WithIndices);
   }
 
+  /** Pools `input` to `outputSize`. */
   override forward(input: Tensor): MaxPoolResult<WithIndices> {
     return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices }) as MaxPoolResult<WithIndices>;
   }
 
+  /** The output size, as PyTorch prints it. */
   override extraRepr(): string {
     return `output_size=${pyValue(this.outputSize)}`;
   }
