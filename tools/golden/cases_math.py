@@ -94,11 +94,13 @@ def elementwise(C):
     C('logicalOr broadcast', 'logicalOr', n(torch.rand(2, 3) < 0.5), n(torch.rand(3) < 0.5))
     C('isnan', 'isnan', n(torch.tensor([1.0, float('nan'), float('inf'), -float('inf'), 0.0])))
     C('isnan int64', 'isnan', n(ints(-3, 3, 3)))
+    C('isfinite', 'isfinite', n(torch.tensor([1.0, float('nan'), float('inf'), -float('inf'), 0.0])))
+    C('isfinite int64', 'isfinite', n(ints(-3, 3, 3)))
 
 
 def unary(C):
     specs = {
-        'neg': u, 'abs': away, 'exp': u, 'log': pos, 'log1p': lambda *s, dtype=f32: u(*s, lo=-0.5, hi=2.0, dtype=dtype),
+        'neg': u, 'abs': away, 'exp': u, 'expm1': u, 'log': pos, 'log1p': lambda *s, dtype=f32: u(*s, lo=-0.5, hi=2.0, dtype=dtype),
         'sqrt': pos, 'rsqrt': pos, 'square': u, 'reciprocal': away, 'sin': u, 'cos': u, 'tanh': u, 'sigmoid': u,
         'relu': away, 'erf': u, 'sign': away, 'floor': fractional, 'ceil': fractional, 'round': fractional,
     }
@@ -110,6 +112,7 @@ def unary(C):
         C(f'{op} int64', op, n(ints(0 if op == 'sqrt' else -4, 5, 5)))
     for op in ['exp', 'relu', 'sigmoid']:
         C(f'{op} empty', op, g(u(0, 2)))
+    C('expm1 near zero keeps its digits', 'expm1', g(torch.tensor([1e-10, -1e-7, 1e-4, 0.0], dtype=f64)))
     C('round half to even', 'round', g(torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, 3.51])))
     C('sign with zero', 'sign', n(torch.tensor([-2.0, 0.0, 3.0])))
     C('sigmoid and exp of large values', 'sigmoid', g(torch.tensor([-100.0, -20.0, 0.0, 20.0, 100.0])))

@@ -10,8 +10,8 @@ INF = float('inf')
 
 def special_values(C):
     special = torch.tensor([NAN, INF, -INF, 0.0, -0.0, 1.5, -2.5])
-    for op in ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'tanh', 'sigmoid', 'relu',
-               'erf', 'sign', 'floor', 'ceil', 'round', 'isnan', 'logicalNot', 'square']:
+    for op in ['neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'tanh', 'sigmoid', 'relu',
+               'erf', 'sign', 'floor', 'ceil', 'round', 'isnan', 'isfinite', 'logicalNot', 'square']:
         C(f'{op} of nan, inf and zeros', op, n(special))
     C('sign of nan float64', 'sign', n(torch.tensor([NAN, -0.0, 3.0], dtype=f64)))
     C('clamp of nan and inf', 'clamp', n(special), -1.0, 1.0)

@@ -73,9 +73,10 @@ OPS = {
     'logicalAnd': torch.logical_and,
     'logicalOr': torch.logical_or,
     'isnan': torch.isnan,
+    'isfinite': torch.isfinite,
     # unary math
     **{name: getattr(torch, name) for name in [
-        'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh',
+        'neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh',
         'sigmoid', 'relu', 'erf', 'sign', 'floor', 'ceil', 'round']},
     # reductions
     'sum': _reduce('sum'),

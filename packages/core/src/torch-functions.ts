@@ -1,5 +1,6 @@
 /**
- * The `torch.fn(tensor, ...)` forms of the Tensor methods, and the functions that exist only in that form.
+ * The `torch.fn(tensor, ...)` forms of the Tensor methods, and the functions that exist only in that form. (The
+ * one-tensor elementwise functions are ops/unary.ts's table, exported whole by index.ts.)
  * Elementwise functions, the matrix products, `cat` and `stack` take PyTorch's `out=` as a trailing
  * `{ out }` option.
  */
@@ -12,110 +13,201 @@ import * as J from './ops/join.js';
 import type { ValuesIndices } from './ops/reduce.js';
 import { type OutOptions, withOut } from './ops/out.js';
 
-type UnaryName = 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
-  | 'erf' | 'sign' | 'floor' | 'ceil' | 'round';
-/** `torch.exp(t, { out })` and the other elementwise functions of one tensor. */
-function unary(name: UnaryName): (t: Tensor, options?: OutOptions) => Tensor {
-  return (t, options = {}) => withOut(name, options.out, [t], () => t[name]());
-}
-
 type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (t: Tensor, ...args: A) => R : never;
 function fn<K extends keyof Tensor>(name: K): Method<K> {
   return ((t: Tensor, ...args: unknown[]) => (t[name] as (...a: unknown[]) => unknown).apply(t, args)) as Method<K>;
 }
 
+/** `torch.add(a, b, { alpha, out })`: `a + alpha * b`, either side a tensor or a number. */
 export const add = (a: TensorLike, b: TensorLike, options: { alpha?: number } & OutOptions = {}): Tensor =>
   withOut('add', options.out, [a, b], () => E.add(a, b, { alpha: options.alpha }));
+/** `torch.sub(a, b, { alpha, out })`: `a - alpha * b`. */
 export const sub = (a: TensorLike, b: TensorLike, options: { alpha?: number } & OutOptions = {}): Tensor =>
   withOut('sub', options.out, [a, b], () => E.sub(a, b, { alpha: options.alpha }));
+/** `torch.mul(a, b, { out })`: the elementwise product, broadcasting. */
 export const mul = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('mul', options.out, [a, b], () => E.mul(a, b));
+/** `torch.div(a, b, { roundingMode, out })`: the elementwise quotient. */
 export const div = (a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } & OutOptions = {}): Tensor =>
   withOut('div', options.out, [a, b], () => E.div(a, b, { roundingMode: options.roundingMode }));
+/**
+ * `torch.pow(a, b, { out })`: `a ** b`, either side a tensor or a number.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.pow(2, torch.tensor([1, 2, 3])));
+ * ```
+ * ```text
+ * tensor([2, 4, 8])
+ * ```
+ */
 export const pow = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('pow', options.out, [a, b], () => E.pow(a, b));
+/** `torch.rsub(a, b)`: `b - a`. */
 export const rsub = E.rsub;
+/** `torch.maximum(t, ...)`: {@link Tensor.maximum} as a function. */
 export const maximum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('maximum', options.out, [a, b], () => E.maximum(a, b));
+/** `torch.minimum(t, ...)`: {@link Tensor.minimum} as a function. */
 export const minimum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('minimum', options.out, [a, b], () => E.minimum(a, b));
+/**
+ * `torch.where(condition, a, b)`: `a` where `condition` holds, `b` elsewhere (broadcasting).
+ *
+ * @example
+ * ```ts
+ * const x = torch.tensor([-1, 2, -3]);
+ * console.log(torch.where(x.gt(0), x, 0));
+ * ```
+ * ```text
+ * tensor([0, 2, 0])
+ * ```
+ */
 export const where = (condition: Tensor, a: TensorLike, b: TensorLike): Tensor => E.where(condition, a, b);
+/** `torch.eq(t, ...)`: {@link Tensor.eq} as a function. */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => E.compare('eq', a, b);
+/** `torch.equal(a, b)`: whether the two tensors have the same sizes and values. */
 export const equal = E.equal;
+/** `torch.ne(t, ...)`: {@link Tensor.ne} as a function. */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => E.compare('ne', a, b);
+/** `torch.lt(t, ...)`: {@link Tensor.lt} as a function. */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => E.compare('lt', a, b);
+/** `torch.le(t, ...)`: {@link Tensor.le} as a function. */
 export const le = (a: TensorLike, b: TensorLike): Tensor => E.compare('le', a, b);
+/** `torch.gt(t, ...)`: {@link Tensor.gt} as a function. */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => E.compare('gt', a, b);
+/** `torch.ge(t, ...)`: {@link Tensor.ge} as a function. */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => E.compare('ge', a, b);
+/** `torch.logicalAnd(t, ...)`: {@link Tensor.logicalAnd} as a function. */
 export const logicalAnd = E.logicalAnd;
+/** `torch.logicalOr(t, ...)`: {@link Tensor.logicalOr} as a function. */
 export const logicalOr = E.logicalOr;
+/** `torch.matmul(a, b, { out })`: {@link Tensor.matmul} as a function. */
 export const matmul = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('matmul', options.out, [a, b], () => L.matmul(a, b), 'exact');
+/** `torch.mm(t, ...)`: {@link Tensor.mm} as a function. */
 export const mm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('mm', options.out, [a, b], () => L.mm(a, b), 'exact');
+/** `torch.bmm(t, ...)`: {@link Tensor.bmm} as a function. */
 export const bmm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('bmm', options.out, [a, b], () => L.bmm(a, b), 'exact');
+/**
+ * `torch.cat(tensors, dim = 0, { out })`: the tensors joined along an existing dim.
+ *
+ * @example
+ * ```ts
+ * const a = torch.tensor([[1, 2]]);
+ * const b = torch.tensor([[3, 4]]);
+ * console.log(torch.cat([a, b]));
+ * console.log(torch.cat([a, b], 1));
+ * ```
+ * ```text
+ * tensor([[1, 2],
+ *         [3, 4]])
+ * tensor([[1, 2, 3, 4]])
+ * ```
+ */
 export const cat = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor => withOut('cat', options.out, tensors, () => J.cat(tensors, dim), 'castable-inputs');
+/**
+ * `torch.stack(tensors, dim = 0, { out })`: the tensors (all of one shape) joined along a new dim.
+ *
+ * @example
+ * ```ts
+ * const a = torch.tensor([1, 2]);
+ * const b = torch.tensor([3, 4]);
+ * console.log(torch.stack([a, b]));
+ * console.log(torch.stack([a, b], 1).shape);
+ * ```
+ * ```text
+ * tensor([[1, 2],
+ *         [3, 4]])
+ * torch.Size([2, 2])
+ * ```
+ */
 export const stack = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor => withOut('stack', options.out, tensors, () => J.stack(tensors, dim), 'castable-inputs');
+/** `torch.dot(t, ...)`: {@link Tensor.dot} as a function. */
 export const dot = L.dot;
+/** `torch.mv(t, ...)`: {@link Tensor.mv} as a function. */
 export const mv = L.mv;
+/** `torch.relu(t, ...)`: {@link Tensor.relu} as a function. */
 export const relu = N.relu;
-export const sigmoid = unary('sigmoid');
-export const tanh = unary('tanh');
+/** `torch.softmax(t, ...)`: {@link Tensor.softmax} as a function. */
 export const softmax = N.softmax;
+/** `torch.logSoftmax(t, ...)`: {@link Tensor.logSoftmax} as a function. */
 export const logSoftmax = N.logSoftmax;
-export const neg = unary('neg');
-export const abs = unary('abs');
-export const exp = unary('exp');
-export const log = unary('log');
-export const log1p = unary('log1p');
-export const sqrt = unary('sqrt');
-export const rsqrt = unary('rsqrt');
-export const square = unary('square');
-export const reciprocal = unary('reciprocal');
-export const sin = unary('sin');
-export const cos = unary('cos');
-export const erf = unary('erf');
-export const sign = unary('sign');
-export const floor = unary('floor');
-export const ceil = unary('ceil');
-export const round = unary('round');
+/** `torch.clamp(t, ...)`: {@link Tensor.clamp} as a function. */
 export const clamp = (t: Tensor, min?: number | Tensor | null, max?: number | Tensor | null, options: OutOptions = {}): Tensor =>
   withOut('clamp', options.out, [t, min, max], () => t.clamp(min, max));
+/** `torch.clip(t, ...)`: {@link Tensor.clip} as a function. */
 export const clip = fn('clip');
-export const isnan = fn('isnan');
-export const isfinite = fn('isfinite');
-export const logicalNot = fn('logicalNot');
+/** `torch.sum(t, ...)`: {@link Tensor.sum} as a function. */
 export const sum = fn('sum');
+/** `torch.mean(t, ...)`: {@link Tensor.mean} as a function. */
 export const mean = fn('mean');
+/** `torch.prod(t, ...)`: {@link Tensor.prod} as a function. */
 export const prod = fn('prod');
+/** `torch.std(t, ...)`: {@link Tensor.std} as a function. */
 export const std = fn('std');
+/** `torch.logsumexp(t, ...)`: {@link Tensor.logsumexp} as a function. */
 export const logsumexp = fn('logsumexp');
+/** `torch.amax(t, ...)`: {@link Tensor.amax} as a function. */
 export const amax = fn('amax');
+/** `torch.amin(t, ...)`: {@link Tensor.amin} as a function. */
 export const amin = fn('amin');
+/** `torch.argmax(t, ...)`: {@link Tensor.argmax} as a function. */
 export const argmax = fn('argmax');
+/** `torch.argmin(t, ...)`: {@link Tensor.argmin} as a function. */
 export const argmin = fn('argmin');
+/** `torch.any(t, ...)`: {@link Tensor.any} as a function. */
 export const any = fn('any');
+/** `torch.all(t, ...)`: {@link Tensor.all} as a function. */
 export const all = fn('all');
+/** `torch.cumsum(t, ...)`: {@link Tensor.cumsum} as a function. */
 export const cumsum = fn('cumsum');
+/** `torch.t(t, ...)`: {@link Tensor.t} as a function. */
 export const t = fn('t');
+/** `torch.reshape(t, ...)`: {@link Tensor.reshape} as a function. */
 export const reshape = fn('reshape');
+/** `torch.flatten(t, ...)`: {@link Tensor.flatten} as a function. */
 export const flatten = fn('flatten');
+/** `torch.unflatten(t, ...)`: {@link Tensor.unflatten} as a function. */
 export const unflatten = fn('unflatten');
+/** `torch.unsqueeze(t, ...)`: {@link Tensor.unsqueeze} as a function. */
 export const unsqueeze = fn('unsqueeze');
+/** `torch.squeeze(t, ...)`: {@link Tensor.squeeze} as a function. */
 export const squeeze = fn('squeeze');
+/** `torch.transpose(t, ...)`: {@link Tensor.transpose} as a function. */
 export const transpose = fn('transpose');
+/** `torch.permute(t, ...)`: {@link Tensor.permute} as a function. */
 export const permute = fn('permute');
+/** `torch.narrow(t, ...)`: {@link Tensor.narrow} as a function. */
 export const narrow = fn('narrow');
+/** `torch.select(t, ...)`: {@link Tensor.select} as a function. */
 export const select = fn('select');
+/** `torch.chunk(t, ...)`: {@link Tensor.chunk} as a function. */
 export const chunk = fn('chunk');
+/** `torch.split(t, ...)`: {@link Tensor.split} as a function. */
 export const split = fn('split');
+/** `torch.unbind(t, ...)`: {@link Tensor.unbind} as a function. */
 export const unbind = fn('unbind');
+/** `torch.flip(t, ...)`: {@link Tensor.flip} as a function. */
 export const flip = fn('flip');
+/** `torch.gather(t, ...)`: {@link Tensor.gather} as a function. */
 export const gather = fn('gather');
+/** `torch.scatter(t, ...)`: {@link Tensor.scatter} as a function. */
 export const scatter = fn('scatter');
+/** `torch.scatterAdd(t, ...)`: {@link Tensor.scatterAdd} as a function. */
 export const scatterAdd = fn('scatterAdd');
+/** `torch.indexSelect(t, ...)`: {@link Tensor.indexSelect} as a function. */
 export const indexSelect = fn('indexSelect');
+/** `torch.maskedFill(t, ...)`: {@link Tensor.maskedFill} as a function. */
 export const maskedFill = fn('maskedFill');
+/** `torch.maskedSelect(t, ...)`: {@link Tensor.maskedSelect} as a function. */
 export const maskedSelect = fn('maskedSelect');
+/** `torch.topk(t, ...)`: {@link Tensor.topk} as a function. */
 export const topk = fn('topk');
+/** `torch.sort(t, ...)`: {@link Tensor.sort} as a function. */
 export const sort = fn('sort');
+/** `torch.argsort(t, ...)`: {@link Tensor.argsort} as a function. */
 export const argsort = fn('argsort');
+/** `torch.clone(t, ...)`: {@link Tensor.clone} as a function. */
 export const clone = fn('clone');
+/** `torch.detach(t, ...)`: {@link Tensor.detach} as a function. */
 export const detach = fn('detach');
+/** `torch.numel(t)`: the number of elements. */
 export const numel = (x: Tensor): number => x.numel();
 /** `torch.max`/`torch.min` with Tensor.max's overloads (the generic form would keep only the last one). */
 interface MaxMin {
@@ -123,12 +215,27 @@ interface MaxMin {
   (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
   (t: Tensor, other: Tensor): Tensor;
 }
+/** `torch.norm(t, ...)`: {@link Tensor.norm} as a function. */
 export const norm = fn('norm');
 export type { NormOptions, NormOrder } from './ops/vector-norm.js';
+/** `torch.max(t)`, `torch.max(t, dim)` (`{ values, indices }`) or `torch.max(a, b)`: {@link Tensor.max} as a function. */
 export const max = fn('max') as MaxMin;
+/** `torch.min(t)`, `torch.min(t, dim)` (`{ values, indices }`) or `torch.min(a, b)`: {@link Tensor.min} as a function. */
 export const min = fn('min') as MaxMin;
 /** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */
 export const var_ = fn('var');
+/** `torch.var` under a name that is not a reserved word. */
 export const variance = var_;
 export { var_ as var };
+/**
+ * `torch.is_tensor(x)`: whether `x` is a Tensor.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.isTensor(torch.zeros(1)), torch.isTensor([1]));
+ * ```
+ * ```text
+ * true false
+ * ```
+ */
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;

@@ -3,7 +3,8 @@
  * in PyTorch's positional order; keyword arguments arrive under Kindling's option names.
  */
 import * as torch from '@kindling/core';
-import type { DType, Tensor } from '@kindling/core';
+import type { DType, Tensor, UnaryOpName } from '@kindling/core';
+import { everyName } from './helpers/every-name.js';
 
 export type Built = Tensor | Tensor[] | number | boolean | string | null | number[];
 export type Kwargs = Record<string, number | boolean | string | null | number[]>;
@@ -108,11 +109,12 @@ function extreme(name: 'max' | 'min'): Op {
   };
 }
 
-const UNARY = [
-  'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu',
-  'erf', 'sign', 'floor', 'ceil', 'round', 'logicalNot', 'isnan', 'contiguous', 'clone', 't',
-  'float', 'double', 'long', 'int', 'bool',
-] as const;
+/** Core's table of one-tensor elementwise ops (ops/unary.ts), every one of them: a missing name does not compile. */
+export const UNARY_TABLE = everyName<UnaryOpName>()([
+  'neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid',
+  'erf', 'sign', 'floor', 'ceil', 'round', 'isnan', 'isfinite', 'logicalNot',
+] as const);
+const OTHER_ONE_TENSOR = ['relu', 'contiguous', 'clone', 't', 'float', 'double', 'long', 'int', 'bool'] as const;
 const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'maximum', 'minimum'] as const;
 const PRODUCTS = ['matmul', 'mm', 'bmm', 'dot', 'mv'] as const;
 
@@ -137,7 +139,7 @@ export const OPS: Record<string, Op> = {
   where: ([c, a, b]) => torch.where(T(c), TL(a), TL(b)),
   clamp: ([x, lo, hi]) => T(x).clamp(bound(lo), bound(hi)),
   ...Object.fromEntries(COMPARE.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
-  ...Object.fromEntries(UNARY.map((name): [string, Op] => [name, ([x]) => T(x)[name]()])),
+  ...Object.fromEntries([...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, Op] => [name, ([x]) => T(x)[name]()])),
   ...Object.fromEntries(PRODUCTS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
   sum: reduction('sum'),
   mean: reduction('mean'),

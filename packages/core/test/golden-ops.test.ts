@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
-import { type Built, type Kwargs, type OpResult, OPS } from './golden-ops-table.js';
+import { type Built, type Kwargs, type OpResult, OPS, UNARY_TABLE } from './golden-ops-table.js';
 import { type GoldenTensor, type Transform, type Value, applyTransform, expectGolden, makeTensor, weightedBackward } from './helpers/golden.js';
 
 
@@ -109,4 +109,12 @@ describe(`golden ops against PyTorch ${fixture.torch}`, () => {
       for (const c of cases) it(c.name, () => runCase(c));
     });
   }
+
+  it('has cases for every op of the unary table, each a torch.* function and a Tensor method', () => {
+    for (const op of UNARY_TABLE) {
+      expect(groups.get(op)?.length ?? 0, op).toBeGreaterThanOrEqual(3);
+      expect(typeof torch[op], `torch.${op}`).toBe('function');
+      expect(typeof torch.Tensor.prototype[op], `Tensor.${op}`).toBe('function');
+    }
+  });
 });

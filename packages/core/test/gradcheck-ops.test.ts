@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import type { Tensor } from '@kindling/core';
+import type { Tensor, UnaryOpName } from '@kindling/core';
 
 type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
 
@@ -52,22 +52,7 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ['where', () => [r([3, 4]), r([4])], (a, b) => torch.where(torch.tensor([true, false, true]).reshape(3, 1), a, b)],
   ['clamp scalars', () => [away([3, 4])], (a) => a.clamp(-1, 1)],
   ['clamp tensor bounds', () => [r([3, 4]), r([4], -1, 0), r([3, 1], -0.5, 1)], (x, lo, hi) => x.clamp(lo, hi)],
-  // unary math
-  ['neg', () => [r([3, 4])], (a) => a.neg()],
-  ['abs', () => [away([3, 4])], (a) => a.abs()],
-  ['exp', () => [r([3, 4])], (a) => a.exp()],
-  ['log', () => [pos([3, 4])], (a) => a.log()],
-  ['log1p', () => [r([3, 4], -0.5, 2)], (a) => a.log1p()],
-  ['sqrt', () => [pos([3, 4])], (a) => a.sqrt()],
-  ['rsqrt', () => [pos([3, 4])], (a) => a.rsqrt()],
-  ['square', () => [r([3, 4])], (a) => a.square()],
-  ['reciprocal', () => [away([3, 4])], (a) => a.reciprocal()],
-  ['sin', () => [r([3, 4])], (a) => a.sin()],
-  ['cos', () => [r([3, 4])], (a) => a.cos()],
-  ['tanh', () => [r([3, 4])], (a) => a.tanh()],
-  ['sigmoid', () => [r([3, 4])], (a) => a.sigmoid()],
   ['relu', () => [away([3, 4])], (a) => a.relu()],
-  ['erf', () => [r([3, 4])], (a) => a.erf()],
   // reductions
   ['sum all', () => [r([3, 4])], (a) => a.sum()],
   ['sum dims keepdim', () => [r([2, 3, 4])], (a) => a.sum([0, 2], { keepdim: true })],
@@ -135,6 +120,33 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ['sort', () => [distinct([3, 4])], (a) => a.sort(0, { descending: true }).values],
 ];
 
+/** The input of each op of core's unary table, away from its kinks and poles; 'no gradient' for the bool-valued ones. */
+const UNARY_INPUTS: Record<UnaryOpName, (() => Tensor) | 'no gradient'> = {
+  neg: () => r([3, 4]),
+  abs: () => away([3, 4]),
+  exp: () => r([3, 4]),
+  expm1: () => r([3, 4]),
+  log: () => pos([3, 4]),
+  log1p: () => r([3, 4], -0.5, 2),
+  sqrt: () => pos([3, 4]),
+  rsqrt: () => pos([3, 4]),
+  square: () => r([3, 4]),
+  reciprocal: () => away([3, 4]),
+  sin: () => r([3, 4]),
+  cos: () => r([3, 4]),
+  tanh: () => r([3, 4]),
+  sigmoid: () => r([3, 4]),
+  erf: () => r([3, 4]),
+  // Piecewise constant: a zero gradient, checked away from the jumps (finite differences stay on one step).
+  sign: () => away([3, 4]),
+  floor: () => r([3, 4], 0.1, 0.9),
+  ceil: () => r([3, 4], -0.9, -0.1),
+  round: () => r([3, 4], 0.1, 0.4),
+  isnan: 'no gradient',
+  isfinite: 'no gradient',
+  logicalNot: 'no gradient',
+};
+
 /** The gradient of sum(f(x) * w) with respect to every input, itself differentiable (createGraph). */
 function gradOf(f: Fn, nInputs: number): Fn {
   const weights: Tensor[] = [];
@@ -178,6 +190,25 @@ describe('gradcheck (float64)', () => {
   for (const [name, inputs, fn] of CASES) {
     it(name, () => {
       expect(torch.autograd.gradcheck(fn, inputs())).toBe(true);
+    });
+  }
+});
+
+describe('gradcheck (float64) of the unary table', () => {
+  beforeEach(() => {
+    torch.manualSeed(0);
+  });
+  for (const [name, input] of Object.entries(UNARY_INPUTS) as [UnaryOpName, (typeof UNARY_INPUTS)[UnaryOpName]][]) {
+    if (input === 'no gradient') {
+      it(`${name}: a bool result, no gradient`, () => {
+        const out = torch[name](r([3]));
+        expect([out.dtype, out.requiresGrad]).toEqual(['bool', false]);
+      });
+      continue;
+    }
+    it(`${name}: torch.${name} and Tensor.${name}`, () => {
+      expect(torch.autograd.gradcheck((x: Tensor) => torch[name](x), [input()])).toBe(true);
+      expect(torch.autograd.gradcheck((x: Tensor) => x[name](), [input()])).toBe(true);
     });
   }
 });

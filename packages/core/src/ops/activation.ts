@@ -4,7 +4,7 @@ import { RuntimeError } from '../errors.js';
 import { broadcastShapes, normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { unaryForward } from './unary.js';
+import { unaryForward } from './unary-forward.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
@@ -35,24 +35,6 @@ function reluGrad(g: Tensor, y: Tensor): Tensor {
     if (binaryOnBackend('reluBackward', g, y, shape, out._array, 0, 1)) return out;
   }
   return where(y.le(0), 0, g);
-}
-
-export function sigmoid(x: Tensor): Tensor {
-  const out = unaryForward(x, (v) => 1 / (1 + Math.exp(-v)), true, undefined, UnaryOp.sigmoid);
-  recordOp('SigmoidBackward0', [x], out, (save) => {
-    const so = save(out);
-    return ([g]) => [sigmoidBackward(g, so())];
-  });
-  return out;
-}
-
-export function tanh(x: Tensor): Tensor {
-  const out = unaryForward(x, Math.tanh, true, undefined, UnaryOp.tanh);
-  recordOp('TanhBackward0', [x], out, (save) => {
-    const so = save(out);
-    return ([g]) => [tanhBackward(g, so())];
-  });
-  return out;
 }
 
 /**

@@ -7,7 +7,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, empty, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, UnaryOp, binaryLayout } from '../kernels/contiguous.js';
-import { unaryForward } from './unary.js';
+import { unaryForward } from './unary-forward.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
