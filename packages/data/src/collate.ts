@@ -12,6 +12,7 @@
 import * as torch from '@kindling/core';
 import { RuntimeError } from './errors.js';
 import { typeName } from './dataset.js';
+import { mapNested } from './nested.js';
 
 type Tensor = torch.Tensor;
 
@@ -61,7 +62,7 @@ function collate(batch: readonly unknown[]): unknown {
     for (const key of elem.keys()) out.set(key, collate(batch.map((d) => (d as Map<unknown, unknown>).get(key))));
     return out;
   }
-  if (isPlainObject(elem)) {
+  if (torch.compat.isOptionsObject(elem)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(elem)) out[key] = collate(batch.map((d) => (d as Record<string, unknown>)[key]));
     return out;
@@ -87,29 +88,16 @@ export function stackTensors(batch: readonly Tensor[]): Tensor {
     }
   }
   if (!uniform) return torch.stack(batch as Tensor[]);
-  const out = allocate(dtype, n * batch.length);
-  for (let i = 0; i < batch.length; i++) torch.readInto(batch[i], out, i * n);
-  return torch.fromArray(out, [batch.length, ...shape], { dtype });
+  const out = torch.empty([batch.length, ...shape], { dtype });
+  const storage = out.numpy();
+  for (let i = 0; i < batch.length; i++) torch.readInto(batch[i], storage, i * n);
+  return out;
 }
 
 function sameShape(t: Tensor, shape: readonly number[]): boolean {
   if (t.ndim !== shape.length) return false;
   for (let d = 0; d < shape.length; d++) if (t.size(d) !== shape[d]) return false;
   return true;
-}
-
-/** Storage for a dtype, as core lays it out (int64 in a Float64Array, bool in a Uint8Array). */
-export function allocate(dtype: torch.DType, n: number): torch.TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'bool':
-      return new Uint8Array(n);
-    default:
-      return new Float64Array(n);
-  }
 }
 
 type AnyTypedArray = Exclude<ArrayBufferView, DataView>;
@@ -124,25 +112,10 @@ function typedArrayToTensor(a: unknown): Tensor {
   return torch.fromArray(a);
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
  * PyTorch's default_convert, used when automatic batching is off (`batchSize: null`): typed arrays become
  * tensors, containers are converted element by element, everything else is returned as it is.
  */
 export function defaultConvert<T>(data: T): unknown {
-  if (data instanceof torch.Tensor) return data;
-  if (isTypedArray(data)) return torch.fromArray(data);
-  if (Array.isArray(data)) return data.map((d) => defaultConvert(d));
-  if (data instanceof Map) return new Map([...data].map(([k, v]) => [k, defaultConvert(v)]));
-  if (isPlainObject(data)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = defaultConvert(v);
-    return out;
-  }
-  return data;
+  return mapNested(data, (x) => (isTypedArray(x) ? torch.fromArray(x) : x));
 }

@@ -4,7 +4,6 @@
  * torchvision returns a PIL image. Both are viewed as strided planes so crop, pad, flip and resize are written once.
  */
 import * as torch from '@kindling/core';
-import { allocate } from './collate.js';
 import { ValueError } from './errors.js';
 
 /** An 8-bit image, rows top to bottom, each pixel's channels together (HWC), as a PIL image stores it. */
@@ -39,8 +38,7 @@ export function toPlanes(img: torch.Tensor | Image): Planes {
     const shape = img.shape;
     const h = shape[shape.length - 2];
     const w = shape[shape.length - 1];
-    const data = allocate(img.dtype, img.numel());
-    torch.readInto(img, data);
+    const data = img.toArray();
     const channels = shape.length >= 3 ? shape[shape.length - 3] : 1;
     return { data, planes: h * w === 0 ? 0 : data.length / (h * w), channels, h, w, ps: h * w, ys: w, xs: 1 };
   }

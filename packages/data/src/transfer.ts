@@ -4,6 +4,7 @@
  * whose buffers are transferred rather than copied, and are rebuilt around the same memory on arrival.
  */
 import * as torch from '@kindling/core';
+import { mapNested } from './nested.js';
 
 const TENSOR_TAG = '__kindlingTensor';
 
@@ -17,45 +18,23 @@ interface EncodedTensor {
 /** A value with its tensors replaced by transferable records, and the buffers to transfer. */
 export function encode(value: unknown): { value: unknown; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
-  const walk = (x: unknown): unknown => {
-    if (x instanceof torch.Tensor) {
-      const array = x.toArray(); // a fresh copy that owns its buffer, so it can be transferred
-      transfer.push(array.buffer as ArrayBuffer);
-      const record: EncodedTensor = { [TENSOR_TAG]: true, dtype: x.dtype, shape: x.shape, array };
-      return record;
-    }
-    if (Array.isArray(x)) return x.map(walk);
-    if (x instanceof Map) return new Map([...x].map(([k, v]) => [k, walk(v)]));
-    if (isPlainObject(x)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(x)) out[k] = walk(v);
-      return out;
-    }
-    return x;
+  const encodeTensor = (x: unknown): unknown => {
+    if (!(x instanceof torch.Tensor)) return x;
+    const array = x.toArray(); // a fresh copy that owns its buffer, so it can be transferred
+    transfer.push(array.buffer as ArrayBuffer);
+    const record: EncodedTensor = { [TENSOR_TAG]: true, dtype: x.dtype, shape: x.shape, array };
+    return record;
   };
-  return { value: walk(value), transfer };
+  return { value: mapNested(value, encodeTensor), transfer };
 }
 
 /** The inverse of `encode`: tensor records become tensors over the received arrays (no copy for float data). */
 export function decode(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, decode(v)]));
-  if (isPlainObject(value)) {
-    if (value[TENSOR_TAG] === true) {
-      const t = value as unknown as EncodedTensor;
-      return torch.fromArray(t.array, t.shape, { dtype: t.dtype });
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = decode(v);
-    return out;
-  }
-  return value;
+  return mapNested(value, (x) => (isEncodedTensor(x) ? torch.fromArray(x.array, x.shape, { dtype: x.dtype }) : x), isEncodedTensor);
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+function isEncodedTensor(x: unknown): x is EncodedTensor {
+  return torch.compat.isOptionsObject(x) && x[TENSOR_TAG] === true;
 }
 
 /** An error as plain data, and back (keeping its class name and the worker's stack in the message). */
