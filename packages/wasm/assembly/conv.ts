@@ -15,51 +15,84 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
 }
 
 /**
- * Walks the column matrix of channels [0, Cg) of the plane block at x: `gather` writes it into `cols` (im2col,
- * zeros where the window leaves the image); otherwise adds `cols` back into x (col2im; the caller zeroed x).
- * Inlined, so that `gather` is a constant in each copy.
+ * Walks the column matrix of channels [0, Cg) of the plane block at x, for output rows [r0, r1): `gather` writes it
+ * into `cols` (im2col: K rows of (r1 - r0)·OW columns, zeros where the window leaves the image); otherwise adds
+ * `cols` back into x (col2im over every row; the caller zeroed x). Each row of a window's run is split into the
+ * part inside the image, copied (or gathered at the stride) in one go, and the padding either side. Each element
+ * of x receives its additions in the same (c, i, j, r, q) order as an element-by-element walk. Inlined, so that
+ * `gather` is a constant in each copy.
  */
-@inline function columns<T>(g: usize, x: usize, Cg: i32, cols: usize, gather: bool): void {
-  const h = geo(g, H), w = geo(g, W), kh = geo(g, KH), kw = geo(g, KW), oh = geo(g, OH), ow = geo(g, OW);
+@inline function columns<T>(g: usize, x: usize, Cg: i32, cols: usize, gather: bool, r0: i32, r1: i32): void {
+  const h = geo(g, H), w = geo(g, W), kh = geo(g, KH), kw = geo(g, KW), ow = geo(g, OW);
   const sh = geo(g, SH), sw = geo(g, SW), ph = geo(g, PH), pw = geo(g, PW), dh = geo(g, DH), dw = geo(g, DW);
+  const rowBytes = <usize>ow << alignof<T>();
   let at = cols;
   for (let c = 0; c < Cg; c++) {
     const plane = x + ((<usize>c * h * w) << alignof<T>());
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        for (let r = 0; r < oh; r++) {
+        // Output column q reads input column q·sw + off, inside the image for q in [qlo, qhi).
+        const off = j * dw - pw;
+        const qhi = min(ow, w - off <= 0 ? 0 : (w - off - 1) / sw + 1);
+        const qlo = min(qhi, off >= 0 ? 0 : (sw - 1 - off) / sw);
+        for (let r = r0; r < r1; r++) {
           const ih = r * sh + i * dh - ph;
-          for (let q = 0; q < ow; q++) {
-            const iw = q * sw + j * dw - pw;
-            const inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
-            const p = plane + ((<usize>ih * w + iw) << alignof<T>());
-            if (gather) store<T>(at, inside ? load<T>(p) : <T>0);
-            else if (inside) store<T>(p, load<T>(p) + load<T>(at));
-            at += sizeof<T>();
+          if (ih < 0 || ih >= h) {
+            if (gather) memory.fill(at, 0, rowBytes);
+            at += rowBytes;
+            continue;
           }
+          const first = plane + ((<usize>(ih * w + qlo * sw + off)) << alignof<T>());
+          const n = qhi - qlo;
+          const run = at + (<usize>qlo << alignof<T>());
+          if (gather) {
+            if (qlo > 0) memory.fill(at, 0, <usize>qlo << alignof<T>());
+            if (sw == 1) memory.copy(run, first, <usize>n << alignof<T>());
+            else for (let q = 0; q < n; q++) store<T>(run + (<usize>q << alignof<T>()), load<T>(first + ((<usize>q * sw) << alignof<T>())));
+            if (qhi < ow) memory.fill(at + (<usize>qhi << alignof<T>()), 0, <usize>(ow - qhi) << alignof<T>());
+          } else {
+            for (let q = 0; q < n; q++) {
+              const p = first + ((<usize>q * sw) << alignof<T>());
+              store<T>(p, load<T>(p) + load<T>(run + (<usize>q << alignof<T>())));
+            }
+          }
+          at += rowBytes;
         }
       }
     }
   }
 }
 
-function forward<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
-  const c = geo(g, C), h = geo(g, H), w = geo(g, W), o = geo(g, O), groups = geo(g, GROUPS);
-  const Cg = c / groups, Og = o / groups, K = Cg * geo(g, KH) * geo(g, KW), ohw = geo(g, OH) * geo(g, OW);
-  for (let n = n0; n < n1; n++) {
-    for (let grp = 0; grp < groups; grp++) {
-      columns<T>(g, x + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, true);
-      const dst = out + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
-      gemm<T>(0, 0, Og, ohw, K, <T>1, wt + ((<usize>grp * Og * K) << alignof<T>()), K, cols, ohw, <T>0, dst, ohw, work);
-      if (bias != 0) {
-        for (let oc = 0; oc < Og; oc++) {
-          const b = load<T>(bias + ((<usize>(grp * Og + oc)) << alignof<T>()));
-          const row = dst + ((<usize>oc * ohw) << alignof<T>());
-          for (let p = 0; p < ohw; p++) store<T>(row + ((<usize>p) << alignof<T>()), load<T>(row + ((<usize>p) << alignof<T>())) + b);
-        }
+/** Whether the input is its own column matrix: a 1x1 kernel, stride 1, no padding. */
+@inline function pointwise(g: usize): bool {
+  return geo(g, KH) == 1 && geo(g, KW) == 1 && geo(g, SH) == 1 && geo(g, SW) == 1 && geo(g, PH) == 0 && geo(g, PW) == 0;
+}
+
+/** Output rows [r0, r1) of image n, every group: one GEMM per group over those rows' columns (ldc OH·OW). */
+function forwardRows<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, r0: i32, r1: i32, cols: usize, work: usize): void {
+  const c = geo(g, C), h = geo(g, H), w = geo(g, W), o = geo(g, O), groups = geo(g, GROUPS), ow = geo(g, OW);
+  const Cg = c / groups, Og = o / groups, K = Cg * geo(g, KH) * geo(g, KW), ohw = geo(g, OH) * ow;
+  const np = (r1 - r0) * ow;
+  if (np <= 0) return;
+  const direct = pointwise(g);
+  for (let grp = 0; grp < groups; grp++) {
+    const src = x + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>());
+    if (!direct) columns<T>(g, src, Cg, cols, true, r0, r1);
+    const dst = out + ((<usize>(n * o + grp * Og) * ohw + r0 * ow) << alignof<T>());
+    const b = direct ? src + ((<usize>r0 * ow) << alignof<T>()) : cols;
+    gemm<T>(0, 0, Og, np, K, <T>1, wt + ((<usize>grp * Og * K) << alignof<T>()), K, b, direct ? ohw : np, <T>0, dst, ohw, work);
+    if (bias != 0) {
+      for (let oc = 0; oc < Og; oc++) {
+        const bv = load<T>(bias + ((<usize>(grp * Og + oc)) << alignof<T>()));
+        const row = dst + ((<usize>oc * ohw) << alignof<T>());
+        for (let p = 0; p < np; p++) store<T>(row + ((<usize>p) << alignof<T>()), load<T>(row + ((<usize>p) << alignof<T>())) + bv);
       }
     }
   }
+}
+
+function forward<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
+  for (let n = n0; n < n1; n++) forwardRows<T>(g, x, wt, bias, out, n, 0, geo(g, OH), cols, work);
 }
 
 function backwardInput<T>(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
@@ -70,24 +103,31 @@ function backwardInput<T>(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1
     for (let grp = 0; grp < groups; grp++) {
       const src = gy + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
       gemm<T>(1, 0, K, ohw, Og, <T>1, wt + ((<usize>grp * Og * K) << alignof<T>()), K, src, ohw, <T>0, cols, ohw, work);
-      columns<T>(g, gx + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, false);
+      columns<T>(g, gx + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, false, 0, geo(g, OH));
     }
   }
 }
 
-/** gw written (not accumulated into) from images [0, N), summed in batch order. */
-function backwardWeight<T>(g: usize, x: usize, gy: usize, gw: usize, cols: usize, work: usize): void {
+/**
+ * gw written (not accumulated into) from images [0, N), summed in batch order, for input channels [c0, c1) of
+ * each group and output channels [o0, o1) of each group: the host splits gw between threads by either, and each
+ * element's sum runs in the same order whatever the split.
+ */
+function backwardWeight<T>(g: usize, x: usize, gy: usize, gw: usize, c0: i32, c1: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
   const nb = geo(g, N), c = geo(g, C), h = geo(g, H), w = geo(g, W), o = geo(g, O), groups = geo(g, GROUPS);
-  const Cg = c / groups, Og = o / groups, K = Cg * geo(g, KH) * geo(g, KW), ohw = geo(g, OH) * geo(g, OW);
-  if (nb == 0 || ohw == 0) {
-    memory.fill(gw, 0, (<usize>o * K) << alignof<T>());
-    return;
-  }
-  for (let n = 0; n < nb; n++) {
-    for (let grp = 0; grp < groups; grp++) {
-      columns<T>(g, x + ((<usize>(n * c + grp * Cg) * h * w) << alignof<T>()), Cg, cols, true);
-      const src = gy + ((<usize>(n * o + grp * Og) * ohw) << alignof<T>());
-      gemm<T>(0, 1, Og, K, ohw, <T>1, src, ohw, cols, ohw, n == 0 ? <T>0 : <T>1, gw + ((<usize>grp * Og * K) << alignof<T>()), K, work);
+  const Cg = c / groups, Og = o / groups, kk = geo(g, KH) * geo(g, KW), K = Cg * kk, ohw = geo(g, OH) * geo(g, OW);
+  const rows = (c1 - c0) * kk, m = o1 - o0;
+  if (rows <= 0 || m <= 0) return;
+  for (let grp = 0; grp < groups; grp++) {
+    const dst = gw + ((<usize>(grp * Og + o0) * K + c0 * kk) << alignof<T>());
+    if (nb == 0 || ohw == 0) {
+      for (let r = 0; r < m; r++) memory.fill(dst + ((<usize>r * K) << alignof<T>()), 0, <usize>rows << alignof<T>());
+      continue;
+    }
+    for (let n = 0; n < nb; n++) {
+      columns<T>(g, x + ((<usize>(n * c + grp * Cg + c0) * h * w) << alignof<T>()), c1 - c0, cols, true, 0, geo(g, OH));
+      const src = gy + ((<usize>(n * o + grp * Og + o0) * ohw) << alignof<T>());
+      gemm<T>(0, 1, m, rows, ohw, <T>1, src, ohw, cols, ohw, n == 0 ? <T>0 : <T>1, dst, K, work);
     }
   }
 }
@@ -98,15 +138,22 @@ export function convForward32(g: usize, x: usize, wt: usize, bias: usize, out: u
 export function convForward64(g: usize, x: usize, wt: usize, bias: usize, out: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
   forward<f64>(g, x, wt, bias, out, n0, n1, cols, work);
 }
+/** Output rows [r0, r1) of image n: the host splits a small batch's images between threads this way. */
+export function convForwardRows32(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, r0: i32, r1: i32, cols: usize, work: usize): void {
+  forwardRows<f32>(g, x, wt, bias, out, n, r0, r1, cols, work);
+}
+export function convForwardRows64(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, r0: i32, r1: i32, cols: usize, work: usize): void {
+  forwardRows<f64>(g, x, wt, bias, out, n, r0, r1, cols, work);
+}
 export function convBackwardInput32(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
   backwardInput<f32>(g, gy, wt, gx, n0, n1, cols, work);
 }
 export function convBackwardInput64(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
   backwardInput<f64>(g, gy, wt, gx, n0, n1, cols, work);
 }
-export function convBackwardWeight32(g: usize, x: usize, gy: usize, gw: usize, cols: usize, work: usize): void {
-  backwardWeight<f32>(g, x, gy, gw, cols, work);
+export function convBackwardWeight32(g: usize, x: usize, gy: usize, gw: usize, c0: i32, c1: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
+  backwardWeight<f32>(g, x, gy, gw, c0, c1, o0, o1, cols, work);
 }
-export function convBackwardWeight64(g: usize, x: usize, gy: usize, gw: usize, cols: usize, work: usize): void {
-  backwardWeight<f64>(g, x, gy, gw, cols, work);
+export function convBackwardWeight64(g: usize, x: usize, gy: usize, gw: usize, c0: i32, c1: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
+  backwardWeight<f64>(g, x, gy, gw, c0, c1, o0, o1, cols, work);
 }

@@ -57,12 +57,55 @@ function packB<T>(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc
   }
 }
 
+/**
+ * A full MR-tall panel of a transposed A: op(A)'s column p is MR consecutive elements of A's row p, one or two
+ * vector loads. Returns the columns packed (all of them).
+ */
+@inline function packColumnsOfAt<T>(A: usize, lda: i32, i: i32, p0: i32, kc: i32, d: usize): i32 {
+  let s = A + ((<usize>p0 * lda + i) << alignof<T>());
+  const rowBytes = <usize>lda << alignof<T>();
+  for (let p = 0; p < kc; p++) {
+    v128.store(d, v128.load(s));
+    if (sizeof<T>() == 8) v128.store(d, v128.load(s, 16), 16);
+    d += <usize>MR << alignof<T>();
+    s += rowBytes;
+  }
+  return kc;
+}
+
+/**
+ * A full 4-tall float32 panel of a row-major A: four columns at a time as a 4 x 4 transpose of four row loads.
+ * Returns the columns packed (a multiple of 4; the caller packs the rest).
+ */
+@inline function packRowsOfA32(A: usize, lda: i32, i: i32, p0: i32, kc: i32, d: usize): i32 {
+  const rowBytes = <usize>lda << 2;
+  let s = A + ((<usize>i * lda + p0) << 2);
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const r0 = v128.load(s), r1 = v128.load(s + rowBytes), r2 = v128.load(s + 2 * rowBytes), r3 = v128.load(s + 3 * rowBytes);
+    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+    v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+    v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+    v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+    d += 64;
+    s += 16;
+  }
+  return p;
+}
+
 /** op(A)[i0 .. i0+mc, p0 .. p0+kc] as MR-tall micro-panels, each kc x MR column by column, zero-padded past mc. */
 function packA<T>(transA: i32, A: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let i = 0; i < mc; i += MR) {
     const h = min(MR, mc - i);
     let d = dst + ((<usize>(i / MR) * kc * MR) << alignof<T>());
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (h == MR) {
+      p = transA ? packColumnsOfAt<T>(A, lda, i0 + i, p0, kc, d) : sizeof<T>() == 4 ? packRowsOfA32(A, lda, i0 + i, p0, kc, d) : 0;
+      d += (<usize>p * MR) << alignof<T>();
+    }
+    for (; p < kc; p++) {
       for (let ii = 0; ii < MR; ii++) {
         store<T>(d + (<usize>ii << alignof<T>()), ii < h ? elem<T>(A, lda, transA, i0 + i + ii, p0 + p) : <T>0);
       }

@@ -14,28 +14,21 @@ import type { ConvGeometry } from './conv.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
 import { type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
+import { wasmEntries } from './wasm-entries.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
 export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
 
-interface WasmExports {
-  heapBase(): number;
-  gemmWorkBytes(): number;
-  sgemm: GemmEntry;
-  dgemm: GemmEntry;
-  convForward32: GemmEntry;
-  convForward64: GemmEntry;
-  convBackwardInput32: GemmEntry;
-  convBackwardInput64: GemmEntry;
-  convBackwardWeight32: GemmEntry;
-  convBackwardWeight64: GemmEntry;
-}
-type ExportName = Exclude<keyof WasmExports, 'heapBase' | 'gemmWorkBytes'>;
-const TASKS: readonly ExportName[] = ['sgemm', 'dgemm', 'convForward32', 'convForward64', 'convBackwardInput32', 'convBackwardInput64'];
+/** The module's exports: two that size the heap, the rest kernels taking numbers (pointers, sizes, scalars). */
+type WasmExports = { heapBase(): number; gemmWorkBytes(): number } & Record<string, (...args: number[]) => number>;
+/** The kernels a worker may be asked to run (every one the host splits between threads). */
+const TASKS: readonly string[] = [
+  'sgemm', 'dgemm', 'convForward32', 'convForward64', 'convForwardRows32', 'convForwardRows64', 'convBackwardInput32', 'convBackwardInput64',
+  'convBackwardWeight32', 'convBackwardWeight64', 'maxPoolForward32', 'maxPoolForward64', 'batchNormForward32', 'batchNormForward64',
+];
 
 /** ConvGeometry's fields in the order assembly/conv.ts reads them. */
 const GEOMETRY: readonly (keyof ConvGeometry)[] = ['N', 'C', 'H', 'W', 'O', 'kh', 'kw', 'OH', 'OW', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'];
-type GemmEntry = (...args: number[]) => void;
 
 const PAGE = 65536;
 const MAX_PAGES = 32768;
@@ -148,7 +141,7 @@ class WasmBackendState {
       fn,
       args: [+transA, +transB, M, n, K, alpha, aPtr, lda, bPtr + (transB ? j0 * ldb : j0) * size, ldb, beta, cPtr + j0 * size, ldc, this.workOf(part)],
     }));
-    const run = (t: WasmTask): void => this.exports[t.fn as ExportName](...t.args);
+    const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
     if (tasks.length === 1 || this.pool === null) run(tasks[0]);
     else this.pool.fork(tasks, this.slots, run);
     C.set(this.view(C, cPtr, cLen), cOff);
@@ -160,7 +153,7 @@ class WasmBackendState {
    * Lays out `counts` elements of `bytes` each after the geometry block, one region per count (64-byte aligned),
    * grows the memory to hold them, and returns their addresses.
    */
-  private regions(counts: readonly number[], bytes: number): number[] {
+  regions(counts: readonly number[], bytes: number): number[] {
     const out: number[] = [];
     let at = align(this.arenaStart + 64);
     for (const n of counts) {
@@ -171,8 +164,26 @@ class WasmBackendState {
     return out;
   }
 
-  private copyIn(a: FloatArray, at: number, n: number): void {
-    if (n > 0) this.view(a, at, n).set(a.subarray(0, n));
+  copyIn(a: FloatArray, off: number, at: number, n: number): void {
+    if (n > 0) this.view(a, at, n).set(a.subarray(off, off + n));
+  }
+
+  copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void {
+    if (n > 0) to.set(this.view(like, at, n), off);
+  }
+
+  /** Writes i32 arguments (a geometry, a layout) at the arena's start; returns their address. */
+  argumentBlock(values: readonly number[]): number {
+    new Int32Array(this.memory.buffer, this.arenaStart, values.length).set(values);
+    return this.arenaStart;
+  }
+
+  call(fn: string, ...args: number[]): number {
+    return this.exports[fn](...args);
+  }
+
+  parallel(n: number, work: number, task: (a: number, b: number) => WasmTask): void {
+    this.runParts(this.batchParts(n, work).map(([a, b]) => task(a, b)));
   }
 
   /** Writes the geometry block the conv exports read at the arena's start (after `regions` grew the memory). */
@@ -202,7 +213,7 @@ class WasmBackendState {
   }
 
   private runParts(tasks: WasmTask[]): void {
-    const run = (t: WasmTask): void => this.exports[t.fn as ExportName](...t.args);
+    const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
     if (tasks.length === 1 || this.pool === null) run(tasks[0]);
     else this.pool.fork(tasks, this.slots, run);
   }
@@ -213,15 +224,26 @@ class WasmBackendState {
     const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
     checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]], x);
     if (sizes.out === 0) return;
-    const parts = this.batchParts(N, sizes.out * K);
-    const cols = K * OH * OW;
+    // A batch smaller than the threads is split by output rows within each image instead of by images.
+    const byRows = N < Math.min(this.threads, Math.floor((sizes.out * K) / WORK_PER_THREAD));
+    const parts = byRows ? this.batchParts(OH, (sizes.out / N) * K) : this.batchParts(N, sizes.out * K);
+    const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
     const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = this.regions([sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)], x.BYTES_PER_ELEMENT);
     this.geometry(g);
-    this.copyIn(x, xPtr, sizes.x);
-    this.copyIn(w, wPtr, sizes.w);
-    if (bias !== null) this.copyIn(bias, bPtr, sizes.b);
-    const fn = x.BYTES_PER_ELEMENT === 4 ? 'convForward32' : 'convForward64';
-    this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, bias === null ? 0 : bPtr, outPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
+    this.copyIn(x, 0, xPtr, sizes.x);
+    this.copyIn(w, 0, wPtr, sizes.w);
+    if (bias !== null) this.copyIn(bias, 0, bPtr, sizes.b);
+    const f32 = x.BYTES_PER_ELEMENT === 4;
+    const b = bias === null ? 0 : bPtr;
+    if (byRows) {
+      const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
+      for (let n = 0; n < N; n++) {
+        this.runParts(parts.map(([r0, r1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, b, outPtr, n, r0, r1, colsPtrs[p], this.workOf(p)] })));
+      }
+    } else {
+      const fn = f32 ? 'convForward32' : 'convForward64';
+      this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
+    }
     out.set(this.view(out, outPtr, sizes.out));
   }
 
@@ -235,26 +257,46 @@ class WasmBackendState {
     const cols = K * OH * OW;
     const [gyPtr, wPtr, gxPtr, ...colsPtrs] = this.regions([sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)], gy.BYTES_PER_ELEMENT);
     this.geometry(g);
-    this.copyIn(gy, gyPtr, sizes.gy);
-    this.copyIn(w, wPtr, sizes.w);
+    this.copyIn(gy, 0, gyPtr, sizes.gy);
+    this.copyIn(w, 0, wPtr, sizes.w);
     const fn = gy.BYTES_PER_ELEMENT === 4 ? 'convBackwardInput32' : 'convBackwardInput64';
     this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
     gx.set(this.view(gx, gxPtr, sizes.gx));
   }
 
-  /** Single-threaded: splitting the batch would change the order of each weight's sum. */
+  /**
+   * Split between threads by input channels (each thread gathers the columns of its channels) or, with fewer
+   * channels than threads, by output channels; never by images, which would change the order of each weight's sum.
+   */
   conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
-    const { OH, OW } = g;
+    const { OH, OW, kh, kw } = g;
     const { K, ...n } = WasmBackendState.convSizes(g);
     const sizes = { x: n.x, gy: n.y, gw: n.w };
     checkConvArrays([[x, 'x', sizes.x], [gy, 'gy', sizes.gy], [gw, 'gw', sizes.gw]], x);
     if (sizes.gw === 0) return;
-    const [xPtr, gyPtr, gwPtr, colsPtr] = this.regions([sizes.x, sizes.gy, sizes.gw, K * OH * OW], x.BYTES_PER_ELEMENT);
+    const Cg = g.C / g.groups;
+    const Og = g.O / g.groups;
+    const parts = this.batchParts(Math.max(Cg, Og), sizes.gy * K);
+    const byChannels = Cg >= parts.length;
+    const ranges = byChannels ? this.evenParts(Cg, parts.length) : this.evenParts(Og, parts.length);
+    const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * kh * kw : K) * OH * OW;
+    const [xPtr, gyPtr, gwPtr, ...colsPtrs] = this.regions([sizes.x, sizes.gy, sizes.gw, ...ranges.map(() => colsPer)], x.BYTES_PER_ELEMENT);
     this.geometry(g);
-    this.copyIn(x, xPtr, sizes.x);
-    this.copyIn(gy, gyPtr, sizes.gy);
-    this.exports[x.BYTES_PER_ELEMENT === 4 ? 'convBackwardWeight32' : 'convBackwardWeight64'](this.arenaStart, xPtr, gyPtr, gwPtr, colsPtr, this.workOf(0));
+    this.copyIn(x, 0, xPtr, sizes.x);
+    this.copyIn(gy, 0, gyPtr, sizes.gy);
+    const fn = x.BYTES_PER_ELEMENT === 4 ? 'convBackwardWeight32' : 'convBackwardWeight64';
+    this.runParts(ranges.map(([a, b], p) => {
+      const [c0, c1, o0, o1] = byChannels ? [a, b, 0, Og] : [0, Cg, a, b];
+      return { fn, args: [this.arenaStart, xPtr, gyPtr, gwPtr, c0, c1, o0, o1, colsPtrs[p], this.workOf(p)] };
+    }));
     gw.set(this.view(gw, gwPtr, sizes.gw));
+  }
+
+  /** [a, b) ranges splitting `n` into `parts` near-equal runs. */
+  private evenParts(n: number, parts: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
+    return out;
   }
 
   /** Column ranges [j0, n) of C, one per thread that takes part (threads that are ready, enough work each). */
@@ -296,6 +338,7 @@ export function createWasmBackend(modules: WasmModules, threads = defaultThreads
     conv2dForward: (x, w, bias, g, out) => state.conv2dForward(x, w, bias, g, out),
     conv2dBackwardInput: (gy, w, g, gx) => state.conv2dBackwardInput(gy, w, g, gx),
     conv2dBackwardWeight: (x, gy, g, gw) => state.conv2dBackwardWeight(x, gy, g, gw),
+    ...wasmEntries(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
   });

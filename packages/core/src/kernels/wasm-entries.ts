@@ -1,0 +1,192 @@
+/**
+ * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward, and the exact
+ * elementwise ops (relu, neg, abs, sqrt, rsqrt, square; add, sub, mul, div and relu's backward over the binary
+ * layouts). Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
+ * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
+ * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
+ * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
+ */
+import type { TypedArray } from '../dtype.js';
+import { checkAlias, checkArrayLike, checkCount, checkDisjoint, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan } from './argument-checks.js';
+import type { BackendKernels } from './backend.js';
+import { binary as tsBinary, extentOf, isContiguous, readLayout, unary as tsUnary } from './contiguous.js';
+import type { FloatArray } from './gemm.js';
+import { batchNormForward as tsBatchNormForward } from './norm.js';
+import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
+import type { WasmTask } from './wasm-threads.js';
+
+/** What the entries need of the backend's state: scratch in the module's memory, copies, calls, threads. */
+export interface WasmHost {
+  /** Lays out regions of `counts` elements of `bytes` each after the argument block; returns their addresses. */
+  regions(counts: readonly number[], bytes: number): number[];
+  /** The argument block: `n` i32s at a fixed address, for geometry and layouts. */
+  argumentBlock(values: readonly number[]): number;
+  copyIn(a: FloatArray, off: number, at: number, n: number): void;
+  copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void;
+  call(fn: string, ...args: number[]): number;
+  /** [a, b) ranges of n items, one per thread that takes part (enough work each), and runs a task per range. */
+  parallel(n: number, work: number, task: (a: number, b: number) => WasmTask): void;
+}
+
+/** Elementwise entries on fewer elements than this stay in TypeScript: the copies would cost more. */
+const SMALL = 4096;
+/** Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square. */
+const WASM_UNARY = new Set([0, 1, 2, 5, 10, 11]);
+/** Binary op codes the module computes: add, sub, mul, div, relu's backward. */
+const WASM_BINARY_MAX = 4;
+
+function isFloat(a: TypedArray): a is FloatArray {
+  return a instanceof Float32Array || a instanceof Float64Array;
+}
+
+const POOL_FIELDS: readonly (keyof PoolGeometry)[] = ['planes', 'H', 'W', 'OH', 'OW', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw'];
+const INT32_MAX = 0x7fffffff;
+
+/** The geometry's fields as i32s: sizes at least 0, kernel, stride and dilation at least 1, and the products it implies. */
+function poolGeometry(g: PoolGeometry): { values: number[]; inSize: number; outSize: number } {
+  if (typeof g !== 'object' || g === null) throw new TypeError("argument 'g' must be an object");
+  const values = POOL_FIELDS.map((k) => checkInt(g[k], `g.${k}`, ['kh', 'kw', 'sh', 'sw', 'dh', 'dw'].includes(k) ? 1 : 0, INT32_MAX));
+  const inSize = g.planes * g.H * g.W;
+  const outSize = g.planes * g.OH * g.OW;
+  if (!Number.isSafeInteger(inSize) || !Number.isSafeInteger(outSize) || g.H * g.W > INT32_MAX || g.OH * g.OW > INT32_MAX) {
+    throw new RangeError("argument 'g': the planes hold too many elements");
+  }
+  return { values, inSize, outSize };
+}
+
+function maxPool2dForward(host: WasmHost, x: TypedArray, g: PoolGeometry, out: TypedArray, indices: TypedArray | null): void {
+  if (!isFloat(x)) return tsMaxPoolForward(x, g, out, indices);
+  const { values, inSize, outSize } = poolGeometry(g);
+  checkFloatArray(out, 'out');
+  checkSameType(x, 'x', out as FloatArray, 'out');
+  if (indices !== null && !(indices instanceof Float64Array)) throw new TypeError("argument 'indices' must be a Float64Array or null");
+  checkSpan(x, 'x', 0, inSize);
+  checkSpan(out as FloatArray, 'out', 0, outSize);
+  if (indices !== null) checkSpan(indices, 'indices', 0, outSize);
+  checkDisjoint([[x, 'x', inSize, false], [out as FloatArray, 'out', outSize, true], [indices, 'indices', outSize, true]]);
+  if (outSize === 0) return;
+  const [xPtr, outPtr, idxPtr] = host.regions([inSize, outSize, indices === null ? 0 : outSize * (8 / x.BYTES_PER_ELEMENT)], x.BYTES_PER_ELEMENT);
+  const geometry = host.argumentBlock(values);
+  host.copyIn(x, 0, xPtr, inSize);
+  const fn = x instanceof Float32Array ? 'maxPoolForward32' : 'maxPoolForward64';
+  const window = g.kh * g.kw;
+  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({ fn, args: [geometry, xPtr, outPtr, indices === null ? 0 : idxPtr, p0, p1] }));
+  host.copyOut(x, outPtr, outSize, out as FloatArray, 0);
+  if (indices !== null) host.copyOut(indices, idxPtr, outSize, indices, 0);
+}
+
+/** The TypeScript kernel's checks (norm.ts), in its order, before anything is copied. */
+function checkBatchNormForward(x: FloatArray, N: number, C: number, HW: number, weight: FloatArray | null, bias: FloatArray | null, runningMean: FloatArray | null,
+  runningVar: FloatArray | null, training: boolean, out: FloatArray, saveMean: FloatArray, saveInvstd: FloatArray): number {
+  checkCount(N, 'N');
+  checkCount(C, 'C');
+  checkCount(HW, 'HW');
+  const size = N * C * HW;
+  if (!Number.isSafeInteger(size)) throw new RangeError('x has too many elements');
+  const like = (a: FloatArray | null, name: string, n: number, ref: FloatArray | null): void => {
+    if (a !== null) checkArrayLike(a, name, n, ref, "'x'");
+  };
+  like(x, 'x', size, null);
+  like(weight, 'weight', C, x);
+  like(bias, 'bias', C, x);
+  like(runningMean, 'runningMean', C, x);
+  like(runningVar, 'runningVar', C, x);
+  if (!training && (runningMean === null || runningVar === null)) {
+    throw new TypeError(`argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`);
+  }
+  like(out, 'out', size, x);
+  like(saveMean, 'saveMean', C, x);
+  like(saveInvstd, 'saveInvstd', C, x);
+  checkDisjoint([
+    [x, 'x', size, false], [weight, 'weight', C, false], [bias, 'bias', C, false], [runningMean, 'runningMean', C, true],
+    [runningVar, 'runningVar', C, true], [out, 'out', size, true], [saveMean, 'saveMean', C, true], [saveInvstd, 'saveInvstd', C, true],
+  ]);
+  return size;
+}
+
+function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormForward']>): void {
+  const [x, N, C, HW, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd] = args;
+  if (typeof training !== 'boolean') throw new TypeError("argument 'training' must be a boolean");
+  checkNumber(momentum, 'momentum');
+  checkNumber(eps, 'eps');
+  const size = checkBatchNormForward(x, N, C, HW, weight, bias, runningMean, runningVar, training, out, saveMean, saveInvstd);
+  if (size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX) return tsBatchNormForward(...args);
+  const optional = [weight, bias, runningMean, runningVar];
+  const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions([size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))], x.BYTES_PER_ELEMENT);
+  host.copyIn(x, 0, xPtr, size);
+  optional.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], C));
+  const at = optional.map((a, i) => (a === null ? 0 : ptrs[i]));
+  const fn = x instanceof Float32Array ? 'batchNormForward32' : 'batchNormForward64';
+  host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({ fn, args: [xPtr, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outPtr, meanPtr, invstdPtr, c0, c1] }));
+  host.copyOut(x, outPtr, size, out, 0);
+  host.copyOut(x, meanPtr, C, saveMean, 0);
+  host.copyOut(x, invstdPtr, C, saveInvstd, 0);
+  if (training && runningMean !== null) host.copyOut(x, ptrs[2], C, runningMean, 0);
+  if (training && runningVar !== null) host.copyOut(x, ptrs[3], C, runningVar, 0);
+}
+
+function unary(host: WasmHost, op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
+  if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL) return tsUnary(op, x, xOff, out, outOff, n);
+  checkFloatArray(x, 'x');
+  checkInt(xOff, 'xOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  checkInt(n, 'n', 0, INT32_MAX);
+  checkSameType(x, 'x', out, 'out');
+  checkSpan(x, 'x', xOff, n);
+  checkSpan(out, 'out', outOff, n);
+  checkAlias(x, 'x', xOff, n, true, out, 'out', outOff, n);
+  const [xPtr, outPtr] = host.regions([n, n], x.BYTES_PER_ELEMENT);
+  host.copyIn(x, xOff, xPtr, n);
+  host.call(x instanceof Float32Array ? 'unary32' : 'unary64', op, xPtr, outPtr, n);
+  host.copyOut(x, outPtr, n, out, outOff);
+}
+
+function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): void {
+  const [op, a, aOff, b, bOff, out, outOff, layout, alpha] = args;
+  if (typeof op !== 'number' || op > WASM_BINARY_MAX) return tsBinary(...args);
+  checkInt(op, 'op', 0, 6);
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkFloatArray(b, 'b');
+  checkInt(bOff, 'bOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  const L = readLayout(layout);
+  checkNumber(alpha, 'alpha');
+  checkSameType(a, 'a', out, 'out');
+  checkSameType(b, 'b', out, 'out');
+  const n = L.n;
+  if (n === 0) return;
+  checkSpan(out, 'out', outOff, n);
+  const aExtent = extentOf(L.shape, L.aStrides, 'a');
+  const bExtent = extentOf(L.shape, L.bStrides, 'b');
+  checkSpan(a, 'a', aOff, aExtent);
+  checkSpan(b, 'b', bOff, bExtent);
+  checkAlias(a, 'a', aOff, aExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
+  checkAlias(b, 'b', bOff, bExtent, isContiguous(L.shape, L.bStrides), out, 'out', outOff, n);
+  if (n < SMALL || Math.max(n, aExtent, bExtent) > INT32_MAX) return tsBinary(...args);
+  const [aPtr, bPtr, outPtr] = host.regions([aExtent, bExtent, n], a.BYTES_PER_ELEMENT);
+  // A dim of size 1 is never stepped along: its stride is written as 0, so every value fits an i32.
+  const dims = [0, 1, 2, 3];
+  const block = host.argumentBlock([
+    L.ndim,
+    ...dims.map((d) => L.shape[d] ?? 0),
+    ...dims.map((d) => (L.shape[d] > 1 ? L.aStrides[d] : 0)),
+    ...dims.map((d) => (L.shape[d] > 1 ? L.bStrides[d] : 0)),
+  ]);
+  host.copyIn(a, aOff, aPtr, aExtent);
+  host.copyIn(b, bOff, bPtr, bExtent);
+  host.call(a instanceof Float32Array ? 'binary32' : 'binary64', op, aPtr, bPtr, outPtr, block, alpha);
+  host.copyOut(a, outPtr, n, out, outOff);
+}
+
+/** The entries above, bound to a backend's state. */
+export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary'> {
+  return {
+    maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
+    batchNormForward: (...args) => batchNormForward(host, ...args),
+    unary: (op, x, xOff, out, outOff, n) => unary(host, op, x, xOff, out, outOff, n),
+    binary: (...args) => binary(host, ...args),
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Elementwise kernels giving the bits of packages/core/src/kernels/contiguous.ts: each value computed in double
+ * and rounded once. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
+ * value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
+ * f32x4 instructions; expressions with a double scalar (add with alpha) or two roundings in double (rsqrt) run
+ * in f64x2 lanes and are rounded at the store, as the TypeScript loops round.
+ */
+
+// unary op codes (contiguous.ts UnaryOp) this module computes
+const RELU = 0, NEG = 1, ABS = 2, SQRT = 5, RSQRT = 10, SQUARE = 11;
+// binary op codes (contiguous.ts BinaryOp)
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4;
+
+@inline function unaryVec<T>(op: i32, v: v128): v128 {
+  if (sizeof<T>() == 4) {
+    if (op == RELU) return v128.andnot(v, f32x4.lt(v, f32x4.splat(0)));
+    if (op == NEG) return f32x4.neg(v);
+    if (op == ABS) return f32x4.abs(v);
+    if (op == SQRT) return f32x4.sqrt(v);
+    if (op == SQUARE) return f32x4.mul(v, v);
+    const one = f64x2.splat(1);
+    const lo = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(v)));
+    const hi = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
+    return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  }
+  if (op == RELU) return v128.andnot(v, f64x2.lt(v, f64x2.splat(0)));
+  if (op == NEG) return f64x2.neg(v);
+  if (op == ABS) return f64x2.abs(v);
+  if (op == SQRT) return f64x2.sqrt(v);
+  if (op == SQUARE) return f64x2.mul(v, v);
+  return f64x2.div(f64x2.splat(1), f64x2.sqrt(v));
+}
+
+@inline function unaryScalar<T>(op: i32, v: T): T {
+  if (op == RELU) return v < 0 ? <T>0 : v;
+  if (op == NEG) return -v;
+  if (op == ABS) return abs<T>(v);
+  if (op == SQRT) return <T>Math.sqrt(<f64>v);
+  if (op == SQUARE) return v * v;
+  return <T>(1 / Math.sqrt(<f64>v));
+}
+
+function unaryRun<T>(op: i32, x: usize, out: usize, n: i32): void {
+  let i = 0;
+  const lanes = 16 / sizeof<T>();
+  for (; i + lanes <= n; i += lanes) {
+    const at = <usize>i << alignof<T>();
+    v128.store(out + at, unaryVec<T>(op, v128.load(x + at)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << alignof<T>();
+    store<T>(out + at, unaryScalar<T>(op, load<T>(x + at)));
+  }
+}
+
+/** Whether `unary` computes op here (the others stay in the TypeScript kernel). */
+export function unaryHas(op: i32): bool {
+  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE;
+}
+
+export function unary32(op: i32, x: usize, out: usize, n: i32): void {
+  if (op == RELU) unaryRun<f32>(RELU, x, out, n);
+  else if (op == NEG) unaryRun<f32>(NEG, x, out, n);
+  else if (op == ABS) unaryRun<f32>(ABS, x, out, n);
+  else if (op == SQRT) unaryRun<f32>(SQRT, x, out, n);
+  else if (op == SQUARE) unaryRun<f32>(SQUARE, x, out, n);
+  else unaryRun<f32>(RSQRT, x, out, n);
+}
+export function unary64(op: i32, x: usize, out: usize, n: i32): void {
+  if (op == RELU) unaryRun<f64>(RELU, x, out, n);
+  else if (op == NEG) unaryRun<f64>(NEG, x, out, n);
+  else if (op == ABS) unaryRun<f64>(ABS, x, out, n);
+  else if (op == SQRT) unaryRun<f64>(SQRT, x, out, n);
+  else if (op == SQUARE) unaryRun<f64>(SQUARE, x, out, n);
+  else unaryRun<f64>(RSQRT, x, out, n);
+}
+
+// ---- binary ----
+
+@inline function binaryScalar<T>(op: i32, a: T, b: T, alpha: f64): T {
+  if (op == ADD) return alpha == 1 ? a + b : <T>(<f64>a + alpha * <f64>b);
+  if (op == SUB) return a - b;
+  if (op == MUL) return a * b;
+  if (op == DIV) return a / b;
+  return b <= 0 ? <T>0 : a;
+}
+
+/** a + alpha b for four float32 lanes, in double as the TypeScript loop computes it. */
+@inline function scaledAdd32(a: v128, b: v128, alpha: v128): v128 {
+  const lo = f64x2.add(f64x2.promote_low_f32x4(a), f64x2.mul(alpha, f64x2.promote_low_f32x4(b)));
+  const hi = f64x2.add(f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)), f64x2.mul(alpha, f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1))));
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+@inline function binaryVec<T>(op: i32, a: v128, b: v128, alpha: f64): v128 {
+  if (sizeof<T>() == 4) {
+    if (op == ADD) return alpha == 1 ? f32x4.add(a, b) : scaledAdd32(a, b, f64x2.splat(alpha));
+    if (op == SUB) return f32x4.sub(a, b);
+    if (op == MUL) return f32x4.mul(a, b);
+    if (op == DIV) return f32x4.div(a, b);
+    return v128.andnot(a, f32x4.le(b, f32x4.splat(0)));
+  }
+  if (op == ADD) return alpha == 1 ? f64x2.add(a, b) : f64x2.add(a, f64x2.mul(f64x2.splat(alpha), b));
+  if (op == SUB) return f64x2.sub(a, b);
+  if (op == MUL) return f64x2.mul(a, b);
+  if (op == DIV) return f64x2.div(a, b);
+  return v128.andnot(a, f64x2.le(b, f64x2.splat(0)));
+}
+
+/** One inner run of n outputs: a and b at element strides sa and sb (0 broadcasts, 1 is contiguous). */
+@inline function binaryRun<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32, alpha: f64): void {
+  let i = 0;
+  const lanes = 16 / sizeof<T>();
+  if (sa == 1 && sb == 1) {
+    for (; i + lanes <= n; i += lanes) {
+      const at = <usize>i << alignof<T>();
+      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), v128.load(b + at), alpha));
+    }
+  } else if (sa == 1 && sb == 0) {
+    const vb = sizeof<T>() == 4 ? v128.load32_splat(b) : v128.load64_splat(b);
+    for (; i + lanes <= n; i += lanes) {
+      const at = <usize>i << alignof<T>();
+      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), vb, alpha));
+    }
+  } else if (sa == 0 && sb == 1) {
+    const va = sizeof<T>() == 4 ? v128.load32_splat(a) : v128.load64_splat(a);
+    for (; i + lanes <= n; i += lanes) {
+      const at = <usize>i << alignof<T>();
+      v128.store(out + at, binaryVec<T>(op, va, v128.load(b + at), alpha));
+    }
+  }
+  for (; i < n; i++) {
+    const av = load<T>(a + ((<usize>i * sa) << alignof<T>()));
+    const bv = load<T>(b + ((<usize>i * sb) << alignof<T>()));
+    store<T>(out + (<usize>i << alignof<T>()), binaryScalar<T>(op, av, bv, alpha));
+  }
+}
+
+/**
+ * out[k] = op(a[Σ i_d aStride_d], b[Σ i_d bStride_d]) over the row-major index k of a layout of up to four dims:
+ * `layout` holds i32s [ndim, shape0..3, aStride0..3, bStride0..3] (contiguous.ts, checked by the host).
+ */
+function binaryLayout<T>(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
+  const nd = load<i32>(layout);
+  const inner = load<i32>(layout + (<usize>nd << 2));
+  const sa = load<i32>(layout + (<usize>(4 + nd) << 2));
+  const sb = load<i32>(layout + (<usize>(8 + nd) << 2));
+  // The outer dims as three nested loops, missing ones of size 1 in front.
+  const s0 = outer(layout, nd, 0, 0), s1 = outer(layout, nd, 1, 0), s2 = outer(layout, nd, 2, 0);
+  const a0 = outer(layout, nd, 0, 4), a1 = outer(layout, nd, 1, 4), a2 = outer(layout, nd, 2, 4);
+  const b0 = outer(layout, nd, 0, 8), b1 = outer(layout, nd, 1, 8), b2 = outer(layout, nd, 2, 8);
+  let po = out;
+  for (let i0 = 0; i0 < s0; i0++) {
+    for (let i1 = 0; i1 < s1; i1++) {
+      for (let i2 = 0; i2 < s2; i2++) {
+        const pa = a + ((<usize>i0 * a0 + <usize>i1 * a1 + <usize>i2 * a2) << alignof<T>());
+        const pb = b + ((<usize>i0 * b0 + <usize>i1 * b1 + <usize>i2 * b2) << alignof<T>());
+        if (op == ADD) binaryRun<T>(ADD, pa, sa, pb, sb, po, inner, alpha);
+        else if (op == SUB) binaryRun<T>(SUB, pa, sa, pb, sb, po, inner, alpha);
+        else if (op == MUL) binaryRun<T>(MUL, pa, sa, pb, sb, po, inner, alpha);
+        else if (op == DIV) binaryRun<T>(DIV, pa, sa, pb, sb, po, inner, alpha);
+        else binaryRun<T>(RELU_BACKWARD, pa, sa, pb, sb, po, inner, alpha);
+        po += <usize>inner << alignof<T>();
+      }
+    }
+  }
+}
+
+/** Outer dim k of three (0 outermost) of a layout of nd dims: its size (base 0) or stride (base 4 or 8). */
+@inline function outer(layout: usize, nd: i32, k: i32, base: i32): i32 {
+  const d = k - (3 - (nd - 1));
+  if (d < 0) return base == 0 ? 1 : 0;
+  return load<i32>(layout + (<usize>(1 + base + d) << 2));
+}
+
+export function binary32(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
+  binaryLayout<f32>(op, a, b, out, layout, alpha);
+}
+export function binary64(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
+  binaryLayout<f64>(op, a, b, out, layout, alpha);
+}

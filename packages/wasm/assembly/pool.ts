@@ -1,0 +1,99 @@
+/**
+ * Max pooling's forward over `planes` contiguous H x W planes, with PyTorch's CPU rules as in
+ * packages/core/src/kernels/pool.ts: a window starts at its first in-input element and takes a later one when it
+ * is strictly greater or NaN (the last NaN wins); indices are flat positions h·W + w in the plane, stored as f64.
+ * Planes [p0, p1) per call, so the host can split planes between threads. (The backward, a scatter of the
+ * gradient, stays in TypeScript: copying its float64 indices in costs more than the scatter.)
+ */
+
+// The geometry block of i32s: planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw.
+const H = 1, W = 2, OH = 3, OW = 4, KH = 5, KW = 6, SH = 7, SW = 8, PH = 9, PW = 10, DH = 11, DW = 12;
+
+@inline function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+/**
+ * Up to n interior outputs of one output row, four at a time (returns how many it wrote, a multiple of 4): lane
+ * k holds output q + k, whose window starts at input column w0 + k·sw. Rows h0, h0 + dh, ... < h1; columns w0 +
+ * j·dw for j < kw. The same comparisons as the scalar loop, lane by lane: a later value is taken when it is
+ * greater or NaN, so NaNs, their payloads and the first of tied values come out as the TypeScript kernel's.
+ */
+function maxInterior32(xb: usize, w: i32, h0: i32, h1: i32, dh: i32, kw: i32, w0: i32, dw: i32, sw: i32, n: i32, out: usize, indices: usize): i32 {
+  const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const first = w0 + q * sw;
+    let best = f32x4.splat(-Infinity);
+    let at = i32x4.add(i32x4.splat(h0 * w + first), lanes);
+    for (let ih = h0; ih < h1; ih += dh) {
+      const row = ih * w;
+      for (let j = 0; j < kw; j++) {
+        const col = row + first + j * dw;
+        const p = xb + (<usize>col << 2);
+        const v = sw == 1 ? v128.load(p) : i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+        const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        at = v128.bitselect(i32x4.add(i32x4.splat(col), lanes), at, take);
+      }
+    }
+    v128.store(out + (<usize>q << 2), best);
+    if (indices != 0) {
+      const d = indices + (<usize>q << 3);
+      v128.store(d, f64x2.convert_low_i32x4_s(at));
+      v128.store(d, f64x2.convert_low_i32x4_s(i32x4.shuffle(at, at, 2, 3, 0, 1)), 16);
+    }
+  }
+  return q;
+}
+
+function maxForward<T>(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {
+  const h = geo(g, H), w = geo(g, W), oh = geo(g, OH), ow = geo(g, OW), kh = geo(g, KH), kw = geo(g, KW);
+  const sh = geo(g, SH), sw = geo(g, SW), ph = geo(g, PH), pw = geo(g, PW), dh = geo(g, DH), dw = geo(g, DW);
+  const hw = h * w;
+  for (let p = p0; p < p1; p++) {
+    const xb = x + ((<usize>p * hw) << alignof<T>());
+    let o = <usize>p * oh * ow;
+    for (let r = 0; r < oh; r++) {
+      let h0 = r * sh - ph;
+      const h1 = min(h0 + (kh - 1) * dh + 1, h);
+      while (h0 < 0) h0 += dh;
+      // Interior columns [qa, qb), whose windows lie inside the row: four outputs at a time in SIMD lanes.
+      const last = w - 1 - (kw - 1) * dw + pw;
+      const qa = min(ow, (pw + sw - 1) / sw);
+      const qb = last < 0 ? qa : max(qa, min(ow, last / sw + 1));
+      let q = 0;
+      for (; q < ow; q++, o++) {
+        if (q == qa && sizeof<T>() == 4 && (sw == 1 || sw == 2)) {
+          const done = maxInterior32(xb, w, h0, h1, dh, kw, q * sw - pw, dw, sw, qb - qa, out + (o << 2), indices == 0 ? 0 : indices + (o << 3));
+          q += done;
+          o += done;
+          if (q >= ow) break;
+        }
+        let w0 = q * sw - pw;
+        const w1 = min(w0 + (kw - 1) * dw + 1, w);
+        while (w0 < 0) w0 += dw;
+        let at = h0 * w + w0;
+        let best = <T>-Infinity;
+        for (let ih = h0; ih < h1; ih += dh) {
+          const row = ih * w;
+          for (let iw = w0; iw < w1; iw += dw) {
+            const v = load<T>(xb + ((<usize>(row + iw)) << alignof<T>()));
+            const take = <i32>(v > best) | <i32>(v != v); // no branch: the comparisons are random in a network
+            best = select<T>(v, best, take != 0);
+            at = select<i32>(row + iw, at, take != 0);
+          }
+        }
+        store<T>(out + (o << alignof<T>()), best);
+        if (indices != 0) store<f64>(indices + (o << 3), <f64>at);
+      }
+    }
+  }
+}
+
+export function maxPoolForward32(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {
+  maxForward<f32>(g, x, out, indices, p0, p1);
+}
+export function maxPoolForward64(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {
+  maxForward<f64>(g, x, out, indices, p0, p1);
+}

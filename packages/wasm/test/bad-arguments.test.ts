@@ -1,0 +1,134 @@
+// Every WebAssembly entry called with randomly broken arguments: each call either throws an Error or runs, and
+// none of them writes outside the arrays it was given (every array is a window into a larger buffer whose guard
+// regions are checked after each call), nor leaves the module unusable for the next call. A shortened array must
+// always throw, before anything is written. The templates are large enough that each entry takes its WebAssembly
+// path (small elementwise calls stay in TypeScript).
+import { afterAll, describe, expect, it } from 'vitest';
+// Core's source by path (this package does not depend on core; vitest resolves @kindling/core to the same file).
+import * as torch from '../../core/src/index.js';
+import { rng } from '../../core/test/helpers/rng.js';
+
+type Fn = (...args: unknown[]) => unknown;
+
+const initial = torch.getKernelBackend();
+afterAll(() => void torch.setKernelBackend(initial));
+const available = torch.availableKernelBackends().includes('wasm');
+
+function wasmEntries(): Record<string, Fn> {
+  const previous = torch.setKernelBackend('wasm');
+  const backend = torch.getKernelBackend() as unknown as Record<string, Fn>;
+  torch.setKernelBackend(previous);
+  return backend;
+}
+
+const GUARD = 64;
+const SENTINEL = 12345.5;
+
+/** A window of n elements inside a buffer with GUARD sentinel elements on each side. */
+class Guarded {
+  readonly full: Float32Array | Float64Array;
+  readonly view: Float32Array | Float64Array;
+  constructor(ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, fill: (i: number) => number) {
+    this.full = new ctor(n + 2 * GUARD).fill(SENTINEL);
+    this.view = this.full.subarray(GUARD, GUARD + n);
+    for (let i = 0; i < n; i++) this.view[i] = fill(i);
+  }
+  intact(): boolean {
+    for (let i = 0; i < GUARD; i++) if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
+    return true;
+  }
+}
+
+/** An argument template: an array of n elements (float by default), or a plain value. */
+type Spec = { array: number; kind?: 'float' | 'index' } | { value: unknown };
+const A = (n: number): Spec => ({ array: n });
+const I = (n: number): Spec => ({ array: n, kind: 'index' });
+const V = (value: unknown): Spec => ({ value });
+
+const conv = { N: 2, C: 4, H: 16, W: 15, O: 6, kh: 3, kw: 3, OH: 16, OW: 15, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 2 };
+const convOne = { ...conv, N: 1, C: 8, O: 32, groups: 1 }; // one image, split by rows between threads
+const pool = { planes: 8, H: 30, W: 30, OH: 15, OW: 15, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
+const layout = new Float64Array([2, 80, 64, 0, 0, 64, 1, 0, 0, 0, 1, 0, 0]);
+
+/** A valid call of each entry (the shapes above), from which broken calls are made. */
+const VALID: Record<string, Spec[]> = {
+  gemm: [V(false), V(true), V(50), V(70), V(30), V(1), A(1500), V(0), V(30), A(2100), V(0), V(30), V(0.5), A(3500), V(0), V(70)],
+  conv2dForward: [A(1920), A(6 * 2 * 9), A(6), V(conv), A(2880)],
+  conv2dBackwardInput: [A(2880), A(6 * 2 * 9), V(conv), A(1920)],
+  conv2dBackwardWeight: [A(1920), A(2880), V(conv), A(108)],
+  convOneImage: [A(1920), A(32 * 8 * 9), A(32), V(convOne), A(32 * 240)],
+  maxPool2dForward: [A(7200), V(pool), A(1800), I(1800)],
+  batchNormForward: [A(5120), V(2), V(4), V(640), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(5120), A(4), A(4)],
+  unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
+  binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
+};
+const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
+
+const JUNK: unknown[] = [undefined, null, 'x', {}, [], NaN, Infinity, -1, 1.5, 2 ** 60, -(2 ** 31), true, new Int32Array(4), new Uint8Array(4), new Float32Array(0), () => 0];
+
+function build(specs: Spec[], ctor: Float32ArrayConstructor | Float64ArrayConstructor, next: () => number) {
+  const guards: Guarded[] = [];
+  const args = specs.map((s) => {
+    if ('value' in s) return s.value;
+    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) => (s.kind === 'index' ? i % 4 : next() * 2 - 1));
+    guards.push(g);
+    return g.view;
+  });
+  return { args, guards };
+}
+
+describe.skipIf(!available)('WebAssembly entries under bad arguments', () => {
+  const entries = wasmEntries();
+  const names = Object.keys(VALID);
+  const call = (name: string, args: unknown[]): unknown => entries[ENTRY[name] ?? name](...args);
+
+  it('every valid template runs, on one and two threads', () => {
+    for (const threads of [1, 2]) {
+      entries.setNumThreads(threads);
+      for (const name of names) {
+        const { args, guards } = build(VALID[name], Float32Array, rng(1));
+        expect(() => call(name, args), name).not.toThrow();
+        expect(guards.every((g) => g.intact()), name).toBe(true);
+      }
+    }
+  });
+
+  it('a shortened array always throws, before writing anything', () => {
+    for (const name of names) {
+      VALID[name].forEach((spec, i) => {
+        if (!('array' in spec) || spec.array < 2) return;
+        const specs = VALID[name].slice();
+        specs[i] = { ...spec, array: spec.array - 1 };
+        const { args, guards } = build(specs, Float32Array, rng(2));
+        const before = guards.map((g) => g.full.slice());
+        expect(() => call(name, args), `${name} argument ${i} shortened`).toThrow();
+        guards.forEach((g, k) => expect(g.full, `${name} wrote before throwing`).toEqual(before[k]));
+      });
+    }
+  });
+
+  it('random junk in any argument throws an Error or runs, never writes out of bounds, and the next good call still works', () => {
+    const next = rng(3);
+    for (let trial = 0; trial < 1500; trial++) {
+      const name = names[Math.floor(next() * names.length)];
+      const ctor = next() < 0.5 ? Float32Array : Float64Array;
+      entries.setNumThreads(next() < 0.5 ? 1 : 2);
+      const { args, guards } = build(VALID[name], ctor, next);
+      const broken = 1 + Math.floor(next() * 2);
+      for (let b = 0; b < broken; b++) args[Math.floor(next() * args.length)] = JUNK[Math.floor(next() * JUNK.length)];
+      try {
+        call(name, args);
+      } catch (e) {
+        expect(e, `${name}: not an Error`).toBeInstanceOf(Error);
+        expect((e as Error).message.length).toBeGreaterThan(0);
+      }
+      const shown = JSON.stringify(args.map((a) => (ArrayBuffer.isView(a) ? `array(${(a as Float32Array).length})` : String(a))));
+      expect(guards.every((g) => g.intact()), `${name} wrote out of bounds with ${shown}`).toBe(true);
+    }
+    // The module still computes: a good product after all that.
+    const a = new Float32Array(64 * 64).fill(1);
+    const c = new Float32Array(64 * 64);
+    entries.gemm(false, false, 64, 64, 64, 1, a, 0, 64, a, 0, 64, 0, c, 0, 64);
+    expect(c.every((v) => v === 64)).toBe(true);
+  });
+});
