@@ -17,13 +17,25 @@ export interface IdxTensor {
   data: IdxArray;
 }
 
-const TYPES: Record<number, { type: IdxType; size: number }> = {
-  0x08: { type: 'uint8', size: 1 },
-  0x09: { type: 'int8', size: 1 },
-  0x0b: { type: 'int16', size: 2 },
-  0x0c: { type: 'int32', size: 4 },
-  0x0d: { type: 'float32', size: 4 },
-  0x0e: { type: 'float64', size: 8 },
+interface IdxTypeInfo {
+  type: IdxType;
+  /** Bytes per value. */
+  size: number;
+  /** The array the values are read into. */
+  array: new (n: number) => IdxArray;
+  /** Reads and writes one big-endian value. */
+  get: (view: DataView, offset: number) => number;
+  set: (view: DataView, offset: number, value: number) => void;
+}
+
+/** The IDX type codes. */
+const TYPES: Record<number, IdxTypeInfo> = {
+  0x08: { type: 'uint8', size: 1, array: Uint8Array, get: (v, o) => v.getUint8(o), set: (v, o, x) => v.setUint8(o, x) },
+  0x09: { type: 'int8', size: 1, array: Int8Array, get: (v, o) => v.getInt8(o), set: (v, o, x) => v.setInt8(o, x) },
+  0x0b: { type: 'int16', size: 2, array: Int16Array, get: (v, o) => v.getInt16(o, false), set: (v, o, x) => v.setInt16(o, x, false) },
+  0x0c: { type: 'int32', size: 4, array: Int32Array, get: (v, o) => v.getInt32(o, false), set: (v, o, x) => v.setInt32(o, x, false) },
+  0x0d: { type: 'float32', size: 4, array: Float32Array, get: (v, o) => v.getFloat32(o, false), set: (v, o, x) => v.setFloat32(o, x, false) },
+  0x0e: { type: 'float64', size: 8, array: Float64Array, get: (v, o) => v.getFloat64(o, false), set: (v, o, x) => v.setFloat64(o, x, false) },
 };
 
 export function hex32(x: number): string {
@@ -73,55 +85,27 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
   if (actual > expected) {
     throw new RuntimeError(`${source}: malformed IDX file: ${actual - expected} unexpected bytes after the ${shape.join('x')} ${entry.type} values`);
   }
-  return { magic, type: entry.type, shape, data: readValues(bytes, view, headerSize, count, entry.type) };
+  return { magic, type: entry.type, shape, data: readValues(bytes, view, headerSize, count, entry) };
 }
 
-function readValues(bytes: Uint8Array, view: DataView, offset: number, n: number, type: IdxType): IdxArray {
-  switch (type) {
-    case 'uint8':
-      return bytes.subarray(offset, offset + n);
-    case 'int8':
-      return new Int8Array(bytes.buffer, bytes.byteOffset + offset, n);
-    case 'int16': {
-      const out = new Int16Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt16(offset + 2 * i, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(offset + 8 * i, false);
-      return out;
-    }
-  }
+function readValues(bytes: Uint8Array, view: DataView, offset: number, n: number, info: IdxTypeInfo): IdxArray {
+  // One-byte values are views of the bytes; wider ones are big-endian and read one by one.
+  if (info.type === 'uint8') return bytes.subarray(offset, offset + n);
+  if (info.type === 'int8') return new Int8Array(bytes.buffer, bytes.byteOffset + offset, n);
+  const out = new info.array(n);
+  for (let i = 0; i < n; i++) out[i] = info.get(view, offset + info.size * i);
+  return out;
 }
 
 /** Writes values as an IDX file (the inverse of parseIdx; used to make samples and test files). */
 export function encodeIdx(data: IdxArray, shape: readonly number[], type: IdxType = 'uint8'): Uint8Array {
   const code = Number(Object.keys(TYPES).find((k) => TYPES[Number(k)].type === type));
-  const size = TYPES[code].size;
+  const { size, set } = TYPES[code];
   const headerSize = 4 + 4 * shape.length;
   const out = new Uint8Array(headerSize + data.length * size);
   const view = new DataView(out.buffer);
   view.setUint32(0, (code << 8) | shape.length, false);
   shape.forEach((s, d) => view.setUint32(4 + 4 * d, s, false));
-  for (let i = 0; i < data.length; i++) {
-    const o = headerSize + i * size;
-    if (type === 'uint8') out[o] = data[i];
-    else if (type === 'int8') view.setInt8(o, data[i]);
-    else if (type === 'int16') view.setInt16(o, data[i], false);
-    else if (type === 'int32') view.setInt32(o, data[i], false);
-    else if (type === 'float32') view.setFloat32(o, data[i], false);
-    else view.setFloat64(o, data[i], false);
-  }
+  for (let i = 0; i < data.length; i++) set(view, headerSize + i * size, data[i]);
   return out;
 }
