@@ -26,6 +26,12 @@ export interface WasmHost {
   call(fn: string, ...args: number[]): number;
   /** [a, b) ranges of n items, one per thread that takes part (enough work each), and runs a task per range. */
   parallel(n: number, work: number, task: (a: number, b: number) => WasmTask): void;
+  /** The ranges `parallel` would use, for a caller that lays out per-thread scratch first; then `runParts`. */
+  parts(n: number, work: number): [number, number][];
+  runParts(tasks: WasmTask[]): void;
+  /** GEMM scratch private to part p of a split call. */
+  workOf(part: number): number;
+  getNumThreads(): number;
 }
 
 /** Elementwise entries on fewer elements than this stay in TypeScript: the copies would cost more. */

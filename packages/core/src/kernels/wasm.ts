@@ -1,20 +1,21 @@
 /**
  * The WebAssembly backend: `@kindling/wasm`'s SIMD kernels (AssemblyScript) behind the KernelBackend interface.
  * Operands live in JavaScript typed arrays, so each call copies the spans it reads into the module's memory and
- * the span it writes back out, and nothing more; large products are split by columns of C over a pool of
- * workers sharing that memory (wasm-threads.ts). The kernels it does not provide (convolutions run on its GEMM
- * through the TypeScript loops) are the TypeScript ones.
+ * the span it writes back out, and nothing more; large calls are split over a pool of workers sharing that
+ * memory (wasm-threads.ts). This file holds the module's state and the GEMM; wasm-conv.ts the convolutions,
+ * wasm-entries.ts pooling, batch norm and the elementwise ops. Entries it does not provide are the TypeScript
+ * kernels.
  *
  * Loading: in Node, synchronously from the files `@kindling/wasm` built at install; in a browser,
  * `loadWasmBackend(baseUrl)` fetches and compiles them. Relaxed SIMD (fused multiply-adds) is used where the
  * engine validates it; threads where SharedArrayBuffer and workers are available.
  */
-import { checkFloatArray, checkGemmArguments, checkInt, checkSameType, checkSpan } from './argument-checks.js';
-import type { ConvGeometry } from './conv.js';
+import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
 import { type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
 import { wasmEntries } from './wasm-entries.js';
+import { wasmConvolutions } from './wasm-conv.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
 export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
@@ -27,8 +28,6 @@ const TASKS: readonly string[] = [
   'convBackwardWeight32', 'convBackwardWeight64', 'maxPoolForward32', 'maxPoolForward64', 'batchNormForward32', 'batchNormForward64',
 ];
 
-/** ConvGeometry's fields in the order assembly/conv.ts reads them. */
-const GEOMETRY: readonly (keyof ConvGeometry)[] = ['N', 'C', 'H', 'W', 'O', 'kh', 'kw', 'OH', 'OW', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'];
 
 const PAGE = 65536;
 const MAX_PAGES = 32768;
@@ -99,7 +98,7 @@ class WasmBackendState {
     this.threads = Math.max(1, Math.min(n, (this.pool?.size ?? 0) + 1));
   }
 
-  private workOf(part: number): number {
+  workOf(part: number): number {
     return align(this.exports.heapBase()) + part * this.workBytes;
   }
 
@@ -183,120 +182,24 @@ class WasmBackendState {
   }
 
   parallel(n: number, work: number, task: (a: number, b: number) => WasmTask): void {
-    this.runParts(this.batchParts(n, work).map(([a, b]) => task(a, b)));
+    this.runParts(this.parts(n, work).map(([a, b]) => task(a, b)));
   }
 
-  /** Writes the geometry block the conv exports read at the arena's start (after `regions` grew the memory). */
-  private geometry(g: ConvGeometry): void {
-    const block = new Int32Array(this.memory.buffer, this.arenaStart, GEOMETRY.length);
-    GEOMETRY.forEach((k, i) => (block[i] = checkInt(g[k], `g.${k}`, 0, 0x7fffffff)));
-  }
-
-  /** The sizes a conv call's arrays must have; PyTorch's grouping rule checked first (the sizes assume it). */
-  private static convSizes(g: ConvGeometry): { K: number; x: number; w: number; y: number } {
-    checkInt(g.groups, 'g.groups', 1);
-    if (g.C % g.groups !== 0 || g.O % g.groups !== 0) {
-      throw new RangeError(`argument 'g.groups' (${g.groups}) must divide the channels (C ${g.C}, O ${g.O})`);
-    }
-    const K = (g.C / g.groups) * g.kh * g.kw;
-    return { K, x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * g.OH * g.OW };
-  }
-
-  /** Images [n0, n1) per part: each thread that takes part gets a contiguous run of the batch. */
-  private batchParts(N: number, work: number): [number, number][] {
-    const wanted = Math.max(1, Math.min(this.threads, N, Math.floor(work / WORK_PER_THREAD)));
+  /** [a, b) runs of n items, one per thread that takes part (threads that are ready, enough work each). */
+  parts(n: number, work: number): [number, number][] {
+    const wanted = Math.max(1, Math.min(this.threads, n, Math.floor(work / WORK_PER_THREAD)));
     this.slots = wanted > 1 && this.pool !== null ? this.pool.readyWorkers(wanted - 1) : [];
     const parts = 1 + this.slots.length;
     const out: [number, number][] = [];
-    for (let p = 0; p < parts; p++) out.push([Math.floor((p * N) / parts), Math.floor(((p + 1) * N) / parts)]);
+    for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
     return out;
   }
 
-  private runParts(tasks: WasmTask[]): void {
+  /** Runs tasks[0] here and the others on the workers `parts` picked. */
+  runParts(tasks: WasmTask[]): void {
     const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
     if (tasks.length === 1 || this.pool === null) run(tasks[0]);
     else this.pool.fork(tasks, this.slots, run);
-  }
-
-  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void {
-    const { N, O, OH, OW } = g;
-    const { K, ...n } = WasmBackendState.convSizes(g);
-    const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
-    checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]], x);
-    if (sizes.out === 0) return;
-    // A batch smaller than the threads is split by output rows within each image instead of by images.
-    const byRows = N < Math.min(this.threads, Math.floor((sizes.out * K) / WORK_PER_THREAD));
-    const parts = byRows ? this.batchParts(OH, (sizes.out / N) * K) : this.batchParts(N, sizes.out * K);
-    const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
-    const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = this.regions([sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)], x.BYTES_PER_ELEMENT);
-    this.geometry(g);
-    this.copyIn(x, 0, xPtr, sizes.x);
-    this.copyIn(w, 0, wPtr, sizes.w);
-    if (bias !== null) this.copyIn(bias, 0, bPtr, sizes.b);
-    const f32 = x.BYTES_PER_ELEMENT === 4;
-    const b = bias === null ? 0 : bPtr;
-    if (byRows) {
-      const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
-      for (let n = 0; n < N; n++) {
-        this.runParts(parts.map(([r0, r1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, b, outPtr, n, r0, r1, colsPtrs[p], this.workOf(p)] })));
-      }
-    } else {
-      const fn = f32 ? 'convForward32' : 'convForward64';
-      this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
-    }
-    out.set(this.view(out, outPtr, sizes.out));
-  }
-
-  conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
-    const { N, OH, OW } = g;
-    const { K, ...n } = WasmBackendState.convSizes(g);
-    const sizes = { gy: n.y, w: n.w, gx: n.x };
-    checkConvArrays([[gy, 'gy', sizes.gy], [w, 'w', sizes.w], [gx, 'gx', sizes.gx]], gy);
-    if (sizes.gx === 0) return;
-    const parts = this.batchParts(N, sizes.gy * K);
-    const cols = K * OH * OW;
-    const [gyPtr, wPtr, gxPtr, ...colsPtrs] = this.regions([sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)], gy.BYTES_PER_ELEMENT);
-    this.geometry(g);
-    this.copyIn(gy, 0, gyPtr, sizes.gy);
-    this.copyIn(w, 0, wPtr, sizes.w);
-    const fn = gy.BYTES_PER_ELEMENT === 4 ? 'convBackwardInput32' : 'convBackwardInput64';
-    this.runParts(parts.map(([n0, n1], p) => ({ fn, args: [this.arenaStart, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], this.workOf(p)] })));
-    gx.set(this.view(gx, gxPtr, sizes.gx));
-  }
-
-  /**
-   * Split between threads by input channels (each thread gathers the columns of its channels) or, with fewer
-   * channels than threads, by output channels; never by images, which would change the order of each weight's sum.
-   */
-  conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
-    const { OH, OW, kh, kw } = g;
-    const { K, ...n } = WasmBackendState.convSizes(g);
-    const sizes = { x: n.x, gy: n.y, gw: n.w };
-    checkConvArrays([[x, 'x', sizes.x], [gy, 'gy', sizes.gy], [gw, 'gw', sizes.gw]], x);
-    if (sizes.gw === 0) return;
-    const Cg = g.C / g.groups;
-    const Og = g.O / g.groups;
-    const parts = this.batchParts(Math.max(Cg, Og), sizes.gy * K);
-    const byChannels = Cg >= parts.length;
-    const ranges = byChannels ? this.evenParts(Cg, parts.length) : this.evenParts(Og, parts.length);
-    const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * kh * kw : K) * OH * OW;
-    const [xPtr, gyPtr, gwPtr, ...colsPtrs] = this.regions([sizes.x, sizes.gy, sizes.gw, ...ranges.map(() => colsPer)], x.BYTES_PER_ELEMENT);
-    this.geometry(g);
-    this.copyIn(x, 0, xPtr, sizes.x);
-    this.copyIn(gy, 0, gyPtr, sizes.gy);
-    const fn = x.BYTES_PER_ELEMENT === 4 ? 'convBackwardWeight32' : 'convBackwardWeight64';
-    this.runParts(ranges.map(([a, b], p) => {
-      const [c0, c1, o0, o1] = byChannels ? [a, b, 0, Og] : [0, Cg, a, b];
-      return { fn, args: [this.arenaStart, xPtr, gyPtr, gwPtr, c0, c1, o0, o1, colsPtrs[p], this.workOf(p)] };
-    }));
-    gw.set(this.view(gw, gwPtr, sizes.gw));
-  }
-
-  /** [a, b) ranges splitting `n` into `parts` near-equal runs. */
-  private evenParts(n: number, parts: number): [number, number][] {
-    const out: [number, number][] = [];
-    for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
-    return out;
   }
 
   /** Column ranges [j0, n) of C, one per thread that takes part (threads that are ready, enough work each). */
@@ -318,26 +221,13 @@ class WasmBackendState {
   }
 }
 
-/** Each array of a conv call is a float array of the first one's type, long enough for the geometry. */
-function checkConvArrays(arrays: [FloatArray | null, string, number][], like: FloatArray): void {
-  checkFloatArray(like, arrays[0][1]);
-  for (const [a, name, n] of arrays) {
-    if (a === null) continue;
-    checkFloatArray(a, name);
-    checkSameType(like, arrays[0][1], a, name);
-    checkSpan(a, name, 0, n);
-  }
-}
-
 /** A KernelBackend named 'wasm' over compiled modules, with up to `threads` threads (default: every core). */
 export function createWasmBackend(modules: WasmModules, threads = defaultThreads()): KernelBackend & { readonly isa: string } {
   const state = new WasmBackendState(modules, threads);
   const backend = completeBackend({
     name: 'wasm',
     gemm: (...args) => state.gemm(...args),
-    conv2dForward: (x, w, bias, g, out) => state.conv2dForward(x, w, bias, g, out),
-    conv2dBackwardInput: (gy, w, g, gx) => state.conv2dBackwardInput(gy, w, g, gx),
-    conv2dBackwardWeight: (x, gy, g, gw) => state.conv2dBackwardWeight(x, gy, g, gw),
+    ...wasmConvolutions(state),
     ...wasmEntries(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
