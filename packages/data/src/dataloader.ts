@@ -23,11 +23,15 @@ export interface DataLoaderOptions<T, B> {
   batchSize?: number | null;
   /** A new random order every epoch (a RandomSampler). */
   shuffle?: boolean | null;
+  /** The order of sample indices (overrides `shuffle`). */
   sampler?: Iterable<number> | null;
+  /** Lists of indices, one per batch (overrides `batchSize`, `shuffle`, `sampler` and `dropLast`). */
   batchSampler?: Iterable<readonly number[]> | null;
   /** Background loaders; 0 loads in the consuming thread. */
   numWorkers?: number;
+  /** Turns a list of samples into a batch (default: `defaultCollate`, which stacks tensors). */
   collateFn?: ((batch: Awaited<T>[]) => B) | null;
+  /** Drop the last batch when it is short (default false). */
   dropLast?: boolean;
   /** Seeds each epoch's shuffle and worker seeds (default: the global generator). */
   generator?: torch.Generator | null;
@@ -57,19 +61,49 @@ const ASYNC_GET =
 const NEEDS_AWAIT =
   "a DataLoader with numWorkers > 0 loads batches in the background: iterate it with 'for await (const batch of loader)'";
 
+/**
+ * Batches of samples from a dataset, in sampler order (`torch.utils.data.DataLoader`). Iterate it with `for...of`, or `for await` for async datasets and `numWorkers > 0`.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader, TensorDataset } from '@kindling/data';
+ *
+ * const ds = new TensorDataset(torch.arange(10).view(5, 2), torch.tensor([0, 1, 0, 1, 0]));
+ * const loader = new DataLoader(ds, { batchSize: 2 });
+ * console.log(loader.length);
+ * for (const [x, y] of loader) console.log(x.shape, y);
+ * ```
+ * ```text
+ * 3
+ * torch.Size([2, 2]) tensor([0, 1])
+ * torch.Size([2, 2]) tensor([0, 1])
+ * torch.Size([1, 2]) tensor([0])
+ * ```
+ */
 export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = AnyDataset<T>> implements Iterable<B>, AsyncIterable<B> {
   /** The dataset, typed as given (so a map dataset's `length` reads as `len(loader.dataset)` does). */
   readonly dataset: D;
+  /** Samples per batch, or `null` when automatic batching is off. */
   readonly batchSize: number | null;
+  /** Whether a short last batch is dropped. */
   readonly dropLast: boolean;
+  /** The sampler given, or `null`. */
   readonly sampler: Iterable<number> | null;
+  /** The batch sampler given, or `null`. */
   readonly batchSampler: Iterable<readonly number[]> | null;
+  /** Background loaders; 0 loads in the consuming thread. */
   readonly numWorkers: number;
+  /** Batches loaded ahead per worker. */
   readonly prefetchFactor: number;
+  /** Whether worker threads are kept between epochs. */
   readonly persistentWorkers: boolean;
+  /** The generator that seeds each epoch's shuffle, or `null` for the global one. */
   readonly generator: torch.Generator | null;
+  /** Turns a list of samples into a batch. */
   readonly collateFn: (batch: Awaited<T>[]) => B;
+  /** How worker threads re-create the dataset, or `null`. */
   readonly worker: WorkerDatasetSpec | null;
+  /** Seconds to wait for a batch from the worker threads (0: no limit). */
   readonly timeout: number;
   private readonly iterable: boolean;
   private readonly customCollate: boolean;
@@ -78,6 +112,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
   /** Whether an iterator is using `pool`: another iterator running at the same time gets workers of its own. */
   private poolInUse = false;
 
+  /** `new DataLoader(dataset, { batchSize, shuffle, sampler, batchSampler, numWorkers, collateFn, dropLast, generator, ... })`. */
   constructor(dataset: D & AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const numWorkers = options.numWorkers ?? 0;
     const prefetchFactor = options.prefetchFactor ?? 2;
@@ -168,7 +203,22 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
     return new DataLoader<T, B>(dataset, { ...options, worker: spec });
   }
 
-  /** The number of batches (samples when batchSize is null). */
+  /**
+   * The number of batches (samples when batchSize is null).
+   *
+   * @example
+   * ```ts
+   * import { DataLoader, TensorDataset } from '@kindling/data';
+   *
+   * const ds = new TensorDataset(torch.zeros(10, 3));
+   * console.log(new DataLoader(ds, { batchSize: 4 }).length);
+   * console.log(new DataLoader(ds, { batchSize: 4, dropLast: true }).length);
+   * ```
+   * ```text
+   * 3
+   * 2
+   * ```
+   */
   get length(): number {
     if (this.iterable) {
       const n = lengthOf(this.dataset);
@@ -203,6 +253,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
     return mode === 'collate' ? this.collateFn(samples) : this.collateFn(samples[0] as unknown as Awaited<T>[]);
   }
 
+  /** The batches of one epoch, loaded in this thread (a new shuffle each time it is iterated). */
   *[Symbol.iterator](): Iterator<B> {
     if (this.numWorkers > 0) throw new TorchTypeError(NEEDS_AWAIT);
     const { tasks, mode } = this.startEpoch();
@@ -221,6 +272,23 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
     }
   }
 
+  /**
+   * The batches of one epoch, for `for await`: what async datasets and `numWorkers > 0` need.
+   *
+   * @example
+   * ```ts
+   * import { DataLoader } from '@kindling/data';
+   *
+   * const ds = { length: 4, get: async (i: number) => torch.tensor([i, i * 10]) };
+   * for await (const batch of new DataLoader(ds, { batchSize: 2 })) console.log(batch);
+   * ```
+   * ```text
+   * tensor([[ 0,  0],
+   *         [ 1, 10]])
+   * tensor([[ 2, 20],
+   *         [ 3, 30]])
+   * ```
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     const { baseSeed, tasks, mode } = this.startEpoch();
     if (this.iterable) {

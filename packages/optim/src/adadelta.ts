@@ -3,12 +3,17 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
 
+/** Adadelta's options, by PyTorch's keyword names. */
 export interface AdadeltaOptions {
   /** Scales the update (1.0 by default: Adadelta's step sizes come from its running averages). */
   lr?: number;
+  /** The decay rate of the running averages (default 0.9). */
   rho?: number;
+  /** Added for stability (default 1e-6). */
   eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
@@ -24,7 +29,9 @@ type AdadeltaHyper = {
 /** Adadelta's per-parameter state; PyTorch 1.13 keeps its step count as a plain Python int. */
 export type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
 
+/** Adadelta (`torch.optim.Adadelta`): step sizes from running averages of squared gradients and squared updates. */
 export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaState> {
+  /** `new Adadelta(params, { lr, rho, eps, weightDecay, maximize })`. */
   constructor(params: Params, options?: AdadeltaOptions);
   /** PyTorch's positional order: `new Adadelta(params, 1.0, 0.9)`. */
   constructor(params: Params, lr: number, rho?: number, eps?: number, weightDecay?: number);
@@ -38,6 +45,7 @@ export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaState> {
     super(params, { lr, rho, eps, weightDecay, maximize, foreach: null });
   }
 
+  /** One step of Adadelta on one parameter group. */
   protected updateGroup(group: Group<AdadeltaHyper>): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
     for (const p of group.params) {

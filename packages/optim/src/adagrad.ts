@@ -4,12 +4,19 @@ import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
 import { KeyError } from './python.js';
 
+/** Adagrad's options, by PyTorch's keyword names. */
 export interface AdagradOptions {
+  /** The learning rate (default 1e-2). */
   lr?: number;
+  /** The learning-rate decay per step (default 0). */
   lrDecay?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** The starting value of the squared-gradient sum (default 0). */
   initialAccumulatorValue?: number;
+  /** Added to the denominator for stability (default 1e-10). */
   eps?: number;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
@@ -26,7 +33,25 @@ type AdagradHyper = {
 /** Adagrad's per-parameter state, created for every parameter by the constructor as PyTorch does. */
 export type AdagradState = { step: Tensor; sum: Tensor };
 
+/**
+ * Adagrad (`torch.optim.Adagrad`): steps scaled by the sum of all past squared gradients.
+ *
+ * @example
+ * ```ts
+ * import { Adagrad } from '@kindling/optim';
+ *
+ * const w = torch.tensor([1, -1], { requiresGrad: true });
+ * const opt = new Adagrad([w], { lr: 0.1 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w);
+ * ```
+ * ```text
+ * tensor([ 0.9000, -0.9000], requires_grad=True)
+ * ```
+ */
 export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
+  /** `new Adagrad(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize })`. */
   constructor(params: Params, options?: AdagradOptions);
   /** PyTorch's positional order: `new Adagrad(params, 0.01, 0)`. */
   constructor(params: Params, lr: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number);
@@ -47,6 +72,7 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
     }
   }
 
+  /** One step of Adagrad on one parameter group. */
   protected updateGroup(group: Group<AdagradHyper>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     for (const p of group.params) {

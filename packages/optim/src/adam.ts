@@ -3,12 +3,19 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, required, type Group, type Params } from './optimizer.js';
 
+/** Adam's and AdamW's options, by PyTorch's keyword names. */
 export interface AdamOptions {
+  /** The learning rate (default 1e-3). */
   lr?: number;
+  /** The decay rates of the gradient's running mean and of its square's (default `[0.9, 0.999]`). */
   betas?: readonly [number, number] | readonly number[];
+  /** Added to the denominator for stability (default 1e-8). */
   eps?: number;
+  /** Weight decay: an L2 penalty for Adam (default 0), decoupled for AdamW (default 1e-2). */
   weightDecay?: number;
+  /** Use the maximum of past squared-gradient averages (AMSGrad; default false). */
   amsgrad?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
@@ -37,8 +44,10 @@ function validate(options: AdamOptions, defaultDecay: number): Required<AdamOpti
 export type AdamState = { step: Tensor; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
 
 abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
+  /** Whether weight decay is decoupled from the gradient (AdamW) or added to it (Adam). */
   protected abstract readonly decoupled: boolean;
 
+  /** One step of Adam on one parameter group. */
   protected updateGroup(group: Group<O>): void {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
@@ -81,9 +90,30 @@ const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as cons
 
 type AdamDefaults = AdamHyper & { differentiable: boolean; fused: boolean };
 
+/**
+ * Adam (`torch.optim.Adam`): per-parameter step sizes from running averages of the gradient and its square.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from '@kindling/optim';
+ *
+ * const w = torch.tensor([1, -1], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w);
+ * console.log(Object.keys(opt.state.get(w)!));
+ * ```
+ * ```text
+ * tensor([ 0.9000, -0.9000], requires_grad=True)
+ * [ 'step', 'exp_avg', 'exp_avg_sq' ]
+ * ```
+ */
 export class Adam extends AdamBase<AdamDefaults> {
+  /** Adam adds weight decay to the gradient. */
   protected readonly decoupled = false;
 
+  /** `new Adam(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new Adam(params, 1e-3, [0.9, 0.999])`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
@@ -95,9 +125,28 @@ export class Adam extends AdamBase<AdamDefaults> {
   }
 }
 
+/**
+ * AdamW (`torch.optim.AdamW`): Adam with weight decay applied to the weights directly (default 1e-2).
+ *
+ * @example
+ * ```ts
+ * import { AdamW } from '@kindling/optim';
+ *
+ * const w = torch.tensor([1, -1], { requiresGrad: true });
+ * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w);
+ * ```
+ * ```text
+ * tensor([ 0.8500, -0.8500], requires_grad=True)
+ * ```
+ */
 export class AdamW extends AdamBase<AdamHyper> {
+  /** AdamW decays the weights directly. */
   protected readonly decoupled = true;
 
+  /** `new AdamW(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new AdamW(params, 1e-3, [0.9, 0.999], 1e-8, 0.01)`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);

@@ -6,23 +6,31 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { pyStr, pyTypeName, typeName } from './python.js';
 
+/** A value an optimizer option may take. */
 export type HyperValue = number | boolean | null | readonly number[] | string;
+/** An optimizer's options by name. */
 export type Hyper = Record<string, HyperValue>;
 
+/** A parameter group's options: at least the learning rate. */
 export interface ParamGroup extends Hyper {
+  /** The learning rate of this group (what LR schedulers set). */
   lr: number;
 }
 
 /** What users pass per group: `{ params, lr?, ... }`. */
 export type ParamGroupInput = { params: Iterable<Tensor> | Tensor } & Record<string, HyperValue | Iterable<Tensor> | Tensor | undefined>;
 
+/** What an optimizer takes: parameters, or parameter groups `{ params, ...options }`. */
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
 
 /** A parameter's optimizer state: tensors (`momentum_buffer`, `exp_avg`, `step`, ...), plain numbers (RMSprop's `step`), or null. */
 export type ParamState = Record<string, Tensor | number | null>;
 
+/** An optimizer's state dict, in PyTorch's structure. */
 export interface OptimizerStateDict {
+  /** Each parameter's state, keyed by the parameter's index across the groups. */
   state: Record<number, ParamState>;
+  /** Each group's options (PyTorch's names), with `params` as indices. */
   param_groups: (Hyper & { params: number[] })[];
 }
 
@@ -57,7 +65,28 @@ export function required<T>(value: T | undefined, key: string): T {
   return value;
 }
 
+/**
+ * The base of every optimizer (`torch.optim.Optimizer`): parameter groups, per-parameter state, `zeroGrad`, `step` and state dicts. A subclass implements `updateGroup`.
+ *
+ * @example
+ * ```ts
+ * import { SGD } from '@kindling/optim';
+ *
+ * const model = new nn.Linear(2, 1);
+ * const opt = new SGD([
+ *   { params: [model.weight] },
+ *   { params: [model.bias!], lr: 0.01 },
+ * ], { lr: 0.1 });
+ * console.log(opt.paramGroups.map((g) => g.lr));
+ * console.log(opt.defaults.momentum);
+ * ```
+ * ```text
+ * [ 0.1, 0.01 ]
+ * 0
+ * ```
+ */
 export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = ParamState> {
+  /** The options given to the constructor, with defaults filled in; groups that leave an option out take it from here. */
   readonly defaults: O;
   /** Parameter groups; each group's options (e.g. `lr`) are mutable, which is how schedulers work. */
   readonly paramGroups: Group<O>[] = [];
@@ -84,7 +113,23 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     for (const g of groups) this.addParamGroup(g);
   }
 
-  /** Adds a group (e.g. layers unfrozen during fine-tuning); options it leaves out come from the defaults. */
+  /**
+   * Adds a group (e.g. layers unfrozen during fine-tuning); options it leaves out come from the defaults.
+   *
+   * @example
+   * ```ts
+   * import { SGD } from '@kindling/optim';
+   *
+   * const a = torch.zeros(2, { requiresGrad: true });
+   * const b = torch.zeros(2, { requiresGrad: true });
+   * const opt = new SGD([a], { lr: 0.1, momentum: 0.9 });
+   * opt.addParamGroup({ params: [b], lr: 0.01 });
+   * console.log(opt.paramGroups.length, opt.paramGroups[1].lr, opt.paramGroups[1].momentum);
+   * ```
+   * ```text
+   * 2 0.01 0.9
+   * ```
+   */
   addParamGroup(group: ParamGroupInput): void {
     if (typeof group !== 'object' || group === null) throw new torch.TorchTypeError('param group must be a dict');
     const raw = group.params;
@@ -114,7 +159,25 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     this.paramGroups.push(options as Group<O>);
   }
 
-  /** Sets gradients to null (the default, as PyTorch 2.x) or, with `setToNone: false`, to zero. */
+  /**
+   * Sets gradients to null (the default, as PyTorch 2.x) or, with `setToNone: false`, to zero.
+   *
+   * @example
+   * ```ts
+   * import { SGD } from '@kindling/optim';
+   *
+   * const w = torch.ones(2, { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1 });
+   * w.sum().backward();
+   * console.log(w.grad);
+   * opt.zeroGrad();
+   * console.log(w.grad);
+   * ```
+   * ```text
+   * tensor([1., 1.])
+   * null
+   * ```
+   */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
@@ -131,7 +194,27 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     }
   }
 
-  /** One update of every parameter that has a gradient; `closure` re-evaluates the model and returns the loss. */
+  /**
+   * One update of every parameter that has a gradient; `closure` re-evaluates the model and returns the loss.
+   *
+   * @example
+   * ```ts
+   * import { SGD } from '@kindling/optim';
+   *
+   * const w = torch.tensor([3], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.25 });
+   * const loss = opt.step(() => {
+   *   opt.zeroGrad();
+   *   const l = w.pow(2).sum();
+   *   l.backward();
+   *   return l;
+   * });
+   * console.log(loss, w);
+   * ```
+   * ```text
+   * tensor(9., grad_fn=<SumBackward0>) tensor([1.5000], requires_grad=True)
+   * ```
+   */
   step(closure?: () => Tensor): Tensor | null {
     const loss = closure ? torch.enableGrad(closure) : null;
     torch.noGrad(() => {
@@ -140,6 +223,7 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     return loss;
   }
 
+  /** One group's update, under `noGrad`: what each optimizer implements. */
   protected abstract updateGroup(group: Group<O>): void;
 
   /** The state of `p`: `init()` while it has none (PyTorch's `if len(state) == 0:` before a parameter's first step). */
@@ -155,6 +239,36 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
   /**
    * `{ state, param_groups }` as PyTorch returns it: parameters replaced by their index in group order, option names
    * spelled as PyTorch spells them (`weight_decay`, `initial_lr`). State tensors are shared, not copied.
+   *
+   *
+   * @example
+   * ```ts
+   * import { SGD } from '@kindling/optim';
+   *
+   * const w = torch.ones(2, { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+   * w.sum().backward();
+   * opt.step();
+   * const sd = opt.stateDict();
+   * console.log(sd.state);
+   * console.log(sd.param_groups);
+   * ```
+   * ```text
+   * { '0': { momentum_buffer: tensor([1., 1.]) } }
+   * [
+   *   {
+   *     lr: 0.1,
+   *     momentum: 0.9,
+   *     dampening: 0,
+   *     weight_decay: 0,
+   *     nesterov: false,
+   *     maximize: false,
+   *     foreach: null,
+   *     differentiable: false,
+   *     params: [ 0 ]
+   *   }
+   * ]
+   * ```
    */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();

@@ -3,13 +3,21 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, required, type Group, type Params } from './optimizer.js';
 
+/** RMSprop's options, by PyTorch's keyword names. */
 export interface RMSpropOptions {
+  /** The learning rate (default 1e-2). */
   lr?: number;
+  /** The smoothing constant of the squared-gradient average (default 0.99). */
   alpha?: number;
+  /** Added to the denominator for stability (default 1e-8). */
   eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** The momentum factor (default 0). */
   momentum?: number;
+  /** Normalise by the gradient's estimated variance instead of its second moment (default false). */
   centered?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
@@ -28,7 +36,25 @@ type RMSpropHyper = {
 /** RMSprop's per-parameter state (a Python int step, as PyTorch 1.13); the buffers its options call for. */
 export type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
+/**
+ * RMSprop (`torch.optim.RMSprop`): steps scaled by a running average of squared gradients.
+ *
+ * @example
+ * ```ts
+ * import { RMSprop } from '@kindling/optim';
+ *
+ * const w = torch.tensor([1, -1], { requiresGrad: true });
+ * const opt = new RMSprop([w], { lr: 0.01 });
+ * w.pow(2).sum().backward();
+ * opt.step();
+ * console.log(w);
+ * ```
+ * ```text
+ * tensor([ 0.9000, -0.9000], requires_grad=True)
+ * ```
+ */
 export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
+  /** `new RMSprop(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize })`. */
   constructor(params: Params, options?: RMSpropOptions);
   /** PyTorch's positional order: `new RMSprop(params, 0.01, 0.99)`. */
   constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean);
@@ -43,6 +69,7 @@ export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
     super(params, { lr, momentum, alpha, eps, centered, weightDecay, foreach: null, maximize, differentiable: false });
   }
 
+  /** One step of RMSprop on one parameter group. */
   protected updateGroup(group: Group<RMSpropHyper>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const p of group.params) {

@@ -6,10 +6,15 @@ import { Optimizer, check, type Group, type Params } from './optimizer.js';
 export interface SGDOptions {
   /** Required, here or in every parameter group (as in PyTorch, SGD has no default learning rate). */
   lr?: number;
+  /** The momentum factor (default 0). */
   momentum?: number;
+  /** Dampening of the momentum (default 0). */
   dampening?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false). */
   nesterov?: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize?: boolean;
 }
 
@@ -21,7 +26,29 @@ type SGDHyper = torch.SgdHyper & {
 /** SGD's per-parameter state: the momentum buffer once a step has run (null without momentum). */
 export type SGDState = { momentum_buffer?: Tensor | null };
 
+/**
+ * Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay (`torch.optim.SGD`).
+ *
+ * @example
+ * ```ts
+ * import { SGD } from '@kindling/optim';
+ *
+ * const w = torch.tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * for (let i = 0; i < 2; i++) {
+ *   opt.zeroGrad();
+ *   w.pow(2).sum().backward();
+ *   opt.step();
+ *   console.log(w);
+ * }
+ * ```
+ * ```text
+ * tensor([0.8000, 1.6000], requires_grad=True)
+ * tensor([0.4600, 0.9200], requires_grad=True)
+ * ```
+ */
 export class SGD extends Optimizer<SGDHyper, SGDState> {
+  /** `new SGD(params, { lr, momentum, dampening, weightDecay, nesterov, maximize })`. */
   constructor(params: Params, options?: SGDOptions);
   /** PyTorch's positional order: `new SGD(params, 0.01, 0.9)`. */
   constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
@@ -36,6 +63,7 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
     super(params, { lr: lr as number, momentum, dampening, weightDecay, nesterov, maximize, foreach: null, differentiable: false });
   }
 
+  /** One step of SGD on one parameter group. */
   protected updateGroup(group: Group<SGDHyper>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {

@@ -16,6 +16,7 @@ import * as torch from '@kindling/core';
 import { Optimizer, type Group } from '../optimizer.js';
 import { formatE4, KeyError, pyTypeName } from '../python.js';
 
+/** The options every epoch-based scheduler takes. */
 export interface SchedulerOptions {
   /** The index of the last epoch; -1 (the default) starts the schedule, anything else resumes it. */
   lastEpoch?: number;
@@ -145,16 +146,24 @@ export function required<T>(cls: string, key: string, value: T | undefined): T {
   return value;
 }
 
+/** The base of the epoch-based schedulers (`torch.optim.lr_scheduler.LRScheduler`): each `step()` advances `lastEpoch` and writes the new rates into the optimizer's groups. A subclass implements `getLr()`. */
 export abstract class LRScheduler {
+  /** The optimizer whose learning rates this scheduler sets. */
   optimizer: Optimizer;
   /** Each group's `initialLr`: where the schedule starts. */
   baseLrs: number[];
+  /** The index of the current epoch (`last_epoch`): 0 after construction, one more after each `step()`. */
   lastEpoch: number;
+  /** Whether each change of learning rate is printed. */
   verbose: boolean;
+  /** How many times `step()` has run (`_step_count`). */
   protected stepCount = 0;
+  /** The rates the last step set (`_last_lr`). */
   protected lastLr: number[] = [];
+  /** Whether `getLr()` is running inside `step()` (`_get_lr_called_within_step`). */
   protected getLrCalledWithinStep = false;
 
+  /** Attaches to `optimizer`, recording each group's `initialLr` (a subclass then takes the first step). */
   constructor(optimizer: Optimizer, lastEpoch = -1, verbose = false) {
     checkOptimizer(optimizer);
     this.optimizer = optimizer;
@@ -179,7 +188,27 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** The learning rates the last step set, one per group. */
+  /**
+   * The learning rates the last step set, one per group.
+   *
+   * @example
+   * ```ts
+   * import { SGD, lrScheduler } from '@kindling/optim';
+   *
+   * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+   * const scheduler = new lrScheduler.StepLR(opt, 2, { gamma: 0.5 });
+   * const lrs: number[] = [];
+   * for (let epoch = 0; epoch < 6; epoch++) {
+   *   lrs.push(scheduler.getLastLr()[0]);
+   *   opt.step();
+   *   scheduler.step();
+   * }
+   * console.log(lrs);
+   * ```
+   * ```text
+   * [ 0.1, 0.1, 0.05, 0.05, 0.025, 0.025 ]
+   * ```
+   */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
@@ -192,14 +221,17 @@ export abstract class LRScheduler {
     return null;
   }
 
+  /** Warns, once, that `getLr()` was called outside `step()` (use `getLastLr()`). */
   protected warnIfOutsideStep(): void {
     if (!this.getLrCalledWithinStep) torch.warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
   }
 
+  /** The optimizer's parameter groups. */
   protected get groups(): Group[] {
     return this.optimizer.paramGroups;
   }
 
+  /** Prints a change of a group's learning rate as PyTorch does, when `isVerbose`. */
   printLr(isVerbose: boolean, group: number, lr: number, epoch?: number): void {
     if (!isVerbose) return;
     if (epoch === undefined) console.log(`Adjusting learning rate of group ${group} to ${formatE4(lr)}.`);
@@ -232,11 +264,35 @@ export abstract class LRScheduler {
     this.lastLr = groups.map((g) => g.lr);
   }
 
-  /** Every field except the optimizer, copied. */
+  /**
+   * Every field except the optimizer, copied.
+   *
+   * @example
+   * ```ts
+   * import { SGD, lrScheduler } from '@kindling/optim';
+   *
+   * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+   * const scheduler = new lrScheduler.StepLR(opt, 30);
+   * console.log(scheduler.stateDict());
+   * ```
+   * ```text
+   * {
+   *   base_lrs: [ 0.1 ],
+   *   last_epoch: 0,
+   *   verbose: false,
+   *   _step_count: 1,
+   *   _last_lr: [ 0.1 ],
+   *   _get_lr_called_within_step: false,
+   *   step_size: 30,
+   *   gamma: 0.1
+   * }
+   * ```
+   */
   stateDict(): SchedulerStateDict {
     return fieldsToState(this);
   }
 
+  /** Restores the fields from a state dict made by `stateDict()` (or PyTorch's, with the same keys). */
   loadStateDict(stateDict: SchedulerStateDict): void {
     stateToFields(this, stateDict);
   }

@@ -9,8 +9,11 @@ function childStates(schedulers: readonly LRScheduler[]): SchedulerStateDict[] {
 }
 
 
+/** SequentialLR's options, by PyTorch's keyword names. */
 export interface SequentialLROptions extends SchedulerOptions {
+  /** The schedulers, in the order they run. */
   schedulers?: readonly LRScheduler[];
+  /** The epochs at which the next scheduler takes over. */
   milestones?: readonly number[];
 }
 
@@ -18,11 +21,36 @@ export interface SequentialLROptions extends SchedulerOptions {
  * Runs `schedulers[0]` until `milestones[0]`, then `schedulers[1]` (started with `step(0)`, its closed form), and so on.
  *
  *   new SequentialLR(opt, [new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }), new CosineAnnealingLR(opt, 95)], [5])
+ *
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.SequentialLR(opt, [
+ *   new lrScheduler.ConstantLR(opt, { factor: 0.1, totalIters: 2 }),
+ *   new lrScheduler.ExponentialLR(opt, 0.5),
+ * ], [2]);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.1, 0.1, 1, 0.5, 0.25 ]
+ * ```
  */
 export class SequentialLR extends LRScheduler {
+  /** The schedulers, in the order they run. */
   schedulers: LRScheduler[];
+  /** The epochs at which the next scheduler takes over. */
   milestones: number[];
 
+  /** `new SequentialLR(optimizer, schedulers, milestones, { lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, schedulers: readonly LRScheduler[], milestones: readonly number[], options?: SchedulerOptions);
   constructor(optimizer: Optimizer, options: SequentialLROptions & { schedulers: readonly LRScheduler[]; milestones: readonly number[] });
   constructor(
@@ -62,10 +90,12 @@ export class SequentialLR extends LRScheduler {
     this.lastLr = this.schedulers[0].getLastLr();
   }
 
+  /** The current scheduler's rates. */
   getLr(): number[] {
     return this.schedulers[bisectRight(this.milestones, this.lastEpoch)].getLr();
   }
 
+  /** Steps the scheduler whose turn it is (starting the next one at a milestone). */
   override step(): void {
     this.lastEpoch += 1;
     const idx = bisectRight(this.milestones, this.lastEpoch);
@@ -80,6 +110,7 @@ export class SequentialLR extends LRScheduler {
     return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
   }
 
+  /** Restores its own fields and each scheduler's state. */
   override loadStateDict(stateDict: SchedulerStateDict): void {
     stateToFields(this, stateDict, ['schedulers']);
     const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
@@ -87,10 +118,35 @@ export class SequentialLR extends LRScheduler {
   }
 }
 
-/** Steps every scheduler in `schedulers` on each `step()`, so their effects multiply. */
+/**
+ * Steps every scheduler in `schedulers` on each `step()`, so their effects multiply.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.ChainedScheduler([
+ *   new lrScheduler.ConstantLR(opt, { factor: 0.1, totalIters: 2 }),
+ *   new lrScheduler.ExponentialLR(opt, 0.5),
+ * ]);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.1, 0.05, 0.25, 0.125 ]
+ * ```
+ */
 export class ChainedScheduler extends LRScheduler {
+  /** The schedulers, all stepped on each `step()`. */
   schedulers: LRScheduler[];
 
+  /** `new ChainedScheduler(schedulers)`: schedulers of one optimizer. */
   constructor(schedulers: readonly LRScheduler[]) {
     if (schedulers.length === 0) throw new torch.IndexError('list index out of range');
     for (let i = 1; i < schedulers.length; i++) {
@@ -105,10 +161,12 @@ export class ChainedScheduler extends LRScheduler {
     this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The rates the schedulers last set. */
   getLr(): number[] {
     return this.groups.map((g) => g.lr);
   }
 
+  /** Steps every scheduler, in order. */
   override step(): void {
     for (const s of this.schedulers) s.step();
     this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
@@ -119,6 +177,7 @@ export class ChainedScheduler extends LRScheduler {
     return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
   }
 
+  /** Restores its own fields and each scheduler's state. */
   override loadStateDict(stateDict: SchedulerStateDict): void {
     stateToFields(this, stateDict, ['schedulers']);
     const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];

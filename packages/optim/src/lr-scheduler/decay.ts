@@ -11,16 +11,42 @@ import { LRScheduler, required, withPositional, type SchedulerOptions } from './
 
 const isNumber = (x: unknown): boolean => typeof x === 'number';
 
+/** StepLR's options, by PyTorch's keyword names. */
 export interface StepLROptions extends SchedulerOptions {
+  /** The number of epochs between decays. */
   stepSize?: number;
+  /** The factor of each decay (default 0.1). */
   gamma?: number;
 }
 
-/** Multiplies the learning rate by `gamma` every `stepSize` epochs. */
+/**
+ * Multiplies the learning rate by `gamma` every `stepSize` epochs.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+ * const scheduler = new lrScheduler.StepLR(opt, 2, { gamma: 0.5 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 6; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.1, 0.1, 0.05, 0.05, 0.025, 0.025 ]
+ * ```
+ */
 export class StepLR extends LRScheduler {
+  /** The number of epochs between decays. */
   stepSize: number;
+  /** The factor of each decay. */
   gamma: number;
 
+  /** `new StepLR(optimizer, stepSize, { gamma, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, stepSize: number, options?: StepLROptions);
   constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
   constructor(optimizer: Optimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: boolean);
@@ -33,28 +59,55 @@ export class StepLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     if (this.lastEpoch === 0 || mod(this.lastEpoch, this.stepSize) !== 0) return this.groups.map((g) => g.lr);
     return this.groups.map((g) => g.lr * this.gamma);
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((lr) => lr * this.gamma ** floorDiv(this.lastEpoch, this.stepSize));
   }
 }
 
+/** MultiStepLR's options, by PyTorch's keyword names. */
 export interface MultiStepLROptions extends SchedulerOptions {
+  /** The epochs at which the rate decays. */
   milestones?: readonly number[];
+  /** The factor of each decay (default 0.1). */
   gamma?: number;
 }
 
-/** Multiplies the learning rate by `gamma` at each milestone (a milestone listed twice multiplies twice). */
+/**
+ * Multiplies the learning rate by `gamma` at each milestone (a milestone listed twice multiplies twice).
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.MultiStepLR(opt, [2, 5], { gamma: 0.1 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 7; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002 ]
+ * ```
+ */
 export class MultiStepLR extends LRScheduler {
   /** The milestones, sorted, repeats kept (PyTorch keeps a `Counter`). */
   milestones: number[];
+  /** The factor of each decay. */
   gamma: number;
 
+  /** `new MultiStepLR(optimizer, milestones, { gamma, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, milestones: readonly number[], options?: MultiStepLROptions);
   constructor(optimizer: Optimizer, options: MultiStepLROptions & { milestones: readonly number[] });
   constructor(optimizer: Optimizer, milestones: readonly number[], gamma?: number, lastEpoch?: number, verbose?: boolean);
@@ -67,6 +120,7 @@ export class MultiStepLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     const count = this.milestones.filter((m) => m === this.lastEpoch).length;
@@ -74,21 +128,48 @@ export class MultiStepLR extends LRScheduler {
     return this.groups.map((g) => g.lr * this.gamma ** count);
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((lr) => lr * this.gamma ** bisectRight(this.milestones, this.lastEpoch));
   }
 }
 
+/** ConstantLR's options, by PyTorch's keyword names. */
 export interface ConstantLROptions extends SchedulerOptions {
+  /** The factor applied until `totalIters` (default 1/3). */
   factor?: number;
+  /** The number of epochs the factor applies (default 5). */
   totalIters?: number;
 }
 
-/** Multiplies the learning rate by `factor` until epoch `totalIters`. */
+/**
+ * Multiplies the learning rate by `factor` until epoch `totalIters`.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+ * const scheduler = new lrScheduler.ConstantLR(opt, { factor: 0.5, totalIters: 3 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.05, 0.05, 0.05, 0.1, 0.1 ]
+ * ```
+ */
 export class ConstantLR extends LRScheduler {
+  /** The factor applied until `totalIters`. */
   factor: number;
+  /** The number of epochs the factor applies. */
   totalIters: number;
 
+  /** `new ConstantLR(optimizer, { factor, totalIters, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, options?: ConstantLROptions);
   constructor(optimizer: Optimizer, factor: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
@@ -101,6 +182,7 @@ export class ConstantLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.factor);
@@ -108,24 +190,53 @@ export class ConstantLR extends LRScheduler {
     return this.groups.map((g) => g.lr * div(1.0, this.factor));
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     const reached = this.lastEpoch >= this.totalIters ? 1 : 0;
     return this.baseLrs.map((lr) => lr * (this.factor + reached * (1 - this.factor)));
   }
 }
 
+/** LinearLR's options, by PyTorch's keyword names. */
 export interface LinearLROptions extends SchedulerOptions {
+  /** The factor at the first epoch (default 1/3). */
   startFactor?: number;
+  /** The factor from `totalIters` on (default 1). */
   endFactor?: number;
+  /** The number of epochs of the ramp (default 5). */
   totalIters?: number;
 }
 
-/** Moves the multiplicative factor linearly from `startFactor` to `endFactor` over `totalIters` epochs. */
+/**
+ * Moves the multiplicative factor linearly from `startFactor` to `endFactor` over `totalIters` epochs.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.LinearLR(opt, { startFactor: 0.25, totalIters: 3 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.25, 0.5, 0.75, 1, 1 ]
+ * ```
+ */
 export class LinearLR extends LRScheduler {
+  /** The factor at the first epoch. */
   startFactor: number;
+  /** The factor from `totalIters` on. */
   endFactor: number;
+  /** The number of epochs of the ramp. */
   totalIters: number;
 
+  /** `new LinearLR(optimizer, { startFactor, endFactor, totalIters, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, options?: LinearLROptions);
   constructor(optimizer: Optimizer, startFactor: number, endFactor?: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
@@ -140,6 +251,7 @@ export class LinearLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     const { startFactor: s, endFactor: e, totalIters: n, lastEpoch } = this;
@@ -148,20 +260,45 @@ export class LinearLR extends LRScheduler {
     return this.groups.map((g) => g.lr * (1 + div(e - s, n * s + (lastEpoch - 1) * (e - s))));
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     const { startFactor: s, endFactor: e, totalIters: n } = this;
     return this.baseLrs.map((lr) => lr * (s + div((e - s) * Math.min(n, this.lastEpoch), n)));
   }
 }
 
+/** ExponentialLR's options, by PyTorch's keyword names. */
 export interface ExponentialLROptions extends SchedulerOptions {
+  /** The factor applied every epoch. */
   gamma?: number;
 }
 
-/** Multiplies the learning rate by `gamma` every epoch. */
+/**
+ * Multiplies the learning rate by `gamma` every epoch.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.ExponentialLR(opt, 0.5);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 0.5, 0.25, 0.125 ]
+ * ```
+ */
 export class ExponentialLR extends LRScheduler {
+  /** The factor applied every epoch. */
   gamma: number;
 
+  /** `new ExponentialLR(optimizer, gamma, { lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, gamma: number, options?: ExponentialLROptions);
   constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
   constructor(optimizer: Optimizer, gamma: number, lastEpoch?: number, verbose?: boolean);
@@ -173,27 +310,55 @@ export class ExponentialLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
     return this.groups.map((g) => g.lr * this.gamma);
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
   }
 }
 
+/** PolynomialLR's options, by PyTorch's keyword names. */
 export interface PolynomialLROptions extends SchedulerOptions {
+  /** The number of epochs until the rate reaches zero (default 5). */
   totalIters?: number;
+  /** The degree of the polynomial (default 1). */
   power?: number;
 }
 
-/** Decays the learning rate to zero over `totalIters` epochs as a polynomial of degree `power`. */
+/**
+ * Decays the learning rate to zero over `totalIters` epochs as a polynomial of degree `power`.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.PolynomialLR(opt, { totalIters: 4, power: 1 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 6; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 0.75, 0.5, 0.25, 0, 0 ]
+ * ```
+ */
 export class PolynomialLR extends LRScheduler {
+  /** The number of epochs until the rate reaches zero. */
   totalIters: number;
+  /** The degree of the polynomial. */
   power: number;
 
+  /** `new PolynomialLR(optimizer, { totalIters, power, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, options?: PolynomialLROptions);
   constructor(optimizer: Optimizer, totalIters: number, power?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
@@ -204,6 +369,7 @@ export class PolynomialLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     const { totalIters: n, lastEpoch: e } = this;
@@ -212,23 +378,49 @@ export class PolynomialLR extends LRScheduler {
     return this.groups.map((g) => g.lr * decay);
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     const n = this.totalIters;
     return this.baseLrs.map((lr) => lr * (1.0 - div(Math.min(n, this.lastEpoch), n)) ** this.power);
   }
 }
 
+/** CosineAnnealingLR's options, by PyTorch's keyword names. */
 export interface CosineAnnealingLROptions extends SchedulerOptions {
   /** PyTorch's `T_max`: the number of epochs of a half cosine. */
   TMax?: number;
+  /** The lowest learning rate (`eta_min`, default 0). */
   etaMin?: number;
 }
 
-/** Anneals from each group's initial rate to `etaMin` along a half cosine of `TMax` epochs (then back up, and so on). */
+/**
+ * Anneals from each group's initial rate to `etaMin` along a half cosine of `TMax` epochs (then back up, and so on).
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.CosineAnnealingLR(opt, 4);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 0.8535533905932737, 0.5, 0.14644660940672627, 0 ]
+ * ```
+ */
 export class CosineAnnealingLR extends LRScheduler {
+  /** The number of epochs of a half cosine (`T_max`). */
   TMax: number;
+  /** The lowest learning rate (`eta_min`). */
   etaMin: number;
 
+  /** `new CosineAnnealingLR(optimizer, TMax, { etaMin, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, TMax: number, options?: CosineAnnealingLROptions);
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions & { TMax: number });
   constructor(optimizer: Optimizer, TMax: number, etaMin?: number, lastEpoch?: number, verbose?: boolean);
@@ -241,6 +433,7 @@ export class CosineAnnealingLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This epoch's rates, from the groups' current ones. */
   getLr(): number[] {
     this.warnIfOutsideStep();
     const { TMax: T, etaMin, lastEpoch: e } = this;
@@ -254,6 +447,7 @@ export class CosineAnnealingLR extends LRScheduler {
     return this.groups.map((g) => div(1 + Math.cos(div(Math.PI * e, T)), 1 + Math.cos(div(Math.PI * (e - 1), T))) * (g.lr - etaMin) + etaMin);
   }
 
+  /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     const { TMax: T, etaMin, lastEpoch: e } = this;
     return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos(div(Math.PI * e, T)))) / 2);

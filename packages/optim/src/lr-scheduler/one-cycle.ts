@@ -14,10 +14,15 @@ type MomentumKey = 'maxMomentum' | 'baseMomentum';
 
 /** A phase of the cycle: it ends at `endStep` and anneals between the named group values. */
 export interface SchedulePhase {
+  /** The step at which the phase ends. */
   endStep: number;
+  /** The group value the learning rate starts the phase at. */
   startLr: LrKey;
+  /** The group value the learning rate ends the phase at. */
   endLr: LrKey;
+  /** The group value the momentum starts the phase at. */
   startMomentum: MomentumKey;
+  /** The group value the momentum ends the phase at. */
   endMomentum: MomentumKey;
 }
 
@@ -27,18 +32,31 @@ const ONE_CYCLE_POSITIONAL = [
   'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch', 'verbose',
 ] as const;
 
+/** OneCycleLR's options, by PyTorch's keyword names. */
 export interface OneCycleLROptions extends SchedulerOptions {
+  /** The peak learning rate, or one per group. */
   maxLr?: number | readonly number[];
+  /** The length of the cycle in steps (or give `epochs` and `stepsPerEpoch`). */
   totalSteps?: number | null;
+  /** The number of epochs, with `stepsPerEpoch`, when `totalSteps` is not given. */
   epochs?: number | null;
+  /** The number of steps per epoch, with `epochs`. */
   stepsPerEpoch?: number | null;
+  /** The fraction of the cycle spent increasing the rate (default 0.3). */
   pctStart?: number;
+  /** `'cos'` (default) or `'linear'` annealing. */
   annealStrategy?: 'cos' | 'linear';
+  /** Whether momentum cycles inversely to the rate (default true). */
   cycleMomentum?: boolean;
+  /** The lowest momentum (default 0.85), or one per group. */
   baseMomentum?: number | readonly number[];
+  /** The highest momentum (default 0.95), or one per group. */
   maxMomentum?: number | readonly number[];
+  /** The initial rate is `maxLr / divFactor` (default 25). */
   divFactor?: number;
+  /** The final rate is the initial rate / `finalDivFactor` (default 1e4). */
   finalDivFactor?: number;
+  /** Whether a third phase anneals to the final rate after a symmetric warm-up and cool-down (default false). */
   threePhase?: boolean;
 }
 
@@ -66,13 +84,46 @@ function annealingLinear(start: number, end: number, pct: number): number {
   return (end - start) * pct + start;
 }
 
+/**
+ * The 1cycle policy (`torch.optim.lr_scheduler.OneCycleLR`): the rate rises from `maxLr / divFactor` to `maxLr`, then anneals far below the start, stepped once per batch; momentum cycles the other way.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const scheduler = new lrScheduler.OneCycleLR(opt, 1, { totalSteps: 5, annealStrategy: 'linear' });
+ * const lrs: number[] = [];
+ * for (let step = 0; step < 5; step++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [
+ *   0.04,
+ *   0.8571434285714286,
+ *   0.5714302857142857,
+ *   0.2857171428571429,
+ *   0.000004000000000004
+ * ]
+ * ```
+ */
 export class OneCycleLR extends LRScheduler {
+  /** The length of the cycle in steps. */
   totalSteps: number;
+  /** The phases of the cycle (`_schedule_phases`). */
   schedulePhases: SchedulePhase[];
+  /** How each phase anneals. */
   annealStrategy: 'cos' | 'linear';
+  /** Whether momentum cycles. */
   cycleMomentum: boolean;
+  /** Whether the momentum is Adam's first beta (`use_beta1`). */
   useBeta1: boolean;
 
+  /** `new OneCycleLR(optimizer, maxLr, { totalSteps, epochs, stepsPerEpoch, pctStart, ... })`. */
   constructor(optimizer: Optimizer, maxLr: number | readonly number[], options?: OneCycleLROptions);
   constructor(optimizer: Optimizer, options: OneCycleLROptions & { maxLr: number | readonly number[] });
   constructor(optimizer: Optimizer, maxLr: number | readonly number[] | OneCycleLROptions, ...rest: unknown[]) {
@@ -143,6 +194,7 @@ export class OneCycleLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** This step's rates (and, when cycling, it writes this step's momentum). */
   getLr(): number[] {
     this.warnIfOutsideStep();
     const stepNum = this.lastEpoch;
