@@ -79,27 +79,23 @@ export class NLLLoss extends Loss {
   }
 }
 
-export class MSELoss extends Loss {
+/** A loss whose only option is `reduction`, the third of PyTorch's (size_average, reduce, reduction). */
+abstract class ReductionOnlyLoss extends Loss {
   constructor(options?: { reduction?: Reduction });
   /** PyTorch's positional order: (size_average, reduce, reduction); the first two stay unset. */
   constructor(sizeAverage: null, reduce?: null, reduction?: Reduction);
   constructor(...args: unknown[]) {
-    super(lossArgs<{ reduction?: Reduction }>('MSELoss', ['sizeAverage', 'reduce', 'reduction'], args).reduction);
+    super(lossArgs<{ reduction?: Reduction }>(new.target.name, ['sizeAverage', 'reduce', 'reduction'], args).reduction);
   }
+}
 
+export class MSELoss extends ReductionOnlyLoss {
   forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
-export class L1Loss extends Loss {
-  constructor(options?: { reduction?: Reduction });
-  /** PyTorch's positional order: (size_average, reduce, reduction); the first two stay unset. */
-  constructor(sizeAverage: null, reduce?: null, reduction?: Reduction);
-  constructor(...args: unknown[]) {
-    super(lossArgs<{ reduction?: Reduction }>('L1Loss', ['sizeAverage', 'reduce', 'reduction'], args).reduction);
-  }
-
+export class L1Loss extends ReductionOnlyLoss {
   forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, { reduction: this.reduction });
   }

@@ -116,19 +116,24 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   return torch._nn.nllLoss(input.logSoftmax(input.ndim === 1 ? 0 : 1), target, weight, reduction, ignoreIndex);
 }
 
-/** `F.mse_loss(input, target, reduction='mean')`: (input - target)^2; differing shapes warn and broadcast. */
-export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+/** An elementwise loss: the reduction checked, then `loss` of input and target broadcast (differing shapes warn). */
+function pointwiseLoss(input: Tensor, target: Tensor, options: ReductionOptions, loss: (x: Tensor, t: Tensor, reduction: Reduction) => Tensor): Tensor {
   const reduction = checkReduction(options.reduction);
   const [x, t] = broadcastLossOperands(input, target);
-  return torch._nn.mseLoss(x, t, reduction);
+  return loss(x, t, reduction);
+}
+
+/** `F.mse_loss(input, target, reduction='mean')`: (input - target)^2; differing shapes warn and broadcast. */
+export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  return pointwiseLoss(input, target, options, (x, t, reduction) => torch._nn.mseLoss(x, t, reduction));
 }
 
 /** `F.l1_loss(input, target, reduction='mean')`: |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
-  const [x, t] = broadcastLossOperands(input, target);
-  const loss = x.sub(t).abs();
-  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  return pointwiseLoss(input, target, options, (x, t, reduction) => {
+    const loss = x.sub(t).abs();
+    return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  });
 }
 
 export interface SmoothL1Options extends ReductionOptions {
@@ -138,9 +143,7 @@ export interface SmoothL1Options extends ReductionOptions {
 
 /** `F.smooth_l1_loss(input, target, reduction='mean', beta=1.0)`: 0.5 d²/β where |d| < β, else |d| - 0.5 β. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
-  const [x, t] = broadcastLossOperands(input, target);
-  return torch._nn.smoothL1Loss(x, t, reduction, options.beta ?? 1);
+  return pointwiseLoss(input, target, options, (x, t, reduction) => torch._nn.smoothL1Loss(x, t, reduction, options.beta ?? 1));
 }
 
 export interface HuberOptions extends ReductionOptions {
@@ -149,9 +152,7 @@ export interface HuberOptions extends ReductionOptions {
 
 /** `F.huber_loss(input, target, reduction='mean', delta=1.0)`: 0.5 d² where |d| < δ, else δ (|d| - 0.5 δ). */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
-  const [x, t] = broadcastLossOperands(input, target);
-  return torch._nn.huberLoss(x, t, reduction, options.delta ?? 1);
+  return pointwiseLoss(input, target, options, (x, t, reduction) => torch._nn.huberLoss(x, t, reduction, options.delta ?? 1));
 }
 
 export interface BinaryCrossEntropyOptions extends ReductionOptions {
