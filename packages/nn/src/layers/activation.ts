@@ -120,6 +120,31 @@ export class Tanh extends Module {
   }
 }
 
+/** What Softmax and LogSoftmax share: the dim they work along, PyTorch's implicit choice when it is null, the repr. */
+abstract class AlongDim extends Module {
+  /** The dim softmax is taken along (null: PyTorch's legacy implicit choice). */
+  readonly dim: number | null;
+
+  /** `new nn.Softmax(dim)`, `new nn.LogSoftmax(dim)`. */
+  constructor(dim: number | null = null) {
+    super();
+    this.dim = dim;
+  }
+
+  /** The function applied along `dim`. */
+  protected abstract along(input: Tensor, dim: number): Tensor;
+
+  /** Applies the function to `input` along `dim`. */
+  override forward(input: Tensor): Tensor {
+    return this.along(input, this.dim ?? implicitDim(input));
+  }
+
+  /** The dim, as PyTorch prints it. */
+  override extraRepr(): string {
+    return `dim=${pyValue(this.dim)}`;
+  }
+}
+
 /**
  * Softmax along `dim`: non-negative values summing to 1.
  *
@@ -133,46 +158,18 @@ export class Tanh extends Module {
  *         [0.5000, 0.5000]])
  * ```
  */
-export class Softmax extends Module {
-  /** The dim the values sum to 1 along. */
-  readonly dim: number | null;
-
-  /** `new nn.Softmax(dim)`. */
-  constructor(dim: number | null = null) {
-    super();
-    this.dim = dim;
-  }
-
-  /** Applies softmax to `input` along `dim`. */
-  override forward(input: Tensor): Tensor {
-    return F.softmax(input, this.dim ?? implicitDim(input));
-  }
-
-  /** The dim, as PyTorch prints it. */
-  override extraRepr(): string {
-    return `dim=${pyValue(this.dim)}`;
+export class Softmax extends AlongDim {
+  /** Softmax of `input` along `dim`. */
+  protected along(input: Tensor, dim: number): Tensor {
+    return F.softmax(input, dim);
   }
 }
 
 /** The logarithm of softmax along `dim`, computed stably (what `NLLLoss` expects). */
-export class LogSoftmax extends Module {
-  /** The dim softmax is taken along. */
-  readonly dim: number | null;
-
-  /** `new nn.LogSoftmax(dim)`. */
-  constructor(dim: number | null = null) {
-    super();
-    this.dim = dim;
-  }
-
-  /** Applies log-softmax to `input` along `dim`. */
-  override forward(input: Tensor): Tensor {
-    return F.logSoftmax(input, this.dim ?? implicitDim(input));
-  }
-
-  /** The dim, as PyTorch prints it. */
-  override extraRepr(): string {
-    return `dim=${pyValue(this.dim)}`;
+export class LogSoftmax extends AlongDim {
+  /** Log-softmax of `input` along `dim`. */
+  protected along(input: Tensor, dim: number): Tensor {
+    return F.logSoftmax(input, dim);
   }
 }
 
