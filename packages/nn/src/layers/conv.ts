@@ -4,7 +4,7 @@ import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
-import { resetWeightAndBias } from './linear.js';
+import { resetWeightAndBias, weightAndBias } from './linear.js';
 import { pyValue } from '../utils/py-format.js';
 
 type Pair = number | [number, number];
@@ -95,9 +95,7 @@ export class Conv2d extends Module {
     this.padding = typeof padding === 'string' ? padding : pair(padding);
     this.dilation = pair(options.dilation ?? 1);
     this.groups = groups;
-    const dtype = options.dtype ?? 'float32';
-    this.weight = new Parameter(torch.empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(torch.empty([outChannels], { dtype }));
+    [this.weight, this.bias] = weightAndBias([outChannels, inChannels / groups, ...this.kernelSize], options);
     if (this.bias === null) this.registerParameter('bias', null);
     this.resetParameters();
   }

@@ -16,6 +16,13 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
+/** A weight of `weightShape` and, unless `bias` is false, a bias of its first dim: Linear's and Conv's, uninitialised. */
+export function weightAndBias(weightShape: readonly number[], options: { bias?: boolean; dtype?: torch.DType }): [Parameter, Parameter | null] {
+  const dtype = options.dtype ?? 'float32';
+  const weight = new Parameter(torch.empty([...weightShape], { dtype }));
+  return [weight, options.bias === false ? null : new Parameter(torch.empty([weightShape[0]], { dtype }))];
+}
+
 /** The factory keyword a layer's parameters take. */
 export interface FactoryOptions {
   /** The parameters' dtype (default float32). */
@@ -59,9 +66,7 @@ export class Linear extends Module {
     const options = torch.compat.pythonArgs<{ bias?: boolean } & FactoryOptions>('Linear', ['bias'], args, 0, 2);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const dtype = options.dtype ?? 'float32';
-    this.weight = new Parameter(torch.empty([outFeatures, inFeatures], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(torch.empty([outFeatures], { dtype }));
+    [this.weight, this.bias] = weightAndBias([outFeatures, inFeatures], options);
     if (this.bias === null) this.registerParameter('bias', null);
     this.resetParameters();
   }
