@@ -174,12 +174,14 @@ describe('the WebAssembly entries give the TypeScript kernels\' bits', () => {
     }
   });
 
-  it('convolutions give the same bits at one and two threads (batch split, row split of one image, weight-gradient split)', () => {
+  it('convolutions give the same bits at one and two threads (batch split, one image split by rows or by output channels, weight-gradient split)', () => {
     const b = wasmBackend();
     const cases = [
       { N: 1, C: 8, H: 31, W: 29, O: 16, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
       { N: 1, C: 3, H: 45, W: 45, O: 16, kh: 7, kw: 7, sh: 2, sw: 2, ph: 3, pw: 3, dh: 1, dw: 1, groups: 1 },
       { N: 1, C: 32, H: 17, W: 17, O: 24, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 1 },
+      { N: 1, C: 32, H: 9, W: 7, O: 30, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 }, // split by output channels
+      { N: 1, C: 64, H: 8, W: 8, O: 18, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 1 },
       { N: 3, C: 1, H: 28, W: 28, O: 32, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
       { N: 2, C: 12, H: 15, W: 14, O: 12, kh: 3, kw: 3, sh: 2, sw: 1, ph: 2, pw: 1, dh: 2, dw: 1, groups: 3 },
     ].map((g) => ({ ...g, OH: Math.floor((g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1, OW: Math.floor((g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw) + 1 }));

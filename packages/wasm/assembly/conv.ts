@@ -15,6 +15,20 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
 }
 
 /**
+ * Short copies and fills inline: memory.copy and memory.fill are calls into the engine's runtime, which cost more
+ * than moving the dozen elements of a typical image row.
+ */
+@inline function copy(dst: usize, src: usize, bytes: usize): void {
+  let k: usize = 0;
+  for (; k + 16 <= bytes; k += 16) v128.store(dst + k, v128.load(src + k));
+  for (; k < bytes; k += 4) store<u32>(dst + k, load<u32>(src + k));
+}
+
+@inline function zero<T>(dst: usize, n: i32): void {
+  for (let k = 0; k < n; k++) store<T>(dst + (<usize>k << alignof<T>()), <T>0);
+}
+
+/**
  * Walks the column matrix of channels [0, Cg) of the plane block at x, for output rows [r0, r1): `gather` writes it
  * into `cols` (im2col: K rows of (r1 - r0)·OW columns, zeros where the window leaves the image); otherwise adds
  * `cols` back into x (col2im over every row; the caller zeroed x). Each row of a window's run is split into the
@@ -38,7 +52,7 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
         for (let r = r0; r < r1; r++) {
           const ih = r * sh + i * dh - ph;
           if (ih < 0 || ih >= h) {
-            if (gather) memory.fill(at, 0, rowBytes);
+            if (gather) zero<T>(at, ow);
             at += rowBytes;
             continue;
           }
@@ -46,10 +60,10 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
           const n = qhi - qlo;
           const run = at + (<usize>qlo << alignof<T>());
           if (gather) {
-            if (qlo > 0) memory.fill(at, 0, <usize>qlo << alignof<T>());
-            if (sw == 1) memory.copy(run, first, <usize>n << alignof<T>());
+            zero<T>(at, qlo);
+            if (sw == 1) copy(run, first, <usize>n << alignof<T>());
             else for (let q = 0; q < n; q++) store<T>(run + (<usize>q << alignof<T>()), load<T>(first + ((<usize>q * sw) << alignof<T>())));
-            if (qhi < ow) memory.fill(at + (<usize>qhi << alignof<T>()), 0, <usize>(ow - qhi) << alignof<T>());
+            zero<T>(at + (<usize>qhi << alignof<T>()), ow - qhi);
           } else {
             for (let q = 0; q < n; q++) {
               const p = first + ((<usize>q * sw) << alignof<T>());
@@ -87,6 +101,28 @@ function forwardRows<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, 
         const row = dst + ((<usize>oc * ohw) << alignof<T>());
         for (let p = 0; p < np; p++) store<T>(row + ((<usize>p) << alignof<T>()), load<T>(row + ((<usize>p) << alignof<T>())) + bv);
       }
+    }
+  }
+}
+
+/**
+ * Output channels [o0, o1) of image n, groups == 1: the whole image's columns (small: the host splits by channels
+ * only when an image has few output positions), then a GEMM over those channels' weight rows. Each thread then
+ * packs only its share of the weight, which is what such a layer's time goes to.
+ */
+function forwardChannels<T>(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
+  const c = geo(g, C), h = geo(g, H), w = geo(g, W), o = geo(g, O), K = c * geo(g, KH) * geo(g, KW), ohw = geo(g, OH) * geo(g, OW);
+  if (o1 <= o0 || ohw == 0) return;
+  const src = x + ((<usize>n * c * h * w) << alignof<T>());
+  const direct = pointwise(g);
+  if (!direct) columns<T>(g, src, c, cols, true, 0, geo(g, OH));
+  const dst = out + ((<usize>(n * o + o0) * ohw) << alignof<T>());
+  gemm<T>(0, 0, o1 - o0, ohw, K, <T>1, wt + ((<usize>o0 * K) << alignof<T>()), K, direct ? src : cols, ohw, <T>0, dst, ohw, work);
+  if (bias != 0) {
+    for (let oc = o0; oc < o1; oc++) {
+      const bv = load<T>(bias + ((<usize>oc) << alignof<T>()));
+      const row = dst + ((<usize>(oc - o0) * ohw) << alignof<T>());
+      for (let p = 0; p < ohw; p++) store<T>(row + ((<usize>p) << alignof<T>()), load<T>(row + ((<usize>p) << alignof<T>())) + bv);
     }
   }
 }
@@ -144,6 +180,13 @@ export function convForwardRows32(g: usize, x: usize, wt: usize, bias: usize, ou
 }
 export function convForwardRows64(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, r0: i32, r1: i32, cols: usize, work: usize): void {
   forwardRows<f64>(g, x, wt, bias, out, n, r0, r1, cols, work);
+}
+/** Output channels [o0, o1) of image n (groups == 1): the host splits an image with few output positions this way. */
+export function convForwardChannels32(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
+  forwardChannels<f32>(g, x, wt, bias, out, n, o0, o1, cols, work);
+}
+export function convForwardChannels64(g: usize, x: usize, wt: usize, bias: usize, out: usize, n: i32, o0: i32, o1: i32, cols: usize, work: usize): void {
+  forwardChannels<f64>(g, x, wt, bias, out, n, o0, o1, cols, work);
 }
 export function convBackwardInput32(g: usize, gy: usize, wt: usize, gx: usize, n0: i32, n1: i32, cols: usize, work: usize): void {
   backwardInput<f32>(g, gy, wt, gx, n0, n1, cols, work);

@@ -32,11 +32,45 @@ export function gemmWorkBytes(): i32 {
   return trans ? load<T>(X + ((<usize>c * ld + r) << alignof<T>())) : load<T>(X + ((<usize>r * ld + c) << alignof<T>()));
 }
 
+/**
+ * A full 8-wide float32 panel of a transposed B (op(B)[p][j] = B[j·ldb + p]): eight rows of B, four columns at a
+ * time, as two 4 x 4 transposes; the columns past the last multiple of 4 one by one.
+ */
+function packRowsOfBt32(B: usize, ldb: i32, p0: i32, j: i32, kc: i32, d: usize): void {
+  const rowBytes = <usize>ldb << 2;
+  let s = B + ((<usize>j * ldb + p0) << 2);
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    for (let half: usize = 0; half < 2; half++) {
+      const r = s + half * 4 * rowBytes;
+      const r0 = v128.load(r), r1 = v128.load(r + rowBytes), r2 = v128.load(r + 2 * rowBytes), r3 = v128.load(r + 3 * rowBytes);
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const o = d + half * 16;
+      v128.store(o, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+      v128.store(o, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+      v128.store(o, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+      v128.store(o, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+    }
+    d += 128;
+    s += 16;
+  }
+  for (; p < kc; p++) {
+    for (let jj = 0; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), load<f32>(s + <usize>jj * rowBytes));
+    d += 32;
+    s += 4;
+  }
+}
+
 /** op(B)[p0 .. p0+kc, j0 .. j0+nc] as NR-wide micro-panels, each kc x NR row by row, zero-padded past nc. */
 function packB<T>(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, NR: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
     const w = min(NR, nc - j);
     let d = dst + ((<usize>(j / NR) * kc * NR) << alignof<T>());
+    if (transB && w == NR && sizeof<T>() == 4) {
+      packRowsOfBt32(B, ldb, p0, j0 + j, kc, d);
+      continue;
+    }
     if (!transB && w == NR) {
       let s = B + ((<usize>p0 * ldb + j0 + j) << alignof<T>());
       const rowBytes = <usize>ldb << alignof<T>();

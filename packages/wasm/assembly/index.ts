@@ -9,7 +9,7 @@ export { gemmWorkBytes, sgemm, dgemm } from './gemm';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { convForward32, convForward64, convForwardRows32, convForwardRows64, convBackwardInput32, convBackwardInput64, convBackwardWeight32, convBackwardWeight64 } from './conv';
+export { convForward32, convForward64, convForwardRows32, convForwardRows64, convForwardChannels32, convForwardChannels64, convBackwardInput32, convBackwardInput64, convBackwardWeight32, convBackwardWeight64 } from './conv';
 export { maxPoolForward32, maxPoolForward64 } from './pool';
 export { batchNormForward32, batchNormForward64 } from './norm';
 export { unary32, unary64, binary32, binary64 } from './elementwise';

@@ -15,6 +15,8 @@ import type { WasmHost } from './wasm-entries.js';
 const GEOMETRY: readonly (keyof ConvGeometry)[] = ['N', 'C', 'H', 'W', 'O', 'kh', 'kw', 'OH', 'OW', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'];
 /** Per thread, at least this many multiply-adds before a convolution is split. */
 const WORK_PER_THREAD = 1 << 18;
+/** Images with at most this many output positions are split between threads by output channels. */
+const SMALL_IMAGE = 256;
 
 /**
  * The geometry's fields as i32s (groups at least 1 and dividing both channel counts) and the sizes the arrays
@@ -57,9 +59,12 @@ function conv2dForward(host: WasmHost, x: FloatArray, w: FloatArray, bias: Float
   const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
   checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]]);
   if (sizes.out === 0) return;
-  // A batch smaller than the threads is split by output rows within each image instead of by images.
-  const byRows = N < Math.min(host.getNumThreads(), Math.floor((sizes.out * K) / WORK_PER_THREAD));
-  const parts = byRows ? host.parts(OH, (sizes.out / N) * K) : host.parts(N, sizes.out * K);
+  // A batch smaller than the threads is split within each image: by output channels when an image has few
+  // output positions (each thread then packs only its share of the weight), else by output rows.
+  const within = N < Math.min(host.getNumThreads(), Math.floor((sizes.out * K) / WORK_PER_THREAD));
+  const byChannels = within && g.groups === 1 && OH * OW <= SMALL_IMAGE;
+  const byRows = within && !byChannels;
+  const parts = byChannels ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K).map(([a, b]) => [4 * a, Math.min(4 * b, O)]) : byRows ? host.parts(OH, (sizes.out / N) * K) : host.parts(N, sizes.out * K);
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
   const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = host.regions([sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)], x.BYTES_PER_ELEMENT);
   const geometry = host.argumentBlock(values);
@@ -68,7 +73,12 @@ function conv2dForward(host: WasmHost, x: FloatArray, w: FloatArray, bias: Float
   if (bias !== null) host.copyIn(bias, 0, bPtr, sizes.b);
   const f32 = x instanceof Float32Array;
   const b = bias === null ? 0 : bPtr;
-  if (byRows) {
+  if (byChannels) {
+    const fn = f32 ? 'convForwardChannels32' : 'convForwardChannels64';
+    for (let image = 0; image < N; image++) {
+      host.runParts(parts.map(([o0, o1], p) => ({ fn, args: [geometry, xPtr, wPtr, b, outPtr, image, o0, o1, colsPtrs[p], host.workOf(p)] })));
+    }
+  } else if (byRows) {
     const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
     for (let image = 0; image < N; image++) {
       host.runParts(parts.map(([r0, r1], p) => ({ fn, args: [geometry, xPtr, wPtr, b, outPtr, image, r0, r1, colsPtrs[p], host.workOf(p)] })));

@@ -24,7 +24,8 @@ export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads
 type WasmExports = { heapBase(): number; gemmWorkBytes(): number } & Record<string, (...args: number[]) => number>;
 /** The kernels a worker may be asked to run (every one the host splits between threads). */
 const TASKS: readonly string[] = [
-  'sgemm', 'dgemm', 'convForward32', 'convForward64', 'convForwardRows32', 'convForwardRows64', 'convBackwardInput32', 'convBackwardInput64',
+  'sgemm', 'dgemm', 'convForward32', 'convForward64', 'convForwardRows32', 'convForwardRows64', 'convForwardChannels32', 'convForwardChannels64',
+  'convBackwardInput32', 'convBackwardInput64',
   'convBackwardWeight32', 'convBackwardWeight64', 'maxPoolForward32', 'maxPoolForward64', 'batchNormForward32', 'batchNormForward64',
 ];
 
