@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
+import { isOptions } from './functional/util.js';
 
 export type Nonlinearity =
   | 'linear'
@@ -29,9 +30,6 @@ export interface GeneratorOptions {
 
 const LINEAR_FNS = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'];
 
-function isOptions<T extends object>(x: unknown): x is T {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /**
  * `calculate_gain(nonlinearity, param=None)`: the recommended gain for an activation (linear and conv: 1,

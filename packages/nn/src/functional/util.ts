@@ -48,9 +48,9 @@ export function broadcastLossOperands(input: Tensor, target: Tensor): [Tensor, T
 
 export { sameShape };
 
-/** Plain options objects (not tensors, not arrays), for the "positional or in the options" signatures. */
+/** A plain `{ ... }` options object (core's rule), for the "positional or in the options" signatures. */
 export function isOptions<T extends object>(x: unknown): x is T {
-  return typeof x === 'object' && x !== null && !(x instanceof torch.Tensor) && !Array.isArray(x);
+  return torch.compat.isOptionsObject(x);
 }
 
 /** Python's AssertionError, which F raises for some argument checks (`Padding_idx must be within num_embeddings`): core's class. */
