@@ -4,8 +4,21 @@ import type { Optimizer } from '../optimizer.js';
 import { bisectRight } from '../python.js';
 import { fieldsToState, LRScheduler, stateToFields, type SchedulerOptions, type SchedulerStateDict } from './base.js';
 
-function childStates(schedulers: readonly LRScheduler[]): SchedulerStateDict[] {
-  return schedulers.map((s) => s.stateDict());
+/** What SequentialLR and ChainedScheduler share: the schedulers they run, saved and restored with their own state. */
+abstract class SchedulerOfSchedulers extends LRScheduler {
+  abstract schedulers: LRScheduler[];
+
+  /** Its own fields, and each scheduler's state dict under `_schedulers`, as PyTorch's. */
+  override stateDict(): SchedulerStateDict {
+    return { ...fieldsToState(this, ['schedulers']), _schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  /** Restores its own fields and each scheduler's state. */
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    stateToFields(this, stateDict, ['schedulers']);
+    const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
+    children.forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
 }
 
 
@@ -44,7 +57,7 @@ export interface SequentialLROptions extends SchedulerOptions {
  * [ 0.1, 0.1, 1, 0.5, 0.25 ]
  * ```
  */
-export class SequentialLR extends LRScheduler {
+export class SequentialLR extends SchedulerOfSchedulers {
   /** The schedulers, in the order they run. */
   schedulers: LRScheduler[];
   /** The epochs at which the next scheduler takes over. */
@@ -104,18 +117,6 @@ export class SequentialLR extends LRScheduler {
     else scheduler.step();
     this.lastLr = scheduler.getLastLr();
   }
-
-  /** Its own fields, and each scheduler's state dict under `_schedulers`, as PyTorch's. */
-  override stateDict(): SchedulerStateDict {
-    return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
-  }
-
-  /** Restores its own fields and each scheduler's state. */
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    stateToFields(this, stateDict, ['schedulers']);
-    const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
-    children.forEach((s, i) => this.schedulers[i].loadStateDict(s));
-  }
 }
 
 /**
@@ -142,7 +143,7 @@ export class SequentialLR extends LRScheduler {
  * [ 0.1, 0.05, 0.25, 0.125 ]
  * ```
  */
-export class ChainedScheduler extends LRScheduler {
+export class ChainedScheduler extends SchedulerOfSchedulers {
   /** The schedulers, all stepped on each `step()`. */
   schedulers: LRScheduler[];
 
@@ -170,17 +171,5 @@ export class ChainedScheduler extends LRScheduler {
   override step(): void {
     for (const s of this.schedulers) s.step();
     this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
-  }
-
-  /** Its own fields, and each scheduler's state dict under `_schedulers`, as PyTorch's. */
-  override stateDict(): SchedulerStateDict {
-    return { ...fieldsToState(this, ['schedulers']), _schedulers: childStates(this.schedulers) };
-  }
-
-  /** Restores its own fields and each scheduler's state. */
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    stateToFields(this, stateDict, ['schedulers']);
-    const children = (stateDict._schedulers ?? stateDict.schedulers) as SchedulerStateDict[];
-    children.forEach((s, i) => this.schedulers[i].loadStateDict(s));
   }
 }
