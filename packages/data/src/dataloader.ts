@@ -18,6 +18,7 @@ import { type WorkerDatasetSpec, type WorkerMode, WorkerPool, workerEpoch } from
 /** Datasets a DataLoader reads: map-style (`length` + `get`) or iterable (sync or async). */
 export type AnyDataset<T> = MapDataset<T> | Iterable<T> | AsyncIterable<T>;
 
+/** DataLoader's options, by PyTorch's keyword names. */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); `null` turns automatic batching off. */
   batchSize?: number | null;

@@ -5,7 +5,7 @@
  */
 import * as torch from '@kindling/core';
 
-// Core's classes, so that `err instanceof torch.KeyError` holds whichever package threw.
+/** Python's `KeyError` and `ZeroDivisionError`: core's classes, so that `err instanceof torch.KeyError` holds whichever package threw. */
 export const { KeyError, ZeroDivisionError } = torch;
 
 /** `repr(float(x))`: `1.0`, `-0.5`, `1e-08`, `1e+16`, `inf`, `nan`. */

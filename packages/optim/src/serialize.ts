@@ -34,6 +34,26 @@ function decode(v: unknown): HyperValue {
   return v as HyperValue;
 }
 
+/**
+ * An optimizer state dict as safetensors bytes (tensors as tensors, the rest as JSON metadata), for `torch.save`-like checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { SGD, serializeOptimizerState, deserializeOptimizerState } from '@kindling/optim';
+ *
+ * const w = torch.ones(2, { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.sum().backward();
+ * opt.step();
+ * const bytes = serializeOptimizerState(opt.stateDict());
+ * const restored = new SGD([w], { lr: 0.5 });
+ * restored.loadStateDict(deserializeOptimizerState(bytes));
+ * console.log(restored.paramGroups[0].lr, restored.state.get(w));
+ * ```
+ * ```text
+ * 0.1 { momentum_buffer: tensor([1., 1.]) }
+ * ```
+ */
 export function serializeOptimizerState(sd: OptimizerStateDict): Uint8Array {
   const tensors: Record<string, Tensor> = {};
   const state: Record<string, Record<string, Encoded>> = {};
@@ -53,6 +73,7 @@ export function serializeOptimizerState(sd: OptimizerStateDict): Uint8Array {
   return torch.serialize(tensors, { [FORMAT_KEY]: FORMAT, [BODY_KEY]: body });
 }
 
+/** The state dict that `serializeOptimizerState` wrote, ready for `loadStateDict`. */
 export function deserializeOptimizerState(bytes: Uint8Array): OptimizerStateDict {
   const metadata = torch.deserializeMetadata(bytes);
   if (metadata[FORMAT_KEY] !== FORMAT || metadata[BODY_KEY] === undefined) {

@@ -3,6 +3,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Optimizer, check, type Group, type Params } from './optimizer.js';
 
+/** SGD's options, by PyTorch's keyword names. */
 export interface SGDOptions {
   /** Required, here or in every parameter group (as in PyTorch, SGD has no default learning rate). */
   lr?: number;

@@ -173,6 +173,7 @@ export class ReduceLROnPlateau {
     });
   }
 
+  /** Whether a cooldown after a reduction is still running (`in_cooldown`). */
   get inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }
