@@ -2,6 +2,7 @@
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { copyPlain, fieldsToState, LRScheduler, required, stateToFields, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+import { perGroup } from './per-group.js';
 
 /** A factor as a function of the epoch. Own enumerable properties of the function are saved in state dicts. */
 export type LrLambda = (epoch: number) => number;
@@ -14,17 +15,24 @@ export interface LambdaLROptions extends SchedulerOptions {
 
 const isLambda = (x: unknown): boolean => typeof x === 'function' || Array.isArray(x);
 
-function lambdas(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
-  const n = optimizer.paramGroups.length;
-  if (!Array.isArray(lrLambda)) return new Array<LrLambda>(n).fill(lrLambda as LrLambda);
-  if (lrLambda.length !== n) throw new torch.ValueError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-  return [...lrLambda];
-}
 
 /** What LambdaLR and MultiplicativeLR share: one factor function per group, saved in state dicts as far as it can be. */
 abstract class LambdaScheduler extends LRScheduler {
   /** One factor function per parameter group (`lr_lambdas`). */
   lrLambdas: LrLambda[] = [];
+
+  /** `new LambdaLR(optimizer, lrLambda, { lastEpoch, verbose })`, and the same for MultiplicativeLR. */
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
+  constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
+    const cls = new.target.name;
+    const o = withPositional<LambdaLROptions>(cls, ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
+    const fns = perGroup(optimizer, required(cls, 'lrLambda', o.lrLambda), (n, got) => `Expected ${n} lr_lambdas, but got ${got}`);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.lrLambdas = fns;
+    this.initialStep();
+  }
 
   /** Every field but the optimizer; of each lambda, its own properties (PyTorch saves a callable object's `__dict__`), or null. */
   override stateDict(): SchedulerStateDict {
@@ -63,18 +71,6 @@ abstract class LambdaScheduler extends LRScheduler {
  * ```
  */
 export class LambdaLR extends LambdaScheduler {
-  /** `new LambdaLR(optimizer, lrLambda, { lastEpoch, verbose })`. */
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
-  constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
-    const o = withPositional<LambdaLROptions>('LambdaLR', ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
-    const fns = lambdas(optimizer, required('LambdaLR', 'lrLambda', o.lrLambda));
-    super(optimizer, o.lastEpoch, o.verbose);
-    this.lrLambdas = fns;
-    this.initialStep();
-  }
-
   /** This epoch's rates: each group's initial rate times its factor. */
   getLr(): number[] {
     this.warnIfOutsideStep();
@@ -104,18 +100,6 @@ export class LambdaLR extends LambdaScheduler {
  * ```
  */
 export class MultiplicativeLR extends LambdaScheduler {
-  /** `new MultiplicativeLR(optimizer, lrLambda, { lastEpoch, verbose })`. */
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], options?: LambdaLROptions);
-  constructor(optimizer: Optimizer, options: LambdaLROptions & { lrLambda: LrLambda | readonly LrLambda[] });
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
-    const o = withPositional<LambdaLROptions>('MultiplicativeLR', ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
-    const fns = lambdas(optimizer, required('MultiplicativeLR', 'lrLambda', o.lrLambda));
-    super(optimizer, o.lastEpoch, o.verbose);
-    this.lrLambdas = fns;
-    this.initialStep();
-  }
-
   /** This epoch's rates: each group's current rate times its factor. */
   getLr(): number[] {
     this.warnIfOutsideStep();
