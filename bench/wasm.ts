@@ -3,7 +3,8 @@
  * W1 float32 GEMM at 256/512/1024 (GFLOP/s, 1 and 2 threads for Kindling; tfjs-wasm runs one thread in Node),
  * W2's MLP train step (784-512-256-10, batch 128, softmax cross entropy, SGD momentum 0.9) and W4's ResNet-18 eval
  * forward (1×3×224×224) on both, and W3's CNN train step on Kindling's WebAssembly and native backends (tfjs-wasm
- * has no convolution backward kernels).
+ * has no convolution backward kernels). The systems of a workload are timed in interleaved rounds (see
+ * `interleaved`), so their ratios hold on a shared, noisy machine.
  *
  *   pnpm bench:wasm [--quick] [--json FILE]
  */
@@ -14,7 +15,6 @@ import { cpus } from 'node:os';
 import * as torch from '@kindling/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { time } from './harness.js';
 import { w1Gemm } from './workloads.js';
 import { mlpStep, w3Cnn, w4ResNet } from './workloads-training.js';
 
@@ -110,49 +110,84 @@ function tfjsResnet18Forward(): () => void {
   const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
   return () => {
     tf.tidy(() => {
-      let h = tf.maxPool(tf.relu(applyBn(tf.conv2d(x, stem, 2, 'same'), stemBn)) as tf.Tensor4D, 3, 2, 'same') as tf.Tensor4D;
+      let h = tf.maxPool(tf.relu(applyBn(tf.conv2d(x, stem, 2, 'same'), stemBn)) as tf.Tensor4D, 3, 2, 'same');
       for (const b of blocks) {
         const y = tf.relu(applyBn(tf.conv2d(h, b.c1, b.stride, 'same'), b.b1)) as tf.Tensor4D;
         const z = applyBn(tf.conv2d(y, b.c2, 1, 'same'), b.b2);
         const skip = b.down ? applyBn(tf.conv2d(h, b.down.c, b.stride, 'same'), b.down.b) : h;
         h = tf.relu(tf.add(z, skip)) as tf.Tensor4D;
       }
-      tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fc).dataSync();
+      tf.matMul(tf.mean(h, [1, 2]), fc).dataSync();
     });
   };
 }
 
-log('tfjs-wasm (SIMD, 1 thread):');
-const gemms = quick ? w1Gemm().filter((w) => w.quick) : w1Gemm();
-for (const w of gemms) {
-  const n = Number(/(\d+)x/.exec(w.name)?.[1]);
-  record(w.name, 'tfjs-wasm', 1, time(w.name, tfjsGemm(n), w.timing).ms, w.flops);
+// ---- interleaved timing ----
+
+/** One system a workload runs on: its name, thread count, and how to make it the current one. */
+interface System {
+  system: string;
+  threads: number;
+  enter(): void;
 }
-record('W2 MLP train step (b=128)', 'tfjs-wasm', 1, time('W2', tfjsMlpStep(), {}).ms);
-const W4_EVAL = 'W4 ResNet-18 eval forward (224x224)';
-if (!quick) record(W4_EVAL, 'tfjs-wasm', 1, time(W4_EVAL, tfjsResnet18Forward(), { runs: 5, warmup: 2, minMs: 0 }).ms);
 
-// ---- Kindling ----
-
-const threadCounts = [1, 2];
+const kindlingSystems: System[] = [];
 for (const backend of ['wasm', 'native'] as const) {
   if (!torch.availableKernelBackends().includes(backend)) {
     log(`kindling-${backend}: unavailable`);
     continue;
   }
-  torch.setKernelBackend(backend);
-  for (const threads of threadCounts) {
-    torch.setNumThreads(threads);
-    log(`kindling-${backend} (${threads} thread${threads > 1 ? 's' : ''}):`);
-    for (const w of gemms) record(w.name, `kindling-${backend}`, threads, time(w.name, w.setup(), w.timing).ms, w.flops);
-    record('W2 MLP train step (b=128)', `kindling-${backend}`, threads, time('W2', mlpStep(), {}).ms);
-    if (!quick) {
-      const w3 = w3Cnn();
-      record(w3.name, `kindling-${backend}`, threads, time(w3.name, w3.setup(), w3.timing).ms);
-      const w4 = w4ResNet()[1];
-      record(w4.name, `kindling-${backend}`, threads, time(w4.name, w4.setup(), { runs: 5, warmup: 2, minMs: 0 }).ms);
-    }
+  for (const threads of [1, 2]) {
+    kindlingSystems.push({ system: `kindling-${backend}`, threads, enter: () => (torch.setKernelBackend(backend), torch.setNumThreads(threads)) });
   }
+}
+const tfjsSystem: System = { system: 'tfjs-wasm', threads: 1, enter: () => {} };
+
+/**
+ * Times one workload on several systems in rounds: each round takes one sample of every system in turn, so a
+ * change in the machine's load (it is shared) reaches every system alike; each system's median is recorded.
+ */
+function interleaved(workload: string, runs: { system: System; fn: () => void }[], rounds: number, minMs: number, flops?: number): void {
+  const iters = runs.map(({ system, fn }) => {
+    system.enter();
+    fn();
+    fn();
+    let n = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) fn();
+      if (minMs === 0 || performance.now() - t0 >= minMs || n >= 1 << 16) return n;
+      n *= 2;
+    }
+  });
+  const samples = runs.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    runs.forEach(({ system, fn }, k) => {
+      system.enter();
+      const t0 = performance.now();
+      for (let i = 0; i < iters[k]; i++) fn();
+      samples[k].push((performance.now() - t0) / iters[k]);
+    });
+  }
+  runs.forEach(({ system }, k) => {
+    const sorted = samples[k].sort((a, b) => a - b);
+    record(workload, system.system, system.threads, sorted[Math.floor(sorted.length / 2)], flops);
+  });
+}
+
+const rounds = quick ? 3 : 7;
+const gemms = quick ? w1Gemm().filter((w) => w.quick) : w1Gemm();
+for (const w of gemms) {
+  const n = Number(/(\d+)x/.exec(w.name)?.[1]);
+  interleaved(w.name, [{ system: tfjsSystem, fn: tfjsGemm(n) }, ...kindlingSystems.map((system) => ({ system, fn: w.setup() }))], rounds, 50, w.flops);
+}
+const W2_NAME = 'W2 MLP train step (b=128)';
+interleaved(W2_NAME, [{ system: tfjsSystem, fn: tfjsMlpStep() }, ...kindlingSystems.map((system) => ({ system, fn: mlpStep() }))], rounds, 50);
+if (!quick) {
+  const w3 = w3Cnn();
+  interleaved(w3.name, kindlingSystems.map((system) => ({ system, fn: w3.setup() })), rounds, 0);
+  const w4 = w4ResNet()[1];
+  interleaved(w4.name, [{ system: tfjsSystem, fn: tfjsResnet18Forward() }, ...kindlingSystems.map((system) => ({ system, fn: w4.setup() }))], rounds, 0);
 }
 
 // ---- table ----
@@ -175,7 +210,7 @@ for (const name of names) {
 console.log('speed-up: tfjs-wasm time / Kindling time (higher is better); W3: tfjs-wasm cannot train convolutions');
 const w3 = names.find((n) => n.startsWith('W3'));
 if (w3) {
-  for (const t of threadCounts) {
+  for (const t of [1, 2]) {
     const k = find(w3, 'kindling-wasm', t);
     const n = find(w3, 'kindling-native', t);
     if (k && n) console.log(`W3 on WebAssembly / native, ${t} thread${t > 1 ? 's' : ''}: ${(k.ms / n.ms).toFixed(2)}x`);
