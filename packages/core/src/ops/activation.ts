@@ -118,21 +118,20 @@ function softmaxGrad(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
 
 /** log_softmax: x - max - log(sum(exp(x - max))), exact for large logits. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const { input, d } = softmaxInput(x, dim);
-  const out = softmaxForward(input, d, true);
-  recordOp('LogSoftmaxBackward0', [x], out, (save) => {
-    const so = save(out);
-    return ([g]) => [softmaxGrad(so(), g, d, true)];
-  });
-  return out;
+  return softmaxOp(x, dim, true);
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
+  return softmaxOp(x, dim, false);
+}
+
+/** softmax, or log_softmax when `log`: one node (SoftmaxBackward0 / LogSoftmaxBackward0) saving its output. */
+function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const { input, d } = softmaxInput(x, dim);
-  const out = softmaxForward(input, d, false);
-  recordOp('SoftmaxBackward0', [x], out, (save) => {
+  const out = softmaxForward(input, d, log);
+  recordOp(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], out, (save) => {
     const so = save(out);
-    return ([g]) => [softmaxGrad(so(), g, d, false)];
+    return ([g]) => [softmaxGrad(so(), g, d, log)];
   });
   return out;
 }
