@@ -25,6 +25,21 @@ export function coalesce(shape: readonly number[], stridesList: readonly (readon
   return { shape: shp, strides: strs };
 }
 
+/**
+ * Steps the index `idx` over the outer dims (all but the last) to the next run, odometer fashion, and returns the
+ * run's offset moved on from `s`; -1 after the last run.
+ */
+function nextRun(idx: number[], shape: readonly number[], strides: readonly number[], s: number): number {
+  for (let d = shape.length - 2; d >= 0; d--) {
+    idx[d]++;
+    s += strides[d];
+    if (idx[d] < shape[d]) return s;
+    s -= strides[d] * shape[d];
+    idx[d] = 0;
+  }
+  return -1;
+}
+
 /** Copies a strided source into a contiguous destination (with a cast when the array types differ). */
 export function copyStrided(
   src: TypedArray,
@@ -58,15 +73,8 @@ export function copyStrided(
   let s = offset;
   for (;;) {
     for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[o++] = src[p];
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      idx[d]++;
-      s += c.strides[0][d];
-      if (idx[d] < c.shape[d]) break;
-      s -= c.strides[0][d] * c.shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) return;
+    s = nextRun(idx, c.shape, c.strides[0], s);
+    if (s < 0) return;
   }
 }
 
@@ -128,15 +136,8 @@ export function scatterStrided(
   let s = offset;
   for (;;) {
     for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[p] = src[o++];
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      idx[d]++;
-      s += c.strides[0][d];
-      if (idx[d] < c.shape[d]) break;
-      s -= c.strides[0][d] * c.shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) return;
+    s = nextRun(idx, c.shape, c.strides[0], s);
+    if (s < 0) return;
   }
 }
 
