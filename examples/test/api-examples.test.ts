@@ -1,6 +1,7 @@
 /**
  * Runs every `@example` in the doc comments of the packages' sources (the API reference) and checks that it prints
- * the output shown under it, so the reference cannot drift from what Kindling does.
+ * the output shown under it, so the reference cannot drift from what Kindling does; and type-checks each one
+ * against the packages, so that it compiles as written.
  *
  * The convention, in a doc comment:
  *
@@ -102,6 +103,37 @@ export async function run(code: string): Promise<string> {
   return lines.join('\n');
 }
 
+/** The examples' type errors: each example is a module of its own under examples/, with `torch` and `nn` imported. */
+function typeErrors(examples: Example[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  });
+  if (config === undefined) throw new Error('tsconfig.json could not be read');
+  const prelude = "import * as torch from '@kindling/core';\nimport { nn } from '@kindling/nn';\nexport {};\n";
+  const files = new Map(examples.map((e, i) => [join(root, 'examples', `__api_example_${i}.ts`), { where: e.where, source: prelude + e.code }]));
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (f) => files.get(f)?.source ?? readFile(f);
+  host.fileExists = (f) => files.has(f) || fileExists(f);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (f, lang, onError, create) => {
+    const e = files.get(f);
+    return e !== undefined ? ts.createSourceFile(f, e.source, lang, true) : getSourceFile(f, lang, onError, create);
+  };
+  const program = ts.createProgram([...files.keys()], { ...config.options, noEmit: true, noUnusedLocals: false }, host);
+  return [...files].flatMap(([file, e]) => {
+    const source = program.getSourceFile(file);
+    return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => {
+      const line = d.start !== undefined && d.file ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
+      return `${e.where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')} — \`${e.source.split('\n')[line]?.trim() ?? ''}\``;
+    });
+  });
+}
+
 const packages = ['core', 'nn', 'optim', 'data'];
 const all = packages.flatMap((p) => sourceFiles(join(root, 'packages', p, 'src')).flatMap(examplesOf));
 
@@ -110,6 +142,11 @@ describe('the @example blocks of the API reference', () => {
     expect(all.length).toBeGreaterThanOrEqual(60);
     expect(all.filter((e) => e.code === '' || e.output === null).map((e) => e.where)).toEqual([]);
   });
+
+  it('type-checks every example against the packages', () => {
+    const errors = typeErrors(all);
+    expect(errors, errors.join('\n')).toEqual([]);
+  }, 120_000);
 
   for (const e of all) {
     it(`${e.where} prints what its example shows`, async () => {

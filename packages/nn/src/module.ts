@@ -12,9 +12,9 @@ import { loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
 
 /** A hook run before `forward` with the module and its arguments; it may return replacement arguments. */
-export type ForwardPreHook = (module: Module, input: unknown[]) => unknown[] | unknown | void;
+export type ForwardPreHook = (module: Module, input: unknown[]) => unknown;
 /** A hook run after `forward` with the module, its arguments and its output; it may return a replacement output. */
-export type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown | void;
+export type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
 
 const INTERNAL = new Set(['_parameters', '_buffers', '_nonPersistent', '_modules', '_forwardHooks', '_forwardPreHooks', 'training']);
 
@@ -27,7 +27,7 @@ const INTERNAL = new Set(['_parameters', '_buffers', '_nonPersistent', '_modules
  *   fc1 = new nn.Linear(4, 8);
  *   act = new nn.ReLU();
  *   fc2 = new nn.Linear(8, 2);
- *   forward(x: torch.Tensor): torch.Tensor {
+ *   override forward(x: torch.Tensor): torch.Tensor {
  *     return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
  *   }
  * }
@@ -107,12 +107,12 @@ export class Module {
       if (value !== null && value !== undefined && !(value instanceof Tensor)) {
         throw new TypeError(`cannot assign '${describe(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
       }
-      this._buffers.set(name, (value as Tensor | null | undefined) ?? null);
+      this._buffers.set(name, value ?? null);
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subclass declares its own forward signature
   /** The computation; every subclass defines it. Calling `module.forward(x)` also runs the forward hooks (PyTorch's `module(x)`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subclass declares its own forward signature
   forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
@@ -343,13 +343,11 @@ export class Module {
   /** `model.get_submodule('layer1.0.conv1')`. */
   getSubmodule(target: string): Module {
     if (target === '') return this;
-    let mod: Module = this;
-    for (const item of target.split('.')) {
+    return target.split('.').reduce<Module>((mod, item) => {
       const next = mod._modules.get(item);
       if (!next) throw new Error(`${mod.constructor.name} has no attribute \`${item}\``);
-      mod = next;
-    }
-    return mod;
+      return next;
+    }, this);
   }
 
   // ---- modes and bulk operations ----
@@ -574,7 +572,7 @@ export class Module {
 function describe(value: unknown): string {
   if (value === null) return 'NoneType';
   if (value instanceof Tensor) return 'torch.FloatTensor';
-  return typeof value === 'object' ? (value as object).constructor.name : typeof value;
+  return typeof value === 'object' ? value.constructor.name : typeof value;
 }
 
 function checkName(name: string, module: Module, kind: '_parameters' | '_buffers' | '_modules'): void {
