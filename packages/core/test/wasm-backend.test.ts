@@ -174,6 +174,46 @@ describe('the WebAssembly entries give the TypeScript kernels\' bits', () => {
     }
   });
 
+  it('sums along a dim and the SGD update (momentum, dampening, Nesterov, weight decay, maximize, first step)', () => {
+    const b = wasmBackend();
+    for (const ctor of [Float32Array, Float64Array]) {
+      for (const [outer, size, inner] of [[1, 1, 1], [3, 0, 5], [7, 4099, 1], [13, 311, 3], [2, 64, 1031], [5000, 1, 2]]) {
+        const n = outer * size * inner;
+        const a = awkward(ctor, n + 3, outer + size + inner);
+        for (const t of threadCounts) {
+          b.setNumThreads(t);
+          const got = new ctor(outer * inner + 1).fill(7);
+          const want = new ctor(outer * inner + 1).fill(7);
+          b.sumDim(a, 2, outer, size, inner, got, 1);
+          ts.sumDim(a, 2, outer, size, inner, want, 1);
+          expectSameBits(got, want, `${ctor.name} sumDim [${outer}, ${size}, ${inner}]`);
+        }
+      }
+      const options = [
+        [0.1, 0, 0, 0, false, false, false], [0.01, 0.9, 0, 0, false, false, true], [0.01, 0.9, 0, 0, false, false, false],
+        [0.05, 0.9, 0.1, 1e-4, true, false, false], [0.3, 0.5, 0.5, 0.01, false, true, false], [1 / 3, 0, 0, 0.02, false, true, false],
+      ] as const;
+      for (const n of [1, 4099, 10007]) {
+        options.forEach(([lr, momentum, dampening, weightDecay, nesterov, maximize, first], k) => {
+          const states = threadCounts.map((t) => {
+            b.setNumThreads(t);
+            const param = awkward(ctor, n, 200 + k);
+            const buf = awkward(ctor, n, 300 + k);
+            b.sgdUpdate(param, awkward(ctor, n, 400 + k), momentum === 0 ? null : buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+            return [param, buf];
+          });
+          const param = awkward(ctor, n, 200 + k);
+          const buf = awkward(ctor, n, 300 + k);
+          ts.sgdUpdate(param, awkward(ctor, n, 400 + k), momentum === 0 ? null : buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+          for (const [p, bb] of states) {
+            expectSameBits(p, param, `${ctor.name} sgd param n ${n} options ${k}`);
+            expectSameBits(bb, buf, `${ctor.name} sgd buf n ${n} options ${k}`);
+          }
+        });
+      }
+    }
+  });
+
   it('convolutions give the same bits at one and two threads (batch split, one image split by rows or by output channels, weight-gradient split)', () => {
     const b = wasmBackend();
     const cases = [

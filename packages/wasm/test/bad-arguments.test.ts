@@ -61,6 +61,8 @@ const VALID: Record<string, Spec[]> = {
   batchNormForward: [A(5120), V(2), V(4), V(640), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(5120), A(4), A(4)],
   unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
+  sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],
+  sgdUpdate: [A(5001), A(5001), A(5001), V(5001), V(0.1), V(0.9), V(0), V(1e-4), V(true), V(false), V(false)],
 };
 const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
 

@@ -1,15 +1,16 @@
 /**
- * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward, and the exact
+ * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward, the exact
  * elementwise ops (relu, neg, abs, sqrt, rsqrt, square; add, sub, mul, div and relu's backward over the binary
- * layouts). Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
+ * layouts), the sum along a dim and the SGD update. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
  * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
  * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
  * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
  */
 import type { TypedArray } from '../dtype.js';
-import { checkAlias, checkArrayLike, checkCount, checkDisjoint, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan } from './argument-checks.js';
+import { checkAlias, checkArrayLike, checkBool, checkCount, checkDisjoint, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import { binary as tsBinary, extentOf, isContiguous, readLayout, unary as tsUnary } from './contiguous.js';
+import { binary as tsBinary, extentOf, isContiguous, readLayout, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
+import { sgdUpdate as tsSgdUpdate } from './optim.js';
 import type { FloatArray } from './gemm.js';
 import { batchNormForward as tsBatchNormForward } from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
@@ -187,12 +188,67 @@ function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): 
   host.copyOut(a, outPtr, n, out, outOff);
 }
 
+function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate']>): void {
+  const [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep] = args;
+  checkCount(n, 'n');
+  [lr, momentum, dampening, weightDecay].forEach((v, i) => checkNumber(v, ['lr', 'momentum', 'dampening', 'weightDecay'][i]));
+  [nesterov, maximize, firstStep].forEach((v, i) => checkBool(v, ['nesterov', 'maximize', 'firstStep'][i]));
+  checkArrayLike(param, 'param', n, null, 'the parameter');
+  checkArrayLike(grad, 'grad', n, param, 'the parameter');
+  const b = momentum !== 0 ? buf : null;
+  if (momentum !== 0) {
+    if (buf === null) throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    checkArrayLike(buf, 'buf', n, param, 'the parameter');
+  }
+  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [b, 'buf', n, true]]);
+  if (n < SMALL || n > INT32_MAX / 2) return tsSgdUpdate(...args);
+  // The scalars rounded to the element type first, as the TypeScript loop rounds them; arrays padded to pairs.
+  const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
+  const padded = n + 2;
+  const [pPtr, gPtr, bPtr] = host.regions([padded, padded, b === null ? 0 : padded], param.BYTES_PER_ELEMENT);
+  host.copyIn(param, 0, pPtr, n);
+  host.copyIn(grad, 0, gPtr, n);
+  if (b !== null && !firstStep) host.copyIn(b, 0, bPtr, n);
+  const fn = param instanceof Float32Array ? 'sgdUpdate32' : 'sgdUpdate64';
+  const scalars = [r(-lr), r(momentum), r(1 - dampening), r(weightDecay), +(weightDecay !== 0), +nesterov, +maximize, +firstStep];
+  host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({ fn, args: [pPtr, gPtr, b === null ? 0 : bPtr, k0, k1, ...scalars] }));
+  host.copyOut(param, pPtr, n, param, 0);
+  if (b !== null) host.copyOut(param, bPtr, n, b, 0);
+}
+
+function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): void {
+  const [a, aOff, outer, size, inner, out, outOff] = args;
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  checkSameType(a, 'a', out, 'out');
+  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
+  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  if (outN === 0) return;
+  checkSpan(out, 'out', outOff, outN);
+  checkSpan(a, 'a', aOff, inN);
+  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
+  if (inN < SMALL || inN > INT32_MAX) return tsSumDim(...args);
+  // Padded by one element: a pair of inner positions may read one past the last row's end.
+  const [aPtr, outPtr] = host.regions([inN + 2, outN + 2], a.BYTES_PER_ELEMENT);
+  host.copyIn(a, aOff, aPtr, inN);
+  const fn = a instanceof Float32Array ? 'sumDim32' : 'sumDim64';
+  host.parallel(outer, inN * 2, (o0, o1) => ({ fn, args: [aPtr, size, inner, outPtr, o0, o1] }));
+  host.copyOut(a, outPtr, outN, out, outOff);
+}
+
 /** The entries above, bound to a backend's state. */
-export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary'> {
+export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary' | 'sgdUpdate' | 'sumDim'> {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     batchNormForward: (...args) => batchNormForward(host, ...args),
     unary: (op, x, xOff, out, outOff, n) => unary(host, op, x, xOff, out, outOff, n),
     binary: (...args) => binary(host, ...args),
+    sgdUpdate: (...args) => sgdUpdate(host, ...args),
+    sumDim: (...args) => sumDim(host, ...args),
   };
 }

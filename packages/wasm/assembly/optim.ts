@@ -1,0 +1,97 @@
+/**
+ * The SGD update and the sum along a dim, giving the bits of packages/core/src/kernels/optim.ts `sgdUpdate` and
+ * contiguous.ts `sumDim`. Both compute in double, two elements at a time in f64x2 lanes (float32 elements
+ * promoted on load), and round where the TypeScript loops round: `rnd` rounds a double to the element type (a
+ * float32 product of float32 values, rounded once, is the float32 product), and the store rounds.
+ */
+
+@inline function ld<T>(p: usize): v128 {
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
+}
+
+@inline function st<T>(p: usize, v: v128): void {
+  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+  else v128.store(p, v);
+}
+
+@inline function rnd<T>(v: v128): v128 {
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
+}
+
+@inline function madd(x: v128, a: v128, b: v128): v128 {
+  return f64x2.add(x, f64x2.mul(a, b));
+}
+
+/**
+ * Elements [2·k0, 2·k1) of param (and buf) in place; the host rounds the scalars to the element type first, as
+ * the TypeScript loop does, and pads each array to an even length (the pad's result is never copied out).
+ *   d = maximize ? -grad : grad;  decay: d = rnd(d + wd·p)
+ *   buf: m = first ? d : rnd(rnd(b·mom) + keep·d);  b = m;  d = nesterov ? rnd(d + mom·m) : m
+ *   p = p + step·d
+ */
+function sgd<T>(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
+                decay: i32, nesterov: i32, maximize: i32, first: i32): void {
+  const vStep = f64x2.splat(step), vMom = f64x2.splat(mom), vKeep = f64x2.splat(keep), vWd = f64x2.splat(wd);
+  for (let k = k0; k < k1; k++) {
+    const at = (<usize>k << 1) << alignof<T>();
+    const p = ld<T>(param + at);
+    let d = ld<T>(grad + at);
+    if (maximize) d = f64x2.neg(d);
+    if (decay) d = rnd<T>(madd(d, vWd, p));
+    if (buf != 0) {
+      const m = first ? d : rnd<T>(madd(rnd<T>(f64x2.mul(ld<T>(buf + at), vMom)), vKeep, d));
+      st<T>(buf + at, m);
+      d = nesterov ? rnd<T>(madd(d, vMom, m)) : m;
+    }
+    st<T>(param + at, madd(p, vStep, d));
+  }
+}
+
+export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
+                            decay: i32, nesterov: i32, maximize: i32, first: i32): void {
+  sgd<f32>(param, grad, buf, k0, k1, step, mom, keep, wd, decay, nesterov, maximize, first);
+}
+export function sgdUpdate64(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
+                            decay: i32, nesterov: i32, maximize: i32, first: i32): void {
+  sgd<f64>(param, grad, buf, k0, k1, step, mom, keep, wd, decay, nesterov, maximize, first);
+}
+
+/**
+ * Rows [o0, o1) of a contiguous [outer, size, inner] array summed along the middle dim, each output from 0 in
+ * ascending s in double: two inner positions at a time in f64x2 lanes (the same order per element), a scalar
+ * loop for an odd last one.
+ */
+function sumDim<T>(a: usize, size: i32, inner: i32, out: usize, o0: i32, o1: i32): void {
+  const rowBytes = (<usize>size * inner) << alignof<T>();
+  const stepBytes = <usize>inner << alignof<T>();
+  for (let o = o0; o < o1; o++) {
+    const base = a + <usize>o * rowBytes;
+    const dst = out + ((<usize>o * inner) << alignof<T>());
+    let i = 0;
+    for (; i + 2 <= inner; i += 2) {
+      let acc = f64x2.splat(0);
+      let p = base + (<usize>i << alignof<T>());
+      for (let s = 0; s < size; s++) {
+        acc = f64x2.add(acc, ld<T>(p));
+        p += stepBytes;
+      }
+      st<T>(dst + (<usize>i << alignof<T>()), acc);
+    }
+    for (; i < inner; i++) {
+      let acc: f64 = 0;
+      let p = base + (<usize>i << alignof<T>());
+      for (let s = 0; s < size; s++) {
+        acc += <f64>load<T>(p);
+        p += stepBytes;
+      }
+      store<T>(dst + (<usize>i << alignof<T>()), <T>acc);
+    }
+  }
+}
+
+export function sumDim32(a: usize, size: i32, inner: i32, out: usize, o0: i32, o1: i32): void {
+  sumDim<f32>(a, size, inner, out, o0, o1);
+}
+export function sumDim64(a: usize, size: i32, inner: i32, out: usize, o0: i32, o1: i32): void {
+  sumDim<f64>(a, size, inner, out, o0, o1);
+}
