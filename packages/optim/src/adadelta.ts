@@ -26,7 +26,10 @@ type AdadeltaHyper = {
   foreach: boolean | null;
 };
 
-/** Adadelta's per-parameter state; PyTorch 1.13 keeps its step count as a plain Python int. */
+/**
+ * Adadelta's per-parameter state: `step` (a plain number, as PyTorch 1.13's Python int), `square_avg` (the squared
+ * gradients' running mean) and `acc_delta` (the squared updates').
+ */
 export type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
 
 /** Adadelta (`torch.optim.Adadelta`): step sizes from running averages of squared gradients and squared updates. */

@@ -30,7 +30,10 @@ type AdagradHyper = {
   maximize: boolean;
 };
 
-/** Adagrad's per-parameter state, created for every parameter by the constructor as PyTorch does. */
+/**
+ * Adagrad's per-parameter state, created for every parameter by the constructor as PyTorch does: `step` and `sum`
+ * (the sum of squared gradients).
+ */
 export type AdagradState = { step: Tensor; sum: Tensor };
 
 /**

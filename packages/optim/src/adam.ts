@@ -40,7 +40,10 @@ function validate(options: AdamOptions, defaultDecay: number): Required<AdamOpti
   return { lr, betas: [...betas], eps, weightDecay, amsgrad, maximize };
 }
 
-/** Adam's and AdamW's per-parameter state (`max_exp_avg_sq` with amsgrad). */
+/**
+ * Adam's and AdamW's per-parameter state, under PyTorch's keys: `step`, `exp_avg` (the gradients' running mean),
+ * `exp_avg_sq` (their squares' running mean) and, with amsgrad, `max_exp_avg_sq` (its running maximum).
+ */
 export type AdamState = { step: Tensor; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
 
 abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {

@@ -33,7 +33,10 @@ type RMSpropHyper = {
   differentiable: boolean;
 };
 
-/** RMSprop's per-parameter state (a Python int step, as PyTorch 1.13); the buffers its options call for. */
+/**
+ * RMSprop's per-parameter state: `step` (a plain number, as PyTorch 1.13's Python int), `square_avg` (the squared
+ * gradients' running mean), `momentum_buffer` with momentum and `grad_avg` (the gradients' running mean) when centered.
+ */
 export type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
 /**
