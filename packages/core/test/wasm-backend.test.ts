@@ -214,6 +214,31 @@ describe('the WebAssembly entries give the TypeScript kernels\' bits', () => {
     }
   });
 
+  it('the Adam update: Adam and AdamW, weight decay, amsgrad (NaN included), maximize, several steps', () => {
+    const b = wasmBackend();
+    const options = [
+      [1e-3, 0.9, 0.999, 1e-8, 0, false, false, false], [1e-2, 0.8, 0.99, 1e-6, 0.01, true, false, false],
+      [3e-3, 0.9, 0.999, 1e-8, 0.1, false, true, false], [1e-3, 0.5, 0.9, 1e-3, 0, false, true, true],
+    ] as const;
+    for (const ctor of [Float32Array, Float64Array]) {
+      for (const n of [3, 4099, 10007]) {
+        options.forEach(([lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize], k) => {
+          const run = (backend: torch.KernelBackend, threads: number) => {
+            backend.setNumThreads(threads);
+            const state = [awkward(ctor, n, 500 + k), new ctor(n), new ctor(n), new ctor(n)];
+            for (let step = 1; step <= 3; step++) {
+              const grad = awkward(ctor, n, 600 + 10 * k + step);
+              backend.adamUpdate(state[0], grad, state[1], state[2], amsgrad ? state[3] : null, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+            }
+            return state;
+          };
+          const want = run(ts, 1);
+          for (const t of threadCounts) run(b, t).forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} adam n ${n} options ${k} array ${i}`));
+        });
+      }
+    }
+  });
+
   it('convolutions give the same bits at one and two threads (batch split, one image split by rows or by output channels, weight-gradient split)', () => {
     const b = wasmBackend();
     const cases = [

@@ -13,4 +13,4 @@ export { convForward32, convForward64, convForwardRows32, convForwardRows64, con
 export { maxPoolForward32, maxPoolForward64 } from './pool';
 export { batchNormForward32, batchNormForward64 } from './norm';
 export { unary32, unary64, binary32, binary64 } from './elementwise';
-export { sgdUpdate32, sgdUpdate64, sumDim32, sumDim64 } from './optim';
+export { sgdUpdate32, sgdUpdate64, adamUpdate32, adamUpdate64, sumDim32, sumDim64 } from './optim';

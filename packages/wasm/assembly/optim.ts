@@ -1,6 +1,6 @@
 /**
- * The SGD update and the sum along a dim, giving the bits of packages/core/src/kernels/optim.ts `sgdUpdate` and
- * contiguous.ts `sumDim`. Both compute in double, two elements at a time in f64x2 lanes (float32 elements
+ * The SGD and Adam updates and the sum along a dim, giving the bits of packages/core/src/kernels/optim.ts
+ * `sgdUpdate` / `adamUpdate` and contiguous.ts `sumDim`. Both compute in double, two elements at a time in f64x2 lanes (float32 elements
  * promoted on load), and round where the TypeScript loops round: `rnd` rounds a double to the element type (a
  * float32 product of float32 values, rounded once, is the float32 product), and the store rounds.
  */
@@ -54,6 +54,52 @@ export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: 
 export function sgdUpdate64(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
                             decay: i32, nesterov: i32, maximize: i32, first: i32): void {
   sgd<f64>(param, grad, buf, k0, k1, step, mom, keep, wd, decay, nesterov, maximize, first);
+}
+
+/**
+ * Adam / AdamW over element pairs [k0, k1) in place (packages/core/src/kernels/optim.ts `adamUpdate`); the host
+ * passes the scalars rounded to the element type (shrink = 1 - lr·wd, k1 = 1 - beta1, k2 = 1 - beta2, the square
+ * root of the second bias correction, v = -lr / (1 - beta1^step)):
+ *   decoupled: p = rnd(p·shrink); coupled: g = rnd(g + wd·p)
+ *   m = rnd(rnd(m·b1) + k1·g);  s = rnd(rnd(s·b2) + rnd(k2·g)·g);  amsgrad: mx = maximum(mx, s) (NaN wins)
+ *   p = p + rnd(rnd(v·m) / rnd(rnd(rnd(sqrt(mx or s)) / bc2) + eps))
+ * `flags`: 1 decoupled, 2 coupled weight decay, 4 amsgrad, 8 maximize.
+ */
+function adam<T>(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
+                 shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
+  const vShrink = f64x2.splat(shrink), vWd = f64x2.splat(wd), vB1 = f64x2.splat(b1), vC1 = f64x2.splat(c1);
+  const vB2 = f64x2.splat(b2), vC2 = f64x2.splat(c2), vBc2 = f64x2.splat(bc2), vEps = f64x2.splat(eps), vV = f64x2.splat(v);
+  const nan = f64x2.splat(NaN);
+  for (let k = k0; k < k1; k++) {
+    const at = (<usize>k << 1) << alignof<T>();
+    let g = ld<T>(grad + at);
+    if (flags & 8) g = f64x2.neg(g);
+    let p = ld<T>(param + at);
+    if (flags & 1) p = rnd<T>(f64x2.mul(p, vShrink));
+    else if (flags & 2) g = rnd<T>(madd(g, vWd, p));
+    const m = rnd<T>(madd(rnd<T>(f64x2.mul(ld<T>(expAvg + at), vB1)), vC1, g));
+    const sq = rnd<T>(f64x2.add(rnd<T>(f64x2.mul(ld<T>(expAvgSq + at), vB2)), f64x2.mul(rnd<T>(f64x2.mul(vC2, g)), g)));
+    st<T>(expAvg + at, m);
+    st<T>(expAvgSq + at, sq);
+    let second = sq;
+    if (flags & 4) {
+      const old = ld<T>(maxSq + at);
+      const either = v128.or(f64x2.ne(old, old), f64x2.ne(sq, sq));
+      second = v128.bitselect(nan, v128.bitselect(old, sq, f64x2.gt(old, sq)), either);
+      st<T>(maxSq + at, second);
+    }
+    const denom = rnd<T>(f64x2.add(rnd<T>(f64x2.div(rnd<T>(f64x2.sqrt(second)), vBc2)), vEps));
+    st<T>(param + at, f64x2.add(p, rnd<T>(f64x2.div(rnd<T>(f64x2.mul(vV, m)), denom))));
+  }
+}
+
+export function adamUpdate32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
+                             shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
+  adam<f32>(param, grad, expAvg, expAvgSq, maxSq, k0, k1, shrink, wd, b1, c1, b2, c2, bc2, eps, v, flags);
+}
+export function adamUpdate64(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
+                             shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
+  adam<f64>(param, grad, expAvg, expAvgSq, maxSq, k0, k1, shrink, wd, b1, c1, b2, c2, bc2, eps, v, flags);
 }
 
 /**

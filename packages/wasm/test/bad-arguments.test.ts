@@ -63,6 +63,7 @@ const VALID: Record<string, Spec[]> = {
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
   sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],
   sgdUpdate: [A(5001), A(5001), A(5001), V(5001), V(0.1), V(0.9), V(0), V(1e-4), V(true), V(false), V(false)],
+  adamUpdate: [A(5001), A(5001), A(5001), A(5001), A(5001), V(5001), V(1e-3), V(0.9), V(0.999), V(1e-8), V(0.01), V(true), V(true), V(false), V(3)],
 };
 const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
 

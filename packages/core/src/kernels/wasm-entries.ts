@@ -1,7 +1,7 @@
 /**
  * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward, the exact
  * elementwise ops (relu, neg, abs, sqrt, rsqrt, square; add, sub, mul, div and relu's backward over the binary
- * layouts), the sum along a dim and the SGD update. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
+ * layouts), the sum along a dim and the SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
  * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
  * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
  * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
@@ -10,7 +10,7 @@ import type { TypedArray } from '../dtype.js';
 import { checkAlias, checkArrayLike, checkBool, checkCount, checkDisjoint, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
 import { binary as tsBinary, extentOf, isContiguous, readLayout, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
-import { sgdUpdate as tsSgdUpdate } from './optim.js';
+import { adamStepScalars, adamUpdate as tsAdamUpdate, sgdUpdate as tsSgdUpdate } from './optim.js';
 import type { FloatArray } from './gemm.js';
 import { batchNormForward as tsBatchNormForward } from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
@@ -216,6 +216,39 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
   if (b !== null) host.copyOut(param, bPtr, n, b, 0);
 }
 
+function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpdate']>): void {
+  const [param, grad, expAvg, expAvgSq, maxExpAvgSq, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step] = args;
+  checkCount(n, 'n');
+  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  [lr, beta1, beta2, eps, weightDecay].forEach((v, i) => checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]));
+  [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
+  checkArrayLike(param, 'param', n, null, 'the parameter');
+  checkArrayLike(grad, 'grad', n, param, 'the parameter');
+  checkArrayLike(expAvg, 'expAvg', n, param, 'the parameter');
+  checkArrayLike(expAvgSq, 'expAvgSq', n, param, 'the parameter');
+  if (amsgrad) {
+    if (maxExpAvgSq === null) throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    checkArrayLike(maxExpAvgSq, 'maxExpAvgSq', n, param, 'the parameter');
+  }
+  const mx = amsgrad ? maxExpAvgSq : null;
+  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [expAvg, 'expAvg', n, true], [expAvgSq, 'expAvgSq', n, true], [mx, 'maxExpAvgSq', n, true]]);
+  if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
+  const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
+  const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
+  const arrays = [param, grad, expAvg, expAvgSq, mx];
+  const ptrs = host.regions(arrays.map((a) => (a === null ? 0 : n + 2)), param.BYTES_PER_ELEMENT);
+  arrays.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], n));
+  const scalars = [r(1 - lr * weightDecay), r(weightDecay), r(beta1), r(1 - beta1), r(beta2), r(1 - beta2), r(biasCorrection2Sqrt), r(eps), r(-stepSize)];
+  const flags = (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
+  const fn = param instanceof Float32Array ? 'adamUpdate32' : 'adamUpdate64';
+  const at = ptrs.map((p, i) => (arrays[i] === null ? 0 : p));
+  host.parallel(Math.ceil(n / 2), n * 16, (k0, k1) => ({ fn, args: [at[0], at[1], at[2], at[3], at[4], k0, k1, ...scalars, flags] }));
+  [0, 2, 3, 4].forEach((i) => {
+    const a = arrays[i];
+    if (a !== null) host.copyOut(param, ptrs[i], n, a, 0);
+  });
+}
+
 function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): void {
   const [a, aOff, outer, size, inner, out, outOff] = args;
   checkFloatArray(a, 'a');
@@ -232,7 +265,8 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
   checkSpan(out, 'out', outOff, outN);
   checkSpan(a, 'a', aOff, inN);
   if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
-  if (inN < SMALL || inN > INT32_MAX) return tsSumDim(...args);
+  // A sum along the last dim (inner 1) is one running double sum per row: no lanes to fill, so the copy is a loss.
+  if (inN < SMALL || inner === 1 || inN > INT32_MAX) return tsSumDim(...args);
   // Padded by one element: a pair of inner positions may read one past the last row's end.
   const [aPtr, outPtr] = host.regions([inN + 2, outN + 2], a.BYTES_PER_ELEMENT);
   host.copyIn(a, aOff, aPtr, inN);
@@ -242,13 +276,14 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
 }
 
 /** The entries above, bound to a backend's state. */
-export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary' | 'sgdUpdate' | 'sumDim'> {
+export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     batchNormForward: (...args) => batchNormForward(host, ...args),
     unary: (op, x, xOff, out, outOff, n) => unary(host, op, x, xOff, out, outOff, n),
     binary: (...args) => binary(host, ...args),
     sgdUpdate: (...args) => sgdUpdate(host, ...args),
+    adamUpdate: (...args) => adamUpdate(host, ...args),
     sumDim: (...args) => sumDim(host, ...args),
   };
 }
