@@ -4,16 +4,21 @@ import type { Tensor } from '@kindling/core';
 import { Module } from './module.js';
 import * as F from './functional/index.js';
 
+/** How a loss reduces its per-element values: `'none'` keeps them, `'mean'` (the default) averages, `'sum'` adds. */
 export type Reduction = 'none' | 'mean' | 'sum';
 
+/** What every loss module shares: its reduction, and `forward(input, target)`. */
 abstract class Loss extends Module {
+  /** `'none'`, `'mean'` or `'sum'`. */
   readonly reduction: Reduction;
 
+  /** Keeps the reduction. */
   constructor(reduction: Reduction = 'mean') {
     super();
     this.reduction = reduction;
   }
 
+  /** The loss of `input` against `target`. */
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
@@ -34,11 +39,28 @@ type NLLOptions = { weight?: Tensor | null; ignoreIndex?: number; reduction?: Re
 type WeightOptions = { weight?: Tensor | null; reduction?: Reduction };
 type WithLogitsOptions = { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null };
 
+/**
+ * Cross entropy between logits and class indices (or class probabilities): `logSoftmax` then NLL, with optional class weights, `ignoreIndex` and `labelSmoothing`.
+ *
+ * @example
+ * ```ts
+ * const loss = new nn.CrossEntropyLoss();
+ * const logits = torch.tensor([[2, 0.5, -1], [0.1, 0.2, 3]]);
+ * console.log(loss.forward(logits, torch.tensor([0, 2])));
+ * ```
+ * ```text
+ * tensor(0.1755)
+ * ```
+ */
 export class CrossEntropyLoss extends Loss {
+  /** Per-class weights (a buffer), or `null`. */
   declare weight: Tensor | null;
+  /** A target value that contributes nothing (default -100). */
   readonly ignoreIndex: number;
+  /** The amount of smoothing toward the uniform distribution (default 0). */
   readonly labelSmoothing: number;
 
+  /** `new nn.CrossEntropyLoss({ weight, ignoreIndex, reduction, labelSmoothing })`. */
   constructor(options?: CrossEntropyOptions);
   /** PyTorch's positional order: `new nn.CrossEntropyLoss(weight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction, labelSmoothing?: number);
@@ -50,6 +72,7 @@ export class CrossEntropyLoss extends Loss {
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
 
+  /** The loss of logits `input` (`[N, C]`, ...) against `target` class indices (`[N]`) or probabilities. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.crossEntropy(input, target, {
       weight: this.weight,
@@ -60,10 +83,14 @@ export class CrossEntropyLoss extends Loss {
   }
 }
 
+/** The negative log likelihood of log-probabilities (what `LogSoftmax` gives) at the target classes. */
 export class NLLLoss extends Loss {
+  /** Per-class weights (a buffer), or `null`. */
   declare weight: Tensor | null;
+  /** A target value that contributes nothing (default -100). */
   readonly ignoreIndex: number;
 
+  /** `new nn.NLLLoss({ weight, ignoreIndex, reduction })`. */
   constructor(options?: NLLOptions);
   /** PyTorch's positional order: `new nn.NLLLoss(weight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction);
@@ -74,6 +101,7 @@ export class NLLLoss extends Loss {
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
 
+  /** The loss of log-probabilities `input` against class indices `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
   }
@@ -81,6 +109,7 @@ export class NLLLoss extends Loss {
 
 /** A loss whose only option is `reduction`, the third of PyTorch's (size_average, reduce, reduction). */
 abstract class ReductionOnlyLoss extends Loss {
+  /** `new nn.MSELoss({ reduction })`. */
   constructor(options?: { reduction?: Reduction });
   /** PyTorch's positional order: (size_average, reduce, reduction); the first two stay unset. */
   constructor(sizeAverage: null, reduce?: null, reduction?: Reduction);
@@ -89,21 +118,41 @@ abstract class ReductionOnlyLoss extends Loss {
   }
 }
 
+/**
+ * The mean squared error, `(input - target)²` reduced.
+ *
+ * @example
+ * ```ts
+ * const loss = new nn.MSELoss();
+ * console.log(loss.forward(torch.tensor([1, 2, 3], { dtype: 'float32' }), torch.tensor([1, 2, 5], { dtype: 'float32' })));
+ * console.log(new nn.MSELoss({ reduction: 'sum' }).forward(torch.tensor([0.5, 1]), torch.zeros(2)));
+ * ```
+ * ```text
+ * tensor(1.3333)
+ * tensor(1.2500)
+ * ```
+ */
 export class MSELoss extends ReductionOnlyLoss {
+  /** The loss of `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
+/** The mean absolute error, `|input - target|` reduced. */
 export class L1Loss extends ReductionOnlyLoss {
+  /** The loss of `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
+/** Binary cross entropy between probabilities (in [0, 1]) and targets. */
 export class BCELoss extends Loss {
+  /** Per-element weights (a buffer), or `null`. */
   declare weight: Tensor | null;
 
+  /** `new nn.BCELoss({ weight, reduction })`. */
   constructor(options?: WeightOptions);
   /** PyTorch's positional order: `new nn.BCELoss(weight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction);
@@ -113,15 +162,31 @@ export class BCELoss extends Loss {
     this.registerBuffer('weight', options.weight ?? null);
   }
 
+  /** The loss of probabilities `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
+/**
+ * Binary cross entropy on logits: a sigmoid and `BCELoss` in one, computed stably; `posWeight` weighs the positive class.
+ *
+ * @example
+ * ```ts
+ * const loss = new nn.BCEWithLogitsLoss();
+ * console.log(loss.forward(torch.tensor([2, -1, 0.5]), torch.tensor([1, 0, 1], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * tensor(0.3048)
+ * ```
+ */
 export class BCEWithLogitsLoss extends Loss {
+  /** Per-element weights (a buffer), or `null`. */
   declare weight: Tensor | null;
+  /** The weight of positive examples, per class (a buffer, under its state-dict name), or `null`. */
   declare pos_weight: Tensor | null;
 
+  /** `new nn.BCEWithLogitsLoss({ weight, reduction, posWeight })`. */
   constructor(options?: WithLogitsOptions);
   /** PyTorch's positional order: `new nn.BCEWithLogitsLoss(weight, null, null, 'mean', posWeight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction, posWeight?: Tensor | null);
@@ -132,14 +197,18 @@ export class BCEWithLogitsLoss extends Loss {
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
 
+  /** The loss of logits `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
   }
 }
 
+/** The Huber-like smooth L1 loss: squared below `beta`, absolute above. */
 export class SmoothL1Loss extends Loss {
+  /** Where the loss turns from squared to absolute (default 1). */
   readonly beta: number;
 
+  /** `new nn.SmoothL1Loss({ reduction, beta })`. */
   constructor(options?: { reduction?: Reduction; beta?: number });
   /** PyTorch's positional order: (size_average, reduce, reduction, beta); the first two stay unset. */
   constructor(sizeAverage: null, reduce?: null, reduction?: Reduction, beta?: number);
@@ -149,6 +218,7 @@ export class SmoothL1Loss extends Loss {
     this.beta = options.beta ?? 1.0;
   }
 
+  /** The loss of `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
     return F.smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction });
   }
