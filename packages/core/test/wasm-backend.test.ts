@@ -174,6 +174,35 @@ describe('the WebAssembly entries give the TypeScript kernels\' bits', () => {
     }
   });
 
+  it('batch norm backward, training and evaluation, with and without weight and parameter gradients', () => {
+    const b = wasmBackend();
+    for (const ctor of [Float32Array, Float64Array]) {
+      for (const [N, C, HW] of [[1, 1, 1], [2, 3, 0], [16, 13, 67], [1, 64, 4099], [5, 1, 5000], [64, 16, 6], [3, 7, 1]]) {
+        const size = N * C * HW;
+        const x = awkward(ctor, size, 700 + N + C + HW);
+        const gy = awkward(ctor, size, 800 + N + C + HW);
+        if (size > 100) gy[7] = -0;
+        const mean = awkward(ctor, C, 9);
+        const invstd = awkward(ctor, C, 10).map((v) => Math.abs(v) + 0.25);
+        for (const training of [true, false]) {
+          for (const affine of [true, false]) {
+            const w = affine ? awkward(ctor, C, 11) : null;
+            const run = (backend: torch.KernelBackend) => {
+              const out = [new ctor(size).fill(7), new ctor(C).fill(7), new ctor(C).fill(7)];
+              backend.batchNormBackward(gy, x, N, C, HW, w, mean, invstd, training, out[0], affine ? out[1] : null, affine ? out[2] : null);
+              return out;
+            };
+            const want = run(ts);
+            for (const t of threadCounts) {
+              b.setNumThreads(t);
+              run(b).forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} [${N}, ${C}, ${HW}] training ${training} affine ${affine} array ${i}`));
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('sums along a dim and the SGD update (momentum, dampening, Nesterov, weight decay, maximize, first step)', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {

@@ -59,6 +59,7 @@ const VALID: Record<string, Spec[]> = {
   convOneImage: [A(1920), A(32 * 8 * 9), A(32), V(convOne), A(32 * 240)],
   maxPool2dForward: [A(7200), V(pool), A(1800), I(1800)],
   batchNormForward: [A(5120), V(2), V(4), V(640), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(5120), A(4), A(4)],
+  batchNormBackward: [A(5120), A(5120), V(2), V(4), V(640), A(4), A(4), A(4), V(true), A(5120), A(4), A(4)],
   unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
   sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward, the exact
+ * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward and backward, the exact
  * elementwise ops (relu, neg, abs, sqrt, rsqrt, square; add, sub, mul, div and relu's backward over the binary
  * layouts), the sum along a dim and the SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
  * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
@@ -12,7 +12,7 @@ import type { BackendKernels } from './backend.js';
 import { binary as tsBinary, extentOf, isContiguous, readLayout, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
 import { adamStepScalars, adamUpdate as tsAdamUpdate, sgdUpdate as tsSgdUpdate } from './optim.js';
 import type { FloatArray } from './gemm.js';
-import { batchNormForward as tsBatchNormForward } from './norm.js';
+import { batchNormBackward as tsBatchNormBackward, batchNormForward as tsBatchNormForward } from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
 import type { WasmTask } from './wasm-threads.js';
 
@@ -130,6 +130,44 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
   host.copyOut(x, invstdPtr, C, saveInvstd, 0);
   if (training && runningMean !== null) host.copyOut(x, ptrs[2], C, runningMean, 0);
   if (training && runningVar !== null) host.copyOut(x, ptrs[3], C, runningVar, 0);
+}
+
+function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormBackward']>): void {
+  const [gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias] = args;
+  checkBool(training, 'training');
+  checkCount(N, 'N');
+  checkCount(C, 'C');
+  checkCount(HW, 'HW');
+  const size = N * C * HW;
+  if (!Number.isSafeInteger(size)) throw new RangeError('x has too many elements');
+  const like = (a: FloatArray | null, name: string, n: number, ref: FloatArray | null): void => {
+    if (a !== null) checkArrayLike(a, name, n, ref, "'x'");
+  };
+  like(x, 'x', size, null);
+  like(gy, 'gy', size, x);
+  like(weight, 'weight', C, x);
+  like(saveMean, 'saveMean', C, x);
+  like(saveInvstd, 'saveInvstd', C, x);
+  like(gx, 'gx', size, x);
+  like(gWeight, 'gWeight', C, x);
+  like(gBias, 'gBias', C, x);
+  checkDisjoint([
+    [gy, 'gy', size, false], [x, 'x', size, false], [weight, 'weight', C, false], [saveMean, 'saveMean', C, false],
+    [saveInvstd, 'saveInvstd', C, false], [gx, 'gx', size, true], [gWeight, 'gWeight', C, true], [gBias, 'gBias', C, true],
+  ]);
+  if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
+  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions([size, size, size, C, C, C, C, C], x.BYTES_PER_ELEMENT);
+  host.copyIn(gy, 0, gyPtr, size);
+  host.copyIn(x, 0, xPtr, size);
+  host.copyIn(saveMean, 0, meanPtr, C);
+  host.copyIn(saveInvstd, 0, invstdPtr, C);
+  if (weight !== null) host.copyIn(weight, 0, wPtr, C);
+  const fn = x instanceof Float32Array ? 'batchNormBackward32' : 'batchNormBackward64';
+  const optional = [weight === null ? 0 : wPtr, gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
+  host.parallel(C, size * 4, (c0, c1) => ({ fn, args: [gyPtr, xPtr, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxPtr, optional[1], optional[2], c0, c1] }));
+  host.copyOut(x, gxPtr, size, gx, 0);
+  if (gWeight !== null) host.copyOut(x, gwPtr, C, gWeight, 0);
+  if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
 }
 
 function unary(host: WasmHost, op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
@@ -276,10 +314,11 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
 }
 
 /** The entries above, bound to a backend's state. */
-export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'unary' | 'binary' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
+export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'batchNormBackward' | 'unary' | 'binary' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     batchNormForward: (...args) => batchNormForward(host, ...args),
+    batchNormBackward: (...args) => batchNormBackward(host, ...args),
     unary: (op, x, xOff, out, outOff, n) => unary(host, op, x, xOff, out, outOff, n),
     binary: (...args) => binary(host, ...args),
     sgdUpdate: (...args) => sgdUpdate(host, ...args),

@@ -27,6 +27,7 @@ const TASKS: readonly string[] = [
   'sgemm', 'dgemm', 'convForward32', 'convForward64', 'convForwardRows32', 'convForwardRows64', 'convForwardChannels32', 'convForwardChannels64',
   'convBackwardInput32', 'convBackwardInput64',
   'convBackwardWeight32', 'convBackwardWeight64', 'maxPoolForward32', 'maxPoolForward64', 'batchNormForward32', 'batchNormForward64',
+  'batchNormBackward32', 'batchNormBackward64',
   'sgdUpdate32', 'sgdUpdate64', 'adamUpdate32', 'adamUpdate64', 'sumDim32', 'sumDim64',
 ];
 
