@@ -1,11 +1,16 @@
 /**
- * GEMM kernel throughput: float32 square matmuls through `gemm` versus a naive i-k-j loop.
+ * GEMM kernel throughput: float32 square matmuls through the active backend's `gemm` entry versus a naive i-k-j
+ * loop (KINDLING_BACKEND=typescript for the TypeScript kernel).
  *
- *   npx tsx bench/gemm-kernel.ts [sizes=256,512,1024] [--trans] [--naive] [--f64] [--shapes]
+ *   npx tsx --conditions=source bench/gemm-kernel.ts [sizes=256,512,1024] [--trans] [--naive] [--f64] [--shapes]
  *
  * Reports the best of several runs in GFLOP/s (2*M*N*K flops per product).
  */
-import { gemm, type FloatArray } from '../packages/core/src/kernels/gemm.js';
+import * as torch from '@kindling/core';
+
+type FloatArray = Float32Array | Float64Array;
+const { gemm } = torch.getKernelBackend();
+console.log(`backend: ${torch.getKernelBackend().name}`);
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));

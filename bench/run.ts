@@ -128,7 +128,7 @@ function runKindling(name: Backend, threads: number, used: number): void {
 }
 
 const script = fileURLToPath(new URL('./torch_workloads.py', import.meta.url));
-let torchMeta: Record<string, unknown> = {};
+let torchMeta: { torch?: string; blas?: string; cpuCapability?: string } = {};
 const unavailable = new Map<Backend, string>();
 const startLoad = loadavg()[0];
 
@@ -212,7 +212,7 @@ const line = (first: string, cells: string[]): string => first.padEnd(W) + cells
 const anyStarred = results.some((r) => r.threadsUsed < r.threads && r.system !== 'pytorch');
 
 console.log(
-  `\nKindling vs PyTorch ${String(torchMeta.torch ?? '')} (CPU${torchMeta.blas ? `, ${String(torchMeta.blas).split(', ').pop()}` : ''}), median ms per iteration`,
+  `\nKindling vs PyTorch ${torchMeta.torch ?? ''} (CPU${torchMeta.blas ? `, ${torchMeta.blas.split(', ').pop()}` : ''}), median ms per iteration`,
 );
 console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical cores, Node ${process.version}, load average ${startLoad.toFixed(2)} at start`);
 for (const threads of threadCounts) {

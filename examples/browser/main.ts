@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const evaluate = (): void => {
     model.eval();
     torch.noGrad(() => {
-      const logits = model.forward(data.test.images) as torch.Tensor;
+      const logits = model.forward(data.test.images);
       const predicted = logits.argmax(1);
       const accuracy = predicted.eq(data.test.labels).sum().item() / data.test.labels.shape[0];
       state.accuracies.push([state.step, accuracy]);
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     cursor += BATCH;
     const t0 = performance.now();
     optimizer.zeroGrad();
-    const loss = criterion.forward(model.forward(data.train.images.indexSelect(0, index)) as torch.Tensor, data.train.labels.indexSelect(0, index));
+    const loss = criterion.forward(model.forward(data.train.images.indexSelect(0, index)), data.train.labels.indexSelect(0, index));
     loss.backward();
     optimizer.step();
     const value = loss.item();

@@ -116,7 +116,7 @@ export function runEvaluate(options: EvaluateOptions): EvaluateResult {
   model.eval();
   torch.noGrad(() => {
     for (const [images, labels] of loader) {
-      const logits = model.forward(images) as Tensor;
+      const logits = model.forward(images);
       if (logits.gradFn !== null) outputsWithGradFn++;
       if (logits.requiresGrad) outputsRequiringGrad++;
       outputs.push(logits);

@@ -90,9 +90,10 @@ export async function run(code: string): Promise<string> {
     if (!(name in modules)) throw new Error(`an example may import only the Kindling packages, not '${name}'`);
     return modules[name];
   };
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (
-    ...a: unknown[]
-  ) => Promise<void>;
+  const asyncPrototype = Object.getPrototypeOf(async () => {
+    await Promise.resolve();
+  }) as { constructor: new (...args: string[]) => (...a: unknown[]) => Promise<void> };
+  const AsyncFunction = asyncPrototype.constructor;
   const gradMode = torch.isGradEnabled();
   torch.manualSeed(0);
   try {

@@ -61,7 +61,7 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
       undefined,
       { timeout: 150_000, polling: 250 },
     );
-    const state = (await page.evaluate(() => (globalThis as unknown as { kindlingDemo: DemoState }).kindlingDemo)) as DemoState;
+    const state = (await page.evaluate(() => (globalThis as unknown as { kindlingDemo: DemoState }).kindlingDemo));
     const png = await page.screenshot({ fullPage: true });
     if (checkpoint !== undefined) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

@@ -378,7 +378,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
   options ??= {};
   checkDType(options.dtype);
   if (data instanceof Tensor) return finish(data.detach().to(options.dtype ?? data.dtype, { copy: true }), options);
-  if (ArrayBuffer.isView(data)) return finish(fromArray(data as TypedArray, undefined, { dtype: options.dtype }).clone(), options);
+  if (ArrayBuffer.isView(data)) return finish(fromArray(data, undefined, { dtype: options.dtype }).clone(), options);
   const shape = inferShape(data);
   const flat: (number | boolean | bigint)[] = [];
   const walk = (x: NestedArray, dim: number): void => {

@@ -122,11 +122,13 @@ export function readFileBytes(path: string): Uint8Array {
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    throw osError(e, path) ?? e;
+    const error = osError(e, path);
+    if (error) throw error;
+    throw e;
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw osError({ code: 'EISDIR' }, path);
+    if (stat.isDirectory()) throw osError({ code: 'EISDIR' }, path)!;
     const out = allocateBytes(stat.size, path);
     let done = 0;
     while (done < stat.size) {

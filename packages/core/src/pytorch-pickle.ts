@@ -85,7 +85,7 @@ function flatten(v: PyValue, prefix: string, out: Record<string, Tensor>, what: 
   }
   if (v instanceof Map) {
     for (const [k, x] of v) {
-      if (typeof k !== 'string') throw new RuntimeError(`${what}: a dict key that is not a string (${String(k)})`);
+      if (typeof k !== 'string') throw new RuntimeError(`${what}: a dict key that is not a string (${typeof k})`);
       flatten(x, prefix ? `${prefix}.${k}` : k, out, what);
     }
     return;

@@ -18,7 +18,7 @@ export function cloneStateDict<T>(stateDict: T): T {
 function cloneValue(v: Cloneable, path: string): Cloneable {
   if (v instanceof Tensor) return v.detach().clone();
   if (v === null || v === undefined || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x, i) => cloneValue(x, `${path}[${i}]`));
+  if (Array.isArray(v)) return (v as readonly Cloneable[]).map((x, i) => cloneValue(x, `${path}[${i}]`));
   const proto = Object.getPrototypeOf(v) as object | null;
   if (proto !== Object.prototype && proto !== null) {
     throw new TorchTypeError(`cloneStateDict: cannot copy a ${pyTypeName(v)} at ${path || 'the top level'}: a state dict holds tensors, numbers, strings, arrays and plain objects`);

@@ -15,6 +15,7 @@ import { viewGradFn } from './autograd/copy-slices.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
+import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
 import * as N from './ops/activation.js';
@@ -1231,7 +1232,7 @@ export class Tensor {
    * torch.Size([3, 4, 1])
    * ```
    */
-  index(...indices: V.IndexSpec[]): Tensor { return V.index(this, indices); }
+  index(...indices: S.IndexSpec[]): Tensor { return S.index(this, indices); }
   /**
    * Splits into `chunks` views of (nearly) equal size along `dim`.
    *

@@ -30,7 +30,7 @@ export interface AssertCloseOptions {
  * What can be compared: tensors, numbers, typed arrays (as PyTorch takes NumPy arrays: a `Float32Array` compares as
  * float32), or nested arrays of numbers (made into tensors as `torch.tensor` makes them).
  */
-export type Comparable = Tensor | number | boolean | TypedArray | NestedArray;
+export type Comparable = Tensor | TypedArray | NestedArray;
 
 /** PyTorch's default (rtol, atol): float32 (1.3e-6, 1e-5), float64 (1e-7, 1e-7), integers and bool exact. */
 const DEFAULT_TOLERANCES: Readonly<Record<DType, readonly [number, number]>> = {
@@ -56,7 +56,7 @@ export function assertClose(actual: Comparable, expected: Comparable, options: A
     throw new AssertionError(msg === undefined ? text : typeof msg === 'string' ? msg : msg(text));
   };
   if (!shapesEqual(a.shape, e.shape)) {
-    fail(`The values for attribute 'shape' do not match: ${a.shape} != ${e.shape}.`);
+    fail(`The values for attribute 'shape' do not match: ${String(a.shape)} != ${String(e.shape)}.`);
   }
   if ((options.checkDtype ?? true) && a.dtype !== e.dtype) {
     fail(`The values for attribute 'dtype' do not match: torch.${a.dtype} != torch.${e.dtype}.`);

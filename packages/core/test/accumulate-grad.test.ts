@@ -64,8 +64,8 @@ describe('AccumulateGrad keeps only gradients nobody else holds', () => {
       }
     }
     const x = torch.zeros([2], { requiresGrad: true });
-    (Double.apply(x) as torch.Tensor).sum().backward();
-    (Double.apply(x) as torch.Tensor).sum().backward();
+    Double.apply<torch.Tensor>(x).sum().backward();
+    Double.apply<torch.Tensor>(x).sum().backward();
     expect(kept[0].tolist()).toEqual([2, 2]);
     expect(x.grad?.tolist()).toEqual([4, 4]);
   });

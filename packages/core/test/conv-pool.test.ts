@@ -94,7 +94,7 @@ function runCase(c: Case): void {
   const tensorLeaves = leaves.filter((l) => l !== null);
   c.grads.forEach((g, k) => {
     if (g === null) return;
-    const leaf = tensorLeaves[k] as Tensor;
+    const leaf = tensorLeaves[k];
     expectGolden(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, tolerance(leaf.dtype), `grad of argument ${k}`);
   });
 }

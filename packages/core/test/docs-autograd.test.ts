@@ -35,7 +35,10 @@ function run(code: string): string {
   const fakeConsole = { log: (...args: unknown[]) => void lines.push(format(...args)) };
   const before = torch.isGradEnabled();
   try {
-    new Function('torch', 'console', js)(torch, fakeConsole);
+    // The page's programs, compiled above, run as the user would run them.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const program = new Function('torch', 'console', js) as (t: typeof torch, c: typeof fakeConsole) => void;
+    program(torch, fakeConsole);
   } finally {
     torch.setGradEnabled(before);
   }

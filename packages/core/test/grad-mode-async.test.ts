@@ -12,7 +12,7 @@ describe('grad mode and async callbacks', () => {
       seen.push(torch.isGradEnabled());
       return x.mul(2);
     });
-    await torch.noGrad(async () => undefined);
+    await torch.noGrad(() => Promise.resolve(undefined));
     expect(seen).toEqual([false, true]);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toContain('returned a Promise');

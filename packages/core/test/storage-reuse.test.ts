@@ -130,7 +130,7 @@ describe('storage reuse in backward', () => {
       }
     }
     const x = torch.randn(N, { requiresGrad: true });
-    const u = Keep.apply(x.mul(2)) as torch.Tensor;
+    const u = Keep.apply<torch.Tensor>(x.mul(2));
     const v = u.tanh();
     v.tanh().sum().backward();
     for (let i = 0; i < 3; i++) churn();
@@ -140,7 +140,7 @@ describe('storage reuse in backward', () => {
     assertClose(kept[0], du, FLOAT32_ROUNDING);
     assertClose(x.grad as torch.Tensor, du.mul(2), FLOAT32_ROUNDING);
     // A second backward accumulates into the stored .grad; the gradient added in is what is recycled.
-    (Keep.apply(x.mul(2)) as torch.Tensor).tanh().tanh().sum().backward();
+    Keep.apply<torch.Tensor>(x.mul(2)).tanh().tanh().sum().backward();
     churn();
     assertClose(x.grad as torch.Tensor, du.mul(4), FLOAT32_ROUNDING);
   });

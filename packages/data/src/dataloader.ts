@@ -301,7 +301,7 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
       return;
     }
     const ds = this.dataset as MapDataset<T>;
-    const load = async (indices: readonly number[]): Promise<B> => this.finish(await Promise.all(indices.map((i) => ds.get(i) as Awaited<T>)), mode);
+    const load = async (indices: readonly number[]): Promise<B> => this.finish(await Promise.all(indices.map((i) => ds.get(i))), mode);
     if (this.numWorkers === 0) {
       for (let r = tasks.next(); !r.done; r = tasks.next()) yield await load(r.value);
       return;

@@ -50,7 +50,7 @@ export function lengthOf(ds: unknown): number {
 
 export function typeName(x: unknown): string {
   if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'Object';
+  if (typeof x === 'object') return (x).constructor?.name ?? 'Object';
   return typeof x;
 }
 

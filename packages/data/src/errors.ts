@@ -11,6 +11,7 @@ export function pyRepr(x: unknown): string {
   if (x === null || x === undefined) return 'None';
   if (typeof x === 'string') return `'${x}'`;
   if (Array.isArray(x)) return `[${x.map(pyRepr).join(', ')}]`;
-  if (typeof x === 'object') return `<${(x as object).constructor?.name ?? 'object'} object>`;
+  if (typeof x === 'object') return `<${x.constructor?.name ?? 'object'} object>`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are handled above: a number, bigint, symbol or function is left
   return String(x);
 }

@@ -198,7 +198,7 @@ export function multinomial(weights: Float64Array, n: number, replacement: boole
   let acc = 0;
   for (let i = 0; i < k; i++) cumulative[i] = (acc += weights[i]) / sum;
   cumulative[k - 1] = 1;
-  const out: number[] = new Array(n);
+  const out = new Array<number>(n);
   for (let s = 0; s < n; s++) {
     // the first category whose cumulative probability exceeds the uniform sample
     let lo = 0;

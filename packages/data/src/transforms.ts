@@ -291,7 +291,7 @@ export class Resize {
 
 /** An image or tensor resized to exactly h × w, by PIL's rule for images and torchvision's tensor rule for tensors. */
 function resizeTo<T extends Img>(img: T, oh: number, ow: number): T {
-  if (!(img instanceof torch.Tensor)) return resizeImagePil(img as Image, oh, ow) as T;
+  if (!(img instanceof torch.Tensor)) return resizeImagePil(img, oh, ow) as T;
   const [h, w] = imageSize(img);
   if (oh === h && ow === w) return img;
   const float = img.isFloatingPoint() ? img : img.float();

@@ -83,7 +83,7 @@ function moduleHref(module: string | URL): string {
 
 /** The tsx loader's register() module, when workers must load TypeScript; a clear error when it is missing. */
 function typeScriptLoader(): string {
-  const { createRequire } = builtin<{ createRequire(from: string): { resolve(id: string): string } }>('node:module');
+  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>('node:module');
   const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
   try {
     return url.pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;

@@ -104,7 +104,7 @@ describe('DataLoader shuffling', () => {
 
   it('draws the epoch seed from the global generator even without shuffling (as PyTorch does)', () => {
     torch.manualSeed(0);
-    [...new DataLoader(indexData(3))];
+    void [...new DataLoader(indexData(3))];
     const after = torch.rand([1]).item();
     torch.manualSeed(0);
     torch.randint(0, 2 ** 53, [1]);
@@ -217,6 +217,8 @@ describe('DataLoader over async and iterable datasets', () => {
     expect(() => new DataLoader(new Stream(), { sampler: new SequentialSampler({ length: 1 }) })).toThrow(
       'DataLoader with IterableDataset: expected unspecified sampler option',
     );
+    // An async iterator that never awaits: the loader must still await each item.
+    // eslint-disable-next-line @typescript-eslint/require-await
     async function* gen(): AsyncGenerator<number> {
       yield* range(3);
     }

@@ -530,7 +530,7 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     rejects(n.y, (out) => addon.conv2dForward(Array.from(x) as unknown as Float32Array, w, bias, g, out), /'x'.*Float32Array/);
     rejects(n.y, (out) => addon.conv2dForward(new Int32Array(n.x) as unknown as Float32Array, w, bias, g, out), /'x'/);
     rejects(n.y, (out) => addon.conv2dForward(x, w, bias, null as unknown as ConvGeometry, out), /'g'/);
-    rejects(n.y, (out) => (addon.conv2dForward as unknown as (...a: unknown[]) => void)(x, w, bias, g), /5 arguments/);
+    rejects(n.y, (_out) => (addon.conv2dForward as unknown as (...a: unknown[]) => void)(x, w, bias, g), /5 arguments/);
   });
 
   it('conv2dForward: bad geometry fields', () => {

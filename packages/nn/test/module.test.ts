@@ -97,7 +97,7 @@ describe('Module registration', () => {
       calls.push('post');
       return (output as Tensor).add(1);
     });
-    const y = lin.forward(torch.ones(1, 2)) as Tensor;
+    const y = lin.forward(torch.ones(1, 2));
     expect(calls).toEqual(['pre', 'post']);
     expect(Array.from(y.toArray()).map((v) => Math.fround(v))).toEqual(Array.from(lin.bias!.add(1).toArray()));
     pre.remove();

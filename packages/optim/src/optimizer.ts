@@ -275,7 +275,7 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     let start = 0;
     const param_groups = this.paramGroups.map((g) => {
       const packed: Hyper = {};
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[STATE_DICT_KEYS[k] ?? k] = copyValue(v as HyperValue);
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') packed[STATE_DICT_KEYS[k] ?? k] = copyValue(v);
       g.params.forEach((p, i) => {
         if (!index.has(p)) index.set(p, start + i);
       });

@@ -17,6 +17,7 @@ export function pyStr(x: unknown): string {
   if (typeof x === 'boolean') return x ? 'True' : 'False';
   if (x === null || x === undefined) return 'None';
   if (Array.isArray(x)) return `[${x.map(pyStr).join(', ')}]`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a wrong value of any kind, shown as JavaScript shows it
   return String(x);
 }
 

@@ -50,7 +50,7 @@ describe("PyTorch's warnings and verbose output", () => {
     const opt = makeOptimizer({ kind: 'SGD', lrs: [1.03125, 2.5e-7] });
     const s = new S.ExponentialLR(opt, 1.0, { verbose: true });
     s.step(5);
-    expect(log.mock.calls.map(([m]) => m)).toEqual([
+    expect(log.mock.calls.map(([m]) => m as unknown)).toEqual([
       'Adjusting learning rate of group 0 to 1.0312e+00.',
       'Adjusting learning rate of group 1 to 2.5000e-07.',
       'Epoch 00005: adjusting learning rate of group 0 to 1.0312e+00.',

@@ -44,7 +44,7 @@ describe.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c: Sched
         `lr after step ${i}`,
       );
       expectLikePyTorch(momenta(opt), c.momenta[i], `momentum after step ${i}`);
-      if (c.lastLr[i] !== null) expectLikePyTorch(lastLrOf(last), c.lastLr[i] as number[], `getLastLr() after step ${i}`);
+      if (c.lastLr[i] !== null) expectLikePyTorch(lastLrOf(last), c.lastLr[i], `getLastLr() after step ${i}`);
     };
     check(0);
     for (let i = 0; i < stepCount(c); i++) {

@@ -39,8 +39,8 @@ export function recordOp(
     const t = inputs[i];
     const need = !!t && t.requiresGrad;
     needs[i] = need;
-    edges[i] = need ? gradientEdge(t as Tensor) : null;
-    inputMeta[i] = need ? metaOf(t as Tensor) : null;
+    edges[i] = need ? gradientEdge(t) : null;
+    inputMeta[i] = need ? metaOf(t) : null;
   }
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const saved: SavedTensor[] = [];

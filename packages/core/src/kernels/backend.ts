@@ -33,9 +33,9 @@ export interface KernelBackend {
 
   /** Row-major GEMM: C = alpha * op(A) op(B) + beta * C (see kernels/gemm.ts). */
   gemm: GemmKernel;
-  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void;
-  conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void;
-  conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void;
+  conv2dForward: (x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray) => void;
+  conv2dBackwardInput: (gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray) => void;
+  conv2dBackwardWeight: (x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray) => void;
 
   maxPool2dForward: typeof maxPool2dForward;
   maxPool2dBackward: typeof maxPool2dBackward;

@@ -86,7 +86,7 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
   const wDesc = `[${ws.join(', ')}]`;
   if (w.ndim < 3) throw new RuntimeError('weight should have at least three dimensions');
   const pad = opts.padding ?? 0;
-  if (typeof pad === 'string' && pad !== 'same' && pad !== 'valid') throw new RuntimeError(`Invalid padding string: '${pad}'`);
+  if (typeof pad === 'string' && pad !== 'same' && pad !== 'valid') throw new RuntimeError(`Invalid padding string: '${String(pad)}'`);
   const dims = w.ndim - 2;
   const [sh, sw] = intList('stride', opts.stride ?? 1, dims);
   const [dh, dw] = intList('dilation', opts.dilation ?? 1, dims);

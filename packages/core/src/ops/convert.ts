@@ -1,5 +1,5 @@
 /** Conversions between dtypes and out of tensors (item, tolist, toArray), and the random in-place fills. */
-import { type DType, type TypedArray, allocate, castValue, isDType, isFloatingPoint, scalarTypeName } from '../dtype.js';
+import { type TypedArray, allocate, castValue, isDType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from '../errors.js';
 import { device, isCpuDevice } from '../device.js';
 import { pyTypeName } from '../python-types.js';
@@ -17,7 +17,8 @@ import { inplaceWrite } from './inplace.js';
  * `t.to(dtype)`: a converted copy (or `t` itself when nothing changes and no copy is asked for).
  * `record` is false when an op converts its inputs internally and records its own node.
  */
-export function to(t: Tensor, target: DType | string | Tensor, copy: boolean, record = true): Tensor {
+/** `target`: a dtype name, a device name (`'cpu'`), or a tensor whose dtype to take. */
+export function to(t: Tensor, target: string | Tensor, copy: boolean, record = true): Tensor {
   if (typeof target === 'string' && isCpuDevice(target)) return copy ? t.clone() : t;
   const dtype = target instanceof Tensor ? target.dtype : target;
   if (!isDType(dtype)) {
@@ -86,7 +87,7 @@ export function tolist(t: Tensor): NestedArray {
   let pos = 0;
   const build = (d: number): NestedArray[] => {
     const n = t._shape[d];
-    const out: NestedArray[] = new Array(n);
+    const out = new Array<NestedArray>(n);
     for (let i = 0; i < n; i++) out[i] = d === t._shape.length - 1 ? asValue(flat[pos++]) : build(d + 1);
     return out;
   };

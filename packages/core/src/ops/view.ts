@@ -22,7 +22,6 @@ import { Tensor } from '../tensor.js';
 import { checkIntArg, empty, gather, uninitialized } from './util.js';
 import { cat, stack } from './join.js';
 
-export { index, type IndexSpec } from './subscript.js';
 
 export function dimIndex(dim: number, ndim: number): number {
   return normalizeDim(dim, ndim);

@@ -35,7 +35,9 @@ function fmt(v: unknown): string {
     if (!Number.isInteger(v)) throw new Error(`print a tensor instead of the float ${v}`);
     return String(v);
   }
-  return String(v);
+  if (typeof v === 'string') return v;
+  if (v instanceof Size || Array.isArray(v)) return String(v);
+  throw new Error(`cannot print ${typeof v} in a walk-through`);
 }
 
 export class Walk {

@@ -55,7 +55,7 @@ export class Sequential extends Module {
 
   /** The modules, in order. */
   [Symbol.iterator](): Iterator<Module> {
-    return ([...this._modules.values()].filter((m) => m !== null) as Module[])[Symbol.iterator]();
+    return ([...this._modules.values()].filter((m) => m !== null))[Symbol.iterator]();
   }
 
   /** Feeds `input` through every module in order and returns the last one's output. */
@@ -121,7 +121,7 @@ export class ModuleList extends Module {
 
   /** The modules, in order. */
   [Symbol.iterator](): Iterator<Module> {
-    return ([...this._modules.values()].filter((m) => m !== null) as Module[])[Symbol.iterator]();
+    return ([...this._modules.values()].filter((m) => m !== null))[Symbol.iterator]();
   }
 }
 

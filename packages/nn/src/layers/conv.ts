@@ -86,7 +86,7 @@ export class Conv2d extends Module {
       throw new Error("padding='same' is not supported for strided convolutions");
     }
     if (typeof padding === 'string' && padding !== 'same' && padding !== 'valid') {
-      throw new Error(`Invalid padding string '${padding}', should be one of ['valid', 'same']`);
+      throw new Error(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;

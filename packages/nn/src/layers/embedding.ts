@@ -58,7 +58,7 @@ export class Embedding extends Module {
     this.paddingIdx = paddingIdx;
     this.weight = new Parameter(torch.empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? 'float32' }));
     init.normal_(this.weight);
-    if (paddingIdx !== null) torch.noGrad(() => this.weight.select(0, paddingIdx as number).fill_(0));
+    if (paddingIdx !== null) torch.noGrad(() => this.weight.select(0, paddingIdx).fill_(0));
   }
 
   /** The rows of `weight` at the indices in `input` (shape `[...input.shape, embeddingDim]`). */

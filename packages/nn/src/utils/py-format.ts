@@ -3,13 +3,15 @@ import * as torch from '@kindling/core';
 
 export const pyFloat = torch.compat.pyFloat;
 
-export function pyValue(x: unknown): string {
+/** What a layer's `extra_repr` shows: numbers, booleans, strings, None, and tuples of them. */
+export type PyValue = number | boolean | string | null | undefined | readonly PyValue[];
+
+export function pyValue(x: PyValue): string {
   if (typeof x === 'boolean') return x ? 'True' : 'False';
   if (x === null || x === undefined) return 'None';
   if (typeof x === 'number') return Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pyFloat(x);
   if (typeof x === 'string') return `'${x}'`;
-  if (Array.isArray(x)) return x.length === 1 ? `(${pyValue(x[0])},)` : `(${x.map(pyValue).join(', ')})`;
-  return String(x);
+  return x.length === 1 ? `(${pyValue(x[0])},)` : `(${x.map(pyValue).join(', ')})`;
 }
 
 /** A float hyper-parameter that PyTorch stores as a Python float (`momentum=0.1`, `p=0.5`). */

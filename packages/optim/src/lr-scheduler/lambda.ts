@@ -1,5 +1,4 @@
 /** LambdaLR and MultiplicativeLR: learning rates from user functions of the epoch, one function or one per group. */
-import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { copyPlain, fieldsToState, LRScheduler, required, stateToFields, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
 import { perGroup } from './per-group.js';

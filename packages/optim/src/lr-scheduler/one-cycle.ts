@@ -8,6 +8,7 @@ import * as torch from '@kindling/core';
 import type { Group, Optimizer } from '../optimizer.js';
 import { div, pyInt, pyStr } from '../python.js';
 import { checkOptimizer, LRScheduler, required, withPositional, type SchedulerOptions } from './base.js';
+import { perGroup } from './per-group.js';
 
 type LrKey = 'initialLr' | 'maxLr' | 'minLr';
 type MomentumKey = 'maxMomentum' | 'baseMomentum';
@@ -60,12 +61,6 @@ export interface OneCycleLROptions extends SchedulerOptions {
   threePhase?: boolean;
 }
 
-function perGroup(name: string, optimizer: Optimizer, value: number | readonly number[]): number[] {
-  const n = optimizer.paramGroups.length;
-  if (!Array.isArray(value)) return new Array<number>(n).fill(value as number);
-  if (value.length !== n) throw new torch.ValueError(`expected ${n} values for ${name}, got ${value.length}`);
-  return [...value];
-}
 
 function positiveInteger(name: string, value: number | null | undefined): number {
   if (value === null || value === undefined) throw new torch.TorchTypeError("'<=' not supported between instances of 'NoneType' and 'int'");
@@ -160,12 +155,12 @@ export class OneCycleLR extends LRScheduler {
       throw new torch.ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
     }
 
-    const maxLrs = perGroup('max_lr', optimizer, maxLrValue);
+    const maxLrs = perGroup(optimizer, maxLrValue, (n, got) => `expected ${n} values for max_lr, got ${got}`);
     if (lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / divFactor;
         group.maxLr = maxLrs[i];
-        group.minLr = (group.initialLr as number) / finalDivFactor;
+        group.minLr = (group.initialLr) / finalDivFactor;
       });
     }
 
@@ -174,8 +169,8 @@ export class OneCycleLR extends LRScheduler {
       if (!('momentum' in optimizer.defaults) && !useBeta1) {
         throw new torch.ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
       }
-      const maxMomentums = perGroup('max_momentum', optimizer, o.maxMomentum ?? 0.95);
-      const baseMomentums = perGroup('base_momentum', optimizer, o.baseMomentum ?? 0.85);
+      const maxMomentums = perGroup(optimizer, o.maxMomentum ?? 0.95, (n, got) => `expected ${n} values for max_momentum, got ${got}`);
+      const baseMomentums = perGroup(optimizer, o.baseMomentum ?? 0.85, (n, got) => `expected ${n} values for base_momentum, got ${got}`);
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           setMomentum(group, useBeta1, maxMomentums[i]);

@@ -7,6 +7,7 @@ import type { Tensor } from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { formatE4 } from '../python.js';
 import { checkOptimizer, epochString, fieldsToState, stateToFields, EPOCH_DEPRECATION_WARNING, withPositional, type SchedulerStateDict } from './base.js';
+import { perGroup } from './per-group.js';
 
 /** `'min'`: a metric that should fall (a loss); `'max'`: one that should rise (an accuracy). */
 export type PlateauMode = 'min' | 'max';
@@ -110,12 +111,7 @@ export class ReduceLROnPlateau {
     this.factor = factor;
     checkOptimizer(optimizer);
     this.optimizer = optimizer;
-    const n = optimizer.paramGroups.length;
-    const minLr = o.minLr ?? 0;
-    if (Array.isArray(minLr)) {
-      if (minLr.length !== n) throw new torch.ValueError(`expected ${n} min_lrs, got ${minLr.length}`);
-      this.minLrs = [...minLr];
-    } else this.minLrs = new Array<number>(n).fill(minLr as number);
+    this.minLrs = perGroup(optimizer, o.minLr ?? 0, (groups, got) => `expected ${groups} min_lrs, got ${got}`);
     this.patience = o.patience ?? 10;
     this.verbose = o.verbose ?? false;
     this.cooldown = o.cooldown ?? 0;
