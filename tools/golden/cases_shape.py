@@ -146,6 +146,10 @@ def sorting(C):
     C('sort non-contiguous float64', 'sort', transposed(distinct(3, 4, dtype=f64)), 0)
     C('sort int64', 'sort', n(distinct(2, 5).mul(4).round().to(i64)), -1)
     C('sort 0-d', 'sort', g(u()), 0)
+    C('topk smallest dim 0 (options form)', 'topk', g(distinct(4, 3)), 2, dim=0, largest=False, call='options')
+    C('sort descending dim 0 (options form)', 'sort', g(distinct(4, 3)), dim=0, descending=True, call='options')
+    C('sort descending (options form, default dim)', 'sort', g(distinct(3, 4)), descending=True, call='options')
+    C('argsort descending (options form)', 'argsort', n(distinct(3, 4)), dim=0, descending=True, call='options')
     C('argsort', 'argsort', n(distinct(3, 5)))
     C('argsort descending dim 0', 'argsort', n(distinct(4, 3)), 0, descending=True)
 

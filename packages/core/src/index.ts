@@ -22,6 +22,7 @@ export { warnOnce } from './warnings.js';
 export { device, cuda, isCpuDevice as _isCpuDevice } from './device.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
 export type { ValuesIndices } from './ops/reduce.js';
+export type { SortOptions, TopkOptions } from './ops/indexing.js';
 export type { IndexSpec } from './ops/subscript.js';
 export { Node } from './autograd/node.js';
 export type { TensorHook } from './autograd/node.js';

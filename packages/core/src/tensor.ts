@@ -1342,7 +1342,7 @@ export class Tensor {
    * tensor([5, 4]) tensor([4, 2])
    * ```
    */
-  topk(k: number, dim = -1, options?: { largest?: boolean; sorted?: boolean }): R.ValuesIndices { return I.topk(this, k, dim, options); }
+  topk(k: number, dim?: number | I.TopkOptions, options?: I.TopkOptions): R.ValuesIndices { return I.topk(this, k, dim, options); }
   /**
    * The elements sorted along `dim`, as `{ values, indices }`.
    *
@@ -1355,9 +1355,9 @@ export class Tensor {
    * tensor([3, 2, 1]) tensor([0, 2, 1])
    * ```
    */
-  sort(dim = -1, options?: { descending?: boolean; stable?: boolean }): R.ValuesIndices { return I.sort(this, dim, options); }
+  sort(dim?: number | I.SortOptions, options?: I.SortOptions): R.ValuesIndices { return I.sort(this, dim, options); }
   /** The indices that sort the elements along `dim`. */
-  argsort(dim = -1, options?: { descending?: boolean; stable?: boolean }): Tensor { return I.sort(this, dim, options).indices; }
+  argsort(dim?: number | I.SortOptions, options?: I.SortOptions): Tensor { return I.sort(this, dim, options).indices; }
 
   // ---- conversion ----
   /**

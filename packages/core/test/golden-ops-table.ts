@@ -192,8 +192,17 @@ export const OPS: Record<string, Op> = {
   maskedFill: ([x, m, v]) => T(x).maskedFill(T(m), v instanceof torch.Tensor ? v : N(v)),
   maskedSelect: ([x, m]) => T(x).maskedSelect(T(m)),
   oneHot: ([x, c]) => T(x).oneHot(NOpt(c)),
-  topk: ([x, k, d], kw) => T(x).topk(N(k), NOpt(d), { largest: bool(kw, 'largest'), sorted: bool(kw, 'sorted') }),
-  sort: ([x, d], kw) => T(x).sort(NOpt(d), { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') }),
-  argsort: ([x, d], kw) => T(x).argsort(NOpt(d), { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') }),
+  topk: ([x, k, d], kw, call) => {
+    const options = { largest: bool(kw, 'largest'), sorted: bool(kw, 'sorted') };
+    return call === 'options' ? T(x).topk(N(k), { dim: num(kw, 'dim'), ...options }) : T(x).topk(N(k), NOpt(d), options);
+  },
+  sort: ([x, d], kw, call) => {
+    const options = { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') };
+    return call === 'options' ? T(x).sort({ dim: num(kw, 'dim'), ...options }) : T(x).sort(NOpt(d), options);
+  },
+  argsort: ([x, d], kw, call) => {
+    const options = { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') };
+    return call === 'options' ? T(x).argsort({ dim: num(kw, 'dim'), ...options }) : T(x).argsort(NOpt(d), options);
+  },
   to: ([x, dtype]) => T(x).to(dtype as DType),
 };

@@ -5,6 +5,7 @@ import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { checkIntArg, checkTensorArg, empty, toTensor } from './util.js';
 import type { ValuesIndices } from './reduce.js';
+import { isOptionsObject } from '../python-args.js';
 
 function checkIndexDType(index: Tensor, op: string): void {
   if (index.dtype !== 'int64') throw new RuntimeError(`${op}(): Expected dtype int64 for index`);
@@ -221,15 +222,34 @@ export function oneHot(self: Tensor, numClasses: number): Tensor {
   return out;
 }
 
+export interface SortOptions {
+  dim?: number;
+  descending?: boolean;
+  stable?: boolean;
+}
+export interface TopkOptions {
+  dim?: number;
+  largest?: boolean;
+  sorted?: boolean;
+}
+
+/** `dim` given positionally (then `options`) or inside the options object, as every optional argument may be. */
+function dimAndOptions<O extends { dim?: number }>(dimOrOptions: number | O | undefined, options: O | undefined): [number, O | undefined] {
+  if (isOptionsObject(dimOrOptions)) return [dimOrOptions.dim ?? -1, dimOrOptions];
+  return [dimOrOptions ?? options?.dim ?? -1, options];
+}
+
 /** Sorts along dim: NaN counts as the largest value; equal values keep their order (a stable sort). */
-export function sort(self: Tensor, dim: number, options?: { descending?: boolean; stable?: boolean }): ValuesIndices {
+export function sort(self: Tensor, dimOrOptions?: number | SortOptions, sortOptions?: SortOptions): ValuesIndices {
+  const [dim, options] = dimAndOptions(dimOrOptions, sortOptions);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
   // Passing `stable` at all selects PyTorch's sort.stable overload, whose node is SortBackward1.
   const name = options?.stable === undefined ? 'SortBackward0' : 'SortBackward1';
   return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options?.descending ?? false, name);
 }
 
-export function topk(self: Tensor, k: number, dim: number, options?: { largest?: boolean; sorted?: boolean }): ValuesIndices {
+export function topk(self: Tensor, k: number, dimOrOptions?: number | TopkOptions, topkOptions?: TopkOptions): ValuesIndices {
+  const [dim, options] = dimAndOptions(dimOrOptions, topkOptions);
   checkIntArg(k, 'topk', 'k', 1);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
   const size = self.ndim === 0 ? 1 : self._shape[d];
