@@ -23,6 +23,22 @@ describe("PyTorch's positional arguments", () => {
     expect(strided.shape).toEqual([1, 1, 4, 4]);
   });
 
+  it('take every optional argument in the options object too, or positionally', () => {
+    const cases: [Module, string][] = [
+      [new nn.Dropout({ p: 0.2 }), 'Dropout(p=0.2, inplace=False)'],
+      [new nn.Dropout(0.3, true), 'Dropout(p=0.3, inplace=True)'],
+      [new nn.LeakyReLU({ negativeSlope: 0.2, inplace: true }), 'LeakyReLU(negative_slope=0.2, inplace=True)'],
+      [new nn.LeakyReLU(0.1, true), 'LeakyReLU(negative_slope=0.1, inplace=True)'],
+      [new nn.Flatten({ startDim: 0 }), 'Flatten(start_dim=0, end_dim=-1)'],
+      [new nn.Flatten(0, 2), 'Flatten(start_dim=0, end_dim=2)'],
+      [new nn.Softmax({ dim: 1 }), 'Softmax(dim=1)'],
+      [new nn.LogSoftmax(0), 'LogSoftmax(dim=0)'],
+    ];
+    for (const [m, printed] of cases) expect(String(m)).toBe(printed);
+    expect(() => new nn.Dropout(1.5)).toThrow(new torch.ValueError('dropout probability has to be between 0 and 1, but got 1.5'));
+    expect(() => new nn.Dropout({ p: '0.5' } as never)).toThrow(torch.ValueError);
+  });
+
   it('take a loss weight first, as nn.CrossEntropyLoss(weight) does', () => {
     const weight = torch.tensor([1, 2, 3], { dtype: 'float32' });
     const logits = torch.tensor([[1, 2, 3], [3, 1, 0]], { dtype: 'float32' });

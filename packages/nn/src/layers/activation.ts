@@ -61,11 +61,14 @@ export class LeakyReLU extends Module {
   /** Whether `forward` overwrites its input. */
   readonly inplace: boolean;
 
-  /** `new nn.LeakyReLU(negativeSlope = 0.01, { inplace })`. */
-  constructor(negativeSlope = 0.01, inplace?: InplaceArg) {
+  /** `new nn.LeakyReLU(negativeSlope = 0.01, { inplace })`, or `new nn.LeakyReLU({ negativeSlope, inplace })`. */
+  constructor(options?: { negativeSlope?: number; inplace?: boolean });
+  constructor(negativeSlope?: number, inplace?: InplaceArg);
+  constructor(...args: unknown[]) {
     super();
-    this.negativeSlope = negativeSlope;
-    this.inplace = inplaceOf(inplace);
+    const o = torch.compat.pythonArgs<{ negativeSlope?: number; inplace?: boolean }>('LeakyReLU', ['negativeSlope', 'inplace'], args);
+    this.negativeSlope = o.negativeSlope ?? 0.01;
+    this.inplace = o.inplace ?? false;
   }
 
   /** Applies the leaky ReLU to `input`. */
@@ -125,10 +128,10 @@ abstract class AlongDim extends Module {
   /** The dim softmax is taken along (null: PyTorch's legacy implicit choice). */
   readonly dim: number | null;
 
-  /** `new nn.Softmax(dim)`, `new nn.LogSoftmax(dim)`. */
-  constructor(dim: number | null = null) {
+  /** `new nn.Softmax(dim)`, `new nn.LogSoftmax(dim)` (or `{ dim }`). */
+  constructor(dim?: number | null | { dim?: number | null }) {
     super();
-    this.dim = dim;
+    this.dim = torch.compat.pythonArgs<{ dim?: number | null }>(this.constructor.name, ['dim'], [dim]).dim ?? null;
   }
 
   /** The function applied along `dim`. */

@@ -1,9 +1,10 @@
 /** Dropout. */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
 import { pyFloat, pyValue } from '../utils/py-format.js';
-import { type InplaceArg, inplaceOf } from './inplace-arg.js';
+import type { InplaceArg } from './inplace-arg.js';
 
 /**
  * In training mode, zeroes each element with probability `p` and scales the rest by `1 / (1 - p)`; in eval mode, the identity.
@@ -26,12 +27,15 @@ export class Dropout extends Module {
   /** Whether `forward` overwrites its input. */
   readonly inplace: boolean;
 
-  /** `new nn.Dropout(p = 0.5, { inplace })`. */
-  constructor(p = 0.5, inplace?: InplaceArg) {
+  /** `new nn.Dropout(p = 0.5, { inplace })`, or everything in the options object: `new nn.Dropout({ p: 0.2 })`. */
+  constructor(options?: { p?: number; inplace?: boolean });
+  constructor(p?: number, inplace?: InplaceArg);
+  constructor(...args: unknown[]) {
     super();
-    if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
+    const { p = 0.5, inplace = false } = torch.compat.pythonArgs<{ p?: number; inplace?: boolean }>('Dropout', ['p', 'inplace'], args);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
-    this.inplace = inplaceOf(inplace);
+    this.inplace = inplace;
   }
 
   /** Applies dropout to `input` when training. */

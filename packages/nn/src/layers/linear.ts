@@ -112,11 +112,14 @@ export class Flatten extends Module {
   /** The last dim flattened (default -1). */
   readonly endDim: number;
 
-  /** `new nn.Flatten(startDim = 1, endDim = -1)`. */
-  constructor(startDim = 1, endDim = -1) {
+  /** `new nn.Flatten(startDim = 1, endDim = -1)`, or `new nn.Flatten({ startDim, endDim })`. */
+  constructor(options?: { startDim?: number; endDim?: number });
+  constructor(startDim?: number, endDim?: number);
+  constructor(...args: unknown[]) {
     super();
-    this.startDim = startDim;
-    this.endDim = endDim;
+    const o = torch.compat.pythonArgs<{ startDim?: number; endDim?: number }>('Flatten', ['startDim', 'endDim'], args);
+    this.startDim = o.startDim ?? 1;
+    this.endDim = o.endDim ?? -1;
   }
 
   /** Flattens `input`. */
