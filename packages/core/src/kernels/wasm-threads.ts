@@ -1,12 +1,16 @@
 /**
  * The WebAssembly backend's threads: workers (Node's worker_threads, a browser's Web Workers) that each
  * instantiate the kernels' module on the one shared memory, created once and kept. A parallel call is fork-join
- * through `Atomics` on a small shared control block: the caller writes one task per worker, bumps the
- * generation and wakes them, runs its own part, and waits until every worker has counted itself done.
+ * through `Atomics` on a small shared control block: the caller writes the call's tasks, marks the workers that
+ * take part with the new generation, bumps the generation and wakes them; then every participant, the caller
+ * included, takes tasks from a shared counter until none is left, and the caller waits until every worker has
+ * counted itself done. A call may have more tasks than threads: a thread slowed down (by the machine's other work,
+ * or a browser tab's) then takes fewer of them instead of holding up the join.
  *
- * A task is a call of one exported kernel with numeric arguments (pointers into the shared memory and sizes).
- * Workers start asynchronously; a call uses only the workers that are ready, and a worker that fails to start
- * is left out, so a call never waits on a worker that will not come.
+ * A task is a call of one exported kernel with numeric arguments (pointers into the shared memory and sizes); each
+ * task has scratch of its own, so any thread may run any task and the results do not depend on who ran what.
+ * Workers start asynchronously; a call uses only the workers that are ready, and a worker that fails to start is
+ * left out, so a call never waits on a worker that will not come.
  */
 
 /** One call of an exported kernel: its name and its arguments. */
@@ -15,35 +19,45 @@ export interface WasmTask {
   args: number[];
 }
 
-const MAX_ARGS = 16;
+const MAX_ARGS = 20;
+/** The most tasks one call may have. */
+export const MAX_TASKS = 64;
 const GENERATION = 0;
 const PENDING = 1;
+/** The next task to take. */
+const NEXT = 2;
+/** How many tasks the call has. */
+const TOTAL = 3;
 /** ctl[READY + w]: 1 once worker w runs, -1 if it failed. */
-const READY = 2;
+const READY = 4;
+const TASK = MAX_ARGS + 2;
 
-/** The source every worker runs; `start(module, memory, control, slot, names, onReady)` is called with its data. */
+/**
+ * The source every worker runs. args holds, per task, [fn, nargs, args...]; after the tasks, one number per
+ * worker: the generation it takes part in (a worker that wakes late for an earlier call, or was left out, skips).
+ */
 const WORKER_SOURCE = `
 function start(module, memory, ctlBuffer, argsBuffer, slot, names) {
   const ctl = new Int32Array(ctlBuffer);
   const args = new Float64Array(argsBuffer);
   const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } });
   const fns = names.map((n) => instance.exports[n]);
-  // The generation is read before announcing readiness: a task posted right after is then never missed.
+  // The generation is read before announcing readiness: a call posted right after is then never missed.
   let seen = Atomics.load(ctl, ${GENERATION});
   Atomics.store(ctl, ${READY} + slot, 1);
   for (;;) {
     Atomics.wait(ctl, ${GENERATION}, seen);
     seen = Atomics.load(ctl, ${GENERATION});
-    const base = slot * ${MAX_ARGS + 2};
-    const fn = args[base];
-    if (fn >= 0) {
+    if (args[${MAX_TASKS * TASK} + slot] !== seen) continue;
+    const total = Atomics.load(ctl, ${TOTAL});
+    for (let k = Atomics.add(ctl, ${NEXT}, 1); k < total; k = Atomics.add(ctl, ${NEXT}, 1)) {
+      const base = k * ${TASK};
       const n = args[base + 1];
       const a = [];
       for (let i = 0; i < n; i++) a.push(args[base + 2 + i]);
-      fns[fn](...a);
-      args[base] = -1;
-      if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
+      fns[args[base]](...a);
     }
+    if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
   }
 }
 `;
@@ -95,7 +109,7 @@ export class WasmThreadPool {
     this.size = workers;
     this.names = names;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + workers)));
-    this.args = new Float64Array(new SharedArrayBuffer(8 * (MAX_ARGS + 2) * Math.max(workers, 1))).fill(-1);
+    this.args = new Float64Array(new SharedArrayBuffer(8 * (MAX_TASKS * TASK + workers))).fill(-1);
     const node = nodeWorkerThreads();
     this.canBlock = node !== undefined;
     for (let slot = 0; slot < workers; slot++) {
@@ -121,22 +135,27 @@ export class WasmThreadPool {
   }
 
   /**
-   * Runs tasks[0] on the calling thread and tasks[k] on worker slots[k - 1], returning when all are done.
-   * `run` calls a kernel on the caller's instance.
+   * Runs every task, on the calling thread and the workers in `slots`, each taking the next task left until none
+   * is; returns when all are done. `run` calls a kernel on the caller's instance.
    */
   fork(tasks: WasmTask[], slots: number[], run: (task: WasmTask) => void): void {
+    if (tasks.length > MAX_TASKS) throw new RangeError(`a parallel call has at most ${MAX_TASKS} tasks, not ${tasks.length}`);
     const ctl = this.ctl;
-    Atomics.store(ctl, PENDING, tasks.length - 1);
-    for (let k = 1; k < tasks.length; k++) {
-      const base = slots[k - 1] * (MAX_ARGS + 2);
-      const t = tasks[k];
+    tasks.forEach((t, k) => {
+      if (t.args.length > MAX_ARGS) throw new RangeError(`a task takes at most ${MAX_ARGS} arguments`);
+      const base = k * TASK;
+      this.args[base] = this.names.indexOf(t.fn);
       this.args[base + 1] = t.args.length;
       for (let i = 0; i < t.args.length; i++) this.args[base + 2 + i] = t.args[i];
-      this.args[base] = this.names.indexOf(t.fn);
-    }
-    Atomics.add(ctl, GENERATION, 1);
+    });
+    const generation = Atomics.load(ctl, GENERATION) + 1;
+    for (const slot of slots) this.args[MAX_TASKS * TASK + slot] = generation;
+    Atomics.store(ctl, TOTAL, tasks.length);
+    Atomics.store(ctl, NEXT, 0);
+    Atomics.store(ctl, PENDING, slots.length);
+    Atomics.store(ctl, GENERATION, generation);
     Atomics.notify(ctl, GENERATION);
-    run(tasks[0]);
+    for (let k = Atomics.add(ctl, NEXT, 1); k < tasks.length; k = Atomics.add(ctl, NEXT, 1)) run(tasks[k]);
     for (let spins = 0; ; spins++) {
       const left = Atomics.load(ctl, PENDING);
       if (left === 0) return;

@@ -13,7 +13,7 @@
 import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
-import { type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
+import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
 import { wasmEntries } from './wasm-entries.js';
 import { wasmConvolutions } from './wasm-conv.js';
 
@@ -39,6 +39,8 @@ const ALIGN = 64;
 const SMALL_GEMM = 4096;
 /** Per thread, at least this many multiply-adds before a product is split. */
 const WORK_PER_THREAD = 1 << 18;
+/** A call split between threads has up to this many parts a thread, taken in turn. */
+const TASKS_PER_THREAD = 4;
 /** Columns of C per part are a multiple of the float32 micro-kernel's width. */
 const COLUMN_QUANTUM = 8;
 
@@ -73,6 +75,8 @@ class WasmBackendState {
   private readonly pool: WasmThreadPool | null;
   private readonly workBytes: number;
   private readonly arenaStart: number;
+  /** The most parts a call is split into (each with GEMM scratch of its own). */
+  private readonly maxParts: number;
   private threads: number;
   readonly isa: string;
 
@@ -87,7 +91,8 @@ class WasmBackendState {
     this.exports = instance.exports as unknown as WasmExports;
     this.workBytes = align(this.exports.gemmWorkBytes());
     const maxThreads = shared ? threads : 1;
-    this.arenaStart = align(this.exports.heapBase()) + maxThreads * this.workBytes;
+    this.maxParts = maxThreads === 1 ? 1 : Math.min(MAX_TASKS, maxThreads * TASKS_PER_THREAD);
+    this.arenaStart = align(this.exports.heapBase()) + this.maxParts * this.workBytes;
     this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, [...TASKS]) : null;
     this.threads = maxThreads;
   }
@@ -143,9 +148,7 @@ class WasmBackendState {
       fn,
       args: [+transA, +transB, M, n, K, alpha, aPtr, lda, bPtr + (transB ? j0 * ldb : j0) * size, ldb, beta, cPtr + j0 * size, ldc, this.workOf(part)],
     }));
-    const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
-    if (tasks.length === 1 || this.pool === null) run(tasks[0]);
-    else this.pool.fork(tasks, this.slots, run);
+    this.runParts(tasks);
     C.set(this.view(C, cPtr, cLen), cOff);
   }
 
@@ -188,39 +191,32 @@ class WasmBackendState {
     this.runParts(this.parts(n, work).map(([a, b]) => task(a, b)));
   }
 
-  /** [a, b) runs of n items, one per thread that takes part (threads that are ready, enough work each). */
-  parts(n: number, work: number): [number, number][] {
+  /**
+   * [a, b) runs of n items for the threads that take part (ready workers, enough work each): one run alone, else
+   * up to `perThread` runs a thread, which the threads take in turn (a slowed thread takes fewer).
+   */
+  parts(n: number, work: number, perThread = TASKS_PER_THREAD): [number, number][] {
     const wanted = Math.max(1, Math.min(this.threads, n, Math.floor(work / WORK_PER_THREAD)));
     this.slots = wanted > 1 && this.pool !== null ? this.pool.readyWorkers(wanted - 1) : [];
-    const parts = 1 + this.slots.length;
+    const threads = 1 + this.slots.length;
+    const parts = threads === 1 ? 1 : Math.min(n, threads * perThread, this.maxParts);
     const out: [number, number][] = [];
     for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
     return out;
   }
 
-  /** Runs tasks[0] here and the others on the workers `parts` picked. */
+  /** Runs the tasks here and on the workers `parts` picked. */
   runParts(tasks: WasmTask[]): void {
     const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
-    if (tasks.length === 1 || this.pool === null) run(tasks[0]);
+    if (this.pool === null || this.slots.length === 0) tasks.forEach(run);
     else this.pool.fork(tasks, this.slots, run);
   }
 
-  /** Column ranges [j0, n) of C, one per thread that takes part (threads that are ready, enough work each). */
+  /** Column ranges [j0, n) of C in multiples of the micro-kernel's width: one a thread (each part repacks A). */
   private split(N: number, work: number): [number, number][] {
-    const wanted = Math.min(this.threads, Math.floor(work / WORK_PER_THREAD), Math.ceil(N / COLUMN_QUANTUM));
-    this.slots = wanted > 1 && this.pool !== null ? this.pool.readyWorkers(wanted - 1) : [];
-    const parts = 1 + this.slots.length;
-    const quanta = Math.ceil(N / COLUMN_QUANTUM);
-    const ranges: [number, number][] = [];
-    for (let p = 0, q0 = 0; p < parts; p++) {
-      const q1 = Math.round(((p + 1) * quanta) / parts);
-      const j0 = q0 * COLUMN_QUANTUM;
-      const j1 = Math.min(q1 * COLUMN_QUANTUM, N);
-      if (j1 > j0) ranges.push([j0, j1 - j0]);
-      q0 = q1;
-    }
-    this.slots = this.slots.slice(0, ranges.length - 1);
-    return ranges;
+    return this.parts(Math.ceil(N / COLUMN_QUANTUM), work, 1)
+      .map(([q0, q1]): [number, number] => [q0 * COLUMN_QUANTUM, Math.min(q1 * COLUMN_QUANTUM, N) - q0 * COLUMN_QUANTUM])
+      .filter(([, n]) => n > 0);
   }
 }
 
@@ -270,7 +266,7 @@ export async function fetchWasmModules(baseUrl: string | URL): Promise<WasmModul
   );
   const shared = typeof SharedArrayBuffer !== 'undefined';
   const compile = async (b: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module | null> => (WebAssembly.validate(b) ? WebAssembly.compile(b) : null);
-  const [simd, simdThreads, relaxed, relaxedThreads] = await Promise.all(bytes.map((b, i) => (shared || i % 2 === 0 ? compile(b) : null)));
+  const [simd, simdThreads, relaxed, relaxedThreads] = await Promise.all(bytes.map((b, i) => (shared || i % 2 === 0 ? compile(b) : Promise.resolve(null))));
   if (simd === null) throw new Error('this browser has no WebAssembly SIMD support');
   return { simd, simdThreads, relaxed, relaxedThreads };
 }
