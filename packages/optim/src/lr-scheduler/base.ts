@@ -88,13 +88,20 @@ function phasesTo(phases: unknown, rename: (name: string) => string): unknown {
 
 /** The scheduler's fields except the optimizer and `skip`, deep-copied, under PyTorch's keys. */
 export function fieldsToState(scheduler: object, skip: readonly string[] = []): SchedulerStateDict {
-  const out: SchedulerStateDict = {};
+  const own: SchedulerStateDict = {};
+  const base: SchedulerStateDict = {};
   for (const [k, v] of Object.entries(scheduler)) {
     if (k === 'optimizer' || skip.includes(k)) continue;
-    out[stateKey(k)] = k === 'schedulePhases' ? phasesTo(v, snake) : copyPlain(v);
+    const key = stateKey(k);
+    (BASE_STATE_KEYS.includes(key) ? base : own)[key] = k === 'schedulePhases' ? phasesTo(v, snake) : copyPlain(v);
   }
-  return out;
+  // PyTorch's order: a subclass sets its own attributes before calling the base class's __init__, which sets these.
+  for (const key of BASE_STATE_KEYS) if (key in base) own[key] = base[key];
+  return own;
 }
+
+/** LRScheduler's own entries of a state dict, in the order PyTorch 1.13's `__init__` creates them. */
+const BASE_STATE_KEYS: readonly string[] = ['base_lrs', 'last_epoch', 'verbose', '_step_count', '_get_lr_called_within_step', '_last_lr'];
 
 /**
  * Sets the scheduler's fields (except the optimizer and `skip`) from a state dict with PyTorch's keys, or with the
@@ -277,14 +284,14 @@ export abstract class LRScheduler {
    * ```
    * ```text
    * {
+   *   step_size: 30,
+   *   gamma: 0.1,
    *   base_lrs: [ 0.1 ],
    *   last_epoch: 0,
    *   verbose: false,
    *   _step_count: 1,
-   *   _last_lr: [ 0.1 ],
    *   _get_lr_called_within_step: false,
-   *   step_size: 30,
-   *   gamma: 0.1
+   *   _last_lr: [ 0.1 ]
    * }
    * ```
    */
