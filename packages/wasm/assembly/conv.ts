@@ -24,6 +24,16 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
   for (; k < bytes; k += 4) store<u32>(dst + k, load<u32>(src + k));
 }
 
+/** dst[q] = src[2q] for q < n (float32): four at a time from two loads (which may read one element past the run). */
+@inline function gatherEven32(dst: usize, src: usize, n: i32): void {
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const p = src + (<usize>q << 3);
+    v128.store(dst + (<usize>q << 2), i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6));
+  }
+  for (; q < n; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + (<usize>q << 3)));
+}
+
 @inline function zero<T>(dst: usize, n: i32): void {
   for (let k = 0; k < n; k++) store<T>(dst + (<usize>k << alignof<T>()), <T>0);
 }
@@ -62,6 +72,7 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
           if (gather) {
             zero<T>(at, qlo);
             if (sw == 1) copy(run, first, <usize>n << alignof<T>());
+            else if (sw == 2 && sizeof<T>() == 4) gatherEven32(run, first, n);
             else for (let q = 0; q < n; q++) store<T>(run + (<usize>q << alignof<T>()), load<T>(first + ((<usize>q * sw) << alignof<T>())));
             zero<T>(at + (<usize>qhi << alignof<T>()), ow - qhi);
           } else {
