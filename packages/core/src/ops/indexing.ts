@@ -236,7 +236,8 @@ export interface TopkOptions {
 /** `dim` given positionally (then `options`) or inside the options object, as every optional argument may be. */
 function dimAndOptions<O extends { dim?: number }>(dimOrOptions: number | O | undefined, options: O | undefined): [number, O | undefined] {
   if (isOptionsObject(dimOrOptions)) return [dimOrOptions.dim ?? -1, dimOrOptions];
-  return [dimOrOptions ?? options?.dim ?? -1, options];
+  // Only an absent dim takes the default: `sort(null)` is refused, as PyTorch refuses `sort(None)`.
+  return [dimOrOptions === undefined ? (options?.dim ?? -1) : dimOrOptions, options];
 }
 
 /** Sorts along dim: NaN counts as the largest value; equal values keep their order (a stable sort). */
