@@ -19,6 +19,39 @@ export function pyFloat(x: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
+/** How `pyRepr` maps JavaScript values onto Python's. */
+export interface PyReprOptions {
+  /** Arrays as Python lists `[1, 2]` (the default) or tuples `(1, 2)`, `(1,)`. */
+  sequence?: 'list' | 'tuple';
+  /** Numbers as the Python value they stand for: an int when integral (the default), or always a float (`1.0`). */
+  numbers?: 'auto' | 'float';
+}
+
+/**
+ * Python's `repr` of a value as PyTorch's messages and module reprs show it: `True`, `None`, `'text'`, `0.001`,
+ * `1e-08`, `[1, 2]` or `(3, 3)`, and `<Foo object>` for any other object.
+ */
+export function pyRepr(x: unknown, options: PyReprOptions = {}): string {
+  if (x === true) return 'True';
+  if (x === false) return 'False';
+  if (x === null || x === undefined) return 'None';
+  if (typeof x === 'number') return options.numbers !== 'float' && Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pyFloat(x);
+  if (typeof x === 'string') return `'${x}'`;
+  if (Array.isArray(x)) {
+    const items = x.map((v) => pyRepr(v, options));
+    if (options.sequence !== 'tuple') return `[${items.join(', ')}]`;
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+  }
+  if (typeof x === 'object') return `<${x.constructor?.name ?? 'object'} object>`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are handled above: a bigint, symbol or function is left
+  return String(x);
+}
+
+/** Python's `str` (what `'{}'.format(x)` shows): a string as itself, anything else as `pyRepr`. */
+export function pyStr(x: unknown, options: PyReprOptions = {}): string {
+  return typeof x === 'string' ? x : pyRepr(x, options);
+}
+
 /** Python's `'{:.Nf}'.format(x)` and `'{:.Ne}'.format(x)`: the double's exact value rounded half to even. */
 export { formatFixed, formatExp } from './print-number.js';
 

@@ -13,12 +13,7 @@ export const pyFloat = torch.compat.pyFloat;
 
 /** A value as Python's `str.format` shows it in PyTorch's messages: floats by `repr`, integers as integers. */
 export function pyStr(x: unknown): string {
-  if (typeof x === 'number') return pyFloat(x);
-  if (typeof x === 'boolean') return x ? 'True' : 'False';
-  if (x === null || x === undefined) return 'None';
-  if (Array.isArray(x)) return `[${x.map(pyStr).join(', ')}]`;
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a wrong value of any kind, shown as JavaScript shows it
-  return String(x);
+  return torch.compat.pyStr(x, { numbers: 'float' });
 }
 
 /** An integer count as Python prints an `int`. */

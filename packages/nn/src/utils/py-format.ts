@@ -6,12 +6,9 @@ export const pyFloat = torch.compat.pyFloat;
 /** What a layer's `extra_repr` shows: numbers, booleans, strings, None, and tuples of them. */
 export type PyValue = number | boolean | string | null | undefined | readonly PyValue[];
 
+/** Python's `repr`, arrays as the tuples PyTorch's layers store (`kernel_size=(3, 3)`). */
 export function pyValue(x: PyValue): string {
-  if (typeof x === 'boolean') return x ? 'True' : 'False';
-  if (x === null || x === undefined) return 'None';
-  if (typeof x === 'number') return Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pyFloat(x);
-  if (typeof x === 'string') return `'${x}'`;
-  return x.length === 1 ? `(${pyValue(x[0])},)` : `(${x.map(pyValue).join(', ')})`;
+  return torch.compat.pyRepr(x, { sequence: 'tuple' });
 }
 
 /** A float hyper-parameter that PyTorch stores as a Python float (`momentum=0.1`, `p=0.5`). */
