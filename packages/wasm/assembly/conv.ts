@@ -76,7 +76,16 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
             else for (let q = 0; q < n; q++) store<T>(run + (<usize>q << alignof<T>()), load<T>(first + ((<usize>q * sw) << alignof<T>())));
             zero<T>(at + (<usize>qhi << alignof<T>()), ow - qhi);
           } else {
-            for (let q = 0; q < n; q++) {
+            // Each element of x still receives its additions in walk order: the lanes are different elements.
+            let q = 0;
+            if (sw == 1) {
+              for (; q + 16 / sizeof<T>() <= n; q += 16 / sizeof<T>()) {
+                const p = first + (<usize>q << alignof<T>());
+                const c = v128.load(run + (<usize>q << alignof<T>()));
+                v128.store(p, sizeof<T>() == 4 ? f32x4.add(v128.load(p), c) : f64x2.add(v128.load(p), c));
+              }
+            }
+            for (; q < n; q++) {
               const p = first + ((<usize>q * sw) << alignof<T>());
               store<T>(p, load<T>(p) + load<T>(run + (<usize>q << alignof<T>())));
             }
