@@ -6,21 +6,42 @@ import tseslint from 'typescript-eslint';
 const forbid = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 const OTHER_PACKAGES_INTERNALS = {
-  group: ['@kindling/*/src', '@kindling/*/src/**', '**/packages/*/src/**', '../../core/**', '../../nn/**', '../../optim/**', '../../data/**'],
+  group: [
+    '@kindling/*/src',
+    '@kindling/*/src/**',
+    '**/packages/*/src/**',
+    '../../core/**',
+    '../../nn/**',
+    '../../optim/**',
+    '../../data/**',
+  ],
   message: "Use the packages' public entries (`@kindling/core`, ...), never another package's files.",
 };
 
 export default tseslint.config(
   {
     // What .gitignore leaves out, and the AssemblyScript kernels (another language: packages/wasm/asconfig).
-    ignores: ['**/dist/**', '**/build/**', '**/node_modules/**', 'docs/api/**', 'dist-packages/**', 'runs/**', 'tmp/**', 'examples/tmp/**', 'packages/wasm/assembly/**'],
+    ignores: [
+      '**/dist/**',
+      '**/build/**',
+      '**/node_modules/**',
+      'docs/api/**',
+      'dist-packages/**',
+      'runs/**',
+      'tmp/**',
+      'examples/tmp/**',
+      'packages/wasm/assembly/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // `_`-prefixed names are deliberately unused (a skipped tuple slot, a parameter an interface requires).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -39,7 +60,10 @@ export default tseslint.config(
   // The layers, bottom to top: kernels, tensor, ops, autograd (core); nn, optim, data; examples and bench.
   {
     files: ['packages/core/src/kernels/**/*.ts'],
-    rules: forbid({ group: ['../*', '!../dtype.js', '!../errors.js'], message: 'kernels/ are raw loops: they import nothing above them but dtypes and errors.' }),
+    rules: forbid({
+      group: ['../*', '!../dtype.js', '!../errors.js'],
+      message: 'kernels/ are raw loops: they import nothing above them but dtypes and errors.',
+    }),
   },
   {
     files: ['packages/core/src/autograd/**/*.ts'],
@@ -47,15 +71,24 @@ export default tseslint.config(
   },
   {
     files: ['packages/nn/src/**/*.ts'],
-    rules: forbid(OTHER_PACKAGES_INTERNALS, { group: ['@kindling/optim', '@kindling/data', '@kindling/data/*'], message: 'nn is built on core alone.' }),
+    rules: forbid(OTHER_PACKAGES_INTERNALS, {
+      group: ['@kindling/optim', '@kindling/data', '@kindling/data/*'],
+      message: 'nn is built on core alone.',
+    }),
   },
   {
     files: ['packages/optim/src/**/*.ts'],
-    rules: forbid(OTHER_PACKAGES_INTERNALS, { group: ['@kindling/nn', '@kindling/data', '@kindling/data/*'], message: 'optim is built on core alone.' }),
+    rules: forbid(OTHER_PACKAGES_INTERNALS, {
+      group: ['@kindling/nn', '@kindling/data', '@kindling/data/*'],
+      message: 'optim is built on core alone.',
+    }),
   },
   {
     files: ['packages/data/src/**/*.ts'],
-    rules: forbid(OTHER_PACKAGES_INTERNALS, { group: ['@kindling/nn', '@kindling/optim'], message: 'data is built on core alone.' }),
+    rules: forbid(OTHER_PACKAGES_INTERNALS, {
+      group: ['@kindling/nn', '@kindling/optim'],
+      message: 'data is built on core alone.',
+    }),
   },
   {
     files: ['examples/**/*.ts', 'bench/**/*.ts'],

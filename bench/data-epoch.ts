@@ -51,7 +51,9 @@ const script = fileURLToPath(new URL('./torch_data_epoch.py', import.meta.url));
 const { timings, note } = runPython(script, [root, String(epochs)]);
 
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;
-console.log(`Fashion-MNIST epoch, batch 128, shuffle, numWorkers 0 (${source} data: ${tensors.n} images; load average ${loadavg()[0].toFixed(1)})\n`);
+console.log(
+  `Fashion-MNIST epoch, batch 128, shuffle, numWorkers 0 (${source} data: ${tensors.n} images; load average ${loadavg()[0].toFixed(1)})\n`,
+);
 console.log(`${'path'.padEnd(44)}${'kindling'.padStart(14)}${'pytorch'.padStart(14)}${'ratio'.padStart(9)}`);
 const row = (name: string, n: number, ms: number, torchMs: number | undefined): void => {
   const theirs = torchMs === undefined ? '—' : rate(n, torchMs);
@@ -60,6 +62,8 @@ const row = (name: string, n: number, ms: number, torchMs: number | undefined): 
 };
 row('TensorDataset + default collate (images/s)', tensors.n, tensors.ms, timings?.tensor_epoch);
 row('FashionMNIST + ToTensor (images/s)', dataset.n, dataset.ms, timings?.vision_epoch);
-console.log(`${'reading the training files (ms)'.padEnd(44)}${loadMs.toFixed(0).padStart(14)}${(timings?.load?.toFixed(0) ?? '—').padStart(14)}`);
+console.log(
+  `${'reading the training files (ms)'.padEnd(44)}${loadMs.toFixed(0).padStart(14)}${(timings?.load?.toFixed(0) ?? '—').padStart(14)}`,
+);
 console.log('\nratio = Kindling images/s ÷ PyTorch images/s (above 1: Kindling is faster); PyTorch runs 1 thread.');
 if (note) console.log(`note: ${note}`);

@@ -44,7 +44,10 @@ async function freeCores(): Promise<number> {
   const once = async (threads: number): Promise<number> => {
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: threads }, () => new Promise((resolve) => new Worker(loop, { eval: true }).on('exit', resolve))),
+      Array.from(
+        { length: threads },
+        () => new Promise((resolve) => new Worker(loop, { eval: true }).on('exit', resolve)),
+      ),
     );
     return performance.now() - t0;
   };
@@ -96,7 +99,12 @@ console.log(
 
 const serial = new DataLoader(new CostlyDataset(samples, rounds), { batchSize, shuffle: true });
 const workers = await DataLoader.fromModule<[import('@kindling/core').Tensor, number]>(MODULE, {
-  exportName: 'CostlyDataset', args: [samples, rounds], batchSize, shuffle: true, numWorkers: 2, persistentWorkers: true,
+  exportName: 'CostlyDataset',
+  args: [samples, rounds],
+  batchSize,
+  shuffle: true,
+  numWorkers: 2,
+  persistentWorkers: true,
 });
 const firstEpoch = await epoch(workers, 0); // includes starting the two workers
 
@@ -112,9 +120,13 @@ for (const step of [0, stepMs]) {
 }
 await workers.close();
 
-console.log(`${'epoch'.padEnd(32)}${'numWorkers 0'.padStart(14)}${'numWorkers 2'.padStart(14)}${'speed-up'.padStart(10)}`);
+console.log(
+  `${'epoch'.padEnd(32)}${'numWorkers 0'.padStart(14)}${'numWorkers 2'.padStart(14)}${'speed-up'.padStart(10)}`,
+);
 for (const [name, a, b] of rows) {
-  console.log(`${name.padEnd(32)}${`${a.toFixed(0)} ms`.padStart(14)}${`${b.toFixed(0)} ms`.padStart(14)}${`${(a / b).toFixed(2)}x`.padStart(10)}`);
+  console.log(
+    `${name.padEnd(32)}${`${a.toFixed(0)} ms`.padStart(14)}${`${b.toFixed(0)} ms`.padStart(14)}${`${(a / b).toFixed(2)}x`.padStart(10)}`,
+  );
 }
 console.log(
   `\nfirst epoch with numWorkers 2, including worker start-up: ${firstEpoch.toFixed(0)} ms ` +

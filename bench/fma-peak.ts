@@ -118,12 +118,14 @@ function cpuFlags(): Set<string> | null {
 /** Builds and runs the FMA loop for each thread count; a note (string) when it cannot. */
 export function measureFmaPeak(threadCounts: readonly number[]): FmaPeak | string {
   const cc = process.env.CC ?? 'cc';
-  if (spawnSync(cc, ['--version'], { encoding: 'utf8' }).status !== 0) return `no C compiler (${cc}): FMA peak not measured`;
+  if (spawnSync(cc, ['--version'], { encoding: 'utf8' }).status !== 0)
+    return `no C compiler (${cc}): FMA peak not measured`;
   const flags = cpuFlags();
   // Without /proc/cpuinfo (not Linux), try AVX-512 and fall back to AVX2 when the binary dies.
   const candidates: { isa: string; cflags: string[] }[] = [];
   if (flags === null || flags.has('avx512f')) candidates.push({ isa: 'avx512', cflags: ['-mavx512f', '-mfma'] });
-  if (flags === null || (flags.has('avx2') && flags.has('fma'))) candidates.push({ isa: 'avx2', cflags: ['-mavx2', '-mfma'] });
+  if (flags === null || (flags.has('avx2') && flags.has('fma')))
+    candidates.push({ isa: 'avx2', cflags: ['-mavx2', '-mfma'] });
   if (candidates.length === 0) return 'the CPU has neither AVX-512 nor AVX2 with FMA: FMA peak not measured';
   const dir = mkdtempSync(join(tmpdir(), 'kindling-fma-'));
   const notes: string[] = [];
@@ -162,5 +164,9 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const counts = (process.argv[2] ?? '1,2').split(',').map(Number);
   const peak = measureFmaPeak(counts);
   if (typeof peak === 'string') console.log(peak);
-  else for (const n of counts) console.log(`${peak.isa} (${peak.build}), ${n} thread${n === 1 ? '' : 's'}: ${peak.gflops[n].toFixed(1)} GFLOP/s`);
+  else
+    for (const n of counts)
+      console.log(
+        `${peak.isa} (${peak.build}), ${n} thread${n === 1 ? '' : 's'}: ${peak.gflops[n].toFixed(1)} GFLOP/s`,
+      );
 }

@@ -106,7 +106,9 @@ function benchShapes(): void {
     const ms = bestTime(() => {
       for (let r = 0; r < 10; r++) gemm(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, N);
     }, 500);
-    console.log(`${M}x${N}x${K} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}: ${gflops(M, N, K, ms / 10)} GFLOP/s (${((ms / 10) * 1000).toFixed(1)} us)`);
+    console.log(
+      `${M}x${N}x${K} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}: ${gflops(M, N, K, ms / 10)} GFLOP/s (${((ms / 10) * 1000).toFixed(1)} us)`,
+    );
   }
 }
 

@@ -69,12 +69,20 @@ export function runPython(script: string, args: string[] = [], threads?: number)
   if (!existsSync(PYTHON)) return { timings: null, meta: {}, note: `${PYTHON} not found: PyTorch baseline skipped` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    return { timings: null, meta: {}, note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped' };
+    return {
+      timings: null,
+      meta: {},
+      note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped',
+    };
   }
   // torch.set_num_threads does not bound the OpenBLAS that Debian's PyTorch calls for matmul: its own variables do.
-  const env = threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const env =
+    threads === undefined
+      ? process.env
+      : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
-  if (res.status !== 0) return { timings: null, meta: {}, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
+  if (res.status !== 0)
+    return { timings: null, meta: {}, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
   const parsed = JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
   if (typeof parsed.timings === 'object' && parsed.timings !== null) {
     const { timings, ...meta } = parsed;

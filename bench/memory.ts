@@ -25,12 +25,14 @@ function option(name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 }
 const workload = option('--workload', 'w2');
-if (workload !== 'w2' && workload !== 'classifier') throw new Error(`--workload must be 'w2' or 'classifier', got '${workload}'`);
+if (workload !== 'w2' && workload !== 'classifier')
+  throw new Error(`--workload must be 'w2' or 'classifier', got '${workload}'`);
 const steps = Number(option('--steps', '10000'));
 const every = Number(option('--every', '1000'));
 const backendArg = argv.includes('--backend') ? option('--backend', '') : undefined;
 const threadsArg = argv.includes('--threads') ? Number(option('--threads', '1')) : undefined;
-if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(every) || every < 1) throw new Error('--steps and --every expect positive integers');
+if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(every) || every < 1)
+  throw new Error('--steps and --every expect positive integers');
 
 const api = torch as unknown as {
   getKernelBackend?: () => { name: string; getNumThreads?: () => number };
@@ -40,12 +42,15 @@ const api = torch as unknown as {
 };
 if (backendArg !== undefined) {
   if (api.setKernelBackend === undefined) {
-    if (backendArg !== 'typescript') console.log(`${backendArg}: unavailable (this build of @kindling/core has no setKernelBackend)`);
+    if (backendArg !== 'typescript')
+      console.log(`${backendArg}: unavailable (this build of @kindling/core has no setKernelBackend)`);
   } else {
     try {
       api.setKernelBackend(backendArg);
     } catch (e) {
-      console.log(`${backendArg}: unavailable (${(e as Error).message}); using ${api.getKernelBackend?.().name ?? 'typescript'}`);
+      console.log(
+        `${backendArg}: unavailable (${(e as Error).message}); using ${api.getKernelBackend?.().name ?? 'typescript'}`,
+      );
     }
   }
 }
@@ -106,7 +111,16 @@ function sample(step: number, msPerStep: number): Sample {
   const m = process.memoryUsage();
   profiler = new GCProfiler();
   profiler.start();
-  return { step, rss: m.rss / MB, heap: m.heapUsed / MB, arrayBuffers: m.arrayBuffers / MB, msPerStep, gcCount: stats.length, gcMs: ms, gcMaxMs: max };
+  return {
+    step,
+    rss: m.rss / MB,
+    heap: m.heapUsed / MB,
+    arrayBuffers: m.arrayBuffers / MB,
+    msPerStep,
+    gcCount: stats.length,
+    gcMs: ms,
+    gcMaxMs: max,
+  };
 }
 
 const mb = (v: number): string => v.toFixed(1);
@@ -114,9 +128,16 @@ const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 const cols = [8, 11, 11, 17, 12, 11, 12, 15];
 const row = (cells: string[]): string => cells.map((c, i) => c.padStart(cols[i])).join('');
 
-const title = workload === 'w2' ? 'W2 MLP train step (784-512-256-10, batch 128, SGD momentum)' : 'train-classifier step (FashionCNN, batch 128, Adam, OneCycleLR)';
-console.log(`${title} x ${steps.toLocaleString('en-US')}: ${backend} kernels, ${threads} thread${threads === 1 ? '' : 's'}${gc ? '' : ' (no --expose-gc: samples without a forced GC)'}`);
-console.log(row(['step', 'RSS MB', 'heap MB', 'arrayBuffers MB', 'ms/step', 'GC pauses', 'GC ms/step', 'longest GC ms']));
+const title =
+  workload === 'w2'
+    ? 'W2 MLP train step (784-512-256-10, batch 128, SGD momentum)'
+    : 'train-classifier step (FashionCNN, batch 128, Adam, OneCycleLR)';
+console.log(
+  `${title} x ${steps.toLocaleString('en-US')}: ${backend} kernels, ${threads} thread${threads === 1 ? '' : 's'}${gc ? '' : ' (no --expose-gc: samples without a forced GC)'}`,
+);
+console.log(
+  row(['step', 'RSS MB', 'heap MB', 'arrayBuffers MB', 'ms/step', 'GC pauses', 'GC ms/step', 'longest GC ms']),
+);
 const step = workload === 'w2' ? mlpStep() : classifierStep();
 profiler.start();
 const samples: Sample[] = [sample(0, 0)];
@@ -130,7 +151,18 @@ for (let i = 1; i <= steps; i++) {
     const interval = i - samples[samples.length - 1].step;
     const s = sample(i, ms);
     samples.push(s);
-    console.log(row([String(i), mb(s.rss), mb(s.heap), mb(s.arrayBuffers), ms.toFixed(2), String(s.gcCount), (s.gcMs / interval).toFixed(3), s.gcMaxMs.toFixed(1)]));
+    console.log(
+      row([
+        String(i),
+        mb(s.rss),
+        mb(s.heap),
+        mb(s.arrayBuffers),
+        ms.toFixed(2),
+        String(s.gcCount),
+        (s.gcMs / interval).toFixed(3),
+        s.gcMaxMs.toFixed(1),
+      ]),
+    );
     t0 = performance.now();
   }
 }
@@ -140,11 +172,17 @@ const start = samples[0];
 const warm = samples.length > 2 ? samples[1] : start;
 const end = samples[samples.length - 1];
 const span = end.step - warm.step;
-console.log(`\ngrowth from step ${warm.step.toLocaleString('en-US')} to ${end.step.toLocaleString('en-US')}: RSS ${signed(end.rss - warm.rss)} MB, heap ${signed(end.heap - warm.heap)} MB, arrayBuffers ${signed(end.arrayBuffers - warm.arrayBuffers)} MB` +
-  (span > 0 ? ` (RSS ${signed(((end.rss - warm.rss) * 1024) / span)} KB per step)` : ''));
-console.log(`growth from the start (model, optimizer state, warm-up): RSS ${signed(end.rss - start.rss)} MB, heap ${signed(end.heap - start.heap)} MB`);
+console.log(
+  `\ngrowth from step ${warm.step.toLocaleString('en-US')} to ${end.step.toLocaleString('en-US')}: RSS ${signed(end.rss - warm.rss)} MB, heap ${signed(end.heap - warm.heap)} MB, arrayBuffers ${signed(end.arrayBuffers - warm.arrayBuffers)} MB` +
+    (span > 0 ? ` (RSS ${signed(((end.rss - warm.rss) * 1024) / span)} KB per step)` : ''),
+);
+console.log(
+  `growth from the start (model, optimizer state, warm-up): RSS ${signed(end.rss - start.rss)} MB, heap ${signed(end.heap - start.heap)} MB`,
+);
 const mean = (performance.now() - tStart) / steps;
-console.log(`garbage collector: ${total.count.toLocaleString('en-US')} pauses, ${total.ms.toFixed(0)} ms in all (${((total.ms / (performance.now() - tStart)) * 100).toFixed(1)}% of the run, ${(total.ms / steps).toFixed(3)} ms per step), the longest ${total.max.toFixed(1)} ms`);
+console.log(
+  `garbage collector: ${total.count.toLocaleString('en-US')} pauses, ${total.ms.toFixed(0)} ms in all (${((total.ms / (performance.now() - tStart)) * 100).toFixed(1)}% of the run, ${(total.ms / steps).toFixed(3)} ms per step), the longest ${total.max.toFixed(1)} ms`,
+);
 console.log(
   `\nsummary: ${steps.toLocaleString('en-US')} ${workload === 'w2' ? 'W2 MLP' : 'train-classifier'} training steps (batch 128, ${backend} kernels, ${threads} thread${threads === 1 ? '' : 's'}, ${mean.toFixed(1)} ms/step): ` +
     `RSS ${mb(warm.rss)} → ${mb(end.rss)} MB (${signed(end.rss - warm.rss)} MB) and JS heap ${mb(warm.heap)} → ${mb(end.heap)} MB (${signed(end.heap - warm.heap)} MB) from step ${warm.step.toLocaleString('en-US')} to ${end.step.toLocaleString('en-US')}; GC pauses ${(total.ms / steps).toFixed(2)} ms per step, the longest ${total.max.toFixed(1)} ms.`,

@@ -87,7 +87,17 @@ function useThreads(name: Backend, n: number): number {
 
 // ---- workloads ----
 
-const all: Workload[] = [...w1Gemm(), w5SmallOps(), batch1Mlp(), sgdSmallParams(), w2Mlp(), w3Cnn(), ...w4ResNet(), transformerBlock(), optimizerStep()];
+const all: Workload[] = [
+  ...w1Gemm(),
+  w5SmallOps(),
+  batch1Mlp(),
+  sgdSmallParams(),
+  w2Mlp(),
+  w3Cnn(),
+  ...w4ResNet(),
+  transformerBlock(),
+  optimizerStep(),
+];
 const workloads = quick ? all.filter((w) => w.quick) : all;
 
 interface Result {
@@ -142,7 +152,12 @@ for (const threads of threadCounts) {
     for (const w of workloads) {
       const ms = py.timings[w.name];
       if (ms === undefined) continue;
-      results.push(withFlops({ workload: w.name, system: 'pytorch', threads, threadsUsed: Number(py.meta.threads ?? threads), ms }, w));
+      results.push(
+        withFlops(
+          { workload: w.name, system: 'pytorch', threads, threadsUsed: Number(py.meta.threads ?? threads), ms },
+          w,
+        ),
+      );
     }
     progress(`  pytorch    ${threads}t  done`);
   }
@@ -162,7 +177,9 @@ for (const threads of threadCounts) {
         const { gflops: _g, fractionOfPeak: _f, ...copy } = r;
         results.push(withFlops({ ...copy, threads }, workloadByName(r.workload)));
       }
-      progress(`  ${name.padEnd(10)} ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`);
+      progress(
+        `  ${name.padEnd(10)} ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`,
+      );
       continue;
     }
     runKindling(name, threads, used);
@@ -208,13 +225,16 @@ const ratio = (a: Result | undefined, b: Result | undefined): string =>
 const W = 42;
 const cols = ['native ms', 'ts ms', 'pytorch ms', 'native/pt', 'ts/pt', 'ts/native'];
 const widths = [11, 10, 12, 11, 9, 11];
-const line = (first: string, cells: string[]): string => first.padEnd(W) + cells.map((c, i) => c.padStart(widths[i])).join('');
+const line = (first: string, cells: string[]): string =>
+  first.padEnd(W) + cells.map((c, i) => c.padStart(widths[i])).join('');
 const anyStarred = results.some((r) => r.threadsUsed < r.threads && r.system !== 'pytorch');
 
 console.log(
   `\nKindling vs PyTorch ${torchMeta.torch ?? ''} (CPU${torchMeta.blas ? `, ${torchMeta.blas.split(', ').pop()}` : ''}), median ms per iteration`,
 );
-console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical cores, Node ${process.version}, load average ${startLoad.toFixed(2)} at start`);
+console.log(
+  `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical cores, Node ${process.version}, load average ${startLoad.toFixed(2)} at start`,
+);
 for (const threads of threadCounts) {
   console.log(`\n${threads} thread${threads === 1 ? '' : 's'}`);
   const header = line('workload', cols);
@@ -227,7 +247,9 @@ for (const threads of threadCounts) {
     console.log(line(w.name, [cell(nat), cell(ts), cell(pt), ratio(nat, pt), ratio(ts, pt), ratio(ts, nat)]));
   }
 }
-console.log('\nnative/pt, ts/pt: Kindling time / PyTorch time at the same thread count (lower is better; 1.00x = as fast)');
+console.log(
+  '\nnative/pt, ts/pt: Kindling time / PyTorch time at the same thread count (lower is better; 1.00x = as fast)',
+);
 console.log('ts/native: TypeScript time / native time (the native speed-up)');
 if (anyStarred) console.log('*: the TypeScript kernels run on one thread; their 1-thread time');
 
@@ -237,7 +259,9 @@ if (gemms.length > 0) {
     typeof fmaPeak === 'string'
       ? fmaPeak
       : `measured FMA peak (${fmaPeak.isa}, ${fmaPeak.build}): ${threadCounts.map((t) => `${fmaPeak.gflops[t].toFixed(0)} GFLOP/s on ${t} thread${t === 1 ? '' : 's'}`).join(', ')}`;
-  console.log(`\nW1 float32 GEMM throughput, GFLOP/s (% of the ${peakText.startsWith('measured') ? 'FMA peak at that thread count' : 'peak: not measured'})`);
+  console.log(
+    `\nW1 float32 GEMM throughput, GFLOP/s (% of the ${peakText.startsWith('measured') ? 'FMA peak at that thread count' : 'peak: not measured'})`,
+  );
   console.log(peakText);
   const gw = [10, 18, 18, 18];
   const header = `${'size'.padEnd(14)}${'threads'.padStart(gw[0])}${'native'.padStart(gw[1])}${'typescript'.padStart(gw[2])}${'pytorch'.padStart(gw[3])}`;
@@ -251,7 +275,12 @@ if (gemms.length > 0) {
   for (const threads of threadCounts) {
     for (const w of gemms) {
       const size = w.name.replace(/^W1 matmul | f32$/g, '');
-      const cells = [String(threads), g(find(w.name, 'kindling-native', threads)), g(find(w.name, 'kindling-typescript', threads)), g(find(w.name, 'pytorch', threads))];
+      const cells = [
+        String(threads),
+        g(find(w.name, 'kindling-native', threads)),
+        g(find(w.name, 'kindling-typescript', threads)),
+        g(find(w.name, 'pytorch', threads)),
+      ];
       console.log(size.padEnd(14) + cells.map((c, i) => c.padStart(gw[i])).join(''));
     }
   }
@@ -277,7 +306,12 @@ if (jsonFile !== undefined) {
     date: new Date().toISOString(),
     machine,
     fmaPeak: typeof fmaPeak === 'string' ? { note: fmaPeak } : fmaPeak,
-    config: { quick, threads: threadCounts, backends: wanted, availableBackends: api.availableKernelBackends?.() ?? ['typescript'] },
+    config: {
+      quick,
+      threads: threadCounts,
+      backends: wanted,
+      availableBackends: api.availableKernelBackends?.() ?? ['typescript'],
+    },
     unit: 'median ms per iteration',
     results,
     notes,

@@ -82,7 +82,14 @@ function tfjsMlpStep(): () => void {
       const dz = tf.div(tf.sub(tf.softmax(z), y), 128);
       const dh2 = tf.mul(tf.matMul(dz, W[2], false, true), tf.step(h2));
       const dh1 = tf.mul(tf.matMul(dh2, W[1], false, true), tf.step(h1));
-      const grads = [tf.matMul(x, dh1, true), tf.matMul(h1, dh2, true), tf.matMul(h2, dz, true), tf.sum(dh1, 0), tf.sum(dh2, 0), tf.sum(dz, 0)];
+      const grads = [
+        tf.matMul(x, dh1, true),
+        tf.matMul(h1, dh2, true),
+        tf.matMul(h2, dz, true),
+        tf.sum(dh1, 0),
+        tf.sum(dh2, 0),
+        tf.sum(dz, 0),
+      ];
       params.forEach((p, i) => {
         velocity[i].assign(tf.add(tf.mul(velocity[i], 0.9), grads[i]));
         p.assign(tf.sub(p, tf.mul(velocity[i], 0.01)));
@@ -94,14 +101,44 @@ function tfjsMlpStep(): () => void {
 
 /** W4's eval forward in tfjs: ResNet-18 (NHWC, 'same' padding: the shapes and FLOPs of torchvision's), 1×224×224×3. */
 function tfjsResnet18Forward(): () => void {
-  const conv = (cin: number, cout: number, k: number) => tf.randomNormal([k, k, cin, cout], 0, Math.sqrt(2 / (k * k * cin)));
-  const bn = (c: number) => ({ mean: tf.zeros([c]), variance: tf.ones([c]), scale: tf.ones([c]), offset: tf.zeros([c]) });
-  const applyBn = (x: tf.Tensor4D, b: ReturnType<typeof bn>) => tf.batchNorm(x, b.mean, b.variance, b.offset, b.scale, 1e-5);
-  const blocks: { c1: tf.Tensor4D; b1: ReturnType<typeof bn>; c2: tf.Tensor4D; b2: ReturnType<typeof bn>; stride: number; down: { c: tf.Tensor4D; b: ReturnType<typeof bn> } | null }[] = [];
+  const conv = (cin: number, cout: number, k: number) =>
+    tf.randomNormal([k, k, cin, cout], 0, Math.sqrt(2 / (k * k * cin)));
+  const bn = (c: number) => ({
+    mean: tf.zeros([c]),
+    variance: tf.ones([c]),
+    scale: tf.ones([c]),
+    offset: tf.zeros([c]),
+  });
+  const applyBn = (x: tf.Tensor4D, b: ReturnType<typeof bn>) =>
+    tf.batchNorm(x, b.mean, b.variance, b.offset, b.scale, 1e-5);
+  const blocks: {
+    c1: tf.Tensor4D;
+    b1: ReturnType<typeof bn>;
+    c2: tf.Tensor4D;
+    b2: ReturnType<typeof bn>;
+    stride: number;
+    down: { c: tf.Tensor4D; b: ReturnType<typeof bn> } | null;
+  }[] = [];
   let cin = 64;
-  for (const [cout, stride] of [[64, 1], [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1]]) {
+  for (const [cout, stride] of [
+    [64, 1],
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+    [512, 2],
+    [512, 1],
+  ]) {
     const down = stride !== 1 || cin !== cout ? { c: conv(cin, cout, 1) as tf.Tensor4D, b: bn(cout) } : null;
-    blocks.push({ c1: conv(cin, cout, 3) as tf.Tensor4D, b1: bn(cout), c2: conv(cout, cout, 3) as tf.Tensor4D, b2: bn(cout), stride, down });
+    blocks.push({
+      c1: conv(cin, cout, 3) as tf.Tensor4D,
+      b1: bn(cout),
+      c2: conv(cout, cout, 3) as tf.Tensor4D,
+      b2: bn(cout),
+      stride,
+      down,
+    });
     cin = cout;
   }
   const stem = conv(3, 64, 7) as tf.Tensor4D;
@@ -138,7 +175,11 @@ for (const backend of ['wasm', 'native'] as const) {
     continue;
   }
   for (const threads of [1, 2]) {
-    kindlingSystems.push({ system: `kindling-${backend}`, threads, enter: () => (torch.setKernelBackend(backend), torch.setNumThreads(threads)) });
+    kindlingSystems.push({
+      system: `kindling-${backend}`,
+      threads,
+      enter: () => (torch.setKernelBackend(backend), torch.setNumThreads(threads)),
+    });
   }
 }
 const tfjsSystem: System = { system: 'tfjs-wasm', threads: 1, enter: () => {} };
@@ -147,7 +188,13 @@ const tfjsSystem: System = { system: 'tfjs-wasm', threads: 1, enter: () => {} };
  * Times one workload on several systems in rounds: each round takes one sample of every system in turn, so a
  * change in the machine's load (it is shared) reaches every system alike; each system's median is recorded.
  */
-function interleaved(workload: string, runs: { system: System; fn: () => void }[], rounds: number, minMs: number, flops?: number): void {
+function interleaved(
+  workload: string,
+  runs: { system: System; fn: () => void }[],
+  rounds: number,
+  minMs: number,
+  flops?: number,
+): void {
   const iters = runs.map(({ system, fn }) => {
     system.enter();
     fn();
@@ -179,33 +226,64 @@ const rounds = quick ? 3 : 7;
 const gemms = quick ? w1Gemm().filter((w) => w.quick) : w1Gemm();
 for (const w of gemms) {
   const n = Number(/(\d+)x/.exec(w.name)?.[1]);
-  interleaved(w.name, [{ system: tfjsSystem, fn: tfjsGemm(n) }, ...kindlingSystems.map((system) => ({ system, fn: w.setup() }))], rounds, 50, w.flops);
+  interleaved(
+    w.name,
+    [{ system: tfjsSystem, fn: tfjsGemm(n) }, ...kindlingSystems.map((system) => ({ system, fn: w.setup() }))],
+    rounds,
+    50,
+    w.flops,
+  );
 }
 const W2_NAME = 'W2 MLP train step (b=128)';
-interleaved(W2_NAME, [{ system: tfjsSystem, fn: tfjsMlpStep() }, ...kindlingSystems.map((system) => ({ system, fn: mlpStep() }))], rounds, 50);
+interleaved(
+  W2_NAME,
+  [{ system: tfjsSystem, fn: tfjsMlpStep() }, ...kindlingSystems.map((system) => ({ system, fn: mlpStep() }))],
+  rounds,
+  50,
+);
 if (!quick) {
   const w3 = w3Cnn();
-  interleaved(w3.name, kindlingSystems.map((system) => ({ system, fn: w3.setup() })), rounds, 0);
+  interleaved(
+    w3.name,
+    kindlingSystems.map((system) => ({ system, fn: w3.setup() })),
+    rounds,
+    0,
+  );
   const w4 = w4ResNet()[1];
-  interleaved(w4.name, [{ system: tfjsSystem, fn: tfjsResnet18Forward() }, ...kindlingSystems.map((system) => ({ system, fn: w4.setup() }))], rounds, 0);
+  interleaved(
+    w4.name,
+    [
+      { system: tfjsSystem, fn: tfjsResnet18Forward() },
+      ...kindlingSystems.map((system) => ({ system, fn: w4.setup() })),
+    ],
+    rounds,
+    0,
+  );
 }
 
 // ---- table ----
 
 const find = (workload: string, system: string, threads: number): Row | undefined =>
   rows.find((r) => r.workload === workload && r.system === system && r.threads === threads);
-const fmt = (r: Row | undefined): string => (r === undefined ? '-' : r.gflops !== undefined ? `${r.gflops.toFixed(1)} GF/s` : `${r.ms.toFixed(2)} ms`);
+const fmt = (r: Row | undefined): string =>
+  r === undefined ? '-' : r.gflops !== undefined ? `${r.gflops.toFixed(1)} GF/s` : `${r.ms.toFixed(2)} ms`;
 const ratio = (a: Row | undefined, b: Row | undefined): string => (a && b ? `${(b.ms / a.ms).toFixed(2)}x` : '-');
 
-console.log(`\nKindling WebAssembly vs TensorFlow.js WASM 4.22 (SIMD) in Node ${process.version}, ${cpus()[0]?.model ?? 'CPU'}`);
-console.log(`${'workload'.padEnd(34)}${'tfjs-wasm 1t'.padStart(14)}${'kindling-wasm 1t'.padStart(18)}${'speed-up'.padStart(10)}${'kindling-wasm 2t'.padStart(18)}${'speed-up'.padStart(10)}${'native 2t'.padStart(14)}`);
+console.log(
+  `\nKindling WebAssembly vs TensorFlow.js WASM 4.22 (SIMD) in Node ${process.version}, ${cpus()[0]?.model ?? 'CPU'}`,
+);
+console.log(
+  `${'workload'.padEnd(34)}${'tfjs-wasm 1t'.padStart(14)}${'kindling-wasm 1t'.padStart(18)}${'speed-up'.padStart(10)}${'kindling-wasm 2t'.padStart(18)}${'speed-up'.padStart(10)}${'native 2t'.padStart(14)}`,
+);
 const names = [...new Set(rows.map((r) => r.workload))];
 for (const name of names) {
   const tfjs = find(name, 'tfjs-wasm', 1);
   const k1 = find(name, 'kindling-wasm', 1);
   const k2 = find(name, 'kindling-wasm', 2);
   const n2 = find(name, 'kindling-native', 2);
-  console.log(`${name.padEnd(34)}${fmt(tfjs).padStart(14)}${fmt(k1).padStart(18)}${ratio(k1, tfjs).padStart(10)}${fmt(k2).padStart(18)}${ratio(k2, tfjs).padStart(10)}${fmt(n2).padStart(14)}`);
+  console.log(
+    `${name.padEnd(34)}${fmt(tfjs).padStart(14)}${fmt(k1).padStart(18)}${ratio(k1, tfjs).padStart(10)}${fmt(k2).padStart(18)}${ratio(k2, tfjs).padStart(10)}${fmt(n2).padStart(14)}`,
+  );
 }
 console.log('speed-up: tfjs-wasm time / Kindling time (higher is better); W3: tfjs-wasm cannot train convolutions');
 const w3 = names.find((n) => n.startsWith('W3'));

@@ -4,7 +4,13 @@ import { GELU, LayerNorm, Linear, Module, nn, type Tensor } from '@kindling/nn';
 import { AdamW, type Optimizer, SGD } from '@kindling/optim';
 import type { Workload } from './workloads.js';
 
-function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Tensor, loss = nn.functional.crossEntropy): () => void {
+function trainStep(
+  model: Module,
+  optimizer: Optimizer,
+  x: Tensor,
+  y: Tensor,
+  loss = nn.functional.crossEntropy,
+): () => void {
   return () => {
     optimizer.zeroGrad();
     loss(model.forward(x) as Tensor, y).backward();
@@ -15,7 +21,13 @@ function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Tensor, lo
 /** The model and data of W2, shared with bench/memory.ts. */
 export function mlpStep(): () => void {
   torch.manualSeed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.ReLU(), new nn.Linear(256, 10));
+  const model = new nn.Sequential(
+    new nn.Linear(784, 512),
+    new nn.ReLU(),
+    new nn.Linear(512, 256),
+    new nn.ReLU(),
+    new nn.Linear(256, 10),
+  );
   const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   return trainStep(model, opt, torch.randn(128, 784), torch.randint(0, 10, [128]));
 }
@@ -113,9 +125,16 @@ export class TransformerBlock extends Module {
     const [B, T, D] = x.shape;
     const H = this.heads;
     const hd = D / H;
-    const heads = (t: Tensor): Tensor => t.reshape(B, T, H, hd).transpose(1, 2).reshape(B * H, T, hd);
+    const heads = (t: Tensor): Tensor =>
+      t
+        .reshape(B, T, H, hd)
+        .transpose(1, 2)
+        .reshape(B * H, T, hd);
     const [q, k, v] = this.qkv.forward(this.ln1.forward(x)).split(D, -1).map(heads);
-    const att = torch.bmm(q, k.transpose(1, 2)).mul(1 / Math.sqrt(hd)).softmax(-1);
+    const att = torch
+      .bmm(q, k.transpose(1, 2))
+      .mul(1 / Math.sqrt(hd))
+      .softmax(-1);
     const ctx = torch.bmm(att, v).reshape(B, H, T, hd).transpose(1, 2).reshape(B, T, D);
     const h = x.add(this.proj.forward(ctx));
     return h.add(this.fc2.forward(this.act.forward(this.fc1.forward(this.ln2.forward(h)))));
@@ -132,7 +151,9 @@ export function transformerBlock(): Workload {
       torch.manualSeed(0);
       const model = new TransformerBlock(256, 4, 1024);
       const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
-      return trainStep(model, opt, torch.randn(8, 64, 256), torch.randn(8, 64, 256), (out, y) => nn.functional.mseLoss(out, y));
+      return trainStep(model, opt, torch.randn(8, 64, 256), torch.randn(8, 64, 256), (out, y) =>
+        nn.functional.mseLoss(out, y),
+      );
     },
   };
 }

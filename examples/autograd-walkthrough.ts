@@ -34,7 +34,12 @@ console.log('\n# 3. A vector output needs the gradient of the result: z.backward
 const a = torch.tensor([1.0, 2.0, 3.0, 4.0], { requiresGrad: true });
 const b = a.mul(2).view(2, 2);
 show('b', b);
-b.backward(torch.tensor([[1.0, 0.1], [0.01, 0.001]]));
+b.backward(
+  torch.tensor([
+    [1.0, 0.1],
+    [0.01, 0.001],
+  ]),
+);
 show('a.grad', a.grad);
 
 console.log('\n# 4. no_grad: nothing inside is recorded');

@@ -33,13 +33,20 @@ function valueImports(file) {
       const clause = node.importClause;
       if (clause?.isTypeOnly) continue;
       const named = clause?.namedBindings;
-      const onlyTypes = clause && !clause.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const onlyTypes =
+        clause &&
+        !clause.name &&
+        named &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly);
       if (onlyTypes) continue;
       specifier = node.moduleSpecifier;
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
       if (node.isTypeOnly) continue;
       const named = node.exportClause;
-      if (named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+      if (named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly))
+        continue;
       specifier = node.moduleSpecifier;
     } else continue;
     const text = specifier.text;
@@ -99,7 +106,11 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   const src = join(root, 'packages', pkg, 'src');
   if (!existsSync(src)) continue;
   const graph = new Map();
-  for (const file of sourcesUnder(src)) graph.set(file, valueImports(file).filter((t) => t !== TENSOR || file === TENSOR));
+  for (const file of sourcesUnder(src))
+    graph.set(
+      file,
+      valueImports(file).filter((t) => t !== TENSOR || file === TENSOR),
+    );
   for (const component of cycles(graph)) {
     failed = true;
     const loop = loopThrough(graph, component).map((f) => relative(root, f));

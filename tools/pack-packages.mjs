@@ -18,7 +18,10 @@ for (const name of readdirSync(join(root, 'packages'))) {
     console.error(`${pkg.name} is not built: run \`pnpm build\` first`);
     process.exit(1);
   }
-  const r = spawnSync('npx', ['-y', `pnpm@${pnpmVersion}`, 'pack', '--pack-destination', dest], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync('npx', ['-y', `pnpm@${pnpmVersion}`, 'pack', '--pack-destination', dest], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     console.error(`packing ${pkg.name} failed:\n${r.stderr}`);
     process.exit(1);

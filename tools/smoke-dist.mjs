@@ -26,4 +26,6 @@ if (addonBuilt && process.env.KINDLING_BACKEND === undefined && backend !== 'nat
   console.error(`dist smoke test failed: the native addon is built but the bundle chose the ${backend} kernels`);
   process.exit(1);
 }
-console.log(`dist smoke test passed: @kindling/core built output computes gradients (kernel backend: ${backend}, ${torch.getNumThreads()} threads)`);
+console.log(
+  `dist smoke test passed: @kindling/core built output computes gradients (kernel backend: ${backend}, ${torch.getNumThreads()} threads)`,
+);

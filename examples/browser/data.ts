@@ -16,7 +16,10 @@ async function idx(url: string): Promise<ReturnType<typeof parseIdx>> {
 }
 
 async function split(base: string, prefix: string): Promise<Split> {
-  const [images, labels] = await Promise.all([idx(`${base}${prefix}-images-idx3-ubyte.gz`), idx(`${base}${prefix}-labels-idx1-ubyte.gz`)]);
+  const [images, labels] = await Promise.all([
+    idx(`${base}${prefix}-images-idx3-ubyte.gz`),
+    idx(`${base}${prefix}-labels-idx1-ubyte.gz`),
+  ]);
   const [n, h, w] = images.shape;
   const pixels = Float32Array.from(images.data as Uint8Array, (v) => (v / 255 - MEAN) / STD);
   return {

@@ -53,12 +53,18 @@ function show(id: string, text: string): void {
 
 async function chooseKernels(): Promise<void> {
   if (!state.crossOriginIsolated) {
-    note('This page is not cross-origin isolated (no COOP/COEP headers), so SharedArrayBuffer is unavailable: the WebAssembly kernels run on one thread. `pnpm example:browser` serves it with the headers.', 'warn');
+    note(
+      'This page is not cross-origin isolated (no COOP/COEP headers), so SharedArrayBuffer is unavailable: the WebAssembly kernels run on one thread. `pnpm example:browser` serves it with the headers.',
+      'warn',
+    );
   }
   try {
     await torch.loadWasmBackend(new URL(params.get('wasm') ?? './wasm/', location.href));
   } catch (e) {
-    note(`The WebAssembly kernels could not start (${(e as Error).message}); training runs on the TypeScript kernels, several times slower.`, 'warn');
+    note(
+      `The WebAssembly kernels could not start (${(e as Error).message}); training runs on the TypeScript kernels, several times slower.`,
+      'warn',
+    );
   }
   const backend = torch.getKernelBackend() as torch.KernelBackend & { isa?: string };
   state.backend = backend.name;
@@ -75,10 +81,15 @@ async function main(): Promise<void> {
     data = await loadSample(new URL(params.get('data') ?? './data/', location.href).href);
   } catch (e) {
     state.error = `The Fashion-MNIST sample could not be loaded (${(e as Error).message}).`;
-    note(`${state.error} There is nothing to train on; the kernels above still work. Serve the page with \`pnpm example:browser\`, which serves the sample under ./data/.`, 'error');
+    note(
+      `${state.error} There is nothing to train on; the kernels above still work. Serve the page with \`pnpm example:browser\`, which serves the sample under ./data/.`,
+      'error',
+    );
     return;
   }
-  note(`Fashion-MNIST sample: ${data.train.labels.shape[0]} training and ${data.test.labels.shape[0]} test images. Kernels: ${state.backend}, ${state.threads} thread${state.threads > 1 ? 's' : ''}.`);
+  note(
+    `Fashion-MNIST sample: ${data.train.labels.shape[0]} training and ${data.test.labels.shape[0]} test images. Kernels: ${state.backend}, ${state.threads} thread${state.threads > 1 ? 's' : ''}.`,
+  );
 
   torch.manualSeed(0);
   const model = new FashionCNN();
@@ -115,7 +126,10 @@ async function main(): Promise<void> {
     cursor += BATCH;
     const t0 = performance.now();
     optimizer.zeroGrad();
-    const loss = criterion.forward(model.forward(data.train.images.indexSelect(0, index)), data.train.labels.indexSelect(0, index));
+    const loss = criterion.forward(
+      model.forward(data.train.images.indexSelect(0, index)),
+      data.train.labels.indexSelect(0, index),
+    );
     loss.backward();
     optimizer.step();
     const value = loss.item();

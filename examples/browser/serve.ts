@@ -46,7 +46,9 @@ export async function buildPage(): Promise<void> {
 }
 
 /** Serves the built page; `isolated: false` leaves out the COOP/COEP headers (the page then runs one thread). */
-export async function servePage(options: { port?: number; isolated?: boolean } = {}): Promise<{ server: Server; url: string }> {
+export async function servePage(
+  options: { port?: number; isolated?: boolean } = {},
+): Promise<{ server: Server; url: string }> {
   const isolated = options.isolated ?? true;
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);

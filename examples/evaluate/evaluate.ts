@@ -65,14 +65,23 @@ function sample(trace: MemoryTrace, gc: (() => void) | undefined): void {
   trace.arrayBuffers.push(m.arrayBuffers);
 }
 
-const newTrace = (gc: (() => void) | undefined): MemoryTrace => ({ heapUsed: [], arrayBuffers: [], afterGc: gc !== undefined });
+const newTrace = (gc: (() => void) | undefined): MemoryTrace => ({
+  heapUsed: [],
+  arrayBuffers: [],
+  afterGc: gc !== undefined,
+});
 
 /**
  * The same loop with and without noGrad, keeping every batch's output as an evaluation that looks at all of
  * them at the end does. Without noGrad each kept output holds its whole graph, and the graph holds the
  * activations it saved for backward: memory grows with every batch (PyTorch's FAQ: "accumulating history").
  */
-export function memoryComparison(model: Module, loader: DataLoader<[Tensor, number]>, batches: number, gc?: () => void) {
+export function memoryComparison(
+  model: Module,
+  loader: DataLoader<[Tensor, number]>,
+  batches: number,
+  gc?: () => void,
+) {
   const run = (useNoGrad: boolean): MemoryTrace => {
     const kept: Tensor[] = [];
     const trace = newTrace(gc);
@@ -100,7 +109,9 @@ export function runEvaluate(options: EvaluateOptions): EvaluateResult {
     options.checkpoint,
     'Train one first with `pnpm example` (it saves runs/fashion-cnn.safetensors), or pass --checkpoint PATH.',
   );
-  const saved = metadata.epoch ? ` (saved after epoch ${metadata.epoch}, test accuracy then ${metadata.testAccuracy})` : '';
+  const saved = metadata.epoch
+    ? ` (saved after epoch ${metadata.epoch}, test accuracy then ${metadata.testAccuracy})`
+    : '';
   log(`checkpoint: ${options.checkpoint}${saved}`);
   const data = loadFashionMnist(options);
   log(`data: ${data.description}`);
@@ -125,7 +136,7 @@ export function runEvaluate(options: EvaluateOptions): EvaluateResult {
     }
   });
 
-  const predicted = (torch.cat(outputs).argmax(1).tolist() as number[]);
+  const predicted = torch.cat(outputs).argmax(1).tolist() as number[];
   const truth = torch.cat(targets).tolist() as number[];
   const confusion = CLASSES.map(() => CLASSES.map(() => 0));
   predicted.forEach((p, i) => confusion[truth[i]][p]++);
@@ -137,7 +148,12 @@ export function runEvaluate(options: EvaluateOptions): EvaluateResult {
 
   let comparison: EvaluateResult['comparison'] = null;
   if (options.memoryBatches > 0) {
-    comparison = memoryComparison(model, new DataLoader(testSet, { batchSize: options.memoryBatchSize }), options.memoryBatches, gc);
+    comparison = memoryComparison(
+      model,
+      new DataLoader(testSet, { batchSize: options.memoryBatchSize }),
+      options.memoryBatches,
+      gc,
+    );
   }
   return {
     accuracy: correct / truth.length,
@@ -161,7 +177,9 @@ export function formatConfusion(confusion: number[][], names: readonly string[])
   const corner = 'true \\ predicted';
   const label = Math.max(corner.length, ...names.map((n, i) => `${i} ${n}`.length));
   const head = `${corner.padEnd(label)}${names.map((_, i) => String(i).padStart(width)).join('')}`;
-  const rows = confusion.map((row, i) => `${`${i} ${names[i]}`.padEnd(label)}${row.map((n) => String(n).padStart(width)).join('')}`);
+  const rows = confusion.map(
+    (row, i) => `${`${i} ${names[i]}`.padEnd(label)}${row.map((n) => String(n).padStart(width)).join('')}`,
+  );
   return [head, ...rows].join('\n');
 }
 

@@ -14,9 +14,18 @@ import { CLASSES } from '../shared/fashion-mnist.js';
 import { formatConfusion, formatMemory, runEvaluate } from './evaluate.js';
 
 await runMain(() => {
-  const flags = parseFlags(process.argv.slice(2), ['batch-size', 'checkpoint', 'data', 'full', 'memory-batch-size', 'memory-batches']);
+  const flags = parseFlags(process.argv.slice(2), [
+    'batch-size',
+    'checkpoint',
+    'data',
+    'full',
+    'memory-batch-size',
+    'memory-batches',
+  ]);
   if (flags.help) {
-    console.log('usage: example:evaluate [--checkpoint PATH] [--full | --data DIR] [--batch-size N] [--memory-batches N] [--memory-batch-size N]');
+    console.log(
+      'usage: example:evaluate [--checkpoint PATH] [--full | --data DIR] [--batch-size N] [--memory-batches N] [--memory-batch-size N]',
+    );
     return;
   }
   const r = runEvaluate({
@@ -30,19 +39,26 @@ await runMain(() => {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   console.log(`\ntest accuracy ${pct(r.accuracy)} (${r.correct}/${r.total})\n`);
   const width = Math.max(...CLASSES.map((n) => n.length));
-  for (const c of r.perClass) console.log(`  ${c.name.padEnd(width)}  ${pct(c.accuracy).padStart(7)}  (${c.correct}/${c.total})`);
+  for (const c of r.perClass)
+    console.log(`  ${c.name.padEnd(width)}  ${pct(c.accuracy).padStart(7)}  (${c.correct}/${c.total})`);
   console.log(`\n${formatConfusion(r.confusion, CLASSES)}\n`);
 
-  console.log(`no graph kept: ${r.outputs} outputs under noGrad; with a gradFn: ${r.outputsWithGradFn}; requiring grad: ${r.outputsRequiringGrad}`);
+  console.log(
+    `no graph kept: ${r.outputs} outputs under noGrad; with a gradFn: ${r.outputsWithGradFn}; requiring grad: ${r.outputsRequiringGrad}`,
+  );
   const mem = formatMemory(r.memory);
   const how = r.memory.afterGc ? 'after a full GC' : 'no GC exposed (run node with --expose-gc for exact readings)';
   console.log(`memory after each batch, heapUsed+arrayBuffers MB (${how}): ${mem.perBatch}`);
-  console.log(`  heapUsed spread ${(mem.spread / 2 ** 20).toFixed(2)} MB; growth per batch ${(mem.growthPerBatch / 2 ** 20).toFixed(2)} MB`);
+  console.log(
+    `  heapUsed spread ${(mem.spread / 2 ** 20).toFixed(2)} MB; growth per batch ${(mem.growthPerBatch / 2 ** 20).toFixed(2)} MB`,
+  );
   if (r.comparison) {
     const a = formatMemory(r.comparison.noGrad);
     const b = formatMemory(r.comparison.withGrad);
     const n = r.comparison.noGrad.heapUsed.length - 1;
-    console.log(`\nthe same loop over ${n} batches, keeping every output, MB before and after each batch (heapUsed+arrayBuffers):`);
+    console.log(
+      `\nthe same loop over ${n} batches, keeping every output, MB before and after each batch (heapUsed+arrayBuffers):`,
+    );
     console.log(`  with noGrad:    ${a.perBatch}`);
     console.log(`  without noGrad: ${b.perBatch}`);
     console.log(

@@ -134,7 +134,13 @@ export function runFinetune(options: FinetuneOptions): FinetuneResult {
     if (source === 'reused') log(`reusing the pretrained checkpoint ${path} (delete it to pretrain again)`);
     else {
       const { batchSize, limit, maxBatches } = options;
-      pretrainSeconds = pretrain(data, path, { epochs: options.pretrainEpochs, batchSize, limit, maxBatches, log }).seconds;
+      pretrainSeconds = pretrain(data, path, {
+        epochs: options.pretrainEpochs,
+        batchSize,
+        limit,
+        maxBatches,
+        log,
+      }).seconds;
     }
     t = performance.now();
     loaded = load(path);
@@ -158,23 +164,37 @@ export function runFinetune(options: FinetuneOptions): FinetuneResult {
   const testSet = new ClassSubset(data.test, FINETUNE_CLASSES, { limit: options.limit, transform: toRgb });
   const trainLoader = new DataLoader(trainSet, { batchSize: options.batchSize, shuffle: true });
   const testLoader = new DataLoader(testSet, { batchSize: 100 });
-  log(`finetuning on classes ${trainSet.names.join(', ')} (labels 0-4): ${trainSet.length} training, ${testSet.length} held-out images`);
+  log(
+    `finetuning on classes ${trainSet.names.join(', ')} (labels 0-4): ${trainSet.length} training, ${testSet.length} held-out images`,
+  );
 
   const bn = bnMovedInTrainMode(checkpoint, torch.stack([0, 1, 2, 3].map((i) => trainSet.get(i % trainSet.length)[0])));
-  log(`why eval(): one forward pass in train mode moves the running statistics of ${bn.moved} of ${bn.total} frozen BatchNorm layers`);
+  log(
+    `why eval(): one forward pass in train mode moves the running statistics of ${bn.moved} of ${bn.total} frozen BatchNorm layers`,
+  );
 
-  const frozenNamed = (): [string, Tensor][] => [...model.namedParameters().filter(([name]) => !name.startsWith('fc.')), ...model.namedBuffers()];
-  const frozenParams = model.namedParameters().filter(([name]) => !name.startsWith('fc.')).map(([, p]) => p);
+  const frozenNamed = (): [string, Tensor][] => [
+    ...model.namedParameters().filter(([name]) => !name.startsWith('fc.')),
+    ...model.namedBuffers(),
+  ];
+  const frozenParams = model
+    .namedParameters()
+    .filter(([name]) => !name.startsWith('fc.'))
+    .map(([, p]) => p);
   const before = checksums(frozenNamed());
   const frozenValues = frozenNamed().reduce((n, [, x]) => n + x.numel(), 0);
-  log(`frozen: ${frozenParams.length} parameter tensors + ${model.buffers().length} buffers, ${frozenValues.toLocaleString('en-US')} values, sha256 ${before.all.slice(0, 16)}`);
+  log(
+    `frozen: ${frozenParams.length} parameter tensors + ${model.buffers().length} buffers, ${frozenValues.toLocaleString('en-US')} values, sha256 ${before.all.slice(0, 16)}`,
+  );
   const headBefore = model.fc.weight.clone();
 
   const criterion = new nn.CrossEntropyLoss();
   t = performance.now();
   const accuracyBefore = evaluate(model, testLoader, criterion).accuracy;
   let evalSeconds = (performance.now() - t) / 1000;
-  log(`held-out accuracy of the new (untrained) head: ${(accuracyBefore * 100).toFixed(2)}% (${evalSeconds.toFixed(1)} s)`);
+  log(
+    `held-out accuracy of the new (untrained) head: ${(accuracyBefore * 100).toFixed(2)}% (${evalSeconds.toFixed(1)} s)`,
+  );
 
   // The backbone's output is what the head receives: with every backbone parameter frozen, the
   // training forward passes record no graph through it.
@@ -246,7 +266,13 @@ export function runFinetune(options: FinetuneOptions): FinetuneResult {
     lastBatchLoss: mean(losses.slice(-k)),
     trainImages: trainSet.length,
     testImages: testSet.length,
-    seconds: { pretrain: pretrainSeconds, load: loadSeconds, evaluate: evalSeconds, train: trainSeconds, total: (performance.now() - start) / 1000 },
+    seconds: {
+      pretrain: pretrainSeconds,
+      load: loadSeconds,
+      evaluate: evalSeconds,
+      train: trainSeconds,
+      total: (performance.now() - start) / 1000,
+    },
     model,
     finetuned,
   };

@@ -16,7 +16,18 @@ import { numberFlag, parseFlags, runMain, stringFlag } from '../shared/cli.js';
 import { runFinetune } from './finetune.js';
 
 await runMain(() => {
-  const flags = parseFlags(process.argv.slice(2), ['batch-size', 'checkpoint', 'data', 'epochs', 'full', 'limit', 'lr', 'out', 'pretrain-epochs', 'seed']);
+  const flags = parseFlags(process.argv.slice(2), [
+    'batch-size',
+    'checkpoint',
+    'data',
+    'epochs',
+    'full',
+    'limit',
+    'lr',
+    'out',
+    'pretrain-epochs',
+    'seed',
+  ]);
   if (flags.help) {
     console.log(
       'usage: example:finetune [--checkpoint PATH] [--out DIR] [--full | --data DIR] [--epochs N] [--pretrain-epochs N] [--batch-size N] [--lr X] [--seed N] [--limit N]',
@@ -38,7 +49,9 @@ await runMain(() => {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const same = r.frozenChecksumBefore === r.frozenChecksumAfter && r.frozenChanged.length === 0;
   console.log('\nsummary');
-  console.log(`  frozen parameters + BN buffers (${r.frozenTensors} tensors, ${r.frozenValues.toLocaleString('en-US')} values)`);
+  console.log(
+    `  frozen parameters + BN buffers (${r.frozenTensors} tensors, ${r.frozenValues.toLocaleString('en-US')} values)`,
+  );
   console.log(`    sha256 before ${r.frozenChecksumBefore}`);
   console.log(`    sha256 after  ${r.frozenChecksumAfter}`);
   console.log(`    ${same ? 'bit-identical' : `CHANGED: ${r.frozenChanged.join(', ')}`}`);
@@ -46,9 +59,15 @@ await runMain(() => {
     `  gradients: ${r.backwards} backward passes; frozen parameters with a gradient after any of them: ${r.backwardsWithFrozenGrad}; ` +
       `passes where fc lacked a gradient: ${r.backwardsWithoutHeadGrad}`,
   );
-  console.log(`  the backbone's output ${r.backboneRecordedGraph ? 'recorded a graph' : 'never required grad: no graph was recorded through the frozen layers'}`);
-  console.log(`  fc.weight moved by up to ${r.headChange.toExponential(3)}; batch loss ${r.firstBatchLoss.toFixed(4)} -> ${r.lastBatchLoss.toFixed(4)}`);
-  console.log(`  held-out accuracy on classes 5-9 (${r.testImages} images): ${pct(r.accuracyBefore)} before, ${pct(r.accuracyAfter)} after`);
+  console.log(
+    `  the backbone's output ${r.backboneRecordedGraph ? 'recorded a graph' : 'never required grad: no graph was recorded through the frozen layers'}`,
+  );
+  console.log(
+    `  fc.weight moved by up to ${r.headChange.toExponential(3)}; batch loss ${r.firstBatchLoss.toFixed(4)} -> ${r.lastBatchLoss.toFixed(4)}`,
+  );
+  console.log(
+    `  held-out accuracy on classes 5-9 (${r.testImages} images): ${pct(r.accuracyBefore)} before, ${pct(r.accuracyAfter)} after`,
+  );
   const s = r.seconds;
   console.log(
     `  time: pretrain ${s.pretrain.toFixed(1)} s, load ${s.load.toFixed(1)} s, finetune ${s.train.toFixed(1)} s (${r.backwards} steps on ${r.trainImages} images), ` +

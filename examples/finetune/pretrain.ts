@@ -65,6 +65,8 @@ export function pretrain(data: FashionData, path: string, options: PretrainOptio
   const { accuracy } = evaluate(model, new DataLoader(testSet, { batchSize: 100 }), criterion);
   saveCheckpoint(model, path, { classes: PRETRAIN_CLASSES.join(','), testAccuracy: accuracy.toFixed(4) });
   const seconds = (performance.now() - start) / 1000;
-  options.log(`pretrained: test accuracy on classes 0-4 ${(accuracy * 100).toFixed(2)}% (${testSet.length} images), ${seconds.toFixed(1)} s; saved ${path}`);
+  options.log(
+    `pretrained: test accuracy on classes 0-4 ${(accuracy * 100).toFixed(2)}% (${testSet.length} images), ${seconds.toFixed(1)} s; saved ${path}`,
+  );
   return { seconds, testAccuracy: accuracy };
 }

@@ -90,13 +90,26 @@ function test(model: Net, device: string, testLoader: Loader): void {
   testLoss /= testLoader.dataset.length;
 
   const n = testLoader.dataset.length;
-  console.log(`\nTest set: Average loss: ${formatFixed(testLoss, 4)}, Accuracy: ${correct}/${n} (${formatFixed((100 * correct) / n, 0)}%)\n`);
+  console.log(
+    `\nTest set: Average loss: ${formatFixed(testLoss, 4)}, Accuracy: ${correct}/${n} (${formatFixed((100 * correct) / n, 0)}%)\n`,
+  );
 }
 
 await runMain(() => {
   // Training settings
   const flags = parseFlags(process.argv.slice(2), [
-    'batch-size', 'test-batch-size', 'epochs', 'lr', 'gamma', 'no-cuda', 'dry-run', 'seed', 'log-interval', 'save-model', 'data', 'full',
+    'batch-size',
+    'test-batch-size',
+    'epochs',
+    'lr',
+    'gamma',
+    'no-cuda',
+    'dry-run',
+    'seed',
+    'log-interval',
+    'save-model',
+    'data',
+    'full',
   ]);
   const args = {
     batchSize: numberFlag(flags, 'batch-size', 64),
@@ -135,7 +148,9 @@ await runMain(() => {
     train(args, model, device, trainLoader, optimizer, epoch);
     const seconds = (performance.now() - start) / 1000;
     test(model, device, testLoader);
-    console.log(`epoch ${epoch}: ${formatFixed(seconds, 1)} s training (${formatFixed(dataset1.length / seconds, 0)} img/s)\n`);
+    console.log(
+      `epoch ${epoch}: ${formatFixed(seconds, 1)} s training (${formatFixed(dataset1.length / seconds, 0)} img/s)\n`,
+    );
     scheduler.step();
   }
 

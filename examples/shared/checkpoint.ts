@@ -24,7 +24,9 @@ export function readCheckpoint(path: string, hint: string): Checkpoint {
   } catch (e) {
     const message = (e as Error).message;
     if (/No such file/.test(message)) fail(`checkpoint not found: ${path}. ${hint}`);
-    fail(`cannot read checkpoint ${path}: ${message}. The file is neither a safetensors checkpoint nor a state dict PyTorch saved. ${hint}`);
+    fail(
+      `cannot read checkpoint ${path}: ${message}. The file is neither a safetensors checkpoint nor a state dict PyTorch saved. ${hint}`,
+    );
   }
 }
 
@@ -33,7 +35,9 @@ function mismatchSummary(model: Module, state: Record<string, torch.Tensor>): st
   const expected = model.stateDict();
   const missing = Object.keys(expected).filter((k) => !(k in state)).length;
   const unexpected = Object.keys(state).filter((k) => !(k in expected)).length;
-  const shapes = Object.keys(state).filter((k) => k in expected && expected[k].shape.join() !== state[k].shape.join()).length;
+  const shapes = Object.keys(state).filter(
+    (k) => k in expected && expected[k].shape.join() !== state[k].shape.join(),
+  ).length;
   return `${missing} missing key(s), ${unexpected} unexpected key(s), ${shapes} size mismatch(es)`;
 }
 
@@ -44,7 +48,9 @@ export function applyCheckpoint(model: Module, checkpoint: Checkpoint, hint: str
   } catch (e) {
     const arch = checkpoint.metadata.architecture ? ` (it was saved from a ${checkpoint.metadata.architecture})` : '';
     const summary = mismatchSummary(model, checkpoint.state);
-    fail(`checkpoint ${checkpoint.path} does not fit ${model.constructor.name}${arch}: ${summary}. ${hint}\n${(e as Error).message}`);
+    fail(
+      `checkpoint ${checkpoint.path} does not fit ${model.constructor.name}${arch}: ${summary}. ${hint}\n${(e as Error).message}`,
+    );
   }
 }
 

@@ -14,7 +14,8 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): F
     else flags[arg.slice(2)] = true;
   }
   for (const name of Object.keys(flags)) {
-    if (name !== 'help' && !known.includes(name)) fail(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
+    if (name !== 'help' && !known.includes(name))
+      fail(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
   }
   return flags;
 }

@@ -32,7 +32,9 @@ export function fashionDataRoot(choice: DataChoice): { root: string; source: 'gi
   if (!choice.full) return { root: fashionMnistSampleRoot(), source: 'sample' };
   const found = fashionMnistRoot();
   if (found.source !== 'system') {
-    fail(`--full needs the full Fashion-MNIST in ${SYSTEM_FASHION_MNIST}: install it with 'apt-get install -y dataset-fashion-mnist', or pass --data DIR`);
+    fail(
+      `--full needs the full Fashion-MNIST in ${SYSTEM_FASHION_MNIST}: install it with 'apt-get install -y dataset-fashion-mnist', or pass --data DIR`,
+    );
   }
   return found;
 }
@@ -69,7 +71,8 @@ export class ClassSubset extends Dataset<[Tensor, number]> {
     const limit = options.limit || Infinity;
     this.transform = options.transform ?? ((image) => image);
     const labels = dataset.targets.tolist() as number[];
-    for (let i = 0; i < labels.length && this.indices.length < limit; i++) if (classes.includes(labels[i])) this.indices.push(i);
+    for (let i = 0; i < labels.length && this.indices.length < limit; i++)
+      if (classes.includes(labels[i])) this.indices.push(i);
   }
 
   get length(): number {

@@ -19,7 +19,9 @@ export function writeChart(path: string, title: string, xLabel: string, series: 
   const y = (v: number, axis: 'left' | 'right') => H - m.b - (axis === 'left' ? v / leftMax : v) * (H - m.t - m.b);
   const lines = series.map((s) => {
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v, s.axis).toFixed(1)}`).join(' ');
-    const dots = s.values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v, s.axis).toFixed(1)}" r="3" fill="${s.color}"/>`).join('');
+    const dots = s.values
+      .map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v, s.axis).toFixed(1)}" r="3" fill="${s.color}"/>`)
+      .join('');
     return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>${dots}`;
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1]
@@ -32,9 +34,15 @@ export function writeChart(path: string, title: string, xLabel: string, series: 
       );
     })
     .join('');
-  const xTicks = Array.from({ length: n }, (_, i) => `<text x="${x(i)}" y="${H - m.b + 16}" text-anchor="middle" font-size="11">${i + 1}</text>`).join('');
+  const xTicks = Array.from(
+    { length: n },
+    (_, i) => `<text x="${x(i)}" y="${H - m.b + 16}" text-anchor="middle" font-size="11">${i + 1}</text>`,
+  ).join('');
   const legend = series
-    .map((s, i) => `<rect x="${m.l + 10 + i * 150}" y="${m.t - 24}" width="12" height="12" fill="${s.color}"/><text x="${m.l + 28 + i * 150}" y="${m.t - 14}" font-size="12">${s.name}</text>`)
+    .map(
+      (s, i) =>
+        `<rect x="${m.l + 10 + i * 150}" y="${m.t - 24}" width="12" height="12" fill="${s.color}"/><text x="${m.l + 28 + i * 150}" y="${m.t - 14}" font-size="12">${s.name}</text>`,
+    )
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="${W}" height="${H}" fill="white"/>

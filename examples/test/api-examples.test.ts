@@ -54,8 +54,15 @@ function sourceFiles(dir: string): string[] {
 
 /** The declaration a doc comment documents: the first identifier on the line after it. */
 function declarationAfter(text: string, end: number): string {
-  const next = text.slice(end).split('\n').find((l) => l.trim() !== '') ?? '';
-  const m = /^\s*(?:export\s+)?(?:(?:declare|abstract|static|readonly|async|get|set|const|let|function|class|interface|type|override)\s+)*\*?\s*(\[[^\]]+\]|[\w$]+)/.exec(next);
+  const next =
+    text
+      .slice(end)
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? '';
+  const m =
+    /^\s*(?:export\s+)?(?:(?:declare|abstract|static|readonly|async|get|set|const|let|function|class|interface|type|override)\s+)*\*?\s*(\[[^\]]+\]|[\w$]+)/.exec(
+      next,
+    );
   return m ? m[1] : '?';
 }
 
@@ -65,7 +72,10 @@ export function examplesOf(file: string): Example[] {
   const found: Example[] = [];
   for (const c of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     if (!c[0].includes('@example')) continue;
-    const lines = c[0].slice(3, -2).split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+    const lines = c[0]
+      .slice(3, -2)
+      .split('\n')
+      .map((l) => l.replace(/^\s*\* ?/, ''));
     const body = lines.join('\n');
     const line = text.slice(0, c.index).split('\n').length;
     const where = `${relative(root, file)}:${line} ${declarationAfter(text, (c.index ?? 0) + c[0].length)}`;
@@ -97,7 +107,13 @@ export async function run(code: string): Promise<string> {
   const gradMode = torch.isGradEnabled();
   torch.manualSeed(0);
   try {
-    await new AsyncFunction('require', 'exports', 'console', 'torch', 'nn', js)(require, {}, fakeConsole, torch, kindlingNn.nn);
+    await new AsyncFunction('require', 'exports', 'console', 'torch', 'nn', js)(
+      require,
+      {},
+      fakeConsole,
+      torch,
+      kindlingNn.nn,
+    );
   } finally {
     torch.setGradEnabled(gradMode);
   }
@@ -106,15 +122,24 @@ export async function run(code: string): Promise<string> {
 
 /** The examples' type errors: each example is a module of its own under examples/, with `torch` and `nn` imported. */
 function typeErrors(examples: Example[]): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (config === undefined) throw new Error('tsconfig.json could not be read');
   const prelude = "import * as torch from '@kindling/core';\nimport { nn } from '@kindling/nn';\nexport {};\n";
-  const files = new Map(examples.map((e, i) => [join(root, 'examples', `__api_example_${i}.ts`), { where: e.where, source: prelude + e.code }]));
+  const files = new Map(
+    examples.map((e, i) => [
+      join(root, 'examples', `__api_example_${i}.ts`),
+      { where: e.where, source: prelude + e.code },
+    ]),
+  );
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);

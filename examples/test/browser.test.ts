@@ -37,7 +37,15 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
     await buildPage();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
 
@@ -61,7 +69,7 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
       undefined,
       { timeout: 150_000, polling: 250 },
     );
-    const state = (await page.evaluate(() => (globalThis as unknown as { kindlingDemo: DemoState }).kindlingDemo));
+    const state = await page.evaluate(() => (globalThis as unknown as { kindlingDemo: DemoState }).kindlingDemo);
     const png = await page.screenshot({ fullPage: true });
     if (checkpoint !== undefined) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
@@ -93,7 +101,9 @@ describe.runIf(available || required)('the browser page (examples/browser) in Ch
     const evaluated = runEvaluate({ checkpoint, batchSize: 500, memoryBatches: 0, memoryBatchSize: 0, log: () => {} });
     expect(evaluated.total).toBe(1000);
     expect(Math.abs(evaluated.accuracy - last)).toBeLessThanOrEqual(0.003);
-    console.log(`browser: ${state.step} steps, loss ${state.losses[0].toFixed(3)} -> ${state.losses.at(-1)?.toFixed(3)}, accuracy ${(first * 100).toFixed(1)}% -> ${(last * 100).toFixed(1)}%, ${state.imagesPerSecond.toFixed(0)} images/s on ${state.threads} threads`);
+    console.log(
+      `browser: ${state.step} steps, loss ${state.losses[0].toFixed(3)} -> ${state.losses.at(-1)?.toFixed(3)}, accuracy ${(first * 100).toFixed(1)}% -> ${(last * 100).toFixed(1)}%, ${state.imagesPerSecond.toFixed(0)} images/s on ${state.threads} threads`,
+    );
   }, 200_000);
 
   it('without cross-origin isolation, says it runs one thread, and still trains', async () => {

@@ -17,7 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pages = [
   'README.md',
   ...readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'README.md')),
-  ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f)),
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
   join('templates', 'node-app', 'README.md'),
 ].filter((p) => existsSync(join(root, p)));
 
@@ -36,7 +38,8 @@ function snippetsOf(page: string): Snippet[] {
   // Every import of the page, so that a block may use what an earlier block imported.
   const pageImports = new Set(blocks.flatMap((b) => b[1].match(IMPORT) ?? []).map((i) => i.trim()));
   // `torch` is core wherever a page does not say otherwise (pages that only call torch.* do not import it).
-  if (![...pageImports].some((i) => /\btorch\b/.test(i.split(' from ')[0]))) pageImports.add("import * as torch from '@kindling/core';");
+  if (![...pageImports].some((i) => /\btorch\b/.test(i.split(' from ')[0])))
+    pageImports.add("import * as torch from '@kindling/core';");
   return blocks.map((b) => {
     const body = b[1].replace(IMPORT, '').replace(/^export (?=class|function|const|interface|type)/gm, '');
     const line = text.slice(0, b.index).split('\n').length + 1;
@@ -45,12 +48,16 @@ function snippetsOf(page: string): Snippet[] {
 }
 
 function typeErrors(snippets: Snippet[]): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (config === undefined) throw new Error('tsconfig.json could not be read');
   // The virtual files live in examples/, where the workspace packages resolve as they do for the examples.
   const files = new Map(snippets.map((s, i) => [join(root, 'examples', `__snippet_${i}.ts`), s]));
@@ -71,7 +78,9 @@ function typeErrors(snippets: Snippet[]): string[] {
     for (const d of [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]) {
       const at = d.start !== undefined && d.file ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
       const text = s.source.split('\n')[at]?.trim() ?? '';
-      errors.push(`${s.page} (block at line ${s.line}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')} — \`${text}\``);
+      errors.push(
+        `${s.page} (block at line ${s.line}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')} — \`${text}\``,
+      );
     }
   }
   return errors;

@@ -60,7 +60,10 @@ const finetuneOptions = (checkpoint?: string): FinetuneOptions => ({
 /** Runs an example's main.ts as the npm scripts do. */
 function cli(example: string, args: string[]) {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const r = spawnSync(tsx, ['--conditions=source', join(root, 'examples', example, 'main.ts'), ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(tsx, ['--conditions=source', join(root, 'examples', example, 'main.ts'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
@@ -68,7 +71,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kindling-examples-'));
   paths.cnn = join(dir, 'fashion-cnn.safetensors');
   paths.corrupt = join(dir, 'corrupt.safetensors');
-  writeFileSync(paths.corrupt, Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256));
+  writeFileSync(
+    paths.corrupt,
+    Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256),
+  );
   paths.pth = join(dir, 'resnet18.pth');
   writeFileSync(paths.pth, Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
   paths.linear = join(dir, 'linear.safetensors');
@@ -85,7 +91,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('train-classifier', () => {
   it('lowers the loss and saves a checkpoint that reloads into identical outputs', () => {
-    trained = trainClassifier({ epochs: 1, batchSize: 16, lr: 0.003, seed: 0, checkpoint: paths.cnn, limit: LIMIT, log: quiet });
+    trained = trainClassifier({
+      epochs: 1,
+      batchSize: 16,
+      lr: 0.003,
+      seed: 0,
+      checkpoint: paths.cnn,
+      limit: LIMIT,
+      log: quiet,
+    });
     expect(trained.firstBatchLoss).toBeGreaterThan(trained.lastBatchLoss);
     const fresh = new FashionCNN();
     loadCheckpoint(fresh, paths.cnn, 'train first');
@@ -110,7 +124,10 @@ describe('evaluate', () => {
     expect(r.perClass.reduce((n, c) => n + c.total, 0)).toBe(LIMIT);
     expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBe(LIMIT);
     expect(r.perClass.map((c, i) => r.confusion[i][i])).toEqual(r.perClass.map((c) => c.correct));
-    const table = formatConfusion(r.confusion, r.perClass.map((c) => c.name)).split('\n');
+    const table = formatConfusion(
+      r.confusion,
+      r.perClass.map((c) => c.name),
+    ).split('\n');
     expect(new Set(table.map((line) => line.length)).size).toBe(1);
   });
 
@@ -118,7 +135,8 @@ describe('evaluate', () => {
     const r = runEvaluate({ ...evalOptions(paths.cnn), memoryBatches: 4, memoryBatchSize: 32 });
     const { noGrad, withGrad } = r.comparison!;
     expect(noGrad.afterGc).toBe(true);
-    const growth = (t: { arrayBuffers: number[] }) => (t.arrayBuffers[t.arrayBuffers.length - 1] - t.arrayBuffers[0]) / (t.arrayBuffers.length - 1);
+    const growth = (t: { arrayBuffers: number[] }) =>
+      (t.arrayBuffers[t.arrayBuffers.length - 1] - t.arrayBuffers[0]) / (t.arrayBuffers.length - 1);
     // 32 images: the activations FashionCNN saves for backward take several MB per batch.
     expect(growth(withGrad)).toBeGreaterThan(2 ** 20);
     expect(growth(noGrad)).toBeLessThan(growth(withGrad) / 10);
@@ -140,7 +158,8 @@ describe('finetune', () => {
     const now = r.model.stateDict();
     const frozen = Object.keys(saved).filter((k) => !k.startsWith('fc.'));
     expect(frozen.length).toBe(120);
-    for (const k of frozen) expect(Buffer.from(now[k].toArray().buffer).equals(Buffer.from(saved[k].toArray().buffer)), k).toBe(true);
+    for (const k of frozen)
+      expect(Buffer.from(now[k].toArray().buffer).equals(Buffer.from(saved[k].toArray().buffer)), k).toBe(true);
   });
 
   it('computes no gradient for frozen parameters, and moves the head', () => {
@@ -172,43 +191,58 @@ describe('bad checkpoints', () => {
     const e = evaluate(join(dir, 'nope.safetensors'));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toMatch(/^checkpoint not found: .*nope\.safetensors\. Train one first with `pnpm example`/);
-    expect(finetune(join(dir, 'nope.safetensors')).message).toMatch(/^checkpoint not found: .*resnet18 \.pth as PyTorch saved it.*leave out --checkpoint/);
+    expect(finetune(join(dir, 'nope.safetensors')).message).toMatch(
+      /^checkpoint not found: .*resnet18 \.pth as PyTorch saved it.*leave out --checkpoint/,
+    );
   });
 
   it('a corrupt file is named as neither safetensors nor a PyTorch checkpoint; a broken PyTorch .pth says what is wrong with it', () => {
     const e = evaluate(paths.corrupt);
     expect(e).toBeInstanceOf(UsageError);
-    expect(e.message).toMatch(/^cannot read checkpoint .*corrupt\.safetensors: .*neither a safetensors checkpoint nor a state dict PyTorch saved\. Train one first/);
+    expect(e.message).toMatch(
+      /^cannot read checkpoint .*corrupt\.safetensors: .*neither a safetensors checkpoint nor a state dict PyTorch saved\. Train one first/,
+    );
     expect(finetune(paths.corrupt).message).toMatch(/neither a safetensors checkpoint nor a state dict PyTorch saved/);
-    expect(finetune(paths.pth).message).toMatch(/resnet18\.pth: not a readable PyTorch archive \(no end-of-central-directory record: the file is truncated\)/);
+    expect(finetune(paths.pth).message).toMatch(
+      /resnet18\.pth: not a readable PyTorch archive \(no end-of-central-directory record: the file is truncated\)/,
+    );
   });
 
   it('a checkpoint of another architecture lists the mismatched keys and shapes', () => {
     const e = evaluate(paths.linear);
     expect(e).toBeInstanceOf(UsageError);
-    expect(e.message).toMatch(/^checkpoint .*linear\.safetensors does not fit FashionCNN \(it was saved from a Linear\): 18 missing key\(s\), 2 unexpected key\(s\)/);
+    expect(e.message).toMatch(
+      /^checkpoint .*linear\.safetensors does not fit FashionCNN \(it was saved from a Linear\): 18 missing key\(s\), 2 unexpected key\(s\)/,
+    );
     expect(e.message).toContain('Unexpected key(s) in state_dict: "weight", "bias"');
     const resized = evaluate(paths.resized);
     expect(resized.message).toMatch(/0 missing key\(s\), 0 unexpected key\(s\), 2 size mismatch\(es\)/);
-    expect(resized.message).toContain('size mismatch for classifier.4.weight: copying a param with shape torch.Size([5, 128]) from checkpoint');
+    expect(resized.message).toContain(
+      'size mismatch for classifier.4.weight: copying a param with shape torch.Size([5, 128]) from checkpoint',
+    );
     const f = finetune(paths.cnn);
-    expect(f.message).toMatch(/does not fit ResNet \(it was saved from a FashionCNN\): 122 missing key\(s\), 18 unexpected key\(s\)/);
+    expect(f.message).toMatch(
+      /does not fit ResNet \(it was saved from a FashionCNN\): 122 missing key\(s\), 18 unexpected key\(s\)/,
+    );
     expect(f.message).toContain('Missing key(s) in state_dict: "conv1.weight"');
   });
 
   it('the command line prints the message and exits with code 1', () => {
     const missing = cli('evaluate', []);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^error: checkpoint not found: runs\/fashion-cnn\.safetensors\. Train one first with `pnpm example`/);
+    expect(missing.stderr).toMatch(
+      /^error: checkpoint not found: runs\/fashion-cnn\.safetensors\. Train one first with `pnpm example`/,
+    );
     const corrupt = cli('finetune', ['--checkpoint', paths.corrupt]);
     expect(corrupt.status).toBe(1);
-    expect(corrupt.stderr).toMatch(/^error: cannot read checkpoint .*neither a safetensors checkpoint nor a state dict PyTorch saved/);
+    expect(corrupt.stderr).toMatch(
+      /^error: cannot read checkpoint .*neither a safetensors checkpoint nor a state dict PyTorch saved/,
+    );
     const wrong = cli('evaluate', ['--checkpoint', paths.linear]);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^error: checkpoint .* does not fit FashionCNN/);
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
   });
-
 });
 
 describe('examples/mnist', () => {
@@ -219,6 +253,15 @@ describe('examples/mnist', () => {
     expect(r.stdout).toMatch(/Train Epoch: 2 \[0\/2000 \(0%\)\]\tLoss: \d\.\d{6}\n/);
     expect(r.stdout).toMatch(/\nTest set: Average loss: \d\.\d{4}, Accuracy: \d+\/1000 \(\d+%\)\n/);
     const sd = torch.load(join(dir, 'mnist_cnn.safetensors'));
-    expect(Object.keys(sd)).toEqual(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(Object.keys(sd)).toEqual([
+      'conv1.weight',
+      'conv1.bias',
+      'conv2.weight',
+      'conv2.bias',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
   });
 });

@@ -29,7 +29,9 @@ describe.runIf(built)('templates/node-app installed from packed tarballs', () =>
   it('installs with npm outside the repository and trains on the native kernels', () => {
     const pkgs = join(dir, 'pkgs');
     run(process.execPath, [join(root, 'tools', 'pack-packages.mjs'), pkgs], root);
-    const tarballs = readdirSync(pkgs).filter((f) => f.endsWith('.tgz')).map((f) => join(pkgs, f));
+    const tarballs = readdirSync(pkgs)
+      .filter((f) => f.endsWith('.tgz'))
+      .map((f) => join(pkgs, f));
     expect(tarballs.length).toBe(6);
     const app = join(dir, 'app');
     cpSync(join(root, 'templates', 'node-app'), app, { recursive: true });

@@ -35,5 +35,7 @@ await runMain(() => {
     { name: 'test loss', color: '#ff9896', values: result.epochs.map((e) => e.testLoss), axis: 'left' },
     { name: 'test accuracy', color: '#1f77b4', values: result.epochs.map((e) => e.testAccuracy), axis: 'right' },
   ]);
-  console.log(`best test accuracy ${(result.bestAccuracy * 100).toFixed(2)}%; checkpoint ${result.checkpoint}; chart ${chart}`);
+  console.log(
+    `best test accuracy ${(result.bestAccuracy * 100).toFixed(2)}%; checkpoint ${result.checkpoint}; chart ${chart}`,
+  );
 });

@@ -13,7 +13,13 @@ export class FashionCNN extends nn.Module {
     new nn.ReLU(),
     new nn.MaxPool2d(2),
   );
-  classifier = new nn.Sequential(new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.25), new nn.Linear(128, 10));
+  classifier = new nn.Sequential(
+    new nn.Flatten(),
+    new nn.Linear(32 * 7 * 7, 128),
+    new nn.ReLU(),
+    new nn.Dropout(0.25),
+    new nn.Linear(128, 10),
+  );
 
   override forward(x: Tensor): Tensor {
     return this.classifier.forward(this.features.forward(x));

@@ -47,7 +47,11 @@ export interface TrainResult {
 }
 
 /** Accuracy and mean loss over a loader, under noGrad with the model in eval mode. */
-export function evaluate(model: Module, loader: DataLoader<[Tensor, number]>, criterion: InstanceType<typeof nn.CrossEntropyLoss>) {
+export function evaluate(
+  model: Module,
+  loader: DataLoader<[Tensor, number]>,
+  criterion: InstanceType<typeof nn.CrossEntropyLoss>,
+) {
   model.eval();
   let correct = 0;
   let total = 0;
@@ -105,8 +109,17 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     }
     const seconds = bar.elapsed();
     const { accuracy, loss: testLoss } = evaluate(model, testLoader, criterion);
-    epochs.push({ epoch, trainLoss: lossSum / seen, testLoss, testAccuracy: accuracy, seconds, imagesPerSecond: seen / seconds });
-    log(`epoch ${epoch}: train loss ${(lossSum / seen).toFixed(4)}, test loss ${testLoss.toFixed(4)}, test accuracy ${(accuracy * 100).toFixed(2)}%, ${seconds.toFixed(1)} s (${(seen / seconds).toFixed(0)} img/s)`);
+    epochs.push({
+      epoch,
+      trainLoss: lossSum / seen,
+      testLoss,
+      testAccuracy: accuracy,
+      seconds,
+      imagesPerSecond: seen / seconds,
+    });
+    log(
+      `epoch ${epoch}: train loss ${(lossSum / seen).toFixed(4)}, test loss ${testLoss.toFixed(4)}, test accuracy ${(accuracy * 100).toFixed(2)}%, ${seconds.toFixed(1)} s (${(seen / seconds).toFixed(0)} img/s)`,
+    );
     if (accuracy > best) {
       best = accuracy;
       saveCheckpoint(model, options.checkpoint, { epoch: String(epoch), testAccuracy: accuracy.toFixed(4) });

@@ -55,7 +55,17 @@ async function build() {
   if (!headers) return note("Node's N-API headers (node_api.h) were not found");
   const cc = process.env.CC || 'cc';
   const x86 = arch() === 'x64';
-  const common = ['-O3', '-std=gnu11', '-fPIC', '-pthread', '-fvisibility=hidden', '-Wall', '-Wno-unused-function', `-I${headers}`, '-DNAPI_VERSION=8'];
+  const common = [
+    '-O3',
+    '-std=gnu11',
+    '-fPIC',
+    '-pthread',
+    '-fvisibility=hidden',
+    '-Wall',
+    '-Wno-unused-function',
+    `-I${headers}`,
+    '-DNAPI_VERSION=8',
+  ];
   if (!x86) common.push('-DKD_NO_X86');
   rmSync(join(out, 'kindling.node'), { force: true });
   rmSync(join(out, 'build-error.txt'), { force: true });
@@ -72,7 +82,11 @@ async function build() {
   }
   // Two compiles at a time: the machines that build this have few cores.
   const queue = [...jobs];
-  await Promise.all([0, 1].map(async () => { while (queue.length) await queue.shift()(); }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (queue.length) await queue.shift()();
+    }),
+  );
   const link = ['-shared', '-pthread', '-o', join(out, 'kindling.node'), ...objects, '-lm'];
   if (platform() === 'darwin') link.unshift('-undefined', 'dynamic_lookup');
   await run(cc, link);
@@ -81,7 +95,10 @@ async function build() {
 }
 
 build().catch((e) => {
-  const first = String(e.message).split('\n').find((l) => /error/i.test(l)) ?? String(e.message).split('\n')[0];
+  const first =
+    String(e.message)
+      .split('\n')
+      .find((l) => /error/i.test(l)) ?? String(e.message).split('\n')[0];
   try {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'build-error.txt'), String(e.message));

@@ -15,7 +15,11 @@ if (existsSync(file)) {
 } else {
   const log = join(__dirname, 'build', 'build-error.txt');
   reason = existsSync(log)
-    ? `the native build failed: ${readFileSync(log, 'utf8').split('\n').find((l) => /error/i.test(l)) ?? 'see build/build-error.txt'}`
+    ? `the native build failed: ${
+        readFileSync(log, 'utf8')
+          .split('\n')
+          .find((l) => /error/i.test(l)) ?? 'see build/build-error.txt'
+      }`
     : 'the addon is not built for this platform (run `pnpm --filter @kindling/native build`)';
 }
 module.exports = { addon, reason };

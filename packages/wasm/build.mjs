@@ -18,7 +18,18 @@ export const VARIANTS = {
   'relaxed-threads': ['--enable', 'simd', '--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory'],
 };
 // 2 GiB at most (32,768 pages of 64 KiB): a shared memory reserves its maximum up front.
-const COMMON = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--initialMemory', '64', '--maximumMemory', '32768'];
+const COMMON = [
+  'assembly/index.ts',
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--importMemory',
+  '--initialMemory',
+  '64',
+  '--maximumMemory',
+  '32768',
+];
 
 function asc(args) {
   const require = createRequire(import.meta.url);
@@ -35,7 +46,11 @@ function asc(args) {
 async function build() {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  await Promise.all(Object.entries(VARIANTS).map(([name, flags]) => asc([...COMMON, ...flags, '-o', join(out, `kindling-${name}.wasm`)])));
+  await Promise.all(
+    Object.entries(VARIANTS).map(([name, flags]) =>
+      asc([...COMMON, ...flags, '-o', join(out, `kindling-${name}.wasm`)]),
+    ),
+  );
   if (!quiet) console.log(`@kindling/wasm: built ${Object.keys(VARIANTS).length} modules in ${out}`);
 }
 
@@ -43,5 +58,7 @@ build().catch((e) => {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'build-error.txt'), String(e.stack ?? e));
-  console.error(`@kindling/wasm: the build failed (${String(e.message).split('\n')[0]}); Kindling will use its other kernels`);
+  console.error(
+    `@kindling/wasm: the build failed (${String(e.message).split('\n')[0]}); Kindling will use its other kernels`,
+  );
 });

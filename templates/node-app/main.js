@@ -22,4 +22,6 @@ for (let step = 0; step < 50; step++) {
   last = loss.item();
 }
 const accuracy = torch.noGrad(() => model.forward(x).argmax(1).eq(y).float().mean().item());
-console.log(`loss ${first.toFixed(4)} -> ${last.toFixed(4)}, accuracy ${(accuracy * 100).toFixed(1)}%, kernels: ${torch.getKernelBackend().name}`);
+console.log(
+  `loss ${first.toFixed(4)} -> ${last.toFixed(4)}, accuracy ${(accuracy * 100).toFixed(1)}%, kernels: ${torch.getKernelBackend().name}`,
+);

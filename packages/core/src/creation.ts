@@ -1,5 +1,15 @@
 /** Creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, random tensors, `*Like`. */
-import { type DType, type TypedArray, allocateFor, checkedIntegerValue, cTypeName, isDType, isFloatingPoint, isIntegral, scalarTypeName } from './dtype.js';
+import {
+  type DType,
+  type TypedArray,
+  allocateFor,
+  checkedIntegerValue,
+  cTypeName,
+  isDType,
+  isFloatingPoint,
+  isIntegral,
+  scalarTypeName,
+} from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
 import { formatShape, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
@@ -112,7 +122,11 @@ export function empty(...args: SizeArgs): Tensor {
  * tensor([0.5000, 0.5000, 0.5000])
  * ```
  */
-export function full(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
+export function full(
+  size: number | readonly number[],
+  fillValue: number | boolean,
+  options: TensorOptions = {},
+): Tensor {
   if (typeof fillValue !== 'number' && typeof fillValue !== 'boolean') {
     throw new TorchTypeError(`full(): argument 'fill_value' (position 2) must be Number, not ${pyTypeName(fillValue)}`);
   }
@@ -206,10 +220,13 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const nums = args.filter((a): a is number => typeof a === 'number');
   const given = args.length - (last === options ? 1 : 0);
   if (nums.length === 0 || nums.length > 3 || nums.length !== given) {
-    throw new TorchTypeError(`arange() received an invalid combination of arguments - got (${args.map((a) => pyTypeName(a)).join(', ')}), but expected (end), (start, end) or (start, end, step) numbers`);
+    throw new TorchTypeError(
+      `arange() received an invalid combination of arguments - got (${args.map((a) => pyTypeName(a)).join(', ')}), but expected (end), (start, end) or (start, end, step) numbers`,
+    );
   }
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${pyFloatName(start)} -> ${pyFloatName(end)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new RuntimeError(`unsupported range: ${pyFloatName(start)} -> ${pyFloatName(end)}`);
   if (step === 0) throw new RuntimeError('step must be nonzero');
   if ((end - start) / step < 0) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
@@ -248,7 +265,11 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   return finish(t, options);
 }
 
-function randomTensor(args: SizeArgs, fill: (out: Float32Array | Float64Array, gen: Generator) => void, name: string): Tensor {
+function randomTensor(
+  args: SizeArgs,
+  fill: (out: Float32Array | Float64Array, gen: Generator) => void,
+  name: string,
+): Tensor {
   const { shape, options } = sizeAndOptions<RandomOptions>(args);
   const dtype = options.dtype ?? 'float32';
   if (!isFloatingPoint(dtype)) throw new RuntimeError(`"${name}" not implemented for '${scalarTypeName(dtype)}'`);
@@ -318,8 +339,14 @@ export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
  * tensor(True) tensor(True)
  * ```
  */
-export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
-  const [low, high, size, options] = typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as RandomOptions) ?? {}];
+export function randint(
+  a: number,
+  b: number | readonly number[],
+  c?: readonly number[] | RandomOptions,
+  d?: RandomOptions,
+): Tensor {
+  const [low, high, size, options] =
+    typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as RandomOptions) ?? {}];
   const dtype = options.dtype ?? 'int64';
   const t = filled(parseSizeArgs([size]), dtype, 0);
   fillRandint(t._array as Float64Array, low, high, options.generator ?? defaultGenerator);
@@ -387,8 +414,10 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
       flat.push(x as number | boolean | bigint);
       return;
     }
-    if (!Array.isArray(x)) throw new TorchTypeError(`not a sequence (expected a sequence of length ${shape[dim]} at dim ${dim})`);
-    if (x.length !== shape[dim]) throw new ValueError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${x.length})`);
+    if (!Array.isArray(x))
+      throw new TorchTypeError(`not a sequence (expected a sequence of length ${shape[dim]} at dim ${dim})`);
+    if (x.length !== shape[dim])
+      throw new ValueError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${x.length})`);
     for (const v of x) walk(v as NestedArray, dim + 1);
   };
   walk(data, 0);
@@ -396,7 +425,8 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
   if (dtype === undefined) {
     if (options.requiresGrad) dtype = 'float32';
     else if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) dtype = 'bool';
-    else if (flat.every((v) => typeof v === 'bigint' || typeof v === 'boolean' || Number.isInteger(v))) dtype = flat.length ? 'int64' : 'float32';
+    else if (flat.every((v) => typeof v === 'bigint' || typeof v === 'boolean' || Number.isInteger(v)))
+      dtype = flat.length ? 'int64' : 'float32';
     else dtype = 'float32';
   }
   for (const v of flat) {
@@ -409,7 +439,14 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorO
   const arr = t._array;
   for (let i = 0; i < flat.length; i++) {
     const n = Number(flat[i]);
-    arr[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : dtype === 'int32' || dtype === 'int64' ? checkedIntegerValue(n, dtype, dtype) : n;
+    arr[i] =
+      dtype === 'bool'
+        ? n !== 0
+          ? 1
+          : 0
+        : dtype === 'int32' || dtype === 'int64'
+          ? checkedIntegerValue(n, dtype, dtype)
+          : n;
   }
   return finish(t, options);
 }
@@ -437,7 +474,13 @@ export function fromArray(array: ArrayBufferView, shape?: readonly number[], opt
   const total = dims.reduce((a, b) => a * b, 1);
   if (total !== n) throw new RuntimeError(`shape '${formatShape(dims)}' is invalid for input of size ${n}`);
   const native: DType | null =
-    array instanceof Float32Array ? 'float32' : array instanceof Float64Array ? 'float64' : array instanceof Int32Array ? 'int32' : null;
+    array instanceof Float32Array
+      ? 'float32'
+      : array instanceof Float64Array
+        ? 'float64'
+        : array instanceof Int32Array
+          ? 'int32'
+          : null;
   if (native !== null && (options.dtype === undefined || options.dtype === native)) {
     return new Tensor(array as TypedArray, dims, native);
   }
@@ -445,7 +488,8 @@ export function fromArray(array: ArrayBufferView, shape?: readonly number[], opt
   const t = filled(dims, dtype, 0);
   const src = array as unknown as ArrayLike<number | bigint>;
   const integral = dtype === 'int32' || dtype === 'int64';
-  for (let i = 0; i < n; i++) t._array[i] = integral ? checkedIntegerValue(Number(src[i]), dtype, dtype) : Number(src[i]);
+  for (let i = 0; i < n; i++)
+    t._array[i] = integral ? checkedIntegerValue(Number(src[i]), dtype, dtype) : Number(src[i]);
   return t;
 }
 

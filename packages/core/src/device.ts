@@ -6,10 +6,26 @@
 import { AssertionError, RuntimeError } from './errors.js';
 
 const DEVICE_TYPES = [
-  'cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga', 'ort', 'xla', 'lazy', 'vulkan', 'mps', 'meta',
-  'hpu', 'privateuseone',
+  'cpu',
+  'cuda',
+  'ipu',
+  'xpu',
+  'mkldnn',
+  'opengl',
+  'opencl',
+  'ideep',
+  'hip',
+  've',
+  'fpga',
+  'ort',
+  'xla',
+  'lazy',
+  'vulkan',
+  'mps',
+  'meta',
+  'hpu',
+  'privateuseone',
 ];
-
 
 /** `torch.device(type, index?)`: the device's string, checked. */
 export function device(type: string, index?: number): string {

@@ -80,7 +80,10 @@ export function resultType(operands: readonly PromotionOperand[], defaultFloat: 
     else scalar = scalar === null ? op.dtype : promoteTypes(scalar, op.dtype);
   }
   let result = dims;
-  for (const [next, isScalar] of [[zero, false], [scalar, true]] as const) {
+  for (const [next, isScalar] of [
+    [zero, false],
+    [scalar, true],
+  ] as const) {
     if (next === null) continue;
     if (result === null) result = isScalar && next === 'float64' ? defaultFloat : next;
     else if (category(next) > category(result)) {
@@ -165,6 +168,8 @@ export function allocateFor(shape: Shape, dtype: DType): TypedArray {
     return allocate(dtype, n);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new RuntimeError(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes. Error code 12 (Cannot allocate memory)`);
+    throw new RuntimeError(
+      `DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes. Error code 12 (Cannot allocate memory)`,
+    );
   }
 }

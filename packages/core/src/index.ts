@@ -14,10 +14,27 @@ import { detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from './autograd/an
 import { Node } from './autograd/node.js';
 
 export { Tensor };
-export type { TensorLike, Scalar, Dims, NestedArray, ReduceOptions, VarOptions, BackwardOptions, HookHandle } from './tensor.js';
+export type {
+  TensorLike,
+  Scalar,
+  Dims,
+  NestedArray,
+  ReduceOptions,
+  VarOptions,
+  BackwardOptions,
+  HookHandle,
+} from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, isFloatingPoint as isFloatingPointDType } from './dtype.js';
-export { RuntimeError, IndexError, ValueError, TorchTypeError, AssertionError, KeyError, ZeroDivisionError } from './errors.js';
+export {
+  RuntimeError,
+  IndexError,
+  ValueError,
+  TorchTypeError,
+  AssertionError,
+  KeyError,
+  ZeroDivisionError,
+} from './errors.js';
 export { warnOnce } from './warnings.js';
 export { device, cuda, isCpuDevice as _isCpuDevice } from './device.js';
 export { typename, pyTypeName as _pyTypeName } from './python-types.js';
@@ -60,7 +77,14 @@ export {
 } from './creation.js';
 export type { TensorOptions, RandomOptions } from './creation.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
-export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad-mode.js';
+export {
+  noGrad,
+  enableGrad,
+  setGradEnabled,
+  isGradEnabled,
+  inferenceMode,
+  isInferenceModeEnabled,
+} from './autograd/grad-mode.js';
 export { serialize, deserialize, deserializeMetadata, save, load, loadMetadata } from './serialize.js';
 export { cloneStateDict } from './state-dict.js';
 export { Size } from './size.js';
@@ -125,7 +149,14 @@ export type { Reduction } from './ops/loss.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';
-export { availableKernelBackends, getKernelBackend, getNumThreads, loadWasmBackend, setKernelBackend, setNumThreads } from './kernels/registry.js';
+export {
+  availableKernelBackends,
+  getKernelBackend,
+  getNumThreads,
+  loadWasmBackend,
+  setKernelBackend,
+  setNumThreads,
+} from './kernels/registry.js';
 export type { BackendName } from './kernels/registry.js';
 export type { KernelBackend } from './kernels/backend.js';
 // The optimizers' fused updates (what @kindling/optim steps with; PyTorch's torch._fused_* in spirit).

@@ -60,7 +60,17 @@ export class PermissionError extends OSError {
 function isNodeFs(x: unknown): x is NodeFs {
   if (typeof x !== 'object' || x === null) return false;
   const fs = x as Partial<Record<keyof NodeFs, unknown>>;
-  const needed: (keyof NodeFs)[] = ['openSync', 'closeSync', 'fstatSync', 'readSync', 'writeSync', 'fsyncSync', 'renameSync', 'rmSync', 'readdirSync'];
+  const needed: (keyof NodeFs)[] = [
+    'openSync',
+    'closeSync',
+    'fstatSync',
+    'readSync',
+    'writeSync',
+    'fsyncSync',
+    'renameSync',
+    'rmSync',
+    'readdirSync',
+  ];
   return needed.every((name) => typeof fs[name] === 'function');
 }
 
@@ -133,7 +143,10 @@ export function readFileBytes(path: string): Uint8Array {
     let done = 0;
     while (done < stat.size) {
       const n = fs.readSync(fd, out, done, Math.min(CHUNK, stat.size - done), done);
-      if (n === 0) throw new RuntimeError(`${path}: the file ended after ${done} of ${stat.size} bytes (it changed while being read)`);
+      if (n === 0)
+        throw new RuntimeError(
+          `${path}: the file ended after ${done} of ${stat.size} bytes (it changed while being read)`,
+        );
       done += n;
     }
     return out;
@@ -149,7 +162,10 @@ function allocateBytes(size: number, path: string): Uint8Array {
     return new Uint8Array(size);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new RuntimeError(`${path} holds ${size} bytes, more than the largest array this JavaScript engine can allocate`, { cause: e });
+    throw new RuntimeError(
+      `${path} holds ${size} bytes, more than the largest array this JavaScript engine can allocate`,
+      { cause: e },
+    );
   }
 }
 
@@ -168,7 +184,8 @@ export function writeFileBytesAtomic(path: string, bytes: Uint8Array): void {
   try {
     const fd = fs.openSync(tmp, 'wx');
     try {
-      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, Math.min(CHUNK, bytes.length - done));
+      for (let done = 0; done < bytes.length; )
+        done += fs.writeSync(fd, bytes, done, Math.min(CHUNK, bytes.length - done));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

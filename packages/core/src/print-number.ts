@@ -58,7 +58,9 @@ export function formatFixed(x: number, digits: number): string {
   const sign = isNegative(x) ? '-' : '';
   const { mant, exp } = decompose(x);
   const [num, den] = scaled(mant, exp, digits);
-  const text = roundHalfEven(num, den).toString().padStart(digits + 1, '0');
+  const text = roundHalfEven(num, den)
+    .toString()
+    .padStart(digits + 1, '0');
   if (digits === 0) return sign + text;
   const cut = text.length - digits;
   return `${sign}${text.slice(0, cut)}.${text.slice(cut)}`;

@@ -31,12 +31,15 @@ export function pythonArgs<O extends object>(
   for (; i < args.length && !isOptionsObject(args[i]); i++) {
     if (i >= names.length) {
       const base = 1 + leading;
-      throw new TorchTypeError(`${cls}.__init__() takes from ${base + required} to ${base + names.length} positional arguments but ${base + args.length} were given`);
+      throw new TorchTypeError(
+        `${cls}.__init__() takes from ${base + required} to ${base + names.length} positional arguments but ${base + args.length} were given`,
+      );
     }
     if (args[i] !== undefined) out[names[i]] = args[i];
   }
   if (i < args.length) {
-    if (i !== args.length - 1) throw new TorchTypeError(`${cls}: the options object ({ ... }) must be the last argument`);
+    if (i !== args.length - 1)
+      throw new TorchTypeError(`${cls}: the options object ({ ... }) must be the last argument`);
     for (const [k, v] of Object.entries(args[i] as Record<string, unknown>)) {
       if (k in out) throw new TorchTypeError(`${cls}.__init__() got multiple values for argument '${k}'`);
       out[k] = v;

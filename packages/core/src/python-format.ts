@@ -35,7 +35,8 @@ export function pyRepr(x: unknown, options: PyReprOptions = {}): string {
   if (x === true) return 'True';
   if (x === false) return 'False';
   if (x === null || x === undefined) return 'None';
-  if (typeof x === 'number') return options.numbers !== 'float' && Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pyFloat(x);
+  if (typeof x === 'number')
+    return options.numbers !== 'float' && Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pyFloat(x);
   if (typeof x === 'string') return `'${x}'`;
   if (Array.isArray(x)) {
     const items = x.map((v) => pyRepr(v, options));

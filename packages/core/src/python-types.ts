@@ -18,7 +18,7 @@ export function typename(x: unknown): string {
   if (typeof x === 'string') return 'str';
   if (typeof x === 'boolean') return 'bool';
   if (Array.isArray(x)) return 'list';
-  if (typeof x === 'object') return (x).constructor?.name ?? 'object';
+  if (typeof x === 'object') return x.constructor?.name ?? 'object';
   return typeof x;
 }
 

@@ -28,7 +28,9 @@ export function readZip(bytes: Uint8Array, what: string): ZipEntry[] {
   } catch (e) {
     if (e instanceof RuntimeError) throw e;
     // A field pointing past the end of the file (a DataView RangeError): a corrupt or truncated archive.
-    throw new RuntimeError(`${what}: not a readable PyTorch archive (a corrupt or truncated file: ${(e as Error).message})`);
+    throw new RuntimeError(
+      `${what}: not a readable PyTorch archive (a corrupt or truncated file: ${(e as Error).message})`,
+    );
   }
 }
 
@@ -47,7 +49,11 @@ function readEntries(bytes: Uint8Array, what: string): ZipEntry[] {
   if (eocd < 0) fail('no end-of-central-directory record: the file is truncated');
   let count = view.getUint16(eocd + 10, true);
   let dirOffset = view.getUint32(eocd + 16, true);
-  if ((count === 0xffff || dirOffset === 0xffffffff) && eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_EOCD_LOCATOR) {
+  if (
+    (count === 0xffff || dirOffset === 0xffffffff) &&
+    eocd >= 20 &&
+    view.getUint32(eocd - 20, true) === ZIP64_EOCD_LOCATOR
+  ) {
     const z64 = Number(view.getBigUint64(eocd - 12, true));
     if (z64 + 56 > bytes.length || view.getUint32(z64, true) !== ZIP64_EOCD) fail('a broken zip64 record');
     count = Number(view.getBigUint64(z64 + 32, true));

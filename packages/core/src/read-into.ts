@@ -14,7 +14,9 @@ import type { Tensor } from './tensor.js';
 export function readInto(t: Tensor, out: TypedArray, offset = 0): void {
   const n = t.numel();
   if (!Number.isInteger(offset) || offset < 0 || offset + n > out.length) {
-    throw new RuntimeError(`readInto: ${n} values do not fit into an array of length ${out.length} at offset ${offset}`);
+    throw new RuntimeError(
+      `readInto: ${n} values do not fit into an array of length ${out.length} at offset ${offset}`,
+    );
   }
   copyStrided(t._array, t._shape, t._strides, t._offset, out, offset);
 }

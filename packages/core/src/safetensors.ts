@@ -134,7 +134,8 @@ export function defineEntry<T>(target: Record<string, T>, key: string, value: T)
 }
 
 function checkMetadata(metadata: unknown, where: string): Record<string, string> {
-  if (!isPlainRecord(metadata)) throw new SafetensorError(`${where} must be an object of strings, got ${describe(metadata)}`);
+  if (!isPlainRecord(metadata))
+    throw new SafetensorError(`${where} must be an object of strings, got ${describe(metadata)}`);
   const out: Record<string, string> = {};
   for (const key of Object.keys(metadata)) {
     const value = metadata[key];
@@ -158,22 +159,30 @@ interface WritePlan {
 }
 
 function checkTensorForWrite(name: string, tensor: RawTensor): number {
-  if (name === METADATA_KEY) throw new SafetensorError(`a tensor may not be named ${quote(METADATA_KEY)}: the format reserves that key`);
-  if (!isPlainRecord(tensor)) throw new SafetensorError(`tensor ${quote(name)} must be a { dtype, shape, data } object`);
+  if (name === METADATA_KEY)
+    throw new SafetensorError(`a tensor may not be named ${quote(METADATA_KEY)}: the format reserves that key`);
+  if (!isPlainRecord(tensor))
+    throw new SafetensorError(`tensor ${quote(name)} must be a { dtype, shape, data } object`);
   const { dtype, shape, data } = tensor;
   if (!Object.prototype.hasOwnProperty.call(FILE_DTYPE, dtype)) {
     throw new SafetensorError(`tensor ${quote(name)} has unknown dtype ${quote(String(dtype))}`);
   }
   if (!isShape(shape)) {
-    throw new SafetensorError(`tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`);
+    throw new SafetensorError(
+      `tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`,
+    );
   }
   if (!hasStorageType(dtype, data)) {
     const got = typeof data === 'object' && data !== null ? data.constructor.name : describe(data);
-    throw new SafetensorError(`tensor ${quote(name)} of dtype ${dtype} needs its data in a ${storageName(dtype)}, got ${got}`);
+    throw new SafetensorError(
+      `tensor ${quote(name)} of dtype ${dtype} needs its data in a ${storageName(dtype)}, got ${got}`,
+    );
   }
   const numel = numelOf(shape);
   if (data.length !== numel) {
-    throw new SafetensorError(`tensor ${quote(name)} has shape ${shapeText(shape)} (${numel} elements) but ${data.length} data elements`);
+    throw new SafetensorError(
+      `tensor ${quote(name)} has shape ${shapeText(shape)} (${numel} elements) but ${data.length} data elements`,
+    );
   }
   if (dtype === 'int64') {
     for (let i = 0; i < data.length; i++) {
@@ -216,9 +225,11 @@ function writeData(out: Uint8Array, view: DataView, pos: number, tensor: RawTens
  * `__metadata__` (first, as the reference writer does).
  */
 export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
-  if (!isPlainRecord(tensors)) throw new SafetensorError(`tensors must be an object mapping names to tensors, got ${describe(tensors)}`);
+  if (!isPlainRecord(tensors))
+    throw new SafetensorError(`tensors must be an object mapping names to tensors, got ${describe(tensors)}`);
   const entries: string[] = [];
-  if (metadata !== undefined) entries.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(checkMetadata(metadata, 'metadata'))}`);
+  if (metadata !== undefined)
+    entries.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(checkMetadata(metadata, 'metadata'))}`);
 
   const plans: WritePlan[] = [];
   let offset = 0;
@@ -257,12 +268,15 @@ interface TensorEntry {
 }
 
 function parseEntry(name: string, value: unknown, dataLength: number): TensorEntry {
-  if (!isPlainRecord(value)) throw new SafetensorError(`header entry for tensor ${quote(name)} must be an object, got ${describe(value)}`);
+  if (!isPlainRecord(value))
+    throw new SafetensorError(`header entry for tensor ${quote(name)} must be an object, got ${describe(value)}`);
   const { dtype: fileDType, shape, data_offsets: offsets } = value;
   if (typeof fileDType !== 'string') {
     throw new SafetensorError(`tensor ${quote(name)} has no dtype string in the header (got ${describe(fileDType)})`);
   }
-  const dtype = Object.prototype.hasOwnProperty.call(FROM_FILE_DTYPE, fileDType) ? FROM_FILE_DTYPE[fileDType] : undefined;
+  const dtype = Object.prototype.hasOwnProperty.call(FROM_FILE_DTYPE, fileDType)
+    ? FROM_FILE_DTYPE[fileDType]
+    : undefined;
   if (dtype === undefined) {
     if (OTHER_FILE_DTYPES.has(fileDType)) {
       throw new SafetensorError(
@@ -272,7 +286,9 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
     throw new SafetensorError(`unknown safetensors dtype ${quote(fileDType)} for tensor ${quote(name)}`);
   }
   if (!isShape(shape)) {
-    throw new SafetensorError(`tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`);
+    throw new SafetensorError(
+      `tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`,
+    );
   }
   if (
     !Array.isArray(offsets) ||
@@ -284,7 +300,10 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
     );
   }
   const [begin, end] = offsets as number[];
-  if (end < begin) throw new SafetensorError(`invalid offsets for tensor ${quote(name)}: data_offsets [${begin}, ${end}] end before they begin`);
+  if (end < begin)
+    throw new SafetensorError(
+      `invalid offsets for tensor ${quote(name)}: data_offsets [${begin}, ${end}] end before they begin`,
+    );
   if (end > dataLength) {
     throw new SafetensorError(
       `data_offsets [${begin}, ${end}] of tensor ${quote(name)} are out of range: the file holds ${dataLength} bytes of tensor data`,
@@ -307,7 +326,10 @@ function checkTiling(entries: readonly TensorEntry[], dataLength: number): void 
   let position = 0;
   for (const entry of sorted) {
     if (entry.begin !== position) {
-      const problem = entry.begin > position ? `a gap of ${entry.begin - position} bytes` : `an overlap of ${position - entry.begin} bytes`;
+      const problem =
+        entry.begin > position
+          ? `a gap of ${entry.begin - position} bytes`
+          : `an overlap of ${position - entry.begin} bytes`;
       throw new SafetensorError(
         `invalid offsets for tensor ${quote(entry.name)}: its data starts at byte ${entry.begin} but the data before it ends at ` +
           `byte ${position} (${problem}); tensors must cover the data contiguously`,
@@ -375,15 +397,23 @@ function readData(bytes: Uint8Array, view: DataView, pos: number, entry: TensorE
  * anything is returned; the tensors' data are fresh copies that never alias `bytes`. Tensors come back in
  * header order; a missing `__metadata__` gives `{}`.
  */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorError(`expected the file's bytes in a Uint8Array, got ${describe(bytes)}`);
+export function decodeSafetensors(bytes: Uint8Array): {
+  tensors: Record<string, RawTensor>;
+  metadata: Record<string, string>;
+} {
+  if (!(bytes instanceof Uint8Array))
+    throw new SafetensorError(`expected the file's bytes in a Uint8Array, got ${describe(bytes)}`);
   if (bytes.length < 8) {
-    throw new SafetensorError(`file is too short to be safetensors: ${bytes.length} bytes, but the header length alone takes 8`);
+    throw new SafetensorError(
+      `file is too short to be safetensors: ${bytes.length} bytes, but the header length alone takes 8`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_SIZE)) {
-    throw new SafetensorError(`header length ${declared} is too large (the format allows at most ${MAX_HEADER_SIZE} bytes)`);
+    throw new SafetensorError(
+      `header length ${declared} is too large (the format allows at most ${MAX_HEADER_SIZE} bytes)`,
+    );
   }
   const headerSize = Number(declared);
   if (8 + headerSize > bytes.length) {
@@ -398,14 +428,16 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   } catch {
     throw new SafetensorError('header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) throw new SafetensorError("header is not valid JSON: it must be an object starting with '{'");
+  if (!text.startsWith('{'))
+    throw new SafetensorError("header is not valid JSON: it must be an object starting with '{'");
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (e) {
     throw new SafetensorError(`header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!isPlainRecord(header)) throw new SafetensorError(`header is not valid JSON: expected an object, got ${describe(header)}`);
+  if (!isPlainRecord(header))
+    throw new SafetensorError(`header is not valid JSON: expected an object, got ${describe(header)}`);
 
   const dataStart = 8 + headerSize;
   const dataLength = bytes.length - dataStart;

@@ -4,7 +4,15 @@ import { pyTypeName } from './python-types.js';
 import { defineEntry } from './safetensors.js';
 import { Tensor } from './tensor.js';
 
-type Cloneable = Tensor | number | string | boolean | null | undefined | readonly Cloneable[] | { readonly [key: string]: Cloneable };
+type Cloneable =
+  | Tensor
+  | number
+  | string
+  | boolean
+  | null
+  | undefined
+  | readonly Cloneable[]
+  | { readonly [key: string]: Cloneable };
 
 /**
  * A deep copy of a module's or an optimizer's state dict (or any nest of plain objects, arrays, numbers, strings
@@ -21,9 +29,12 @@ function cloneValue(v: Cloneable, path: string): Cloneable {
   if (Array.isArray(v)) return (v as readonly Cloneable[]).map((x, i) => cloneValue(x, `${path}[${i}]`));
   const proto = Object.getPrototypeOf(v) as object | null;
   if (proto !== Object.prototype && proto !== null) {
-    throw new TorchTypeError(`cloneStateDict: cannot copy a ${pyTypeName(v)} at ${path || 'the top level'}: a state dict holds tensors, numbers, strings, arrays and plain objects`);
+    throw new TorchTypeError(
+      `cloneStateDict: cannot copy a ${pyTypeName(v)} at ${path || 'the top level'}: a state dict holds tensors, numbers, strings, arrays and plain objects`,
+    );
   }
   const out: Record<string, Cloneable> = {};
-  for (const key of Object.keys(v)) defineEntry(out, key, cloneValue((v as Record<string, Cloneable>)[key], path ? `${path}.${key}` : key));
+  for (const key of Object.keys(v))
+    defineEntry(out, key, cloneValue((v as Record<string, Cloneable>)[key], path ? `${path}.${key}` : key));
   return out;
 }

@@ -28,9 +28,26 @@ import { type SizeArgs, type TensorOptions, withDefaultDType } from './creation.
 import type { NormOptions, NormOrder } from './ops/vector-norm.js';
 import type { Generator } from './random.js';
 
-import type { BackwardOptions, Dims, HookHandle, NestedArray, ReduceOptions, TensorLike, VarOptions } from './tensor-types.js';
+import type {
+  BackwardOptions,
+  Dims,
+  HookHandle,
+  NestedArray,
+  ReduceOptions,
+  TensorLike,
+  VarOptions,
+} from './tensor-types.js';
 
-export type { BackwardOptions, Dims, HookHandle, NestedArray, ReduceOptions, Scalar, TensorLike, VarOptions } from './tensor-types.js';
+export type {
+  BackwardOptions,
+  Dims,
+  HookHandle,
+  NestedArray,
+  ReduceOptions,
+  Scalar,
+  TensorLike,
+  VarOptions,
+} from './tensor-types.js';
 
 /**
  * An n-dimensional array with PyTorch's semantics: a dtype, a shape, views sharing storage, and autograd history.
@@ -95,12 +112,26 @@ export class Tensor {
   /** A tensor on `source`'s storage and version counter, without its history (what nn's Parameter builds on). */
   constructor(source: Tensor);
   /** @internal use the creation functions (`torch.tensor`, `torch.zeros`, ...) */
-  constructor(array: TypedArray, shape: number[], dtype: DType, strides?: number[], offset?: number, version?: VersionCounter);
+  constructor(
+    array: TypedArray,
+    shape: number[],
+    dtype: DType,
+    strides?: number[],
+    offset?: number,
+    version?: VersionCounter,
+  );
   /**
    * `new Tensor(t)` makes a tensor on t's storage and version counter without its history (what subclasses such
    * as nn's Parameter build on, like PyTorch's `_make_subclass`); the array form is internal.
    */
-  constructor(source: TypedArray | Tensor, shape?: number[], dtype?: DType, strides?: number[], offset = 0, version?: VersionCounter) {
+  constructor(
+    source: TypedArray | Tensor,
+    shape?: number[],
+    dtype?: DType,
+    strides?: number[],
+    offset = 0,
+    version?: VersionCounter,
+  ) {
     if (source instanceof Tensor) {
       this._array = source._array;
       this._shape = source._shape.slice();
@@ -599,7 +630,9 @@ export class Tensor {
    * tensor([-1,  2])
    * ```
    */
-  neg(): Tensor { return E.neg(this); }
+  neg(): Tensor {
+    return E.neg(this);
+  }
   /**
    * The absolute value of each element.
    *
@@ -611,7 +644,9 @@ export class Tensor {
    * tensor([1.5000, 2.0000])
    * ```
    */
-  abs(): Tensor { return E.abs(this); }
+  abs(): Tensor {
+    return E.abs(this);
+  }
   /**
    * e to the power of each element.
    *
@@ -623,9 +658,13 @@ export class Tensor {
    * tensor([1.0000, 2.7183])
    * ```
    */
-  exp(): Tensor { return E.exp(this); }
+  exp(): Tensor {
+    return E.exp(this);
+  }
   /** `exp(x) - 1`, accurate for small x. */
-  expm1(): Tensor { return E.expm1(this); }
+  expm1(): Tensor {
+    return E.expm1(this);
+  }
   /**
    * The natural logarithm of each element.
    *
@@ -637,9 +676,13 @@ export class Tensor {
    * tensor([0.0000, 1.0000])
    * ```
    */
-  log(): Tensor { return E.log(this); }
+  log(): Tensor {
+    return E.log(this);
+  }
   /** `log(1 + x)`, accurate for small x. */
-  log1p(): Tensor { return E.log1p(this); }
+  log1p(): Tensor {
+    return E.log1p(this);
+  }
   /**
    * The square root of each element.
    *
@@ -651,17 +694,29 @@ export class Tensor {
    * tensor([2., 3.])
    * ```
    */
-  sqrt(): Tensor { return E.sqrt(this); }
+  sqrt(): Tensor {
+    return E.sqrt(this);
+  }
   /** The reciprocal of the square root of each element. */
-  rsqrt(): Tensor { return E.rsqrt(this); }
+  rsqrt(): Tensor {
+    return E.rsqrt(this);
+  }
   /** Each element squared. */
-  square(): Tensor { return E.square(this); }
+  square(): Tensor {
+    return E.square(this);
+  }
   /** `1 / x` for each element. */
-  reciprocal(): Tensor { return E.reciprocal(this); }
+  reciprocal(): Tensor {
+    return E.reciprocal(this);
+  }
   /** The sine of each element. */
-  sin(): Tensor { return E.sin(this); }
+  sin(): Tensor {
+    return E.sin(this);
+  }
   /** The cosine of each element. */
-  cos(): Tensor { return E.cos(this); }
+  cos(): Tensor {
+    return E.cos(this);
+  }
   /**
    * The hyperbolic tangent of each element.
    *
@@ -673,7 +728,9 @@ export class Tensor {
    * tensor([-0.7616,  0.0000,  0.7616])
    * ```
    */
-  tanh(): Tensor { return E.tanh(this); }
+  tanh(): Tensor {
+    return E.tanh(this);
+  }
   /**
    * The logistic sigmoid `1 / (1 + exp(-x))` of each element.
    *
@@ -685,7 +742,9 @@ export class Tensor {
    * tensor([0.2689, 0.5000, 0.7311])
    * ```
    */
-  sigmoid(): Tensor { return E.sigmoid(this); }
+  sigmoid(): Tensor {
+    return E.sigmoid(this);
+  }
   /**
    * Negative elements set to zero.
    *
@@ -697,17 +756,29 @@ export class Tensor {
    * tensor([0., 0., 2.])
    * ```
    */
-  relu(): Tensor { return N.relu(this); }
+  relu(): Tensor {
+    return N.relu(this);
+  }
   /** The error function of each element. */
-  erf(): Tensor { return E.erf(this); }
+  erf(): Tensor {
+    return E.erf(this);
+  }
   /** -1, 0 or 1 by the sign of each element. */
-  sign(): Tensor { return E.sign(this); }
+  sign(): Tensor {
+    return E.sign(this);
+  }
   /** Each element rounded down. */
-  floor(): Tensor { return E.floor(this); }
+  floor(): Tensor {
+    return E.floor(this);
+  }
   /** Each element rounded up. */
-  ceil(): Tensor { return E.ceil(this); }
+  ceil(): Tensor {
+    return E.ceil(this);
+  }
   /** Each element rounded to the nearest integer, halves to even. */
-  round(): Tensor { return E.round(this); }
+  round(): Tensor {
+    return E.round(this);
+  }
   /**
    * Each element limited to `[min, max]` (either bound may be `null`).
    *
@@ -739,15 +810,25 @@ export class Tensor {
    * tensor([False,  True, False])
    * ```
    */
-  eq(other: TensorLike): Tensor { return E.compare('eq', this, other); }
+  eq(other: TensorLike): Tensor {
+    return E.compare('eq', this, other);
+  }
   /** `torch.equal(self, other)`: the same sizes and values. */
-  equal(other: Tensor): boolean { return E.equal(this, other); }
+  equal(other: Tensor): boolean {
+    return E.equal(this, other);
+  }
   /** Elementwise `!=`, as a bool tensor. */
-  ne(other: TensorLike): Tensor { return E.compare('ne', this, other); }
+  ne(other: TensorLike): Tensor {
+    return E.compare('ne', this, other);
+  }
   /** Elementwise `<`, as a bool tensor. */
-  lt(other: TensorLike): Tensor { return E.compare('lt', this, other); }
+  lt(other: TensorLike): Tensor {
+    return E.compare('lt', this, other);
+  }
   /** Elementwise `<=`, as a bool tensor. */
-  le(other: TensorLike): Tensor { return E.compare('le', this, other); }
+  le(other: TensorLike): Tensor {
+    return E.compare('le', this, other);
+  }
   /**
    * Elementwise `>`, as a bool tensor.
    *
@@ -759,19 +840,33 @@ export class Tensor {
    * tensor([False, False,  True])
    * ```
    */
-  gt(other: TensorLike): Tensor { return E.compare('gt', this, other); }
+  gt(other: TensorLike): Tensor {
+    return E.compare('gt', this, other);
+  }
   /** Elementwise `>=`, as a bool tensor. */
-  ge(other: TensorLike): Tensor { return E.compare('ge', this, other); }
+  ge(other: TensorLike): Tensor {
+    return E.compare('ge', this, other);
+  }
   /** Elementwise logical not, as a bool tensor (`logical_not`). */
-  logicalNot(): Tensor { return E.logicalNot(this); }
+  logicalNot(): Tensor {
+    return E.logicalNot(this);
+  }
   /** Elementwise logical and, as a bool tensor (`logical_and`). */
-  logicalAnd(other: TensorLike): Tensor { return E.logicalAnd(this, other); }
+  logicalAnd(other: TensorLike): Tensor {
+    return E.logicalAnd(this, other);
+  }
   /** Elementwise logical or, as a bool tensor (`logical_or`). */
-  logicalOr(other: TensorLike): Tensor { return E.logicalOr(this, other); }
+  logicalOr(other: TensorLike): Tensor {
+    return E.logicalOr(this, other);
+  }
   /** Which elements are NaN, as a bool tensor. */
-  isnan(): Tensor { return E.isnan(this); }
+  isnan(): Tensor {
+    return E.isnan(this);
+  }
   /** Which elements are finite (not NaN or infinite), as a bool tensor. */
-  isfinite(): Tensor { return E.isfinite(this); }
+  isfinite(): Tensor {
+    return E.isfinite(this);
+  }
 
   // ---- in place ----
   /**
@@ -787,9 +882,13 @@ export class Tensor {
    * tensor([11., 21., 31.])
    * ```
    */
-  add_(other: TensorLike, options?: { alpha?: number }): this { return F.add_(this, other, options); }
+  add_(other: TensorLike, options?: { alpha?: number }): this {
+    return F.add_(this, other, options);
+  }
   /** In-place `sub`: `this -= alpha * other`. */
-  sub_(other: TensorLike, options?: { alpha?: number }): this { return F.sub_(this, other, options); }
+  sub_(other: TensorLike, options?: { alpha?: number }): this {
+    return F.sub_(this, other, options);
+  }
   /**
    * In-place `mul`.
    *
@@ -803,29 +902,53 @@ export class Tensor {
    * tensor([3., 4.])
    * ```
    */
-  mul_(other: TensorLike): this { return F.mul_(this, other); }
+  mul_(other: TensorLike): this {
+    return F.mul_(this, other);
+  }
   /** In-place `div`. */
-  div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this { return E.inplace(this, (s) => E.div(s, other, options), other); }
+  div_(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
+    return E.inplace(this, (s) => E.div(s, other, options), other);
+  }
   /** In-place `pow`. */
-  pow_(exponent: TensorLike): this { return E.inplace(this, (s) => E.pow(s, exponent), exponent); }
+  pow_(exponent: TensorLike): this {
+    return E.inplace(this, (s) => E.pow(s, exponent), exponent);
+  }
   /** In-place `neg`. */
-  neg_(): this { return E.inplace(this, E.neg); }
+  neg_(): this {
+    return E.inplace(this, E.neg);
+  }
   /** In-place `abs`. */
-  abs_(): this { return E.inplace(this, E.abs); }
+  abs_(): this {
+    return E.inplace(this, E.abs);
+  }
   /** In-place `exp`. */
-  exp_(): this { return E.inplace(this, E.exp); }
+  exp_(): this {
+    return E.inplace(this, E.exp);
+  }
   /** In-place `log`. */
-  log_(): this { return E.inplace(this, E.log); }
+  log_(): this {
+    return E.inplace(this, E.log);
+  }
   /** In-place `sqrt`. */
-  sqrt_(): this { return E.inplace(this, E.sqrt); }
+  sqrt_(): this {
+    return E.inplace(this, E.sqrt);
+  }
   /** In-place `relu`. */
-  relu_(): this { return F.relu_(this); }
+  relu_(): this {
+    return F.relu_(this);
+  }
   /** In-place `sigmoid`. */
-  sigmoid_(): this { return E.inplaceSavingNoInput(this, E.sigmoid); }
+  sigmoid_(): this {
+    return E.inplaceSavingNoInput(this, E.sigmoid);
+  }
   /** In-place `tanh`. */
-  tanh_(): this { return E.inplaceSavingNoInput(this, E.tanh); }
+  tanh_(): this {
+    return E.inplaceSavingNoInput(this, E.tanh);
+  }
   /** In-place `clamp`. */
-  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null)); }
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this {
+    return E.inplace(this, (s) => E.clamp(s, min ?? null, max ?? null));
+  }
   /**
    * Fills with zeros in place.
    *
@@ -840,7 +963,9 @@ export class Tensor {
    *         [0., 0.]])
    * ```
    */
-  zero_(): this { return F.filled_(this, 0); }
+  zero_(): this {
+    return F.filled_(this, 0);
+  }
   /**
    * Fills with `value` in place.
    *
@@ -852,7 +977,9 @@ export class Tensor {
    * tensor([7., 7., 7.])
    * ```
    */
-  fill_(value: number | boolean | Tensor): this { return F.filled_(this, value); }
+  fill_(value: number | boolean | Tensor): this {
+    return F.filled_(this, value);
+  }
   /**
    * Copies `src`'s values into this tensor in place (broadcasting and converting dtype).
    *
@@ -867,25 +994,45 @@ export class Tensor {
    *         [1., 2., 3.]])
    * ```
    */
-  copy_(src: Tensor | number | boolean): this { return E.copy_(this, src); }
+  copy_(src: Tensor | number | boolean): this {
+    return E.copy_(this, src);
+  }
   /** In-place `maskedFill` (`masked_fill_`). */
-  maskedFill_(mask: Tensor, value: number | Tensor): this { return E.inplace(this, (s) => I.maskedFill(s, mask, value), value); }
+  maskedFill_(mask: Tensor, value: number | Tensor): this {
+    return E.inplace(this, (s) => I.maskedFill(s, mask, value), value);
+  }
   /** Fills in place with samples uniform in `[from, to)`. */
-  uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return C.uniform_(this, from, to, options?.generator); }
+  uniform_(from = 0, to = 1, options?: { generator?: Generator }): this {
+    return C.uniform_(this, from, to, options?.generator);
+  }
   /** Fills in place with samples from the normal distribution `N(mean, std²)`. */
-  normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return C.normal_(this, mean, std, options?.generator); }
+  normal_(mean = 0, std = 1, options?: { generator?: Generator }): this {
+    return C.normal_(this, mean, std, options?.generator);
+  }
   /** Fills in place with 1 (probability `p`) or 0. */
-  bernoulli_(p = 0.5, options?: { generator?: Generator }): this { return C.bernoulli_(this, p, options?.generator); }
+  bernoulli_(p = 0.5, options?: { generator?: Generator }): this {
+    return C.bernoulli_(this, p, options?.generator);
+  }
   /** In-place `addcmul`: `this += value * t1 * t2`. */
-  addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this { return F.addcmul_(this, t1, t2, options?.value); }
+  addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
+    return F.addcmul_(this, t1, t2, options?.value);
+  }
   /** In-place `addcdiv`: `this += value * t1 / t2`. */
-  addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this { return F.addcdiv_(this, t1, t2, options?.value); }
+  addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): this {
+    return F.addcdiv_(this, t1, t2, options?.value);
+  }
   /** `this + value * t1 * t2`. */
-  addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcmul(this, t1, t2, options?.value ?? 1); }
+  addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor {
+    return E.addcmul(this, t1, t2, options?.value ?? 1);
+  }
   /** `this + value * t1 / t2`. */
-  addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor { return E.addcdiv(this, t1, t2, options?.value ?? 1); }
+  addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor {
+    return E.addcdiv(this, t1, t2, options?.value ?? 1);
+  }
   /** Moves toward `end` in place: `this += weight * (end - this)`. */
-  lerp_(end: Tensor, weight: number): this { return E.inplace(this, (s) => E.lerp(s, end, weight), end); }
+  lerp_(end: Tensor, weight: number): this {
+    return E.inplace(this, (s) => E.lerp(s, end, weight), end);
+  }
 
   // ---- reductions ----
   /**
@@ -905,7 +1052,9 @@ export class Tensor {
    *         [7]])
    * ```
    */
-  sum(dim?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor { return R.sum(this, dim, options); }
+  sum(dim?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor {
+    return R.sum(this, dim, options);
+  }
   /**
    * The mean of all elements, or along `dim`, keeping reduced dims with `keepdim`; floating-point tensors only.
    *
@@ -920,11 +1069,17 @@ export class Tensor {
    * tensor([1.5000, 3.5000])
    * ```
    */
-  mean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.mean(this, dim, options); }
+  mean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.mean(this, dim, options);
+  }
   /** The product of all elements, or along `dim`. */
-  prod(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.prod(this, dim, options); }
+  prod(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.prod(this, dim, options);
+  }
   /** Also PyTorch's positional `var(dim, unbiased, keepdim)`. */
-  var(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, options, false, keepdim); }
+  var(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+    return R.variance(this, dim, options, false, keepdim);
+  }
   /**
    * The standard deviation (Bessel-corrected unless `correction: 0` / `unbiased: false`), of all elements or along `dim`.
    *
@@ -936,9 +1091,13 @@ export class Tensor {
    * tensor(1.2910)
    * ```
    */
-  std(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, options, true, keepdim); }
+  std(dim?: Dims | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+    return R.variance(this, dim, options, true, keepdim);
+  }
   /** `log(sum(exp(x)))` along `dim`, computed without overflow. */
-  logsumexp(dim: Dims | ReduceOptions, options?: ReduceOptions | boolean): Tensor { return R.logsumexp(this, dim, options); }
+  logsumexp(dim: Dims | ReduceOptions, options?: ReduceOptions | boolean): Tensor {
+    return R.logsumexp(this, dim, options);
+  }
   /**
    * The largest element; along `dim`, `{ values, indices }`; with a tensor, the elementwise maximum.
    *
@@ -968,9 +1127,13 @@ export class Tensor {
     return R.maxOrMin('min', this, arg, options);
   }
   /** The largest values along `dim` (or of all elements), without indices. */
-  amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.amaxAmin('max', this, dim, options); }
+  amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.amaxAmin('max', this, dim, options);
+  }
   /** The smallest values along `dim` (or of all elements), without indices. */
-  amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.amaxAmin('min', this, dim, options); }
+  amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.amaxAmin('min', this, dim, options);
+  }
   /**
    * The index of the largest element (of the flattened tensor, or along `dim`).
    *
@@ -983,13 +1146,21 @@ export class Tensor {
    * tensor([1, 0])
    * ```
    */
-  argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.argMaxMin('max', this, dim, options); }
+  argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.argMaxMin('max', this, dim, options);
+  }
   /** The index of the smallest element (of the flattened tensor, or along `dim`). */
-  argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.argMaxMin('min', this, dim, options); }
+  argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.argMaxMin('min', this, dim, options);
+  }
   /** Whether any element is nonzero, overall or along `dim`. */
-  any(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('any', this, dim, options); }
+  any(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.anyAll('any', this, dim, options);
+  }
   /** Whether every element is nonzero, overall or along `dim`. */
-  all(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor { return R.anyAll('all', this, dim, options); }
+  all(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return R.anyAll('all', this, dim, options);
+  }
   /**
    * The cumulative sum along `dim`.
    *
@@ -1001,11 +1172,17 @@ export class Tensor {
    * tensor([ 1,  3,  6, 10])
    * ```
    */
-  cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
   /** `norm(p='fro', dim=None, keepdim=False)`: positionally or as `{ p, dim, keepdim }`. */
-  norm(p?: NormOrder | NormOptions | null, dim?: Dims | null, keepdim?: boolean): Tensor { return VN.norm(this, p, dim, keepdim); }
+  norm(p?: NormOrder | NormOptions | null, dim?: Dims | null, keepdim?: boolean): Tensor {
+    return VN.norm(this, p, dim, keepdim);
+  }
   /** @internal sums a broadcast gradient back to `shape` */
-  sumToSize(shape: readonly number[]): Tensor { return R.sumToSize(this, shape); }
+  sumToSize(shape: readonly number[]): Tensor {
+    return R.sumToSize(this, shape);
+  }
 
   // ---- linear algebra ----
   /**
@@ -1024,13 +1201,21 @@ export class Tensor {
    * tensor([3, 7])
    * ```
    */
-  matmul(other: Tensor): Tensor { return L.matmul(this, other); }
+  matmul(other: Tensor): Tensor {
+    return L.matmul(this, other);
+  }
   /** The product of two matrices (2-D only, no broadcasting). */
-  mm(other: Tensor): Tensor { return L.mm(this, other); }
+  mm(other: Tensor): Tensor {
+    return L.mm(this, other);
+  }
   /** The batched product of two 3-D tensors, `[b, n, m] @ [b, m, p]`. */
-  bmm(other: Tensor): Tensor { return L.bmm(this, other); }
+  bmm(other: Tensor): Tensor {
+    return L.bmm(this, other);
+  }
   /** The product of a matrix and a vector. */
-  mv(vec: Tensor): Tensor { return L.mv(this, vec); }
+  mv(vec: Tensor): Tensor {
+    return L.mv(this, vec);
+  }
   /**
    * The dot product of two 1-D tensors.
    *
@@ -1042,7 +1227,9 @@ export class Tensor {
    * tensor(32)
    * ```
    */
-  dot(other: Tensor): Tensor { return L.dot(this, other); }
+  dot(other: Tensor): Tensor {
+    return L.dot(this, other);
+  }
   /**
    * The transpose of a tensor of at most 2 dims (a view).
    *
@@ -1056,11 +1243,17 @@ export class Tensor {
    *         [3, 6]])
    * ```
    */
-  t(): Tensor { return V.t(this); }
+  t(): Tensor {
+    return V.t(this);
+  }
   /** All dims reversed (a view). */
-  get T(): Tensor { return V.permute(this, [...this._shape.keys()].reverse()); }
+  get T(): Tensor {
+    return V.permute(this, [...this._shape.keys()].reverse());
+  }
   /** The last two dims swapped (a view): a batch of matrices transposed. */
-  get mT(): Tensor { return V.transpose(this, -2, -1); }
+  get mT(): Tensor {
+    return V.transpose(this, -2, -1);
+  }
 
   // ---- shape and views ----
   /**
@@ -1078,7 +1271,9 @@ export class Tensor {
    * torch.Size([3, 2])
    * ```
    */
-  view(...shape: (number | readonly number[])[]): Tensor { return V.view(this, shape); }
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return V.view(this, shape);
+  }
   /**
    * The same elements in a new shape (one dim may be -1): a view when possible, a copy otherwise.
    *
@@ -1092,11 +1287,17 @@ export class Tensor {
    *         [4, 5]])
    * ```
    */
-  reshape(...shape: (number | readonly number[])[]): Tensor { return V.reshape(this, shape); }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return V.reshape(this, shape);
+  }
   /** A view with `other`'s shape (`view_as`). */
-  viewAs(other: Tensor): Tensor { return V.view(this, [other._shape]); }
+  viewAs(other: Tensor): Tensor {
+    return V.view(this, [other._shape]);
+  }
   /** Reshaped to `other`'s shape (`reshape_as`). */
-  reshapeAs(other: Tensor): Tensor { return V.reshape(this, [other._shape]); }
+  reshapeAs(other: Tensor): Tensor {
+    return V.reshape(this, [other._shape]);
+  }
   /**
    * Dims `startDim` to `endDim` merged into one.
    *
@@ -1111,9 +1312,13 @@ export class Tensor {
    * torch.Size([2, 12])
    * ```
    */
-  flatten(startDim = 0, endDim = -1): Tensor { return V.flatten(this, startDim, endDim); }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return V.flatten(this, startDim, endDim);
+  }
   /** Dim `dim` split into `sizes`. */
-  unflatten(dim: number, sizes: readonly number[]): Tensor { return V.unflatten(this, dim, sizes); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return V.unflatten(this, dim, sizes);
+  }
   /**
    * A view with a new dim of size 1 at `dim`.
    *
@@ -1126,7 +1331,9 @@ export class Tensor {
    * torch.Size([1, 3]) torch.Size([3, 1])
    * ```
    */
-  unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
+  unsqueeze(dim: number): Tensor {
+    return V.unsqueeze(this, dim);
+  }
   /**
    * A view without the dims of size 1 (all of them, or those in `dim`).
    *
@@ -1138,7 +1345,9 @@ export class Tensor {
    * torch.Size([3])
    * ```
    */
-  squeeze(dim?: Dims): Tensor { return V.squeeze(this, dim); }
+  squeeze(dim?: Dims): Tensor {
+    return V.squeeze(this, dim);
+  }
   /**
    * A view with dims `dim0` and `dim1` swapped.
    *
@@ -1150,9 +1359,13 @@ export class Tensor {
    * torch.Size([4, 3, 2])
    * ```
    */
-  transpose(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  transpose(dim0: number, dim1: number): Tensor {
+    return V.transpose(this, dim0, dim1);
+  }
   /** `transpose` under NumPy's name. */
-  swapaxes(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  swapaxes(dim0: number, dim1: number): Tensor {
+    return V.transpose(this, dim0, dim1);
+  }
   /**
    * A view with the dims reordered.
    *
@@ -1164,7 +1377,9 @@ export class Tensor {
    * torch.Size([4, 2, 3])
    * ```
    */
-  permute(...dims: (number | readonly number[])[]): Tensor { return V.permute(this, V.intListArgs(dims, 'permute', 'dims', 'ints')); }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return V.permute(this, V.intListArgs(dims, 'permute', 'dims', 'ints'));
+  }
   /**
    * A view repeating dims of size 1 to `sizes` without copying (-1 keeps a dim).
    *
@@ -1177,15 +1392,25 @@ export class Tensor {
    *         [2, 2, 2]])
    * ```
    */
-  expand(...sizes: (number | readonly number[])[]): Tensor { return V.expand(this, V.intListArgs(sizes, 'expand', 'size')); }
+  expand(...sizes: (number | readonly number[])[]): Tensor {
+    return V.expand(this, V.intListArgs(sizes, 'expand', 'size'));
+  }
   /** `expand` to `other`'s shape (`expand_as`). */
-  expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
+  expandAs(other: Tensor): Tensor {
+    return V.expand(this, other._shape);
+  }
   /** A view broadcast to `shape` (`broadcast_to`). */
-  broadcastTo(shape: readonly number[]): Tensor { return V.expand(this, shape); }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return V.expand(this, shape);
+  }
   /** This tensor if it is contiguous, else a contiguous copy. */
-  contiguous(): Tensor { return V.contiguous(this); }
+  contiguous(): Tensor {
+    return V.contiguous(this);
+  }
   /** A view of `length` elements of dim `dim` from `start`. */
-  narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return V.narrow(this, dim, start, length);
+  }
   /**
    * A view of index `index` along `dim`, without that dim (`x[:, i]` for dim 1).
    *
@@ -1200,7 +1425,9 @@ export class Tensor {
    * tensor([3, 6])
    * ```
    */
-  select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
+  select(dim: number, index: number): Tensor {
+    return V.select(this, dim, index);
+  }
   /**
    * A view of `start:end:step` along `dim` (`x[:, 1:3]` is `x.slice(1, 1, 3)`).
    *
@@ -1213,7 +1440,9 @@ export class Tensor {
    * tensor([2, 4, 6])
    * ```
    */
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return V.slice(this, dim, start, end, step); }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+    return V.slice(this, dim, start, end, step);
+  }
   /**
    * Python-style indexing: numbers, `':'`/`'1:3'`/`'::2'` strings, `null` for a new axis, `'...'`.
    *
@@ -1232,7 +1461,9 @@ export class Tensor {
    * torch.Size([3, 4, 1])
    * ```
    */
-  index(...indices: S.IndexSpec[]): Tensor { return S.index(this, indices); }
+  index(...indices: S.IndexSpec[]): Tensor {
+    return S.index(this, indices);
+  }
   /**
    * Splits into `chunks` views of (nearly) equal size along `dim`.
    *
@@ -1244,17 +1475,29 @@ export class Tensor {
    * [ tensor([0, 1, 2]), tensor([3, 4]) ]
    * ```
    */
-  chunk(chunks: number, dim = 0): Tensor[] { return V.chunk(this, chunks, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return V.chunk(this, chunks, dim);
+  }
   /** Splits into views of `splitSize` elements along `dim` (or of the sizes listed). */
-  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return V.split(this, splitSize, dim); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return V.split(this, splitSize, dim);
+  }
   /** The slices along `dim`, each without that dim. */
-  unbind(dim = 0): Tensor[] { return V.unbind(this, dim); }
+  unbind(dim = 0): Tensor[] {
+    return V.unbind(this, dim);
+  }
   /** A copy with the order of elements reversed along `dims`. */
-  flip(dims: Dims): Tensor { return V.flip(this, dims); }
+  flip(dims: Dims): Tensor {
+    return V.flip(this, dims);
+  }
   /** A copy tiled `sizes` times along each dim. */
-  repeat(...sizes: (number | readonly number[])[]): Tensor { return V.repeat(this, V.intListArgs(sizes, 'repeat', 'repeats')); }
+  repeat(...sizes: (number | readonly number[])[]): Tensor {
+    return V.repeat(this, V.intListArgs(sizes, 'repeat', 'repeats'));
+  }
   /** A copy with its own storage; the copy stays in the graph (gradients flow back through it). */
-  clone(): Tensor { return V.clone(this); }
+  clone(): Tensor {
+    return V.clone(this);
+  }
 
   // ---- nn-level math and indexing ----
   /**
@@ -1268,7 +1511,9 @@ export class Tensor {
    * tensor([0.0900, 0.2447, 0.6652])
    * ```
    */
-  softmax(dim: number): Tensor { return N.softmax(this, dim); }
+  softmax(dim: number): Tensor {
+    return N.softmax(this, dim);
+  }
   /**
    * The logarithm of `softmax` along `dim`, computed stably (`log_softmax`).
    *
@@ -1280,7 +1525,9 @@ export class Tensor {
    * tensor([-2.4076, -1.4076, -0.4076])
    * ```
    */
-  logSoftmax(dim: number): Tensor { return N.logSoftmax(this, dim); }
+  logSoftmax(dim: number): Tensor {
+    return N.logSoftmax(this, dim);
+  }
   /**
    * The elements at `index` along `dim`: `out[i][j] = this[i][index[i][j]]` for dim 1.
    *
@@ -1294,13 +1541,21 @@ export class Tensor {
    *         [4, 3]])
    * ```
    */
-  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor {
+    return I.gather(this, dim, index);
+  }
   /** A copy with `src` written at `index` along `dim` (the inverse of `gather`). */
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return I.scatter(this, dim, index, src);
+  }
   /** A copy with `src` added at `index` along `dim` (`scatter_add`). */
-  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatterAdd(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return I.scatterAdd(this, dim, index, src);
+  }
   /** The slices along `dim` at the indices in `index` (`index_select`). */
-  indexSelect(dim: number, index: Tensor): Tensor { return I.indexSelect(this, dim, index); }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return I.indexSelect(this, dim, index);
+  }
   /**
    * A copy with `value` where `mask` is true (`masked_fill`).
    *
@@ -1313,9 +1568,13 @@ export class Tensor {
    * tensor([1, 2, 0, 0])
    * ```
    */
-  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return I.maskedFill(this, mask, value); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return I.maskedFill(this, mask, value);
+  }
   /** The elements where `mask` is true, as a 1-D tensor (`masked_select`). */
-  maskedSelect(mask: Tensor): Tensor { return I.maskedSelect(this, mask); }
+  maskedSelect(mask: Tensor): Tensor {
+    return I.maskedSelect(this, mask);
+  }
   /**
    * Each integer class index as a one-hot row (`F.one_hot`); `numClasses` defaults to the largest index + 1.
    *
@@ -1329,7 +1588,9 @@ export class Tensor {
    *         [0, 1, 0]])
    * ```
    */
-  oneHot(numClasses = -1): Tensor { return I.oneHot(this, numClasses); }
+  oneHot(numClasses = -1): Tensor {
+    return I.oneHot(this, numClasses);
+  }
   /**
    * The `k` largest (or smallest) elements along `dim`, as `{ values, indices }`.
    *
@@ -1342,7 +1603,9 @@ export class Tensor {
    * tensor([5, 4]) tensor([4, 2])
    * ```
    */
-  topk(k: number, dim?: number | I.TopkOptions, options?: I.TopkOptions): R.ValuesIndices { return I.topk(this, k, dim, options); }
+  topk(k: number, dim?: number | I.TopkOptions, options?: I.TopkOptions): R.ValuesIndices {
+    return I.topk(this, k, dim, options);
+  }
   /**
    * The elements sorted along `dim`, as `{ values, indices }`.
    *
@@ -1355,9 +1618,13 @@ export class Tensor {
    * tensor([3, 2, 1]) tensor([0, 2, 1])
    * ```
    */
-  sort(dim?: number | I.SortOptions, options?: I.SortOptions): R.ValuesIndices { return I.sort(this, dim, options); }
+  sort(dim?: number | I.SortOptions, options?: I.SortOptions): R.ValuesIndices {
+    return I.sort(this, dim, options);
+  }
   /** The indices that sort the elements along `dim`. */
-  argsort(dim?: number | I.SortOptions, options?: I.SortOptions): Tensor { return I.sort(this, dim, options).indices; }
+  argsort(dim?: number | I.SortOptions, options?: I.SortOptions): Tensor {
+    return I.sort(this, dim, options).indices;
+  }
 
   // ---- conversion ----
   /**
@@ -1371,7 +1638,9 @@ export class Tensor {
    * 2.5
    * ```
    */
-  item(): number { return C.item(this); }
+  item(): number {
+    return C.item(this);
+  }
   /**
    * The values as nested arrays of numbers (booleans for bool tensors).
    *
@@ -1383,22 +1652,32 @@ export class Tensor {
    * [ [ 1, 2 ], [ 3, 4 ] ]
    * ```
    */
-  tolist(): NestedArray { return C.tolist(this); }
+  tolist(): NestedArray {
+    return C.tolist(this);
+  }
   /** The values as a new contiguous typed array (`Float32Array` for float32, ...). */
-  toArray(): TypedArray { return C.toArray(this); }
+  toArray(): TypedArray {
+    return C.toArray(this);
+  }
   /**
    * The tensor's own storage as a typed array, shared as PyTorch's `numpy()` shares it: writes through it change
    * the tensor (and the tensor's in-place ops change it). Float32Array for float32, Float64Array for float64 and
    * int64 (exact integers), Int32Array, Uint8Array for bool. A typed array has no strides, so the tensor must be
    * contiguous (`t.contiguous().numpy()` copies first); `toArray()` always copies.
    */
-  numpy(): TypedArray { return C.sharedArray(this); }
+  numpy(): TypedArray {
+    return C.sharedArray(this);
+  }
   /** A converted copy: to a dtype, another tensor's dtype, or a device (`'cpu'`; others throw). */
-  to(target: DType | 'cpu' | (string & {}) | Tensor, options?: { copy?: boolean }): Tensor { return C.to(this, target, options?.copy ?? false); }
+  to(target: DType | 'cpu' | (string & {}) | Tensor, options?: { copy?: boolean }): Tensor {
+    return C.to(this, target, options?.copy ?? false);
+  }
   /** `t.type()`: PyTorch's type name (`'torch.FloatTensor'`); `t.type(dtype)`: converted to `dtype`. */
   type(): string;
   type(dtype: DType): Tensor;
-  type(dtype?: DType): Tensor | string { return dtype === undefined ? C.legacyTypeName(this) : C.to(this, dtype, false); }
+  type(dtype?: DType): Tensor | string {
+    return dtype === undefined ? C.legacyTypeName(this) : C.to(this, dtype, false);
+  }
   /**
    * Converted to float32.
    *
@@ -1410,9 +1689,13 @@ export class Tensor {
    * tensor([1., 2.])
    * ```
    */
-  float(): Tensor { return C.to(this, 'float32', false); }
+  float(): Tensor {
+    return C.to(this, 'float32', false);
+  }
   /** Converted to float64. */
-  double(): Tensor { return C.to(this, 'float64', false); }
+  double(): Tensor {
+    return C.to(this, 'float64', false);
+  }
   /**
    * Converted to int64 (values truncated toward zero).
    *
@@ -1424,27 +1707,45 @@ export class Tensor {
    * tensor([ 1, -1])
    * ```
    */
-  long(): Tensor { return C.to(this, 'int64', false); }
+  long(): Tensor {
+    return C.to(this, 'int64', false);
+  }
   /** Converted to int32. */
-  int(): Tensor { return C.to(this, 'int32', false); }
+  int(): Tensor {
+    return C.to(this, 'int32', false);
+  }
   /** Converted to bool (nonzero is true). */
-  bool(): Tensor { return C.to(this, 'bool', false); }
+  bool(): Tensor {
+    return C.to(this, 'bool', false);
+  }
   /** This tensor (the CPU is the only device). */
-  cpu(): Tensor { return this; }
+  cpu(): Tensor {
+    return this;
+  }
   /** `new_zeros`, `new_ones`, `new_empty`, `new_full`, `new_tensor`: new tensors of this one's dtype unless told. */
-  newZeros(...size: SizeArgs): Tensor { return Cr.zeros(...withDefaultDType(size, this.dtype)); }
+  newZeros(...size: SizeArgs): Tensor {
+    return Cr.zeros(...withDefaultDType(size, this.dtype));
+  }
   /** A tensor of ones of this tensor's dtype unless told (`new_ones`). */
-  newOnes(...size: SizeArgs): Tensor { return Cr.ones(...withDefaultDType(size, this.dtype)); }
+  newOnes(...size: SizeArgs): Tensor {
+    return Cr.ones(...withDefaultDType(size, this.dtype));
+  }
   /** An uninitialised (here: zeroed) tensor of this tensor's dtype unless told (`new_empty`). */
-  newEmpty(...size: SizeArgs): Tensor { return Cr.empty(...withDefaultDType(size, this.dtype)); }
+  newEmpty(...size: SizeArgs): Tensor {
+    return Cr.empty(...withDefaultDType(size, this.dtype));
+  }
   /** A tensor filled with `fillValue`, of this tensor's dtype unless told (`new_full`). */
   newFull(size: number | readonly number[], fillValue: number | boolean, options: TensorOptions = {}): Tensor {
     return Cr.full(size, fillValue, { dtype: this.dtype, ...options });
   }
   /** A tensor of `data`, of this tensor's dtype unless told (`new_tensor`). */
-  newTensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor { return Cr.tensor(data, { dtype: this.dtype, ...options }); }
+  newTensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+    return Cr.tensor(data, { dtype: this.dtype, ...options });
+  }
   /** @internal the values as a contiguous array of the storage type (no copy when already contiguous and whole) */
-  contiguousArray(): TypedArray { return C.contiguousArray(this); }
+  contiguousArray(): TypedArray {
+    return C.contiguousArray(this);
+  }
   /**
    * PyTorch's `repr`, exactly.
    *
@@ -1457,10 +1758,14 @@ export class Tensor {
    * tensor([1., 2.], grad_fn=<MulBackward0>)
    * ```
    */
-  toString(): string { return C.repr(this); }
+  toString(): string {
+    return C.repr(this);
+  }
 
   /** `Number(t)`, `t > 0.5`, `${t}`: a one-element tensor as its value, a 0-d tensor in a template as Python's f'{t}'. */
-  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string { return C.toPrimitive(this, hint); }
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    return C.toPrimitive(this, hint);
+  }
 
   /** `for (const row of t)`, `[...t]`, `const [a, b] = t`: the sub-tensors along dim 0, as PyTorch's `unbind(0)`. */
   *[Symbol.iterator](): Iterator<Tensor> {

@@ -47,7 +47,9 @@ const DEFAULT_TOLERANCES: Readonly<Record<DType, readonly [number, number]>> = {
  */
 export function assertClose(actual: Comparable, expected: Comparable, options: AssertCloseOptions = {}): void {
   if ((options.rtol === undefined) !== (options.atol === undefined)) {
-    throw new ValueError(`Both 'rtol' and 'atol' must be either specified or omitted, but got no ${options.rtol === undefined ? 'rtol' : 'atol'}.`);
+    throw new ValueError(
+      `Both 'rtol' and 'atol' must be either specified or omitted, but got no ${options.rtol === undefined ? 'rtol' : 'atol'}.`,
+    );
   }
   const a = asTensor(actual);
   const e = asTensor(expected);
@@ -61,7 +63,8 @@ export function assertClose(actual: Comparable, expected: Comparable, options: A
   if ((options.checkDtype ?? true) && a.dtype !== e.dtype) {
     fail(`The values for attribute 'dtype' do not match: torch.${a.dtype} != torch.${e.dtype}.`);
   }
-  const [rtol, atol] = options.rtol !== undefined ? [options.rtol, options.atol as number] : defaultTolerances(a.dtype, e.dtype);
+  const [rtol, atol] =
+    options.rtol !== undefined ? [options.rtol, options.atol as number] : defaultTolerances(a.dtype, e.dtype);
   const equalNan = options.equalNan ?? false;
   const av = a.contiguous().toArray();
   const ev = e.contiguous().toArray();
@@ -76,20 +79,25 @@ export function assertClose(actual: Comparable, expected: Comparable, options: A
   for (let i = 0; i < ev.length; i++) {
     const x = Number(av[i]);
     const y = Number(ev[i]);
-    if (x === y || (equalNan && Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= atol + rtol * Math.abs(y)) continue;
+    if (x === y || (equalNan && Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= atol + rtol * Math.abs(y))
+      continue;
     mismatched++;
     const abs = Math.abs(x - y);
     const rel = integral ? Math.fround(abs / Math.abs(y)) : abs / Math.abs(y);
     // torch.max: the greatest, a NaN over anything, the first of equals.
-    if (mismatched === 1 || (Number.isNaN(abs) && !Number.isNaN(worstAbs)) || abs > worstAbs) [worstAbs, worstAbsAt] = [abs, i];
-    if (mismatched === 1 || (Number.isNaN(rel) && !Number.isNaN(worstRel)) || rel > worstRel) [worstRel, worstRelAt] = [rel, i];
+    if (mismatched === 1 || (Number.isNaN(abs) && !Number.isNaN(worstAbs)) || abs > worstAbs)
+      [worstAbs, worstAbsAt] = [abs, i];
+    if (mismatched === 1 || (Number.isNaN(rel) && !Number.isNaN(worstRel)) || rel > worstRel)
+      [worstRel, worstRelAt] = [rel, i];
   }
   if (mismatched === 0) return;
   const exact = rtol === 0 && atol === 0;
   const allowed = (tol: number) => (exact ? '' : ` (up to ${pyFloat(tol)} allowed)`);
   const absText = integral ? String(worstAbs) : pyFloat(worstAbs);
   if (a.ndim === 0) {
-    fail(`Scalars are not ${exact ? 'equal' : 'close'}!\n\nAbsolute difference: ${absText}${allowed(atol)}\nRelative difference: ${pyFloat(worstRel)}${allowed(rtol)}`);
+    fail(
+      `Scalars are not ${exact ? 'equal' : 'close'}!\n\nAbsolute difference: ${absText}${allowed(atol)}\nRelative difference: ${pyFloat(worstRel)}${allowed(rtol)}`,
+    );
   }
   const total = ev.length;
   fail(

@@ -13,7 +13,9 @@ import * as J from './ops/join.js';
 import type { ValuesIndices } from './ops/reduce.js';
 import { type OutOptions, withOut } from './ops/out.js';
 
-type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (t: Tensor, ...args: A) => R : never;
+type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R
+  ? (t: Tensor, ...args: A) => R
+  : never;
 function fn<K extends keyof Tensor>(name: K): Method<K> {
   return ((t: Tensor, ...args: unknown[]) => (t[name] as (...a: unknown[]) => unknown).apply(t, args)) as Method<K>;
 }
@@ -25,10 +27,14 @@ export const add = (a: TensorLike, b: TensorLike, options: { alpha?: number } & 
 export const sub = (a: TensorLike, b: TensorLike, options: { alpha?: number } & OutOptions = {}): Tensor =>
   withOut('sub', options.out, [a, b], () => E.sub(a, b, { alpha: options.alpha }));
 /** `torch.mul(a, b, { out })`: the elementwise product, broadcasting. */
-export const mul = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('mul', options.out, [a, b], () => E.mul(a, b));
+export const mul = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor =>
+  withOut('mul', options.out, [a, b], () => E.mul(a, b));
 /** `torch.div(a, b, { roundingMode, out })`: the elementwise quotient. */
-export const div = (a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } & OutOptions = {}): Tensor =>
-  withOut('div', options.out, [a, b], () => E.div(a, b, { roundingMode: options.roundingMode }));
+export const div = (
+  a: TensorLike,
+  b: TensorLike,
+  options: { roundingMode?: 'trunc' | 'floor' | null } & OutOptions = {},
+): Tensor => withOut('div', options.out, [a, b], () => E.div(a, b, { roundingMode: options.roundingMode }));
 /**
  * `torch.pow(a, b, { out })`: `a ** b`, either side a tensor or a number.
  *
@@ -40,13 +46,16 @@ export const div = (a: TensorLike, b: TensorLike, options: { roundingMode?: 'tru
  * tensor([2, 4, 8])
  * ```
  */
-export const pow = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('pow', options.out, [a, b], () => E.pow(a, b));
+export const pow = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor =>
+  withOut('pow', options.out, [a, b], () => E.pow(a, b));
 /** `torch.rsub(a, b)`: `b - a`. */
 export const rsub = E.rsub;
 /** `torch.maximum(t, ...)`: {@link Tensor.maximum} as a function. */
-export const maximum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('maximum', options.out, [a, b], () => E.maximum(a, b));
+export const maximum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor =>
+  withOut('maximum', options.out, [a, b], () => E.maximum(a, b));
 /** `torch.minimum(t, ...)`: {@link Tensor.minimum} as a function. */
-export const minimum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor => withOut('minimum', options.out, [a, b], () => E.minimum(a, b));
+export const minimum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor =>
+  withOut('minimum', options.out, [a, b], () => E.minimum(a, b));
 /**
  * `torch.where(condition, a, b)`: `a` where `condition` holds, `b` elsewhere (broadcasting).
  *
@@ -79,11 +88,14 @@ export const logicalAnd = E.logicalAnd;
 /** `torch.logicalOr(t, ...)`: {@link Tensor.logicalOr} as a function. */
 export const logicalOr = E.logicalOr;
 /** `torch.matmul(a, b, { out })`: {@link Tensor.matmul} as a function. */
-export const matmul = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('matmul', options.out, [a, b], () => L.matmul(a, b), 'exact');
+export const matmul = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor =>
+  withOut('matmul', options.out, [a, b], () => L.matmul(a, b), 'exact');
 /** `torch.mm(t, ...)`: {@link Tensor.mm} as a function. */
-export const mm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('mm', options.out, [a, b], () => L.mm(a, b), 'exact');
+export const mm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor =>
+  withOut('mm', options.out, [a, b], () => L.mm(a, b), 'exact');
 /** `torch.bmm(t, ...)`: {@link Tensor.bmm} as a function. */
-export const bmm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => withOut('bmm', options.out, [a, b], () => L.bmm(a, b), 'exact');
+export const bmm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor =>
+  withOut('bmm', options.out, [a, b], () => L.bmm(a, b), 'exact');
 /**
  * `torch.cat(tensors, dim = 0, { out })`: the tensors joined along an existing dim.
  *
@@ -100,7 +112,8 @@ export const bmm = (a: Tensor, b: Tensor, options: OutOptions = {}): Tensor => w
  * tensor([[1, 2, 3, 4]])
  * ```
  */
-export const cat = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor => withOut('cat', options.out, tensors, () => J.cat(tensors, dim), 'castable-inputs');
+export const cat = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor =>
+  withOut('cat', options.out, tensors, () => J.cat(tensors, dim), 'castable-inputs');
 /**
  * `torch.stack(tensors, dim = 0, { out })`: the tensors (all of one shape) joined along a new dim.
  *
@@ -117,7 +130,8 @@ export const cat = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {
  * torch.Size([2, 2])
  * ```
  */
-export const stack = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor => withOut('stack', options.out, tensors, () => J.stack(tensors, dim), 'castable-inputs');
+export const stack = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor =>
+  withOut('stack', options.out, tensors, () => J.stack(tensors, dim), 'castable-inputs');
 /** `torch.dot(t, ...)`: {@link Tensor.dot} as a function. */
 export const dot = L.dot;
 /** `torch.mv(t, ...)`: {@link Tensor.mv} as a function. */
@@ -129,8 +143,12 @@ export const softmax = N.softmax;
 /** `torch.logSoftmax(t, ...)`: {@link Tensor.logSoftmax} as a function. */
 export const logSoftmax = N.logSoftmax;
 /** `torch.clamp(t, ...)`: {@link Tensor.clamp} as a function. */
-export const clamp = (t: Tensor, min?: number | Tensor | null, max?: number | Tensor | null, options: OutOptions = {}): Tensor =>
-  withOut('clamp', options.out, [t, min, max], () => t.clamp(min, max));
+export const clamp = (
+  t: Tensor,
+  min?: number | Tensor | null,
+  max?: number | Tensor | null,
+  options: OutOptions = {},
+): Tensor => withOut('clamp', options.out, [t, min, max], () => t.clamp(min, max));
 /** `torch.clip(t, ...)`: {@link Tensor.clip} as a function. */
 export const clip = fn('clip');
 /** `torch.sum(t, ...)`: {@link Tensor.sum} as a function. */

@@ -45,8 +45,12 @@ describe('AccumulateGrad keeps only gradients nobody else holds', () => {
     const x = torch.zeros([2], { requiresGrad: true });
     const seen: torch.Tensor[] = [];
     x.registerHook((grad) => void seen.push(grad));
-    x.mul(torch.tensor([2, 3])).sum().backward();
-    x.mul(torch.tensor([2, 3])).sum().backward();
+    x.mul(torch.tensor([2, 3]))
+      .sum()
+      .backward();
+    x.mul(torch.tensor([2, 3]))
+      .sum()
+      .backward();
     expect(seen[0].tolist()).toEqual([2, 3]);
     expect(x.grad?.tolist()).toEqual([4, 6]);
   });

@@ -37,7 +37,10 @@ describe("tanh's and sigmoid's backward ops, bit for bit with PyTorch", () => {
           // 37 values stay in the ops' own loops, below the size worth a backend call.
           expect(Array.from(op(grad.narrow(0, 0, 37), y.narrow(0, 0, 37)).toArray())).toEqual(want.slice(0, 37));
           // A strided gradient takes the broadcast walker.
-          const every2 = op(grad.narrow(0, 0, 2052).view(1026, 2).select(1, 0), y.narrow(0, 0, 2052).view(1026, 2).select(1, 0));
+          const every2 = op(
+            grad.narrow(0, 0, 2052).view(1026, 2).select(1, 0),
+            y.narrow(0, 0, 2052).view(1026, 2).select(1, 0),
+          );
           expect(Array.from(every2.toArray())).toEqual(want.filter((_, i) => i % 2 === 0 && i < 2052));
         });
       }
@@ -50,9 +53,13 @@ describe("tanh's and sigmoid's backward ops, bit for bit with PyTorch", () => {
     const x = torch.tensor([0.3, -1.2], { dtype: 'float64', requiresGrad: true });
     const g = torch.autograd.grad(x.tanh().sum(), x, { createGraph: true })[0] as torch.Tensor;
     expect(g.gradFn?.name()).toBe('TanhBackwardBackward0');
-    expect(Array.from((torch.autograd.grad(g.sum(), x)[0] as torch.Tensor).toArray())).toEqual([-0.5331818782014544, 0.5085626501382733]);
+    expect(Array.from((torch.autograd.grad(g.sum(), x)[0] as torch.Tensor).toArray())).toEqual([
+      -0.5331818782014544, 0.5085626501382733,
+    ]);
     const s = torch.autograd.grad(x.sigmoid().sum(), x, { createGraph: true })[0] as torch.Tensor;
     expect(s.gradFn?.name()).toBe('SigmoidBackwardBackward0');
-    expect(Array.from((torch.autograd.grad(s.sum(), x)[0] as torch.Tensor).toArray())).toEqual([-0.03639618395557626, 0.0955381323207247]);
+    expect(Array.from((torch.autograd.grad(s.sum(), x)[0] as torch.Tensor).toArray())).toEqual([
+      -0.03639618395557626, 0.0955381323207247,
+    ]);
   });
 });

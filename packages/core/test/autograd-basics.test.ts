@@ -39,23 +39,40 @@ describe('backward', () => {
     const x = torch.ones([2, 2], { requiresGrad: true });
     const out = x.add(2).pow(2).mul(3).mean();
     out.backward();
-    expect(x.grad!.tolist()).toEqual([[4.5, 4.5], [4.5, 4.5]]);
+    expect(x.grad!.tolist()).toEqual([
+      [4.5, 4.5],
+      [4.5, 4.5],
+    ]);
     const out2 = x.sum();
     out2.backward();
-    expect(x.grad!.tolist()).toEqual([[5.5, 5.5], [5.5, 5.5]]);
+    expect(x.grad!.tolist()).toEqual([
+      [5.5, 5.5],
+      [5.5, 5.5],
+    ]);
     x.grad!.zero_();
     x.sum().backward();
-    expect(x.grad!.tolist()).toEqual([[1, 1], [1, 1]]);
+    expect(x.grad!.tolist()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     x.grad = null;
     x.sum().mul(2).backward();
-    expect(x.grad!.tolist()).toEqual([[2, 2], [2, 2]]);
+    expect(x.grad!.tolist()).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
   });
 
   it('takes an explicit gradient for non-scalar outputs', () => {
     const x = torch.tensor([1.0, 2.0, 3.0, 4.0], { requiresGrad: true });
     const z = x.mul(2).view(2, 2);
     expect(z.gradFn?.name()).toBe('ViewBackward0');
-    z.backward(torch.tensor([[1.0, 0.1], [0.01, 0.001]]));
+    z.backward(
+      torch.tensor([
+        [1.0, 0.1],
+        [0.01, 0.001],
+      ]),
+    );
     const g = Array.from(x.grad!.toArray());
     expect(g.map((v) => Math.fround(v))).toEqual([2, 0.2, 0.02, 0.002].map(Math.fround));
     expect(() => x.mul(2).backward()).toThrow('grad can be implicitly created only for scalar outputs');
@@ -140,7 +157,9 @@ describe('in-place ops and version counters', () => {
     const z = x.mul(3);
     z.mul_(z);
     expect(z.gradFn?.name()).toBe('MulBackward0');
-    expect(() => z.sum().backward()).toThrow('which is output 0 of MulBackward0, is at version 1; expected version 0 instead.');
+    expect(() => z.sum().backward()).toThrow(
+      'which is output 0 of MulBackward0, is at version 1; expected version 0 instead.',
+    );
   });
 
   it('shares version counters with views and detach, not with .data', () => {

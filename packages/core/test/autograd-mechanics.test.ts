@@ -286,7 +286,13 @@ describe('retainGrad, hooks, detach, the graph', () => {
 describe('in-place ops through views (CopySlices)', () => {
   it('notes-15 rebases the base history and regenerates the views', () => {
     replay('notes-15-copy-slices', (print) => {
-      const a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], { requiresGrad: true });
+      const a = torch.tensor(
+        [
+          [1.0, 2.0],
+          [3.0, 4.0],
+        ],
+        { requiresGrad: true },
+      );
       const x = a.clone();
       const v0 = x.index(0);
       const v1 = x.index(1);
@@ -298,7 +304,18 @@ describe('in-place ops through views (CopySlices)', () => {
       print(v0);
       print(x.gradFn!.nextFunctions[0][0], x.gradFn!.nextFunctions[1][0]);
       print(v0.gradFn!.nextFunctions[0][0]);
-      vall.mul(torch.tensor([[1.0, 10.0], [100.0, 1000.0]], f32)).sum().backward();
+      vall
+        .mul(
+          torch.tensor(
+            [
+              [1.0, 10.0],
+              [100.0, 1000.0],
+            ],
+            f32,
+          ),
+        )
+        .sum()
+        .backward();
       print(a.grad);
     });
   });

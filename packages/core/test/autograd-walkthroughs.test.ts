@@ -93,9 +93,24 @@ describe('seed 000: with torch.no_grad()', () => {
 describe('seed 001: autograd mechanics', () => {
   it('001-1 excludes subgraphs that do not require grad', () => {
     replay('001-1-exclude-subgraphs', (print) => {
-      const x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5], [3.0, 1.0, -2.0]]); // torch.randn(3, 3)
-      const y = torch.tensor([[1.0, 2.0, 3.0], [-1.0, -2.0, -3.0], [0.25, 0.5, 0.75]]); // torch.randn(3, 3)
-      const z = torch.tensor([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]], { requiresGrad: true });
+      const x = torch.tensor([
+        [0.5, -1.0, 2.0],
+        [1.5, 0.0, -0.5],
+        [3.0, 1.0, -2.0],
+      ]); // torch.randn(3, 3)
+      const y = torch.tensor([
+        [1.0, 2.0, 3.0],
+        [-1.0, -2.0, -3.0],
+        [0.25, 0.5, 0.75],
+      ]); // torch.randn(3, 3)
+      const z = torch.tensor(
+        [
+          [0.1, 0.2, 0.3],
+          [0.4, 0.5, 0.6],
+          [0.7, 0.8, 0.9],
+        ],
+        { requiresGrad: true },
+      );
       const a = x.add(y);
       print(a.requiresGrad);
       const b = z.add(a);
@@ -114,7 +129,14 @@ describe('seed 001: autograd mechanics', () => {
 
   it('001-2 finetuning at tensor level: gradients reach only the new leaf', () => {
     replay('001-2-finetune', (print) => {
-      const w1 = torch.tensor([[1.0, -1.0], [0.5, 2.0], [0.0, 1.0]], { requiresGrad: true });
+      const w1 = torch.tensor(
+        [
+          [1.0, -1.0],
+          [0.5, 2.0],
+          [0.0, 1.0],
+        ],
+        { requiresGrad: true },
+      );
       const b1 = torch.tensor([0.1, -0.1], { requiresGrad: true });
       for (const param of [w1, b1]) param.requiresGrad = false;
       const fc = torch.tensor([[2.0], [-3.0]], { requiresGrad: true }); // the replaced last layer
@@ -233,8 +255,16 @@ describe('seed 002: the autograd process', () => {
   });
 });
 
-const Y003 = [[-0.281, -2.7142, 1.8053], [-0.6549, 1.073, -1.947], [0.5629, -0.0692, -0.7376]];
-const X003 = [[0.8037, 0.2443, 0.3994], [0.9879, 0.9484, 0.4035], [0.3057, 0.6682, 0.4186]];
+const Y003 = [
+  [-0.281, -2.7142, 1.8053],
+  [-0.6549, 1.073, -1.947],
+  [0.5629, -0.0692, -0.7376],
+];
+const X003 = [
+  [0.8037, 0.2443, 0.3994],
+  [0.9879, 0.9484, 0.4035],
+  [0.3057, 0.6682, 0.4186],
+];
 
 describe('seed 003: the graph, detach, noGrad', () => {
   it('003-1 gradients of sum(mm(x, y)) reach only y', () => {
@@ -301,7 +331,10 @@ describe('seed 004: automatic gradients', () => {
 
   it('004-2 requiresGrad_() switches the flag in place', () => {
     replay('004-2-requires-grad-', (print) => {
-      let a = torch.tensor([[0.3, -1.2], [2.0, 0.5]]); // torch.randn(2, 2)
+      let a = torch.tensor([
+        [0.3, -1.2],
+        [2.0, 0.5],
+      ]); // torch.randn(2, 2)
       a = a.mul(3).div(a.sub(1));
       print(a.requiresGrad);
       a.requiresGrad_(true);
@@ -336,7 +369,13 @@ describe('seed 004: automatic gradients', () => {
       const z = y.view(2, 2);
       print(z);
       error(() => z.backward());
-      const v = torch.tensor([[1.0, 0.1], [0.01, 0.001]], { dtype: torch.float });
+      const v = torch.tensor(
+        [
+          [1.0, 0.1],
+          [0.01, 0.001],
+        ],
+        { dtype: torch.float },
+      );
       z.backward(v);
       print(x.grad);
     });

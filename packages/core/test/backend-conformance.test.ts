@@ -23,7 +23,6 @@ afterAll(() => {
   torch.setNumThreads(threadsBefore);
 });
 
-
 function random(ctor: Ctor, n: number, next: () => number): FloatArray {
   const a = new ctor(n);
   for (let i = 0; i < n; i++) a[i] = next() * 2 - 1;
@@ -100,7 +99,15 @@ function gemmOperands(c: GemmCase, ctor: Ctor, seed: number) {
 }
 
 /** The float64 reference and, per element, the sum of |terms| that scales its rounding error. */
-function gemmReference(c: GemmCase, A: FloatArray, B: FloatArray, C: FloatArray, lda: number, ldb: number, ldc: number) {
+function gemmReference(
+  c: GemmCase,
+  A: FloatArray,
+  B: FloatArray,
+  C: FloatArray,
+  lda: number,
+  ldb: number,
+  ldc: number,
+) {
   const want = Float64Array.from(C);
   const scale = new Float64Array(C.length);
   for (let i = 0; i < c.M; i++) {
@@ -124,12 +131,36 @@ function gemmReference(c: GemmCase, A: FloatArray, B: FloatArray, C: FloatArray,
   return { want, scale };
 }
 
-function convCase(N: number, C: number, H: number, W: number, O: number, kh: number, kw: number, s: number, p: number, d: number, groups: number): ConvGeometry {
+function convCase(
+  N: number,
+  C: number,
+  H: number,
+  W: number,
+  O: number,
+  kh: number,
+  kw: number,
+  s: number,
+  p: number,
+  d: number,
+  groups: number,
+): ConvGeometry {
   return {
-    N, C, H, W, O, kh, kw,
+    N,
+    C,
+    H,
+    W,
+    O,
+    kh,
+    kw,
     OH: convOutputSize(H, p, p, kh, s, d),
     OW: convOutputSize(W, p, p, kw, s, d),
-    sh: s, sw: s, ph: p, pw: p, dh: d, dw: d, groups,
+    sh: s,
+    sw: s,
+    ph: p,
+    pw: p,
+    dh: d,
+    dw: d,
+    groups,
   };
 }
 
@@ -146,9 +177,28 @@ const CONV_CASES: ConvGeometry[] = [
   { ...convCase(2, 2, 6, 5, 3, 3, 2, 1, 0, 1, 1), ph: 1, pw: 0, OH: 5, OW: 4 },
 ];
 
-function poolCase(planes: number, H: number, W: number, k: number, s: number, p: number, d: number, ceil: boolean): PoolGeometry {
+function poolCase(
+  planes: number,
+  H: number,
+  W: number,
+  k: number,
+  s: number,
+  p: number,
+  d: number,
+  ceil: boolean,
+): PoolGeometry {
   return {
-    planes, H, W, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d,
+    planes,
+    H,
+    W,
+    kh: k,
+    kw: k,
+    sh: s,
+    sw: s,
+    ph: p,
+    pw: p,
+    dh: d,
+    dw: d,
     OH: poolOutputSize(H, k, p, s, d, ceil),
     OW: poolOutputSize(W, k, p, s, d, ceil),
   };
@@ -169,14 +219,34 @@ for (const name of backends) {
     const threadCounts = name === 'typescript' ? [1] : [1, 2];
 
     it('GEMM matches a float64 reference in float32 and float64, every transpose, offset and leading dimension', () => {
-      for (const [ctor, eps] of [[Float32Array, 2 ** -22], [Float64Array, 2 ** -50]] as const) {
+      for (const [ctor, eps] of [
+        [Float32Array, 2 ** -22],
+        [Float64Array, 2 ** -50],
+      ] as const) {
         gemmCases().forEach((c, k) => {
           const { A, B, C, lda, ldb, ldc } = gemmOperands(c, ctor, 100 + k);
           const { want, scale } = gemmReference(c, A, B, C, lda, ldb, ldc);
           const results = threadCounts.map((t) => {
             backend.setNumThreads(t);
             const out = C.slice();
-            backend.gemm(c.transA, c.transB, c.M, c.N, c.K, c.alpha, A, c.off, lda, B, c.off, ldb, c.beta, out, c.off, ldc);
+            backend.gemm(
+              c.transA,
+              c.transB,
+              c.M,
+              c.N,
+              c.K,
+              c.alpha,
+              A,
+              c.off,
+              lda,
+              B,
+              c.off,
+              ldb,
+              c.beta,
+              out,
+              c.off,
+              ldc,
+            );
             return out;
           });
           const label = `${ctor.name} ${JSON.stringify(c)}`;
@@ -214,7 +284,10 @@ for (const name of backends) {
     });
 
     it('convolution forward and both gradients match the TypeScript kernels', () => {
-      for (const [ctor, eps] of [[Float32Array, 1e-5], [Float64Array, 1e-12]] as const) {
+      for (const [ctor, eps] of [
+        [Float32Array, 1e-5],
+        [Float64Array, 1e-12],
+      ] as const) {
         CONV_CASES.forEach((g, k) => {
           const next = rng(300 + k);
           const Cg = g.C / g.groups;
@@ -265,7 +338,8 @@ for (const name of backends) {
           expect(idx, `argmax ${label}`).toEqual(idxWant);
           // Without indices (an eval forward), with signed-zero ties too: the same values, -0 told from +0.
           const zeros = x.slice();
-          for (let i = 0; i < zeros.length; i++) if (zeros[i] < 0.2) zeros[i] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : zeros[i];
+          for (let i = 0; i < zeros.length; i++)
+            if (zeros[i] < 0.2) zeros[i] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : zeros[i];
           const valuesOnly = new ctor(n).fill(NaN);
           const valuesWant = new ctor(n);
           backend.maxPool2dForward(zeros, g, valuesOnly, null);
@@ -294,7 +368,12 @@ for (const name of backends) {
             assertClose(gxa, gxaWant, within(1e-6, `avg backward ${label} ${JSON.stringify(mode)}`));
           }
         });
-        for (const [H, W, OH, OW] of [[7, 7, 1, 1], [9, 5, 4, 3], [4, 4, 4, 4], [5, 7, 7, 9]]) {
+        for (const [H, W, OH, OW] of [
+          [7, 7, 1, 1],
+          [9, 5, 4, 3],
+          [4, 4, 4, 4],
+          [5, 7, 7, 9],
+        ]) {
           const planes = 6;
           const next = rng(H * 100 + W);
           const x = random(ctor, planes * H * W, next);
@@ -330,7 +409,16 @@ for (const name of backends) {
       for (const dims of [[0, 2, 3], [1], [0, 1], [1, 3], [0, 1, 2, 3]]) {
         const want = x64.sum(dims);
         expect(x.sum(dims).double().sub(want).abs().max().item(), `sum ${dims}`).toBeLessThan(1e-4);
-        expect(x.mean(dims).double().sub(want.div(dims.reduce((n, d) => n * x.shape[d], 1))).abs().max().item(), `mean ${dims}`).toBeLessThan(1e-6);
+        expect(
+          x
+            .mean(dims)
+            .double()
+            .sub(want.div(dims.reduce((n, d) => n * x.shape[d], 1)))
+            .abs()
+            .max()
+            .item(),
+          `mean ${dims}`,
+        ).toBeLessThan(1e-6);
       }
       torch.setKernelBackend(initial);
     });
@@ -343,9 +431,17 @@ for (const name of backends) {
       const b = torch.randn(7, 33, 5);
       const x = torch.randn(3, 4, 10, 11).slice(3, 1, 10);
       const w = torch.randn(6, 4, 3, 3);
-      const got = [a.bmm(b), torch.conv2d(x, w, null, { padding: 1, stride: 2 }), torch.maxPool2d(x, 3, { stride: 2, padding: 1 })];
+      const got = [
+        a.bmm(b),
+        torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
+        torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+      ];
       torch.setKernelBackend('typescript');
-      const want = [a.bmm(b), torch.conv2d(x, w, null, { padding: 1, stride: 2 }), torch.maxPool2d(x, 3, { stride: 2, padding: 1 })];
+      const want = [
+        a.bmm(b),
+        torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
+        torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+      ];
       torch.setKernelBackend(initial);
       got.forEach((t, i) => expect(t.sub(want[i]).abs().max().item()).toBeLessThan(1e-4));
     });

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { junkValue, outcome, type Outcome } from './helpers/junk.js';
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/bad_inputs.json', import.meta.url), 'utf8')) as { cases: Record<string, string> };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/bad_inputs.json', import.meta.url), 'utf8')) as {
+  cases: Record<string, string>;
+};
 
 function runAll(): Map<string, Outcome> {
   const results = new Map<string, Outcome>();
@@ -57,9 +59,14 @@ describe('bad inputs generated over the public API, against PyTorch 1.13', () =>
   //   mean accept and its max, min, all, any, prod and logsumexp do not; Kindling accepts it for every reduction.
   it('refuses every single-argument call PyTorch refuses', () => {
     const single = cases.filter(
-      ([name]) => !/\((0|2), |\((undefined|object)\)$|^x\.(maximum|minimum)\(|^x\.(max|min|all|any|prod|logsumexp)\(null\)$/.test(name),
+      ([name]) =>
+        !/\((0|2), |\((undefined|object)\)$|^x\.(maximum|minimum)\(|^x\.(max|min|all|any|prod|logsumexp)\(null\)$/.test(
+          name,
+        ),
     );
-    const silent = single.filter(([name, pt]) => pt !== 'ok' && results.get(name) === 'ok').map(([name, pt]) => `${name}: PyTorch ${pt}`);
+    const silent = single
+      .filter(([name, pt]) => pt !== 'ok' && results.get(name) === 'ok')
+      .map(([name, pt]) => `${name}: PyTorch ${pt}`);
     expect(silent).toEqual([]);
   });
 

@@ -28,6 +28,11 @@ describe('the core runs in browsers', () => {
 
   it('reaches Node only through process.getBuiltinModule: the file system, require for the native and WebAssembly kernels, workers', () => {
     const uses = sources(SRC).filter((f) => readFileSync(f, 'utf8').includes('getBuiltinModule'));
-    expect(uses.map((f) => f.slice(SRC.length + 1)).sort()).toEqual(['kernels/native.ts', 'kernels/wasm-threads.ts', 'kernels/wasm.ts', 'node-fs.ts']);
+    expect(uses.map((f) => f.slice(SRC.length + 1)).sort()).toEqual([
+      'kernels/native.ts',
+      'kernels/wasm-threads.ts',
+      'kernels/wasm.ts',
+      'node-fs.ts',
+    ]);
   });
 });

@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
-import { type GoldenTensor, type Transform, type Value, applyTransform, expectGolden, makeTensor, weightedBackward } from './helpers/golden.js';
+import {
+  type GoldenTensor,
+  type Transform,
+  type Value,
+  applyTransform,
+  expectGolden,
+  makeTensor,
+  weightedBackward,
+} from './helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
 
@@ -60,11 +68,13 @@ const asSize = (x: unknown): number | number[] => x as number | number[];
 
 /** Each op called with Kindling's spelling; kwargs already carry Kindling's option names. */
 const OPS: Record<string, OpFn> = {
-  conv2d: ([x, w, b], kw) => torch.conv2d(asTensor(x), asTensor(w), (b ?? null) as Tensor | null, kw as torch.Conv2dOptions),
+  conv2d: ([x, w, b], kw) =>
+    torch.conv2d(asTensor(x), asTensor(w), (b ?? null) as Tensor | null, kw as torch.Conv2dOptions),
   maxPool2d: ([x, k], kw) => torch.maxPool2d(asTensor(x), asSize(k), kw as torch.MaxPool2dOptions),
   avgPool2d: ([x, k], kw) => torch.avgPool2d(asTensor(x), asSize(k), kw as torch.AvgPool2dOptions),
   adaptiveAvgPool2d: ([x, s]) => torch.adaptiveAvgPool2d(asTensor(x), s as torch.AdaptiveSize),
-  adaptiveMaxPool2d: ([x, s], kw) => torch.adaptiveMaxPool2d(asTensor(x), s as torch.AdaptiveSize, kw as torch.AdaptiveMaxPool2dOptions),
+  adaptiveMaxPool2d: ([x, s], kw) =>
+    torch.adaptiveMaxPool2d(asTensor(x), s as torch.AdaptiveSize, kw as torch.AdaptiveMaxPool2dOptions),
 };
 
 /** float32 within rtol 1e-4 / atol 1e-5, float64 within 1e-10. */
@@ -95,7 +105,12 @@ function runCase(c: Case): void {
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = tensorLeaves[k];
-    expectGolden(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, tolerance(leaf.dtype), `grad of argument ${k}`);
+    expectGolden(
+      leaf.grad ?? torch.zerosLike(leaf),
+      { values: g.values, shape: g.shape, dtype: leaf.dtype },
+      tolerance(leaf.dtype),
+      `grad of argument ${k}`,
+    );
   });
 }
 
@@ -108,7 +123,9 @@ describe(`conv2d and pooling against PyTorch ${fixture.torch}`, () => {
   describe('errors', () => {
     for (const e of fixture.errors) {
       it(`${e.op}: ${e.name}`, () => {
-        const args = e.args.map((a) => (typeof a === 'object' && a !== null && !Array.isArray(a) ? torch.zeros(a.shape, { dtype: a.dtype }) : a));
+        const args = e.args.map((a) =>
+          typeof a === 'object' && a !== null && !Array.isArray(a) ? torch.zeros(a.shape, { dtype: a.dtype }) : a,
+        );
         let thrown: Error | null = null;
         try {
           OPS[e.op](args, e.kwargs);
@@ -155,14 +172,27 @@ describe('gradcheck (float64)', () => {
     const opts: torch.Conv2dOptions = { stride: [2, 1], padding: [1, 1], dilation: [1, 2], groups: 2 };
     // gradcheck evaluates the function under noGrad for its finite differences; the inner gradient needs grad mode.
     const firstOrder = (a: Tensor, c: Tensor): Tensor[] =>
-      torch.enableGrad(() => torch.autograd.grad(torch.conv2d(a, c, null, opts).mul(v).pow(2).sum(), [a, c], { createGraph: true }) as Tensor[]);
+      torch.enableGrad(
+        () =>
+          torch.autograd.grad(torch.conv2d(a, c, null, opts).mul(v).pow(2).sum(), [a, c], {
+            createGraph: true,
+          }) as Tensor[],
+      );
     expect(torch.gradcheck(firstOrder, [x, w])).toBe(true);
   });
   const pools: [string, number[], (t: Tensor) => Tensor][] = [
     ['maxPool2d', [2, 2, 5, 5], (t) => torch.maxPool2d(t, 3, { stride: 2, padding: 1 })],
-    ['maxPool2d dilation ceilMode', [1, 2, 7, 6], (t) => torch.maxPool2d(t, 2, { stride: 2, dilation: 2, ceilMode: true })],
+    [
+      'maxPool2d dilation ceilMode',
+      [1, 2, 7, 6],
+      (t) => torch.maxPool2d(t, 2, { stride: 2, dilation: 2, ceilMode: true }),
+    ],
     ['avgPool2d', [2, 2, 5, 5], (t) => torch.avgPool2d(t, 3, { stride: 2, padding: 1 })],
-    ['avgPool2d countIncludePad false ceilMode', [1, 2, 6, 5], (t) => torch.avgPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })],
+    [
+      'avgPool2d countIncludePad false ceilMode',
+      [1, 2, 6, 5],
+      (t) => torch.avgPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    ],
     ['avgPool2d divisorOverride', [1, 2, 4, 4], (t) => torch.avgPool2d(t, 2, { divisorOverride: 3 })],
     ['adaptiveAvgPool2d', [2, 2, 7, 5], (t) => torch.adaptiveAvgPool2d(t, [3, 2])],
     ['adaptiveAvgPool2d unbatched', [2, 5, 5], (t) => torch.adaptiveAvgPool2d(t, [1, 1])],
@@ -193,7 +223,15 @@ describe('call forms and graph', () => {
     const ref = torch.conv2d(x, w, b, { stride: 2, padding: 1 });
     expect(torch.conv2d(x, w, { bias: b, stride: 2, padding: 1 }).tolist()).toEqual(ref.tolist());
     expect(torch.conv2d(x, w, null, { bias: b, stride: 2, padding: 1 }).tolist()).toEqual(ref.tolist());
-    expect(torch.conv2d(x, w, { stride: [2, 2], padding: [1, 1] }).sub(ref).add(b.view(1, 4, 1, 1)).abs().max().item()).toBeLessThan(1e-5);
+    expect(
+      torch
+        .conv2d(x, w, { stride: [2, 2], padding: [1, 1] })
+        .sub(ref)
+        .add(b.view(1, 4, 1, 1))
+        .abs()
+        .max()
+        .item(),
+    ).toBeLessThan(1e-5);
     expect(ref.gradFn?.name()).toBe('ConvolutionBackward0');
     expect(ref.shape).toEqual([2, 4, 3, 3]);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 
 describe('devices', () => {
-  it("picks the CPU the way PyTorch code does, and moves tensors there", () => {
+  it('picks the CPU the way PyTorch code does, and moves tensors there', () => {
     const device = torch.device(torch.cuda.isAvailable() ? 'cuda:0' : 'cpu');
     expect(device).toBe('cpu');
     expect(torch.cuda.deviceCount()).toBe(0);
@@ -18,7 +18,9 @@ describe('devices', () => {
     expect(() => torch.device('foo')).toThrow(
       'Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone device type at start of device string: foo',
     );
-    expect(() => torch.ones([2]).to(torch.device('cuda'))).toThrow(new torch.AssertionError('Torch not compiled with CUDA enabled'));
+    expect(() => torch.ones([2]).to(torch.device('cuda'))).toThrow(
+      new torch.AssertionError('Torch not compiled with CUDA enabled'),
+    );
     expect(() => torch.ones([2]).to('mps')).toThrow('Kindling computes on the CPU only; it cannot use the mps device');
     expect(() => torch.ones([2]).to('foo' as torch.DType)).toThrow('device type at start of device string: foo');
   });

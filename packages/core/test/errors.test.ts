@@ -31,8 +31,16 @@ const f32 = { dtype: 'float32' } as const;
 
 /** API.md's "Errors" table: the situation, the text API.md promises, and the same situation in Kindling. */
 const table: [id: string, apiText: string, trigger: () => unknown][] = [
-  ['backward-no-history', 'element 0 of tensors does not require grad and does not have a grad_fn', () => T([1.0], f32).backward()],
-  ['int-requires-grad', 'Only Tensors of floating point and complex dtype can require gradients', () => T([1], { dtype: 'int64', requiresGrad: true })],
+  [
+    'backward-no-history',
+    'element 0 of tensors does not require grad and does not have a grad_fn',
+    () => T([1.0], f32).backward(),
+  ],
+  [
+    'int-requires-grad',
+    'Only Tensors of floating point and complex dtype can require gradients',
+    () => T([1], { dtype: 'int64', requiresGrad: true }),
+  ],
   [
     'saved-modified',
     'one of the variables needed for gradient computation has been modified by an inplace operation',
@@ -44,7 +52,11 @@ const table: [id: string, apiText: string, trigger: () => unknown][] = [
       c.sum().backward();
     },
   ],
-  ['leaf-inplace', 'a leaf Variable that requires grad is being used in an in-place operation.', () => torch.ones([2], { requiresGrad: true }).add_(1)],
+  [
+    'leaf-inplace',
+    'a leaf Variable that requires grad is being used in an in-place operation.',
+    () => torch.ones([2], { requiresGrad: true }).add_(1),
+  ],
   [
     'second-backward',
     'Trying to backward through the graph a second time',
@@ -55,10 +67,26 @@ const table: [id: string, apiText: string, trigger: () => unknown][] = [
       y.backward();
     },
   ],
-  ['nonscalar-backward', 'grad can be implicitly created only for scalar outputs', () => torch.ones([2], { requiresGrad: true }).mul(2).backward()],
-  ['matmul-shape', 'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)', () => torch.ones(2, 3).matmul(torch.ones(4, 5))],
-  ['broadcast', 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1', () => torch.ones(2, 3).add(torch.ones(2, 4))],
-  ['view-strides', "view size is not compatible with input tensor's size and stride", () => torch.ones(2, 3).t().view(6)],
+  [
+    'nonscalar-backward',
+    'grad can be implicitly created only for scalar outputs',
+    () => torch.ones([2], { requiresGrad: true }).mul(2).backward(),
+  ],
+  [
+    'matmul-shape',
+    'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)',
+    () => torch.ones(2, 3).matmul(torch.ones(4, 5)),
+  ],
+  [
+    'broadcast',
+    'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1',
+    () => torch.ones(2, 3).add(torch.ones(2, 4)),
+  ],
+  [
+    'view-strides',
+    "view size is not compatible with input tensor's size and stride",
+    () => torch.ones(2, 3).t().view(6),
+  ],
   [
     'nonleaf-requires-grad',
     'you can only change requires_grad flags of leaf variables',
@@ -181,7 +209,10 @@ const badInputs: [id: string, trigger: () => unknown][] = [
       torch.autograd.grad(w.mul(2).sum(), [w, u]);
     },
   ],
-  ['grad-input-no-grad', () => torch.autograd.grad(torch.ones([2], { requiresGrad: true }).mul(2).sum(), torch.ones(2))],
+  [
+    'grad-input-no-grad',
+    () => torch.autograd.grad(torch.ones([2], { requiresGrad: true }).mul(2).sum(), torch.ones(2)),
+  ],
   ['retain-grad-no-grad', () => torch.ones(2).retainGrad()],
   ['hook-no-grad', () => torch.ones(2).registerHook((g) => g)],
   ['detach-view-inplace', () => torch.ones(3).view(3).detach_()],

@@ -111,8 +111,28 @@ function extreme(name: 'max' | 'min'): Op {
 
 /** Core's table of one-tensor elementwise ops (ops/unary.ts), every one of them: a missing name does not compile. */
 export const UNARY_TABLE = everyName<UnaryOpName>()([
-  'neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid',
-  'erf', 'sign', 'floor', 'ceil', 'round', 'isnan', 'isfinite', 'logicalNot',
+  'neg',
+  'abs',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'isnan',
+  'isfinite',
+  'logicalNot',
 ] as const);
 const OTHER_ONE_TENSOR = ['relu', 'contiguous', 'clone', 't', 'float', 'double', 'long', 'int', 'bool'] as const;
 const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'maximum', 'minimum'] as const;
@@ -134,12 +154,15 @@ export const OPS: Record<string, Op> = {
   sub: ([a, b], kw) => T(a).sub(TL(b), alphaOptions(kw)),
   rsub: ([a, b]) => torch.rsub(T(a), TL(b)),
   mul: ([a, b]) => T(a).mul(TL(b)),
-  div: ([a, b], kw) => (kw.roundingMode === undefined ? T(a).div(TL(b)) : T(a).div(TL(b), { roundingMode: roundingMode(kw) })),
+  div: ([a, b], kw) =>
+    kw.roundingMode === undefined ? T(a).div(TL(b)) : T(a).div(TL(b), { roundingMode: roundingMode(kw) }),
   pow: ([a, b]) => (a instanceof torch.Tensor ? a.pow(TL(b)) : torch.pow(TL(a), TL(b))),
   where: ([c, a, b]) => torch.where(T(c), TL(a), TL(b)),
   clamp: ([x, lo, hi]) => T(x).clamp(bound(lo), bound(hi)),
   ...Object.fromEntries(COMPARE.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
-  ...Object.fromEntries([...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, Op] => [name, ([x]) => T(x)[name]()])),
+  ...Object.fromEntries(
+    [...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, Op] => [name, ([x]) => T(x)[name]()]),
+  ),
   ...Object.fromEntries(PRODUCTS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
   sum: reduction('sum'),
   mean: reduction('mean'),
@@ -194,7 +217,9 @@ export const OPS: Record<string, Op> = {
   oneHot: ([x, c]) => T(x).oneHot(NOpt(c)),
   topk: ([x, k, d], kw, call) => {
     const options = { largest: bool(kw, 'largest'), sorted: bool(kw, 'sorted') };
-    return call === 'options' ? T(x).topk(N(k), { dim: num(kw, 'dim'), ...options }) : T(x).topk(N(k), NOpt(d), options);
+    return call === 'options'
+      ? T(x).topk(N(k), { dim: num(kw, 'dim'), ...options })
+      : T(x).topk(N(k), NOpt(d), options);
   },
   sort: ([x, d], kw, call) => {
     const options = { descending: bool(kw, 'descending'), stable: bool(kw, 'stable') };

@@ -7,8 +7,15 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import { type Built, type Kwargs, type OpResult, OPS, UNARY_TABLE } from './golden-ops-table.js';
-import { type GoldenTensor, type Transform, type Value, applyTransform, expectGolden, makeTensor, weightedBackward } from './helpers/golden.js';
-
+import {
+  type GoldenTensor,
+  type Transform,
+  type Value,
+  applyTransform,
+  expectGolden,
+  makeTensor,
+  weightedBackward,
+} from './helpers/golden.js';
 
 interface TensorSpec {
   values: Value[];
@@ -40,7 +47,10 @@ interface Case {
   tol?: Tolerance;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: Case[];
+};
 
 function isSpec(a: ArgJson): a is TensorSpec {
   return typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
@@ -90,7 +100,10 @@ function runCase(c: Case): void {
   expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
   outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
-  expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names);
+  expect(
+    outs.map((o) => o.gradFn?.name() ?? null),
+    'gradFn',
+  ).toEqual(names);
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
   weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {

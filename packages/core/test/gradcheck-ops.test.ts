@@ -13,7 +13,11 @@ const f64 = { dtype: 'float64' as const };
 
 /** A float64 leaf with values uniform in [lo, hi). */
 function r(shape: number[], lo = -1.5, hi = 1.5): Tensor {
-  return torch.rand(shape, f64).mul(hi - lo).add(lo).requiresGrad_();
+  return torch
+    .rand(shape, f64)
+    .mul(hi - lo)
+    .add(lo)
+    .requiresGrad_();
 }
 
 /** |values| in [0.3, 2) with random signs: away from the kinks of abs, relu, reciprocal, sign. */
@@ -25,7 +29,12 @@ function away(shape: number[]): Tensor {
 /** Values at least 0.2 apart in random order: no ties for max, min, sort, topk. */
 function distinct(shape: number[], shift = 0): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  const values = torch.randperm(n).to('float64').mul(0.3).sub(n * 0.15 - shift).add(torch.rand([n], f64).mul(0.1));
+  const values = torch
+    .randperm(n)
+    .to('float64')
+    .mul(0.3)
+    .sub(n * 0.15 - shift)
+    .add(torch.rand([n], f64).mul(0.1));
   return values.reshape(shape).requiresGrad_();
 }
 
@@ -109,12 +118,59 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ['softmax', () => [r([3, 5])], (a) => a.softmax(-1)],
   ['softmax dim 0', () => [r([3, 5])], (a) => a.softmax(0)],
   ['logSoftmax', () => [r([3, 5])], (a) => a.logSoftmax(1)],
-  ['gather', () => [r([3, 4])], (a) => a.gather(1, idx([[0, 3], [1, 1], [2, 0]]))],
-  ['scatter src', () => [r([3, 4]), r([2, 4])], (a, s) => a.scatter(0, idx([[2, 0, 1, 1], [0, 1, 2, 0]]), s)],
+  [
+    'gather',
+    () => [r([3, 4])],
+    (a) =>
+      a.gather(
+        1,
+        idx([
+          [0, 3],
+          [1, 1],
+          [2, 0],
+        ]),
+      ),
+  ],
+  [
+    'scatter src',
+    () => [r([3, 4]), r([2, 4])],
+    (a, s) =>
+      a.scatter(
+        0,
+        idx([
+          [2, 0, 1, 1],
+          [0, 1, 2, 0],
+        ]),
+        s,
+      ),
+  ],
   ['scatter value', () => [r([3, 4])], (a) => a.scatter(1, idx([[0], [2], [3]]), 0.5)],
-  ['scatterAdd', () => [r([3, 4]), r([2, 4])], (a, s) => a.scatterAdd(0, idx([[0, 0, 2, 1], [0, 2, 2, 1]]), s)],
+  [
+    'scatterAdd',
+    () => [r([3, 4]), r([2, 4])],
+    (a, s) =>
+      a.scatterAdd(
+        0,
+        idx([
+          [0, 0, 2, 1],
+          [0, 2, 2, 1],
+        ]),
+        s,
+      ),
+  ],
   ['indexSelect', () => [r([4, 3])], (a) => a.indexSelect(0, torch.tensor([3, 0, 3]))],
-  ['maskedFill tensor value', () => [r([2, 3]), r([])], (a, v) => a.maskedFill(torch.tensor([[true, false, true], [false, false, true]]), v)],
+  [
+    'maskedFill tensor value',
+    () => [r([2, 3]), r([])],
+    (a, v) =>
+      a.maskedFill(
+        torch.tensor([
+          [true, false, true],
+          [false, false, true],
+        ]),
+        v,
+      ),
+  ],
   ['maskedSelect', () => [r([3, 4])], (a) => a.maskedSelect(torch.tensor([true, false, true, true]))],
   ['topk', () => [distinct([3, 5])], (a) => a.topk(2).values],
   ['sort', () => [distinct([3, 4])], (a) => a.sort(0, { descending: true }).values],
@@ -174,13 +230,31 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
   ['prod', () => [away([2, 3])], (a) => a.prod(1)],
   ['logsumexp', () => [r([3, 4])], (a) => a.logsumexp(1)],
   ['select and slice', () => [r([3, 5])], (a) => a.select(0, 1).mul(a.slice(1, 1, 4).sum(1).narrow(0, 0, 1))],
-  ['gather and indexSelect', () => [r([3, 4])], (a) => a.gather(1, idx([[0, 3], [1, 1], [2, 0]])).mul(a.indexSelect(1, torch.tensor([2, 0])))],
+  [
+    'gather and indexSelect',
+    () => [r([3, 4])],
+    (a) =>
+      a
+        .gather(
+          1,
+          idx([
+            [0, 3],
+            [1, 1],
+            [2, 0],
+          ]),
+        )
+        .mul(a.indexSelect(1, torch.tensor([2, 0]))),
+  ],
   ['index with tensors', () => [r([3, 4])], (a) => a.index(torch.tensor([0, 2, 2])).square()],
   ['maskedSelect', () => [r([3, 4])], (a) => a.maskedSelect(a.detach().gt(0)).exp()],
   ['cumsum', () => [r([4])], (a) => a.cumsum(0).square()],
   ['max dim', () => [distinct([3, 4])], (a) => a.max(1).values.square()],
   ['maximum', () => [distinct([3, 4]), distinct([4], 0.05)], (a, b) => a.maximum(b).mul(a)],
-  ['cat and stack', () => [r([2, 3]), r([2, 3])], (a, b) => torch.stack([a, b]).mul(torch.cat([b, a]).reshape(2, 2, 3))],
+  [
+    'cat and stack',
+    () => [r([2, 3]), r([2, 3])],
+    (a, b) => torch.stack([a, b]).mul(torch.cat([b, a]).reshape(2, 2, 3)),
+  ],
 ];
 
 describe('gradcheck (float64)', () => {

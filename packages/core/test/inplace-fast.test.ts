@@ -16,8 +16,14 @@ describe('allocation-free in-place updates', () => {
         [(t) => t.mul_(0.9), (t) => t.mul(0.9)],
         [(t) => t.add_(2.5), (t) => t.add(2.5)],
         [(t) => t.relu_(), (t) => t.relu()],
-        [(t) => t.addcmul_(b, row, { value: 0.001 }), (t) => t.addcmul(b, row.expand(64, 33).contiguous(), { value: 0.001 })],
-        [(t) => t.addcdiv_(b, b.abs().add(0.5), { value: -0.1 }), (t) => t.addcdiv(b, b.abs().add(0.5), { value: -0.1 })],
+        [
+          (t) => t.addcmul_(b, row, { value: 0.001 }),
+          (t) => t.addcmul(b, row.expand(64, 33).contiguous(), { value: 0.001 }),
+        ],
+        [
+          (t) => t.addcdiv_(b, b.abs().add(0.5), { value: -0.1 }),
+          (t) => t.addcdiv(b, b.abs().add(0.5), { value: -0.1 }),
+        ],
       ];
       for (const [inplace, outOfPlace] of cases) {
         const target = a.clone();
@@ -57,7 +63,10 @@ describe('allocation-free in-place updates', () => {
     expect(y.gradFn?.name()).toBe('AddBackward0');
     const base = torch.zeros(2, 3);
     torch.noGrad(() => base.select(0, 1).add_(1));
-    expect(base.tolist()).toEqual([[0, 0, 0], [1, 1, 1]]);
+    expect(base.tolist()).toEqual([
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
     const ints = torch.tensor([1, 2, 3]);
     expect(() => ints.mul_(0.5)).toThrow("result type Float can't be cast to the desired output type Long");
   });
@@ -73,54 +82,75 @@ describe('recorded in-place ops that keep no copy of the old values', () => {
   };
 
   it('relu_, add_ and tanh_ differentiate as PyTorch does', () => {
-    expect(gradOf(() => {
-      const y = x.mul(2);
-      y.relu_();
-      expect(y.gradFn?.name()).toBe('ReluBackward0');
-      y.sum().backward();
-    })).toEqual([0, 2, 0, 2]);
-    expect(gradOf(() => {
-      const y = x.mul(1);
-      y.add_(y);
-      expect(y.gradFn?.name()).toBe('AddBackward0');
-      y.sum().backward();
-    })).toEqual([2, 2, 2, 2]);
-    expect(gradOf(() => {
-      const y = x.mul(0.5);
-      y.tanh_();
-      y.sum().backward();
-    })).toEqual([0.3932238519191742, 0.20998714864253998, 0.09035331010818481, 0.03532540798187256]);
+    expect(
+      gradOf(() => {
+        const y = x.mul(2);
+        y.relu_();
+        expect(y.gradFn?.name()).toBe('ReluBackward0');
+        y.sum().backward();
+      }),
+    ).toEqual([0, 2, 0, 2]);
+    expect(
+      gradOf(() => {
+        const y = x.mul(1);
+        y.add_(y);
+        expect(y.gradFn?.name()).toBe('AddBackward0');
+        y.sum().backward();
+      }),
+    ).toEqual([2, 2, 2, 2]);
+    expect(
+      gradOf(() => {
+        const y = x.mul(0.5);
+        y.tanh_();
+        y.sum().backward();
+      }),
+    ).toEqual([0.3932238519191742, 0.20998714864253998, 0.09035331010818481, 0.03532540798187256]);
   });
 
   it('relu_ through a view rebases the base history', () => {
-    expect(gradOf(() => {
-      const b = x.mul(1).view(2, 2);
-      b.select(0, 0).relu_();
-      expect(b.gradFn?.name()).toBe('AsStridedBackward0');
-      b.mul(torch.tensor([[1, 2], [3, 4]])).sum().backward();
-    })).toEqual([0, 2, 3, 4]);
+    expect(
+      gradOf(() => {
+        const b = x.mul(1).view(2, 2);
+        b.select(0, 0).relu_();
+        expect(b.gradFn?.name()).toBe('AsStridedBackward0');
+        b.mul(
+          torch.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        )
+          .sum()
+          .backward();
+      }),
+    ).toEqual([0, 2, 3, 4]);
   });
 
   it('a saved value overwritten later is still caught', () => {
     const message = (which: string, version: number) =>
       `one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [4]], which is output 0 of ${which}, is at version ${version}; expected version ${version - 1} instead.`;
-    expect(() => gradOf(() => {
-      const y = x.mul(1);
-      y.sigmoid_();
-      y.tanh_();
-      y.sum().backward();
-    })).toThrow(message('SigmoidBackward0', 2));
-    expect(() => gradOf(() => {
-      const y = x.mul(1);
-      const z = y.mul(y);
-      y.sub_(x, { alpha: 0.5 });
-      z.add(y).sum().backward();
-    })).toThrow(message('SubBackward0', 1));
-    expect(() => gradOf(() => {
-      const y = x.mul(1);
-      y.tanh_();
-      y.add_(1);
-      y.sum().backward();
-    })).toThrow(message('TanhBackward0', 2));
+    expect(() =>
+      gradOf(() => {
+        const y = x.mul(1);
+        y.sigmoid_();
+        y.tanh_();
+        y.sum().backward();
+      }),
+    ).toThrow(message('SigmoidBackward0', 2));
+    expect(() =>
+      gradOf(() => {
+        const y = x.mul(1);
+        const z = y.mul(y);
+        y.sub_(x, { alpha: 0.5 });
+        z.add(y).sum().backward();
+      }),
+    ).toThrow(message('SubBackward0', 1));
+    expect(() =>
+      gradOf(() => {
+        const y = x.mul(1);
+        y.tanh_();
+        y.add_(1);
+        y.sum().backward();
+      }),
+    ).toThrow(message('TanhBackward0', 2));
   });
 });

@@ -26,7 +26,9 @@ describe('kernel backends', () => {
       torch.setKernelBackend('wasm');
       expect(torch.getKernelBackend().name).toBe('wasm');
     }
-    expect(() => torch.setKernelBackend('cuda' as torch.BackendName)).toThrow("unknown kernel backend 'cuda': expected 'native', 'wasm' or 'typescript'");
+    expect(() => torch.setKernelBackend('cuda' as torch.BackendName)).toThrow(
+      "unknown kernel backend 'cuda': expected 'native', 'wasm' or 'typescript'",
+    );
   });
 
   it('a partial backend gets the TypeScript kernels for the rest, its convolutions running on its GEMM', () => {
@@ -62,7 +64,8 @@ describe('kernel backends', () => {
     try {
       torch.setNumThreads(1);
       expect(torch.getNumThreads()).toBe(1);
-      for (const bad of [0, -2, 1.5, NaN]) expect(() => torch.setNumThreads(bad)).toThrow('set_num_threads expects a positive integer');
+      for (const bad of [0, -2, 1.5, NaN])
+        expect(() => torch.setNumThreads(bad)).toThrow('set_num_threads expects a positive integer');
     } finally {
       torch.setNumThreads(before);
     }

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { binaryKernel, type FastBinary } from '../src/kernels/elementwise.js';
 import { reducePlan, sumKernel } from '../src/kernels/reduce.js';
-import { binary, binaryLayout, BinaryOp, type FloatArray, sumAll, sumDim, unary, UnaryOp } from '../src/kernels/contiguous.js';
+import {
+  binary,
+  binaryLayout,
+  BinaryOp,
+  type FloatArray,
+  sumAll,
+  sumDim,
+  unary,
+  UnaryOp,
+} from '../src/kernels/contiguous.js';
 import { softmax, softmaxBackward } from '../src/kernels/softmax.js';
 import { copyStrided, scatterStrided } from '../src/kernels/strided.js';
 import { expectWithinBound, tolerance } from './helpers/close.js';
@@ -44,8 +53,10 @@ function contiguousStrides(shape: readonly number[]): number[] {
 }
 
 const FAST: FastBinary[] = ['add', 'sub', 'mul', 'div'];
-const scalarOp = (op: number, alpha: number) => (x: number, y: number): number =>
-  op === 0 ? x + alpha * y : op === 1 ? x - y : op === 2 ? x * y : x / y;
+const scalarOp =
+  (op: number, alpha: number) =>
+  (x: number, y: number): number =>
+    op === 0 ? x + alpha * y : op === 1 ? x - y : op === 2 ? x * y : x / y;
 
 function layoutOf(shape: number[], as: number[], bs: number[]): Float64Array {
   const l = new Float64Array(13);
@@ -149,7 +160,11 @@ describe('binary', () => {
     for (let op = 1; op < 4; op++) {
       binary(op, a, 0, b, 0, out, 0, layout, 1);
       const f = scalarOp(op, 1);
-      expectSame(out, Float32Array.from(a, (x, i) => Math.fround(f(x, b[i]))), `op ${op}`);
+      expectSame(
+        out,
+        Float32Array.from(a, (x, i) => Math.fround(f(x, b[i]))),
+        `op ${op}`,
+      );
     }
   });
 
@@ -165,11 +180,15 @@ describe('binary', () => {
   });
 
   it('binaryLayout drops size-1 dims, merges contiguous ones and refuses more than four', () => {
-    expect([...(binaryLayout([2, 1, 3, 4], [12, 0, 4, 1], [0, 0, 0, 1]) as Float64Array)]).toEqual([2, 6, 4, 0, 0, 4, 1, 0, 0, 0, 1, 0, 0]);
+    expect([...(binaryLayout([2, 1, 3, 4], [12, 0, 4, 1], [0, 0, 0, 1]) as Float64Array)]).toEqual([
+      2, 6, 4, 0, 0, 4, 1, 0, 0, 0, 1, 0, 0,
+    ]);
     expect([...(binaryLayout([], [], []) as Float64Array)]).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(binaryLayout([2, 3, 0], [0, 0, 0], [0, 0, 0])?.[1]).toBe(0);
     expect(binaryLayout([2, 2, 2, 2, 2], [16, 8, 4, 2, 1], [1, 2, 4, 8, 16])).toBeNull();
-    expect([...(binaryLayout([3, 5], [5, 1], [5, 1]) as Float64Array)]).toEqual([1, 15, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect([...(binaryLayout([3, 5], [5, 1], [5, 1]) as Float64Array)]).toEqual([
+      1, 15, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,
+    ]);
   });
 
   it('checks its arguments before touching memory', () => {
@@ -269,7 +288,9 @@ describe('unary', () => {
     expect(() => unary(0, x, 1, new Float64Array(4), 0, 4)).toThrow(/argument 'x'/);
     expect(() => unary(0, x, 0, new Float32Array(4), 0, 4)).toThrow(/same element type/);
     expect(() => unary(0, x, 0, x, 1, 3)).toThrow(/apart/);
-    expect(() => unary(0, new Int32Array(4) as unknown as Float64Array, 0, x, 0, 4)).toThrow(/Float32Array or Float64Array/);
+    expect(() => unary(0, new Int32Array(4) as unknown as Float64Array, 0, x, 0, 4)).toThrow(
+      /Float32Array or Float64Array/,
+    );
   });
 });
 
@@ -304,7 +325,9 @@ describe('softmax', () => {
           // what the ops computed before the fused kernels: shifted = x - amax, then exp / sum or shifted - log(sum)
           const shifted = t.sub(t.amax(d, { keepdim: true }));
           const e = shifted.exp();
-          const ref = valuesOf(log ? shifted.sub(e.sum(d, { keepdim: true }).log()) : e.div(e.sum(d, { keepdim: true })));
+          const ref = valuesOf(
+            log ? shifted.sub(e.sum(d, { keepdim: true }).log()) : e.div(e.sum(d, { keepdim: true })),
+          );
           // the composed ops round x - max to the dtype first: exp's relative error grows with |x - max| ~ |log p|
           const what = `${name} ${log ? 'log' : ''}softmax [${shape}] dim ${d}`;
           if (log) torch.testing.assertClose(out, ref, tolerance(8 * eps, 64 * eps, what));
@@ -356,7 +379,15 @@ describe('softmax', () => {
           // the composed ops round each intermediate: allow a few ulps of the terms' magnitudes
           const terms = Float64Array.from(g, (gi, k) => (log ? Math.abs(gi) : Math.abs(gi * yv[k])));
           const sums = new Float64Array(outer * inner);
-          sumDim(Float64Array.from(g, (gi, k) => (log ? gi : gi * yv[k])), 0, outer, size, inner, sums, 0);
+          sumDim(
+            Float64Array.from(g, (gi, k) => (log ? gi : gi * yv[k])),
+            0,
+            outer,
+            size,
+            inner,
+            sums,
+            0,
+          );
           const tol = Float64Array.from(terms, (t, k) => {
             const col = Math.floor(k / (size * inner)) * inner + (k % inner);
             return 8 * eps * (t + (log ? Math.exp(yv[k]) : Math.abs(yv[k])) * Math.abs(sums[col]));
@@ -378,7 +409,11 @@ describe('softmax', () => {
     const dot = 0.2 * 1 + 0.3 * -2 + 0.5 * 0.5;
     expectSame(gx, [0.2 * (1 - dot), 0.3 * (-2 - dot), 0.5 * (0.5 - dot)], 'softmax backward');
     softmaxBackward(y, gy, gy, 1, 3, 1, true);
-    expectSame(gy, [1 - Math.exp(0.2) * -0.5, -2 - Math.exp(0.3) * -0.5, 0.5 - Math.exp(0.5) * -0.5], 'log backward in place');
+    expectSame(
+      gy,
+      [1 - Math.exp(0.2) * -0.5, -2 - Math.exp(0.3) * -0.5, 0.5 - Math.exp(0.5) * -0.5],
+      'log backward in place',
+    );
   });
 
   it('checks its arguments', () => {
@@ -414,7 +449,12 @@ describe('sums', () => {
         sumKernel(a, reducePlan(shape, contiguousStrides(shape), 1, [d]), ref);
         expectSame(out.subarray(1, outer * inner + 1), ref, `${name} [${shape}] dim ${d}`);
         expect(out[0]).toBe(4);
-        const plan = reducePlan(shape, contiguousStrides(shape), 1, shape.map((_, k) => k));
+        const plan = reducePlan(
+          shape,
+          contiguousStrides(shape),
+          1,
+          shape.map((_, k) => k),
+        );
         const whole = new Float64Array(1);
         sumKernel(a, plan, whole);
         expectSame([sumAll(a, 1, n)], whole, `${name} sumAll [${shape}]`);
@@ -444,7 +484,12 @@ describe('sums', () => {
 describe('copyStrided and scatterStrided', () => {
   it('copies transposed and offset 2-D views, in tiles and per element, to the values index arithmetic gives', () => {
     // Shapes on both sides of the tiled path's threshold and tile size, with an offset into shared storage.
-    for (const [rows, cols] of [[3, 5], [33, 31], [67, 129], [128, 64]]) {
+    for (const [rows, cols] of [
+      [3, 5],
+      [33, 31],
+      [67, 129],
+      [128, 64],
+    ]) {
       const storage = fill(new Float32Array(rows * cols + 7), rows);
       const got = new Float32Array(rows * cols);
       copyStrided(storage, [rows, cols], [1, rows], 7, got);

@@ -16,7 +16,6 @@ type FloatArray = Float32Array | Float64Array;
 type FloatDType = 'float32' | 'float64';
 const DTYPES: readonly FloatDType[] = ['float32', 'float64'];
 
-
 function randomArray(dtype: FloatDType, n: number, rand: () => number, scale = 1, offset = 0): FloatArray {
   const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -41,7 +40,11 @@ function expectBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what
 
 /** |a - e| <= rtol |e| + atol max|e| everywhere (gradients summed over many terms: atol relative to the largest). */
 function expectGradClose(actual: FloatArray, expected: FloatArray, rtol: number, atol: number, what: string): void {
-  torch.testing.assertClose(actual, expected, { rtol, atol: atol * largestMagnitude(expected), msg: (m) => `${what}: ${m}` });
+  torch.testing.assertClose(actual, expected, {
+    rtol,
+    atol: atol * largestMagnitude(expected),
+    msg: (m) => `${what}: ${m}`,
+  });
 }
 
 function data(t: torch.Tensor): FloatArray {
@@ -99,8 +102,15 @@ describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => 
         for (const amsgrad of [false, true])
           for (const maximize of [false, true])
             for (const weightDecay of [0, 0.1])
-              for (const [beta1, beta2] of [[0.9, 0.999], [0.5, 0.75], [0, 0.3]])
-                for (const [lr, eps] of [[1e-3, 1e-8], [0.3, 1e-3]])
+              for (const [beta1, beta2] of [
+                [0.9, 0.999],
+                [0.5, 0.75],
+                [0, 0.3],
+              ])
+                for (const [lr, eps] of [
+                  [1e-3, 1e-8],
+                  [0.3, 1e-3],
+                ])
                   for (const specials of [false, true]) {
                     if (specials && (lr !== 1e-3 || beta1 !== 0.9)) continue;
                     const init = randomArray(dtype, n, rand);
@@ -117,7 +127,23 @@ describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => 
                       if (specials && step === 2) withSpecials(g, rand);
                       p.grad = torch.tensor(g, { dtype });
                       opt.step();
-                      adamUpdate(param, g, m, v, mx, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+                      adamUpdate(
+                        param,
+                        g,
+                        m,
+                        v,
+                        mx,
+                        n,
+                        lr,
+                        beta1,
+                        beta2,
+                        eps,
+                        weightDecay,
+                        decoupled,
+                        amsgrad,
+                        maximize,
+                        step,
+                      );
                       const what = `${dtype} ${decoupled ? 'AdamW' : 'Adam'} amsgrad=${amsgrad} maximize=${maximize} wd=${weightDecay} betas=${beta1},${beta2} lr=${lr} specials=${specials} step ${step}`;
                       const state = opt.state.get(p) as Record<string, torch.Tensor>;
                       expectBits(param, data(p), `param, ${what}`);
@@ -137,7 +163,10 @@ describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => 
     for (const dtype of DTYPES)
       for (const maximize of [false, true])
         for (const weightDecay of [0, 0.1])
-          for (const [lr, rho, eps] of [[1.0, 0.9, 1e-6], [0.3, 0.5, 1e-3]])
+          for (const [lr, rho, eps] of [
+            [1.0, 0.9, 1e-6],
+            [0.3, 0.5, 1e-3],
+          ])
             for (const specials of [false, true]) {
               const [rows, cols] = [11, 47];
               const init = randomArray(dtype, rows * cols, rand);
@@ -196,13 +225,24 @@ describe('fused optimizer updates reproduce @kindling/optim bit for bit', () => 
     expect(() => sgdUpdate(param, new Float64Array(4), null, 4, 0.5, 0, 0, 0, false, false, true)).toThrow(/'grad'/);
     expect(() => sgdUpdate(param, param.subarray(1), null, 3, 0.5, 0, 0, 0, false, false, true)).toThrow(/overlap/);
     const s = () => new Float32Array(4);
-    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, true, false, 1)).toThrow(/'maxExpAvgSq'/);
-    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 0)).toThrow(/'step'/);
+    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, true, false, 1)).toThrow(
+      /'maxExpAvgSq'/,
+    );
+    expect(() => adamUpdate(param, grad, s(), s(), null, 4, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 0)).toThrow(
+      /'step'/,
+    );
   });
 });
 
 /** batchNorm through the op, with its gradients, and the same through the kernels. */
-function batchNormCase(dtype: FloatDType, shape: readonly number[], affine: boolean, running: boolean, training: boolean, seed: number): void {
+function batchNormCase(
+  dtype: FloatDType,
+  shape: readonly number[],
+  affine: boolean,
+  running: boolean,
+  training: boolean,
+  seed: number,
+): void {
   const rand = rng(seed);
   const [N, C] = shape;
   const HW = shape.slice(2).reduce((a, b) => a * b, 1);
@@ -254,9 +294,20 @@ describe('fused batch norm reproduces torch._nn.batchNorm', () => {
   it('forward bit for bit (output and running statistics), backward as torch.autograd to rounding', () => {
     let seed = 10;
     for (const dtype of DTYPES)
-      for (const shape of [[8, 3, 5, 7], [16, 6], [4, 5, 9], [1, 2, 3, 3], [5, 4, 4, 4]])
+      for (const shape of [
+        [8, 3, 5, 7],
+        [16, 6],
+        [4, 5, 9],
+        [1, 2, 3, 3],
+        [5, 4, 4, 4],
+      ])
         for (const affine of [false, true])
-          for (const [running, training] of [[false, true], [true, true], [true, false]] as const) batchNormCase(dtype, shape, affine, running, training, seed++);
+          for (const [running, training] of [
+            [false, true],
+            [true, true],
+            [true, false],
+          ] as const)
+            batchNormCase(dtype, shape, affine, running, training, seed++);
   });
 
   it('saved statistics are the forward mean and 1/sqrt(var + eps), rounded to the dtype', () => {
@@ -264,21 +315,52 @@ describe('fused batch norm reproduces torch._nn.batchNorm', () => {
     const [mean, invstd, out] = [new Float32Array(2), new Float32Array(2), new Float32Array(8)];
     batchNormForward(xs, 2, 2, 2, null, null, null, null, true, 0.1, 0, out, mean, invstd);
     expect(Array.from(mean)).toEqual([8.25, 19.25]);
-    expect(invstd[0]).toBe(Math.fround(1 / Math.sqrt(((1 - 8.25) ** 2 + (2 - 8.25) ** 2 + (10 - 8.25) ** 2 + (20 - 8.25) ** 2) / 4)));
+    expect(invstd[0]).toBe(
+      Math.fround(1 / Math.sqrt(((1 - 8.25) ** 2 + (2 - 8.25) ** 2 + (10 - 8.25) ** 2 + (20 - 8.25) ** 2) / 4)),
+    );
   });
 
   it('refuses bad arguments', () => {
     const x = new Float32Array(24);
     const s = () => new Float32Array(3);
-    expect(() => batchNormForward(x, 2, 3, 4, null, null, null, null, false, 0.1, 1e-5, new Float32Array(24), s(), s())).toThrow(/runningMean/);
-    expect(() => batchNormForward(x, 2, 3, 5, null, null, null, null, true, 0.1, 1e-5, new Float32Array(30), s(), s())).toThrow(/'x'/);
-    expect(() => batchNormForward(x, 2, 3, 4, new Float64Array(3), null, null, null, true, 0.1, 1e-5, new Float32Array(24), s(), s())).toThrow(/'weight'/);
+    expect(() =>
+      batchNormForward(x, 2, 3, 4, null, null, null, null, false, 0.1, 1e-5, new Float32Array(24), s(), s()),
+    ).toThrow(/runningMean/);
+    expect(() =>
+      batchNormForward(x, 2, 3, 5, null, null, null, null, true, 0.1, 1e-5, new Float32Array(30), s(), s()),
+    ).toThrow(/'x'/);
+    expect(() =>
+      batchNormForward(
+        x,
+        2,
+        3,
+        4,
+        new Float64Array(3),
+        null,
+        null,
+        null,
+        true,
+        0.1,
+        1e-5,
+        new Float32Array(24),
+        s(),
+        s(),
+      ),
+    ).toThrow(/'weight'/);
     expect(() => batchNormForward(x, 2, 3, 4, null, null, null, null, true, 0.1, 1e-5, x, s(), s())).toThrow(/overlap/);
-    expect(() => batchNormBackward(x, x, 2, -3, 4, null, s(), s(), true, new Float32Array(24), null, null)).toThrow(/'C'/);
+    expect(() => batchNormBackward(x, x, 2, -3, 4, null, s(), s(), true, new Float32Array(24), null, null)).toThrow(
+      /'C'/,
+    );
   });
 });
 
-function layerNormCase(dtype: FloatDType, shape: readonly number[], k: number, affine: 'none' | 'weight' | 'bias' | 'both', seed: number): void {
+function layerNormCase(
+  dtype: FloatDType,
+  shape: readonly number[],
+  k: number,
+  affine: 'none' | 'weight' | 'bias' | 'both',
+  seed: number,
+): void {
   const rand = rng(seed);
   const norm = shape.slice(shape.length - k);
   const cols = norm.reduce((a, b) => a * b, 1);
@@ -314,15 +396,24 @@ describe('fused layer norm reproduces torch._nn.layerNorm', () => {
   it('forward bit for bit, backward as torch.autograd to rounding', () => {
     let seed = 100;
     for (const dtype of DTYPES)
-      for (const [shape, k] of [[[6, 33], 1], [[2, 3, 4, 5], 2], [[7, 1], 1], [[1, 130], 1], [[3, 2, 17], 1]] as const)
-        for (const affine of ['none', 'weight', 'bias', 'both'] as const) layerNormCase(dtype, shape, k, affine, seed++);
+      for (const [shape, k] of [
+        [[6, 33], 1],
+        [[2, 3, 4, 5], 2],
+        [[7, 1], 1],
+        [[1, 130], 1],
+        [[3, 2, 17], 1],
+      ] as const)
+        for (const affine of ['none', 'weight', 'bias', 'both'] as const)
+          layerNormCase(dtype, shape, k, affine, seed++);
   });
 
   it('refuses bad arguments', () => {
     const x = new Float64Array(12);
     const s = () => new Float64Array(3);
     expect(() => layerNormForward(x, 3, 4, null, null, 1e-5, new Float64Array(11), s(), s())).toThrow(/'out'/);
-    expect(() => layerNormForward(x, 3, 4, new Float32Array(4), null, 1e-5, new Float64Array(12), s(), s())).toThrow(/'weight'/);
+    expect(() => layerNormForward(x, 3, 4, new Float32Array(4), null, 1e-5, new Float64Array(12), s(), s())).toThrow(
+      /'weight'/,
+    );
     expect(() => layerNormBackward(x, x, 3, 4.5, null, s(), s(), new Float64Array(12), null, null)).toThrow(/'cols'/);
   });
 });

@@ -15,8 +15,16 @@ describe('matmul with expanded and other non-contiguous operands', () => {
 
   it('expand(6, 1) @ [1, 2] and [2, 6] @ expand(6, 1)', () => {
     const col = torch.tensor([[3]], { dtype: 'float32' }).expand(6, 1);
-    expect(col.matmul(torch.tensor([[1, 2]], { dtype: 'float32' })).tolist()).toEqual(Array.from({ length: 6 }, () => [3, 6]));
-    const rows = torch.tensor([[1, 2, 3, 4, 5, 6], [1, 1, 1, 1, 1, 1]], { dtype: 'float32' });
+    expect(col.matmul(torch.tensor([[1, 2]], { dtype: 'float32' })).tolist()).toEqual(
+      Array.from({ length: 6 }, () => [3, 6]),
+    );
+    const rows = torch.tensor(
+      [
+        [1, 2, 3, 4, 5, 6],
+        [1, 1, 1, 1, 1, 1],
+      ],
+      { dtype: 'float32' },
+    );
     // PyTorch: tensor([[63.], [18.]])
     expect(rows.matmul(col).tolist()).toEqual([[63], [18]]);
   });

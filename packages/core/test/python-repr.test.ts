@@ -10,7 +10,14 @@ describe('pyRepr and pyStr', () => {
   it("write values as Python's repr does (expected strings from Python 3)", () => {
     // repr(True), repr(None), repr('a'), repr(3), repr(0.001), repr(1e-08), repr(-0.0), repr([1, 'a', None])
     expect([true, null, 'a', 3, 0.001, 1e-8, -0, [1, 'a', null]].map((x) => pyRepr(x))).toEqual([
-      'True', 'None', "'a'", '3', '0.001', '1e-08', '-0.0', "[1, 'a', None]",
+      'True',
+      'None',
+      "'a'",
+      '3',
+      '0.001',
+      '1e-08',
+      '-0.0',
+      "[1, 'a', None]",
     ]);
     expect(pyRepr(new Foo())).toBe('<Foo object>');
   });

@@ -32,7 +32,9 @@ describe("torch.load reads PyTorch's own checkpoints", () => {
   });
 
   it('refuses what it cannot or must not read, saying why', () => {
-    expect(() => torch.load(path('custom-class.pt'))).toThrow(/refers to __main__\.Custom; only state dicts of tensors can be read/);
+    expect(() => torch.load(path('custom-class.pt'))).toThrow(
+      /refers to __main__\.Custom; only state dicts of tensors can be read/,
+    );
     expect(() => torch.load(path('half.pt'))).toThrow(/HalfStorage are not supported/);
     expect(() => torch.load(path('legacy.pt'))).toThrow(/PyTorch's legacy format/);
     const truncated = new Uint8Array(readFileSync(path('model.pt'))).subarray(0, 1500);
@@ -50,7 +52,9 @@ describe("torch.load reads PyTorch's own checkpoints", () => {
         torch.deserialize(bytes);
       } catch (e) {
         // A corrupt zip signature makes it a (corrupt) safetensors file: then the safetensors reader's own error.
-        expect(['RuntimeError', 'SafetensorError'], `trial ${trial}: ${(e as Error).message}`).toContain((e as Error).name);
+        expect(['RuntimeError', 'SafetensorError'], `trial ${trial}: ${(e as Error).message}`).toContain(
+          (e as Error).name,
+        );
       }
     }
   });

@@ -23,7 +23,10 @@ describe("relu's backward (PyTorch's threshold_backward)", () => {
     it(`passes the gradient where the output is positive or NaN, on the ${backend} backend`, () => {
       torch.setKernelBackend(backend);
       const x = torch.tensor([-1, 0, NaN, 2, -0.5], { dtype: 'float32', requiresGrad: true });
-      x.relu().mul(torch.tensor([1, 2, 3, 4, 5], { dtype: 'float32' })).sum().backward();
+      x.relu()
+        .mul(torch.tensor([1, 2, 3, 4, 5], { dtype: 'float32' }))
+        .sum()
+        .backward();
       // PyTorch 1.13: tensor([0., 0., 3., 4., 0.])
       expect(x.grad?.tolist()).toEqual([0, 0, 3, 4, 0]);
     });

@@ -106,7 +106,10 @@ describe('encodeSafetensors / decodeSafetensors round trip', () => {
 
   it('torch.deserializeMetadata reads the metadata of serialized bytes ({} when there is none)', () => {
     const x = torch.tensor([1, 2], { dtype: 'float32' });
-    expect(torch.deserializeMetadata(torch.serialize({ x }, { format: 'pt', body: '{"a": 1}' }))).toEqual({ format: 'pt', body: '{"a": 1}' });
+    expect(torch.deserializeMetadata(torch.serialize({ x }, { format: 'pt', body: '{"a": 1}' }))).toEqual({
+      format: 'pt',
+      body: '{"a": 1}',
+    });
     expect(torch.deserializeMetadata(torch.serialize({ x }))).toEqual({});
   });
 
@@ -125,20 +128,22 @@ describe('encodeSafetensors / decodeSafetensors round trip', () => {
 
 describe('byte layout', () => {
   it('matches the reference serializer byte for byte for one F32 tensor', () => {
-    const bytes = encodeSafetensors({ 'attn.0': { dtype: 'float32', shape: [1, 2, 3], data: new Float32Array([0, 1, 2, 3, 4, 5]) } });
+    const bytes = encodeSafetensors({
+      'attn.0': { dtype: 'float32', shape: [1, 2, 3], data: new Float32Array([0, 1, 2, 3, 4, 5]) },
+    });
     expect(Array.from(bytes)).toEqual([
-      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34, 70, 51,
-      50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102,
-      115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0,
-      128, 64, 0, 0, 160, 64,
+      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34,
+      70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95,
+      111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0,
+      64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
     ]);
   });
 
   it('pads the header with spaces to a multiple of 8, like the reference serializer', () => {
     expect(Array.from(encodeSafetensors({}))).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32]);
     expect(Array.from(encodeSafetensors({}, { framework: 'pt' }))).toEqual([
-      40, 0, 0, 0, 0, 0, 0, 0, 123, 34, 95, 95, 109, 101, 116, 97, 100, 97, 116, 97, 95, 95, 34, 58, 123, 34, 102, 114, 97, 109,
-      101, 119, 111, 114, 107, 34, 58, 34, 112, 116, 34, 125, 125, 32, 32, 32, 32, 32,
+      40, 0, 0, 0, 0, 0, 0, 0, 123, 34, 95, 95, 109, 101, 116, 97, 100, 97, 116, 97, 95, 95, 34, 58, 123, 34, 102, 114,
+      97, 109, 101, 119, 111, 114, 107, 34, 58, 34, 112, 116, 34, 125, 125, 32, 32, 32, 32, 32,
     ]);
     for (const name of ['a', 'ab', 'abc', 'abcd', 'abcde', 'abcdef', 'abcdefg', 'abcdefgh']) {
       const bytes = encodeSafetensors({ [name]: { dtype: 'float64', shape: [1], data: new Float64Array([1]) } });
@@ -246,8 +251,16 @@ describe('validation when reading', () => {
   it.each<[string, () => Uint8Array, string | RegExp]>([
     ['a file shorter than 8 bytes', () => new Uint8Array(5), 'file is too short to be safetensors: 5 bytes'],
     ['an empty file', () => new Uint8Array(0), 'file is too short to be safetensors: 0 bytes'],
-    ['a header length beyond the file', () => fileWith('{}', new Uint8Array(0), 100n), 'header length 100 runs past the end of the file (10 bytes'],
-    ['a huge header length', () => fileWith('{}', new Uint8Array(0), 2n ** 63n), /header length 9223372036854775808 is too large/],
+    [
+      'a header length beyond the file',
+      () => fileWith('{}', new Uint8Array(0), 100n),
+      'header length 100 runs past the end of the file (10 bytes',
+    ],
+    [
+      'a huge header length',
+      () => fileWith('{}', new Uint8Array(0), 2n ** 63n),
+      /header length 9223372036854775808 is too large/,
+    ],
     [
       'a header that is not UTF-8',
       () => {
@@ -279,7 +292,10 @@ describe('validation when reading', () => {
       'overlapping offsets',
       () =>
         fileWith(
-          { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } },
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+          },
           f32x2,
         ),
       /invalid offsets for tensor 'b'.*overlap of 4 bytes/,
@@ -288,7 +304,10 @@ describe('validation when reading', () => {
       'a gap between tensors',
       () =>
         fileWith(
-          { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'BOOL', shape: [2], data_offsets: [6, 8] } },
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            b: { dtype: 'BOOL', shape: [2], data_offsets: [6, 8] },
+          },
           f32x2,
         ),
       /invalid offsets for tensor 'b'.*gap of 2 bytes/,
@@ -313,7 +332,11 @@ describe('validation when reading', () => {
       () => fileWith({ x: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }, f32x2),
       "unsupported safetensors dtype 'F16' for tensor 'x'",
     ],
-    ['a missing dtype', () => fileWith({ a: { shape: [2], data_offsets: [0, 8] } }, f32x2), "tensor 'a' has no dtype string"],
+    [
+      'a missing dtype',
+      () => fileWith({ a: { shape: [2], data_offsets: [0, 8] } }, f32x2),
+      "tensor 'a' has no dtype string",
+    ],
     [
       'a non-integer shape',
       () => fileWith({ a: { dtype: 'F32', shape: [2.5], data_offsets: [0, 8] } }, f32x2),
@@ -327,7 +350,7 @@ describe('validation when reading', () => {
     [
       'a shape that is not a list',
       () => fileWith({ a: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }, f32x2),
-      "tensor 'a' has an invalid shape \"2\"",
+      'tensor \'a\' has an invalid shape "2"',
     ],
     [
       'data_offsets that are not a pair of integers',
@@ -373,7 +396,11 @@ describe('validation when reading', () => {
       const data = new Uint8Array(new BigInt64Array(values).buffer);
       return fileWith({ big: { dtype: 'I64', shape: [values.length], data_offsets: [0, data.length] } }, data);
     };
-    expect(Array.from(decodeSafetensors(i64([2n ** 53n, -(2n ** 53n), -1n])).tensors.big.data)).toEqual([2 ** 53, -(2 ** 53), -1]);
+    expect(Array.from(decodeSafetensors(i64([2n ** 53n, -(2n ** 53n), -1n])).tensors.big.data)).toEqual([
+      2 ** 53,
+      -(2 ** 53),
+      -1,
+    ]);
     for (const v of [2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)]) {
       expectSafetensorError(
         () => decodeSafetensors(i64([0n, v])),
@@ -391,7 +418,11 @@ describe('validation when writing', () => {
       "cannot write tensor 't' as I64: element 1 is 1.5, which is not an integer in [-2^63, 2^63)",
     ],
     ['NaN in int64', { t: { dtype: 'int64', shape: [1], data: new Float64Array([NaN]) } }, 'element 0 is NaN'],
-    ['2^63 in int64', { t: { dtype: 'int64', shape: [1], data: new Float64Array([2 ** 63]) } }, 'element 0 is 9223372036854776000'],
+    [
+      '2^63 in int64',
+      { t: { dtype: 'int64', shape: [1], data: new Float64Array([2 ** 63]) } },
+      'element 0 is 9223372036854776000',
+    ],
     [
       'storage of the wrong type',
       { t: { dtype: 'int64', shape: [1], data: new Int32Array([1]) } },
@@ -422,7 +453,9 @@ describe('validation when writing', () => {
   });
 
   it('writes the extremes of int64 that a double holds exactly', () => {
-    const bytes = encodeSafetensors({ t: { dtype: 'int64', shape: [2], data: new Float64Array([-(2 ** 63), 2 ** 62]) } });
+    const bytes = encodeSafetensors({
+      t: { dtype: 'int64', shape: [2], data: new Float64Array([-(2 ** 63), 2 ** 62]) },
+    });
     const view = new DataView(bytes.buffer, bytes.length - 16);
     expect(view.getBigInt64(0, true)).toBe(-(2n ** 63n));
     expect(view.getBigInt64(8, true)).toBe(2n ** 62n);
@@ -470,7 +503,7 @@ describe('node-fs', () => {
     expect(() => readFileBytes(dir)).toThrow(new IsADirectoryError(`[Errno 21] Is a directory: '${dir}'`, 21, dir));
   });
 
-  it("reports a missing parent directory as torch.save does and leaves nothing behind", () => {
+  it('reports a missing parent directory as torch.save does and leaves nothing behind', () => {
     const parent = join(dir, 'no-such-dir');
     expect(() => writeFileBytesAtomic(join(parent, 'x.pt'), new Uint8Array([1]))).toThrow(
       new RuntimeError(`Parent directory ${parent} does not exist.`),

@@ -31,7 +31,12 @@ describe('torch.save and torch.load on files', () => {
   });
 
   it('keeps a tensor named like an Object member, `__proto__` included, as a key', () => {
-    const bytes = torch.serialize(Object.fromEntries([['__proto__', torch.ones(1)], ['constructor', torch.zeros(2)]]));
+    const bytes = torch.serialize(
+      Object.fromEntries([
+        ['__proto__', torch.ones(1)],
+        ['constructor', torch.zeros(2)],
+      ]),
+    );
     const back = torch.deserialize(bytes);
     expect(Object.keys(back)).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);

@@ -12,7 +12,9 @@ describe('a tensor as a number or a string', () => {
   });
 
   it("refuses more than one element with PyTorch's ValueError", () => {
-    expect(() => Number(torch.tensor([1, 2]))).toThrow(new torch.ValueError('only one element tensors can be converted to Python scalars'));
+    expect(() => Number(torch.tensor([1, 2]))).toThrow(
+      new torch.ValueError('only one element tensors can be converted to Python scalars'),
+    );
   });
 
   it("writes a 0-d tensor in a template as Python's f-string does, any other as its repr", () => {
@@ -30,11 +32,17 @@ describe('a tensor as a number or a string', () => {
 
 describe('a tensor as an iterable', () => {
   it('yields the sub-tensors along dim 0, as unbind(0)', () => {
-    const t = torch.tensor([[1, 2], [3, 4]]);
+    const t = torch.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const [a, b] = t;
     expect(a.tolist()).toEqual([1, 2]);
     expect(b.tolist()).toEqual([3, 4]);
-    expect([...t].map((r) => r.tolist())).toEqual([[1, 2], [3, 4]]);
+    expect([...t].map((r) => r.tolist())).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const rows: number[] = [];
     for (const row of t) rows.push(row.sum().item());
     expect(rows).toEqual([3, 7]);
@@ -55,13 +63,22 @@ describe('a tensor as an iterable', () => {
 
 describe('torch.max and torch.min function forms', () => {
   it('type and return (values, indices) along a dim, a tensor otherwise', () => {
-    const t = torch.tensor([[1, 5], [7, 2]], { dtype: 'float32' });
+    const t = torch.tensor(
+      [
+        [1, 5],
+        [7, 2],
+      ],
+      { dtype: 'float32' },
+    );
     const { values, indices } = torch.max(t, 1);
     expect(values.tolist()).toEqual([5, 7]);
     expect(indices.tolist()).toEqual([1, 0]);
     const m: torch.Tensor = torch.min(t);
     expect(m.item()).toBe(1);
-    expect(torch.max(t, torch.zeros(2, 2).add(3)).tolist()).toEqual([[3, 5], [7, 3]]);
+    expect(torch.max(t, torch.zeros(2, 2).add(3)).tolist()).toEqual([
+      [3, 5],
+      [7, 3],
+    ]);
   });
 });
 
@@ -70,7 +87,10 @@ describe('the typed-array bridge', () => {
     const data = new Float32Array([1, 2, 3, 4]);
     const t = torch.fromArray(data, [2, 2]);
     data[0] = 10;
-    expect(t.tolist()).toEqual([[10, 2], [3, 4]]);
+    expect(t.tolist()).toEqual([
+      [10, 2],
+      [3, 4],
+    ]);
     const view = t.numpy();
     expect(view.buffer).toBe(data.buffer);
     t.mul_(2);
@@ -81,7 +101,10 @@ describe('the typed-array bridge', () => {
     // A contiguous view shares its part of the storage.
     const row = t.select(0, 1).numpy();
     row[0] = 5;
-    expect(t.tolist()).toEqual([[0, 0], [5, 0]]);
+    expect(t.tolist()).toEqual([
+      [0, 0],
+      [5, 0],
+    ]);
   });
 
   it("refuses what cannot share: PyTorch's error for a tensor that requires grad, a clear one for strides", () => {
@@ -94,14 +117,27 @@ describe('the typed-array bridge', () => {
 
 describe("reductions take PyTorch's positional keepdim", () => {
   it('x.sum(1, true) keeps the dim, as x.sum(1, True); var/std take (dim, unbiased, keepdim)', () => {
-    const x = torch.tensor([[1, 2, 4], [3, 5, 9]], { dtype: 'float32' });
+    const x = torch.tensor(
+      [
+        [1, 2, 4],
+        [3, 5, 9],
+      ],
+      { dtype: 'float32' },
+    );
     expect(x.sum(1, true).shape).toEqual([2, 1]);
     expect(torch.sum(x, 1, true).tolist()).toEqual([[7], [17]]);
     expect(x.mean(0, true).shape).toEqual([1, 3]);
     expect(x.max(1, true).values.shape).toEqual([2, 1]);
     expect(x.argmax(1, true).tolist()).toEqual([[2], [2]]);
     // torch.var(x, 1, False, True) in PyTorch 1.13: [[1.5556], [6.2222]]
-    expect(x.var(1, false, true).sub(torch.tensor([[14 / 9], [56 / 9]])).abs().max().item()).toBeLessThan(1e-5);
+    expect(
+      x
+        .var(1, false, true)
+        .sub(torch.tensor([[14 / 9], [56 / 9]]))
+        .abs()
+        .max()
+        .item(),
+    ).toBeLessThan(1e-5);
     expect(x.std(1, true).shape).toEqual([2]);
     expect(() => x.sum(1, 3 as unknown as boolean)).toThrow(/keepdim must be a boolean or an options object/);
   });

@@ -37,7 +37,7 @@ describe('torch.testing.assertClose', () => {
     );
   });
 
-  it('makes its message through msg when msg is a function (PyTorch\'s callable msg)', () => {
+  it("makes its message through msg when msg is a function (PyTorch's callable msg)", () => {
     expect(messageOf(() => assertClose(f32(1), f32(1.5), { msg: (generated) => `the loss moved\n${generated}` }))).toBe(
       'the loss moved\nScalars are not close!\n\nAbsolute difference: 0.5 (up to 1e-05 allowed)\nRelative difference: 0.3333333333333333 (up to 1.3e-06 allowed)',
     );
@@ -47,7 +47,20 @@ describe('torch.testing.assertClose', () => {
     expect(messageOf(() => assertClose(f32([1, 2, 3]), f32([1, 2.1, 3])))).toBe(
       'Tensor-likes are not close!\n\nMismatched elements: 1 / 3 (33.3%)\nGreatest absolute difference: 0.09999990463256836 at index (1,) (up to 1e-05 allowed)\nGreatest relative difference: 0.047619004368509764 at index (1,) (up to 1.3e-06 allowed)',
     );
-    expect(messageOf(() => assertClose(f32([[1, 2], [3, 4]]), f32([[1, 2], [3, 4.5]])))).toBe(
+    expect(
+      messageOf(() =>
+        assertClose(
+          f32([
+            [1, 2],
+            [3, 4],
+          ]),
+          f32([
+            [1, 2],
+            [3, 4.5],
+          ]),
+        ),
+      ),
+    ).toBe(
       'Tensor-likes are not close!\n\nMismatched elements: 1 / 4 (25.0%)\nGreatest absolute difference: 0.5 at index (1, 1) (up to 1e-05 allowed)\nGreatest relative difference: 0.1111111111111111 at index (1, 1) (up to 1.3e-06 allowed)',
     );
     expect(messageOf(() => assertClose(f32([1, 2]), f32([1, 2, 3])))).toBe(
@@ -59,7 +72,9 @@ describe('torch.testing.assertClose', () => {
     expect(messageOf(() => assertClose(f32([1, NaN]), f32([1, NaN])))).toBe(
       'Tensor-likes are not close!\n\nMismatched elements: 1 / 2 (50.0%)\nGreatest absolute difference: nan at index (1,) (up to 1e-05 allowed)\nGreatest relative difference: nan at index (1,) (up to 1.3e-06 allowed)',
     );
-    expect(messageOf(() => assertClose(torch.tensor([1, 2], { dtype: 'int64' }), torch.tensor([1, 3], { dtype: 'int64' })))).toBe(
+    expect(
+      messageOf(() => assertClose(torch.tensor([1, 2], { dtype: 'int64' }), torch.tensor([1, 3], { dtype: 'int64' }))),
+    ).toBe(
       'Tensor-likes are not equal!\n\nMismatched elements: 1 / 2 (50.0%)\nGreatest absolute difference: 1 at index (1,)\nGreatest relative difference: 0.3333333432674408 at index (1,)',
     );
     expect(messageOf(() => assertClose(f32(1), f32(1.5)))).toBe(

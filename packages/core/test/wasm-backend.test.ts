@@ -62,7 +62,24 @@ describe('the WebAssembly backend', () => {
       // Random sizes, offsets and leading dimensions: a call either fits its arrays or throws a RangeError.
       const pick = (n: number): number => Math.floor(next() * n);
       const [M, N, K] = [pick(80), pick(80), pick(80)];
-      const args = [next() < 0.5, next() < 0.5, M, N, K, 1, A, pick(50), pick(90), B, pick(50), pick(90), 0, C, pick(50), pick(90)];
+      const args = [
+        next() < 0.5,
+        next() < 0.5,
+        M,
+        N,
+        K,
+        1,
+        A,
+        pick(50),
+        pick(90),
+        B,
+        pick(50),
+        pick(90),
+        0,
+        C,
+        pick(50),
+        pick(90),
+      ];
       try {
         gemm(...args);
       } catch (e) {
@@ -73,7 +90,24 @@ describe('the WebAssembly backend', () => {
 
   it('refuses bad convolution arguments, naming them, and leaves the output untouched', () => {
     const b = wasmBackend();
-    const g = { N: 2, C: 4, H: 6, W: 6, O: 6, kh: 3, kw: 3, OH: 4, OW: 4, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 2 };
+    const g = {
+      N: 2,
+      C: 4,
+      H: 6,
+      W: 6,
+      O: 6,
+      kh: 3,
+      kw: 3,
+      OH: 4,
+      OW: 4,
+      sh: 1,
+      sw: 1,
+      ph: 0,
+      pw: 0,
+      dh: 1,
+      dw: 1,
+      groups: 2,
+    };
     const x = new Float32Array(2 * 4 * 36);
     const w = new Float32Array(6 * 2 * 9);
     const out = new Float32Array(2 * 6 * 16).fill(7);
@@ -101,7 +135,10 @@ describe('the WebAssembly backend', () => {
       torch.setKernelBackend(name);
       torch.manualSeed(0);
       const w1 = torch.randn(8, 1, 3, 3).mul(0.3).requiresGrad_();
-      const w2 = torch.randn(8 * 14 * 14, 10).mul(0.02).requiresGrad_();
+      const w2 = torch
+        .randn(8 * 14 * 14, 10)
+        .mul(0.02)
+        .requiresGrad_();
       const x = torch.randn(16, 1, 28, 28);
       const y = torch.randint(0, 10, [16]);
       const losses: number[] = [];
@@ -142,7 +179,9 @@ describe('the WebAssembly backend', () => {
       const got = a.mm(b);
       torch.setKernelBackend('typescript');
       expect(got.sub(a.mm(b)).abs().max().item()).toBeLessThan(1e-4);
-      await expect(torch.loadWasmBackend(`${base}missing/`)).rejects.toThrow(/WebAssembly kernels could not be loaded: could not fetch .*404/);
+      await expect(torch.loadWasmBackend(`${base}missing/`)).rejects.toThrow(
+        /WebAssembly kernels could not be loaded: could not fetch .*404/,
+      );
     } finally {
       server.close();
     }

@@ -51,7 +51,8 @@ function collate(batch: readonly unknown[]): unknown {
   if (Array.isArray(elem)) {
     const size = elem.length;
     for (const e of batch) {
-      if (!Array.isArray(e) || e.length !== size) throw new RuntimeError('each element in list of batch should be of equal size');
+      if (!Array.isArray(e) || e.length !== size)
+        throw new RuntimeError('each element in list of batch should be of equal size');
     }
     const out: unknown[] = new Array(size);
     for (let k = 0; k < size; k++) out[k] = collate(batch.map((e) => (e as unknown[])[k]));

@@ -57,8 +57,7 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof (x as { then?: unknown } | null)?.then === 'function';
 }
 
-const ASYNC_GET =
-  "dataset.get() returned a Promise: iterate this DataLoader with 'for await (const batch of loader)'";
+const ASYNC_GET = "dataset.get() returned a Promise: iterate this DataLoader with 'for await (const batch of loader)'";
 const NEEDS_AWAIT =
   "a DataLoader with numWorkers > 0 loads batches in the background: iterate it with 'for await (const batch of loader)'";
 
@@ -81,7 +80,9 @@ const NEEDS_AWAIT =
  * torch.Size([1, 2]) tensor([0])
  * ```
  */
-export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = AnyDataset<T>> implements Iterable<B>, AsyncIterable<B> {
+export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = AnyDataset<T>>
+  implements Iterable<B>, AsyncIterable<B>
+{
   /** The dataset, typed as given (so a map dataset's `length` reads as `len(loader.dataset)` does). */
   readonly dataset: D;
   /** Samples per batch, or `null` when automatic batching is off. */
@@ -131,23 +132,35 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
         'prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.',
       );
     }
-    if (!(prefetchFactor > 0)) throw new ValueError(`prefetch_factor should be a positive integer, but got ${prefetchFactor}`);
-    if (options.persistentWorkers && numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
+    if (!(prefetchFactor > 0))
+      throw new ValueError(`prefetch_factor should be a positive integer, but got ${prefetchFactor}`);
+    if (options.persistentWorkers && numWorkers === 0)
+      throw new ValueError('persistent_workers option needs num_workers > 0');
 
     this.iterable = isIterableDataset(dataset);
     if (this.iterable) {
       if (shuffle !== null && shuffle !== false) {
-        throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${pyRepr(shuffle)}`);
+        throw new ValueError(
+          `DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${pyRepr(shuffle)}`,
+        );
       }
-      if (sampler !== null) throw new ValueError('DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' + pyRepr(sampler));
+      if (sampler !== null)
+        throw new ValueError(
+          'DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' + pyRepr(sampler),
+        );
       if (batchSampler !== null) {
-        throw new ValueError('DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' + pyRepr(batchSampler));
+        throw new ValueError(
+          'DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' +
+            pyRepr(batchSampler),
+        );
       }
     }
     if (sampler !== null && shuffle) throw new ValueError('sampler option is mutually exclusive with shuffle');
     if (batchSampler !== null) {
       if (batchSize !== 1 || shuffle || sampler !== null || dropLast) {
-        throw new ValueError('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+        throw new ValueError(
+          'batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last',
+        );
       }
       batchSize = null;
       dropLast = false;
@@ -158,7 +171,8 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
       const ds = dataset as MapDataset<T>;
       sampler = shuffle ? new RandomSampler(ds, { generator: options.generator ?? null }) : new SequentialSampler(ds);
     }
-    if (batchSize !== null && batchSampler === null && sampler !== null) batchSampler = new BatchSampler(sampler, batchSize, dropLast);
+    if (batchSize !== null && batchSampler === null && sampler !== null)
+      batchSampler = new BatchSampler(sampler, batchSize, dropLast);
     else if (batchSize !== null && this.iterable) new BatchSampler([], batchSize, dropLast); // PyTorch's argument checks
 
     this.dataset = dataset;
@@ -174,9 +188,12 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
     this.timeout = options.timeout ?? 0;
     this.customCollate = typeof options.collateFn === 'function';
     const autoCollation = this.batchSize !== null || this.batchSampler !== null;
-    this.collateFn = options.collateFn ?? ((autoCollation ? defaultCollate : defaultConvert) as (batch: Awaited<T>[]) => B);
+    this.collateFn =
+      options.collateFn ?? ((autoCollation ? defaultCollate : defaultConvert) as (batch: Awaited<T>[]) => B);
     if (this.worker !== null && this.iterable) {
-      throw new ValueError('worker threads load map-style datasets only; an iterable dataset is read in the main thread');
+      throw new ValueError(
+        'worker threads load map-style datasets only; an iterable dataset is read in the main thread',
+      );
     }
   }
 
@@ -195,12 +212,15 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
     const href = module instanceof URL ? module.href : module;
     const mod = (await import(/* @vite-ignore */ href)) as Record<string, unknown>;
     const exported = mod[spec.exportName as string];
-    if (typeof exported !== 'function') throw new TypeError(`${href} has no export '${spec.exportName}' that is a class or a function`);
+    if (typeof exported !== 'function')
+      throw new TypeError(`${href} has no export '${spec.exportName}' that is a class or a function`);
     const isClass = /^class[\s{]/.test(Function.prototype.toString.call(exported));
     const args = [...(spec.args ?? [])];
-    const dataset = (isClass
-      ? new (exported as new (...a: unknown[]) => unknown)(...args)
-      : await (exported as (...a: unknown[]) => unknown)(...args)) as AnyDataset<T>;
+    const dataset = (
+      isClass
+        ? new (exported as new (...a: unknown[]) => unknown)(...args)
+        : await (exported as (...a: unknown[]) => unknown)(...args)
+    ) as AnyDataset<T>;
     return new DataLoader<T, B>(dataset, { ...options, worker: spec });
   }
 
@@ -301,7 +321,8 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
       return;
     }
     const ds = this.dataset as MapDataset<T>;
-    const load = async (indices: readonly number[]): Promise<B> => this.finish(await Promise.all(indices.map((i) => ds.get(i))), mode);
+    const load = async (indices: readonly number[]): Promise<B> =>
+      this.finish(await Promise.all(indices.map((i) => ds.get(i))), mode);
     if (this.numWorkers === 0) {
       for (let r = tasks.next(); !r.done; r = tasks.next()) yield await load(r.value);
       return;

@@ -50,7 +50,7 @@ export function lengthOf(ds: unknown): number {
 
 export function typeName(x: unknown): string {
   if (x === null) return 'null';
-  if (typeof x === 'object') return (x).constructor?.name ?? 'Object';
+  if (typeof x === 'object') return x.constructor?.name ?? 'Object';
   return typeof x;
 }
 
@@ -183,7 +183,8 @@ export function randomSplit<T>(
     throw new ValueError('Sum of input lengths does not equal the length of the input dataset!');
   }
   for (const s of sizes) {
-    if (!Number.isInteger(s) || s < 0) throw new ValueError(`random_split expects non-negative integer lengths, but got ${pyRepr(lengths)}`);
+    if (!Number.isInteger(s) || s < 0)
+      throw new ValueError(`random_split expects non-negative integer lengths, but got ${pyRepr(lengths)}`);
   }
   const indices = torch.randperm(n, { generator: options.generator }).tolist() as number[];
   let offset = 0;

@@ -17,7 +17,12 @@ export interface Image {
 export function isImage(x: unknown): x is Image {
   if (typeof x !== 'object' || x === null) return false;
   const im = x as Partial<Image>;
-  return im.data instanceof Uint8Array && typeof im.height === 'number' && typeof im.width === 'number' && typeof im.channels === 'number';
+  return (
+    im.data instanceof Uint8Array &&
+    typeof im.height === 'number' &&
+    typeof im.width === 'number' &&
+    typeof im.channels === 'number'
+  );
 }
 
 /** An image's samples with the strides of channel, row and column; `planes` channels (or channel × batch planes). */
@@ -86,7 +91,15 @@ function sourceIndex(i: number, n: number, mode: PaddingMode): number {
  * The window [top, top + h) × [left, left + w) of `src`; parts outside the image come from the padding mode
  * (constant: `fill`, one value or one per channel).
  */
-export function cropPad(src: Planes, top: number, left: number, h: number, w: number, fill: number | readonly number[], mode: PaddingMode): Planes {
+export function cropPad(
+  src: Planes,
+  top: number,
+  left: number,
+  h: number,
+  w: number,
+  fill: number | readonly number[],
+  mode: PaddingMode,
+): Planes {
   const out = blank(src, h, w);
   const rows = Int32Array.from({ length: h }, (_, y) => sourceIndex(top + y, src.h, mode));
   const cols = Int32Array.from({ length: w }, (_, x) => sourceIndex(left + x, src.w, mode));
@@ -133,7 +146,11 @@ export function hflip(src: Planes): Planes {
  * PyTorch's CPU kernel does: the scale in the data's precision, the source position in double, the weights
  * stored in the data's precision.
  */
-function linearAxis(inSize: number, outSize: number, single: boolean): { i0: Int32Array; i1: Int32Array; w0: Float64Array; w1: Float64Array } {
+function linearAxis(
+  inSize: number,
+  outSize: number,
+  single: boolean,
+): { i0: Int32Array; i1: Int32Array; w0: Float64Array; w1: Float64Array } {
   const round = single ? Math.fround : (v: number): number => v;
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
@@ -172,7 +189,8 @@ export function resizeBilinear(src: Planes, h: number, w: number): Planes {
         const c1 = rx.i1[x] * src.xs;
         const wx0 = rx.w0[x];
         const wx1 = rx.w1[x];
-        o[op + y * out.ys + x * out.xs] = wy0 * (wx0 * s[r0 + c0] + wx1 * s[r0 + c1]) + wy1 * (wx0 * s[r1 + c0] + wx1 * s[r1 + c1]);
+        o[op + y * out.ys + x * out.xs] =
+          wy0 * (wx0 * s[r0 + c0] + wx1 * s[r0 + c1]) + wy1 * (wx0 * s[r1 + c0] + wx1 * s[r1 + c1]);
       }
     }
   }
@@ -223,7 +241,14 @@ function clip8(ss: number): number {
 }
 
 /** Pillow's horizontal pass: rows [first, first + rows) of `src` (width `inW`) resampled to `axis`'s width. */
-function pilHorizontal(src: Uint8Array, inW: number, first: number, rows: number, c: number, axis: ReturnType<typeof pilBilinearAxis>): Uint8Array {
+function pilHorizontal(
+  src: Uint8Array,
+  inW: number,
+  first: number,
+  rows: number,
+  c: number,
+  axis: ReturnType<typeof pilBilinearAxis>,
+): Uint8Array {
   const { bounds, k, ksize } = axis;
   const outW = bounds.length / 2;
   const out = new Uint8Array(rows * outW * c);
@@ -259,7 +284,12 @@ function pilHorizontal(src: Uint8Array, inW: number, first: number, rows: number
 }
 
 /** Pillow's vertical pass, a row at a time: each output row is a weighted sum of whole source rows. */
-function pilVertical(src: Uint8Array, rowLen: number, rowOffset: number, axis: ReturnType<typeof pilBilinearAxis>): Uint8Array {
+function pilVertical(
+  src: Uint8Array,
+  rowLen: number,
+  rowOffset: number,
+  axis: ReturnType<typeof pilBilinearAxis>,
+): Uint8Array {
   const { bounds, k, ksize } = axis;
   const outH = bounds.length / 2;
   const out = new Uint8Array(outH * rowLen);

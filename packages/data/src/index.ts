@@ -5,9 +5,25 @@
  *
  * @module @kindling/data
  */
-export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset, randomSplit, isIterableDataset } from './dataset.js';
+export {
+  Dataset,
+  IterableDataset,
+  TensorDataset,
+  Subset,
+  ConcatDataset,
+  ChainDataset,
+  randomSplit,
+  isIterableDataset,
+} from './dataset.js';
 export type { MapDataset } from './dataset.js';
-export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from './sampler.js';
+export {
+  Sampler,
+  SequentialSampler,
+  RandomSampler,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+  BatchSampler,
+} from './sampler.js';
 export type { Sized, RandomSamplerOptions, WeightedRandomSamplerOptions } from './sampler.js';
 export { defaultCollate, defaultConvert } from './collate.js';
 export type { Collated } from './collate.js';

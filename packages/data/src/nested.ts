@@ -5,7 +5,11 @@ import * as torch from '@kindling/core';
  * `value` with each leaf replaced by `convert(leaf)`: arrays, Maps and plain objects are rebuilt around their
  * converted elements, anything else (and whatever `isLeaf` claims, containers included) is a leaf.
  */
-export function mapNested(value: unknown, convert: (leaf: unknown) => unknown, isLeaf: (x: unknown) => boolean = () => false): unknown {
+export function mapNested(
+  value: unknown,
+  convert: (leaf: unknown) => unknown,
+  isLeaf: (x: unknown) => boolean = () => false,
+): unknown {
   const walk = (x: unknown): unknown => {
     if (isLeaf(x)) return convert(x);
     if (Array.isArray(x)) return x.map(walk);

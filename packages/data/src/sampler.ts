@@ -62,7 +62,8 @@ export class RandomSampler extends Sampler<number> {
     generator: torch.Generator | null = null,
   ) {
     super();
-    const options: RandomSamplerOptions = typeof a === 'object' && a !== null ? a : { replacement: a, numSamples, generator };
+    const options: RandomSamplerOptions =
+      typeof a === 'object' && a !== null ? a : { replacement: a, numSamples, generator };
     const replacement: unknown = options.replacement ?? false;
     this.requestedSamples = options.numSamples ?? null;
     this.generator = options.generator ?? null;
@@ -147,7 +148,8 @@ export class WeightedRandomSampler extends Sampler<number> {
     generator: torch.Generator | null = null,
   ) {
     super();
-    const options: WeightedRandomSamplerOptions = typeof a === 'object' && a !== null ? a : { replacement: a, generator };
+    const options: WeightedRandomSamplerOptions =
+      typeof a === 'object' && a !== null ? a : { replacement: a, generator };
     if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
       throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${pyRepr(numSamples)}`);
     }
@@ -174,16 +176,23 @@ export class WeightedRandomSampler extends Sampler<number> {
 }
 
 /** torch.multinomial over one row of non-negative weights, with PyTorch's checks and messages. */
-export function multinomial(weights: Float64Array, n: number, replacement: boolean, generator?: torch.Generator): number[] {
+export function multinomial(
+  weights: Float64Array,
+  n: number,
+  replacement: boolean,
+  generator?: torch.Generator,
+): number[] {
   const k = weights.length;
-  if (!replacement && n > k) throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+  if (!replacement && n > k)
+    throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
   let sum = 0;
   for (const w of weights) {
     if (!replacement && !(w >= 0 && w < Infinity)) {
       throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
     }
     if (!(w >= 0)) throw new RuntimeError('invalid multinomial distribution (encountering probability entry < 0)');
-    if (w === Infinity) throw new RuntimeError('invalid multinomial distribution (encountering probability entry = infinity or NaN)');
+    if (w === Infinity)
+      throw new RuntimeError('invalid multinomial distribution (encountering probability entry = infinity or NaN)');
     sum += w;
   }
   if (!(sum > 0)) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');

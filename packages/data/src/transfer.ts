@@ -30,7 +30,11 @@ export function encode(value: unknown): { value: unknown; transfer: ArrayBuffer[
 
 /** The inverse of `encode`: tensor records become tensors over the received arrays (no copy for float data). */
 export function decode(value: unknown): unknown {
-  return mapNested(value, (x) => (isEncodedTensor(x) ? torch.fromArray(x.array, x.shape, { dtype: x.dtype }) : x), isEncodedTensor);
+  return mapNested(
+    value,
+    (x) => (isEncodedTensor(x) ? torch.fromArray(x.array, x.shape, { dtype: x.dtype }) : x),
+    isEncodedTensor,
+  );
 }
 
 function isEncodedTensor(x: unknown): x is EncodedTensor {

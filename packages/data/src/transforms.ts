@@ -7,7 +7,17 @@
 import * as torch from '@kindling/core';
 import { TorchTypeError, ValueError, pyRepr } from './errors.js';
 import { typeName } from './dataset.js';
-import { type Image, type PaddingMode, cropPad, fromPlanes, hflip, isImage, resizeBilinear, resizeImagePil, toPlanes } from './image.js';
+import {
+  type Image,
+  type PaddingMode,
+  cropPad,
+  fromPlanes,
+  hflip,
+  isImage,
+  resizeBilinear,
+  resizeImagePil,
+  toPlanes,
+} from './image.js';
 
 export type { Image, PaddingMode };
 
@@ -39,7 +49,8 @@ export class Compose {
 /** Wraps a function as a transform. */
 export class Lambda<I = unknown, O = unknown> {
   constructor(readonly lambd: (input: I) => O) {
-    if (typeof lambd !== 'function') throw new TorchTypeError(`Argument lambd should be callable, got ${pyRepr(typeName(lambd))}`);
+    if (typeof lambd !== 'function')
+      throw new TorchTypeError(`Argument lambd should be callable, got ${pyRepr(typeName(lambd))}`);
   }
   forward(input: I): O {
     return this.lambd(input);
@@ -72,9 +83,13 @@ export class ToTensor {
       [h, w, c] = [pic.shape[0], pic.shape[1], pic.shape[2] ?? 1];
     } else throw new TorchTypeError(`pic should be PIL Image or ndarray. Got ${typeName(pic)}`);
     const src = pic.data;
-    if (src.length !== h * w * c) throw new ValueError(`image data has ${src.length} values, but ${h}x${w}x${c} needs ${h * w * c}`);
+    if (src.length !== h * w * c)
+      throw new ValueError(`image data has ${src.length} values, but ${h}x${w}x${c} needs ${h * w * c}`);
     const hw = h * w;
-    const out = src instanceof Uint8Array ? new Float32Array(src.length) : new (src.constructor as Float32ArrayConstructor)(src.length);
+    const out =
+      src instanceof Uint8Array
+        ? new Float32Array(src.length)
+        : new (src.constructor as Float32ArrayConstructor)(src.length);
     const table = src instanceof Uint8Array ? BYTE_TO_UNIT : null;
     if (c === 1) {
       if (table) for (let i = 0; i < hw; i++) out[i] = table[src[i]];
@@ -91,7 +106,12 @@ export class ToTensor {
 
 function isArrayImage(x: unknown): x is ArrayImage {
   const a = x as Partial<ArrayImage> | null;
-  return typeof a === 'object' && a !== null && Array.isArray(a.shape) && (a.data instanceof Uint8Array || a.data instanceof Float32Array || a.data instanceof Float64Array);
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    Array.isArray(a.shape) &&
+    (a.data instanceof Uint8Array || a.data instanceof Float32Array || a.data instanceof Float64Array)
+  );
 }
 
 /** Per-channel (x - mean) / std on a float tensor (..., C, H, W). */
@@ -105,10 +125,14 @@ export class Normalize {
   private readonly stats = new Map<torch.DType, [torch.Tensor, torch.Tensor]>();
 
   forward(tensor: torch.Tensor): torch.Tensor {
-    if (!(tensor instanceof torch.Tensor)) throw new TorchTypeError(`img should be Tensor Image. Got ${typeName(tensor)}`);
-    if (!tensor.isFloatingPoint()) throw new TorchTypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
+    if (!(tensor instanceof torch.Tensor))
+      throw new TorchTypeError(`img should be Tensor Image. Got ${typeName(tensor)}`);
+    if (!tensor.isFloatingPoint())
+      throw new TorchTypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
     if (tensor.ndim < 3) {
-      throw new ValueError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = torch.Size([${tensor.shape.join(', ')}])`);
+      throw new ValueError(
+        `Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = torch.Size([${tensor.shape.join(', ')}])`,
+      );
     }
     const [m, s] = this.statsFor(tensor.dtype);
     return this.inplace ? tensor.sub_(m).div_(s) : tensor.sub(m).div(s);
@@ -139,7 +163,10 @@ function rand(generator: torch.Generator | undefined): number {
 export class RandomHorizontalFlip {
   readonly p: number;
   readonly generator: torch.Generator | undefined;
-  constructor(p: number | { p?: number; generator?: torch.Generator } = 0.5, options: { generator?: torch.Generator } = {}) {
+  constructor(
+    p: number | { p?: number; generator?: torch.Generator } = 0.5,
+    options: { generator?: torch.Generator } = {},
+  ) {
     const o = typeof p === 'number' ? { ...options, p } : p;
     this.p = o.p ?? 0.5;
     this.generator = o.generator;
@@ -176,14 +203,21 @@ function paddingLTRB(padding: number | readonly number[]): [number, number, numb
 }
 
 /** torchvision.transforms.functional.pad. */
-export function pad<T extends Img>(img: T, padding: number | readonly number[], fill: number | readonly number[] = 0, mode: PaddingMode = 'constant'): T {
+export function pad<T extends Img>(
+  img: T,
+  padding: number | readonly number[],
+  fill: number | readonly number[] = 0,
+  mode: PaddingMode = 'constant',
+): T {
   if (!['constant', 'edge', 'reflect', 'symmetric'].includes(mode)) {
     throw new ValueError('Padding mode should be either constant, edge, reflect or symmetric');
   }
   const [l, t, r, b] = paddingLTRB(padding);
   const src = toPlanes(checkImg(img));
   if (mode === 'reflect' && (Math.max(l, r) >= src.w || Math.max(t, b) >= src.h)) {
-    throw new ValueError(`Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) and (${t}, ${b}) for an image of ${src.h}x${src.w}`);
+    throw new ValueError(
+      `Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) and (${t}, ${b}) for an image of ${src.h}x${src.w}`,
+    );
   }
   return fromPlanes(cropPad(src, -t, -l, src.h + t + b, src.w + l + r, fill, mode), img) as T;
 }
@@ -224,7 +258,8 @@ export class RandomCrop {
     if (padIfNeeded && imageSize(img)[1] < tw) img = pad(img, [tw - imageSize(img)[1], 0], fill, paddingMode);
     if (padIfNeeded && imageSize(img)[0] < th) img = pad(img, [0, th - imageSize(img)[0]], fill, paddingMode);
     const [h, w] = imageSize(img);
-    if (h < th || w < tw) throw new ValueError(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+    if (h < th || w < tw)
+      throw new ValueError(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
     if (h === th && w === tw) return img as T;
     const i = torch.randint(0, h - th + 1, [1], { generator }).item();
     const j = torch.randint(0, w - tw + 1, [1], { generator }).item();
@@ -244,7 +279,12 @@ export class CenterCrop {
     const [ch, cw] = this.size;
     let [h, w] = imageSize(img);
     if (cw > w || ch > h) {
-      const ltrb = [cw > w ? (cw - w) >> 1 : 0, ch > h ? (ch - h) >> 1 : 0, cw > w ? (cw - w + 1) >> 1 : 0, ch > h ? (ch - h + 1) >> 1 : 0];
+      const ltrb = [
+        cw > w ? (cw - w) >> 1 : 0,
+        ch > h ? (ch - h) >> 1 : 0,
+        cw > w ? (cw - w + 1) >> 1 : 0,
+        ch > h ? (ch - h + 1) >> 1 : 0,
+      ];
       img = pad(img, ltrb, 0);
       [h, w] = imageSize(img);
       if (cw === w && ch === h) return img as T;
@@ -252,7 +292,6 @@ export class CenterCrop {
     return crop(img, pyRound((h - ch) / 2), pyRound((w - cw) / 2), ch, cw) as T;
   }
 }
-
 
 export interface ResizeOptions {
   interpolation?: 'bilinear';
@@ -271,10 +310,16 @@ export class Resize {
     size: number | readonly number[],
     readonly options: ResizeOptions = {},
   ) {
-    if (typeof size !== 'number' && !Array.isArray(size)) throw new TorchTypeError(`Size should be int or sequence. Got ${typeName(size)}`);
-    if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) throw new ValueError('If size is a sequence, it should have 1 or 2 values');
-    if ((options.interpolation ?? 'bilinear') !== 'bilinear') throw new ValueError(`Resize supports interpolation 'bilinear' only`);
-    if (options.antialias) throw new ValueError('Resize supports antialias=false only for tensors (images are always antialiased, as PIL does)');
+    if (typeof size !== 'number' && !Array.isArray(size))
+      throw new TorchTypeError(`Size should be int or sequence. Got ${typeName(size)}`);
+    if (typeof size !== 'number' && size.length !== 1 && size.length !== 2)
+      throw new ValueError('If size is a sequence, it should have 1 or 2 values');
+    if ((options.interpolation ?? 'bilinear') !== 'bilinear')
+      throw new ValueError(`Resize supports interpolation 'bilinear' only`);
+    if (options.antialias)
+      throw new ValueError(
+        'Resize supports antialias=false only for tensors (images are always antialiased, as PIL does)',
+      );
     this.size = size;
   }
 
@@ -282,7 +327,9 @@ export class Resize {
     const maxSize = this.options.maxSize ?? null;
     const size = typeof this.size === 'number' ? [this.size] : [...this.size];
     if (maxSize !== null && size.length !== 1) {
-      throw new ValueError('max_size should only be passed if size specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.');
+      throw new ValueError(
+        'max_size should only be passed if size specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.',
+      );
     }
     const [h, w] = imageSize(checkImg(img));
     return resizeTo(img, ...resizedOutputSize(h, w, size, maxSize));
@@ -306,7 +353,9 @@ function resizedOutputSize(h: number, w: number, size: number[], maxSize: number
   let newLong = Math.trunc((newShort * long) / short);
   if (maxSize !== null) {
     if (maxSize <= newShort) {
-      throw new ValueError(`max_size = ${maxSize} must be strictly greater than the requested size for the smaller edge size = [${size[0]}]`);
+      throw new ValueError(
+        `max_size = ${maxSize} must be strictly greater than the requested size for the smaller edge size = [${size[0]}]`,
+      );
     }
     if (newLong > maxSize) [newShort, newLong] = [Math.trunc((maxSize * newShort) / newLong), maxSize];
   }
@@ -337,13 +386,20 @@ export class RandomResizedCrop {
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
     this.scale = options.scale ?? [0.08, 1.0];
     this.ratio = options.ratio ?? [3 / 4, 4 / 3];
-    if ((options.interpolation ?? 'bilinear') !== 'bilinear') throw new ValueError(`RandomResizedCrop supports interpolation 'bilinear' only`);
-    if (this.scale[0] > this.scale[1] || this.ratio[0] > this.ratio[1]) torch.warnOnce('Scale and ratio should be of kind (min, max)');
+    if ((options.interpolation ?? 'bilinear') !== 'bilinear')
+      throw new ValueError(`RandomResizedCrop supports interpolation 'bilinear' only`);
+    if (this.scale[0] > this.scale[1] || this.ratio[0] > this.ratio[1])
+      torch.warnOnce('Scale and ratio should be of kind (min, max)');
     this.generator = options.generator;
   }
 
   /** The window [top, left, height, width] torchvision's get_params draws for an image of this size. */
-  static getParams(img: Img, scale: readonly [number, number], ratio: readonly [number, number], generator?: torch.Generator): [number, number, number, number] {
+  static getParams(
+    img: Img,
+    scale: readonly [number, number],
+    ratio: readonly [number, number],
+    generator?: torch.Generator,
+  ): [number, number, number, number] {
     const [height, width] = imageSize(checkImg(img));
     const area = height * width;
     const logRatio = torch.tensor([...ratio], { dtype: 'float32' }).log();
@@ -374,7 +430,14 @@ export class RandomResizedCrop {
 }
 
 /** torchvision.transforms.functional.resized_crop: the window at (top, left) of h × w, resized to `size`. */
-export function resizedCrop<T extends Img>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[]): T {
+export function resizedCrop<T extends Img>(
+  img: T,
+  top: number,
+  left: number,
+  height: number,
+  width: number,
+  size: number | readonly number[],
+): T {
   const cropped = crop(img, top, left, height, width);
   const [ch, cw] = imageSize(cropped);
   return resizeTo(cropped, ...resizedOutputSize(ch, cw, typeof size === 'number' ? [size] : [...size], null));

@@ -65,7 +65,10 @@ export function makeGrid(tensor: torch.Tensor | readonly torch.Tensor[], options
   const grid = t.newFull([t.size(1), height * rows + padding, width * columns + padding], padValue);
   for (let k = 0; k < count; k++) {
     const [y, x] = [Math.floor(k / columns), k % columns];
-    grid.narrow(1, y * height + padding, height - padding).narrow(2, x * width + padding, width - padding).copy_(t.select(0, k));
+    grid
+      .narrow(1, y * height + padding, height - padding)
+      .narrow(2, x * width + padding, width - padding)
+      .copy_(t.select(0, k));
   }
   return grid;
 }

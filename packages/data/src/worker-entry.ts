@@ -39,11 +39,17 @@ async function createDataset(): Promise<Gettable> {
   const mod = (await import(data.module)) as Record<string, unknown>;
   const exported = mod[data.exportName];
   if (typeof exported !== 'function') {
-    throw new TypeError(`DataLoader worker: ${data.module} has no export '${data.exportName}' that is a class or a function`);
+    throw new TypeError(
+      `DataLoader worker: ${data.module} has no export '${data.exportName}' that is a class or a function`,
+    );
   }
-  const dataset: unknown = isClass(exported) ? new exported(...data.args) : await (exported as (...a: unknown[]) => unknown)(...data.args);
+  const dataset: unknown = isClass(exported)
+    ? new exported(...data.args)
+    : await (exported as (...a: unknown[]) => unknown)(...data.args);
   if (typeof (dataset as Partial<Gettable> | null)?.get !== 'function') {
-    throw new TypeError(`DataLoader worker: '${data.exportName}' from ${data.module} did not give a map-style dataset (with get(i))`);
+    throw new TypeError(
+      `DataLoader worker: '${data.exportName}' from ${data.module} did not give a map-style dataset (with get(i))`,
+    );
   }
   return dataset as Gettable;
 }
@@ -57,10 +63,13 @@ async function run(dataset: Gettable, msg: Message): Promise<void> {
   try {
     const samples = await Promise.all(msg.indices.map((i) => dataset.get(i)));
     const value =
-      msg.mode === 'collate' ? defaultCollate(samples)
-      : msg.mode === 'samples' ? samples
-      : msg.mode === 'convert' ? defaultConvert(samples[0])
-      : samples[0];
+      msg.mode === 'collate'
+        ? defaultCollate(samples)
+        : msg.mode === 'samples'
+          ? samples
+          : msg.mode === 'convert'
+            ? defaultConvert(samples[0])
+            : samples[0];
     const encoded = encode(value);
     port.postMessage({ type: 'result', task: msg.task, value: encoded.value }, encoded.transfer);
   } catch (e) {

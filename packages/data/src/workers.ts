@@ -83,7 +83,9 @@ function moduleHref(module: string | URL): string {
 
 /** The tsx loader's register() module, when workers must load TypeScript; a clear error when it is missing. */
 function typeScriptLoader(): string {
-  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>('node:module');
+  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
+    'node:module',
+  );
   const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
   try {
     return url.pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
@@ -106,7 +108,12 @@ function spawn(Worker: WorkerThreadsModule['Worker'], workerData: unknown, execA
   } catch (e) {
     const message = e instanceof Error ? e.message : '';
     if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    const invalid = new Set(message.slice(message.indexOf(':') + 1).split(',').map((f) => f.trim()));
+    const invalid = new Set(
+      message
+        .slice(message.indexOf(':') + 1)
+        .split(',')
+        .map((f) => f.trim()),
+    );
     const kept = execArgv.filter((arg) => !invalid.has(arg) && !invalid.has(arg.split('=')[0]));
     if (kept.length === execArgv.length) throw e;
     return new Worker(BOOTSTRAP, { eval: true, workerData, execArgv: kept });
@@ -116,7 +123,12 @@ function spawn(Worker: WorkerThreadsModule['Worker'], workerData: unknown, execA
 /** A worker's error rebuilt in the main thread, as PyTorch's ExceptionWrapper.reraise does. */
 function rebuildError(e: EncodedError, workerId: number): Error {
   const message = `Caught ${e.name} in DataLoader worker ${workerId}.\nOriginal ${e.stack}`;
-  const classes: Record<string, new (message: string) => Error> = { RuntimeError, ValueError, IndexError, TypeError: TorchTypeError };
+  const classes: Record<string, new (message: string) => Error> = {
+    RuntimeError,
+    ValueError,
+    IndexError,
+    TypeError: TorchTypeError,
+  };
   const Ctor = classes[e.name] ?? Error;
   const err = new Ctor(message);
   if (err.name !== e.name) err.name = e.name;
@@ -153,7 +165,14 @@ export class WorkerPool {
     const ready: Promise<void>[] = [];
     for (let id = 0; id < numWorkers; id++) {
       const workerData = {
-        entry, tsLoader, module, exportName: spec.exportName ?? 'default', args: spec.args ?? [], id, numWorkers, seed: baseSeed + id,
+        entry,
+        tsLoader,
+        module,
+        exportName: spec.exportName ?? 'default',
+        args: spec.args ?? [],
+        id,
+        numWorkers,
+        seed: baseSeed + id,
       };
       const worker = spawn(Worker, workerData, execArgv);
       workers.push(worker);
@@ -164,7 +183,9 @@ export class WorkerPool {
             else if (msg.type === 'fatal') reject(rebuildError(msg.error, id));
           });
           worker.on('error', (err) => reject(err));
-          worker.on('exit', (code) => reject(new RuntimeError(`DataLoader worker ${id} exited during start-up (code ${code})`)));
+          worker.on('exit', (code) =>
+            reject(new RuntimeError(`DataLoader worker ${id} exited during start-up (code ${code})`)),
+          );
         }),
       );
     }
@@ -194,7 +215,8 @@ export class WorkerPool {
     });
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
-      if (!this.closed) this.fail(new RuntimeError(`DataLoader worker (id ${id}) exited unexpectedly with code ${code}`));
+      if (!this.closed)
+        this.fail(new RuntimeError(`DataLoader worker (id ${id}) exited unexpectedly with code ${code}`));
     });
   }
 

@@ -19,15 +19,21 @@ function batchBytes(n: number, first: number, label: (i: number) => number = (i)
     const i = first + r;
     const base = r * CIFAR_RECORD;
     out[base] = label(i);
-    for (let c = 0; c < 3; c++) for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out[base + 1 + c * 1024 + y * 32 + x] = pixel(i, c, y, x);
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < 32; y++)
+        for (let x = 0; x < 32; x++) out[base + 1 + c * 1024 + y * 32 + x] = pixel(i, c, y, x);
   }
   return out;
 }
 
 function writeBatches(dir: string, perBatch: number): void {
   mkdirSync(dir, { recursive: true });
-  for (let k = 1; k <= 5; k++) writeFileSync(join(dir, `data_batch_${k}.bin`), batchBytes(perBatch, (k - 1) * perBatch));
-  writeFileSync(join(dir, 'test_batch.bin'), batchBytes(perBatch, 1000, (i) => 9 - (i % 10)));
+  for (let k = 1; k <= 5; k++)
+    writeFileSync(join(dir, `data_batch_${k}.bin`), batchBytes(perBatch, (k - 1) * perBatch));
+  writeFileSync(
+    join(dir, 'test_batch.bin'),
+    batchBytes(perBatch, 1000, (i) => 9 - (i % 10)),
+  );
 }
 
 describe('CIFAR10 reader', () => {
@@ -41,7 +47,9 @@ describe('CIFAR10 reader', () => {
     expect(label).toBe(3);
     expect([img.height, img.width, img.channels]).toEqual([32, 32, 3]);
     // HWC: pixel (y, x) has its three channels together
-    expect([img.data[(5 * 32 + 6) * 3], img.data[(5 * 32 + 6) * 3 + 1], img.data[(5 * 32 + 6) * 3 + 2]]).toEqual([0, 1, 2].map((c) => pixel(13, c, 5, 6)));
+    expect([img.data[(5 * 32 + 6) * 3], img.data[(5 * 32 + 6) * 3 + 1], img.data[(5 * 32 + 6) * 3 + 2]]).toEqual(
+      [0, 1, 2].map((c) => pixel(13, c, 5, 6)),
+    );
     expect(ds.data.shape).toEqual([20, 32, 32, 3]);
     expect(ds.data.dtype).toBe('int32');
     expect(ds.data.select(0, 13).select(0, 5).select(0, 6).tolist()).toEqual([0, 1, 2].map((c) => pixel(13, c, 5, 6)));
@@ -57,7 +65,10 @@ describe('CIFAR10 reader', () => {
     const x = ds.get(2)[0];
     expect(x.shape).toEqual([3, 32, 32]);
     expect(x.mul(255).round().select(0, 1).select(0, 31).select(0, 30).item()).toBe(pixel(2, 1, 31, 30));
-    const [xb, yb] = new DataLoader(ds, { batchSize: 8 })[Symbol.iterator]().next().value as [torch.Tensor, torch.Tensor];
+    const [xb, yb] = new DataLoader(ds, { batchSize: 8 })[Symbol.iterator]().next().value as [
+      torch.Tensor,
+      torch.Tensor,
+    ];
     expect(xb.shape).toEqual([8, 3, 32, 32]);
     expect(Array.from(yb.toArray())).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
@@ -80,11 +91,20 @@ describe('CIFAR10 reader', () => {
     expect(() => parseCifarBatch(batchBytes(2, 0).subarray(0, 3073 * 2 - 1), 'b.bin')).toThrow(
       'b.bin: truncated or malformed CIFAR-10 batch: 6145 bytes is not a whole number of 3073-byte records',
     );
-    expect(() => parseCifarBatch(new Uint8Array(0), 'b.bin')).toThrow('b.bin: truncated or malformed CIFAR-10 batch: 0 bytes');
-    expect(() => parseCifarBatch(batchBytes(3, 0, (i) => (i === 2 ? 10 : 0)), 'b.bin')).toThrow('b.bin: label 10 of record 2 is out of range [0, 9]');
+    expect(() => parseCifarBatch(new Uint8Array(0), 'b.bin')).toThrow(
+      'b.bin: truncated or malformed CIFAR-10 batch: 0 bytes',
+    );
+    expect(() =>
+      parseCifarBatch(
+        batchBytes(3, 0, (i) => (i === 2 ? 10 : 0)),
+        'b.bin',
+      ),
+    ).toThrow('b.bin: label 10 of record 2 is out of range [0, 9]');
     const dir = join(tmp, 'partial');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'data_batch_1.bin'), batchBytes(1, 0));
-    expect(() => new CIFAR10({ root: dir })).toThrow(`CIFAR10: data_batch_2.bin not found in ${dir} or ${join(dir, 'cifar-10-batches-bin')}`);
+    expect(() => new CIFAR10({ root: dir })).toThrow(
+      `CIFAR10: data_batch_2.bin not found in ${dir} or ${join(dir, 'cifar-10-batches-bin')}`,
+    );
   });
 });

@@ -11,7 +11,8 @@ interface TensorSpec {
 type Enc = { tensor: TensorSpec } | { list: Enc[] } | { dict: Record<string, Enc> } | { value: unknown };
 
 function decode(e: Enc): unknown {
-  if ('tensor' in e) return torch.tensor(e.tensor.values as number[], { dtype: e.tensor.dtype }).reshape(e.tensor.shape);
+  if ('tensor' in e)
+    return torch.tensor(e.tensor.values as number[], { dtype: e.tensor.dtype }).reshape(e.tensor.shape);
   if ('list' in e) return e.list.map(decode);
   if ('dict' in e) return Object.fromEntries(Object.entries(e.dict).map(([k, v]) => [k, decode(v)]));
   return e.value;
@@ -62,7 +63,10 @@ describe('defaultCollate', () => {
     const ints = [torch.tensor([1, 2]), torch.tensor([3, 4])];
     expect(defaultCollate(ints).dtype).toBe('int64');
     const bools = [torch.tensor([true, false]), torch.tensor([false, false])];
-    expect(defaultCollate(bools).tolist()).toEqual([[true, false], [false, false]]);
+    expect(defaultCollate(bools).tolist()).toEqual([
+      [true, false],
+      [false, false],
+    ]);
   });
 
   it('keeps autograd history when samples require grad (torch.stack)', () => {
@@ -74,14 +78,20 @@ describe('defaultCollate', () => {
   it('collates typed arrays (NumPy arrays in PyTorch) into tensors', () => {
     const out = defaultCollate([new Float32Array([1, 2]), new Float32Array([3, 4])]);
     expect(out.dtype).toBe('float32');
-    expect(out.tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(out.tolist()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(defaultCollate([new Uint8Array([1]), new Uint8Array([2])]).dtype).toBe('int64');
   });
 
   it('collates image records key by key', () => {
     const im = (v: number) => ({ data: new Uint8Array([v, v]), height: 1, width: 2, channels: 1 });
     const out = defaultCollate([im(1), im(2)]);
-    expect(out.data.tolist()).toEqual([[1, 1], [2, 2]]);
+    expect(out.data.tolist()).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
     expect(out.height.tolist()).toEqual([1, 1]);
   });
 
@@ -91,8 +101,12 @@ describe('defaultCollate', () => {
   });
 
   it("throws PyTorch's errors", () => {
-    expect(() => defaultCollate([null])).toThrow('default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found null');
-    expect(() => defaultCollate([() => 1])).toThrow('default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found function');
+    expect(() => defaultCollate([null])).toThrow(
+      'default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found null',
+    );
+    expect(() => defaultCollate([() => 1])).toThrow(
+      'default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found function',
+    );
     class Point {
       x = 1;
     }

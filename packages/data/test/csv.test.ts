@@ -18,7 +18,11 @@ function file(name: string, text: string): string {
 describe('parseCSV', () => {
   it('handles quotes, escaped quotes, embedded delimiters and newlines, CRLF and a BOM', () => {
     const { rows, lines } = parseCSV('\ufeffa,"b,1","say ""hi"""\r\n1,"two\nlines",3\n\n4,5,6');
-    expect(rows).toEqual([['a', 'b,1', 'say "hi"'], ['1', 'two\nlines', '3'], ['4', '5', '6']]);
+    expect(rows).toEqual([
+      ['a', 'b,1', 'say "hi"'],
+      ['1', 'two\nlines', '3'],
+      ['4', '5', '6'],
+    ]);
     expect(lines).toEqual([1, 2, 5]);
     expect(() => parseCSV('a,"b\n')).toThrow('unterminated quoted field starting on line 1');
   });
@@ -49,7 +53,10 @@ describe('CSVDataset', () => {
     const noHeader = CSVDataset.fromText('1;2\n3;4', { header: false, delimiter: ';', dtype: 'float64' });
     expect(noHeader.get(1)).toBeDefined();
     expect(noHeader.data.dtype).toBe('float64');
-    expect(noHeader.data.tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(noHeader.data.tolist()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(noHeader.columnNames).toEqual(['0', '1']);
     const fractional = CSVDataset.fromText('x,y\n1,0.5\n2,1.5', { targetColumn: 'y' });
     expect(fractional.targets?.dtype).toBe('float32');
@@ -58,9 +65,13 @@ describe('CSVDataset', () => {
   it('names the row and column of a cell that is not a number, and never yields NaN', () => {
     const bad = file('bad.csv', 'a,b\n1,2\n3,oops\n');
     expect(() => new CSVDataset(bad)).toThrow(`${bad}: row 2 (line 3), column 'b' (index 1): 'oops' is not a number`);
-    expect(() => CSVDataset.fromText('a,b\n1,\n', {}, 'mem.csv')).toThrow("mem.csv: row 1 (line 2), column 'b' (index 1): '' is not a number");
+    expect(() => CSVDataset.fromText('a,b\n1,\n', {}, 'mem.csv')).toThrow(
+      "mem.csv: row 1 (line 2), column 'b' (index 1): '' is not a number",
+    );
     // Past the largest double: not a value, whatever Number() makes of it.
-    expect(() => CSVDataset.fromText('a,b\n1,1e999\n', {}, 'mem.csv')).toThrow("mem.csv: row 1 (line 2), column 'b' (index 1): '1e999' is out of range for a number");
+    expect(() => CSVDataset.fromText('a,b\n1,1e999\n', {}, 'mem.csv')).toThrow(
+      "mem.csv: row 1 (line 2), column 'b' (index 1): '1e999' is out of range for a number",
+    );
     expect(() => CSVDataset.fromText('a,b\n1,Infinity\n', {}, 'mem.csv')).toThrow("'Infinity' is not a number");
     expect(() => CSVDataset.fromText('a\nNaN\n')).toThrow("'NaN' is not a number");
     expect(() => CSVDataset.fromText('a,b\n1,2,3\n')).toThrow('row 1 (line 2) has 3 cells, expected 2');

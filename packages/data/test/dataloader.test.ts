@@ -37,7 +37,10 @@ describe('DataLoader batches', () => {
       const loader = new DataLoader(indexData(c.n), { batchSize: c.batchSize, dropLast: c.dropLast });
       const what = `n=${c.n} batchSize=${c.batchSize} dropLast=${c.dropLast}`;
       expect(loader.length, what).toBe(c.length);
-      expect([...loader].map((b) => b[0].size(0)), what).toEqual(c.batches);
+      expect(
+        [...loader].map((b) => b[0].size(0)),
+        what,
+      ).toEqual(c.batches);
     }
   });
 
@@ -52,7 +55,10 @@ describe('DataLoader batches', () => {
   it('batchSize defaults to 1, and null turns batching off', () => {
     expect(new DataLoader(indexData(3)).length).toBe(3);
     // an array is an iterable dataset
-    expect([...new DataLoader<{ v: number }, { v: number }>([{ v: 1 }, { v: 2 }], { batchSize: null })]).toEqual([{ v: 1 }, { v: 2 }]);
+    expect([...new DataLoader<{ v: number }, { v: number }>([{ v: 1 }, { v: 2 }], { batchSize: null })]).toEqual([
+      { v: 1 },
+      { v: 2 },
+    ]);
     const ds = new (class extends Dataset<number> {
       get length(): number {
         return 3;
@@ -68,8 +74,16 @@ describe('DataLoader batches', () => {
     const ds = indexData(6);
     const sums = [...new DataLoader(ds, { batchSize: 3, collateFn: (b) => b.reduce((s, [, y]) => s + y.item(), 0) })];
     expect(sums).toEqual([3, 12]);
-    const rev = { length: 6, *[Symbol.iterator]() { for (let i = 5; i >= 0; i--) yield i; } };
-    expect(labels(new DataLoader(ds, { batchSize: 4, sampler: rev }))).toEqual([[5, 4, 3, 2], [1, 0]]);
+    const rev = {
+      length: 6,
+      *[Symbol.iterator]() {
+        for (let i = 5; i >= 0; i--) yield i;
+      },
+    };
+    expect(labels(new DataLoader(ds, { batchSize: 4, sampler: rev }))).toEqual([
+      [5, 4, 3, 2],
+      [1, 0],
+    ]);
     const batchSampler = [[0, 5], [1], [2, 3, 4]];
     expect(labels(new DataLoader(ds, { batchSampler }))).toEqual(batchSampler);
     expect(new DataLoader(ds, { batchSampler }).length).toBe(3);
@@ -92,7 +106,11 @@ describe('DataLoader shuffling', () => {
 
   it('with a generator, is reproducible from that generator alone', () => {
     const run = (): number[][] => {
-      const loader = new DataLoader(indexData(30), { batchSize: 7, shuffle: true, generator: new torch.Generator().manualSeed(9) });
+      const loader = new DataLoader(indexData(30), {
+        batchSize: 7,
+        shuffle: true,
+        generator: new torch.Generator().manualSeed(9),
+      });
       return [labels(loader).flat(), labels(loader).flat()];
     };
     const a = run();
@@ -115,8 +133,12 @@ describe('DataLoader shuffling', () => {
 describe('DataLoader errors', () => {
   const ds = indexData(4);
   it("throws PyTorch's argument errors", () => {
-    expect(() => new DataLoader(ds, { batchSize: 0 })).toThrow('batch_size should be a positive integer value, but got batch_size=0');
-    expect(() => new DataLoader(ds, { sampler: [0, 1], shuffle: true })).toThrow('sampler option is mutually exclusive with shuffle');
+    expect(() => new DataLoader(ds, { batchSize: 0 })).toThrow(
+      'batch_size should be a positive integer value, but got batch_size=0',
+    );
+    expect(() => new DataLoader(ds, { sampler: [0, 1], shuffle: true })).toThrow(
+      'sampler option is mutually exclusive with shuffle',
+    );
     for (const extra of [{ batchSize: 2 }, { shuffle: true }, { sampler: [0] }, { dropLast: true }]) {
       expect(() => new DataLoader(ds, { batchSampler: [[0]], ...extra })).toThrow(
         'batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last',
@@ -125,9 +147,15 @@ describe('DataLoader errors', () => {
     expect(() => new DataLoader(ds, { batchSize: null, dropLast: true })).toThrow(
       'batch_size=None option disables auto-batching and is mutually exclusive with drop_last',
     );
-    expect(() => new DataLoader(ds, { numWorkers: -1 })).toThrow('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
-    expect(() => new DataLoader(ds, { prefetchFactor: 3 })).toThrow('prefetch_factor option could only be specified in multiprocessing.');
-    expect(() => new DataLoader(ds, { persistentWorkers: true })).toThrow('persistent_workers option needs num_workers > 0');
+    expect(() => new DataLoader(ds, { numWorkers: -1 })).toThrow(
+      'num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.',
+    );
+    expect(() => new DataLoader(ds, { prefetchFactor: 3 })).toThrow(
+      'prefetch_factor option could only be specified in multiprocessing.',
+    );
+    expect(() => new DataLoader(ds, { persistentWorkers: true })).toThrow(
+      'persistent_workers option needs num_workers > 0',
+    );
     expect(() => new DataLoader(ds, { timeout: -1 })).toThrow('timeout option should be non-negative');
   });
 
@@ -144,8 +172,12 @@ describe('DataLoader errors', () => {
   });
 
   it('tells the user to use for await for async datasets and background loading', () => {
-    expect(() => [...new DataLoader(new AsyncRange(3))]).toThrow("dataset.get() returned a Promise: iterate this DataLoader with 'for await");
-    expect(() => [...new DataLoader(ds, { numWorkers: 1 })]).toThrow("numWorkers > 0 loads batches in the background: iterate it with 'for await");
+    expect(() => [...new DataLoader(new AsyncRange(3))]).toThrow(
+      "dataset.get() returned a Promise: iterate this DataLoader with 'for await",
+    );
+    expect(() => [...new DataLoader(ds, { numWorkers: 1 })]).toThrow(
+      "numWorkers > 0 loads batches in the background: iterate it with 'for await",
+    );
   });
 
   it('errors from get reach the loop', async () => {
@@ -185,7 +217,14 @@ describe('DataLoader over async and iterable datasets', () => {
       out.push(Array.from(b.toArray()));
       startedWhenConsumed.push(ds.started.length);
     }
-    expect(out).toEqual([[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [10, 11]]);
+    expect(out).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 11],
+    ]);
     // when batch k is handed over, batches up to k + 2 (two in flight) have been started
     expect(startedWhenConsumed).toEqual([6, 8, 10, 12, 12, 12]);
   });
@@ -208,7 +247,10 @@ describe('DataLoader over async and iterable datasets', () => {
     }
     const toLists = (bs: Iterable<torch.Tensor>): number[][] => [...bs].map((t) => Array.from(t.toArray()));
     expect(toLists(new DataLoader(new Stream(), { batchSize: 2 }))).toEqual([[0, 1], [2, 3], [4]]);
-    expect(toLists(new DataLoader(new Stream(), { batchSize: 2, dropLast: true }))).toEqual([[0, 1], [2, 3]]);
+    expect(toLists(new DataLoader(new Stream(), { batchSize: 2, dropLast: true }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(new DataLoader(new Stream(), { batchSize: 2 }).length).toBe(3);
     expect(new DataLoader(new Stream(), { batchSize: 2, dropLast: true }).length).toBe(2);
     expect(() => new DataLoader(new Stream(), { shuffle: true })).toThrow(
@@ -223,13 +265,17 @@ describe('DataLoader over async and iterable datasets', () => {
       yield* range(3);
     }
     const out: number[][] = [];
-    for await (const b of new DataLoader({ [Symbol.asyncIterator]: gen }, { batchSize: 2 })) out.push(Array.from(b.toArray()));
+    for await (const b of new DataLoader({ [Symbol.asyncIterator]: gen }, { batchSize: 2 }))
+      out.push(Array.from(b.toArray()));
     expect(out).toEqual([[0, 1], [2]]);
   });
 
   it('a RandomSampler with replacement can be passed as the sampler', () => {
     const ds = indexData(5);
-    const loader = new DataLoader(ds, { batchSize: 4, sampler: new RandomSampler(ds, { replacement: true, numSamples: 8 }) });
+    const loader = new DataLoader(ds, {
+      batchSize: 4,
+      sampler: new RandomSampler(ds, { replacement: true, numSamples: 8 }),
+    });
     expect(loader.length).toBe(2);
     expect(labels(loader).flat().length).toBe(8);
   });

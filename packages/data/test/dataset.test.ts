@@ -1,6 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@kindling/core';
-import { AssertionError, ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, randomSplit } from '@kindling/data';
+import {
+  AssertionError,
+  ChainDataset,
+  ConcatDataset,
+  Dataset,
+  IterableDataset,
+  Subset,
+  TensorDataset,
+  randomSplit,
+} from '@kindling/data';
 import golden from './fixtures/data.json';
 
 class Range extends Dataset<number> {
@@ -83,7 +92,10 @@ describe('randomSplit', () => {
   it("turns fractions into lengths by PyTorch 1.13's rule (floor, then the remainder round-robin)", () => {
     for (const c of golden.splits) {
       const parts = randomSplit(new Range(c.n), c.fractions);
-      expect(parts.map((p) => p.length), `n=${c.n} ${c.fractions}`).toEqual(c.lengths);
+      expect(
+        parts.map((p) => p.length),
+        `n=${c.n} ${c.fractions}`,
+      ).toEqual(c.lengths);
     }
   });
 
@@ -96,7 +108,9 @@ describe('randomSplit', () => {
 
   it('gives disjoint subsets covering the dataset, reproducibly per seed', () => {
     const split = (seed: number): number[][] =>
-      randomSplit(new Range(20), [5, 15], { generator: new torch.Generator().manualSeed(seed) }).map((s) => [...s.indices]);
+      randomSplit(new Range(20), [5, 15], { generator: new torch.Generator().manualSeed(seed) }).map((s) => [
+        ...s.indices,
+      ]);
     const [a, b] = split(7);
     expect(a.length).toBe(5);
     expect([...a, ...b].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -109,7 +123,9 @@ describe('randomSplit', () => {
   });
 
   it("throws PyTorch's errors for lengths that do not add up and bad fractions", () => {
-    expect(() => randomSplit(new Range(10), [3, 3])).toThrow('Sum of input lengths does not equal the length of the input dataset!');
+    expect(() => randomSplit(new Range(10), [3, 3])).toThrow(
+      'Sum of input lengths does not equal the length of the input dataset!',
+    );
     expect(() => randomSplit(new Range(10), [0.5, 1.5, -1])).toThrow('Fraction at index 1 is not between 0 and 1');
   });
 });

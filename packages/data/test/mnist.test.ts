@@ -5,7 +5,13 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { DataLoader, encodeIdx, parseIdx, transforms } from '@kindling/data';
-import { FashionMNIST, MNIST, SYSTEM_FASHION_MNIST, fashionMnistRoot, fashionMnistSampleRoot } from '@kindling/data/node';
+import {
+  FashionMNIST,
+  MNIST,
+  SYSTEM_FASHION_MNIST,
+  fashionMnistRoot,
+  fashionMnistSampleRoot,
+} from '@kindling/data/node';
 import golden from './fixtures/data.json';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kindling-mnist-'));
@@ -15,7 +21,11 @@ const fashion = golden.fashion;
 const hasSystem = fashionMnistRoot().source === 'system';
 
 /** Writes a tiny MNIST-format split (n images of h × w, labels i % 10) into a fresh directory. */
-function writeSplit(dir: string, n: number, options: { gzip?: boolean; labels?: number[]; prefix?: string; h?: number; w?: number } = {}): void {
+function writeSplit(
+  dir: string,
+  n: number,
+  options: { gzip?: boolean; labels?: number[]; prefix?: string; h?: number; w?: number } = {},
+): void {
   mkdirSync(dir, { recursive: true });
   const { h = 4, w = 3, prefix = 'train' } = options;
   const pixels = Uint8Array.from({ length: n * h * w }, (_, i) => (i * 7) % 256);
@@ -50,7 +60,9 @@ describe('IDX files', () => {
 
   it('reject wrong magic numbers, truncated files and trailing bytes', () => {
     const good = encodeIdx(Uint8Array.from([1, 2, 3, 4]), [2, 2]);
-    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]), 'x.idx')).toThrow('x.idx: wrong magic number 0x01000801');
+    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]), 'x.idx')).toThrow(
+      'x.idx: wrong magic number 0x01000801',
+    );
     expect(() => parseIdx(Uint8Array.from([0, 0, 7, 1, 0, 0, 0, 0]), 'x.idx')).toThrow('wrong magic number 0x00000701');
     expect(() => parseIdx(good.subarray(0, 2), 'x.idx')).toThrow('x.idx: truncated IDX file (2 bytes');
     expect(() => parseIdx(good.subarray(0, 10), 'x.idx')).toThrow('the header of 2 dimensions needs 12');
@@ -59,7 +71,9 @@ describe('IDX files', () => {
     );
     const longer = new Uint8Array(good.length + 2);
     longer.set(good);
-    expect(() => parseIdx(longer, 'x.idx')).toThrow('x.idx: malformed IDX file: 2 unexpected bytes after the 2x2 uint8 values');
+    expect(() => parseIdx(longer, 'x.idx')).toThrow(
+      'x.idx: malformed IDX file: 2 unexpected bytes after the 2x2 uint8 values',
+    );
   });
 });
 
@@ -94,11 +108,17 @@ describe('MNIST reader', () => {
       expect(Array.from(ds.targets.toArray())).toEqual(Array.from({ length: 12 }, (_, i) => i % 10));
     }
     expect(new MNIST({ root: join(tmp, 'tv'), train: false }).length).toBe(5);
-    expect(() => new MNIST({ root: join(tmp, 'tv') }).get(12)).toThrow('index 12 is out of bounds for dimension 0 with size 12');
+    expect(() => new MNIST({ root: join(tmp, 'tv') }).get(12)).toThrow(
+      'index 12 is out of bounds for dimension 0 with size 12',
+    );
   });
 
   it('applies transform and targetTransform', () => {
-    const ds = new MNIST({ root: join(tmp, 'plain'), transform: new transforms.ToTensor(), targetTransform: (y: number) => y * 2 });
+    const ds = new MNIST({
+      root: join(tmp, 'plain'),
+      transform: new transforms.ToTensor(),
+      targetTransform: (y: number) => y * 2,
+    });
     const [x, y] = ds.get(3);
     expect(x.shape).toEqual([1, 4, 3]);
     expect(x.dtype).toBe('float32');
@@ -114,7 +134,9 @@ describe('MNIST reader', () => {
       }
       return '';
     })();
-    expect(err).toContain(`train-images-idx3-ubyte(.gz) not found in ${join(tmp, 'nowhere')} or ${join(tmp, 'nowhere', 'FashionMNIST', 'raw')}`);
+    expect(err).toContain(
+      `train-images-idx3-ubyte(.gz) not found in ${join(tmp, 'nowhere')} or ${join(tmp, 'nowhere', 'FashionMNIST', 'raw')}`,
+    );
     expect(err).toContain('apt-get install dataset-fashion-mnist');
     expect(err).toContain('--data DIR');
     expect(() => new MNIST({ root: join(tmp, 'nowhere') })).toThrow('--data DIR');
@@ -125,10 +147,14 @@ describe('MNIST reader', () => {
     writeSplit(swapped, 3);
     const images = readFileSync(join(swapped, 'train-images-idx3-ubyte'));
     writeFileSync(join(swapped, 'train-images-idx3-ubyte'), readFileSync(join(swapped, 'train-labels-idx1-ubyte')));
-    expect(() => new MNIST({ root: swapped })).toThrow('wrong magic number 0x00000801 for an image file (expected 0x00000803');
+    expect(() => new MNIST({ root: swapped })).toThrow(
+      'wrong magic number 0x00000801 for an image file (expected 0x00000803',
+    );
     writeFileSync(join(swapped, 'train-images-idx3-ubyte'), images);
     writeFileSync(join(swapped, 'train-labels-idx1-ubyte'), images);
-    expect(() => new MNIST({ root: swapped })).toThrow('wrong magic number 0x00000803 for a label file (expected 0x00000801');
+    expect(() => new MNIST({ root: swapped })).toThrow(
+      'wrong magic number 0x00000803 for a label file (expected 0x00000801',
+    );
 
     writeSplit(join(tmp, 'counts'), 3, { labels: [1, 2] });
     expect(() => new MNIST({ root: join(tmp, 'counts') })).toThrow('has 3 images but');
@@ -144,7 +170,9 @@ describe('MNIST reader', () => {
     writeSplit(raw, 5);
     const bytes = readFileSync(join(raw, 'train-images-idx3-ubyte'));
     writeFileSync(join(raw, 'train-images-idx3-ubyte'), bytes.subarray(0, bytes.length - 5));
-    expect(() => new MNIST({ root: raw })).toThrow('truncated IDX file: the header promises 5x4x3 uint8 values (60 bytes) but only 55 bytes follow');
+    expect(() => new MNIST({ root: raw })).toThrow(
+      'truncated IDX file: the header promises 5x4x3 uint8 values (60 bytes) but only 55 bytes follow',
+    );
   });
 });
 
@@ -169,7 +197,10 @@ describe('Fashion-MNIST files', () => {
   it.skipIf(!hasSystem)('reads the real files of the Debian package, checked against values read with Python', () => {
     const { root, source } = fashionMnistRoot();
     expect([root, source]).toEqual([SYSTEM_FASHION_MNIST, 'system']);
-    for (const [split, train] of [['train', true], ['t10k', false]] as const) {
+    for (const [split, train] of [
+      ['train', true],
+      ['t10k', false],
+    ] as const) {
       const ds = new FashionMNIST({ root, train });
       const expected = fashion[split];
       expect(ds.length).toBe(expected.count);
@@ -177,7 +208,9 @@ describe('Fashion-MNIST files', () => {
       expect(Array.from(ds.get(0)[0].data)).toEqual(expected.firstImage);
       const sums = Array.from({ length: 10 }, (_, i) => ds.get(i)[0].data.reduce((a, b) => a + b, 0));
       expect(sums).toEqual(expected.imageSums);
-      expect(Array.from({ length: 10 }, (_, c) => ds.labels.filter((l) => l === c).length)).toEqual(expected.labelCounts);
+      expect(Array.from({ length: 10 }, (_, c) => ds.labels.filter((l) => l === c).length)).toEqual(
+        expected.labelCounts,
+      );
       let total = 0;
       for (const v of ds.images) total += v;
       expect(total).toBe(expected.pixelSum);
@@ -186,7 +219,10 @@ describe('Fashion-MNIST files', () => {
 
   it('feeds a DataLoader: ToTensor images [B, 1, 28, 28] in [0, 1] and int64 labels', () => {
     const ds = new FashionMNIST({ ...fashionMnistRoot(), transform: new transforms.ToTensor() });
-    const [x, y] = new DataLoader(ds, { batchSize: 16 })[Symbol.iterator]().next().value as [torch.Tensor, torch.Tensor];
+    const [x, y] = new DataLoader(ds, { batchSize: 16 })[Symbol.iterator]().next().value as [
+      torch.Tensor,
+      torch.Tensor,
+    ];
     expect(x.shape).toEqual([16, 1, 28, 28]);
     expect(x.dtype).toBe('float32');
     expect(y.dtype).toBe('int64');

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import { BatchSampler, RandomSampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler } from '@kindling/data';
+import {
+  BatchSampler,
+  RandomSampler,
+  SequentialSampler,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+} from '@kindling/data';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const sized = (n: number): { length: number } => ({ length: n });
@@ -69,8 +75,12 @@ describe('RandomSampler', () => {
       'replacement should be a boolean value, but got replacement=1',
     );
     expect(() => new RandomSampler(sized(3), { replacement: 1 as unknown as boolean })).toThrow(TypeError);
-    expect(() => new RandomSampler(sized(3), { numSamples: 0 })).toThrow('num_samples should be a positive integer value, but got num_samples=0');
-    expect(() => new RandomSampler(sized(0))).toThrow('num_samples should be a positive integer value, but got num_samples=0');
+    expect(() => new RandomSampler(sized(3), { numSamples: 0 })).toThrow(
+      'num_samples should be a positive integer value, but got num_samples=0',
+    );
+    expect(() => new RandomSampler(sized(0))).toThrow(
+      'num_samples should be a positive integer value, but got num_samples=0',
+    );
   });
 });
 
@@ -100,7 +110,8 @@ describe('WeightedRandomSampler', () => {
     expect(out.slice(2).sort()).toEqual([0, 3]);
     let firstIsHeavy = 0;
     const g = gen(6);
-    for (let k = 0; k < 2000; k++) if ([...new WeightedRandomSampler([1, 9], 1, { replacement: false, generator: g })][0] === 1) firstIsHeavy++;
+    for (let k = 0; k < 2000; k++)
+      if ([...new WeightedRandomSampler([1, 9], 1, { replacement: false, generator: g })][0] === 1) firstIsHeavy++;
     // P(first = 1) = 0.9: 1800 expected, sd ~13.4
     expect(Math.abs(firstIsHeavy - 1800)).toBeLessThan(70);
   });
@@ -112,30 +123,50 @@ describe('WeightedRandomSampler', () => {
   });
 
   it("throws PyTorch's argument and multinomial errors", () => {
-    expect(() => new WeightedRandomSampler([1, 2], 0)).toThrow('num_samples should be a positive integer value, but got num_samples=0');
+    expect(() => new WeightedRandomSampler([1, 2], 0)).toThrow(
+      'num_samples should be a positive integer value, but got num_samples=0',
+    );
     expect(() => new WeightedRandomSampler([1, 2], 2, { replacement: 1 as unknown as boolean })).toThrow(
       'replacement should be a boolean value, but got replacement=1',
     );
     expect(() => new WeightedRandomSampler([[1, 2]] as unknown as number[], 2)).toThrow(
       'weights should be a 1d sequence but given weights have shape (1, 2)',
     );
-    expect(() => [...new WeightedRandomSampler([1, -1], 2)]).toThrow('invalid multinomial distribution (encountering probability entry < 0)');
+    expect(() => [...new WeightedRandomSampler([1, -1], 2)]).toThrow(
+      'invalid multinomial distribution (encountering probability entry < 0)',
+    );
     expect(() => [...new WeightedRandomSampler([Infinity, 1], 1)]).toThrow(
       'invalid multinomial distribution (encountering probability entry = infinity or NaN)',
     );
-    expect(() => [...new WeightedRandomSampler([0, 0], 2)]).toThrow('invalid multinomial distribution (sum of probabilities <= 0)');
+    expect(() => [...new WeightedRandomSampler([0, 0], 2)]).toThrow(
+      'invalid multinomial distribution (sum of probabilities <= 0)',
+    );
     expect(() => [...new WeightedRandomSampler([1, 2], 3, false)]).toThrow(
       'cannot sample n_sample > prob_dist.size(-1) samples without replacement',
     );
-    expect(() => [...new WeightedRandomSampler([1, NaN], 1, false)]).toThrow('probability tensor contains either `inf`, `nan` or element < 0');
+    expect(() => [...new WeightedRandomSampler([1, NaN], 1, false)]).toThrow(
+      'probability tensor contains either `inf`, `nan` or element < 0',
+    );
   });
 });
 
 describe('BatchSampler', () => {
   it("groups indices as PyTorch's docstring shows", () => {
-    expect([...new BatchSampler(new SequentialSampler(sized(10)), 3, false)]).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
-    expect([...new BatchSampler(new SequentialSampler(sized(10)), 3, true)]).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
-    expect([...new BatchSampler(range(4), { batchSize: 2 })]).toEqual([[0, 1], [2, 3]]);
+    expect([...new BatchSampler(new SequentialSampler(sized(10)), 3, false)]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+      [9],
+    ]);
+    expect([...new BatchSampler(new SequentialSampler(sized(10)), 3, true)]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
+    expect([...new BatchSampler(range(4), { batchSize: 2 })]).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it('length is floor or ceil of n / batchSize', () => {
@@ -145,8 +176,14 @@ describe('BatchSampler', () => {
   });
 
   it("throws PyTorch's argument errors", () => {
-    expect(() => new BatchSampler([1], 0, false)).toThrow('batch_size should be a positive integer value, but got batch_size=0');
-    expect(() => new BatchSampler([1], 1.5, false)).toThrow('batch_size should be a positive integer value, but got batch_size=1.5');
-    expect(() => new BatchSampler([1], 2, 1 as unknown as boolean)).toThrow('drop_last should be a boolean value, but got drop_last=1');
+    expect(() => new BatchSampler([1], 0, false)).toThrow(
+      'batch_size should be a positive integer value, but got batch_size=0',
+    );
+    expect(() => new BatchSampler([1], 1.5, false)).toThrow(
+      'batch_size should be a positive integer value, but got batch_size=1.5',
+    );
+    expect(() => new BatchSampler([1], 2, 1 as unknown as boolean)).toThrow(
+      'drop_last should be a boolean value, but got drop_last=1',
+    );
   });
 });

@@ -23,10 +23,19 @@ interface Values {
 }
 
 function expectPixels(actual: Image, expected: Pixels, what: string): void {
-  expect([actual.height, actual.width, actual.channels], what).toEqual([expected.height, expected.width, expected.channels]);
+  expect([actual.height, actual.width, actual.channels], what).toEqual([
+    expected.height,
+    expected.width,
+    expected.channels,
+  ]);
   expect(Array.from(actual.data), what).toEqual(expected.data);
 }
-const toImage = (p: Pixels): Image => ({ data: Uint8Array.from(p.data), height: p.height, width: p.width, channels: p.channels });
+const toImage = (p: Pixels): Image => ({
+  data: Uint8Array.from(p.data),
+  height: p.height,
+  width: p.width,
+  channels: p.channels,
+});
 const toTensor = (v: Values): torch.Tensor => torch.tensor(v.values, { dtype: 'float32' }).reshape(v.shape);
 
 describe('ImageFolder', () => {
@@ -35,7 +44,9 @@ describe('ImageFolder', () => {
   it("lists torchvision's classes and samples in its order, skipping files without an image extension", () => {
     expect(ds.classes).toEqual(golden.imageFolder.classes);
     expect(ds.classToIdx).toEqual(golden.imageFolder.classToIdx);
-    expect(ds.samples.map(([p, t]) => [p.slice(TREE.length + 1), t])).toEqual(golden.imageFolder.samples.map((s) => [s.path, s.target]));
+    expect(ds.samples.map(([p, t]) => [p.slice(TREE.length + 1), t])).toEqual(
+      golden.imageFolder.samples.map((s) => [s.path, s.target]),
+    );
     expect(ds.targets).toEqual(golden.imageFolder.samples.map((s) => s.target));
     expect(ds.imgs).toBe(ds.samples);
     expect(ds.length).toBe(golden.imageFolder.samples.length);
@@ -57,7 +68,10 @@ describe('ImageFolder', () => {
     const [x, y] = tds.get(-1);
     expect(x.shape).toEqual([3, 4, 4]);
     expect(y).toBe(20);
-    const [xb, yb] = new DataLoader(tds, { batchSize: 5 })[Symbol.iterator]().next().value as [torch.Tensor, torch.Tensor];
+    const [xb, yb] = new DataLoader(tds, { batchSize: 5 })[Symbol.iterator]().next().value as [
+      torch.Tensor,
+      torch.Tensor,
+    ];
     expect(xb.shape).toEqual([5, 3, 4, 4]);
     expect(Array.from(yb.toArray())).toEqual([0, 0, 0, 10, 10]);
   });
@@ -65,12 +79,18 @@ describe('ImageFolder', () => {
   it("takes is_valid_file or extensions (not both) and gives torchvision's errors", () => {
     const noJpeg = new ImageFolder(TREE, { isValidFile: (p) => !/\.(jpe?g|txt)$/.test(p) });
     expect(noJpeg.samples.length).toBe(golden.imageFolder.samples.length - 2);
-    expect(() => new ImageFolder(TREE, { isValidFile: (p) => p.endsWith('.png') })).toThrow('Found no valid file for the classes cat-b. ');
+    expect(() => new ImageFolder(TREE, { isValidFile: (p) => p.endsWith('.png') })).toThrow(
+      'Found no valid file for the classes cat-b. ',
+    );
     expect(() => new DatasetFolder(TREE, { loader: loadImage, extensions: ['.gif'] })).toThrow(
       'Found no valid file for the classes cat, cat-b, dog. Supported extensions are: .gif',
     );
-    expect(() => new DatasetFolder(TREE, { loader: loadImage })).toThrow('Both extensions and is_valid_file cannot be None or not None at the same time');
-    expect(() => new ImageFolder(join(TREE, 'cat', 'sub'))).toThrow(`Couldn't find any class folder in ${join(TREE, 'cat', 'sub')}.`);
+    expect(() => new DatasetFolder(TREE, { loader: loadImage })).toThrow(
+      'Both extensions and is_valid_file cannot be None or not None at the same time',
+    );
+    expect(() => new ImageFolder(join(TREE, 'cat', 'sub'))).toThrow(
+      `Couldn't find any class folder in ${join(TREE, 'cat', 'sub')}.`,
+    );
     expect(() => ds.get(ds.length)).toThrow(torch.IndexError);
   });
 
@@ -95,14 +115,21 @@ describe('ImageFolder', () => {
     expect(() => bds.get(0)).toThrow(/a\.bmp: cannot decode BMP images \(Kindling reads PNG, JPEG and PPM\/PGM\/PBM\)/);
     expect(() => bds.get(1)).toThrow(/b\.jpg: cannot decode the image: corrupt or truncated JPEG data/);
     expect(() => bds.get(2)).toThrow(/c\.png: cannot identify image file/);
-    expect(() => bds.get(3)).toThrow(/d\.ppm: cannot decode the image: image file is truncated \(46 bytes not processed\)/);
+    expect(() => bds.get(3)).toThrow(
+      /d\.ppm: cannot decode the image: image file is truncated \(46 bytes not processed\)/,
+    );
   });
 });
 
 describe('image files', () => {
   it('round-trips gray, gray+alpha, RGB and RGBA images through PNG', () => {
     for (const channels of [1, 2, 3, 4]) {
-      const img: Image = { data: Uint8Array.from({ length: 5 * 3 * channels }, (_, i) => (i * 37) % 256), height: 5, width: 3, channels };
+      const img: Image = {
+        data: Uint8Array.from({ length: 5 * 3 * channels }, (_, i) => (i * 37) % 256),
+        height: 5,
+        width: 3,
+        channels,
+      };
       const back = decodeImage(encodePng(img));
       expectPixels(back, { ...img, data: Array.from(img.data) }, `${channels} channels`);
     }
@@ -113,8 +140,12 @@ describe('image files', () => {
     const binary = decodeImage(Uint8Array.from([...new TextEncoder().encode('P5\n4 1\n10\n'), 1, 3, 5, 7]));
     expect(Array.from(plain.data)).toEqual([26, 76, 128, 178]);
     expect(Array.from(binary.data)).toEqual([26, 76, 128, 178]);
-    expect(Array.from(decodeImage(new TextEncoder().encode('P1\n3 2\n0 1 0\n1 1 0\n')).data)).toEqual([255, 0, 255, 0, 0, 255]);
-    expect(() => decodeImage(new TextEncoder().encode('P2\n1 1\n10\n11\n'))).toThrow('Channel value too large for this mode: 11');
+    expect(Array.from(decodeImage(new TextEncoder().encode('P1\n3 2\n0 1 0\n1 1 0\n')).data)).toEqual([
+      255, 0, 255, 0, 0, 255,
+    ]);
+    expect(() => decodeImage(new TextEncoder().encode('P2\n1 1\n10\n11\n'))).toThrow(
+      'Channel value too large for this mode: 11',
+    );
   });
 });
 
@@ -129,12 +160,17 @@ describe('Resize on images', () => {
 
   it('refuses images with an alpha channel, saying what to do', () => {
     const rgba: Image = { data: new Uint8Array(16), height: 2, width: 2, channels: 4 };
-    expect(() => new transforms.Resize(3).forward(rgba)).toThrow('Resize takes gray or RGB images; this one has 4 channels (convert it to RGB first)');
+    expect(() => new transforms.Resize(3).forward(rgba)).toThrow(
+      'Resize takes gray or RGB images; this one has 4 channels (convert it to RGB first)',
+    );
   });
 });
 
 describe('RandomResizedCrop', () => {
-  const inputs = { rgb: toImage(golden.randomResizedCrop.inputs.rgb), wide: toImage(golden.randomResizedCrop.inputs.wide) };
+  const inputs = {
+    rgb: toImage(golden.randomResizedCrop.inputs.rgb),
+    wide: toImage(golden.randomResizedCrop.inputs.wide),
+  };
   const tensor = toTensor(golden.randomResizedCrop.inputs.tensor);
 
   it("gives torchvision's pixels for the windows it drew (PIL images and tensors)", () => {
@@ -153,7 +189,8 @@ describe('RandomResizedCrop', () => {
 
   it("draws windows by torchvision's rule: area and aspect ratio within bounds, else its central crop", () => {
     const wide = golden.randomResizedCrop.cases.filter((c) => c.input === 'wide');
-    for (const c of wide) expect(transforms.RandomResizedCrop.getParams(inputs.wide, [0.9, 1], [3 / 4, 4 / 3])).toEqual(c.window);
+    for (const c of wide)
+      expect(transforms.RandomResizedCrop.getParams(inputs.wide, [0.9, 1], [3 / 4, 4 / 3])).toEqual(c.window);
     torch.manualSeed(0);
     for (let k = 0; k < 200; k++) {
       const [top, left, h, w] = transforms.RandomResizedCrop.getParams(inputs.rgb, [0.5, 1], [0.5, 2]);
@@ -168,7 +205,9 @@ describe('RandomResizedCrop', () => {
   });
 
   it('takes a generator instead of the global one', () => {
-    const a = new transforms.RandomResizedCrop(8, { generator: new torch.Generator().manualSeed(3) }).forward(inputs.rgb);
+    const a = new transforms.RandomResizedCrop(8, { generator: new torch.Generator().manualSeed(3) }).forward(
+      inputs.rgb,
+    );
     torch.manualSeed(3);
     const b = new transforms.RandomResizedCrop(8).forward(inputs.rgb);
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
@@ -194,7 +233,9 @@ describe('utils.makeGrid and saveImage', () => {
     const fromList = utils.makeGrid([batch.select(0, 0), batch.select(0, 1)], { normalize: true });
     torch.testing.assertClose(fromList, utils.makeGrid(batch.narrow(0, 0, 2), { normalize: true }));
     torch.testing.assertClose(batch, before);
-    expect(() => utils.makeGrid([1, 2] as unknown as torch.Tensor[])).toThrow('tensor or list of tensors expected, got list');
+    expect(() => utils.makeGrid([1, 2] as unknown as torch.Tensor[])).toThrow(
+      'tensor or list of tensors expected, got list',
+    );
   });
 
   it('writes the PNG save_image writes', () => {

@@ -14,7 +14,8 @@ async function collect<B>(loader: AsyncIterable<B>): Promise<B[]> {
 }
 
 type Batch = [torch.Tensor, torch.Tensor];
-const values = (batches: Batch[]): number[][][] => batches.map(([x, y]) => [Array.from(x.toArray()), Array.from(y.toArray())]);
+const values = (batches: Batch[]): number[][][] =>
+  batches.map(([x, y]) => [Array.from(x.toArray()), Array.from(y.toArray())]);
 
 describe('DataLoader on worker threads', () => {
   it('gives the same batches, in the same order, as loading in the main thread', async () => {
@@ -30,13 +31,24 @@ describe('DataLoader on worker threads', () => {
   });
 
   it('hands batch k to worker k % numWorkers and seeds each worker with base seed + id', async () => {
-    const loader = new DataLoader({ length: 6, get: (i: number) => i }, {
-      batchSize: 2,
-      numWorkers: 2,
-      worker: { module: MODULE, exportName: 'workerIdDataset', args: [6] },
-    });
-    const batches = (await collect(loader)) as unknown as { index: torch.Tensor; worker: torch.Tensor; seed: torch.Tensor }[];
-    expect(batches.map((b) => Array.from(b.index.toArray()))).toEqual([[0, 1], [2, 3], [4, 5]]);
+    const loader = new DataLoader(
+      { length: 6, get: (i: number) => i },
+      {
+        batchSize: 2,
+        numWorkers: 2,
+        worker: { module: MODULE, exportName: 'workerIdDataset', args: [6] },
+      },
+    );
+    const batches = (await collect(loader)) as unknown as {
+      index: torch.Tensor;
+      worker: torch.Tensor;
+      seed: torch.Tensor;
+    }[];
+    expect(batches.map((b) => Array.from(b.index.toArray()))).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
     expect(batches.map((b) => b.worker.toArray()[0])).toEqual([0, 1, 0]);
     const seeds = batches.map((b) => b.seed.toArray()[0]);
     expect(seeds[1]).toBe(seeds[0] + 1);
@@ -45,11 +57,14 @@ describe('DataLoader on worker threads', () => {
 
   it('seeds each worker and sets getWorkerInfo() before the dataset is built', async () => {
     const run = async (): Promise<number[][]> => {
-      const loader = new DataLoader({ length: 4, get: () => 0 }, {
-        batchSize: 1,
-        numWorkers: 2,
-        worker: { module: MODULE, exportName: 'BuiltInWorker' },
-      });
+      const loader = new DataLoader(
+        { length: 4, get: () => 0 },
+        {
+          batchSize: 1,
+          numWorkers: 2,
+          worker: { module: MODULE, exportName: 'BuiltInWorker' },
+        },
+      );
       const batches = (await collect(loader)) as unknown as { builtBy: torch.Tensor; draw: torch.Tensor }[];
       return batches.map((b) => [b.builtBy.item(), b.draw.item()]);
     };
@@ -63,7 +78,13 @@ describe('DataLoader on worker threads', () => {
 
   it('random transforms in workers are reproducible from torch.manualSeed and differ between epochs', async () => {
     const make = (): Promise<DataLoader<[torch.Tensor, number]>> =>
-      DataLoader.fromModule<[torch.Tensor, number]>(MODULE, { exportName: 'IndexDataset', args: [8, true], batchSize: 2, numWorkers: 2, persistentWorkers: true });
+      DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
+        exportName: 'IndexDataset',
+        args: [8, true],
+        batchSize: 2,
+        numWorkers: 2,
+        persistentWorkers: true,
+      });
     torch.manualSeed(5);
     const a = await make();
     const a1 = values((await collect(a)) as Batch[]);
@@ -75,7 +96,12 @@ describe('DataLoader on worker threads', () => {
     await b.close();
     expect(b1).toEqual(a1);
     expect(a2).not.toEqual(a1);
-    expect(a1.map((batch) => batch[1])).toEqual([[0, 1], [2, 3], [4, 5], [6, 7]]);
+    expect(a1.map((batch) => batch[1])).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
   });
 
   it('applies a custom collateFn in the main thread', async () => {
@@ -90,7 +116,12 @@ describe('DataLoader on worker threads', () => {
   });
 
   it("re-raises a worker's error in the loop, with its class and the worker named", async () => {
-    const loader = await DataLoader.fromModule(MODULE, { exportName: 'FailingDataset', args: [6, 3], batchSize: 2, numWorkers: 2 });
+    const loader = await DataLoader.fromModule(MODULE, {
+      exportName: 'FailingDataset',
+      args: [6, 3],
+      batchSize: 2,
+      numWorkers: 2,
+    });
     const err = await collect(loader).then(
       () => null,
       (e: unknown) => e as Error,
@@ -101,18 +132,31 @@ describe('DataLoader on worker threads', () => {
   });
 
   it('reports a dataset that cannot be built in a worker', async () => {
-    const loader = new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: MODULE, exportName: 'BrokenDataset' } });
-    await expect(collect(loader)).rejects.toThrow('cannot open the data');
-    const missing = new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: MODULE, exportName: 'Nope' } });
-    await expect(collect(missing)).rejects.toThrow("has no export 'Nope'");
-    expect(() => new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: 'relative/path.ts' } })).not.toThrow();
-    await expect(collect(new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: 'relative/path.ts' } }))).rejects.toThrow(
-      'worker module must be a URL or an absolute path',
+    const loader = new DataLoader(
+      { length: 1, get: () => 0 },
+      { numWorkers: 1, worker: { module: MODULE, exportName: 'BrokenDataset' } },
     );
+    await expect(collect(loader)).rejects.toThrow('cannot open the data');
+    const missing = new DataLoader(
+      { length: 1, get: () => 0 },
+      { numWorkers: 1, worker: { module: MODULE, exportName: 'Nope' } },
+    );
+    await expect(collect(missing)).rejects.toThrow("has no export 'Nope'");
+    expect(
+      () => new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: 'relative/path.ts' } }),
+    ).not.toThrow();
+    await expect(
+      collect(new DataLoader({ length: 1, get: () => 0 }, { numWorkers: 1, worker: { module: 'relative/path.ts' } })),
+    ).rejects.toThrow('worker module must be a URL or an absolute path');
   });
 
   it('stops early without hanging when the loop breaks', async () => {
-    const loader = await DataLoader.fromModule(MODULE, { exportName: 'IndexDataset', args: [100], batchSize: 2, numWorkers: 2 });
+    const loader = await DataLoader.fromModule(MODULE, {
+      exportName: 'IndexDataset',
+      args: [100],
+      batchSize: 2,
+      numWorkers: 2,
+    });
     let n = 0;
     for await (const _ of loader) {
       void _;
@@ -122,7 +166,12 @@ describe('DataLoader on worker threads', () => {
   });
 
   it('gives each iterator workers of its own: a loop inside a loop over the same loader both get every batch', async () => {
-    const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, { exportName: 'IndexDataset', args: [12], batchSize: 2, numWorkers: 2 });
+    const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
+      exportName: 'IndexDataset',
+      args: [12],
+      batchSize: 2,
+      numWorkers: 2,
+    });
     const outer: number[][] = [];
     const inner: number[][] = [];
     for await (const [, y] of loader) {
@@ -132,24 +181,44 @@ describe('DataLoader on worker threads', () => {
         break; // the inner loop stops early; the outer one must go on
       }
     }
-    expect(outer).toEqual([[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [10, 11]]);
+    expect(outer).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 11],
+    ]);
     expect(inner).toEqual(Array.from({ length: 6 }, () => [0, 1]));
   });
 
   it('persistent workers serve one iterator at a time; a second one at the same time gets its own', async () => {
     const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
-      exportName: 'IndexDataset', args: [6], batchSize: 3, numWorkers: 1, persistentWorkers: true,
+      exportName: 'IndexDataset',
+      args: [6],
+      batchSize: 3,
+      numWorkers: 1,
+      persistentWorkers: true,
     });
     const seen: number[][] = [];
     for await (const [, y] of loader) for await (const [, z] of loader) seen.push([...y.toArray(), ...z.toArray()]);
-    expect(seen).toEqual([[0, 1, 2, 0, 1, 2], [0, 1, 2, 3, 4, 5], [3, 4, 5, 0, 1, 2], [3, 4, 5, 3, 4, 5]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 0, 1, 2],
+      [0, 1, 2, 3, 4, 5],
+      [3, 4, 5, 0, 1, 2],
+      [3, 4, 5, 3, 4, 5],
+    ]);
     expect((await collect(loader)).length).toBe(2);
     await loader.close();
   });
 
   it("raises PyTorch's error when a worker takes longer than timeout, instead of waiting forever", async () => {
     const loader = await DataLoader.fromModule<[torch.Tensor, number]>(MODULE, {
-      exportName: 'SlowDataset', args: [8, 5, 5000], batchSize: 2, numWorkers: 2, timeout: 0.3,
+      exportName: 'SlowDataset',
+      args: [8, 5, 5000],
+      batchSize: 2,
+      numWorkers: 2,
+      timeout: 0.3,
     });
     const got: number[] = [];
     const start = performance.now();
@@ -174,10 +243,14 @@ describe('DataLoader on worker threads', () => {
 
   it('starts workers when the process has V8 options (dropped from the workers, which share them)', () => {
     const script = fileURLToPath(new URL('./fixtures/worker-flags-script.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--max-old-space-size=1024', '--conditions=source', '--import', 'tsx', script], {
-      encoding: 'utf8',
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=1024', '--conditions=source', '--import', 'tsx', script],
+      {
+        encoding: 'utf8',
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('[2,2]');
   });

@@ -22,11 +22,11 @@ class Guarded {
     for (let i = 0; i < n; i++) this.view[i] = fill(i);
   }
   intact(): boolean {
-    for (let i = 0; i < GUARD; i++) if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
+    for (let i = 0; i < GUARD; i++)
+      if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
     return true;
   }
 }
-
 
 /** An argument template: an array of n elements (float by default), or a plain value. */
 type Spec = { array: number; kind?: 'float' | 'index' } | { value: unknown };
@@ -34,7 +34,24 @@ const A = (n: number): Spec => ({ array: n });
 const I = (n: number): Spec => ({ array: n, kind: 'index' });
 const V = (value: unknown): Spec => ({ value });
 
-const conv = { N: 2, C: 4, H: 6, W: 5, O: 6, kh: 3, kw: 3, OH: 6, OW: 5, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 2 };
+const conv = {
+  N: 2,
+  C: 4,
+  H: 6,
+  W: 5,
+  O: 6,
+  kh: 3,
+  kw: 3,
+  OH: 6,
+  OW: 5,
+  sh: 1,
+  sw: 1,
+  ph: 1,
+  pw: 1,
+  dh: 1,
+  dw: 1,
+  groups: 2,
+};
 const pool = { planes: 3, H: 6, W: 6, OH: 3, OW: 3, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
 const avgMode = { countIncludePad: true, divisorOverride: 0, integral: false };
 const layout = new Float64Array([2, 4, 5, 0, 0, 5, 1, 0, 0, 0, 1, 0, 0]);
@@ -64,68 +81,113 @@ const VALID: Record<string, Spec[]> = {
   layerNormForward: [A(40), V(4), V(10), A(10), A(10), V(1e-5), A(40), A(4), A(4)],
   layerNormBackward: [A(40), A(40), V(4), V(10), A(10), A(4), A(4), A(40), A(10), A(10)],
   sgdUpdate: [A(33), A(33), A(33), V(33), V(0.1), V(0.9), V(0), V(1e-4), V(true), V(false), V(false)],
-  adamUpdate: [A(33), A(33), A(33), A(33), A(33), V(33), V(1e-3), V(0.9), V(0.999), V(1e-8), V(0.01), V(true), V(true), V(false), V(3)],
+  adamUpdate: [
+    A(33),
+    A(33),
+    A(33),
+    A(33),
+    A(33),
+    V(33),
+    V(1e-3),
+    V(0.9),
+    V(0.999),
+    V(1e-8),
+    V(0.01),
+    V(true),
+    V(true),
+    V(false),
+    V(3),
+  ],
   adadeltaUpdate: [A(33), A(33), A(33), A(33), V(33), V(1.0), V(0.9), V(1e-6), V(0.01), V(false)],
 };
 
-const JUNK: unknown[] = [undefined, null, 'x', {}, [], NaN, Infinity, -1, 1.5, 2 ** 60, -(2 ** 31), true, new Int32Array(4), new Uint8Array(4), new Float32Array(0), () => 0];
+const JUNK: unknown[] = [
+  undefined,
+  null,
+  'x',
+  {},
+  [],
+  NaN,
+  Infinity,
+  -1,
+  1.5,
+  2 ** 60,
+  -(2 ** 31),
+  true,
+  new Int32Array(4),
+  new Uint8Array(4),
+  new Float32Array(0),
+  () => 0,
+];
 
 function build(specs: Spec[], ctor: Float32ArrayConstructor | Float64ArrayConstructor, next: () => number) {
   const guards: Guarded[] = [];
   const args = specs.map((s) => {
     if ('value' in s) return s.value;
-    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) => (s.kind === 'index' ? i % 4 : next() * 2 - 1));
+    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) =>
+      s.kind === 'index' ? i % 4 : next() * 2 - 1,
+    );
     guards.push(g);
     return g.view;
   });
   return { args, guards };
 }
 
-describe.skipIf(addon === null)(`native entries under bad arguments${addon === null ? ` (skipped: ${reason})` : ''}`, () => {
-  const entries = Object.keys(VALID).filter((name) => typeof addon?.[name] === 'function');
+describe.skipIf(addon === null)(
+  `native entries under bad arguments${addon === null ? ` (skipped: ${reason})` : ''}`,
+  () => {
+    const entries = Object.keys(VALID).filter((name) => typeof addon?.[name] === 'function');
 
-  it('every valid template runs', () => {
-    expect(entries.length).toBeGreaterThan(0);
-    for (const name of entries) {
-      const { args, guards } = build(VALID[name], Float32Array, rng(1));
-      expect(() => addon?.[name](...args), name).not.toThrow();
-      expect(guards.every((g) => g.intact()), name).toBe(true);
-    }
-  });
-
-  it('a shortened array always throws, before writing anything', () => {
-    for (const name of entries) {
-      VALID[name].forEach((spec, i) => {
-        if (!('array' in spec) || spec.array < 2) return;
-        const specs = VALID[name].slice();
-        specs[i] = { ...spec, array: spec.array - 1 };
-        const { args, guards } = build(specs, Float32Array, rng(2));
-        const before = guards.map((g) => g.full.slice());
-        expect(() => addon?.[name](...args), `${name} argument ${i} shortened`).toThrow();
-        guards.forEach((g, k) => expect(g.full, `${name} wrote before throwing`).toEqual(before[k]));
-      });
-    }
-  });
-
-  it('random junk in any argument throws an Error or runs, and never writes out of bounds', () => {
-    const next = rng(3);
-    for (let trial = 0; trial < 3000; trial++) {
-      const name = entries[Math.floor(next() * entries.length)];
-      const ctor = next() < 0.5 ? Float32Array : Float64Array;
-      const { args, guards } = build(VALID[name], ctor, next);
-      const broken = 1 + Math.floor(next() * 2);
-      for (let b = 0; b < broken; b++) args[Math.floor(next() * args.length)] = JUNK[Math.floor(next() * JUNK.length)];
-      try {
-        addon?.[name](...args);
-      } catch (e) {
-        expect(e, `${name}: not an Error`).toBeInstanceOf(Error);
-        expect((e as Error).message.length).toBeGreaterThan(0);
+    it('every valid template runs', () => {
+      expect(entries.length).toBeGreaterThan(0);
+      for (const name of entries) {
+        const { args, guards } = build(VALID[name], Float32Array, rng(1));
+        expect(() => addon?.[name](...args), name).not.toThrow();
+        expect(
+          guards.every((g) => g.intact()),
+          name,
+        ).toBe(true);
       }
-      expect(guards.every((g) => g.intact()), `${name} wrote out of bounds with ${JSON.stringify(args.map((a) => (ArrayBuffer.isView(a) ? `array(${(a as Float32Array).length})` : String(a))))}`).toBe(true);
-    }
-  });
+    });
 
-  it('thread counts outside [1, 256] are refused', () => {
-    for (const bad of [0, -1, 1.5, NaN, 257, 'two']) expect(() => addon?.setNumThreads(bad)).toThrow();
-  });
-});
+    it('a shortened array always throws, before writing anything', () => {
+      for (const name of entries) {
+        VALID[name].forEach((spec, i) => {
+          if (!('array' in spec) || spec.array < 2) return;
+          const specs = VALID[name].slice();
+          specs[i] = { ...spec, array: spec.array - 1 };
+          const { args, guards } = build(specs, Float32Array, rng(2));
+          const before = guards.map((g) => g.full.slice());
+          expect(() => addon?.[name](...args), `${name} argument ${i} shortened`).toThrow();
+          guards.forEach((g, k) => expect(g.full, `${name} wrote before throwing`).toEqual(before[k]));
+        });
+      }
+    });
+
+    it('random junk in any argument throws an Error or runs, and never writes out of bounds', () => {
+      const next = rng(3);
+      for (let trial = 0; trial < 3000; trial++) {
+        const name = entries[Math.floor(next() * entries.length)];
+        const ctor = next() < 0.5 ? Float32Array : Float64Array;
+        const { args, guards } = build(VALID[name], ctor, next);
+        const broken = 1 + Math.floor(next() * 2);
+        for (let b = 0; b < broken; b++)
+          args[Math.floor(next() * args.length)] = JUNK[Math.floor(next() * JUNK.length)];
+        try {
+          addon?.[name](...args);
+        } catch (e) {
+          expect(e, `${name}: not an Error`).toBeInstanceOf(Error);
+          expect((e as Error).message.length).toBeGreaterThan(0);
+        }
+        expect(
+          guards.every((g) => g.intact()),
+          `${name} wrote out of bounds with ${JSON.stringify(args.map((a) => (ArrayBuffer.isView(a) ? `array(${(a as Float32Array).length})` : String(a))))}`,
+        ).toBe(true);
+      }
+    });
+
+    it('thread counts outside [1, 256] are refused', () => {
+      for (const bad of [0, -1, 1.5, NaN, 257, 'two']) expect(() => addon?.setNumThreads(bad)).toThrow();
+    });
+  },
+);

@@ -46,11 +46,34 @@ interface ConvPoolAddon {
   conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void;
   conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void;
   maxPool2dForward(x: FloatArray, g: PoolGeometry, out: FloatArray, indices: Float64Array | null): void;
-  maxPool2dBackward(gy: FloatArray, indices: Float64Array, planes: number, HW: number, OHW: number, gx: FloatArray): void;
+  maxPool2dBackward(
+    gy: FloatArray,
+    indices: Float64Array,
+    planes: number,
+    HW: number,
+    OHW: number,
+    gx: FloatArray,
+  ): void;
   avgPool2dForward(x: FloatArray, g: PoolGeometry, mode: AvgMode, out: FloatArray): void;
   avgPool2dBackward(gy: FloatArray, g: PoolGeometry, mode: AvgMode, gx: FloatArray): void;
-  adaptiveAvgPool2dForward(x: FloatArray, planes: number, H: number, W: number, OH: number, OW: number, out: FloatArray): void;
-  adaptiveAvgPool2dBackward(gy: FloatArray, planes: number, H: number, W: number, OH: number, OW: number, gx: FloatArray): void;
+  adaptiveAvgPool2dForward(
+    x: FloatArray,
+    planes: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    out: FloatArray,
+  ): void;
+  adaptiveAvgPool2dBackward(
+    gy: FloatArray,
+    planes: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    gx: FloatArray,
+  ): void;
   adaptiveMaxPool2dForward(
     x: FloatArray,
     planes: number,
@@ -82,7 +105,6 @@ const whyNot = loaded === null ? reason : 'the addon was built without the conv/
 if (native === null) console.warn(`@kindling/native conv/pool tests skipped: ${whyNot}`);
 
 // ---- data ----
-
 
 function randomArray(ctor: FloatCtor, n: number, seed: number): FloatArray {
   const r = rng(seed);
@@ -138,21 +160,81 @@ function convGeometry(c: ConvCase): ConvGeometry {
   const [dh, dw] = c.d ?? [1, 1];
   const OH = Math.max(0, convOutputSize(c.H, pt, pb, kh, sh, dh));
   const OW = Math.max(0, convOutputSize(c.W, pl, pr, kw, sw, dw));
-  return { N: c.N, C: c.C, H: c.H, W: c.W, O: c.O, kh, kw, OH, OW, sh, sw, ph: pt, pw: pl, dh, dw, groups: c.groups ?? 1 };
+  return {
+    N: c.N,
+    C: c.C,
+    H: c.H,
+    W: c.W,
+    O: c.O,
+    kh,
+    kw,
+    OH,
+    OW,
+    sh,
+    sw,
+    ph: pt,
+    pw: pl,
+    dh,
+    dw,
+    groups: c.groups ?? 1,
+  };
 }
 
 const CONV_CASES: ConvCase[] = [
   { name: '3x3 pad 1, one channel, one image', N: 1, C: 1, H: 5, W: 5, O: 1, k: [3, 3], pad: [1, 1, 1, 1] },
   { name: 'prime sizes, 3x2 kernel, bottom pad only', N: 1, C: 3, H: 7, W: 11, O: 5, k: [3, 2], pad: [0, 1, 0, 0] },
   { name: 'stride 2, batch 5 in one chunk', N: 5, C: 3, H: 13, W: 17, O: 4, k: [3, 3], s: [2, 2], pad: [1, 1, 1, 1] },
-  { name: 'chunks of several images with a remainder (6 + 1)', N: 7, C: 3, H: 20, W: 20, O: 8, k: [3, 3], pad: [1, 1, 1, 1] },
+  {
+    name: 'chunks of several images with a remainder (6 + 1)',
+    N: 7,
+    C: 3,
+    H: 20,
+    W: 20,
+    O: 8,
+    k: [3, 3],
+    pad: [1, 1, 1, 1],
+  },
   { name: '5x5 stride 3x2 asymmetric pads', N: 5, C: 2, H: 31, W: 29, O: 3, k: [5, 5], s: [3, 2], pad: [2, 1, 0, 3] },
   { name: 'dilation 2', N: 2, C: 3, H: 11, W: 13, O: 4, k: [3, 3], d: [2, 2], pad: [2, 2, 2, 2] },
-  { name: 'dilation 2x1, stride 1x3, asymmetric', N: 3, C: 1, H: 12, W: 17, O: 2, k: [2, 3], s: [1, 3], d: [2, 1], pad: [1, 0, 2, 1] },
+  {
+    name: 'dilation 2x1, stride 1x3, asymmetric',
+    N: 3,
+    C: 1,
+    H: 12,
+    W: 17,
+    O: 2,
+    k: [2, 3],
+    s: [1, 3],
+    d: [2, 1],
+    pad: [1, 0, 2, 1],
+  },
   { name: 'groups 2', N: 3, C: 4, H: 9, W: 8, O: 6, k: [3, 3], pad: [1, 1, 1, 1], groups: 2 },
-  { name: 'groups 3, stride 2, dilation 2', N: 5, C: 3, H: 17, W: 12, O: 6, k: [2, 3], s: [2, 1], d: [2, 2], pad: [0, 1, 1, 0], groups: 3 },
+  {
+    name: 'groups 3, stride 2, dilation 2',
+    N: 5,
+    C: 3,
+    H: 17,
+    W: 12,
+    O: 6,
+    k: [2, 3],
+    s: [2, 1],
+    d: [2, 2],
+    pad: [0, 1, 1, 0],
+    groups: 3,
+  },
   { name: 'depthwise', N: 2, C: 6, H: 10, W: 10, O: 6, k: [3, 3], pad: [1, 1, 1, 1], groups: 6 },
-  { name: 'depthwise, channel multiplier 2, stride 2', N: 5, C: 3, H: 9, W: 11, O: 6, k: [3, 3], s: [2, 2], pad: [1, 1, 1, 1], groups: 3 },
+  {
+    name: 'depthwise, channel multiplier 2, stride 2',
+    N: 5,
+    C: 3,
+    H: 9,
+    W: 11,
+    O: 6,
+    k: [3, 3],
+    s: [2, 2],
+    pad: [1, 1, 1, 1],
+    groups: 3,
+  },
   { name: '1x1, input read directly', N: 2, C: 5, H: 47, W: 45, O: 7, k: [1, 1] },
   { name: '1x1, one image', N: 1, C: 3, H: 5, W: 7, O: 4, k: [1, 1] },
   { name: 'large images, one per GEMM', N: 2, C: 2, H: 50, W: 45, O: 3, k: [3, 3], pad: [1, 1, 1, 1] },
@@ -164,11 +246,54 @@ const CONV_CASES: ConvCase[] = [
   { name: 'pads wider than the kernel', N: 1, C: 2, H: 4, W: 3, O: 2, k: [3, 2], s: [2, 1], pad: [4, 3, 3, 2] },
   { name: 'one channel, larger image', N: 1, C: 1, H: 40, W: 44, O: 2, k: [3, 3], pad: [1, 1, 1, 1] },
   // one larger image on several threads: im2col and the GEMM each shared among them
-  { name: 'one larger image, 7x7 stride 2 pad 3', N: 1, C: 3, H: 61, W: 58, O: 64, k: [7, 7], s: [2, 2], pad: [3, 3, 3, 3] },
-  { name: 'one larger image, groups 2, dilation 2', N: 1, C: 8, H: 37, W: 23, O: 96, k: [3, 3], d: [2, 2], pad: [2, 1, 2, 1], groups: 2 },
+  {
+    name: 'one larger image, 7x7 stride 2 pad 3',
+    N: 1,
+    C: 3,
+    H: 61,
+    W: 58,
+    O: 64,
+    k: [7, 7],
+    s: [2, 2],
+    pad: [3, 3, 3, 3],
+  },
+  {
+    name: 'one larger image, groups 2, dilation 2',
+    N: 1,
+    C: 8,
+    H: 37,
+    W: 23,
+    O: 96,
+    k: [3, 3],
+    d: [2, 2],
+    pad: [2, 1, 2, 1],
+    groups: 2,
+  },
   // outputs of at most 16 pixels go through the offset table
-  { name: 'small output: stride 2, dilation 2, groups 2, asymmetric', N: 3, C: 4, H: 7, W: 8, O: 4, k: [3, 2], s: [2, 2], d: [2, 2], pad: [1, 2, 0, 1], groups: 2 },
-  { name: 'small output: pads wider than the kernel, stride 3', N: 2, C: 2, H: 2, W: 2, O: 2, k: [2, 2], s: [3, 3], pad: [3, 2, 2, 3] },
+  {
+    name: 'small output: stride 2, dilation 2, groups 2, asymmetric',
+    N: 3,
+    C: 4,
+    H: 7,
+    W: 8,
+    O: 4,
+    k: [3, 2],
+    s: [2, 2],
+    d: [2, 2],
+    pad: [1, 2, 0, 1],
+    groups: 2,
+  },
+  {
+    name: 'small output: pads wider than the kernel, stride 3',
+    N: 2,
+    C: 2,
+    H: 2,
+    W: 2,
+    O: 2,
+    k: [2, 2],
+    s: [3, 3],
+    pad: [3, 2, 2, 3],
+  },
   { name: 'small output: 1x1 output of a 3x3 kernel', N: 5, C: 3, H: 3, W: 3, O: 4, k: [3, 3] },
   { name: 'many channels, small images', N: 5, C: 32, H: 3, W: 3, O: 16, k: [3, 3], pad: [1, 1, 1, 1] },
   { name: 'empty: batch 0', N: 0, C: 3, H: 5, W: 5, O: 2, k: [3, 3] },
@@ -368,7 +493,10 @@ describe.skipIf(native === null)('native pooling against the TypeScript kernels'
           const gy = randomArray(dt.ctor, outN, seed + 7);
           if (inN === 0) {
             // windows in the padding only point at position 0 of an empty plane: refused
-            if (outN > 0) expect(() => addon.maxPool2dBackward(gy, idx.a, g.planes, 0, g.OH * g.OW, new dt.ctor(0))).toThrow(/'indices'/);
+            if (outN > 0)
+              expect(() => addon.maxPool2dBackward(gy, idx.a, g.planes, 0, g.OH * g.OW, new dt.ctor(0))).toThrow(
+                /'indices'/,
+              );
             continue;
           }
           const gxWant = new dt.ctor(inN);
@@ -526,8 +654,16 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
   it('conv2dForward: mismatched dtypes and wrong types', () => {
     rejects(n.y, (out) => addon.conv2dForward(x, Float64Array.from(w), bias, g, out), /'w' and 'x'/);
     rejects(n.y, (out) => addon.conv2dForward(x, w, Float64Array.from(bias), g, out), /'bias' and 'x'/);
-    rejects(n.y, (out) => addon.conv2dForward(Float64Array.from(x), Float64Array.from(w), null, g, out), /'out' and 'x'/);
-    rejects(n.y, (out) => addon.conv2dForward(Array.from(x) as unknown as Float32Array, w, bias, g, out), /'x'.*Float32Array/);
+    rejects(
+      n.y,
+      (out) => addon.conv2dForward(Float64Array.from(x), Float64Array.from(w), null, g, out),
+      /'out' and 'x'/,
+    );
+    rejects(
+      n.y,
+      (out) => addon.conv2dForward(Array.from(x) as unknown as Float32Array, w, bias, g, out),
+      /'x'.*Float32Array/,
+    );
     rejects(n.y, (out) => addon.conv2dForward(new Int32Array(n.x) as unknown as Float32Array, w, bias, g, out), /'x'/);
     rejects(n.y, (out) => addon.conv2dForward(x, w, bias, null as unknown as ConvGeometry, out), /'g'/);
     rejects(n.y, (_out) => (addon.conv2dForward as unknown as (...a: unknown[]) => void)(x, w, bias, g), /5 arguments/);
@@ -560,7 +696,9 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     const shared = new Float32Array(n.x + n.y);
     shared.set(x);
     const before = Float32Array.from(shared);
-    expect(() => addon.conv2dForward(shared.subarray(0, n.x), w, bias, g, shared.subarray(n.x - 1, n.x - 1 + n.y))).toThrow(/overlap/);
+    expect(() =>
+      addon.conv2dForward(shared.subarray(0, n.x), w, bias, g, shared.subarray(n.x - 1, n.x - 1 + n.y)),
+    ).toThrow(/overlap/);
     expect(shared).toEqual(before);
   });
 
@@ -568,7 +706,11 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     rejects(n.x, (gx) => addon.conv2dBackwardInput(gy.subarray(1), w, g, gx), /'gy'/);
     rejects(n.x, (gx) => addon.conv2dBackwardInput(gy, w.subarray(1), g, gx), /'w'/);
     rejects(n.x - 1, (gx) => addon.conv2dBackwardInput(gy, w, g, gx), /'gx'/);
-    rejects(n.x, (gx) => addon.conv2dBackwardInput(Float64Array.from(gy), Float64Array.from(w), g, gx), /'gx' and 'gy'/);
+    rejects(
+      n.x,
+      (gx) => addon.conv2dBackwardInput(Float64Array.from(gy), Float64Array.from(w), g, gx),
+      /'gx' and 'gy'/,
+    );
     rejects(n.x, (gx) => addon.conv2dBackwardInput(gy, w, { ...g, pw: 0.5 }, gx), /g\.pw/);
     rejects(n.w, (gw) => addon.conv2dBackwardWeight(x.subarray(1), gy, g, gw), /'x'/);
     rejects(n.w, (gw) => addon.conv2dBackwardWeight(x, gy.subarray(1), g, gw), /'gy'/);
@@ -588,14 +730,20 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     rejects(pout, (out) => addon.maxPool2dForward(px.subarray(1), pg, out, null), /'x'/);
     rejects(pout - 1, (out) => addon.maxPool2dForward(px, pg, out, null), /'out'/);
     rejects(pout, (out) => addon.maxPool2dForward(px, pg, out, new Float64Array(pout - 1)), /'indices'/);
-    rejects(pout, (out) => addon.maxPool2dForward(px, pg, out, new Float32Array(pout) as unknown as Float64Array), /'indices'.*Float64Array/);
+    rejects(
+      pout,
+      (out) => addon.maxPool2dForward(px, pg, out, new Float32Array(pout) as unknown as Float64Array),
+      /'indices'.*Float64Array/,
+    );
     rejects(pout, (out) => addon.maxPool2dForward(Float64Array.from(px), pg, out, null), /'out' and 'x'/);
     rejects(pout, (out) => addon.maxPool2dForward(px, { ...pg, kw: 0 }, out, null), /g\.kw/);
     rejects(pout, (out) => addon.maxPool2dForward(px, { ...pg, dh: 2.5 }, out, null), /g\.dh/);
     rejects(pout, (out) => addon.maxPool2dForward(px, { ...pg, pw: -1 }, out, null), /g\.pw/);
     rejects(pout, (out) => addon.maxPool2dForward(px, { ...pg, planes: 4 }, out, null), /'x'/);
     const indices = new Float64Array(pout + 2 * GUARD).fill(SENTINEL);
-    expect(() => addon.maxPool2dForward(px, pg, new Float32Array(pout - 1), indices.subarray(GUARD, GUARD + pout))).toThrow(/'out'/);
+    expect(() =>
+      addon.maxPool2dForward(px, pg, new Float32Array(pout - 1), indices.subarray(GUARD, GUARD + pout)),
+    ).toThrow(/'out'/);
     expect(indices.every((v) => v === SENTINEL)).toBe(true);
   });
 
@@ -613,7 +761,11 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     rejects(pin, (gx) => addon.maxPool2dBackward(pgy.subarray(1), idx, pg.planes, HW, OHW, gx), /'gy'/);
     rejects(pin, (gx) => addon.maxPool2dBackward(pgy, idx.subarray(1), pg.planes, HW, OHW, gx), /'indices'/);
     rejects(pin - 1, (gx) => addon.maxPool2dBackward(pgy, idx, pg.planes, HW, OHW, gx), /'gx'/);
-    rejects(pin, (gx) => addon.maxPool2dBackward(pgy, Float32Array.from(idx) as unknown as Float64Array, pg.planes, HW, OHW, gx), /'indices'/);
+    rejects(
+      pin,
+      (gx) => addon.maxPool2dBackward(pgy, Float32Array.from(idx) as unknown as Float64Array, pg.planes, HW, OHW, gx),
+      /'indices'/,
+    );
     rejects(pin, (gx) => addon.maxPool2dBackward(pgy, idx, -1, HW, OHW, gx), /'planes'/);
     rejects(pin, (gx) => addon.maxPool2dBackward(pgy, idx, pg.planes, 2.5, OHW, gx), /'HW'/);
     rejects(pin, (gx) => addon.maxPool2dBackward(Float64Array.from(pgy), idx, pg.planes, HW, OHW, gx), /'gx' and 'gy'/);
@@ -622,8 +774,16 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
   it('avgPool2dForward / avgPool2dBackward: sizes, mode, geometry', () => {
     rejects(pout, (out) => addon.avgPool2dForward(px.subarray(1), pg, mode, out), /'x'/);
     rejects(pout - 1, (out) => addon.avgPool2dForward(px, pg, mode, out), /'out'/);
-    rejects(pout, (out) => addon.avgPool2dForward(px, pg, { countIncludePad: 1 as unknown as boolean, divisorOverride: 0 }, out), /mode\.countIncludePad/);
-    rejects(pout, (out) => addon.avgPool2dForward(px, pg, { countIncludePad: true, divisorOverride: 1.5 }, out), /mode\.divisorOverride/);
+    rejects(
+      pout,
+      (out) => addon.avgPool2dForward(px, pg, { countIncludePad: 1 as unknown as boolean, divisorOverride: 0 }, out),
+      /mode\.countIncludePad/,
+    );
+    rejects(
+      pout,
+      (out) => addon.avgPool2dForward(px, pg, { countIncludePad: true, divisorOverride: 1.5 }, out),
+      /mode\.divisorOverride/,
+    );
     rejects(pout, (out) => addon.avgPool2dForward(px, pg, null as unknown as AvgMode, out), /'mode'/);
     rejects(pout, (out) => addon.avgPool2dForward(px, { ...pg, sh: -2 }, mode, out), /g\.sh/);
     rejects(pin, (gx) => addon.avgPool2dBackward(pgy.subarray(1), pg, mode, gx), /'gy'/);
@@ -641,9 +801,17 @@ describe.skipIf(native === null)('native conv/pool argument checks', () => {
     rejects(P * OH * OW, (out) => addon.adaptiveAvgPool2dForward(ax, P, H, 6.5, OH, OW, out), /'W'/);
     rejects(P * H * W - 1, (gx) => addon.adaptiveAvgPool2dBackward(agy, P, H, W, OH, OW, gx), /'gx'/);
     rejects(P * H * W, (gx) => addon.adaptiveAvgPool2dBackward(agy.subarray(1), P, H, W, OH, OW, gx), /'gy'/);
-    rejects(P * OH * OW, (out) => addon.adaptiveMaxPool2dForward(ax, P, H, W, OH, OW, out, new Float64Array(1)), /'indices'/);
+    rejects(
+      P * OH * OW,
+      (out) => addon.adaptiveMaxPool2dForward(ax, P, H, W, OH, OW, out, new Float64Array(1)),
+      /'indices'/,
+    );
     rejects(P * OH * OW, (out) => addon.adaptiveMaxPool2dForward(ax, P + 1, H, W, OH, OW, out, null), /'x'/);
-    rejects(P * OH * OW, (out) => addon.adaptiveMaxPool2dForward(Float64Array.from(ax), P, H, W, OH, OW, out, null), /'out' and 'x'/);
+    rejects(
+      P * OH * OW,
+      (out) => addon.adaptiveMaxPool2dForward(Float64Array.from(ax), P, H, W, OH, OW, out, null),
+      /'out' and 'x'/,
+    );
   });
 });
 

@@ -47,7 +47,10 @@ function loadAddon(): { addon: Addon | null; reason: string } {
     reason = native.reason ?? 'the addon was built without the elementwise, softmax and reduce families';
   }
   const names = ['binary', 'unary', 'sumDim', 'sumAll', 'softmax', 'softmaxBackward', 'setNumThreads'];
-  const ok = typeof candidate === 'object' && candidate !== null && names.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
+  const ok =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    names.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
   return ok ? { addon: candidate as Addon, reason: '' } : { addon: null, reason };
 }
 
@@ -116,7 +119,9 @@ function layoutOf(shape: number[], as: number[], bs: number[]): Float64Array {
   return l;
 }
 
-const SIZES = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 127, 1009, 4095, 4097, 32767, 32768, 32769, 65537, 100003];
+const SIZES = [
+  0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 127, 1009, 4095, 4097, 32767, 32768, 32769, 65537, 100003,
+];
 
 describe.skipIf(!addon)('native binary', () => {
   it('1-D runs: every size, offsets, every innermost stride pattern, bit for bit with TypeScript at any thread count', () => {
@@ -142,7 +147,11 @@ describe.skipIf(!addon)('native binary', () => {
               const what = `${name} op ${op} alpha ${alpha} n ${n} strides (${sa}, ${sb})`;
               const expected = new T(outOff + n + 2).fill(-3);
               ref.binary(op, a, aOff, b, bOff, expected, outOff, layout, alpha);
-              const got = acrossThreads(() => new T(outOff + n + 2).fill(-3), (out) => C.binary(op, a, aOff, b, bOff, out, outOff, layout, alpha), what);
+              const got = acrossThreads(
+                () => new T(outOff + n + 2).fill(-3),
+                (out) => C.binary(op, a, aOff, b, bOff, out, outOff, layout, alpha),
+                what,
+              );
               expectSame(got, expected, what);
             }
           }
@@ -160,10 +169,11 @@ describe.skipIf(!addon)('native binary', () => {
         const shape = Array.from({ length: nd }, (_, d) => 1 + Math.floor(r() * (big ? (d === nd - 1 ? 37 : 29) : 9)));
         const strides = (bcastP: number): { s: number[]; extent: number } => {
           const dims = shape.map((_, d) => d);
-          if (r() < 0.5) for (let i = nd - 1; i > 0; i--) {
-            const j = Math.floor(r() * (i + 1));
-            [dims[i], dims[j]] = [dims[j], dims[i]];
-          }
+          if (r() < 0.5)
+            for (let i = nd - 1; i > 0; i--) {
+              const j = Math.floor(r() * (i + 1));
+              [dims[i], dims[j]] = [dims[j], dims[i]];
+            }
           const s = new Array<number>(nd).fill(0);
           let step = 1;
           for (let k = nd - 1; k >= 0; k--) {
@@ -185,7 +195,11 @@ describe.skipIf(!addon)('native binary', () => {
           const what = `${name} op ${op} shape [${shape}] a ${A.s} b ${B.s}`;
           const expected = new T(n + 1);
           ref.binary(op, a, 3, b, 1, expected, 1, layout, alpha);
-          const got = acrossThreads(() => new T(n + 1), (out) => C.binary(op, a, 3, b, 1, out, 1, layout, alpha), what);
+          const got = acrossThreads(
+            () => new T(n + 1),
+            (out) => C.binary(op, a, 3, b, 1, out, 1, layout, alpha),
+            what,
+          );
           expectSame(got, expected, what);
         }
       }
@@ -232,7 +246,11 @@ describe.skipIf(!addon)('native copy', () => {
         const what = `${name} shape [${shape}] strides ${strides}`;
         const expected = new T(n + 2);
         refCopy(x, 5, expected, 2, layout);
-        const got = acrossThreads(() => new T(n + 2), (out) => C.copy(x, 5, out, 2, layout), what);
+        const got = acrossThreads(
+          () => new T(n + 2),
+          (out) => C.copy(x, 5, out, 2, layout),
+          what,
+        );
         expectSame(got, expected, what);
       }
     }
@@ -240,7 +258,9 @@ describe.skipIf(!addon)('native copy', () => {
 
   it('refuses an output that overlaps its source other than exactly', () => {
     const x = new Float32Array(100);
-    expect(() => C.copy(x, 0, x, 1, layoutOf([50], [1], [0]))).toThrow("argument 'out' must be either 'x' itself or apart from it");
+    expect(() => C.copy(x, 0, x, 1, layoutOf([50], [1], [0]))).toThrow(
+      "argument 'out' must be either 'x' itself or apart from it",
+    );
     C.copy(x, 0, x, 0, layoutOf([50], [1], [0]));
   });
 });
@@ -263,7 +283,11 @@ describe.skipIf(!addon)('native unary', () => {
           const what = `${name} op ${op} n ${n}`;
           const expected = new T(outOff + n + 1).fill(8);
           ref.unary(op, x, xOff, expected, outOff, n);
-          const got = acrossThreads(() => new T(outOff + n + 1).fill(8), (out) => C.unary(op, x, xOff, out, outOff, n), what);
+          const got = acrossThreads(
+            () => new T(outOff + n + 1).fill(8),
+            (out) => C.unary(op, x, xOff, out, outOff, n),
+            what,
+          );
           if (EXACT.has(op)) expectSame(got, expected, what);
           else expectUlps(got, expected, LIBRARY_ULPS[op], what);
         }
@@ -274,8 +298,17 @@ describe.skipIf(!addon)('native unary', () => {
           const what = `${name} op ${op} n ${n}`;
           const expected = new T(outOff + n + 1).fill(8);
           ref.unary(op, x, xOff, expected, outOff, n);
-          const got = acrossThreads(() => new T(outOff + n + 1).fill(8), (out) => C.unary(op, x, xOff, out, outOff, n), what);
-          expectWithinBound(got, expected, (i) => eps * Math.max(1, Math.abs(i >= outOff && i < outOff + n ? x[xOff + i - outOff] : 1)), what);
+          const got = acrossThreads(
+            () => new T(outOff + n + 1).fill(8),
+            (out) => C.unary(op, x, xOff, out, outOff, n),
+            what,
+          );
+          expectWithinBound(
+            got,
+            expected,
+            (i) => eps * Math.max(1, Math.abs(i >= outOff && i < outOff + n ? x[xOff + i - outOff] : 1)),
+            what,
+          );
         }
       }
     }
@@ -345,10 +378,19 @@ describe.skipIf(!addon)('native softmax', () => {
           const what = `${name} ${log ? 'log' : ''}softmax [${outer}, ${size}, ${inner}]`;
           const expected = new T(n);
           refSoftmax.softmax(x, 2, expected, outer, size, inner, log);
-          const got = acrossThreads(() => new T(n), (out) => C.softmax(x, 2, out, outer, size, inner, log), what);
+          const got = acrossThreads(
+            () => new T(n),
+            (out) => C.softmax(x, 2, out, outer, size, inner, log),
+            what,
+          );
           // exp and log may differ from V8's by an ulp (in double): that is an ulp in each e_s and in Σ, so a few
           // relative ulps on softmax; on log-softmax an ulp of log(Σ) (<= log(size) + 1) besides
-          expectWithinBound(got, expected, (i) => 4 * eps * Math.abs(expected[i]) + (log ? 2 * eps * (Math.log(size) + 1) : 0), what);
+          expectWithinBound(
+            got,
+            expected,
+            (i) => 4 * eps * Math.abs(expected[i]) + (log ? 2 * eps * (Math.log(size) + 1) : 0),
+            what,
+          );
         }
       }
     }
@@ -377,13 +419,22 @@ describe.skipIf(!addon)('native softmax', () => {
           const what = `${name} backward log ${log} [${outer}, ${size}, ${inner}]`;
           const expected = new T(n);
           refSoftmax.softmaxBackward(y, gy, expected, outer, size, inner, log);
-          const got = acrossThreads(() => new T(n), (gx) => C.softmaxBackward(y, gy, gx, outer, size, inner, log), what);
+          const got = acrossThreads(
+            () => new T(n),
+            (gx) => C.softmaxBackward(y, gy, gx, outer, size, inner, log),
+            what,
+          );
           if (!log) expectSame(got, expected, what);
           else {
             const sums = new Float64Array(outer * inner);
             ref.sumDim(Float64Array.from(gy), 0, outer, size, inner, sums, 0);
             const col = (k: number): number => Math.floor(k / (size * inner)) * inner + (k % inner);
-            expectWithinBound(got, expected, (k) => 2 * eps * (Math.abs(expected[k]) + Math.exp(y[k]) * Math.abs(sums[col(k)])), what);
+            expectWithinBound(
+              got,
+              expected,
+              (k) => 2 * eps * (Math.abs(expected[k]) + Math.exp(y[k]) * Math.abs(sums[col(k)])),
+              what,
+            );
           }
         }
       }
@@ -427,7 +478,11 @@ describe.skipIf(!addon)('native sums', () => {
         const what = `${name} sumDim [${outer}, ${size}, ${inner}]`;
         const expected = new T(m + 1).fill(2);
         ref.sumDim(a, 3, outer, size, inner, expected, 1);
-        const got = acrossThreads(() => new T(m + 1).fill(2), (out) => C.sumDim(a, 3, outer, size, inner, out, 1), what);
+        const got = acrossThreads(
+          () => new T(m + 1).fill(2),
+          (out) => C.sumDim(a, 3, outer, size, inner, out, 1),
+          what,
+        );
         expectSame(got, expected, what);
       }
     }
@@ -455,13 +510,22 @@ describe.skipIf(!addon)('native argument checks', () => {
   const shared = f32(9);
   const cases: Call[] = [
     // binary
-    ['binary: too few arguments', (k) => (k.binary as unknown as (...a: unknown[]) => void)(0, a8, 0, a8, 0, out8, 0, L([8], [1], [1]))],
+    [
+      'binary: too few arguments',
+      (k) => (k.binary as unknown as (...a: unknown[]) => void)(0, a8, 0, a8, 0, out8, 0, L([8], [1], [1])),
+    ],
     ['unary: op 14', (k) => k.unary(14, a8, 0, out8, 0, 8)],
     ['binary: op 7', (k) => k.binary(7, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: op -1', (k) => k.binary(-1, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: op 1.5', (k) => k.binary(1.5, a8, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
-    ['binary: a not a typed array', (k) => k.binary(0, [1, 2] as unknown as Float32Array, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
-    ['binary: a an Int32Array', (k) => k.binary(0, new Int32Array(8) as unknown as Float32Array, 0, a8, 0, out8, 0, L([8], [1], [1]), 1)],
+    [
+      'binary: a not a typed array',
+      (k) => k.binary(0, [1, 2] as unknown as Float32Array, 0, a8, 0, out8, 0, L([8], [1], [1]), 1),
+    ],
+    [
+      'binary: a an Int32Array',
+      (k) => k.binary(0, new Int32Array(8) as unknown as Float32Array, 0, a8, 0, out8, 0, L([8], [1], [1]), 1),
+    ],
     ['binary: mixed dtypes', (k) => k.binary(0, a8, 0, f64(8), 0, out8, 0, L([8], [1], [1]), 1)],
     ['binary: out of another dtype', (k) => k.binary(0, a8, 0, a8, 0, f64(8), 0, L([8], [1], [1]), 1)],
     ['binary: negative offset', (k) => k.binary(0, a8, -1, a8, 0, out8, 0, L([8], [1], [1]), 1)],
@@ -470,14 +534,29 @@ describe.skipIf(!addon)('native argument checks', () => {
     ['binary: b past its end (strided)', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, L([2, 4], [4, 1], [4, 2]), 1)],
     ['binary: out past its end', (k) => k.binary(0, a8, 0, a8, 0, out8, 1, L([8], [1], [1]), 1)],
     ['binary: out too short', (k) => k.binary(0, f32(9), 0, f32(9), 0, out8, 0, L([9], [1], [1]), 1)],
-    ['binary: layout a Float32Array', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, new Float32Array(13) as unknown as Float64Array, 1)],
+    [
+      'binary: layout a Float32Array',
+      (k) => k.binary(0, a8, 0, a8, 0, out8, 0, new Float32Array(13) as unknown as Float64Array, 1),
+    ],
     ['binary: layout too short', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, new Float64Array(12), 1)],
     ['binary: layout too long', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, new Float64Array(14), 1)],
     ['binary: ndim 0', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, new Float64Array(13), 1)],
-    ['binary: ndim 5', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(5, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), 1)],
-    ['binary: ndim NaN', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(NaN, 8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 1)],
-    ['binary: unused shape entry set', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(1, 8, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 1)],
-    ['binary: unused stride entry set', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(1, 8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 7), 1)],
+    [
+      'binary: ndim 5',
+      (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(5, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), 1),
+    ],
+    [
+      'binary: ndim NaN',
+      (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(NaN, 8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 1),
+    ],
+    [
+      'binary: unused shape entry set',
+      (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(1, 8, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0), 1),
+    ],
+    [
+      'binary: unused stride entry set',
+      (k) => k.binary(0, a8, 0, a8, 0, out8, 0, Float64Array.of(1, 8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 7), 1),
+    ],
     ['binary: negative stride', (k) => k.binary(0, a8, 7, a8, 0, out8, 0, L([8], [-1], [1]), 1)],
     ['binary: fractional shape', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, L([7.5], [1], [1]), 1)],
     ['binary: infinite shape', (k) => k.binary(0, a8, 0, a8, 0, out8, 0, L([Infinity], [1], [1]), 1)],
@@ -504,8 +583,14 @@ describe.skipIf(!addon)('native argument checks', () => {
     ['softmax: out overlaps x shifted', (k) => k.softmax(shared, 1, shared, 2, 4, 1, false)],
     ['softmaxBackward: gy too short', (k) => k.softmaxBackward(a8, f32(7), out8, 2, 4, 1, false)],
     ['softmaxBackward: mixed dtypes', (k) => k.softmaxBackward(a8, f64(8), out8, 2, 4, 1, true)],
-    ['softmaxBackward: gx overlaps y shifted', (k) => k.softmaxBackward(shared.subarray(1), a8, shared, 2, 4, 1, false)],
-    ['softmaxBackward: too few arguments', (k) => (k.softmaxBackward as unknown as (...a: unknown[]) => void)(a8, a8, out8, 2, 4, 1)],
+    [
+      'softmaxBackward: gx overlaps y shifted',
+      (k) => k.softmaxBackward(shared.subarray(1), a8, shared, 2, 4, 1, false),
+    ],
+    [
+      'softmaxBackward: too few arguments',
+      (k) => (k.softmaxBackward as unknown as (...a: unknown[]) => void)(a8, a8, out8, 2, 4, 1),
+    ],
     // sums
     ['sumDim: a past its end', (k) => k.sumDim(a8, 1, 2, 4, 1, out8, 0)],
     ['sumDim: out past its end', (k) => k.sumDim(a8, 0, 2, 4, 1, out8, 7)],

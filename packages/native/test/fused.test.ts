@@ -28,7 +28,16 @@ interface Addon {
 }
 
 const require = createRequire(import.meta.url);
-const ENTRIES = ['sgdUpdate', 'adamUpdate', 'adadeltaUpdate', 'batchNormForward', 'batchNormBackward', 'layerNormForward', 'layerNormBackward', 'setNumThreads'];
+const ENTRIES = [
+  'sgdUpdate',
+  'adamUpdate',
+  'adadeltaUpdate',
+  'batchNormForward',
+  'batchNormBackward',
+  'layerNormForward',
+  'layerNormBackward',
+  'setNumThreads',
+];
 
 function loadAddon(): { addon: Addon | null; reason: string } {
   const path = process.env.KINDLING_NATIVE_ADDON;
@@ -46,7 +55,10 @@ function loadAddon(): { addon: Addon | null; reason: string } {
     candidate = native.addon;
     reason = native.reason ?? 'the addon was built without the norm and optim families';
   }
-  const ok = typeof candidate === 'object' && candidate !== null && ENTRIES.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
+  const ok =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    ENTRIES.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
   return ok ? { addon: candidate as Addon, reason: '' } : { addon: null, reason };
 }
 
@@ -63,7 +75,6 @@ const TYPES: [string, Ctor][] = [
 const THREADS = [1, 2];
 /** Norm results are the same double arithmetic in the same order; exactness is asserted where the build is x86-64 SSE2. */
 const EXACT_NORMS = process.arch === 'x64';
-
 
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38, -1e-310];
 
@@ -84,11 +95,16 @@ function expectNorm(actual: FloatArray, expected: FloatArray, what: string): voi
   if (EXACT_NORMS) return expectBits(actual, expected, what);
   const eps = actual instanceof Float32Array ? 2 ** -23 : 2 ** -52;
   let scale = 0;
-  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++)
+    if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= 64 * eps * (Math.abs(e) + scale * 1e-3);
+    const ok = Number.isNaN(e)
+      ? Number.isNaN(a)
+      : !Number.isFinite(e)
+        ? a === e
+        : Math.abs(a - e) <= 64 * eps * (Math.abs(e) + scale * 1e-3);
     if (!ok) expect.fail(`${what}: index ${i}: ${a} vs ${e}`);
   }
 }
@@ -227,7 +243,9 @@ describe.skipIf(!addon)('native sgdUpdate / adamUpdate / adadeltaUpdate: bit for
     expect(() => sgd(...with_(okSgd, 0, [1, 2, 3]))).toThrow(/'param' must be a Float32Array or Float64Array/);
     expect(() => sgd(...with_(okSgd, 0, new Int32Array(8)))).toThrow(/'param'/);
     expect(() => sgd(...with_(okSgd, 1, f(7)))).toThrow(/'grad'.*do not fit/);
-    expect(() => sgd(...with_(okSgd, 1, new Float64Array(8)))).toThrow(/'grad' and 'param' must have the same element type/);
+    expect(() => sgd(...with_(okSgd, 1, new Float64Array(8)))).toThrow(
+      /'grad' and 'param' must have the same element type/,
+    );
     expect(() => sgd(...with_(okSgd, 3, -1))).toThrow(/'n'/);
     expect(() => sgd(...with_(okSgd, 3, 2.5))).toThrow(/'n' must be an integer/);
     expect(() => sgd(...with_(okSgd, 3, '8'))).toThrow(/'n' must be an integer/);
@@ -250,14 +268,18 @@ describe.skipIf(!addon)('native sgdUpdate / adamUpdate / adadeltaUpdate: bit for
     expect(() => adam(...with_(okAdam, 7, undefined))).toThrow(/'beta1' must be a number/);
     expect(() => adam(...with_(okAdam, 2, p.subarray(4)))).toThrow(/'expAvg'/);
     const shared = f(16);
-    expect(() => adam(...with_(with_(okAdam, 2, shared.subarray(0, 8)), 3, shared.subarray(4, 12)))).toThrow(/'expAvg' and 'expAvgSq' must not overlap/);
+    expect(() => adam(...with_(with_(okAdam, 2, shared.subarray(0, 8)), 3, shared.subarray(4, 12)))).toThrow(
+      /'expAvg' and 'expAvgSq' must not overlap/,
+    );
     expect(Array.from(p)).toEqual(Array.from(f(8)));
 
     const adadelta = (...a: unknown[]) => (C.adadeltaUpdate as (...args: unknown[]) => void)(...a);
     const okAdadelta = [p, g, f(8), f(8), 8, 1.0, 0.9, 1e-6, 0, false];
     expect(() => adadelta(...okAdadelta.slice(0, 9))).toThrow(/expected 10 arguments/);
     expect(() => adadelta(...with_(okAdadelta, 2, f(7)))).toThrow(/'squareAvg'.*do not fit/);
-    expect(() => adadelta(...with_(okAdadelta, 3, new Float64Array(8)))).toThrow(/'accDelta' and 'param' must have the same element type/);
+    expect(() => adadelta(...with_(okAdadelta, 3, new Float64Array(8)))).toThrow(
+      /'accDelta' and 'param' must have the same element type/,
+    );
     expect(() => adadelta(...with_(okAdadelta, 6, '0.9'))).toThrow(/'rho' must be a number/);
     expect(() => adadelta(...with_(okAdadelta, 9, 0))).toThrow(/'maximize' must be a boolean/);
     expect(() => adadelta(...with_(okAdadelta, 3, p))).toThrow(/'param' and 'accDelta' must not overlap/);
@@ -287,7 +309,11 @@ describe.skipIf(!addon)('native batch norm: the TypeScript kernels', () => {
       for (const [N, Ch, HW] of BN_SHAPES)
         for (const threads of THREADS)
           for (const affine of [false, true])
-            for (const [running, training] of [[false, true], [true, true], [true, false]] as const)
+            for (const [running, training] of [
+              [false, true],
+              [true, true],
+              [true, false],
+            ] as const)
               for (const specials of [false, true]) {
                 if (specials && N * HW > 2000) continue;
                 if (N * Ch * HW > 100000 && !affine) continue; // the big shapes: fewer combinations
@@ -389,7 +415,12 @@ describe.skipIf(!addon)('native layer norm: the TypeScript kernels', () => {
     for (const [name, T] of TYPES)
       for (const [rows, cols] of LN_SHAPES)
         for (const threads of THREADS)
-          for (const [hasW, hasB] of [[false, false], [true, false], [false, true], [true, true]] as const)
+          for (const [hasW, hasB] of [
+            [false, false],
+            [true, false],
+            [false, true],
+            [true, true],
+          ] as const)
             for (const specials of [false, true]) {
               if (rows * cols > 100000 && (specials || hasW !== hasB)) continue;
               const rand = rng(seed++);

@@ -46,7 +46,10 @@ function loadAddon(): { addon: Addon | null; path: string; reason: string } {
     reason = native.reason ?? 'the addon was built without the gemm family';
   }
   const names = ['gemm', 'isa', 'setNumThreads', 'getNumThreads'];
-  const ok = typeof candidate === 'object' && candidate !== null && names.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
+  const ok =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    names.every((k) => typeof (candidate as Record<string, unknown>)[k] === 'function');
   return ok ? { addon: candidate as Addon, path, reason: '' } : { addon: null, path, reason };
 }
 
@@ -60,7 +63,6 @@ const TYPES: [string, Ctor][] = [
   ['float32', Float32Array],
   ['float64', Float64Array],
 ];
-
 
 interface Case {
   transA: boolean;
@@ -130,7 +132,24 @@ function reference(c: Case, o: Operands): { value: Float64Array; scale: Float64A
 }
 
 function run(c: Case, o: Operands, C = o.C.slice()): FloatArray {
-  native.gemm(c.transA, c.transB, c.M, c.N, c.K, c.alpha, o.A, c.aOff, o.lda, o.B, c.bOff, o.ldb, c.beta, C, c.cOff, o.ldc);
+  native.gemm(
+    c.transA,
+    c.transB,
+    c.M,
+    c.N,
+    c.K,
+    c.alpha,
+    o.A,
+    c.aOff,
+    o.lda,
+    o.B,
+    c.bOff,
+    o.ldb,
+    c.beta,
+    C,
+    c.cOff,
+    o.ldc,
+  );
   return C;
 }
 
@@ -172,7 +191,21 @@ function check(name: string, ctor: Ctor, c: Case, seed: number): void {
   expect(sameBits(one, two), `${describeCase(c)}: 1 and 2 threads differ`).toBe(true);
 }
 
-const base: Case = { transA: false, transB: false, M: 1, N: 1, K: 1, alpha: 1, beta: 0, aOff: 0, bOff: 0, cOff: 0, padA: 0, padB: 0, padC: 0 };
+const base: Case = {
+  transA: false,
+  transB: false,
+  M: 1,
+  N: 1,
+  K: 1,
+  alpha: 1,
+  beta: 0,
+  aOff: 0,
+  bOff: 0,
+  cOff: 0,
+  padA: 0,
+  padB: 0,
+  padC: 0,
+};
 const TRANS: [boolean, boolean][] = [
   [false, false],
   [false, true],
@@ -189,7 +222,24 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
   describe.each(TYPES)('%s', (name, ctor) => {
     it('multiplies a small product exactly', () => {
       const C = new ctor(4);
-      native.gemm(false, false, 2, 2, 3, 1, new ctor([1, 2, 3, 4, 5, 6]), 0, 3, new ctor([1, 0, 0, 1, 1, 1]), 0, 2, 0, C, 0, 2);
+      native.gemm(
+        false,
+        false,
+        2,
+        2,
+        3,
+        1,
+        new ctor([1, 2, 3, 4, 5, 6]),
+        0,
+        3,
+        new ctor([1, 0, 0, 1, 1, 1]),
+        0,
+        2,
+        0,
+        C,
+        0,
+        2,
+      );
       expect(Array.from(C)).toEqual([4, 5, 10, 11]);
     });
 
@@ -233,7 +283,13 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
       ];
       let seed = 500;
       for (const [M, N, K] of shapes)
-        for (const [transA, transB] of TRANS) check(name, ctor, { ...base, transA, transB, M, N, K, alpha: -0.5, beta: 2, aOff: 1, padA: 3, padB: 1, padC: 2 }, seed++);
+        for (const [transA, transB] of TRANS)
+          check(
+            name,
+            ctor,
+            { ...base, transA, transB, M, N, K, alpha: -0.5, beta: 2, aOff: 1, padA: 3, padB: 1, padC: 2 },
+            seed++,
+          );
     });
 
     it('runs the skinny shapes of training: batch-1 rows, matrix-vector, outer products, tiny K', () => {
@@ -296,7 +352,7 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
           const last = M - 1;
           o.A[transA ? (K - 1) * o.lda + last : last * o.lda + K - 1] = Infinity;
           o.B[transB ? 0 * o.ldb + K - 1 : (K - 1) * o.ldb + 0] = 0;
-          o.B[transB ? (N - 1) * o.ldb + 1 % K : (1 % K) * o.ldb + N - 1] = -Infinity;
+          o.B[transB ? (N - 1) * o.ldb + (1 % K) : (1 % K) * o.ldb + N - 1] = -Infinity;
           native.setNumThreads(1);
           const one = run(c, o);
           native.setNumThreads(2);
@@ -391,8 +447,43 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
   it('throws on bad arguments before touching memory', () => {
     const f32 = (n: number): Float32Array => new Float32Array(n);
     const call = (over: Partial<Record<string, unknown>>): void => {
-      const a = { transA: false, transB: false, M: 2, N: 2, K: 2, alpha: 1, A: f32(4), aOff: 0, lda: 2, B: f32(4), bOff: 0, ldb: 2, beta: 0, C: f32(4), cOff: 0, ldc: 2, ...over };
-      (native.gemm as (...args: unknown[]) => void)(a.transA, a.transB, a.M, a.N, a.K, a.alpha, a.A, a.aOff, a.lda, a.B, a.bOff, a.ldb, a.beta, a.C, a.cOff, a.ldc);
+      const a = {
+        transA: false,
+        transB: false,
+        M: 2,
+        N: 2,
+        K: 2,
+        alpha: 1,
+        A: f32(4),
+        aOff: 0,
+        lda: 2,
+        B: f32(4),
+        bOff: 0,
+        ldb: 2,
+        beta: 0,
+        C: f32(4),
+        cOff: 0,
+        ldc: 2,
+        ...over,
+      };
+      (native.gemm as (...args: unknown[]) => void)(
+        a.transA,
+        a.transB,
+        a.M,
+        a.N,
+        a.K,
+        a.alpha,
+        a.A,
+        a.aOff,
+        a.lda,
+        a.B,
+        a.bOff,
+        a.ldb,
+        a.beta,
+        a.C,
+        a.cOff,
+        a.ldc,
+      );
     };
     expect(() => call({})).not.toThrow();
     expect(() => call({ C: f32(3) })).toThrow(); // C too short
@@ -438,7 +529,10 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
         }
       }
       console.log('ok');`;
-    const child = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, KINDLING_GEMM_ISA: family }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, KINDLING_GEMM_ISA: family },
+      encoding: 'utf8',
+    });
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('ok');
   });

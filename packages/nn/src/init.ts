@@ -30,7 +30,6 @@ export interface GeneratorOptions {
 
 const LINEAR_FNS = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'];
 
-
 /**
  * `calculate_gain(nonlinearity, param=None)`: the recommended gain for an activation (linear and conv: 1,
  * sigmoid: 1, tanh: 5/3, relu: √2, leaky_relu: √(2 / (1 + slope²)) with slope `param` (default 0.01), selu: 3/4).
@@ -50,14 +49,16 @@ export function calculateGain(nonlinearity: Nonlinearity, param: number | null =
 
 /** `_calculate_fan_in_and_fan_out`: [in · receptive field, out · receptive field] of a weight (out, in, *kernel). */
 export function calculateFanInAndFanOut(tensor: Tensor): [number, number] {
-  if (tensor.ndim < 2) throw new torch.ValueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+  if (tensor.ndim < 2)
+    throw new torch.ValueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   const receptive = tensor.shape.slice(2).reduce((a, b) => a * b, 1);
   return [tensor.shape[1] * receptive, tensor.shape[0] * receptive];
 }
 
 function calculateCorrectFan(tensor: Tensor, mode: string): number {
   const m = mode.toLowerCase();
-  if (m !== 'fan_in' && m !== 'fan_out') throw new torch.ValueError(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
+  if (m !== 'fan_in' && m !== 'fan_out')
+    throw new torch.ValueError(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   return m === 'fan_in' ? fanIn : fanOut;
 }
@@ -73,7 +74,12 @@ export interface UniformOptions extends GeneratorOptions {
 }
 
 /** `uniform_(tensor, a=0, b=1)`: values drawn from U(a, b). */
-export function uniform_<T extends Tensor>(tensor: T, a: number | UniformOptions = 0, b = 1, options: GeneratorOptions = {}): T {
+export function uniform_<T extends Tensor>(
+  tensor: T,
+  a: number | UniformOptions = 0,
+  b = 1,
+  options: GeneratorOptions = {},
+): T {
   const o: UniformOptions = isOptions<UniformOptions>(a) ? a : { ...options, a, b };
   return fill(tensor, (t) => t.uniform_(o.a ?? 0, o.b ?? 1, { generator: o.generator }));
 }
@@ -84,7 +90,12 @@ export interface NormalOptions extends GeneratorOptions {
 }
 
 /** `normal_(tensor, mean=0, std=1)`: values drawn from N(mean, std²). */
-export function normal_<T extends Tensor>(tensor: T, mean: number | NormalOptions = 0, std = 1, options: GeneratorOptions = {}): T {
+export function normal_<T extends Tensor>(
+  tensor: T,
+  mean: number | NormalOptions = 0,
+  std = 1,
+  options: GeneratorOptions = {},
+): T {
   const o: NormalOptions = isOptions<NormalOptions>(mean) ? mean : { ...options, mean, std };
   return fill(tensor, (t) => t.normal_(o.mean ?? 0, o.std ?? 1, { generator: o.generator }));
 }
@@ -98,20 +109,29 @@ export interface TruncNormalOptions extends NormalOptions {
 function normalQuantile(p: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const lo = 0.02425;
   let x: number;
   if (p < lo || p > 1 - lo) {
     const q = Math.sqrt(-2 * Math.log(p < lo ? p : 1 - p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    x =
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
     if (p > 1 - lo) x = -x;
   } else {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    x =
+      ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+      (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   }
   const e = normalCdf(x) - p;
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
@@ -119,18 +139,34 @@ function normalQuantile(p: number): number {
 }
 
 function normalCdf(x: number): number {
-  return (1 + torch.tensor([x / Math.SQRT2], { dtype: 'float64' }).erf().item()) / 2;
+  return (
+    (1 +
+      torch
+        .tensor([x / Math.SQRT2], { dtype: 'float64' })
+        .erf()
+        .item()) /
+    2
+  );
 }
 
 /**
  * `trunc_normal_(tensor, mean=0, std=1, a=-2, b=2)`: N(mean, std²) restricted to [a, b], by inverse-CDF sampling
  * as PyTorch does (a uniform draw between Φ(α) and Φ(β), mapped through Φ⁻¹, then clamped to [a, b]).
  */
-export function truncNormal_<T extends Tensor>(tensor: T, mean: number | TruncNormalOptions = 0, std = 1, a = -2, b = 2, options: GeneratorOptions = {}): T {
+export function truncNormal_<T extends Tensor>(
+  tensor: T,
+  mean: number | TruncNormalOptions = 0,
+  std = 1,
+  a = -2,
+  b = 2,
+  options: GeneratorOptions = {},
+): T {
   const o: TruncNormalOptions = isOptions<TruncNormalOptions>(mean) ? mean : { ...options, mean, std, a, b };
   const [m, s, lo, hi] = [o.mean ?? 0, o.std ?? 1, o.a ?? -2, o.b ?? 2];
   if (m < lo - 2 * s || m > hi + 2 * s) {
-    console.warn('UserWarning: mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.');
+    console.warn(
+      'UserWarning: mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.',
+    );
   }
   const pl = normalCdf((lo - m) / s);
   const pu = normalCdf((hi - m) / s);
@@ -169,7 +205,11 @@ function gainOptions(gain: number | GainOptions, options: GeneratorOptions): Gai
 }
 
 /** `xavier_uniform_(tensor, gain=1)`: U(-a, a) with a = gain · √(6 / (fan_in + fan_out)). */
-export function xavierUniform_<T extends Tensor>(tensor: T, gain: number | GainOptions = 1, options: GeneratorOptions = {}): T {
+export function xavierUniform_<T extends Tensor>(
+  tensor: T,
+  gain: number | GainOptions = 1,
+  options: GeneratorOptions = {},
+): T {
   const o = gainOptions(gain, options);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
@@ -178,7 +218,11 @@ export function xavierUniform_<T extends Tensor>(tensor: T, gain: number | GainO
 }
 
 /** `xavier_normal_(tensor, gain=1)`: N(0, std²) with std = gain · √(2 / (fan_in + fan_out)). */
-export function xavierNormal_<T extends Tensor>(tensor: T, gain: number | GainOptions = 1, options: GeneratorOptions = {}): T {
+export function xavierNormal_<T extends Tensor>(
+  tensor: T,
+  gain: number | GainOptions = 1,
+  options: GeneratorOptions = {},
+): T {
   const o = gainOptions(gain, options);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   return normal_(tensor, 0, (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), o);
@@ -196,7 +240,12 @@ function kaimingStd(tensor: Tensor, o: KaimingOptions): number {
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }
 
-function kaimingOptions(a: number | KaimingOptions, mode: FanMode, nonlinearity: Nonlinearity, options: GeneratorOptions): KaimingOptions {
+function kaimingOptions(
+  a: number | KaimingOptions,
+  mode: FanMode,
+  nonlinearity: Nonlinearity,
+  options: GeneratorOptions,
+): KaimingOptions {
   return isOptions<KaimingOptions>(a) ? a : { ...options, a, mode, nonlinearity };
 }
 
@@ -281,7 +330,11 @@ function orthonormalColumns(m: Float64Array, rows: number, cols: number): Float6
  * `orthogonal_(tensor, gain=1)`: a (semi-)orthogonal matrix from the QR decomposition of a normal draw, over the
  * tensor viewed as (size(0), numel / size(0)); rows are orthonormal when there are fewer rows than columns.
  */
-export function orthogonal_<T extends Tensor>(tensor: T, gain: number | GainOptions = 1, options: GeneratorOptions = {}): T {
+export function orthogonal_<T extends Tensor>(
+  tensor: T,
+  gain: number | GainOptions = 1,
+  options: GeneratorOptions = {},
+): T {
   if (tensor.ndim < 2) throw new torch.ValueError('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
   const o = gainOptions(gain, options);

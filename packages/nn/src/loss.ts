@@ -29,12 +29,19 @@ abstract class Loss extends Module {
 function lossArgs<O extends object>(cls: string, names: readonly string[], args: readonly unknown[]): O {
   const o = torch.compat.pythonArgs<Record<string, unknown>>(cls, names, args, 0, 0);
   if ((o.sizeAverage ?? null) !== null || (o.reduce ?? null) !== null) {
-    throw new torch.TorchTypeError(`${cls}: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }`);
+    throw new torch.TorchTypeError(
+      `${cls}: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }`,
+    );
   }
   return o as O;
 }
 
-type CrossEntropyOptions = { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number };
+type CrossEntropyOptions = {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  labelSmoothing?: number;
+};
 type NLLOptions = { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction };
 type WeightOptions = { weight?: Tensor | null; reduction?: Reduction };
 type WithLogitsOptions = { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null };
@@ -63,9 +70,20 @@ export class CrossEntropyLoss extends Loss {
   /** `new nn.CrossEntropyLoss({ weight, ignoreIndex, reduction, labelSmoothing })`. */
   constructor(options?: CrossEntropyOptions);
   /** PyTorch's positional order: `new nn.CrossEntropyLoss(weight)`. */
-  constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction, labelSmoothing?: number);
+  constructor(
+    weight: Tensor | null,
+    sizeAverage?: null,
+    ignoreIndex?: number,
+    reduce?: null,
+    reduction?: Reduction,
+    labelSmoothing?: number,
+  );
   constructor(...args: unknown[]) {
-    const options = lossArgs<CrossEntropyOptions>('CrossEntropyLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'], args);
+    const options = lossArgs<CrossEntropyOptions>(
+      'CrossEntropyLoss',
+      ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'],
+      args,
+    );
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -95,7 +113,11 @@ export class NLLLoss extends Loss {
   /** PyTorch's positional order: `new nn.NLLLoss(weight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction);
   constructor(...args: unknown[]) {
-    const options = lossArgs<NLLOptions>('NLLLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'], args);
+    const options = lossArgs<NLLOptions>(
+      'NLLLoss',
+      ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'],
+      args,
+    );
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -189,9 +211,19 @@ export class BCEWithLogitsLoss extends Loss {
   /** `new nn.BCEWithLogitsLoss({ weight, reduction, posWeight })`. */
   constructor(options?: WithLogitsOptions);
   /** PyTorch's positional order: `new nn.BCEWithLogitsLoss(weight, null, null, 'mean', posWeight)`. */
-  constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction, posWeight?: Tensor | null);
+  constructor(
+    weight: Tensor | null,
+    sizeAverage?: null,
+    reduce?: null,
+    reduction?: Reduction,
+    posWeight?: Tensor | null,
+  );
   constructor(...args: unknown[]) {
-    const options = lossArgs<WithLogitsOptions>('BCEWithLogitsLoss', ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'], args);
+    const options = lossArgs<WithLogitsOptions>(
+      'BCEWithLogitsLoss',
+      ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'],
+      args,
+    );
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
@@ -199,7 +231,11 @@ export class BCEWithLogitsLoss extends Loss {
 
   /** The loss of logits `input` against `target`. */
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
+    return F.binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.pos_weight,
+      reduction: this.reduction,
+    });
   }
 }
 
@@ -213,7 +249,11 @@ export class SmoothL1Loss extends Loss {
   /** PyTorch's positional order: (size_average, reduce, reduction, beta); the first two stay unset. */
   constructor(sizeAverage: null, reduce?: null, reduction?: Reduction, beta?: number);
   constructor(...args: unknown[]) {
-    const options = lossArgs<{ reduction?: Reduction; beta?: number }>('SmoothL1Loss', ['sizeAverage', 'reduce', 'reduction', 'beta'], args);
+    const options = lossArgs<{ reduction?: Reduction; beta?: number }>(
+      'SmoothL1Loss',
+      ['sizeAverage', 'reduce', 'reduction', 'beta'],
+      args,
+    );
     super(options.reduction);
     this.beta = options.beta ?? 1.0;
   }

@@ -16,7 +16,15 @@ export type ForwardPreHook = (module: Module, input: unknown[]) => unknown;
 /** A hook run after `forward` with the module, its arguments and its output; it may return a replacement output. */
 export type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
 
-const INTERNAL = new Set(['_parameters', '_buffers', '_nonPersistent', '_modules', '_forwardHooks', '_forwardPreHooks', 'training']);
+const INTERNAL = new Set([
+  '_parameters',
+  '_buffers',
+  '_nonPersistent',
+  '_modules',
+  '_forwardHooks',
+  '_forwardPreHooks',
+  'training',
+]);
 
 /**
  * The base class of every layer and model (`torch.nn.Module`). Parameters, buffers and sub-modules assigned to fields are registered in assignment order, so state dict keys are PyTorch's.
@@ -78,7 +86,8 @@ export class Module {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== 'forward' || typeof value !== 'function') return value;
         if (target._forwardHooks.size === 0 && target._forwardPreHooks.size === 0) return value;
-        return (...args: unknown[]) => target.callWithHooks(receiver as Module, value as (...a: unknown[]) => unknown, args);
+        return (...args: unknown[]) =>
+          target.callWithHooks(receiver as Module, value as (...a: unknown[]) => unknown, args);
       },
     });
   }
@@ -95,12 +104,16 @@ export class Module {
       this._modules.set(name, value);
     } else if (this._parameters.has(name)) {
       if (value !== null && value !== undefined) {
-        throw new TypeError(`cannot assign '${describe(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+        throw new TypeError(
+          `cannot assign '${describe(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`,
+        );
       }
       this._parameters.set(name, null);
     } else if (this._modules.has(name)) {
       if (value !== null && value !== undefined) {
-        throw new TypeError(`cannot assign '${describe(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+        throw new TypeError(
+          `cannot assign '${describe(value)}' as child module '${name}' (torch.nn.Module or None expected)`,
+        );
       }
       this._modules.set(name, null);
     } else if (this._buffers.has(name)) {
@@ -163,10 +176,14 @@ export class Module {
   registerParameter(name: string, param: Parameter | null): void {
     checkName(name, this, '_parameters');
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TypeError(
+        `cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`,
+      );
     }
     if (param !== null && !param.isLeaf) {
-      throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly.`);
+      throw new Error(
+        `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly.`,
+      );
     }
     this._parameters.set(name, param);
     Reflect.set(this, name, param);
@@ -189,7 +206,9 @@ export class Module {
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
     checkName(name, this, '_buffers');
     if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+      throw new TypeError(
+        `cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`,
+      );
     }
     this._buffers.set(name, tensor);
     if (options.persistent === false) this._nonPersistent.add(name);
@@ -268,7 +287,11 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  private namedMembers<T extends Tensor>(pick: (m: Module) => Iterable<[string, T | null]>, prefix: string, recurse: boolean): [string, T][] {
+  private namedMembers<T extends Tensor>(
+    pick: (m: Module) => Iterable<[string, T | null]>,
+    prefix: string,
+    recurse: boolean,
+  ): [string, T][] {
     const seen = new Set<T>();
     const out: [string, T][] = [];
     const mods: [string, Module][] = recurse ? this.namedModules({ prefix }) : [[prefix, this]];
@@ -512,7 +535,8 @@ export class Module {
     const keep = options.keepVars ?? false;
     const visit = (m: Module, prefix: string): void => {
       for (const [name, p] of m._parameters) if (p) out[prefix + name] = keep ? p : p.detach();
-      for (const [name, b] of m._buffers) if (b && !m._nonPersistent.has(name)) out[prefix + name] = keep ? b : b.detach();
+      for (const [name, b] of m._buffers)
+        if (b && !m._nonPersistent.has(name)) out[prefix + name] = keep ? b : b.detach();
       for (const [name, c] of m._modules) if (c) visit(c, `${prefix}${name}.`);
     };
     visit(this, options.prefix ?? '');

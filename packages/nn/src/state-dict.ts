@@ -28,13 +28,17 @@ export function loadStateDictInto(model: Module, stateDict: Record<string, Tenso
     }
     const src = stateDict[key];
     if (!(src instanceof torch.Tensor)) {
-      errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
+      errors.push(
+        `While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`,
+      );
       continue;
     }
     const a = src.shape;
     const b = target.shape;
     if (a.length !== b.length || a.some((s, i) => s !== b[i])) {
-      errors.push(`size mismatch for ${key}: copying a param with shape ${torchSize(a)} from checkpoint, the shape in current model is ${torchSize(b)}.`);
+      errors.push(
+        `size mismatch for ${key}: copying a param with shape ${torchSize(a)} from checkpoint, the shape in current model is ${torchSize(b)}.`,
+      );
       continue;
     }
     copies.push([target, src]);
@@ -49,7 +53,9 @@ export function loadStateDictInto(model: Module, stateDict: Record<string, Tenso
     }
   }
   if (errors.length > 0) {
-    throw new torch.RuntimeError(`Error(s) in loading state_dict for ${model.constructor.name}:\n\t${errors.join('\n\t')}`);
+    throw new torch.RuntimeError(
+      `Error(s) in loading state_dict for ${model.constructor.name}:\n\t${errors.join('\n\t')}`,
+    );
   }
   torch.noGrad(() => {
     for (const [target, src] of copies) target.copy_(src);

@@ -10,7 +10,9 @@ import { nn } from '@kindling/nn';
 import * as optim from '@kindling/optim';
 import { junkValue, outcome, type Outcome } from '../../core/test/helpers/junk.js';
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/bad_inputs.json', import.meta.url), 'utf8')) as { cases: Record<string, string> };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/bad_inputs.json', import.meta.url), 'utf8')) as {
+  cases: Record<string, string>;
+};
 
 const FIRST: Record<string, () => torch.Tensor> = {
   x: () => torch.randn(2, 3),
@@ -31,7 +33,9 @@ function run(name: string): Outcome {
   const o = /^optim\.(\w+)\((params, lr: )?(.+)\)$/.exec(name) as RegExpExecArray;
   const Ctor = (optim as unknown as Record<string, OptimizerClass>)[o[1]];
   const junk = junkValue(o[3]);
-  return outcome(() => (o[2] === undefined ? new Ctor(junk) : new Ctor([new nn.Parameter(torch.randn(2))], { lr: junk })));
+  return outcome(() =>
+    o[2] === undefined ? new Ctor(junk) : new Ctor([new nn.Parameter(torch.randn(2))], { lr: junk }),
+  );
 }
 
 describe('bad inputs to nn.functional and the optimizers, against PyTorch 1.13', () => {
@@ -45,8 +49,12 @@ describe('bad inputs to nn.functional and the optimizers, against PyTorch 1.13',
   // As in the core suite: `undefined` is an omitted argument and `{}` an empty options object in JavaScript, and
   // calls with a leading argument differ in their argument lists (options objects here), so they are left out.
   it('refuses every call PyTorch refuses, with junk as the input or as the learning rate', () => {
-    const compared = cases.filter(([name]) => !/\((undefined|object)\)$|lr: (undefined|object)\)$|^F\.\w+\((x4|x|i), /.test(name));
-    const silent = compared.filter(([name, pt]) => pt !== 'ok' && results.get(name) === 'ok').map(([name, pt]) => `${name}: PyTorch ${pt}`);
+    const compared = cases.filter(
+      ([name]) => !/\((undefined|object)\)$|lr: (undefined|object)\)$|^F\.\w+\((x4|x|i), /.test(name),
+    );
+    const silent = compared
+      .filter(([name, pt]) => pt !== 'ok' && results.get(name) === 'ok')
+      .map(([name, pt]) => `${name}: PyTorch ${pt}`);
     expect(silent).toEqual([]);
   });
 

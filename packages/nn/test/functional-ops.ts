@@ -7,7 +7,13 @@ import { expect } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import * as F from '../src/functional/index.js';
-import { type GoldenTensor, type Value, expectGolden, makeTensor, weightedBackward } from '../../core/test/helpers/golden.js';
+import {
+  type GoldenTensor,
+  type Value,
+  expectGolden,
+  makeTensor,
+  weightedBackward,
+} from '../../core/test/helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | number[]>;
 
@@ -96,7 +102,8 @@ function opts<T>(kw: Kwargs): T {
 export const OPS: Record<string, Op> = {
   'F.linear': (a) => F.linear(T(a[0]), T(a[1]), TOpt(a[2])),
   'F.relu': (a) => F.relu(T(a[0])),
-  'F.leakyRelu': (a, kw) => (kw.negativeSlope === undefined ? F.leakyRelu(T(a[0])) : F.leakyRelu(T(a[0]), N(kw.negativeSlope))),
+  'F.leakyRelu': (a, kw) =>
+    kw.negativeSlope === undefined ? F.leakyRelu(T(a[0])) : F.leakyRelu(T(a[0]), N(kw.negativeSlope)),
   'F.gelu': (a, kw) => F.gelu(T(a[0]), opts(kw)),
   'F.sigmoid': (a) => F.sigmoid(T(a[0])),
   'F.tanh': (a) => F.tanh(T(a[0])),
@@ -119,15 +126,21 @@ export const OPS: Record<string, Op> = {
   'F.oneHot': (a) => (a.length > 1 ? F.oneHot(T(a[0]), N(a[1])) : F.oneHot(T(a[0]))),
   'F.pad': (a, kw) => F.pad(T(a[0]), Ns(a[1]), opts(kw)),
   'F.flatten': (a) => F.flatten(T(a[0]), a.length > 1 ? N(a[1]) : 0, a.length > 2 ? N(a[2]) : -1),
-  'F.crossEntropy': (a, kw) => F.crossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.CrossEntropyOptions>(kw) }),
+  'F.crossEntropy': (a, kw) =>
+    F.crossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.CrossEntropyOptions>(kw) }),
   'F.nllLoss': (a, kw) => F.nllLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.NllLossOptions>(kw) }),
   'F.mseLoss': (a, kw) => F.mseLoss(T(a[0]), T(a[1]), opts(kw)),
   'F.l1Loss': (a, kw) => F.l1Loss(T(a[0]), T(a[1]), opts(kw)),
   'F.smoothL1Loss': (a, kw) => F.smoothL1Loss(T(a[0]), T(a[1]), opts(kw)),
   'F.huberLoss': (a, kw) => F.huberLoss(T(a[0]), T(a[1]), opts(kw)),
-  'F.binaryCrossEntropy': (a, kw) => F.binaryCrossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.BinaryCrossEntropyOptions>(kw) }),
+  'F.binaryCrossEntropy': (a, kw) =>
+    F.binaryCrossEntropy(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<F.BinaryCrossEntropyOptions>(kw) }),
   'F.binaryCrossEntropyWithLogits': (a, kw) =>
-    F.binaryCrossEntropyWithLogits(T(a[0]), T(a[1]), { weight: TOpt(a[2]), posWeight: TOpt(a[3]), ...opts<F.BinaryCrossEntropyWithLogitsOptions>(kw) }),
+    F.binaryCrossEntropyWithLogits(T(a[0]), T(a[1]), {
+      weight: TOpt(a[2]),
+      posWeight: TOpt(a[3]),
+      ...opts<F.BinaryCrossEntropyWithLogitsOptions>(kw),
+    }),
 };
 
 export const LOSS_OPS = new Set([
@@ -147,7 +160,8 @@ interface Tolerance {
 }
 
 /** float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6. */
-const tolerance = (dtype: DType): Tolerance => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
+const tolerance = (dtype: DType): Tolerance =>
+  dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 };
 
 function checkTensor(t: Tensor, e: GoldenTensor, what: string): void {
   expectGolden(t, e, tolerance(e.dtype), what);
@@ -175,13 +189,20 @@ export function runCase(c: Case): void {
   expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
   outs.forEach((o, i) => checkTensor(o, expectedOuts[i], `output ${i}`));
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
-  expect(outs.map((o) => o.gradFn?.name() ?? null), 'gradFn').toEqual(names.map(expectedNode));
+  expect(
+    outs.map((o) => o.gradFn?.name() ?? null),
+    'gradFn',
+  ).toEqual(names.map(expectedNode));
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
   weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = leaves[k];
-    checkTensor(leaf.grad ?? torch.zerosLike(leaf), { values: g.values, shape: g.shape, dtype: leaf.dtype }, `grad of argument ${k}`);
+    checkTensor(
+      leaf.grad ?? torch.zerosLike(leaf),
+      { values: g.values, shape: g.shape, dtype: leaf.dtype },
+      `grad of argument ${k}`,
+    );
   });
 }
 

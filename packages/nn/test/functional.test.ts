@@ -20,9 +20,12 @@ describe(`nn.functional against PyTorch ${fixture.torch}`, () => {
   });
 });
 
-describe('F.dropout (statistically: its random stream is not PyTorch\'s)', () => {
+describe("F.dropout (statistically: its random stream is not PyTorch's)", () => {
   const p = 0.3;
-  const scale = torch.ones([]).div(1 - p).item();
+  const scale = torch
+    .ones([])
+    .div(1 - p)
+    .item();
 
   it('zeroes a fraction p and scales the kept values by exactly 1 / (1 - p)', () => {
     torch.manualSeed(0);
@@ -87,9 +90,11 @@ describe('F.dropout (statistically: its random stream is not PyTorch\'s)', () =>
     expect(new Set(x.toArray())).toEqual(new Set([0, 2]));
   });
 
-  it('rejects p outside [0, 1] with PyTorch\'s message', () => {
+  it("rejects p outside [0, 1] with PyTorch's message", () => {
     expect(() => F.dropout(torch.ones(3), 1.5)).toThrow('dropout probability has to be between 0 and 1, but got 1.5');
-    expect(() => F.dropout(torch.ones(3), { p: -1 })).toThrow('dropout probability has to be between 0 and 1, but got -1');
+    expect(() => F.dropout(torch.ones(3), { p: -1 })).toThrow(
+      'dropout probability has to be between 0 and 1, but got -1',
+    );
   });
 });
 
@@ -126,19 +131,25 @@ describe('nn.functional behaviour', () => {
     const expected = base.detach().gt(0).to('float32').mul(0.8).add(0.2);
     expect((base.grad as torch.Tensor).tolist()).toEqual(expected.tolist());
     const leaf = torch.randn([3], { requiresGrad: true });
-    expect(() => F.silu(leaf, { inplace: true })).toThrow('a leaf Variable that requires grad is being used in an in-place operation.');
+    expect(() => F.silu(leaf, { inplace: true })).toThrow(
+      'a leaf Variable that requires grad is being used in an in-place operation.',
+    );
     expect(F.relu(torch.tensor([-1, 2], { dtype: 'float32' }), { inplace: true }).tolist()).toEqual([0, 2]);
   });
 
   it('gradcheck (and gradgradcheck) of the nn ops in float64', () => {
     const f64 = (...shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64' }).requiresGrad_();
     // The first derivatives as a function of the inputs (grad mode on even where gradcheck evaluates under noGrad).
-    const gradOf = (f: (...xs: torch.Tensor[]) => torch.Tensor) => (...xs: torch.Tensor[]): torch.Tensor[] =>
-      torch.enableGrad(() => {
-        const out = f(...xs);
-        const w = torch.randn(out.shape, { dtype: 'float64', generator: new torch.Generator().manualSeed(42) });
-        return torch.autograd.grad(out.mul(w).sum(), xs, { createGraph: true }).map((g, i) => g ?? torch.zerosLike(xs[i]));
-      });
+    const gradOf =
+      (f: (...xs: torch.Tensor[]) => torch.Tensor) =>
+      (...xs: torch.Tensor[]): torch.Tensor[] =>
+        torch.enableGrad(() => {
+          const out = f(...xs);
+          const w = torch.randn(out.shape, { dtype: 'float64', generator: new torch.Generator().manualSeed(42) });
+          return torch.autograd
+            .grad(out.mul(w).sum(), xs, { createGraph: true })
+            .map((g, i) => g ?? torch.zerosLike(xs[i]));
+        });
     torch.manualSeed(0);
     const cases: [string, (...xs: torch.Tensor[]) => torch.Tensor, torch.Tensor[]][] = [
       ['gelu', (x) => F.gelu(x), [f64(5)]],
@@ -147,12 +158,31 @@ describe('nn.functional behaviour', () => {
       ['silu', (x) => F.silu(x), [f64(5)]],
       ['softplus', (x) => F.softplus(x, 2, 3), [f64(5)]],
       ['linear', (x, w, b) => F.linear(x, w, b), [f64(2, 3, 4), f64(5, 4), f64(5)]],
-      ['batchNorm train', (x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }), [f64(4, 3, 2), f64(3), f64(3)]],
+      [
+        'batchNorm train',
+        (x, w, b) => F.batchNorm(x, null, null, w, b, { training: true }),
+        [f64(4, 3, 2), f64(3), f64(3)],
+      ],
       ['layerNorm', (x, w, b) => F.layerNorm(x, [2, 3], w, b), [f64(4, 2, 3), f64(2, 3), f64(2, 3)]],
-      ['embedding', (w) => F.embedding(torch.tensor([[0, 2], [2, 1]]), w), [f64(3, 2)]],
+      [
+        'embedding',
+        (w) =>
+          F.embedding(
+            torch.tensor([
+              [0, 2],
+              [2, 1],
+            ]),
+            w,
+          ),
+        [f64(3, 2)],
+      ],
       ['pad', (x) => F.pad(x, [1, -1, 0, 2]), [f64(2, 3)]],
     ];
-    const check = (name: string, f: (...xs: torch.Tensor[]) => torch.Tensor | torch.Tensor[], inputs: torch.Tensor[]): void => {
+    const check = (
+      name: string,
+      f: (...xs: torch.Tensor[]) => torch.Tensor | torch.Tensor[],
+      inputs: torch.Tensor[],
+    ): void => {
       try {
         expect(torch.autograd.gradcheck(f, inputs)).toBe(true);
       } catch (e) {

@@ -20,7 +20,9 @@ describe('gelu on a large tensor, against PyTorch', () => {
       torch.setKernelBackend(backend);
       const x = torch.tensor(fixture.x, { dtype: 'float32', requiresGrad: true });
       const y = nn.functional.gelu(x);
-      y.mul(torch.tensor(fixture.w, { dtype: 'float32' })).sum().backward();
+      y.mul(torch.tensor(fixture.w, { dtype: 'float32' }))
+        .sum()
+        .backward();
       const out = y.toArray();
       const grad = (x.grad as torch.Tensor).toArray();
       for (let i = 0; i < out.length; i++) {

@@ -10,7 +10,14 @@ import * as init from '../src/init.js';
 import { fixture } from './functional-ops.js';
 
 interface Spread {
-  fn: 'kaimingUniform_' | 'kaimingNormal_' | 'xavierUniform_' | 'xavierNormal_' | 'uniform_' | 'normal_' | 'truncNormal_';
+  fn:
+    | 'kaimingUniform_'
+    | 'kaimingNormal_'
+    | 'xavierUniform_'
+    | 'xavierNormal_'
+    | 'uniform_'
+    | 'normal_'
+    | 'truncNormal_';
   shape: number[];
   kwargs: Record<string, number | string>;
   bound: number | null;
@@ -21,14 +28,16 @@ interface Spread {
   sampleMax: number;
 }
 
-const data = (fixture as unknown as {
-  init: {
-    gains: { nonlinearity: init.Nonlinearity; param: number | null; gain: number }[];
-    fans: { shape: number[]; fans: [number, number] }[];
-    spreads: Spread[];
-    errors: { name: string; error: string; message: string }[];
-  };
-}).init;
+const data = (
+  fixture as unknown as {
+    init: {
+      gains: { nonlinearity: init.Nonlinearity; param: number | null; gain: number }[];
+      fans: { shape: number[]; fans: [number, number] }[];
+      spreads: Spread[];
+      errors: { name: string; error: string; message: string }[];
+    };
+  }
+).init;
 
 function stats(t: Tensor): { mean: number; std: number; min: number; max: number } {
   const v = t.toArray();
@@ -77,7 +86,7 @@ describe(`nn.init against PyTorch ${fixture.torch}`, () => {
     for (const { shape, fans } of data.fans) expect(init.calculateFanInAndFanOut(torch.empty(shape))).toEqual(fans);
   });
 
-  describe('random initialisations have PyTorch\'s bounds and spreads', () => {
+  describe("random initialisations have PyTorch's bounds and spreads", () => {
     for (const s of data.spreads) {
       it(`${s.fn} ${JSON.stringify(s.shape)} ${JSON.stringify(s.kwargs)}`, () => {
         torch.manualSeed(1234);
@@ -145,7 +154,12 @@ describe('nn.init behaviour', () => {
     expect(w.gradFn).toBe(null);
     expect(w.isLeaf).toBe(true);
     expect(init.constant_(w, 0.5)).toBe(w);
-    expect(w.tolist()).toEqual([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]);
+    expect(w.tolist()).toEqual([
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    ]);
     expect(init.zeros_(w).sum().item()).toBe(0);
     expect(init.ones_(w).sum().item()).toBe(12);
   });
@@ -180,11 +194,18 @@ describe('nn.init behaviour', () => {
   });
 
   it('eye_ writes the identity, also for non-square matrices', () => {
-    expect(init.eye_(torch.empty(2, 3)).tolist()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(init.eye_(torch.empty(2, 3)).tolist()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 
   it('orthogonal_ gives orthonormal rows or columns, scaled by gain', () => {
-    for (const shape of [[6, 4], [4, 6], [5, 2, 3]]) {
+    for (const shape of [
+      [6, 4],
+      [4, 6],
+      [5, 2, 3],
+    ]) {
       const t = init.orthogonal_(torch.empty(shape, { dtype: 'float64' }), 2);
       const m = t.reshape(shape[0], -1);
       const gram = m.shape[0] >= m.shape[1] ? m.t().matmul(m) : m.matmul(m.t());

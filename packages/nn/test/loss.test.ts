@@ -24,22 +24,53 @@ describe('losses: behaviour', () => {
   it('gradcheck and gradgradcheck in float64', () => {
     torch.manualSeed(0);
     const f64 = (...shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64' }).requiresGrad_();
-    const probs = (...shape: number[]): torch.Tensor => torch.rand(shape, { dtype: 'float64' }).mul(0.9).add(0.05).requiresGrad_();
+    const probs = (...shape: number[]): torch.Tensor =>
+      torch.rand(shape, { dtype: 'float64' }).mul(0.9).add(0.05).requiresGrad_();
     const t = torch.tensor([1, -100, 3, 0]);
     const w = torch.tensor([0.5, 2, 1, 1.5], { dtype: 'float64' });
-    const gradOf = (f: (...xs: torch.Tensor[]) => torch.Tensor) => (...xs: torch.Tensor[]): torch.Tensor[] =>
-      torch.enableGrad(() => torch.autograd.grad(f(...xs), xs, { createGraph: true }).map((g, i) => g ?? torch.zerosLike(xs[i])));
+    const gradOf =
+      (f: (...xs: torch.Tensor[]) => torch.Tensor) =>
+      (...xs: torch.Tensor[]): torch.Tensor[] =>
+        torch.enableGrad(() =>
+          torch.autograd.grad(f(...xs), xs, { createGraph: true }).map((g, i) => g ?? torch.zerosLike(xs[i])),
+        );
     const cases: [string, (...xs: torch.Tensor[]) => torch.Tensor, torch.Tensor[]][] = [
       ['crossEntropy weight ignore', (x) => F.crossEntropy(x, t, { weight: w }), [f64(4, 4)]],
-      ['crossEntropy smoothing', (x) => F.crossEntropy(x, t, { weight: w, labelSmoothing: 0.2, reduction: 'sum' }), [f64(4, 4)]],
-      ['crossEntropy probs', (x, p) => F.crossEntropy(x, p.softmax(1), { labelSmoothing: 0.1 }), [f64(4, 4), f64(4, 4)]],
-      ['crossEntropy (N, C, H, W)', (x) => F.crossEntropy(x, torch.tensor([[[0, 2], [1, 1]]]), { reduction: 'sum' }), [f64(1, 3, 2, 2)]],
+      [
+        'crossEntropy smoothing',
+        (x) => F.crossEntropy(x, t, { weight: w, labelSmoothing: 0.2, reduction: 'sum' }),
+        [f64(4, 4)],
+      ],
+      [
+        'crossEntropy probs',
+        (x, p) => F.crossEntropy(x, p.softmax(1), { labelSmoothing: 0.1 }),
+        [f64(4, 4), f64(4, 4)],
+      ],
+      [
+        'crossEntropy (N, C, H, W)',
+        (x) =>
+          F.crossEntropy(
+            x,
+            torch.tensor([
+              [
+                [0, 2],
+                [1, 1],
+              ],
+            ]),
+            { reduction: 'sum' },
+          ),
+        [f64(1, 3, 2, 2)],
+      ],
       ['nllLoss', (x) => F.nllLoss(x, t, { weight: w }), [f64(4, 4)]],
       ['mseLoss', (x, y) => F.mseLoss(x, y), [f64(3, 4), f64(3, 4)]],
       ['l1Loss', (x, y) => F.l1Loss(x, y, { reduction: 'sum' }), [f64(3, 4), f64(3, 4)]],
       ['smoothL1Loss', (x, y) => F.smoothL1Loss(x, y, { beta: 0.5 }), [f64(3, 4), f64(3, 4)]],
       ['huberLoss', (x, y) => F.huberLoss(x, y, { delta: 0.7, reduction: 'sum' }), [f64(3, 4), f64(3, 4)]],
-      ['binaryCrossEntropy', (x, y) => F.binaryCrossEntropy(x, y, { weight: w.slice(0, 0, 3) }), [probs(2, 3), probs(2, 3)]],
+      [
+        'binaryCrossEntropy',
+        (x, y) => F.binaryCrossEntropy(x, y, { weight: w.slice(0, 0, 3) }),
+        [probs(2, 3), probs(2, 3)],
+      ],
       [
         'binaryCrossEntropyWithLogits',
         (x, y) => F.binaryCrossEntropyWithLogits(x, y, { weight: w.slice(0, 0, 3), posWeight: w.slice(0, 1, 4) }),
@@ -47,7 +78,10 @@ describe('losses: behaviour', () => {
       ],
     ];
     for (const [name, f, inputs] of cases) {
-      for (const [what, fn] of [['', f], [' double backward', gradOf(f)]] as const) {
+      for (const [what, fn] of [
+        ['', f],
+        [' double backward', gradOf(f)],
+      ] as const) {
         try {
           expect(torch.autograd.gradcheck(fn, inputs)).toBe(true);
         } catch (e) {
@@ -57,18 +91,20 @@ describe('losses: behaviour', () => {
     }
   });
 
-  it('the node on top is PyTorch\'s', () => {
+  it("the node on top is PyTorch's", () => {
     const x = torch.randn([3, 5], { requiresGrad: true });
     const t = torch.tensor([1, 0, 4]);
     expect(F.crossEntropy(x, t).gradFn?.name()).toBe('NllLossBackward0');
     expect(F.crossEntropy(x, t, { labelSmoothing: 0.1 }).gradFn?.name()).toBe('AddBackward0');
     expect(F.mseLoss(x, torch.zeros(3, 5)).gradFn?.name()).toBe('MseLossBackward0');
     expect(F.l1Loss(x, torch.zeros(3, 5)).gradFn?.name()).toBe('MeanBackward0');
-    expect(F.binaryCrossEntropyWithLogits(x, torch.zeros(3, 5)).gradFn?.name()).toBe('BinaryCrossEntropyWithLogitsBackward0');
+    expect(F.binaryCrossEntropyWithLogits(x, torch.zeros(3, 5)).gradFn?.name()).toBe(
+      'BinaryCrossEntropyWithLogitsBackward0',
+    );
     expect(F.crossEntropy(x, t).toString()).toMatch(/grad_fn=<NllLossBackward0>\)$/);
   });
 
-  it('differing input and target sizes warn once, as Python\'s default filter does, and broadcast', () => {
+  it("differing input and target sizes warn once, as Python's default filter does, and broadcast", () => {
     const messages: string[] = [];
     const original = console.warn;
     console.warn = (m: string): void => void messages.push(m);
@@ -87,12 +123,20 @@ describe('losses: behaviour', () => {
     const x = torch.randn(3, 5);
     const w = torch.ones([5], { requiresGrad: true });
     const t = torch.tensor([1, 0, 4]);
-    expect(() => F.crossEntropy(x, t, { weight: w })).toThrow("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'.");
+    expect(() => F.crossEntropy(x, t, { weight: w })).toThrow(
+      "The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'.",
+    );
     expect(torch.noGrad(() => F.crossEntropy(x, t, { weight: w })).requiresGrad).toBe(false);
   });
 
   it('stays finite for logits of 1000', () => {
-    const x = torch.tensor([[1000, -1000, 0], [-1000, 1000, 999]], { dtype: 'float32', requiresGrad: true });
+    const x = torch.tensor(
+      [
+        [1000, -1000, 0],
+        [-1000, 1000, 999],
+      ],
+      { dtype: 'float32', requiresGrad: true },
+    );
     const loss = F.crossEntropy(x, torch.tensor([0, 2]));
     expect(loss.item()).toBeCloseTo(0.5 + Math.log1p(Math.exp(-1)) / 2, 5);
     loss.backward();

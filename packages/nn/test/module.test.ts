@@ -117,7 +117,9 @@ describe('printing', () => {
     expect(new nn.Conv2d(3, 8, 3, { padding: 'same', dilation: 2 }).toString()).toBe(r.convSame);
     expect(new nn.Conv2d(4, 8, [3, 5], { stride: [1, 2], padding: [1, 2], groups: 2 }).toString()).toBe(r.convGroups);
     expect(new nn.BatchNorm2d(64).toString()).toBe(r.bn2d);
-    expect(new nn.BatchNorm1d(10, { eps: 1e-3, momentum: null, affine: false, trackRunningStats: false }).toString()).toBe(r.bn1dNoMomentum);
+    expect(
+      new nn.BatchNorm1d(10, { eps: 1e-3, momentum: null, affine: false, trackRunningStats: false }).toString(),
+    ).toBe(r.bn1dNoMomentum);
     expect(new nn.LayerNorm([4, 5], { eps: 1e-6 }).toString()).toBe(r.layerNorm);
     expect(new nn.ReLU().toString()).toBe(r.relu);
     expect(new nn.ReLU(true).toString()).toBe(r.reluInplace);
@@ -138,7 +140,11 @@ describe('printing', () => {
 
   it('prints nested containers and user modules with indentation', () => {
     const r = golden.reprs;
-    const seq = new nn.Sequential(new nn.Linear(2, 3), new nn.Sequential(new nn.ReLU(), new nn.Linear(3, 1)), new nn.Sigmoid());
+    const seq = new nn.Sequential(
+      new nn.Linear(2, 3),
+      new nn.Sequential(new nn.ReLU(), new nn.Linear(3, 1)),
+      new nn.Sigmoid(),
+    );
     expect(seq.toString()).toBe(r.sequential);
     expect(new nn.ModuleList([new nn.Linear(1, 1), new nn.Tanh()]).toString()).toBe(r.moduleList);
     expect(new nn.ModuleDict({ a: new nn.Linear(1, 2), b: new nn.ReLU() }).toString()).toBe(r.moduleDict);
@@ -189,7 +195,8 @@ describe('state dicts', () => {
       const b = new Net();
       b.loadStateDict(torch.load(path));
       expect(Object.keys(b.stateDict())).toEqual(Object.keys(a.stateDict()));
-      for (const [k, v] of Object.entries(a.stateDict())) expect(Array.from(b.stateDict()[k].toArray())).toEqual(Array.from(v.toArray()));
+      for (const [k, v] of Object.entries(a.stateDict()))
+        expect(Array.from(b.stateDict()[k].toArray())).toEqual(Array.from(v.toArray()));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,10 +6,16 @@ import { Module, nn } from '@kindling/nn';
 describe("PyTorch's positional arguments", () => {
   it('configure layers as the same call does in PyTorch', () => {
     const cases: [Module, string][] = [
-      [new nn.Conv2d(3, 64, 7, 2, 3, 1, 1, false), 'Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)'],
+      [
+        new nn.Conv2d(3, 64, 7, 2, 3, 1, 1, false),
+        'Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)',
+      ],
       [new nn.MaxPool2d(3, 2, 1), 'MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)'],
       [new nn.AvgPool2d(2, 1), 'AvgPool2d(kernel_size=2, stride=1, padding=0)'],
-      [new nn.BatchNorm2d(4, 1e-3, 0.2), 'BatchNorm2d(4, eps=0.001, momentum=0.2, affine=True, track_running_stats=True)'],
+      [
+        new nn.BatchNorm2d(4, 1e-3, 0.2),
+        'BatchNorm2d(4, eps=0.001, momentum=0.2, affine=True, track_running_stats=True)',
+      ],
       [new nn.LayerNorm(8, 1e-6, false), 'LayerNorm((8,), eps=1e-06, elementwise_affine=False)'],
       [new nn.Linear(4, 2, false), 'Linear(in_features=4, out_features=2, bias=False)'],
       [new nn.Embedding(10, 3, 0), 'Embedding(10, 3, padding_idx=0)'],
@@ -35,13 +41,21 @@ describe("PyTorch's positional arguments", () => {
       [new nn.LogSoftmax(0), 'LogSoftmax(dim=0)'],
     ];
     for (const [m, printed] of cases) expect(String(m)).toBe(printed);
-    expect(() => new nn.Dropout(1.5)).toThrow(new torch.ValueError('dropout probability has to be between 0 and 1, but got 1.5'));
+    expect(() => new nn.Dropout(1.5)).toThrow(
+      new torch.ValueError('dropout probability has to be between 0 and 1, but got 1.5'),
+    );
     expect(() => new nn.Dropout({ p: '0.5' } as never)).toThrow(torch.ValueError);
   });
 
   it('take a loss weight first, as nn.CrossEntropyLoss(weight) does', () => {
     const weight = torch.tensor([1, 2, 3], { dtype: 'float32' });
-    const logits = torch.tensor([[1, 2, 3], [3, 1, 0]], { dtype: 'float32' });
+    const logits = torch.tensor(
+      [
+        [1, 2, 3],
+        [3, 1, 0],
+      ],
+      { dtype: 'float32' },
+    );
     const target = torch.tensor([2, 1]);
     const positional = new nn.CrossEntropyLoss(weight).forward(logits, target);
     const keyword = new nn.CrossEntropyLoss({ weight }).forward(logits, target);
@@ -52,9 +66,15 @@ describe("PyTorch's positional arguments", () => {
 
   it("gives Python's TypeErrors for too many arguments and for one given both ways", () => {
     const ctor = nn.Conv2d as unknown as new (...a: unknown[]) => Module;
-    expect(() => new ctor(3, 64, 7, 2, 3, 1, 1, false, 'zeros', 5)).toThrow('Conv2d.__init__() takes from 4 to 10 positional arguments but 11 were given');
-    expect(() => new nn.MaxPool2d(2, 2, { stride: 1 } as never)).toThrow("MaxPool2d.__init__() got multiple values for argument 'stride'");
+    expect(() => new ctor(3, 64, 7, 2, 3, 1, 1, false, 'zeros', 5)).toThrow(
+      'Conv2d.__init__() takes from 4 to 10 positional arguments but 11 were given',
+    );
+    expect(() => new nn.MaxPool2d(2, 2, { stride: 1 } as never)).toThrow(
+      "MaxPool2d.__init__() got multiple values for argument 'stride'",
+    );
     const mse = nn.MSELoss as unknown as new (...a: unknown[]) => Module;
-    expect(() => new mse(true)).toThrow("MSELoss: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }");
+    expect(() => new mse(true)).toThrow(
+      "MSELoss: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }",
+    );
   });
 });

@@ -60,7 +60,9 @@ function formula(k: number, name: string, shape: number[]): Float32Array {
 function checkpoint(): Record<string, Tensor> {
   const sd: Record<string, Tensor> = {};
   golden.entries.forEach((e, k) => {
-    sd[e.name] = e.name.endsWith('num_batches_tracked') ? torch.tensor(k, { dtype: 'int64' }) : torch.fromArray(formula(k, e.name, e.shape), e.shape);
+    sd[e.name] = e.name.endsWith('num_batches_tracked')
+      ? torch.tensor(k, { dtype: 'int64' })
+      : torch.fromArray(formula(k, e.name, e.shape), e.shape);
   });
   return sd;
 }
@@ -72,7 +74,12 @@ function input(): Tensor {
 /** Within rtol of the largest expected value: float32 sums over 512 features differ in their last bits. */
 function expectCloseRelativeToLargest(actual: torch.TypedArray, expected: number[], rtol: number, label: string): void {
   const atol = rtol * largestMagnitude(expected);
-  torch.testing.assertClose(actual, Float64Array.from(expected), { rtol: 0, atol, checkDtype: false, msg: (m) => `${label}: ${m}` });
+  torch.testing.assertClose(actual, Float64Array.from(expected), {
+    rtol: 0,
+    atol,
+    checkDtype: false,
+    msg: (m) => `${label}: ${m}`,
+  });
 }
 
 describe('ResNet-18 against torchvision', () => {
@@ -111,12 +118,24 @@ describe('ResNet-18 against torchvision', () => {
     loss.backward();
     expectCloseRelativeToLargest(model.fc.weight.grad!.toArray(), golden.fcWeightGrad, 1e-4, 'fc.weight.grad');
     const conv1Grad = model.conv1.weight.grad!;
-    expectCloseRelativeToLargest(conv1Grad.toArray().subarray(0, 512), golden.conv1WeightGradSample, 1e-3, 'conv1.weight.grad');
-    expect(Math.abs(conv1Grad.pow(2).sum().sqrt().item() - golden.conv1WeightGradNorm)).toBeLessThan(1e-3 * golden.conv1WeightGradNorm);
+    expectCloseRelativeToLargest(
+      conv1Grad.toArray().subarray(0, 512),
+      golden.conv1WeightGradSample,
+      1e-3,
+      'conv1.weight.grad',
+    );
+    expect(Math.abs(conv1Grad.pow(2).sum().sqrt().item() - golden.conv1WeightGradNorm)).toBeLessThan(
+      1e-3 * golden.conv1WeightGradNorm,
+    );
     expectCloseRelativeToLargest(model.bn1.running_mean!.toArray(), golden.bn1RunningMean, 1e-4, 'bn1.running_mean');
     expectCloseRelativeToLargest(model.bn1.running_var!.toArray(), golden.bn1RunningVar, 1e-4, 'bn1.running_var');
     const lastBn = model.layer4.get<InstanceType<typeof nn.models.BasicBlock>>(1).bn2;
-    expectCloseRelativeToLargest(lastBn.running_var!.toArray(), golden.layer4BnRunningVar, 1e-4, 'layer4.1.bn2.running_var');
+    expectCloseRelativeToLargest(
+      lastBn.running_var!.toArray(),
+      golden.layer4BnRunningVar,
+      1e-4,
+      'layer4.1.bn2.running_var',
+    );
     expect(model.bn1.num_batches_tracked!.item()).toBe(golden.numBatchesTracked);
   });
 });

@@ -57,10 +57,28 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
   /** `new Adagrad(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize })`. */
   constructor(params: Params, options?: AdagradOptions);
   /** PyTorch's positional order: `new Adagrad(params, 0.01, 0)`. */
-  constructor(params: Params, lr: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number);
+  constructor(
+    params: Params,
+    lr: number,
+    lrDecay?: number,
+    weightDecay?: number,
+    initialAccumulatorValue?: number,
+    eps?: number,
+  );
   constructor(params: Params, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<AdagradOptions>('Adagrad', ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], args);
-    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
+    const options = torch.compat.pythonArgs<AdagradOptions>(
+      'Adagrad',
+      ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
+      args,
+    );
+    const {
+      lr = 1e-2,
+      lrDecay = 0,
+      weightDecay = 0,
+      initialAccumulatorValue = 0,
+      eps = 1e-10,
+      maximize = false,
+    } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= lrDecay, 'Invalid lr_decay value: ', lrDecay);
     check(0 <= weightDecay, 'Invalid weight_decay value: ', weightDecay);
@@ -70,7 +88,10 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
     // PyTorch creates the state eagerly, for every parameter.
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        this.state.set(p, { step: torch.tensor(0, { dtype: 'float32' }), sum: torch.fullLike(p, group.initialAccumulatorValue) });
+        this.state.set(p, {
+          step: torch.tensor(0, { dtype: 'float32' }),
+          sum: torch.fullLike(p, group.initialAccumulatorValue),
+        });
       }
     }
   }

@@ -31,7 +31,14 @@ type AdamHyper = {
 };
 
 function validate(options: AdamOptions, defaultDecay: number): Required<AdamOptions> {
-  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultDecay, amsgrad = false, maximize = false } = options;
+  const {
+    lr = 1e-3,
+    betas = [0.9, 0.999],
+    eps = 1e-8,
+    weightDecay = defaultDecay,
+    amsgrad = false,
+    maximize = false,
+  } = options;
   check(0 <= lr, 'Invalid learning rate: ', lr);
   check(0 <= eps, 'Invalid epsilon value: ', eps);
   check(0 <= betas[0] && betas[0] < 1, 'Invalid beta parameter at index 0: ', betas[0]);
@@ -67,7 +74,17 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
       // As PyTorch, a loaded state without the amsgrad buffer fails before the step count moves.
       const maxSq = amsgrad ? required(state.max_exp_avg_sq, 'max_exp_avg_sq') : null;
       stepT.add_(1);
-      const hyper = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step: stepT.item() };
+      const hyper = {
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        decoupled: this.decoupled,
+        amsgrad,
+        maximize,
+        step: stepT.item(),
+      };
       if (torch._fusedAdamUpdate_(p, p.rawGrad, expAvg, expAvgSq, maxSq, hyper)) continue;
       if (this.decoupled) p.mul_(1 - lr * weightDecay);
       else if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
@@ -119,12 +136,30 @@ export class Adam extends AdamBase<AdamDefaults> {
   /** `new Adam(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new Adam(params, 1e-3, [0.9, 0.999])`. */
-  constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
+  constructor(
+    params: Params,
+    lr: number,
+    betas?: readonly [number, number],
+    eps?: number,
+    weightDecay?: number,
+    amsgrad?: boolean,
+  );
   constructor(params: Params, ...args: unknown[]) {
     const o = validate(torch.compat.pythonArgs<AdamOptions>('Adam', ADAM_POSITIONAL, args), 0);
     // PyTorch 1.13's defaults, in its order (the state dict lists them so).
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
-    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize, foreach: null, capturable: false, differentiable: false, fused: false });
+    super(params, {
+      lr,
+      betas,
+      eps,
+      weightDecay,
+      amsgrad,
+      maximize,
+      foreach: null,
+      capturable: false,
+      differentiable: false,
+      fused: false,
+    });
   }
 }
 
@@ -152,9 +187,19 @@ export class AdamW extends AdamBase<AdamHyper> {
   /** `new AdamW(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new AdamW(params, 1e-3, [0.9, 0.999], 1e-8, 0.01)`. */
-  constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean);
+  constructor(
+    params: Params,
+    lr: number,
+    betas?: readonly [number, number],
+    eps?: number,
+    weightDecay?: number,
+    amsgrad?: boolean,
+  );
   constructor(params: Params, ...args: unknown[]) {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(torch.compat.pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args), 1e-2);
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(
+      torch.compat.pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args),
+      1e-2,
+    );
     super(params, { lr, betas, eps, weightDecay, amsgrad, foreach: null, maximize, capturable: false });
   }
 }

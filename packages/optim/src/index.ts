@@ -6,7 +6,16 @@
  * @module @kindling/optim
  */
 export { Optimizer, required } from './optimizer.js';
-export type { OptimizerStateDict, Group, ParamGroup, ParamGroupInput, ParamState, Params, Hyper, HyperValue } from './optimizer.js';
+export type {
+  OptimizerStateDict,
+  Group,
+  ParamGroup,
+  ParamGroupInput,
+  ParamState,
+  Params,
+  Hyper,
+  HyperValue,
+} from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions, SGDState } from './sgd.js';
 export { Adam, AdamW } from './adam.js';

@@ -18,7 +18,10 @@ export interface ParamGroup extends Hyper {
 }
 
 /** What users pass per group: `{ params, lr?, ... }`. */
-export type ParamGroupInput = { params: Iterable<Tensor> | Tensor } & Record<string, HyperValue | Iterable<Tensor> | Tensor | undefined>;
+export type ParamGroupInput = { params: Iterable<Tensor> | Tensor } & Record<
+  string,
+  HyperValue | Iterable<Tensor> | Tensor | undefined
+>;
 
 /** What an optimizer takes: parameters, or parameter groups `{ params, ...options }`. */
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
@@ -51,7 +54,9 @@ const STATE_DICT_KEYS: Record<string, string> = {
   maxMomentum: 'max_momentum',
   baseMomentum: 'base_momentum',
 };
-const FROM_STATE_DICT_KEYS: Record<string, string> = Object.fromEntries(Object.entries(STATE_DICT_KEYS).map(([k, v]) => [v, k]));
+const FROM_STATE_DICT_KEYS: Record<string, string> = Object.fromEntries(
+  Object.entries(STATE_DICT_KEYS).map(([k, v]) => [v, k]),
+);
 
 function copyValue(v: HyperValue): HyperValue {
   return Array.isArray(v) ? [...(v as number[])] : v;
@@ -102,9 +107,15 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
       throw new torch.TorchTypeError(`'<' not supported between instances of '${pyTypeName(lr)}' and 'float'`);
     }
     if (params instanceof torch.Tensor) {
-      throw new torch.TorchTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
+      throw new torch.TorchTypeError(
+        `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`,
+      );
     }
-    if (params === null || params === undefined || typeof (params as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    if (
+      params === null ||
+      params === undefined ||
+      typeof (params as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+    ) {
       throw new torch.TorchTypeError(`'${pyTypeName(params)}' object is not iterable`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput>)];
@@ -142,10 +153,12 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     }
     const tensors = params as Tensor[];
     const options: Record<string, HyperValue | Tensor[]> = { params: tensors };
-    for (const [k, v] of Object.entries(group)) if (k !== 'params' && v !== undefined) options[k] = copyValue(v as HyperValue);
+    for (const [k, v] of Object.entries(group))
+      if (k !== 'params' && v !== undefined) options[k] = copyValue(v as HyperValue);
     for (const [k, v] of Object.entries(this.defaults)) {
       if (k in options) continue;
-      if (v === undefined) throw new torch.ValueError(`parameter group didn't specify a value of required optimization parameter ${k}`);
+      if (v === undefined)
+        throw new torch.ValueError(`parameter group didn't specify a value of required optimization parameter ${k}`);
       options[k] = copyValue(v);
     }
     if (new Set(tensors).size !== tensors.length && !warnedDuplicates) {
@@ -155,7 +168,8 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
       );
     }
     const existing = new Set(this.paramGroups.flatMap((g) => g.params));
-    if (tensors.some((p) => existing.has(p))) throw new torch.ValueError('some parameters appear in more than one parameter group');
+    if (tensors.some((p) => existing.has(p)))
+      throw new torch.ValueError('some parameters appear in more than one parameter group');
     this.paramGroups.push(options as Group<O>);
   }
 
@@ -298,9 +312,12 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
   loadStateDict(stateDict: OptimizerStateDict): void {
     const groups = this.paramGroups;
     const saved = stateDict.param_groups;
-    if (groups.length !== saved.length) throw new torch.ValueError('loaded state dict has a different number of parameter groups');
+    if (groups.length !== saved.length)
+      throw new torch.ValueError('loaded state dict has a different number of parameter groups');
     if (groups.some((g, i) => g.params.length !== saved[i].params.length)) {
-      throw new torch.ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      throw new torch.ValueError(
+        "loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
+      );
     }
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, groups[i].params[j])));
@@ -312,7 +329,8 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
       if (!p) continue;
       const copy: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
-        if (v instanceof torch.Tensor) copy[k] = k !== 'step' && p.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
+        if (v instanceof torch.Tensor)
+          copy[k] = k !== 'step' && p.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
         else copy[k] = v;
       }
       // The dict's entries are the optimizer's own keys (PyTorch's); the update checks the ones it needs.
@@ -326,7 +344,8 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
       for (const k of Object.keys(target)) if (k !== 'params') delete target[k];
       for (const [k, v] of Object.entries(g)) if (k !== 'params') target[FROM_STATE_DICT_KEYS[k] ?? k] = copyValue(v);
       // Options a checkpoint from an older version lacks get their defaults, as each optimizer's __setstate__ does.
-      for (const [k, v] of Object.entries(this.defaults)) if (!(k in target) && v !== undefined) target[k] = copyValue(v);
+      for (const [k, v] of Object.entries(this.defaults))
+        if (!(k in target) && v !== undefined) target[k] = copyValue(v);
     });
   }
 }

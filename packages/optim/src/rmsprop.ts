@@ -60,10 +60,30 @@ export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
   /** `new RMSprop(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize })`. */
   constructor(params: Params, options?: RMSpropOptions);
   /** PyTorch's positional order: `new RMSprop(params, 0.01, 0.99)`. */
-  constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean);
+  constructor(
+    params: Params,
+    lr: number,
+    alpha?: number,
+    eps?: number,
+    weightDecay?: number,
+    momentum?: number,
+    centered?: boolean,
+  );
   constructor(params: Params, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<RMSpropOptions>('RMSprop', ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], args);
-    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
+    const options = torch.compat.pythonArgs<RMSpropOptions>(
+      'RMSprop',
+      ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'],
+      args,
+    );
+    const {
+      lr = 1e-2,
+      alpha = 0.99,
+      eps = 1e-8,
+      weightDecay = 0,
+      momentum = 0,
+      centered = false,
+      maximize = false,
+    } = options;
     check(0 <= lr, 'Invalid learning rate: ', lr);
     check(0 <= eps, 'Invalid epsilon value: ', eps);
     check(0 <= momentum, 'Invalid momentum value: ', momentum);

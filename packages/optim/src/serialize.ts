@@ -11,7 +11,15 @@ const FORMAT_KEY = 'kindling.optimizer';
 const FORMAT = 'state_dict/1';
 const BODY_KEY = 'kindling.optimizer.state_dict';
 
-type Encoded = number | string | boolean | null | { tensor: string } | { float: string } | Encoded[] | { [k: string]: Encoded };
+type Encoded =
+  | number
+  | string
+  | boolean
+  | null
+  | { tensor: string }
+  | { float: string }
+  | Encoded[]
+  | { [k: string]: Encoded };
 
 /** JSON has no Infinity or NaN: they travel as `{ "float": "inf" }`. */
 function encodeNumber(v: number): Encoded {
@@ -68,7 +76,9 @@ export function serializeOptimizerState(sd: OptimizerStateDict): Uint8Array {
     }
     state[index] = entry;
   }
-  const groups = sd.param_groups.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, encodeHyper(v as HyperValue)])));
+  const groups = sd.param_groups.map((g) =>
+    Object.fromEntries(Object.entries(g).map(([k, v]) => [k, encodeHyper(v as HyperValue)])),
+  );
   const body = JSON.stringify({ state, param_groups: groups });
   return torch.serialize(tensors, { [FORMAT_KEY]: FORMAT, [BODY_KEY]: body });
 }
@@ -77,10 +87,15 @@ export function serializeOptimizerState(sd: OptimizerStateDict): Uint8Array {
 export function deserializeOptimizerState(bytes: Uint8Array): OptimizerStateDict {
   const metadata = torch.deserializeMetadata(bytes);
   if (metadata[FORMAT_KEY] !== FORMAT || metadata[BODY_KEY] === undefined) {
-    throw new torch.ValueError(`not an optimizer state dict: the metadata has no '${FORMAT_KEY}' entry of format '${FORMAT}'`);
+    throw new torch.ValueError(
+      `not an optimizer state dict: the metadata has no '${FORMAT_KEY}' entry of format '${FORMAT}'`,
+    );
   }
   const tensors = torch.deserialize(bytes);
-  const body = JSON.parse(metadata[BODY_KEY]) as { state: Record<string, Record<string, unknown>>; param_groups: Record<string, unknown>[] };
+  const body = JSON.parse(metadata[BODY_KEY]) as {
+    state: Record<string, Record<string, unknown>>;
+    param_groups: Record<string, unknown>[];
+  };
   const state: Record<number, ParamState> = {};
   for (const [index, s] of Object.entries(body.state)) {
     const entry: ParamState = {};
@@ -88,7 +103,8 @@ export function deserializeOptimizerState(bytes: Uint8Array): OptimizerStateDict
       if (typeof v === 'object' && v !== null && 'tensor' in v) {
         const name = (v as { tensor: string }).tensor;
         const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined;
-        if (!t) throw new torch.ValueError(`optimizer state dict is missing tensor '${(v as { tensor: string }).tensor}'`);
+        if (!t)
+          throw new torch.ValueError(`optimizer state dict is missing tensor '${(v as { tensor: string }).tensor}'`);
         setOwn(entry, key, t);
       } else setOwn(entry, key, decode(v) as number | null);
     }

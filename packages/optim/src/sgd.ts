@@ -52,16 +52,39 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
   /** `new SGD(params, { lr, momentum, dampening, weightDecay, nesterov, maximize })`. */
   constructor(params: Params, options?: SGDOptions);
   /** PyTorch's positional order: `new SGD(params, 0.01, 0.9)`. */
-  constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
+  constructor(
+    params: Params,
+    lr: number,
+    momentum?: number,
+    dampening?: number,
+    weightDecay?: number,
+    nesterov?: boolean,
+  );
   constructor(params: Params, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<SGDOptions>('SGD', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], args);
+    const options = torch.compat.pythonArgs<SGDOptions>(
+      'SGD',
+      ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'],
+      args,
+    );
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
     check(!(lr !== undefined && lr < 0), 'Invalid learning rate: ', lr);
     check(!(momentum < 0), 'Invalid momentum value: ', momentum);
     check(!(weightDecay < 0), 'Invalid weight_decay value: ', weightDecay);
-    check(!(nesterov && (momentum <= 0 || dampening !== 0)), 'Nesterov momentum requires a momentum and zero dampening');
+    check(
+      !(nesterov && (momentum <= 0 || dampening !== 0)),
+      'Nesterov momentum requires a momentum and zero dampening',
+    );
     // An undefined lr is PyTorch's `required`: every group must then give one.
-    super(params, { lr: lr as number, momentum, dampening, weightDecay, nesterov, maximize, foreach: null, differentiable: false });
+    super(params, {
+      lr: lr as number,
+      momentum,
+      dampening,
+      weightDecay,
+      nesterov,
+      maximize,
+      foreach: null,
+      differentiable: false,
+    });
   }
 
   /** One step of SGD on one parameter group. */

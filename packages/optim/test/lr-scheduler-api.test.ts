@@ -7,7 +7,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as torch from '@kindling/core';
 import * as optim from '@kindling/optim';
 import { SGD, lrScheduler, type Optimizer } from '@kindling/optim';
-import { fixture, makeOptimizer, momenta, setup, stepAll, stepCount, type ScheduleCase } from './helpers/scheduler-fixture.js';
+import {
+  fixture,
+  makeOptimizer,
+  momenta,
+  setup,
+  stepAll,
+  stepCount,
+  type ScheduleCase,
+} from './helpers/scheduler-fixture.js';
 
 const S = lrScheduler;
 
@@ -30,7 +38,11 @@ describe("PyTorch's warnings and verbose output", () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const s = new S.ExponentialLR(makeOptimizer({ kind: 'SGD', lrs: [0.1] }), 0.9);
     s.step();
-    expect(warn.mock.calls.some(([m]) => String(m).includes('Detected call of `lr_scheduler.step()` before `optimizer.step()`'))).toBe(true);
+    expect(
+      warn.mock.calls.some(([m]) =>
+        String(m).includes('Detected call of `lr_scheduler.step()` before `optimizer.step()`'),
+      ),
+    ).toBe(true);
   });
 
   it("getLr() outside step() points to getLastLr() and doesn't change the groups", () => {
@@ -92,7 +104,9 @@ describe.each(RESUMED.map((name) => [name, fixture.cases.find((c) => c.name === 
       for (let i = 40; i < stepCount(c); i++) {
         stepAll(c, second.opt, second.schedulers, i);
         const lrs = second.opt.paramGroups.map((g) => g.lr);
-        lrs.forEach((lr, j) => expect(Math.abs(lr - c.lrs[i + 1][j])).toBeLessThanOrEqual(1e-12 * Math.abs(c.lrs[i + 1][j])));
+        lrs.forEach((lr, j) =>
+          expect(Math.abs(lr - c.lrs[i + 1][j])).toBeLessThanOrEqual(1e-12 * Math.abs(c.lrs[i + 1][j])),
+        );
         momenta(second.opt).forEach((m, j) => {
           const e = c.momenta[i + 1][j];
           if (e === null || m === null) expect(m).toBe(e);
@@ -135,17 +149,55 @@ describe('arguments', () => {
     const keys = (sd: object) => Object.keys(sd);
     const common = ['base_lrs', 'last_epoch', 'verbose', '_step_count', '_get_lr_called_within_step', '_last_lr'];
     expect(keys(new S.StepLR(opt, 3, { gamma: 0.5 }).stateDict())).toEqual(['step_size', 'gamma', ...common]);
-    expect(keys(new S.CosineAnnealingLR(opt, 10, { etaMin: 0.01 }).stateDict())).toEqual(['T_max', 'eta_min', ...common]);
+    expect(keys(new S.CosineAnnealingLR(opt, 10, { etaMin: 0.01 }).stateDict())).toEqual([
+      'T_max',
+      'eta_min',
+      ...common,
+    ]);
     expect(keys(new S.ReduceLROnPlateau(opt).stateDict()).sort()).toEqual(
-      ['factor', 'min_lrs', 'patience', 'verbose', 'cooldown', 'cooldown_counter', 'mode', 'threshold', 'threshold_mode', 'best', 'num_bad_epochs', 'mode_worse', 'eps', 'last_epoch'].sort(),
+      [
+        'factor',
+        'min_lrs',
+        'patience',
+        'verbose',
+        'cooldown',
+        'cooldown_counter',
+        'mode',
+        'threshold',
+        'threshold_mode',
+        'best',
+        'num_bad_epochs',
+        'mode_worse',
+        'eps',
+        'last_epoch',
+      ].sort(),
     );
     const oneCycle = new S.OneCycleLR(opt, 0.1, { totalSteps: 10 });
     const sd = oneCycle.stateDict();
     // PyTorch 1.13 saves anneal_func (a bound method) where Kindling saves the strategy's name.
-    expect(keys(sd)).toEqual(['total_steps', '_schedule_phases', 'anneal_strategy', 'cycle_momentum', 'use_beta1', ...common]);
+    expect(keys(sd)).toEqual([
+      'total_steps',
+      '_schedule_phases',
+      'anneal_strategy',
+      'cycle_momentum',
+      'use_beta1',
+      ...common,
+    ]);
     expect(sd._schedule_phases).toEqual([
-      { end_step: 2, start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum', end_momentum: 'base_momentum' },
-      { end_step: 9, start_lr: 'max_lr', end_lr: 'min_lr', start_momentum: 'base_momentum', end_momentum: 'max_momentum' },
+      {
+        end_step: 2,
+        start_lr: 'initial_lr',
+        end_lr: 'max_lr',
+        start_momentum: 'max_momentum',
+        end_momentum: 'base_momentum',
+      },
+      {
+        end_step: 9,
+        start_lr: 'max_lr',
+        end_lr: 'min_lr',
+        start_momentum: 'base_momentum',
+        end_momentum: 'max_momentum',
+      },
     ]);
     for (let i = 0; i < 4; i++) {
       opt.step();
@@ -155,7 +207,10 @@ describe('arguments', () => {
     resumed.loadStateDict(oneCycle.stateDict());
     expect(resumed.stateDict()).toEqual(oneCycle.stateDict());
     expect(resumed.getLastLr()).toEqual(oneCycle.getLastLr());
-    const sequential = new S.SequentialLR(opt, { schedulers: [new S.ConstantLR(opt, { factor: 0.5, totalIters: 2 }), new S.ExponentialLR(opt, 0.9)], milestones: [2] });
+    const sequential = new S.SequentialLR(opt, {
+      schedulers: [new S.ConstantLR(opt, { factor: 0.5, totalIters: 2 }), new S.ExponentialLR(opt, 0.9)],
+      milestones: [2],
+    });
     expect(Object.keys(sequential.stateDict())).toContain('_schedulers');
   });
 

@@ -9,7 +9,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { lrScheduler, type Optimizer } from '@kindling/optim';
-import { build, fixture, makeOptimizer, momenta, setup, stepAll, stepCount, type ScheduleCase } from './helpers/scheduler-fixture.js';
+import {
+  build,
+  fixture,
+  makeOptimizer,
+  momenta,
+  setup,
+  stepAll,
+  stepCount,
+  type ScheduleCase,
+} from './helpers/scheduler-fixture.js';
 import { thrown } from '../../core/test/helpers/golden.js';
 
 const S = lrScheduler;
@@ -17,12 +26,24 @@ const RTOL = 1e-12;
 let values = 0;
 let exactValues = 0;
 
-afterAll(() => console.log(`schedules: ${exactValues}/${values} recorded values bit for bit equal to PyTorch's, the rest within ${RTOL}`));
+afterAll(() =>
+  console.log(
+    `schedules: ${exactValues}/${values} recorded values bit for bit equal to PyTorch's, the rest within ${RTOL}`,
+  ),
+);
 
 /** Within RTOL of PyTorch's values, None where PyTorch has None; counts the values that are bit for bit equal. */
-function expectLikePyTorch(actual: readonly (number | null)[], expected: readonly (number | null)[], what: string): void {
-  expect(actual.map((a) => a === null), `${what}: where PyTorch has None`).toEqual(expected.map((e) => e === null));
-  const numbers = (xs: readonly (number | null)[]): Float64Array => Float64Array.from(xs.filter((x): x is number => x !== null));
+function expectLikePyTorch(
+  actual: readonly (number | null)[],
+  expected: readonly (number | null)[],
+  what: string,
+): void {
+  expect(
+    actual.map((a) => a === null),
+    `${what}: where PyTorch has None`,
+  ).toEqual(expected.map((e) => e === null));
+  const numbers = (xs: readonly (number | null)[]): Float64Array =>
+    Float64Array.from(xs.filter((x): x is number => x !== null));
   const [got, want] = [numbers(actual), numbers(expected)];
   values += expected.length;
   exactValues += got.filter((x, i) => Object.is(x, want[i])).length;
@@ -72,7 +93,8 @@ const TRIGGERS: Record<string, () => unknown> = {
   'one-cycle-pct-start': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, pctStart: 1.5 }),
   'one-cycle-anneal': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, annealStrategy: 'exp' as 'cos' }),
   'one-cycle-max-lr-count': () => new S.OneCycleLR(sgd2(), [1.0, 0.5, 0.1], { totalSteps: 10 }),
-  'one-cycle-no-momentum': () => new S.OneCycleLR(makeOptimizer({ kind: 'Adagrad', lrs: [0.1, 0.05] }), 1.0, { totalSteps: 10 }),
+  'one-cycle-no-momentum': () =>
+    new S.OneCycleLR(makeOptimizer({ kind: 'Adagrad', lrs: [0.1, 0.05] }), 1.0, { totalSteps: 10 }),
   'one-cycle-past-end': () => {
     const s = new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10 });
     for (let i = 0; i < 11; i++) s.step();
@@ -104,8 +126,12 @@ describe("scheduler errors carry PyTorch's type and message", () => {
   });
 
   it('a required argument given neither positionally nor in the options, or given both ways', () => {
-    expect(thrown(() => new S.StepLR(sgd2(), {} as { stepSize: number })).message).toContain("missing 1 required positional argument: 'stepSize'");
-    expect(thrown(() => new S.StepLR(sgd2(), 3, { stepSize: 4 })).message).toContain("got multiple values for argument 'stepSize'");
+    expect(thrown(() => new S.StepLR(sgd2(), {} as { stepSize: number })).message).toContain(
+      "missing 1 required positional argument: 'stepSize'",
+    );
+    expect(thrown(() => new S.StepLR(sgd2(), 3, { stepSize: 4 })).message).toContain(
+      "got multiple values for argument 'stepSize'",
+    );
     expect(() => build(sgd2(), { kind: 'ExponentialLR', kwargs: { gamma: 0.5 }, form: 'options' })).not.toThrow();
   });
 });

@@ -67,7 +67,9 @@ describe("optimizer errors carry PyTorch's type and message", () => {
 
   it('numbers in messages are written as Python writes floats', () => {
     expect(thrown(() => new SGD([leaf()], { lr: -1 })).message).toBe('Invalid learning rate: -1.0');
-    expect(thrown(() => new Adam([leaf()], { betas: [1, 0.999] })).message).toBe('Invalid beta parameter at index 0: 1.0');
+    expect(thrown(() => new Adam([leaf()], { betas: [1, 0.999] })).message).toBe(
+      'Invalid beta parameter at index 0: 1.0',
+    );
     expect(thrown(() => new Adam([leaf()], { eps: -1e-5 })).message).toBe('Invalid epsilon value: -1e-05');
   });
 

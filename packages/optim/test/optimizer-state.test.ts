@@ -16,11 +16,27 @@ import {
   type Optimizer,
   type OptimizerStateDict,
 } from '@kindling/optim';
-import { NAMES, fixture, flat, initialParams, inputs, makeOptimizer, trainStep, type OptimCase } from './helpers/optim-fixture.js';
+import {
+  NAMES,
+  fixture,
+  flat,
+  initialParams,
+  inputs,
+  makeOptimizer,
+  trainStep,
+  type OptimCase,
+} from './helpers/optim-fixture.js';
 
 /** One case of each optimizer and option family, float32 and float64. */
 const RESUME_CASES = fixture.cases.filter((c) =>
-  ['sgd-mixed-groups', 'sgd-nesterov', 'adam-betas-eps', 'adamw-amsgrad', 'rmsprop-centered-momentum-wd', 'adagrad-lr-decay'].includes(c.name),
+  [
+    'sgd-mixed-groups',
+    'sgd-nesterov',
+    'adam-betas-eps',
+    'adamw-amsgrad',
+    'rmsprop-centered-momentum-wd',
+    'adagrad-lr-decay',
+  ].includes(c.name),
 );
 const SPLIT = 3;
 
@@ -51,11 +67,15 @@ function resumed(c: OptimCase, transfer: (sd: OptimizerStateDict) => OptimizerSt
     out.push(snapshot(first));
   }
   const sd = transfer(opt.stateDict());
-  const second = Object.fromEntries(NAMES.map((n) => [n, first[n].detach().clone().requiresGrad_(first[n].requiresGrad)]));
+  const second = Object.fromEntries(
+    NAMES.map((n) => [n, first[n].detach().clone().requiresGrad_(first[n].requiresGrad)]),
+  );
   const next = makeOptimizer(c, second);
   next.loadStateDict(sd);
   const before = snapshot(first);
-  const frozenState = [...opt.state.values()].flatMap((s) => Object.values(s)).filter((v): v is Tensor => v instanceof torch.Tensor);
+  const frozenState = [...opt.state.values()]
+    .flatMap((s) => Object.values(s))
+    .filter((v): v is Tensor => v instanceof torch.Tensor);
   const frozenValues = frozenState.map(flat);
   for (let step = SPLIT; step < fixture.steps; step++) {
     trainStep(next, second, x, y, step);
@@ -93,26 +113,29 @@ describe.each(RESUME_CASES.map((c) => [`${c.name} ${c.dtype}`, c] as const))('re
 });
 
 describe('parameters are updated in place', () => {
-  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta'])('%s: same object, same storage, version counter moves', (name) => {
-    const c = fixture.cases.find((k) => k.optimizer === name && k.dtype === 'float32') as OptimCase;
-    const params = initialParams('float32');
-    const objects = { ...params };
-    const views = Object.fromEntries(NAMES.map((n) => [n, params[n].view(-1)]));
-    const versions = Object.fromEntries(NAMES.map((n) => [n, params[n].version]));
-    const { x, y } = inputs('float32');
-    const opt = makeOptimizer(c, params);
-    trainStep(opt, params, x, y, 0);
-    for (const n of NAMES) {
-      expect(opt.paramGroups.some((g) => g.params.includes(objects[n]))).toBe(true);
-      expect(params[n]).toBe(objects[n]);
-      expect(flat(views[n])).toEqual(flat(params[n]));
-      expect(params[n].isLeaf).toBe(true);
-      if (fixture.frozen.includes(n)) expect(params[n].version).toBe(versions[n]);
-      else expect(params[n].version).toBeGreaterThan(versions[n]);
-    }
-    expect(params.W1.requiresGrad).toBe(true);
-    expect(params.W1.gradFn).toBeNull();
-  });
+  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta'])(
+    '%s: same object, same storage, version counter moves',
+    (name) => {
+      const c = fixture.cases.find((k) => k.optimizer === name && k.dtype === 'float32') as OptimCase;
+      const params = initialParams('float32');
+      const objects = { ...params };
+      const views = Object.fromEntries(NAMES.map((n) => [n, params[n].view(-1)]));
+      const versions = Object.fromEntries(NAMES.map((n) => [n, params[n].version]));
+      const { x, y } = inputs('float32');
+      const opt = makeOptimizer(c, params);
+      trainStep(opt, params, x, y, 0);
+      for (const n of NAMES) {
+        expect(opt.paramGroups.some((g) => g.params.includes(objects[n]))).toBe(true);
+        expect(params[n]).toBe(objects[n]);
+        expect(flat(views[n])).toEqual(flat(params[n]));
+        expect(params[n].isLeaf).toBe(true);
+        if (fixture.frozen.includes(n)) expect(params[n].version).toBe(versions[n]);
+        else expect(params[n].version).toBeGreaterThan(versions[n]);
+      }
+      expect(params.W1.requiresGrad).toBe(true);
+      expect(params.W1.gradFn).toBeNull();
+    },
+  );
 });
 
 describe('zeroGrad and step', () => {
@@ -218,7 +241,10 @@ describe('state dict keys', () => {
 describe('serializeOptimizerState', () => {
   it('keeps non-finite options and plain-number state; tensors are safetensors entries named state.<index>.<key>', () => {
     const a = torch.ones([2], { requiresGrad: true });
-    const opt = new SGD([{ params: [a], maxNorm: Infinity, floor: -Infinity, note: 'head' }], { lr: 0.1, momentum: 0.9 });
+    const opt = new SGD([{ params: [a], maxNorm: Infinity, floor: -Infinity, note: 'head' }], {
+      lr: 0.1,
+      momentum: 0.9,
+    });
     a.sum().backward();
     opt.step();
     const bytes = serializeOptimizerState(opt.stateDict());

@@ -48,7 +48,12 @@ afterAll(() => {
   }
 });
 
-function expectParams(c: OptimCase, params: Record<string, Tensor>, step: number, tol: { rtol: number; atol: number }): boolean {
+function expectParams(
+  c: OptimCase,
+  params: Record<string, Tensor>,
+  step: number,
+  tol: { rtol: number; atol: number },
+): boolean {
   let exact = true;
   for (const name of NAMES) {
     const r = compare(flat(params[name]), c.steps[step].params[name], tol.rtol, tol.atol);
@@ -58,7 +63,9 @@ function expectParams(c: OptimCase, params: Record<string, Tensor>, step: number
   return exact;
 }
 
-function isTensorValue(v: EncodedValue): v is { tensor: { values: number[]; shape: number[]; dtype: 'float32' | 'float64' } } {
+function isTensorValue(
+  v: EncodedValue,
+): v is { tensor: { values: number[]; shape: number[]; dtype: 'float32' | 'float64' } } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'tensor' in v;
 }
 
@@ -108,7 +115,9 @@ describe.each(fixture.cases.map((c) => [`${c.name} ${c.dtype}`, c] as const))('%
       exact = expectParams(c, params, step, TOL[c.dtype]) && exact;
       for (const name of fixture.frozen) {
         expect(params[name].grad).toBeNull();
-        expect(flat(params[name])).toEqual(fixture.initial[name].map((v) => (c.dtype === 'float32' ? Math.fround(v) : v)));
+        expect(flat(params[name])).toEqual(
+          fixture.initial[name].map((v) => (c.dtype === 'float32' ? Math.fround(v) : v)),
+        );
       }
     }
     if (exact) exactTraining[c.dtype].push(c.name);

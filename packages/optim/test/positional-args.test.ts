@@ -12,8 +12,12 @@ describe('optimizers take PyTorch positional arguments', () => {
       const { params: _p, ...rest } = o.paramGroups[0];
       return rest;
     };
-    expect(hyper(new SGD(params(), 0.1, 0.9, 0.1, 0.01))).toEqual(hyper(new SGD(params(), { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 })));
-    expect(hyper(new Adam(params(), 0.01, [0.8, 0.9], 1e-6))).toEqual(hyper(new Adam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6 })));
+    expect(hyper(new SGD(params(), 0.1, 0.9, 0.1, 0.01))).toEqual(
+      hyper(new SGD(params(), { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 })),
+    );
+    expect(hyper(new Adam(params(), 0.01, [0.8, 0.9], 1e-6))).toEqual(
+      hyper(new Adam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6 })),
+    );
     expect(hyper(new AdamW(params(), 0.01, [0.8, 0.9], 1e-6, 0.1, true))).toEqual(
       hyper(new AdamW(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6, weightDecay: 0.1, amsgrad: true })),
     );
@@ -25,11 +29,20 @@ describe('optimizers take PyTorch positional arguments', () => {
   });
 
   it("with Python's errors for too many arguments and an argument given twice", () => {
-    const call = (...args: unknown[]) => () => new (SGD as unknown as new (...a: unknown[]) => SGD)(params(), ...args);
+    const call =
+      (...args: unknown[]) =>
+      () =>
+        new (SGD as unknown as new (...a: unknown[]) => SGD)(params(), ...args);
     // PyTorch 1.13: SGD(p, 0.1, 0.9, 0, 0, False, 1) and SGD(p, 0.1, lr=0.2)
-    expect(call(0.1, 0.9, 0, 0, false, 1)).toThrow(new torch.TorchTypeError('SGD.__init__() takes from 2 to 7 positional arguments but 8 were given'));
-    expect(call(0.1, { lr: 0.2 })).toThrow(new torch.TorchTypeError("SGD.__init__() got multiple values for argument 'lr'"));
-    expect(new (SGD as unknown as new (...a: unknown[]) => SGD)(params(), 0.1, { momentum: 0.9 }).paramGroups[0].momentum).toBe(0.9);
+    expect(call(0.1, 0.9, 0, 0, false, 1)).toThrow(
+      new torch.TorchTypeError('SGD.__init__() takes from 2 to 7 positional arguments but 8 were given'),
+    );
+    expect(call(0.1, { lr: 0.2 })).toThrow(
+      new torch.TorchTypeError("SGD.__init__() got multiple values for argument 'lr'"),
+    );
+    expect(
+      new (SGD as unknown as new (...a: unknown[]) => SGD)(params(), 0.1, { momentum: 0.9 }).paramGroups[0].momentum,
+    ).toBe(0.9);
   });
 });
 
@@ -43,8 +56,11 @@ describe('LR schedulers take PyTorch positional arguments', () => {
     expect(new lrScheduler.LinearLR(opt, 0.25, 1, 4).startFactor).toBe(0.25);
     expect(new lrScheduler.ReduceLROnPlateau(opt, 'max', 0.5, 3).patience).toBe(3);
     expect(new lrScheduler.StepLR(opt, 7, { gamma: 0.25 }).gamma).toBe(0.25);
-    const tooMany = () => new (lrScheduler.StepLR as unknown as new (...a: unknown[]) => unknown)(opt, 7, 0.5, -1, false, 1);
+    const tooMany = () =>
+      new (lrScheduler.StepLR as unknown as new (...a: unknown[]) => unknown)(opt, 7, 0.5, -1, false, 1);
     // PyTorch 1.13: StepLR(opt, 7, 0.5, -1, False, 1)
-    expect(tooMany).toThrow(new torch.TorchTypeError('StepLR.__init__() takes from 3 to 6 positional arguments but 7 were given'));
+    expect(tooMany).toThrow(
+      new torch.TorchTypeError('StepLR.__init__() takes from 3 to 6 positional arguments but 7 were given'),
+    );
   });
 });

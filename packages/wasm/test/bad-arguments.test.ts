@@ -34,7 +34,8 @@ class Guarded {
     for (let i = 0; i < n; i++) this.view[i] = fill(i);
   }
   intact(): boolean {
-    for (let i = 0; i < GUARD; i++) if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
+    for (let i = 0; i < GUARD; i++)
+      if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
     return true;
   }
 }
@@ -45,36 +46,120 @@ const A = (n: number): Spec => ({ array: n });
 const I = (n: number): Spec => ({ array: n, kind: 'index' });
 const V = (value: unknown): Spec => ({ value });
 
-const conv = { N: 2, C: 4, H: 16, W: 15, O: 6, kh: 3, kw: 3, OH: 16, OW: 15, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 2 };
+const conv = {
+  N: 2,
+  C: 4,
+  H: 16,
+  W: 15,
+  O: 6,
+  kh: 3,
+  kw: 3,
+  OH: 16,
+  OW: 15,
+  sh: 1,
+  sw: 1,
+  ph: 1,
+  pw: 1,
+  dh: 1,
+  dw: 1,
+  groups: 2,
+};
 const convOne = { ...conv, N: 1, C: 8, O: 32, groups: 1 }; // one image, split by rows between threads
 const pool = { planes: 8, H: 30, W: 30, OH: 15, OW: 15, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
 const layout = new Float64Array([2, 80, 64, 0, 0, 64, 1, 0, 0, 0, 1, 0, 0]);
 
 /** A valid call of each entry (the shapes above), from which broken calls are made. */
 const VALID: Record<string, Spec[]> = {
-  gemm: [V(false), V(true), V(50), V(70), V(30), V(1), A(1500), V(0), V(30), A(2100), V(0), V(30), V(0.5), A(3500), V(0), V(70)],
+  gemm: [
+    V(false),
+    V(true),
+    V(50),
+    V(70),
+    V(30),
+    V(1),
+    A(1500),
+    V(0),
+    V(30),
+    A(2100),
+    V(0),
+    V(30),
+    V(0.5),
+    A(3500),
+    V(0),
+    V(70),
+  ],
   conv2dForward: [A(1920), A(6 * 2 * 9), A(6), V(conv), A(2880)],
   conv2dBackwardInput: [A(2880), A(6 * 2 * 9), V(conv), A(1920)],
   conv2dBackwardWeight: [A(1920), A(2880), V(conv), A(108)],
   convOneImage: [A(1920), A(32 * 8 * 9), A(32), V(convOne), A(32 * 240)],
   maxPool2dForward: [A(7200), V(pool), A(1800), I(1800)],
-  batchNormForward: [A(5120), V(2), V(4), V(640), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(5120), A(4), A(4)],
+  batchNormForward: [
+    A(5120),
+    V(2),
+    V(4),
+    V(640),
+    A(4),
+    A(4),
+    A(4),
+    A(4),
+    V(true),
+    V(0.1),
+    V(1e-5),
+    A(5120),
+    A(4),
+    A(4),
+  ],
   batchNormBackward: [A(5120), A(5120), V(2), V(4), V(640), A(4), A(4), A(4), V(true), A(5120), A(4), A(4)],
   unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
   sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],
   sgdUpdate: [A(5001), A(5001), A(5001), V(5001), V(0.1), V(0.9), V(0), V(1e-4), V(true), V(false), V(false)],
-  adamUpdate: [A(5001), A(5001), A(5001), A(5001), A(5001), V(5001), V(1e-3), V(0.9), V(0.999), V(1e-8), V(0.01), V(true), V(true), V(false), V(3)],
+  adamUpdate: [
+    A(5001),
+    A(5001),
+    A(5001),
+    A(5001),
+    A(5001),
+    V(5001),
+    V(1e-3),
+    V(0.9),
+    V(0.999),
+    V(1e-8),
+    V(0.01),
+    V(true),
+    V(true),
+    V(false),
+    V(3),
+  ],
 };
 const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
 
-const JUNK: unknown[] = [undefined, null, 'x', {}, [], NaN, Infinity, -1, 1.5, 2 ** 60, -(2 ** 31), true, new Int32Array(4), new Uint8Array(4), new Float32Array(0), () => 0];
+const JUNK: unknown[] = [
+  undefined,
+  null,
+  'x',
+  {},
+  [],
+  NaN,
+  Infinity,
+  -1,
+  1.5,
+  2 ** 60,
+  -(2 ** 31),
+  true,
+  new Int32Array(4),
+  new Uint8Array(4),
+  new Float32Array(0),
+  () => 0,
+];
 
 function build(specs: Spec[], ctor: Float32ArrayConstructor | Float64ArrayConstructor, next: () => number) {
   const guards: Guarded[] = [];
   const args = specs.map((s) => {
     if ('value' in s) return s.value;
-    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) => (s.kind === 'index' ? i % 4 : next() * 2 - 1));
+    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) =>
+      s.kind === 'index' ? i % 4 : next() * 2 - 1,
+    );
     guards.push(g);
     return g.view;
   });
@@ -92,7 +177,10 @@ describe.skipIf(!available)('WebAssembly entries under bad arguments', () => {
       for (const name of names) {
         const { args, guards } = build(VALID[name], Float32Array, rng(1));
         expect(() => call(name, args), name).not.toThrow();
-        expect(guards.every((g) => g.intact()), name).toBe(true);
+        expect(
+          guards.every((g) => g.intact()),
+          name,
+        ).toBe(true);
       }
     }
   });
@@ -126,8 +214,13 @@ describe.skipIf(!available)('WebAssembly entries under bad arguments', () => {
         expect(e, `${name}: not an Error`).toBeInstanceOf(Error);
         expect((e as Error).message.length).toBeGreaterThan(0);
       }
-      const shown = JSON.stringify(args.map((a) => (ArrayBuffer.isView(a) ? `array(${(a as Float32Array).length})` : String(a))));
-      expect(guards.every((g) => g.intact()), `${name} wrote out of bounds with ${shown}`).toBe(true);
+      const shown = JSON.stringify(
+        args.map((a) => (ArrayBuffer.isView(a) ? `array(${(a as Float32Array).length})` : String(a))),
+      );
+      expect(
+        guards.every((g) => g.intact()),
+        `${name} wrote out of bounds with ${shown}`,
+      ).toBe(true);
     }
     // The module still computes: a good product after all that.
     const a = new Float32Array(64 * 64).fill(1);

@@ -27,7 +27,13 @@ function awkward(ctor: Ctor, n: number, seed: number): Float32Array | Float64Arr
   const next = rng(seed);
   const a = new ctor(n);
   const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-39, 3e38];
-  for (let i = 0; i < n; i++) a[i] = next() < 0.02 ? specials[Math.floor(next() * specials.length)] : next() < 0.05 && i > 0 ? a[i - 1] : next() * 4 - 2;
+  for (let i = 0; i < n; i++)
+    a[i] =
+      next() < 0.02
+        ? specials[Math.floor(next() * specials.length)]
+        : next() < 0.05 && i > 0
+          ? a[i - 1]
+          : next() * 4 - 2;
   return a;
 }
 
@@ -46,7 +52,7 @@ function expectSameBits(got: Float32Array | Float64Array, want: Float32Array | F
 // Sizes around the point where an entry leaves TypeScript (4,096 elements), primes, 0 and 1.
 const SIZES = [0, 1, 7, 4093, 4096, 4099, 9973, 65537];
 
-describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels\' bits', () => {
+describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels' bits", () => {
   const ts = torch.typescriptBackend;
   const threadCounts = [1, 2];
 
@@ -72,12 +78,32 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
     // [shape, aStrides, bStrides] before merging: contiguous, a row broadcast, a column broadcast, a transpose, a scalar
     const layouts: [number[], number[], number[]][] = [
       [[4099], [1], [1]],
-      [[97, 61], [61, 1], [0, 1]],
-      [[61, 97], [97, 1], [1, 0]],
-      [[67, 71], [1, 67], [71, 1]],
-      [[5, 7, 11, 13], [1001, 143, 13, 1], [0, 13, 0, 1]],
+      [
+        [97, 61],
+        [61, 1],
+        [0, 1],
+      ],
+      [
+        [61, 97],
+        [97, 1],
+        [1, 0],
+      ],
+      [
+        [67, 71],
+        [1, 67],
+        [71, 1],
+      ],
+      [
+        [5, 7, 11, 13],
+        [1001, 143, 13, 1],
+        [0, 13, 0, 1],
+      ],
       [[4096], [0], [1]],
-      [[3, 0, 5], [0, 5, 1], [0, 5, 1]],
+      [
+        [3, 0, 5],
+        [0, 5, 1],
+        [0, 5, 1],
+      ],
     ];
     for (const ctor of [Float32Array, Float64Array]) {
       layouts.forEach(([shape, sa, sb], k) => {
@@ -113,14 +139,31 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
   it('max pooling forward, with and without indices, NaN, ties and signed zeros included', () => {
     const b = wasmBackend();
     const cases = [
-      [1, 1, 1, 1, 1, 0, 1, false], [64, 28, 28, 2, 2, 0, 1, false], [64, 112, 112, 3, 2, 1, 1, false], [7, 13, 29, 3, 1, 1, 1, false],
-      [5, 31, 23, 3, 2, 1, 2, true], [3, 9, 40, 2, 1, 0, 1, true], [11, 17, 64, 5, 2, 2, 1, false], [0, 8, 8, 2, 2, 0, 1, false],
+      [1, 1, 1, 1, 1, 0, 1, false],
+      [64, 28, 28, 2, 2, 0, 1, false],
+      [64, 112, 112, 3, 2, 1, 1, false],
+      [7, 13, 29, 3, 1, 1, 1, false],
+      [5, 31, 23, 3, 2, 1, 2, true],
+      [3, 9, 40, 2, 1, 0, 1, true],
+      [11, 17, 64, 5, 2, 2, 1, false],
+      [0, 8, 8, 2, 2, 0, 1, false],
     ] as const;
     for (const ctor of [Float32Array, Float64Array]) {
       cases.forEach(([planes, H, W, k, s, p, d, ceil], i) => {
         const g = {
-          planes, H, W, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d,
-          OH: poolOutputSize(H, k, p, s, d, ceil), OW: poolOutputSize(W, k, p, s, d, ceil),
+          planes,
+          H,
+          W,
+          kh: k,
+          kw: k,
+          sh: s,
+          sw: s,
+          ph: p,
+          pw: p,
+          dh: d,
+          dw: d,
+          OH: poolOutputSize(H, k, p, s, d, ceil),
+          OW: poolOutputSize(W, k, p, s, d, ceil),
         };
         const x = awkward(ctor, planes * H * W, 70 + i);
         const n = planes * g.OH * g.OW;
@@ -145,13 +188,21 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
   it('batch norm forward, training (running statistics updated) and evaluation, with and without affine', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
-      for (const [N, C, HW] of [[1, 1, 1], [2, 3, 0], [16, 13, 67], [1, 64, 4099], [5, 1, 5000], [3, 7, 1]]) {
+      for (const [N, C, HW] of [
+        [1, 1, 1],
+        [2, 3, 0],
+        [16, 13, 67],
+        [1, 64, 4099],
+        [5, 1, 5000],
+        [3, 7, 1],
+      ]) {
         for (const training of [true, false]) {
           for (const affine of [true, false]) {
             const size = N * C * HW;
             const x = awkward(ctor, size, N + C + HW);
             if (size > 100) x[size - 3] = NaN; // one channel's statistics become NaN
-            const stats = () => [awkward(ctor, C, 5).map(Math.abs), awkward(ctor, C, 6).map((v) => Math.abs(v) + 0.5)] as const;
+            const stats = () =>
+              [awkward(ctor, C, 5).map(Math.abs), awkward(ctor, C, 6).map((v) => Math.abs(v) + 0.5)] as const;
             const [w, bias] = affine ? [awkward(ctor, C, 7), awkward(ctor, C, 8)] : [null, null];
             const runs = threadCounts.map((t) => {
               b.setNumThreads(t);
@@ -165,7 +216,14 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
             const [rm, rv] = stats();
             const want = [new ctor(size).fill(7), new ctor(C), new ctor(C), rm, rv];
             ts.batchNormForward(x, N, C, HW, w, bias, rm, rv, training, 0.1, 1e-5, want[0], want[1], want[2]);
-            for (const got of runs) got.forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} [${N}, ${C}, ${HW}] training ${training} affine ${affine} array ${i}`));
+            for (const got of runs)
+              got.forEach((a, i) =>
+                expectSameBits(
+                  a,
+                  want[i],
+                  `${ctor.name} [${N}, ${C}, ${HW}] training ${training} affine ${affine} array ${i}`,
+                ),
+              );
           }
         }
       }
@@ -175,7 +233,15 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
   it('batch norm backward, training and evaluation, with and without weight and parameter gradients', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
-      for (const [N, C, HW] of [[1, 1, 1], [2, 3, 0], [16, 13, 67], [1, 64, 4099], [5, 1, 5000], [64, 16, 6], [3, 7, 1]]) {
+      for (const [N, C, HW] of [
+        [1, 1, 1],
+        [2, 3, 0],
+        [16, 13, 67],
+        [1, 64, 4099],
+        [5, 1, 5000],
+        [64, 16, 6],
+        [3, 7, 1],
+      ]) {
         const size = N * C * HW;
         const x = awkward(ctor, size, 700 + N + C + HW);
         const gy = awkward(ctor, size, 800 + N + C + HW);
@@ -187,13 +253,32 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
             const w = affine ? awkward(ctor, C, 11) : null;
             const run = (backend: torch.KernelBackend) => {
               const out = [new ctor(size).fill(7), new ctor(C).fill(7), new ctor(C).fill(7)];
-              backend.batchNormBackward(gy, x, N, C, HW, w, mean, invstd, training, out[0], affine ? out[1] : null, affine ? out[2] : null);
+              backend.batchNormBackward(
+                gy,
+                x,
+                N,
+                C,
+                HW,
+                w,
+                mean,
+                invstd,
+                training,
+                out[0],
+                affine ? out[1] : null,
+                affine ? out[2] : null,
+              );
               return out;
             };
             const want = run(ts);
             for (const t of threadCounts) {
               b.setNumThreads(t);
-              run(b).forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} [${N}, ${C}, ${HW}] training ${training} affine ${affine} array ${i}`));
+              run(b).forEach((a, i) =>
+                expectSameBits(
+                  a,
+                  want[i],
+                  `${ctor.name} [${N}, ${C}, ${HW}] training ${training} affine ${affine} array ${i}`,
+                ),
+              );
             }
           }
         }
@@ -204,7 +289,14 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
   it('sums along a dim and the SGD update (momentum, dampening, Nesterov, weight decay, maximize, first step)', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
-      for (const [outer, size, inner] of [[1, 1, 1], [3, 0, 5], [7, 4099, 1], [13, 311, 3], [2, 64, 1031], [5000, 1, 2]]) {
+      for (const [outer, size, inner] of [
+        [1, 1, 1],
+        [3, 0, 5],
+        [7, 4099, 1],
+        [13, 311, 3],
+        [2, 64, 1031],
+        [5000, 1, 2],
+      ]) {
         const n = outer * size * inner;
         const a = awkward(ctor, n + 3, outer + size + inner);
         for (const t of threadCounts) {
@@ -217,8 +309,12 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
         }
       }
       const options = [
-        [0.1, 0, 0, 0, false, false, false], [0.01, 0.9, 0, 0, false, false, true], [0.01, 0.9, 0, 0, false, false, false],
-        [0.05, 0.9, 0.1, 1e-4, true, false, false], [0.3, 0.5, 0.5, 0.01, false, true, false], [1 / 3, 0, 0, 0.02, false, true, false],
+        [0.1, 0, 0, 0, false, false, false],
+        [0.01, 0.9, 0, 0, false, false, true],
+        [0.01, 0.9, 0, 0, false, false, false],
+        [0.05, 0.9, 0.1, 1e-4, true, false, false],
+        [0.3, 0.5, 0.5, 0.01, false, true, false],
+        [1 / 3, 0, 0, 0.02, false, true, false],
       ] as const;
       for (const n of [1, 4099, 10007]) {
         options.forEach(([lr, momentum, dampening, weightDecay, nesterov, maximize, first], k) => {
@@ -226,12 +322,36 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
             b.setNumThreads(t);
             const param = awkward(ctor, n, 200 + k);
             const buf = awkward(ctor, n, 300 + k);
-            b.sgdUpdate(param, awkward(ctor, n, 400 + k), momentum === 0 ? null : buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+            b.sgdUpdate(
+              param,
+              awkward(ctor, n, 400 + k),
+              momentum === 0 ? null : buf,
+              n,
+              lr,
+              momentum,
+              dampening,
+              weightDecay,
+              nesterov,
+              maximize,
+              first,
+            );
             return [param, buf];
           });
           const param = awkward(ctor, n, 200 + k);
           const buf = awkward(ctor, n, 300 + k);
-          ts.sgdUpdate(param, awkward(ctor, n, 400 + k), momentum === 0 ? null : buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+          ts.sgdUpdate(
+            param,
+            awkward(ctor, n, 400 + k),
+            momentum === 0 ? null : buf,
+            n,
+            lr,
+            momentum,
+            dampening,
+            weightDecay,
+            nesterov,
+            maximize,
+            first,
+          );
           for (const [p, bb] of states) {
             expectSameBits(p, param, `${ctor.name} sgd param n ${n} options ${k}`);
             expectSameBits(bb, buf, `${ctor.name} sgd buf n ${n} options ${k}`);
@@ -244,8 +364,10 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
   it('the Adam update: Adam and AdamW, weight decay, amsgrad (NaN included), maximize, several steps', () => {
     const b = wasmBackend();
     const options = [
-      [1e-3, 0.9, 0.999, 1e-8, 0, false, false, false], [1e-2, 0.8, 0.99, 1e-6, 0.01, true, false, false],
-      [3e-3, 0.9, 0.999, 1e-8, 0.1, false, true, false], [1e-3, 0.5, 0.9, 1e-3, 0, false, true, true],
+      [1e-3, 0.9, 0.999, 1e-8, 0, false, false, false],
+      [1e-2, 0.8, 0.99, 1e-6, 0.01, true, false, false],
+      [3e-3, 0.9, 0.999, 1e-8, 0.1, false, true, false],
+      [1e-3, 0.5, 0.9, 1e-3, 0, false, true, true],
     ] as const;
     for (const ctor of [Float32Array, Float64Array]) {
       for (const n of [3, 4099, 10007]) {
@@ -255,12 +377,29 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
             const state = [awkward(ctor, n, 500 + k), new ctor(n), new ctor(n), new ctor(n)];
             for (let step = 1; step <= 3; step++) {
               const grad = awkward(ctor, n, 600 + 10 * k + step);
-              backend.adamUpdate(state[0], grad, state[1], state[2], amsgrad ? state[3] : null, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+              backend.adamUpdate(
+                state[0],
+                grad,
+                state[1],
+                state[2],
+                amsgrad ? state[3] : null,
+                n,
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                decoupled,
+                amsgrad,
+                maximize,
+                step,
+              );
             }
             return state;
           };
           const want = run(ts, 1);
-          for (const t of threadCounts) run(b, t).forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} adam n ${n} options ${k} array ${i}`));
+          for (const t of threadCounts)
+            run(b, t).forEach((a, i) => expectSameBits(a, want[i], `${ctor.name} adam n ${n} options ${k} array ${i}`));
         });
       }
     }
@@ -276,7 +415,11 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
       { N: 1, C: 64, H: 8, W: 8, O: 18, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 1 },
       { N: 3, C: 1, H: 28, W: 28, O: 32, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
       { N: 2, C: 12, H: 15, W: 14, O: 12, kh: 3, kw: 3, sh: 2, sw: 1, ph: 2, pw: 1, dh: 2, dw: 1, groups: 3 },
-    ].map((g) => ({ ...g, OH: Math.floor((g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1, OW: Math.floor((g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw) + 1 }));
+    ].map((g) => ({
+      ...g,
+      OH: Math.floor((g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1,
+      OW: Math.floor((g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw) + 1,
+    }));
     for (const ctor of [Float32Array, Float64Array]) {
       cases.forEach((g, i) => {
         // Finite and small: the bound below scales with the number of terms, not with their size.
@@ -300,13 +443,15 @@ describe.skipIf(!available)('the WebAssembly entries give the TypeScript kernels
         ts.conv2dBackwardInput(gy, w, g, want[1]);
         ts.conv2dBackwardWeight(x, gy, g, want[2]);
         const K = (g.C / g.groups) * g.kh * g.kw;
-        const bounds = [K, g.O * g.kh * g.kw, g.N * g.OH * g.OW].map((terms) => (ctor === Float32Array ? 1e-6 : 1e-14) * terms * 8);
+        const bounds = [K, g.O * g.kh * g.kw, g.N * g.OH * g.OW].map(
+          (terms) => (ctor === Float32Array ? 1e-6 : 1e-14) * terms * 8,
+        );
         runs[0].forEach((a, k) => {
           expectSameBits(runs[1][k], a, `${ctor.name} case ${i} result ${k}: 2 threads vs 1`);
-          for (let j = 0; j < a.length; j++) expect(Math.abs(a[j] - want[k][j]), `${ctor.name} case ${i} result ${k} [${j}]`).toBeLessThan(bounds[k]);
+          for (let j = 0; j < a.length; j++)
+            expect(Math.abs(a[j] - want[k][j]), `${ctor.name} case ${i} result ${k} [${j}]`).toBeLessThan(bounds[k]);
         });
       });
     }
   });
 });
-

@@ -8,7 +8,12 @@ export class AccumulateGrad extends Node {
 
   constructor(variable: Tensor) {
     // Runs as soon as it is ready, like PyTorch's (its sequence number is the largest there is).
-    super([], [{ shape: variable.shape, dtype: variable.dtype }], [{ shape: variable.shape, dtype: variable.dtype }], Number.MAX_SAFE_INTEGER);
+    super(
+      [],
+      [{ shape: variable.shape, dtype: variable.dtype }],
+      [{ shape: variable.shape, dtype: variable.dtype }],
+      Number.MAX_SAFE_INTEGER,
+    );
     this.variable = variable;
   }
 

@@ -144,7 +144,11 @@ class GraphTask {
   }
 }
 
-export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
+export function runBackward(
+  roots: readonly Edge[],
+  rootGrads: readonly Tensor[],
+  opts: EngineOptions,
+): (Tensor | null)[] {
   const task = new GraphTask(runsInProgress > 0, opts.createGraph);
   runsInProgress++;
   try {
@@ -154,7 +158,12 @@ export function runBackward(roots: readonly Edge[], rootGrads: readonly Tensor[]
   }
 }
 
-function execute(task: GraphTask, roots: readonly Edge[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
+function execute(
+  task: GraphTask,
+  roots: readonly Edge[],
+  rootGrads: readonly Tensor[],
+  opts: EngineOptions,
+): (Tensor | null)[] {
   countDependencies(task, roots);
   const needed = opts.inputs ? neededNodes(roots, opts.inputs) : null;
   const captured: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];

@@ -53,7 +53,9 @@ export class Function {
   }
 
   static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Grads {
-    throw new Error('You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.');
+    throw new Error(
+      'You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.',
+    );
   }
 
   static apply<T extends Tensor | Tensor[]>(this: typeof Function, ...args: unknown[]): T {
@@ -66,17 +68,25 @@ export class Function {
       inputs.includes(o) ? o.detach() : o,
     );
     const differentiable = list.filter((o) => ctx.isDifferentiable(o) && o.isFloatingPoint());
-    recordOp(`${this.name}Backward`, inputs, differentiable, (save) => {
-      ctx.bind(save);
-      return (grads) => {
-        const out = this.backward(ctx, ...grads);
-        const arr = Array.isArray(out) ? out : [out];
-        if (arr.length !== args.length) {
-          throw new Error(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${arr.length})`);
-        }
-        return arr as (Tensor | null)[];
-      };
-    }, false);
+    recordOp(
+      `${this.name}Backward`,
+      inputs,
+      differentiable,
+      (save) => {
+        ctx.bind(save);
+        return (grads) => {
+          const out = this.backward(ctx, ...grads);
+          const arr = Array.isArray(out) ? out : [out];
+          if (arr.length !== args.length) {
+            throw new Error(
+              `function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${arr.length})`,
+            );
+          }
+          return arr as (Tensor | null)[];
+        };
+      },
+      false,
+    );
     return (Array.isArray(result) ? list : list[0]) as T;
   }
 }

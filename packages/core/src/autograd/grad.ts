@@ -17,15 +17,22 @@ function list<T>(x: T | readonly T[]): T[] {
 }
 
 /** The gradients of `outputs` with respect to `inputs`, returned rather than accumulated into `.grad`. */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: GradOptions = {},
+): (Tensor | null)[] {
   const outs = list(outputs);
   const ins = list(inputs);
   const gradOutputs = options.gradOutputs == null ? outs.map(() => null) : list(options.gradOutputs);
   if (gradOutputs.length !== outs.length) {
-    throw new RuntimeError(`grad requires one gradient per output: got ${gradOutputs.length} gradients for ${outs.length} outputs`);
+    throw new RuntimeError(
+      `grad requires one gradient per output: got ${gradOutputs.length} gradients for ${outs.length} outputs`,
+    );
   }
   const roots = outs.map((t, i) => {
-    if (!t.requiresGrad) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    if (!t.requiresGrad)
+      throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
     return gradientEdge(t);
   });
   const inputEdges = ins.map((t) => {
@@ -33,12 +40,16 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     return gradientEdge(t);
   });
   const createGraph = options.createGraph ?? false;
-  const result = runBackward(roots, outs.map((t, i) => makeGrad(t, gradOutputs[i] ?? null)), {
-    retainGraph: options.retainGraph ?? createGraph,
-    createGraph,
-    inputs: inputEdges,
-    capture: true,
-  });
+  const result = runBackward(
+    roots,
+    outs.map((t, i) => makeGrad(t, gradOutputs[i] ?? null)),
+    {
+      retainGraph: options.retainGraph ?? createGraph,
+      createGraph,
+      inputs: inputEdges,
+      capture: true,
+    },
+  );
   result.forEach((g, i) => {
     if (g === null && !options.allowUnused) {
       throw new RuntimeError(

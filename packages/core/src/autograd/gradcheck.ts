@@ -27,7 +27,9 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], options: G
   const diffInputs = ins.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
   for (const { t } of diffInputs) {
     if (t.dtype !== 'float64') {
-      console.warn(`Input #${ins.indexOf(t)} requires gradient and is not a double precision floating point. Gradcheck with float32 is likely to fail.`);
+      console.warn(
+        `Input #${ins.indexOf(t)} requires gradient and is not a double precision floating point. Gradcheck with float32 is likely to fail.`,
+      );
     }
   }
   const outputs = outputsOf(fn, ins);
@@ -88,6 +90,7 @@ function flatOffset(t: Tensor, k: number): number {
 
 function formatMatrix(m: Float64Array, rows: number, cols: number): string {
   const lines: string[] = [];
-  for (let r = 0; r < rows; r++) lines.push(Array.from(m.subarray(r * cols, (r + 1) * cols), (v) => v.toFixed(4)).join(', '));
+  for (let r = 0; r < rows; r++)
+    lines.push(Array.from(m.subarray(r * cols, (r + 1) * cols), (v) => v.toFixed(4)).join(', '));
   return `tensor([[${lines.join('],\n        [')}]], dtype=torch.float64)`;
 }

@@ -40,7 +40,12 @@ export abstract class Node {
   /** @internal gradients delivered so far in that run, one slot per output */
   _inputBuffer: (Tensor | null)[] | null = null;
 
-  constructor(nextEdges: (Edge | null)[], inputMeta: (TensorMeta | null)[], outputMeta: TensorMeta[], sequenceNr?: number) {
+  constructor(
+    nextEdges: (Edge | null)[],
+    inputMeta: (TensorMeta | null)[],
+    outputMeta: TensorMeta[],
+    sequenceNr?: number,
+  ) {
     this.sequenceNr = sequenceNr ?? sequence++;
     this.nextEdges = nextEdges;
     this.inputMeta = inputMeta;
@@ -59,7 +64,10 @@ export abstract class Node {
 
   /** Whether any tensor or retain-grad hook was ever registered here (without making the maps). */
   get hasHooks(): boolean {
-    return (this._tensorHooks !== null && this._tensorHooks.size > 0) || (this._retainGradHooks !== null && this._retainGradHooks.size > 0);
+    return (
+      (this._tensorHooks !== null && this._tensorHooks.size > 0) ||
+      (this._retainGradHooks !== null && this._retainGradHooks.size > 0)
+    );
   }
 
   /**

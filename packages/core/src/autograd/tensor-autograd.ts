@@ -25,7 +25,7 @@ export function setRequiresGrad(t: Tensor, flag: boolean, via: RequiresGradVia =
   if (!t.isLeaf) {
     if (flag) return;
     throw new RuntimeError(
-      'you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().',
+      "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
     );
   }
   if (flag && !isFloatingPoint(t.dtype)) throw new RuntimeError(INTEGER_REQUIRES_GRAD[via]);
@@ -51,7 +51,11 @@ function asList(x: Tensor | readonly Tensor[] | undefined): Tensor[] | undefined
 }
 
 /** `torch.autograd.backward(tensors, grads, ...)` and `t.backward(...)`. */
-export function backwardMany(tensors: readonly Tensor[], grads: readonly (Tensor | null)[], options: BackwardOptions): void {
+export function backwardMany(
+  tensors: readonly Tensor[],
+  grads: readonly (Tensor | null)[],
+  options: BackwardOptions,
+): void {
   const roots = tensors.map((t, i) => {
     if (!t.requiresGrad) {
       throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
@@ -84,7 +88,9 @@ export function makeGrad(t: Tensor, g: Tensor | null): Tensor {
   if (g === null) {
     if (t.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
     if (!isFloatingPoint(t.dtype)) {
-      throw new RuntimeError(`grad can be implicitly created only for real scalar outputs but got ${scalarTypeName(t.dtype)}`);
+      throw new RuntimeError(
+        `grad can be implicitly created only for real scalar outputs but got ${scalarTypeName(t.dtype)}`,
+      );
     }
     const one = new Tensor(new (t._array.constructor as Float32ArrayConstructor)(1), t.shape, t.dtype);
     one._array[0] = 1;

@@ -37,13 +37,16 @@ export function checkBool(v: unknown, name: string): boolean {
 export function checkSpan(a: FloatArray, name: string, offset: number, count: number): void {
   if (count === 0) return;
   if (offset > a.length || count > a.length - offset) {
-    throw new RangeError(`argument '${name}': ${count} elements from offset ${offset} do not fit in an array of ${a.length}`);
+    throw new RangeError(
+      `argument '${name}': ${count} elements from offset ${offset} do not fit in an array of ${a.length}`,
+    );
   }
 }
 
 /** @internal */
 export function checkSameType(a: FloatArray, an: string, b: FloatArray, bn: string): void {
-  if (a.constructor !== b.constructor) throw new TypeError(`arguments '${an}' and '${bn}' must have the same element type`);
+  if (a.constructor !== b.constructor)
+    throw new TypeError(`arguments '${an}' and '${bn}' must have the same element type`);
 }
 
 /** @internal Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
@@ -63,7 +66,17 @@ export function sameStart(x: FloatArray, xo: number, y: FloatArray, yo: number):
  * @internal An input of an elementwise kernel may be the output itself (in place) or lie apart from it; any other
  * overlap would make the result depend on the order of the writes, and throws.
  */
-export function checkAlias(x: FloatArray, xn: string, xo: number, xCount: number, exact: boolean, out: FloatArray, on: string, oo: number, oCount: number): void {
+export function checkAlias(
+  x: FloatArray,
+  xn: string,
+  xo: number,
+  xCount: number,
+  exact: boolean,
+  out: FloatArray,
+  on: string,
+  oo: number,
+  oCount: number,
+): void {
   if (overlaps(x, xo, xCount, out, oo, oCount) && !(exact && sameStart(x, xo, out, oo))) {
     throw new RangeError(`argument '${on}' must be either '${xn}' itself or apart from it`);
   }
@@ -72,22 +85,31 @@ export function checkAlias(x: FloatArray, xn: string, xo: number, xCount: number
 /** @internal x * y * z, throwing when it is past the largest safe integer (0 when any is 0). */
 export function checkedProduct(x: number, y: number, z: number, what: string): number {
   if (x === 0 || y === 0 || z === 0) return 0;
-  if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z) throw new RangeError(`${what} is past the largest safe integer`);
+  if (x > Number.MAX_SAFE_INTEGER / y || x * y > Number.MAX_SAFE_INTEGER / z)
+    throw new RangeError(`${what} is past the largest safe integer`);
   return x * y * z;
 }
 
 /** @internal A count of elements: a safe integer, not negative. */
 export function checkCount(n: number, name: string): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`argument '${name}' must be a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`argument '${name}' must be a non-negative integer, got ${n}`);
 }
 
 /**
  * @internal Throws unless `a` is a Float32Array/Float64Array holding at least n elements, of the element type of
  * `like` (named `likeName` in the message) when one is given.
  */
-export function checkArrayLike(a: FloatArray, name: string, n: number, like: FloatArray | null, likeName: string): void {
+export function checkArrayLike(
+  a: FloatArray,
+  name: string,
+  n: number,
+  like: FloatArray | null,
+  likeName: string,
+): void {
   if (!isFloatArray(a)) throw new TypeError(`argument '${name}' must be a Float32Array or Float64Array`);
-  if (like !== null && a.constructor !== like.constructor) throw new TypeError(`argument '${name}' must have the same element type as ${likeName}`);
+  if (like !== null && a.constructor !== like.constructor)
+    throw new TypeError(`argument '${name}' must have the same element type as ${likeName}`);
   if (a.length < n) throw new RangeError(`argument '${name}': ${n} elements do not fit in an array of ${a.length}`);
 }
 
@@ -104,7 +126,8 @@ export function checkDisjoint(uses: readonly ArrayUse[]): void {
       if (b === null || bc === 0 || !(aw || bw) || a.buffer !== b.buffer) continue;
       const a0 = a.byteOffset;
       const b0 = b.byteOffset;
-      if (a0 < b0 + bc * b.BYTES_PER_ELEMENT && b0 < a0 + ac * a.BYTES_PER_ELEMENT) throw new RangeError(`arguments '${an}' and '${bn}' must not overlap`);
+      if (a0 < b0 + bc * b.BYTES_PER_ELEMENT && b0 < a0 + ac * a.BYTES_PER_ELEMENT)
+        throw new RangeError(`arguments '${an}' and '${bn}' must not overlap`);
     }
   }
 }
@@ -115,8 +138,22 @@ export function checkDisjoint(uses: readonly ArrayUse[]): void {
  * span inside its array.
  */
 export function checkGemmArguments(
-  transA: unknown, transB: unknown, M: unknown, N: unknown, K: unknown, alpha: unknown, A: unknown, aOff: unknown, lda: unknown,
-  B: unknown, bOff: unknown, ldb: unknown, beta: unknown, C: unknown, cOff: unknown, ldc: unknown,
+  transA: unknown,
+  transB: unknown,
+  M: unknown,
+  N: unknown,
+  K: unknown,
+  alpha: unknown,
+  A: unknown,
+  aOff: unknown,
+  lda: unknown,
+  B: unknown,
+  bOff: unknown,
+  ldb: unknown,
+  beta: unknown,
+  C: unknown,
+  cOff: unknown,
+  ldc: unknown,
 ): void {
   const ta = checkBool(transA, 'transA');
   const tb = checkBool(transB, 'transB');

@@ -11,7 +11,16 @@
 import { erfScalar } from './erf.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
-import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
+import {
+  checkAlias,
+  checkFloatArray,
+  checkInt,
+  checkNumber,
+  checkSameType,
+  checkSpan,
+  checkedProduct,
+  overlaps,
+} from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
 
 /** Every float array of one call has the same type. */
@@ -22,7 +31,15 @@ export type { FloatArray } from './gemm.js';
  * activation's output `b`: relu's (PyTorch's threshold_backward at 0) `b <= 0 ? 0 : a`, tanh's `a * (1 - b²)` and
  * sigmoid's `a * (1 - b) * b`, rounded as activation-grad.ts says.
  */
-export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, tanhBackward: 5, sigmoidBackward: 6 } as const;
+export const BinaryOp = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  reluBackward: 4,
+  tanhBackward: 5,
+  sigmoidBackward: 6,
+} as const;
 export type BinaryOpCode = (typeof BinaryOp)[keyof typeof BinaryOp];
 
 /** Op codes of `unary`. */
@@ -63,7 +80,8 @@ interface Layout {
 
 export function readLayout(v: unknown): Layout {
   if (!(v instanceof Float64Array)) throw new TypeError("argument 'layout' must be a Float64Array");
-  if (v.length !== LAYOUT_LENGTH) throw new RangeError(`argument 'layout' must have ${LAYOUT_LENGTH} entries, not ${v.length}`);
+  if (v.length !== LAYOUT_LENGTH)
+    throw new RangeError(`argument 'layout' must have ${LAYOUT_LENGTH} entries, not ${v.length}`);
   const ndim = checkInt(v[0], 'layout[0] (ndim)', 1, MAX_LAYOUT_DIMS);
   const shape: number[] = [];
   const aStrides: number[] = [];
@@ -78,7 +96,8 @@ export function readLayout(v: unknown): Layout {
     shape.push(s);
     aStrides.push(sa);
     bStrides.push(sb);
-    if (n !== 0 && s !== 0 && n > Number.MAX_SAFE_INTEGER / s) throw new RangeError('argument \'layout\': the shape has too many elements');
+    if (n !== 0 && s !== 0 && n > Number.MAX_SAFE_INTEGER / s)
+      throw new RangeError("argument 'layout': the shape has too many elements");
     n *= s;
   }
   return { ndim, shape, aStrides, bStrides, n };
@@ -111,7 +130,11 @@ export function isContiguous(shape: readonly number[], strides: readonly number[
  * The layout `binary` takes for operands with these strides (0 = broadcast) over `shape`, with dims of size 1
  * dropped and dims that are contiguous in both operands merged; null when more than four dims remain.
  */
-export function binaryLayout(shape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): Float64Array | null {
+export function binaryLayout(
+  shape: readonly number[],
+  aStrides: readonly number[],
+  bStrides: readonly number[],
+): Float64Array | null {
   const shp: number[] = [];
   const sa: number[] = [];
   const sb: number[] = [];
@@ -212,7 +235,19 @@ export function binary(
   }
 }
 
-function binaryRun(op: number, a: FloatArray, pa: number, sa: number, b: FloatArray, pb: number, sb: number, out: FloatArray, po: number, n: number, alpha: number): void {
+function binaryRun(
+  op: number,
+  a: FloatArray,
+  pa: number,
+  sa: number,
+  b: FloatArray,
+  pb: number,
+  sb: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+  alpha: number,
+): void {
   if (op === BinaryOp.reluBackward) {
     if (sa === 1 && sb === 1 && n >= BRANCH_FREE_MIN) return reluBackwardRun(a, pa, b, pb, out, po, n);
     for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = b[pb] <= 0 ? 0 : a[pa];
@@ -380,7 +415,15 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
  * a[aOff + (o * size + s) * inner + i], accumulated in double from 0 in ascending s (sumKernel's order).
  * `out` must not overlap the input.
  */
-export function sumDim(a: FloatArray, aOff: number, outer: number, size: number, inner: number, out: FloatArray, outOff: number): void {
+export function sumDim(
+  a: FloatArray,
+  aOff: number,
+  outer: number,
+  size: number,
+  inner: number,
+  out: FloatArray,
+  outOff: number,
+): void {
   checkFloatArray(a, 'a');
   checkInt(aOff, 'aOff', 0);
   checkInt(outer, 'outer', 0);

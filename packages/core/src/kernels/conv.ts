@@ -25,7 +25,14 @@ export interface ConvGeometry extends WindowGeometry {
 }
 
 /** Output size along one dim, given both pads; PyTorch's floor rule. */
-export function convOutputSize(size: number, padBefore: number, padAfter: number, kernel: number, stride: number, dilation: number): number {
+export function convOutputSize(
+  size: number,
+  padBefore: number,
+  padAfter: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+): number {
   return Math.floor((size + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
@@ -66,7 +73,17 @@ function chunkSize(g: ConvGeometry): number {
 }
 
 function readsInputDirectly(g: ConvGeometry, nb: number): boolean {
-  return nb === 1 && g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.OH === g.H && g.OW === g.W;
+  return (
+    nb === 1 &&
+    g.kh === 1 &&
+    g.kw === 1 &&
+    g.sh === 1 &&
+    g.sw === 1 &&
+    g.ph === 0 &&
+    g.pw === 0 &&
+    g.OH === g.H &&
+    g.OW === g.W
+  );
 }
 
 /** First output column whose input column `o*stride + off` is >= 0, and the first one past the input's end. */
@@ -80,7 +97,15 @@ function validRange(off: number, stride: number, size: number, outSize: number):
  * Writes the column matrix of channels [xOff, xOff + Cg·H·W) of `x` into `cols`: row r at cols[colOff + r·ld],
  * OH·OW values long.
  */
-export function im2col(x: FloatArray, xOff: number, Cg: number, g: ConvGeometry, cols: FloatArray, colOff: number, ld: number): void {
+export function im2col(
+  x: FloatArray,
+  xOff: number,
+  Cg: number,
+  g: ConvGeometry,
+  cols: FloatArray,
+  colOff: number,
+  ld: number,
+): void {
   const { H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
   const HW = H * W;
   let r = 0;
@@ -110,7 +135,15 @@ export function im2col(x: FloatArray, xOff: number, Cg: number, g: ConvGeometry,
 }
 
 /** Adds a column matrix (laid out as im2col writes it) back into channels [xOff, xOff + Cg·H·W) of `x`. */
-export function col2im(cols: FloatArray, colOff: number, ld: number, Cg: number, g: ConvGeometry, x: FloatArray, xOff: number): void {
+export function col2im(
+  cols: FloatArray,
+  colOff: number,
+  ld: number,
+  Cg: number,
+  g: ConvGeometry,
+  x: FloatArray,
+  xOff: number,
+): void {
   const { H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
   const HW = H * W;
   let r = 0;
@@ -138,7 +171,15 @@ export function col2im(cols: FloatArray, colOff: number, ld: number, Cg: number,
  * Copies the Og channels of group `grp` of batch elements [n0, n0 + nb) between an (N, O, OH·OW) array and an
  * Og x nb·OH·OW staging buffer, in the direction `toStage`.
  */
-function stage(t: FloatArray, buf: FloatArray, g: ConvGeometry, grp: number, n0: number, nb: number, toStage: boolean): void {
+function stage(
+  t: FloatArray,
+  buf: FloatArray,
+  g: ConvGeometry,
+  grp: number,
+  n0: number,
+  nb: number,
+  toStage: boolean,
+): void {
   const ohw = g.OH * g.OW;
   const Og = g.O / g.groups;
   const ld = nb * ohw;
@@ -160,7 +201,14 @@ function chunkColumns(x: FloatArray, g: ConvGeometry, grp: number, n0: number, n
 }
 
 /** out = conv(x, w) + bias. `out` is fully written. */
-export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray, gemm: GemmKernel = referenceGemm): void {
+export function conv2dForward(
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  g: ConvGeometry,
+  out: FloatArray,
+  gemm: GemmKernel = referenceGemm,
+): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
@@ -182,7 +230,24 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
       const xOff = (n0 * C + grp * Cg) * g.H * g.W;
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax === 1) {
-        gemm(false, false, Og, ohw, K, 1, w, grp * Og * K, K, cols, direct ? xOff : 0, ohw, beta, out, (n0 * O + grp * Og) * ohw, ohw);
+        gemm(
+          false,
+          false,
+          Og,
+          ohw,
+          K,
+          1,
+          w,
+          grp * Og * K,
+          K,
+          cols,
+          direct ? xOff : 0,
+          ohw,
+          beta,
+          out,
+          (n0 * O + grp * Og) * ohw,
+          ohw,
+        );
         continue;
       }
       if (beta !== 0) stage(out, buf, g, grp, n0, nb, true);
@@ -193,7 +258,13 @@ export function conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | n
 }
 
 /** gx = the gradient of conv(x, w) with respect to x, given the output gradient gy. `gx` must hold zeros. */
-export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray, gemm: GemmKernel = referenceGemm): void {
+export function conv2dBackwardInput(
+  gy: FloatArray,
+  w: FloatArray,
+  g: ConvGeometry,
+  gx: FloatArray,
+  gemm: GemmKernel = referenceGemm,
+): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
@@ -220,7 +291,13 @@ export function conv2dBackwardInput(gy: FloatArray, w: FloatArray, g: ConvGeomet
 }
 
 /** gw = the gradient of conv(x, w) with respect to w, given the output gradient gy. `gw` is fully written. */
-export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray, gemm: GemmKernel = referenceGemm): void {
+export function conv2dBackwardWeight(
+  x: FloatArray,
+  gy: FloatArray,
+  g: ConvGeometry,
+  gw: FloatArray,
+  gemm: GemmKernel = referenceGemm,
+): void {
   const { N, C, O, kh, kw, groups } = g;
   const Cg = C / groups;
   const Og = O / groups;
@@ -242,7 +319,24 @@ export function conv2dBackwardWeight(x: FloatArray, gy: FloatArray, g: ConvGeome
       if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
       if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
       const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, grp * Og * K, K);
+      gemm(
+        false,
+        true,
+        Og,
+        K,
+        ld,
+        1,
+        buf,
+        gyOff,
+        ld,
+        cols,
+        direct ? xOff : 0,
+        ld,
+        n0 === 0 ? 0 : 1,
+        gw,
+        grp * Og * K,
+        K,
+      );
     }
   }
 }

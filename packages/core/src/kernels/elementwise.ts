@@ -43,7 +43,8 @@ export function binaryKernel(
   const a = x.array;
   const b = y.array;
   forEachRun2(shape, x.strides, x.offset, y.strides, y.offset, (pa, pb, po, len, sa, sb) => {
-    if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0)) contiguousBinary(a, pa, b, pb, sb, out, po, len, f, fast, alpha);
+    if (fast !== undefined && sa === 1 && (sb === 1 || sb === 0))
+      contiguousBinary(a, pa, b, pb, sb, out, po, len, f, fast, alpha);
     else for (let i = 0; i < len; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
   });
 }
@@ -52,7 +53,19 @@ export function binaryKernel(
  * out[po + i] = f(a[pa + i], b[pb + i·sb]) for i < n, sb 0 (a broadcast scalar) or 1: one run of contiguous
  * operands, and the whole op when both are contiguous. `fast` and `alpha` as in binaryKernel.
  */
-export function contiguousBinary(a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number, f: BinaryFn, fast?: FastBinary, alpha = 1): void {
+export function contiguousBinary(
+  a: TypedArray,
+  pa: number,
+  b: TypedArray,
+  pb: number,
+  sb: number,
+  out: TypedArray,
+  po: number,
+  n: number,
+  f: BinaryFn,
+  fast?: FastBinary,
+  alpha = 1,
+): void {
   if (fast === undefined) {
     if (sb === 0) {
       const s = b[pb];
@@ -67,14 +80,34 @@ export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, po: 
   for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i]);
 }
 
-function axpyRun(alpha: number, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {
+function axpyRun(
+  alpha: number,
+  a: TypedArray,
+  pa: number,
+  b: TypedArray,
+  pb: number,
+  sb: number,
+  out: TypedArray,
+  po: number,
+  n: number,
+): void {
   if (sb === 0) {
     const s = alpha * b[pb];
     for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
   } else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
 }
 
-function fastRun(op: FastBinary, a: TypedArray, pa: number, b: TypedArray, pb: number, sb: number, out: TypedArray, po: number, n: number): void {
+function fastRun(
+  op: FastBinary,
+  a: TypedArray,
+  pa: number,
+  b: TypedArray,
+  pb: number,
+  sb: number,
+  out: TypedArray,
+  po: number,
+  n: number,
+): void {
   if (sb === 0) {
     const s = b[pb];
     switch (op) {

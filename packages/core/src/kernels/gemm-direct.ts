@@ -25,7 +25,24 @@ export function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: 
 // Direct (unpacked) path for small and skinny products.
 // ---------------------------------------------------------------------------------------------------
 
-export const gemmDirect: GemmKernel = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
+export const gemmDirect: GemmKernel = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOff,
+  lda,
+  B,
+  bOff,
+  ldb,
+  beta,
+  C,
+  cOff,
+  ldc,
+) => {
   // opA(i,p) = A[aOff + i*ars + p*acs]; opB(p,j) = B[bOff + p*brs + j*bcs]
   const ars = transA ? 1 : lda;
   const acs = transA ? lda : 1;
@@ -45,7 +62,8 @@ export const gemmDirect: GemmKernel = (transA, transB, M, N, K, alpha, A, aOff, 
       const aRow = aOff + i * ars;
       const cRow = cOff + i * ldc;
       let j = 0;
-      if (acs === 1 && brs === 1) for (; j + 3 < N; j += 4) dot4(K, A, aRow, B, bOff + j * bcs, bcs, alpha, beta, C, cRow + j);
+      if (acs === 1 && brs === 1)
+        for (; j + 3 < N; j += 4) dot4(K, A, aRow, B, bOff + j * bcs, bcs, alpha, beta, C, cRow + j);
       for (; j < N; j++) storeOne(C, cRow + j, alpha * dot(K, A, aRow, acs, B, bOff + j * bcs, brs), beta);
     }
   } else {
@@ -164,7 +182,15 @@ function storeOne(C: FloatArray, idx: number, v: number, beta: number): void {
 }
 
 /** C[c0 + j] = alpha * S[s0 + j] + beta * C[c0 + j] for j < n (C not read when beta = 0). */
-export function storeRow(n: number, alpha: number, S: Float64Array, s0: number, beta: number, C: FloatArray, c0: number): void {
+export function storeRow(
+  n: number,
+  alpha: number,
+  S: Float64Array,
+  s0: number,
+  beta: number,
+  C: FloatArray,
+  c0: number,
+): void {
   if (beta === 0) {
     if (alpha === 1) for (let j = 0; j < n; j++) C[c0 + j] = S[s0 + j];
     else for (let j = 0; j < n; j++) C[c0 + j] = alpha * S[s0 + j];

@@ -30,9 +30,22 @@ export type FloatArray = Float32Array | Float64Array;
  * transposes, the sizes, alpha, each operand with its offset and leading dimension, beta before C.
  */
 export type GemmKernel = (
-  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
-  beta: number, C: FloatArray, cOff: number, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ) => void;
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
@@ -59,7 +72,6 @@ function getWorkspace(n: number): Float64Array {
   if (workspace.length < n) workspace = new Float64Array(Math.max(n, Math.floor(workspace.length * 1.5)));
   return workspace;
 }
-
 
 function roundUp(x: number, m: number): number {
   return Math.ceil(x / m) * m;
@@ -221,29 +233,55 @@ function macroKernel(
  * typed array (one map check and length load per iteration instead of one per array).
  */
 function microKernel(kc: number, W: Float64Array, ai: number, bi: number, ci: number, ldw: number): void {
-  let c00 = 0, c01 = 0, c02 = 0;
-  let c10 = 0, c11 = 0, c12 = 0;
-  let c20 = 0, c21 = 0, c22 = 0;
-  let c30 = 0, c31 = 0, c32 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0;
   const bEnd = bi + kc * 3;
   while (bi < bEnd) {
-    const b0 = W[bi]; const b1 = W[bi + 1]; const b2 = W[bi + 2];
+    const b0 = W[bi];
+    const b1 = W[bi + 1];
+    const b2 = W[bi + 2];
     const a0 = W[ai];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
     const a1 = W[ai + 1];
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
     const a2 = W[ai + 2];
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
     const a3 = W[ai + 3];
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
     ai += 4;
     bi += 3;
   }
-  W[ci] += c00; W[ci + 1] += c01; W[ci + 2] += c02;
+  W[ci] += c00;
+  W[ci + 1] += c01;
+  W[ci + 2] += c02;
   ci += ldw;
-  W[ci] += c10; W[ci + 1] += c11; W[ci + 2] += c12;
+  W[ci] += c10;
+  W[ci + 1] += c11;
+  W[ci + 2] += c12;
   ci += ldw;
-  W[ci] += c20; W[ci + 1] += c21; W[ci + 2] += c22;
+  W[ci] += c20;
+  W[ci + 1] += c21;
+  W[ci + 2] += c22;
   ci += ldw;
-  W[ci] += c30; W[ci + 1] += c31; W[ci + 2] += c32;
+  W[ci] += c30;
+  W[ci + 1] += c31;
+  W[ci + 2] += c32;
 }

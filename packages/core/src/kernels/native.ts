@@ -44,7 +44,8 @@ function isFloat(a: TypedArray): a is FloatArray {
 
 export function createNativeBackend(addon: NativeAddon): KernelBackend {
   const ts = typescriptBackend;
-  const pick = <K extends keyof BackendKernels>(key: K): BackendKernels[K] => (addon[key] ?? ts[key]) as BackendKernels[K];
+  const pick = <K extends keyof BackendKernels>(key: K): BackendKernels[K] =>
+    (addon[key] ?? ts[key]) as BackendKernels[K];
   const gemm = pick('gemm');
   // Convolution families missing from a build run the TypeScript loops on the native GEMM.
   const onNativeGemm = completeBackend({ name: 'native', gemm });
@@ -65,12 +66,18 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     conv2dBackwardWeight: addon.conv2dBackwardWeight ?? onNativeGemm.conv2dBackwardWeight,
     // Pooling over integer tensors stays in TypeScript (integer division rules, int32 storage).
     maxPool2dForward: (x, g, out, indices) => (isFloat(x) ? maxPool : ts.maxPool2dForward)(x, g, out, indices),
-    maxPool2dBackward: (gy, indices, planes, HW, OHW, gx) => (isFloat(gy) ? maxPoolBackward : ts.maxPool2dBackward)(gy, indices, planes, HW, OHW, gx),
-    avgPool2dForward: (x, g, mode, out) => (isFloat(x) && !mode.integral ? avgPool : ts.avgPool2dForward)(x, g, mode, out),
-    avgPool2dBackward: (gy, g, mode, gx) => (isFloat(gy) && !mode.integral ? avgPoolBackward : ts.avgPool2dBackward)(gy, g, mode, gx),
-    adaptiveAvgPool2dForward: (x, p, H, W, OH, OW, out) => (isFloat(x) ? adaptiveAvg : ts.adaptiveAvgPool2dForward)(x, p, H, W, OH, OW, out),
-    adaptiveAvgPool2dBackward: (gy, p, H, W, OH, OW, gx) => (isFloat(gy) ? adaptiveAvgBackward : ts.adaptiveAvgPool2dBackward)(gy, p, H, W, OH, OW, gx),
-    adaptiveMaxPool2dForward: (x, p, H, W, OH, OW, out, idx) => (isFloat(x) ? adaptiveMax : ts.adaptiveMaxPool2dForward)(x, p, H, W, OH, OW, out, idx),
+    maxPool2dBackward: (gy, indices, planes, HW, OHW, gx) =>
+      (isFloat(gy) ? maxPoolBackward : ts.maxPool2dBackward)(gy, indices, planes, HW, OHW, gx),
+    avgPool2dForward: (x, g, mode, out) =>
+      (isFloat(x) && !mode.integral ? avgPool : ts.avgPool2dForward)(x, g, mode, out),
+    avgPool2dBackward: (gy, g, mode, gx) =>
+      (isFloat(gy) && !mode.integral ? avgPoolBackward : ts.avgPool2dBackward)(gy, g, mode, gx),
+    adaptiveAvgPool2dForward: (x, p, H, W, OH, OW, out) =>
+      (isFloat(x) ? adaptiveAvg : ts.adaptiveAvgPool2dForward)(x, p, H, W, OH, OW, out),
+    adaptiveAvgPool2dBackward: (gy, p, H, W, OH, OW, gx) =>
+      (isFloat(gy) ? adaptiveAvgBackward : ts.adaptiveAvgPool2dBackward)(gy, p, H, W, OH, OW, gx),
+    adaptiveMaxPool2dForward: (x, p, H, W, OH, OW, out, idx) =>
+      (isFloat(x) ? adaptiveMax : ts.adaptiveMaxPool2dForward)(x, p, H, W, OH, OW, out, idx),
     binary: pick('binary'),
     unary: pick('unary'),
     copy: pick('copy'),

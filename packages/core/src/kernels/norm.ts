@@ -81,7 +81,9 @@ export function batchNormForward(
   checkOptional(runningMean, 'runningMean', C, x);
   checkOptional(runningVar, 'runningVar', C, x);
   if (!training && (runningMean === null || runningVar === null)) {
-    throw new TypeError(`argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`);
+    throw new TypeError(
+      `argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`,
+    );
   }
   checkArray(out, 'out', size, x);
   checkArray(saveMean, 'saveMean', C, x);
@@ -190,14 +192,23 @@ export function batchNormBackward(
     let sg = 0;
     let sgx = 0;
     if (sums) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      let g0 = 0,
+        g1 = 0,
+        g2 = 0,
+        g3 = 0;
+      let h0 = 0,
+        h1 = 0,
+        h2 = 0,
+        h3 = 0;
       for (let n = 0; n < N; n++) {
         const base = n * CHW + c * HW;
         let j = 0;
         for (; j + 4 <= HW; j += 4) {
           const p = base + j;
-          const a0 = gy[p], a1 = gy[p + 1], a2 = gy[p + 2], a3 = gy[p + 3];
+          const a0 = gy[p],
+            a1 = gy[p + 1],
+            a2 = gy[p + 2],
+            a3 = gy[p + 3];
           g0 += a0;
           g1 += a1;
           g2 += a2;
@@ -296,7 +307,8 @@ export function layerNormForward(
     saveMean[i] = mean;
     saveRstd[i] = rstd;
     if (weight === null && bias === null) for (let j = 0; j < cols; j++) out[base + j] = (x[base + j] - mean) * rstd;
-    else if (bias === null) for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) * (weight as FloatArray)[j];
+    else if (bias === null)
+      for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) * (weight as FloatArray)[j];
     else if (weight === null) for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) + bias[j];
     else for (let j = 0; j < cols; j++) out[base + j] = r(r((x[base + j] - mean) * rstd) * weight[j]) + bias[j];
   }
@@ -342,8 +354,14 @@ export function layerNormBackward(
     const base = i * cols;
     const mean = saveMean[i];
     const rstd = saveRstd[i];
-    let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-    let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+    let g0 = 0,
+      g1 = 0,
+      g2 = 0,
+      g3 = 0;
+    let h0 = 0,
+      h1 = 0,
+      h2 = 0,
+      h3 = 0;
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
       const p = base + j;

@@ -54,11 +54,16 @@ export function sgdUpdate(
   checkArray(grad, 'grad', n, param);
   const useMomentum = momentum !== 0;
   if (useMomentum) {
-    if (buf === null) throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    if (buf === null)
+      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
     checkArray(buf, 'buf', n, param);
   }
   const b = useMomentum ? buf : null;
-  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [b, 'buf', n, true]]);
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [b, 'buf', n, true],
+  ]);
   const decay = weightDecay !== 0;
   if (param instanceof Float32Array) {
     const wd = fr(weightDecay);
@@ -92,7 +97,12 @@ export function sgdUpdate(
 }
 
 /** Adam's scalars for a step, computed as adam.ts computes them (`**`, so bit for bit the same double). */
-export function adamStepScalars(lr: number, beta1: number, beta2: number, step: number): { stepSize: number; biasCorrection2Sqrt: number } {
+export function adamStepScalars(
+  lr: number,
+  beta1: number,
+  beta2: number,
+  step: number,
+): { stepSize: number; biasCorrection2Sqrt: number } {
   const biasCorrection1 = 1 - beta1 ** step;
   const biasCorrection2 = 1 - beta2 ** step;
   return { stepSize: lr / biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2) };
@@ -127,13 +137,15 @@ export function adamUpdate(
   step: number,
 ): void {
   checkCount(n, 'n');
-  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  if (!Number.isSafeInteger(step) || step < 1)
+    throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
   checkArray(param, 'param', n, null);
   checkArray(grad, 'grad', n, param);
   checkArray(expAvg, 'expAvg', n, param);
   checkArray(expAvgSq, 'expAvgSq', n, param);
   if (amsgrad) {
-    if (maxExpAvgSq === null) throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    if (maxExpAvgSq === null)
+      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
     checkArray(maxExpAvgSq, 'maxExpAvgSq', n, param);
   }
   const mx = amsgrad ? maxExpAvgSq : null;

@@ -16,7 +16,14 @@ export interface PoolGeometry extends WindowGeometry {
  * PyTorch's pooling output size: floor (or ceil) of (size + 2·pad − dilation·(kernel − 1) − 1) / stride, plus 1;
  * with ceilMode, a last window that would start past the input and its left padding is dropped.
  */
-export function poolOutputSize(size: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+export function poolOutputSize(
+  size: number,
+  kernel: number,
+  pad: number,
+  stride: number,
+  dilation: number,
+  ceilMode: boolean,
+): number {
   const span = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(span / stride) + 1;
   if (ceilMode && (out - 1) * stride >= size + pad) out--;
@@ -59,7 +66,14 @@ export function maxPool2dForward(x: TypedArray, g: PoolGeometry, out: TypedArray
 }
 
 /** Adds each output gradient into the input position its index names (max and adaptive max pooling). */
-export function maxPool2dBackward(gy: TypedArray, indices: TypedArray, planes: number, HW: number, OHW: number, gx: TypedArray): void {
+export function maxPool2dBackward(
+  gy: TypedArray,
+  indices: TypedArray,
+  planes: number,
+  HW: number,
+  OHW: number,
+  gx: TypedArray,
+): void {
   gx.fill(0);
   for (let p = 0; p < planes; p++) {
     const xb = p * HW;
@@ -100,7 +114,12 @@ function avgWindows(g: PoolGeometry, mode: AvgPoolMode): { bounds: Int32Array; d
       bounds[4 * o + 1] = h1;
       bounds[4 * o + 2] = w0;
       bounds[4 * o + 3] = w1;
-      divisors[o] = mode.divisorOverride !== 0 ? mode.divisorOverride : mode.countIncludePad ? (h1p - h0p) * (w1p - w0p) : (h1 - h0) * (w1 - w0);
+      divisors[o] =
+        mode.divisorOverride !== 0
+          ? mode.divisorOverride
+          : mode.countIncludePad
+            ? (h1p - h0p) * (w1p - w0p)
+            : (h1 - h0) * (w1 - w0);
     }
   }
   return { bounds, divisors };
@@ -160,7 +179,15 @@ export function adaptiveBounds(inSize: number, outSize: number): Int32Array {
   return b;
 }
 
-export function adaptiveAvgPool2dForward(x: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, out: TypedArray): void {
+export function adaptiveAvgPool2dForward(
+  x: TypedArray,
+  planes: number,
+  H: number,
+  W: number,
+  OH: number,
+  OW: number,
+  out: TypedArray,
+): void {
   const bh = adaptiveBounds(H, OH);
   const bw = adaptiveBounds(W, OW);
   for (let p = 0; p < planes; p++) {
@@ -183,7 +210,15 @@ export function adaptiveAvgPool2dForward(x: TypedArray, planes: number, H: numbe
   }
 }
 
-export function adaptiveAvgPool2dBackward(gy: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, gx: TypedArray): void {
+export function adaptiveAvgPool2dBackward(
+  gy: TypedArray,
+  planes: number,
+  H: number,
+  W: number,
+  OH: number,
+  OW: number,
+  gx: TypedArray,
+): void {
   gx.fill(0);
   const bh = adaptiveBounds(H, OH);
   const bw = adaptiveBounds(W, OW);
@@ -206,7 +241,16 @@ export function adaptiveAvgPool2dBackward(gy: TypedArray, planes: number, H: num
   }
 }
 
-export function adaptiveMaxPool2dForward(x: TypedArray, planes: number, H: number, W: number, OH: number, OW: number, out: TypedArray, indices: TypedArray | null): void {
+export function adaptiveMaxPool2dForward(
+  x: TypedArray,
+  planes: number,
+  H: number,
+  W: number,
+  OH: number,
+  OW: number,
+  out: TypedArray,
+  indices: TypedArray | null,
+): void {
   const bh = adaptiveBounds(H, OH);
   const bw = adaptiveBounds(W, OW);
   for (let p = 0; p < planes; p++) {

@@ -38,7 +38,12 @@ function offsetsOf(shape: readonly number[], strides: readonly number[], start: 
   return out;
 }
 
-export function reducePlan(shape: readonly number[], strides: readonly number[], offset: number, dims: readonly number[]): ReducePlan {
+export function reducePlan(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  dims: readonly number[],
+): ReducePlan {
   const reduced = new Set(dims);
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
@@ -85,7 +90,13 @@ export function prodKernel(a: TypedArray, plan: ReducePlan, out: TypedArray): vo
 }
 
 /** Max or min with the index (within the reduced elements) of the first extreme value; NaN wins, as in PyTorch. */
-export function extremeKernel(a: TypedArray, plan: ReducePlan, isMax: boolean, values: TypedArray | null, indices: TypedArray | null): void {
+export function extremeKernel(
+  a: TypedArray,
+  plan: ReducePlan,
+  isMax: boolean,
+  values: TypedArray | null,
+  indices: TypedArray | null,
+): void {
   const { bases, count, inner, step } = plan;
   for (let o = 0; o < bases.length; o++) {
     const b = bases[o];

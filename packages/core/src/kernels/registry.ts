@@ -64,12 +64,14 @@ function chooseAtStart(): KernelBackend {
   }
   if (wanted === 'wasm') {
     const { backend, reason } = wasmBackend();
-    if (backend === null) throw new RuntimeError(`KINDLING_BACKEND=wasm, but the WebAssembly kernels are unavailable: ${reason}`);
+    if (backend === null)
+      throw new RuntimeError(`KINDLING_BACKEND=wasm, but the WebAssembly kernels are unavailable: ${reason}`);
     return backend;
   }
   const { backend, reason } = nativeBackend();
   if (backend !== null) return backend;
-  if (wanted === 'native') throw new RuntimeError(`KINDLING_BACKEND=native, but the native kernels are unavailable: ${reason}`);
+  if (wanted === 'native')
+    throw new RuntimeError(`KINDLING_BACKEND=native, but the native kernels are unavailable: ${reason}`);
   if (reason === 'not running in Node.js') return typescriptBackend;
   const fallback = wasmBackend();
   if (fallback.backend !== null) {
@@ -121,7 +123,9 @@ function nodeRuntime(): boolean {
  * Switches backend: `'native'`, `'typescript'`, a backend object (entries it leaves out are the TypeScript ones),
  * or `null` for the TypeScript backend. Returns the previous backend, so a caller can put it back.
  */
-export function setKernelBackend(backend: BackendName | (Partial<KernelBackend> & { name: string }) | null): KernelBackend {
+export function setKernelBackend(
+  backend: BackendName | (Partial<KernelBackend> & { name: string }) | null,
+): KernelBackend {
   const previous = getKernelBackend();
   const next = resolve(backend);
   if (threads !== null) next.setNumThreads(threads);
@@ -137,18 +141,25 @@ function resolve(backend: BackendName | (Partial<KernelBackend> & { name: string
     return nb;
   }
   if (backend === 'wasm') {
-    const { backend: wb, reason } = wasm?.backend ? wasm : nodeRuntime() ? wasmBackend() : { backend: null, reason: 'in a browser, load it first with torch.loadWasmBackend()' };
+    const { backend: wb, reason } = wasm?.backend
+      ? wasm
+      : nodeRuntime()
+        ? wasmBackend()
+        : { backend: null, reason: 'in a browser, load it first with torch.loadWasmBackend()' };
     if (wb === null) throw new RuntimeError(`the WebAssembly kernel backend is unavailable: ${reason}`);
     return wb;
   }
-  if (typeof backend === 'string') throw new RuntimeError(`unknown kernel backend '${String(backend)}': expected 'native', 'wasm' or 'typescript'`);
-  if (backend === typescriptBackend || backend === native?.backend || backend === wasm?.backend) return backend as KernelBackend;
+  if (typeof backend === 'string')
+    throw new RuntimeError(`unknown kernel backend '${String(backend)}': expected 'native', 'wasm' or 'typescript'`);
+  if (backend === typescriptBackend || backend === native?.backend || backend === wasm?.backend)
+    return backend as KernelBackend;
   return completeBackend(backend);
 }
 
 /** torch.set_num_threads: the threads the kernels use (the native backend's pool; default: every core). */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n <= 0) throw new RuntimeError(`set_num_threads expects a positive integer, but got ${String(n)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RuntimeError(`set_num_threads expects a positive integer, but got ${String(n)}`);
   threads = n;
   getKernelBackend().setNumThreads(n);
 }

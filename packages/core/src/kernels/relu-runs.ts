@@ -28,7 +28,15 @@ export function reluRun(x: FloatArray, xOff: number, out: FloatArray, outOff: nu
   }
 }
 
-export function reluBackwardRun(g: FloatArray, gOff: number, y: FloatArray, yOff: number, out: FloatArray, outOff: number, n: number): void {
+export function reluBackwardRun(
+  g: FloatArray,
+  gOff: number,
+  y: FloatArray,
+  yOff: number,
+  out: FloatArray,
+  outOff: number,
+  n: number,
+): void {
   const gi = words(g, gOff, n);
   const oi = words(out, outOff, n);
   if (g instanceof Float32Array) {

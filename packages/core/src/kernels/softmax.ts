@@ -7,7 +7,15 @@
  * PyTorch), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, then out_s = e_s / S, or for log-softmax
  * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored.
  */
-import { checkAlias, checkBool, checkedProduct, checkFloatArray, checkInt, checkSameType, checkSpan } from './argument-checks.js';
+import {
+  checkAlias,
+  checkBool,
+  checkedProduct,
+  checkFloatArray,
+  checkInt,
+  checkSameType,
+  checkSpan,
+} from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
 
 /** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
@@ -38,7 +46,15 @@ function checkLayout(outer: number, size: number, inner: number, log: boolean): 
  * out[o, s, i] = softmax (or log-softmax when `log`) over s of x[xOff + (o * size + s) * inner + i]; out is
  * contiguous from 0. `out` may be `x` itself (xOff 0) but must not overlap it otherwise.
  */
-export function softmax(x: FloatArray, xOff: number, out: FloatArray, outer: number, size: number, inner: number, log: boolean): void {
+export function softmax(
+  x: FloatArray,
+  xOff: number,
+  out: FloatArray,
+  outer: number,
+  size: number,
+  inner: number,
+  log: boolean,
+): void {
   checkFloatArray(x, 'x');
   checkInt(xOff, 'xOff', 0);
   checkFloatArray(out, 'out');
@@ -134,7 +150,15 @@ function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number
  * gx = gy - exp(y) * Σ gy, sums in double in ascending s. `gx` may be `y` or `gy` itself but must not overlap
  * them otherwise.
  */
-export function softmaxBackward(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, size: number, inner: number, log: boolean): void {
+export function softmaxBackward(
+  y: FloatArray,
+  gy: FloatArray,
+  gx: FloatArray,
+  outer: number,
+  size: number,
+  inner: number,
+  log: boolean,
+): void {
   checkFloatArray(y, 'y');
   checkFloatArray(gy, 'gy');
   checkFloatArray(gx, 'gx');

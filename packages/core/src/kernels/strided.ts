@@ -5,7 +5,10 @@
 import type { TypedArray } from '../dtype.js';
 
 /** Merges adjacent dims that are contiguous with each other in every operand, to shorten the loops. */
-export function coalesce(shape: readonly number[], stridesList: readonly (readonly number[])[]): {
+export function coalesce(
+  shape: readonly number[],
+  stridesList: readonly (readonly number[])[],
+): {
   shape: number[];
   strides: number[][];
 } {

@@ -12,7 +12,24 @@ import type { FloatArray } from './gemm.js';
 import type { WasmHost } from './wasm-entries.js';
 
 /** ConvGeometry's fields in the order assembly/conv.ts reads them. */
-const GEOMETRY: readonly (keyof ConvGeometry)[] = ['N', 'C', 'H', 'W', 'O', 'kh', 'kw', 'OH', 'OW', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'groups'];
+const GEOMETRY: readonly (keyof ConvGeometry)[] = [
+  'N',
+  'C',
+  'H',
+  'W',
+  'O',
+  'kh',
+  'kw',
+  'OH',
+  'OW',
+  'sh',
+  'sw',
+  'ph',
+  'pw',
+  'dh',
+  'dw',
+  'groups',
+];
 /** Per thread, at least this many multiply-adds before a convolution is split. */
 const WORK_PER_THREAD = 1 << 18;
 /** Images with at most this many output positions are split between threads by output channels. */
@@ -30,7 +47,8 @@ function convGeometry(g: ConvGeometry): { values: number[]; K: number; x: number
   }
   const K = (g.C / g.groups) * g.kh * g.kw;
   const sizes = { x: g.N * g.C * g.H * g.W, w: g.O * K, y: g.N * g.O * g.OH * g.OW };
-  if (![K, sizes.x, sizes.w, sizes.y, K * g.OH * g.OW].every(Number.isSafeInteger)) throw new RangeError("argument 'g': the arrays would be too large");
+  if (![K, sizes.x, sizes.w, sizes.y, K * g.OH * g.OW].every(Number.isSafeInteger))
+    throw new RangeError("argument 'g': the arrays would be too large");
   return { values, K, ...sizes };
 }
 
@@ -53,20 +71,39 @@ function evenParts(n: number, parts: number): [number, number][] {
   return out;
 }
 
-function conv2dForward(host: WasmHost, x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray): void {
+function conv2dForward(
+  host: WasmHost,
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  g: ConvGeometry,
+  out: FloatArray,
+): void {
   const { values, K, ...n } = convGeometry(g);
   const { N, O, OH, OW } = g;
   const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
-  checkConvArrays([[x, 'x', sizes.x], [w, 'w', sizes.w], [bias, 'bias', sizes.b], [out, 'out', sizes.out]]);
+  checkConvArrays([
+    [x, 'x', sizes.x],
+    [w, 'w', sizes.w],
+    [bias, 'bias', sizes.b],
+    [out, 'out', sizes.out],
+  ]);
   if (sizes.out === 0) return;
   // A batch smaller than the threads is split within each image: by output channels when an image has few
   // output positions (each thread then packs only its share of the weight), else by output rows.
   const within = N < Math.min(host.getNumThreads(), Math.floor((sizes.out * K) / WORK_PER_THREAD));
   const byChannels = within && g.groups === 1 && OH * OW <= SMALL_IMAGE;
   const byRows = within && !byChannels;
-  const parts = byChannels ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K).map(([a, b]) => [4 * a, Math.min(4 * b, O)]) : byRows ? host.parts(OH, (sizes.out / N) * K) : host.parts(N, sizes.out * K);
+  const parts = byChannels
+    ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K).map(([a, b]) => [4 * a, Math.min(4 * b, O)])
+    : byRows
+      ? host.parts(OH, (sizes.out / N) * K)
+      : host.parts(N, sizes.out * K);
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
-  const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = host.regions([sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)], x.BYTES_PER_ELEMENT);
+  const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = host.regions(
+    [sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)],
+    x.BYTES_PER_ELEMENT,
+  );
   const geometry = host.argumentBlock(values);
   host.copyIn(x, 0, xPtr, sizes.x);
   host.copyIn(w, 0, wPtr, sizes.w);
@@ -76,16 +113,31 @@ function conv2dForward(host: WasmHost, x: FloatArray, w: FloatArray, bias: Float
   if (byChannels) {
     const fn = f32 ? 'convForwardChannels32' : 'convForwardChannels64';
     for (let image = 0; image < N; image++) {
-      host.runParts(parts.map(([o0, o1], p) => ({ fn, args: [geometry, xPtr, wPtr, b, outPtr, image, o0, o1, colsPtrs[p], host.workOf(p)] })));
+      host.runParts(
+        parts.map(([o0, o1], p) => ({
+          fn,
+          args: [geometry, xPtr, wPtr, b, outPtr, image, o0, o1, colsPtrs[p], host.workOf(p)],
+        })),
+      );
     }
   } else if (byRows) {
     const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
     for (let image = 0; image < N; image++) {
-      host.runParts(parts.map(([r0, r1], p) => ({ fn, args: [geometry, xPtr, wPtr, b, outPtr, image, r0, r1, colsPtrs[p], host.workOf(p)] })));
+      host.runParts(
+        parts.map(([r0, r1], p) => ({
+          fn,
+          args: [geometry, xPtr, wPtr, b, outPtr, image, r0, r1, colsPtrs[p], host.workOf(p)],
+        })),
+      );
     }
   } else {
     const fn = f32 ? 'convForward32' : 'convForward64';
-    host.runParts(parts.map(([n0, n1], p) => ({ fn, args: [geometry, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], host.workOf(p)] })));
+    host.runParts(
+      parts.map(([n0, n1], p) => ({
+        fn,
+        args: [geometry, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], host.workOf(p)],
+      })),
+    );
   }
   host.copyOut(x, outPtr, sizes.out, out, 0);
 }
@@ -93,23 +145,36 @@ function conv2dForward(host: WasmHost, x: FloatArray, w: FloatArray, bias: Float
 function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
   const { values, K, ...n } = convGeometry(g);
   const sizes = { gy: n.y, w: n.w, gx: n.x };
-  checkConvArrays([[gy, 'gy', sizes.gy], [w, 'w', sizes.w], [gx, 'gx', sizes.gx]]);
+  checkConvArrays([
+    [gy, 'gy', sizes.gy],
+    [w, 'w', sizes.w],
+    [gx, 'gx', sizes.gx],
+  ]);
   if (sizes.gx === 0) return;
   const parts = host.parts(g.N, sizes.gy * K);
   const cols = K * g.OH * g.OW;
-  const [gyPtr, wPtr, gxPtr, ...colsPtrs] = host.regions([sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)], gy.BYTES_PER_ELEMENT);
+  const [gyPtr, wPtr, gxPtr, ...colsPtrs] = host.regions(
+    [sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)],
+    gy.BYTES_PER_ELEMENT,
+  );
   const geometry = host.argumentBlock(values);
   host.copyIn(gy, 0, gyPtr, sizes.gy);
   host.copyIn(w, 0, wPtr, sizes.w);
   const fn = gy instanceof Float32Array ? 'convBackwardInput32' : 'convBackwardInput64';
-  host.runParts(parts.map(([n0, n1], p) => ({ fn, args: [geometry, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], host.workOf(p)] })));
+  host.runParts(
+    parts.map(([n0, n1], p) => ({ fn, args: [geometry, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], host.workOf(p)] })),
+  );
   host.copyOut(gy, gxPtr, sizes.gx, gx, 0);
 }
 
 function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
   const { values, K, ...n } = convGeometry(g);
   const sizes = { x: n.x, gy: n.y, gw: n.w };
-  checkConvArrays([[x, 'x', sizes.x], [gy, 'gy', sizes.gy], [gw, 'gw', sizes.gw]]);
+  checkConvArrays([
+    [x, 'x', sizes.x],
+    [gy, 'gy', sizes.gy],
+    [gw, 'gw', sizes.gw],
+  ]);
   if (sizes.gw === 0) return;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;
@@ -117,20 +182,27 @@ function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: 
   const byChannels = Cg >= count;
   const ranges = evenParts(byChannels ? Cg : Og, count);
   const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * g.kh * g.kw : K) * g.OH * g.OW;
-  const [xPtr, gyPtr, gwPtr, ...colsPtrs] = host.regions([sizes.x, sizes.gy, sizes.gw, ...ranges.map(() => colsPer)], x.BYTES_PER_ELEMENT);
+  const [xPtr, gyPtr, gwPtr, ...colsPtrs] = host.regions(
+    [sizes.x, sizes.gy, sizes.gw, ...ranges.map(() => colsPer)],
+    x.BYTES_PER_ELEMENT,
+  );
   const geometry = host.argumentBlock(values);
   host.copyIn(x, 0, xPtr, sizes.x);
   host.copyIn(gy, 0, gyPtr, sizes.gy);
   const fn = x instanceof Float32Array ? 'convBackwardWeight32' : 'convBackwardWeight64';
-  host.runParts(ranges.map(([a, b], p) => {
-    const [c0, c1, o0, o1] = byChannels ? [a, b, 0, Og] : [0, Cg, a, b];
-    return { fn, args: [geometry, xPtr, gyPtr, gwPtr, c0, c1, o0, o1, colsPtrs[p], host.workOf(p)] };
-  }));
+  host.runParts(
+    ranges.map(([a, b], p) => {
+      const [c0, c1, o0, o1] = byChannels ? [a, b, 0, Og] : [0, Cg, a, b];
+      return { fn, args: [geometry, xPtr, gyPtr, gwPtr, c0, c1, o0, o1, colsPtrs[p], host.workOf(p)] };
+    }),
+  );
   host.copyOut(x, gwPtr, sizes.gw, gw, 0);
 }
 
 /** The three convolution entries, bound to a backend's state. */
-export function wasmConvolutions(host: WasmHost): Pick<BackendKernels, 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'> {
+export function wasmConvolutions(
+  host: WasmHost,
+): Pick<BackendKernels, 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'> {
   return {
     conv2dForward: (x, w, bias, g, out) => conv2dForward(host, x, w, bias, g, out),
     conv2dBackwardInput: (gy, w, g, gx) => conv2dBackwardInput(host, gy, w, g, gx),

@@ -7,9 +7,29 @@
  * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
  */
 import type { TypedArray } from '../dtype.js';
-import { checkAlias, checkArrayLike, checkBool, checkCount, checkDisjoint, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
+import {
+  checkAlias,
+  checkArrayLike,
+  checkBool,
+  checkCount,
+  checkDisjoint,
+  checkFloatArray,
+  checkInt,
+  checkNumber,
+  checkSameType,
+  checkSpan,
+  checkedProduct,
+  overlaps,
+} from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import { binary as tsBinary, extentOf, isContiguous, readLayout, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
+import {
+  binary as tsBinary,
+  extentOf,
+  isContiguous,
+  readLayout,
+  sumDim as tsSumDim,
+  unary as tsUnary,
+} from './contiguous.js';
 import { adamStepScalars, adamUpdate as tsAdamUpdate, sgdUpdate as tsSgdUpdate } from './optim.js';
 import type { FloatArray } from './gemm.js';
 import { batchNormBackward as tsBatchNormBackward, batchNormForward as tsBatchNormForward } from './norm.js';
@@ -46,45 +66,95 @@ function isFloat(a: TypedArray): a is FloatArray {
   return a instanceof Float32Array || a instanceof Float64Array;
 }
 
-const POOL_FIELDS: readonly (keyof PoolGeometry)[] = ['planes', 'H', 'W', 'OH', 'OW', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw'];
+const POOL_FIELDS: readonly (keyof PoolGeometry)[] = [
+  'planes',
+  'H',
+  'W',
+  'OH',
+  'OW',
+  'kh',
+  'kw',
+  'sh',
+  'sw',
+  'ph',
+  'pw',
+  'dh',
+  'dw',
+];
 const INT32_MAX = 0x7fffffff;
 
 /** The geometry's fields as i32s: sizes at least 0, kernel, stride and dilation at least 1, and the products it implies. */
 function poolGeometry(g: PoolGeometry): { values: number[]; inSize: number; outSize: number } {
   if (typeof g !== 'object' || g === null) throw new TypeError("argument 'g' must be an object");
-  const values = POOL_FIELDS.map((k) => checkInt(g[k], `g.${k}`, ['kh', 'kw', 'sh', 'sw', 'dh', 'dw'].includes(k) ? 1 : 0, INT32_MAX));
+  const values = POOL_FIELDS.map((k) =>
+    checkInt(g[k], `g.${k}`, ['kh', 'kw', 'sh', 'sw', 'dh', 'dw'].includes(k) ? 1 : 0, INT32_MAX),
+  );
   const inSize = g.planes * g.H * g.W;
   const outSize = g.planes * g.OH * g.OW;
-  if (!Number.isSafeInteger(inSize) || !Number.isSafeInteger(outSize) || g.H * g.W > INT32_MAX || g.OH * g.OW > INT32_MAX) {
+  if (
+    !Number.isSafeInteger(inSize) ||
+    !Number.isSafeInteger(outSize) ||
+    g.H * g.W > INT32_MAX ||
+    g.OH * g.OW > INT32_MAX
+  ) {
     throw new RangeError("argument 'g': the planes hold too many elements");
   }
   return { values, inSize, outSize };
 }
 
-function maxPool2dForward(host: WasmHost, x: TypedArray, g: PoolGeometry, out: TypedArray, indices: TypedArray | null): void {
+function maxPool2dForward(
+  host: WasmHost,
+  x: TypedArray,
+  g: PoolGeometry,
+  out: TypedArray,
+  indices: TypedArray | null,
+): void {
   if (!isFloat(x)) return tsMaxPoolForward(x, g, out, indices);
   const { values, inSize, outSize } = poolGeometry(g);
   checkFloatArray(out, 'out');
   checkSameType(x, 'x', out as FloatArray, 'out');
-  if (indices !== null && !(indices instanceof Float64Array)) throw new TypeError("argument 'indices' must be a Float64Array or null");
+  if (indices !== null && !(indices instanceof Float64Array))
+    throw new TypeError("argument 'indices' must be a Float64Array or null");
   checkSpan(x, 'x', 0, inSize);
   checkSpan(out as FloatArray, 'out', 0, outSize);
   if (indices !== null) checkSpan(indices, 'indices', 0, outSize);
-  checkDisjoint([[x, 'x', inSize, false], [out as FloatArray, 'out', outSize, true], [indices, 'indices', outSize, true]]);
+  checkDisjoint([
+    [x, 'x', inSize, false],
+    [out as FloatArray, 'out', outSize, true],
+    [indices, 'indices', outSize, true],
+  ]);
   if (outSize === 0) return;
-  const [xPtr, outPtr, idxPtr] = host.regions([inSize, outSize, indices === null ? 0 : outSize * (8 / x.BYTES_PER_ELEMENT)], x.BYTES_PER_ELEMENT);
+  const [xPtr, outPtr, idxPtr] = host.regions(
+    [inSize, outSize, indices === null ? 0 : outSize * (8 / x.BYTES_PER_ELEMENT)],
+    x.BYTES_PER_ELEMENT,
+  );
   const geometry = host.argumentBlock(values);
   host.copyIn(x, 0, xPtr, inSize);
   const fn = x instanceof Float32Array ? 'maxPoolForward32' : 'maxPoolForward64';
   const window = g.kh * g.kw;
-  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({ fn, args: [geometry, xPtr, outPtr, indices === null ? 0 : idxPtr, p0, p1] }));
+  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({
+    fn,
+    args: [geometry, xPtr, outPtr, indices === null ? 0 : idxPtr, p0, p1],
+  }));
   host.copyOut(x, outPtr, outSize, out as FloatArray, 0);
   if (indices !== null) host.copyOut(indices, idxPtr, outSize, indices, 0);
 }
 
 /** The TypeScript kernel's checks (norm.ts), in its order, before anything is copied. */
-function checkBatchNormForward(x: FloatArray, N: number, C: number, HW: number, weight: FloatArray | null, bias: FloatArray | null, runningMean: FloatArray | null,
-  runningVar: FloatArray | null, training: boolean, out: FloatArray, saveMean: FloatArray, saveInvstd: FloatArray): number {
+function checkBatchNormForward(
+  x: FloatArray,
+  N: number,
+  C: number,
+  HW: number,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
+  runningMean: FloatArray | null,
+  runningVar: FloatArray | null,
+  training: boolean,
+  out: FloatArray,
+  saveMean: FloatArray,
+  saveInvstd: FloatArray,
+): number {
   checkCount(N, 'N');
   checkCount(C, 'C');
   checkCount(HW, 'HW');
@@ -99,14 +169,22 @@ function checkBatchNormForward(x: FloatArray, N: number, C: number, HW: number, 
   like(runningMean, 'runningMean', C, x);
   like(runningVar, 'runningVar', C, x);
   if (!training && (runningMean === null || runningVar === null)) {
-    throw new TypeError(`argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`);
+    throw new TypeError(
+      `argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`,
+    );
   }
   like(out, 'out', size, x);
   like(saveMean, 'saveMean', C, x);
   like(saveInvstd, 'saveInvstd', C, x);
   checkDisjoint([
-    [x, 'x', size, false], [weight, 'weight', C, false], [bias, 'bias', C, false], [runningMean, 'runningMean', C, true],
-    [runningVar, 'runningVar', C, true], [out, 'out', size, true], [saveMean, 'saveMean', C, true], [saveInvstd, 'saveInvstd', C, true],
+    [x, 'x', size, false],
+    [weight, 'weight', C, false],
+    [bias, 'bias', C, false],
+    [runningMean, 'runningMean', C, true],
+    [runningVar, 'runningVar', C, true],
+    [out, 'out', size, true],
+    [saveMean, 'saveMean', C, true],
+    [saveInvstd, 'saveInvstd', C, true],
   ]);
   return size;
 }
@@ -116,15 +194,34 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
   if (typeof training !== 'boolean') throw new TypeError("argument 'training' must be a boolean");
   checkNumber(momentum, 'momentum');
   checkNumber(eps, 'eps');
-  const size = checkBatchNormForward(x, N, C, HW, weight, bias, runningMean, runningVar, training, out, saveMean, saveInvstd);
+  const size = checkBatchNormForward(
+    x,
+    N,
+    C,
+    HW,
+    weight,
+    bias,
+    runningMean,
+    runningVar,
+    training,
+    out,
+    saveMean,
+    saveInvstd,
+  );
   if (size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX) return tsBatchNormForward(...args);
   const optional = [weight, bias, runningMean, runningVar];
-  const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions([size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))], x.BYTES_PER_ELEMENT);
+  const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions(
+    [size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))],
+    x.BYTES_PER_ELEMENT,
+  );
   host.copyIn(x, 0, xPtr, size);
   optional.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], C));
   const at = optional.map((a, i) => (a === null ? 0 : ptrs[i]));
   const fn = x instanceof Float32Array ? 'batchNormForward32' : 'batchNormForward64';
-  host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({ fn, args: [xPtr, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outPtr, meanPtr, invstdPtr, c0, c1] }));
+  host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({
+    fn,
+    args: [xPtr, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outPtr, meanPtr, invstdPtr, c0, c1],
+  }));
   host.copyOut(x, outPtr, size, out, 0);
   host.copyOut(x, meanPtr, C, saveMean, 0);
   host.copyOut(x, invstdPtr, C, saveInvstd, 0);
@@ -152,11 +249,20 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   like(gWeight, 'gWeight', C, x);
   like(gBias, 'gBias', C, x);
   checkDisjoint([
-    [gy, 'gy', size, false], [x, 'x', size, false], [weight, 'weight', C, false], [saveMean, 'saveMean', C, false],
-    [saveInvstd, 'saveInvstd', C, false], [gx, 'gx', size, true], [gWeight, 'gWeight', C, true], [gBias, 'gBias', C, true],
+    [gy, 'gy', size, false],
+    [x, 'x', size, false],
+    [weight, 'weight', C, false],
+    [saveMean, 'saveMean', C, false],
+    [saveInvstd, 'saveInvstd', C, false],
+    [gx, 'gx', size, true],
+    [gWeight, 'gWeight', C, true],
+    [gBias, 'gBias', C, true],
   ]);
   if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
-  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions([size, size, size, C, C, C, C, C], x.BYTES_PER_ELEMENT);
+  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
+    [size, size, size, C, C, C, C, C],
+    x.BYTES_PER_ELEMENT,
+  );
   host.copyIn(gy, 0, gyPtr, size);
   host.copyIn(x, 0, xPtr, size);
   host.copyIn(saveMean, 0, meanPtr, C);
@@ -164,13 +270,24 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   if (weight !== null) host.copyIn(weight, 0, wPtr, C);
   const fn = x instanceof Float32Array ? 'batchNormBackward32' : 'batchNormBackward64';
   const optional = [weight === null ? 0 : wPtr, gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
-  host.parallel(C, size * 4, (c0, c1) => ({ fn, args: [gyPtr, xPtr, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxPtr, optional[1], optional[2], c0, c1] }));
+  host.parallel(C, size * 4, (c0, c1) => ({
+    fn,
+    args: [gyPtr, xPtr, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxPtr, optional[1], optional[2], c0, c1],
+  }));
   host.copyOut(x, gxPtr, size, gx, 0);
   if (gWeight !== null) host.copyOut(x, gwPtr, C, gWeight, 0);
   if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
 }
 
-function unary(host: WasmHost, op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
+function unary(
+  host: WasmHost,
+  op: number,
+  x: FloatArray,
+  xOff: number,
+  out: FloatArray,
+  outOff: number,
+  n: number,
+): void {
   if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL) return tsUnary(op, x, xOff, out, outOff, n);
   checkFloatArray(x, 'x');
   checkInt(xOff, 'xOff', 0);
@@ -229,16 +346,23 @@ function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): 
 function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate']>): void {
   const [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep] = args;
   checkCount(n, 'n');
-  [lr, momentum, dampening, weightDecay].forEach((v, i) => checkNumber(v, ['lr', 'momentum', 'dampening', 'weightDecay'][i]));
+  [lr, momentum, dampening, weightDecay].forEach((v, i) =>
+    checkNumber(v, ['lr', 'momentum', 'dampening', 'weightDecay'][i]),
+  );
   [nesterov, maximize, firstStep].forEach((v, i) => checkBool(v, ['nesterov', 'maximize', 'firstStep'][i]));
   checkArrayLike(param, 'param', n, null, 'the parameter');
   checkArrayLike(grad, 'grad', n, param, 'the parameter');
   const b = momentum !== 0 ? buf : null;
   if (momentum !== 0) {
-    if (buf === null) throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    if (buf === null)
+      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
     checkArrayLike(buf, 'buf', n, param, 'the parameter');
   }
-  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [b, 'buf', n, true]]);
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [b, 'buf', n, true],
+  ]);
   if (n < SMALL || n > INT32_MAX / 2) return tsSgdUpdate(...args);
   // The scalars rounded to the element type first, as the TypeScript loop rounds them; arrays padded to pairs.
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
@@ -248,39 +372,94 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
   host.copyIn(grad, 0, gPtr, n);
   if (b !== null && !firstStep) host.copyIn(b, 0, bPtr, n);
   const fn = param instanceof Float32Array ? 'sgdUpdate32' : 'sgdUpdate64';
-  const scalars = [r(-lr), r(momentum), r(1 - dampening), r(weightDecay), +(weightDecay !== 0), +nesterov, +maximize, +firstStep];
-  host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({ fn, args: [pPtr, gPtr, b === null ? 0 : bPtr, k0, k1, ...scalars] }));
+  const scalars = [
+    r(-lr),
+    r(momentum),
+    r(1 - dampening),
+    r(weightDecay),
+    +(weightDecay !== 0),
+    +nesterov,
+    +maximize,
+    +firstStep,
+  ];
+  host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({
+    fn,
+    args: [pPtr, gPtr, b === null ? 0 : bPtr, k0, k1, ...scalars],
+  }));
   host.copyOut(param, pPtr, n, param, 0);
   if (b !== null) host.copyOut(param, bPtr, n, b, 0);
 }
 
 function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpdate']>): void {
-  const [param, grad, expAvg, expAvgSq, maxExpAvgSq, n, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step] = args;
+  const [
+    param,
+    grad,
+    expAvg,
+    expAvgSq,
+    maxExpAvgSq,
+    n,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    weightDecay,
+    decoupled,
+    amsgrad,
+    maximize,
+    step,
+  ] = args;
   checkCount(n, 'n');
-  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
-  [lr, beta1, beta2, eps, weightDecay].forEach((v, i) => checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]));
+  if (!Number.isSafeInteger(step) || step < 1)
+    throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  [lr, beta1, beta2, eps, weightDecay].forEach((v, i) =>
+    checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]),
+  );
   [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
   checkArrayLike(param, 'param', n, null, 'the parameter');
   checkArrayLike(grad, 'grad', n, param, 'the parameter');
   checkArrayLike(expAvg, 'expAvg', n, param, 'the parameter');
   checkArrayLike(expAvgSq, 'expAvgSq', n, param, 'the parameter');
   if (amsgrad) {
-    if (maxExpAvgSq === null) throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    if (maxExpAvgSq === null)
+      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
     checkArrayLike(maxExpAvgSq, 'maxExpAvgSq', n, param, 'the parameter');
   }
   const mx = amsgrad ? maxExpAvgSq : null;
-  checkDisjoint([[param, 'param', n, true], [grad, 'grad', n, false], [expAvg, 'expAvg', n, true], [expAvgSq, 'expAvgSq', n, true], [mx, 'maxExpAvgSq', n, true]]);
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [expAvg, 'expAvg', n, true],
+    [expAvgSq, 'expAvgSq', n, true],
+    [mx, 'maxExpAvgSq', n, true],
+  ]);
   if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
   const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
   const arrays = [param, grad, expAvg, expAvgSq, mx];
-  const ptrs = host.regions(arrays.map((a) => (a === null ? 0 : n + 2)), param.BYTES_PER_ELEMENT);
+  const ptrs = host.regions(
+    arrays.map((a) => (a === null ? 0 : n + 2)),
+    param.BYTES_PER_ELEMENT,
+  );
   arrays.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], n));
-  const scalars = [r(1 - lr * weightDecay), r(weightDecay), r(beta1), r(1 - beta1), r(beta2), r(1 - beta2), r(biasCorrection2Sqrt), r(eps), r(-stepSize)];
-  const flags = (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
+  const scalars = [
+    r(1 - lr * weightDecay),
+    r(weightDecay),
+    r(beta1),
+    r(1 - beta1),
+    r(beta2),
+    r(1 - beta2),
+    r(biasCorrection2Sqrt),
+    r(eps),
+    r(-stepSize),
+  ];
+  const flags =
+    (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
   const fn = param instanceof Float32Array ? 'adamUpdate32' : 'adamUpdate64';
   const at = ptrs.map((p, i) => (arrays[i] === null ? 0 : p));
-  host.parallel(Math.ceil(n / 2), n * 16, (k0, k1) => ({ fn, args: [at[0], at[1], at[2], at[3], at[4], k0, k1, ...scalars, flags] }));
+  host.parallel(Math.ceil(n / 2), n * 16, (k0, k1) => ({
+    fn,
+    args: [at[0], at[1], at[2], at[3], at[4], k0, k1, ...scalars, flags],
+  }));
   [0, 2, 3, 4].forEach((i) => {
     const a = arrays[i];
     if (a !== null) host.copyOut(param, ptrs[i], n, a, 0);
@@ -314,7 +493,19 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
 }
 
 /** The entries above, bound to a backend's state. */
-export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'maxPool2dForward' | 'batchNormForward' | 'batchNormBackward' | 'unary' | 'binary' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
+export function wasmEntries(
+  host: WasmHost,
+): Pick<
+  BackendKernels,
+  | 'maxPool2dForward'
+  | 'batchNormForward'
+  | 'batchNormBackward'
+  | 'unary'
+  | 'binary'
+  | 'sgdUpdate'
+  | 'adamUpdate'
+  | 'sumDim'
+> {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     batchNormForward: (...args) => batchNormForward(host, ...args),

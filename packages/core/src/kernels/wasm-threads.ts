@@ -130,7 +130,8 @@ export class WasmThreadPool {
   /** The workers that can take a task now (in slot order). */
   readyWorkers(limit: number): number[] {
     const ready: number[] = [];
-    for (let slot = 0; slot < this.size && ready.length < limit; slot++) if (Atomics.load(this.ctl, READY + slot) === 1) ready.push(slot);
+    for (let slot = 0; slot < this.size && ready.length < limit; slot++)
+      if (Atomics.load(this.ctl, READY + slot) === 1) ready.push(slot);
     return ready;
   }
 
@@ -139,7 +140,8 @@ export class WasmThreadPool {
    * is; returns when all are done. `run` calls a kernel on the caller's instance.
    */
   fork(tasks: WasmTask[], slots: number[], run: (task: WasmTask) => void): void {
-    if (tasks.length > MAX_TASKS) throw new RangeError(`a parallel call has at most ${MAX_TASKS} tasks, not ${tasks.length}`);
+    if (tasks.length > MAX_TASKS)
+      throw new RangeError(`a parallel call has at most ${MAX_TASKS} tasks, not ${tasks.length}`);
     const ctl = this.ctl;
     tasks.forEach((t, k) => {
       if (t.args.length > MAX_ARGS) throw new RangeError(`a task takes at most ${MAX_ARGS} arguments`);
@@ -162,7 +164,8 @@ export class WasmThreadPool {
       if (this.canBlock) Atomics.wait(ctl, PENDING, left, 100);
       if ((spins & 1023) === 1023 || this.canBlock) {
         for (const slot of slots) {
-          if (Atomics.load(ctl, READY + slot) === -1) throw new Error(`Kindling's WebAssembly worker ${slot} stopped during a kernel`);
+          if (Atomics.load(ctl, READY + slot) === -1)
+            throw new Error(`Kindling's WebAssembly worker ${slot} stopped during a kernel`);
         }
       }
     }

@@ -24,13 +24,31 @@ export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads
 type WasmExports = { heapBase(): number; gemmWorkBytes(): number } & Record<string, (...args: number[]) => number>;
 /** The kernels a worker may be asked to run (every one the host splits between threads). */
 const TASKS: readonly string[] = [
-  'sgemm', 'dgemm', 'convForward32', 'convForward64', 'convForwardRows32', 'convForwardRows64', 'convForwardChannels32', 'convForwardChannels64',
-  'convBackwardInput32', 'convBackwardInput64',
-  'convBackwardWeight32', 'convBackwardWeight64', 'maxPoolForward32', 'maxPoolForward64', 'batchNormForward32', 'batchNormForward64',
-  'batchNormBackward32', 'batchNormBackward64',
-  'sgdUpdate32', 'sgdUpdate64', 'adamUpdate32', 'adamUpdate64', 'sumDim32', 'sumDim64',
+  'sgemm',
+  'dgemm',
+  'convForward32',
+  'convForward64',
+  'convForwardRows32',
+  'convForwardRows64',
+  'convForwardChannels32',
+  'convForwardChannels64',
+  'convBackwardInput32',
+  'convBackwardInput64',
+  'convBackwardWeight32',
+  'convBackwardWeight64',
+  'maxPoolForward32',
+  'maxPoolForward64',
+  'batchNormForward32',
+  'batchNormForward64',
+  'batchNormBackward32',
+  'batchNormBackward64',
+  'sgdUpdate32',
+  'sgdUpdate64',
+  'adamUpdate32',
+  'adamUpdate64',
+  'sumDim32',
+  'sumDim64',
 ];
-
 
 const PAGE = 65536;
 const MAX_PAGES = 32768;
@@ -55,7 +73,9 @@ function span(rows: number, cols: number, ld: number): number {
 function defaultThreads(): number {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  const hc = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const hc =
+    os?.availableParallelism?.() ??
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof hc === 'number' && hc > 0 ? hc : 1;
 }
 
@@ -87,7 +107,14 @@ class WasmBackendState {
     const relaxed = module === modules.relaxed || module === modules.relaxedThreads;
     this.isa = relaxed ? 'wasm-relaxed-simd' : 'wasm-simd';
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => { throw new Error('WebAssembly kernel aborted'); } } });
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('WebAssembly kernel aborted');
+        },
+      },
+    });
     this.exports = instance.exports as unknown as WasmExports;
     this.workBytes = align(this.exports.gemmWorkBytes());
     const maxThreads = shared ? threads : 1;
@@ -115,16 +142,35 @@ class WasmBackendState {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES) throw new RangeError(`the WebAssembly kernels need ${end} bytes of memory, more than ${MAX_PAGES * PAGE}`);
+    if (have / PAGE + pages > MAX_PAGES)
+      throw new RangeError(`the WebAssembly kernels need ${end} bytes of memory, more than ${MAX_PAGES * PAGE}`);
     this.memory.grow(pages);
   }
 
   private view(like: FloatArray, ptr: number, n: number): FloatArray {
-    return like instanceof Float32Array ? new Float32Array(this.memory.buffer, ptr, n) : new Float64Array(this.memory.buffer, ptr, n);
+    return like instanceof Float32Array
+      ? new Float32Array(this.memory.buffer, ptr, n)
+      : new Float64Array(this.memory.buffer, ptr, n);
   }
 
-  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: FloatArray, aOff: number, lda: number,
-       B: FloatArray, bOff: number, ldb: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: FloatArray,
+    aOff: number,
+    lda: number,
+    B: FloatArray,
+    bOff: number,
+    ldb: number,
+    beta: number,
+    C: FloatArray,
+    cOff: number,
+    ldc: number,
+  ): void {
     checkGemmArguments(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
     if (M === 0 || N === 0) return;
     if (M * N * K < SMALL_GEMM) {
@@ -144,10 +190,27 @@ class WasmBackendState {
     // C is read when beta asks for it, and copied in when its rows have gaps (written back whole, unchanged).
     if (beta !== 0 || ldc !== N) this.view(C, cPtr, cLen).set(C.subarray(cOff, cOff + cLen));
     const fn = size === 4 ? 'sgemm' : 'dgemm';
-    const tasks = this.split(N, M * N * K).map(([j0, n], part): WasmTask => ({
-      fn,
-      args: [+transA, +transB, M, n, K, alpha, aPtr, lda, bPtr + (transB ? j0 * ldb : j0) * size, ldb, beta, cPtr + j0 * size, ldc, this.workOf(part)],
-    }));
+    const tasks = this.split(N, M * N * K).map(
+      ([j0, n], part): WasmTask => ({
+        fn,
+        args: [
+          +transA,
+          +transB,
+          M,
+          n,
+          K,
+          alpha,
+          aPtr,
+          lda,
+          bPtr + (transB ? j0 * ldb : j0) * size,
+          ldb,
+          beta,
+          cPtr + j0 * size,
+          ldc,
+          this.workOf(part),
+        ],
+      }),
+    );
     this.runParts(tasks);
     C.set(this.view(C, cPtr, cLen), cOff);
   }
@@ -215,13 +278,19 @@ class WasmBackendState {
   /** Column ranges [j0, n) of C in multiples of the micro-kernel's width: one a thread (each part repacks A). */
   private split(N: number, work: number): [number, number][] {
     return this.parts(Math.ceil(N / COLUMN_QUANTUM), work, 1)
-      .map(([q0, q1]): [number, number] => [q0 * COLUMN_QUANTUM, Math.min(q1 * COLUMN_QUANTUM, N) - q0 * COLUMN_QUANTUM])
+      .map(([q0, q1]): [number, number] => [
+        q0 * COLUMN_QUANTUM,
+        Math.min(q1 * COLUMN_QUANTUM, N) - q0 * COLUMN_QUANTUM,
+      ])
       .filter(([, n]) => n > 0);
   }
 }
 
 /** A KernelBackend named 'wasm' over compiled modules, with up to `threads` threads (default: every core). */
-export function createWasmBackend(modules: WasmModules, threads = defaultThreads()): KernelBackend & { readonly isa: string } {
+export function createWasmBackend(
+  modules: WasmModules,
+  threads = defaultThreads(),
+): KernelBackend & { readonly isa: string } {
   const state = new WasmBackendState(modules, threads);
   const backend = completeBackend({
     name: 'wasm',
@@ -236,7 +305,8 @@ export function createWasmBackend(modules: WasmModules, threads = defaultThreads
 
 /** Compiles the four builds' bytes, leaving out what this engine cannot run. */
 export function compileWasmModules(bytes: Record<WasmVariant, BufferSource>): WasmModules {
-  const compile = (b: BufferSource): WebAssembly.Module | null => (WebAssembly.validate(b) ? new WebAssembly.Module(b) : null);
+  const compile = (b: BufferSource): WebAssembly.Module | null =>
+    WebAssembly.validate(b) ? new WebAssembly.Module(b) : null;
   const simd = compile(bytes.simd);
   if (simd === null) throw new Error('this WebAssembly engine has no SIMD support');
   const shared = typeof SharedArrayBuffer !== 'undefined';
@@ -265,8 +335,11 @@ export async function fetchWasmModules(baseUrl: string | URL): Promise<WasmModul
     }),
   );
   const shared = typeof SharedArrayBuffer !== 'undefined';
-  const compile = async (b: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module | null> => (WebAssembly.validate(b) ? WebAssembly.compile(b) : null);
-  const [simd, simdThreads, relaxed, relaxedThreads] = await Promise.all(bytes.map((b, i) => (shared || i % 2 === 0 ? compile(b) : Promise.resolve(null))));
+  const compile = async (b: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module | null> =>
+    WebAssembly.validate(b) ? WebAssembly.compile(b) : null;
+  const [simd, simdThreads, relaxed, relaxedThreads] = await Promise.all(
+    bytes.map((b, i) => (shared || i % 2 === 0 ? compile(b) : Promise.resolve(null))),
+  );
   if (simd === null) throw new Error('this browser has no WebAssembly SIMD support');
   return { simd, simdThreads, relaxed, relaxedThreads };
 }
@@ -294,7 +367,15 @@ export function loadWasmModulesInNode(): { modules: WasmModules | null; reason: 
   const files = pkg.files;
   try {
     const read = (v: WasmVariant): Uint8Array<ArrayBuffer> => fs.readFileSync(files[v]);
-    return { modules: compileWasmModules({ simd: read('simd'), 'simd-threads': read('simd-threads'), relaxed: read('relaxed'), 'relaxed-threads': read('relaxed-threads') }), reason: '' };
+    return {
+      modules: compileWasmModules({
+        simd: read('simd'),
+        'simd-threads': read('simd-threads'),
+        relaxed: read('relaxed'),
+        'relaxed-threads': read('relaxed-threads'),
+      }),
+      reason: '',
+    };
   } catch (e) {
     return { modules: null, reason: (e as Error).message };
   }

@@ -112,7 +112,15 @@ function softmaxGrad(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
   const gc = g.to(y.dtype).contiguous();
   const gx = uninitialized(y._shape, y.dtype);
   const [outer, size, inner] = around(y._shape, d);
-  getKernelBackend().softmaxBackward(yc._array.subarray(yc._offset) as FloatArray, gc._array.subarray(gc._offset) as FloatArray, gx._array as FloatArray, outer, size, inner, log);
+  getKernelBackend().softmaxBackward(
+    yc._array.subarray(yc._offset) as FloatArray,
+    gc._array.subarray(gc._offset) as FloatArray,
+    gx._array as FloatArray,
+    outer,
+    size,
+    inner,
+    log,
+  );
   return gx;
 }
 

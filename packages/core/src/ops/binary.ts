@@ -2,7 +2,14 @@
 import { type DType, type TypedArray, allocate, castValue, isFloatingPoint, isIntegral } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '../shape.js';
-import { FAST_BINARY_FN, binaryKernel, contiguousBinary, type BinaryFn, type FastBinary, whereKernel } from '../kernels/elementwise.js';
+import {
+  FAST_BINARY_FN,
+  binaryKernel,
+  contiguousBinary,
+  type BinaryFn,
+  type FastBinary,
+  whereKernel,
+} from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, empty, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
@@ -16,9 +23,20 @@ import { to } from './convert.js';
 export type BinaryKernelOp = keyof typeof BinaryOp;
 
 /** Computes f over the broadcast of a and b in dtype `dtype` (inputs cast first when they differ). */
-export function binaryForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op?: BinaryKernelOp, outDType: DType = dtype, alpha = 1): Tensor {
+export function binaryForward(
+  a: Tensor,
+  b: Tensor,
+  dtype: DType,
+  f: BinaryFn,
+  op?: BinaryKernelOp,
+  outDType: DType = dtype,
+  alpha = 1,
+): Tensor {
   const fast = op === 'add' || op === 'sub' || op === 'mul' || op === 'div' ? op : undefined;
-  const out = a.dtype === dtype && (b.dtype === dtype || b._wrappedNumber) ? contiguousForward(a, b, dtype, f, op, fast, outDType, alpha) : null;
+  const out =
+    a.dtype === dtype && (b.dtype === dtype || b._wrappedNumber)
+      ? contiguousForward(a, b, dtype, f, op, fast, outDType, alpha)
+      : null;
   return out ?? stridedForward(a, b, dtype, f, op, fast, outDType, alpha);
 }
 
@@ -36,7 +54,16 @@ const SCALAR_SLOTS: Record<DType, TypedArray> = {
  * contiguous and the right one contiguous of the same shape or a single value that broadcasts to it. Large float
  * work with a backend op is left to the backend (null).
  */
-function contiguousForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor | null {
+function contiguousForward(
+  a: Tensor,
+  b: Tensor,
+  dtype: DType,
+  f: BinaryFn,
+  op: BinaryKernelOp | undefined,
+  fast: FastBinary | undefined,
+  outDType: DType,
+  alpha: number,
+): Tensor | null {
   const shape = a._shape;
   const n = numel(shape);
   if (op !== undefined && worthABackendCall(n) && isFloatingPoint(dtype)) return null;
@@ -60,7 +87,16 @@ function contiguousForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: 
   return out;
 }
 
-function stridedForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: BinaryKernelOp | undefined, fast: FastBinary | undefined, outDType: DType, alpha: number): Tensor {
+function stridedForward(
+  a: Tensor,
+  b: Tensor,
+  dtype: DType,
+  f: BinaryFn,
+  op: BinaryKernelOp | undefined,
+  fast: FastBinary | undefined,
+  outDType: DType,
+  alpha: number,
+): Tensor {
   const shape = broadcastShapes(a._shape, b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
@@ -76,11 +112,29 @@ function stridedForward(a: Tensor, b: Tensor, dtype: DType, f: BinaryFn, op: Bin
  * backend: done when the work is worth a call and the coalesced layout has at most four dims; false otherwise, for
  * the strided loops to do. `out` may be x's own contiguous storage (an in-place update).
  */
-export function binaryOnBackend(op: BinaryKernelOp, x: Tensor, y: Tensor, shape: readonly number[], out: TypedArray, outOffset: number, alpha: number): boolean {
+export function binaryOnBackend(
+  op: BinaryKernelOp,
+  x: Tensor,
+  y: Tensor,
+  shape: readonly number[],
+  out: TypedArray,
+  outOffset: number,
+  alpha: number,
+): boolean {
   if ((x.dtype !== 'float32' && x.dtype !== 'float64') || !worthABackendCall(numel(shape))) return false;
   const layout = binaryLayout(shape, stridedAs(x, shape).strides, stridedAs(y, shape).strides);
   if (layout === null) return false;
-  getKernelBackend().binary(BinaryOp[op], x._array as FloatArray, x._offset, y._array as FloatArray, y._offset, out as FloatArray, outOffset, layout, alpha);
+  getKernelBackend().binary(
+    BinaryOp[op],
+    x._array as FloatArray,
+    x._offset,
+    y._array as FloatArray,
+    y._offset,
+    out as FloatArray,
+    outOffset,
+    layout,
+    alpha,
+  );
   return true;
 }
 
@@ -113,7 +167,10 @@ export function add(self: TensorLike, other: TensorLike, options?: { alpha?: num
   const dtype = resultDType(a, b);
   checkAlpha(dtype, alpha);
   const out = alpha === 1 ? binaryForward(a, b, dtype, addF, 'add') : scaledAdd(a, b, dtype, alpha);
-  recordOp('AddBackward0', [a, b], out, (_save, needs) => ([g]) => [needs[0] && g, needs[1] && (alpha === 1 ? g : g.mul(alpha))]);
+  recordOp('AddBackward0', [a, b], out, (_save, needs) => ([g]) => [
+    needs[0] && g,
+    needs[1] && (alpha === 1 ? g : g.mul(alpha)),
+  ]);
   return out;
 }
 
@@ -123,7 +180,9 @@ export function sub(self: TensorLike, other: TensorLike, options?: { alpha?: num
   const alpha = options?.alpha ?? 1;
   const dtype = resultDType(a, b);
   if (a.dtype === 'bool' && b.dtype === 'bool') {
-    throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+    throw new RuntimeError(
+      'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
+    );
   }
   if (a.dtype === 'bool' || b.dtype === 'bool') {
     throw new RuntimeError(
@@ -157,14 +216,20 @@ export function mul(self: TensorLike, other: TensorLike): Tensor {
   return out;
 }
 
-export function div(self: TensorLike, other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+export function div(
+  self: TensorLike,
+  other: TensorLike,
+  options?: { roundingMode?: 'trunc' | 'floor' | null },
+): Tensor {
   const a = toTensor(self);
   const b = toTensor(other);
   const mode = options?.roundingMode ?? null;
   const promoted = resultDType(a, b);
   if (mode !== null) {
     if (mode !== 'trunc' && mode !== 'floor') {
-      throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+      throw new RuntimeError(
+        `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`,
+      );
     }
     const integral = isIntegral(promoted, true);
     const f: BinaryFn = integral
@@ -178,7 +243,10 @@ export function div(self: TensorLike, other: TensorLike, options?: { roundingMod
           : (x, y) => Math.trunc(x / y)
         : divFloorFloating(promoted === 'float32' ? Math.fround : (v) => v);
     const out = binaryForward(a, b, promoted, f);
-    recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.mul(0).sumToSize(b._shape)]);
+    recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [
+      needs[0] && g.mul(0),
+      needs[1] && g.mul(0).sumToSize(b._shape),
+    ]);
     return out;
   }
   const dtype = isFloatingPoint(promoted) ? promoted : 'float32';
@@ -200,7 +268,7 @@ function divFloorFloating(round: (v: number) => number): BinaryFn {
     if (b === 0) return a / b;
     const mod = a % b;
     let div = round((a - mod) / b);
-    if (mod !== 0 && (b < 0) !== (mod < 0)) div = round(div - 1);
+    if (mod !== 0 && b < 0 !== mod < 0) div = round(div - 1);
     if (div === 0) {
       const q = a / b; // copysign(0, a / b)
       return q < 0 || Object.is(q, -0) ? -0 : 0;
@@ -219,7 +287,10 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }
   // x ** 2 is x * x, as PyTorch's pow computes it (one kernel pass, no pow call per element).
-  const out = exponent === 2 && typeof self !== 'number' && isFloatingPoint(a.dtype) ? unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square) : binaryForward(a, b, dtype, Math.pow);
+  const out =
+    exponent === 2 && typeof self !== 'number' && isFloatingPoint(a.dtype)
+      ? unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square)
+      : binaryForward(a, b, dtype, Math.pow);
   if (typeof self === 'number') {
     // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
     const base = self;
@@ -236,7 +307,15 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   if (typeof exponent === 'number') {
     recordOp('PowBackward0', [a], out, (save) => {
       const sa = save(a);
-      return ([g]) => [exponent === 0 ? g.mul(0) : g.mul(sa().pow(exponent - 1).mul(exponent))];
+      return ([g]) => [
+        exponent === 0
+          ? g.mul(0)
+          : g.mul(
+              sa()
+                .pow(exponent - 1)
+                .mul(exponent),
+            ),
+      ];
     });
     return out;
   }
@@ -328,7 +407,9 @@ export function logicalOr(self: TensorLike, other: TensorLike): Tensor {
 export function where(condition: Tensor, self: TensorLike, other: TensorLike): Tensor {
   checkTensorArg(condition, 'where', 'condition', 1);
   if (condition.dtype !== 'bool') {
-    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : condition.dtype}`);
+    throw new RuntimeError(
+      `where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : condition.dtype}`,
+    );
   }
   const a = toTensor(self);
   const b = toTensor(other);
@@ -352,7 +433,9 @@ export function where(condition: Tensor, self: TensorLike, other: TensorLike): T
 export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   const dtype = resultDType(self, t1, t2);
   const shape = broadcastShapes(broadcastShapes(self._shape, t1._shape), t2._shape);
-  const [a, b, c] = [self, t1, t2].map((t) => (t.dtype === dtype ? t : to(t, dtype, false, false)).expand(shape).contiguousArray());
+  const [a, b, c] = [self, t1, t2].map((t) =>
+    (t.dtype === dtype ? t : to(t, dtype, false, false)).expand(shape).contiguousArray(),
+  );
   const v = dtype === 'float32' ? Math.fround(value) : value;
   const out = empty(shape, dtype);
   const o = out._array;

@@ -8,7 +8,8 @@ import { unaryForward } from './unary-forward.js';
 import { where } from './binary.js';
 
 export function clamp(x: Tensor, min: number | Tensor | null, max: number | Tensor | null): Tensor {
-  if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (min === null && max === null)
+    throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   if (min !== null) checkScalarOrTensorArg(min, 'clamp');
   if (max !== null) checkScalarOrTensorArg(max, 'clamp');
   if ((typeof min === 'object' && min !== null) || (typeof max === 'object' && max !== null)) {

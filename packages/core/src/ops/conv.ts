@@ -43,7 +43,12 @@ export interface ConvParams {
  * `conv2d(input, weight, bias?, { stride, padding, dilation, groups })`; the bias may also be given in the
  * options, or the options in its place: `conv2d(x, w, { stride: 2 })`.
  */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | Conv2dOptions, options: Conv2dOptions = {}): Tensor {
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv2dOptions,
+  options: Conv2dOptions = {},
+): Tensor {
   let b: Tensor | null;
   let opts: Conv2dOptions;
   if (bias instanceof Tensor || bias === null || bias === undefined) {
@@ -54,7 +59,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | Con
     b = opts.bias ?? null;
   }
   if (input.ndim !== 3 && input.ndim !== 4) {
-    throw new RuntimeError(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input._shape.join(', ')}]`);
+    throw new RuntimeError(
+      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input._shape.join(', ')}]`,
+    );
   }
   if (input.ndim === 3) return squeeze(conv2dBatched(unsqueeze(input, 0), weight, b, opts), 0);
   return conv2dBatched(input, weight, b, opts);
@@ -69,7 +76,8 @@ function conv2dBatched(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
 function intList(name: string, v: Size2, dims: number): number[] {
   const list = typeof v === 'number' ? [v, v] : [...v];
   for (const e of list) {
-    if (!Number.isInteger(e)) throw new TorchTypeError(`conv2d(): argument '${name}' must be a tuple of ints, but found ${String(e)}`);
+    if (!Number.isInteger(e))
+      throw new TorchTypeError(`conv2d(): argument '${name}' must be a tuple of ints, but found ${String(e)}`);
   }
   if (list.length === 1) return [list[0], list[0]];
   if (list.length !== dims) {
@@ -86,12 +94,14 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
   const wDesc = `[${ws.join(', ')}]`;
   if (w.ndim < 3) throw new RuntimeError('weight should have at least three dimensions');
   const pad = opts.padding ?? 0;
-  if (typeof pad === 'string' && pad !== 'same' && pad !== 'valid') throw new RuntimeError(`Invalid padding string: '${String(pad)}'`);
+  if (typeof pad === 'string' && pad !== 'same' && pad !== 'valid')
+    throw new RuntimeError(`Invalid padding string: '${String(pad)}'`);
   const dims = w.ndim - 2;
   const [sh, sw] = intList('stride', opts.stride ?? 1, dims);
   const [dh, dw] = intList('dilation', opts.dilation ?? 1, dims);
   const groups = opts.groups ?? 1;
-  if (!Number.isInteger(groups)) throw new TorchTypeError(`conv2d(): argument 'groups' must be int, but got ${String(groups)}`);
+  if (!Number.isInteger(groups))
+    throw new TorchTypeError(`conv2d(): argument 'groups' must be int, but got ${String(groups)}`);
   let pt: number, pl: number, pb: number, pr: number;
   if (pad === 'same') {
     if (sh !== 1 || sw !== 1) throw new RuntimeError("padding='same' is not supported for strided convolutions");
@@ -110,10 +120,14 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
   if (sh <= 0 || sw <= 0) throw new RuntimeError('non-positive stride is not supported');
   if (dh <= 0 || dw <= 0) throw new RuntimeError(`dilation should be greater than zero, but got [${dh}, ${dw}]`);
   if (ws[0] < groups) {
-    throw new RuntimeError(`Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${wDesc} instead`);
+    throw new RuntimeError(
+      `Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${wDesc} instead`,
+    );
   }
   if (ws[0] % groups !== 0) {
-    throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${wDesc}] instead`);
+    throw new RuntimeError(
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${wDesc}] instead`,
+    );
   }
   if (x._shape[1] !== ws[1] * groups) {
     throw new RuntimeError(
@@ -135,7 +149,9 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
     );
   }
   if (ws[2] <= 0 || ws[3] <= 0) {
-    throw new RuntimeError(`kernel size should be greater than zero, but got kernel_height: ${ws[2]} kernel_width: ${ws[3]}`);
+    throw new RuntimeError(
+      `kernel size should be greater than zero, but got kernel_height: ${ws[2]} kernel_width: ${ws[3]}`,
+    );
   }
   return { sh, sw, pt, pl, pb, pr, dh, dw, groups };
 }
@@ -143,9 +159,12 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
 const C_TYPE_NAMES = { float32: 'float', float64: 'double', int32: 'int', int64: 'long int', bool: 'bool' } as const;
 
 function checkDTypes(x: Tensor, w: Tensor, b: Tensor | null): void {
-  if (x.dtype !== w.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(w.dtype)}`);
+  if (x.dtype !== w.dtype)
+    throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(w.dtype)}`);
   if (b !== null && b.dtype !== x.dtype) {
-    throw new RuntimeError(`Input type (${C_TYPE_NAMES[x.dtype]}) and bias type (${C_TYPE_NAMES[b.dtype]}) should be the same`);
+    throw new RuntimeError(
+      `Input type (${C_TYPE_NAMES[x.dtype]}) and bias type (${C_TYPE_NAMES[b.dtype]}) should be the same`,
+    );
   }
   if (x.dtype === 'bool') throw new RuntimeError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
@@ -154,10 +173,22 @@ function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvP
   const [N, C, H, W] = xShape;
   const [O, , kh, kw] = wShape;
   return {
-    N, C, H, W, O, kh, kw,
+    N,
+    C,
+    H,
+    W,
+    O,
+    kh,
+    kw,
     OH: convOutputSize(H, p.pt, p.pb, kh, p.sh, p.dh),
     OW: convOutputSize(W, p.pl, p.pr, kw, p.sw, p.dw),
-    sh: p.sh, sw: p.sw, ph: p.pt, pw: p.pl, dh: p.dh, dw: p.dw, groups: p.groups,
+    sh: p.sh,
+    sw: p.sw,
+    ph: p.pt,
+    pw: p.pl,
+    dh: p.dh,
+    dw: p.dw,
+    groups: p.groups,
   };
 }
 
@@ -192,7 +223,9 @@ function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray)
 /** The batched convolution (4-D input) with resolved parameters; records ConvolutionBackward0. */
 export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
   const g = geometry(x._shape, w._shape, p);
-  const out = produce([g.N, g.O, g.OH, g.OW], x, (o) => getKernelBackend().conv2dForward(dense(x), dense(w), b ? dense(b) : null, g, o));
+  const out = produce([g.N, g.O, g.OH, g.OW], x, (o) =>
+    getKernelBackend().conv2dForward(dense(x), dense(w), b ? dense(b) : null, g, o),
+  );
   const xShape = x.shape;
   const wShape = w.shape;
   recordOp('ConvolutionBackward0', [x, w, b], out, (save, needs) => {
@@ -212,7 +245,13 @@ export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParam
  * forward input, when given, is an input of the node (with no gradient), so that the result requires grad
  * whenever it does, as in PyTorch.
  */
-export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: readonly number[], x: Tensor | null = null): Tensor {
+export function convInputGrad(
+  gy: Tensor,
+  w: Tensor,
+  p: ConvParams,
+  xShape: readonly number[],
+  x: Tensor | null = null,
+): Tensor {
   const g = geometry(xShape, w._shape, p);
   const gx = produce(xShape, gy, (o) => getKernelBackend().conv2dBackwardInput(dense(gy), dense(w), g, o));
   const wShape = w.shape;
@@ -226,7 +265,13 @@ export function convInputGrad(gy: Tensor, w: Tensor, p: ConvParams, xShape: read
 }
 
 /** The gradient of `convolution(x, w)` with respect to w (of shape wShape), for the output gradient gy; `w` as in convInputGrad. */
-export function convWeightGrad(x: Tensor, gy: Tensor, p: ConvParams, wShape: readonly number[], w: Tensor | null = null): Tensor {
+export function convWeightGrad(
+  x: Tensor,
+  gy: Tensor,
+  p: ConvParams,
+  wShape: readonly number[],
+  w: Tensor | null = null,
+): Tensor {
   const g = geometry(x._shape, wShape, p);
   const gw = produce(wShape, x, (o) => getKernelBackend().conv2dBackwardWeight(dense(x), dense(gy), g, o));
   const xShape = x.shape;

@@ -31,7 +31,8 @@ export function to(t: Tensor, target: string | Tensor, copy: boolean, record = t
   const src = t.contiguousArray();
   const dst = out._array;
   if (dtype === 'bool') for (let i = 0; i < dst.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
-  else if (dtype === 'int32' || dtype === 'int64') for (let i = 0; i < dst.length; i++) dst[i] = castValue(src[i], dtype);
+  else if (dtype === 'int32' || dtype === 'int64')
+    for (let i = 0; i < dst.length; i++) dst[i] = castValue(src[i], dtype);
   else if (dst.constructor === src.constructor) dst.set(src);
   else for (let i = 0; i < dst.length; i++) dst[i] = src[i];
   if (record && isFloatingPoint(dtype)) recordOp('ToCopyBackward0', [t], out, () => ([g]) => [g.to(t.dtype)]);
@@ -66,9 +67,12 @@ export function legacyTypeName(t: Tensor): string {
 
 /** Tensor.numpy(): the storage itself, for a contiguous tensor that does not require grad. */
 export function sharedArray(t: Tensor): TypedArray {
-  if (t.requiresGrad) throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  if (t.requiresGrad)
+    throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
   if (!t.isContiguous()) {
-    throw new RuntimeError('numpy() shares storage only for a contiguous tensor (a typed array has no strides): call t.contiguous().numpy(), which copies first');
+    throw new RuntimeError(
+      'numpy() shares storage only for a contiguous tensor (a typed array has no strides): call t.contiguous().numpy(), which copies first',
+    );
   }
   const n = t.numel();
   return t._offset === 0 && t._array.length === n ? t._array : t._array.subarray(t._offset, t._offset + n);
@@ -96,7 +100,9 @@ export function tolist(t: Tensor): NestedArray {
 
 function randomFill<T extends Tensor>(t: T, name: string, fill: (out: Float32Array | Float64Array) => void): T {
   if (!isFloatingPoint(t.dtype)) {
-    throw new TorchTypeError(`"${name}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`);
+    throw new TorchTypeError(
+      `"${name}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`,
+    );
   }
   const values = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
   fill(values);

@@ -1,5 +1,22 @@
 /** The elementwise op family: binary (with broadcasting), unary, and their in-place forms. */
-export { add, sub, rsub, mul, div, pow, maximum, minimum, compare, equal, logicalAnd, logicalOr, where, addcmul, addcdiv, lerp } from './binary.js';
+export {
+  add,
+  sub,
+  rsub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  compare,
+  equal,
+  logicalAnd,
+  logicalOr,
+  where,
+  addcmul,
+  addcdiv,
+  lerp,
+} from './binary.js';
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
 export { clamp } from './clamp.js';

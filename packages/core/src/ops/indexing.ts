@@ -16,7 +16,15 @@ function checkIndexDType(index: Tensor, op: string): void {
  * the row-major position in index and srcOffset the offset in `target` (strides tStrides) of the element with
  * index's coordinates but the index value along `dim`.
  */
-function walkIndex(index: Tensor, dim: number, dimSize: number, tStrides: readonly number[], tOffset: number, op: string, visit: (pos: number, offset: number) => void): void {
+function walkIndex(
+  index: Tensor,
+  dim: number,
+  dimSize: number,
+  tStrides: readonly number[],
+  tOffset: number,
+  op: string,
+  visit: (pos: number, offset: number) => void,
+): void {
   const shape = index._shape;
   const n = numel(shape);
   const idx = index.contiguousArray();
@@ -52,7 +60,9 @@ function checkIndexShape(op: string, self: Tensor, dim: number, index: Tensor, s
       );
     }
     if (src && index._shape[d] > (src._shape[d] ?? 1)) {
-      throw new RuntimeError(`Expected index ${formatShape(index._shape)} to be smaller than self ${formatShape(self._shape)} apart from dimension ${dim} and to be smaller size than src ${formatShape(src._shape)}`);
+      throw new RuntimeError(
+        `Expected index ${formatShape(index._shape)} to be smaller than self ${formatShape(self._shape)} apart from dimension ${dim} and to be smaller size than src ${formatShape(src._shape)}`,
+      );
     }
   }
   void op;
@@ -66,7 +76,15 @@ export function gather(self: Tensor, dim: number, index: Tensor): Tensor {
   const out = empty(index._shape, self.dtype);
   const src = self._array;
   const o = out._array;
-  walkIndex(index, d, self._shape[d] ?? 1, self.ndim ? self._strides : [1], self._offset, 'gather', (p, off) => (o[p] = src[off]));
+  walkIndex(
+    index,
+    d,
+    self._shape[d] ?? 1,
+    self.ndim ? self._strides : [1],
+    self._offset,
+    'gather',
+    (p, off) => (o[p] = src[off]),
+  );
   const inShape = self.shape;
   recordOp('GatherBackward0', [self], out, (save) => {
     const si = save(index);
@@ -140,17 +158,29 @@ export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor
 export function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor {
   checkTensorArg(index, 'index_select', 'index', 2);
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
-  if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new RuntimeError('index_select(): Expected dtype int32 or int64 for index');
+  if (index.dtype !== 'int64' && index.dtype !== 'int32')
+    throw new RuntimeError('index_select(): Expected dtype int32 or int64 for index');
   const d = normalizeDim(dim, self.ndim);
   const idx = index.reshape(-1);
   const shape = [...self._shape];
   if (self.ndim > 0) shape[d] = idx.numel();
   const expandShape = shape.map((s, k) => (k === d ? s : 1));
-  const full = idx.to('int64').reshape(self.ndim ? expandShape : [-1]).expand(self.ndim ? shape : [idx.numel()]);
+  const full = idx
+    .to('int64')
+    .reshape(self.ndim ? expandShape : [-1])
+    .expand(self.ndim ? shape : [idx.numel()]);
   const out = empty(shape, self.dtype);
   const src = self._array;
   const o = out._array;
-  walkIndex(full, d, self._shape[d] ?? 1, self.ndim ? self._strides : [1], self._offset, 'index_select', (p, off) => (o[p] = src[off]));
+  walkIndex(
+    full,
+    d,
+    self._shape[d] ?? 1,
+    self.ndim ? self._strides : [1],
+    self._offset,
+    'index_select',
+    (p, off) => (o[p] = src[off]),
+  );
   const inShape = self.shape;
   recordOp('IndexSelectBackward0', [self], out, () => ([g]) => [empty(inShape, g.dtype).scatterAdd(d, full, g)]);
   return out;
@@ -158,14 +188,19 @@ export function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor {
 
 export function maskedFill(self: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   checkTensorArg(mask, 'masked_fill', 'mask', 1);
-  if (mask.dtype !== 'bool') throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (mask.dtype !== 'bool')
+    throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   const v = toTensor(value);
   if (v.ndim !== 0) {
-    throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.ndim} dimension(s).`);
+    throw new RuntimeError(
+      `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.ndim} dimension(s).`,
+    );
   }
   const shape = broadcastShapes(self._shape, mask._shape);
   if (shape.length !== self.ndim || shape.some((s, i) => s !== self._shape[i])) {
-    throw new RuntimeError(`The size of tensor a (${self._shape.at(-1)}) must match the size of tensor b (${mask._shape.at(-1)}) at non-singleton dimension ${self.ndim - 1}`);
+    throw new RuntimeError(
+      `The size of tensor a (${self._shape.at(-1)}) must match the size of tensor b (${mask._shape.at(-1)}) at non-singleton dimension ${self.ndim - 1}`,
+    );
   }
   const out = self.detach().clone();
   const m = mask.expand(shape).contiguousArray();
@@ -234,7 +269,10 @@ export interface TopkOptions {
 }
 
 /** `dim` given positionally (then `options`) or inside the options object, as every optional argument may be. */
-function dimAndOptions<O extends { dim?: number }>(dimOrOptions: number | O | undefined, options: O | undefined): [number, O | undefined] {
+function dimAndOptions<O extends { dim?: number }>(
+  dimOrOptions: number | O | undefined,
+  options: O | undefined,
+): [number, O | undefined] {
   if (isOptionsObject(dimOrOptions)) return [dimOrOptions.dim ?? -1, dimOrOptions];
   // Only an absent dim takes the default: `sort(null)` is refused, as PyTorch refuses `sort(None)`.
   return [dimOrOptions === undefined ? (options?.dim ?? -1) : dimOrOptions, options];
@@ -249,7 +287,12 @@ export function sort(self: Tensor, dimOrOptions?: number | SortOptions, sortOpti
   return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options?.descending ?? false, name);
 }
 
-export function topk(self: Tensor, k: number, dimOrOptions?: number | TopkOptions, topkOptions?: TopkOptions): ValuesIndices {
+export function topk(
+  self: Tensor,
+  k: number,
+  dimOrOptions?: number | TopkOptions,
+  topkOptions?: TopkOptions,
+): ValuesIndices {
   const [dim, options] = dimAndOptions(dimOrOptions, topkOptions);
   checkIntArg(k, 'topk', 'k', 1);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);

@@ -42,17 +42,28 @@ export function binaryInplace(self: Tensor, op: FastBinary, other: TensorLike, a
   if (!shapesEqual(broadcastShapes(self._shape, b._shape), self._shape)) return false;
   const y = b.dtype === self.dtype ? b : to(b, self.dtype, false, false);
   const a = self.dtype === 'float32' ? Math.fround(op === 'sub' ? -alpha : alpha) : op === 'sub' ? -alpha : alpha;
-  const onBackend = alpha === 1 ? binaryOnBackend(op, self, y, self._shape, self._array, self._offset, 1) : binaryOnBackend('add', self, y, self._shape, self._array, self._offset, a);
+  const onBackend =
+    alpha === 1
+      ? binaryOnBackend(op, self, y, self._shape, self._array, self._offset, 1)
+      : binaryOnBackend('add', self, y, self._shape, self._array, self._offset, a);
   if (!onBackend) {
-    if (alpha === 1) binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
-    else binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
+    if (alpha === 1)
+      binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
+    else
+      binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
   }
   self._version.bump();
   return true;
 }
 
 /** PyTorch's fused addcmul_/addcdiv_ rounding (see ops/binary.ts), written into self. */
-export function ternaryInplace(self: Tensor, kind: 'addcmul' | 'addcdiv', t1: Tensor, t2: Tensor, value: number): boolean {
+export function ternaryInplace(
+  self: Tensor,
+  kind: 'addcmul' | 'addcdiv',
+  t1: Tensor,
+  t2: Tensor,
+  value: number,
+): boolean {
   if (!writable(self, [t1, t2]) || !isFloatingPoint(self.dtype)) return false;
   if (t1.dtype !== self.dtype || t2.dtype !== self.dtype) return false;
   if (!shapesEqual(t1._shape, self._shape) || !shapesEqual(t2._shape, self._shape)) return false;
@@ -74,7 +85,8 @@ export function ternaryInplace(self: Tensor, kind: 'addcmul' | 'addcdiv', t1: Te
 /** `self = op(self)` for a backend unary op (`UnaryOp`) on a float tensor of its own; false when the general path must run. */
 export function unaryInplace(self: Tensor, op: number): boolean {
   const n = self.numel();
-  if (!writable(self, []) || (self.dtype !== 'float32' && self.dtype !== 'float64') || !worthABackendCall(n)) return false;
+  if (!writable(self, []) || (self.dtype !== 'float32' && self.dtype !== 'float64') || !worthABackendCall(n))
+    return false;
   const array = self._array as FloatArray;
   getKernelBackend().unary(op, array, self._offset, array, self._offset, n);
   self._version.bump();
@@ -85,14 +97,18 @@ export function unaryInplace(self: Tensor, op: number): boolean {
 export function fillInplace(self: Tensor, value: number | boolean | Tensor): boolean {
   if (value instanceof Tensor || !writable(self, [])) return false;
   const v = Number(value);
-  target(self).fill(self.dtype === 'bool' ? (v ? 1 : 0) : self.dtype === 'int32' || self.dtype === 'int64' ? Math.trunc(v) : v);
+  target(self).fill(
+    self.dtype === 'bool' ? (v ? 1 : 0) : self.dtype === 'int32' || self.dtype === 'int64' ? Math.trunc(v) : v,
+  );
   self._version.bump();
   return true;
 }
 
 // The in-place methods: the allocation-free path when it applies, the general one otherwise.
 export function add_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
-  return binaryInplace(self, 'add', other, options?.alpha) ? self : inplaceSavingNoInput(self, (s) => add(s, other, options), other);
+  return binaryInplace(self, 'add', other, options?.alpha)
+    ? self
+    : inplaceSavingNoInput(self, (s) => add(s, other, options), other);
 }
 
 export function relu_<T extends Tensor>(self: T): T {
@@ -100,7 +116,9 @@ export function relu_<T extends Tensor>(self: T): T {
 }
 
 export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T {
-  return binaryInplace(self, 'sub', other, options?.alpha) ? self : inplaceSavingNoInput(self, (s) => sub(s, other, options), other);
+  return binaryInplace(self, 'sub', other, options?.alpha)
+    ? self
+    : inplaceSavingNoInput(self, (s) => sub(s, other, options), other);
 }
 
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
@@ -109,14 +127,19 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
 
 export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
   checkScalarOrTensorArg(value, 'fill_');
-  if (typeof value === 'number' && (self.dtype === 'int32' || self.dtype === 'int64')) checkedIntegerValue(value, self.dtype, cTypeName(self.dtype));
+  if (typeof value === 'number' && (self.dtype === 'int32' || self.dtype === 'int64'))
+    checkedIntegerValue(value, self.dtype, cTypeName(self.dtype));
   return fillInplace(self, value) ? self : fill_(self, value);
 }
 
 export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
-  return ternaryInplace(self, 'addcmul', t1, t2, value) ? self : inplace(self, (s) => addcmul(s, t1, t2, value), t1, t2);
+  return ternaryInplace(self, 'addcmul', t1, t2, value)
+    ? self
+    : inplace(self, (s) => addcmul(s, t1, t2, value), t1, t2);
 }
 
 export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
-  return ternaryInplace(self, 'addcdiv', t1, t2, value) ? self : inplace(self, (s) => addcdiv(s, t1, t2, value), t1, t2);
+  return ternaryInplace(self, 'addcdiv', t1, t2, value)
+    ? self
+    : inplace(self, (s) => addcdiv(s, t1, t2, value), t1, t2);
 }

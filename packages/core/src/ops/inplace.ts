@@ -35,11 +35,20 @@ export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tenso
  * `inplace` for an op whose backward never reads self's old values (add and sub; relu, sigmoid and tanh, which
  * save their result): recorded on self itself, without the private copy of the old values.
  */
-export function inplaceSavingNoInput<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
+export function inplaceSavingNoInput<T extends Tensor>(
+  self: T,
+  compute: (s: Tensor) => Tensor,
+  ...others: unknown[]
+): T {
   return runInplace(self, compute, false, others);
 }
 
-function runInplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, mayReadOldValues: boolean, others: unknown[]): T {
+function runInplace<T extends Tensor>(
+  self: T,
+  compute: (s: Tensor) => Tensor,
+  mayReadOldValues: boolean,
+  others: unknown[],
+): T {
   checkInplace(self);
   const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
   if (self._base !== null) checkViewInplace(self, tensors);
@@ -87,25 +96,37 @@ export function inplaceWrite<T extends Tensor>(self: T, values: Tensor, exactSha
 export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
   const v = toTensor(value);
   if (v._shape.length !== 0) {
-    throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${v._shape.length} dimensions.`);
+    throw new RuntimeError(
+      `fill_ only supports 0-dimension value tensor but got tensor with ${v._shape.length} dimensions.`,
+    );
   }
-  return inplace(self, (s) => {
-    const out = noGrad(() => v.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
-    recordOp('FillBackward1', [s, v], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.sum()]);
-    return out;
-  }, v);
+  return inplace(
+    self,
+    (s) => {
+      const out = noGrad(() => v.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
+      recordOp('FillBackward1', [s, v], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.sum()]);
+      return out;
+    },
+    v,
+  );
 }
 
 export function copy_<T extends Tensor>(self: T, other: Tensor | number | boolean): T {
   const src = typeof other === 'number' || typeof other === 'boolean' ? toTensor(other) : other;
   checkTensorArg(src, 'copy_', 'other', 1);
-  return inplace(self, (s) => {
-    const b = broadcastShapes(s._shape, src._shape);
-    if (!shapesEqual(b, s._shape)) {
-      throw new RuntimeError(`output with shape ${formatShape(s._shape)} doesn't match the broadcast shape ${formatShape(b)}`);
-    }
-    const out = noGrad(() => src.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
-    recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g]);
-    return out;
-  }, src);
+  return inplace(
+    self,
+    (s) => {
+      const b = broadcastShapes(s._shape, src._shape);
+      if (!shapesEqual(b, s._shape)) {
+        throw new RuntimeError(
+          `output with shape ${formatShape(s._shape)} doesn't match the broadcast shape ${formatShape(b)}`,
+        );
+      }
+      const out = noGrad(() => src.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
+      recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g]);
+      return out;
+    },
+    src,
+  );
 }

@@ -11,9 +11,13 @@ import { pyTypeName } from '../python-types.js';
 
 /** PyTorch's errors for what is not a list of tensors. */
 function checkTensorList(tensors: unknown, op: string): asserts tensors is readonly Tensor[] {
-  if (!Array.isArray(tensors)) throw new TorchTypeError(`${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${pyTypeName(tensors)}`);
+  if (!Array.isArray(tensors))
+    throw new TorchTypeError(
+      `${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${pyTypeName(tensors)}`,
+    );
   tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TorchTypeError(`expected Tensor as element ${i} in argument 0, but got ${pyTypeName(t)}`);
+    if (!(t instanceof Tensor))
+      throw new TorchTypeError(`expected Tensor as element ${i} in argument 0, but got ${pyTypeName(t)}`);
   });
 }
 
@@ -71,7 +75,19 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, ref.ndim + 1);
-  const out = noGrad(() => cat(tensors.map((t) => t.unsqueeze(d)), d));
-  recordOp('StackBackward0', tensors, out, (_save, needs) => ([g]) => g.unbind(d).map((p, i) => needs[i] && p));
+  const out = noGrad(() =>
+    cat(
+      tensors.map((t) => t.unsqueeze(d)),
+      d,
+    ),
+  );
+  recordOp(
+    'StackBackward0',
+    tensors,
+    out,
+    (_save, needs) =>
+      ([g]) =>
+        g.unbind(d).map((p, i) => needs[i] && p),
+  );
   return out;
 }

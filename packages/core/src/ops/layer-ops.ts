@@ -29,7 +29,9 @@ export function own(t: Tensor): Tensor {
 /** PyTorch's refusal of a gradient it does not define (raised at the call, and only while grad mode is on). */
 export function checkNoRequiresGrad(t: Tensor | null | undefined, arg: string, fn: string): void {
   if (t && t.requiresGrad && isGradEnabled()) {
-    throw new RuntimeError(`The function '${fn}' is not differentiable with respect to argument '${arg}'. This input cannot have requires_grad True.`);
+    throw new RuntimeError(
+      `The function '${fn}' is not differentiable with respect to argument '${arg}'. This input cannot have requires_grad True.`,
+    );
   }
 }
 
@@ -77,7 +79,8 @@ function tanhGeluParts(v: number): { t: number; du: number } {
 
 /** gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
+  if (approximate !== 'none' && approximate !== 'tanh')
+    throw new RuntimeError('approximate argument must be either none or tanh.');
   checkFloat(x, 'GeluKernelImpl');
   if (approximate === 'none') {
     return activation(
@@ -101,9 +104,17 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
     // With u = β (x + κ x³): gelu'' = (1 - t²) (u' + 0.5 x (u'' - 2 t u'²)), t = tanh u.
     (v) => {
       const t = v.add(v.mul(v).mul(v).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-      const du = v.mul(v).mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
+      const du = v
+        .mul(v)
+        .mul(3 * GELU_KAPPA)
+        .add(1)
+        .mul(GELU_BETA);
       const ddu = v.mul(6 * GELU_BETA * GELU_KAPPA);
-      return t.mul(t).neg().add(1).mul(du.add(v.mul(0.5).mul(ddu.sub(t.mul(du).mul(du).mul(2)))));
+      return t
+        .mul(t)
+        .neg()
+        .add(1)
+        .mul(du.add(v.mul(0.5).mul(ddu.sub(t.mul(du).mul(du).mul(2)))));
     },
   );
 }
@@ -128,7 +139,15 @@ export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
     x,
     (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)),
     (v) => (v > 0 ? scale : k * Math.exp(v * inputScale)),
-    (v) => where(v.gt(0), 0, v.mul(inputScale).exp().mul(k * inputScale)),
+    (v) =>
+      where(
+        v.gt(0),
+        0,
+        v
+          .mul(inputScale)
+          .exp()
+          .mul(k * inputScale),
+      ),
   );
 }
 
@@ -175,7 +194,12 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** torch.addmm: beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape. */
-export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+export function addmm(
+  input: Tensor,
+  mat1: Tensor,
+  mat2: Tensor,
+  options: { beta?: number; alpha?: number } = {},
+): Tensor {
   const beta = options.beta ?? 1;
   const alpha = options.alpha ?? 1;
   if (mat1.ndim !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
@@ -271,13 +295,24 @@ export function constantPadNd(input: Tensor, pad: readonly number[], value = 0):
         const start = Math.max(-before, 0);
         const end = Math.max(size - Math.max(-after, 0), start);
         if (start > 0 || end < size) r = r.narrow(d, start, end - start);
-        const block = (n: number): Tensor => full(r.shape.map((s, k) => (k === d ? n : s)), value, { dtype: input.dtype });
+        const block = (n: number): Tensor =>
+          full(
+            r.shape.map((s, k) => (k === d ? n : s)),
+            value,
+            { dtype: input.dtype },
+          );
         const parts = [...(before > 0 ? [block(before)] : []), r, ...(after > 0 ? [block(after)] : [])];
         if (parts.length > 1) r = cat(parts, d);
       }
       return r === input ? input.clone() : r;
     }),
   );
-  recordOp('ConstantPadNdBackward0', [input], out, () => ([g]) => [constantPadNd(g, pad.map((p) => -p), 0)]);
+  recordOp('ConstantPadNdBackward0', [input], out, () => ([g]) => [
+    constantPadNd(
+      g,
+      pad.map((p) => -p),
+      0,
+    ),
+  ]);
   return out;
 }

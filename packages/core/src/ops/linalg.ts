@@ -41,7 +41,8 @@ function operand(
     return { array: t._array as FloatArray, off: offset, ld: Math.max(colStride, rows, 1), trans: true };
   }
   const copy = like instanceof Float32Array ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) copy[i * cols + j] = t._array[offset + i * rowStride + j * colStride];
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) copy[i * cols + j] = t._array[offset + i * rowStride + j * colStride];
   return { array: copy, off: 0, ld: Math.max(cols, 1), trans: false };
 }
 
@@ -54,7 +55,24 @@ function batchedGemm(a: Tensor, b: Tensor, out: Tensor): void {
   for (let i = 0; i < B; i++) {
     const A = operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k, target);
     const Bm = operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m, target);
-    getKernelBackend().gemm(A.trans, Bm.trans, n, m, k, 1, A.array, A.off, A.ld, Bm.array, Bm.off, Bm.ld, 0, target, i * n * m, m);
+    getKernelBackend().gemm(
+      A.trans,
+      Bm.trans,
+      n,
+      m,
+      k,
+      1,
+      A.array,
+      A.off,
+      A.ld,
+      Bm.array,
+      Bm.off,
+      Bm.ld,
+      0,
+      target,
+      i * n * m,
+      m,
+    );
   }
   if (integral) out._array.set(target);
 }
@@ -65,7 +83,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2) throw new RuntimeError('self must be a matrix');
   if (b.ndim !== 2) throw new RuntimeError('mat2 must be a matrix');
   if (a._shape[1] !== b._shape[0]) {
-    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
+    throw new RuntimeError(
+      `mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`,
+    );
   }
   const out = uninitialized([a._shape[0], b._shape[1]], checkSameDType(a, b));
   batchedGemm(a.unsqueeze(0), b.unsqueeze(0), out);
@@ -121,7 +141,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   checkTensorArg(a, 'dot', 'input', 1);
   checkTensorArg(b, 'dot', 'tensor', 1);
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RuntimeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new RuntimeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a._shape[0] !== b._shape[0]) {
     throw new RuntimeError(
       `inconsistent tensor size, expected tensor [${a._shape[0]}] and src [${b._shape[0]}] to have the same number of elements, but got ${a._shape[0]} and ${b._shape[0]} elements respectively`,
@@ -141,7 +162,9 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   checkTensorArg(a, 'mv', 'input', 1);
   checkTensorArg(v, 'mv', 'vec', 1);
   if (a.ndim !== 2 || v.ndim !== 1 || a._shape[1] !== v._shape[0]) {
-    throw new RuntimeError(`size mismatch, got input (${a._shape[0]}), mat (${a._shape.join('x')}), vec (${v._shape[0]})`);
+    throw new RuntimeError(
+      `size mismatch, got input (${a._shape[0]}), mat (${a._shape.join('x')}), vec (${v._shape[0]})`,
+    );
   }
   const out = empty([a._shape[0]], checkSameDType(a, v));
   batchedGemm(a.unsqueeze(0), v.reshape(1, -1, 1), out);
@@ -186,7 +209,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const t2 = !foldB ? b : da === 2 ? a.t() : a;
     const outShape = t1._shape.slice(0, -1);
     const k = t1._shape[t1.ndim - 1];
-    const folded = t1.reshape(outShape.reduce((x, y) => x * y, 1), k);
+    const folded = t1.reshape(
+      outShape.reduce((x, y) => x * y, 1),
+      k,
+    );
     if (t2.ndim === 1) return unsafeView(mv(folded, t2), outShape);
     const out = unsafeView(mm(folded, t2), [...outShape, t2._shape[1]]);
     return foldB ? out.transpose(-2, -1).contiguous() : out;

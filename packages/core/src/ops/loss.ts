@@ -29,7 +29,8 @@ function unreduce(g: Tensor, shape: readonly number[], reduction: Reduction): Te
 }
 
 function checkReduction(reduction: string): Reduction {
-  if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') throw new ValueError(`${reduction} is not a valid value for reduction`);
+  if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum')
+    throw new ValueError(`${reduction} is not a valid value for reduction`);
   return reduction;
 }
 
@@ -42,7 +43,9 @@ function promoted(input: Tensor, target: Tensor, kernel: string): [Tensor, Tenso
 
 function checkSameShape(input: Tensor, target: Tensor): void {
   if (!shapesEqual(input.shape, target.shape)) {
-    throw new RuntimeError(`The size of tensor a (${input.shape.at(-1)}) must match the size of tensor b (${target.shape.at(-1)}) at non-singleton dimension ${input.ndim - 1}`);
+    throw new RuntimeError(
+      `The size of tensor a (${input.shape.at(-1)}) must match the size of tensor b (${target.shape.at(-1)}) at non-singleton dimension ${input.ndim - 1}`,
+    );
   }
 }
 
@@ -50,7 +53,15 @@ function checkSameShape(input: Tensor, target: Tensor): void {
  * A pointwise loss of (input - target): `value` gives the unreduced loss from the difference, `slope` its
  * derivative; both operands may require grad (the target's gradient is the negative of the input's).
  */
-function pointwiseLoss(name: string, kernel: string, input0: Tensor, target0: Tensor, reduction0: string, value: (d: Tensor) => Tensor, slope: (d: Tensor) => Tensor): Tensor {
+function pointwiseLoss(
+  name: string,
+  kernel: string,
+  input0: Tensor,
+  target0: Tensor,
+  reduction0: string,
+  value: (d: Tensor) => Tensor,
+  slope: (d: Tensor) => Tensor,
+): Tensor {
   const reduction = checkReduction(reduction0);
   checkSameShape(input0, target0);
   const [input, target] = promoted(input0, target0, kernel);
@@ -69,7 +80,15 @@ function pointwiseLoss(name: string, kernel: string, input0: Tensor, target0: Te
 
 /** mse_loss: (input - target)^2, same-shaped operands (F.mseLoss broadcasts first). */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return pointwiseLoss('MseLossBackward0', 'mse_cpu', input, target, reduction, (d) => d.square(), (d) => d.mul(2));
+  return pointwiseLoss(
+    'MseLossBackward0',
+    'mse_cpu',
+    input,
+    target,
+    reduction,
+    (d) => d.square(),
+    (d) => d.mul(2),
+  );
 }
 
 /** The sign PyTorch's smooth L1 and L1 backwards use: +1 where d > 0, else -1 (so d = 0 takes -1). */
@@ -112,7 +131,12 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction = 
 }
 
 /** binary_cross_entropy on probabilities: -w (t log x + (1 - t) log(1 - x)), each log clamped at -100. */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction0: Reduction = 'mean'): Tensor {
+export function binaryCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null = null,
+  reduction0: Reduction = 'mean',
+): Tensor {
   const reduction = checkReduction(reduction0);
   checkNoRequiresGrad(weight, 'weight', 'binary_cross_entropy');
   if (input.dtype !== target.dtype) {
@@ -120,7 +144,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor
   }
   checkSameShape(input, target);
   const values = input.contiguousArray();
-  for (const v of values) if (!(v >= 0 && v <= 1)) throw new RuntimeError('all elements of input should be between 0 and 1');
+  for (const v of values)
+    if (!(v >= 0 && v <= 1)) throw new RuntimeError('all elements of input should be between 0 and 1');
   const out = noGrad(() => {
     const logX = input.log().clamp(-100, null);
     const log1mX = input.neg().log1p().clamp(-100, null);
@@ -171,7 +196,10 @@ export function binaryCrossEntropyWithLogits(
     const t = t0;
     const maxVal = x.neg().clamp(0, null);
     const lse = maxVal.neg().exp().add(x.neg().sub(maxVal).exp()).log().add(maxVal);
-    let loss = posWeight !== null ? t.neg().add(1).mul(x).add(posWeight.sub(1).mul(t).add(1).mul(lse)) : t.neg().add(1).mul(x).add(lse);
+    let loss =
+      posWeight !== null
+        ? t.neg().add(1).mul(x).add(posWeight.sub(1).mul(t).add(1).mul(lse))
+        : t.neg().add(1).mul(x).add(lse);
     if (weight !== null) loss = loss.mul(weight);
     return loss;
   });
@@ -194,7 +222,8 @@ export function binaryCrossEntropyWithLogits(
         const pt = sp ? sp().mul(t) : null;
         gi = (pt ? pt.add(1).sub(t).mul(x.sigmoid()).sub(pt) : x.sigmoid().sub(t)).mul(scale).sumToSize(inShape);
       }
-      if (needs[1]) gt = (sp ? logSigmoid(x.neg()).sub(logSigmoid(x).mul(sp())) : x.neg()).mul(scale).sumToSize(inShape);
+      if (needs[1])
+        gt = (sp ? logSigmoid(x.neg()).sub(logSigmoid(x).mul(sp())) : x.neg()).mul(scale).sumToSize(inShape);
       return [gi, gt];
     };
   });
@@ -202,37 +231,55 @@ export function binaryCrossEntropyWithLogits(
 }
 
 function checkTargetDType(target: Tensor): void {
-  if (target.dtype !== 'int64') throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
+  if (target.dtype !== 'int64')
+    throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
 }
 
 /**
  * nll_loss for 1-D (C) / 2-D (N, C) inputs (`NllLossBackward0`) and 4-D (N, C, H, W) ones (`NllLoss2DBackward0`):
  * -w[t] x[t] per target; 'mean' divides by the summed weights of the targets that are not ignored.
  */
-function nllLossCore(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignoreIndex: number): Tensor {
+function nllLossCore(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  reduction: Reduction,
+  ignoreIndex: number,
+): Tensor {
   const spatial = input.ndim === 4;
   const fnName = spatial ? 'nll_loss2d_forward' : 'nll_loss_forward';
   const c = input.shape[spatial || input.ndim === 2 ? 1 : 0];
   if (spatial) {
-    if (target.ndim !== 3) throw new RuntimeError(`only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.ndim}`);
+    if (target.ndim !== 3)
+      throw new RuntimeError(
+        `only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.ndim}`,
+      );
     const [n, , h, w] = input.shape;
     if (target.shape[0] !== n || target.shape[1] !== h || target.shape[2] !== w) {
-      throw new RuntimeError(`size mismatch (got input: ${formatShape(input.shape)} , target: ${formatShape(target.shape)}`);
+      throw new RuntimeError(
+        `size mismatch (got input: ${formatShape(input.shape)} , target: ${formatShape(target.shape)}`,
+      );
     }
-    if (weight !== null && weight.numel() !== c) throw new RuntimeError('weight tensor should be defined either for all or no classes');
+    if (weight !== null && weight.numel() !== c)
+      throw new RuntimeError('weight tensor should be defined either for all or no classes');
   } else {
     if (target.ndim > 1) throw new RuntimeError('0D or 1D target tensor expected, multi-target not supported');
     const noBatchDim = input.ndim === 1 && target.ndim === 0;
     if (!noBatchDim && input.shape[0] !== target.shape[0]) {
-      throw new RuntimeError(`size mismatch (got input: ${formatShape(input.shape)}, target: ${formatShape(target.shape)})`);
+      throw new RuntimeError(
+        `size mismatch (got input: ${formatShape(input.shape)}, target: ${formatShape(target.shape)})`,
+      );
     }
     if (weight !== null && (weight.ndim !== 1 || weight.numel() !== c)) {
-      throw new RuntimeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${formatShape(weight.shape)}`);
+      throw new RuntimeError(
+        `weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${formatShape(weight.shape)}`,
+      );
     }
   }
   checkNoRequiresGrad(weight, 'weight', fnName);
   checkTargetDType(target);
-  if (!isFloatingPoint(input.dtype)) throw new RuntimeError(`"nll_loss_out_frame" not implemented for '${scalarTypeName(input.dtype)}'`);
+  if (!isFloatingPoint(input.dtype))
+    throw new RuntimeError(`"nll_loss_out_frame" not implemented for '${scalarTypeName(input.dtype)}'`);
   for (const v of target.contiguousArray()) {
     if (v !== ignoreIndex && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
   }
@@ -241,8 +288,15 @@ function nllLossCore(input: Tensor, target: Tensor, weight: Tensor | null, reduc
     const keep = target.ne(ignoreIndex);
     const safe = where(keep, target, 0);
     const idx = safe.unsqueeze(classDim);
-    const perTarget = weight === null ? keep.to(input.dtype) : where(keep, weight.to(input.dtype).indexSelect(0, safe.reshape(-1)).reshape(target.shape), 0);
-    return { picked: input.gather(classDim, idx).squeeze(classDim), weights: perTarget, totalWeight: perTarget.sum().item() };
+    const perTarget =
+      weight === null
+        ? keep.to(input.dtype)
+        : where(keep, weight.to(input.dtype).indexSelect(0, safe.reshape(-1)).reshape(target.shape), 0);
+    return {
+      picked: input.gather(classDim, idx).squeeze(classDim),
+      weights: perTarget,
+      totalWeight: perTarget.sum().item(),
+    };
   });
   const out = noGrad(() => {
     const losses = picked.mul(weights).neg();
@@ -268,11 +322,19 @@ function nllLossCore(input: Tensor, target: Tensor, weight: Tensor | null, reduc
  * nll_loss_nd: class dim 1 (or 0 for a single unbatched input), any number of extra dims (N, C, d1, ..., dk) with
  * targets (N, d1, ..., dk); 3-D and 5-D+ inputs go through the 2-D kernel on an (N, C, 1, -1) view, as PyTorch.
  */
-export function nllLoss(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction0: Reduction = 'mean', ignoreIndex = -100): Tensor {
+export function nllLoss(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null = null,
+  reduction0: Reduction = 'mean',
+  ignoreIndex = -100,
+): Tensor {
   const reduction = checkReduction(reduction0);
   if (input.ndim < 1) throw new ValueError(`Expected 1 or more dimensions (got ${input.ndim})`);
   if (input.ndim !== 1 && input.shape[0] !== (target.shape[0] ?? 0)) {
-    throw new ValueError(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0] ?? 0}).`);
+    throw new ValueError(
+      `Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0] ?? 0}).`,
+    );
   }
   if (input.ndim <= 2 || input.ndim === 4) return nllLossCore(input, target, weight, reduction, ignoreIndex);
   const [n, c] = input.shape;

@@ -61,7 +61,9 @@ export function batchNorm(
   checkChannelVector(weight, 'weight', c);
   checkChannelVector(bias, 'bias', c);
   if (!training && (runningMean === null || runningVar === null)) {
-    throw new RuntimeError(`${runningMean === null ? 'running_mean' : 'running_var'} must be defined in evaluation mode`);
+    throw new RuntimeError(
+      `${runningMean === null ? 'running_mean' : 'running_var'} must be defined in evaluation mode`,
+    );
   }
   const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
   const cs = channelShape(input.ndim, c);
@@ -75,29 +77,53 @@ export function batchNorm(
   if (out !== null) {
     mean = empty([c], dtype);
     invstd = empty([c], dtype);
-    getKernelBackend().batchNormForward(span(input.contiguous()), N, c, HW, spanOrNull(weight), spanOrNull(bias), spanOrNull(runningMean), spanOrNull(runningVar), training, momentum, eps, span(out), span(mean), span(invstd));
+    getKernelBackend().batchNormForward(
+      span(input.contiguous()),
+      N,
+      c,
+      HW,
+      spanOrNull(weight),
+      spanOrNull(bias),
+      spanOrNull(runningMean),
+      spanOrNull(runningVar),
+      training,
+      momentum,
+      eps,
+      span(out),
+      span(mean),
+      span(invstd),
+    );
     if (training) for (const t of [runningMean, runningVar]) t?._version.bump();
   }
-  const result = out ?? noGrad(() => {
-    if (training) {
-      const xd = input.to('float64');
-      const meanD = xd.mean(dims);
-      const varD = xd.var(dims, { correction: 0 });
-      mean = meanD.to(dtype);
-      invstd = varD.add(eps).rsqrt().to(dtype);
-      const n = input.numel() / Math.max(c, 1);
-      if (runningMean !== null) runningMean.copy_(meanD.mul(momentum).add(runningMean.to('float64').mul(1 - momentum)));
-      if (runningVar !== null) runningVar.copy_(varD.mul(n / (n - 1)).mul(momentum).add(runningVar.to('float64').mul(1 - momentum)));
-    } else {
-      mean = (runningMean as Tensor).to(dtype).clone();
-      invstd = (runningVar as Tensor).to(dtype).add(eps).sqrt().reciprocal();
-    }
-    // out = x * alpha + beta with alpha = invstd * weight and beta = bias - mean * alpha, as PyTorch's kernel.
-    const alpha = weight === null ? invstd : invstd.mul(weight.reshape(c));
-    const shift = mean.mul(alpha).neg();
-    const beta = bias === null ? shift : bias.reshape(c).add(shift);
-    return input.mul(alpha.reshape(cs)).add(beta.reshape(cs));
-  });
+  const result =
+    out ??
+    noGrad(() => {
+      if (training) {
+        const xd = input.to('float64');
+        const meanD = xd.mean(dims);
+        const varD = xd.var(dims, { correction: 0 });
+        mean = meanD.to(dtype);
+        invstd = varD.add(eps).rsqrt().to(dtype);
+        const n = input.numel() / Math.max(c, 1);
+        if (runningMean !== null)
+          runningMean.copy_(meanD.mul(momentum).add(runningMean.to('float64').mul(1 - momentum)));
+        if (runningVar !== null)
+          runningVar.copy_(
+            varD
+              .mul(n / (n - 1))
+              .mul(momentum)
+              .add(runningVar.to('float64').mul(1 - momentum)),
+          );
+      } else {
+        mean = (runningMean as Tensor).to(dtype).clone();
+        invstd = (runningVar as Tensor).to(dtype).add(eps).sqrt().reciprocal();
+      }
+      // out = x * alpha + beta with alpha = invstd * weight and beta = bias - mean * alpha, as PyTorch's kernel.
+      const alpha = weight === null ? invstd : invstd.mul(weight.reshape(c));
+      const shift = mean.mul(alpha).neg();
+      const beta = bias === null ? shift : bias.reshape(c).add(shift);
+      return input.mul(alpha.reshape(cs)).add(beta.reshape(cs));
+    });
   const n = input.numel() / Math.max(c, 1);
   recordOp('NativeBatchNormBackward0', [input, weight, bias], result, (save, needs) => {
     const sx = save(input);
@@ -110,7 +136,20 @@ export function batchNorm(
         const gx = uninitialized(x._shape, dtype);
         const gw = needs[1] ? empty([c], dtype) : null;
         const gb = needs[2] ? empty([c], dtype) : null;
-        getKernelBackend().batchNormBackward(span(g.contiguous()), span(x.contiguous()), N, c, HW, sw ? span(sw()) : null, span(mean), span(invstd), training, span(gx), spanOrNull(gw), spanOrNull(gb));
+        getKernelBackend().batchNormBackward(
+          span(g.contiguous()),
+          span(x.contiguous()),
+          N,
+          c,
+          HW,
+          sw ? span(sw()) : null,
+          span(mean),
+          span(invstd),
+          training,
+          span(gx),
+          spanOrNull(gw),
+          spanOrNull(gb),
+        );
         return [needs[0] && gx, gw, gb];
       }
       const w = sw ? sw().reshape(cs) : null;
@@ -125,7 +164,12 @@ export function batchNorm(
       if (needs[0]) {
         const scale = w ? is.mul(w) : is;
         // Training: (invstd w) (g - mean(g) - xhat mean(g xhat)); evaluation: the statistics are constants.
-        gradInput = training ? g.sub(gSum.div(n)).sub(xhat.mul(gxSum.div(n))).mul(scale) : g.mul(scale);
+        gradInput = training
+          ? g
+              .sub(gSum.div(n))
+              .sub(xhat.mul(gxSum.div(n)))
+              .mul(scale)
+          : g.mul(scale);
       }
       return [gradInput, needs[1] && gxSum.reshape(c), needs[2] && gSum.reshape(c)];
     };
@@ -134,20 +178,35 @@ export function batchNorm(
 }
 
 /** torch.layer_norm over the trailing dims named by normalizedShape. */
-export function layerNorm(input: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps = 1e-5,
+): Tensor {
   const k = normalizedShape.length;
   const shapeText = formatShape(normalizedShape);
   if (k === 0) {
-    throw new RuntimeError(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeText}`);
+    throw new RuntimeError(
+      `Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeText}`,
+    );
   }
-  for (const [t, name] of [[weight, 'weight'], [bias, 'bias']] as const) {
+  for (const [t, name] of [
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const) {
     if (t !== null && (t.ndim !== k || t.shape.some((s, i) => s !== normalizedShape[i]))) {
-      throw new RuntimeError(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${formatShape(t.shape)} and normalized_shape = ${shapeText}`);
+      throw new RuntimeError(
+        `Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${formatShape(t.shape)} and normalized_shape = ${shapeText}`,
+      );
     }
   }
   const tail = input.shape.slice(input.ndim - k);
   if (input.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
-    throw new RuntimeError(`Given normalized_shape=${shapeText}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size${formatShape(input.shape)}`);
+    throw new RuntimeError(
+      `Given normalized_shape=${shapeText}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size${formatShape(input.shape)}`,
+    );
   }
   checkFloat(input, 'LayerNormKernelImpl');
   const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
@@ -162,19 +221,31 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
   if (out !== null) {
     mean = empty(statShape, input.dtype);
     rstd = empty(statShape, input.dtype);
-    getKernelBackend().layerNormForward(span(input.contiguous()), rows, m, spanOrNull(weight), spanOrNull(bias), eps, span(out), span(mean), span(rstd));
+    getKernelBackend().layerNormForward(
+      span(input.contiguous()),
+      rows,
+      m,
+      spanOrNull(weight),
+      spanOrNull(bias),
+      eps,
+      span(out),
+      span(mean),
+      span(rstd),
+    );
   }
-  const result = out ?? noGrad(() => {
-    const xd = input.to('float64');
-    const meanD = xd.mean(dims, { keepdim: true });
-    const rstdD = xd.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
-    mean = meanD.to(input.dtype);
-    rstd = rstdD.to(input.dtype);
-    let y = xd.sub(meanD).mul(rstdD).to(input.dtype);
-    if (weight !== null) y = y.mul(weight);
-    if (bias !== null) y = y.add(bias);
-    return y;
-  });
+  const result =
+    out ??
+    noGrad(() => {
+      const xd = input.to('float64');
+      const meanD = xd.mean(dims, { keepdim: true });
+      const rstdD = xd.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
+      mean = meanD.to(input.dtype);
+      rstd = rstdD.to(input.dtype);
+      let y = xd.sub(meanD).mul(rstdD).to(input.dtype);
+      if (weight !== null) y = y.mul(weight);
+      if (bias !== null) y = y.add(bias);
+      return y;
+    });
   recordOp('NativeLayerNormBackward0', [input, weight, bias], result, (save, needs) => {
     const sx = save(input);
     const sw = weight !== null ? save(weight) : null;
@@ -185,7 +256,18 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
         const gx = uninitialized(x._shape, x.dtype);
         const gw = needs[1] ? empty(normalizedShape, x.dtype) : null;
         const gb = needs[2] ? empty(normalizedShape, x.dtype) : null;
-        getKernelBackend().layerNormBackward(span(g.contiguous()), span(x.contiguous()), rows, m, sw ? span(sw()) : null, span(savedMean), span(savedRstd), span(gx), spanOrNull(gw), spanOrNull(gb));
+        getKernelBackend().layerNormBackward(
+          span(g.contiguous()),
+          span(x.contiguous()),
+          rows,
+          m,
+          sw ? span(sw()) : null,
+          span(savedMean),
+          span(savedRstd),
+          span(gx),
+          spanOrNull(gw),
+          spanOrNull(gb),
+        );
         return [needs[0] && gx, gw, gb];
       }
       // Under createGraph the statistics are recomputed from x, so that they are differentiated too.
@@ -198,7 +280,10 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], wei
         const gw = sw ? g.mul(sw()) : g;
         const gwSum = gw.sum(dims, { keepdim: true });
         const gwxSum = gw.mul(xhat).sum(dims, { keepdim: true });
-        gradInput = gw.sub(gwSum.div(m)).sub(xhat.mul(gwxSum.div(m))).mul(rs);
+        gradInput = gw
+          .sub(gwSum.div(m))
+          .sub(xhat.mul(gwxSum.div(m)))
+          .mul(rs);
       }
       const reduceBatch = (t: Tensor): Tensor => (batchDims.length === 0 ? t : t.sum(batchDims));
       return [gradInput, needs[1] && reduceBatch(g.mul(xhat)), needs[2] && reduceBatch(g)];

@@ -51,26 +51,67 @@ function spans(tensors: readonly (Tensor | null)[]): FloatArray[] | null {
  * SGD's update of `param` from its gradient, in place. `momentumBuffer` is required when momentum is not 0;
  * `firstStep` says it holds nothing yet (it is then set to the gradient, as PyTorch's clone).
  */
-export function _fusedSgdUpdate_(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, hyper: SgdHyper, firstStep: boolean): boolean {
+export function _fusedSgdUpdate_(
+  param: Tensor,
+  grad: Tensor,
+  momentumBuffer: Tensor | null,
+  hyper: SgdHyper,
+  firstStep: boolean,
+): boolean {
   const buf = hyper.momentum !== 0 ? momentumBuffer : null;
   if (hyper.momentum !== 0 && buf === null) return false;
   const arrays = spans([param, grad, buf]);
   if (arrays === null) return false;
   const [p, g, b] = arrays;
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = hyper;
-  getKernelBackend().sgdUpdate(p, g, b ?? null, p.length, lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep);
+  getKernelBackend().sgdUpdate(
+    p,
+    g,
+    b ?? null,
+    p.length,
+    lr,
+    momentum,
+    dampening,
+    weightDecay,
+    nesterov,
+    maximize,
+    firstStep,
+  );
   param._version.bump();
   buf?._version.bump();
   return true;
 }
 
 /** Adam's (AdamW's, with `decoupled`) update of `param` and its moment estimates, in place. */
-export function _fusedAdamUpdate_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, hyper: AdamHyper): boolean {
+export function _fusedAdamUpdate_(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  maxExpAvgSq: Tensor | null,
+  hyper: AdamHyper,
+): boolean {
   const arrays = spans([param, grad, expAvg, expAvgSq, hyper.amsgrad ? maxExpAvgSq : null]);
   if (arrays === null || (hyper.amsgrad && maxExpAvgSq === null)) return false;
   const [p, g, m, v, vmax] = arrays;
   const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step } = hyper;
-  getKernelBackend().adamUpdate(p, g, m, v, vmax ?? null, p.length, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step);
+  getKernelBackend().adamUpdate(
+    p,
+    g,
+    m,
+    v,
+    vmax ?? null,
+    p.length,
+    lr,
+    beta1,
+    beta2,
+    eps,
+    weightDecay,
+    decoupled,
+    amsgrad,
+    maximize,
+    step,
+  );
   for (const t of [param, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null]) t?._version.bump();
   return true;
 }
@@ -84,11 +125,28 @@ export interface AdadeltaHyper {
 }
 
 /** Adadelta's update of `param` and its running averages, in place. */
-export function _fusedAdadeltaUpdate_(param: Tensor, grad: Tensor, squareAvg: Tensor, accDelta: Tensor, hyper: AdadeltaHyper): boolean {
+export function _fusedAdadeltaUpdate_(
+  param: Tensor,
+  grad: Tensor,
+  squareAvg: Tensor,
+  accDelta: Tensor,
+  hyper: AdadeltaHyper,
+): boolean {
   const arrays = spans([param, grad, squareAvg, accDelta]);
   if (arrays === null) return false;
   const [p, g, s, d] = arrays;
-  getKernelBackend().adadeltaUpdate(p, g, s, d, p.length, hyper.lr, hyper.rho, hyper.eps, hyper.weightDecay, hyper.maximize);
+  getKernelBackend().adadeltaUpdate(
+    p,
+    g,
+    s,
+    d,
+    p.length,
+    hyper.lr,
+    hyper.rho,
+    hyper.eps,
+    hyper.weightDecay,
+    hyper.maximize,
+  );
   for (const t of [param, squareAvg, accDelta]) t._version.bump();
   return true;
 }

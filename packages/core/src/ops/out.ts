@@ -25,7 +25,13 @@ export interface OutOptions {
 export type OutDTypeRule = 'castable' | 'castable-inputs' | 'exact';
 
 /** The C type PyTorch names in the matrix products' message ("Expected out tensor to have dtype float"). */
-const C_TYPE: Record<DType, string> = { float32: 'float', float64: 'double', int32: 'int', int64: 'long int', bool: 'bool' };
+const C_TYPE: Record<DType, string> = {
+  float32: 'float',
+  float64: 'double',
+  int32: 'int',
+  int64: 'long int',
+  bool: 'bool',
+};
 
 /** `compute()`, or its result written into `out` when one is given (then `out` is returned). */
 export function withOut(
@@ -36,17 +42,24 @@ export function withOut(
   rule: OutDTypeRule = 'castable',
 ): Tensor {
   if (out === undefined || out === null) return compute();
-  if (!(out instanceof Tensor)) throw new TorchTypeError(`${name}(): argument 'out' must be Tensor, not ${pyTypeName(out)}`);
+  if (!(out instanceof Tensor))
+    throw new TorchTypeError(`${name}(): argument 'out' must be Tensor, not ${pyTypeName(out)}`);
   if (isGradEnabled() && [...inputs, out].some((t) => t instanceof Tensor && t.requiresGrad)) {
-    throw new RuntimeError(`${name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+    throw new RuntimeError(
+      `${name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`,
+    );
   }
   const result = compute();
   if (rule === 'exact' && result.dtype !== out.dtype) {
-    throw new RuntimeError(`Expected out tensor to have dtype ${C_TYPE[result.dtype]}, but got ${C_TYPE[out.dtype]} instead`);
+    throw new RuntimeError(
+      `Expected out tensor to have dtype ${C_TYPE[result.dtype]}, but got ${C_TYPE[out.dtype]} instead`,
+    );
   }
   if (rule === 'castable-inputs' && !canCast(result.dtype, out.dtype)) {
     // stack writes through cat, so both say cat.
-    throw new RuntimeError(`torch.cat(): input types can't be cast to the desired output type ${scalarTypeName(out.dtype)}`);
+    throw new RuntimeError(
+      `torch.cat(): input types can't be cast to the desired output type ${scalarTypeName(out.dtype)}`,
+    );
   }
   if (!shapesEqual(out._shape, result._shape)) {
     if (out.numel() !== 0) {

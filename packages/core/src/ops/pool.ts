@@ -45,11 +45,21 @@ type WithoutIndices<O> = O & { returnIndices?: false };
 type StrideOr<O> = Size2 | null | O;
 
 /** Splits `(kernelSize, stride?, options?)`, `(kernelSize, options)` and `(options)` call forms. */
-function callForm<O extends { kernelSize?: Size2; stride?: Size2 | null }>(op: string, a: Size2 | O, b?: StrideOr<O>, c?: O): O {
+function callForm<O extends { kernelSize?: Size2; stride?: Size2 | null }>(
+  op: string,
+  a: Size2 | O,
+  b?: StrideOr<O>,
+  c?: O,
+): O {
   let o: O;
   if (typeof a === 'object' && !Array.isArray(a)) o = { ...(a as O) };
   else if (b !== null && typeof b === 'object' && !Array.isArray(b)) o = { ...(b as O), kernelSize: a as Size2 };
-  else o = { ...(c ?? ({} as O)), kernelSize: a as Size2, ...(b === undefined || b === null ? {} : { stride: b as Size2 }) };
+  else
+    o = {
+      ...(c ?? ({} as O)),
+      kernelSize: a as Size2,
+      ...(b === undefined || b === null ? {} : { stride: b as Size2 }),
+    };
   if (o.kernelSize === undefined) throw new TorchTypeError(`${op}() missing required argument 'kernel_size'`);
   return o;
 }
@@ -58,7 +68,9 @@ function pair(v: Size2, message: string, allowEmpty = false): number[] | null {
   const list = typeof v === 'number' ? [v, v] : v.length === 1 ? [v[0], v[0]] : [...v];
   if (allowEmpty && list.length === 0) return null;
   if (list.length !== 2) throw new RuntimeError(message);
-  for (const e of list) if (!Number.isInteger(e)) throw new TorchTypeError(`${message.split(':')[0]}(): expected ints, but got ${String(e)}`);
+  for (const e of list)
+    if (!Number.isInteger(e))
+      throw new TorchTypeError(`${message.split(':')[0]}(): expected ints, but got ${String(e)}`);
   return list;
 }
 
@@ -66,7 +78,8 @@ function pair(v: Size2, message: string, allowEmpty = false): number[] | null {
 function outputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
   if (stride === 0) throw new RuntimeError('stride should not be zero');
   if (pad < 0) throw new RuntimeError(`pad must be non-negative, but got pad: ${pad}`);
-  if (pad > Math.trunc(k / 2)) throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${pad} and kernel_size=${k}`);
+  if (pad > Math.trunc(k / 2))
+    throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${pad} and kernel_size=${k}`);
   return poolOutputSize(size, k, pad, stride, dilation, ceilMode);
 }
 
@@ -77,15 +90,22 @@ function poolGeometry(x: Tensor, k: number[], s: number[], p: number[], d: numbe
   const [C, H, W] = shape.slice(nd - 3);
   const OH = outputSize(H, k[0], p[0], s[0], d[0], ceilMode);
   const OW = outputSize(W, k[1], p[1], s[1], d[1], ceilMode);
-  if (k[0] <= 0 || k[1] <= 0) throw new RuntimeError(`kernel size should be greater than zero, but got kH: ${k[0]} kW: ${k[1]}`);
-  if (s[0] <= 0 || s[1] <= 0) throw new RuntimeError(`stride should be greater than zero, but got dH: ${s[0]} dW: ${s[1]}`);
-  if (d[0] <= 0 || d[1] <= 0) throw new RuntimeError(`dilation should be greater than zero, but got dilationH: ${d[0]} dilationW: ${d[1]}`);
+  if (k[0] <= 0 || k[1] <= 0)
+    throw new RuntimeError(`kernel size should be greater than zero, but got kH: ${k[0]} kW: ${k[1]}`);
+  if (s[0] <= 0 || s[1] <= 0)
+    throw new RuntimeError(`stride should be greater than zero, but got dH: ${s[0]} dW: ${s[1]}`);
+  if (d[0] <= 0 || d[1] <= 0)
+    throw new RuntimeError(`dilation should be greater than zero, but got dilationH: ${d[0]} dilationW: ${d[1]}`);
   const validDims = shape[1] !== 0 && shape[2] !== 0;
   if (!((nd === 3 && shape[0] !== 0 && validDims) || (nd === 4 && validDims && shape[3] !== 0))) {
-    throw new RuntimeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[${shape.join(', ')}]`);
+    throw new RuntimeError(
+      `Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[${shape.join(', ')}]`,
+    );
   }
   if (OH < 1 || OW < 1) {
-    throw new RuntimeError(`Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${OH}x${OW}). Output size is too small`);
+    throw new RuntimeError(
+      `Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${OH}x${OW}). Output size is too small`,
+    );
   }
   const planes = nd === 4 ? shape[0] * C : C;
   return { planes, H, W, OH, OW, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1] };
@@ -129,17 +149,49 @@ function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, name: string): 
 }
 
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: WithIndices<MaxPool2dOptions>): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: Size2, stride: Size2 | null, options: WithIndices<MaxPool2dOptions>): [Tensor, Tensor];
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: Size2,
+  stride: Size2 | null,
+  options: WithIndices<MaxPool2dOptions>,
+): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, options: WithIndices<MaxPool2dOptions> & { kernelSize: Size2 }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: Size2, stride?: StrideOr<WithoutIndices<MaxPool2dOptions>>, options?: WithoutIndices<MaxPool2dOptions>): Tensor;
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: Size2,
+  stride?: StrideOr<WithoutIndices<MaxPool2dOptions>>,
+  options?: WithoutIndices<MaxPool2dOptions>,
+): Tensor;
 export function maxPool2d(x: Tensor, options: WithoutIndices<MaxPool2dOptions> & { kernelSize: Size2 }): Tensor;
-export function maxPool2d(x: Tensor, kernelSize: Size2 | MaxPool2dOptions, stride?: StrideOr<MaxPool2dOptions>, options?: MaxPool2dOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: Size2 | MaxPool2dOptions, stride?: StrideOr<MaxPool2dOptions>, options?: MaxPool2dOptions): Tensor | [Tensor, Tensor] {
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: Size2 | MaxPool2dOptions,
+  stride?: StrideOr<MaxPool2dOptions>,
+  options?: MaxPool2dOptions,
+): Tensor | [Tensor, Tensor];
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: Size2 | MaxPool2dOptions,
+  stride?: StrideOr<MaxPool2dOptions>,
+  options?: MaxPool2dOptions,
+): Tensor | [Tensor, Tensor] {
   const o = callForm('max_pool2d', kernelSize, stride, options);
-  const k = pair(o.kernelSize as Size2, 'max_pool2d: kernel_size must either be a single int, or a tuple of two ints') as number[];
-  const s = (o.stride == null ? null : pair(o.stride, 'max_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
-  const p = pair(o.padding ?? 0, 'max_pool2d: padding must be either be a single int, or a tuple of two ints') as number[];
-  const d = pair(o.dilation ?? 1, 'max_pool2d: dilation must be either a single int, or a tuple of two ints') as number[];
+  const k = pair(
+    o.kernelSize as Size2,
+    'max_pool2d: kernel_size must either be a single int, or a tuple of two ints',
+  ) as number[];
+  const s =
+    (o.stride == null
+      ? null
+      : pair(o.stride, 'max_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
+  const p = pair(
+    o.padding ?? 0,
+    'max_pool2d: padding must be either be a single int, or a tuple of two ints',
+  ) as number[];
+  const d = pair(
+    o.dilation ?? 1,
+    'max_pool2d: dilation must be either a single int, or a tuple of two ints',
+  ) as number[];
   if (x.ndim !== 3 && x.ndim !== 4) throw new RuntimeError('non-empty 3D or 4D (batch mode) tensor expected for input');
   const g = poolGeometry(x, k, s, p, d, o.ceilMode ?? false);
   checkFloat('max_pool2d', x);
@@ -161,17 +213,35 @@ interface AvgArgs {
   mode: AvgPoolMode;
 }
 
-export function avgPool2d(x: Tensor, kernelSize: Size2, stride?: StrideOr<AvgPool2dOptions>, options?: AvgPool2dOptions): Tensor;
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: Size2,
+  stride?: StrideOr<AvgPool2dOptions>,
+  options?: AvgPool2dOptions,
+): Tensor;
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions & { kernelSize: Size2 }): Tensor;
-export function avgPool2d(x: Tensor, kernelSize: Size2 | AvgPool2dOptions, stride?: StrideOr<AvgPool2dOptions>, options?: AvgPool2dOptions): Tensor {
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: Size2 | AvgPool2dOptions,
+  stride?: StrideOr<AvgPool2dOptions>,
+  options?: AvgPool2dOptions,
+): Tensor {
   const o = callForm('avg_pool2d', kernelSize, stride, options);
-  const k = pair(o.kernelSize as Size2, 'avg_pool2d: kernel_size must either be a single int, or a tuple of two ints') as number[];
-  const s = (o.stride == null ? null : pair(o.stride, 'avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
+  const k = pair(
+    o.kernelSize as Size2,
+    'avg_pool2d: kernel_size must either be a single int, or a tuple of two ints',
+  ) as number[];
+  const s =
+    (o.stride == null
+      ? null
+      : pair(o.stride, 'avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
   const p = pair(o.padding ?? 0, 'avg_pool2d: padding must either be a single int, or a tuple of two ints') as number[];
   const divisor = o.divisorOverride ?? 0;
   if (o.divisorOverride != null && divisor === 0) throw new RuntimeError('divisor must be not zero');
   if (x.ndim < 3) {
-    throw new IndexError(`Dimension out of range (expected to be in range of [${-Math.max(x.ndim, 1)}, ${Math.max(x.ndim, 1) - 1}], but got -3)`);
+    throw new IndexError(
+      `Dimension out of range (expected to be in range of [${-Math.max(x.ndim, 1)}, ${Math.max(x.ndim, 1) - 1}], but got -3)`,
+    );
   }
   const g = poolGeometry(x, k, s, p, [1, 1], o.ceilMode ?? false);
   if (x.dtype !== 'int64') checkFloat('avg_pool2d', x);
@@ -193,7 +263,10 @@ function avgPoolBackward(gy: Tensor, x: Tensor, args: AvgArgs): Tensor {
   const gx = uninitialized(x._shape, gy.dtype);
   getKernelBackend().avgPool2dBackward(gy.contiguousArray(), args.g, args.mode, gx._array);
   // Linear in gy; its adjoint is the average pooling itself. Zero with respect to x.
-  recordOp('AvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [needs[0] && avgPoolWith(gg, args), needs[1] && zerosOf(x)]);
+  recordOp('AvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [
+    needs[0] && avgPoolWith(gg, args),
+    needs[1] && zerosOf(x),
+  ]);
   return gx;
 }
 
@@ -201,19 +274,29 @@ function avgPoolBackward(gy: Tensor, x: Tensor, args: AvgArgs): Tensor {
 function adaptiveSize(op: string, x: Tensor, outputSize: AdaptiveSize, batchDims: 'spatial' | 'all'): [number, number] {
   const nd = x.ndim;
   if (nd !== 3 && nd !== 4) {
-    throw new RuntimeError(`${op}(): Expected 3D or 4D tensor, but got${op === 'adaptive_max_pool2d' ? ':' : ''} [${x._shape.join(', ')}]`);
+    throw new RuntimeError(
+      `${op}(): Expected 3D or 4D tensor, but got${op === 'adaptive_max_pool2d' ? ':' : ''} [${x._shape.join(', ')}]`,
+    );
   }
   const list = typeof outputSize === 'number' ? [outputSize, outputSize] : [...outputSize];
   if (list.length !== 2) {
-    throw new RuntimeError(op === 'adaptive_max_pool2d' ? `${op}(): internal error: output_size.size() must be 2` : `${op}: output_size must be 2`);
+    throw new RuntimeError(
+      op === 'adaptive_max_pool2d'
+        ? `${op}(): internal error: output_size.size() must be 2`
+        : `${op}: output_size must be 2`,
+    );
   }
   const [OH, OW] = [list[0] ?? x._shape[nd - 2], list[1] ?? x._shape[nd - 1]];
   if (OH < 0 || OW < 0) {
     if (op === 'adaptive_max_pool2d') {
       const bad = OH < 0 ? OH : OW;
-      throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: [${[...x._shape.slice(0, nd - 2), OH, OW].join(', ')}]`);
+      throw new RuntimeError(
+        `Trying to create tensor with negative dimension ${bad}: [${[...x._shape.slice(0, nd - 2), OH, OW].join(', ')}]`,
+      );
     }
-    throw new RuntimeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${OH}, ${OW}}`);
+    throw new RuntimeError(
+      `${op}: elements of output_size must be greater than or equal to 0 but received {${OH}, ${OW}}`,
+    );
   }
   // adaptive_max_pool2d checks every dim after the first; adaptive_avg_pool2d only H and W.
   for (let i = batchDims === 'all' ? 1 : nd - 2; i < nd; i++) {
@@ -257,22 +340,58 @@ function adaptiveAvgBackward(gy: Tensor, x: Tensor): Tensor {
   const gx = uninitialized(inShape, gy.dtype);
   const [OH, OW] = [gy._shape[nd - 2], gy._shape[nd - 1]];
   const planes = nd === 4 ? inShape[0] * inShape[1] : inShape[0];
-  getKernelBackend().adaptiveAvgPool2dBackward(gy.contiguousArray(), planes, inShape[nd - 2], inShape[nd - 1], OH, OW, gx._array);
-  recordOp('AdaptiveAvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [needs[0] && adaptiveAvgWith(gg, OH, OW), needs[1] && zerosOf(x)]);
+  getKernelBackend().adaptiveAvgPool2dBackward(
+    gy.contiguousArray(),
+    planes,
+    inShape[nd - 2],
+    inShape[nd - 1],
+    OH,
+    OW,
+    gx._array,
+  );
+  recordOp('AdaptiveAvgPool2DBackwardBackward0', [gy, x], gx, (_save, needs) => ([gg]) => [
+    needs[0] && adaptiveAvgWith(gg, OH, OW),
+    needs[1] && zerosOf(x),
+  ]);
   return gx;
 }
 
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options: WithIndices<AdaptiveMaxPool2dOptions>): [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options?: WithoutIndices<AdaptiveMaxPool2dOptions>): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPool2dOptions): Tensor | [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: WithIndices<AdaptiveMaxPool2dOptions>,
+): [Tensor, Tensor];
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options?: WithoutIndices<AdaptiveMaxPool2dOptions>,
+): Tensor;
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options?: AdaptiveMaxPool2dOptions,
+): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: AdaptiveMaxPool2dOptions = {},
+): Tensor | [Tensor, Tensor] {
   const [OH, OW] = adaptiveSize('adaptive_max_pool2d', x, outputSize, 'all');
   const nd = x.ndim;
   const shape = outShapeOf(x, OH, OW);
   const out = uninitialized(shape, x.dtype);
   const returnIndices = options.returnIndices ?? false;
   const indices = returnIndices || needsRecording([x]) ? uninitialized(shape, 'int64') : null;
-  getKernelBackend().adaptiveMaxPool2dForward(x.contiguousArray(), planesOf(x), x._shape[nd - 2], x._shape[nd - 1], OH, OW, out._array, indices ? indices._array : null);
+  getKernelBackend().adaptiveMaxPool2dForward(
+    x.contiguousArray(),
+    planesOf(x),
+    x._shape[nd - 2],
+    x._shape[nd - 1],
+    OH,
+    OW,
+    out._array,
+    indices ? indices._array : null,
+  );
   recordOp('AdaptiveMaxPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
     const si = save(indices as Tensor);

@@ -21,7 +21,10 @@ export interface ValuesIndices {
  * A reduction's arguments: `(options)`, `(dim, options)`, or PyTorch's positional `(dim, keepdim)` — a boolean
  * after the dim is keepdim, as in `x.sum(1, true)` for `x.sum(1, True)`.
  */
-function parseArgs<O extends ReduceOptions>(dimOrOptions: Dims | O | null | undefined, options?: O | boolean): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
+function parseArgs<O extends ReduceOptions>(
+  dimOrOptions: Dims | O | null | undefined,
+  options?: O | boolean,
+): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
   if (dimOrOptions !== null && typeof dimOrOptions === 'object' && !Array.isArray(dimOrOptions)) {
     const o = dimOrOptions as O;
     return { dim: o.dim ?? null, keepdim: o.keepdim ?? false, opts: o };
@@ -29,7 +32,9 @@ function parseArgs<O extends ReduceOptions>(dimOrOptions: Dims | O | null | unde
   const dim = (dimOrOptions as Dims | null | undefined) ?? null;
   if (typeof options === 'boolean') return { dim, keepdim: options, opts: undefined };
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TorchTypeError(`keepdim must be a boolean or an options object ({ keepdim, ... }), not ${pyTypeName(options)}`);
+    throw new TorchTypeError(
+      `keepdim must be a boolean or an options object ({ keepdim, ... }), not ${pyTypeName(options)}`,
+    );
   }
   return { dim: dim ?? options?.dim ?? null, keepdim: options?.keepdim ?? false, opts: options };
 }
@@ -64,7 +69,13 @@ function reduceDims(x: Tensor, dim: Dims | null): number[] {
  * anything else takes the strided kernel.
  */
 function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
-  if (dims.length === 0 || !worthABackendCall(x.numel()) || x.dtype !== out.dtype || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.isContiguous()) {
+  if (
+    dims.length === 0 ||
+    !worthABackendCall(x.numel()) ||
+    x.dtype !== out.dtype ||
+    (x.dtype !== 'float32' && x.dtype !== 'float64') ||
+    !x.isContiguous()
+  ) {
     sumKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
     return;
   }
@@ -75,7 +86,8 @@ function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
     if (last !== undefined && last[1] === d - 1) last[1] = d;
     else blocks.push([d, d]);
   }
-  const product = (from: number, to: number, shape: readonly number[]) => shape.slice(from, to).reduce((a, b) => a * b, 1);
+  const product = (from: number, to: number, shape: readonly number[]) =>
+    shape.slice(from, to).reduce((a, b) => a * b, 1);
   let shape = [...x._shape];
   let src = x._array as FloatArray;
   let offset = x._offset;
@@ -83,7 +95,12 @@ function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
     const [b0, b1] = blocks[k];
     const outer = product(0, b0, shape);
     const inner = product(b1 + 1, shape.length, shape);
-    const dst = k === 0 ? (out._array as FloatArray) : src instanceof Float32Array ? new Float32Array(outer * inner) : new Float64Array(outer * inner);
+    const dst =
+      k === 0
+        ? (out._array as FloatArray)
+        : src instanceof Float32Array
+          ? new Float32Array(outer * inner)
+          : new Float64Array(outer * inner);
     getKernelBackend().sumDim(src, offset, outer, product(b0, b1 + 1, shape), inner, dst, 0);
     shape = [...shape.slice(0, b0), ...shape.slice(b1 + 1)];
     src = dst;
@@ -91,14 +108,20 @@ function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
   }
 }
 
-export function sum(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor {
+export function sum(
+  x: Tensor,
+  dimOrOptions?: Dims | ReduceOptions | null,
+  options?: (ReduceOptions & { dtype?: DType }) | boolean,
+): Tensor {
   const { dim, keepdim, opts } = parseArgs(dimOrOptions, options);
   const dtype: DType = (opts as { dtype?: DType } | undefined)?.dtype ?? (isFloatingPoint(x.dtype) ? x.dtype : 'int64');
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), dtype);
   sumInto(x, dims, out);
   const inShape = x.shape;
-  recordOp(dim === null ? 'SumBackward0' : 'SumBackward1', [x], out, () => ([g]) => [unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape)]);
+  recordOp(dim === null ? 'SumBackward0' : 'SumBackward1', [x], out, () => ([g]) => [
+    unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape),
+  ]);
   return out;
 }
 
@@ -116,11 +139,17 @@ export function mean(x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, opti
   const o = out._array;
   for (let i = 0; i < o.length; i++) o[i] = o[i] / n;
   const inShape = x.shape;
-  recordOp(dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], out, () => ([g]) => [unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape).div(n)]);
+  recordOp(dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], out, () => ([g]) => [
+    unsqueezeDims(g, dims, inShape.length, keepdim).expand(inShape).div(n),
+  ]);
   return out;
 }
 
-export function prod(x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+export function prod(
+  x: Tensor,
+  dimOrOptions?: number | ReduceOptions | null,
+  options?: ReduceOptions | boolean,
+): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
   const dims = reduceDims(x, dim);
@@ -159,7 +188,13 @@ function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** var/std; PyTorch's positional `(dim, unbiased, keepdim)` is accepted after the dim as well as an options object. */
-export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | undefined, options: VarOptions | boolean | undefined, isStd: boolean, keepdimArg?: boolean): Tensor {
+export function variance(
+  x: Tensor,
+  dimOrOptions: Dims | VarOptions | null | undefined,
+  options: VarOptions | boolean | undefined,
+  isStd: boolean,
+  keepdimArg?: boolean,
+): Tensor {
   const positional = typeof options === 'boolean' ? { unbiased: options, keepdim: keepdimArg ?? false } : options;
   const { dim, keepdim, opts } = parseArgs(dimOrOptions, positional);
   if (!isFloatingPoint(x.dtype)) {
@@ -170,7 +205,10 @@ export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | und
   const n = dims.reduce((a, d) => a * x._shape[d], 1);
   const mu = x.detach().mean(dims, { keepdim: true });
   const dev = x.detach().sub(mu);
-  const out = dev.mul(dev).sum(dims, { keepdim }).div(Math.max(n - correction, 0));
+  const out = dev
+    .mul(dev)
+    .sum(dims, { keepdim })
+    .div(Math.max(n - correction, 0));
   const result = isStd ? out.sqrt() : out;
   const inShape = x.shape;
   recordOp(isStd ? 'StdBackward0' : 'VarBackward0', [x], result, (save) => {
@@ -183,7 +221,11 @@ export function variance(x: Tensor, dimOrOptions: Dims | VarOptions | null | und
       if (so) {
         // PyTorch's std_backward: grad / std, taken as 0 where std is 0 (a constant input).
         const sb = unsqueezeDims(so(), dims, inShape.length, keepdim);
-        return [where(sb.eq(0), 0, gb.div(sb)).mul(centered).div(n - correction)];
+        return [
+          where(sb.eq(0), 0, gb.div(sb))
+            .mul(centered)
+            .div(n - correction),
+        ];
       }
       return [gb.mul(centered).mul(2 / (n - correction))];
     };
@@ -221,10 +263,17 @@ function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[]
     }
     return;
   }
-  for (const d of dims) if (x._shape.length > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+  for (const d of dims)
+    if (x._shape.length > 0 && x._shape[d] === 0)
+      throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
 }
 
-export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | ValuesIndices {
+export function maxOrMin(
+  kind: 'max' | 'min',
+  x: Tensor,
+  arg?: number | ReduceOptions | Tensor,
+  options?: ReduceOptions | boolean,
+): Tensor | ValuesIndices {
   if (arg instanceof Tensor) return kind === 'max' ? x.maximum(arg) : x.minimum(arg);
   const { dim, keepdim } = parseArgs(arg ?? null, options);
   const isMax = kind === 'max';
@@ -232,7 +281,13 @@ export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOp
   if (dim === null) {
     checkNonEmptyReduction(kind, x, null, true);
     const out = empty([], x.dtype);
-    extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, normalizeDims(null, x.ndim)), isMax, out._array, null);
+    extremeKernel(
+      x._array,
+      reducePlan(x._shape, x._strides, x._offset, normalizeDims(null, x.ndim)),
+      isMax,
+      out._array,
+      null,
+    );
     recordOp(`${Name}Backward1`, [x], out, (save) => {
       const sx = save(x);
       const so = save(out);
@@ -246,14 +301,26 @@ export function maxOrMin(kind: 'max' | 'min', x: Tensor, arg?: number | ReduceOp
   const shape = outShape(x._shape, [d], keepdim);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, 'int64');
-  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]), isMax, values._array, indices._array);
+  extremeKernel(
+    x._array,
+    reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]),
+    isMax,
+    values._array,
+    indices._array,
+  );
   const inShape = x.shape;
   recordOp(`${Name}Backward0`, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
   return { values, indices };
 }
 
 /** The gradient of a reduction that picked one element per output (max/min/median with dim). */
-export function selectedBackward(g: Tensor, indices: Tensor, inShape: readonly number[], dim: number, keepdim: boolean): Tensor {
+export function selectedBackward(
+  g: Tensor,
+  indices: Tensor,
+  inShape: readonly number[],
+  dim: number,
+  keepdim: boolean,
+): Tensor {
   if (inShape.length === 0) return g;
   const gk = keepdim ? g : g.unsqueeze(dim);
   const ik = keepdim ? indices : indices.unsqueeze(dim);
@@ -266,7 +333,12 @@ function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
   return where(mask, g.div(count), 0);
 }
 
-export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+export function amaxAmin(
+  kind: 'max' | 'min',
+  x: Tensor,
+  dimOrOptions?: Dims | ReduceOptions | null,
+  options?: ReduceOptions | boolean,
+): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   checkNonEmptyReduction(kind === 'max' ? 'amax' : 'amin', x, dim === null ? null : dims, true);
@@ -286,24 +358,46 @@ export function amaxAmin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: Dims | R
   return out;
 }
 
-export function argMaxMin(kind: 'max' | 'min', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+export function argMaxMin(
+  kind: 'max' | 'min',
+  x: Tensor,
+  dimOrOptions?: number | ReduceOptions | null,
+  options?: ReduceOptions | boolean,
+): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const name = kind === 'max' ? 'argmax' : 'argmin';
   if (dim === null) {
     checkNonEmptyReduction(name, x, null, false);
     const flat = x.reshape(-1);
     const out = empty(keepdim ? x._shape.map(() => 1) : [], 'int64');
-    extremeKernel(flat._array, reducePlan(flat._shape, flat._strides, flat._offset, [0]), kind === 'max', null, out._array);
+    extremeKernel(
+      flat._array,
+      reducePlan(flat._shape, flat._strides, flat._offset, [0]),
+      kind === 'max',
+      null,
+      out._array,
+    );
     return out;
   }
   const d = normalizeDim(dim as number, x.ndim);
   checkNonEmptyReduction(name, x, [d], false);
   const out = empty(outShape(x._shape, [d], keepdim), 'int64');
-  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]), kind === 'max', null, out._array);
+  extremeKernel(
+    x._array,
+    reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]),
+    kind === 'max',
+    null,
+    out._array,
+  );
   return out;
 }
 
-export function anyAll(kind: 'any' | 'all', x: Tensor, dimOrOptions?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+export function anyAll(
+  kind: 'any' | 'all',
+  x: Tensor,
+  dimOrOptions?: number | ReduceOptions | null,
+  options?: ReduceOptions | boolean,
+): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), 'bool');

@@ -30,7 +30,11 @@ export function index(self: Tensor, specs: readonly IndexSpec[]): Tensor {
   const expanded: IndexSpec[] =
     ellipsis < 0
       ? [...specs]
-      : [...specs.slice(0, ellipsis), ...Array<IndexSpec>(self._shape.length - consumed).fill(':'), ...specs.slice(ellipsis + 1)];
+      : [
+          ...specs.slice(0, ellipsis),
+          ...Array<IndexSpec>(self._shape.length - consumed).fill(':'),
+          ...specs.slice(ellipsis + 1),
+        ];
   let out = self;
   let dim = 0;
   const tensors: { dim: number; index: Tensor }[] = [];
@@ -113,7 +117,8 @@ function advancedIndex(x: Tensor, indices: (Tensor | null)[]): Tensor {
     const a = (indices[d] as Tensor).expand(B).contiguousArray();
     const size = x._shape[d];
     return Float64Array.from(a, (v) => {
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
+      if (v < -size || v >= size)
+        throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
       return v < 0 ? v + size : v;
     });
   });

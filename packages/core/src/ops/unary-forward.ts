@@ -16,7 +16,12 @@ export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDTy
   const out = uninitialized(x._shape, outDType ?? src.dtype);
   const n = out._array.length;
   if (src.isContiguous()) {
-    if (kernel !== undefined && worthABackendCall(n) && out.dtype === src.dtype && (src.dtype === 'float32' || src.dtype === 'float64')) {
+    if (
+      kernel !== undefined &&
+      worthABackendCall(n) &&
+      out.dtype === src.dtype &&
+      (src.dtype === 'float32' || src.dtype === 'float64')
+    ) {
       getKernelBackend().unary(kernel, src._array as FloatArray, src._offset, out._array as FloatArray, 0, n);
     } else contiguousUnary(src._array, src._offset, out._array, 0, n, f);
     return out;

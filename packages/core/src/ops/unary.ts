@@ -31,13 +31,27 @@ type Grad = (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor;
  * `grad` its backward, reading the input or the result as `uses` says, and `kernel` the backend's UnaryOp code
  * where there is one.
  */
-function define(name: string, node: string, f: UnaryFn, floatResult: boolean, uses: 'input' | 'output' | 'none', grad: Grad, kernel?: number): UnaryFunction {
+function define(
+  name: string,
+  node: string,
+  f: UnaryFn,
+  floatResult: boolean,
+  uses: 'input' | 'output' | 'none',
+  grad: Grad,
+  kernel?: number,
+): UnaryFunction {
   return withOutOption(name, (x) => {
     const out = unaryForward(x, f, floatResult, undefined, kernel);
     recordOp(node, [x], out, (save) => {
       const sx = uses === 'input' ? save(x) : null;
       const so = uses === 'output' ? save(out) : null;
-      return ([g]) => [grad(g, () => (sx as () => Tensor)(), () => (so as () => Tensor)())];
+      return ([g]) => [
+        grad(
+          g,
+          () => (sx as () => Tensor)(),
+          () => (so as () => Tensor)(),
+        ),
+      ];
     });
     return out;
   });
@@ -50,7 +64,15 @@ function predicate(name: string, f: UnaryFn): UnaryFunction {
 
 const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
 
-const negate = define('neg', 'NegBackward0', (v) => -v, false, 'none', (g) => g.neg(), UnaryOp.neg);
+const negate = define(
+  'neg',
+  'NegBackward0',
+  (v) => -v,
+  false,
+  'none',
+  (g) => g.neg(),
+  UnaryOp.neg,
+);
 
 /** -x. */
 export const neg: UnaryFunction = (x, options) => {
@@ -72,26 +94,82 @@ export const log = define('log', 'LogBackward0', Math.log, true, 'input', (g, x)
 /** log(1 + x), exact near 0. */
 export const log1p = define('log1p', 'Log1PBackward0', Math.log1p, true, 'input', (g, x) => g.div(x().add(1)));
 /** The square root. */
-export const sqrt = define('sqrt', 'SqrtBackward0', Math.sqrt, true, 'output', (g, _x, o) => g.div(o().mul(2)), UnaryOp.sqrt);
+export const sqrt = define(
+  'sqrt',
+  'SqrtBackward0',
+  Math.sqrt,
+  true,
+  'output',
+  (g, _x, o) => g.div(o().mul(2)),
+  UnaryOp.sqrt,
+);
 /** 1 / sqrt(x). */
-export const rsqrt = define('rsqrt', 'RsqrtBackward0', (v) => 1 / Math.sqrt(v), true, 'output', (g, _x, o) => g.mul(o().pow(3)).mul(-0.5), UnaryOp.rsqrt);
+export const rsqrt = define(
+  'rsqrt',
+  'RsqrtBackward0',
+  (v) => 1 / Math.sqrt(v),
+  true,
+  'output',
+  (g, _x, o) => g.mul(o().pow(3)).mul(-0.5),
+  UnaryOp.rsqrt,
+);
 /** 1 / x. */
-export const reciprocal = define('reciprocal', 'ReciprocalBackward0', (v) => 1 / v, true, 'output', (g, _x, o) => g.neg().mul(o().mul(o())));
+export const reciprocal = define(
+  'reciprocal',
+  'ReciprocalBackward0',
+  (v) => 1 / v,
+  true,
+  'output',
+  (g, _x, o) => g.neg().mul(o().mul(o())),
+);
 /** x * x: `x.pow(2)` in PyTorch, node name included. */
 export const square = withOutOption('square', (x) => x.pow(2));
 /** The sine (radians). */
 export const sin = define('sin', 'SinBackward0', Math.sin, true, 'input', (g, x) => g.mul(x().cos()), UnaryOp.sin);
 /** The cosine (radians). */
-export const cos = define('cos', 'CosBackward0', Math.cos, true, 'input', (g, x) => g.mul(x().sin()).neg(), UnaryOp.cos);
+export const cos = define(
+  'cos',
+  'CosBackward0',
+  Math.cos,
+  true,
+  'input',
+  (g, x) => g.mul(x().sin()).neg(),
+  UnaryOp.cos,
+);
 /** The hyperbolic tangent. */
-export const tanh = define('tanh', 'TanhBackward0', Math.tanh, true, 'output', (g, _x, o) => tanhBackward(g, o()), UnaryOp.tanh);
+export const tanh = define(
+  'tanh',
+  'TanhBackward0',
+  Math.tanh,
+  true,
+  'output',
+  (g, _x, o) => tanhBackward(g, o()),
+  UnaryOp.tanh,
+);
 /** The logistic sigmoid, 1 / (1 + e^-x). */
-export const sigmoid = define('sigmoid', 'SigmoidBackward0', (v) => 1 / (1 + Math.exp(-v)), true, 'output', (g, _x, o) => sigmoidBackward(g, o()), UnaryOp.sigmoid);
+export const sigmoid = define(
+  'sigmoid',
+  'SigmoidBackward0',
+  (v) => 1 / (1 + Math.exp(-v)),
+  true,
+  'output',
+  (g, _x, o) => sigmoidBackward(g, o()),
+  UnaryOp.sigmoid,
+);
 /** The Gauss error function. */
-export const erf = define('erf', 'ErfBackward0', erfScalar, true, 'input', (g, x) => g.mul(x().square().neg().exp()).mul(SQRT_2_OVER_PI));
+export const erf = define('erf', 'ErfBackward0', erfScalar, true, 'input', (g, x) =>
+  g.mul(x().square().neg().exp()).mul(SQRT_2_OVER_PI),
+);
 // (0 < v) - (v < 0), as PyTorch: sign(NaN) is 0, not NaN.
 /** -1, 0 or 1 by the sign of x (0 for NaN). */
-export const sign = define('sign', 'SignBackward0', (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), false, 'none', (g) => g.mul(0));
+export const sign = define(
+  'sign',
+  'SignBackward0',
+  (v) => (v > 0 ? 1 : v < 0 ? -1 : 0),
+  false,
+  'none',
+  (g) => g.mul(0),
+);
 /** Rounds down. */
 export const floor = define('floor', 'FloorBackward0', Math.floor, false, 'none', (g) => g.mul(0));
 /** Rounds up. */

@@ -1,5 +1,15 @@
 /** Small helpers shared by the op files: making outputs, wrapping scalars, type promotion, broadcast views. */
-import { type DType, type PromotionOperand, type TypedArray, allocate, allocateFor, isFloatingPoint, resultType, scalarDType, scalarTypeName } from '../dtype.js';
+import {
+  type DType,
+  type PromotionOperand,
+  type TypedArray,
+  allocate,
+  allocateFor,
+  isFloatingPoint,
+  resultType,
+  scalarDType,
+  scalarTypeName,
+} from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { broadcastStrides, numel } from '../shape.js';
 import type { StridedArray } from '../kernels/elementwise.js';
@@ -84,18 +94,22 @@ export function checkFloat(x: Tensor, kernel: string): void {
 
 /** PyTorch's error for a non-tensor where an op takes a tensor (`mm(): argument 'mat2' (position 1) must be Tensor, not int`). */
 export function checkTensorArg(x: unknown, op: string, name: string, position: number): void {
-  if (!(x instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
+  if (!(x instanceof Tensor))
+    throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
 }
 
 /** PyTorch's TypeError for an int argument given something else (`topk(): argument 'k' (position 1) must be int, not float`). */
 export function checkIntArg(v: unknown, op: string, name: string, position: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyTypeName(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyTypeName(v)}`);
 }
 
 /** PyTorch's TypeError when an argument that takes a number or a tensor gets something else. */
 export function checkScalarOrTensorArg(v: unknown, op: string): void {
   if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean') {
-    throw new TorchTypeError(`${op}() received an invalid combination of arguments - got (${pyTypeName(v)}), but expected a Number or a Tensor`);
+    throw new TorchTypeError(
+      `${op}() received an invalid combination of arguments - got (${pyTypeName(v)}), but expected a Number or a Tensor`,
+    );
   }
 }
 
@@ -104,8 +118,17 @@ export function checkScalarOrTensorArg(v: unknown, op: string): void {
  * (a copy, with a cast when the array types differ). Large float copies with non-negative strides go to the
  * kernel backend; the rest to the strided loops.
  */
-export function gather(src: TypedArray, shape: readonly number[], strides: readonly number[], offset: number, out: TypedArray, outOffset = 0): void {
-  const floats = (src instanceof Float32Array && out instanceof Float32Array) || (src instanceof Float64Array && out instanceof Float64Array);
+export function gather(
+  src: TypedArray,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  out: TypedArray,
+  outOffset = 0,
+): void {
+  const floats =
+    (src instanceof Float32Array && out instanceof Float32Array) ||
+    (src instanceof Float64Array && out instanceof Float64Array);
   if (floats && worthABackendCall(numel(shape)) && strides.every((s) => s >= 0)) {
     const layout = binaryLayout(shape, strides, new Array<number>(shape.length).fill(0));
     if (layout !== null) {
@@ -115,4 +138,3 @@ export function gather(src: TypedArray, shape: readonly number[], strides: reado
   }
   copyStrided(src, shape, strides, offset, out, outOffset);
 }
-

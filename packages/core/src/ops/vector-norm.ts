@@ -16,14 +16,25 @@ export interface NormOptions {
 }
 
 /** norm(p = 'fro', dim = null, keepdim = false), positionally or as an options object. */
-export function norm(x: Tensor, pOrOptions?: NormOrder | NormOptions | null, dimArg?: Dims | null, keepdimArg?: boolean): Tensor {
-  const o: NormOptions = typeof pOrOptions === 'object' && pOrOptions !== null ? pOrOptions : { p: pOrOptions ?? undefined, dim: dimArg, keepdim: keepdimArg };
+export function norm(
+  x: Tensor,
+  pOrOptions?: NormOrder | NormOptions | null,
+  dimArg?: Dims | null,
+  keepdimArg?: boolean,
+): Tensor {
+  const o: NormOptions =
+    typeof pOrOptions === 'object' && pOrOptions !== null
+      ? pOrOptions
+      : { p: pOrOptions ?? undefined, dim: dimArg, keepdim: keepdimArg };
   const p = o.p ?? 'fro';
   const keepdim = o.keepdim ?? false;
   if (!isFloatingPoint(x.dtype)) {
-    throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
+    throw new RuntimeError(
+      `norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`,
+    );
   }
-  if (p !== 'fro' && typeof p !== 'number') throw new RuntimeError(`norm(): p must be a number or 'fro', got ${String(p)}`);
+  if (p !== 'fro' && typeof p !== 'number')
+    throw new RuntimeError(`norm(): p must be a number or 'fro', got ${String(p)}`);
   const dims = normalizeDims(o.dim ?? null, x.ndim);
   const order = p === 'fro' ? 2 : p;
   const out = noGrad(() => {
@@ -33,7 +44,10 @@ export function norm(x: Tensor, pOrOptions?: NormOrder | NormOptions | null, dim
     if (order === 0) return x.ne(0).sum(dims, { keepdim }).to(x.dtype);
     if (order === 1) return a.sum(dims, { keepdim });
     if (order === 2) return x.mul(x).sum(dims, { keepdim }).sqrt();
-    return a.pow(order).sum(dims, { keepdim }).pow(1 / order);
+    return a
+      .pow(order)
+      .sum(dims, { keepdim })
+      .pow(1 / order);
   });
   const full = dims.length === 0 ? [] : dims;
   recordOp('NormBackward1', [x], out, (save) => {
@@ -47,7 +61,8 @@ export function norm(x: Tensor, pOrOptions?: NormOrder | NormOptions | null, dim
 /** PyTorch's norm_backward: the gradient where the norm is 0 is 0, and ties of the infinity norm share it. */
 function normBackward(g: Tensor, x: Tensor, n: Tensor, p: number, dims: number[], keepdim: boolean): Tensor {
   // The reduced dims back as size 1, so the norm and its gradient broadcast over x.
-  const expand = (t: Tensor): Tensor => (keepdim || x.ndim === 0 ? t : dims.length === 0 ? t.reshape(x.shape.map(() => 1)) : unsqueezeAll(t, dims));
+  const expand = (t: Tensor): Tensor =>
+    keepdim || x.ndim === 0 ? t : dims.length === 0 ? t.reshape(x.shape.map(() => 1)) : unsqueezeAll(t, dims);
   const gk = expand(g);
   const nk = expand(n);
   if (p === 0) return x.mul(0);

@@ -22,7 +22,6 @@ import { Tensor } from '../tensor.js';
 import { checkIntArg, empty, gather, uninitialized } from './util.js';
 import { cat, stack } from './join.js';
 
-
 export function dimIndex(dim: number, ndim: number): number {
   return normalizeDim(dim, ndim);
 }
@@ -39,7 +38,9 @@ export function intListArgs(args: readonly unknown[], op: string, argName: strin
   const list = flatArgs(args as (number | readonly number[])[]) as unknown[];
   list.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new TorchTypeError(`${op}(): argument '${argName}' must be tuple of ${kind}, but found element of type ${pyTypeName(v)} at pos ${i + 1}`);
+      throw new TorchTypeError(
+        `${op}(): argument '${argName}' must be tuple of ${kind}, but found element of type ${pyTypeName(v)} at pos ${i + 1}`,
+      );
     }
   });
   return list as number[];
@@ -73,7 +74,8 @@ export function view(self: Tensor, args: readonly (number | readonly number[])[]
 function parseViewArgs(args: readonly (number | readonly number[])[]): number[] {
   const shape = flatArgs(args);
   for (const s of shape) {
-    if (!Number.isInteger(s)) throw new TorchTypeError(`view(): argument 'size' must be tuple of ints, but found element ${s}`);
+    if (!Number.isInteger(s))
+      throw new TorchTypeError(`view(): argument 'size' must be tuple of ints, but found element ${s}`);
   }
   return shape;
 }
@@ -135,8 +137,7 @@ export function unsqueeze(self: Tensor, dim: number): Tensor {
 /** `nodeName` lets an op that squeezes its own fresh result in place (matmul's `squeeze_`) name the node as PyTorch does. */
 export function squeeze(self: Tensor, dim?: number | readonly number[], nodeName?: string): Tensor {
   const nd = self._shape.length;
-  const dims =
-    dim === undefined ? null : new Set(dimList(dim).map((d) => normalizeDim(d, nd)));
+  const dims = dim === undefined ? null : new Set(dimList(dim).map((d) => normalizeDim(d, nd)));
   const shape: number[] = [];
   const strides: number[] = [];
   self._shape.forEach((s, i) => {
@@ -167,7 +168,10 @@ export function transpose(self: Tensor, dim0: number, dim1: number): Tensor {
 export function t(self: Tensor): Tensor {
   const nd = self._shape.length;
   if (nd > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${nd}D`);
-  const out = nd < 2 ? makeView(self, [...self._shape], [...self._strides], self._offset) : makeView(self, [self._shape[1], self._shape[0]], [self._strides[1], self._strides[0]], self._offset);
+  const out =
+    nd < 2
+      ? makeView(self, [...self._shape], [...self._strides], self._offset)
+      : makeView(self, [self._shape[1], self._shape[0]], [self._strides[1], self._strides[0]], self._offset);
   recordOp('TBackward0', [self], out, () => ([g]) => [g.t()]);
   return out;
 }
@@ -181,7 +185,12 @@ export function permute(self: Tensor, dims: readonly number[]): Tensor {
   }
   const ds = dims.map((d) => normalizeDim(d, nd));
   if (new Set(ds).size !== nd) throw new RuntimeError('permute(): duplicate dims are not allowed.');
-  const out = makeView(self, ds.map((d) => self._shape[d]), ds.map((d) => self._strides[d]), self._offset);
+  const out = makeView(
+    self,
+    ds.map((d) => self._shape[d]),
+    ds.map((d) => self._strides[d]),
+    self._offset,
+  );
   const inverse = new Array<number>(nd);
   ds.forEach((d, i) => (inverse[d] = i));
   recordOp('PermuteBackward0', [self], out, () => ([g]) => [g.permute(inverse)]);
@@ -203,7 +212,10 @@ export function expand(self: Tensor, sizes: readonly number[]): Tensor {
     const cur = j >= 0 ? self._shape[j] : 1;
     let want = sizes[i];
     if (want === -1) {
-      if (j < 0) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      if (j < 0)
+        throw new RuntimeError(
+          `The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`,
+        );
       want = cur;
     }
     if (cur !== want && cur !== 1) {
@@ -257,7 +269,9 @@ export function select(self: Tensor, dim: number, index: number): Tensor {
   const strides = self._strides.filter((_, k) => k !== d);
   const out = makeView(self, shape, strides, self._offset + i * self._strides[d]);
   const inShape = self.shape;
-  recordOp('SelectBackward0', [self], out, () => ([g]) => [embed('SelectBackwardBackward0', g, inShape, (z) => z.select(d, i))]);
+  recordOp('SelectBackward0', [self], out, () => ([g]) => [
+    embed('SelectBackwardBackward0', g, inShape, (z) => z.select(d, i)),
+  ]);
   return out;
 }
 
@@ -274,7 +288,9 @@ export function slice(self: Tensor, dim: number, start?: number | null, end?: nu
   strides[d] = self._strides[d] * step;
   const out = makeView(self, shape, strides, self._offset + s * self._strides[d]);
   const inShape = self.shape;
-  recordOp('SliceBackward0', [self], out, () => ([g]) => [embed('SliceBackwardBackward0', g, inShape, (z) => z.slice(d, s, e, step))]);
+  recordOp('SliceBackward0', [self], out, () => ([g]) => [
+    embed('SliceBackwardBackward0', g, inShape, (z) => z.slice(d, s, e, step)),
+  ]);
   return out;
 }
 
@@ -284,8 +300,10 @@ export function narrow(self: Tensor, dim: number, start: number, length: number)
   const d = normalizeDim(dim, self._shape.length);
   const size = self._shape[d];
   const s = start < 0 ? start + size : start;
-  if (s < 0 || s > size) throw new IndexError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
-  if (length < 0 || s + length > size) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  if (s < 0 || s > size)
+    throw new IndexError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
+  if (length < 0 || s + length > size)
+    throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   return slice(self, d, s, s + length);
 }
 
@@ -294,10 +312,13 @@ export function split(self: Tensor, splitSize: number | readonly number[], dim: 
   const size = self._shape[d];
   let sizes: number[];
   if (!(Number.isInteger(splitSize) || (Array.isArray(splitSize) && splitSize.every((s) => Number.isInteger(s))))) {
-    throw new TorchTypeError(`split(): argument 'split_size' must be an int or a list of ints, but got ${pyTypeName(splitSize)}`);
+    throw new TorchTypeError(
+      `split(): argument 'split_size' must be an int or a list of ints, but got ${pyTypeName(splitSize)}`,
+    );
   }
   if (typeof splitSize === 'number') {
-    if (splitSize <= 0 && size > 0) throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${splitSize}`);
+    if (splitSize <= 0 && size > 0)
+      throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${splitSize}`);
     sizes = [];
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
     if (sizes.length === 0) sizes.push(0);
@@ -354,20 +375,33 @@ export function flip(self: Tensor, dims: number | readonly number[]): Tensor {
 
 export function repeat(self: Tensor, repeats: readonly number[]): Tensor {
   if (repeats.length < self._shape.length) {
-    throw new RuntimeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
+    throw new RuntimeError(
+      'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor',
+    );
   }
   const lead = repeats.length - self._shape.length;
   const padded = [...Array<number>(lead).fill(1), ...self._shape];
   const outShape = padded.map((s, i) => s * repeats[i]);
   const negative = outShape.find((s) => s < 0);
-  if (negative !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${negative}: ${formatShape(outShape)}`);
+  if (negative !== undefined)
+    throw new RuntimeError(`Trying to create tensor with negative dimension ${negative}: ${formatShape(outShape)}`);
   // Expand an interleaved view [r0, s0, r1, s1, ...] and fold each pair.
   const inter: number[] = [];
   padded.forEach((s, i) => inter.push(repeats[i], s));
-  const base = noGrad(() => self.reshape(padded.flatMap((s) => [1, s])).expand(inter).contiguous());
+  const base = noGrad(() =>
+    self
+      .reshape(padded.flatMap((s) => [1, s]))
+      .expand(inter)
+      .contiguous(),
+  );
   const out = new Tensor(base._array, outShape, self.dtype);
   const inShape = self.shape;
-  recordOp('RepeatBackward0', [self], out, () => ([g]) => [g.reshape(inter).sum(inter.map((_, i) => i).filter((i) => i % 2 === 0)).reshape(inShape)]);
+  recordOp('RepeatBackward0', [self], out, () => ([g]) => [
+    g
+      .reshape(inter)
+      .sum(inter.map((_, i) => i).filter((i) => i % 2 === 0))
+      .reshape(inShape),
+  ]);
   return out;
 }
 

@@ -31,7 +31,10 @@ export function expectWithinBound(
       if (!(a !== a && e !== e)) bad = i;
     } else if (a !== e && !(Math.abs(a - e) <= bound(i, e))) bad = i;
   }
-  if (bad >= 0) expect.fail(`${what}: element ${bad} is ${actual[bad]}, expected ${expected[bad]} (|diff| ${Math.abs(actual[bad] - expected[bad])} > ${bound(bad, expected[bad])})`);
+  if (bad >= 0)
+    expect.fail(
+      `${what}: element ${bad} is ${actual[bad]}, expected ${expected[bad]} (|diff| ${Math.abs(actual[bad] - expected[bad])} > ${bound(bad, expected[bad])})`,
+    );
 }
 
 /** max |x| over the values (0 for none; NaN if one is NaN). */

@@ -42,7 +42,12 @@ export interface GoldenTensor {
  * `t` against PyTorch's result with torch.testing.assertClose: shape and dtype, floats within `tolerance` (NaN where
  * PyTorch has NaN, infinities exactly), integers and bools exactly.
  */
-export function expectGolden(t: Tensor, expected: GoldenTensor, tolerance: { rtol: number; atol: number }, what: string): void {
+export function expectGolden(
+  t: Tensor,
+  expected: GoldenTensor,
+  tolerance: { rtol: number; atol: number },
+  what: string,
+): void {
   const floating = torch.isFloatingPointDType(expected.dtype);
   torch.testing.assertClose(t, makeTensor(expected.values, expected.shape, expected.dtype), {
     ...(floating ? tolerance : {}),

@@ -2,8 +2,18 @@
 import * as torch from '@kindling/core';
 
 export const JUNK: readonly (readonly [string, unknown])[] = [
-  ['undefined', undefined], ['null', null], ['string', 'a'], ['object', {}], ['array', [1, 2]], ['NaN', NaN],
-  ['Infinity', Infinity], ['-1', -1], ['2.5', 2.5], ['1e10', 1e10], ['bool', true], ['fn', () => 1],
+  ['undefined', undefined],
+  ['null', null],
+  ['string', 'a'],
+  ['object', {}],
+  ['array', [1, 2]],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-1', -1],
+  ['2.5', 2.5],
+  ['1e10', 1e10],
+  ['bool', true],
+  ['fn', () => 1],
 ];
 
 export function junkValue(name: string): unknown {
@@ -20,7 +30,12 @@ export function outcome(f: () => unknown): Outcome {
     f();
     return 'ok';
   } catch (e) {
-    if (e instanceof torch.RuntimeError || e instanceof torch.IndexError || e instanceof torch.ValueError || e instanceof torch.TorchTypeError) {
+    if (
+      e instanceof torch.RuntimeError ||
+      e instanceof torch.IndexError ||
+      e instanceof torch.ValueError ||
+      e instanceof torch.TorchTypeError
+    ) {
       return e.name as Outcome;
     }
     return `engine ${(e as Error)?.constructor?.name}: ${String((e as Error)?.message).split('\n')[0]}`;

@@ -24,7 +24,13 @@ export function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number
  * Fills `a` with uniform values in (-scale, scale) from seed; with `specials`, a fraction `rate` of the elements
  * are drawn from that list instead (NaN, infinities, signed zeros, subnormals, ...).
  */
-export function fillSalted<T extends Float32Array | Float64Array>(a: T, seed: number, specials: readonly number[] | null, rate: number, scale: number): T {
+export function fillSalted<T extends Float32Array | Float64Array>(
+  a: T,
+  seed: number,
+  specials: readonly number[] | null,
+  rate: number,
+  scale: number,
+): T {
   const r = rng(seed);
   for (let i = 0; i < a.length; i++) {
     a[i] = specials !== null && r() < rate ? specials[Math.floor(r() * specials.length)] : (r() * 2 - 1) * scale;

@@ -28,7 +28,11 @@ export interface CIFAR10Options<X, Y> {
 }
 
 /** Splits one binary batch into labels and CHW images, checking its size and every label. */
-export function parseCifarBatch(bytes: Uint8Array, source = 'CIFAR-10 batch', numClasses = 10): { labels: Uint8Array; images: Uint8Array } {
+export function parseCifarBatch(
+  bytes: Uint8Array,
+  source = 'CIFAR-10 batch',
+  numClasses = 10,
+): { labels: Uint8Array; images: Uint8Array } {
   if (bytes.length === 0 || bytes.length % CIFAR_RECORD !== 0) {
     throw new RuntimeError(
       `${source}: truncated or malformed CIFAR-10 batch: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte records ` +
@@ -40,7 +44,8 @@ export function parseCifarBatch(bytes: Uint8Array, source = 'CIFAR-10 batch', nu
   const images = new Uint8Array(n * 3 * PIXELS);
   for (let i = 0; i < n; i++) {
     const label = bytes[i * CIFAR_RECORD];
-    if (label >= numClasses) throw new RuntimeError(`${source}: label ${label} of record ${i} is out of range [0, ${numClasses - 1}]`);
+    if (label >= numClasses)
+      throw new RuntimeError(`${source}: label ${label} of record ${i} is out of range [0, ${numClasses - 1}]`);
     labels[i] = label;
     images.set(bytes.subarray(i * CIFAR_RECORD + 1, (i + 1) * CIFAR_RECORD), i * 3 * PIXELS);
   }
@@ -48,7 +53,18 @@ export function parseCifarBatch(bytes: Uint8Array, source = 'CIFAR-10 batch', nu
 }
 
 export class CIFAR10<X = Image, Y = number> extends Dataset<[X, Y]> {
-  static readonly defaultClasses: readonly string[] = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+  static readonly defaultClasses: readonly string[] = [
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+  ];
   readonly root: string;
   readonly train: boolean;
   readonly transform: TransformLike<Image, X> | null;
@@ -90,7 +106,13 @@ export class CIFAR10<X = Image, Y = number> extends Dataset<[X, Y]> {
       for (const l of p.labels) this.targets.push(l);
     }
     const meta = dirs.map((d) => join(d, 'batches.meta.txt')).find(isFile);
-    const names10 = meta ? new TextDecoder().decode(readBytes(meta)).split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0) : [];
+    const names10 = meta
+      ? new TextDecoder()
+          .decode(readBytes(meta))
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : [];
     this.classes = names10.length === 10 ? names10 : CIFAR10.defaultClasses;
   }
 
@@ -115,7 +137,8 @@ export class CIFAR10<X = Image, Y = number> extends Dataset<[X, Y]> {
   get(index: number): [X, Y] {
     const n = this.length;
     const i = index < 0 ? index + n : index;
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
     const data = new Uint8Array(3 * PIXELS);
     chwToHwc(this.images, i * 3 * PIXELS, data, 0);
     const image: Image = { data, height: SIDE, width: SIDE, channels: 3 };

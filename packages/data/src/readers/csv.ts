@@ -85,7 +85,9 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * `get(i)` gives the feature row, or `[features, target]` with a target column; name the sample type for
  * destructuring: `new CSVDataset<[Tensor, Tensor]>(path, { targetColumn: 'label' })`.
  */
-export class CSVDataset<S extends torch.Tensor | [torch.Tensor, torch.Tensor] = torch.Tensor | [torch.Tensor, torch.Tensor]> extends Dataset<S> {
+export class CSVDataset<
+  S extends torch.Tensor | [torch.Tensor, torch.Tensor] = torch.Tensor | [torch.Tensor, torch.Tensor],
+> extends Dataset<S> {
   /** The column names (from the header, else "0", "1", ...). */
   readonly columnNames: string[];
   readonly featureNames: string[];
@@ -126,11 +128,14 @@ export class CSVDataset<S extends torch.Tensor | [torch.Tensor, torch.Tensor] = 
     const index = (c: Column): number => {
       const k = typeof c === 'number' ? (c < 0 ? c + width : c) : columnNames.indexOf(c);
       if (!Number.isInteger(k) || k < 0 || k >= width) {
-        throw new ValueError(`${source}: no column ${typeof c === 'number' ? c : `'${c}'`} (columns: ${columnNames.join(', ')})`);
+        throw new ValueError(
+          `${source}: no column ${typeof c === 'number' ? c : `'${c}'`} (columns: ${columnNames.join(', ')})`,
+        );
       }
       return k;
     };
-    const target = options.targetColumn === undefined || options.targetColumn === null ? -1 : index(options.targetColumn);
+    const target =
+      options.targetColumn === undefined || options.targetColumn === null ? -1 : index(options.targetColumn);
     const chosen = options.featureColumns ?? options.columns;
     const features = chosen ? chosen.map(index) : columnNames.map((_, k) => k).filter((k) => k !== target);
     const n = body.length;
@@ -146,13 +151,17 @@ export class CSVDataset<S extends torch.Tensor | [torch.Tensor, torch.Tensor] = 
       }
       const value = Number(raw);
       if (!Number.isFinite(value)) {
-        throw new ValueError(`${source}: row ${r + 1} (line ${bodyLines[r]}), column '${columnNames[k]}' (index ${k}): '${body[r][k]}' is out of range for a number`);
+        throw new ValueError(
+          `${source}: row ${r + 1} (line ${bodyLines[r]}), column '${columnNames[k]}' (index ${k}): '${body[r][k]}' is out of range for a number`,
+        );
       }
       return value;
     };
     for (let r = 0; r < n; r++) {
       if (body[r].length !== width) {
-        throw new ValueError(`${source}: row ${r + 1} (line ${bodyLines[r]}) has ${body[r].length} cells, expected ${width}`);
+        throw new ValueError(
+          `${source}: row ${r + 1} (line ${bodyLines[r]}) has ${body[r].length} cells, expected ${width}`,
+        );
       }
       for (let j = 0; j < f; j++) x[r * f + j] = cellValue(r, features[j]);
       if (target >= 0) y[r] = cellValue(r, target);

@@ -32,10 +32,34 @@ interface IdxTypeInfo {
 const TYPES: Record<number, IdxTypeInfo> = {
   0x08: { type: 'uint8', size: 1, array: Uint8Array, get: (v, o) => v.getUint8(o), set: (v, o, x) => v.setUint8(o, x) },
   0x09: { type: 'int8', size: 1, array: Int8Array, get: (v, o) => v.getInt8(o), set: (v, o, x) => v.setInt8(o, x) },
-  0x0b: { type: 'int16', size: 2, array: Int16Array, get: (v, o) => v.getInt16(o, false), set: (v, o, x) => v.setInt16(o, x, false) },
-  0x0c: { type: 'int32', size: 4, array: Int32Array, get: (v, o) => v.getInt32(o, false), set: (v, o, x) => v.setInt32(o, x, false) },
-  0x0d: { type: 'float32', size: 4, array: Float32Array, get: (v, o) => v.getFloat32(o, false), set: (v, o, x) => v.setFloat32(o, x, false) },
-  0x0e: { type: 'float64', size: 8, array: Float64Array, get: (v, o) => v.getFloat64(o, false), set: (v, o, x) => v.setFloat64(o, x, false) },
+  0x0b: {
+    type: 'int16',
+    size: 2,
+    array: Int16Array,
+    get: (v, o) => v.getInt16(o, false),
+    set: (v, o, x) => v.setInt16(o, x, false),
+  },
+  0x0c: {
+    type: 'int32',
+    size: 4,
+    array: Int32Array,
+    get: (v, o) => v.getInt32(o, false),
+    set: (v, o, x) => v.setInt32(o, x, false),
+  },
+  0x0d: {
+    type: 'float32',
+    size: 4,
+    array: Float32Array,
+    get: (v, o) => v.getFloat32(o, false),
+    set: (v, o, x) => v.setFloat32(o, x, false),
+  },
+  0x0e: {
+    type: 'float64',
+    size: 8,
+    array: Float64Array,
+    get: (v, o) => v.getFloat64(o, false),
+    set: (v, o, x) => v.setFloat64(o, x, false),
+  },
 };
 
 export function hex32(x: number): string {
@@ -58,7 +82,10 @@ export function idxFileSize(head: Uint8Array): number | null {
 }
 
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
-  if (bytes.length < 4) throw new RuntimeError(`${source}: truncated IDX file (${bytes.length} bytes, no room for the 4-byte magic number)`);
+  if (bytes.length < 4)
+    throw new RuntimeError(
+      `${source}: truncated IDX file (${bytes.length} bytes, no room for the 4-byte magic number)`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   const entry = TYPES[bytes[2]];
@@ -70,7 +97,9 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
   }
   const headerSize = 4 + 4 * nd;
   if (bytes.length < headerSize) {
-    throw new RuntimeError(`${source}: truncated IDX file (${bytes.length} bytes, the header of ${nd} dimensions needs ${headerSize})`);
+    throw new RuntimeError(
+      `${source}: truncated IDX file (${bytes.length} bytes, the header of ${nd} dimensions needs ${headerSize})`,
+    );
   }
   const shape: number[] = [];
   for (let d = 0; d < nd; d++) shape.push(view.getUint32(4 + 4 * d, false));
@@ -83,7 +112,9 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
     );
   }
   if (actual > expected) {
-    throw new RuntimeError(`${source}: malformed IDX file: ${actual - expected} unexpected bytes after the ${shape.join('x')} ${entry.type} values`);
+    throw new RuntimeError(
+      `${source}: malformed IDX file: ${actual - expected} unexpected bytes after the ${shape.join('x')} ${entry.type} values`,
+    );
   }
   return { magic, type: entry.type, shape, data: readValues(bytes, view, headerSize, count, entry) };
 }

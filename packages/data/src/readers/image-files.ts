@@ -110,7 +110,11 @@ function jpegFrame(bytes: Uint8Array): { height: number; width: number; componen
     const length = (bytes[pos + 2] << 8) | bytes[pos + 3];
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isFrame && pos + 10 <= bytes.length) {
-      return { height: (bytes[pos + 5] << 8) | bytes[pos + 6], width: (bytes[pos + 7] << 8) | bytes[pos + 8], components: bytes[pos + 9] };
+      return {
+        height: (bytes[pos + 5] << 8) | bytes[pos + 6],
+        width: (bytes[pos + 7] << 8) | bytes[pos + 8],
+        components: bytes[pos + 9],
+      };
     }
     pos += 2 + length;
   }
@@ -121,11 +125,15 @@ function decodeJpeg(bytes: Uint8Array): Image {
   const frame = jpegFrame(bytes);
   if (frame === null) throw new ValueError('no JPEG frame header (truncated or corrupt file)');
   if (frame.components !== 1 && frame.components !== 3) {
-    throw new ValueError(`JPEG images with ${frame.components} components (CMYK) are not supported; convert the file to RGB`);
+    throw new ValueError(
+      `JPEG images with ${frame.components} components (CMYK) are not supported; convert the file to RGB`,
+    );
   }
   const pixels = frame.height * frame.width;
   if (pixels > MAX_PIXELS) {
-    throw new ValueError(`Image size (${pixels} pixels) exceeds limit of ${MAX_PIXELS} pixels, could be decompression bomb DOS attack.`);
+    throw new ValueError(
+      `Image size (${pixels} pixels) exceeds limit of ${MAX_PIXELS} pixels, could be decompression bomb DOS attack.`,
+    );
   }
   let rgba: ReturnType<typeof decodeJpegTurbo>;
   try {
@@ -166,13 +174,25 @@ export function loadImage(path: string): Image {
 export function encodePng(img: Image): Uint8Array {
   const { width, height, channels } = img;
   if (img.data.length !== width * height * channels) {
-    throw new ValueError(`image data has ${img.data.length} values, but ${height}x${width}x${channels} needs ${width * height * channels}`);
+    throw new ValueError(
+      `image data has ${img.data.length} values, but ${height}x${width}x${channels} needs ${width * height * channels}`,
+    );
   }
   const colorType = ([0, 0, 4, 2, 6] as const)[channels];
   if (colorType === undefined) throw new ValueError(`an image has 1 to 4 channels, got ${channels}`);
-  const png = new PNG({ width, height, colorType, inputColorType: colorType, inputHasAlpha: channels === 2 || channels === 4 });
+  const png = new PNG({
+    width,
+    height,
+    colorType,
+    inputColorType: colorType,
+    inputHasAlpha: channels === 2 || channels === 4,
+  });
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  const out = PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: channels === 2 || channels === 4 });
+  const out = PNG.sync.write(png, {
+    colorType,
+    inputColorType: colorType,
+    inputHasAlpha: channels === 2 || channels === 4,
+  });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -184,7 +204,12 @@ export function writePng(path: string, img: Image): void {
 /**
  * torchvision.utils.save_image: `makeGrid(tensor, options)` of values in [0, 1], written as an 8-bit PNG file.
  */
-export function saveImage(tensor: torch.Tensor | readonly torch.Tensor[], path: string, options: MakeGridOptions = {}): void {
-  if (!path.toLowerCase().endsWith('.png')) throw new ValueError(`saveImage writes PNG files; got '${path}' (name it .png)`);
+export function saveImage(
+  tensor: torch.Tensor | readonly torch.Tensor[],
+  path: string,
+  options: MakeGridOptions = {},
+): void {
+  if (!path.toLowerCase().endsWith('.png'))
+    throw new ValueError(`saveImage writes PNG files; got '${path}' (name it .png)`);
   writePng(path, gridToImage(makeGrid(tensor, options)));
 }

@@ -14,7 +14,17 @@ import { loadImage } from './image-files.js';
 import { isDirectory as isDir } from './node-io.js';
 
 /** torchvision's IMG_EXTENSIONS. BMP, TIFF and WebP files are listed (so indices match) but fail to load. */
-export const IMG_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
+export const IMG_EXTENSIONS: readonly string[] = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.ppm',
+  '.bmp',
+  '.pgm',
+  '.tif',
+  '.tiff',
+  '.webp',
+];
 
 export interface DatasetFolderOptions<S, X, Y> {
   /** Reads one file into a sample. */
@@ -78,7 +88,8 @@ export function makeDataset(
   extensions: readonly string[] | null,
   isValidFile: ((path: string) => boolean) | null,
 ): [string, number][] {
-  if (Object.keys(classToIdx).length === 0) throw new ValueError("'class_to_index' must have at least one entry to collect any samples.");
+  if (Object.keys(classToIdx).length === 0)
+    throw new ValueError("'class_to_index' must have at least one entry to collect any samples.");
   if ((extensions === null) === (isValidFile === null)) {
     throw new ValueError('Both extensions and is_valid_file cannot be None or not None at the same time');
   }
@@ -141,7 +152,8 @@ export class DatasetFolder<S, X = S, Y = number> extends Dataset<[X, Y]> {
   get(index: number): [X, Y] {
     const n = this.samples.length;
     const i = index < 0 ? index + n : index;
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError(`list index out of range (index ${index}, ${n} samples)`);
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new IndexError(`list index out of range (index ${index}, ${n} samples)`);
     const [path, target] = this.samples[i];
     const sample = this.loader(path);
     const x = this.transform ? applyTransform(this.transform, sample) : (sample as unknown as X);

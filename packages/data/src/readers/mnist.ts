@@ -32,7 +32,18 @@ const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
 
 export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
-  static readonly classes: readonly string[] = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
+  static readonly classes: readonly string[] = [
+    '0 - zero',
+    '1 - one',
+    '2 - two',
+    '3 - three',
+    '4 - four',
+    '5 - five',
+    '6 - six',
+    '7 - seven',
+    '8 - eight',
+    '9 - nine',
+  ];
   /** How to get the files, for the not-found message. */
   protected static readonly hint: string =
     'Download the four IDX files (train-images-idx3-ubyte.gz, ...) from http://yann.lecun.com/exdb/mnist/ into that ' +
@@ -73,21 +84,29 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
 
     const images = parseIdx(readBytes(this.files.images, { sizeFromHead: idxFileSize }), this.files.images);
     if (images.magic !== IMAGES_MAGIC) {
-      throw new RuntimeError(`${this.files.images}: wrong magic number ${hex32(images.magic)} for an image file (expected ${hex32(IMAGES_MAGIC)}: 3-D unsigned bytes)`);
+      throw new RuntimeError(
+        `${this.files.images}: wrong magic number ${hex32(images.magic)} for an image file (expected ${hex32(IMAGES_MAGIC)}: 3-D unsigned bytes)`,
+      );
     }
     const labels = parseIdx(readBytes(this.files.labels, { sizeFromHead: idxFileSize }), this.files.labels);
     if (labels.magic !== LABELS_MAGIC) {
-      throw new RuntimeError(`${this.files.labels}: wrong magic number ${hex32(labels.magic)} for a label file (expected ${hex32(LABELS_MAGIC)}: 1-D unsigned bytes)`);
+      throw new RuntimeError(
+        `${this.files.labels}: wrong magic number ${hex32(labels.magic)} for a label file (expected ${hex32(LABELS_MAGIC)}: 1-D unsigned bytes)`,
+      );
     }
     const [n, h, w] = images.shape;
     if (labels.shape[0] !== n) {
-      throw new RuntimeError(`${this.files.images} has ${n} images but ${this.files.labels} has ${labels.shape[0]} labels`);
+      throw new RuntimeError(
+        `${this.files.images} has ${n} images but ${this.files.labels} has ${labels.shape[0]} labels`,
+      );
     }
     const numClasses = ctor.classes.length;
     const labelBytes = labels.data as Uint8Array;
     for (let i = 0; i < n; i++) {
       if (labelBytes[i] >= numClasses) {
-        throw new RuntimeError(`${this.files.labels}: label ${labelBytes[i]} at index ${i} is out of range [0, ${numClasses - 1}]`);
+        throw new RuntimeError(
+          `${this.files.labels}: label ${labelBytes[i]} at index ${i} is out of range [0, ${numClasses - 1}]`,
+        );
       }
     }
     this.images = images.data as Uint8Array;
@@ -125,9 +144,15 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
   get(index: number): [X, Y] {
     const n = this.length;
     const i = index < 0 ? index + n : index;
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
     const size = this.height * this.width;
-    const image: Image = { data: this.images.slice(i * size, (i + 1) * size), height: this.height, width: this.width, channels: 1 };
+    const image: Image = {
+      data: this.images.slice(i * size, (i + 1) * size),
+      height: this.height,
+      width: this.width,
+      channels: 1,
+    };
     const label = this.labels[i];
     const x = this.transform ? applyTransform(this.transform, image) : (image as X);
     const y = this.targetTransform ? applyTransform(this.targetTransform, label) : (label as Y);
@@ -137,7 +162,18 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
 
 /** Zalando's Fashion-MNIST: the same format and sizes as MNIST, ten kinds of clothing. */
 export class FashionMNIST<X = Image, Y = number> extends MNIST<X, Y> {
-  static override readonly classes: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  static override readonly classes: readonly string[] = [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ];
   protected static override readonly hint: string =
     "Install the Debian package with 'apt-get install dataset-fashion-mnist' (files in /usr/share/datasets/fashion-mnist), " +
     'or pass a directory holding the IDX files (the examples take --data DIR); fashionMnistRoot() falls back to the ' +

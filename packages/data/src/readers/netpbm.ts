@@ -32,7 +32,8 @@ class Tokens {
     while (this.pos < b.length && !WHITESPACE.has(b[this.pos]) && b[this.pos] !== 0x23) this.pos++;
     const token = String.fromCharCode(...b.subarray(start, Math.min(this.pos, start + MAX_TOKEN + 1)));
     if (token.length === 0) throw new ValueError(`netpbm image is truncated: expected ${what}`);
-    if (!/^\d+$/.test(token) || token.length > MAX_TOKEN) throw new ValueError(`netpbm image has a bad ${what}: '${token}'`);
+    if (!/^\d+$/.test(token) || token.length > MAX_TOKEN)
+      throw new ValueError(`netpbm image has a bad ${what}: '${token}'`);
     return Number(token);
   }
 
@@ -41,7 +42,6 @@ class Tokens {
     return this.pos + 1;
   }
 }
-
 
 export function isNetpbm(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] >= 0x31 && bytes[1] <= 0x36;
@@ -84,7 +84,8 @@ export function decodeNetpbm(bytes: Uint8Array): Image {
   } else if (bitmap) {
     const start = tokens.endHeader();
     const rowBytes = Math.ceil(width / 8);
-    if (bytes.length < start + rowBytes * height) throw new ValueError(`image file is truncated (${start + rowBytes * height - bytes.length} bytes not processed)`);
+    if (bytes.length < start + rowBytes * height)
+      throw new ValueError(`image file is truncated (${start + rowBytes * height - bytes.length} bytes not processed)`);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const bit = (bytes[start + y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1;
@@ -95,8 +96,10 @@ export function decodeNetpbm(bytes: Uint8Array): Image {
     const start = tokens.endHeader();
     const wide = maxval > 255;
     const need = count * (wide ? 2 : 1);
-    if (bytes.length < start + need) throw new ValueError(`image file is truncated (${start + need - bytes.length} bytes not processed)`);
-    for (let i = 0; i < count; i++) data[i] = scale(wide ? (bytes[start + 2 * i] << 8) | bytes[start + 2 * i + 1] : bytes[start + i]);
+    if (bytes.length < start + need)
+      throw new ValueError(`image file is truncated (${start + need - bytes.length} bytes not processed)`);
+    for (let i = 0; i < count; i++)
+      data[i] = scale(wide ? (bytes[start + 2 * i] << 8) | bytes[start + 2 * i + 1] : bytes[start + i]);
   }
   return { data, height, width, channels };
 }

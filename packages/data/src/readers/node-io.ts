@@ -16,7 +16,10 @@ const HEAD_LIMIT = 2 << 20;
 function announcedSize(gz: Uint8Array, sizeFromHead: (head: Uint8Array) => number | null): number | null {
   for (const n of HEAD_PREFIXES) {
     // A prefix flushed rather than finished inflates to the start of the file.
-    const head = gunzipSync(gz.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEAD_LIMIT });
+    const head = gunzipSync(gz.subarray(0, n), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: HEAD_LIMIT,
+    });
     const size = sizeFromHead(head);
     if (size !== null || n >= gz.length) return size;
   }
@@ -28,7 +31,10 @@ function announcedSize(gz: Uint8Array, sizeFromHead: (head: Uint8Array) => numbe
  * size a format's header announces from the first decompressed bytes: decompression stops there, so a small file
  * cannot inflate without bound (a "zip bomb"); without it, gzip data may inflate to at most `maxBytes`.
  */
-export function readBytes(path: string, options: { sizeFromHead?: (head: Uint8Array) => number | null; maxBytes?: number } = {}): Uint8Array {
+export function readBytes(
+  path: string,
+  options: { sizeFromHead?: (head: Uint8Array) => number | null; maxBytes?: number } = {},
+): Uint8Array {
   let buf: Uint8Array;
   try {
     buf = readFileSync(path);
@@ -42,7 +48,9 @@ export function readBytes(path: string, options: { sizeFromHead?: (head: Uint8Ar
       buf = gunzipSync(buf, { maxOutputLength: Math.max(limit, 1) });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new RuntimeError(`${path}: the gzip data decompresses past the ${limit} bytes its header announces`, { cause: e });
+        throw new RuntimeError(`${path}: the gzip data decompresses past the ${limit} bytes its header announces`, {
+          cause: e,
+        });
       }
       throw new RuntimeError(`${path}: truncated or corrupt gzip data (${(e as Error).message})`, { cause: e });
     }

@@ -18,8 +18,13 @@ export function fashionMnistSampleRoot(): string {
 
 /** The full dataset when the system has it, else the sample; `source` says which. */
 export function fashionMnistRoot(): { root: string; source: 'system' | 'sample' } {
-  const system = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].every(
-    (name) => isFile(`${SYSTEM_FASHION_MNIST}/${name}.gz`) || isFile(`${SYSTEM_FASHION_MNIST}/${name}`),
-  );
-  return system ? { root: SYSTEM_FASHION_MNIST, source: 'system' } : { root: fashionMnistSampleRoot(), source: 'sample' };
+  const system = [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ].every((name) => isFile(`${SYSTEM_FASHION_MNIST}/${name}.gz`) || isFile(`${SYSTEM_FASHION_MNIST}/${name}`));
+  return system
+    ? { root: SYSTEM_FASHION_MNIST, source: 'system' }
+    : { root: fashionMnistSampleRoot(), source: 'sample' };
 }

@@ -32,7 +32,11 @@ export interface LeakyReluOptions extends InplaceOptions {
 }
 
 /** `F.leaky_relu(input, negative_slope=0.01, inplace=False)`. */
-export function leakyRelu(input: Tensor, negativeSlope: number | LeakyReluOptions = 0.01, options: LeakyReluOptions = {}): Tensor {
+export function leakyRelu(
+  input: Tensor,
+  negativeSlope: number | LeakyReluOptions = 0.01,
+  options: LeakyReluOptions = {},
+): Tensor {
   const o = isOptions<LeakyReluOptions>(negativeSlope) ? negativeSlope : { ...options, negativeSlope };
   const slope = o.negativeSlope ?? 0.01;
   return apply(input, o.inplace, (x) => torch._nn.leakyRelu(x, slope));

@@ -10,10 +10,19 @@ type Kind = 'tensor' | 'tensor?' | 'ints' | 'options';
 
 /** Per function, the kind of each positional argument that is checked (0-based; the input is 0). */
 const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, string, Kind])[]>> = {
-  linear: [[1, 'weight', 'tensor'], [2, 'bias', 'tensor?']],
-  conv2d: [[1, 'weight', 'tensor'], [2, 'bias', 'tensor?']],
+  linear: [
+    [1, 'weight', 'tensor'],
+    [2, 'bias', 'tensor?'],
+  ],
+  conv2d: [
+    [1, 'weight', 'tensor'],
+    [2, 'bias', 'tensor?'],
+  ],
   embedding: [[1, 'weight', 'tensor']],
-  batchNorm: [[1, 'running_mean', 'tensor?'], [2, 'running_var', 'tensor?']],
+  batchNorm: [
+    [1, 'running_mean', 'tensor?'],
+    [2, 'running_var', 'tensor?'],
+  ],
   layerNorm: [[1, 'normalized_shape', 'ints']],
   maxPool2d: [[1, 'kernel_size', 'ints']],
   avgPool2d: [[1, 'kernel_size', 'ints']],
@@ -39,7 +48,9 @@ function snake(name: string): string {
 }
 
 function fail(op: string, name: string, position: number, expected: string, value: unknown): never {
-  throw new torch.TorchTypeError(`${op}(): argument '${name}' (position ${position}) must be ${expected}, not ${torch._pyTypeName(value)}`);
+  throw new torch.TorchTypeError(
+    `${op}(): argument '${name}' (position ${position}) must be ${expected}, not ${torch._pyTypeName(value)}`,
+  );
 }
 
 function isIntOrInts(v: unknown): boolean {
@@ -55,7 +66,8 @@ function checked<F extends (...args: never[]) => unknown>(key: string, f: F): F 
     for (const [i, name, kind] of rules) {
       const v = args[i];
       if (kind === 'tensor' && !(v instanceof torch.Tensor)) fail(op, name, i + 1, 'Tensor', v);
-      if (kind === 'tensor?' && v !== undefined && v !== null && !(v instanceof torch.Tensor)) fail(op, name, i + 1, 'Tensor', v);
+      if (kind === 'tensor?' && v !== undefined && v !== null && !(v instanceof torch.Tensor))
+        fail(op, name, i + 1, 'Tensor', v);
       if (kind === 'ints' && !isIntOrInts(v)) fail(op, name, i + 1, 'an int or a tuple of ints', v);
       // A null options object is no options, as None keywords are in Python.
       if (kind === 'options' && v === null) args[i] = undefined;
@@ -65,5 +77,8 @@ function checked<F extends (...args: never[]) => unknown>(key: string, f: F): F 
 }
 
 export const functional = Object.fromEntries(
-  Object.entries(raw).map(([key, f]) => [key, typeof f === 'function' ? checked(key, f as (...args: never[]) => unknown) : f]),
+  Object.entries(raw).map(([key, f]) => [
+    key,
+    typeof f === 'function' ? checked(key, f as (...args: never[]) => unknown) : f,
+  ]),
 ) as typeof raw;

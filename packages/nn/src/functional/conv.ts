@@ -4,4 +4,11 @@
  * (`F.conv2d(x, w, b, { stride, padding, dilation, groups })`, `F.maxPool2d(x, 2, { returnIndices: true })`).
  */
 export { conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from '@kindling/core';
-export type { Conv2dOptions, Size2, MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from '@kindling/core';
+export type {
+  Conv2dOptions,
+  Size2,
+  MaxPool2dOptions,
+  AvgPool2dOptions,
+  AdaptiveMaxPool2dOptions,
+  AdaptiveSize,
+} from '@kindling/core';

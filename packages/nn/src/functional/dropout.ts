@@ -19,12 +19,16 @@ export interface DropoutOptions {
 export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, options: DropoutOptions = {}): Tensor {
   const o: DropoutOptions = isOptions<DropoutOptions>(p) ? p : { ...options, p };
   const prob = o.p ?? 0.5;
-  if (!(prob >= 0 && prob <= 1)) throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${prob}`);
+  if (!(prob >= 0 && prob <= 1))
+    throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${prob}`);
   const training = o.training ?? true;
   if (prob === 0 || !training || input.numel() === 0) return input;
   const mask =
     prob === 1
       ? torch.zeros([], { dtype: input.dtype })
-      : torch.emptyLike(input).bernoulli_(1 - prob, { generator: o.generator }).div_(1 - prob);
+      : torch
+          .emptyLike(input)
+          .bernoulli_(1 - prob, { generator: o.generator })
+          .div_(1 - prob);
   return o.inplace ? input.mul_(mask) : input.mul(mask);
 }

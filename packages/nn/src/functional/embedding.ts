@@ -22,7 +22,12 @@ function renorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: numb
     for (const i of rows) {
       if (i < 0 || i >= weight.shape[0]) continue;
       const row = weight.select(0, i);
-      const norm = row.abs().pow(normType).sum().pow(1 / normType).item();
+      const norm = row
+        .abs()
+        .pow(normType)
+        .sum()
+        .pow(1 / normType)
+        .item();
       if (norm > maxNorm) row.mul_(maxNorm / (norm + 1e-7));
     }
   });
@@ -35,14 +40,16 @@ function renorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: numb
 export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
   let paddingIdx = options.paddingIdx ?? null;
   if (paddingIdx !== null) {
-    if (paddingIdx > 0 && paddingIdx >= weight.shape[0]) throw new AssertionError('Padding_idx must be within num_embeddings');
+    if (paddingIdx > 0 && paddingIdx >= weight.shape[0])
+      throw new AssertionError('Padding_idx must be within num_embeddings');
     if (paddingIdx < 0) {
       if (paddingIdx < -weight.shape[0]) throw new AssertionError('Padding_idx must be within num_embeddings');
       paddingIdx += weight.shape[0];
     }
   }
   if (options.sparse) throw new torch.RuntimeError('sparse embedding gradients are not supported');
-  if (options.maxNorm !== undefined && options.maxNorm !== null) renorm(weight, input, options.maxNorm, options.normType ?? 2);
+  if (options.maxNorm !== undefined && options.maxNorm !== null)
+    renorm(weight, input, options.maxNorm, options.normType ?? 2);
   return torch._nn.embedding(weight, input, paddingIdx ?? -1, options.scaleGradByFreq ?? false);
 }
 

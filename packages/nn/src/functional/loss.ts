@@ -45,7 +45,13 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
 }
 
 /** Cross entropy against class probabilities (a float target shaped like the input). */
-function crossEntropyProbs(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing: number): Tensor {
+function crossEntropyProbs(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  reduction: Reduction,
+  labelSmoothing: number,
+): Tensor {
   const classDim = input.ndim === 1 ? 0 : 1;
   const c = input.shape[classDim];
   if (weight !== null && (weight.ndim !== 1 || weight.numel() !== c)) {
@@ -64,21 +70,35 @@ function crossEntropyProbs(input: Tensor, target: Tensor, weight: Tensor | null,
   if (reduction === 'none') return prod.sum(classDim).neg();
   if (reduction === 'sum') return prod.sum().neg();
   if (input.numel() === 0) return prod.sum().neg().mul(NaN);
-  return prod.sum().neg().div(input.numel() / c);
+  return prod
+    .sum()
+    .neg()
+    .div(input.numel() / c);
 }
 
 function checkLabelSmoothing(labelSmoothing: number): void {
-  if (labelSmoothing > 1) throw new torch.RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
+  if (labelSmoothing > 1)
+    throw new torch.RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
 }
 
 /** Cross entropy with class indices and label smoothing: (1 - ε) nll + ε / C times the (weighted) -Σ log p. */
-function crossEntropySmoothed(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignoreIndex: number, labelSmoothing: number): Tensor {
+function crossEntropySmoothed(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  reduction: Reduction,
+  ignoreIndex: number,
+  labelSmoothing: number,
+): Tensor {
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = input.logSoftmax(classDim);
   const nll = torch._nn.nllLoss(logp, target, weight, reduction, ignoreIndex);
   const c = logp.shape[classDim];
   const ignored = target.eq(ignoreIndex);
-  const smooth = (weight !== null ? logp.mul(classWeight(weight, logp.ndim)) : logp).sum(classDim).neg().maskedFill(ignored, 0);
+  const smooth = (weight !== null ? logp.mul(classWeight(weight, logp.ndim)) : logp)
+    .sum(classDim)
+    .neg()
+    .maskedFill(ignored, 0);
   let ret: Tensor;
   if (reduction === 'mean') {
     // Normalised like nll_loss: by the summed weights (or the count) of the targets that are not ignored.
@@ -117,7 +137,12 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 }
 
 /** An elementwise loss: the reduction checked, then `loss` of input and target broadcast (differing shapes warn). */
-function pointwiseLoss(input: Tensor, target: Tensor, options: ReductionOptions, loss: (x: Tensor, t: Tensor, reduction: Reduction) => Tensor): Tensor {
+function pointwiseLoss(
+  input: Tensor,
+  target: Tensor,
+  options: ReductionOptions,
+  loss: (x: Tensor, t: Tensor, reduction: Reduction) => Tensor,
+): Tensor {
   const reduction = checkReduction(options.reduction);
   const [x, t] = broadcastLossOperands(input, target);
   return loss(x, t, reduction);
@@ -143,7 +168,9 @@ export interface SmoothL1Options extends ReductionOptions {
 
 /** `F.smooth_l1_loss(input, target, reduction='mean', beta=1.0)`: 0.5 d²/β where |d| < β, else |d| - 0.5 β. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
-  return pointwiseLoss(input, target, options, (x, t, reduction) => torch._nn.smoothL1Loss(x, t, reduction, options.beta ?? 1));
+  return pointwiseLoss(input, target, options, (x, t, reduction) =>
+    torch._nn.smoothL1Loss(x, t, reduction, options.beta ?? 1),
+  );
 }
 
 export interface HuberOptions extends ReductionOptions {
@@ -152,7 +179,9 @@ export interface HuberOptions extends ReductionOptions {
 
 /** `F.huber_loss(input, target, reduction='mean', delta=1.0)`: 0.5 d² where |d| < δ, else δ (|d| - 0.5 δ). */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
-  return pointwiseLoss(input, target, options, (x, t, reduction) => torch._nn.huberLoss(x, t, reduction, options.delta ?? 1));
+  return pointwiseLoss(input, target, options, (x, t, reduction) =>
+    torch._nn.huberLoss(x, t, reduction, options.delta ?? 1),
+  );
 }
 
 export interface BinaryCrossEntropyOptions extends ReductionOptions {
@@ -185,10 +214,22 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
  * `F.binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean', pos_weight=None)`: sigmoid
  * and binary cross entropy in one numerically stable formula.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: BinaryCrossEntropyWithLogitsOptions = {},
+): Tensor {
   const reduction = checkReduction(options.reduction);
   if (!sameShape(input.shape, target.shape)) {
-    throw new torch.ValueError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
+    throw new torch.ValueError(
+      `Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`,
+    );
   }
-  return torch._nn.binaryCrossEntropyWithLogits(input, target, options.weight ?? null, options.posWeight ?? null, reduction);
+  return torch._nn.binaryCrossEntropyWithLogits(
+    input,
+    target,
+    options.weight ?? null,
+    options.posWeight ?? null,
+    reduction,
+  );
 }

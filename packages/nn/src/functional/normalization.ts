@@ -17,7 +17,10 @@ export interface BatchNormOptions {
 function verifyBatchSize(shape: readonly number[]): void {
   let size = shape[0] ?? 1;
   for (let d = 2; d < shape.length; d++) size *= shape[d];
-  if (size === 1) throw new torch.ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(shape)}`);
+  if (size === 1)
+    throw new torch.ValueError(
+      `Expected more than 1 value per channel when training, got input size ${torchSize(shape)}`,
+    );
 }
 
 /**
@@ -37,9 +40,20 @@ export function batchNorm(
   const o: BatchNormOptions = isOptions<BatchNormOptions>(weight) ? weight : { weight, bias, ...options };
   const training = o.training ?? false;
   if (training) verifyBatchSize(input.shape);
-  else if (!(runningMean instanceof torch.Tensor)) throw new torch.RuntimeError('running_mean must be defined in evaluation mode');
-  else if (!(runningVar instanceof torch.Tensor)) throw new torch.RuntimeError('running_var must be defined in evaluation mode');
-  return torch._nn.batchNorm(input, o.weight ?? null, o.bias ?? null, runningMean, runningVar, training, o.momentum ?? 0.1, o.eps ?? 1e-5);
+  else if (!(runningMean instanceof torch.Tensor))
+    throw new torch.RuntimeError('running_mean must be defined in evaluation mode');
+  else if (!(runningVar instanceof torch.Tensor))
+    throw new torch.RuntimeError('running_var must be defined in evaluation mode');
+  return torch._nn.batchNorm(
+    input,
+    o.weight ?? null,
+    o.bias ?? null,
+    runningMean,
+    runningVar,
+    training,
+    o.momentum ?? 0.1,
+    o.eps ?? 1e-5,
+  );
 }
 
 export interface LayerNormOptions {

@@ -13,7 +13,8 @@ export interface PadOptions {
  */
 export function pad(input: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
   const mode = options.mode ?? 'constant';
-  if (mode !== 'constant') throw new torch.RuntimeError(`Padding mode "${String(mode)}" is not supported; only constant padding is`);
+  if (mode !== 'constant')
+    throw new torch.RuntimeError(`Padding mode "${String(mode)}" is not supported; only constant padding is`);
   return torch.constantPadNd(input, padding, options.value ?? 0);
 }
 

@@ -12,7 +12,8 @@ export function torchSize(shape: readonly number[]): string {
 /** `_Reduction.get_enum`: the reduction string, or PyTorch's ValueError. */
 export function checkReduction(reduction: string | undefined): Reduction {
   const r = reduction ?? 'mean';
-  if (r !== 'none' && r !== 'mean' && r !== 'sum') throw new torch.ValueError(`${r} is not a valid value for reduction`);
+  if (r !== 'none' && r !== 'mean' && r !== 'sum')
+    throw new torch.ValueError(`${r} is not a valid value for reduction`);
   return r;
 }
 
@@ -24,7 +25,9 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new torch.RuntimeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
+      throw new torch.RuntimeError(
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`,
+      );
     }
     out.push(da === 1 ? db : da);
   }
@@ -43,7 +46,10 @@ export function broadcastLossOperands(input: Tensor, target: Tensor): [Tensor, T
       'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
   );
   const shape = broadcastShape(input.shape, target.shape);
-  return [sameShape(input.shape, shape) ? input : input.expand(shape), sameShape(target.shape, shape) ? target : target.expand(shape)];
+  return [
+    sameShape(input.shape, shape) ? input : input.expand(shape),
+    sameShape(target.shape, shape) ? target : target.expand(shape),
+  ];
 }
 
 export { sameShape };

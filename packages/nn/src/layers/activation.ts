@@ -66,7 +66,11 @@ export class LeakyReLU extends Module {
   constructor(negativeSlope?: number, inplace?: InplaceArg);
   constructor(...args: unknown[]) {
     super();
-    const o = torch.compat.pythonArgs<{ negativeSlope?: number; inplace?: boolean }>('LeakyReLU', ['negativeSlope', 'inplace'], args);
+    const o = torch.compat.pythonArgs<{ negativeSlope?: number; inplace?: boolean }>(
+      'LeakyReLU',
+      ['negativeSlope', 'inplace'],
+      args,
+    );
     this.negativeSlope = o.negativeSlope ?? 0.01;
     this.inplace = o.inplace ?? false;
   }

@@ -3,7 +3,8 @@ import * as torch from '@kindling/core';
 import { Module } from '../module.js';
 
 function wrapIndex(i: number, n: number, kind: string): number {
-  if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`index ${i} is out of range`.replace('range', `range for ${kind} of length ${n}`));
+  if (!Number.isInteger(i) || i < -n || i >= n)
+    throw new RangeError(`index ${i} is out of range`.replace('range', `range for ${kind} of length ${n}`));
   return i < 0 ? i + n : i;
 }
 
@@ -55,7 +56,7 @@ export class Sequential extends Module {
 
   /** The modules, in order. */
   [Symbol.iterator](): Iterator<Module> {
-    return ([...this._modules.values()].filter((m) => m !== null))[Symbol.iterator]();
+    return [...this._modules.values()].filter((m) => m !== null)[Symbol.iterator]();
   }
 
   /** Feeds `input` through every module in order and returns the last one's output. */
@@ -121,7 +122,7 @@ export class ModuleList extends Module {
 
   /** The modules, in order. */
   [Symbol.iterator](): Iterator<Module> {
-    return ([...this._modules.values()].filter((m) => m !== null))[Symbol.iterator]();
+    return [...this._modules.values()].filter((m) => m !== null)[Symbol.iterator]();
   }
 }
 

@@ -70,12 +70,26 @@ export class Conv2d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dOptions);
   /** PyTorch's positional order: `new nn.Conv2d(3, 64, 7, 2, 3, 1, 1, false)`. */
   constructor(
-    inChannels: number, outChannels: number, kernelSize: Pair, stride?: Pair, padding?: Conv2dOptions['padding'], dilation?: Pair, groups?: number,
-    bias?: boolean, paddingMode?: 'zeros', options?: Conv2dOptions,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    stride?: Pair,
+    padding?: Conv2dOptions['padding'],
+    dilation?: Pair,
+    groups?: number,
+    bias?: boolean,
+    paddingMode?: 'zeros',
+    options?: Conv2dOptions,
   );
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: unknown[]) {
     super();
-    const options = torch.compat.pythonArgs<Conv2dOptions>('Conv2d', ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'], args, 0, 3);
+    const options = torch.compat.pythonArgs<Conv2dOptions>(
+      'Conv2d',
+      ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'],
+      args,
+      0,
+      3,
+    );
     const groups = options.groups ?? 1;
     if (groups <= 0) throw new Error('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new Error('in_channels must be divisible by groups');

@@ -32,8 +32,13 @@ export class Dropout extends Module {
   constructor(p?: number, inplace?: InplaceArg);
   constructor(...args: unknown[]) {
     super();
-    const { p = 0.5, inplace = false } = torch.compat.pythonArgs<{ p?: number; inplace?: boolean }>('Dropout', ['p', 'inplace'], args);
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    const { p = 0.5, inplace = false } = torch.compat.pythonArgs<{ p?: number; inplace?: boolean }>(
+      'Dropout',
+      ['p', 'inplace'],
+      args,
+    );
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
     this.inplace = inplace;
   }

@@ -52,7 +52,8 @@ export class Embedding extends Module {
     this.embeddingDim = embeddingDim;
     let paddingIdx = options.paddingIdx ?? null;
     if (paddingIdx !== null) {
-      if (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings) throw new Error('Padding_idx must be within num_embeddings');
+      if (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)
+        throw new Error('Padding_idx must be within num_embeddings');
       if (paddingIdx < 0) paddingIdx += numEmbeddings;
     }
     this.paddingIdx = paddingIdx;

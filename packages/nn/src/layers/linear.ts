@@ -17,7 +17,10 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
 }
 
 /** A weight of `weightShape` and, unless `bias` is false, a bias of its first dim: Linear's and Conv's, uninitialised. */
-export function weightAndBias(weightShape: readonly number[], options: { bias?: boolean; dtype?: torch.DType }): [Parameter, Parameter | null] {
+export function weightAndBias(
+  weightShape: readonly number[],
+  options: { bias?: boolean; dtype?: torch.DType },
+): [Parameter, Parameter | null] {
   const dtype = options.dtype ?? 'float32';
   const weight = new Parameter(torch.empty([...weightShape], { dtype }));
   return [weight, options.bias === false ? null : new Parameter(torch.empty([weightShape[0]], { dtype }))];

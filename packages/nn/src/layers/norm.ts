@@ -57,10 +57,21 @@ abstract class BatchNorm extends Module {
   /** `new nn.BatchNorm2d(numFeatures, { eps, momentum, affine, trackRunningStats })`. */
   constructor(numFeatures: number, options?: BatchNormOptions);
   /** PyTorch's positional order: `new nn.BatchNorm2d(64, 1e-5, 0.1, true, true)`. */
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormOptions);
+  constructor(
+    numFeatures: number,
+    eps?: number,
+    momentum?: number | null,
+    affine?: boolean,
+    trackRunningStats?: boolean,
+    options?: BatchNormOptions,
+  );
   constructor(numFeatures: number, ...args: unknown[]) {
     super();
-    const options = torch.compat.pythonArgs<BatchNormOptions>(new.target.name, ['eps', 'momentum', 'affine', 'trackRunningStats'], args);
+    const options = torch.compat.pythonArgs<BatchNormOptions>(
+      new.target.name,
+      ['eps', 'momentum', 'affine', 'trackRunningStats'],
+      args,
+    );
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -122,11 +133,18 @@ abstract class BatchNorm extends Module {
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useStats = !this.training || this.trackRunningStats;
-    return F.batchNorm(input, useStats ? this.running_mean : null, useStats ? this.running_var : null, this.weight, this.bias, {
-      training: bnTraining,
-      momentum: factor,
-      eps: this.eps,
-    });
+    return F.batchNorm(
+      input,
+      useStats ? this.running_mean : null,
+      useStats ? this.running_var : null,
+      this.weight,
+      this.bias,
+      {
+        training: bnTraining,
+        momentum: factor,
+        eps: this.eps,
+      },
+    );
   }
 
   /** The configuration, as PyTorch prints it. */
@@ -197,7 +215,12 @@ export class LayerNorm extends Module {
   /** `new nn.LayerNorm(normalizedShape, { eps, elementwiseAffine })`. */
   constructor(normalizedShape: number | number[], options?: LayerNormOptions);
   /** PyTorch's positional order: `new nn.LayerNorm(512, 1e-6, false)`. */
-  constructor(normalizedShape: number | number[], eps?: number, elementwiseAffine?: boolean, options?: LayerNormOptions);
+  constructor(
+    normalizedShape: number | number[],
+    eps?: number,
+    elementwiseAffine?: boolean,
+    options?: LayerNormOptions,
+  );
   constructor(normalizedShape: number | number[], ...args: unknown[]) {
     super();
     const options = torch.compat.pythonArgs<LayerNormOptions>('LayerNorm', ['eps', 'elementwiseAffine'], args);

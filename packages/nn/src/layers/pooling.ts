@@ -59,10 +59,22 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
   /** `new nn.MaxPool2d(kernelSize, { stride, padding, dilation, returnIndices, ceilMode })`. */
   constructor(kernelSize: Pair, options?: MaxPool2dOptions<WithIndices>);
   /** PyTorch's positional order: `new nn.MaxPool2d(3, 2, 1)`. */
-  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, dilation?: Pair, returnIndices?: WithIndices, ceilMode?: boolean, options?: MaxPool2dOptions<WithIndices>);
+  constructor(
+    kernelSize: Pair,
+    stride?: Pair | null,
+    padding?: Pair,
+    dilation?: Pair,
+    returnIndices?: WithIndices,
+    ceilMode?: boolean,
+    options?: MaxPool2dOptions<WithIndices>,
+  );
   constructor(kernelSize: Pair, ...args: unknown[]) {
     super();
-    const options = torch.compat.pythonArgs<MaxPool2dOptions<WithIndices>>('MaxPool2d', ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], args);
+    const options = torch.compat.pythonArgs<MaxPool2dOptions<WithIndices>>(
+      'MaxPool2d',
+      ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'],
+      args,
+    );
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -120,10 +132,22 @@ export class AvgPool2d extends Module {
   /** `new nn.AvgPool2d(kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride })`. */
   constructor(kernelSize: Pair, options?: AvgPool2dOptions);
   /** PyTorch's positional order: `new nn.AvgPool2d(2, 2, 0, false, true)`. */
-  constructor(kernelSize: Pair, stride?: Pair | null, padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null, options?: AvgPool2dOptions);
+  constructor(
+    kernelSize: Pair,
+    stride?: Pair | null,
+    padding?: Pair,
+    ceilMode?: boolean,
+    countIncludePad?: boolean,
+    divisorOverride?: number | null,
+    options?: AvgPool2dOptions,
+  );
   constructor(kernelSize: Pair, ...args: unknown[]) {
     super();
-    const options = torch.compat.pythonArgs<AvgPool2dOptions>('AvgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], args);
+    const options = torch.compat.pythonArgs<AvgPool2dOptions>(
+      'AvgPool2d',
+      ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'],
+      args,
+    );
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -197,14 +221,20 @@ export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Modu
   constructor(outputSize: Pair, returnIndices?: WithIndices);
   constructor(outputSize: Pair, ...args: unknown[]) {
     super();
-    const options = torch.compat.pythonArgs<{ returnIndices?: WithIndices }>('AdaptiveMaxPool2d', ['returnIndices'], args);
+    const options = torch.compat.pythonArgs<{ returnIndices?: WithIndices }>(
+      'AdaptiveMaxPool2d',
+      ['returnIndices'],
+      args,
+    );
     this.outputSize = outputSize;
     this.returnIndices = options.returnIndices ?? (false as WithIndices);
   }
 
   /** Pools `input` to `outputSize`. */
   override forward(input: Tensor): MaxPoolResult<WithIndices> {
-    return F.adaptiveMaxPool2d(input, this.outputSize, { returnIndices: this.returnIndices }) as MaxPoolResult<WithIndices>;
+    return F.adaptiveMaxPool2d(input, this.outputSize, {
+      returnIndices: this.returnIndices,
+    }) as MaxPoolResult<WithIndices>;
   }
 
   /** The output size, as PyTorch prints it. */

@@ -166,12 +166,18 @@ export class ResNet extends Module {
       stride = 1;
     }
     if (stride !== 1 || this.inplanes !== planes * block.expansion) {
-      downsample = new Sequential(conv1x1(this.inplanes, planes * block.expansion, stride), new BatchNorm2d(planes * block.expansion));
+      downsample = new Sequential(
+        conv1x1(this.inplanes, planes * block.expansion, stride),
+        new BatchNorm2d(planes * block.expansion),
+      );
     }
     const common = { groups: this.groups, baseWidth: this.baseWidth };
-    const layers: Module[] = [new block(this.inplanes, planes, { stride, downsample, dilation: previousDilation, ...common })];
+    const layers: Module[] = [
+      new block(this.inplanes, planes, { stride, downsample, dilation: previousDilation, ...common }),
+    ];
     this.inplanes = planes * block.expansion;
-    for (let i = 1; i < blocks; i++) layers.push(new block(this.inplanes, planes, { dilation: this.dilationRate, ...common }));
+    for (let i = 1; i < blocks; i++)
+      layers.push(new block(this.inplanes, planes, { dilation: this.dilationRate, ...common }));
     return new Sequential(...layers);
   }
 

@@ -24,7 +24,19 @@ export function clipGradNorm_(
     const total =
       normType === Infinity
         ? torch.stack(grads.map((g) => g.abs().amax())).amax()
-        : torch.stack(grads.map((g) => g.abs().pow(normType).sum().pow(1 / normType))).pow(normType).sum().pow(1 / normType);
+        : torch
+            .stack(
+              grads.map((g) =>
+                g
+                  .abs()
+                  .pow(normType)
+                  .sum()
+                  .pow(1 / normType),
+              ),
+            )
+            .pow(normType)
+            .sum()
+            .pow(1 / normType);
     if (options.errorIfNonfinite && !total.isfinite().item()) {
       throw new torch.RuntimeError(
         `The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,

@@ -101,7 +101,14 @@ export function fieldsToState(scheduler: object, skip: readonly string[] = []): 
 }
 
 /** LRScheduler's own entries of a state dict, in the order PyTorch 1.13's `__init__` creates them. */
-const BASE_STATE_KEYS: readonly string[] = ['base_lrs', 'last_epoch', 'verbose', '_step_count', '_get_lr_called_within_step', '_last_lr'];
+const BASE_STATE_KEYS: readonly string[] = [
+  'base_lrs',
+  'last_epoch',
+  'verbose',
+  '_step_count',
+  '_get_lr_called_within_step',
+  '_last_lr',
+];
 
 /**
  * Sets the scheduler's fields (except the optimizer and `skip`) from a state dict with PyTorch's keys, or with the
@@ -149,7 +156,8 @@ export function withPositional<O extends object>(
 
 /** PyTorch's (Python's) error for a required argument that was not given. */
 export function required<T>(cls: string, key: string, value: T | undefined): T {
-  if (value === undefined) throw new torch.TorchTypeError(`${cls}.__init__() missing 1 required positional argument: '${key}'`);
+  if (value === undefined)
+    throw new torch.TorchTypeError(`${cls}.__init__() missing 1 required positional argument: '${key}'`);
   return value;
 }
 
@@ -178,7 +186,8 @@ export abstract class LRScheduler {
       for (const group of optimizer.paramGroups) if (!('initialLr' in group)) group.initialLr = group.lr;
     } else {
       optimizer.paramGroups.forEach((group, i) => {
-        if (!('initialLr' in group)) throw new KeyError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (!('initialLr' in group))
+          throw new KeyError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       });
     }
     this.baseLrs = optimizer.paramGroups.map((group) => group.initialLr as number);
@@ -230,7 +239,8 @@ export abstract class LRScheduler {
 
   /** Warns, once, that `getLr()` was called outside `step()` (use `getLastLr()`). */
   protected warnIfOutsideStep(): void {
-    if (!this.getLrCalledWithinStep) torch.warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
+    if (!this.getLrCalledWithinStep)
+      torch.warnOnce('To get the last learning rate computed by the scheduler, please use `getLastLr()`.');
   }
 
   /** The optimizer's parameter groups. */

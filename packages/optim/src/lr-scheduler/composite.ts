@@ -21,7 +21,6 @@ abstract class SchedulerOfSchedulers extends LRScheduler {
   }
 }
 
-
 /** SequentialLR's options, by PyTorch's keyword names. */
 export interface SequentialLROptions extends SchedulerOptions {
   /** The schedulers, in the order they run. */
@@ -64,15 +63,25 @@ export class SequentialLR extends SchedulerOfSchedulers {
   milestones: number[];
 
   /** `new SequentialLR(optimizer, schedulers, milestones, { lastEpoch, verbose })`. */
-  constructor(optimizer: Optimizer, schedulers: readonly LRScheduler[], milestones: readonly number[], options?: SchedulerOptions);
-  constructor(optimizer: Optimizer, options: SequentialLROptions & { schedulers: readonly LRScheduler[]; milestones: readonly number[] });
+  constructor(
+    optimizer: Optimizer,
+    schedulers: readonly LRScheduler[],
+    milestones: readonly number[],
+    options?: SchedulerOptions,
+  );
+  constructor(
+    optimizer: Optimizer,
+    options: SequentialLROptions & { schedulers: readonly LRScheduler[]; milestones: readonly number[] },
+  );
   constructor(
     optimizer: Optimizer,
     schedulers: readonly LRScheduler[] | SequentialLROptions,
     milestones?: readonly number[],
     options: SchedulerOptions = {},
   ) {
-    const o: SequentialLROptions = Array.isArray(schedulers) ? { ...options, schedulers, milestones } : (schedulers as SequentialLROptions);
+    const o: SequentialLROptions = Array.isArray(schedulers)
+      ? { ...options, schedulers, milestones }
+      : (schedulers as SequentialLROptions);
     const list = o.schedulers ?? [];
     const points = o.milestones ?? [];
     for (let i = 0; i < list.length; i++) {

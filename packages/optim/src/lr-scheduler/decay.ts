@@ -51,7 +51,13 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
   constructor(optimizer: Optimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, stepSize: number | StepLROptions, ...rest: unknown[]) {
-    const o = withPositional<StepLROptions>('StepLR', ['stepSize', 'gamma', 'lastEpoch', 'verbose'], stepSize, rest, isNumber);
+    const o = withPositional<StepLROptions>(
+      'StepLR',
+      ['stepSize', 'gamma', 'lastEpoch', 'verbose'],
+      stepSize,
+      rest,
+      isNumber,
+    );
     const size = required('StepLR', 'stepSize', o.stepSize);
     super(optimizer, o.lastEpoch, o.verbose);
     this.stepSize = size;
@@ -110,9 +116,21 @@ export class MultiStepLR extends LRScheduler {
   /** `new MultiStepLR(optimizer, milestones, { gamma, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, milestones: readonly number[], options?: MultiStepLROptions);
   constructor(optimizer: Optimizer, options: MultiStepLROptions & { milestones: readonly number[] });
-  constructor(optimizer: Optimizer, milestones: readonly number[], gamma?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(
+    optimizer: Optimizer,
+    milestones: readonly number[],
+    gamma?: number,
+    lastEpoch?: number,
+    verbose?: boolean,
+  );
   constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, ...rest: unknown[]) {
-    const o = withPositional<MultiStepLROptions>('MultiStepLR', ['milestones', 'gamma', 'lastEpoch', 'verbose'], milestones, rest, Array.isArray);
+    const o = withPositional<MultiStepLROptions>(
+      'MultiStepLR',
+      ['milestones', 'gamma', 'lastEpoch', 'verbose'],
+      milestones,
+      rest,
+      Array.isArray,
+    );
     const list = required('MultiStepLR', 'milestones', o.milestones);
     super(optimizer, o.lastEpoch, o.verbose);
     this.milestones = [...list].sort((a, b) => a - b);
@@ -173,9 +191,14 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: ConstantLROptions);
   constructor(optimizer: Optimizer, factor: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<ConstantLROptions>('ConstantLR', ['factor', 'totalIters', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<ConstantLROptions>(
+      'ConstantLR',
+      ['factor', 'totalIters', 'lastEpoch', 'verbose'],
+      args,
+    );
     const { factor = 1.0 / 3, totalIters = 5 } = options;
-    if (factor > 1.0 || factor < 0) throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
+    if (factor > 1.0 || factor < 0)
+      throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, options.lastEpoch, options.verbose);
     this.factor = factor;
     this.totalIters = totalIters;
@@ -238,12 +261,25 @@ export class LinearLR extends LRScheduler {
 
   /** `new LinearLR(optimizer, { startFactor, endFactor, totalIters, lastEpoch, verbose })`. */
   constructor(optimizer: Optimizer, options?: LinearLROptions);
-  constructor(optimizer: Optimizer, startFactor: number, endFactor?: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(
+    optimizer: Optimizer,
+    startFactor: number,
+    endFactor?: number,
+    totalIters?: number,
+    lastEpoch?: number,
+    verbose?: boolean,
+  );
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<LinearLROptions>('LinearLR', ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<LinearLROptions>(
+      'LinearLR',
+      ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'],
+      args,
+    );
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
-    if (startFactor > 1.0 || startFactor < 0) throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
-    if (endFactor > 1.0 || endFactor < 0) throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
+    if (startFactor > 1.0 || startFactor < 0)
+      throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
+    if (endFactor > 1.0 || endFactor < 0)
+      throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
     super(optimizer, options.lastEpoch, options.verbose);
     this.startFactor = startFactor;
     this.endFactor = endFactor;
@@ -303,7 +339,13 @@ export class ExponentialLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
   constructor(optimizer: Optimizer, gamma: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, ...rest: unknown[]) {
-    const o = withPositional<ExponentialLROptions>('ExponentialLR', ['gamma', 'lastEpoch', 'verbose'], gamma, rest, isNumber);
+    const o = withPositional<ExponentialLROptions>(
+      'ExponentialLR',
+      ['gamma', 'lastEpoch', 'verbose'],
+      gamma,
+      rest,
+      isNumber,
+    );
     const g = required('ExponentialLR', 'gamma', o.gamma);
     super(optimizer, o.lastEpoch, o.verbose);
     this.gamma = g;
@@ -362,7 +404,11 @@ export class PolynomialLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: PolynomialLROptions);
   constructor(optimizer: Optimizer, totalIters: number, power?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<PolynomialLROptions>('PolynomialLR', ['totalIters', 'power', 'lastEpoch', 'verbose'], args);
+    const options = torch.compat.pythonArgs<PolynomialLROptions>(
+      'PolynomialLR',
+      ['totalIters', 'power', 'lastEpoch', 'verbose'],
+      args,
+    );
     super(optimizer, options.lastEpoch, options.verbose);
     this.totalIters = options.totalIters ?? 5;
     this.power = options.power ?? 1.0;
@@ -425,7 +471,13 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions & { TMax: number });
   constructor(optimizer: Optimizer, TMax: number, etaMin?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, TMax: number | CosineAnnealingLROptions, ...rest: unknown[]) {
-    const o = withPositional<CosineAnnealingLROptions>('CosineAnnealingLR', ['TMax', 'etaMin', 'lastEpoch', 'verbose'], TMax, rest, isNumber);
+    const o = withPositional<CosineAnnealingLROptions>(
+      'CosineAnnealingLR',
+      ['TMax', 'etaMin', 'lastEpoch', 'verbose'],
+      TMax,
+      rest,
+      isNumber,
+    );
     const tMax = required('CosineAnnealingLR', 'TMax', o.TMax);
     super(optimizer, o.lastEpoch, o.verbose);
     this.TMax = tMax;
@@ -444,7 +496,9 @@ export class CosineAnnealingLR extends LRScheduler {
     if (mod(e - 1 - T, 2 * T) === 0) {
       return this.groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(div(Math.PI, T)))) / 2);
     }
-    return this.groups.map((g) => div(1 + Math.cos(div(Math.PI * e, T)), 1 + Math.cos(div(Math.PI * (e - 1), T))) * (g.lr - etaMin) + etaMin);
+    return this.groups.map(
+      (g) => div(1 + Math.cos(div(Math.PI * e, T)), 1 + Math.cos(div(Math.PI * (e - 1), T))) * (g.lr - etaMin) + etaMin,
+    );
   }
 
   /** This epoch's rates, from `baseLrs`. */

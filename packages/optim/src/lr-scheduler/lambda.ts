@@ -1,6 +1,15 @@
 /** LambdaLR and MultiplicativeLR: learning rates from user functions of the epoch, one function or one per group. */
 import type { Optimizer } from '../optimizer.js';
-import { copyPlain, fieldsToState, LRScheduler, required, stateToFields, withPositional, type SchedulerOptions, type SchedulerStateDict } from './base.js';
+import {
+  copyPlain,
+  fieldsToState,
+  LRScheduler,
+  required,
+  stateToFields,
+  withPositional,
+  type SchedulerOptions,
+  type SchedulerStateDict,
+} from './base.js';
 import { perGroup } from './per-group.js';
 
 /** A factor as a function of the epoch. Own enumerable properties of the function are saved in state dicts. */
@@ -14,7 +23,6 @@ export interface LambdaLROptions extends SchedulerOptions {
 
 const isLambda = (x: unknown): boolean => typeof x === 'function' || Array.isArray(x);
 
-
 /** What LambdaLR and MultiplicativeLR share: one factor function per group, saved in state dicts as far as it can be. */
 abstract class LambdaScheduler extends LRScheduler {
   /** One factor function per parameter group (`lr_lambdas`). */
@@ -27,7 +35,11 @@ abstract class LambdaScheduler extends LRScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
     const cls = new.target.name;
     const o = withPositional<LambdaLROptions>(cls, ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
-    const fns = perGroup(optimizer, required(cls, 'lrLambda', o.lrLambda), (n, got) => `Expected ${n} lr_lambdas, but got ${got}`);
+    const fns = perGroup(
+      optimizer,
+      required(cls, 'lrLambda', o.lrLambda),
+      (n, got) => `Expected ${n} lr_lambdas, but got ${got}`,
+    );
     super(optimizer, o.lastEpoch, o.verbose);
     this.lrLambdas = fns;
     this.initialStep();
@@ -44,7 +56,8 @@ abstract class LambdaScheduler extends LRScheduler {
   override loadStateDict(stateDict: SchedulerStateDict): void {
     stateToFields(this, stateDict, ['lrLambdas']);
     const saved = stateDict.lr_lambdas ?? stateDict.lrLambdas;
-    if (Array.isArray(saved)) saved.forEach((fields: unknown, i) => fields !== null && Object.assign(this.lrLambdas[i], copyPlain(fields)));
+    if (Array.isArray(saved))
+      saved.forEach((fields: unknown, i) => fields !== null && Object.assign(this.lrLambdas[i], copyPlain(fields)));
   }
 }
 

@@ -29,8 +29,20 @@ export interface SchedulePhase {
 
 /** OneCycleLR's parameters in PyTorch's positional order. */
 const ONE_CYCLE_POSITIONAL = [
-  'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
-  'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch', 'verbose',
+  'maxLr',
+  'totalSteps',
+  'epochs',
+  'stepsPerEpoch',
+  'pctStart',
+  'annealStrategy',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+  'divFactor',
+  'finalDivFactor',
+  'threePhase',
+  'lastEpoch',
+  'verbose',
 ] as const;
 
 /** OneCycleLR's options, by PyTorch's keyword names. */
@@ -61,10 +73,11 @@ export interface OneCycleLROptions extends SchedulerOptions {
   threePhase?: boolean;
 }
 
-
 function positiveInteger(name: string, value: number | null | undefined): number {
-  if (value === null || value === undefined) throw new torch.TorchTypeError("'<=' not supported between instances of 'NoneType' and 'int'");
-  if (value <= 0 || !Number.isInteger(value)) throw new torch.ValueError(`Expected positive integer ${name}, but got ${pyInt(value)}`);
+  if (value === null || value === undefined)
+    throw new torch.TorchTypeError("'<=' not supported between instances of 'NoneType' and 'int'");
+  if (value <= 0 || !Number.isInteger(value))
+    throw new torch.ValueError(`Expected positive integer ${name}, but got ${pyInt(value)}`);
   return value;
 }
 
@@ -122,7 +135,13 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer, maxLr: number | readonly number[], options?: OneCycleLROptions);
   constructor(optimizer: Optimizer, options: OneCycleLROptions & { maxLr: number | readonly number[] });
   constructor(optimizer: Optimizer, maxLr: number | readonly number[] | OneCycleLROptions, ...rest: unknown[]) {
-    const o = withPositional<OneCycleLROptions>('OneCycleLR', ONE_CYCLE_POSITIONAL, maxLr, rest, (x) => typeof x === 'number' || Array.isArray(x));
+    const o = withPositional<OneCycleLROptions>(
+      'OneCycleLR',
+      ONE_CYCLE_POSITIONAL,
+      maxLr,
+      rest,
+      (x) => typeof x === 'number' || Array.isArray(x),
+    );
     const maxLrValue = required('OneCycleLR', 'maxLr', o.maxLr);
     const { pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true, divFactor = 25, finalDivFactor = 1e4 } = o;
     const lastEpoch = o.lastEpoch ?? -1;
@@ -139,20 +158,52 @@ export class OneCycleLR extends LRScheduler {
 
     const phases: SchedulePhase[] = o.threePhase
       ? [
-          { endStep: pctStart * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: 2 * pctStart * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-          { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pctStart * totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: 2 * pctStart * totalSteps - 2,
+            startLr: 'maxLr',
+            endLr: 'initialLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
+          {
+            endStep: totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'minLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ]
       : [
-          { endStep: pctStart * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: totalSteps - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pctStart * totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: totalSteps - 1,
+            startLr: 'maxLr',
+            endLr: 'minLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ];
 
     if (pctStart < 0 || pctStart > 1 || typeof pctStart !== 'number') {
       throw new torch.ValueError(`Expected float between 0 and 1 pct_start, but got ${pyStr(pctStart)}`);
     }
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
-      throw new torch.ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
+      throw new torch.ValueError(
+        `anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`,
+      );
     }
 
     const maxLrs = perGroup(optimizer, maxLrValue, (n, got) => `expected ${n} values for max_lr, got ${got}`);
@@ -160,7 +211,7 @@ export class OneCycleLR extends LRScheduler {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / divFactor;
         group.maxLr = maxLrs[i];
-        group.minLr = (group.initialLr) / finalDivFactor;
+        group.minLr = group.initialLr / finalDivFactor;
       });
     }
 
@@ -169,8 +220,16 @@ export class OneCycleLR extends LRScheduler {
       if (!('momentum' in optimizer.defaults) && !useBeta1) {
         throw new torch.ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
       }
-      const maxMomentums = perGroup(optimizer, o.maxMomentum ?? 0.95, (n, got) => `expected ${n} values for max_momentum, got ${got}`);
-      const baseMomentums = perGroup(optimizer, o.baseMomentum ?? 0.85, (n, got) => `expected ${n} values for base_momentum, got ${got}`);
+      const maxMomentums = perGroup(
+        optimizer,
+        o.maxMomentum ?? 0.95,
+        (n, got) => `expected ${n} values for max_momentum, got ${got}`,
+      );
+      const baseMomentums = perGroup(
+        optimizer,
+        o.baseMomentum ?? 0.85,
+        (n, got) => `expected ${n} values for base_momentum, got ${got}`,
+      );
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           setMomentum(group, useBeta1, maxMomentums[i]);
@@ -194,7 +253,9 @@ export class OneCycleLR extends LRScheduler {
     this.warnIfOutsideStep();
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
-      throw new torch.ValueError(`Tried to step ${pyInt(stepNum + 1)} times. The specified number of total steps is ${pyInt(this.totalSteps)}`);
+      throw new torch.ValueError(
+        `Tried to step ${pyInt(stepNum + 1)} times. The specified number of total steps is ${pyInt(this.totalSteps)}`,
+      );
     }
     const anneal = this.annealStrategy === 'cos' ? annealingCos : annealingLinear;
     const phases = this.schedulePhases;
@@ -208,7 +269,8 @@ export class OneCycleLR extends LRScheduler {
         if (stepNum <= endStep || i === phases.length - 1) {
           const pct = div(stepNum - startStep, endStep - startStep);
           lr = anneal(group[phase.startLr] as number, group[phase.endLr] as number, pct);
-          if (this.cycleMomentum) momentum = anneal(group[phase.startMomentum] as number, group[phase.endMomentum] as number, pct);
+          if (this.cycleMomentum)
+            momentum = anneal(group[phase.startMomentum] as number, group[phase.endMomentum] as number, pct);
           break;
         }
         startStep = phase.endStep;

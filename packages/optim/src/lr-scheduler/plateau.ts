@@ -6,7 +6,15 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { formatE4 } from '../python.js';
-import { checkOptimizer, epochString, fieldsToState, stateToFields, EPOCH_DEPRECATION_WARNING, withPositional, type SchedulerStateDict } from './base.js';
+import {
+  checkOptimizer,
+  epochString,
+  fieldsToState,
+  stateToFields,
+  EPOCH_DEPRECATION_WARNING,
+  withPositional,
+  type SchedulerStateDict,
+} from './base.js';
 import { perGroup } from './per-group.js';
 
 /** `'min'`: a metric that should fall (a loss); `'max'`: one that should rise (an accuracy). */
@@ -96,7 +104,18 @@ export class ReduceLROnPlateau {
   /** `new ReduceLROnPlateau(optimizer, { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps, verbose })`, or with `mode` first. */
   constructor(optimizer: Optimizer, mode?: PlateauMode, options?: ReduceLROnPlateauOptions);
   constructor(optimizer: Optimizer, options?: ReduceLROnPlateauOptions);
-  constructor(optimizer: Optimizer, mode: PlateauMode, factor?: number, patience?: number, threshold?: number, thresholdMode?: ThresholdMode, cooldown?: number, minLr?: number | readonly number[], eps?: number, verbose?: boolean);
+  constructor(
+    optimizer: Optimizer,
+    mode: PlateauMode,
+    factor?: number,
+    patience?: number,
+    threshold?: number,
+    thresholdMode?: ThresholdMode,
+    cooldown?: number,
+    minLr?: number | readonly number[],
+    eps?: number,
+    verbose?: boolean,
+  );
   constructor(optimizer: Optimizer, mode?: PlateauMode | ReduceLROnPlateauOptions, ...rest: unknown[]) {
     const o = withPositional<ReduceLROnPlateauOptions>(
       'ReduceLROnPlateau',
@@ -164,7 +183,8 @@ export class ReduceLROnPlateau {
       const newLr = this.minLrs[i] > scaled ? this.minLrs[i] : scaled; // Python's max(scaled, min_lr)
       if (oldLr - newLr > this.eps) {
         group.lr = newLr;
-        if (this.verbose) console.log(`Epoch ${epochString(epoch)}: reducing learning rate of group ${i} to ${formatE4(newLr)}.`);
+        if (this.verbose)
+          console.log(`Epoch ${epochString(epoch)}: reducing learning rate of group ${i} to ${formatE4(newLr)}.`);
       }
     });
   }
@@ -184,7 +204,8 @@ export class ReduceLROnPlateau {
 
   private initIsBetter(mode: string, threshold: number, thresholdMode: string): void {
     if (mode !== 'min' && mode !== 'max') throw new torch.ValueError(`mode ${mode} is unknown!`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new torch.ValueError(`threshold mode ${thresholdMode} is unknown!`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
+      throw new torch.ValueError(`threshold mode ${thresholdMode} is unknown!`);
     this.modeWorse = mode === 'min' ? Infinity : -Infinity;
     this.mode = mode;
     this.threshold = threshold;

@@ -58,7 +58,9 @@ export interface OptimFixture {
   errors: Record<string, ErrorCase>;
 }
 
-export const fixture = JSON.parse(readFileSync(new URL('../fixtures/optim.json', import.meta.url), 'utf8')) as OptimFixture;
+export const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/optim.json', import.meta.url), 'utf8'),
+) as OptimFixture;
 
 export const NAMES = Object.keys(fixture.shapes);
 
@@ -70,7 +72,9 @@ export function makeTensor(values: number[], shape: number[], dtype: DType): Ten
 export function initialParams(dtype: DType): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const name of NAMES) {
-    out[name] = makeTensor(fixture.initial[name], fixture.shapes[name], dtype).requiresGrad_(!fixture.frozen.includes(name));
+    out[name] = makeTensor(fixture.initial[name], fixture.shapes[name], dtype).requiresGrad_(
+      !fixture.frozen.includes(name),
+    );
   }
   return out;
 }
@@ -131,7 +135,12 @@ export function flat(t: Tensor): number[] {
  * Elements farther from PyTorch's value than `rtol` relative (or `atol` absolute, a floor for elements that pass
  * near zero), and whether all are bit for bit equal.
  */
-export function compare(actual: number[], expected: number[], rtol: number, atol = 0): { bad: string[]; exact: boolean } {
+export function compare(
+  actual: number[],
+  expected: number[],
+  rtol: number,
+  atol = 0,
+): { bad: string[]; exact: boolean } {
   const bad: string[] = [];
   let exact = actual.length === expected.length;
   expected.forEach((e, i) => {

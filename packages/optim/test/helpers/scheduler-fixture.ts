@@ -53,7 +53,9 @@ export interface SchedulerFixture {
   errors: Record<string, { python: string; error: string; message: string }>;
 }
 
-export const fixture = JSON.parse(readFileSync(new URL('../fixtures/lr_scheduler.json', import.meta.url), 'utf8')) as SchedulerFixture;
+export const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/lr_scheduler.json', import.meta.url), 'utf8'),
+) as SchedulerFixture;
 
 /** The learning-rate functions of tools/golden/lr_scheduler.py, written the same way. */
 export const LAMBDAS: Record<string, lrScheduler.LrLambda> = {
@@ -104,9 +106,15 @@ export function makeOptimizer(o: OptimizerSpec): Optimizer {
 export function build(opt: Optimizer, spec: SchedulerSpec): Scheduler {
   if (spec.kind === 'SequentialLR') {
     const children = (spec.children ?? []).map((c) => build(opt, c) as lrScheduler.LRScheduler);
-    return new S.SequentialLR(opt, children, spec.milestones ?? [], (spec.kwargs ?? {}) as lrScheduler.SchedulerOptions);
+    return new S.SequentialLR(
+      opt,
+      children,
+      spec.milestones ?? [],
+      (spec.kwargs ?? {}) as lrScheduler.SchedulerOptions,
+    );
   }
-  if (spec.kind === 'ChainedScheduler') return new S.ChainedScheduler((spec.children ?? []).map((c) => build(opt, c) as lrScheduler.LRScheduler));
+  if (spec.kind === 'ChainedScheduler')
+    return new S.ChainedScheduler((spec.children ?? []).map((c) => build(opt, c) as lrScheduler.LRScheduler));
   const args = (spec.args ?? []).map(resolve);
   const kw = resolve(spec.kwargs ?? {}) as Record<string, Resolved>;
   if (spec.form === 'options') {
