@@ -51,11 +51,10 @@ function total(sizes: readonly number[], what: string): number {
 }
 
 /**
- * Batch norm forward. training: per-channel batch statistics normalise x and, when runningMean/runningVar are
- * given, update them in place; evaluation: runningMean and runningVar (required) normalise x. saveMean and
- * saveInvstd (C each) receive the mean and 1/sqrt(var + eps) used.
+ * batchNormForward's argument checks, in order, before any array is read: the sizes, every array's type and
+ * length, evaluation's running statistics, and no output sharing memory with another array. Returns N * C * HW.
  */
-export function batchNormForward(
+export function checkBatchNormForward(
   x: FloatArray,
   N: number,
   C: number,
@@ -65,12 +64,10 @@ export function batchNormForward(
   runningMean: FloatArray | null,
   runningVar: FloatArray | null,
   training: boolean,
-  momentum: number,
-  eps: number,
   out: FloatArray,
   saveMean: FloatArray,
   saveInvstd: FloatArray,
-): void {
+): number {
   checkCount(N, 'N');
   checkCount(C, 'C');
   checkCount(HW, 'HW');
@@ -98,6 +95,70 @@ export function batchNormForward(
     [saveMean, 'saveMean', C, true],
     [saveInvstd, 'saveInvstd', C, true],
   ]);
+  return size;
+}
+
+/** batchNormBackward's argument checks, as checkBatchNormForward's. Returns N * C * HW. */
+export function checkBatchNormBackward(
+  gy: FloatArray,
+  x: FloatArray,
+  N: number,
+  C: number,
+  HW: number,
+  weight: FloatArray | null,
+  saveMean: FloatArray,
+  saveInvstd: FloatArray,
+  gx: FloatArray,
+  gWeight: FloatArray | null,
+  gBias: FloatArray | null,
+): number {
+  checkCount(N, 'N');
+  checkCount(C, 'C');
+  checkCount(HW, 'HW');
+  const size = total([N, C, HW], 'x');
+  checkArray(x, 'x', size, null);
+  checkArray(gy, 'gy', size, x);
+  checkOptional(weight, 'weight', C, x);
+  checkArray(saveMean, 'saveMean', C, x);
+  checkArray(saveInvstd, 'saveInvstd', C, x);
+  checkArray(gx, 'gx', size, x);
+  checkOptional(gWeight, 'gWeight', C, x);
+  checkOptional(gBias, 'gBias', C, x);
+  checkDisjoint([
+    [gy, 'gy', size, false],
+    [x, 'x', size, false],
+    [weight, 'weight', C, false],
+    [saveMean, 'saveMean', C, false],
+    [saveInvstd, 'saveInvstd', C, false],
+    [gx, 'gx', size, true],
+    [gWeight, 'gWeight', C, true],
+    [gBias, 'gBias', C, true],
+  ]);
+  return size;
+}
+
+/**
+ * Batch norm forward. training: per-channel batch statistics normalise x and, when runningMean/runningVar are
+ * given, update them in place; evaluation: runningMean and runningVar (required) normalise x. saveMean and
+ * saveInvstd (C each) receive the mean and 1/sqrt(var + eps) used.
+ */
+export function batchNormForward(
+  x: FloatArray,
+  N: number,
+  C: number,
+  HW: number,
+  weight: FloatArray | null,
+  bias: FloatArray | null,
+  runningMean: FloatArray | null,
+  runningVar: FloatArray | null,
+  training: boolean,
+  momentum: number,
+  eps: number,
+  out: FloatArray,
+  saveMean: FloatArray,
+  saveInvstd: FloatArray,
+): void {
+  checkBatchNormForward(x, N, C, HW, weight, bias, runningMean, runningVar, training, out, saveMean, saveInvstd);
   const r = x instanceof Float32Array ? fr : same;
   const cnt = N * HW;
   const CHW = C * HW;
@@ -159,28 +220,7 @@ export function batchNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  checkCount(N, 'N');
-  checkCount(C, 'C');
-  checkCount(HW, 'HW');
-  const size = total([N, C, HW], 'x');
-  checkArray(x, 'x', size, null);
-  checkArray(gy, 'gy', size, x);
-  checkOptional(weight, 'weight', C, x);
-  checkArray(saveMean, 'saveMean', C, x);
-  checkArray(saveInvstd, 'saveInvstd', C, x);
-  checkArray(gx, 'gx', size, x);
-  checkOptional(gWeight, 'gWeight', C, x);
-  checkOptional(gBias, 'gBias', C, x);
-  checkDisjoint([
-    [gy, 'gy', size, false],
-    [x, 'x', size, false],
-    [weight, 'weight', C, false],
-    [saveMean, 'saveMean', C, false],
-    [saveInvstd, 'saveInvstd', C, false],
-    [gx, 'gx', size, true],
-    [gWeight, 'gWeight', C, true],
-    [gBias, 'gBias', C, true],
-  ]);
+  checkBatchNormBackward(gy, x, N, C, HW, weight, saveMean, saveInvstd, gx, gWeight, gBias);
   const r = x instanceof Float32Array ? fr : same;
   const cnt = N * HW;
   const CHW = C * HW;

@@ -32,7 +32,12 @@ import {
 } from './contiguous.js';
 import { adamStepScalars, adamUpdate as tsAdamUpdate, sgdUpdate as tsSgdUpdate } from './optim.js';
 import type { FloatArray } from './gemm.js';
-import { batchNormBackward as tsBatchNormBackward, batchNormForward as tsBatchNormForward } from './norm.js';
+import {
+  batchNormBackward as tsBatchNormBackward,
+  batchNormForward as tsBatchNormForward,
+  checkBatchNormBackward,
+  checkBatchNormForward,
+} from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
 import type { WasmTask } from './wasm-threads.js';
 
@@ -140,55 +145,6 @@ function maxPool2dForward(
   if (indices !== null) host.copyOut(indices, idxPtr, outSize, indices, 0);
 }
 
-/** The TypeScript kernel's checks (norm.ts), in its order, before anything is copied. */
-function checkBatchNormForward(
-  x: FloatArray,
-  N: number,
-  C: number,
-  HW: number,
-  weight: FloatArray | null,
-  bias: FloatArray | null,
-  runningMean: FloatArray | null,
-  runningVar: FloatArray | null,
-  training: boolean,
-  out: FloatArray,
-  saveMean: FloatArray,
-  saveInvstd: FloatArray,
-): number {
-  checkCount(N, 'N');
-  checkCount(C, 'C');
-  checkCount(HW, 'HW');
-  const size = N * C * HW;
-  if (!Number.isSafeInteger(size)) throw new RangeError('x has too many elements');
-  const like = (a: FloatArray | null, name: string, n: number, ref: FloatArray | null): void => {
-    if (a !== null) checkArrayLike(a, name, n, ref, "'x'");
-  };
-  like(x, 'x', size, null);
-  like(weight, 'weight', C, x);
-  like(bias, 'bias', C, x);
-  like(runningMean, 'runningMean', C, x);
-  like(runningVar, 'runningVar', C, x);
-  if (!training && (runningMean === null || runningVar === null)) {
-    throw new TypeError(
-      `argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`,
-    );
-  }
-  like(out, 'out', size, x);
-  like(saveMean, 'saveMean', C, x);
-  like(saveInvstd, 'saveInvstd', C, x);
-  checkDisjoint([
-    [x, 'x', size, false],
-    [weight, 'weight', C, false],
-    [bias, 'bias', C, false],
-    [runningMean, 'runningMean', C, true],
-    [runningVar, 'runningVar', C, true],
-    [out, 'out', size, true],
-    [saveMean, 'saveMean', C, true],
-    [saveInvstd, 'saveInvstd', C, true],
-  ]);
-  return size;
-}
-
 function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormForward']>): void {
   const [x, N, C, HW, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd] = args;
   if (typeof training !== 'boolean') throw new TypeError("argument 'training' must be a boolean");
@@ -232,32 +188,7 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
 function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormBackward']>): void {
   const [gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias] = args;
   checkBool(training, 'training');
-  checkCount(N, 'N');
-  checkCount(C, 'C');
-  checkCount(HW, 'HW');
-  const size = N * C * HW;
-  if (!Number.isSafeInteger(size)) throw new RangeError('x has too many elements');
-  const like = (a: FloatArray | null, name: string, n: number, ref: FloatArray | null): void => {
-    if (a !== null) checkArrayLike(a, name, n, ref, "'x'");
-  };
-  like(x, 'x', size, null);
-  like(gy, 'gy', size, x);
-  like(weight, 'weight', C, x);
-  like(saveMean, 'saveMean', C, x);
-  like(saveInvstd, 'saveInvstd', C, x);
-  like(gx, 'gx', size, x);
-  like(gWeight, 'gWeight', C, x);
-  like(gBias, 'gBias', C, x);
-  checkDisjoint([
-    [gy, 'gy', size, false],
-    [x, 'x', size, false],
-    [weight, 'weight', C, false],
-    [saveMean, 'saveMean', C, false],
-    [saveInvstd, 'saveInvstd', C, false],
-    [gx, 'gx', size, true],
-    [gWeight, 'gWeight', C, true],
-    [gBias, 'gBias', C, true],
-  ]);
+  const size = checkBatchNormBackward(gy, x, N, C, HW, weight, saveMean, saveInvstd, gx, gWeight, gBias);
   if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
   const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
     [size, size, size, C, C, C, C, C],
