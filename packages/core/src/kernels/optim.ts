@@ -27,6 +27,35 @@ function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | n
 }
 
 /**
+ * sgdUpdate's array checks, before any array is read: n, each array's type and length, the momentum buffer when
+ * momentum is on, no two arrays sharing memory. Returns the buffer the update uses (null without momentum).
+ */
+export function checkSgdArrays(
+  param: FloatArray,
+  grad: FloatArray,
+  buf: FloatArray | null,
+  n: number,
+  momentum: number,
+): FloatArray | null {
+  checkCount(n, 'n');
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  const useMomentum = momentum !== 0;
+  if (useMomentum) {
+    if (buf === null)
+      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
+    checkArray(buf, 'buf', n, param);
+  }
+  const b = useMomentum ? buf : null;
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [b, 'buf', n, true],
+  ]);
+  return b;
+}
+
+/**
  * SGD (momentum, dampening, Nesterov, weight decay, maximize) over param[0, n) in place:
  *
  *     d = maximize ? -grad : grad;  if (weightDecay != 0) d = d + weightDecay * param
@@ -49,21 +78,7 @@ export function sgdUpdate(
   maximize: boolean,
   firstStep: boolean,
 ): void {
-  checkCount(n, 'n');
-  checkArray(param, 'param', n, null);
-  checkArray(grad, 'grad', n, param);
-  const useMomentum = momentum !== 0;
-  if (useMomentum) {
-    if (buf === null)
-      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
-    checkArray(buf, 'buf', n, param);
-  }
-  const b = useMomentum ? buf : null;
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [b, 'buf', n, true],
-  ]);
+  const b = checkSgdArrays(param, grad, buf, n, momentum);
   const decay = weightDecay !== 0;
   if (param instanceof Float32Array) {
     const wd = fr(weightDecay);
@@ -109,6 +124,39 @@ export function adamStepScalars(
 }
 
 /**
+ * adamUpdate's array checks, before any array is read: each array's type and length (the amsgrad maximum when
+ * amsgrad is on), no two arrays sharing memory. Returns the maximum the update uses (null without amsgrad).
+ */
+export function checkAdamArrays(
+  param: FloatArray,
+  grad: FloatArray,
+  expAvg: FloatArray,
+  expAvgSq: FloatArray,
+  maxExpAvgSq: FloatArray | null,
+  n: number,
+  amsgrad: boolean,
+): FloatArray | null {
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  checkArray(expAvg, 'expAvg', n, param);
+  checkArray(expAvgSq, 'expAvgSq', n, param);
+  if (amsgrad) {
+    if (maxExpAvgSq === null)
+      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
+    checkArray(maxExpAvgSq, 'maxExpAvgSq', n, param);
+  }
+  const mx = amsgrad ? maxExpAvgSq : null;
+  checkDisjoint([
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+    [expAvg, 'expAvg', n, true],
+    [expAvgSq, 'expAvgSq', n, true],
+    [mx, 'maxExpAvgSq', n, true],
+  ]);
+  return mx;
+}
+
+/**
  * Adam (decoupled = false) or AdamW (decoupled = true) over param[0, n) in place; `step` is the step count after
  * this step's increment (1 on the first step):
  *
@@ -139,23 +187,7 @@ export function adamUpdate(
   checkCount(n, 'n');
   if (!Number.isSafeInteger(step) || step < 1)
     throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
-  checkArray(param, 'param', n, null);
-  checkArray(grad, 'grad', n, param);
-  checkArray(expAvg, 'expAvg', n, param);
-  checkArray(expAvgSq, 'expAvgSq', n, param);
-  if (amsgrad) {
-    if (maxExpAvgSq === null)
-      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
-    checkArray(maxExpAvgSq, 'maxExpAvgSq', n, param);
-  }
-  const mx = amsgrad ? maxExpAvgSq : null;
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [expAvg, 'expAvg', n, true],
-    [expAvgSq, 'expAvgSq', n, true],
-    [mx, 'maxExpAvgSq', n, true],
-  ]);
+  const mx = checkAdamArrays(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad);
   const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const coupled = !decoupled && weightDecay !== 0;
   if (param instanceof Float32Array) {

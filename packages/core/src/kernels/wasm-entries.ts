@@ -9,7 +9,6 @@
 import type { TypedArray } from '../dtype.js';
 import {
   checkAlias,
-  checkArrayLike,
   checkBool,
   checkCount,
   checkDisjoint,
@@ -30,7 +29,13 @@ import {
   sumDim as tsSumDim,
   unary as tsUnary,
 } from './contiguous.js';
-import { adamStepScalars, adamUpdate as tsAdamUpdate, sgdUpdate as tsSgdUpdate } from './optim.js';
+import {
+  adamStepScalars,
+  adamUpdate as tsAdamUpdate,
+  checkAdamArrays,
+  checkSgdArrays,
+  sgdUpdate as tsSgdUpdate,
+} from './optim.js';
 import type { FloatArray } from './gemm.js';
 import {
   batchNormBackward as tsBatchNormBackward,
@@ -281,19 +286,7 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
     checkNumber(v, ['lr', 'momentum', 'dampening', 'weightDecay'][i]),
   );
   [nesterov, maximize, firstStep].forEach((v, i) => checkBool(v, ['nesterov', 'maximize', 'firstStep'][i]));
-  checkArrayLike(param, 'param', n, null, 'the parameter');
-  checkArrayLike(grad, 'grad', n, param, 'the parameter');
-  const b = momentum !== 0 ? buf : null;
-  if (momentum !== 0) {
-    if (buf === null)
-      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
-    checkArrayLike(buf, 'buf', n, param, 'the parameter');
-  }
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [b, 'buf', n, true],
-  ]);
+  const b = checkSgdArrays(param, grad, buf, n, momentum);
   if (n < SMALL || n > INT32_MAX / 2) return tsSgdUpdate(...args);
   // The scalars rounded to the element type first, as the TypeScript loop rounds them; arrays padded to pairs.
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
@@ -346,23 +339,7 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
     checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]),
   );
   [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
-  checkArrayLike(param, 'param', n, null, 'the parameter');
-  checkArrayLike(grad, 'grad', n, param, 'the parameter');
-  checkArrayLike(expAvg, 'expAvg', n, param, 'the parameter');
-  checkArrayLike(expAvgSq, 'expAvgSq', n, param, 'the parameter');
-  if (amsgrad) {
-    if (maxExpAvgSq === null)
-      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
-    checkArrayLike(maxExpAvgSq, 'maxExpAvgSq', n, param, 'the parameter');
-  }
-  const mx = amsgrad ? maxExpAvgSq : null;
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [expAvg, 'expAvg', n, true],
-    [expAvgSq, 'expAvgSq', n, true],
-    [mx, 'maxExpAvgSq', n, true],
-  ]);
+  const mx = checkAdamArrays(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad);
   if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
   const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
