@@ -174,6 +174,53 @@ export function binaryLayout(
 
 // ---- binary ----
 
+/** What `checkBinary` found: the layout, its element count and how far each input reaches. */
+export interface CheckedBinary {
+  L: Layout;
+  n: number;
+  aExtent: number;
+  bExtent: number;
+}
+
+/**
+ * binary's argument checks, before any array is read: the op, each array and offset, the layout, the element
+ * types, that every element the layout reaches lies inside its array, and that out overlaps an input only as
+ * that input itself.
+ */
+export function checkBinary(
+  op: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  out: FloatArray,
+  outOff: number,
+  layout: Float64Array,
+  alpha: number,
+): CheckedBinary {
+  checkInt(op, 'op', 0, 6);
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkFloatArray(b, 'b');
+  checkInt(bOff, 'bOff', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  const L = readLayout(layout);
+  checkNumber(alpha, 'alpha');
+  checkSameType(a, 'a', out, 'out');
+  checkSameType(b, 'b', out, 'out');
+  const n = L.n;
+  if (n === 0) return { L, n, aExtent: 0, bExtent: 0 };
+  checkSpan(out, 'out', outOff, n);
+  const aExtent = extentOf(L.shape, L.aStrides, 'a');
+  const bExtent = extentOf(L.shape, L.bStrides, 'b');
+  checkSpan(a, 'a', aOff, aExtent);
+  checkSpan(b, 'b', bOff, bExtent);
+  checkAlias(a, 'a', aOff, aExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
+  checkAlias(b, 'b', bOff, bExtent, isContiguous(L.shape, L.bStrides), out, 'out', outOff, n);
+  return { L, n, aExtent, bExtent };
+}
+
 /**
  * out[outOff + k] = op(a[aOff + Σ i_d aStride_d], b[bOff + Σ i_d bStride_d]) for the row-major index k of
  * (i_0, ..., i_{ndim-1}) over the layout's shape. op 0 is a + alpha * b, 1 a - b, 2 a * b, 3 a / b, 4–6 the activations' backward ops (BinaryOp); alpha is
@@ -191,26 +238,8 @@ export function binary(
   layout: Float64Array,
   alpha: number,
 ): void {
-  checkInt(op, 'op', 0, 6);
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkFloatArray(b, 'b');
-  checkInt(bOff, 'bOff', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  const L = readLayout(layout);
-  checkNumber(alpha, 'alpha');
-  checkSameType(a, 'a', out, 'out');
-  checkSameType(b, 'b', out, 'out');
-  const n = L.n;
+  const { L, n } = checkBinary(op, a, aOff, b, bOff, out, outOff, layout, alpha);
   if (n === 0) return;
-  checkSpan(out, 'out', outOff, n);
-  const aExtent = extentOf(L.shape, L.aStrides, 'a');
-  const bExtent = extentOf(L.shape, L.bStrides, 'b');
-  checkSpan(a, 'a', aOff, aExtent);
-  checkSpan(b, 'b', bOff, bExtent);
-  checkAlias(a, 'a', aOff, aExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
-  checkAlias(b, 'b', bOff, bExtent, isContiguous(L.shape, L.bStrides), out, 'out', outOff, n);
 
   const nd = L.ndim;
   const inner = L.shape[nd - 1];

@@ -21,14 +21,7 @@ import {
   overlaps,
 } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import {
-  binary as tsBinary,
-  extentOf,
-  isContiguous,
-  readLayout,
-  sumDim as tsSumDim,
-  unary as tsUnary,
-} from './contiguous.js';
+import { binary as tsBinary, checkBinary, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
 import {
   adamStepScalars,
   adamUpdate as tsAdamUpdate,
@@ -243,26 +236,8 @@ function unary(
 function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): void {
   const [op, a, aOff, b, bOff, out, outOff, layout, alpha] = args;
   if (typeof op !== 'number' || op > WASM_BINARY_MAX) return tsBinary(...args);
-  checkInt(op, 'op', 0, 6);
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkFloatArray(b, 'b');
-  checkInt(bOff, 'bOff', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  const L = readLayout(layout);
-  checkNumber(alpha, 'alpha');
-  checkSameType(a, 'a', out, 'out');
-  checkSameType(b, 'b', out, 'out');
-  const n = L.n;
+  const { L, n, aExtent, bExtent } = checkBinary(op, a, aOff, b, bOff, out, outOff, layout, alpha);
   if (n === 0) return;
-  checkSpan(out, 'out', outOff, n);
-  const aExtent = extentOf(L.shape, L.aStrides, 'a');
-  const bExtent = extentOf(L.shape, L.bStrides, 'b');
-  checkSpan(a, 'a', aOff, aExtent);
-  checkSpan(b, 'b', bOff, bExtent);
-  checkAlias(a, 'a', aOff, aExtent, isContiguous(L.shape, L.aStrides), out, 'out', outOff, n);
-  checkAlias(b, 'b', bOff, bExtent, isContiguous(L.shape, L.bStrides), out, 'out', outOff, n);
   if (n < SMALL || Math.max(n, aExtent, bExtent) > INT32_MAX) return tsBinary(...args);
   const [aPtr, bPtr, outPtr] = host.regions([aExtent, bExtent, n], a.BYTES_PER_ELEMENT);
   // A dim of size 1 is never stepped along: its stride is written as 0, so every value fits an i32.
