@@ -359,12 +359,8 @@ function binaryRun(
 
 // ---- unary ----
 
-/**
- * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
- * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
- * 11 square v * v, 12 gelu v Φ(v), 13 gelu's derivative Φ(v) + v φ(v). `out` may be `x` itself but must not overlap it otherwise.
- */
-export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
+/** unary's argument checks, before any array is read: the op, each array, offset and n, that n elements fit, and no partial overlap. */
+export function checkUnary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
   checkInt(op, 'op', 0, 13);
   checkFloatArray(x, 'x');
   checkInt(xOff, 'xOff', 0);
@@ -376,6 +372,16 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
   checkSpan(x, 'x', xOff, n);
   checkSpan(out, 'out', outOff, n);
   checkAlias(x, 'x', xOff, n, true, out, 'out', outOff, n);
+}
+
+/**
+ * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
+ * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
+ * 11 square v * v, 12 gelu v Φ(v), 13 gelu's derivative Φ(v) + v φ(v). `out` may be `x` itself but must not overlap it otherwise.
+ */
+export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
+  checkUnary(op, x, xOff, out, outOff, n);
+  if (n === 0) return;
   const o = outOff;
   const p = xOff;
   switch (op) {
@@ -440,6 +446,36 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
 // ---- sums ----
 
 /**
+ * sumDim's argument checks, before any array is read: each array, offset and size, that both spans fit, and no
+ * overlap. Returns the input's and the output's element counts.
+ */
+export function checkSumDim(
+  a: FloatArray,
+  aOff: number,
+  outer: number,
+  size: number,
+  inner: number,
+  out: FloatArray,
+  outOff: number,
+): { inN: number; outN: number } {
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+  checkFloatArray(out, 'out');
+  checkInt(outOff, 'outOff', 0);
+  checkSameType(a, 'a', out, 'out');
+  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
+  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  if (outN === 0) return { inN, outN };
+  checkSpan(out, 'out', outOff, outN);
+  checkSpan(a, 'a', aOff, inN);
+  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
+  return { inN, outN };
+}
+
+/**
  * The array viewed as contiguous [outer, size, inner] from aOff: out[outOff + o * inner + i] = Σ_s
  * a[aOff + (o * size + s) * inner + i], accumulated in double from 0 in ascending s (sumKernel's order).
  * `out` must not overlap the input.
@@ -453,20 +489,8 @@ export function sumDim(
   out: FloatArray,
   outOff: number,
 ): void {
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  checkSameType(a, 'a', out, 'out');
-  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
-  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  const { outN } = checkSumDim(a, aOff, outer, size, inner, out, outOff);
   if (outN === 0) return;
-  checkSpan(out, 'out', outOff, outN);
-  checkSpan(a, 'a', aOff, inN);
-  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
   const rowStride = size * inner;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {

@@ -8,7 +8,6 @@
  */
 import type { TypedArray } from '../dtype.js';
 import {
-  checkAlias,
   checkBool,
   checkCount,
   checkDisjoint,
@@ -17,11 +16,16 @@ import {
   checkNumber,
   checkSameType,
   checkSpan,
-  checkedProduct,
-  overlaps,
 } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import { binary as tsBinary, checkBinary, sumDim as tsSumDim, unary as tsUnary } from './contiguous.js';
+import {
+  binary as tsBinary,
+  checkBinary,
+  checkSumDim,
+  checkUnary,
+  sumDim as tsSumDim,
+  unary as tsUnary,
+} from './contiguous.js';
 import {
   adamStepScalars,
   adamUpdate as tsAdamUpdate,
@@ -218,15 +222,8 @@ function unary(
   n: number,
 ): void {
   if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL) return tsUnary(op, x, xOff, out, outOff, n);
-  checkFloatArray(x, 'x');
-  checkInt(xOff, 'xOff', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  checkInt(n, 'n', 0, INT32_MAX);
-  checkSameType(x, 'x', out, 'out');
-  checkSpan(x, 'x', xOff, n);
-  checkSpan(out, 'out', outOff, n);
-  checkAlias(x, 'x', xOff, n, true, out, 'out', outOff, n);
+  checkUnary(op, x, xOff, out, outOff, n);
+  if (n > INT32_MAX) return tsUnary(op, x, xOff, out, outOff, n);
   const [xPtr, outPtr] = host.regions([n, n], x.BYTES_PER_ELEMENT);
   host.copyIn(x, xOff, xPtr, n);
   host.call(x instanceof Float32Array ? 'unary32' : 'unary64', op, xPtr, outPtr, n);
@@ -351,20 +348,8 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
 
 function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): void {
   const [a, aOff, outer, size, inner, out, outOff] = args;
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  checkSameType(a, 'a', out, 'out');
-  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
-  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  const { inN, outN } = checkSumDim(a, aOff, outer, size, inner, out, outOff);
   if (outN === 0) return;
-  checkSpan(out, 'out', outOff, outN);
-  checkSpan(a, 'a', aOff, inN);
-  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
   // A sum along the last dim (inner 1) is one running double sum per row: no lanes to fill, so the copy is a loss.
   if (inN < SMALL || inner === 1 || inN > INT32_MAX) return tsSumDim(...args);
   // Padded by one element: a pair of inner positions may read one past the last row's end.
