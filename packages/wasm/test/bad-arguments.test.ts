@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 // Core's source by path (this package does not depend on core; vitest resolves @kindling/core to the same file).
 import * as torch from '../../core/src/index.js';
+import { A, I, JUNK, V, build, type Spec } from '../../core/test/helpers/guarded-args.js';
 import { rng } from '../../core/test/helpers/rng.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -20,31 +21,6 @@ function wasmEntries(): Record<string, Fn> {
   torch.setKernelBackend(previous);
   return backend;
 }
-
-const GUARD = 64;
-const SENTINEL = 12345.5;
-
-/** A window of n elements inside a buffer with GUARD sentinel elements on each side. */
-class Guarded {
-  readonly full: Float32Array | Float64Array;
-  readonly view: Float32Array | Float64Array;
-  constructor(ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, fill: (i: number) => number) {
-    this.full = new ctor(n + 2 * GUARD).fill(SENTINEL);
-    this.view = this.full.subarray(GUARD, GUARD + n);
-    for (let i = 0; i < n; i++) this.view[i] = fill(i);
-  }
-  intact(): boolean {
-    for (let i = 0; i < GUARD; i++)
-      if (this.full[i] !== SENTINEL || this.full[this.full.length - 1 - i] !== SENTINEL) return false;
-    return true;
-  }
-}
-
-/** An argument template: an array of n elements (float by default), or a plain value. */
-type Spec = { array: number; kind?: 'float' | 'index' } | { value: unknown };
-const A = (n: number): Spec => ({ array: n });
-const I = (n: number): Spec => ({ array: n, kind: 'index' });
-const V = (value: unknown): Spec => ({ value });
 
 const conv = {
   N: 2,
@@ -133,38 +109,6 @@ const VALID: Record<string, Spec[]> = {
   ],
 };
 const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
-
-const JUNK: unknown[] = [
-  undefined,
-  null,
-  'x',
-  {},
-  [],
-  NaN,
-  Infinity,
-  -1,
-  1.5,
-  2 ** 60,
-  -(2 ** 31),
-  true,
-  new Int32Array(4),
-  new Uint8Array(4),
-  new Float32Array(0),
-  () => 0,
-];
-
-function build(specs: Spec[], ctor: Float32ArrayConstructor | Float64ArrayConstructor, next: () => number) {
-  const guards: Guarded[] = [];
-  const args = specs.map((s) => {
-    if ('value' in s) return s.value;
-    const g = new Guarded(s.kind === 'index' ? Float64Array : ctor, s.array, (i) =>
-      s.kind === 'index' ? i % 4 : next() * 2 - 1,
-    );
-    guards.push(g);
-    return g.view;
-  });
-  return { args, guards };
-}
 
 describe.skipIf(!available)('WebAssembly entries under bad arguments', () => {
   const entries = wasmEntries();
