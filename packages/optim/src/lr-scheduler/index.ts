@@ -6,16 +6,10 @@
  */
 export { LRScheduler } from './base.js';
 export type { SchedulerOptions, SchedulerStateDict } from './base.js';
-export { StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR } from './decay.js';
-export type {
-  StepLROptions,
-  MultiStepLROptions,
-  ConstantLROptions,
-  LinearLROptions,
-  ExponentialLROptions,
-  PolynomialLROptions,
-  CosineAnnealingLROptions,
-} from './decay.js';
+export { StepLR, MultiStepLR, ExponentialLR } from './step-decay.js';
+export type { StepLROptions, MultiStepLROptions, ExponentialLROptions } from './step-decay.js';
+export { ConstantLR, LinearLR, PolynomialLR, CosineAnnealingLR } from './annealing.js';
+export type { ConstantLROptions, LinearLROptions, PolynomialLROptions, CosineAnnealingLROptions } from './annealing.js';
 export { LambdaLR, MultiplicativeLR } from './lambda.js';
 export type { LrLambda, LambdaLROptions } from './lambda.js';
 export { OneCycleLR } from './one-cycle.js';

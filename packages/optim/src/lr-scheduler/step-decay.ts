@@ -1,0 +1,211 @@
+/**
+ * Schedules that multiply each group's learning rate by a factor at given epochs: StepLR, MultiStepLR,
+ * ExponentialLR. Each `getLr()` is PyTorch 1.13's chainable form (computed from the groups' current rates, so other
+ * changes to `lr` compose with it), each `closedFormLr()` its closed form, with Python's floored `//` and `%`.
+ */
+import type { Optimizer } from '../optimizer.js';
+import { bisectRight, floorDiv, mod } from '../python.js';
+import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+
+/** StepLR's options, by PyTorch's keyword names. */
+export interface StepLROptions extends SchedulerOptions {
+  /** The number of epochs between decays. */
+  stepSize?: number;
+  /** The factor of each decay (default 0.1). */
+  gamma?: number;
+}
+
+/**
+ * Multiplies the learning rate by `gamma` every `stepSize` epochs.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 0.1 });
+ * const scheduler = new lrScheduler.StepLR(opt, 2, { gamma: 0.5 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 6; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 0.1, 0.1, 0.05, 0.05, 0.025, 0.025 ]
+ * ```
+ */
+export class StepLR extends LRScheduler {
+  /** The number of epochs between decays. */
+  stepSize: number;
+  /** The factor of each decay. */
+  gamma: number;
+
+  /** `new StepLR(optimizer, stepSize, { gamma, lastEpoch, verbose })`. */
+  constructor(optimizer: Optimizer, stepSize: number, options?: StepLROptions);
+  constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
+  constructor(optimizer: Optimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, stepSize: number | StepLROptions, ...rest: unknown[]) {
+    const o = withPositional<StepLROptions>(
+      'StepLR',
+      ['stepSize', 'gamma', 'lastEpoch', 'verbose'],
+      stepSize,
+      rest,
+      isNumber,
+    );
+    const size = required('StepLR', 'stepSize', o.stepSize);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.stepSize = size;
+    this.gamma = o.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  /** This epoch's rates, from the groups' current ones. */
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch === 0 || mod(this.lastEpoch, this.stepSize) !== 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+
+  /** This epoch's rates, from `baseLrs`. */
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** floorDiv(this.lastEpoch, this.stepSize));
+  }
+}
+
+/** MultiStepLR's options, by PyTorch's keyword names. */
+export interface MultiStepLROptions extends SchedulerOptions {
+  /** The epochs at which the rate decays. */
+  milestones?: readonly number[];
+  /** The factor of each decay (default 0.1). */
+  gamma?: number;
+}
+
+/**
+ * Multiplies the learning rate by `gamma` at each milestone (a milestone listed twice multiplies twice).
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.MultiStepLR(opt, [2, 5], { gamma: 0.1 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 7; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002 ]
+ * ```
+ */
+export class MultiStepLR extends LRScheduler {
+  /** The milestones, sorted, repeats kept (PyTorch keeps a `Counter`). */
+  milestones: number[];
+  /** The factor of each decay. */
+  gamma: number;
+
+  /** `new MultiStepLR(optimizer, milestones, { gamma, lastEpoch, verbose })`. */
+  constructor(optimizer: Optimizer, milestones: readonly number[], options?: MultiStepLROptions);
+  constructor(optimizer: Optimizer, options: MultiStepLROptions & { milestones: readonly number[] });
+  constructor(
+    optimizer: Optimizer,
+    milestones: readonly number[],
+    gamma?: number,
+    lastEpoch?: number,
+    verbose?: boolean,
+  );
+  constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, ...rest: unknown[]) {
+    const o = withPositional<MultiStepLROptions>(
+      'MultiStepLR',
+      ['milestones', 'gamma', 'lastEpoch', 'verbose'],
+      milestones,
+      rest,
+      Array.isArray,
+    );
+    const list = required('MultiStepLR', 'milestones', o.milestones);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.milestones = [...list].sort((a, b) => a - b);
+    this.gamma = o.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  /** This epoch's rates, from the groups' current ones. */
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
+    if (count === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma ** count);
+  }
+
+  /** This epoch's rates, from `baseLrs`. */
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** bisectRight(this.milestones, this.lastEpoch));
+  }
+}
+
+/** ExponentialLR's options, by PyTorch's keyword names. */
+export interface ExponentialLROptions extends SchedulerOptions {
+  /** The factor applied every epoch. */
+  gamma?: number;
+}
+
+/**
+ * Multiplies the learning rate by `gamma` every epoch.
+ *
+ * @example
+ * ```ts
+ * import { SGD, lrScheduler } from '@kindling/optim';
+ *
+ * const opt = new SGD([torch.zeros(1, { requiresGrad: true })], { lr: 1 });
+ * const scheduler = new lrScheduler.ExponentialLR(opt, 0.5);
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   lrs.push(scheduler.getLastLr()[0]);
+ *   opt.step();
+ *   scheduler.step();
+ * }
+ * console.log(lrs);
+ * ```
+ * ```text
+ * [ 1, 0.5, 0.25, 0.125 ]
+ * ```
+ */
+export class ExponentialLR extends LRScheduler {
+  /** The factor applied every epoch. */
+  gamma: number;
+
+  /** `new ExponentialLR(optimizer, gamma, { lastEpoch, verbose })`. */
+  constructor(optimizer: Optimizer, gamma: number, options?: ExponentialLROptions);
+  constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
+  constructor(optimizer: Optimizer, gamma: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, ...rest: unknown[]) {
+    const o = withPositional<ExponentialLROptions>(
+      'ExponentialLR',
+      ['gamma', 'lastEpoch', 'verbose'],
+      gamma,
+      rest,
+      isNumber,
+    );
+    const g = required('ExponentialLR', 'gamma', o.gamma);
+    super(optimizer, o.lastEpoch, o.verbose);
+    this.gamma = g;
+    this.initialStep();
+  }
+
+  /** This epoch's rates, from the groups' current ones. */
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+
+  /** This epoch's rates, from `baseLrs`. */
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
+  }
+}
