@@ -12,7 +12,7 @@
  */
 import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
-import { type FloatArray, gemm as typescriptGemm } from './gemm.js';
+import { type FloatArray, type GemmKernel, gemm as typescriptGemm } from './gemm.js';
 import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
 import { wasmEntries } from './wasm-entries.js';
 import { wasmConvolutions } from './wasm-conv.js';
@@ -153,28 +153,12 @@ class WasmBackendState {
       : new Float64Array(this.memory.buffer, ptr, n);
   }
 
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    A: FloatArray,
-    aOff: number,
-    lda: number,
-    B: FloatArray,
-    bOff: number,
-    ldb: number,
-    beta: number,
-    C: FloatArray,
-    cOff: number,
-    ldc: number,
-  ): void {
-    checkGemmArguments(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+  gemm(...args: Parameters<GemmKernel>): void {
+    const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = args;
+    checkGemmArguments(...args);
     if (M === 0 || N === 0) return;
     if (M * N * K < SMALL_GEMM) {
-      typescriptGemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      typescriptGemm(...args);
       return;
     }
     const size = C.BYTES_PER_ELEMENT;
