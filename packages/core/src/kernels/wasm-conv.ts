@@ -10,6 +10,7 @@ import type { BackendKernels } from './backend.js';
 import type { ConvGeometry } from './conv.js';
 import type { FloatArray } from './gemm.js';
 import type { WasmHost } from './wasm-entries.js';
+import { WINDOW_STEPS } from './window.js';
 
 /** ConvGeometry's fields in the order assembly/conv.ts reads them. */
 const GEOMETRY: readonly (keyof ConvGeometry)[] = [
@@ -22,12 +23,7 @@ const GEOMETRY: readonly (keyof ConvGeometry)[] = [
   'kw',
   'OH',
   'OW',
-  'sh',
-  'sw',
-  'ph',
-  'pw',
-  'dh',
-  'dw',
+  ...WINDOW_STEPS,
   'groups',
 ];
 /** Per thread, at least this many multiply-adds before a convolution is split. */

@@ -42,6 +42,7 @@ import {
 } from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
 import type { WasmTask } from './wasm-threads.js';
+import { WINDOW_STEPS } from './window.js';
 
 /** What the entries need of the backend's state: scratch in the module's memory, copies, calls, threads. */
 export interface WasmHost {
@@ -73,21 +74,7 @@ function isFloat(a: TypedArray): a is FloatArray {
   return a instanceof Float32Array || a instanceof Float64Array;
 }
 
-const POOL_FIELDS: readonly (keyof PoolGeometry)[] = [
-  'planes',
-  'H',
-  'W',
-  'OH',
-  'OW',
-  'kh',
-  'kw',
-  'sh',
-  'sw',
-  'ph',
-  'pw',
-  'dh',
-  'dw',
-];
+const POOL_FIELDS: readonly (keyof PoolGeometry)[] = ['planes', 'H', 'W', 'OH', 'OW', 'kh', 'kw', ...WINDOW_STEPS];
 const INT32_MAX = 0x7fffffff;
 
 /** The geometry's fields as i32s: sizes at least 0, kernel, stride and dilation at least 1, and the products it implies. */

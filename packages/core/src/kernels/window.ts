@@ -17,3 +17,9 @@ export interface WindowGeometry {
   dh: number;
   dw: number;
 }
+
+/**
+ * The window's steps (strides, padding, dilations), in the order the WebAssembly kernels read them from a
+ * geometry block, after the sizes: convolution's and pooling's blocks end alike.
+ */
+export const WINDOW_STEPS: readonly (keyof WindowGeometry)[] = ['sh', 'sw', 'ph', 'pw', 'dh', 'dw'];
