@@ -12,7 +12,8 @@ import * as torch from '@kindling/core';
 import { Dataset } from '../dataset.js';
 import { RuntimeError } from '../errors.js';
 import type { Image } from '../image.js';
-import { type TransformLike, applyTransform } from '../transforms.js';
+import type { TransformLike } from '../transforms.js';
+import { itemIndex, labelledItem } from './labelled-item.js';
 import { findFile, isFile, readBytes } from './node-io.js';
 
 export const CIFAR_RECORD = 3073;
@@ -135,17 +136,11 @@ export class CIFAR10<X = Image, Y = number> extends Dataset<[X, Y]> {
   }
 
   get(index: number): [X, Y] {
-    const n = this.length;
-    const i = index < 0 ? index + n : index;
-    if (!Number.isInteger(i) || i < 0 || i >= n)
-      throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+    const i = itemIndex(index, this.length);
     const data = new Uint8Array(3 * PIXELS);
     chwToHwc(this.images, i * 3 * PIXELS, data, 0);
     const image: Image = { data, height: SIDE, width: SIDE, channels: 3 };
-    const label = this.targets[i];
-    const x = this.transform ? applyTransform(this.transform, image) : (image as X);
-    const y = this.targetTransform ? applyTransform(this.targetTransform, label) : (label as Y);
-    return [x, y];
+    return labelledItem(this, image, this.targets[i]);
   }
 }
 

@@ -15,7 +15,8 @@ import * as torch from '@kindling/core';
 import { Dataset } from '../dataset.js';
 import { RuntimeError } from '../errors.js';
 import type { Image } from '../image.js';
-import { type TransformLike, applyTransform } from '../transforms.js';
+import type { TransformLike } from '../transforms.js';
+import { itemIndex, labelledItem } from './labelled-item.js';
 import { hex32, idxFileSize, parseIdx } from './idx.js';
 import { findFile, readBytes } from './node-io.js';
 
@@ -142,10 +143,7 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
   }
 
   get(index: number): [X, Y] {
-    const n = this.length;
-    const i = index < 0 ? index + n : index;
-    if (!Number.isInteger(i) || i < 0 || i >= n)
-      throw new torch.IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+    const i = itemIndex(index, this.length);
     const size = this.height * this.width;
     const image: Image = {
       data: this.images.slice(i * size, (i + 1) * size),
@@ -153,10 +151,7 @@ export class MNIST<X = Image, Y = number> extends Dataset<[X, Y]> {
       width: this.width,
       channels: 1,
     };
-    const label = this.labels[i];
-    const x = this.transform ? applyTransform(this.transform, image) : (image as X);
-    const y = this.targetTransform ? applyTransform(this.targetTransform, label) : (label as Y);
-    return [x, y];
+    return labelledItem(this, image, this.labels[i]);
   }
 }
 
