@@ -43,6 +43,22 @@ function nextRun(idx: number[], shape: readonly number[], strides: readonly numb
   return -1;
 }
 
+/**
+ * Calls `run(start, length, stride)` for each run along the last dim of a coalesced one-operand layout, in
+ * row-major order, starting from `offset` (a 0-dim layout is one run of one element). The layout is not empty.
+ */
+function forEachStridedRun(
+  c: { shape: readonly number[]; strides: readonly (readonly number[])[] },
+  offset: number,
+  run: (start: number, length: number, stride: number) => void,
+): void {
+  const nd = c.shape.length;
+  const inner = nd === 0 ? 1 : c.shape[nd - 1];
+  const innerStride = nd === 0 ? 0 : c.strides[0][nd - 1];
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  for (let s = offset; s >= 0; s = nextRun(idx, c.shape, c.strides[0], s)) run(s, inner, innerStride);
+}
+
 /** Copies a strided source into a contiguous destination (with a cast when the array types differ). */
 export function copyStrided(
   src: TypedArray,
@@ -56,29 +72,19 @@ export function copyStrided(
   const n = c.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
   const nd = c.shape.length;
-  if (nd === 0) {
-    dst[dstOffset] = src[offset];
-    return;
-  }
   if (nd === 1 && c.strides[0][0] === 1) {
     if (src.constructor === dst.constructor) dst.set(src.subarray(offset, offset + n), dstOffset);
     else for (let i = 0; i < n; i++) dst[dstOffset + i] = src[offset + i];
     return;
   }
-  const inner = c.shape[nd - 1];
-  const innerStride = c.strides[0][nd - 1];
-  if (nd === 2 && innerStride !== 1 && n >= TILED_COPY_MIN) {
-    copyTiled(src, c.shape[0], c.strides[0][0], inner, innerStride, offset, dst, dstOffset);
+  if (nd === 2 && c.strides[0][1] !== 1 && n >= TILED_COPY_MIN) {
+    copyTiled(src, c.shape[0], c.strides[0][0], c.shape[1], c.strides[0][1], offset, dst, dstOffset);
     return;
   }
-  const idx = new Array<number>(nd - 1).fill(0);
   let o = dstOffset;
-  let s = offset;
-  for (;;) {
-    for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[o++] = src[p];
-    s = nextRun(idx, c.shape, c.strides[0], s);
-    if (s < 0) return;
-  }
+  forEachStridedRun(c, offset, (start, length, stride) => {
+    for (let i = 0, p = start; i < length; i++, p += stride) dst[o++] = src[p];
+  });
 }
 
 const TILED_COPY_MIN = 4096;
@@ -123,25 +129,14 @@ export function scatterStrided(
   const c = coalesce(shape, [strides]);
   const n = c.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
-  const nd = c.shape.length;
-  if (nd === 0) {
-    dst[offset] = src[srcOffset];
-    return;
-  }
-  const inner = c.shape[nd - 1];
-  const innerStride = c.strides[0][nd - 1];
-  if (nd === 1 && innerStride === 1 && ArrayBuffer.isView(src) && src.constructor === dst.constructor) {
+  if (c.shape.length === 1 && c.strides[0][0] === 1 && ArrayBuffer.isView(src) && src.constructor === dst.constructor) {
     dst.set((src as TypedArray).subarray(srcOffset, srcOffset + n), offset);
     return;
   }
-  const idx = new Array<number>(nd - 1).fill(0);
   let o = srcOffset;
-  let s = offset;
-  for (;;) {
-    for (let i = 0, p = s; i < inner; i++, p += innerStride) dst[p] = src[o++];
-    s = nextRun(idx, c.shape, c.strides[0], s);
-    if (s < 0) return;
-  }
+  forEachStridedRun(c, offset, (start, length, stride) => {
+    for (let i = 0, p = start; i < length; i++, p += stride) dst[p] = src[o++];
+  });
 }
 
 /**
