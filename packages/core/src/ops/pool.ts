@@ -74,6 +74,19 @@ function pair(v: Size2, message: string, allowEmpty = false): number[] | null {
   return list;
 }
 
+/** The call's kernel size and stride as pairs (the stride defaults to the kernel size), with PyTorch's messages. */
+function kernelAndStride(op: string, o: { kernelSize?: Size2; stride?: Size2 | null }): [number[], number[]] {
+  const k = pair(
+    o.kernelSize as Size2,
+    `${op}: kernel_size must either be a single int, or a tuple of two ints`,
+  ) as number[];
+  const stride =
+    o.stride == null
+      ? null
+      : pair(o.stride, `${op}: stride must either be omitted, a single int, or a tuple of two ints`, true);
+  return [k, stride ?? k];
+}
+
 /** pooling_output_shape's argument checks, then the size. */
 function outputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
   if (stride === 0) throw new RuntimeError('stride should not be zero');
@@ -176,14 +189,7 @@ export function maxPool2d(
   options?: MaxPool2dOptions,
 ): Tensor | [Tensor, Tensor] {
   const o = callForm('max_pool2d', kernelSize, stride, options);
-  const k = pair(
-    o.kernelSize as Size2,
-    'max_pool2d: kernel_size must either be a single int, or a tuple of two ints',
-  ) as number[];
-  const s =
-    (o.stride == null
-      ? null
-      : pair(o.stride, 'max_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
+  const [k, s] = kernelAndStride('max_pool2d', o);
   const p = pair(
     o.padding ?? 0,
     'max_pool2d: padding must be either be a single int, or a tuple of two ints',
@@ -227,14 +233,7 @@ export function avgPool2d(
   options?: AvgPool2dOptions,
 ): Tensor {
   const o = callForm('avg_pool2d', kernelSize, stride, options);
-  const k = pair(
-    o.kernelSize as Size2,
-    'avg_pool2d: kernel_size must either be a single int, or a tuple of two ints',
-  ) as number[];
-  const s =
-    (o.stride == null
-      ? null
-      : pair(o.stride, 'avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints', true)) ?? k;
+  const [k, s] = kernelAndStride('avg_pool2d', o);
   const p = pair(o.padding ?? 0, 'avg_pool2d: padding must either be a single int, or a tuple of two ints') as number[];
   const divisor = o.divisorOverride ?? 0;
   if (o.divisorOverride != null && divisor === 0) throw new RuntimeError('divisor must be not zero');
