@@ -30,111 +30,95 @@
  *    gWeight[j] = Σ_rows gy·xhat, gBias[j] = Σ_rows gy.
  */
 import type { FloatArray } from './gemm.js';
-import { checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
+import { checkBackwardArrays, checkForwardArrays, checkSizes } from './norm-checks.js';
 
 const fr = Math.fround;
 const same = (v: number): number => v;
 
-function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
-  checkArrayLike(a, name, n, like, "'x'");
-}
-
-function checkOptional(a: FloatArray | null, name: string, n: number, like: FloatArray): void {
-  if (a !== null) checkArray(a, name, n, like);
-}
-
-/** The product of sizes, refused past 2^53 (no array that large exists). */
-function total(sizes: readonly number[], what: string): number {
-  const t = sizes.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(t)) throw new RangeError(`${what} has too many elements`);
-  return t;
-}
-
 /**
- * batchNormForward's argument checks, in order, before any array is read: the sizes, every array's type and
- * length, evaluation's running statistics, and no output sharing memory with another array. Returns N * C * HW.
+ * batchNormForward's argument checks, in order, before any array is read: the sizes, then the arrays as
+ * checkForwardArrays checks them. Returns N * C * HW.
  */
-export function checkBatchNormForward(
-  x: FloatArray,
-  N: number,
-  C: number,
-  HW: number,
-  weight: FloatArray | null,
-  bias: FloatArray | null,
-  runningMean: FloatArray | null,
-  runningVar: FloatArray | null,
-  training: boolean,
-  out: FloatArray,
-  saveMean: FloatArray,
-  saveInvstd: FloatArray,
-): number {
-  checkCount(N, 'N');
-  checkCount(C, 'C');
-  checkCount(HW, 'HW');
-  const size = total([N, C, HW], 'x');
-  checkArray(x, 'x', size, null);
-  checkOptional(weight, 'weight', C, x);
-  checkOptional(bias, 'bias', C, x);
-  checkOptional(runningMean, 'runningMean', C, x);
-  checkOptional(runningVar, 'runningVar', C, x);
-  if (!training && (runningMean === null || runningVar === null)) {
-    throw new TypeError(
-      `argument '${runningMean === null ? 'runningMean' : 'runningVar'}' must be given in evaluation mode`,
-    );
-  }
-  checkArray(out, 'out', size, x);
-  checkArray(saveMean, 'saveMean', C, x);
-  checkArray(saveInvstd, 'saveInvstd', C, x);
-  checkDisjoint([
-    [x, 'x', size, false],
-    [weight, 'weight', C, false],
-    [bias, 'bias', C, false],
-    [runningMean, 'runningMean', C, true],
-    [runningVar, 'runningVar', C, true],
-    [out, 'out', size, true],
-    [saveMean, 'saveMean', C, true],
-    [saveInvstd, 'saveInvstd', C, true],
-  ]);
+export function checkBatchNormForward(...args: Parameters<typeof batchNormForward>): number {
+  const [x, N, C, HW, weight, bias, runningMean, runningVar, training, , , out, saveMean, saveInvstd] = args;
+  const size = checkSizes({ N, C, HW });
+  const running = [runningMean, runningVar] as const;
+  const saved = [out, saveMean, saveInvstd] as const;
+  checkForwardArrays({ size, params: C, stats: C }, x, weight, bias, running, training, saved, 'saveInvstd');
   return size;
 }
 
 /** batchNormBackward's argument checks, as checkBatchNormForward's. Returns N * C * HW. */
-export function checkBatchNormBackward(
+export function checkBatchNormBackward(...args: Parameters<typeof batchNormBackward>): number {
+  const [gy, x, N, C, HW, weight, saveMean, saveInvstd, , gx, gWeight, gBias] = args;
+  const size = checkSizes({ N, C, HW });
+  const grads = [gx, gWeight, gBias] as const;
+  checkBackwardArrays({ size, params: C, stats: C }, gy, x, weight, [saveMean, saveInvstd], 'saveInvstd', grads);
+  return size;
+}
+
+/**
+ * The four-lane sums over `runs` runs of `length` elements, the first at `first` and each `runStride` after the last:
+ * element j of a run, a = gy (times weight[j] when a weight is given), goes to lane j mod 4 of Σa, and a·((x - mean)·std)
+ * to the same lane of Σa·xhat. Returns both totals, each (lane 0 + lane 1) + (lane 2 + lane 3).
+ */
+function laneSums(
   gy: FloatArray,
   x: FloatArray,
-  N: number,
-  C: number,
-  HW: number,
   weight: FloatArray | null,
-  saveMean: FloatArray,
-  saveInvstd: FloatArray,
-  gx: FloatArray,
-  gWeight: FloatArray | null,
-  gBias: FloatArray | null,
-): number {
-  checkCount(N, 'N');
-  checkCount(C, 'C');
-  checkCount(HW, 'HW');
-  const size = total([N, C, HW], 'x');
-  checkArray(x, 'x', size, null);
-  checkArray(gy, 'gy', size, x);
-  checkOptional(weight, 'weight', C, x);
-  checkArray(saveMean, 'saveMean', C, x);
-  checkArray(saveInvstd, 'saveInvstd', C, x);
-  checkArray(gx, 'gx', size, x);
-  checkOptional(gWeight, 'gWeight', C, x);
-  checkOptional(gBias, 'gBias', C, x);
-  checkDisjoint([
-    [gy, 'gy', size, false],
-    [x, 'x', size, false],
-    [weight, 'weight', C, false],
-    [saveMean, 'saveMean', C, false],
-    [saveInvstd, 'saveInvstd', C, false],
-    [gx, 'gx', size, true],
-    [gWeight, 'gWeight', C, true],
-    [gBias, 'gBias', C, true],
-  ]);
-  return size;
+  first: number,
+  runs: number,
+  runStride: number,
+  length: number,
+  mean: number,
+  std: number,
+): [number, number] {
+  let g0 = 0,
+    g1 = 0,
+    g2 = 0,
+    g3 = 0;
+  let h0 = 0,
+    h1 = 0,
+    h2 = 0,
+    h3 = 0;
+  for (let run = 0; run < runs; run++) {
+    const base = first + run * runStride;
+    let j = 0;
+    for (; j + 4 <= length; j += 4) {
+      const p = base + j;
+      const a0 = weight === null ? gy[p] : gy[p] * weight[j];
+      const a1 = weight === null ? gy[p + 1] : gy[p + 1] * weight[j + 1];
+      const a2 = weight === null ? gy[p + 2] : gy[p + 2] * weight[j + 2];
+      const a3 = weight === null ? gy[p + 3] : gy[p + 3] * weight[j + 3];
+      g0 += a0;
+      g1 += a1;
+      g2 += a2;
+      g3 += a3;
+      h0 += a0 * ((x[p] - mean) * std);
+      h1 += a1 * ((x[p + 1] - mean) * std);
+      h2 += a2 * ((x[p + 2] - mean) * std);
+      h3 += a3 * ((x[p + 3] - mean) * std);
+    }
+    for (; j < length; j++) {
+      const p = base + j;
+      const a = weight === null ? gy[p] : gy[p] * weight[j];
+      const h = a * ((x[p] - mean) * std);
+      switch (j & 3) {
+        case 0:
+          g0 += a;
+          h0 += h;
+          break;
+        case 1:
+          g1 += a;
+          h1 += h;
+          break;
+        default:
+          g2 += a;
+          h2 += h;
+      }
+    }
+  }
+  return [g0 + g1 + (g2 + g3), h0 + h1 + (h2 + h3)];
 }
 
 /**
@@ -158,7 +142,22 @@ export function batchNormForward(
   saveMean: FloatArray,
   saveInvstd: FloatArray,
 ): void {
-  checkBatchNormForward(x, N, C, HW, weight, bias, runningMean, runningVar, training, out, saveMean, saveInvstd);
+  checkBatchNormForward(
+    x,
+    N,
+    C,
+    HW,
+    weight,
+    bias,
+    runningMean,
+    runningVar,
+    training,
+    momentum,
+    eps,
+    out,
+    saveMean,
+    saveInvstd,
+  );
   const r = x instanceof Float32Array ? fr : same;
   const cnt = N * HW;
   const CHW = C * HW;
@@ -220,7 +219,7 @@ export function batchNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  checkBatchNormBackward(gy, x, N, C, HW, weight, saveMean, saveInvstd, gx, gWeight, gBias);
+  checkBatchNormBackward(gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias);
   const r = x instanceof Float32Array ? fr : same;
   const cnt = N * HW;
   const CHW = C * HW;
@@ -232,53 +231,7 @@ export function batchNormBackward(
     let sg = 0;
     let sgx = 0;
     if (sums) {
-      let g0 = 0,
-        g1 = 0,
-        g2 = 0,
-        g3 = 0;
-      let h0 = 0,
-        h1 = 0,
-        h2 = 0,
-        h3 = 0;
-      for (let n = 0; n < N; n++) {
-        const base = n * CHW + c * HW;
-        let j = 0;
-        for (; j + 4 <= HW; j += 4) {
-          const p = base + j;
-          const a0 = gy[p],
-            a1 = gy[p + 1],
-            a2 = gy[p + 2],
-            a3 = gy[p + 3];
-          g0 += a0;
-          g1 += a1;
-          g2 += a2;
-          g3 += a3;
-          h0 += a0 * ((x[p] - mean) * invstd);
-          h1 += a1 * ((x[p + 1] - mean) * invstd);
-          h2 += a2 * ((x[p + 2] - mean) * invstd);
-          h3 += a3 * ((x[p + 3] - mean) * invstd);
-        }
-        for (; j < HW; j++) {
-          const p = base + j;
-          const a = gy[p];
-          const h = a * ((x[p] - mean) * invstd);
-          switch (j & 3) {
-            case 0:
-              g0 += a;
-              h0 += h;
-              break;
-            case 1:
-              g1 += a;
-              h1 += h;
-              break;
-            default:
-              g2 += a;
-              h2 += h;
-          }
-        }
-      }
-      sg = g0 + g1 + (g2 + g3);
-      sgx = h0 + h1 + (h2 + h3);
+      [sg, sgx] = laneSums(gy, x, null, c * HW, N, CHW, HW, mean, invstd);
     }
     if (gWeight !== null) gWeight[c] = sgx;
     if (gBias !== null) gBias[c] = sg;
@@ -315,23 +268,9 @@ export function layerNormForward(
   saveMean: FloatArray,
   saveRstd: FloatArray,
 ): void {
-  checkCount(rows, 'rows');
-  checkCount(cols, 'cols');
-  const size = total([rows, cols], 'x');
-  checkArray(x, 'x', size, null);
-  checkOptional(weight, 'weight', cols, x);
-  checkOptional(bias, 'bias', cols, x);
-  checkArray(out, 'out', size, x);
-  checkArray(saveMean, 'saveMean', rows, x);
-  checkArray(saveRstd, 'saveRstd', rows, x);
-  checkDisjoint([
-    [x, 'x', size, false],
-    [weight, 'weight', cols, false],
-    [bias, 'bias', cols, false],
-    [out, 'out', size, true],
-    [saveMean, 'saveMean', rows, true],
-    [saveRstd, 'saveRstd', rows, true],
-  ]);
+  const size = checkSizes({ rows, cols });
+  const saved = [out, saveMean, saveRstd] as const;
+  checkForwardArrays({ size, params: cols, stats: rows }, x, weight, bias, [null, null], true, saved, 'saveRstd');
   const r = x instanceof Float32Array ? fr : same;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
@@ -367,77 +306,18 @@ export function layerNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  checkCount(rows, 'rows');
-  checkCount(cols, 'cols');
-  const size = total([rows, cols], 'x');
-  checkArray(x, 'x', size, null);
-  checkArray(gy, 'gy', size, x);
-  checkOptional(weight, 'weight', cols, x);
-  checkArray(saveMean, 'saveMean', rows, x);
-  checkArray(saveRstd, 'saveRstd', rows, x);
-  checkArray(gx, 'gx', size, x);
-  checkOptional(gWeight, 'gWeight', cols, x);
-  checkOptional(gBias, 'gBias', cols, x);
-  checkDisjoint([
-    [gy, 'gy', size, false],
-    [x, 'x', size, false],
-    [weight, 'weight', cols, false],
-    [saveMean, 'saveMean', rows, false],
-    [saveRstd, 'saveRstd', rows, false],
-    [gx, 'gx', size, true],
-    [gWeight, 'gWeight', cols, true],
-    [gBias, 'gBias', cols, true],
-  ]);
+  const size = checkSizes({ rows, cols });
+  const grads = [gx, gWeight, gBias] as const;
+  checkBackwardArrays({ size, params: cols, stats: rows }, gy, x, weight, [saveMean, saveRstd], 'saveRstd', grads);
   const accW = gWeight !== null ? new Float64Array(cols) : null;
   const accB = gBias !== null ? new Float64Array(cols) : null;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
     const mean = saveMean[i];
     const rstd = saveRstd[i];
-    let g0 = 0,
-      g1 = 0,
-      g2 = 0,
-      g3 = 0;
-    let h0 = 0,
-      h1 = 0,
-      h2 = 0,
-      h3 = 0;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const p = base + j;
-      const a0 = weight === null ? gy[p] : gy[p] * weight[j];
-      const a1 = weight === null ? gy[p + 1] : gy[p + 1] * weight[j + 1];
-      const a2 = weight === null ? gy[p + 2] : gy[p + 2] * weight[j + 2];
-      const a3 = weight === null ? gy[p + 3] : gy[p + 3] * weight[j + 3];
-      g0 += a0;
-      g1 += a1;
-      g2 += a2;
-      g3 += a3;
-      h0 += a0 * ((x[p] - mean) * rstd);
-      h1 += a1 * ((x[p + 1] - mean) * rstd);
-      h2 += a2 * ((x[p + 2] - mean) * rstd);
-      h3 += a3 * ((x[p + 3] - mean) * rstd);
-    }
-    for (; j < cols; j++) {
-      const p = base + j;
-      const a = weight === null ? gy[p] : gy[p] * weight[j];
-      const h = a * ((x[p] - mean) * rstd);
-      switch (j & 3) {
-        case 0:
-          g0 += a;
-          h0 += h;
-          break;
-        case 1:
-          g1 += a;
-          h1 += h;
-          break;
-        default:
-          g2 += a;
-          h2 += h;
-      }
-    }
-    const k1 = (g0 + g1 + (g2 + g3)) / cols;
-    const k2 = (h0 + h1 + (h2 + h3)) / cols;
+    const [sg, sgx] = laneSums(gy, x, weight, base, 1, cols, cols, mean, rstd);
+    const k1 = sg / cols;
+    const k2 = sgx / cols;
     for (let k = 0; k < cols; k++) {
       const p = base + k;
       const xhat = (x[p] - mean) * rstd;

@@ -139,20 +139,7 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
   if (typeof training !== 'boolean') throw new TypeError("argument 'training' must be a boolean");
   checkNumber(momentum, 'momentum');
   checkNumber(eps, 'eps');
-  const size = checkBatchNormForward(
-    x,
-    N,
-    C,
-    HW,
-    weight,
-    bias,
-    runningMean,
-    runningVar,
-    training,
-    out,
-    saveMean,
-    saveInvstd,
-  );
+  const size = checkBatchNormForward(...args);
   if (size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX) return tsBatchNormForward(...args);
   const optional = [weight, bias, runningMean, runningVar];
   const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions(
@@ -177,7 +164,7 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
 function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormBackward']>): void {
   const [gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias] = args;
   checkBool(training, 'training');
-  const size = checkBatchNormBackward(gy, x, N, C, HW, weight, saveMean, saveInvstd, gx, gWeight, gBias);
+  const size = checkBatchNormBackward(...args);
   if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
   const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
     [size, size, size, C, C, C, C, C],
