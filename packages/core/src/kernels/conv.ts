@@ -41,29 +41,20 @@ const TARGET_COLUMNS = 256;
 
 // Scratch buffers per array type, grown on demand and reused across calls (the kernels are synchronous and never
 // re-enter each other, so one buffer of each kind per type is safe): column matrices and staged output rows.
-const scratch = {
-  cols32: new Float32Array(0),
-  cols64: new Float64Array(0),
-  rows32: new Float32Array(0),
-  rows64: new Float64Array(0),
+const scratch: Record<'columns' | 'rows', { f32: Float32Array; f64: Float64Array }> = {
+  columns: { f32: new Float32Array(0), f64: new Float64Array(0) },
+  rows: { f32: new Float32Array(0), f64: new Float64Array(0) },
 };
 
-function columns(like: FloatArray, n: number): FloatArray {
+/** The scratch buffer for `use` of `like`'s type, grown to hold at least n elements. */
+function scratchFor(use: 'columns' | 'rows', like: FloatArray, n: number): FloatArray {
+  const s = scratch[use];
   if (like instanceof Float32Array) {
-    if (scratch.cols32.length < n) scratch.cols32 = new Float32Array(n);
-    return scratch.cols32;
+    if (s.f32.length < n) s.f32 = new Float32Array(n);
+    return s.f32;
   }
-  if (scratch.cols64.length < n) scratch.cols64 = new Float64Array(n);
-  return scratch.cols64;
-}
-
-function rows(like: FloatArray, n: number): FloatArray {
-  if (like instanceof Float32Array) {
-    if (scratch.rows32.length < n) scratch.rows32 = new Float32Array(n);
-    return scratch.rows32;
-  }
-  if (scratch.rows64.length < n) scratch.rows64 = new Float64Array(n);
-  return scratch.rows64;
+  if (s.f64.length < n) s.f64 = new Float64Array(n);
+  return s.f64;
 }
 
 /** Batch elements per GEMM. */
@@ -94,10 +85,11 @@ function validRange(off: number, stride: number, size: number, outSize: number):
 }
 
 /**
- * Writes the column matrix of channels [xOff, xOff + Cg·H·W) of `x` into `cols`: row r at cols[colOff + r·ld],
- * OH·OW values long.
+ * Walks the column matrix of channels [xOff, xOff + Cg·H·W) of `x` (row r at cols[colOff + r·ld], OH·OW values long),
+ * one output row of one window position at a time: 'im2col' writes the columns from x, padding included; 'col2im'
+ * adds the columns back into x, where padding has nowhere to go.
  */
-export function im2col(
+function walkColumns(
   x: FloatArray,
   xOff: number,
   Cg: number,
@@ -105,6 +97,7 @@ export function im2col(
   cols: FloatArray,
   colOff: number,
   ld: number,
+  direction: 'im2col' | 'col2im',
 ): void {
   const { H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
   const HW = H * W;
@@ -116,55 +109,43 @@ export function im2col(
       for (let j = 0; j < kw; j++, r++) {
         const offW = j * dw - pw;
         const [lo, hi] = validRange(offW, sw, W, OW);
-        let dst = colOff + r * ld;
-        for (let oh = 0; oh < OH; oh++, dst += OW) {
+        let at = colOff + r * ld;
+        for (let oh = 0; oh < OH; oh++, at += OW) {
           const ih = oh * sh + offH;
           if (ih < 0 || ih >= H) {
-            cols.fill(0, dst, dst + OW);
+            if (direction === 'im2col') cols.fill(0, at, at + OW);
             continue;
           }
-          const src = plane + ih * W + offW;
-          for (let ow = 0; ow < lo; ow++) cols[dst + ow] = 0;
-          if (sw === 1) for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow];
-          else for (let ow = lo, p = src + lo * sw; ow < hi; ow++, p += sw) cols[dst + ow] = x[p];
-          for (let ow = hi; ow < OW; ow++) cols[dst + ow] = 0;
+          const xAt = plane + ih * W + offW;
+          if (direction === 'im2col') copyRow(x, xAt, sw, cols, at, lo, hi, OW);
+          else addRow(cols, at, x, xAt, sw, lo, hi);
         }
       }
     }
   }
 }
 
-/** Adds a column matrix (laid out as im2col writes it) back into channels [xOff, xOff + Cg·H·W) of `x`. */
-export function col2im(
-  cols: FloatArray,
-  colOff: number,
-  ld: number,
-  Cg: number,
-  g: ConvGeometry,
+/** cols[at + ow] = x[xAt + ow·sw] for ow in [lo, hi), and 0 for the rest of the OW columns (the padding). */
+function copyRow(
   x: FloatArray,
-  xOff: number,
+  xAt: number,
+  sw: number,
+  cols: FloatArray,
+  at: number,
+  lo: number,
+  hi: number,
+  OW: number,
 ): void {
-  const { H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
-  const HW = H * W;
-  let r = 0;
-  for (let c = 0; c < Cg; c++) {
-    const plane = xOff + c * HW;
-    for (let i = 0; i < kh; i++) {
-      const offH = i * dh - ph;
-      for (let j = 0; j < kw; j++, r++) {
-        const offW = j * dw - pw;
-        const [lo, hi] = validRange(offW, sw, W, OW);
-        let src = colOff + r * ld;
-        for (let oh = 0; oh < OH; oh++, src += OW) {
-          const ih = oh * sh + offH;
-          if (ih < 0 || ih >= H) continue;
-          const dst = plane + ih * W + offW;
-          if (sw === 1) for (let ow = lo; ow < hi; ow++) x[dst + ow] += cols[src + ow];
-          else for (let ow = lo, p = dst + lo * sw; ow < hi; ow++, p += sw) x[p] += cols[src + ow];
-        }
-      }
-    }
-  }
+  for (let ow = 0; ow < lo; ow++) cols[at + ow] = 0;
+  if (sw === 1) for (let ow = lo; ow < hi; ow++) cols[at + ow] = x[xAt + ow];
+  else for (let ow = lo, p = xAt + lo * sw; ow < hi; ow++, p += sw) cols[at + ow] = x[p];
+  for (let ow = hi; ow < OW; ow++) cols[at + ow] = 0;
+}
+
+/** x[xAt + ow·sw] += cols[at + ow] for ow in [lo, hi). */
+function addRow(cols: FloatArray, at: number, x: FloatArray, xAt: number, sw: number, lo: number, hi: number): void {
+  if (sw === 1) for (let ow = lo; ow < hi; ow++) x[xAt + ow] += cols[at + ow];
+  else for (let ow = lo, p = xAt + lo * sw; ow < hi; ow++, p += sw) x[p] += cols[at + ow];
 }
 
 /**
@@ -197,7 +178,68 @@ function stage(
 function chunkColumns(x: FloatArray, g: ConvGeometry, grp: number, n0: number, nb: number, cols: FloatArray): void {
   const Cg = g.C / g.groups;
   const ohw = g.OH * g.OW;
-  for (let j = 0; j < nb; j++) im2col(x, ((n0 + j) * g.C + grp * Cg) * g.H * g.W, Cg, g, cols, j * ohw, nb * ohw);
+  for (let j = 0; j < nb; j++)
+    walkColumns(x, ((n0 + j) * g.C + grp * Cg) * g.H * g.W, Cg, g, cols, j * ohw, nb * ohw, 'im2col');
+}
+
+/** A convolution's sizes, and how its GEMMs cover the batch. */
+interface ConvPlan {
+  /** Input and output channels per group. */
+  Cg: number;
+  Og: number;
+  /** Rows of a column matrix: (C/groups)·kh·kw. */
+  K: number;
+  /** Output positions per image, OH·OW. */
+  ohw: number;
+  /** Batch elements per GEMM. */
+  nbMax: number;
+  /** Whether the input is its own column matrix (see readsInputDirectly). */
+  direct: boolean;
+}
+
+function convPlan(g: ConvGeometry): ConvPlan {
+  const nbMax = chunkSize(g);
+  const Cg = g.C / g.groups;
+  return {
+    Cg,
+    Og: g.O / g.groups,
+    K: Cg * g.kh * g.kw,
+    ohw: g.OH * g.OW,
+    nbMax,
+    direct: readsInputDirectly(g, nbMax),
+  };
+}
+
+/** Where one GEMM of a convolution reads and writes: a chunk of the batch, one group. */
+interface ConvStep {
+  /** The chunk's first batch element and its size. */
+  n0: number;
+  nb: number;
+  /** The GEMM's columns, nb·OH·OW. */
+  ld: number;
+  grp: number;
+  /** The offsets of the group's channels of the chunk's first element: input, weight, output. */
+  xOff: number;
+  wOff: number;
+  yOff: number;
+}
+
+/** Calls `step` for each chunk of the batch and, within it, each group, in that order. */
+function forEachStep(g: ConvGeometry, p: ConvPlan, step: (s: ConvStep) => void): void {
+  for (let n0 = 0; n0 < g.N; n0 += p.nbMax) {
+    const nb = Math.min(p.nbMax, g.N - n0);
+    for (let grp = 0; grp < g.groups; grp++) {
+      step({
+        n0,
+        nb,
+        ld: nb * p.ohw,
+        grp,
+        xOff: (n0 * g.C + grp * p.Cg) * g.H * g.W,
+        wOff: grp * p.Og * p.K,
+        yOff: (n0 * g.O + grp * p.Og) * p.ohw,
+      });
+    }
+  }
 }
 
 /** out = conv(x, w) + bias. `out` is fully written. */
@@ -209,52 +251,26 @@ export function conv2dForward(
   out: FloatArray,
   gemm: GemmKernel = referenceGemm,
 ): void {
-  const { N, C, O, kh, kw, groups } = g;
-  const Cg = C / groups;
-  const Og = O / groups;
-  const K = Cg * kh * kw;
-  const ohw = g.OH * g.OW;
+  const p = convPlan(g);
+  const { N, O } = g;
+  const { Og, K, ohw, nbMax, direct } = p;
   if (ohw === 0 || O === 0 || N === 0) return;
   if (bias !== null) {
     for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) out.fill(bias[o], (n * O + o) * ohw, (n * O + o + 1) * ohw);
   }
   const beta = bias !== null ? 1 : 0;
-  const nbMax = chunkSize(g);
-  const direct = readsInputDirectly(g, nbMax);
-  const cols = direct ? x : columns(x, K * nbMax * ohw);
-  const buf = nbMax > 1 ? rows(out, Og * nbMax * ohw) : out;
-  for (let n0 = 0; n0 < N; n0 += nbMax) {
-    const nb = Math.min(nbMax, N - n0);
-    const ld = nb * ohw;
-    for (let grp = 0; grp < groups; grp++) {
-      const xOff = (n0 * C + grp * Cg) * g.H * g.W;
-      if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
-      if (nbMax === 1) {
-        gemm(
-          false,
-          false,
-          Og,
-          ohw,
-          K,
-          1,
-          w,
-          grp * Og * K,
-          K,
-          cols,
-          direct ? xOff : 0,
-          ohw,
-          beta,
-          out,
-          (n0 * O + grp * Og) * ohw,
-          ohw,
-        );
-        continue;
-      }
-      if (beta !== 0) stage(out, buf, g, grp, n0, nb, true);
-      gemm(false, false, Og, ld, K, 1, w, grp * Og * K, K, cols, 0, ld, beta, buf, 0, ld);
-      stage(out, buf, g, grp, n0, nb, false);
+  const cols = direct ? x : scratchFor('columns', x, K * nbMax * ohw);
+  const buf = nbMax > 1 ? scratchFor('rows', out, Og * nbMax * ohw) : out;
+  forEachStep(g, p, ({ n0, nb, ld, grp, xOff, wOff, yOff }) => {
+    if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
+    if (nbMax === 1) {
+      gemm(false, false, Og, ohw, K, 1, w, wOff, K, cols, direct ? xOff : 0, ohw, beta, out, yOff, ohw);
+      return;
     }
-  }
+    if (beta !== 0) stage(out, buf, g, grp, n0, nb, true);
+    gemm(false, false, Og, ld, K, 1, w, wOff, K, cols, 0, ld, beta, buf, 0, ld);
+    stage(out, buf, g, grp, n0, nb, false);
+  });
 }
 
 /** gx = the gradient of conv(x, w) with respect to x, given the output gradient gy. `gx` must hold zeros. */
@@ -265,29 +281,19 @@ export function conv2dBackwardInput(
   gx: FloatArray,
   gemm: GemmKernel = referenceGemm,
 ): void {
-  const { N, C, O, kh, kw, groups } = g;
-  const Cg = C / groups;
-  const Og = O / groups;
-  const K = Cg * kh * kw;
-  const ohw = g.OH * g.OW;
   gx.fill(0); // col2im accumulates, and pixels no window covers get no gradient
-  if (ohw === 0 || K === 0 || N === 0) return;
-  const nbMax = chunkSize(g);
-  const direct = readsInputDirectly(g, nbMax);
-  const cols = direct ? gx : columns(gy, K * nbMax * ohw);
-  const buf = nbMax > 1 ? rows(gy, Og * nbMax * ohw) : gy;
-  for (let n0 = 0; n0 < N; n0 += nbMax) {
-    const nb = Math.min(nbMax, N - n0);
-    const ld = nb * ohw;
-    for (let grp = 0; grp < groups; grp++) {
-      const xOff = (n0 * C + grp * Cg) * g.H * g.W;
-      if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
-      const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      gemm(true, false, K, ld, Og, 1, w, grp * Og * K, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
-      if (direct) continue;
-      for (let j = 0; j < nb; j++) col2im(cols, j * ohw, ld, Cg, g, gx, ((n0 + j) * C + grp * Cg) * g.H * g.W);
-    }
-  }
+  const p = convPlan(g);
+  const { Cg, Og, K, ohw, nbMax, direct } = p;
+  if (ohw === 0 || K === 0 || g.N === 0) return;
+  const cols = direct ? gx : scratchFor('columns', gy, K * nbMax * ohw);
+  const buf = nbMax > 1 ? scratchFor('rows', gy, Og * nbMax * ohw) : gy;
+  forEachStep(g, p, ({ n0, nb, ld, grp, xOff, wOff, yOff }) => {
+    if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
+    const gyOff = nbMax > 1 ? 0 : yOff;
+    gemm(true, false, K, ld, Og, 1, w, wOff, K, buf, gyOff, ld, 0, cols, direct ? xOff : 0, ld);
+    if (direct) return;
+    for (let j = 0; j < nb; j++) walkColumns(gx, xOff + j * g.C * g.H * g.W, Cg, g, cols, j * ohw, ld, 'col2im');
+  });
 }
 
 /** gw = the gradient of conv(x, w) with respect to w, given the output gradient gy. `gw` is fully written. */
@@ -298,45 +304,18 @@ export function conv2dBackwardWeight(
   gw: FloatArray,
   gemm: GemmKernel = referenceGemm,
 ): void {
-  const { N, C, O, kh, kw, groups } = g;
-  const Cg = C / groups;
-  const Og = O / groups;
-  const K = Cg * kh * kw;
-  const ohw = g.OH * g.OW;
-  if (ohw === 0 || N === 0) {
+  const p = convPlan(g);
+  const { Og, K, ohw, nbMax, direct } = p;
+  if (ohw === 0 || g.N === 0) {
     gw.fill(0);
     return;
   }
-  const nbMax = chunkSize(g);
-  const direct = readsInputDirectly(g, nbMax);
-  const cols = direct ? x : columns(x, K * nbMax * ohw);
-  const buf = nbMax > 1 ? rows(gy, Og * nbMax * ohw) : gy;
-  for (let n0 = 0; n0 < N; n0 += nbMax) {
-    const nb = Math.min(nbMax, N - n0);
-    const ld = nb * ohw;
-    for (let grp = 0; grp < groups; grp++) {
-      const xOff = (n0 * C + grp * Cg) * g.H * g.W;
-      if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
-      if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
-      const gyOff = nbMax > 1 ? 0 : (n0 * O + grp * Og) * ohw;
-      gemm(
-        false,
-        true,
-        Og,
-        K,
-        ld,
-        1,
-        buf,
-        gyOff,
-        ld,
-        cols,
-        direct ? xOff : 0,
-        ld,
-        n0 === 0 ? 0 : 1,
-        gw,
-        grp * Og * K,
-        K,
-      );
-    }
-  }
+  const cols = direct ? x : scratchFor('columns', x, K * nbMax * ohw);
+  const buf = nbMax > 1 ? scratchFor('rows', gy, Og * nbMax * ohw) : gy;
+  forEachStep(g, p, ({ n0, nb, ld, grp, xOff, wOff, yOff }) => {
+    if (!direct) chunkColumns(x, g, grp, n0, nb, cols);
+    if (nbMax > 1) stage(gy, buf, g, grp, n0, nb, true);
+    const gyOff = nbMax > 1 ? 0 : yOff;
+    gemm(false, true, Og, K, ld, 1, buf, gyOff, ld, cols, direct ? xOff : 0, ld, n0 === 0 ? 0 : 1, gw, wOff, K);
+  });
 }
