@@ -3,12 +3,10 @@
  * arithmetic of packages/core/src/kernels/norm.ts (see its header for the formulas), in the same order, so that
  * the results are the same bit for bit on IEEE double hardware.
  *
- *  - Forward statistics are one running double sum per channel (in [N, HW] order) or per row, as the tensor
- *    ops' reduce kernel sums; they cannot be vectorised without changing the result, so for HW == 1 ([N, C]
- *    inputs) the loops run over blocks of channels instead, one sum per channel still in N order, vectorised
- *    across channels.
- *  - Backward sums use four interleaved accumulators (element j of a run goes to accumulator j mod 4, the total
- *    is (a0 + a1) + (a2 + a3)), the order the TypeScript kernel uses too.
+ *  - Every per-channel and per-row sum (the statistics of both forwards, the sums of both backwards) runs in the
+ *    eight interleaved double accumulators of lane-sums.h, the order the TypeScript kernel uses too. For HW == 1
+ *    ([N, C] inputs) every element of a channel is accumulator 0's, one running sum per channel in N order, and
+ *    the loops run over blocks of channels instead, vectorised across channels.
  *  - Layer norm's weight and bias gradients sum each column over the rows in row order, over blocks of columns.
  *
  * Threads split channels (batch norm), rows, or columns; no sum is ever split, so results do not depend on the
@@ -30,6 +28,7 @@
 #define BLOCK 256         /* channels or columns whose sums run side by side */
 
 #include "float-access.h"
+#include "lane-sums.h"
 
 static int64_t grain_for(int64_t work_per_item, int64_t min_items) {
   int64_t g = work_per_item > 0 ? TARGET_WORK / work_per_item : TARGET_WORK;
@@ -79,21 +78,12 @@ INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const i
   for (int64_t c = c0; c < c1; c++) {
     double meanD = 0, varD = 0;
     if (k->training) {
-      double s = 0;
-      for (int64_t n = 0; n < N; n++) {
-        const int64_t base = n * CHW + c * HW;
-        for (int64_t j = 0; j < HW; j++) s += LD(x, base + j);
-      }
-      meanD = s / cnt;
-      double q = 0;
-      for (int64_t n = 0; n < N; n++) {
-        const int64_t base = n * CHW + c * HW;
-        for (int64_t j = 0; j < HW; j++) {
-          const double d = LD(x, base + j) - meanD;
-          q += d * d;
-        }
-      }
-      varD = q / cnt;
+      kd_acc8 s = acc8_zero();
+      for (int64_t n = 0; n < N; n++) acc8_add_run(&s, x, n * CHW + c * HW, HW, f32);
+      meanD = acc8_total(s) / cnt;
+      kd_acc8 q = acc8_zero();
+      for (int64_t n = 0; n < N; n++) acc8_add_squared_deviations(&q, x, n * CHW + c * HW, HW, meanD, f32);
+      varD = acc8_total(q) / cnt;
     }
     double alpha, beta;
     bn_channel_consts(k, c, meanD, varD, f32, &alpha, &beta);
@@ -161,34 +151,6 @@ typedef struct {
   int training;
 } bn_bwd_ctx;
 
-/* Σgy and Σgy·xhat over a run of `len` elements at p, into four accumulators each (element j to j mod 4). */
-INLINE void sums4(const void *restrict gy, const void *restrict x, int64_t p, int64_t len, double mean, double invstd,
-                  double *restrict g, double *restrict h, const int f32) {
-  double g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3];
-  double h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
-  int64_t j = 0;
-  for (; j + 4 <= len; j += 4) {
-    const double a0 = LD(gy, p + j), a1 = LD(gy, p + j + 1), a2 = LD(gy, p + j + 2), a3 = LD(gy, p + j + 3);
-    g0 += a0;
-    g1 += a1;
-    g2 += a2;
-    g3 += a3;
-    h0 += a0 * ((LD(x, p + j) - mean) * invstd);
-    h1 += a1 * ((LD(x, p + j + 1) - mean) * invstd);
-    h2 += a2 * ((LD(x, p + j + 2) - mean) * invstd);
-    h3 += a3 * ((LD(x, p + j + 3) - mean) * invstd);
-  }
-  for (; j < len; j++) {
-    const double a = LD(gy, p + j);
-    const double hh = a * ((LD(x, p + j) - mean) * invstd);
-    if ((j & 3) == 0) { g0 += a; h0 += hh; }
-    else if ((j & 3) == 1) { g1 += a; h1 += hh; }
-    else { g2 += a; h2 += hh; }
-  }
-  g[0] = g0, g[1] = g1, g[2] = g2, g[3] = g3;
-  h[0] = h0, h[1] = h1, h[2] = h2, h[3] = h3;
-}
-
 INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
   const double cnt = (double)(N * HW);
@@ -201,18 +163,24 @@ INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const i
     const double w = k->weight ? LD(k->weight, c) : 1;
     double sg = 0, sgx = 0;
     if (sums) {
-      double g[4] = {0, 0, 0, 0}, h[4] = {0, 0, 0, 0};
-      for (int64_t n = 0; n < N; n++) sums4(gy, x, n * CHW + c * HW, HW, mean, invstd, g, h, f32);
-      sg = (g[0] + g[1]) + (g[2] + g[3]);
-      sgx = (h[0] + h[1]) + (h[2] + h[3]);
+      kd_acc8 g = acc8_zero(), h = acc8_zero();
+      for (int64_t n = 0; n < N; n++) acc8_add_gradient_run(&g, &h, gy, x, NULL, n * CHW + c * HW, HW, mean, invstd, f32);
+      sg = acc8_total(g);
+      sgx = acc8_total(h);
     }
     if (k->gweight) ST(k->gweight, c, sgx);
     if (k->gbias) ST(k->gbias, c, sg);
     if (k->training) {
       const double scale = invstd * w, k1 = sg / cnt, k2 = sgx / cnt;
+      const v4d vscale = splat4(scale), vk1 = splat4(k1), vk2 = splat4(k2), vmean = splat4(mean), vinv = splat4(invstd);
       for (int64_t n = 0; n < N; n++) {
         const int64_t base = n * CHW + c * HW;
-        for (int64_t j = 0; j < HW; j++) {
+        int64_t j = 0;
+        for (; j + 4 <= HW; j += 4) {
+          const int64_t p = base + j;
+          store4(gx, p, (load4(gy, p, f32) - vk1 - (load4(x, p, f32) - vmean) * vinv * vk2) * vscale, f32);
+        }
+        for (; j < HW; j++) {
           const int64_t p = base + j;
           ST(gx, p, (LD(gy, p) - k1 - (LD(x, p) - mean) * invstd * k2) * scale);
         }
@@ -227,7 +195,8 @@ INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const i
   }
 }
 
-/* HW == 1: every element of a channel is accumulator 0's, so each channel's sums are one running sum in N order. */
+/* HW == 1: every element of a channel is accumulator 0's, so each channel's sums are one running sum in N order
+ * (its total is the eight accumulators' total with that sum in accumulator 0 and zeros in the others). */
 INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, C = k->C;
   const double cnt = (double)N;
@@ -251,8 +220,8 @@ INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const in
           sh[t] += a * ((LD(x, n * C + b0 + t) - mu[t]) * is[t]);
         }
       for (int64_t t = 0; t < w; t++) {
-        sg[t] = (sg[t] + 0.0) + (0.0 + 0.0);
-        sh[t] = (sh[t] + 0.0) + (0.0 + 0.0);
+        sg[t] = acc8_total((kd_acc8){(v4d){sg[t]}, splat4(0)});
+        sh[t] = acc8_total((kd_acc8){(v4d){sh[t]}, splat4(0)});
       }
     }
     for (int64_t t = 0; t < w; t++) {
@@ -314,15 +283,12 @@ INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f
   void *const restrict out = k->out;
   for (int64_t i = r0; i < r1; i++) {
     const int64_t base = i * cols;
-    double s = 0;
-    for (int64_t j = 0; j < cols; j++) s += LD(x, base + j);
-    const double mean = s / (double)cols;
-    double q = 0;
-    for (int64_t j = 0; j < cols; j++) {
-      const double d = LD(x, base + j) - mean;
-      q += d * d;
-    }
-    const double rstd = 1 / sqrt(q / (double)cols + k->eps);
+    kd_acc8 s = acc8_zero();
+    acc8_add_run(&s, x, base, cols, f32);
+    const double mean = acc8_total(s) / (double)cols;
+    kd_acc8 q = acc8_zero();
+    acc8_add_squared_deviations(&q, x, base, cols, mean, f32);
+    const double rstd = 1 / sqrt(acc8_total(q) / (double)cols + k->eps);
     ST(k->smean, i, mean);
     ST(k->srstd, i, rstd);
     if (!wt && !bs)
@@ -360,31 +326,10 @@ INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f
   for (int64_t i = r0; i < r1; i++) {
     const int64_t p = i * cols;
     const double mean = LD(k->smean, i), rstd = LD(k->srstd, i);
-    double g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-    int64_t j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const double a0 = has_w ? LD(gy, p + j) * LD(wt, j) : LD(gy, p + j);
-      const double a1 = has_w ? LD(gy, p + j + 1) * LD(wt, j + 1) : LD(gy, p + j + 1);
-      const double a2 = has_w ? LD(gy, p + j + 2) * LD(wt, j + 2) : LD(gy, p + j + 2);
-      const double a3 = has_w ? LD(gy, p + j + 3) * LD(wt, j + 3) : LD(gy, p + j + 3);
-      g0 += a0;
-      g1 += a1;
-      g2 += a2;
-      g3 += a3;
-      h0 += a0 * ((LD(x, p + j) - mean) * rstd);
-      h1 += a1 * ((LD(x, p + j + 1) - mean) * rstd);
-      h2 += a2 * ((LD(x, p + j + 2) - mean) * rstd);
-      h3 += a3 * ((LD(x, p + j + 3) - mean) * rstd);
-    }
-    for (; j < cols; j++) {
-      const double a = has_w ? LD(gy, p + j) * LD(wt, j) : LD(gy, p + j);
-      const double hh = a * ((LD(x, p + j) - mean) * rstd);
-      if ((j & 3) == 0) { g0 += a; h0 += hh; }
-      else if ((j & 3) == 1) { g1 += a; h1 += hh; }
-      else { g2 += a; h2 += hh; }
-    }
-    const double k1 = ((g0 + g1) + (g2 + g3)) / (double)cols;
-    const double k2 = ((h0 + h1) + (h2 + h3)) / (double)cols;
+    kd_acc8 g = acc8_zero(), h = acc8_zero();
+    acc8_add_gradient_run(&g, &h, gy, x, has_w ? wt : NULL, p, cols, mean, rstd, f32);
+    const double k1 = acc8_total(g) / (double)cols;
+    const double k2 = acc8_total(h) / (double)cols;
     for (int64_t c = 0; c < cols; c++) {
       const double xhat = (LD(x, p + c) - mean) * rstd;
       const double a = has_w ? LD(gy, p + c) * LD(wt, c) : LD(gy, p + c);

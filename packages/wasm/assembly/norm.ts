@@ -1,10 +1,37 @@
 /**
- * Batch norm forward over contiguous [N, C, HW], channels [c0, c1) per call, giving the bits of
- * packages/core/src/kernels/norm.ts `batchNormForward`: the statistics are double sums in the same order (one
- * running sum over a channel's elements in [N, HW] order), rounded where that kernel rounds, and out =
- * round(round(x·alpha) + beta), which for float32 is a float32 multiply then a float32 add (never fused).
- * Optional arrays are 0 when absent. `args` holds the doubles momentum and eps.
+ * Batch norm forward and backward over contiguous [N, C, HW], channels [c0, c1) per call, giving the bits of
+ * packages/core/src/kernels/norm.ts: every per-channel sum runs in the eight interleaved double accumulators of
+ * packages/core/src/kernels/lane-sums.ts (element j of a run of HW goes to accumulator j mod 8; the total is
+ * ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))), held here as four f64x2 vectors; a tail element is added to its
+ * lane with -0 in the other (x + -0 is x, signed zeros included). Values are rounded where that kernel rounds.
+ * Optional arrays are 0 when absent.
  */
+
+const NEG_ZERO = f64x2.splat(-0.0);
+
+/** Two elements of a float32 or float64 array at p, in double. */
+@inline function ld<T>(p: usize): v128 {
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
+}
+
+@inline function st<T>(p: usize, v: v128): void {
+  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+  else v128.store(p, v);
+}
+
+/** v in lane `lane` (0 or 1) and -0 in the other: what adding one tail element to an accumulator pair adds. */
+@inline function inLane(v: f64, lane: i32): v128 {
+  return lane == 0 ? f64x2.replace_lane(NEG_ZERO, 0, v) : f64x2.replace_lane(NEG_ZERO, 1, v);
+}
+
+@inline function pairSum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** The eight accumulators' total, in the fixed tree order. */
+@inline function total8(a01: v128, a23: v128, a45: v128, a67: v128): f64 {
+  return (pairSum(a01) + pairSum(a23)) + (pairSum(a45) + pairSum(a67));
+}
 
 @inline function vsplat<T>(v: T): v128 {
   return sizeof<T>() == 4 ? f32x4.splat(<f32>v) : f64x2.splat(<f64>v);
@@ -19,21 +46,52 @@ function batchNormForward<T>(x: usize, n: i32, c: i32, hw: i32, weight: usize, b
     const cb = (<usize>ch) << alignof<T>();
     let mean: T, invstd: T;
     if (training) {
-      let s: f64 = 0;
+      let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
       for (let b = 0; b < n; b++) {
         const base = x + ((<usize>b * chw + <usize>ch * hw) << alignof<T>());
-        for (let j = 0; j < hw; j++) s += <f64>load<T>(base + (<usize>j << alignof<T>()));
-      }
-      const meanD = s / cnt;
-      let q: f64 = 0;
-      for (let b = 0; b < n; b++) {
-        const base = x + ((<usize>b * chw + <usize>ch * hw) << alignof<T>());
-        for (let j = 0; j < hw; j++) {
-          const d = <f64>load<T>(base + (<usize>j << alignof<T>())) - meanD;
-          q += d * d;
+        let j = 0;
+        for (; j + 8 <= hw; j += 8) {
+          const at = base + (<usize>j << alignof<T>());
+          s01 = f64x2.add(s01, ld<T>(at));
+          s23 = f64x2.add(s23, ld<T>(at + 2 * sizeof<T>()));
+          s45 = f64x2.add(s45, ld<T>(at + 4 * sizeof<T>()));
+          s67 = f64x2.add(s67, ld<T>(at + 6 * sizeof<T>()));
+        }
+        for (; j < hw; j++) {
+          const v = inLane(<f64>load<T>(base + (<usize>j << alignof<T>())), j & 1);
+          const pair = (j & 7) >> 1;
+          if (pair == 0) s01 = f64x2.add(s01, v);
+          else if (pair == 1) s23 = f64x2.add(s23, v);
+          else if (pair == 2) s45 = f64x2.add(s45, v);
+          else s67 = f64x2.add(s67, v);
         }
       }
-      const varD = q / cnt;
+      const meanD = total8(s01, s23, s45, s67) / cnt;
+      const vMean = f64x2.splat(meanD);
+      let q01 = f64x2.splat(0), q23 = f64x2.splat(0), q45 = f64x2.splat(0), q67 = f64x2.splat(0);
+      for (let b = 0; b < n; b++) {
+        const base = x + ((<usize>b * chw + <usize>ch * hw) << alignof<T>());
+        let j = 0;
+        for (; j + 8 <= hw; j += 8) {
+          const at = base + (<usize>j << alignof<T>());
+          const d01 = f64x2.sub(ld<T>(at), vMean), d23 = f64x2.sub(ld<T>(at + 2 * sizeof<T>()), vMean);
+          const d45 = f64x2.sub(ld<T>(at + 4 * sizeof<T>()), vMean), d67 = f64x2.sub(ld<T>(at + 6 * sizeof<T>()), vMean);
+          q01 = f64x2.add(q01, f64x2.mul(d01, d01));
+          q23 = f64x2.add(q23, f64x2.mul(d23, d23));
+          q45 = f64x2.add(q45, f64x2.mul(d45, d45));
+          q67 = f64x2.add(q67, f64x2.mul(d67, d67));
+        }
+        for (; j < hw; j++) {
+          const d = <f64>load<T>(base + (<usize>j << alignof<T>())) - meanD;
+          const v = inLane(d * d, j & 1);
+          const pair = (j & 7) >> 1;
+          if (pair == 0) q01 = f64x2.add(q01, v);
+          else if (pair == 1) q23 = f64x2.add(q23, v);
+          else if (pair == 2) q45 = f64x2.add(q45, v);
+          else q67 = f64x2.add(q67, v);
+        }
+      }
+      const varD = total8(q01, q23, q45, q67) / cnt;
       mean = <T>meanD;
       invstd = <T>(1 / Math.sqrt(varD + eps));
       if (runningMean != 0) store<T>(runningMean + cb, <T>(meanD * momentum + <f64>load<T>(runningMean + cb) * (1 - momentum)));
@@ -77,28 +135,12 @@ export function batchNormForward64(x: usize, n: i32, c: i32, hw: i32, weight: us
   batchNormForward<f64>(x, n, c, hw, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd, c0, c1);
 }
 
-@inline function ld<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
-}
-
-@inline function st<T>(p: usize, v: v128): void {
-  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-  else v128.store(p, v);
-}
-
-/**
- * Batch norm backward for channels [c0, c1), giving the bits of norm.ts `batchNormBackward`: each channel's sums
- * of gy and gy·xhat run in four double accumulators (element j of a run of HW goes to accumulator j mod 4, the
- * total is (a0 + a1) + (a2 + a3)), held here as two f64x2 vectors; a tail element is added to its lane with -0 in
- * the other (x + -0 is x, signed zeros included). Then gx in double, rounded once at the store. Optional outputs
- * are 0 when absent.
- */
+/** Batch norm backward for channels [c0, c1): the sums of gy and gy·xhat, then gx in double, rounded once at the store. */
 function batchNormBackward<T>(gy: usize, x: usize, n: i32, c: i32, hw: i32, weight: usize, saveMean: usize, saveInvstd: usize,
                               training: i32, gx: usize, gWeight: usize, gBias: usize, c0: i32, c1: i32): void {
   const cnt = <f64>n * <f64>hw;
   const chw = <usize>c * hw;
   const sums = training != 0 || gWeight != 0 || gBias != 0;
-  const negZero = f64x2.splat(-0.0);
   for (let ch = c0; ch < c1; ch++) {
     const cb = (<usize>ch) << alignof<T>();
     const mean = <f64>load<T>(saveMean + cb);
@@ -107,39 +149,47 @@ function batchNormBackward<T>(gy: usize, x: usize, n: i32, c: i32, hw: i32, weig
     const vMean = f64x2.splat(mean), vInvstd = f64x2.splat(invstd);
     let sg: f64 = 0, sgx: f64 = 0;
     if (sums) {
-      let g01 = f64x2.splat(0), g23 = f64x2.splat(0), h01 = f64x2.splat(0), h23 = f64x2.splat(0);
+      let g01 = f64x2.splat(0), g23 = f64x2.splat(0), g45 = f64x2.splat(0), g67 = f64x2.splat(0);
+      let h01 = f64x2.splat(0), h23 = f64x2.splat(0), h45 = f64x2.splat(0), h67 = f64x2.splat(0);
       for (let b = 0; b < n; b++) {
         const off = (<usize>b * chw + <usize>ch * hw) << alignof<T>();
         const pg = gy + off, px = x + off;
         let j = 0;
-        for (; j + 4 <= hw; j += 4) {
+        for (; j + 8 <= hw; j += 8) {
           const at = <usize>j << alignof<T>();
           const a01 = ld<T>(pg + at), a23 = ld<T>(pg + at + 2 * sizeof<T>());
-          const x01 = ld<T>(px + at), x23 = ld<T>(px + at + 2 * sizeof<T>());
+          const a45 = ld<T>(pg + at + 4 * sizeof<T>()), a67 = ld<T>(pg + at + 6 * sizeof<T>());
           g01 = f64x2.add(g01, a01);
           g23 = f64x2.add(g23, a23);
-          h01 = f64x2.add(h01, f64x2.mul(a01, f64x2.mul(f64x2.sub(x01, vMean), vInvstd)));
-          h23 = f64x2.add(h23, f64x2.mul(a23, f64x2.mul(f64x2.sub(x23, vMean), vInvstd)));
+          g45 = f64x2.add(g45, a45);
+          g67 = f64x2.add(g67, a67);
+          h01 = f64x2.add(h01, f64x2.mul(a01, f64x2.mul(f64x2.sub(ld<T>(px + at), vMean), vInvstd)));
+          h23 = f64x2.add(h23, f64x2.mul(a23, f64x2.mul(f64x2.sub(ld<T>(px + at + 2 * sizeof<T>()), vMean), vInvstd)));
+          h45 = f64x2.add(h45, f64x2.mul(a45, f64x2.mul(f64x2.sub(ld<T>(px + at + 4 * sizeof<T>()), vMean), vInvstd)));
+          h67 = f64x2.add(h67, f64x2.mul(a67, f64x2.mul(f64x2.sub(ld<T>(px + at + 6 * sizeof<T>()), vMean), vInvstd)));
         }
         for (; j < hw; j++) {
           const at = <usize>j << alignof<T>();
           const a = <f64>load<T>(pg + at);
-          const h = a * ((<f64>load<T>(px + at) - mean) * invstd);
-          const lane = j & 3;
-          if (lane == 0) {
-            g01 = f64x2.add(g01, f64x2.replace_lane(negZero, 0, a));
-            h01 = f64x2.add(h01, f64x2.replace_lane(negZero, 0, h));
-          } else if (lane == 1) {
-            g01 = f64x2.add(g01, f64x2.replace_lane(negZero, 1, a));
-            h01 = f64x2.add(h01, f64x2.replace_lane(negZero, 1, h));
+          const va = inLane(a, j & 1), vh = inLane(a * ((<f64>load<T>(px + at) - mean) * invstd), j & 1);
+          const pair = (j & 7) >> 1;
+          if (pair == 0) {
+            g01 = f64x2.add(g01, va);
+            h01 = f64x2.add(h01, vh);
+          } else if (pair == 1) {
+            g23 = f64x2.add(g23, va);
+            h23 = f64x2.add(h23, vh);
+          } else if (pair == 2) {
+            g45 = f64x2.add(g45, va);
+            h45 = f64x2.add(h45, vh);
           } else {
-            g23 = f64x2.add(g23, f64x2.replace_lane(negZero, 0, a));
-            h23 = f64x2.add(h23, f64x2.replace_lane(negZero, 0, h));
+            g67 = f64x2.add(g67, va);
+            h67 = f64x2.add(h67, vh);
           }
         }
       }
-      sg = f64x2.extract_lane(g01, 0) + f64x2.extract_lane(g01, 1) + (f64x2.extract_lane(g23, 0) + f64x2.extract_lane(g23, 1));
-      sgx = f64x2.extract_lane(h01, 0) + f64x2.extract_lane(h01, 1) + (f64x2.extract_lane(h23, 0) + f64x2.extract_lane(h23, 1));
+      sg = total8(g01, g23, g45, g67);
+      sgx = total8(h01, h23, h45, h67);
     }
     if (gWeight != 0) store<T>(gWeight + cb, <T>sgx);
     if (gBias != 0) store<T>(gBias + cb, <T>sg);

@@ -3,9 +3,10 @@
  * type per call). Batch norm reads [N, C, HW] (HW the product of the spatial dims, 1 for [N, C]); layer norm reads
  * [rows, cols] (cols the product of the normalised dims). Every output array is written in full.
  *
- * Forwards give the numbers ops/norm.ts `batchNorm` and `layerNorm` give, bit for bit: the statistics are the
- * same double sums in the same order (one running sum over a channel's elements in [N, HW] order, or over a row,
- * as the reduce kernel sums), and the normalisation rounds where those ops' tensor ops round:
+ * Every per-channel and per-row sum (the statistics of the forwards, the sums of the backwards) runs in the eight
+ * interleaved double accumulators of lane-sums.ts, an order the native and WebAssembly kernels reproduce with vector
+ * instructions. The forwards round where the tensor ops of ops/norm.ts round, so they agree with that path (used
+ * where the kernels do not apply, e.g. mixed dtypes) to the summation order:
  *  - batch norm, training: mean = Σx / cnt, var = Σ(x - mean)² / cnt (biased) in double; saveMean = round(mean),
  *    saveInvstd = round(1 / sqrt(var + eps)); running stats (when given) become
  *    round(mean·momentum + running·(1 - momentum)) and round(var·(cnt/(cnt-1))·momentum + running·(1 - momentum))
@@ -18,10 +19,7 @@
  *
  * Backwards are PyTorch's native_batch_norm_backward / native_layer_norm_backward formulas, every intermediate in
  * double and each output rounded once; they agree with the tensor-op backwards of ops/norm.ts to rounding (those
- * round after each op). The per-channel or per-row sums of the backwards run in four interleaved double
- * accumulators (element j of a run of HW, or of a row, goes to accumulator j mod 4; the total is (a0 + a1) + (a2 + a3)),
- * an order the native kernels reproduce with vector instructions; the weight and bias gradients of layer norm sum
- * each column over the rows in row order.
+ * round after each op). The weight and bias gradients of layer norm sum each column over the rows in row order.
  *
  *  - batch norm, training: xhat = (x - mean)·invstd; gx = ((gy - Σgy/cnt) - xhat·(Σgy·xhat/cnt))·(invstd·w);
  *    evaluation: gx = round(gy·round(invstd·w)) (the statistics are constants);
@@ -31,6 +29,7 @@
  */
 import type { FloatArray } from './gemm.js';
 import { checkBackwardArrays, checkForwardArrays, checkSizes } from './norm-checks.js';
+import { gradientSums, runSum, squaredDeviationSum } from './lane-sums.js';
 
 const fr = Math.fround;
 const same = (v: number): number => v;
@@ -55,70 +54,6 @@ export function checkBatchNormBackward(...args: Parameters<typeof batchNormBackw
   const grads = [gx, gWeight, gBias] as const;
   checkBackwardArrays({ size, params: C, stats: C }, gy, x, weight, [saveMean, saveInvstd], 'saveInvstd', grads);
   return size;
-}
-
-/**
- * The four-lane sums over `runs` runs of `length` elements, the first at `first` and each `runStride` after the last:
- * element j of a run, a = gy (times weight[j] when a weight is given), goes to lane j mod 4 of Σa, and a·((x - mean)·std)
- * to the same lane of Σa·xhat. Returns both totals, each (lane 0 + lane 1) + (lane 2 + lane 3).
- */
-function laneSums(
-  gy: FloatArray,
-  x: FloatArray,
-  weight: FloatArray | null,
-  first: number,
-  runs: number,
-  runStride: number,
-  length: number,
-  mean: number,
-  std: number,
-): [number, number] {
-  let g0 = 0,
-    g1 = 0,
-    g2 = 0,
-    g3 = 0;
-  let h0 = 0,
-    h1 = 0,
-    h2 = 0,
-    h3 = 0;
-  for (let run = 0; run < runs; run++) {
-    const base = first + run * runStride;
-    let j = 0;
-    for (; j + 4 <= length; j += 4) {
-      const p = base + j;
-      const a0 = weight === null ? gy[p] : gy[p] * weight[j];
-      const a1 = weight === null ? gy[p + 1] : gy[p + 1] * weight[j + 1];
-      const a2 = weight === null ? gy[p + 2] : gy[p + 2] * weight[j + 2];
-      const a3 = weight === null ? gy[p + 3] : gy[p + 3] * weight[j + 3];
-      g0 += a0;
-      g1 += a1;
-      g2 += a2;
-      g3 += a3;
-      h0 += a0 * ((x[p] - mean) * std);
-      h1 += a1 * ((x[p + 1] - mean) * std);
-      h2 += a2 * ((x[p + 2] - mean) * std);
-      h3 += a3 * ((x[p + 3] - mean) * std);
-    }
-    for (; j < length; j++) {
-      const p = base + j;
-      const a = weight === null ? gy[p] : gy[p] * weight[j];
-      const h = a * ((x[p] - mean) * std);
-      switch (j & 3) {
-        case 0:
-          g0 += a;
-          h0 += h;
-          break;
-        case 1:
-          g1 += a;
-          h1 += h;
-          break;
-        default:
-          g2 += a;
-          h2 += h;
-      }
-    }
-  }
-  return [g0 + g1 + (g2 + g3), h0 + h1 + (h2 + h3)];
 }
 
 /**
@@ -166,21 +101,8 @@ export function batchNormForward(
     let mean: number;
     let invstd: number;
     if (training) {
-      let s = 0;
-      for (let n = 0; n < N; n++) {
-        const base = n * CHW + c * HW;
-        for (let j = 0; j < HW; j++) s += x[base + j];
-      }
-      const meanD = s / cnt;
-      let q = 0;
-      for (let n = 0; n < N; n++) {
-        const base = n * CHW + c * HW;
-        for (let j = 0; j < HW; j++) {
-          const d = x[base + j] - meanD;
-          q += d * d;
-        }
-      }
-      const varD = q / cnt;
+      const meanD = runSum(x, c * HW, N, CHW, HW) / cnt;
+      const varD = squaredDeviationSum(x, c * HW, N, CHW, HW, meanD) / cnt;
       mean = r(meanD);
       invstd = r(1 / Math.sqrt(varD + eps));
       if (runningMean !== null) runningMean[c] = meanD * momentum + runningMean[c] * (1 - momentum);
@@ -231,7 +153,7 @@ export function batchNormBackward(
     let sg = 0;
     let sgx = 0;
     if (sums) {
-      [sg, sgx] = laneSums(gy, x, null, c * HW, N, CHW, HW, mean, invstd);
+      [sg, sgx] = gradientSums(gy, x, null, c * HW, N, CHW, HW, mean, invstd);
     }
     if (gWeight !== null) gWeight[c] = sgx;
     if (gBias !== null) gBias[c] = sg;
@@ -274,15 +196,8 @@ export function layerNormForward(
   const r = x instanceof Float32Array ? fr : same;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += x[base + j];
-    const mean = s / cols;
-    let q = 0;
-    for (let j = 0; j < cols; j++) {
-      const d = x[base + j] - mean;
-      q += d * d;
-    }
-    const rstd = 1 / Math.sqrt(q / cols + eps);
+    const mean = runSum(x, base, 1, cols, cols) / cols;
+    const rstd = 1 / Math.sqrt(squaredDeviationSum(x, base, 1, cols, cols, mean) / cols + eps);
     saveMean[i] = mean;
     saveRstd[i] = rstd;
     if (weight === null && bias === null) for (let j = 0; j < cols; j++) out[base + j] = (x[base + j] - mean) * rstd;
@@ -315,7 +230,7 @@ export function layerNormBackward(
     const base = i * cols;
     const mean = saveMean[i];
     const rstd = saveRstd[i];
-    const [sg, sgx] = laneSums(gy, x, weight, base, 1, cols, cols, mean, rstd);
+    const [sg, sgx] = gradientSums(gy, x, weight, base, 1, cols, cols, mean, rstd);
     const k1 = sg / cols;
     const k2 = sgx / cols;
     for (let k = 0; k < cols; k++) {
