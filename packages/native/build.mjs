@@ -17,7 +17,7 @@ const option = (name) => {
 };
 const out = option('--out') ?? join(here, 'build');
 const only = option('--only')?.split(',');
-const SHARED = ['binding.c', 'napi-args.c', 'threadpool.c'];
+const SHARED = ['binding.c', 'napi-args.c', 'scratch.c', 'threadpool.c'];
 const quiet = process.argv.includes('--quiet');
 
 const ISA_FLAGS = {

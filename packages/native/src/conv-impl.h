@@ -249,22 +249,14 @@ static int CV(plan_make)(CV(plan) *pl, const kd_conv_geometry *g, int64_t target
   pl->scratch = NULL;
   pl->offs = NULL;
   if (pl->colsN + pl->bufN > 0) {
-    pl->scratch = malloc((size_t)((pl->colsN + pl->bufN) * parts) * sizeof(T));
+    pl->scratch = kd_thread_scratch(KD_SCRATCH_CONV_COLUMNS, (size_t)((pl->colsN + pl->bufN) * parts) * sizeof(T));
     if (pl->scratch == NULL) return 0;
   }
   if (!pl->direct && uses_offsets(g, pl->K)) {
     pl->offs = build_offsets(g, pl->K);
-    if (pl->offs == NULL) {
-      free(pl->scratch);
-      return 0;
-    }
+    if (pl->offs == NULL) return 0;
   }
   return 1;
-}
-
-static void CV(plan_free)(CV(plan) *pl) {
-  free(pl->scratch);
-  free(pl->offs);
 }
 
 /* Part p's column matrix and staging buffer. */
@@ -402,7 +394,6 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
     CV(split_ctx) c = {g, &pl, OP_FORWARD, x, w, bias, out, NULL};
     CV(run_split)(&c);
   }
-  CV(plan_free)(&pl);
   return 0;
 }
 
@@ -422,7 +413,6 @@ int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry
     CV(split_ctx) c = {g, &pl, OP_INPUT, gy, w, NULL, gx, NULL};
     CV(run_split)(&c);
   }
-  CV(plan_free)(&pl);
   return 0;
 }
 
@@ -439,18 +429,13 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
   if (pl.parts == 1) {
     CV(weight_range)(g, &pl, x, gy, gw, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
   } else {
-    T *partials = malloc((size_t)((pl.parts - 1) * O * K) * sizeof(T));
-    if (partials == NULL) {
-      CV(plan_free)(&pl);
-      return -1;
-    }
+    T *partials = kd_thread_scratch(KD_SCRATCH_CONV_PARTIALS, (size_t)((pl.parts - 1) * O * K) * sizeof(T));
+    if (partials == NULL) return -1;
     CV(split_ctx) c = {g, &pl, OP_WEIGHT, x, gy, NULL, gw, partials};
     CV(run_split)(&c);
     CV(reduce_ctx) r = {gw, partials, pl.parts, O * K};
     kd_parallel_for(O * K, KD_PARALLEL_GRAIN, CV(reduce_body), &r);
-    free(partials);
   }
-  CV(plan_free)(&pl);
   return 0;
 }
 

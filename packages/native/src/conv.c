@@ -22,8 +22,8 @@
  * fixed order, and the chunking and the split depend on the geometry and the thread count only, so results are
  * bit-identical run to run for a given thread count.
  *
- * Scratch (column matrices, staging buffers, offset table, partials) is malloc'ed per call and freed before
- * returning; when it cannot be had, a kernel returns -1 before writing anything.
+ * Scratch (column matrices, staging buffers, offset table, partials) is the calling thread's (kd_thread_scratch),
+ * kept from call to call; when it cannot be had, a kernel returns -1 before writing anything.
  */
 #include "conv-kernels.h"
 
@@ -76,7 +76,7 @@ static int uses_offsets(const kd_conv_geometry *g, int64_t K) {
 
 static int32_t *build_offsets(const kd_conv_geometry *g, int64_t K) {
   const int64_t OH = g->OH, OW = g->OW, ohw = OH * OW, khw = g->kh * g->kw, HW = g->H * g->W;
-  int32_t *t = malloc((size_t)(K * ohw) * sizeof(int32_t));
+  int32_t *t = kd_thread_scratch(KD_SCRATCH_CONV_OFFSETS, (size_t)(K * ohw) * sizeof(int32_t));
   if (t == NULL) return NULL;
   for (int64_t r = 0; r < K; r++) {
     const int64_t ch = r / khw, rem = r % khw, i = rem / g->kw, jj = rem % g->kw;

@@ -80,8 +80,8 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
   /* Blocks of near-equal size, whole tiles: 1024 rows as 2 x 512, not 1008 + 16. */
   const int64_t MC = round_up(balanced_block(m1 - m0, x->blk.mc), MR);
   const int64_t NC = round_up(balanced_block(n1 - n0, x->blk.nc), NR);
-  T *ap = scratch_get(SCRATCH_A, (size_t)MC * KC * sizeof(T));
-  T *bp = scratch_get(SCRATCH_B, (size_t)NC * KC * sizeof(T));
+  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)MC * KC * sizeof(T));
+  T *bp = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NC * KC * sizeof(T));
   if (ap == NULL || bp == NULL) {
     FN(naive)(x, m0, m1, n0, n1);
     return;
@@ -121,8 +121,8 @@ static void FN(rowsB_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)m0;
   (void)m1;
   const int64_t NR = x->blk.nr, KC = x->kc, M = x->M;
-  T *ap = scratch_get(SCRATCH_A, (size_t)M * KC * sizeof(T));
-  T *bp = scratch_get(SCRATCH_B, (size_t)NR * KC * sizeof(T));
+  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)M * KC * sizeof(T));
+  T *bp = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NR * KC * sizeof(T));
   if (ap == NULL || bp == NULL) {
     FN(naive)(x, 0, M, n0, n1);
     return;
@@ -151,9 +151,9 @@ static void FN(colsA_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)n0;
   (void)n1;
   const int64_t NR = x->blk.nr, KC = x->kc, N = x->N;
-  T *bt = scratch_get(SCRATCH_A, (size_t)N * KC * sizeof(T));
-  T *ap = scratch_get(SCRATCH_B, (size_t)NR * KC * sizeof(T));
-  T *ct = scratch_get(SCRATCH_C, (size_t)N * NR * sizeof(T));
+  T *bt = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)N * KC * sizeof(T));
+  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NR * KC * sizeof(T));
+  T *ct = kd_thread_scratch(KD_SCRATCH_GEMM_C, (size_t)N * NR * sizeof(T));
   if (bt == NULL || ap == NULL || ct == NULL) {
     FN(naive)(x, m0, m1, 0, N);
     return;
@@ -189,7 +189,7 @@ static void FN(dot_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_
   const T *s = rows ? x->A : x->B;
   int64_t lds = rows ? x->lda : x->ldb;
   if (rows ? x->transA : !x->transB) {
-    T *sp = scratch_get(SCRATCH_A, (size_t)nshort * K * sizeof(T));
+    T *sp = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)nshort * K * sizeof(T));
     if (sp == NULL) {
       FN(naive)(x, m0, m1, n0, n1);
       return;

@@ -11,7 +11,6 @@
 #include "gemm-kernels.h"
 #include "gemm-portable.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,49 +48,6 @@ __attribute__((constructor)) static void select_kernels(void) {
 #endif
 
 const char *kd_gemm_isa(void) { return kernels->isa; }
-
-/* ---- per-thread packing buffers: grown on demand, kept for the thread's life, freed when it exits ---- */
-
-enum { SCRATCH_A, SCRATCH_B, SCRATCH_C, SCRATCH_COUNT };
-
-typedef struct {
-  void *data[SCRATCH_COUNT];
-  size_t size[SCRATCH_COUNT];
-} scratch_set;
-
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static int scratch_key_ok = 0;
-
-static void scratch_free(void *p) {
-  scratch_set *s = p;
-  for (int i = 0; i < SCRATCH_COUNT; i++) free(s->data[i]);
-  free(s);
-}
-
-static void scratch_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
-
-/* This thread's buffer `which`, at least `bytes` long and 64-byte aligned; NULL when memory is short. */
-static void *scratch_get(int which, size_t bytes) {
-  pthread_once(&scratch_once, scratch_init);
-  if (!scratch_key_ok) return NULL;
-  scratch_set *s = pthread_getspecific(scratch_key);
-  if (s == NULL) {
-    s = calloc(1, sizeof *s);
-    if (s == NULL || pthread_setspecific(scratch_key, s) != 0) {
-      free(s);
-      return NULL;
-    }
-  }
-  if (bytes == 0) bytes = 1; /* a buffer all the same: NULL means failure */
-  if (s->size[which] < bytes) {
-    size_t want = (bytes + bytes / 4 + 4095) & ~(size_t)4095; /* some headroom: neighbouring shapes reuse it */
-    free(s->data[which]);
-    s->data[which] = aligned_alloc(64, want);
-    s->size[which] = s->data[which] != NULL ? want : 0;
-  }
-  return s->data[which];
-}
 
 /* ---- plans: functions of the shape alone ---- */
 

@@ -54,6 +54,25 @@ int kd_get_num_threads(void);
 /* n >= 1; workers are created on first use and kept. */
 void kd_set_num_threads(int n);
 
+/* ---- per-thread scratch (scratch.c) ---- */
+
+/* One buffer per slot and thread; a kernel uses a slot for one purpose only, and never two at once. */
+typedef enum {
+  KD_SCRATCH_GEMM_A,
+  KD_SCRATCH_GEMM_B,
+  KD_SCRATCH_GEMM_C,
+  KD_SCRATCH_CONV_COLUMNS,
+  KD_SCRATCH_CONV_OFFSETS,
+  KD_SCRATCH_CONV_PARTIALS,
+  KD_SCRATCH_SLOTS
+} kd_scratch_slot;
+
+/*
+ * The calling thread's buffer for `slot`, at least `bytes` long and 64-byte aligned, its contents unspecified;
+ * valid until the thread's next call for the same slot. NULL when memory is short.
+ */
+void *kd_thread_scratch(kd_scratch_slot slot, size_t bytes);
+
 /* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
 
 /*
