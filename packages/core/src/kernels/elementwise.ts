@@ -71,46 +71,12 @@ export function contiguousBinary(
       const s = b[pb];
       for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i], s);
     } else for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i], b[pb + i]);
-  } else if (fast === 'add' && alpha !== 1) axpyRun(alpha, a, pa, b, pb, sb, out, po, n);
-  else fastRun(fast, a, pa, b, pb, sb, out, po, n);
-}
-
-/** out[po + i] = f(a[pa + i]) for i < n. */
-export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, po: number, n: number, f: UnaryFn): void {
-  for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i]);
-}
-
-function axpyRun(
-  alpha: number,
-  a: TypedArray,
-  pa: number,
-  b: TypedArray,
-  pb: number,
-  sb: number,
-  out: TypedArray,
-  po: number,
-  n: number,
-): void {
+    return;
+  }
+  // The hand-written loops: 'add' computes a + alpha * b, the product rounded to double first.
   if (sb === 0) {
-    const s = alpha * b[pb];
-    for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
-  } else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
-}
-
-function fastRun(
-  op: FastBinary,
-  a: TypedArray,
-  pa: number,
-  b: TypedArray,
-  pb: number,
-  sb: number,
-  out: TypedArray,
-  po: number,
-  n: number,
-): void {
-  if (sb === 0) {
-    const s = b[pb];
-    switch (op) {
+    const s = fast === 'add' ? alpha * b[pb] : b[pb];
+    switch (fast) {
       case 'add':
         for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
         return;
@@ -125,9 +91,10 @@ function fastRun(
         return;
     }
   }
-  switch (op) {
+  switch (fast) {
     case 'add':
-      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
+      if (alpha === 1) for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
+      else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
       return;
     case 'sub':
       for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - b[pb + i];
@@ -139,6 +106,11 @@ function fastRun(
       for (let i = 0; i < n; i++) out[po + i] = a[pa + i] / b[pb + i];
       return;
   }
+}
+
+/** out[po + i] = f(a[pa + i]) for i < n. */
+export function contiguousUnary(a: TypedArray, pa: number, out: TypedArray, po: number, n: number, f: UnaryFn): void {
+  for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i]);
 }
 
 /** where(cond, x, y) over three broadcast operands already expanded to `shape` by their strides. */
