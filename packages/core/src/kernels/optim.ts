@@ -18,7 +18,7 @@
  * overlap would feed one element's result into another's inputs).
  */
 import type { FloatArray } from './gemm.js';
-import { checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
+import { type ArrayUse, checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
 
 const fr = Math.fround;
 
@@ -26,9 +26,54 @@ function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | n
   checkArrayLike(a, name, n, like, 'the parameter');
 }
 
+/** An optimizer state array that only some settings use (SGD's momentum buffer, Adam's amsgrad maximum). */
+interface OptionalState {
+  array: FloatArray | null;
+  name: string;
+  /** Whether the settings use it; when not, it is neither checked nor used. */
+  used: boolean;
+  /** The setting that needs it, for the message when it is missing. */
+  neededWhen: string;
+}
+
 /**
- * sgdUpdate's array checks, before any array is read: n, each array's type and length, the momentum buffer when
- * momentum is on, no two arrays sharing memory. Returns the buffer the update uses (null without momentum).
+ * An update's array checks, before any array is read: the parameter's type and length, then the gradient's and
+ * each state's (the parameter's type, n elements), the optional state when the settings use it (it must then be
+ * given), and no two arrays sharing memory (the gradient is read, the rest written). Returns the optional state
+ * the update uses: null when there is none or the settings do not use it.
+ */
+function checkUpdateArrays(
+  n: number,
+  param: FloatArray,
+  grad: FloatArray,
+  states: readonly (readonly [FloatArray, string])[],
+  optional: OptionalState | null,
+): FloatArray | null {
+  checkArray(param, 'param', n, null);
+  checkArray(grad, 'grad', n, param);
+  for (const [a, name] of states) checkArray(a, name, n, param);
+  let used: FloatArray | null = null;
+  if (optional !== null && optional.used) {
+    if (optional.array === null)
+      throw new TypeError(
+        `argument '${optional.name}' must be a Float32Array or Float64Array when ${optional.neededWhen}`,
+      );
+    checkArray(optional.array, optional.name, n, param);
+    used = optional.array;
+  }
+  const uses: ArrayUse[] = [
+    [param, 'param', n, true],
+    [grad, 'grad', n, false],
+  ];
+  for (const [a, name] of states) uses.push([a, name, n, true]);
+  if (optional !== null) uses.push([used, optional.name, n, true]);
+  checkDisjoint(uses);
+  return used;
+}
+
+/**
+ * sgdUpdate's array checks, before any array is read: n, then the arrays as checkUpdateArrays checks them, the
+ * momentum buffer used when momentum is on. Returns the buffer the update uses (null without momentum).
  */
 export function checkSgdArrays(
   param: FloatArray,
@@ -38,21 +83,8 @@ export function checkSgdArrays(
   momentum: number,
 ): FloatArray | null {
   checkCount(n, 'n');
-  checkArray(param, 'param', n, null);
-  checkArray(grad, 'grad', n, param);
-  const useMomentum = momentum !== 0;
-  if (useMomentum) {
-    if (buf === null)
-      throw new TypeError("argument 'buf' must be a Float32Array or Float64Array when momentum is not 0");
-    checkArray(buf, 'buf', n, param);
-  }
-  const b = useMomentum ? buf : null;
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [b, 'buf', n, true],
-  ]);
-  return b;
+  const momentumBuffer = { array: buf, name: 'buf', used: momentum !== 0, neededWhen: 'momentum is not 0' };
+  return checkUpdateArrays(n, param, grad, [], momentumBuffer);
 }
 
 /**
@@ -123,37 +155,44 @@ export function adamStepScalars(
   return { stepSize: lr / biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2) };
 }
 
+/** adamUpdate's arrays, with the size and the setting their checks read. */
+export interface AdamArrays {
+  param: FloatArray;
+  grad: FloatArray;
+  expAvg: FloatArray;
+  expAvgSq: FloatArray;
+  maxExpAvgSq: FloatArray | null;
+  n: number;
+  amsgrad: boolean;
+}
+
 /**
- * adamUpdate's array checks, before any array is read: each array's type and length (the amsgrad maximum when
- * amsgrad is on), no two arrays sharing memory. Returns the maximum the update uses (null without amsgrad).
+ * adamUpdate's array checks, before any array is read, as checkUpdateArrays checks them, the amsgrad maximum used
+ * when amsgrad is on. Returns the maximum the update uses (null without amsgrad).
  */
-export function checkAdamArrays(
-  param: FloatArray,
-  grad: FloatArray,
-  expAvg: FloatArray,
-  expAvgSq: FloatArray,
-  maxExpAvgSq: FloatArray | null,
-  n: number,
-  amsgrad: boolean,
-): FloatArray | null {
-  checkArray(param, 'param', n, null);
-  checkArray(grad, 'grad', n, param);
-  checkArray(expAvg, 'expAvg', n, param);
-  checkArray(expAvgSq, 'expAvgSq', n, param);
-  if (amsgrad) {
-    if (maxExpAvgSq === null)
-      throw new TypeError("argument 'maxExpAvgSq' must be a Float32Array or Float64Array when amsgrad is set");
-    checkArray(maxExpAvgSq, 'maxExpAvgSq', n, param);
-  }
-  const mx = amsgrad ? maxExpAvgSq : null;
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [expAvg, 'expAvg', n, true],
-    [expAvgSq, 'expAvgSq', n, true],
-    [mx, 'maxExpAvgSq', n, true],
-  ]);
-  return mx;
+export function checkAdamArrays({
+  param,
+  grad,
+  expAvg,
+  expAvgSq,
+  maxExpAvgSq,
+  n,
+  amsgrad,
+}: AdamArrays): FloatArray | null {
+  const states = [
+    [expAvg, 'expAvg'],
+    [expAvgSq, 'expAvgSq'],
+  ] as const;
+  const maximum = { array: maxExpAvgSq, name: 'maxExpAvgSq', used: amsgrad, neededWhen: 'amsgrad is set' };
+  return checkUpdateArrays(n, param, grad, states, maximum);
+}
+
+/** amsgrad's running maximum at i, updated with this step's second moment s: `maximum`'s rule (NaN wins). */
+function amsgradMaximum(mx: FloatArray, i: number, s: number): number {
+  const old = mx[i];
+  const max = old !== old || s !== s ? NaN : old > s ? old : s;
+  mx[i] = max;
+  return max;
 }
 
 /**
@@ -187,7 +226,7 @@ export function adamUpdate(
   checkCount(n, 'n');
   if (!Number.isSafeInteger(step) || step < 1)
     throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
-  const mx = checkAdamArrays(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad);
+  const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
   const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const coupled = !decoupled && weightDecay !== 0;
   if (param instanceof Float32Array) {
@@ -209,12 +248,7 @@ export function adamUpdate(
       const s = fr(fr(expAvgSq[i] * b2) + fr(k2 * g) * g);
       expAvg[i] = m;
       expAvgSq[i] = s;
-      let second = s;
-      if (mx !== null) {
-        const old = mx[i];
-        second = old !== old || s !== s ? NaN : old > s ? old : s;
-        mx[i] = second;
-      }
+      const second = mx === null ? s : amsgradMaximum(mx, i, s);
       const denom = fr(fr(fr(Math.sqrt(second)) / bc2) + e);
       param[i] = p + fr(fr(v * m) / denom);
     }
@@ -232,12 +266,7 @@ export function adamUpdate(
       const s = expAvgSq[i] * beta2 + k2 * g * g;
       expAvg[i] = m;
       expAvgSq[i] = s;
-      let second = s;
-      if (mx !== null) {
-        const old = mx[i];
-        second = old !== old || s !== s ? NaN : old > s ? old : s;
-        mx[i] = second;
-      }
+      const second = mx === null ? s : amsgradMaximum(mx, i, s);
       const denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
       param[i] = p + (v * m) / denom;
     }
@@ -266,16 +295,11 @@ export function adadeltaUpdate(
   maximize: boolean,
 ): void {
   checkCount(n, 'n');
-  checkArray(param, 'param', n, null);
-  checkArray(grad, 'grad', n, param);
-  checkArray(squareAvg, 'squareAvg', n, param);
-  checkArray(accDelta, 'accDelta', n, param);
-  checkDisjoint([
-    [param, 'param', n, true],
-    [grad, 'grad', n, false],
-    [squareAvg, 'squareAvg', n, true],
-    [accDelta, 'accDelta', n, true],
-  ]);
+  const states = [
+    [squareAvg, 'squareAvg'],
+    [accDelta, 'accDelta'],
+  ] as const;
+  checkUpdateArrays(n, param, grad, states, null);
   const decay = weightDecay !== 0;
   if (param instanceof Float32Array) {
     const r = fr(rho);

@@ -285,7 +285,7 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
     checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]),
   );
   [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
-  const mx = checkAdamArrays(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad);
+  const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
   if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
   const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
