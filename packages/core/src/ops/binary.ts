@@ -33,11 +33,20 @@ export function binaryForward(
   alpha = 1,
 ): Tensor {
   const fast = op === 'add' || op === 'sub' || op === 'mul' || op === 'div' ? op : undefined;
-  const out =
-    a.dtype === dtype && (b.dtype === dtype || b._wrappedNumber)
-      ? contiguousForward(a, b, dtype, f, op, fast, outDType, alpha)
-      : null;
-  return out ?? stridedForward(a, b, dtype, f, op, fast, outDType, alpha);
+  const how: HowBinary = { dtype, f, op, fast, outDType, alpha };
+  const out = a.dtype === dtype && (b.dtype === dtype || b._wrappedNumber) ? contiguousForward(a, b, how) : null;
+  return out ?? stridedForward(a, b, how);
+}
+
+/** How binaryForward computes: in `dtype`, by f (or the backend's op, or a hand-written loop), into `outDType`. */
+interface HowBinary {
+  dtype: DType;
+  f: BinaryFn;
+  op: BinaryKernelOp | undefined;
+  fast: FastBinary | undefined;
+  outDType: DType;
+  /** For add: out = a + alpha * b. */
+  alpha: number;
 }
 
 /** One-element arrays per dtype holding a wrapped scalar cast to the op's dtype (as `to` would cast it). */
@@ -54,16 +63,7 @@ const SCALAR_SLOTS: Record<DType, TypedArray> = {
  * contiguous and the right one contiguous of the same shape or a single value that broadcasts to it. Large float
  * work with a backend op is left to the backend (null).
  */
-function contiguousForward(
-  a: Tensor,
-  b: Tensor,
-  dtype: DType,
-  f: BinaryFn,
-  op: BinaryKernelOp | undefined,
-  fast: FastBinary | undefined,
-  outDType: DType,
-  alpha: number,
-): Tensor | null {
+function contiguousForward(a: Tensor, b: Tensor, { dtype, f, op, fast, outDType, alpha }: HowBinary): Tensor | null {
   const shape = a._shape;
   const n = numel(shape);
   if (op !== undefined && worthABackendCall(n) && isFloatingPoint(dtype)) return null;
@@ -87,16 +87,7 @@ function contiguousForward(
   return out;
 }
 
-function stridedForward(
-  a: Tensor,
-  b: Tensor,
-  dtype: DType,
-  f: BinaryFn,
-  op: BinaryKernelOp | undefined,
-  fast: FastBinary | undefined,
-  outDType: DType,
-  alpha: number,
-): Tensor {
+function stridedForward(a: Tensor, b: Tensor, { dtype, f, op, fast, outDType, alpha }: HowBinary): Tensor {
   const shape = broadcastShapes(a._shape, b._shape);
   const x = a.dtype === dtype ? a : to(a, dtype, false, false);
   const y = b.dtype === dtype ? b : to(b, dtype, false, false);
