@@ -200,12 +200,21 @@ export function resizeBilinear(src: Planes, h: number, w: number): Planes {
 /** Pillow keeps 8-bit resampling coefficients as fixed-point integers with this many fraction bits. */
 const PIL_PRECISION_BITS = 22;
 
+/** One axis of a Pillow resampling: per output, its first source index and tap count, and the taps' weights. */
+interface PilAxis {
+  /** [first, taps] per output. */
+  bounds: Int32Array;
+  /** `ksize` fixed-point weights per output, the first `taps` of them used. */
+  k: Int32Array;
+  ksize: number;
+}
+
 /**
  * Pillow's bilinear coefficients for resampling `inSize` samples to `outSize` (Resample.c's precompute_coeffs
  * and normalize_coeffs_8bpc): a triangle filter widened by the scale when shrinking, so downscaling averages
  * every source pixel (antialiasing); `bounds` holds each output's first source index and tap count.
  */
-function pilBilinearAxis(inSize: number, outSize: number): { bounds: Int32Array; k: Int32Array; ksize: number } {
+function pilBilinearAxis(inSize: number, outSize: number): PilAxis {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filterScale;
@@ -247,9 +256,8 @@ function pilHorizontal(
   first: number,
   rows: number,
   c: number,
-  axis: ReturnType<typeof pilBilinearAxis>,
+  { bounds, k, ksize }: PilAxis,
 ): Uint8Array {
-  const { bounds, k, ksize } = axis;
   const outW = bounds.length / 2;
   const out = new Uint8Array(rows * outW * c);
   const half = 1 << (PIL_PRECISION_BITS - 1);
@@ -284,13 +292,7 @@ function pilHorizontal(
 }
 
 /** Pillow's vertical pass, a row at a time: each output row is a weighted sum of whole source rows. */
-function pilVertical(
-  src: Uint8Array,
-  rowLen: number,
-  rowOffset: number,
-  axis: ReturnType<typeof pilBilinearAxis>,
-): Uint8Array {
-  const { bounds, k, ksize } = axis;
+function pilVertical(src: Uint8Array, rowLen: number, rowOffset: number, { bounds, k, ksize }: PilAxis): Uint8Array {
   const outH = bounds.length / 2;
   const out = new Uint8Array(outH * rowLen);
   const acc = new Int32Array(rowLen);
