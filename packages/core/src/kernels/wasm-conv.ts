@@ -60,6 +60,51 @@ function checkConvArrays(arrays: [FloatArray | null, string, number][]): void {
   }
 }
 
+/** How many elements an array of a convolution call holds: the input's, the weight's, the output's, or O (bias). */
+type ConvArraySize = 'x' | 'w' | 'y' | 'bias';
+
+/**
+ * A convolution call's checks, before anything is copied: the geometry, then its arrays as checkConvArrays checks
+ * them, in the order given. Returns the geometry's i32s, K and each array's element count (0 for a null one).
+ */
+function checkConvCall<Name extends string>(
+  g: ConvGeometry,
+  arrays: Record<Name, readonly [FloatArray | null, ConvArraySize]>,
+): { values: number[]; K: number; sizes: Record<Name, number> } {
+  const { values, K, ...n } = convGeometry(g);
+  const entries = Object.entries(arrays) as [Name, readonly [FloatArray | null, ConvArraySize]][];
+  const sizes = {} as Record<Name, number>;
+  for (const [name, [a, size]] of entries) sizes[name] = a === null ? 0 : size === 'bias' ? g.O : n[size];
+  checkConvArrays(entries.map(([name, [a]]) => [a, name, sizes[name]]));
+  return { values, K, sizes };
+}
+
+/**
+ * Lays out a call in the module's memory: a region for each of its arrays (`sizes`, in the call's order) and a
+ * column buffer of `colsPerPart` elements for each part, the geometry block, and the arrays the call reads
+ * (`inputs`, by name) copied in. Returns the geometry block's address and the regions' (the arrays', then the
+ * column buffers').
+ */
+function layOut<Name extends string>(
+  host: WasmHost,
+  values: readonly number[],
+  sizes: Record<Name, number>,
+  inputs: Partial<Record<Name, FloatArray | null>>,
+  parts: number,
+  colsPerPart: number,
+): { geometry: number; ptrs: number[] } {
+  const names = Object.keys(sizes) as Name[];
+  const read = names.filter((name) => inputs[name] != null);
+  const bytes = (inputs[read[0]] as FloatArray).BYTES_PER_ELEMENT;
+  const ptrs = host.regions(
+    [...names.map((name) => sizes[name]), ...new Array<number>(parts).fill(colsPerPart)],
+    bytes,
+  );
+  const geometry = host.argumentBlock(values);
+  for (const name of read) host.copyIn(inputs[name] as FloatArray, 0, ptrs[names.indexOf(name)], sizes[name]);
+  return { geometry, ptrs };
+}
+
 /** [a, b) ranges splitting `n` into `parts` near-equal runs. */
 function evenParts(n: number, parts: number): [number, number][] {
   const out: [number, number][] = [];
@@ -75,15 +120,8 @@ function conv2dForward(
   g: ConvGeometry,
   out: FloatArray,
 ): void {
-  const { values, K, ...n } = convGeometry(g);
+  const { values, K, sizes } = checkConvCall(g, { x: [x, 'x'], w: [w, 'w'], bias: [bias, 'bias'], out: [out, 'y'] });
   const { N, O, OH, OW } = g;
-  const sizes = { x: n.x, w: n.w, b: bias === null ? 0 : O, out: n.y };
-  checkConvArrays([
-    [x, 'x', sizes.x],
-    [w, 'w', sizes.w],
-    [bias, 'bias', sizes.b],
-    [out, 'out', sizes.out],
-  ]);
   if (sizes.out === 0) return;
   // A batch smaller than the threads is split within each image: by output channels when an image has few
   // output positions (each thread then packs only its share of the weight), else by output rows.
@@ -96,33 +134,21 @@ function conv2dForward(
       ? host.parts(OH, (sizes.out / N) * K)
       : host.parts(N, sizes.out * K);
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
-  const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = host.regions(
-    [sizes.x, sizes.w, sizes.b, sizes.out, ...parts.map(() => cols)],
-    x.BYTES_PER_ELEMENT,
-  );
-  const geometry = host.argumentBlock(values);
-  host.copyIn(x, 0, xPtr, sizes.x);
-  host.copyIn(w, 0, wPtr, sizes.w);
-  if (bias !== null) host.copyIn(bias, 0, bPtr, sizes.b);
+  const { geometry, ptrs } = layOut(host, values, sizes, { x, w, bias }, parts.length, cols);
+  const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = ptrs;
   const f32 = x instanceof Float32Array;
   const b = bias === null ? 0 : bPtr;
-  if (byChannels) {
-    const fn = f32 ? 'convForwardChannels32' : 'convForwardChannels64';
+  if (within) {
+    // One image at a time, its output channels or output rows split between the parts.
+    const [fn32, fn64] = byChannels
+      ? ['convForwardChannels32', 'convForwardChannels64']
+      : ['convForwardRows32', 'convForwardRows64'];
+    const fn = f32 ? fn32 : fn64;
     for (let image = 0; image < N; image++) {
       host.runParts(
-        parts.map(([o0, o1], p) => ({
+        parts.map(([p0, p1], p) => ({
           fn,
-          args: [geometry, xPtr, wPtr, b, outPtr, image, o0, o1, colsPtrs[p], host.workOf(p)],
-        })),
-      );
-    }
-  } else if (byRows) {
-    const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
-    for (let image = 0; image < N; image++) {
-      host.runParts(
-        parts.map(([r0, r1], p) => ({
-          fn,
-          args: [geometry, xPtr, wPtr, b, outPtr, image, r0, r1, colsPtrs[p], host.workOf(p)],
+          args: [geometry, xPtr, wPtr, b, outPtr, image, p0, p1, colsPtrs[p], host.workOf(p)],
         })),
       );
     }
@@ -139,23 +165,12 @@ function conv2dForward(
 }
 
 function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
-  const { values, K, ...n } = convGeometry(g);
-  const sizes = { gy: n.y, w: n.w, gx: n.x };
-  checkConvArrays([
-    [gy, 'gy', sizes.gy],
-    [w, 'w', sizes.w],
-    [gx, 'gx', sizes.gx],
-  ]);
+  const { values, K, sizes } = checkConvCall(g, { gy: [gy, 'y'], w: [w, 'w'], gx: [gx, 'x'] });
   if (sizes.gx === 0) return;
   const parts = host.parts(g.N, sizes.gy * K);
   const cols = K * g.OH * g.OW;
-  const [gyPtr, wPtr, gxPtr, ...colsPtrs] = host.regions(
-    [sizes.gy, sizes.w, sizes.gx, ...parts.map(() => cols)],
-    gy.BYTES_PER_ELEMENT,
-  );
-  const geometry = host.argumentBlock(values);
-  host.copyIn(gy, 0, gyPtr, sizes.gy);
-  host.copyIn(w, 0, wPtr, sizes.w);
+  const { geometry, ptrs } = layOut(host, values, sizes, { gy, w }, parts.length, cols);
+  const [gyPtr, wPtr, gxPtr, ...colsPtrs] = ptrs;
   const fn = gy instanceof Float32Array ? 'convBackwardInput32' : 'convBackwardInput64';
   host.runParts(
     parts.map(([n0, n1], p) => ({ fn, args: [geometry, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], host.workOf(p)] })),
@@ -164,13 +179,7 @@ function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: C
 }
 
 function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {
-  const { values, K, ...n } = convGeometry(g);
-  const sizes = { x: n.x, gy: n.y, gw: n.w };
-  checkConvArrays([
-    [x, 'x', sizes.x],
-    [gy, 'gy', sizes.gy],
-    [gw, 'gw', sizes.gw],
-  ]);
+  const { values, K, sizes } = checkConvCall(g, { x: [x, 'x'], gy: [gy, 'y'], gw: [gw, 'w'] });
   if (sizes.gw === 0) return;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;
@@ -178,13 +187,8 @@ function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: 
   const byChannels = Cg >= count;
   const ranges = evenParts(byChannels ? Cg : Og, count);
   const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * g.kh * g.kw : K) * g.OH * g.OW;
-  const [xPtr, gyPtr, gwPtr, ...colsPtrs] = host.regions(
-    [sizes.x, sizes.gy, sizes.gw, ...ranges.map(() => colsPer)],
-    x.BYTES_PER_ELEMENT,
-  );
-  const geometry = host.argumentBlock(values);
-  host.copyIn(x, 0, xPtr, sizes.x);
-  host.copyIn(gy, 0, gyPtr, sizes.gy);
+  const { geometry, ptrs } = layOut(host, values, sizes, { x, gy }, ranges.length, colsPer);
+  const [xPtr, gyPtr, gwPtr, ...colsPtrs] = ptrs;
   const fn = x instanceof Float32Array ? 'convBackwardWeight32' : 'convBackwardWeight64';
   host.runParts(
     ranges.map(([a, b], p) => {
