@@ -68,23 +68,25 @@ function checkIndexShape(op: string, self: Tensor, dim: number, index: Tensor, s
   void op;
 }
 
+/**
+ * A new tensor of `shape` holding, at each position p of `index`, self's element at index[p] along dim d (and p's
+ * own coordinates along the others): the forward of gather, and of index_select with its index expanded.
+ */
+function gatherValues(self: Tensor, d: number, index: Tensor, shape: readonly number[], op: string): Tensor {
+  const out = empty(shape, self.dtype);
+  const src = self._array;
+  const o = out._array;
+  const strides = self.ndim ? self._strides : [1];
+  walkIndex(index, d, self._shape[d] ?? 1, strides, self._offset, op, (p, off) => (o[p] = src[off]));
+  return out;
+}
+
 export function gather(self: Tensor, dim: number, index: Tensor): Tensor {
   checkTensorArg(index, 'gather', 'index', 2);
   checkIndexDType(index, 'gather');
   const d = normalizeDim(dim, self.ndim);
   checkIndexShape('gather', self, d, index);
-  const out = empty(index._shape, self.dtype);
-  const src = self._array;
-  const o = out._array;
-  walkIndex(
-    index,
-    d,
-    self._shape[d] ?? 1,
-    self.ndim ? self._strides : [1],
-    self._offset,
-    'gather',
-    (p, off) => (o[p] = src[off]),
-  );
+  const out = gatherValues(self, d, index, index._shape, 'gather');
   const inShape = self.shape;
   recordOp('GatherBackward0', [self], out, (save) => {
     const si = save(index);
@@ -169,18 +171,7 @@ export function indexSelect(self: Tensor, dim: number, index: Tensor): Tensor {
     .to('int64')
     .reshape(self.ndim ? expandShape : [-1])
     .expand(self.ndim ? shape : [idx.numel()]);
-  const out = empty(shape, self.dtype);
-  const src = self._array;
-  const o = out._array;
-  walkIndex(
-    full,
-    d,
-    self._shape[d] ?? 1,
-    self.ndim ? self._strides : [1],
-    self._offset,
-    'index_select',
-    (p, off) => (o[p] = src[off]),
-  );
+  const out = gatherValues(self, d, full, shape, 'index_select');
   const inShape = self.shape;
   recordOp('IndexSelectBackward0', [self], out, () => ([g]) => [empty(inShape, g.dtype).scatterAdd(d, full, g)]);
   return out;
