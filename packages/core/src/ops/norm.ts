@@ -27,6 +27,32 @@ function spanOrNull(t: Tensor | null): FloatArray | null {
   return t === null ? null : span(t);
 }
 
+/**
+ * A norm's gradients from its backend kernel (`run`, given the arrays): the input's, and the weight's and bias's
+ * (of `paramShape`) where they are needed.
+ */
+function kernelGrads(
+  g: Tensor,
+  x: Tensor,
+  weight: Tensor | null,
+  paramShape: readonly number[],
+  needs: readonly boolean[],
+  run: (
+    gy: FloatArray,
+    x: FloatArray,
+    w: FloatArray | null,
+    gx: FloatArray,
+    gw: FloatArray | null,
+    gb: FloatArray | null,
+  ) => void,
+): [Tensor | false, Tensor | null, Tensor | null] {
+  const gx = uninitialized(x._shape, x.dtype);
+  const gw = needs[1] ? empty(paramShape, x.dtype) : null;
+  const gb = needs[2] ? empty(paramShape, x.dtype) : null;
+  run(span(g.contiguous()), span(x.contiguous()), spanOrNull(weight), span(gx), spanOrNull(gw), spanOrNull(gb));
+  return [needs[0] && gx, gw, gb];
+}
+
 /** The shape that lines a per-channel vector up with dim 1 of an n-d input. */
 function channelShape(ndim: number, c: number): number[] {
   return Array.from({ length: ndim }, (_, d) => (d === 1 ? c : 1));
@@ -133,24 +159,9 @@ export function batchNorm(
     return ([g]) => {
       const x = sx();
       if (fused && !isGradEnabled()) {
-        const gx = uninitialized(x._shape, dtype);
-        const gw = needs[1] ? empty([c], dtype) : null;
-        const gb = needs[2] ? empty([c], dtype) : null;
-        getKernelBackend().batchNormBackward(
-          span(g.contiguous()),
-          span(x.contiguous()),
-          N,
-          c,
-          HW,
-          sw ? span(sw()) : null,
-          span(mean),
-          span(invstd),
-          training,
-          span(gx),
-          spanOrNull(gw),
-          spanOrNull(gb),
+        return kernelGrads(g, x, sw ? sw() : null, [c], needs, (gy, xs, w, gx, gw, gb) =>
+          getKernelBackend().batchNormBackward(gy, xs, N, c, HW, w, span(mean), span(invstd), training, gx, gw, gb),
         );
-        return [needs[0] && gx, gw, gb];
       }
       const w = sw ? sw().reshape(cs) : null;
       // Under createGraph the batch statistics are recomputed from x, so that they are differentiated too.
@@ -253,22 +264,9 @@ export function layerNorm(
     return ([g]) => {
       const x = sx();
       if (fused && !isGradEnabled()) {
-        const gx = uninitialized(x._shape, x.dtype);
-        const gw = needs[1] ? empty(normalizedShape, x.dtype) : null;
-        const gb = needs[2] ? empty(normalizedShape, x.dtype) : null;
-        getKernelBackend().layerNormBackward(
-          span(g.contiguous()),
-          span(x.contiguous()),
-          rows,
-          m,
-          sw ? span(sw()) : null,
-          span(savedMean),
-          span(savedRstd),
-          span(gx),
-          spanOrNull(gw),
-          spanOrNull(gb),
+        return kernelGrads(g, x, sw ? sw() : null, normalizedShape, needs, (gy, xs, w, gx, gw, gb) =>
+          getKernelBackend().layerNormBackward(gy, xs, rows, m, w, span(savedMean), span(savedRstd), gx, gw, gb),
         );
-        return [needs[0] && gx, gw, gb];
       }
       // Under createGraph the statistics are recomputed from x, so that they are differentiated too.
       const differentiable = isGradEnabled();
