@@ -116,10 +116,59 @@ static inline void PL(max_row_indices)(const kd_pool_geometry *g, const T *xp, i
   for (int64_t ow = lo; ow < hi; ow++) ix[ow] = (double)at[ow];
 }
 
+/*
+ * MaxPool2d(2)'s rows (2x2 windows at stride 2, no padding or dilation, every window inside the input): one
+ * pass over each output row, value and index together, in the one-pass rule's order (a later element is taken
+ * when strictly greater or NaN), without branches so that the loop vectorises. Units u = p * OH + oh.
+ */
+static inline void PL(max_2x2_rows)(const PL(ctx) * c, int64_t begin, int64_t end) {
+  const kd_pool_geometry *g = &c->g;
+  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
+    const T *r0 = c->in + plane * H * W + 2 * oh * W, *r1 = r0 + W;
+    T *o = c->out + u * OW;
+    double *ix = c->indices == NULL ? NULL : c->indices + u * OW;
+    const PL(position) first = (PL(position))(2 * oh * W);
+    PL(position) at[256]; /* positions of a block of outputs, converted to double after the block */
+    for (int64_t b0 = 0; b0 < OW; b0 += 256) {
+      const int64_t nb = OW - b0 < 256 ? OW - b0 : 256;
+      const T *p0 = r0 + 2 * b0, *p1 = r1 + 2 * b0;
+      T *ob = o + b0;
+      for (int64_t j = 0; j < nb; j++) {
+        const T a = p0[2 * j], b = p0[2 * j + 1], cc = p1[2 * j], d = p1[2 * j + 1];
+        T m = a;
+        PL(position) k = 0;
+        const int tb = (b > m) | (b != b);
+        m = tb ? b : m;
+        k = tb ? 1 : k;
+        const int tc = (cc > m) | (cc != cc);
+        m = tc ? cc : m;
+        k = tc ? (PL(position))W : k;
+        const int td = (d > m) | (d != d);
+        m = td ? d : m;
+        k = td ? (PL(position))(W + 1) : k;
+        ob[j] = m;
+        at[j] = first + (PL(position))(2 * (b0 + j)) + k;
+      }
+      for (int64_t j = 0; j < nb; j++) ix[b0 + j] = (double)at[j];
+    }
+  }
+}
+
+static int PL(is_2x2)(const kd_pool_geometry *g) {
+  const int fits = (double)g->H * (double)g->W < (double)((PL(position))1 << (sizeof(PL(position)) * 8 - 2));
+  return fits && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 && g->dh == 1 && g->dw == 1 &&
+         2 * g->OH <= g->H && 2 * g->OW <= g->W;
+}
+
 /* Max pooling, units u = p * OH + oh (one output row each). */
 KD_VECTOR_CLONES static void PL(max_body)(void *p, int64_t begin, int64_t end) {
   const PL(ctx) *c = p;
   const kd_pool_geometry *g = &c->g;
+  if (c->indices != NULL && PL(is_2x2)(g)) { /* (the values alone are as fast on the general path) */
+    PL(max_2x2_rows)(c, begin, end);
+    return;
+  }
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
   /* Outputs [lo, hi) have their whole window inside the columns: w0 = ow*sw - pw >= 0, w0 + (kw-1)*dw < W. */
   int64_t lo = kd_ceil_div(g->pw, g->sw), hi = W - 1 - (g->kw - 1) * g->dw + g->pw < 0 ? 0 : (W - 1 - (g->kw - 1) * g->dw + g->pw) / g->sw + 1;
