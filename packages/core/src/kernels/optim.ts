@@ -21,6 +21,7 @@ import type { FloatArray } from './gemm.js';
 import { type ArrayUse, checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
 
 const fr = Math.fround;
+const same = (v: number): number => v;
 
 function checkArray(a: FloatArray, name: string, n: number, like: FloatArray | null): void {
   checkArrayLike(a, name, n, like, 'the parameter');
@@ -88,6 +89,20 @@ export function checkSgdArrays(
 }
 
 /**
+ * SGD's scalars as its loop uses them and in the order the WebAssembly kernel takes them: -lr, momentum,
+ * 1 - dampening and weightDecay, each rounded once by `round` (as adamScalars).
+ */
+export function sgdScalars(
+  lr: number,
+  momentum: number,
+  dampening: number,
+  weightDecay: number,
+  round: (v: number) => number,
+): number[] {
+  return [-lr, momentum, 1 - dampening, weightDecay].map(round);
+}
+
+/**
  * SGD (momentum, dampening, Nesterov, weight decay, maximize) over param[0, n) in place:
  *
  *     d = maximize ? -grad : grad;  if (weightDecay != 0) d = d + weightDecay * param
@@ -112,11 +127,9 @@ export function sgdUpdate(
 ): void {
   const b = checkSgdArrays(param, grad, buf, n, momentum);
   const decay = weightDecay !== 0;
-  if (param instanceof Float32Array) {
-    const wd = fr(weightDecay);
-    const mom = fr(momentum);
-    const keep = fr(1 - dampening);
-    const step = fr(-lr);
+  const f32 = param instanceof Float32Array;
+  const [step, mom, keep, wd] = sgdScalars(lr, momentum, dampening, weightDecay, f32 ? fr : same);
+  if (f32) {
     for (let i = 0; i < n; i++) {
       let d = maximize ? -grad[i] : grad[i];
       if (decay) d = fr(d + wd * param[i]);
@@ -128,31 +141,47 @@ export function sgdUpdate(
       param[i] = param[i] + step * d;
     }
   } else {
-    const keep = 1 - dampening;
-    const step = -lr;
     for (let i = 0; i < n; i++) {
       let d = maximize ? -grad[i] : grad[i];
-      if (decay) d = d + weightDecay * param[i];
+      if (decay) d = d + wd * param[i];
       if (b !== null) {
-        const m = firstStep ? d : b[i] * momentum + keep * d;
+        const m = firstStep ? d : b[i] * mom + keep * d;
         b[i] = m;
-        d = nesterov ? d + momentum * m : m;
+        d = nesterov ? d + mom * m : m;
       }
       param[i] = param[i] + step * d;
     }
   }
 }
 
-/** Adam's scalars for a step, computed as adam.ts computes them (`**`, so bit for bit the same double). */
-export function adamStepScalars(
+/**
+ * Adam's scalars for a step, as its loop uses them and in the order the WebAssembly kernel takes them:
+ * 1 - lr·weightDecay, weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, sqrt(1 - beta2^step), eps and
+ * -lr / (1 - beta1^step), each rounded once by `round` (Math.fround for float32, as a Python scalar meets a float32
+ * tensor; nothing for float64). The bias corrections use `**`, as adam.ts does, so they are the same doubles.
+ */
+export function adamScalars(
   lr: number,
   beta1: number,
   beta2: number,
+  eps: number,
+  weightDecay: number,
   step: number,
-): { stepSize: number; biasCorrection2Sqrt: number } {
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2 = 1 - beta2 ** step;
-  return { stepSize: lr / biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2) };
+  round: (v: number) => number,
+): number[] {
+  const stepSize = lr / (1 - beta1 ** step);
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  return [
+    1 - lr * weightDecay,
+    weightDecay,
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    biasCorrection2Sqrt,
+    eps,
+    -stepSize,
+  ].map(round);
 }
 
 /** adamUpdate's arrays, with the size and the setting their checks read. */
@@ -227,18 +256,11 @@ export function adamUpdate(
   if (!Number.isSafeInteger(step) || step < 1)
     throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
   const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
-  const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
+  const f32 = param instanceof Float32Array;
+  const round = f32 ? fr : same;
+  const [shrink, wd, b1, k1, b2, k2, bc2, e, v] = adamScalars(lr, beta1, beta2, eps, weightDecay, step, round);
   const coupled = !decoupled && weightDecay !== 0;
-  if (param instanceof Float32Array) {
-    const shrink = fr(1 - lr * weightDecay);
-    const wd = fr(weightDecay);
-    const b1 = fr(beta1);
-    const k1 = fr(1 - beta1);
-    const b2 = fr(beta2);
-    const k2 = fr(1 - beta2);
-    const bc2 = fr(biasCorrection2Sqrt);
-    const e = fr(eps);
-    const v = fr(-stepSize);
+  if (f32) {
     for (let i = 0; i < n; i++) {
       let g = maximize ? -grad[i] : grad[i];
       let p = param[i];
@@ -253,21 +275,17 @@ export function adamUpdate(
       param[i] = p + fr(fr(v * m) / denom);
     }
   } else {
-    const shrink = 1 - lr * weightDecay;
-    const k1 = 1 - beta1;
-    const k2 = 1 - beta2;
-    const v = -stepSize;
     for (let i = 0; i < n; i++) {
       let g = maximize ? -grad[i] : grad[i];
       let p = param[i];
       if (decoupled) p = p * shrink;
-      else if (coupled) g = g + weightDecay * p;
-      const m = expAvg[i] * beta1 + k1 * g;
-      const s = expAvgSq[i] * beta2 + k2 * g * g;
+      else if (coupled) g = g + wd * p;
+      const m = expAvg[i] * b1 + k1 * g;
+      const s = expAvgSq[i] * b2 + k2 * g * g;
       expAvg[i] = m;
       expAvgSq[i] = s;
       const second = mx === null ? s : amsgradMaximum(mx, i, s);
-      const denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
+      const denom = Math.sqrt(second) / bc2 + e;
       param[i] = p + (v * m) / denom;
     }
   }

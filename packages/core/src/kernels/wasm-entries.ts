@@ -27,10 +27,11 @@ import {
   unary as tsUnary,
 } from './contiguous.js';
 import {
-  adamStepScalars,
+  adamScalars,
   adamUpdate as tsAdamUpdate,
   checkAdamArrays,
   checkSgdArrays,
+  sgdScalars,
   sgdUpdate as tsSgdUpdate,
 } from './optim.js';
 import type { FloatArray } from './gemm.js';
@@ -242,16 +243,8 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
   host.copyIn(grad, 0, gPtr, n);
   if (b !== null && !firstStep) host.copyIn(b, 0, bPtr, n);
   const fn = param instanceof Float32Array ? 'sgdUpdate32' : 'sgdUpdate64';
-  const scalars = [
-    r(-lr),
-    r(momentum),
-    r(1 - dampening),
-    r(weightDecay),
-    +(weightDecay !== 0),
-    +nesterov,
-    +maximize,
-    +firstStep,
-  ];
+  const flags = [+(weightDecay !== 0), +nesterov, +maximize, +firstStep];
+  const scalars = [...sgdScalars(lr, momentum, dampening, weightDecay, r), ...flags];
   host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({
     fn,
     args: [pPtr, gPtr, b === null ? 0 : bPtr, k0, k1, ...scalars],
@@ -287,7 +280,6 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
   [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
   const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
   if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
-  const { stepSize, biasCorrection2Sqrt } = adamStepScalars(lr, beta1, beta2, step);
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
   const arrays = [param, grad, expAvg, expAvgSq, mx];
   const ptrs = host.regions(
@@ -295,17 +287,7 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
     param.BYTES_PER_ELEMENT,
   );
   arrays.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], n));
-  const scalars = [
-    r(1 - lr * weightDecay),
-    r(weightDecay),
-    r(beta1),
-    r(1 - beta1),
-    r(beta2),
-    r(1 - beta2),
-    r(biasCorrection2Sqrt),
-    r(eps),
-    r(-stepSize),
-  ];
+  const scalars = adamScalars(lr, beta1, beta2, eps, weightDecay, step, r);
   const flags =
     (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
   const fn = param instanceof Float32Array ? 'adamUpdate32' : 'adamUpdate64';
