@@ -122,9 +122,17 @@ function withFlops(r: Result, w: Workload): Result {
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/**
+ * A full garbage collection (the bench script runs Node with --expose-gc): each workload starts without the
+ * previous one's garbage, as each PyTorch workload does (its memory is freed the moment it is dropped). What a
+ * workload's own allocations cost the collector is still timed.
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 function runKindling(name: Backend, threads: number, used: number): void {
   for (const w of workloads) {
     const base = { workload: w.name, system: `kindling-${name}` as const, threads, threadsUsed: used };
+    collectGarbage();
     try {
       const ms = time(w.name, w.setup(), w.timing).ms;
       results.push(withFlops({ ...base, ms }, w));
