@@ -17,7 +17,7 @@ const option = (name) => {
 };
 const out = option('--out') ?? join(here, 'build');
 const only = option('--only')?.split(',');
-const SHARED = ['binding.c', 'napi-args.c', 'scratch.c', 'threadpool.c'];
+const SHARED = ['binding.c', 'napi-args.c', 'scratch.c', 'threadpool.c', 'vector-math.c'];
 const quiet = process.argv.includes('--quiet');
 
 const ISA_FLAGS = {
@@ -87,7 +87,16 @@ async function build() {
       while (queue.length) await queue.shift()();
     }),
   );
-  const link = ['-shared', '-pthread', '-o', join(out, 'kindling.node'), ...objects, '-lm'];
+  // libdl for vector-math.c's dlopen of libmvec (part of libc itself from glibc 2.34 on).
+  const link = [
+    '-shared',
+    '-pthread',
+    '-o',
+    join(out, 'kindling.node'),
+    ...objects,
+    '-lm',
+    ...(platform() === 'linux' ? ['-ldl'] : []),
+  ];
   if (platform() === 'darwin') link.unshift('-undefined', 'dynamic_lookup');
   await run(cc, link);
   for (const obj of objects) rmSync(obj, { force: true });

@@ -250,8 +250,6 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
 }
 #endif
 
-#define KD_SQRT1_2 0.70710678118654752440
-#define KD_INV_SQRT_2PI 0.39894228040143267794
 
 #define DEFINE_UNARY_RUN(T, SUF)                                                                                  \
   static void unary_run_##SUF(int op, const T *restrict x, T *restrict o, int64_t n) {                             \
@@ -273,23 +271,28 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
       case 9: for (int64_t i = 0; i < n; i++) o[i] = (T)cos((double)x[i]); return;                                \
       case 10: sqrt_run_##SUF(x, o, n, 1); return;                                                                \
       case 11: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; return;                                        \
-      case 12: /* gelu: x * Phi(x) */                                                                             \
-        for (int64_t i = 0; i < n; i++) {                                                                         \
+      case 12: /* gelu: x * Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2 (no cancellation in the negative tail) */     \
+        for (int64_t i = GELU_VECTOR(x, o, n, 0); i < n; i++) {                                                   \
           const double v = (double)x[i];                                                                          \
-          o[i] = (T)(0.5 * v * (1.0 + erf(v * KD_SQRT1_2)));                                                      \
+          o[i] = (T)(0.5 * v * erfc(-v * KD_SQRT1_2));                                                            \
         }                                                                                                         \
         return;                                                                                                   \
       default: /* gelu's derivative: Phi(x) + x * phi(x) */                                                       \
-        for (int64_t i = 0; i < n; i++) {                                                                         \
+        for (int64_t i = GELU_VECTOR(x, o, n, 1); i < n; i++) {                                                   \
           const double v = (double)x[i];                                                                          \
-          o[i] = (T)(0.5 * (1.0 + erf(v * KD_SQRT1_2)) + v * exp(-0.5 * v * v) * KD_INV_SQRT_2PI);               \
+          o[i] = (T)(0.5 * erfc(-v * KD_SQRT1_2) + v * exp(-0.5 * v * v) * KD_INV_SQRT_2PI);                      \
         }                                                                                                         \
         return;                                                                                                   \
     }                                                                                                             \
   }
 
+/* How many leading elements of a gelu run the vector path did (float32 only: float64 keeps the scalar loop). */
+#define GELU_VECTOR(x, o, n, derivative) kd_gelu_f32_vector(x, o, n, derivative)
 DEFINE_UNARY_RUN(float, f32)
+#undef GELU_VECTOR
+#define GELU_VECTOR(x, o, n, derivative) 0
 DEFINE_UNARY_RUN(double, f64)
+#undef GELU_VECTOR
 
 typedef struct {
   int f32, op;

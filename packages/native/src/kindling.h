@@ -73,6 +73,16 @@ typedef enum {
  */
 void *kd_thread_scratch(kd_scratch_slot slot, size_t bytes);
 
+/* ---- vector math (vector-math.c) ---- */
+
+#define KD_SQRT1_2 0.70710678118654752440
+#define KD_INV_SQRT_2PI 0.39894228040143267794
+/*
+ * GELU (derivative 0) or its derivative over the first elements of a float32 run, four at a time with libmvec's
+ * vector erfc and exp where the C library has them; returns how many it wrote (a multiple of 4, 0 without them).
+ */
+int64_t kd_gelu_f32_vector(const float *x, float *o, int64_t n, int derivative);
+
 /* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
 
 /*

@@ -8,7 +8,7 @@
  * add-with-alpha is `x + alpha * y` in double, as binaryKernel computes it.
  */
 
-import { erfScalar } from './erf.js';
+import { erfcScalar } from './erf.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
 import {
@@ -431,13 +431,13 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
     case 12:
       for (let i = 0; i < n; i++) {
         const v = x[p + i];
-        out[o + i] = 0.5 * v * (1 + erfScalar(v * Math.SQRT1_2));
+        out[o + i] = 0.5 * v * erfcScalar(-v * Math.SQRT1_2);
       }
       return;
     default:
       for (let i = 0; i < n; i++) {
         const v = x[p + i];
-        out[o + i] = 0.5 * (1 + erfScalar(v * Math.SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+        out[o + i] = 0.5 * erfcScalar(-v * Math.SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
       }
       return;
   }

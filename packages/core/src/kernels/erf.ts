@@ -1,4 +1,4 @@
-/** The error function in double precision, for the elementwise kernels (erf, gelu) and the ops. */
+/** The error function and its complement in double precision, for the elementwise kernels (erf, gelu) and the ops. */
 
 /** erf to double precision (W. J. Cody's rational approximations, as used by C libraries). */
 export function erfScalar(x: number): number {
@@ -18,6 +18,18 @@ export function erfScalar(x: number): number {
     return (x * p) / q;
   }
   return x < 0 ? -1 + erfcPositive(ax) : 1 - erfcPositive(ax);
+}
+
+/**
+ * erfc(x) = 1 - erf(x) to double precision, without the cancellation of 1 - erf(x) where erf(x) is near 1: the
+ * negative tail of gelu, x Φ(x) = x erfc(-x/√2) / 2, needs it (1 + erf(x/√2) loses every digit there).
+ */
+export function erfcScalar(x: number): number {
+  if (x !== x) return x;
+  if (x === Infinity) return 0;
+  if (x === -Infinity) return 2;
+  if (Math.abs(x) < 0.5) return 1 - erfScalar(x);
+  return x > 0 ? erfcPositive(x) : 2 - erfcPositive(-x);
 }
 
 function erfcPositive(x: number): number {

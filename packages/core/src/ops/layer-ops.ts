@@ -10,7 +10,7 @@ import { IndexError, RuntimeError } from '../errors.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { erfScalar } from '../kernels/erf.js';
+import { erfcScalar } from '../kernels/erf.js';
 import { unaryForward } from './unary-forward.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
@@ -86,8 +86,8 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
     return activation(
       'Gelu',
       x,
-      (v) => 0.5 * v * (1 + erfScalar(v * SQRT1_2)),
-      (v) => 0.5 * (1 + erfScalar(v * SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
+      (v) => 0.5 * v * erfcScalar(-v * SQRT1_2),
+      (v) => 0.5 * erfcScalar(-v * SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
       // gelu'' = φ(x) (2 - x²)
       (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
       { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative },
