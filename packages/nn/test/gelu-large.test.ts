@@ -32,3 +32,29 @@ describe('gelu on a large tensor, against PyTorch', () => {
     });
   }
 });
+
+/** x Φ(x) and Φ(x) + x φ(x) far in the negative tail, from erfc (Python's math.erfc, the C library's). */
+const TAIL = {
+  x: [-9, -8, -7],
+  out: [-1.015729565358458e-18, -4.9767684594174555e-15, -8.958687807200846e-12],
+  grad: [-9.13893737390664e-18, -3.979607261086796e-14, -6.266323031466633e-11],
+};
+
+describe("gelu's negative tail, where x (1 + erf(x/√2)) / 2 cancels", () => {
+  for (const backend of torch.availableKernelBackends()) {
+    it(`keeps its digits on the ${backend} backend (float64)`, () => {
+      torch.setKernelBackend(backend);
+      // 128 copies: large enough for the backends' kernels, not only the scalar path.
+      const x = torch.tensor(TAIL.x, { dtype: 'float64' }).repeat(128).requiresGrad_();
+      const y = nn.functional.gelu(x);
+      y.sum().backward();
+      const out = y.toArray();
+      const grad = (x.grad as torch.Tensor).toArray();
+      for (let i = 0; i < out.length; i++) {
+        const k = i % TAIL.x.length;
+        expect(Math.abs(out[i] / TAIL.out[k] - 1)).toBeLessThan(1e-12);
+        expect(Math.abs(grad[i] / TAIL.grad[k] - 1)).toBeLessThan(1e-12);
+      }
+    });
+  }
+});
