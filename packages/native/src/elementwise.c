@@ -262,23 +262,25 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
         return;                                                                                                   \
       case 1: for (int64_t i = 0; i < n; i++) o[i] = -x[i]; return;                                               \
       case 2: for (int64_t i = 0; i < n; i++) o[i] = (T)fabs((double)x[i]); return;                               \
-      case 3: for (int64_t i = 0; i < n; i++) o[i] = (T)exp((double)x[i]); return;                                \
-      case 4: for (int64_t i = 0; i < n; i++) o[i] = (T)log((double)x[i]); return;                                \
+      case 3: for (int64_t i = VECTOR(3, x, o, n); i < n; i++) o[i] = (T)exp((double)x[i]); return;               \
+      case 4: for (int64_t i = VECTOR(4, x, o, n); i < n; i++) o[i] = (T)log((double)x[i]); return;               \
       case 5: sqrt_run_##SUF(x, o, n, 0); return;                                                                 \
-      case 6: for (int64_t i = 0; i < n; i++) o[i] = (T)tanh((double)x[i]); return;                               \
-      case 7: for (int64_t i = 0; i < n; i++) o[i] = (T)(1.0 / (1.0 + exp(-(double)x[i]))); return;              \
-      case 8: for (int64_t i = 0; i < n; i++) o[i] = (T)sin((double)x[i]); return;                                \
-      case 9: for (int64_t i = 0; i < n; i++) o[i] = (T)cos((double)x[i]); return;                                \
+      case 6: for (int64_t i = VECTOR(6, x, o, n); i < n; i++) o[i] = (T)tanh((double)x[i]); return;              \
+      case 7:                                                                                                     \
+        for (int64_t i = VECTOR(7, x, o, n); i < n; i++) o[i] = (T)(1.0 / (1.0 + exp(-(double)x[i])));            \
+        return;                                                                                                   \
+      case 8: for (int64_t i = VECTOR(8, x, o, n); i < n; i++) o[i] = (T)sin((double)x[i]); return;               \
+      case 9: for (int64_t i = VECTOR(9, x, o, n); i < n; i++) o[i] = (T)cos((double)x[i]); return;               \
       case 10: sqrt_run_##SUF(x, o, n, 1); return;                                                                \
       case 11: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; return;                                        \
       case 12: /* gelu: x * Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2 (no cancellation in the negative tail) */     \
-        for (int64_t i = GELU_VECTOR(x, o, n, 0); i < n; i++) {                                                   \
+        for (int64_t i = VECTOR(12, x, o, n); i < n; i++) {                                                       \
           const double v = (double)x[i];                                                                          \
           o[i] = (T)(0.5 * v * erfc(-v * KD_SQRT1_2));                                                            \
         }                                                                                                         \
         return;                                                                                                   \
       default: /* gelu's derivative: Phi(x) + x * phi(x) */                                                       \
-        for (int64_t i = GELU_VECTOR(x, o, n, 1); i < n; i++) {                                                   \
+        for (int64_t i = VECTOR(13, x, o, n); i < n; i++) {                                                       \
           const double v = (double)x[i];                                                                          \
           o[i] = (T)(0.5 * erfc(-v * KD_SQRT1_2) + v * exp(-0.5 * v * v) * KD_INV_SQRT_2PI);                      \
         }                                                                                                         \
@@ -286,13 +288,13 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
     }                                                                                                             \
   }
 
-/* How many leading elements of a gelu run the vector path did (float32 only: float64 keeps the scalar loop). */
-#define GELU_VECTOR(x, o, n, derivative) kd_gelu_f32_vector(x, o, n, derivative)
+/* How many leading elements of a run the vector math did (float32 only: float64 keeps the scalar loops). */
+#define VECTOR(op, x, o, n) kd_unary_f32_vector(op, x, o, n)
 DEFINE_UNARY_RUN(float, f32)
-#undef GELU_VECTOR
-#define GELU_VECTOR(x, o, n, derivative) 0
+#undef VECTOR
+#define VECTOR(op, x, o, n) 0
 DEFINE_UNARY_RUN(double, f64)
-#undef GELU_VECTOR
+#undef VECTOR
 
 typedef struct {
   int f32, op;

@@ -77,11 +77,22 @@ void *kd_thread_scratch(kd_scratch_slot slot, size_t bytes);
 
 #define KD_SQRT1_2 0.70710678118654752440
 #define KD_INV_SQRT_2PI 0.39894228040143267794
+/* The unary op codes of the library functions (the `unary` entry's; see packages/core/src/kernels/contiguous.ts). */
+enum {
+  KD_UNARY_EXP = 3,
+  KD_UNARY_LOG = 4,
+  KD_UNARY_TANH = 6,
+  KD_UNARY_SIGMOID = 7,
+  KD_UNARY_SIN = 8,
+  KD_UNARY_COS = 9,
+  KD_UNARY_GELU = 12,
+  KD_UNARY_GELU_DERIVATIVE = 13
+};
 /*
- * GELU (derivative 0) or its derivative over the first elements of a float32 run, four at a time with libmvec's
- * vector erfc and exp where the C library has them; returns how many it wrote (a multiple of 4, 0 without them).
+ * The first elements of a float32 run of unary op `op`, four at a time with libmvec's vector functions where the
+ * C library has them; returns how many it wrote (a multiple of 4; 0 for other ops or without them).
  */
-int64_t kd_gelu_f32_vector(const float *x, float *o, int64_t n, int derivative);
+int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n);
 
 /* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
 
