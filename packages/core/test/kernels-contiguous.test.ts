@@ -5,16 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { binaryKernel, type FastBinary } from '../src/kernels/elementwise.js';
 import { reducePlan, sumKernel } from '../src/kernels/reduce.js';
-import {
-  binary,
-  binaryLayout,
-  BinaryOp,
-  type FloatArray,
-  sumAll,
-  sumDim,
-  unary,
-  UnaryOp,
-} from '../src/kernels/contiguous.js';
+import { binary, binaryLayout, BinaryOp, type FloatArray, unary, UnaryOp } from '../src/kernels/contiguous.js';
+import { sumAll, sumDim } from '../src/kernels/contiguous-sums.js';
 import { softmax, softmaxBackward } from '../src/kernels/softmax.js';
 import { copyStrided, scatterStrided } from '../src/kernels/strided.js';
 import { expectWithinBound, tolerance } from './helpers/close.js';

@@ -1,5 +1,5 @@
 /*
- * N-API entries for the sums (reduce.c), with the signatures and checks of packages/core/src/kernels/contiguous.ts:
+ * N-API entries for the sums (reduce.c), with the signatures and checks of packages/core/src/kernels/contiguous-sums.ts:
  *   sumDim(a, aOff, outer, size, inner, out, outOff)   out[o, i] = Σ_s a[aOff + (o * size + s) * inner + i]
  *   sumAll(a, aOff, n)                                 returns Σ a[aOff + i] (a number)
  * Every argument is checked before any memory is touched.

@@ -6,12 +6,16 @@
 // The addon is @kindling/native's build (../index.cjs), or the file named by KINDLING_NATIVE_ADDON.
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as ref from '../../core/src/kernels/contiguous.js';
+import * as refContiguous from '../../core/src/kernels/contiguous.js';
+import * as refSums from '../../core/src/kernels/contiguous-sums.js';
 import { copy as refCopy } from '../../core/src/kernels/copy.js';
 import * as refSoftmax from '../../core/src/kernels/softmax.js';
 import { expectWithinBound } from '../../core/test/helpers/close.js';
 import { rng } from '../../core/test/helpers/rng.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
+
+/** The TypeScript reference of every entry tested here. */
+const ref = { ...refContiguous, ...refSums };
 
 type FloatArray = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;

@@ -19,7 +19,8 @@ import {
   maxPool2dForward,
 } from './pool.js';
 import type { FloatArray } from './gemm.js';
-import { binary, sumDim, unary } from './contiguous.js';
+import { binary, unary } from './contiguous.js';
+import { sumDim } from './contiguous-sums.js';
 import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';

@@ -1,6 +1,7 @@
 /**
  * Flat kernels over float arrays with a contiguous output: the reference implementations of the native addon's
- * `binary`, `unary`, `sumDim` and `sumAll` entries, with the same signatures, argument checks and results.
+ * `binary` and `unary` entries, with the same signatures, argument checks and results (its `sumDim` and `sumAll`
+ * are contiguous-sums.ts).
  *
  * Every value is computed in double and rounded once when stored, so the results are what the strided kernels
  * (elementwise.ts, reduce.ts) give for the same operands, bit for bit: for float32, rounding a double sum,
@@ -11,16 +12,7 @@
 import { erfcScalar } from './erf.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
-import {
-  checkAlias,
-  checkFloatArray,
-  checkInt,
-  checkNumber,
-  checkSameType,
-  checkSpan,
-  checkedProduct,
-  overlaps,
-} from './argument-checks.js';
+import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
 
 /** Every float array of one call has the same type. */
@@ -187,17 +179,8 @@ export interface CheckedBinary {
  * types, that every element the layout reaches lies inside its array, and that out overlaps an input only as
  * that input itself.
  */
-export function checkBinary(
-  op: number,
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
-  out: FloatArray,
-  outOff: number,
-  layout: Float64Array,
-  alpha: number,
-): CheckedBinary {
+export function checkBinary(...args: Parameters<typeof binary>): CheckedBinary {
+  const [op, a, aOff, b, bOff, out, outOff, layout, alpha] = args;
   checkInt(op, 'op', 0, 6);
   checkFloatArray(a, 'a');
   checkInt(aOff, 'aOff', 0);
@@ -441,86 +424,4 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
       }
       return;
   }
-}
-
-// ---- sums ----
-
-/**
- * sumDim's argument checks, before any array is read: each array, offset and size, that both spans fit, and no
- * overlap. Returns the input's and the output's element counts.
- */
-export function checkSumDim(
-  a: FloatArray,
-  aOff: number,
-  outer: number,
-  size: number,
-  inner: number,
-  out: FloatArray,
-  outOff: number,
-): { inN: number; outN: number } {
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
-  checkFloatArray(out, 'out');
-  checkInt(outOff, 'outOff', 0);
-  checkSameType(a, 'a', out, 'out');
-  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
-  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
-  if (outN === 0) return { inN, outN };
-  checkSpan(out, 'out', outOff, outN);
-  checkSpan(a, 'a', aOff, inN);
-  if (overlaps(a, aOff, inN, out, outOff, outN)) throw new RangeError("argument 'out' must not overlap 'a'");
-  return { inN, outN };
-}
-
-/**
- * The array viewed as contiguous [outer, size, inner] from aOff: out[outOff + o * inner + i] = Σ_s
- * a[aOff + (o * size + s) * inner + i], accumulated in double from 0 in ascending s (sumKernel's order).
- * `out` must not overlap the input.
- */
-export function sumDim(
-  a: FloatArray,
-  aOff: number,
-  outer: number,
-  size: number,
-  inner: number,
-  out: FloatArray,
-  outOff: number,
-): void {
-  const { outN } = checkSumDim(a, aOff, outer, size, inner, out, outOff);
-  if (outN === 0) return;
-  const rowStride = size * inner;
-  if (inner === 1) {
-    for (let o = 0; o < outer; o++) {
-      const base = aOff + o * size;
-      let acc = 0;
-      for (let s = 0; s < size; s++) acc += a[base + s];
-      out[outOff + o] = acc;
-    }
-    return;
-  }
-  const acc = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
-    acc.fill(0);
-    const base = aOff + o * rowStride;
-    for (let s = 0; s < size; s++) {
-      const p = base + s * inner;
-      for (let i = 0; i < inner; i++) acc[i] += a[p + i];
-    }
-    const q = outOff + o * inner;
-    for (let i = 0; i < inner; i++) out[q + i] = acc[i];
-  }
-}
-
-/** Σ a[aOff + i] for i < n, in double from 0 in index order. */
-export function sumAll(a: FloatArray, aOff: number, n: number): number {
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(n, 'n', 0);
-  checkSpan(a, 'a', aOff, n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) acc += a[aOff + i];
-  return acc;
 }

@@ -18,14 +18,8 @@ import {
   checkSpan,
 } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import {
-  binary as tsBinary,
-  checkBinary,
-  checkSumDim,
-  checkUnary,
-  sumDim as tsSumDim,
-  unary as tsUnary,
-} from './contiguous.js';
+import { binary as tsBinary, checkBinary, checkUnary, unary as tsUnary } from './contiguous.js';
+import { checkSumDim, sumDim as tsSumDim } from './contiguous-sums.js';
 import {
   adamScalars,
   adamUpdate as tsAdamUpdate,
