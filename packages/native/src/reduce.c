@@ -1,7 +1,7 @@
 /*
  * Sums over the middle dim of a contiguous [outer, size, inner] array, and the sum of a whole run. Each sum is
  * accumulated in double from 0 in ascending index order, as packages/core/src/kernels/reduce.ts (sumKernel) and
- * contiguous.ts do, so the results are the same bit for bit. Threads split the (outer, inner) outputs, never one
+ * contiguous-sums.ts do, so the results are the same bit for bit. Threads split the (outer, inner) outputs, never one
  * sum, so any thread count gives the same bits too.
  */
 #if defined(__clang__)
