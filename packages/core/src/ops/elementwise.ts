@@ -13,10 +13,8 @@ export {
   logicalAnd,
   logicalOr,
   where,
-  addcmul,
-  addcdiv,
-  lerp,
 } from './binary.js';
+export { addcmul, addcdiv, lerp } from './combine.js';
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
 export { clamp } from './clamp.js';

@@ -15,7 +15,8 @@ import { UnaryOp } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
-import { add, addcdiv, addcmul, binaryOnBackend, mul, sub } from './binary.js';
+import { add, binaryOnBackend, mul, sub } from './binary.js';
+import { addcdiv, addcmul } from './combine.js';
 import { fill_, inplace, inplaceSavingNoInput } from './inplace.js';
 import { checkedIntegerValue, cTypeName } from '../dtype.js';
 
