@@ -30,7 +30,7 @@ function accumulate(
   acc.fill(0);
   for (let run = 0; run < runs; run++) {
     const base = first + run * runStride;
-    for (let j = 0; j < length; j++) acc[j & 7] += term(base + j, j);
+    for (let j = 0; j < length; j++) acc[j % LANES] += term(base + j, j);
   }
   return acc;
 }
@@ -70,7 +70,7 @@ export function gradientSums(
   products.fill(0);
   accumulate(sums, first, runs, runStride, length, (p, j) => {
     const a = weight === null ? gy[p] : gy[p] * weight[j];
-    products[j & 7] += a * ((x[p] - mean) * std);
+    products[j % LANES] += a * ((x[p] - mean) * std);
     return a;
   });
   return [total(sums), total(products)];
