@@ -10,11 +10,10 @@
  *   npx tsx --conditions=source bench/data-epoch.ts [--epochs 3]
  */
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import * as torch from '@kindling/core';
 import { DataLoader, TensorDataset, transforms } from '@kindling/data';
 import { FashionMNIST, fashionMnistRoot } from '@kindling/data/node';
-import { runPython } from './harness.js';
+import { benchFile, runPython } from './harness.js';
 
 const argv = process.argv.slice(2);
 const epochsArg = argv.indexOf('--epochs');
@@ -47,7 +46,7 @@ const tensors = timeEpochs(new DataLoader(new TensorDataset(images, train.target
 const viaDataset = new FashionMNIST<torch.Tensor>({ root, transform: new transforms.ToTensor() });
 const dataset = timeEpochs(new DataLoader(viaDataset, { batchSize: 128, shuffle: true }));
 
-const script = fileURLToPath(new URL('./torch_data_epoch.py', import.meta.url));
+const script = benchFile('torch_data_epoch.py');
 const { timings, note } = runPython(script, [root, String(epochs)]);
 
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;

@@ -8,8 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 
 export interface FmaPeak {
   /** 'avx512' or 'avx2'. */
@@ -160,7 +159,8 @@ export function measureFmaPeak(threadCounts: readonly number[]): FmaPeak | strin
   }
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script of its own (not when bundled into another benchmark, whose import.meta.url it then shares).
+if (process.argv[1] !== undefined && basename(process.argv[1]).startsWith('fma-peak.')) {
   const counts = (process.argv[2] ?? '1,2').split(',').map(Number);
   const peak = measureFmaPeak(counts);
   if (typeof peak === 'string') console.log(peak);

@@ -1,6 +1,14 @@
 /** Timing helpers shared by the benchmarks: warm up, then take the median of several timed runs. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A file of bench/, whether this code runs from its source there or bundled into bench/dist/ (build.mjs). */
+export function benchFile(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(basename(here) === 'dist' ? dirname(here) : here, name);
+}
 
 export interface Timing {
   name: string;

@@ -14,10 +14,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import * as torch from '@kindling/core';
 import { measureFmaPeak, type FmaPeak } from './fma-peak.js';
-import { runPython, time } from './harness.js';
+import { benchFile, runPython, time } from './harness.js';
 import { type Workload, w1Gemm } from './workloads.js';
 import { batch1Mlp, sgdSmallParams, w5SmallOps } from './workloads-overhead.js';
 import { optimizerStep, transformerBlock, w2Mlp, w3Cnn, w4ResNet } from './workloads-training.js';
@@ -145,7 +144,7 @@ function runKindling(name: Backend, threads: number, used: number): void {
   }
 }
 
-const script = fileURLToPath(new URL('./torch_workloads.py', import.meta.url));
+const script = benchFile('torch_workloads.py');
 let torchMeta: { torch?: string; blas?: string; cpuCapability?: string } = {};
 const unavailable = new Map<Backend, string>();
 const startLoad = loadavg()[0];
