@@ -57,13 +57,23 @@ const finetuneOptions = (checkpoint?: string): FinetuneOptions => ({
   log: quiet,
 });
 
-/** Runs an example's main.ts as the npm scripts do. */
+const compiled = new Set<string>();
+
+/**
+ * Runs an example's main.ts as the npm scripts do: compiled with the packages by tools/compile.mjs, then run
+ * on plain node, from another directory (so the committed sample is found from the program, not the cwd).
+ */
 function cli(example: string, args: string[]) {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const r = spawnSync(tsx, ['--conditions=source', join(root, 'examples', example, 'main.ts'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  if (!compiled.has(example)) {
+    const c = spawnSync(process.execPath, ['tools/compile.mjs', `examples/${example}/main.ts`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(c.status, c.stderr).toBe(0);
+    compiled.add(example);
+  }
+  const program = join(root, 'examples', 'dist', example, 'main.mjs');
+  const r = spawnSync(process.execPath, [program, ...args], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
