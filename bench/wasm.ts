@@ -7,6 +7,11 @@
  * `interleaved`), so their ratios hold on a shared, noisy machine.
  *
  *   pnpm bench:wasm [--quick] [--json FILE]
+ *   pnpm bench:wasm:relaxed [--quick] [--json FILE]
+ *
+ * The second runs Node with --experimental-wasm-relaxed-simd, which Node 20 needs to validate relaxed SIMD (the
+ * fused multiply-adds Chromium runs by default): Kindling then loads its relaxed-SIMD modules, as in Chromium.
+ * tfjs-wasm 4.22 has no relaxed-SIMD build, so its figures are the same either way.
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -269,8 +274,15 @@ const fmt = (r: Row | undefined): string =>
   r === undefined ? '-' : r.gflops !== undefined ? `${r.gflops.toFixed(1)} GF/s` : `${r.ms.toFixed(2)} ms`;
 const ratio = (a: Row | undefined, b: Row | undefined): string => (a && b ? `${(b.ms / a.ms).toFixed(2)}x` : '-');
 
+/** The instruction set Kindling's WebAssembly kernels ran: relaxed SIMD where the engine validates it. */
+function wasmIsa(): string {
+  if (!torch.availableKernelBackends().includes('wasm')) return 'unavailable';
+  torch.setKernelBackend('wasm');
+  return (torch.getKernelBackend() as { isa?: string }).isa ?? 'wasm';
+}
+
 console.log(
-  `\nKindling WebAssembly vs TensorFlow.js WASM 4.22 (SIMD) in Node ${process.version}, ${cpus()[0]?.model ?? 'CPU'}`,
+  `\nKindling WebAssembly (${wasmIsa()}) vs TensorFlow.js WASM 4.22 (SIMD) in Node ${process.version}, ${cpus()[0]?.model ?? 'CPU'}`,
 );
 console.log(
   `${'workload'.padEnd(34)}${'tfjs-wasm 1t'.padStart(14)}${'kindling-wasm 1t'.padStart(18)}${'speed-up'.padStart(10)}${'kindling-wasm 2t'.padStart(18)}${'speed-up'.padStart(10)}${'native 2t'.padStart(14)}`,
