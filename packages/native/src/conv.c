@@ -6,6 +6,8 @@
  *    image j's block at columns [j*OH*OW, (j+1)*OH*OW)) is built by im2col, then out = W_g * cols. A chunk of
  *    one image writes the output in place (bias added after); a wider chunk goes through an Og x nb*OH*OW buffer
  *    that is unstaged with the bias. Chunks keep GEMMs at least TARGET_COLUMNS wide when images are small.
+ *    On several threads a one-image chunk skips the column matrix: kd_sgemm_packed_b's packer gathers its values
+ *    from the input straight into the GEMM's panels (the same values and sums, so the same bits).
  *  - Input gradient: cols = W_g^T * gy, then col2im adds the columns back into zeroed planes of gx.
  *  - Weight gradient: gw_g = gy * cols^T per chunk, accumulated over the chunks in batch order (beta = 1 after
  *    the first).
@@ -127,15 +129,19 @@ static int reads_input_directly(const kd_conv_geometry *g, int64_t nb) {
 #define T float
 #define SFX f32
 #define GEMM kd_sgemm
+#define GEMM_PACKED_B kd_sgemm_packed_b
 #include "conv-impl.h"
 #undef T
 #undef SFX
 #undef GEMM
+#undef GEMM_PACKED_B
 
 #define T double
 #define SFX f64
 #define GEMM kd_dgemm
+#define GEMM_PACKED_B kd_dgemm_packed_b
 #include "conv-impl.h"
 #undef T
 #undef SFX
+#undef GEMM_PACKED_B
 #undef GEMM

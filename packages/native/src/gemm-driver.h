@@ -3,6 +3,7 @@
  *   T        the element type (float, double)
  *   FN(x)    the type's name for x (s_x, d_x)
  *   TILE_FN, DOT_FN, PACK_FN  its kernel types (gemm-kernels.h)
+ *   PACKB_FN the type of a caller's packer of B (kindling.h)
  * (C has no templates; this is the usual stand-in, kept to the code that really depends on the type.)
  *
  * Paths, chosen from the shape alone (never from the thread count, so that results do not depend on it):
@@ -30,6 +31,9 @@ typedef struct {
   TILE_FN tile;
   DOT_FN dot;
   PACK_FN pack;
+  PACKB_FN packB; /* the caller's packer of B (then B is NULL and the path is the packed one), or NULL */
+  void *packB_ctx;
+  atomic_int *scratchFailed; /* with packB: set when a thread found no scratch memory and skipped its block */
 } FN(gemm_ctx);
 
 /* opA(i, p) and opB(p, j) as (pointer, step along p, step along the other index). */
@@ -83,7 +87,10 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
   T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)MC * KC * sizeof(T));
   T *bp = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NC * KC * sizeof(T));
   if (ap == NULL || bp == NULL) {
-    FN(naive)(x, m0, m1, n0, n1);
+    if (x->packB != NULL) /* no B to read element by element: the caller falls back to building it */
+      atomic_store(x->scratchFailed, 1);
+    else
+      FN(naive)(x, m0, m1, n0, n1);
     return;
   }
   for (int64_t ic = m0; ic < m1; ic += MC) {
@@ -98,8 +105,12 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
       x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
       for (int64_t jc = n0; jc < n1; jc += NC) {
         int64_t nc = n1 - jc < NC ? n1 - jc : NC;
-        const T *bsrc = FN(b_at)(x, pc, jc, &rs, &cs);
-        x->pack(bp, bsrc, rs, cs, kc, nc, NR, 1);
+        if (x->packB != NULL) {
+          x->packB(x->packB_ctx, bp, pc, kc, jc, nc, NR);
+        } else {
+          const T *bsrc = FN(b_at)(x, pc, jc, &rs, &cs);
+          x->pack(bp, bsrc, rs, cs, kc, nc, NR, 1);
+        }
         for (int64_t ir = 0; ir < mc; ir += MR) {
           int64_t rows = mc - ir < MR ? mc - ir : MR;
           T *c = x->C + (ic + ir) * x->ldc + jc;
@@ -248,4 +259,19 @@ static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K
   x.kc = balanced_block(K, blk->kc);
   plan_threads(x.path, M, N, K, blk, &x.malign, &x.nalign, &x.tm, &x.tn);
   kd_parallel_for(x.tm * x.tn, 1, FN(run_items), &x);
+}
+
+/* kd_sgemm_packed_b / kd_dgemm_packed_b (kindling.h): C = A B with B packed by the caller. */
+static int FN(gemm_run_packed_b)(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, PACKB_FN packB, void *ctx,
+                                 T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile, PACK_FN pack) {
+  if (M <= 0 || N <= 0 || K <= 0 || choose_path(0, 0, M, N, K, blk) != PATH_PACKED) return 0;
+  atomic_int failed;
+  atomic_init(&failed, 0);
+  FN(gemm_ctx) x = {.path = PATH_PACKED, .M = M, .N = N, .K = K, .alpha = 1, .beta = 0, .A = A, .lda = lda,
+                    .C = C, .ldc = ldc, .blk = *blk, .tile = tile, .pack = pack, .packB = packB, .packB_ctx = ctx,
+                    .scratchFailed = &failed};
+  x.kc = balanced_block(K, blk->kc);
+  plan_threads(x.path, M, N, K, blk, &x.malign, &x.nalign, &x.tm, &x.tn);
+  kd_parallel_for(x.tm * x.tn, 1, FN(run_items), &x);
+  return !atomic_load(&failed);
 }

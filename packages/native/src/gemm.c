@@ -11,6 +11,7 @@
 #include "gemm-kernels.h"
 #include "gemm-portable.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,24 +138,28 @@ static void plan_threads(gemm_path path, int64_t M, int64_t N, int64_t K, const 
 #define TILE_FN kd_stile_fn
 #define DOT_FN kd_sdot_fn
 #define PACK_FN kd_spack_fn
+#define PACKB_FN kd_spack_b_fn
 #include "gemm-driver.h"
 #undef T
 #undef FN
 #undef TILE_FN
 #undef DOT_FN
 #undef PACK_FN
+#undef PACKB_FN
 
 #define T double
 #define FN(x) d_##x
 #define TILE_FN kd_dtile_fn
 #define DOT_FN kd_ddot_fn
 #define PACK_FN kd_dpack_fn
+#define PACKB_FN kd_dpack_b_fn
 #include "gemm-driver.h"
 #undef T
 #undef FN
 #undef TILE_FN
 #undef DOT_FN
 #undef PACK_FN
+#undef PACKB_FN
 
 void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
@@ -166,4 +171,16 @@ void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double al
               const double *B, int64_t ldb, double beta, double *C, int64_t ldc) {
   const kd_gemm_kernels *k = kernels;
   d_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->d, k->dtile, k->ddot, k->dpack);
+}
+
+int kd_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, kd_spack_b_fn packB, void *ctx,
+                      float *C, int64_t ldc) {
+  const kd_gemm_kernels *k = kernels;
+  return s_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->s, k->stile, k->spack);
+}
+
+int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, kd_dpack_b_fn packB, void *ctx,
+                      double *C, int64_t ldc) {
+  const kd_gemm_kernels *k = kernels;
+  return d_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->d, k->dtile, k->dpack);
 }

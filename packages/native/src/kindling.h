@@ -106,6 +106,22 @@ void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alp
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
               const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+/*
+ * C = A B (A not transposed: M x K, lda; C: M x N, ldc, written without being read) where B exists only as its
+ * packer: packB(ctx, dst, p0, kc, j0, nc, W) writes rows [p0, p0 + kc) and columns [j0, j0 + nc) of B into panels
+ * of W columns, zero-padded, as the packed path lays them out (the element (p, j) at
+ * dst[(j - j0) / W * W * kc + (p - p0) * W + (j - j0) % W]), and may be called from several threads at once.
+ * A convolution packs its input this way without writing the column matrix first. Returns 1 when it ran; 0,
+ * having touched nothing, when the shape takes another path than the packed one, or when scratch memory could not
+ * be had (C may then be partly written): the caller then builds B and calls kd_sgemm. Same sums, in the same
+ * order, as kd_sgemm on the B the packer describes.
+ */
+typedef void (*kd_spack_b_fn)(void *ctx, float *dst, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int64_t W);
+typedef void (*kd_dpack_b_fn)(void *ctx, double *dst, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int64_t W);
+int kd_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, kd_spack_b_fn packB, void *ctx,
+                      float *C, int64_t ldc);
+int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, kd_dpack_b_fn packB, void *ctx,
+                      double *C, int64_t ldc);
 /* The micro-kernel family chosen for this CPU at load time: "avx512", "avx2" or "portable". */
 const char *kd_gemm_isa(void);
 

@@ -406,6 +406,85 @@ describe.skipIf(native === null)('native conv2d against the TypeScript kernels',
       addon.setNumThreads(threads);
     }
   });
+
+  // On several threads a single image's input is packed straight into the GEMM's panels; on one, through the
+  // column matrix. Same values, same sums: the same bits, across panel and block edges, strides and padding.
+  const SINGLE_IMAGE: ConvCase[] = [
+    {
+      name: '3x3 pad 1, rows not a multiple of a panel',
+      N: 1,
+      C: 6,
+      H: 37,
+      W: 23,
+      O: 40,
+      k: [3, 3],
+      pad: [1, 1, 1, 1],
+    },
+    { name: '7x7 stride 2 pad 3', N: 1, C: 3, H: 61, W: 58, O: 64, k: [7, 7], s: [2, 2], pad: [3, 3, 3, 3] },
+    {
+      name: 'stride 2x3, 2x3 kernel, uneven pads',
+      N: 1,
+      C: 5,
+      H: 61,
+      W: 59,
+      O: 70,
+      k: [2, 3],
+      s: [2, 3],
+      pad: [1, 0, 2, 1],
+    },
+    {
+      name: 'dilation 2, groups 2',
+      N: 1,
+      C: 8,
+      H: 37,
+      W: 23,
+      O: 96,
+      k: [3, 5],
+      d: [2, 1],
+      pad: [2, 2, 1, 1],
+      groups: 2,
+    },
+    {
+      name: 'many output columns (several column blocks)',
+      N: 1,
+      C: 4,
+      H: 71,
+      W: 66,
+      O: 33,
+      k: [3, 3],
+      pad: [1, 1, 1, 1],
+    },
+    { name: '5x5, no padding, deep input (several depth blocks)', N: 1, C: 24, H: 28, W: 28, O: 40, k: [5, 5] },
+  ];
+  for (const c of SINGLE_IMAGE) {
+    for (const dt of DTYPES) {
+      it(`one image, ${c.name} (${dt.name}): the same bits on 1, 2 and 3 threads, and the reference's values`, () => {
+        const g = convGeometry(c);
+        const n = convSizes(g);
+        const x = randomArray(dt.ctor, n.x, 21);
+        const w = randomArray(dt.ctor, n.w, 22);
+        const bias = randomArray(dt.ctor, g.O, 23);
+        const want = new dt.ctor(n.y);
+        conv2dForward(x, w, bias, g, want);
+        const threads = addon.getNumThreads();
+        try {
+          addon.setNumThreads(1);
+          const one = new dt.ctor(n.y);
+          addon.conv2dForward(x, w, bias, g, one);
+          assertClose(one, want, tolerance(dt.rtol, dt.atol, 'forward, 1 thread'));
+          for (const t of [2, 3]) {
+            addon.setNumThreads(t);
+            const many = guarded(dt.ctor, n.y);
+            addon.conv2dForward(x, w, bias, g, many.a);
+            expectSame(many.a, one, `forward, ${t} threads`);
+            expect(many.intact(), `forward, ${t} threads: guards`).toBe(true);
+          }
+        } finally {
+          addon.setNumThreads(threads);
+        }
+      });
+    }
+  }
 });
 
 // ---- pooling ----
