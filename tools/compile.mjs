@@ -14,11 +14,17 @@
  * young-generation one, and the classifier example's Fashion-MNIST epochs took 12.7–13.7 s instead of 11.2–11.7 s
  * (run alternately; docs/performance.md). Compiled, the process holds what a user's compiled program holds.
  */
+import { normalize, sep } from 'node:path';
 import { build } from 'esbuild';
 
-const entries = process.argv.slice(2);
-if (entries.length === 0 || entries.some((e) => !e.endsWith('.ts') || !e.includes('/'))) {
-  console.error('usage: node tools/compile.mjs TOP/PATH.ts... (each compiled to TOP/dist/PATH.mjs)');
+const entries = process.argv.slice(2).map((e) => normalize(e).split(sep).join('/'));
+if (
+  entries.length === 0 ||
+  entries.some((e) => !e.endsWith('.ts') || !e.includes('/') || e.startsWith('..') || e.startsWith('/'))
+) {
+  console.error(
+    'usage: node tools/compile.mjs TOP/PATH.ts... (paths inside the repository, from its root; each compiled to TOP/dist/PATH.mjs)',
+  );
   process.exit(2);
 }
 for (const entry of entries) {
