@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { nn } from '@kindling/nn';
+import { DataLoader } from '@kindling/data';
 import { UsageError } from '../shared/cli.js';
 import { loadCheckpoint, saveCheckpoint } from '../shared/checkpoint.js';
 import { loadFashionMnist } from '../shared/fashion-mnist.js';
@@ -252,6 +253,33 @@ describe('bad checkpoints', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^error: checkpoint .* does not fit FashionCNN/);
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a compiled program', () => {
+  it("finds @kindling/data's worker entry for DataLoader workers, the package's code being in the bundle", () => {
+    const c = spawnSync(process.execPath, ['tools/compile.mjs', 'examples/test/fixtures/bundled-workers.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(c.status, c.stderr).toBe(0);
+    // The repository's packages are not built, so '@kindling/data/worker-entry' resolves to the TypeScript source
+    // (the workers load it through tsx, as under vitest); an installed package resolves its dist/worker-entry.js.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--conditions=source',
+        join(root, 'examples', 'dist', 'test', 'fixtures', 'bundled-workers.mjs'),
+        join(root, 'examples', 'test', 'fixtures', 'squares-dataset.mjs'),
+      ],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    torch.manualSeed(11);
+    const loader = new DataLoader({ length: 10, get: (i: number) => i * i }, { batchSize: 4, shuffle: true });
+    const want = [...loader].map((b) => Array.from(b.toArray()));
+    expect(JSON.parse(r.stdout)).toEqual(want);
+    expect(want.flat().sort((a, b) => a - b)).toEqual([0, 1, 4, 9, 16, 25, 36, 49, 64, 81]);
   });
 });
 

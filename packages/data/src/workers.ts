@@ -81,6 +81,30 @@ function moduleHref(module: string | URL): string {
   return url.pathToFileURL(module).href;
 }
 
+/**
+ * The module each worker runs first: worker-entry beside this one (in the package's sources or its dist), or,
+ * when this code was bundled into a program and has none beside it, the installed @kindling/data's, as the
+ * program's directory resolves '@kindling/data/worker-entry'.
+ */
+function workerEntry(): string {
+  const beside = new URL(TS_FILE.test(import.meta.url) ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
+  if (builtin<{ existsSync(path: URL): boolean }>('node:fs').existsSync(beside)) return beside.href;
+  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
+    'node:module',
+  );
+  const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
+  try {
+    return url.pathToFileURL(createRequire(import.meta.url).resolve('@kindling/data/worker-entry')).href;
+  } catch (e) {
+    throw new RuntimeError(
+      `DataLoader workers start from @kindling/data's worker-entry module, which is not beside this code ` +
+        `(${beside.href}: a bundled program?) and '@kindling/data/worker-entry' does not resolve from it: ` +
+        'install @kindling/data where the program runs, or use numWorkers: 0',
+      { cause: e },
+    );
+  }
+}
+
 /** The tsx loader's register() module, when workers must load TypeScript; a clear error when it is missing. */
 function typeScriptLoader(): string {
   const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
@@ -155,8 +179,8 @@ export class WorkerPool {
   static async start(spec: WorkerDatasetSpec, numWorkers: number, baseSeed: number): Promise<WorkerPool> {
     const { Worker } = builtin<WorkerThreadsModule>('node:worker_threads');
     const proc = (globalThis as unknown as { process: NodeProcess }).process;
-    const sourceMode = TS_FILE.test(import.meta.url);
-    const entry = new URL(sourceMode ? './worker-entry.ts' : './worker-entry.js', import.meta.url).href;
+    const entry = workerEntry();
+    const sourceMode = TS_FILE.test(entry);
     const module = moduleHref(spec.module);
     const tsLoader = sourceMode || TS_FILE.test(module) ? typeScriptLoader() : null;
     const execArgv = [...(proc.execArgv ?? [])];
