@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A file of bench/, whether this code runs from its source there or bundled into bench/dist/ (build.mjs). */
+/** A file of bench/, whether this code runs from its source there or compiled into bench/dist/ (tools/compile.mjs). */
 export function benchFile(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
   return join(basename(here) === 'dist' ? dirname(here) : here, name);

@@ -81,6 +81,15 @@ function moduleHref(module: string | URL): string {
   return url.pathToFileURL(module).href;
 }
 
+/** The file URL of a package path as this module's directory resolves it; throws when it does not resolve. */
+function resolveFromHere(id: string): string {
+  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
+    'node:module',
+  );
+  const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
+  return url.pathToFileURL(createRequire(import.meta.url).resolve(id)).href;
+}
+
 /**
  * The module each worker runs first: worker-entry beside this one (in the package's sources or its dist), or,
  * when this code was bundled into a program and has none beside it, the installed @kindling/data's, as the
@@ -89,12 +98,8 @@ function moduleHref(module: string | URL): string {
 function workerEntry(): string {
   const beside = new URL(TS_FILE.test(import.meta.url) ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
   if (builtin<{ existsSync(path: URL): boolean }>('node:fs').existsSync(beside)) return beside.href;
-  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
-    'node:module',
-  );
-  const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
   try {
-    return url.pathToFileURL(createRequire(import.meta.url).resolve('@kindling/data/worker-entry')).href;
+    return resolveFromHere('@kindling/data/worker-entry');
   } catch (e) {
     throw new RuntimeError(
       `DataLoader workers start from @kindling/data's worker-entry module, which is not beside this code ` +
@@ -107,12 +112,8 @@ function workerEntry(): string {
 
 /** The tsx loader's register() module, when workers must load TypeScript; a clear error when it is missing. */
 function typeScriptLoader(): string {
-  const { createRequire } = builtin<{ createRequire: (from: string) => { resolve(id: string): string } }>(
-    'node:module',
-  );
-  const url = builtin<{ pathToFileURL(p: string): URL }>('node:url');
   try {
-    return url.pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    return resolveFromHere('tsx/esm/api');
   } catch (e) {
     throw new RuntimeError(
       'DataLoader workers that load TypeScript modules need the tsx package (npm install -D tsx), ' +

@@ -250,7 +250,6 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
 }
 #endif
 
-
 #define DEFINE_UNARY_RUN(T, SUF)                                                                                  \
   static void unary_run_##SUF(int op, const T *restrict x, T *restrict o, int64_t n) {                             \
     switch (op) {                                                                                                 \

@@ -10,15 +10,8 @@ import type { FloatArray } from './gemm.js';
  * sumDim's argument checks, before any array is read: each array, offset and size, that both spans fit, and no
  * overlap. Returns the input's and the output's element counts.
  */
-export function checkSumDim(
-  a: FloatArray,
-  aOff: number,
-  outer: number,
-  size: number,
-  inner: number,
-  out: FloatArray,
-  outOff: number,
-): { inN: number; outN: number } {
+export function checkSumDim(...args: Parameters<typeof sumDim>): { inN: number; outN: number } {
+  const [a, aOff, outer, size, inner, out, outOff] = args;
   checkFloatArray(a, 'a');
   checkInt(aOff, 'aOff', 0);
   checkInt(outer, 'outer', 0);
