@@ -124,14 +124,15 @@ function conv2dForward(
   const { N, O, OH, OW } = g;
   if (sizes.out === 0) return;
   // A batch smaller than the threads is split within each image: by output channels when an image has few
-  // output positions (each thread then packs only its share of the weight), else by output rows.
+  // output positions (each thread then packs only its share of the weight), else by output rows. Either way each
+  // part repeats some work (the whole image's columns, or the whole weight packed), so one part a thread.
   const within = N < Math.min(host.getNumThreads(), Math.floor((sizes.out * K) / WORK_PER_THREAD));
   const byChannels = within && g.groups === 1 && OH * OW <= SMALL_IMAGE;
   const byRows = within && !byChannels;
   const parts = byChannels
-    ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K).map(([a, b]) => [4 * a, Math.min(4 * b, O)])
+    ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K, 1).map(([a, b]) => [4 * a, Math.min(4 * b, O)])
     : byRows
-      ? host.parts(OH, (sizes.out / N) * K)
+      ? host.parts(OH, (sizes.out / N) * K, 1)
       : host.parts(N, sizes.out * K);
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
   const { geometry, ptrs } = layOut(host, values, sizes, { x, w, bias }, parts.length, cols);

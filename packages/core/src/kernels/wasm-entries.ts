@@ -50,8 +50,12 @@ export interface WasmHost {
   call(fn: string, ...args: number[]): number;
   /** [a, b) ranges of n items, one per thread that takes part (enough work each), and runs a task per range. */
   parallel(n: number, work: number, task: (a: number, b: number) => WasmTask): void;
-  /** The ranges `parallel` would use, for a caller that lays out per-thread scratch first; then `runParts`. */
-  parts(n: number, work: number): [number, number][];
+  /**
+   * The ranges `parallel` would use, for a caller that lays out per-thread scratch first; then `runParts`. Up to
+   * `perThread` ranges a thread (default: several, so that a slowed thread takes fewer); 1 where every range
+   * repeats work of its own (packing the whole weight, writing a whole image's columns).
+   */
+  parts(n: number, work: number, perThread?: number): [number, number][];
   runParts(tasks: WasmTask[]): void;
   /** GEMM scratch private to part p of a split call. */
   workOf(part: number): number;
