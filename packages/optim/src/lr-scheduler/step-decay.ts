@@ -1,11 +1,40 @@
 /**
  * Schedules that multiply each group's learning rate by a factor at given epochs: StepLR, MultiStepLR,
- * ExponentialLR. Each `getLr()` is PyTorch 1.13's chainable form (computed from the groups' current rates, so other
- * changes to `lr` compose with it), each `closedFormLr()` its closed form, with Python's floored `//` and `%`.
+ * ExponentialLR. `getLr()` is PyTorch 1.13's chainable form (computed from the groups' current rates, so other
+ * changes to `lr` compose with it), `closedFormLr()` its closed form, with Python's floored `//` and `%`.
  */
 import type { Optimizer } from '../optimizer.js';
 import { bisectRight, floorDiv, mod } from '../python.js';
 import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+
+/**
+ * What the three share: each decay multiplies the rate by `gamma`, so the chainable form multiplies the current
+ * rates by `gamma` to the number of decays at this epoch, and the closed form the initial rates by `gamma` to the
+ * number of decays so far. A subclass says when the decays happen.
+ */
+abstract class GammaDecayLR extends LRScheduler {
+  /** The factor of each decay (declared by each subclass, so that it keeps its place in the state dict). */
+  abstract gamma: number;
+
+  /** How many decays happen at `epoch` (a milestone listed twice decays twice). */
+  protected abstract decaysAt(epoch: number): number;
+
+  /** How many decays have happened by `epoch`. */
+  protected abstract decaysBy(epoch: number): number;
+
+  /** This epoch's rates, from the groups' current ones. */
+  getLr(): number[] {
+    this.warnIfOutsideStep();
+    const count = this.decaysAt(this.lastEpoch);
+    if (count === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma ** count);
+  }
+
+  /** This epoch's rates, from `baseLrs`. */
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** this.decaysBy(this.lastEpoch));
+  }
+}
 
 /** StepLR's options, by PyTorch's keyword names. */
 export interface StepLROptions extends SchedulerOptions {
@@ -36,7 +65,7 @@ export interface StepLROptions extends SchedulerOptions {
  * [ 0.1, 0.1, 0.05, 0.05, 0.025, 0.025 ]
  * ```
  */
-export class StepLR extends LRScheduler {
+export class StepLR extends GammaDecayLR {
   /** The number of epochs between decays. */
   stepSize: number;
   /** The factor of each decay. */
@@ -61,16 +90,12 @@ export class StepLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** This epoch's rates, from the groups' current ones. */
-  getLr(): number[] {
-    this.warnIfOutsideStep();
-    if (this.lastEpoch === 0 || mod(this.lastEpoch, this.stepSize) !== 0) return this.groups.map((g) => g.lr);
-    return this.groups.map((g) => g.lr * this.gamma);
+  protected decaysAt(epoch: number): number {
+    return epoch === 0 || mod(epoch, this.stepSize) !== 0 ? 0 : 1;
   }
 
-  /** This epoch's rates, from `baseLrs`. */
-  protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** floorDiv(this.lastEpoch, this.stepSize));
+  protected decaysBy(epoch: number): number {
+    return floorDiv(epoch, this.stepSize);
   }
 }
 
@@ -103,7 +128,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
  * [ 1, 1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002 ]
  * ```
  */
-export class MultiStepLR extends LRScheduler {
+export class MultiStepLR extends GammaDecayLR {
   /** The milestones, sorted, repeats kept (PyTorch keeps a `Counter`). */
   milestones: number[];
   /** The factor of each decay. */
@@ -134,17 +159,12 @@ export class MultiStepLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** This epoch's rates, from the groups' current ones. */
-  getLr(): number[] {
-    this.warnIfOutsideStep();
-    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
-    if (count === 0) return this.groups.map((g) => g.lr);
-    return this.groups.map((g) => g.lr * this.gamma ** count);
+  protected decaysAt(epoch: number): number {
+    return this.milestones.filter((m) => m === epoch).length;
   }
 
-  /** This epoch's rates, from `baseLrs`. */
-  protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** bisectRight(this.milestones, this.lastEpoch));
+  protected decaysBy(epoch: number): number {
+    return bisectRight(this.milestones, epoch);
   }
 }
 
@@ -175,7 +195,7 @@ export interface ExponentialLROptions extends SchedulerOptions {
  * [ 1, 0.5, 0.25, 0.125 ]
  * ```
  */
-export class ExponentialLR extends LRScheduler {
+export class ExponentialLR extends GammaDecayLR {
   /** The factor applied every epoch. */
   gamma: number;
 
@@ -197,15 +217,11 @@ export class ExponentialLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** This epoch's rates, from the groups' current ones. */
-  getLr(): number[] {
-    this.warnIfOutsideStep();
-    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
-    return this.groups.map((g) => g.lr * this.gamma);
+  protected decaysAt(epoch: number): number {
+    return epoch === 0 ? 0 : 1;
   }
 
-  /** This epoch's rates, from `baseLrs`. */
-  protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** this.lastEpoch);
+  protected decaysBy(epoch: number): number {
+    return epoch;
   }
 }
