@@ -30,7 +30,18 @@ type AdamHyper = {
   capturable: boolean;
 };
 
-function validate(options: AdamOptions, defaultDecay: number): Required<AdamOptions> {
+/** Adam's and AdamW's optional arguments, in PyTorch's positional order. */
+type AdamPositional = [
+  lr: number,
+  betas?: readonly [number, number],
+  eps?: number,
+  weightDecay?: number,
+  amsgrad?: boolean,
+];
+const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
+
+/** Adam's or AdamW's options from either call form, with PyTorch's defaults, checked as PyTorch checks them. */
+function adamOptions(cls: 'Adam' | 'AdamW', args: readonly unknown[], defaultDecay: number): Required<AdamOptions> {
   const {
     lr = 1e-3,
     betas = [0.9, 0.999],
@@ -38,7 +49,7 @@ function validate(options: AdamOptions, defaultDecay: number): Required<AdamOpti
     weightDecay = defaultDecay,
     amsgrad = false,
     maximize = false,
-  } = options;
+  } = torch.compat.pythonArgs<AdamOptions>(cls, ADAM_POSITIONAL, args);
   check(0 <= lr, 'Invalid learning rate: ', lr);
   check(0 <= eps, 'Invalid epsilon value: ', eps);
   check(0 <= betas[0] && betas[0] < 1, 'Invalid beta parameter at index 0: ', betas[0]);
@@ -106,8 +117,6 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
   }
 }
 
-const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
-
 type AdamDefaults = AdamHyper & { differentiable: boolean; fused: boolean };
 
 /**
@@ -136,18 +145,10 @@ export class Adam extends AdamBase<AdamDefaults> {
   /** `new Adam(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new Adam(params, 1e-3, [0.9, 0.999])`. */
-  constructor(
-    params: Params,
-    lr: number,
-    betas?: readonly [number, number],
-    eps?: number,
-    weightDecay?: number,
-    amsgrad?: boolean,
-  );
+  constructor(params: Params, ...positional: AdamPositional);
   constructor(params: Params, ...args: unknown[]) {
-    const o = validate(torch.compat.pythonArgs<AdamOptions>('Adam', ADAM_POSITIONAL, args), 0);
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = adamOptions('Adam', args, 0);
     // PyTorch 1.13's defaults, in its order (the state dict lists them so).
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = o;
     super(params, {
       lr,
       betas,
@@ -187,19 +188,9 @@ export class AdamW extends AdamBase<AdamHyper> {
   /** `new AdamW(params, { lr, betas, eps, weightDecay, amsgrad, maximize })`. */
   constructor(params: Params, options?: AdamOptions);
   /** PyTorch's positional order: `new AdamW(params, 1e-3, [0.9, 0.999], 1e-8, 0.01)`. */
-  constructor(
-    params: Params,
-    lr: number,
-    betas?: readonly [number, number],
-    eps?: number,
-    weightDecay?: number,
-    amsgrad?: boolean,
-  );
+  constructor(params: Params, ...positional: AdamPositional);
   constructor(params: Params, ...args: unknown[]) {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = validate(
-      torch.compat.pythonArgs<AdamOptions>('AdamW', ADAM_POSITIONAL, args),
-      1e-2,
-    );
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = adamOptions('AdamW', args, 1e-2);
     super(params, { lr, betas, eps, weightDecay, amsgrad, foreach: null, maximize, capturable: false });
   }
 }
