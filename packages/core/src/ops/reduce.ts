@@ -253,6 +253,23 @@ export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options
   return out;
 }
 
+/** The max or min of x over `dims` into `values` and/or the int64 `indices` of where it stands (either may be null). */
+function extremeInto(
+  x: Tensor,
+  dims: readonly number[],
+  isMax: boolean,
+  values: Tensor | null,
+  indices: Tensor | null,
+): void {
+  const plan = reducePlan(x._shape, x._strides, x._offset, dims);
+  extremeKernel(x._array, plan, isMax, values?._array ?? null, indices?._array ?? null);
+}
+
+/** The dims of a reduction along the one dim `d` (none for a 0-d tensor, whose `d` is 0 all the same). */
+function singleDim(x: Tensor, d: number): number[] {
+  return x.ndim === 0 ? [] : [d];
+}
+
 /** PyTorch's refusal to reduce an empty tensor, or an empty dim, to a max, min or their index. */
 function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
   if (dims === null || dims.length === 0) {
@@ -281,13 +298,7 @@ export function maxOrMin(
   if (dim === null) {
     checkNonEmptyReduction(kind, x, null, true);
     const out = empty([], x.dtype);
-    extremeKernel(
-      x._array,
-      reducePlan(x._shape, x._strides, x._offset, normalizeDims(null, x.ndim)),
-      isMax,
-      out._array,
-      null,
-    );
+    extremeInto(x, normalizeDims(null, x.ndim), isMax, out, null);
     recordOp(`${Name}Backward1`, [x], out, (save) => {
       const sx = save(x);
       const so = save(out);
@@ -301,13 +312,7 @@ export function maxOrMin(
   const shape = outShape(x._shape, [d], keepdim);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, 'int64');
-  extremeKernel(
-    x._array,
-    reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]),
-    isMax,
-    values._array,
-    indices._array,
-  );
+  extremeInto(x, singleDim(x, d), isMax, values, indices);
   const inShape = x.shape;
   recordOp(`${Name}Backward0`, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
   return { values, indices };
@@ -343,7 +348,7 @@ export function amaxAmin(
   const dims = reduceDims(x, dim);
   checkNonEmptyReduction(kind === 'max' ? 'amax' : 'amin', x, dim === null ? null : dims, true);
   const out = empty(outShape(x._shape, dims, keepdim), x.dtype);
-  extremeKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), kind === 'max', out._array, null);
+  extremeInto(x, dims, kind === 'max', out, null);
   const inShape = x.shape;
   recordOp(kind === 'max' ? 'AmaxBackward0' : 'AminBackward0', [x], out, (save) => {
     const sx = save(x);
@@ -368,27 +373,14 @@ export function argMaxMin(
   const name = kind === 'max' ? 'argmax' : 'argmin';
   if (dim === null) {
     checkNonEmptyReduction(name, x, null, false);
-    const flat = x.reshape(-1);
     const out = empty(keepdim ? x._shape.map(() => 1) : [], 'int64');
-    extremeKernel(
-      flat._array,
-      reducePlan(flat._shape, flat._strides, flat._offset, [0]),
-      kind === 'max',
-      null,
-      out._array,
-    );
+    extremeInto(x.reshape(-1), [0], kind === 'max', null, out);
     return out;
   }
   const d = normalizeDim(dim as number, x.ndim);
   checkNonEmptyReduction(name, x, [d], false);
   const out = empty(outShape(x._shape, [d], keepdim), 'int64');
-  extremeKernel(
-    x._array,
-    reducePlan(x._shape, x._strides, x._offset, x.ndim === 0 ? [] : [d]),
-    kind === 'max',
-    null,
-    out._array,
-  );
+  extremeInto(x, singleDim(x, d), kind === 'max', null, out);
   return out;
 }
 
