@@ -22,6 +22,18 @@ abstract class Loss extends Module {
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/** A loss with a `weight` buffer (PyTorch's `_WeightedLoss`). */
+abstract class WeightedLoss extends Loss {
+  /** The weights (a buffer): per class for the class-index losses, per element for the binary ones; or `null`. */
+  declare weight: Tensor | null;
+
+  /** Keeps the reduction and registers `weight` (none: `null`). */
+  constructor(reduction: Reduction | undefined, weight: Tensor | null | undefined) {
+    super(reduction);
+    this.registerBuffer('weight', weight ?? null);
+  }
+}
+
 /**
  * A loss's options from PyTorch's positional order (`nn.CrossEntropyLoss(weight)`) or an options object. The
  * deprecated `size_average` and `reduce` keep their places in that order but must stay unset.
@@ -59,9 +71,7 @@ type WithLogitsOptions = { weight?: Tensor | null; reduction?: Reduction; posWei
  * tensor(0.1755)
  * ```
  */
-export class CrossEntropyLoss extends Loss {
-  /** Per-class weights (a buffer), or `null`. */
-  declare weight: Tensor | null;
+export class CrossEntropyLoss extends WeightedLoss {
   /** A target value that contributes nothing (default -100). */
   readonly ignoreIndex: number;
   /** The amount of smoothing toward the uniform distribution (default 0). */
@@ -84,8 +94,7 @@ export class CrossEntropyLoss extends Loss {
       ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'],
       args,
     );
-    super(options.reduction);
-    this.registerBuffer('weight', options.weight ?? null);
+    super(options.reduction, options.weight);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
@@ -102,9 +111,7 @@ export class CrossEntropyLoss extends Loss {
 }
 
 /** The negative log likelihood of log-probabilities (what `LogSoftmax` gives) at the target classes. */
-export class NLLLoss extends Loss {
-  /** Per-class weights (a buffer), or `null`. */
-  declare weight: Tensor | null;
+export class NLLLoss extends WeightedLoss {
   /** A target value that contributes nothing (default -100). */
   readonly ignoreIndex: number;
 
@@ -118,8 +125,7 @@ export class NLLLoss extends Loss {
       ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'],
       args,
     );
-    super(options.reduction);
-    this.registerBuffer('weight', options.weight ?? null);
+    super(options.reduction, options.weight);
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
 
@@ -170,18 +176,14 @@ export class L1Loss extends ReductionOnlyLoss {
 }
 
 /** Binary cross entropy between probabilities (in [0, 1]) and targets. */
-export class BCELoss extends Loss {
-  /** Per-element weights (a buffer), or `null`. */
-  declare weight: Tensor | null;
-
+export class BCELoss extends WeightedLoss {
   /** `new nn.BCELoss({ weight, reduction })`. */
   constructor(options?: WeightOptions);
   /** PyTorch's positional order: `new nn.BCELoss(weight)`. */
   constructor(weight: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction);
   constructor(...args: unknown[]) {
     const options = lossArgs<WeightOptions>('BCELoss', ['weight', 'sizeAverage', 'reduce', 'reduction'], args);
-    super(options.reduction);
-    this.registerBuffer('weight', options.weight ?? null);
+    super(options.reduction, options.weight);
   }
 
   /** The loss of probabilities `input` against `target`. */
@@ -202,9 +204,7 @@ export class BCELoss extends Loss {
  * tensor(0.3048)
  * ```
  */
-export class BCEWithLogitsLoss extends Loss {
-  /** Per-element weights (a buffer), or `null`. */
-  declare weight: Tensor | null;
+export class BCEWithLogitsLoss extends WeightedLoss {
   /** The weight of positive examples, per class (a buffer, under its state-dict name), or `null`. */
   declare pos_weight: Tensor | null;
 
@@ -224,8 +224,7 @@ export class BCEWithLogitsLoss extends Loss {
       ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'],
       args,
     );
-    super(options.reduction);
-    this.registerBuffer('weight', options.weight ?? null);
+    super(options.reduction, options.weight);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
 
