@@ -204,6 +204,18 @@ function gainOptions(gain: number | GainOptions, options: GeneratorOptions): Gai
   return isOptions<GainOptions>(gain) ? gain : { ...options, gain };
 }
 
+/** U(-a, a) with a = √3 · std: the uniform distribution whose standard deviation is `std`. */
+function uniformWithStd_<T extends Tensor>(tensor: T, std: number, options: GeneratorOptions): T {
+  const bound = Math.sqrt(3) * std;
+  return uniform_(tensor, -bound, bound, options);
+}
+
+/** Xavier's standard deviation: gain · √(2 / (fan_in + fan_out)). */
+function xavierStd(tensor: Tensor, o: GainOptions): number {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
+  return (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
+}
+
 /** `xavier_uniform_(tensor, gain=1)`: U(-a, a) with a = gain · √(6 / (fan_in + fan_out)). */
 export function xavierUniform_<T extends Tensor>(
   tensor: T,
@@ -211,10 +223,7 @@ export function xavierUniform_<T extends Tensor>(
   options: GeneratorOptions = {},
 ): T {
   const o = gainOptions(gain, options);
-  const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
-  const std = (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
-  const bound = Math.sqrt(3) * std;
-  return uniform_(tensor, -bound, bound, o);
+  return uniformWithStd_(tensor, xavierStd(tensor, o), o);
 }
 
 /** `xavier_normal_(tensor, gain=1)`: N(0, std²) with std = gain · √(2 / (fan_in + fan_out)). */
@@ -224,8 +233,7 @@ export function xavierNormal_<T extends Tensor>(
   options: GeneratorOptions = {},
 ): T {
   const o = gainOptions(gain, options);
-  const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
-  return normal_(tensor, 0, (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), o);
+  return normal_(tensor, 0, xavierStd(tensor, o), o);
 }
 
 export interface KaimingOptions extends GeneratorOptions {
@@ -268,8 +276,7 @@ export function kaimingUniform_<T extends Tensor>(
 ): T {
   if (zeroElementNoop(tensor)) return tensor;
   const o = kaimingOptions(a, mode, nonlinearity, options);
-  const bound = Math.sqrt(3) * kaimingStd(tensor, o);
-  return uniform_(tensor, -bound, bound, o);
+  return uniformWithStd_(tensor, kaimingStd(tensor, o), o);
 }
 
 /** `kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu')`: N(0, std²) with std = gain / √fan. */
