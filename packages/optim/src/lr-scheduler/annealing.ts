@@ -9,6 +9,12 @@ import type { Optimizer } from '../optimizer.js';
 import { div, mod } from '../python.js';
 import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
 
+/** PyTorch's check that a multiplicative factor lies in [0, 1]; `which` names the factor in the message. */
+function checkFactor(which: 'Constant' | 'Starting' | 'Ending', factor: number): void {
+  if (factor > 1.0 || factor < 0)
+    throw new torch.ValueError(`${which} multiplicative factor expected to be between 0 and 1.`);
+}
+
 /** ConstantLR's options, by PyTorch's keyword names. */
 export interface ConstantLROptions extends SchedulerOptions {
   /** The factor applied until `totalIters` (default 1/3). */
@@ -54,8 +60,7 @@ export class ConstantLR extends LRScheduler {
       args,
     );
     const { factor = 1.0 / 3, totalIters = 5 } = options;
-    if (factor > 1.0 || factor < 0)
-      throw new torch.ValueError('Constant multiplicative factor expected to be between 0 and 1.');
+    checkFactor('Constant', factor);
     super(optimizer, options.lastEpoch, options.verbose);
     this.factor = factor;
     this.totalIters = totalIters;
@@ -133,10 +138,8 @@ export class LinearLR extends LRScheduler {
       args,
     );
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
-    if (startFactor > 1.0 || startFactor < 0)
-      throw new torch.ValueError('Starting multiplicative factor expected to be between 0 and 1.');
-    if (endFactor > 1.0 || endFactor < 0)
-      throw new torch.ValueError('Ending multiplicative factor expected to be between 0 and 1.');
+    checkFactor('Starting', startFactor);
+    checkFactor('Ending', endFactor);
     super(optimizer, options.lastEpoch, options.verbose);
     this.startFactor = startFactor;
     this.endFactor = endFactor;
