@@ -45,17 +45,12 @@ typedef struct {
 
 static int read_geometry(napi_env env, napi_value v, conv_shape *s) {
   kd_conv_geometry *g = &s->g;
-  const struct {
-    const char *key;
-    int64_t *field;
-    int64_t min;
-  } fields[] = {
+  const kd_int_field fields[] = {
       {"N", &g->N, 0},   {"C", &g->C, 0},   {"H", &g->H, 0},   {"W", &g->W, 0},   {"O", &g->O, 0},   {"kh", &g->kh, 1},
       {"kw", &g->kw, 1}, {"OH", &g->OH, 0}, {"OW", &g->OW, 0}, {"sh", &g->sh, 1}, {"sw", &g->sw, 1}, {"ph", &g->ph, 0},
       {"pw", &g->pw, 0}, {"dh", &g->dh, 1}, {"dw", &g->dw, 1}, {"groups", &g->groups, 1},
   };
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-    if (!kd_prop_int(env, v, "g", fields[i].key, fields[i].min, DIM_MAX, fields[i].field)) return 0;
+  if (!kd_prop_ints(env, v, "g", fields, sizeof fields / sizeof fields[0], DIM_MAX)) return 0;
   if (g->C % g->groups != 0 || g->O % g->groups != 0) {
     char msg[200];
     snprintf(msg, sizeof msg, "g.groups (%lld) must divide g.C (%lld) and g.O (%lld)", (long long)g->groups, (long long)g->C,

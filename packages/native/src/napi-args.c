@@ -118,7 +118,8 @@ int kd_arg_bool(napi_env env, napi_value v, const char *name, int *out) {
   return 1;
 }
 
-int kd_prop_int(napi_env env, napi_value obj, const char *objname, const char *key, int64_t min, int64_t max, int64_t *out) {
+static int prop_int(napi_env env, napi_value obj, const char *objname, const char *key, int64_t min, int64_t max,
+                    int64_t *out) {
   napi_value v;
   char name[96];
   snprintf(name, sizeof name, "%s.%s", objname, key);
@@ -130,6 +131,13 @@ int kd_prop_int(napi_env env, napi_value obj, const char *objname, const char *k
   }
   if (napi_get_named_property(env, obj, key, &v) != napi_ok) return kd_throw(env, "cannot read property");
   return kd_arg_int(env, v, name, min, max, out);
+}
+
+int kd_prop_ints(napi_env env, napi_value obj, const char *objname, const kd_int_field *fields, size_t count,
+                 int64_t max) {
+  for (size_t i = 0; i < count; i++)
+    if (!prop_int(env, obj, objname, fields[i].key, fields[i].min, max, fields[i].field)) return 0;
+  return 1;
 }
 
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count) {

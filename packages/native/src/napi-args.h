@@ -36,8 +36,15 @@ int kd_arg_int(napi_env env, napi_value v, const char *name, int64_t min, int64_
 /* Any number (NaN and infinities allowed: they are data). */
 int kd_arg_number(napi_env env, napi_value v, const char *name, double *out);
 int kd_arg_bool(napi_env env, napi_value v, const char *name, int *out);
-/* An integer-valued property of an object (for geometry records). */
-int kd_prop_int(napi_env env, napi_value obj, const char *objname, const char *key, int64_t min, int64_t max, int64_t *out);
+/* One integer field of a record: its key, where it goes, its least value. */
+typedef struct {
+  const char *key;
+  int64_t *field;
+  int64_t min;
+} kd_int_field;
+/* Every field of a record (an object), each an integer in [field.min, max], in order; stops at the first wrong one. */
+int kd_prop_ints(napi_env env, napi_value obj, const char *objname, const kd_int_field *fields, size_t count,
+                 int64_t max);
 
 /* Throws unless [offset, offset + count) lies inside the array (count 0 is always fine). */
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count);

@@ -60,17 +60,12 @@ typedef struct {
 
 static int read_geometry(napi_env env, napi_value v, pool_shape *s) {
   kd_pool_geometry *g = &s->g;
-  const struct {
-    const char *key;
-    int64_t *field;
-    int64_t min;
-  } fields[] = {
+  const kd_int_field fields[] = {
       {"planes", &g->planes, 0}, {"H", &g->H, 0},   {"W", &g->W, 0},   {"OH", &g->OH, 0}, {"OW", &g->OW, 0},
       {"kh", &g->kh, 1},         {"kw", &g->kw, 1}, {"sh", &g->sh, 1}, {"sw", &g->sw, 1}, {"ph", &g->ph, 0},
       {"pw", &g->pw, 0},         {"dh", &g->dh, 1}, {"dw", &g->dw, 1},
   };
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-    if (!kd_prop_int(env, v, "g", fields[i].key, fields[i].min, DIM_MAX, fields[i].field)) return 0;
+  if (!kd_prop_ints(env, v, "g", fields, sizeof fields / sizeof fields[0], DIM_MAX)) return 0;
   return size3(env, "input", g->planes, g->H, g->W, &s->inSize) && size3(env, "output", g->planes, g->OH, g->OW, &s->outSize);
 }
 
