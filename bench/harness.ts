@@ -40,23 +40,36 @@ export function time(name: string, fn: () => void, options: TimeOptions = {}): T
   fn();
   if (performance.now() - first >= SLOW_MS) [warmup, runs, minMs] = [1, Math.min(runs, 3), 0];
   for (let i = 1; i < warmup; i++) fn();
-  // Pick an iteration count so one sample lasts at least minMs (no calibration calls when minMs is 0).
+  const iters = iterationsFor(fn, minMs);
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) samples.push(sampleMs(fn, iters));
+  samples.sort((a, b) => a - b);
+  return { name, ms: samples[Math.floor(samples.length / 2)] };
+}
+
+/** Iterations of `fn` for a sample of at least minMs: doubled from 1 until one lasts that long (1 when minMs is 0). */
+export function iterationsFor(fn: () => void, minMs: number): number {
   let iters = 1;
   while (minMs > 0) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= minMs || iters >= 1 << 20) break;
+    if (performance.now() - t0 >= minMs || iters >= 1 << 20) break;
     iters *= 2;
   }
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < iters; i++) fn();
-    samples.push((performance.now() - t0) / iters);
-  }
-  samples.sort((a, b) => a - b);
-  return { name, ms: samples[Math.floor(samples.length / 2)] };
+  return iters;
+}
+
+/** The mean time of one call of `fn` over `iterations` back-to-back calls, in ms. */
+export function sampleMs(fn: () => void, iterations: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) fn();
+  return (performance.now() - t0) / iterations;
+}
+
+/** Calls `fn` for at least `ms` (and at least twice): long enough for V8 to have optimised its code and the module's. */
+export function warmUp(fn: () => void, ms: number): void {
+  const t0 = performance.now();
+  for (let calls = 0; calls < 2 || performance.now() - t0 < ms; calls++) fn();
 }
 
 export const PYTHON = '/usr/bin/python3';
