@@ -184,7 +184,8 @@ function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: 
   if (sizes.gw === 0) return;
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;
-  const count = host.parts(Math.max(Cg, Og), sizes.gy * K).length;
+  // One part a thread: every part runs the whole batch, packing each image's gradient again for its GEMMs.
+  const count = host.parts(Math.max(Cg, Og), sizes.gy * K, 1).length;
   const byChannels = Cg >= count;
   const ranges = evenParts(byChannels ? Cg : Og, count);
   const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * g.kh * g.kw : K) * g.OH * g.OW;
