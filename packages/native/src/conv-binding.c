@@ -68,22 +68,6 @@ static int read_geometry(napi_env env, napi_value v, conv_shape *s) {
   return 1;
 }
 
-static int overlap(const kd_array *a, int64_t an, const kd_array *b, int64_t bn) {
-  if (an == 0 || bn == 0 || a->data == NULL || b->data == NULL) return 0;
-  const size_t elem = a->dtype == KD_F32 ? sizeof(float) : sizeof(double);
-  const char *a0 = a->data, *a1 = a0 + (size_t)an * elem;
-  const char *b0 = b->data, *b1 = b0 + (size_t)bn * elem;
-  return a0 < b1 && b0 < a1;
-}
-
-static int check_disjoint(napi_env env, const kd_array *out, const char *outName, int64_t outN, const kd_array *in,
-                          const char *inName, int64_t inN) {
-  if (!overlap(out, outN, in, inN)) return 1;
-  char msg[160];
-  snprintf(msg, sizeof msg, "argument '%s' must not overlap '%s'", outName, inName);
-  return kd_throw(env, msg);
-}
-
 static napi_value out_of_memory(napi_env env, const char *fn) {
   char msg[160];
   snprintf(msg, sizeof msg, "%s: out of memory for the column matrix", fn);
@@ -107,8 +91,8 @@ static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   if (!kd_check_span(env, &x, "x", 0, s.xSize) || !kd_check_span(env, &w, "w", 0, s.wSize) ||
       (hasBias && !kd_check_span(env, &bias, "bias", 0, s.g.O)) || !kd_check_span(env, &out, "out", 0, s.ySize))
     return NULL;
-  if (!check_disjoint(env, &out, "out", s.ySize, &x, "x", s.xSize) || !check_disjoint(env, &out, "out", s.ySize, &w, "w", s.wSize) ||
-      (hasBias && !check_disjoint(env, &out, "out", s.ySize, &bias, "bias", s.g.O)))
+  if (!kd_check_disjoint(env, &out, "out", s.ySize, &x, "x", s.xSize) || !kd_check_disjoint(env, &out, "out", s.ySize, &w, "w", s.wSize) ||
+      (hasBias && !kd_check_disjoint(env, &out, "out", s.ySize, &bias, "bias", s.g.O)))
     return NULL;
   int rc = x.dtype == KD_F32
                ? kd_conv2d_forward_f32(x.data, w.data, hasBias ? bias.data : NULL, &s.g, out.data)
@@ -128,7 +112,7 @@ static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
   if (!kd_check_span(env, &gy, "gy", 0, s.ySize) || !kd_check_span(env, &w, "w", 0, s.wSize) ||
       !kd_check_span(env, &gx, "gx", 0, s.xSize))
     return NULL;
-  if (!check_disjoint(env, &gx, "gx", s.xSize, &gy, "gy", s.ySize) || !check_disjoint(env, &gx, "gx", s.xSize, &w, "w", s.wSize))
+  if (!kd_check_disjoint(env, &gx, "gx", s.xSize, &gy, "gy", s.ySize) || !kd_check_disjoint(env, &gx, "gx", s.xSize, &w, "w", s.wSize))
     return NULL;
   int rc = gy.dtype == KD_F32 ? kd_conv2d_backward_input_f32(gy.data, w.data, &s.g, gx.data)
                               : kd_conv2d_backward_input_f64(gy.data, w.data, &s.g, gx.data);
@@ -147,7 +131,7 @@ static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) 
   if (!kd_check_span(env, &x, "x", 0, s.xSize) || !kd_check_span(env, &gy, "gy", 0, s.ySize) ||
       !kd_check_span(env, &gw, "gw", 0, s.wSize))
     return NULL;
-  if (!check_disjoint(env, &gw, "gw", s.wSize, &x, "x", s.xSize) || !check_disjoint(env, &gw, "gw", s.wSize, &gy, "gy", s.ySize))
+  if (!kd_check_disjoint(env, &gw, "gw", s.wSize, &x, "x", s.xSize) || !kd_check_disjoint(env, &gw, "gw", s.wSize, &gy, "gy", s.ySize))
     return NULL;
   int rc = x.dtype == KD_F32 ? kd_conv2d_backward_weight_f32(x.data, gy.data, &s.g, gw.data)
                              : kd_conv2d_backward_weight_f64(x.data, gy.data, &s.g, gw.data);

@@ -27,18 +27,10 @@ void kd_ew_unary(int f32, int op, const void *x, void *out, int64_t n);
 
 #define LAYOUT_LENGTH 13
 
-/* Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
-static int overlaps(const kd_array *x, int64_t xo, int64_t xn, const kd_array *y, int64_t yo, int64_t yn) {
-  if (xn == 0 || yn == 0) return 0;
-  const char *x0 = (const char *)x->data + xo * kd_elem_size(x), *x1 = x0 + xn * kd_elem_size(x);
-  const char *y0 = (const char *)y->data + yo * kd_elem_size(y), *y1 = y0 + yn * kd_elem_size(y);
-  return x0 < y1 && y0 < x1;
-}
-
 /* An input may be the output exactly (same first element and `exact` layout) or lie apart from it. */
 static int check_alias(napi_env env, const kd_array *x, const char *xn, int64_t xo, int64_t xCount, int exact,
                        const kd_array *out, const char *on, int64_t oo, int64_t oCount) {
-  if (!overlaps(x, xo, xCount, out, oo, oCount)) return 1;
+  if (!kd_spans_overlap(x, xo, xCount, out, oo, oCount)) return 1;
   if (exact && (const char *)x->data + xo * kd_elem_size(x) == (const char *)out->data + oo * kd_elem_size(out)) return 1;
   char msg[160];
   snprintf(msg, sizeof msg, "argument '%s' must be either '%s' itself or apart from it", on, xn);

@@ -2,12 +2,6 @@
 #include "kindling.h"
 #include "napi-args.h"
 
-static int overlaps(const kd_array *x, int64_t xo, int64_t xn, const kd_array *c, int64_t co, int64_t cn, size_t elem) {
-  const char *x0 = (const char *)x->data + xo * elem, *x1 = x0 + xn * elem;
-  const char *c0 = (const char *)c->data + co * elem, *c1 = c0 + cn * elem;
-  return xn > 0 && cn > 0 && x0 < c1 && c0 < x1;
-}
-
 static napi_value gemm_entry(napi_env env, napi_callback_info info) {
   napi_value argv[16];
   if (!kd_args(env, info, 16, argv, "gemm")) return NULL;
@@ -32,10 +26,9 @@ static napi_value gemm_entry(napi_env env, napi_callback_info info) {
   if (reads && (!kd_check_matrix(env, &A, "A", aOff, M, K, lda, transA) ||
                 !kd_check_matrix(env, &B, "B", bOff, K, N, ldb, transB)))
     return NULL;
-  size_t elem = C.dtype == KD_F32 ? sizeof(float) : sizeof(double);
   int64_t cSpan = (M - 1) * ldc + N;
-  if (reads && (overlaps(&A, aOff, transA ? (K - 1) * lda + M : (M - 1) * lda + K, &C, cOff, cSpan, elem) ||
-                overlaps(&B, bOff, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N, &C, cOff, cSpan, elem))) {
+  if (reads && (kd_spans_overlap(&A, aOff, transA ? (K - 1) * lda + M : (M - 1) * lda + K, &C, cOff, cSpan) ||
+                kd_spans_overlap(&B, bOff, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N, &C, cOff, cSpan))) {
     kd_throw(env, "gemm: C must not overlap A or B");
     return NULL;
   }

@@ -140,6 +140,22 @@ int kd_prop_ints(napi_env env, napi_value obj, const char *objname, const kd_int
   return 1;
 }
 
+int kd_spans_overlap(const kd_array *a, int64_t aOff, int64_t aCount, const kd_array *b, int64_t bOff, int64_t bCount) {
+  if (aCount <= 0 || bCount <= 0 || a->data == NULL || b->data == NULL) return 0;
+  const int64_t ae = (int64_t)kd_elem_size(a), be = (int64_t)kd_elem_size(b);
+  const char *a0 = (const char *)a->data + aOff * ae, *a1 = a0 + aCount * ae;
+  const char *b0 = (const char *)b->data + bOff * be, *b1 = b0 + bCount * be;
+  return a0 < b1 && b0 < a1;
+}
+
+int kd_check_disjoint(napi_env env, const kd_array *out, const char *outName, int64_t outN, const kd_array *in,
+                      const char *inName, int64_t inN) {
+  if (!kd_spans_overlap(out, 0, outN, in, 0, inN)) return 1;
+  char msg[160];
+  snprintf(msg, sizeof msg, "argument '%s' must not overlap '%s'", outName, inName);
+  return kd_throw(env, msg);
+}
+
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count) {
   if (count == 0) return 1;
   if (offset < 0 || count < 0 || offset > a->length || count > a->length - offset) {

@@ -46,6 +46,12 @@ typedef struct {
 int kd_prop_ints(napi_env env, napi_value obj, const char *objname, const kd_int_field *fields, size_t count,
                  int64_t max);
 
+/* Whether elements [aOff, aOff + aCount) of a and [bOff, bOff + bCount) of b share memory (never when a span is
+   empty or an array null). */
+int kd_spans_overlap(const kd_array *a, int64_t aOff, int64_t aCount, const kd_array *b, int64_t bOff, int64_t bCount);
+/* Throws unless the first outN elements of `out` and the first inN of `in` are apart. */
+int kd_check_disjoint(napi_env env, const kd_array *out, const char *outName, int64_t outN, const kd_array *in,
+                      const char *inName, int64_t inN);
 /* Throws unless [offset, offset + count) lies inside the array (count 0 is always fine). */
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count);
 /*

@@ -44,14 +44,10 @@ static int check_uses(napi_env env, const use *u, int count) {
     if (i > 0 && !kd_check_same_dtype(env, &u[i].a, u[i].name, &u[0].a, u[0].name)) return 0;
     if (!kd_check_span(env, &u[i].a, u[i].name, 0, u[i].count)) return 0;
   }
-  const size_t elem = u[0].a.dtype == KD_F64 ? sizeof(double) : sizeof(float);
   for (int i = 0; i < count; i++) {
-    if (u[i].a.dtype == 0 || u[i].count == 0) continue;
-    const char *a0 = u[i].a.data, *a1 = a0 + u[i].count * elem;
     for (int j = i + 1; j < count; j++) {
-      if (u[j].a.dtype == 0 || u[j].count == 0 || !(u[i].written || u[j].written)) continue;
-      const char *b0 = u[j].a.data, *b1 = b0 + u[j].count * elem;
-      if (a0 < b1 && b0 < a1) {
+      if (!(u[i].written || u[j].written)) continue;
+      if (kd_spans_overlap(&u[i].a, 0, u[i].count, &u[j].a, 0, u[j].count)) {
         char msg[160];
         snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", u[i].name, u[j].name);
         return kd_throw_range(env, msg);

@@ -36,14 +36,8 @@ static int check_arrays(napi_env env, const named_array *list, int count, int64_
   }
   if (n == 0) return 1;
   for (int i = 0; i < count; i++) {
-    const kd_array *a = list[i].a;
-    if (a->dtype == 0) continue;
-    const char *a0 = a->data, *a1 = a0 + n * kd_elem_size(a);
     for (int j = i + 1; j < count; j++) {
-      const kd_array *b = list[j].a;
-      if (b->dtype == 0) continue;
-      const char *b0 = b->data, *b1 = b0 + n * kd_elem_size(b);
-      if (a0 < b1 && b0 < a1) {
+      if (kd_spans_overlap(list[i].a, 0, n, list[j].a, 0, n)) {
         char msg[160];
         snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", list[i].name, list[j].name);
         return kd_throw_range(env, msg);

@@ -38,21 +38,6 @@ static int size3(napi_env env, const char *what, int64_t a, int64_t b, int64_t c
   return kd_throw_range(env, msg);
 }
 
-static int overlap(const kd_array *a, int64_t an, const kd_array *b, int64_t bn) {
-  if (an == 0 || bn == 0 || a->data == NULL || b->data == NULL) return 0;
-  const char *a0 = a->data, *a1 = a0 + (size_t)an * kd_elem_size(a);
-  const char *b0 = b->data, *b1 = b0 + (size_t)bn * kd_elem_size(b);
-  return a0 < b1 && b0 < a1;
-}
-
-static int check_disjoint(napi_env env, const kd_array *out, const char *outName, int64_t outN, const kd_array *in,
-                          const char *inName, int64_t inN) {
-  if (!overlap(out, outN, in, inN)) return 1;
-  char msg[160];
-  snprintf(msg, sizeof msg, "argument '%s' must not overlap '%s'", outName, inName);
-  return kd_throw(env, msg);
-}
-
 typedef struct {
   kd_pool_geometry g;
   int64_t inSize, outSize;
@@ -98,11 +83,11 @@ static int read_mode(napi_env env, napi_value v, int *includePad, int64_t *divis
 static int check_forward(napi_env env, const kd_array *x, const char *xn, int64_t xSize, const kd_array *out, const char *on,
                          int64_t outSize, const kd_array *indices) {
   if (!kd_check_same_dtype(env, out, on, x, xn) || !kd_check_span(env, x, xn, 0, xSize) || !kd_check_span(env, out, on, 0, outSize) ||
-      !check_disjoint(env, out, on, outSize, x, xn, xSize))
+      !kd_check_disjoint(env, out, on, outSize, x, xn, xSize))
     return 0;
   if (indices != NULL && indices->dtype != 0 &&
-      (!kd_check_span(env, indices, "indices", 0, outSize) || !check_disjoint(env, indices, "indices", outSize, x, xn, xSize) ||
-       !check_disjoint(env, indices, "indices", outSize, out, on, outSize)))
+      (!kd_check_span(env, indices, "indices", 0, outSize) || !kd_check_disjoint(env, indices, "indices", outSize, x, xn, xSize) ||
+       !kd_check_disjoint(env, indices, "indices", outSize, out, on, outSize)))
     return 0;
   return 1;
 }
@@ -134,7 +119,7 @@ static napi_value max_pool2d_backward(napi_env env, napi_callback_info info) {
   if (!size3(env, "output", planes, OHW, 1, &gySize) || !size3(env, "input", planes, HW, 1, &gxSize)) return NULL;
   if (!kd_check_same_dtype(env, &gx, "gx", &gy, "gy") || !kd_check_span(env, &gy, "gy", 0, gySize) ||
       !kd_check_span(env, &indices, "indices", 0, gySize) || !kd_check_span(env, &gx, "gx", 0, gxSize) ||
-      !check_disjoint(env, &gx, "gx", gxSize, &gy, "gy", gySize) || !check_disjoint(env, &gx, "gx", gxSize, &indices, "indices", gySize))
+      !kd_check_disjoint(env, &gx, "gx", gxSize, &gy, "gy", gySize) || !kd_check_disjoint(env, &gx, "gx", gxSize, &indices, "indices", gySize))
     return NULL;
   const int64_t bad = kd_pool_find_bad_index(indices.data, gySize, HW);
   if (bad >= 0) {
