@@ -156,6 +156,23 @@ int kd_check_disjoint(napi_env env, const kd_array *out, const char *outName, in
   return kd_throw(env, msg);
 }
 
+int kd_check_uses(napi_env env, const kd_array_use *u, int count) {
+  for (int i = 0; i < count; i++) {
+    if (u[i].a.dtype == 0) continue; /* null */
+    if (i > 0 && !kd_check_same_dtype(env, &u[i].a, u[i].name, &u[0].a, u[0].name)) return 0;
+    if (!kd_check_span(env, &u[i].a, u[i].name, 0, u[i].count)) return 0;
+  }
+  for (int i = 0; i < count; i++) {
+    for (int j = i + 1; j < count; j++) {
+      if (!(u[i].written || u[j].written) || !kd_spans_overlap(&u[i].a, 0, u[i].count, &u[j].a, 0, u[j].count)) continue;
+      char msg[160];
+      snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", u[i].name, u[j].name);
+      return kd_throw_range(env, msg);
+    }
+  }
+  return 1;
+}
+
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count) {
   if (count == 0) return 1;
   if (offset < 0 || count < 0 || offset > a->length || count > a->length - offset) {

@@ -52,6 +52,18 @@ int kd_spans_overlap(const kd_array *a, int64_t aOff, int64_t aCount, const kd_a
 /* Throws unless the first outN elements of `out` and the first inN of `in` are apart. */
 int kd_check_disjoint(napi_env env, const kd_array *out, const char *outName, int64_t outN, const kd_array *in,
                       const char *inName, int64_t inN);
+/* One of an entry's arrays of one element type: its name, the elements the kernel uses, whether it writes them. */
+typedef struct {
+  kd_array a;
+  const char *name;
+  int64_t count;
+  int written;
+} kd_array_use;
+/*
+ * Each present array (dtype != 0: a null argument reads as 0; the first is the reference) has the first one's element
+ * type and holds its count; an array that is written shares memory with no other.
+ */
+int kd_check_uses(napi_env env, const kd_array_use *u, int count);
 /* Throws unless [offset, offset + count) lies inside the array (count 0 is always fine). */
 int kd_check_span(napi_env env, const kd_array *a, const char *name, int64_t offset, int64_t count);
 /*

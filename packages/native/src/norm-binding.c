@@ -25,42 +25,12 @@ void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, c
 void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,
                             const void *save_mean, const void *save_rstd, void *gx, void *gweight, void *gbias);
 
-typedef struct {
-  kd_array a;
-  const char *name;
-  int64_t count; /* elements the kernel uses */
-  int written;
-} use;
-
 #define FLOATS (KD_F32 | KD_F64)
-
-/*
- * Each present array (dtype != 0: null reads as 0; the first is the reference, 'x' or 'gy') must have the first one's element type
- * and hold its count; an array that is written must not share memory with any other.
- */
-static int check_uses(napi_env env, const use *u, int count) {
-  for (int i = 0; i < count; i++) {
-    if (u[i].a.dtype == 0) continue; /* null */
-    if (i > 0 && !kd_check_same_dtype(env, &u[i].a, u[i].name, &u[0].a, u[0].name)) return 0;
-    if (!kd_check_span(env, &u[i].a, u[i].name, 0, u[i].count)) return 0;
-  }
-  for (int i = 0; i < count; i++) {
-    for (int j = i + 1; j < count; j++) {
-      if (!(u[i].written || u[j].written)) continue;
-      if (kd_spans_overlap(&u[i].a, 0, u[i].count, &u[j].a, 0, u[j].count)) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", u[i].name, u[j].name);
-        return kd_throw_range(env, msg);
-      }
-    }
-  }
-  return 1;
-}
 
 static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[14];
   if (!kd_args(env, info, 14, argv, "batchNormForward")) return NULL;
-  use u[8] = {0};
+  kd_array_use u[8] = {0};
   int64_t N, C, HW, size;
   int training;
   double momentum, eps;
@@ -84,7 +54,7 @@ static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
   const int64_t counts[8] = {size, C, C, C, C, size, C, C};
   const int written[8] = {0, 0, 0, 1, 1, 1, 1, 1};
   for (int i = 0; i < 8; i++) u[i].name = names[i], u[i].count = counts[i], u[i].written = written[i];
-  if (!check_uses(env, u, 8)) return NULL;
+  if (!kd_check_uses(env, u, 8)) return NULL;
   kd_batch_norm_forward(u[0].a.dtype == KD_F32, u[0].a.data, N, C, HW, u[1].a.data, u[2].a.data, u[3].a.data, u[4].a.data,
                         training, momentum, eps, u[5].a.data, u[6].a.data, u[7].a.data);
   return NULL;
@@ -93,7 +63,7 @@ static napi_value bn_forward_entry(napi_env env, napi_callback_info info) {
 static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[12];
   if (!kd_args(env, info, 12, argv, "batchNormBackward")) return NULL;
-  use u[8] = {0};
+  kd_array_use u[8] = {0};
   int64_t N, C, HW, size;
   int training;
   if (!kd_arg_array(env, argv[0], "gy", FLOATS, &u[0].a) || !kd_arg_array(env, argv[1], "x", FLOATS, &u[1].a) ||
@@ -109,7 +79,7 @@ static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
   const int64_t counts[8] = {size, size, C, C, C, size, C, C};
   const int written[8] = {0, 0, 0, 0, 0, 1, 1, 1};
   for (int i = 0; i < 8; i++) u[i].name = names[i], u[i].count = counts[i], u[i].written = written[i];
-  if (!check_uses(env, u, 8)) return NULL;
+  if (!kd_check_uses(env, u, 8)) return NULL;
   kd_batch_norm_backward(u[0].a.dtype == KD_F32, u[0].a.data, u[1].a.data, N, C, HW, u[2].a.data, u[3].a.data, u[4].a.data,
                          training, u[5].a.data, u[6].a.data, u[7].a.data);
   return NULL;
@@ -118,7 +88,7 @@ static napi_value bn_backward_entry(napi_env env, napi_callback_info info) {
 static napi_value ln_forward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[9];
   if (!kd_args(env, info, 9, argv, "layerNormForward")) return NULL;
-  use u[6] = {0};
+  kd_array_use u[6] = {0};
   int64_t rows, cols, size;
   double eps;
   if (!kd_arg_array(env, argv[0], "x", FLOATS, &u[0].a) || !kd_arg_int(env, argv[1], "rows", 0, KD_MAX_SAFE_INT, &rows) ||
@@ -132,7 +102,7 @@ static napi_value ln_forward_entry(napi_env env, napi_callback_info info) {
   const int64_t counts[6] = {size, cols, cols, size, rows, rows};
   const int written[6] = {0, 0, 0, 1, 1, 1};
   for (int i = 0; i < 6; i++) u[i].name = names[i], u[i].count = counts[i], u[i].written = written[i];
-  if (!check_uses(env, u, 6)) return NULL;
+  if (!kd_check_uses(env, u, 6)) return NULL;
   kd_layer_norm_forward(u[0].a.dtype == KD_F32, u[0].a.data, rows, cols, u[1].a.data, u[2].a.data, eps, u[3].a.data,
                         u[4].a.data, u[5].a.data);
   return NULL;
@@ -141,7 +111,7 @@ static napi_value ln_forward_entry(napi_env env, napi_callback_info info) {
 static napi_value ln_backward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   if (!kd_args(env, info, 10, argv, "layerNormBackward")) return NULL;
-  use u[8] = {0};
+  kd_array_use u[8] = {0};
   int64_t rows, cols, size;
   if (!kd_arg_array(env, argv[0], "gy", FLOATS, &u[0].a) || !kd_arg_array(env, argv[1], "x", FLOATS, &u[1].a) ||
       !kd_arg_int(env, argv[2], "rows", 0, KD_MAX_SAFE_INT, &rows) ||
@@ -155,7 +125,7 @@ static napi_value ln_backward_entry(napi_env env, napi_callback_info info) {
   const int64_t counts[8] = {size, size, cols, rows, rows, size, cols, cols};
   const int written[8] = {0, 0, 0, 0, 0, 1, 1, 1};
   for (int i = 0; i < 8; i++) u[i].name = names[i], u[i].count = counts[i], u[i].written = written[i];
-  if (!check_uses(env, u, 8)) return NULL;
+  if (!kd_check_uses(env, u, 8)) return NULL;
   kd_layer_norm_backward(u[0].a.dtype == KD_F32, u[0].a.data, u[1].a.data, rows, cols, u[2].a.data, u[3].a.data,
                          u[4].a.data, u[5].a.data, u[6].a.data, u[7].a.data);
   return NULL;

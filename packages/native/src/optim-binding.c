@@ -22,31 +22,6 @@ void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void 
 void kd_adadelta_update(int f32, void *param, const void *grad, void *square_avg, void *acc_delta, int64_t n,
                         double lr, double rho, double eps, double weight_decay, int maximize);
 
-typedef struct {
-  const kd_array *a;
-  const char *name;
-} named_array;
-
-/* Each present array (dtype != 0; a null argument reads as dtype 0) must share param's element type and hold n elements; no two may overlap. */
-static int check_arrays(napi_env env, const named_array *list, int count, int64_t n) {
-  for (int i = 0; i < count; i++) {
-    if (list[i].a->dtype == 0) continue; /* absent */
-    if (i > 0 && !kd_check_same_dtype(env, list[i].a, list[i].name, list[0].a, list[0].name)) return 0;
-    if (!kd_check_span(env, list[i].a, list[i].name, 0, n)) return 0;
-  }
-  if (n == 0) return 1;
-  for (int i = 0; i < count; i++) {
-    for (int j = i + 1; j < count; j++) {
-      if (kd_spans_overlap(list[i].a, 0, n, list[j].a, 0, n)) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "arguments '%s' and '%s' must not overlap", list[i].name, list[j].name);
-        return kd_throw_range(env, msg);
-      }
-    }
-  }
-  return 1;
-}
-
 static napi_value sgd_entry(napi_env env, napi_callback_info info) {
   napi_value argv[11];
   if (!kd_args(env, info, 11, argv, "sgdUpdate")) return NULL;
@@ -67,8 +42,8 @@ static napi_value sgd_entry(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (momentum == 0) buf.data = NULL, buf.dtype = 0; /* not read or written: PyTorch keeps no buffer without momentum */
-  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&buf, "buf"}};
-  if (!check_arrays(env, list, 3, n)) return NULL;
+  const kd_array_use list[] = {{param, "param", n, 1}, {grad, "grad", n, 1}, {buf, "buf", n, 1}};
+  if (!kd_check_uses(env, list, 3)) return NULL;
   kd_sgd_update(param.dtype == KD_F32, param.data, grad.data, buf.data, n, lr, momentum, dampening, wd, nesterov,
                 maximize, first);
   return NULL;
@@ -112,8 +87,9 @@ static napi_value adam_entry(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (!amsgrad) mx.data = NULL, mx.dtype = 0;
-  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&ea, "expAvg"}, {&es, "expAvgSq"}, {&mx, "maxExpAvgSq"}};
-  if (!check_arrays(env, list, 5, n)) return NULL;
+  const kd_array_use list[] = {
+      {param, "param", n, 1}, {grad, "grad", n, 1}, {ea, "expAvg", n, 1}, {es, "expAvgSq", n, 1}, {mx, "maxExpAvgSq", n, 1}};
+  if (!kd_check_uses(env, list, 5)) return NULL;
   /* As adam.ts: biasCorrection1 = 1 - beta1 ** step, stepSize = lr / biasCorrection1, sqrt(1 - beta2 ** step). */
   double p1, p2;
   if (!js_pow(env, beta1, (double)step, &p1) || !js_pow(env, beta2, (double)step, &p2)) return NULL;
@@ -139,8 +115,8 @@ static napi_value adadelta_entry(napi_env env, napi_callback_info info) {
       !kd_arg_number(env, argv[6], "rho", &rho) || !kd_arg_number(env, argv[7], "eps", &eps) ||
       !kd_arg_number(env, argv[8], "weightDecay", &wd) || !kd_arg_bool(env, argv[9], "maximize", &maximize))
     return NULL;
-  const named_array list[] = {{&param, "param"}, {&grad, "grad"}, {&sq, "squareAvg"}, {&acc, "accDelta"}};
-  if (!check_arrays(env, list, 4, n)) return NULL;
+  const kd_array_use list[] = {{param, "param", n, 1}, {grad, "grad", n, 1}, {sq, "squareAvg", n, 1}, {acc, "accDelta", n, 1}};
+  if (!kd_check_uses(env, list, 4)) return NULL;
   kd_adadelta_update(param.dtype == KD_F32, param.data, grad.data, sq.data, acc.data, n, lr, rho, eps, wd, maximize);
   return NULL;
 }
