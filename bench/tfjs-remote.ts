@@ -37,6 +37,8 @@ export interface TimedWorkload {
 export class TfjsRemote {
   private readonly child: ChildProcess;
   private pending: { resolve: (reply: TfjsReply) => void; reject: (e: Error) => void } | null = null;
+  /** Why the process is gone, once it is. */
+  private exited: string | null = null;
 
   constructor() {
     this.child = fork(new URL('./tfjs-process.mjs', import.meta.url), {
@@ -49,7 +51,8 @@ export class TfjsRemote {
       pending?.resolve(reply);
     });
     this.child.on('exit', (code) => {
-      this.pending?.reject(new Error(`the tfjs-wasm process exited (code ${code}) before answering`));
+      this.exited = `the tfjs-wasm process exited (code ${code})`;
+      this.pending?.reject(new Error(`${this.exited} before answering`));
       this.pending = null;
     });
   }
@@ -70,6 +73,7 @@ export class TfjsRemote {
   }
 
   private async call(request: TfjsRequest): Promise<TfjsReply> {
+    if (this.exited !== null) throw new Error(this.exited);
     if (this.pending !== null) throw new Error('one request to the tfjs-wasm process at a time');
     const reply = await new Promise<TfjsReply>((resolve, reject) => {
       this.pending = { resolve, reject };
