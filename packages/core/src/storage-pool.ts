@@ -1,9 +1,9 @@
 /**
  * Storage for results whose every element the op writes before anything reads it: a buffer that autograd
- * released (the engine proves that nothing else can reach it, see engine.ts), or, for a large result, memory
- * that is not zero-filled first. Both save a pass over memory that the op overwrites anyway, and reusing a
- * released buffer spares the garbage collector the external-memory pressure of a fresh one (which in a training
- * loop triggers collections several times per step).
+ * released (the engine proves that nothing else can reach it, see engine.ts), a collected tensor's buffer (in a
+ * browser, see WATCHED_BYTES), or, for a large result, memory that is not zero-filled first. Each saves a pass
+ * over memory that the op overwrites anyway, and reusing a buffer spares the garbage collector the
+ * external-memory pressure of a fresh one (which in a training loop triggers collections several times per step).
  *
  * Only buffers that own their whole ArrayBuffer are pooled, LIFO per (array type, length), up to POOL_BYTES in
  * all. `KINDLING_POISON_UNINITIALIZED=1` fills every buffer handed out here with NaN (or 0x5A bytes for integer
@@ -51,6 +51,63 @@ export function setPoisonUninitialized(on: boolean): void {
 }
 
 /**
+ * Where nothing hands out memory without zero-filling it (a browser), a large result is a fresh ArrayBuffer, and
+ * the system maps in each of its pages on first write: in Chromium, training the example CNN took 4,900 page
+ * faults a step (20 MB of fresh pages), more than half of the step's time. There the storage of a collected
+ * tensor comes back to the pool instead: a FinalizationRegistry watches each large array handed out here, holding
+ * its ArrayBuffer, and pools the buffer once the array is collected (the callbacks run when the event loop turns:
+ * between the steps of a loop that yields, as a page's must). It is safe because every tensor on a storage holds
+ * that one array object, so when the array is collected nothing reads the buffer any more; `numpy()`, whose
+ * subarray of it may outlive the array, takes it off the watch (`escapeStorage`). The watch holds at most
+ * WATCHED_BYTES, so a loop that never yields keeps no more than that of collected buffers.
+ */
+const WATCHED_BYTES = 256 * 1024 * 1024;
+
+interface Watched {
+  buffer: ArrayBuffer;
+  kind: ArrayKind;
+  length: number;
+}
+
+let recycling = unzeroed === undefined && typeof FinalizationRegistry === 'function';
+let watchedBytes = 0;
+const watched = new WeakSet<TypedArray>();
+const collected: FinalizationRegistry<Watched> | null =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Watched>(({ buffer, kind, length }) => {
+        watchedBytes -= length * bytesPerElement(kind);
+        // A buffer transferred to another thread is detached here: nothing to reuse.
+        if (buffer.byteLength === 0) return;
+        releaseStorage(view(kind, buffer, length));
+      })
+    : null;
+
+/**
+ * Turns the reuse of collected tensors' storage on or off: on by default where no unzeroed allocator exists (a
+ * browser), off in Node; the tests' switch. While on, large results come from the pool or a fresh ArrayBuffer.
+ */
+export function setStorageRecycling(on: boolean): void {
+  recycling = on && collected !== null;
+}
+
+function watch(array: TypedArray, kind: ArrayKind): void {
+  const bytes = array.byteLength;
+  if (collected === null || watched.has(array) || watchedBytes + bytes > WATCHED_BYTES) return;
+  if (!(array.buffer instanceof ArrayBuffer) || array.byteOffset !== 0 || array.buffer.byteLength !== bytes) return;
+  watched.add(array);
+  collected.register(array, { buffer: array.buffer, kind, length: array.length }, array);
+  watchedBytes += bytes;
+}
+
+/** Takes a storage array off the watch: something else (a `numpy()` subarray) may now read its memory. */
+export function escapeStorage(array: TypedArray): void {
+  if (collected === null || !watched.has(array)) return;
+  watched.delete(array);
+  collected.unregister(array);
+  watchedBytes -= array.byteLength;
+}
+
+/**
  * `n` elements of `dtype`'s array type whose values are unspecified, or null when the caller should allocate
  * as usual (a small size, or memory that cannot be had: the usual path then raises the proper error).
  */
@@ -63,14 +120,19 @@ export function uninitializedStorage(dtype: DType, n: number): TypedArray | null
   if (stack !== undefined && stack.length > 0) {
     array = stack.pop() as TypedArray;
     pooledBytes -= array.byteLength;
-  } else if (bytes >= MIN_UNZEROED_BYTES && unzeroed !== undefined) {
+  } else if (bytes >= MIN_UNZEROED_BYTES && (recycling || unzeroed !== undefined)) {
     try {
-      array = view(kind, unzeroed.allocUnsafeSlow(n * bytesPerElement(kind)).buffer, n);
+      const buffer = recycling
+        ? new ArrayBuffer(n * bytesPerElement(kind))
+        : (unzeroed as UnzeroedAllocator).allocUnsafeSlow(n * bytesPerElement(kind)).buffer;
+      array = view(kind, buffer, n);
     } catch {
       return null;
     }
   }
-  if (array !== null && poison) poisonFill(array);
+  if (array === null) return null;
+  if (recycling) watch(array, kind);
+  if (poison) poisonFill(array);
   return array;
 }
 

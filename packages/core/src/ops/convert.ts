@@ -10,7 +10,7 @@ import { type Generator, defaultGenerator } from '../random.js';
 import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { gather, uninitialized } from './util.js';
-import { uninitializedStorage } from '../storage-pool.js';
+import { escapeStorage, uninitializedStorage } from '../storage-pool.js';
 import { inplaceWrite } from './inplace.js';
 
 /**
@@ -75,6 +75,8 @@ export function sharedArray(t: Tensor): TypedArray {
     );
   }
   const n = t.numel();
+  // The caller may keep what it gets (a subarray of the storage) after the tensor is gone.
+  escapeStorage(t._array);
   return t._offset === 0 && t._array.length === n ? t._array : t._array.subarray(t._offset, t._offset + n);
 }
 
