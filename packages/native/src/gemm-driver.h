@@ -244,6 +244,13 @@ static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
   }
 }
 
+/* Runs a set-up call (path chosen): the depth blocking, the threads' grid of C, and the rectangles on the pool. */
+static void FN(run)(FN(gemm_ctx) * x) {
+  x->kc = balanced_block(x->K, x->blk.kc);
+  plan_threads(x->path, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn);
+  kd_parallel_for(x->tm * x->tn, 1, FN(run_items), x);
+}
+
 static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,
                          const T *B, int64_t ldb, T beta, T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile,
                          DOT_FN dot, PACK_FN pack) {
@@ -256,9 +263,7 @@ static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K
                     .A = A, .lda = lda, .B = B, .ldb = ldb, .C = C, .ldc = ldc, .blk = *blk,
                     .tile = tile, .dot = dot, .pack = pack};
   x.path = choose_path(transA, transB, M, N, K, blk);
-  x.kc = balanced_block(K, blk->kc);
-  plan_threads(x.path, M, N, K, blk, &x.malign, &x.nalign, &x.tm, &x.tn);
-  kd_parallel_for(x.tm * x.tn, 1, FN(run_items), &x);
+  FN(run)(&x);
 }
 
 /* kd_sgemm_packed_b / kd_dgemm_packed_b (kindling.h): C = A B with B packed by the caller. */
@@ -270,8 +275,6 @@ static int FN(gemm_run_packed_b)(int64_t M, int64_t N, int64_t K, const T *A, in
   FN(gemm_ctx) x = {.path = PATH_PACKED, .M = M, .N = N, .K = K, .alpha = 1, .beta = 0, .A = A, .lda = lda,
                     .C = C, .ldc = ldc, .blk = *blk, .tile = tile, .pack = pack, .packB = packB, .packB_ctx = ctx,
                     .scratchFailed = &failed};
-  x.kc = balanced_block(K, blk->kc);
-  plan_threads(x.path, M, N, K, blk, &x.malign, &x.nalign, &x.tm, &x.tn);
-  kd_parallel_for(x.tm * x.tn, 1, FN(run_items), &x);
+  FN(run)(&x);
   return !atomic_load(&failed);
 }
