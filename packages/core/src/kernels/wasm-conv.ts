@@ -10,6 +10,7 @@ import type { BackendKernels } from './backend.js';
 import type { ConvGeometry } from './conv.js';
 import type { FloatArray } from './gemm.js';
 import type { WasmHost } from './wasm-entries.js';
+import type { WasmTask } from './wasm-threads.js';
 import { WINDOW_STEPS } from './window.js';
 
 /** ConvGeometry's fields in the order assembly/conv.ts reads them. */
@@ -112,6 +113,46 @@ function evenParts(n: number, parts: number): [number, number][] {
   return out;
 }
 
+/** An array of a split call in slices: part [p0, p1) holds elements base + p0·unit .. base + p1·unit, at `at` in the module. */
+interface Slices {
+  a: FloatArray;
+  at: number;
+  unit: number;
+  base?: number;
+}
+
+/** Copies a part's slice into the module. */
+function sliceIn(host: WasmHost, s: Slices, [p0, p1]: readonly [number, number]): void {
+  const off = (s.base ?? 0) + p0 * s.unit;
+  host.copyIn(s.a, off, s.at + off * s.a.BYTES_PER_ELEMENT, (p1 - p0) * s.unit);
+}
+
+/** Copies a part's slice out of the module. */
+function sliceOut(host: WasmHost, s: Slices, [p0, p1]: readonly [number, number]): void {
+  const off = (s.base ?? 0) + p0 * s.unit;
+  host.copyOut(s.a, s.at + off * s.a.BYTES_PER_ELEMENT, (p1 - p0) * s.unit, s.a, off);
+}
+
+/**
+ * Runs a call whose parts each read their own slice of `input` and write their own slice of `output`: the
+ * workers' input slices are copied in first, the calling thread's own just before it runs its part (while the
+ * workers compute), its output slice just after, and the workers' output slices at the end.
+ */
+function runSliced(
+  host: WasmHost,
+  parts: readonly (readonly [number, number])[],
+  tasks: WasmTask[],
+  input: Slices | null,
+  output: Slices,
+): void {
+  if (input !== null) parts.slice(1).forEach((p) => sliceIn(host, input, p));
+  host.runParts(tasks, {
+    before: () => input !== null && sliceIn(host, input, parts[0]),
+    after: () => sliceOut(host, output, parts[0]),
+  });
+  parts.slice(1).forEach((p) => sliceOut(host, output, p));
+}
+
 function conv2dForward(
   host: WasmHost,
   x: FloatArray,
@@ -130,39 +171,56 @@ function conv2dForward(
   const byChannels = within && g.groups === 1 && OH * OW <= SMALL_IMAGE;
   const byRows = within && !byChannels;
   const parts = byChannels
-    ? host.parts(Math.ceil(O / 4), (sizes.out / N) * K, 1).map(([a, b]) => [4 * a, Math.min(4 * b, O)])
+    ? host
+        .parts(Math.ceil(O / 4), (sizes.out / N) * K, 1)
+        .map(([a, b]): [number, number] => [4 * a, Math.min(4 * b, O)])
     : byRows
       ? host.parts(OH, (sizes.out / N) * K, 1)
       : host.parts(N, sizes.out * K);
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
-  const { geometry, ptrs } = layOut(host, values, sizes, { x, w, bias }, parts.length, cols);
+  // Split by channels or by images, each part reads a slice of the weight or of the input, and writes its slice of
+  // the output: those are copied part by part, the calling thread's own while the workers compute (runSliced).
+  const inputs = byRows ? { x, w, bias } : byChannels ? { x, bias } : { w, bias };
+  const { geometry, ptrs } = layOut(host, values, sizes, inputs, parts.length, cols);
   const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = ptrs;
   const f32 = x instanceof Float32Array;
   const b = bias === null ? 0 : bPtr;
-  if (within) {
-    // One image at a time, its output channels or output rows split between the parts.
-    const [fn32, fn64] = byChannels
-      ? ['convForwardChannels32', 'convForwardChannels64']
-      : ['convForwardRows32', 'convForwardRows64'];
-    const fn = f32 ? fn32 : fn64;
+  const ohw = OH * OW;
+  if (byRows) {
     for (let image = 0; image < N; image++) {
+      const fn = f32 ? 'convForwardRows32' : 'convForwardRows64';
       host.runParts(
-        parts.map(([p0, p1], p) => ({
+        parts.map(([r0, r1], p) => ({
           fn,
-          args: [geometry, xPtr, wPtr, b, outPtr, image, p0, p1, colsPtrs[p], host.workOf(p)],
+          args: [geometry, xPtr, wPtr, b, outPtr, image, r0, r1, colsPtrs[p], host.workOf(p)],
         })),
       );
     }
+    host.copyOut(x, outPtr, sizes.out, out, 0);
+  } else if (byChannels) {
+    // One image at a time, its output channels split between the parts; each part reads its rows of the weight.
+    const fn = f32 ? 'convForwardChannels32' : 'convForwardChannels64';
+    const weight = { a: w, at: wPtr, unit: K };
+    for (let image = 0; image < N; image++) {
+      const tasks = parts.map(([o0, o1], p) => ({
+        fn,
+        args: [geometry, xPtr, wPtr, b, outPtr, image, o0, o1, colsPtrs[p], host.workOf(p)],
+      }));
+      runSliced(host, parts, tasks, image === 0 ? weight : null, {
+        a: out,
+        at: outPtr,
+        unit: ohw,
+        base: image * O * ohw,
+      });
+    }
   } else {
     const fn = f32 ? 'convForward32' : 'convForward64';
-    host.runParts(
-      parts.map(([n0, n1], p) => ({
-        fn,
-        args: [geometry, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], host.workOf(p)],
-      })),
-    );
+    const tasks = parts.map(([n0, n1], p) => ({
+      fn,
+      args: [geometry, xPtr, wPtr, b, outPtr, n0, n1, colsPtrs[p], host.workOf(p)],
+    }));
+    runSliced(host, parts, tasks, { a: x, at: xPtr, unit: sizes.x / N }, { a: out, at: outPtr, unit: sizes.out / N });
   }
-  host.copyOut(x, outPtr, sizes.out, out, 0);
 }
 
 function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray): void {
@@ -170,13 +228,15 @@ function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: C
   if (sizes.gx === 0) return;
   const parts = host.parts(g.N, sizes.gy * K);
   const cols = K * g.OH * g.OW;
-  const { geometry, ptrs } = layOut(host, values, sizes, { gy, w }, parts.length, cols);
+  const { geometry, ptrs } = layOut(host, values, sizes, { w }, parts.length, cols);
   const [gyPtr, wPtr, gxPtr, ...colsPtrs] = ptrs;
   const fn = gy instanceof Float32Array ? 'convBackwardInput32' : 'convBackwardInput64';
-  host.runParts(
-    parts.map(([n0, n1], p) => ({ fn, args: [geometry, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], host.workOf(p)] })),
-  );
-  host.copyOut(gy, gxPtr, sizes.gx, gx, 0);
+  const tasks = parts.map(([n0, n1], p) => ({
+    fn,
+    args: [geometry, gyPtr, wPtr, gxPtr, n0, n1, colsPtrs[p], host.workOf(p)],
+  }));
+  const N = g.N;
+  runSliced(host, parts, tasks, { a: gy, at: gyPtr, unit: sizes.gy / N }, { a: gx, at: gxPtr, unit: sizes.gx / N });
 }
 
 function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray): void {

@@ -39,6 +39,15 @@ import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.
 import type { WasmTask } from './wasm-threads.js';
 import { WINDOW_STEPS } from './window.js';
 
+/**
+ * Work the calling thread does around the first task of a split call, which it then runs itself: copying in what
+ * only that task reads, and copying out what only it writes, while the workers compute the other tasks.
+ */
+export interface CallerTask {
+  before(): void;
+  after(): void;
+}
+
 /** What the entries need of the backend's state: scratch in the module's memory, copies, calls, threads. */
 export interface WasmHost {
   /** Lays out regions of `counts` elements of `bytes` each after the argument block; returns their addresses. */
@@ -56,7 +65,7 @@ export interface WasmHost {
    * repeats work of its own (packing the whole weight, writing a whole image's columns).
    */
   parts(n: number, work: number, perThread?: number): [number, number][];
-  runParts(tasks: WasmTask[]): void;
+  runParts(tasks: WasmTask[], first?: CallerTask): void;
   /** GEMM scratch private to part p of a split call. */
   workOf(part: number): number;
   getNumThreads(): number;

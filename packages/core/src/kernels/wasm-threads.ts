@@ -137,9 +137,11 @@ export class WasmThreadPool {
 
   /**
    * Runs every task, on the calling thread and the workers in `slots`, each taking the next task left until none
-   * is; returns when all are done. `run` calls a kernel on the caller's instance.
+   * is; returns when all are done. `run` calls a kernel on the caller's instance. With `callerFirst`, the caller
+   * runs it before taking any task, and the workers start at the second task: `callerFirst` runs the first one
+   * (after work of its own, such as copying that task's operands in while the workers compute).
    */
-  fork(tasks: WasmTask[], slots: number[], run: (task: WasmTask) => void): void {
+  fork(tasks: WasmTask[], slots: number[], run: (task: WasmTask) => void, callerFirst?: () => void): void {
     if (tasks.length > MAX_TASKS)
       throw new RangeError(`a parallel call has at most ${MAX_TASKS} tasks, not ${tasks.length}`);
     const ctl = this.ctl;
@@ -153,10 +155,11 @@ export class WasmThreadPool {
     const generation = Atomics.load(ctl, GENERATION) + 1;
     for (const slot of slots) this.args[MAX_TASKS * TASK + slot] = generation;
     Atomics.store(ctl, TOTAL, tasks.length);
-    Atomics.store(ctl, NEXT, 0);
+    Atomics.store(ctl, NEXT, callerFirst === undefined ? 0 : 1);
     Atomics.store(ctl, PENDING, slots.length);
     Atomics.store(ctl, GENERATION, generation);
     Atomics.notify(ctl, GENERATION);
+    callerFirst?.();
     for (let k = Atomics.add(ctl, NEXT, 1); k < tasks.length; k = Atomics.add(ctl, NEXT, 1)) run(tasks[k]);
     for (let spins = 0; ; spins++) {
       const left = Atomics.load(ctl, PENDING);

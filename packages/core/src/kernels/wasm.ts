@@ -14,7 +14,7 @@ import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, type GemmKernel, gemm as typescriptGemm } from './gemm.js';
 import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
-import { wasmEntries } from './wasm-entries.js';
+import { type CallerTask, wasmEntries } from './wasm-entries.js';
 import { wasmConvolutions } from './wasm-conv.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
@@ -252,11 +252,24 @@ class WasmBackendState {
     return out;
   }
 
-  /** Runs the tasks here and on the workers `parts` picked. */
-  runParts(tasks: WasmTask[]): void {
+  /**
+   * Runs the tasks here and on the workers `parts` picked. With `first`, this thread takes the first task itself,
+   * calling `first.before()` just before it and `first.after()` just after, while the workers run the others.
+   */
+  runParts(tasks: WasmTask[], first?: CallerTask): void {
     const run = (t: WasmTask): void => void this.call(t.fn, ...t.args);
-    if (this.pool === null || this.slots.length === 0) tasks.forEach(run);
-    else this.pool.fork(tasks, this.slots, run);
+    const own =
+      first === undefined || tasks.length === 0
+        ? undefined
+        : (): void => {
+            first.before();
+            run(tasks[0]);
+            first.after();
+          };
+    if (this.pool === null || this.slots.length === 0) {
+      own?.();
+      (own === undefined ? tasks : tasks.slice(1)).forEach(run);
+    } else this.pool.fork(tasks, this.slots, run, own);
   }
 
   /** Column ranges [j0, n) of C in multiples of the micro-kernel's width: one a thread (each part repacks A). */
