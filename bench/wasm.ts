@@ -68,8 +68,14 @@ for (const backend of ['wasm', 'native'] as const) {
 const tfjsSystem: System = { system: 'tfjs-wasm', threads: 1, enter: () => {} };
 const tfjs = new TfjsRemote();
 
-/** A Kindling workload, timed here as tfjs-process.ts times tfjs's. */
-function local(fn: () => void): TimedWorkload {
+/**
+ * A Kindling workload, set up on the system that runs it (as a program that picks its backend first: a model made
+ * while the WebAssembly backend is active has its weights in the module's memory) and timed here as
+ * tfjs-process.ts times tfjs's.
+ */
+function local(system: System, setup: () => () => void): TimedWorkload {
+  system.enter();
+  const fn = setup();
   return {
     calibrate: (minMs) => (warmUp(fn, WARM_UP_MS), Promise.resolve(iterationsFor(fn, minMs))),
     sample: (iterations) => Promise.resolve(sampleMs(fn, iterations)),
@@ -114,7 +120,7 @@ for (const w of gemms) {
     w.name,
     [
       { system: tfjsSystem, timer: await tfjs.setup({ kind: 'gemm', n }) },
-      ...kindlingSystems.map((system) => ({ system, timer: local(w.setup()) })),
+      ...kindlingSystems.map((system) => ({ system, timer: local(system, () => w.setup()) })),
     ],
     rounds,
     50,
@@ -126,7 +132,7 @@ await interleaved(
   W2_NAME,
   [
     { system: tfjsSystem, timer: await tfjs.setup({ kind: 'mlp' }) },
-    ...kindlingSystems.map((system) => ({ system, timer: local(mlpStep()) })),
+    ...kindlingSystems.map((system) => ({ system, timer: local(system, mlpStep) })),
   ],
   rounds,
   50,
@@ -135,7 +141,7 @@ if (!quick) {
   const w3 = w3Cnn();
   await interleaved(
     w3.name,
-    kindlingSystems.map((system) => ({ system, timer: local(w3.setup()) })),
+    kindlingSystems.map((system) => ({ system, timer: local(system, () => w3.setup()) })),
     rounds,
     0,
   );
@@ -144,7 +150,7 @@ if (!quick) {
     w4.name,
     [
       { system: tfjsSystem, timer: await tfjs.setup({ kind: 'resnet18' }) },
-      ...kindlingSystems.map((system) => ({ system, timer: local(w4.setup()) })),
+      ...kindlingSystems.map((system) => ({ system, timer: local(system, () => w4.setup()) })),
     ],
     rounds,
     0,

@@ -11,10 +11,11 @@ import {
   scalarTypeName,
 } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
-import { formatShape, parseSizeArgs } from './shape.js';
+import { formatShape, numel, parseSizeArgs } from './shape.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { filledStorage } from './storage-pool.js';
 import { checkIntArg } from './ops/util.js';
 import { pyTypeName } from './python-types.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
@@ -60,6 +61,8 @@ function checkDType(dtype: DType | undefined): void {
 }
 
 function filled(shape: number[], dtype: DType, value: number): Tensor {
+  const resident = filledStorage(dtype, numel(shape), value);
+  if (resident !== null) return new Tensor(resident, shape, dtype);
   const t = new Tensor(allocateFor(shape, dtype), shape, dtype);
   if (value !== 0) t._array.fill(value);
   return t;

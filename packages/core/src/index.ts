@@ -158,7 +158,7 @@ export {
   setNumThreads,
 } from './kernels/registry.js';
 export type { BackendName } from './kernels/registry.js';
-export type { KernelBackend } from './kernels/backend.js';
+export type { BackendStorage, KernelBackend } from './kernels/backend.js';
 // The optimizers' fused updates (what @kindling/optim steps with; PyTorch's torch._fused_* in spirit).
 export { _fusedAdadeltaUpdate_, _fusedAdamUpdate_, _fusedSgdUpdate_ } from './ops/optim-update.js';
 export type { AdadeltaHyper, AdamHyper, SgdHyper } from './ops/optim-update.js';

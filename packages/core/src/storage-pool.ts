@@ -8,8 +8,14 @@
  * Only buffers that own their whole ArrayBuffer are pooled, LIFO per (array type, length), up to POOL_BYTES in
  * all. `KINDLING_POISON_UNINITIALIZED=1` fills every buffer handed out here with NaN (or 0x5A bytes for integer
  * arrays), so a kernel that fails to write an element shows up in the tests instead of reading stale values.
+ *
+ * A backend whose kernels run in memory of their own may lend it (BackendStorage, kernels/backend.ts): while it is
+ * active, large float zeros/ones/full/empty (parameters, optimizer state) live there, and it takes back or lets
+ * escape what it handed out.
  */
 import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
+import type { BackendStorage } from './kernels/backend.js';
+import { getKernelBackend } from './kernels/registry.js';
 
 /** Smaller buffers come from V8's allocator as cheaply as from here. */
 const MIN_POOLED_BYTES = 16 * 1024;
@@ -101,10 +107,31 @@ function watch(array: TypedArray, kind: ArrayKind): void {
 
 /** Takes a storage array off the watch: something else (a `numpy()` subarray) may now read its memory. */
 export function escapeStorage(array: TypedArray): void {
+  backendStorageOf(array)?.escape(array);
   if (collected === null || !watched.has(array)) return;
   watched.delete(array);
   collected.unregister(array);
   watchedBytes -= array.byteLength;
+}
+
+/**
+ * The backends whose memory has held storage (kernels/backend.ts, BackendStorage): the active one hands out large
+ * float storage, and each takes back or lets escape what it handed out, whichever backend is active by then.
+ */
+const backendStorages = new Set<BackendStorage>();
+
+function backendStorageOf(array: TypedArray): BackendStorage | null {
+  for (const s of backendStorages) if (s.owns(array)) return s;
+  return null;
+}
+
+/** Large float storage from the active backend's memory (kernels then read and write it in place), else null. */
+function fromBackend(dtype: DType, n: number): TypedArray | null {
+  if (dtype !== 'float32' && dtype !== 'float64') return null;
+  const storage = getKernelBackend().storage;
+  if (storage === undefined) return null;
+  backendStorages.add(storage);
+  return storage.allocate(dtype === 'float64', n);
 }
 
 /**
@@ -141,6 +168,8 @@ export function uninitializedStorage(dtype: DType, n: number): TypedArray | null
  * does so for gradients it proved it alone holds.
  */
 export function releaseStorage(array: TypedArray): void {
+  const backend = backendStorageOf(array);
+  if (backend !== null) return backend.release(array);
   const bytes = array.byteLength;
   if (bytes < MIN_POOLED_BYTES || pooledBytes + bytes > POOL_BYTES) return;
   if (array.byteOffset !== 0 || array.buffer.byteLength !== bytes) return;
@@ -162,7 +191,21 @@ export function poolable(array: TypedArray): boolean {
  * the pool never holds small arrays, so their aliasing never decides a reuse.
  */
 export function mayShareStorage(a: TypedArray, b: TypedArray): boolean {
-  return a === b || (a.byteLength >= MIN_POOLED_BYTES && b.byteLength >= MIN_POOLED_BYTES && a.buffer === b.buffer);
+  if (a === b) return true;
+  if (a.byteLength < MIN_POOLED_BYTES || b.byteLength < MIN_POOLED_BYTES || a.buffer !== b.buffer) return false;
+  // One buffer holds many storages when it is a backend's memory: they share memory only where their bytes meet.
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Large float storage for a result that is then filled (zeros, ones, full): from the active backend's memory
+ * where it has some (filled here), else null.
+ */
+export function filledStorage(dtype: DType, n: number, value: number): TypedArray | null {
+  if (!(n * ITEM_SIZE[dtype] >= MIN_POOLED_BYTES)) return null;
+  const resident = fromBackend(dtype, n);
+  resident?.fill(value);
+  return resident;
 }
 
 /** Drops every pooled buffer (for the garbage collector to free). */

@@ -8,6 +8,7 @@
  * every output (gradients included) is fully written, never accumulated into.
  */
 import { type GemmKernel, gemm } from './gemm.js';
+import type { TypedArray } from '../dtype.js';
 import { type ConvGeometry, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import {
   adaptiveAvgPool2dBackward,
@@ -26,8 +27,26 @@ import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
 import { adadeltaUpdate, adamUpdate, sgdUpdate } from './optim.js';
 
+/**
+ * Memory that a backend's kernels read and write where it is (the WebAssembly module's own): large float storage
+ * is taken from it while the backend is active, so that its kernels copy nothing in or out for it. Its arrays
+ * stay valid whatever runs later (the module's shared memory never detaches).
+ */
+export interface BackendStorage {
+  /** `n` elements, values unspecified; null when it has none to give (the caller then allocates as usual). */
+  allocate(float64: boolean, n: number): FloatArray | null;
+  /** Whether `a` is an array `allocate` handed out. */
+  owns(a: TypedArray): boolean;
+  /** Takes back an array nothing will read or write again. */
+  release(a: TypedArray): void;
+  /** Something else (a `numpy()` subarray) may read the array's memory for ever: it is never reused. */
+  escape(a: TypedArray): void;
+}
+
 export interface KernelBackend {
   readonly name: string;
+  /** Where large storage comes from while this backend is active; absent: ordinary typed arrays. */
+  readonly storage?: BackendStorage;
   /** Threads the backend's kernels use (the TypeScript kernels run on the calling thread: 1). */
   getNumThreads(): number;
   setNumThreads(n: number): void;

@@ -9,7 +9,7 @@ import { checkFloatArray, checkInt, checkSameType, checkSpan } from './argument-
 import type { BackendKernels } from './backend.js';
 import type { ConvGeometry } from './conv.js';
 import type { FloatArray } from './gemm.js';
-import type { WasmHost } from './wasm-entries.js';
+import type { Span, WasmHost } from './wasm-entries.js';
 import type { WasmTask } from './wasm-threads.js';
 import { WINDOW_STEPS } from './window.js';
 
@@ -82,28 +82,35 @@ function checkConvCall<Name extends string>(
 
 /**
  * Lays out a call in the module's memory: a region for each of its arrays (`sizes`, in the call's order) and a
- * column buffer of `colsPerPart` elements for each part, the geometry block, and the arrays the call reads
- * (`inputs`, by name) copied in. Returns the geometry block's address and the regions' (the arrays', then the
- * column buffers').
+ * column buffer of `colsPerPart` elements for each part, and the geometry block. Each array is used where it is
+ * when it lives in the module's memory (wasm-memory.ts), else in its region: the ones the call reads whole
+ * (`read`) are copied in; the others are its outputs or are copied in slices by the caller. Returns the geometry
+ * block's address and the arrays' addresses, then the column buffers'.
  */
 function layOut<Name extends string>(
   host: WasmHost,
   values: readonly number[],
   sizes: Record<Name, number>,
-  inputs: Partial<Record<Name, FloatArray | null>>,
+  arrays: Record<Name, FloatArray | null>,
+  read: readonly NoInfer<Name>[],
+  written: readonly NoInfer<Name>[],
   parts: number,
   colsPerPart: number,
 ): { geometry: number; ptrs: number[] } {
   const names = Object.keys(sizes) as Name[];
-  const read = names.filter((name) => inputs[name] != null);
-  const bytes = (inputs[read[0]] as FloatArray).BYTES_PER_ELEMENT;
-  const ptrs = host.regions(
+  const bytes = (arrays[read[0] ?? written[0]] as FloatArray).BYTES_PER_ELEMENT;
+  const regions = host.regions(
     [...names.map((name) => sizes[name]), ...new Array<number>(parts).fill(colsPerPart)],
     bytes,
   );
   const geometry = host.argumentBlock(values);
-  for (const name of read) host.copyIn(inputs[name] as FloatArray, 0, ptrs[names.indexOf(name)], sizes[name]);
-  return { geometry, ptrs };
+  const writes = written.map((name): Span => [arrays[name] as FloatArray, 0, sizes[name]]);
+  const ptrs = names.map((name, i) => {
+    const a = arrays[name];
+    if (a === null) return regions[i];
+    return read.includes(name) ? host.source(a, 0, sizes[name], regions[i], writes) : host.target(a, 0, regions[i]);
+  });
+  return { geometry, ptrs: [...ptrs, ...regions.slice(names.length)] };
 }
 
 /** [a, b) ranges splitting `n` into `parts` near-equal runs. */
@@ -180,8 +187,8 @@ function conv2dForward(
   const cols = K * OW * (byRows ? Math.max(...parts.map(([r0, r1]) => r1 - r0)) : OH);
   // Split by channels or by images, each part reads a slice of the weight or of the input, and writes its slice of
   // the output: those are copied part by part, the calling thread's own while the workers compute (runSliced).
-  const inputs = byRows ? { x, w, bias } : byChannels ? { x, bias } : { w, bias };
-  const { geometry, ptrs } = layOut(host, values, sizes, inputs, parts.length, cols);
+  const read: ('x' | 'w' | 'bias')[] = byRows ? ['x', 'w', 'bias'] : byChannels ? ['x', 'bias'] : ['w', 'bias'];
+  const { geometry, ptrs } = layOut(host, values, sizes, { x, w, bias, out }, read, ['out'], parts.length, cols);
   const [xPtr, wPtr, bPtr, outPtr, ...colsPtrs] = ptrs;
   const f32 = x instanceof Float32Array;
   const b = bias === null ? 0 : bPtr;
@@ -228,7 +235,7 @@ function conv2dBackwardInput(host: WasmHost, gy: FloatArray, w: FloatArray, g: C
   if (sizes.gx === 0) return;
   const parts = host.parts(g.N, sizes.gy * K);
   const cols = K * g.OH * g.OW;
-  const { geometry, ptrs } = layOut(host, values, sizes, { w }, parts.length, cols);
+  const { geometry, ptrs } = layOut(host, values, sizes, { gy, w, gx }, ['w'], ['gx'], parts.length, cols);
   const [gyPtr, wPtr, gxPtr, ...colsPtrs] = ptrs;
   const fn = gy instanceof Float32Array ? 'convBackwardInput32' : 'convBackwardInput64';
   const tasks = parts.map(([n0, n1], p) => ({
@@ -249,7 +256,7 @@ function conv2dBackwardWeight(host: WasmHost, x: FloatArray, gy: FloatArray, g: 
   const byChannels = Cg >= count;
   const ranges = evenParts(byChannels ? Cg : Og, count);
   const colsPer = (byChannels ? Math.max(...ranges.map(([a, b]) => b - a)) * g.kh * g.kw : K) * g.OH * g.OW;
-  const { geometry, ptrs } = layOut(host, values, sizes, { x, gy }, ranges.length, colsPer);
+  const { geometry, ptrs } = layOut(host, values, sizes, { x, gy, gw }, ['x', 'gy'], ['gw'], ranges.length, colsPer);
   const [xPtr, gyPtr, gwPtr, ...colsPtrs] = ptrs;
   const fn = x instanceof Float32Array ? 'convBackwardWeight32' : 'convBackwardWeight64';
   host.runParts(

@@ -39,6 +39,9 @@ import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.
 import type { WasmTask } from './wasm-threads.js';
 import { WINDOW_STEPS } from './window.js';
 
+/** Elements [off, off + n) of an array. */
+export type Span = readonly [a: FloatArray, off: number, n: number];
+
 /**
  * Work the calling thread does around the first task of a split call, which it then runs itself: copying in what
  * only that task reads, and copying out what only it writes, while the workers compute the other tasks.
@@ -54,7 +57,16 @@ export interface WasmHost {
   regions(counts: readonly number[], bytes: number): number[];
   /** The argument block: `n` i32s at a fixed address, for geometry and layouts. */
   argumentBlock(values: readonly number[]): number;
+  /**
+   * Where a kernel reads elements [off, off + n) of `a`: where they are when `a` lives in the module's memory
+   * (wasm-memory.ts) and the call writes none of them (`writes`), else copied to `at`.
+   */
+  source(a: FloatArray, off: number, n: number, at: number, writes?: readonly Span[]): number;
+  /** Where a kernel writes `a` from element `off` on: where it is when `a` lives in the module's memory, else `at`. */
+  target(a: FloatArray, off: number, at: number): number;
+  /** Copies `n` elements of `a` from `off` to address `at` (nothing when they are there already). */
   copyIn(a: FloatArray, off: number, at: number, n: number): void;
+  /** Copies `n` elements at address `at` to `to` from `off` on (nothing when they are there already). */
   copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void;
   call(fn: string, ...args: number[]): number;
   /** [a, b) ranges of n items, one per thread that takes part (enough work each), and runs a task per range. */
@@ -131,15 +143,18 @@ function maxPool2dForward(
     x.BYTES_PER_ELEMENT,
   );
   const geometry = host.argumentBlock(values);
-  host.copyIn(x, 0, xPtr, inSize);
+  const writes: Span[] = [
+    [out as FloatArray, 0, outSize],
+    ...(indices === null ? [] : [[indices, 0, outSize] as const]),
+  ];
+  const xAt = host.source(x, 0, inSize, xPtr, writes);
+  const outAt = host.target(out as FloatArray, 0, outPtr);
+  const idxAt = indices === null ? 0 : host.target(indices, 0, idxPtr);
   const fn = x instanceof Float32Array ? 'maxPoolForward32' : 'maxPoolForward64';
   const window = g.kh * g.kw;
-  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({
-    fn,
-    args: [geometry, xPtr, outPtr, indices === null ? 0 : idxPtr, p0, p1],
-  }));
-  host.copyOut(x, outPtr, outSize, out as FloatArray, 0);
-  if (indices !== null) host.copyOut(indices, idxPtr, outSize, indices, 0);
+  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({ fn, args: [geometry, xAt, outAt, idxAt, p0, p1] }));
+  host.copyOut(x, outAt, outSize, out as FloatArray, 0);
+  if (indices !== null) host.copyOut(indices, idxAt, outSize, indices, 0);
 }
 
 function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormForward']>): void {
@@ -154,15 +169,16 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
     [size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))],
     x.BYTES_PER_ELEMENT,
   );
-  host.copyIn(x, 0, xPtr, size);
+  const xAt = host.source(x, 0, size, xPtr, [[out, 0, size]]);
+  const outAt = host.target(out, 0, outPtr);
   optional.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], C));
   const at = optional.map((a, i) => (a === null ? 0 : ptrs[i]));
   const fn = x instanceof Float32Array ? 'batchNormForward32' : 'batchNormForward64';
   host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({
     fn,
-    args: [xPtr, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outPtr, meanPtr, invstdPtr, c0, c1],
+    args: [xAt, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outAt, meanPtr, invstdPtr, c0, c1],
   }));
-  host.copyOut(x, outPtr, size, out, 0);
+  host.copyOut(x, outAt, size, out, 0);
   host.copyOut(x, meanPtr, C, saveMean, 0);
   host.copyOut(x, invstdPtr, C, saveInvstd, 0);
   if (training && runningMean !== null) host.copyOut(x, ptrs[2], C, runningMean, 0);
@@ -178,8 +194,9 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
     [size, size, size, C, C, C, C, C],
     x.BYTES_PER_ELEMENT,
   );
-  host.copyIn(gy, 0, gyPtr, size);
-  host.copyIn(x, 0, xPtr, size);
+  const gyAt = host.source(gy, 0, size, gyPtr, [[gx, 0, size]]);
+  const xAt = host.source(x, 0, size, xPtr, [[gx, 0, size]]);
+  const gxAt = host.target(gx, 0, gxPtr);
   host.copyIn(saveMean, 0, meanPtr, C);
   host.copyIn(saveInvstd, 0, invstdPtr, C);
   if (weight !== null) host.copyIn(weight, 0, wPtr, C);
@@ -187,9 +204,9 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   const optional = [weight === null ? 0 : wPtr, gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
   host.parallel(C, size * 4, (c0, c1) => ({
     fn,
-    args: [gyPtr, xPtr, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxPtr, optional[1], optional[2], c0, c1],
+    args: [gyAt, xAt, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxAt, optional[1], optional[2], c0, c1],
   }));
-  host.copyOut(x, gxPtr, size, gx, 0);
+  host.copyOut(x, gxAt, size, gx, 0);
   if (gWeight !== null) host.copyOut(x, gwPtr, C, gWeight, 0);
   if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
 }
@@ -207,9 +224,11 @@ function unary(
   checkUnary(op, x, xOff, out, outOff, n);
   if (n > INT32_MAX) return tsUnary(op, x, xOff, out, outOff, n);
   const [xPtr, outPtr] = host.regions([n, n], x.BYTES_PER_ELEMENT);
-  host.copyIn(x, xOff, xPtr, n);
-  host.call(x instanceof Float32Array ? 'unary32' : 'unary64', op, xPtr, outPtr, n);
-  host.copyOut(x, outPtr, n, out, outOff);
+  // checkUnary let x meet out only as out itself: in place, each element is read before it is written.
+  const xAt = host.source(x, xOff, n, xPtr);
+  const outAt = host.target(out, outOff, outPtr);
+  host.call(x instanceof Float32Array ? 'unary32' : 'unary64', op, xAt, outAt, n);
+  host.copyOut(x, outAt, n, out, outOff);
 }
 
 function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): void {
@@ -227,10 +246,23 @@ function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): 
     ...dims.map((d) => (L.shape[d] > 1 ? L.aStrides[d] : 0)),
     ...dims.map((d) => (L.shape[d] > 1 ? L.bStrides[d] : 0)),
   ]);
-  host.copyIn(a, aOff, aPtr, aExtent);
-  host.copyIn(b, bOff, bPtr, bExtent);
-  host.call(a instanceof Float32Array ? 'binary32' : 'binary64', op, aPtr, bPtr, outPtr, block, alpha);
-  host.copyOut(a, outPtr, n, out, outOff);
+  // checkBinary let an input meet out only as out itself, laid out alike: in place, elementwise.
+  const aAt = host.source(a, aOff, aExtent, aPtr);
+  const bAt = host.source(b, bOff, bExtent, bPtr);
+  const outAt = host.target(out, outOff, outPtr);
+  host.call(a instanceof Float32Array ? 'binary32' : 'binary64', op, aAt, bAt, outAt, block, alpha);
+  host.copyOut(a, outAt, n, out, outOff);
+}
+
+/**
+ * Where an optimizer kernel (two elements at a time) reads and updates `a`'s first n elements: where they are when
+ * `a` lives in the module's memory and n is even (an odd n has the kernel touch one element past the end, which may
+ * be another tensor's), else in `region` (copied in when `read`).
+ */
+function pairs(host: WasmHost, a: FloatArray, n: number, region: number, read: boolean): number {
+  const own = n % 2 === 0 ? host.target(a, 0, region) : region;
+  if (own === region && read) host.copyIn(a, 0, region, n);
+  return own;
 }
 
 function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate']>): void {
@@ -245,16 +277,16 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
   // The scalars rounded to the element type first, as the TypeScript loop rounds them; arrays padded to pairs.
   const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
   const padded = n + 2;
-  const [pPtr, gPtr, bPtr] = host.regions([padded, padded, b === null ? 0 : padded], param.BYTES_PER_ELEMENT);
-  host.copyIn(param, 0, pPtr, n);
-  host.copyIn(grad, 0, gPtr, n);
-  if (b !== null && !firstStep) host.copyIn(b, 0, bPtr, n);
+  const [pRegion, gRegion, bRegion] = host.regions([padded, padded, b === null ? 0 : padded], param.BYTES_PER_ELEMENT);
+  const pPtr = pairs(host, param, n, pRegion, true);
+  const gPtr = pairs(host, grad, n, gRegion, true);
+  const bPtr = b === null ? 0 : pairs(host, b, n, bRegion, !firstStep);
   const fn = param instanceof Float32Array ? 'sgdUpdate32' : 'sgdUpdate64';
   const flags = [+(weightDecay !== 0), +nesterov, +maximize, +firstStep];
   const scalars = [...sgdScalars(lr, momentum, dampening, weightDecay, r), ...flags];
   host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({
     fn,
-    args: [pPtr, gPtr, b === null ? 0 : bPtr, k0, k1, ...scalars],
+    args: [pPtr, gPtr, bPtr, k0, k1, ...scalars],
   }));
   host.copyOut(param, pPtr, n, param, 0);
   if (b !== null) host.copyOut(param, bPtr, n, b, 0);
@@ -293,19 +325,18 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
     arrays.map((a) => (a === null ? 0 : n + 2)),
     param.BYTES_PER_ELEMENT,
   );
-  arrays.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], n));
+  const at = arrays.map((a, i) => (a === null ? 0 : pairs(host, a, n, ptrs[i], true)));
   const scalars = adamScalars(lr, beta1, beta2, eps, weightDecay, step, r);
   const flags =
     (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
   const fn = param instanceof Float32Array ? 'adamUpdate32' : 'adamUpdate64';
-  const at = ptrs.map((p, i) => (arrays[i] === null ? 0 : p));
   host.parallel(Math.ceil(n / 2), n * 16, (k0, k1) => ({
     fn,
     args: [at[0], at[1], at[2], at[3], at[4], k0, k1, ...scalars, flags],
   }));
   [0, 2, 3, 4].forEach((i) => {
     const a = arrays[i];
-    if (a !== null) host.copyOut(param, ptrs[i], n, a, 0);
+    if (a !== null) host.copyOut(param, at[i], n, a, 0);
   });
 }
 

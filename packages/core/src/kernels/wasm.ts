@@ -1,10 +1,11 @@
 /**
  * The WebAssembly backend: `@kindling/wasm`'s SIMD kernels (AssemblyScript) behind the KernelBackend interface.
- * Operands live in JavaScript typed arrays, so each call copies the spans it reads into the module's memory and
- * the span it writes back out, and nothing more; large calls are split over a pool of workers sharing that
- * memory (wasm-threads.ts). This file holds the module's state and the GEMM; wasm-conv.ts the convolutions,
- * wasm-entries.ts pooling, batch norm and the elementwise ops. Entries it does not provide are the TypeScript
- * kernels.
+ * An operand in JavaScript memory is copied into the module's memory (the span the call reads) and a result back
+ * out; one that lives in the module's memory (large zeros/ones/full/empty made while this backend is active, and
+ * so parameters and optimizer state: wasm-memory.ts) is read and written where it is. Large calls are split over a
+ * pool of workers sharing that memory (wasm-threads.ts). This file holds the module's state and the GEMM;
+ * wasm-conv.ts the convolutions, wasm-entries.ts pooling, batch norm and the elementwise ops. Entries it does not
+ * provide are the TypeScript kernels.
  *
  * Loading: in Node, synchronously from the files `@kindling/wasm` built at install; in a browser,
  * `loadWasmBackend(baseUrl)` fetches and compiles them. Relaxed SIMD (fused multiply-adds) is used where the
@@ -14,7 +15,8 @@ import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, type GemmKernel, gemm as typescriptGemm } from './gemm.js';
 import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
-import { type CallerTask, wasmEntries } from './wasm-entries.js';
+import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
+import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
 import { wasmConvolutions } from './wasm-conv.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
@@ -50,9 +52,6 @@ const TASKS: readonly string[] = [
   'sumDim64',
 ];
 
-const PAGE = 65536;
-const MAX_PAGES = 32768;
-const ALIGN = 64;
 /** Below this many multiply-adds a product stays in the TypeScript kernel: copying in and out costs more. */
 const SMALL_GEMM = 4096;
 /** Per thread, at least this many multiply-adds before a product is split. */
@@ -62,7 +61,14 @@ const TASKS_PER_THREAD = 4;
 /** Columns of C per part are a multiple of the float32 micro-kernel's width. */
 const COLUMN_QUANTUM = 8;
 
-const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+/** The start of a call's scratch holds its argument block (i32s: a geometry, a layout). */
+const ARGUMENT_BYTES = 256;
+
+/** Whether `bytes` at `address` meet the span `w` of an array (where it lives in the module's memory). */
+function meets(address: number, bytes: number, heap: ModuleHeap, [a, off, n]: Span): boolean {
+  const w = heap.addressOf(a, off);
+  return w !== null && n > 0 && address < w + n * a.BYTES_PER_ELEMENT && w < address + bytes;
+}
 
 /** The span of a row-major strided matrix (rows x cols, leading dimension ld) in elements. */
 function span(rows: number, cols: number, ld: number): number {
@@ -94,11 +100,13 @@ class WasmBackendState {
   private readonly exports: WasmExports;
   private readonly pool: WasmThreadPool | null;
   private readonly workBytes: number;
-  private readonly arenaStart: number;
+  readonly heap: ModuleHeap;
   /** The most parts a call is split into (each with GEMM scratch of its own). */
   private readonly maxParts: number;
   private threads: number;
   readonly isa: string;
+  /** Whether tensors' storage may live in the module's memory (a shared one: wasm-memory.ts). */
+  readonly holdsTensors: boolean;
 
   constructor(modules: WasmModules, threads: number) {
     const shared = threads > 1 && threadsAvailable();
@@ -119,7 +127,8 @@ class WasmBackendState {
     this.workBytes = align(this.exports.gemmWorkBytes());
     const maxThreads = shared ? threads : 1;
     this.maxParts = maxThreads === 1 ? 1 : Math.min(MAX_TASKS, maxThreads * TASKS_PER_THREAD);
-    this.arenaStart = align(this.exports.heapBase()) + this.maxParts * this.workBytes;
+    this.holdsTensors = shared;
+    this.heap = new ModuleHeap(this.memory, align(this.exports.heapBase()) + this.maxParts * this.workBytes, shared);
     this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, [...TASKS]) : null;
     this.threads = maxThreads;
   }
@@ -137,22 +146,6 @@ class WasmBackendState {
     return align(this.exports.heapBase()) + part * this.workBytes;
   }
 
-  /** Makes the memory hold at least `end` bytes. */
-  private ensure(end: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (end <= have) return;
-    const pages = Math.ceil((end - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES)
-      throw new RangeError(`the WebAssembly kernels need ${end} bytes of memory, more than ${MAX_PAGES * PAGE}`);
-    this.memory.grow(pages);
-  }
-
-  private view(like: FloatArray, ptr: number, n: number): FloatArray {
-    return like instanceof Float32Array
-      ? new Float32Array(this.memory.buffer, ptr, n)
-      : new Float64Array(this.memory.buffer, ptr, n);
-  }
-
   gemm(...args: Parameters<GemmKernel>): void {
     const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = args;
     checkGemmArguments(...args);
@@ -165,14 +158,13 @@ class WasmBackendState {
     const aLen = transA ? span(K, M, lda) : span(M, K, lda);
     const bLen = transB ? span(N, K, ldb) : span(K, N, ldb);
     const cLen = span(M, N, ldc);
-    const aPtr = this.arenaStart;
-    const bPtr = align(aPtr + aLen * size);
-    const cPtr = align(bPtr + bLen * size);
-    this.ensure(cPtr + cLen * size);
-    this.view(A, aPtr, aLen).set(A.subarray(aOff, aOff + aLen));
-    this.view(B, bPtr, bLen).set(B.subarray(bOff, bOff + bLen));
+    const [aAt, bAt, cAt] = this.regions([aLen, bLen, cLen], size);
     // C is read when beta asks for it, and copied in when its rows have gaps (written back whole, unchanged).
-    if (beta !== 0 || ldc !== N) this.view(C, cPtr, cLen).set(C.subarray(cOff, cOff + cLen));
+    const cPtr = this.target(C, cOff, cAt);
+    if (cPtr === cAt && (beta !== 0 || ldc !== N)) this.copyIn(C, cOff, cAt, cLen);
+    const c: Span = [C, cOff, cLen];
+    const aPtr = this.source(A, aOff, aLen, aAt, [c]);
+    const bPtr = this.source(B, bOff, bLen, bAt, [c]);
     const fn = size === 4 ? 'sgemm' : 'dgemm';
     const tasks = this.split(N, M * N * K).map(
       ([j0, n], part): WasmTask => ({
@@ -196,38 +188,50 @@ class WasmBackendState {
       }),
     );
     this.runParts(tasks);
-    C.set(this.view(C, cPtr, cLen), cOff);
+    this.copyOut(C, cPtr, cLen, C, cOff);
   }
 
   private slots: number[] = [];
 
   /**
-   * Lays out `counts` elements of `bytes` each after the geometry block, one region per count (64-byte aligned),
-   * grows the memory to hold them, and returns their addresses.
+   * Lays out `counts` elements of `bytes` each in this call's scratch, after the argument block, one region per
+   * count (64-byte aligned), and returns their addresses.
    */
   regions(counts: readonly number[], bytes: number): number[] {
-    const out: number[] = [];
-    let at = align(this.arenaStart + 64);
-    for (const n of counts) {
-      out.push(at);
-      at = align(at + n * bytes);
-    }
-    this.ensure(at);
-    return out;
+    const sizes = counts.map((n) => align(n * bytes));
+    const base = this.heap.scratch(ARGUMENT_BYTES + sizes.reduce((a, b) => a + b, 0));
+    let at = base + ARGUMENT_BYTES;
+    return sizes.map((size) => {
+      const region = at;
+      at += size;
+      return region;
+    });
+  }
+
+  source(a: FloatArray, off: number, n: number, at: number, writes: readonly Span[] = []): number {
+    const own = this.heap.addressOf(a, off);
+    if (own !== null && !writes.some((w) => meets(own, n * a.BYTES_PER_ELEMENT, this.heap, w))) return own;
+    this.copyIn(a, off, at, n);
+    return at;
+  }
+
+  target(a: FloatArray, off: number, at: number): number {
+    return this.heap.addressOf(a, off) ?? at;
   }
 
   copyIn(a: FloatArray, off: number, at: number, n: number): void {
-    if (n > 0) this.view(a, at, n).set(a.subarray(off, off + n));
+    if (n > 0 && this.heap.addressOf(a, off) !== at) this.heap.view(a, at, n).set(a.subarray(off, off + n));
   }
 
   copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void {
-    if (n > 0) to.set(this.view(like, at, n), off);
+    if (n > 0 && this.heap.addressOf(to, off) !== at) to.set(this.heap.view(like, at, n), off);
   }
 
-  /** Writes i32 arguments (a geometry, a layout) at the arena's start; returns their address. */
+  /** Writes i32 arguments (a geometry, a layout) at the start of this call's scratch; returns their address. */
   argumentBlock(values: readonly number[]): number {
-    new Int32Array(this.memory.buffer, this.arenaStart, values.length).set(values);
-    return this.arenaStart;
+    const at = this.heap.scratch(ARGUMENT_BYTES);
+    this.heap.ints(at, values.length).set(values);
+    return at;
   }
 
   call(fn: string, ...args: number[]): number {
@@ -296,6 +300,7 @@ export function createWasmBackend(
     ...wasmEntries(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
+    ...(state.holdsTensors ? { storage: state.heap } : {}),
   });
   return Object.freeze({ ...backend, isa: state.isa });
 }

@@ -4,6 +4,7 @@
  * nothing, when the tensors do not qualify (a dtype other than float32/float64, a view, mixed dtypes or shapes,
  * shared storage); the optimizer then takes the tensor-op path.
  */
+import { overlaps } from '../kernels/argument-checks.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { shapesEqual } from '../shape.js';
@@ -38,10 +39,12 @@ function spans(tensors: readonly (Tensor | null)[]): FloatArray[] | null {
   const first = tensors[0] as Tensor;
   if (first.dtype !== 'float32' && first.dtype !== 'float64') return null;
   const arrays: FloatArray[] = [];
+  const storages: FloatArray[] = [];
   for (const t of tensors) {
     if (t === null) continue;
     if (t.dtype !== first.dtype || !t.isContiguous() || !shapesEqual(t._shape, first._shape)) return null;
-    if (arrays.some((a) => a.buffer === t._array.buffer)) return null;
+    if (storages.some((a) => overlaps(a, 0, a.length, t._array as FloatArray, 0, t._array.length))) return null;
+    storages.push(t._array as FloatArray);
     arrays.push(t._array.subarray(t._offset, t._offset + t.numel()) as FloatArray);
   }
   return arrays;
