@@ -126,12 +126,12 @@ function backendStorageOf(array: TypedArray): BackendStorage | null {
 }
 
 /** Large float storage from the active backend's memory (kernels then read and write it in place), else null. */
-function fromBackend(dtype: DType, n: number): TypedArray | null {
+function fromBackend(dtype: DType, n: number, result: boolean): TypedArray | null {
   if (dtype !== 'float32' && dtype !== 'float64') return null;
   const storage = getKernelBackend().storage;
   if (storage === undefined) return null;
   backendStorages.add(storage);
-  return storage.allocate(dtype === 'float64', n);
+  return storage.allocate(dtype === 'float64', n, result);
 }
 
 /**
@@ -141,6 +141,11 @@ function fromBackend(dtype: DType, n: number): TypedArray | null {
 export function uninitializedStorage(dtype: DType, n: number): TypedArray | null {
   const bytes = n * ITEM_SIZE[dtype];
   if (!(bytes >= MIN_POOLED_BYTES)) return null;
+  const resident = fromBackend(dtype, n, true);
+  if (resident !== null) {
+    if (poison) poisonFill(resident);
+    return resident;
+  }
   const kind = KIND[dtype];
   const stack = pool.get(keyOf(kind, n));
   let array: TypedArray | null = null;
@@ -203,7 +208,7 @@ export function mayShareStorage(a: TypedArray, b: TypedArray): boolean {
  */
 export function filledStorage(dtype: DType, n: number, value: number): TypedArray | null {
   if (!(n * ITEM_SIZE[dtype] >= MIN_POOLED_BYTES)) return null;
-  const resident = fromBackend(dtype, n);
+  const resident = fromBackend(dtype, n, false);
   resident?.fill(value);
   return resident;
 }

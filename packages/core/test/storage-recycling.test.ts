@@ -20,11 +20,16 @@ const gc = runInNewContext('gc') as () => void;
 const N = 65536;
 const BYTES = N * 4;
 
+// The pool holds ordinary arrays: a backend that lends memory of its own (the WebAssembly one) gives results its
+// blocks instead, so these tests run on the TypeScript kernels whatever KINDLING_BACKEND says.
+let previousBackend: torch.KernelBackend;
 beforeAll(() => {
   setPoisonUninitialized(true);
   setStorageRecycling(true);
+  previousBackend = torch.setKernelBackend('typescript');
 });
 afterAll(() => {
+  torch.setKernelBackend(previousBackend);
   setStorageRecycling(false);
   setPoisonUninitialized(false);
   clearStoragePool();

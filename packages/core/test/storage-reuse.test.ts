@@ -8,8 +8,15 @@ import { clearStoragePool, pooledStorageBytes, setPoisonUninitialized } from '..
 // Large enough to be pooled (16 KiB and up).
 const N = 8192;
 
-beforeAll(() => setPoisonUninitialized(true));
+// The pool holds ordinary arrays: a backend that lends memory of its own (the WebAssembly one) gives results its
+// blocks instead, so these tests run on the TypeScript kernels whatever KINDLING_BACKEND says.
+let previousBackend: torch.KernelBackend;
+beforeAll(() => {
+  setPoisonUninitialized(true);
+  previousBackend = torch.setKernelBackend('typescript');
+});
 afterAll(() => {
+  torch.setKernelBackend(previousBackend);
   setPoisonUninitialized(false);
   clearStoragePool();
 });

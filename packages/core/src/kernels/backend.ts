@@ -33,8 +33,11 @@ import { adadeltaUpdate, adamUpdate, sgdUpdate } from './optim.js';
  * stay valid whatever runs later (the module's shared memory never detaches).
  */
 export interface BackendStorage {
-  /** `n` elements, values unspecified; null when it has none to give (the caller then allocates as usual). */
-  allocate(float64: boolean, n: number): FloatArray | null;
+  /**
+   * `n` elements, values unspecified; null when it has none to give (the caller then allocates as usual).
+   * `result`: an op's result, most often dropped within a step (a parameter or optimizer state is not).
+   */
+  allocate(float64: boolean, n: number, result: boolean): FloatArray | null;
   /** Whether `a` is an array `allocate` handed out. */
   owns(a: TypedArray): boolean;
   /** Takes back an array nothing will read or write again. */

@@ -20,6 +20,12 @@ const PAGE = 65536;
 export const MAX_PAGES = 32768;
 /** Tensors' blocks end below this address, so that calls always find room for their scratch above. */
 const RESIDENT_TOP = 1024 * 1024 * 1024;
+/**
+ * Op results in the memory at most at once: beyond, results are ordinary arrays. A loop that yields to the event
+ * loop gets its results' blocks back every step; one that never yields (no collected array is reported to it)
+ * reaches this and goes on with copies, holding no more than this of the memory.
+ */
+const RESULT_BYTES = 128 * 1024 * 1024;
 const ALIGN = 64;
 const FIRST_ARENA = 1 << 20;
 
@@ -28,6 +34,8 @@ export const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 interface Block {
   at: number;
   bytes: number;
+  /** An op's result (counted in RESULT_BYTES). */
+  result?: boolean;
 }
 
 export class ModuleHeap implements BackendStorage {
@@ -38,6 +46,8 @@ export class ModuleHeap implements BackendStorage {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly collected: FinalizationRegistry<Block> | null;
   private arena: Block;
+  /** Bytes of op results handed out and not yet back. */
+  private resultBytes = 0;
 
   /**
    * Manages the memory from `start` on; `holdsTensors`: whether tensors' storage may live here (a shared
@@ -88,11 +98,16 @@ export class ModuleHeap implements BackendStorage {
     return this.buffers.has(a.buffer) ? a.byteOffset + off * a.BYTES_PER_ELEMENT : null;
   }
 
-  allocate(float64: boolean, n: number): FloatArray | null {
+  allocate(float64: boolean, n: number, result: boolean): FloatArray | null {
     if (!this.holdsTensors) return null;
-    const size = float64 ? 8 : 4;
-    const block = this.take(align(n * size), RESIDENT_TOP);
+    const bytes = align(n * (float64 ? 8 : 4));
+    if (result && this.resultBytes + bytes > RESULT_BYTES) return null;
+    const block = this.take(bytes, RESIDENT_TOP);
     if (block === null) return null;
+    if (result) {
+      block.result = true;
+      this.resultBytes += bytes;
+    }
     const buffer = this.memory.buffer;
     const array = float64 ? new Float64Array(buffer, block.at, n) : new Float32Array(buffer, block.at, n);
     this.buffers.add(buffer);
@@ -136,6 +151,7 @@ export class ModuleHeap implements BackendStorage {
   }
 
   private give(block: Block): void {
+    if (block.result === true) this.resultBytes -= block.bytes;
     const list = this.freeBySize.get(block.bytes);
     if (list === undefined) this.freeBySize.set(block.bytes, [block.at]);
     else list.push(block.at);
