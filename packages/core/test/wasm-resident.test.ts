@@ -80,26 +80,34 @@ describe.skipIf(storage === undefined)("tensors in the WebAssembly module's memo
     storage?.release(C);
   });
 
-  it('reuses the block of a collected tensor, and never the block of one whose memory numpy() let out', async () => {
+  it('reuses the block of a collected tensor, never one a numpy() array or subarray still reads', async () => {
     const n = 256 * 256;
-    const address = (t: torch.Tensor): number => t._array.byteOffset;
-    const kept = onBackend('wasm', () => torch.zeros(n));
-    const shared = kept.numpy();
-    expect(storage?.owns(kept._array)).toBe(false);
+    const address = (a: torch.TypedArray): number => a.byteOffset;
+    // numpy() of a whole tensor is its storage array: while it is held, nothing is collected.
+    const whole = onBackend('wasm', () => torch.zeros(n)).numpy();
+    expect(storage?.owns(whole)).toBe(true);
+    // A subarray outlives the storage array it came from: its block is never reused.
+    let viewed: torch.Tensor | null = onBackend('wasm', () => torch.zeros(n));
+    const part = viewed.narrow(0, 16, 1000).numpy();
+    expect(storage?.owns(viewed._array)).toBe(false);
+    const escaped = address(viewed._array);
+    viewed = null;
     let dropped: torch.Tensor | null = onBackend('wasm', () => torch.zeros(n));
-    const freed = address(dropped);
+    const freed = address(dropped._array);
     dropped = null;
-    const escaped = address(kept);
     let reused = false;
+    const taken: torch.TypedArray[] = []; // held, so that only the dropped tensor's block can come back
     for (let round = 0; round < 20 && !reused; round++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const next = onBackend('wasm', () => torch.zeros(n));
+      const next = onBackend('wasm', () => torch.full([n], 0.5))._array;
+      taken.push(next);
       expect(address(next)).not.toBe(escaped);
+      expect(address(next)).not.toBe(address(whole));
       reused = address(next) === freed;
     }
     expect(reused).toBe(true);
-    shared[0] = 5;
-    expect(kept._array[0]).toBe(5);
+    expect(whole.every((v) => v === 0)).toBe(true);
+    expect(part.every((v) => v === 0)).toBe(true);
   });
 });

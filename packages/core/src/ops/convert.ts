@@ -75,9 +75,11 @@ export function sharedArray(t: Tensor): TypedArray {
     );
   }
   const n = t.numel();
-  // The caller may keep what it gets (a subarray of the storage) after the tensor is gone.
+  if (t._offset === 0 && t._array.length === n) return t._array;
+  // The caller may keep a subarray of the storage after the storage array itself is collected: its memory must
+  // never be reused. (The whole array needs no such care: while the caller holds it, it is not collected.)
   escapeStorage(t._array);
-  return t._offset === 0 && t._array.length === n ? t._array : t._array.subarray(t._offset, t._offset + n);
+  return t._array.subarray(t._offset, t._offset + n);
 }
 
 export function toArray(t: Tensor): TypedArray {
