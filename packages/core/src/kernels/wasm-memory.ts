@@ -142,9 +142,10 @@ export class ModuleHeap implements BackendStorage {
     const reused = this.freeBySize.get(bytes)?.pop();
     if (reused !== undefined) return { at: reused, bytes };
     const end = this.top + bytes;
-    if (end > Math.min(limit, MAX_PAGES * PAGE)) return null;
+    if (end > Math.min(limit, MAX_PAGES * PAGE - ALIGN)) return null;
+    // A little past the top stays in the memory: some kernels load a vector that reaches one element past a run.
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end + ALIGN > have) this.memory.grow(Math.ceil((end + ALIGN - have) / PAGE));
     const block = { at: this.top, bytes };
     this.top = end;
     return block;
