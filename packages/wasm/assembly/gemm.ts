@@ -357,3 +357,60 @@ export function dgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
                       beta: f64, C: usize, ldc: i32, work: usize): void {
   gemm<f64>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, work);
 }
+
+// ---- a product shared between threads through one packed B (the host runs the K blocks in turn) ----
+
+/**
+ * Packs columns [j0, j0 + nc) of op(B)'s rows [p0, p0 + kc) into their panels of one packed block of kc rows at
+ * `packed` (j0 a multiple of NR): threads pack column ranges of the same block, then all of them use it.
+ */
+function packBlockOfB<T>(transB: i32, B: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32, packed: usize): void {
+  const NR = nr<T>();
+  packB<T>(transB, B, ldb, p0, j0, kc, nc, NR, packed + ((<usize>(j0 / NR) * kc * NR) << alignof<T>()));
+}
+
+/**
+ * Rows [i0, i1) of C for the K block [p0, p0 + kc) against a packed block of all N columns (packBlockOfB), with
+ * gemm()'s modes: 0 writes alpha·AB, 1 alpha·AB + beta·C, 2 adds alpha·AB. Each element's sum runs as in gemm().
+ */
+function rowsOfBlock<T>(transA: i32, A: usize, lda: i32, i0: i32, i1: i32, N: i32, p0: i32, kc: i32, alpha: T, beta: T,
+                        mode: i32, packed: usize, C: usize, ldc: i32, work: usize): void {
+  const NR = nr<T>();
+  const packedA = work + ((<usize>KC * NC) << alignof<T>());
+  const tmp = packedA + ((<usize>MC * KC) << alignof<T>());
+  for (let r0 = i0; r0 < i1; r0 += MC) {
+    const mc = min(MC, i1 - r0);
+    packA<T>(transA, A, lda, r0, p0, mc, kc, packedA);
+    for (let j = 0; j < N; j += NR) {
+      const w = min(NR, N - j);
+      const bp = packed + ((<usize>(j / NR) * kc * NR) << alignof<T>());
+      for (let i = 0; i < mc; i += MR) {
+        const ap = packedA + ((<usize>(i / MR) * kc * MR) << alignof<T>());
+        const c = C + ((<usize>(r0 + i) * ldc + j) << alignof<T>());
+        const h = min(MR, mc - i);
+        if (w <= NR / 2) microNarrow<T>(kc, ap, sizeof<T>(), <usize>MR << alignof<T>(), bp, c, ldc, h, w, alpha, beta, mode, tmp);
+        else micro<T>(kc, ap, sizeof<T>(), <usize>MR << alignof<T>(), bp, c, ldc, h, w, alpha, beta, mode, tmp);
+      }
+    }
+  }
+}
+
+export function sgemmPackB(transB: i32, B: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32, packed: usize): void {
+  packBlockOfB<f32>(transB, B, ldb, p0, kc, j0, nc, packed);
+}
+export function dgemmPackB(transB: i32, B: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32, packed: usize): void {
+  packBlockOfB<f64>(transB, B, ldb, p0, kc, j0, nc, packed);
+}
+export function sgemmRows(transA: i32, A: usize, lda: i32, i0: i32, i1: i32, N: i32, p0: i32, kc: i32, alpha: f32, beta: f32,
+                          mode: i32, packed: usize, C: usize, ldc: i32, work: usize): void {
+  rowsOfBlock<f32>(transA, A, lda, i0, i1, N, p0, kc, alpha, beta, mode, packed, C, ldc, work);
+}
+export function dgemmRows(transA: i32, A: usize, lda: i32, i0: i32, i1: i32, N: i32, p0: i32, kc: i32, alpha: f64, beta: f64,
+                          mode: i32, packed: usize, C: usize, ldc: i32, work: usize): void {
+  rowsOfBlock<f64>(transA, A, lda, i0, i1, N, p0, kc, alpha, beta, mode, packed, C, ldc, work);
+}
+
+/** The depth of the K blocks the host steps through for a shared product. */
+export function gemmBlockDepth(): i32 {
+  return KC;
+}
