@@ -130,46 +130,6 @@ describe('the WebAssembly backend', () => {
     }
   });
 
-  it('gives a large product the same bits on two threads (one packed B shared, rows split) as on one', () => {
-    const gemm = wasmBackend();
-    const threads = gemm.getNumThreads();
-    const next = rng(7);
-    const random = (
-      ctor: Float32ArrayConstructor | Float64ArrayConstructor,
-      n: number,
-    ): Float32Array | Float64Array => {
-      const a = new ctor(n);
-      for (let i = 0; i < n; i++) a[i] = next() - 0.5;
-      return a;
-    };
-    // Past 256 rows and 2^27 multiply-adds: the threads pack each K block of B together, then split C by rows.
-    for (const ctor of [Float32Array, Float64Array]) {
-      for (const [transA, transB, beta, ldcPad] of [
-        [false, false, 0, 0],
-        [true, false, 0.5, 3],
-        [false, true, 1, 0],
-        [true, true, 0, 5],
-      ] as const) {
-        const [M, N, K] = [301, 523, 901];
-        const A = random(ctor, M * K);
-        const B = random(ctor, K * N);
-        const ldc = N + ldcPad;
-        const C0 = random(ctor, M * ldc);
-        const [lda, ldb] = [transA ? M : K, transB ? K : N];
-        const run = (threads: number): Float32Array | Float64Array => {
-          const C = C0.slice();
-          gemm.setNumThreads(threads);
-          gemm.gemm(transA, transB, M, N, K, 1.25, A, 0, lda, B, 0, ldb, beta, C, 0, ldc);
-          return C;
-        };
-        const [one, two] = [run(1), run(2)];
-        const differ = one.findIndex((v, i) => !Object.is(v, two[i]));
-        expect(differ, `${ctor.name} ${transA} ${transB} ${beta}: first element that differs`).toBe(-1);
-      }
-    }
-    gemm.setNumThreads(threads);
-  });
-
   it('trains a small CNN step for step with the TypeScript kernels', () => {
     const run = (name: torch.BackendName): number[] => {
       torch.setKernelBackend(name);

@@ -3,7 +3,7 @@
  * imports, shared when threads are on) and knows nothing of tensors; the host (packages/core/src/kernels/wasm.ts)
  * copies operands in and results out, and splits work between threads.
  */
-export { gemmWorkBytes, sgemm, dgemm, sgemmPackB, dgemmPackB, sgemmRows, dgemmRows, gemmBlockDepth } from './gemm';
+export { gemmWorkBytes, sgemm, dgemm } from './gemm';
 
 /** The first byte past this module's static data: the host's allocations start here. */
 export function heapBase(): usize {

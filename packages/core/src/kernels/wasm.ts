@@ -1,11 +1,11 @@
 /**
  * The WebAssembly backend: `@kindling/wasm`'s SIMD kernels (AssemblyScript) behind the KernelBackend interface.
  * An operand in JavaScript memory is copied into the module's memory (the span the call reads) and a result back
- * out; one that lives in the module's memory (large float tensors made while this backend is active: parameters,
- * optimizer state, op results; wasm-memory.ts) is read and written where it is. Large calls are split over a pool
- * of workers sharing that memory (wasm-threads.ts). This file holds the module's state and the GEMM (large
- * products on several threads: wasm-gemm.ts); wasm-conv.ts the convolutions, wasm-entries.ts pooling, batch norm
- * and the elementwise ops. Entries it does not provide are the TypeScript kernels.
+ * out; one that lives in the module's memory (large zeros/ones/full/empty made while this backend is active, and
+ * so parameters and optimizer state: wasm-memory.ts) is read and written where it is. Large calls are split over a
+ * pool of workers sharing that memory (wasm-threads.ts). This file holds the module's state and the GEMM;
+ * wasm-conv.ts the convolutions, wasm-entries.ts pooling, batch norm and the elementwise ops. Entries it does not
+ * provide are the TypeScript kernels.
  *
  * Loading: in Node, synchronously from the files `@kindling/wasm` built at install; in a browser,
  * `loadWasmBackend(baseUrl)` fetches and compiles them. Relaxed SIMD (fused multiply-adds) is used where the
@@ -17,7 +17,6 @@ import { type FloatArray, type GemmKernel, gemm as typescriptGemm } from './gemm
 import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
 import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
 import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
-import { productSharingB, sharesB } from './wasm-gemm.js';
 import { wasmConvolutions } from './wasm-conv.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
@@ -29,10 +28,6 @@ type WasmExports = { heapBase(): number; gemmWorkBytes(): number } & Record<stri
 const TASKS: readonly string[] = [
   'sgemm',
   'dgemm',
-  'sgemmPackB',
-  'dgemmPackB',
-  'sgemmRows',
-  'dgemmRows',
   'convForward32',
   'convForward64',
   'convForwardRows32',
@@ -163,19 +158,13 @@ class WasmBackendState {
     const aLen = transA ? span(K, M, lda) : span(M, K, lda);
     const bLen = transB ? span(N, K, ldb) : span(K, N, ldb);
     const cLen = span(M, N, ldc);
-    const depth = this.exports.gemmBlockDepth();
-    const shared = K > 0 && alpha !== 0 && sharesB(M, N, K);
-    const [aAt, bAt, cAt, packedAt] = this.regions([aLen, bLen, cLen, shared ? depth * (N + 8) : 0], size);
+    const [aAt, bAt, cAt] = this.regions([aLen, bLen, cLen], size);
     // C is read when beta asks for it, and copied in when its rows have gaps (written back whole, unchanged).
     const cPtr = this.target(C, cOff, cAt);
     if (cPtr === cAt && (beta !== 0 || ldc !== N)) this.copyIn(C, cOff, cAt, cLen);
     const c: Span = [C, cOff, cLen];
     const aPtr = this.source(A, aOff, aLen, aAt, [c]);
     const bPtr = this.source(B, bOff, bLen, bAt, [c]);
-    if (shared && productSharingB(this, args, [aPtr, bPtr, cPtr, packedAt], depth)) {
-      this.copyOut(C, cPtr, cLen, C, cOff);
-      return;
-    }
     const fn = size === 4 ? 'sgemm' : 'dgemm';
     const tasks = this.split(N, M * N * K).map(
       ([j0, n], part): WasmTask => ({
