@@ -10,8 +10,8 @@
  * arrays), so a kernel that fails to write an element shows up in the tests instead of reading stale values.
  *
  * A backend whose kernels run in memory of their own may lend it (BackendStorage, kernels/backend.ts): while it is
- * active, large float zeros/ones/full/empty (parameters, optimizer state) live there, and it takes back or lets
- * escape what it handed out.
+ * active, large float creations (parameters, optimizer state: filledStorage) and results (uninitializedStorage)
+ * live there, and it takes back or lets escape what it handed out.
  */
 import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
 import type { BackendStorage } from './kernels/backend.js';

@@ -56,7 +56,7 @@ export class ModuleHeap implements BackendStorage {
   constructor(
     private readonly memory: WebAssembly.Memory,
     start: number,
-    private readonly holdsTensors: boolean,
+    readonly holdsTensors: boolean,
   ) {
     this.top = align(start);
     this.arena = this.take(FIRST_ARENA) ?? { at: this.top, bytes: 0 };

@@ -105,8 +105,6 @@ class WasmBackendState {
   private readonly maxParts: number;
   private threads: number;
   readonly isa: string;
-  /** Whether tensors' storage may live in the module's memory (a shared one: wasm-memory.ts). */
-  readonly holdsTensors: boolean;
 
   constructor(modules: WasmModules, threads: number) {
     const shared = threads > 1 && threadsAvailable();
@@ -127,7 +125,6 @@ class WasmBackendState {
     this.workBytes = align(this.exports.gemmWorkBytes());
     const maxThreads = shared ? threads : 1;
     this.maxParts = maxThreads === 1 ? 1 : Math.min(MAX_TASKS, maxThreads * TASKS_PER_THREAD);
-    this.holdsTensors = shared;
     this.heap = new ModuleHeap(this.memory, align(this.exports.heapBase()) + this.maxParts * this.workBytes, shared);
     this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, [...TASKS]) : null;
     this.threads = maxThreads;
@@ -300,7 +297,7 @@ export function createWasmBackend(
     ...wasmEntries(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
-    ...(state.holdsTensors ? { storage: state.heap } : {}),
+    ...(state.heap.holdsTensors ? { storage: state.heap } : {}),
   });
   return Object.freeze({ ...backend, isa: state.isa });
 }
