@@ -28,45 +28,38 @@ interface IdxTypeInfo {
   set: (view: DataView, offset: number, value: number) => void;
 }
 
+/** The name of DataView's `get`/`set` pair for a type. */
+type ViewAccessor = 'Uint8' | 'Int8' | 'Int16' | 'Int32' | 'Float32' | 'Float64';
+
+/** A type's entry: its values are read and written big-endian by DataView's `get${accessor}`/`set${accessor}`. */
+function idxType(
+  type: IdxType,
+  array: (new (n: number) => IdxArray) & { readonly BYTES_PER_ELEMENT: number },
+  accessor: ViewAccessor,
+): IdxTypeInfo {
+  return {
+    type,
+    size: array.BYTES_PER_ELEMENT,
+    array,
+    get: (view, offset) => view[`get${accessor}`](offset, false),
+    set: (view, offset, value) => view[`set${accessor}`](offset, value, false),
+  };
+}
+
 /** The IDX type codes. */
 const TYPES: Record<number, IdxTypeInfo> = {
-  0x08: { type: 'uint8', size: 1, array: Uint8Array, get: (v, o) => v.getUint8(o), set: (v, o, x) => v.setUint8(o, x) },
-  0x09: { type: 'int8', size: 1, array: Int8Array, get: (v, o) => v.getInt8(o), set: (v, o, x) => v.setInt8(o, x) },
-  0x0b: {
-    type: 'int16',
-    size: 2,
-    array: Int16Array,
-    get: (v, o) => v.getInt16(o, false),
-    set: (v, o, x) => v.setInt16(o, x, false),
-  },
-  0x0c: {
-    type: 'int32',
-    size: 4,
-    array: Int32Array,
-    get: (v, o) => v.getInt32(o, false),
-    set: (v, o, x) => v.setInt32(o, x, false),
-  },
-  0x0d: {
-    type: 'float32',
-    size: 4,
-    array: Float32Array,
-    get: (v, o) => v.getFloat32(o, false),
-    set: (v, o, x) => v.setFloat32(o, x, false),
-  },
-  0x0e: {
-    type: 'float64',
-    size: 8,
-    array: Float64Array,
-    get: (v, o) => v.getFloat64(o, false),
-    set: (v, o, x) => v.setFloat64(o, x, false),
-  },
+  0x08: idxType('uint8', Uint8Array, 'Uint8'),
+  0x09: idxType('int8', Int8Array, 'Int8'),
+  0x0b: idxType('int16', Int16Array, 'Int16'),
+  0x0c: idxType('int32', Int32Array, 'Int32'),
+  0x0d: idxType('float32', Float32Array, 'Float32'),
+  0x0e: idxType('float64', Float64Array, 'Float64'),
 };
 
 export function hex32(x: number): string {
   return `0x${(x >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** Parses a whole IDX file. Anything but a complete, well-formed file throws, naming `source`. */
 /**
  * The whole file's size as the IDX header at the start of `head` announces it, or null when `head` is too short
  * or not IDX (parseIdx then says what is wrong): what a gzipped IDX file may decompress to, at most.
@@ -81,6 +74,7 @@ export function idxFileSize(head: Uint8Array): number | null {
   return headerSize + count * TYPES[head[2]].size;
 }
 
+/** Parses a whole IDX file. Anything but a complete, well-formed file throws, naming `source`. */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
   if (bytes.length < 4)
     throw new RuntimeError(
