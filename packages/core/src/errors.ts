@@ -30,3 +30,28 @@ export class ZeroDivisionError extends Error {
 export class AssertionError extends Error {
   override name = 'AssertionError';
 }
+
+/** Python's OSError: `errno` and `filename` as Python sets them (torch.save and torch.load's file access). */
+export class OSError extends Error {
+  override name = 'OSError';
+  constructor(
+    message: string,
+    readonly errno: number,
+    readonly filename: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class FileNotFoundError extends OSError {
+  override name = 'FileNotFoundError';
+}
+
+export class IsADirectoryError extends OSError {
+  override name = 'IsADirectoryError';
+}
+
+export class PermissionError extends OSError {
+  override name = 'PermissionError';
+}

@@ -4,7 +4,7 @@
  * loads in browsers; there, the functions throw a clear error instead.
  */
 
-import { RuntimeError } from './errors.js';
+import { FileNotFoundError, IsADirectoryError, OSError, PermissionError, RuntimeError } from './errors.js';
 
 /** The part of `node:fs` used here. */
 interface NodeFs {
@@ -31,31 +31,6 @@ const CHUNK = 1 << 28;
 const NO_FS_MESSAGE =
   'torch.save/torch.load need Node.js file system access (not available in this environment); ' +
   'use serialize()/deserialize() with bytes instead';
-
-/** Python's OSError: `errno` and `filename` as Python sets them. */
-export class OSError extends Error {
-  override name = 'OSError';
-  constructor(
-    message: string,
-    readonly errno: number,
-    readonly filename: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-export class FileNotFoundError extends OSError {
-  override name = 'FileNotFoundError';
-}
-
-export class IsADirectoryError extends OSError {
-  override name = 'IsADirectoryError';
-}
-
-export class PermissionError extends OSError {
-  override name = 'PermissionError';
-}
 
 function isNodeFs(x: unknown): x is NodeFs {
   if (typeof x !== 'object' || x === null) return false;
@@ -101,19 +76,19 @@ function pyRepr(path: string): string {
   return `'${path}'`;
 }
 
+/** The OSError subclass Python raises for each system error code handled here, with its errno and text. */
+const OS_ERRORS = new Map<string, [typeof OSError, number, string]>([
+  ['ENOENT', [FileNotFoundError, 2, 'No such file or directory']],
+  ['EISDIR', [IsADirectoryError, 21, 'Is a directory']],
+  ['EACCES', [PermissionError, 13, 'Permission denied']],
+]);
+
 /** The OSError subclass Python raises for a failed system call, or undefined for codes left as they are. */
 function osError(e: unknown, path: string): OSError | undefined {
-  const options = { cause: e };
-  switch (errorCode(e)) {
-    case 'ENOENT':
-      return new FileNotFoundError(`[Errno 2] No such file or directory: ${pyRepr(path)}`, 2, path, options);
-    case 'EISDIR':
-      return new IsADirectoryError(`[Errno 21] Is a directory: ${pyRepr(path)}`, 21, path, options);
-    case 'EACCES':
-      return new PermissionError(`[Errno 13] Permission denied: ${pyRepr(path)}`, 13, path, options);
-    default:
-      return undefined;
-  }
+  const entry = OS_ERRORS.get(errorCode(e) ?? '');
+  if (entry === undefined) return undefined;
+  const [ErrorClass, errno, text] = entry;
+  return new ErrorClass(`[Errno ${errno}] ${text}: ${pyRepr(path)}`, errno, path, { cause: e });
 }
 
 function parentDirectory(path: string): string {

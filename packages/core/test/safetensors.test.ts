@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType } from '../src/dtype.js';
-import { RuntimeError } from '../src/errors.js';
-import { FileNotFoundError, IsADirectoryError, readFileBytes, writeFileBytesAtomic } from '../src/node-fs.js';
+import { FileNotFoundError, IsADirectoryError, RuntimeError } from '../src/errors.js';
+import { readFileBytes, writeFileBytesAtomic } from '../src/node-fs.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor, SafetensorError } from '../src/safetensors.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/torch-written.safetensors', import.meta.url));
