@@ -58,6 +58,10 @@ typedef struct {
   kd_dpack_fn dpack;
 } kd_gemm_kernels;
 
+/* The functions of a family's table: every family names them s_tile, d_tile, s_dot, d_dot, s_pack and d_pack. */
+#define KD_GEMM_FUNCTIONS \
+  .stile = s_tile, .dtile = d_tile, .sdot = s_dot, .ddot = d_dot, .spack = s_pack, .dpack = d_pack
+
 /* The portable family is gemm-portable.h, part of gemm.c. */
 #ifndef KD_NO_X86
 extern const kd_gemm_kernels kd_gemm_avx2;

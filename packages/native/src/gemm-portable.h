@@ -110,12 +110,7 @@ static const kd_gemm_kernels kd_gemm_portable = {
     .isa = "portable",
     .s = {.mr = PMR, .nr = 8, .kc = 256, .mc = 510, .nc = 256},
     .d = {.mr = PMR, .nr = 4, .kc = 256, .mc = 258, .nc = 128},
-    .stile = s_tile,
-    .dtile = d_tile,
-    .sdot = s_dot,
-    .ddot = d_dot,
-    .spack = s_pack,
-    .dpack = d_pack,
+    KD_GEMM_FUNCTIONS,
 };
 
 #endif
