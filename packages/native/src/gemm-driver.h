@@ -1,9 +1,8 @@
 /*
  * The GEMM driver for one element type, included by gemm.c once per type with
  *   T        the element type (float, double)
- *   FN(x)    the type's name for x (s_x, d_x)
- *   TILE_FN, DOT_FN, PACK_FN  its kernel types (gemm-kernels.h)
- *   PACKB_FN the type of a caller's packer of B (kindling.h)
+ *   S        its letter (s, d): the driver's functions are S_x, its kernel types kd_Stile_fn and the like
+ *            (gemm-kernels.h), the type of a caller's packer of B kd_Spack_b_fn (kindling.h)
  * (C has no templates; this is the usual stand-in, kept to the code that really depends on the type.)
  *
  * Paths, chosen from the shape alone (never from the thread count, so that results do not depend on it):
@@ -12,6 +11,12 @@
  *   colsA    few columns of C: the same with the roles swapped, C written through a small buffer;
  *   dot      few rows (B transposed) or few columns (A not transposed): dot products of contiguous rows.
  */
+
+#define FN(x) KD_PASTE3(S, _, x)
+#define TILE_FN KD_PASTE3(kd_, S, tile_fn)
+#define DOT_FN KD_PASTE3(kd_, S, dot_fn)
+#define PACK_FN KD_PASTE3(kd_, S, pack_fn)
+#define PACKB_FN KD_PASTE3(kd_, S, pack_b_fn)
 
 typedef struct {
   gemm_path path;
@@ -49,6 +54,16 @@ static const T *FN(b_at)(const FN(gemm_ctx) * x, int64_t p, int64_t j, int64_t *
   return x->transB ? x->B + j * x->ldb + p : x->B + p * x->ldb + j;
 }
 
+/* The beta of the K block at pc: the caller's for the first; later blocks add to what the first one stored. */
+static inline T FN(beta_at)(const FN(gemm_ctx) * x, int64_t pc) { return pc == 0 ? x->beta : 1; }
+
+/* This thread's scratch for two packed pieces, `a` x KC elements (slot A) and `b` x KC (slot B): 0 if none. */
+static int FN(scratch_ab)(int64_t a, int64_t b, int64_t KC, T **pa, T **pb) {
+  *pa = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)a * KC * sizeof(T));
+  *pb = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)b * KC * sizeof(T));
+  return *pa != NULL && *pb != NULL;
+}
+
 /* C = alpha * tile^T + beta * C for a tile stored t[j*ldt + i] (i < m rows of C, j < n columns). */
 static void FN(merge_transposed)(int64_t m, int64_t n, const T *t, int64_t ldt, T *c, int64_t ldc, T alpha, T beta) {
   for (int64_t i = 0; i < m; i++)
@@ -84,9 +99,8 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
   /* Blocks of near-equal size, whole tiles: 1024 rows as 2 x 512, not 1008 + 16. */
   const int64_t MC = round_up(balanced_block(m1 - m0, x->blk.mc), MR);
   const int64_t NC = round_up(balanced_block(n1 - n0, x->blk.nc), NR);
-  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)MC * KC * sizeof(T));
-  T *bp = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NC * KC * sizeof(T));
-  if (ap == NULL || bp == NULL) {
+  T *ap, *bp;
+  if (!FN(scratch_ab)(MC, NC, KC, &ap, &bp)) {
     if (x->packB != NULL) /* no B to read element by element: the caller falls back to building it */
       atomic_store(x->scratchFailed, 1);
     else
@@ -94,17 +108,15 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
     return;
   }
   for (int64_t ic = m0; ic < m1; ic += MC) {
-    int64_t mc = m1 - ic < MC ? m1 - ic : MC;
+    int64_t mc = piece(ic, m1, MC);
     for (int64_t pc = 0; pc < x->K; pc += KC) {
-      int64_t kc = x->K - pc < KC ? x->K - pc : KC;
-      /* Later K blocks add to what the first one stored. */
-      T beta = pc == 0 ? x->beta : 1;
-      int64_t rs, cs;
+      int64_t kc = piece(pc, x->K, KC), rs, cs;
+      T beta = FN(beta_at)(x, pc);
       const T *asrc = FN(a_at)(x, ic, pc, &rs, &cs);
       /* op(A)'s rows as panels of mr (the last one as tall as it is), each laid out k-major: A^T's columns. */
       x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
       for (int64_t jc = n0; jc < n1; jc += NC) {
-        int64_t nc = n1 - jc < NC ? n1 - jc : NC;
+        int64_t nc = piece(jc, n1, NC);
         if (x->packB != NULL) {
           x->packB(x->packB_ctx, bp, pc, kc, jc, nc, NR);
         } else {
@@ -112,10 +124,10 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
           x->pack(bp, bsrc, rs, cs, kc, nc, NR, 1);
         }
         for (int64_t ir = 0; ir < mc; ir += MR) {
-          int64_t rows = mc - ir < MR ? mc - ir : MR;
+          int64_t rows = piece(ir, mc, MR);
           T *c = x->C + (ic + ir) * x->ldc + jc;
           for (int64_t jr = 0; jr < nc; jr += NR) {
-            int64_t cols = nc - jr < NR ? nc - jr : NR;
+            int64_t cols = piece(jr, nc, NR);
             x->tile(rows, cols, kc, ap + ir * kc, bp + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
           }
         }
@@ -132,15 +144,14 @@ static void FN(rowsB_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)m0;
   (void)m1;
   const int64_t NR = x->blk.nr, KC = x->kc, M = x->M;
-  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)M * KC * sizeof(T));
-  T *bp = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NR * KC * sizeof(T));
-  if (ap == NULL || bp == NULL) {
+  T *ap, *bp;
+  if (!FN(scratch_ab)(M, NR, KC, &ap, &bp)) {
     FN(naive)(x, 0, M, n0, n1);
     return;
   }
   for (int64_t pc = 0; pc < x->K; pc += KC) {
-    int64_t kc = x->K - pc < KC ? x->K - pc : KC, rs, cs;
-    T beta = pc == 0 ? x->beta : 1;
+    int64_t kc = piece(pc, x->K, KC), rs, cs;
+    T beta = FN(beta_at)(x, pc);
     const T *src = FN(a_at)(x, 0, pc, &rs, &cs);
     x->pack(ap, src, rs, cs, kc, M, M, 0);
     int64_t j = n0;
@@ -162,21 +173,21 @@ static void FN(colsA_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)n0;
   (void)n1;
   const int64_t NR = x->blk.nr, KC = x->kc, N = x->N;
-  T *bt = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)N * KC * sizeof(T));
-  T *ap = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)NR * KC * sizeof(T));
+  T *bt, *ap;
+  int have = FN(scratch_ab)(N, NR, KC, &bt, &ap);
   T *ct = kd_thread_scratch(KD_SCRATCH_GEMM_C, (size_t)N * NR * sizeof(T));
-  if (bt == NULL || ap == NULL || ct == NULL) {
+  if (!have || ct == NULL) {
     FN(naive)(x, m0, m1, 0, N);
     return;
   }
   for (int64_t pc = 0; pc < x->K; pc += KC) {
-    int64_t kc = x->K - pc < KC ? x->K - pc : KC, rs, cs;
-    T beta = pc == 0 ? x->beta : 1;
+    int64_t kc = piece(pc, x->K, KC), rs, cs;
+    T beta = FN(beta_at)(x, pc);
     /* op(B)^T as one panel: element (p, j) of op(B) is its row j, step p. */
     const T *src = FN(b_at)(x, pc, 0, &rs, &cs);
     x->pack(bt, src, rs, cs, kc, N, N, 0);
     for (int64_t i = m0; i < m1; i += NR) {
-      int64_t cols = m1 - i < NR ? m1 - i : NR;
+      int64_t cols = piece(i, m1, NR);
       const T *at = FN(a_at)(x, i, pc, &rs, &cs);
       if (cols == NR && cs == 1) {
         x->tile(N, NR, kc, bt, at, rs, ct, NR, 1, 0);
@@ -278,3 +289,11 @@ static int FN(gemm_run_packed_b)(int64_t M, int64_t N, int64_t K, const T *A, in
   FN(run)(&x);
   return !atomic_load(&failed);
 }
+
+#undef T
+#undef S
+#undef FN
+#undef TILE_FN
+#undef DOT_FN
+#undef PACK_FN
+#undef PACKB_FN

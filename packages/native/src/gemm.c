@@ -81,6 +81,9 @@ static int64_t balanced_block(int64_t n, int64_t block) {
 
 static int64_t round_up(int64_t n, int64_t unit) { return (n + unit - 1) / unit * unit; }
 
+/* The length of the piece of [at, end) that starts at `at`: `size`, or what is left when that is less. */
+static inline int64_t piece(int64_t at, int64_t end, int64_t size) { return end - at < size ? end - at : size; }
+
 /*
  * The work of a product, for sharing it out: its multiply-adds, plus each element of A and B read and of C
  * written (what dominates a skinny product, with few multiply-adds per element). Below MIN_WORK_PER_THREAD a
@@ -133,33 +136,16 @@ static void plan_threads(gemm_path path, int64_t M, int64_t N, int64_t K, const 
 
 /* ---- the drivers, one per element type ---- */
 
+#define KD_PASTE3_(a, b, c) a##b##c
+#define KD_PASTE3(a, b, c) KD_PASTE3_(a, b, c)
+
 #define T float
-#define FN(x) s_##x
-#define TILE_FN kd_stile_fn
-#define DOT_FN kd_sdot_fn
-#define PACK_FN kd_spack_fn
-#define PACKB_FN kd_spack_b_fn
+#define S s
 #include "gemm-driver.h"
-#undef T
-#undef FN
-#undef TILE_FN
-#undef DOT_FN
-#undef PACK_FN
-#undef PACKB_FN
 
 #define T double
-#define FN(x) d_##x
-#define TILE_FN kd_dtile_fn
-#define DOT_FN kd_ddot_fn
-#define PACK_FN kd_dpack_fn
-#define PACKB_FN kd_dpack_b_fn
+#define S d
 #include "gemm-driver.h"
-#undef T
-#undef FN
-#undef TILE_FN
-#undef DOT_FN
-#undef PACK_FN
-#undef PACKB_FN
 
 void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
