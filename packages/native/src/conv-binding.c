@@ -38,9 +38,11 @@ static int product(napi_env env, const char *what, int64_t *out, int count, cons
   return 1;
 }
 
+enum { SIZE_X, SIZE_W, SIZE_Y }; /* input, weight, output */
+
 typedef struct {
   kd_conv_geometry g;
-  int64_t xSize, wSize, ySize; /* elements of input, weight, output */
+  int64_t size[3]; /* elements of input, weight, output: size[SIZE_X], size[SIZE_W], size[SIZE_Y] */
 } conv_shape;
 
 static int read_geometry(napi_env env, napi_value v, conv_shape *s) {
@@ -61,8 +63,8 @@ static int read_geometry(napi_env env, napi_value v, conv_shape *s) {
   const int64_t xf[] = {g->N, g->C, g->H, g->W}, wf[] = {g->O, Cg, g->kh, g->kw}, yf[] = {g->N, g->O, g->OH, g->OW};
   const int64_t colf[] = {Cg, g->kh, g->kw, g->OH, g->OW};
   int64_t cols = 0;
-  if (!product(env, "input", &s->xSize, 4, xf) || !product(env, "weight", &s->wSize, 4, wf) ||
-      !product(env, "output", &s->ySize, 4, yf) || !product(env, "column matrix", &cols, 5, colf))
+  if (!product(env, "input", &s->size[SIZE_X], 4, xf) || !product(env, "weight", &s->size[SIZE_W], 4, wf) ||
+      !product(env, "output", &s->size[SIZE_Y], 4, yf) || !product(env, "column matrix", &cols, 5, colf))
     return 0;
   if (cols > KD_CONV_MAX_COLUMNS) return kd_throw_range(env, "the geometry's column matrix (C/groups*kh*kw x OH*OW) is too large");
   return 1;
@@ -88,11 +90,12 @@ static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   if (!kd_check_same_dtype(env, &w, "w", &x, "x") || (hasBias && !kd_check_same_dtype(env, &bias, "bias", &x, "x")) ||
       !kd_check_same_dtype(env, &out, "out", &x, "x"))
     return NULL;
-  if (!kd_check_span(env, &x, "x", 0, s.xSize) || !kd_check_span(env, &w, "w", 0, s.wSize) ||
-      (hasBias && !kd_check_span(env, &bias, "bias", 0, s.g.O)) || !kd_check_span(env, &out, "out", 0, s.ySize))
+  if (!kd_check_span(env, &x, "x", 0, s.size[SIZE_X]) || !kd_check_span(env, &w, "w", 0, s.size[SIZE_W]) ||
+      (hasBias && !kd_check_span(env, &bias, "bias", 0, s.g.O)) || !kd_check_span(env, &out, "out", 0, s.size[SIZE_Y]))
     return NULL;
-  if (!kd_check_disjoint(env, &out, "out", s.ySize, &x, "x", s.xSize) || !kd_check_disjoint(env, &out, "out", s.ySize, &w, "w", s.wSize) ||
-      (hasBias && !kd_check_disjoint(env, &out, "out", s.ySize, &bias, "bias", s.g.O)))
+  if (!kd_check_disjoint(env, &out, "out", s.size[SIZE_Y], &x, "x", s.size[SIZE_X]) ||
+      !kd_check_disjoint(env, &out, "out", s.size[SIZE_Y], &w, "w", s.size[SIZE_W]) ||
+      (hasBias && !kd_check_disjoint(env, &out, "out", s.size[SIZE_Y], &bias, "bias", s.g.O)))
     return NULL;
   int rc = x.dtype == KD_F32
                ? kd_conv2d_forward_f32(x.data, w.data, hasBias ? bias.data : NULL, &s.g, out.data)
@@ -100,42 +103,45 @@ static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   return rc == 0 ? NULL : out_of_memory(env, "conv2dForward");
 }
 
-static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
+/*
+ * The gradient entries, (a, b, g, o): inputs a and b, the geometry, output o. One routine reads and checks them
+ * (one element type; each array as long as the geometry asks; o apart from both inputs) and runs the kernel.
+ */
+typedef struct {
+  const char *entry, *names[3]; /* a, b, o */
+  int sizes[3];                 /* which of conv_shape's sizes each one holds */
+  int (*f32)(const float *a, const float *b, const kd_conv_geometry *g, float *o);
+  int (*f64)(const double *a, const double *b, const kd_conv_geometry *g, double *o);
+} gradient_entry;
+
+static napi_value conv2d_gradient(napi_env env, napi_callback_info info, const gradient_entry *e) {
   napi_value argv[4];
-  kd_array gy, w, gx;
+  kd_array a, b, o;
   conv_shape s;
-  if (!kd_args(env, info, 4, argv, "conv2dBackwardInput") || !kd_arg_array(env, argv[0], "gy", KD_F32 | KD_F64, &gy) ||
-      !kd_arg_array(env, argv[1], "w", KD_F32 | KD_F64, &w) || !read_geometry(env, argv[2], &s) ||
-      !kd_arg_array(env, argv[3], "gx", KD_F32 | KD_F64, &gx))
+  const char *an = e->names[0], *bn = e->names[1], *on = e->names[2];
+  if (!kd_args(env, info, 4, argv, e->entry) || !kd_arg_array(env, argv[0], an, KD_F32 | KD_F64, &a) ||
+      !kd_arg_array(env, argv[1], bn, KD_F32 | KD_F64, &b) || !read_geometry(env, argv[2], &s) ||
+      !kd_arg_array(env, argv[3], on, KD_F32 | KD_F64, &o))
     return NULL;
-  if (!kd_check_same_dtype(env, &w, "w", &gy, "gy") || !kd_check_same_dtype(env, &gx, "gx", &gy, "gy")) return NULL;
-  if (!kd_check_span(env, &gy, "gy", 0, s.ySize) || !kd_check_span(env, &w, "w", 0, s.wSize) ||
-      !kd_check_span(env, &gx, "gx", 0, s.xSize))
+  const int64_t as = s.size[e->sizes[0]], bs = s.size[e->sizes[1]], os = s.size[e->sizes[2]];
+  if (!kd_check_same_dtype(env, &b, bn, &a, an) || !kd_check_same_dtype(env, &o, on, &a, an) ||
+      !kd_check_span(env, &a, an, 0, as) || !kd_check_span(env, &b, bn, 0, bs) || !kd_check_span(env, &o, on, 0, os) ||
+      !kd_check_disjoint(env, &o, on, os, &a, an, as) || !kd_check_disjoint(env, &o, on, os, &b, bn, bs))
     return NULL;
-  if (!kd_check_disjoint(env, &gx, "gx", s.xSize, &gy, "gy", s.ySize) || !kd_check_disjoint(env, &gx, "gx", s.xSize, &w, "w", s.wSize))
-    return NULL;
-  int rc = gy.dtype == KD_F32 ? kd_conv2d_backward_input_f32(gy.data, w.data, &s.g, gx.data)
-                              : kd_conv2d_backward_input_f64(gy.data, w.data, &s.g, gx.data);
-  return rc == 0 ? NULL : out_of_memory(env, "conv2dBackwardInput");
+  int rc = a.dtype == KD_F32 ? e->f32(a.data, b.data, &s.g, o.data) : e->f64(a.data, b.data, &s.g, o.data);
+  return rc == 0 ? NULL : out_of_memory(env, e->entry);
+}
+
+static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
+  static const gradient_entry e = {"conv2dBackwardInput", {"gy", "w", "gx"}, {SIZE_Y, SIZE_W, SIZE_X},
+                                   kd_conv2d_backward_input_f32, kd_conv2d_backward_input_f64};
+  return conv2d_gradient(env, info, &e);
 }
 
 static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kd_array x, gy, gw;
-  conv_shape s;
-  if (!kd_args(env, info, 4, argv, "conv2dBackwardWeight") || !kd_arg_array(env, argv[0], "x", KD_F32 | KD_F64, &x) ||
-      !kd_arg_array(env, argv[1], "gy", KD_F32 | KD_F64, &gy) || !read_geometry(env, argv[2], &s) ||
-      !kd_arg_array(env, argv[3], "gw", KD_F32 | KD_F64, &gw))
-    return NULL;
-  if (!kd_check_same_dtype(env, &gy, "gy", &x, "x") || !kd_check_same_dtype(env, &gw, "gw", &x, "x")) return NULL;
-  if (!kd_check_span(env, &x, "x", 0, s.xSize) || !kd_check_span(env, &gy, "gy", 0, s.ySize) ||
-      !kd_check_span(env, &gw, "gw", 0, s.wSize))
-    return NULL;
-  if (!kd_check_disjoint(env, &gw, "gw", s.wSize, &x, "x", s.xSize) || !kd_check_disjoint(env, &gw, "gw", s.wSize, &gy, "gy", s.ySize))
-    return NULL;
-  int rc = x.dtype == KD_F32 ? kd_conv2d_backward_weight_f32(x.data, gy.data, &s.g, gw.data)
-                             : kd_conv2d_backward_weight_f64(x.data, gy.data, &s.g, gw.data);
-  return rc == 0 ? NULL : out_of_memory(env, "conv2dBackwardWeight");
+  static const gradient_entry e = {"conv2dBackwardWeight", {"x", "gy", "gw"}, {SIZE_X, SIZE_Y, SIZE_W},
+                                   kd_conv2d_backward_weight_f32, kd_conv2d_backward_weight_f64};
+  return conv2d_gradient(env, info, &e);
 }
 
 int kd_register_conv(napi_env env, napi_value exports) {
