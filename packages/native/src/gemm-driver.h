@@ -6,7 +6,8 @@
  * (C has no templates; this is the usual stand-in, kept to the code that really depends on the type.)
  *
  * Paths, chosen from the shape alone (never from the thread count, so that results do not depend on it):
- *   packed   the general GotoBLAS/BLIS loop nest: A and B packed into panels, register tiles over them;
+ *   packed   the general GotoBLAS/BLIS loop nest: A and B packed into panels, register tiles over them (a
+ *            block of one or two column panels reads A where it is instead);
  *   rowsB    few rows of C, B not transposed: B's rows are read in place (no packing of the big operand);
  *   colsA    few columns of C: the same with the roles swapped, C written through a small buffer;
  *   dot      few rows (B transposed) or few columns (A not transposed): dot products of contiguous rows.
@@ -14,6 +15,7 @@
 
 #define FN(x) KD_PASTE3(S, _, x)
 #define TILE_FN KD_PASTE3(kd_, S, tile_fn)
+#define TILE_DIRECT_FN KD_PASTE3(kd_, S, tile_direct_fn)
 #define DOT_FN KD_PASTE3(kd_, S, dot_fn)
 #define PACK_FN KD_PASTE3(kd_, S, pack_fn)
 #define PACKB_FN KD_PASTE3(kd_, S, pack_b_fn)
@@ -34,6 +36,7 @@ typedef struct {
   int64_t tm, tn;         /* the thread grid: tm x tn rectangles of C */
   int64_t malign, nalign; /* rectangles start at multiples of these (whole tiles) */
   TILE_FN tile;
+  TILE_DIRECT_FN tile_direct; /* the tile over op(A) where it is (a narrow block need not pack it) */
   DOT_FN dot;
   PACK_FN pack;
   PACKB_FN packB; /* the caller's packer of B (then B is NULL and the path is the packed one), or NULL */
@@ -107,14 +110,22 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
       FN(naive)(x, m0, m1, n0, n1);
     return;
   }
+  /*
+   * A block of at most DIRECT_A_PANELS column panels reads op(A) where it is: each strip of A then meets so few
+   * panels that packing it costs more than it saves. Such are a convolution's products over a small image, whose
+   * weights are the large operand (ResNet-18's last layers: 512 x 4608 weights against 49 columns, or their
+   * transpose for the input's gradient).
+   */
+  const int directA = n1 - n0 <= DIRECT_A_PANELS * NR;
   for (int64_t ic = m0; ic < m1; ic += MC) {
     int64_t mc = piece(ic, m1, MC);
     for (int64_t pc = 0; pc < x->K; pc += KC) {
       int64_t kc = piece(pc, x->K, KC), rs, cs;
       T beta = FN(beta_at)(x, pc);
       const T *asrc = FN(a_at)(x, ic, pc, &rs, &cs);
+      const int64_t ars = cs, acs = rs; /* op(A)(i, p) is asrc[i * ars + p * acs] (b_at below reuses rs and cs) */
       /* op(A)'s rows as panels of mr (the last one as tall as it is), each laid out k-major: A^T's columns. */
-      x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
+      if (!directA) x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
       for (int64_t jc = n0; jc < n1; jc += NC) {
         int64_t nc = piece(jc, n1, NC);
         if (x->packB != NULL) {
@@ -128,7 +139,11 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
           T *c = x->C + (ic + ir) * x->ldc + jc;
           for (int64_t jr = 0; jr < nc; jr += NR) {
             int64_t cols = piece(jr, nc, NR);
-            x->tile(rows, cols, kc, ap + ir * kc, bp + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
+            if (directA)
+              x->tile_direct(rows, cols, kc, asrc + ir * ars, ars, acs, bp + jr * kc, NR, c + jr, x->ldc, x->alpha,
+                             beta);
+            else
+              x->tile(rows, cols, kc, ap + ir * kc, bp + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
           }
         }
       }
@@ -264,7 +279,7 @@ static void FN(run)(FN(gemm_ctx) * x) {
 
 static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,
                          const T *B, int64_t ldb, T beta, T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile,
-                         DOT_FN dot, PACK_FN pack) {
+                         TILE_DIRECT_FN tile_direct, DOT_FN dot, PACK_FN pack) {
   if (M <= 0 || N <= 0) return;
   if (alpha == 0 || K <= 0) {
     FN(scale)(M, N, beta, C, ldc);
@@ -272,20 +287,21 @@ static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K
   }
   FN(gemm_ctx) x = {.transA = transA, .transB = transB, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta,
                     .A = A, .lda = lda, .B = B, .ldb = ldb, .C = C, .ldc = ldc, .blk = *blk,
-                    .tile = tile, .dot = dot, .pack = pack};
+                    .tile = tile, .tile_direct = tile_direct, .dot = dot, .pack = pack};
   x.path = choose_path(transA, transB, M, N, K, blk);
   FN(run)(&x);
 }
 
 /* kd_sgemm_packed_b / kd_dgemm_packed_b (kindling.h): C = A B with B packed by the caller. */
 static int FN(gemm_run_packed_b)(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, PACKB_FN packB, void *ctx,
-                                 T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile, PACK_FN pack) {
+                                 T *C, int64_t ldc, const kd_gemm_blocking *blk, TILE_FN tile,
+                                 TILE_DIRECT_FN tile_direct, PACK_FN pack) {
   if (M <= 0 || N <= 0 || K <= 0 || choose_path(0, 0, M, N, K, blk) != PATH_PACKED) return 0;
   atomic_int failed;
   atomic_init(&failed, 0);
   FN(gemm_ctx) x = {.path = PATH_PACKED, .M = M, .N = N, .K = K, .alpha = 1, .beta = 0, .A = A, .lda = lda,
-                    .C = C, .ldc = ldc, .blk = *blk, .tile = tile, .pack = pack, .packB = packB, .packB_ctx = ctx,
-                    .scratchFailed = &failed};
+                    .C = C, .ldc = ldc, .blk = *blk, .tile = tile, .tile_direct = tile_direct, .pack = pack,
+                    .packB = packB, .packB_ctx = ctx, .scratchFailed = &failed};
   FN(run)(&x);
   return !atomic_load(&failed);
 }
@@ -294,6 +310,7 @@ static int FN(gemm_run_packed_b)(int64_t M, int64_t N, int64_t K, const T *A, in
 #undef S
 #undef FN
 #undef TILE_FN
+#undef TILE_DIRECT_FN
 #undef DOT_FN
 #undef PACK_FN
 #undef PACKB_FN

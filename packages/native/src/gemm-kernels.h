@@ -22,6 +22,15 @@ typedef void (*kd_dtile_fn)(int64_t m, int64_t n, int64_t k, const double *a, co
                             int64_t ldc, double alpha, double beta);
 
 /*
+ * The same tile over the caller's A in place: op(A)'s element (i, p) at a[i*ars + p*acs], one of the strides 1.
+ * Each C element sees the operations the packed tile gives it, so the driver may use either (same bits).
+ */
+typedef void (*kd_stile_direct_fn)(int64_t m, int64_t n, int64_t k, const float *a, int64_t ars, int64_t acs,
+                                   const float *b, int64_t ldb, float *c, int64_t ldc, float alpha, float beta);
+typedef void (*kd_dtile_direct_fn)(int64_t m, int64_t n, int64_t k, const double *a, int64_t ars, int64_t acs,
+                                   const double *b, int64_t ldb, double *c, int64_t ldc, double alpha, double beta);
+
+/*
  * Dot products of contiguous rows: for i < m (m <= KD_DOT_MAX_M) and j < n,
  * c[i*rsc + j*csc] = alpha * dot(a + i*lda, b + j*ldb, k) + beta * c[...], beta == 0 not reading c. For the
  * skinny products (matrix-vector and friends) whose long operand is best read once, in place.
@@ -52,15 +61,21 @@ typedef struct {
   kd_gemm_blocking s, d;
   kd_stile_fn stile;
   kd_dtile_fn dtile;
+  kd_stile_direct_fn stile_direct;
+  kd_dtile_direct_fn dtile_direct;
   kd_sdot_fn sdot;
   kd_ddot_fn ddot;
   kd_spack_fn spack;
   kd_dpack_fn dpack;
 } kd_gemm_kernels;
 
-/* The functions of a family's table: every family names them s_tile, d_tile, s_dot, d_dot, s_pack and d_pack. */
+/*
+ * The functions of a family's table: every family names them s_tile, d_tile, s_tile_direct, d_tile_direct, s_dot,
+ * d_dot, s_pack and d_pack.
+ */
 #define KD_GEMM_FUNCTIONS \
-  .stile = s_tile, .dtile = d_tile, .sdot = s_dot, .ddot = d_dot, .spack = s_pack, .dpack = d_pack
+  .stile = s_tile, .dtile = d_tile, .stile_direct = s_tile_direct, .dtile_direct = d_tile_direct, .sdot = s_dot, \
+  .ddot = d_dot, .spack = s_pack, .dpack = d_pack
 
 /* The portable family is gemm-portable.h, part of gemm.c. */
 #ifndef KD_NO_X86

@@ -62,9 +62,12 @@ ALWAYS_INLINE void P(store)(T *c, MASK k, int full, VEC acc, VEC alpha, VEC beta
   P(store_part)(c, k, full, v);
 }
 
-/* The tile for a compile-time row count m: the accumulators stay in registers only when m is a constant. */
-ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, const T *b, int64_t ldb, T *c,
-                                int64_t ldc, T alpha, T beta) {
+/*
+ * The tile for a compile-time row count m: the accumulators stay in registers only when m is a constant. op(A)'s
+ * element (i, p) is a[i * ars + p * acs]: a packed panel (1, m), or the caller's A in place (lda, 1 or 1, lda).
+ */
+ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, const int64_t ars, const int64_t acs,
+                                const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
   VEC c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
@@ -84,11 +87,11 @@ ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, c
     VEC b0 = V(loadu)(b), b1 = V(loadu)(b + LANES);
 #pragma GCC unroll 16
     for (int i = 0; i < m; i++) {
-      VEC ai = V(set1)(a[i]);
+      VEC ai = V(set1)(a[i * ars]);
       c0[i] = V(fmadd)(ai, b0, c0[i]);
       c1[i] = V(fmadd)(ai, b1, c1[i]);
     }
-    a += m;
+    a += acs;
     b += ldb;
   }
   VEC va = V(set1)(alpha), vb = V(set1)(beta);
@@ -102,20 +105,47 @@ ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, c
   }
 }
 
+/* One case per row count up to MR, each calling `call` with that count as a constant. */
+_Static_assert(MR == 6 || MR == 14, "EACH_ROW_COUNT covers 6 or 14 rows");
+#if MR > 6
+#define EACH_ROW_COUNT(call) \
+  call(1) call(2) call(3) call(4) call(5) call(6) call(7) call(8) call(9) call(10) call(11) call(12) call(13) call(14)
+#else
+#define EACH_ROW_COUNT(call) call(1) call(2) call(3) call(4) call(5) call(6)
+#endif
+
 static void P(tile)(int64_t m, int64_t n, int64_t k, const T *a, const T *b, int64_t ldb, T *c, int64_t ldc, T alpha,
                     T beta) {
-  _Static_assert(MR == 6 || MR == 14, "the cases below cover 6 or 14 rows");
   switch (m) {
 #define ROWS(r) \
-  case r: P(tile_rows)(r, n, k, a, b, ldb, c, ldc, alpha, beta); break;
-    ROWS(1) ROWS(2) ROWS(3) ROWS(4) ROWS(5) ROWS(6)
-#if MR > 6
-    ROWS(7) ROWS(8) ROWS(9) ROWS(10) ROWS(11) ROWS(12) ROWS(13) ROWS(14)
-#endif
+  case r: P(tile_rows)(r, n, k, a, 1, r, b, ldb, c, ldc, alpha, beta); break;
+    EACH_ROW_COUNT(ROWS)
 #undef ROWS
     default: break;
   }
 }
+
+static void P(tile_direct)(int64_t m, int64_t n, int64_t k, const T *a, int64_t ars, int64_t acs, const T *b,
+                           int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
+  if (acs == 1) {
+    switch (m) {
+#define ROWS(r) \
+  case r: P(tile_rows)(r, n, k, a, ars, 1, b, ldb, c, ldc, alpha, beta); break;
+      EACH_ROW_COUNT(ROWS)
+#undef ROWS
+      default: break;
+    }
+  } else {
+    switch (m) {
+#define ROWS(r) \
+  case r: P(tile_rows)(r, n, k, a, 1, acs, b, ldb, c, ldc, alpha, beta); break;
+      EACH_ROW_COUNT(ROWS)
+#undef ROWS
+      default: break;
+    }
+  }
+}
+#undef EACH_ROW_COUNT
 
 /* ---- dot products ---- */
 

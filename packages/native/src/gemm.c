@@ -94,6 +94,14 @@ static inline int64_t piece(int64_t at, int64_t end, int64_t size) { return end 
 #define ELEMENT_COST 4
 #define MIN_WORK_PER_THREAD ((double)(1 << 17))
 
+/*
+ * The packed path's blocks at most this many column panels wide read op(A) in place (gemm-driver.h). Measured on
+ * an AVX-512 machine, one thread: 512 x 49 x 4608 in 1.47 ms against 1.74 packing A, its transpose's product
+ * (4608 x 49 x 512) in 1.60 against 2.22; 512 x 64 x 1024 in 0.34 against 0.38. Over many panels a packed strip is
+ * cheaper: 1024^3 with A read in place took 1.65x as long.
+ */
+#define DIRECT_A_PANELS 2
+
 /* Packing one element costs about this many multiply-adds of time (for choosing the thread grid). */
 #define PACK_COST 16
 
@@ -150,23 +158,25 @@ static void plan_threads(gemm_path path, int64_t M, int64_t N, int64_t K, const 
 void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
   const kd_gemm_kernels *k = kernels;
-  s_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->s, k->stile, k->sdot, k->spack);
+  s_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->s, k->stile, k->stile_direct, k->sdot,
+             k->spack);
 }
 
 void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
               const double *B, int64_t ldb, double beta, double *C, int64_t ldc) {
   const kd_gemm_kernels *k = kernels;
-  d_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->d, k->dtile, k->ddot, k->dpack);
+  d_gemm_run(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &k->d, k->dtile, k->dtile_direct, k->ddot,
+             k->dpack);
 }
 
 int kd_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, kd_spack_b_fn packB, void *ctx,
                       float *C, int64_t ldc) {
   const kd_gemm_kernels *k = kernels;
-  return s_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->s, k->stile, k->spack);
+  return s_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->s, k->stile, k->stile_direct, k->spack);
 }
 
 int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, kd_dpack_b_fn packB, void *ctx,
                       double *C, int64_t ldc) {
   const kd_gemm_kernels *k = kernels;
-  return d_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->d, k->dtile, k->dpack);
+  return d_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->d, k->dtile, k->dtile_direct, k->dpack);
 }
