@@ -134,63 +134,65 @@ static napi_value max_pool2d_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value avg_pool2d_forward(napi_env env, napi_callback_info info) {
+/*
+ * The average pooling entries map one array to another: forward x to out, backward gy to gx. Each pair is one
+ * routine; a backward pass reads and writes the two sizes' roles swapped.
+ */
+static const char *const SRC[2] = {"x", "gy"}, *const DST[2] = {"out", "gx"};
+
+static int check_pass(napi_env env, const kd_array *src, const kd_array *dst, const pool_shape *s, int backward) {
+  return check_forward(env, src, SRC[backward], backward ? s->outSize : s->inSize, dst, DST[backward],
+                       backward ? s->inSize : s->outSize, NULL);
+}
+
+/* avgPool2dForward(x, g, mode, out), avgPool2dBackward(gy, g, mode, gx). */
+static napi_value avg_pool2d(napi_env env, napi_callback_info info, int backward) {
+  typedef void (*f32_fn)(const float *, const kd_pool_geometry *, int, int64_t, float *);
+  typedef void (*f64_fn)(const double *, const kd_pool_geometry *, int, int64_t, double *);
+  static const f32_fn f32[2] = {kd_avg_pool2d_forward_f32, kd_avg_pool2d_backward_f32};
+  static const f64_fn f64[2] = {kd_avg_pool2d_forward_f64, kd_avg_pool2d_backward_f64};
   napi_value argv[4];
-  kd_array x, out;
+  kd_array src, dst;
   pool_shape s;
   int includePad;
   int64_t divisor;
-  if (!kd_args(env, info, 4, argv, "avgPool2dForward") || !kd_arg_array(env, argv[0], "x", KD_F32 | KD_F64, &x) ||
-      !read_geometry(env, argv[1], &s) || !read_mode(env, argv[2], &includePad, &divisor) ||
-      !kd_arg_array(env, argv[3], "out", KD_F32 | KD_F64, &out) || !check_forward(env, &x, "x", s.inSize, &out, "out", s.outSize, NULL))
+  if (!kd_args(env, info, 4, argv, backward ? "avgPool2dBackward" : "avgPool2dForward") ||
+      !kd_arg_array(env, argv[0], SRC[backward], KD_F32 | KD_F64, &src) || !read_geometry(env, argv[1], &s) ||
+      !read_mode(env, argv[2], &includePad, &divisor) ||
+      !kd_arg_array(env, argv[3], DST[backward], KD_F32 | KD_F64, &dst) || !check_pass(env, &src, &dst, &s, backward))
     return NULL;
-  if (x.dtype == KD_F32) kd_avg_pool2d_forward_f32(x.data, &s.g, includePad, divisor, out.data);
-  else kd_avg_pool2d_forward_f64(x.data, &s.g, includePad, divisor, out.data);
+  if (src.dtype == KD_F32) f32[backward](src.data, &s.g, includePad, divisor, dst.data);
+  else f64[backward](src.data, &s.g, includePad, divisor, dst.data);
   return NULL;
 }
 
-static napi_value avg_pool2d_backward(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kd_array gy, gx;
+static napi_value avg_pool2d_forward(napi_env env, napi_callback_info info) { return avg_pool2d(env, info, 0); }
+static napi_value avg_pool2d_backward(napi_env env, napi_callback_info info) { return avg_pool2d(env, info, 1); }
+
+/* adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out), adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx). */
+static napi_value adaptive_avg_pool2d(napi_env env, napi_callback_info info, int backward) {
+  typedef void (*f32_fn)(const float *, int64_t, int64_t, int64_t, int64_t, int64_t, float *);
+  typedef void (*f64_fn)(const double *, int64_t, int64_t, int64_t, int64_t, int64_t, double *);
+  static const f32_fn f32[2] = {kd_adaptive_avg_pool2d_forward_f32, kd_adaptive_avg_pool2d_backward_f32};
+  static const f64_fn f64[2] = {kd_adaptive_avg_pool2d_forward_f64, kd_adaptive_avg_pool2d_backward_f64};
+  napi_value argv[7];
+  kd_array src, dst;
   pool_shape s;
-  int includePad;
-  int64_t divisor;
-  if (!kd_args(env, info, 4, argv, "avgPool2dBackward") || !kd_arg_array(env, argv[0], "gy", KD_F32 | KD_F64, &gy) ||
-      !read_geometry(env, argv[1], &s) || !read_mode(env, argv[2], &includePad, &divisor) ||
-      !kd_arg_array(env, argv[3], "gx", KD_F32 | KD_F64, &gx) ||
-      !check_forward(env, &gy, "gy", s.outSize, &gx, "gx", s.inSize, NULL))
+  if (!kd_args(env, info, 7, argv, backward ? "adaptiveAvgPool2dBackward" : "adaptiveAvgPool2dForward") ||
+      !kd_arg_array(env, argv[0], SRC[backward], KD_F32 | KD_F64, &src) || !read_dims(env, argv + 1, &s) ||
+      !kd_arg_array(env, argv[6], DST[backward], KD_F32 | KD_F64, &dst) || !check_pass(env, &src, &dst, &s, backward))
     return NULL;
-  if (gy.dtype == KD_F32) kd_avg_pool2d_backward_f32(gy.data, &s.g, includePad, divisor, gx.data);
-  else kd_avg_pool2d_backward_f64(gy.data, &s.g, includePad, divisor, gx.data);
+  const kd_pool_geometry *g = &s.g;
+  if (src.dtype == KD_F32) f32[backward](src.data, g->planes, g->H, g->W, g->OH, g->OW, dst.data);
+  else f64[backward](src.data, g->planes, g->H, g->W, g->OH, g->OW, dst.data);
   return NULL;
 }
 
 static napi_value adaptive_avg_pool2d_forward(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  kd_array x, out;
-  pool_shape s;
-  if (!kd_args(env, info, 7, argv, "adaptiveAvgPool2dForward") || !kd_arg_array(env, argv[0], "x", KD_F32 | KD_F64, &x) ||
-      !read_dims(env, argv + 1, &s) || !kd_arg_array(env, argv[6], "out", KD_F32 | KD_F64, &out) ||
-      !check_forward(env, &x, "x", s.inSize, &out, "out", s.outSize, NULL))
-    return NULL;
-  const kd_pool_geometry *g = &s.g;
-  if (x.dtype == KD_F32) kd_adaptive_avg_pool2d_forward_f32(x.data, g->planes, g->H, g->W, g->OH, g->OW, out.data);
-  else kd_adaptive_avg_pool2d_forward_f64(x.data, g->planes, g->H, g->W, g->OH, g->OW, out.data);
-  return NULL;
+  return adaptive_avg_pool2d(env, info, 0);
 }
-
 static napi_value adaptive_avg_pool2d_backward(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  kd_array gy, gx;
-  pool_shape s;
-  if (!kd_args(env, info, 7, argv, "adaptiveAvgPool2dBackward") || !kd_arg_array(env, argv[0], "gy", KD_F32 | KD_F64, &gy) ||
-      !read_dims(env, argv + 1, &s) || !kd_arg_array(env, argv[6], "gx", KD_F32 | KD_F64, &gx) ||
-      !check_forward(env, &gy, "gy", s.outSize, &gx, "gx", s.inSize, NULL))
-    return NULL;
-  const kd_pool_geometry *g = &s.g;
-  if (gy.dtype == KD_F32) kd_adaptive_avg_pool2d_backward_f32(gy.data, g->planes, g->H, g->W, g->OH, g->OW, gx.data);
-  else kd_adaptive_avg_pool2d_backward_f64(gy.data, g->planes, g->H, g->W, g->OH, g->OW, gx.data);
-  return NULL;
+  return adaptive_avg_pool2d(env, info, 1);
 }
 
 static napi_value adaptive_max_pool2d_forward(napi_env env, napi_callback_info info) {
