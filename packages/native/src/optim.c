@@ -43,6 +43,9 @@ static double to_f32(double v) {
   return (double)f;
 }
 
+/* A per-call scalar in the parameter's type: rounded to float for a Float32Array, as the TypeScript kernel does. */
+static double scalar(int f32, double v) { return f32 ? to_f32(v) : v; }
+
 /* ---- SGD ---- */
 
 typedef struct {
@@ -119,25 +122,12 @@ SGD_VARIANTS(0)
 
 void kd_sgd_update(int f32, void *param, const void *grad, void *buf, int64_t n, double lr, double momentum,
                    double dampening, double weight_decay, int nesterov, int maximize, int first_step) {
-  sgd_ctx c;
-  c.param = param;
-  c.grad = grad;
-  c.buf = momentum != 0 ? buf : NULL;
-  if (f32) {
-    c.wd = to_f32(weight_decay);
-    c.mom = to_f32(momentum);
-    c.keep = to_f32(1 - dampening);
-    c.step = to_f32(-lr);
-  } else {
-    c.wd = weight_decay;
-    c.mom = momentum;
-    c.keep = 1 - dampening;
-    c.step = -lr;
-  }
-  c.maximize = maximize;
-  c.decay = weight_decay != 0;
-  c.nesterov = nesterov;
-  c.first = first_step;
+  sgd_ctx c = {
+      .param = param, .grad = grad, .buf = momentum != 0 ? buf : NULL,
+      .wd = scalar(f32, weight_decay), .mom = scalar(f32, momentum), .keep = scalar(f32, 1 - dampening),
+      .step = scalar(f32, -lr), .maximize = maximize, .decay = weight_decay != 0, .nesterov = nesterov,
+      .first = first_step,
+  };
   kd_parallel_for(n, GRAIN, f32 ? sgd_range_1 : sgd_range_0, &c);
 }
 
@@ -156,23 +146,25 @@ typedef struct {
  * keeps a branch per element and the loop does not vectorise; the SIMD instructions are the same correctly
  * rounded operation.
  */
+#if defined(__SSE2__)
+#define SQRT_VECTORS(lanes, sse, neon) \
+  for (; t + lanes <= len; t += lanes) _mm_storeu_##sse(q + t, _mm_sqrt_##sse(_mm_loadu_##sse(q + t)));
+#elif defined(__aarch64__)
+#define SQRT_VECTORS(lanes, sse, neon) \
+  for (; t + lanes <= len; t += lanes) vst1q_##neon(q + t, vsqrtq_##neon(vld1q_##neon(q + t)));
+#else
+#define SQRT_VECTORS(lanes, sse, neon)
+#endif
+
 static void sqrt_block_f64(double *q, int64_t len) {
   int64_t t = 0;
-#if defined(__SSE2__)
-  for (; t + 2 <= len; t += 2) _mm_storeu_pd(q + t, _mm_sqrt_pd(_mm_loadu_pd(q + t)));
-#elif defined(__aarch64__)
-  for (; t + 2 <= len; t += 2) vst1q_f64(q + t, vsqrtq_f64(vld1q_f64(q + t)));
-#endif
+  SQRT_VECTORS(2, pd, f64)
   for (; t < len; t++) q[t] = sqrt(q[t]);
 }
 
 static void sqrt_block_f32(float *q, int64_t len) {
   int64_t t = 0;
-#if defined(__SSE2__)
-  for (; t + 4 <= len; t += 4) _mm_storeu_ps(q + t, _mm_sqrt_ps(_mm_loadu_ps(q + t)));
-#elif defined(__aarch64__)
-  for (; t + 4 <= len; t += 4) vst1q_f32(q + t, vsqrtq_f32(vld1q_f32(q + t)));
-#endif
+  SQRT_VECTORS(4, ps, f32)
   for (; t < len; t++) q[t] = sqrtf(q[t]);
 }
 
@@ -261,27 +253,14 @@ ADAM_VARIANTS(0)
 void kd_adam_update(int f32, void *param, const void *grad, void *exp_avg, void *exp_avg_sq, void *max_exp_avg_sq,
                     int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int decoupled,
                     int amsgrad, int maximize, double step_size, double bc2_sqrt) {
-  adam_ctx c;
-  c.param = param;
-  c.grad = grad;
-  c.exp_avg = exp_avg;
-  c.exp_avg_sq = exp_avg_sq;
-  c.max_sq = amsgrad ? max_exp_avg_sq : NULL;
-  const double v[9] = {1 - lr * weight_decay, weight_decay, beta1, 1 - beta1, beta2, 1 - beta2, bc2_sqrt, eps, -step_size};
-  double r[9];
-  for (int i = 0; i < 9; i++) r[i] = f32 ? to_f32(v[i]) : v[i];
-  c.shrink = r[0];
-  c.wd = r[1];
-  c.b1 = r[2];
-  c.k1 = r[3];
-  c.b2 = r[4];
-  c.k2 = r[5];
-  c.bc2 = r[6];
-  c.eps = r[7];
-  c.value = r[8];
-  c.maximize = maximize;
-  c.decoupled = decoupled;
-  c.coupled = !decoupled && weight_decay != 0;
+  adam_ctx c = {
+      .param = param, .grad = grad, .exp_avg = exp_avg, .exp_avg_sq = exp_avg_sq,
+      .max_sq = amsgrad ? max_exp_avg_sq : NULL, .shrink = scalar(f32, 1 - lr * weight_decay),
+      .wd = scalar(f32, weight_decay), .b1 = scalar(f32, beta1), .k1 = scalar(f32, 1 - beta1),
+      .b2 = scalar(f32, beta2), .k2 = scalar(f32, 1 - beta2), .bc2 = scalar(f32, bc2_sqrt), .eps = scalar(f32, eps),
+      .value = scalar(f32, -step_size), .maximize = maximize, .decoupled = decoupled,
+      .coupled = !decoupled && weight_decay != 0,
+  };
   kd_parallel_for(n, GRAIN, f32 ? adam_range_1 : adam_range_0, &c);
 }
 
@@ -361,20 +340,10 @@ ADADELTA_VARIANTS(0)
 
 void kd_adadelta_update(int f32, void *param, const void *grad, void *square_avg, void *acc_delta, int64_t n,
                         double lr, double rho, double eps, double weight_decay, int maximize) {
-  adadelta_ctx c;
-  c.param = param;
-  c.grad = grad;
-  c.square_avg = square_avg;
-  c.acc_delta = acc_delta;
-  const double v[5] = {rho, 1 - rho, eps, weight_decay, -lr};
-  double r[5];
-  for (int i = 0; i < 5; i++) r[i] = f32 ? to_f32(v[i]) : v[i];
-  c.rho = r[0];
-  c.k = r[1];
-  c.eps = r[2];
-  c.wd = r[3];
-  c.value = r[4];
-  c.maximize = maximize;
-  c.decay = weight_decay != 0;
+  adadelta_ctx c = {
+      .param = param, .grad = grad, .square_avg = square_avg, .acc_delta = acc_delta, .rho = scalar(f32, rho),
+      .k = scalar(f32, 1 - rho), .eps = scalar(f32, eps), .wd = scalar(f32, weight_decay), .value = scalar(f32, -lr),
+      .maximize = maximize, .decay = weight_decay != 0,
+  };
   kd_parallel_for(n, GRAIN, f32 ? adadelta_range_1 : adadelta_range_0, &c);
 }
