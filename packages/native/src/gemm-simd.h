@@ -63,11 +63,12 @@ ALWAYS_INLINE void P(store)(T *c, MASK k, int full, VEC acc, VEC alpha, VEC beta
 }
 
 /*
- * The tile for a compile-time row count m: the accumulators stay in registers only when m is a constant. op(A)'s
- * element (i, p) is a[i * ars + p * acs]: a packed panel (1, m), or the caller's A in place (lda, 1 or 1, lda).
+ * The tile for a compile-time row count m and width in vectors (1 or 2): the accumulators stay in registers only
+ * when m is a constant, and a tile one vector wide does half the multiply-adds. op(A)'s element (i, p) is
+ * a[i * ars + p * acs]: a packed panel (1, m), or the caller's A in place (lda, 1 or 1, lda).
  */
-ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, const int64_t ars, const int64_t acs,
-                                const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
+ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64_t k, const T *a, const int64_t ars,
+                                const int64_t acs, const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
   VEC c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
@@ -76,20 +77,20 @@ ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, c
     /* C is touched only after the k loop: start bringing in its row now (three lines when unaligned). */
     _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * ldc + LANES), _MM_HINT_T0);
-    _mm_prefetch((const char *)(c + i * ldc + 2 * LANES - 1), _MM_HINT_T0);
+    if (vectors == 2) _mm_prefetch((const char *)(c + i * ldc + 2 * LANES - 1), _MM_HINT_T0);
 #endif
   }
 #pragma GCC unroll 2
   for (int64_t p = 0; p < k; p++) {
     /* B may be the caller's own rows, far apart (the few-rows path): fetch ahead. Free when it is packed. */
     _mm_prefetch((const char *)(b + TILE_AHEAD * ldb), _MM_HINT_T0);
-    _mm_prefetch((const char *)(b + TILE_AHEAD * ldb + 2 * LANES - 1), _MM_HINT_T0);
-    VEC b0 = V(loadu)(b), b1 = V(loadu)(b + LANES);
+    _mm_prefetch((const char *)(b + TILE_AHEAD * ldb + vectors * LANES - 1), _MM_HINT_T0);
+    VEC b0 = V(loadu)(b), b1 = vectors == 2 ? V(loadu)(b + LANES) : b0;
 #pragma GCC unroll 16
     for (int i = 0; i < m; i++) {
       VEC ai = V(set1)(a[i * ars]);
       c0[i] = V(fmadd)(ai, b0, c0[i]);
-      c1[i] = V(fmadd)(ai, b1, c1[i]);
+      if (vectors == 2) c1[i] = V(fmadd)(ai, b1, c1[i]);
     }
     a += acs;
     b += ldb;
@@ -100,9 +101,17 @@ ALWAYS_INLINE void P(tile_rows)(const int m, int64_t n, int64_t k, const T *a, c
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
     P(store)(c + i * ldc, k0, full0, c0[i], va, vb, read);
-    /* The second vector's stores (no lanes when n <= LANES) are skipped where masked moves cost. */
-    if (CHEAP_MASKS || n > LANES) P(store)(c + i * ldc + LANES, k1, full1, c1[i], va, vb, read);
+    if (vectors == 2) P(store)(c + i * ldc + LANES, k1, full1, c1[i], va, vb, read);
   }
+}
+
+/* The tile one vector wide when n fits in one (each element sees the same operations either way). */
+ALWAYS_INLINE void P(tile_fit)(const int m, int64_t n, int64_t k, const T *a, const int64_t ars, const int64_t acs,
+                               const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
+  if (n <= LANES)
+    P(tile_rows)(m, 1, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta);
+  else
+    P(tile_rows)(m, 2, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta);
 }
 
 /* One case per row count up to MR, each calling `call` with that count as a constant. */
@@ -118,7 +127,7 @@ static void P(tile)(int64_t m, int64_t n, int64_t k, const T *a, const T *b, int
                     T beta) {
   switch (m) {
 #define ROWS(r) \
-  case r: P(tile_rows)(r, n, k, a, 1, r, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, 1, r, b, ldb, c, ldc, alpha, beta); break;
     EACH_ROW_COUNT(ROWS)
 #undef ROWS
     default: break;
@@ -130,7 +139,7 @@ static void P(tile_direct)(int64_t m, int64_t n, int64_t k, const T *a, int64_t 
   if (acs == 1) {
     switch (m) {
 #define ROWS(r) \
-  case r: P(tile_rows)(r, n, k, a, ars, 1, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, ars, 1, b, ldb, c, ldc, alpha, beta); break;
       EACH_ROW_COUNT(ROWS)
 #undef ROWS
       default: break;
@@ -138,7 +147,7 @@ static void P(tile_direct)(int64_t m, int64_t n, int64_t k, const T *a, int64_t 
   } else {
     switch (m) {
 #define ROWS(r) \
-  case r: P(tile_rows)(r, n, k, a, 1, acs, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, 1, acs, b, ldb, c, ldc, alpha, beta); break;
       EACH_ROW_COUNT(ROWS)
 #undef ROWS
       default: break;

@@ -341,12 +341,14 @@ describe.skipIf(!addon)(`native gemm (${addon ? native.isa() : reason})`, () => 
       // A block of at most two column panels (64 float32 / 32 float64 columns with AVX-512) reads op(A) where it is
       // instead of packing it: ResNet-18's last convolutions (512 x 4608 weights against 49 columns) and their
       // transpose for the input's gradient, cut down. The same columns of a wide product, whose A is packed, must
-      // come out bit for bit the same.
+      // come out bit for bit the same; so must a last panel one vector wide, which a half-width tile computes.
       const shapes: [number, number, number][] = [
         [100, 49, 300],
         [47, 17, 600],
         [29, 64, 257],
         [15, 33, 40],
+        [40, 16, 300], // one vector wide (AVX-512 float32): the half-width tile
+        [31, 7, 100],
       ];
       let seed = 1700;
       for (const transA of [false, true]) {
