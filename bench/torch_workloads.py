@@ -16,7 +16,7 @@ args = [a for a in sys.argv[1:] if not a.startswith('--')]
 torch.set_num_threads(int(args[0]) if args else 1)
 quick = '--quick' in sys.argv
 
-SLOW_MS = 250.0  # bench/harness.ts: a first call this slow gets no more warm-up and at most 3 single-call samples
+SLOW_MS = 500.0  # bench/harness.ts: a first call this slow gets no more warm-up and at most 3 single-call samples
 
 
 def bench(fn, warmup=3, runs=7, min_ms=50.0):
@@ -164,7 +164,7 @@ if not quick:
     r18.train()
     opt = torch.optim.SGD(r18.parameters(), lr=0.01, momentum=0.9)
     results["W4 ResNet-18 train step (16x32x32)"] = bench(train_step(r18, opt, torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,))),
-                                                       runs=7, warmup=3, min_ms=0)
+                                                       runs=7, warmup=8, min_ms=0)
     torch.manual_seed(0)
     big = torchvision.models.resnet18()
     big.eval()

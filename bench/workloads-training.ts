@@ -69,8 +69,10 @@ export function w4ResNet(): Workload[] {
     {
       name: 'W4 ResNet-18 train step (16x32x32)',
       quick: false,
-      // Steady state: the first steps of a ResNet pay for the storage pool and the optimizer state filling up.
-      timing: { runs: 7, warmup: 3, minMs: 0 },
+      // Steady state, on both sides: Kindling's first five steps or so map fresh memory (their arrays' buffers are
+      // freed for reuse only once the collector has run), 1,300-10,500 page faults a step on the development VM,
+      // 40-120 ms of it; from then on a step takes few. The optimizer state fills up in the first step too.
+      timing: { runs: 7, warmup: 8, minMs: 0 },
       setup: () => {
         torch.manualSeed(0);
         const model = nn.models.resnet18({ numClasses: 10 });
