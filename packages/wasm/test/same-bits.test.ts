@@ -136,6 +136,71 @@ describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels
     }
   });
 
+  it('unary and binary split large calls between the threads with the same bits (slabs of the outermost dim)', () => {
+    const b = wasmBackend();
+    // Large enough to be split on two threads (about 64K elements a thread), primes so that no slab is even.
+    const layouts: [number[], number[], number[]][] = [
+      [[200003], [1], [1]],
+      [
+        [521, 389],
+        [389, 1],
+        [0, 1],
+      ],
+      [
+        [389, 521],
+        [1, 389],
+        [521, 1],
+      ],
+      [
+        [7, 11, 13, 211],
+        [30173, 2743, 211, 1],
+        [0, 211, 0, 1],
+      ],
+      [[200003], [0], [1]],
+    ];
+    for (const ctor of [Float32Array, Float64Array]) {
+      for (const t of threadCounts) {
+        b.setNumThreads(t);
+        for (const op of [0, 1, 2, 5, 10, 11]) {
+          const n = 200003;
+          const x = awkward(ctor, n + 2, 60 + op);
+          const got = new ctor(n + 2).fill(7);
+          const want = new ctor(n + 2).fill(7);
+          b.unary(op, x, 1, got, 1, n);
+          ts.unary(op, x, 1, want, 1, n);
+          expectSameBits(got, want, `${ctor.name} unary op ${op}, ${t} threads`);
+          const inPlace = x.slice();
+          const wantInPlace = x.slice();
+          b.unary(op, inPlace, 1, inPlace, 1, n);
+          ts.unary(op, wantInPlace, 1, wantInPlace, 1, n);
+          expectSameBits(inPlace, wantInPlace, `${ctor.name} unary op ${op} in place, ${t} threads`);
+        }
+        layouts.forEach(([shape, sa, sb], k) => {
+          const layout = binaryLayout(shape, sa, sb) ?? new Float64Array(0);
+          const n = shape.reduce((x, y) => x * y, 1);
+          const extent = (st: number[]) => shape.reduce((e, s, d) => e + (s - 1) * st[d], 1);
+          const a = awkward(ctor, extent(sa) + 2, 70 + k);
+          const bb = awkward(ctor, extent(sb) + 3, 80 + k);
+          for (let op = 0; op <= 4; op++) {
+            const alpha = op === 0 ? -0.3 : 1;
+            const got = new ctor(n + 1).fill(7);
+            const want = new ctor(n + 1).fill(7);
+            b.binary(op, a, 2, bb, 3, got, 1, layout, alpha);
+            ts.binary(op, a, 2, bb, 3, want, 1, layout, alpha);
+            expectSameBits(got, want, `${ctor.name} binary op ${op} layout ${k}, ${t} threads`);
+          }
+          if (k === 0 || k === 3) {
+            const inPlace = a.slice();
+            const want = a.slice();
+            b.binary(2, inPlace, 2, bb, 3, inPlace, 2, layout, 1);
+            ts.binary(2, want, 2, bb, 3, want, 2, layout, 1);
+            expectSameBits(inPlace, want, `${ctor.name} binary in place layout ${k}, ${t} threads`);
+          }
+        });
+      }
+    }
+  });
+
   it('max pooling forward, with and without indices, NaN, ties and signed zeros included', () => {
     const b = wasmBackend();
     const cases = [

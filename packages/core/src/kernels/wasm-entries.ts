@@ -1,7 +1,6 @@
 /**
- * The WebAssembly backend's entries beyond GEMM and convolution: max pooling's forward, batch norm's forward and backward, the exact
- * elementwise ops (relu, neg, abs, sqrt, rsqrt, square; add, sub, mul, div and relu's backward over the binary
- * layouts), the sum along a dim and the SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
+ * The WebAssembly backend's entries beyond GEMM, convolution and the elementwise ops (wasm-elementwise.ts): max
+ * pooling's forward, batch norm's forward and backward, the sum along a dim and the SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
  * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
  * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
  * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
@@ -18,7 +17,6 @@ import {
   checkSpan,
 } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
-import { binary as tsBinary, checkBinary, checkUnary, unary as tsUnary } from './contiguous.js';
 import { checkSumDim, sumDim as tsSumDim } from './contiguous-sums.js';
 import {
   adamScalars,
@@ -57,6 +55,8 @@ export interface WasmHost {
   regions(counts: readonly number[], bytes: number): number[];
   /** The argument block: `n` i32s at a fixed address, for geometry and layouts. */
   argumentBlock(values: readonly number[]): number;
+  /** Several small argument blocks (one per part of a split call); null when they do not fit. */
+  argumentBlocks(blocks: readonly (readonly number[])[]): number[] | null;
   /**
    * Where a kernel reads elements [off, off + n) of `a`: where they are when `a` lives in the module's memory
    * (wasm-memory.ts) and the call writes none of them (`writes`), else copied to `at`.
@@ -83,19 +83,15 @@ export interface WasmHost {
   getNumThreads(): number;
 }
 
-/** Elementwise entries on fewer elements than this stay in TypeScript: the copies would cost more. */
-const SMALL = 4096;
-/** Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square. */
-const WASM_UNARY = new Set([0, 1, 2, 5, 10, 11]);
-/** Binary op codes the module computes: add, sub, mul, div, relu's backward. */
-const WASM_BINARY_MAX = 4;
+/** Entries on fewer elements than this stay in TypeScript: the copies would cost more. */
+export const SMALL = 4096;
 
 function isFloat(a: TypedArray): a is FloatArray {
   return a instanceof Float32Array || a instanceof Float64Array;
 }
 
 const POOL_FIELDS: readonly (keyof PoolGeometry)[] = ['planes', 'H', 'W', 'OH', 'OW', 'kh', 'kw', ...WINDOW_STEPS];
-const INT32_MAX = 0x7fffffff;
+export const INT32_MAX = 0x7fffffff;
 
 /** The geometry's fields as i32s: sizes at least 0, kernel, stride and dilation at least 1, and the products it implies. */
 function poolGeometry(g: PoolGeometry): { values: number[]; inSize: number; outSize: number } {
@@ -211,49 +207,6 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
 }
 
-function unary(
-  host: WasmHost,
-  op: number,
-  x: FloatArray,
-  xOff: number,
-  out: FloatArray,
-  outOff: number,
-  n: number,
-): void {
-  if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL) return tsUnary(op, x, xOff, out, outOff, n);
-  checkUnary(op, x, xOff, out, outOff, n);
-  if (n > INT32_MAX) return tsUnary(op, x, xOff, out, outOff, n);
-  const [xPtr, outPtr] = host.regions([n, n], x.BYTES_PER_ELEMENT);
-  // checkUnary let x meet out only as out itself: in place, each element is read before it is written.
-  const xAt = host.source(x, xOff, n, xPtr);
-  const outAt = host.target(out, outOff, outPtr);
-  host.call(x instanceof Float32Array ? 'unary32' : 'unary64', op, xAt, outAt, n);
-  host.copyOut(x, outAt, n, out, outOff);
-}
-
-function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): void {
-  const [op, a, aOff, b, bOff, out, outOff, layout, alpha] = args;
-  if (typeof op !== 'number' || op > WASM_BINARY_MAX) return tsBinary(...args);
-  const { L, n, aExtent, bExtent } = checkBinary(op, a, aOff, b, bOff, out, outOff, layout, alpha);
-  if (n === 0) return;
-  if (n < SMALL || Math.max(n, aExtent, bExtent) > INT32_MAX) return tsBinary(...args);
-  const [aPtr, bPtr, outPtr] = host.regions([aExtent, bExtent, n], a.BYTES_PER_ELEMENT);
-  // A dim of size 1 is never stepped along: its stride is written as 0, so every value fits an i32.
-  const dims = [0, 1, 2, 3];
-  const block = host.argumentBlock([
-    L.ndim,
-    ...dims.map((d) => L.shape[d] ?? 0),
-    ...dims.map((d) => (L.shape[d] > 1 ? L.aStrides[d] : 0)),
-    ...dims.map((d) => (L.shape[d] > 1 ? L.bStrides[d] : 0)),
-  ]);
-  // checkBinary let an input meet out only as out itself, laid out alike: in place, elementwise.
-  const aAt = host.source(a, aOff, aExtent, aPtr);
-  const bAt = host.source(b, bOff, bExtent, bPtr);
-  const outAt = host.target(out, outOff, outPtr);
-  host.call(a instanceof Float32Array ? 'binary32' : 'binary64', op, aAt, bAt, outAt, block, alpha);
-  host.copyOut(a, outAt, n, out, outOff);
-}
-
 /**
  * Where an optimizer kernel (two elements at a time) reads and updates `a`'s first n elements: where they are when
  * `a` lives in the module's memory and n is even (an odd n has the kernel touch one element past the end, which may
@@ -359,21 +312,12 @@ export function wasmEntries(
   host: WasmHost,
 ): Pick<
   BackendKernels,
-  | 'maxPool2dForward'
-  | 'batchNormForward'
-  | 'batchNormBackward'
-  | 'unary'
-  | 'binary'
-  | 'sgdUpdate'
-  | 'adamUpdate'
-  | 'sumDim'
+  'maxPool2dForward' | 'batchNormForward' | 'batchNormBackward' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'
 > {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     batchNormForward: (...args) => batchNormForward(host, ...args),
     batchNormBackward: (...args) => batchNormBackward(host, ...args),
-    unary: (op, x, xOff, out, outOff, n) => unary(host, op, x, xOff, out, outOff, n),
-    binary: (...args) => binary(host, ...args),
     sgdUpdate: (...args) => sgdUpdate(host, ...args),
     adamUpdate: (...args) => adamUpdate(host, ...args),
     sumDim: (...args) => sumDim(host, ...args),

@@ -15,6 +15,7 @@ import { checkGemmArguments } from './argument-checks.js';
 import { type KernelBackend, completeBackend } from './backend.js';
 import { type FloatArray, type GemmKernel, gemm as typescriptGemm } from './gemm.js';
 import { MAX_TASKS, type WasmTask, WasmThreadPool, threadsAvailable } from './wasm-threads.js';
+import { wasmElementwise } from './wasm-elementwise.js';
 import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
 import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
 import { wasmConvolutions } from './wasm-conv.js';
@@ -50,6 +51,10 @@ const TASKS: readonly string[] = [
   'adamUpdate64',
   'sumDim32',
   'sumDim64',
+  'unary32',
+  'unary64',
+  'binary32',
+  'binary64',
 ];
 
 /** Below this many multiply-adds a product stays in the TypeScript kernel: copying in and out costs more. */
@@ -61,8 +66,12 @@ const TASKS_PER_THREAD = 4;
 /** Columns of C per part are a multiple of the float32 micro-kernel's width. */
 const COLUMN_QUANTUM = 8;
 
-/** The start of a call's scratch holds its argument block (i32s: a geometry, a layout). */
-const ARGUMENT_BYTES = 256;
+/**
+ * The start of a call's scratch holds its argument block (i32s: a geometry, a layout), or several small ones, one
+ * per part of a split call, ARGUMENT_SLOT_BYTES apart.
+ */
+const ARGUMENT_BYTES = 1024;
+const ARGUMENT_SLOT_BYTES = 64;
 
 /** Whether `bytes` at `address` meet the span `w` of an array (where it lives in the module's memory). */
 function meets(address: number, bytes: number, heap: ModuleHeap, [a, off, n]: Span): boolean {
@@ -226,9 +235,22 @@ class WasmBackendState {
 
   /** Writes i32 arguments (a geometry, a layout) at the start of this call's scratch; returns their address. */
   argumentBlock(values: readonly number[]): number {
+    if (values.length * 4 > ARGUMENT_BYTES)
+      throw new RangeError(`an argument block holds at most ${ARGUMENT_BYTES / 4} values`);
     const at = this.heap.scratch(ARGUMENT_BYTES);
     this.heap.ints(at, values.length).set(values);
     return at;
+  }
+
+  argumentBlocks(blocks: readonly (readonly number[])[]): number[] | null {
+    const slot = ARGUMENT_SLOT_BYTES / 4;
+    if (blocks.length * ARGUMENT_SLOT_BYTES > ARGUMENT_BYTES || blocks.some((b) => b.length > slot)) return null;
+    const base = this.heap.scratch(ARGUMENT_BYTES);
+    return blocks.map((values, k) => {
+      const at = base + k * ARGUMENT_SLOT_BYTES;
+      this.heap.ints(at, values.length).set(values);
+      return at;
+    });
   }
 
   call(fn: string, ...args: number[]): number {
@@ -295,6 +317,7 @@ export function createWasmBackend(
     gemm: (...args) => state.gemm(...args),
     ...wasmConvolutions(state),
     ...wasmEntries(state),
+    ...wasmElementwise(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
     ...(state.heap.holdsTensors ? { storage: state.heap } : {}),
