@@ -156,7 +156,7 @@ if not quick:
     cnn = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.SGD(cnn.parameters(), lr=0.01, momentum=0.9)
-    results["W3 CNN train step (b=64)"] = bench(train_step(cnn, opt, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), runs=5, warmup=2)
+    results["W3 CNN train step (b=64)"] = bench(train_step(cnn, opt, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), runs=5, warmup=12)
 
     # W4: ResNet-18 train step and eval forward
     torch.manual_seed(0)

@@ -42,7 +42,8 @@ export function w3Cnn(): Workload {
   return {
     name: 'W3 CNN train step (b=64)',
     quick: false,
-    timing: { runs: 5, warmup: 2 },
+    // Steady state, on both sides: as W4's (below), Kindling's first ten steps or so map fresh memory.
+    timing: { runs: 5, warmup: 12 },
     setup: () => {
       torch.manualSeed(0);
       const model = new nn.Sequential(
