@@ -72,9 +72,8 @@ function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): 
   const size = a.BYTES_PER_ELEMENT;
   // The threads take slabs of the outermost dim: out's rows [r0, r1) read a and b from r0 times their strides.
   const rows = L.shape[0];
-  let slabs = host.parts(rows, n * ELEMENTWISE_WORK, 2);
-  let blocks = host.argumentBlocks(slabs.map(([r0, r1]) => binaryLayout(L, r1 - r0)));
-  if (blocks === null) [slabs, blocks] = [[[0, rows]], [host.argumentBlock(binaryLayout(L, rows))]];
+  const slabs = host.parts(rows, n * ELEMENTWISE_WORK, 2);
+  const blocks = host.argumentBlocks(slabs.map(([r0, r1]) => binaryLayout(L, r1 - r0)));
   const rowElements = n / rows;
   host.runParts(
     slabs.map(([r0], k) => ({

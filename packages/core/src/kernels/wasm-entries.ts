@@ -55,8 +55,8 @@ export interface WasmHost {
   regions(counts: readonly number[], bytes: number): number[];
   /** The argument block: `n` i32s at a fixed address, for geometry and layouts. */
   argumentBlock(values: readonly number[]): number;
-  /** Several small argument blocks (one per part of a split call); null when they do not fit. */
-  argumentBlocks(blocks: readonly (readonly number[])[]): number[] | null;
+  /** Small argument blocks (at most 16 i32s), one per part of a split call (as many as `parts` gives). */
+  argumentBlocks(blocks: readonly (readonly number[])[]): number[];
   /**
    * Where a kernel reads elements [off, off + n) of `a`: where they are when `a` lives in the module's memory
    * (wasm-memory.ts) and the call writes none of them (`writes`), else copied to `at`.

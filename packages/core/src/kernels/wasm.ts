@@ -68,10 +68,10 @@ const COLUMN_QUANTUM = 8;
 
 /**
  * The start of a call's scratch holds its argument block (i32s: a geometry, a layout), or several small ones, one
- * per part of a split call, ARGUMENT_SLOT_BYTES apart.
+ * per part of a split call (at most MAX_TASKS), ARGUMENT_SLOT_BYTES apart.
  */
-const ARGUMENT_BYTES = 1024;
 const ARGUMENT_SLOT_BYTES = 64;
+const ARGUMENT_BYTES = MAX_TASKS * ARGUMENT_SLOT_BYTES;
 
 /** Whether `bytes` at `address` meet the span `w` of an array (where it lives in the module's memory). */
 function meets(address: number, bytes: number, heap: ModuleHeap, [a, off, n]: Span): boolean {
@@ -235,19 +235,15 @@ class WasmBackendState {
 
   /** Writes i32 arguments (a geometry, a layout) at the start of this call's scratch; returns their address. */
   argumentBlock(values: readonly number[]): number {
-    if (values.length * 4 > ARGUMENT_BYTES)
-      throw new RangeError(`an argument block holds at most ${ARGUMENT_BYTES / 4} values`);
-    const at = this.heap.scratch(ARGUMENT_BYTES);
-    this.heap.ints(at, values.length).set(values);
-    return at;
+    return this.argumentBlocks([values], ARGUMENT_BYTES)[0];
   }
 
-  argumentBlocks(blocks: readonly (readonly number[])[]): number[] | null {
-    const slot = ARGUMENT_SLOT_BYTES / 4;
-    if (blocks.length * ARGUMENT_SLOT_BYTES > ARGUMENT_BYTES || blocks.some((b) => b.length > slot)) return null;
+  argumentBlocks(blocks: readonly (readonly number[])[], slotBytes = ARGUMENT_SLOT_BYTES): number[] {
+    if (blocks.length * slotBytes > ARGUMENT_BYTES || blocks.some((b) => b.length * 4 > slotBytes))
+      throw new RangeError(`argument blocks take at most ${ARGUMENT_BYTES} bytes, ${slotBytes} each`);
     const base = this.heap.scratch(ARGUMENT_BYTES);
     return blocks.map((values, k) => {
-      const at = base + k * ARGUMENT_SLOT_BYTES;
+      const at = base + k * slotBytes;
       this.heap.ints(at, values.length).set(values);
       return at;
     });
