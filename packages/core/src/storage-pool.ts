@@ -14,6 +14,7 @@
  * live there, and it takes back or lets escape what it handed out.
  */
 import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
+import { overlaps } from './kernels/argument-checks.js';
 import type { BackendStorage } from './kernels/backend.js';
 import { getKernelBackend } from './kernels/registry.js';
 
@@ -197,9 +198,9 @@ export function poolable(array: TypedArray): boolean {
  */
 export function mayShareStorage(a: TypedArray, b: TypedArray): boolean {
   if (a === b) return true;
-  if (a.byteLength < MIN_POOLED_BYTES || b.byteLength < MIN_POOLED_BYTES || a.buffer !== b.buffer) return false;
+  if (a.byteLength < MIN_POOLED_BYTES || b.byteLength < MIN_POOLED_BYTES) return false;
   // One buffer holds many storages when it is a backend's memory: they share memory only where their bytes meet.
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return overlaps(a, 0, a.length, b, 0, b.length);
 }
 
 /**

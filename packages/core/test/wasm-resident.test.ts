@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
+import { mayShareStorage } from '../src/storage-pool.js';
 import { rng } from './helpers/rng.js';
 import { onBackend, wasmStorage } from './helpers/wasm-storage.js';
 
@@ -28,6 +29,20 @@ function randomValues(n: number, seed: number): Float32Array {
 const storage = wasmStorage();
 
 describe.skipIf(storage === undefined)("tensors in the WebAssembly module's memory", () => {
+  it('tells tensors in the one memory apart: they share storage only where their bytes meet', () => {
+    onBackend('wasm', () => {
+      const a = torch.zeros(64, 64);
+      const b = torch.zeros(64, 64);
+      expect(a._array.buffer).toBe(b._array.buffer);
+      expect(mayShareStorage(a._array, b._array)).toBe(false);
+      expect(mayShareStorage(a._array, a._array)).toBe(true);
+      const tail = new Float32Array(a._array.buffer, a._array.byteOffset + 4 * 4000, 4096);
+      expect(mayShareStorage(a._array, tail)).toBe(true);
+      const after = new Float32Array(a._array.buffer, a._array.byteOffset + a._array.byteLength, 4096);
+      expect(mayShareStorage(a._array, after)).toBe(false);
+    });
+  });
+
   it('holds large float tensors: zeros, ones, full, empty and op results (not small ones or integer ones)', () => {
     onBackend('wasm', () => {
       expect(storage?.owns(torch.zeros(64, 64)._array)).toBe(true);

@@ -2,6 +2,7 @@
  * Argument checks for the TypeScript kernels that mirror native entries (contiguous.ts, softmax.ts, norm.ts,
  * optim.ts): the same checks, in the same order and with the same messages, as the native entries make.
  */
+import type { TypedArray } from '../dtype.js';
 import type { FloatArray } from './gemm.js';
 
 function isFloatArray(v: unknown): v is FloatArray {
@@ -50,7 +51,7 @@ export function checkSameType(a: FloatArray, an: string, b: FloatArray, bn: stri
 }
 
 /** @internal Whether elements [xo, xo + xn) of x and [yo, yo + yn) of y share memory. */
-export function overlaps(x: FloatArray, xo: number, xn: number, y: FloatArray, yo: number, yn: number): boolean {
+export function overlaps(x: TypedArray, xo: number, xn: number, y: TypedArray, yo: number, yn: number): boolean {
   if (xn === 0 || yn === 0 || x.buffer !== y.buffer) return false;
   const x0 = x.byteOffset + xo * x.BYTES_PER_ELEMENT;
   const y0 = y.byteOffset + yo * y.BYTES_PER_ELEMENT;

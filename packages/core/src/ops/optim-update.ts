@@ -43,7 +43,7 @@ function spans(tensors: readonly (Tensor | null)[]): FloatArray[] | null {
   for (const t of tensors) {
     if (t === null) continue;
     if (t.dtype !== first.dtype || !t.isContiguous() || !shapesEqual(t._shape, first._shape)) return null;
-    if (storages.some((a) => overlaps(a, 0, a.length, t._array as FloatArray, 0, t._array.length))) return null;
+    if (storages.some((a) => overlaps(a, 0, a.length, t._array, 0, t._array.length))) return null;
     storages.push(t._array as FloatArray);
     arrays.push(t._array.subarray(t._offset, t._offset + t.numel()) as FloatArray);
   }
