@@ -121,17 +121,21 @@ INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const in
   }
 }
 
-KD_VECTOR_CLONES static void bn_fwd_range_f32(void *ctx, int64_t b, int64_t e) {
-  const bn_fwd_ctx *k = ctx;
-  if (k->HW == 1) bn_fwd_columns(k, b, e, 1);
-  else bn_fwd_channels(k, b, e, 1);
-}
+/*
+ * A parallel body over channels [b, e): the column walk when each channel has one value per sample (HW == 1),
+ * else the plane walk; one body per element type, so that f32 is a constant in each.
+ */
+#define BN_RANGE(name, ctx_type, columns, channels, f32)               \
+  KD_VECTOR_CLONES static void name(void *ctx, int64_t b, int64_t e) { \
+    const ctx_type *k = ctx;                                           \
+    if (k->HW == 1)                                                    \
+      columns(k, b, e, f32);                                           \
+    else                                                               \
+      channels(k, b, e, f32);                                          \
+  }
 
-KD_VECTOR_CLONES static void bn_fwd_range_f64(void *ctx, int64_t b, int64_t e) {
-  const bn_fwd_ctx *k = ctx;
-  if (k->HW == 1) bn_fwd_columns(k, b, e, 0);
-  else bn_fwd_channels(k, b, e, 0);
-}
+BN_RANGE(bn_fwd_range_f32, bn_fwd_ctx, bn_fwd_columns, bn_fwd_channels, 1)
+BN_RANGE(bn_fwd_range_f64, bn_fwd_ctx, bn_fwd_columns, bn_fwd_channels, 0)
 
 void kd_batch_norm_forward(int f32, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight, const void *bias,
                            void *running_mean, void *running_var, int training, double momentum, double eps, void *out,
@@ -245,17 +249,9 @@ INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const in
   }
 }
 
-KD_VECTOR_CLONES static void bn_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
-  const bn_bwd_ctx *k = ctx;
-  if (k->HW == 1) bn_bwd_columns(k, b, e, 1);
-  else bn_bwd_channels(k, b, e, 1);
-}
-
-KD_VECTOR_CLONES static void bn_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
-  const bn_bwd_ctx *k = ctx;
-  if (k->HW == 1) bn_bwd_columns(k, b, e, 0);
-  else bn_bwd_channels(k, b, e, 0);
-}
+BN_RANGE(bn_bwd_range_f32, bn_bwd_ctx, bn_bwd_columns, bn_bwd_channels, 1)
+BN_RANGE(bn_bwd_range_f64, bn_bwd_ctx, bn_bwd_columns, bn_bwd_channels, 0)
+#undef BN_RANGE
 
 void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight,
                             const void *save_mean, const void *save_invstd, int training, void *gx, void *gweight,
