@@ -273,7 +273,7 @@ static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
 /* Runs a set-up call (path chosen): the depth blocking, the threads' grid of C, and the rectangles on the pool. */
 static void FN(run)(FN(gemm_ctx) * x) {
   x->kc = balanced_block(x->K, x->blk.kc);
-  plan_threads(x->path, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn);
+  plan_threads(x->path, x->transA, x->transB, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn);
   kd_parallel_for(x->tm * x->tn, 1, FN(run_items), x);
 }
 
