@@ -5,7 +5,8 @@ export type Shape = readonly number[];
 
 export function numel(shape: Shape): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  // (An index, not for-of: a torch.Size is an Array subclass, whose iterator V8 allocates.)
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -42,15 +43,18 @@ export function formatShape(shape: Shape): string {
 
 /** Validates a size list: integers, none negative (PyTorch's message for the negative case). */
 export function checkShape(shape: Shape): number[] {
-  for (const s of shape) {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
     if (typeof s !== 'number' || !Number.isInteger(s)) {
       throw new TorchTypeError(`size must be a list of integers, but got ${formatShape(shape)}`);
     }
+    out[i] = s;
   }
-  for (const s of shape) {
+  for (const s of out) {
     if (s < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${s}: ${formatShape(shape)}`);
   }
-  return [...shape];
+  return out;
 }
 
 /** Accepts sizes both ways, `f(2, 3)` and `f([2, 3])`. */
