@@ -1,4 +1,7 @@
-/** Creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, random tensors, `*Like`. */
+/**
+ * Creation functions: `tensor`, `fromArray`, `zeros`, `ones`, `full`, `empty`, `arange`, `linspace`, `eye`, `*Like`
+ * (the random ones are in creation-random.ts), and the helpers every factory shares.
+ */
 import {
   type DType,
   type TypedArray,
@@ -6,14 +9,11 @@ import {
   checkedIntegerValue,
   cTypeName,
   isDType,
-  isFloatingPoint,
   isIntegral,
-  scalarTypeName,
 } from './dtype.js';
 import { RuntimeError, TorchTypeError, ValueError } from './errors.js';
 import { formatShape, numel, parseSizeArgs } from './shape.js';
-import { type Generator, defaultGenerator } from './random.js';
-import { fillNormal, fillRandint, fillUniform, randpermArray } from './sampling.js';
+import type { Generator } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { filledStorage } from './storage-pool.js';
 import { checkIntArg } from './ops/util.js';
@@ -44,14 +44,15 @@ export function withDefaultDType(args: SizeArgs, dtype: DType): SizeArgs {
 }
 
 /** Splits `f(2, 3, { dtype })` / `f([2, 3], { dtype })` into a size and options. */
-function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: number[]; options: O } {
+export function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape: number[]; options: O } {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last);
   const sizes = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
   return { shape: parseSizeArgs(sizes), options: (hasOptions ? last : {}) as O };
 }
 
-function finish(t: Tensor, options: TensorOptions): Tensor {
+/** The factory's result, made to require grad when the options ask for it. */
+export function finish(t: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) setRequiresGrad(t, true, 'factory');
   return t;
 }
@@ -60,7 +61,8 @@ function checkDType(dtype: DType | undefined): void {
   if (dtype !== undefined && !isDType(dtype)) throw new TorchTypeError(`unsupported dtype '${String(dtype)}'`);
 }
 
-function filled(shape: number[], dtype: DType, value: number): Tensor {
+/** A new tensor of `shape` with every element `value`. */
+export function filled(shape: number[], dtype: DType, value: number): Tensor {
   const resident = filledStorage(dtype, numel(shape), value);
   if (resident !== null) return new Tensor(resident, shape, dtype);
   const t = new Tensor(allocateFor(shape, dtype), shape, dtype);
@@ -265,116 +267,6 @@ export function linspace(start: number, end: number, steps: number, options: Ten
     const half = Math.floor(steps / 2);
     for (let i = 0; i < steps; i++) a[i] = i < half ? start + step * i : end - step * (steps - i - 1);
   }
-  return finish(t, options);
-}
-
-function randomTensor(
-  args: SizeArgs,
-  fill: (out: Float32Array | Float64Array, gen: Generator) => void,
-  name: string,
-): Tensor {
-  const { shape, options } = sizeAndOptions<RandomOptions>(args);
-  const dtype = options.dtype ?? 'float32';
-  if (!isFloatingPoint(dtype)) throw new RuntimeError(`"${name}" not implemented for '${scalarTypeName(dtype)}'`);
-  const t = filled(shape, dtype, 0);
-  fill(t._array as Float32Array | Float64Array, options.generator ?? defaultGenerator);
-  return finish(t, options);
-}
-
-/**
- * Uniform samples in [0, 1).
- *
- * @example
- * ```ts
- * torch.manualSeed(0);
- * const x = torch.rand(2, 3);
- * console.log(x.shape, x.dtype);
- * console.log(x.ge(0).all(), x.lt(1).all());
- * ```
- * ```text
- * torch.Size([2, 3]) float32
- * tensor(True) tensor(True)
- * ```
- */
-export function rand(...args: SizeArgs): Tensor {
-  return randomTensor(args, (out, gen) => fillUniform(out, 0, 1, gen), 'check_uniform_bounds');
-}
-
-/**
- * Standard normal samples.
- *
- * @example
- * ```ts
- * const x = torch.randn([1000], { generator: new torch.Generator().manualSeed(42) });
- * console.log(x.shape);
- * console.log(x.mean().abs().lt(0.1), x.std().sub(1).abs().lt(0.1));
- * ```
- * ```text
- * torch.Size([1000])
- * tensor(True) tensor(True)
- * ```
- */
-export function randn(...args: SizeArgs): Tensor {
-  return randomTensor(args, (out, gen) => fillNormal(out, 0, 1, gen), 'normal_kernel_cpu');
-}
-
-/** Uniform samples in [0, 1) of `t`'s shape and dtype (`rand_like`). */
-export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
-  return rand(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
-}
-
-/** Standard normal samples of `t`'s shape and dtype (`randn_like`). */
-export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
-  return randn(t.shape, { dtype: options.dtype ?? t.dtype, ...options });
-}
-
-/**
- * `randint(high, size)` or `randint(low, high, size)`: int64 samples in [low, high).
- *
- * @example
- * ```ts
- * const x = torch.randint(0, 10, [2, 5]);
- * console.log(x.dtype, x.shape);
- * console.log(x.ge(0).all(), x.lt(10).all());
- * ```
- * ```text
- * int64 torch.Size([2, 5])
- * tensor(True) tensor(True)
- * ```
- */
-export function randint(
-  a: number,
-  b: number | readonly number[],
-  c?: readonly number[] | RandomOptions,
-  d?: RandomOptions,
-): Tensor {
-  const [low, high, size, options] =
-    typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as RandomOptions) ?? {}];
-  const dtype = options.dtype ?? 'int64';
-  const t = filled(parseSizeArgs([size]), dtype, 0);
-  fillRandint(t._array as Float64Array, low, high, options.generator ?? defaultGenerator);
-  return finish(t, options);
-}
-
-/**
- * A random permutation of `0 .. n-1` (int64 unless `dtype` says otherwise).
- *
- * @example
- * ```ts
- * console.log(torch.randperm(5).sort().values);
- * ```
- * ```text
- * tensor([0, 1, 2, 3, 4])
- * ```
- */
-export function randperm(n: number, options: RandomOptions = {}): Tensor {
-  checkIntArg(n, 'randperm', 'n', 1);
-  options ??= {};
-  allocateFor([n], options.dtype ?? 'int64'); // the size check, before the permutation is drawn
-  const perm = randpermArray(n, options.generator ?? defaultGenerator);
-  const dtype = options.dtype ?? 'int64';
-  const t = filled([n], dtype, 0);
-  t._array.set(perm);
   return finish(t, options);
 }
 

@@ -64,17 +64,12 @@ export {
   eye,
   arange,
   linspace,
-  rand,
-  randn,
-  randint,
-  randperm,
   zerosLike,
   onesLike,
   emptyLike,
   fullLike,
-  randLike,
-  randnLike,
 } from './creation.js';
+export { rand, randn, randint, randperm, randLike, randnLike } from './creation-random.js';
 export type { TensorOptions, RandomOptions } from './creation.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
 export {
