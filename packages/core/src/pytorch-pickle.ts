@@ -8,7 +8,7 @@ import { type DType, type TypedArray, allocate } from './dtype.js';
 import { RuntimeError } from './errors.js';
 import { type ZipEntry, readZip } from './pytorch-zip.js';
 import { Tensor } from './tensor.js';
-import { defineEntry } from './safetensors.js';
+import { defineEntry } from './safetensors-format.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

@@ -3,7 +3,9 @@
  * (Node only; the file system is reached only when they are called, so the core still loads in a browser).
  */
 import { RuntimeError } from './errors.js';
-import { decodeSafetensors, defineEntry, encodeSafetensors, type RawTensor } from './safetensors.js';
+import { defineEntry, type RawTensor } from './safetensors-format.js';
+import { decodeSafetensors } from './safetensors-read.js';
+import { encodeSafetensors } from './safetensors-write.js';
 import { readFileBytes, writeFileBytesAtomic } from './node-fs.js';
 import { Tensor } from './tensor.js';
 import { loadPytorchArchive } from './pytorch-pickle.js';

@@ -1,7 +1,7 @@
 /** Copies of state dicts: what `copy.deepcopy(model.state_dict())` gives a PyTorch script. */
 import { TorchTypeError } from './errors.js';
 import { pyTypeName } from './python-types.js';
-import { defineEntry } from './safetensors.js';
+import { defineEntry } from './safetensors-format.js';
 import { Tensor } from './tensor.js';
 
 type Cloneable =

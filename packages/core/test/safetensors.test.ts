@@ -7,7 +7,9 @@ import * as torch from '@kindling/core';
 import type { DType } from '../src/dtype.js';
 import { FileNotFoundError, IsADirectoryError, RuntimeError } from '../src/errors.js';
 import { readFileBytes, writeFileBytesAtomic } from '../src/node-fs.js';
-import { decodeSafetensors, encodeSafetensors, type RawTensor, SafetensorError } from '../src/safetensors.js';
+import { type RawTensor, SafetensorError } from '../src/safetensors-format.js';
+import { decodeSafetensors } from '../src/safetensors-read.js';
+import { encodeSafetensors } from '../src/safetensors-write.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/torch-written.safetensors', import.meta.url));
 const FIXTURE_JSON = fileURLToPath(new URL('./fixtures/torch-written.json', import.meta.url));
@@ -534,7 +536,10 @@ describe('node-fs', () => {
   });
 
   it('keeps Node modules out of the top level of browser-loaded sources', () => {
-    for (const file of ['../src/node-fs.ts', '../src/safetensors.ts']) {
+    const files = ['node-fs', 'safetensors-format', 'safetensors-read', 'safetensors-write'].map(
+      (f) => `../src/${f}.ts`,
+    );
+    for (const file of files) {
       const source = readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8');
       expect(source, file).not.toMatch(/^\s*import\b[^;]*['"](node:|fs['"]|path['"]|os['"])/m);
       expect(source, file).not.toMatch(/\brequire\(/);
