@@ -33,8 +33,15 @@ export interface TimeOptions {
 export const SLOW_MS = 500;
 
 /**
+ * Untimed calls before a workload's samples, on every system alike: at least this long (besides the `warmup`
+ * count). V8 compiles a workload's code in tiers while it runs, and the small-op workloads (W5) could spend their
+ * first 100-400 ms at a fifth of their later speed, so that a median of 7 short samples sometimes fell there.
+ */
+export const WARM_UP_MS = 500;
+
+/**
  * The median time of `fn` in ms. The first call is timed: a slow workload (the TypeScript kernels on ResNet-18)
- * then gets few iterations. bench/torch_workloads.py's `bench` does exactly the same.
+ * then gets few iterations and no timed warm-up. bench/torch_workloads.py's `bench` does exactly the same.
  */
 export function time(name: string, fn: () => void, options: TimeOptions = {}): Timing {
   let warmup = options.warmup ?? 3;
@@ -42,8 +49,10 @@ export function time(name: string, fn: () => void, options: TimeOptions = {}): T
   let minMs = options.minMs ?? 50;
   const first = performance.now();
   fn();
-  if (performance.now() - first >= SLOW_MS) [warmup, runs, minMs] = [1, Math.min(runs, 3), 0];
+  const slow = performance.now() - first >= SLOW_MS;
+  if (slow) [warmup, runs, minMs] = [1, Math.min(runs, 3), 0];
   for (let i = 1; i < warmup; i++) fn();
+  while (!slow && performance.now() - first < WARM_UP_MS) fn();
   const iters = iterationsFor(fn, minMs);
   const samples: number[] = [];
   for (let r = 0; r < runs; r++) samples.push(sampleMs(fn, iters));

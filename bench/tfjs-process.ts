@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { iterationsFor, sampleMs, warmUp } from './harness.js';
-import { type TfjsReply, type TfjsRequest, WARM_UP_MS } from './tfjs-remote.js';
+import { WARM_UP_MS, iterationsFor, sampleMs, warmUp } from './harness.js';
+import type { TfjsReply, TfjsRequest } from './tfjs-remote.js';
 
 function tfjsGemm(n: number): () => void {
   const a = tf.randomNormal([n, n]);

@@ -23,9 +23,6 @@ export type TfjsReply = { id: number } | { iterations: number } | { ms: number }
 /** glibc's malloc settings for the tfjs process (see above), unless the environment already sets them. */
 const TFJS_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
 
-/** Untimed calls before a workload's samples, on every system alike: at least this long, and at least two. */
-export const WARM_UP_MS = 200;
-
 /** A workload set up on one system; the system times its own samples, so that no messaging is timed. */
 export interface TimedWorkload {
   /** Warms the workload up (WARM_UP_MS), then gives the iterations for a sample of at least minMs (1 when 0). */

@@ -17,8 +17,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as torch from '@kindling/core';
-import { iterationsFor, sampleMs, warmUp } from './harness.js';
-import { type TimedWorkload, TfjsRemote, WARM_UP_MS } from './tfjs-remote.js';
+import { WARM_UP_MS, iterationsFor, sampleMs, warmUp } from './harness.js';
+import { type TimedWorkload, TfjsRemote } from './tfjs-remote.js';
 import { w1Gemm } from './workloads.js';
 import { mlpStep, w3Cnn, w4ResNet } from './workloads-training.js';
 
