@@ -25,6 +25,9 @@
 #define KD_VECTOR_CLONES
 #endif
 
+/* A helper inlined into each caller, so that its compile-time flags (the element type, the variant) fold away. */
+#define KD_INLINE static inline __attribute__((always_inline))
+
 /* ---- thread pool (threadpool.c) ---- */
 
 /* A body of a parallel loop: processes indices [begin, end). */

@@ -23,7 +23,6 @@
 
 #include "kindling.h"
 
-#define INLINE static inline __attribute__((always_inline))
 #define TARGET_WORK 32768 /* elements per parallel chunk, about */
 #define BLOCK 256         /* channels or columns whose sums run side by side */
 
@@ -49,7 +48,7 @@ typedef struct {
 } bn_fwd_ctx;
 
 /* The per-channel normalisation constants from the statistics, updating the running ones (training). */
-INLINE void bn_channel_consts(const bn_fwd_ctx *k, int64_t c, double meanD, double varD, const int f32, double *alpha_out,
+KD_INLINE void bn_channel_consts(const bn_fwd_ctx *k, int64_t c, double meanD, double varD, const int f32, double *alpha_out,
                               double *beta_out) {
   double mean, invstd;
   if (k->training) {
@@ -70,7 +69,7 @@ INLINE void bn_channel_consts(const bn_fwd_ctx *k, int64_t c, double meanD, doub
   *beta_out = k->bias ? RND(LD(k->bias, c) + shift) : shift;
 }
 
-INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+KD_INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
   const double cnt = (double)(N * HW);
   const void *const restrict x = k->x;
@@ -95,7 +94,7 @@ INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const i
 }
 
 /* HW == 1: x is [N, C]; channels of a block are summed side by side (each sum still in N order). */
-INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+KD_INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, C = k->C;
   const double cnt = (double)N;
   const void *const restrict x = k->x;
@@ -155,7 +154,7 @@ typedef struct {
   int training;
 } bn_bwd_ctx;
 
-INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+KD_INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
   const double cnt = (double)(N * HW);
   const void *const restrict gy = k->gy;
@@ -201,7 +200,7 @@ INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const i
 
 /* HW == 1: every element of a channel is accumulator 0's, so each channel's sums are one running sum in N order
  * (its total is the eight accumulators' total with that sum in accumulator 0 and zeros in the others). */
-INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+KD_INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t N = k->N, C = k->C;
   const double cnt = (double)N;
   const void *const restrict gy = k->gy;
@@ -271,7 +270,7 @@ typedef struct {
   double eps;
 } ln_fwd_ctx;
 
-INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f32) {
+KD_INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f32) {
   const int64_t cols = k->cols;
   const void *const restrict x = k->x;
   const void *const restrict wt = k->weight;
@@ -313,7 +312,7 @@ typedef struct {
   int64_t rows, cols;
 } ln_bwd_ctx;
 
-INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f32, const int has_w) {
+KD_INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f32, const int has_w) {
   const int64_t cols = k->cols;
   const void *const restrict gy = k->gy;
   const void *const restrict x = k->x;
@@ -347,7 +346,7 @@ KD_VECTOR_CLONES static void ln_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
 }
 
 /* gWeight[c] = Σ_rows gy·xhat and gBias[c] = Σ_rows gy, for the columns [c0, c1), each sum in row order. */
-INLINE void ln_bwd_params(const ln_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
+KD_INLINE void ln_bwd_params(const ln_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
   const int64_t rows = k->rows, cols = k->cols;
   const void *const restrict gy = k->gy;
   const void *const restrict x = k->x;

@@ -29,7 +29,6 @@
 #include "kindling.h"
 
 #define GRAIN 32768
-#define INLINE static inline __attribute__((always_inline))
 
 #include "float-access.h"
 
@@ -56,7 +55,7 @@ typedef struct {
   int maximize, decay, nesterov, first;
 } sgd_ctx;
 
-INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize, const int decay,
+KD_INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize, const int decay,
                      const int use_mom, const int first, const int nesterov) {
   void *const restrict param = c->param;
   const void *const restrict grad = c->grad;
@@ -81,7 +80,7 @@ INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int f32
  * float sum, each rounded once, as RND does after exact double ones); only the parameter's u + a*v keeps its
  * double sum.
  */
-INLINE void sgd_momentum_f32(const sgd_ctx *c, int64_t begin, int64_t end) {
+KD_INLINE void sgd_momentum_f32(const sgd_ctx *c, int64_t begin, int64_t end) {
   float *const restrict param = c->param;
   const float *const restrict grad = c->grad;
   float *const restrict buf = c->buf;
@@ -177,7 +176,7 @@ static void sqrt_block_f32(float *q, int64_t len) {
  * to float (for +, -, *, / and sqrt, double has more than twice float's precision), which is what the
  * TypeScript kernel computes. The axpy and addcmul steps round once from an exact double product, so they stay double.
  */
-INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
+KD_INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
                       const int decoupled, const int coupled, const int ams) {
   void *const restrict param = c->param;
   const void *const restrict grad = c->grad;
@@ -280,7 +279,7 @@ typedef struct {
  * sqrt(sa + eps) * g is rounded after each operation in the parameter's type, so for Float32Array it runs in float
  * arithmetic (see adam_body for why that gives the TypeScript kernel's bits).
  */
-INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
+KD_INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
                           const int decay) {
   void *const restrict param = c->param;
   const void *const restrict grad = c->grad;

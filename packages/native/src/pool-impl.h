@@ -200,9 +200,11 @@ void PL(kd_max_pool2d_forward)(const T *x, const kd_pool_geometry *g, T *out, do
   kd_parallel_for(g->planes * g->OH, kd_grain_for(g->OW * g->kh * g->kw), PL(max_body), &c);
 }
 
-/* Adaptive max pooling, units u = p * OH + oh. */
-KD_VECTOR_CLONES static void PL(adaptive_max_body)(void *p, int64_t begin, int64_t end) {
-  const PL(ctx) *c = p;
+/*
+ * Adaptive pooling, units u = p * OH + oh: each output's window [h0, h1) x [w0, w1), its max (and index) or its
+ * mean. One walker for both, `max` a constant in each body.
+ */
+KD_INLINE void PL(adaptive_rows)(const PL(ctx) *c, int64_t begin, int64_t end, const int max) {
   const kd_pool_geometry *g = &c->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
   adaptive_bounds bh, bw;
@@ -215,18 +217,41 @@ KD_VECTOR_CLONES static void PL(adaptive_max_body)(void *p, int64_t begin, int64
     const int64_t h0 = adaptive_lo(&bh, oh), h1 = adaptive_hi(&bh, oh);
     for (int64_t ow = 0; ow < OW; ow++) {
       const int64_t w0 = adaptive_lo(&bw, ow), w1 = adaptive_hi(&bw, ow);
-      double index;
-      PL(window_max)(xp, W, h0, h1, 1, w0, w1, 1, &o[ow], &index);
-      if (ix != NULL) ix[ow] = index;
+      if (max) {
+        double index;
+        PL(window_max)(xp, W, h0, h1, 1, w0, w1, 1, &o[ow], &index);
+        if (ix != NULL) ix[ow] = index;
+      } else {
+        double s = 0;
+        for (int64_t ih = h0; ih < h1; ih++) {
+          const T *row = xp + ih * W;
+          for (int64_t iw = w0; iw < w1; iw++) s += row[iw];
+        }
+        o[ow] = (T)(s / (double)((h1 - h0) * (w1 - w0)));
+      }
     }
   }
 }
 
-void PL(kd_adaptive_max_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out,
-                                        double *indices) {
+KD_VECTOR_CLONES static void PL(adaptive_max_body)(void *p, int64_t begin, int64_t end) {
+  PL(adaptive_rows)(p, begin, end, 1);
+}
+
+KD_VECTOR_CLONES static void PL(adaptive_avg_body)(void *p, int64_t begin, int64_t end) {
+  PL(adaptive_rows)(p, begin, end, 0);
+}
+
+/* Runs an adaptive pooling body over the output rows, the grain sized by the largest window. */
+static void PL(adaptive_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out,
+                                 double *indices, kd_range_fn body) {
   PL(ctx) c = {x, out, indices, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
   const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
-  kd_parallel_for(planes * OH, kd_grain_for(OW * wh * ww), PL(adaptive_max_body), &c);
+  kd_parallel_for(planes * OH, kd_grain_for(OW * wh * ww), body, &c);
+}
+
+void PL(kd_adaptive_max_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out,
+                                        double *indices) {
+  PL(adaptive_forward)(x, planes, H, W, OH, OW, out, indices, PL(adaptive_max_body));
 }
 
 /* Scatter of the max-pooling gradient, one plane per unit (zeroed first). */
@@ -326,34 +351,8 @@ void PL(kd_avg_pool2d_backward)(const T *gy, const kd_pool_geometry *g, int coun
   kd_parallel_for(g->planes, kd_grain_for(g->H * g->W + g->OH * g->OW * g->kh * g->kw), PL(avg_backward_body), &c);
 }
 
-/* Adaptive average pooling, units u = p * OH + oh. */
-KD_VECTOR_CLONES static void PL(adaptive_avg_body)(void *p, int64_t begin, int64_t end) {
-  const PL(ctx) *c = p;
-  const kd_pool_geometry *g = &c->g;
-  const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
-  adaptive_bounds bh, bw;
-  adaptive_init(&bh, H, OH);
-  adaptive_init(&bw, W, OW);
-  for (int64_t u = begin, plane = begin / OH, oh = begin % OH; u < end; u++, next_row(&plane, &oh, OH)) {
-    const T *xp = c->in + plane * H * W;
-    T *o = c->out + u * OW;
-    const int64_t h0 = adaptive_lo(&bh, oh), h1 = adaptive_hi(&bh, oh);
-    for (int64_t ow = 0; ow < OW; ow++) {
-      const int64_t w0 = adaptive_lo(&bw, ow), w1 = adaptive_hi(&bw, ow);
-      double s = 0;
-      for (int64_t ih = h0; ih < h1; ih++) {
-        const T *row = xp + ih * W;
-        for (int64_t iw = w0; iw < w1; iw++) s += row[iw];
-      }
-      o[ow] = (T)(s / (double)((h1 - h0) * (w1 - w0)));
-    }
-  }
-}
-
 void PL(kd_adaptive_avg_pool2d_forward)(const T *x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW, T *out) {
-  PL(ctx) c = {x, out, NULL, {planes, H, W, OH, OW, 1, 1, 1, 1, 0, 0, 1, 1}, 0, 0};
-  const int64_t wh = OH > 0 ? (H + OH - 1) / OH + 1 : 1, ww = OW > 0 ? (W + OW - 1) / OW + 1 : 1;
-  kd_parallel_for(planes * OH, kd_grain_for(OW * wh * ww), PL(adaptive_avg_body), &c);
+  PL(adaptive_forward)(x, planes, H, W, OH, OW, out, NULL, PL(adaptive_avg_body));
 }
 
 KD_VECTOR_CLONES static void PL(adaptive_avg_backward_body)(void *p, int64_t begin, int64_t end) {
