@@ -256,37 +256,29 @@ static void CV(stage)(const kd_conv_geometry *g, T *nchw, T *buf, const T *bias,
   kd_parallel_for(Og, kd_grain_for(nb * ohw), CV(stage_body), &c);
 }
 
-/* Adds bias[o] to rows o of an Og x ohw block (a single-image chunk written in place). */
-typedef struct {
-  T *out;
-  const T *bias;
-  int64_t ohw;
-} CV(bias_ctx);
-
-KD_VECTOR_CLONES static void CV(bias_body)(void *p, int64_t begin, int64_t end) {
-  const CV(bias_ctx) *c = p;
-  for (int64_t o = begin; o < end; o++) {
-    T *row = c->out + o * c->ohw;
-    const T v = c->bias[o];
-    for (int64_t k = 0; k < c->ohw; k++) row[k] += v;
-  }
-}
-
-/* Fills planes [0, n) of ohw values with bias[plane % O] (or zeros). */
+/*
+ * Rows q in [0, n) of ohw values and bias[q % O] (zero without a bias): added to each row (the bias of a
+ * single-image chunk written in place, O = Og) or written over it (an output, or a gradient, with nothing to sum).
+ */
 typedef struct {
   T *out;
   const T *bias;
   int64_t ohw, O;
-} CV(fill_ctx);
+} CV(rows_ctx);
 
-KD_VECTOR_CLONES static void CV(fill_body)(void *p, int64_t begin, int64_t end) {
-  const CV(fill_ctx) *c = p;
+KD_INLINE void CV(bias_rows)(const CV(rows_ctx) *c, int64_t begin, int64_t end, const int add) {
   for (int64_t q = begin; q < end; q++) {
     T *row = c->out + q * c->ohw;
     const T v = c->bias == NULL ? (T)0 : c->bias[q % c->O];
-    for (int64_t k = 0; k < c->ohw; k++) row[k] = v;
+    if (add)
+      for (int64_t k = 0; k < c->ohw; k++) row[k] += v;
+    else
+      for (int64_t k = 0; k < c->ohw; k++) row[k] = v;
   }
 }
+
+KD_VECTOR_CLONES static void CV(bias_body)(void *p, int64_t begin, int64_t end) { CV(bias_rows)(p, begin, end, 1); }
+KD_VECTOR_CLONES static void CV(fill_body)(void *p, int64_t begin, int64_t end) { CV(bias_rows)(p, begin, end, 0); }
 
 /* ---- the three products ---- */
 
@@ -354,7 +346,7 @@ static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, con
       }
       if (nbMax == 1) {
         if (bias != NULL) {
-          CV(bias_ctx) c = {C0, bias + grp * Og, ohw};
+          CV(rows_ctx) c = {C0, bias + grp * Og, ohw, Og};
           kd_parallel_for(Og, kd_grain_for(ohw), CV(bias_body), &c);
         }
       } else {
@@ -457,7 +449,7 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
   const int64_t N = g->N, O = g->O, K = g->C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW;
   if (N == 0 || O == 0 || ohw == 0) return 0;
   if (K == 0) { /* no input channels: the bias alone */
-    CV(fill_ctx) c = {out, bias, ohw, O};
+    CV(rows_ctx) c = {out, bias, ohw, O};
     kd_parallel_for(N * O, kd_grain_for(ohw), CV(fill_body), &c);
     return 0;
   }
@@ -476,7 +468,7 @@ int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry
   const int64_t N = g->N, C = g->C, K = C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW, HW = g->H * g->W;
   if (N == 0 || C == 0 || HW == 0) return 0;
   if (ohw == 0 || g->O == 0) { /* nothing flows back */
-    CV(fill_ctx) c = {gx, NULL, HW, 1};
+    CV(rows_ctx) c = {gx, NULL, HW, 1};
     kd_parallel_for(N * C, kd_grain_for(HW), CV(fill_body), &c);
     return 0;
   }
@@ -495,7 +487,7 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
   const int64_t N = g->N, O = g->O, K = g->C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW;
   if (O == 0 || K == 0) return 0;
   if (N == 0 || ohw == 0) {
-    CV(fill_ctx) c = {gw, NULL, K, 1};
+    CV(rows_ctx) c = {gw, NULL, K, 1};
     kd_parallel_for(O, kd_grain_for(K), CV(fill_body), &c);
     return 0;
   }
