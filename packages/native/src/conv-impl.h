@@ -356,6 +356,14 @@ static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, con
   }
 }
 
+/* The output gradient of images [n0, n0 + nb), group grp, as an Og x nb*ohw matrix: staged, or in place for one image. */
+static const T *CV(gy_chunk)(const kd_conv_geometry *g, int64_t nbMax, const T *gy, T *buf, int64_t n0, int64_t nb,
+                             int64_t grp) {
+  if (nbMax == 1) return gy + (n0 * g->O + grp * (g->O / g->groups)) * g->OH * g->OW;
+  CV(stage)(g, (T *)gy, buf, NULL, n0, nb, grp, 1);
+  return buf;
+}
+
 /* gx for images [nBegin, nEnd). */
 static void CV(input_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *gy, const T *w, T *gx, int64_t nBegin,
                             int64_t nEnd, T *cols, T *buf) {
@@ -364,13 +372,7 @@ static void CV(input_range)(const kd_conv_geometry *g, const CV(plan) *pl, const
   for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
     const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
     for (int64_t grp = 0; grp < groups; grp++) {
-      const T *B;
-      if (nbMax > 1) {
-        CV(stage)(g, (T *)gy, buf, NULL, n0, nb, grp, 1);
-        B = buf;
-      } else {
-        B = gy + (n0 * O + grp * Og) * ohw;
-      }
+      const T *B = CV(gy_chunk)(g, nbMax, gy, buf, n0, nb, grp);
       T *Cm = pl->direct ? gx + (n0 * C + grp * Cg) * HW : cols;
       GEMM(1, 0, K, ld, Og, 1, w + grp * Og * K, K, B, ld, 0, Cm, ld);
       if (!pl->direct) CV(col2im)(g, cols, ld, n0, nb, grp, gx, pl->offs);
@@ -388,13 +390,7 @@ static void CV(weight_range)(const kd_conv_geometry *g, const CV(plan) *pl, cons
     for (int64_t grp = 0; grp < groups; grp++) {
       if (!pl->direct) CV(im2col)(g, x, n0, nb, grp, K, cols, ld, pl->offs);
       const T *B = pl->direct ? x + (n0 * C + grp * Cg) * HW : cols;
-      const T *A;
-      if (nbMax > 1) {
-        CV(stage)(g, (T *)gy, buf, NULL, n0, nb, grp, 1);
-        A = buf;
-      } else {
-        A = gy + (n0 * O + grp * Og) * ohw;
-      }
+      const T *A = CV(gy_chunk)(g, nbMax, gy, buf, n0, nb, grp);
       GEMM(0, 1, Og, K, ld, 1, A, ld, B, ld, n0 == nBegin ? 0 : 1, gw + grp * Og * K, K);
     }
   }
