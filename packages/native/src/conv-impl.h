@@ -450,7 +450,7 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
     return 0;
   }
   CV(plan) pl;
-  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, 0))) return -1;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, OP_FORWARD))) return -1;
   if (pl.parts == 1) {
     CV(forward_range)(g, &pl, x, w, bias, out, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
   } else {
@@ -469,7 +469,7 @@ int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry
     return 0;
   }
   CV(plan) pl;
-  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, 0))) return -1;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, OP_INPUT))) return -1;
   if (pl.parts == 1) {
     CV(input_range)(g, &pl, gy, w, gx, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
   } else {
@@ -488,7 +488,7 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
     return 0;
   }
   CV(plan) pl;
-  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS_WEIGHT, split_parts(g, K, TARGET_COLUMNS_WEIGHT, 1))) return -1;
+  if (!CV(plan_make)(&pl, g, TARGET_COLUMNS_WEIGHT, split_parts(g, K, TARGET_COLUMNS_WEIGHT, OP_WEIGHT))) return -1;
   if (pl.parts == 1) {
     CV(weight_range)(g, &pl, x, gy, gw, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
   } else {

@@ -94,32 +94,37 @@ static int32_t *build_offsets(const kd_conv_geometry *g, int64_t K) {
   return t;
 }
 
+/* The product a batch-split part computes. */
+enum { OP_FORWARD, OP_INPUT, OP_WEIGHT };
+
 /*
  * Parts the batch is split into (1: none). Parallel GEMMs need enough work per call to share among threads;
  * when each GEMM of a call is not large the batch is split into one part per thread instead, each running its
  * images with serial GEMMs: one fork-join for im2col, GEMM and staging together, and each part's columns stay in
  * its core's cache. (Measured on ResNet-18's layers at batch 16, 2 threads: the split runs them 1.5-2.3x faster
  * than parallel GEMMs up to 256 MFLOP per chunk; at 16 MFLOP, the old threshold, the shallow layers did not
- * scale at all.) The weight gradient splits when the
- * weight is small, whatever the GEMM size: its GEMM shares out blocks of the weight, and there are too few; a
- * big weight never splits (each part would add a partial as big as the weight).
+ * scale at all.) The weight gradient splits when the weight is small, whatever the GEMM size: its GEMM shares out
+ * blocks of the weight, and there are too few; a big weight never splits (each part would add a partial as big
+ * as the weight). Nor does the forward product of a big weight: each part would read all of it from memory,
+ * where parallel GEMMs share its rows out (ResNet-18's 512-channel layers at batch 16 on 32x32 inputs, their
+ * 4.7-9.4 MB of weights against 16-64 columns, out of cache: 0.29 and 0.53-0.56 ms on two threads instead of 0.45
+ * and 0.83-0.92 split; the input gradient's product gained nothing so).
  * The split depends on the geometry and the thread count only.
  */
 #define SPLIT_FLOPS ((int64_t)256 << 20)
 #define SPLIT_WEIGHT_MAX 32768
+#define SPLIT_FORWARD_WEIGHT_MAX ((int64_t)1 << 20)
 
-static int64_t split_parts(const kd_conv_geometry *g, int64_t K, int64_t target, int weight) {
+static int64_t split_parts(const kd_conv_geometry *g, int64_t K, int64_t target, int op) {
   const int64_t threads = kd_get_num_threads(), Og = g->O / g->groups;
   if (threads < 2 || g->N < 2) return 1;
   const int64_t parts = g->N < threads ? g->N : threads;
-  if (weight) return Og * K <= SPLIT_WEIGHT_MAX ? parts : 1; /* (a split of a big weight adds big partials) */
+  if (op == OP_WEIGHT) return Og * K <= SPLIT_WEIGHT_MAX ? parts : 1; /* (a split adds partials as big as gw) */
+  if (op == OP_FORWARD && Og * K > SPLIT_FORWARD_WEIGHT_MAX) return 1;
   const int64_t nb = chunk_images(g, K, target, (g->N + parts - 1) / parts);
   const double flops = 2.0 * (double)Og * (double)K * (double)(nb * g->OH * g->OW);
   return flops < (double)SPLIT_FLOPS ? parts : 1;
 }
-
-/* The product a batch-split part computes. */
-enum { OP_FORWARD, OP_INPUT, OP_WEIGHT };
 
 static int reads_input_directly(const kd_conv_geometry *g, int64_t nb) {
   return nb == 1 && g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 && g->OH == g->H &&
