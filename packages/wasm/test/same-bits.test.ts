@@ -52,6 +52,44 @@ function expectSameBits(got: Float32Array | Float64Array, want: Float32Array | F
 // Sizes around the point where an entry leaves TypeScript (4,096 elements), primes, 0 and 1.
 const SIZES = [0, 1, 7, 4093, 4096, 4099, 9973, 65537];
 
+/** A binary layout as test cases write it: the shape, then a's and b's strides. */
+type BinaryCase = [number[], number[], number[]];
+
+/**
+ * Runs `binary` on `b` and on the TypeScript kernels over one layout, with awkward inputs (offsets 2 and 3, out
+ * at 1), for each [op, alpha] pair; then, with `inPlace`, a mul into a itself. The bits must agree.
+ */
+function expectBinaryLayout(
+  b: torch.KernelBackend,
+  ctor: Ctor,
+  [shape, sa, sb]: BinaryCase,
+  seed: number,
+  opsAndAlphas: [number, number][],
+  inPlace: boolean,
+  label: string,
+): void {
+  const ts = torch.typescriptBackend;
+  const layout = binaryLayout(shape, sa, sb) ?? new Float64Array(0);
+  const n = shape.reduce((x, y) => x * y, 1);
+  const extent = (st: number[]) => (n === 0 ? 0 : shape.reduce((e, s, d) => e + (s - 1) * st[d], 1));
+  const a = awkward(ctor, extent(sa) + 2, seed);
+  const bb = awkward(ctor, extent(sb) + 3, seed + 10);
+  for (const [op, alpha] of opsAndAlphas) {
+    const got = new ctor(n + 1).fill(7);
+    const want = new ctor(n + 1).fill(7);
+    b.binary(op, a, 2, bb, 3, got, 1, layout, alpha);
+    ts.binary(op, a, 2, bb, 3, want, 1, layout, alpha);
+    expectSameBits(got, want, `${ctor.name} op ${op} alpha ${alpha} ${label}`);
+  }
+  if (inPlace) {
+    const mine = a.slice();
+    const want = a.slice();
+    b.binary(2, mine, 2, bb, 3, mine, 2, layout, 1);
+    ts.binary(2, want, 2, bb, 3, want, 2, layout, 1);
+    expectSameBits(mine, want, `${ctor.name} in place ${label}`);
+  }
+}
+
 describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels' bits", () => {
   const ts = torch.typescriptBackend;
   const threadCounts = [1, 2];
@@ -76,7 +114,7 @@ describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels
   it('binary: contiguous, broadcast and strided layouts, alpha, in place', () => {
     const b = wasmBackend();
     // [shape, aStrides, bStrides] before merging: contiguous, a row broadcast, a column broadcast, a transpose, a scalar
-    const layouts: [number[], number[], number[]][] = [
+    const layouts: BinaryCase[] = [
       [[4099], [1], [1]],
       [
         [97, 61],
@@ -106,31 +144,16 @@ describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels
       ],
     ];
     for (const ctor of [Float32Array, Float64Array]) {
-      layouts.forEach(([shape, sa, sb], k) => {
-        const layout = binaryLayout(shape, sa, sb) ?? new Float64Array(0);
-        const n = shape.reduce((x, y) => x * y, 1);
-        const extent = (st: number[]) => (n === 0 ? 0 : shape.reduce((e, s, d) => e + (s - 1) * st[d], 1));
-        const a = awkward(ctor, extent(sa) + 2, 40 + k);
-        const bb = awkward(ctor, extent(sb) + 3, 50 + k);
-        for (let op = 0; op <= 6; op++) {
-          for (const alpha of op === 0 ? [1, -0.3, 1 / 3] : [1]) {
-            for (const t of threadCounts) {
-              b.setNumThreads(t);
-              const got = new ctor(n + 1).fill(7);
-              const want = new ctor(n + 1).fill(7);
-              b.binary(op, a, 2, bb, 3, got, 1, layout, alpha);
-              ts.binary(op, a, 2, bb, 3, want, 1, layout, alpha);
-              expectSameBits(got, want, `${ctor.name} op ${op} layout ${k} alpha ${alpha}`);
-            }
-          }
-        }
-        if (k === 0 || k === 4) {
-          // In place: out is a itself.
-          const inPlace = a.slice();
-          const want = a.slice();
-          b.binary(2, inPlace, 2, bb, 3, inPlace, 2, layout, 1);
-          ts.binary(2, want, 2, bb, 3, want, 2, layout, 1);
-          expectSameBits(inPlace, want, `${ctor.name} in place layout ${k}`);
+      layouts.forEach((layout, k) => {
+        const opsAndAlphas: [number, number][] = [
+          [0, 1],
+          [0, -0.3],
+          [0, 1 / 3],
+        ];
+        for (let op = 1; op <= 6; op++) opsAndAlphas.push([op, 1]);
+        for (const t of threadCounts) {
+          b.setNumThreads(t);
+          expectBinaryLayout(b, ctor, layout, 40 + k, opsAndAlphas, k === 0 || k === 4, `layout ${k}, ${t} threads`);
         }
       });
     }
@@ -139,7 +162,7 @@ describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels
   it('unary and binary split large calls between the threads with the same bits (slabs of the outermost dim)', () => {
     const b = wasmBackend();
     // Large enough to be split on two threads (about 64K elements a thread), primes so that no slab is even.
-    const layouts: [number[], number[], number[]][] = [
+    const layouts: BinaryCase[] = [
       [[200003], [1], [1]],
       [
         [521, 389],
@@ -175,27 +198,9 @@ describe.skipIf(!available)("the WebAssembly entries give the TypeScript kernels
           ts.unary(op, wantInPlace, 1, wantInPlace, 1, n);
           expectSameBits(inPlace, wantInPlace, `${ctor.name} unary op ${op} in place, ${t} threads`);
         }
-        layouts.forEach(([shape, sa, sb], k) => {
-          const layout = binaryLayout(shape, sa, sb) ?? new Float64Array(0);
-          const n = shape.reduce((x, y) => x * y, 1);
-          const extent = (st: number[]) => shape.reduce((e, s, d) => e + (s - 1) * st[d], 1);
-          const a = awkward(ctor, extent(sa) + 2, 70 + k);
-          const bb = awkward(ctor, extent(sb) + 3, 80 + k);
-          for (let op = 0; op <= 4; op++) {
-            const alpha = op === 0 ? -0.3 : 1;
-            const got = new ctor(n + 1).fill(7);
-            const want = new ctor(n + 1).fill(7);
-            b.binary(op, a, 2, bb, 3, got, 1, layout, alpha);
-            ts.binary(op, a, 2, bb, 3, want, 1, layout, alpha);
-            expectSameBits(got, want, `${ctor.name} binary op ${op} layout ${k}, ${t} threads`);
-          }
-          if (k === 0 || k === 3) {
-            const inPlace = a.slice();
-            const want = a.slice();
-            b.binary(2, inPlace, 2, bb, 3, inPlace, 2, layout, 1);
-            ts.binary(2, want, 2, bb, 3, want, 2, layout, 1);
-            expectSameBits(inPlace, want, `${ctor.name} binary in place layout ${k}, ${t} threads`);
-          }
+        layouts.forEach((layout, k) => {
+          const opsAndAlphas: [number, number][] = [0, 1, 2, 3, 4].map((op) => [op, op === 0 ? -0.3 : 1]);
+          expectBinaryLayout(b, ctor, layout, 70 + k, opsAndAlphas, k === 0 || k === 3, `layout ${k}, ${t} threads`);
         });
       }
     }
