@@ -33,9 +33,10 @@ export interface TimeOptions {
 export const SLOW_MS = 500;
 
 /**
- * Untimed calls before a workload's samples, on every system alike: at least this long (besides the `warmup`
- * count). V8 compiles a workload's code in tiers while it runs, and the small-op workloads (W5) could spend their
- * first 100-400 ms at a fifth of their later speed, so that a median of 7 short samples sometimes fell there.
+ * Untimed calls before a workload's samples, on every system alike: at least this long from the first call, and at
+ * least two after the `warmup` count. V8 compiles a workload's code in tiers while it runs, and the small-op
+ * workloads (W5) could spend their first 100-400 ms at a fifth of their later speed, so that a median of 7 short
+ * samples sometimes fell there.
  */
 export const WARM_UP_MS = 500;
 
@@ -52,7 +53,7 @@ export function time(name: string, fn: () => void, options: TimeOptions = {}): T
   const slow = performance.now() - first >= SLOW_MS;
   if (slow) [warmup, runs, minMs] = [1, Math.min(runs, 3), 0];
   for (let i = 1; i < warmup; i++) fn();
-  while (!slow && performance.now() - first < WARM_UP_MS) fn();
+  if (!slow) warmUp(fn, WARM_UP_MS, first);
   const iters = iterationsFor(fn, minMs);
   const samples: number[] = [];
   for (let r = 0; r < runs; r++) samples.push(sampleMs(fn, iters));
@@ -79,10 +80,12 @@ export function sampleMs(fn: () => void, iterations: number): number {
   return (performance.now() - t0) / iterations;
 }
 
-/** Calls `fn` for at least `ms` (and at least twice): long enough for V8 to have optimised its code and the module's. */
-export function warmUp(fn: () => void, ms: number): void {
-  const t0 = performance.now();
-  for (let calls = 0; calls < 2 || performance.now() - t0 < ms; calls++) fn();
+/**
+ * Calls `fn` until `ms` have passed since `since` (now, by default), and at least twice: long enough for V8 to
+ * have optimised its code and the module's.
+ */
+export function warmUp(fn: () => void, ms: number, since = performance.now()): void {
+  for (let calls = 0; calls < 2 || performance.now() - since < ms; calls++) fn();
 }
 
 export const PYTHON = '/usr/bin/python3';

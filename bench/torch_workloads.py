@@ -17,7 +17,7 @@ torch.set_num_threads(int(args[0]) if args else 1)
 quick = '--quick' in sys.argv
 
 SLOW_MS = 500.0  # bench/harness.ts: a first call this slow gets no more warm-up and at most 3 single-call samples
-WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls before the samples last at least this long
+WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls last this long from the first, and at least two more
 
 
 def bench(fn, warmup=3, runs=7, min_ms=50.0):
@@ -28,8 +28,10 @@ def bench(fn, warmup=3, runs=7, min_ms=50.0):
         warmup, runs, min_ms = 1, min(runs, 3), 0.0
     for _ in range(warmup - 1):
         fn()
-    while not slow and (time.perf_counter() - first) * 1000 < WARM_UP_MS:
+    calls = 0
+    while not slow and (calls < 2 or (time.perf_counter() - first) * 1000 < WARM_UP_MS):
         fn()
+        calls += 1
     iters = 1
     while min_ms > 0:
         t0 = time.perf_counter()
