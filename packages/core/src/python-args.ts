@@ -26,22 +26,52 @@ export function pythonArgs<O extends object>(
   required = 0,
   leading = 1,
 ): O {
+  const base = 1 + leading;
+  return readArgs<O>(`${cls}.__init__()`, cls, names, args, base + required, base);
+}
+
+/**
+ * The same rule for a function's parameters after its first `leading` (`F.conv2d(input, weight, bias, stride,
+ * padding, ...)`: `names` from `stride` on, `leading` 3), of which the first `required` have no default. Python's
+ * count has no `self`: "conv2d() takes from 2 to 7 positional arguments but 8 were given".
+ */
+export function functionArgs<O extends object>(
+  fn: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+  leading: number,
+  required: number,
+): O {
+  return readArgs<O>(`${fn}()`, fn, names, args, required, leading);
+}
+
+/** `args` (after `base` positional ones) by the rule above; `callee` as Python names it in messages. */
+function readArgs<O extends object>(
+  callee: string,
+  label: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+  fewest: number,
+  base: number,
+): O {
   const out: Record<string, unknown> = {};
   let i = 0;
   for (; i < args.length && !isOptionsObject(args[i]); i++) {
     if (i >= names.length) {
-      const base = 1 + leading;
-      throw new TorchTypeError(
-        `${cls}.__init__() takes from ${base + required} to ${base + names.length} positional arguments but ${base + args.length} were given`,
-      );
+      const most = base + names.length;
+      const takes =
+        fewest === most
+          ? `${most} positional argument${most === 1 ? '' : 's'}`
+          : `from ${fewest} to ${most} positional arguments`;
+      throw new TorchTypeError(`${callee} takes ${takes} but ${base + args.length} were given`);
     }
     if (args[i] !== undefined) out[names[i]] = args[i];
   }
   if (i < args.length) {
     if (i !== args.length - 1)
-      throw new TorchTypeError(`${cls}: the options object ({ ... }) must be the last argument`);
+      throw new TorchTypeError(`${label}: the options object ({ ... }) must be the last argument`);
     for (const [k, v] of Object.entries(args[i] as Record<string, unknown>)) {
-      if (k in out) throw new TorchTypeError(`${cls}.__init__() got multiple values for argument '${k}'`);
+      if (k in out) throw new TorchTypeError(`${callee} got multiple values for argument '${k}'`);
       out[k] = v;
     }
   }

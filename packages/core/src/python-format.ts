@@ -56,5 +56,5 @@ export function pyStr(x: unknown, options: PyReprOptions = {}): string {
 /** Python's `'{:.Nf}'.format(x)` and `'{:.Ne}'.format(x)`: the double's exact value rounded half to even. */
 export { formatFixed, formatExp } from './print-number.js';
 
-/** Python's rule for positional arguments followed by an options object (keyword arguments). */
-export { pythonArgs, isOptionsObject } from './python-args.js';
+/** Python's rule for positional arguments followed by an options object (keyword arguments), for constructors and functions. */
+export { pythonArgs, functionArgs, isOptionsObject } from './python-args.js';

@@ -3,6 +3,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from './module.js';
 import * as F from './functional/index.js';
+import { rejectLegacyReduction } from './functional/util.js';
 
 /** How a loss reduces its per-element values: `'none'` keeps them, `'mean'` (the default) averages, `'sum'` adds. */
 export type Reduction = 'none' | 'mean' | 'sum';
@@ -34,17 +35,10 @@ abstract class WeightedLoss extends Loss {
   }
 }
 
-/**
- * A loss's options from PyTorch's positional order (`nn.CrossEntropyLoss(weight)`) or an options object. The
- * deprecated `size_average` and `reduce` keep their places in that order but must stay unset.
- */
+/** A loss's options from PyTorch's positional order (`nn.CrossEntropyLoss(weight)`) or an options object. */
 function lossArgs<O extends object>(cls: string, names: readonly string[], args: readonly unknown[]): O {
   const o = torch.compat.pythonArgs<Record<string, unknown>>(cls, names, args, 0, 0);
-  if ((o.sizeAverage ?? null) !== null || (o.reduce ?? null) !== null) {
-    throw new torch.TorchTypeError(
-      `${cls}: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }`,
-    );
-  }
+  rejectLegacyReduction(cls, o);
   return o as O;
 }
 

@@ -78,3 +78,65 @@ describe("PyTorch's positional arguments", () => {
     );
   });
 });
+
+describe("nn.functional in PyTorch's positional order", () => {
+  // Called as JavaScript or code ported from Python calls them; TypeScript's signatures take the options object.
+  const F = nn.functional as unknown as Record<string, (...args: unknown[]) => unknown>;
+  torch.manualSeed(0);
+  const x = torch.randn([2, 3, 8, 8]);
+  const w = torch.randn([4, 3, 3, 3]);
+  const b = torch.randn([4]);
+  const v = torch.randn([4, 5]);
+  const target = torch.tensor([1, 0, 4, 2]);
+  const classWeight = torch.rand([5]);
+  const values = (r: unknown): unknown => (Array.isArray(r) ? r.map(values) : (r as torch.Tensor).detach().tolist());
+
+  it('reads the arguments after the options position as the options object would give them', () => {
+    const cases: [string, unknown[], unknown[]][] = [
+      ['conv2d', [x, w, b, 2, 1], [x, w, b, { stride: 2, padding: 1 }]],
+      ['conv2d', [x, w, null, 1, 2, 2], [x, w, null, { padding: 2, dilation: 2 }]],
+      ['conv2d', [x, w, b, 2, { padding: 1 }], [x, w, b, { stride: 2, padding: 1 }]],
+      ['maxPool2d', [x, 3, 2, 1], [x, 3, 2, { padding: 1 }]],
+      ['maxPool2d', [x, 3, 1, 0, 2, false, true], [x, 3, 1, { dilation: 2, returnIndices: true }]],
+      ['avgPool2d', [x, 3, 2, 1, true, false], [x, 3, 2, { padding: 1, ceilMode: true, countIncludePad: false }]],
+      ['adaptiveMaxPool2d', [x, 2, true], [x, 2, { returnIndices: true }]],
+      ['dropout', [x, 0.5, false], [x, { p: 0.5, training: false }]],
+      ['batchNorm', [x, null, null, null, null, true, 0.1, 0.5], [x, null, null, { training: true, eps: 0.5 }]],
+      ['layerNorm', [v, [5], null, null, 0.1], [v, [5], { eps: 0.1 }]],
+      ['pad', [v, [1, 2], 'constant', 3], [v, [1, 2], { value: 3 }]],
+      ['embedding', [target.clamp(0, 3), v, 1], [target.clamp(0, 3), v, { paddingIdx: 1 }]],
+      ['crossEntropy', [v, target, classWeight], [v, target, { weight: classWeight }]],
+      ['nllLoss', [v, target, null, null, 2, null, 'sum'], [v, target, { ignoreIndex: 2, reduction: 'sum' }]],
+      ['mseLoss', [v, v.mul(2), null, null, 'sum'], [v, v.mul(2), { reduction: 'sum' }]],
+      ['huberLoss', [v, v.mul(2), 'none', 0.5], [v, v.mul(2), { reduction: 'none', delta: 0.5 }]],
+    ];
+    for (const [name, positional, keyword] of cases) {
+      const expected = values(F[name](...keyword));
+      expect(values(F[name](...positional)), name).toEqual(expected);
+    }
+    // Without its positional training = False, dropout would have zeroed about half of x.
+    expect(F.dropout(x, 0.5, false)).toBe(x);
+    expect((F.conv2d(x, w, b, 2, 1) as torch.Tensor).shape).toEqual([2, 4, 4, 4]);
+    const y = torch.tensor([-1, 2]);
+    expect(F.relu(y, true)).toBe(y);
+    expect(y.tolist()).toEqual([0, 2]);
+  });
+
+  it("gives Python's TypeErrors for too many arguments, one given both ways and a deprecated reduction", () => {
+    expect(() => F.conv2d(x, w, b, 1, 0, 1, 1, 5)).toThrow(
+      new torch.TorchTypeError('conv2d() takes from 2 to 7 positional arguments but 8 were given'),
+    );
+    expect(() => F.sigmoid(v, 1)).toThrow(
+      new torch.TorchTypeError('sigmoid() takes 1 positional argument but 2 were given'),
+    );
+    expect(() => F.maxPool2d(x, 3, 2, 1, { padding: 0 })).toThrow(
+      new torch.TorchTypeError("max_pool2d() got multiple values for argument 'padding'"),
+    );
+    expect(() => F.mseLoss(v, v, false)).toThrow(
+      new torch.TorchTypeError(
+        "mse_loss: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }",
+      ),
+    );
+    expect(() => F.crossEntropy(v, target, { reduce: false })).toThrow(torch.TorchTypeError);
+  });
+});

@@ -1,10 +1,14 @@
 /**
  * The public `nn.functional`: each function behind a check of the arguments whose type decides how it runs, with
  * PyTorch's TypeError (`relu(): argument 'input' (position 1) must be Tensor, not float`) instead of a JavaScript
- * error from deep inside the op. Layers call the functions directly; their inputs are checked by their own code.
+ * error from deep inside the op, and behind Python's rule for the rest of its arguments: those PyTorch takes
+ * positionally may come in its order (`F.conv2d(x, w, b, 2, 1)`, `F.dropout(x, 0.5, false)`, as code ported from
+ * Python or written in JavaScript passes them) and are read into the options object the function takes. Layers
+ * call the functions directly; their inputs are checked by their own code.
  */
 import * as torch from '@kindling/core';
 import * as raw from './index.js';
+import { rejectLegacyReduction } from './util.js';
 
 type Kind = 'tensor' | 'tensor?' | 'ints' | 'options';
 
@@ -43,6 +47,59 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   silu: [[1, 'options', 'options']],
 };
 
+/**
+ * Per function, where its options object goes (the index of that argument), how many of the arguments before it
+ * PyTorch requires, and PyTorch's parameters from that index on, in PyTorch's order. Every function is listed (a
+ * function without an entry does not compile), so a call with more arguments than PyTorch takes fails as in Python.
+ */
+const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly string[]]> = {
+  relu: [1, 1, ['inplace']],
+  relu_: [1, 1, []],
+  leakyRelu: [2, 1, ['inplace']],
+  gelu: [1, 1, []],
+  sigmoid: [1, 1, []],
+  tanh: [1, 1, []],
+  elu: [2, 1, ['inplace']],
+  selu: [1, 1, ['inplace']],
+  silu: [1, 1, ['inplace']],
+  softplus: [3, 1, []],
+  softmax: [2, 1, ['_stacklevel', 'dtype']],
+  logSoftmax: [2, 1, ['_stacklevel', 'dtype']],
+  linear: [3, 2, []],
+  conv2d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
+  maxPool2d: [3, 2, ['padding', 'dilation', 'ceilMode', 'returnIndices']],
+  avgPool2d: [3, 2, ['padding', 'ceilMode', 'countIncludePad', 'divisorOverride']],
+  adaptiveAvgPool2d: [2, 2, []],
+  adaptiveMaxPool2d: [2, 2, ['returnIndices']],
+  batchNorm: [5, 3, ['training', 'momentum', 'eps']],
+  layerNorm: [4, 2, ['eps']],
+  dropout: [2, 1, ['training', 'inplace']],
+  embedding: [2, 2, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']],
+  oneHot: [2, 1, []],
+  nllLoss: [2, 2, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']],
+  crossEntropy: [2, 2, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing']],
+  mseLoss: [2, 2, ['sizeAverage', 'reduce', 'reduction']],
+  l1Loss: [2, 2, ['sizeAverage', 'reduce', 'reduction']],
+  smoothL1Loss: [2, 2, ['sizeAverage', 'reduce', 'reduction', 'beta']],
+  huberLoss: [2, 2, ['reduction', 'delta']],
+  binaryCrossEntropy: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction']],
+  binaryCrossEntropyWithLogits: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight']],
+  pad: [2, 2, ['mode', 'value']],
+  flatten: [3, 1, []],
+};
+
+/** `args` with those from `at` on read, by Python's rule, into one options object at `at`. */
+function pytorchOrder(op: string, args: unknown[], order: readonly [number, number, readonly string[]]): unknown[] {
+  const [at, required, names] = order;
+  if (args.length <= at) return args;
+  const legacy = names.includes('reduce');
+  const last = args[at];
+  if (args.length === at + 1 && (last === undefined || (torch.compat.isOptionsObject(last) && !legacy))) return args;
+  const options = torch.compat.functionArgs<Record<string, unknown>>(op, names, args.slice(at), at, required);
+  if (legacy) rejectLegacyReduction(op, options);
+  return [...args.slice(0, at), options];
+}
+
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
@@ -61,6 +118,7 @@ function isIntOrInts(v: unknown): boolean {
 function checked<F extends (...args: never[]) => unknown>(key: string, f: F): F {
   const op = snake(key);
   const rules = ARGUMENTS[key as keyof typeof raw] ?? [];
+  const order = PYTORCH_ORDER[key as keyof typeof raw];
   return ((...args: unknown[]) => {
     if (!(args[0] instanceof torch.Tensor)) fail(op, 'input', 1, 'Tensor', args[0]);
     for (const [i, name, kind] of rules) {
@@ -72,7 +130,7 @@ function checked<F extends (...args: never[]) => unknown>(key: string, f: F): F 
       // A null options object is no options, as None keywords are in Python.
       if (kind === 'options' && v === null) args[i] = undefined;
     }
-    return (f as unknown as (...a: unknown[]) => unknown)(...args);
+    return (f as unknown as (...a: unknown[]) => unknown)(...pytorchOrder(op, args, order));
   }) as unknown as F;
 }
 

@@ -61,3 +61,15 @@ export function isOptions<T extends object>(x: unknown): x is T {
 
 /** Python's AssertionError, which F raises for some argument checks (`Padding_idx must be within num_embeddings`): core's class. */
 export const AssertionError = torch.AssertionError;
+
+/**
+ * The losses' deprecated `size_average` and `reduce`: they keep their places in PyTorch's positional order but
+ * must stay unset (a clear error instead of a reduction other than the one asked for).
+ */
+export function rejectLegacyReduction(op: string, options: { sizeAverage?: unknown; reduce?: unknown }): void {
+  if ((options.sizeAverage ?? null) !== null || (options.reduce ?? null) !== null) {
+    throw new torch.TorchTypeError(
+      `${op}: size_average and reduce are deprecated and not supported; pass { reduction: 'none' | 'mean' | 'sum' }`,
+    );
+  }
+}
