@@ -142,6 +142,8 @@ KD_VECTOR_CLONES static void CV(pack_b)(void *p, T *dst, int64_t p0, int64_t kc,
           CV(zero)(run, a - ow);
           if (sw == 1)
             memcpy(out, row + a + offW, (size_t)(b - a) * sizeof(T));
+          else if (sw == 2) /* a constant stride: vectorised as loads and shuffles */
+            for (int64_t o = a; o < b; o++) out[o - a] = row[2 * o + offW];
           else
             for (int64_t o = a; o < b; o++) out[o - a] = row[o * sw + offW];
           CV(zero)(run + (b - ow), ow + len - b);
