@@ -45,6 +45,23 @@ export function functionArgs<O extends object>(
   return readArgs<O>(`${fn}()`, fn, names, args, required, leading);
 }
 
+/**
+ * A function's options object from its arguments from index `at` on (`rest`): the object itself when it comes
+ * alone, else PyTorch's positional values (`names`, in PyTorch's order) read into one by functionArgs's rule:
+ * `conv2d(x, w, b, 2, 1)` is `conv2d(x, w, b, { stride: 2, padding: 1 })`.
+ */
+export function trailingOptions<O extends object>(
+  fn: string,
+  names: readonly (keyof O & string)[],
+  rest: readonly unknown[],
+  at: number,
+  required: number,
+): O {
+  if (rest.length === 1 && isOptionsObject(rest[0])) return rest[0] as O;
+  if (rest.length === 0 || (rest.length === 1 && (rest[0] === undefined || rest[0] === null))) return {} as O;
+  return functionArgs<O>(fn, names, rest, at, required);
+}
+
 /** `args` (after `base` positional ones) by the rule above; `callee` as Python names it in messages. */
 function readArgs<O extends object>(
   callee: string,

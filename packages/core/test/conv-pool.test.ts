@@ -266,6 +266,28 @@ describe('call forms and graph', () => {
     expect(torch.adaptiveAvgPool2d(x, 3).gradFn?.name()).toBe('AdaptiveAvgPool2DBackward0');
   });
 
+  it("takes the options positionally in PyTorch's order when called untyped, as JavaScript calls them", () => {
+    const untyped = (f: unknown) => f as (...args: unknown[]) => Tensor | Tensor[];
+    const values = (r: Tensor | Tensor[]): unknown => (Array.isArray(r) ? r.map((t) => t.tolist()) : r.tolist());
+    const same = (positional: Tensor | Tensor[], keyword: Tensor | Tensor[]): void =>
+      expect(values(positional)).toEqual(values(keyword));
+    same(untyped(torch.conv2d)(x, w, b, 2, 1), torch.conv2d(x, w, b, { stride: 2, padding: 1 }));
+    same(untyped(torch.conv2d)(x, w, null, 1, 2, 2), torch.conv2d(x, w, null, { padding: 2, dilation: 2 }));
+    same(untyped(torch.maxPool2d)(x, 3, 2, 1), torch.maxPool2d(x, 3, 2, { padding: 1 }));
+    same(
+      untyped(torch.maxPool2d)(x, 3, 1, 0, 2, false, true),
+      torch.maxPool2d(x, 3, 1, { dilation: 2, returnIndices: true }),
+    );
+    same(untyped(torch.avgPool2d)(x, 3, 2, 1, true), torch.avgPool2d(x, 3, 2, { padding: 1, ceilMode: true }));
+    same(untyped(torch.adaptiveMaxPool2d)(x, 2, true), torch.adaptiveMaxPool2d(x, 2, { returnIndices: true }));
+    expect(() => untyped(torch.conv2d)(x, w, b, 1, 0, 1, 1, 1)).toThrow(
+      new torch.TorchTypeError('conv2d() takes from 2 to 7 positional arguments but 8 were given'),
+    );
+    expect(() => untyped(torch.avgPool2d)(x, 3, 2, 1, { padding: 0 })).toThrow(
+      new torch.TorchTypeError("avg_pool2d() got multiple values for argument 'padding'"),
+    );
+  });
+
   it('pooling backward nodes have their own backward', () => {
     const names = [
       torch.maxPool2d(x, 2),

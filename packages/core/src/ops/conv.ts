@@ -6,6 +6,7 @@
 import { scalarTypeName } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { numel } from '../shape.js';
+import { trailingOptions } from '../python-args.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { type ConvGeometry, convOutputSize } from '../kernels/conv.js';
@@ -41,14 +42,22 @@ export interface ConvParams {
 
 /**
  * `conv2d(input, weight, bias?, { stride, padding, dilation, groups })`; the bias may also be given in the
- * options, or the options in its place: `conv2d(x, w, { stride: 2 })`.
+ * options, or the options in its place: `conv2d(x, w, { stride: 2 })`. Called from JavaScript, the options may
+ * come positionally in PyTorch's order instead: `conv2d(x, w, b, 2, 1)`.
  */
 export function conv2d(
   input: Tensor,
   weight: Tensor,
   bias?: Tensor | null | Conv2dOptions,
-  options: Conv2dOptions = {},
+  options?: Conv2dOptions,
+): Tensor;
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv2dOptions,
+  ...rest: unknown[]
 ): Tensor {
+  const options = trailingOptions<Conv2dOptions>('conv2d', ['stride', 'padding', 'dilation', 'groups'], rest, 3, 2);
   let b: Tensor | null;
   let opts: Conv2dOptions;
   if (bias instanceof Tensor || bias === null || bias === undefined) {

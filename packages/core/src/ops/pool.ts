@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor.js';
 import { empty, uninitialized } from './util.js';
 import { mean } from './reduce.js';
 import type { Size2 } from './conv.js';
+import { trailingOptions } from '../python-args.js';
 
 export interface MaxPool2dOptions {
   kernelSize?: Size2;
@@ -43,6 +44,10 @@ export type AdaptiveSize = number | readonly (number | null)[];
 type WithIndices<O> = O & { returnIndices: true };
 type WithoutIndices<O> = O & { returnIndices?: false };
 type StrideOr<O> = Size2 | null | O;
+
+/** PyTorch's parameters after the stride, in its order (`max_pool2d(x, 3, 2, 1)`: padding 1). */
+const MAX_POOL_ORDER = ['padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+const AVG_POOL_ORDER = ['padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
 
 /** Splits `(kernelSize, stride?, options?)`, `(kernelSize, options)` and `(options)` call forms. */
 function callForm<O extends { kernelSize?: Size2; stride?: Size2 | null }>(
@@ -186,8 +191,9 @@ export function maxPool2d(
   x: Tensor,
   kernelSize: Size2 | MaxPool2dOptions,
   stride?: StrideOr<MaxPool2dOptions>,
-  options?: MaxPool2dOptions,
+  ...rest: unknown[]
 ): Tensor | [Tensor, Tensor] {
+  const options = trailingOptions<MaxPool2dOptions>('max_pool2d', MAX_POOL_ORDER, rest, 3, 2);
   const o = callForm('max_pool2d', kernelSize, stride, options);
   const [k, s] = kernelAndStride('max_pool2d', o);
   const p = pair(
@@ -230,8 +236,9 @@ export function avgPool2d(
   x: Tensor,
   kernelSize: Size2 | AvgPool2dOptions,
   stride?: StrideOr<AvgPool2dOptions>,
-  options?: AvgPool2dOptions,
+  ...rest: unknown[]
 ): Tensor {
+  const options = trailingOptions<AvgPool2dOptions>('avg_pool2d', AVG_POOL_ORDER, rest, 3, 2);
   const o = callForm('avg_pool2d', kernelSize, stride, options);
   const [k, s] = kernelAndStride('avg_pool2d', o);
   const p = pair(o.padding ?? 0, 'avg_pool2d: padding must either be a single int, or a tuple of two ints') as number[];
@@ -370,11 +377,8 @@ export function adaptiveMaxPool2d(
   outputSize: AdaptiveSize,
   options?: AdaptiveMaxPool2dOptions,
 ): Tensor | [Tensor, Tensor];
-export function adaptiveMaxPool2d(
-  x: Tensor,
-  outputSize: AdaptiveSize,
-  options: AdaptiveMaxPool2dOptions = {},
-): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  const options = trailingOptions<AdaptiveMaxPool2dOptions>('adaptive_max_pool2d', ['returnIndices'], rest, 2, 2);
   const [OH, OW] = adaptiveSize('adaptive_max_pool2d', x, outputSize, 'all');
   const nd = x.ndim;
   const shape = outShapeOf(x, OH, OW);

@@ -92,11 +92,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
 function pytorchOrder(op: string, args: unknown[], order: readonly [number, number, readonly string[]]): unknown[] {
   const [at, required, names] = order;
   if (args.length <= at) return args;
-  const legacy = names.includes('reduce');
-  const last = args[at];
-  if (args.length === at + 1 && (last === undefined || (torch.compat.isOptionsObject(last) && !legacy))) return args;
-  const options = torch.compat.functionArgs<Record<string, unknown>>(op, names, args.slice(at), at, required);
-  if (legacy) rejectLegacyReduction(op, options);
+  const options = torch.compat.trailingOptions<Record<string, unknown>>(op, names, args.slice(at), at, required);
+  if (names.includes('reduce')) rejectLegacyReduction(op, options);
   return [...args.slice(0, at), options];
 }
 
