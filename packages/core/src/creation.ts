@@ -204,8 +204,17 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
   return finish(t, opts);
 }
 
+/** `arange`'s keyword arguments: PyTorch's `start`, `end` and `step` may be given by name too. */
+export interface ArangeOptions extends TensorOptions {
+  start?: number;
+  end?: number;
+  step?: number;
+}
+
 /**
- * `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`.
+ * `arange(end)`, `arange(start, end, step?)`; integer arguments give int64, as `torch.arange(3)`. The bounds and
+ * step may also come by name, after the positional ones, as in Python: `arange(0, 10, { step: 3 })`,
+ * `arange({ end: 5 })`.
  *
  * @example
  * ```ts
@@ -219,22 +228,42 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
  * tensor([0., 1., 2.])
  * ```
  */
-export function arange(...args: (number | TensorOptions)[]): Tensor {
+export function arange(...args: (number | ArangeOptions)[]): Tensor {
   const last = args[args.length - 1];
-  const options: TensorOptions = typeof last === 'object' && last !== null ? last : {};
+  const options: ArangeOptions = typeof last === 'object' && last !== null ? last : {};
   const nums = args.filter((a): a is number => typeof a === 'number');
   const given = args.length - (last === options ? 1 : 0);
-  if (nums.length === 0 || nums.length > 3 || nums.length !== given) {
-    throw new TorchTypeError(
-      `arange() received an invalid combination of arguments - got (${args.map((a) => pyTypeName(a)).join(', ')}), but expected (end), (start, end) or (start, end, step) numbers`,
+  const named = (['start', 'end', 'step'] as const).filter((k) => options[k] !== undefined);
+  const invalid = (): TorchTypeError => {
+    const got = [
+      ...args.slice(0, given).map((a) => pyTypeName(a)),
+      ...named.map((k) => `${k}=${pyTypeName(options[k])}`),
+    ];
+    return new TorchTypeError(
+      `arange() received an invalid combination of arguments - got (${got.join(', ')}), but expected (end), (start, end) or (start, end, step) numbers`,
     );
+  };
+  if (nums.length > 3 || nums.length !== given) throw invalid();
+  let bounds: number[];
+  if (named.length === 0) {
+    if (nums.length === 0) throw invalid();
+    bounds = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  } else {
+    // By name, Python's order: positional values are start, end, step; the names fill the rest.
+    const byPosition: (number | undefined)[] = [nums[0], nums[1], nums[2]];
+    const keys = ['start', 'end', 'step'] as const;
+    if (keys.some((k, i) => byPosition[i] !== undefined && options[k] !== undefined)) throw invalid();
+    const [start = 0, end, step = 1] = keys.map((k, i) => byPosition[i] ?? options[k]);
+    if (end === undefined || keys.some((k) => options[k] !== undefined && typeof options[k] !== 'number'))
+      throw invalid();
+    bounds = [start, end, step];
   }
-  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  const [start, end, step] = bounds;
   if (!Number.isFinite(start) || !Number.isFinite(end))
     throw new RuntimeError(`unsupported range: ${pyFloatName(start)} -> ${pyFloatName(end)}`);
   if (step === 0) throw new RuntimeError('step must be nonzero');
   if ((end - start) / step < 0) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
-  const dtype = options.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
+  const dtype = options.dtype ?? (bounds.every(Number.isInteger) ? 'int64' : 'float32');
   checkDType(dtype);
   const n = Math.ceil((end - start) / step);
   // An integer arange steps by the integer start and step (PyTorch casts them first: a step of 0.5 becomes 0).

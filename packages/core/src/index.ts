@@ -70,7 +70,7 @@ export {
   fullLike,
 } from './creation.js';
 export { rand, randn, randint, randperm, randLike, randnLike } from './creation-random.js';
-export type { TensorOptions, RandomOptions } from './creation.js';
+export type { TensorOptions, RandomOptions, ArangeOptions } from './creation.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
 export {
   noGrad,
