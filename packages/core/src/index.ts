@@ -62,15 +62,15 @@ export {
   full,
   empty,
   eye,
-  arange,
-  linspace,
   zerosLike,
   onesLike,
   emptyLike,
   fullLike,
 } from './creation.js';
+export { arange, linspace } from './creation-ranges.js';
 export { rand, randn, randint, randperm, randLike, randnLike } from './creation-random.js';
-export type { TensorOptions, RandomOptions, ArangeOptions } from './creation.js';
+export type { TensorOptions, RandomOptions } from './creation.js';
+export type { ArangeOptions } from './creation-ranges.js';
 export { Generator, manualSeed, initialSeed, seed, getRngState, setRngState, defaultGenerator } from './random.js';
 export {
   noGrad,
