@@ -134,13 +134,13 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
   if (!(optimizer instanceof Optimizer)) throw new torch.TorchTypeError(`${pyTypeName(optimizer)} is not an Optimizer`);
 }
 
+/** Whether a scheduler's first optional argument was given positionally (a number). */
+export const isNumber = (x: unknown): boolean => typeof x === 'number';
+
 /**
  * The first argument positionally or in the options object (`new StepLR(opt, 30)` / `new StepLR(opt, { stepSize: 30 })`),
  * and, after a positional one, the rest in PyTorch's order (`names`) and/or an options object (python-args.ts).
  */
-/** Whether a scheduler's first optional argument was given positionally (a number). */
-export const isNumber = (x: unknown): boolean => typeof x === 'number';
-
 export function withPositional<O extends object>(
   cls: string,
   names: readonly (keyof O & string)[],
