@@ -14,42 +14,9 @@ import { type MapDataset, isIterableDataset, lengthOf } from './dataset.js';
 import { TorchTypeError, ValueError, pyRepr } from './errors.js';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed } from './sampler.js';
 import { type WorkerDatasetSpec, type WorkerMode, WorkerPool, workerEpoch } from './workers.js';
+import { type AnyDataset, type DataLoaderOptions, dataLoaderArgs } from './dataloader-options.js';
 
-/** Datasets a DataLoader reads: map-style (`length` + `get`) or iterable (sync or async). */
-export type AnyDataset<T> = MapDataset<T> | Iterable<T> | AsyncIterable<T>;
-
-/** DataLoader's options, by PyTorch's keyword names. */
-export interface DataLoaderOptions<T, B> {
-  /** Samples per batch (default 1); `null` turns automatic batching off. */
-  batchSize?: number | null;
-  /** A new random order every epoch (a RandomSampler). */
-  shuffle?: boolean | null;
-  /** The order of sample indices (overrides `shuffle`). */
-  sampler?: Iterable<number> | null;
-  /** Lists of indices, one per batch (overrides `batchSize`, `shuffle`, `sampler` and `dropLast`). */
-  batchSampler?: Iterable<readonly number[]> | null;
-  /** Background loaders; 0 loads in the consuming thread. */
-  numWorkers?: number;
-  /** Turns a list of samples into a batch (default: `defaultCollate`, which stacks tensors). */
-  collateFn?: ((batch: Awaited<T>[]) => B) | null;
-  /** Drop the last batch when it is short (default false). */
-  dropLast?: boolean;
-  /** Seeds each epoch's shuffle and worker seeds (default: the global generator). */
-  generator?: torch.Generator | null;
-  /** Batches loaded ahead per worker (default 2; only with numWorkers > 0). */
-  prefetchFactor?: number;
-  /** Keep worker threads between epochs (call `close()` when done). */
-  persistentWorkers?: boolean;
-  /** How worker threads re-create the dataset (Node.js). */
-  worker?: WorkerDatasetSpec | null;
-  /** Accepted for source compatibility; ignored (CPU only). */
-  pinMemory?: boolean;
-  /**
-   * Seconds to wait for a batch from the worker threads before raising PyTorch's "DataLoader timed out after N
-   * seconds" (0, the default: wait as long as it takes). Batches loaded in the main thread are not timed.
-   */
-  timeout?: number;
-}
+export type { AnyDataset, DataLoaderOptions };
 
 type FetchMode = 'collate' | 'convert';
 
@@ -115,7 +82,16 @@ export class DataLoader<T, B = Collated<Awaited<T>>, D extends AnyDataset<T> = A
   private poolInUse = false;
 
   /** `new DataLoader(dataset, { batchSize, shuffle, sampler, batchSampler, numWorkers, collateFn, dropLast, generator, ... })`. */
-  constructor(dataset: D & AnyDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: D & AnyDataset<T>, options?: DataLoaderOptions<T, B>);
+  /** PyTorch's positional order: `new DataLoader(dataset, 64)`, `new DataLoader(dataset, 64, true, { dropLast: true })`. */
+  constructor(
+    dataset: D & AnyDataset<T>,
+    batchSize: number | null,
+    shuffle?: boolean | null | Omit<DataLoaderOptions<T, B>, 'batchSize'>,
+    options?: Omit<DataLoaderOptions<T, B>, 'batchSize' | 'shuffle'>,
+  );
+  constructor(dataset: D & AnyDataset<T>, ...args: unknown[]) {
+    const options = dataLoaderArgs<T, B>(args);
     const numWorkers = options.numWorkers ?? 0;
     const prefetchFactor = options.prefetchFactor ?? 2;
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;

@@ -70,6 +70,32 @@ describe('DataLoader batches', () => {
     expect([...new DataLoader<number, number>(ds, { batchSize: null })]).toEqual([0, 10, 20]);
   });
 
+  it("takes PyTorch's positional order, then (or instead) the options object", () => {
+    // DataLoader(ds, 4), DataLoader(ds, 4, False, None, None, 0, None, False, True): 3 and 2 batches of 10 samples
+    expect(labels(new DataLoader(indexData(10), 4))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    const untyped = DataLoader as unknown as new (...args: unknown[]) => DataLoader<unknown>;
+    expect(new untyped(indexData(10), 4, false, null, null, 0, null, false, true).length).toBe(2);
+    expect(new DataLoader(indexData(10), 4, { dropLast: true }).length).toBe(2);
+    expect(new DataLoader(indexData(10), 4, false, { dropLast: true }).dropLast).toBe(true);
+    expect(
+      () => new untyped(indexData(10), 4, false, null, null, 0, null, false, false, 0, null, null, null, 1),
+    ).toThrow(
+      new torch.TorchTypeError('DataLoader.__init__() takes from 2 to 14 positional arguments but 15 were given'),
+    );
+    expect(() => new untyped(indexData(10), 4, { batchSize: 2 })).toThrow(
+      new torch.TorchTypeError("DataLoader.__init__() got multiple values for argument 'batchSize'"),
+    );
+    expect(() => new untyped(indexData(10), 4, false, null, null, 0, null, false, false, 0, () => 0)).toThrow(
+      new torch.TorchTypeError(
+        "DataLoader: workerInitFn is not supported; worker threads are set up by the 'worker' option",
+      ),
+    );
+  });
+
   it('uses a custom collateFn, a sampler and a batchSampler', () => {
     const ds = indexData(6);
     const sums = [...new DataLoader(ds, { batchSize: 3, collateFn: (b) => b.reduce((s, [, y]) => s + y.item(), 0) })];
