@@ -10,6 +10,7 @@ import { Tensor, type NestedArray } from './tensor.js';
 import { filledStorage } from './storage-pool.js';
 import { checkIntArg } from './ops/util.js';
 import { pyTypeName } from './python-types.js';
+import { checkCamelCaseKeys } from './python-args.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
 
 /** Options of the creation functions: the dtype and whether the result requires grad. */
@@ -45,6 +46,7 @@ export function sizeAndOptions<O extends TensorOptions>(args: SizeArgs): { shape
 
 /** The factory's result, made to require grad when the options ask for it. */
 export function finish(t: Tensor, options: TensorOptions): Tensor {
+  checkCamelCaseKeys('', options);
   if (options.requiresGrad) setRequiresGrad(t, true, 'factory');
   return t;
 }

@@ -45,6 +45,23 @@ export function functionArgs<O extends object>(
   return readArgs<O>(`${fn}()`, fn, names, args, required, leading);
 }
 
+/** A key in Python's spelling (`weight_decay`), where Kindling's is camelCase (`weightDecay`). */
+const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+
+/**
+ * Python's TypeError for a keyword argument spelled as in Python (`requires_grad`, `weight_decay`, `batch_size`):
+ * Kindling's options are camelCase, so such a key would otherwise be silently ignored. `callee` as Python names it
+ * in messages (`SGD.__init__()`, `conv2d()`), or empty where no one name fits.
+ */
+export function checkCamelCaseKeys(callee: string, options: object): void {
+  for (const key of Object.keys(options)) {
+    if (!SNAKE_CASE.test(key)) continue;
+    const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const argument = `keyword argument '${key}': Kindling spells it '${camel}'`;
+    throw new TorchTypeError(callee === '' ? `Unexpected ${argument}` : `${callee} got an unexpected ${argument}`);
+  }
+}
+
 /**
  * A function's options object from its arguments from index `at` on (`rest`): the object itself when it comes
  * alone, else PyTorch's positional values (`names`, in PyTorch's order) read into one by functionArgs's rule:
@@ -57,7 +74,10 @@ export function trailingOptions<O extends object>(
   at: number,
   required: number,
 ): O {
-  if (rest.length === 1 && isOptionsObject(rest[0])) return rest[0] as O;
+  if (rest.length === 1 && isOptionsObject(rest[0])) {
+    checkCamelCaseKeys(`${fn}()`, rest[0]);
+    return rest[0] as O;
+  }
   if (rest.length === 0 || (rest.length === 1 && (rest[0] === undefined || rest[0] === null))) return {} as O;
   return functionArgs<O>(fn, names, rest, at, required);
 }
@@ -85,6 +105,7 @@ function readArgs<O extends object>(
     if (args[i] !== undefined) out[names[i]] = args[i];
   }
   if (i < args.length) {
+    checkCamelCaseKeys(callee, args[i] as object);
     if (i !== args.length - 1)
       throw new TorchTypeError(`${label}: the options object ({ ... }) must be the last argument`);
     for (const [k, v] of Object.entries(args[i] as Record<string, unknown>)) {

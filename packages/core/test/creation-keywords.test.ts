@@ -18,4 +18,12 @@ describe('creation keywords', () => {
     expect(() => torch.arange(5, { step: 2 })).toThrow(expected('int, step=int'));
     expect(() => torch.arange(0, 10, 3, { step: 2 })).toThrow(expected('int, int, int, step=int'));
   });
+
+  it("refuses an option in Python's spelling instead of ignoring it", () => {
+    const untyped = torch.ones as unknown as (...args: unknown[]) => torch.Tensor;
+    expect(() => untyped([2], { requires_grad: true })).toThrow(
+      new torch.TorchTypeError("Unexpected keyword argument 'requires_grad': Kindling spells it 'requiresGrad'"),
+    );
+    expect(torch.ones([2], { requiresGrad: true }).requiresGrad).toBe(true);
+  });
 });

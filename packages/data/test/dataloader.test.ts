@@ -94,6 +94,11 @@ describe('DataLoader batches', () => {
         "DataLoader: workerInitFn is not supported; worker threads are set up by the 'worker' option",
       ),
     );
+    expect(() => new untyped(indexData(10), { batch_size: 4 })).toThrow(
+      new torch.TorchTypeError(
+        "DataLoader.__init__() got an unexpected keyword argument 'batch_size': Kindling spells it 'batchSize'",
+      ),
+    );
   });
 
   it('uses a custom collateFn, a sampler and a batchSampler', () => {

@@ -138,5 +138,10 @@ describe("nn.functional in PyTorch's positional order", () => {
       ),
     );
     expect(() => F.crossEntropy(v, target, { reduce: false })).toThrow(torch.TorchTypeError);
+    expect(() => F.conv2d(x, w, b, { padding_mode: 'zeros' })).toThrow(
+      new torch.TorchTypeError(
+        "conv2d() got an unexpected keyword argument 'padding_mode': Kindling spells it 'paddingMode'",
+      ),
+    );
   });
 });

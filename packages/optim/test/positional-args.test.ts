@@ -64,3 +64,20 @@ describe('LR schedulers take PyTorch positional arguments', () => {
     );
   });
 });
+
+describe("options in Python's spelling", () => {
+  it('are a TypeError that names the camelCase key, not a setting silently ignored', () => {
+    const untypedSGD = SGD as unknown as new (...args: unknown[]) => SGD;
+    expect(() => new untypedSGD(params(), { lr: 0.1, weight_decay: 1e-4 })).toThrow(
+      new torch.TorchTypeError(
+        "SGD.__init__() got an unexpected keyword argument 'weight_decay': Kindling spells it 'weightDecay'",
+      ),
+    );
+    const untypedStepLR = lrScheduler.StepLR as unknown as new (...args: unknown[]) => lrScheduler.StepLR;
+    expect(() => new untypedStepLR(new SGD(params(), { lr: 1 }), { step_size: 2 })).toThrow(
+      new torch.TorchTypeError(
+        "StepLR.__init__() got an unexpected keyword argument 'step_size': Kindling spells it 'stepSize'",
+      ),
+    );
+  });
+});

@@ -152,6 +152,7 @@ export function withPositional<O extends object>(
 ): O {
   if (first === undefined || !isPositional(first)) {
     if (rest.length > 0) throw new torch.TorchTypeError(`${cls}: nothing may follow the options object`);
+    if (first !== undefined && first !== null) torch.compat.checkCamelCaseKeys(`${cls}.__init__()`, first);
     return { ...(first as O | undefined) } as O;
   }
   return torch.compat.pythonArgs<O>(cls, names, [first, ...rest], required ? 1 : 0);
