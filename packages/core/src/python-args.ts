@@ -48,6 +48,11 @@ export function functionArgs<O extends object>(
 /** A key in Python's spelling (`weight_decay`), where Kindling's is camelCase (`weightDecay`). */
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
 
+/** Kindling's spelling of a key in Python's (`weight_decay` → `weightDecay`); null for a key not in that spelling. */
+export function camelCaseOf(key: string): string | null {
+  return SNAKE_CASE.test(key) ? key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : null;
+}
+
 /**
  * Python's TypeError for a keyword argument spelled as in Python (`requires_grad`, `weight_decay`, `batch_size`):
  * Kindling's options are camelCase, so such a key would otherwise be silently ignored. `callee` as Python names it
@@ -55,8 +60,8 @@ const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
  */
 export function checkCamelCaseKeys(callee: string, options: object): void {
   for (const key of Object.keys(options)) {
-    if (!SNAKE_CASE.test(key)) continue;
-    const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const camel = camelCaseOf(key);
+    if (camel === null) continue;
     const argument = `keyword argument '${key}': Kindling spells it '${camel}'`;
     throw new TorchTypeError(callee === '' ? `Unexpected ${argument}` : `${callee} got an unexpected ${argument}`);
   }

@@ -57,4 +57,11 @@ export function pyStr(x: unknown, options: PyReprOptions = {}): string {
 export { formatFixed, formatExp } from './print-number.js';
 
 /** Python's rule for positional arguments followed by an options object (keyword arguments), for constructors and functions. */
-export { pythonArgs, functionArgs, trailingOptions, checkCamelCaseKeys, isOptionsObject } from './python-args.js';
+export {
+  pythonArgs,
+  functionArgs,
+  trailingOptions,
+  checkCamelCaseKeys,
+  camelCaseOf,
+  isOptionsObject,
+} from './python-args.js';

@@ -153,6 +153,12 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
     }
     const tensors = params as Tensor[];
     const options: Record<string, HyperValue | Tensor[]> = { params: tensors };
+    for (const k of Object.keys(group)) {
+      // A group may hold keys of its own, but one of the options in Python's spelling would be silently inert.
+      const camel = torch.compat.camelCaseOf(k);
+      if (camel !== null && camel in this.defaults)
+        throw new torch.TorchTypeError(`param group key '${k}': Kindling spells it '${camel}'`);
+    }
     for (const [k, v] of Object.entries(group))
       if (k !== 'params' && v !== undefined) options[k] = copyValue(v as HyperValue);
     for (const [k, v] of Object.entries(this.defaults)) {

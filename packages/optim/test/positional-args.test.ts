@@ -73,6 +73,11 @@ describe("options in Python's spelling", () => {
         "SGD.__init__() got an unexpected keyword argument 'weight_decay': Kindling spells it 'weightDecay'",
       ),
     );
+    expect(() => new SGD([{ params: params(), weight_decay: 0 } as never], { lr: 0.1, weightDecay: 1e-4 })).toThrow(
+      new torch.TorchTypeError("param group key 'weight_decay': Kindling spells it 'weightDecay'"),
+    );
+    const custom = new SGD([{ params: params(), layer_name: 'head' } as never], { lr: 0.1 });
+    expect((custom.paramGroups[0] as Record<string, unknown>).layer_name).toBe('head');
     const untypedStepLR = lrScheduler.StepLR as unknown as new (...args: unknown[]) => lrScheduler.StepLR;
     expect(() => new untypedStepLR(new SGD(params(), { lr: 1 }), { step_size: 2 })).toThrow(
       new torch.TorchTypeError(
