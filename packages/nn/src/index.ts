@@ -29,7 +29,7 @@ export const nn = { ...layers, functional, F: functional, init, utils, models };
 export * from './layers/index.js';
 export { RemovableHandle } from './hooks.js';
 export { functional, functional as F, init };
-export type { ForwardHook, ForwardPreHook } from './module.js';
+export type { ForwardHook, ForwardPreHook, MemberOptions } from './module.js';
 export type { LoadResult } from './state-dict.js';
 export type { Reduction } from './loss.js';
 export type { ResNet, ResNetOptions } from './models/resnet.js';

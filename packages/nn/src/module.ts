@@ -26,6 +26,26 @@ const INTERNAL = new Set([
   'training',
 ]);
 
+/** What the parameter and buffer listings take: a name prefix, and whether to include descendants (default). */
+export interface MemberOptions {
+  prefix?: string;
+  recurse?: boolean;
+}
+
+/**
+ * A method's options from its arguments after `self`, in PyTorch's positional order (`named_parameters(prefix,
+ * recurse)`) or as an options object in the first place; arguments left out (trailing undefined) count as not given.
+ */
+function memberArgs<O extends object>(
+  method: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+): O {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args.slice(0, n), 1, 1);
+}
+
 /**
  * The base class of every layer and model (`torch.nn.Module`). Parameters, buffers and sub-modules assigned to fields are registered in assignment order, so state dict keys are PyTorch's.
  *
@@ -287,11 +307,13 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
+  /** The `[name, tensor]` pairs `pick` gives of this module (and, with `recurse`, its descendants), each once. */
   private namedMembers<T extends Tensor>(
     pick: (m: Module) => Iterable<[string, T | null]>,
-    prefix: string,
-    recurse: boolean,
+    method: string,
+    args: readonly unknown[],
   ): [string, T][] {
+    const { prefix = '', recurse = true } = memberArgs<MemberOptions>(method, ['prefix', 'recurse'], args);
     const seen = new Set<T>();
     const out: [string, T][] = [];
     const mods: [string, Module][] = recurse ? this.namedModules({ prefix }) : [[prefix, this]];
@@ -320,8 +342,8 @@ export class Module {
    * 2.bias torch.Size([2])
    * ```
    */
-  namedParameters(options: { prefix?: string; recurse?: boolean } = {}): [string, Parameter][] {
-    return this.namedMembers((m) => m._parameters, options.prefix ?? '', options.recurse ?? true);
+  namedParameters(prefix?: string | MemberOptions, recurse?: boolean): [string, Parameter][] {
+    return this.namedMembers((m) => m._parameters, 'named_parameters', [prefix, recurse]);
   }
 
   /**
@@ -338,8 +360,8 @@ export class Module {
    * 58
    * ```
    */
-  parameters(options: { recurse?: boolean } = {}): Parameter[] {
-    return this.namedParameters(options).map(([, p]) => p);
+  parameters(recurse?: boolean | Omit<MemberOptions, 'prefix'>): Parameter[] {
+    return this.namedParameters(memberArgs<MemberOptions>('parameters', ['recurse'], [recurse])).map(([, p]) => p);
   }
 
   /**
@@ -354,13 +376,13 @@ export class Module {
    * [ 'running_mean', 'running_var', 'num_batches_tracked' ]
    * ```
    */
-  namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
-    return this.namedMembers((m) => m._buffers, options.prefix ?? '', options.recurse ?? true);
+  namedBuffers(prefix?: string | MemberOptions, recurse?: boolean): [string, Tensor][] {
+    return this.namedMembers((m) => m._buffers, 'named_buffers', [prefix, recurse]);
   }
 
-  /** Every buffer of this module and its descendants. */
-  buffers(options: { recurse?: boolean } = {}): Tensor[] {
-    return this.namedBuffers(options).map(([, b]) => b);
+  /** Every buffer of this module and its descendants (with `recurse` false, this module's own). */
+  buffers(recurse?: boolean | Omit<MemberOptions, 'prefix'>): Tensor[] {
+    return this.namedBuffers(memberArgs<MemberOptions>('buffers', ['recurse'], [recurse])).map(([, b]) => b);
   }
 
   /** `model.get_submodule('layer1.0.conv1')`. */
@@ -435,12 +457,13 @@ export class Module {
    * null
    * ```
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+  zeroGrad(setToNone?: boolean | { setToNone?: boolean }): void {
+    const options = memberArgs<{ setToNone?: boolean }>('zero_grad', ['setToNone'], [setToNone]);
+    const toNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
       const current = p.rawGrad;
       if (current === null) continue;
-      if (setToNone) p.grad = null;
+      if (toNone) p.grad = null;
       else {
         const g = current.gradFn ? current.detach() : current;
         g.requiresGrad_(false);
@@ -559,7 +582,14 @@ export class Module {
    * true
    * ```
    */
-  loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(stateDict: Record<string, Tensor>, strict?: boolean | { strict?: boolean }): LoadResult {
+    const options = torch.compat.trailingOptions<{ strict?: boolean }>(
+      'Module.load_state_dict',
+      ['strict'],
+      [strict],
+      2,
+      2,
+    );
     return loadStateDictInto(this, stateDict, options.strict ?? true);
   }
 

@@ -145,3 +145,42 @@ describe("nn.functional in PyTorch's positional order", () => {
     );
   });
 });
+
+describe("Module's methods in PyTorch's positional order", () => {
+  it('list, zero and load as the same Python call does', () => {
+    const linear = new nn.Linear(2, 3);
+    const net = new nn.Sequential(linear, new nn.BatchNorm1d(3));
+    // net.named_parameters('enc') -> enc.0.weight ...; net.parameters(False) -> []; net[0].parameters(False) -> 2
+    expect(net.namedParameters('enc').map(([name]) => name)).toEqual([
+      'enc.0.weight',
+      'enc.0.bias',
+      'enc.1.weight',
+      'enc.1.bias',
+    ]);
+    expect(net.parameters(false)).toHaveLength(0);
+    expect(net.get(0).parameters(false)).toHaveLength(2);
+    expect(net.namedBuffers('enc', true).map(([name]) => name)).toEqual([
+      'enc.1.running_mean',
+      'enc.1.running_var',
+      'enc.1.num_batches_tracked',
+    ]);
+    expect(net.buffers(false)).toHaveLength(0);
+    net
+      .forward(torch.ones([4, 2]))
+      .sum()
+      .backward();
+    net.zeroGrad(false);
+    expect(linear.weight.grad?.tolist()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    const partial = { '0.weight': net.stateDict()['0.weight'] };
+    expect(net.loadStateDict(partial, false).missingKeys).toContain('0.bias');
+    expect(() => net.loadStateDict(partial)).toThrow('Missing key(s) in state_dict');
+    expect(net.namedParameters({ prefix: 'enc', recurse: false })).toEqual([]);
+    expect(() => net.namedParameters({ prefix: 'enc' }, true)).toThrow(
+      new torch.TorchTypeError('Module.named_parameters: the options object ({ ... }) must be the last argument'),
+    );
+  });
+});
