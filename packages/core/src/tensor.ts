@@ -4,6 +4,7 @@
  */
 import { type DType, type TypedArray, allocateFor, isFloatingPoint } from './dtype.js';
 import { RuntimeError, TorchTypeError } from './errors.js';
+import { trailingOptions } from './python-args.js';
 import { Size } from './size.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 import { VersionCounter } from './storage.js';
@@ -471,7 +472,8 @@ export class Tensor {
     return A.registerHook(this, hook);
   }
   /**
-   * `backward()`, `backward(gradient, { retainGraph, createGraph, inputs })`, or `backward({ retainGraph })`.
+   * `backward()`, `backward(gradient, { retainGraph, createGraph, inputs })`, or `backward({ retainGraph })`; or in
+   * PyTorch's positional order, `backward(gradient, retainGraph, createGraph)`.
    *
    * @example
    * ```ts
@@ -484,7 +486,11 @@ export class Tensor {
    * tensor([4., 6.])
    * ```
    */
-  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void;
+  backward(gradient: Tensor | null | undefined, retainGraph?: boolean, createGraph?: boolean): void;
+  backward(gradient?: Tensor | BackwardOptions | null, ...rest: unknown[]): void {
+    const names = ['retainGraph', 'createGraph', 'inputs'] as const;
+    const options = trailingOptions<BackwardOptions>('Tensor.backward', names, rest, 2, 1);
     if (gradient != null && !(gradient instanceof Tensor)) A.backward(this, null, { ...gradient, ...options });
     else A.backward(this, gradient ?? null, options);
   }

@@ -88,6 +88,24 @@ describe('backward', () => {
     expect(() => y.backward()).toThrow('Trying to backward through the graph a second time');
   });
 
+  it("takes its options in PyTorch's positional order too, as y.backward(g, True) and autograd.grad(y, x, g, True, True)", () => {
+    const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.mul(x);
+    y.backward(torch.ones([3]), true); // retain_graph=True
+    y.backward(torch.ones([3]));
+    expect(x.grad?.tolist()).toEqual([4, 8, 12]);
+    const [g] = torch.autograd.grad(x.mul(x), [x], torch.ones([3]), true, true) as torch.Tensor[];
+    expect(g.tolist()).toEqual([2, 4, 6]);
+    expect(g.gradFn?.name()).toBe('AddBackward0'); // create_graph=True
+    const unused = torch.tensor([1], { requiresGrad: true });
+    const both = torch.autograd.grad(x.sum(), [x, unused], null, false, false, false, true);
+    expect(both[1]).toBeNull(); // allow_unused=True
+    const z = x.mul(2);
+    torch.autograd.backward([z], [torch.ones([3])], true);
+    torch.autograd.backward([z], [torch.ones([3])]);
+    expect(x.grad?.tolist()).toEqual([8, 12, 16]);
+  });
+
   it('throws for tensors without history', () => {
     const a = torch.tensor([1.1], { requiresGrad: true });
     const b = a.mul(2);

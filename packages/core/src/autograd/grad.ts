@@ -1,5 +1,6 @@
 /** `torch.autograd.grad` and `torch.autograd.backward`. */
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, TorchTypeError } from '../errors.js';
+import { trailingOptions } from '../python-args.js';
 import type { Tensor } from '../tensor.js';
 import { runBackward } from './engine.js';
 import { gradientEdge } from './record.js';
@@ -16,12 +17,33 @@ function list<T>(x: T | readonly T[]): T[] {
   return Array.isArray(x) ? [...(x as readonly T[])] : [x as T];
 }
 
-/** The gradients of `outputs` with respect to `inputs`, returned rather than accumulated into `.grad`. */
+/** Python's parameters of `grad` after `inputs`, in order (`only_inputs` is ignored, as PyTorch now ignores it). */
+const GRAD_ORDER = ['gradOutputs', 'retainGraph', 'createGraph', 'onlyInputs', 'allowUnused'] as const;
+
+/**
+ * The gradients of `outputs` with respect to `inputs`, returned rather than accumulated into `.grad`; the options
+ * may also come in PyTorch's positional order: `grad(y, [x], g, true, true)`.
+ */
 export function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
-  options: GradOptions = {},
+  options?: GradOptions,
+): (Tensor | null)[];
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  gradOutputs?: GradOptions['gradOutputs'],
+  retainGraph?: boolean,
+  createGraph?: boolean,
+  onlyInputs?: boolean,
+  allowUnused?: boolean,
+): (Tensor | null)[];
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  ...rest: unknown[]
 ): (Tensor | null)[] {
+  const options = trailingOptions<GradOptions & { onlyInputs?: boolean }>('grad', GRAD_ORDER, rest, 2, 2);
   const outs = list(outputs);
   const ins = list(inputs);
   const gradOutputs = options.gradOutputs == null ? outs.map(() => null) : list(options.gradOutputs);
@@ -61,12 +83,37 @@ export function grad(
   return result;
 }
 
-/** `torch.autograd.backward(tensors, gradTensors?, options?)`. */
+/** `backward`'s options after the gradients. */
+export interface AutogradBackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/**
+ * `torch.autograd.backward(tensors, gradTensors?, options?)`, or with the options in PyTorch's positional order:
+ * `backward([y], [g], true)` retains the graph.
+ */
 export function backward(
   tensors: Tensor | readonly Tensor[],
   gradTensors?: Tensor | readonly (Tensor | null)[] | null,
-  options: { retainGraph?: boolean; createGraph?: boolean; inputs?: Tensor | readonly Tensor[] } = {},
+  options?: AutogradBackwardOptions,
+): void;
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradTensors: Tensor | readonly (Tensor | null)[] | null | undefined,
+  retainGraph?: boolean,
+  createGraph?: boolean,
+): void;
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradTensors?: Tensor | readonly (Tensor | null)[] | null,
+  ...rest: unknown[]
 ): void {
+  const names = ['retainGraph', 'createGraph', 'gradVariables', 'inputs'] as const;
+  const options = trailingOptions<AutogradBackwardOptions & { gradVariables?: unknown }>('backward', names, rest, 2, 1);
+  if (options.gradVariables != null)
+    throw new TorchTypeError("backward: 'grad_variables' is deprecated; pass gradTensors");
   const ts = list(tensors);
   const gs = gradTensors == null ? ts.map(() => null) : list(gradTensors);
   backwardMany(ts, gs, options);
