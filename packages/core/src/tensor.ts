@@ -781,9 +781,9 @@ export class Tensor {
   ceil(): Tensor {
     return E.ceil(this);
   }
-  /** Each element rounded to the nearest integer, halves to even. */
-  round(): Tensor {
-    return E.round(this);
+  /** Each element rounded to the nearest integer, halves to even; with `{ decimals }`, to that many places. */
+  round(options?: { decimals?: number }): Tensor {
+    return E.round(this, options);
   }
   /**
    * Each element limited to `[min, max]` (either bound may be `null`).
@@ -1609,8 +1609,10 @@ export class Tensor {
    * tensor([5, 4]) tensor([4, 2])
    * ```
    */
-  topk(k: number, dim?: number | I.TopkOptions, options?: I.TopkOptions): R.ValuesIndices {
-    return I.topk(this, k, dim, options);
+  topk(k: number, dim?: number | I.TopkOptions, options?: I.TopkOptions): R.ValuesIndices;
+  topk(k: number, dim: number, largest?: boolean, sorted?: boolean): R.ValuesIndices;
+  topk(k: number, ...args: unknown[]): R.ValuesIndices {
+    return I.topk(this, k, ...args);
   }
   /**
    * The elements sorted along `dim`, as `{ values, indices }`.
@@ -1624,12 +1626,16 @@ export class Tensor {
    * tensor([3, 2, 1]) tensor([0, 2, 1])
    * ```
    */
-  sort(dim?: number | I.SortOptions, options?: I.SortOptions): R.ValuesIndices {
-    return I.sort(this, dim, options);
+  sort(dim?: number | I.SortOptions, options?: I.SortOptions): R.ValuesIndices;
+  sort(dim: number, descending?: boolean): R.ValuesIndices;
+  sort(...args: unknown[]): R.ValuesIndices {
+    return I.sort(this, ...args);
   }
-  /** The indices that sort the elements along `dim`. */
-  argsort(dim?: number | I.SortOptions, options?: I.SortOptions): Tensor {
-    return I.sort(this, dim, options).indices;
+  /** The indices that sort the elements along `dim` (`argsort(dim, descending)` as in PyTorch, or with options). */
+  argsort(dim?: number | I.SortOptions, options?: I.SortOptions): Tensor;
+  argsort(dim: number, descending?: boolean): Tensor;
+  argsort(...args: unknown[]): Tensor {
+    return I.sort(this, ...args).indices;
   }
 
   // ---- conversion ----

@@ -5,7 +5,7 @@ import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { checkIntArg, checkTensorArg, empty, toTensor } from './util.js';
 import type { ValuesIndices } from './reduce.js';
-import { isOptionsObject } from '../python-args.js';
+import { trailingOptions } from '../python-args.js';
 
 function checkIndexDType(index: Tensor, op: string): void {
   if (index.dtype !== 'int64') throw new RuntimeError(`${op}(): Expected dtype int64 for index`);
@@ -259,37 +259,38 @@ export interface TopkOptions {
   sorted?: boolean;
 }
 
-/** `dim` given positionally (then `options`) or inside the options object, as every optional argument may be. */
+/**
+ * `dim` and the options after it, given positionally in PyTorch's order (`sort(0, true)`: descending), in an options
+ * object after the dim, or all in the options object. `at`: the arguments before `dim`, counting `self`.
+ */
 function dimAndOptions<O extends { dim?: number }>(
-  dimOrOptions: number | O | undefined,
-  options: O | undefined,
-): [number, O | undefined] {
-  if (isOptionsObject(dimOrOptions)) return [dimOrOptions.dim ?? -1, dimOrOptions];
-  // Only an absent dim takes the default: `sort(null)` is refused, as PyTorch refuses `sort(None)`.
-  return [dimOrOptions === undefined ? (options?.dim ?? -1) : dimOrOptions, options];
+  fn: string,
+  names: readonly (keyof O & string)[],
+  at: number,
+  args: readonly unknown[],
+): [number, O] {
+  const options = trailingOptions<O>(fn, ['dim', ...names], args, at, at);
+  // Only an absent dim takes the default: a null one goes on to be refused, as PyTorch refuses `sort(None)`.
+  const dim = args[0] === null ? (null as unknown as number) : options.dim;
+  return [dim === undefined ? -1 : dim, options];
 }
 
 /** Sorts along dim: NaN counts as the largest value; equal values keep their order (a stable sort). */
-export function sort(self: Tensor, dimOrOptions?: number | SortOptions, sortOptions?: SortOptions): ValuesIndices {
-  const [dim, options] = dimAndOptions(dimOrOptions, sortOptions);
+export function sort(self: Tensor, ...args: unknown[]): ValuesIndices {
+  const [dim, options] = dimAndOptions<SortOptions>('sort', ['descending'], 1, args);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
   // Passing `stable` at all selects PyTorch's sort.stable overload, whose node is SortBackward1.
-  const name = options?.stable === undefined ? 'SortBackward0' : 'SortBackward1';
-  return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options?.descending ?? false, name);
+  const name = options.stable === undefined ? 'SortBackward0' : 'SortBackward1';
+  return sortedSelection(self, d, self.ndim === 0 ? 1 : self._shape[d], options.descending ?? false, name);
 }
 
-export function topk(
-  self: Tensor,
-  k: number,
-  dimOrOptions?: number | TopkOptions,
-  topkOptions?: TopkOptions,
-): ValuesIndices {
-  const [dim, options] = dimAndOptions(dimOrOptions, topkOptions);
+export function topk(self: Tensor, k: number, ...args: unknown[]): ValuesIndices {
+  const [dim, options] = dimAndOptions<TopkOptions>('topk', ['largest', 'sorted'], 2, args);
   checkIntArg(k, 'topk', 'k', 1);
   const d = self.ndim === 0 ? 0 : normalizeDim(dim, self.ndim);
   const size = self.ndim === 0 ? 1 : self._shape[d];
   if (k < 0 || k > size) throw new RuntimeError('selected index k out of range');
-  return sortedSelection(self, d, k, options?.largest ?? true, 'TopkBackward0');
+  return sortedSelection(self, d, k, options.largest ?? true, 'TopkBackward0');
 }
 
 function sortedSelection(self: Tensor, d: number, k: number, descending: boolean, name: string): ValuesIndices {

@@ -6,6 +6,10 @@
  * one is an entry here and its method line in tensor.ts.
  */
 import { RuntimeError } from '../errors.js';
+import { isFloatingPoint, scalarTypeName } from '../dtype.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { checkIntArg } from './util.js';
+import { trailingOptions } from '../python-args.js';
 import { pyRound } from '../python-format.js';
 import type { UnaryFn } from '../kernels/elementwise.js';
 import { recordOp } from '../autograd/record.js';
@@ -174,8 +178,32 @@ export const sign = define(
 export const floor = define('floor', 'FloorBackward0', Math.floor, false, 'none', (g) => g.mul(0));
 /** Rounds up. */
 export const ceil = define('ceil', 'CeilBackward0', Math.ceil, false, 'none', (g) => g.mul(0));
-/** Rounds to the nearest integer, halves to even (Python's and PyTorch's rule). */
-export const round = define('round', 'RoundBackward0', pyRound, false, 'none', (g) => g.mul(0));
+const roundHalfEven = define('round', 'RoundBackward0', pyRound, false, 'none', (g) => g.mul(0));
+
+/**
+ * `round(x, decimals=d)` as PyTorch computes it in x's own precision: x·10^d rounded half to even, divided back by
+ * 10^d (for d < 0, x / 10^-d rounded and multiplied back).
+ */
+function roundDecimals(x: Tensor, decimals: number): Tensor {
+  checkIntArg(decimals, 'round', 'decimals', 2);
+  if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"round_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  const scale = 10 ** Math.abs(decimals);
+  const out = noGrad(() => (decimals >= 0 ? x.mul(scale).round().div(scale) : x.div(scale).round().mul(scale)));
+  recordOp('RoundBackward1', [x], out, () => ([g]) => [g.mul(0)]);
+  return out;
+}
+
+/**
+ * Rounds to the nearest integer, halves to even (Python's and PyTorch's rule); with `{ decimals }`, to that many
+ * decimal places (negative: to tens, hundreds, ...).
+ */
+export const round = (x: Tensor, options?: OutOptions & { decimals?: number }): Tensor => {
+  // `decimals` is keyword-only in PyTorch: `round(x, 1)` is its TypeError, not a plain round.
+  const o = trailingOptions<OutOptions & { decimals?: number }>('round', [], [options], 1, 1);
+  if (o.decimals === undefined) return roundHalfEven(x, o);
+  const decimals = o.decimals;
+  return withOutOption('round', (t) => roundDecimals(t, decimals))(x, o);
+};
 /** Which elements are NaN, as a bool tensor. */
 export const isnan = predicate('isnan', (v) => (v !== v ? 1 : 0));
 /** Which elements are finite (not NaN or infinite), as a bool tensor. */
