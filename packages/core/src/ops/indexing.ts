@@ -4,7 +4,7 @@ import { broadcastShapes, formatShape, normalizeDim, numel } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { checkIntArg, checkTensorArg, empty, toTensor } from './util.js';
-import type { ValuesIndices } from './reduce.js';
+import { type ValuesIndices, valuesIndices } from './reduce.js';
 import { trailingOptions } from '../python-args.js';
 
 function checkIndexDType(index: Tensor, op: string): void {
@@ -329,5 +329,5 @@ function sortedSelection(self: Tensor, d: number, k: number, descending: boolean
   const result = new Tensor(values._array, values.shape, values.dtype);
   const inShape = self.shape;
   recordOp(name, [self], result, () => ([g]) => [self.ndim === 0 ? g : empty(inShape, g.dtype).scatter(d, indices, g)]);
-  return { values: result, indices: new Tensor(indices._array, indices.shape, 'int64') };
+  return valuesIndices(result, new Tensor(indices._array, indices.shape, 'int64'));
 }

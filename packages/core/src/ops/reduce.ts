@@ -11,9 +11,39 @@ import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
 
-export interface ValuesIndices {
+/**
+ * What `max(dim)`, `min(dim)`, `sort` and `topk` return: `{ values, indices }`, which also unpacks and indexes as
+ * PyTorch's named tuple does: `const [values, indices] = x.max(1)`, `x.max(1)[1]`.
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
+  readonly 0: Tensor;
+  readonly 1: Tensor;
+}
+
+/** The tuple view, shared by every result: not enumerable, so the results print and compare as plain objects. */
+const TUPLE_VIEW: object = Object.create(Object.prototype, {
+  0: {
+    get(this: ValuesIndices): Tensor {
+      return this.values;
+    },
+  },
+  1: {
+    get(this: ValuesIndices): Tensor {
+      return this.indices;
+    },
+  },
+  [Symbol.iterator]: {
+    *value(this: ValuesIndices): Generator<Tensor> {
+      yield this.values;
+      yield this.indices;
+    },
+  },
+}) as object;
+
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign(Object.create(TUPLE_VIEW) as ValuesIndices, { values, indices });
 }
 
 /** Splits `(dim?, options?)` / `(options)` call forms. */
@@ -315,7 +345,7 @@ export function maxOrMin(
   extremeInto(x, singleDim(x, d), isMax, values, indices);
   const inShape = x.shape;
   recordOp(`${Name}Backward0`, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /** The gradient of a reduction that picked one element per output (max/min/median with dim). */

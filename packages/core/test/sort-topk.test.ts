@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 
-/** sort, argsort and topk take PyTorch's positional order after the dim: PyTorch 1.13's values. */
+/** sort, argsort, topk and max/min along a dim: PyTorch's call forms and PyTorch 1.13's values. */
 describe('sort, argsort and topk in positional order', () => {
   const x = torch.tensor([
     [0.5, -1.25, 2.0, 0.75],
@@ -35,5 +35,18 @@ describe('sort, argsort and topk in positional order', () => {
     expect(() => untyped(0, true, 1)).toThrow(
       new torch.TorchTypeError('sort() takes from 1 to 3 positional arguments but 4 were given'),
     );
+  });
+
+  it("return { values, indices } that also unpack and index as PyTorch's named tuple", () => {
+    // values, indices = x.max(1); x.max(1)[1]; x.sort(1, True)[0][0]
+    const [values, indices] = x.max(1);
+    expect(values.tolist()).toEqual([2, 3, 1]);
+    expect(indices.tolist()).toEqual([2, 3, 0]);
+    expect(x.max(1)[1].tolist()).toEqual([2, 3, 0]);
+    expect(x.sort(1, true)[0].select(0, 0).tolist()).toEqual([2, 0.75, 0.5, -1.25]);
+    const [top] = x.topk(1, 0);
+    expect(top.tolist()).toEqual([[1, 1.5, 2, 3]]);
+    // the tuple view is not enumerable: the result prints as the plain object
+    expect(Object.keys(x.min(0))).toEqual(['values', 'indices']);
   });
 });
