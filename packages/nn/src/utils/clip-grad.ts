@@ -6,6 +6,14 @@ function asList(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   return parameters instanceof torch.Tensor ? [parameters] : [...parameters];
 }
 
+/** `clipGradNorm_`'s options after `maxNorm`. */
+export interface ClipGradNormOptions {
+  /** The norm's order (default 2; `Infinity` for the largest magnitude). */
+  normType?: number;
+  /** Throw when the total norm is NaN or infinite instead of scaling by it. */
+  errorIfNonfinite?: boolean;
+}
+
 /**
  * Scales the gradients in place so that their total norm is at most `maxNorm`; returns the total norm
  * (before clipping), as PyTorch: clip_coef = maxNorm / (total + 1e-6), applied when below 1.
@@ -13,8 +21,18 @@ function asList(parameters: Tensor | Iterable<Tensor>): Tensor[] {
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
   maxNorm: number,
-  options: { normType?: number; errorIfNonfinite?: boolean } = {},
-): Tensor {
+  options?: ClipGradNormOptions,
+): Tensor;
+/** PyTorch's positional order: `clipGradNorm_(params, 1.0, 1)` clips the L1 norm. */
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType?: number,
+  errorIfNonfinite?: boolean,
+): Tensor;
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, ...rest: unknown[]): Tensor {
+  const names = ['normType', 'errorIfNonfinite'] as const;
+  const options = torch.compat.trailingOptions<ClipGradNormOptions>('clip_grad_norm_', names, rest, 2, 2);
   const normType = options.normType ?? 2;
   const grads = asList(parameters)
     .map((p) => p.rawGrad)
@@ -39,7 +57,7 @@ export function clipGradNorm_(
             .pow(1 / normType);
     if (options.errorIfNonfinite && !total.isfinite().item()) {
       throw new torch.RuntimeError(
-        `The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+        `The total norm of order ${torch.compat.pyFloat(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
       );
     }
     const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
