@@ -163,8 +163,16 @@ export class ChainDataset<T> extends IterableDataset<T> {
 export function randomSplit<T>(
   dataset: MapDataset<T>,
   lengths: readonly number[],
-  options: { generator?: torch.Generator } = {},
+  generator?: torch.Generator | { generator?: torch.Generator },
 ): Subset<T>[] {
+  // PyTorch's positional order, random_split(dataset, lengths, generator), or the options object.
+  const options = torch.compat.trailingOptions<{ generator?: torch.Generator }>(
+    'random_split',
+    ['generator'],
+    [generator],
+    2,
+    2,
+  );
   const n = lengthOf(dataset);
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);

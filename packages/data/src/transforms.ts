@@ -243,11 +243,20 @@ export interface RandomCropOptions {
 /** A random window of `size` after optional padding (torchvision.transforms.RandomCrop). */
 export class RandomCrop {
   readonly size: [number, number];
+  readonly options: RandomCropOptions;
+  constructor(size: number | readonly number[], options?: RandomCropOptions);
+  /** torchvision's positional order: `new RandomCrop(32, 4)` pads by 4 first. */
   constructor(
     size: number | readonly number[],
-    readonly options: RandomCropOptions = {},
-  ) {
+    padding: number | readonly number[] | null,
+    padIfNeeded?: boolean,
+    fill?: number | readonly number[],
+    paddingMode?: PaddingMode,
+  );
+  constructor(size: number | readonly number[], ...args: unknown[]) {
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+    const names = ['padding', 'padIfNeeded', 'fill', 'paddingMode'] as const;
+    this.options = torch.compat.pythonArgs<RandomCropOptions>('RandomCrop', names, args);
   }
 
   forward<T extends Img>(input: T): T {
@@ -306,10 +315,18 @@ export interface ResizeOptions {
  */
 export class Resize {
   readonly size: number | readonly number[];
+  readonly options: ResizeOptions;
+  constructor(size: number | readonly number[], options?: ResizeOptions);
+  /** torchvision's positional order: `new Resize(256, 'bilinear', 512)`. */
   constructor(
     size: number | readonly number[],
-    readonly options: ResizeOptions = {},
-  ) {
+    interpolation: 'bilinear',
+    maxSize?: number | null,
+    antialias?: boolean | null,
+  );
+  constructor(size: number | readonly number[], ...args: unknown[]) {
+    const options = torch.compat.pythonArgs<ResizeOptions>('Resize', ['interpolation', 'maxSize', 'antialias'], args);
+    this.options = options;
     if (typeof size !== 'number' && !Array.isArray(size))
       throw new TorchTypeError(`Size should be int or sequence. Got ${typeName(size)}`);
     if (typeof size !== 'number' && size.length !== 1 && size.length !== 2)
@@ -382,7 +399,17 @@ export class RandomResizedCrop {
   readonly scale: readonly [number, number];
   readonly ratio: readonly [number, number];
   readonly generator: torch.Generator | undefined;
-  constructor(size: number | readonly number[], options: RandomResizedCropOptions = {}) {
+  constructor(size: number | readonly number[], options?: RandomResizedCropOptions);
+  /** torchvision's positional order: `new RandomResizedCrop(224, [0.5, 1])`. */
+  constructor(
+    size: number | readonly number[],
+    scale: readonly [number, number],
+    ratio?: readonly [number, number],
+    interpolation?: 'bilinear',
+  );
+  constructor(size: number | readonly number[], ...args: unknown[]) {
+    const names = ['scale', 'ratio', 'interpolation'] as const;
+    const options = torch.compat.pythonArgs<RandomResizedCropOptions>('RandomResizedCrop', names, args);
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
     this.scale = options.scale ?? [0.08, 1.0];
     this.ratio = options.ratio ?? [3 / 4, 4 / 3];

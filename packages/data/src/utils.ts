@@ -36,7 +36,20 @@ function normalizeRange(t: torch.Tensor, valueRange: readonly [number, number] |
  * A grid of images (torchvision.utils.make_grid): a (B, C, H, W) batch or a list of (C, H, W) images, laid out
  * `nrow` to a row with `padding` between them; one-channel images become three-channel. Returns (C, H', W').
  */
-export function makeGrid(tensor: torch.Tensor | readonly torch.Tensor[], options: MakeGridOptions = {}): torch.Tensor {
+export function makeGrid(tensor: torch.Tensor | readonly torch.Tensor[], options?: MakeGridOptions): torch.Tensor;
+/** torchvision's positional order: `makeGrid(images, 4)` lays them out 4 to a row. */
+export function makeGrid(
+  tensor: torch.Tensor | readonly torch.Tensor[],
+  nrow: number,
+  padding?: number,
+  normalize?: boolean,
+  valueRange?: readonly [number, number] | null,
+  scaleEach?: boolean,
+  padValue?: number,
+): torch.Tensor;
+export function makeGrid(tensor: torch.Tensor | readonly torch.Tensor[], ...args: unknown[]): torch.Tensor {
+  const names = ['nrow', 'padding', 'normalize', 'valueRange', 'scaleEach', 'padValue'] as const;
+  const options = torch.compat.trailingOptions<MakeGridOptions>('make_grid', names, args, 1, 1);
   const { nrow = 8, padding = 2, normalize = false, valueRange = null, scaleEach = false, padValue = 0 } = options;
   if (!(tensor instanceof torch.Tensor) && !(Array.isArray(tensor) && tensor.every((t) => t instanceof torch.Tensor))) {
     throw new TorchTypeError(`tensor or list of tensors expected, got ${torch._pyTypeName(tensor)}`);

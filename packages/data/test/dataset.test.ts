@@ -116,6 +116,10 @@ describe('randomSplit', () => {
     expect([...a, ...b].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(split(7)).toEqual([a, b]);
     expect(split(8)).not.toEqual([a, b]);
+    // random_split(ds, lengths, generator): the generator positionally, as PyTorch takes it
+    expect(randomSplit(new Range(20), [5, 15], new torch.Generator().manualSeed(7)).map((s) => [...s.indices])).toEqual(
+      [a, b],
+    );
     torch.manualSeed(3);
     const first = randomSplit(new Range(20), [0.5, 0.5]).map((s) => [...s.indices]);
     torch.manualSeed(3);

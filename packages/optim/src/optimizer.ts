@@ -198,13 +198,21 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
    * null
    * ```
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+  zeroGrad(setToNone?: boolean | { setToNone?: boolean }): void {
+    // PyTorch's positional order, zero_grad(set_to_none), or the options object.
+    const options = torch.compat.trailingOptions<{ setToNone?: boolean }>(
+      'Optimizer.zero_grad',
+      ['setToNone'],
+      [setToNone],
+      1,
+      1,
+    );
+    const toNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.rawGrad;
         if (g === null) continue;
-        if (setToNone) p.grad = null;
+        if (toNone) p.grad = null;
         else {
           if (g.gradFn) g.detach_();
           else g.requiresGrad_(false);

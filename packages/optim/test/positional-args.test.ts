@@ -46,6 +46,20 @@ describe('optimizers take PyTorch positional arguments', () => {
   });
 });
 
+describe('Optimizer.zeroGrad', () => {
+  it('takes set_to_none positionally too: zeroGrad(false) zeroes the gradients in place', () => {
+    const ps = params();
+    const opt = new SGD(ps, { lr: 0.1 });
+    ps[0].sum().mul(3).backward();
+    const grad = ps[0].grad;
+    opt.zeroGrad(false);
+    expect(ps[0].grad).toBe(grad);
+    expect(ps[0].grad?.tolist()).toEqual([0, 0]);
+    opt.zeroGrad();
+    expect(ps[0].grad).toBeNull();
+  });
+});
+
 describe('LR schedulers take PyTorch positional arguments', () => {
   it('StepLR(opt, 7, 0.5), MultiStepLR, ExponentialLR, CosineAnnealingLR, ConstantLR, LinearLR, ReduceLROnPlateau', () => {
     const opt = new SGD(params(), 0.1);
