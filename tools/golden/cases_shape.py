@@ -170,3 +170,20 @@ def conversions(C):
     C('int from int64', 'int', n(ints(-100, 100, 4)))
     C('bool from int64', 'bool', n(torch.tensor([0, 3, -1, 0])))
     C('bool from float non-contiguous', 'bool', transposed(torch.tensor([[0.0, 1.0], [2.0, 0.0], [0.0, -1.0]]), grad=False))
+
+
+def rearrangements(C):
+    """roll, tril and triu (last in the fixture, so that adding them left the other cases' random inputs as they were)."""
+    C('roll one dim', 'roll', g(u(3, 4)), 1, 1)
+    C('roll a negative shift past the size', 'roll', g(u(2, 3)), -4, 1)
+    C('roll two dims', 'roll', g(u(2, 3, 4)), [1, -1], [0, 2])
+    C('roll flattened', 'roll', g(u(2, 3)), 2)
+    C('roll non-contiguous', 'roll', transposed(u(3, 4)), 1, 0)
+    C('roll int64', 'roll', n(ints(0, 9, 5)), 2, 0)
+    C('tril', 'tril', g(u(3, 4)))
+    C('tril diagonal 1, batched', 'tril', g(u(2, 3, 4)), 1)
+    C('tril diagonal -2', 'tril', g(u(4, 3)), -2)
+    C('triu diagonal -1', 'triu', g(u(4, 3)), -1)
+    C('triu non-contiguous', 'triu', transposed(u(3, 4)), 1)
+    C('triu bool (a causal mask)', 'triu', n(torch.ones(3, 3, dtype=torch.bool)), 1)
+    C('tril int64 past the last column', 'tril', n(ints(0, 9, 3, 3)), 5)

@@ -72,6 +72,10 @@ BAD_INPUTS = {
     "linspace-negative": "torch.linspace(0, 1, -1)",
     "eye-negative": "torch.eye(-1)",
     "tensor-ragged": "torch.tensor([[1, 2], [3]])",
+    "roll-shifts-dims": "torch.ones(2, 3).roll(1, (0, 1))",
+    "roll-two-shifts-no-dims": "torch.ones(2, 3).roll((1, 2))",
+    "tril-1d": "torch.ones(3).tril()",
+    "triu-0d": "torch.tensor(1.0).triu()",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -16,6 +16,7 @@ import { viewGradFn } from './autograd/copy-slices.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
+import * as Re from './ops/rearrange.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
@@ -1495,6 +1496,42 @@ export class Tensor {
   /** A copy with the order of elements reversed along `dims`. */
   flip(dims: Dims): Tensor {
     return V.flip(this, dims);
+  }
+  /**
+   * A copy with the elements shifted by `shifts` along `dims`, wrapping around; without dims, over the flattened
+   * tensor.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.arange(6).view(2, 3).roll(1, 1));
+   * ```
+   * ```text
+   * tensor([[2, 0, 1],
+   *         [5, 3, 4]])
+   * ```
+   */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+    return Re.roll(this, shifts, dims);
+  }
+  /**
+   * The lower triangle of the last two dims (on and below `diagonal`), zeros above: a causal mask's shape.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.ones(3, 3).tril());
+   * ```
+   * ```text
+   * tensor([[1., 0., 0.],
+   *         [1., 1., 0.],
+   *         [1., 1., 1.]])
+   * ```
+   */
+  tril(diagonal = 0): Tensor {
+    return Re.tril(this, diagonal);
+  }
+  /** The upper triangle of the last two dims (on and above `diagonal`), zeros below. */
+  triu(diagonal = 0): Tensor {
+    return Re.triu(this, diagonal);
   }
   /** A copy tiled `sizes` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {

@@ -203,6 +203,12 @@ export const split = fn('split');
 export const unbind = fn('unbind');
 /** `torch.flip(t, ...)`: {@link Tensor.flip} as a function. */
 export const flip = fn('flip');
+/** `torch.roll(t, ...)`: {@link Tensor.roll} as a function. */
+export const roll = fn('roll');
+/** `torch.tril(t, ...)`: {@link Tensor.tril} as a function. */
+export const tril = fn('tril');
+/** `torch.triu(t, ...)`: {@link Tensor.triu} as a function. */
+export const triu = fn('triu');
 /** `torch.gather(t, ...)`: {@link Tensor.gather} as a function. */
 export const gather = fn('gather');
 /** `torch.scatter(t, ...)`: {@link Tensor.scatter} as a function. */

@@ -136,6 +136,10 @@ const badInputs: [id: string, trigger: () => unknown][] = [
   ['arange-step-sign', () => torch.arange(0, 5, -1)],
   ['linspace-negative', () => torch.linspace(0, 1, -1)],
   ['eye-negative', () => torch.eye(-1)],
+  ['roll-shifts-dims', () => torch.ones(2, 3).roll(1, [0, 1])],
+  ['roll-two-shifts-no-dims', () => torch.ones(2, 3).roll([1, 2])],
+  ['tril-1d', () => torch.ones(3).tril()],
+  ['triu-0d', () => torch.tensor(1.0).triu()],
   ['tensor-ragged', () => T([[1, 2], [3]])],
   ['int-requires-grad-method', () => T([1]).requiresGrad_()],
   [

@@ -203,6 +203,13 @@ export const OPS: Record<string, Op> = {
   split: ([x, s, d]) => T(x).split(typeof s === 'number' ? s : Ns(s), NOpt(d)),
   unbind: ([x, d]) => T(x).unbind(NOpt(d)),
   flip: ([x, dims]) => T(x).flip(Ns(dims)),
+  roll: ([x, shifts, dims]) =>
+    T(x).roll(
+      typeof shifts === 'number' ? shifts : Ns(shifts),
+      dims === undefined ? undefined : typeof dims === 'number' ? dims : Ns(dims),
+    ),
+  tril: ([x, d]) => T(x).tril(NOpt(d)),
+  triu: ([x, d]) => T(x).triu(NOpt(d)),
   repeat: ([x, sizes]) => T(x).repeat(Ns(sizes)),
   cat: ([ts, d]) => torch.cat(Ts(ts), NOpt(d)),
   stack: ([ts, d]) => torch.stack(Ts(ts), NOpt(d)),
