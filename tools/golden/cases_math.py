@@ -267,3 +267,15 @@ def expanded_products(C):
     C('mv column expanded matrix [3,1]->[3,4]', 'mv', expanded(u(3, 1), [3, 4]), g(u(4)), tol=RED32)
     C('mv expanded vector [1]->[4]', 'mv', g(u(3, 4)), expanded(u(1), [4]), tol=RED32)
     C('dot expanded [1]->[5]', 'dot', expanded(u(1), [5]), g(u(5)), tol=RED32)
+
+
+def lerps(C):
+    """lerp with a number and a tensor weight (last in the fixture, so that no other case's random inputs moved)."""
+    C('lerp weight 0.25', 'lerp', g(u(3, 4)), g(u(3, 4)), 0.25)
+    C('lerp weight 0.75 (the other side of the kernel)', 'lerp', g(u(3, 4)), g(u(3, 4)), 0.75)
+    C('lerp weight 1.3 past the end', 'lerp', g(u(5)), g(u(5)), 1.3)
+    C('lerp broadcast end', 'lerp', g(u(2, 3)), g(u(3)), 0.4)
+    C('lerp tensor weight', 'lerp', g(u(3, 4)), g(u(3, 4)), g(u(3, 4)))
+    C('lerp broadcast tensor weight', 'lerp', g(u(2, 3)), g(u(2, 3)), g(u(3)))
+    C('lerp float64', 'lerp', g(u(4, dtype=f64)), g(u(4, dtype=f64)), 0.6)
+    C('lerp non-contiguous', 'lerp', transposed(u(3, 4)), g(u(3, 4)), 0.9)

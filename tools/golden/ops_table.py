@@ -116,6 +116,7 @@ OPS = {
     'split': lambda x, s, d=0: x.split(s, d),
     'unbind': lambda x, d=0: x.unbind(d),
     'flip': lambda x, dims: x.flip(dims),
+    'lerp': lambda x, end, weight: torch.lerp(x, end, weight),
     'roll': lambda x, shifts, dims=None: x.roll(shifts, dims) if dims is not None else x.roll(shifts),
     'tril': lambda x, diagonal=0: x.tril(diagonal),
     'triu': lambda x, diagonal=0: x.triu(diagonal),

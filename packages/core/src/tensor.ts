@@ -1036,9 +1036,24 @@ export class Tensor {
   addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor {
     return E.addcdiv(this, t1, t2, options?.value ?? 1);
   }
-  /** Moves toward `end` in place: `this += weight * (end - this)`. */
-  lerp_(end: Tensor, weight: number): this {
-    return E.inplace(this, (s) => E.lerp(s, end, weight), end);
+  /**
+   * The linear interpolation `this + weight * (end - this)`, `weight` a number or a tensor, rounded as PyTorch's
+   * kernel.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.tensor([1, 2]).float().lerp(torch.tensor([3, -2]).float(), 0.25));
+   * ```
+   * ```text
+   * tensor([1.5000, 1.0000])
+   * ```
+   */
+  lerp(end: Tensor, weight: number | Tensor): Tensor {
+    return E.lerp(this, end, weight);
+  }
+  /** Moves toward `end` in place (`this.lerp_(end, weight)`: an exponential moving average's update). */
+  lerp_(end: Tensor, weight: number | Tensor): this {
+    return E.inplace(this, (s) => E.lerp(s, end, weight), end, weight);
   }
 
   // ---- reductions ----

@@ -203,6 +203,8 @@ export const split = fn('split');
 export const unbind = fn('unbind');
 /** `torch.flip(t, ...)`: {@link Tensor.flip} as a function. */
 export const flip = fn('flip');
+/** `torch.lerp(t, ...)`: {@link Tensor.lerp} as a function. */
+export const lerp = fn('lerp');
 /** `torch.roll(t, ...)`: {@link Tensor.roll} as a function. */
 export const roll = fn('roll');
 /** `torch.tril(t, ...)`: {@link Tensor.tril} as a function. */

@@ -203,6 +203,7 @@ export const OPS: Record<string, Op> = {
   split: ([x, s, d]) => T(x).split(typeof s === 'number' ? s : Ns(s), NOpt(d)),
   unbind: ([x, d]) => T(x).unbind(NOpt(d)),
   flip: ([x, dims]) => T(x).flip(Ns(dims)),
+  lerp: ([x, end, weight]) => T(x).lerp(T(end), typeof weight === 'number' ? weight : T(weight)),
   roll: ([x, shifts, dims]) =>
     T(x).roll(
       typeof shifts === 'number' ? shifts : Ns(shifts),

@@ -34,7 +34,43 @@ export function addcdiv(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor
   return add(self, div(mul(t1, value), t2));
 }
 
-/** self + weight * (end - self). */
-export function lerp(self: Tensor, end: Tensor, weight: number): Tensor {
-  return add(self, sub(end, self), { alpha: weight });
+/**
+ * One element of PyTorch's CPU lerp: fma(w, end - start, start) for |w| < 0.5, else fma(w - 1, end - start, end),
+ * the difference and w - 1 rounded to float32 first for float32. The product of two float32 values is exact in a
+ * double, so the double sum rounded to float32 is the fused result.
+ */
+function lerpValue(start: number, end: number, w: number, f32: boolean): number {
+  const diff = f32 ? Math.fround(end - start) : end - start;
+  if (Math.abs(w) < 0.5) return start + w * diff;
+  return end + (f32 ? Math.fround(w - 1) : w - 1) * diff;
+}
+
+/** self + weight * (end - self), `weight` a number or a tensor, rounded as PyTorch's kernel (lerpValue). */
+export function lerp(self: Tensor, end: Tensor, weight: number | Tensor): Tensor {
+  const scalar = typeof weight === 'number';
+  const dtype = scalar ? resultDType(self, end) : resultDType(self, end, weight);
+  let shape = broadcastShapes(self._shape, end._shape);
+  if (!scalar) shape = broadcastShapes(shape, weight._shape);
+  const operands = scalar ? [self, end] : [self, end, weight];
+  const [a, b, c] = operands.map((t) =>
+    (t.dtype === dtype ? t : to(t, dtype, false, false)).expand(shape).contiguousArray(),
+  );
+  const f32 = dtype === 'float32';
+  const w = scalar && f32 ? Math.fround(weight) : weight;
+  const out = empty(shape, dtype);
+  const o = out._array;
+  for (let i = 0; i < o.length; i++) o[i] = lerpValue(a[i], b[i], typeof w === 'number' ? w : c[i], f32);
+  if (typeof weight === 'number') {
+    recordOp('LerpBackward0', [self, end], out, (_save, needs) => ([g]) => [
+      needs[0] && g.mul(1 - weight),
+      needs[1] && g.mul(weight),
+    ]);
+  } else {
+    recordOp('LerpBackward1', [self, end, weight], out, (save, needs) => {
+      const sw = save(weight);
+      const [ss, se] = needs[2] ? [save(self), save(end)] : [null, null];
+      return ([g]) => [needs[0] && g.mul(sub(1, sw())), needs[1] && g.mul(sw()), ss && se && g.mul(sub(se(), ss()))];
+    });
+  }
+  return out;
 }
