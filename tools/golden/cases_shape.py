@@ -187,3 +187,23 @@ def rearrangements(C):
     C('triu non-contiguous', 'triu', transposed(u(3, 4)), 1)
     C('triu bool (a causal mask)', 'triu', n(torch.ones(3, 3, dtype=torch.bool)), 1)
     C('tril int64 past the last column', 'tril', n(ints(0, 9, 3, 3)), 5)
+
+
+def arrangements(C):
+    """repeat_interleave, movedim, count_nonzero and diag (last in the fixture: no other case's inputs moved)."""
+    C('repeat_interleave 2 along dim 0', 'repeatInterleave', g(u(3, 4)), 2, 0)
+    C('repeat_interleave a count per slice', 'repeatInterleave', g(u(3, 4)), n(torch.tensor([1, 0, 2])), 0)
+    C('repeat_interleave flattened', 'repeatInterleave', g(u(2, 3)), 2)
+    C('repeat_interleave negative dim, one count', 'repeatInterleave', g(u(2, 3)), n(torch.tensor([2])), -1)
+    C('movedim one dim', 'movedim', g(u(2, 3, 4)), 0, -1)
+    C('movedim two dims', 'movedim', g(u(2, 3, 4, 5)), [0, 1], [2, 0])
+    C('count_nonzero', 'countNonzero', n(torch.tensor([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])))
+    C('count_nonzero dim', 'countNonzero', n(torch.tensor([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])), 1)
+    C('count_nonzero dims of int64', 'countNonzero', n(torch.tensor([[0, 3], [0, 0]])), [0, 1])
+    C('diag of a vector', 'diag', g(u(3)))
+    C('diag of a vector, diagonal 2', 'diag', g(u(3)), 2)
+    C('diag of a vector, diagonal -1', 'diag', g(u(2)), -1)
+    C('diag of a matrix', 'diag', g(u(3, 4)))
+    C('diag of a matrix, diagonal 1', 'diag', g(u(3, 4)), 1)
+    C('diag of a tall matrix, diagonal -2', 'diag', g(u(5, 3)), -2)
+    C('diag of a non-contiguous matrix', 'diag', transposed(u(3, 4)), -1)

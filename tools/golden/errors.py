@@ -76,6 +76,11 @@ BAD_INPUTS = {
     "roll-two-shifts-no-dims": "torch.ones(2, 3).roll((1, 2))",
     "tril-1d": "torch.ones(3).tril()",
     "triu-0d": "torch.tensor(1.0).triu()",
+    "diag-3d": "torch.ones(2, 2, 2).diag()",
+    "repeat-interleave-negative": "torch.ones(3).repeat_interleave(-1)",
+    "repeat-interleave-counts": "torch.ones(3).repeat_interleave(torch.tensor([1, 2]), 0)",
+    "movedim-repeated": "torch.ones(2, 3).movedim((0, 1), (0, 0))",
+    "movedim-lengths": "torch.ones(2, 3).movedim((0, 1), (0,))",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -17,6 +17,7 @@ import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
+import * as Ar from './ops/arrange.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
@@ -1547,6 +1548,33 @@ export class Tensor {
   /** The upper triangle of the last two dims (on and above `diagonal`), zeros below. */
   triu(diagonal = 0): Tensor {
     return Re.triu(this, diagonal);
+  }
+  /** Each slice along `dim` repeated `repeats` times (a number, or an int64 tensor of one count per slice). */
+  repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor {
+    return Ar.repeatInterleave(this, repeats, dim);
+  }
+  /** The dims at `source` moved to `destination`, the others keeping their order (a view). */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return Ar.movedim(this, source, destination);
+  }
+  /** How many elements are not zero, in all or along `dim` (int64). */
+  countNonzero(dim?: number | readonly number[]): Tensor {
+    return Ar.countNonzero(this, dim);
+  }
+  /**
+   * A vector's square matrix with the vector on diagonal `diagonal`, or a matrix's diagonal as a vector.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.tensor([1, 2]).diag());
+   * ```
+   * ```text
+   * tensor([[1, 0],
+   *         [0, 2]])
+   * ```
+   */
+  diag(diagonal = 0): Tensor {
+    return Ar.diag(this, diagonal);
   }
   /** A copy tiled `sizes` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {

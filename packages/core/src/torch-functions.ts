@@ -205,6 +205,14 @@ export const unbind = fn('unbind');
 export const flip = fn('flip');
 /** `torch.lerp(t, ...)`: {@link Tensor.lerp} as a function. */
 export const lerp = fn('lerp');
+/** `torch.repeatInterleave(t, ...)`: {@link Tensor.repeatInterleave} as a function. */
+export const repeatInterleave = fn('repeatInterleave');
+/** `torch.movedim(t, ...)`: {@link Tensor.movedim} as a function. */
+export const movedim = fn('movedim');
+/** `torch.countNonzero(t, ...)`: {@link Tensor.countNonzero} as a function. */
+export const countNonzero = fn('countNonzero');
+/** `torch.diag(t, ...)`: {@link Tensor.diag} as a function. */
+export const diag = fn('diag');
 /** `torch.roll(t, ...)`: {@link Tensor.roll} as a function. */
 export const roll = fn('roll');
 /** `torch.tril(t, ...)`: {@link Tensor.tril} as a function. */

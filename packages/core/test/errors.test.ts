@@ -140,6 +140,11 @@ const badInputs: [id: string, trigger: () => unknown][] = [
   ['roll-two-shifts-no-dims', () => torch.ones(2, 3).roll([1, 2])],
   ['tril-1d', () => torch.ones(3).tril()],
   ['triu-0d', () => torch.tensor(1.0).triu()],
+  ['diag-3d', () => torch.ones(2, 2, 2).diag()],
+  ['repeat-interleave-negative', () => torch.ones(3).repeatInterleave(-1)],
+  ['repeat-interleave-counts', () => torch.ones(3).repeatInterleave(torch.tensor([1, 2]), 0)],
+  ['movedim-repeated', () => torch.ones(2, 3).movedim([0, 1], [0, 0])],
+  ['movedim-lengths', () => torch.ones(2, 3).movedim([0, 1], [0])],
   ['tensor-ragged', () => T([[1, 2], [3]])],
   ['int-requires-grad-method', () => T([1]).requiresGrad_()],
   [

@@ -203,6 +203,16 @@ export const OPS: Record<string, Op> = {
   split: ([x, s, d]) => T(x).split(typeof s === 'number' ? s : Ns(s), NOpt(d)),
   unbind: ([x, d]) => T(x).unbind(NOpt(d)),
   flip: ([x, dims]) => T(x).flip(Ns(dims)),
+  repeatInterleave: ([x, repeats, dim]) =>
+    T(x).repeatInterleave(typeof repeats === 'number' ? repeats : T(repeats), NOpt(dim)),
+  movedim: ([x, source, destination]) =>
+    T(x).movedim(
+      typeof source === 'number' ? source : Ns(source),
+      typeof destination === 'number' ? destination : Ns(destination),
+    ),
+  countNonzero: ([x, dim]) =>
+    T(x).countNonzero(dim === undefined || dim === null ? undefined : typeof dim === 'number' ? dim : Ns(dim)),
+  diag: ([x, d]) => T(x).diag(NOpt(d)),
   lerp: ([x, end, weight]) => T(x).lerp(T(end), typeof weight === 'number' ? weight : T(weight)),
   roll: ([x, shifts, dims]) =>
     T(x).roll(
