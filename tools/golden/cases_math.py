@@ -279,3 +279,18 @@ def lerps(C):
     C('lerp broadcast tensor weight', 'lerp', g(u(2, 3)), g(u(2, 3)), g(u(3)))
     C('lerp float64', 'lerp', g(u(4, dtype=f64)), g(u(4, dtype=f64)), 0.6)
     C('lerp non-contiguous', 'lerp', transposed(u(3, 4)), g(u(3, 4)), 0.9)
+
+
+def medians(C):
+    """median over all elements and along a dim (last in the fixture: no other case's inputs moved)."""
+    C('median all, odd count', 'median', g(distinct(3, 5)))
+    C('median all, even count takes the lower middle', 'median', g(distinct(2, 4)))
+    C('median all with ties splits evenly', 'median', g(torch.tensor([1.0, 2.0, 2.0, 3.0])))
+    C('median all with a NaN', 'median', g(torch.tensor([3.0, float('nan'), 1.0])))
+    C('median dim 1', 'median', g(distinct(3, 4)), dim=1)
+    C('median dim 0 keepdim', 'median', g(distinct(4, 3)), dim=0, keepdim=True)
+    C('median dim -1 of 3-d', 'median', g(distinct(2, 3, 5)), dim=-1)
+    C('median dim 1 of 3-d (options form)', 'median', g(distinct(2, 5, 3)), dim=1, call='options')
+    C('median int64 dim 1', 'median', n(distinct(3, 4).mul(4).round().to(i64)), dim=1)
+    C('median float64 non-contiguous dim 0', 'median', transposed(distinct(3, 4, dtype=f64)), dim=0)
+    C('median 0-d dim 0', 'median', g(u()), dim=0)

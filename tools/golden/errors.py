@@ -81,6 +81,7 @@ BAD_INPUTS = {
     "repeat-interleave-counts": "torch.ones(3).repeat_interleave(torch.tensor([1, 2]), 0)",
     "movedim-repeated": "torch.ones(2, 3).movedim((0, 1), (0, 0))",
     "movedim-lengths": "torch.ones(2, 3).movedim((0, 1), (0,))",
+    "median-empty-dim": "torch.zeros(0, 3).median(0)",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -86,6 +86,7 @@ OPS = {
     'std': _var('std'),
     'logsumexp': lambda x, dim, keepdim=False: torch.logsumexp(x, dim, keepdim=keepdim),
     'max': _extreme('max'),
+    'median': _extreme('median'),
     'min': _extreme('min'),
     'amax': lambda x, dim=(), keepdim=False: torch.amax(x, dim, keepdim=keepdim),
     'amin': lambda x, dim=(), keepdim=False: torch.amin(x, dim, keepdim=keepdim),

@@ -18,6 +18,7 @@ import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
 import * as Ar from './ops/arrange.js';
+import * as Md from './ops/median.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
@@ -1141,6 +1142,22 @@ export class Tensor {
   max(other: Tensor): Tensor;
   max(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
     return R.maxOrMin('max', this, arg, options);
+  }
+  /**
+   * The median (the lower of the two middle values, as PyTorch's); along `dim`, `{ values, indices }`.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.tensor([4, 1, 3, 2]).median());
+   * ```
+   * ```text
+   * tensor(2)
+   * ```
+   */
+  median(): Tensor;
+  median(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;
+  median(dim?: number | ReduceOptions, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
+    return Md.median(this, dim, options);
   }
   /** The smallest element; along `dim`, `{ values, indices }`; with a tensor, the elementwise minimum. */
   min(): Tensor;

@@ -249,6 +249,11 @@ interface MaxMin {
   (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
   (t: Tensor, other: Tensor): Tensor;
 }
+/** `torch.median` with Tensor.median's overloads. */
+interface Median {
+  (t: Tensor): Tensor;
+  (t: Tensor, dim: number | ReduceOptions, options?: ReduceOptions | boolean): ValuesIndices;
+}
 /** `torch.norm(t, ...)`: {@link Tensor.norm} as a function. */
 export const norm = fn('norm');
 export type { NormOptions, NormOrder } from './ops/vector-norm.js';
@@ -256,6 +261,8 @@ export type { NormOptions, NormOrder } from './ops/vector-norm.js';
 export const max = fn('max') as MaxMin;
 /** `torch.min(t)`, `torch.min(t, dim)` (`{ values, indices }`) or `torch.min(a, b)`: {@link Tensor.min} as a function. */
 export const min = fn('min') as MaxMin;
+/** `torch.median(t)` or `torch.median(t, dim)` (`{ values, indices }`): {@link Tensor.median} as a function. */
+export const median = fn('median') as Median;
 /** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */
 export const var_ = fn('var');
 /** `torch.var` under a name that is not a reserved word. */

@@ -98,10 +98,10 @@ function variance(name: 'var' | 'std'): Op {
   };
 }
 
-function extreme(name: 'max' | 'min'): Op {
+function extreme(name: 'max' | 'min' | 'median'): Op {
   return (a, kw, call) => {
     const x = T(a[0]);
-    if (a.length > 1) return x[name](T(a[1]));
+    if (a.length > 1 && name !== 'median') return x[name](T(a[1]));
     const dim = singleDim(kw);
     if (dim === undefined) return x[name]();
     const keepdim = bool(kw, 'keepdim');
@@ -178,6 +178,7 @@ export const OPS: Record<string, Op> = {
   logsumexp: ([x], kw) => T(x).logsumexp(dimOf(kw) ?? [], { keepdim: bool(kw, 'keepdim') }),
   max: extreme('max'),
   min: extreme('min'),
+  median: extreme('median'),
   cumsum: ([x, d]) => T(x).cumsum(N(d)),
   view: ([x, s]) => T(x).view(Ns(s)),
   reshape: ([x, s]) => T(x).reshape(Ns(s)),

@@ -51,7 +51,7 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
  * A reduction's arguments: `(options)`, `(dim, options)`, or PyTorch's positional `(dim, keepdim)` — a boolean
  * after the dim is keepdim, as in `x.sum(1, true)` for `x.sum(1, True)`.
  */
-function parseArgs<O extends ReduceOptions>(
+export function parseArgs<O extends ReduceOptions>(
   dimOrOptions: Dims | O | null | undefined,
   options?: O | boolean,
 ): { dim: Dims | null; keepdim: boolean; opts: O | undefined } {
@@ -69,7 +69,7 @@ function parseArgs<O extends ReduceOptions>(
   return { dim: dim ?? options?.dim ?? null, keepdim: options?.keepdim ?? false, opts: options };
 }
 
-function outShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+export function outShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
   const set = new Set(dims);
   const out: number[] = [];
   shape.forEach((s, d) => {
@@ -301,7 +301,7 @@ function singleDim(x: Tensor, d: number): number[] {
 }
 
 /** PyTorch's refusal to reduce an empty tensor, or an empty dim, to a max, min or their index. */
-function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
+export function checkNonEmptyReduction(name: string, x: Tensor, dims: readonly number[] | null, hint: boolean): void {
   if (dims === null || dims.length === 0) {
     if (x.numel() === 0) {
       const message = `${name}(): Expected reduction dim to be specified for input.numel() == 0.`;
@@ -362,7 +362,8 @@ export function selectedBackward(
   return empty(inShape, g.dtype).scatter(dim, ik, gk);
 }
 
-function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
+/** The gradient of a reduction to one value (max, min, median of all): shared evenly by the elements equal to it. */
+export function evenlyDistribute(g: Tensor, input: Tensor, value: Tensor): Tensor {
   const mask = value.isnan().item() ? input.isnan() : input.eq(value);
   const count = mask.sum();
   return where(mask, g.div(count), 0);
