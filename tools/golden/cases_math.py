@@ -294,3 +294,15 @@ def medians(C):
     C('median int64 dim 1', 'median', n(distinct(3, 4).mul(4).round().to(i64)), dim=1)
     C('median float64 non-contiguous dim 0', 'median', transposed(distinct(3, 4, dtype=f64)), dim=0)
     C('median 0-d dim 0', 'median', g(u()), dim=0)
+
+
+def cumprods(C):
+    """cumprod, with and without zeros in the input (last in the fixture: no other case's inputs moved)."""
+    C('cumprod dim 0', 'cumprod', g(u(4, 3)), 0)
+    C('cumprod dim -1', 'cumprod', g(u(2, 5)), -1)
+    C('cumprod with zeros', 'cumprod', g(torch.tensor([[0.5, 0.0, 2.0, 1.5], [1.2, -0.7, 0.0, 0.0]])), 1)
+    C('cumprod a single zero first', 'cumprod', g(torch.tensor([0.0, 1.5, -2.0, 0.5])), 0)
+    C('cumprod float64 non-contiguous', 'cumprod', transposed(u(3, 4, dtype=f64)), 0)
+    C('cumprod int64', 'cumprod', n(ints(-3, 4, 2, 4)), 1)
+    C('cumprod 0-d', 'cumprod', g(u()), 0)
+    C('cumprod one element along the dim', 'cumprod', g(u(3, 1)), 1)

@@ -87,6 +87,7 @@ OPS = {
     'logsumexp': lambda x, dim, keepdim=False: torch.logsumexp(x, dim, keepdim=keepdim),
     'max': _extreme('max'),
     'median': _extreme('median'),
+    'cumprod': lambda x, dim: x.cumprod(dim),
     'min': _extreme('min'),
     'amax': lambda x, dim=(), keepdim=False: torch.amax(x, dim, keepdim=keepdim),
     'amin': lambda x, dim=(), keepdim=False: torch.amin(x, dim, keepdim=keepdim),

@@ -19,6 +19,7 @@ import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
 import * as Ar from './ops/arrange.js';
 import * as Md from './ops/median.js';
+import * as Cp from './ops/cumprod.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
@@ -1214,6 +1215,10 @@ export class Tensor {
    */
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
+  }
+  /** The cumulative product along `dim` (`alphasCumprod = alphas.cumprod(0)`). */
+  cumprod(dim: number): Tensor {
+    return Cp.cumprod(this, dim);
   }
   /** `norm(p='fro', dim=None, keepdim=False)`: positionally or as `{ p, dim, keepdim }`. */
   norm(p?: NormOrder | NormOptions | null, dim?: Dims | null, keepdim?: boolean): Tensor {

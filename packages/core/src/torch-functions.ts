@@ -175,6 +175,8 @@ export const any = fn('any');
 export const all = fn('all');
 /** `torch.cumsum(t, ...)`: {@link Tensor.cumsum} as a function. */
 export const cumsum = fn('cumsum');
+/** `torch.cumprod(t, dim)`: {@link Tensor.cumprod} as a function. */
+export const cumprod = fn('cumprod');
 /** `torch.t(t, ...)`: {@link Tensor.t} as a function. */
 export const t = fn('t');
 /** `torch.reshape(t, ...)`: {@link Tensor.reshape} as a function. */

@@ -179,6 +179,7 @@ export const OPS: Record<string, Op> = {
   max: extreme('max'),
   min: extreme('min'),
   median: extreme('median'),
+  cumprod: ([x, dim]) => T(x).cumprod(N(dim)),
   cumsum: ([x, d]) => T(x).cumsum(N(d)),
   view: ([x, s]) => T(x).view(Ns(s)),
   reshape: ([x, s]) => T(x).reshape(Ns(s)),
