@@ -306,3 +306,13 @@ def cumprods(C):
     C('cumprod int64', 'cumprod', n(ints(-3, 4, 2, 4)), 1)
     C('cumprod 0-d', 'cumprod', g(u()), 0)
     C('cumprod one element along the dim', 'cumprod', g(u(3, 1)), 1)
+
+
+def kthvalues(C):
+    """kthvalue along a dim (last in the fixture: no other case's inputs moved)."""
+    C('kthvalue 2 along the last dim', 'kthvalue', g(distinct(3, 5)), 2)
+    C('kthvalue 1 along dim 0 keepdim', 'kthvalue', g(distinct(4, 3)), 1, 0, True)
+    C('kthvalue the largest', 'kthvalue', g(distinct(2, 3, 4)), 4, -1)
+    C('kthvalue with a NaN ordered last', 'kthvalue', g(torch.tensor([[3.0, float('nan'), 1.0, 2.0]])), 3, 1)
+    C('kthvalue int64', 'kthvalue', n(distinct(3, 4).mul(4).round().to(i64)), 2, 1)
+    C('kthvalue 0-d', 'kthvalue', g(u()), 1)

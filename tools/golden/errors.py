@@ -82,6 +82,7 @@ BAD_INPUTS = {
     "movedim-repeated": "torch.ones(2, 3).movedim((0, 1), (0, 0))",
     "movedim-lengths": "torch.ones(2, 3).movedim((0, 1), (0,))",
     "median-empty-dim": "torch.zeros(0, 3).median(0)",
+    "kthvalue-out-of-range": "torch.ones(4).kthvalue(5)",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -88,6 +88,7 @@ OPS = {
     'max': _extreme('max'),
     'median': _extreme('median'),
     'cumprod': lambda x, dim: x.cumprod(dim),
+    'kthvalue': lambda x, k, dim=-1, keepdim=False: tuple(x.kthvalue(k, dim, keepdim)),
     'min': _extreme('min'),
     'amax': lambda x, dim=(), keepdim=False: torch.amax(x, dim, keepdim=keepdim),
     'amin': lambda x, dim=(), keepdim=False: torch.amin(x, dim, keepdim=keepdim),

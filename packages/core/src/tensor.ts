@@ -1160,6 +1160,10 @@ export class Tensor {
   median(dim?: number | ReduceOptions, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
     return Md.median(this, dim, options);
   }
+  /** The k-th smallest element (from 1) along `dim` (default the last), as `{ values, indices }`. */
+  kthvalue(k: number, dim = -1, keepdim = false): R.ValuesIndices {
+    return Md.kthvalue(this, k, dim, keepdim);
+  }
   /** The smallest element; along `dim`, `{ values, indices }`; with a tensor, the elementwise minimum. */
   min(): Tensor;
   min(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;

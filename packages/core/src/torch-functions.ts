@@ -265,6 +265,8 @@ export const max = fn('max') as MaxMin;
 export const min = fn('min') as MaxMin;
 /** `torch.median(t)` or `torch.median(t, dim)` (`{ values, indices }`): {@link Tensor.median} as a function. */
 export const median = fn('median') as Median;
+/** `torch.kthvalue(t, k, dim, keepdim)`: {@link Tensor.kthvalue} as a function. */
+export const kthvalue = fn('kthvalue');
 /** `torch.var` (named `var_` because `var` is a reserved word; also exported as `variance`). */
 export const var_ = fn('var');
 /** `torch.var` under a name that is not a reserved word. */

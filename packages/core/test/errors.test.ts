@@ -146,6 +146,7 @@ const badInputs: [id: string, trigger: () => unknown][] = [
   ['movedim-repeated', () => torch.ones(2, 3).movedim([0, 1], [0, 0])],
   ['movedim-lengths', () => torch.ones(2, 3).movedim([0, 1], [0])],
   ['median-empty-dim', () => torch.zeros(0, 3).median(0)],
+  ['kthvalue-out-of-range', () => torch.ones(4).kthvalue(5)],
   ['tensor-ragged', () => T([[1, 2], [3]])],
   ['int-requires-grad-method', () => T([1]).requiresGrad_()],
   [

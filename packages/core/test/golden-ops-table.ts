@@ -180,6 +180,7 @@ export const OPS: Record<string, Op> = {
   min: extreme('min'),
   median: extreme('median'),
   cumprod: ([x, dim]) => T(x).cumprod(N(dim)),
+  kthvalue: ([x, k, dim, keepdim]) => T(x).kthvalue(N(k), NOpt(dim), keepdim === true),
   cumsum: ([x, d]) => T(x).cumsum(N(d)),
   view: ([x, s]) => T(x).view(Ns(s)),
   reshape: ([x, s]) => T(x).reshape(Ns(s)),

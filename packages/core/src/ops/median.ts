@@ -1,4 +1,7 @@
-/** `median`: the lower of the two middle values, as PyTorch's, over all elements or along a dim. */
+/**
+ * Order statistics: `median` (the lower of the two middle values, as PyTorch's, over all elements or along a dim)
+ * and `kthvalue` (the k-th smallest along a dim).
+ */
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
@@ -27,6 +30,47 @@ function medianOf(values: ArrayLike<number>, from: number, n: number): [number, 
   return [values[from + at], at];
 }
 
+/** The k-th smallest (from 1) of `values[from, from + n)` and its offset in that run, NaN ordered last. */
+function kthOf(values: ArrayLike<number>, from: number, n: number, k: number): [number, number] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const key = (i: number): number => (Number.isNaN(values[from + i]) ? Infinity : values[from + i]);
+  order.sort(
+    (a, b) =>
+      key(a) - key(b) || Number(Number.isNaN(values[from + a])) - Number(Number.isNaN(values[from + b])) || a - b,
+  );
+  const at = order[k - 1];
+  return [values[from + at], at];
+}
+
+/** One value a row along `dim` (`pick` reads the row), as `{ values, indices }` with `node`'s gradient. */
+function selectAlong(
+  x: Tensor,
+  d: number,
+  keepdim: boolean,
+  node: string,
+  pick: (rows: ArrayLike<number>, from: number, n: number) => [number, number],
+): ValuesIndices {
+  const n = x.ndim === 0 ? 1 : x._shape[d];
+  const shape = outShape(x._shape, x.ndim === 0 ? [] : [d], keepdim);
+  const values = empty(shape, x.dtype);
+  const indices = empty(shape, 'int64');
+  // The reduced dim last, the others in their order: each row of `rows` is one output element's values.
+  const rows = (x.ndim === 0 ? x : x.movedim(d, -1)).contiguousArray();
+  for (let r = 0; r < values.numel(); r++) [values._array[r], indices._array[r]] = pick(rows, r * n, n);
+  const inShape = x.shape;
+  recordOp(node, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
+  return valuesIndices(values, indices);
+}
+
+/** `kthvalue(k, dim = -1, keepdim = false)`: the k-th smallest (from 1) along `dim`, as `{ values, indices }`. */
+export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+  const d = normalizeDim(dim, x.ndim);
+  const n = x.ndim === 0 ? 1 : x._shape[d];
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
+  return selectAlong(x, d, keepdim, 'KthvalueBackward0', (rows, from, len) => kthOf(rows, from, len, k));
+}
+
 /** `median()` (a 0-d tensor; NaN for no elements) or `median(dim, keepdim?)` (`{ values, indices }`). */
 export function median(
   x: Tensor,
@@ -46,16 +90,5 @@ export function median(
   if (typeof args.dim !== 'number') throw new RuntimeError('median(): dim must be a single integer');
   const d = normalizeDim(args.dim, x.ndim);
   checkNonEmptyReduction('median', x, [d], false);
-  const n = x.ndim === 0 ? 1 : x._shape[d];
-  const shape = outShape(x._shape, x.ndim === 0 ? [] : [d], args.keepdim);
-  const values = empty(shape, x.dtype);
-  const indices = empty(shape, 'int64');
-  // The reduced dim last, the others in their order: each row of `rows` is one output element's values.
-  const rows = (x.ndim === 0 ? x : x.movedim(d, -1)).contiguousArray();
-  for (let r = 0; r < values.numel(); r++) {
-    [values._array[r], indices._array[r]] = medianOf(rows, r * n, n);
-  }
-  const inShape = x.shape;
-  recordOp('MedianBackward1', [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, args.keepdim)]);
-  return valuesIndices(values, indices);
+  return selectAlong(x, d, args.keepdim, 'MedianBackward1', medianOf);
 }
