@@ -79,12 +79,15 @@ export function trailingOptions<O extends object>(
   at: number,
   required: number,
 ): O {
-  if (rest.length === 1 && isOptionsObject(rest[0])) {
+  // Arguments left out at the end (undefined, as an optional parameter passes them on) count as not given.
+  let n = rest.length;
+  while (n > 0 && rest[n - 1] === undefined) n--;
+  if (n === 1 && isOptionsObject(rest[0])) {
     checkCamelCaseKeys(`${fn}()`, rest[0]);
     return rest[0] as O;
   }
-  if (rest.length === 0 || (rest.length === 1 && (rest[0] === undefined || rest[0] === null))) return {} as O;
-  return functionArgs<O>(fn, names, rest, at, required);
+  if (n === 0 || (n === 1 && rest[0] === null)) return {} as O;
+  return functionArgs<O>(fn, names, rest.slice(0, n), at, required);
 }
 
 /** `args` (after `base` positional ones) by the rule above; `callee` as Python names it in messages. */

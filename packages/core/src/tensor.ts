@@ -17,7 +17,6 @@ import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
-import * as Ar from './ops/arrange.js';
 import * as Md from './ops/median.js';
 import * as Cp from './ops/cumprod.js';
 import * as S from './ops/subscript.js';
@@ -1577,15 +1576,15 @@ export class Tensor {
   }
   /** Each slice along `dim` repeated `repeats` times (a number, or an int64 tensor of one count per slice). */
   repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor {
-    return Ar.repeatInterleave(this, repeats, dim);
+    return Re.repeatInterleave(this, repeats, dim);
   }
   /** The dims at `source` moved to `destination`, the others keeping their order (a view). */
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
-    return Ar.movedim(this, source, destination);
+    return Re.movedim(this, source, destination);
   }
   /** How many elements are not zero, in all or along `dim` (int64). */
   countNonzero(dim?: number | readonly number[]): Tensor {
-    return Ar.countNonzero(this, dim);
+    return Re.countNonzero(this, dim);
   }
   /**
    * A vector's square matrix with the vector on diagonal `diagonal`, or a matrix's diagonal as a vector.
@@ -1600,7 +1599,7 @@ export class Tensor {
    * ```
    */
   diag(diagonal = 0): Tensor {
-    return Ar.diag(this, diagonal);
+    return Re.diag(this, diagonal);
   }
   /** A copy tiled `sizes` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {

@@ -32,18 +32,13 @@ export interface MemberOptions {
   recurse?: boolean;
 }
 
-/**
- * A method's options from its arguments after `self`, in PyTorch's positional order (`named_parameters(prefix,
- * recurse)`) or as an options object in the first place; arguments left out (trailing undefined) count as not given.
- */
+/** A method's options from its arguments after `self`, in PyTorch's positional order or as an options object. */
 function memberArgs<O extends object>(
   method: string,
   names: readonly (keyof O & string)[],
   args: readonly unknown[],
 ): O {
-  let n = args.length;
-  while (n > 0 && args[n - 1] === undefined) n--;
-  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args.slice(0, n), 1, 1);
+  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args, 1, 1);
 }
 
 /**

@@ -6,7 +6,7 @@ import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { eachRunAlong, empty } from './util.js';
 import type { ReduceOptions } from '../tensor-types.js';
 import {
   type ValuesIndices,
@@ -18,45 +18,46 @@ import {
   valuesIndices,
 } from './reduce.js';
 
+/** A run along a dim, read by position: `value(i)` is its `i`-th element. */
+type Run = (i: number) => number;
+
 /**
- * The median of `values[from, from + n)` and its offset in that run: the first NaN when there is one (PyTorch's
- * median propagates NaN), else the element at position (n - 1) / 2, rounded down, of the ascending order.
+ * A run's median and its position in the run: the first NaN when there is one (PyTorch's median propagates NaN),
+ * else the element at position (n - 1) / 2, rounded down, of the ascending order.
  */
-function medianOf(values: ArrayLike<number>, from: number, n: number): [number, number] {
+function medianOf(value: Run, n: number): [number, number] {
   const order = Array.from({ length: n }, (_, i) => i);
-  for (const i of order) if (Number.isNaN(values[from + i])) return [NaN, i];
-  order.sort((a, b) => values[from + a] - values[from + b] || a - b);
+  for (const i of order) if (Number.isNaN(value(i))) return [NaN, i];
+  order.sort((a, b) => value(a) - value(b) || a - b);
   const at = order[(n - 1) >> 1];
-  return [values[from + at], at];
+  return [value(at), at];
 }
 
-/** The k-th smallest (from 1) of `values[from, from + n)` and its offset in that run, NaN ordered last. */
-function kthOf(values: ArrayLike<number>, from: number, n: number, k: number): [number, number] {
+/** A run's k-th smallest value (from 1) and its position in the run, NaN ordered last. */
+function kthOf(value: Run, n: number, k: number): [number, number] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const key = (i: number): number => (Number.isNaN(values[from + i]) ? Infinity : values[from + i]);
-  order.sort(
-    (a, b) =>
-      key(a) - key(b) || Number(Number.isNaN(values[from + a])) - Number(Number.isNaN(values[from + b])) || a - b,
-  );
+  const key = (i: number): number => (Number.isNaN(value(i)) ? Infinity : value(i));
+  order.sort((a, b) => key(a) - key(b) || Number(Number.isNaN(value(a))) - Number(Number.isNaN(value(b))) || a - b);
   const at = order[k - 1];
-  return [values[from + at], at];
+  return [value(at), at];
 }
 
-/** One value a row along `dim` (`pick` reads the row), as `{ values, indices }` with `node`'s gradient. */
+/** One value a run along `dim` (`pick` chooses it), as `{ values, indices }` with `node`'s gradient. */
 function selectAlong(
   x: Tensor,
   d: number,
   keepdim: boolean,
   node: string,
-  pick: (rows: ArrayLike<number>, from: number, n: number) => [number, number],
+  pick: (value: Run, n: number) => [number, number],
 ): ValuesIndices {
   const n = x.ndim === 0 ? 1 : x._shape[d];
   const shape = outShape(x._shape, x.ndim === 0 ? [] : [d], keepdim);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, 'int64');
-  // The reduced dim last, the others in their order: each row of `rows` is one output element's values.
-  const rows = (x.ndim === 0 ? x : x.movedim(d, -1)).contiguousArray();
-  for (let r = 0; r < values.numel(); r++) [values._array[r], indices._array[r]] = pick(rows, r * n, n);
+  const src = x.contiguousArray();
+  eachRunAlong(x._shape, d, (r, first, step) => {
+    [values._array[r], indices._array[r]] = pick((i) => src[first + i * step], n);
+  });
   const inShape = x.shape;
   recordOp(node, [x], values, () => ([g]) => [selectedBackward(g, indices, inShape, d, keepdim)]);
   return valuesIndices(values, indices);
@@ -68,7 +69,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
   const n = x.ndim === 0 ? 1 : x._shape[d];
   if (!Number.isInteger(k) || k < 1 || k > n)
     throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
-  return selectAlong(x, d, keepdim, 'KthvalueBackward0', (rows, from, len) => kthOf(rows, from, len, k));
+  return selectAlong(x, d, keepdim, 'KthvalueBackward0', (value, len) => kthOf(value, len, k));
 }
 
 /** `median()` (a 0-d tensor; NaN for no elements) or `median(dim, keepdim?)` (`{ values, indices }`). */
@@ -80,7 +81,8 @@ export function median(
   const args = parseArgs(dim ?? null, options);
   if (args.dim === null) {
     const out = empty([], x.dtype);
-    out._array[0] = x.numel() === 0 ? NaN : medianOf(x.contiguousArray(), 0, x.numel())[0];
+    const src = x.contiguousArray();
+    out._array[0] = x.numel() === 0 ? NaN : medianOf((i) => src[i], x.numel())[0];
     recordOp('MedianBackward0', [x], out, (save) => {
       const [sx, so] = [save(x), save(out)];
       return ([g]) => [evenlyDistribute(g, sx(), so())];

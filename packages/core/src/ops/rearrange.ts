@@ -1,11 +1,19 @@
-/** Copies that move or mask elements and keep the shape: `roll`, `tril` and `triu`. */
+/**
+ * Ops that move, repeat, mask or pick elements by position, each with PyTorch's node: `roll`, `tril`, `triu` and
+ * `diag` (their own), `repeatInterleave` (an index_select, as PyTorch builds it) and `movedim` (a permute); and
+ * `countNonzero`.
+ */
 import { IndexError, RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { zeros } from '../creation.js';
 import { cat } from './join.js';
 import { checkIntArg } from './util.js';
+import { indexSelect } from './indexing.js';
+import { permute } from './view.js';
+import { constantPadNd } from './layer-ops.js';
 
 /** `x` shifted by `shift` along dim `d`, wrapping around: the last `shift` slices come first. */
 function rollDim(x: Tensor, shift: number, d: number): Tensor {
@@ -69,4 +77,89 @@ export function tril(self: Tensor, diagonal = 0): Tensor {
 /** `triu(diagonal = 0)`: the upper triangle of the last two dims, on and above `diagonal`; zeros below. */
 export function triu(self: Tensor, diagonal = 0): Tensor {
   return triangle(self, diagonal, false);
+}
+
+/** `repeatInterleave(repeats, dim?)`: each slice along `dim` repeated `repeats` times (a number, or one per slice). */
+export function repeatInterleave(self: Tensor, repeats: number | Tensor, dim?: number | null): Tensor {
+  const x = dim === undefined || dim === null ? self.flatten() : self;
+  const d = dim === undefined || dim === null ? 0 : normalizeDim(dim, self.ndim);
+  const n = x.shape[d];
+  let counts: number[];
+  if (typeof repeats === 'number') {
+    checkIntArg(repeats, 'repeat_interleave', 'repeats', 2);
+    counts = new Array<number>(n).fill(repeats);
+  } else {
+    const given = Array.from(repeats.toArray(), Number);
+    counts = given.length === 1 ? new Array<number>(n).fill(given[0]) : given;
+  }
+  if (counts.some((c) => c < 0)) throw new RuntimeError('repeats can not be negative');
+  if (counts.length !== n) throw new RuntimeError('repeats must have the same size as input along dim');
+  const index = counts.flatMap((c, i) => new Array<number>(c).fill(i));
+  return indexSelect(x, d, new Tensor(Float64Array.from(index), [index.length], 'int64'));
+}
+
+/** `movedim(source, destination)`: the dims at `source` moved to `destination`, the others in their order. */
+export function movedim(
+  self: Tensor,
+  source: number | readonly number[],
+  destination: number | readonly number[],
+): Tensor {
+  const src = (typeof source === 'number' ? [source] : [...source]).map((d) => normalizeDim(d, self.ndim));
+  const dst = (typeof destination === 'number' ? [destination] : [...destination]).map((d) =>
+    normalizeDim(d, self.ndim),
+  );
+  if (src.length !== dst.length) {
+    throw new RuntimeError(
+      `movedim: Invalid source or destination dims: source ([${src.join(', ')}] dims) should contain the same number of dims as destination ([${dst.join(', ')}] dims)`,
+    );
+  }
+  for (const [list, name] of [
+    [src, 'source'],
+    [dst, 'destination'],
+  ] as const) {
+    if (new Set(list).size !== list.length)
+      throw new RuntimeError(`movedim: repeated dim in \`${name}\` ([${list.join(', ')}])`);
+  }
+  const order = new Array<number>(self.ndim).fill(-1);
+  src.forEach((s, i) => (order[dst[i]] = s));
+  const rest = Array.from({ length: self.ndim }, (_, i) => i).filter((i) => !src.includes(i));
+  for (let i = 0, r = 0; i < order.length; i++) if (order[i] === -1) order[i] = rest[r++];
+  return permute(self, order);
+}
+
+/** `countNonzero(dim?)`: how many elements are not zero, in all or along `dim` (int64, no gradient). */
+export function countNonzero(self: Tensor, dim?: number | readonly number[]): Tensor {
+  const nonzero = self.ne(0); // a bool tensor: never recorded
+  return dim === undefined ? nonzero.sum() : nonzero.sum(typeof dim === 'number' ? dim : [...dim]);
+}
+
+/**
+ * `diag(diagonal = 0)`: a vector's square matrix with the vector on diagonal `diagonal`, or a matrix's diagonal
+ * `diagonal` as a vector.
+ */
+export function diag(self: Tensor, diagonal = 0): Tensor {
+  checkIntArg(diagonal, 'diag', 'diagonal', 2);
+  if (self.ndim !== 1 && self.ndim !== 2) throw new RuntimeError('matrix or a vector expected');
+  const k = diagonal;
+  const src = self.contiguousArray();
+  let out: Tensor;
+  if (self.ndim === 1) {
+    const n = self.shape[0] + Math.abs(k);
+    out = noGrad(() => zeros([n, n], { dtype: self.dtype }));
+    for (let i = 0; i < self.shape[0]; i++) out._array[(k >= 0 ? i : i - k) * n + (k >= 0 ? i + k : i)] = src[i];
+  } else {
+    const [rows, cols] = self.shape;
+    const len = Math.max(0, k >= 0 ? Math.min(rows, cols - k) : Math.min(rows + k, cols));
+    out = noGrad(() => zeros([len], { dtype: self.dtype }));
+    for (let i = 0; i < len; i++) out._array[i] = src[(k >= 0 ? i : i - k) * cols + (k >= 0 ? i + k : i)];
+  }
+  const inShape = self.shape;
+  recordOp('DiagBackward0', [self], out, () => ([g]) => {
+    if (inShape.length === 1) return [diag(g, k)];
+    // The vector back on the matrix's diagonal: diag's square matrix, cut or padded to the input's shape.
+    const square = diag(g, k);
+    const n = square.shape[0];
+    return [constantPadNd(square, [0, inShape[1] - n, 0, inShape[0] - n])];
+  });
+  return out;
 }

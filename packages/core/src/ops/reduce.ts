@@ -2,11 +2,11 @@
 import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
 import { pyTypeName } from '../python-types.js';
-import { normalizeDim, normalizeDims, numel } from '../shape.js';
+import { normalizeDim, normalizeDims } from '../shape.js';
 import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
-import { empty, worthABackendCall } from './util.js';
+import { eachRunAlong, empty, worthABackendCall } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
@@ -433,19 +433,12 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
   const out = empty(x._shape, dtype);
   const src = x.contiguousArray();
-  const size = x.ndim === 0 ? 1 : x._shape[d];
-  const inner = x.ndim === 0 ? 1 : numel(x._shape.slice(d + 1));
-  const outer = numel(x._shape) / Math.max(size * inner, 1);
   const o = out._array;
-  for (let a = 0; a < outer; a++) {
-    for (let b = 0; b < inner; b++) {
-      let acc = 0;
-      for (let i = 0, p = a * size * inner + b; i < size; i++, p += inner) {
-        acc += src[p];
-        o[p] = acc;
-      }
-    }
-  }
+  const size = x.ndim === 0 ? 1 : x._shape[d];
+  eachRunAlong(x._shape, d, (_, first, step) => {
+    let acc = 0;
+    for (let i = 0, p = first; i < size; i++, p += step) o[p] = acc += src[p];
+  });
   recordOp('CumsumBackward0', [x], out, () => ([g]) => [g.flip(d).cumsum(d).flip(d)]);
   return out;
 }

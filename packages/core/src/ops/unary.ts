@@ -6,9 +6,8 @@
  * one is an entry here and its method line in tensor.ts.
  */
 import { RuntimeError } from '../errors.js';
-import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { checkIntArg } from './util.js';
+import { checkFloat, checkIntArg } from './util.js';
 import { trailingOptions } from '../python-args.js';
 import { pyRound } from '../python-format.js';
 import type { UnaryFn } from '../kernels/elementwise.js';
@@ -186,7 +185,7 @@ const roundHalfEven = define('round', 'RoundBackward0', pyRound, false, 'none', 
  */
 function roundDecimals(x: Tensor, decimals: number): Tensor {
   checkIntArg(decimals, 'round', 'decimals', 2);
-  if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"round_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  checkFloat(x, 'round_cpu');
   const scale = 10 ** Math.abs(decimals);
   const out = noGrad(() => (decimals >= 0 ? x.mul(scale).round().div(scale) : x.div(scale).round().mul(scale)));
   recordOp('RoundBackward1', [x], out, () => ([g]) => [g.mul(0)]);

@@ -87,6 +87,22 @@ export function worthABackendCall(elements: number): boolean {
   return elements >= BACKEND_MIN_ELEMENTS;
 }
 
+/**
+ * Each run of a contiguous array of `shape` along dim `d`: `visit(r, first, step)` with `r` the run's place in the
+ * shape without `d` (an output element of a reduction over `d`), `first` the offset of its first element and `step`
+ * the distance between its elements. A 0-d shape is one run of one element.
+ */
+export function eachRunAlong(
+  shape: readonly number[],
+  d: number,
+  visit: (r: number, first: number, step: number) => void,
+): void {
+  const outer = shape.length === 0 ? 1 : numel(shape.slice(0, d));
+  const size = shape.length === 0 ? 1 : shape[d];
+  const inner = shape.length === 0 ? 1 : numel(shape.slice(d + 1));
+  for (let a = 0; a < outer; a++) for (let b = 0; b < inner; b++) visit(a * inner + b, a * size * inner + b, inner);
+}
+
 /** PyTorch's refusal of a floating-point kernel for another dtype. */
 export function checkFloat(x: Tensor, kernel: string): void {
   if (!isFloatingPoint(x.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
