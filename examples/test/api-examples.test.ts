@@ -58,7 +58,7 @@ function declarationAfter(text: string, end: number): string {
     text
       .slice(end)
       .split('\n')
-      .find((l) => l.trim() !== '') ?? '';
+      .find((l) => l.trim() !== '' && !l.trim().startsWith('//')) ?? '';
   const m =
     /^\s*(?:export\s+)?(?:(?:declare|abstract|static|readonly|async|get|set|const|let|function|class|interface|type|override)\s+)*\*?\s*(\[[^\]]+\]|[\w$]+)/.exec(
       next,

@@ -316,3 +316,34 @@ def kthvalues(C):
     C('kthvalue with a NaN ordered last', 'kthvalue', g(torch.tensor([[3.0, float('nan'), 1.0, 2.0]])), 3, 1)
     C('kthvalue int64', 'kthvalue', n(distinct(3, 4).mul(4).round().to(i64)), 2, 1)
     C('kthvalue 0-d', 'kthvalue', g(u()), 1)
+
+
+def more_unary(C):
+    """The trigonometric, hyperbolic, logarithmic and rounding functions added to the unary table (last in the
+    fixture: no other case's inputs moved)."""
+    unit = lambda *s, dtype=f32: u(*s, lo=-0.9, hi=0.9, dtype=dtype)  # noqa: E731
+    above_one = lambda *s, dtype=f32: u(*s, lo=1.1, hi=3.0, dtype=dtype)  # noqa: E731
+    specs = {
+        'exp2': u, 'log2': pos, 'log10': pos, 'tan': lambda *s, dtype=f32: u(*s, lo=-1.2, hi=1.2, dtype=dtype),
+        'asin': unit, 'acos': unit, 'atan': u, 'sinh': u, 'cosh': u, 'asinh': u, 'acosh': above_one, 'atanh': unit,
+        'deg2rad': lambda *s, dtype=f32: u(*s, lo=-360.0, hi=360.0, dtype=dtype), 'rad2deg': u, 'erfc': u,
+        'trunc': fractional, 'frac': fractional,
+    }
+    for op, make in specs.items():
+        C(f'{op} [3,4]', op, g(make(3, 4)))
+        C(f'{op} non-contiguous float64', op, transposed(make(2, 3, dtype=f64)))
+        C(f'{op} 0-d', op, g(make()))
+    for op in ['exp2', 'log2', 'tan', 'deg2rad', 'rad2deg', 'trunc', 'erfc']:
+        C(f'{op} int64', op, n(ints(1 if op == 'log2' else -4, 5, 5)))
+    C('tan of bool', 'tan', n(torch.tensor([True, False])))
+    C('erfc far in the tails keeps its digits', 'erfc', g(torch.tensor([-30.0, -6.0, 5.0, 9.0, 26.0], dtype=f64)))
+    C('log2 and log10 of powers', 'log2', g(torch.tensor([0.25, 1.0, 8.0, 1024.0])))
+    C('log10 of zero and below', 'log10', g(torch.tensor([0.0, -1.0, 100.0, 1e-30], dtype=f64)))
+    C('asin outside [-1, 1]', 'asin', g(torch.tensor([-1.5, -0.5, 2.0])))
+    C('trunc of negative halves and zeros', 'trunc', g(torch.tensor([-2.5, -0.5, -0.0, 0.0, 0.5, 2.5])))
+    C('frac keeps the sign', 'frac', g(torch.tensor([-2.75, -0.25, 0.0, 1.5, 3.125], dtype=f64)))
+    special = torch.tensor([1.0, float('nan'), float('inf'), -float('inf'), 0.0, -0.0, -2.0])
+    for op in ['isinf', 'isposinf', 'isneginf', 'signbit']:
+        C(f'{op}', op, n(special))
+        C(f'{op} int64', op, n(ints(-3, 3, 4)))
+        C(f'{op} float64 transposed', op, transposed(special.to(f64).reshape(7, 1).expand(7, 2).contiguous(), grad=False))

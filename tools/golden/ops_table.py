@@ -77,7 +77,9 @@ OPS = {
     # unary math
     **{name: getattr(torch, name) for name in [
         'neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh',
-        'sigmoid', 'relu', 'erf', 'sign', 'floor', 'ceil', 'round']},
+        'sigmoid', 'relu', 'erf', 'sign', 'floor', 'ceil', 'round',
+        'exp2', 'log2', 'log10', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'deg2rad',
+        'rad2deg', 'erfc', 'trunc', 'frac', 'isinf', 'isposinf', 'isneginf', 'signbit']},
     # reductions
     'sum': _reduce('sum'),
     'mean': _reduce('mean'),

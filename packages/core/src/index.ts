@@ -107,7 +107,10 @@ export { Function, FunctionCtx, gradcheck };
 export * from './torch-functions.js';
 // The one-tensor elementwise functions: ops/unary.ts is their table, every export of it one op.
 export * from './ops/unary.js';
-import type * as UnaryOps from './ops/unary.js';
+import * as UnaryOps from './ops/unary.js';
+import { installUnaryMethods } from './tensor-unary-methods.js';
+installUnaryMethods(UnaryOps);
+export type { UnaryMethods } from './tensor-unary-methods.js';
 /** The names of the one-tensor elementwise functions (`'exp'`, `'sqrt'`, ...): each is `torch.<name>` and a Tensor method. */
 export type UnaryOpName = Exclude<keyof typeof UnaryOps, 'UnaryFunction'>;
 export type { OutOptions } from './ops/out.js';

@@ -31,6 +31,7 @@ import * as Cr from './creation.js';
 import { type SizeArgs, type TensorOptions, withDefaultDType } from './creation.js';
 import type { NormOptions, NormOrder } from './ops/vector-norm.js';
 import type { Generator } from './random.js';
+import type { UnaryMethods } from './tensor-unary-methods.js';
 
 import type {
   BackwardOptions,
@@ -71,6 +72,7 @@ export type {
  *         [6., 8.]])
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface at the end adds the unary methods
 export class Tensor {
   /** @internal storage shared with views */
   _array: TypedArray;
@@ -629,132 +631,6 @@ export class Tensor {
     return E.where(condition, this, other);
   }
   /**
-   * The negation, `-x`.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([1, -2]).neg());
-   * ```
-   * ```text
-   * tensor([-1,  2])
-   * ```
-   */
-  neg(): Tensor {
-    return E.neg(this);
-  }
-  /**
-   * The absolute value of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([-1.5, 2]).abs());
-   * ```
-   * ```text
-   * tensor([1.5000, 2.0000])
-   * ```
-   */
-  abs(): Tensor {
-    return E.abs(this);
-  }
-  /**
-   * e to the power of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([0, 1]).exp());
-   * ```
-   * ```text
-   * tensor([1.0000, 2.7183])
-   * ```
-   */
-  exp(): Tensor {
-    return E.exp(this);
-  }
-  /** `exp(x) - 1`, accurate for small x. */
-  expm1(): Tensor {
-    return E.expm1(this);
-  }
-  /**
-   * The natural logarithm of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([1, Math.E]).log());
-   * ```
-   * ```text
-   * tensor([0.0000, 1.0000])
-   * ```
-   */
-  log(): Tensor {
-    return E.log(this);
-  }
-  /** `log(1 + x)`, accurate for small x. */
-  log1p(): Tensor {
-    return E.log1p(this);
-  }
-  /**
-   * The square root of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([4, 9]).sqrt());
-   * ```
-   * ```text
-   * tensor([2., 3.])
-   * ```
-   */
-  sqrt(): Tensor {
-    return E.sqrt(this);
-  }
-  /** The reciprocal of the square root of each element. */
-  rsqrt(): Tensor {
-    return E.rsqrt(this);
-  }
-  /** Each element squared. */
-  square(): Tensor {
-    return E.square(this);
-  }
-  /** `1 / x` for each element. */
-  reciprocal(): Tensor {
-    return E.reciprocal(this);
-  }
-  /** The sine of each element. */
-  sin(): Tensor {
-    return E.sin(this);
-  }
-  /** The cosine of each element. */
-  cos(): Tensor {
-    return E.cos(this);
-  }
-  /**
-   * The hyperbolic tangent of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([-1, 0, 1]).tanh());
-   * ```
-   * ```text
-   * tensor([-0.7616,  0.0000,  0.7616])
-   * ```
-   */
-  tanh(): Tensor {
-    return E.tanh(this);
-  }
-  /**
-   * The logistic sigmoid `1 / (1 + exp(-x))` of each element.
-   *
-   * @example
-   * ```ts
-   * console.log(torch.tensor([-1, 0, 1]).sigmoid());
-   * ```
-   * ```text
-   * tensor([0.2689, 0.5000, 0.7311])
-   * ```
-   */
-  sigmoid(): Tensor {
-    return E.sigmoid(this);
-  }
-  /**
    * Negative elements set to zero.
    *
    * @example
@@ -767,26 +643,6 @@ export class Tensor {
    */
   relu(): Tensor {
     return N.relu(this);
-  }
-  /** The error function of each element. */
-  erf(): Tensor {
-    return E.erf(this);
-  }
-  /** -1, 0 or 1 by the sign of each element. */
-  sign(): Tensor {
-    return E.sign(this);
-  }
-  /** Each element rounded down. */
-  floor(): Tensor {
-    return E.floor(this);
-  }
-  /** Each element rounded up. */
-  ceil(): Tensor {
-    return E.ceil(this);
-  }
-  /** Each element rounded to the nearest integer, halves to even; with `{ decimals }`, to that many places. */
-  round(options?: { decimals?: number }): Tensor {
-    return E.round(this, options);
   }
   /**
    * Each element limited to `[min, max]` (either bound may be `null`).
@@ -856,10 +712,6 @@ export class Tensor {
   ge(other: TensorLike): Tensor {
     return E.compare('ge', this, other);
   }
-  /** Elementwise logical not, as a bool tensor (`logical_not`). */
-  logicalNot(): Tensor {
-    return E.logicalNot(this);
-  }
   /** Elementwise logical and, as a bool tensor (`logical_and`). */
   logicalAnd(other: TensorLike): Tensor {
     return E.logicalAnd(this, other);
@@ -867,14 +719,6 @@ export class Tensor {
   /** Elementwise logical or, as a bool tensor (`logical_or`). */
   logicalOr(other: TensorLike): Tensor {
     return E.logicalOr(this, other);
-  }
-  /** Which elements are NaN, as a bool tensor. */
-  isnan(): Tensor {
-    return E.isnan(this);
-  }
-  /** Which elements are finite (not NaN or infinite), as a bool tensor. */
-  isfinite(): Tensor {
-    return E.isfinite(this);
   }
 
   // ---- in place ----
@@ -1893,5 +1737,13 @@ export class Tensor {
     return this.toString();
   }
 }
+
+/**
+ * The one-tensor elementwise ops (`t.exp()`, `t.sin()`, `t.trunc()`, ...) as methods, from the table in ops/unary.ts
+ * (tensor-unary-methods.ts installs them).
+ */
+// A class and an interface of one name merge: the interface adds the table's methods to the class's type.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- see above
+export interface Tensor extends UnaryMethods {}
 
 setZerosFactory((meta) => new Tensor(allocateFor(meta.shape, meta.dtype), [...meta.shape], meta.dtype));
