@@ -347,3 +347,34 @@ def more_unary(C):
         C(f'{op}', op, n(special))
         C(f'{op} int64', op, n(ints(-3, 3, 4)))
         C(f'{op} float64 transposed', op, transposed(special.to(f64).reshape(7, 1).expand(7, 2).contiguous(), grad=False))
+
+
+def binary_math(C):
+    """atan2, fmod, remainder, hypot, logaddexp(2), xlogy and copysign (last in the fixture: no other case's inputs
+    moved)."""
+    for op in ['atan2', 'hypot', 'logaddexp', 'logaddexp2', 'fmod', 'remainder', 'xlogy', 'copysign']:
+        x = pos(3, 4) if op == 'xlogy' else away(3, 4)
+        C(f'{op} broadcast', op, g(away(3, 4)), g(x[0].clone()))
+        C(f'{op} non-contiguous float64', op, transposed(away(2, 3, dtype=f64)), g(away(2, 3, dtype=f64)))
+        C(f'{op} 0-d and float32 with float64', op, g(away()), g(x[1].to(f64)))
+    for op in ['fmod', 'remainder']:
+        C(f'{op} by a number', op, g(u(2, 3, lo=-5.0, hi=5.0)), 1.5)
+        C(f'{op} int64', op, n(ints(-9, 9, 6)), n(torch.tensor([4, -4, 3, -3, 5, 7])))
+        C(f'{op} int64 by a float', op, n(ints(-9, 9, 4)), 2.5)
+        C(f'{op} by zero and of infinities', op, g(torch.tensor([5.0, -5.0, float('inf'), 3.0, -0.0])),
+          g(torch.tensor([0.0, 0.0, 2.0, float('inf'), 1.0])))
+        C(f'{op} signs', op, g(torch.tensor([-7.5, 7.5, -7.5, 7.5])), g(torch.tensor([2.0, -2.0, -2.0, 2.0])))
+    C('atan2 quadrants and axes', 'atan2', g(torch.tensor([1.0, 1.0, -1.0, -1.0, 0.0, 0.0, 2.0])),
+      g(torch.tensor([1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 0.0])))
+    C('atan2 int64', 'atan2', n(ints(-3, 4, 5)), n(ints(1, 4, 5)))
+    C('hypot large and small', 'hypot', g(torch.tensor([3e30, 3e-30, 0.0], dtype=f64)), g(torch.tensor([4e30, 4e-30, 2.0], dtype=f64)))
+    C('logaddexp far apart and infinite', 'logaddexp', g(torch.tensor([100.0, -100.0, 0.0, float('-inf'), 5.0])),
+      g(torch.tensor([0.0, 0.0, 0.0, float('-inf'), float('inf')])))
+    C('logaddexp2 far apart', 'logaddexp2', g(torch.tensor([60.0, -3.0, 1.0])), g(torch.tensor([0.0, -3.0, 2.0])))
+    C('xlogy with zeros and NaN', 'xlogy', g(torch.tensor([0.0, 0.0, 2.0, 1.5])), g(torch.tensor([0.0, float('nan'), 3.0, 0.5])))
+    C('xlogy number first', 'xlogy', 2.0, g(pos(4)))
+    C('xlogy number second', 'xlogy', g(u(4)), 3.0)
+    C('xlogy int64', 'xlogy', n(ints(0, 4, 5)), n(ints(1, 5, 5)))
+    C('copysign by a number', 'copysign', g(away(2, 3)), -1.0)
+    C('copysign with zeros', 'copysign', g(torch.tensor([1.0, -2.0, 0.0, 3.0])), g(torch.tensor([-0.0, 0.0, -1.0, 2.0])))
+    C('copysign int64', 'copysign', n(ints(-4, 4, 5)), n(ints(-4, 4, 5)))

@@ -83,6 +83,15 @@ BAD_INPUTS = {
     "movedim-lengths": "torch.ones(2, 3).movedim((0, 1), (0,))",
     "median-empty-dim": "torch.zeros(0, 3).median(0)",
     "kthvalue-out-of-range": "torch.ones(4).kthvalue(5)",
+    "fmod-int-by-zero": "torch.tensor([3, 4]).fmod(torch.tensor([1, 0]))",
+    "remainder-int-by-zero": "torch.tensor([3]).remainder(0)",
+    "fmod-bool": "torch.tensor([True]).fmod(torch.tensor([True]))",
+    "atan2-number": "torch.atan2(torch.ones(2), 2)",
+    "hypot-int": "torch.hypot(torch.tensor([3]), torch.tensor([4]))",
+    "logaddexp-bool": "torch.logaddexp(torch.tensor([True]), torch.tensor([False]))",
+    "frac-int": "torch.tensor([1, 2]).frac()",
+    "floor-bool": "torch.tensor([True]).floor()",
+    "trunc-bool": "torch.tensor([True]).trunc()",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -72,6 +72,8 @@ OPS = {
     'logicalNot': torch.logical_not,
     'logicalAnd': torch.logical_and,
     'logicalOr': torch.logical_or,
+    'atan2': torch.atan2, 'fmod': torch.fmod, 'remainder': torch.remainder, 'hypot': torch.hypot,
+    'logaddexp': torch.logaddexp, 'logaddexp2': torch.logaddexp2, 'xlogy': torch.xlogy, 'copysign': torch.copysign,
     'isnan': torch.isnan,
     'isfinite': torch.isfinite,
     # unary math

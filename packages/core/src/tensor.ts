@@ -626,6 +626,38 @@ export class Tensor {
   minimum(other: TensorLike): Tensor {
     return E.minimum(this, other);
   }
+  /** The angle of the point (other, this), elementwise: `torch.atan2`. */
+  atan2(other: Tensor): Tensor {
+    return E.atan2(this, other);
+  }
+  /** The remainder of `this / other`, with the sign of this tensor (C's fmod). */
+  fmod(other: TensorLike): Tensor {
+    return E.fmod(this, other);
+  }
+  /** The remainder of `this / other`, with the sign of `other` (Python's `%`). */
+  remainder(other: TensorLike): Tensor {
+    return E.remainder(this, other);
+  }
+  /** `sqrt(this² + other²)`, elementwise. */
+  hypot(other: Tensor): Tensor {
+    return E.hypot(this, other);
+  }
+  /** `log(exp(this) + exp(other))`, elementwise, without overflow. */
+  logaddexp(other: Tensor): Tensor {
+    return E.logaddexp(this, other);
+  }
+  /** `log2(2^this + 2^other)`, elementwise, without overflow. */
+  logaddexp2(other: Tensor): Tensor {
+    return E.logaddexp2(this, other);
+  }
+  /** `this * log(other)`, 0 where this is 0: `torch.xlogy`. */
+  xlogy(other: TensorLike): Tensor {
+    return E.xlogy(this, other);
+  }
+  /** The magnitude of this tensor with the sign of `other`. */
+  copysign(other: TensorLike): Tensor {
+    return E.copysign(this, other);
+  }
   /** This tensor where `condition` holds, `other` elsewhere (`torch.where(condition, self, other)`). */
   where(condition: Tensor, other: TensorLike): Tensor {
     return E.where(condition, this, other);

@@ -56,6 +56,30 @@ export const maximum = (a: TensorLike, b: TensorLike, options: OutOptions = {}):
 /** `torch.minimum(t, ...)`: {@link Tensor.minimum} as a function. */
 export const minimum = (a: TensorLike, b: TensorLike, options: OutOptions = {}): Tensor =>
   withOut('minimum', options.out, [a, b], () => E.minimum(a, b));
+
+/** `op(a, b, { out })`: a two-tensor elementwise function with PyTorch's `out=`. */
+function withOutOf<A extends TensorLike, B extends TensorLike>(
+  name: string,
+  op: (a: A, b: B) => Tensor,
+): (a: A, b: B, options?: OutOptions) => Tensor {
+  return (a, b, options = {}) => withOut(name, options.out, [a, b], () => op(a, b));
+}
+/** `torch.atan2(input, other, { out })`: {@link Tensor.atan2} as a function. */
+export const atan2 = withOutOf('atan2', E.atan2);
+/** `torch.fmod(input, other, { out })`: {@link Tensor.fmod} as a function. */
+export const fmod = withOutOf('fmod', E.fmod);
+/** `torch.remainder(input, other, { out })`: {@link Tensor.remainder} as a function. */
+export const remainder = withOutOf('remainder', E.remainder);
+/** `torch.hypot(input, other, { out })`: {@link Tensor.hypot} as a function. */
+export const hypot = withOutOf('hypot', E.hypot);
+/** `torch.logaddexp(input, other, { out })`: {@link Tensor.logaddexp} as a function. */
+export const logaddexp = withOutOf('logaddexp', E.logaddexp);
+/** `torch.logaddexp2(input, other, { out })`: {@link Tensor.logaddexp2} as a function. */
+export const logaddexp2 = withOutOf('logaddexp2', E.logaddexp2);
+/** `torch.xlogy(input, other, { out })`: {@link Tensor.xlogy} as a function; either side may be a number. */
+export const xlogy = withOutOf('xlogy', E.xlogy);
+/** `torch.copysign(input, other, { out })`: {@link Tensor.copysign} as a function. */
+export const copysign = withOutOf('copysign', E.copysign);
 /**
  * `torch.where(condition, a, b)`: `a` where `condition` holds, `b` elsewhere (broadcasting).
  *

@@ -158,6 +158,8 @@ export const UNARY_TABLE = everyName<UnaryOpName>()([
 const OTHER_ONE_TENSOR = ['relu', 'contiguous', 'clone', 't', 'float', 'double', 'long', 'int', 'bool'] as const;
 const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'maximum', 'minimum'] as const;
 const PRODUCTS = ['matmul', 'mm', 'bmm', 'dot', 'mv'] as const;
+const TENSOR_PAIRS = ['atan2', 'hypot', 'logaddexp', 'logaddexp2'] as const;
+const TENSOR_OR_NUMBER = ['fmod', 'remainder', 'copysign'] as const;
 
 function alphaOptions(kw: Kwargs): { alpha?: number } | undefined {
   const alpha = num(kw, 'alpha');
@@ -185,6 +187,9 @@ export const OPS: Record<string, Op> = {
     [...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, Op] => [name, ([x]) => T(x)[name]()]),
   ),
   ...Object.fromEntries(PRODUCTS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
+  ...Object.fromEntries(TENSOR_PAIRS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
+  ...Object.fromEntries(TENSOR_OR_NUMBER.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
+  xlogy: ([a, b]) => (a instanceof torch.Tensor ? a.xlogy(TL(b)) : torch.xlogy(TL(a), TL(b))),
   sum: reduction('sum'),
   mean: reduction('mean'),
   amax: reduction('amax'),

@@ -186,6 +186,15 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ],
   ['maskedSelect', () => [r([3, 4])], (a) => a.maskedSelect(torch.tensor([true, false, true, true]))],
   ['topk', () => [distinct([3, 5])], (a) => a.topk(2).values],
+  ['atan2', () => [away([3, 4]), away([4])], (a, b) => a.atan2(b)],
+  ['hypot', () => [away([3, 4]), away([3, 1])], (a, b) => a.hypot(b)],
+  ['logaddexp', () => [r([3, 4]), r([4])], (a, b) => a.logaddexp(b)],
+  ['logaddexp2', () => [r([3, 4]), r([4])], (a, b) => a.logaddexp2(b)],
+  ['xlogy', () => [r([3, 4]), pos([4])], (a, b) => a.xlogy(b)],
+  ['copysign', () => [away([3, 4]), away([4])], (a, b) => a.copysign(b)],
+  // Away from the jumps: the quotients stay between integers.
+  ['fmod', () => [r([3, 4], 2.2, 2.8), r([4], 1.05, 1.08)], (a, b) => a.fmod(b)],
+  ['remainder', () => [r([3, 4], -2.8, -2.2), r([4], 1.05, 1.08)], (a, b) => a.remainder(b)],
   ['sort', () => [distinct([3, 4])], (a) => a.sort(0, { descending: true }).values],
 ];
 

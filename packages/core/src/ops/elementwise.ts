@@ -15,6 +15,7 @@ export {
   where,
 } from './binary.js';
 export { addcmul, addcdiv, lerp } from './combine.js';
+export { atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign } from './binary-math.js';
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
 export { clamp } from './clamp.js';
