@@ -92,6 +92,18 @@ BAD_INPUTS = {
     "frac-int": "torch.tensor([1, 2]).frac()",
     "floor-bool": "torch.tensor([True]).floor()",
     "trunc-bool": "torch.tensor([True]).trunc()",
+    "diagonal-same-dims": "torch.ones(2, 2).diagonal(0, 1, 1)",
+    "einsum-sizes": "torch.einsum('ij,jk', torch.ones(2, 3), torch.ones(4, 4))",
+    "einsum-dots": "torch.einsum('i..j', torch.ones(2, 3))",
+    "einsum-output-twice": "torch.einsum('ij->ii', torch.ones(2, 3))",
+    "einsum-output-unknown": "torch.einsum('ij->k', torch.ones(2, 3))",
+    "einsum-bad-subscript": "torch.einsum('i1,j', torch.ones(2, 3), torch.ones(2, 3))",
+    "einsum-fewer-operands": "torch.einsum('ij,j', torch.ones(2, 3))",
+    "einsum-more-operands": "torch.einsum('ij', torch.ones(2, 3), torch.ones(2))",
+    "einsum-ellipsis-sizes": "torch.einsum('...ij,...ij->...', torch.ones(2, 3, 4), torch.ones(5, 3, 4))",
+    "einsum-repeated-sizes": "torch.einsum('ii', torch.ones(2, 3))",
+    "einsum-dims": "torch.einsum('', torch.ones(2, 3))",
+    "einsum-no-operands": "torch.einsum('ij')",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -128,6 +128,8 @@ OPS = {
     'movedim': lambda x, source, destination: x.movedim(source, destination),
     'countNonzero': lambda x, dim=None: x.count_nonzero(dim),
     'diag': lambda x, diagonal=0: x.diag(diagonal),
+    'diagonal': lambda x, offset=0, dim1=0, dim2=1: x.diagonal(offset, dim1, dim2),
+    'einsum': lambda equation, *operands: torch.einsum(equation, *operands),
     'roll': lambda x, shifts, dims=None: x.roll(shifts, dims) if dims is not None else x.roll(shifts),
     'tril': lambda x, diagonal=0: x.tril(diagonal),
     'triu': lambda x, diagonal=0: x.triu(diagonal),

@@ -105,6 +105,7 @@ export { Function, FunctionCtx, gradcheck };
 
 // ---- torch.fn(tensor, ...) forms of the Tensor methods ----
 export * from './torch-functions.js';
+export { einsum } from './ops/einsum.js';
 // The one-tensor elementwise functions: ops/unary.ts is their table, every export of it one op.
 export * from './ops/unary.js';
 import * as UnaryOps from './ops/unary.js';

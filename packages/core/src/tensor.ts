@@ -1477,6 +1477,33 @@ export class Tensor {
   diag(diagonal = 0): Tensor {
     return Re.diag(this, diagonal);
   }
+  /**
+   * A view of the diagonal `offset` (above the main one when positive) of the matrices spanned by `dim1` and `dim2`,
+   * appended as the last dim: `diagonal(offset, dim1, dim2)` or `diagonal({ offset, dim1, dim2 })`.
+   *
+   * @example
+   * ```ts
+   * const x = torch.arange(9).reshape(3, 3);
+   * console.log(x.diagonal());
+   * console.log(x.diagonal(1));
+   * ```
+   * ```text
+   * tensor([0, 4, 8])
+   * tensor([1, 5])
+   * ```
+   */
+  diagonal(options?: { offset?: number; dim1?: number; dim2?: number }): Tensor;
+  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+  diagonal(...args: unknown[]): Tensor {
+    const o = trailingOptions<{ offset?: number; dim1?: number; dim2?: number }>(
+      'diagonal',
+      ['offset', 'dim1', 'dim2'],
+      args,
+      1,
+      1,
+    );
+    return Re.diagonal(this, o.offset, o.dim1, o.dim2);
+  }
   /** A copy tiled `sizes` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return V.repeat(this, V.intListArgs(sizes, 'repeat', 'repeats'));

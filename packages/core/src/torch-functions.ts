@@ -239,6 +239,8 @@ export const movedim = fn('movedim');
 export const countNonzero = fn('countNonzero');
 /** `torch.diag(t, ...)`: {@link Tensor.diag} as a function. */
 export const diag = fn('diag');
+/** `torch.diagonal(t, offset, dim1, dim2)`: {@link Tensor.diagonal} as a function. */
+export const diagonal = fn('diagonal');
 /** `torch.roll(t, ...)`: {@link Tensor.roll} as a function. */
 export const roll = fn('roll');
 /** `torch.tril(t, ...)`: {@link Tensor.tril} as a function. */

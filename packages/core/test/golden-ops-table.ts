@@ -242,6 +242,8 @@ export const OPS: Record<string, Op> = {
   countNonzero: ([x, dim]) =>
     T(x).countNonzero(dim === undefined || dim === null ? undefined : typeof dim === 'number' ? dim : Ns(dim)),
   diag: ([x, d]) => T(x).diag(NOpt(d)),
+  diagonal: ([x, offset, d1, d2]) => T(x).diagonal(NOpt(offset), NOpt(d1), NOpt(d2)),
+  einsum: ([equation, ...operands]) => torch.einsum(String(equation), ...operands.map(T)),
   lerp: ([x, end, weight]) => T(x).lerp(T(end), typeof weight === 'number' ? weight : T(weight)),
   roll: ([x, shifts, dims]) =>
     T(x).roll(

@@ -1,7 +1,7 @@
 /**
- * Ops that move, repeat, mask or pick elements by position, each with PyTorch's node: `roll`, `tril`, `triu` and
- * `diag` (their own), `repeatInterleave` (an index_select, as PyTorch builds it) and `movedim` (a permute); and
- * `countNonzero`.
+ * Ops that move, repeat, mask or pick elements by position, each with PyTorch's node: `roll`, `tril`, `triu`,
+ * `diag` and `diagonal` (a view; their own nodes), `repeatInterleave` (an index_select, as PyTorch builds it) and
+ * `movedim` (a permute); and `countNonzero`.
  */
 import { IndexError, RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -12,7 +12,7 @@ import { zeros } from '../creation.js';
 import { cat } from './join.js';
 import { checkIntArg } from './util.js';
 import { indexSelect } from './indexing.js';
-import { permute } from './view.js';
+import { makeView, permute } from './view.js';
 import { constantPadNd } from './layer-ops.js';
 
 /** `x` shifted by `shift` along dim `d`, wrapping around: the last `shift` slices come first. */
@@ -160,6 +160,47 @@ export function diag(self: Tensor, diagonal = 0): Tensor {
     const square = diag(g, k);
     const n = square.shape[0];
     return [constantPadNd(square, [0, inShape[1] - n, 0, inShape[0] - n])];
+  });
+  return out;
+}
+
+/** The geometry of `diagonal(offset, dim1, dim2)`: its length, and where and how it walks self's storage. */
+function diagonalGeometry(
+  self: Tensor,
+  offset: number,
+  dim1: number,
+  dim2: number,
+): { shape: number[]; strides: number[]; offset: number } {
+  const d1 = normalizeDim(dim1, self.ndim);
+  const d2 = normalizeDim(dim2, self.ndim);
+  if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const [n1, n2] = [self.shape[d1], self.shape[d2]];
+  const length = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
+  const start = length === 0 ? 0 : offset >= 0 ? offset * self._strides[d2] : -offset * self._strides[d1];
+  const keep = (_: number, d: number): boolean => d !== d1 && d !== d2;
+  return {
+    shape: [...self.shape.filter(keep), length],
+    strides: [...self._strides.filter(keep), self._strides[d1] + self._strides[d2]],
+    offset: self._offset + start,
+  };
+}
+
+/**
+ * `diagonal(offset = 0, dim1 = 0, dim2 = 1)`: a view of the elements (i, i + offset) of the matrices spanned by
+ * `dim1` and `dim2`, those dims removed and the diagonal appended as the last one.
+ */
+export function diagonal(self: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  checkIntArg(offset, 'diagonal', 'offset', 2);
+  checkIntArg(dim1, 'diagonal', 'dim1', 3);
+  checkIntArg(dim2, 'diagonal', 'dim2', 4);
+  const g = diagonalGeometry(self, offset, dim1, dim2);
+  const out = makeView(self, g.shape, g.strides, g.offset);
+  const inShape = self.shape;
+  recordOp('DiagonalBackward0', [self], out, () => ([grad]) => {
+    // Differentiable (a copy into a view), so that gradients of gradients flow through it.
+    const gx = zeros(inShape, { dtype: grad.dtype });
+    diagonal(gx, offset, dim1, dim2).copy_(grad);
+    return [gx];
   });
   return out;
 }
