@@ -18,7 +18,9 @@ import * as R from './ops/reduce.js';
 import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
 import * as Md from './ops/median.js';
-import * as Cp from './ops/cumprod.js';
+import * as Cu from './ops/cumulative.js';
+import * as Nan from './ops/nan.js';
+import * as BM from './ops/binary-math.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
@@ -658,6 +660,40 @@ export class Tensor {
   copysign(other: TensorLike): Tensor {
     return E.copysign(this, other);
   }
+  /**
+   * Where this tensor is within `atol + rtol * |other|` of `other` (NaNs equal with `equalNan`), as a bool tensor:
+   * `isclose(other, rtol, atol, equalNan)` or `isclose(other, { rtol, atol, equalNan })`.
+   */
+  isclose(other: Tensor, options?: BM.CloseOptions): Tensor;
+  isclose(other: Tensor, rtol?: number, atol?: number, equalNan?: boolean): Tensor;
+  isclose(other: Tensor, ...args: unknown[]): Tensor {
+    return BM.isclose(this, other, closeOptions('isclose', args));
+  }
+  /**
+   * Whether every element is close to `other`'s, as {@link Tensor.isclose} decides.
+   *
+   * @example
+   * ```ts
+   * const x = torch.tensor([1, 2], { dtype: 'float32' });
+   * console.log(x.allclose(x.add(1e-7)), x.allclose(x.add(1e-3)));
+   * ```
+   * ```text
+   * true false
+   * ```
+   */
+  allclose(other: Tensor, options?: BM.CloseOptions): boolean;
+  allclose(other: Tensor, rtol?: number, atol?: number, equalNan?: boolean): boolean;
+  allclose(other: Tensor, ...args: unknown[]): boolean {
+    return BM.allclose(this, other, closeOptions('allclose', args));
+  }
+  /** `log(x / (1 - x))` of each element, the sigmoid's inverse; with `eps`, x clamped to [eps, 1 - eps] first. */
+  logit(eps: number | null = null): Tensor {
+    return N.logit(this, eps);
+  }
+  /** This tensor in `other`'s dtype (itself when it already is). */
+  typeAs(other: Tensor): Tensor {
+    return this.to(other.dtype);
+  }
   /** This tensor where `condition` holds, `other` elsewhere (`torch.where(condition, self, other)`). */
   where(condition: Tensor, other: TensorLike): Tensor {
     return E.where(condition, this, other);
@@ -1097,7 +1133,52 @@ export class Tensor {
   }
   /** The cumulative product along `dim` (`alphasCumprod = alphas.cumprod(0)`). */
   cumprod(dim: number): Tensor {
-    return Cp.cumprod(this, dim);
+    return Cu.cumprod(this, dim);
+  }
+  /** The running maximum along `dim` and where each was found: `{ values, indices }` (NaN, once met, stays). */
+  cummax(dim: number): R.ValuesIndices {
+    return Cu.cummax(this, dim);
+  }
+  /** The running minimum along `dim` and where each was found: `{ values, indices }` (NaN, once met, stays). */
+  cummin(dim: number): R.ValuesIndices {
+    return Cu.cummin(this, dim);
+  }
+  /**
+   * The `n`-th differences of neighbours along `dim`: `diff(n, dim, prepend, append)` or `diff({ n, dim, prepend,
+   * append })` (default once, along the last dim).
+   *
+   * @example
+   * ```ts
+   * console.log(torch.tensor([1, 4, 9, 16]).diff());
+   * ```
+   * ```text
+   * tensor([3, 5, 7])
+   * ```
+   */
+  diff(options?: Cu.DiffOptions): Tensor;
+  diff(n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null): Tensor;
+  diff(...args: unknown[]): Tensor {
+    return Cu.diff(this, trailingOptions<Cu.DiffOptions>('diff', ['n', 'dim', 'prepend', 'append'], args, 1, 1));
+  }
+  /** The sum, in all or along `dim`, with NaN counted as zero: as {@link Tensor.sum}. */
+  nansum(dim?: Dims | ReduceOptions | null, options?: (ReduceOptions & { dtype?: DType }) | boolean): Tensor {
+    return Nan.nansum(this, dim, options);
+  }
+  /** The mean of the elements that are not NaN, in all or along `dim`: as {@link Tensor.mean}. */
+  nanmean(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
+    return Nan.nanmean(this, dim, options);
+  }
+  /**
+   * A copy with NaN, +∞ and -∞ replaced (by 0 and the dtype's largest and lowest values unless given):
+   * `nanToNum(nan, posinf, neginf)` or `nanToNum({ nan, posinf, neginf })`.
+   */
+  nanToNum(options?: Nan.NanToNumOptions): Tensor;
+  nanToNum(nan?: number, posinf?: number | null, neginf?: number | null): Tensor;
+  nanToNum(...args: unknown[]): Tensor {
+    return Nan.nanToNum(
+      this,
+      trailingOptions<Nan.NanToNumOptions>('nan_to_num', ['nan', 'posinf', 'neginf'], args, 1, 1),
+    );
   }
   /** `norm(p='fro', dim=None, keepdim=False)`: positionally or as `{ p, dim, keepdim }`. */
   norm(p?: NormOrder | NormOptions | null, dim?: Dims | null, keepdim?: boolean): Tensor {
@@ -1153,6 +1234,14 @@ export class Tensor {
    */
   dot(other: Tensor): Tensor {
     return L.dot(this, other);
+  }
+  /** The outer product with the vector `vec2` (this tensor a vector too). */
+  outer(vec2: Tensor): Tensor {
+    return L.outer(this, vec2);
+  }
+  /** The sum of this matrix's main diagonal. */
+  trace(): Tensor {
+    return L.trace(this);
   }
   /**
    * The transpose of a tensor of at most 2 dims (a view).
@@ -1414,6 +1503,18 @@ export class Tensor {
   flip(dims: Dims): Tensor {
     return V.flip(this, dims);
   }
+  /** The rows in reverse order (`flip(0)`). */
+  flipud(): Tensor {
+    return Re.flipud(this);
+  }
+  /** The columns in reverse order (`flip(1)`). */
+  fliplr(): Tensor {
+    return Re.fliplr(this);
+  }
+  /** The plane of `dims` (default [0, 1]) turned by `k` quarter turns (default 1), from the first dim toward the second. */
+  rot90(k = 1, dims: readonly number[] = [0, 1]): Tensor {
+    return Re.rot90(this, k, dims);
+  }
   /**
    * A copy with the elements shifted by `shifts` along `dims`, wrapping around; without dims, over the flattened
    * tensor.
@@ -1507,6 +1608,10 @@ export class Tensor {
   /** A copy tiled `sizes` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return V.repeat(this, V.intListArgs(sizes, 'repeat', 'repeats'));
+  }
+  /** A copy repeated along each dim as `repeat`, missing leading counts taken as 1: `x.tile(2)`, `x.tile([2, 1])`. */
+  tile(...dims: (number | readonly number[])[]): Tensor {
+    return Re.tile(this, V.intListArgs(dims, 'tile', 'dims', 'ints'));
   }
   /** A copy with its own storage; the copy stays in the graph (gradients flow back through it). */
   clone(): Tensor {
@@ -1795,6 +1900,11 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** isclose and allclose's tolerances, given positionally or as options. */
+function closeOptions(fn: string, args: readonly unknown[]): BM.CloseOptions {
+  return trailingOptions<BM.CloseOptions>(fn, ['rtol', 'atol', 'equalNan'], args, 2, 2);
 }
 
 /**

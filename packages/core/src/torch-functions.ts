@@ -13,8 +13,12 @@ import * as J from './ops/join.js';
 import type { ValuesIndices } from './ops/reduce.js';
 import { type OutOptions, withOut } from './ops/out.js';
 
-type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R
-  ? (t: Tensor, ...args: A) => R
+/** Tensor's method `K` as a function of the tensor and the method's arguments, both overloads of a method that has two. */
+type Method<K extends keyof Tensor> = Tensor[K] extends {
+  (...args: infer A1): infer R1;
+  (...args: infer A2): infer R2;
+}
+  ? ((t: Tensor, ...args: A1) => R1) & ((t: Tensor, ...args: A2) => R2)
   : never;
 function fn<K extends keyof Tensor>(name: K): Method<K> {
   return ((t: Tensor, ...args: unknown[]) => (t[name] as (...a: unknown[]) => unknown).apply(t, args)) as Method<K>;
@@ -156,6 +160,50 @@ export const cat = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {
  */
 export const stack = (tensors: readonly Tensor[], dim = 0, options: OutOptions = {}): Tensor =>
   withOut('stack', options.out, tensors, () => J.stack(tensors, dim), 'castable-inputs');
+/** `torch.hstack(tensors, { out })`: joined along dim 1, or dim 0 for vectors. */
+export const hstack = (tensors: readonly Tensor[], options: OutOptions = {}): Tensor =>
+  withOut('hstack', options.out, tensors, () => J.hstack(tensors), 'castable-inputs');
+/**
+ * `torch.vstack(tensors, { out })`: joined along dim 0, vectors as rows.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])]));
+ * ```
+ * ```text
+ * tensor([[1, 2],
+ *         [3, 4]])
+ * ```
+ */
+export const vstack = (tensors: readonly Tensor[], options: OutOptions = {}): Tensor =>
+  withOut('vstack', options.out, tensors, () => J.vstack(tensors), 'castable-inputs');
+/**
+ * `torch.meshgrid(...tensors, { indexing })` (or the tensors as one list): the coordinate grids of 1-D tensors,
+ * `indexing: 'ij'` (matrix, PyTorch's default) or `'xy'` (Cartesian).
+ *
+ * @example
+ * ```ts
+ * const [ys, xs] = torch.meshgrid([torch.arange(2), torch.arange(3)], { indexing: 'ij' });
+ * console.log(ys);
+ * console.log(xs);
+ * ```
+ * ```text
+ * tensor([[0, 0, 0],
+ *         [1, 1, 1]])
+ * tensor([[0, 1, 2],
+ *         [0, 1, 2]])
+ * ```
+ */
+export function meshgrid(...args: (Tensor | readonly Tensor[] | { indexing?: 'ij' | 'xy' })[]): Tensor[] {
+  const last = args[args.length - 1];
+  const options =
+    last !== undefined && !(last instanceof Tensor) && !Array.isArray(last)
+      ? (args.pop() as { indexing?: 'ij' | 'xy' })
+      : {};
+  const tensors = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly Tensor[]) : (args as Tensor[]);
+  return J.meshgrid(tensors, options.indexing);
+}
+
 /** `torch.dot(t, ...)`: {@link Tensor.dot} as a function. */
 export const dot = L.dot;
 /** `torch.mv(t, ...)`: {@link Tensor.mv} as a function. */
@@ -310,3 +358,33 @@ export { var_ as var };
  * ```
  */
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+/** `torch.nansum(t, ...)`: {@link Tensor.nansum} as a function. */
+export const nansum = fn('nansum');
+/** `torch.nanmean(t, ...)`: {@link Tensor.nanmean} as a function. */
+export const nanmean = fn('nanmean');
+/** `torch.nanToNum(t, ...)`: {@link Tensor.nanToNum} as a function. */
+export const nanToNum = fn('nanToNum');
+/** `torch.cummax(t, dim)`: {@link Tensor.cummax} as a function. */
+export const cummax = fn('cummax');
+/** `torch.cummin(t, dim)`: {@link Tensor.cummin} as a function. */
+export const cummin = fn('cummin');
+/** `torch.diff(t, ...)`: {@link Tensor.diff} as a function. */
+export const diff = fn('diff');
+/** `torch.outer(a, b)`: {@link Tensor.outer} as a function. */
+export const outer = fn('outer');
+/** `torch.trace(t)`: {@link Tensor.trace} as a function. */
+export const trace = fn('trace');
+/** `torch.flipud(t)`: {@link Tensor.flipud} as a function. */
+export const flipud = fn('flipud');
+/** `torch.fliplr(t)`: {@link Tensor.fliplr} as a function. */
+export const fliplr = fn('fliplr');
+/** `torch.rot90(t, k, dims)`: {@link Tensor.rot90} as a function. */
+export const rot90 = fn('rot90');
+/** `torch.tile(t, dims)`: {@link Tensor.tile} as a function. */
+export const tile = fn('tile');
+/** `torch.isclose(a, b, ...)`: {@link Tensor.isclose} as a function. */
+export const isclose = fn('isclose');
+/** `torch.allclose(a, b, ...)`: {@link Tensor.allclose} as a function. */
+export const allclose = fn('allclose');
+/** `torch.logit(t, eps)`: {@link Tensor.logit} as a function. */
+export const logit = fn('logit');

@@ -71,7 +71,7 @@ function num(kw: Kwargs, key: string): number | undefined {
 }
 
 /** sum/mean/amax/...: `x.op()`, `x.op(dim, { keepdim })` or, with call 'options', `x.op({ dim, keepdim })`. */
-function reduction(name: 'sum' | 'mean' | 'amax' | 'amin'): Op {
+function reduction(name: 'sum' | 'mean' | 'amax' | 'amin' | 'nansum' | 'nanmean'): Op {
   return ([x], kw, call) => {
     const dim = dimOf(kw);
     const keepdim = bool(kw, 'keepdim');
@@ -244,6 +244,26 @@ export const OPS: Record<string, Op> = {
   diag: ([x, d]) => T(x).diag(NOpt(d)),
   diagonal: ([x, offset, d1, d2]) => T(x).diagonal(NOpt(offset), NOpt(d1), NOpt(d2)),
   einsum: ([equation, ...operands]) => torch.einsum(String(equation), ...operands.map(T)),
+  nansum: reduction('nansum'),
+  nanmean: reduction('nanmean'),
+  nanToNum: ([x, nan, posinf, neginf]) => T(x).nanToNum(NOpt(nan), NOpt(posinf), NOpt(neginf)),
+  cummax: ([x, d]) => T(x).cummax(N(d)),
+  cummin: ([x, d]) => T(x).cummin(N(d)),
+  diff: ([x, n, d, prepend, append]) =>
+    T(x).diff(NOpt(n), NOpt(d), prepend === undefined ? null : T(prepend), append === undefined ? null : T(append)),
+  outer: ([a, b]) => T(a).outer(T(b)),
+  trace: ([x]) => T(x).trace(),
+  flipud: ([x]) => T(x).flipud(),
+  fliplr: ([x]) => T(x).fliplr(),
+  rot90: ([x, k, dims]) => (dims === undefined ? T(x).rot90(NOpt(k)) : T(x).rot90(N(k), Ns(dims))),
+  tile: ([x, dims]) => T(x).tile(Ns(dims)),
+  isclose: ([a, b], kw) =>
+    T(a).isclose(T(b), { rtol: num(kw, 'rtol'), atol: num(kw, 'atol'), equalNan: bool(kw, 'equalNan') }),
+  logit: ([x, eps]) => T(x).logit(NOpt(eps) ?? null),
+  hstack: ([ts]) => torch.hstack(Ts(ts)),
+  vstack: ([ts]) => torch.vstack(Ts(ts)),
+  meshgrid: ([ts], kw) => torch.meshgrid(Ts(ts), { indexing: kw.indexing === 'xy' ? 'xy' : 'ij' }),
+  typeAs: ([x, other]) => T(x).typeAs(T(other)),
   lerp: ([x, end, weight]) => T(x).lerp(T(end), typeof weight === 'number' ? weight : T(weight)),
   roll: ([x, shifts, dims]) =>
     T(x).roll(

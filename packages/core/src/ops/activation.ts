@@ -1,4 +1,4 @@
-/** Activations and the softmax family, with numerically stable forwards. */
+/** Activations and the softmax family, with numerically stable forwards; and logit, the sigmoid's inverse. */
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes, normalizeDim } from '../shape.js';
@@ -140,6 +140,35 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   recordOp(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], out, (save) => {
     const so = save(out);
     return ([g]) => [softmaxGrad(so(), g, d, log)];
+  });
+  return out;
+}
+
+/**
+ * `log(x / (1 - x))`, the inverse of the sigmoid; with `eps`, x clamped to [eps, 1 - eps] first (and the gradient
+ * 0 outside), else NaN outside [0, 1]. Integers become float32.
+ */
+export function logit(x: Tensor, eps: number | null = null): Tensor {
+  // The bounds in the result's precision, as PyTorch's kernel holds them.
+  const round = x.dtype === 'float64' ? (v: number) => v : Math.fround;
+  const lo = eps === null ? 0 : round(eps);
+  const hi = eps === null ? 1 : round(1 - lo);
+  const clamped = eps === null ? (v: number) => v : (v: number) => (v < lo ? lo : v > hi ? hi : v);
+  const out = unaryForward(
+    x,
+    (v) => {
+      const z = clamped(v);
+      return Math.log(z / (1 - z));
+    },
+    true,
+  );
+  recordOp('LogitBackward0', [x], out, (save) => {
+    const sx = save(x);
+    return ([g]) => {
+      const v = sx();
+      const outside = v.lt(lo).logicalOr(v.gt(hi));
+      return [where(outside, eps === null ? NaN : 0, g.div(v.mul(v.neg().add(1))))];
+    };
   });
   return out;
 }

@@ -1,11 +1,12 @@
 /**
  * The two-tensor elementwise functions of PyTorch's math library beyond the arithmetic of binary.ts: atan2, fmod,
  * remainder, hypot, logaddexp, logaddexp2, xlogy and copysign, each broadcasting, with PyTorch's result dtype and
- * its backward formula (derivatives.yaml) beside it.
+ * its backward formula (derivatives.yaml) beside it; and the comparisons within a tolerance, isclose and allclose.
  */
 import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import type { BinaryFn } from '../kernels/elementwise.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryForward } from './binary.js';
@@ -235,4 +236,40 @@ export function copysign(self: Tensor, other: TensorLike): Tensor {
     ];
   });
   return out;
+}
+
+/** `isclose` and `allclose`'s tolerances, by PyTorch's keyword names (`equal_nan` as `equalNan`). */
+export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Whether two NaNs count as close (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * Where `|self - other| <= atol + rtol * |other|` (or the two are equal, infinities included; NaNs too with
+ * `equalNan`), as a bool tensor, computed in the inputs' dtype as PyTorch does. The two must have one dtype.
+ */
+export function isclose(self: Tensor, other: Tensor, options: CloseOptions = {}): Tensor {
+  const [a, b] = tensorOperands('isclose', self, other);
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  if (a.dtype !== b.dtype)
+    throw new RuntimeError(`${scalarTypeName(a.dtype)} did not match ${scalarTypeName(b.dtype)}`);
+  if (rtol < 0) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${atol}`);
+  return noGrad(() => {
+    let close = a.eq(b);
+    if (equalNan) close = close.logicalOr(a.isnan().logicalAnd(b.isnan()));
+    if (a.dtype === 'bool' || (rtol === 0 && atol === 0)) return close;
+    const actual = a.sub(b).abs();
+    const allowed = b.mul(rtol).abs().add(atol);
+    return close.logicalOr(actual.isfinite().logicalAnd(actual.le(allowed)));
+  });
+}
+
+/** Whether every element of `self` is close to `other`'s (see isclose), broadcasting. */
+export function allclose(self: Tensor, other: Tensor, options: CloseOptions = {}): boolean {
+  return Boolean(isclose(self, other, options).all().item());
 }

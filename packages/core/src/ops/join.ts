@@ -1,4 +1,4 @@
-/** torch.cat and torch.stack. */
+/** Joining tensors: torch.cat and torch.stack, hstack and vstack (cat after atleast_1d/2d), and meshgrid. */
 import { promoteTypes } from '../dtype.js';
 import { RuntimeError, TorchTypeError } from '../errors.js';
 import { formatShape, normalizeDim } from '../shape.js';
@@ -8,6 +8,7 @@ import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { uninitialized } from './util.js';
 import { pyTypeName } from '../python-types.js';
+import { warnOnce } from '../warnings.js';
 
 /** PyTorch's errors for what is not a list of tensors. */
 function checkTensorList(tensors: unknown, op: string): asserts tensors is readonly Tensor[] {
@@ -90,4 +91,46 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
         g.unbind(d).map((p, i) => needs[i] && p),
   );
   return out;
+}
+
+/** The tensors joined along dim 1 (dim 0 for vectors), 0-d ones counted as vectors: `torch.hstack`. */
+export function hstack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList(tensors, 'hstack');
+  if (tensors.length === 0) throw new RuntimeError('hstack expects a non-empty TensorList');
+  const rows = tensors.map((t) => (t.ndim === 0 ? t.reshape(1) : t));
+  return cat(rows, rows[0].ndim === 1 ? 0 : 1);
+}
+
+/** The tensors joined along dim 0, vectors (and 0-d ones) as rows: `torch.vstack`. */
+export function vstack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList(tensors, 'vstack');
+  if (tensors.length === 0) throw new RuntimeError('vstack expects a non-empty TensorList');
+  return cat(
+    tensors.map((t) => (t.ndim >= 2 ? t : t.reshape(1, -1))),
+    0,
+  );
+}
+
+/**
+ * The coordinate grids of 1-D (or 0-d) tensors: output k holds tensor k's values along dim k, repeated along the
+ * others (`indexing: 'ij'`, PyTorch's default, with its warning when not given); `'xy'` swaps the first two dims,
+ * as NumPy's meshgrid. Each grid is an expanded view.
+ */
+export function meshgrid(tensors: readonly Tensor[], indexing?: 'ij' | 'xy'): Tensor[] {
+  checkTensorList(tensors, 'meshgrid');
+  if (tensors.length === 0) throw new RuntimeError('meshgrid expects a non-empty TensorList');
+  if (indexing === undefined) {
+    warnOnce('torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.');
+  } else if (indexing !== 'ij' && indexing !== 'xy') {
+    throw new RuntimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(indexing)}`);
+  }
+  for (const t of tensors) {
+    if (t.ndim > 1)
+      throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.ndim}-D tensor`);
+  }
+  const swap = indexing === 'xy' && tensors.length >= 2;
+  const inputs = swap ? [tensors[1], tensors[0], ...tensors.slice(2)] : [...tensors];
+  const shape = inputs.map((t) => t.numel());
+  const grids = inputs.map((t, k) => t.view(shape.map((n, d) => (d === k ? n : 1))).expand(shape));
+  return swap ? [grids[1], grids[0], ...grids.slice(2)] : grids;
 }

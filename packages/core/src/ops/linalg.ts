@@ -4,6 +4,7 @@ import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensorArg, empty, uninitialized } from './util.js';
@@ -224,4 +225,26 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const ae = a.expand([...batch, n, m1]).reshape(B, n, m1);
   const be = b.expand([...batch, m2, p]).reshape(B, m2, p);
   return unsafeView(bmm(ae, be), [...batch, n, p]);
+}
+
+/** The outer product of two vectors, `a[i] * b[j]`: as PyTorch composes it, a column times a row (`MulBackward0`). */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(a, 'outer', 'input', 1);
+  checkTensorArg(b, 'outer', 'vec2', 2);
+  if (a.ndim !== 1) throw new RuntimeError(`outer: Expected 1-D argument self, but got ${a.ndim}-D`);
+  if (b.ndim !== 1) throw new RuntimeError(`outer: Expected 1-D argument vec2, but got ${b.ndim}-D`);
+  return a.reshape(-1, 1).mul(b);
+}
+
+/** The sum of a matrix's main diagonal (integers give int64). */
+export function trace(x: Tensor): Tensor {
+  if (x.ndim !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
+  const out = noGrad(() => x.diagonal().sum());
+  const inShape = x.shape;
+  recordOp('TraceBackward0', [x], out, () => ([g]) => {
+    const gx = g.newZeros(inShape);
+    gx.diagonal().copy_(g.expand(gx.diagonal().shape));
+    return [gx];
+  });
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Ops that move, repeat, mask or pick elements by position, each with PyTorch's node: `roll`, `tril`, `triu`,
- * `diag` and `diagonal` (a view; their own nodes), `repeatInterleave` (an index_select, as PyTorch builds it) and
- * `movedim` (a permute); and `countNonzero`.
+ * `rot90`, `diag` and `diagonal` (a view; their own nodes), `repeatInterleave` (an index_select, as PyTorch builds
+ * it), `movedim` (a permute), `flipud`/`fliplr` (flips) and `tile` (a repeat); and `countNonzero`.
  */
 import { IndexError, RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -12,7 +12,7 @@ import { zeros } from '../creation.js';
 import { cat } from './join.js';
 import { checkIntArg } from './util.js';
 import { indexSelect } from './indexing.js';
-import { makeView, permute } from './view.js';
+import { intListArgs, makeView, permute } from './view.js';
 import { constantPadNd } from './layer-ops.js';
 
 /** `x` shifted by `shift` along dim `d`, wrapping around: the last `shift` slices come first. */
@@ -203,4 +203,42 @@ export function diagonal(self: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
     return [gx];
   });
   return out;
+}
+
+/** The rows in reverse order (a flip of dim 0). */
+export function flipud(self: Tensor): Tensor {
+  if (self.ndim < 1) throw new RuntimeError('Input must be >= 1-d.');
+  return self.flip([0]);
+}
+
+/** The columns in reverse order (a flip of dim 1). */
+export function fliplr(self: Tensor): Tensor {
+  if (self.ndim < 2) throw new RuntimeError('Input must be >= 2-d.');
+  return self.flip([1]);
+}
+
+/** The plane of `dims` turned by `k` quarter turns, from the first dim toward the second (`Rot90Backward0`). */
+export function rot90(self: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tensor {
+  checkIntArg(k, 'rot90', 'k', 2);
+  if (dims.length !== 2) throw new RuntimeError(`expected total rotation dims == 2, but got dims = ${dims.length}`);
+  if (self.ndim < 2) throw new RuntimeError(`expected total dims >= 2, but got total dims = ${self.ndim}`);
+  const [d0, d1] = dims.map((d) => normalizeDim(d, self.ndim));
+  if (d0 === d1)
+    throw new RuntimeError(`expected rotation dims to be different, but got dim0 = ${d0} and dim1 = ${d1}`);
+  const turns = ((k % 4) + 4) % 4;
+  const out = noGrad(() => {
+    if (turns === 1) return self.flip([d1]).transpose(d0, d1);
+    if (turns === 2) return self.flip([d0, d1]);
+    if (turns === 3) return self.flip([d0]).transpose(d0, d1);
+    return self.clone();
+  });
+  recordOp('Rot90Backward0', [self], out, () => ([g]) => [rot90(g, -k, dims)]);
+  return out;
+}
+
+/** A copy repeated `dims[i]` times along each dim, missing leading counts taken as 1 (a repeat: `RepeatBackward0`). */
+export function tile(self: Tensor, dims: readonly number[]): Tensor {
+  intListArgs([dims], 'tile', 'dims', 'ints');
+  const counts = dims.length < self.ndim ? [...new Array<number>(self.ndim - dims.length).fill(1), ...dims] : dims;
+  return self.repeat([...counts]);
 }

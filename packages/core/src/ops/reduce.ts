@@ -80,7 +80,7 @@ export function outShape(shape: readonly number[], dims: readonly number[], keep
 }
 
 /** Puts reduced dims back (as size 1) so a gradient of the output broadcasts over the input. */
-function unsqueezeDims(g: Tensor, dims: readonly number[], inNdim: number, keepdim: boolean): Tensor {
+export function unsqueezeDims(g: Tensor, dims: readonly number[], inNdim: number, keepdim: boolean): Tensor {
   if (keepdim || dims.length === 0) return g;
   const set = new Set(dims);
   const shape: number[] = [];
@@ -89,7 +89,7 @@ function unsqueezeDims(g: Tensor, dims: readonly number[], inNdim: number, keepd
   return g.reshape(shape);
 }
 
-function reduceDims(x: Tensor, dim: Dims | null): number[] {
+export function reduceDims(x: Tensor, dim: Dims | null): number[] {
   return normalizeDims(dim, x._shape.length);
 }
 
