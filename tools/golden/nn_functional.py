@@ -62,6 +62,21 @@ OPS = {
     'F.selu': py(F.selu),
     'F.silu': py(F.silu),
     'F.softplus': py(F.softplus),
+    'F.celu': py(F.celu),
+    'F.mish': py(F.mish),
+    'F.hardtanh': py(F.hardtanh),
+    'F.relu6': py(F.relu6),
+    'F.hardsigmoid': py(F.hardsigmoid),
+    'F.hardswish': py(F.hardswish),
+    'F.logsigmoid': py(F.logsigmoid),
+    'F.threshold': py(F.threshold),
+    'F.hardshrink': py(F.hardshrink),
+    'F.softshrink': py(F.softshrink),
+    'F.tanhshrink': py(F.tanhshrink),
+    'F.softsign': py(F.softsign),
+    'F.glu': py(F.glu),
+    'F.softmin': py(F.softmin),
+    'F.prelu': py(F.prelu),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -317,6 +332,34 @@ def errors(E):
     E('oneHot negative class', 'F.oneHot', n(torch.tensor([-1])))
 
 
+def more_activations(C):
+    """The activations beyond the first set (last: no other case's inputs moved)."""
+    wide = u(4, 5, lo=-5, hi=5)
+    C('celu', 'F.celu', g(wide))
+    C('celu alpha 2', 'F.celu', g(wide), alpha=2.0)
+    C('mish', 'F.mish', g(wide))
+    C('mish float64', 'F.mish', g(u(3, 4, lo=-25, hi=25, dtype=f64)))
+    C('hardtanh', 'F.hardtanh', g(u(4, 5, lo=-2, hi=2)))
+    C('hardtanh -0.5 to 2', 'F.hardtanh', g(wide), minVal=-0.5, maxVal=2.0)
+    C('relu6', 'F.relu6', g(u(4, 5, lo=-3, hi=9)))
+    C('hardsigmoid', 'F.hardsigmoid', g(wide))
+    C('hardswish', 'F.hardswish', g(wide))
+    C('logsigmoid', 'F.logsigmoid', g(u(4, 5, lo=-40, hi=40)))
+    C('threshold', 'F.threshold', g(wide), 0.5, -2.0)
+    C('hardshrink', 'F.hardshrink', g(u(4, 5, lo=-2, hi=2)))
+    C('hardshrink lambd 1', 'F.hardshrink', g(wide), lambd=1.0)
+    C('softshrink', 'F.softshrink', g(u(4, 5, lo=-2, hi=2)))
+    C('softshrink lambd 1', 'F.softshrink', g(wide), lambd=1.0)
+    C('tanhshrink', 'F.tanhshrink', g(wide))
+    C('softsign', 'F.softsign', g(wide))
+    C('glu', 'F.glu', g(u(3, 4)))
+    C('glu dim 0', 'F.glu', g(u(4, 3)), dim=0)
+    C('softmin', 'F.softmin', g(u(3, 5)), dim=1)
+    C('prelu one weight', 'F.prelu', g(wide), g(torch.tensor([0.25])))
+    C('prelu per channel', 'F.prelu', g(u(2, 3, 4)), g(u(3)))
+    C('prelu per channel float64', 'F.prelu', g(u(2, 3, 2, 2, dtype=f64)), g(u(3, dtype=f64)))
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -339,7 +382,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -73,6 +73,19 @@ def main():
         'netNamedBuffers': [n for n, _ in net.named_buffers()],
         'loadError': load_error,
         'parameterRepr': repr(p),
+        'activationReprs': {
+            'SiLU()': repr(nn.SiLU()), 'SiLU(true)': repr(nn.SiLU(True)), 'Mish()': repr(nn.Mish()),
+            'ReLU6(true)': repr(nn.ReLU6(True)), 'Hardsigmoid()': repr(nn.Hardsigmoid()),
+            'Hardswish()': repr(nn.Hardswish()), 'SELU()': repr(nn.SELU()), 'LogSigmoid()': repr(nn.LogSigmoid()),
+            'Tanhshrink()': repr(nn.Tanhshrink()), 'Softsign()': repr(nn.Softsign()), 'Softmin(1)': repr(nn.Softmin(1)),
+            'ELU()': repr(nn.ELU()), 'ELU(0.5, true)': repr(nn.ELU(0.5, True)), 'CELU()': repr(nn.CELU()),
+            'Softplus()': repr(nn.Softplus()), 'Hardtanh()': repr(nn.Hardtanh()),
+            'Hardtanh(-0.5, 2.5, true)': repr(nn.Hardtanh(-0.5, 2.5, True)),
+            'Threshold(0.1, 20.5)': repr(nn.Threshold(0.1, 20.5)), 'Hardshrink()': repr(nn.Hardshrink()),
+            'Softshrink(0.25)': repr(nn.Softshrink(0.25)), 'GLU()': repr(nn.GLU()), 'GLU(1)': repr(nn.GLU(1)),
+            'PReLU()': repr(nn.PReLU()), 'PReLU(3, 0.1)': repr(nn.PReLU(3, 0.1)),
+        },
+        'preluStateKeys': state_keys(nn.PReLU(3)),
     }
     with open(OUT, 'w') as f:
         json.dump(out, f, indent=1)

@@ -124,16 +124,28 @@ export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, Adap
 
 // ---- nn building blocks: the single-node ops behind nn.functional (PyTorch's torch._C._nn and friends) ----
 import * as LayerOps from './ops/layer-ops.js';
+import * as Activations from './ops/nn-activations.js';
 import * as Loss from './ops/loss.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
 export const _nn = {
-  gelu: LayerOps.gelu,
-  leakyRelu: LayerOps.leakyRelu,
-  elu: LayerOps.elu,
-  silu: LayerOps.silu,
-  softplus: LayerOps.softplus,
+  gelu: Activations.gelu,
+  leakyRelu: Activations.leakyRelu,
+  elu: Activations.elu,
+  celu: Activations.celu,
+  silu: Activations.silu,
+  softplus: Activations.softplus,
+  mish: Activations.mish,
+  hardtanh: Activations.hardtanh,
+  hardsigmoid: Activations.hardsigmoid,
+  hardswish: Activations.hardswish,
+  logSigmoid: Activations.logSigmoid,
+  threshold: Activations.threshold,
+  hardshrink: Activations.hardshrink,
+  softshrink: Activations.softshrink,
+  glu: Activations.glu,
+  prelu: Activations.prelu,
   batchNorm: LayerOps.batchNorm,
   layerNorm: LayerOps.layerNorm,
   embedding: LayerOps.embedding,

@@ -1,20 +1,15 @@
 /**
  * The nn building blocks PyTorch implements as single ATen ops (what `torch._C._nn` and `torch.batch_norm` reach):
- * activations, addmm for linear layers, batch and layer normalisation, embedding and constant padding. Each
- * records one node under PyTorch's name. Forwards run on detached inputs (elementwise ones in double precision,
- * rounded once); backwards are written with tensor ops, so they are differentiable again (double backward) like
- * every core op.
+ * addmm for linear layers, batch and layer normalisation, embedding and constant padding (the activations are in
+ * nn-activations.ts). Each records one node under PyTorch's name; backwards are written with tensor ops, so they are
+ * differentiable again (double backward) like every core op.
  */
 import { scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { erfcScalar } from '../kernels/erf.js';
-import { unaryForward } from './unary-forward.js';
-import { UnaryOp } from '../kernels/contiguous.js';
-import { where } from './binary.js';
-import { checkFloat, empty } from './util.js';
+import { empty } from './util.js';
 import { cat } from './join.js';
 import { isColumnMajor, mat1Grad, mat2Grad } from './linalg.js';
 import { full } from '../creation.js';
@@ -33,160 +28,6 @@ export function checkNoRequiresGrad(t: Tensor | null | undefined, arg: string, f
       `The function '${fn}' is not differentiable with respect to argument '${arg}'. This input cannot have requires_grad True.`,
     );
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Activations
-// ---------------------------------------------------------------------------------------------------------------
-
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const GELU_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
-const GELU_KAPPA = 0.044715;
-
-/**
- * A pointwise activation: its value f and derivative f' computed in double precision in one pass each; the
- * derivative is an op of its own (`<Name>BackwardBackward0`) whose gradient, f'', is written with tensor ops, so
- * double backward works while the first-order backward stays one pass over the input.
- */
-function activation(
-  name: string,
-  x: Tensor,
-  f: (v: number) => number,
-  d1: (v: number) => number,
-  d2: (x: Tensor) => Tensor,
-  kernels?: { f: number; d1: number },
-): Tensor {
-  const out = unaryForward(x, f, true, undefined, kernels?.f);
-  recordOp(`${name}Backward0`, [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => {
-      const v = sx();
-      const slope = unaryForward(v, d1, true, undefined, kernels?.d1);
-      recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
-        const sv = save2(v);
-        return ([gg]) => [gg.mul(d2(sv()))];
-      });
-      return [g.mul(slope)];
-    };
-  });
-  return out;
-}
-
-function tanhGeluParts(v: number): { t: number; du: number } {
-  return { t: Math.tanh(GELU_BETA * (v + GELU_KAPPA * v * v * v)), du: GELU_BETA * (1 + 3 * GELU_KAPPA * v * v) };
-}
-
-/** gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  if (approximate !== 'none' && approximate !== 'tanh')
-    throw new RuntimeError('approximate argument must be either none or tanh.');
-  checkFloat(x, 'GeluKernelImpl');
-  if (approximate === 'none') {
-    return activation(
-      'Gelu',
-      x,
-      (v) => 0.5 * v * erfcScalar(-v * SQRT1_2),
-      (v) => 0.5 * erfcScalar(-v * SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
-      // gelu'' = φ(x) (2 - x²)
-      (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
-      { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative },
-    );
-  }
-  return activation(
-    'Gelu',
-    x,
-    (v) => 0.5 * v * (1 + tanhGeluParts(v).t),
-    (v) => {
-      const { t, du } = tanhGeluParts(v);
-      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
-    },
-    // With u = β (x + κ x³): gelu'' = (1 - t²) (u' + 0.5 x (u'' - 2 t u'²)), t = tanh u.
-    (v) => {
-      const t = v.add(v.mul(v).mul(v).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-      const du = v
-        .mul(v)
-        .mul(3 * GELU_KAPPA)
-        .add(1)
-        .mul(GELU_BETA);
-      const ddu = v.mul(6 * GELU_BETA * GELU_KAPPA);
-      return t
-        .mul(t)
-        .neg()
-        .add(1)
-        .mul(du.add(v.mul(0.5).mul(ddu.sub(t.mul(du).mul(du).mul(2)))));
-    },
-  );
-}
-
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  checkFloat(x, 'leaky_relu_cpu');
-  return activation(
-    'LeakyRelu',
-    x,
-    (v) => (v > 0 ? v : v * negativeSlope),
-    (v) => (v > 0 ? 1 : negativeSlope),
-    (v) => v.mul(0),
-  );
-}
-
-/** elu (and selu/celu through scale and inputScale): x > 0 ? scale x : scale α (exp(inputScale x) - 1). */
-export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
-  checkFloat(x, 'elu_cpu');
-  const k = alpha * scale * inputScale;
-  return activation(
-    'Elu',
-    x,
-    (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)),
-    (v) => (v > 0 ? scale : k * Math.exp(v * inputScale)),
-    (v) =>
-      where(
-        v.gt(0),
-        0,
-        v
-          .mul(inputScale)
-          .exp()
-          .mul(k * inputScale),
-      ),
-  );
-}
-
-function sigmoidScalar(v: number): number {
-  return 1 / (1 + Math.exp(-v));
-}
-
-/** silu(x) = x sigmoid(x). */
-export function silu(x: Tensor): Tensor {
-  checkFloat(x, 'silu_cpu');
-  return activation(
-    'Silu',
-    x,
-    (v) => v / (1 + Math.exp(-v)),
-    (v) => {
-      const s = sigmoidScalar(v);
-      return s * (1 + v * (1 - s));
-    },
-    // silu'' = s (1 - s) (2 + x (1 - 2 s))
-    (v) => {
-      const s = v.sigmoid();
-      return s.mul(s.neg().add(1)).mul(v.mul(s.mul(-2).add(1)).add(2));
-    },
-  );
-}
-
-/** softplus(x) = log(1 + exp(βx)) / β, and x itself where βx > threshold. */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  checkFloat(x, 'softplus_cpu');
-  return activation(
-    'Softplus',
-    x,
-    (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta),
-    (v) => (v * beta > threshold ? 1 : sigmoidScalar(v * beta)),
-    (v) => {
-      const s = v.mul(beta).sigmoid();
-      return where(v.mul(beta).gt(threshold), 0, s.mul(s.neg().add(1)).mul(beta));
-    },
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -116,3 +116,100 @@ export function logSoftmax(input: Tensor, dim: number | SoftmaxOptions, options:
   const { d, x } = softmaxArgs(dim, options, input);
   return x.logSoftmax(d);
 }
+
+/** `F.celu(input, alpha=1.0, inplace=False)`: max(0, x) + min(0, α (exp(x / α) - 1)). */
+export function celu(input: Tensor, alpha: number | EluOptions = 1, options: EluOptions = {}): Tensor {
+  const o = isOptions<EluOptions>(alpha) ? alpha : { ...options, alpha };
+  const a = o.alpha ?? 1;
+  return apply(input, o.inplace, (x) => torch._nn.celu(x, a));
+}
+
+/** `F.mish(input, inplace=False)`: x tanh(softplus(x)). */
+export function mish(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.mish(x));
+}
+
+export interface HardtanhOptions extends InplaceOptions {
+  minVal?: number;
+  maxVal?: number;
+}
+
+/** `F.hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False)`: x clamped to [minVal, maxVal]. */
+export function hardtanh(
+  input: Tensor,
+  minVal: number | HardtanhOptions = -1,
+  maxVal = 1,
+  options: InplaceOptions = {},
+): Tensor {
+  const o = isOptions<HardtanhOptions>(minVal) ? minVal : { ...options, minVal, maxVal };
+  const [lo, hi] = [o.minVal ?? -1, o.maxVal ?? 1];
+  return apply(input, o.inplace, (x) => torch._nn.hardtanh(x, lo, hi));
+}
+
+/** `F.relu6(input, inplace=False)`: x clamped to [0, 6] (hardtanh's node, as in PyTorch). */
+export function relu6(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.hardtanh(x, 0, 6));
+}
+
+/** `F.hardsigmoid(input, inplace=False)`: relu6(x + 3) / 6. */
+export function hardsigmoid(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.hardsigmoid(x));
+}
+
+/** `F.hardswish(input, inplace=False)`: x relu6(x + 3) / 6 (MobileNetV3's activation). */
+export function hardswish(input: Tensor, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.hardswish(x));
+}
+
+/** `F.logsigmoid(input)`: log(sigmoid(x)), stable for large |x|. */
+export function logsigmoid(input: Tensor): Tensor {
+  return torch._nn.logSigmoid(input);
+}
+
+/** `F.threshold(input, threshold, value, inplace=False)`: x where x > threshold, else `value`. */
+export function threshold(input: Tensor, thresholdValue: number, value: number, options: InplaceOptions = {}): Tensor {
+  return apply(input, options.inplace, (x) => torch._nn.threshold(x, thresholdValue, value));
+}
+
+export interface ShrinkOptions {
+  lambd?: number;
+}
+
+/** `F.hardshrink(input, lambd=0.5)`: x where |x| > lambd, else 0. */
+export function hardshrink(input: Tensor, lambd: number | ShrinkOptions = 0.5): Tensor {
+  const o = isOptions<ShrinkOptions>(lambd) ? lambd : { lambd };
+  return torch._nn.hardshrink(input, o.lambd ?? 0.5);
+}
+
+/** `F.softshrink(input, lambd=0.5)`: x moved toward 0 by lambd, and 0 within it. */
+export function softshrink(input: Tensor, lambd: number | ShrinkOptions = 0.5): Tensor {
+  const o = isOptions<ShrinkOptions>(lambd) ? lambd : { lambd };
+  return torch._nn.softshrink(input, o.lambd ?? 0.5);
+}
+
+/** `F.tanhshrink(input)`: x - tanh(x). */
+export function tanhshrink(input: Tensor): Tensor {
+  return input.sub(input.tanh());
+}
+
+/** `F.softsign(input)`: x / (1 + |x|). */
+export function softsign(input: Tensor): Tensor {
+  return input.div(input.abs().add(1));
+}
+
+/** `F.glu(input, dim=-1)`: a sigmoid(b) for the halves a, b of the input along `dim`. */
+export function glu(input: Tensor, dim: number | { dim?: number } = -1): Tensor {
+  const o = isOptions<{ dim?: number }>(dim) ? dim : { dim };
+  return torch._nn.glu(input, o.dim ?? -1);
+}
+
+/** `F.softmin(input, dim, dtype=None)`: softmax of `-input` along `dim`. */
+export function softmin(input: Tensor, dim: number | SoftmaxOptions, options: SoftmaxOptions = {}): Tensor {
+  const { d, x } = softmaxArgs(dim, options, input);
+  return x.neg().softmax(d);
+}
+
+/** `F.prelu(input, weight)`: x where x > 0, else weight · x (one weight, or one per channel of dim 1). */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  return torch._nn.prelu(input, weight);
+}

@@ -1,4 +1,4 @@
-/** Activation layers. */
+/** Activation layers: the rectifiers and smooth activations that take at most `inplace`, and the softmax family. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
@@ -183,4 +183,112 @@ export class LogSoftmax extends AlongDim {
 /** PyTorch's legacy choice of softmax dim when none is given. */
 function implicitDim(input: Tensor): number {
   return input.ndim === 0 || input.ndim === 1 || input.ndim === 3 ? 0 : 1;
+}
+
+/** Softmin along `dim`: softmax of the negated input. */
+export class Softmin extends AlongDim {
+  /** Softmin of `input` along `dim`. */
+  protected along(input: Tensor, dim: number): Tensor {
+    return F.softmin(input, dim);
+  }
+}
+
+/** An activation whose one setting is `inplace` (PyTorch's positional `inplace=` or `{ inplace }`). */
+abstract class InplaceActivation extends Module {
+  /** Whether `forward` overwrites its input. */
+  readonly inplace: boolean;
+
+  /** Takes `{ inplace }` or PyTorch's positional `inplace`. */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceOf(inplace);
+  }
+
+  /** `'inplace=True'` when in place. */
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/** `x * sigmoid(x)` elementwise (swish). */
+export class SiLU extends InplaceActivation {
+  /** Applies SiLU to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.silu(input, { inplace: this.inplace });
+  }
+}
+
+/** `x * tanh(softplus(x))` elementwise. */
+export class Mish extends InplaceActivation {
+  /** Applies Mish to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.mish(input, { inplace: this.inplace });
+  }
+}
+
+/** `min(max(0, x), 6)` elementwise. */
+export class ReLU6 extends InplaceActivation {
+  /** Applies ReLU6 to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.relu6(input, { inplace: this.inplace });
+  }
+}
+
+/** `relu6(x + 3) / 6` elementwise. */
+export class Hardsigmoid extends InplaceActivation {
+  /** Applies the hard sigmoid to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.hardsigmoid(input, { inplace: this.inplace });
+  }
+}
+
+/**
+ * `x * relu6(x + 3) / 6` elementwise (MobileNetV3's activation).
+ *
+ * @example
+ * ```ts
+ * const act = new nn.Hardswish();
+ * console.log(act.forward(torch.tensor([-4, -1, 0, 1, 4], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * tensor([-0.0000, -0.3333,  0.0000,  0.6667,  4.0000])
+ * ```
+ */
+export class Hardswish extends InplaceActivation {
+  /** Applies the hard swish to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.hardswish(input, { inplace: this.inplace });
+  }
+}
+
+/** The self-normalising ELU, `scale * elu(x, alpha)` with SELU's constants. */
+export class SELU extends InplaceActivation {
+  /** Applies SELU to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.selu(input, { inplace: this.inplace });
+  }
+}
+
+/** `log(sigmoid(x))` elementwise, stable for large |x|. */
+export class LogSigmoid extends Module {
+  /** Applies the log-sigmoid to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+
+/** `x - tanh(x)` elementwise. */
+export class Tanhshrink extends Module {
+  /** Applies the tanh shrink to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.tanhshrink(input);
+  }
+}
+
+/** `x / (1 + |x|)` elementwise. */
+export class Softsign extends Module {
+  /** Applies the softsign to `input`. */
+  override forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
 }

@@ -4,7 +4,42 @@ export { Parameter } from '../parameter.js';
 export { Linear, Identity, Flatten, Unflatten } from './linear.js';
 export { Conv2d } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
-export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+export {
+  ReLU,
+  LeakyReLU,
+  GELU,
+  Sigmoid,
+  Tanh,
+  Softmax,
+  LogSoftmax,
+  Softmin,
+  SiLU,
+  Mish,
+  ReLU6,
+  Hardsigmoid,
+  Hardswish,
+  SELU,
+  LogSigmoid,
+  Tanhshrink,
+  Softsign,
+} from './activation.js';
+export {
+  ELU,
+  CELU,
+  Softplus,
+  Hardtanh,
+  Threshold,
+  Hardshrink,
+  Softshrink,
+  GLU,
+  PReLU,
+} from './activation-configured.js';
+export type {
+  AlphaOptions,
+  SoftplusLayerOptions,
+  HardtanhLayerOptions,
+  PReLUOptions,
+} from './activation-configured.js';
 export { Dropout } from './dropout.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
 export { Embedding } from './embedding.js';

@@ -1,0 +1,94 @@
+/**
+ * The activation layers beyond ReLU, GELU and the softmax pair: how they print (PyTorch's reprs, from
+ * tools/golden/nn_modules.py), that each applies its nn.functional form (whose values and gradients
+ * functional.test.ts checks against PyTorch), their options both ways, in-place forms, and PReLU's parameter.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import { nn, type Module, type Tensor } from '@kindling/nn';
+
+const golden = JSON.parse(readFileSync(new URL('./fixtures/modules.json', import.meta.url), 'utf8')) as {
+  activationReprs: Record<string, string>;
+  preluStateKeys: [string, number[]][];
+};
+
+const F = nn.functional;
+
+/** Each layer as the fixture's key names it, and the functional form it must equal. */
+const LAYERS: [string, Module, (x: Tensor) => Tensor, number[]?][] = [
+  ['SiLU()', new nn.SiLU(), (x) => F.silu(x)],
+  ['SiLU(true)', new nn.SiLU(true), (x) => F.silu(x)],
+  ['Mish()', new nn.Mish(), (x) => F.mish(x)],
+  ['ReLU6(true)', new nn.ReLU6({ inplace: true }), (x) => F.relu6(x)],
+  ['Hardsigmoid()', new nn.Hardsigmoid(), (x) => F.hardsigmoid(x)],
+  ['Hardswish()', new nn.Hardswish(), (x) => F.hardswish(x)],
+  ['SELU()', new nn.SELU(), (x) => F.selu(x)],
+  ['LogSigmoid()', new nn.LogSigmoid(), (x) => F.logsigmoid(x)],
+  ['Tanhshrink()', new nn.Tanhshrink(), (x) => F.tanhshrink(x)],
+  ['Softsign()', new nn.Softsign(), (x) => F.softsign(x)],
+  ['Softmin(1)', new nn.Softmin(1), (x) => F.softmin(x, 1)],
+  ['ELU()', new nn.ELU(), (x) => F.elu(x)],
+  ['ELU(0.5, true)', new nn.ELU(0.5, true), (x) => F.elu(x, 0.5)],
+  ['CELU()', new nn.CELU(), (x) => F.celu(x)],
+  ['Softplus()', new nn.Softplus(), (x) => F.softplus(x)],
+  ['Hardtanh()', new nn.Hardtanh(), (x) => F.hardtanh(x)],
+  [
+    'Hardtanh(-0.5, 2.5, true)',
+    new nn.Hardtanh({ minVal: -0.5, maxVal: 2.5, inplace: true }),
+    (x) => F.hardtanh(x, -0.5, 2.5),
+  ],
+  ['Threshold(0.1, 20.5)', new nn.Threshold(0.1, 20.5), (x) => F.threshold(x, 0.1, 20.5)],
+  ['Hardshrink()', new nn.Hardshrink(), (x) => F.hardshrink(x)],
+  ['Softshrink(0.25)', new nn.Softshrink({ lambd: 0.25 }), (x) => F.softshrink(x, 0.25)],
+  ['GLU()', new nn.GLU(), (x) => F.glu(x)],
+  ['GLU(1)', new nn.GLU(1), (x) => F.glu(x, 1), [2, 4, 3]],
+  ['PReLU()', new nn.PReLU(), (x) => F.prelu(x, torch.tensor([0.25]))],
+  ['PReLU(3, 0.1)', new nn.PReLU(3, 0.1), (x) => F.prelu(x, torch.full([3], 0.1))],
+];
+
+describe('activation layers', () => {
+  it('print as PyTorch prints them', () => {
+    for (const [key, layer] of LAYERS) expect(String(layer), key).toBe(golden.activationReprs[key]);
+  });
+
+  it('apply their functional form, in place where asked', () => {
+    torch.manualSeed(0);
+    for (const [key, layer, f, shape = [2, 3, 4]] of LAYERS) {
+      const x = torch.randn(shape).mul(3);
+      const expected = torch.noGrad(() => f(x.clone()));
+      const input = x.clone();
+      const y = torch.noGrad(() => layer.forward(input) as Tensor);
+      torch.testing.assertClose(y, expected, { rtol: 0, atol: 0 });
+      // In place, the input now holds the result; otherwise it is untouched.
+      const inplace = (layer as Module & { inplace?: boolean }).inplace === true;
+      torch.testing.assertClose(input, inplace ? expected : x, {
+        rtol: 0,
+        atol: 0,
+        msg: `${key} in place: ${inplace}`,
+      });
+    }
+  });
+
+  it("give PReLU a learned weight that PyTorch's state dict names", () => {
+    const layer = new nn.PReLU(3);
+    expect(Object.entries(layer.stateDict()).map(([k, v]) => [k, v.shape])).toEqual(golden.preluStateKeys);
+    const x = torch.tensor([[[-2], [1], [-4]]], { dtype: 'float32' });
+    layer.forward(x).sum().backward();
+    // d/dw of w·x over the negative inputs of each channel: -2, 0, -4.
+    expect(layer.weight.grad?.tolist()).toEqual([-2, 0, -4]);
+    expect(() => layer.forward(torch.ones(1, 4, 2))).toThrow(
+      'Mismatch of parameter numbers and input channel size. Found parameter numbers = 3 and channel size = 4.',
+    );
+  });
+
+  it("read PyTorch's positional arguments and refuse what PyTorch refuses", () => {
+    expect(String(new nn.Softplus(2, 5))).toBe('Softplus(beta=2, threshold=5)');
+    expect(String(new nn.Threshold(1, 0, { inplace: true }))).toBe('Threshold(threshold=1.0, value=0.0, inplace=True)');
+    expect(() => new nn.Hardtanh(1, -1)).toThrow(torch.AssertionError);
+    expect(() => new (nn.Threshold as unknown as new () => Module)()).toThrow(
+      "Threshold.__init__() missing 2 required positional arguments: 'threshold' and 'value'",
+    );
+    expect(() => F.glu(torch.ones(2, 3))).toThrow('Halving dimension must be even, but dimension 1 is size 3');
+  });
+});
