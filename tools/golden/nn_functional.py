@@ -77,6 +77,10 @@ OPS = {
     'F.glu': py(F.glu),
     'F.softmin': py(F.softmin),
     'F.prelu': py(F.prelu),
+    'F.normalize': py(F.normalize),
+    'F.cosineSimilarity': py(F.cosine_similarity),
+    'F.pairwiseDistance': py(F.pairwise_distance),
+    'F.klDiv': py(F.kl_div),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -360,6 +364,29 @@ def more_activations(C):
     C('prelu per channel float64', 'F.prelu', g(u(2, 3, 2, 2, dtype=f64)), g(u(3, dtype=f64)))
 
 
+def distances(C):
+    """Norms, distances and the KL divergence (last: no other case's inputs moved)."""
+    C('normalize', 'F.normalize', g(u(3, 4)))
+    C('normalize p 1 dim 0', 'F.normalize', g(u(3, 4)), p=1.0, dim=0)
+    C('normalize a zero row', 'F.normalize', g(torch.tensor([[0.0, 0.0], [3.0, 4.0]])))
+    C('normalize float64', 'F.normalize', g(u(2, 3, dtype=f64)), dim=-1)
+    C('cosineSimilarity', 'F.cosineSimilarity', g(u(3, 4)), g(u(3, 4)))
+    C('cosineSimilarity broadcast dim -1', 'F.cosineSimilarity', g(u(3, 4)), g(u(4)), dim=-1)
+    C('cosineSimilarity 3-D', 'F.cosineSimilarity', g(u(2, 3, 4)), g(u(2, 3, 4)), dim=2)
+    C('pairwiseDistance', 'F.pairwiseDistance', g(u(3, 4)), g(u(3, 4)))
+    C('pairwiseDistance p 1 keepdim', 'F.pairwiseDistance', g(u(3, 4)), g(u(3, 4)), p=1.0, keepdim=True)
+    C('pairwiseDistance broadcast', 'F.pairwiseDistance', g(u(3, 4)), g(u(4)))
+    logp = torch.log_softmax(u(3, 5), 1)
+    q = torch.softmax(u(3, 5), 1)
+    q_with_zero = q.clone()
+    q_with_zero[0, 1] = 0.0
+    C('klDiv batchmean', 'F.klDiv', g(logp), g(q), reduction='batchmean')
+    C('klDiv sum', 'F.klDiv', g(logp), g(q_with_zero), reduction='sum')
+    C('klDiv none', 'F.klDiv', g(logp), g(q), reduction='none')
+    C('klDiv mean', 'F.klDiv', g(logp), n(q), reduction='mean')
+    C('klDiv log target', 'F.klDiv', g(logp), g(q.log()), reduction='batchmean', logTarget=True)
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -382,7 +409,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -5,6 +5,9 @@
  * `{ out }` option.
  */
 import { Tensor, type TensorLike } from './tensor.js';
+import { RuntimeError } from './errors.js';
+import { broadcastShapes as broadcastPair } from './shape.js';
+import { Size } from './size.js';
 import type { ReduceOptions } from './tensor-types.js';
 import * as E from './ops/elementwise.js';
 import * as N from './ops/activation.js';
@@ -388,3 +391,21 @@ export const isclose = fn('isclose');
 export const allclose = fn('allclose');
 /** `torch.logit(t, eps)`: {@link Tensor.logit} as a function. */
 export const logit = fn('logit');
+/**
+ * `torch.broadcastShapes(...shapes)`: the shape tensors of the given shapes broadcast to together.
+ *
+ * @example
+ * ```ts
+ * console.log(torch.broadcastShapes([2, 1], [1, 3]));
+ * ```
+ * ```text
+ * torch.Size([2, 3])
+ * ```
+ */
+export function broadcastShapes(...shapes: (readonly number[])[]): Size {
+  try {
+    return Size.fromDims(shapes.reduce<number[]>((a, b) => broadcastPair(a, b), []));
+  } catch {
+    throw new RuntimeError('Shape mismatch: objects cannot be broadcast to a single shape');
+  }
+}

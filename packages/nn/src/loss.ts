@@ -256,3 +256,65 @@ export class SmoothL1Loss extends Loss {
     return F.smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction });
   }
 }
+
+/** 0.5 d² where |d| < delta, else delta (|d| - 0.5 delta), for d = input - target, reduced. */
+export class HuberLoss extends Loss {
+  /** Where the loss turns from squared to linear (default 1). */
+  readonly delta: number;
+
+  /** `new nn.HuberLoss(reduction = 'mean', delta = 1)`, or `new nn.HuberLoss({ reduction, delta })`. */
+  constructor(options?: { reduction?: Reduction; delta?: number });
+  constructor(reduction?: Reduction, delta?: number);
+  constructor(...args: unknown[]) {
+    const options = lossArgs<{ reduction?: Reduction; delta?: number }>('HuberLoss', ['reduction', 'delta'], args);
+    super(options.reduction);
+    this.delta = options.delta ?? 1.0;
+  }
+
+  /** The loss of `input` against `target`. */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/**
+ * The Kullback–Leibler divergence of `target` from the distribution whose log-probabilities `input` holds;
+ * `reduction: 'batchmean'` gives the divergence itself (PyTorch's default, `'mean'`, averages over every element,
+ * with its warning).
+ *
+ * @example
+ * ```ts
+ * const loss = new nn.KLDivLoss({ reduction: 'batchmean' });
+ * const logP = torch.tensor([[0.25, 0.75]]).log();
+ * console.log(loss.forward(logP, torch.tensor([[0.5, 0.5]])));
+ * ```
+ * ```text
+ * tensor(0.1438)
+ * ```
+ */
+export class KLDivLoss extends Module {
+  /** `'mean'`, `'batchmean'`, `'sum'` or `'none'`. */
+  readonly reduction: Reduction | 'batchmean';
+  /** Whether the target holds log-probabilities. */
+  readonly logTarget: boolean;
+
+  /** `new nn.KLDivLoss({ reduction, logTarget })`. */
+  constructor(options?: { reduction?: Reduction | 'batchmean'; logTarget?: boolean });
+  /** PyTorch's positional order: (size_average, reduce, reduction, log_target); the first two stay unset. */
+  constructor(sizeAverage: null, reduce?: null, reduction?: Reduction | 'batchmean', logTarget?: boolean);
+  constructor(...args: unknown[]) {
+    super();
+    const o = lossArgs<{ reduction?: Reduction | 'batchmean'; logTarget?: boolean }>(
+      'KLDivLoss',
+      ['sizeAverage', 'reduce', 'reduction', 'logTarget'],
+      args,
+    );
+    this.reduction = o.reduction ?? 'mean';
+    this.logTarget = o.logTarget ?? false;
+  }
+
+  /** The divergence of `target` from `input`'s distribution. */
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}

@@ -92,3 +92,41 @@ describe('activation layers', () => {
     expect(() => F.glu(torch.ones(2, 3))).toThrow('Halving dimension must be even, but dimension 1 is size 3');
   });
 });
+
+describe('distance layers and the KL and Huber losses', () => {
+  it('apply their functional forms and print as PyTorch', () => {
+    torch.manualSeed(1);
+    const [a, b] = [torch.randn(3, 4), torch.randn(3, 4)];
+    torch.testing.assertClose(new nn.CosineSimilarity(0).forward(a, b), F.cosineSimilarity(a, b, 0), {
+      rtol: 0,
+      atol: 0,
+    });
+    torch.testing.assertClose(
+      new nn.PairwiseDistance(1, 1e-6, true).forward(a, b),
+      F.pairwiseDistance(a, b, { p: 1, keepdim: true }),
+      { rtol: 0, atol: 0 },
+    );
+    torch.testing.assertClose(
+      new nn.HuberLoss('sum', 0.5).forward(a, b),
+      F.huberLoss(a, b, { reduction: 'sum', delta: 0.5 }),
+      {
+        rtol: 0,
+        atol: 0,
+      },
+    );
+    const logP = a.logSoftmax(1);
+    const q = b.softmax(1);
+    torch.testing.assertClose(
+      new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logP, q),
+      q.mul(q.log().sub(logP)).sum().div(3),
+      { rtol: 1e-6, atol: 1e-7 },
+    );
+    expect(
+      [new nn.CosineSimilarity(), new nn.PairwiseDistance(), new nn.KLDivLoss(), new nn.HuberLoss()].map(String),
+    ).toEqual(['CosineSimilarity()', 'PairwiseDistance()', 'KLDivLoss()', 'HuberLoss()']);
+    expect(torch.broadcastShapes([2, 1], [1, 3], [3])).toEqual([2, 3]);
+    expect(() => torch.broadcastShapes([2], [3])).toThrow(
+      'Shape mismatch: objects cannot be broadcast to a single shape',
+    );
+  });
+});

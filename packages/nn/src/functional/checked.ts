@@ -50,6 +50,9 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   hardsigmoid: [[1, 'options', 'options']],
   hardswish: [[1, 'options', 'options']],
   prelu: [[1, 'weight', 'tensor']],
+  cosineSimilarity: [[1, 'x2', 'tensor']],
+  pairwiseDistance: [[1, 'x2', 'tensor']],
+  klDiv: [[1, 'target', 'tensor']],
 };
 
 /**
@@ -83,6 +86,10 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   glu: [2, 1, []],
   softmin: [2, 1, ['_stacklevel', 'dtype']],
   prelu: [2, 2, []],
+  normalize: [1, 1, ['p', 'dim', 'eps', 'out']],
+  cosineSimilarity: [2, 2, ['dim', 'eps']],
+  pairwiseDistance: [2, 2, ['p', 'eps', 'keepdim']],
+  klDiv: [2, 2, ['sizeAverage', 'reduce', 'reduction', 'logTarget']],
   softmax: [2, 1, ['_stacklevel', 'dtype']],
   logSoftmax: [2, 1, ['_stacklevel', 'dtype']],
   linear: [3, 2, []],

@@ -9,4 +9,5 @@ export * from './normalization.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './loss.js';
+export * from './distance.js';
 export * from './shape.js';

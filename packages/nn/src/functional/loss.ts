@@ -184,6 +184,30 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions =
   );
 }
 
+export interface KlDivOptions {
+  /** `'mean'` (over every element, with PyTorch's warning), `'batchmean'` (over the batch: the KL divergence), `'sum'` or `'none'`. */
+  reduction?: Reduction | 'batchmean';
+  /** Whether the target holds log-probabilities too. */
+  logTarget?: boolean;
+}
+
+/**
+ * `F.kl_div(input, target, reduction='mean', log_target=False)` on log-probabilities: the pointwise
+ * `target * (log(target) - input)` (0 where the target is 0), reduced; `'batchmean'` gives the KL divergence.
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  const { reduction = 'mean', logTarget = false } = options;
+  if (reduction === 'mean') {
+    torch.warnOnce(
+      "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+    );
+  }
+  const pointwise = logTarget ? target.exp().mul(target.sub(input)) : target.xlogy(target).sub(target.mul(input));
+  if (reduction === 'batchmean') return input.ndim === 0 ? pointwise.sum() : pointwise.sum().div(input.shape[0]);
+  const r = checkReduction(reduction);
+  return r === 'mean' ? pointwise.mean() : r === 'sum' ? pointwise.sum() : pointwise;
+}
+
 export interface BinaryCrossEntropyOptions extends ReductionOptions {
   /** Rescales each element's loss; broadcast to the target's shape. */
   weight?: Tensor | null;

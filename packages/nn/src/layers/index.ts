@@ -44,4 +44,15 @@ export { Dropout } from './dropout.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
 export { Embedding } from './embedding.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
-export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss } from '../loss.js';
+export {
+  CrossEntropyLoss,
+  NLLLoss,
+  MSELoss,
+  L1Loss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  SmoothL1Loss,
+  HuberLoss,
+  KLDivLoss,
+} from '../loss.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';
