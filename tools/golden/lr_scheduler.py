@@ -36,7 +36,7 @@ LAMBDAS = {
     'every10': lambda e: 0.5 if e % 10 == 0 else 1.0,
 }
 
-NAMES = {'TMax': 'T_max'}
+NAMES = {'TMax': 'T_max', 'T0': 'T_0', 'TMult': 'T_mult'}
 
 
 def snake(name):
@@ -242,6 +242,20 @@ CASES = [
      'schedulers': [{'kind': 'ReduceLROnPlateau', 'args': ['max'], 'kwargs': {
          'thresholdMode': 'abs', 'threshold': 0.001, 'patience': 1, 'factor': 0.5, 'minLr': 0.02, 'eps': 1e-3},
          'form': 'options'}]},
+    {'name': 'CosineAnnealingWarmRestarts T0 10', 'optimizer': SGD2,
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [10]}]},
+    {'name': 'CosineAnnealingWarmRestarts TMult 2 etaMin', 'optimizer': SGD_M,
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [5], 'kwargs': {'TMult': 2, 'etaMin': 0.001}}]},
+    {'name': 'CosineAnnealingWarmRestarts options form', 'optimizer': ADAM2,
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [7], 'kwargs': {'TMult': 3}, 'form': 'options'}]},
+    {'name': 'CosineAnnealingWarmRestarts per batch (fractional epochs)', 'optimizer': SGD2,
+     'epochs': [e + i / 4 for e in range(25) for i in range(4)],
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [3], 'kwargs': {'TMult': 2}}]},
+    {'name': 'CosineAnnealingWarmRestarts epochs jump', 'optimizer': SGD2,
+     'epochs': [3, 26, 27, 5, 1, 40, 100, 2.5, 63.75] * 4,
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [4], 'kwargs': {'TMult': 1, 'etaMin': 0.05}}]},
+    {'name': 'resume CosineAnnealingWarmRestarts', 'optimizer': SGD2, 'groupExtras': [{'initialLr': 0.3}, {'initialLr': 0.2}],
+     'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [6], 'kwargs': {'lastEpoch': 9}}]},
 ]
 
 # Errors: Python run in PyTorch with `opt` (SGD, two groups), `adagrad`, `other` (another SGD) and S in scope.
@@ -258,6 +272,10 @@ ERRORS = {
     'one-cycle-steps-per-epoch': "S.OneCycleLR(opt, 1.0, epochs=3, steps_per_epoch=2.5)",
     'one-cycle-pct-start': "S.OneCycleLR(opt, 1.0, total_steps=10, pct_start=1.5)",
     'one-cycle-anneal': "S.OneCycleLR(opt, 1.0, total_steps=10, anneal_strategy='exp')",
+    'warm-restarts-t0': "S.CosineAnnealingWarmRestarts(opt, 0)",
+    'warm-restarts-t0-float': "S.CosineAnnealingWarmRestarts(opt, 2.5)",
+    'warm-restarts-t-mult': "S.CosineAnnealingWarmRestarts(opt, 2, T_mult=0)",
+    'warm-restarts-negative-epoch': "S.CosineAnnealingWarmRestarts(opt, 2).step(-1)",
     'one-cycle-max-lr-count': "S.OneCycleLR(opt, [1.0, 0.5, 0.1], total_steps=10)",
     'one-cycle-no-momentum': "S.OneCycleLR(adagrad, 1.0, total_steps=10)",
     'one-cycle-past-end': """

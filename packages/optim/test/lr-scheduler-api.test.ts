@@ -154,6 +154,22 @@ describe('arguments', () => {
       'eta_min',
       ...common,
     ]);
+    // PyTorch 1.13's CosineAnnealingWarmRestarts.step() replaces the base step, so its _step_count stays 0.
+    const warm = new S.CosineAnnealingWarmRestarts(opt, 2, { TMult: 2 });
+    for (let i = 0; i < 7; i++) warm.step();
+    expect(warm.stateDict()).toEqual({
+      T_0: 2,
+      T_i: 8,
+      T_mult: 2,
+      eta_min: 0,
+      T_cur: 1,
+      base_lrs: [0.1],
+      last_epoch: 7,
+      verbose: false,
+      _step_count: 0,
+      _get_lr_called_within_step: false,
+      _last_lr: [0.09619397662556434],
+    });
     expect(keys(new S.ReduceLROnPlateau(opt).stateDict()).sort()).toEqual(
       [
         'factor',

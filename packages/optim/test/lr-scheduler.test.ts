@@ -92,6 +92,10 @@ const TRIGGERS: Record<string, () => unknown> = {
   'one-cycle-steps-per-epoch': () => new S.OneCycleLR(sgd2(), 1.0, { epochs: 3, stepsPerEpoch: 2.5 }),
   'one-cycle-pct-start': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, pctStart: 1.5 }),
   'one-cycle-anneal': () => new S.OneCycleLR(sgd2(), 1.0, { totalSteps: 10, annealStrategy: 'exp' as 'cos' }),
+  'warm-restarts-t0': () => new S.CosineAnnealingWarmRestarts(sgd2(), 0),
+  'warm-restarts-t0-float': () => new S.CosineAnnealingWarmRestarts(sgd2(), 2.5),
+  'warm-restarts-t-mult': () => new S.CosineAnnealingWarmRestarts(sgd2(), 2, { TMult: 0 }),
+  'warm-restarts-negative-epoch': () => new S.CosineAnnealingWarmRestarts(sgd2(), 2).step(-1),
   'one-cycle-max-lr-count': () => new S.OneCycleLR(sgd2(), [1.0, 0.5, 0.1], { totalSteps: 10 }),
   'one-cycle-no-momentum': () =>
     new S.OneCycleLR(makeOptimizer({ kind: 'Adagrad', lrs: [0.1, 0.05] }), 1.0, { totalSteps: 10 }),

@@ -63,6 +63,10 @@ const PYTORCH_KEYS: Readonly<Record<string, string>> = {
   schedulePhases: '_schedule_phases',
   schedulers: '_schedulers',
   TMax: 'T_max',
+  T0: 'T_0',
+  Ti: 'T_i',
+  TMult: 'T_mult',
+  TCur: 'T_cur',
 };
 
 /** A scheduler field's key in PyTorch's state dict: `lastEpoch` → `last_epoch`, `stepCount` → `_step_count`. */

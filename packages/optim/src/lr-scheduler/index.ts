@@ -12,6 +12,8 @@ export { ConstantLR, LinearLR, PolynomialLR, CosineAnnealingLR } from './anneali
 export type { ConstantLROptions, LinearLROptions, PolynomialLROptions, CosineAnnealingLROptions } from './annealing.js';
 export { LambdaLR, MultiplicativeLR } from './lambda.js';
 export type { LrLambda, LambdaLROptions } from './lambda.js';
+export { CosineAnnealingWarmRestarts } from './warm-restarts.js';
+export type { CosineAnnealingWarmRestartsOptions } from './warm-restarts.js';
 export { OneCycleLR } from './one-cycle.js';
 export type { OneCycleLROptions, SchedulePhase } from './one-cycle.js';
 export { SequentialLR, ChainedScheduler } from './composite.js';

@@ -72,6 +72,7 @@ const FIRST_ARG: Record<string, string> = {
   MultiStepLR: 'milestones',
   ExponentialLR: 'gamma',
   CosineAnnealingLR: 'TMax',
+  CosineAnnealingWarmRestarts: 'T0',
   LambdaLR: 'lrLambda',
   MultiplicativeLR: 'lrLambda',
   OneCycleLR: 'maxLr',
@@ -143,6 +144,8 @@ function construct(opt: Optimizer, kind: string, first: Resolved | undefined, kw
       return new S.PolynomialLR(opt, o);
     case 'CosineAnnealingLR':
       return only ? new S.CosineAnnealingLR(opt, o) : new S.CosineAnnealingLR(opt, f, o);
+    case 'CosineAnnealingWarmRestarts':
+      return only ? new S.CosineAnnealingWarmRestarts(opt, o) : new S.CosineAnnealingWarmRestarts(opt, f, o);
     case 'LambdaLR':
       return only ? new S.LambdaLR(opt, o) : new S.LambdaLR(opt, f, o);
     case 'MultiplicativeLR':
