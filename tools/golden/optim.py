@@ -42,6 +42,9 @@ OPTIMIZERS = {
     'RMSprop': torch.optim.RMSprop,
     'Adagrad': torch.optim.Adagrad,
     'Adadelta': torch.optim.Adadelta,
+    'Adamax': torch.optim.Adamax,
+    'NAdam': torch.optim.NAdam,
+    'RAdam': torch.optim.RAdam,
 }
 
 # (name, optimizer, constructor options, [group 0 options, group 1 options])
@@ -78,6 +81,12 @@ CASES = [
     ('adadelta', 'Adadelta', {}, [{}, {'lr': 0.5}]),
     ('adadelta-rho-eps', 'Adadelta', {'rho': 0.5, 'eps': 1e-4}, [{}, {'rho': 0.95}]),
     ('adadelta-weight-decay-maximize', 'Adadelta', {'lr': 0.1, 'weightDecay': 0.1, 'maximize': True}, [{}, {}]),
+    ('adamax', 'Adamax', {'lr': 0.05}, [{}, {'lr': 0.02}]),
+    ('adamax-weight-decay-maximize', 'Adamax', {'lr': 0.05, 'weightDecay': 0.1, 'maximize': True}, [{}, {'betas': (0.8, 0.9)}]),
+    ('nadam', 'NAdam', {'lr': 0.02}, [{}, {'momentumDecay': 0.01}]),
+    ('nadam-weight-decay', 'NAdam', {'lr': 0.02, 'weightDecay': 0.1, 'betas': (0.85, 0.99)}, [{}, {'eps': 1e-6}]),
+    ('radam', 'RAdam', {'lr': 0.02}, [{}, {}]),
+    ('radam-rectified-early', 'RAdam', {'lr': 0.02, 'betas': (0.9, 0.6)}, [{}, {'weightDecay': 0.1}]),
 ]
 
 DTYPES = {torch.float32: 'float32', torch.float64: 'float64'}
@@ -173,6 +182,9 @@ ERRORS = {
         "torch.optim.Adagrad([torch.ones(2, requires_grad=True)], initial_accumulator_value=-0.5)",
     'adadelta-rho': "torch.optim.Adadelta([torch.ones(2, requires_grad=True)], rho=1.5)",
     'adadelta-eps': "torch.optim.Adadelta([torch.ones(2, requires_grad=True)], eps=-1e-06)",
+    'adamax-beta0': "torch.optim.Adamax([torch.ones(2, requires_grad=True)], betas=(1.0, 0.999))",
+    'nadam-momentum-decay': "torch.optim.NAdam([torch.ones(2, requires_grad=True)], momentum_decay=-0.1)",
+    'radam-eps': "torch.optim.RAdam([torch.ones(2, requires_grad=True)], eps=-1e-08)",
     'empty-params': "torch.optim.SGD([], lr=0.1)",
     'tensor-as-params': "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
     'non-leaf': "torch.optim.SGD([torch.ones(2, requires_grad=True) * 2], lr=0.1)",

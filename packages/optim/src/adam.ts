@@ -40,6 +40,15 @@ type AdamPositional = [
 ];
 const ADAM_POSITIONAL = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
 
+/** PyTorch's checks of the options every Adam-like optimizer takes (Adam, AdamW, Adamax, NAdam, RAdam). */
+export function checkAdamLike(lr: number, betas: readonly number[], eps: number, weightDecay: number): void {
+  check(0 <= lr, 'Invalid learning rate: ', lr);
+  check(0 <= eps, 'Invalid epsilon value: ', eps);
+  check(0 <= betas[0] && betas[0] < 1, 'Invalid beta parameter at index 0: ', betas[0]);
+  check(0 <= betas[1] && betas[1] < 1, 'Invalid beta parameter at index 1: ', betas[1]);
+  check(0 <= weightDecay, 'Invalid weight_decay value: ', weightDecay);
+}
+
 /** Adam's or AdamW's options from either call form, with PyTorch's defaults, checked as PyTorch checks them. */
 function adamOptions(cls: 'Adam' | 'AdamW', args: readonly unknown[], defaultDecay: number): Required<AdamOptions> {
   const {
@@ -50,11 +59,7 @@ function adamOptions(cls: 'Adam' | 'AdamW', args: readonly unknown[], defaultDec
     amsgrad = false,
     maximize = false,
   } = torch.compat.pythonArgs<AdamOptions>(cls, ADAM_POSITIONAL, args);
-  check(0 <= lr, 'Invalid learning rate: ', lr);
-  check(0 <= eps, 'Invalid epsilon value: ', eps);
-  check(0 <= betas[0] && betas[0] < 1, 'Invalid beta parameter at index 0: ', betas[0]);
-  check(0 <= betas[1] && betas[1] < 1, 'Invalid beta parameter at index 1: ', betas[1]);
-  check(0 <= weightDecay, 'Invalid weight_decay value: ', weightDecay);
+  checkAdamLike(lr, betas, eps, weightDecay);
   return { lr, betas: [...betas], eps, weightDecay, amsgrad, maximize };
 }
 

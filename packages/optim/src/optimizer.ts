@@ -48,6 +48,7 @@ const STATE_DICT_KEYS: Record<string, string> = {
   weightDecay: 'weight_decay',
   lrDecay: 'lr_decay',
   initialAccumulatorValue: 'initial_accumulator_value',
+  momentumDecay: 'momentum_decay',
   initialLr: 'initial_lr',
   maxLr: 'max_lr',
   minLr: 'min_lr',

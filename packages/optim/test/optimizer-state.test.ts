@@ -113,7 +113,7 @@ describe.each(RESUME_CASES.map((c) => [`${c.name} ${c.dtype}`, c] as const))('re
 });
 
 describe('parameters are updated in place', () => {
-  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta'])(
+  it.each(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam'])(
     '%s: same object, same storage, version counter moves',
     (name) => {
       const c = fixture.cases.find((k) => k.optimizer === name && k.dtype === 'float32') as OptimCase;

@@ -8,12 +8,18 @@ import type { Tensor } from '@kindling/core';
 import {
   Adadelta,
   Adagrad,
+  Adamax,
+  NAdam,
+  RAdam,
   Adam,
   AdamW,
   RMSprop,
   SGD,
   type AdadeltaOptions,
   type AdagradOptions,
+  type AdamaxOptions,
+  type AdamVariantOptions,
+  type NAdamOptions,
   type AdamOptions,
   type Optimizer,
   type ParamGroupInput,
@@ -32,7 +38,7 @@ export type EncodedValue = EncodedTensor | number | boolean | null | number[];
 
 export interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adadelta';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adadelta' | 'Adamax' | 'NAdam' | 'RAdam';
   dtype: DType;
   defaults: Options;
   groups: { params: string[]; options: Options }[];
@@ -105,6 +111,12 @@ export function makeOptimizer(c: OptimCase, params: Record<string, Tensor>): Opt
       return new Adagrad(groups, c.defaults as AdagradOptions);
     case 'Adadelta':
       return new Adadelta(groups, c.defaults as AdadeltaOptions);
+    case 'Adamax':
+      return new Adamax(groups, c.defaults as AdamaxOptions);
+    case 'NAdam':
+      return new NAdam(groups, c.defaults as NAdamOptions);
+    case 'RAdam':
+      return new RAdam(groups, c.defaults as AdamVariantOptions);
   }
 }
 
