@@ -53,6 +53,11 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   cosineSimilarity: [[1, 'x2', 'tensor']],
   pairwiseDistance: [[1, 'x2', 'tensor']],
   klDiv: [[1, 'target', 'tensor']],
+  multiHeadAttentionForward: [
+    [1, 'key', 'tensor'],
+    [2, 'value', 'tensor'],
+    [11, 'out_proj_weight', 'tensor'],
+  ],
 };
 
 /**
@@ -90,6 +95,23 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   cosineSimilarity: [2, 2, ['dim', 'eps']],
   pairwiseDistance: [2, 2, ['p', 'eps', 'keepdim']],
   klDiv: [2, 2, ['sizeAverage', 'reduce', 'reduction', 'logTarget']],
+  multiHeadAttentionForward: [
+    13,
+    13,
+    [
+      'training',
+      'keyPaddingMask',
+      'needWeights',
+      'attnMask',
+      'useSeparateProjWeight',
+      'qProjWeight',
+      'kProjWeight',
+      'vProjWeight',
+      'staticK',
+      'staticV',
+      'averageAttnWeights',
+    ],
+  ],
   softmax: [2, 1, ['_stacklevel', 'dtype']],
   logSoftmax: [2, 1, ['_stacklevel', 'dtype']],
   linear: [3, 2, []],

@@ -10,4 +10,5 @@ export * from './dropout.js';
 export * from './embedding.js';
 export * from './loss.js';
 export * from './distance.js';
+export * from './attention.js';
 export * from './shape.js';

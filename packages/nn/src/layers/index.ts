@@ -56,3 +56,5 @@ export {
   KLDivLoss,
 } from '../loss.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention.js';

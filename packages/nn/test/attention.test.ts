@@ -1,0 +1,103 @@
+/**
+ * nn.MultiheadAttention against PyTorch 1.13 (fixtures/attention.json, written by tools/golden/attention.py): with
+ * PyTorch's parameters loaded, the outputs, attention weights and the gradients of the inputs and of every
+ * parameter; masks (causal, padding, float), batch-first, cross-attention, separate key and value sizes, bias_k/v
+ * and the zero row, unbatched input, float64; and the initialisation.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import { nn, type MultiheadAttentionForwardOptions, type MultiheadAttentionOptions } from '@kindling/nn';
+import { type GoldenTensor, expectGolden, makeTensor } from '../../core/test/helpers/golden.js';
+
+interface Case {
+  name: string;
+  embedDim: number;
+  numHeads: number;
+  options: MultiheadAttentionOptions;
+  forward: MultiheadAttentionForwardOptions;
+  masks: Record<string, GoldenTensor>;
+  selfAttention: boolean;
+  valueIsKey: boolean;
+  stateDict: Record<string, GoldenTensor>;
+  inputs: GoldenTensor[];
+  out: GoldenTensor;
+  weights: GoldenTensor | null;
+  wOut: GoldenTensor;
+  wAttn: GoldenTensor | null;
+  inputGrads: GoldenTensor[];
+  paramGrads: Record<string, GoldenTensor>;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/attention.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+  init: Record<string, GoldenTensor>;
+};
+
+const tensorOf = (g: GoldenTensor): Tensor => makeTensor(g.values, g.shape, g.dtype);
+
+function tolerance(dtype: string): { rtol: number; atol: number } {
+  return dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
+}
+
+describe('nn.MultiheadAttention against PyTorch', () => {
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const dtype = c.out.dtype;
+      const m = new nn.MultiheadAttention(c.embedDim, c.numHeads, c.options);
+      if (dtype === 'float64') m.double();
+      m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, tensorOf(v)])));
+      const inputs = c.inputs.map((g) => tensorOf(g).requiresGrad_());
+      const [q, k, v] = c.selfAttention
+        ? [inputs[0], inputs[0], inputs[0]]
+        : c.valueIsKey
+          ? [inputs[0], inputs[1], inputs[1]]
+          : inputs;
+      const masks = Object.fromEntries(Object.entries(c.masks).map(([name, g]) => [name, tensorOf(g)]));
+      const [out, weights] = m.forward(q, k, v, { ...c.forward, ...masks });
+      const tol = tolerance(dtype);
+      expectGolden(out, c.out, tol, 'output');
+      if (c.weights === null) expect(weights).toBeNull();
+      else expectGolden(weights as Tensor, c.weights, tol, 'attention weights');
+      let loss = out.mul(tensorOf(c.wOut)).sum();
+      if (weights !== null && c.wAttn !== null) loss = loss.add(weights.mul(tensorOf(c.wAttn)).sum());
+      loss.backward();
+      inputs.forEach((t, i) => expectGolden(t.grad as Tensor, c.inputGrads[i], tol, `grad of input ${i}`));
+      for (const [name, p] of m.namedParameters()) {
+        expectGolden(p.grad as Tensor, c.paramGrads[name], tol, `grad of ${name}`);
+      }
+      expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.stateDict));
+    });
+  }
+
+  it("initialises as PyTorch: Xavier-uniform packed projection, zero biases, PyTorch's keys and shapes", () => {
+    torch.manualSeed(0);
+    const m = new nn.MultiheadAttention(8, 2);
+    const sd = m.stateDict();
+    expect(Object.entries(sd).map(([k, t]) => [k, [...t.shape]])).toEqual(
+      Object.entries(fixture.init).map(([k, g]) => [k, g.shape]),
+    );
+    // Xavier-uniform on (24, 8): U(±√(6 / (8 + 24))), filling most of the range.
+    const bound = Math.sqrt(6 / (8 + 24));
+    const w = sd.in_proj_weight;
+    expect(w.abs().max().item()).toBeLessThanOrEqual(bound);
+    expect(w.abs().max().item()).toBeGreaterThan(0.9 * bound);
+    expect(sd.in_proj_bias.abs().sum().item()).toBe(0);
+    expect(sd['out_proj.bias'].abs().sum().item()).toBe(0);
+    torch.manualSeed(0);
+    expect(torch.equal(new nn.MultiheadAttention(8, 2).stateDict().in_proj_weight, w)).toBe(true);
+  });
+
+  it("refuses what PyTorch refuses, with PyTorch's messages", () => {
+    expect(() => new nn.MultiheadAttention(8, 3)).toThrow('embed_dim must be divisible by num_heads');
+    const m = new nn.MultiheadAttention(8, 2);
+    const x = torch.randn(4, 2, 8);
+    expect(() => m.forward(x, x, x, { attnMask: torch.zeros(3, 4) })).toThrow(
+      'The shape of the 2D attn_mask is torch.Size([3, 4]), but should be (4, 4).',
+    );
+    expect(() => m.forward(torch.randn(4, 2, 6), torch.randn(4, 2, 6), torch.randn(4, 2, 6))).toThrow(
+      'was expecting embedding dimension of 8, but got 6',
+    );
+  });
+});
