@@ -7,6 +7,9 @@ import { Linear } from './linear.js';
 import * as F from '../functional/index.js';
 import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
 
+/** The output projection's class: a Linear under the name PyTorch prints for it. */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
 /** MultiheadAttention's options, by PyTorch's keyword names. */
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights in training (default 0). */
@@ -82,7 +85,7 @@ export class MultiheadAttention extends Module {
   declare bias_k: Parameter | null;
   declare bias_v: Parameter | null;
   /** The output projection (`out_proj`, PyTorch's name, as the state dict spells it). */
-  out_proj: Linear;
+  out_proj: NonDynamicallyQuantizableLinear;
 
   /** `new nn.MultiheadAttention(embedDim, numHeads, { dropout, bias, addBiasKv, addZeroAttn, kdim, vdim, batchFirst })`. */
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
@@ -131,7 +134,7 @@ export class MultiheadAttention extends Module {
     }
     if (bias) this.in_proj_bias = empty(3 * embedDim);
     else this.registerParameter('in_proj_bias', null);
-    this.out_proj = new Linear(embedDim, embedDim, { bias });
+    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias });
     if (o.addBiasKv ?? false) {
       this.bias_k = empty(1, 1, embedDim);
       this.bias_v = empty(1, 1, embedDim);

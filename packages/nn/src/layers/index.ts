@@ -58,3 +58,5 @@ export {
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { MultiheadAttention } from './attention.js';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention.js';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer.js';
+export type { TransformerEncoderLayerOptions, EncoderMasks } from './transformer.js';
