@@ -10,20 +10,19 @@ backward from sum(out * w_out) (+ sum(weights * w_attn) when the weights are ret
 `init` is a freshly built module's state dict: its keys and shapes (Kindling's generator is its own, so the values
 differ).
 """
-import json
 import os
+import sys
 
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from module_cases import enc, write_cases  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'attention.json')
 
 
-def enc(t):
-    t = t.detach()
-    return {'values': [v if v == v and abs(v) != float('inf') else ('nan' if v != v else ('inf' if v > 0 else '-inf'))
-                       for v in t.reshape(-1).tolist()],
-            'shape': list(t.shape), 'dtype': str(t.dtype).replace('torch.', '')}
 
 
 def case(name, embed, heads, module_kwargs, q_shape, kv_shape=None, kv_dim=None, self_attention=True,
@@ -87,10 +86,7 @@ def main():
     ]
     torch.manual_seed(0)
     init = {k: enc(t) for k, t in nn.MultiheadAttention(8, 2).state_dict().items()}
-    with open(OUT, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': cases, 'init': init}, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(cases)} cases to {os.path.normpath(OUT)}')
+    write_cases(OUT, cases, init=init)
 
 
 if __name__ == '__main__':

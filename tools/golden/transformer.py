@@ -7,18 +7,19 @@ Run from the repository root:
 
 Dropout is 0 (training mode, so no fast path); the loss is sum(out * w).
 """
-import json
 import os
+import sys
 
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from module_cases import enc, write_cases  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'transformer.json')
 
 
-def enc(t):
-    t = t.detach()
-    return {'values': t.reshape(-1).tolist(), 'shape': list(t.shape), 'dtype': str(t.dtype).replace('torch.', '')}
 
 
 def run(name, build, nhead, options, x_shape, masks=None, layers=None):
@@ -58,10 +59,7 @@ def main():
             {'dimFeedforward': 16, 'dropout': 0.0}, (5, 2, 8), masks={'mask': causal, 'src_key_padding_mask': padding},
             layers=2),
     ]
-    with open(OUT, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(cases)} cases to {os.path.normpath(OUT)}')
+    write_cases(OUT, cases)
 
 
 if __name__ == '__main__':

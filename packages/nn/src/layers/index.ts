@@ -60,3 +60,5 @@ export { MultiheadAttention } from './attention.js';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention.js';
 export { TransformerEncoderLayer, TransformerEncoder } from './transformer.js';
 export type { TransformerEncoderLayerOptions, EncoderMasks } from './transformer.js';
+export { RNN, LSTM, GRU } from './rnn.js';
+export type { RNNOptions, ElmanRNNOptions } from './rnn.js';

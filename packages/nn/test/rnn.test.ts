@@ -1,0 +1,87 @@
+/**
+ * nn.RNN, nn.LSTM and nn.GRU against PyTorch 1.13 (fixtures/rnn.json, written by tools/golden/rnn.py): with PyTorch's
+ * parameters loaded, the outputs, the final states and the gradients of the input, of the initial states and of
+ * every parameter (stacked, bidirectional, batch-first, unbatched, without bias, float64); reprs and state-dict keys.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@kindling/core';
+import type { Tensor } from '@kindling/core';
+import { nn, type ElmanRNNOptions, type GRU, type LSTM, type RNN } from '@kindling/nn';
+import { type GoldenTensor, expectGolden, makeTensor } from '../../core/test/helpers/golden.js';
+
+interface Case {
+  name: string;
+  cls: 'RNN' | 'LSTM' | 'GRU';
+  inputSize: number;
+  hiddenSize: number;
+  options: ElmanRNNOptions;
+  repr: string;
+  stateDict: Record<string, GoldenTensor>;
+  input: GoldenTensor;
+  states: GoldenTensor[];
+  out: GoldenTensor;
+  finals: GoldenTensor[];
+  weights: GoldenTensor[];
+  inputGrad: GoldenTensor;
+  stateGrads: GoldenTensor[];
+  paramGrads: Record<string, GoldenTensor>;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/rnn.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const tensorOf = (g: GoldenTensor): Tensor => makeTensor(g.values, g.shape, g.dtype);
+
+/** The layer's outputs, then its final states, for the case's initial states. */
+function run(m: RNN | LSTM | GRU, x: Tensor, states: Tensor[]): Tensor[] {
+  if (m instanceof nn.LSTM) {
+    const [out, [h, cell]] = m.forward(x, states.length === 2 ? [states[0], states[1]] : null);
+    return [out, h, cell];
+  }
+  const [out, h] = m.forward(x, states[0] ?? null);
+  return [out, h];
+}
+
+describe('recurrent layers against PyTorch', () => {
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const m =
+        c.cls === 'LSTM'
+          ? new nn.LSTM(c.inputSize, c.hiddenSize, c.options)
+          : c.cls === 'GRU'
+            ? new nn.GRU(c.inputSize, c.hiddenSize, c.options)
+            : new nn.RNN(c.inputSize, c.hiddenSize, c.options);
+      expect(String(m)).toBe(c.repr);
+      if (c.out.dtype === 'float64') m.double();
+      expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.stateDict));
+      m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, tensorOf(v)])));
+      const x = tensorOf(c.input).requiresGrad_();
+      const states = c.states.map((g) => tensorOf(g).requiresGrad_());
+      const outs = run(m, x, states);
+      const tol = c.out.dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
+      expectGolden(outs[0], c.out, tol, 'output');
+      c.finals.forEach((g, i) => expectGolden(outs[i + 1], g, tol, `final state ${i}`));
+      outs
+        .map((t, i) => t.mul(tensorOf(c.weights[i])).sum())
+        .reduce((a, b) => a.add(b))
+        .backward();
+      expectGolden(x.grad as Tensor, c.inputGrad, tol, 'grad of the input');
+      states.forEach((t, i) => expectGolden(t.grad as Tensor, c.stateGrads[i], tol, `grad of initial state ${i}`));
+      for (const [name, p] of m.namedParameters())
+        expectGolden(p.grad as Tensor, c.paramGrads[name], tol, `grad of ${name}`);
+    });
+  }
+
+  it('initialises from U(-1/√hidden, 1/√hidden) and refuses what PyTorch refuses', () => {
+    const lstm = new nn.LSTM(4, 16);
+    for (const p of lstm.parameters()) expect(p.abs().max().item()).toBeLessThanOrEqual(0.25);
+    expect(() => new nn.RNN(4, 3, { nonlinearity: 'sigmoid' as 'tanh' })).toThrow(
+      "Unknown nonlinearity 'sigmoid'. Select from 'tanh' or 'relu'.",
+    );
+    expect(() => lstm.forward(torch.randn(2, 3, 5))).toThrow(
+      'input.size(-1) must be equal to input_size. Expected 4, got 5',
+    );
+    expect(() => new nn.GRU(4, 3).forward(torch.randn(5, 2, 4), torch.zeros(2, 3))).toThrow(
+      'For batched 3-D input, hx should also be 3-D but got 2-D tensor',
+    );
+  });
+});
