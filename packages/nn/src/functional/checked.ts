@@ -123,6 +123,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   batchNorm: [5, 3, ['training', 'momentum', 'eps']],
   layerNorm: [4, 2, ['eps']],
   dropout: [2, 1, ['training', 'inplace']],
+  dropout1d: [2, 1, ['training', 'inplace']],
+  dropout2d: [2, 1, ['training', 'inplace']],
   embedding: [2, 2, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']],
   oneHot: [2, 1, []],
   nllLoss: [2, 2, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']],

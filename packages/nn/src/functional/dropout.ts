@@ -1,4 +1,7 @@
-/** `F.dropout`: zeroes elements with probability p and scales the rest by 1 / (1 - p), in training only. */
+/**
+ * `F.dropout`: zeroes elements with probability p and scales the rest by 1 / (1 - p), in training only; `F.dropout1d`
+ * and `F.dropout2d` zero whole channels.
+ */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
 import { isOptions } from './util.js';
@@ -17,18 +20,73 @@ export interface DropoutOptions {
  * or when p is 0, the input itself is returned.
  */
 export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, options: DropoutOptions = {}): Tensor {
+  return masked(input, resolve(p, options), input.shape);
+}
+
+function resolve(p: number | DropoutOptions, options: DropoutOptions): DropoutOptions {
   const o: DropoutOptions = isOptions<DropoutOptions>(p) ? p : { ...options, p };
   const prob = o.p ?? 0.5;
   if (!(prob >= 0 && prob <= 1))
     throw new torch.ValueError(`dropout probability has to be between 0 and 1, but got ${prob}`);
+  return { ...o, p: prob };
+}
+
+/** `input * mask`, the mask of `maskShape` (broadcast over the input) kept with probability 1 - p and scaled by 1 / (1 - p). */
+function masked(input: Tensor, o: DropoutOptions, maskShape: readonly number[]): Tensor {
+  const prob = o.p ?? 0.5;
   const training = o.training ?? true;
   if (prob === 0 || !training || input.numel() === 0) return input;
   const mask =
     prob === 1
       ? torch.zeros([], { dtype: input.dtype })
       : torch
-          .emptyLike(input)
+          .empty([...maskShape], { dtype: input.dtype })
           .bernoulli_(1 - prob, { generator: o.generator })
           .div_(1 - prob);
   return o.inplace ? input.mul_(mask) : input.mul(mask);
+}
+
+/** PyTorch's feature dropout: one mask value per (batch, channel), broadcast over the rest. */
+function featureDropout(input: Tensor, o: DropoutOptions): Tensor {
+  if (input.ndim < 2) throw new torch.RuntimeError('Feature dropout requires at least 2 dimensions in the input');
+  return masked(
+    input,
+    o,
+    input.shape.map((n, d) => (d < 2 ? n : 1)),
+  );
+}
+
+/**
+ * `F.dropout1d(input, p=0.5, training=True, inplace=False)`: whole channels of (N, C, L) (or unbatched (C, L))
+ * zeroed with probability p, the rest scaled by 1 / (1 - p).
+ */
+export function dropout1d(input: Tensor, p: number | DropoutOptions = 0.5, options: DropoutOptions = {}): Tensor {
+  if (input.ndim !== 2 && input.ndim !== 3) {
+    throw new torch.RuntimeError(
+      `dropout1d: Expected 2D or 3D input, but received a ${input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).`,
+    );
+  }
+  const o = resolve(p, options);
+  if (input.ndim === 3) return featureDropout(input, o);
+  // Unbatched: the batch dim added for the mask, and taken away again (in place, the input's own storage).
+  const out = featureDropout(input.unsqueeze(0), o).squeeze(0);
+  return o.inplace ? input : out;
+}
+
+/**
+ * `F.dropout2d(input, p=0.5, training=True, inplace=False)`: whole channels of (N, C, H, W) zeroed with
+ * probability p, the rest scaled by 1 / (1 - p). A 3-D input is (N, C, L), with PyTorch 1.13's warning.
+ */
+export function dropout2d(input: Tensor, p: number | DropoutOptions = 0.5, options: DropoutOptions = {}): Tensor {
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    torch.warnOnce(
+      `dropout2d: Received a ${input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).`,
+    );
+  }
+  if (input.ndim === 3) {
+    torch.warnOnce(
+      'dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.',
+    );
+  }
+  return featureDropout(input, resolve(p, options));
 }

@@ -33,7 +33,7 @@ export class Dropout extends Module {
   constructor(...args: unknown[]) {
     super();
     const { p = 0.5, inplace = false } = torch.compat.pythonArgs<{ p?: number; inplace?: boolean }>(
-      'Dropout',
+      this.constructor.name,
       ['p', 'inplace'],
       args,
     );
@@ -51,5 +51,21 @@ export class Dropout extends Module {
   /** `p` and `inplace`, as PyTorch prints them. */
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyValue(this.inplace)}`;
+  }
+}
+
+/** Whole channels of (N, C, L) (or (C, L)) zeroed in training with probability `p` (`torch.nn.Dropout1d`). */
+export class Dropout1d extends Dropout {
+  /** Applies channel dropout to `input` when training. */
+  override forward(input: Tensor): Tensor {
+    return F.dropout1d(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
+}
+
+/** Whole channels of (N, C, H, W) zeroed in training with probability `p` (`torch.nn.Dropout2d`). */
+export class Dropout2d extends Dropout {
+  /** Applies channel dropout to `input` when training. */
+  override forward(input: Tensor): Tensor {
+    return F.dropout2d(input, { p: this.p, training: this.training, inplace: this.inplace });
   }
 }

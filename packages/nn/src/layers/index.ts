@@ -40,7 +40,7 @@ export type {
   HardtanhLayerOptions,
   PReLUOptions,
 } from './activation-configured.js';
-export { Dropout } from './dropout.js';
+export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
 export { Embedding } from './embedding.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
