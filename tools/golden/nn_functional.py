@@ -81,6 +81,7 @@ OPS = {
     'F.cosineSimilarity': py(F.cosine_similarity),
     'F.pairwiseDistance': py(F.pairwise_distance),
     'F.klDiv': py(F.kl_div),
+    'F.groupNorm': py(lambda x, g, w, b, **kw: F.group_norm(x, g, w, b, **kw)),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -387,6 +388,15 @@ def distances(C):
     C('klDiv log target', 'F.klDiv', g(logp), g(q.log()), reduction='batchmean', logTarget=True)
 
 
+def group_norms(C):
+    """Group normalisation (last: no other case's inputs moved)."""
+    C('groupNorm (N, C, H, W)', 'F.groupNorm', g(u(2, 6, 3, 3)), 3, g(u(6)), g(u(6)))
+    C('groupNorm (N, C, L) one group', 'F.groupNorm', g(u(3, 4, 5)), 1, g(u(4)), g(u(4)))
+    C('groupNorm (N, C) two channels a group', 'F.groupNorm', g(u(4, 6, lo=-3, hi=5)), 3, g(u(6)), g(u(6)))
+    C('groupNorm without affine, eps 1e-3', 'F.groupNorm', g(u(2, 4, 2, 2)), 2, None, None, eps=1e-3)
+    C('groupNorm float64', 'F.groupNorm', g(u(2, 6, 4, dtype=f64)), 2, g(u(6, dtype=f64)), g(u(6, dtype=f64)))
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -409,7 +419,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -148,6 +148,7 @@ export const _nn = {
   prelu: Activations.prelu,
   batchNorm: LayerOps.batchNorm,
   layerNorm: LayerOps.layerNorm,
+  groupNorm: LayerOps.groupNorm,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,

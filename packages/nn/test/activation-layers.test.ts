@@ -130,3 +130,24 @@ describe('distance layers and the KL and Huber losses', () => {
     );
   });
 });
+
+describe('GroupNorm', () => {
+  it('normalises groups of channels with PyTorch 1.13 repr, parameters and messages', () => {
+    const gn = new nn.GroupNorm(2, 6, { eps: 1e-3 });
+    expect(String(gn)).toBe('GroupNorm(2, 6, eps=0.001, affine=True)');
+    expect(Object.entries(gn.stateDict()).map(([k, v]) => [k, [...v.shape]])).toEqual([
+      ['weight', [6]],
+      ['bias', [6]],
+    ]);
+    const x = torch.randn(2, 6, 3);
+    torch.testing.assertClose(gn.forward(x), F.groupNorm(x, 2, gn.weight, gn.bias, { eps: 1e-3 }), {
+      rtol: 0,
+      atol: 0,
+    });
+    expect(String(new nn.GroupNorm(3, 3, 1e-5, false))).toBe('GroupNorm(3, 3, eps=1e-05, affine=False)');
+    expect(() => new nn.GroupNorm(4, 6)).toThrow('num_channels must be divisible by num_groups');
+    expect(() => F.groupNorm(torch.ones(2, 6, 4), 4)).toThrow(
+      'Expected number of channels in input to be divisible by num_groups, but got input of shape [2, 6, 4] and num_groups=4',
+    );
+  });
+});

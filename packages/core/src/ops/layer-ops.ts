@@ -14,7 +14,7 @@ import { cat } from './join.js';
 import { isColumnMajor, mat1Grad, mat2Grad } from './linalg.js';
 import { full } from '../creation.js';
 
-export { batchNorm, layerNorm } from './norm.js';
+export { batchNorm, groupNorm, layerNorm } from './norm.js';
 
 /** A result computed under noGrad as a tensor of its own (not a view), so in-place ops on it are recorded normally. */
 export function own(t: Tensor): Tensor {

@@ -289,3 +289,71 @@ export function layerNorm(
   });
   return result;
 }
+
+/**
+ * Group normalisation: the channels of (N, C, *) split into `numGroups` groups, each (sample, group) normalised by
+ * its own mean and biased variance, then scaled and shifted per channel by `weight` and `bias`
+ * (`NativeGroupNormBackward0`).
+ */
+export function groupNorm(
+  input: Tensor,
+  numGroups: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  if (input.ndim < 2)
+    throw new RuntimeError(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
+  const [n, c] = input.shape;
+  if (c % numGroups !== 0) {
+    throw new RuntimeError(
+      `Expected number of channels in input to be divisible by num_groups, but got input of shape ${formatShape(input.shape)} and num_groups=${numGroups}`,
+    );
+  }
+  for (const [t, name] of [
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const) {
+    if (t !== null && (t.ndim !== 1 || t.shape[0] !== c)) {
+      throw new RuntimeError(
+        `Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${formatShape(t.shape)} and input of shape ${formatShape(input.shape)}`,
+      );
+    }
+  }
+  checkFloat(input, 'GroupNormKernelImpl');
+  const inShape = input.shape;
+  const grouped = [n, numGroups, -1];
+  const channelShape = inShape.map((s, d) => (d === 1 ? s : 1));
+  const affine = (y: Tensor, w: Tensor | null, b: Tensor | null): Tensor => {
+    const scaled = w === null ? y : y.mul(w.reshape(channelShape));
+    return b === null ? scaled : scaled.add(b.reshape(channelShape));
+  };
+  const result = noGrad(() => {
+    const xd = input.to('float64').reshape(grouped);
+    const mean = xd.mean(2, { keepdim: true });
+    const rstd = xd.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
+    return affine(xd.sub(mean).mul(rstd).reshape(inShape).to(input.dtype), weight, bias);
+  });
+  const spatial = inShape.map((_, d) => d).filter((d) => d !== 1);
+  recordOp('NativeGroupNormBackward0', [input, weight, bias], result, (save, needs) => {
+    const sx = save(input);
+    const sw = weight !== null ? save(weight) : null;
+    return ([g]) => {
+      const x = sx().reshape(grouped);
+      const rs = x.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
+      const xhat = x.sub(x.mean(2, { keepdim: true })).mul(rs);
+      let gradInput: Tensor | null = null;
+      if (needs[0]) {
+        const gw = (sw ? g.mul(sw().reshape(channelShape)) : g).reshape(grouped);
+        gradInput = gw
+          .sub(gw.mean(2, { keepdim: true }))
+          .sub(xhat.mul(gw.mul(xhat).mean(2, { keepdim: true })))
+          .mul(rs)
+          .reshape(inShape);
+      }
+      const gxhat = needs[1] ? g.mul(xhat.reshape(inShape)).sum(spatial) : null;
+      return [gradInput, gxhat, needs[2] && g.sum(spatial)];
+    };
+  });
+  return result;
+}

@@ -122,6 +122,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   adaptiveMaxPool2d: [2, 2, ['returnIndices']],
   batchNorm: [5, 3, ['training', 'momentum', 'eps']],
   layerNorm: [4, 2, ['eps']],
+  groupNorm: [4, 2, ['eps']],
   dropout: [2, 1, ['training', 'inplace']],
   dropout1d: [2, 1, ['training', 'inplace']],
   dropout2d: [2, 1, ['training', 'inplace']],

@@ -74,3 +74,23 @@ export function layerNorm(
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   return torch._nn.layerNorm(input, shape, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5);
 }
+
+export interface GroupNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/** `F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5)`: each group of channels normalised per sample. */
+export function groupNorm(
+  input: Tensor,
+  numGroups: number,
+  weight: Tensor | null | GroupNormOptions = null,
+  bias: Tensor | null = null,
+  options: GroupNormOptions = {},
+): Tensor {
+  const o: GroupNormOptions = isOptions<GroupNormOptions>(weight) ? weight : { weight, bias, ...options };
+  if (input.ndim >= 2)
+    verifyBatchSize([Math.floor((input.shape[0] * input.shape[1]) / numGroups), numGroups, ...input.shape.slice(2)]);
+  return torch._nn.groupNorm(input, numGroups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5);
+}

@@ -246,3 +246,75 @@ export class LayerNorm extends Module {
     return `${pyValue(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyValue(this.elementwiseAffine)}`;
   }
 }
+
+/** GroupNorm's options, by PyTorch's keyword names. */
+export interface GroupNormLayerOptions {
+  /** Added to the variance for stability (default 1e-5). */
+  eps?: number;
+  /** Whether a per-channel `weight` and `bias` are learned (default true). */
+  affine?: boolean;
+  /** The parameters' dtype (default float32). */
+  dtype?: torch.DType;
+}
+
+/**
+ * Group normalisation (`torch.nn.GroupNorm`): the channels split into `numGroups` groups, each normalised per
+ * sample, then a learned per-channel scale and shift.
+ *
+ * @example
+ * ```ts
+ * const gn = new nn.GroupNorm(2, 4);
+ * console.log(gn);
+ * console.log(gn.forward(torch.tensor([[1, 3, 10, 30]], { dtype: 'float32' })));
+ * ```
+ * ```text
+ * GroupNorm(2, 4, eps=1e-05, affine=True)
+ * tensor([[-1.0000,  1.0000, -1.0000,  1.0000]],
+ *        grad_fn=<NativeGroupNormBackward0>)
+ * ```
+ */
+export class GroupNorm extends Module {
+  /** How many groups the channels form. */
+  readonly numGroups: number;
+  /** The number of channels (dim 1). */
+  readonly numChannels: number;
+  /** Added to the variance for stability. */
+  readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
+  readonly affine: boolean;
+  /** The per-channel scale, or `null`. */
+  weight: Parameter | null;
+  /** The per-channel shift, or `null`. */
+  bias: Parameter | null;
+
+  /** `new nn.GroupNorm(numGroups, numChannels, { eps, affine })`. */
+  constructor(numGroups: number, numChannels: number, options?: GroupNormLayerOptions);
+  /** PyTorch's positional order: `new nn.GroupNorm(8, 64, 1e-5, true)`. */
+  constructor(numGroups: number, numChannels: number, eps?: number, affine?: boolean, options?: GroupNormLayerOptions);
+  constructor(numGroups: number, numChannels: number, ...args: unknown[]) {
+    super();
+    const o = torch.compat.pythonArgs<GroupNormLayerOptions>('GroupNorm', ['eps', 'affine'], args, 0, 2);
+    if (numChannels % numGroups !== 0) throw new torch.ValueError('num_channels must be divisible by num_groups');
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = o.eps ?? 1e-5;
+    this.affine = o.affine ?? true;
+    const dtype = o.dtype ?? 'float32';
+    this.weight = this.affine ? new Parameter(torch.ones([numChannels], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(torch.zeros([numChannels], { dtype })) : null;
+    if (!this.affine) {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+  }
+
+  /** Normalises `input` (N, C, *) by groups of channels. */
+  override forward(input: Tensor): Tensor {
+    return F.groupNorm(input, this.numGroups, this.weight, this.bias, { eps: this.eps });
+  }
+
+  /** The configuration, as PyTorch prints it. */
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyValue(this.affine)}`;
+  }
+}
