@@ -82,6 +82,7 @@ OPS = {
     'F.pairwiseDistance': py(F.pairwise_distance),
     'F.klDiv': py(F.kl_div),
     'F.groupNorm': py(lambda x, g, w, b, **kw: F.group_norm(x, g, w, b, **kw)),
+    'F.conv1d': py(F.conv1d),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -335,6 +336,11 @@ def errors(E):
     E('pad odd length', 'F.pad', g(u(3)), [1, 2, 3])
     E('pad too long', 'F.pad', g(u(3)), [1, 2, 3, 4])
     E('oneHot negative class', 'F.oneHot', n(torch.tensor([-1])))
+    E('conv1d 4-D weight', 'F.conv1d', g(u(1, 3, 5)), g(u(8, 3, 3, 3)), None)
+    E('conv1d kernel past the input', 'F.conv1d', g(u(1, 3, 3)), g(u(2, 3, 5)), None)
+    E('conv1d channels', 'F.conv1d', g(u(1, 4, 6)), g(u(2, 3, 3)), None)
+    E('conv1d 4-D input', 'F.conv1d', g(u(1, 1, 3, 6)), g(u(2, 3, 3)), None)
+    E('groupNorm groups', 'F.groupNorm', g(u(2, 6, 4)), 4, None, None)
 
 
 def more_activations(C):
@@ -397,6 +403,18 @@ def group_norms(C):
     C('groupNorm float64', 'F.groupNorm', g(u(2, 6, 4, dtype=f64)), 2, g(u(6, dtype=f64)), g(u(6, dtype=f64)))
 
 
+def conv1ds(C):
+    """1-D convolutions (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-4, 'atol': 1e-5}
+    C('conv1d', 'F.conv1d', g(u(2, 4, 9)), g(u(6, 4, 3)), g(u(6)), tol=red)
+    C('conv1d stride 2 padding 1 dilation 2', 'F.conv1d', g(u(2, 3, 11)), g(u(4, 3, 3)), g(u(4)),
+      stride=2, padding=1, dilation=2, tol=red)
+    C('conv1d groups, no bias', 'F.conv1d', g(u(2, 4, 7)), g(u(6, 2, 2)), None, groups=2, tol=red)
+    C('conv1d padding same', 'F.conv1d', g(u(1, 3, 8)), g(u(2, 3, 4)), g(u(2)), padding='same', tol=red)
+    C('conv1d unbatched', 'F.conv1d', g(u(3, 6)), g(u(5, 3, 3)), g(u(5)), tol=red)
+    C('conv1d float64', 'F.conv1d', g(u(2, 3, 5, dtype=f64)), g(u(4, 3, 2, dtype=f64)), g(u(4, dtype=f64)), padding=1)
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -419,7 +437,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

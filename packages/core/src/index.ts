@@ -117,8 +117,8 @@ export type UnaryOpName = Exclude<keyof typeof UnaryOps, 'UnaryFunction'>;
 export type { OutOptions } from './ops/out.js';
 
 // ---- convolution and pooling ----
-export { conv2d } from './ops/conv.js';
-export type { Conv2dOptions, Size2 } from './ops/conv.js';
+export { conv1d, conv2d } from './ops/conv.js';
+export type { Conv1dOptions, Conv2dOptions, Size2 } from './ops/conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool.js';
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from './ops/pool.js';
 

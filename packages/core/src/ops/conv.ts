@@ -82,6 +82,77 @@ function conv2dBatched(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
   return convolution(x, w, b, p);
 }
 
+/** conv1d's options: as conv2d's, each size one number (or a one-element list). */
+export interface Conv1dOptions {
+  bias?: Tensor | null;
+  stride?: number | readonly number[];
+  /** A number, `'valid'` (no padding) or `'same'` (output length = input length; stride 1). */
+  padding?: number | readonly number[] | 'valid' | 'same';
+  dilation?: number | readonly number[];
+  groups?: number;
+}
+
+/** One size of a 1-D convolution, as the 2-D convolution of height 1 takes it: `[1, n]` (padding `[0, n]`). */
+function heightOne(name: string, v: number | readonly number[], fill: number): number[] {
+  const list = typeof v === 'number' ? [v] : [...v];
+  if (list.length !== 1) {
+    throw new RuntimeError(
+      `expected ${name} to be a single integer value or a list of 1 values to match the convolution dimensions, but got ${name}=[${list.join(', ')}]`,
+    );
+  }
+  return [fill, list[0]];
+}
+
+/**
+ * `conv1d(input, weight, bias?, { stride, padding, dilation, groups })` over (N, C, L) or unbatched (C, L) input
+ * with a (O, C/groups, K) weight: the 2-D convolution of height 1, recorded as one `ConvolutionBackward0` on the 1-D
+ * tensors, as PyTorch records it. Called from JavaScript, the options may come positionally in PyTorch's order.
+ */
+export function conv1d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv1dOptions,
+  options?: Conv1dOptions,
+): Tensor;
+export function conv1d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv1dOptions,
+  ...rest: unknown[]
+): Tensor {
+  const options = trailingOptions<Conv1dOptions>('conv1d', ['stride', 'padding', 'dilation', 'groups'], rest, 3, 2);
+  const opts: Conv1dOptions =
+    bias instanceof Tensor || bias === null || bias === undefined ? options : { ...bias, ...options };
+  const b = bias instanceof Tensor ? bias : (opts.bias ?? null);
+  if (input.ndim !== 2 && input.ndim !== 3) {
+    throw new RuntimeError(
+      `Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${input._shape.join(', ')}]`,
+    );
+  }
+  const x = input.ndim === 2 ? unsqueeze(input, 0) : input;
+  if (weight.ndim !== 3) {
+    throw new RuntimeError(
+      `Expected ${weight.ndim}-dimensional input for ${weight.ndim}-dimensional weight [${weight._shape.join(', ')}], but got ${x.ndim}-dimensional input of size [${x._shape.join(', ')}] instead`,
+    );
+  }
+  const padding = opts.padding ?? 0;
+  const p = resolveParams(
+    x,
+    weight,
+    b,
+    {
+      stride: heightOne('stride', opts.stride ?? 1, 1),
+      padding: typeof padding === 'string' ? padding : heightOne('padding', padding, 0),
+      dilation: heightOne('dilation', opts.dilation ?? 1, 1),
+      groups: opts.groups,
+    },
+    true,
+  );
+  checkDTypes(x, weight, b);
+  const out = convolution(x, weight, b, p);
+  return input.ndim === 2 ? squeeze(out, 0) : out;
+}
+
 function intList(name: string, v: Size2, dims: number): number[] {
   const list = typeof v === 'number' ? [v, v] : [...v];
   for (const e of list) {
@@ -98,14 +169,16 @@ function intList(name: string, v: Size2, dims: number): number[] {
 }
 
 /** Checks the arguments in PyTorch's order, with its messages, and resolves padding strings. */
-function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions): ConvParams {
-  const ws = w._shape;
-  const wDesc = `[${ws.join(', ')}]`;
+function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions, oneD = false): ConvParams {
+  const ws = lift(w._shape);
+  const wDesc = `[${w._shape.join(', ')}]`;
   if (w.ndim < 3) throw new RuntimeError('weight should have at least three dimensions');
   const pad = opts.padding ?? 0;
   if (typeof pad === 'string' && pad !== 'same' && pad !== 'valid')
     throw new RuntimeError(`Invalid padding string: '${String(pad)}'`);
-  const dims = w.ndim - 2;
+  const xs = lift(x._shape);
+  // conv1d passes its sizes already as the height-1 pairs of the 2-D convolution.
+  const dims = oneD ? 2 : w.ndim - 2;
   const [sh, sw] = intList('stride', opts.stride ?? 1, dims);
   const [dh, dw] = intList('dilation', opts.dilation ?? 1, dims);
   const groups = opts.groups ?? 1;
@@ -138,7 +211,7 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
       `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${wDesc}] instead`,
     );
   }
-  if (x._shape[1] !== ws[1] * groups) {
+  if (xs[1] !== ws[1] * groups) {
     throw new RuntimeError(
       `Given groups=${groups}, weight of size ${wDesc}, expected input[${x._shape.join(', ')}] to have ${ws[1] * groups} channels, but got ${x._shape[1]} channels instead`,
     );
@@ -148,13 +221,14 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
       `Given weight of size ${wDesc}, expected bias to be 1-dimensional with ${ws[0]} elements, but got bias of size [${b._shape.join(', ')}] instead`,
     );
   }
-  const inH = x._shape[2] + pt + pb;
-  const inW = x._shape[3] + pl + pr;
+  const inH = xs[2] + pt + pb;
+  const inW = xs[3] + pl + pr;
   const kH = dh * (ws[2] - 1) + 1;
   const kW = dw * (ws[3] - 1) + 1;
   if (inH < kH || inW < kW) {
+    const [input, kernel] = oneD ? [`${inW}`, `${kW}`] : [`${inH} x ${inW}`, `${kH} x ${kW}`];
     throw new RuntimeError(
-      `Calculated padded input size per channel: (${inH} x ${inW}). Kernel size: (${kH} x ${kW}). Kernel size can't be greater than actual input size`,
+      `Calculated padded input size per channel: (${input}). Kernel size: (${kernel}). Kernel size can't be greater than actual input size`,
     );
   }
   if (ws[2] <= 0 || ws[3] <= 0) {
@@ -178,9 +252,14 @@ function checkDTypes(x: Tensor, w: Tensor, b: Tensor | null): void {
   if (x.dtype === 'bool') throw new RuntimeError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
 
+/** A 1-D convolution's (N, C, L) or (O, C/groups, K) shape as the 2-D one it is, with a height of 1. */
+function lift(shape: readonly number[]): readonly number[] {
+  return shape.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape;
+}
+
 function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeometry {
-  const [N, C, H, W] = xShape;
-  const [O, , kh, kw] = wShape;
+  const [N, C, H, W] = lift(xShape);
+  const [O, , kh, kw] = lift(wShape);
   return {
     N,
     C,
@@ -232,7 +311,8 @@ function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray)
 /** The batched convolution (4-D input) with resolved parameters; records ConvolutionBackward0. */
 export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
   const g = geometry(x._shape, w._shape, p);
-  const out = produce([g.N, g.O, g.OH, g.OW], x, (o) =>
+  const outShape = x.ndim === 3 ? [g.N, g.O, g.OW] : [g.N, g.O, g.OH, g.OW];
+  const out = produce(outShape, x, (o) =>
     getKernelBackend().conv2dForward(dense(x), dense(w), b ? dense(b) : null, g, o),
   );
   const xShape = x.shape;
@@ -243,7 +323,7 @@ export function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParam
     return ([gy]) => [
       needs[0] && convInputGrad(gy, sw(), p, xShape, sx()),
       needs[1] && convWeightGrad(sx(), gy, p, wShape, sw()),
-      needs[2] && gy.sum([0, 2, 3]),
+      needs[2] && gy.sum(gy.ndim === 3 ? [0, 2] : [0, 2, 3]),
     ];
   });
   return out;

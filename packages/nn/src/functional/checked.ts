@@ -18,6 +18,10 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [1, 'weight', 'tensor'],
     [2, 'bias', 'tensor?'],
   ],
+  conv1d: [
+    [1, 'weight', 'tensor'],
+    [2, 'bias', 'tensor?'],
+  ],
   conv2d: [
     [1, 'weight', 'tensor'],
     [2, 'bias', 'tensor?'],
@@ -115,6 +119,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   softmax: [2, 1, ['_stacklevel', 'dtype']],
   logSoftmax: [2, 1, ['_stacklevel', 'dtype']],
   linear: [3, 2, []],
+  conv1d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
   conv2d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
   maxPool2d: [3, 2, ['padding', 'dilation', 'ceilMode', 'returnIndices']],
   avgPool2d: [3, 2, ['padding', 'ceilMode', 'countIncludePad', 'divisorOverride']],

@@ -2,7 +2,7 @@
 export { Module } from '../module.js';
 export { Parameter } from '../parameter.js';
 export { Linear, Identity, Flatten, Unflatten } from './linear.js';
-export { Conv2d } from './conv.js';
+export { Conv1d, Conv2d } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './norm.js';
 export type { GroupNormLayerOptions } from './norm.js';
 export {
