@@ -83,6 +83,7 @@ OPS = {
     'F.klDiv': py(F.kl_div),
     'F.groupNorm': py(lambda x, g, w, b, **kw: F.group_norm(x, g, w, b, **kw)),
     'F.conv1d': py(F.conv1d),
+    'F.interpolate': py(F.interpolate),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -341,6 +342,9 @@ def errors(E):
     E('conv1d channels', 'F.conv1d', g(u(1, 4, 6)), g(u(2, 3, 3)), None)
     E('conv1d 4-D input', 'F.conv1d', g(u(1, 1, 3, 6)), g(u(2, 3, 3)), None)
     E('groupNorm groups', 'F.groupNorm', g(u(2, 6, 4)), 4, None, None)
+    E('interpolate both size and scale', 'F.interpolate', g(u(1, 1, 4, 4)), size=3, scaleFactor=2.0)
+    E('interpolate neither size nor scale', 'F.interpolate', g(u(1, 1, 4, 4)))
+    E('interpolate nearest aligned corners', 'F.interpolate', g(u(1, 1, 4, 4)), size=3, alignCorners=True)
 
 
 def more_activations(C):
@@ -415,6 +419,20 @@ def conv1ds(C):
     C('conv1d float64', 'F.conv1d', g(u(2, 3, 5, dtype=f64)), g(u(4, 3, 2, dtype=f64)), g(u(4, dtype=f64)), padding=1)
 
 
+def interpolations(C):
+    """Nearest and bilinear resampling (last: no other case's inputs moved)."""
+    x = u(2, 3, 4, 5)
+    C('interpolate nearest to a size', 'F.interpolate', g(x), size=[7, 3])
+    C('interpolate nearest by 2', 'F.interpolate', g(x), scaleFactor=2.0)
+    C('interpolate nearest by 1.5 and 0.6', 'F.interpolate', g(x), scaleFactor=[1.5, 0.6])
+    C('interpolate bilinear by 2', 'F.interpolate', g(x), scaleFactor=2.0, mode='bilinear')
+    C('interpolate bilinear aligned corners', 'F.interpolate', g(x), size=[6, 9], mode='bilinear', alignCorners=True)
+    C('interpolate bilinear down to a size', 'F.interpolate', g(u(1, 2, 9, 7)), size=[4, 3], mode='bilinear')
+    C('interpolate bilinear by 0.5 recomputed', 'F.interpolate', g(u(1, 2, 9, 7)), scaleFactor=0.5, mode='bilinear',
+      recomputeScaleFactor=True)
+    C('interpolate bilinear float64', 'F.interpolate', g(u(1, 2, 3, 4, dtype=f64)), scaleFactor=[2.5, 1.75], mode='bilinear')
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -437,7 +455,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -125,6 +125,7 @@ export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, Adap
 // ---- nn building blocks: the single-node ops behind nn.functional (PyTorch's torch._C._nn and friends) ----
 import * as LayerOps from './ops/layer-ops.js';
 import * as Activations from './ops/nn-activations.js';
+import * as Upsample from './ops/upsample.js';
 import * as Loss from './ops/loss.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
@@ -149,6 +150,8 @@ export const _nn = {
   batchNorm: LayerOps.batchNorm,
   layerNorm: LayerOps.layerNorm,
   groupNorm: LayerOps.groupNorm,
+  upsampleNearest2d: Upsample.upsampleNearest2d,
+  upsampleBilinear2d: Upsample.upsampleBilinear2d,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,

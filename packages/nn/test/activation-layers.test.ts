@@ -151,3 +151,22 @@ describe('GroupNorm', () => {
     );
   });
 });
+
+describe('Upsample', () => {
+  it('prints as PyTorch and resamples as F.interpolate', () => {
+    expect(String(new nn.Upsample({ scaleFactor: 2 }))).toBe('Upsample(scale_factor=2.0, mode=nearest)');
+    expect(String(new nn.Upsample({ size: [4, 4], mode: 'bilinear', alignCorners: true }))).toBe(
+      'Upsample(size=(4, 4), mode=bilinear)',
+    );
+    expect(String(new nn.Upsample(null, 2.5, 'bilinear'))).toBe('Upsample(scale_factor=2.5, mode=bilinear)');
+    const x = torch.randn(1, 2, 3, 3);
+    torch.testing.assertClose(
+      new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' }).forward(x),
+      F.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }),
+      { rtol: 0, atol: 0 },
+    );
+    expect(() => F.interpolate(torch.ones(1, 4, 4), { size: 2, mode: 'bilinear' })).toThrow(
+      "interpolate supports 4-D (N, C, H, W) input with mode 'nearest' or 'bilinear', not 3-D input with mode 'bilinear'",
+    );
+  });
+});

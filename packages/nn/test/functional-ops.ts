@@ -133,6 +133,7 @@ export const OPS: Record<string, Op> = {
   'F.pairwiseDistance': (a, kw) => F.pairwiseDistance(T(a[0]), T(a[1]), opts(kw)),
   'F.klDiv': (a, kw) => F.klDiv(T(a[0]), T(a[1]), opts(kw)),
   'F.conv1d': (a, kw) => F.conv1d(T(a[0]), T(a[1]), TOpt(a[2]), opts(kw)),
+  'F.interpolate': (a, kw) => F.interpolate(T(a[0]), opts(kw)),
   'F.groupNorm': (a, kw) => F.groupNorm(T(a[0]), N(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.batchNorm': (a, kw) => {
     const [rm, rv] = [TOpt(a[1]), TOpt(a[2])];

@@ -143,6 +143,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   binaryCrossEntropyWithLogits: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight']],
   pad: [2, 2, ['mode', 'value']],
   flatten: [3, 1, []],
+  interpolate: [1, 1, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']],
 };
 
 /** `args` with those from `at` on read, by Python's rule, into one options object at `at`. */

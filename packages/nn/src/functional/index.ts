@@ -11,4 +11,5 @@ export * from './embedding.js';
 export * from './loss.js';
 export * from './distance.js';
 export * from './attention.js';
+export * from './interpolate.js';
 export * from './shape.js';

@@ -63,3 +63,5 @@ export { TransformerEncoderLayer, TransformerEncoder } from './transformer.js';
 export type { TransformerEncoderLayerOptions, EncoderMasks } from './transformer.js';
 export { RNN, LSTM, GRU } from './rnn.js';
 export type { RNNOptions, ElmanRNNOptions } from './rnn.js';
+export { Upsample } from './upsample.js';
+export type { UpsampleOptions } from './upsample.js';
