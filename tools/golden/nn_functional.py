@@ -345,6 +345,13 @@ def errors(E):
     E('interpolate both size and scale', 'F.interpolate', g(u(1, 1, 4, 4)), size=3, scaleFactor=2.0)
     E('interpolate neither size nor scale', 'F.interpolate', g(u(1, 1, 4, 4)))
     E('interpolate nearest aligned corners', 'F.interpolate', g(u(1, 1, 4, 4)), size=3, alignCorners=True)
+    E('pad reflect too wide', 'F.pad', g(u(1, 2, 4, 5)), [5, 0, 0, 0], mode='reflect')
+    E('pad reflect too tall', 'F.pad', g(u(1, 2, 4, 5)), [0, 0, 4, 0], mode='reflect')
+    E('pad reflect 1-D too wide', 'F.pad', g(u(2, 3, 5)), [5, 0], mode='reflect')
+    E('pad circular wraps twice', 'F.pad', g(u(1, 2, 4, 5)), [6, 0, 0, 0], mode='circular')
+    E('pad replicate one pair on 4-D', 'F.pad', g(u(1, 2, 4, 5)), [1, 1], mode='replicate')
+    E('pad replicate with a value', 'F.pad', g(u(1, 2, 4, 5)), [1, 1, 1, 1], mode='replicate', value=2.0)
+    E('pad unknown mode', 'F.pad', g(u(1, 2, 4, 5)), [1, 1, 1, 1], mode='bogus')
 
 
 def more_activations(C):
@@ -433,6 +440,17 @@ def interpolations(C):
     C('interpolate bilinear float64', 'F.interpolate', g(u(1, 2, 3, 4, dtype=f64)), scaleFactor=[2.5, 1.75], mode='bilinear')
 
 
+def pad_modes(C):
+    """Reflection, replication and circular padding (last: no other case's inputs moved)."""
+    for mode in ['reflect', 'replicate', 'circular']:
+        C(f'pad {mode} 1-D', 'F.pad', g(u(2, 3, 5)), [2, 1], mode=mode)
+        C(f'pad {mode} 2-D', 'F.pad', g(u(1, 2, 4, 5)), [1, 2, 2, 1], mode=mode)
+        C(f'pad {mode} 3-D', 'F.pad', g(u(1, 2, 3, 4, 3)), [1, 0, 0, 2, 1, 1], mode=mode)
+    C('pad reflect the widest', 'F.pad', g(u(1, 1, 3, 4)), [3, 3, 2, 2], mode='reflect')
+    C('pad replicate float64 unbatched 2-D', 'F.pad', g(u(2, 3, 3, dtype=f64)), [2, 2, 0, 3], mode='replicate')
+    C('pad replicate 3-D unbatched', 'F.pad', g(u(2, 3, 4, 3)), [1, 0, 0, 2, 1, 1], mode='replicate')
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -455,7 +473,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -26,6 +26,11 @@ export class ZeroDivisionError extends Error {
   override name = 'ZeroDivisionError';
 }
 
+/** Python's NotImplementedError: an option PyTorch has not implemented (`F.pad`'s unknown modes). */
+export class NotImplementedError extends RuntimeError {
+  override name = 'NotImplementedError';
+}
+
 /** Python's AssertionError: what PyTorch's `assert` statements and `torch.testing.assert_close` raise. */
 export class AssertionError extends Error {
   override name = 'AssertionError';

@@ -34,6 +34,7 @@ export {
   AssertionError,
   KeyError,
   ZeroDivisionError,
+  NotImplementedError,
 } from './errors.js';
 export { warnOnce } from './warnings.js';
 export { device, cuda, isCpuDevice as _isCpuDevice } from './device.js';
@@ -126,6 +127,7 @@ export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, Adap
 import * as LayerOps from './ops/layer-ops.js';
 import * as Activations from './ops/nn-activations.js';
 import * as Upsample from './ops/upsample.js';
+import * as Pad from './ops/pad.js';
 import * as Loss from './ops/loss.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
@@ -152,6 +154,7 @@ export const _nn = {
   groupNorm: LayerOps.groupNorm,
   upsampleNearest2d: Upsample.upsampleNearest2d,
   upsampleBilinear2d: Upsample.upsampleBilinear2d,
+  padNonConstant: Pad.padNonConstant,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,

@@ -170,3 +170,31 @@ describe('Upsample', () => {
     );
   });
 });
+
+describe('padding layers', () => {
+  it('print as PyTorch and pad as F.pad in their mode', () => {
+    expect(
+      [
+        new nn.ReflectionPad2d(2),
+        new nn.ReplicationPad2d([1, 2, 3, 4]),
+        new nn.ZeroPad2d(1),
+        new nn.ConstantPad2d(1, 3.5),
+        new nn.ReflectionPad1d(2),
+      ].map(String),
+    ).toEqual([
+      'ReflectionPad2d((2, 2, 2, 2))',
+      'ReplicationPad2d((1, 2, 3, 4))',
+      'ZeroPad2d((1, 1, 1, 1))',
+      'ConstantPad2d(padding=(1, 1, 1, 1), value=3.5)',
+      'ReflectionPad1d((2, 2))',
+    ]);
+    const x = torch.randn(1, 2, 4, 5);
+    const same = (a: torch.Tensor, b: torch.Tensor): void => torch.testing.assertClose(a, b, { rtol: 0, atol: 0 });
+    same(new nn.ReflectionPad2d([1, 2, 2, 1]).forward(x), F.pad(x, [1, 2, 2, 1], { mode: 'reflect' }));
+    same(new nn.ReplicationPad3d(1).forward(x), F.pad(x, [1, 1, 1, 1, 1, 1], { mode: 'replicate' }));
+    same(new nn.ConstantPad1d([2, 0], -1).forward(x), F.pad(x, [2, 0], { value: -1 }));
+    expect(() => new nn.ReflectionPad2d([1, 2])).toThrow(
+      'ReflectionPad2d: padding must be an int or a tuple of 4 ints',
+    );
+  });
+});

@@ -1,21 +1,26 @@
-/** Shape helpers of nn.functional: `F.pad` (constant mode) and `torch.flatten`. */
+/** Shape helpers of nn.functional: `F.pad` and `torch.flatten`. */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
 
 export interface PadOptions {
-  mode?: 'constant';
+  /** `'constant'` (default), `'reflect'`, `'replicate'` or `'circular'`. */
+  mode?: 'constant' | 'reflect' | 'replicate' | 'circular';
+  /** The fill value of constant padding (default 0). */
   value?: number;
 }
 
 /**
- * `F.pad(input, pad, mode='constant', value=0)`: `pad` lists (before, after) pairs starting from the last dim;
- * negative amounts crop. Only constant padding is supported.
+ * `F.pad(input, pad, mode='constant', value=0)`: `pad` lists (before, after) pairs starting from the last dim.
+ * Constant padding takes any number of dims (negative amounts crop); the other modes pad the last 1, 2 or 3 dims of
+ * a batched or unbatched input.
  */
 export function pad(input: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
   const mode = options.mode ?? 'constant';
-  if (mode !== 'constant')
-    throw new torch.RuntimeError(`Padding mode "${String(mode)}" is not supported; only constant padding is`);
-  return torch.constantPadNd(input, padding, options.value ?? 0);
+  if (mode === 'constant') return torch.constantPadNd(input, padding, options.value ?? 0);
+  if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular')
+    throw new torch.NotImplementedError(`Unrecognised padding mode ${String(mode)}`);
+  if ((options.value ?? 0) !== 0) throw new torch.RuntimeError(`Padding mode "${mode}" doesn't take in value argument`);
+  return torch._nn.padNonConstant(input, padding, mode);
 }
 
 /** `torch.flatten(input, start_dim=0, end_dim=-1)`. */

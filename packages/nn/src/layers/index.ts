@@ -65,3 +65,16 @@ export { RNN, LSTM, GRU } from './rnn.js';
 export type { RNNOptions, ElmanRNNOptions } from './rnn.js';
 export { Upsample } from './upsample.js';
 export type { UpsampleOptions } from './upsample.js';
+export {
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  ZeroPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+} from './padding.js';
+export type { Padding } from './padding.js';
