@@ -167,11 +167,11 @@ export class TransformerEncoder extends Module {
   }
 
   /** The layers applied in turn to `src`, then the norm; `mask` is each layer's `srcMask`. */
-  override forward(
-    src: Tensor,
-    masks: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {},
-  ): Tensor {
-    const layerMasks: EncoderMasks = { srcMask: masks.mask ?? null, srcKeyPaddingMask: masks.srcKeyPaddingMask ?? null };
+  override forward(src: Tensor, masks: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
+    const layerMasks: EncoderMasks = {
+      srcMask: masks.mask ?? null,
+      srcKeyPaddingMask: masks.srcKeyPaddingMask ?? null,
+    };
     let x = src;
     for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, layerMasks);
     return this.norm === null ? x : (this.norm.forward(x) as Tensor);
