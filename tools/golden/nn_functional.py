@@ -21,7 +21,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from golden import Arg, arg_json, run_case  # noqa: E402
-from inputs import away, f64, g, ints, n, u  # noqa: E402
+from inputs import away, distinct, f64, g, ints, n, u  # noqa: E402
 from nn_init import init_cases  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'functional.json')
@@ -84,6 +84,12 @@ OPS = {
     'F.groupNorm': py(lambda x, g, w, b, **kw: F.group_norm(x, g, w, b, **kw)),
     'F.conv1d': py(F.conv1d),
     'F.interpolate': py(F.interpolate),
+    'F.maxPool1d': py(F.max_pool1d),
+    'F.avgPool1d': py(F.avg_pool1d),
+    'F.adaptiveAvgPool1d': py(F.adaptive_avg_pool1d),
+    'F.adaptiveMaxPool1d': py(F.adaptive_max_pool1d),
+    'F.pixelShuffle': py(F.pixel_shuffle),
+    'F.pixelUnshuffle': py(F.pixel_unshuffle),
     'F.batchNorm': py(batch_norm),
     'F.layerNorm': py(F.layer_norm),
     'F.embedding': py(embedding),
@@ -352,6 +358,10 @@ def errors(E):
     E('pad replicate one pair on 4-D', 'F.pad', g(u(1, 2, 4, 5)), [1, 1], mode='replicate')
     E('pad replicate with a value', 'F.pad', g(u(1, 2, 4, 5)), [1, 1, 1, 1], mode='replicate', value=2.0)
     E('pad unknown mode', 'F.pad', g(u(1, 2, 4, 5)), [1, 1, 1, 1], mode='bogus')
+    E('pixelShuffle channels', 'F.pixelShuffle', g(u(1, 3, 2, 2)), 2)
+    E('pixelShuffle 2-D', 'F.pixelShuffle', g(u(4, 2)), 2)
+    E('pixelShuffle zero factor', 'F.pixelShuffle', g(u(1, 8, 2, 3)), 0)
+    E('pixelUnshuffle height', 'F.pixelUnshuffle', g(u(1, 1, 3, 4)), 2)
 
 
 def more_activations(C):
@@ -451,6 +461,29 @@ def pad_modes(C):
     C('pad replicate 3-D unbatched', 'F.pad', g(u(2, 3, 4, 3)), [1, 0, 0, 2, 1, 1], mode='replicate')
 
 
+def pools_1d(C):
+    """1-D pooling (last: no other case's inputs moved)."""
+    x = distinct(2, 3, 11)
+    C('maxPool1d', 'F.maxPool1d', g(x), 3)
+    C('maxPool1d stride 2 padding 1 dilation 2 ceil', 'F.maxPool1d', g(x), 3, stride=2, padding=1, dilation=2, ceilMode=True)
+    C('maxPool1d with indices', 'F.maxPool1d', g(x), 2, returnIndices=True)
+    C('maxPool1d unbatched', 'F.maxPool1d', g(distinct(3, 8)), 2)
+    C('avgPool1d', 'F.avgPool1d', g(u(2, 3, 10)), 3, stride=2, padding=1)
+    C('avgPool1d without padding in the count', 'F.avgPool1d', g(u(2, 3, 10)), 4, stride=3, padding=2, countIncludePad=False,
+      ceilMode=True)
+    C('adaptiveAvgPool1d', 'F.adaptiveAvgPool1d', g(u(2, 3, 10)), 4)
+    C('adaptiveMaxPool1d with indices', 'F.adaptiveMaxPool1d', g(x), 4, returnIndices=True)
+
+
+def pixel_shuffles(C):
+    """Pixel shuffle and unshuffle (last: no other case's inputs moved)."""
+    C('pixelShuffle', 'F.pixelShuffle', g(u(2, 8, 2, 3)), 2)
+    C('pixelShuffle unbatched factor 3', 'F.pixelShuffle', g(u(9, 2, 2)), 3)
+    C('pixelShuffle extra batch dims', 'F.pixelShuffle', g(u(2, 1, 4, 1, 2)), 2)
+    C('pixelUnshuffle', 'F.pixelUnshuffle', g(u(2, 2, 4, 6)), 2)
+    C('pixelUnshuffle int64', 'F.pixelUnshuffle', n(ints(0, 9, 1, 1, 3, 3)), 3)
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -473,7 +506,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -128,6 +128,7 @@ import * as LayerOps from './ops/layer-ops.js';
 import * as Activations from './ops/nn-activations.js';
 import * as Upsample from './ops/upsample.js';
 import * as Pad from './ops/pad.js';
+import * as Rearrange from './ops/rearrange.js';
 import * as Loss from './ops/loss.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
@@ -155,6 +156,8 @@ export const _nn = {
   upsampleNearest2d: Upsample.upsampleNearest2d,
   upsampleBilinear2d: Upsample.upsampleBilinear2d,
   padNonConstant: Pad.padNonConstant,
+  pixelShuffle: Rearrange.pixelShuffle,
+  pixelUnshuffle: Rearrange.pixelUnshuffle,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,

@@ -210,6 +210,8 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ['reflection pad', () => [r([1, 2, 3, 4])], (x) => torch._nn.padNonConstant(x, [2, 1, 1, 2], 'reflect')],
   ['replication pad 1-D', () => [r([2, 3, 4])], (x) => torch._nn.padNonConstant(x, [3, 1], 'replicate')],
   ['circular pad 3-D', () => [r([1, 1, 2, 3, 2])], (x) => torch._nn.padNonConstant(x, [1, 1, 2, 0, 1, 1], 'circular')],
+  ['pixelShuffle', () => [r([1, 8, 2, 3])], (x) => torch._nn.pixelShuffle(x, 2)],
+  ['pixelUnshuffle', () => [r([2, 1, 4, 6])], (x) => torch._nn.pixelUnshuffle(x, 2)],
   ['upsampleNearest2d', () => [r([1, 2, 3, 4])], (x) => torch._nn.upsampleNearest2d(x, [5, 7])],
   ['upsampleBilinear2d', () => [r([1, 2, 3, 4])], (x) => torch._nn.upsampleBilinear2d(x, [5, 7], false)],
   ['upsampleBilinear2d aligned', () => [r([1, 1, 4, 3])], (x) => torch._nn.upsampleBilinear2d(x, [3, 6], true)],

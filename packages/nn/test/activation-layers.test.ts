@@ -198,3 +198,36 @@ describe('padding layers', () => {
     );
   });
 });
+
+describe('1-D pooling and pixel shuffle layers', () => {
+  it('print as PyTorch and apply their functional forms', () => {
+    expect(
+      [
+        new nn.MaxPool1d(3, 2),
+        new nn.AvgPool1d(3),
+        new nn.AdaptiveAvgPool1d(4),
+        new nn.AdaptiveMaxPool1d(4),
+        new nn.PixelShuffle(2),
+        new nn.PixelUnshuffle(2),
+      ].map(String),
+    ).toEqual([
+      'MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)',
+      'AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))',
+      'AdaptiveAvgPool1d(output_size=4)',
+      'AdaptiveMaxPool1d(output_size=4)',
+      'PixelShuffle(upscale_factor=2)',
+      'PixelUnshuffle(downscale_factor=2)',
+    ]);
+    const x = torch.randn(2, 3, 10);
+    const same = (a: torch.Tensor, b: torch.Tensor): void => torch.testing.assertClose(a, b, { rtol: 0, atol: 0 });
+    same(new nn.MaxPool1d(3, 2).forward(x) as torch.Tensor, F.maxPool1d(x, 3, { stride: 2 }) as torch.Tensor);
+    same(new nn.AvgPool1d(2, { padding: 1 }).forward(x), F.avgPool1d(x, 2, { padding: 1 }));
+    const [values, indices] = new nn.AdaptiveMaxPool1d(4, true).forward(x) as [torch.Tensor, torch.Tensor];
+    expect([values.shape, indices.shape].map((s) => [...s])).toEqual([
+      [2, 3, 4],
+      [2, 3, 4],
+    ]);
+    const images = torch.randn(1, 8, 3, 3);
+    same(new nn.PixelUnshuffle(2).forward(new nn.PixelShuffle(2).forward(images)), images);
+  });
+});

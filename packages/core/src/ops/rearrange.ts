@@ -1,7 +1,8 @@
 /**
  * Ops that move, repeat, mask or pick elements by position, each with PyTorch's node: `roll`, `tril`, `triu`,
  * `rot90`, `diag` and `diagonal` (a view; their own nodes), `repeatInterleave` (an index_select, as PyTorch builds
- * it), `movedim` (a permute), `flipud`/`fliplr` (flips) and `tile` (a repeat); and `countNonzero`.
+ * it), `movedim` (a permute), `flipud`/`fliplr` (flips) and `tile` (a repeat), `pixelShuffle` and `pixelUnshuffle`;
+ * and `countNonzero`.
  */
 import { IndexError, RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -241,4 +242,65 @@ export function tile(self: Tensor, dims: readonly number[]): Tensor {
   intListArgs([dims], 'tile', 'dims', 'ints');
   const counts = dims.length < self.ndim ? [...new Array<number>(self.ndim - dims.length).fill(1), ...dims] : dims;
   return self.repeat([...counts]);
+}
+
+/** `pixel_shuffle` / `pixel_unshuffle`'s checks, with PyTorch's messages. */
+function checkShuffle(self: Tensor, op: 'pixel_shuffle' | 'pixel_unshuffle', factor: number): void {
+  checkIntArg(factor, op, op === 'pixel_shuffle' ? 'upscale_factor' : 'downscale_factor', 2);
+  if (self.ndim < 3)
+    throw new RuntimeError(
+      `${op} expects input to have at least 3 dimensions, but got input with ${self.ndim} dimension(s)`,
+    );
+  const name = op === 'pixel_shuffle' ? 'upscale_factor' : 'downscale_factor';
+  if (factor <= 0) throw new RuntimeError(`${op} expects a positive ${name}, but got ${factor}`);
+}
+
+/**
+ * `pixel_shuffle(r)`: (*, C·r², H, W) rearranged to (*, C, H·r, W·r), each group of r² channels spread over an
+ * r × r block (`PixelShuffleBackward0`; its backward is `pixel_unshuffle`).
+ */
+export function pixelShuffle(self: Tensor, upscaleFactor: number): Tensor {
+  checkShuffle(self, 'pixel_shuffle', upscaleFactor);
+  const r = upscaleFactor;
+  const lead = self.shape.slice(0, -3);
+  const [c, h, w] = self.shape.slice(-3);
+  if (c % (r * r) !== 0) {
+    throw new RuntimeError(
+      `pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`,
+    );
+  }
+  const n = lead.length;
+  const out = noGrad(() =>
+    self
+      .reshape([...lead, c / (r * r), r, r, h, w])
+      .permute([...lead.map((_, i) => i), n, n + 3, n + 1, n + 4, n + 2])
+      .reshape([...lead, c / (r * r), h * r, w * r]),
+  );
+  recordOp('PixelShuffleBackward0', [self], out, () => ([g]) => [pixelUnshuffle(g, r)]);
+  return out;
+}
+
+/** `pixel_unshuffle(r)`: the inverse of pixel_shuffle, (*, C, H·r, W·r) to (*, C·r², H, W) (`PixelUnshuffleBackward0`). */
+export function pixelUnshuffle(self: Tensor, downscaleFactor: number): Tensor {
+  checkShuffle(self, 'pixel_unshuffle', downscaleFactor);
+  const r = downscaleFactor;
+  const lead = self.shape.slice(0, -3);
+  const [c, h, w] = self.shape.slice(-3);
+  if (h % r !== 0)
+    throw new RuntimeError(
+      `pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`,
+    );
+  if (w % r !== 0)
+    throw new RuntimeError(
+      `pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${r}`,
+    );
+  const n = lead.length;
+  const out = noGrad(() =>
+    self
+      .reshape([...lead, c, h / r, r, w / r, r])
+      .permute([...lead.map((_, i) => i), n, n + 2, n + 4, n + 1, n + 3])
+      .reshape([...lead, c * r * r, h / r, w / r]),
+  );
+  recordOp('PixelUnshuffleBackward0', [self], out, () => ([g]) => [pixelShuffle(g, r)]);
+  return out;
 }

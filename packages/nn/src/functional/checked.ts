@@ -125,6 +125,10 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   avgPool2d: [3, 2, ['padding', 'ceilMode', 'countIncludePad', 'divisorOverride']],
   adaptiveAvgPool2d: [2, 2, []],
   adaptiveMaxPool2d: [2, 2, ['returnIndices']],
+  maxPool1d: [2, 2, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']],
+  avgPool1d: [2, 2, ['stride', 'padding', 'ceilMode', 'countIncludePad']],
+  adaptiveAvgPool1d: [2, 2, []],
+  adaptiveMaxPool1d: [2, 2, ['returnIndices']],
   batchNorm: [5, 3, ['training', 'momentum', 'eps']],
   layerNorm: [4, 2, ['eps']],
   groupNorm: [4, 2, ['eps']],
@@ -143,6 +147,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   binaryCrossEntropyWithLogits: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight']],
   pad: [2, 2, ['mode', 'value']],
   flatten: [3, 1, []],
+  pixelShuffle: [2, 2, []],
+  pixelUnshuffle: [2, 2, []],
   interpolate: [1, 1, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']],
 };
 

@@ -12,4 +12,5 @@ export * from './loss.js';
 export * from './distance.js';
 export * from './attention.js';
 export * from './interpolate.js';
+export * from './pooling1d.js';
 export * from './shape.js';

@@ -1,4 +1,4 @@
-/** Shape helpers of nn.functional: `F.pad` and `torch.flatten`. */
+/** Shape helpers of nn.functional: `F.pad`, `torch.flatten`, `F.pixelShuffle` and `F.pixelUnshuffle`. */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
 
@@ -26,4 +26,14 @@ export function pad(input: Tensor, padding: readonly number[], options: PadOptio
 /** `torch.flatten(input, start_dim=0, end_dim=-1)`. */
 export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
   return input.flatten(startDim, endDim);
+}
+
+/** `F.pixel_shuffle(input, upscale_factor)`: (*, C·r², H, W) to (*, C, H·r, W·r). */
+export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+  return torch._nn.pixelShuffle(input, upscaleFactor);
+}
+
+/** `F.pixel_unshuffle(input, downscale_factor)`: (*, C, H·r, W·r) to (*, C·r², H, W). */
+export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+  return torch._nn.pixelUnshuffle(input, downscaleFactor);
 }

@@ -78,3 +78,6 @@ export {
   ReplicationPad3d,
 } from './padding.js';
 export type { Padding } from './padding.js';
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d } from './pooling1d.js';
+export type { MaxPool1dLayerOptions, AvgPool1dLayerOptions } from './pooling1d.js';
+export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
