@@ -302,3 +302,27 @@ def more_ops(C):
     C('meshgrid int64', 'meshgrid', Group([n(ints(0, 5, 3)), n(ints(0, 5, 2))]), indexing='ij')
     C('typeAs float64', 'typeAs', n(ints(-3, 3, 3)), n(u(1, dtype=f64)))
     C('typeAs int64', 'typeAs', g(u(3)), n(ints(0, 2, 1)))
+
+
+def counting(C):
+    """bincount, histc, unique, searchsorted and bucketize (last in the fixture: no other case's inputs moved)."""
+    labels = ints(0, 6, 20)
+    C('bincount', 'bincount', n(labels))
+    C('bincount minlength', 'bincount', n(torch.tensor([1, 3, 1])), None, 8)
+    C('bincount float32 weights', 'bincount', n(labels), n(u(20)))
+    C('bincount float64 weights', 'bincount', n(torch.tensor([0, 2, 2])), n(torch.tensor([0.5, 1.25, 2.0], dtype=f64)))
+    C('bincount empty', 'bincount', n(torch.tensor([], dtype=i64)))
+    C('histc over a range', 'histc', n(torch.tensor([1.0, 2.0, 1.0, 4.0, -1.0, 3.0])), 4, 0, 3)
+    C('histc over the data', 'histc', n(u(30)), 7)
+    C('histc float64', 'histc', n(u(12, dtype=f64)), 5, -1, 1)
+    C('unique', 'unique', n(ints(0, 5, 12)))
+    C('unique with inverse and counts', 'unique', n(ints(-3, 3, 3, 4)), returnInverse=True, returnCounts=True)
+    C('unique float', 'unique', n(torch.tensor([2.5, -1.0, 2.5, 0.0])), returnCounts=True)
+    C('unique bool', 'unique', n(torch.tensor([True, False, True])))
+    seq = torch.tensor([1.0, 3.0, 5.0, 7.0])
+    vals = torch.tensor([3.0, 6.0, 9.0, 0.0, 1.0, 7.0])
+    C('searchsorted', 'searchsorted', n(seq), n(vals))
+    C('searchsorted right', 'searchsorted', n(seq), n(vals), right=True)
+    C('searchsorted rows', 'searchsorted', n(torch.tensor([[1, 3, 5], [2, 4, 6]])), n(torch.tensor([[3, 6], [1, 4]])))
+    C('bucketize', 'bucketize', n(vals.reshape(2, 3)), n(seq))
+    C('bucketize right', 'bucketize', n(vals), n(seq), right=True)

@@ -117,6 +117,13 @@ BAD_INPUTS = {
     "hstack-empty": "torch.hstack([])",
     "diff-0d": "torch.tensor(1.0).diff()",
     "cummax-dim": "torch.ones(2).cummax(1)",
+    "bincount-negative": "torch.bincount(torch.tensor([-1, 2]))",
+    "bincount-2d": "torch.bincount(torch.tensor([[1]]))",
+    "bincount-float": "torch.bincount(torch.tensor([1.0]))",
+    "bincount-minlength": "torch.bincount(torch.tensor([1, 3]), minlength=-1)",
+    "bincount-weights": "torch.bincount(torch.tensor([1, 3]), weights=torch.ones(3))",
+    "histc-int": "torch.histc(torch.tensor([1, 2]))",
+    "bucketize-2d-boundaries": "torch.bucketize(torch.tensor([1.0]), torch.ones(2, 2))",
     # dtypes and requires_grad
     "int-requires-grad-method": "torch.tensor([1]).requires_grad_()",
     "int-requires-grad-setter": """

@@ -20,6 +20,7 @@ import * as Re from './ops/rearrange.js';
 import * as Md from './ops/median.js';
 import * as Cu from './ops/cumulative.js';
 import * as Nan from './ops/nan.js';
+import * as Count from './ops/counting.js';
 import * as BM from './ops/binary-math.js';
 import * as S from './ops/subscript.js';
 import * as L from './ops/linalg.js';
@@ -693,6 +694,45 @@ export class Tensor {
   /** This tensor in `other`'s dtype (itself when it already is). */
   typeAs(other: Tensor): Tensor {
     return this.to(other.dtype);
+  }
+  /**
+   * How often each value 0..max occurs in this 1-D tensor of non-negative integers, or the sum of `weights` there:
+   * `bincount(weights, minlength)` or `bincount({ weights, minlength })`.
+   *
+   * @example
+   * ```ts
+   * console.log(torch.tensor([1, 3, 1, 0]).bincount());
+   * ```
+   * ```text
+   * tensor([1, 2, 0, 1])
+   * ```
+   */
+  bincount(options?: Count.BincountOptions): Tensor;
+  bincount(weights?: Tensor | null, minlength?: number): Tensor;
+  bincount(...args: unknown[]): Tensor {
+    return Count.bincount(
+      this,
+      trailingOptions<Count.BincountOptions>('bincount', ['weights', 'minlength'], args, 1, 1),
+    );
+  }
+  /** A histogram of `bins` equal bins over [min, max] (the data's range when both are 0). */
+  histc(bins = 100, min = 0, max = 0): Tensor {
+    return Count.histc(this, bins, min, max);
+  }
+  /**
+   * The distinct values, ascending; `[values, inverse?, counts?]` with `returnInverse` / `returnCounts`.
+   *
+   * @example
+   * ```ts
+   * const [values, counts] = torch.tensor([3, 1, 3, 2, 3]).unique({ returnCounts: true }) as torch.Tensor[];
+   * console.log(values, counts);
+   * ```
+   * ```text
+   * tensor([1, 2, 3]) tensor([1, 1, 3])
+   * ```
+   */
+  unique(options?: Count.UniqueOptions): Tensor | Tensor[] {
+    return Count.unique(this, options);
   }
   /** This tensor where `condition` holds, `other` elsewhere (`torch.where(condition, self, other)`). */
   where(condition: Tensor, other: TensorLike): Tensor {

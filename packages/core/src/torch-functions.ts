@@ -13,6 +13,7 @@ import * as E from './ops/elementwise.js';
 import * as N from './ops/activation.js';
 import * as L from './ops/linalg.js';
 import * as J from './ops/join.js';
+import * as Count from './ops/counting.js';
 import type { ValuesIndices } from './ops/reduce.js';
 import { type OutOptions, withOut } from './ops/out.js';
 
@@ -409,3 +410,24 @@ export function broadcastShapes(...shapes: (readonly number[])[]): Size {
     throw new RuntimeError('Shape mismatch: objects cannot be broadcast to a single shape');
   }
 }
+/** `torch.bincount(t, ...)`: {@link Tensor.bincount} as a function. */
+export const bincount = fn('bincount');
+/** `torch.histc(t, bins, min, max)`: {@link Tensor.histc} as a function. */
+export const histc = fn('histc');
+/** `torch.unique(t, { sorted, returnInverse, returnCounts })`: {@link Tensor.unique} as a function. */
+export const unique = fn('unique');
+/**
+ * `torch.searchsorted(sortedSequence, values, { right, side })`: where each value would be inserted to keep the
+ * sequence sorted (int64).
+ *
+ * @example
+ * ```ts
+ * console.log(torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6, 9, 0])));
+ * ```
+ * ```text
+ * tensor([1, 3, 4, 0])
+ * ```
+ */
+export const searchsorted = Count.searchsorted;
+/** `torch.bucketize(input, boundaries, { right })`: the bucket of the 1-D ascending `boundaries` each element falls in. */
+export const bucketize = Count.bucketize;

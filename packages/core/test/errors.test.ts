@@ -181,6 +181,13 @@ const badInputs: [id: string, trigger: () => unknown][] = [
   ['hstack-empty', () => torch.hstack([])],
   ['diff-0d', () => torch.tensor(1.0).diff()],
   ['cummax-dim', () => torch.ones(2).cummax(1)],
+  ['bincount-negative', () => torch.bincount(torch.tensor([-1, 2]))],
+  ['bincount-2d', () => torch.bincount(torch.tensor([[1]]))],
+  ['bincount-float', () => torch.bincount(torch.tensor([1.0], { dtype: 'float32' }))],
+  ['bincount-minlength', () => torch.bincount(torch.tensor([1, 3]), { minlength: -1 })],
+  ['bincount-weights', () => torch.bincount(torch.tensor([1, 3]), { weights: torch.ones(3) })],
+  ['histc-int', () => torch.histc(torch.tensor([1, 2]))],
+  ['bucketize-2d-boundaries', () => torch.bucketize(torch.tensor([1.0]), torch.ones(2, 2))],
   ['tensor-ragged', () => T([[1, 2], [3]])],
   ['int-requires-grad-method', () => T([1]).requiresGrad_()],
   [

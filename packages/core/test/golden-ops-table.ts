@@ -264,6 +264,13 @@ export const OPS: Record<string, Op> = {
   vstack: ([ts]) => torch.vstack(Ts(ts)),
   meshgrid: ([ts], kw) => torch.meshgrid(Ts(ts), { indexing: kw.indexing === 'xy' ? 'xy' : 'ij' }),
   typeAs: ([x, other]) => T(x).typeAs(T(other)),
+  bincount: ([x, weights, minlength]) =>
+    T(x).bincount(weights === undefined || weights === null ? null : T(weights), NOpt(minlength)),
+  histc: ([x, bins, min, max]) => T(x).histc(NOpt(bins), NOpt(min), NOpt(max)),
+  unique: ([x], kw) =>
+    T(x).unique({ returnInverse: bool(kw, 'returnInverse'), returnCounts: bool(kw, 'returnCounts') }),
+  searchsorted: ([seq, values], kw) => torch.searchsorted(T(seq), T(values), { right: bool(kw, 'right') }),
+  bucketize: ([x, boundaries], kw) => torch.bucketize(T(x), T(boundaries), { right: bool(kw, 'right') }),
   lerp: ([x, end, weight]) => T(x).lerp(T(end), typeof weight === 'number' ? weight : T(weight)),
   roll: ([x, shifts, dims]) =>
     T(x).roll(
