@@ -20,15 +20,7 @@ export { SGD } from './sgd.js';
 export type { SGDOptions, SGDState } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions, AdamState } from './adam.js';
-export { Adamax, NAdam, RAdam } from './adam-variants.js';
-export type {
-  AdamVariantOptions,
-  AdamaxOptions,
-  AdamaxState,
-  NAdamOptions,
-  NAdamState,
-  RAdamState,
-} from './adam-variants.js';
+export * from './adam-variants.js';
 export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions, RMSpropState } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
