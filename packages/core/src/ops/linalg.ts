@@ -243,7 +243,8 @@ export function trace(x: Tensor): Tensor {
   const inShape = x.shape;
   recordOp('TraceBackward0', [x], out, () => ([g]) => {
     const gx = g.newZeros(inShape);
-    gx.diagonal().copy_(g.expand(gx.diagonal().shape));
+    const diagonal = gx.diagonal();
+    diagonal.copy_(g.expand(diagonal.shape));
     return [gx];
   });
   return out;

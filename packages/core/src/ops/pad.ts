@@ -6,10 +6,8 @@
  * `CopySlices`.
  */
 import { NotImplementedError, RuntimeError } from '../errors.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { empty, recordLinearMap } from './util.js';
 
 /** The modes this file pads with. */
 export type PadMode = 'reflect' | 'replicate' | 'circular';
@@ -80,41 +78,32 @@ export function padNonConstant(input: Tensor, pad: readonly number[], mode: PadM
   const outShape = [...input.shape.slice(0, lead), ...inSizes.map((s, d) => s + pads[d][0] + pads[d][1])];
   const planes = input.shape.slice(0, lead).reduce((a, b) => a * b, 1);
   const out = gather(input, map, planes, inBlock, outShape);
-  const node = mode === 'circular' ? NODE.circular : `${NODE[mode]}${k}DBackward0`;
-  return recordPad(node, input, out, map, planes, inBlock);
-}
-
-/** `out` recorded as `node`; its backward is recorded too (its adjoint is the padding again), for double backward. */
-function recordPad(node: string, input: Tensor, out: Tensor, map: Int32Array, planes: number, inBlock: number): Tensor {
   const inShape = input.shape;
-  recordOp(node, [input], out, () => ([g]) => {
-    const gx = padBackward(g, inShape, map, planes, inBlock);
-    recordOp(`${node.replace('Backward0', '')}BackwardBackward0`, [g], gx, () => ([gg]) => [
-      recordPad(node, gg, gather(gg, map, planes, inBlock, g.shape), map, planes, inBlock),
-    ]);
-    return [gx];
-  });
-  return out;
+  const node = mode === 'circular' ? NODE.circular : `${NODE[mode]}${k}DBackward0`;
+  return recordLinearMap(
+    node,
+    `${node.replace('Backward0', '')}BackwardBackward0`,
+    input,
+    out,
+    (t) => gather(t, map, planes, inBlock, outShape),
+    (g) => padBackward(g, inShape, map, planes, inBlock),
+  );
 }
 
 /** The padded tensor of `outShape` read from `input` through the block map. */
 function gather(input: Tensor, map: Int32Array, planes: number, inBlock: number, outShape: readonly number[]): Tensor {
-  return noGrad(() => {
-    const src = input.contiguousArray();
-    const y = empty([...outShape], input.dtype);
-    const o = y._array;
-    for (let p = 0, at = 0; p < planes; p++) for (let j = 0; j < map.length; j++) o[at++] = src[p * inBlock + map[j]];
-    return y;
-  });
+  const src = input.contiguousArray();
+  const y = empty([...outShape], input.dtype);
+  const o = y._array;
+  for (let p = 0, at = 0; p < planes; p++) for (let j = 0; j < map.length; j++) o[at++] = src[p * inBlock + map[j]];
+  return y;
 }
 
 /** Each output gradient added back to the input element it was read from. */
 function padBackward(g: Tensor, inShape: readonly number[], map: Int32Array, planes: number, inBlock: number): Tensor {
-  return noGrad(() => {
-    const gs = g.contiguousArray();
-    const gx = empty([...inShape], g.dtype);
-    const o = gx._array;
-    for (let p = 0, at = 0; p < planes; p++) for (let j = 0; j < map.length; j++) o[p * inBlock + map[j]] += gs[at++];
-    return gx;
-  });
+  const gs = g.contiguousArray();
+  const gx = empty([...inShape], g.dtype);
+  const o = gx._array;
+  for (let p = 0, at = 0; p < planes; p++) for (let j = 0; j < map.length; j++) o[p * inBlock + map[j]] += gs[at++];
+  return gx;
 }

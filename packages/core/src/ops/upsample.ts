@@ -4,10 +4,8 @@
  * backward spreads the output gradient over the same source pixels with the same weights.
  */
 import { RuntimeError } from '../errors.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, empty, recordLinearMap } from './util.js';
 
 /** Arithmetic in the tensor's precision: float32 rounds each step, as PyTorch's kernel computes in float. */
 type Round = (v: number) => number;
@@ -107,19 +105,17 @@ function resampleBackward(g: Tensor, inShape: readonly number[], rows: Tap[], co
   return gx;
 }
 
-/** The resampling recorded as `node`; its backward is itself a recorded op, so gradients of gradients flow. */
+/** The resampling recorded as `node` (a linear map: its backward spreads the gradient over the same taps). */
 function recorded(node: string, x: Tensor, rows: Tap[], cols: Tap[]): Tensor {
-  const out = noGrad(() => resample(x, rows, cols));
   const inShape = x.shape;
-  recordOp(node, [x], out, () => ([g]) => [adjoint(node, g, inShape, rows, cols)]);
-  return out;
-}
-
-function adjoint(node: string, g: Tensor, inShape: readonly number[], rows: Tap[], cols: Tap[]): Tensor {
-  const gx = noGrad(() => resampleBackward(g, inShape, rows, cols));
-  // The adjoint's adjoint is the resampling again.
-  recordOp(node.replace('Backward1', 'BackwardBackward1'), [g], gx, () => ([gg]) => [recorded(node, gg, rows, cols)]);
-  return gx;
+  return recordLinearMap(
+    node,
+    node.replace('Backward1', 'BackwardBackward1'),
+    x,
+    resample(x, rows, cols),
+    (t) => resample(t, rows, cols),
+    (g) => resampleBackward(g, inShape, rows, cols),
+  );
 }
 
 function checkImages(x: Tensor, op: string): void {

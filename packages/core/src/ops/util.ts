@@ -20,6 +20,8 @@ import { copyStrided } from '../kernels/strided.js';
 import { binaryLayout } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { recordOp } from '../autograd/record.js';
 
 /** A new contiguous tensor filled with zeros. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
@@ -153,4 +155,30 @@ export function gather(
     }
   }
   copyStrided(src, shape, strides, offset, out, outOffset);
+}
+
+/**
+ * Records `out = f(x)`, for a fixed linear map `f` with the adjoint `fT`, as `node`. The backward applies `fT` and is
+ * recorded in turn as `backwardNode`, with `f` as its own backward, so gradients of any order flow (the resampling
+ * and padding ops are such maps).
+ */
+export function recordLinearMap(
+  node: string,
+  backwardNode: string,
+  x: Tensor,
+  out: Tensor,
+  f: (t: Tensor) => Tensor,
+  fT: (t: Tensor) => Tensor,
+): Tensor {
+  recordOp(node, [x], out, () => ([g]) => [
+    recordLinearMap(
+      backwardNode,
+      node,
+      g,
+      noGrad(() => fT(g)),
+      fT,
+      f,
+    ),
+  ]);
+  return out;
 }

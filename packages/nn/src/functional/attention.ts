@@ -8,6 +8,7 @@ import type { Tensor } from '@kindling/core';
 import { linear } from './linear.js';
 import { dropout } from './dropout.js';
 import { pad } from './shape.js';
+import { torchSize } from './util.js';
 
 /** The keyword arguments of `multi_head_attention_forward`, by PyTorch's names in camelCase. */
 export interface MultiHeadAttentionOptions {
@@ -44,10 +45,6 @@ function projectPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tensor | n
 
 function assert(ok: boolean, message: string): void {
   if (!ok) throw new torch.AssertionError(message);
-}
-
-function sizeText(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`;
 }
 
 /**
@@ -107,13 +104,13 @@ export function multiHeadAttentionForward(
     if (attnMask.ndim === 2) {
       if (attnMask.shape[0] !== tgtLen || attnMask.shape[1] !== srcLen)
         throw new torch.RuntimeError(
-          `The shape of the 2D attn_mask is ${sizeText(attnMask.shape)}, but should be (${tgtLen}, ${srcLen}).`,
+          `The shape of the 2D attn_mask is ${torchSize(attnMask.shape)}, but should be (${tgtLen}, ${srcLen}).`,
         );
       attnMask = attnMask.unsqueeze(0);
     } else if (attnMask.ndim === 3) {
       if (attnMask.shape[0] !== bsz * numHeads || attnMask.shape[1] !== tgtLen || attnMask.shape[2] !== srcLen)
         throw new torch.RuntimeError(
-          `The shape of the 3D attn_mask is ${sizeText(attnMask.shape)}, but should be (${bsz * numHeads}, ${tgtLen}, ${srcLen}).`,
+          `The shape of the 3D attn_mask is ${torchSize(attnMask.shape)}, but should be (${bsz * numHeads}, ${tgtLen}, ${srcLen}).`,
         );
     } else throw new torch.RuntimeError(`attn_mask's dimension ${attnMask.ndim} is not supported`);
   }
@@ -150,7 +147,7 @@ export function multiHeadAttentionForward(
   if (keyPaddingMask !== null) {
     assert(
       keyPaddingMask.shape[0] === bsz && keyPaddingMask.shape[1] === srcLen,
-      `expecting key_padding_mask shape of (${bsz}, ${srcLen}), but got ${sizeText(keyPaddingMask.shape)}`,
+      `expecting key_padding_mask shape of (${bsz}, ${srcLen}), but got ${torchSize(keyPaddingMask.shape)}`,
     );
     const expanded = keyPaddingMask
       .view(bsz, 1, 1, srcLen)

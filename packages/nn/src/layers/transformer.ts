@@ -157,7 +157,8 @@ export class TransformerEncoder extends Module {
     this.layers = new ModuleList(
       Array.from({ length: numLayers }, () => {
         const copy = new TransformerEncoderLayer(dModel, nhead, options);
-        copy.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, t]) => [k, t.clone()])));
+        // Loading copies the values: each layer owns its parameters, as PyTorch's deep copies do.
+        copy.loadStateDict(state);
         return copy;
       }),
     );
