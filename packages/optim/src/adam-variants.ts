@@ -36,17 +36,20 @@ type VariantHyper = { lr: number; betas: readonly number[]; eps: number; weightD
 type AdamaxHyper = VariantHyper & { maximize: boolean };
 type NAdamHyper = VariantHyper & { momentumDecay: number };
 
-/** The shared options from either call form, with PyTorch's defaults, checked as PyTorch checks them. */
+/**
+ * The options from either call form: the shared ones with PyTorch's defaults, checked as PyTorch checks them, in
+ * the order that begins each variant's defaults (the state dict lists them in that order), and the variant's own.
+ */
 function variantOptions<O extends AdamVariantOptions>(
   cls: string,
   names: readonly (keyof O & string)[],
   args: readonly unknown[],
   defaultLr: number,
-): O & Required<AdamVariantOptions> {
-  const o = torch.compat.pythonArgs<O>(cls, names, args);
-  const { lr = defaultLr, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = o;
+): { shared: Omit<VariantHyper, 'foreach'>; options: O } {
+  const options = torch.compat.pythonArgs<O>(cls, names, args);
+  const { lr = defaultLr, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = options;
   checkAdamLike(lr, betas, eps, weightDecay);
-  return { ...o, lr, betas: [...betas], eps, weightDecay };
+  return { shared: { lr, betas: [...betas], eps, weightDecay }, options };
 }
 
 /**
@@ -100,15 +103,13 @@ export class Adamax extends AdamVariant<AdamaxHyper, AdamaxState> {
   /** PyTorch's positional order: `new Adamax(params, 2e-3, [0.9, 0.999])`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number);
   constructor(params: Params, ...args: unknown[]) {
-    const o = variantOptions<AdamaxOptions>('Adamax', ['lr', 'betas', 'eps', 'weightDecay'], args, 2e-3);
-    super(params, {
-      lr: o.lr,
-      betas: o.betas,
-      eps: o.eps,
-      weightDecay: o.weightDecay,
-      foreach: null,
-      maximize: o.maximize ?? false,
-    });
+    const { shared, options } = variantOptions<AdamaxOptions>(
+      'Adamax',
+      ['lr', 'betas', 'eps', 'weightDecay'],
+      args,
+      2e-3,
+    );
+    super(params, { ...shared, foreach: null, maximize: options.maximize ?? false });
   }
 
   /** A parameter's state before its first step. */
@@ -147,10 +148,15 @@ export class NAdam extends AdamVariant<NAdamHyper, NAdamState> {
     momentumDecay?: number,
   );
   constructor(params: Params, ...args: unknown[]) {
-    const o = variantOptions<NAdamOptions>('NAdam', ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'], args, 2e-3);
-    const momentumDecay = o.momentumDecay ?? 4e-3;
+    const { shared, options } = variantOptions<NAdamOptions>(
+      'NAdam',
+      ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'],
+      args,
+      2e-3,
+    );
+    const momentumDecay = options.momentumDecay ?? 4e-3;
     check(0 <= momentumDecay, 'Invalid momentum_decay value: ', momentumDecay);
-    super(params, { lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weightDecay, momentumDecay, foreach: null });
+    super(params, { ...shared, momentumDecay, foreach: null });
   }
 
   /** A parameter's state before its first step. */
@@ -194,8 +200,8 @@ export class RAdam extends AdamVariant<VariantHyper, RAdamState> {
   /** PyTorch's positional order: `new RAdam(params, 1e-3, [0.9, 0.999])`. */
   constructor(params: Params, lr: number, betas?: readonly [number, number], eps?: number, weightDecay?: number);
   constructor(params: Params, ...args: unknown[]) {
-    const o = variantOptions<AdamVariantOptions>('RAdam', ['lr', 'betas', 'eps', 'weightDecay'], args, 1e-3);
-    super(params, { lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weightDecay, foreach: null });
+    const { shared } = variantOptions<AdamVariantOptions>('RAdam', ['lr', 'betas', 'eps', 'weightDecay'], args, 1e-3);
+    super(params, { ...shared, foreach: null });
   }
 
   /** A parameter's state before its first step. */

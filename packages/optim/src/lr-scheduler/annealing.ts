@@ -288,9 +288,8 @@ export class CosineAnnealingLR extends LRScheduler {
     this.warnIfOutsideStep();
     const { TMax: T, etaMin, lastEpoch: e } = this;
     if (e === 0) return this.groups.map((g) => g.lr);
-    if (this.stepCount === 1 && e > 0) {
-      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos(div(e * Math.PI, T)))) / 2);
-    }
+    // PyTorch's first step after resuming is the closed form's expression (`e * pi` for `pi * e`: the same float).
+    if (this.stepCount === 1 && e > 0) return this.closedFormLr();
     if (mod(e - 1 - T, 2 * T) === 0) {
       return this.groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(div(Math.PI, T)))) / 2);
     }

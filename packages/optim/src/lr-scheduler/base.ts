@@ -267,17 +267,26 @@ export abstract class LRScheduler {
   step(epoch?: number): void {
     if (this.stepCount === 1 && (optimizerSteps.get(this.optimizer)?.count ?? 1) < 1) torch.warnOnce(ORDER_WARNING);
     this.stepCount += 1;
+    if (epoch === undefined) {
+      this.lastEpoch += 1;
+      this.applyLr(() => this.getLr());
+    } else {
+      torch.warnOnce(EPOCH_DEPRECATION_WARNING);
+      this.lastEpoch = epoch;
+      this.applyLr(() => this.closedFormLr() ?? this.getLr(), epoch);
+    }
+  }
+
+  /**
+   * Writes the rates `compute` returns into the groups, printing each with `epoch`, and records them as the last.
+   * `compute` runs as within `step()`, so `getLr()` does not warn; as PyTorch's `zip`, a group added after the
+   * scheduler (which has no rate) is left as it is.
+   */
+  protected applyLr(compute: () => number[], epoch?: number): void {
     let values: number[];
     this.getLrCalledWithinStep = true;
     try {
-      if (epoch === undefined) {
-        this.lastEpoch += 1;
-        values = this.getLr();
-      } else {
-        torch.warnOnce(EPOCH_DEPRECATION_WARNING);
-        this.lastEpoch = epoch;
-        values = this.closedFormLr() ?? this.getLr();
-      }
+      values = compute();
     } finally {
       this.getLrCalledWithinStep = false;
     }

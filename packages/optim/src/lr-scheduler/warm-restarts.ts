@@ -100,18 +100,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       }
     } else this.jumpTo(e);
     this.lastEpoch = Math.floor(e);
-    this.getLrCalledWithinStep = true;
-    let values: number[];
-    try {
-      values = this.getLr();
-    } finally {
-      this.getLrCalledWithinStep = false;
-    }
-    this.groups.forEach((group, i) => {
-      group.lr = values[i];
-      this.printLr(this.verbose, i, values[i], e);
-    });
-    this.lastLr = this.groups.map((g) => g.lr);
+    this.applyLr(() => this.getLr(), e);
   }
 
   /** The period and the position in it at `epoch`, from the start of the schedule. */
