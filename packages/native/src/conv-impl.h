@@ -322,6 +322,14 @@ static int CV(plan_make)(CV(plan) *pl, const kd_conv_geometry *g, int64_t target
 static T *CV(part_cols)(const CV(plan) *pl, int64_t p) { return pl->scratch == NULL ? NULL : pl->scratch + p * (pl->colsN + pl->bufN); }
 static T *CV(part_buf)(const CV(plan) *pl, int64_t p) { return pl->scratch == NULL ? NULL : pl->scratch + p * (pl->colsN + pl->bufN) + pl->colsN; }
 
+/* The input of images [n0, n0 + nb), group grp, as a K x nb*ohw matrix: read in place, or written to cols by im2col. */
+static const T *CV(x_chunk)(const kd_conv_geometry *g, const CV(plan) *pl, const T *x, T *cols, int64_t n0, int64_t nb,
+                            int64_t grp) {
+  if (pl->direct) return x + (n0 * g->C + grp * (g->C / g->groups)) * g->H * g->W;
+  CV(im2col)(g, x, n0, nb, grp, pl->K, cols, nb * g->OH * g->OW, pl->offs);
+  return cols;
+}
+
 /* out for images [nBegin, nEnd). */
 static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *x, const T *w, const T *bias, T *out,
                               int64_t nBegin, int64_t nEnd, T *cols, T *buf) {
@@ -342,8 +350,7 @@ static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, con
       T *C0 = nbMax == 1 ? out + (n0 * O + grp * Og) * ohw : buf;
       CV(pack_b_ctx) pb = {g, x + (n0 * C + grp * Cg) * HW};
       if (!(packFromInput && GEMM_PACKED_B(Og, ld, K, wg, K, CV(pack_b), &pb, C0, ld))) {
-        if (!pl->direct) CV(im2col)(g, x, n0, nb, grp, K, cols, ld, pl->offs);
-        const T *B = pl->direct ? x + (n0 * C + grp * Cg) * HW : cols;
+        const T *B = CV(x_chunk)(g, pl, x, cols, n0, nb, grp);
         GEMM(0, 0, Og, ld, K, 1, wg, K, B, ld, 0, C0, ld);
       }
       if (nbMax == 1) {
@@ -385,13 +392,11 @@ static void CV(input_range)(const kd_conv_geometry *g, const CV(plan) *pl, const
 /* gw (written, not accumulated into) for images [nBegin, nEnd), the chunks summed in batch order. */
 static void CV(weight_range)(const kd_conv_geometry *g, const CV(plan) *pl, const T *x, const T *gy, T *gw, int64_t nBegin,
                              int64_t nEnd, T *cols, T *buf) {
-  const int64_t C = g->C, O = g->O, groups = g->groups, Cg = C / groups, Og = O / groups, K = pl->K;
-  const int64_t ohw = g->OH * g->OW, HW = g->H * g->W, nbMax = pl->nbMax;
+  const int64_t groups = g->groups, Og = g->O / groups, K = pl->K, ohw = g->OH * g->OW, nbMax = pl->nbMax;
   for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
     const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
     for (int64_t grp = 0; grp < groups; grp++) {
-      if (!pl->direct) CV(im2col)(g, x, n0, nb, grp, K, cols, ld, pl->offs);
-      const T *B = pl->direct ? x + (n0 * C + grp * Cg) * HW : cols;
+      const T *B = CV(x_chunk)(g, pl, x, cols, n0, nb, grp);
       const T *A = CV(gy_chunk)(g, nbMax, gy, buf, n0, nb, grp);
       GEMM(0, 1, Og, K, ld, 1, A, ld, B, ld, n0 == nBegin ? 0 : 1, gw + grp * Og * K, K);
     }
@@ -424,8 +429,14 @@ static void CV(split_body)(void *p, int64_t begin, int64_t end) {
   }
 }
 
-/* Runs the parts, one per kd_parallel_for index (parts <= threads, so each is a chunk of its own). */
-static void CV(run_split)(const CV(split_ctx) *c) { kd_parallel_for(c->pl->parts, 1, CV(split_body), (void *)c); }
+/*
+ * Runs the parts, one per kd_parallel_for index (parts <= threads, so each is a chunk of its own). A single part
+ * runs here, outside kd_parallel_for, whose chunks run nested parallel loops serially: its GEMMs keep the threads.
+ */
+static void CV(run_parts)(const CV(split_ctx) *c) {
+  if (c->pl->parts == 1) CV(split_body)((void *)c, 0, 1);
+  else kd_parallel_for(c->pl->parts, 1, CV(split_body), (void *)c);
+}
 
 /* gw += partials 1, 2, ... in that order, element by element. */
 typedef struct {
@@ -453,12 +464,8 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
   }
   CV(plan) pl;
   if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, OP_FORWARD))) return -1;
-  if (pl.parts == 1) {
-    CV(forward_range)(g, &pl, x, w, bias, out, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
-  } else {
-    CV(split_ctx) c = {g, &pl, OP_FORWARD, x, w, bias, out, NULL};
-    CV(run_split)(&c);
-  }
+  CV(split_ctx) c = {g, &pl, OP_FORWARD, x, w, bias, out, NULL};
+  CV(run_parts)(&c);
   return 0;
 }
 
@@ -472,12 +479,8 @@ int CV(kd_conv2d_backward_input)(const T *gy, const T *w, const kd_conv_geometry
   }
   CV(plan) pl;
   if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, OP_INPUT))) return -1;
-  if (pl.parts == 1) {
-    CV(input_range)(g, &pl, gy, w, gx, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
-  } else {
-    CV(split_ctx) c = {g, &pl, OP_INPUT, gy, w, NULL, gx, NULL};
-    CV(run_split)(&c);
-  }
+  CV(split_ctx) c = {g, &pl, OP_INPUT, gy, w, NULL, gx, NULL};
+  CV(run_parts)(&c);
   return 0;
 }
 
@@ -491,14 +494,14 @@ int CV(kd_conv2d_backward_weight)(const T *x, const T *gy, const kd_conv_geometr
   }
   CV(plan) pl;
   if (!CV(plan_make)(&pl, g, TARGET_COLUMNS_WEIGHT, split_parts(g, K, TARGET_COLUMNS_WEIGHT, OP_WEIGHT))) return -1;
-  if (pl.parts == 1) {
-    CV(weight_range)(g, &pl, x, gy, gw, 0, N, CV(part_cols)(&pl, 0), CV(part_buf)(&pl, 0));
-  } else {
-    T *partials = kd_thread_scratch(KD_SCRATCH_CONV_PARTIALS, (size_t)((pl.parts - 1) * O * K) * sizeof(T));
-    if (partials == NULL) return -1;
-    CV(split_ctx) c = {g, &pl, OP_WEIGHT, x, gy, NULL, gw, partials};
-    CV(run_split)(&c);
-    CV(reduce_ctx) r = {gw, partials, pl.parts, O * K};
+  CV(split_ctx) c = {g, &pl, OP_WEIGHT, x, gy, NULL, gw, NULL};
+  if (pl.parts > 1) {
+    c.partials = kd_thread_scratch(KD_SCRATCH_CONV_PARTIALS, (size_t)((pl.parts - 1) * O * K) * sizeof(T));
+    if (c.partials == NULL) return -1;
+  }
+  CV(run_parts)(&c);
+  if (pl.parts > 1) {
+    CV(reduce_ctx) r = {gw, c.partials, pl.parts, O * K};
     kd_parallel_for(O * K, KD_PARALLEL_GRAIN, CV(reduce_body), &r);
   }
   return 0;

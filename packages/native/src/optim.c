@@ -45,6 +45,12 @@ static double to_f32(double v) {
 /* A per-call scalar in the parameter's type: rounded to float for a Float32Array, as the TypeScript kernel does. */
 static double scalar(int f32, double v) { return f32 ? to_f32(v) : v; }
 
+/* Gradient element i, negated to maximize (so that every update below descends). */
+KD_INLINE double grad_at(const void *const restrict grad, int64_t i, const int f32, const int maximize) {
+  const double g = LD(grad, i);
+  return maximize ? -g : g;
+}
+
 /* ---- SGD ---- */
 
 typedef struct {
@@ -62,8 +68,7 @@ KD_INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int 
   void *const restrict buf = c->buf;
   const double wd = c->wd, mom = c->mom, keep = c->keep, step = c->step;
   for (int64_t i = begin; i < end; i++) {
-    const double g = LD(grad, i);
-    double d = maximize ? -g : g;
+    double d = grad_at(grad, i, f32, maximize);
     if (decay) d = RND(d + wd * LD(param, i));
     if (use_mom) {
       const double m = first ? d : RND(RND(LD(buf, i) * mom) + keep * d);
@@ -192,8 +197,7 @@ KD_INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const in
     const int64_t len = end - i0 < UPDATE_BLOCK ? end - i0 : UPDATE_BLOCK;
     for (int64_t t = 0; t < len; t++) {
       const int64_t i = i0 + t;
-      const double gr = LD(grad, i);
-      double g = maximize ? -gr : gr;
+      double g = grad_at(grad, i, f32, maximize);
       double p = LD(param, i);
       if (decoupled) p = RND(p * shrink);
       else if (coupled) g = RND(g + wd * p);
@@ -292,8 +296,7 @@ KD_INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, 
     const int64_t len = end - i0 < UPDATE_BLOCK ? end - i0 : UPDATE_BLOCK;
     for (int64_t t = 0; t < len; t++) {
       const int64_t i = i0 + t;
-      const double gr = LD(grad, i);
-      double g = maximize ? -gr : gr;
+      double g = grad_at(grad, i, f32, maximize);
       if (decay) g = RND(g + wd * LD(param, i));
       const double s = RND(RND(LD(sq, i) * rho) + RND(k * g) * g);
       ST(sq, i, s);

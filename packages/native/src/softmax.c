@@ -28,6 +28,16 @@ typedef struct {
   int64_t outer, size, inner, bw, nblocks;
 } sm_ctx;
 
+/*
+ * Work item `item` (forward and backward split the columns alike): block item % nblocks of outer index
+ * item / nblocks. Returns the offset of its first element; *w is how many columns it has.
+ */
+static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
+  const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
+  *w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;
+  return o * c->size * c->inner + i0;
+}
+
 /* ---- forward ---- */
 
 /*
@@ -132,6 +142,13 @@ typedef struct {
       for (int64_t s = 0; s < size; s++) sum += exp((double)x[s] - m);                                            \
       for (int64_t s = 0; s < size; s++) out[s] = (T)(exp((double)x[s] - m) / sum);                                \
     }                                                                                                              \
+  }                                                                                                                \
+  /* The columns of one item (see item_columns): a row alone, or a block. */                                       \
+  static void softmax_item_##SUF(const sm_ctx *c, const T *x, T *out, int64_t w, double *e) {                      \
+    if (c->inner == 1)                                                                                             \
+      softmax_row_##SUF(x, out, c->size, c->log, e);                                                               \
+    else                                                                                                           \
+      softmax_block_##SUF(x, out, c->size, c->inner, w, c->log, e);                                                \
   }
 
 DEFINE_SOFTMAX_BLOCK(float, f32)
@@ -142,24 +159,12 @@ KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t en
   /* float32 keeps its exp values in double here; without memory it recomputes them (same bits, slower) */
   double *e = c->f32 && !c->log ? malloc((size_t)(c->size * c->bw) * sizeof(double)) : NULL;
   for (int64_t item = begin; item < end; item++) {
-    const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
-    const int64_t w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;
-    const int64_t base = o * c->size * c->inner + i0;
-    if (c->f32) {
-      const float *x = (const float *)c->x + base;
-      float *out = (float *)c->out + base;
-      if (c->inner == 1)
-        softmax_row_f32(x, out, c->size, c->log, e);
-      else
-        softmax_block_f32(x, out, c->size, c->inner, w, c->log, e);
-    } else {
-      const double *x = (const double *)c->x + base;
-      double *out = (double *)c->out + base;
-      if (c->inner == 1)
-        softmax_row_f64(x, out, c->size, c->log, NULL);
-      else
-        softmax_block_f64(x, out, c->size, c->inner, w, c->log, NULL);
-    }
+    int64_t w;
+    const int64_t base = item_columns(c, item, &w);
+    if (c->f32)
+      softmax_item_f32(c, (const float *)c->x + base, (float *)c->out + base, w, e);
+    else
+      softmax_item_f64(c, (const double *)c->x + base, (double *)c->out + base, w, NULL);
   }
   free(e);
 }
@@ -224,6 +229,12 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
       for (int64_t s = 0; s < size; s++) sum += (double)gy[s] * (double)y[s];                                      \
       for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)y[s] * ((double)gy[s] - sum));                       \
     }                                                                                                              \
+  }                                                                                                                \
+  static void softmax_backward_item_##SUF(const sm_ctx *c, const T *y, const T *gy, T *gx, int64_t w) {            \
+    if (c->inner == 1)                                                                                             \
+      softmax_backward_row_##SUF(y, gy, gx, c->size, c->log);                                                      \
+    else                                                                                                           \
+      softmax_backward_block_##SUF(y, gy, gx, c->size, c->inner, w, c->log);                                       \
   }
 
 DEFINE_SOFTMAX_BACKWARD(float, f32)
@@ -232,24 +243,12 @@ DEFINE_SOFTMAX_BACKWARD(double, f64)
 KD_VECTOR_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
   for (int64_t item = begin; item < end; item++) {
-    const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;
-    const int64_t w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;
-    const int64_t base = o * c->size * c->inner + i0;
-    if (c->f32) {
-      const float *y = (const float *)c->x + base, *gy = (const float *)c->gy + base;
-      float *gx = (float *)c->out + base;
-      if (c->inner == 1)
-        softmax_backward_row_f32(y, gy, gx, c->size, c->log);
-      else
-        softmax_backward_block_f32(y, gy, gx, c->size, c->inner, w, c->log);
-    } else {
-      const double *y = (const double *)c->x + base, *gy = (const double *)c->gy + base;
-      double *gx = (double *)c->out + base;
-      if (c->inner == 1)
-        softmax_backward_row_f64(y, gy, gx, c->size, c->log);
-      else
-        softmax_backward_block_f64(y, gy, gx, c->size, c->inner, w, c->log);
-    }
+    int64_t w;
+    const int64_t base = item_columns(c, item, &w);
+    if (c->f32)
+      softmax_backward_item_f32(c, (const float *)c->x + base, (const float *)c->gy + base, (float *)c->out + base, w);
+    else
+      softmax_backward_item_f64(c, (const double *)c->x + base, (const double *)c->gy + base, (double *)c->out + base, w);
   }
 }
 
