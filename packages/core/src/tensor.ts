@@ -1169,7 +1169,7 @@ export class Tensor {
    * ```
    */
   cumsum(dim: number): Tensor {
-    return R.cumsum(this, dim);
+    return Cu.cumsum(this, dim);
   }
   /** The cumulative product along `dim` (`alphasCumprod = alphas.cumprod(0)`). */
   cumprod(dim: number): Tensor {

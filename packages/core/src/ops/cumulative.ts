@@ -1,8 +1,8 @@
 /**
- * The running ops along a dim: `cumprod` (with PyTorch's gradient of it, zeros included), `cummax` and `cummin`
- * (values and indices); and `diff`, the differences of neighbours. (`cumsum` is with the sums, in reduce.ts.)
+ * The running ops along a dim: `cumsum`, `cumprod` (with PyTorch's gradient of it, zeros included), `cummax` and
+ * `cummin` (values and indices); and `diff`, the differences of neighbours.
  */
-import { type DType, isFloatingPoint } from '../dtype.js';
+import { isFloatingPoint } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -12,18 +12,34 @@ import { eachRunAlong, empty } from './util.js';
 import { type ValuesIndices, valuesIndices } from './reduce.js';
 import { cat } from './join.js';
 
-/** The running product along `dim` (integers give int64), each product accumulated in double, as on PyTorch's CPU. */
-export function cumprod(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.ndim);
-  const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
-  const out = empty(x._shape, dtype);
+/**
+ * The running sums or products along `dim` (integers give int64), each accumulated in double, as on PyTorch's
+ * CPU.
+ */
+function scan(x: Tensor, d: number, product: boolean): Tensor {
+  const out = empty(x._shape, isFloatingPoint(x.dtype) ? x.dtype : 'int64');
   const src = x.contiguousArray();
   const o = out._array;
   const n = x.ndim === 0 ? 1 : x._shape[d];
   eachRunAlong(x._shape, d, (_, first, step) => {
-    let acc = 1;
-    for (let i = 0, p = first; i < n; i++, p += step) o[p] = acc *= src[p];
+    let acc = product ? 1 : 0;
+    for (let i = 0, p = first; i < n; i++, p += step) o[p] = acc = product ? acc * src[p] : acc + src[p];
   });
+  return out;
+}
+
+/** The running sum along `dim`. */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  const out = scan(x, d, false);
+  recordOp('CumsumBackward0', [x], out, () => ([g]) => [g.flip(d).cumsum(d).flip(d)]);
+  return out;
+}
+
+/** The running product along `dim`. */
+export function cumprod(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  const out = scan(x, d, true);
   recordOp('CumprodBackward0', [x], out, (save) => {
     const [sx, so] = [save(x), save(out)];
     return ([g]) => [cumprodBackward(g, sx(), so(), d)];

@@ -6,7 +6,7 @@ import { normalizeDim, normalizeDims } from '../shape.js';
 import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
-import { eachRunAlong, empty, worthABackendCall } from './util.js';
+import { empty, worthABackendCall } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
@@ -425,21 +425,6 @@ export function anyAll(
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), 'bool');
   anyAllKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), kind === 'any', out._array);
-  return out;
-}
-
-export function cumsum(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.ndim);
-  const dtype: DType = isFloatingPoint(x.dtype) ? x.dtype : 'int64';
-  const out = empty(x._shape, dtype);
-  const src = x.contiguousArray();
-  const o = out._array;
-  const size = x.ndim === 0 ? 1 : x._shape[d];
-  eachRunAlong(x._shape, d, (_, first, step) => {
-    let acc = 0;
-    for (let i = 0, p = first; i < size; i++, p += step) o[p] = acc += src[p];
-  });
-  recordOp('CumsumBackward0', [x], out, () => ([g]) => [g.flip(d).cumsum(d).flip(d)]);
   return out;
 }
 
