@@ -25,6 +25,7 @@ export {
 export * from './distance.js';
 export * from './attention.js';
 export * from './transformer.js';
+export * from './transformer-model.js';
 export * from './rnn.js';
 export * from './upsample.js';
 export * from './padding.js';
