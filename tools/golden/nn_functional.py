@@ -83,6 +83,8 @@ OPS = {
     'F.klDiv': py(F.kl_div),
     'F.groupNorm': py(lambda x, g, w, b, **kw: F.group_norm(x, g, w, b, **kw)),
     'F.conv1d': py(F.conv1d),
+    'F.convTranspose2d': py(F.conv_transpose2d),
+    'F.convTranspose1d': py(F.conv_transpose1d),
     'F.interpolate': py(F.interpolate),
     'F.maxPool1d': py(F.max_pool1d),
     'F.avgPool1d': py(F.avg_pool1d),
@@ -362,6 +364,16 @@ def errors(E):
     E('pixelShuffle 2-D', 'F.pixelShuffle', g(u(4, 2)), 2)
     E('pixelShuffle zero factor', 'F.pixelShuffle', g(u(1, 8, 2, 3)), 0)
     E('pixelUnshuffle height', 'F.pixelUnshuffle', g(u(1, 1, 3, 4)), 2)
+    x4 = u(2, 4, 5, 5)
+    E('convTranspose2d channels', 'F.convTranspose2d', g(u(2, 5, 5, 5)), g(u(4, 3, 3, 3)), None)
+    E('convTranspose2d bias size', 'F.convTranspose2d', g(x4), g(u(4, 3, 3, 3)), g(u(4)))
+    E('convTranspose2d output padding', 'F.convTranspose2d', g(x4), g(u(4, 3, 3, 3)), None, outputPadding=1)
+    E('convTranspose2d output too small', 'F.convTranspose2d', g(u(1, 4, 1, 1)), g(u(4, 3, 3, 3)), None, padding=3)
+    E('convTranspose2d groups', 'F.convTranspose2d', g(x4), g(u(4, 3, 3, 3)), None, groups=3)
+    E('convTranspose2d 2-D input', 'F.convTranspose2d', g(u(4, 5)), g(u(4, 3, 3, 3)), None)
+    E('convTranspose2d 3-D weight', 'F.convTranspose2d', g(x4), g(u(4, 3, 3)), None)
+    E('convTranspose2d dtypes', 'F.convTranspose2d', g(u(2, 4, 5, 5, dtype=f64)), g(u(4, 3, 3, 3)), None)
+    E('convTranspose2d padding string', 'F.convTranspose2d', g(x4), g(u(4, 3, 3, 3)), None, padding='same')
 
 
 def more_activations(C):
@@ -436,6 +448,25 @@ def conv1ds(C):
     C('conv1d float64', 'F.conv1d', g(u(2, 3, 5, dtype=f64)), g(u(4, 3, 2, dtype=f64)), g(u(4, dtype=f64)), padding=1)
 
 
+def conv_transposes(C):
+    """Transposed convolutions (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-4, 'atol': 1e-5}
+    C('convTranspose2d', 'F.convTranspose2d', g(u(2, 4, 5, 5)), g(u(4, 3, 3, 3)), g(u(3)), tol=red)
+    C('convTranspose2d stride 2 padding 1 output padding 1', 'F.convTranspose2d', g(u(2, 3, 4, 5)), g(u(3, 2, 3, 3)),
+      g(u(2)), stride=2, padding=1, outputPadding=1, tol=red)
+    C('convTranspose2d groups, dilation, no bias', 'F.convTranspose2d', g(u(1, 4, 3, 4)), g(u(4, 3, 2, 3)), None,
+      groups=2, dilation=[2, 1], stride=[1, 2], tol=red)
+    C('convTranspose2d output padding under the dilation', 'F.convTranspose2d', g(u(1, 2, 4, 4)), g(u(2, 2, 3, 3)),
+      g(u(2)), dilation=2, outputPadding=1, tol=red)
+    C('convTranspose2d unbatched', 'F.convTranspose2d', g(u(3, 4, 4)), g(u(3, 2, 2, 2)), g(u(2)), stride=2, tol=red)
+    C('convTranspose2d float64', 'F.convTranspose2d', g(u(2, 3, 4, 4, dtype=f64)), g(u(3, 4, 3, 2, dtype=f64)),
+      g(u(4, dtype=f64)), stride=[2, 1], padding=[1, 0])
+    C('convTranspose1d', 'F.convTranspose1d', g(u(2, 4, 7)), g(u(4, 3, 3)), g(u(3)), stride=2, padding=1,
+      outputPadding=1, tol=red)
+    C('convTranspose1d float64 groups', 'F.convTranspose1d', g(u(2, 4, 5, dtype=f64)), g(u(4, 1, 2, dtype=f64)), None,
+      groups=2, dilation=3)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -506,7 +537,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -119,6 +119,8 @@ export type { OutOptions } from './ops/out.js';
 
 // ---- convolution and pooling ----
 export { conv1d, conv2d } from './ops/conv.js';
+export { convTranspose1d, convTranspose2d } from './ops/conv-transpose.js';
+export type { ConvTranspose1dOptions, ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export type { Conv1dOptions, Conv2dOptions, Size2 } from './ops/conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool.js';
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveMaxPool2dOptions, AdaptiveSize } from './ops/pool.js';

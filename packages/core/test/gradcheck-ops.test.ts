@@ -207,6 +207,21 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ['meshgrid', () => [r([2]), r([3])], (a, b) => torch.meshgrid([a, b], { indexing: 'xy' })],
   ['groupNorm', () => [r([2, 6, 3]), r([6]), r([6])], (x, w, b) => torch._nn.groupNorm(x, 3, w, b)],
   ['conv1d', () => [r([2, 3, 7]), r([4, 3, 3]), r([4])], (x, w, b) => torch.conv1d(x, w, b, { stride: 2, padding: 1 })],
+  [
+    'convTranspose2d',
+    () => [r([2, 4, 3, 3]), r([4, 3, 3, 2]), r([6])],
+    (x, w, b) => torch.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }),
+  ],
+  [
+    'convTranspose2d output padding under the dilation',
+    () => [r([1, 2, 3, 3]), r([2, 2, 2, 2])],
+    (x, w) => torch.convTranspose2d(x, w, null, { dilation: 2, outputPadding: 1 }),
+  ],
+  [
+    'convTranspose1d',
+    () => [r([2, 3, 4]), r([3, 2, 3]), r([2])],
+    (x, w, b) => torch.convTranspose1d(x, w, b, { stride: 3 }),
+  ],
   ['reflection pad', () => [r([1, 2, 3, 4])], (x) => torch._nn.padNonConstant(x, [2, 1, 1, 2], 'reflect')],
   ['replication pad 1-D', () => [r([2, 3, 4])], (x) => torch._nn.padNonConstant(x, [3, 1], 'replicate')],
   ['circular pad 3-D', () => [r([1, 1, 2, 3, 2])], (x) => torch._nn.padNonConstant(x, [1, 1, 2, 0, 1, 1], 'circular')],
@@ -299,6 +314,11 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
   ['diagonal', () => [r([3, 3])], (a) => a.diagonal().mul(a.diagonal(1).sum())],
   ['groupNorm', () => [r([2, 4, 3]), r([4])], (x, w) => torch._nn.groupNorm(x, 2, w, null)],
   ['conv1d', () => [r([1, 2, 5]), r([3, 2, 2])], (x, w) => torch.conv1d(x, w, null, { dilation: 2 })],
+  [
+    'convTranspose2d',
+    () => [r([1, 2, 3, 3]), r([2, 2, 2, 2])],
+    (x, w) => torch.convTranspose2d(x, w, null, { stride: 2, dilation: 2, outputPadding: 1 }),
+  ],
   ['upsampleBilinear2d', () => [r([1, 1, 3, 3])], (x) => torch._nn.upsampleBilinear2d(x, [4, 5], false).mul(x.sum())],
   ['reflection pad', () => [r([1, 1, 3, 3])], (x) => torch._nn.padNonConstant(x, [1, 2, 2, 1], 'reflect').pow(2)],
   ['softmax', () => [r([2, 4])], (a) => a.softmax(-1)],

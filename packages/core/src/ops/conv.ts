@@ -38,6 +38,12 @@ export interface ConvParams {
   dh: number;
   dw: number;
   groups: number;
+  /**
+   * The output's size, where it is not the one the formula gives: a transposed convolution's adjoint products
+   * (its output padding can add rows and columns that no input position reaches).
+   */
+  oh?: number;
+  ow?: number;
 }
 
 /**
@@ -153,7 +159,7 @@ export function conv1d(
   return input.ndim === 2 ? squeeze(out, 0) : out;
 }
 
-function intList(name: string, v: Size2, dims: number): number[] {
+export function intList(name: string, v: Size2, dims: number): number[] {
   const list = typeof v === 'number' ? [v, v] : [...v];
   for (const e of list) {
     if (!Number.isInteger(e))
@@ -241,7 +247,7 @@ function resolveParams(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptio
 
 const C_TYPE_NAMES = { float32: 'float', float64: 'double', int32: 'int', int64: 'long int', bool: 'bool' } as const;
 
-function checkDTypes(x: Tensor, w: Tensor, b: Tensor | null): void {
+export function checkDTypes(x: Tensor, w: Tensor, b: Tensor | null): void {
   if (x.dtype !== w.dtype)
     throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(w.dtype)}`);
   if (b !== null && b.dtype !== x.dtype) {
@@ -257,7 +263,7 @@ function lift(shape: readonly number[]): readonly number[] {
   return shape.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape;
 }
 
-function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeometry {
+export function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeometry {
   const [N, C, H, W] = lift(xShape);
   const [O, , kh, kw] = lift(wShape);
   return {
@@ -268,8 +274,8 @@ function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvP
     O,
     kh,
     kw,
-    OH: convOutputSize(H, p.pt, p.pb, kh, p.sh, p.dh),
-    OW: convOutputSize(W, p.pl, p.pr, kw, p.sw, p.dw),
+    OH: p.oh ?? convOutputSize(H, p.pt, p.pb, kh, p.sh, p.dh),
+    OW: p.ow ?? convOutputSize(W, p.pl, p.pr, kw, p.sw, p.dw),
     sh: p.sh,
     sw: p.sw,
     ph: p.pt,
@@ -284,7 +290,7 @@ function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvP
  * The values of `t` as a contiguous float array (row-major, starting at index 0): the storage itself (or a
  * view of it) when it already is one, a copy otherwise; int32 values are copied into a Float64Array.
  */
-function dense(t: Tensor): FloatArray {
+export function dense(t: Tensor): FloatArray {
   const a = t._array;
   const n = numel(t._shape);
   if ((a instanceof Float32Array || a instanceof Float64Array) && t.isContiguous()) {
@@ -295,7 +301,7 @@ function dense(t: Tensor): FloatArray {
 }
 
 /** A contiguous result of `shape`: `fill` writes it through a float array (a scratch copy for int32). */
-function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray) => void): Tensor {
+export function produce(shape: readonly number[], like: Tensor, fill: (out: FloatArray) => void): Tensor {
   const out = uninitialized(shape, like.dtype);
   const a = out._array;
   if (a instanceof Float32Array || a instanceof Float64Array) {

@@ -26,6 +26,14 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [1, 'weight', 'tensor'],
     [2, 'bias', 'tensor?'],
   ],
+  convTranspose1d: [
+    [1, 'weight', 'tensor'],
+    [2, 'bias', 'tensor?'],
+  ],
+  convTranspose2d: [
+    [1, 'weight', 'tensor'],
+    [2, 'bias', 'tensor?'],
+  ],
   embedding: [[1, 'weight', 'tensor']],
   batchNorm: [
     [1, 'running_mean', 'tensor?'],
@@ -121,6 +129,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   linear: [3, 2, []],
   conv1d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
   conv2d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
+  convTranspose1d: [3, 2, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']],
+  convTranspose2d: [3, 2, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']],
   maxPool2d: [3, 2, ['padding', 'dilation', 'ceilMode', 'returnIndices']],
   avgPool2d: [3, 2, ['padding', 'ceilMode', 'countIncludePad', 'divisorOverride']],
   adaptiveAvgPool2d: [2, 2, []],

@@ -1,4 +1,4 @@
-/** Conv2d. */
+/** The convolution layers: Conv1d and Conv2d, ConvTranspose1d and ConvTranspose2d. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
@@ -45,9 +45,54 @@ export interface Conv1dOptions {
   dtype?: torch.DType;
 }
 
-type Sizes = number | readonly number[];
+/** ConvTranspose2d's options past the kernel size, by PyTorch's keyword names. */
+export interface ConvTranspose2dOptions {
+  /** The step of the kernel over the output, one number or `[h, w]` (default 1). */
+  stride?: Pair;
+  /** Rows and columns taken off each side of the full output (default 0). */
+  padding?: Pair;
+  /** Rows and columns added to the bottom and right of the output (default 0). */
+  outputPadding?: Pair;
+  /** Blocked connections from input to output channels (default 1). */
+  groups?: number;
+  /** Whether to learn a bias (default true). */
+  bias?: boolean;
+  /** The spacing between kernel elements (default 1). */
+  dilation?: Pair;
+  /** Only `'zeros'`, PyTorch's default. */
+  paddingMode?: 'zeros';
+  /** The parameters' dtype (default float32). */
+  dtype?: torch.DType;
+}
 
-/** What Conv1d and Conv2d share: PyTorch's arguments, checks, parameters, initialisation and repr, per dimension count. */
+/** ConvTranspose1d's options past the kernel size, by PyTorch's keyword names. */
+export interface ConvTranspose1dOptions {
+  /** The step of the kernel over the output (default 1). */
+  stride?: number | [number];
+  /** Positions taken off each end of the full output (default 0). */
+  padding?: number | [number];
+  /** Positions added to the end of the output (default 0). */
+  outputPadding?: number | [number];
+  /** Blocked connections from input to output channels (default 1). */
+  groups?: number;
+  /** Whether to learn a bias (default true). */
+  bias?: boolean;
+  /** The spacing between kernel elements (default 1). */
+  dilation?: number | [number];
+  /** Only `'zeros'`, PyTorch's default. */
+  paddingMode?: 'zeros';
+  /** The parameters' dtype (default float32). */
+  dtype?: torch.DType;
+}
+
+type Sizes = number | readonly number[];
+/** Every convolution layer's options, as the shared constructor reads them. */
+type AnyConvOptions = (Conv2dOptions | Conv1dOptions) & { outputPadding?: Sizes };
+
+/**
+ * What the convolution layers share: PyTorch's arguments, checks, parameters, initialisation and repr, per
+ * dimension count, for a convolution or (`transposed`) its adjoint, whose weight is `[in, out / groups, ...]`.
+ */
 abstract class ConvNd<S extends number[]> extends Module {
   /** Channels of the input. */
   readonly inChannels: number;
@@ -63,18 +108,31 @@ abstract class ConvNd<S extends number[]> extends Module {
   readonly dilation: S;
   /** Blocked connections from input to output channels. */
   readonly groups: number;
+  /** Whether this is a transposed convolution. */
+  readonly transposed: boolean;
+  /** The size added to one side of a transposed convolution's output per spatial dim (zeros otherwise). */
+  readonly outputPadding: S;
   /** Always `'zeros'`. */
   readonly paddingMode = 'zeros';
-  /** The filters, `[outChannels, inChannels / groups, ...kernelSize]`. */
+  /** The filters: `[outChannels, inChannels / groups, ...kernelSize]`, transposed `[inChannels, outChannels / groups, ...]`. */
   weight: Parameter;
   /** The bias, `[outChannels]`, or `null`. */
   bias: Parameter | null;
 
-  constructor(dims: number, inChannels: number, outChannels: number, kernelSize: Sizes, args: readonly unknown[]) {
+  constructor(
+    dims: number,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Sizes,
+    args: readonly unknown[],
+    transposed = false,
+  ) {
     super();
-    const options = torch.compat.pythonArgs<Conv2dOptions | Conv1dOptions>(
+    const options = torch.compat.pythonArgs<AnyConvOptions>(
       this.constructor.name,
-      ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'],
+      transposed
+        ? ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode']
+        : ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'],
       args,
       0,
       3,
@@ -104,7 +162,12 @@ abstract class ConvNd<S extends number[]> extends Module {
     this.padding = typeof padding === 'string' ? padding : tuple(padding);
     this.dilation = tuple(options.dilation ?? 1);
     this.groups = groups;
-    [this.weight, this.bias] = weightAndBias([outChannels, inChannels / groups, ...this.kernelSize], options);
+    this.transposed = transposed;
+    this.outputPadding = tuple(options.outputPadding ?? 0);
+    const weightShape = transposed
+      ? [inChannels, outChannels / groups, ...this.kernelSize]
+      : [outChannels, inChannels / groups, ...this.kernelSize];
+    [this.weight, this.bias] = weightAndBias(weightShape, options, outChannels);
     if (this.bias === null) this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -120,6 +183,7 @@ abstract class ConvNd<S extends number[]> extends Module {
     if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
     else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyValue(this.padding)}`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyValue(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyValue(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
     return s;
@@ -214,6 +278,134 @@ export class Conv1d extends ConvNd<[number]> {
       padding: this.padding,
       dilation: this.dilation,
       groups: this.groups,
+    });
+  }
+}
+
+/**
+ * The output padding that makes a transposed convolution's output `outputSize` (PyTorch's `_output_padding`):
+ * the spatial sizes, optionally preceded by the batch and channel sizes.
+ */
+function outputPaddingFor(layer: ConvNd<number[]>, input: Tensor, outputSize: readonly number[]): number[] {
+  const dims = layer.kernelSize.length;
+  const nonSpatial = input.ndim === dims + 2 ? 2 : 1;
+  const sizes = outputSize.length === nonSpatial + dims ? outputSize.slice(nonSpatial) : [...outputSize];
+  if (sizes.length !== dims) {
+    throw new torch.ValueError(
+      `ConvTranspose${dims}D: for ${input.ndim}D input, output_size must have ${dims} or ${nonSpatial + dims} elements (got ${outputSize.length})`,
+    );
+  }
+  const padding = layer.padding as number[];
+  const min = sizes.map(
+    (_, d) =>
+      (input.shape[d + nonSpatial] - 1) * layer.stride[d] -
+      2 * padding[d] +
+      layer.dilation[d] * (layer.kernelSize[d] - 1) +
+      1,
+  );
+  const max = min.map((m, d) => m + layer.stride[d] - 1);
+  const list = (a: readonly number[]): string => `[${a.join(', ')}]`;
+  if (sizes.some((size, d) => size < min[d] || size > max[d])) {
+    throw new torch.ValueError(
+      `requested an output size of ${list(sizes)}, but valid sizes range from ${list(min)} to ${list(max)} (for an input of ${String(torch.Size.from(input.shape.slice(2)))})`,
+    );
+  }
+  return sizes.map((size, d) => size - min[d]);
+}
+
+/**
+ * A transposed 2-D convolution over `[N, C, H, W]` inputs, PyTorch's `nn.ConvTranspose2d` (the adjoint of a
+ * convolution, weight `[in, out / groups, kH, kW]`): the upsampling layer of decoders and generators.
+ *
+ * @example
+ * ```ts
+ * const up = new nn.ConvTranspose2d(16, 8, 3, { stride: 2, padding: 1, outputPadding: 1 });
+ * console.log(up);
+ * console.log(up.weight.shape);
+ * console.log(up.forward(torch.zeros(4, 16, 7, 7)).shape);
+ * ```
+ * ```text
+ * ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))
+ * torch.Size([16, 8, 3, 3])
+ * torch.Size([4, 8, 14, 14])
+ * ```
+ */
+export class ConvTranspose2d extends ConvNd<[number, number]> {
+  /** `new nn.ConvTranspose2d(inChannels, outChannels, kernelSize, { stride, padding, outputPadding, groups, bias, dilation })`. */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dOptions);
+  /** PyTorch's positional order: `new nn.ConvTranspose2d(16, 8, 3, 2, 1, 1)`. */
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    stride?: Pair,
+    padding?: Pair,
+    outputPadding?: Pair,
+    groups?: number,
+    bias?: boolean,
+    dilation?: Pair,
+    paddingMode?: 'zeros',
+    options?: ConvTranspose2dOptions,
+  );
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: unknown[]) {
+    super(2, inChannels, outChannels, kernelSize, args, true);
+  }
+
+  /** Applies the layer to `input` (`[N, C, H, W]` or `[C, H, W]`); `outputSize` picks among the sizes a stride allows. */
+  override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
+    return F.convTranspose2d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as [number, number],
+      outputPadding: outputSize === undefined ? this.outputPadding : outputPaddingFor(this, input, outputSize),
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+}
+
+/**
+ * A transposed 1-D convolution over `[N, C, L]` inputs, PyTorch's `nn.ConvTranspose1d` (weight `[in, out / groups, k]`).
+ *
+ * @example
+ * ```ts
+ * const up = new nn.ConvTranspose1d(4, 6, 3, { stride: 2 });
+ * console.log(up);
+ * console.log(up.forward(torch.zeros(2, 4, 10)).shape);
+ * ```
+ * ```text
+ * ConvTranspose1d(4, 6, kernel_size=(3,), stride=(2,))
+ * torch.Size([2, 6, 21])
+ * ```
+ */
+export class ConvTranspose1d extends ConvNd<[number]> {
+  /** `new nn.ConvTranspose1d(inChannels, outChannels, kernelSize, { stride, padding, outputPadding, groups, bias, dilation })`. */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number], options?: ConvTranspose1dOptions);
+  /** PyTorch's positional order: `new nn.ConvTranspose1d(4, 6, 3, 2)`. */
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | [number],
+    stride?: number | [number],
+    padding?: number | [number],
+    outputPadding?: number | [number],
+    groups?: number,
+    bias?: boolean,
+    dilation?: number | [number],
+    paddingMode?: 'zeros',
+    options?: ConvTranspose1dOptions,
+  );
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number], ...args: unknown[]) {
+    super(1, inChannels, outChannels, kernelSize, args, true);
+  }
+
+  /** Applies the layer to `input` (`[N, C, L]` or `[C, L]`); `outputSize` picks among the lengths a stride allows. */
+  override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
+    return F.convTranspose1d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as [number],
+      outputPadding: outputSize === undefined ? this.outputPadding : outputPaddingFor(this, input, outputSize),
+      groups: this.groups,
+      dilation: this.dilation,
     });
   }
 }

@@ -2,7 +2,8 @@
 export { Module } from '../module.js';
 export { Parameter } from '../parameter.js';
 export { Linear, Identity, Flatten, Unflatten } from './linear.js';
-export { Conv1d, Conv2d } from './conv.js';
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
+export type { ConvTranspose1dOptions, ConvTranspose2dOptions } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './norm.js';
 export type { GroupNormLayerOptions } from './norm.js';
 export * from './activation.js';

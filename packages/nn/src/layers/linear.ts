@@ -16,14 +16,18 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-/** A weight of `weightShape` and, unless `bias` is false, a bias of its first dim: Linear's and Conv's, uninitialised. */
+/**
+ * A weight of `weightShape` and, unless `bias` is false, a bias of `biasSize` (by default the weight's first dim):
+ * Linear's and the convolutions', uninitialised.
+ */
 export function weightAndBias(
   weightShape: readonly number[],
   options: { bias?: boolean; dtype?: torch.DType },
+  biasSize = weightShape[0],
 ): [Parameter, Parameter | null] {
   const dtype = options.dtype ?? 'float32';
   const weight = new Parameter(torch.empty([...weightShape], { dtype }));
-  return [weight, options.bias === false ? null : new Parameter(torch.empty([weightShape[0]], { dtype }))];
+  return [weight, options.bias === false ? null : new Parameter(torch.empty([biasSize], { dtype }))];
 }
 
 /** The factory keyword a layer's parameters take. */
