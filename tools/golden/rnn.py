@@ -1,6 +1,6 @@
-"""Golden fixtures for nn.RNN, nn.LSTM and nn.GRU: outputs, final states and the gradients of the input, of the
-initial states and of every parameter from PyTorch 1.13 (CPU), for packages/nn/test/rnn.test.ts; and their reprs and
-state-dict keys.
+"""Golden fixtures for nn.RNN, nn.LSTM and nn.GRU, and for the cells nn.RNNCell, nn.LSTMCell and nn.GRUCell run over a
+sequence step by step: outputs, final states and the gradients of the input, of the initial states and of every
+parameter from PyTorch 1.13 (CPU), for packages/nn/test/rnn.test.ts; and their reprs and state-dict keys.
 
 Run from the repository root:
 
@@ -28,6 +28,21 @@ def camel(name):
     return parts[0] + ''.join(p.title() for p in parts[1:])
 
 
+def recorded(name, cls, input_size, hidden, kwargs, m, x, states, out, finals):
+    """The case: the loss sum(t * w) over the output and the final states backward, and everything recorded."""
+    weights = [torch.randn(t.shape, dtype=x.dtype) for t in [out] + finals]
+    sum((t * w).sum() for t, w in zip([out] + finals, weights)).backward()
+    return {
+        'name': name, 'cls': cls, 'inputSize': input_size, 'hiddenSize': hidden,
+        'options': {camel(k): v for k, v in kwargs.items()}, 'repr': repr(m),
+        'stateDict': {k: enc(t) for k, t in m.state_dict().items()},
+        'input': enc(x), 'states': [enc(t) for t in states],
+        'out': enc(out), 'finals': [enc(t) for t in finals], 'weights': [enc(w) for w in weights],
+        'inputGrad': enc(x.grad), 'stateGrads': [enc(t.grad) for t in states],
+        'paramGrads': {n: enc(p.grad) for n, p in m.named_parameters()},
+    }
+
+
 def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32):
     torch.manual_seed(0)
     m = getattr(nn, cls)(input_size, hidden, dtype=dtype, **kwargs)
@@ -42,17 +57,27 @@ def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype
     hx = None if not with_state else (tuple(states) if cls == 'LSTM' else states[0])
     out, h = m(x, hx)
     finals = list(h) if cls == 'LSTM' else [h]
-    weights = [torch.randn(t.shape, dtype=dtype) for t in [out] + finals]
-    sum((t * w).sum() for t, w in zip([out] + finals, weights)).backward()
-    return {
-        'name': name, 'cls': cls, 'inputSize': input_size, 'hiddenSize': hidden,
-        'options': {camel(k): v for k, v in kwargs.items()}, 'repr': repr(m),
-        'stateDict': {k: enc(t) for k, t in m.state_dict().items()},
-        'input': enc(x), 'states': [enc(t) for t in states],
-        'out': enc(out), 'finals': [enc(t) for t in finals], 'weights': [enc(w) for w in weights],
-        'inputGrad': enc(x.grad), 'stateGrads': [enc(t.grad) for t in states],
-        'paramGrads': {n: enc(p.grad) for n, p in m.named_parameters()},
-    }
+    return recorded(name, cls, input_size, hidden, kwargs, m, x, states, out, finals)
+
+
+def cell_case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32):
+    """A cell applied to each step of x (steps along dim 0), its state fed back; the outputs are the steps' hidden
+    states stacked, and the finals the last state."""
+    torch.manual_seed(0)
+    m = getattr(nn, cls)(input_size, hidden, dtype=dtype, **kwargs)
+    x = torch.randn(x_shape, dtype=dtype, requires_grad=True)
+    state_shape = (x_shape[1], hidden) if len(x_shape) == 3 else (hidden,)
+    states = []
+    if with_state:
+        states = [torch.randn(state_shape, dtype=dtype, requires_grad=True) for _ in range(2 if cls == 'LSTMCell' else 1)]
+    hx = None if not with_state else (tuple(states) if cls == 'LSTMCell' else states[0])
+    outs = []
+    for step in x.unbind(0):
+        hx = m(step, hx)
+        outs.append(hx[0] if cls == 'LSTMCell' else hx)
+    out = torch.stack(outs, 0)
+    finals = list(hx) if cls == 'LSTMCell' else [hx]
+    return recorded(name, cls, input_size, hidden, kwargs, m, x, states, out, finals)
 
 
 def main():
@@ -68,6 +93,12 @@ def main():
         case('RNN tanh', 'RNN', 4, 3, {}, (5, 2, 4), with_state=True),
         case('RNN relu two layers', 'RNN', 4, 3, {'nonlinearity': 'relu', 'num_layers': 2}, (5, 2, 4)),
         case('LSTM float64', 'LSTM', 4, 3, {'num_layers': 2}, (3, 2, 4), dtype=torch.float64),
+        cell_case('LSTMCell over 4 steps', 'LSTMCell', 4, 3, {}, (4, 2, 4), with_state=True),
+        cell_case('GRUCell over 4 steps from zeros', 'GRUCell', 4, 3, {}, (4, 2, 4)),
+        cell_case('RNNCell relu without bias, unbatched', 'RNNCell', 3, 5, {'bias': False, 'nonlinearity': 'relu'},
+                  (4, 3), with_state=True),
+        cell_case('RNNCell tanh float64', 'RNNCell', 4, 3, {}, (3, 2, 4), with_state=True, dtype=torch.float64),
+        cell_case('LSTMCell unbatched from zeros, no bias', 'LSTMCell', 3, 2, {'bias': False}, (5, 3)),
     ]
     write_cases(OUT, cases)
 

@@ -1,18 +1,28 @@
 /**
- * nn.RNN, nn.LSTM and nn.GRU against PyTorch 1.13 (fixtures/rnn.json, written by tools/golden/rnn.py): with PyTorch's
- * parameters loaded, the outputs, the final states and the gradients of the input, of the initial states and of
- * every parameter (stacked, bidirectional, batch-first, unbatched, without bias, float64); reprs and state-dict keys.
+ * nn.RNN, nn.LSTM and nn.GRU, and the cells nn.RNNCell, nn.LSTMCell and nn.GRUCell stepped over a sequence, against
+ * PyTorch 1.13 (fixtures/rnn.json, written by tools/golden/rnn.py): with PyTorch's parameters loaded, the outputs,
+ * the final states and the gradients of the input, of the initial states and of every parameter (stacked,
+ * bidirectional, batch-first, unbatched, without bias, float64); reprs and state-dict keys.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { nn, type ElmanRNNOptions, type GRU, type LSTM, type RNN } from '@kindling/nn';
+import {
+  nn,
+  type ElmanRNNOptions,
+  type GRU,
+  type GRUCell,
+  type LSTM,
+  type Module,
+  type RNN,
+  type RNNCell,
+} from '@kindling/nn';
 import { type GoldenTensor, expectGolden, makeTensor } from '../../core/test/helpers/golden.js';
 
 interface Case {
   name: string;
-  cls: 'RNN' | 'LSTM' | 'GRU';
+  cls: 'RNN' | 'LSTM' | 'GRU' | 'RNNCell' | 'LSTMCell' | 'GRUCell';
   inputSize: number;
   hiddenSize: number;
   options: ElmanRNNOptions;
@@ -31,6 +41,32 @@ interface Case {
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/rnn.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const tensorOf = (g: GoldenTensor): Tensor => makeTensor(g.values, g.shape, g.dtype);
 
+/** A cell's hidden states over the steps of `x` (dim 0) stacked, then its last state(s), as rnn.py runs it. */
+function runCell(m: Module, x: Tensor, states: Tensor[]): Tensor[] {
+  if (m instanceof nn.LSTMCell) {
+    let state: [Tensor, Tensor] | null = states.length === 2 ? [states[0], states[1]] : null;
+    const outs = x.unbind(0).map((step) => (state = m.forward(step, state))[0]);
+    const [h, c] = state as unknown as [Tensor, Tensor];
+    return [torch.stack(outs, 0), h, c];
+  }
+  const cell = m as RNNCell | GRUCell;
+  let h: Tensor | null = states[0] ?? null;
+  const outs = x.unbind(0).map((step) => (h = cell.forward(step, h)));
+  return [torch.stack(outs, 0), outs[outs.length - 1]];
+}
+
+function build(c: Case): Module {
+  const layers = {
+    RNN: nn.RNN,
+    LSTM: nn.LSTM,
+    GRU: nn.GRU,
+    RNNCell: nn.RNNCell,
+    LSTMCell: nn.LSTMCell,
+    GRUCell: nn.GRUCell,
+  };
+  return new layers[c.cls](c.inputSize, c.hiddenSize, c.options);
+}
+
 /** The layer's outputs, then its final states, for the case's initial states. */
 function run(m: RNN | LSTM | GRU, x: Tensor, states: Tensor[]): Tensor[] {
   if (m instanceof nn.LSTM) {
@@ -44,19 +80,14 @@ function run(m: RNN | LSTM | GRU, x: Tensor, states: Tensor[]): Tensor[] {
 describe('recurrent layers against PyTorch', () => {
   for (const c of fixture.cases) {
     it(c.name, () => {
-      const m =
-        c.cls === 'LSTM'
-          ? new nn.LSTM(c.inputSize, c.hiddenSize, c.options)
-          : c.cls === 'GRU'
-            ? new nn.GRU(c.inputSize, c.hiddenSize, c.options)
-            : new nn.RNN(c.inputSize, c.hiddenSize, c.options);
+      const m = build(c);
       expect(String(m)).toBe(c.repr);
       if (c.out.dtype === 'float64') m.double();
       expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.stateDict));
       m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, tensorOf(v)])));
       const x = tensorOf(c.input).requiresGrad_();
       const states = c.states.map((g) => tensorOf(g).requiresGrad_());
-      const outs = run(m, x, states);
+      const outs = c.cls.endsWith('Cell') ? runCell(m, x, states) : run(m as RNN | LSTM | GRU, x, states);
       const tol = c.out.dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
       expectGolden(outs[0], c.out, tol, 'output');
       c.finals.forEach((g, i) => expectGolden(outs[i + 1], g, tol, `final state ${i}`));
@@ -83,5 +114,28 @@ describe('recurrent layers against PyTorch', () => {
     expect(() => new nn.GRU(4, 3).forward(torch.randn(5, 2, 4), torch.zeros(2, 3))).toThrow(
       'For batched 3-D input, hx should also be 3-D but got 2-D tensor',
     );
+  });
+
+  it('cells print, name their parameters and refuse what PyTorch refuses, with its messages', () => {
+    expect(String(new nn.RNNCell(4, 3, false, 'relu'))).toBe('RNNCell(4, 3, bias=False, nonlinearity=relu)');
+    expect(String(new nn.LSTMCell(4, 3))).toBe('LSTMCell(4, 3)');
+    expect(Object.keys(new nn.GRUCell(4, 3).stateDict())).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+    expect(Object.keys(new nn.GRUCell(4, 3, { bias: false }).stateDict())).toEqual(['weight_ih', 'weight_hh']);
+    const cell = new nn.RNNCell(4, 3);
+    expect(() => cell.forward(torch.randn(2, 3, 4))).toThrow(
+      new torch.AssertionError('RNNCell: Expected input to be 1-D or 2-D but received 3-D tensor'),
+    );
+    expect(() => cell.forward(torch.randn(2, 5))).toThrow('input has inconsistent input_size: got 5 expected 4');
+    expect(() => cell.forward(torch.randn(2, 4), torch.randn(3, 3))).toThrow(
+      "Input batch size 2 doesn't match hidden0 batch size 3",
+    );
+    expect(() => cell.forward(torch.randn(4), torch.randn(1, 3))).toThrow(
+      'hidden0 has inconsistent hidden_size: got 1, expected 3',
+    );
+    expect(() => new nn.LSTMCell(4, 3).forward(torch.randn(2, 4), [torch.randn(2, 3), torch.randn(2, 5)])).toThrow(
+      'hidden0 has inconsistent hidden_size: got 5, expected 3',
+    );
+    const unknown = new nn.RNNCell(4, 3, { nonlinearity: 'sigmoid' as 'tanh' });
+    expect(() => unknown.forward(torch.randn(2, 4))).toThrow(new torch.RuntimeError('Unknown nonlinearity: sigmoid'));
   });
 });

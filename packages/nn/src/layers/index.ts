@@ -28,6 +28,7 @@ export * from './attention.js';
 export * from './transformer.js';
 export * from './transformer-model.js';
 export * from './rnn.js';
+export * from './rnn-cells.js';
 export * from './upsample.js';
 export * from './padding.js';
 export * from './pooling1d.js';

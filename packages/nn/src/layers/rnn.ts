@@ -9,6 +9,7 @@ import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
+import { type CellParams, type Hidden, type Mode, GATES, cellStep } from './rnn-step.js';
 
 /** The options the recurrent layers share, by PyTorch's keyword names. */
 export interface RNNOptions {
@@ -28,46 +29,6 @@ export interface RNNOptions {
 export interface ElmanRNNOptions extends RNNOptions {
   /** `'tanh'` (default) or `'relu'`. */
   nonlinearity?: 'tanh' | 'relu';
-}
-
-type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
-
-const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
-
-/** One direction of one layer's parameters. */
-interface CellParams {
-  wIh: Tensor;
-  wHh: Tensor;
-  bIh: Tensor | null;
-  bHh: Tensor | null;
-}
-
-/** The hidden state one cell carries: h, or (h, c) for the LSTM. */
-type Hidden = Tensor | [Tensor, Tensor];
-
-/**
- * One time step of the cell, from the step's projected input `x` (W_ih x + b_ih, computed for the whole sequence
- * before the loop, as PyTorch does on the CPU).
- */
-function cellStep(mode: Mode, x: Tensor, hidden: Hidden, p: CellParams): Hidden {
-  const linearHh = (h: Tensor): Tensor => F.linear(h, p.wHh, p.bHh);
-  if (mode === 'LSTM') {
-    const [hx, cx] = hidden as [Tensor, Tensor];
-    const [i, f, g, o] = linearHh(hx).add(x).chunk(4, 1);
-    const cy = f.sigmoid().mul(cx).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(cy.tanh()), cy];
-  }
-  const h = hidden as Tensor;
-  if (mode === 'GRU') {
-    const [xr, xz, xn] = x.chunk(3, 1);
-    const [hr, hz, hn] = linearHh(h).chunk(3, 1);
-    const reset = hr.add(xr).sigmoid();
-    const update = hz.add(xz).sigmoid();
-    const candidate = xn.add(hn.mul(reset)).tanh();
-    return h.sub(candidate).mul(update).add(candidate);
-  }
-  const pre = linearHh(h).add(x);
-  return mode === 'RNN_TANH' ? pre.tanh() : pre.relu();
 }
 
 /** One direction of one layer over the whole sequence (seq, batch, feature): its outputs and last hidden state. */
