@@ -21,6 +21,11 @@ export class KeyError extends Error {
   override name = 'KeyError';
 }
 
+/** Python's AttributeError: a missing attribute (a `ParameterDict` key, read as PyTorch reads it, by attribute). */
+export class AttributeError extends Error {
+  override name = 'AttributeError';
+}
+
 /** Python's ZeroDivisionError (the schedulers' float arithmetic). */
 export class ZeroDivisionError extends Error {
   override name = 'ZeroDivisionError';

@@ -33,6 +33,7 @@ export {
   TorchTypeError,
   AssertionError,
   KeyError,
+  AttributeError,
   ZeroDivisionError,
   NotImplementedError,
 } from './errors.js';

@@ -2,6 +2,11 @@
 import * as torch from '@kindling/core';
 import { Module } from '../module.js';
 
+/** The entries of a module's registry that hold a value (a name registered as None holds null). */
+export function present<V>(registry: ReadonlyMap<string, V | null>): [string, V][] {
+  return [...registry.entries()].filter((e): e is [string, V] => e[1] !== null);
+}
+
 function wrapIndex(i: number, n: number, kind: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n)
     throw new RangeError(`index ${i} is out of range`.replace('range', `range for ${kind} of length ${n}`));
@@ -176,12 +181,12 @@ export class ModuleDict extends Module {
 
   /** The modules, in insertion order. */
   values(): Module[] {
-    return [...this._modules.values()].filter((m): m is Module => m !== null);
+    return this.entries().map(([, m]) => m);
   }
 
   /** `[key, module]` pairs, in insertion order (`items()`). */
   entries(): [string, Module][] {
-    return [...this._modules.entries()].filter((e): e is [string, Module] => e[1] !== null);
+    return present(this._modules);
   }
 
   /** The keys, as iterating a Python dict gives them. */

@@ -12,6 +12,7 @@ export * from './dropout.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
 export { Embedding } from './embedding.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { ParameterList, ParameterDict } from './parameter-containers.js';
 export {
   CrossEntropyLoss,
   NLLLoss,
