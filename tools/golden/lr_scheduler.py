@@ -256,6 +256,17 @@ CASES = [
      'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [4], 'kwargs': {'TMult': 1, 'etaMin': 0.05}}]},
     {'name': 'resume CosineAnnealingWarmRestarts', 'optimizer': SGD2, 'groupExtras': [{'initialLr': 0.3}, {'initialLr': 0.2}],
      'schedulers': [{'kind': 'CosineAnnealingWarmRestarts', 'args': [6], 'kwargs': {'lastEpoch': 9}}]},
+    {'name': 'CyclicLR triangular with momentum', 'optimizer': SGD_M,
+     'schedulers': [{'kind': 'CyclicLR', 'args': [0.01], 'kwargs': {'maxLr': 0.1, 'stepSizeUp': 7}}]},
+    {'name': 'CyclicLR triangular2 per-group bounds, uneven sides', 'optimizer': SGD_M,
+     'schedulers': [{'kind': 'CyclicLR', 'args': [[0.01, 0.001]], 'kwargs': {
+         'maxLr': [0.1, 0.02], 'stepSizeUp': 5, 'stepSizeDown': 11, 'mode': 'triangular2',
+         'baseMomentum': [0.85, 0.8], 'maxMomentum': 0.95}}]},
+    {'name': 'CyclicLR exp_range, no momentum cycling', 'optimizer': ADAM2,
+     'schedulers': [{'kind': 'CyclicLR', 'args': [0.001], 'kwargs': {
+         'maxLr': 0.006, 'stepSizeUp': 4, 'mode': 'exp_range', 'gamma': 0.98, 'cycleMomentum': False}}]},
+    {'name': 'CyclicLR options form', 'optimizer': {'kind': 'RMSprop', 'lrs': [0.1, 0.05], 'momentum': 0.5},
+     'schedulers': [{'kind': 'CyclicLR', 'args': [0.02], 'kwargs': {'maxLr': 0.2, 'stepSizeUp': 3}, 'form': 'options'}]},
 ]
 
 # Errors: Python run in PyTorch with `opt` (SGD, two groups), `adagrad`, `other` (another SGD) and S in scope.
@@ -289,6 +300,11 @@ for _ in range(11):
     'plateau-mode': "S.ReduceLROnPlateau(opt, mode='avg')",
     'plateau-threshold-mode': "S.ReduceLROnPlateau(opt, threshold_mode='pct')",
     'plateau-min-lr-count': "S.ReduceLROnPlateau(opt, min_lr=[0.1, 0.2, 0.3])",
+    'cyclic-mode': "S.CyclicLR(opt, 0.01, 0.1, mode='sine')",
+    'cyclic-no-momentum': "S.CyclicLR(adagrad, 0.01, 0.1)",
+    'cyclic-base-lr-count': "S.CyclicLR(opt, [0.01, 0.02, 0.03], 0.1)",
+    'cyclic-max-momentum-count': "S.CyclicLR(opt, 0.01, 0.1, max_momentum=[0.9])",
+    'cyclic-missing-max-lr': "S.CyclicLR(opt, 0.01)",
 }
 
 

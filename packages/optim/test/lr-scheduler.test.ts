@@ -3,6 +3,7 @@
  * tools/golden/lr_scheduler.py): every group's learning rate (and momentum, and `getLastLr()`) after construction and
  * after each of 100 steps, within 1e-12 relative, for each scheduler; two schedulers stepping one optimizer;
  * SequentialLR and ChainedScheduler; OneCycleLR's strategies and momentum cycling (SGD's momentum, Adam's betas);
+ * CyclicLR's modes, per-group bounds and momentum;
  * ReduceLROnPlateau on scripted metrics; resuming with `lastEpoch`; and the deprecated `step(epoch)` closed forms.
  * Errors carry PyTorch's type and message.
  */
@@ -116,6 +117,11 @@ const TRIGGERS: Record<string, () => unknown> = {
   'plateau-mode': () => new S.ReduceLROnPlateau(sgd2(), { mode: 'avg' as 'min' }),
   'plateau-threshold-mode': () => new S.ReduceLROnPlateau(sgd2(), { thresholdMode: 'pct' as 'rel' }),
   'plateau-min-lr-count': () => new S.ReduceLROnPlateau(sgd2(), { minLr: [0.1, 0.2, 0.3] }),
+  'cyclic-mode': () => new S.CyclicLR(sgd2(), 0.01, 0.1, { mode: 'sine' as 'triangular' }),
+  'cyclic-no-momentum': () => new S.CyclicLR(makeOptimizer({ kind: 'Adagrad', lrs: [0.1, 0.05] }), 0.01, 0.1),
+  'cyclic-base-lr-count': () => new S.CyclicLR(sgd2(), [0.01, 0.02, 0.03], 0.1),
+  'cyclic-max-momentum-count': () => new S.CyclicLR(sgd2(), 0.01, 0.1, { maxMomentum: [0.9] }),
+  'cyclic-missing-max-lr': () => new S.CyclicLR(sgd2(), 0.01, {}),
 };
 
 describe("scheduler errors carry PyTorch's type and message", () => {

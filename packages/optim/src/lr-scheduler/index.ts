@@ -15,6 +15,8 @@ export type { LrLambda, LambdaLROptions } from './lambda.js';
 export { CosineAnnealingWarmRestarts } from './warm-restarts.js';
 export type { CosineAnnealingWarmRestartsOptions } from './warm-restarts.js';
 export { OneCycleLR } from './one-cycle.js';
+export { CyclicLR } from './cyclic.js';
+export type { CyclicLROptions } from './cyclic.js';
 export type { OneCycleLROptions, SchedulePhase } from './one-cycle.js';
 export { SequentialLR, ChainedScheduler } from './composite.js';
 export type { SequentialLROptions } from './composite.js';

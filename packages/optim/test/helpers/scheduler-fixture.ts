@@ -76,6 +76,7 @@ const FIRST_ARG: Record<string, string> = {
   LambdaLR: 'lrLambda',
   MultiplicativeLR: 'lrLambda',
   OneCycleLR: 'maxLr',
+  CyclicLR: 'baseLr',
   ReduceLROnPlateau: 'mode',
 };
 
@@ -152,6 +153,8 @@ function construct(opt: Optimizer, kind: string, first: Resolved | undefined, kw
       return only ? new S.MultiplicativeLR(opt, o) : new S.MultiplicativeLR(opt, f, o);
     case 'OneCycleLR':
       return only ? new S.OneCycleLR(opt, o) : new S.OneCycleLR(opt, f, o);
+    case 'CyclicLR':
+      return only ? new S.CyclicLR(opt, o) : new S.CyclicLR(opt, f, o);
     case 'ReduceLROnPlateau':
       return only ? new S.ReduceLROnPlateau(opt, o) : new S.ReduceLROnPlateau(opt, f, o);
     default:
