@@ -44,6 +44,11 @@ def batch_norm(x, rm, rv, w, b, **kw):
     return (out, rm, rv) if rm is not None else out
 
 
+def instance_norm(x, rm, rv, w, b, **kw):
+    out = F.instance_norm(x, rm, rv, w, b, **kw)
+    return (out, rm, rv) if rm is not None else out
+
+
 def embedding(idx, w, **kw):
     out = F.embedding(idx, w, **kw)
     return (out, w.detach().clone()) if kw.get('max_norm') is not None else out
@@ -85,6 +90,7 @@ OPS = {
     'F.conv1d': py(F.conv1d),
     'F.convTranspose2d': py(F.conv_transpose2d),
     'F.convTranspose1d': py(F.conv_transpose1d),
+    'F.instanceNorm': py(instance_norm),
     'F.interpolate': py(F.interpolate),
     'F.maxPool1d': py(F.max_pool1d),
     'F.avgPool1d': py(F.avg_pool1d),
@@ -374,6 +380,9 @@ def errors(E):
     E('convTranspose2d 3-D weight', 'F.convTranspose2d', g(x4), g(u(4, 3, 3)), None)
     E('convTranspose2d dtypes', 'F.convTranspose2d', g(u(2, 4, 5, 5, dtype=f64)), g(u(4, 3, 3, 3)), None)
     E('convTranspose2d padding string', 'F.convTranspose2d', g(x4), g(u(4, 3, 3, 3)), None, padding='same')
+    E('instanceNorm one spatial element', 'F.instanceNorm', g(u(2, 3, 1, 1)), None, None, None, None)
+    E('instanceNorm running statistics missing', 'F.instanceNorm', g(u(2, 3, 4)), None, None, None, None,
+      useInputStats=False)
 
 
 def more_activations(C):
@@ -467,6 +476,21 @@ def conv_transposes(C):
       groups=2, dilation=3)
 
 
+def instance_norms(C):
+    """Instance normalisation (last: no other case's inputs moved)."""
+    stats = lambda: (n(u(3, lo=-0.5, hi=0.5)), n(u(3, lo=0.5, hi=1.5)))  # noqa: E731 - fresh running statistics
+    C('instanceNorm (N, C, L)', 'F.instanceNorm', g(u(2, 3, 5)), None, None, None, None)
+    C('instanceNorm (N, C, H, W) affine', 'F.instanceNorm', g(u(2, 3, 4, 4)), None, None, g(u(3)), g(u(3)))
+    rm, rv = stats()
+    C('instanceNorm running statistics, momentum 0.3', 'F.instanceNorm', g(u(4, 3, 2, 3)), rm, rv, g(u(3)), g(u(3)),
+      momentum=0.3)
+    rm, rv = stats()
+    C('instanceNorm by the running statistics', 'F.instanceNorm', g(u(2, 3, 5)), rm, rv, None, None,
+      useInputStats=False, eps=1e-3)
+    C('instanceNorm float64 (N, C, D, H, W)', 'F.instanceNorm', g(u(2, 2, 2, 3, 2, dtype=f64)), None, None,
+      g(u(2, dtype=f64)), None)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -537,7 +561,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -148,6 +148,11 @@ export const OPS: Record<string, Op> = {
     const out = F.batchNorm(T(a[0]), rm, rv, TOpt(a[3]), TOpt(a[4]), opts(kw));
     return rm !== null && rv !== null ? [out, rm, rv] : out;
   },
+  'F.instanceNorm': (a, kw) => {
+    const [rm, rv] = [TOpt(a[1]), TOpt(a[2])];
+    const out = F.instanceNorm(T(a[0]), rm, rv, TOpt(a[3]), TOpt(a[4]), opts(kw));
+    return rm !== null && rv !== null ? [out, rm, rv] : out;
+  },
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

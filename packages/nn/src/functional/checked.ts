@@ -10,7 +10,8 @@ import * as torch from '@kindling/core';
 import * as raw from './index.js';
 import { rejectLegacyReduction } from './util.js';
 
-type Kind = 'tensor' | 'tensor?' | 'ints' | 'options';
+/** `tensor?+options`: an optional tensor, or the options object in its place. */
+type Kind = 'tensor' | 'tensor?' | 'tensor?+options' | 'ints' | 'options';
 
 /** Per function, the kind of each positional argument that is checked (0-based; the input is 0). */
 const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, string, Kind])[]>> = {
@@ -35,6 +36,12 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [2, 'bias', 'tensor?'],
   ],
   embedding: [[1, 'weight', 'tensor']],
+  instanceNorm: [
+    [1, 'running_mean', 'tensor?+options'],
+    [2, 'running_var', 'tensor?'],
+    [3, 'weight', 'tensor?'],
+    [4, 'bias', 'tensor?'],
+  ],
   batchNorm: [
     [1, 'running_mean', 'tensor?'],
     [2, 'running_var', 'tensor?'],
@@ -140,6 +147,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   adaptiveAvgPool1d: [2, 2, []],
   adaptiveMaxPool1d: [2, 2, ['returnIndices']],
   batchNorm: [5, 3, ['training', 'momentum', 'eps']],
+  instanceNorm: [5, 1, ['useInputStats', 'momentum', 'eps']],
   layerNorm: [4, 2, ['eps']],
   groupNorm: [4, 2, ['eps']],
   dropout: [2, 1, ['training', 'inplace']],
@@ -197,6 +205,9 @@ function checked<F extends (...args: never[]) => unknown>(key: string, f: F): F 
       if (kind === 'tensor' && !(v instanceof torch.Tensor)) fail(op, name, i + 1, 'Tensor', v);
       if (kind === 'tensor?' && v !== undefined && v !== null && !(v instanceof torch.Tensor))
         fail(op, name, i + 1, 'Tensor', v);
+      if (kind === 'tensor?+options' && v !== undefined && v !== null && !(v instanceof torch.Tensor)) {
+        if (!torch.compat.isOptionsObject(v)) fail(op, name, i + 1, 'Tensor', v);
+      }
       if (kind === 'ints' && !isIntOrInts(v)) fail(op, name, i + 1, 'an int or a tuple of ints', v);
       // A null options object is no options, as None keywords are in Python.
       if (kind === 'options' && v === null) args[i] = undefined;

@@ -94,3 +94,63 @@ export function groupNorm(
     verifyBatchSize([Math.floor((input.shape[0] * input.shape[1]) / numGroups), numGroups, ...input.shape.slice(2)]);
   return torch._nn.groupNorm(input, numGroups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5);
 }
+
+export interface InstanceNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Normalise with each instance's statistics (default true); false uses the running ones. */
+  useInputStats?: boolean;
+  /** The running statistics' update factor (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * `F.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+ * momentum=0.1, eps=1e-5)`: each channel of each sample normalised over its spatial dims. Computed as PyTorch
+ * computes it: the batch norm of the (1, N·C, ...) view with the per-channel tensors repeated N times, the running
+ * statistics then set to the mean of their N updated copies.
+ */
+export function instanceNorm(
+  input: Tensor,
+  runningMean: Tensor | null | InstanceNormOptions = null,
+  runningVar: Tensor | null = null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  options: InstanceNormOptions = {},
+): Tensor {
+  const o: InstanceNormOptions = isOptions<InstanceNormOptions>(runningMean)
+    ? runningMean
+    : { runningMean, runningVar, weight, bias, ...options };
+  const useInputStats = o.useInputStats ?? true;
+  const [rm, rv] = [o.runningMean ?? null, o.runningVar ?? null];
+  if (useInputStats) {
+    const spatial = input.shape.slice(2).reduce((a, b) => a * b, 1);
+    if (spatial === 1)
+      throw new torch.ValueError(
+        `Expected more than 1 spatial element when training, got input size ${torchSize(input.shape)}`,
+      );
+  } else if (rm === null || rv === null) {
+    throw new torch.RuntimeError('Expected running_mean and running_var to be defined when use_input_stats is false');
+  }
+  const [n, c] = input.shape;
+  const repeated = (t: Tensor | null): Tensor | null => (t === null ? null : t.repeat(n));
+  const [rmN, rvN] = [repeated(rm), repeated(rv)];
+  const out = torch._nn.batchNorm(
+    input.contiguous().view([1, n * c, ...input.shape.slice(2)]),
+    repeated(o.weight ?? null),
+    repeated(o.bias ?? null),
+    rmN,
+    rvN,
+    useInputStats,
+    o.momentum ?? 0.1,
+    o.eps ?? 1e-5,
+  );
+  torch.noGrad(() => {
+    if (rm !== null && rmN !== null) rm.copy_(rmN.view([n, c]).mean(0));
+    if (rv !== null && rvN !== null) rv.copy_(rvN.view([n, c]).mean(0));
+  });
+  return out.view(input.shape);
+}

@@ -5,6 +5,7 @@ export { Linear, Identity, Flatten, Unflatten } from './linear.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export type { ConvTranspose1dOptions, ConvTranspose2dOptions } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './norm.js';
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './instance-norm.js';
 export type { GroupNormLayerOptions } from './norm.js';
 export * from './activation.js';
 export * from './activation-configured.js';

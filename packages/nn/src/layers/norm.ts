@@ -1,4 +1,4 @@
-/** BatchNorm1d, BatchNorm2d, LayerNorm. */
+/** BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm; and the base the batch and instance norms share. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
@@ -30,8 +30,12 @@ export interface LayerNormOptions {
   dtype?: torch.DType;
 }
 
-/** What BatchNorm1d and BatchNorm2d share: batch statistics in training, running statistics in eval. */
-abstract class BatchNorm extends Module {
+/**
+ * What the batch and instance norms share (PyTorch's `_NormBase`): the per-channel affine parameters, the running
+ * statistics and their counter, PyTorch's arguments and repr. `defaults` are the class's `affine` and
+ * `trackRunningStats` (true for BatchNorm, false for InstanceNorm).
+ */
+export abstract class NormBase extends Module {
   /** The number of channels `C`. */
   readonly numFeatures: number;
   /** Added to the variance for stability. */
@@ -67,16 +71,17 @@ abstract class BatchNorm extends Module {
   );
   constructor(numFeatures: number, ...args: unknown[]) {
     super();
+    const kind = new.target;
     const options = torch.compat.pythonArgs<BatchNormOptions>(
-      new.target.name,
+      kind.name,
       ['eps', 'momentum', 'affine', 'trackRunningStats'],
       args,
     );
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? kind.byDefault;
+    this.trackRunningStats = options.trackRunningStats ?? kind.byDefault;
     const dtype = options.dtype ?? 'float32';
     this.weight = this.affine ? new Parameter(torch.ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(torch.zeros([numFeatures], { dtype })) : null;
@@ -94,6 +99,9 @@ abstract class BatchNorm extends Module {
       this.registerBuffer('num_batches_tracked', null);
     }
   }
+
+  /** The default of `affine` and `trackRunningStats`: true for the batch norms, false for the instance norms. */
+  protected static readonly byDefault: boolean = true;
 
   /** The running mean, `running_mean`. */
   get runningMean(): Tensor | null {
@@ -123,6 +131,14 @@ abstract class BatchNorm extends Module {
   /** Throws PyTorch's error for an input of the wrong number of dims. */
   protected abstract checkInputDim(input: Tensor): void;
 
+  /** The configuration, as PyTorch prints it. */
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloatValue(this.momentum)}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
+  }
+}
+
+/** What BatchNorm1d and BatchNorm2d share: batch statistics in training, running statistics in eval. */
+abstract class BatchNorm extends NormBase {
   /** Normalises `input` per channel: by the batch in training (updating the running statistics), by the running statistics in eval. */
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
@@ -145,11 +161,6 @@ abstract class BatchNorm extends Module {
         eps: this.eps,
       },
     );
-  }
-
-  /** The configuration, as PyTorch prints it. */
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloatValue(this.momentum)}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
   }
 }
 
