@@ -91,6 +91,13 @@ OPS = {
     'F.convTranspose2d': py(F.conv_transpose2d),
     'F.convTranspose1d': py(F.conv_transpose1d),
     'F.instanceNorm': py(instance_norm),
+    'F.marginRankingLoss': py(F.margin_ranking_loss),
+    'F.hingeEmbeddingLoss': py(F.hinge_embedding_loss),
+    'F.cosineEmbeddingLoss': py(F.cosine_embedding_loss),
+    'F.tripletMarginLoss': py(F.triplet_margin_loss),
+    'F.multilabelSoftMarginLoss': py(F.multilabel_soft_margin_loss),
+    'F.poissonNllLoss': py(F.poisson_nll_loss),
+    'F.gaussianNllLoss': py(F.gaussian_nll_loss),
     'F.interpolate': py(F.interpolate),
     'F.maxPool1d': py(F.max_pool1d),
     'F.avgPool1d': py(F.avg_pool1d),
@@ -383,6 +390,12 @@ def errors(E):
     E('instanceNorm one spatial element', 'F.instanceNorm', g(u(2, 3, 1, 1)), None, None, None, None)
     E('instanceNorm running statistics missing', 'F.instanceNorm', g(u(2, 3, 4)), None, None, None, None,
       useInputStats=False)
+    E('marginRankingLoss dims', 'F.marginRankingLoss', g(u(5)), g(u(5)), n(torch.ones(5, 1)))
+    E('cosineEmbeddingLoss 2-D target', 'F.cosineEmbeddingLoss', g(u(5, 4)), g(u(5, 4)), n(torch.ones(5, 1)))
+    E('cosineEmbeddingLoss 1-D target, 1-D inputs', 'F.cosineEmbeddingLoss', g(u(4)), g(u(4)), n(torch.ones(4)))
+    E('tripletMarginLoss dims', 'F.tripletMarginLoss', g(u(4, 6)), g(u(6)), g(u(4, 6)))
+    E('gaussianNllLoss var size', 'F.gaussianNllLoss', g(u(4, 3)), n(u(4, 3)), g(u(3, 4, lo=0.1, hi=1)))
+    E('gaussianNllLoss negative var', 'F.gaussianNllLoss', g(u(4)), n(u(4)), g(torch.tensor([1.0, -1, 1, 1])))
 
 
 def more_activations(C):
@@ -491,6 +504,35 @@ def instance_norms(C):
       g(u(2, dtype=f64)), None)
 
 
+def embedding_losses(C):
+    """Ranking, embedding and likelihood losses (last: no other case's inputs moved)."""
+    signs = n(torch.tensor([1.0, -1.0, 1.0, -1.0, -1.0]))
+    C('marginRankingLoss', 'F.marginRankingLoss', g(u(5)), g(u(5)), signs)
+    C('marginRankingLoss margin 0.5, none', 'F.marginRankingLoss', g(u(5)), g(u(5)), signs, margin=0.5, reduction='none')
+    C('hingeEmbeddingLoss', 'F.hingeEmbeddingLoss', g(u(5, lo=0, hi=2)), signs)
+    C('hingeEmbeddingLoss margin 2, sum', 'F.hingeEmbeddingLoss', g(u(2, 5, lo=0, hi=3)), n(torch.tensor([[1.0, -1, 1, -1, -1], [-1, 1, 1, -1, 1]])),
+      margin=2.0, reduction='sum')
+    C('cosineEmbeddingLoss', 'F.cosineEmbeddingLoss', g(u(5, 4)), g(u(5, 4)), signs)
+    C('cosineEmbeddingLoss margin 0.2, none', 'F.cosineEmbeddingLoss', g(u(5, 4)), g(u(5, 4)), signs, margin=0.2,
+      reduction='none')
+    C('cosineEmbeddingLoss one pair', 'F.cosineEmbeddingLoss', g(u(3)), g(u(3)), n(torch.tensor(-1.0)), margin=-0.5)
+    C('tripletMarginLoss', 'F.tripletMarginLoss', g(u(4, 6)), g(u(4, 6)), g(u(4, 6)))
+    C('tripletMarginLoss p 1, swap, margin 0.5, none', 'F.tripletMarginLoss', g(u(4, 6)), g(u(4, 6)), g(u(4, 6)), p=1.0,
+      swap=True, margin=0.5, reduction='none')
+    C('multilabelSoftMarginLoss', 'F.multilabelSoftMarginLoss', g(u(3, 4)),
+      n(torch.tensor([[1.0, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]])), None)
+    C('multilabelSoftMarginLoss weight, sum', 'F.multilabelSoftMarginLoss', g(u(3, 4)),
+      n(torch.tensor([[1.0, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]])), g(u(4, lo=0.5, hi=1.5)), reduction='sum')
+    C('poissonNllLoss', 'F.poissonNllLoss', g(u(6)), n(torch.tensor([0.0, 1, 2, 3, 5, 8])))
+    C('poissonNllLoss rates, full, none', 'F.poissonNllLoss', g(u(6, lo=0.1, hi=4)), n(torch.tensor([0.0, 1, 2, 3, 5, 8])),
+      logInput=False, full=True, reduction='none')
+    C('gaussianNllLoss', 'F.gaussianNllLoss', g(u(4, 3)), n(u(4, 3)), g(u(4, 3, lo=0.1, hi=2)))
+    C('gaussianNllLoss one variance per sample, full, sum', 'F.gaussianNllLoss', g(u(4, 3)), n(u(4, 3)),
+      g(u(4, lo=0.1, hi=2)), full=True, reduction='sum')
+    C('gaussianNllLoss float64 variance clamped', 'F.gaussianNllLoss', g(u(5, dtype=f64)), n(u(5, dtype=f64)),
+      g(torch.tensor([1e-9, 0.5, 1.0, 2.0, 1e-3], dtype=f64)), eps=1e-4)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -561,7 +603,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -772,6 +772,14 @@ export class Tensor {
   clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
     return E.clamp(this, min ?? null, max ?? null);
   }
+  /** Every element at least `min` (`clamp_min`; node `ClampMinBackward0`). */
+  clampMin(min: number): Tensor {
+    return E.clampBound(this, min, 'min');
+  }
+  /** Every element at most `max` (`clamp_max`; node `ClampMaxBackward0`). */
+  clampMax(max: number): Tensor {
+    return E.clampBound(this, max, 'max');
+  }
   /**
    * Elementwise `==`, as a bool tensor.
    *

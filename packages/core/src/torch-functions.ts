@@ -227,6 +227,10 @@ export const clamp = (
 ): Tensor => withOut('clamp', options.out, [t, min, max], () => t.clamp(min, max));
 /** `torch.clip(t, ...)`: {@link Tensor.clip} as a function. */
 export const clip = fn('clip');
+/** `torch.clamp_min(t, min)`: {@link Tensor.clampMin} as a function. */
+export const clampMin = fn('clampMin');
+/** `torch.clamp_max(t, max)`: {@link Tensor.clampMax} as a function. */
+export const clampMax = fn('clampMax');
 /** `torch.sum(t, ...)`: {@link Tensor.sum} as a function. */
 export const sum = fn('sum');
 /** `torch.mean(t, ...)`: {@link Tensor.mean} as a function. */

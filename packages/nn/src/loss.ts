@@ -9,7 +9,7 @@ import { rejectLegacyReduction } from './functional/util.js';
 export type Reduction = 'none' | 'mean' | 'sum';
 
 /** What every loss module shares: its reduction, and `forward(input, target)`. */
-abstract class Loss extends Module {
+export abstract class Loss extends Module {
   /** `'none'`, `'mean'` or `'sum'`. */
   readonly reduction: Reduction;
 
@@ -24,7 +24,7 @@ abstract class Loss extends Module {
 }
 
 /** A loss with a `weight` buffer (PyTorch's `_WeightedLoss`). */
-abstract class WeightedLoss extends Loss {
+export abstract class WeightedLoss extends Loss {
   /** The weights (a buffer): per class for the class-index losses, per element for the binary ones; or `null`. */
   declare weight: Tensor | null;
 
@@ -36,7 +36,7 @@ abstract class WeightedLoss extends Loss {
 }
 
 /** A loss's options from PyTorch's positional order (`nn.CrossEntropyLoss(weight)`) or an options object. */
-function lossArgs<O extends object>(cls: string, names: readonly string[], args: readonly unknown[]): O {
+export function lossArgs<O extends object>(cls: string, names: readonly string[], args: readonly unknown[]): O {
   const o = torch.compat.pythonArgs<Record<string, unknown>>(cls, names, args, 0, 0);
   rejectLegacyReduction(cls, o);
   return o as O;

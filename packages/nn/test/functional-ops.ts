@@ -153,6 +153,14 @@ export const OPS: Record<string, Op> = {
     const out = F.instanceNorm(T(a[0]), rm, rv, TOpt(a[3]), TOpt(a[4]), opts(kw));
     return rm !== null && rv !== null ? [out, rm, rv] : out;
   },
+  'F.marginRankingLoss': (a, kw) => F.marginRankingLoss(T(a[0]), T(a[1]), T(a[2]), opts(kw)),
+  'F.hingeEmbeddingLoss': (a, kw) => F.hingeEmbeddingLoss(T(a[0]), T(a[1]), opts(kw)),
+  'F.cosineEmbeddingLoss': (a, kw) => F.cosineEmbeddingLoss(T(a[0]), T(a[1]), T(a[2]), opts(kw)),
+  'F.tripletMarginLoss': (a, kw) => F.tripletMarginLoss(T(a[0]), T(a[1]), T(a[2]), opts(kw)),
+  'F.multilabelSoftMarginLoss': (a, kw) =>
+    F.multilabelSoftMarginLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<object>(kw) }),
+  'F.poissonNllLoss': (a, kw) => F.poissonNllLoss(T(a[0]), T(a[1]), opts(kw)),
+  'F.gaussianNllLoss': (a, kw) => F.gaussianNllLoss(T(a[0]), T(a[1]), T(a[2]), opts(kw)),
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import * as F from '../src/functional/index.js';
+import { nn } from '@kindling/nn';
 import { fixture, LOSS_OPS, runCase, runErrorCase } from './functional-ops.js';
 
 describe(`losses against PyTorch ${fixture.torch}`, () => {
@@ -141,5 +142,39 @@ describe('losses: behaviour', () => {
     expect(loss.item()).toBeCloseTo(0.5 + Math.log1p(Math.exp(-1)) / 2, 5);
     loss.backward();
     expect((x.grad as torch.Tensor).isfinite().all().item()).toBeTruthy();
+  });
+});
+
+describe('the ranking, embedding and likelihood loss modules', () => {
+  it('print, keep their options in PyTorch order and call their functional forms', () => {
+    expect(String(new nn.MarginRankingLoss(0.5))).toBe('MarginRankingLoss()');
+    expect(String(new nn.TripletMarginLoss())).toBe('TripletMarginLoss()');
+    const weighted = new nn.MultiLabelSoftMarginLoss(torch.ones(3));
+    expect(Object.keys(weighted.stateDict())).toEqual(['weight']);
+    expect(new nn.PoissonNLLLoss(false, true, null, 1e-3).eps).toBe(1e-3);
+    expect(() => new (nn.GaussianNLLLoss as unknown as new (...a: unknown[]) => object)(true)).toThrow(
+      'GaussianNLLLoss.__init__() takes 1 positional argument but 2 were given',
+    );
+    const [x1, x2, y] = [torch.randn(5), torch.randn(5), torch.tensor([1, -1, 1, -1, 1])];
+    expect(
+      torch.equal(
+        new nn.MarginRankingLoss({ margin: 0.2, reduction: 'none' }).forward(x1, x2, y),
+        nn.functional.marginRankingLoss(x1, x2, y, { margin: 0.2, reduction: 'none' }),
+      ),
+    ).toBe(true);
+    const [a, p, n] = [torch.randn(4, 3), torch.randn(4, 3), torch.randn(4, 3)];
+    expect(
+      torch.equal(
+        new nn.TripletMarginLoss(0.5, 1, 1e-6, true).forward(a, p, n),
+        nn.functional.tripletMarginLoss(a, p, n, { margin: 0.5, p: 1, swap: true }),
+      ),
+    ).toBe(true);
+    const variance = torch.rand(4, 3).add(0.1);
+    expect(
+      torch.equal(
+        new nn.GaussianNLLLoss({ full: true }).forward(a, p, variance),
+        nn.functional.gaussianNllLoss(a, p, variance, { full: true }),
+      ),
+    ).toBe(true);
   });
 });

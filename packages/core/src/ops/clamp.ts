@@ -25,6 +25,24 @@ export function clamp(x: Tensor, min: number | Tensor | null, max: number | Tens
   return out;
 }
 
+/**
+ * `clamp_min` / `clamp_max` with a number bound, recorded under PyTorch's own nodes (ClampMinBackward0,
+ * ClampMaxBackward0): the gradient passes where the input reaches the bound's side, bound included (not at NaN).
+ */
+export function clampBound(x: Tensor, bound: number, side: 'min' | 'max'): Tensor {
+  checkScalarOrTensorArg(bound, side === 'min' ? 'clamp_min' : 'clamp_max');
+  const out = unaryForward(
+    x,
+    side === 'min' ? (v) => (v !== v ? v : Math.max(v, bound)) : (v) => (v !== v ? v : Math.min(v, bound)),
+    false,
+  );
+  recordOp(side === 'min' ? 'ClampMinBackward0' : 'ClampMaxBackward0', [x], out, (save) => {
+    const sx = save(x);
+    return ([g]) => [where(side === 'min' ? sx().ge(bound) : sx().le(bound), g, 0)];
+  });
+  return out;
+}
+
 /** clamp with tensor bounds (broadcast with x): one node, ClampBackward0, with PyTorch's gradients for all three. */
 function clampTensor(x: Tensor, min: Tensor | null, max: Tensor | null): Tensor {
   const out = noGrad(() => {

@@ -18,5 +18,5 @@ export { addcmul, addcdiv, lerp } from './combine.js';
 export { atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign } from './binary-math.js';
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
-export { clamp } from './clamp.js';
+export { clamp, clampBound } from './clamp.js';
 export { inplace, inplaceSavingNoInput, inplaceWrite, fill_, copy_, checkInplace } from './inplace.js';

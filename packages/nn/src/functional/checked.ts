@@ -72,6 +72,25 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   cosineSimilarity: [[1, 'x2', 'tensor']],
   pairwiseDistance: [[1, 'x2', 'tensor']],
   klDiv: [[1, 'target', 'tensor']],
+  marginRankingLoss: [
+    [1, 'input2', 'tensor'],
+    [2, 'target', 'tensor'],
+  ],
+  hingeEmbeddingLoss: [[1, 'target', 'tensor']],
+  cosineEmbeddingLoss: [
+    [1, 'input2', 'tensor'],
+    [2, 'target', 'tensor'],
+  ],
+  tripletMarginLoss: [
+    [1, 'positive', 'tensor'],
+    [2, 'negative', 'tensor'],
+  ],
+  multilabelSoftMarginLoss: [[1, 'target', 'tensor']],
+  poissonNllLoss: [[1, 'target', 'tensor']],
+  gaussianNllLoss: [
+    [1, 'target', 'tensor'],
+    [2, 'var', 'tensor'],
+  ],
   multiHeadAttentionForward: [
     [1, 'key', 'tensor'],
     [2, 'value', 'tensor'],
@@ -114,6 +133,13 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   cosineSimilarity: [2, 2, ['dim', 'eps']],
   pairwiseDistance: [2, 2, ['p', 'eps', 'keepdim']],
   klDiv: [2, 2, ['sizeAverage', 'reduce', 'reduction', 'logTarget']],
+  marginRankingLoss: [3, 3, ['margin', 'sizeAverage', 'reduce', 'reduction']],
+  hingeEmbeddingLoss: [2, 2, ['margin', 'sizeAverage', 'reduce', 'reduction']],
+  cosineEmbeddingLoss: [3, 3, ['margin', 'sizeAverage', 'reduce', 'reduction']],
+  tripletMarginLoss: [3, 3, ['margin', 'p', 'eps', 'swap', 'sizeAverage', 'reduce', 'reduction']],
+  multilabelSoftMarginLoss: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction']],
+  poissonNllLoss: [2, 2, ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction']],
+  gaussianNllLoss: [3, 3, ['full', 'eps', 'reduction']],
   multiHeadAttentionForward: [
     13,
     13,

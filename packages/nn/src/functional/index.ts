@@ -9,6 +9,7 @@ export * from './normalization.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './loss.js';
+export * from './loss-embedding.js';
 export * from './distance.js';
 export * from './attention.js';
 export * from './interpolate.js';

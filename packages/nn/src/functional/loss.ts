@@ -5,7 +5,15 @@
  */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
-import { broadcastLossOperands, broadcastShape, checkReduction, type Reduction, sameShape, torchSize } from './util.js';
+import {
+  broadcastLossOperands,
+  broadcastShape,
+  checkReduction,
+  type Reduction,
+  reduced,
+  sameShape,
+  torchSize,
+} from './util.js';
 
 export type { Reduction };
 
@@ -155,10 +163,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
 
 /** `F.l1_loss(input, target, reduction='mean')`: |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  return pointwiseLoss(input, target, options, (x, t, reduction) => {
-    const loss = x.sub(t).abs();
-    return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
-  });
+  return pointwiseLoss(input, target, options, (x, t, reduction) => reduced(x.sub(t).abs(), reduction));
 }
 
 export interface SmoothL1Options extends ReductionOptions {

@@ -17,6 +17,11 @@ export function checkReduction(reduction: string | undefined): Reduction {
   return r;
 }
 
+/** `apply_loss_reduction`: the elementwise loss, its mean or its sum. */
+export function reduced(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+}
+
 /** The broadcast of two shapes, with PyTorch's message when they do not broadcast. */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);

@@ -25,6 +25,7 @@ export {
   HuberLoss,
   KLDivLoss,
 } from '../loss.js';
+export * from '../loss-embedding.js';
 export * from './distance.js';
 export * from './attention.js';
 export * from './transformer.js';
