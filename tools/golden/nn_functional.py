@@ -98,6 +98,8 @@ OPS = {
     'F.multilabelSoftMarginLoss': py(F.multilabel_soft_margin_loss),
     'F.poissonNllLoss': py(F.poisson_nll_loss),
     'F.gaussianNllLoss': py(F.gaussian_nll_loss),
+    'F.unfold': py(F.unfold),
+    'F.fold': py(F.fold),
     'F.interpolate': py(F.interpolate),
     'F.maxPool1d': py(F.max_pool1d),
     'F.avgPool1d': py(F.avg_pool1d),
@@ -396,6 +398,12 @@ def errors(E):
     E('tripletMarginLoss dims', 'F.tripletMarginLoss', g(u(4, 6)), g(u(6)), g(u(4, 6)))
     E('gaussianNllLoss var size', 'F.gaussianNllLoss', g(u(4, 3)), n(u(4, 3)), g(u(3, 4, lo=0.1, hi=1)))
     E('gaussianNllLoss negative var', 'F.gaussianNllLoss', g(u(4)), n(u(4)), g(torch.tensor([1.0, -1, 1, 1])))
+    E('unfold 2-D input', 'F.unfold', g(u(5, 6)), 2)
+    E('unfold kernel past the input', 'F.unfold', g(u(2, 3, 5, 6)), 7)
+    E('unfold zero stride', 'F.unfold', g(u(2, 3, 5, 6)), 2, stride=0)
+    E('fold blocks count', 'F.fold', g(u(2, 12, 5)), [4, 4], 2)
+    E('fold rows not a multiple of the kernel', 'F.fold', g(u(2, 13, 9)), [4, 4], 2)
+    E('fold 4-D input', 'F.fold', g(u(2, 3, 4, 5)), [4, 4], 2)
 
 
 def more_activations(C):
@@ -533,6 +541,17 @@ def embedding_losses(C):
       g(torch.tensor([1e-9, 0.5, 1.0, 2.0, 1e-3], dtype=f64)), eps=1e-4)
 
 
+def blocks(C):
+    """Sliding blocks: unfold and fold (last: no other case's inputs moved)."""
+    C('unfold', 'F.unfold', g(u(2, 3, 4, 5)), 2)
+    C('unfold dilation, padding, stride', 'F.unfold', g(u(2, 3, 5, 6)), [2, 3], dilation=[1, 2], padding=1, stride=[2, 1])
+    C('unfold unbatched float64', 'F.unfold', g(u(2, 4, 4, dtype=f64)), 3, padding=1, stride=2)
+    C('fold', 'F.fold', g(u(2, 12, 12)), [4, 5], 2)
+    C('fold overlapping blocks, padding', 'F.fold', g(u(1, 18, 12)), [5, 6], [2, 3], dilation=[1, 2], padding=1,
+      stride=[2, 1])
+    C('fold unbatched float64', 'F.fold', g(u(8, 25, dtype=f64)), 4, 2, padding=1, stride=1)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -603,7 +622,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -133,6 +133,7 @@ import * as Upsample from './ops/upsample.js';
 import * as Pad from './ops/pad.js';
 import * as Rearrange from './ops/rearrange.js';
 import * as Loss from './ops/loss.js';
+import * as Fold from './ops/fold.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
@@ -161,6 +162,8 @@ export const _nn = {
   padNonConstant: Pad.padNonConstant,
   pixelShuffle: Rearrange.pixelShuffle,
   pixelUnshuffle: Rearrange.pixelUnshuffle,
+  im2col: Fold.im2col,
+  col2im: Fold.col2im,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,
@@ -170,6 +173,7 @@ export const _nn = {
   nllLoss: Loss.nllLoss,
 };
 export type { Reduction } from './ops/loss.js';
+export type { BlockGeometry } from './ops/fold.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';

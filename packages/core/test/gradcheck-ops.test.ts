@@ -222,6 +222,14 @@ const CASES: [string, () => Tensor[], Fn][] = [
     () => [r([2, 3, 4]), r([3, 2, 3]), r([2])],
     (x, w, b) => torch.convTranspose1d(x, w, b, { stride: 3 }),
   ],
+  [
+    'im2col and col2im',
+    () => [r([1, 2, 4, 5])],
+    (x) => {
+      const g = { kernelSize: [2, 3], dilation: [1, 2], padding: [1, 1], stride: [2, 1] };
+      return torch._nn.col2im(torch._nn.im2col(x, g).mul(1.5), [4, 5], g);
+    },
+  ],
   ['reflection pad', () => [r([1, 2, 3, 4])], (x) => torch._nn.padNonConstant(x, [2, 1, 1, 2], 'reflect')],
   ['replication pad 1-D', () => [r([2, 3, 4])], (x) => torch._nn.padNonConstant(x, [3, 1], 'replicate')],
   ['circular pad 3-D', () => [r([1, 1, 2, 3, 2])], (x) => torch._nn.padNonConstant(x, [1, 1, 2, 0, 1, 1], 'circular')],
@@ -314,6 +322,11 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
   ['diagonal', () => [r([3, 3])], (a) => a.diagonal().mul(a.diagonal(1).sum())],
   ['groupNorm', () => [r([2, 4, 3]), r([4])], (x, w) => torch._nn.groupNorm(x, 2, w, null)],
   ['conv1d', () => [r([1, 2, 5]), r([3, 2, 2])], (x, w) => torch.conv1d(x, w, null, { dilation: 2 })],
+  [
+    'im2col',
+    () => [r([1, 1, 3, 4])],
+    (x) => torch._nn.im2col(x, { kernelSize: [2, 2], dilation: [1, 1], padding: [1, 0], stride: [1, 2] }).pow(2),
+  ],
   [
     'convTranspose2d',
     () => [r([1, 2, 3, 3]), r([2, 2, 2, 2])],

@@ -161,6 +161,8 @@ export const OPS: Record<string, Op> = {
     F.multilabelSoftMarginLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<object>(kw) }),
   'F.poissonNllLoss': (a, kw) => F.poissonNllLoss(T(a[0]), T(a[1]), opts(kw)),
   'F.gaussianNllLoss': (a, kw) => F.gaussianNllLoss(T(a[0]), T(a[1]), T(a[2]), opts(kw)),
+  'F.unfold': (a, kw) => F.unfold(T(a[0]), a[1] as number | number[], opts(kw)),
+  'F.fold': (a, kw) => F.fold(T(a[0]), a[1] as number | number[], a[2] as number | number[], opts(kw)),
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

@@ -36,3 +36,4 @@ export * from './upsample.js';
 export * from './padding.js';
 export * from './pooling1d.js';
 export * from './pixel-shuffle.js';
+export * from './fold.js';
