@@ -404,6 +404,10 @@ def errors(E):
     E('fold blocks count', 'F.fold', g(u(2, 12, 5)), [4, 4], 2)
     E('fold rows not a multiple of the kernel', 'F.fold', g(u(2, 13, 9)), [4, 4], 2)
     E('fold 4-D input', 'F.fold', g(u(2, 3, 4, 5)), [4, 4], 2)
+    E('interpolate bilinear 3-D', 'F.interpolate', g(u(2, 3, 5)), size=4, mode='bilinear')
+    E('interpolate linear 4-D', 'F.interpolate', g(u(2, 3, 5, 5)), size=4, mode='linear')
+    E('interpolate size rank', 'F.interpolate', g(u(2, 3, 5)), size=[4, 4])
+    E('interpolate area aligned corners', 'F.interpolate', g(u(2, 3, 5)), size=4, mode='area', alignCorners=True)
 
 
 def more_activations(C):
@@ -552,6 +556,23 @@ def blocks(C):
     C('fold unbatched float64', 'F.fold', g(u(8, 25, dtype=f64)), 4, 2, padding=1, stride=1)
 
 
+def more_interpolations(C):
+    """1-D, bicubic and area resampling (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-5, 'atol': 1e-6}
+    C('interpolate nearest 1-D by 2.5', 'F.interpolate', g(u(2, 3, 5)), scaleFactor=2.5)
+    C('interpolate linear 1-D to a size', 'F.interpolate', g(u(2, 3, 5)), size=8, mode='linear')
+    C('interpolate linear 1-D aligned corners, down', 'F.interpolate', g(u(1, 2, 9)), size=4, mode='linear',
+      alignCorners=True)
+    C('interpolate bicubic by 2', 'F.interpolate', g(u(1, 2, 4, 5)), scaleFactor=2.0, mode='bicubic', tol=red)
+    C('interpolate bicubic aligned corners to a size', 'F.interpolate', g(u(2, 1, 5, 4)), size=[7, 9], mode='bicubic',
+      alignCorners=True, tol=red)
+    C('interpolate bicubic down, float64', 'F.interpolate', g(u(1, 2, 9, 8, dtype=f64)), size=[4, 5], mode='bicubic')
+    C('interpolate area 2-D', 'F.interpolate', g(u(1, 2, 6, 7)), size=[3, 4], mode='area')
+    C('interpolate area 1-D by 0.5', 'F.interpolate', g(u(2, 2, 9)), scaleFactor=0.5, mode='area')
+    C('interpolate nearest of infinities', 'F.interpolate',
+      g(torch.tensor([[[[1.0, float('inf')], [3.0, -float('inf')]]]])), size=[3, 4])
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -622,7 +643,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

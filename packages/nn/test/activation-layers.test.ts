@@ -166,7 +166,10 @@ describe('Upsample', () => {
       { rtol: 0, atol: 0 },
     );
     expect(() => F.interpolate(torch.ones(1, 4, 4), { size: 2, mode: 'bilinear' })).toThrow(
-      "interpolate supports 4-D (N, C, H, W) input with mode 'nearest' or 'bilinear', not 3-D input with mode 'bilinear'",
+      new torch.NotImplementedError('Got 3D input, but bilinear mode needs 4D input'),
+    );
+    expect(() => F.interpolate(torch.ones(1, 1, 2, 2, 2), { size: 3 })).toThrow(
+      "interpolate: Kindling does not resample 5-D (N, C, D, H, W) input yet (mode 'nearest')",
     );
   });
 });

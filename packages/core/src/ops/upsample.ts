@@ -1,7 +1,9 @@
 /**
- * 2-D resampling of (N, C, H, W) images, as PyTorch's CPU kernels compute it: nearest neighbour
- * (`UpsampleNearest2DBackward1`) and bilinear with or without aligned corners (`UpsampleBilinear2DBackward1`). Each
- * backward spreads the output gradient over the same source pixels with the same weights.
+ * Resampling of (N, C, L) signals and (N, C, H, W) images, as PyTorch's CPU kernels compute it: nearest neighbour
+ * (`UpsampleNearest1DBackward1`, `UpsampleNearest2DBackward1`), linear and bilinear with or without aligned corners
+ * (`UpsampleLinear1DBackward1`, `UpsampleBilinear2DBackward1`) and bicubic (`UpsampleBicubic2DBackward1`). Each is
+ * separable: an output reads a few taps along each dim, the sum over rows of the sums over columns, in PyTorch's
+ * order; each backward spreads the output gradient over the same taps with the same weights.
  */
 import { RuntimeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -12,13 +14,14 @@ type Round = (v: number) => number;
 
 const roundFor = (x: Tensor): Round => (x.dtype === 'float32' ? Math.fround : (v) => v);
 
-/** How output index o along one dim reads the input: from `i0` and `i1` with weights `w0` and `w1`. */
+/** How output index o along one dim reads the input: the source indices and their weights. */
 interface Tap {
-  i0: number;
-  i1: number;
-  w0: number;
-  w1: number;
+  idx: number[];
+  w: number[];
 }
+
+/** The one tap of a dim that is not resampled (the height of a 1-D signal). */
+const IDENTITY: Tap[] = [{ idx: [0], w: [1] }];
 
 /**
  * The source scale along one dim: `1 / scaleFactor` when the caller gave one (PyTorch keeps it as given), else
@@ -29,13 +32,13 @@ function sourceScale(inSize: number, outSize: number, alignCorners: boolean, sca
   return scaleFactor !== null && scaleFactor > 0 ? 1 / scaleFactor : inSize / outSize;
 }
 
-/** Nearest neighbour: the floor of o · scale (PyTorch's legacy 'nearest'), kept inside the input. */
+/** Nearest neighbour: the floor of o · scale (PyTorch's legacy 'nearest'), kept inside the input; a copy. */
 function nearestTaps(inSize: number, outSize: number, scaleFactor: number | null, round: Round): Tap[] {
   const scale = round(sourceScale(inSize, outSize, false, scaleFactor));
-  return Array.from({ length: outSize }, (_, o) => {
-    const i = Math.min(Math.floor(round(o * scale)), inSize - 1);
-    return { i0: i, i1: i, w0: 1, w1: 0 };
-  });
+  return Array.from({ length: outSize }, (_, o) => ({
+    idx: [Math.min(Math.floor(round(o * scale)), inSize - 1)],
+    w: [1],
+  }));
 }
 
 /** Linear interpolation between the two source pixels around o's source position (PyTorch's area_pixel rule). */
@@ -50,42 +53,81 @@ function linearTaps(
   return Array.from({ length: outSize }, (_, o) => {
     const src = alignCorners ? round(scale * o) : Math.max(round(scale * (o + 0.5) - 0.5), 0);
     const i0 = Math.floor(src);
-    const i1 = i0 + (i0 < inSize - 1 ? 1 : 0);
     const w1 = round(src - i0);
-    return { i0, i1, w0: round(1 - w1), w1 };
+    return { idx: [i0, i0 + (i0 < inSize - 1 ? 1 : 0)], w: [round(1 - w1), w1] };
   });
 }
 
 /**
- * Visits every output element in order (`at`), with the offsets of its two source rows in the input's storage and
- * its row and column taps.
+ * Bicubic (Keys, A = -0.75): the four source pixels around o's source position (not clamped at 0, as PyTorch's
+ * cubic rule), indices kept inside the input, the coefficients computed in the tensor's precision.
  */
+function cubicTaps(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  scaleFactor: number | null,
+  round: Round,
+): Tap[] {
+  const A = -0.75;
+  const scale = round(sourceScale(inSize, outSize, alignCorners, scaleFactor));
+  // cubic_convolution1 and 2: ((A + 2) x - (A + 3)) x² + 1 and ((A x - 5A) x + 8A) x - 4A, rounded at each step.
+  const near = (x: number): number => round(round(round(round(round((A + 2) * x) - (A + 3)) * x) * x) + 1);
+  const far = (x: number): number => round(round(round(round(round(round(A * x) - 5 * A) * x) + 8 * A) * x) - 4 * A);
+  return Array.from({ length: outSize }, (_, o) => {
+    const src = alignCorners ? round(scale * o) : round(round(scale * (o + 0.5)) - 0.5);
+    const i = Math.min(Math.floor(src), inSize - 1);
+    const t = Math.min(Math.max(round(src - i), 0), 1);
+    const u = round(1 - t);
+    const clampIndex = (k: number): number => Math.max(Math.min(k, inSize - 1), 0);
+    return {
+      idx: [clampIndex(i - 1), clampIndex(i), clampIndex(i + 1), clampIndex(i + 2)],
+      w: [far(round(t + 1)), near(t), near(u), far(round(u + 1))],
+    };
+  });
+}
+
+/** A (N, C, L) shape as the (N, C, 1, L) image it is resampled as. */
+function lift(shape: readonly number[]): readonly number[] {
+  return shape.length === 3 ? [shape[0], shape[1], 1, shape[2]] : shape;
+}
+
+/** Calls `visit(at, rowBase, r, k)` for every output element in order, `rowBase` the plane's offset. */
 function eachOutput(
   inShape: readonly number[],
   rows: Tap[],
   cols: Tap[],
-  visit: (at: number, r0: number, r1: number, r: Tap, k: Tap) => void,
+  visit: (at: number, base: number, r: Tap, k: Tap) => void,
 ): void {
-  const [n, c, inH, inW] = inShape;
+  const [n, c, inH, inW] = lift(inShape);
   let at = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * inH * inW;
-    for (const r of rows) {
-      const [r0, r1] = [base + r.i0 * inW, base + r.i1 * inW];
-      for (const k of cols) visit(at++, r0, r1, r, k);
-    }
+    for (const r of rows) for (const k of cols) visit(at++, base, r, k);
   }
 }
 
-/** out[n, c, y, x] = Σ of the taps' products. */
+/** The output's shape: the input's, its spatial sizes the taps'. */
+function outShape(inShape: readonly number[], rows: Tap[], cols: Tap[]): number[] {
+  const [n, c] = inShape;
+  return inShape.length === 3 ? [n, c, cols.length] : [n, c, rows.length, cols.length];
+}
+
+/** out = Σ over row taps of w_r · (Σ over column taps of w_k · x), each sum in tap order, as PyTorch's loop. */
 function resample(x: Tensor, rows: Tap[], cols: Tap[]): Tensor {
   const src = x.contiguousArray();
-  const out = empty([x.shape[0], x.shape[1], rows.length, cols.length], x.dtype);
+  const inW = lift(x.shape)[3];
+  const out = empty(outShape(x.shape, rows, cols), x.dtype);
   const o = out._array;
-  eachOutput(x.shape, rows, cols, (at, r0, r1, r, k) => {
-    const top = k.w0 * src[r0 + k.i0] + k.w1 * src[r0 + k.i1];
-    const bottom = k.w0 * src[r1 + k.i0] + k.w1 * src[r1 + k.i1];
-    o[at] = r.w0 * top + r.w1 * bottom;
+  eachOutput(x.shape, rows, cols, (at, base, r, k) => {
+    let sum = 0;
+    for (let a = 0; a < r.idx.length; a++) {
+      const row = base + r.idx[a] * inW;
+      let t = k.w[0] * src[row + k.idx[0]];
+      for (let b = 1; b < k.idx.length; b++) t += k.w[b] * src[row + k.idx[b]];
+      sum = a === 0 ? r.w[0] * t : sum + r.w[a] * t;
+    }
+    o[at] = sum;
   });
   return out;
 }
@@ -93,14 +135,15 @@ function resample(x: Tensor, rows: Tap[], cols: Tap[]): Tensor {
 /** The adjoint of `resample`: each output gradient added back to its taps with their weights. */
 function resampleBackward(g: Tensor, inShape: readonly number[], rows: Tap[], cols: Tap[]): Tensor {
   const gs = g.contiguousArray();
+  const inW = lift(inShape)[3];
   const gx = empty([...inShape], g.dtype);
   const o = gx._array;
-  eachOutput(inShape, rows, cols, (at, r0, r1, r, k) => {
+  eachOutput(inShape, rows, cols, (at, base, r, k) => {
     const v = gs[at];
-    o[r0 + k.i0] += r.w0 * k.w0 * v;
-    o[r0 + k.i1] += r.w0 * k.w1 * v;
-    o[r1 + k.i0] += r.w1 * k.w0 * v;
-    o[r1 + k.i1] += r.w1 * k.w1 * v;
+    for (let a = 0; a < r.idx.length; a++) {
+      const row = base + r.idx[a] * inW;
+      for (let b = 0; b < k.idx.length; b++) o[row + k.idx[b]] += r.w[a] * k.w[b] * v;
+    }
   });
   return gx;
 }
@@ -118,9 +161,24 @@ function recorded(node: string, x: Tensor, rows: Tap[], cols: Tap[]): Tensor {
   );
 }
 
-function checkImages(x: Tensor, op: string): void {
-  if (x.ndim !== 4) throw new RuntimeError(`Expected a 4-D (N, C, H, W) input for ${op}, but got ${x.ndim}-D`);
-  checkFloat(x, op === 'upsample_nearest2d' ? 'upsample_nearest2d_out_frame' : 'upsample_bilinear2d_out_frame');
+function checkRank(x: Tensor, rank: 3 | 4, op: string, kernel: string): void {
+  const layout = rank === 3 ? '3-D (N, C, L)' : '4-D (N, C, H, W)';
+  if (x.ndim !== rank) throw new RuntimeError(`Expected a ${layout} input for ${op}, but got ${x.ndim}-D`);
+  checkFloat(x, kernel);
+}
+
+/** (N, C, H, W) resampled to `size` with the taps `taps` gives each dim, recorded as `node`. */
+function resampled2d(
+  x: Tensor,
+  op: string,
+  node: string,
+  size: readonly number[],
+  taps: (inSize: number, outSize: number, dim: number, round: Round) => Tap[],
+): Tensor {
+  checkRank(x, 4, op, `${op}_out_frame`);
+  const [, , h, w] = x.shape;
+  const round = roundFor(x);
+  return recorded(node, x, taps(h, size[0], 0, round), taps(w, size[1], 1, round));
 }
 
 /** Nearest-neighbour resampling of (N, C, H, W) to `size` ([outH, outW]); `scales` as the caller gave them, if any. */
@@ -129,13 +187,8 @@ export function upsampleNearest2d(
   size: readonly number[],
   scales: readonly (number | null)[] = [null, null],
 ): Tensor {
-  checkImages(x, 'upsample_nearest2d');
-  const [, , h, w] = x.shape;
-  return recorded(
-    'UpsampleNearest2DBackward1',
-    x,
-    nearestTaps(h, size[0], scales[0], roundFor(x)),
-    nearestTaps(w, size[1], scales[1], roundFor(x)),
+  return resampled2d(x, 'upsample_nearest2d', 'UpsampleNearest2DBackward1', size, (i, o, d, round) =>
+    nearestTaps(i, o, scales[d], round),
   );
 }
 
@@ -146,12 +199,41 @@ export function upsampleBilinear2d(
   alignCorners: boolean,
   scales: readonly (number | null)[] = [null, null],
 ): Tensor {
-  checkImages(x, 'upsample_bilinear2d');
-  const [, , h, w] = x.shape;
-  return recorded(
-    'UpsampleBilinear2DBackward1',
-    x,
-    linearTaps(h, size[0], alignCorners, scales[0], roundFor(x)),
-    linearTaps(w, size[1], alignCorners, scales[1], roundFor(x)),
+  return resampled2d(x, 'upsample_bilinear2d', 'UpsampleBilinear2DBackward1', size, (i, o, d, round) =>
+    linearTaps(i, o, alignCorners, scales[d], round),
   );
+}
+
+/** Bicubic resampling of (N, C, H, W) to `size`, corners aligned or not (values may overshoot the input's range). */
+export function upsampleBicubic2d(
+  x: Tensor,
+  size: readonly number[],
+  alignCorners: boolean,
+  scales: readonly (number | null)[] = [null, null],
+): Tensor {
+  return resampled2d(x, 'upsample_bicubic2d', 'UpsampleBicubic2DBackward1', size, (i, o, d, round) =>
+    cubicTaps(i, o, alignCorners, scales[d], round),
+  );
+}
+
+/** Nearest-neighbour resampling of (N, C, L) to `size` ([outL]). */
+export function upsampleNearest1d(
+  x: Tensor,
+  size: readonly number[],
+  scales: readonly (number | null)[] = [null],
+): Tensor {
+  checkRank(x, 3, 'upsample_nearest1d', 'upsample_nearest1d_out_frame');
+  return recorded('UpsampleNearest1DBackward1', x, IDENTITY, nearestTaps(x.shape[2], size[0], scales[0], roundFor(x)));
+}
+
+/** Linear resampling of (N, C, L) to `size` ([outL]), corners aligned or not. */
+export function upsampleLinear1d(
+  x: Tensor,
+  size: readonly number[],
+  alignCorners: boolean,
+  scales: readonly (number | null)[] = [null],
+): Tensor {
+  checkRank(x, 3, 'upsample_linear1d', 'upsample_linear1d_out_frame');
+  const taps = linearTaps(x.shape[2], size[0], alignCorners, scales[0], roundFor(x));
+  return recorded('UpsampleLinear1DBackward1', x, IDENTITY, taps);
 }

@@ -11,9 +11,9 @@ export interface UpsampleOptions {
   size?: number | [number, number] | null;
   /** The factor of each spatial size. */
   scaleFactor?: number | [number, number] | null;
-  /** `'nearest'` (default) or `'bilinear'`. */
-  mode?: 'nearest' | 'bilinear';
-  /** Whether corner pixels align (bilinear only). */
+  /** `'nearest'` (default), `'linear'`, `'bilinear'`, `'bicubic'` or `'area'`. */
+  mode?: F.InterpolateMode;
+  /** Whether corner pixels align (the interpolating modes only). */
   alignCorners?: boolean | null;
   /** Compute the scale from the output size instead of using `scaleFactor` as given. */
   recomputeScaleFactor?: boolean | null;
@@ -42,7 +42,7 @@ export class Upsample extends Module {
   /** The scale factor, or null. */
   readonly scaleFactor: number | [number, number] | null;
   /** The resampling mode. */
-  readonly mode: 'nearest' | 'bilinear';
+  readonly mode: F.InterpolateMode;
   /** Whether corner pixels align. */
   readonly alignCorners: boolean | null;
   /** Whether the scale is recomputed from the size. */
@@ -53,7 +53,7 @@ export class Upsample extends Module {
   constructor(
     size?: number | [number, number] | null,
     scaleFactor?: number | [number, number] | null,
-    mode?: 'nearest' | 'bilinear',
+    mode?: F.InterpolateMode,
     alignCorners?: boolean | null,
     recomputeScaleFactor?: boolean | null,
   );
