@@ -44,6 +44,8 @@ OPTIMIZERS = {
     'Adadelta': torch.optim.Adadelta,
     'Adamax': torch.optim.Adamax,
     'NAdam': torch.optim.NAdam,
+    'Rprop': torch.optim.Rprop,
+    'ASGD': torch.optim.ASGD,
     'RAdam': torch.optim.RAdam,
 }
 
@@ -87,6 +89,12 @@ CASES = [
     ('nadam-weight-decay', 'NAdam', {'lr': 0.02, 'weightDecay': 0.1, 'betas': (0.85, 0.99)}, [{}, {'eps': 1e-6}]),
     ('radam', 'RAdam', {'lr': 0.02}, [{}, {}]),
     ('radam-rectified-early', 'RAdam', {'lr': 0.02, 'betas': (0.9, 0.6)}, [{}, {'weightDecay': 0.1}]),
+    ('rprop', 'Rprop', {'lr': 0.01}, [{}, {'lr': 0.05}]),
+    ('rprop-etas-step-sizes-maximize', 'Rprop', {'lr': 0.02, 'etas': (0.3, 1.5), 'stepSizes': (1e-3, 0.05),
+                                                 'maximize': True}, [{}, {'etas': (0.6, 1.1)}]),
+    ('asgd', 'ASGD', {'lr': 0.05}, [{}, {'lr': 0.1}]),
+    ('asgd-averaging-weight-decay', 'ASGD', {'lr': 0.05, 't0': 3, 'lambd': 0.01, 'alpha': 0.5, 'weightDecay': 0.1},
+     [{}, {'maximize': True}]),
 ]
 
 DTYPES = {torch.float32: 'float32', torch.float64: 'float64'}
@@ -185,6 +193,8 @@ ERRORS = {
     'adamax-beta0': "torch.optim.Adamax([torch.ones(2, requires_grad=True)], betas=(1.0, 0.999))",
     'nadam-momentum-decay': "torch.optim.NAdam([torch.ones(2, requires_grad=True)], momentum_decay=-0.1)",
     'radam-eps': "torch.optim.RAdam([torch.ones(2, requires_grad=True)], eps=-1e-08)",
+    'rprop-etas': "torch.optim.Rprop([torch.ones(2, requires_grad=True)], etas=(1.0, 1.2))",
+    'asgd-weight-decay': "torch.optim.ASGD([torch.ones(2, requires_grad=True)], weight_decay=-0.1)",
     'empty-params': "torch.optim.SGD([], lr=0.1)",
     'tensor-as-params': "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
     'non-leaf': "torch.optim.SGD([torch.ones(2, requires_grad=True) * 2], lr=0.1)",

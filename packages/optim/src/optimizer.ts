@@ -49,6 +49,7 @@ const STATE_DICT_KEYS: Record<string, string> = {
   lrDecay: 'lr_decay',
   initialAccumulatorValue: 'initial_accumulator_value',
   momentumDecay: 'momentum_decay',
+  stepSizes: 'step_sizes',
   initialLr: 'initial_lr',
   maxLr: 'max_lr',
   minLr: 'min_lr',

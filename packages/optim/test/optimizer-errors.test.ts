@@ -6,7 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, SGD, type Params } from '@kindling/optim';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  NAdam,
+  RAdam,
+  RMSprop,
+  SGD,
+  type Params,
+  Rprop,
+  ASGD,
+} from '@kindling/optim';
 import { fixture } from './helpers/optim-fixture.js';
 import { thrown } from '../../core/test/helpers/golden.js';
 
@@ -33,6 +46,8 @@ const TRIGGERS: Record<string, () => unknown> = {
   'adamax-beta0': () => new Adamax([leaf()], { betas: [1.0, 0.999] }),
   'nadam-momentum-decay': () => new NAdam([leaf()], { momentumDecay: -0.1 }),
   'radam-eps': () => new RAdam([leaf()], { eps: -1e-8 }),
+  'rprop-etas': () => new Rprop([leaf()], { etas: [1.0, 1.2] }),
+  'asgd-weight-decay': () => new ASGD([leaf()], { weightDecay: -0.1 }),
   'empty-params': () => new SGD([], { lr: 0.1 }),
   'tensor-as-params': () => new SGD(leaf() as unknown as Params, { lr: 0.1 }),
   'non-leaf': () => new SGD([leaf().mul(2)], { lr: 0.1 }),

@@ -24,6 +24,10 @@ import {
   type Optimizer,
   type ParamGroupInput,
   type RMSpropOptions,
+  Rprop,
+  type RpropOptions,
+  ASGD,
+  type ASGDOptions,
   type SGDOptions,
 } from '@kindling/optim';
 
@@ -38,7 +42,18 @@ export type EncodedValue = EncodedTensor | number | boolean | null | number[];
 
 export interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adadelta' | 'Adamax' | 'NAdam' | 'RAdam';
+  optimizer:
+    | 'SGD'
+    | 'Adam'
+    | 'AdamW'
+    | 'RMSprop'
+    | 'Adagrad'
+    | 'Adadelta'
+    | 'Adamax'
+    | 'NAdam'
+    | 'RAdam'
+    | 'Rprop'
+    | 'ASGD';
   dtype: DType;
   defaults: Options;
   groups: { params: string[]; options: Options }[];
@@ -117,6 +132,10 @@ export function makeOptimizer(c: OptimCase, params: Record<string, Tensor>): Opt
       return new NAdam(groups, c.defaults as NAdamOptions);
     case 'RAdam':
       return new RAdam(groups, c.defaults as AdamVariantOptions);
+    case 'Rprop':
+      return new Rprop(groups, c.defaults as RpropOptions);
+    case 'ASGD':
+      return new ASGD(groups, c.defaults as ASGDOptions);
   }
 }
 
