@@ -169,6 +169,13 @@ def run_case(name, opt_name, defaults, group_options, dtype):
     }
 
 
+LBFGS_CASES = [
+    ('lbfgs', {}),
+    ('lbfgs strong wolfe', {'lineSearchFn': 'strong_wolfe'}),
+    ('lbfgs short history, few iterations, lr 0.5', {'lr': 0.5, 'maxIter': 5, 'historySize': 3}),
+    ('lbfgs strong wolfe, history 2', {'lineSearchFn': 'strong_wolfe', 'historySize': 2, 'maxIter': 8}),
+]
+
 # Error cases: Python run in PyTorch; the test triggers the same situation in Kindling.
 ERRORS = {
     'sgd-negative-lr': "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=-1)",
@@ -195,6 +202,7 @@ ERRORS = {
     'radam-eps': "torch.optim.RAdam([torch.ones(2, requires_grad=True)], eps=-1e-08)",
     'rprop-etas': "torch.optim.Rprop([torch.ones(2, requires_grad=True)], etas=(1.0, 1.2))",
     'asgd-weight-decay': "torch.optim.ASGD([torch.ones(2, requires_grad=True)], weight_decay=-0.1)",
+    'lbfgs-groups': "torch.optim.LBFGS([{'params': [torch.ones(2, requires_grad=True)]}, {'params': [torch.ones(2, requires_grad=True)]}])",
     'empty-params': "torch.optim.SGD([], lr=0.1)",
     'tensor-as-params': "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
     'non-leaf': "torch.optim.SGD([torch.ones(2, requires_grad=True) * 2], lr=0.1)",
@@ -229,6 +237,34 @@ def run_errors():
     return out
 
 
+def lbfgs_case(name, dtype, options, steps=4):
+    """LBFGS on the fixture's model, one closure-driven step() at a time: the loss each step returned, the
+    parameters after it, and the state's keys and counters."""
+    init, x64, y64 = initial()
+    params = {k: v.to(dtype).clone().requires_grad_(k not in FROZEN) for k, v in init.items()}
+    x, y = x64.to(dtype), y64.to(dtype)
+    trained = [params[k] for k in SHAPES if k not in FROZEN]
+    opt = torch.optim.LBFGS(trained, **py_options(options))
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn(params, x, y)
+        loss.backward()
+        return loss
+
+    records = []
+    for _ in range(steps):
+        loss = opt.step(closure)
+        records.append({'loss': loss.item(), 'params': {k: values(p) for k, p in params.items()}})
+    state = opt.state[trained[0]]
+    return {
+        'name': name, 'dtype': DTYPES[dtype], 'options': options, 'trained': [k for k in SHAPES if k not in FROZEN],
+        'steps': records, 'stateKeys': list(state.keys()),
+        'funcEvals': state['func_evals'], 'nIter': state['n_iter'],
+        'paramGroupKeys': list(opt.state_dict()['param_groups'][0].keys()),
+    }
+
+
 def main():
     init, x, y = initial()
     cases = [run_case(name, opt, d, g, dt)
@@ -247,6 +283,7 @@ def main():
         'y': values(y),
         'cases': cases,
         'errors': run_errors(),
+        'lbfgs': [lbfgs_case(n, dt, o) for n, o in LBFGS_CASES for dt in (torch.float64, torch.float32)],
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:

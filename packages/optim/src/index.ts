@@ -30,6 +30,8 @@ export type { AdadeltaOptions, AdadeltaState } from './adadelta.js';
 export { Rprop } from './rprop.js';
 export type { RpropOptions, RpropState } from './rprop.js';
 export { ASGD } from './asgd.js';
+export { LBFGS } from './lbfgs.js';
+export type { LBFGSOptions } from './lbfgs.js';
 export type { ASGDOptions, ASGDState } from './asgd.js';
 export { serializeOptimizerState, deserializeOptimizerState } from './serialize.js';
 export { KeyError, ZeroDivisionError } from './python.js';

@@ -26,8 +26,16 @@ export type ParamGroupInput = { params: Iterable<Tensor> | Tensor } & Record<
 /** What an optimizer takes: parameters, or parameter groups `{ params, ...options }`. */
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
 
-/** A parameter's optimizer state: tensors (`momentum_buffer`, `exp_avg`, `step`, ...), plain numbers (RMSprop's `step`), or null. */
-export type ParamState = Record<string, Tensor | number | null>;
+/** One entry of a parameter's optimizer state: a tensor, a plain number, null, or a list of these (LBFGS's history). */
+export type StateValue = Tensor | number | null | readonly (Tensor | number | null)[];
+
+/** Whether a state entry is a list (`Array.isArray` does not narrow a readonly array type). */
+export function isStateList(v: StateValue): v is readonly (Tensor | number | null)[] {
+  return Array.isArray(v);
+}
+
+/** A parameter's optimizer state: tensors (`momentum_buffer`, `exp_avg`, `step`, ...), plain numbers (RMSprop's `step`), null, or lists (LBFGS's `old_dirs`). */
+export type ParamState = Record<string, StateValue>;
 
 /** An optimizer's state dict, in PyTorch's structure. */
 export interface OptimizerStateDict {
@@ -50,6 +58,12 @@ const STATE_DICT_KEYS: Record<string, string> = {
   initialAccumulatorValue: 'initial_accumulator_value',
   momentumDecay: 'momentum_decay',
   stepSizes: 'step_sizes',
+  maxIter: 'max_iter',
+  maxEval: 'max_eval',
+  toleranceGrad: 'tolerance_grad',
+  toleranceChange: 'tolerance_change',
+  historySize: 'history_size',
+  lineSearchFn: 'line_search_fn',
   initialLr: 'initial_lr',
   maxLr: 'max_lr',
   minLr: 'min_lr',
@@ -344,11 +358,13 @@ export abstract class Optimizer<O extends Hyper = Hyper, S extends ParamState = 
       const p = idMap.get(Number(key));
       if (!p) continue;
       const copy: ParamState = {};
-      for (const [k, v] of Object.entries(s)) {
-        if (v instanceof torch.Tensor)
-          copy[k] = k !== 'step' && p.isFloatingPoint() ? v.to(p.dtype, { copy: true }) : v.clone();
-        else copy[k] = v;
-      }
+      const copied = (v: Tensor | number | null, k: string): Tensor | number | null =>
+        v instanceof torch.Tensor
+          ? k !== 'step' && p.isFloatingPoint()
+            ? v.to(p.dtype, { copy: true })
+            : v.clone()
+          : v;
+      for (const [k, v] of Object.entries(s)) copy[k] = isStateList(v) ? v.map((e) => copied(e, k)) : copied(v, k);
       // The dict's entries are the optimizer's own keys (PyTorch's); the update checks the ones it needs.
       state.set(p, copy as S);
     }

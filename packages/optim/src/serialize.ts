@@ -5,7 +5,7 @@
  */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
-import type { HyperValue, OptimizerStateDict, ParamState } from './optimizer.js';
+import { type HyperValue, type OptimizerStateDict, type ParamState, isStateList } from './optimizer.js';
 
 const FORMAT_KEY = 'kindling.optimizer';
 const FORMAT = 'state_dict/1';
@@ -67,12 +67,17 @@ export function serializeOptimizerState(sd: OptimizerStateDict): Uint8Array {
   const state: Record<string, Record<string, Encoded>> = {};
   for (const [index, s] of Object.entries(sd.state)) {
     const entry: Record<string, Encoded> = {};
-    for (const [key, v] of Object.entries(s)) {
+    const encode = (v: Tensor | number | null, name: string): Encoded => {
       if (v instanceof torch.Tensor) {
-        const name = `state.${index}.${key}`;
         tensors[name] = v;
-        entry[key] = { tensor: name };
-      } else entry[key] = v === null ? null : encodeNumber(v);
+        return { tensor: name };
+      }
+      return v === null ? null : encodeNumber(v);
+    };
+    for (const [key, v] of Object.entries(s)) {
+      const name = `state.${index}.${key}`;
+      // A list (LBFGS's history) keeps its order: its tensors are named `state.<index>.<key>.<position>`.
+      entry[key] = isStateList(v) ? v.map((e, i) => encode(e, `${name}.${i}`)) : encode(v, name);
     }
     state[index] = entry;
   }
@@ -99,14 +104,17 @@ export function deserializeOptimizerState(bytes: Uint8Array): OptimizerStateDict
   const state: Record<number, ParamState> = {};
   for (const [index, s] of Object.entries(body.state)) {
     const entry: ParamState = {};
-    for (const [key, v] of Object.entries(s)) {
+    const decodeEntry = (v: unknown): Tensor | number | null => {
       if (typeof v === 'object' && v !== null && 'tensor' in v) {
         const name = (v as { tensor: string }).tensor;
         const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined;
-        if (!t)
-          throw new torch.ValueError(`optimizer state dict is missing tensor '${(v as { tensor: string }).tensor}'`);
-        setOwn(entry, key, t);
-      } else setOwn(entry, key, decode(v) as number | null);
+        if (!t) throw new torch.ValueError(`optimizer state dict is missing tensor '${name}'`);
+        return t;
+      }
+      return decode(v) as number | null;
+    };
+    for (const [key, v] of Object.entries(s)) {
+      setOwn(entry, key, Array.isArray(v) ? v.map(decodeEntry) : decodeEntry(v));
     }
     state[Number(index)] = entry;
   }

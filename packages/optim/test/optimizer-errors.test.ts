@@ -19,6 +19,7 @@ import {
   type Params,
   Rprop,
   ASGD,
+  LBFGS,
 } from '@kindling/optim';
 import { fixture } from './helpers/optim-fixture.js';
 import { thrown } from '../../core/test/helpers/golden.js';
@@ -48,6 +49,7 @@ const TRIGGERS: Record<string, () => unknown> = {
   'radam-eps': () => new RAdam([leaf()], { eps: -1e-8 }),
   'rprop-etas': () => new Rprop([leaf()], { etas: [1.0, 1.2] }),
   'asgd-weight-decay': () => new ASGD([leaf()], { weightDecay: -0.1 }),
+  'lbfgs-groups': () => new LBFGS([{ params: [leaf()] }, { params: [leaf()] }]),
   'empty-params': () => new SGD([], { lr: 0.1 }),
   'tensor-as-params': () => new SGD(leaf() as unknown as Params, { lr: 0.1 }),
   'non-leaf': () => new SGD([leaf().mul(2)], { lr: 0.1 }),
