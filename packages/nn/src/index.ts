@@ -11,8 +11,16 @@ import { functional } from './functional/checked.js';
 import * as init from './init.js';
 import { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters } from './utils/clip-grad.js';
 import * as resnet from './models/resnet.js';
+import { padSequence } from './utils/rnn.js';
 
-export const utils = { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters };
+/** `nn.utils`: gradient clipping, parameter vectors, and `rnn.padSequence`. */
+export const utils = {
+  clipGradNorm_,
+  clipGradValue_,
+  parametersToVector,
+  vectorToParameters,
+  rnn: { padSequence },
+};
 export const models = {
   ResNet: resnet.ResNet,
   BasicBlock: resnet.BasicBlock,
