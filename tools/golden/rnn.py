@@ -50,10 +50,12 @@ def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype
     batched = len(x_shape) == 3
     layers = kwargs.get('num_layers', 1) * (2 if kwargs.get('bidirectional') else 1)
     batch = x_shape[0 if kwargs.get('batch_first') else 1] if batched else None
-    state_shape = (layers, batch, hidden) if batched else (layers, hidden)
+    proj = kwargs.get('proj_size', 0) or hidden
+    shape = lambda size: (layers, batch, size) if batched else (layers, size)  # noqa: E731 - h's, then c's
     states = []
     if with_state:
-        states = [torch.randn(state_shape, dtype=dtype, requires_grad=True) for _ in range(2 if cls == 'LSTM' else 1)]
+        states = [torch.randn(shape(size), dtype=dtype, requires_grad=True)
+                  for size in ([proj, hidden] if cls == 'LSTM' else [hidden])]
     hx = None if not with_state else (tuple(states) if cls == 'LSTM' else states[0])
     out, h = m(x, hx)
     finals = list(h) if cls == 'LSTM' else [h]
@@ -99,6 +101,10 @@ def main():
                   (4, 3), with_state=True),
         cell_case('RNNCell tanh float64', 'RNNCell', 4, 3, {}, (3, 2, 4), with_state=True, dtype=torch.float64),
         cell_case('LSTMCell unbatched from zeros, no bias', 'LSTMCell', 3, 2, {'bias': False}, (5, 3)),
+        case('LSTM projections, two layers bidirectional, initial states', 'LSTM', 4, 5,
+             {'proj_size': 3, 'num_layers': 2, 'bidirectional': True}, (4, 2, 4), with_state=True),
+        case('LSTM projections, batch first, float64', 'LSTM', 3, 4, {'proj_size': 2, 'batch_first': True}, (2, 5, 3),
+             dtype=torch.float64),
     ]
     write_cases(OUT, cases)
 

@@ -138,4 +138,19 @@ describe('recurrent layers against PyTorch', () => {
     const unknown = new nn.RNNCell(4, 3, { nonlinearity: 'sigmoid' as 'tanh' });
     expect(() => unknown.forward(torch.randn(2, 4))).toThrow(new torch.RuntimeError('Unknown nonlinearity: sigmoid'));
   });
+
+  it('refuses projections PyTorch refuses, with its messages', () => {
+    expect(() => new nn.LSTM(4, 3, { projSize: 3 })).toThrow(
+      new torch.ValueError('proj_size has to be smaller than hidden_size'),
+    );
+    expect(() => new nn.LSTM(4, 3, { projSize: -1 })).toThrow(
+      'proj_size should be a positive integer or zero to disable projections',
+    );
+    expect(() => new nn.GRU(4, 3, { projSize: 1 })).toThrow(
+      'proj_size argument is only supported for LSTM, not RNN or GRU',
+    );
+    expect(String(new nn.LSTM(4, 3, { numLayers: 2, bidirectional: true, projSize: 2 }))).toBe(
+      'LSTM(4, 3, proj_size=2, num_layers=2, bidirectional=True)',
+    );
+  });
 });

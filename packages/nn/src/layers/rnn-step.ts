@@ -17,6 +17,8 @@ export interface CellParams {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+  /** The LSTM's projection of each hidden state (`weight_hr`), or null. */
+  wHr?: Tensor | null;
 }
 
 /** The hidden state one cell carries: h, or (h, c) for the LSTM. */
@@ -32,7 +34,8 @@ export function cellStep(mode: Mode, x: Tensor, hidden: Hidden, p: CellParams): 
     const [hx, cx] = hidden as [Tensor, Tensor];
     const [i, f, g, o] = linearHh(hx).add(x).chunk(4, 1);
     const cy = f.sigmoid().mul(cx).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(cy.tanh()), cy];
+    const hy = o.sigmoid().mul(cy.tanh());
+    return [p.wHr ? hy.matmul(p.wHr.t()) : hy, cy];
   }
   const h = hidden as Tensor;
   if (mode === 'GRU') {

@@ -23,6 +23,8 @@ export interface RNNOptions {
   dropout?: number;
   /** A second direction over the reversed sequence (default false). */
   bidirectional?: boolean;
+  /** LSTM only: the size each hidden state is projected down to by `weight_hr` (default 0, none). */
+  projSize?: number;
 }
 
 /** nn.RNN's options: the shared ones and the nonlinearity. */
@@ -61,10 +63,14 @@ abstract class RNNBase extends Module {
   readonly dropout: number;
   /** Whether there is a reverse direction. */
   readonly bidirectional: boolean;
+  /** The LSTM's projection size (0: none). */
+  readonly proj_size: number;
   /** The cell: `RNN_TANH`, `RNN_RELU`, `LSTM` or `GRU`. */
   protected readonly mode: Mode;
 
   constructor(mode: Mode, inputSize: number, hiddenSize: number, o: RNNOptions) {
+    if (mode !== 'LSTM' && o.projSize !== undefined)
+      throw new torch.ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
     super();
     this.mode = mode;
     this.input_size = inputSize;
@@ -74,6 +80,10 @@ abstract class RNNBase extends Module {
     this.batch_first = o.batchFirst ?? false;
     this.dropout = o.dropout ?? 0;
     this.bidirectional = o.bidirectional ?? false;
+    this.proj_size = o.projSize ?? 0;
+    if (this.proj_size < 0)
+      throw new torch.ValueError('proj_size should be a positive integer or zero to disable projections');
+    if (this.proj_size >= hiddenSize) throw new torch.ValueError('proj_size has to be smaller than hidden_size');
     if (!(this.dropout >= 0 && this.dropout <= 1)) {
       throw new torch.ValueError(
         'dropout should be a number in range [0, 1] representing the probability of an element being zeroed',
@@ -85,18 +95,29 @@ abstract class RNNBase extends Module {
       );
     }
     const gates = GATES[mode] * hiddenSize;
+    const outSize = this.outputSize;
     for (let layer = 0; layer < this.num_layers; layer++) {
-      const layerInput = layer === 0 ? inputSize : hiddenSize * this.directions;
+      const layerInput = layer === 0 ? inputSize : outSize * this.directions;
       for (const suffix of this.suffixes) {
         this.registerParameter(`weight_ih_l${layer}${suffix}`, new Parameter(torch.empty(gates, layerInput)));
-        this.registerParameter(`weight_hh_l${layer}${suffix}`, new Parameter(torch.empty(gates, hiddenSize)));
+        this.registerParameter(`weight_hh_l${layer}${suffix}`, new Parameter(torch.empty(gates, outSize)));
         if (this.bias) {
           this.registerParameter(`bias_ih_l${layer}${suffix}`, new Parameter(torch.empty(gates)));
           this.registerParameter(`bias_hh_l${layer}${suffix}`, new Parameter(torch.empty(gates)));
         }
+        if (this.proj_size > 0)
+          this.registerParameter(
+            `weight_hr_l${layer}${suffix}`,
+            new Parameter(torch.empty(this.proj_size, hiddenSize)),
+          );
       }
     }
     this.resetParameters();
+  }
+
+  /** The size of each hidden state h: the projection's when there is one. */
+  protected get outputSize(): number {
+    return this.proj_size > 0 ? this.proj_size : this.hidden_size;
   }
 
   /** 2 with a reverse direction, else 1. */
@@ -121,6 +142,7 @@ abstract class RNNBase extends Module {
       wHh: get('weight_hh') as Tensor,
       bIh: get('bias_ih'),
       bHh: get('bias_hh'),
+      wHr: get('weight_hr'),
     };
   }
 
@@ -140,9 +162,9 @@ abstract class RNNBase extends Module {
         `input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`,
       );
     }
-    const stateShape = [this.num_layers * this.directions, batch, this.hidden_size];
-    const initial = (t: Tensor | null): Tensor => {
-      if (t === null) return torch.zeros(stateShape, { dtype: x.dtype });
+    const layers = this.num_layers * this.directions;
+    const initial = (t: Tensor | null, size: number): Tensor => {
+      if (t === null) return torch.zeros([layers, batch, size], { dtype: x.dtype });
       if (t.ndim !== expected) {
         throw new torch.RuntimeError(
           batched
@@ -152,8 +174,8 @@ abstract class RNNBase extends Module {
       }
       return batched ? t : t.unsqueeze(1);
     };
-    const h = initial(h0);
-    const c = this.mode === 'LSTM' ? initial(c0) : null;
+    const h = initial(h0, this.outputSize);
+    const c = this.mode === 'LSTM' ? initial(c0, this.hidden_size) : null;
     const finalH: Tensor[] = [];
     const finalC: Tensor[] = [];
     for (let layer = 0; layer < this.num_layers; layer++) {
@@ -185,6 +207,7 @@ abstract class RNNBase extends Module {
   /** The sizes and options, as PyTorch prints them. */
   override extraRepr(): string {
     let s = `${this.input_size}, ${this.hidden_size}`;
+    if (this.proj_size !== 0) s += `, proj_size=${this.proj_size}`;
     if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
     if (!this.bias) s += ', bias=False';
     if (this.batch_first) s += ', batch_first=True';
@@ -244,7 +267,7 @@ export class LSTM extends RNNBase {
   /** `new nn.LSTM(inputSize, hiddenSize, { numLayers, bias, batchFirst, dropout, bidirectional })`. */
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
-    super('LSTM', inputSize, hiddenSize, rnnArgs<RNNOptions>('LSTM', SHARED, args));
+    super('LSTM', inputSize, hiddenSize, rnnArgs<RNNOptions>('LSTM', [...SHARED, 'projSize'], args));
   }
 
   /** The recurrence over `input` from `[h0, c0]` (zeros by default): `[output, [hN, cN]]`. */
