@@ -99,6 +99,8 @@ OPS = {
     'F.poissonNllLoss': py(F.poisson_nll_loss),
     'F.gaussianNllLoss': py(F.gaussian_nll_loss),
     'F.unfold': py(F.unfold),
+    'F.affineGrid': py(F.affine_grid),
+    'F.gridSample': py(F.grid_sample),
     'F.fold': py(F.fold),
     'F.interpolate': py(F.interpolate),
     'F.maxPool1d': py(F.max_pool1d),
@@ -408,6 +410,10 @@ def errors(E):
     E('interpolate linear 4-D', 'F.interpolate', g(u(2, 3, 5, 5)), size=4, mode='linear')
     E('interpolate size rank', 'F.interpolate', g(u(2, 3, 5)), size=[4, 4])
     E('interpolate area aligned corners', 'F.interpolate', g(u(2, 3, 5)), size=4, mode='area', alignCorners=True)
+    E('affineGrid theta shape', 'F.affineGrid', g(u(1, 3, 3)), [1, 2, 3, 4], alignCorners=False)
+    E('affineGrid 3-D size', 'F.affineGrid', g(u(1, 2, 3)), [1, 2, 3], alignCorners=False)
+    E('gridSample grid last dim', 'F.gridSample', g(u(1, 2, 3, 4)), g(u(1, 3, 4, 1)), alignCorners=False)
+    E('gridSample mode', 'F.gridSample', g(u(1, 2, 3, 4)), g(u(1, 3, 4, 2)), mode='area', alignCorners=False)
 
 
 def more_activations(C):
@@ -573,6 +579,27 @@ def more_interpolations(C):
       g(torch.tensor([[[[1.0, float('inf')], [3.0, -float('inf')]]]])), size=[3, 4])
 
 
+def spatial_transformers(C):
+    """Affine grids and grid sampling (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-4, 'atol': 1e-5}
+    theta = lambda: u(2, 2, 3, lo=-1, hi=1)  # noqa: E731 - a fresh batch of affine maps
+    C('affineGrid', 'F.affineGrid', g(theta()), [2, 3, 4, 5], alignCorners=False, tol=red)
+    C('affineGrid aligned corners, one row', 'F.affineGrid', g(theta()), [2, 1, 1, 3], alignCorners=True, tol=red)
+    C('affineGrid float64', 'F.affineGrid', g(u(1, 2, 3, lo=-1, hi=1, dtype=f64)), [1, 2, 3, 3], alignCorners=False)
+    grid = lambda *shape, dtype=torch.float32: u(*shape, lo=-1.3, hi=1.3, dtype=dtype)  # noqa: E731 - some points outside
+    C('gridSample bilinear zeros', 'F.gridSample', g(u(2, 3, 4, 5)), g(grid(2, 3, 4, 2)), alignCorners=False, tol=red)
+    C('gridSample bilinear border aligned', 'F.gridSample', g(u(1, 2, 4, 4)), g(grid(1, 5, 3, 2)), paddingMode='border',
+      alignCorners=True, tol=red)
+    C('gridSample bilinear reflection', 'F.gridSample', g(u(1, 2, 3, 5)), g(grid(1, 4, 4, 2)), paddingMode='reflection',
+      alignCorners=False, tol=red)
+    C('gridSample bilinear reflection aligned', 'F.gridSample', g(u(1, 1, 4, 3)), g(grid(1, 3, 3, 2)),
+      paddingMode='reflection', alignCorners=True, tol=red)
+    C('gridSample nearest', 'F.gridSample', g(u(2, 2, 4, 4)), g(grid(2, 3, 3, 2)), mode='nearest', alignCorners=False,
+      tol=red)
+    C('gridSample float64', 'F.gridSample', g(u(1, 2, 3, 4, dtype=f64)), g(grid(1, 4, 2, 2, dtype=f64)),
+      alignCorners=False)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -643,7 +670,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

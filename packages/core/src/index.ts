@@ -134,6 +134,7 @@ import * as Pad from './ops/pad.js';
 import * as Rearrange from './ops/rearrange.js';
 import * as Loss from './ops/loss.js';
 import * as Fold from './ops/fold.js';
+import * as GridSample from './ops/grid-sample.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
@@ -167,6 +168,8 @@ export const _nn = {
   pixelUnshuffle: Rearrange.pixelUnshuffle,
   im2col: Fold.im2col,
   col2im: Fold.col2im,
+  affineGridGenerator: GridSample.affineGridGenerator,
+  gridSampler2d: GridSample.gridSampler2d,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,
@@ -177,6 +180,7 @@ export const _nn = {
 };
 export type { Reduction } from './ops/loss.js';
 export type { BlockGeometry } from './ops/fold.js';
+export type { GridSampleMode, GridSamplePadding } from './ops/grid-sample.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';

@@ -223,6 +223,19 @@ const CASES: [string, () => Tensor[], Fn][] = [
     (x, w, b) => torch.convTranspose1d(x, w, b, { stride: 3 }),
   ],
   [
+    'affine grid and grid sampling',
+    () => [r([1, 2, 3]), r([1, 2, 3, 4])],
+    (theta, x) => {
+      const grid = torch._nn.affineGridGenerator(theta.mul(0.7), [1, 2, 3, 3], false);
+      return torch._nn.gridSampler2d(x, grid, 'bilinear', 'zeros', false);
+    },
+  ],
+  [
+    'grid sampling with reflection',
+    () => [r([1, 1, 3, 4]), r([1, 2, 3, 2])],
+    (x, grid) => torch._nn.gridSampler2d(x, grid.mul(0.9), 'bilinear', 'reflection', true),
+  ],
+  [
     'im2col and col2im',
     () => [r([1, 2, 4, 5])],
     (x) => {

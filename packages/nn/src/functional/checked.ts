@@ -53,6 +53,8 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   adaptiveMaxPool2d: [[1, 'output_size', 'ints']],
   pad: [[1, 'pad', 'ints']],
   unfold: [[1, 'kernel_size', 'ints']],
+  affineGrid: [[1, 'size', 'ints']],
+  gridSample: [[1, 'grid', 'tensor']],
   fold: [
     [1, 'output_size', 'ints'],
     [2, 'kernel_size', 'ints'],
@@ -197,6 +199,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   pad: [2, 2, ['mode', 'value']],
   flatten: [3, 1, []],
   unfold: [2, 2, ['dilation', 'padding', 'stride']],
+  affineGrid: [2, 2, ['alignCorners']],
+  gridSample: [2, 2, ['mode', 'paddingMode', 'alignCorners']],
   fold: [3, 3, ['dilation', 'padding', 'stride']],
   pixelShuffle: [2, 2, []],
   pixelUnshuffle: [2, 2, []],

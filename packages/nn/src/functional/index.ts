@@ -13,5 +13,6 @@ export * from './loss-embedding.js';
 export * from './distance.js';
 export * from './attention.js';
 export * from './interpolate.js';
+export * from './grid.js';
 export * from './pooling1d.js';
 export * from './shape.js';
