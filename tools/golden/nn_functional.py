@@ -575,6 +575,8 @@ def more_interpolations(C):
     C('interpolate bicubic down, float64', 'F.interpolate', g(u(1, 2, 9, 8, dtype=f64)), size=[4, 5], mode='bicubic')
     C('interpolate area 2-D', 'F.interpolate', g(u(1, 2, 6, 7)), size=[3, 4], mode='area')
     C('interpolate area 1-D by 0.5', 'F.interpolate', g(u(2, 2, 9)), scaleFactor=0.5, mode='area')
+    C('interpolate nearest-exact 2-D by 1.7', 'F.interpolate', g(u(1, 2, 4, 5)), scaleFactor=1.7, mode='nearest-exact')
+    C('interpolate nearest-exact 1-D down', 'F.interpolate', g(u(2, 1, 9)), size=4, mode='nearest-exact')
     C('interpolate nearest of infinities', 'F.interpolate',
       g(torch.tensor([[[[1.0, float('inf')], [3.0, -float('inf')]]]])), size=[3, 4])
 

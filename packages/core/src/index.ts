@@ -163,6 +163,8 @@ export const _nn = {
   upsampleBicubic2d: Upsample.upsampleBicubic2d,
   upsampleNearest1d: Upsample.upsampleNearest1d,
   upsampleLinear1d: Upsample.upsampleLinear1d,
+  upsampleNearestExact1d: Upsample.upsampleNearestExact1d,
+  upsampleNearestExact2d: Upsample.upsampleNearestExact2d,
   padNonConstant: Pad.padNonConstant,
   pixelShuffle: Rearrange.pixelShuffle,
   pixelUnshuffle: Rearrange.pixelUnshuffle,

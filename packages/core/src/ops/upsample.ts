@@ -32,11 +32,14 @@ function sourceScale(inSize: number, outSize: number, alignCorners: boolean, sca
   return scaleFactor !== null && scaleFactor > 0 ? 1 / scaleFactor : inSize / outSize;
 }
 
-/** Nearest neighbour: the floor of o · scale (PyTorch's legacy 'nearest'), kept inside the input; a copy. */
-function nearestTaps(inSize: number, outSize: number, scaleFactor: number | null, round: Round): Tap[] {
+/**
+ * Nearest neighbour, a copy: the floor of o · scale (PyTorch's legacy 'nearest'), or with `exact` of (o + 0.5) ·
+ * scale (the pixel whose centre is nearest, 'nearest-exact'), kept inside the input.
+ */
+function nearestTaps(inSize: number, outSize: number, scaleFactor: number | null, round: Round, exact = false): Tap[] {
   const scale = round(sourceScale(inSize, outSize, false, scaleFactor));
   return Array.from({ length: outSize }, (_, o) => ({
-    idx: [Math.min(Math.floor(round(o * scale)), inSize - 1)],
+    idx: [Math.min(Math.floor(round((exact ? o + 0.5 : o) * scale)), inSize - 1)],
     w: [1],
   }));
 }
@@ -192,6 +195,17 @@ export function upsampleNearest2d(
   );
 }
 
+/** 'nearest-exact' resampling of (N, C, H, W) to `size`: each output reads the input pixel whose centre is nearest. */
+export function upsampleNearestExact2d(
+  x: Tensor,
+  size: readonly number[],
+  scales: readonly (number | null)[] = [null, null],
+): Tensor {
+  return resampled2d(x, '_upsample_nearest_exact2d', 'UpsampleNearestExact2DBackward1', size, (i, o, d, round) =>
+    nearestTaps(i, o, scales[d], round, true),
+  );
+}
+
 /** Bilinear resampling of (N, C, H, W) to `size`, corners aligned or not. */
 export function upsampleBilinear2d(
   x: Tensor,
@@ -224,6 +238,17 @@ export function upsampleNearest1d(
 ): Tensor {
   checkRank(x, 3, 'upsample_nearest1d', 'upsample_nearest1d_out_frame');
   return recorded('UpsampleNearest1DBackward1', x, IDENTITY, nearestTaps(x.shape[2], size[0], scales[0], roundFor(x)));
+}
+
+/** 'nearest-exact' resampling of (N, C, L) to `size` ([outL]). */
+export function upsampleNearestExact1d(
+  x: Tensor,
+  size: readonly number[],
+  scales: readonly (number | null)[] = [null],
+): Tensor {
+  checkRank(x, 3, '_upsample_nearest_exact1d', '_upsample_nearest_exact1d_out_frame');
+  const taps = nearestTaps(x.shape[2], size[0], scales[0], roundFor(x), true);
+  return recorded('UpsampleNearestExact1DBackward1', x, IDENTITY, taps);
 }
 
 /** Linear resampling of (N, C, L) to `size` ([outL]), corners aligned or not. */

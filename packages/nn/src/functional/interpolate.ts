@@ -6,15 +6,15 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { adaptiveAvgPool1d } from './pooling1d.js';
 
-/** The modes Kindling resamples with; PyTorch's 5-D ones (`'trilinear'`, 3-D nearest) and `'nearest-exact'` are not here. */
-export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'area';
+/** The modes Kindling resamples with; PyTorch's 5-D ones (`'trilinear'`, 3-D nearest) are not here. */
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
 
 export interface InterpolateOptions {
   /** The output's spatial size: one number or one per spatial dim. */
   size?: number | readonly number[] | null;
   /** The factor of each spatial size: one number or one per spatial dim. */
   scaleFactor?: number | readonly number[] | null;
-  /** `'nearest'` (default), `'linear'` (3-D), `'bilinear'` or `'bicubic'` (4-D), or `'area'`. */
+  /** `'nearest'` (default), `'nearest-exact'`, `'linear'` (3-D), `'bilinear'` or `'bicubic'` (4-D), or `'area'`. */
   mode?: InterpolateMode;
   /** Whether the corner pixels of input and output align (the interpolating modes only; default false). */
   alignCorners?: boolean | null;
@@ -36,7 +36,7 @@ const RANK: Partial<Record<string, number>> = { linear: 3, bilinear: 4, bicubic:
 export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
   const { size = null, scaleFactor = null, mode = 'nearest', recomputeScaleFactor = null } = options;
   let alignCorners = options.alignCorners ?? null;
-  if (mode === 'nearest' || mode === 'area') {
+  if (mode === 'nearest' || mode === 'nearest-exact' || mode === 'area') {
     if (alignCorners !== null) {
       throw new torch.ValueError(
         'align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear',
@@ -82,11 +82,13 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   const aligned = alignCorners ?? false;
   if (input.ndim === 3) {
     if (mode === 'nearest') return torch._nn.upsampleNearest1d(input, outSize, given);
+    if (mode === 'nearest-exact') return torch._nn.upsampleNearestExact1d(input, outSize, given);
     if (mode === 'area') return adaptiveAvgPool1d(input, outSize[0]);
     if (mode === 'linear') return torch._nn.upsampleLinear1d(input, outSize, aligned, given);
   }
   if (input.ndim === 4) {
     if (mode === 'nearest') return torch._nn.upsampleNearest2d(input, outSize, given);
+    if (mode === 'nearest-exact') return torch._nn.upsampleNearestExact2d(input, outSize, given);
     if (mode === 'area') return torch.adaptiveAvgPool2d(input, outSize);
     if (mode === 'bilinear') return torch._nn.upsampleBilinear2d(input, outSize, aligned, given);
     if (mode === 'bicubic') return torch._nn.upsampleBicubic2d(input, outSize, aligned, given);
