@@ -100,6 +100,7 @@ OPS = {
     'F.gaussianNllLoss': py(F.gaussian_nll_loss),
     'F.unfold': py(F.unfold),
     'F.affineGrid': py(F.affine_grid),
+    'F.bilinear': py(F.bilinear),
     'F.gridSample': py(F.grid_sample),
     'F.fold': py(F.fold),
     'F.interpolate': py(F.interpolate),
@@ -414,6 +415,8 @@ def errors(E):
     E('affineGrid 3-D size', 'F.affineGrid', g(u(1, 2, 3)), [1, 2, 3], alignCorners=False)
     E('gridSample grid last dim', 'F.gridSample', g(u(1, 2, 3, 4)), g(u(1, 3, 4, 1)), alignCorners=False)
     E('gridSample mode', 'F.gridSample', g(u(1, 2, 3, 4)), g(u(1, 3, 4, 2)), mode='area', alignCorners=False)
+    E('bilinear input1 size', 'F.bilinear', g(u(3, 3)), g(u(3, 5)), g(u(2, 4, 5)), None)
+    E('bilinear batch sizes', 'F.bilinear', g(u(3, 4)), g(u(2, 5)), g(u(2, 4, 5)), None)
 
 
 def more_activations(C):
@@ -602,6 +605,15 @@ def spatial_transformers(C):
       alignCorners=False)
 
 
+def bilinears(C):
+    """Bilinear forms (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-4, 'atol': 1e-5}
+    C('bilinear', 'F.bilinear', g(u(3, 4)), g(u(3, 5)), g(u(2, 4, 5)), g(u(2)), tol=red)
+    C('bilinear without bias, batch dims', 'F.bilinear', g(u(2, 3, 4)), g(u(2, 3, 2)), g(u(3, 4, 2)), None, tol=red)
+    C('bilinear float64', 'F.bilinear', g(u(4, 3, dtype=f64)), g(u(4, 2, dtype=f64)), g(u(5, 3, 2, dtype=f64)),
+      g(u(5, dtype=f64)))
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -672,7 +684,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

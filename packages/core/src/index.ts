@@ -135,6 +135,7 @@ import * as Rearrange from './ops/rearrange.js';
 import * as Loss from './ops/loss.js';
 import * as Fold from './ops/fold.js';
 import * as GridSample from './ops/grid-sample.js';
+import * as Trilinear from './ops/trilinear.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
@@ -172,6 +173,7 @@ export const _nn = {
   col2im: Fold.col2im,
   affineGridGenerator: GridSample.affineGridGenerator,
   gridSampler2d: GridSample.gridSampler2d,
+  bilinearProduct: Trilinear.bilinearProduct,
   embedding: LayerOps.embedding,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,

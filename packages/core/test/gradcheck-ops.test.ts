@@ -222,6 +222,7 @@ const CASES: [string, () => Tensor[], Fn][] = [
     () => [r([2, 3, 4]), r([3, 2, 3]), r([2])],
     (x, w, b) => torch.convTranspose1d(x, w, b, { stride: 3 }),
   ],
+  ['bilinearProduct', () => [r([3, 2]), r([2, 2, 3]), r([3, 3])], (a, w, b) => torch._nn.bilinearProduct(a, w, b)],
   [
     'affine grid and grid sampling',
     () => [r([1, 2, 3]), r([1, 2, 3, 4])],
@@ -335,6 +336,11 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
   ['diagonal', () => [r([3, 3])], (a) => a.diagonal().mul(a.diagonal(1).sum())],
   ['groupNorm', () => [r([2, 4, 3]), r([4])], (x, w) => torch._nn.groupNorm(x, 2, w, null)],
   ['conv1d', () => [r([1, 2, 5]), r([3, 2, 2])], (x, w) => torch.conv1d(x, w, null, { dilation: 2 })],
+  [
+    'bilinearProduct',
+    () => [r([2, 2]), r([2, 2, 2]), r([2, 2])],
+    (a, w, b) => torch._nn.bilinearProduct(a, w, b).pow(2),
+  ],
   [
     'im2col',
     () => [r([1, 1, 3, 4])],

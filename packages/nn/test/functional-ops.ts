@@ -165,6 +165,7 @@ export const OPS: Record<string, Op> = {
   'F.fold': (a, kw) => F.fold(T(a[0]), a[1] as number | number[], a[2] as number | number[], opts(kw)),
   'F.affineGrid': (a, kw) => F.affineGrid(T(a[0]), a[1] as number[], opts(kw)),
   'F.gridSample': (a, kw) => F.gridSample(T(a[0]), T(a[1]), opts(kw)),
+  'F.bilinear': (a) => F.bilinear(T(a[0]), T(a[1]), T(a[2]), TOpt(a[3])),
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

@@ -19,6 +19,11 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [1, 'weight', 'tensor'],
     [2, 'bias', 'tensor?'],
   ],
+  bilinear: [
+    [1, 'input2', 'tensor'],
+    [2, 'weight', 'tensor'],
+    [3, 'bias', 'tensor?'],
+  ],
   conv1d: [
     [1, 'weight', 'tensor'],
     [2, 'bias', 'tensor?'],
@@ -167,6 +172,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   softmax: [2, 1, ['_stacklevel', 'dtype']],
   logSoftmax: [2, 1, ['_stacklevel', 'dtype']],
   linear: [3, 2, []],
+  bilinear: [4, 3, []],
   conv1d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
   conv2d: [3, 2, ['stride', 'padding', 'dilation', 'groups']],
   convTranspose1d: [3, 2, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']],

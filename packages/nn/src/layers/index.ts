@@ -1,7 +1,7 @@
 /** Every layer, loss and container class, for `nn.*` and for named imports. */
 export { Module } from '../module.js';
 export { Parameter } from '../parameter.js';
-export { Linear, Identity, Flatten, Unflatten } from './linear.js';
+export { Linear, Bilinear, Identity, Flatten, Unflatten } from './linear.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export type { ConvTranspose1dOptions, ConvTranspose2dOptions } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './norm.js';

@@ -94,6 +94,71 @@ export class Linear extends Module {
   }
 }
 
+/**
+ * `y = x1 · W · x2 + b` over the last dim of two inputs, PyTorch's `nn.Bilinear` (weight `[out, in1, in2]`).
+ *
+ * @example
+ * ```ts
+ * const layer = new nn.Bilinear(4, 5, 2);
+ * console.log(layer);
+ * console.log(layer.forward(torch.randn(3, 4), torch.randn(3, 5)).shape);
+ * ```
+ * ```text
+ * Bilinear(in1_features=4, in2_features=5, out_features=2, bias=True)
+ * torch.Size([3, 2])
+ * ```
+ */
+export class Bilinear extends Module {
+  /** The first input's features. */
+  readonly in1Features: number;
+  /** The second input's features. */
+  readonly in2Features: number;
+  /** The output's features. */
+  readonly outFeatures: number;
+  /** `[out, in1, in2]`. */
+  weight: Parameter;
+  /** `[out]`, or null. */
+  bias: Parameter | null;
+
+  /** `new nn.Bilinear(in1Features, in2Features, outFeatures, { bias })`, or PyTorch's positional order. */
+  constructor(
+    in1Features: number,
+    in2Features: number,
+    outFeatures: number,
+    options?: { bias?: boolean; dtype?: torch.DType },
+  );
+  constructor(in1Features: number, in2Features: number, outFeatures: number, bias?: boolean);
+  constructor(in1Features: number, in2Features: number, outFeatures: number, ...args: unknown[]) {
+    super();
+    const o = torch.compat.pythonArgs<{ bias?: boolean; dtype?: torch.DType }>('Bilinear', ['bias'], args, 0, 3);
+    this.in1Features = in1Features;
+    this.in2Features = in2Features;
+    this.outFeatures = outFeatures;
+    [this.weight, this.bias] = weightAndBias([outFeatures, in1Features, in2Features], o);
+    if (this.bias === null) this.registerParameter('bias', null);
+    this.resetParameters();
+  }
+
+  /** PyTorch's initialisation: weight and bias from U(-1/√in1, 1/√in1). */
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.in1Features);
+    torch.noGrad(() => {
+      this.weight.uniform_(-bound, bound);
+      this.bias?.uniform_(-bound, bound);
+    });
+  }
+
+  /** The bilinear form of `input1` and `input2`. */
+  override forward(input1: Tensor, input2: Tensor): Tensor {
+    return F.bilinear(input1, input2, this.weight, this.bias);
+  }
+
+  /** The sizes, as PyTorch prints them. */
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${this.bias === null ? 'False' : 'True'}`;
+  }
+}
+
 /** Returns its input unchanged (a placeholder, e.g. for a removed head). */
 export class Identity extends Module {
   /** Returns `input`. */
