@@ -101,6 +101,8 @@ OPS = {
     'F.unfold': py(F.unfold),
     'F.affineGrid': py(F.affine_grid),
     'F.bilinear': py(F.bilinear),
+    'F.softMarginLoss': py(F.soft_margin_loss),
+    'F.multiMarginLoss': py(lambda x, t, w, **kw: F.multi_margin_loss(x, t, weight=w, **kw)),
     'F.gridSample': py(F.grid_sample),
     'F.fold': py(F.fold),
     'F.interpolate': py(F.interpolate),
@@ -417,6 +419,9 @@ def errors(E):
     E('gridSample mode', 'F.gridSample', g(u(1, 2, 3, 4)), g(u(1, 3, 4, 2)), mode='area', alignCorners=False)
     E('bilinear input1 size', 'F.bilinear', g(u(3, 3)), g(u(3, 5)), g(u(2, 4, 5)), None)
     E('bilinear batch sizes', 'F.bilinear', g(u(3, 4)), g(u(2, 5)), g(u(2, 4, 5)), None)
+    E('multiMarginLoss target out of range', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 4, 1])), None)
+    E('multiMarginLoss target size', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 1])), None)
+    E('multiMarginLoss p 3', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 1, 2])), None, p=3)
 
 
 def more_activations(C):
@@ -614,6 +619,21 @@ def bilinears(C):
       g(u(5, dtype=f64)))
 
 
+def margin_losses(C):
+    """Soft and multi-class margin losses (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-5, 'atol': 1e-6}
+    signs = n(torch.tensor([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]]))
+    C('softMarginLoss', 'F.softMarginLoss', g(u(2, 3, lo=-3, hi=3)), signs)
+    C('softMarginLoss sum, float64', 'F.softMarginLoss', g(u(2, 3, lo=-3, hi=3, dtype=f64)), n(torch.tensor([[1.0, -1, 1], [-1, -1, 1]], dtype=torch.float64)), reduction='sum')
+    C('softMarginLoss none', 'F.softMarginLoss', g(u(2, 3)), signs, reduction='none')
+    t = n(torch.tensor([0, 2, 3, 1]))
+    C('multiMarginLoss', 'F.multiMarginLoss', g(u(4, 5, lo=-1, hi=1)), t, None, tol=red)
+    C('multiMarginLoss p 2, margin 0.5, weight, sum', 'F.multiMarginLoss', g(u(4, 5, lo=-1, hi=1)), t,
+      n(u(5, lo=0.5, hi=1.5)), p=2, margin=0.5, reduction='sum', tol=red)
+    C('multiMarginLoss none', 'F.multiMarginLoss', g(u(4, 5, lo=-1, hi=1)), t, None, reduction='none', tol=red)
+    C('multiMarginLoss one sample, float64', 'F.multiMarginLoss', g(u(5, lo=-1, hi=1, dtype=f64)), n(torch.tensor(3)), None)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -684,7 +704,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -136,6 +136,7 @@ import * as Loss from './ops/loss.js';
 import * as Fold from './ops/fold.js';
 import * as GridSample from './ops/grid-sample.js';
 import * as Trilinear from './ops/trilinear.js';
+import * as MarginLoss from './ops/loss-margin.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
@@ -181,6 +182,8 @@ export const _nn = {
   binaryCrossEntropy: Loss.binaryCrossEntropy,
   binaryCrossEntropyWithLogits: Loss.binaryCrossEntropyWithLogits,
   nllLoss: Loss.nllLoss,
+  softMarginLoss: MarginLoss.softMarginLoss,
+  multiMarginLoss: MarginLoss.multiMarginLoss,
 };
 export type { Reduction } from './ops/loss.js';
 export type { BlockGeometry } from './ops/fold.js';

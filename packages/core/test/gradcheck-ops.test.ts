@@ -224,6 +224,11 @@ const CASES: [string, () => Tensor[], Fn][] = [
   ],
   ['bilinearProduct', () => [r([3, 2]), r([2, 2, 3]), r([3, 3])], (a, w, b) => torch._nn.bilinearProduct(a, w, b)],
   [
+    'multiMarginLoss',
+    () => [r([3, 4])],
+    (x) => torch._nn.multiMarginLoss(x, torch.tensor([0, 2, 3]), 2, 0.5, null, 'none'),
+  ],
+  [
     'affine grid and grid sampling',
     () => [r([1, 2, 3]), r([1, 2, 3, 4])],
     (theta, x) => {
@@ -341,6 +346,7 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
     () => [r([2, 2]), r([2, 2, 2]), r([2, 2])],
     (a, w, b) => torch._nn.bilinearProduct(a, w, b).pow(2),
   ],
+  ['softMarginLoss', () => [r([2, 3]), r([2, 3])], (x, y) => torch._nn.softMarginLoss(x, y, 'sum')],
   [
     'im2col',
     () => [r([1, 1, 3, 4])],

@@ -1,9 +1,10 @@
 /**
  * The ranking, embedding and likelihood loss modules (`nn.MarginRankingLoss`, `nn.HingeEmbeddingLoss`,
  * `nn.CosineEmbeddingLoss`, `nn.TripletMarginLoss`, `nn.MultiLabelSoftMarginLoss`, `nn.PoissonNLLLoss`,
- * `nn.GaussianNLLLoss`): each holds its options, in PyTorch's positional order or an options object, and calls its
+ * `nn.GaussianNLLLoss`, `nn.SoftMarginLoss`, `nn.MultiMarginLoss`): each holds its options, in PyTorch's positional order or an options object, and calls its
  * functional form.
  */
+import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from './module.js';
 import * as F from './functional/index.js';
@@ -232,5 +233,66 @@ export class GaussianNLLLoss extends Module {
   override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     const { full, eps, reduction } = this;
     return F.gaussianNllLoss(input, target, variance, { full, eps, reduction });
+  }
+}
+
+/** log(1 + exp(-y·x)) for targets y of 1 or -1 (`torch.nn.SoftMarginLoss`). */
+export class SoftMarginLoss extends Loss {
+  /** `new nn.SoftMarginLoss({ reduction })` (or PyTorch's positional order). */
+  constructor(options?: { reduction?: Reduction });
+  constructor(sizeAverage?: null, reduce?: null, reduction?: Reduction);
+  constructor(...args: unknown[]) {
+    super(
+      lossArgs<{ reduction?: Reduction }>('SoftMarginLoss', ['sizeAverage', 'reduce', 'reduction'], args).reduction,
+    );
+  }
+
+  /** The loss of `input` against `target`. */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.softMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+type MultiMarginModuleOptions = { p?: number; margin?: number; weight?: Tensor | null; reduction?: Reduction };
+
+/** The multi-class hinge loss of scores against class indices (`torch.nn.MultiMarginLoss`). */
+export class MultiMarginLoss extends WeightedLoss {
+  /** 1 or 2. */
+  readonly p: number;
+  /** The margin. */
+  readonly margin: number;
+
+  /** `new nn.MultiMarginLoss({ p, margin, weight, reduction })` (or PyTorch's positional order). */
+  constructor(options?: MultiMarginModuleOptions);
+  constructor(
+    p?: number,
+    margin?: number,
+    weight?: Tensor | null,
+    sizeAverage?: null,
+    reduce?: null,
+    reduction?: Reduction,
+  );
+  constructor(...args: unknown[]) {
+    const o = lossArgs<MultiMarginModuleOptions>(
+      'MultiMarginLoss',
+      ['p', 'margin', 'weight', 'sizeAverage', 'reduce', 'reduction'],
+      args,
+    );
+    if (o.p !== undefined && o.p !== 1 && o.p !== 2) throw new torch.ValueError('only p == 1 and p == 2 supported');
+    // PyTorch asserts it, without a message.
+    if (o.weight && o.weight.ndim !== 1) throw new torch.AssertionError('');
+    super(o.reduction, o.weight);
+    this.p = o.p ?? 1;
+    this.margin = o.margin ?? 1;
+  }
+
+  /** The loss of the scores `input` against the classes `target`. */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.multiMarginLoss(input, target, {
+      p: this.p,
+      margin: this.margin,
+      weight: this.weight,
+      reduction: this.reduction,
+    });
   }
 }

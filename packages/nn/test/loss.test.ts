@@ -177,4 +177,30 @@ describe('the ranking, embedding and likelihood loss modules', () => {
       ),
     ).toBe(true);
   });
+
+  it('SoftMarginLoss and MultiMarginLoss print and call their functional forms', () => {
+    expect(String(new nn.SoftMarginLoss())).toBe('SoftMarginLoss()');
+    expect(String(new nn.MultiMarginLoss())).toBe('MultiMarginLoss()');
+    const [x, t] = [torch.randn(3, 4), torch.tensor([0, 3, 1])];
+    const weight = torch.rand(4);
+    expect(
+      torch.equal(
+        new nn.MultiMarginLoss(2, 0.5, weight).forward(x, t),
+        F.multiMarginLoss(x, t, { p: 2, margin: 0.5, weight }),
+      ),
+    ).toBe(true);
+    expect(Object.keys(new nn.MultiMarginLoss({ weight }).stateDict())).toEqual(['weight']);
+    const y = torch.tensor([
+      [1, -1, 1, 1],
+      [-1, -1, 1, -1],
+      [1, 1, 1, -1],
+    ]);
+    expect(
+      torch.equal(
+        new nn.SoftMarginLoss({ reduction: 'sum' }).forward(x, y),
+        F.softMarginLoss(x, y, { reduction: 'sum' }),
+      ),
+    ).toBe(true);
+    expect(() => new nn.MultiMarginLoss({ p: 3 })).toThrow(new torch.ValueError('only p == 1 and p == 2 supported'));
+  });
 });

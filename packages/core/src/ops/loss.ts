@@ -15,20 +15,20 @@ import { checkNoRequiresGrad } from './layer-ops.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'mean') return loss.mean();
   if (reduction === 'sum') return loss.sum();
   return loss;
 }
 
 /** The gradient of the unreduced loss from the gradient of the reduced one. */
-function unreduce(g: Tensor, shape: readonly number[], reduction: Reduction): Tensor {
+export function unreduce(g: Tensor, shape: readonly number[], reduction: Reduction): Tensor {
   if (reduction === 'none') return g;
   const n = shape.reduce((a, b) => a * b, 1);
   return (reduction === 'mean' ? g.div(n) : g).expand(shape);
 }
 
-function checkReduction(reduction: string): Reduction {
+export function checkReduction(reduction: string): Reduction {
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum')
     throw new ValueError(`${reduction} is not a valid value for reduction`);
   return reduction;

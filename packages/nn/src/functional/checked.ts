@@ -99,6 +99,8 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   ],
   multilabelSoftMarginLoss: [[1, 'target', 'tensor']],
   poissonNllLoss: [[1, 'target', 'tensor']],
+  softMarginLoss: [[1, 'target', 'tensor']],
+  multiMarginLoss: [[1, 'target', 'tensor']],
   gaussianNllLoss: [
     [1, 'target', 'tensor'],
     [2, 'var', 'tensor'],
@@ -152,6 +154,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   multilabelSoftMarginLoss: [2, 2, ['weight', 'sizeAverage', 'reduce', 'reduction']],
   poissonNllLoss: [2, 2, ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction']],
   gaussianNllLoss: [3, 3, ['full', 'eps', 'reduction']],
+  softMarginLoss: [2, 2, ['sizeAverage', 'reduce', 'reduction']],
+  multiMarginLoss: [2, 2, ['p', 'margin', 'weight', 'sizeAverage', 'reduce', 'reduction']],
   multiHeadAttentionForward: [
     13,
     13,

@@ -1,7 +1,8 @@
 /**
- * The ranking, embedding and likelihood losses (`F.margin_ranking_loss`, `F.hinge_embedding_loss`,
+ * The ranking, margin, embedding and likelihood losses (`F.margin_ranking_loss`, `F.hinge_embedding_loss`,
  * `F.cosine_embedding_loss`, `F.triplet_margin_loss`, `F.multilabel_soft_margin_loss`, `F.poisson_nll_loss`,
- * `F.gaussian_nll_loss`), composed of core ops as PyTorch composes them, so values, gradients and graphs are its.
+ * `F.gaussian_nll_loss`), composed of core ops as PyTorch composes them, so values, gradients and graphs are its;
+ * and `F.soft_margin_loss` and `F.multi_margin_loss`, core's single-node ops as PyTorch's are.
  */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
@@ -214,4 +215,34 @@ export function gaussianNllLoss(
   let loss = v.log().add(input.sub(target).pow(2).div(v)).mul(0.5);
   if (full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
   return reduced(loss, reduction);
+}
+
+export interface SoftMarginOptions {
+  reduction?: Reduction;
+}
+
+/** `F.soft_margin_loss(input, target, reduction='mean')`: log(1 + exp(-y·x)) for targets of 1 or -1. */
+export function softMarginLoss(input: Tensor, target: Tensor, options: SoftMarginOptions = {}): Tensor {
+  return torch._nn.softMarginLoss(input, target, checkReduction(options.reduction));
+}
+
+export interface MultiMarginOptions {
+  /** 1 (default) or 2: the hinge, or its square. */
+  p?: number;
+  /** The margin (default 1). */
+  margin?: number;
+  /** A weight per class, applied by the target's class (C). */
+  weight?: Tensor | null;
+  reduction?: Reduction;
+}
+
+/**
+ * `F.multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction='mean')`: the multi-class hinge loss of
+ * (N, C) scores against class indices, Σ over the other classes of max(0, margin - x[y] + x[i])^p, over C.
+ */
+export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+  const { p = 1, margin = 1, weight = null } = options;
+  if (p !== 1 && p !== 2) throw new torch.ValueError('only p == 1 and p == 2 supported');
+  if (weight !== null && weight.ndim !== 1) throw new torch.ValueError('weight must be one-dimensional');
+  return torch._nn.multiMarginLoss(input, target, p, margin, weight, checkReduction(options.reduction));
 }
