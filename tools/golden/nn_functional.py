@@ -101,6 +101,7 @@ OPS = {
     'F.unfold': py(F.unfold),
     'F.affineGrid': py(F.affine_grid),
     'F.bilinear': py(F.bilinear),
+    'F.embeddingBag': py(lambda idx, w, offsets, psw, **kw: F.embedding_bag(idx, w, offsets, per_sample_weights=psw, **kw)),
     'F.softMarginLoss': py(F.soft_margin_loss),
     'F.multiMarginLoss': py(lambda x, t, w, **kw: F.multi_margin_loss(x, t, weight=w, **kw)),
     'F.gridSample': py(F.grid_sample),
@@ -422,6 +423,11 @@ def errors(E):
     E('multiMarginLoss target out of range', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 4, 1])), None)
     E('multiMarginLoss target size', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 1])), None)
     E('multiMarginLoss p 3', 'F.multiMarginLoss', g(u(3, 4)), n(torch.tensor([0, 1, 2])), None, p=3)
+    E('embeddingBag 2-D with offsets', 'F.embeddingBag', n(torch.tensor([[1, 2]])), g(u(5, 3)), n(torch.tensor([0])), None)
+    E('embeddingBag no offsets', 'F.embeddingBag', n(torch.tensor([1, 2])), g(u(5, 3)), None, None)
+    E('embeddingBag mode', 'F.embeddingBag', n(torch.tensor([1, 2])), g(u(5, 3)), n(torch.tensor([0])), None, mode='min')
+    E('embeddingBag weights with mean', 'F.embeddingBag', n(torch.tensor([1, 2])), g(u(5, 3)), n(torch.tensor([0])),
+      g(u(2)), mode='mean')
 
 
 def more_activations(C):
@@ -634,6 +640,19 @@ def margin_losses(C):
     C('multiMarginLoss one sample, float64', 'F.multiMarginLoss', g(u(5, lo=-1, hi=1, dtype=f64)), n(torch.tensor(3)), None)
 
 
+def embedding_bags(C):
+    """Bags of embeddings (last: no other case's inputs moved)."""
+    idx = n(torch.tensor([1, 2, 4, 5, 4, 3, 2, 9]))
+    offsets = n(torch.tensor([0, 2, 2, 5]))
+    C('embeddingBag mean, an empty bag', 'F.embeddingBag', idx, g(u(10, 3)), offsets, None)
+    C('embeddingBag sum, per-sample weights', 'F.embeddingBag', idx, g(u(10, 3)), offsets, g(u(8)), mode='sum')
+    C('embeddingBag max', 'F.embeddingBag', idx, g(u(10, 3)), offsets, None, mode='max')
+    C('embeddingBag 2-D input, padding index', 'F.embeddingBag', n(torch.tensor([[1, 2, 0], [0, 0, 3]])), g(u(5, 4)), None,
+      None, paddingIdx=0)
+    C('embeddingBag last offset included, float64', 'F.embeddingBag', idx, g(u(10, 2, dtype=f64)),
+      n(torch.tensor([0, 3, 8])), None, includeLastOffset=True, mode='sum')
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -704,7 +723,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -137,6 +137,7 @@ import * as Fold from './ops/fold.js';
 import * as GridSample from './ops/grid-sample.js';
 import * as Trilinear from './ops/trilinear.js';
 import * as MarginLoss from './ops/loss-margin.js';
+import * as EmbeddingBag from './ops/embedding-bag.js';
 export const addmm = LayerOps.addmm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
@@ -176,6 +177,7 @@ export const _nn = {
   gridSampler2d: GridSample.gridSampler2d,
   bilinearProduct: Trilinear.bilinearProduct,
   embedding: LayerOps.embedding,
+  embeddingBag: EmbeddingBag.embeddingBag,
   mseLoss: Loss.mseLoss,
   smoothL1Loss: Loss.smoothL1Loss,
   huberLoss: Loss.huberLoss,
@@ -188,6 +190,7 @@ export const _nn = {
 export type { Reduction } from './ops/loss.js';
 export type { BlockGeometry } from './ops/fold.js';
 export type { GridSampleMode, GridSamplePadding } from './ops/grid-sample.js';
+export type { EmbeddingBagMode } from './ops/embedding-bag.js';
 
 // ---- kernel backends ----
 export { typescriptBackend } from './kernels/backend.js';

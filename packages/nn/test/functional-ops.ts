@@ -168,6 +168,8 @@ export const OPS: Record<string, Op> = {
   'F.bilinear': (a) => F.bilinear(T(a[0]), T(a[1]), T(a[2]), TOpt(a[3])),
   'F.softMarginLoss': (a, kw) => F.softMarginLoss(T(a[0]), T(a[1]), opts(kw)),
   'F.multiMarginLoss': (a, kw) => F.multiMarginLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<object>(kw) }),
+  'F.embeddingBag': (a, kw) =>
+    F.embeddingBag(T(a[0]), T(a[1]), { offsets: TOpt(a[2]), perSampleWeights: TOpt(a[3]), ...opts<object>(kw) }),
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

@@ -1,4 +1,4 @@
-/** Embedding. */
+/** Embedding and EmbeddingBag. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
@@ -70,5 +70,83 @@ export class Embedding extends Module {
   /** The sizes (and padding index), as PyTorch prints them. */
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ''}`;
+  }
+}
+
+/** EmbeddingBag's options, by PyTorch's keyword names. */
+export interface EmbeddingBagLayerOptions {
+  /** `'mean'` (default), `'sum'` or `'max'`. */
+  mode?: torch.EmbeddingBagMode;
+  /** Whether `offsets` ends with the input's length. */
+  includeLastOffset?: boolean;
+  /** An index whose row starts at zero, takes no part in its bag and gets no gradient. */
+  paddingIdx?: number | null;
+  /** The weight's dtype (default float32). */
+  dtype?: torch.DType;
+}
+
+/**
+ * Sums, means or maxima of bags of embeddings without the (bags × length × dim) intermediate
+ * (`torch.nn.EmbeddingBag`): a 2-D input's rows are the bags, or a 1-D input is cut into bags at `offsets`.
+ *
+ * @example
+ * ```ts
+ * const bag = new nn.EmbeddingBag(10, 3, { mode: 'sum' });
+ * console.log(bag);
+ * console.log(bag.forward(torch.tensor([1, 2, 4, 5, 4]), torch.tensor([0, 2])).shape);
+ * ```
+ * ```text
+ * EmbeddingBag(10, 3, mode=sum)
+ * torch.Size([2, 3])
+ * ```
+ */
+export class EmbeddingBag extends Module {
+  /** The number of rows. */
+  readonly numEmbeddings: number;
+  /** The length of each row. */
+  readonly embeddingDim: number;
+  /** How each bag's rows are combined. */
+  readonly mode: torch.EmbeddingBagMode;
+  /** Whether `offsets` ends with the input's length. */
+  readonly includeLastOffset: boolean;
+  /** The padding index (made non-negative), or `null`. */
+  readonly paddingIdx: number | null;
+  /** The table, `[numEmbeddings, embeddingDim]`, initialised from N(0, 1). */
+  weight: Parameter;
+
+  /** `new nn.EmbeddingBag(numEmbeddings, embeddingDim, { mode, includeLastOffset, paddingIdx })`. */
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagLayerOptions = {}) {
+    super();
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.mode = options.mode ?? 'mean';
+    this.includeLastOffset = options.includeLastOffset ?? false;
+    let paddingIdx = options.paddingIdx ?? null;
+    if (paddingIdx !== null) {
+      if (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)
+        throw new torch.AssertionError('padding_idx must be within num_embeddings');
+      if (paddingIdx < 0) paddingIdx += numEmbeddings;
+    }
+    this.paddingIdx = paddingIdx;
+    this.weight = new Parameter(torch.empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? 'float32' }));
+    init.normal_(this.weight);
+    if (paddingIdx !== null) torch.noGrad(() => this.weight.select(0, paddingIdx).fill_(0));
+  }
+
+  /** Each bag's combination: the rows of a 2-D `input`, or a 1-D `input` cut at `offsets`. */
+  override forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return F.embeddingBag(input, this.weight, {
+      offsets,
+      mode: this.mode,
+      perSampleWeights,
+      includeLastOffset: this.includeLastOffset,
+      paddingIdx: this.paddingIdx,
+    });
+  }
+
+  /** The sizes, mode and padding index, as PyTorch prints them. */
+  override extraRepr(): string {
+    const padding = this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : '';
+    return `${this.numEmbeddings}, ${this.embeddingDim}, mode=${this.mode}${padding}`;
   }
 }

@@ -11,7 +11,8 @@ export * from './activation.js';
 export * from './activation-configured.js';
 export * from './dropout.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
-export { Embedding } from './embedding.js';
+export { Embedding, EmbeddingBag } from './embedding.js';
+export type { EmbeddingBagLayerOptions } from './embedding.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';
 export {
