@@ -101,6 +101,7 @@ OPS = {
     'F.unfold': py(F.unfold),
     'F.affineGrid': py(F.affine_grid),
     'F.bilinear': py(F.bilinear),
+    'F.localResponseNorm': py(F.local_response_norm),
     'F.embeddingBag': py(lambda idx, w, offsets, psw, **kw: F.embedding_bag(idx, w, offsets, per_sample_weights=psw, **kw)),
     'F.softMarginLoss': py(F.soft_margin_loss),
     'F.multiMarginLoss': py(lambda x, t, w, **kw: F.multi_margin_loss(x, t, weight=w, **kw)),
@@ -653,6 +654,15 @@ def embedding_bags(C):
       n(torch.tensor([0, 3, 8])), None, includeLastOffset=True, mode='sum')
 
 
+def local_response_norms(C):
+    """Local response normalisation (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-5, 'atol': 1e-6}
+    C('localResponseNorm (N, C, L)', 'F.localResponseNorm', g(u(2, 5, 4, lo=-2, hi=2)), 3, tol=red)
+    C('localResponseNorm (N, C, H, W) even size, constants', 'F.localResponseNorm', g(u(2, 6, 3, 3, lo=-2, hi=2)), 4,
+      alpha=0.01, beta=0.5, k=2.0, tol=red)
+    C('localResponseNorm (N, C, D, H, W) float64', 'F.localResponseNorm', g(u(1, 4, 2, 2, 3, lo=-2, hi=2, dtype=f64)), 5)
+
+
 def interpolations(C):
     """Nearest and bilinear resampling (last: no other case's inputs moved)."""
     x = u(2, 3, 4, 5)
@@ -723,7 +733,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags, local_response_norms]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

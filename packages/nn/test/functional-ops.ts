@@ -170,6 +170,7 @@ export const OPS: Record<string, Op> = {
   'F.multiMarginLoss': (a, kw) => F.multiMarginLoss(T(a[0]), T(a[1]), { weight: TOpt(a[2]), ...opts<object>(kw) }),
   'F.embeddingBag': (a, kw) =>
     F.embeddingBag(T(a[0]), T(a[1]), { offsets: TOpt(a[2]), perSampleWeights: TOpt(a[3]), ...opts<object>(kw) }),
+  'F.localResponseNorm': (a, kw) => F.localResponseNorm(T(a[0]), N(a[1]), opts(kw)),
   'F.layerNorm': (a, kw) => F.layerNorm(T(a[0]), Ns(a[1]), TOpt(a[2]), TOpt(a[3]), opts(kw)),
   'F.embedding': (a, kw) => {
     const out = F.embedding(T(a[0]), T(a[1]), opts(kw));

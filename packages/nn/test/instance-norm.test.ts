@@ -1,5 +1,5 @@
 /**
- * nn.InstanceNorm1d/2d/3d as PyTorch 1.13 builds and runs them: reprs, state-dict keys, the running statistics a
+ * nn.InstanceNorm1d/2d/3d (and BatchNorm3d, LocalResponseNorm) as PyTorch 1.13 builds and runs them: reprs, state-dict keys, the running statistics a
  * training step leaves and the evaluation that uses them (values PyTorch printed for the same inputs), unbatched
  * input and PyTorch's errors. (F.instanceNorm's values and gradients are checked in functional.test.ts.)
  */
@@ -86,5 +86,23 @@ describe('nn.InstanceNorm1d, nn.InstanceNorm2d and nn.InstanceNorm3d', () => {
         'Expected more than 1 spatial element when training, got input size torch.Size([2, 3, 1, 1])',
       ),
     );
+  });
+});
+
+describe('nn.BatchNorm3d and nn.LocalResponseNorm', () => {
+  it('print as PyTorch, normalise 5-D input per channel and refuse other ranks with its ValueError', () => {
+    const bn = new nn.BatchNorm3d(4);
+    expect(String(bn)).toBe('BatchNorm3d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    const x = torch.randn(2, 4, 3, 3, 3);
+    const y = bn.forward(x);
+    expect(y.gradFn?.name()).toBe('NativeBatchNormBackward0');
+    torch.testing.assertClose(y.mean([0, 2, 3, 4]), torch.zeros(4), { atol: 1e-5, rtol: 0 });
+    expect(() => bn.forward(torch.randn(2, 4, 3))).toThrow(new torch.ValueError('expected 5D input (got 3D input)'));
+    expect(() => new nn.BatchNorm2d(4).forward(torch.randn(2, 4, 3))).toThrow(
+      new torch.ValueError('expected 4D input (got 3D input)'),
+    );
+    expect(String(new nn.LocalResponseNorm(3))).toBe('LocalResponseNorm(3, alpha=0.0001, beta=0.75, k=1.0)');
+    const lrn = new nn.LocalResponseNorm(2, 0.01, 0.5, 2);
+    torch.testing.assertClose(lrn.forward(x), nn.functional.localResponseNorm(x, 2, { alpha: 0.01, beta: 0.5, k: 2 }));
   });
 });

@@ -192,6 +192,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   adaptiveMaxPool1d: [2, 2, ['returnIndices']],
   batchNorm: [5, 3, ['training', 'momentum', 'eps']],
   instanceNorm: [5, 1, ['useInputStats', 'momentum', 'eps']],
+  localResponseNorm: [2, 2, ['alpha', 'beta', 'k']],
   layerNorm: [4, 2, ['eps']],
   groupNorm: [4, 2, ['eps']],
   dropout: [2, 1, ['training', 'inplace']],

@@ -1,4 +1,4 @@
-/** `F.batch_norm` and `F.layer_norm`. */
+/** `F.batch_norm`, `F.layer_norm`, `F.group_norm`, `F.instance_norm` and `F.local_response_norm`. */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
 import { isOptions, torchSize } from './util.js';
@@ -153,4 +153,31 @@ export function instanceNorm(
     if (rv !== null && rvN !== null) rv.copy_(rvN.view([n, c]).mean(0));
   });
   return out.view(input.shape);
+}
+
+export interface LocalResponseNormOptions {
+  /** The scale of the neighbours' squares (default 1e-4). */
+  alpha?: number;
+  /** The exponent (default 0.75). */
+  beta?: number;
+  /** The additive constant (default 1). */
+  k?: number;
+}
+
+/**
+ * `F.local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0)`: each value divided by (k + α · the mean of the
+ * squares of `size` neighbouring channels)^β, over (N, C, *) input, composed as PyTorch composes it (the channel
+ * window as an average pooling of the zero-padded squares).
+ */
+export function localResponseNorm(input: Tensor, size: number, options: LocalResponseNormOptions = {}): Tensor {
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
+  if (input.ndim < 3)
+    throw new torch.ValueError(`Expected 3D or higher dimensionality input (got ${input.ndim} dimensions)`);
+  if (input.numel() === 0) return input;
+  const [n, c] = input.shape;
+  // The squares as one-channel images whose rows are the channels; a (size, 1) window averages neighbours.
+  let div = input.mul(input).reshape([n, 1, c, -1]);
+  div = torch.constantPadNd(div, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)], 0);
+  div = torch.avgPool2d(div, [size, 1], { stride: 1 }).squeeze(1).view(input.shape);
+  return input.div(div.mul(alpha).add(k).pow(beta));
 }

@@ -4,7 +4,7 @@ export { Parameter } from '../parameter.js';
 export { Linear, Bilinear, Identity, Flatten, Unflatten } from './linear.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export type { ConvTranspose1dOptions, ConvTranspose2dOptions } from './conv.js';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './norm.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, LocalResponseNorm } from './norm.js';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './instance-norm.js';
 export type { GroupNormLayerOptions } from './norm.js';
 export * from './activation.js';

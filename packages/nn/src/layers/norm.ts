@@ -1,4 +1,4 @@
-/** BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm; and the base the batch and instance norms share. */
+/** BatchNorm1d/2d/3d, LayerNorm, GroupNorm, LocalResponseNorm; and the base the batch and instance norms share. */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
@@ -185,7 +185,8 @@ abstract class BatchNorm extends NormBase {
 export class BatchNorm1d extends BatchNorm {
   /** Requires a 2-D or 3-D input. */
   protected checkInputDim(input: Tensor): void {
-    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
+    if (input.ndim !== 2 && input.ndim !== 3)
+      throw new torch.ValueError(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
 }
 
@@ -193,7 +194,15 @@ export class BatchNorm1d extends BatchNorm {
 export class BatchNorm2d extends BatchNorm {
   /** Requires a 4-D input. */
   protected checkInputDim(input: Tensor): void {
-    if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
+    if (input.ndim !== 4) throw new torch.ValueError(`expected 4D input (got ${input.ndim}D input)`);
+  }
+}
+
+/** Batch normalisation over `[N, C, D, H, W]` inputs, per channel. */
+export class BatchNorm3d extends BatchNorm {
+  /** Requires a 5-D input. */
+  protected checkInputDim(input: Tensor): void {
+    if (input.ndim !== 5) throw new torch.ValueError(`expected 5D input (got ${input.ndim}D input)`);
   }
 }
 
@@ -327,5 +336,59 @@ export class GroupNorm extends Module {
   /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyValue(this.affine)}`;
+  }
+}
+
+/**
+ * Local response normalisation (`torch.nn.LocalResponseNorm`): each value divided by (k + α · the mean of the squares
+ * of `size` neighbouring channels)^β, as in AlexNet.
+ *
+ * @example
+ * ```ts
+ * const lrn = new nn.LocalResponseNorm(3);
+ * console.log(lrn);
+ * console.log(lrn.forward(torch.randn(2, 6, 4, 4)).shape);
+ * ```
+ * ```text
+ * LocalResponseNorm(3, alpha=0.0001, beta=0.75, k=1.0)
+ * torch.Size([2, 6, 4, 4])
+ * ```
+ */
+export class LocalResponseNorm extends Module {
+  /** How many neighbouring channels. */
+  readonly size: number;
+  /** The scale of the squares. */
+  readonly alpha: number;
+  /** The exponent. */
+  readonly beta: number;
+  /** The additive constant. */
+  readonly k: number;
+
+  /** `new nn.LocalResponseNorm(size, { alpha, beta, k })`, or PyTorch's positional order. */
+  constructor(size: number, options?: F.LocalResponseNormOptions);
+  constructor(size: number, alpha?: number, beta?: number, k?: number);
+  constructor(size: number, ...args: unknown[]) {
+    super();
+    const o = torch.compat.pythonArgs<F.LocalResponseNormOptions>(
+      'LocalResponseNorm',
+      ['alpha', 'beta', 'k'],
+      args,
+      0,
+      2,
+    );
+    this.size = size;
+    this.alpha = o.alpha ?? 1e-4;
+    this.beta = o.beta ?? 0.75;
+    this.k = o.k ?? 1;
+  }
+
+  /** `input` normalised across its channels. */
+  override forward(input: Tensor): Tensor {
+    return F.localResponseNorm(input, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+
+  /** The size and constants, as PyTorch prints them. */
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }
