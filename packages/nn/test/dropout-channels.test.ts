@@ -61,3 +61,35 @@ describe('channel dropout', () => {
     warn.mockRestore();
   });
 });
+
+describe('alpha dropout', () => {
+  it('keeps a SELU network standard normal in training, is the identity in eval, and prints as Dropout', () => {
+    torch.manualSeed(0);
+    const layer = new nn.AlphaDropout(0.2);
+    expect(String(layer)).toBe('AlphaDropout(p=0.2, inplace=False)');
+    const x = torch.randn(200000, { requiresGrad: true });
+    const y = layer.forward(x);
+    expect(y.gradFn?.name()).toBe('AddBackward0');
+    expect(Math.abs(y.mean().item())).toBeLessThan(0.01);
+    expect(Math.abs(y.std().item() - 1)).toBeLessThan(0.01);
+    // PyTorch's constants: a = 1 / sqrt((α² p + 1)(1 - p)); a dropped value becomes α a (p - 1).
+    const alpha = 1.7580993408473766;
+    const a = 1 / Math.sqrt((alpha * alpha * 0.2 + 1) * 0.8);
+    y.sum().backward();
+    const grads = new Set((x.grad as torch.Tensor).tolist() as number[]);
+    expect([...grads].sort()).toEqual([0, Math.fround(a)].sort());
+    const dropped = y.detach().maskedSelect((x.grad as torch.Tensor).eq(0));
+    expect(
+      dropped
+        .sub(Math.fround(alpha * a * (0.2 - 1)))
+        .abs()
+        .max()
+        .item(),
+    ).toBeLessThan(1e-6);
+    layer.eval();
+    expect(layer.forward(x)).toBe(x);
+    expect(nn.functional.alphaDropout(x, 0.5)).toBe(x);
+    const channels = nn.functional.featureAlphaDropout(torch.ones(4, 8, 3), { p: 0.5, training: true });
+    expect(channels.sub(channels.select(2, 0).unsqueeze(2)).abs().max().item()).toBe(0);
+  });
+});

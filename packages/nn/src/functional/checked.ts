@@ -198,6 +198,8 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   dropout: [2, 1, ['training', 'inplace']],
   dropout1d: [2, 1, ['training', 'inplace']],
   dropout2d: [2, 1, ['training', 'inplace']],
+  alphaDropout: [2, 1, ['training', 'inplace']],
+  featureAlphaDropout: [2, 1, ['training', 'inplace']],
   embedding: [2, 2, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']],
   embeddingBag: [
     2,

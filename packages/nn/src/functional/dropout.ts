@@ -1,6 +1,7 @@
 /**
  * `F.dropout`: zeroes elements with probability p and scales the rest by 1 / (1 - p), in training only; `F.dropout1d`
- * and `F.dropout2d` zero whole channels.
+ * and `F.dropout2d` zero whole channels; `F.alpha_dropout` and `F.feature_alpha_dropout` keep a SELU network's
+ * self-normalising mean and variance.
  */
 import type { Tensor } from '@kindling/core';
 import * as torch from '@kindling/core';
@@ -89,4 +90,47 @@ export function dropout2d(input: Tensor, p: number | DropoutOptions = 0.5, optio
     );
   }
   return featureDropout(input, resolve(p, options));
+}
+
+/** SELU's α: where alpha dropout sends the dropped values (the negative saturation of SELU). */
+const SELU_ALPHA = 1.7580993408473766;
+
+/**
+ * PyTorch's alpha dropout (`_dropout_impl` with `alpha_dropout`): dropped values set to SELU's negative saturation,
+ * then an affine map a·x + b that keeps the mean and variance; the noise of `noiseShape` broadcast over the input.
+ */
+function alphaMasked(input: Tensor, o: DropoutOptions, noiseShape: readonly number[]): Tensor {
+  const prob = o.p ?? 0.5;
+  if (prob === 0 || !(o.training ?? false) || input.numel() === 0) return input;
+  if (prob === 1) return input.mul(torch.zeros([], { dtype: input.dtype }));
+  const noise = torch.empty([...noiseShape], { dtype: input.dtype }).bernoulli_(1 - prob, { generator: o.generator });
+  const a = 1 / Math.sqrt((SELU_ALPHA * SELU_ALPHA * prob + 1) * (1 - prob));
+  const b = noise
+    .add(-1)
+    .mul_(SELU_ALPHA * a)
+    .add_(SELU_ALPHA * a * prob);
+  noise.mul_(a);
+  return (o.inplace ? input.mul_(noise) : input.mul(noise)).add_(b);
+}
+
+/**
+ * `F.alpha_dropout(input, p=0.5, training=False, inplace=False)`: dropout for SELU networks; the output keeps the
+ * input's mean and variance (training defaults to false here, as in PyTorch).
+ */
+export function alphaDropout(input: Tensor, p: number | DropoutOptions = 0.5, options: DropoutOptions = {}): Tensor {
+  return alphaMasked(input, resolve(p, options), input.shape);
+}
+
+/** `F.feature_alpha_dropout(input, p=0.5, training=False, inplace=False)`: alpha dropout of whole channels. */
+export function featureAlphaDropout(
+  input: Tensor,
+  p: number | DropoutOptions = 0.5,
+  options: DropoutOptions = {},
+): Tensor {
+  if (input.ndim < 2) throw new torch.RuntimeError('Feature dropout requires at least 2 dimensions in the input');
+  return alphaMasked(
+    input,
+    resolve(p, options),
+    input.shape.map((n, d) => (d < 2 ? n : 1)),
+  );
 }

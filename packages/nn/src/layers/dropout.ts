@@ -69,3 +69,22 @@ export class Dropout2d extends Dropout {
     return F.dropout2d(input, { p: this.p, training: this.training, inplace: this.inplace });
   }
 }
+
+/**
+ * Alpha dropout for SELU networks (`torch.nn.AlphaDropout`): in training, dropped values go to SELU's negative
+ * saturation and an affine map keeps the mean and variance.
+ */
+export class AlphaDropout extends Dropout {
+  /** Applies alpha dropout to `input` when training. */
+  override forward(input: Tensor): Tensor {
+    return F.alphaDropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
+}
+
+/** Alpha dropout of whole channels (`torch.nn.FeatureAlphaDropout`). */
+export class FeatureAlphaDropout extends Dropout {
+  /** Applies channel alpha dropout to `input` when training. */
+  override forward(input: Tensor): Tensor {
+    return F.featureAlphaDropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+  }
+}
