@@ -234,3 +234,26 @@ describe('1-D pooling and pixel shuffle layers', () => {
     same(new nn.PixelUnshuffle(2).forward(new nn.PixelShuffle(2).forward(images)), images);
   });
 });
+
+describe('the older resampling layers and Softmax2d', () => {
+  it('print and compute as PyTorch', () => {
+    expect(String(new nn.UpsamplingNearest2d({ scaleFactor: 2 }))).toBe(
+      'UpsamplingNearest2d(scale_factor=2.0, mode=nearest)',
+    );
+    expect(String(new nn.UpsamplingBilinear2d([4, 5]))).toBe('UpsamplingBilinear2d(size=(4, 5), mode=bilinear)');
+    const x = torch.randn(1, 2, 3, 3);
+    expect(
+      torch.equal(
+        new nn.UpsamplingBilinear2d(null, 2).forward(x),
+        F.interpolate(x, { scaleFactor: 2, mode: 'bilinear', alignCorners: true }),
+      ),
+    ).toBe(true);
+    expect(String(new nn.Softmax2d())).toBe('Softmax2d()');
+    const y = new nn.Softmax2d().forward(torch.randn(2, 3, 4, 4, { requiresGrad: true }));
+    expect(y.gradFn?.name()).toBe('SoftmaxBackward0');
+    torch.testing.assertClose(y.sum(1), torch.ones(2, 4, 4));
+    expect(() => new nn.Softmax2d().forward(torch.randn(3, 4))).toThrow(
+      new torch.AssertionError('Softmax2d requires a 3D or 4D tensor as input'),
+    );
+  });
+});

@@ -193,6 +193,16 @@ export class Softmin extends AlongDim {
   }
 }
 
+/** Softmax over the channels of each location of (N, C, H, W) or (C, H, W) input (`torch.nn.Softmax2d`). */
+export class Softmax2d extends Module {
+  /** Softmax along dim -3. */
+  override forward(input: Tensor): Tensor {
+    if (input.ndim !== 3 && input.ndim !== 4)
+      throw new torch.AssertionError('Softmax2d requires a 3D or 4D tensor as input');
+    return F.softmax(input, -3);
+  }
+}
+
 /** An activation whose one setting is `inplace` (PyTorch's positional `inplace=` or `{ inplace }`). */
 abstract class InplaceActivation extends Module {
   /** Whether `forward` overwrites its input. */

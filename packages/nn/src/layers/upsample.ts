@@ -93,3 +93,33 @@ export class Upsample extends Module {
     return `${info}, mode=${this.mode}`;
   }
 }
+
+type SizeOrScale = { size?: number | [number, number] | null; scaleFactor?: number | [number, number] | null };
+
+/** `new nn.UpsamplingNearest2d(...)`'s and `UpsamplingBilinear2d`'s two arguments, positionally or by name. */
+function sizeOrScale(cls: string, args: readonly unknown[]): SizeOrScale {
+  return torch.compat.pythonArgs<SizeOrScale>(cls, ['size', 'scaleFactor'], args, 0, 0);
+}
+
+/** Nearest-neighbour upsampling of (N, C, H, W) images (`torch.nn.UpsamplingNearest2d`, `Upsample`'s older form). */
+export class UpsamplingNearest2d extends Upsample {
+  /** `new nn.UpsamplingNearest2d({ size, scaleFactor })`, or `(size, scaleFactor)`. */
+  constructor(options?: SizeOrScale);
+  constructor(size?: number | [number, number] | null, scaleFactor?: number | [number, number] | null);
+  constructor(...args: unknown[]) {
+    super({ ...sizeOrScale('UpsamplingNearest2d', args), mode: 'nearest' });
+  }
+}
+
+/**
+ * Bilinear upsampling of (N, C, H, W) images with aligned corners (`torch.nn.UpsamplingBilinear2d`, `Upsample`'s
+ * older form: `mode: 'bilinear', alignCorners: true`).
+ */
+export class UpsamplingBilinear2d extends Upsample {
+  /** `new nn.UpsamplingBilinear2d({ size, scaleFactor })`, or `(size, scaleFactor)`. */
+  constructor(options?: SizeOrScale);
+  constructor(size?: number | [number, number] | null, scaleFactor?: number | [number, number] | null);
+  constructor(...args: unknown[]) {
+    super({ ...sizeOrScale('UpsamplingBilinear2d', args), mode: 'bilinear', alignCorners: true });
+  }
+}
