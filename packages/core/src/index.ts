@@ -138,7 +138,12 @@ import * as GridSample from './ops/grid-sample.js';
 import * as Trilinear from './ops/trilinear.js';
 import * as MarginLoss from './ops/loss-margin.js';
 import * as EmbeddingBag from './ops/embedding-bag.js';
+import * as WeightNorm from './ops/weight-norm.js';
 export const addmm = LayerOps.addmm;
+/** `torch.norm_except_dim(v, pow, dim)`: the norm of each slice of `v` along `dim` (dim -1: of all of `v`). */
+export const normExceptDim = WeightNorm.normExceptDim;
+/** `torch._weight_norm(v, g, dim)`: v · g / ‖v‖, as `nn.utils.weightNorm` computes its weight. */
+export const _weightNorm = WeightNorm.weightNorm;
 export const constantPadNd = LayerOps.constantPadNd;
 /** `torch._C._nn`: the ops nn.functional calls, each one graph node under PyTorch's name. */
 export const _nn = {

@@ -223,6 +223,7 @@ const CASES: [string, () => Tensor[], Fn][] = [
     (x, w, b) => torch.convTranspose1d(x, w, b, { stride: 3 }),
   ],
   ['bilinearProduct', () => [r([3, 2]), r([2, 2, 3]), r([3, 3])], (a, w, b) => torch._nn.bilinearProduct(a, w, b)],
+  ['weight norm', () => [r([3, 4]), r([3, 1])], (v, g) => torch._weightNorm(v, g, 0)],
   [
     'multiMarginLoss',
     () => [r([3, 4])],
@@ -347,6 +348,7 @@ const DOUBLE_BACKWARD: [string, () => Tensor[], Fn][] = [
     (a, w, b) => torch._nn.bilinearProduct(a, w, b).pow(2),
   ],
   ['softMarginLoss', () => [r([2, 3]), r([2, 3])], (x, y) => torch._nn.softMarginLoss(x, y, 'sum')],
+  ['weight norm', () => [r([2, 3]), r([1, 3])], (v, g) => torch._weightNorm(v, g, 1).pow(2)],
   [
     'im2col',
     () => [r([1, 1, 3, 4])],

@@ -12,13 +12,16 @@ import * as init from './init.js';
 import { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters } from './utils/clip-grad.js';
 import * as resnet from './models/resnet.js';
 import { padSequence } from './utils/rnn.js';
+import { removeWeightNorm, weightNorm } from './utils/weight-norm.js';
 
-/** `nn.utils`: gradient clipping, parameter vectors, and `rnn.padSequence`. */
+/** `nn.utils`: gradient clipping, parameter vectors, weight normalisation, and `rnn.padSequence`. */
 export const utils = {
   clipGradNorm_,
   clipGradValue_,
   parametersToVector,
   vectorToParameters,
+  weightNorm,
+  removeWeightNorm,
   rnn: { padSequence },
 };
 export const models = {
