@@ -178,6 +178,17 @@ export function randpermArray(n: number, gen: Generator = defaultGenerator): Flo
  * bernoulli_(p): fills `out` with 1 with probability p and 0 otherwise. One 32-bit word per element, compared with
  * p * 2^32: p's resolution is 2^-32 (0 and 1 exact), and a dropout mask costs half the draws of a 53-bit uniform.
  */
+/** Exponential samples of rate `lambd`: -log(1 - u) / λ for u uniform in [0, 1) (λ = 0 gives infinity, as PyTorch). */
+export function fillExponential(
+  out: Float32Array | Float64Array,
+  lambd: number,
+  gen: Generator = defaultGenerator,
+): void {
+  if (!(lambd >= 0))
+    throw new RuntimeError(`exponential_ expects lambda >= 0.0, but found lambda=${formatDouble(lambd)}`);
+  for (let k = 0; k < out.length; k++) out[k] = -Math.log1p(-gen.nextDouble()) / lambd;
+}
+
 export function fillBernoulli(
   out: Float32Array | Float64Array | Uint8Array,
   p: number,

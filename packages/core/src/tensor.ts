@@ -978,6 +978,10 @@ export class Tensor {
   normal_(mean = 0, std = 1, options?: { generator?: Generator }): this {
     return C.normal_(this, mean, std, options?.generator);
   }
+  /** Fills in place with samples from the exponential distribution of rate `lambd` (mean 1 / λ). */
+  exponential_(lambd = 1, options?: { generator?: Generator }): this {
+    return C.exponential_(this, lambd, options?.generator);
+  }
   /** Fills in place with 1 (probability `p`) or 0. */
   bernoulli_(p = 0.5, options?: { generator?: Generator }): this {
     return C.bernoulli_(this, p, options?.generator);

@@ -7,7 +7,7 @@ import { pyFloat } from '../python-format.js';
 import { formatTensor } from '../print.js';
 import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
-import { fillBernoulli, fillNormal, fillUniform } from '../sampling.js';
+import { fillBernoulli, fillExponential, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { gather, uninitialized } from './util.js';
 import { escapeStorage, uninitializedStorage } from '../storage-pool.js';
@@ -119,6 +119,10 @@ export function uniform_<T extends Tensor>(t: T, from: number, to: number, gen?:
 
 export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?: Generator): T {
   return randomFill(t, 'normal_', (out) => fillNormal(out, mean, std, gen ?? defaultGenerator));
+}
+
+export function exponential_<T extends Tensor>(t: T, lambd: number, gen?: Generator): T {
+  return randomFill(t, 'exponential_', (out) => fillExponential(out, lambd, gen ?? defaultGenerator));
 }
 
 export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: Generator): T {

@@ -213,3 +213,30 @@ export function softmin(input: Tensor, dim: number | SoftmaxOptions, options: So
 export function prelu(input: Tensor, weight: Tensor): Tensor {
   return torch._nn.prelu(input, weight);
 }
+
+export interface GumbelSoftmaxOptions {
+  /** The temperature (default 1). */
+  tau?: number;
+  /** Whether the result is one-hot (its gradient the soft sample's: the straight-through estimator; default false). */
+  hard?: boolean;
+  /** The dim the categories lie along (default -1). */
+  dim?: number;
+  /** Deprecated and unused, as in PyTorch. */
+  eps?: number;
+  /** The source of the Gumbel noise; the default generator otherwise. */
+  generator?: torch.Generator;
+}
+
+/**
+ * `F.gumbel_softmax(logits, tau=1, hard=False, dim=-1)`: a sample from the Gumbel-softmax distribution, softmax((logits
+ * + g) / τ) with Gumbel noise g; with `hard`, the one-hot of its argmax carrying the soft sample's gradient.
+ */
+export function gumbelSoftmax(logits: Tensor, options: GumbelSoftmaxOptions = {}): Tensor {
+  const { tau = 1, hard = false, dim = -1 } = options;
+  const gumbels = torch.emptyLike(logits).exponential_(1, { generator: options.generator }).log().neg();
+  const ySoft = logits.add(gumbels).div(tau).softmax(dim);
+  if (!hard) return ySoft;
+  const index = ySoft.argmax(dim, { keepdim: true });
+  const yHard = torch.zerosLike(logits).scatter(dim, index, 1);
+  return yHard.sub(ySoft.detach()).add(ySoft);
+}

@@ -199,6 +199,7 @@ const PYTORCH_ORDER: Record<keyof typeof raw, readonly [number, number, readonly
   dropout1d: [2, 1, ['training', 'inplace']],
   dropout2d: [2, 1, ['training', 'inplace']],
   alphaDropout: [2, 1, ['training', 'inplace']],
+  gumbelSoftmax: [1, 1, ['tau', 'hard', 'eps', 'dim']],
   featureAlphaDropout: [2, 1, ['training', 'inplace']],
   embedding: [2, 2, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']],
   embeddingBag: [
