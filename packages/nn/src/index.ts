@@ -13,8 +13,9 @@ import { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters }
 import * as resnet from './models/resnet.js';
 import { padSequence } from './utils/rnn.js';
 import { removeWeightNorm, weightNorm } from './utils/weight-norm.js';
+import { removeSpectralNorm, spectralNorm } from './utils/spectral-norm.js';
 
-/** `nn.utils`: gradient clipping, parameter vectors, weight normalisation, and `rnn.padSequence`. */
+/** `nn.utils`: gradient clipping, parameter vectors, weight and spectral normalisation, and `rnn.padSequence`. */
 export const utils = {
   clipGradNorm_,
   clipGradValue_,
@@ -22,6 +23,8 @@ export const utils = {
   vectorToParameters,
   weightNorm,
   removeWeightNorm,
+  spectralNorm,
+  removeSpectralNorm,
   rnn: { padSequence },
 };
 export const models = {

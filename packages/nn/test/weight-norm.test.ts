@@ -6,43 +6,22 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { nn } from '@kindling/nn';
-
-const close = (t: torch.Tensor, expected: number[]): void =>
-  torch.testing.assertClose(t.flatten(), torch.tensor(expected, { dtype: 'float32' }), { rtol: 1e-5, atol: 1e-6 });
+import { INPUT, LOSS_WEIGHTS, closeTo as close, fixedLinear } from './helpers/reparametrized.js';
 
 describe('nn.utils.weightNorm', () => {
   it('re-expresses the weight as g · v / ‖v‖, recomputed before each forward, with PyTorch values and gradients', () => {
-    const linear = new nn.Linear(3, 2);
-    torch.noGrad(() => {
-      linear.weight.copy_(
-        torch.tensor([
-          [0.5, -1, 2],
-          [1.5, 0.25, -0.75],
-        ]),
-      );
-      linear.bias?.copy_(torch.tensor([0.1, -0.2]));
-    });
+    const linear = fixedLinear();
     const m = nn.utils.weightNorm(linear);
     expect(Object.keys(m.stateDict())).toEqual(['bias', 'weight_g', 'weight_v']);
     expect(m.namedParameters().map(([n]) => n)).toEqual(['bias', 'weight_g', 'weight_v']);
     expect(m.weight_g.shape).toEqual([2, 1]);
     expect(m.weight.gradFn?.name()).toBe('WeightNormInterfaceBackward0');
-    const x = torch.tensor([
-      [1, 2, 3],
-      [-1, 0.5, 2],
-    ]);
+    const x = INPUT();
     close(m.forward(x), [4.599999904632568, -0.44999998807907104, 3.0999999046325684, -3.075000047683716]);
     torch.noGrad(() => m.weight_g.mul_(2));
     const y = m.forward(x);
     close(y, [9.100000381469727, -0.699999988079071, 6.099999904632568, -5.949999809265137]);
-    y.mul(
-      torch.tensor([
-        [1, -2],
-        [0.5, 3],
-      ]),
-    )
-      .sum()
-      .backward();
+    y.mul(LOSS_WEIGHTS()).sum().backward();
     close(m.weight_g.grad as torch.Tensor, [2.618614673614502, -4.791863441467285]);
     close(
       m.weight_v.grad as torch.Tensor,
