@@ -196,6 +196,29 @@ export function eye_<T extends Tensor>(tensor: T): T {
   return fill(tensor, (t) => t.copy_(torch.eye(t.shape[0], t.shape[1], { dtype: t.dtype })));
 }
 
+/**
+ * `dirac_(tensor, groups=1)`: a 3-, 4- or 5-D convolution weight that passes its input through: for each group,
+ * output channel d reads input channel d at the kernel's centre (as many channels as both have), zeros elsewhere.
+ */
+export function dirac_<T extends Tensor>(tensor: T, groups = 1): T {
+  if (tensor.ndim < 3 || tensor.ndim > 5)
+    throw new torch.ValueError('Only tensors with 3, 4, or 5 dimensions are supported');
+  const [out, inChannels, ...spatial] = tensor.shape;
+  if (out % groups !== 0) throw new torch.ValueError('dim 0 must be divisible by groups');
+  const perGroup = out / groups;
+  const centre = spatial.map((s) => Math.floor(s / 2));
+  return fill(tensor, (t) => {
+    t.zero_();
+    for (let g = 0; g < groups; g++) {
+      for (let d = 0; d < Math.min(perGroup, inChannels); d++) {
+        let cell: Tensor = t.select(0, g * perGroup + d).select(0, d);
+        for (const c of centre) cell = cell.select(0, c);
+        cell.fill_(1);
+      }
+    }
+  });
+}
+
 export interface GainOptions extends GeneratorOptions {
   gain?: number;
 }

@@ -228,3 +228,17 @@ describe('nn.init behaviour', () => {
     expect(max).toBeLessThanOrEqual(4);
   });
 });
+
+describe('init.dirac_', () => {
+  it('puts ones where PyTorch does (the positions it printed), per group, and refuses what it refuses', () => {
+    const nonzero = (t: Tensor): number[] => (t.flatten().tolist() as number[]).flatMap((v, i) => (v !== 0 ? [i] : []));
+    expect(nonzero(init.dirac_(torch.empty(4, 2, 3), 2))).toEqual([1, 10, 13, 22]);
+    expect(nonzero(init.dirac_(torch.randn(3, 2, 3, 3)))).toEqual([4, 31]);
+    const x = torch.randn(1, 2, 5, 5);
+    torch.testing.assertClose(torch.conv2d(x, init.dirac_(torch.empty(2, 2, 3, 3)), null, { padding: 1 }), x);
+    expect(() => init.dirac_(torch.empty(3, 3))).toThrow(
+      new torch.ValueError('Only tensors with 3, 4, or 5 dimensions are supported'),
+    );
+    expect(() => init.dirac_(torch.empty(3, 3, 3), 2)).toThrow('dim 0 must be divisible by groups');
+  });
+});
