@@ -423,6 +423,33 @@ for (const name of backends) {
       torch.setKernelBackend(initial);
     });
 
+    it('max, min, amax, amin, argmax and argmin along dims match the TypeScript kernels, NaN and ties included', () => {
+      torch.manualSeed(23);
+      const x = torch.randn(6, 7, 9, 11).mul(2).round(); // ties everywhere, past the inline-loop threshold
+      x.view(-1).slice(0, 100, 160, 7).fill_(NaN);
+      for (const t of [x, x.double(), x.slice(3, 2, 9)]) {
+        const compute = () => [
+          ...[0, 1, 2, 3, -1].flatMap((d) => [...t.max(d), ...t.min(d), t.argmax(d), t.argmin(d, { keepdim: true })]),
+          t.amax([1, 2]),
+          t.amin([2, 3], { keepdim: true }),
+          t.amax([0, 2]),
+          t.max(),
+          t.argmax(),
+        ];
+        torch.setKernelBackend(name);
+        const got = compute();
+        torch.setKernelBackend('typescript');
+        const want = compute();
+        torch.setKernelBackend(initial);
+        got.forEach((g, i) => {
+          expect(g.dtype).toBe(want[i].dtype);
+          expect(g.shape).toEqual(want[i].shape);
+          expect(g.isnan().equal(want[i].isnan()), `result ${i}: NaN`).toBe(true);
+          expect(g.nanToNum(0.5).equal(want[i].nanToNum(0.5)), `result ${i}`).toBe(true);
+        });
+      }
+    });
+
     it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
       torch.setKernelBackend(name);
       torch.manualSeed(21);

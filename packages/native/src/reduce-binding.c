@@ -2,6 +2,8 @@
  * N-API entries for the sums (reduce.c), with the signatures and checks of packages/core/src/kernels/contiguous-sums.ts:
  *   sumDim(a, aOff, outer, size, inner, out, outOff)   out[o, i] = Σ_s a[aOff + (o * size + s) * inner + i]
  *   sumAll(a, aOff, n)                                 returns Σ a[aOff + i] (a number)
+ *   extremeDim(a, aOff, outer, size, inner, isMax, values | null, indices | null)
+ *                                                      the max or min over s and its s (dim-extremes.ts)
  * Every argument is checked before any memory is touched.
  */
 #include <stdio.h>
@@ -11,6 +13,8 @@
 
 void kd_sum_dim(int f32, const void *a, int64_t outer, int64_t size, int64_t inner, void *out);
 double kd_sum_all(int f32, const void *a, int64_t n);
+void kd_extreme_dim(int f32, int is_max, const void *a, int64_t outer, int64_t size, int64_t inner, void *values,
+                    double *indices);
 
 static napi_value sum_dim_entry(napi_env env, napi_callback_info info) {
   napi_value argv[7];
@@ -55,6 +59,52 @@ static napi_value sum_all_entry(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value extreme_dim_entry(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!kd_args(env, info, 8, argv, "extremeDim")) return NULL;
+  const int64_t big = KD_MAX_SAFE_INT;
+  int64_t aOff, outer, size, inner, outN = 0, inN = 0;
+  int isMax;
+  kd_array a, values, indices;
+  if (!kd_arg_array(env, argv[0], "a", KD_F32 | KD_F64, &a) || !kd_arg_int(env, argv[1], "aOff", 0, big, &aOff) ||
+      !kd_arg_int(env, argv[2], "outer", 0, big, &outer) || !kd_arg_int(env, argv[3], "size", 0, big, &size) ||
+      !kd_arg_int(env, argv[4], "inner", 0, big, &inner) || !kd_arg_bool(env, argv[5], "isMax", &isMax) ||
+      !kd_arg_array_or_null(env, argv[6], "values", KD_F32 | KD_F64, &values) ||
+      (values.dtype != 0 && !kd_check_same_dtype(env, &a, "a", &values, "values")) ||
+      !kd_arg_array_or_null(env, argv[7], "indices", KD_F64, &indices) ||
+      !kd_checked_product(env, outer, inner, 1, "outer * inner", &outN) ||
+      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &inN))
+    return NULL;
+  if (outN == 0) return NULL;
+  if (size == 0) {
+    kd_throw_range(env, "argument 'size' must be positive when there are outputs");
+    return NULL;
+  }
+  if (!kd_check_span(env, &a, "a", aOff, inN)) return NULL;
+  if (values.dtype != 0) {
+    if (!kd_check_span(env, &values, "values", 0, outN)) return NULL;
+    if (kd_spans_overlap(&a, aOff, inN, &values, 0, outN)) {
+      kd_throw_range(env, "argument 'values' must not overlap 'a'");
+      return NULL;
+    }
+  }
+  if (indices.dtype != 0) {
+    if (!kd_check_span(env, &indices, "indices", 0, outN)) return NULL;
+    if (kd_spans_overlap(&a, aOff, inN, &indices, 0, outN)) {
+      kd_throw_range(env, "argument 'indices' must not overlap 'a'");
+      return NULL;
+    }
+    if (kd_spans_overlap(&values, 0, outN, &indices, 0, outN)) {
+      kd_throw_range(env, "arguments 'values' and 'indices' must not overlap");
+      return NULL;
+    }
+  }
+  kd_extreme_dim(a.dtype == KD_F32, isMax, (const char *)a.data + aOff * kd_elem_size(&a), outer, size, inner,
+                 values.dtype != 0 ? values.data : NULL, indices.dtype != 0 ? indices.data : NULL);
+  return NULL;
+}
+
 int kd_register_reduce(napi_env env, napi_value exports) {
-  return kd_export(env, exports, "sumDim", sum_dim_entry) && kd_export(env, exports, "sumAll", sum_all_entry);
+  return kd_export(env, exports, "sumDim", sum_dim_entry) && kd_export(env, exports, "sumAll", sum_all_entry) &&
+         kd_export(env, exports, "extremeDim", extreme_dim_entry);
 }

@@ -107,3 +107,143 @@ double kd_sum_all(int f32, const void *a, int64_t n) {
   }
   return acc;
 }
+
+/*
+ * The max or min along the middle dim of a contiguous [outer, size, inner] array, and its index, as
+ * packages/core/src/kernels/dim-extremes.ts picks it: the first NaN when there is one, else the first of equal
+ * extremes. Comparisons only, so any vector width and thread count give the same bits.
+ */
+typedef struct {
+  int f32, is_max;
+  const void *a;
+  void *values;    /* or NULL */
+  double *indices; /* or NULL */
+  int64_t size, inner, bw, nblocks;
+} extreme_ctx;
+
+/* v replaces best when best is not NaN and v is NaN or beyond it. */
+#define KD_BEYOND(v, best, is_max) ((best) == (best) && ((v) != (v) || ((is_max) ? (v) > (best) : (v) < (best))))
+
+/* The same test without branches, for loops the compiler vectorises (values only). */
+#define KD_BEYOND_BITS(v, best, is_max) (((best) == (best)) & (((v) != (v)) | ((is_max) ? (v) > (best) : (v) < (best))))
+#define LANES 16
+#define WIDE_BLOCK 4096 /* columns scanned side by side when the values hold the running extremes */
+
+#define DEFINE_EXTREMES(T, SUF)                                                                                    \
+  /* The extreme of one row and its index, scanned in order until the first NaN. */                              \
+  KD_INLINE T row_scan_##SUF(const T *r, int64_t size, int is_max, int64_t *at) {                                  \
+    T best = r[0];                                                                                                \
+    *at = 0;                                                                                                      \
+    for (int64_t s = 1; s < size && best == best; s++)                                                            \
+      if (KD_BEYOND(r[s], best, is_max)) {                                                                        \
+        best = r[s];                                                                                              \
+        *at = s;                                                                                                  \
+      }                                                                                                           \
+    return best;                                                                                                  \
+  }                                                                                                               \
+  /*                                                                                                              \
+   * The extreme of one row without its index, in LANES interleaved lanes. A NaN or a zero extreme is found again \
+   * by the ordered scan: which NaN, or which signed zero, comes first depends on the order; any other value has  \
+   * one bit pattern.                                                                                             \
+   */                                                                                                             \
+  KD_INLINE T row_value_##SUF(const T *r, int64_t size, int is_max) {                                              \
+    int64_t at;                                                                                                   \
+    if (size < 2 * LANES) return row_scan_##SUF(r, size, is_max, &at);                                            \
+    T lane[LANES];                                                                                                \
+    for (int l = 0; l < LANES; l++) lane[l] = r[l];                                                               \
+    int64_t s = LANES;                                                                                            \
+    for (; s + LANES <= size; s += LANES)                                                                         \
+      for (int l = 0; l < LANES; l++) {                                                                           \
+        const T v = r[s + l], b = lane[l];                                                                        \
+        lane[l] = KD_BEYOND_BITS(v, b, is_max) ? v : b;                                                           \
+      }                                                                                                           \
+    for (; s < size; s++)                                                                                         \
+      if (KD_BEYOND(r[s], lane[0], is_max)) lane[0] = r[s];                                                       \
+    T best = lane[0];                                                                                             \
+    for (int l = 1; l < LANES; l++)                                                                               \
+      if (KD_BEYOND(lane[l], best, is_max)) best = lane[l];                                                       \
+    return best == best && best != 0 ? best : row_scan_##SUF(r, size, is_max, &at);                              \
+  }                                                                                                               \
+  /* inner == 1: rows [begin, end). */                                                                            \
+  static void row_extremes_##SUF(const extreme_ctx *c, int64_t begin, int64_t end) {                               \
+    const T *a = c->a;                                                                                            \
+    T *values = c->values;                                                                                        \
+    for (int64_t o = begin; o < end; o++) {                                                                       \
+      const T *r = a + o * c->size;                                                                               \
+      int64_t at;                                                                                                 \
+      if (c->indices == NULL) {                                                                                   \
+        values[o] = row_value_##SUF(r, c->size, c->is_max);                                                       \
+        continue;                                                                                                 \
+      }                                                                                                           \
+      const T best = row_scan_##SUF(r, c->size, c->is_max, &at);                                                  \
+      if (values) values[o] = best;                                                                               \
+      c->indices[o] = (double)at;                                                                                 \
+    }                                                                                                             \
+  }                                                                                                               \
+  /*                                                                                                              \
+   * inner > 1: items [begin, end), each (o, a chunk of up to bw columns) scanned side by side, row after row, in \
+   * order. The values (or, for indices alone, a block of BLOCK on the stack) hold the running extremes.          \
+   */                                                                                                             \
+  static void col_extremes_##SUF(const extreme_ctx *c, int64_t begin, int64_t end) {                               \
+    T scratch[BLOCK];                                                                                             \
+    for (int64_t item = begin; item < end; item++) {                                                              \
+      const int64_t o = item / c->nblocks, i0 = (item % c->nblocks) * c->bw;                                     \
+      const int64_t w = c->inner - i0 < c->bw ? c->inner - i0 : c->bw;                                           \
+      const int64_t q = o * c->inner + i0;                                                                        \
+      const T *p = (const T *)c->a + o * c->size * c->inner + i0;                                                 \
+      T *best = c->values ? (T *)c->values + q : scratch;                                                         \
+      double *at = c->indices ? c->indices + q : NULL;                                                            \
+      for (int64_t i = 0; i < w; i++) best[i] = p[i];                                                             \
+      if (at)                                                                                                     \
+        for (int64_t i = 0; i < w; i++) at[i] = 0;                                                                \
+      for (int64_t s = 1; s < c->size; s++) {                                                                     \
+        p += c->inner;                                                                                            \
+        if (at == NULL) {                                                                                         \
+          for (int64_t i = 0; i < w; i++) {                                                                       \
+            const T v = p[i], b = best[i];                                                                        \
+            best[i] = KD_BEYOND_BITS(v, b, c->is_max) ? v : b;                                                    \
+          }                                                                                                       \
+          continue;                                                                                               \
+        }                                                                                                         \
+        for (int64_t i = 0; i < w; i++)                                                                           \
+          if (KD_BEYOND(p[i], best[i], c->is_max)) {                                                              \
+            best[i] = p[i];                                                                                       \
+            at[i] = (double)s;                                                                                    \
+          }                                                                                                       \
+      }                                                                                                           \
+    }                                                                                                             \
+  }
+
+DEFINE_EXTREMES(float, f32)
+DEFINE_EXTREMES(double, f64)
+
+KD_VECTOR_CLONES static void extreme_range(void *vctx, int64_t begin, int64_t end) {
+  const extreme_ctx *c = vctx;
+  if (c->inner == 1) {
+    if (c->f32)
+      row_extremes_f32(c, begin, end);
+    else
+      row_extremes_f64(c, begin, end);
+  } else if (c->f32) {
+    col_extremes_f32(c, begin, end);
+  } else {
+    col_extremes_f64(c, begin, end);
+  }
+}
+
+/* Pointers at the arrays' offsets; size >= 1; values and indices (either may be NULL) apart from a. */
+void kd_extreme_dim(int f32, int is_max, const void *a, int64_t outer, int64_t size, int64_t inner, void *values,
+                    double *indices) {
+  if (outer <= 0 || inner <= 0) return;
+  extreme_ctx c = {f32, is_max, a, values, indices, size, inner, 1, 1};
+  /* running extremes in the output, or on the stack; a chunk a thread at least, when one row is all there is */
+  int64_t width = values ? WIDE_BLOCK : BLOCK;
+  const int64_t share = (inner / kd_get_num_threads() + 15) / 16 * 16;
+  if (outer < kd_get_num_threads() && share >= 64 && share < width) width = share;
+  c.bw = inner < width ? inner : width;
+  c.nblocks = (inner + c.bw - 1) / c.bw;
+  const int64_t items = outer * c.nblocks;
+  const int64_t per_item = size * c.bw;
+  const int64_t grain = per_item >= GRAIN ? 1 : GRAIN / per_item;
+  kd_parallel_for(items, grain, extreme_range, &c);
+}

@@ -22,6 +22,7 @@ import {
 import type { FloatArray } from './gemm.js';
 import { binary, unary } from './contiguous.js';
 import { sumDim } from './contiguous-sums.js';
+import { extremeDim } from './dim-extremes.js';
 import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
@@ -76,6 +77,8 @@ export interface KernelBackend {
   copy: typeof copy;
   /** Sums along the middle dim of a contiguous [outer, size, inner] array. */
   sumDim: typeof sumDim;
+  /** The max or min along the middle dim of a contiguous [outer, size, inner] array, and its index (kernels/dim-extremes.ts). */
+  extremeDim: typeof extremeDim;
   softmax: typeof softmax;
   softmaxBackward: typeof softmaxBackward;
   batchNormForward: typeof batchNormForward;
@@ -109,6 +112,7 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     unary,
     copy,
     sumDim,
+    extremeDim,
     softmax,
     softmaxBackward,
     batchNormForward,

@@ -82,6 +82,7 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     unary: pick('unary'),
     copy: pick('copy'),
     sumDim: pick('sumDim'),
+    extremeDim: pick('extremeDim'),
     softmax: pick('softmax'),
     softmaxBackward: pick('softmaxBackward'),
     batchNormForward: pick('batchNormForward'),

@@ -291,8 +291,38 @@ function extremeInto(
   values: Tensor | null,
   indices: Tensor | null,
 ): void {
+  const block = oneBlockOfDims(x, dims);
+  if (block !== null && worthABackendCall(x.numel()) && (x.dtype === 'float32' || x.dtype === 'float64')) {
+    const [outer, size, inner] = block;
+    const valuesArray = (values?._array ?? null) as FloatArray | null;
+    const indicesArray = (indices?._array ?? null) as Float64Array | null;
+    getKernelBackend().extremeDim(
+      x._array as FloatArray,
+      x._offset,
+      outer,
+      size,
+      inner,
+      isMax,
+      valuesArray,
+      indicesArray,
+    );
+    return;
+  }
   const plan = reducePlan(x._shape, x._strides, x._offset, dims);
   extremeKernel(x._array, plan, isMax, values?._array ?? null, indices?._array ?? null);
+}
+
+/**
+ * A contiguous x seen as [outer, size, inner] with `dims` (adjacent, in any order) as the middle dim, or null when
+ * x is not contiguous or the dims are not one adjacent block.
+ */
+function oneBlockOfDims(x: Tensor, dims: readonly number[]): [number, number, number] | null {
+  if (dims.length === 0 || !x.isContiguous()) return null;
+  const first = Math.min(...dims);
+  const last = Math.max(...dims);
+  if (last - first + 1 !== dims.length) return null;
+  const product = (from: number, to: number) => x._shape.slice(from, to).reduce((a, b) => a * b, 1);
+  return [product(0, first), product(first, last + 1), product(last + 1, x._shape.length)];
 }
 
 /** The dims of a reduction along the one dim `d` (none for a 0-d tensor, whose `d` is 0 all the same). */
