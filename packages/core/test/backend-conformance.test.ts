@@ -450,6 +450,28 @@ for (const name of backends) {
       }
     });
 
+    it('embedding lookups and their table gradients match the TypeScript kernels, repeated rows and padding included', () => {
+      torch.manualSeed(24);
+      for (const dtype of ['float32', 'float64'] as const) {
+        const weight = torch.randn([50, 33], { dtype });
+        const gy = torch.randn([7, 40, 33], { dtype });
+        const indices = torch.randint(0, 50, [7, 40]);
+        const compute = () =>
+          [indices, indices.int()].flatMap((idx) => {
+            const w = weight.clone().requiresGrad_();
+            const out = torch._nn.embedding(w, idx, 3);
+            out.backward(gy);
+            return [out, w.grad as torch.Tensor];
+          });
+        torch.setKernelBackend(name);
+        const got = compute();
+        torch.setKernelBackend('typescript');
+        const want = compute();
+        torch.setKernelBackend(initial);
+        got.forEach((g, i) => expect(g.equal(want[i]), `${dtype} result ${i}`).toBe(true));
+      }
+    });
+
     it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
       torch.setKernelBackend(name);
       torch.manualSeed(21);

@@ -51,6 +51,8 @@ const VALID: Record<string, Spec[]> = {
   sumDim: [A(60), V(0), V(3), V(4), V(5), A(15), V(0)],
   sumAll: [A(60), V(0), V(60)],
   extremeDim: [A(60), V(0), V(3), V(4), V(5), V(true), A(15), I(15)],
+  embeddingForward: [A(40), V(10), V(4), I(6), V(6), A(24)],
+  embeddingBackward: [A(24), I(6), V(6), V(10), V(4), V(-1), A(40)],
   softmax: [A(60), V(0), A(60), V(3), V(4), V(5), V(false)],
   softmaxBackward: [A(60), A(60), A(60), V(3), V(4), V(5), V(true)],
   batchNormForward: [A(80), V(2), V(4), V(10), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(80), A(4), A(4)],

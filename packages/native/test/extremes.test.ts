@@ -1,28 +1,16 @@
 // The native `extremeDim` entry (max, min, argmax, argmin along a dim) against its TypeScript reference, core's
 // kernels/dim-extremes.ts: the same values and indices bit for bit, NaN, ties and signed zeros included, at any
 // thread count; and every bad argument throwing before memory is touched, as the reference does.
-import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extremeDim as reference } from '../../core/src/kernels/dim-extremes.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
+import { FLOAT_TYPES, THREAD_COUNTS, builtAddon } from './built-addon.js';
 
-interface Addon {
-  setNumThreads(n: number): void;
-  getNumThreads(): number;
-  extremeDim?: typeof reference;
-}
-
-const require = createRequire(import.meta.url);
-const { addon, reason } = require('../index.cjs') as { addon: Addon | null; reason: string | null };
+const { addon, reason } = builtAddon<{ extremeDim: typeof reference }>();
 const extremeDim = addon?.extremeDim;
 const initialThreads = addon?.getNumThreads() ?? 1;
 afterAll(() => addon?.setNumThreads(initialThreads));
 
-const TYPES = [
-  ['float32', Float32Array],
-  ['float64', Float64Array],
-] as const;
-const THREADS = [1, 2, 3, 7];
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38, -3e38];
 /** [outer, size, inner]: 0 and 1, prime sizes, a column block (256) straddled, rows long enough to split. */
 const SHAPES = [
@@ -39,13 +27,13 @@ const SHAPES = [
 ];
 
 describe.skipIf(extremeDim === undefined)(
-  `native extremeDim${extremeDim === undefined ? ` (skipped: ${reason ?? 'no extremeDim entry'})` : ''}`,
+  `native extremeDim${extremeDim === undefined ? ` (skipped: ${addon ? 'no extremeDim entry' : reason})` : ''}`,
   () => {
     const native = extremeDim as typeof reference;
 
     it('gives the reference values and indices bit for bit at any thread count, NaN, ties and -0 included', () => {
       let seed = 1;
-      for (const [name, T] of TYPES) {
+      for (const [name, T] of FLOAT_TYPES) {
         for (const [outer, size, inner] of SHAPES) {
           for (const rate of [0, 0.002, 0.2]) {
             const n = outer * size * inner;
@@ -59,7 +47,7 @@ describe.skipIf(extremeDim === undefined)(
               const values = new T(m).fill(7);
               const indices = new Float64Array(m).fill(-1);
               reference(a, 2, outer, size, inner, isMax, values, indices);
-              for (const t of THREADS) {
+              for (const t of THREAD_COUNTS) {
                 addon?.setNumThreads(t);
                 const gotValues = new T(m).fill(9);
                 const gotIndices = new Float64Array(m).fill(-2);

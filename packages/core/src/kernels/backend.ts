@@ -23,6 +23,7 @@ import type { FloatArray } from './gemm.js';
 import { binary, unary } from './contiguous.js';
 import { sumDim } from './contiguous-sums.js';
 import { extremeDim } from './dim-extremes.js';
+import { embeddingBackward, embeddingForward } from './embedding.js';
 import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
@@ -81,6 +82,9 @@ export interface KernelBackend {
   extremeDim: typeof extremeDim;
   softmax: typeof softmax;
   softmaxBackward: typeof softmaxBackward;
+  /** Rows of a [num, dim] table picked by int64/int32 indices, and the table's gradient (kernels/embedding.ts). */
+  embeddingForward: typeof embeddingForward;
+  embeddingBackward: typeof embeddingBackward;
   batchNormForward: typeof batchNormForward;
   batchNormBackward: typeof batchNormBackward;
   layerNormForward: typeof layerNormForward;
@@ -115,6 +119,8 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     extremeDim,
     softmax,
     softmaxBackward,
+    embeddingForward,
+    embeddingBackward,
     batchNormForward,
     batchNormBackward,
     layerNormForward,

@@ -85,6 +85,8 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     extremeDim: pick('extremeDim'),
     softmax: pick('softmax'),
     softmaxBackward: pick('softmaxBackward'),
+    embeddingForward: pick('embeddingForward'),
+    embeddingBackward: pick('embeddingBackward'),
     batchNormForward: pick('batchNormForward'),
     batchNormBackward: pick('batchNormBackward'),
     layerNormForward: pick('layerNormForward'),

@@ -9,7 +9,9 @@ import { IndexError, RuntimeError } from '../errors.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { empty } from './util.js';
+import { empty, uninitialized } from './util.js';
+import { getKernelBackend } from '../kernels/registry.js';
+import type { FloatArray } from '../kernels/gemm.js';
 import { cat } from './join.js';
 import { isColumnMajor, mat1Grad, mat2Grad } from './linalg.js';
 import { full } from '../creation.js';
@@ -78,7 +80,8 @@ function scaleBy(t: Tensor, k: number): Tensor {
 
 /**
  * torch.embedding: rows of a 2-D weight picked by integer indices of any shape. Rows equal to paddingIdx (>= 0)
- * take no gradient; with scaleGradByFreq each row's gradient is divided by its index's count in the batch.
+ * take no gradient; with scaleGradByFreq each row's gradient is divided by its index's count in the batch. Float
+ * tables run on the kernel backend's embedding entries (others through indexSelect and scatterAdd).
  */
 export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scaleGradByFreq = false): Tensor {
   if (indices.dtype !== 'int64' && indices.dtype !== 'int32') {
@@ -89,25 +92,59 @@ export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scal
   }
   if (weight.ndim !== 2) throw new RuntimeError("'weight' must be 2-D");
   const [num, dim] = weight.shape;
-  const flat = indices.reshape(-1).to('int64');
-  for (const v of flat.toArray()) if (v < 0 || v >= num) throw new IndexError('index out of range in self');
-  const out = own(noGrad(() => weight.indexSelect(0, flat).reshape([...indices.shape, dim])));
+  // A copy: the backward reads the indices of this call whatever happens to the tensor later.
+  const flat = indices.reshape(-1).contiguous();
+  const idx = flat._array.slice(flat._offset, flat._offset + flat.numel()) as Float64Array | Int32Array;
+  for (let k = 0; k < idx.length; k++)
+    if (!(idx[k] >= 0 && idx[k] < num)) throw new IndexError('index out of range in self');
+  const outShape = [...indices.shape, dim];
+  const floatTable = weight.dtype === 'float32' || weight.dtype === 'float64';
+  let out: Tensor;
+  if (floatTable) {
+    const table = contiguousArray(weight);
+    out = uninitialized(outShape, weight.dtype);
+    getKernelBackend().embeddingForward(table, num, dim, idx, idx.length, out._array as FloatArray);
+  } else {
+    out = own(noGrad(() => weight.indexSelect(0, flat.to('int64')).reshape(outShape)));
+  }
+  const padding = paddingIdx >= 0 ? paddingIdx : -1;
   recordOp('EmbeddingBackward0', [weight], out, () => {
     const counts = new Map<number, number>();
-    const idx = flat.toArray();
     if (scaleGradByFreq) for (const v of idx) counts.set(v, (counts.get(v) ?? 0) + 1);
     return ([g]) => {
       let rows = g.reshape(-1, dim);
-      if (paddingIdx >= 0) rows = rows.maskedFill(flat.eq(paddingIdx).unsqueeze(1), 0);
       if (scaleGradByFreq) {
         const scale = empty([idx.length, 1], rows.dtype);
         idx.forEach((v, i) => (scale._array[i] = 1 / (counts.get(v) as number)));
         rows = rows.mul(scale);
       }
-      return [empty([num, dim], g.dtype).scatterAdd(0, flat.unsqueeze(1).expand(-1, dim), rows)];
+      if (g.dtype === 'float32' || g.dtype === 'float64') {
+        const gw = uninitialized([num, dim], g.dtype);
+        getKernelBackend().embeddingBackward(
+          contiguousArray(rows),
+          idx,
+          idx.length,
+          num,
+          dim,
+          padding,
+          gw._array as FloatArray,
+        );
+        return [gw];
+      }
+      if (padding >= 0) rows = rows.maskedFill(flat.eq(padding).unsqueeze(1), 0);
+      const long = flat.to('int64');
+      return [empty([num, dim], g.dtype).scatterAdd(0, long.unsqueeze(1).expand(-1, dim), rows)];
     };
   });
   return out;
+}
+
+/** A float tensor's elements in row-major order: its own array where it is contiguous, else a copy. */
+function contiguousArray(t: Tensor): FloatArray {
+  const c = t.contiguous();
+  const array = c._array as FloatArray;
+  const n = c.numel();
+  return c._offset === 0 && array.length === n ? array : array.subarray(c._offset, c._offset + n);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
