@@ -18,11 +18,14 @@
  */
 
 import xor4096 from 'seedrandom/lib/xor4096.js';
-import type seedrandom from 'seedrandom';
 import { RuntimeError, TorchTypeError } from './errors.js';
-
-type Xor4096State = seedrandom.State.Xor4096;
-type Xor4096 = seedrandom.StatefulPRNG<Xor4096State>;
+import {
+  XOR4096_INDEX,
+  XOR4096_STATE_LENGTH,
+  XOR4096_WEYL,
+  XOR4096_WORDS,
+  xor4096Next,
+} from './kernels/random-bits.js';
 
 /** PyTorch's default seed (c10::default_rng_seed_val), so that runs are reproducible unless reseeded. */
 export const DEFAULT_RNG_SEED = 67280421310721;
@@ -42,7 +45,6 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 
 const STATE_MAGIC = 0x474e524b; // 'KRNG' read as a little-endian uint32
 const STATE_VERSION = 1;
-const XOR4096_WORDS = 128;
 const OFFSET_SEED = 8;
 const OFFSET_INDEX = 16;
 const OFFSET_WEYL = 20;
@@ -73,7 +75,8 @@ function freshSeed(): number {
 
 /** torch.Generator for the CPU: a seedable stream of random numbers whose position can be saved and restored. */
 export class Generator {
-  private prng!: Xor4096;
+  /** xor4096's words, index and Weyl word (kernels/random-bits.ts), advanced in place by every draw. */
+  private readonly bits = new Int32Array(XOR4096_STATE_LENGTH);
   private seed64 = 0n;
   private hasCachedNormal = false;
   private cachedNormal = 0;
@@ -87,7 +90,10 @@ export class Generator {
     this.seed64 = toSeed64(seed);
     // xor4096 takes int32 seeds directly and mixes string seeds character by character into its whole state;
     // the decimal string carries all 64 bits of the seed.
-    this.prng = xor4096(this.seed64.toString(), { state: true });
+    const seeded = xor4096(this.seed64.toString(), { state: true }).state();
+    this.bits.set(seeded.X);
+    this.bits[XOR4096_INDEX] = seeded.i;
+    this.bits[XOR4096_WEYL] = seeded.w;
     this.hasCachedNormal = false;
     this.cachedNormal = 0;
     return this;
@@ -110,15 +116,14 @@ export class Generator {
 
   /** A snapshot of the exact stream position (including a cached normal sample and the seed). */
   getState(): Uint8Array {
-    const state = this.prng.state();
     const bytes = new Uint8Array(STATE_SIZE);
     const view = new DataView(bytes.buffer);
     view.setUint32(0, STATE_MAGIC, true);
     view.setUint32(4, STATE_VERSION, true);
     view.setBigUint64(OFFSET_SEED, this.seed64, true);
-    view.setUint32(OFFSET_INDEX, state.i, true);
-    view.setInt32(OFFSET_WEYL, state.w, true);
-    for (let k = 0; k < XOR4096_WORDS; k++) view.setInt32(OFFSET_WORDS + 4 * k, state.X[k], true);
+    view.setUint32(OFFSET_INDEX, this.bits[XOR4096_INDEX], true);
+    view.setInt32(OFFSET_WEYL, this.bits[XOR4096_WEYL], true);
+    for (let k = 0; k < XOR4096_WORDS; k++) view.setInt32(OFFSET_WORDS + 4 * k, this.bits[k], true);
     view.setUint8(OFFSET_HAS_NORMAL, this.hasCachedNormal ? 1 : 0);
     view.setFloat64(OFFSET_NORMAL, this.hasCachedNormal ? this.cachedNormal : 0, true);
     return bytes;
@@ -145,10 +150,9 @@ export class Generator {
     ) {
       throw new RuntimeError('Invalid generator state: it was not produced by Generator.getState()');
     }
-    const words: number[] = [];
-    for (let k = 0; k < XOR4096_WORDS; k++) words.push(view.getInt32(OFFSET_WORDS + 4 * k, true));
-    const restored: Xor4096State = { i: index, w: view.getInt32(OFFSET_WEYL, true), X: words };
-    this.prng = xor4096('', { state: restored });
+    for (let k = 0; k < XOR4096_WORDS; k++) this.bits[k] = view.getInt32(OFFSET_WORDS + 4 * k, true);
+    this.bits[XOR4096_INDEX] = index;
+    this.bits[XOR4096_WEYL] = view.getInt32(OFFSET_WEYL, true);
     this.seed64 = view.getBigUint64(OFFSET_SEED, true);
     this.hasCachedNormal = hasNormal === 1;
     this.cachedNormal = this.hasCachedNormal ? view.getFloat64(OFFSET_NORMAL, true) : 0;
@@ -157,19 +161,27 @@ export class Generator {
 
   /** A uniform integer in [0, 2^32). */
   nextUint32(): number {
-    return this.prng.int32() >>> 0;
+    return xor4096Next(this.bits) >>> 0;
+  }
+
+  /**
+   * @internal The bit state itself, for a kernel that draws many words at once and advances it in place (the
+   * backends' `bernoulliFill`); the stream then continues where the kernel left it.
+   */
+  _bitState(): Int32Array {
+    return this.bits;
   }
 
   /** Uniform in [0, 1) with 53 random bits: k / 2^53 for k uniform in [0, 2^53). */
   nextDouble(): number {
-    const high = this.prng.int32() >>> 5; // 27 bits
-    const low = this.prng.int32() >>> 6; // 26 bits
+    const high = xor4096Next(this.bits) >>> 5; // 27 bits
+    const low = xor4096Next(this.bits) >>> 6; // 26 bits
     return (high * 67108864 + low) / TWO_POW_53;
   }
 
   /** Uniform in [0, 1) on the float32 grid: k / 2^24 for k uniform in [0, 2^24). Never 1 after rounding. */
   nextFloat32(): number {
-    return (this.prng.int32() >>> 8) / 16777216;
+    return (xor4096Next(this.bits) >>> 8) / 16777216;
   }
 
   /** A standard normal sample (Box–Muller; the pair's second value is returned by the next call). */

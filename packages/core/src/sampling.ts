@@ -4,6 +4,7 @@
  */
 import { RuntimeError, TorchTypeError } from './errors.js';
 import { FLOAT32_MAX, Generator, checkIntegerRange, defaultGenerator, formatInt } from './random.js';
+import { getKernelBackend } from './kernels/registry.js';
 
 /** A double as C++ streams print it (printf's %g: 6 significant digits), the way PyTorch's messages show them. */
 function formatDouble(x: number): string {
@@ -20,6 +21,8 @@ function formatDouble(x: number): string {
 }
 
 const TWO_POW_32 = 0x100000000;
+/** From this many draws a fill goes to the kernel backend (the same words, in the same order). */
+const BACKEND_DRAWS = 2048;
 const scratch64 = new Float64Array(1);
 const scratch64Bits = new BigInt64Array(scratch64.buffer);
 const scratch32 = new Float32Array(1);
@@ -199,5 +202,9 @@ export function fillBernoulli(
   }
   const n = out.length;
   const threshold = p * TWO_POW_32;
-  for (let k = 0; k < n; k++) out[k] = gen.nextUint32() < threshold ? 1 : 0;
+  if (out instanceof Uint8Array || n < BACKEND_DRAWS) {
+    for (let k = 0; k < n; k++) out[k] = gen.nextUint32() < threshold ? 1 : 0;
+    return;
+  }
+  getKernelBackend().bernoulliFill(gen._bitState(), out, n, threshold, 1);
 }

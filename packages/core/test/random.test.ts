@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import xor4096 from 'seedrandom/lib/xor4096.js';
 import { RuntimeError } from '../src/errors.js';
 import {
   DEFAULT_RNG_SEED,
@@ -629,5 +630,28 @@ describe('fillBernoulli', () => {
     expect(() => fillBernoulli(new Uint8Array(2), 1.5)).toThrow('bernoulli_ expects p to be in [0, 1], but got p=1.5');
     expect(() => fillBernoulli(new Uint8Array(2), -0.5)).toThrow('but got p=-0.5');
     expect(() => fillBernoulli(new Uint8Array(2), Number.NaN)).toThrow('but got p=nan');
+  });
+});
+
+describe('the bit stream', () => {
+  it("is seedrandom's xor4096 for the seed's decimal string, word for word, across a state round trip", () => {
+    for (const seed of [0, 12345, DEFAULT_RNG_SEED, 2n ** 64n - 1n]) {
+      const words = xor4096(String(seed), {});
+      const g = seeded(seed);
+      const want = Array.from({ length: 3000 }, () => words.int32() >>> 0);
+      const got = Array.from({ length: 1000 }, () => g.nextUint32());
+      const resumed = new Generator().setState(g.getState());
+      got.push(...Array.from({ length: 2000 }, () => resumed.nextUint32()));
+      expect(got).toEqual(want);
+    }
+  });
+
+  it("bernoulli_ past the kernel backend's threshold draws the Generator's next words, in order", () => {
+    const g = seeded(99);
+    const twin = seeded(99);
+    const out = new Float32Array(5000);
+    fillBernoulli(out, 0.3, g);
+    for (let k = 0; k < out.length; k++) expect(out[k]).toBe(twin.nextUint32() < 0.3 * 2 ** 32 ? 1 : 0);
+    expect(g.nextUint32()).toBe(twin.nextUint32());
   });
 });

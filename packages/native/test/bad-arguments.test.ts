@@ -3,7 +3,7 @@
 // regions are checked after each call). A shortened array must always throw. A crash would kill the test run.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { A, I, JUNK, V, build, type Spec } from '../../core/test/helpers/guarded-args.js';
+import { A, I, JUNK, S, V, build, type Spec } from '../../core/test/helpers/guarded-args.js';
 import { rng } from '../../core/test/helpers/rng.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -53,6 +53,7 @@ const VALID: Record<string, Spec[]> = {
   extremeDim: [A(60), V(0), V(3), V(4), V(5), V(true), A(15), I(15)],
   embeddingForward: [A(40), V(10), V(4), I(6), V(6), A(24)],
   embeddingBackward: [A(24), I(6), V(6), V(10), V(4), V(-1), A(40)],
+  bernoulliFill: [S(130), A(40), V(40), V(2 ** 31), V(2)],
   softmax: [A(60), V(0), A(60), V(3), V(4), V(5), V(false)],
   softmaxBackward: [A(60), A(60), A(60), V(3), V(4), V(5), V(true)],
   batchNormForward: [A(80), V(2), V(4), V(10), A(4), A(4), A(4), A(4), V(true), V(0.1), V(1e-5), A(80), A(4), A(4)],

@@ -24,6 +24,7 @@ import { binary, unary } from './contiguous.js';
 import { sumDim } from './contiguous-sums.js';
 import { extremeDim } from './dim-extremes.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
+import { bernoulliFill } from './random-bits.js';
 import { copy } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
@@ -85,6 +86,8 @@ export interface KernelBackend {
   /** Rows of a [num, dim] table picked by int64/int32 indices, and the table's gradient (kernels/embedding.ts). */
   embeddingForward: typeof embeddingForward;
   embeddingBackward: typeof embeddingBackward;
+  /** Bernoulli samples (bernoulli_, dropout masks) drawn from a Generator's bit state, in place (kernels/random-bits.ts). */
+  bernoulliFill: typeof bernoulliFill;
   batchNormForward: typeof batchNormForward;
   batchNormBackward: typeof batchNormBackward;
   layerNormForward: typeof layerNormForward;
@@ -121,6 +124,7 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     softmaxBackward,
     embeddingForward,
     embeddingBackward,
+    bernoulliFill,
     batchNormForward,
     batchNormBackward,
     layerNormForward,

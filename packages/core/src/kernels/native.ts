@@ -87,6 +87,7 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     softmaxBackward: pick('softmaxBackward'),
     embeddingForward: pick('embeddingForward'),
     embeddingBackward: pick('embeddingBackward'),
+    bernoulliFill: pick('bernoulliFill'),
     batchNormForward: pick('batchNormForward'),
     batchNormBackward: pick('batchNormBackward'),
     layerNormForward: pick('layerNormForward'),
