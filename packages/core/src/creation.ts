@@ -8,7 +8,9 @@ import { formatShape, numel, parseSizeArgs } from './shape.js';
 import type { Generator } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { filledStorage } from './storage-pool.js';
-import { checkIntArg } from './ops/util.js';
+import { checkIntArg, worthABackendCall } from './ops/util.js';
+import { getKernelBackend } from './kernels/registry.js';
+import type { FloatArray } from './kernels/gemm.js';
 import { pyTypeName } from './python-types.js';
 import { checkCamelCaseKeys } from './python-args.js';
 import { setRequiresGrad } from './autograd/tensor-autograd.js';
@@ -60,7 +62,10 @@ export function filled(shape: number[], dtype: DType, value: number): Tensor {
   const resident = filledStorage(dtype, numel(shape), value);
   if (resident !== null) return new Tensor(resident, shape, dtype);
   const t = new Tensor(allocateFor(shape, dtype), shape, dtype);
-  if (value !== 0) t._array.fill(value);
+  if (value === 0) return t;
+  if ((dtype === 'float32' || dtype === 'float64') && worthABackendCall(t._array.length))
+    getKernelBackend().fill(t._array as FloatArray, 0, t._array.length, value);
+  else t._array.fill(value);
   return t;
 }
 

@@ -472,6 +472,25 @@ for (const name of backends) {
       }
     });
 
+    it('casts between float32 and float64, fills and full match the TypeScript kernels', () => {
+      torch.manualSeed(25);
+      const x = torch.randn(70, 61).mul(1e30); // past float32's range after the square
+      const compute = () => [
+        x.double().mul(x.double()).float(),
+        x.double().div(3).float().double(),
+        torch.full([65, 65], 0.1, { dtype: 'float32' }),
+        torch.ones([4099], { dtype: 'float64' }),
+        torch.empty(3000).fill_(-0.3),
+        torch.empty([3000], { dtype: 'float64' }).zero_(),
+      ];
+      torch.setKernelBackend(name);
+      const got = compute();
+      torch.setKernelBackend('typescript');
+      const want = compute();
+      torch.setKernelBackend(initial);
+      got.forEach((g, i) => expect(g.equal(want[i]), `result ${i}`).toBe(true));
+    });
+
     it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
       torch.setKernelBackend(name);
       torch.manualSeed(21);

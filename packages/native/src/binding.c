@@ -48,11 +48,12 @@ FAMILY(kd_register_norm)
 FAMILY(kd_register_optim)
 FAMILY(kd_register_embedding)
 FAMILY(kd_register_random)
+FAMILY(kd_register_fill)
 #undef FAMILY
 static kd_register_fn const families[] = {
     kd_register_gemm, kd_register_conv,    kd_register_pool, kd_register_elementwise,
     kd_register_reduce, kd_register_softmax, kd_register_norm, kd_register_optim, kd_register_embedding,
-    kd_register_random,
+    kd_register_random, kd_register_fill,
 };
 
 static napi_value get_num_threads(napi_env env, napi_callback_info info) {

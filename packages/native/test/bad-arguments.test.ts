@@ -48,6 +48,8 @@ const VALID: Record<string, Spec[]> = {
   binary: [V(0), A(20), V(0), A(5), V(0), A(20), V(0), V(layout), V(1)],
   unary: [V(3), A(17), V(0), A(17), V(0), V(17)],
   copy: [A(20), V(0), A(20), V(0), V(layout)],
+  cast: [A(40), V(0), A(40), V(0), V(40)],
+  fill: [A(40), V(0), V(40), V(1.5)],
   sumDim: [A(60), V(0), V(3), V(4), V(5), A(15), V(0)],
   sumAll: [A(60), V(0), V(60)],
   extremeDim: [A(60), V(0), V(3), V(4), V(5), V(true), A(15), I(15)],

@@ -25,7 +25,7 @@ import { sumDim } from './contiguous-sums.js';
 import { extremeDim } from './dim-extremes.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { bernoulliFill } from './random-bits.js';
-import { copy } from './copy.js';
+import { cast, copy, fill } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
 import { adadeltaUpdate, adamUpdate, sgdUpdate } from './optim.js';
@@ -77,6 +77,10 @@ export interface KernelBackend {
   unary: typeof unary;
   /** A strided source of up to four coalesced dims gathered into a contiguous run (kernels/copy.ts). */
   copy: typeof copy;
+  /** A contiguous run converted between float32 and float64 (kernels/copy.ts). */
+  cast: typeof cast;
+  /** A contiguous run set to one value (kernels/copy.ts). */
+  fill: typeof fill;
   /** Sums along the middle dim of a contiguous [outer, size, inner] array. */
   sumDim: typeof sumDim;
   /** The max or min along the middle dim of a contiguous [outer, size, inner] array, and its index (kernels/dim-extremes.ts). */
@@ -118,6 +122,8 @@ function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
     binary,
     unary,
     copy,
+    cast,
+    fill,
     sumDim,
     extremeDim,
     softmax,

@@ -81,6 +81,8 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     binary: pick('binary'),
     unary: pick('unary'),
     copy: pick('copy'),
+    cast: pick('cast'),
+    fill: pick('fill'),
     sumDim: pick('sumDim'),
     extremeDim: pick('extremeDim'),
     softmax: pick('softmax'),

@@ -9,7 +9,9 @@ import { recordOp } from '../autograd/record.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { fillBernoulli, fillExponential, fillNormal, fillUniform } from '../sampling.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { gather, uninitialized } from './util.js';
+import { gather, uninitialized, worthABackendCall } from './util.js';
+import { getKernelBackend } from '../kernels/registry.js';
+import type { FloatArray } from '../kernels/gemm.js';
 import { escapeStorage, uninitializedStorage } from '../storage-pool.js';
 import { inplaceWrite } from './inplace.js';
 
@@ -33,10 +35,15 @@ export function to(t: Tensor, target: string | Tensor, copy: boolean, record = t
   if (dtype === 'bool') for (let i = 0; i < dst.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
   else if (dtype === 'int32' || dtype === 'int64')
     for (let i = 0; i < dst.length; i++) dst[i] = castValue(src[i], dtype);
-  else if (dst.constructor === src.constructor) dst.set(src);
-  else for (let i = 0; i < dst.length; i++) dst[i] = src[i];
+  else if (worthABackendCall(dst.length) && isFloatArray(src) && isFloatArray(dst))
+    getKernelBackend().cast(src, 0, dst, 0, dst.length);
+  else dst.set(src);
   if (record && isFloatingPoint(dtype)) recordOp('ToCopyBackward0', [t], out, () => ([g]) => [g.to(t.dtype)]);
   return out;
+}
+
+function isFloatArray(a: TypedArray): a is FloatArray {
+  return a instanceof Float32Array || a instanceof Float64Array;
 }
 
 export function item(t: Tensor): number {

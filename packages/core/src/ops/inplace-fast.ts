@@ -98,9 +98,13 @@ export function unaryInplace(self: Tensor, op: number): boolean {
 export function fillInplace(self: Tensor, value: number | boolean | Tensor): boolean {
   if (value instanceof Tensor || !writable(self, [])) return false;
   const v = Number(value);
-  target(self).fill(
-    self.dtype === 'bool' ? (v ? 1 : 0) : self.dtype === 'int32' || self.dtype === 'int64' ? Math.trunc(v) : v,
-  );
+  const n = self.numel();
+  if ((self.dtype === 'float32' || self.dtype === 'float64') && worthABackendCall(n))
+    getKernelBackend().fill(self._array as FloatArray, self._offset, n, v);
+  else
+    target(self).fill(
+      self.dtype === 'bool' ? (v ? 1 : 0) : self.dtype === 'int32' || self.dtype === 'int64' ? Math.trunc(v) : v,
+    );
   self._version.bump();
   return true;
 }
