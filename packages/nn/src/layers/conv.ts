@@ -177,6 +177,28 @@ abstract class ConvNd<S extends number[]> extends Module {
     resetWeightAndBias(this.weight, this.bias);
   }
 
+  /** The stride, padding, dilation and groups, as the convolution functions take them. */
+  protected convOptions(): { stride: S; padding: S | 'same' | 'valid'; dilation: S; groups: number } {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+  }
+
+  /**
+   * The transposed convolution functions' options; `outputSize`, when given, picks the output padding that reaches
+   * it among the sizes the stride allows.
+   */
+  protected transposeOptions(
+    input: Tensor,
+    outputSize: readonly number[] | undefined,
+  ): { stride: S; padding: S; outputPadding: number[]; groups: number; dilation: S } {
+    return {
+      stride: this.stride,
+      padding: this.padding as S,
+      outputPadding: outputSize === undefined ? this.outputPadding : outputPaddingFor(this, input, outputSize),
+      groups: this.groups,
+      dilation: this.dilation,
+    };
+  }
+
   /** The configuration, as PyTorch prints it. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;
@@ -228,12 +250,7 @@ export class Conv2d extends ConvNd<[number, number]> {
 
   /** Convolves `input` (`[N, C, H, W]` or `[C, H, W]`). */
   override forward(input: Tensor): Tensor {
-    return F.conv2d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      groups: this.groups,
-    });
+    return F.conv2d(input, this.weight, this.bias, this.convOptions());
   }
 }
 
@@ -273,12 +290,7 @@ export class Conv1d extends ConvNd<[number]> {
 
   /** Convolves `input` (`[N, C, L]` or `[C, L]`). */
   override forward(input: Tensor): Tensor {
-    return F.conv1d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      groups: this.groups,
-    });
+    return F.conv1d(input, this.weight, this.bias, this.convOptions());
   }
 }
 
@@ -353,13 +365,7 @@ export class ConvTranspose2d extends ConvNd<[number, number]> {
 
   /** Applies the layer to `input` (`[N, C, H, W]` or `[C, H, W]`); `outputSize` picks among the sizes a stride allows. */
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
-    return F.convTranspose2d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding as [number, number],
-      outputPadding: outputSize === undefined ? this.outputPadding : outputPaddingFor(this, input, outputSize),
-      groups: this.groups,
-      dilation: this.dilation,
-    });
+    return F.convTranspose2d(input, this.weight, this.bias, this.transposeOptions(input, outputSize));
   }
 }
 
@@ -400,12 +406,6 @@ export class ConvTranspose1d extends ConvNd<[number]> {
 
   /** Applies the layer to `input` (`[N, C, L]` or `[C, L]`); `outputSize` picks among the lengths a stride allows. */
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
-    return F.convTranspose1d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding as [number],
-      outputPadding: outputSize === undefined ? this.outputPadding : outputPaddingFor(this, input, outputSize),
-      groups: this.groups,
-      dilation: this.dilation,
-    });
+    return F.convTranspose1d(input, this.weight, this.bias, this.transposeOptions(input, outputSize));
   }
 }
