@@ -6,6 +6,34 @@ import * as F from '../functional/index.js';
 import { pyFloat, pyValue } from '../utils/py-format.js';
 import { type InplaceArg, inplaceOf } from './inplace-arg.js';
 
+/** An activation whose one setting is `inplace` (PyTorch's positional `inplace=` or `{ inplace }`). */
+abstract class InplaceActivation extends Module {
+  /** Whether `forward` overwrites its input. */
+  readonly inplace: boolean;
+
+  /** Takes `{ inplace }` or PyTorch's positional `inplace`. */
+  constructor(inplace?: InplaceArg) {
+    super();
+    this.inplace = inplaceOf(inplace);
+  }
+
+  /** `'inplace=True'` when in place. */
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/** The layer of an activation whose functional form takes `{ inplace }`: it applies `activation` with its setting. */
+function inplaceActivation(
+  activation: (input: Tensor, options: { inplace: boolean }) => Tensor,
+): new (inplace?: InplaceArg) => InplaceActivation {
+  return class extends InplaceActivation {
+    override forward(input: Tensor): Tensor {
+      return activation(input, { inplace: this.inplace });
+    }
+  };
+}
+
 /**
  * `max(0, x)` elementwise; `new nn.ReLU({ inplace: true })` (or PyTorch's positional `true`) overwrites the input.
  *
@@ -20,24 +48,10 @@ import { type InplaceArg, inplaceOf } from './inplace-arg.js';
  * tensor([0.0000, 0.5000, 2.0000])
  * ```
  */
-export class ReLU extends Module {
-  /** Whether `forward` overwrites its input. */
-  readonly inplace: boolean;
-
-  /** Takes `{ inplace }` or PyTorch's positional `inplace`. */
-  constructor(inplace?: InplaceArg) {
-    super();
-    this.inplace = inplaceOf(inplace);
-  }
-
+export class ReLU extends InplaceActivation {
   /** Applies ReLU to `input`. */
   override forward(input: Tensor): Tensor {
     return this.inplace ? input.relu_() : input.relu();
-  }
-
-  /** `'inplace=True'` when in place. */
-  override extraRepr(): string {
-    return this.inplace ? 'inplace=True' : '';
   }
 }
 
@@ -203,54 +217,17 @@ export class Softmax2d extends Module {
   }
 }
 
-/** An activation whose one setting is `inplace` (PyTorch's positional `inplace=` or `{ inplace }`). */
-abstract class InplaceActivation extends Module {
-  /** Whether `forward` overwrites its input. */
-  readonly inplace: boolean;
-
-  /** Takes `{ inplace }` or PyTorch's positional `inplace`. */
-  constructor(inplace?: InplaceArg) {
-    super();
-    this.inplace = inplaceOf(inplace);
-  }
-
-  /** `'inplace=True'` when in place. */
-  override extraRepr(): string {
-    return this.inplace ? 'inplace=True' : '';
-  }
-}
-
 /** `x * sigmoid(x)` elementwise (swish). */
-export class SiLU extends InplaceActivation {
-  /** Applies SiLU to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.silu(input, { inplace: this.inplace });
-  }
-}
+export class SiLU extends inplaceActivation(F.silu) {}
 
 /** `x * tanh(softplus(x))` elementwise. */
-export class Mish extends InplaceActivation {
-  /** Applies Mish to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.mish(input, { inplace: this.inplace });
-  }
-}
+export class Mish extends inplaceActivation(F.mish) {}
 
 /** `min(max(0, x), 6)` elementwise. */
-export class ReLU6 extends InplaceActivation {
-  /** Applies ReLU6 to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.relu6(input, { inplace: this.inplace });
-  }
-}
+export class ReLU6 extends inplaceActivation(F.relu6) {}
 
 /** `relu6(x + 3) / 6` elementwise. */
-export class Hardsigmoid extends InplaceActivation {
-  /** Applies the hard sigmoid to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.hardsigmoid(input, { inplace: this.inplace });
-  }
-}
+export class Hardsigmoid extends inplaceActivation(F.hardsigmoid) {}
 
 /**
  * `x * relu6(x + 3) / 6` elementwise (MobileNetV3's activation).
@@ -264,20 +241,10 @@ export class Hardsigmoid extends InplaceActivation {
  * tensor([-0.0000, -0.3333,  0.0000,  0.6667,  4.0000])
  * ```
  */
-export class Hardswish extends InplaceActivation {
-  /** Applies the hard swish to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.hardswish(input, { inplace: this.inplace });
-  }
-}
+export class Hardswish extends inplaceActivation(F.hardswish) {}
 
 /** The self-normalising ELU, `scale * elu(x, alpha)` with SELU's constants. */
-export class SELU extends InplaceActivation {
-  /** Applies SELU to `input`. */
-  override forward(input: Tensor): Tensor {
-    return F.selu(input, { inplace: this.inplace });
-  }
-}
+export class SELU extends inplaceActivation(F.selu) {}
 
 /** `log(sigmoid(x))` elementwise, stable for large |x|. */
 export class LogSigmoid extends Module {
