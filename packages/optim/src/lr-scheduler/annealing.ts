@@ -7,7 +7,7 @@
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { div, mod } from '../python.js';
-import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+import { LRScheduler, isNumber, schedulerOptions, withRequiredFirst, type SchedulerOptions } from './base.js';
 
 /** PyTorch's check that a multiplicative factor lies in [0, 1]; `which` names the factor in the message. */
 function checkFactor(which: 'Constant' | 'Starting' | 'Ending', factor: number): void {
@@ -54,11 +54,7 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: ConstantLROptions);
   constructor(optimizer: Optimizer, factor: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<ConstantLROptions>(
-      'ConstantLR',
-      ['factor', 'totalIters', 'lastEpoch', 'verbose'],
-      args,
-    );
+    const options = schedulerOptions<ConstantLROptions>('ConstantLR', ['factor', 'totalIters'], args);
     const { factor = 1.0 / 3, totalIters = 5 } = options;
     checkFactor('Constant', factor);
     super(optimizer, options.lastEpoch, options.verbose);
@@ -132,11 +128,7 @@ export class LinearLR extends LRScheduler {
     verbose?: boolean,
   );
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<LinearLROptions>(
-      'LinearLR',
-      ['startFactor', 'endFactor', 'totalIters', 'lastEpoch', 'verbose'],
-      args,
-    );
+    const options = schedulerOptions<LinearLROptions>('LinearLR', ['startFactor', 'endFactor', 'totalIters'], args);
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5 } = options;
     checkFactor('Starting', startFactor);
     checkFactor('Ending', endFactor);
@@ -202,11 +194,7 @@ export class PolynomialLR extends LRScheduler {
   constructor(optimizer: Optimizer, options?: PolynomialLROptions);
   constructor(optimizer: Optimizer, totalIters: number, power?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const options = torch.compat.pythonArgs<PolynomialLROptions>(
-      'PolynomialLR',
-      ['totalIters', 'power', 'lastEpoch', 'verbose'],
-      args,
-    );
+    const options = schedulerOptions<PolynomialLROptions>('PolynomialLR', ['totalIters', 'power'], args);
     super(optimizer, options.lastEpoch, options.verbose);
     this.totalIters = options.totalIters ?? 5;
     this.power = options.power ?? 1.0;
@@ -269,16 +257,15 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions & { TMax: number });
   constructor(optimizer: Optimizer, TMax: number, etaMin?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, TMax: number | CosineAnnealingLROptions, ...rest: unknown[]) {
-    const o = withPositional<CosineAnnealingLROptions>(
+    const o = withRequiredFirst<CosineAnnealingLROptions, 'TMax'>(
       'CosineAnnealingLR',
-      ['TMax', 'etaMin', 'lastEpoch', 'verbose'],
+      ['TMax', 'etaMin'],
       TMax,
       rest,
       isNumber,
     );
-    const tMax = required('CosineAnnealingLR', 'TMax', o.TMax);
     super(optimizer, o.lastEpoch, o.verbose);
-    this.TMax = tMax;
+    this.TMax = o.TMax;
     this.etaMin = o.etaMin ?? 0;
     this.initialStep();
   }

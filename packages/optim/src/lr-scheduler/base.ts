@@ -141,6 +141,9 @@ export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimiz
 /** Whether a scheduler's first optional argument was given positionally (a number). */
 export const isNumber = (x: unknown): boolean => typeof x === 'number';
 
+/** Whether a scheduler's first argument was given positionally (a number, or a list of one per group). */
+export const isNumberOrList = (x: unknown): boolean => isNumber(x) || Array.isArray(x);
+
 /**
  * The first argument positionally or in the options object (`new StepLR(opt, 30)` / `new StepLR(opt, { stepSize: 30 })`),
  * and, after a positional one, the rest in PyTorch's order (`names`) and/or an options object (python-args.ts).
@@ -167,6 +170,39 @@ export function required<T>(cls: string, key: string, value: T | undefined): T {
   if (value === undefined)
     throw new torch.TorchTypeError(`${cls}.__init__() missing 1 required positional argument: '${key}'`);
   return value;
+}
+
+/** The options every epoch-based scheduler takes, last in its PyTorch signature, after its own. */
+const SCHEDULER_POSITIONAL = ['lastEpoch', 'verbose'] as const;
+
+/**
+ * The options of a scheduler whose arguments all have defaults, given positionally in PyTorch's order (`names`, the
+ * scheduler's own, then `lastEpoch` and `verbose`) and/or as an options object (python-args.ts).
+ */
+export function schedulerOptions<O extends SchedulerOptions>(
+  cls: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+): O {
+  return torch.compat.pythonArgs<O>(cls, [...names, ...SCHEDULER_POSITIONAL], args);
+}
+
+/**
+ * `withPositional` for a scheduler whose first argument (`names[0]`) has no default, `names` its own arguments
+ * (`lastEpoch` and `verbose` follow them): PyTorch's TypeError when that argument was given neither way, naming it
+ * `missing` (the option's own name unless stated).
+ */
+export function withRequiredFirst<O extends SchedulerOptions, K extends keyof O & string>(
+  cls: string,
+  names: readonly [K, ...(keyof O & string)[]],
+  first: unknown,
+  rest: readonly unknown[],
+  isPositional: (x: unknown) => boolean,
+  missing: string = names[0],
+): O & Required<Pick<O, K>> {
+  const options = withPositional<O>(cls, [...names, ...SCHEDULER_POSITIONAL], first, rest, isPositional);
+  required(cls, missing, options[names[0]]);
+  return options as O & Required<Pick<O, K>>;
 }
 
 /** The base of the epoch-based schedulers (`torch.optim.lr_scheduler.LRScheduler`): each `step()` advances `lastEpoch` and writes the new rates into the optimizer's groups. A subclass implements `getLr()`. */

@@ -6,7 +6,14 @@
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { div } from '../python.js';
-import { LRScheduler, checkOptimizer, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+import {
+  LRScheduler,
+  checkOptimizer,
+  isNumberOrList,
+  required,
+  withPositional,
+  type SchedulerOptions,
+} from './base.js';
 import { perGroup } from './per-group.js';
 
 /** CyclicLR's options, by PyTorch's keyword names. */
@@ -107,13 +114,7 @@ export class CyclicLR extends LRScheduler {
   constructor(optimizer: Optimizer, baseLr: number | readonly number[], options: CyclicLROptions);
   constructor(optimizer: Optimizer, options: CyclicLROptions & { baseLr: number | readonly number[] });
   constructor(optimizer: Optimizer, baseLr: number | readonly number[] | CyclicLROptions, ...rest: unknown[]) {
-    const o = withPositional<CyclicLROptions>(
-      'CyclicLR',
-      CYCLIC_POSITIONAL,
-      baseLr,
-      rest,
-      (x) => isNumber(x) || Array.isArray(x),
-    );
+    const o = withPositional<CyclicLROptions>('CyclicLR', CYCLIC_POSITIONAL, baseLr, rest, isNumberOrList);
     checkOptimizer(optimizer);
     const lastEpoch = o.lastEpoch ?? -1;
     const baseLrs = perGroup(

@@ -4,9 +4,8 @@ import {
   copyPlain,
   fieldsToState,
   LRScheduler,
-  required,
   stateToFields,
-  withPositional,
+  withRequiredFirst,
   type SchedulerOptions,
   type SchedulerStateDict,
 } from './base.js';
@@ -34,12 +33,8 @@ abstract class LambdaScheduler extends LRScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[] | LambdaLROptions, ...rest: unknown[]) {
     const cls = new.target.name;
-    const o = withPositional<LambdaLROptions>(cls, ['lrLambda', 'lastEpoch', 'verbose'], lrLambda, rest, isLambda);
-    const fns = perGroup(
-      optimizer,
-      required(cls, 'lrLambda', o.lrLambda),
-      (n, got) => `Expected ${n} lr_lambdas, but got ${got}`,
-    );
+    const o = withRequiredFirst<LambdaLROptions, 'lrLambda'>(cls, ['lrLambda'], lrLambda, rest, isLambda);
+    const fns = perGroup(optimizer, o.lrLambda, (n, got) => `Expected ${n} lr_lambdas, but got ${got}`);
     super(optimizer, o.lastEpoch, o.verbose);
     this.lrLambdas = fns;
     this.initialStep();

@@ -7,7 +7,7 @@
 import * as torch from '@kindling/core';
 import type { Group, Optimizer } from '../optimizer.js';
 import { div, pyInt, pyStr } from '../python.js';
-import { checkOptimizer, LRScheduler, required, withPositional, type SchedulerOptions } from './base.js';
+import { checkOptimizer, isNumberOrList, LRScheduler, withRequiredFirst, type SchedulerOptions } from './base.js';
 import { perGroup } from './per-group.js';
 
 type LrKey = 'initialLr' | 'maxLr' | 'minLr';
@@ -27,7 +27,7 @@ export interface SchedulePhase {
   endMomentum: MomentumKey;
 }
 
-/** OneCycleLR's parameters in PyTorch's positional order. */
+/** OneCycleLR's own parameters in PyTorch's positional order (`lastEpoch` and `verbose` follow). */
 const ONE_CYCLE_POSITIONAL = [
   'maxLr',
   'totalSteps',
@@ -41,8 +41,6 @@ const ONE_CYCLE_POSITIONAL = [
   'divFactor',
   'finalDivFactor',
   'threePhase',
-  'lastEpoch',
-  'verbose',
 ] as const;
 
 /** OneCycleLR's options, by PyTorch's keyword names. */
@@ -135,14 +133,13 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer, maxLr: number | readonly number[], options?: OneCycleLROptions);
   constructor(optimizer: Optimizer, options: OneCycleLROptions & { maxLr: number | readonly number[] });
   constructor(optimizer: Optimizer, maxLr: number | readonly number[] | OneCycleLROptions, ...rest: unknown[]) {
-    const o = withPositional<OneCycleLROptions>(
+    const o = withRequiredFirst<OneCycleLROptions, 'maxLr'>(
       'OneCycleLR',
       ONE_CYCLE_POSITIONAL,
       maxLr,
       rest,
-      (x) => typeof x === 'number' || Array.isArray(x),
+      isNumberOrList,
     );
-    const maxLrValue = required('OneCycleLR', 'maxLr', o.maxLr);
     const { pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true, divFactor = 25, finalDivFactor = 1e4 } = o;
     const lastEpoch = o.lastEpoch ?? -1;
     checkOptimizer(optimizer);
@@ -206,7 +203,7 @@ export class OneCycleLR extends LRScheduler {
       );
     }
 
-    const maxLrs = perGroup(optimizer, maxLrValue, (n, got) => `expected ${n} values for max_lr, got ${got}`);
+    const maxLrs = perGroup(optimizer, o.maxLr, (n, got) => `expected ${n} values for max_lr, got ${got}`);
     if (lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / divFactor;

@@ -5,7 +5,7 @@
  */
 import type { Optimizer } from '../optimizer.js';
 import { bisectRight, floorDiv, mod } from '../python.js';
-import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+import { LRScheduler, isNumber, withRequiredFirst, type SchedulerOptions } from './base.js';
 
 /**
  * What the three share: each decay multiplies the rate by `gamma`, so the chainable form multiplies the current
@@ -76,16 +76,9 @@ export class StepLR extends GammaDecayLR {
   constructor(optimizer: Optimizer, options: StepLROptions & { stepSize: number });
   constructor(optimizer: Optimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, stepSize: number | StepLROptions, ...rest: unknown[]) {
-    const o = withPositional<StepLROptions>(
-      'StepLR',
-      ['stepSize', 'gamma', 'lastEpoch', 'verbose'],
-      stepSize,
-      rest,
-      isNumber,
-    );
-    const size = required('StepLR', 'stepSize', o.stepSize);
+    const o = withRequiredFirst<StepLROptions, 'stepSize'>('StepLR', ['stepSize', 'gamma'], stepSize, rest, isNumber);
     super(optimizer, o.lastEpoch, o.verbose);
-    this.stepSize = size;
+    this.stepSize = o.stepSize;
     this.gamma = o.gamma ?? 0.1;
     this.initialStep();
   }
@@ -145,16 +138,15 @@ export class MultiStepLR extends GammaDecayLR {
     verbose?: boolean,
   );
   constructor(optimizer: Optimizer, milestones: readonly number[] | MultiStepLROptions, ...rest: unknown[]) {
-    const o = withPositional<MultiStepLROptions>(
+    const o = withRequiredFirst<MultiStepLROptions, 'milestones'>(
       'MultiStepLR',
-      ['milestones', 'gamma', 'lastEpoch', 'verbose'],
+      ['milestones', 'gamma'],
       milestones,
       rest,
       Array.isArray,
     );
-    const list = required('MultiStepLR', 'milestones', o.milestones);
     super(optimizer, o.lastEpoch, o.verbose);
-    this.milestones = [...list].sort((a, b) => a - b);
+    this.milestones = [...o.milestones].sort((a, b) => a - b);
     this.gamma = o.gamma ?? 0.1;
     this.initialStep();
   }
@@ -204,16 +196,9 @@ export class ExponentialLR extends GammaDecayLR {
   constructor(optimizer: Optimizer, options: ExponentialLROptions & { gamma: number });
   constructor(optimizer: Optimizer, gamma: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, gamma: number | ExponentialLROptions, ...rest: unknown[]) {
-    const o = withPositional<ExponentialLROptions>(
-      'ExponentialLR',
-      ['gamma', 'lastEpoch', 'verbose'],
-      gamma,
-      rest,
-      isNumber,
-    );
-    const g = required('ExponentialLR', 'gamma', o.gamma);
+    const o = withRequiredFirst<ExponentialLROptions, 'gamma'>('ExponentialLR', ['gamma'], gamma, rest, isNumber);
     super(optimizer, o.lastEpoch, o.verbose);
-    this.gamma = g;
+    this.gamma = o.gamma;
     this.initialStep();
   }
 

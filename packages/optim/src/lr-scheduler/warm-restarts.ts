@@ -5,7 +5,7 @@
  */
 import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, isNumber, required, withPositional, type SchedulerOptions } from './base.js';
+import { LRScheduler, isNumber, withRequiredFirst, type SchedulerOptions } from './base.js';
 
 /** CosineAnnealingWarmRestarts's options, by PyTorch's keyword names. */
 export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
@@ -56,14 +56,15 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions & { T0: number });
   constructor(optimizer: Optimizer, T0: number, TMult?: number, etaMin?: number, lastEpoch?: number, verbose?: boolean);
   constructor(optimizer: Optimizer, T0: number | CosineAnnealingWarmRestartsOptions, ...rest: unknown[]) {
-    const o = withPositional<CosineAnnealingWarmRestartsOptions>(
+    const o = withRequiredFirst<CosineAnnealingWarmRestartsOptions, 'T0'>(
       'CosineAnnealingWarmRestarts',
-      ['T0', 'TMult', 'etaMin', 'lastEpoch', 'verbose'],
+      ['T0', 'TMult', 'etaMin'],
       T0,
       rest,
       isNumber,
+      'T_0',
     );
-    const t0 = required('CosineAnnealingWarmRestarts', 'T_0', o.T0);
+    const t0 = o.T0;
     const tMult = o.TMult ?? 1;
     if (t0 <= 0 || !Number.isInteger(t0)) throw new torch.ValueError(`Expected positive integer T_0, but got ${t0}`);
     if (tMult < 1 || !Number.isInteger(tMult))
