@@ -11,6 +11,9 @@ import { pyFloat } from '../utils/py-format.js';
 /** One amount for every side, or (before, after) pairs from the last dim: `[left, right, top, bottom, ...]`. */
 export type Padding = number | readonly number[];
 
+/** How the padding layers fill: with a value, their reflection, or their edge values repeated. */
+type PadMode = 'constant' | 'reflect' | 'replicate';
+
 /** What the padding layers share: the pads, as a list of 2 · dims amounts, and the mode. */
 abstract class PadNd extends Module {
   /** The amounts, (before, after) pairs from the last dim. */
@@ -19,7 +22,7 @@ abstract class PadNd extends Module {
   constructor(
     dims: number,
     padding: Padding,
-    protected readonly mode: 'constant' | 'reflect' | 'replicate',
+    protected readonly mode: PadMode,
   ) {
     super();
     const list = typeof padding === 'number' ? new Array<number>(2 * dims).fill(padding) : [...padding];
@@ -67,37 +70,35 @@ abstract class ConstantPadNd extends PadNd {
   }
 }
 
-/** Pads the last dim with `value`. */
-export class ConstantPad1d extends ConstantPadNd {
-  /** `new nn.ConstantPad1d(padding, value)`. */
-  constructor(padding: Padding, value: number) {
-    super(1, padding, value);
-  }
+/** The layer that pads the last `dims` dims in `mode`: it takes only the amounts. */
+function padLayer(dims: number, mode: PadMode): new (padding: Padding) => PadNd {
+  return class extends PadNd {
+    constructor(padding: Padding) {
+      super(dims, padding, mode);
+    }
+  };
 }
+
+/** The layer that pads the last `dims` dims with a value: it takes the amounts and the value. */
+function constantPadLayer(dims: number): new (padding: Padding, value: number) => ConstantPadNd {
+  return class extends ConstantPadNd {
+    constructor(padding: Padding, value: number) {
+      super(dims, padding, value);
+    }
+  };
+}
+
+/** Pads the last dim with `value`. */
+export class ConstantPad1d extends constantPadLayer(1) {}
 
 /** Pads the last two dims with `value`. */
-export class ConstantPad2d extends ConstantPadNd {
-  /** `new nn.ConstantPad2d(padding, value)`. */
-  constructor(padding: Padding, value: number) {
-    super(2, padding, value);
-  }
-}
+export class ConstantPad2d extends constantPadLayer(2) {}
 
 /** Pads the last three dims with `value`. */
-export class ConstantPad3d extends ConstantPadNd {
-  /** `new nn.ConstantPad3d(padding, value)`. */
-  constructor(padding: Padding, value: number) {
-    super(3, padding, value);
-  }
-}
+export class ConstantPad3d extends constantPadLayer(3) {}
 
 /** Pads the last two dims with zeros. */
-export class ZeroPad2d extends PadNd {
-  /** `new nn.ZeroPad2d(padding)`. */
-  constructor(padding: Padding) {
-    super(2, padding, 'constant');
-  }
-}
+export class ZeroPad2d extends padLayer(2, 'constant') {}
 
 /**
  * Pads the last dim with its reflection (the edge not repeated).
@@ -113,49 +114,19 @@ export class ZeroPad2d extends PadNd {
  * tensor([[[3., 2., 1., 2., 3., 4., 3., 2.]]])
  * ```
  */
-export class ReflectionPad1d extends PadNd {
-  /** `new nn.ReflectionPad1d(padding)`. */
-  constructor(padding: Padding) {
-    super(1, padding, 'reflect');
-  }
-}
+export class ReflectionPad1d extends padLayer(1, 'reflect') {}
 
 /** Pads the last two dims with their reflection. */
-export class ReflectionPad2d extends PadNd {
-  /** `new nn.ReflectionPad2d(padding)`. */
-  constructor(padding: Padding) {
-    super(2, padding, 'reflect');
-  }
-}
+export class ReflectionPad2d extends padLayer(2, 'reflect') {}
 
 /** Pads the last three dims with their reflection. */
-export class ReflectionPad3d extends PadNd {
-  /** `new nn.ReflectionPad3d(padding)`. */
-  constructor(padding: Padding) {
-    super(3, padding, 'reflect');
-  }
-}
+export class ReflectionPad3d extends padLayer(3, 'reflect') {}
 
 /** Pads the last dim by repeating its edge values. */
-export class ReplicationPad1d extends PadNd {
-  /** `new nn.ReplicationPad1d(padding)`. */
-  constructor(padding: Padding) {
-    super(1, padding, 'replicate');
-  }
-}
+export class ReplicationPad1d extends padLayer(1, 'replicate') {}
 
 /** Pads the last two dims by repeating their edge values. */
-export class ReplicationPad2d extends PadNd {
-  /** `new nn.ReplicationPad2d(padding)`. */
-  constructor(padding: Padding) {
-    super(2, padding, 'replicate');
-  }
-}
+export class ReplicationPad2d extends padLayer(2, 'replicate') {}
 
 /** Pads the last three dims by repeating their edge values. */
-export class ReplicationPad3d extends PadNd {
-  /** `new nn.ReplicationPad3d(padding)`. */
-  constructor(padding: Padding) {
-    super(3, padding, 'replicate');
-  }
-}
+export class ReplicationPad3d extends padLayer(3, 'replicate') {}
