@@ -54,37 +54,28 @@ export class Dropout extends Module {
   }
 }
 
-/** Whole channels of (N, C, L) (or (C, L)) zeroed in training with probability `p` (`torch.nn.Dropout1d`). */
-export class Dropout1d extends Dropout {
-  /** Applies channel dropout to `input` when training. */
-  override forward(input: Tensor): Tensor {
-    return F.dropout1d(input, { p: this.p, training: this.training, inplace: this.inplace });
-  }
+/** A Dropout variant: the layer whose forward applies `dropout`, a functional form taking Dropout's settings. */
+function dropoutLayer(
+  dropout: (input: Tensor, options: { p: number; training: boolean; inplace: boolean }) => Tensor,
+): typeof Dropout {
+  return class extends Dropout {
+    override forward(input: Tensor): Tensor {
+      return dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
+    }
+  };
 }
 
+/** Whole channels of (N, C, L) (or (C, L)) zeroed in training with probability `p` (`torch.nn.Dropout1d`). */
+export class Dropout1d extends dropoutLayer(F.dropout1d) {}
+
 /** Whole channels of (N, C, H, W) zeroed in training with probability `p` (`torch.nn.Dropout2d`). */
-export class Dropout2d extends Dropout {
-  /** Applies channel dropout to `input` when training. */
-  override forward(input: Tensor): Tensor {
-    return F.dropout2d(input, { p: this.p, training: this.training, inplace: this.inplace });
-  }
-}
+export class Dropout2d extends dropoutLayer(F.dropout2d) {}
 
 /**
  * Alpha dropout for SELU networks (`torch.nn.AlphaDropout`): in training, dropped values go to SELU's negative
  * saturation and an affine map keeps the mean and variance.
  */
-export class AlphaDropout extends Dropout {
-  /** Applies alpha dropout to `input` when training. */
-  override forward(input: Tensor): Tensor {
-    return F.alphaDropout(input, { p: this.p, training: this.training, inplace: this.inplace });
-  }
-}
+export class AlphaDropout extends dropoutLayer(F.alphaDropout) {}
 
 /** Alpha dropout of whole channels (`torch.nn.FeatureAlphaDropout`). */
-export class FeatureAlphaDropout extends Dropout {
-  /** Applies channel alpha dropout to `input` when training. */
-  override forward(input: Tensor): Tensor {
-    return F.featureAlphaDropout(input, { p: this.p, training: this.training, inplace: this.inplace });
-  }
-}
+export class FeatureAlphaDropout extends dropoutLayer(F.featureAlphaDropout) {}
