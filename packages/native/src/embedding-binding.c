@@ -29,23 +29,40 @@ static int check_indices(napi_env env, napi_value v, int64_t n, int64_t num, kd_
   return 1;
 }
 
+/* One of an entry's two float arrays: its name, and the rows of dim elements it holds (`product` names their count). */
+typedef struct {
+  kd_array a;
+  const char *name;
+  int64_t rows;
+  const char *product;
+} rows_array;
+
+/* Both entries' array checks: one float type, each array's rows within it, and dst apart from src. */
+static int check_rows(napi_env env, const rows_array *src, const rows_array *dst, int64_t dim) {
+  int64_t srcN = 0, dstN = 0;
+  if (!kd_check_same_dtype(env, &src->a, src->name, &dst->a, dst->name) ||
+      !kd_checked_product(env, src->rows, dim, 1, src->product, &srcN) ||
+      !kd_checked_product(env, dst->rows, dim, 1, dst->product, &dstN) ||
+      !kd_check_span(env, &src->a, src->name, 0, srcN) || !kd_check_span(env, &dst->a, dst->name, 0, dstN))
+    return 0;
+  if (!kd_spans_overlap(&src->a, 0, srcN, &dst->a, 0, dstN)) return 1;
+  char msg[80];
+  snprintf(msg, sizeof msg, "argument '%s' must not overlap '%s'", dst->name, src->name);
+  return kd_throw_range(env, msg);
+}
+
 static napi_value embedding_forward_entry(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   if (!kd_args(env, info, 6, argv, "embeddingForward")) return NULL;
   const int64_t big = KD_MAX_SAFE_INT;
-  int64_t num, dim, n, tableN = 0, outN = 0;
+  int64_t num, dim, n;
   kd_array weight, out, indices;
   if (!kd_arg_array(env, argv[0], "weight", KD_F32 | KD_F64, &weight) || !kd_arg_int(env, argv[1], "num", 0, big, &num) ||
       !kd_arg_int(env, argv[2], "dim", 0, big, &dim) || !kd_arg_int(env, argv[4], "n", 0, big, &n) ||
-      !kd_arg_array(env, argv[5], "out", KD_F32 | KD_F64, &out) || !kd_check_same_dtype(env, &weight, "weight", &out, "out") ||
-      !kd_checked_product(env, num, dim, 1, "num * dim", &tableN) || !kd_checked_product(env, n, dim, 1, "n * dim", &outN) ||
-      !kd_check_span(env, &weight, "weight", 0, tableN) || !kd_check_span(env, &out, "out", 0, outN))
+      !kd_arg_array(env, argv[5], "out", KD_F32 | KD_F64, &out))
     return NULL;
-  if (kd_spans_overlap(&weight, 0, tableN, &out, 0, outN)) {
-    kd_throw_range(env, "argument 'out' must not overlap 'weight'");
-    return NULL;
-  }
-  if (!check_indices(env, argv[3], n, num, &indices)) return NULL;
+  const rows_array src = {weight, "weight", num, "num * dim"}, dst = {out, "out", n, "n * dim"};
+  if (!check_rows(env, &src, &dst, dim) || !check_indices(env, argv[3], n, num, &indices)) return NULL;
   kd_embedding_forward(weight.dtype == KD_F32, weight.data, dim, indices.data, indices.dtype == KD_I32, n, out.data);
   return NULL;
 }
@@ -54,20 +71,14 @@ static napi_value embedding_backward_entry(napi_env env, napi_callback_info info
   napi_value argv[7];
   if (!kd_args(env, info, 7, argv, "embeddingBackward")) return NULL;
   const int64_t big = KD_MAX_SAFE_INT;
-  int64_t n, num, dim, padding, gyN = 0, gwN = 0;
+  int64_t n, num, dim, padding;
   kd_array gy, gw, indices;
   if (!kd_arg_array(env, argv[0], "gy", KD_F32 | KD_F64, &gy) || !kd_arg_int(env, argv[2], "n", 0, big, &n) ||
       !kd_arg_int(env, argv[3], "num", 0, big, &num) || !kd_arg_int(env, argv[4], "dim", 0, big, &dim) ||
-      !kd_arg_int(env, argv[5], "paddingIdx", -1, big, &padding) ||
-      !kd_arg_array(env, argv[6], "gw", KD_F32 | KD_F64, &gw) || !kd_check_same_dtype(env, &gy, "gy", &gw, "gw") ||
-      !kd_checked_product(env, n, dim, 1, "n * dim", &gyN) || !kd_checked_product(env, num, dim, 1, "num * dim", &gwN) ||
-      !kd_check_span(env, &gy, "gy", 0, gyN) || !kd_check_span(env, &gw, "gw", 0, gwN))
+      !kd_arg_int(env, argv[5], "paddingIdx", -1, big, &padding) || !kd_arg_array(env, argv[6], "gw", KD_F32 | KD_F64, &gw))
     return NULL;
-  if (kd_spans_overlap(&gy, 0, gyN, &gw, 0, gwN)) {
-    kd_throw_range(env, "argument 'gw' must not overlap 'gy'");
-    return NULL;
-  }
-  if (!check_indices(env, argv[1], n, num, &indices)) return NULL;
+  const rows_array src = {gy, "gy", n, "n * dim"}, dst = {gw, "gw", num, "num * dim"};
+  if (!check_rows(env, &src, &dst, dim) || !check_indices(env, argv[1], n, num, &indices)) return NULL;
   kd_embedding_backward(gw.dtype == KD_F32, gy.data, indices.data, indices.dtype == KD_I32, n, num, dim, padding, gw.data);
   return NULL;
 }

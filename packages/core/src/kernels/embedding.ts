@@ -20,6 +20,25 @@ function checkIndices(indices: unknown, n: number, num: number): asserts indices
   }
 }
 
+/** One of an entry's two float arrays: its name, and the rows of `dim` elements it holds (`rowsName` in messages). */
+interface RowsArray {
+  array: FloatArray;
+  name: string;
+  rows: number;
+  rowsName: 'n' | 'num';
+}
+
+/** Both entries' array checks: one float type, each array's rows within it, and `dst` apart from `src`. */
+function checkRows(src: RowsArray, dst: RowsArray, dim: number): void {
+  checkSameType(src.array, src.name, dst.array, dst.name);
+  const srcN = checkedProduct(src.rows, dim, 1, `${src.rowsName} * dim`);
+  const dstN = checkedProduct(dst.rows, dim, 1, `${dst.rowsName} * dim`);
+  checkSpan(src.array, src.name, 0, srcN);
+  checkSpan(dst.array, dst.name, 0, dstN);
+  if (overlaps(src.array, 0, srcN, dst.array, 0, dstN))
+    throw new RangeError(`argument '${dst.name}' must not overlap '${src.name}'`);
+}
+
 /** embeddingForward's checks, before anything is written: arrays, sizes, spans, no overlap, every index in range. */
 export function checkEmbeddingForward(...args: Parameters<typeof embeddingForward>): void {
   const [weight, num, dim, indices, n, out] = args;
@@ -28,12 +47,11 @@ export function checkEmbeddingForward(...args: Parameters<typeof embeddingForwar
   checkInt(dim, 'dim', 0);
   checkInt(n, 'n', 0);
   checkFloatArray(out, 'out');
-  checkSameType(weight, 'weight', out, 'out');
-  const tableN = checkedProduct(num, dim, 1, 'num * dim');
-  const outN = checkedProduct(n, dim, 1, 'n * dim');
-  checkSpan(weight, 'weight', 0, tableN);
-  checkSpan(out, 'out', 0, outN);
-  if (overlaps(weight, 0, tableN, out, 0, outN)) throw new RangeError("argument 'out' must not overlap 'weight'");
+  checkRows(
+    { array: weight, name: 'weight', rows: num, rowsName: 'num' },
+    { array: out, name: 'out', rows: n, rowsName: 'n' },
+    dim,
+  );
   checkIndices(indices, n, num);
 }
 
@@ -59,12 +77,11 @@ export function checkEmbeddingBackward(...args: Parameters<typeof embeddingBackw
   checkInt(dim, 'dim', 0);
   checkInt(paddingIdx, 'paddingIdx', -1);
   checkFloatArray(gw, 'gw');
-  checkSameType(gy, 'gy', gw, 'gw');
-  const gyN = checkedProduct(n, dim, 1, 'n * dim');
-  const gwN = checkedProduct(num, dim, 1, 'num * dim');
-  checkSpan(gy, 'gy', 0, gyN);
-  checkSpan(gw, 'gw', 0, gwN);
-  if (overlaps(gy, 0, gyN, gw, 0, gwN)) throw new RangeError("argument 'gw' must not overlap 'gy'");
+  checkRows(
+    { array: gy, name: 'gy', rows: n, rowsName: 'n' },
+    { array: gw, name: 'gw', rows: num, rowsName: 'num' },
+    dim,
+  );
   checkIndices(indices, n, num);
 }
 
