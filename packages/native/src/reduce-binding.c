@@ -16,21 +16,31 @@ double kd_sum_all(int f32, const void *a, int64_t n);
 void kd_extreme_dim(int f32, int is_max, const void *a, int64_t outer, int64_t size, int64_t inner, void *values,
                     double *indices);
 
+/* A reduction along a dim's input, arguments 0 to 4: float array a viewed as contiguous [outer, size, inner] from aOff. */
+static int arg_dim_input(napi_env env, const napi_value *argv, kd_array *a, int64_t *aOff, int64_t *outer, int64_t *size,
+                         int64_t *inner) {
+  const int64_t big = KD_MAX_SAFE_INT;
+  return kd_arg_array(env, argv[0], "a", KD_F32 | KD_F64, a) && kd_arg_int(env, argv[1], "aOff", 0, big, aOff) &&
+         kd_arg_int(env, argv[2], "outer", 0, big, outer) && kd_arg_int(env, argv[3], "size", 0, big, size) &&
+         kd_arg_int(env, argv[4], "inner", 0, big, inner);
+}
+
+/* A reduction along a dim's element counts: outer * inner outputs of outer * size * inner inputs. */
+static int dim_counts(napi_env env, int64_t outer, int64_t size, int64_t inner, int64_t *outN, int64_t *inN) {
+  return kd_checked_product(env, outer, inner, 1, "outer * inner", outN) &&
+         kd_checked_product(env, outer, size, inner, "outer * size * inner", inN);
+}
+
 static napi_value sum_dim_entry(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   if (!kd_args(env, info, 7, argv, "sumDim")) return NULL;
   const int64_t big = KD_MAX_SAFE_INT;
   int64_t aOff, outer, size, inner, outOff, outN = 0, inN = 0;
   kd_array a, out;
-  if (!kd_arg_array(env, argv[0], "a", KD_F32 | KD_F64, &a) || !kd_arg_int(env, argv[1], "aOff", 0, big, &aOff) ||
-      !kd_arg_int(env, argv[2], "outer", 0, big, &outer) || !kd_arg_int(env, argv[3], "size", 0, big, &size) ||
-      !kd_arg_int(env, argv[4], "inner", 0, big, &inner) || !kd_arg_array(env, argv[5], "out", KD_F32 | KD_F64, &out) ||
-      !kd_arg_int(env, argv[6], "outOff", 0, big, &outOff))
+  if (!arg_dim_input(env, argv, &a, &aOff, &outer, &size, &inner) ||
+      !kd_arg_array(env, argv[5], "out", KD_F32 | KD_F64, &out) || !kd_arg_int(env, argv[6], "outOff", 0, big, &outOff))
     return NULL;
-  if (!kd_check_same_dtype(env, &a, "a", &out, "out") ||
-      !kd_checked_product(env, outer, inner, 1, "outer * inner", &outN) ||
-      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &inN))
-    return NULL;
+  if (!kd_check_same_dtype(env, &a, "a", &out, "out") || !dim_counts(env, outer, size, inner, &outN, &inN)) return NULL;
   if (outN == 0) return NULL;
   if (!kd_check_span(env, &out, "out", outOff, outN) || !kd_check_span(env, &a, "a", aOff, inN)) return NULL;
   const size_t es = kd_elem_size(&out);
@@ -62,18 +72,13 @@ static napi_value sum_all_entry(napi_env env, napi_callback_info info) {
 static napi_value extreme_dim_entry(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   if (!kd_args(env, info, 8, argv, "extremeDim")) return NULL;
-  const int64_t big = KD_MAX_SAFE_INT;
   int64_t aOff, outer, size, inner, outN = 0, inN = 0;
   int isMax;
   kd_array a, values, indices;
-  if (!kd_arg_array(env, argv[0], "a", KD_F32 | KD_F64, &a) || !kd_arg_int(env, argv[1], "aOff", 0, big, &aOff) ||
-      !kd_arg_int(env, argv[2], "outer", 0, big, &outer) || !kd_arg_int(env, argv[3], "size", 0, big, &size) ||
-      !kd_arg_int(env, argv[4], "inner", 0, big, &inner) || !kd_arg_bool(env, argv[5], "isMax", &isMax) ||
+  if (!arg_dim_input(env, argv, &a, &aOff, &outer, &size, &inner) || !kd_arg_bool(env, argv[5], "isMax", &isMax) ||
       !kd_arg_array_or_null(env, argv[6], "values", KD_F32 | KD_F64, &values) ||
       (values.dtype != 0 && !kd_check_same_dtype(env, &a, "a", &values, "values")) ||
-      !kd_arg_array_or_null(env, argv[7], "indices", KD_F64, &indices) ||
-      !kd_checked_product(env, outer, inner, 1, "outer * inner", &outN) ||
-      !kd_checked_product(env, outer, size, inner, "outer * size * inner", &inN))
+      !kd_arg_array_or_null(env, argv[7], "indices", KD_F64, &indices) || !dim_counts(env, outer, size, inner, &outN, &inN))
     return NULL;
   if (outN == 0) return NULL;
   if (size == 0) {

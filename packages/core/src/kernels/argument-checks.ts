@@ -91,6 +91,22 @@ export function checkedProduct(x: number, y: number, z: number, what: string): n
   return x * y * z;
 }
 
+/** @internal The input of a reduction along a dim: float array `a` viewed as contiguous [outer, size, inner] from aOff. */
+export function checkDimInput(a: unknown, aOff: number, outer: number, size: number, inner: number): void {
+  checkFloatArray(a, 'a');
+  checkInt(aOff, 'aOff', 0);
+  checkInt(outer, 'outer', 0);
+  checkInt(size, 'size', 0);
+  checkInt(inner, 'inner', 0);
+}
+
+/** @internal A reduction along a dim's element counts: outer * inner outputs of outer * size * inner inputs. */
+export function dimCounts(outer: number, size: number, inner: number): { inN: number; outN: number } {
+  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
+  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  return { inN, outN };
+}
+
 /** @internal A count of elements: a safe integer, not negative. */
 export function checkCount(n: number, name: string): void {
   if (!Number.isSafeInteger(n) || n < 0)

@@ -3,7 +3,15 @@
  * entries, with the same signatures, argument checks and results. Each sum is accumulated in double from 0 in
  * ascending index order, as the strided reduce kernel (reduce.ts, sumKernel) sums.
  */
-import { checkFloatArray, checkInt, checkSameType, checkSpan, checkedProduct, overlaps } from './argument-checks.js';
+import {
+  checkDimInput,
+  checkFloatArray,
+  checkInt,
+  checkSameType,
+  checkSpan,
+  dimCounts,
+  overlaps,
+} from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
 
 /**
@@ -12,16 +20,11 @@ import type { FloatArray } from './gemm.js';
  */
 export function checkSumDim(...args: Parameters<typeof sumDim>): { inN: number; outN: number } {
   const [a, aOff, outer, size, inner, out, outOff] = args;
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
+  checkDimInput(a, aOff, outer, size, inner);
   checkFloatArray(out, 'out');
   checkInt(outOff, 'outOff', 0);
   checkSameType(a, 'a', out, 'out');
-  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
-  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  const { inN, outN } = dimCounts(outer, size, inner);
   if (outN === 0) return { inN, outN };
   checkSpan(out, 'out', outOff, outN);
   checkSpan(a, 'a', aOff, inN);

@@ -6,11 +6,11 @@
  */
 import {
   checkBool,
+  checkDimInput,
   checkFloatArray,
-  checkInt,
   checkSameType,
   checkSpan,
-  checkedProduct,
+  dimCounts,
   overlaps,
 } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
@@ -21,11 +21,7 @@ import type { FloatArray } from './gemm.js';
  */
 export function checkExtremeDim(...args: Parameters<typeof extremeDim>): number {
   const [a, aOff, outer, size, inner, isMax, values, indices] = args;
-  checkFloatArray(a, 'a');
-  checkInt(aOff, 'aOff', 0);
-  checkInt(outer, 'outer', 0);
-  checkInt(size, 'size', 0);
-  checkInt(inner, 'inner', 0);
+  checkDimInput(a, aOff, outer, size, inner);
   checkBool(isMax, 'isMax');
   if (values !== null) {
     checkFloatArray(values, 'values');
@@ -33,8 +29,7 @@ export function checkExtremeDim(...args: Parameters<typeof extremeDim>): number 
   }
   if (indices !== null && !(indices instanceof Float64Array))
     throw new TypeError("argument 'indices' must be a Float64Array or null");
-  const outN = checkedProduct(outer, inner, 1, 'outer * inner');
-  const inN = checkedProduct(outer, size, inner, 'outer * size * inner');
+  const { inN, outN } = dimCounts(outer, size, inner);
   if (outN === 0) return 0;
   if (size === 0) throw new RangeError("argument 'size' must be positive when there are outputs");
   checkSpan(a, 'a', aOff, inN);
