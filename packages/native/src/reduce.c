@@ -26,7 +26,10 @@ typedef struct {
 
 /* inner == 1: rows [begin, end), four independent sums at a time (each still in its own order). */
 #define DEFINE_ROW_SUMS(T, SUF)                                                                                    \
-  static void row_sums_##SUF(const T *a, T *out, int64_t size, int64_t begin, int64_t end) {                       \
+  static void row_sums_##SUF(const sum_ctx *c, int64_t begin, int64_t end) {                                       \
+    const T *a = c->a;                                                                                            \
+    T *out = c->out;                                                                                              \
+    const int64_t size = c->size;                                                                                 \
     int64_t o = begin;                                                                                            \
     for (; o + 4 <= end; o += 4) {                                                                                \
       const T *r0 = a + o * size, *r1 = r0 + size, *r2 = r1 + size, *r3 = r2 + size;                             \
@@ -69,18 +72,16 @@ typedef struct {
 DEFINE_ROW_SUMS(float, f32)
 DEFINE_ROW_SUMS(double, f64)
 
+/*
+ * The kernel for a context's layout and float type: whole rows (inner == 1) or column blocks, float or double; each
+ * takes (c, begin, end).
+ */
+#define BY_LAYOUT(c, rows, cols) \
+  ((c)->inner == 1 ? ((c)->f32 ? rows##_f32 : rows##_f64) : ((c)->f32 ? cols##_f32 : cols##_f64))
+
 KD_VECTOR_CLONES static void sum_range(void *vctx, int64_t begin, int64_t end) {
   const sum_ctx *c = vctx;
-  if (c->inner == 1) {
-    if (c->f32)
-      row_sums_f32(c->a, c->out, c->size, begin, end);
-    else
-      row_sums_f64(c->a, c->out, c->size, begin, end);
-  } else if (c->f32) {
-    col_sums_f32(c, begin, end);
-  } else {
-    col_sums_f64(c, begin, end);
-  }
+  BY_LAYOUT(c, row_sums, col_sums)(c, begin, end);
 }
 
 /* out[o * inner + i] = Σ_s a[(o * size + s) * inner + i]; pointers at the arrays' offsets; out apart from a. */
@@ -219,16 +220,7 @@ DEFINE_EXTREMES(double, f64)
 
 KD_VECTOR_CLONES static void extreme_range(void *vctx, int64_t begin, int64_t end) {
   const extreme_ctx *c = vctx;
-  if (c->inner == 1) {
-    if (c->f32)
-      row_extremes_f32(c, begin, end);
-    else
-      row_extremes_f64(c, begin, end);
-  } else if (c->f32) {
-    col_extremes_f32(c, begin, end);
-  } else {
-    col_extremes_f64(c, begin, end);
-  }
+  BY_LAYOUT(c, row_extremes, col_extremes)(c, begin, end);
 }
 
 /* Pointers at the arrays' offsets; size >= 1; values and indices (either may be NULL) apart from a. */
