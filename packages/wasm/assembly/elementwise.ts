@@ -58,21 +58,21 @@ export function unaryHas(op: i32): bool {
   return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE;
 }
 
+/** unaryRun with op a constant at each call, so that each op's loop is compiled on its own. */
+function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
+  if (op == RELU) unaryRun<T>(RELU, x, out, n);
+  else if (op == NEG) unaryRun<T>(NEG, x, out, n);
+  else if (op == ABS) unaryRun<T>(ABS, x, out, n);
+  else if (op == SQRT) unaryRun<T>(SQRT, x, out, n);
+  else if (op == SQUARE) unaryRun<T>(SQUARE, x, out, n);
+  else unaryRun<T>(RSQRT, x, out, n);
+}
+
 export function unary32(op: i32, x: usize, out: usize, n: i32): void {
-  if (op == RELU) unaryRun<f32>(RELU, x, out, n);
-  else if (op == NEG) unaryRun<f32>(NEG, x, out, n);
-  else if (op == ABS) unaryRun<f32>(ABS, x, out, n);
-  else if (op == SQRT) unaryRun<f32>(SQRT, x, out, n);
-  else if (op == SQUARE) unaryRun<f32>(SQUARE, x, out, n);
-  else unaryRun<f32>(RSQRT, x, out, n);
+  unaryOp<f32>(op, x, out, n);
 }
 export function unary64(op: i32, x: usize, out: usize, n: i32): void {
-  if (op == RELU) unaryRun<f64>(RELU, x, out, n);
-  else if (op == NEG) unaryRun<f64>(NEG, x, out, n);
-  else if (op == ABS) unaryRun<f64>(ABS, x, out, n);
-  else if (op == SQRT) unaryRun<f64>(SQRT, x, out, n);
-  else if (op == SQUARE) unaryRun<f64>(SQUARE, x, out, n);
-  else unaryRun<f64>(RSQRT, x, out, n);
+  unaryOp<f64>(op, x, out, n);
 }
 
 // ---- binary ----

@@ -40,6 +40,20 @@ export function gemmWorkBytes(): i32 {
 }
 
 /**
+ * Four rows of four float32s from s, rowBytes apart, stored transposed: column c's four values at d + c·step (a 4 x 4
+ * transpose as shuffles).
+ */
+@inline function storeTransposed4x4(s: usize, rowBytes: usize, d: usize, step: usize): void {
+  const r0 = v128.load(s), r1 = v128.load(s + rowBytes), r2 = v128.load(s + 2 * rowBytes), r3 = v128.load(s + 3 * rowBytes);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(d + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(d + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/**
  * A full 8-wide float32 panel of a transposed B (op(B)[p][j] = B[j·ldb + p]): eight rows of B, four columns at a
  * time, as two 4 x 4 transposes; the columns past the last multiple of 4 one by one.
  */
@@ -48,17 +62,7 @@ function packRowsOfBt32(B: usize, ldb: i32, p0: i32, j: i32, kc: i32, d: usize):
   let s = B + ((<usize>j * ldb + p0) << 2);
   let p = 0;
   for (; p + 4 <= kc; p += 4) {
-    for (let half: usize = 0; half < 2; half++) {
-      const r = s + half * 4 * rowBytes;
-      const r0 = v128.load(r), r1 = v128.load(r + rowBytes), r2 = v128.load(r + 2 * rowBytes), r3 = v128.load(r + 3 * rowBytes);
-      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const o = d + half * 16;
-      v128.store(o, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-      v128.store(o, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
-      v128.store(o, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
-      v128.store(o, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
-    }
+    for (let half: usize = 0; half < 2; half++) storeTransposed4x4(s + half * 4 * rowBytes, rowBytes, d + half * 16, 32);
     d += 128;
     s += 16;
   }
@@ -123,13 +127,7 @@ function packB<T>(transB: i32, B: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc
   let s = A + ((<usize>i * lda + p0) << 2);
   let p = 0;
   for (; p + 4 <= kc; p += 4) {
-    const r0 = v128.load(s), r1 = v128.load(s + rowBytes), r2 = v128.load(s + 2 * rowBytes), r3 = v128.load(s + 3 * rowBytes);
-    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-    const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-    v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-    v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
-    v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
-    v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+    storeTransposed4x4(s, rowBytes, d, 16);
     d += 64;
     s += 16;
   }
