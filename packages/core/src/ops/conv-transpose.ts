@@ -6,22 +6,23 @@
  * gradients of gradients work.
  */
 import { RuntimeError, TorchTypeError } from '../errors.js';
-import { trailingOptions } from '../python-args.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import {
   type ConvParams,
   type Size2,
+  batched,
+  biasAndOptions,
   checkDTypes,
   convWeightGrad,
   convolution,
   dense,
   geometry,
+  heightOne,
   intList,
   produce,
 } from './conv.js';
-import { squeeze, unsqueeze } from './view.js';
 
 /** conv_transpose2d's options, by PyTorch's keyword names. */
 export interface ConvTranspose2dOptions {
@@ -47,18 +48,6 @@ export interface ConvTranspose1dOptions {
 
 const OPTION_NAMES = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as const;
 
-/** The options whether they come in the bias's place, after it, or positionally in PyTorch's order. */
-function readOptions<O extends ConvTranspose1dOptions | ConvTranspose2dOptions>(
-  name: string,
-  bias: Tensor | null | O | undefined,
-  rest: unknown[],
-): [Tensor | null, O] {
-  const options = trailingOptions<O>(name, OPTION_NAMES, rest, 3, 2);
-  if (bias instanceof Tensor || bias === null || bias === undefined) return [bias ?? options.bias ?? null, options];
-  const merged = { ...bias, ...options };
-  return [merged.bias ?? null, merged];
-}
-
 /**
  * `conv_transpose2d(input, weight, bias?, { stride, padding, outputPadding, groups, dilation })` over (N, C, H, W)
  * or unbatched (C, H, W) input with a (C, O/groups, kH, kW) weight: the output is (N, O, (H − 1)·stride − 2·padding +
@@ -77,27 +66,22 @@ export function convTranspose2d(
   bias?: Tensor | null | ConvTranspose2dOptions,
   ...rest: unknown[]
 ): Tensor {
-  const [b, opts] = readOptions<ConvTranspose2dOptions>('conv_transpose2d', bias, rest);
-  if (input.ndim !== 3 && input.ndim !== 4) {
-    throw new RuntimeError(
-      `Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: [${input._shape.join(', ')}]`,
-    );
-  }
-  const x = input.ndim === 3 ? unsqueeze(input, 0) : input;
+  const [b, opts] = biasAndOptions<ConvTranspose2dOptions>('conv_transpose2d', OPTION_NAMES, bias, rest);
   const sizes = (name: string, v: Size2 | undefined, fill: number): number[] => {
     if (typeof v === 'string') {
       throw new TorchTypeError(`conv_transpose2d(): argument '${name}' must be tuple of ints, not str`);
     }
     return intList(name, v ?? fill, weight.ndim - 2);
   };
-  const out = transposedConvolution(x, weight, b, {
-    stride: sizes('stride', opts.stride, 1),
-    padding: sizes('padding', opts.padding, 0),
-    outputPadding: sizes('output_padding', opts.outputPadding, 0),
-    dilation: sizes('dilation', opts.dilation, 1),
-    groups: opts.groups ?? 1,
-  });
-  return input.ndim === 3 ? squeeze(out, 0) : out;
+  return batched('conv_transpose2d', input, 3, (x) =>
+    transposedConvolution(x, weight, b, {
+      stride: sizes('stride', opts.stride, 1),
+      padding: sizes('padding', opts.padding, 0),
+      outputPadding: sizes('output_padding', opts.outputPadding, 0),
+      dilation: sizes('dilation', opts.dilation, 1),
+      groups: opts.groups ?? 1,
+    }),
+  );
 }
 
 /**
@@ -116,30 +100,16 @@ export function convTranspose1d(
   bias?: Tensor | null | ConvTranspose1dOptions,
   ...rest: unknown[]
 ): Tensor {
-  const [b, opts] = readOptions<ConvTranspose1dOptions>('conv_transpose1d', bias, rest);
-  if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new RuntimeError(
-      `Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: [${input._shape.join(', ')}]`,
-    );
-  }
-  const one = (name: string, v: number | readonly number[] | undefined, fill: number, height: number): number[] => {
-    const list = v === undefined ? [fill] : typeof v === 'number' ? [v] : [...v];
-    if (list.length !== 1) {
-      throw new RuntimeError(
-        `expected ${name} to be a single integer value or a list of 1 values to match the convolution dimensions, but got ${name}=[${list.join(', ')}]`,
-      );
-    }
-    return [height, list[0]];
-  };
-  const x = input.ndim === 2 ? unsqueeze(input, 0) : input;
-  const out = transposedConvolution(x, weight, b, {
-    stride: one('stride', opts.stride, 1, 1),
-    padding: one('padding', opts.padding, 0, 0),
-    outputPadding: one('output_padding', opts.outputPadding, 0, 0),
-    dilation: one('dilation', opts.dilation, 1, 1),
-    groups: opts.groups ?? 1,
-  });
-  return input.ndim === 2 ? squeeze(out, 0) : out;
+  const [b, opts] = biasAndOptions<ConvTranspose1dOptions>('conv_transpose1d', OPTION_NAMES, bias, rest);
+  return batched('conv_transpose1d', input, 2, (x) =>
+    transposedConvolution(x, weight, b, {
+      stride: heightOne('stride', opts.stride ?? 1, 1),
+      padding: heightOne('padding', opts.padding ?? 0, 0),
+      outputPadding: heightOne('output_padding', opts.outputPadding ?? 0, 0),
+      dilation: heightOne('dilation', opts.dilation ?? 1, 1),
+      groups: opts.groups ?? 1,
+    }),
+  );
 }
 
 interface TransposedSizes {

@@ -63,29 +63,41 @@ export function conv2d(
   bias?: Tensor | null | Conv2dOptions,
   ...rest: unknown[]
 ): Tensor {
-  const options = trailingOptions<Conv2dOptions>('conv2d', ['stride', 'padding', 'dilation', 'groups'], rest, 3, 2);
-  let b: Tensor | null;
-  let opts: Conv2dOptions;
-  if (bias instanceof Tensor || bias === null || bias === undefined) {
-    b = bias ?? options.bias ?? null;
-    opts = options;
-  } else {
-    opts = { ...bias, ...options };
-    b = opts.bias ?? null;
-  }
-  if (input.ndim !== 3 && input.ndim !== 4) {
-    throw new RuntimeError(
-      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input._shape.join(', ')}]`,
-    );
-  }
-  if (input.ndim === 3) return squeeze(conv2dBatched(unsqueeze(input, 0), weight, b, opts), 0);
-  return conv2dBatched(input, weight, b, opts);
+  const [b, opts] = biasAndOptions<Conv2dOptions>('conv2d', ['stride', 'padding', 'dilation', 'groups'], bias, rest);
+  return batched('conv2d', input, 3, (x) => {
+    const p = resolveParams(x, weight, b, opts);
+    checkDTypes(x, weight, b);
+    return convolution(x, weight, b, p);
+  });
 }
 
-function conv2dBatched(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions): Tensor {
-  const p = resolveParams(x, w, b, opts);
-  checkDTypes(x, w, b);
-  return convolution(x, w, b, p);
+/**
+ * A convolution's bias and options, from its arguments after the weight: the options in the bias's place, after
+ * it, or positionally in PyTorch's order (`names`); a bias among the options counts where none comes before them.
+ */
+export function biasAndOptions<O extends { bias?: Tensor | null }>(
+  name: string,
+  names: readonly (keyof O & string)[],
+  bias: Tensor | null | O | undefined,
+  rest: readonly unknown[],
+): [Tensor | null, O] {
+  const options = trailingOptions<O>(name, names, rest, 3, 2);
+  if (bias instanceof Tensor || bias === null || bias === undefined) return [bias ?? options.bias ?? null, options];
+  const merged = { ...bias, ...options };
+  return [merged.bias ?? null, merged];
+}
+
+/**
+ * `f` of `input` with a batch dim: an unbatched input (`rank` dims) gets one, which the result loses again; any
+ * other rank than `rank` or `rank + 1` is PyTorch's error for `name`.
+ */
+export function batched(name: string, input: Tensor, rank: number, f: (x: Tensor) => Tensor): Tensor {
+  if (input.ndim !== rank && input.ndim !== rank + 1) {
+    throw new RuntimeError(
+      `Expected ${rank}D (unbatched) or ${rank + 1}D (batched) input to ${name}, but got input of size: [${input._shape.join(', ')}]`,
+    );
+  }
+  return input.ndim === rank ? squeeze(f(unsqueeze(input, 0)), 0) : f(input);
 }
 
 /** conv1d's options: as conv2d's, each size one number (or a one-element list). */
@@ -99,7 +111,7 @@ export interface Conv1dOptions {
 }
 
 /** One size of a 1-D convolution, as the 2-D convolution of height 1 takes it: `[1, n]` (padding `[0, n]`). */
-function heightOne(name: string, v: number | readonly number[], fill: number): number[] {
+export function heightOne(name: string, v: number | readonly number[], fill: number): number[] {
   const list = typeof v === 'number' ? [v] : [...v];
   if (list.length !== 1) {
     throw new RuntimeError(
@@ -126,37 +138,29 @@ export function conv1d(
   bias?: Tensor | null | Conv1dOptions,
   ...rest: unknown[]
 ): Tensor {
-  const options = trailingOptions<Conv1dOptions>('conv1d', ['stride', 'padding', 'dilation', 'groups'], rest, 3, 2);
-  const opts: Conv1dOptions =
-    bias instanceof Tensor || bias === null || bias === undefined ? options : { ...bias, ...options };
-  const b = bias instanceof Tensor ? bias : (opts.bias ?? null);
-  if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new RuntimeError(
-      `Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${input._shape.join(', ')}]`,
+  const [b, opts] = biasAndOptions<Conv1dOptions>('conv1d', ['stride', 'padding', 'dilation', 'groups'], bias, rest);
+  return batched('conv1d', input, 2, (x) => {
+    if (weight.ndim !== 3) {
+      throw new RuntimeError(
+        `Expected ${weight.ndim}-dimensional input for ${weight.ndim}-dimensional weight [${weight._shape.join(', ')}], but got ${x.ndim}-dimensional input of size [${x._shape.join(', ')}] instead`,
+      );
+    }
+    const padding = opts.padding ?? 0;
+    const p = resolveParams(
+      x,
+      weight,
+      b,
+      {
+        stride: heightOne('stride', opts.stride ?? 1, 1),
+        padding: typeof padding === 'string' ? padding : heightOne('padding', padding, 0),
+        dilation: heightOne('dilation', opts.dilation ?? 1, 1),
+        groups: opts.groups,
+      },
+      true,
     );
-  }
-  const x = input.ndim === 2 ? unsqueeze(input, 0) : input;
-  if (weight.ndim !== 3) {
-    throw new RuntimeError(
-      `Expected ${weight.ndim}-dimensional input for ${weight.ndim}-dimensional weight [${weight._shape.join(', ')}], but got ${x.ndim}-dimensional input of size [${x._shape.join(', ')}] instead`,
-    );
-  }
-  const padding = opts.padding ?? 0;
-  const p = resolveParams(
-    x,
-    weight,
-    b,
-    {
-      stride: heightOne('stride', opts.stride ?? 1, 1),
-      padding: typeof padding === 'string' ? padding : heightOne('padding', padding, 0),
-      dilation: heightOne('dilation', opts.dilation ?? 1, 1),
-      groups: opts.groups,
-    },
-    true,
-  );
-  checkDTypes(x, weight, b);
-  const out = convolution(x, weight, b, p);
-  return input.ndim === 2 ? squeeze(out, 0) : out;
+    checkDTypes(x, weight, b);
+    return convolution(x, weight, b, p);
+  });
 }
 
 export function intList(name: string, v: Size2, dims: number): number[] {
