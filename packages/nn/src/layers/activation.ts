@@ -23,10 +23,16 @@ abstract class InplaceActivation extends Module {
   }
 }
 
+/** An InplaceActivation as its users see it: a layer from a tensor to a tensor. */
+interface InplaceActivationLayer extends InplaceActivation {
+  /** Applies the activation to `input`. */
+  forward(input: Tensor): Tensor;
+}
+
 /** The layer of an activation whose functional form takes `{ inplace }`: it applies `activation` with its setting. */
 function inplaceActivation(
   activation: (input: Tensor, options: { inplace: boolean }) => Tensor,
-): new (inplace?: InplaceArg) => InplaceActivation {
+): new (inplace?: InplaceArg) => InplaceActivationLayer {
   return class extends InplaceActivation {
     override forward(input: Tensor): Tensor {
       return activation(input, { inplace: this.inplace });
