@@ -20,15 +20,39 @@ abstract class PairLoss extends Module {
   /** The margin. */
   readonly margin: number;
 
-  constructor(cls: string, args: readonly unknown[]) {
+  constructor(args: readonly unknown[]) {
     super();
-    const o = lossArgs<MarginOptions>(cls, MARGIN_ORDER, args);
+    const o = lossArgs<MarginOptions>(this.constructor.name, MARGIN_ORDER, args);
     this.reduction = o.reduction ?? 'mean';
     this.margin = o.margin ?? 0;
   }
+}
 
+/** A PairLoss as its users see it: the loss of two inputs against a target. */
+interface PairLossLayer extends PairLoss {
   /** The loss of the pair against `target` (1 or -1 each). */
-  abstract override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor;
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor;
+}
+
+/** A pair loss's constructor: `new nn.MarginRankingLoss({ margin, reduction })`, or PyTorch's positional order. */
+interface PairLossClass {
+  new (options?: MarginOptions): PairLossLayer;
+  new (margin?: number, sizeAverage?: null, reduce?: null, reduction?: Reduction): PairLossLayer;
+}
+
+/** The pair loss whose forward is `loss`, a functional form taking the margin and the reduction. */
+function pairLoss(
+  loss: (input1: Tensor, input2: Tensor, target: Tensor, options: MarginOptions) => Tensor,
+): PairLossClass {
+  return class extends PairLoss {
+    constructor(...args: unknown[]) {
+      super(args);
+    }
+
+    override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+      return loss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+    }
+  };
 }
 
 /**
@@ -43,34 +67,10 @@ abstract class PairLoss extends Module {
  * tensor(0.7500)
  * ```
  */
-export class MarginRankingLoss extends PairLoss {
-  /** `new nn.MarginRankingLoss({ margin, reduction })` (or PyTorch's positional order). */
-  constructor(options?: MarginOptions);
-  constructor(margin?: number, sizeAverage?: null, reduce?: null, reduction?: Reduction);
-  constructor(...args: unknown[]) {
-    super('MarginRankingLoss', args);
-  }
-
-  /** The loss of the pair against `target`. */
-  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return F.marginRankingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
-  }
-}
+export class MarginRankingLoss extends pairLoss(F.marginRankingLoss) {}
 
 /** `1 - cos(x1, x2)` where the target is 1, `max(0, cos(x1, x2) - margin)` where it is -1. */
-export class CosineEmbeddingLoss extends PairLoss {
-  /** `new nn.CosineEmbeddingLoss({ margin, reduction })` (or PyTorch's positional order). */
-  constructor(options?: MarginOptions);
-  constructor(margin?: number, sizeAverage?: null, reduce?: null, reduction?: Reduction);
-  constructor(...args: unknown[]) {
-    super('CosineEmbeddingLoss', args);
-  }
-
-  /** The loss of the pair against `target`. */
-  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return F.cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
-  }
-}
+export class CosineEmbeddingLoss extends pairLoss(F.cosineEmbeddingLoss) {}
 
 /** The input (a distance) where the target is 1, `max(0, margin - input)` where it is -1. */
 export class HingeEmbeddingLoss extends Loss {
