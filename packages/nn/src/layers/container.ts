@@ -7,6 +7,45 @@ export function present<V>(registry: ReadonlyMap<string, V | null>): [string, V]
   return [...registry.entries()].filter((e): e is [string, V] => e[1] !== null);
 }
 
+/**
+ * What ModuleDict and ParameterDict share: the dict view (`length`, `has`, `keys`, `values`, `entries`, iteration
+ * over the keys) of the registry their members are filed in, in insertion order.
+ */
+export abstract class DictContainer<V> extends Module {
+  /** The registry the members are filed in. */
+  protected abstract registry(): ReadonlyMap<string, V | null>;
+
+  /** The number of members. */
+  get length(): number {
+    return this.registry().size;
+  }
+
+  /** `key in dict`. */
+  has(key: string): boolean {
+    return this.registry().has(key);
+  }
+
+  /** The keys, in insertion order. */
+  keys(): string[] {
+    return [...this.registry().keys()];
+  }
+
+  /** The members, in insertion order. */
+  values(): V[] {
+    return this.entries().map(([, v]) => v);
+  }
+
+  /** `[key, member]` pairs, in insertion order (`items()`). */
+  entries(): [string, V][] {
+    return present(this.registry());
+  }
+
+  /** The keys, as iterating a Python dict gives them. */
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+}
+
 function wrapIndex(i: number, n: number, kind: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n)
     throw new RangeError(`index ${i} is out of range`.replace('range', `range for ${kind} of length ${n}`));
@@ -145,16 +184,16 @@ export class ModuleList extends Module {
  * Linear(in_features=4, out_features=4, bias=True)
  * ```
  */
-export class ModuleDict extends Module {
+export class ModuleDict extends DictContainer<Module> {
   /** Registers the modules under their keys, in order. */
   constructor(modules: Record<string, Module> = {}) {
     super();
     for (const [k, m] of Object.entries(modules)) this.registerModule(k, m);
   }
 
-  /** The number of modules. */
-  get length(): number {
-    return this._modules.size;
+  /** The modules, by key. */
+  protected registry(): ReadonlyMap<string, Module | null> {
+    return this._modules;
   }
 
   /** `dict[key]`; throws PyTorch's `KeyError` for a missing key. */
@@ -167,30 +206,5 @@ export class ModuleDict extends Module {
   /** `dict[key] = module`. */
   set(key: string, module: Module): void {
     this.registerModule(key, module);
-  }
-
-  /** `key in dict`. */
-  has(key: string): boolean {
-    return this._modules.has(key);
-  }
-
-  /** The keys, in insertion order. */
-  keys(): string[] {
-    return [...this._modules.keys()];
-  }
-
-  /** The modules, in insertion order. */
-  values(): Module[] {
-    return this.entries().map(([, m]) => m);
-  }
-
-  /** `[key, module]` pairs, in insertion order (`items()`). */
-  entries(): [string, Module][] {
-    return present(this._modules);
-  }
-
-  /** The keys, as iterating a Python dict gives them. */
-  [Symbol.iterator](): Iterator<string> {
-    return this.keys()[Symbol.iterator]();
   }
 }

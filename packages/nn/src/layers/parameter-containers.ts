@@ -7,7 +7,7 @@ import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { present } from './container.js';
+import { DictContainer, present } from './container.js';
 
 function asParameter(t: Tensor): Parameter {
   return t instanceof Parameter ? t : new Parameter(t);
@@ -106,16 +106,16 @@ export class ParameterList extends Module {
  * [ 'scale', 'shift' ] torch.Size([2])
  * ```
  */
-export class ParameterDict extends Module {
+export class ParameterDict extends DictContainer<Parameter> {
   /** Registers the tensors under their keys, in order, as parameters. */
   constructor(values: Record<string, Tensor> = {}) {
     super();
     for (const [k, v] of Object.entries(values)) this.set(k, v);
   }
 
-  /** The number of parameters. */
-  get length(): number {
-    return this._parameters.size;
+  /** The parameters, by key. */
+  protected registry(): ReadonlyMap<string, Parameter | null> {
+    return this._parameters;
   }
 
   /** `dict[key]`; PyTorch's AttributeError for a missing key (it reads the key as an attribute). */
@@ -130,36 +130,11 @@ export class ParameterDict extends Module {
     this.registerParameter(key, asParameter(value));
   }
 
-  /** `key in dict`. */
-  has(key: string): boolean {
-    return this._parameters.has(key);
-  }
-
   /** Removes `key` and returns its parameter (`pop`). */
   pop(key: string): Parameter {
     const p = this.get(key);
     this._parameters.delete(key);
     return p;
-  }
-
-  /** The keys, in insertion order. */
-  keys(): string[] {
-    return [...this._parameters.keys()];
-  }
-
-  /** The parameters, in insertion order. */
-  values(): Parameter[] {
-    return this.entries().map(([, p]) => p);
-  }
-
-  /** `[key, parameter]` pairs, in insertion order (`items()`). */
-  entries(): [string, Parameter][] {
-    return present(this._parameters);
-  }
-
-  /** The keys, as iterating a Python dict gives them. */
-  [Symbol.iterator](): Iterator<string> {
-    return this.keys()[Symbol.iterator]();
   }
 
   /** One line a parameter, as PyTorch prints them. */
