@@ -31,6 +31,22 @@ export interface LayerNormOptions {
 }
 
 /**
+ * A norm layer's learned scale (ones) and shift (zeros) of `shape`, as `[weight, bias]`; without `affine`, both are
+ * registered on `layer` as None parameters, as PyTorch's, and returned as null.
+ */
+function affineParameters(
+  layer: Module,
+  affine: boolean,
+  shape: number[],
+  dtype: torch.DType,
+): [Parameter | null, Parameter | null] {
+  if (affine) return [new Parameter(torch.ones(shape, { dtype })), new Parameter(torch.zeros(shape, { dtype }))];
+  layer.registerParameter('weight', null);
+  layer.registerParameter('bias', null);
+  return [null, null];
+}
+
+/**
  * What the batch and instance norms share (PyTorch's `_NormBase`): the per-channel affine parameters, the running
  * statistics and their counter, PyTorch's arguments and repr. `defaults` are the class's `affine` and
  * `trackRunningStats` (true for BatchNorm, false for InstanceNorm).
@@ -83,12 +99,7 @@ export abstract class NormBase extends Module {
     this.affine = options.affine ?? kind.byDefault;
     this.trackRunningStats = options.trackRunningStats ?? kind.byDefault;
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(torch.ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(torch.zeros([numFeatures], { dtype })) : null;
-    if (!this.affine) {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    [this.weight, this.bias] = affineParameters(this, this.affine, [numFeatures], dtype);
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', torch.zeros([numFeatures], { dtype }));
       this.registerBuffer('running_var', torch.ones([numFeatures], { dtype }));
@@ -248,12 +259,7 @@ export class LayerNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     this.elementwiseAffine = options.elementwiseAffine ?? true;
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.elementwiseAffine ? new Parameter(torch.ones(this.normalizedShape, { dtype })) : null;
-    this.bias = this.elementwiseAffine ? new Parameter(torch.zeros(this.normalizedShape, { dtype })) : null;
-    if (!this.elementwiseAffine) {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    [this.weight, this.bias] = affineParameters(this, this.elementwiseAffine, this.normalizedShape, dtype);
   }
 
   /** Normalises `input` over its last dims. */
@@ -319,13 +325,7 @@ export class GroupNorm extends Module {
     this.numChannels = numChannels;
     this.eps = o.eps ?? 1e-5;
     this.affine = o.affine ?? true;
-    const dtype = o.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(torch.ones([numChannels], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(torch.zeros([numChannels], { dtype })) : null;
-    if (!this.affine) {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    [this.weight, this.bias] = affineParameters(this, this.affine, [numChannels], o.dtype ?? 'float32');
   }
 
   /** Normalises `input` (N, C, *) by groups of channels. */
