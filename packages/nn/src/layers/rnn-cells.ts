@@ -10,6 +10,11 @@ import { Parameter } from '../parameter.js';
 import * as F from '../functional/index.js';
 import { type CellParams, type Hidden, type Mode, GATES, cellStep } from './rnn-step.js';
 
+/** Whether a cell has biases, from its arguments after the sizes: `{ bias }` or PyTorch's positional `bias`. */
+function biasArg(cls: string, args: readonly unknown[]): boolean {
+  return torch.compat.pythonArgs<{ bias?: boolean }>(cls, ['bias'], args, 0, 2).bias ?? true;
+}
+
 /** What the three cells share: the parameters of one direction of one layer, and the step with its checks. */
 abstract class RNNCellBase extends Module {
   /** The input's feature size. */
@@ -158,8 +163,7 @@ export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
   constructor(inputSize: number, hiddenSize: number, bias?: boolean);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
-    const o = torch.compat.pythonArgs<{ bias?: boolean }>('LSTMCell', ['bias'], args, 0, 2);
-    super('LSTM', inputSize, hiddenSize, o.bias ?? true);
+    super('LSTM', inputSize, hiddenSize, biasArg('LSTMCell', args));
   }
 
   /** The next `[h, c]` from `input` and `[h, c]` (zeros by default). */
@@ -174,8 +178,7 @@ export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
   constructor(inputSize: number, hiddenSize: number, bias?: boolean);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
-    const o = torch.compat.pythonArgs<{ bias?: boolean }>('GRUCell', ['bias'], args, 0, 2);
-    super('GRU', inputSize, hiddenSize, o.bias ?? true);
+    super('GRU', inputSize, hiddenSize, biasArg('GRUCell', args));
   }
 
   /** The next hidden state from `input` and `hx` (zeros by default). */
