@@ -170,95 +170,61 @@ function checkRank(x: Tensor, rank: 3 | 4, op: string, kernel: string): void {
   checkFloat(x, kernel);
 }
 
-/** (N, C, H, W) resampled to `size` with the taps `taps` gives each dim, recorded as `node`. */
-function resampled2d(
-  x: Tensor,
-  op: string,
-  node: string,
-  size: readonly number[],
-  taps: (inSize: number, outSize: number, dim: number, round: Round) => Tap[],
-): Tensor {
-  checkRank(x, 4, op, `${op}_out_frame`);
-  const [, , h, w] = x.shape;
+/** One dim's taps for `size` outputs from `inSize` inputs; `dim` indexes the resampled dims (and the scales). */
+type TapsOf = (inSize: number, outSize: number, dim: number, round: Round) => Tap[];
+
+/**
+ * (N, C, L) when `rank` is 3, else (N, C, H, W), resampled to `size` with the taps `taps` gives each resampled dim,
+ * recorded as `node`.
+ */
+function resampled(x: Tensor, rank: 3 | 4, op: string, node: string, size: readonly number[], taps: TapsOf): Tensor {
+  checkRank(x, rank, op, `${op}_out_frame`);
   const round = roundFor(x);
+  if (rank === 3) return recorded(node, x, IDENTITY, taps(x.shape[2], size[0], 0, round));
+  const [, , h, w] = x.shape;
   return recorded(node, x, taps(h, size[0], 0, round), taps(w, size[1], 1, round));
 }
 
-/** Nearest-neighbour resampling of (N, C, H, W) to `size` ([outH, outW]); `scales` as the caller gave them, if any. */
-export function upsampleNearest2d(
+/** A resampling to `size` (one output size a resampled dim); `scales` as the caller gave them, if any. */
+export type Resampling = (x: Tensor, size: readonly number[], scales?: readonly (number | null)[]) => Tensor;
+
+/** A resampling that interpolates, its corners aligned or not. */
+export type Interpolation = (
   x: Tensor,
   size: readonly number[],
-  scales: readonly (number | null)[] = [null, null],
-): Tensor {
-  return resampled2d(x, 'upsample_nearest2d', 'UpsampleNearest2DBackward1', size, (i, o, d, round) =>
-    nearestTaps(i, o, scales[d], round),
-  );
+  alignCorners: boolean,
+  scales?: readonly (number | null)[],
+) => Tensor;
+
+/** Nearest-neighbour resampling (`exact`: 'nearest-exact') of rank-`rank` input, as PyTorch's `op`. */
+function nearest(rank: 3 | 4, op: string, node: string, exact: boolean): Resampling {
+  return (x, size, scales = [null, null]) =>
+    resampled(x, rank, op, node, size, (i, o, d, round) => nearestTaps(i, o, scales[d], round, exact));
 }
+
+/** Resampling of rank-`rank` input with `taps` (linear or cubic), as PyTorch's `op`. */
+function interpolated(rank: 3 | 4, op: string, node: string, taps: typeof linearTaps): Interpolation {
+  return (x, size, alignCorners, scales = [null, null]) =>
+    resampled(x, rank, op, node, size, (i, o, d, round) => taps(i, o, alignCorners, scales[d], round));
+}
+
+/** Nearest-neighbour resampling of (N, C, H, W) to `size` ([outH, outW]). */
+export const upsampleNearest2d = nearest(4, 'upsample_nearest2d', 'UpsampleNearest2DBackward1', false);
 
 /** 'nearest-exact' resampling of (N, C, H, W) to `size`: each output reads the input pixel whose centre is nearest. */
-export function upsampleNearestExact2d(
-  x: Tensor,
-  size: readonly number[],
-  scales: readonly (number | null)[] = [null, null],
-): Tensor {
-  return resampled2d(x, '_upsample_nearest_exact2d', 'UpsampleNearestExact2DBackward1', size, (i, o, d, round) =>
-    nearestTaps(i, o, scales[d], round, true),
-  );
-}
+export const upsampleNearestExact2d = nearest(4, '_upsample_nearest_exact2d', 'UpsampleNearestExact2DBackward1', true);
 
 /** Bilinear resampling of (N, C, H, W) to `size`, corners aligned or not. */
-export function upsampleBilinear2d(
-  x: Tensor,
-  size: readonly number[],
-  alignCorners: boolean,
-  scales: readonly (number | null)[] = [null, null],
-): Tensor {
-  return resampled2d(x, 'upsample_bilinear2d', 'UpsampleBilinear2DBackward1', size, (i, o, d, round) =>
-    linearTaps(i, o, alignCorners, scales[d], round),
-  );
-}
+export const upsampleBilinear2d = interpolated(4, 'upsample_bilinear2d', 'UpsampleBilinear2DBackward1', linearTaps);
 
 /** Bicubic resampling of (N, C, H, W) to `size`, corners aligned or not (values may overshoot the input's range). */
-export function upsampleBicubic2d(
-  x: Tensor,
-  size: readonly number[],
-  alignCorners: boolean,
-  scales: readonly (number | null)[] = [null, null],
-): Tensor {
-  return resampled2d(x, 'upsample_bicubic2d', 'UpsampleBicubic2DBackward1', size, (i, o, d, round) =>
-    cubicTaps(i, o, alignCorners, scales[d], round),
-  );
-}
+export const upsampleBicubic2d = interpolated(4, 'upsample_bicubic2d', 'UpsampleBicubic2DBackward1', cubicTaps);
 
 /** Nearest-neighbour resampling of (N, C, L) to `size` ([outL]). */
-export function upsampleNearest1d(
-  x: Tensor,
-  size: readonly number[],
-  scales: readonly (number | null)[] = [null],
-): Tensor {
-  checkRank(x, 3, 'upsample_nearest1d', 'upsample_nearest1d_out_frame');
-  return recorded('UpsampleNearest1DBackward1', x, IDENTITY, nearestTaps(x.shape[2], size[0], scales[0], roundFor(x)));
-}
+export const upsampleNearest1d = nearest(3, 'upsample_nearest1d', 'UpsampleNearest1DBackward1', false);
 
 /** 'nearest-exact' resampling of (N, C, L) to `size` ([outL]). */
-export function upsampleNearestExact1d(
-  x: Tensor,
-  size: readonly number[],
-  scales: readonly (number | null)[] = [null],
-): Tensor {
-  checkRank(x, 3, '_upsample_nearest_exact1d', '_upsample_nearest_exact1d_out_frame');
-  const taps = nearestTaps(x.shape[2], size[0], scales[0], roundFor(x), true);
-  return recorded('UpsampleNearestExact1DBackward1', x, IDENTITY, taps);
-}
+export const upsampleNearestExact1d = nearest(3, '_upsample_nearest_exact1d', 'UpsampleNearestExact1DBackward1', true);
 
 /** Linear resampling of (N, C, L) to `size` ([outL]), corners aligned or not. */
-export function upsampleLinear1d(
-  x: Tensor,
-  size: readonly number[],
-  alignCorners: boolean,
-  scales: readonly (number | null)[] = [null],
-): Tensor {
-  checkRank(x, 3, 'upsample_linear1d', 'upsample_linear1d_out_frame');
-  const taps = linearTaps(x.shape[2], size[0], alignCorners, scales[0], roundFor(x));
-  return recorded('UpsampleLinear1DBackward1', x, IDENTITY, taps);
-}
+export const upsampleLinear1d = interpolated(3, 'upsample_linear1d', 'UpsampleLinear1DBackward1', linearTaps);
