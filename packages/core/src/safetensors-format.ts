@@ -26,6 +26,20 @@ export class SafetensorError extends Error {
   override name = 'SafetensorError';
 }
 
+/** Each dtype's name in a file's header. */
+export const FILE_DTYPE: Readonly<Record<DType, string>> = {
+  float32: 'F32',
+  float64: 'F64',
+  int32: 'I32',
+  int64: 'I64',
+  bool: 'BOOL',
+};
+
+/** The dtype a header's dtype name stands for, or undefined for one Kindling does not read. */
+export function dtypeOfFileDType(name: string): DType | undefined {
+  return (Object.keys(FILE_DTYPE) as DType[]).find((dtype) => FILE_DTYPE[dtype] === name);
+}
+
 export const METADATA_KEY = '__metadata__';
 
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -43,6 +57,15 @@ export function quote(name: string): string {
 
 export function isShape(shape: unknown): shape is number[] {
   return Array.isArray(shape) && shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+}
+
+/** Throws unless tensor `name`'s shape is a list of non-negative integers. */
+export function checkShape(name: string, shape: unknown): asserts shape is number[] {
+  if (!isShape(shape)) {
+    throw new SafetensorError(
+      `tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`,
+    );
+  }
 }
 
 /** The element count of a valid shape, or Infinity when it does not fit a safe integer. */

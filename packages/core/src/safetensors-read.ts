@@ -7,22 +7,15 @@ import {
   HOST_IS_LITTLE_ENDIAN,
   utf8,
   quote,
-  isShape,
   numelOf,
   shapeText,
   describe,
   isPlainRecord,
   checkMetadata,
   defineEntry,
+  checkShape,
+  dtypeOfFileDType,
 } from './safetensors-format.js';
-
-const FROM_FILE_DTYPE: Readonly<Record<string, DType>> = {
-  F32: 'float32',
-  F64: 'float64',
-  I32: 'int32',
-  I64: 'int64',
-  BOOL: 'bool',
-};
 
 /** Dtypes the format defines that Kindling has no storage for. */
 const OTHER_FILE_DTYPES = new Set([
@@ -64,9 +57,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
   if (typeof fileDType !== 'string') {
     throw new SafetensorError(`tensor ${quote(name)} has no dtype string in the header (got ${describe(fileDType)})`);
   }
-  const dtype = Object.prototype.hasOwnProperty.call(FROM_FILE_DTYPE, fileDType)
-    ? FROM_FILE_DTYPE[fileDType]
-    : undefined;
+  const dtype = dtypeOfFileDType(fileDType);
   if (dtype === undefined) {
     if (OTHER_FILE_DTYPES.has(fileDType)) {
       throw new SafetensorError(
@@ -75,11 +66,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
     }
     throw new SafetensorError(`unknown safetensors dtype ${quote(fileDType)} for tensor ${quote(name)}`);
   }
-  if (!isShape(shape)) {
-    throw new SafetensorError(
-      `tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`,
-    );
-  }
+  checkShape(name, shape);
   if (
     !Array.isArray(offsets) ||
     offsets.length !== 2 ||

@@ -7,15 +7,14 @@ import {
   HOST_IS_LITTLE_ENDIAN,
   utf8,
   quote,
-  isShape,
   numelOf,
   shapeText,
   describe,
   isPlainRecord,
   checkMetadata,
+  checkShape,
+  FILE_DTYPE,
 } from './safetensors-format.js';
-
-const FILE_DTYPE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', bool: 'BOOL' };
 
 const TWO_POW_63 = 2 ** 63;
 
@@ -63,11 +62,7 @@ function checkTensorForWrite(name: string, tensor: RawTensor): number {
   if (!Object.prototype.hasOwnProperty.call(FILE_DTYPE, dtype)) {
     throw new SafetensorError(`tensor ${quote(name)} has unknown dtype ${quote(String(dtype))}`);
   }
-  if (!isShape(shape)) {
-    throw new SafetensorError(
-      `tensor ${quote(name)} has an invalid shape ${shapeText(shape)}: expected a list of non-negative integers`,
-    );
-  }
+  checkShape(name, shape);
   if (!hasStorageType(dtype, data)) {
     const got = typeof data === 'object' && data !== null ? data.constructor.name : describe(data);
     throw new SafetensorError(
