@@ -44,14 +44,17 @@ function nearestTaps(inSize: number, outSize: number, scaleFactor: number | null
   }));
 }
 
-/** Linear interpolation between the two source pixels around o's source position (PyTorch's area_pixel rule). */
-function linearTaps(
+/** An interpolation's taps along one dim (`scaleFactor` as the caller gave it, if any). */
+type InterpolationTaps = (
   inSize: number,
   outSize: number,
   alignCorners: boolean,
   scaleFactor: number | null,
   round: Round,
-): Tap[] {
+) => Tap[];
+
+/** Linear interpolation between the two source pixels around o's source position (PyTorch's area_pixel rule). */
+const linearTaps: InterpolationTaps = (inSize, outSize, alignCorners, scaleFactor, round) => {
   const scale = round(sourceScale(inSize, outSize, alignCorners, scaleFactor));
   return Array.from({ length: outSize }, (_, o) => {
     const src = alignCorners ? round(scale * o) : Math.max(round(scale * (o + 0.5) - 0.5), 0);
@@ -59,19 +62,13 @@ function linearTaps(
     const w1 = round(src - i0);
     return { idx: [i0, i0 + (i0 < inSize - 1 ? 1 : 0)], w: [round(1 - w1), w1] };
   });
-}
+};
 
 /**
  * Bicubic (Keys, A = -0.75): the four source pixels around o's source position (not clamped at 0, as PyTorch's
  * cubic rule), indices kept inside the input, the coefficients computed in the tensor's precision.
  */
-function cubicTaps(
-  inSize: number,
-  outSize: number,
-  alignCorners: boolean,
-  scaleFactor: number | null,
-  round: Round,
-): Tap[] {
+const cubicTaps: InterpolationTaps = (inSize, outSize, alignCorners, scaleFactor, round) => {
   const A = -0.75;
   const scale = round(sourceScale(inSize, outSize, alignCorners, scaleFactor));
   // cubic_convolution1 and 2: ((A + 2) x - (A + 3)) x² + 1 and ((A x - 5A) x + 8A) x - 4A, rounded at each step.
@@ -88,7 +85,7 @@ function cubicTaps(
       w: [far(round(t + 1)), near(t), near(u), far(round(u + 1))],
     };
   });
-}
+};
 
 /** A (N, C, L) shape as the (N, C, 1, L) image it is resampled as. */
 function lift(shape: readonly number[]): readonly number[] {
@@ -203,7 +200,7 @@ function nearest(rank: 3 | 4, op: string, node: string, exact: boolean): Resampl
 }
 
 /** Resampling of rank-`rank` input with `taps` (linear or cubic), as PyTorch's `op`. */
-function interpolated(rank: 3 | 4, op: string, node: string, taps: typeof linearTaps): Interpolation {
+function interpolated(rank: 3 | 4, op: string, node: string, taps: InterpolationTaps): Interpolation {
   return (x, size, alignCorners, scales = [null, null]) =>
     resampled(x, rank, op, node, size, (i, o, d, round) => taps(i, o, alignCorners, scales[d], round));
 }
