@@ -10,20 +10,106 @@ type Pair = number | [number, number];
 /** What a max-pooling layer's forward returns: the output, or `[output, indices]` with `returnIndices: true`. */
 export type MaxPoolResult<WithIndices extends boolean> = WithIndices extends true ? [Tensor, Tensor] : Tensor;
 
-interface MaxPool2dOptions<WithIndices extends boolean> {
-  stride?: Pair | null;
-  padding?: Pair;
-  dilation?: Pair;
+/** Max pooling's settings past the kernel size: each size one number (`S`), or one per spatial dim. */
+interface MaxPoolSettings<S, WithIndices extends boolean> {
+  stride?: S | null;
+  padding?: S;
+  dilation?: S;
   returnIndices?: WithIndices;
   ceilMode?: boolean;
 }
 
-interface AvgPool2dOptions {
-  stride?: Pair | null;
-  padding?: Pair;
+type MaxPool2dOptions<WithIndices extends boolean> = MaxPoolSettings<Pair, WithIndices>;
+
+/** Average pooling's settings past the kernel size that AvgPool1d and AvgPool2d share. */
+interface AvgPoolSettings<S> {
+  stride?: S | null;
+  padding?: S;
   ceilMode?: boolean;
   countIncludePad?: boolean;
+}
+
+interface AvgPool2dOptions extends AvgPoolSettings<Pair> {
   divisorOverride?: number | null;
+}
+
+/**
+ * What MaxPool1d and MaxPool2d share (PyTorch's `_MaxPoolNd`): the settings, read from PyTorch's positional order
+ * or an options object, and the options the max-pooling functions take. `S` is a size: one number, or a tuple.
+ */
+export abstract class MaxPoolNd<S, WithIndices extends boolean> extends Module {
+  /** The window size. */
+  readonly kernelSize: S;
+  /** The step of the window (defaults to `kernelSize`). */
+  readonly stride: S;
+  /** Implicit negative-infinity padding on each side. */
+  readonly padding: S | number;
+  /** The spacing between window elements. */
+  readonly dilation: S | number;
+  /** Whether `forward` returns `[output, indices]`. */
+  readonly returnIndices: WithIndices;
+  /** Whether the output size rounds up instead of down. */
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: S, args: readonly unknown[]) {
+    super();
+    const options = torch.compat.pythonArgs<MaxPoolSettings<S, WithIndices>>(
+      this.constructor.name,
+      ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'],
+      args,
+    );
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
+    this.returnIndices = options.returnIndices ?? (false as WithIndices);
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  /** The settings past the kernel size, as the max-pooling functions take them. */
+  protected poolOptions(): {
+    stride: S;
+    padding: S | number;
+    dilation: S | number;
+    ceilMode: boolean;
+    returnIndices: WithIndices;
+  } {
+    const { stride, padding, dilation, ceilMode, returnIndices } = this;
+    return { stride, padding, dilation, ceilMode, returnIndices };
+  }
+}
+
+/**
+ * What AvgPool1d and AvgPool2d share (PyTorch's `_AvgPoolNd`): the settings and the options the average-pooling
+ * functions take. `S` is a size: one number, or a tuple.
+ */
+export abstract class AvgPoolNd<S> extends Module {
+  /** The window size. */
+  readonly kernelSize: S;
+  /** The step of the window (defaults to `kernelSize`). */
+  readonly stride: S;
+  /** Implicit zero padding on each side. */
+  readonly padding: S | number;
+  /** Whether the output size rounds up instead of down. */
+  readonly ceilMode: boolean;
+  /** Whether the padding zeros count in the mean's divisor. */
+  readonly countIncludePad: boolean;
+
+  /** Keeps the kernel size and `options`, the settings read from the layer's arguments. */
+  constructor(kernelSize: S, options: AvgPoolSettings<S>) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  /** The settings past the kernel size, as the average-pooling functions take them. */
+  protected poolOptions(): { stride: S; padding: S | number; ceilMode: boolean; countIncludePad: boolean } {
+    const { stride, padding, ceilMode, countIncludePad } = this;
+    return { stride, padding, ceilMode, countIncludePad };
+  }
 }
 
 /**
@@ -42,20 +128,7 @@ interface AvgPool2dOptions {
  *           [13., 15.]]]])
  * ```
  */
-export class MaxPool2d<WithIndices extends boolean = false> extends Module {
-  /** The window size, one number or `[h, w]`. */
-  readonly kernelSize: Pair;
-  /** The step of the window (defaults to `kernelSize`). */
-  readonly stride: Pair;
-  /** Implicit negative-infinity padding on each side. */
-  readonly padding: Pair;
-  /** The spacing between window elements. */
-  readonly dilation: Pair;
-  /** Whether `forward` returns `[output, indices]`. */
-  readonly returnIndices: WithIndices;
-  /** Whether the output size rounds up instead of down. */
-  readonly ceilMode: boolean;
-
+export class MaxPool2d<WithIndices extends boolean = false> extends MaxPoolNd<Pair, WithIndices> {
   /** `new nn.MaxPool2d(kernelSize, { stride, padding, dilation, returnIndices, ceilMode })`. */
   constructor(kernelSize: Pair, options?: MaxPool2dOptions<WithIndices>);
   /** PyTorch's positional order: `new nn.MaxPool2d(3, 2, 1)`. */
@@ -69,29 +142,12 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
     options?: MaxPool2dOptions<WithIndices>,
   );
   constructor(kernelSize: Pair, ...args: unknown[]) {
-    super();
-    const options = torch.compat.pythonArgs<MaxPool2dOptions<WithIndices>>(
-      'MaxPool2d',
-      ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'],
-      args,
-    );
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
-    this.dilation = options.dilation ?? 1;
-    this.returnIndices = options.returnIndices ?? (false as WithIndices);
-    this.ceilMode = options.ceilMode ?? false;
+    super(kernelSize, args);
   }
 
   /** Pools `input` (`[N, C, H, W]` or `[C, H, W]`). */
   override forward(input: Tensor): MaxPoolResult<WithIndices> {
-    return F.maxPool2d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-      returnIndices: this.returnIndices,
-    }) as MaxPoolResult<WithIndices>;
+    return F.maxPool2d(input, this.kernelSize, this.poolOptions()) as MaxPoolResult<WithIndices>;
   }
 
   /** The configuration, as PyTorch prints it. */
@@ -115,17 +171,7 @@ export class MaxPool2d<WithIndices extends boolean = false> extends Module {
  *           [10.5000, 12.5000]]]])
  * ```
  */
-export class AvgPool2d extends Module {
-  /** The window size, one number or `[h, w]`. */
-  readonly kernelSize: Pair;
-  /** The step of the window (defaults to `kernelSize`). */
-  readonly stride: Pair;
-  /** Implicit zero padding on each side. */
-  readonly padding: Pair;
-  /** Whether the output size rounds up instead of down. */
-  readonly ceilMode: boolean;
-  /** Whether the padding zeros count in the mean's divisor. */
-  readonly countIncludePad: boolean;
+export class AvgPool2d extends AvgPoolNd<Pair> {
   /** A divisor used instead of the window size, or `null`. */
   readonly divisorOverride: number | null;
 
@@ -142,29 +188,18 @@ export class AvgPool2d extends Module {
     options?: AvgPool2dOptions,
   );
   constructor(kernelSize: Pair, ...args: unknown[]) {
-    super();
     const options = torch.compat.pythonArgs<AvgPool2dOptions>(
       'AvgPool2d',
       ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'],
       args,
     );
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
-    this.ceilMode = options.ceilMode ?? false;
-    this.countIncludePad = options.countIncludePad ?? true;
+    super(kernelSize, options);
     this.divisorOverride = options.divisorOverride ?? null;
   }
 
   /** Pools `input` (`[N, C, H, W]` or `[C, H, W]`). */
   override forward(input: Tensor): Tensor {
-    return F.avgPool2d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
-    });
+    return F.avgPool2d(input, this.kernelSize, { ...this.poolOptions(), divisorOverride: this.divisorOverride });
   }
 
   /** The configuration, as PyTorch prints it. */

@@ -4,6 +4,7 @@ import type { Tensor } from '@kindling/core';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
 import { pyValue } from '../utils/py-format.js';
+import { AvgPoolNd, MaxPoolNd } from './pooling.js';
 
 /** MaxPool1d's options past the kernel size, by PyTorch's keyword names. */
 export interface MaxPool1dLayerOptions {
@@ -15,14 +16,7 @@ export interface MaxPool1dLayerOptions {
 }
 
 /** The maximum of each window along the last dim (`torch.nn.MaxPool1d`). */
-export class MaxPool1d extends Module {
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly dilation: number;
-  readonly returnIndices: boolean;
-  readonly ceilMode: boolean;
-
+export class MaxPool1d extends MaxPoolNd<number, boolean> {
   /** `new nn.MaxPool1d(kernelSize, { stride, padding, dilation, returnIndices, ceilMode })`, or PyTorch's order. */
   constructor(kernelSize: number, options?: MaxPool1dLayerOptions);
   constructor(
@@ -34,31 +28,12 @@ export class MaxPool1d extends Module {
     ceilMode?: boolean,
   );
   constructor(kernelSize: number, ...args: unknown[]) {
-    super();
-    const o = torch.compat.pythonArgs<MaxPool1dLayerOptions>(
-      'MaxPool1d',
-      ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'],
-      args,
-      0,
-      1,
-    );
-    this.kernelSize = kernelSize;
-    this.stride = o.stride ?? kernelSize;
-    this.padding = o.padding ?? 0;
-    this.dilation = o.dilation ?? 1;
-    this.returnIndices = o.returnIndices ?? false;
-    this.ceilMode = o.ceilMode ?? false;
+    super(kernelSize, args);
   }
 
   /** Pools `input`; `[output, indices]` with `returnIndices`. */
   override forward(input: Tensor): Tensor | [Tensor, Tensor] {
-    return F.maxPool1d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      ceilMode: this.ceilMode,
-      returnIndices: this.returnIndices,
-    });
+    return F.maxPool1d(input, this.kernelSize, this.poolOptions());
   }
 
   /** The configuration, as PyTorch prints it. */
@@ -76,13 +51,7 @@ export interface AvgPool1dLayerOptions {
 }
 
 /** The mean of each window along the last dim (`torch.nn.AvgPool1d`). */
-export class AvgPool1d extends Module {
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly ceilMode: boolean;
-  readonly countIncludePad: boolean;
-
+export class AvgPool1d extends AvgPoolNd<number> {
   /** `new nn.AvgPool1d(kernelSize, { stride, padding, ceilMode, countIncludePad })`, or PyTorch's order. */
   constructor(kernelSize: number, options?: AvgPool1dLayerOptions);
   constructor(
@@ -93,29 +62,19 @@ export class AvgPool1d extends Module {
     countIncludePad?: boolean,
   );
   constructor(kernelSize: number, ...args: unknown[]) {
-    super();
-    const o = torch.compat.pythonArgs<AvgPool1dLayerOptions>(
-      'AvgPool1d',
-      ['stride', 'padding', 'ceilMode', 'countIncludePad'],
-      args,
-      0,
-      1,
+    super(
+      kernelSize,
+      torch.compat.pythonArgs<AvgPool1dLayerOptions>(
+        'AvgPool1d',
+        ['stride', 'padding', 'ceilMode', 'countIncludePad'],
+        args,
+      ),
     );
-    this.kernelSize = kernelSize;
-    this.stride = o.stride ?? kernelSize;
-    this.padding = o.padding ?? 0;
-    this.ceilMode = o.ceilMode ?? false;
-    this.countIncludePad = o.countIncludePad ?? true;
   }
 
   /** Pools `input`. */
   override forward(input: Tensor): Tensor {
-    return F.avgPool1d(input, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-    });
+    return F.avgPool1d(input, this.kernelSize, this.poolOptions());
   }
 
   /** The configuration, as PyTorch prints it (one-element tuples). */
