@@ -8,12 +8,21 @@ export function present<V>(registry: ReadonlyMap<string, V | null>): [string, V]
 }
 
 /**
- * What ModuleDict and ParameterDict share: the dict view (`length`, `has`, `keys`, `values`, `entries`, iteration
- * over the keys) of the registry their members are filed in, in insertion order.
+ * What ModuleDict and ParameterDict share: construction from a record of members, and the dict view (`length`,
+ * `has`, `keys`, `values`, `entries`, iteration over the keys) of the registry they are filed in, in insertion order.
  */
-export abstract class DictContainer<V> extends Module {
+export abstract class DictContainer<V, In = V> extends Module {
+  /** Files each of `members` under its key, in order, as `set` does. */
+  constructor(members: Record<string, In> = {}) {
+    super();
+    for (const [key, member] of Object.entries(members)) this.set(key, member);
+  }
+
   /** The registry the members are filed in. */
   protected abstract registry(): ReadonlyMap<string, V | null>;
+
+  /** `dict[key] = member`. */
+  abstract set(key: string, member: In): void;
 
   /** The number of members. */
   get length(): number {
@@ -185,12 +194,6 @@ export class ModuleList extends Module {
  * ```
  */
 export class ModuleDict extends DictContainer<Module> {
-  /** Registers the modules under their keys, in order. */
-  constructor(modules: Record<string, Module> = {}) {
-    super();
-    for (const [k, m] of Object.entries(modules)) this.registerModule(k, m);
-  }
-
   /** The modules, by key. */
   protected registry(): ReadonlyMap<string, Module | null> {
     return this._modules;

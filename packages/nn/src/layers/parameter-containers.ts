@@ -106,13 +106,7 @@ export class ParameterList extends Module {
  * [ 'scale', 'shift' ] torch.Size([2])
  * ```
  */
-export class ParameterDict extends DictContainer<Parameter> {
-  /** Registers the tensors under their keys, in order, as parameters. */
-  constructor(values: Record<string, Tensor> = {}) {
-    super();
-    for (const [k, v] of Object.entries(values)) this.set(k, v);
-  }
-
+export class ParameterDict extends DictContainer<Parameter, Tensor> {
   /** The parameters, by key. */
   protected registry(): ReadonlyMap<string, Parameter | null> {
     return this._parameters;
