@@ -12,9 +12,8 @@ import { Tensor } from '../tensor.js';
 import {
   type ConvParams,
   type Size2,
-  batched,
-  biasAndOptions,
   checkDTypes,
+  convFunction,
   convWeightGrad,
   convolution,
   dense,
@@ -54,54 +53,36 @@ const OPTION_NAMES = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'
  * dilation·(kH − 1) + outputPadding + 1, ...). Called from JavaScript, the options may come positionally in
  * PyTorch's order: `convTranspose2d(x, w, b, 2, 1, 1)`.
  */
-export function convTranspose2d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | ConvTranspose2dOptions,
-  options?: ConvTranspose2dOptions,
-): Tensor;
-export function convTranspose2d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | ConvTranspose2dOptions,
-  ...rest: unknown[]
-): Tensor {
-  const [b, opts] = biasAndOptions<ConvTranspose2dOptions>('conv_transpose2d', OPTION_NAMES, bias, rest);
-  const sizes = (name: string, v: Size2 | undefined, fill: number): number[] => {
-    if (typeof v === 'string') {
-      throw new TorchTypeError(`conv_transpose2d(): argument '${name}' must be tuple of ints, not str`);
-    }
-    return intList(name, v ?? fill, weight.ndim - 2);
-  };
-  return batched('conv_transpose2d', input, 3, (x) =>
-    transposedConvolution(x, weight, b, {
+export const convTranspose2d = convFunction<ConvTranspose2dOptions>(
+  'conv_transpose2d',
+  OPTION_NAMES,
+  3,
+  (x, weight, b, opts) => {
+    const sizes = (name: string, v: Size2 | undefined, fill: number): number[] => {
+      if (typeof v === 'string') {
+        throw new TorchTypeError(`conv_transpose2d(): argument '${name}' must be tuple of ints, not str`);
+      }
+      return intList(name, v ?? fill, weight.ndim - 2);
+    };
+    return transposedConvolution(x, weight, b, {
       stride: sizes('stride', opts.stride, 1),
       padding: sizes('padding', opts.padding, 0),
       outputPadding: sizes('output_padding', opts.outputPadding, 0),
       dilation: sizes('dilation', opts.dilation, 1),
       groups: opts.groups ?? 1,
-    }),
-  );
-}
+    });
+  },
+);
 
 /**
  * `conv_transpose1d(input, weight, bias?, { stride, padding, outputPadding, groups, dilation })` over (N, C, L) or
  * (C, L) with a (C, O/groups, K) weight: the 2-D one with a height of 1, recorded on the 1-D tensors.
  */
-export function convTranspose1d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | ConvTranspose1dOptions,
-  options?: ConvTranspose1dOptions,
-): Tensor;
-export function convTranspose1d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | ConvTranspose1dOptions,
-  ...rest: unknown[]
-): Tensor {
-  const [b, opts] = biasAndOptions<ConvTranspose1dOptions>('conv_transpose1d', OPTION_NAMES, bias, rest);
-  return batched('conv_transpose1d', input, 2, (x) =>
+export const convTranspose1d = convFunction<ConvTranspose1dOptions>(
+  'conv_transpose1d',
+  OPTION_NAMES,
+  2,
+  (x, weight, b, opts) =>
     transposedConvolution(x, weight, b, {
       stride: heightOne('stride', opts.stride ?? 1, 1),
       padding: heightOne('padding', opts.padding ?? 0, 0),
@@ -109,8 +90,7 @@ export function convTranspose1d(
       dilation: heightOne('dilation', opts.dilation ?? 1, 1),
       groups: opts.groups ?? 1,
     }),
-  );
-}
+);
 
 interface TransposedSizes {
   stride: number[];

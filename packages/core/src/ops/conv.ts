@@ -47,35 +47,33 @@ export interface ConvParams {
 }
 
 /**
- * `conv2d(input, weight, bias?, { stride, padding, dilation, groups })`; the bias may also be given in the
- * options, or the options in its place: `conv2d(x, w, { stride: 2 })`. Called from JavaScript, the options may
- * come positionally in PyTorch's order instead: `conv2d(x, w, b, 2, 1)`.
+ * A convolution as PyTorch's F functions take it, `f(input, weight, bias?, options?)`: the bias may also be given in
+ * the options, or the options in its place (`f(x, w, { stride: 2 })`). Called from JavaScript, the options may come
+ * positionally in PyTorch's order instead: `f(x, w, b, 2, 1)`.
  */
-export function conv2d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | Conv2dOptions,
-  options?: Conv2dOptions,
-): Tensor;
-export function conv2d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | Conv2dOptions,
-  ...rest: unknown[]
-): Tensor {
-  const [b, opts] = biasAndOptions<Conv2dOptions>('conv2d', ['stride', 'padding', 'dilation', 'groups'], bias, rest);
-  return batched('conv2d', input, 3, (x) => {
-    const p = resolveParams(x, weight, b, opts);
-    checkDTypes(x, weight, b);
-    return convolution(x, weight, b, p);
-  });
+export type ConvFunction<O> = (input: Tensor, weight: Tensor, bias?: Tensor | null | O, options?: O) => Tensor;
+
+/**
+ * The convolution `name`, its options `names` in PyTorch's order, over unbatched inputs of `rank` dims or batched
+ * ones of `rank + 1`: `body` computes it for a batched input `x`, the bias and the options resolved.
+ */
+export function convFunction<O extends { bias?: Tensor | null }>(
+  name: string,
+  names: readonly (keyof O & string)[],
+  rank: number,
+  body: (x: Tensor, weight: Tensor, bias: Tensor | null, options: O) => Tensor,
+): ConvFunction<O> {
+  return (input, weight, bias, ...rest: unknown[]) => {
+    const [b, opts] = biasAndOptions<O>(name, names, bias, rest);
+    return batched(name, input, rank, (x) => body(x, weight, b, opts));
+  };
 }
 
 /**
  * A convolution's bias and options, from its arguments after the weight: the options in the bias's place, after
  * it, or positionally in PyTorch's order (`names`); a bias among the options counts where none comes before them.
  */
-export function biasAndOptions<O extends { bias?: Tensor | null }>(
+function biasAndOptions<O extends { bias?: Tensor | null }>(
   name: string,
   names: readonly (keyof O & string)[],
   bias: Tensor | null | O | undefined,
@@ -91,7 +89,7 @@ export function biasAndOptions<O extends { bias?: Tensor | null }>(
  * `f` of `input` with a batch dim: an unbatched input (`rank` dims) gets one, which the result loses again; any
  * other rank than `rank` or `rank + 1` is PyTorch's error for `name`.
  */
-export function batched(name: string, input: Tensor, rank: number, f: (x: Tensor) => Tensor): Tensor {
+function batched(name: string, input: Tensor, rank: number, f: (x: Tensor) => Tensor): Tensor {
   if (input.ndim !== rank && input.ndim !== rank + 1) {
     throw new RuntimeError(
       `Expected ${rank}D (unbatched) or ${rank + 1}D (batched) input to ${name}, but got input of size: [${input._shape.join(', ')}]`,
@@ -99,6 +97,18 @@ export function batched(name: string, input: Tensor, rank: number, f: (x: Tensor
   }
   return input.ndim === rank ? squeeze(f(unsqueeze(input, 0)), 0) : f(input);
 }
+
+/** `conv2d(input, weight, bias?, { stride, padding, dilation, groups })` over (N, C, H, W) or unbatched (C, H, W). */
+export const conv2d = convFunction<Conv2dOptions>(
+  'conv2d',
+  ['stride', 'padding', 'dilation', 'groups'],
+  3,
+  (x, weight, b, opts) => {
+    const p = resolveParams(x, weight, b, opts);
+    checkDTypes(x, weight, b);
+    return convolution(x, weight, b, p);
+  },
+);
 
 /** conv1d's options: as conv2d's, each size one number (or a one-element list). */
 export interface Conv1dOptions {
@@ -126,20 +136,11 @@ export function heightOne(name: string, v: number | readonly number[], fill: num
  * with a (O, C/groups, K) weight: the 2-D convolution of height 1, recorded as one `ConvolutionBackward0` on the 1-D
  * tensors, as PyTorch records it. Called from JavaScript, the options may come positionally in PyTorch's order.
  */
-export function conv1d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | Conv1dOptions,
-  options?: Conv1dOptions,
-): Tensor;
-export function conv1d(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | Conv1dOptions,
-  ...rest: unknown[]
-): Tensor {
-  const [b, opts] = biasAndOptions<Conv1dOptions>('conv1d', ['stride', 'padding', 'dilation', 'groups'], bias, rest);
-  return batched('conv1d', input, 2, (x) => {
+export const conv1d = convFunction<Conv1dOptions>(
+  'conv1d',
+  ['stride', 'padding', 'dilation', 'groups'],
+  2,
+  (x, weight, b, opts) => {
     if (weight.ndim !== 3) {
       throw new RuntimeError(
         `Expected ${weight.ndim}-dimensional input for ${weight.ndim}-dimensional weight [${weight._shape.join(', ')}], but got ${x.ndim}-dimensional input of size [${x._shape.join(', ')}] instead`,
@@ -160,8 +161,8 @@ export function conv1d(
     );
     checkDTypes(x, weight, b);
     return convolution(x, weight, b, p);
-  });
-}
+  },
+);
 
 export function intList(name: string, v: Size2, dims: number): number[] {
   const list = typeof v === 'number' ? [v, v] : [...v];
