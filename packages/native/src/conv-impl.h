@@ -1,7 +1,8 @@
 /*
  * The convolution kernels for one element type; conv.c includes this once per type with T (the element type),
- * SFX (the name suffix), GEMM (kd_sgemm or kd_dgemm) and GEMM_PACKED_B (kd_sgemm_packed_b or kd_dgemm_packed_b)
- * defined. See conv.c for the design.
+ * SFX (the name suffix), GEMM (kd_sgemm or kd_dgemm), GEMM_PACKED_B (kd_sgemm_packed_b or kd_dgemm_packed_b),
+ * GEMM_TAPS and GEMM_TAPS_PACK (kd_sgemm_taps, kd_sgemm_taps_pack or their float64 twins) defined. See conv.c for
+ * the design.
  */
 #define CV_CAT2(a, b) a##_##b
 #define CV_CAT(a, b) CV_CAT2(a, b)
@@ -454,6 +455,8 @@ KD_VECTOR_CLONES static void CV(reduce_body)(void *p, int64_t begin, int64_t end
   }
 }
 
+#include "conv-taps.h"
+
 int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_geometry *g, T *out) {
   const int64_t N = g->N, O = g->O, K = g->C / g->groups * g->kh * g->kw, ohw = g->OH * g->OW;
   if (N == 0 || O == 0 || ohw == 0) return 0;
@@ -462,6 +465,7 @@ int CV(kd_conv2d_forward)(const T *x, const T *w, const T *bias, const kd_conv_g
     kd_parallel_for(N * O, kd_grain_for(ohw), CV(fill_body), &c);
     return 0;
   }
+  if (uses_taps(g, K, sizeof(T) == sizeof(double))) return CV(forward_taps)(g, x, w, bias, out);
   CV(plan) pl;
   if (!CV(plan_make)(&pl, g, TARGET_COLUMNS, split_parts(g, K, TARGET_COLUMNS, OP_FORWARD))) return -1;
   CV(split_ctx) c = {g, &pl, OP_FORWARD, x, w, bias, out, NULL};

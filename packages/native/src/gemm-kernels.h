@@ -31,6 +31,16 @@ typedef void (*kd_dtile_direct_fn)(int64_t m, int64_t n, int64_t k, const double
                                    const double *b, int64_t ldb, double *c, int64_t ldc, double alpha, double beta);
 
 /*
+ * The packed tile (alpha 1, beta 0) with B's row p at b + taps[p] rather than at a fixed stride: a direct
+ * convolution, whose rows of B are the input's rows under each kernel tap. Each row holds nr readable values.
+ * Every C element sees the operations the tile gives it over the same rows (the same bits).
+ */
+typedef void (*kd_stile_taps_fn)(int64_t m, int64_t n, int64_t k, const float *a, const float *b, const int64_t *taps,
+                                 float *c, int64_t ldc);
+typedef void (*kd_dtile_taps_fn)(int64_t m, int64_t n, int64_t k, const double *a, const double *b,
+                                 const int64_t *taps, double *c, int64_t ldc);
+
+/*
  * Dot products of contiguous rows: for i < m (m <= KD_DOT_MAX_M) and j < n,
  * c[i*rsc + j*csc] = alpha * dot(a + i*lda, b + j*ldb, k) + beta * c[...], beta == 0 not reading c. For the
  * skinny products (matrix-vector and friends) whose long operand is best read once, in place.
@@ -63,6 +73,8 @@ typedef struct {
   kd_dtile_fn dtile;
   kd_stile_direct_fn stile_direct;
   kd_dtile_direct_fn dtile_direct;
+  kd_stile_taps_fn stile_taps;
+  kd_dtile_taps_fn dtile_taps;
   kd_sdot_fn sdot;
   kd_ddot_fn ddot;
   kd_spack_fn spack;
@@ -70,12 +82,12 @@ typedef struct {
 } kd_gemm_kernels;
 
 /*
- * The functions of a family's table: every family names them s_tile, d_tile, s_tile_direct, d_tile_direct, s_dot,
- * d_dot, s_pack and d_pack.
+ * The functions of a family's table: every family names them s_tile, d_tile, s_tile_direct, d_tile_direct,
+ * s_tile_taps, d_tile_taps, s_dot, d_dot, s_pack and d_pack.
  */
-#define KD_GEMM_FUNCTIONS \
-  .stile = s_tile, .dtile = d_tile, .stile_direct = s_tile_direct, .dtile_direct = d_tile_direct, .sdot = s_dot, \
-  .ddot = d_dot, .spack = s_pack, .dpack = d_pack
+#define KD_GEMM_FUNCTIONS                                                                                           \
+  .stile = s_tile, .dtile = d_tile, .stile_direct = s_tile_direct, .dtile_direct = d_tile_direct,                 \
+  .stile_taps = s_tile_taps, .dtile_taps = d_tile_taps, .sdot = s_dot, .ddot = d_dot, .spack = s_pack, .dpack = d_pack
 
 /* The portable family is gemm-portable.h, part of gemm.c. */
 #ifndef KD_NO_X86

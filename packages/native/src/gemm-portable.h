@@ -42,11 +42,13 @@ ALWAYS_INLINE v2df splat2(double x) { return (v2df){x, x}; }
  */
 #define DEFINE_TILE(NAME, T, V, LANES, LOAD, SPLAT)                                                                   \
   ALWAYS_INLINE void NAME##_rows(const int rows, int64_t n, int64_t k, const T *a, int64_t ars, int64_t acs,          \
-                                 const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {                       \
+                                 const T *b, int64_t ldb, const int64_t *taps, T *c, int64_t ldc, T alpha,            \
+                                 T beta) {                                                                            \
     V acc[PMR][2];                                                                                                    \
     for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = (V){0};                                                    \
     for (int64_t p = 0; p < k; p++) {                                                                                 \
-      V b0 = LOAD(b), b1 = LOAD(b + LANES);                                                                           \
+      const T *bp = taps != NULL ? b + taps[p] : b;                                                                   \
+      V b0 = LOAD(bp), b1 = LOAD(bp + LANES);                                                                         \
       for (int i = 0; i < rows; i++) {                                                                                \
         V ai = SPLAT(a[i * ars]);                                                                                     \
         acc[i][0] += ai * b0;                                                                                         \
@@ -65,24 +67,36 @@ ALWAYS_INLINE v2df splat2(double x) { return (v2df){x, x}; }
   static void NAME(int64_t m, int64_t n, int64_t k, const T *a, const T *b, int64_t ldb, T *c, int64_t ldc, T alpha,  \
                    T beta) {                                                                                          \
     switch (m) {                                                                                                      \
-      case 1: NAME##_rows(1, n, k, a, 1, 1, b, ldb, c, ldc, alpha, beta); break;                                      \
-      case 2: NAME##_rows(2, n, k, a, 1, 2, b, ldb, c, ldc, alpha, beta); break;                                      \
-      case 3: NAME##_rows(3, n, k, a, 1, 3, b, ldb, c, ldc, alpha, beta); break;                                      \
-      case 4: NAME##_rows(4, n, k, a, 1, 4, b, ldb, c, ldc, alpha, beta); break;                                      \
-      case 5: NAME##_rows(5, n, k, a, 1, 5, b, ldb, c, ldc, alpha, beta); break;                                      \
-      case 6: NAME##_rows(6, n, k, a, 1, 6, b, ldb, c, ldc, alpha, beta); break;                                      \
+      case 1: NAME##_rows(1, n, k, a, 1, 1, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 2: NAME##_rows(2, n, k, a, 1, 2, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 3: NAME##_rows(3, n, k, a, 1, 3, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 4: NAME##_rows(4, n, k, a, 1, 4, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 5: NAME##_rows(5, n, k, a, 1, 5, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 6: NAME##_rows(6, n, k, a, 1, 6, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
       default: break;                                                                                                 \
     }                                                                                                                 \
   }                                                                                                                   \
   static void NAME##_direct(int64_t m, int64_t n, int64_t k, const T *a, int64_t ars, int64_t acs, const T *b,        \
                             int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {                                        \
     switch (m) {                                                                                                      \
-      case 1: NAME##_rows(1, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
-      case 2: NAME##_rows(2, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
-      case 3: NAME##_rows(3, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
-      case 4: NAME##_rows(4, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
-      case 5: NAME##_rows(5, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
-      case 6: NAME##_rows(6, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta); break;                                  \
+      case 1: NAME##_rows(1, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 2: NAME##_rows(2, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 3: NAME##_rows(3, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 4: NAME##_rows(4, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 5: NAME##_rows(5, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      case 6: NAME##_rows(6, n, k, a, ars, acs, b, ldb, NULL, c, ldc, alpha, beta); break;                                \
+      default: break;                                                                                                 \
+    }                                                                                                                 \
+  }                                                                                                                   \
+  static void NAME##_taps(int64_t m, int64_t n, int64_t k, const T *a, const T *b, const int64_t *taps, T *c,         \
+                          int64_t ldc) {                                                                              \
+    switch (m) {                                                                                                      \
+      case 1: NAME##_rows(1, n, k, a, 1, 1, b, 0, taps, c, ldc, 1, 0); break;                                         \
+      case 2: NAME##_rows(2, n, k, a, 1, 2, b, 0, taps, c, ldc, 1, 0); break;                                         \
+      case 3: NAME##_rows(3, n, k, a, 1, 3, b, 0, taps, c, ldc, 1, 0); break;                                         \
+      case 4: NAME##_rows(4, n, k, a, 1, 4, b, 0, taps, c, ldc, 1, 0); break;                                         \
+      case 5: NAME##_rows(5, n, k, a, 1, 5, b, 0, taps, c, ldc, 1, 0); break;                                         \
+      case 6: NAME##_rows(6, n, k, a, 1, 6, b, 0, taps, c, ldc, 1, 0); break;                                         \
       default: break;                                                                                                 \
     }                                                                                                                 \
   }

@@ -65,10 +65,12 @@ ALWAYS_INLINE void P(store)(T *c, MASK k, int full, VEC acc, VEC alpha, VEC beta
 /*
  * The tile for a compile-time row count m and width in vectors (1 or 2): the accumulators stay in registers only
  * when m is a constant, and a tile one vector wide does half the multiply-adds. op(A)'s element (i, p) is
- * a[i * ars + p * acs]: a packed panel (1, m), or the caller's A in place (lda, 1 or 1, lda).
+ * a[i * ars + p * acs]: a packed panel (1, m), or the caller's A in place (lda, 1 or 1, lda). B's row p is at
+ * b + p * ldb, or, given a table of taps, at b + taps[p] (a direct convolution's input rows).
  */
 ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64_t k, const T *a, const int64_t ars,
-                                const int64_t acs, const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
+                                const int64_t acs, const T *b, int64_t ldb, const int64_t *taps, T *c, int64_t ldc,
+                                T alpha, T beta) {
   VEC c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
@@ -82,10 +84,13 @@ ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64
   }
 #pragma GCC unroll 2
   for (int64_t p = 0; p < k; p++) {
-    /* B may be the caller's own rows, far apart (the few-rows path): fetch ahead. Free when it is packed. */
-    _mm_prefetch((const char *)(b + TILE_AHEAD * ldb), _MM_HINT_T0);
-    _mm_prefetch((const char *)(b + TILE_AHEAD * ldb + vectors * LANES - 1), _MM_HINT_T0);
-    VEC b0 = V(loadu)(b), b1 = vectors == 2 ? V(loadu)(b + LANES) : b0;
+    const T *bp = taps != NULL ? b + taps[p] : b;
+    if (taps == NULL) {
+      /* B may be the caller's own rows, far apart (the few-rows path): fetch ahead. Free when it is packed. */
+      _mm_prefetch((const char *)(b + TILE_AHEAD * ldb), _MM_HINT_T0);
+      _mm_prefetch((const char *)(b + TILE_AHEAD * ldb + vectors * LANES - 1), _MM_HINT_T0);
+    }
+    VEC b0 = V(loadu)(bp), b1 = vectors == 2 ? V(loadu)(bp + LANES) : b0;
 #pragma GCC unroll 16
     for (int i = 0; i < m; i++) {
       VEC ai = V(set1)(a[i * ars]);
@@ -107,11 +112,11 @@ ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64
 
 /* The tile one vector wide when n fits in one (each element sees the same operations either way). */
 ALWAYS_INLINE void P(tile_fit)(const int m, int64_t n, int64_t k, const T *a, const int64_t ars, const int64_t acs,
-                               const T *b, int64_t ldb, T *c, int64_t ldc, T alpha, T beta) {
+                               const T *b, int64_t ldb, const int64_t *taps, T *c, int64_t ldc, T alpha, T beta) {
   if (n <= LANES)
-    P(tile_rows)(m, 1, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta);
+    P(tile_rows)(m, 1, n, k, a, ars, acs, b, ldb, taps, c, ldc, alpha, beta);
   else
-    P(tile_rows)(m, 2, n, k, a, ars, acs, b, ldb, c, ldc, alpha, beta);
+    P(tile_rows)(m, 2, n, k, a, ars, acs, b, ldb, taps, c, ldc, alpha, beta);
 }
 
 /* One case per row count up to MR, each calling `call` with that count as a constant. */
@@ -127,7 +132,7 @@ static void P(tile)(int64_t m, int64_t n, int64_t k, const T *a, const T *b, int
                     T beta) {
   switch (m) {
 #define ROWS(r) \
-  case r: P(tile_fit)(r, n, k, a, 1, r, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, 1, r, b, ldb, NULL, c, ldc, alpha, beta); break;
     EACH_ROW_COUNT(ROWS)
 #undef ROWS
     default: break;
@@ -139,7 +144,7 @@ static void P(tile_direct)(int64_t m, int64_t n, int64_t k, const T *a, int64_t 
   if (acs == 1) {
     switch (m) {
 #define ROWS(r) \
-  case r: P(tile_fit)(r, n, k, a, ars, 1, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, ars, 1, b, ldb, NULL, c, ldc, alpha, beta); break;
       EACH_ROW_COUNT(ROWS)
 #undef ROWS
       default: break;
@@ -147,11 +152,22 @@ static void P(tile_direct)(int64_t m, int64_t n, int64_t k, const T *a, int64_t 
   } else {
     switch (m) {
 #define ROWS(r) \
-  case r: P(tile_fit)(r, n, k, a, 1, acs, b, ldb, c, ldc, alpha, beta); break;
+  case r: P(tile_fit)(r, n, k, a, 1, acs, b, ldb, NULL, c, ldc, alpha, beta); break;
       EACH_ROW_COUNT(ROWS)
 #undef ROWS
       default: break;
     }
+  }
+}
+
+static void P(tile_taps)(int64_t m, int64_t n, int64_t k, const T *a, const T *b, const int64_t *taps, T *c,
+                         int64_t ldc) {
+  switch (m) {
+#define ROWS(r) \
+  case r: P(tile_fit)(r, n, k, a, 1, r, b, 0, taps, c, ldc, 1, 0); break;
+    EACH_ROW_COUNT(ROWS)
+#undef ROWS
+    default: break;
   }
 }
 #undef EACH_ROW_COUNT

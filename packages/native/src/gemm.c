@@ -191,3 +191,33 @@ int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t 
   const kd_gemm_kernels *k = kernels;
   return d_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->d, k->dtile, k->dtile_direct, k->dpack);
 }
+
+/* ---- direct-convolution products ---- */
+
+void kd_gemm_taps_tile(int dbl, int64_t *rows, int64_t *cols) {
+  const kd_gemm_blocking *b = dbl ? &kernels->d : &kernels->s;
+  *rows = b->mr;
+  *cols = b->nr;
+}
+
+void kd_sgemm_taps_pack(int64_t M, int64_t K, const float *A, int64_t lda, float *dst) {
+  kernels->spack(dst, A, 1, lda, K, M, kernels->s.mr, 0);
+}
+
+void kd_dgemm_taps_pack(int64_t M, int64_t K, const double *A, int64_t lda, double *dst) {
+  kernels->dpack(dst, A, 1, lda, K, M, kernels->d.mr, 0);
+}
+
+/* Column tiles outermost: a tile's rows of B stay in the first-level cache while every panel of A passes them. */
+#define DEFINE_TAPS(S, T)                                                                                            \
+  void kd_##S##gemm_taps(int64_t M, int64_t N, int64_t K, const T *Ap, const T *b, const int64_t *taps, T *C,       \
+                         int64_t ldc) {                                                                             \
+    const int64_t mr = kernels->S.mr, nr = kernels->S.nr;                                                          \
+    for (int64_t j = 0; j < N; j += nr)                                                                             \
+      for (int64_t i = 0; i < M; i += mr)                                                                           \
+        kernels->S##tile_taps(M - i < mr ? M - i : mr, N - j < nr ? N - j : nr, K, Ap + i * K, b + j, taps,         \
+                              C + i * ldc + j, ldc);                                                                \
+  }
+DEFINE_TAPS(s, float)
+DEFINE_TAPS(d, double)
+#undef DEFINE_TAPS

@@ -125,6 +125,21 @@ int kd_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t l
                       float *C, int64_t ldc);
 int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, kd_dpack_b_fn packB, void *ctx,
                       double *C, int64_t ldc);
+/*
+ * Direct-convolution products, on the calling thread (a convolution runs them inside its own parallel loops).
+ * kd_sgemm_taps_pack lays A (M x K, row-major, lda) out in M * K values as the micro-kernels read it, rows
+ * [i, i + m) at i * K for i a multiple of the tile's rows; then kd_sgemm_taps writes C (M x N, ldc, not read) =
+ * A B, where row p of B starts at b + taps[p] and holds N rounded up to a multiple of the tile's columns readable
+ * values. Each element's sum is the one kd_sgemm's packed tiles give it for K <= 256 (one depth block): the same
+ * bits as the column-matrix product. kd_gemm_taps_tile gives the register tile's rows and columns (dbl: float64).
+ */
+void kd_gemm_taps_tile(int dbl, int64_t *rows, int64_t *cols);
+void kd_sgemm_taps_pack(int64_t M, int64_t K, const float *A, int64_t lda, float *dst);
+void kd_dgemm_taps_pack(int64_t M, int64_t K, const double *A, int64_t lda, double *dst);
+void kd_sgemm_taps(int64_t M, int64_t N, int64_t K, const float *Ap, const float *b, const int64_t *taps, float *C,
+                   int64_t ldc);
+void kd_dgemm_taps(int64_t M, int64_t N, int64_t K, const double *Ap, const double *b, const int64_t *taps, double *C,
+                   int64_t ldc);
 /* The micro-kernel family chosen for this CPU at load time: "avx512", "avx2" or "portable". */
 const char *kd_gemm_isa(void);
 

@@ -14,7 +14,6 @@ import {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-  convOutputSize,
 } from '../../core/src/kernels/conv.js';
 import {
   type PoolGeometry,
@@ -31,6 +30,7 @@ import { assertClose } from '../../core/src/testing.js';
 import { tolerance } from '../../core/test/helpers/close.js';
 import { rng } from '../../core/test/helpers/rng.js';
 import { expectSame } from '../../core/test/helpers/same-values.js';
+import { type ConvCase, convGeometry } from './conv-cases.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -137,48 +137,6 @@ const DTYPES: { name: string; ctor: FloatCtor; rtol: number; atol: number }[] = 
 ];
 
 // ---- convolution ----
-
-interface ConvCase {
-  name: string;
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  O: number;
-  k: [number, number];
-  s?: [number, number];
-  /** top, bottom, left, right */
-  pad?: [number, number, number, number];
-  d?: [number, number];
-  groups?: number;
-}
-
-function convGeometry(c: ConvCase): ConvGeometry {
-  const [kh, kw] = c.k;
-  const [sh, sw] = c.s ?? [1, 1];
-  const [pt, pb, pl, pr] = c.pad ?? [0, 0, 0, 0];
-  const [dh, dw] = c.d ?? [1, 1];
-  const OH = Math.max(0, convOutputSize(c.H, pt, pb, kh, sh, dh));
-  const OW = Math.max(0, convOutputSize(c.W, pl, pr, kw, sw, dw));
-  return {
-    N: c.N,
-    C: c.C,
-    H: c.H,
-    W: c.W,
-    O: c.O,
-    kh,
-    kw,
-    OH,
-    OW,
-    sh,
-    sw,
-    ph: pt,
-    pw: pl,
-    dh,
-    dw,
-    groups: c.groups ?? 1,
-  };
-}
 
 const CONV_CASES: ConvCase[] = [
   { name: '3x3 pad 1, one channel, one image', N: 1, C: 1, H: 5, W: 5, O: 1, k: [3, 3], pad: [1, 1, 1, 1] },
