@@ -88,7 +88,22 @@ KD_INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, cons
     bn_channel_consts(k, c, meanD, varD, f32, &alpha, &beta);
     for (int64_t n = 0; n < N; n++) {
       const int64_t base = n * CHW + c * HW;
-      for (int64_t j = 0; j < HW; j++) ST(out, base + j, RND(LD(x, base + j) * alpha) + beta);
+      if (f32) {
+        /*
+         * The same bits in float: alpha and beta are floats, so the double product below is exact and rounds as a
+         * float product does, and a float sum rounded through double is the float sum (53 >= 2 * 24 + 2 bits).
+         * Eight lanes a vector instead of four, without the conversions.
+         */
+        const float a = (float)alpha, b = (float)beta;
+        const float *restrict xs = (const float *)x + base;
+        float *restrict os = (float *)out + base;
+        for (int64_t j = 0; j < HW; j++) {
+          const float scaled = xs[j] * a;
+          os[j] = scaled + b;
+        }
+      } else {
+        for (int64_t j = 0; j < HW; j++) ST(out, base + j, RND(LD(x, base + j) * alpha) + beta);
+      }
     }
   }
 }
