@@ -137,6 +137,27 @@ describe('nn.functional behaviour', () => {
     expect(F.relu(torch.tensor([-1, 2], { dtype: 'float32' }), { inplace: true }).tolist()).toEqual([0, 2]);
   });
 
+  // An embedding's gradient is itself differentiable (createGraph): PyTorch 1.13 records it as
+  // EmbeddingDenseBackwardBackward0, and these are the values it printed (loss = sum(out ** 3), then the gradient
+  // weighted by arange(8) differentiated again), with and without a padding row and frequency scaling.
+  it.each([
+    [-1, false, [6, 24, 0, 0, 75, 108, 147, 192], [0, 24, 0, 0, 120, 180, 252, 336]],
+    [3, true, [3, 12, 0, 0, 75, 108, 0, 0], [0, 12, 0, 0, 120, 180, 0, 0]],
+  ])('embedding double backward, paddingIdx %s, scaleGradByFreq %s', (paddingIdx, scaleGradByFreq, grad, gradGrad) => {
+    const w = torch.tensor([1, 2, 3, 4, 5, 6, 7, 8], { dtype: 'float64' }).reshape(4, 2).requiresGrad_();
+    const idx = torch.tensor([
+      [0, 2],
+      [0, 3],
+    ]);
+    const out = F.embedding(idx, w, { paddingIdx: paddingIdx < 0 ? null : paddingIdx, scaleGradByFreq });
+    const g = torch.autograd.grad(out.pow(3).sum(), [w], { createGraph: true })[0] as torch.Tensor;
+    expect(g.gradFn?.name()).toBe('EmbeddingDenseBackwardBackward0');
+    expect(Array.from(g.toArray())).toEqual(grad);
+    const c = torch.arange(8, { dtype: 'float64' }).reshape(4, 2);
+    const gg = torch.autograd.grad(g.mul(c).sum(), [w])[0] as torch.Tensor;
+    expect(Array.from(gg.toArray())).toEqual(gradGrad);
+  });
+
   it('gradcheck (and gradgradcheck) of the nn ops in float64', () => {
     const f64 = (...shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64' }).requiresGrad_();
     // The first derivatives as a function of the inputs (grad mode on even where gradcheck evaluates under noGrad).

@@ -14,7 +14,7 @@ import { getKernelBackend } from '../kernels/registry.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { cat } from './join.js';
 import { isColumnMajor, mat1Grad, mat2Grad } from './linalg.js';
-import { full } from '../creation.js';
+import { fromArray, full } from '../creation.js';
 
 export { batchNorm, groupNorm, layerNorm } from './norm.js';
 
@@ -81,7 +81,7 @@ function scaleBy(t: Tensor, k: number): Tensor {
 /**
  * torch.embedding: rows of a 2-D weight picked by integer indices of any shape. Rows equal to paddingIdx (>= 0)
  * take no gradient; with scaleGradByFreq each row's gradient is divided by its index's count in the batch. Float
- * tables run on the kernel backend's embedding entries (others through indexSelect and scatterAdd).
+ * tables run on the kernel backend's embedding entries (integer ones, which take no gradient, through indexSelect).
  */
 export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scaleGradByFreq = false): Tensor {
   if (indices.dtype !== 'int64' && indices.dtype !== 'int32') {
@@ -101,7 +101,7 @@ export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scal
   const floatTable = weight.dtype === 'float32' || weight.dtype === 'float64';
   let out: Tensor;
   if (floatTable) {
-    const table = contiguousArray(weight);
+    const table = weight.contiguousArray() as FloatArray;
     out = uninitialized(outShape, weight.dtype);
     getKernelBackend().embeddingForward(table, num, dim, idx, idx.length, out._array as FloatArray);
   } else {
@@ -112,39 +112,40 @@ export function embedding(weight: Tensor, indices: Tensor, paddingIdx = -1, scal
     const counts = new Map<number, number>();
     if (scaleGradByFreq) for (const v of idx) counts.set(v, (counts.get(v) ?? 0) + 1);
     return ([g]) => {
-      let rows = g.reshape(-1, dim);
-      if (scaleGradByFreq) {
-        const scale = empty([idx.length, 1], rows.dtype);
-        idx.forEach((v, i) => (scale._array[i] = 1 / (counts.get(v) as number)));
-        rows = rows.mul(scale);
-      }
-      if (g.dtype === 'float32' || g.dtype === 'float64') {
-        const gw = uninitialized([num, dim], g.dtype);
-        getKernelBackend().embeddingBackward(
-          contiguousArray(rows),
-          idx,
-          idx.length,
-          num,
-          dim,
-          padding,
-          gw._array as FloatArray,
-        );
-        return [gw];
-      }
-      if (padding >= 0) rows = rows.maskedFill(flat.eq(padding).unsqueeze(1), 0);
-      const long = flat.to('int64');
-      return [empty([num, dim], g.dtype).scatterAdd(0, long.unsqueeze(1).expand(-1, dim), rows)];
+      const gy = noGrad(() => {
+        let rows = g.reshape(-1, dim);
+        if (scaleGradByFreq) {
+          const scale = empty([idx.length, 1], rows.dtype);
+          idx.forEach((v, i) => (scale._array[i] = 1 / (counts.get(v) as number)));
+          rows = rows.mul(scale);
+        }
+        return rows.contiguousArray() as FloatArray;
+      });
+      // (Only a float table takes a gradient.)
+      const gw = uninitialized([num, dim], g.dtype);
+      getKernelBackend().embeddingBackward(gy, idx, idx.length, num, dim, padding, gw._array as FloatArray);
+      // Under createGraph the gradient is differentiated in turn: its derivative picks the rows back out, without
+      // the frequency scaling, as PyTorch's embedding_dense_double_backward does.
+      recordOp('EmbeddingDenseBackwardBackward0', [g], gw, () => ([gg]) => [
+        pickRows(gg, idx, padding).reshape(g.shape),
+      ]);
+      return [gw];
     };
   });
   return out;
 }
 
-/** A float tensor's elements in row-major order: its own array where it is contiguous, else a copy. */
-function contiguousArray(t: Tensor): FloatArray {
-  const c = t.contiguous();
-  const array = c._array as FloatArray;
-  const n = c.numel();
-  return c._offset === 0 && array.length === n ? array : array.subarray(c._offset, c._offset + n);
+/** Rows idx[k] of a [num, dim] table, zero where idx[k] is `padding` (-1: none): the embedding gradient's adjoint. */
+function pickRows(table: Tensor, idx: Float64Array | Int32Array, padding: number): Tensor {
+  const indices = fromArray(idx, [idx.length], { dtype: idx instanceof Int32Array ? 'int32' : 'int64' });
+  const picked = embedding(table, indices);
+  if (padding < 0) return picked;
+  const atPadding = fromArray(
+    Uint8Array.from(idx, (v) => (v === padding ? 1 : 0)),
+    [idx.length, 1],
+    { dtype: 'bool' },
+  );
+  return picked.maskedFill(atPadding, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
