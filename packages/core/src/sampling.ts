@@ -5,6 +5,7 @@
 import { RuntimeError, TorchTypeError } from './errors.js';
 import { FLOAT32_MAX, Generator, checkIntegerRange, defaultGenerator, formatInt } from './random.js';
 import { getKernelBackend } from './kernels/registry.js';
+import { worthABackendCall } from './ops/util.js';
 
 /** A double as C++ streams print it (printf's %g: 6 significant digits), the way PyTorch's messages show them. */
 function formatDouble(x: number): string {
@@ -21,8 +22,6 @@ function formatDouble(x: number): string {
 }
 
 const TWO_POW_32 = 0x100000000;
-/** From this many draws a fill goes to the kernel backend (the same words, in the same order). */
-const BACKEND_DRAWS = 2048;
 const scratch64 = new Float64Array(1);
 const scratch64Bits = new BigInt64Array(scratch64.buffer);
 const scratch32 = new Float32Array(1);
@@ -177,10 +176,6 @@ export function randpermArray(n: number, gen: Generator = defaultGenerator): Flo
   return perm;
 }
 
-/**
- * bernoulli_(p): fills `out` with 1 with probability p and 0 otherwise. One 32-bit word per element, compared with
- * p * 2^32: p's resolution is 2^-32 (0 and 1 exact), and a dropout mask costs half the draws of a 53-bit uniform.
- */
 /** Exponential samples of rate `lambd`: -log(1 - u) / λ for u uniform in [0, 1) (λ = 0 gives infinity, as PyTorch). */
 export function fillExponential(
   out: Float32Array | Float64Array,
@@ -192,6 +187,10 @@ export function fillExponential(
   for (let k = 0; k < out.length; k++) out[k] = -Math.log1p(-gen.nextDouble()) / lambd;
 }
 
+/**
+ * bernoulli_(p): fills `out` with 1 with probability p and 0 otherwise. One 32-bit word per element, compared with
+ * p * 2^32: p's resolution is 2^-32 (0 and 1 exact), and a dropout mask costs half the draws of a 53-bit uniform.
+ */
 export function fillBernoulli(
   out: Float32Array | Float64Array | Uint8Array,
   p: number,
@@ -202,7 +201,7 @@ export function fillBernoulli(
   }
   const n = out.length;
   const threshold = p * TWO_POW_32;
-  if (out instanceof Uint8Array || n < BACKEND_DRAWS) {
+  if (out instanceof Uint8Array || !worthABackendCall(n)) {
     for (let k = 0; k < n; k++) out[k] = gen.nextUint32() < threshold ? 1 : 0;
     return;
   }

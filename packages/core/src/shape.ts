@@ -10,6 +10,11 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/** The shape as [outer, size, inner] around its dims first..last: the element counts before, of and after them. */
+export function aroundDims(shape: Shape, first: number, last = first): [number, number, number] {
+  return [numel(shape.slice(0, first)), numel(shape.slice(first, last + 1)), numel(shape.slice(last + 1))];
+}
+
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

@@ -5,7 +5,8 @@
 import type { TypedArray } from '../dtype.js';
 import type { FloatArray } from './gemm.js';
 
-function isFloatArray(v: unknown): v is FloatArray {
+/** @internal A float32 or float64 array, the element types every float kernel takes. */
+export function isFloatArray(v: unknown): v is FloatArray {
   return v instanceof Float32Array || v instanceof Float64Array;
 }
 

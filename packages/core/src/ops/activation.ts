@@ -1,7 +1,7 @@
 /** Activations and the softmax family, with numerically stable forwards; and logit, the sigmoid's inverse. */
 import { isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { broadcastShapes, normalizeDim } from '../shape.js';
+import { aroundDims, broadcastShapes, normalizeDim } from '../shape.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { unaryForward } from './unary-forward.js';
@@ -84,18 +84,11 @@ function softmaxInput(x: Tensor, dim: number): { input: Tensor; d: number } {
   return { input: x, d };
 }
 
-/** [outer, size, inner] around dim d of a shape. */
-function around(shape: readonly number[], d: number): [number, number, number] {
-  const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
-  const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-  return [outer, shape[d] ?? 1, inner];
-}
-
 /** softmax or log_softmax along d on the backend: max-shifted, sums in double, exact for large logits. */
 function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   const xc = x.contiguous();
   const out = uninitialized(x._shape, x.dtype);
-  const [outer, size, inner] = around(x._shape, d);
+  const [outer, size, inner] = aroundDims(x._shape, d);
   getKernelBackend().softmax(xc._array as FloatArray, xc._offset, out._array as FloatArray, outer, size, inner, log);
   return out;
 }
@@ -111,7 +104,7 @@ function softmaxGrad(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
   const yc = y.contiguous();
   const gc = g.to(y.dtype).contiguous();
   const gx = uninitialized(y._shape, y.dtype);
-  const [outer, size, inner] = around(y._shape, d);
+  const [outer, size, inner] = aroundDims(y._shape, d);
   getKernelBackend().softmaxBackward(
     yc._array.subarray(yc._offset) as FloatArray,
     gc._array.subarray(gc._offset) as FloatArray,

@@ -11,7 +11,7 @@ import { fillBernoulli, fillExponential, fillNormal, fillUniform } from '../samp
 import { Tensor, type NestedArray } from '../tensor.js';
 import { gather, uninitialized, worthABackendCall } from './util.js';
 import { getKernelBackend } from '../kernels/registry.js';
-import type { FloatArray } from '../kernels/gemm.js';
+import { isFloatArray } from '../kernels/argument-checks.js';
 import { escapeStorage, uninitializedStorage } from '../storage-pool.js';
 import { inplaceWrite } from './inplace.js';
 
@@ -40,10 +40,6 @@ export function to(t: Tensor, target: string | Tensor, copy: boolean, record = t
   else dst.set(src);
   if (record && isFloatingPoint(dtype)) recordOp('ToCopyBackward0', [t], out, () => ([g]) => [g.to(t.dtype)]);
   return out;
-}
-
-function isFloatArray(a: TypedArray): a is FloatArray {
-  return a instanceof Float32Array || a instanceof Float64Array;
 }
 
 export function item(t: Tensor): number {

@@ -2,7 +2,7 @@
 import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
 import { IndexError, RuntimeError, TorchTypeError } from '../errors.js';
 import { pyTypeName } from '../python-types.js';
-import { normalizeDim, normalizeDims } from '../shape.js';
+import { aroundDims, normalizeDim, normalizeDims } from '../shape.js';
 import { anyAllKernel, extremeKernel, prodKernel, reducePlan, sumKernel } from '../kernels/reduce.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor, type Dims, type ReduceOptions, type VarOptions } from '../tensor.js';
@@ -116,22 +116,19 @@ function sumInto(x: Tensor, dims: readonly number[], out: Tensor): void {
     if (last !== undefined && last[1] === d - 1) last[1] = d;
     else blocks.push([d, d]);
   }
-  const product = (from: number, to: number, shape: readonly number[]) =>
-    shape.slice(from, to).reduce((a, b) => a * b, 1);
   let shape = [...x._shape];
   let src = x._array as FloatArray;
   let offset = x._offset;
   for (let k = blocks.length - 1; k >= 0; k--) {
     const [b0, b1] = blocks[k];
-    const outer = product(0, b0, shape);
-    const inner = product(b1 + 1, shape.length, shape);
+    const [outer, size, inner] = aroundDims(shape, b0, b1);
     const dst =
       k === 0
         ? (out._array as FloatArray)
         : src instanceof Float32Array
           ? new Float32Array(outer * inner)
           : new Float64Array(outer * inner);
-    getKernelBackend().sumDim(src, offset, outer, product(b0, b1 + 1, shape), inner, dst, 0);
+    getKernelBackend().sumDim(src, offset, outer, size, inner, dst, 0);
     shape = [...shape.slice(0, b0), ...shape.slice(b1 + 1)];
     src = dst;
     offset = 0;
@@ -320,9 +317,7 @@ function oneBlockOfDims(x: Tensor, dims: readonly number[]): [number, number, nu
   if (dims.length === 0 || !x.isContiguous()) return null;
   const first = Math.min(...dims);
   const last = Math.max(...dims);
-  if (last - first + 1 !== dims.length) return null;
-  const product = (from: number, to: number) => x._shape.slice(from, to).reduce((a, b) => a * b, 1);
-  return [product(0, first), product(first, last + 1), product(last + 1, x._shape.length)];
+  return last - first + 1 === dims.length ? aroundDims(x._shape, first, last) : null;
 }
 
 /** The dims of a reduction along the one dim `d` (none for a 0-d tensor, whose `d` is 0 all the same). */
