@@ -15,6 +15,7 @@ import { isGradEnabled } from './autograd/grad-mode.js';
 import { viewGradFn } from './autograd/copy-slices.js';
 import * as E from './ops/elementwise.js';
 import * as R from './ops/reduce.js';
+import * as X from './ops/extremes.js';
 import * as V from './ops/view.js';
 import * as Re from './ops/rearrange.js';
 import * as Md from './ops/median.js';
@@ -1105,7 +1106,7 @@ export class Tensor {
   max(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;
   max(other: Tensor): Tensor;
   max(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
-    return R.maxOrMin('max', this, arg, options);
+    return X.maxOrMin('max', this, arg, options);
   }
   /**
    * The median (the lower of the two middle values, as PyTorch's); along `dim`, `{ values, indices }`.
@@ -1132,15 +1133,15 @@ export class Tensor {
   min(dim: number | ReduceOptions, options?: ReduceOptions | boolean): R.ValuesIndices;
   min(other: Tensor): Tensor;
   min(arg?: number | ReduceOptions | Tensor, options?: ReduceOptions | boolean): Tensor | R.ValuesIndices {
-    return R.maxOrMin('min', this, arg, options);
+    return X.maxOrMin('min', this, arg, options);
   }
   /** The largest values along `dim` (or of all elements), without indices. */
   amax(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
-    return R.amaxAmin('max', this, dim, options);
+    return X.amaxAmin('max', this, dim, options);
   }
   /** The smallest values along `dim` (or of all elements), without indices. */
   amin(dim?: Dims | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
-    return R.amaxAmin('min', this, dim, options);
+    return X.amaxAmin('min', this, dim, options);
   }
   /**
    * The index of the largest element (of the flattened tensor, or along `dim`).
@@ -1155,11 +1156,11 @@ export class Tensor {
    * ```
    */
   argmax(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
-    return R.argMaxMin('max', this, dim, options);
+    return X.argMaxMin('max', this, dim, options);
   }
   /** The index of the smallest element (of the flattened tensor, or along `dim`). */
   argmin(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {
-    return R.argMaxMin('min', this, dim, options);
+    return X.argMaxMin('min', this, dim, options);
   }
   /** Whether any element is nonzero, overall or along `dim`. */
   any(dim?: number | ReduceOptions | null, options?: ReduceOptions | boolean): Tensor {

@@ -8,15 +8,8 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { eachRunAlong, empty } from './util.js';
 import type { ReduceOptions } from '../tensor-types.js';
-import {
-  type ValuesIndices,
-  checkNonEmptyReduction,
-  evenlyDistribute,
-  outShape,
-  parseArgs,
-  selectedBackward,
-  valuesIndices,
-} from './reduce.js';
+import { type ValuesIndices, outShape, parseArgs, valuesIndices } from './reduce.js';
+import { checkNonEmptyReduction, evenlyDistribute, selectedBackward } from './extremes.js';
 
 /** A run along a dim, read by position: `value(i)` is its `i`-th element. */
 type Run = (i: number) => number;
