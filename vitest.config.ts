@@ -17,7 +17,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
     // Every buffer handed out without zero-filling starts as NaN, so a kernel that leaves an element unwritten fails.
     env: { KINDLING_POISON_UNINITIALIZED: '1' },

@@ -2,21 +2,29 @@
  * Kindling (native and TypeScript kernel backends) against PyTorch (CPU, via /usr/bin/python3) on the same
  * workloads, at 1 and 2 threads, in one run; prints the times and ratios.
  *
- *   pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--json FILE]
+ *   pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 3] [--json FILE]
  *
- * --quick    a short subset (W1 at 256 and 512, the overhead workloads, W2)
+ * --quick    a short subset (W1 at 256 and 512, the overhead workloads, W2), one round
  * --backend  only this Kindling backend (default: both; KINDLING_BACKEND in the environment limits it the same way)
  * --threads  the thread counts (default 1,2): PyTorch's torch.set_num_threads and Kindling's torch.setNumThreads
+ * --rounds   how many times PyTorch and the native backend each run the workloads, in turn (default 3)
  * --json     also write every figure, with the machine (CPU, cores, Node, PyTorch) and the FMA peak, to FILE
  *
- * The TypeScript kernels run on one thread: their 1-thread figures stand for every thread count. A workload
- * whose first call takes 250 ms or more gets few iterations (harness.ts), on both sides alike.
+ * The TypeScript kernels run on one thread, in the first round only: their 1-thread figures stand for every thread
+ * count and round. A workload whose first call takes 500 ms or more gets few iterations (harness.ts), on both
+ * sides alike.
+ *
+ * Rounds: on a shared machine the speed drifts by tens of percent within minutes, so a PyTorch pass and a Kindling
+ * pass run minutes apart can disagree for no reason of their own. Each round runs PyTorch's pass and then the
+ * native backend's right after; a ratio is taken within each round, and the table shows the median and the range
+ * of those ratios (and each system's median time over the rounds).
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import * as torch from '@kindling/core';
 import { measureFmaPeak, type FmaPeak } from './fma-peak.js';
 import { benchFile, runPython, time } from './harness.js';
+import { type Measurement, type Summary, type System, median, ratiosByRound, summarize } from './rounds.js';
 import { type Workload, w1Gemm } from './workloads.js';
 import { batch1Mlp, sgdSmallParams, w5SmallOps } from './workloads-overhead.js';
 import { optimizerStep, transformerBlock, w2Mlp, w3Cnn, w4ResNet } from './workloads-training.js';
@@ -35,7 +43,7 @@ function option(name: string): string | undefined {
   return v;
 }
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--json FILE]');
+  console.log('usage: pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 3] [--json FILE]');
   process.exit(0);
 }
 const quick = argv.includes('--quick');
@@ -45,6 +53,9 @@ const threadCounts = (option('--threads') ?? '1,2').split(',').map((s) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--threads expects positive integers, got '${s}'`);
   return n;
 });
+const rounds = Number(option('--rounds') ?? (quick ? 1 : 3));
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds expects a positive integer, got '${option('--rounds')}'`);
 const backendArg = option('--backend') ?? (process.env.KINDLING_BACKEND || undefined);
 if (backendArg !== undefined && !BACKENDS.includes(backendArg as Backend)) {
   throw new Error(`--backend must be 'native' or 'typescript', got '${backendArg}'`);
@@ -99,22 +110,9 @@ const all: Workload[] = [
 ];
 const workloads = quick ? all.filter((w) => w.quick) : all;
 
-interface Result {
-  workload: string;
-  system: 'pytorch' | `kindling-${Backend}`;
-  /** The thread count asked for. */
-  threads: number;
-  /** The threads the kernels used (the TypeScript kernels: 1). */
-  threadsUsed: number;
-  ms: number | null;
-  gflops?: number;
-  /** gflops over the measured FMA peak at the same thread count. */
-  fractionOfPeak?: number;
-  error?: string;
-}
-const results: Result[] = [];
+const results: Measurement[] = [];
 
-function withFlops(r: Result, w: Workload): Result {
+function withFlops(r: Measurement, w: Workload): Measurement {
   if (w.flops === undefined || r.ms === null) return r;
   return { ...r, gflops: w.flops / (r.ms * 1e6) };
 }
@@ -128,9 +126,9 @@ const progress = (line: string): void => void process.stderr.write(`${line}\n`);
  */
 const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-function runKindling(name: Backend, threads: number, used: number): void {
+function runKindling(name: Backend, threads: number, used: number, round: number): void {
   for (const w of workloads) {
-    const base = { workload: w.name, system: `kindling-${name}` as const, threads, threadsUsed: used };
+    const base = { workload: w.name, system: `kindling-${name}` as const, threads, threadsUsed: used, round };
     collectGarbage();
     try {
       const ms = time(w.name, w.setup(), w.timing).ms;
@@ -149,47 +147,55 @@ let torchMeta: { torch?: string; blas?: string; cpuCapability?: string } = {};
 const unavailable = new Map<Backend, string>();
 const startLoad = loadavg()[0];
 
-for (const threads of threadCounts) {
-  progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
+function runPyTorch(threads: number, round: number): void {
   const py = runPython(script, quick ? [String(threads), '--quick'] : [String(threads)], threads);
   if (py.timings === null) {
     if (!notes.includes(py.note)) notes.push(py.note);
-  } else {
-    torchMeta = py.meta;
-    for (const w of workloads) {
-      const ms = py.timings[w.name];
-      if (ms === undefined) continue;
-      results.push(
-        withFlops(
-          { workload: w.name, system: 'pytorch', threads, threadsUsed: Number(py.meta.threads ?? threads), ms },
-          w,
-        ),
-      );
-    }
-    progress(`  pytorch    ${threads}t  done`);
+    return;
   }
-  for (const name of wanted) {
-    if (unavailable.has(name)) continue;
-    const reason = useBackend(name);
-    if (reason !== null) {
-      unavailable.set(name, reason);
-      console.log(`${name}: unavailable (${reason})`);
-      continue;
+  torchMeta = py.meta;
+  const threadsUsed = Number(py.meta.threads ?? threads);
+  for (const w of workloads) {
+    const ms = py.timings[w.name];
+    if (ms !== undefined)
+      results.push(withFlops({ workload: w.name, system: 'pytorch', threads, threadsUsed, round, ms }, w));
+  }
+  progress(`  pytorch    ${threads}t  done`);
+}
+
+/** Measures one Kindling backend at `threads` in `round`, or says why it does not run there. */
+function runBackend(name: Backend, threads: number, round: number): void {
+  if (unavailable.has(name)) return;
+  const reason = useBackend(name);
+  if (reason !== null) {
+    unavailable.set(name, reason);
+    console.log(`${name}: unavailable (${reason})`);
+    return;
+  }
+  const used = useThreads(name, threads);
+  // A single-threaded backend measured once already: its figures stand for this thread count and round too.
+  const earlier = results.filter((r) => r.system === `kindling-${name}` && r.threadsUsed === used);
+  if (used < threads && earlier.length > 0) {
+    if (round > 0) return;
+    for (const r of earlier.filter((x) => x.threads === earlier[0].threads)) {
+      const { gflops: _g, fractionOfPeak: _f, ...copy } = r;
+      results.push(withFlops({ ...copy, threads }, workloadByName(r.workload)));
     }
-    const used = useThreads(name, threads);
-    // A single-threaded backend measured once already: its figures stand for this thread count too.
-    const earlier = results.filter((r) => r.system === `kindling-${name}` && r.threadsUsed === used);
-    if (used < threads && earlier.length > 0) {
-      for (const r of earlier.filter((x) => x.threads === earlier[0].threads)) {
-        const { gflops: _g, fractionOfPeak: _f, ...copy } = r;
-        results.push(withFlops({ ...copy, threads }, workloadByName(r.workload)));
-      }
-      progress(
-        `  ${name.padEnd(10)} ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`,
-      );
-      continue;
-    }
-    runKindling(name, threads, used);
+    progress(
+      `  ${name.padEnd(10)} ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`,
+    );
+    return;
+  }
+  if (name === 'typescript' && round > 0) return; // minutes a round, for ratios of 10x and more: one round is plenty
+  runKindling(name, threads, used, round);
+}
+
+for (const threads of threadCounts) {
+  progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
+  for (let round = 0; round < rounds; round++) {
+    if (rounds > 1) progress(` round ${round + 1} of ${rounds}`);
+    runPyTorch(threads, round);
+    for (const name of wanted) runBackend(name, threads, round);
   }
 }
 
@@ -217,21 +223,28 @@ function fmtMs(ms: number): string {
   return ms.toFixed(3);
 }
 
-function find(workload: string, system: Result['system'], threads: number): Result | undefined {
-  return results.find((r) => r.workload === workload && r.system === system && r.threads === threads);
-}
+const find = (workload: string, system: System, threads: number): Summary | undefined =>
+  summarize(results, workload, system, threads);
 
-const cell = (r: Result | undefined): string => {
+const cell = (r: Summary | undefined): string => {
   if (r === undefined) return '-';
   if (r.ms === null) return 'failed';
   return `${fmtMs(r.ms)}${r.threadsUsed < r.threads ? '*' : ''}`;
 };
-const ratio = (a: Result | undefined, b: Result | undefined): string =>
-  a?.ms != null && b?.ms != null && b.ms > 0 ? `${(a.ms / b.ms).toFixed(2)}x` : '-';
+/** The median of a's time over b's within each round. */
+const ratio = (workload: string, a: System, b: System, threads: number): string => {
+  const ratios = ratiosByRound(results, workload, a, b, threads);
+  return ratios.length === 0 ? '-' : `${median(ratios).toFixed(2)}x`;
+};
+/** The lowest and highest of native/pt over the rounds. */
+const ratioRange = (workload: string, threads: number): string => {
+  const ratios = ratiosByRound(results, workload, 'kindling-native', 'pytorch', threads);
+  return ratios.length < 2 ? '-' : `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+};
 
 const W = 42;
-const cols = ['native ms', 'ts ms', 'pytorch ms', 'native/pt', 'ts/pt', 'ts/native'];
-const widths = [11, 10, 12, 11, 9, 11];
+const cols = ['native ms', 'ts ms', 'pytorch ms', 'native/pt', 'rounds', 'ts/pt', 'ts/native'];
+const widths = [11, 10, 12, 11, 12, 9, 11];
 const line = (first: string, cells: string[]): string =>
   first.padEnd(W) + cells.map((c, i) => c.padStart(widths[i])).join('');
 const anyStarred = results.some((r) => r.threadsUsed < r.threads && r.system !== 'pytorch');
@@ -251,13 +264,20 @@ for (const threads of threadCounts) {
     const nat = find(w.name, 'kindling-native', threads);
     const ts = find(w.name, 'kindling-typescript', threads);
     const pt = find(w.name, 'pytorch', threads);
-    console.log(line(w.name, [cell(nat), cell(ts), cell(pt), ratio(nat, pt), ratio(ts, pt), ratio(ts, nat)]));
+    const cells = [cell(nat), cell(ts), cell(pt), ratio(w.name, 'kindling-native', 'pytorch', threads)];
+    cells.push(ratioRange(w.name, threads), ratio(w.name, 'kindling-typescript', 'pytorch', threads));
+    console.log(line(w.name, [...cells, ratio(w.name, 'kindling-typescript', 'kindling-native', threads)]));
   }
 }
 console.log(
   '\nnative/pt, ts/pt: Kindling time / PyTorch time at the same thread count (lower is better; 1.00x = as fast)',
 );
 console.log('ts/native: TypeScript time / native time (the native speed-up)');
+if (rounds > 1) {
+  console.log(
+    `ms: each system's median over ${rounds} rounds; native/pt: the median of the ${rounds} rounds' ratios; rounds: their range`,
+  );
+}
 if (anyStarred) console.log('*: the TypeScript kernels run on one thread; their 1-thread time');
 
 const gemms = workloads.filter((w) => w.flops !== undefined);
@@ -274,7 +294,7 @@ if (gemms.length > 0) {
   const header = `${'size'.padEnd(14)}${'threads'.padStart(gw[0])}${'native'.padStart(gw[1])}${'typescript'.padStart(gw[2])}${'pytorch'.padStart(gw[3])}`;
   console.log(header);
   console.log('-'.repeat(header.length));
-  const g = (r: Result | undefined): string => {
+  const g = (r: Summary | undefined): string => {
     if (r?.gflops === undefined) return r?.ms === null ? 'failed' : '-';
     const pct = r.fractionOfPeak === undefined ? '' : ` (${(r.fractionOfPeak * 100).toFixed(1)}%)`;
     return `${r.gflops.toFixed(1)}${pct}${r.threadsUsed < r.threads ? '*' : ''}`;
@@ -315,12 +335,21 @@ if (jsonFile !== undefined) {
     fmaPeak: typeof fmaPeak === 'string' ? { note: fmaPeak } : fmaPeak,
     config: {
       quick,
+      rounds,
       threads: threadCounts,
       backends: wanted,
       availableBackends: api.availableKernelBackends?.() ?? ['typescript'],
     },
     unit: 'median ms per iteration',
     results,
+    summaries: workloads.flatMap((w) =>
+      threadCounts.flatMap((t) =>
+        (['kindling-native', 'kindling-typescript', 'pytorch'] as const).flatMap((system) => {
+          const s = find(w.name, system, t);
+          return s === undefined ? [] : [s];
+        }),
+      ),
+    ),
     notes,
   };
   writeFileSync(jsonFile, `${JSON.stringify(doc, null, 2)}\n`);
