@@ -90,6 +90,24 @@ export function warmUp(fn: () => void, ms: number, since = performance.now()): v
 
 export const PYTHON = '/usr/bin/python3';
 
+/** Why PyTorch cannot serve as the baseline here, or null when it can. */
+export function pytorchMissing(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found: PyTorch baseline skipped`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    return 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped';
+  }
+  return null;
+}
+
+/** The environment for a PyTorch process on `threads` threads (all of them when undefined). */
+export function pythonEnv(threads?: number): NodeJS.ProcessEnv {
+  // torch.set_num_threads does not bound the OpenBLAS that Debian's PyTorch calls for matmul: its own variables do.
+  return threads === undefined
+    ? process.env
+    : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+}
+
 export interface PythonResult {
   /** `{ name: value }` as the script printed it; null (with the reason in `note`) when unavailable. */
   timings: Record<string, number> | null;
@@ -103,21 +121,9 @@ export interface PythonResult {
  * `{ timings: { name: ms }, ...meta }`.
  */
 export function runPython(script: string, args: string[] = [], threads?: number): PythonResult {
-  if (!existsSync(PYTHON)) return { timings: null, meta: {}, note: `${PYTHON} not found: PyTorch baseline skipped` };
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    return {
-      timings: null,
-      meta: {},
-      note: 'PyTorch is not installed (apt-get install python3-torch libopenblas0-pthread): baseline skipped',
-    };
-  }
-  // torch.set_num_threads does not bound the OpenBLAS that Debian's PyTorch calls for matmul: its own variables do.
-  const env =
-    threads === undefined
-      ? process.env
-      : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  const missing = pytorchMissing();
+  if (missing !== null) return { timings: null, meta: {}, note: missing };
+  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env: pythonEnv(threads) });
   if (res.status !== 0)
     return { timings: null, meta: {}, note: `PyTorch baseline failed: ${res.stderr.trim().split('\n').pop()}` };
   const parsed = JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;

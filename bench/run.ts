@@ -2,29 +2,31 @@
  * Kindling (native and TypeScript kernel backends) against PyTorch (CPU, via /usr/bin/python3) on the same
  * workloads, at 1 and 2 threads, in one run; prints the times and ratios.
  *
- *   pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 3] [--json FILE]
+ *   pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]
  *
- * --quick    a short subset (W1 at 256 and 512, the overhead workloads, W2), one round
+ * --quick    a short subset (W1 at 256 and 512, the overhead workloads, W2), 5 rounds
  * --backend  only this Kindling backend (default: both; KINDLING_BACKEND in the environment limits it the same way)
  * --threads  the thread counts (default 1,2): PyTorch's torch.set_num_threads and Kindling's torch.setNumThreads
- * --rounds   how many times PyTorch and the native backend each run the workloads, in turn (default 3)
+ * --rounds   the samples each of PyTorch and the native kernels takes of a workload, in turn (default 7)
  * --json     also write every figure, with the machine (CPU, cores, Node, PyTorch) and the FMA peak, to FILE
  *
- * The TypeScript kernels run on one thread, in the first round only: their 1-thread figures stand for every thread
- * count and round. A workload whose first call takes 500 ms or more gets few iterations (harness.ts), on both
- * sides alike.
+ * PyTorch runs in a process of its own (torch-remote.ts) on the same thread count, and it and the native kernels
+ * time each workload in interleaved rounds (interleave.ts): both warm up, then each takes one sample in turn. A
+ * shared machine's speed drifts by tens of percent within a minute, so PyTorch's figures and Kindling's taken
+ * minutes apart could disagree for no reason of their own; taken in turn, the drift reaches both alike. A ratio
+ * is taken within each round, and the table shows their median and range.
  *
- * Rounds: on a shared machine the speed drifts by tens of percent within minutes, so a PyTorch pass and a Kindling
- * pass run minutes apart can disagree for no reason of their own. Each round runs PyTorch's pass and then the
- * native backend's right after; a ratio is taken within each round, and the table shows the median and the range
- * of those ratios (and each system's median time over the rounds).
+ * The TypeScript kernels run on one thread, each workload once after the others (harness.ts `time`; a workload
+ * whose first call takes 500 ms or more gets few iterations): their 1-thread figures stand for every thread count.
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import * as torch from '@kindling/core';
 import { measureFmaPeak, type FmaPeak } from './fma-peak.js';
-import { benchFile, runPython, time } from './harness.js';
+import { pytorchMissing, time } from './harness.js';
+import { type Contender, type TimedWorkload, interleave, localWorkload } from './interleave.js';
 import { type Measurement, type Summary, type System, median, ratiosByRound, summarize } from './rounds.js';
+import { type TorchMeta, TorchRemote } from './torch-remote.js';
 import { type Workload, w1Gemm } from './workloads.js';
 import { batch1Mlp, sgdSmallParams, w5SmallOps } from './workloads-overhead.js';
 import { optimizerStep, transformerBlock, w2Mlp, w3Cnn, w4ResNet } from './workloads-training.js';
@@ -43,7 +45,7 @@ function option(name: string): string | undefined {
   return v;
 }
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 3] [--json FILE]');
+  console.log('usage: pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]');
   process.exit(0);
 }
 const quick = argv.includes('--quick');
@@ -53,7 +55,7 @@ const threadCounts = (option('--threads') ?? '1,2').split(',').map((s) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--threads expects positive integers, got '${s}'`);
   return n;
 });
-const rounds = Number(option('--rounds') ?? (quick ? 1 : 3));
+const rounds = Number(option('--rounds') ?? (quick ? 5 : 7));
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`--rounds expects a positive integer, got '${option('--rounds')}'`);
 const backendArg = option('--backend') ?? (process.env.KINDLING_BACKEND || undefined);
@@ -126,76 +128,116 @@ const progress = (line: string): void => void process.stderr.write(`${line}\n`);
  */
 const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-function runKindling(name: Backend, threads: number, used: number, round: number): void {
+/** The TypeScript kernels: each workload once, alone (harness.ts `time`), as round 0. */
+function runAlone(name: Backend, threads: number, used: number): void {
   for (const w of workloads) {
-    const base = { workload: w.name, system: `kindling-${name}` as const, threads, threadsUsed: used, round };
+    const base = { workload: w.name, system: `kindling-${name}` as const, threads, threadsUsed: used, round: 0 };
     collectGarbage();
     try {
       const ms = time(w.name, w.setup(), w.timing).ms;
       results.push(withFlops({ ...base, ms }, w));
       progress(`  ${name.padEnd(10)} ${threads}t  ${w.name.padEnd(42)} ${fmtMs(ms)} ms`);
     } catch (e) {
-      const error = (e as Error).message.split('\n')[0];
-      results.push({ ...base, ms: null, error });
-      progress(`  ${name.padEnd(10)} ${threads}t  ${w.name.padEnd(42)} failed: ${error}`);
+      results.push({ ...base, ms: null, error: firstLine(e) });
+      progress(`  ${name.padEnd(10)} ${threads}t  ${w.name.padEnd(42)} failed: ${firstLine(e)}`);
     }
   }
 }
 
-const script = benchFile('torch_workloads.py');
-let torchMeta: { torch?: string; blas?: string; cpuCapability?: string } = {};
+const firstLine = (e: unknown): string => (e as Error).message.split('\n')[0];
+
+const pytorchNote = pytorchMissing();
+if (pytorchNote !== null) notes.push(pytorchNote);
+let torchMeta: TorchMeta = {};
 const unavailable = new Map<Backend, string>();
 const startLoad = loadavg()[0];
 
-function runPyTorch(threads: number, round: number): void {
-  const py = runPython(script, quick ? [String(threads), '--quick'] : [String(threads)], threads);
-  if (py.timings === null) {
-    if (!notes.includes(py.note)) notes.push(py.note);
-    return;
-  }
-  torchMeta = py.meta;
-  const threadsUsed = Number(py.meta.threads ?? threads);
-  for (const w of workloads) {
-    const ms = py.timings[w.name];
-    if (ms !== undefined)
-      results.push(withFlops({ workload: w.name, system: 'pytorch', threads, threadsUsed, round, ms }, w));
-  }
-  progress(`  pytorch    ${threads}t  done`);
+/**
+ * The pause before each system's turn (interleave.ts): Debian's OpenBLAS threads spin for about 0.1 s after a
+ * product, and with them still spinning, Kindling's two-thread W2 step right after took 4.3-7.3 ms instead of 1.8.
+ */
+const SETTLE_MS = 200;
+
+/** A system set up for one workload, for interleave.ts. */
+interface Entry extends Contender {
+  system: System;
+  threadsUsed: number;
 }
 
-/** Measures one Kindling backend at `threads` in `round`, or says why it does not run there. */
-function runBackend(name: Backend, threads: number, round: number): void {
-  if (unavailable.has(name)) return;
+/**
+ * PyTorch (in its own process) and the native kernels (here, on `nativeThreads` threads; null: not measured) on
+ * each workload, in interleaved rounds of one sample each; every sample is recorded with its round.
+ */
+async function runInterleaved(threads: number, nativeThreads: number | null): Promise<void> {
+  const remote = pytorchNote === null ? new TorchRemote(threads) : null;
+  try {
+    if (remote !== null) torchMeta = await remote.meta();
+    for (const w of workloads) {
+      const entries: Entry[] = [];
+      const failed = (system: System, threadsUsed: number, e: unknown): void => {
+        results.push({ workload: w.name, system, threads, threadsUsed, round: 0, ms: null, error: firstLine(e) });
+        progress(`  ${system.padEnd(16)} ${threads}t  ${w.name.padEnd(42)} failed: ${firstLine(e)}`);
+      };
+      const add = async (system: System, threadsUsed: number, timer: () => Promise<TimedWorkload>): Promise<void> => {
+        try {
+          entries.push({ system, threadsUsed, enter: () => {}, timer: await timer() });
+        } catch (e) {
+          failed(system, threadsUsed, e);
+        }
+      };
+      if (remote !== null) await add('pytorch', torchMeta.threads ?? threads, () => remote.setup(w.name));
+      if (nativeThreads !== null) {
+        collectGarbage();
+        await add('kindling-native', nativeThreads, () => Promise.resolve(localWorkload(w.setup())));
+      }
+      if (entries.length === 0) continue;
+      try {
+        const samples = await interleave(entries, rounds, w.timing.minMs ?? 50, w.timing.warmup ?? 3, SETTLE_MS);
+        const medians = entries.map(({ system }, k) => `${system} ${fmtMs(median(samples[k]))} ms`);
+        progress(`  ${threads}t  ${w.name.padEnd(42)} ${medians.join(', ')}`);
+        entries.forEach(({ system, threadsUsed }, k) =>
+          samples[k].forEach((ms, round) =>
+            results.push(withFlops({ workload: w.name, system, threads, threadsUsed, round, ms }, w)),
+          ),
+        );
+      } catch (e) {
+        for (const { system, threadsUsed } of entries) failed(system, threadsUsed, e);
+      }
+    }
+  } finally {
+    remote?.close();
+  }
+}
+
+/** Makes `name` the active backend on `threads`; the threads its kernels use, or null when it is unavailable. */
+function enterBackend(name: Backend, threads: number): number | null {
+  if (!wanted.includes(name) || unavailable.has(name)) return null;
   const reason = useBackend(name);
   if (reason !== null) {
     unavailable.set(name, reason);
     console.log(`${name}: unavailable (${reason})`);
-    return;
+    return null;
   }
-  const used = useThreads(name, threads);
-  // A single-threaded backend measured once already: its figures stand for this thread count and round too.
-  const earlier = results.filter((r) => r.system === `kindling-${name}` && r.threadsUsed === used);
+  return useThreads(name, threads);
+}
+
+for (const threads of threadCounts) {
+  progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
+  await runInterleaved(threads, enterBackend('native', threads));
+  const used = enterBackend('typescript', threads);
+  if (used === null) continue;
+  // A single-threaded backend measured once already: its figures stand for this thread count too.
+  const earlier = results.filter((r) => r.system === 'kindling-typescript' && r.threadsUsed === used);
   if (used < threads && earlier.length > 0) {
-    if (round > 0) return;
     for (const r of earlier.filter((x) => x.threads === earlier[0].threads)) {
       const { gflops: _g, fractionOfPeak: _f, ...copy } = r;
       results.push(withFlops({ ...copy, threads }, workloadByName(r.workload)));
     }
     progress(
-      `  ${name.padEnd(10)} ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`,
+      `  typescript ${threads}t  (runs on ${used} thread${used === 1 ? '' : 's'}: the ${earlier[0].threads}-thread figures stand)`,
     );
-    return;
-  }
-  if (name === 'typescript' && round > 0) return; // minutes a round, for ratios of 10x and more: one round is plenty
-  runKindling(name, threads, used, round);
-}
-
-for (const threads of threadCounts) {
-  progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
-  for (let round = 0; round < rounds; round++) {
-    if (rounds > 1) progress(` round ${round + 1} of ${rounds}`);
-    runPyTorch(threads, round);
-    for (const name of wanted) runBackend(name, threads, round);
+  } else {
+    runAlone('typescript', threads, used);
   }
 }
 

@@ -9,6 +9,7 @@
  * large buffers early, which raises glibc's thresholds by themselves, so both systems run as they run at best.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import type { TimedWorkload } from './interleave.js';
 
 /** The tfjs workloads the process builds: W1's GEMM of n × n, W2's MLP train step, W4's ResNet-18 eval forward. */
 export type TfjsWorkload = { kind: 'gemm'; n: number } | { kind: 'mlp' } | { kind: 'resnet18' };
@@ -22,14 +23,6 @@ export type TfjsReply = { id: number } | { iterations: number } | { ms: number }
 
 /** glibc's malloc settings for the tfjs process (see above), unless the environment already sets them. */
 const TFJS_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
-
-/** A workload set up on one system; the system times its own samples, so that no messaging is timed. */
-export interface TimedWorkload {
-  /** Warms the workload up (WARM_UP_MS), then gives the iterations for a sample of at least minMs (1 when 0). */
-  calibrate(minMs: number): Promise<number>;
-  /** The mean time of one iteration over `iterations` back-to-back calls, in ms. */
-  sample(iterations: number): Promise<number>;
-}
 
 export class TfjsRemote {
   private readonly child: ChildProcess;

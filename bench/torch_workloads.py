@@ -1,9 +1,15 @@
 """The PyTorch side of bench/workloads.ts and bench/workloads-training.ts: the same workloads, op for op, timed the
-same way (bench/harness.ts), printed as one JSON line {"torch", "threads", "timings": {name: ms}}.
+same way (bench/harness.ts), served to bench/torch-remote.ts one request at a time.
 
-    /usr/bin/python3 bench/torch_workloads.py [THREADS=1] [--quick]
+    /usr/bin/python3 bench/torch_workloads.py THREADS
 
-`--quick` keeps the workloads that bench/run.ts --quick keeps (marked quick there).
+Each request is one JSON line on stdin, each reply one JSON line on stdout:
+    {"op": "meta"}                                   -> {"torch", "threads", "cpuCapability", "blas"}
+    {"op": "setup", "name": N}                  -> {}  (builds workload N, seeded, in place of the last one)
+    {"op": "calibrate", "warmup", "minMs"}      -> {"iterations"}  (warm-up, then a sample's iterations)
+    {"op": "sample", "iterations"}              -> {"ms"}  (the mean of that many back-to-back calls)
+An error is {"error": message}. One workload lives at a time, so that each starts with the last one's memory
+freed, as each of Kindling's starts after a full garbage collection.
 """
 import json
 import math
@@ -11,25 +17,18 @@ import sys
 import time
 
 import torch
+from torch import nn
+import torch.nn.functional as F
 
-args = [a for a in sys.argv[1:] if not a.startswith('--')]
-torch.set_num_threads(int(args[0]) if args else 1)
-quick = '--quick' in sys.argv
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 
-SLOW_MS = 500.0  # bench/harness.ts: a first call this slow gets no more warm-up and at most 3 single-call samples
-WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls last this long from the first, and at least two more
+WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls last this long from the first, and at least `warmup` of them
 
 
-def bench(fn, warmup=3, runs=7, min_ms=50.0):
+def calibrate(fn, warmup, min_ms):
     first = time.perf_counter()
-    fn()
-    slow = (time.perf_counter() - first) * 1000 >= SLOW_MS
-    if slow:
-        warmup, runs, min_ms = 1, min(runs, 3), 0.0
-    for _ in range(warmup - 1):
-        fn()
     calls = 0
-    while not slow and (calls < 2 or (time.perf_counter() - first) * 1000 < WARM_UP_MS):
+    while calls < max(warmup, 2) or (time.perf_counter() - first) * 1000 < WARM_UP_MS:
         fn()
         calls += 1
     iters = 1
@@ -37,79 +36,86 @@ def bench(fn, warmup=3, runs=7, min_ms=50.0):
         t0 = time.perf_counter()
         for _ in range(iters):
             fn()
-        dt = (time.perf_counter() - t0) * 1000
-        if dt >= min_ms or iters >= 1 << 20:
+        if (time.perf_counter() - t0) * 1000 >= min_ms or iters >= 1 << 20:
             break
         iters *= 2
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        samples.append((time.perf_counter() - t0) * 1000 / iters)
-    samples.sort()
-    return samples[len(samples) // 2]
+    return iters
 
 
-results = {}
-
-# W1: float32 GEMM
-for n in (256, 512) if quick else (256, 512, 1024):
-    torch.manual_seed(0)
-    a = torch.randn(n, n)
-    b = torch.randn(n, n)
-    results[f"W1 matmul {n}x{n} f32"] = bench(lambda: a @ b, runs=3 if n >= 1024 else 7, warmup=1)
-
-# W5: 1000 small ops, forward + backward
-torch.manual_seed(0)
-x = torch.randn(16, requires_grad=True)
-w = torch.randn(16)
+def sample(fn, iterations):
+    t0 = time.perf_counter()
+    for _ in range(iterations):
+        fn()
+    return (time.perf_counter() - t0) * 1000 / iterations
 
 
+WORKLOADS = {}
+
+
+def workload(name):
+    def register(setup):
+        WORKLOADS[name] = setup
+        return setup
+    return register
+
+
+def gemm(n):
+    def setup():
+        torch.manual_seed(0)
+        a = torch.randn(n, n)
+        b = torch.randn(n, n)
+        return lambda: a @ b
+    return setup
+
+
+for _n in (256, 512, 1024):
+    WORKLOADS[f"W1 matmul {_n}x{_n} f32"] = gemm(_n)
+
+
+@workload("W5 1000 ops on [16] fwd+bwd")
 def w5():
-    y = x
-    for _ in range(250):
-        y = ((y * w + 1).tanh()) - 0.5
-    y.sum().backward()
-    x.grad = None
+    torch.manual_seed(0)
+    x = torch.randn(16, requires_grad=True)
+    w = torch.randn(16)
+
+    def run():
+        y = x
+        for _ in range(250):
+            y = ((y * w + 1).tanh()) - 0.5
+        y.sum().backward()
+        x.grad = None
+    return run
 
 
-results["W5 1000 ops on [16] fwd+bwd"] = bench(w5)
-
-from torch import nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-# Batch-1 inference: 100 forwards of a 784-256-10 MLP under no_grad
-torch.manual_seed(0)
-mlp1 = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-mlp1.eval()
-x1 = torch.randn(1, 784)
-
-
+@workload("MLP 784-256-10 batch-1 eval x100")
 def batch1():
-    with torch.no_grad():
-        for _ in range(100):
-            mlp1(x1)
+    """Batch-1 inference: 100 forwards of a 784-256-10 MLP under no_grad."""
+    torch.manual_seed(0)
+    mlp1 = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    mlp1.eval()
+    x1 = torch.randn(1, 784)
+
+    def run():
+        with torch.no_grad():
+            for _ in range(100):
+                mlp1(x1)
+    return run
 
 
-results["MLP 784-256-10 batch-1 eval x100"] = bench(batch1)
-
-# 100 SGD-momentum steps over 200 small parameters
-torch.manual_seed(0)
-small = []
-for _ in range(200):
-    p = nn.Parameter(torch.randn(16, 16))
-    p.grad = torch.randn(16, 16)
-    small.append(p)
-small_opt = torch.optim.SGD(small, lr=0.01, momentum=0.9)
-
-
+@workload("SGD momentum x100 over 200 [16,16] params")
 def sgd_small():
-    for _ in range(100):
-        small_opt.step()
+    torch.manual_seed(0)
+    small = []
+    for _ in range(200):
+        p = nn.Parameter(torch.randn(16, 16))
+        p.grad = torch.randn(16, 16)
+        small.append(p)
+    opt = torch.optim.SGD(small, lr=0.01, momentum=0.9)
 
-
-results["SGD momentum x100 over 200 [16,16] params"] = bench(sgd_small)
+    def run():
+        for _ in range(100):
+            opt.step()
+    return run
 
 
 def train_step(model, opt, x, y, loss=F.cross_entropy):
@@ -148,54 +154,65 @@ class TransformerBlock(nn.Module):
         return h + self.fc2(self.act(self.fc1(self.ln2(h))))
 
 
-# W2: MLP train step
-torch.manual_seed(0)
-mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
-opt = torch.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9)
-results["W2 MLP train step (b=128)"] = bench(train_step(mlp, opt, torch.randn(128, 784), torch.randint(0, 10, (128,))))
+@workload("W2 MLP train step (b=128)")
+def w2():
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+    opt = torch.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9)
+    return train_step(mlp, opt, torch.randn(128, 784), torch.randint(0, 10, (128,)))
 
-if not quick:
-    import torchvision
 
-    # W3: small CNN train step
+@workload("W3 CNN train step (b=64)")
+def w3():
     torch.manual_seed(0)
     cnn = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.SGD(cnn.parameters(), lr=0.01, momentum=0.9)
-    results["W3 CNN train step (b=64)"] = bench(train_step(cnn, opt, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), runs=5, warmup=12)
+    return train_step(cnn, opt, torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,)))
 
-    # W4: ResNet-18 train step and eval forward
+
+@workload("W4 ResNet-18 train step (16x32x32)")
+def w4_train():
+    import torchvision
     torch.manual_seed(0)
     r18 = torchvision.models.resnet18(num_classes=10)
     r18.train()
     opt = torch.optim.SGD(r18.parameters(), lr=0.01, momentum=0.9)
-    results["W4 ResNet-18 train step (16x32x32)"] = bench(train_step(r18, opt, torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,))),
-                                                       runs=7, warmup=8, min_ms=0)
+    return train_step(r18, opt, torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,)))
+
+
+@workload("W4 ResNet-18 eval forward (224x224)")
+def w4_eval():
+    import torchvision
     torch.manual_seed(0)
     big = torchvision.models.resnet18()
     big.eval()
     x224 = torch.randn(1, 3, 224, 224)
 
-    def eval_forward():
+    def run():
         with torch.no_grad():
             big(x224)
-    results["W4 ResNet-18 eval forward (224x224)"] = bench(eval_forward, runs=7, warmup=3, min_ms=0)
+    return run
 
-    # Transformer block train step with AdamW
+
+@workload("Transformer block train step (8x64x256)")
+def transformer():
+    """A transformer block's train step with AdamW."""
     torch.manual_seed(0)
     block = TransformerBlock(256, 4, 1024)
     opt = torch.optim.AdamW(block.parameters(), lr=1e-3, weight_decay=0.01)
-    results["Transformer block train step (8x64x256)"] = bench(train_step(block, opt, torch.randn(8, 64, 256), torch.randn(8, 64, 256),
-                                                                           F.mse_loss), runs=5, warmup=2)
+    return train_step(block, opt, torch.randn(8, 64, 256), torch.randn(8, 64, 256), F.mse_loss)
 
-    # The optimizer step alone
+
+@workload("SGD step over ResNet-18 params")
+def sgd_resnet():
+    """The optimizer step alone."""
+    import torchvision
     torch.manual_seed(0)
     full = torchvision.models.resnet18()
     for p in full.parameters():
         p.grad = torch.randn_like(p)
-    opt = torch.optim.SGD(full.parameters(), lr=0.01, momentum=0.9)
-    results["SGD step over ResNet-18 params"] = bench(opt.step, runs=5, warmup=2, min_ms=0)
-
+    return torch.optim.SGD(full.parameters(), lr=0.01, momentum=0.9).step
 
 
 def build_info():
@@ -214,4 +231,27 @@ def build_info():
     return info
 
 
-print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), **build_info(), 'timings': results}))
+def serve():
+    current = None
+    while line := sys.stdin.readline():
+        request = json.loads(line)
+        op = request['op']
+        try:
+            if op == 'meta':
+                reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(), **build_info()}
+            elif op == 'setup':
+                current = None
+                current = WORKLOADS[request['name']]()
+                reply = {}
+            elif op == 'calibrate':
+                reply = {'iterations': calibrate(current, request['warmup'], request['minMs'])}
+            elif op == 'sample':
+                reply = {'ms': sample(current, request['iterations'])}
+            else:
+                reply = {'error': f'unknown request {op!r}'}
+        except Exception as e:  # noqa: BLE001 -- every failure goes back to the benchmark as a message
+            reply = {'error': f'{type(e).__name__}: {e}'}
+        print(json.dumps(reply), flush=True)
+
+
+serve()

@@ -17,8 +17,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as torch from '@kindling/core';
-import { WARM_UP_MS, iterationsFor, sampleMs, warmUp } from './harness.js';
-import { type TimedWorkload, TfjsRemote } from './tfjs-remote.js';
+import { type TimedWorkload, interleave, localWorkload } from './interleave.js';
+import { median } from './rounds.js';
+import { TfjsRemote } from './tfjs-remote.js';
 import { w1Gemm } from './workloads.js';
 import { mlpStep, w3Cnn, w4ResNet } from './workloads-training.js';
 
@@ -75,18 +76,10 @@ const tfjs = new TfjsRemote();
  */
 function local(system: System, setup: () => () => void): TimedWorkload {
   system.enter();
-  const fn = setup();
-  return {
-    calibrate: (minMs) => (warmUp(fn, WARM_UP_MS), Promise.resolve(iterationsFor(fn, minMs))),
-    sample: (iterations) => Promise.resolve(sampleMs(fn, iterations)),
-  };
+  return localWorkload(setup());
 }
 
-/**
- * Times one workload on several systems in rounds: each round takes one sample of every system in turn, so a
- * change in the machine's load (it is shared) reaches every system alike; each system's median is recorded.
- * A sample runs enough iterations for minMs (one when minMs is 0).
- */
+/** Times one workload on several systems in interleaved rounds (interleave.ts) and records each one's median. */
 async function interleaved(
   workload: string,
   runs: { system: System; timer: TimedWorkload }[],
@@ -94,22 +87,12 @@ async function interleaved(
   minMs: number,
   flops?: number,
 ): Promise<void> {
-  const iterations: number[] = [];
-  for (const { system, timer } of runs) {
-    system.enter();
-    iterations.push(await timer.calibrate(minMs));
-  }
-  const samples = runs.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) {
-    for (const [k, { system, timer }] of runs.entries()) {
-      system.enter();
-      samples[k].push(await timer.sample(iterations[k]));
-    }
-  }
-  runs.forEach(({ system }, k) => {
-    const sorted = samples[k].sort((a, b) => a - b);
-    record(workload, system.system, system.threads, sorted[Math.floor(sorted.length / 2)], flops);
-  });
+  const samples = await interleave(
+    runs.map(({ system, timer }) => ({ enter: () => system.enter(), timer })),
+    rounds,
+    minMs,
+  );
+  runs.forEach(({ system }, k) => record(workload, system.system, system.threads, median(samples[k]), flops));
 }
 
 const rounds = quick ? 3 : 7;

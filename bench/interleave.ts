@@ -1,0 +1,68 @@
+/**
+ * Timing several systems on one workload in interleaved rounds: each round takes one sample of every system in
+ * turn, so a change in the machine's load (it is shared, and drifts by tens of percent within a minute) reaches
+ * every system alike. A system may run in this process or in another (PyTorch, tfjs-wasm), each timing its own
+ * samples so that no messaging is timed.
+ */
+import { WARM_UP_MS, iterationsFor, sampleMs, warmUp } from './harness.js';
+
+/** A workload set up on one system. */
+export interface TimedWorkload {
+  /**
+   * Warms the workload up (`warmup` calls, and WARM_UP_MS from the first), then gives the iterations for a sample
+   * of at least minMs (1 when minMs is 0).
+   */
+  calibrate(minMs: number, warmup?: number): Promise<number>;
+  /** The mean time of one iteration over `iterations` back-to-back calls, in ms. */
+  sample(iterations: number): Promise<number>;
+}
+
+/** A workload timed in this process. */
+export function localWorkload(fn: () => void): TimedWorkload {
+  return {
+    calibrate: (minMs, warmup = 0) => {
+      const first = performance.now();
+      for (let i = 0; i < warmup; i++) fn();
+      warmUp(fn, WARM_UP_MS, first);
+      return Promise.resolve(iterationsFor(fn, minMs));
+    },
+    sample: (iterations) => Promise.resolve(sampleMs(fn, iterations)),
+  };
+}
+
+/** One system of a round: how to make it the current one (its backend and threads), and its workload. */
+export interface Contender {
+  enter: () => void;
+  timer: TimedWorkload;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Each contender's samples, round by round: `samples[k][r]` is contender k's in round r. Before each contender's
+ * turn every process idles for settleMs: threads that spin-wait after their work (OpenBLAS's, for some 0.1 s by
+ * default) would otherwise take the cores from the next contender's first milliseconds.
+ */
+export async function interleave(
+  contenders: readonly Contender[],
+  rounds: number,
+  minMs: number,
+  warmup = 0,
+  settleMs = 0,
+): Promise<number[][]> {
+  const iterations: number[] = [];
+  for (const { enter, timer } of contenders) {
+    if (settleMs > 0) await pause(settleMs);
+    enter();
+    iterations.push(await timer.calibrate(minMs, warmup));
+  }
+  const samples = contenders.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, { enter, timer }] of contenders.entries()) {
+      if (settleMs > 0) await pause(settleMs);
+      enter();
+      samples[k].push(await timer.sample(iterations[k]));
+    }
+  }
+  return samples;
+}
