@@ -13,8 +13,8 @@ export interface TimedWorkload {
    * of at least minMs (1 when minMs is 0).
    */
   calibrate(minMs: number, warmup?: number): Promise<number>;
-  /** The mean time of one iteration over `iterations` back-to-back calls, in ms. */
-  sample(iterations: number): Promise<number>;
+  /** The mean time of one iteration over `iterations` back-to-back calls, in ms, after `warm` untimed calls. */
+  sample(iterations: number, warm?: number): Promise<number>;
 }
 
 /** A workload timed in this process. */
@@ -26,7 +26,10 @@ export function localWorkload(fn: () => void): TimedWorkload {
       warmUp(fn, WARM_UP_MS, first);
       return Promise.resolve(iterationsFor(fn, minMs));
     },
-    sample: (iterations) => Promise.resolve(sampleMs(fn, iterations)),
+    sample: (iterations, warm = 0) => {
+      for (let i = 0; i < warm; i++) fn();
+      return Promise.resolve(sampleMs(fn, iterations));
+    },
   };
 }
 
@@ -38,10 +41,15 @@ export interface Contender {
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Untimed calls at the start of each turn that follows a pause: the caches and the threads are cold after it. */
+const WARM_CALLS_AFTER_PAUSE = 2;
+
 /**
- * Each contender's samples, round by round: `samples[k][r]` is contender k's in round r. Before each contender's
- * turn every process idles for settleMs: threads that spin-wait after their work (OpenBLAS's, for some 0.1 s by
- * default) would otherwise take the cores from the next contender's first milliseconds.
+ * Each contender's samples, round by round: `samples[k][r]` is contender k's in round r. With settleMs, every
+ * process idles that long before each contender's turn (threads that spin-wait after their work, OpenBLAS's for
+ * some 0.1 s, would otherwise take the cores from the next contender's first milliseconds), and the turn starts
+ * with WARM_CALLS_AFTER_PAUSE untimed calls: after a pause the first call ran cold (a two-thread ResNet-18 eval
+ * forward taken as the first call of each turn had a median of 36 ms, against 18-20 back to back).
  */
 export async function interleave(
   contenders: readonly Contender[],
@@ -61,7 +69,7 @@ export async function interleave(
     for (const [k, { enter, timer }] of contenders.entries()) {
       if (settleMs > 0) await pause(settleMs);
       enter();
-      samples[k].push(await timer.sample(iterations[k]));
+      samples[k].push(await timer.sample(iterations[k], settleMs > 0 ? WARM_CALLS_AFTER_PAUSE : 0));
     }
   }
   return samples;

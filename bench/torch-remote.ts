@@ -55,7 +55,8 @@ export class TorchRemote {
     return {
       calibrate: async (minMs, warmup = 0) =>
         ((await this.call({ op: 'calibrate', minMs, warmup })) as { iterations: number }).iterations,
-      sample: async (iterations) => ((await this.call({ op: 'sample', iterations })) as { ms: number }).ms,
+      sample: async (iterations, warm = 0) =>
+        ((await this.call({ op: 'sample', iterations, warm })) as { ms: number }).ms,
     };
   }
 

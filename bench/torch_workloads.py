@@ -7,7 +7,7 @@ Each request is one JSON line on stdin, each reply one JSON line on stdout:
     {"op": "meta"}                                   -> {"torch", "threads", "cpuCapability", "blas"}
     {"op": "setup", "name": N}                  -> {}  (builds workload N, seeded, in place of the last one)
     {"op": "calibrate", "warmup", "minMs"}      -> {"iterations"}  (warm-up, then a sample's iterations)
-    {"op": "sample", "iterations"}              -> {"ms"}  (the mean of that many back-to-back calls)
+    {"op": "sample", "iterations", "warm"}      -> {"ms"}  (after `warm` untimed calls, the mean of `iterations`)
 An error is {"error": message}. One workload lives at a time, so that each starts with the last one's memory
 freed, as each of Kindling's starts after a full garbage collection.
 """
@@ -42,7 +42,9 @@ def calibrate(fn, warmup, min_ms):
     return iters
 
 
-def sample(fn, iterations):
+def sample(fn, iterations, warm):
+    for _ in range(warm):
+        fn()
     t0 = time.perf_counter()
     for _ in range(iterations):
         fn()
@@ -246,7 +248,7 @@ def serve():
             elif op == 'calibrate':
                 reply = {'iterations': calibrate(current, request['warmup'], request['minMs'])}
             elif op == 'sample':
-                reply = {'ms': sample(current, request['iterations'])}
+                reply = {'ms': sample(current, request['iterations'], request.get('warm', 0))}
             else:
                 reply = {'error': f'unknown request {op!r}'}
         except Exception as e:  # noqa: BLE001 -- every failure goes back to the benchmark as a message
