@@ -5,6 +5,7 @@
  * samples so that no messaging is timed.
  */
 import { WARM_UP_MS, iterationsFor, sampleMs, warmUp } from './harness.js';
+import { median } from './rounds.js';
 
 /** A workload set up on one system. */
 export interface TimedWorkload {
@@ -44,19 +45,32 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Untimed calls at the start of each turn that follows a pause: the caches and the threads are cold after it. */
 const WARM_CALLS_AFTER_PAUSE = 2;
 
-/**
- * Each contender's samples, round by round: `samples[k][r]` is contender k's in round r. With settleMs, every
- * process idles that long before each contender's turn (threads that spin-wait after their work, OpenBLAS's for
- * some 0.1 s, would otherwise take the cores from the next contender's first milliseconds), and the turn starts
- * with WARM_CALLS_AFTER_PAUSE untimed calls: after a pause the first call ran cold (a two-thread ResNet-18 eval
- * forward taken as the first call of each turn had a median of 36 ms, against 18-20 back to back).
- */
+export interface InterleaveOptions {
+  /** Turns each contender takes, in rotation. */
+  rounds: number;
+  /** A sample repeats the call until it lasts at least this long (0: one call a sample). */
+  minMs: number;
+  /** Untimed calls before calibrating (besides WARM_UP_MS of them). */
+  warmup?: number;
+  /**
+   * Idle time before each turn, which then starts with WARM_CALLS_AFTER_PAUSE untimed calls. Threads that spin-wait
+   * after their work (OpenBLAS's, for some 0.1 s) would otherwise take the cores from the next contender's first
+   * milliseconds; and after a pause the first call runs cold (a two-thread ResNet-18 eval forward taken as the first
+   * call of each turn had a median of 36 ms, against 18-20 back to back).
+   */
+  settleMs?: number;
+  /**
+   * A turn takes samples back to back for at least this long and counts their median (0: one sample a turn). A
+   * training loop runs its steps back to back, and so should its samples: single two-thread ResNet-18 train steps
+   * after a pause took PyTorch 37-41 ms and Kindling 38-46, back to back 47-67 ms and 31-34.
+   */
+  turnMs?: number;
+}
+
+/** Each contender's figure for each turn: `figures[k][r]` is contender k's in round r. */
 export async function interleave(
   contenders: readonly Contender[],
-  rounds: number,
-  minMs: number,
-  warmup = 0,
-  settleMs = 0,
+  { rounds, minMs, warmup = 0, settleMs = 0, turnMs = 0 }: InterleaveOptions,
 ): Promise<number[][]> {
   const iterations: number[] = [];
   for (const { enter, timer } of contenders) {
@@ -64,13 +78,15 @@ export async function interleave(
     enter();
     iterations.push(await timer.calibrate(minMs, warmup));
   }
-  const samples = contenders.map((): number[] => []);
+  const figures = contenders.map((): number[] => []);
   for (let r = 0; r < rounds; r++) {
     for (const [k, { enter, timer }] of contenders.entries()) {
       if (settleMs > 0) await pause(settleMs);
       enter();
-      samples[k].push(await timer.sample(iterations[k], settleMs > 0 ? WARM_CALLS_AFTER_PAUSE : 0));
+      const turn = [await timer.sample(iterations[k], settleMs > 0 ? WARM_CALLS_AFTER_PAUSE : 0)];
+      while (turn.length * turn[0] * iterations[k] < turnMs) turn.push(await timer.sample(iterations[k]));
+      figures[k].push(median(turn));
     }
   }
-  return samples;
+  return figures;
 }

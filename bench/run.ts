@@ -157,6 +157,8 @@ const startLoad = loadavg()[0];
  * product, and with them still spinning, Kindling's two-thread W2 step right after took 4.3-7.3 ms instead of 1.8.
  */
 const SETTLE_MS = 200;
+/** How long each turn samples back to back (interleave.ts): steps of a training loop follow each other. */
+const TURN_MS = 400;
 
 /** A system set up for one workload, for interleave.ts. */
 interface Entry extends Contender {
@@ -192,7 +194,13 @@ async function runInterleaved(threads: number, nativeThreads: number | null): Pr
       }
       if (entries.length === 0) continue;
       try {
-        const samples = await interleave(entries, rounds, w.timing.minMs ?? 50, w.timing.warmup ?? 3, SETTLE_MS);
+        const samples = await interleave(entries, {
+          rounds,
+          minMs: w.timing.minMs ?? 50,
+          warmup: w.timing.warmup ?? 3,
+          settleMs: SETTLE_MS,
+          turnMs: TURN_MS,
+        });
         const medians = entries.map(({ system }, k) => `${system} ${fmtMs(median(samples[k]))} ms`);
         progress(`  ${threads}t  ${w.name.padEnd(42)} ${medians.join(', ')}`);
         entries.forEach(({ system, threadsUsed }, k) =>

@@ -89,8 +89,7 @@ async function interleaved(
 ): Promise<void> {
   const samples = await interleave(
     runs.map(({ system, timer }) => ({ enter: () => system.enter(), timer })),
-    rounds,
-    minMs,
+    { rounds, minMs },
   );
   runs.forEach(({ system }, k) => record(workload, system.system, system.threads, median(samples[k]), flops));
 }
