@@ -7,8 +7,8 @@
  *
  * Blocks come from the top of the heap and, once freed, are reused by blocks of the same size (a training or
  * evaluation loop asks for the same sizes every step). A tensor's block is freed when the engine releases its
- * storage, or when its array has been collected (a FinalizationRegistry: its callbacks run when the event loop
- * turns, between the steps of a loop that awaits anything). Tensors take at most RESIDENT_TOP of the memory;
+ * storage, or when its array has been collected (a FinalizationRegistry: V8 reports collected targets after a full
+ * collection, and its callbacks run when the event loop turns). Tensors take at most RESIDENT_TOP of the memory;
  * past that, storage is ordinary memory again and its kernels copy.
  */
 import type { TypedArray } from '../dtype.js';
@@ -21,9 +21,10 @@ export const MAX_PAGES = 32768;
 /** Tensors' blocks end below this address, so that calls always find room for their scratch above. */
 const RESIDENT_TOP = 1024 * 1024 * 1024;
 /**
- * Op results in the memory at most at once: beyond, results are ordinary arrays. A loop that yields to the event
- * loop gets its results' blocks back every step; one that never yields (no collected array is reported to it)
- * reaches this and goes on with copies, holding no more than this of the memory.
+ * Op results in the memory at most at once: beyond, results are ordinary arrays. Results the engine releases come
+ * back at once; the others once their arrays are collected, which V8 reports only after a full collection (its
+ * scavenges keep FinalizationRegistry targets), so a loop reaches this between full collections, yielding or not,
+ * and goes on with copies, holding no more than this of the memory (docs/backends.md).
  */
 const RESULT_BYTES = 128 * 1024 * 1024;
 const ALIGN = 64;
