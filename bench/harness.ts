@@ -42,7 +42,8 @@ export const WARM_UP_MS = 500;
 
 /**
  * The median time of `fn` in ms. The first call is timed: a slow workload (the TypeScript kernels on ResNet-18)
- * then gets few iterations and no timed warm-up. bench/torch_workloads.py's `bench` does exactly the same.
+ * then gets few iterations and no timed warm-up. `pnpm bench` times the TypeScript kernels this way; PyTorch and the
+ * native kernels take turns instead (interleave.ts).
  */
 export function time(name: string, fn: () => void, options: TimeOptions = {}): Timing {
   let warmup = options.warmup ?? 3;

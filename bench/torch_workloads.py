@@ -22,13 +22,13 @@ import torch.nn.functional as F
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 
-WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls last this long from the first, and at least `warmup` of them
+WARM_UP_MS = 500.0  # bench/harness.ts: untimed calls last this long from the first: `warmup` of them and two more
 
 
 def calibrate(fn, warmup, min_ms):
     first = time.perf_counter()
     calls = 0
-    while calls < max(warmup, 2) or (time.perf_counter() - first) * 1000 < WARM_UP_MS:
+    while calls < warmup + 2 or (time.perf_counter() - first) * 1000 < WARM_UP_MS:
         fn()
         calls += 1
     iters = 1

@@ -4,7 +4,7 @@ import type { TimeOptions } from './harness.js';
 
 /**
  * One workload: `setup` builds its inputs and model (seeded) under the current kernel backend and returns the
- * function timed; `timing` is the same on both sides (torch_workloads.py). The names are shared with PyTorch's.
+ * function timed; run.ts passes `timing` to both sides (torch_workloads.py builds PyTorch's under the same name).
  */
 export interface Workload {
   name: string;
