@@ -72,6 +72,14 @@ ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64
                                 const int64_t acs, const T *b, int64_t ldb, const int64_t *taps, T *c, int64_t ldc,
                                 T alpha, T beta) {
   VEC c0[MR], c1[MR];
+  /*
+   * alpha and beta wait out the k loop in memory: they arrive in vector registers, and AVX2's 16 are exactly the
+   * 6 x 16 tile's 12 accumulators, two vectors of B and a broadcast of A. Left in registers they made GCC keep an
+   * accumulator on the stack, a store and reload in every step's dependency chain: the tile ran at 35-40% of the
+   * FMA peak instead of 80% (1024^3 on a Zen 3 core). The empty asm hides their values from the optimiser.
+   */
+  T scale[2] = {alpha, beta};
+  __asm__("" : "+m"(scale));
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
     c0[i] = c1[i] = V(setzero)();
@@ -100,9 +108,10 @@ ALWAYS_INLINE void P(tile_rows)(const int m, const int vectors, int64_t n, int64
     a += acs;
     b += ldb;
   }
-  VEC va = V(set1)(alpha), vb = V(set1)(beta);
+  __asm__("" : "+m"(scale));
+  VEC va = V(set1)(scale[0]), vb = V(set1)(scale[1]);
   MASK k0 = P(mask)(n), k1 = P(mask)(n - LANES);
-  int full0 = n >= LANES, full1 = n >= 2 * LANES, read = beta != 0;
+  int full0 = n >= LANES, full1 = n >= 2 * LANES, read = scale[1] != 0;
 #pragma GCC unroll 16
   for (int i = 0; i < m; i++) {
     P(store)(c + i * ldc, k0, full0, c0[i], va, vb, read);
