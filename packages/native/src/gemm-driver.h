@@ -111,12 +111,11 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
     return;
   }
   /*
-   * A block of at most DIRECT_A_PANELS column panels reads op(A) where it is: each strip of A then meets so few
-   * panels that packing it costs more than it saves. Such are a convolution's products over a small image, whose
-   * weights are the large operand (ResNet-18's last layers: 512 x 4608 weights against 49 columns, or their
-   * transpose for the input's gradient).
+   * A block of at most blk.direct_a column panels reads op(A) where it is (gemm.c): such are a convolution's
+   * products over a small image, whose weights are the large operand (ResNet-18's last layers: 512 x 4608 weights
+   * against 49 columns, or their transpose for the input's gradient).
    */
-  const int directA = n1 - n0 <= DIRECT_A_PANELS * NR;
+  const int directA = n1 - n0 <= x->blk.direct_a * NR;
   for (int64_t ic = m0; ic < m1; ic += MC) {
     int64_t mc = piece(ic, m1, MC);
     for (int64_t pc = 0; pc < x->K; pc += KC) {

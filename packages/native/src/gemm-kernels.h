@@ -61,9 +61,13 @@ typedef void (*kd_spack_fn)(float *restrict dst, const float *restrict src, int6
 typedef void (*kd_dpack_fn)(double *restrict dst, const double *restrict src, int64_t rs, int64_t cs, int64_t k,
                             int64_t n, int64_t W, int pad);
 
-/* Register tile mr x nr and cache blocks (kc: depth of a packed panel; mc x kc of A and kc x nc of B per block). */
+/*
+ * Register tile mr x nr and cache blocks (kc: depth of a packed panel; mc x kc of A and kc x nc of B per block).
+ * direct_a: a block at most this many column panels wide reads op(A) where it is instead of packing it (each strip
+ * of A then meets so few panels that packing it costs more than it saves); measured per family, in gemm.c.
+ */
 typedef struct {
-  int mr, nr, kc, mc, nc;
+  int mr, nr, kc, mc, nc, direct_a;
 } kd_gemm_blocking;
 
 typedef struct {
