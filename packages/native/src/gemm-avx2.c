@@ -73,8 +73,8 @@ static inline void d_across_lanes(__m256d r[4], const __m256d t[4]) {
 
 const kd_gemm_kernels kd_gemm_avx2 = {
     .isa = "avx2",
-    .s = {.mr = MR, .nr = 16, .kc = 256, .mc = 516, .nc = 256, .direct_a = 16},
-    .d = {.mr = MR, .nr = 8, .kc = 256, .mc = 258, .nc = 128, .direct_a = 16},
+    .s = {.mr = MR, .nr = 16, .kc = 256, .mc = 516, .nc = 256, .direct_a = 16, .direct_at = 4},
+    .d = {.mr = MR, .nr = 8, .kc = 256, .mc = 258, .nc = 128, .direct_a = 16, .direct_at = 4},
     KD_GEMM_FUNCTIONS,
 };
 

@@ -65,8 +65,8 @@ static inline void d_across_lanes(__m512d r[8], const __m512d t[8]) {
 
 const kd_gemm_kernels kd_gemm_avx512 = {
     .isa = "avx512",
-    .s = {.mr = MR, .nr = 32, .kc = 256, .mc = 1008, .nc = 512, .direct_a = 2},
-    .d = {.mr = MR, .nr = 16, .kc = 256, .mc = 504, .nc = 256, .direct_a = 2},
+    .s = {.mr = MR, .nr = 32, .kc = 256, .mc = 1008, .nc = 512, .direct_a = 2, .direct_at = 2},
+    .d = {.mr = MR, .nr = 16, .kc = 256, .mc = 504, .nc = 256, .direct_a = 2, .direct_at = 2},
     KD_GEMM_FUNCTIONS,
 };
 

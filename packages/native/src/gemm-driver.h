@@ -115,7 +115,7 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
    * products over a small image, whose weights are the large operand (ResNet-18's last layers: 512 x 4608 weights
    * against 49 columns, or their transpose for the input's gradient).
    */
-  const int directA = n1 - n0 <= x->blk.direct_a * NR;
+  const int directA = n1 - n0 <= (x->transA ? x->blk.direct_at : x->blk.direct_a) * NR;
   for (int64_t ic = m0; ic < m1; ic += MC) {
     int64_t mc = piece(ic, m1, MC);
     for (int64_t pc = 0; pc < x->K; pc += KC) {

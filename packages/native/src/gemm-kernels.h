@@ -64,10 +64,11 @@ typedef void (*kd_dpack_fn)(double *restrict dst, const double *restrict src, in
 /*
  * Register tile mr x nr and cache blocks (kc: depth of a packed panel; mc x kc of A and kc x nc of B per block).
  * direct_a: a block at most this many column panels wide reads op(A) where it is instead of packing it (each strip
- * of A then meets so few panels that packing it costs more than it saves); measured per family, in gemm.c.
+ * of A then meets so few panels that packing it costs more than it saves); direct_at, the same when A is transposed
+ * (a tile then reads a new row of A at each step). Measured per family, in gemm.c.
  */
 typedef struct {
-  int mr, nr, kc, mc, nc, direct_a;
+  int mr, nr, kc, mc, nc, direct_a, direct_at;
 } kd_gemm_blocking;
 
 typedef struct {

@@ -134,8 +134,8 @@ KD_DEFINE_GENERIC_PACK(d_pack, double)
 
 static const kd_gemm_kernels kd_gemm_portable = {
     .isa = "portable",
-    .s = {.mr = PMR, .nr = 8, .kc = 256, .mc = 510, .nc = 256, .direct_a = 2},
-    .d = {.mr = PMR, .nr = 4, .kc = 256, .mc = 258, .nc = 128, .direct_a = 2},
+    .s = {.mr = PMR, .nr = 8, .kc = 256, .mc = 510, .nc = 256, .direct_a = 2, .direct_at = 2},
+    .d = {.mr = PMR, .nr = 4, .kc = 256, .mc = 258, .nc = 128, .direct_a = 2, .direct_at = 2},
     KD_GEMM_FUNCTIONS,
 };
 

@@ -95,13 +95,14 @@ static inline int64_t piece(int64_t at, int64_t end, int64_t size) { return end 
 #define MIN_WORK_PER_THREAD ((double)(1 << 17))
 
 /*
- * How many column panels a packed-path block may span and still read op(A) in place (the families' direct_a,
- * gemm-driver.h). AVX-512 (2 panels of 32), measured on one thread: 512 x 49 x 4608 in 1.47 ms against 1.74
+ * How many column panels a packed-path block may span and still read op(A) in place (the families' direct_a and
+ * direct_at, gemm-driver.h). AVX-512 (2 panels of 32), measured on one thread: 512 x 49 x 4608 in 1.47 ms against 1.74
  * packing A, its transpose's product (4608 x 49 x 512) in 1.60 against 2.22; 512 x 64 x 1024 in 0.34 against 0.38;
  * over many panels a packed strip is cheaper there: 1024^3 with A read in place took 1.65x as long. AVX2 (16 panels
  * of 16, one block of B's columns), measured on a Zen 3 core, each against packing A in alternating turns:
  * 512 x 49 x 4608 0.63-0.66x the time on one thread and two, 512 x 128 x 512 0.79-0.80x, 512 x 256 x 1024
- * 0.91-0.94x, 4608 x 49 x 512 (A transposed) 0.82-0.84x, 1024^3 (64 panels, still packed) unchanged.
+ * 0.91-0.94x, 1024^3 (64 panels, still packed) unchanged. A transposed, 4 panels: 4608 x 49 x 512 0.81-0.84x;
+ * over more, packing paid again (1024 x 256 x 512: 1.27x the time in place, 1024 x 128 x 256: 1.08x).
  */
 
 /*
