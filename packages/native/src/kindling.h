@@ -92,10 +92,15 @@ enum {
   KD_UNARY_GELU_DERIVATIVE = 13
 };
 /*
- * The first elements of a float32 run of unary op `op`, four at a time with libmvec's vector functions where the
- * C library has them; returns how many it wrote (a multiple of 4; 0 for other ops or without them).
+ * A float32 run of unary op `op`, four at a time in double (vector-math.c); returns how many elements it wrote: n,
+ * or 0 for other ops, or where this machine has no vector form of the op's function.
  */
 int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n);
+/*
+ * e[i] = exp((double)x[i] - m[i * mstep]) for i < n (mstep 0: one shift for all), within about 2^-47 relative:
+ * for float32 softmax, whose terms are summed in double and rounded to float32 once.
+ */
+void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n);
 
 /* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
 

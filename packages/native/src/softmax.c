@@ -38,6 +38,21 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
   return o * c->size * c->inner + i0;
 }
 
+/*
+ * e[i] = exp((double)x[i] - m[i * mstep]) for i < n (mstep 0: one shift for all). float32 takes the vector exp of
+ * vector-math.c (within about 2^-47: its sums and quotients still round as the reference's, within the few ulps
+ * the tests allow); float64 keeps libm's, whose values hold to a double ulp.
+ */
+static void exps_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n) {
+  kd_exp_shifted_f32(x, m, mstep, e, n);
+}
+static void exps_f64(const double *x, const double *m, int64_t mstep, double *e, int64_t n) {
+  for (int64_t i = 0; i < n; i++) e[i] = exp(x[i] - m[i * mstep]);
+}
+
+/* Elements of a row whose exp values are computed at a time, where no scratch holds them all. */
+#define ROW_CHUNK 256
+
 /* ---- forward ---- */
 
 /*
@@ -59,10 +74,11 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
         m[i] = (v > m[i] || v != v) ? v : m[i];                                                                    \
       }                                                                                                            \
     }                                                                                                              \
+    double t[BLOCK];                                                                                               \
     if (log_) {                                                                                                    \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
-        for (int64_t i = 0; i < w; i++) sum[i] += exp((double)xp[i] - m[i]);                                       \
+        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
+        for (int64_t i = 0; i < w; i++) sum[i] += t[i];                                                            \
       }                                                                                                            \
       for (int64_t i = 0; i < w; i++) sum[i] = log(sum[i]);                                                        \
       for (int64_t s = 0; s < size; s++) {                                                                         \
@@ -74,13 +90,9 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
     }                                                                                                              \
     if (e != NULL) {                                                                                               \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
         double *ep = e + s * w;                                                                                    \
-        for (int64_t i = 0; i < w; i++) {                                                                          \
-          const double d = exp((double)xp[i] - m[i]);                                                              \
-          ep[i] = d;                                                                                               \
-          sum[i] += d;                                                                                             \
-        }                                                                                                          \
+        exps_##SUF(x + s * inner, m, 1, ep, w);                                                                    \
+        for (int64_t i = 0; i < w; i++) sum[i] += ep[i];                                                           \
       }                                                                                                            \
       for (int64_t s = 0; s < size; s++) {                                                                         \
         const double *ep = e + s * w;                                                                              \
@@ -103,13 +115,13 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
       }                                                                                                            \
     } else {                                                                                                       \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
-        for (int64_t i = 0; i < w; i++) sum[i] += exp((double)xp[i] - m[i]);                                       \
+        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
+        for (int64_t i = 0; i < w; i++) sum[i] += t[i];                                                            \
       }                                                                                                            \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
         T *op = out + s * inner;                                                                                   \
-        for (int64_t i = 0; i < w; i++) op[i] = (T)(exp((double)xp[i] - m[i]) / sum[i]);                           \
+        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
+        for (int64_t i = 0; i < w; i++) op[i] = (T)(t[i] / sum[i]);                                                \
       }                                                                                                            \
     }                                                                                                              \
   }                                                                                                                \
@@ -120,16 +132,18 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
       const double v = (double)x[s];                                                                               \
       m = (v > m || v != v) ? v : m;                                                                               \
     }                                                                                                              \
+    double t[ROW_CHUNK];                                                                                           \
     if (log_) {                                                                                                    \
-      for (int64_t s = 0; s < size; s++) sum += exp((double)x[s] - m);                                            \
+      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
+        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
+        exps_##SUF(x + s0, &m, 0, t, len);                                                                         \
+        for (int64_t k = 0; k < len; k++) sum += t[k];                                                             \
+      }                                                                                                            \
       const double l = log(sum);                                                                                   \
       for (int64_t s = 0; s < size; s++) out[s] = (T)(((double)x[s] - m) - l);                                    \
     } else if (e != NULL) {                                                                                        \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        const double d = exp((double)x[s] - m);                                                                    \
-        e[s] = d;                                                                                                  \
-        sum += d;                                                                                                  \
-      }                                                                                                            \
+      exps_##SUF(x, &m, 0, e, size);                                                                               \
+      for (int64_t s = 0; s < size; s++) sum += e[s];                                                              \
       for (int64_t s = 0; s < size; s++) out[s] = (T)(e[s] / sum);                                                 \
     } else if (sizeof(T) == sizeof(double)) {                                                                      \
       for (int64_t s = 0; s < size; s++) {                                                                         \
@@ -139,8 +153,16 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
       }                                                                                                            \
       for (int64_t s = 0; s < size; s++) out[s] = (T)((double)out[s] / sum);                                       \
     } else {                                                                                                       \
-      for (int64_t s = 0; s < size; s++) sum += exp((double)x[s] - m);                                            \
-      for (int64_t s = 0; s < size; s++) out[s] = (T)(exp((double)x[s] - m) / sum);                                \
+      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
+        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
+        exps_##SUF(x + s0, &m, 0, t, len);                                                                         \
+        for (int64_t k = 0; k < len; k++) sum += t[k];                                                             \
+      }                                                                                                            \
+      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
+        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
+        exps_##SUF(x + s0, &m, 0, t, len);                                                                         \
+        for (int64_t k = 0; k < len; k++) out[s0 + k] = (T)(t[k] / sum);                                           \
+      }                                                                                                            \
     }                                                                                                              \
   }                                                                                                                \
   /* The columns of one item (see item_columns): a row alone, or a block. */                                       \
@@ -203,10 +225,13 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
         const T *g = gy + s * inner;                                                                               \
         for (int64_t i = 0; i < w; i++) sum[i] += (double)g[i];                                                    \
       }                                                                                                            \
+      const double zero = 0;                                                                                       \
+      double t[BLOCK];                                                                                             \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
+        const T *g = gy + s * inner;                                                                               \
         T *q = gx + s * inner;                                                                                     \
-        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)g[i] - exp((double)yp[i]) * sum[i]);                    \
+        exps_##SUF(y + s * inner, &zero, 0, t, w);                                                                 \
+        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)g[i] - t[i] * sum[i]);                                  \
       }                                                                                                            \
     } else {                                                                                                       \
       for (int64_t s = 0; s < size; s++) {                                                                         \
@@ -223,8 +248,14 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
   static void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {                 \
     double sum = 0;                                                                                                \
     if (log_) {                                                                                                    \
+      const double zero = 0;                                                                                       \
+      double t[ROW_CHUNK];                                                                                         \
       for (int64_t s = 0; s < size; s++) sum += (double)gy[s];                                                     \
-      for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)gy[s] - exp((double)y[s]) * sum);                    \
+      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
+        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
+        exps_##SUF(y + s0, &zero, 0, t, len);                                                                      \
+        for (int64_t k = 0; k < len; k++) gx[s0 + k] = (T)((double)gy[s0 + k] - t[k] * sum);                       \
+      }                                                                                                            \
     } else {                                                                                                       \
       for (int64_t s = 0; s < size; s++) sum += (double)gy[s] * (double)y[s];                                      \
       for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)y[s] * ((double)gy[s] - sum));                       \

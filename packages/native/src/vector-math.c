@@ -1,10 +1,13 @@
 /*
  * The library functions of the float32 unary kernels (exp, log, tanh, sigmoid, sin, cos, gelu and its derivative)
- * four at a time, with glibc's vector math library (libmvec: exp, log, sin and cos since glibc 2.22, tanh and erfc
- * since 2.35), its AVX2 variants looked up once when the addon loads. Each value is computed in double from
- * functions within a few double ulps and rounded once to float32, so it is within an ulp of the scalar loop's (and
- * of the TypeScript kernels', which stay the reference). Elsewhere (no glibc, an older one, no AVX2) the function
- * is absent and the caller runs its scalar loop over the whole run; float64 runs always take the scalar loop.
+ * four at a time, each value computed in double and rounded once to float32, within an ulp of the scalar loop's (and
+ * of the TypeScript kernels', which stay the reference):
+ *   - exp (and so sigmoid, gelu's derivative and float32 softmax) is our own, exp4 below: a polynomial good to
+ *     about 2^-47, far inside a float32 ulp, in a few multiply-adds (libmvec's double exp took 3-4x as long);
+ *   - log, tanh, sin, cos and erfc are glibc's vector math library (libmvec: log, sin and cos since glibc 2.22,
+ *     tanh and erfc since 2.35), its AVX2 variants looked up once when the addon loads.
+ * Elsewhere (no AVX2, no glibc or an older one for the libmvec functions) the caller runs its scalar loop; float64
+ * runs always do.
  *
  * The formulas are those of the scalar loops in elementwise.c, operation for operation, without fused
  * multiply-adds: sigmoid = 1 / (1 + exp(-v)), gelu = 0.5 v erfc(-v/sqrt 2), gelu' = 0.5 erfc(-v/sqrt 2) +
@@ -16,74 +19,158 @@
 
 #include "kindling.h"
 
-#if defined(__x86_64__) && defined(__GLIBC__) && !defined(KD_NO_X86)
-#include <dlfcn.h>
+#include <math.h>
+
+#if defined(__x86_64__) && !defined(KD_NO_X86)
 #include <immintrin.h>
+#include <string.h>
+#if defined(__GLIBC__)
+#include <dlfcn.h>
+#endif
 
 typedef __m256d (*vec4_fn)(__m256d);
-static vec4_fn v_exp, v_log, v_tanh, v_sin, v_cos, v_erfc;
+static vec4_fn v_log, v_tanh, v_sin, v_cos, v_erfc;
+static int has_avx2_fma;
 
-static vec4_fn lookup(void *lib, const char *name) { return lib == NULL ? NULL : (vec4_fn)dlsym(lib, name); }
+#define KD_AVX2 __attribute__((target("avx2,fma")))
 
-__attribute__((constructor)) static void find_libmvec(void) {
-  __builtin_cpu_init();
-  if (!__builtin_cpu_supports("avx2")) return;
-  void *lib = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
-  v_exp = lookup(lib, "_ZGVdN4v_exp");
-  v_log = lookup(lib, "_ZGVdN4v_log");
-  v_tanh = lookup(lib, "_ZGVdN4v_tanh");
-  v_sin = lookup(lib, "_ZGVdN4v_sin");
-  v_cos = lookup(lib, "_ZGVdN4v_cos");
-  v_erfc = lookup(lib, "_ZGVdN4v_erfc");
+/*
+ * exp(x), four at a time, for values that are then rounded to float32 (or summed in double on their way to a
+ * float32 softmax). Below -708 it gives 0 and above 709.7 infinity, where 2^n would leave the normal doubles (a
+ * float32 result is 0 or infinity there anyway, and so is sigmoid's 1 / (1 + e^-v)); NaN passes through. Cody and
+ * Waite's
+ * reduction x = n ln2 + r (ln2 in two parts, the first exact times any n here), |r| <= ln2 / 2, then e^r by its
+ * Taylor series to r^11 (truncation under 3e-15 relative) and 2^n put in the exponent: within about 2^-47 of e^x.
+ */
+KD_AVX2 static inline __m256d exp4(__m256d x) {
+  const __m256d lo = _mm256_set1_pd(-708.0), hi = _mm256_set1_pd(709.7);
+  const __m256d c = _mm256_min_pd(_mm256_max_pd(x, lo), hi);
+  const __m256d n = _mm256_round_pd(_mm256_mul_pd(c, _mm256_set1_pd(1.44269504088896340736)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), c);
+  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
+  static const double inverse_factorials[12] = {
+      1.0,       1.0,        1.0 / 2,     1.0 / 6,      1.0 / 24,      1.0 / 120,
+      1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800,
+  };
+  /* Estrin's scheme: four multiply-adds deep where Horner's is eleven (a loop of exp4 is bound by that depth) */
+#define TERMS(k) _mm256_fmadd_pd(_mm256_set1_pd(inverse_factorials[k + 1]), r, _mm256_set1_pd(inverse_factorials[k]))
+  const __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+  const __m256d s0 = _mm256_fmadd_pd(TERMS(2), r2, TERMS(0)), s1 = _mm256_fmadd_pd(TERMS(6), r2, TERMS(4));
+  const __m256d s2 = _mm256_fmadd_pd(TERMS(10), r2, TERMS(8));
+#undef TERMS
+  const __m256d p = _mm256_fmadd_pd(s2, r8, _mm256_fmadd_pd(s1, r4, s0));
+  const __m256i biased = _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(n)), _mm256_set1_epi64x(1023));
+  __m256d y = _mm256_mul_pd(p, _mm256_castsi256_pd(_mm256_slli_epi64(biased, 52)));
+  y = _mm256_blendv_pd(y, _mm256_setzero_pd(), _mm256_cmp_pd(x, lo, _CMP_LT_OQ));
+  y = _mm256_blendv_pd(y, _mm256_set1_pd(INFINITY), _mm256_cmp_pd(x, hi, _CMP_GT_OQ));
+  return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
 }
 
-/* The vector function an op needs (for gelu's derivative, erfc; exp is checked separately), or NULL. */
-static vec4_fn function_for(int op) {
+__attribute__((constructor)) static void find_vector_math(void) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return;
+  has_avx2_fma = 1;
+#if defined(__GLIBC__)
+  void *lib = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) return;
+  v_log = (vec4_fn)dlsym(lib, "_ZGVdN4v_log");
+  v_tanh = (vec4_fn)dlsym(lib, "_ZGVdN4v_tanh");
+  v_sin = (vec4_fn)dlsym(lib, "_ZGVdN4v_sin");
+  v_cos = (vec4_fn)dlsym(lib, "_ZGVdN4v_cos");
+  v_erfc = (vec4_fn)dlsym(lib, "_ZGVdN4v_erfc");
+#endif
+}
+
+/* Whether op has a vector form here: for gelu and its derivative, erfc; for the rest, its library function. */
+static int vectorised(int op) {
+  if (!has_avx2_fma) return 0;
   switch (op) {
-    case KD_UNARY_EXP: return v_exp;
-    case KD_UNARY_LOG: return v_log;
-    case KD_UNARY_TANH: return v_tanh;
-    case KD_UNARY_SIGMOID: return v_exp;
-    case KD_UNARY_SIN: return v_sin;
-    case KD_UNARY_COS: return v_cos;
-    case KD_UNARY_GELU: return v_erfc;
-    case KD_UNARY_GELU_DERIVATIVE: return v_exp != NULL ? v_erfc : NULL;
-    default: return NULL;
+    case KD_UNARY_EXP:
+    case KD_UNARY_SIGMOID: return 1;
+    case KD_UNARY_LOG: return v_log != NULL;
+    case KD_UNARY_TANH: return v_tanh != NULL;
+    case KD_UNARY_SIN: return v_sin != NULL;
+    case KD_UNARY_COS: return v_cos != NULL;
+    case KD_UNARY_GELU:
+    case KD_UNARY_GELU_DERIVATIVE: return v_erfc != NULL;
+    default: return 0;
   }
 }
 
-__attribute__((target("avx2"))) static void unary_avx2(int op, vec4_fn f, const float *x, float *o, int64_t n) {
-  const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), minus_half = _mm256_set1_pd(-0.5);
-  const __m256d minus_one = _mm256_set1_pd(-1.0), minus_sqrt1_2 = _mm256_set1_pd(-KD_SQRT1_2);
-  const __m256d inv_sqrt_2pi = _mm256_set1_pd(KD_INV_SQRT_2PI);
-  for (int64_t i = 0; i < n; i += 4) {
-    const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(x + i));
-    __m256d r;
-    switch (op) {
-      case KD_UNARY_SIGMOID: r = _mm256_div_pd(one, _mm256_add_pd(one, f(_mm256_mul_pd(v, minus_one)))); break;
-      case KD_UNARY_GELU: r = _mm256_mul_pd(_mm256_mul_pd(half, v), f(_mm256_mul_pd(v, minus_sqrt1_2))); break;
-      case KD_UNARY_GELU_DERIVATIVE: {
-        const __m256d e = v_exp(_mm256_mul_pd(_mm256_mul_pd(minus_half, v), v));
-        r = _mm256_add_pd(_mm256_mul_pd(half, f(_mm256_mul_pd(v, minus_sqrt1_2))),
-                          _mm256_mul_pd(_mm256_mul_pd(v, e), inv_sqrt_2pi));
-        break;
-      }
-      default: r = f(v);
+KD_AVX2 static inline __m256d unary4(int op, __m256d v) {
+  const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5);
+  const __m256d minus_sqrt1_2 = _mm256_set1_pd(-KD_SQRT1_2);
+  switch (op) {
+    case KD_UNARY_EXP: return exp4(v);
+    case KD_UNARY_SIGMOID: return _mm256_div_pd(one, _mm256_add_pd(one, exp4(_mm256_mul_pd(v, _mm256_set1_pd(-1.0)))));
+    case KD_UNARY_LOG: return v_log(v);
+    case KD_UNARY_TANH: return v_tanh(v);
+    case KD_UNARY_SIN: return v_sin(v);
+    case KD_UNARY_COS: return v_cos(v);
+    case KD_UNARY_GELU: return _mm256_mul_pd(_mm256_mul_pd(half, v), v_erfc(_mm256_mul_pd(v, minus_sqrt1_2)));
+    default: { /* gelu's derivative */
+      const __m256d e = exp4(_mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(-0.5), v), v));
+      return _mm256_add_pd(_mm256_mul_pd(half, v_erfc(_mm256_mul_pd(v, minus_sqrt1_2))),
+                           _mm256_mul_pd(_mm256_mul_pd(v, e), _mm256_set1_pd(KD_INV_SQRT_2PI)));
     }
-    _mm_storeu_ps(o + i, _mm256_cvtpd_ps(r));
+  }
+}
+
+/*
+ * Every element goes through the same vector code, the last few padded to four: an element's value then does not
+ * depend on where a thread's range happens to cut the run.
+ */
+KD_AVX2 static void unary_avx2(int op, const float *x, float *o, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, _mm256_cvtpd_ps(unary4(op, _mm256_cvtps_pd(_mm_loadu_ps(x + i)))));
+  if (i < n) {
+    float in[4] = {0, 0, 0, 0}, out[4];
+    memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
+    _mm_storeu_ps(out, _mm256_cvtpd_ps(unary4(op, _mm256_cvtps_pd(_mm_loadu_ps(in)))));
+    memcpy(o + i, out, (size_t)(n - i) * sizeof(float));
   }
 }
 
 int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n) {
-  const vec4_fn f = function_for(op);
-  if (f == NULL) return 0;
-  const int64_t whole = n & ~(int64_t)3;
-  unary_avx2(op, f, x, o, whole);
-  return whole;
+  if (!vectorised(op)) return 0;
+  unary_avx2(op, x, o, n);
+  return n;
+}
+
+KD_AVX2 static void exp_shifted_avx2(const float *x, const double *m, int64_t mstep, double *e, int64_t n) {
+  int64_t i = 0;
+  if (mstep == 0) {
+    const __m256d shift = _mm256_set1_pd(*m);
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(e + i, exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), shift)));
+  } else {
+    for (; i + 4 <= n; i += 4)
+      _mm256_storeu_pd(e + i, exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), _mm256_loadu_pd(m + i))));
+  }
+  if (i < n) {
+    float in[4] = {0, 0, 0, 0};
+    double shift[4] = {0, 0, 0, 0}, out[4];
+    memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
+    for (int64_t k = i; k < n; k++) shift[k - i] = m[k * mstep];
+    _mm256_storeu_pd(out, exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(in)), _mm256_loadu_pd(shift))));
+    memcpy(e + i, out, (size_t)(n - i) * sizeof(double));
+  }
+}
+
+void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n) {
+  if (has_avx2_fma) {
+    exp_shifted_avx2(x, m, mstep, e, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; i++) e[i] = exp((double)x[i] - m[i * mstep]);
 }
 #else
 int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n) {
   (void)op, (void)x, (void)o, (void)n;
   return 0;
+}
+
+void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n) {
+  for (int64_t i = 0; i < n; i++) e[i] = exp((double)x[i] - m[i * mstep]);
 }
 #endif
