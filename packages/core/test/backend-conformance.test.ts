@@ -260,6 +260,94 @@ for (const name of backends) {
       }
     });
 
+    it("batched GEMM gives every product a lone GEMM call's bits, shared or strided operands, any thread count", () => {
+      // 64^3 products share out the batch on the native backend, 130^3 ones run one after another on all threads.
+      const shapes: [number, number, number][] = [
+        [5, 7, 3],
+        [64, 64, 64],
+        [33, 1, 17],
+        [130, 130, 130],
+      ];
+      for (const ctor of [Float32Array, Float64Array]) {
+        shapes.forEach(([M, N, K], k) => {
+          for (const [transA, transB] of [
+            [false, false],
+            [true, false],
+            [false, true],
+            [true, true],
+          ] as const) {
+            const batch = M > 100 ? 2 : 5;
+            const lda = (transA ? M : K) + 1;
+            const ldb = (transB ? K : N) + 2;
+            const ldc = N + 1;
+            const aSpan = (transA ? K : M) * lda;
+            const bSpan = (transB ? N : K) * ldb;
+            const cSpan = M * ldc;
+            const next = rng(900 + k);
+            const A = random(ctor, 3 + batch * aSpan, next);
+            const B = random(ctor, 1 + bSpan, next);
+            const C = random(ctor, 2 + batch * cSpan, next);
+            // A strided through the batch, B one matrix shared by every product (stride 0), beta reading C
+            const expected = C.slice();
+            for (let b = 0; b < batch; b++)
+              backend.gemm(
+                transA,
+                transB,
+                M,
+                N,
+                K,
+                0.5,
+                A,
+                3 + b * aSpan,
+                lda,
+                B,
+                1,
+                ldb,
+                -2,
+                expected,
+                2 + b * cSpan,
+                ldc,
+              );
+            for (const t of threadCounts) {
+              backend.setNumThreads(t);
+              const got = C.slice();
+              backend.gemmBatched(
+                transA,
+                transB,
+                batch,
+                M,
+                N,
+                K,
+                0.5,
+                A,
+                3,
+                aSpan,
+                lda,
+                B,
+                1,
+                0,
+                ldb,
+                -2,
+                got,
+                2,
+                cSpan,
+                ldc,
+              );
+              expect(got, `${ctor.name} ${M}x${N}x${K} ${transA} ${transB} on ${t} threads`).toEqual(expected);
+            }
+          }
+        });
+      }
+      const A = new Float32Array(64);
+      const C = new Float32Array(64);
+      expect(() => backend.gemmBatched(false, false, 2, 2, 2, 2, 1, A, 0, 4, 2, A, 0, 4, 2, 0, C, 0, 3, 2)).toThrow(
+        "gemmBatched: the C matrices overlap (strideC 3 is less than a matrix's span, 4)",
+      );
+      expect(() => backend.gemmBatched(false, false, 2, 2, 2, 2, 1, A, 0, 4, 2, A, 0, 4, 2, 0, A, 4, 4, 2)).toThrow(
+        'gemmBatched: C must not overlap A or B',
+      );
+    });
+
     it('GEMM with beta = 0 overwrites NaN in C, and propagates NaN and Inf from A and B', () => {
       for (const ctor of [Float32Array, Float64Array]) {
         const M = 37;

@@ -195,6 +195,41 @@ int kd_dgemm_packed_b(int64_t M, int64_t N, int64_t K, const double *A, int64_t 
   return d_gemm_run_packed_b(M, N, K, A, lda, packB, ctx, C, ldc, &k->d, k->dtile, k->dtile_direct, k->dpack);
 }
 
+/* ---- batches of products ---- */
+
+/*
+ * Below this many multiply-adds a product runs on one thread and the batch is shared out instead: a product too
+ * small to split well among threads (MIN_WORK_PER_THREAD is where a second thread starts to pay at all) still
+ * keeps a whole core busy, and one fork-join serves the batch. The products' bits do not depend on where they run.
+ */
+#define BATCH_SPLIT_WORK ((double)(1 << 21))
+
+#define DEFINE_BATCHED(S, T)                                                                                         \
+  typedef struct {                                                                                                  \
+    int transA, transB;                                                                                             \
+    int64_t M, N, K, strideA, lda, strideB, ldb, strideC, ldc;                                                       \
+    T alpha, beta;                                                                                                  \
+    const T *A, *B;                                                                                                 \
+    T *C;                                                                                                           \
+  } S##batch_ctx;                                                                                                   \
+  static void S##batch_range(void *vctx, int64_t begin, int64_t end) {                                              \
+    const S##batch_ctx *x = vctx;                                                                                   \
+    for (int64_t b = begin; b < end; b++)                                                                           \
+      kd_##S##gemm(x->transA, x->transB, x->M, x->N, x->K, x->alpha, x->A + b * x->strideA, x->lda,                 \
+                   x->B + b * x->strideB, x->ldb, x->beta, x->C + b * x->strideC, x->ldc);                          \
+  }                                                                                                                 \
+  void kd_##S##gemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t N, int64_t K, T alpha,        \
+                            const T *A, int64_t strideA, int64_t lda, const T *B, int64_t strideB, int64_t ldb,      \
+                            T beta, T *C, int64_t strideC, int64_t ldc) {                                           \
+    S##batch_ctx x = {transA, transB, M, N, K, strideA, lda, strideB, ldb, strideC, ldc, alpha, beta, A, B, C};    \
+    if ((double)M * (double)N * (double)K < BATCH_SPLIT_WORK)                                                       \
+      kd_parallel_for(batch, 1, S##batch_range, &x); /* the products inside run on their chunk's thread */          \
+    else                                                                                                            \
+      S##batch_range(&x, 0, batch);                                                                                 \
+  }
+DEFINE_BATCHED(s, float)
+DEFINE_BATCHED(d, double)
+
 /* ---- direct-convolution products ---- */
 
 void kd_gemm_taps_tile(int dbl, int64_t *rows, int64_t *cols) {

@@ -115,6 +115,17 @@ void kd_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alp
 void kd_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A, int64_t lda,
               const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
 /*
+ * `batch` products as kd_sgemm's, product b on A + b * strideA, B + b * strideB and C + b * strideC (the C
+ * matrices apart). Small products run one per thread across the batch, larger ones one after another on all the
+ * threads; each product's bits are kd_sgemm's either way.
+ */
+void kd_sgemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
+                      const float *A, int64_t strideA, int64_t lda, const float *B, int64_t strideB, int64_t ldb,
+                      float beta, float *C, int64_t strideC, int64_t ldc);
+void kd_dgemm_batched(int transA, int transB, int64_t batch, int64_t M, int64_t N, int64_t K, double alpha,
+                      const double *A, int64_t strideA, int64_t lda, const double *B, int64_t strideB, int64_t ldb,
+                      double beta, double *C, int64_t strideC, int64_t ldc);
+/*
  * C = A B (A not transposed: M x K, lda; C: M x N, ldc, written without being read) where B exists only as its
  * packer: packB(ctx, dst, p0, kc, j0, nc, W) writes rows [p0, p0 + kc) and columns [j0, j0 + nc) of B into panels
  * of W columns, zero-padded, as the packed path lays them out (the element (p, j) at

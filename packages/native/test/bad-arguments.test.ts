@@ -35,6 +35,11 @@ const layout = new Float64Array([2, 4, 5, 0, 0, 5, 1, 0, 0, 0, 1, 0, 0]);
 /** A valid call of each entry (the shapes above), from which broken calls are made. */
 const VALID: Record<string, Spec[]> = {
   gemm: [V(false), V(true), V(5), V(7), V(3), V(1), A(15), V(0), V(3), A(21), V(0), V(3), V(0.5), A(35), V(0), V(7)],
+  // three of gemm's products, 15, 21 and 35 elements apart
+  gemmBatched: [
+    ...[V(false), V(true), V(3), V(5), V(7), V(3), V(1)],
+    ...[A(45), V(0), V(15), V(3), A(63), V(0), V(21), V(3), V(0.5), A(105), V(0), V(35), V(7)],
+  ],
   conv2dForward: [A(240), A(6 * 2 * 9), A(6), V(conv), A(360)],
   conv2dBackwardInput: [A(360), A(6 * 2 * 9), V(conv), A(240)],
   conv2dBackwardWeight: [A(240), A(360), V(conv), A(108)],

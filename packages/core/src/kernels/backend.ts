@@ -7,7 +7,7 @@
  * nothing of tensors, and read no global state. Arrays are contiguous unless an entry takes offsets and strides;
  * every output (gradients included) is fully written, never accumulated into.
  */
-import { type GemmKernel, gemm } from './gemm.js';
+import { type GemmBatchedKernel, type GemmKernel, gemm, gemmBatchedWith } from './gemm.js';
 import type { TypedArray } from '../dtype.js';
 import { type ConvGeometry, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import {
@@ -59,6 +59,8 @@ export interface KernelBackend {
 
   /** Row-major GEMM: C = alpha * op(A) op(B) + beta * C (see kernels/gemm.ts). */
   gemm: GemmKernel;
+  /** A batch of such products at fixed strides (bmm, batched matmul): kernels/gemm.ts's GemmBatchedKernel. */
+  gemmBatched: GemmBatchedKernel;
   conv2dForward: (x: FloatArray, w: FloatArray, bias: FloatArray | null, g: ConvGeometry, out: FloatArray) => void;
   conv2dBackwardInput: (gy: FloatArray, w: FloatArray, g: ConvGeometry, gx: FloatArray) => void;
   conv2dBackwardWeight: (x: FloatArray, gy: FloatArray, g: ConvGeometry, gw: FloatArray) => void;
@@ -109,6 +111,7 @@ export type BackendKernels = Omit<KernelBackend, 'name' | 'getNumThreads' | 'set
 function typescriptKernels(gemmKernel: GemmKernel): BackendKernels {
   return {
     gemm: gemmKernel,
+    gemmBatched: gemmBatchedWith(gemmKernel),
     conv2dForward: (x, w, bias, g, out) => conv2dForward(x, w, bias, g, out, gemmKernel),
     conv2dBackwardInput: (gy, w, g, gx) => conv2dBackwardInput(gy, w, g, gx, gemmKernel),
     conv2dBackwardWeight: (x, gy, g, gw) => conv2dBackwardWeight(x, gy, g, gw, gemmKernel),

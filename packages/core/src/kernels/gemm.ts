@@ -21,6 +21,7 @@
  * larger spill accumulators and are slower. bench/gemm-kernel.ts measures it.
  */
 
+import { checkInt, overlaps } from './argument-checks.js';
 import { gemmDirect, scaleC, storeRow } from './gemm-direct.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -47,6 +48,103 @@ export type GemmKernel = (
   cOff: number,
   ldc: number,
 ) => void;
+
+/**
+ * `batch` products as GemmKernel's, the b-th on A, B and C `strideA`, `strideB` and `strideC` elements further on
+ * (the C matrices apart): bmm and matmul's batches in one call, which a backend can share out across the batch.
+ */
+export type GemmBatchedKernel = (
+  transA: boolean,
+  transB: boolean,
+  batch: number,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  strideA: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  strideB: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  strideC: number,
+  ldc: number,
+) => void;
+
+/**
+ * The batch as one GEMM call per product: the reference, and the entry of a backend without its own. Each call
+ * checks its own product; the batch's own arguments are checked first: the count, the strides, C's matrices apart,
+ * and no C of the batch on any A or B of it (a later product would read what an earlier one wrote).
+ */
+export function gemmBatchedWith(gemmKernel: GemmKernel): GemmBatchedKernel {
+  return (
+    transA,
+    transB,
+    batch,
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    aOff,
+    strideA,
+    lda,
+    B,
+    bOff,
+    strideB,
+    ldb,
+    beta,
+    C,
+    cOff,
+    strideC,
+    ldc,
+  ) => {
+    checkInt(batch, 'batch', 0);
+    checkInt(strideA, 'strideA', 0);
+    checkInt(strideB, 'strideB', 0);
+    checkInt(strideC, 'strideC', 0);
+    if (batch === 0 || M === 0 || N === 0) return;
+    const span = (rows: number, cols: number, ld: number): number => (rows - 1) * ld + cols;
+    const cSpan = span(M, N, ldc);
+    if (batch > 1 && strideC < cSpan)
+      throw new RangeError(
+        `gemmBatched: the C matrices overlap (strideC ${strideC} is less than a matrix's span, ${cSpan})`,
+      );
+    const whole = (off: number, stride: number, matrix: number): [number, number] => [
+      off,
+      (batch - 1) * stride + matrix,
+    ];
+    const [c0, cn] = whole(cOff, strideC, cSpan);
+    const [a0, an] = whole(aOff, strideA, transA ? span(K, M, lda) : span(M, K, lda));
+    const [b0, bn] = whole(bOff, strideB, transB ? span(N, K, ldb) : span(K, N, ldb));
+    if (K > 0 && alpha !== 0 && batch > 1 && (overlaps(A, a0, an, C, c0, cn) || overlaps(B, b0, bn, C, c0, cn)))
+      throw new RangeError('gemmBatched: C must not overlap A or B');
+    for (let b = 0; b < batch; b++)
+      gemmKernel(
+        transA,
+        transB,
+        M,
+        N,
+        K,
+        alpha,
+        A,
+        aOff + b * strideA,
+        lda,
+        B,
+        bOff + b * strideB,
+        ldb,
+        beta,
+        C,
+        cOff + b * strideC,
+        ldc,
+      );
+  };
+}
 
 /** Register block: rows of A and columns of B per micro-kernel call. */
 const MR = 4;

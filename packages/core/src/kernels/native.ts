@@ -61,6 +61,7 @@ export function createNativeBackend(addon: NativeAddon): KernelBackend {
     getNumThreads: () => addon.getNumThreads(),
     setNumThreads: (n: number) => addon.setNumThreads(n),
     gemm,
+    gemmBatched: pick('gemmBatched'),
     conv2dForward: addon.conv2dForward ?? onNativeGemm.conv2dForward,
     conv2dBackwardInput: addon.conv2dBackwardInput ?? onNativeGemm.conv2dBackwardInput,
     conv2dBackwardWeight: addon.conv2dBackwardWeight ?? onNativeGemm.conv2dBackwardWeight,

@@ -53,27 +53,58 @@ function batchedGemm(a: Tensor, b: Tensor, out: Tensor): void {
   const m = b._shape[2];
   const integral = !isFloatingPoint(out.dtype);
   const target = integral ? new Float64Array(B * n * m) : (out._array as FloatArray);
-  for (let i = 0; i < B; i++) {
-    const A = operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k, target);
-    const Bm = operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m, target);
-    getKernelBackend().gemm(
-      A.trans,
-      Bm.trans,
+  const operands = (i: number) => [
+    operand(a, a._strides[1], a._strides[2], a._offset + i * a._strides[0], n, k, target),
+    operand(b, b._strides[1], b._strides[2], b._offset + i * b._strides[0], k, m, target),
+  ];
+  const [A0, B0] = operands(0);
+  if (B > 1 && A0.array === a._array && B0.array === b._array) {
+    // Read in place, every product of the batch has the first one's layout: one call, which the backend may share
+    // out across the batch.
+    getKernelBackend().gemmBatched(
+      A0.trans,
+      B0.trans,
+      B,
       n,
       m,
       k,
       1,
-      A.array,
-      A.off,
-      A.ld,
-      Bm.array,
-      Bm.off,
-      Bm.ld,
+      A0.array,
+      A0.off,
+      a._strides[0],
+      A0.ld,
+      B0.array,
+      B0.off,
+      b._strides[0],
+      B0.ld,
       0,
       target,
-      i * n * m,
+      0,
+      n * m,
       m,
     );
+  } else {
+    for (let i = 0; i < B; i++) {
+      const [A, Bm] = i === 0 ? [A0, B0] : operands(i);
+      getKernelBackend().gemm(
+        A.trans,
+        Bm.trans,
+        n,
+        m,
+        k,
+        1,
+        A.array,
+        A.off,
+        A.ld,
+        Bm.array,
+        Bm.off,
+        Bm.ld,
+        0,
+        target,
+        i * n * m,
+        m,
+      );
+    }
   }
   if (integral) out._array.set(target);
 }
