@@ -176,20 +176,60 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
 DEFINE_SOFTMAX_BLOCK(float, f32)
 DEFINE_SOFTMAX_BLOCK(double, f64)
 
+/*
+ * ROWS rows of float32 (inner == 1) side by side: softmax_row_f32's computation for each, to the bit, with the
+ * rows' maxima and sums interleaved. A row's ascending double sum is a chain of dependent additions; four rows make
+ * four chains that run at once. e: room for ROWS * size doubles.
+ */
+#define ROWS 4
+static void softmax_rows_f32(const float *x, float *out, int64_t size, int log_, double *e) {
+  double m[ROWS], sum[ROWS];
+  for (int r = 0; r < ROWS; r++) m[r] = -INFINITY, sum[r] = 0;
+  for (int64_t s = 0; s < size; s++)
+    for (int r = 0; r < ROWS; r++) {
+      const double v = (double)x[r * size + s];
+      m[r] = (v > m[r] || v != v) ? v : m[r];
+    }
+  for (int r = 0; r < ROWS; r++) exps_f32(x + r * size, &m[r], 0, e + r * size, size);
+  for (int64_t s = 0; s < size; s++)
+    for (int r = 0; r < ROWS; r++) sum[r] += e[r * size + s];
+  for (int r = 0; r < ROWS; r++) {
+    const float *xr = x + r * size;
+    const double *er = e + r * size;
+    float *o = out + r * size;
+    if (log_) {
+      const double l = log(sum[r]);
+      for (int64_t s = 0; s < size; s++) o[s] = (float)(((double)xr[s] - m[r]) - l);
+    } else {
+      for (int64_t s = 0; s < size; s++) o[s] = (float)(er[s] / sum[r]);
+    }
+  }
+}
+
 KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
-  /* float32 keeps its exp values in double here; without memory it recomputes them (same bits, slower) */
-  double *e = c->f32 && !c->log ? malloc((size_t)(c->size * c->bw) * sizeof(double)) : NULL;
+  /*
+   * float32 keeps its exp values in double here (rows of ROWS at a time where inner == 1); without memory it
+   * recomputes them, or takes rows one at a time (same bits, slower)
+   */
+  const int rows = c->f32 && c->inner == 1;
+  const size_t keep = (size_t)((rows ? ROWS : 1) * c->size * c->bw);
+  double *e = c->f32 && (rows || !c->log) ? malloc(keep * sizeof(double)) : NULL;
   for (int64_t item = begin; item < end; item++) {
     int64_t w;
     const int64_t base = item_columns(c, item, &w);
-    if (c->f32)
-      softmax_item_f32(c, (const float *)c->x + base, (float *)c->out + base, w, e);
-    else
+    if (rows && e != NULL && end - item >= ROWS) {
+      softmax_rows_f32((const float *)c->x + base, (float *)c->out + base, c->size, c->log, e);
+      item += ROWS - 1;
+    } else if (c->f32) {
+      softmax_item_f32(c, (const float *)c->x + base, (float *)c->out + base, w, c->log ? NULL : e);
+    } else {
       softmax_item_f64(c, (const double *)c->x + base, (double *)c->out + base, w, NULL);
+    }
   }
   free(e);
 }
+#undef ROWS
 
 static void plan(sm_ctx *c) {
   int64_t bw = c->inner < BLOCK ? c->inner : BLOCK;
