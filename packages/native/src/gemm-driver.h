@@ -111,9 +111,9 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
     return;
   }
   /*
-   * A block of at most blk.direct_a column panels reads op(A) where it is (gemm.c): such are a convolution's
-   * products over a small image, whose weights are the large operand (ResNet-18's last layers: 512 x 4608 weights
-   * against 49 columns, or their transpose for the input's gradient).
+   * A block of at most blk.direct_a column panels (direct_at when A is transposed) reads op(A) where it is
+   * (gemm.c): such are a convolution's products over a small image, whose weights are the large operand
+   * (ResNet-18's last layers: 512 x 4608 weights against 49 columns, or their transpose for the input's gradient).
    */
   const int directA = n1 - n0 <= (x->transA ? x->blk.direct_at : x->blk.direct_a) * NR;
   for (int64_t ic = m0; ic < m1; ic += MC) {

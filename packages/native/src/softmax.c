@@ -125,6 +125,16 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
       }                                                                                                            \
     }                                                                                                              \
   }                                                                                                                \
+  /* Σ_s exp(x_s - m) in ascending s, the exp values ROW_CHUNK at a time in t. */                                  \
+  static double row_exp_sum_##SUF(const T *x, double m, int64_t size, double *t) {                                 \
+    double sum = 0;                                                                                                \
+    for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                             \
+      const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                           \
+      exps_##SUF(x + s0, &m, 0, t, len);                                                                           \
+      for (int64_t k = 0; k < len; k++) sum += t[k];                                                               \
+    }                                                                                                              \
+    return sum;                                                                                                    \
+  }                                                                                                                \
   /* One row (inner == 1): the same computation with scalars. */                                                  \
   static void softmax_row_##SUF(const T *x, T *out, int64_t size, int log_, double *e) {                           \
     double m = -INFINITY, sum = 0;                                                                                 \
@@ -134,12 +144,7 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
     }                                                                                                              \
     double t[ROW_CHUNK];                                                                                           \
     if (log_) {                                                                                                    \
-      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
-        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
-        exps_##SUF(x + s0, &m, 0, t, len);                                                                         \
-        for (int64_t k = 0; k < len; k++) sum += t[k];                                                             \
-      }                                                                                                            \
-      const double l = log(sum);                                                                                   \
+      const double l = log(row_exp_sum_##SUF(x, m, size, t));                                                      \
       for (int64_t s = 0; s < size; s++) out[s] = (T)(((double)x[s] - m) - l);                                    \
     } else if (e != NULL) {                                                                                        \
       exps_##SUF(x, &m, 0, e, size);                                                                               \
@@ -153,11 +158,7 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
       }                                                                                                            \
       for (int64_t s = 0; s < size; s++) out[s] = (T)((double)out[s] / sum);                                       \
     } else {                                                                                                       \
-      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
-        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
-        exps_##SUF(x + s0, &m, 0, t, len);                                                                         \
-        for (int64_t k = 0; k < len; k++) sum += t[k];                                                             \
-      }                                                                                                            \
+      sum = row_exp_sum_##SUF(x, m, size, t);                                                                      \
       for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
         const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
         exps_##SUF(x + s0, &m, 0, t, len);                                                                         \

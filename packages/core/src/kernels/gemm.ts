@@ -115,14 +115,11 @@ export function gemmBatchedWith(gemmKernel: GemmKernel): GemmBatchedKernel {
       throw new RangeError(
         `gemmBatched: the C matrices overlap (strideC ${strideC} is less than a matrix's span, ${cSpan})`,
       );
-    const whole = (off: number, stride: number, matrix: number): [number, number] => [
-      off,
-      (batch - 1) * stride + matrix,
-    ];
-    const [c0, cn] = whole(cOff, strideC, cSpan);
-    const [a0, an] = whole(aOff, strideA, transA ? span(K, M, lda) : span(M, K, lda));
-    const [b0, bn] = whole(bOff, strideB, transB ? span(N, K, ldb) : span(K, N, ldb));
-    if (K > 0 && alpha !== 0 && batch > 1 && (overlaps(A, a0, an, C, c0, cn) || overlaps(B, b0, bn, C, c0, cn)))
+    // The elements the whole batch of each operand spans, from its offset.
+    const cn = (batch - 1) * strideC + cSpan;
+    const an = (batch - 1) * strideA + (transA ? span(K, M, lda) : span(M, K, lda));
+    const bn = (batch - 1) * strideB + (transB ? span(N, K, ldb) : span(K, N, ldb));
+    if (K > 0 && alpha !== 0 && batch > 1 && (overlaps(A, aOff, an, C, cOff, cn) || overlaps(B, bOff, bn, C, cOff, cn)))
       throw new RangeError('gemmBatched: C must not overlap A or B');
     for (let b = 0; b < batch; b++)
       gemmKernel(
