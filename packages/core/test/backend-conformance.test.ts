@@ -1,135 +1,25 @@
 /**
- * Backend conformance: every kernel of every available backend against a float64 reference (GEMM) or the
- * TypeScript kernels (the rest), over awkward cases — 0 and 1, odd and prime sizes, sizes that straddle blocking
- * boundaries, offsets into shared storage, padded leading dimensions, NaN/Inf, float32 and float64 — and, for
- * multi-threaded backends, bit-identical results run to run at each thread count.
+ * Backend conformance: every kernel of every available backend against the TypeScript kernels (GEMM's, against a
+ * float64 reference, is in backend-conformance-gemm.test.ts), over awkward cases — 0 and 1, odd and prime sizes,
+ * offsets into shared storage, NaN and ties, float32 and float64 — and, for multi-threaded backends, at each thread
+ * count.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import type { KernelBackend } from '@kindling/core';
 import type { ConvGeometry } from '../src/kernels/conv.js';
 import { convOutputSize } from '../src/kernels/conv.js';
 import { type PoolGeometry, poolOutputSize } from '../src/kernels/pool.js';
-import { expectWithinBound, tolerance } from './helpers/close.js';
+import { describeEachBackend, randomArray, restoreBackendAfterAll } from './helpers/backend-conformance.js';
+import { tolerance } from './helpers/close.js';
 import { rng } from './helpers/rng.js';
 
-type FloatArray = Float32Array | Float64Array;
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-const initial = torch.getKernelBackend();
-const threadsBefore = torch.getNumThreads();
-afterAll(() => {
-  torch.setKernelBackend(initial);
-  torch.setNumThreads(threadsBefore);
-});
-
-function random(ctor: Ctor, n: number, next: () => number): FloatArray {
-  const a = new ctor(n);
-  for (let i = 0; i < n; i++) a[i] = next() * 2 - 1;
-  return a;
-}
-
-function backendNamed(name: torch.BackendName): KernelBackend {
-  const previous = torch.setKernelBackend(name);
-  const backend = torch.getKernelBackend();
-  torch.setKernelBackend(previous);
-  return backend;
-}
+const initial = restoreBackendAfterAll();
 
 const ts = torch.typescriptBackend;
 const { assertClose } = torch.testing;
-const backends = torch.availableKernelBackends();
 
 /** rtol = atol = eps: closeness for results computed in different orders. */
 const within = (eps: number, what: string) => tolerance(eps, eps, what);
-
-interface GemmCase {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  beta: number;
-  off: number;
-  pad: number;
-}
-
-function gemmCases(): GemmCase[] {
-  const next = rng(11);
-  const sizes = [0, 1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 33, 64, 65, 97, 129];
-  const cases: GemmCase[] = [];
-  for (let i = 0; i < 90; i++) {
-    const pick = () => sizes[Math.floor(next() * sizes.length)];
-    cases.push({
-      transA: next() < 0.5,
-      transB: next() < 0.5,
-      M: pick(),
-      N: pick(),
-      K: pick(),
-      alpha: [1, 1, -0.5, 2, 0][Math.floor(next() * 5)],
-      beta: [0, 0, 1, -0.5][Math.floor(next() * 4)],
-      off: Math.floor(next() * 3),
-      pad: Math.floor(next() * 3),
-    });
-  }
-  // Large enough to cross every cache block and use every thread.
-  cases.push({ transA: false, transB: false, M: 257, N: 515, K: 300, alpha: 1, beta: 0, off: 1, pad: 1 });
-  cases.push({ transA: true, transB: true, M: 130, N: 67, K: 1031, alpha: 1, beta: 1, off: 0, pad: 0 });
-  cases.push({ transA: true, transB: false, M: 784, N: 33, K: 128, alpha: 1, beta: 0, off: 0, pad: 0 });
-  return cases;
-}
-
-/** The matrices of a case: A, B and C with offsets and padded leading dimensions inside larger arrays. */
-function gemmOperands(c: GemmCase, ctor: Ctor, seed: number) {
-  const next = rng(seed);
-  const [ar, ac] = c.transA ? [c.K, c.M] : [c.M, c.K];
-  const [br, bc] = c.transB ? [c.N, c.K] : [c.K, c.N];
-  const lda = ac + c.pad;
-  const ldb = bc + c.pad;
-  const ldc = c.N + c.pad;
-  return {
-    lda,
-    ldb,
-    ldc,
-    A: random(ctor, c.off + ar * lda + 2, next),
-    B: random(ctor, c.off + br * ldb + 2, next),
-    C: random(ctor, c.off + c.M * ldc + 2, next),
-  };
-}
-
-/** The float64 reference and, per element, the sum of |terms| that scales its rounding error. */
-function gemmReference(
-  c: GemmCase,
-  A: FloatArray,
-  B: FloatArray,
-  C: FloatArray,
-  lda: number,
-  ldb: number,
-  ldc: number,
-) {
-  const want = Float64Array.from(C);
-  const scale = new Float64Array(C.length);
-  for (let i = 0; i < c.M; i++) {
-    for (let j = 0; j < c.N; j++) {
-      let acc = 0;
-      let mag = 0;
-      if (c.alpha !== 0) {
-        for (let p = 0; p < c.K; p++) {
-          const a = c.transA ? A[c.off + p * lda + i] : A[c.off + i * lda + p];
-          const b = c.transB ? B[c.off + j * ldb + p] : B[c.off + p * ldb + j];
-          acc += a * b;
-          mag += Math.abs(a * b);
-        }
-      }
-      const at = c.off + i * ldc + j;
-      const old = C[at];
-      want[at] = c.alpha * acc + (c.beta === 0 ? 0 : c.beta * old);
-      scale[at] = Math.abs(c.alpha) * mag + Math.abs(c.beta * old) + 1;
-    }
-  }
-  return { want, scale };
-}
 
 function convCase(
   N: number,
@@ -213,393 +103,235 @@ const POOL_CASES: PoolGeometry[] = [
   poolCase(64, 16, 16, 3, 2, 1, 1, false),
 ];
 
-for (const name of backends) {
-  describe(`the ${name} backend`, () => {
-    const backend = backendNamed(name);
-    const threadCounts = name === 'typescript' ? [1] : [1, 2];
-
-    it('GEMM matches a float64 reference in float32 and float64, every transpose, offset and leading dimension', () => {
-      for (const [ctor, eps] of [
-        [Float32Array, 2 ** -22],
-        [Float64Array, 2 ** -50],
-      ] as const) {
-        gemmCases().forEach((c, k) => {
-          const { A, B, C, lda, ldb, ldc } = gemmOperands(c, ctor, 100 + k);
-          const { want, scale } = gemmReference(c, A, B, C, lda, ldb, ldc);
-          const results = threadCounts.map((t) => {
-            backend.setNumThreads(t);
-            const out = C.slice();
-            backend.gemm(
-              c.transA,
-              c.transB,
-              c.M,
-              c.N,
-              c.K,
-              c.alpha,
-              A,
-              c.off,
-              lda,
-              B,
-              c.off,
-              ldb,
-              c.beta,
-              out,
-              c.off,
-              ldc,
-            );
-            return out;
-          });
-          const label = `${ctor.name} ${JSON.stringify(c)}`;
-          // A bound scaled by the magnitude of what was summed.
-          const tol = eps * Math.max(c.K, 1);
-          const magnitude = ctor.from(scale);
-          expectWithinBound(results[0], ctor.from(want), (i) => tol * magnitude[i] + tol, label);
-          // Same thread count, same bits; the sum order never depends on the thread count either.
-          for (const r of results) expect(r).toEqual(results[0]);
-        });
-      }
-    });
-
-    it("batched GEMM gives every product a lone GEMM call's bits, shared or strided operands, any thread count", () => {
-      // 64^3 products share out the batch on the native backend, 130^3 ones run one after another on all threads.
-      const shapes: [number, number, number][] = [
-        [5, 7, 3],
-        [64, 64, 64],
-        [33, 1, 17],
-        [130, 130, 130],
-      ];
-      for (const ctor of [Float32Array, Float64Array]) {
-        shapes.forEach(([M, N, K], k) => {
-          for (const [transA, transB] of [
-            [false, false],
-            [true, false],
-            [false, true],
-            [true, true],
-          ] as const) {
-            const batch = M > 100 ? 2 : 5;
-            const lda = (transA ? M : K) + 1;
-            const ldb = (transB ? K : N) + 2;
-            const ldc = N + 1;
-            const aSpan = (transA ? K : M) * lda;
-            const bSpan = (transB ? N : K) * ldb;
-            const cSpan = M * ldc;
-            const next = rng(900 + k);
-            const A = random(ctor, 3 + batch * aSpan, next);
-            const B = random(ctor, 1 + bSpan, next);
-            const C = random(ctor, 2 + batch * cSpan, next);
-            // A strided through the batch, B one matrix shared by every product (stride 0), beta reading C
-            const expected = C.slice();
-            for (let b = 0; b < batch; b++)
-              backend.gemm(
-                transA,
-                transB,
-                M,
-                N,
-                K,
-                0.5,
-                A,
-                3 + b * aSpan,
-                lda,
-                B,
-                1,
-                ldb,
-                -2,
-                expected,
-                2 + b * cSpan,
-                ldc,
-              );
-            for (const t of threadCounts) {
-              backend.setNumThreads(t);
-              const got = C.slice();
-              backend.gemmBatched(
-                transA,
-                transB,
-                batch,
-                M,
-                N,
-                K,
-                0.5,
-                A,
-                3,
-                aSpan,
-                lda,
-                B,
-                1,
-                0,
-                ldb,
-                -2,
-                got,
-                2,
-                cSpan,
-                ldc,
-              );
-              expect(got, `${ctor.name} ${M}x${N}x${K} ${transA} ${transB} on ${t} threads`).toEqual(expected);
-            }
-          }
-        });
-      }
-      const A = new Float32Array(64);
-      const C = new Float32Array(64);
-      expect(() => backend.gemmBatched(false, false, 2, 2, 2, 2, 1, A, 0, 4, 2, A, 0, 4, 2, 0, C, 0, 3, 2)).toThrow(
-        "gemmBatched: the C matrices overlap (strideC 3 is less than a matrix's span, 4)",
-      );
-      expect(() => backend.gemmBatched(false, false, 2, 2, 2, 2, 1, A, 0, 4, 2, A, 0, 4, 2, 0, A, 4, 4, 2)).toThrow(
-        'gemmBatched: C must not overlap A or B',
-      );
-    });
-
-    it('GEMM with beta = 0 overwrites NaN in C, and propagates NaN and Inf from A and B', () => {
-      for (const ctor of [Float32Array, Float64Array]) {
-        const M = 37;
-        const N = 41;
-        const K = 29;
-        const next = rng(7);
-        const A = random(ctor, M * K, next);
-        const B = random(ctor, K * N, next);
-        A[3 * K + 5] = NaN;
-        B[2 * N + 7] = Infinity;
-        const C = new ctor(M * N).fill(NaN);
-        backend.gemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N);
-        for (let i = 0; i < M; i++) {
-          for (let j = 0; j < N; j++) {
-            const v = C[i * N + j];
-            if (i === 3) expect(Number.isNaN(v)).toBe(true);
-            else if (j === 7) expect(Math.abs(v)).toBe(Infinity);
-            else expect(Number.isFinite(v)).toBe(true);
-          }
-        }
-      }
-    });
-
-    it('convolution forward and both gradients match the TypeScript kernels', () => {
-      for (const [ctor, eps] of [
-        [Float32Array, 1e-5],
-        [Float64Array, 1e-12],
-      ] as const) {
-        CONV_CASES.forEach((g, k) => {
-          const next = rng(300 + k);
-          const Cg = g.C / g.groups;
-          const x = random(ctor, g.N * g.C * g.H * g.W, next);
-          const w = random(ctor, g.O * Cg * g.kh * g.kw, next);
-          const bias = random(ctor, g.O, next);
-          const gy = random(ctor, g.N * g.O * g.OH * g.OW, next);
-          const label = `${ctor.name} ${JSON.stringify(g)}`;
-          for (const t of threadCounts) {
-            backend.setNumThreads(t);
-            const out = new ctor(gy.length).fill(NaN);
-            const want = new ctor(gy.length);
-            backend.conv2dForward(x, w, bias, g, out);
-            ts.conv2dForward(x, w, bias, g, want);
-            assertClose(out, want, within(eps * Cg * g.kh * g.kw, `forward ${label}`));
-            const gx = new ctor(x.length).fill(NaN);
-            const gxWant = new ctor(x.length);
-            backend.conv2dBackwardInput(gy, w, g, gx);
-            ts.conv2dBackwardInput(gy, w, g, gxWant);
-            assertClose(gx, gxWant, within(eps * g.O * g.kh * g.kw, `input gradient ${label}`));
-            const gw = new ctor(w.length).fill(NaN);
-            const gwWant = new ctor(w.length);
-            backend.conv2dBackwardWeight(x, gy, g, gw);
-            ts.conv2dBackwardWeight(x, gy, g, gwWant);
-            assertClose(gw, gwWant, within(eps * g.N * g.OH * g.OW, `weight gradient ${label}`));
-          }
-        });
-      }
-    });
-
-    it('pooling forward and backward match the TypeScript kernels, NaN and ties included', () => {
-      for (const ctor of [Float32Array, Float64Array]) {
-        POOL_CASES.forEach((g, k) => {
-          const next = rng(500 + k);
-          const x = random(ctor, g.planes * g.H * g.W, next);
-          for (let i = 0; i < x.length; i += 17) x[i] = x[i + 1] ?? 0; // ties
-          if (x.length > 5) x[5] = NaN;
-          const n = g.planes * g.OH * g.OW;
-          const gy = random(ctor, n, next);
-          const label = `${ctor.name} ${JSON.stringify(g)}`;
-          const out = new ctor(n);
-          const idx = new Float64Array(n);
-          const outWant = new ctor(n);
-          const idxWant = new Float64Array(n);
-          backend.maxPool2dForward(x, g, out, idx);
-          ts.maxPool2dForward(x, g, outWant, idxWant);
-          expect(out, `max ${label}`).toEqual(outWant);
-          expect(idx, `argmax ${label}`).toEqual(idxWant);
-          // Without indices (an eval forward), with signed-zero ties too: the same values, -0 told from +0.
-          const zeros = x.slice();
-          for (let i = 0; i < zeros.length; i++)
-            if (zeros[i] < 0.2) zeros[i] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : zeros[i];
-          const valuesOnly = new ctor(n).fill(NaN);
-          const valuesWant = new ctor(n);
-          backend.maxPool2dForward(zeros, g, valuesOnly, null);
-          ts.maxPool2dForward(zeros, g, valuesWant, null);
-          const signed = (a: ArrayLike<number>) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
-          expect(signed(valuesOnly), `max without indices ${label}`).toEqual(signed(valuesWant));
-          const gx = new ctor(x.length);
+describeEachBackend(({ name, backend, threadCounts }) => {
+  it('convolution forward and both gradients match the TypeScript kernels', () => {
+    for (const [ctor, eps] of [
+      [Float32Array, 1e-5],
+      [Float64Array, 1e-12],
+    ] as const) {
+      CONV_CASES.forEach((g, k) => {
+        const next = rng(300 + k);
+        const Cg = g.C / g.groups;
+        const x = randomArray(ctor, g.N * g.C * g.H * g.W, next);
+        const w = randomArray(ctor, g.O * Cg * g.kh * g.kw, next);
+        const bias = randomArray(ctor, g.O, next);
+        const gy = randomArray(ctor, g.N * g.O * g.OH * g.OW, next);
+        const label = `${ctor.name} ${JSON.stringify(g)}`;
+        for (const t of threadCounts) {
+          backend.setNumThreads(t);
+          const out = new ctor(gy.length).fill(NaN);
+          const want = new ctor(gy.length);
+          backend.conv2dForward(x, w, bias, g, out);
+          ts.conv2dForward(x, w, bias, g, want);
+          assertClose(out, want, within(eps * Cg * g.kh * g.kw, `forward ${label}`));
+          const gx = new ctor(x.length).fill(NaN);
           const gxWant = new ctor(x.length);
-          backend.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gx);
-          ts.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gxWant);
-          assertClose(gx, gxWant, within(1e-6, `max backward ${label}`));
-          for (const mode of [
-            { countIncludePad: true, divisorOverride: 0, integral: false },
-            { countIncludePad: false, divisorOverride: 0, integral: false },
-            { countIncludePad: true, divisorOverride: 3, integral: false },
-          ]) {
-            const avg = new ctor(n);
-            const avgWant = new ctor(n);
-            backend.avgPool2dForward(x, g, mode, avg);
-            ts.avgPool2dForward(x, g, mode, avgWant);
-            assertClose(avg, avgWant, within(1e-6, `avg ${label} ${JSON.stringify(mode)}`));
-            const gxa = new ctor(x.length);
-            const gxaWant = new ctor(x.length);
-            backend.avgPool2dBackward(gy, g, mode, gxa);
-            ts.avgPool2dBackward(gy, g, mode, gxaWant);
-            assertClose(gxa, gxaWant, within(1e-6, `avg backward ${label} ${JSON.stringify(mode)}`));
-          }
-        });
-        for (const [H, W, OH, OW] of [
-          [7, 7, 1, 1],
-          [9, 5, 4, 3],
-          [4, 4, 4, 4],
-          [5, 7, 7, 9],
+          backend.conv2dBackwardInput(gy, w, g, gx);
+          ts.conv2dBackwardInput(gy, w, g, gxWant);
+          assertClose(gx, gxWant, within(eps * g.O * g.kh * g.kw, `input gradient ${label}`));
+          const gw = new ctor(w.length).fill(NaN);
+          const gwWant = new ctor(w.length);
+          backend.conv2dBackwardWeight(x, gy, g, gw);
+          ts.conv2dBackwardWeight(x, gy, g, gwWant);
+          assertClose(gw, gwWant, within(eps * g.N * g.OH * g.OW, `weight gradient ${label}`));
+        }
+      });
+    }
+  });
+
+  it('pooling forward and backward match the TypeScript kernels, NaN and ties included', () => {
+    for (const ctor of [Float32Array, Float64Array]) {
+      POOL_CASES.forEach((g, k) => {
+        const next = rng(500 + k);
+        const x = randomArray(ctor, g.planes * g.H * g.W, next);
+        for (let i = 0; i < x.length; i += 17) x[i] = x[i + 1] ?? 0; // ties
+        if (x.length > 5) x[5] = NaN;
+        const n = g.planes * g.OH * g.OW;
+        const gy = randomArray(ctor, n, next);
+        const label = `${ctor.name} ${JSON.stringify(g)}`;
+        const out = new ctor(n);
+        const idx = new Float64Array(n);
+        const outWant = new ctor(n);
+        const idxWant = new Float64Array(n);
+        backend.maxPool2dForward(x, g, out, idx);
+        ts.maxPool2dForward(x, g, outWant, idxWant);
+        expect(out, `max ${label}`).toEqual(outWant);
+        expect(idx, `argmax ${label}`).toEqual(idxWant);
+        // Without indices (an eval forward), with signed-zero ties too: the same values, -0 told from +0.
+        const zeros = x.slice();
+        for (let i = 0; i < zeros.length; i++)
+          if (zeros[i] < 0.2) zeros[i] = i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : zeros[i];
+        const valuesOnly = new ctor(n).fill(NaN);
+        const valuesWant = new ctor(n);
+        backend.maxPool2dForward(zeros, g, valuesOnly, null);
+        ts.maxPool2dForward(zeros, g, valuesWant, null);
+        const signed = (a: ArrayLike<number>) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
+        expect(signed(valuesOnly), `max without indices ${label}`).toEqual(signed(valuesWant));
+        const gx = new ctor(x.length);
+        const gxWant = new ctor(x.length);
+        backend.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gx);
+        ts.maxPool2dBackward(gy, idxWant, g.planes, g.H * g.W, g.OH * g.OW, gxWant);
+        assertClose(gx, gxWant, within(1e-6, `max backward ${label}`));
+        for (const mode of [
+          { countIncludePad: true, divisorOverride: 0, integral: false },
+          { countIncludePad: false, divisorOverride: 0, integral: false },
+          { countIncludePad: true, divisorOverride: 3, integral: false },
         ]) {
-          const planes = 6;
-          const next = rng(H * 100 + W);
-          const x = random(ctor, planes * H * W, next);
-          x[3] = NaN;
-          const gy = random(ctor, planes * OH * OW, next);
-          const out = new ctor(planes * OH * OW);
-          const want = new ctor(planes * OH * OW);
-          backend.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out);
-          ts.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, want);
-          assertClose(out, want, within(1e-6, `adaptive avg ${H}x${W}->${OH}x${OW}`));
-          const gx = new ctor(x.length);
-          const gxWant = new ctor(x.length);
-          backend.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx);
-          ts.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gxWant);
-          assertClose(gx, gxWant, within(1e-6, `adaptive avg backward ${H}x${W}->${OH}x${OW}`));
-          const mx = new ctor(planes * OH * OW);
-          const mi = new Float64Array(planes * OH * OW);
-          const mxWant = new ctor(planes * OH * OW);
-          const miWant = new Float64Array(planes * OH * OW);
-          backend.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mx, mi);
-          ts.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mxWant, miWant);
-          expect(mx).toEqual(mxWant);
-          expect(mi).toEqual(miWant);
+          const avg = new ctor(n);
+          const avgWant = new ctor(n);
+          backend.avgPool2dForward(x, g, mode, avg);
+          ts.avgPool2dForward(x, g, mode, avgWant);
+          assertClose(avg, avgWant, within(1e-6, `avg ${label} ${JSON.stringify(mode)}`));
+          const gxa = new ctor(x.length);
+          const gxaWant = new ctor(x.length);
+          backend.avgPool2dBackward(gy, g, mode, gxa);
+          ts.avgPool2dBackward(gy, g, mode, gxaWant);
+          assertClose(gxa, gxaWant, within(1e-6, `avg backward ${label} ${JSON.stringify(mode)}`));
         }
+      });
+      for (const [H, W, OH, OW] of [
+        [7, 7, 1, 1],
+        [9, 5, 4, 3],
+        [4, 4, 4, 4],
+        [5, 7, 7, 9],
+      ]) {
+        const planes = 6;
+        const next = rng(H * 100 + W);
+        const x = randomArray(ctor, planes * H * W, next);
+        x[3] = NaN;
+        const gy = randomArray(ctor, planes * OH * OW, next);
+        const out = new ctor(planes * OH * OW);
+        const want = new ctor(planes * OH * OW);
+        backend.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, out);
+        ts.adaptiveAvgPool2dForward(x, planes, H, W, OH, OW, want);
+        assertClose(out, want, within(1e-6, `adaptive avg ${H}x${W}->${OH}x${OW}`));
+        const gx = new ctor(x.length);
+        const gxWant = new ctor(x.length);
+        backend.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gx);
+        ts.adaptiveAvgPool2dBackward(gy, planes, H, W, OH, OW, gxWant);
+        assertClose(gx, gxWant, within(1e-6, `adaptive avg backward ${H}x${W}->${OH}x${OW}`));
+        const mx = new ctor(planes * OH * OW);
+        const mi = new Float64Array(planes * OH * OW);
+        const mxWant = new ctor(planes * OH * OW);
+        const miWant = new Float64Array(planes * OH * OW);
+        backend.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mx, mi);
+        ts.adaptiveMaxPool2dForward(x, planes, H, W, OH, OW, mxWant, miWant);
+        expect(mx).toEqual(mxWant);
+        expect(mi).toEqual(miWant);
       }
-    });
+    }
+  });
 
-    it('sums and means over several blocks of dims match a float64 reference on tensors the backend takes', () => {
-      torch.setKernelBackend(name);
-      torch.manualSeed(22);
-      const x = torch.randn(6, 7, 9, 11); // 4,158 elements: past the inline-loop threshold
-      const x64 = x.double();
-      for (const dims of [[0, 2, 3], [1], [0, 1], [1, 3], [0, 1, 2, 3]]) {
-        const want = x64.sum(dims);
-        expect(x.sum(dims).double().sub(want).abs().max().item(), `sum ${dims}`).toBeLessThan(1e-4);
-        expect(
-          x
-            .mean(dims)
-            .double()
-            .sub(want.div(dims.reduce((n, d) => n * x.shape[d], 1)))
-            .abs()
-            .max()
-            .item(),
-          `mean ${dims}`,
-        ).toBeLessThan(1e-6);
-      }
-      torch.setKernelBackend(initial);
-    });
+  it('sums and means over several blocks of dims match a float64 reference on tensors the backend takes', () => {
+    torch.setKernelBackend(name);
+    torch.manualSeed(22);
+    const x = torch.randn(6, 7, 9, 11); // 4,158 elements: past the inline-loop threshold
+    const x64 = x.double();
+    for (const dims of [[0, 2, 3], [1], [0, 1], [1, 3], [0, 1, 2, 3]]) {
+      const want = x64.sum(dims);
+      expect(x.sum(dims).double().sub(want).abs().max().item(), `sum ${dims}`).toBeLessThan(1e-4);
+      expect(
+        x
+          .mean(dims)
+          .double()
+          .sub(want.div(dims.reduce((n, d) => n * x.shape[d], 1)))
+          .abs()
+          .max()
+          .item(),
+        `mean ${dims}`,
+      ).toBeLessThan(1e-6);
+    }
+    torch.setKernelBackend(initial);
+  });
 
-    it('max, min, amax, amin, argmax and argmin along dims match the TypeScript kernels, NaN and ties included', () => {
-      torch.manualSeed(23);
-      const x = torch.randn(6, 7, 9, 11).mul(2).round(); // ties everywhere, past the inline-loop threshold
-      x.view(-1).slice(0, 100, 160, 7).fill_(NaN);
-      for (const t of [x, x.double(), x.slice(3, 2, 9)]) {
-        const compute = () => [
-          ...[0, 1, 2, 3, -1].flatMap((d) => [...t.max(d), ...t.min(d), t.argmax(d), t.argmin(d, { keepdim: true })]),
-          t.amax([1, 2]),
-          t.amin([2, 3], { keepdim: true }),
-          t.amax([0, 2]),
-          t.max(),
-          t.argmax(),
-        ];
-        torch.setKernelBackend(name);
-        const got = compute();
-        torch.setKernelBackend('typescript');
-        const want = compute();
-        torch.setKernelBackend(initial);
-        got.forEach((g, i) => {
-          expect(g.dtype).toBe(want[i].dtype);
-          expect(g.shape).toEqual(want[i].shape);
-          expect(g.isnan().equal(want[i].isnan()), `result ${i}: NaN`).toBe(true);
-          expect(g.nanToNum(0.5).equal(want[i].nanToNum(0.5)), `result ${i}`).toBe(true);
-        });
-      }
-    });
-
-    it('embedding lookups and their table gradients match the TypeScript kernels, repeated rows and padding included', () => {
-      torch.manualSeed(24);
-      for (const dtype of ['float32', 'float64'] as const) {
-        const weight = torch.randn([50, 33], { dtype });
-        const gy = torch.randn([7, 40, 33], { dtype });
-        const indices = torch.randint(0, 50, [7, 40]);
-        const compute = () =>
-          [indices, indices.int()].flatMap((idx) => {
-            const w = weight.clone().requiresGrad_();
-            const out = torch._nn.embedding(w, idx, 3);
-            out.backward(gy);
-            return [out, w.grad as torch.Tensor];
-          });
-        torch.setKernelBackend(name);
-        const got = compute();
-        torch.setKernelBackend('typescript');
-        const want = compute();
-        torch.setKernelBackend(initial);
-        got.forEach((g, i) => expect(g.equal(want[i]), `${dtype} result ${i}`).toBe(true));
-      }
-    });
-
-    it('casts between float32 and float64, fills and full match the TypeScript kernels', () => {
-      torch.manualSeed(25);
-      const x = torch.randn(70, 61).mul(1e30); // past float32's range after the square
+  it('max, min, amax, amin, argmax and argmin along dims match the TypeScript kernels, NaN and ties included', () => {
+    torch.manualSeed(23);
+    const x = torch.randn(6, 7, 9, 11).mul(2).round(); // ties everywhere, past the inline-loop threshold
+    x.view(-1).slice(0, 100, 160, 7).fill_(NaN);
+    for (const t of [x, x.double(), x.slice(3, 2, 9)]) {
       const compute = () => [
-        x.double().mul(x.double()).float(),
-        x.double().div(3).float().double(),
-        torch.full([65, 65], 0.1, { dtype: 'float32' }),
-        torch.ones([4099], { dtype: 'float64' }),
-        torch.empty(3000).fill_(-0.3),
-        torch.empty([3000], { dtype: 'float64' }).zero_(),
+        ...[0, 1, 2, 3, -1].flatMap((d) => [...t.max(d), ...t.min(d), t.argmax(d), t.argmin(d, { keepdim: true })]),
+        t.amax([1, 2]),
+        t.amin([2, 3], { keepdim: true }),
+        t.amax([0, 2]),
+        t.max(),
+        t.argmax(),
       ];
       torch.setKernelBackend(name);
       const got = compute();
       torch.setKernelBackend('typescript');
       const want = compute();
       torch.setKernelBackend(initial);
-      got.forEach((g, i) => expect(g.equal(want[i]), `result ${i}`).toBe(true));
-    });
-
-    it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
-      torch.setKernelBackend(name);
-      torch.manualSeed(21);
-      const base = torch.randn(9, 33, 17);
-      const a = base.slice(0, 1, 8).transpose(1, 2); // offset, non-contiguous
-      const b = torch.randn(7, 33, 5);
-      const x = torch.randn(3, 4, 10, 11).slice(3, 1, 10);
-      const w = torch.randn(6, 4, 3, 3);
-      const got = [
-        a.bmm(b),
-        torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
-        torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
-      ];
-      torch.setKernelBackend('typescript');
-      const want = [
-        a.bmm(b),
-        torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
-        torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
-      ];
-      torch.setKernelBackend(initial);
-      got.forEach((t, i) => expect(t.sub(want[i]).abs().max().item()).toBeLessThan(1e-4));
-    });
+      got.forEach((g, i) => {
+        expect(g.dtype).toBe(want[i].dtype);
+        expect(g.shape).toEqual(want[i].shape);
+        expect(g.isnan().equal(want[i].isnan()), `result ${i}: NaN`).toBe(true);
+        expect(g.nanToNum(0.5).equal(want[i].nanToNum(0.5)), `result ${i}`).toBe(true);
+      });
+    }
   });
-}
+
+  it('embedding lookups and their table gradients match the TypeScript kernels, repeated rows and padding included', () => {
+    torch.manualSeed(24);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const weight = torch.randn([50, 33], { dtype });
+      const gy = torch.randn([7, 40, 33], { dtype });
+      const indices = torch.randint(0, 50, [7, 40]);
+      const compute = () =>
+        [indices, indices.int()].flatMap((idx) => {
+          const w = weight.clone().requiresGrad_();
+          const out = torch._nn.embedding(w, idx, 3);
+          out.backward(gy);
+          return [out, w.grad as torch.Tensor];
+        });
+      torch.setKernelBackend(name);
+      const got = compute();
+      torch.setKernelBackend('typescript');
+      const want = compute();
+      torch.setKernelBackend(initial);
+      got.forEach((g, i) => expect(g.equal(want[i]), `${dtype} result ${i}`).toBe(true));
+    }
+  });
+
+  it('casts between float32 and float64, fills and full match the TypeScript kernels', () => {
+    torch.manualSeed(25);
+    const x = torch.randn(70, 61).mul(1e30); // past float32's range after the square
+    const compute = () => [
+      x.double().mul(x.double()).float(),
+      x.double().div(3).float().double(),
+      torch.full([65, 65], 0.1, { dtype: 'float32' }),
+      torch.ones([4099], { dtype: 'float64' }),
+      torch.empty(3000).fill_(-0.3),
+      torch.empty([3000], { dtype: 'float64' }).zero_(),
+    ];
+    torch.setKernelBackend(name);
+    const got = compute();
+    torch.setKernelBackend('typescript');
+    const want = compute();
+    torch.setKernelBackend(initial);
+    got.forEach((g, i) => expect(g.equal(want[i]), `result ${i}`).toBe(true));
+  });
+
+  it('ops on views into shared storage give the same values as on the TypeScript backend', () => {
+    torch.setKernelBackend(name);
+    torch.manualSeed(21);
+    const base = torch.randn(9, 33, 17);
+    const a = base.slice(0, 1, 8).transpose(1, 2); // offset, non-contiguous
+    const b = torch.randn(7, 33, 5);
+    const x = torch.randn(3, 4, 10, 11).slice(3, 1, 10);
+    const w = torch.randn(6, 4, 3, 3);
+    const got = [
+      a.bmm(b),
+      torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
+      torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+    ];
+    torch.setKernelBackend('typescript');
+    const want = [
+      a.bmm(b),
+      torch.conv2d(x, w, null, { padding: 1, stride: 2 }),
+      torch.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+    ];
+    torch.setKernelBackend(initial);
+    got.forEach((t, i) => expect(t.sub(want[i]).abs().max().item()).toBeLessThan(1e-4));
+  });
+});
