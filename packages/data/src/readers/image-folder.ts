@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Dataset } from '../dataset.js';
 import { IndexError, RuntimeError, ValueError } from '../errors.js';
 import type { Image } from '../image.js';
-import { type TransformLike, applyTransform } from '../transforms.js';
+import { type TransformLike, applyTransform } from '../transforms/compose.js';
 import { loadImage } from './image-files.js';
 import { isDirectory as isDir } from './node-io.js';
 

@@ -1,7 +1,7 @@
 /** What the image datasets with integer labels (MNIST, CIFAR) share when they hand out an item. */
 import * as torch from '@kindling/core';
 import type { Image } from '../image.js';
-import { type TransformLike, applyTransform } from '../transforms.js';
+import { type TransformLike, applyTransform } from '../transforms/compose.js';
 
 /** A dataset's transforms: one for the image, one for its label, each absent when null. */
 export interface LabelledImageTransforms<X, Y> {

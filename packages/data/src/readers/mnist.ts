@@ -15,7 +15,7 @@ import * as torch from '@kindling/core';
 import { Dataset } from '../dataset.js';
 import { RuntimeError } from '../errors.js';
 import type { Image } from '../image.js';
-import type { TransformLike } from '../transforms.js';
+import type { TransformLike } from '../transforms/compose.js';
 import { itemIndex, labelledItem } from './labelled-item.js';
 import { hex32, idxFileSize, parseIdx } from './idx.js';
 import { findFile, readBytes } from './node-io.js';
