@@ -7,14 +7,9 @@
 import * as torch from '@kindling/core';
 import { Tensor } from '@kindling/core';
 import { Parameter } from './parameter.js';
-import { RemovableHandle } from './hooks.js';
+import { addHook, runWithHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 import { loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
-
-/** A hook run before `forward` with the module and its arguments; it may return replacement arguments. */
-export type ForwardPreHook = (module: Module, input: unknown[]) => unknown;
-/** A hook run after `forward` with the module, its arguments and its output; it may return a replacement output. */
-export type ForwardHook = (module: Module, input: unknown[], output: unknown) => unknown;
 
 const INTERNAL = new Set([
   '_parameters',
@@ -146,24 +141,12 @@ export class Module {
   }
 
   private callWithHooks(self: Module, forward: (...a: unknown[]) => unknown, args: unknown[]): unknown {
-    let input = args;
-    for (const hook of [...this._forwardPreHooks.values()]) {
-      const r = hook(self, input);
-      if (r !== undefined && r !== null) input = Array.isArray(r) ? r : [r];
-    }
-    let output = forward.apply(self, input);
-    for (const hook of [...this._forwardHooks.values()]) {
-      const r = hook(self, input, output);
-      if (r !== undefined && r !== null) output = r;
-    }
-    return output;
+    return runWithHooks(self, forward, args, this._forwardPreHooks, this._forwardHooks);
   }
 
   /** Registers a hook run before every `forward` (`register_forward_pre_hook`); `remove()` the handle to undo. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
-    const handle = new RemovableHandle(this._forwardPreHooks);
-    this._forwardPreHooks.set(handle.id, hook);
-    return handle;
+    return addHook(this._forwardPreHooks, hook);
   }
 
   /**
@@ -182,9 +165,7 @@ export class Module {
    * ```
    */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
-    const handle = new RemovableHandle(this._forwardHooks);
-    this._forwardHooks.set(handle.id, hook);
-    return handle;
+    return addHook(this._forwardHooks, hook);
   }
 
   /** Adds a parameter (or `null`) under `name` (`register_parameter`); assigning a Parameter to a field does the same. */
