@@ -8,18 +8,9 @@ import * as torch from '@kindling/core';
 import { Tensor } from '@kindling/core';
 import { Parameter } from './parameter.js';
 import { addHook, runWithHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
+import { assertNoneFor, checkBuffer, checkName, checkParameter, isMemberField } from './module-members.js';
 import { loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
-
-const INTERNAL = new Set([
-  '_parameters',
-  '_buffers',
-  '_nonPersistent',
-  '_modules',
-  '_forwardHooks',
-  '_forwardPreHooks',
-  'training',
-]);
 
 /** What the parameter and buffer listings take: a name prefix, and whether to include descendants (default). */
 export interface MemberOptions {
@@ -76,11 +67,11 @@ export class Module {
   constructor() {
     return new Proxy(this, {
       defineProperty: (target, prop, desc) => {
-        if (typeof prop === 'string' && 'value' in desc && !INTERNAL.has(prop)) target.register(prop, desc.value);
+        if (isMemberField(prop) && 'value' in desc) target.register(prop, desc.value);
         return Reflect.defineProperty(target, prop, desc);
       },
       set: (target, prop, value, receiver) => {
-        if (typeof prop === 'string' && !INTERNAL.has(prop)) target.register(prop, value);
+        if (isMemberField(prop)) target.register(prop, value);
         return Reflect.set(target, prop, value, receiver);
       },
       deleteProperty: (target, prop) => {
@@ -113,23 +104,13 @@ export class Module {
       this._buffers.delete(name);
       this._modules.set(name, value);
     } else if (this._parameters.has(name)) {
-      if (value !== null && value !== undefined) {
-        throw new TypeError(
-          `cannot assign '${describe(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`,
-        );
-      }
+      assertNoneFor(value, `parameter '${name}' (torch.nn.Parameter or None expected)`);
       this._parameters.set(name, null);
     } else if (this._modules.has(name)) {
-      if (value !== null && value !== undefined) {
-        throw new TypeError(
-          `cannot assign '${describe(value)}' as child module '${name}' (torch.nn.Module or None expected)`,
-        );
-      }
+      assertNoneFor(value, `child module '${name}' (torch.nn.Module or None expected)`);
       this._modules.set(name, null);
     } else if (this._buffers.has(name)) {
-      if (value !== null && value !== undefined && !(value instanceof Tensor)) {
-        throw new TypeError(`cannot assign '${describe(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
-      }
+      if (!(value instanceof Tensor)) assertNoneFor(value, `buffer '${name}' (torch.Tensor or None expected)`);
       this._buffers.set(name, value ?? null);
     }
   }
@@ -171,16 +152,7 @@ export class Module {
   /** Adds a parameter (or `null`) under `name` (`register_parameter`); assigning a Parameter to a field does the same. */
   registerParameter(name: string, param: Parameter | null): void {
     checkName(name, this, '_parameters');
-    if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(
-        `cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`,
-      );
-    }
-    if (param !== null && !param.isLeaf) {
-      throw new Error(
-        `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly.`,
-      );
-    }
+    checkParameter(name, param);
     this._parameters.set(name, param);
     Reflect.set(this, name, param);
   }
@@ -201,11 +173,7 @@ export class Module {
    */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
     checkName(name, this, '_buffers');
-    if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(
-        `cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`,
-      );
-    }
+    checkBuffer(name, tensor);
     this._buffers.set(name, tensor);
     if (options.persistent === false) this._nonPersistent.add(name);
     else this._nonPersistent.delete(name);
@@ -597,20 +565,4 @@ export class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'NoneType';
-  if (value instanceof Tensor) return 'torch.FloatTensor';
-  return typeof value === 'object' ? value.constructor.name : typeof value;
-}
-
-function checkName(name: string, module: Module, kind: '_parameters' | '_buffers' | '_modules'): void {
-  const label = { _parameters: 'parameter', _buffers: 'buffer', _modules: 'module' }[kind];
-  if (typeof name !== 'string') throw new TypeError(`${label} name should be a string. Got ${typeof name}`);
-  if (name.includes('.')) throw new Error(`${label} name can't contain "."`);
-  if (name === '') throw new Error(`${label} name can't be empty string ""`);
-  const existing: unknown = Reflect.get(module, name);
-  const taken = existing !== undefined && existing !== null && !module[kind].has(name);
-  if (taken) throw new Error(`attribute '${name}' already exists`);
 }
