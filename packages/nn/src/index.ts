@@ -44,7 +44,7 @@ export * from './layers/index.js';
 export { RemovableHandle } from './hooks.js';
 export { functional, functional as F, init };
 export type { ForwardHook, ForwardPreHook } from './hooks.js';
-export type { MemberOptions } from './module.js';
+export type { MemberOptions } from './module-traversal.js';
 export type { LoadResult } from './state-dict.js';
 export type { Reduction } from './loss.js';
 export type { ResNet, ResNetOptions } from './models/resnet.js';

@@ -9,23 +9,16 @@ import { Tensor } from '@kindling/core';
 import { Parameter } from './parameter.js';
 import { addHook, runWithHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 import { assertNoneFor, checkBuffer, checkName, checkParameter, isMemberField } from './module-members.js';
+import {
+  distinctChildren,
+  memberArgs,
+  namedTensors,
+  submoduleAt,
+  walkModules,
+  type MemberOptions,
+} from './module-traversal.js';
 import { loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
-
-/** What the parameter and buffer listings take: a name prefix, and whether to include descendants (default). */
-export interface MemberOptions {
-  prefix?: string;
-  recurse?: boolean;
-}
-
-/** A method's options from its arguments after `self`, in PyTorch's positional order or as an options object. */
-function memberArgs<O extends object>(
-  method: string,
-  names: readonly (keyof O & string)[],
-  args: readonly unknown[],
-): O {
-  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args, 1, 1);
-}
 
 /**
  * The base class of every layer and model (`torch.nn.Module`). Parameters, buffers and sub-modules assigned to fields are registered in assignment order, so state dict keys are PyTorch's.
@@ -195,10 +188,7 @@ export class Module {
   // ---- traversal ----
   /** `namedModules()` as a generator: `[name, module]` for this module and every descendant, once each. */
   *namedModulesIter(prefix = '', memo = new Set<Module>()): Generator<[string, Module]> {
-    if (memo.has(this)) return;
-    memo.add(this);
-    yield [prefix, this];
-    for (const [name, m] of this._modules) if (m) yield* m.namedModulesIter(prefix ? `${prefix}.${name}` : name, memo);
+    yield* walkModules(this, prefix, memo);
   }
 
   /**
@@ -224,15 +214,7 @@ export class Module {
 
   /** `[name, module]` for the direct sub-modules (`named_children`). */
   namedChildren(): [string, Module][] {
-    const seen = new Set<Module>();
-    const out: [string, Module][] = [];
-    for (const [name, m] of this._modules) {
-      if (m && !seen.has(m)) {
-        seen.add(m);
-        out.push([name, m]);
-      }
-    }
-    return out;
+    return distinctChildren(this);
   }
 
   /**
@@ -257,18 +239,7 @@ export class Module {
     method: string,
     args: readonly unknown[],
   ): [string, T][] {
-    const { prefix = '', recurse = true } = memberArgs<MemberOptions>(method, ['prefix', 'recurse'], args);
-    const seen = new Set<T>();
-    const out: [string, T][] = [];
-    const mods: [string, Module][] = recurse ? this.namedModules({ prefix }) : [[prefix, this]];
-    for (const [modPrefix, m] of mods) {
-      for (const [name, t] of pick(m)) {
-        if (!t || seen.has(t)) continue;
-        seen.add(t);
-        out.push([modPrefix ? `${modPrefix}.${name}` : name, t]);
-      }
-    }
-    return out;
+    return namedTensors(this, pick, memberArgs<MemberOptions>(method, ['prefix', 'recurse'], args));
   }
 
   /**
@@ -331,12 +302,7 @@ export class Module {
 
   /** `model.get_submodule('layer1.0.conv1')`. */
   getSubmodule(target: string): Module {
-    if (target === '') return this;
-    return target.split('.').reduce<Module>((mod, item) => {
-      const next = mod._modules.get(item);
-      if (!next) throw new Error(`${mod.constructor.name} has no attribute \`${item}\``);
-      return next;
-    }, this);
+    return submoduleAt(this, target);
   }
 
   // ---- modes and bulk operations ----
