@@ -111,9 +111,18 @@ export { einsum } from './ops/einsum.js';
 // The one-tensor elementwise functions: ops/unary.ts is their table, every export of it one op.
 export * from './ops/unary.js';
 import * as UnaryOps from './ops/unary.js';
-import { installUnaryMethods } from './tensor-unary-methods.js';
+import { installUnaryMethods } from './tensor-methods/unary.js';
 installUnaryMethods(UnaryOps);
-export type { UnaryMethods } from './tensor-unary-methods.js';
+export type { UnaryMethods } from './tensor-methods/unary.js';
+export type { MetadataMethods } from './tensor-methods/metadata.js';
+export type { AutogradMethods } from './tensor-methods/autograd.js';
+export type { ArithmeticMethods } from './tensor-methods/arithmetic.js';
+export type { InPlaceMethods } from './tensor-methods/in-place.js';
+export type { ReductionMethods } from './tensor-methods/reductions.js';
+export type { LinalgMethods } from './tensor-methods/linalg.js';
+export type { ShapeMethods } from './tensor-methods/shape.js';
+export type { NnMethods } from './tensor-methods/nn.js';
+export type { ConversionMethods } from './tensor-methods/conversion.js';
 /** The names of the one-tensor elementwise functions (`'exp'`, `'sqrt'`, ...): each is `torch.<name>` and a Tensor method. */
 export type UnaryOpName = Exclude<keyof typeof UnaryOps, 'UnaryFunction'>;
 export type { OutOptions } from './ops/out.js';

@@ -2,7 +2,7 @@
  * The op table of Kindling's one-tensor elementwise functions: every export of this file is one of them, with its
  * backward formula (PyTorch's, from derivatives.yaml) beside it, and nothing else is exported from here. The table
  * drives the rest: `torch.*` exports it whole (`torch.exp(t, { out })`), each entry is a Tensor method of the same
- * name (`t.exp()`, installed by tensor-unary-methods.ts with the entry's documentation), and the tests key their
+ * name (`t.exp()`, installed by tensor-methods/unary.ts with the entry's documentation), and the tests key their
  * gradcheck and golden cases by `UnaryOpName`, so an op without a case does not compile. Adding an op is an entry
  * here.
  */

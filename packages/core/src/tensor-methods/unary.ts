@@ -3,8 +3,8 @@
  * every entry of it is a method here, typed and documented from the entry, so that adding an op there is the whole
  * change.
  */
-import type * as UnaryOps from './ops/unary.js';
-import { Tensor } from './tensor.js';
+import type * as UnaryOps from '../ops/unary.js';
+import { Tensor } from '../tensor.js';
 
 /**
  * Each entry of the table as a method taking no arguments (`round` takes `{ decimals }`), with its documentation;
