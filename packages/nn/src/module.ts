@@ -17,7 +17,7 @@ import {
   walkModules,
   type MemberOptions,
 } from './module-traversal.js';
-import { loadStateDictInto, type LoadResult } from './state-dict.js';
+import { collectStateDict, loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
 
 /**
@@ -464,16 +464,7 @@ export class Module {
    * ```
    */
   stateDict(options: { prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    const keep = options.keepVars ?? false;
-    const visit = (m: Module, prefix: string): void => {
-      for (const [name, p] of m._parameters) if (p) out[prefix + name] = keep ? p : p.detach();
-      for (const [name, b] of m._buffers)
-        if (b && !m._nonPersistent.has(name)) out[prefix + name] = keep ? b : b.detach();
-      for (const [name, c] of m._modules) if (c) visit(c, `${prefix}${name}.`);
-    };
-    visit(this, options.prefix ?? '');
-    return out;
+    return collectStateDict(this, options.prefix ?? '', options.keepVars ?? false);
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * `loadStateDict`: every key and shape is checked before anything is copied, so a failed load changes nothing.
- * Values are copied into the existing tensors, so the Parameter objects an optimizer holds stay the same.
+ * A Module's state dict, out (`stateDict`) and in (`loadStateDict`). Loading checks every key and shape before
+ * anything is copied, so a failed load changes nothing; values are copied into the existing tensors, so the
+ * Parameter objects an optimizer holds stay the same.
  */
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
@@ -9,6 +10,19 @@ import type { Module } from './module.js';
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
+}
+
+/** The parameters and persistent buffers of `module` and its descendants, under `prefix` and their dotted names. */
+export function collectStateDict(module: Module, prefix: string, keepVars: boolean): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  const visit = (m: Module, at: string): void => {
+    for (const [name, p] of m._parameters) if (p) out[at + name] = keepVars ? p : p.detach();
+    for (const [name, b] of m._buffers)
+      if (b && !m._nonPersistent.has(name)) out[at + name] = keepVars ? b : b.detach();
+    for (const [name, c] of m._modules) if (c) visit(c, `${at}${name}.`);
+  };
+  visit(module, prefix);
+  return out;
 }
 
 function torchSize(shape: readonly number[]): string {
