@@ -2,7 +2,6 @@
  * Walking a Module tree: its modules depth first, its direct children, its parameters and buffers under their
  * dotted names, and a sub-module by its path. Each module and each tensor comes once, however often it is shared.
  */
-import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import type { Module } from './module.js';
 
@@ -10,15 +9,6 @@ import type { Module } from './module.js';
 export interface MemberOptions {
   prefix?: string;
   recurse?: boolean;
-}
-
-/** A method's options from its arguments after `self`, in PyTorch's positional order or as an options object. */
-export function memberArgs<O extends object>(
-  method: string,
-  names: readonly (keyof O & string)[],
-  args: readonly unknown[],
-): O {
-  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args, 1, 1);
 }
 
 /** `module` under `prefix`, then its descendants through their own `namedModulesIter`, skipping those in `memo`. */

@@ -9,16 +9,22 @@ import { Tensor } from '@kindling/core';
 import { Parameter } from './parameter.js';
 import { addHook, runWithHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 import { assertNoneFor, checkBuffer, checkName, checkParameter, isMemberField } from './module-members.js';
-import {
-  distinctChildren,
-  memberArgs,
-  namedTensors,
-  submoduleAt,
-  walkModules,
-  type MemberOptions,
-} from './module-traversal.js';
+import { distinctChildren, namedTensors, submoduleAt, walkModules, type MemberOptions } from './module-traversal.js';
 import { collectStateDict, loadStateDictInto, type LoadResult } from './state-dict.js';
 import { moduleRepr } from './repr.js';
+
+/**
+ * A method's optional arguments after its first `leading` (`self` and those it requires), in PyTorch's positional
+ * order or as one options object.
+ */
+function memberArgs<O extends object>(
+  method: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+  leading = 1,
+): O {
+  return torch.compat.trailingOptions<O>(`Module.${method}`, names, args, leading, leading);
+}
 
 /**
  * The base class of every layer and model (`torch.nn.Module`). Parameters, buffers and sub-modules assigned to fields are registered in assignment order, so state dict keys are PyTorch's.
@@ -484,13 +490,7 @@ export class Module {
    * ```
    */
   loadStateDict(stateDict: Record<string, Tensor>, strict?: boolean | { strict?: boolean }): LoadResult {
-    const options = torch.compat.trailingOptions<{ strict?: boolean }>(
-      'Module.load_state_dict',
-      ['strict'],
-      [strict],
-      2,
-      2,
-    );
+    const options = memberArgs<{ strict?: boolean }>('load_state_dict', ['strict'], [strict], 2);
     return loadStateDictInto(this, stateDict, options.strict ?? true);
   }
 
