@@ -68,9 +68,10 @@ describe('walking the tree', () => {
   });
 
   it('finds a sub-module by its path, or names the missing step', () => {
-    const net = new nn.Sequential(new Pair(), new nn.ReLU());
+    const pair = new Pair();
+    const net = new nn.Sequential(pair, new nn.ReLU());
     expect(net.getSubmodule('')).toBe(net);
-    expect(net.getSubmodule('0.right')).toBe((net.get(0) as Pair).right);
+    expect(net.getSubmodule('0.right')).toBe(pair.right);
     expect(() => net.getSubmodule('0.middle')).toThrow(new Error('Pair has no attribute `middle`'));
   });
 
@@ -91,6 +92,21 @@ describe('walking the tree', () => {
     expect(detached['net.left.weight']).not.toBe(m.left.weight);
     expect(detached['net.left.weight'].requiresGrad).toBe(false);
     expect(m.stateDict({ keepVars: true })['left.weight']).toBe(m.left.weight);
+  });
+});
+
+describe("methods' optional arguments", () => {
+  it("reads them positionally or from an options object, naming the method in Python's errors", () => {
+    const m = new Pair();
+    const strict = m.loadStateDict.bind(m) as (...args: unknown[]) => unknown;
+    expect(() => strict({}, { strict_mode: false })).toThrow(
+      new torch.TorchTypeError(
+        "Module.load_state_dict() got an unexpected keyword argument 'strict_mode': Kindling spells it 'strictMode'",
+      ),
+    );
+    const missingKeys = ['left.weight', 'left.bias', 'right.weight', 'right.bias'];
+    expect(m.loadStateDict({}, false)).toEqual({ missingKeys, unexpectedKeys: [] });
+    expect(m.loadStateDict({}, { strict: false })).toEqual({ missingKeys, unexpectedKeys: [] });
   });
 });
 
