@@ -6,6 +6,7 @@
 import * as torch from '@kindling/core';
 import type { Tensor } from '@kindling/core';
 import type { Module } from './module.js';
+import { torchSize } from './functional/util.js';
 
 export interface LoadResult {
   missingKeys: string[];
@@ -23,10 +24,6 @@ export function collectStateDict(module: Module, prefix: string, keepVars: boole
   };
   visit(module, prefix);
   return out;
-}
-
-function torchSize(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`;
 }
 
 export function loadStateDictInto(model: Module, stateDict: Record<string, Tensor>, strict: boolean): LoadResult {
