@@ -1,8 +1,16 @@
-/** Convolution cases as the native tests write them, and the geometry the kernels take. */
-import { type ConvGeometry, convOutputSize } from '../../core/src/kernels/conv.js';
+/**
+ * Convolution cases as the native tests write them (each beside the name its test takes), the geometry the kernels
+ * take, the sizes of its arrays and the TypeScript kernels' results.
+ */
+import {
+  type ConvGeometry,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+  convOutputSize,
+} from '../../core/src/kernels/conv.js';
 
 export interface ConvCase {
-  name: string;
   N: number;
   C: number;
   H: number;
@@ -41,4 +49,29 @@ export function convGeometry(c: ConvCase): ConvGeometry {
     dw,
     groups: c.groups ?? 1,
   };
+}
+
+export type NamedConvCase = readonly [name: string, c: ConvCase];
+
+/** The element counts of the input, the weight and the output. */
+export function convSizes(g: ConvGeometry): { x: number; w: number; y: number } {
+  return { x: g.N * g.C * g.H * g.W, w: g.O * (g.C / g.groups) * g.kh * g.kw, y: g.N * g.O * g.OH * g.OW };
+}
+
+type FloatArray = Float32Array | Float64Array;
+
+/** The TypeScript kernels' output, input gradient and weight gradient. */
+export function convReference(
+  ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+  g: ConvGeometry,
+  { x, w, bias, gy }: { x: FloatArray; w: FloatArray; bias: FloatArray | null; gy: FloatArray },
+): { y: FloatArray; gx: FloatArray; gw: FloatArray } {
+  const n = convSizes(g);
+  const y = new ctor(n.y);
+  conv2dForward(x, w, bias, g, y);
+  const gx = new ctor(n.x);
+  conv2dBackwardInput(gy, w, g, gx);
+  const gw = new ctor(n.w);
+  conv2dBackwardWeight(x, gy, g, gw);
+  return { y, gx, gw };
 }
