@@ -57,7 +57,10 @@ export function addonWith<Entries>(
   return { addon: null, reason: `${which} was built without the ${families}`, path };
 }
 
-/** `describe(title, body)`, the body given the addon; skipped (its tests listed as such) where there is none. */
+/**
+ * `describe(title, body)`, the body given the addon; skipped where there is none. The body still runs then, to
+ * list the tests it skips, so it calls the addon only inside them.
+ */
 export function describeAddon<Addon>(addon: Addon | null, title: string, body: (addon: Addon) => void): void {
   describe.skipIf(addon === null)(title, () => body(addon as Addon));
 }
