@@ -15,6 +15,22 @@ import {
 
 const ts = torch.typescriptBackend;
 
+/** The arguments of kernel `K` between its first `Before` and its last `After`. */
+type ArgumentsBetween<K extends keyof torch.KernelBackend, Before extends unknown[], After extends unknown[]> =
+  Parameters<Extract<torch.KernelBackend[K], (...args: never[]) => unknown>> extends [
+    ...Before,
+    ...infer Middle,
+    ...After,
+  ]
+    ? Middle
+    : never;
+
+/** sgdUpdate's learning rate and options, after param, grad, buf and n. */
+type SgdOptions = ArgumentsBetween<'sgdUpdate', [unknown, unknown, unknown, unknown], []>;
+
+/** adamUpdate's learning rate and options, after param, the three moment arrays and n, before the step. */
+type AdamOptions = ArgumentsBetween<'adamUpdate', [unknown, unknown, unknown, unknown, unknown, unknown], [number]>;
+
 describeAgainstTypescript(() => {
   it('sums along a dim and the SGD update (momentum, dampening, Nesterov, weight decay, maximize, first step)', () => {
     const b = wasmBackend();
@@ -38,15 +54,14 @@ describeAgainstTypescript(() => {
           expectSameBits(got, want, `${ctor.name} sumDim [${outer}, ${size}, ${inner}]`);
         }
       }
-      // sgdUpdate's arguments after n: lr, momentum, dampening, weight decay, Nesterov, maximize, first step.
-      const options = [
+      const options: SgdOptions[] = [
         [0.1, 0, 0, 0, false, false, false],
         [0.01, 0.9, 0, 0, false, false, true],
         [0.01, 0.9, 0, 0, false, false, false],
         [0.05, 0.9, 0.1, 1e-4, true, false, false],
         [0.3, 0.5, 0.5, 0.01, false, true, false],
         [1 / 3, 0, 0, 0.02, false, true, false],
-      ] as const;
+      ];
       for (const n of [1, 4099, 10007]) {
         options.forEach((hyper, k) => {
           const momentum = hyper[1];
@@ -67,13 +82,12 @@ describeAgainstTypescript(() => {
 
   it('the Adam update: Adam and AdamW, weight decay, amsgrad (NaN included), maximize, several steps', () => {
     const b = wasmBackend();
-    // adamUpdate's arguments between n and the step: lr, beta1, beta2, eps, weight decay, decoupled, amsgrad, maximize.
-    const options = [
+    const options: AdamOptions[] = [
       [1e-3, 0.9, 0.999, 1e-8, 0, false, false, false],
       [1e-2, 0.8, 0.99, 1e-6, 0.01, true, false, false],
       [3e-3, 0.9, 0.999, 1e-8, 0.1, false, true, false],
       [1e-3, 0.5, 0.9, 1e-3, 0, false, true, true],
-    ] as const;
+    ];
     for (const ctor of [Float32Array, Float64Array]) {
       for (const n of [3, 4099, 10007]) {
         options.forEach((hyper, k) => {
