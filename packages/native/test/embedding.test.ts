@@ -2,17 +2,16 @@
 // the same table gradient bit for bit (repeated indices summed in index order, the padding row skipped, int64 and
 // int32 indices) at any thread count; and every bad argument, an index out of range included, throwing before
 // anything is written.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as reference from '../../core/src/kernels/embedding.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
 import { rng } from '../../core/test/helpers/rng.js';
-import { FLOAT_TYPES, THREAD_COUNTS, builtAddon } from './built-addon.js';
+import { FLOAT_TYPES, THREAD_COUNTS, builtAddon, threadsRestoredAfterAll } from './built-addon.js';
 
 type Entries = Pick<typeof reference, 'embeddingForward' | 'embeddingBackward'>;
 const { addon, reason } = builtAddon<Entries>();
 const present = addon?.embeddingForward !== undefined && addon.embeddingBackward !== undefined;
-const initialThreads = addon?.getNumThreads() ?? 1;
-afterAll(() => addon?.setNumThreads(initialThreads));
+const initialThreads = threadsRestoredAfterAll(addon);
 
 /** [num, dim, n]: empty tables and lookups, one column, dims around the 16-column chunks, many repeats. */
 const SHAPES = [

@@ -1,15 +1,14 @@
 // The native `extremeDim` entry (max, min, argmax, argmin along a dim) against its TypeScript reference, core's
 // kernels/dim-extremes.ts: the same values and indices bit for bit, NaN, ties and signed zeros included, at any
 // thread count; and every bad argument throwing before memory is touched, as the reference does.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extremeDim as reference } from '../../core/src/kernels/dim-extremes.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
-import { FLOAT_TYPES, THREAD_COUNTS, builtAddon } from './built-addon.js';
+import { FLOAT_TYPES, THREAD_COUNTS, builtAddon, threadsRestoredAfterAll } from './built-addon.js';
 
 const { addon, reason } = builtAddon<{ extremeDim: typeof reference }>();
 const extremeDim = addon?.extremeDim;
-const initialThreads = addon?.getNumThreads() ?? 1;
-afterAll(() => addon?.setNumThreads(initialThreads));
+const initialThreads = threadsRestoredAfterAll(addon);
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38, -3e38];
 /** [outer, size, inner]: 0 and 1, prime sizes, a column block (256) straddled, rows long enough to split. */

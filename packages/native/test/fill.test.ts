@@ -1,16 +1,15 @@
 // The native `cast` and `fill` entries against their TypeScript references, core's kernels/copy.ts: float64 to
 // float32 rounding (ties, subnormals, overflow to infinity, NaN, -0), float32 to float64, fills of any value, bit for
 // bit at any thread count; and every bad argument throwing before anything is written.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as reference from '../../core/src/kernels/copy.js';
 import { expectSame, fillSalted } from '../../core/test/helpers/same-values.js';
-import { FLOAT_TYPES, THREAD_COUNTS, builtAddon } from './built-addon.js';
+import { FLOAT_TYPES, THREAD_COUNTS, builtAddon, threadsRestoredAfterAll } from './built-addon.js';
 
 type Entries = Pick<typeof reference, 'cast' | 'fill'>;
 const { addon, reason } = builtAddon<Entries>();
 const present = addon?.cast !== undefined && addon.fill !== undefined;
-const initialThreads = addon?.getNumThreads() ?? 1;
-afterAll(() => addon?.setNumThreads(initialThreads));
+const initialThreads = threadsRestoredAfterAll(addon);
 
 /** Doubles that round in every way to float32: halfway cases, subnormals, past the largest float32. */
 const ROUNDING = [
