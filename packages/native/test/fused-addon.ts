@@ -88,8 +88,8 @@ export function* combinations<Options extends Record<string, readonly unknown[]>
 }
 
 /**
- * The sweep every fused test makes, in this order (which the seeds follow): each float type, each size (or shape),
- * each thread count, then every combination of `options`.
+ * The cases the fused kernels' tests sweep, in this order (which their seeds follow): each float type, each size
+ * (or shape), each thread count, then every combination of `options`.
  */
 export function sweep<Size, Options extends Record<string, readonly unknown[]>>(
   sizes: readonly Size[],
