@@ -82,10 +82,22 @@ export function copyStrided(
     return;
   }
   let o = dstOffset;
+  const sameType = src.constructor === dst.constructor;
   forEachStridedRun(c, offset, (start, length, stride) => {
-    for (let i = 0, p = start; i < length; i++, p += stride) dst[o++] = src[p];
+    if (sameType && stride === 1 && length >= BLOCK_COPY_MIN) {
+      dst.set(src.subarray(start, start + length), o);
+      o += length;
+    } else {
+      for (let i = 0, p = start; i < length; i++, p += stride) dst[o++] = src[p];
+    }
   });
 }
+
+/**
+ * The run length from which a contiguous run is copied with `TypedArray.set` (a memcpy) rather than element by
+ * element: below it, making the subarray costs more than the loop it saves.
+ */
+const BLOCK_COPY_MIN = 64;
 
 const TILED_COPY_MIN = 4096;
 const TILE = 32;
@@ -134,8 +146,14 @@ export function scatterStrided(
     return;
   }
   let o = srcOffset;
+  const sameType = ArrayBuffer.isView(src) && src.constructor === dst.constructor;
   forEachStridedRun(c, offset, (start, length, stride) => {
-    for (let i = 0, p = start; i < length; i++, p += stride) dst[p] = src[o++];
+    if (sameType && stride === 1 && length >= BLOCK_COPY_MIN) {
+      dst.set((src as TypedArray).subarray(o, o + length), start);
+      o += length;
+    } else {
+      for (let i = 0, p = start; i < length; i++, p += stride) dst[p] = src[o++];
+    }
   });
 }
 
