@@ -7,7 +7,7 @@
  */
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { erfcScalar } from '../kernels/erf.js';
@@ -45,7 +45,8 @@ function activation(
         const sv = save2(v);
         return ([gg]) => [gg.mul(d2(sv()))];
       });
-      return [g.mul(slope)];
+      // Outside a recorded backward nothing else holds the slope: the product can overwrite it (no new buffer).
+      return [isGradEnabled() ? g.mul(slope) : slope.mul_(g)];
     };
   });
   return out;
