@@ -341,9 +341,10 @@ static void CV(forward_range)(const kd_conv_geometry *g, const CV(plan) *pl, con
    * reading a column matrix that im2col wrote first. Writing that matrix is bound by memory bandwidth, so it took
    * as long on two threads as on one; packed straight from the input, a 64-channel 56x56 3x3 convolution took
    * 0.80-0.83 ms on two threads instead of 0.93-1.07 ms. On one thread, and for chunks of several images, the
-   * column matrix measured faster.
+   * column matrix measured faster; so it did for small images (CONV_PACK_FROM_INPUT_MIN_PIXELS).
    */
-  const int packFromInput = nbMax == 1 && pl->parts == 1 && !pl->direct && pl->offs == NULL && kd_get_num_threads() > 1;
+  const int packFromInput = nbMax == 1 && pl->parts == 1 && !pl->direct && pl->offs == NULL &&
+                            ohw >= CONV_PACK_FROM_INPUT_MIN_PIXELS && kd_get_num_threads() > 1;
   for (int64_t n0 = nBegin; n0 < nEnd; n0 += nbMax) {
     const int64_t nb = nEnd - n0 < nbMax ? nEnd - n0 : nbMax, ld = nb * ohw;
     for (int64_t grp = 0; grp < groups; grp++) {
