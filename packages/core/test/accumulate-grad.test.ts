@@ -83,4 +83,45 @@ describe('AccumulateGrad keeps only gradients nobody else holds', () => {
     x.matmul(lin).tanh().sum().backward();
     expect((lin.grad as torch.Tensor).toArray()).toEqual(first.mul(2).toArray());
   });
+
+  it('a weight used transposed (Linear’s x @ w.t()) keeps the transpose of its fresh product, as its own tensor', () => {
+    torch.manualSeed(0);
+    const w = torch.randn([3, 4], { requiresGrad: true });
+    const other = torch.randn([3, 4], { requiresGrad: true });
+    const x = torch.randn([5, 4]);
+    const g = torch.randn([5, 3]);
+    x.matmul(w.t()).add(x.matmul(other.t())).backward(g);
+    const grad = w.grad as torch.Tensor;
+    expect(grad.isContiguous()).toBe(true);
+    torch.testing.assertClose(grad, g.t().matmul(x));
+    // Accumulates in place like any kept gradient, and writing into it reaches no other tensor.
+    x.matmul(w.t()).add(x.matmul(other.t())).backward(g);
+    torch.testing.assertClose(w.grad as torch.Tensor, g.t().matmul(x).mul(2));
+    (w.grad as torch.Tensor).zero_();
+    torch.testing.assertClose(other.grad as torch.Tensor, g.t().matmul(x).mul(2));
+    expect(g.t().matmul(x).abs().sum().item()).toBeGreaterThan(0);
+  });
+
+  it('a gradient given to backward() and passed through a transpose is copied', () => {
+    const w = torch.zeros([2, 3], { requiresGrad: true });
+    const g = torch
+      .tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ])
+      .float();
+    w.t().backward(g);
+    g.fill_(0);
+    expect(w.grad?.tolist()).toEqual([
+      [1, 3, 5],
+      [2, 4, 6],
+    ]);
+    w.t().backward(torch.ones([3, 2]));
+    expect(g.tolist()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+  });
 });

@@ -46,9 +46,10 @@ export function accumulateInto(variable: Tensor, g: Tensor, owned = false): bool
   const current = variable.rawGrad;
   const recording = isGradEnabled();
   if (current === null) {
-    const kept = recording || (owned && ownsItsStorage(g));
-    // What is stored is the leaf's alone unless it is a recorded gradient (part of a graph) or a caller's.
-    variable._storeGrad(kept ? g : g.detach().clone(), !recording);
+    const kept = recording || (owned && spansItsStorage(g));
+    // What is stored is the leaf's alone unless it is a recorded gradient (part of a graph) or a caller's. A view
+    // kept (the transpose of a transposed product) is stored detached: its base was a temporary of the backward.
+    variable._storeGrad(kept ? (!recording && g._base !== null ? g.detach() : g) : g.detach().clone(), !recording);
     return kept;
   }
   if (recording) variable._storeGrad(current.add(g), false);
@@ -57,5 +58,10 @@ export function accumulateInto(variable: Tensor, g: Tensor, owned = false): bool
 }
 
 export function ownsItsStorage(g: Tensor): boolean {
-  return g._base === null && g.gradFn === null && g._offset === 0 && g._array.length === g.numel() && g.isContiguous();
+  return g._base === null && spansItsStorage(g);
+}
+
+/** Whether `g` is its storage, element for element in order, and has no history: what a copy of it would be. */
+function spansItsStorage(g: Tensor): boolean {
+  return g.gradFn === null && g._offset === 0 && g._array.length === g.numel() && g.isContiguous();
 }

@@ -37,6 +37,11 @@ class GraphTask {
    * gradients' own graph is recorded (create_graph): later nodes save them.
    */
   private readonly recycles: boolean;
+  /**
+   * Which of a node's incoming gradients this run owned as it ran the node's formula (`noteOwned`, one array reused
+   * node after node): a formula's view of one of them is then fresh too (FunctionNode.ownsGradient).
+   */
+  readonly ownedGrads: boolean[] = [];
 
   constructor(nested: boolean, createGraph: boolean) {
     this.pending = nested ? new Map() : null;
@@ -54,6 +59,11 @@ class GraphTask {
 
   owns(g: Tensor): boolean {
     return g._ownedByRun === this.id;
+  }
+
+  noteOwned(grads: readonly (Tensor | null)[]): void {
+    this.ownedGrads.length = grads.length;
+    for (let i = 0; i < grads.length; i++) this.ownedGrads[i] = grads[i] !== null && this.owns(grads[i] as Tensor);
   }
 
   disown(grads: readonly (Tensor | null)[]): void {
@@ -200,6 +210,7 @@ function execute(
         const g = grads[0] as Tensor;
         if (!node.accumulate(g, task.owns(g))) task.recycle(g);
       } else {
+        task.noteOwned(grads);
         outputs = node.apply(grads);
         validateOutputs(node, outputs);
         if (node.keepsNoGradients) task.recycleConsumed(grads, outputs);
@@ -212,7 +223,7 @@ function execute(
       const edge = edges[i];
       if (edge === null) continue;
       const g = outputs !== null ? outputs[i] : null;
-      if (g) task.deliver(edge, g, node.ownsGradient(outputs as (Tensor | null)[], i, grads));
+      if (g) task.deliver(edge, g, node.ownsGradient(outputs as (Tensor | null)[], i, grads, task.ownedGrads));
       if (task.countEdge(edge.node, -1) === 0) queue.push(edge.node);
     }
   }

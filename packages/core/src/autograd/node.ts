@@ -75,7 +75,12 @@ export abstract class Node {
    * `.grad` instead of copying it (PyTorch steals a gradient whose use count is 1). Only the built-in formulas
    * can promise this; see FunctionNode.
    */
-  ownsGradient(_outputs: readonly (Tensor | null)[], _i: number, _grads: readonly (Tensor | null)[]): boolean {
+  ownsGradient(
+    _outputs: readonly (Tensor | null)[],
+    _i: number,
+    _grads: readonly (Tensor | null)[],
+    _ownedGrads: readonly boolean[],
+  ): boolean {
     return false;
   }
 
@@ -236,14 +241,29 @@ export class FunctionNode extends Node {
 
   /**
    * A built-in formula's result is fresh unless it passes a gradient through (AddBackward returns its input
-   * gradient, to both inputs), is a view of one, or is one of the values it saved.
+   * gradient, to both inputs), shares storage with another of its results, or holds one of the values it saved.
+   * A view is fresh when it spans its whole storage and that storage is a temporary of the formula or an incoming
+   * gradient only this run held (`ownedGrads`, consumed here): mm's backward hands a column-major operand, such as
+   * Linear's `weight.t()`, the transpose of a fresh product, and the transpose's backward hands that on to the weight.
    */
-  override ownsGradient(outputs: readonly (Tensor | null)[], i: number, grads: readonly (Tensor | null)[]): boolean {
+  override ownsGradient(
+    outputs: readonly (Tensor | null)[],
+    i: number,
+    grads: readonly (Tensor | null)[],
+    ownedGrads: readonly boolean[],
+  ): boolean {
     if (!this.builtIn) return false;
     const g = outputs[i] as Tensor;
-    if (g._base !== null) return false;
-    for (let j = 0; j < outputs.length; j++) if (j !== i && outputs[j] === g) return false;
-    for (const incoming of grads) if (incoming !== null && mayShareStorage(incoming._array, g._array)) return false;
+    const view = g._base !== null;
+    if (view && (g._offset !== 0 || g._array.length !== g.numel())) return false;
+    for (let j = 0; j < outputs.length; j++) {
+      const other = outputs[j];
+      if (j !== i && other !== null && (other === g || mayShareStorage(other._array, g._array))) return false;
+    }
+    for (let k = 0; k < grads.length; k++) {
+      const incoming = grads[k];
+      if (incoming !== null && mayShareStorage(incoming._array, g._array) && !(view && ownedGrads[k])) return false;
+    }
     for (const s of this.saved) if (s.holds(g)) return false;
     return true;
   }
