@@ -13,33 +13,28 @@ import { rejectLegacyReduction } from './util.js';
 /** `tensor?+options`: an optional tensor, or the options object in its place. */
 type Kind = 'tensor' | 'tensor?' | 'tensor?+options' | 'ints' | 'options';
 
+/** A weight and an optional bias after the input: the linear and convolution functions. */
+const WEIGHT_BIAS = [
+  [1, 'weight', 'tensor'],
+  [2, 'bias', 'tensor?'],
+] as const;
+/** A target tensor after the input: the losses. */
+const TARGET = [[1, 'target', 'tensor']] as const;
+/** An options object after the input: the activations. */
+const OPTIONS = [[1, 'options', 'options']] as const;
+
 /** Per function, the kind of each positional argument that is checked (0-based; the input is 0). */
 const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, string, Kind])[]>> = {
-  linear: [
-    [1, 'weight', 'tensor'],
-    [2, 'bias', 'tensor?'],
-  ],
+  linear: WEIGHT_BIAS,
   bilinear: [
     [1, 'input2', 'tensor'],
     [2, 'weight', 'tensor'],
     [3, 'bias', 'tensor?'],
   ],
-  conv1d: [
-    [1, 'weight', 'tensor'],
-    [2, 'bias', 'tensor?'],
-  ],
-  conv2d: [
-    [1, 'weight', 'tensor'],
-    [2, 'bias', 'tensor?'],
-  ],
-  convTranspose1d: [
-    [1, 'weight', 'tensor'],
-    [2, 'bias', 'tensor?'],
-  ],
-  convTranspose2d: [
-    [1, 'weight', 'tensor'],
-    [2, 'bias', 'tensor?'],
-  ],
+  conv1d: WEIGHT_BIAS,
+  conv2d: WEIGHT_BIAS,
+  convTranspose1d: WEIGHT_BIAS,
+  convTranspose2d: WEIGHT_BIAS,
   embedding: [[1, 'weight', 'tensor']],
   embeddingBag: [[1, 'weight', 'tensor']],
   instanceNorm: [
@@ -65,31 +60,31 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [1, 'output_size', 'ints'],
     [2, 'kernel_size', 'ints'],
   ],
-  nllLoss: [[1, 'target', 'tensor']],
-  crossEntropy: [[1, 'target', 'tensor']],
-  mseLoss: [[1, 'target', 'tensor']],
-  l1Loss: [[1, 'target', 'tensor']],
-  smoothL1Loss: [[1, 'target', 'tensor']],
-  huberLoss: [[1, 'target', 'tensor']],
-  binaryCrossEntropy: [[1, 'target', 'tensor']],
-  binaryCrossEntropyWithLogits: [[1, 'target', 'tensor']],
-  relu: [[1, 'options', 'options']],
-  gelu: [[1, 'options', 'options']],
-  selu: [[1, 'options', 'options']],
-  silu: [[1, 'options', 'options']],
-  mish: [[1, 'options', 'options']],
-  relu6: [[1, 'options', 'options']],
-  hardsigmoid: [[1, 'options', 'options']],
-  hardswish: [[1, 'options', 'options']],
+  nllLoss: TARGET,
+  crossEntropy: TARGET,
+  mseLoss: TARGET,
+  l1Loss: TARGET,
+  smoothL1Loss: TARGET,
+  huberLoss: TARGET,
+  binaryCrossEntropy: TARGET,
+  binaryCrossEntropyWithLogits: TARGET,
+  relu: OPTIONS,
+  gelu: OPTIONS,
+  selu: OPTIONS,
+  silu: OPTIONS,
+  mish: OPTIONS,
+  relu6: OPTIONS,
+  hardsigmoid: OPTIONS,
+  hardswish: OPTIONS,
   prelu: [[1, 'weight', 'tensor']],
   cosineSimilarity: [[1, 'x2', 'tensor']],
   pairwiseDistance: [[1, 'x2', 'tensor']],
-  klDiv: [[1, 'target', 'tensor']],
+  klDiv: TARGET,
   marginRankingLoss: [
     [1, 'input2', 'tensor'],
     [2, 'target', 'tensor'],
   ],
-  hingeEmbeddingLoss: [[1, 'target', 'tensor']],
+  hingeEmbeddingLoss: TARGET,
   cosineEmbeddingLoss: [
     [1, 'input2', 'tensor'],
     [2, 'target', 'tensor'],
@@ -98,10 +93,10 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
     [1, 'positive', 'tensor'],
     [2, 'negative', 'tensor'],
   ],
-  multilabelSoftMarginLoss: [[1, 'target', 'tensor']],
-  poissonNllLoss: [[1, 'target', 'tensor']],
-  softMarginLoss: [[1, 'target', 'tensor']],
-  multiMarginLoss: [[1, 'target', 'tensor']],
+  multilabelSoftMarginLoss: TARGET,
+  poissonNllLoss: TARGET,
+  softMarginLoss: TARGET,
+  multiMarginLoss: TARGET,
   gaussianNllLoss: [
     [1, 'target', 'tensor'],
     [2, 'var', 'tensor'],
