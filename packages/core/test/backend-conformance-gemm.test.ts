@@ -17,7 +17,8 @@ import { rng } from './helpers/rng.js';
 
 restoreBackendAfterAll();
 
-interface GemmCase {
+/** A product whose three operands share one offset and one leading-dimension padding. */
+interface UniformCase {
   transA: boolean;
   transB: boolean;
   M: number;
@@ -29,10 +30,10 @@ interface GemmCase {
   pad: number;
 }
 
-function gemmCases(): GemmCase[] {
+function gemmCases(): UniformCase[] {
   const next = rng(11);
   const sizes = [0, 1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 33, 64, 65, 97, 129];
-  const cases: GemmCase[] = [];
+  const cases: UniformCase[] = [];
   for (let i = 0; i < 90; i++) {
     const pick = () => sizes[Math.floor(next() * sizes.length)];
     cases.push({
@@ -55,7 +56,7 @@ function gemmCases(): GemmCase[] {
 }
 
 /** The matrices of a case: A, B and C with offsets and padded leading dimensions inside larger arrays. */
-function gemmOperands(c: GemmCase, ctor: FloatCtor, seed: number) {
+function gemmOperands(c: UniformCase, ctor: FloatCtor, seed: number) {
   const next = rng(seed);
   const [ar, ac] = c.transA ? [c.K, c.M] : [c.M, c.K];
   const [br, bc] = c.transB ? [c.N, c.K] : [c.K, c.N];
@@ -74,7 +75,7 @@ function gemmOperands(c: GemmCase, ctor: FloatCtor, seed: number) {
 
 /** The float64 reference and, per element, the sum of |terms| that scales its rounding error. */
 function gemmReference(
-  c: GemmCase,
+  c: UniformCase,
   A: FloatArray,
   B: FloatArray,
   C: FloatArray,

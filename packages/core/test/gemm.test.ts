@@ -1,3 +1,4 @@
+import { type GemmCase, gemmCase } from './helpers/gemm-case.js';
 import { describe, expect, it } from 'vitest';
 import { gemm, type FloatArray } from '../src/kernels/gemm.js';
 import { rng } from './helpers/rng.js';
@@ -10,29 +11,12 @@ function filled(ctor: Ctor, n: number, next: () => number): FloatArray {
   return a;
 }
 
-interface Case {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  beta: number;
-  aOff: number;
-  bOff: number;
-  cOff: number;
-  /** Extra leading-dimension padding beyond the logical row width. */
-  padA: number;
-  padB: number;
-  padC: number;
-}
-
 /**
  * Runs gemm on a case and checks it against a float64 triple loop. The error bound is relative to
  * sum_p |alpha * a * b| + |beta * c| for each element, which is what any summation order guarantees;
  * for float32 outputs one extra rounding of the result is allowed.
  */
-function check(c: Case, ctor: Ctor, seed: number, nanC = false): void {
+function check(c: GemmCase, ctor: Ctor, seed: number, nanC = false): void {
   const next = rng(seed);
   const { transA, transB, M, N, K, alpha, beta, aOff, bOff, cOff } = c;
   // Stored shapes: A is M x K (or K x M when transposed), B is K x N (or N x K).
@@ -90,25 +74,6 @@ function check(c: Case, ctor: Ctor, seed: number, nanC = false): void {
   }
 }
 
-function baseCase(M: number, N: number, K: number, over: Partial<Case> = {}): Case {
-  return {
-    transA: false,
-    transB: false,
-    M,
-    N,
-    K,
-    alpha: 1,
-    beta: 0,
-    aOff: 0,
-    bOff: 0,
-    cOff: 0,
-    padA: 0,
-    padB: 0,
-    padC: 0,
-    ...over,
-  };
-}
-
 const shapes: [number, number, number][] = [
   [1, 1, 1],
   [2, 2, 2],
@@ -155,7 +120,7 @@ describe('gemm', () => {
         let seed = 1;
         for (const [M, N, K] of shapes) {
           for (const [transA, transB] of transCombos) {
-            check(baseCase(M, N, K, { transA, transB }), ctor, seed++);
+            check(gemmCase([transA, transB, M, N, K]), ctor, seed++);
           }
         }
       });
@@ -172,7 +137,14 @@ describe('gemm', () => {
         ] as [number, number, number][]) {
           for (const [transA, transB] of transCombos) {
             check(
-              baseCase(M, N, K, { transA, transB, aOff: 5, bOff: 11, cOff: 3, padA: 3, padB: 7, padC: 2 }),
+              gemmCase([transA, transB, M, N, K], {
+                aOff: 5,
+                bOff: 11,
+                cOff: 3,
+                padA: 3,
+                padB: 7,
+                padC: 2,
+              }),
               ctor,
               seed++,
             );
@@ -201,7 +173,7 @@ describe('gemm', () => {
         ] as [number, number, number][]) {
           for (const [transA, transB] of transCombos) {
             for (const [alpha, beta] of ab) {
-              check(baseCase(M, N, K, { transA, transB, alpha, beta, cOff: 1, padC: 1 }), ctor, seed++);
+              check(gemmCase([transA, transB, M, N, K], { alpha, beta, cOff: 1, padC: 1 }), ctor, seed++);
             }
           }
         }
@@ -218,7 +190,7 @@ describe('gemm', () => {
           [130, 70, 250],
         ] as [number, number, number][]) {
           for (const [transA, transB] of transCombos) {
-            check(baseCase(M, N, K, { transA, transB, alpha: 1.5 }), ctor, seed++, true);
+            check(gemmCase([transA, transB, M, N, K], { alpha: 1.5 }), ctor, seed++, true);
           }
         }
       });
@@ -296,10 +268,10 @@ describe('gemm', () => {
           gemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N);
           return C;
         };
-        check(baseCase(40, 50, 60), ctor, 400);
+        check(gemmCase([false, false, 40, 50, 60]), ctor, 400);
         run(300, 200, 600);
-        check(baseCase(40, 50, 60), ctor, 400);
-        check(baseCase(129, 131, 517, { transA: true }), ctor, 401);
+        check(gemmCase([false, false, 40, 50, 60]), ctor, 400);
+        check(gemmCase([true, false, 129, 131, 517]), ctor, 401);
       });
     });
   }

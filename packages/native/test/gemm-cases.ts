@@ -3,6 +3,7 @@
  * dimensions, their operands drawn at random, a float64 triple loop to check a result against, and a case run on
  * 1 and 2 threads, both close to the reference and the same bits.
  */
+import { type GemmCase, type GemmShape, gemmCase } from '../../core/test/helpers/gemm-case.js';
 import { expect } from 'vitest';
 import type { gemm as referenceGemm } from '../../core/src/kernels/gemm.js';
 import { expectWithinBound } from '../../core/test/helpers/close.js';
@@ -24,30 +25,9 @@ if (!native) console.warn(`native gemm tests skipped: ${reason}`);
 /** The suite's title names the kernel family under test, or why there is none. */
 export const SUITE = `native gemm (${native ? native.isa() : reason})`;
 
-export interface Case {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  beta: number;
-  aOff: number;
-  bOff: number;
-  cOff: number;
-  /** Leading-dimension padding beyond the logical row width. */
-  padA: number;
-  padB: number;
-  padC: number;
-}
-
-/** A product as the tables write it: op(A) and op(B) transposed or not, then M, N and K. */
-export type Shape = [transA: boolean, transB: boolean, M: number, N: number, K: number];
-
-/** C = op(A) op(B), alpha 1, beta 0, the operands at offset 0 with their rows unpadded, unless `more` says. */
-export function gemmCase([transA, transB, M, N, K]: Shape, more: Partial<Case> = {}): Case {
-  return { transA, transB, M, N, K, alpha: 1, beta: 0, aOff: 0, bOff: 0, cOff: 0, padA: 0, padB: 0, padC: 0, ...more };
-}
+export type Case = GemmCase;
+export type Shape = GemmShape;
+export { gemmCase };
 
 export const TRANS: [boolean, boolean][] = [
   [false, false],

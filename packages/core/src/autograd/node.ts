@@ -258,7 +258,7 @@ export class FunctionNode extends Node {
     if (view && (g._offset !== 0 || g._array.length !== g.numel())) return false;
     for (let j = 0; j < outputs.length; j++) {
       const other = outputs[j];
-      if (j !== i && other !== null && (other === g || mayShareStorage(other._array, g._array))) return false;
+      if (j !== i && other !== null && mayShareStorage(other._array, g._array)) return false;
     }
     for (let k = 0; k < grads.length; k++) {
       const incoming = grads[k];
