@@ -2,9 +2,10 @@
  * Kindling (native and TypeScript kernel backends) against PyTorch (CPU, via /usr/bin/python3) on the same
  * workloads, at 1 and 2 threads, in one run; prints the times and ratios.
  *
- *   pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]
+ *   pnpm bench [--quick] [--only TEXT] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]
  *
  * --quick    a short subset (W1 at 256 and 512, the overhead workloads, W2), 5 rounds
+ * --only     only the workloads whose names contain TEXT (case-insensitive; e.g. --only W1, --only transformer)
  * --backend  only this Kindling backend (default: both; KINDLING_BACKEND in the environment limits it the same way)
  * --threads  the thread counts (default 1,2): PyTorch's torch.set_num_threads and Kindling's torch.setNumThreads
  * --rounds   the samples each of PyTorch and the native kernels takes of a workload, in turn (default 7)
@@ -45,7 +46,9 @@ function option(name: string): string | undefined {
   return v;
 }
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: pnpm bench [--quick] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]');
+  console.log(
+    'usage: pnpm bench [--quick] [--only TEXT] [--backend native|typescript] [--threads 1,2] [--rounds 7] [--json FILE]',
+  );
   process.exit(0);
 }
 const quick = argv.includes('--quick');
@@ -110,7 +113,9 @@ const all: Workload[] = [
   transformerBlock(),
   optimizerStep(),
 ];
-const workloads = quick ? all.filter((w) => w.quick) : all;
+const only = option('--only')?.toLowerCase();
+const workloads = all.filter((w) => (!quick || w.quick) && (only === undefined || w.name.toLowerCase().includes(only)));
+if (workloads.length === 0) throw new Error(`no workload's name contains '${option('--only')}'`);
 
 const results: Measurement[] = [];
 

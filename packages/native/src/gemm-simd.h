@@ -298,7 +298,13 @@ static void P(pack_transposed)(T *restrict dst, const T *restrict src, int64_t c
       for (int q = 0; q < LANES; q++)
         r[q] = q < rows ? P(load_part)(src + (j0 + q) * cs + p0, along, steps == LANES) : V(setzero)();
       P(transpose)(r);
-      for (int q = 0; q < steps; q++) P(store_part)(dst + (p0 + q) * W + j0, lanes, full, r[q]);
+      /*
+       * A panel narrower than a vector (AVX2's 6 rows of 8 lanes) takes plain stores where masked ones are dear: each
+       * step's store spills into the next step's first lanes, which that step's own store overwrites after it. Only
+       * the panel's last step, whose spill would land past the panel, is masked.
+       */
+      for (int q = 0; q < steps; q++)
+        P(store_part)(dst + (p0 + q) * W + j0, lanes, full || (!CHEAP_MASKS && W < LANES && p0 + q + 1 < k), r[q]);
     }
   }
 }
@@ -320,7 +326,29 @@ static void P(pack_rows)(T *restrict dst, const T *restrict src, int64_t rs, int
   }
 }
 
-/* Transposes go through registers; copies too where masks are cheap, else the generic C (which vectorises well). */
+/*
+ * Source rows contiguous along j into panels a whole number of vectors wide (AVX2's 16 columns), where masks are
+ * dear: the full panels by plain vector copies, row by row in the source's order, the last partial one by the
+ * generic C.
+ */
+KD_INLINE_COPIES static void P(pack_rows_plain)(T *restrict dst, const T *restrict src, int64_t rs, int64_t k,
+                                                int64_t n, int64_t W, int pad) {
+  const int64_t nfull = n / W * W;
+  for (int64_t p = 0; p < k; p++) {
+    const T *s = src + p * rs;
+    /* Rows far apart each start a stream the hardware prefetcher is slow to pick up: fetch a few rows ahead. */
+    if (p + 4 < k)
+      for (int64_t j = 0; j < nfull; j += 64 / (int64_t)sizeof(T))
+        _mm_prefetch((const char *)(s + 4 * rs + j), _MM_HINT_T0);
+    T *d = dst + p * W;
+    for (int64_t j0 = 0; j0 < nfull; j0 += W, d += W * k)
+#pragma GCC unroll 2
+      for (int64_t j = 0; j < W; j += LANES) V(storeu)(d + j, V(loadu)(s + j0 + j));
+  }
+  if (nfull < n) P(pack_generic)(dst + nfull * k, src + nfull, rs, 1, k, n - nfull, W, pad);
+}
+
+/* Transposes go through registers; copies too where masks are cheap, else plain vector copies or the generic C. */
 static void P(pack)(T *restrict dst, const T *restrict src, int64_t rs, int64_t cs, int64_t k, int64_t n, int64_t W,
                     int pad) {
   if (CHEAP_MASKS && cs == 1) {
@@ -328,6 +356,8 @@ static void P(pack)(T *restrict dst, const T *restrict src, int64_t rs, int64_t 
   } else if (rs == 1 && cs != 1) {
     for (int64_t j0 = 0; j0 < n; j0 += W)
       P(pack_transposed)(dst + j0 * k, src + j0 * cs, cs, k, n - j0 < W ? n - j0 : W, kd_panel_width(j0, n, W, pad));
+  } else if (cs == 1 && W % LANES == 0) {
+    P(pack_rows_plain)(dst, src, rs, k, n, W, pad);
   } else {
     P(pack_generic)(dst, src, rs, cs, k, n, W, pad);
   }
