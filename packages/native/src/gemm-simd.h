@@ -348,6 +348,29 @@ KD_INLINE_COPIES static void P(pack_rows_plain)(T *restrict dst, const T *restri
   if (nfull < n) P(pack_generic)(dst + nfull * k, src + nfull, rs, 1, k, n - nfull, W, pad);
 }
 
+/*
+ * Source rows contiguous along j into panels narrower than a vector (AVX2's 6-row panels of a transposed A), where
+ * masks are dear: each panel row takes one plain vector copy that spills into the panel's next row, which that
+ * row's own copy overwrites after it. The panel's last row, and loads that would pass the row's end, are masked.
+ */
+KD_INLINE_COPIES static void P(pack_rows_narrow)(T *restrict dst, const T *restrict src, int64_t rs, int64_t k,
+                                                 int64_t n, int64_t W, int pad) {
+  for (int64_t p = 0; p < k; p++) {
+    const T *s = src + p * rs;
+    if (p + 4 < k)
+      for (int64_t j = 0; j < n; j += 64 / (int64_t)sizeof(T))
+        _mm_prefetch((const char *)(s + 4 * rs + j), _MM_HINT_T0);
+    for (int64_t j0 = 0; j0 < n; j0 += W) {
+      int64_t w = n - j0 < W ? n - j0 : W, width = kd_panel_width(j0, n, W, pad);
+      T *d = dst + j0 * k + p * width;
+      if (w == W && j0 + LANES <= n && p + 1 < k)
+        V(storeu)(d, V(loadu)(s + j0));
+      else
+        VSTOREM(d, P(mask)(width), VLOADM(s + j0, P(mask)(w)));
+    }
+  }
+}
+
 /* Transposes go through registers; copies too where masks are cheap, else plain vector copies or the generic C. */
 static void P(pack)(T *restrict dst, const T *restrict src, int64_t rs, int64_t cs, int64_t k, int64_t n, int64_t W,
                     int pad) {
@@ -358,6 +381,8 @@ static void P(pack)(T *restrict dst, const T *restrict src, int64_t rs, int64_t 
       P(pack_transposed)(dst + j0 * k, src + j0 * cs, cs, k, n - j0 < W ? n - j0 : W, kd_panel_width(j0, n, W, pad));
   } else if (cs == 1 && W % LANES == 0) {
     P(pack_rows_plain)(dst, src, rs, k, n, W, pad);
+  } else if (cs == 1 && W < LANES) {
+    P(pack_rows_narrow)(dst, src, rs, k, n, W, pad);
   } else {
     P(pack_generic)(dst, src, rs, cs, k, n, W, pad);
   }
