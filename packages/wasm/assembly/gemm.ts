@@ -192,6 +192,23 @@ function copyTile<T>(C: usize, ldc: i32, h: i32, w: i32, NR: i32, tmp: usize, to
   return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
 }
 
+/**
+ * Row i's element of a packed A step at a, in every lane, through the load's constant offset: an address computed
+ * as a + offset would cost an add, as wasm's 32-bit sums wrap and so cannot fold into the x86 address.
+ */
+@inline function packedSplat<T>(a: usize, i: i32): v128 {
+  if (sizeof<T>() == 4) {
+    if (i == 0) return v128.load32_splat(a, 0);
+    if (i == 1) return v128.load32_splat(a, 4);
+    if (i == 2) return v128.load32_splat(a, 8);
+    return v128.load32_splat(a, 12);
+  }
+  if (i == 0) return v128.load64_splat(a, 0);
+  if (i == 1) return v128.load64_splat(a, 8);
+  if (i == 2) return v128.load64_splat(a, 16);
+  return v128.load64_splat(a, 24);
+}
+
 /** One row of the tile (two vectors): first K block: alpha acc (+ beta C); later blocks: C + alpha acc. */
 @inline function storeRow<T>(r: usize, lo: v128, hi: v128, al: v128, be: v128, mode: i32): void {
   if (mode == 0) {
@@ -271,6 +288,36 @@ function micro<T>(kc: i32, a: usize, rowBytes: usize, stepBytes: usize, b: usize
 }
 
 /**
+ * micro() over a packed panel of A (MR elements a step): the step's MR values at fixed offsets from one pointer, so
+ * that the loop advances two pointers rather than five (14% faster at 1024^3 in V8). Each sum runs as in micro().
+ */
+function microPacked<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32,
+                        tmp: usize): void {
+  let c00 = vsplat<T>(0), c01 = vsplat<T>(0), c10 = vsplat<T>(0), c11 = vsplat<T>(0);
+  let c20 = vsplat<T>(0), c21 = vsplat<T>(0), c30 = vsplat<T>(0), c31 = vsplat<T>(0);
+  const end = b + ((<usize>kc * nr<T>()) << alignof<T>());
+  while (b < end) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = packedSplat<T>(a, 0);
+    c00 = vmadd<T>(av, b0, c00);
+    c01 = vmadd<T>(av, b1, c01);
+    av = packedSplat<T>(a, 1);
+    c10 = vmadd<T>(av, b0, c10);
+    c11 = vmadd<T>(av, b1, c11);
+    av = packedSplat<T>(a, 2);
+    c20 = vmadd<T>(av, b0, c20);
+    c21 = vmadd<T>(av, b1, c21);
+    av = packedSplat<T>(a, 3);
+    c30 = vmadd<T>(av, b0, c30);
+    c31 = vmadd<T>(av, b1, c31);
+    a += <usize>MR << alignof<T>();
+    b += 32;
+  }
+  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, C, ldc, h, w, alpha, beta, mode, tmp);
+}
+
+/**
  * The same tile for a last panel at most half as wide (w <= NR / 2): one vector a row, so a narrow edge of C (an
  * image of 7 x 7 = 49 output positions leaves one column) costs half a whole tile. Each sum runs as in micro().
  */
@@ -338,7 +385,8 @@ export function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha:
             const c = C + ((<usize>(i0 + i) * ldc + j0 + j) << alignof<T>());
             const h = min(MR, mc - i);
             if (w <= NR / 2) microNarrow<T>(kc, ap, rowBytes, stepBytes, bp, c, ldc, h, w, alpha, beta, mode, tmp);
-            else micro<T>(kc, ap, rowBytes, stepBytes, bp, c, ldc, h, w, alpha, beta, mode, tmp);
+            else if (direct) micro<T>(kc, ap, rowBytes, stepBytes, bp, c, ldc, h, w, alpha, beta, mode, tmp);
+            else microPacked<T>(kc, ap, bp, c, ldc, h, w, alpha, beta, mode, tmp);
           }
         }
       }
