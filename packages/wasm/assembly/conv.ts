@@ -104,8 +104,7 @@ const N = 0, C = 1, H = 2, W = 3, O = 4, KH = 5, KW = 6, OH = 7, OW = 8, SH = 9,
 
 /**
  * Output rows per GEMM of forwardRows: as many as make about this many columns (at least one row), so that the
- * rows' column matrix is still in cache when the GEMM packs it, and the GEMM reads the weight in place instead of
- * packing it (gemm.ts, DIRECT_N). ResNet-18's 56 x 56 convolutions ran 4-5% faster so, on one thread and on two.
+ * rows' column matrix is still in cache when the GEMM packs it.
  */
 const CHUNK_COLUMNS: i32 = 128;
 

@@ -1,10 +1,11 @@
 /**
  * Row-major GEMM, C = alpha op(A) op(B) + beta C with BLAS semantics (op(X) = X or Xᵀ, leading dimensions), over
  * raw pointers into this module's memory. GotoBLAS/BLIS design: B is packed per (KC x NC) block into NR-wide
- * micro-panels, A per (MC x KC) block into MR-tall ones (or, for a narrow C, read in place: DIRECT_N), and a
- * register-blocked micro-kernel keeps an MR x NR tile of C in SIMD registers over the whole KC depth (half as wide
- * for a narrow last panel). float32: 4 x 8 (eight f32x4 accumulators; XNNPACK's shape
- * on x86). float64: 4 x 4 (eight f64x2). With relaxed SIMD the multiply-adds may fuse (ASC_FEATURE_RELAXED_SIMD is
+ * micro-panels, A per (MC x KC) block into MR-tall ones, and a register-blocked micro-kernel keeps an MR x NR tile
+ * of C in SIMD registers over the whole KC depth (half as wide for a narrow last panel). float32: 4 x 8 (eight f32x4
+ * accumulators; XNNPACK's shape on x86). float64: 4 x 4 (eight f64x2). A is packed even when C is narrow (a
+ * convolution's few columns against its weight): reading A's rows in place took a pointer a row in the tile's loop,
+ * and ResNet-18's convolutions ran 6-13% slower so. With relaxed SIMD the multiply-adds may fuse (ASC_FEATURE_RELAXED_SIMD is
  * a compile-time constant: the build makes one module with it and one without).
  *
  * beta == 0 writes C without reading it; K == 0 or alpha == 0 only scales C. The order of each element's sum
@@ -20,12 +21,6 @@ const NC: i32 = 1024;
 const MR: i32 = 4;
 const NR32: i32 = 8;
 const NR64: i32 = 4;
-/**
- * Up to this many columns of C, a row-major A is not packed: a packed panel of A serves N / NR tiles, too few to
- * repay packing it (ResNet's 7 x 7 and 14 x 14 convolutions, per image, have N = 49 and 196). A 512 x 4608 by
- * 4608 x 56 product ran 8% faster so, a 1024 x 1024 one the same either way.
- */
-const DIRECT_N: i32 = 128;
 
 /** Scratch bytes one GEMM call needs: packed B block, packed A block, an edge tile. */
 export function gemmWorkBytes(): i32 {
@@ -186,12 +181,6 @@ function copyTile<T>(C: usize, ldc: i32, h: i32, w: i32, NR: i32, tmp: usize, to
   return vadd<T>(c, vmul<T>(a, b));
 }
 
-/** Element k of a packed A column, in every lane. */
-@inline function splatAt<T>(a: usize, k: i32): v128 {
-  const p = a + ((<usize>k) << alignof<T>());
-  return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
-}
-
 /**
  * Row i's element of a packed A step at a, in every lane, through the load's constant offset: an address computed
  * as a + offset would cost an add, as wasm's 32-bit sums wrap and so cannot fold into the x86 address.
@@ -228,16 +217,6 @@ function copyTile<T>(C: usize, ldc: i32, h: i32, w: i32, NR: i32, tmp: usize, to
   return sizeof<T>() == 4 ? NR32 : NR64;
 }
 
-/**
- * Where a tile's MR rows of op(A) are read: row i's element k at a + i·rowBytes + k·stepBytes. A packed panel has
- * rowBytes one element and stepBytes MR elements; an unpacked row-major A (see DIRECT_N) rowBytes a row of A and
- * stepBytes one element. Rows past h repeat row 0 (their sums are computed, never stored), so nothing past A's
- * last row is read.
- */
-@inline function rowOfA(a: usize, rowBytes: usize, i: i32, h: i32): usize {
-  return i < h ? a + <usize>i * rowBytes : a;
-}
-
 /** Writes a finished tile: rows of two vectors, straight into C when the tile is whole, else through tmp. */
 @inline function storeTile<T>(c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
                               C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32, tmp: usize): void {
@@ -257,42 +236,13 @@ function copyTile<T>(C: usize, ldc: i32, h: i32, w: i32, NR: i32, tmp: usize, to
   if (!full) copyTile<T>(C, ldc, h, w, nr<T>(), tmp, false);
 }
 
-/** The MR x NR tile at C (ldc; h x w of it inside C) from kc columns of A (read as rowOfA says) and packed rows of B. */
-function micro<T>(kc: i32, a: usize, rowBytes: usize, stepBytes: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32,
-                  alpha: T, beta: T, mode: i32, tmp: usize): void {
-  let c00 = vsplat<T>(0), c01 = vsplat<T>(0), c10 = vsplat<T>(0), c11 = vsplat<T>(0);
-  let c20 = vsplat<T>(0), c21 = vsplat<T>(0), c30 = vsplat<T>(0), c31 = vsplat<T>(0);
-  let a0 = a, a1 = rowOfA(a, rowBytes, 1, h), a2 = rowOfA(a, rowBytes, 2, h), a3 = rowOfA(a, rowBytes, 3, h);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    let av = splatAt<T>(a0, 0);
-    c00 = vmadd<T>(av, b0, c00);
-    c01 = vmadd<T>(av, b1, c01);
-    av = splatAt<T>(a1, 0);
-    c10 = vmadd<T>(av, b0, c10);
-    c11 = vmadd<T>(av, b1, c11);
-    av = splatAt<T>(a2, 0);
-    c20 = vmadd<T>(av, b0, c20);
-    c21 = vmadd<T>(av, b1, c21);
-    av = splatAt<T>(a3, 0);
-    c30 = vmadd<T>(av, b0, c30);
-    c31 = vmadd<T>(av, b1, c31);
-    a0 += stepBytes;
-    a1 += stepBytes;
-    a2 += stepBytes;
-    a3 += stepBytes;
-    b += 32;
-  }
-  storeTile<T>(c00, c01, c10, c11, c20, c21, c30, c31, C, ldc, h, w, alpha, beta, mode, tmp);
-}
-
 /**
- * micro() over a packed panel of A (MR elements a step): the step's MR values at fixed offsets from one pointer, so
- * that the loop advances two pointers rather than five (14% faster at 1024^3 in V8). Each sum runs as in micro().
+ * The MR x NR tile at C (ldc; h x w of it inside C) from kc steps of a packed panel of A (MR elements a step, zero
+ * past h) and packed rows of B. A step's MR values come through constant offsets from one pointer: with a pointer
+ * for each row the loop ran 14% slower in V8 (1024^3), advancing five pointers instead of two.
  */
-function microPacked<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32,
-                        tmp: usize): void {
+function micro<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32,
+                  tmp: usize): void {
   let c00 = vsplat<T>(0), c01 = vsplat<T>(0), c10 = vsplat<T>(0), c11 = vsplat<T>(0);
   let c20 = vsplat<T>(0), c21 = vsplat<T>(0), c30 = vsplat<T>(0), c31 = vsplat<T>(0);
   const end = b + ((<usize>kc * nr<T>()) << alignof<T>());
@@ -321,20 +271,17 @@ function microPacked<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32,
  * The same tile for a last panel at most half as wide (w <= NR / 2): one vector a row, so a narrow edge of C (an
  * image of 7 x 7 = 49 output positions leaves one column) costs half a whole tile. Each sum runs as in micro().
  */
-function microNarrow<T>(kc: i32, a: usize, rowBytes: usize, stepBytes: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32,
-                        alpha: T, beta: T, mode: i32, tmp: usize): void {
+function microNarrow<T>(kc: i32, a: usize, b: usize, C: usize, ldc: i32, h: i32, w: i32, alpha: T, beta: T, mode: i32,
+                        tmp: usize): void {
   let c0 = vsplat<T>(0), c1 = vsplat<T>(0), c2 = vsplat<T>(0), c3 = vsplat<T>(0);
-  let a0 = a, a1 = rowOfA(a, rowBytes, 1, h), a2 = rowOfA(a, rowBytes, 2, h), a3 = rowOfA(a, rowBytes, 3, h);
-  for (let p = 0; p < kc; p++) {
+  const end = b + ((<usize>kc * nr<T>()) << alignof<T>());
+  while (b < end) {
     const b0 = v128.load(b);
-    c0 = vmadd<T>(splatAt<T>(a0, 0), b0, c0);
-    c1 = vmadd<T>(splatAt<T>(a1, 0), b0, c1);
-    c2 = vmadd<T>(splatAt<T>(a2, 0), b0, c2);
-    c3 = vmadd<T>(splatAt<T>(a3, 0), b0, c3);
-    a0 += stepBytes;
-    a1 += stepBytes;
-    a2 += stepBytes;
-    a3 += stepBytes;
+    c0 = vmadd<T>(packedSplat<T>(a, 0), b0, c0);
+    c1 = vmadd<T>(packedSplat<T>(a, 1), b0, c1);
+    c2 = vmadd<T>(packedSplat<T>(a, 2), b0, c2);
+    c3 = vmadd<T>(packedSplat<T>(a, 3), b0, c3);
+    a += <usize>MR << alignof<T>();
     b += 32;
   }
   const zero = vsplat<T>(0);
@@ -359,10 +306,6 @@ export function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha:
     return;
   }
   const NR = nr<T>();
-  // A row-major A is read in place when C is narrow: each packed panel of it would serve few tiles.
-  const direct = !transA && N <= DIRECT_N;
-  const rowBytes: usize = direct ? <usize>lda << alignof<T>() : sizeof<T>();
-  const stepBytes: usize = direct ? sizeof<T>() : <usize>MR << alignof<T>();
   const packedB = work;
   const packedA = work + ((<usize>KC * NC) << alignof<T>());
   const tmp = packedA + ((<usize>MC * KC) << alignof<T>());
@@ -374,19 +317,16 @@ export function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha:
       packB<T>(transB, B, ldb, p0, j0, kc, nc, NR, packedB);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
-        if (!direct) packA<T>(transA, A, lda, i0, p0, mc, kc, packedA);
+        packA<T>(transA, A, lda, i0, p0, mc, kc, packedA);
         for (let j = 0; j < nc; j += NR) {
           const w = min(NR, nc - j);
           const bp = packedB + ((<usize>(j / NR) * kc * NR) << alignof<T>());
           for (let i = 0; i < mc; i += MR) {
-            const ap = direct
-              ? A + ((<usize>(i0 + i) * lda + p0) << alignof<T>())
-              : packedA + ((<usize>(i / MR) * kc * MR) << alignof<T>());
+            const ap = packedA + ((<usize>(i / MR) * kc * MR) << alignof<T>());
             const c = C + ((<usize>(i0 + i) * ldc + j0 + j) << alignof<T>());
             const h = min(MR, mc - i);
-            if (w <= NR / 2) microNarrow<T>(kc, ap, rowBytes, stepBytes, bp, c, ldc, h, w, alpha, beta, mode, tmp);
-            else if (direct) micro<T>(kc, ap, rowBytes, stepBytes, bp, c, ldc, h, w, alpha, beta, mode, tmp);
-            else microPacked<T>(kc, ap, bp, c, ldc, h, w, alpha, beta, mode, tmp);
+            if (w <= NR / 2) microNarrow<T>(kc, ap, bp, c, ldc, h, w, alpha, beta, mode, tmp);
+            else micro<T>(kc, ap, bp, c, ldc, h, w, alpha, beta, mode, tmp);
           }
         }
       }
