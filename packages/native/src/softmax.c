@@ -16,6 +16,15 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* The vectors below are locals of always-inlined helpers: the baseline build's vector-argument ABI never applies. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+/* Eight float32 lanes and their comparison masks: AVX2 registers in that build, SSE pairs in the baseline one. */
+typedef float sm_v8f __attribute__((vector_size(32)));
+typedef int32_t sm_v8i __attribute__((vector_size(32)));
 
 #define GRAIN ((int64_t)8192)      /* elements per chunk, at least (exp costs tens of cycles) */
 #define BLOCK 256                  /* columns processed side by side when inner > 1 */
@@ -178,19 +187,50 @@ DEFINE_SOFTMAX_BLOCK(float, f32)
 DEFINE_SOFTMAX_BLOCK(double, f64)
 
 /*
+ * The maximum of a row of float32, as a double, the same as the scalar loops' (v > m || v != v ? v : m): eight
+ * running maxima side by side, so that the loop vectorises without branches. A maximum is exact in any order; of
+ * two zeros it may keep the other sign, which no result shows (x - m and exp(x - m) are the same for either). The
+ * probes sum v - v, which is 0 unless v is NaN or infinite: such a row takes the scalar loop, for the same NaN.
+ */
+KD_INLINE double row_max_f32(const float *x, int64_t n) {
+  sm_v8f part = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  sm_v8f probe = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t s = 0;
+  for (; s + 8 <= n; s += 8) {
+    sm_v8f v;
+    memcpy(&v, x + s, sizeof v);
+    const sm_v8i above = v > part;
+    part = (sm_v8f)((above & (sm_v8i)v) | (~above & (sm_v8i)part));
+    probe += v - v;
+  }
+  float best = -INFINITY, finite = 0;
+  for (int j = 0; j < 8; j++) {
+    best = part[j] > best ? part[j] : best;
+    finite += probe[j];
+  }
+  for (; s < n; s++) {
+    best = x[s] > best ? x[s] : best;
+    finite += x[s] - x[s];
+  }
+  if (finite == 0) return best;
+  double m = -INFINITY;
+  for (s = 0; s < n; s++) {
+    const double v = (double)x[s];
+    m = (v > m || v != v) ? v : m;
+  }
+  return m;
+}
+
+/*
  * ROWS rows of float32 (inner == 1) side by side: softmax_row_f32's computation for each, to the bit, with the
- * rows' maxima and sums interleaved. A row's ascending double sum is a chain of dependent additions; four rows make
- * four chains that run at once. e: room for ROWS * size doubles.
+ * rows' sums interleaved. A row's ascending double sum is a chain of dependent additions; four rows make four
+ * chains that run at once. e: room for ROWS * size doubles. Inlined into softmax_range, so that its AVX2 build
+ * divides four doubles at a time.
  */
 #define ROWS 4
-static void softmax_rows_f32(const float *x, float *out, int64_t size, int log_, double *e) {
+KD_INLINE void softmax_rows_f32(const float *x, float *out, int64_t size, int log_, double *e) {
   double m[ROWS], sum[ROWS];
-  for (int r = 0; r < ROWS; r++) m[r] = -INFINITY, sum[r] = 0;
-  for (int64_t s = 0; s < size; s++)
-    for (int r = 0; r < ROWS; r++) {
-      const double v = (double)x[r * size + s];
-      m[r] = (v > m[r] || v != v) ? v : m[r];
-    }
+  for (int r = 0; r < ROWS; r++) m[r] = row_max_f32(x + r * size, size), sum[r] = 0;
   for (int r = 0; r < ROWS; r++) exps_f32(x + r * size, &m[r], 0, e + r * size, size);
   for (int64_t s = 0; s < size; s++)
     for (int r = 0; r < ROWS; r++) sum[r] += e[r * size + s];
@@ -230,7 +270,6 @@ KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t en
   }
   free(e);
 }
-#undef ROWS
 
 static void plan(sm_ctx *c) {
   int64_t bw = c->inner < BLOCK ? c->inner : BLOCK;
@@ -312,12 +351,45 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
 DEFINE_SOFTMAX_BACKWARD(float, f32)
 DEFINE_SOFTMAX_BACKWARD(double, f64)
 
+/*
+ * ROWS rows of float32 (inner == 1) side by side: softmax_backward_row_f32's computation for each, to the bit, with
+ * the rows' ascending double sums interleaved (four chains of dependent additions that run at once).
+ */
+KD_INLINE void softmax_backward_rows_f32(const float *y, const float *gy, float *gx, int64_t size, int log_) {
+  double sum[ROWS] = {0};
+  if (log_) {
+    for (int64_t s = 0; s < size; s++)
+      for (int r = 0; r < ROWS; r++) sum[r] += (double)gy[r * size + s];
+  } else {
+    for (int64_t s = 0; s < size; s++)
+      for (int r = 0; r < ROWS; r++) sum[r] += (double)gy[r * size + s] * (double)y[r * size + s];
+  }
+  for (int r = 0; r < ROWS; r++) {
+    const int64_t at = r * size;
+    if (log_) {
+      const double zero = 0;
+      double t[ROW_CHUNK];
+      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {
+        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;
+        exps_f32(y + at + s0, &zero, 0, t, len);
+        for (int64_t k = 0; k < len; k++) gx[at + s0 + k] = (float)((double)gy[at + s0 + k] - t[k] * sum[r]);
+      }
+    } else {
+      for (int64_t s = 0; s < size; s++) gx[at + s] = (float)((double)y[at + s] * ((double)gy[at + s] - sum[r]));
+    }
+  }
+}
+
 KD_VECTOR_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
   for (int64_t item = begin; item < end; item++) {
     int64_t w;
     const int64_t base = item_columns(c, item, &w);
-    if (c->f32)
+    if (c->f32 && c->inner == 1 && end - item >= ROWS) {
+      softmax_backward_rows_f32((const float *)c->x + base, (const float *)c->gy + base, (float *)c->out + base,
+                                c->size, c->log);
+      item += ROWS - 1;
+    } else if (c->f32)
       softmax_backward_item_f32(c, (const float *)c->x + base, (const float *)c->gy + base, (float *)c->out + base, w);
     else
       softmax_backward_item_f64(c, (const double *)c->x + base, (const double *)c->gy + base, (double *)c->out + base, w);
@@ -334,3 +406,4 @@ void kd_softmax_backward(int f32, int log_, const void *y, const void *gy, void 
   c.nblocks = (inner + bw - 1) / bw;
   kd_parallel_for(outer * c.nblocks, grain_of(&c), softmax_backward_range, &c);
 }
+#undef ROWS
