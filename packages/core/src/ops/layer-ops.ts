@@ -47,14 +47,16 @@ export function addmm(
   const alpha = options.alpha ?? 1;
   if (mat1.ndim !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
   if (mat2.ndim !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
+  if (input.dtype !== mat2.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
+  if (mat1.dtype !== mat2.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   const inShape = input.shape;
   const out = noGrad(() => {
     const product = mat1.mm(mat2);
-    const scaled = alpha === 1 ? product : product.mul(alpha);
     const bias = input.expand(product.shape);
+    // The product is this call's own: scaled and offset in place, the same values without another [M, N] array.
+    if (alpha !== 1) product.mul_(alpha);
     // beta = 0 ignores input entirely (NaN and inf in it do not propagate), as BLAS does.
-    if (beta === 0) return scaled.clone();
-    return scaled.add(beta === 1 ? bias : bias.mul(beta));
+    return beta === 0 ? product : product.add_(beta === 1 ? bias : bias.mul(beta));
   });
   recordOp('AddmmBackward0', [input, mat1, mat2], out, (save, needs) => {
     const s1 = needs[2] ? save(mat1) : null;
