@@ -33,6 +33,15 @@ const READY = 4;
 const TASK = MAX_ARGS + 2;
 
 /**
+ * How long a worker, or the waiting caller, polls before it sleeps in `Atomics.wait`, in milliseconds. A training
+ * step calls a parallel kernel every few hundred microseconds; waking a sleeping thread costs tens of microseconds
+ * (more in a VM), twice a call (the worker's start, the caller's join). The native pool spins as long
+ * (SPIN_NS in packages/native/src/threadpool.c): long enough for back-to-back kernels, short enough to hand the core
+ * back to the garbage collector's threads between steps.
+ */
+const SPIN_MS = 0.2;
+
+/**
  * The source every worker runs. args holds, per task, [fn, nargs, args...]; after the tasks, one number per
  * worker: the generation it takes part in (a worker that wakes late for an earlier call, or was left out, skips).
  */
@@ -46,7 +55,11 @@ function start(module, memory, ctlBuffer, argsBuffer, slot, names) {
   let seen = Atomics.load(ctl, ${GENERATION});
   Atomics.store(ctl, ${READY} + slot, 1);
   for (;;) {
-    Atomics.wait(ctl, ${GENERATION}, seen);
+    for (let spins = 0, until = performance.now() + ${SPIN_MS}; Atomics.load(ctl, ${GENERATION}) === seen; spins++)
+      if ((spins & 63) === 63 && performance.now() > until) {
+        Atomics.wait(ctl, ${GENERATION}, seen);
+        break;
+      }
     seen = Atomics.load(ctl, ${GENERATION});
     if (args[${MAX_TASKS * TASK} + slot] !== seen) continue;
     const total = Atomics.load(ctl, ${TOTAL});
@@ -161,10 +174,11 @@ export class WasmThreadPool {
     Atomics.notify(ctl, GENERATION);
     callerFirst?.();
     for (let k = Atomics.add(ctl, NEXT, 1); k < tasks.length; k = Atomics.add(ctl, NEXT, 1)) run(tasks[k]);
+    const until = performance.now() + SPIN_MS;
     for (let spins = 0; ; spins++) {
       const left = Atomics.load(ctl, PENDING);
       if (left === 0) return;
-      if (this.canBlock) Atomics.wait(ctl, PENDING, left, 100);
+      if (this.canBlock && (spins & 63) === 63 && performance.now() > until) Atomics.wait(ctl, PENDING, left, 100);
       if ((spins & 1023) === 1023 || this.canBlock) {
         for (const slot of slots) {
           if (Atomics.load(ctl, READY + slot) === -1)
