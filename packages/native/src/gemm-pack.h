@@ -13,6 +13,15 @@ static inline int64_t kd_panel_width(int64_t j0, int64_t n, int64_t W, int pad) 
   return n - j0 >= W || pad ? W : n - j0;
 }
 
+/*
+ * Rows of a packer's source that lie far apart each start a stream the hardware prefetcher is slow to pick up: the
+ * packers walking rows in order fetch the row KD_PACK_ROWS_AHEAD ahead, `bytes` long, one line at a time.
+ */
+#define KD_PACK_ROWS_AHEAD 4
+static inline void kd_prefetch_row(const void *row, int64_t bytes) {
+  for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)row + b);
+}
+
 /* Rows of a panel are short (a few dozen elements): a call to memcpy or memset for each costs more than it moves. */
 #if defined(__GNUC__) && !defined(__clang__)
 #define KD_INLINE_COPIES __attribute__((optimize("no-tree-loop-distribute-patterns")))
@@ -53,9 +62,7 @@ static inline int64_t kd_panel_width(int64_t j0, int64_t n, int64_t W, int pad) 
     /* Rows are contiguous: walk them in order (one stream through memory), scattering each across the panels. */     \
     for (int64_t p = 0; p < k; p++) {                                                                                 \
       const T *s = src + p * rs;                                                                                      \
-      /* Rows far apart each start a stream the hardware prefetcher is slow to pick up: fetch a few rows ahead. */    \
-      if (p + 4 < k)                                                                                                  \
-        for (int64_t j = 0; j < n; j += 64 / (int64_t)sizeof(T)) __builtin_prefetch(s + 4 * rs + j);                  \
+      if (p + KD_PACK_ROWS_AHEAD < k) kd_prefetch_row(s + KD_PACK_ROWS_AHEAD * rs, n * (int64_t)sizeof(T));          \
       for (int64_t j0 = 0; j0 < n; j0 += W) {                                                                         \
         int64_t w = n - j0 < W ? n - j0 : W, width = kd_panel_width(j0, n, W, pad);                                   \
         T *d = dst + j0 * k + p * width;                                                                              \

@@ -336,10 +336,7 @@ KD_INLINE_COPIES static void P(pack_rows_plain)(T *restrict dst, const T *restri
   const int64_t nfull = n / W * W;
   for (int64_t p = 0; p < k; p++) {
     const T *s = src + p * rs;
-    /* Rows far apart each start a stream the hardware prefetcher is slow to pick up: fetch a few rows ahead. */
-    if (p + 4 < k)
-      for (int64_t j = 0; j < nfull; j += 64 / (int64_t)sizeof(T))
-        _mm_prefetch((const char *)(s + 4 * rs + j), _MM_HINT_T0);
+    if (p + KD_PACK_ROWS_AHEAD < k) kd_prefetch_row(s + KD_PACK_ROWS_AHEAD * rs, nfull * (int64_t)sizeof(T));
     T *d = dst + p * W;
     for (int64_t j0 = 0; j0 < nfull; j0 += W, d += W * k)
 #pragma GCC unroll 2
@@ -357,9 +354,7 @@ KD_INLINE_COPIES static void P(pack_rows_narrow)(T *restrict dst, const T *restr
                                                  int64_t n, int64_t W, int pad) {
   for (int64_t p = 0; p < k; p++) {
     const T *s = src + p * rs;
-    if (p + 4 < k)
-      for (int64_t j = 0; j < n; j += 64 / (int64_t)sizeof(T))
-        _mm_prefetch((const char *)(s + 4 * rs + j), _MM_HINT_T0);
+    if (p + KD_PACK_ROWS_AHEAD < k) kd_prefetch_row(s + KD_PACK_ROWS_AHEAD * rs, n * (int64_t)sizeof(T));
     for (int64_t j0 = 0; j0 < n; j0 += W) {
       int64_t w = n - j0 < W ? n - j0 : W, width = kd_panel_width(j0, n, W, pad);
       T *d = dst + j0 * k + p * width;
