@@ -59,6 +59,9 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
   for (int64_t i = 0; i < n; i++) e[i] = exp(x[i] - m[i * mstep]);
 }
 
+/* The running maximum's step: v when it is larger or NaN (a NaN, once met, stays unless a later NaN replaces it). */
+KD_INLINE double max_step(double v, double m) { return (v > m || v != v) ? v : m; }
+
 /* Elements of a row whose exp values are computed at a time, where no scratch holds them all. */
 #define ROW_CHUNK 256
 
@@ -80,7 +83,7 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
       const T *xp = x + s * inner;                                                                                 \
       for (int64_t i = 0; i < w; i++) {                                                                            \
         const double v = (double)xp[i];                                                                            \
-        m[i] = (v > m[i] || v != v) ? v : m[i];                                                                    \
+        m[i] = max_step(v, m[i]);                                                                                  \
       }                                                                                                            \
     }                                                                                                              \
     double t[BLOCK];                                                                                               \
@@ -149,7 +152,7 @@ static void exps_f64(const double *x, const double *m, int64_t mstep, double *e,
     double m = -INFINITY, sum = 0;                                                                                 \
     for (int64_t s = 0; s < size; s++) {                                                                           \
       const double v = (double)x[s];                                                                               \
-      m = (v > m || v != v) ? v : m;                                                                               \
+      m = max_step(v, m);                                                                                          \
     }                                                                                                              \
     double t[ROW_CHUNK];                                                                                           \
     if (log_) {                                                                                                    \
@@ -187,7 +190,7 @@ DEFINE_SOFTMAX_BLOCK(float, f32)
 DEFINE_SOFTMAX_BLOCK(double, f64)
 
 /*
- * The maximum of a row of float32, as a double, the same as the scalar loops' (v > m || v != v ? v : m): eight
+ * The maximum of a row of float32, as a double, the same as the scalar loops' (max_step from -inf): eight
  * running maxima side by side, so that the loop vectorises without branches. A maximum is exact in any order; of
  * two zeros it may keep the other sign, which no result shows (x - m and exp(x - m) are the same for either). The
  * probes sum v - v, which is 0 unless v is NaN or infinite: such a row takes the scalar loop, for the same NaN.
@@ -214,10 +217,7 @@ KD_INLINE double row_max_f32(const float *x, int64_t n) {
   }
   if (finite == 0) return best;
   double m = -INFINITY;
-  for (s = 0; s < n; s++) {
-    const double v = (double)x[s];
-    m = (v > m || v != v) ? v : m;
-  }
+  for (s = 0; s < n; s++) m = max_step((double)x[s], m);
   return m;
 }
 
@@ -325,21 +325,28 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
       }                                                                                                            \
     }                                                                                                              \
   }                                                                                                                \
-  static void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {                 \
-    double sum = 0;                                                                                                \
+  /* One row's gradient from its sum (Σ gy * y, or Σ gy for log-softmax). */                                       \
+  KD_INLINE void softmax_backward_apply_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_,              \
+                                               double sum) {                                                       \
     if (log_) {                                                                                                    \
       const double zero = 0;                                                                                       \
       double t[ROW_CHUNK];                                                                                         \
-      for (int64_t s = 0; s < size; s++) sum += (double)gy[s];                                                     \
       for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {                                                           \
         const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;                                         \
         exps_##SUF(y + s0, &zero, 0, t, len);                                                                      \
         for (int64_t k = 0; k < len; k++) gx[s0 + k] = (T)((double)gy[s0 + k] - t[k] * sum);                       \
       }                                                                                                            \
     } else {                                                                                                       \
-      for (int64_t s = 0; s < size; s++) sum += (double)gy[s] * (double)y[s];                                      \
-      for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)y[s] * ((double)gy[s] - sum));                       \
+      for (int64_t s = 0; s < size; s++) gx[s] = (T)((double)y[s] * ((double)gy[s] - sum));                        \
     }                                                                                                              \
+  }                                                                                                                \
+  static void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {                 \
+    double sum = 0;                                                                                                \
+    if (log_)                                                                                                      \
+      for (int64_t s = 0; s < size; s++) sum += (double)gy[s];                                                     \
+    else                                                                                                           \
+      for (int64_t s = 0; s < size; s++) sum += (double)gy[s] * (double)y[s];                                      \
+    softmax_backward_apply_##SUF(y, gy, gx, size, log_, sum);                                                      \
   }                                                                                                                \
   static void softmax_backward_item_##SUF(const sm_ctx *c, const T *y, const T *gy, T *gx, int64_t w) {            \
     if (c->inner == 1)                                                                                             \
@@ -353,7 +360,8 @@ DEFINE_SOFTMAX_BACKWARD(double, f64)
 
 /*
  * ROWS rows of float32 (inner == 1) side by side: softmax_backward_row_f32's computation for each, to the bit, with
- * the rows' ascending double sums interleaved (four chains of dependent additions that run at once).
+ * the rows' ascending double sums interleaved (four chains of dependent additions that run at once), then each
+ * row's gradient from its sum.
  */
 KD_INLINE void softmax_backward_rows_f32(const float *y, const float *gy, float *gx, int64_t size, int log_) {
   double sum[ROWS] = {0};
@@ -364,20 +372,8 @@ KD_INLINE void softmax_backward_rows_f32(const float *y, const float *gy, float 
     for (int64_t s = 0; s < size; s++)
       for (int r = 0; r < ROWS; r++) sum[r] += (double)gy[r * size + s] * (double)y[r * size + s];
   }
-  for (int r = 0; r < ROWS; r++) {
-    const int64_t at = r * size;
-    if (log_) {
-      const double zero = 0;
-      double t[ROW_CHUNK];
-      for (int64_t s0 = 0; s0 < size; s0 += ROW_CHUNK) {
-        const int64_t len = size - s0 < ROW_CHUNK ? size - s0 : ROW_CHUNK;
-        exps_f32(y + at + s0, &zero, 0, t, len);
-        for (int64_t k = 0; k < len; k++) gx[at + s0 + k] = (float)((double)gy[at + s0 + k] - t[k] * sum[r]);
-      }
-    } else {
-      for (int64_t s = 0; s < size; s++) gx[at + s] = (float)((double)y[at + s] * ((double)gy[at + s] - sum[r]));
-    }
-  }
+  for (int r = 0; r < ROWS; r++)
+    softmax_backward_apply_f32(y + r * size, gy + r * size, gx + r * size, size, log_, sum[r]);
 }
 
 KD_VECTOR_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
