@@ -38,7 +38,7 @@
 
 /*
  * The output pixels an image needs before a one-image forward on several threads packs the GEMM's panels straight
- * from the input (conv-impl.h). Below, the GEMM's grid cuts the rows (the weights), each thread then packs every
+ * from the input (conv-lower.h). Below, the GEMM's grid cuts the rows (the weights), each thread then packs every
  * column, and gathering them from the input twice cost more than writing the column matrix once. Measured on a
  * Zen 3 core pair in alternating turns, packing from the input against the column matrix: 56x56 outputs
  * (64 channels) 0.95-0.96x the time, 28x28 (128) 0.98-1.04x, 14x14 (256 -> 256, 128 -> 256 from 28 by stride 2)
