@@ -68,6 +68,19 @@ function fill<T extends Tensor>(tensor: T, f: (t: T) => void): T {
   return tensor;
 }
 
+/**
+ * An init function's optional parameters as one options object. Its first optional parameter holds either that
+ * parameter's value (the rest then follow positionally, with `{ generator }` last: `uniform_(w, -1, 1)`) or one
+ * options object for them all (`uniform_(w, { a: -1, b: 1 })`); `positional` gathers the values given positionally.
+ */
+function initOptions<O extends GeneratorOptions>(
+  first: number | O,
+  options: GeneratorOptions,
+  positional: (first: number) => O,
+): O {
+  return isOptions<O>(first) ? first : { ...options, ...positional(first) };
+}
+
 export interface UniformOptions extends GeneratorOptions {
   a?: number;
   b?: number;
@@ -80,7 +93,7 @@ export function uniform_<T extends Tensor>(
   b = 1,
   options: GeneratorOptions = {},
 ): T {
-  const o: UniformOptions = isOptions<UniformOptions>(a) ? a : { ...options, a, b };
+  const o = initOptions(a, options, (a) => ({ a, b }));
   return fill(tensor, (t) => t.uniform_(o.a ?? 0, o.b ?? 1, { generator: o.generator }));
 }
 
@@ -96,7 +109,7 @@ export function normal_<T extends Tensor>(
   std = 1,
   options: GeneratorOptions = {},
 ): T {
-  const o: NormalOptions = isOptions<NormalOptions>(mean) ? mean : { ...options, mean, std };
+  const o = initOptions(mean, options, (mean) => ({ mean, std }));
   return fill(tensor, (t) => t.normal_(o.mean ?? 0, o.std ?? 1, { generator: o.generator }));
 }
 
@@ -161,7 +174,7 @@ export function truncNormal_<T extends Tensor>(
   b = 2,
   options: GeneratorOptions = {},
 ): T {
-  const o: TruncNormalOptions = isOptions<TruncNormalOptions>(mean) ? mean : { ...options, mean, std, a, b };
+  const o = initOptions(mean, options, (mean) => ({ mean, std, a, b }));
   const [m, s, lo, hi] = [o.mean ?? 0, o.std ?? 1, o.a ?? -2, o.b ?? 2];
   if (m < lo - 2 * s || m > hi + 2 * s) {
     console.warn(
@@ -223,10 +236,6 @@ export interface GainOptions extends GeneratorOptions {
   gain?: number;
 }
 
-function gainOptions(gain: number | GainOptions, options: GeneratorOptions): GainOptions {
-  return isOptions<GainOptions>(gain) ? gain : { ...options, gain };
-}
-
 /** U(-a, a) with a = √3 · std: the uniform distribution whose standard deviation is `std`. */
 function uniformWithStd_<T extends Tensor>(tensor: T, std: number, options: GeneratorOptions): T {
   const bound = Math.sqrt(3) * std;
@@ -245,7 +254,7 @@ export function xavierUniform_<T extends Tensor>(
   gain: number | GainOptions = 1,
   options: GeneratorOptions = {},
 ): T {
-  const o = gainOptions(gain, options);
+  const o = initOptions(gain, options, (gain) => ({ gain }));
   return uniformWithStd_(tensor, xavierStd(tensor, o), o);
 }
 
@@ -255,7 +264,7 @@ export function xavierNormal_<T extends Tensor>(
   gain: number | GainOptions = 1,
   options: GeneratorOptions = {},
 ): T {
-  const o = gainOptions(gain, options);
+  const o = initOptions(gain, options, (gain) => ({ gain }));
   return normal_(tensor, 0, xavierStd(tensor, o), o);
 }
 
@@ -269,15 +278,6 @@ export interface KaimingOptions extends GeneratorOptions {
 function kaimingStd(tensor: Tensor, o: KaimingOptions): number {
   const fan = calculateCorrectFan(tensor, o.mode ?? 'fan_in');
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
-}
-
-function kaimingOptions(
-  a: number | KaimingOptions,
-  mode: FanMode,
-  nonlinearity: Nonlinearity,
-  options: GeneratorOptions,
-): KaimingOptions {
-  return isOptions<KaimingOptions>(a) ? a : { ...options, a, mode, nonlinearity };
 }
 
 function zeroElementNoop(tensor: Tensor): boolean {
@@ -298,7 +298,7 @@ export function kaimingUniform_<T extends Tensor>(
   options: GeneratorOptions = {},
 ): T {
   if (zeroElementNoop(tensor)) return tensor;
-  const o = kaimingOptions(a, mode, nonlinearity, options);
+  const o = initOptions(a, options, (a) => ({ a, mode, nonlinearity }));
   return uniformWithStd_(tensor, kaimingStd(tensor, o), o);
 }
 
@@ -311,7 +311,7 @@ export function kaimingNormal_<T extends Tensor>(
   options: GeneratorOptions = {},
 ): T {
   if (zeroElementNoop(tensor)) return tensor;
-  const o = kaimingOptions(a, mode, nonlinearity, options);
+  const o = initOptions(a, options, (a) => ({ a, mode, nonlinearity }));
   return normal_(tensor, 0, kaimingStd(tensor, o), o);
 }
 
@@ -367,7 +367,7 @@ export function orthogonal_<T extends Tensor>(
 ): T {
   if (tensor.ndim < 2) throw new torch.ValueError('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
-  const o = gainOptions(gain, options);
+  const o = initOptions(gain, options, (gain) => ({ gain }));
   const rows = tensor.shape[0];
   const cols = tensor.numel() / rows;
   const flat = torch.empty([rows, cols], { dtype: 'float64' }).normal_(0, 1, { generator: o.generator });
