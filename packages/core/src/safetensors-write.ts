@@ -1,5 +1,5 @@
 /** Writing safetensors: `encodeSafetensors`, the tensors in the caller's order after a checked header. */
-import { type DType, ITEM_SIZE } from './dtype.js';
+import { ITEM_SIZE, allocate } from './dtype.js';
 import {
   type RawTensor,
   SafetensorError,
@@ -18,34 +18,6 @@ import {
 
 const TWO_POW_63 = 2 ** 63;
 
-function storageName(dtype: DType): string {
-  switch (dtype) {
-    case 'float32':
-      return 'Float32Array';
-    case 'float64':
-    case 'int64':
-      return 'Float64Array';
-    case 'int32':
-      return 'Int32Array';
-    case 'bool':
-      return 'Uint8Array';
-  }
-}
-
-function hasStorageType(dtype: DType, data: unknown): boolean {
-  switch (dtype) {
-    case 'float32':
-      return data instanceof Float32Array;
-    case 'float64':
-    case 'int64':
-      return data instanceof Float64Array;
-    case 'int32':
-      return data instanceof Int32Array;
-    case 'bool':
-      return data instanceof Uint8Array;
-  }
-}
-
 interface WritePlan {
   name: string;
   tensor: RawTensor;
@@ -63,10 +35,12 @@ function checkTensorForWrite(name: string, tensor: RawTensor): number {
     throw new SafetensorError(`tensor ${quote(name)} has unknown dtype ${quote(String(dtype))}`);
   }
   checkShape(name, shape);
-  if (!hasStorageType(dtype, data)) {
+  // The array type Kindling keeps `dtype` in, as its tensors allocate it.
+  const storageType = allocate(dtype, 0).constructor;
+  if (!(data instanceof storageType)) {
     const got = typeof data === 'object' && data !== null ? data.constructor.name : describe(data);
     throw new SafetensorError(
-      `tensor ${quote(name)} of dtype ${dtype} needs its data in a ${storageName(dtype)}, got ${got}`,
+      `tensor ${quote(name)} of dtype ${dtype} needs its data in a ${storageType.name}, got ${got}`,
     );
   }
   const numel = numelOf(shape);
