@@ -20,6 +20,11 @@ const WEIGHT_BIAS = [
 ] as const;
 /** A target tensor after the input: the losses. */
 const TARGET = [[1, 'target', 'tensor']] as const;
+/** A second input, then the target: the losses that compare two inputs. */
+const INPUT2_TARGET = [
+  [1, 'input2', 'tensor'],
+  [2, 'target', 'tensor'],
+] as const;
 /** An options object after the input: the activations. */
 const OPTIONS = [[1, 'options', 'options']] as const;
 
@@ -80,15 +85,9 @@ const ARGUMENTS: Partial<Record<keyof typeof raw, readonly (readonly [number, st
   cosineSimilarity: [[1, 'x2', 'tensor']],
   pairwiseDistance: [[1, 'x2', 'tensor']],
   klDiv: TARGET,
-  marginRankingLoss: [
-    [1, 'input2', 'tensor'],
-    [2, 'target', 'tensor'],
-  ],
+  marginRankingLoss: INPUT2_TARGET,
   hingeEmbeddingLoss: TARGET,
-  cosineEmbeddingLoss: [
-    [1, 'input2', 'tensor'],
-    [2, 'target', 'tensor'],
-  ],
+  cosineEmbeddingLoss: INPUT2_TARGET,
   tripletMarginLoss: [
     [1, 'positive', 'tensor'],
     [2, 'negative', 'tensor'],
