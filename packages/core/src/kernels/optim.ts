@@ -184,6 +184,13 @@ export function adamScalars(
   ].map(round);
 }
 
+/** adamUpdate's first checks, before its scalars and arrays: n, then `step` (the bias corrections' exponent). */
+export function checkAdamCounts(n: number, step: number): void {
+  checkCount(n, 'n');
+  if (!Number.isSafeInteger(step) || step < 1)
+    throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+}
+
 /** adamUpdate's arrays, with the size and the setting their checks read. */
 export interface AdamArrays {
   param: FloatArray;
@@ -252,9 +259,7 @@ export function adamUpdate(
   maximize: boolean,
   step: number,
 ): void {
-  checkCount(n, 'n');
-  if (!Number.isSafeInteger(step) || step < 1)
-    throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  checkAdamCounts(n, step);
   const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
   const f32 = param instanceof Float32Array;
   const round = f32 ? fr : same;

@@ -22,6 +22,7 @@ import {
   adamScalars,
   adamUpdate as tsAdamUpdate,
   checkAdamArrays,
+  checkAdamCounts,
   checkSgdArrays,
   sgdScalars,
   sgdUpdate as tsSgdUpdate,
@@ -263,9 +264,7 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
     maximize,
     step,
   ] = args;
-  checkCount(n, 'n');
-  if (!Number.isSafeInteger(step) || step < 1)
-    throw new RangeError(`argument 'step' must be a positive integer, got ${step}`);
+  checkAdamCounts(n, step);
   [lr, beta1, beta2, eps, weightDecay].forEach((v, i) =>
     checkNumber(v, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'][i]),
   );
