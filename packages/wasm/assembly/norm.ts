@@ -7,14 +7,14 @@
  * Optional arrays are 0 when absent.
  */
 
-const NEG_ZERO = f64x2.splat(-0.0);
+export const NEG_ZERO = f64x2.splat(-0.0);
 
 /** Two elements of a float32 or float64 array at p, in double. */
-@inline function ld<T>(p: usize): v128 {
+@inline export function ld<T>(p: usize): v128 {
   return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
 }
 
-@inline function st<T>(p: usize, v: v128): void {
+@inline export function st<T>(p: usize, v: v128): void {
   if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
   else v128.store(p, v);
 }
@@ -29,7 +29,7 @@ const NEG_ZERO = f64x2.splat(-0.0);
 }
 
 /** The eight accumulators' total, in the fixed tree order. */
-@inline function total8(a01: v128, a23: v128, a45: v128, a67: v128): f64 {
+@inline export function total8(a01: v128, a23: v128, a45: v128, a67: v128): f64 {
   return (pairSum(a01) + pairSum(a23)) + (pairSum(a45) + pairSum(a67));
 }
 

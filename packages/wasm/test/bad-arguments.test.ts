@@ -86,6 +86,8 @@ const VALID: Record<string, Spec[]> = {
     A(4),
   ],
   batchNormBackward: [A(5120), A(5120), V(2), V(4), V(640), A(4), A(4), A(4), V(true), A(5120), A(4), A(4)],
+  layerNormForward: [A(5120), V(80), V(64), A(64), A(64), V(1e-5), A(5120), A(80), A(80)],
+  layerNormBackward: [A(5120), A(5120), V(80), V(64), A(64), A(80), A(80), A(5120), A(64), A(64)],
   unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
   sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],

@@ -56,6 +56,24 @@ export function checkBatchNormBackward(...args: Parameters<typeof batchNormBackw
   return size;
 }
 
+/** layerNormForward's argument checks, as checkBatchNormForward's. Returns rows * cols. */
+export function checkLayerNormForward(...args: Parameters<typeof layerNormForward>): number {
+  const [x, rows, cols, weight, bias, , out, saveMean, saveRstd] = args;
+  const size = checkSizes({ rows, cols });
+  const saved = [out, saveMean, saveRstd] as const;
+  checkForwardArrays({ size, params: cols, stats: rows }, x, weight, bias, [null, null], true, saved, 'saveRstd');
+  return size;
+}
+
+/** layerNormBackward's argument checks, as checkBatchNormForward's. Returns rows * cols. */
+export function checkLayerNormBackward(...args: Parameters<typeof layerNormBackward>): number {
+  const [gy, x, rows, cols, weight, saveMean, saveRstd, gx, gWeight, gBias] = args;
+  const size = checkSizes({ rows, cols });
+  const grads = [gx, gWeight, gBias] as const;
+  checkBackwardArrays({ size, params: cols, stats: rows }, gy, x, weight, [saveMean, saveRstd], 'saveRstd', grads);
+  return size;
+}
+
 /**
  * Batch norm forward. training: per-channel batch statistics normalise x and, when runningMean/runningVar are
  * given, update them in place; evaluation: runningMean and runningVar (required) normalise x. saveMean and
@@ -190,9 +208,7 @@ export function layerNormForward(
   saveMean: FloatArray,
   saveRstd: FloatArray,
 ): void {
-  const size = checkSizes({ rows, cols });
-  const saved = [out, saveMean, saveRstd] as const;
-  checkForwardArrays({ size, params: cols, stats: rows }, x, weight, bias, [null, null], true, saved, 'saveRstd');
+  checkLayerNormForward(x, rows, cols, weight, bias, eps, out, saveMean, saveRstd);
   const r = x instanceof Float32Array ? fr : same;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
@@ -221,9 +237,7 @@ export function layerNormBackward(
   gWeight: FloatArray | null,
   gBias: FloatArray | null,
 ): void {
-  const size = checkSizes({ rows, cols });
-  const grads = [gx, gWeight, gBias] as const;
-  checkBackwardArrays({ size, params: cols, stats: rows }, gy, x, weight, [saveMean, saveRstd], 'saveRstd', grads);
+  checkLayerNormBackward(gy, x, rows, cols, weight, saveMean, saveRstd, gx, gWeight, gBias);
   const accW = gWeight !== null ? new Float64Array(cols) : null;
   const accB = gBias !== null ? new Float64Array(cols) : null;
   for (let i = 0; i < rows; i++) {

@@ -1,6 +1,7 @@
 /**
- * The WebAssembly backend's entries beyond GEMM, convolution and the elementwise ops (wasm-elementwise.ts): max
- * pooling's forward, batch norm's forward and backward, the sum along a dim and the SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
+ * The WebAssembly backend's entries beyond GEMM, convolution (wasm-conv.ts), the elementwise ops
+ * (wasm-elementwise.ts) and the normalisations (wasm-norm.ts): max pooling's forward, the sum along a dim and the
+ * SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
  * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
  * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
  * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
@@ -28,12 +29,6 @@ import {
   sgdUpdate as tsSgdUpdate,
 } from './optim.js';
 import type { FloatArray } from './gemm.js';
-import {
-  batchNormBackward as tsBatchNormBackward,
-  batchNormForward as tsBatchNormForward,
-  checkBatchNormBackward,
-  checkBatchNormForward,
-} from './norm.js';
 import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
 import type { WasmTask } from './wasm-threads.js';
 import { WINDOW_STEPS } from './window.js';
@@ -154,60 +149,6 @@ function maxPool2dForward(
   if (indices !== null) host.copyOut(indices, idxAt, outSize, indices, 0);
 }
 
-function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormForward']>): void {
-  const [x, N, C, HW, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd] = args;
-  if (typeof training !== 'boolean') throw new TypeError("argument 'training' must be a boolean");
-  checkNumber(momentum, 'momentum');
-  checkNumber(eps, 'eps');
-  const size = checkBatchNormForward(...args);
-  if (size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX) return tsBatchNormForward(...args);
-  const optional = [weight, bias, runningMean, runningVar];
-  const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions(
-    [size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))],
-    x.BYTES_PER_ELEMENT,
-  );
-  const xAt = host.source(x, 0, size, xPtr, [[out, 0, size]]);
-  const outAt = host.target(out, 0, outPtr);
-  optional.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], C));
-  const at = optional.map((a, i) => (a === null ? 0 : ptrs[i]));
-  const fn = x instanceof Float32Array ? 'batchNormForward32' : 'batchNormForward64';
-  host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({
-    fn,
-    args: [xAt, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outAt, meanPtr, invstdPtr, c0, c1],
-  }));
-  host.copyOut(x, outAt, size, out, 0);
-  host.copyOut(x, meanPtr, C, saveMean, 0);
-  host.copyOut(x, invstdPtr, C, saveInvstd, 0);
-  if (training && runningMean !== null) host.copyOut(x, ptrs[2], C, runningMean, 0);
-  if (training && runningVar !== null) host.copyOut(x, ptrs[3], C, runningVar, 0);
-}
-
-function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormBackward']>): void {
-  const [gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias] = args;
-  checkBool(training, 'training');
-  const size = checkBatchNormBackward(...args);
-  if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
-  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
-    [size, size, size, C, C, C, C, C],
-    x.BYTES_PER_ELEMENT,
-  );
-  const gyAt = host.source(gy, 0, size, gyPtr, [[gx, 0, size]]);
-  const xAt = host.source(x, 0, size, xPtr, [[gx, 0, size]]);
-  const gxAt = host.target(gx, 0, gxPtr);
-  host.copyIn(saveMean, 0, meanPtr, C);
-  host.copyIn(saveInvstd, 0, invstdPtr, C);
-  if (weight !== null) host.copyIn(weight, 0, wPtr, C);
-  const fn = x instanceof Float32Array ? 'batchNormBackward32' : 'batchNormBackward64';
-  const optional = [weight === null ? 0 : wPtr, gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
-  host.parallel(C, size * 4, (c0, c1) => ({
-    fn,
-    args: [gyAt, xAt, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxAt, optional[1], optional[2], c0, c1],
-  }));
-  host.copyOut(x, gxAt, size, gx, 0);
-  if (gWeight !== null) host.copyOut(x, gwPtr, C, gWeight, 0);
-  if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
-}
-
 /**
  * Where an optimizer kernel (two elements at a time) reads and updates `a`'s first n elements: where they are when
  * `a` lives in the module's memory and n is even (an odd n has the kernel touch one element past the end, which may
@@ -309,14 +250,9 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
 /** The entries above, bound to a backend's state. */
 export function wasmEntries(
   host: WasmHost,
-): Pick<
-  BackendKernels,
-  'maxPool2dForward' | 'batchNormForward' | 'batchNormBackward' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'
-> {
+): Pick<BackendKernels, 'maxPool2dForward' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
-    batchNormForward: (...args) => batchNormForward(host, ...args),
-    batchNormBackward: (...args) => batchNormBackward(host, ...args),
     sgdUpdate: (...args) => sgdUpdate(host, ...args),
     adamUpdate: (...args) => adamUpdate(host, ...args),
     sumDim: (...args) => sumDim(host, ...args),

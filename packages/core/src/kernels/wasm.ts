@@ -19,6 +19,7 @@ import { wasmElementwise } from './wasm-elementwise.js';
 import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
 import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
 import { wasmConvolutions } from './wasm-conv.js';
+import { wasmNorms } from './wasm-norm.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
 export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
@@ -45,6 +46,12 @@ const TASKS: readonly string[] = [
   'batchNormForward64',
   'batchNormBackward32',
   'batchNormBackward64',
+  'layerNormForward32',
+  'layerNormForward64',
+  'layerNormBackwardRows32',
+  'layerNormBackwardRows64',
+  'layerNormBackwardColumns32',
+  'layerNormBackwardColumns64',
   'sgdUpdate32',
   'sgdUpdate64',
   'adamUpdate32',
@@ -313,6 +320,7 @@ export function createWasmBackend(
     gemm: (...args) => state.gemm(...args),
     ...wasmConvolutions(state),
     ...wasmEntries(state),
+    ...wasmNorms(state),
     ...wasmElementwise(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
