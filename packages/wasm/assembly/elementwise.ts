@@ -1,13 +1,19 @@
 /**
  * Elementwise kernels giving the bits of packages/core/src/kernels/contiguous.ts: each value computed in double
- * and rounded once. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
+ * and rounded once. exp, sigmoid, gelu and gelu's derivative run one element at a time on exp.ts, which computes
+ * V8's Math.exp and the TypeScript kernels' erfc operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
  * value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
  * f32x4 instructions; expressions with a double scalar (add with alpha) or two roundings in double (rsqrt) run
  * in f64x2 lanes and are rounded at the store, as the TypeScript loops round.
  */
 
+import { erfc, exp } from './exp';
+
 // unary op codes (contiguous.ts UnaryOp) this module computes
-const RELU = 0, NEG = 1, ABS = 2, SQRT = 5, RSQRT = 10, SQUARE = 11;
+const RELU = 0, NEG = 1, ABS = 2, EXP = 3, SQRT = 5, SIGMOID = 7, RSQRT = 10, SQUARE = 11, GELU = 12, GELU_DERIVATIVE = 13;
+/** 1 / sqrt(2π) and sqrt(1/2), the doubles contiguous.ts uses. */
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+const SQRT1_2: f64 = 0.7071067811865476;
 // binary op codes (contiguous.ts BinaryOp)
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4;
 
@@ -40,6 +46,28 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4;
   return <T>(1 / Math.sqrt(<f64>v));
 }
 
+// The ops on exp.ts, one element at a time in double, as contiguous.ts writes them.
+
+function sigmoid(v: f64): f64 {
+  return 1 / (1 + exp(-v));
+}
+
+function gelu(v: f64): f64 {
+  return 0.5 * v * erfc(-v * SQRT1_2);
+}
+
+function geluDerivative(v: f64): f64 {
+  return 0.5 * erfc(-v * SQRT1_2) + v * exp(-0.5 * v * v) * INV_SQRT_2PI;
+}
+
+/** out[i] = f(x[i]) in double, rounded at the store (f a function, so that each op's loop computes only its own). */
+function mapRun<T>(f: (v: f64) => f64, x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << alignof<T>();
+    store<T>(out + at, <T>f(<f64>load<T>(x + at)));
+  }
+}
+
 function unaryRun<T>(op: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
   const lanes = 16 / sizeof<T>();
@@ -55,7 +83,8 @@ function unaryRun<T>(op: i32, x: usize, out: usize, n: i32): void {
 
 /** Whether `unary` computes op here (the others stay in the TypeScript kernel). */
 export function unaryHas(op: i32): bool {
-  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE;
+  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE || op == EXP || op == SIGMOID ||
+    op == GELU || op == GELU_DERIVATIVE;
 }
 
 /** unaryRun with op a constant at each call, so that each op's loop is compiled on its own. */
@@ -65,7 +94,11 @@ function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
   else if (op == ABS) unaryRun<T>(ABS, x, out, n);
   else if (op == SQRT) unaryRun<T>(SQRT, x, out, n);
   else if (op == SQUARE) unaryRun<T>(SQUARE, x, out, n);
-  else unaryRun<T>(RSQRT, x, out, n);
+  else if (op == RSQRT) unaryRun<T>(RSQRT, x, out, n);
+  else if (op == EXP) mapRun<T>(exp, x, out, n);
+  else if (op == SIGMOID) mapRun<T>(sigmoid, x, out, n);
+  else if (op == GELU) mapRun<T>(gelu, x, out, n);
+  else mapRun<T>(geluDerivative, x, out, n);
 }
 
 export function unary32(op: i32, x: usize, out: usize, n: i32): void {

@@ -13,6 +13,7 @@ import {
   expectSameBits,
   wasmBackend,
 } from './wasm-against-typescript.js';
+import { rng } from '../../core/test/helpers/rng.js';
 
 const ts = torch.typescriptBackend;
 
@@ -80,7 +81,7 @@ function expectBinaryLayout(
 }
 
 describeAgainstTypescript(() => {
-  it('unary: relu, neg, abs, sqrt, rsqrt, square (and the rest, which run the TypeScript loops)', () => {
+  it('unary: relu, neg, abs, sqrt, rsqrt, square, exp, sigmoid, gelu, its derivative (and the rest, which run the TypeScript loops)', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
       for (const n of SIZES) {
@@ -92,6 +93,30 @@ describeAgainstTypescript(() => {
           b.unary(op, x, off, got, 1, n);
           ts.unary(op, x, off, want, 1, n);
           expectSameBits(got, want, `${ctor.name} op ${op} n ${n}`);
+        }
+      }
+    }
+  });
+
+  it("exp, sigmoid, gelu and gelu's derivative over every range of exp's argument reduction, at one and two threads", () => {
+    const b = wasmBackend();
+    // Magnitudes from 2^-40 (exp's 1 + x branch) through the bands of its reduction, the ±1 band, and out to its
+    // overflow (709.78) and underflow (-745.13) thresholds, where results become subnormal, infinite or 0.
+    const scales = [2 ** -40, 2 ** -28, 0.3, 0.35, 1.04, 3, 40, 700, 760];
+    const edges = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 4, -4, 709.78, 709.79, -708.4, -745.13, -745.14];
+    for (const ctor of [Float32Array, Float64Array]) {
+      const n = 60000;
+      const x = new ctor(n);
+      const next = rng(5);
+      for (let i = 0; i < n; i++) x[i] = i < edges.length ? edges[i] : (next() * 2 - 1) * scales[i % scales.length];
+      for (const t of THREAD_COUNTS) {
+        b.setNumThreads(t);
+        for (const op of [3, 7, 12, 13]) {
+          const got = new ctor(n);
+          const want = new ctor(n);
+          b.unary(op, x, 0, got, 0, n);
+          ts.unary(op, x, 0, want, 0, n);
+          expectSameBits(got, want, `${ctor.name} op ${op}, ${t} threads`);
         }
       }
     }
@@ -139,7 +164,7 @@ describeAgainstTypescript(() => {
     for (const ctor of [Float32Array, Float64Array]) {
       for (const t of THREAD_COUNTS) {
         b.setNumThreads(t);
-        for (const op of [0, 1, 2, 5, 10, 11]) {
+        for (const op of [0, 1, 2, 3, 5, 7, 10, 11, 12, 13]) {
           const n = 200003;
           const x = awkward(ctor, n + 2, 60 + op);
           const got = new ctor(n + 2).fill(7);

@@ -1,10 +1,10 @@
 /**
  * The WebAssembly backend's entries beyond GEMM, convolution (wasm-conv.ts), the elementwise ops
  * (wasm-elementwise.ts) and the normalisations (wasm-norm.ts): max pooling's forward, the sum along a dim and the
- * SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then copies the
- * spans it reads into the module's memory, runs, and copies the result out. Cases the module does not compute
- * (integer arrays, the transcendental ops, whose TypeScript results come from the engine's Math) run the
- * TypeScript kernels, so every entry gives the TypeScript kernel's bits.
+ * SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then
+ * copies the spans it reads into the module's memory, runs, and copies the result out. Cases the module does not
+ * compute (integer arrays, small calls) run the TypeScript kernels, so every entry gives the TypeScript kernel's
+ * bits.
  */
 import type { TypedArray } from '../dtype.js';
 import {
