@@ -1,9 +1,10 @@
 /**
- * The exponential and the complementary error function in double precision, computed as the TypeScript kernels
- * compute them, so that the ops built on them (exp, sigmoid, gelu and its derivative) give the same bits:
- *  - exp is V8's Math.exp, fdlibm's e_exp.c (V8's src/base/ieee754.cc, exp() with its special case exp(1) = e):
- *    the same argument reduction, polynomial and scaling, operation for operation (WebAssembly's double arithmetic
- *    is IEEE's, never contracted into fused multiply-adds);
+ * The exponential, the logarithm and the complementary error function in double precision, computed as the
+ * TypeScript kernels compute them, so that the ops built on them (exp, sigmoid, gelu and its derivative, softmax)
+ * give the same bits:
+ *  - exp and log are V8's Math.exp and Math.log, fdlibm's e_exp.c and e_log.c (V8's src/base/ieee754.cc; exp with
+ *    its special case exp(1) = e): the same argument reduction, polynomial and scaling, operation for operation
+ *    (WebAssembly's double arithmetic is IEEE's, never contracted into fused multiply-adds);
  *  - erfc is packages/core/src/kernels/erf.ts, W. J. Cody's rational approximations, on top of that exp.
  * packages/wasm/test/same-bits-elementwise.test.ts checks the ops against the TypeScript kernels, exp from 2^-40 to
  * its overflow and underflow thresholds.
@@ -68,6 +69,63 @@ export function exp(x: f64): f64 {
   const y = 1 - ((lo - (x * c) / (2.0 - c)) - hi);
   if (k >= -1021) return k == 1024 ? y * 2.0 * TWO_1023 : y * twopk;
   return y * twopk * TWO_M1000;
+}
+
+const TWO54: f64 = 1.80143985094819840000e16;
+const LG1: f64 = 6.666666666666735130e-1;
+const LG2: f64 = 3.999999999940941908e-1;
+const LG3: f64 = 2.857142874366239149e-1;
+const LG4: f64 = 2.222219843214978396e-1;
+const LG5: f64 = 1.818357216161805012e-1;
+const LG6: f64 = 1.531383769920937332e-1;
+const LG7: f64 = 1.479819860511658591e-1;
+
+/** The double with x's low word and `high` as its high word. */
+@inline function withHigh(x: f64, high: i32): f64 {
+  return reinterpret<f64>((<u64>(<u32>high) << 32) | (reinterpret<u64>(x) & 0xffffffff));
+}
+
+/** The natural logarithm, bit for bit V8's Math.log. */
+export function log(x: f64): f64 {
+  let hx = <i32>(reinterpret<u64>(x) >> 32);
+  const lx = <u32>reinterpret<u64>(x);
+  let k = 0;
+  if (hx < 0x00100000) {
+    // x < 2^-1022: zero, negative, or subnormal (scaled up)
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = <i32>(reinterpret<u64>(x) >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  let i = (hx + 0x95f64) & 0x100000;
+  x = withHigh(x, hx | (i ^ 0x3ff00000)); // x or x/2 in [sqrt(2)/2, sqrt(2))
+  k += i >> 20;
+  const f = x - 1.0;
+  const dk = <f64>k;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    // -2^-20 <= f < 2^-20
+    if (f == 0) return k == 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    return k == 0 ? f - R : dk * LN2_HI - ((R - dk * LN2_LO) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    return k == 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
+  }
+  return k == 0 ? f - s * (f - R) : dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
 }
 
 /** erf for |x| < 0.5 (erf.ts erfScalar's first branch). */

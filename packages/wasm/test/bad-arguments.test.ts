@@ -88,6 +88,9 @@ const VALID: Record<string, Spec[]> = {
   batchNormBackward: [A(5120), A(5120), V(2), V(4), V(640), A(4), A(4), A(4), V(true), A(5120), A(4), A(4)],
   layerNormForward: [A(5120), V(80), V(64), A(64), A(64), V(1e-5), A(5120), A(80), A(80)],
   layerNormBackward: [A(5120), A(5120), V(80), V(64), A(64), A(80), A(80), A(5120), A(64), A(64)],
+  softmax: [A(8200), V(8), A(8192), V(128), V(64), V(1), V(false)],
+  softmaxColumns: [A(8192), V(0), A(8192), V(8), V(64), V(16), V(true)],
+  softmaxBackward: [A(8192), A(8192), A(8192), V(128), V(64), V(1), V(false)],
   unary: [V(0), A(5000), V(0), A(5000), V(0), V(5000)],
   binary: [V(0), A(5120), V(0), A(64), V(0), A(5120), V(0), V(layout), V(1)],
   sumDim: [A(6000), V(0), V(3), V(40), V(50), A(150), V(0)],
@@ -110,7 +113,7 @@ const VALID: Record<string, Spec[]> = {
     V(3),
   ],
 };
-const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward' };
+const ENTRY: Record<string, string> = { convOneImage: 'conv2dForward', softmaxColumns: 'softmax' };
 
 describe.skipIf(!available)('WebAssembly entries under bad arguments', () => {
   const entries = wasmEntries();

@@ -42,6 +42,39 @@ function checkLayout(outer: number, size: number, inner: number, log: boolean): 
   return checkedProduct(outer, size, inner, 'outer * size * inner');
 }
 
+/** softmax's argument checks, in order, before anything is read; returns the element count. */
+export function checkSoftmax(...args: Parameters<typeof softmax>): number {
+  const [x, xOff, out, outer, size, inner, log] = args;
+  checkFloatArray(x, 'x');
+  checkInt(xOff, 'xOff', 0);
+  checkFloatArray(out, 'out');
+  const n = checkLayout(outer, size, inner, log);
+  checkSameType(x, 'x', out, 'out');
+  if (n === 0) return 0;
+  checkSpan(x, 'x', xOff, n);
+  checkSpan(out, 'out', 0, n);
+  checkAlias(x, 'x', xOff, n, true, out, 'out', 0, n);
+  return n;
+}
+
+/** softmaxBackward's argument checks, as checkSoftmax's. */
+export function checkSoftmaxBackward(...args: Parameters<typeof softmaxBackward>): number {
+  const [y, gy, gx, outer, size, inner, log] = args;
+  checkFloatArray(y, 'y');
+  checkFloatArray(gy, 'gy');
+  checkFloatArray(gx, 'gx');
+  const n = checkLayout(outer, size, inner, log);
+  checkSameType(y, 'y', gx, 'gx');
+  checkSameType(gy, 'gy', gx, 'gx');
+  if (n === 0) return 0;
+  checkSpan(y, 'y', 0, n);
+  checkSpan(gy, 'gy', 0, n);
+  checkSpan(gx, 'gx', 0, n);
+  checkAlias(y, 'y', 0, n, true, gx, 'gx', 0, n);
+  checkAlias(gy, 'gy', 0, n, true, gx, 'gx', 0, n);
+  return n;
+}
+
 /**
  * out[o, s, i] = softmax (or log-softmax when `log`) over s of x[xOff + (o * size + s) * inner + i]; out is
  * contiguous from 0. `out` may be `x` itself (xOff 0) but must not overlap it otherwise.
@@ -55,16 +88,8 @@ export function softmax(
   inner: number,
   log: boolean,
 ): void {
-  checkFloatArray(x, 'x');
-  checkInt(xOff, 'xOff', 0);
-  checkFloatArray(out, 'out');
-  const n = checkLayout(outer, size, inner, log);
-  checkSameType(x, 'x', out, 'out');
+  const n = checkSoftmax(x, xOff, out, outer, size, inner, log);
   if (n === 0) return;
-  checkSpan(x, 'x', xOff, n);
-  checkSpan(out, 'out', 0, n);
-  checkAlias(x, 'x', xOff, n, true, out, 'out', 0, n);
-
   if (inner === 1) {
     softmaxRows(x, xOff, out, outer, size, log);
     return;
@@ -159,19 +184,7 @@ export function softmaxBackward(
   inner: number,
   log: boolean,
 ): void {
-  checkFloatArray(y, 'y');
-  checkFloatArray(gy, 'gy');
-  checkFloatArray(gx, 'gx');
-  const n = checkLayout(outer, size, inner, log);
-  checkSameType(y, 'y', gx, 'gx');
-  checkSameType(gy, 'gy', gx, 'gx');
-  if (n === 0) return;
-  checkSpan(y, 'y', 0, n);
-  checkSpan(gy, 'gy', 0, n);
-  checkSpan(gx, 'gx', 0, n);
-  checkAlias(y, 'y', 0, n, true, gx, 'gx', 0, n);
-  checkAlias(gy, 'gy', 0, n, true, gx, 'gx', 0, n);
-
+  if (checkSoftmaxBackward(y, gy, gx, outer, size, inner, log) === 0) return;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const p = o * size;

@@ -20,6 +20,7 @@ import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
 import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
 import { wasmConvolutions } from './wasm-conv.js';
 import { wasmNorms } from './wasm-norm.js';
+import { wasmSoftmax } from './wasm-softmax.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
 export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads';
@@ -52,6 +53,14 @@ const TASKS: readonly string[] = [
   'layerNormBackwardRows64',
   'layerNormBackwardColumns32',
   'layerNormBackwardColumns64',
+  'softmaxRows32',
+  'softmaxRows64',
+  'softmaxColumns32',
+  'softmaxColumns64',
+  'softmaxBackwardRows32',
+  'softmaxBackwardRows64',
+  'softmaxBackwardColumns32',
+  'softmaxBackwardColumns64',
   'sgdUpdate32',
   'sgdUpdate64',
   'adamUpdate32',
@@ -321,6 +330,7 @@ export function createWasmBackend(
     ...wasmConvolutions(state),
     ...wasmEntries(state),
     ...wasmNorms(state),
+    ...wasmSoftmax(state),
     ...wasmElementwise(state),
     getNumThreads: () => state.getNumThreads(),
     setNumThreads: (n) => state.setNumThreads(n),
