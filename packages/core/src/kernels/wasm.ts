@@ -27,51 +27,12 @@ export type WasmVariant = 'simd' | 'simd-threads' | 'relaxed' | 'relaxed-threads
 
 /** The module's exports: two that size the heap, the rest kernels taking numbers (pointers, sizes, scalars). */
 type WasmExports = { heapBase(): number; gemmWorkBytes(): number } & Record<string, (...args: number[]) => number>;
-/** The kernels a worker may be asked to run (every one the host splits between threads). */
-const TASKS: readonly string[] = [
-  'sgemm',
-  'dgemm',
-  'convForward32',
-  'convForward64',
-  'convForwardRows32',
-  'convForwardRows64',
-  'convForwardChannels32',
-  'convForwardChannels64',
-  'convBackwardInput32',
-  'convBackwardInput64',
-  'convBackwardWeight32',
-  'convBackwardWeight64',
-  'maxPoolForward32',
-  'maxPoolForward64',
-  'batchNormForward32',
-  'batchNormForward64',
-  'batchNormBackward32',
-  'batchNormBackward64',
-  'layerNormForward32',
-  'layerNormForward64',
-  'layerNormBackwardRows32',
-  'layerNormBackwardRows64',
-  'layerNormBackwardColumns32',
-  'layerNormBackwardColumns64',
-  'softmaxRows32',
-  'softmaxRows64',
-  'softmaxColumns32',
-  'softmaxColumns64',
-  'softmaxBackwardRows32',
-  'softmaxBackwardRows64',
-  'softmaxBackwardColumns32',
-  'softmaxBackwardColumns64',
-  'sgdUpdate32',
-  'sgdUpdate64',
-  'adamUpdate32',
-  'adamUpdate64',
-  'sumDim32',
-  'sumDim64',
-  'unary32',
-  'unary64',
-  'binary32',
-  'binary64',
-];
+/** The kernels a worker may be asked to run: every function the module exports but the two that size the heap. */
+function kernelNames(module: WebAssembly.Module): string[] {
+  return WebAssembly.Module.exports(module)
+    .filter((e) => e.kind === 'function' && e.name !== 'heapBase' && e.name !== 'gemmWorkBytes')
+    .map((e) => e.name);
+}
 
 /** Below this many multiply-adds a product stays in the TypeScript kernel: copying in and out costs more. */
 const SMALL_GEMM = 4096;
@@ -151,7 +112,7 @@ class WasmBackendState {
     const maxThreads = shared ? threads : 1;
     this.maxParts = maxThreads === 1 ? 1 : Math.min(MAX_TASKS, maxThreads * TASKS_PER_THREAD);
     this.heap = new ModuleHeap(this.memory, align(this.exports.heapBase()) + this.maxParts * this.workBytes, shared);
-    this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, [...TASKS]) : null;
+    this.pool = shared ? new WasmThreadPool(module, this.memory, maxThreads - 1, kernelNames(module)) : null;
     this.threads = maxThreads;
   }
 
