@@ -1,6 +1,6 @@
 /**
- * The WebAssembly backend's exact elementwise entries: relu, neg, abs, sqrt, rsqrt, square, exp, sigmoid, gelu and
- * its derivative, and add, sub, mul, div and relu's backward over the binary layouts (contiguous.ts). They check their arguments as the TypeScript kernels
+ * The WebAssembly backend's exact elementwise entries: relu, neg, abs, sqrt, rsqrt, square, exp, log, sigmoid, gelu
+ * and its derivative, and add, sub, mul, div and relu's backward over the binary layouts (contiguous.ts). They check their arguments as the TypeScript kernels
  * do, run in the module's memory (copying in what is not there), and give the TypeScript kernels' bits; the other
  * ops, integer arrays and small calls run the TypeScript kernels. Large calls are split between the threads.
  */
@@ -15,14 +15,15 @@ import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
  */
 const ELEMENTWISE_WORK = 4;
 /**
- * Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square, and exp,
- * sigmoid, gelu and gelu's derivative (the module's exp is V8's Math.exp, operation for operation).
+ * Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square, and exp, log,
+ * sigmoid, gelu and gelu's derivative (the module's exp and log are V8's Math.exp and Math.log, operation for
+ * operation).
  */
-const WASM_UNARY = new Set([0, 1, 2, 3, 5, 7, 10, 11, 12, 13]);
-/** The ops on the module's exp (exp, sigmoid, gelu, gelu's derivative): one element at a time, in double. */
-const EXP_BASED = new Set([3, 7, 12, 13]);
-/** exp and sigmoid go to the module only when a call is split between threads: alone, V8's exp is faster. */
-const SPLIT_ONLY = new Set([3, 7]);
+const WASM_UNARY = new Set([0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 13]);
+/** The ops on the module's exp and log (exp, log, sigmoid, gelu, gelu's derivative): one element at a time, in double. */
+const EXP_BASED = new Set([3, 4, 7, 12, 13]);
+/** exp, log and sigmoid go to the module only when a call is split between threads: alone, V8's are as fast. */
+const SPLIT_ONLY = new Set([3, 4, 7]);
 /**
  * The exp-based ops' work per element: about 10 ns (exp) to 30 ns (gelu's derivative) on a Zen 3 core, so that a
  * call is shared from a few thousand elements a thread.
