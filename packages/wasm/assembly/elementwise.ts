@@ -1,16 +1,16 @@
 /**
  * Elementwise kernels giving the bits of packages/core/src/kernels/contiguous.ts: each value computed in double
- * and rounded once. exp, log, sigmoid, gelu and gelu's derivative run one element at a time on exp.ts, which
- * computes V8's Math.exp and Math.log and the TypeScript kernels' erfc operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
+ * and rounded once. exp, log, tanh, sigmoid, gelu and gelu's derivative run one element at a time on exp.ts,
+ * which computes V8's Math.exp, Math.log and Math.tanh and the TypeScript kernels' erfc operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
  * value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
  * f32x4 instructions; expressions with a double scalar (add with alpha) or two roundings in double (rsqrt) run
  * in f64x2 lanes and are rounded at the store, as the TypeScript loops round.
  */
 
-import { erfc, exp, log } from './exp';
+import { erfc, exp, log, tanh } from './exp';
 
 // unary op codes (contiguous.ts UnaryOp) this module computes
-const RELU = 0, NEG = 1, ABS = 2, EXP = 3, LOG = 4, SQRT = 5, SIGMOID = 7, RSQRT = 10, SQUARE = 11, GELU = 12, GELU_DERIVATIVE = 13;
+const RELU = 0, NEG = 1, ABS = 2, EXP = 3, LOG = 4, SQRT = 5, TANH = 6, SIGMOID = 7, RSQRT = 10, SQUARE = 11, GELU = 12, GELU_DERIVATIVE = 13;
 /** 1 / sqrt(2π) and sqrt(1/2), the doubles contiguous.ts uses. */
 const INV_SQRT_2PI: f64 = 0.3989422804014327;
 const SQRT1_2: f64 = 0.7071067811865476;
@@ -83,7 +83,7 @@ function unaryRun<T>(op: i32, x: usize, out: usize, n: i32): void {
 
 /** Whether `unary` computes op here (the others stay in the TypeScript kernel). */
 export function unaryHas(op: i32): bool {
-  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE || op == EXP || op == LOG || op == SIGMOID ||
+  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE || op == EXP || op == LOG || op == TANH || op == SIGMOID ||
     op == GELU || op == GELU_DERIVATIVE;
 }
 
@@ -97,6 +97,7 @@ function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
   else if (op == RSQRT) unaryRun<T>(RSQRT, x, out, n);
   else if (op == EXP) mapRun<T>(exp, x, out, n);
   else if (op == LOG) mapRun<T>(log, x, out, n);
+  else if (op == TANH) mapRun<T>(tanh, x, out, n);
   else if (op == SIGMOID) mapRun<T>(sigmoid, x, out, n);
   else if (op == GELU) mapRun<T>(gelu, x, out, n);
   else mapRun<T>(geluDerivative, x, out, n);

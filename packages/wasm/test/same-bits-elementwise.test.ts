@@ -81,7 +81,7 @@ function expectBinaryLayout(
 }
 
 describeAgainstTypescript(() => {
-  it('unary: relu, neg, abs, sqrt, rsqrt, square, exp, log, sigmoid, gelu, its derivative (and the rest, which run the TypeScript loops)', () => {
+  it('unary: relu, neg, abs, sqrt, rsqrt, square, exp, log, tanh, sigmoid, gelu, its derivative (and the rest, which run the TypeScript loops)', () => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
       for (const n of SIZES) {
@@ -98,7 +98,7 @@ describeAgainstTypescript(() => {
     }
   });
 
-  it("exp, log, sigmoid, gelu and gelu's derivative over every range of exp's argument reduction, at one and two threads", () => {
+  it("exp, log, tanh, sigmoid, gelu and gelu's derivative over every range of exp's argument reduction, at one and two threads", () => {
     const b = wasmBackend();
     // Magnitudes from 2^-40 (exp's 1 + x branch) through the bands of its reduction, the ±1 band, and out to its
     // overflow (709.78) and underflow (-745.13) thresholds, where results become subnormal, infinite or 0.
@@ -111,7 +111,7 @@ describeAgainstTypescript(() => {
       for (let i = 0; i < n; i++) x[i] = i < edges.length ? edges[i] : (next() * 2 - 1) * scales[i % scales.length];
       for (const t of THREAD_COUNTS) {
         b.setNumThreads(t);
-        for (const op of [3, 4, 7, 12, 13]) {
+        for (const op of [3, 4, 6, 7, 12, 13]) {
           const got = new ctor(n);
           const want = new ctor(n);
           b.unary(op, x, 0, got, 0, n);
@@ -164,7 +164,7 @@ describeAgainstTypescript(() => {
     for (const ctor of [Float32Array, Float64Array]) {
       for (const t of THREAD_COUNTS) {
         b.setNumThreads(t);
-        for (const op of [0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 13]) {
+        for (const op of [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13]) {
           const n = 200003;
           const x = awkward(ctor, n + 2, 60 + op);
           const got = new ctor(n + 2).fill(7);

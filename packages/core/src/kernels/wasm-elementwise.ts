@@ -1,8 +1,9 @@
 /**
- * The WebAssembly backend's exact elementwise entries: relu, neg, abs, sqrt, rsqrt, square, exp, log, sigmoid, gelu
- * and its derivative, and add, sub, mul, div and relu's backward over the binary layouts (contiguous.ts). They check their arguments as the TypeScript kernels
- * do, run in the module's memory (copying in what is not there), and give the TypeScript kernels' bits; the other
- * ops, integer arrays and small calls run the TypeScript kernels. Large calls are split between the threads.
+ * The WebAssembly backend's exact elementwise entries: relu, neg, abs, sqrt, rsqrt, square, exp, log, tanh,
+ * sigmoid, gelu and its derivative, and add, sub, mul, div and relu's backward over the binary layouts
+ * (contiguous.ts). They check their arguments as the TypeScript kernels do, run in the module's memory (copying in
+ * what is not there), and give the TypeScript kernels' bits; the other ops, integer arrays and small calls run the
+ * TypeScript kernels. Large calls are split between the threads.
  */
 import type { BackendKernels } from './backend.js';
 import { binary as tsBinary, checkBinary, checkUnary, unary as tsUnary } from './contiguous.js';
@@ -16,14 +17,14 @@ import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
 const ELEMENTWISE_WORK = 4;
 /**
  * Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square, and exp, log,
- * sigmoid, gelu and gelu's derivative (the module's exp and log are V8's Math.exp and Math.log, operation for
- * operation).
+ * tanh, sigmoid, gelu and gelu's derivative (the module's exp, log and tanh are V8's Math.exp, Math.log and
+ * Math.tanh, operation for operation).
  */
-const WASM_UNARY = new Set([0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 13]);
-/** The ops on the module's exp and log (exp, log, sigmoid, gelu, gelu's derivative): one element at a time, in double. */
-const EXP_BASED = new Set([3, 4, 7, 12, 13]);
-/** exp, log and sigmoid go to the module only when a call is split between threads: alone, V8's are as fast. */
-const SPLIT_ONLY = new Set([3, 4, 7]);
+const WASM_UNARY = new Set([0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13]);
+/** The ops on the module's exp, log and tanh: one element at a time, in double. */
+const EXP_BASED = new Set([3, 4, 6, 7, 12, 13]);
+/** exp, log, tanh and sigmoid go to the module only when a call is split between threads: alone, V8's are as fast. */
+const SPLIT_ONLY = new Set([3, 4, 6, 7]);
 /**
  * The exp-based ops' work per element: about 10 ns (exp) to 30 ns (gelu's derivative) on a Zen 3 core, so that a
  * call is shared from a few thousand elements a thread.
