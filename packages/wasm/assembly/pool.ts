@@ -1,5 +1,6 @@
 /**
- * Max pooling's forward over `planes` contiguous H x W planes, with PyTorch's CPU rules as in
+ * Max pooling's forward, and average pooling (fixed or adaptive windows) forward and backward, over `planes`
+ * contiguous H x W planes. Max pooling follows PyTorch's CPU rules as in
  * packages/core/src/kernels/pool.ts: a window starts at its first in-input element and takes a later one when it
  * is strictly greater or NaN (the last NaN wins); indices are flat positions h·W + w in the plane, stored as f64.
  * Planes [p0, p1) per call, so the host can split planes between threads. (The backward, a scatter of the
@@ -96,4 +97,52 @@ export function maxPoolForward32(g: usize, x: usize, out: usize, indices: usize,
 }
 export function maxPoolForward64(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {
   maxForward<f64>(g, x, out, indices, p0, p1);
+}
+
+/**
+ * Average pooling over windows the host lays out (kernels/pool.ts avgWindows or adaptiveWindows): for output o,
+ * rows [h0, h1) and columns [w0, w1) at bounds + 16·o (i32s) and its divisor at divisors + 8·o (f64). Planes
+ * [p0, p1). Forward: each window's sum, row by row in double, over its divisor. Backward: the plane zeroed, then
+ * each output gradient over its divisor added to its window's elements one output at a time, each add rounded to
+ * T as the TypeScript loop's typed-array store rounds it.
+ */
+function averagePool<T>(backward: i32, src: usize, h: i32, w: i32, ohw: i32, bounds: usize, divisors: usize, dst: usize,
+                        p0: i32, p1: i32): void {
+  const hw = <usize>h * w;
+  for (let p = p0; p < p1; p++) {
+    const plane = (backward ? dst : src) + ((<usize>p * hw) << alignof<T>());
+    if (backward) memory.fill(plane, 0, hw << alignof<T>());
+    for (let o = 0; o < ohw; o++) {
+      const b = bounds + (<usize>o << 4);
+      const h0 = load<i32>(b), h1 = load<i32>(b, 4), w0 = load<i32>(b, 8), w1 = load<i32>(b, 12);
+      const d = load<f64>(divisors + (<usize>o << 3));
+      const at = <usize>p * ohw + o;
+      if (backward) {
+        const v = <f64>load<T>(src + (at << alignof<T>())) / d;
+        for (let ih = h0; ih < h1; ih++) {
+          const row = plane + ((<usize>ih * w) << alignof<T>());
+          for (let iw = w0; iw < w1; iw++) {
+            const q = row + (<usize>iw << alignof<T>());
+            store<T>(q, <T>(<f64>load<T>(q) + v));
+          }
+        }
+      } else {
+        let s: f64 = 0;
+        for (let ih = h0; ih < h1; ih++) {
+          const row = plane + ((<usize>ih * w) << alignof<T>());
+          for (let iw = w0; iw < w1; iw++) s += <f64>load<T>(row + (<usize>iw << alignof<T>()));
+        }
+        store<T>(dst + (at << alignof<T>()), <T>(s / d));
+      }
+    }
+  }
+}
+
+export function averagePool32(backward: i32, src: usize, h: i32, w: i32, ohw: i32, bounds: usize, divisors: usize,
+                              dst: usize, p0: i32, p1: i32): void {
+  averagePool<f32>(backward, src, h, w, ohw, bounds, divisors, dst, p0, p1);
+}
+export function averagePool64(backward: i32, src: usize, h: i32, w: i32, ohw: i32, bounds: usize, divisors: usize,
+                              dst: usize, p0: i32, p1: i32): void {
+  averagePool<f64>(backward, src, h, w, ohw, bounds, divisors, dst, p0, p1);
 }

@@ -69,6 +69,10 @@ const VALID: Record<string, Spec[]> = {
   conv2dBackwardWeight: [A(1920), A(2880), V(conv), A(108)],
   convOneImage: [A(1920), A(32 * 8 * 9), A(32), V(convOne), A(32 * 240)],
   maxPool2dForward: [A(7200), V(pool), A(1800), I(1800)],
+  avgPool2dForward: [A(7200), V(pool), V({ countIncludePad: true, divisorOverride: 0, integral: false }), A(1800)],
+  avgPool2dBackward: [A(1800), V(pool), V({ countIncludePad: false, divisorOverride: 3, integral: false }), A(7200)],
+  adaptiveAvgPool2dForward: [A(7200), V(8), V(30), V(30), V(7), V(7), A(392)],
+  adaptiveAvgPool2dBackward: [A(392), V(8), V(30), V(30), V(7), V(7), A(7200)],
   batchNormForward: [
     A(5120),
     V(2),

@@ -35,7 +35,8 @@ export function poolOutputSize(
  * columns [w0, w1) clipped to the input (empty where a window lies in the padding only) at bounds[4o..4o+3], and
  * what an average over it divides by.
  */
-interface Windows {
+/** Each output's window, rows [h0, h1) and columns [w0, w1) as four i32s, and its divisor. */
+export interface Windows {
   bounds: Int32Array;
   divisors: Float64Array;
 }
@@ -190,7 +191,7 @@ export interface AvgPoolMode {
 }
 
 /** Average pooling's windows, with the divisor the mode asks for (1 for a window in the padding only). */
-function avgWindows(g: PoolGeometry, mode: AvgPoolMode): Windows {
+export function avgWindows(g: PoolGeometry, mode: AvgPoolMode): Windows {
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw } = g;
   const bounds = new Int32Array(OH * OW * 4);
   const divisors = new Float64Array(OH * OW).fill(1);
@@ -237,7 +238,7 @@ export function adaptiveBounds(inSize: number, outSize: number): Int32Array {
 }
 
 /** Adaptive pooling's windows (adaptiveBounds along each dim), each divided by its size. */
-function adaptiveWindows(H: number, W: number, OH: number, OW: number): Windows {
+export function adaptiveWindows(H: number, W: number, OH: number, OW: number): Windows {
   const bh = adaptiveBounds(H, OH);
   const bw = adaptiveBounds(W, OW);
   const bounds = new Int32Array(OH * OW * 4);

@@ -1,22 +1,12 @@
 /**
  * The WebAssembly backend's entries beyond GEMM, convolution (wasm-conv.ts), the elementwise ops
- * (wasm-elementwise.ts) and the normalisations (wasm-norm.ts): max pooling's forward, the sum along a dim and the
- * SGD and Adam updates. Each checks its arguments as the TypeScript kernel does, before anything is copied, then
+ * (wasm-elementwise.ts), pooling (wasm-pool.ts), the normalisations (wasm-norm.ts) and softmax (wasm-softmax.ts):
+ * the sum along a dim and the SGD and Adam updates, and what the entries of those files share. Each checks its arguments as the TypeScript kernel does, before anything is copied, then
  * copies the spans it reads into the module's memory, runs, and copies the result out. Cases the module does not
  * compute (integer arrays, small calls) run the TypeScript kernels, so every entry gives the TypeScript kernel's
  * bits.
  */
-import type { TypedArray } from '../dtype.js';
-import {
-  checkBool,
-  checkCount,
-  checkDisjoint,
-  checkFloatArray,
-  checkInt,
-  checkNumber,
-  checkSameType,
-  checkSpan,
-} from './argument-checks.js';
+import { checkBool, checkCount, checkNumber } from './argument-checks.js';
 import type { BackendKernels } from './backend.js';
 import { checkSumDim, sumDim as tsSumDim } from './contiguous-sums.js';
 import {
@@ -29,9 +19,7 @@ import {
   sgdUpdate as tsSgdUpdate,
 } from './optim.js';
 import type { FloatArray } from './gemm.js';
-import { type PoolGeometry, maxPool2dForward as tsMaxPoolForward } from './pool.js';
 import type { WasmTask } from './wasm-threads.js';
-import { WINDOW_STEPS } from './window.js';
 
 /** Elements [off, off + n) of an array. */
 export type Span = readonly [a: FloatArray, off: number, n: number];
@@ -62,6 +50,8 @@ export interface WasmHost {
   target(a: FloatArray, off: number, at: number): number;
   /** Copies `n` elements of `a` from `off` to address `at` (nothing when they are there already). */
   copyIn(a: FloatArray, off: number, at: number, n: number): void;
+  /** Copies an array of i32s (a table a kernel reads, such as pooling windows) to address `at`. */
+  copyIntsIn(a: Int32Array, at: number): void;
   /** Copies `n` elements at address `at` to `to` from `off` on (nothing when they are there already). */
   copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void;
   call(fn: string, ...args: number[]): number;
@@ -81,73 +71,7 @@ export interface WasmHost {
 
 /** Entries on fewer elements than this stay in TypeScript: the copies would cost more. */
 export const SMALL = 4096;
-
-function isFloat(a: TypedArray): a is FloatArray {
-  return a instanceof Float32Array || a instanceof Float64Array;
-}
-
-const POOL_FIELDS: readonly (keyof PoolGeometry)[] = ['planes', 'H', 'W', 'OH', 'OW', 'kh', 'kw', ...WINDOW_STEPS];
 export const INT32_MAX = 0x7fffffff;
-
-/** The geometry's fields as i32s: sizes at least 0, kernel, stride and dilation at least 1, and the products it implies. */
-function poolGeometry(g: PoolGeometry): { values: number[]; inSize: number; outSize: number } {
-  if (typeof g !== 'object' || g === null) throw new TypeError("argument 'g' must be an object");
-  const values = POOL_FIELDS.map((k) =>
-    checkInt(g[k], `g.${k}`, ['kh', 'kw', 'sh', 'sw', 'dh', 'dw'].includes(k) ? 1 : 0, INT32_MAX),
-  );
-  const inSize = g.planes * g.H * g.W;
-  const outSize = g.planes * g.OH * g.OW;
-  if (
-    !Number.isSafeInteger(inSize) ||
-    !Number.isSafeInteger(outSize) ||
-    g.H * g.W > INT32_MAX ||
-    g.OH * g.OW > INT32_MAX
-  ) {
-    throw new RangeError("argument 'g': the planes hold too many elements");
-  }
-  return { values, inSize, outSize };
-}
-
-function maxPool2dForward(
-  host: WasmHost,
-  x: TypedArray,
-  g: PoolGeometry,
-  out: TypedArray,
-  indices: TypedArray | null,
-): void {
-  if (!isFloat(x)) return tsMaxPoolForward(x, g, out, indices);
-  const { values, inSize, outSize } = poolGeometry(g);
-  checkFloatArray(out, 'out');
-  checkSameType(x, 'x', out as FloatArray, 'out');
-  if (indices !== null && !(indices instanceof Float64Array))
-    throw new TypeError("argument 'indices' must be a Float64Array or null");
-  checkSpan(x, 'x', 0, inSize);
-  checkSpan(out as FloatArray, 'out', 0, outSize);
-  if (indices !== null) checkSpan(indices, 'indices', 0, outSize);
-  checkDisjoint([
-    [x, 'x', inSize, false],
-    [out as FloatArray, 'out', outSize, true],
-    [indices, 'indices', outSize, true],
-  ]);
-  if (outSize === 0) return;
-  const [xPtr, outPtr, idxPtr] = host.regions(
-    [inSize, outSize, indices === null ? 0 : outSize * (8 / x.BYTES_PER_ELEMENT)],
-    x.BYTES_PER_ELEMENT,
-  );
-  const geometry = host.argumentBlock(values);
-  const writes: Span[] = [
-    [out as FloatArray, 0, outSize],
-    ...(indices === null ? [] : [[indices, 0, outSize] as const]),
-  ];
-  const xAt = host.source(x, 0, inSize, xPtr, writes);
-  const outAt = host.target(out as FloatArray, 0, outPtr);
-  const idxAt = indices === null ? 0 : host.target(indices, 0, idxPtr);
-  const fn = x instanceof Float32Array ? 'maxPoolForward32' : 'maxPoolForward64';
-  const window = g.kh * g.kw;
-  host.parallel(g.planes, outSize * window * 4, (p0, p1) => ({ fn, args: [geometry, xAt, outAt, idxAt, p0, p1] }));
-  host.copyOut(x, outAt, outSize, out as FloatArray, 0);
-  if (indices !== null) host.copyOut(indices, idxAt, outSize, indices, 0);
-}
 
 /**
  * Where an optimizer kernel (two elements at a time) reads and updates `a`'s first n elements: where they are when
@@ -248,11 +172,8 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
 }
 
 /** The entries above, bound to a backend's state. */
-export function wasmEntries(
-  host: WasmHost,
-): Pick<BackendKernels, 'maxPool2dForward' | 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
+export function wasmEntries(host: WasmHost): Pick<BackendKernels, 'sgdUpdate' | 'adamUpdate' | 'sumDim'> {
   return {
-    maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
     sgdUpdate: (...args) => sgdUpdate(host, ...args),
     adamUpdate: (...args) => adamUpdate(host, ...args),
     sumDim: (...args) => sumDim(host, ...args),

@@ -20,6 +20,7 @@ import { type CallerTask, type Span, wasmEntries } from './wasm-entries.js';
 import { MAX_PAGES, ModuleHeap, align } from './wasm-memory.js';
 import { wasmConvolutions } from './wasm-conv.js';
 import { wasmNorms } from './wasm-norm.js';
+import { wasmPooling } from './wasm-pool.js';
 import { wasmSoftmax } from './wasm-softmax.js';
 
 /** The four builds of the kernels (see packages/wasm/build.mjs). */
@@ -206,6 +207,10 @@ class WasmBackendState {
     if (n > 0 && this.heap.addressOf(a, off) !== at) this.heap.view(a, at, n).set(a.subarray(off, off + n));
   }
 
+  copyIntsIn(a: Int32Array, at: number): void {
+    this.heap.ints(at, a.length).set(a);
+  }
+
   copyOut(like: FloatArray, at: number, n: number, to: FloatArray, off: number): void {
     if (n > 0 && this.heap.addressOf(to, off) !== at) to.set(this.heap.view(like, at, n), off);
   }
@@ -290,6 +295,7 @@ export function createWasmBackend(
     gemm: (...args) => state.gemm(...args),
     ...wasmConvolutions(state),
     ...wasmEntries(state),
+    ...wasmPooling(state),
     ...wasmNorms(state),
     ...wasmSoftmax(state),
     ...wasmElementwise(state),
