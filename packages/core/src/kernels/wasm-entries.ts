@@ -161,8 +161,7 @@ function sumDim(host: WasmHost, ...args: Parameters<BackendKernels['sumDim']>): 
   const [a, aOff, outer, size, inner, out, outOff] = args;
   const { inN, outN } = checkSumDim(a, aOff, outer, size, inner, out, outOff);
   if (outN === 0) return;
-  // A sum along the last dim (inner 1) is one running double sum per row: no lanes to fill, so the copy is a loss.
-  if (inN < SMALL || inner === 1 || inN > INT32_MAX) return tsSumDim(...args);
+  if (inN < SMALL || inN > INT32_MAX) return tsSumDim(...args);
   // Padded by one element: a pair of inner positions may read one past the last row's end.
   const [aPtr, outPtr] = host.regions([inN + 2, outN + 2], a.BYTES_PER_ELEMENT);
   host.copyIn(a, aOff, aPtr, inN);
