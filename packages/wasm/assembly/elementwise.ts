@@ -81,12 +81,6 @@ function unaryRun<T>(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
-/** Whether `unary` computes op here (the others stay in the TypeScript kernel). */
-export function unaryHas(op: i32): bool {
-  return op == RELU || op == NEG || op == ABS || op == SQRT || op == RSQRT || op == SQUARE || op == EXP || op == LOG || op == TANH || op == SIGMOID ||
-    op == GELU || op == GELU_DERIVATIVE;
-}
-
 /** unaryRun with op a constant at each call, so that each op's loop is compiled on its own. */
 function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
   if (op == RELU) unaryRun<T>(RELU, x, out, n);

@@ -6,20 +6,8 @@
  * columns [k0, k1), each column summed over every row in row order, as the TypeScript kernel's accumulators add.
  * Optional arrays are 0 when absent.
  */
-import { ld, st, total8 } from './norm';
-
-@inline function at<T>(p: usize, j: i32): usize {
-  return p + (<usize>j << alignof<T>());
-}
-
-@inline function get<T>(p: usize, j: i32): f64 {
-  return <f64>load<T>(at<T>(p, j));
-}
-
-/** A double rounded to T and back: the TypeScript kernel's Math.fround for float32, nothing for float64. */
-@inline function rnd<T>(v: v128): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
-}
+import { addr, get, ld, put, rnd, st } from './doubles';
+import { total8 } from './norm';
 
 /** One term per lane, -0 past the row's end (n): adding -0 leaves an accumulator as it is, signed zeros included. */
 @inline function pair(j: i32, n: i32, a: f64, b: f64): v128 {
@@ -58,7 +46,7 @@ function rowSum<T>(p: usize, n: i32): f64 {
   let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
   let j = 0;
   for (; j + 8 <= n; j += 8) {
-    const q = at<T>(p, j);
+    const q = addr<T>(p, j);
     s01 = f64x2.add(s01, ld<T>(q));
     s23 = f64x2.add(s23, ld<T>(q + 2 * sizeof<T>()));
     s45 = f64x2.add(s45, ld<T>(q + 4 * sizeof<T>()));
@@ -79,7 +67,7 @@ function rowSquares<T>(p: usize, n: i32, mean: f64): f64 {
   let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
   let j = 0;
   for (; j + 8 <= n; j += 8) {
-    const q = at<T>(p, j);
+    const q = addr<T>(p, j);
     const d01 = f64x2.sub(ld<T>(q), m), d23 = f64x2.sub(ld<T>(q + 2 * sizeof<T>()), m);
     const d45 = f64x2.sub(ld<T>(q + 4 * sizeof<T>()), m), d67 = f64x2.sub(ld<T>(q + 6 * sizeof<T>()), m);
     s01 = f64x2.add(s01, f64x2.mul(d01, d01));
@@ -103,24 +91,24 @@ function rowSquares<T>(p: usize, n: i32, mean: f64): f64 {
 function layerNormForward<T>(x: usize, cols: i32, weight: usize, bias: usize, eps: f64, out: usize, saveMean: usize,
                              saveRstd: usize, r0: i32, r1: i32): void {
   for (let r = r0; r < r1; r++) {
-    const px = at<T>(x, r * cols), po = at<T>(out, r * cols);
+    const px = addr<T>(x, r * cols), po = addr<T>(out, r * cols);
     const mean = rowSum<T>(px, cols) / cols;
     const rstd = 1 / Math.sqrt(rowSquares<T>(px, cols, mean) / cols + eps);
-    store<T>(at<T>(saveMean, r), <T>mean);
-    store<T>(at<T>(saveRstd, r), <T>rstd);
+    put<T>(saveMean, r, mean);
+    put<T>(saveRstd, r, rstd);
     const m = f64x2.splat(mean), s = f64x2.splat(rstd);
     let j = 0;
     for (; j + 2 <= cols; j += 2) {
-      let v = f64x2.mul(f64x2.sub(ld<T>(at<T>(px, j)), m), s);
-      if (weight != 0) v = f64x2.mul(rnd<T>(v), ld<T>(at<T>(weight, j)));
-      if (bias != 0) v = f64x2.add(rnd<T>(v), ld<T>(at<T>(bias, j)));
-      st<T>(at<T>(po, j), v);
+      let v = f64x2.mul(f64x2.sub(ld<T>(addr<T>(px, j)), m), s);
+      if (weight != 0) v = f64x2.mul(rnd<T>(v), ld<T>(addr<T>(weight, j)));
+      if (bias != 0) v = f64x2.add(rnd<T>(v), ld<T>(addr<T>(bias, j)));
+      st<T>(addr<T>(po, j), v);
     }
     for (; j < cols; j++) {
       let v = (get<T>(px, j) - mean) * rstd;
       if (weight != 0) v = <f64><T>v * get<T>(weight, j);
       if (bias != 0) v = <f64><T>v + get<T>(bias, j);
-      store<T>(at<T>(po, j), <T>v);
+      put<T>(po, j, v);
     }
   }
 }
@@ -141,7 +129,7 @@ export function layerNormForward64(x: usize, cols: i32, weight: usize, bias: usi
 function layerNormBackwardRows<T>(gy: usize, x: usize, cols: i32, weight: usize, saveMean: usize, saveRstd: usize,
                                   gx: usize, r0: i32, r1: i32): void {
   for (let r = r0; r < r1; r++) {
-    const pg = at<T>(gy, r * cols), px = at<T>(x, r * cols), po = at<T>(gx, r * cols);
+    const pg = addr<T>(gy, r * cols), px = addr<T>(x, r * cols), po = addr<T>(gx, r * cols);
     const mean = get<T>(saveMean, r), rstd = get<T>(saveRstd, r);
     const m = f64x2.splat(mean), s = f64x2.splat(rstd);
     let g01 = f64x2.splat(0), g23 = f64x2.splat(0), g45 = f64x2.splat(0), g67 = f64x2.splat(0);
@@ -149,9 +137,9 @@ function layerNormBackwardRows<T>(gy: usize, x: usize, cols: i32, weight: usize,
     let j = 0;
     for (; j + 8 <= cols; j += 8) {
       for (let k = 0; k < 8; k += 2) {
-        let a = ld<T>(at<T>(pg, j + k));
-        if (weight != 0) a = f64x2.mul(a, ld<T>(at<T>(weight, j + k)));
-        const h = f64x2.mul(a, f64x2.mul(f64x2.sub(ld<T>(at<T>(px, j + k)), m), s));
+        let a = ld<T>(addr<T>(pg, j + k));
+        if (weight != 0) a = f64x2.mul(a, ld<T>(addr<T>(weight, j + k)));
+        const h = f64x2.mul(a, f64x2.mul(f64x2.sub(ld<T>(addr<T>(px, j + k)), m), s));
         if (k == 0) {
           g01 = f64x2.add(g01, a);
           h01 = f64x2.add(h01, h);
@@ -181,14 +169,14 @@ function layerNormBackwardRows<T>(gy: usize, x: usize, cols: i32, weight: usize,
     const v1 = f64x2.splat(k1), v2 = f64x2.splat(k2);
     j = 0;
     for (; j + 2 <= cols; j += 2) {
-      let a = ld<T>(at<T>(pg, j));
-      if (weight != 0) a = f64x2.mul(a, ld<T>(at<T>(weight, j)));
-      const xhat = f64x2.mul(f64x2.sub(ld<T>(at<T>(px, j)), m), s);
-      st<T>(at<T>(po, j), f64x2.mul(f64x2.sub(f64x2.sub(a, v1), f64x2.mul(xhat, v2)), s));
+      let a = ld<T>(addr<T>(pg, j));
+      if (weight != 0) a = f64x2.mul(a, ld<T>(addr<T>(weight, j)));
+      const xhat = f64x2.mul(f64x2.sub(ld<T>(addr<T>(px, j)), m), s);
+      st<T>(addr<T>(po, j), f64x2.mul(f64x2.sub(f64x2.sub(a, v1), f64x2.mul(xhat, v2)), s));
     }
     for (; j < cols; j++) {
       const xhat = (get<T>(px, j) - mean) * rstd;
-      store<T>(at<T>(po, j), <T>((scaled<T>(pg, weight, j) - k1 - xhat * k2) * rstd));
+      put<T>(po, j, (scaled<T>(pg, weight, j) - k1 - xhat * k2) * rstd);
     }
   }
 }
@@ -210,13 +198,13 @@ function layerNormBackwardColumns<T>(gy: usize, x: usize, rows: i32, cols: i32, 
     let w = f64x2.splat(0), b = f64x2.splat(0);
     for (let r = 0; r < rows; r++) {
       const p = r * cols + k;
-      const g = ld<T>(at<T>(gy, p));
-      const xhat = f64x2.mul(f64x2.sub(ld<T>(at<T>(x, p)), f64x2.splat(get<T>(saveMean, r))), f64x2.splat(get<T>(saveRstd, r)));
+      const g = ld<T>(addr<T>(gy, p));
+      const xhat = f64x2.mul(f64x2.sub(ld<T>(addr<T>(x, p)), f64x2.splat(get<T>(saveMean, r))), f64x2.splat(get<T>(saveRstd, r)));
       w = f64x2.add(w, f64x2.mul(g, xhat));
       b = f64x2.add(b, g);
     }
-    if (gWeight != 0) st<T>(at<T>(gWeight, k), w);
-    if (gBias != 0) st<T>(at<T>(gBias, k), b);
+    if (gWeight != 0) st<T>(addr<T>(gWeight, k), w);
+    if (gBias != 0) st<T>(addr<T>(gBias, k), b);
   }
   for (; k < k1; k++) {
     let w: f64 = 0, b: f64 = 0;
@@ -225,8 +213,8 @@ function layerNormBackwardColumns<T>(gy: usize, x: usize, rows: i32, cols: i32, 
       w += g * ((get<T>(x, r * cols + k) - get<T>(saveMean, r)) * get<T>(saveRstd, r));
       b += g;
     }
-    if (gWeight != 0) store<T>(at<T>(gWeight, k), <T>w);
-    if (gBias != 0) store<T>(at<T>(gBias, k), <T>b);
+    if (gWeight != 0) put<T>(gWeight, k, w);
+    if (gBias != 0) put<T>(gBias, k, b);
   }
 }
 

@@ -7,17 +7,10 @@
  * Optional arrays are 0 when absent.
  */
 
-export const NEG_ZERO = f64x2.splat(-0.0);
+import { ld, st } from './doubles';
 
-/** Two elements of a float32 or float64 array at p, in double. */
-@inline export function ld<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
-}
+const NEG_ZERO = f64x2.splat(-0.0);
 
-@inline export function st<T>(p: usize, v: v128): void {
-  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-  else v128.store(p, v);
-}
 
 /** v in lane `lane` (0 or 1) and -0 in the other: what adding one tail element to an accumulator pair adds. */
 @inline function inLane(v: f64, lane: i32): v128 {

@@ -5,18 +5,7 @@
  * float32 product of float32 values, rounded once, is the float32 product), and the store rounds.
  */
 
-@inline function ld<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
-}
-
-@inline function st<T>(p: usize, v: v128): void {
-  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-  else v128.store(p, v);
-}
-
-@inline function rnd<T>(v: v128): v128 {
-  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
-}
+import { get, ld, rnd, st } from './doubles';
 
 @inline function madd(x: v128, a: v128, b: v128): v128 {
   return f64x2.add(x, f64x2.mul(a, b));
@@ -102,11 +91,6 @@ export function adamUpdate64(param: usize, grad: usize, expAvg: usize, expAvgSq:
   adam<f64>(param, grad, expAvg, expAvgSq, maxSq, k0, k1, shrink, wd, b1, c1, b2, c2, bc2, eps, v, flags);
 }
 
-/** Element s of the row at p, in double. */
-@inline function at<T>(p: usize, s: i32): f64 {
-  return <f64>load<T>(p + (<usize>s << alignof<T>()));
-}
-
 /**
  * Rows [o0, o1) of a contiguous [outer, size] array summed, each from 0 in ascending order in double: one running
  * sum a row, as the TypeScript loop adds, but four rows at once in the lanes of two f64x2 accumulators, so that
@@ -119,8 +103,8 @@ function sumRows<T>(a: usize, size: i32, out: usize, o0: i32, o1: i32): void {
     const p0 = a + <usize>o * rowBytes, p1 = p0 + rowBytes, p2 = p1 + rowBytes, p3 = p2 + rowBytes;
     let acc01 = f64x2.splat(0), acc23 = f64x2.splat(0);
     for (let s = 0; s < size; s++) {
-      acc01 = f64x2.add(acc01, f64x2.replace_lane(f64x2.splat(at<T>(p0, s)), 1, at<T>(p1, s)));
-      acc23 = f64x2.add(acc23, f64x2.replace_lane(f64x2.splat(at<T>(p2, s)), 1, at<T>(p3, s)));
+      acc01 = f64x2.add(acc01, f64x2.replace_lane(f64x2.splat(get<T>(p0, s)), 1, get<T>(p1, s)));
+      acc23 = f64x2.add(acc23, f64x2.replace_lane(f64x2.splat(get<T>(p2, s)), 1, get<T>(p3, s)));
     }
     const dst = out + (<usize>o << alignof<T>());
     st<T>(dst, acc01);
@@ -129,7 +113,7 @@ function sumRows<T>(a: usize, size: i32, out: usize, o0: i32, o1: i32): void {
   for (; o < o1; o++) {
     const p = a + <usize>o * rowBytes;
     let acc: f64 = 0;
-    for (let s = 0; s < size; s++) acc += at<T>(p, s);
+    for (let s = 0; s < size; s++) acc += get<T>(p, s);
     store<T>(out + (<usize>o << alignof<T>()), <T>acc);
   }
 }

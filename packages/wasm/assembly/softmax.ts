@@ -6,15 +6,8 @@
  * (inner 1) take [r0, r1) per call; columns take the outer indices [o0, o1), in blocks of `bw` columns whose
  * exp values wait in `scratch` (doubles, private to the call: size·bw of them, then bw maxima and bw sums).
  */
+import { get, put } from './doubles';
 import { exp, log } from './exp';
-
-@inline function get<T>(p: usize, i: i32): f64 {
-  return <f64>load<T>(p + (<usize>i << alignof<T>()));
-}
-
-@inline function put<T>(p: usize, i: i32, v: f64): void {
-  store<T>(p + (<usize>i << alignof<T>()), <T>v);
-}
 
 @inline function dget(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));

@@ -1,0 +1,36 @@
+/**
+ * Reading and writing float32 or float64 arrays in double, as the TypeScript kernels compute: an element or two
+ * lanes of f64x2 at a time (float32 promoted on load), rounded to the array's type at the store, or by `rnd` where
+ * the TypeScript loop rounds mid-expression (Math.fround).
+ */
+
+/** The address of element i of a T array at p. */
+@inline export function addr<T>(p: usize, i: i32): usize {
+  return p + (<usize>i << alignof<T>());
+}
+
+/** Element i of a T array at p, in double. */
+@inline export function get<T>(p: usize, i: i32): f64 {
+  return <f64>load<T>(addr<T>(p, i));
+}
+
+/** Element i of a T array at p set to v, rounded to T. */
+@inline export function put<T>(p: usize, i: i32, v: f64): void {
+  store<T>(addr<T>(p, i), <T>v);
+}
+
+/** Two elements of a T array at p, in double. */
+@inline export function ld<T>(p: usize): v128 {
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
+}
+
+/** Two doubles stored as two elements of a T array at p, each rounded to T. */
+@inline export function st<T>(p: usize, v: v128): void {
+  if (sizeof<T>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+  else v128.store(p, v);
+}
+
+/** Two doubles rounded to T and back. */
+@inline export function rnd<T>(v: v128): v128 {
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
+}
