@@ -10,8 +10,8 @@
  * arrays), so a kernel that fails to write an element shows up in the tests instead of reading stale values.
  *
  * A backend whose kernels run in memory of their own may lend it (BackendStorage, kernels/backend.ts): while it is
- * active, large float creations (parameters, optimizer state: filledStorage) and results (uninitializedStorage)
- * live there, and it takes back or lets escape what it handed out.
+ * active, large float and int64 creations (parameters, optimizer state: filledStorage) and results
+ * (uninitializedStorage) live there, and it takes back or lets escape what it handed out.
  */
 import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
 import { overlaps } from './kernels/argument-checks.js';
@@ -24,6 +24,7 @@ const MIN_POOLED_BYTES = 16 * 1024;
 const MIN_UNZEROED_BYTES = 64 * 1024;
 const POOL_BYTES = 256 * 1024 * 1024;
 
+/** The array type a dtype's storage takes: 0 Float32Array, 1 Float64Array, 2 Int32Array, 3 Uint8Array. */
 type ArrayKind = 0 | 1 | 2 | 3;
 const KIND: Readonly<Record<DType, ArrayKind>> = { float32: 0, float64: 1, int64: 1, int32: 2, bool: 3 };
 
@@ -117,7 +118,7 @@ export function escapeStorage(array: TypedArray): void {
 
 /**
  * The backends whose memory has held storage (kernels/backend.ts, BackendStorage): the active one hands out large
- * float storage, and each takes back or lets escape what it handed out, whichever backend is active by then.
+ * float and int64 storage, and each takes back or lets escape what it handed out, whichever backend is active by then.
  */
 const backendStorages = new Set<BackendStorage>();
 
@@ -126,13 +127,17 @@ function backendStorageOf(array: TypedArray): BackendStorage | null {
   return null;
 }
 
-/** Large float storage from the active backend's memory (kernels then read and write it in place), else null. */
+/**
+ * Large storage in a Float32Array or Float64Array (float32, float64, and int64 such as max pooling's indices) from
+ * the active backend's memory (kernels then read and write it in place), else null.
+ */
 function fromBackend(dtype: DType, n: number, result: boolean): TypedArray | null {
-  if (dtype !== 'float32' && dtype !== 'float64') return null;
+  const kind = KIND[dtype];
+  if (kind !== 0 && kind !== 1) return null;
   const storage = getKernelBackend().storage;
   if (storage === undefined) return null;
   backendStorages.add(storage);
-  return storage.allocate(dtype === 'float64', n, result);
+  return storage.allocate(kind === 1, n, result);
 }
 
 /**
@@ -204,7 +209,7 @@ export function mayShareStorage(a: TypedArray, b: TypedArray): boolean {
 }
 
 /**
- * Large float storage for a result that is then filled (zeros, ones, full): from the active backend's memory
+ * Large float or int64 storage for a result that is then filled (zeros, ones, full): from the active backend's memory
  * where it has some (filled here), else null.
  */
 export function filledStorage(dtype: DType, n: number, value: number): TypedArray | null {

@@ -3,8 +3,8 @@
  * contiguous H x W planes. Max pooling follows PyTorch's CPU rules as in
  * packages/core/src/kernels/pool.ts: a window starts at its first in-input element and takes a later one when it
  * is strictly greater or NaN (the last NaN wins); indices are flat positions h·W + w in the plane, stored as f64.
- * Planes [p0, p1) per call, so the host can split planes between threads. (The backward, a scatter of the
- * gradient, stays in TypeScript: copying its float64 indices in costs more than the scatter.)
+ * Planes [p0, p1) per call, so the host can split planes between threads; so does the backward, a scatter of the
+ * gradient.
  */
 
 // The geometry block of i32s: planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw.
@@ -15,37 +15,67 @@ const H = 1, W = 2, OH = 3, OW = 4, KH = 5, KW = 6, SH = 7, SW = 8, PH = 9, PW =
 }
 
 /**
- * Up to n interior outputs of one output row, four at a time (returns how many it wrote, a multiple of 4): lane
- * k holds output q + k, whose window starts at input column w0 + k·sw. Rows h0, h0 + dh, ... < h1; columns w0 +
- * j·dw for j < kw. The same comparisons as the scalar loop, lane by lane: a later value is taken when it is
- * greater or NaN, so NaNs, their payloads and the first of tied values come out as the TypeScript kernel's.
+ * Four interior outputs of one output row, q to q + 3, in SIMD lanes: lane k holds output q + k, whose window
+ * starts at input column first + k·sw. Rows h0, h0 + dh, ... < h1; columns first + j·dw for j < kw. The same
+ * comparisons as the scalar loop, lane by lane: a later value is taken when it is greater or NaN, so NaNs, their
+ * payloads and the first of tied values come out as the TypeScript kernel's.
  */
-function maxInterior32(xb: usize, w: i32, h0: i32, h1: i32, dh: i32, kw: i32, w0: i32, dw: i32, sw: i32, n: i32, out: usize, indices: usize): i32 {
+@inline function maxGroup32(xb: usize, w: i32, h0: i32, h1: i32, dh: i32, kw: i32, first: i32, dw: i32, sw: i32,
+                            out: usize, indices: usize): void {
   const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
-  let q = 0;
-  for (; q + 4 <= n; q += 4) {
-    const first = w0 + q * sw;
-    let best = f32x4.splat(-Infinity);
-    let at = i32x4.add(i32x4.splat(h0 * w + first), lanes);
+  let best = f32x4.splat(-Infinity);
+  let at = i32x4.add(i32x4.splat(h0 * w + first), lanes);
+  if (sw == 2 && kw == 2 && dw == 1) {
+    // MaxPool2d(2)'s windows: each row's eight columns hold the four windows' pairs, split into even and odd.
+    for (let ih = h0; ih < h1; ih += dh) {
+      const col = ih * w + first;
+      const p = xb + (<usize>col << 2);
+      const a = v128.load(p), b = v128.load(p, 16);
+      const even = i32x4.shuffle(a, b, 0, 2, 4, 6);
+      const odd = i32x4.shuffle(a, b, 1, 3, 5, 7);
+      const evenAt = i32x4.add(i32x4.splat(col), lanes);
+      let take = v128.or(f32x4.gt(even, best), f32x4.ne(even, even));
+      best = v128.bitselect(even, best, take);
+      at = v128.bitselect(evenAt, at, take);
+      take = v128.or(f32x4.gt(odd, best), f32x4.ne(odd, odd));
+      best = v128.bitselect(odd, best, take);
+      at = v128.bitselect(i32x4.add(evenAt, i32x4.splat(1)), at, take);
+    }
+  } else {
     for (let ih = h0; ih < h1; ih += dh) {
       const row = ih * w;
       for (let j = 0; j < kw; j++) {
         const col = row + first + j * dw;
         const p = xb + (<usize>col << 2);
-        const v = sw == 1 ? v128.load(p) : i32x4.shuffle(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+        let v = v128.load(p);
+        if (sw == 2) v = i32x4.shuffle(v, v128.load(p, 16), 0, 2, 4, 6);
         const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
         best = v128.bitselect(v, best, take);
         at = v128.bitselect(i32x4.add(i32x4.splat(col), lanes), at, take);
       }
     }
-    v128.store(out + (<usize>q << 2), best);
-    if (indices != 0) {
-      const d = indices + (<usize>q << 3);
-      v128.store(d, f64x2.convert_low_i32x4_s(at));
-      v128.store(d, f64x2.convert_low_i32x4_s(i32x4.shuffle(at, at, 2, 3, 0, 1)), 16);
-    }
   }
-  return q;
+  v128.store(out, best);
+  if (indices != 0) {
+    v128.store(indices, f64x2.convert_low_i32x4_s(at));
+    v128.store(indices, f64x2.convert_low_i32x4_s(i32x4.shuffle(at, at, 2, 3, 0, 1)), 16);
+  }
+}
+
+/**
+ * The n interior outputs of one output row from column w0 on, four at a time (stride 1 or 2); returns how many
+ * it wrote: all n when n ≥ 4 (a last group of fewer than four overlaps the one before and writes the same values
+ * again), else none, for the scalar loop.
+ */
+function maxInterior32(xb: usize, w: i32, h0: i32, h1: i32, dh: i32, kw: i32, w0: i32, dw: i32, sw: i32, n: i32, out: usize, indices: usize): i32 {
+  if (n < 4) return 0;
+  let q = 0;
+  while (true) {
+    maxGroup32(xb, w, h0, h1, dh, kw, w0 + q * sw, dw, sw, out + (<usize>q << 2), indices == 0 ? 0 : indices + (<usize>q << 3));
+    if (q == n - 4) break;
+    q = min(q + 4, n - 4);
+  }
+  return n;
 }
 
 function maxForward<T>(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {
@@ -90,6 +120,47 @@ function maxForward<T>(g: usize, x: usize, out: usize, indices: usize, p0: i32, 
       }
     }
   }
+}
+
+/**
+ * Max pooling's backward over planes [p0, p1): each plane of gx zeroed, then each output gradient added at the
+ * position its index names, in output order, each add rounded to T (kernels/pool.ts maxPool2dBackward). Every
+ * index is an integer in [0, hw): the host has checked them all first (maxPoolBadIndex).
+ */
+function maxBackward<T>(gy: usize, indices: usize, hw: i32, ohw: i32, gx: usize, p0: i32, p1: i32): void {
+  memory.fill(gx + ((<usize>p0 * hw) << alignof<T>()), 0, (<usize>(p1 - p0) * hw) << alignof<T>());
+  for (let p = p0; p < p1; p++) {
+    const plane = gx + ((<usize>p * hw) << alignof<T>());
+    const end = <usize>(p + 1) * ohw;
+    for (let o = <usize>p * ohw; o < end; o++) {
+      const at = plane + (<usize><i32>load<f64>(indices + (o << 3)) << alignof<T>());
+      store<T>(at, load<T>(at) + load<T>(gy + (o << alignof<T>())));
+    }
+  }
+}
+
+export function maxPoolBackward32(gy: usize, indices: usize, hw: i32, ohw: i32, gx: usize, p0: i32, p1: i32): void {
+  maxBackward<f32>(gy, indices, hw, ohw, gx, p0, p1);
+}
+export function maxPoolBackward64(gy: usize, indices: usize, hw: i32, ohw: i32, gx: usize, p0: i32, p1: i32): void {
+  maxBackward<f64>(gy, indices, hw, ohw, gx, p0, p1);
+}
+
+/** The first of n indices that is not an integer position in [0, hw) (NaN included), or -1: two at a time. */
+export function maxPoolBadIndex(indices: usize, n: i32, hw: i32): i32 {
+  const top = f64x2.splat(<f64>hw);
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v = v128.load(indices + (<usize>i << 3));
+    const good = v128.and(v128.and(f64x2.ge(v, zero), f64x2.lt(v, top)), f64x2.eq(f64x2.trunc(v), v));
+    if (!i64x2.all_true(good)) break;
+  }
+  for (; i < n; i++) {
+    const v = load<f64>(indices + (<usize>i << 3));
+    if (!(v >= 0 && v < <f64>hw && Math.trunc(v) == v)) return i;
+  }
+  return -1;
 }
 
 export function maxPoolForward32(g: usize, x: usize, out: usize, indices: usize, p0: i32, p1: i32): void {

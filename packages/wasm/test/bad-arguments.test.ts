@@ -69,6 +69,7 @@ const VALID: Record<string, Spec[]> = {
   conv2dBackwardWeight: [A(1920), A(2880), V(conv), A(108)],
   convOneImage: [A(1920), A(32 * 8 * 9), A(32), V(convOne), A(32 * 240)],
   maxPool2dForward: [A(7200), V(pool), A(1800), I(1800)],
+  maxPool2dBackward: [A(1800), I(1800), V(8), V(900), V(225), A(7200)],
   avgPool2dForward: [A(7200), V(pool), V({ countIncludePad: true, divisorOverride: 0, integral: false }), A(1800)],
   avgPool2dBackward: [A(1800), V(pool), V({ countIncludePad: false, divisorOverride: 3, integral: false }), A(7200)],
   adaptiveAvgPool2dForward: [A(7200), V(8), V(30), V(30), V(7), V(7), A(392)],

@@ -1,4 +1,4 @@
-// The WebAssembly layer entries against the TypeScript kernels: max pooling and batch norm bit for bit (NaN/Inf,
+// The WebAssembly layer entries against the TypeScript kernels: max pooling (forward and backward) and batch norm bit for bit (NaN/Inf,
 // ties and signed zeros, float32 and float64, one and two threads), and the convolutions, whose GEMM sums in
 // float32, the same bits at one and two threads and within a bound of TypeScript's.
 import { expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   THREAD_COUNTS,
   awkward,
   type Ctor,
+  type FloatArray,
   describeAgainstTypescript,
   expectSameArrays,
   expectSameBits,
@@ -32,7 +33,7 @@ function batchNormLabel(ctor: Ctor, shape: number[], training: boolean, affine: 
 }
 
 describeAgainstTypescript(() => {
-  it('max pooling forward, with and without indices, NaN, ties and signed zeros included', () => {
+  it('max pooling forward, with and without indices, NaN, ties (within and across rows) and signed zeros included', () => {
     const b = wasmBackend();
     const cases = [
       [1, 1, 1, 1, 1, 0, 1, false],
@@ -50,23 +51,78 @@ describeAgainstTypescript(() => {
         const square = { kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
         const outputSize = (size: number) => poolOutputSize(size, k, p, s, d, ceil);
         const g = { planes, H, W, ...square, OH: outputSize(H), OW: outputSize(W) };
-        const x = awkward(ctor, planes * H * W, 70 + i);
         const n = planes * g.OH * g.OW;
-        for (const t of THREAD_COUNTS) {
-          b.setNumThreads(t);
-          const got = new ctor(n).fill(7);
+        const fine = awkward(ctor, planes * H * W, 70 + i);
+        // Rounded to integers, most windows hold ties, within a row and across rows.
+        for (const x of [fine, fine.map(Math.round)]) {
           const want = new ctor(n).fill(7);
-          const idx = new Float64Array(n).fill(-1);
           const idxWant = new Float64Array(n).fill(-1);
-          b.maxPool2dForward(x, g, got, idx);
           ts.maxPool2dForward(x, g, want, idxWant);
-          expectSameBits(got, want, `${ctor.name} ${JSON.stringify(g)}`);
-          expectSameBits(idx, idxWant, `indices ${ctor.name} ${JSON.stringify(g)}`);
-          got.fill(7);
-          b.maxPool2dForward(x, g, got, null);
-          expectSameBits(got, want, `${ctor.name} without indices ${JSON.stringify(g)}`);
+          for (const t of THREAD_COUNTS) {
+            b.setNumThreads(t);
+            const got = new ctor(n).fill(7);
+            const idx = new Float64Array(n).fill(-1);
+            b.maxPool2dForward(x, g, got, idx);
+            expectSameBits(got, want, `${ctor.name} ${JSON.stringify(g)}`);
+            expectSameBits(idx, idxWant, `indices ${ctor.name} ${JSON.stringify(g)}`);
+            got.fill(7);
+            b.maxPool2dForward(x, g, got, null);
+            expectSameBits(got, want, `${ctor.name} without indices ${JSON.stringify(g)}`);
+          }
         }
       });
+    }
+  });
+
+  it("max pooling backward, its arrays in the module's memory or not, and its indices checked first", () => {
+    const b = wasmBackend();
+    const storage = b.storage;
+    /** `a`'s values in the module's memory where it lends storage (else `a` itself: the TypeScript path). */
+    const resident = <T extends FloatArray>(a: T): T => {
+      const r = storage?.allocate(a instanceof Float64Array, a.length, false) as T | null | undefined;
+      r?.set(a);
+      return r ?? a;
+    };
+    const cases = [
+      [64, 28, 28, 2, 2, 0, 1],
+      [64, 14, 14, 2, 2, 0, 1],
+      [7, 13, 29, 3, 1, 1, 1],
+      [5, 31, 23, 3, 2, 1, 2],
+      [3, 1, 1, 1, 1, 0, 1],
+    ] as const;
+    for (const ctor of [Float32Array, Float64Array]) {
+      cases.forEach(([planes, H, W, k, s, p, d], i) => {
+        const square = { kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
+        const outputSize = (size: number) => poolOutputSize(size, k, p, s, d, false);
+        const g = { planes, H, W, ...square, OH: outputSize(H), OW: outputSize(W) };
+        const [HW, OHW] = [H * W, g.OH * g.OW];
+        // Overlapping windows (stride 1) send several gradients to one element: their adds keep output order.
+        const indices = new Float64Array(planes * OHW);
+        ts.maxPool2dForward(awkward(ctor, planes * HW, 90 + i), g, new ctor(planes * OHW), indices);
+        const gy = awkward(ctor, planes * OHW, 95 + i);
+        const want = new ctor(planes * HW).fill(7);
+        ts.maxPool2dBackward(gy, indices, planes, HW, OHW, want);
+        for (const t of THREAD_COUNTS) {
+          b.setNumThreads(t);
+          for (const place of [resident, <T extends FloatArray>(a: T): T => a]) {
+            const got = place(new ctor(planes * HW).fill(7));
+            b.maxPool2dBackward(place(gy), place(indices), planes, HW, OHW, got);
+            expectSameBits(got, want, `${ctor.name} ${JSON.stringify(g)} threads ${t} ${place.name}`);
+          }
+        }
+      });
+    }
+    // A bad index throws before anything is written: out of range, negative, fractional, NaN.
+    const HW = 30 * 30;
+    const gy = resident(awkward(Float32Array, 8 * 225, 3));
+    for (const bad of [HW, -1, 2.5, NaN]) {
+      const indices = resident(new Float64Array(8 * 225).map((_, j) => (j % 225) * 4));
+      indices[8 * 225 - 3] = bad;
+      const gx = resident(new Float32Array(8 * HW).fill(7));
+      expect(() => b.maxPool2dBackward(gy, indices, 8, HW, 225, gx)).toThrow(
+        new RangeError(`argument 'indices': element ${8 * 225 - 3} (${bad}) is not an integer position in [0, ${HW})`),
+      );
+      expect(gx.every((v) => v === 7)).toBe(true);
     }
   });
 

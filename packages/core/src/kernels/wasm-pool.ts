@@ -1,9 +1,10 @@
 /**
- * The WebAssembly backend's pooling entries: max pooling's forward, and average pooling (fixed or adaptive
- * windows) forward and backward. Each checks its arguments before anything is copied, copies what it reads into
- * the module's memory (where it does not live there already), splits planes between threads, and gives the
- * TypeScript kernel's bits (kernels/pool.ts). Integer arrays run the TypeScript kernels; so does max pooling's
- * backward, a scatter whose float64 indices cost more to copy in than the scatter itself.
+ * The WebAssembly backend's pooling entries: max pooling, and average pooling (fixed or adaptive windows),
+ * forward and backward. Each checks its arguments before anything is copied, copies what it reads into the
+ * module's memory (where it does not live there already), splits planes between threads, and gives the
+ * TypeScript kernel's bits (kernels/pool.ts). Integer arrays and small calls run the TypeScript kernels; so does
+ * max pooling's backward when its float64 indices live outside the module's memory, where copying them in costs
+ * more than the scatter itself.
  */
 import type { TypedArray } from '../dtype.js';
 import {
@@ -27,6 +28,7 @@ import {
   avgPool2dBackward as tsAvgPoolBackward,
   avgPool2dForward as tsAvgPoolForward,
   avgWindows,
+  maxPool2dBackward as tsMaxPoolBackward,
   maxPool2dForward as tsMaxPoolForward,
 } from './pool.js';
 import { INT32_MAX, SMALL, type Span, type WasmHost } from './wasm-entries.js';
@@ -99,6 +101,70 @@ function maxPool2dForward(
 }
 
 /**
+ * Max pooling's backward: gx zeroed over `planes` planes of HW, then each of gy's gradients added where its index
+ * points in its plane. Every index is checked to be an integer position in [0, HW) before anything is written.
+ */
+function maxPool2dBackward(
+  host: WasmHost,
+  gyArray: TypedArray,
+  indices: TypedArray,
+  planes: number,
+  HW: number,
+  OHW: number,
+  gxArray: TypedArray,
+): void {
+  const gy = checkFloatArray(gyArray, 'gy');
+  const gx = checkFloatArray(gxArray, 'gx');
+  checkSameType(gx, 'gx', gy, 'gy');
+  if (!(indices instanceof Float64Array)) throw new TypeError("argument 'indices' must be a Float64Array");
+  checkInt(planes, 'planes', 0, INT32_MAX);
+  checkInt(HW, 'HW', 0, INT32_MAX);
+  checkInt(OHW, 'OHW', 0, INT32_MAX);
+  const outSize = planes * OHW;
+  const inSize = planes * HW;
+  if (!Number.isSafeInteger(outSize) || !Number.isSafeInteger(inSize)) {
+    throw new RangeError("argument 'planes': the planes hold too many elements");
+  }
+  checkSpan(gy, 'gy', 0, outSize);
+  checkSpan(indices, 'indices', 0, outSize);
+  checkSpan(gx, 'gx', 0, inSize);
+  checkDisjoint([
+    [gy, 'gy', outSize, false],
+    [indices, 'indices', outSize, false],
+    [gx, 'gx', inSize, true],
+  ]);
+  // Nothing to scatter (the TypeScript loop would still walk every plane, up to 2^31 of them).
+  if (outSize === 0) return void gx.fill(0, 0, inSize);
+  if (inSize + outSize < SMALL || !host.resides(indices)) {
+    checkIndices(indices, outSize, HW);
+    return tsMaxPoolBackward(gy, indices, planes, HW, OHW, gx);
+  }
+  const bytes = gy.BYTES_PER_ELEMENT;
+  const [gyPtr, idxPtr, gxPtr] = host.regions([outSize, outSize * (8 / bytes), inSize], bytes);
+  const writes: Span[] = [[gx, 0, inSize]];
+  const gyAt = host.source(gy, 0, outSize, gyPtr, writes);
+  const idxAt = host.source(indices, 0, outSize, idxPtr, writes);
+  const bad = host.call('maxPoolBadIndex', idxAt, outSize, HW);
+  if (bad >= 0) throw badIndex(indices, bad, HW);
+  const gxAt = host.target(gx, 0, gxPtr);
+  const fn = gy instanceof Float32Array ? 'maxPoolBackward32' : 'maxPoolBackward64';
+  host.parallel(planes, inSize + outSize * 4, (p0, p1) => ({ fn, args: [gyAt, idxAt, HW, OHW, gxAt, p0, p1] }));
+  host.copyOut(gx, gxAt, inSize, gx, 0);
+}
+
+function badIndex(indices: Float64Array, at: number, HW: number): RangeError {
+  return new RangeError(`argument 'indices': element ${at} (${indices[at]}) is not an integer position in [0, ${HW})`);
+}
+
+/** The check of maxPool2dBackward's indices where the TypeScript kernel runs. */
+function checkIndices(indices: Float64Array, n: number, HW: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = indices[i];
+    if (!(v >= 0 && v < HW && Math.trunc(v) === v)) throw badIndex(indices, i, HW);
+  }
+}
+
+/**
  * An average pooling between planes of H x W (x, or gx for the backward) and planes of OH x OW (out, or gy): the
  * checks, then the module's kernel over `windows()` split by planes, or `typescript()` for integer arrays and
  * small calls. The forward reads x and writes out; the backward reads gy and writes gx.
@@ -161,6 +227,7 @@ export function wasmPooling(
 ): Pick<
   BackendKernels,
   | 'maxPool2dForward'
+  | 'maxPool2dBackward'
   | 'avgPool2dForward'
   | 'avgPool2dBackward'
   | 'adaptiveAvgPool2dForward'
@@ -168,6 +235,7 @@ export function wasmPooling(
 > {
   return {
     maxPool2dForward: (x, g, out, indices) => maxPool2dForward(host, x, g, out, indices),
+    maxPool2dBackward: (gy, indices, planes, HW, OHW, gx) => maxPool2dBackward(host, gy, indices, planes, HW, OHW, gx),
     avgPool2dForward: (x, g, mode, out) => {
       checkMode(mode);
       const typescript = () => tsAvgPoolForward(x, g, mode, out);
