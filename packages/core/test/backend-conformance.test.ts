@@ -8,9 +8,10 @@ import { expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { ConvGeometry } from '../src/kernels/conv.js';
 import { convOutputSize } from '../src/kernels/conv.js';
-import { type PoolGeometry, poolOutputSize } from '../src/kernels/pool.js';
+import type { PoolGeometry } from '../src/kernels/pool.js';
 import { describeEachBackend, randomArray, restoreBackendAfterAll } from './helpers/backend-conformance.js';
 import { tolerance } from './helpers/close.js';
+import { squarePool } from './helpers/pool-geometry.js';
 import { rng } from './helpers/rng.js';
 
 const initial = restoreBackendAfterAll();
@@ -67,40 +68,13 @@ const CONV_CASES: ConvGeometry[] = [
   { ...convCase(2, 2, 6, 5, 3, 3, 2, 1, 0, 1, 1), ph: 1, pw: 0, OH: 5, OW: 4 },
 ];
 
-function poolCase(
-  planes: number,
-  H: number,
-  W: number,
-  k: number,
-  s: number,
-  p: number,
-  d: number,
-  ceil: boolean,
-): PoolGeometry {
-  return {
-    planes,
-    H,
-    W,
-    kh: k,
-    kw: k,
-    sh: s,
-    sw: s,
-    ph: p,
-    pw: p,
-    dh: d,
-    dw: d,
-    OH: poolOutputSize(H, k, p, s, d, ceil),
-    OW: poolOutputSize(W, k, p, s, d, ceil),
-  };
-}
-
 const POOL_CASES: PoolGeometry[] = [
-  poolCase(1, 1, 1, 1, 1, 0, 1, false),
-  poolCase(6, 8, 8, 2, 2, 0, 1, false),
-  poolCase(5, 7, 9, 3, 2, 1, 1, false),
-  poolCase(3, 7, 7, 3, 2, 1, 1, true),
-  poolCase(4, 10, 11, 3, 1, 1, 2, false),
-  poolCase(64, 16, 16, 3, 2, 1, 1, false),
+  squarePool(1, 1, 1, 1, 1, 0, 1, false),
+  squarePool(6, 8, 8, 2, 2, 0, 1, false),
+  squarePool(5, 7, 9, 3, 2, 1, 1, false),
+  squarePool(3, 7, 7, 3, 2, 1, 1, true),
+  squarePool(4, 10, 11, 3, 1, 1, 2, false),
+  squarePool(64, 16, 16, 3, 2, 1, 1, false),
 ];
 
 describeEachBackend(({ name, backend, threadCounts }) => {

@@ -5,7 +5,7 @@
 import { it } from 'vitest';
 // Core's source by path (this package does not depend on core; vitest resolves @kindling/core to the same file).
 import * as torch from '../../core/src/index.js';
-import { poolOutputSize } from '../../core/src/kernels/pool.js';
+import { squarePool } from '../../core/test/helpers/pool-geometry.js';
 import {
   THREAD_COUNTS,
   awkward,
@@ -39,22 +39,7 @@ describeAgainstTypescript(() => {
     const b = wasmBackend();
     for (const ctor of [Float32Array, Float64Array]) {
       FIXED.forEach(([planes, H, W, k, s, p, ceil, countIncludePad, divisorOverride], i) => {
-        const outputSize = (size: number) => poolOutputSize(size, k, p, s, 1, ceil);
-        const g = {
-          planes,
-          H,
-          W,
-          OH: outputSize(H),
-          OW: outputSize(W),
-          kh: k,
-          kw: k,
-          sh: s,
-          sw: s,
-          ph: p,
-          pw: p,
-          dh: 1,
-          dw: 1,
-        };
+        const g = squarePool(planes, H, W, k, s, p, 1, ceil);
         const mode = { countIncludePad, divisorOverride, integral: false };
         const inSize = planes * H * W;
         const outSize = planes * g.OH * g.OW;

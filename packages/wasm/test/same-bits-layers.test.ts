@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 // Core's source by path (this package does not depend on core; vitest resolves @kindling/core to the same file).
 import * as torch from '../../core/src/index.js';
-import { poolOutputSize } from '../../core/src/kernels/pool.js';
+import { squarePool } from '../../core/test/helpers/pool-geometry.js';
 import {
   THREAD_COUNTS,
   awkward,
@@ -47,10 +47,7 @@ describeAgainstTypescript(() => {
     ] as const;
     for (const ctor of [Float32Array, Float64Array]) {
       cases.forEach(([planes, H, W, k, s, p, d, ceil], i) => {
-        // A square window: the same kernel size, stride, padding and dilation along both axes.
-        const square = { kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
-        const outputSize = (size: number) => poolOutputSize(size, k, p, s, d, ceil);
-        const g = { planes, H, W, ...square, OH: outputSize(H), OW: outputSize(W) };
+        const g = squarePool(planes, H, W, k, s, p, d, ceil);
         const n = planes * g.OH * g.OW;
         const fine = awkward(ctor, planes * H * W, 70 + i);
         // Rounded to integers, most windows hold ties, within a row and across rows.
@@ -92,9 +89,7 @@ describeAgainstTypescript(() => {
     ] as const;
     for (const ctor of [Float32Array, Float64Array]) {
       cases.forEach(([planes, H, W, k, s, p, d], i) => {
-        const square = { kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
-        const outputSize = (size: number) => poolOutputSize(size, k, p, s, d, false);
-        const g = { planes, H, W, ...square, OH: outputSize(H), OW: outputSize(W) };
+        const g = squarePool(planes, H, W, k, s, p, d, false);
         const [HW, OHW] = [H * W, g.OH * g.OW];
         // Overlapping windows (stride 1) send several gradients to one element: their adds keep output order.
         const indices = new Float64Array(planes * OHW);
