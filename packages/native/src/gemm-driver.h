@@ -42,6 +42,7 @@ typedef struct {
   PACKB_FN packB; /* the caller's packer of B (then B is NULL and the path is the packed one), or NULL */
   void *packB_ctx;
   atomic_int *scratchFailed; /* with packB: set when a thread found no scratch memory and skipped its block */
+  unsigned long long id;     /* this product's number (products_run) */
 } FN(gemm_ctx);
 
 /* opA(i, p) and opB(p, j) as (pointer, step along p, step along the other index). */
@@ -60,10 +61,10 @@ static const T *FN(b_at)(const FN(gemm_ctx) * x, int64_t p, int64_t j, int64_t *
 /* The beta of the K block at pc: the caller's for the first; later blocks add to what the first one stored. */
 static inline T FN(beta_at)(const FN(gemm_ctx) * x, int64_t pc) { return pc == 0 ? x->beta : 1; }
 
-/* This thread's scratch for two packed pieces, `a` x KC elements (slot A) and `b` x KC (slot B): 0 if none. */
-static int FN(scratch_ab)(int64_t a, int64_t b, int64_t KC, T **pa, T **pb) {
-  *pa = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)a * KC * sizeof(T));
-  *pb = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)b * KC * sizeof(T));
+/* This thread's scratch for two packed pieces, `a` elements (slot A) and `b` (slot B): 0 if none. */
+static int FN(scratch_ab)(int64_t a, int64_t b, T **pa, T **pb) {
+  *pa = kd_thread_scratch(KD_SCRATCH_GEMM_A, (size_t)a * sizeof(T));
+  *pb = kd_thread_scratch(KD_SCRATCH_GEMM_B, (size_t)b * sizeof(T));
   return *pa != NULL && *pb != NULL;
 }
 
@@ -96,14 +97,41 @@ static void FN(naive)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0
     }
 }
 
+/*
+ * Which product's op(B) columns from n0 this thread's scratch (slot B) holds packed whole, if any. A product
+ * asks the same scratch size for each of a column part's items, so the packed blocks stay where they are.
+ */
+static _Thread_local struct {
+  unsigned long long id;
+  int64_t n0;
+} FN(packed_b);
+
+/* Packs op(B)'s block at (pc, jc), kc x nc, into dst as panels of nr columns. */
+static void FN(pack_b_block)(const FN(gemm_ctx) * x, T *dst, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
+  if (x->packB != NULL) {
+    x->packB(x->packB_ctx, dst, pc, kc, jc, nc, x->blk.nr);
+  } else {
+    int64_t rs, cs;
+    const T *bsrc = FN(b_at)(x, pc, jc, &rs, &cs);
+    x->pack(dst, bsrc, rs, cs, kc, nc, x->blk.nr, 1);
+  }
+}
+
 /* The packed path on C[m0..m1) x [n0..n1), with this thread's buffers. */
 static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
   const int64_t MR = x->blk.mr, NR = x->blk.nr, KC = x->kc;
   /* Blocks of near-equal size, whole tiles: 1024 rows as 2 x 512, not 1008 + 16. */
   const int64_t MC = round_up(balanced_block(m1 - m0, x->blk.mc), MR);
   const int64_t NC = round_up(balanced_block(n1 - n0, x->blk.nc), NR);
+  /*
+   * Up to WHOLE_B_BYTES, op(B)'s columns [n0, n1) are packed whole, block (pc, jc) at (jc - n0)·K + pc·(its
+   * width): once for all of C's rows here, and once for all the items a thread runs over these columns. Past it,
+   * each block is packed where the last one was, for each block of rows.
+   */
+  const int64_t width = round_up(n1 - n0, NR);
+  const int whole = (double)x->K * (double)width * sizeof(T) <= WHOLE_B_BYTES;
   T *ap, *bp;
-  if (!FN(scratch_ab)(MC, NC, KC, &ap, &bp)) {
+  if (!FN(scratch_ab)(MC * KC, whole ? width * x->K : NC * KC, &ap, &bp)) {
     if (x->packB != NULL) /* no B to read element by element: the caller falls back to building it */
       atomic_store(x->scratchFailed, 1);
     else
@@ -116,6 +144,7 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
    * (ResNet-18's last layers: 512 x 4608 weights against 49 columns, or their transpose for the input's gradient).
    */
   const int directA = n1 - n0 <= (x->transA ? x->blk.direct_at : x->blk.direct_a) * NR;
+  int packed = whole && FN(packed_b).id == x->id && FN(packed_b).n0 == n0;
   for (int64_t ic = m0; ic < m1; ic += MC) {
     int64_t mc = piece(ic, m1, MC);
     for (int64_t pc = 0; pc < x->K; pc += KC) {
@@ -127,25 +156,25 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
       if (!directA) x->pack(ap, asrc, rs, cs, kc, mc, MR, 0);
       for (int64_t jc = n0; jc < n1; jc += NC) {
         int64_t nc = piece(jc, n1, NC);
-        if (x->packB != NULL) {
-          x->packB(x->packB_ctx, bp, pc, kc, jc, nc, NR);
-        } else {
-          const T *bsrc = FN(b_at)(x, pc, jc, &rs, &cs);
-          x->pack(bp, bsrc, rs, cs, kc, nc, NR, 1);
-        }
+        T *b = whole ? bp + (jc - n0) * x->K + pc * round_up(nc, NR) : bp;
+        if (!packed) FN(pack_b_block)(x, b, pc, kc, jc, nc);
         for (int64_t ir = 0; ir < mc; ir += MR) {
           int64_t rows = piece(ir, mc, MR);
           T *c = x->C + (ic + ir) * x->ldc + jc;
           for (int64_t jr = 0; jr < nc; jr += NR) {
             int64_t cols = piece(jr, nc, NR);
             if (directA)
-              x->tile_direct(rows, cols, kc, asrc + ir * ars, ars, acs, bp + jr * kc, NR, c + jr, x->ldc, x->alpha,
+              x->tile_direct(rows, cols, kc, asrc + ir * ars, ars, acs, b + jr * kc, NR, c + jr, x->ldc, x->alpha,
                              beta);
             else
-              x->tile(rows, cols, kc, ap + ir * kc, bp + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
+              x->tile(rows, cols, kc, ap + ir * kc, b + jr * kc, NR, c + jr, x->ldc, x->alpha, beta);
           }
         }
       }
+    }
+    if (whole) { /* every block is packed now */
+      packed = 1;
+      FN(packed_b).id = x->id, FN(packed_b).n0 = n0;
     }
   }
 }
@@ -159,7 +188,7 @@ static void FN(rowsB_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)m1;
   const int64_t NR = x->blk.nr, KC = x->kc, M = x->M;
   T *ap, *bp;
-  if (!FN(scratch_ab)(M, NR, KC, &ap, &bp)) {
+  if (!FN(scratch_ab)(M * KC, NR * KC, &ap, &bp)) {
     FN(naive)(x, 0, M, n0, n1);
     return;
   }
@@ -188,7 +217,7 @@ static void FN(colsA_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int6
   (void)n1;
   const int64_t NR = x->blk.nr, KC = x->kc, N = x->N;
   T *bt, *ap;
-  int have = FN(scratch_ab)(N, NR, KC, &bt, &ap);
+  int have = FN(scratch_ab)(N * KC, NR * KC, &bt, &ap);
   T *ct = kd_thread_scratch(KD_SCRATCH_GEMM_C, (size_t)N * NR * sizeof(T));
   if (!have || ct == NULL) {
     FN(naive)(x, m0, m1, 0, N);
@@ -248,7 +277,10 @@ static void FN(dot_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int64_
   }
 }
 
-/* One thread's rectangle of C: item = (row part, column part) of the tm x tn grid. */
+/*
+ * Rectangles of C: item = (row part, column part) of the tm x tn grid, row by row, so that threads taking items in
+ * turn each keep to one column part (and the op(B) they packed for it) until one of them falls behind.
+ */
 static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
   const FN(gemm_ctx) *x = ctx;
   for (int64_t item = begin; item < end; item++) {
@@ -273,7 +305,8 @@ static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
 static void FN(run)(FN(gemm_ctx) * x) {
   x->kc = balanced_block(x->K, x->blk.kc);
   plan_threads(x->path, x->transA, x->transB, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn);
-  kd_parallel_for(x->tm * x->tn, 1, FN(run_items), x);
+  x->id = atomic_fetch_add(&products_run, 1) + 1;
+  kd_parallel_for_each(x->tm * x->tn, FN(run_items), x);
 }
 
 static void FN(gemm_run)(int transA, int transB, int64_t M, int64_t N, int64_t K, T alpha, const T *A, int64_t lda,

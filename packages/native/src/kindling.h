@@ -40,6 +40,12 @@ typedef void (*kd_range_fn)(void *ctx, int64_t begin, int64_t end);
  * or while another JavaScript thread holds the pool, the same chunks run one after another on the caller.
  */
 void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx);
+/*
+ * The same with each index a chunk of its own, claimed in order by whichever thread is free: for a few costly
+ * items, so that when another process holds part of a core, the other threads take the items that thread would
+ * have had. What runs where depends on timing, so each item must give the same bits whichever thread runs it.
+ */
+void kd_parallel_for_each(int64_t n, kd_range_fn fn, void *ctx);
 /* The number of chunks kd_parallel_for(n, grain, ...) makes: callers that keep per-chunk partials size them by it. */
 int64_t kd_parallel_chunks(int64_t n, int64_t grain);
 

@@ -141,8 +141,8 @@ static void run_serially(int64_t n, int64_t chunks, kd_range_fn fn, void *ctx) {
   inside_chunk = saved;
 }
 
-void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx) {
-  int64_t chunks = kd_parallel_chunks(n, grain);
+/* Runs fn over [0, n) as `chunks` contiguous chunks, claimed in order by whichever thread is free. */
+static void parallel_run(int64_t n, int64_t chunks, kd_range_fn fn, void *ctx) {
   if (chunks == 0) return;
   if (chunks == 1 || inside_chunk || pthread_mutex_trylock(&run_lock) != 0) {
     run_serially(n, chunks, fn, ctx);
@@ -172,3 +172,9 @@ void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx) {
   while (atomic_load(&chunks_done) < chunks) sched_yield();
   pthread_mutex_unlock(&run_lock);
 }
+
+void kd_parallel_for(int64_t n, int64_t grain, kd_range_fn fn, void *ctx) {
+  parallel_run(n, kd_parallel_chunks(n, grain), fn, ctx);
+}
+
+void kd_parallel_for_each(int64_t n, kd_range_fn fn, void *ctx) { parallel_run(n, n > 0 ? n : 0, fn, ctx); }

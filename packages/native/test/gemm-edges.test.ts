@@ -101,17 +101,27 @@ describeAddon(native, SUITE, (addon) => {
       expect(C[1]).toBe(5);
     });
 
-    it('gives the same bits for any thread count on products big enough to be split', () => {
+    it('gives the same bits for any thread count on products big enough to be split, close to the reference', () => {
+      // Besides the skinny paths: 530 x 300 x 300 has two blocks of rows, columns and depth each, op(B) packed
+      // whole once for all the rows, and a thread's rows cut into parts on 2-4 threads; 128 x 4000 x 100 splits
+      // C's columns between threads too, so a thread may move to other columns; 24 x 1030 x 2100 has op(B)'s
+      // columns past the 8 MB packed whole, so packed block by block.
       const shapes: Shape[] = [
         [false, false, 257, 263, 300],
         [true, true, 263, 257, 129],
         [false, true, 2, 3000, 100],
         [true, false, 3000, 2, 100],
         [false, false, 5, 4000, 70],
+        [false, false, 530, 300, 300],
+        [true, true, 530, 300, 300],
+        [false, false, 128, 4000, 100],
+        [false, true, 24, 1030, 2100],
       ];
       shapes.forEach((shape, i) => {
-        const c = gemmCase(shape, { alpha: 2, beta: -0.5 });
-        const [first, ...others] = runOnThreads(addon, [1, 2, 3, 4], c, operands(ctor, c, 2000 + i));
+        const c = gemmCase(shape, { alpha: 2, beta: -0.5, padB: 3 });
+        const o = operands(ctor, c, 2000 + i);
+        const [first, ...others] = runOnThreads(addon, [1, 2, 3, 4], c, o);
+        expectGemmResult(c, o, first, EPS[name]);
         for (const r of others) expect(sameBits(first, r), describeCase(c)).toBe(true);
       });
     });
