@@ -204,6 +204,10 @@ describeAgainstTypescript(() => {
       { N: 1, C: 64, H: 8, W: 8, O: 18, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 1 },
       { N: 3, C: 1, H: 28, W: 28, O: 32, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
       { N: 2, C: 12, H: 15, W: 14, O: 12, kh: 3, kw: 3, sh: 2, sw: 1, ph: 2, pw: 1, dh: 2, dw: 1, groups: 3 },
+      // Two images of two row chunks each, over two blocks of the GEMM's depth with rows that are not whole
+      // panels: the forward's 30 x 360 weight, the input gradient's 27 x 260 transpose.
+      { N: 2, C: 40, H: 12, W: 12, O: 30, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
+      { N: 2, C: 3, H: 10, W: 10, O: 260, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, groups: 1 },
     ].map((g) => ({
       ...g,
       OH: Math.floor((g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1,
