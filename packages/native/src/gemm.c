@@ -124,8 +124,8 @@ static inline int64_t piece(int64_t at, int64_t end, int64_t size) { return end 
  * parts after a thread's first read that op(B) from beyond the second-level cache: a convolution's 64 x 3136 x 576
  * product, on two threads, took 1.1-1.35x as long in parts of 16 rows (Zen 3). Measured on two threads of a
  * Zen 3 VM with a busy loop pinned to one of its cores, against one part a thread in alternating turns: 1024^3
- * in 0.76-0.83x the time over four runs (512^3 and 768^3 swung between 0.58x and 1.9x with where the scheduler
- * put the threads); with nothing else running, 0.92-1.03x.
+ * in 0.76-0.83x the time over three runs, 768^3 in 0.89-0.95x, 512^3 anywhere from 0.58x to 1.87x (as the
+ * scheduler moved the threads); with nothing else running, 0.92-1.03x.
  */
 #define ITEMS_PER_THREAD 4
 #define MIN_ROWS_PER_ITEM 64
