@@ -34,6 +34,7 @@ typedef struct {
   kd_gemm_blocking blk;
   int64_t kc;             /* depth of the K blocks: a function of K only */
   int64_t tm, tn;         /* the thread grid: tm x tn rectangles of C */
+  int64_t sub;            /* row parts a thread's rectangle was cut into (plan_threads) */
   int64_t malign, nalign; /* rectangles start at multiples of these (whole tiles) */
   TILE_FN tile;
   TILE_DIRECT_FN tile_direct; /* the tile over op(A) where it is (a narrow block need not pack it) */
@@ -124,12 +125,15 @@ static void FN(packed_block)(const FN(gemm_ctx) * x, int64_t m0, int64_t m1, int
   const int64_t MC = round_up(balanced_block(m1 - m0, x->blk.mc), MR);
   const int64_t NC = round_up(balanced_block(n1 - n0, x->blk.nc), NR);
   /*
-   * Up to WHOLE_B_BYTES, op(B)'s columns [n0, n1) are packed whole, block (pc, jc) at (jc - n0)·K + pc·(its
-   * width): once for all of C's rows here, and once for all the items a thread runs over these columns. Past it,
-   * each block is packed where the last one was, for each block of rows.
+   * Where a thread may use op(B)'s columns [n0, n1) again (more than one block of rows here, or more row parts of
+   * these columns), and up to WHOLE_B_BYTES, they are packed whole, block (pc, jc) at (jc - n0)·K + pc·(its
+   * width): once for all of C's rows here, and once for all the parts a thread runs over these columns.
+   * Otherwise each block is packed where the last one was, still in cache: packing into a whole op(B) used once,
+   * a 64 x 3136 x 576 product took up to 1.1x as long on one thread (Zen 3).
    */
   const int64_t width = round_up(n1 - n0, NR);
-  const int whole = (double)x->K * (double)width * sizeof(T) <= WHOLE_B_BYTES;
+  const int whole =
+      (m1 - m0 > MC || x->sub > 1) && (double)x->K * (double)width * sizeof(T) <= WHOLE_B_BYTES;
   T *ap, *bp;
   if (!FN(scratch_ab)(MC * KC, whole ? width * x->K : NC * KC, &ap, &bp)) {
     if (x->packB != NULL) /* no B to read element by element: the caller falls back to building it */
@@ -304,7 +308,8 @@ static void FN(run_items)(void *ctx, int64_t begin, int64_t end) {
 /* Runs a set-up call (path chosen): the depth blocking, the threads' grid of C, and the rectangles on the pool. */
 static void FN(run)(FN(gemm_ctx) * x) {
   x->kc = balanced_block(x->K, x->blk.kc);
-  plan_threads(x->path, x->transA, x->transB, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn);
+  plan_threads(x->path, x->transA, x->transB, x->M, x->N, x->K, &x->blk, &x->malign, &x->nalign, &x->tm, &x->tn,
+               &x->sub);
   x->id = atomic_fetch_add(&products_run, 1) + 1;
   kd_parallel_for_each(x->tm * x->tn, FN(run_items), x);
 }

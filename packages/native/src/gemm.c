@@ -134,11 +134,12 @@ static inline int64_t piece(int64_t at, int64_t end, int64_t size) { return end 
 /*
  * Splits C among threads: tm x tn rectangles whose edges fall on whole tiles. The packed path may cut both
  * ways and picks the grid with the least work for the busiest thread (its tiles plus what it packs), then cuts
- * each rectangle's rows into up to ITEMS_PER_THREAD items; the others cut only their long side, one part a
- * thread.
+ * each rectangle's rows into `sub` items, up to ITEMS_PER_THREAD; the others cut only their long side, one part
+ * a thread.
  */
 static void plan_threads(gemm_path path, int transA, int transB, int64_t M, int64_t N, int64_t K,
-                         const kd_gemm_blocking *blk, int64_t *malign, int64_t *nalign, int64_t *tm, int64_t *tn) {
+                         const kd_gemm_blocking *blk, int64_t *malign, int64_t *nalign, int64_t *tm, int64_t *tn,
+                         int64_t *sub) {
   const double packA = transA ? PACK_COPY : PACK_TRANSPOSE, packB = transB ? PACK_TRANSPOSE : PACK_COPY;
   switch (path) {
     case PATH_PACKED: *malign = blk->mr, *nalign = blk->nr; break;
@@ -154,7 +155,7 @@ static void plan_threads(gemm_path path, int transA, int transB, int64_t M, int6
   if (work / MIN_WORK_PER_THREAD < (double)threads) threads = (int64_t)(work / MIN_WORK_PER_THREAD);
   if (threads > mu * nu) threads = mu * nu;
   if (threads < 1) threads = 1;
-  *tm = 1, *tn = 1;
+  *tm = 1, *tn = 1, *sub = 1;
   for (int64_t t = threads; t >= 1; t--) {
     double best = -1;
     /* From the tallest grid down: a tie goes to cutting rows, so that each thread packs less of A (a transpose
@@ -171,9 +172,10 @@ static void plan_threads(gemm_path path, int transA, int transB, int64_t M, int6
     if (best >= 0) break;
   }
   if (path != PATH_PACKED || threads == 1) return;
-  int64_t sub = ITEMS_PER_THREAD;
-  while (sub > 1 && (M / (*tm * sub) < MIN_ROWS_PER_ITEM || work / (double)(*tm * *tn * sub) < MIN_WORK_PER_ITEM)) sub--;
-  *tm *= sub;
+  int64_t s = ITEMS_PER_THREAD;
+  while (s > 1 && (M / (*tm * s) < MIN_ROWS_PER_ITEM || work / (double)(*tm * *tn * s) < MIN_WORK_PER_ITEM)) s--;
+  *tm *= s;
+  *sub = s;
 }
 
 /* The most scratch a thread packs op(B)'s columns into, whole (gemm-driver.h). */
