@@ -51,9 +51,15 @@ describe('allocation-free in-place updates', () => {
 
   it('fall back to the general path when an operand shares the storage', () => {
     const x = torch.arange(9, { dtype: 'float32' }).view(3, 3);
-    const expected = x.add(x.t());
-    torch.noGrad(() => x.add_(x.t()));
+    const expected = x.add(x);
+    torch.noGrad(() => x.add_(x));
     expect(x.tolist()).toEqual(expected.tolist());
+    const rows = torch.arange(6, { dtype: 'float32' }).view(2, 3);
+    torch.noGrad(() => rows.select(0, 0).add_(rows.select(0, 1)));
+    expect(rows.tolist()).toEqual([
+      [3, 5, 7],
+      [3, 4, 5],
+    ]);
   });
 
   it('leave recording, views and promotion to the general path', () => {
@@ -152,5 +158,67 @@ describe('recorded in-place ops that keep no copy of the old values', () => {
         y.sum().backward();
       }),
     ).toThrow(message('TanhBackward0', 2));
+  });
+});
+
+// Which writes PyTorch 1.13 refuses, and its messages (aten/src/ATen/MemoryOverlap.cpp), checked against it.
+describe('in-place writes and memory overlap', () => {
+  const INTERNAL =
+    'unsupported operation: more than one element of the written-to tensor refers to a single memory location. ' +
+    'Please clone() the tensor before performing the operation.';
+  const PARTIAL =
+    'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory ' +
+    'location. Please clone() the tensor before performing the operation.';
+  const expanded = () => torch.zeros(3).expand(2, 3);
+
+  it('refuse to write an expanded tensor, except fill_, zero_ and maskedFill_', () => {
+    const ops: ((t: torch.Tensor) => unknown)[] = [
+      (t) => t.add_(1),
+      (t) => t.mul_(2),
+      (t) => t.relu_(),
+      (t) => t.exp_(),
+      (t) => t.clamp_(0, 1),
+      (t) => t.copy_(torch.ones(2, 3)),
+      (t) => t.uniform_(),
+      (t) => t.normal_(),
+      (t) => t.bernoulli_(),
+    ];
+    for (const op of ops) expect(() => torch.noGrad(() => op(expanded()))).toThrow(INTERNAL);
+    expect(expanded().fill_(2).tolist()).toEqual([
+      [2, 2, 2],
+      [2, 2, 2],
+    ]);
+    expect(torch.ones(3).expand(2, 3).zero_().tolist()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    const filled = expanded().maskedFill_(torch.tensor([true, false, true]), 5);
+    expect(filled.tolist()).toEqual([
+      [5, 0, 5],
+      [5, 0, 5],
+    ]);
+  });
+
+  it('refuse an operand on part of the written-to elements, or on them in another order', () => {
+    const rows = () => torch.arange(12, { dtype: 'float32' }).view(6, 2);
+    const ops: ((t: torch.Tensor, o: torch.Tensor) => unknown)[] = [
+      (t, o) => t.add_(o),
+      (t, o) => t.sub_(o),
+      (t, o) => t.copy_(o),
+      (t, o) => t.addcmul_(o, o),
+      (t, o) => t.lerp_(o, 0.5),
+    ];
+    for (const op of ops) {
+      const a = rows();
+      expect(() => torch.noGrad(() => op(a.slice(0, 1), a.slice(0, 0, 5)))).toThrow(PARTIAL);
+      expect(a.tolist()).toEqual(rows().tolist());
+    }
+    const x = torch.arange(9, { dtype: 'float32' }).view(3, 3);
+    expect(() => torch.noGrad(() => x.add_(x.t()))).toThrow(PARTIAL);
+    // An operand of its own memory, or a scalar, is fine; so is copying a tensor onto itself.
+    const a = rows();
+    torch.noGrad(() => a.slice(0, 1).mul_(2));
+    expect(a.select(1, 0).tolist()).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(a.copy_(a).select(1, 1).tolist()).toEqual([1, 6, 10, 14, 18, 22]);
   });
 });

@@ -14,6 +14,7 @@ import { getKernelBackend } from '../kernels/registry.js';
 import { isFloatArray } from '../kernels/argument-checks.js';
 import { escapeStorage, uninitializedStorage } from '../storage-pool.js';
 import { inplaceWrite } from './inplace.js';
+import { checkMemoryOverlap } from './memory-overlap.js';
 
 /**
  * `t.to(dtype)`: a converted copy (or `t` itself when nothing changes and no copy is asked for).
@@ -111,6 +112,7 @@ function randomFill<T extends Tensor>(t: T, name: string, fill: (out: Float32Arr
       `"${name}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`,
     );
   }
+  checkMemoryOverlap(t, []);
   const values = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
   fill(values);
   return inplaceWrite(t, new Tensor(values, t.shape, t.dtype));

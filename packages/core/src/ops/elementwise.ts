@@ -19,4 +19,4 @@ export { atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign }
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
 export { clamp, clampBound } from './clamp.js';
-export { inplace, inplaceSavingNoInput, inplaceWrite, fill_, copy_, checkInplace } from './inplace.js';
+export { inplace, inplaceFill, inplaceSavingNoInput, inplaceWrite, fill_, copy_, checkInplace } from './inplace.js';

@@ -13,6 +13,7 @@ import { needsRecording, recordOp } from '../autograd/record.js';
 import { FunctionNode } from '../autograd/node.js';
 import { checkViewInplace, rebaseViewHistory } from '../autograd/copy-slices.js';
 import { Tensor } from '../tensor.js';
+import { checkMemoryOverlap } from './memory-overlap.js';
 import { checkTensorArg, toTensor } from './util.js';
 
 export function checkInplace(self: Tensor): void {
@@ -32,6 +33,14 @@ export function inplace<T extends Tensor>(self: T, compute: (s: Tensor) => Tenso
 }
 
 /**
+ * `inplace` for fill_ and masked_fill_, which PyTorch lets write an expanded tensor (every element on a memory
+ * location takes the same value).
+ */
+export function inplaceFill<T extends Tensor>(self: T, compute: (s: Tensor) => Tensor, ...others: unknown[]): T {
+  return runInplace(self, compute, true, others, true);
+}
+
+/**
  * `inplace` for an op whose backward never reads self's old values (add and sub; relu, sigmoid and tanh, which
  * save their result): recorded on self itself, without the private copy of the old values.
  */
@@ -48,10 +57,12 @@ function runInplace<T extends Tensor>(
   compute: (s: Tensor) => Tensor,
   mayReadOldValues: boolean,
   others: unknown[],
+  mayOverlapItself = false,
 ): T {
   checkInplace(self);
   const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
   if (self._base !== null) checkViewInplace(self, tensors);
+  checkMemoryOverlap(self, tensors, mayOverlapItself);
   if (!needsRecording([self, ...tensors])) {
     const result = noGrad(() => compute(self));
     return inplaceWrite(self, result, true);
@@ -100,7 +111,7 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
       `fill_ only supports 0-dimension value tensor but got tensor with ${v._shape.length} dimensions.`,
     );
   }
-  return inplace(
+  return inplaceFill(
     self,
     (s) => {
       const out = noGrad(() => v.to(s.dtype, { copy: true }).expand(s._shape).contiguous());

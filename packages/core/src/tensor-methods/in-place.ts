@@ -9,6 +9,8 @@ import * as C from '../ops/convert.js';
 import * as E from '../ops/elementwise.js';
 import * as F from '../ops/inplace-fast.js';
 import * as I from '../ops/indexing.js';
+import { overlapsItself } from '../ops/memory-overlap.js';
+import { warnOnce } from '../warnings.js';
 
 export class InPlaceMethods {
   /**
@@ -141,7 +143,13 @@ export class InPlaceMethods {
   }
   /** In-place `maskedFill` (`masked_fill_`). */
   maskedFill_<T extends Tensor>(this: T, mask: Tensor, value: number | Tensor): T {
-    return E.inplace(this, (s) => I.maskedFill(s, mask, value), value);
+    if (overlapsItself(this)) {
+      warnOnce(
+        'Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before performing this ' +
+          'operation. This also applies to advanced indexing e.g. tensor[mask] = scalar',
+      );
+    }
+    return E.inplaceFill(this, (s) => I.maskedFill(s, mask, value), value);
   }
   /** Fills in place with samples uniform in `[from, to)`. */
   uniform_<T extends Tensor>(this: T, from = 0, to = 1, options?: { generator?: Generator }): T {
