@@ -221,4 +221,16 @@ describe('in-place writes and memory overlap', () => {
     expect(a.select(1, 0).tolist()).toEqual([0, 4, 8, 12, 16, 20]);
     expect(a.copy_(a).select(1, 1).tolist()).toEqual([1, 6, 10, 14, 18, 22]);
   });
+
+  it('apply to the out tensor of elementwise ops and cat, before anything is written', () => {
+    const a = torch.arange(6, { dtype: 'float32' });
+    expect(() => torch.add(a.slice(0, 0, 5), 1, { out: a.slice(0, 1) })).toThrow(PARTIAL);
+    expect(() => torch.exp(a.slice(0, 0, 5), { out: a.slice(0, 1) })).toThrow(PARTIAL);
+    expect(() => torch.cat([a.slice(0, 0, 2), a.slice(0, 2, 4)], 0, { out: a.slice(0, 1, 5) })).toThrow(PARTIAL);
+    expect(() => torch.exp(torch.ones(2, 3), { out: expanded() })).toThrow(INTERNAL);
+    expect(a.tolist()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(torch.add(a, 1, { out: a }).tolist()).toEqual([1, 2, 3, 4, 5, 6]);
+    const same = torch.eq(a, a, { out: torch.zeros([6], { dtype: 'bool' }) });
+    expect(same.sum().item()).toBe(6);
+  });
 });

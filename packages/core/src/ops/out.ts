@@ -11,6 +11,7 @@ import { pyTypeName } from '../python-types.js';
 import { warnOnce } from '../warnings.js';
 import { Tensor } from '../tensor.js';
 import { inplaceWrite } from './inplace.js';
+import { checkMemoryOverlap } from './memory-overlap.js';
 import { empty } from './util.js';
 
 /** The trailing options of the `torch.*` functions that write into a given tensor. */
@@ -49,6 +50,13 @@ export function withOut(
       `${name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`,
     );
   }
+  // Elementwise ops and cat check the memory they write first, as PyTorch's TensorIterator and cat do; its
+  // matrix products take care of an out on their operands themselves.
+  if (rule !== 'exact')
+    checkMemoryOverlap(
+      out,
+      inputs.flat().filter((t): t is Tensor => t instanceof Tensor),
+    );
   const result = compute();
   if (rule === 'exact' && result.dtype !== out.dtype) {
     throw new RuntimeError(
