@@ -207,6 +207,15 @@ x.grad = torch.ones(2, dtype=torch.float64)""",
     "arange-overflow": "torch.arange(0, 2**60)",
     "matmul-not-tensor": "torch.zeros(2, 2).matmul(5)",
     "mm-not-tensor": "torch.zeros(2, 2).mm(None)",
+    # memory overlap: an expanded tensor written to, an operand on part of the written-to elements
+    "overlap-expanded-add": "torch.zeros(3).expand(2, 3).add_(1)",
+    "overlap-expanded-uniform": "torch.zeros(3).expand(2, 3).uniform_()",
+    "overlap-expanded-out": "torch.exp(torch.ones(2, 3), out=torch.zeros(3).expand(2, 3))",
+    "overlap-partial-add": "a = torch.arange(6.0)\na[1:].add_(a[:-1])",
+    "overlap-partial-copy": "a = torch.arange(6.0)\na[1:].copy_(a[:-1])",
+    "overlap-transposed-add": "x = torch.arange(9.0).view(3, 3)\nx.add_(x.t())",
+    "overlap-partial-out": "a = torch.arange(6.0)\ntorch.add(a[:-1], 1, out=a[1:])",
+    "overlap-partial-cat-out": "a = torch.arange(6.0)\ntorch.cat([a[:2], a[2:4]], out=a[1:5])",
 }
 
 

@@ -242,6 +242,44 @@ const badInputs: [id: string, trigger: () => unknown][] = [
   ['arange-overflow', () => torch.arange(0, 2 ** 60)],
   ['matmul-not-tensor', () => torch.zeros(2, 2).matmul(5 as unknown as torch.Tensor)],
   ['mm-not-tensor', () => torch.zeros(2, 2).mm(null as unknown as torch.Tensor)],
+  ['overlap-expanded-add', () => torch.zeros(3).expand(2, 3).add_(1)],
+  ['overlap-expanded-uniform', () => torch.zeros(3).expand(2, 3).uniform_()],
+  ['overlap-expanded-out', () => torch.exp(torch.ones(2, 3), { out: torch.zeros(3).expand(2, 3) })],
+  [
+    'overlap-partial-add',
+    () => {
+      const a = torch.arange(6, f32);
+      a.slice(0, 1).add_(a.slice(0, 0, 5));
+    },
+  ],
+  [
+    'overlap-partial-copy',
+    () => {
+      const a = torch.arange(6, f32);
+      a.slice(0, 1).copy_(a.slice(0, 0, 5));
+    },
+  ],
+  [
+    'overlap-transposed-add',
+    () => {
+      const x = torch.arange(9, f32).view(3, 3);
+      x.add_(x.t());
+    },
+  ],
+  [
+    'overlap-partial-out',
+    () => {
+      const a = torch.arange(6, f32);
+      torch.add(a.slice(0, 0, 5), 1, { out: a.slice(0, 1) });
+    },
+  ],
+  [
+    'overlap-partial-cat-out',
+    () => {
+      const a = torch.arange(6, f32);
+      torch.cat([a.slice(0, 0, 2), a.slice(0, 2, 4)], 0, { out: a.slice(0, 1, 5) });
+    },
+  ],
   ['fill-tensor', () => torch.ones(2).fill_(torch.ones(2))],
   ['clamp-nothing', () => torch.ones(2).clamp()],
   ['cat-mismatch', () => torch.cat([torch.ones(2, 3), torch.ones(2, 4)])],
