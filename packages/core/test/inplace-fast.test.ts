@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@kindling/core';
 
 const bits = (t: torch.Tensor) => Array.from(t.toArray());
@@ -192,7 +192,13 @@ describe('in-place writes and memory overlap', () => {
       [0, 0, 0],
       [0, 0, 0],
     ]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const filled = expanded().maskedFill_(torch.tensor([true, false, true]), 5);
+    expect(warn).toHaveBeenCalledWith(
+      'UserWarning: Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before ' +
+        'performing this operation. This also applies to advanced indexing e.g. tensor[mask] = scalar',
+    );
+    warn.mockRestore();
     expect(filled.tolist()).toEqual([
       [5, 0, 5],
       [5, 0, 5],
