@@ -18,6 +18,7 @@ const PARTIAL =
 
 /** Whether the elements fill a block of memory exactly once, in some order of the dims (c10's rule). */
 function isNonOverlappingAndDense(t: Tensor): boolean {
+  if (t.isContiguous()) return true;
   const shape = t._shape;
   const strides = t._strides;
   if (shape.length === 1) return shape[0] < 2 || strides[0] === 1;
@@ -39,7 +40,8 @@ function start(t: Tensor): number {
 }
 
 function partiallyOverlap(out: Tensor, input: Tensor): boolean {
-  if (out === input || out.numel() === 0 || input.numel() === 0) return false;
+  if (out === input || out._array.buffer !== input._array.buffer || out.numel() === 0 || input.numel() === 0)
+    return false;
   if (!isNonOverlappingAndDense(out) || !isNonOverlappingAndDense(input)) return false;
   if (!overlaps(out._array, out._offset, out.numel(), input._array, input._offset, input.numel())) return false;
   const sameSpan =
