@@ -236,7 +236,5 @@ describe('in-place writes and memory overlap', () => {
     expect(() => torch.exp(torch.ones(2, 3), { out: expanded() })).toThrow(INTERNAL);
     expect(a.tolist()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(torch.add(a, 1, { out: a }).tolist()).toEqual([1, 2, 3, 4, 5, 6]);
-    const same = torch.eq(a, a, { out: torch.zeros([6], { dtype: 'bool' }) });
-    expect(same.sum().item()).toBe(6);
   });
 });
