@@ -62,6 +62,39 @@ describe('allocation-free in-place updates', () => {
     ]);
   });
 
+  it('copy_ without a graph writes the source straight into the target, as PyTorch 1.13 copies it', () => {
+    const big = torch.arange(12, { dtype: 'float32' }).view(3, 4);
+    const t = torch.zeros(2, 2).t();
+    const version = t.version;
+    torch.noGrad(() => t.copy_(big.select(0, 1).view(2, 2)));
+    expect(t.tolist()).toEqual([
+      [4, 5],
+      [6, 7],
+    ]);
+    expect(t.version).toBe(version + 1);
+    expect(
+      torch
+        .zeros(2, 3)
+        .copy_(torch.tensor([1, 2, 3], { dtype: 'float32' }))
+        .tolist(),
+    ).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(
+      torch
+        .zeros([3], { dtype: 'int64' })
+        .copy_(torch.tensor([1.7, -2.5, 3.2]))
+        .tolist(),
+    ).toEqual([1, -2, 3]);
+    const a = torch.arange(8, { dtype: 'float32' });
+    torch.noGrad(() => a.slice(0, 0, 4).copy_(a.slice(0, 4)));
+    expect(a.tolist()).toEqual([4, 5, 6, 7, 4, 5, 6, 7]);
+    const s = torch.arange(8, { dtype: 'float32' });
+    torch.noGrad(() => s.slice(0, 0, 4).copy_(s.view(4, 2).select(1, 1)));
+    expect(s.tolist()).toEqual([1, 3, 5, 7, 4, 5, 6, 7]);
+  });
+
   it('leave recording, views and promotion to the general path', () => {
     const leaf = torch.ones([3], { requiresGrad: true });
     const y = leaf.mul(2);

@@ -99,7 +99,9 @@ export function inplaceWrite<T extends Tensor>(self: T, values: Tensor, exactSha
     );
   }
   const src = values.dtype === self.dtype ? values : values.to(self.dtype);
-  scatterStrided(src.contiguousArray(), 0, self._array, self._shape, self._strides, self._offset);
+  if (src.isContiguous())
+    scatterStrided(src._array, src._offset, self._array, self._shape, self._strides, self._offset);
+  else scatterStrided(src.contiguousArray(), 0, self._array, self._shape, self._strides, self._offset);
   self._version.bump();
   return self;
 }
@@ -134,6 +136,9 @@ export function copy_<T extends Tensor>(self: T, other: Tensor | number | boolea
           `output with shape ${formatShape(s._shape)} doesn't match the broadcast shape ${formatShape(b)}`,
         );
       }
+      // Without a graph, a source of s's dtype goes straight into s (inplaceWrite): a source on part of s's memory
+      // was refused above, and one that is not contiguous is gathered first.
+      if (!isGradEnabled() && src.dtype === s.dtype) return src.expand(s._shape);
       const out = noGrad(() => src.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
       recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g]);
       return out;
