@@ -99,9 +99,9 @@ export function inplaceWrite<T extends Tensor>(self: T, values: Tensor, exactSha
     );
   }
   const src = values.dtype === self.dtype ? values : values.to(self.dtype);
-  if (src.isContiguous())
-    scatterStrided(src._array, src._offset, self._array, self._shape, self._strides, self._offset);
-  else scatterStrided(src.contiguousArray(), 0, self._array, self._shape, self._strides, self._offset);
+  // A contiguous result is read where it lies, at its offset; any other is gathered first.
+  const [from, at] = src.isContiguous() ? [src._array, src._offset] : [src.contiguousArray(), 0];
+  scatterStrided(from, at, self._array, self._shape, self._strides, self._offset);
   self._version.bump();
   return self;
 }
