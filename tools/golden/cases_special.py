@@ -1,7 +1,7 @@
 """Golden cases at the edges: NaN and infinities, zeros where formulas divide, exact boundaries, degenerate shapes."""
 import torch
 
-from golden import Group
+from golden import Group, sliced
 from inputs import f64, g, ints, n, u
 
 NAN = float('nan')
@@ -91,3 +91,39 @@ def degenerate_shapes(C):
     C('prod of bool is int64', 'prod', n(torch.tensor([True, True])))
     C('mean of float64 0-d', 'mean', g(u(dtype=f64)))
     C('expand empty', 'expand', g(u(0, 1)), [0, 3])
+
+
+def gradient_rules(C):
+    """Where PyTorch's backward formulas meet NaN, zeros and overflow (last in the fixture: no other case's inputs
+    moved). Each rule here is one Kindling once got wrong."""
+    t = torch.tensor
+    C('xlogy gradient where self is 0', 'xlogy', g(t([0.0, 0.0, 0.0, 0.0, 2.0, 0.0])), g(t([3.0, 0.5, -1.0, 0.0, -1.0, NAN])))
+    C('amax gradient of a NaN maximum', 'amax', g(t([[1.0, NAN, 3.0], [2.0, 2.0, 1.0]])), dim=1)
+    C('amin gradient of a NaN minimum, all', 'amin', g(t([1.0, NAN, -3.0, NAN])))
+    C('maximum gradient with NaN operands', 'maximum', g(t([NAN, 1.0, 2.0, NAN, 3.0])), g(t([1.0, NAN, 2.0, NAN, -1.0])))
+    C('minimum gradient with NaN operands', 'minimum', g(t([NAN, 1.0, 2.0, NAN, 3.0])), g(t([1.0, NAN, 2.0, NAN, -1.0])))
+    C('lerp negative weight to infinity', 'lerp', g(t([1e-8, 1.0, 2.0])), g(t([INF, -INF, 3.0])), -0.5)
+    C('lerp tensor weights around one half', 'lerp', g(t([1.0, 1.0, 1.0, 1.0])), g(t([3.0, INF, INF, 3.0])),
+      g(t([-0.6, 0.4, 0.6, 1.5])))
+    C('var of one element', 'var', g(t(0.75, dtype=f64)))
+    C('std of one element along its dim', 'std', g(t(-0.5)), dim=0)
+    C('var of one element, dims of size 1', 'var', g(t([[2.0]])), dim=1)
+    C('std float32 past the float32 square', 'std', g(t([[-104.0, 1e30, 2.5], [0.25, 1.0, -3.0]])), dim=1)
+    C('prod gradient with one zero', 'prod', g(t([[2.0, 0.0, 3.0], [0.5, -1.5, 4.0]])))
+    C('prod gradient with two zeros', 'prod', g(t([[2.0, 0.0, NAN], [0.0, -1.5, 4.0]])))
+    C('prod gradient along a dim with zeros', 'prod', g(t([[2.0, 0.0, 3.0], [0.0, 0.0, 4.0], [1.5, -2.0, INF]])), dim=1)
+    C('prod gradient without zeros', 'prod', g(t([[2.0, 0.5, 3.0], [1.5, -2.0, 0.25]], dtype=f64)), dim=0)
+    C('cumprod gradient with zeros and NaN', 'cumprod',
+      g(t([[2.0, 0.0, 3.0, 0.0, NAN], [0.0, 1.5, 2.0, -1.0, 0.5], [1.0, 2.0, 3.0, 4.0, 0.0]])), 1)
+    C('cumprod gradient with subnormal products', 'cumprod', g(t([3e-39, 1e-5, 0.0, 2.0, 3.0])), 0)
+    C('logsumexp over an empty dim', 'logsumexp', g(torch.zeros(3, 0)), dim=1)
+    C('logsumexp of nothing', 'logsumexp', g(torch.zeros(0)), dim=0)
+    C('chunk of an empty dim', 'chunk', g(torch.zeros(2, 0)), 3, 1)
+    C('topk of a one-element slice', 'topk', sliced(t([0.5, -0.125, 1.5, -0.25]), 0, 1, 3, 2), 1, 0)
+    C('sort of a sliced row', 'sort', sliced(t([9.0, 3.0, 8.0, 1.0, 7.0, 2.0]), 0, 1, 6, 2), 0)
+    C('pow of one and minus one', 'pow', g(t([1.0, 1.0, -1.0, -1.0, 1.0, 2.0])), g(t([NAN, INF, INF, -INF, -INF, NAN])))
+    C('pow gradient at an infinite exponent', 'pow', g(t([[1.0], [0.5]])), g(t([[INF, 2.0, -0.0], [INF, 1.0, 3.0]])))
+    C('pow by zero of NaN gradients', 'pow', g(t([NAN, 2.0, -3.0])), 0.0)
+    C('div gradient by a subnormal divisor', 'div', n(t([0, 3, -2])), g(t([3e-39, 4e-39, INF])))
+    C('cummin with NaNs', 'cummin', g(t([NAN, -0.5, NAN, 1.5, -2.0], dtype=f64)), 0)
+    C('cummax with NaNs', 'cummax', g(t([0.5, NAN, 2.0, NAN, 1.0])), 0)

@@ -202,7 +202,12 @@ export function xlogy(self: TensorLike, other: TensorLike): Tensor {
   recordOp(node, [a, b], out, (save, needs) => {
     const sa = save(a);
     const sb = save(b);
-    return ([g]) => [needs[0] && g.mul(xlogy(sa().ne(0), sb())), needs[1] && g.mul(sa()).div(sb())];
+    // d/dself is log(other) even where self is 0; only the points where xlogy is 0 by convention (self 0, other
+    // not positive) get a zero gradient.
+    return ([g]) => [
+      needs[0] && xlogy(g, sb()).maskedFill(sa().eq(0).logicalAnd(sb().le(0)), 0),
+      needs[1] && g.mul(sa()).div(sb()),
+    ];
   });
   return out;
 }

@@ -245,7 +245,9 @@ export function div(
   recordOp('DivBackward0', [a, b], out, (save, needs) => {
     const sa = needs[1] ? save(a) : null;
     const sb = save(b);
-    return ([g]) => [needs[0] && g.div(sb()), sa && g.neg().mul(sa()).div(sb().mul(sb()))];
+    // PyTorch's div_tensor_other_backward: -grad · ((self / other) / other), which stays finite where other² would
+    // underflow.
+    return ([g]) => [needs[0] && g.div(sb()), sa && g.neg().mul(sa().div(sb()).div(sb()))];
   });
   return out;
 }
@@ -270,6 +272,12 @@ function divFloorFloating(round: (v: number) => number): BinaryFn {
   };
 }
 
+/**
+ * C's pow, which PyTorch's kernel calls: as Math.pow, except that 1 to any power (NaN too) and -1 to an infinite
+ * power are 1 (JavaScript gives NaN for both).
+ */
+const powOf: BinaryFn = (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y));
+
 export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   const a = toTensor(self);
   const b = toTensor(exponent);
@@ -281,7 +289,7 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   const out =
     exponent === 2 && typeof self !== 'number' && isFloatingPoint(a.dtype)
       ? unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square)
-      : binaryForward(a, b, dtype, Math.pow);
+      : binaryForward(a, b, dtype, powOf);
   if (typeof self === 'number') {
     // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
     const base = self;
@@ -298,9 +306,10 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   if (typeof exponent === 'number') {
     recordOp('PowBackward0', [a], out, (save) => {
       const sa = save(a);
+      // x^0 is constant: zeros, whatever the incoming gradient holds (NaN included).
       return ([g]) => [
         exponent === 0
-          ? g.mul(0)
+          ? sa().newZeros(sa().shape)
           : g.mul(
               sa()
                 .pow(exponent - 1)
@@ -317,9 +326,10 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
     return ([g]) => {
       const base = sa();
       const exp = sb();
-      const ga = needs[0] ? where(exp.eq(0), 0, g.mul(exp).mul(base.pow(exp.sub(1)))) : null;
-      // d/db a^b = a^b log a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention).
-      const gb = so ? where(base.eq(0).logicalAnd(exp.ge(0)), 0, g.mul(so()).mul(base.log())) : null;
+      const ga = needs[0] ? where(exp.eq(0), 0, g.mul(exp.mul(base.pow(exp.sub(1))))) : null;
+      // d/db a^b = a^b log a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention), the gradient multiplied
+      // last, so that a NaN gradient stays NaN there.
+      const gb = so ? g.mul(where(base.eq(0).logicalAnd(exp.ge(0)), 0, so().mul(base.log()))) : null;
       return [ga, gb];
     };
   });
@@ -345,11 +355,12 @@ function extremum(name: string, self: TensorLike, other: TensorLike, isMax: bool
     const sa = save(a);
     const sb = save(b);
     return ([g]) => {
-      // Ties share the gradient equally, as PyTorch's formula does.
-      const half = g.div(2);
-      const ta = isMax ? sa().gt(sb()) : sa().lt(sb());
-      const tie = sa().eq(sb());
-      return [where(tie, half, where(ta, g, 0)), where(tie, half, where(ta, 0, g))];
+      // PyTorch's formula: ties share the gradient equally, and only the operand that lost gets none, so where
+      // either is NaN (no loser) both get all of it.
+      const shared = where(sa().eq(sb()), g.div(2), g);
+      const selfLost = isMax ? sa().lt(sb()) : sa().gt(sb());
+      const otherLost = isMax ? sa().gt(sb()) : sa().lt(sb());
+      return [shared.maskedFill(selfLost, 0), shared.maskedFill(otherLost, 0)];
     };
   });
   return out;

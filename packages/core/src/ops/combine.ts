@@ -35,13 +35,14 @@ export function addcdiv(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor
 }
 
 /**
- * One element of PyTorch's CPU lerp: fma(w, end - start, start) for |w| < 0.5, else fma(w - 1, end - start, end),
+ * One element of PyTorch's CPU lerp: fma(w, end - start, start) for w < 0.5 (negative weights included, so that
+ * an infinite end gives an infinity rather than NaN there), else fma(w - 1, end - start, end),
  * the difference and w - 1 rounded to float32 first for float32. The product of two float32 values is exact in a
  * double, so the double sum rounded to float32 is the fused result.
  */
 function lerpValue(start: number, end: number, w: number, f32: boolean): number {
   const diff = f32 ? Math.fround(end - start) : end - start;
-  if (Math.abs(w) < 0.5) return start + w * diff;
+  if (w < 0.5) return start + w * diff;
   return end + (f32 ? Math.fround(w - 1) : w - 1) * diff;
 }
 

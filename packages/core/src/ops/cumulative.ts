@@ -5,12 +5,13 @@
 import { isFloatingPoint } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { eachRunAlong, empty } from './util.js';
 import { type ValuesIndices, valuesIndices } from './reduce.js';
-import { cat } from './join.js';
+import { cat, stack } from './join.js';
+import { where } from './binary.js';
 
 /**
  * The running sums or products along `dim` (integers give int64), each accumulated in double, as on PyTorch's
@@ -47,38 +48,66 @@ export function cumprod(x: Tensor, dim: number): Tensor {
   return out;
 }
 
+/** Σ_{j >= i} w_j along `d`: the flipped cumulative sum, as PyTorch's reversed_cumsum. */
+function reversedCumsum(w: Tensor, d: number): Tensor {
+  return w.flip(d).cumsum(d).flip(d);
+}
+
 /**
- * d(sum g·cumprod(x))/dx_i = sum over k >= i of g_k · prod_{j <= k, j != i} x_j. Without zeros in x that is the
- * reversed cumulative sum of g·out divided by x (differentiable); with zeros, the products are formed directly.
+ * PyTorch's cumprod_backward: d(Σ g·cumprod(x))/dx_k = Σ_{j >= k} g_j · Π_{i <= j, i != k} x_i. Without zeros in x
+ * that is reversedCumsum(g·out) / x. With zeros, as PyTorch: the same formula before a run's first zero, its own
+ * sum at the first zero (firstZeroGrad), 0 after it; when the backward itself is recorded (createGraph), the
+ * products are formed for each k (differentiable).
  */
 function cumprodBackward(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
   if (x.numel() <= 1 || x.shape[d] === 1) return g;
-  if (!x.eq(0).any().item()) return g.mul(out).flip(d).cumsum(d).flip(d).div(x);
-  return noGrad(() => {
-    const [xs, gs] = [x.contiguousArray(), g.contiguousArray()];
-    const gx = empty(x._shape, g.dtype);
-    const o = gx._array;
-    const n = x._shape[d];
-    eachRunAlong(x._shape, d, (_, first, step) => {
-      let before = 1; // the product of the run's elements before i
-      for (let i = 0; i < n; i++) {
-        let sum = 0;
-        let run = before;
-        for (let k = i; k < n; k++) {
-          if (k > i) run *= xs[first + k * step];
-          sum += gs[first + k * step] * run;
-        }
-        o[first + i * step] = sum;
-        before *= xs[first + i * step];
-      }
-    });
-    return gx;
+  const w = out.mul(g);
+  const isZero = x.eq(0);
+  if (!isZero.any().item()) return reversedCumsum(w, d).div(x);
+  if (isGradEnabled()) return omittedProductsBackward(g, x, d);
+  const zerosSoFar = isZero.cumsum(d);
+  const beforeFirst = zerosSoFar.eq(0);
+  const firstZero = isZero.logicalAnd(zerosSoFar.eq(1));
+  const early = reversedCumsum(w.maskedFill(beforeFirst.logicalNot(), 0), d).div(x);
+  return where(beforeFirst, early, where(firstZero, firstZeroGrad(g, x, out, d, zerosSoFar), 0));
+}
+
+/**
+ * The gradient at each run's first zero z1, one value per run (keepdim): the product of the elements before z1
+ * times Σ_{z1 <= j < z2} g_j · Π_{z1 < i <= j} x_i, z2 the second zero or the run's end.
+ */
+function firstZeroGrad(g: Tensor, x: Tensor, out: Tensor, d: number, zerosSoFar: Tensor): Tensor {
+  const fromFirst = zerosSoFar.eq(1);
+  const afterFirst = fromFirst.logicalAnd(x.ne(0));
+  const firstIndex = fromFirst.max(d, { keepdim: true }).indices;
+  const productBefore = out.gather(d, firstIndex.sub(1).relu()).maskedFill(firstIndex.eq(0), 1);
+  return x
+    .maskedFill(afterFirst.logicalNot(), 1)
+    .cumprod(d)
+    .mul(g.maskedFill(fromFirst.logicalNot(), 0))
+    .sum(d, { keepdim: true })
+    .mul(productBefore);
+}
+
+/** cumprod's gradient as a composition of differentiable ops, one slice k at a time: Σ_{j >= k} g_j · Π_{i <= j, i != k} x_i. */
+function omittedProductsBackward(g: Tensor, x: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  const ones = x.newOnes(x.shape.map((s, i) => (i === d ? 1 : s)));
+  const slices = Array.from({ length: n }, (_, k) => {
+    let omitted: Tensor;
+    if (k === 0) omitted = cat([ones, x.slice(d, 1).cumprod(d)], d);
+    else {
+      const untilK = x.slice(d, 0, k).prod(d, { keepdim: true });
+      omitted = k === n - 1 ? untilK : cat([untilK, untilK.mul(x.slice(d, k + 1).cumprod(d))], d);
+    }
+    return g.slice(d, k).mul(omitted).sum(d);
   });
+  return stack(slices, d);
 }
 
 /**
  * The running maximum (`'max'`) or minimum along `dim`, with the index where each was found: a later equal element
- * takes over, and a NaN, once met, stays (PyTorch's rule).
+ * takes over, and so does every NaN, after which the value stays NaN (PyTorch's rule).
  */
 function cumulativeExtreme(x: Tensor, dim: number, which: 'max' | 'min'): ValuesIndices {
   const d = normalizeDim(dim, x.ndim);
@@ -93,7 +122,7 @@ function cumulativeExtreme(x: Tensor, dim: number, which: 'max' | 'min'): Values
     let at = 0;
     for (let i = 0, p = first; i < n; i++, p += step) {
       const e = src[p];
-      if (best === best && (e !== e || better(e, best))) [best, at] = [e, i];
+      if (e !== e || (best === best && better(e, best))) [best, at] = [e, i];
       v[p] = best;
       ix[p] = at;
     }

@@ -146,7 +146,9 @@ export function amaxAmin(
       const ob = unsqueezeDims(so(), dims, inShape.length, keepdim);
       const mask = sx().eq(ob);
       const count = mask.sum(dims, { keepdim: true });
-      return [where(mask, unsqueezeDims(g, dims, inShape.length, keepdim).div(count), 0)];
+      // PyTorch's scale_grad_by_count multiplies by the mask: where nothing equals the result (a NaN maximum) the
+      // count is 0, and every element's gradient is NaN.
+      return [unsqueezeDims(g, dims, inShape.length, keepdim).div(count).mul(mask)];
     };
   });
   return out;

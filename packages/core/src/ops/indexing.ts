@@ -295,12 +295,12 @@ export function topk(self: Tensor, k: number, ...args: unknown[]): ValuesIndices
 
 function sortedSelection(self: Tensor, d: number, k: number, descending: boolean, name: string): ValuesIndices {
   const x = self.ndim === 0 ? self.reshape(1) : self;
-  const moved = x.transpose(d, -1).contiguous();
+  const moved = x.transpose(d, -1);
   const size = moved._shape[moved.ndim - 1];
   const rows = size === 0 ? 0 : moved.numel() / size;
   const vals = empty([...moved._shape.slice(0, -1), k], self.dtype);
   const idxs = empty([...moved._shape.slice(0, -1), k], 'int64');
-  const src = moved._array;
+  const src = moved.contiguousArray();
   const order = new Array<number>(size);
   const key = (v: number) => (v !== v ? Infinity : v);
   for (let r = 0; r < rows; r++) {

@@ -10,6 +10,7 @@ import { empty, worthABackendCall } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { where } from './binary.js';
+import { cat } from './join.js';
 
 /**
  * What `max(dim)`, `min(dim)`, `sort` and `topk` return: `{ values, indices }`, which also unpacks and indexes as
@@ -182,36 +183,45 @@ export function prod(
   const dims = reduceDims(x, dim);
   const out = empty(outShape(x._shape, dims, keepdim), dtype);
   prodKernel(x._array, reducePlan(x._shape, x._strides, x._offset, dims), out._array);
-  const inShape = x.shape;
   recordOp(dim === null ? 'ProdBackward0' : 'ProdBackward1', [x], out, (save) => {
     const sx = save(x);
     const so = save(out);
-    return ([g]) => {
-      const input = sx();
-      const gb = unsqueezeDims(g, dims, inShape.length, keepdim);
-      const ob = unsqueezeDims(so(), dims, inShape.length, keepdim);
-      if (!input.eq(0).any().item()) return [gb.mul(ob).div(input)];
-      return [gb.mul(productOfOthers(input, dims))];
-    };
+    return ([g]) => [prodBackward(g, sx(), so(), dim === null ? null : dims[0], keepdim)];
   });
   return out;
 }
 
-/** For each element, the product of the other elements reduced with it (exact with zeros present). */
-function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
-  const plan = reducePlan(x._shape, x._strides, x._offset, dims);
-  const src = x._array;
-  const res = empty(x._shape, x.dtype);
-  const outPlan = reducePlan(res._shape, res._strides, 0, dims);
-  for (let o = 0; o < plan.outputs; o++) {
-    const at = (p: typeof plan, i: number) => p.bases[o] + (p.inner === null ? i * p.step : p.inner[i]);
-    for (let i = 0; i < plan.count; i++) {
-      let acc = 1;
-      for (let j = 0; j < plan.count; j++) if (j !== i) acc *= src[at(plan, j)];
-      res._array[at(outPlan, i)] = acc;
-    }
+/**
+ * PyTorch's prod_backward: grad · (result / x) without zeros in x; with zeros, each element's product of the
+ * others from exclusive cumulative products (prodOfOthers). Over all elements, two zeros or more give zeros.
+ */
+function prodBackward(g: Tensor, x: Tensor, result: Tensor, dim: number | null, keepdim: boolean): Tensor {
+  if (x.ndim === 0) return g;
+  const zeros = x.eq(0).sum().item();
+  if (dim === null) {
+    if (zeros === 0) return g.mul(result.div(x));
+    if (zeros > 1) return x.newZeros(x.shape);
+    return g.mul(prodOfOthers(x.contiguous().view(-1), 0)).viewAs(x);
   }
-  return res;
+  const gk = unsqueezeDims(g, [dim], x.ndim, keepdim);
+  if (zeros === 0) return gk.mul(unsqueezeDims(result, [dim], x.ndim, keepdim).div(x));
+  return gk.mul(prodOfOthers(x, dim));
+}
+
+/**
+ * For each element, the product of the others along `dim`: the product of those before it times the product of
+ * those after it, each a cumulative product (exact with zeros, and rounded as PyTorch's).
+ */
+function prodOfOthers(x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim];
+  if (n === 0) return x;
+  const onesShape = x.shape.map((s, i) => (i === dim ? 1 : s));
+  const ones = x.newOnes(onesShape);
+  const before = cat([ones, x.narrow(dim, 0, n - 1)], dim).cumprod(dim);
+  const after = cat([ones, x.narrow(dim, 1, n - 1).flip(dim)], dim)
+    .cumprod(dim)
+    .flip(dim);
+  return before.mul(after);
 }
 
 /** var/std; PyTorch's positional `(dim, unbiased, keepdim)` is accepted after the dim as well as an options object. */
@@ -230,44 +240,52 @@ export function variance(
   const correction = opts?.correction ?? (opts?.unbiased === false ? 0 : 1);
   const dims = reduceDims(x, dim);
   const n = dims.reduce((a, d) => a * x._shape[d], 1);
-  const mu = x.detach().mean(dims, { keepdim: true });
-  const dev = x.detach().sub(mu);
-  const out = dev
+  // In double, rounded once at the end, as PyTorch's CPU kernel accumulates: float32 squares overflow at 1.8e19.
+  const input = x.dtype === 'float32' ? x.detach().double() : x.detach();
+  const dev = input.sub(input.mean(dims, { keepdim: true }));
+  const variance = dev
     .mul(dev)
     .sum(dims, { keepdim })
     .div(Math.max(n - correction, 0));
-  const result = isStd ? out.sqrt() : out;
+  const result = (isStd ? variance.sqrt() : variance).to(x.dtype);
   const inShape = x.shape;
+  const dof = n - correction;
+  const whole = dim === null || inShape.length === 0;
   recordOp(isStd ? 'StdBackward0' : 'VarBackward0', [x], result, (save) => {
     const sx = save(x);
     const so = isStd ? save(result) : null;
     return ([g]) => {
+      // PyTorch's std_backward: var's gradient of grad / (2 std), taken as 0 where std is 0 (a constant input).
+      const gradVar = so ? g.div(so().mul(2)).maskedFill(so().eq(0), 0) : g;
+      // var_backward: over all elements, n == correction (2 / 0) gives grad times infinity, even where the
+      // deviation is 0; along dims the same case is left to the arithmetic (NaN). (PyTorch 1.13 returns that
+      // gradient 0-d, which its engine refuses for a one-element input of more dims; it is expanded here.)
+      if (whole && dof === 0) return [gradVar.mul(Infinity).expand(inShape)];
       const input = sx();
       const centered = input.sub(input.mean(dims, { keepdim: true }));
-      const gb = unsqueezeDims(g, dims, inShape.length, keepdim);
-      if (so) {
-        // PyTorch's std_backward: grad / std, taken as 0 where std is 0 (a constant input).
-        const sb = unsqueezeDims(so(), dims, inShape.length, keepdim);
-        return [
-          where(sb.eq(0), 0, gb.div(sb))
-            .mul(centered)
-            .div(n - correction),
-        ];
-      }
-      return [gb.mul(centered).mul(2 / (n - correction))];
+      return [
+        unsqueezeDims(gradVar, dims, inShape.length, keepdim)
+          .mul(2 / dof)
+          .mul(centered),
+      ];
     };
   });
   return result;
+}
+
+/** log(sum(exp(x))) over `dims`, shifted by the maximum (0 where that is infinite) so that nothing overflows. */
+function shiftedLogSumExp(input: Tensor, dims: number[], keepdim: boolean): Tensor {
+  const m = input.amax(dims, { keepdim: true });
+  const safeMax = where(m.isfinite(), m, 0);
+  const s = input.sub(safeMax).exp().sum(dims, { keepdim: true }).log().add(safeMax);
+  return keepdim ? s : s.squeeze(dims);
 }
 
 export function logsumexp(x: Tensor, dimOrOptions: Dims | ReduceOptions, options?: ReduceOptions | boolean): Tensor {
   const { dim, keepdim } = parseArgs(dimOrOptions, options);
   const dims = reduceDims(x, dim);
   const input = isFloatingPoint(x.dtype) ? x.detach() : x.detach().to('float32');
-  const m = input.amax(dims, { keepdim: true });
-  const safeMax = where(m.isfinite(), m, 0);
-  const s = input.sub(safeMax).exp().sum(dims, { keepdim: true }).log().add(safeMax);
-  const out = keepdim ? s : s.squeeze(dims);
+  const out = input.numel() === 0 ? input.exp().sum(dims, { keepdim }).log() : shiftedLogSumExp(input, dims, keepdim);
   const inShape = x.shape;
   recordOp('LogsumexpBackward0', [x], out, (save) => {
     const sx = save(x);

@@ -348,7 +348,9 @@ export function chunk(self: Tensor, chunks: number, dim: number): Tensor[] {
   checkIntArg(chunks, 'chunk', 'chunks', 1);
   if (chunks <= 0) throw new RuntimeError('chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = normalizeDim(dim, self._shape.length);
-  return split(self, Math.max(Math.ceil(self._shape[d] / chunks), 1), d);
+  // An empty dim still gives `chunks` (empty) chunks: PyTorch splits it with sizes, which keep the count.
+  if (self._shape[d] === 0) return split(self, new Array<number>(chunks).fill(0), d);
+  return split(self, Math.ceil(self._shape[d] / chunks), d);
 }
 
 export function unbind(self: Tensor, dim: number): Tensor[] {
