@@ -9,7 +9,7 @@ import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import {
   type GoldenTensor,
-  type Transform,
+  type TensorSpec,
   type Value,
   applyTransform,
   expectGolden,
@@ -18,14 +18,6 @@ import {
 } from './helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
-
-interface TensorSpec {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-  requiresGrad?: boolean;
-  transform?: Transform | Transform[];
-}
 
 type Expected = GoldenTensor;
 

@@ -2,121 +2,15 @@
  * Every core op against real PyTorch: values, shapes, dtypes, grad_fn names and gradients, from the fixtures
  * that tools/golden/ops.py writes (the case format is described in tools/golden/golden.py).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import type { DType, Tensor } from '@kindling/core';
-import { type Built, type Kwargs, type OpResult, OPS, UNARY_TABLE } from './golden-ops-table.js';
-import {
-  type GoldenTensor,
-  type Transform,
-  type Value,
-  applyTransform,
-  expectGolden,
-  makeTensor,
-  weightedBackward,
-} from './helpers/golden.js';
+import { UNARY_TABLE } from './golden-ops-table.js';
+import { byOp, readCases, runCase } from './helpers/golden-cases.js';
 
-interface TensorSpec {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-  requiresGrad?: boolean;
-  transform?: Transform | Transform[];
-}
-
-type Expected = GoldenTensor;
-
-interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-
-type ArgJson = TensorSpec | { list: TensorSpec[] } | number | boolean | string | null | number[];
-
-interface Case {
-  name: string;
-  op: string;
-  args: ArgJson[];
-  kwargs: Kwargs;
-  call?: string;
-  out: Expected | Expected[];
-  gradFn: string | null | (string | null)[];
-  w: Value[] | null | (Value[] | null)[];
-  grads: (Expected | null)[];
-  tol?: Tolerance;
-}
-
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as {
-  torch: string;
-  cases: Case[];
-};
-
-function isSpec(a: ArgJson): a is TensorSpec {
-  return typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
-}
-
-/** Builds the op's arguments; `leaves` lists every tensor argument's stored leaf, in order. */
-function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
-  const leaves: Tensor[] = [];
-  const one = (spec: TensorSpec): Tensor => {
-    const leaf = makeTensor(spec.values, spec.shape, spec.dtype);
-    if (spec.requiresGrad) leaf.requiresGrad_();
-    leaves.push(leaf);
-    return applyTransform(leaf, spec.transform);
-  };
-  const built = args.map((a): Built => {
-    if (isSpec(a)) return one(a);
-    if (typeof a === 'object' && a !== null && !Array.isArray(a)) return a.list.map(one);
-    return a;
-  });
-  return { built, leaves };
-}
-
-function outputs(r: OpResult): Tensor[] {
-  if (r instanceof torch.Tensor) return [r];
-  if (Array.isArray(r)) return r;
-  return [r.values, r.indices];
-}
-
-/** float64 within 1e-12; float32 within rtol 1e-5 / atol 1e-6 unless the case says otherwise. */
-function tolerance(dtype: DType, override: Tolerance | undefined): Tolerance {
-  if (dtype === 'float64') return { rtol: 1e-12, atol: 1e-12 };
-  return override ?? { rtol: 1e-5, atol: 1e-6 };
-}
-
-function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, what: string): void {
-  expectGolden(t, e, tolerance(e.dtype, tol), what);
-}
-
-function runCase(c: Case): void {
-  const { built, leaves } = buildArgs(c.args);
-  const op = OPS[c.op];
-  if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
-  const result = op(built, c.kwargs, c.call);
-  const outs = outputs(result);
-  const multi = Array.isArray(c.out);
-  const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
-  expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
-  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
-  const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
-  expect(
-    outs.map((o) => o.gradFn?.name() ?? null),
-    'gradFn',
-  ).toEqual(names);
-  const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  weightedBackward(outs, weights);
-  c.grads.forEach((g, k) => {
-    if (g === null) return;
-    const leaf = leaves[k];
-    const grad = leaf.grad ?? torch.zerosLike(leaf);
-    checkTensor(grad, g, c.tol, `grad of argument ${k}`);
-  });
-}
+const fixture = readCases(new URL('./fixtures/ops.json', import.meta.url));
 
 describe(`golden ops against PyTorch ${fixture.torch}`, () => {
-  const groups = new Map<string, Case[]>();
-  for (const c of fixture.cases) groups.set(c.op, [...(groups.get(c.op) ?? []), c]);
+  const groups = byOp(fixture.cases);
   for (const [op, cases] of groups) {
     describe(op, () => {
       for (const c of cases) it(c.name, () => runCase(c));

@@ -78,6 +78,15 @@ export function thrown(fn: () => unknown): Error {
   throw new Error('expected an error, but nothing was thrown');
 }
 
+/** A tensor argument as a fixture stores it: the leaf's values, and the view (`transform`) the op sees. */
+export interface TensorSpec {
+  values: Value[];
+  shape: number[];
+  dtype: DType;
+  requiresGrad?: boolean;
+  transform?: Transform | Transform[];
+}
+
 /** A view the golden scripts make of a stored leaf (tools/golden/golden.py); a list is applied in order. */
 export interface Transform {
   kind: 'transpose' | 'expand' | 'slice';
