@@ -711,6 +711,26 @@ def pixel_shuffles(C):
     C('pixelUnshuffle int64', 'F.pixelUnshuffle', n(ints(0, 9, 1, 1, 3, 3)), 3)
 
 
+def edge_rules(C):
+    """Where PyTorch's kernels meet NaN, zeros and their constants (last in the fixture: no other case's inputs
+    moved). Each rule here is one Kindling once got wrong."""
+    t = torch.tensor
+    nan, inf = float('nan'), float('inf')
+    C('hardsigmoid float64 gradient by a float 1/6', 'F.hardsigmoid', g(t([-2.5, -0.3, 0.0, 1.7, 2.9], dtype=f64)))
+    C('threshold keeps NaN and its gradient', 'F.threshold', g(t([nan, 0.5, 0.7, 0.3], dtype=f64)), 0.5, -2.0)
+    C('smoothL1Loss gradient of NaN differences', 'F.smoothL1Loss', g(t([nan, 0.2, -3.0, 0.0])), g(t([1.0, 0.0, 0.0, 0.0])),
+      reduction='sum')
+    C('smoothL1Loss beta 0 with NaN and 0 differences', 'F.smoothL1Loss', g(t([nan, 0.2, -3.0, 0.0])), g(t([1.0, 0.0, 0.0, 0.0])), beta=0.0)
+    x = t([[nan, 0.1, -0.4], [0.3, 1.2, -0.5], [2.0, inf, 0.0]])
+    C('nllLoss skips an ignored row holding NaN', 'F.nllLoss', g(x.log_softmax(1)), n(t([-100, 2, 0])), None, reduction='sum')
+    C('crossEntropy skips ignored rows with label smoothing', 'F.crossEntropy', g(x), n(t([1, 2, 1])),
+      n(t([0.5, 1.5, 2.0])), ignoreIndex=1, labelSmoothing=0.2, reduction='mean')
+    C('binaryCrossEntropy float64 gradient at 0 and 1', 'F.binaryCrossEntropy', g(t([1.0, 0.0, 0.5], dtype=f64)),
+      n(t([0.25, 0.75, 0.5], dtype=f64)), None, reduction='sum')
+    C('cosineSimilarity of a zero vector', 'F.cosineSimilarity', g(t([[0.0, 0.0], [1.0, 2.0], [1e-9, 0.0]], dtype=f64)),
+      g(t([[3.0, -1.0], [0.5, 0.5], [2.0, 1.0]], dtype=f64)), dim=1)
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -733,7 +753,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags, local_response_norms]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags, local_response_norms, edge_rules]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

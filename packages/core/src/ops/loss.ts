@@ -71,8 +71,10 @@ function pointwiseLoss(
     const si = save(input);
     const st = save(target);
     return ([g]) => {
-      const gi = slope(si().sub(st())).mul(unreduce(g, shape, reduction));
-      return [needs[0] && gi, needs[1] && gi.neg()];
+      const scale = unreduce(g, shape, reduction);
+      // The target's gradient is the same backward with the operands swapped (PyTorch's derivatives.yaml), which
+      // is not always the input's negated: smooth L1 with beta 0 gives both -1 where they are equal.
+      return [needs[0] && slope(si().sub(st())).mul(scale), needs[1] && slope(st().sub(si())).mul(scale)];
     };
   });
   return out;
@@ -109,7 +111,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction
       const z = d.abs();
       return beta === 0 ? z : where(z.lt(beta), z.square().mul(0.5).div(beta), z.sub(0.5 * beta));
     },
-    (d) => (beta === 0 ? signNonPositiveNegative(d) : where(d.abs().lt(beta), d.div(beta), signNonPositiveNegative(d))),
+    // As PyTorch's kernel: the sign where |d| >= beta (every d when beta is 0), else d / beta, so NaN stays NaN.
+    (d) => where(d.abs().ge(beta), signNonPositiveNegative(d), d.div(beta)),
   );
 }
 
@@ -131,6 +134,8 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction = 
 }
 
 /** binary_cross_entropy on probabilities: -w (t log x + (1 - t) log(1 - x)), each log clamped at -100. */
+const BCE_EPSILON = Math.fround(1e-12);
+
 export function binaryCrossEntropy(
   input: Tensor,
   target: Tensor,
@@ -162,7 +167,8 @@ export function binaryCrossEntropy(
       const x = sx();
       let scale = unreduce(g, shape, reduction);
       if (sw) scale = scale.mul(sw());
-      const gi = needs[0] && x.sub(st()).div(x.neg().add(1).mul(x).clamp(1e-12, null)).mul(scale);
+      // PyTorch's EPSILON is a C float, for float64 too.
+      const gi = needs[0] && x.sub(st()).div(x.neg().add(1).mul(x).clamp(BCE_EPSILON, null)).mul(scale);
       const gt = needs[1] && x.log().sub(x.neg().log1p()).neg().mul(scale);
       return [gi, gt];
     };
@@ -298,8 +304,10 @@ function nllLossCore(
       totalWeight: perTarget.sum().item(),
     };
   });
+  // An ignored target contributes nothing, whatever its row holds (NaN included): PyTorch's loop skips it.
+  const ignored = noGrad(() => target.eq(ignoreIndex));
   const out = noGrad(() => {
-    const losses = picked.mul(weights).neg();
+    const losses = picked.mul(weights).neg().maskedFill(ignored, 0);
     if (reduction === 'none') return losses;
     if (target.numel() === 0) return empty([], input.dtype).fill_(reduction === 'mean' ? NaN : 0);
     return reduction === 'sum' ? losses.sum() : losses.sum().div(totalWeight);
@@ -311,7 +319,10 @@ function nllLossCore(
       const keepIdx = where(st().ne(ignoreIndex), st(), 0).unsqueeze(classDim);
       // With every target ignored under 'mean', PyTorch writes no gradient at all (not 0/0).
       const scale = reduction === 'mean' ? (totalWeight === 0 ? 0 : 1 / totalWeight) : 1;
-      const perTarget = (reduction === 'none' ? g : g.expand(weights.shape)).mul(weights).mul(-scale);
+      const perTarget = (reduction === 'none' ? g : g.expand(weights.shape))
+        .mul(weights)
+        .mul(-scale)
+        .maskedFill(ignored, 0);
       return [empty(shape, g.dtype).scatter(classDim, keepIdx, perTarget.unsqueeze(classDim))];
     };
   });

@@ -120,6 +120,8 @@ function eluNamed(name: string, x: Tensor, alpha: number, scale: number, inputSc
   return activation(
     name,
     x,
+    // x <= 0 ? exp branch : linear, as PyTorch's scalar loop; its vectorised loop, which most elements of a
+    // tensor go through, tests x > 0 instead, and so gives NaN the exponential branch: that is the rule here.
     (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)),
     (v) => (v > 0 ? scale : k * Math.exp(v * inputScale)),
     (v) =>
@@ -187,10 +189,14 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
     'Hardtanh',
     x,
     (v) => (v < minVal ? minVal : v > maxVal ? maxVal : v),
+    // Strictly inside, as PyTorch's vectorised loop tests it (a NaN gets no gradient; its scalar loop, which only
+    // a tensor's last few elements go through, would pass it on).
     (v) => (v > minVal && v < maxVal ? 1 : 0),
     (v) => v.mul(0),
   );
 }
+
+const ONE_SIXTH_FLOAT = Math.fround(1 / 6);
 
 /** hardsigmoid(x) = relu6(x + 3) / 6. */
 export function hardsigmoid(x: Tensor): Tensor {
@@ -199,7 +205,8 @@ export function hardsigmoid(x: Tensor): Tensor {
     'Hardsigmoid',
     x,
     (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5),
-    (v) => (v > -3 && v < 3 ? 1 / 6 : 0),
+    // PyTorch's kernel multiplies by 1.0f / 6.0f, a C float, for float64 too.
+    (v) => (v > -3 && v < 3 ? ONE_SIXTH_FLOAT : 0),
     (v) => v.mul(0),
   );
 }
@@ -212,7 +219,8 @@ export function hardswish(x: Tensor): Tensor {
     x,
     // x · min(max(x + 3, 0), 6) / 6, as PyTorch's kernel computes it (so -0 below -3 for negative x).
     (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
-    (v) => (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1),
+    // As PyTorch's vectorised loop (which most of a tensor goes through): 1 from 3 on, NaN for NaN.
+    (v) => (v < -3 ? 0 : v >= 3 ? 1 : v / 3 + 0.5),
     (v) => where(v.gt(-3).logicalAnd(v.lt(3)), 1 / 3, 0),
   );
 }
@@ -262,10 +270,16 @@ export function threshold(x: Tensor, thresholdValue: number, value: number): Ten
   return activation(
     'Threshold',
     x,
-    (v) => (v > thresholdValue ? v : value),
-    (v) => (v > thresholdValue ? 1 : 0),
+    // x <= threshold is replaced, as PyTorch tests it: NaN stays, with its gradient.
+    (v) => (v <= thresholdValue ? value : v),
+    (v) => (v <= thresholdValue ? 0 : 1),
     (v) => v.mul(0),
   );
+}
+
+/** The shrinks' gradient: 1 outside [-λ, λ], as PyTorch's vectorised loop tests it (so 0 for NaN). */
+function shrinkSlope(v: number, lambd: number): number {
+  return v < -lambd || v > lambd ? 1 : 0;
 }
 
 /** hardshrink(x) = x where |x| > λ, else 0. */
@@ -275,7 +289,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
     'Hardshrink',
     x,
     (v) => (v >= -lambd && v <= lambd ? 0 : v),
-    (v) => (v >= -lambd && v <= lambd ? 0 : 1),
+    (v) => shrinkSlope(v, lambd),
     (v) => v.mul(0),
   );
 }
@@ -288,7 +302,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
     'Softshrink',
     x,
     (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0),
-    (v) => (v >= -lambd && v <= lambd ? 0 : 1),
+    (v) => shrinkSlope(v, lambd),
     (v) => v.mul(0),
   );
 }

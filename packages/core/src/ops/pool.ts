@@ -143,6 +143,18 @@ function checkFloat(op: string, x: Tensor): void {
 }
 
 /**
+ * A window that lies wholly in the padding (dilation makes that possible) has no input: its value is -inf and its
+ * index, as PyTorch's, one past the last position it could have read. Its gradient goes nowhere: PyTorch 1.13 adds
+ * it at that index, into the next plane (or past the end); here it is dropped.
+ */
+function paddingOnlyWindows(indices: Tensor, HW: number): Tensor | null {
+  const idx = indices.contiguousArray();
+  let inside = true;
+  for (let i = 0; i < idx.length && inside; i++) inside = idx[i] >= 0 && idx[i] < HW;
+  return inside ? null : indices.lt(0).logicalOr(indices.ge(HW));
+}
+
+/**
  * The gradient of a max pooling: each output gradient added at the input position its index names. The
  * forward input `x` is an input of the node, as in PyTorch (its gradient is zero), so the result requires grad
  * whenever x does.
@@ -154,13 +166,20 @@ function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, name: string): 
   const HW = inShape[nd - 2] * inShape[nd - 1];
   const OHW = indices._shape[nd - 2] * indices._shape[nd - 1];
   const planes = HW === 0 ? 0 : gx.numel() / HW;
-  getKernelBackend().maxPool2dBackward(gy.contiguousArray(), indices.contiguousArray(), planes, HW, OHW, gx._array);
+  const paddingOnly = paddingOnlyWindows(indices, HW);
+  const grads = paddingOnly === null ? gy : gy.maskedFill(paddingOnly, 0);
+  const at = paddingOnly === null ? indices : indices.clamp(0, Math.max(HW - 1, 0));
+  getKernelBackend().maxPool2dBackward(grads.contiguousArray(), at.contiguousArray(), planes, HW, OHW, gx._array);
   // Linear in gy; its adjoint gathers at the same indices.
   recordOp(name, [gy, x], gx, (save, needs) => {
-    const si = save(indices);
+    const si = save(at);
     return ([gg]) => {
       const idx = si();
-      return [needs[0] && gg.flatten(-2).gather(-1, idx.flatten(-2)).view(idx.shape), needs[1] && zerosOf(x)];
+      const gathered = needs[0] && gg.flatten(-2).gather(-1, idx.flatten(-2)).view(idx.shape);
+      return [
+        gathered && paddingOnly !== null ? gathered.maskedFill(paddingOnly, 0) : gathered,
+        needs[1] && zerosOf(x),
+      ];
     };
   });
   return gx;

@@ -36,10 +36,15 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim: number | CosineSim
   const o = isOptions<CosineSimilarityOptions>(dim) ? dim : { dim };
   const d = o.dim ?? 1;
   const eps = o.eps ?? 1e-8;
-  // As PyTorch: both expanded to one shape first, then each divided by its norm.
+  // As PyTorch 1.13: both expanded to one shape, each divided by the square root of its squared norm, which is
+  // raised to eps² in place without recording (so the gradient still goes through the sum of squares there).
   const shape = torch.broadcastShapes(x1.shape, x2.shape);
   const [a, b] = [x1.expand(shape), x2.expand(shape)];
-  const unit = (t: Tensor): Tensor => t.div(t.pow(2).sum(d, true).sqrt().clamp(eps, null));
+  const unit = (t: Tensor): Tensor => {
+    const squaredNorm = t.pow(2).sum(d, true);
+    torch.noGrad(() => squaredNorm.clamp_(eps * eps, null));
+    return t.div(squaredNorm.sqrt());
+  };
   return unit(a).mul(unit(b)).sum(d);
 }
 
