@@ -12,6 +12,7 @@ A case PyTorch refuses (an error) is drawn again.
 """
 import argparse
 import math
+import warnings
 import os
 import random
 import sys
@@ -443,24 +444,41 @@ FAMILIES = [(unary_case, 6), (binary_case, 6), (ternary_case, 2), (reduction_cas
             (product_case, 3), (indexing_case, 2), (shape_case, 3)]
 
 
-def cases(seed, count):
+def draw_cases(seed, count, families, ops, label):
+    """`count` cases from the weighted `families` (functions of a Draw giving (op, args, kwargs, tol) or None),
+    each run by PyTorch through `ops`; a draw PyTorch refuses is drawn again. `label(case)` names a case after its
+    number."""
     d = Draw(seed)
-    families = [f for f, w in FAMILIES for _ in range(w)]
+    pool = [f for f, w in families for _ in range(w)]
     out = []
     while len(out) < count:
-        drawn = d.pick(families)(d)
+        drawn = d.pick(pool)(d)
         if drawn is None:
             continue
         op, args, kwargs, tol = drawn
-        name = f'{len(out):04d}'
-        tol = tol or mixed_precision_tol(args)
+        number = f'{len(out):04d}'
         try:
-            case = run_case(name, op, OPS[op], args, kwargs, tol=tol, seed=seed * 100003 + len(out))
+            case = run_case(number, op, ops[op], args, kwargs, tol=tol or mixed_precision_tol(args),
+                            seed=seed * 100003 + len(out))
         except (RuntimeError, ValueError, IndexError, TypeError):
             continue
-        case['name'] = f"{name} {op} {describe(case['args'])}"
+        case['name'] = f'{number} {label(case)}'
         out.append(case)
     return out
+
+
+def fuzz_main(default_out, default_count, families, ops, label):
+    """The command line of a fuzz script: --seed, --cases, --out (the committed fixture by default)."""
+    p = argparse.ArgumentParser()
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--cases', type=int, default=default_count)
+    p.add_argument('--out', default=default_out)
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    warnings.simplefilter('ignore')  # PyTorch's warnings about what is drawn on purpose (broadcast targets, ...)
+    drawn = draw_cases(a.seed, a.cases, families, ops, label)
+    write_fixture(a.out, {'torch': torch.__version__, 'seed': a.seed, 'cases': drawn}, fresh=a.out != default_out)
+    print(f'wrote {len(drawn)} cases to {os.path.normpath(a.out)}')
 
 
 def describe(args):
@@ -477,17 +495,5 @@ def describe(args):
     return ', '.join(parts)
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--cases', type=int, default=600)
-    p.add_argument('--out', default=OUT)
-    a = p.parse_args()
-    torch.set_num_threads(1)
-    drawn = cases(a.seed, a.cases)
-    write_fixture(a.out, {'torch': torch.__version__, 'seed': a.seed, 'cases': drawn}, fresh=a.out != OUT)
-    print(f'wrote {len(drawn)} cases to {os.path.normpath(a.out)}')
-
-
 if __name__ == '__main__':
-    main()
+    fuzz_main(OUT, 600, FAMILIES, OPS, lambda case: f"{case['op']} {describe(case['args'])}")

@@ -9,21 +9,15 @@ import type { DType, Tensor } from '@kindling/core';
 import * as F from '../src/functional/index.js';
 import {
   type GoldenTensor,
+  type TensorSpec,
   type Value,
+  applyTransform,
   expectGolden,
   makeTensor,
   weightedBackward,
 } from '../../core/test/helpers/golden.js';
 
 type Kwargs = Record<string, number | boolean | string | null | number[]>;
-
-interface TensorSpec {
-  values: Value[];
-  shape: number[];
-  dtype: DType;
-  requiresGrad?: boolean;
-  transform?: { kind: 'transpose'; dims: [number, number] };
-}
 
 type Expected = GoldenTensor;
 
@@ -39,6 +33,7 @@ export interface Case {
   gradFn: string | null | (string | null)[];
   w: Value[] | null | (Value[] | null)[];
   grads: ({ values: Value[]; shape: number[] } | null)[];
+  tol?: Tolerance;
 }
 
 export interface ErrorCase {
@@ -68,7 +63,7 @@ export function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] }
     const leaf = makeTensor(a.values, a.shape, a.dtype);
     if (a.requiresGrad) leaf.requiresGrad_();
     leaves.push(leaf);
-    return a.transform ? leaf.transpose(...a.transform.dims) : leaf;
+    return applyTransform(leaf, a.transform);
   });
   return { built, leaves };
 }
@@ -212,12 +207,12 @@ interface Tolerance {
   atol: number;
 }
 
-/** float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6. */
-const tolerance = (dtype: DType): Tolerance =>
-  dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 };
+/** The case's tolerance where it gives one; else float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6. */
+const tolerance = (dtype: DType, override: Tolerance | undefined): Tolerance =>
+  override ?? (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
 
-function checkTensor(t: Tensor, e: GoldenTensor, what: string): void {
-  expectGolden(t, e, tolerance(e.dtype), what);
+function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, what: string): void {
+  expectGolden(t, e, tolerance(e.dtype, tol), what);
 }
 
 /**
@@ -244,7 +239,7 @@ export function runCase(c: Case): void {
   const multi = Array.isArray(c.out);
   const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
   expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
-  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], `output ${i}`));
+  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
   expect(
     outs.map((o) => o.gradFn?.name() ?? null),
@@ -258,6 +253,7 @@ export function runCase(c: Case): void {
     checkTensor(
       leaf.grad ?? torch.zerosLike(leaf),
       { values: g.values, shape: g.shape, dtype: leaf.dtype },
+      c.tol,
       `grad of argument ${k}`,
     );
   });
