@@ -1,7 +1,7 @@
 """Golden cases at the edges: NaN and infinities, zeros where formulas divide, exact boundaries, degenerate shapes."""
 import torch
 
-from golden import Group, sliced
+from golden import Group, expanded, sliced
 from inputs import f64, g, ints, n, u
 
 NAN = float('nan')
@@ -127,3 +127,7 @@ def gradient_rules(C):
     C('div gradient by a subnormal divisor', 'div', n(t([0, 3, -2])), g(t([3e-39, 4e-39, INF])))
     C('cummin with NaNs', 'cummin', g(t([NAN, -0.5, NAN, 1.5, -2.0], dtype=f64)), 0)
     C('cummax with NaNs', 'cummax', g(t([0.5, NAN, 2.0, NAN, 1.0])), 0)
+    C('std of equal float64 values is 0 with a 0 gradient', 'std', expanded(t([[0.1, -2.3, 7.7]], dtype=f64), [3, 3]), dim=0)
+    C('var of equal float64 values', 'var', g(t([0.1, 0.1, 0.1, 0.1, 0.1], dtype=f64)))
+    C('cat takes the dtype of a skipped empty vector', 'cat', Group([g(torch.zeros(0, dtype=f64)), g(t([[1.5, -2.0]]))]), 0)
+    C('cat of empty vectors only', 'cat', Group([g(torch.zeros(0)), g(torch.zeros(0, dtype=f64))]), 0)

@@ -21,6 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from conv_pool import max_pool2d  # noqa: E402
 from golden import Arg, Group, run_case, write_fixture  # noqa: E402
 from ops_table import OPS  # noqa: E402
 
@@ -78,6 +79,8 @@ class Draw:
         if dtype == I64:
             return torch.randint(-6, 7, shape, generator=self.gen)
         kind = kind or self.pick(['normal', 'normal', 'wide', 'unit', 'ties', 'special'])
+        if kind == 'distinct':
+            return self.distinct(shape, dtype)
         n = math.prod(shape)
         if kind == 'normal':
             x = torch.randn(shape, generator=self.gen, dtype=F64) * self.pick([1.0, 1.0, 3.0, 1e-3])
@@ -440,8 +443,72 @@ def shape_case(d):
     return op, [d.arg(x), a, d.r.randint(a, rank - 1)], {}, None
 
 
+def image(d, n, c, h, w, dtype, kind='normal', channels_last=True):
+    """An (n, c, h, w) input, stored contiguous or channels-last (seen through two transposes) or sliced."""
+    x = d.values([n, c, h, w], dtype, kind)
+    if channels_last and d.chance(0.25):
+        return Arg(x.permute(0, 2, 3, 1).contiguous(), True,
+                   [{'kind': 'transpose', 'dims': [1, 3]}, {'kind': 'transpose', 'dims': [2, 3]}])
+    return d.arg(x, expand=kind != 'distinct')
+
+
+def conv_case(d):
+    dtype = d.float_dtype()
+    groups = d.pick([1, 1, 1, 2, 3])
+    cin, cout = groups * d.pick([1, 2, 3]), groups * d.pick([1, 2])
+    n, h, w = d.pick([1, 2]), d.r.randint(1, 9), d.r.randint(1, 9)
+    kh, kw = d.r.randint(1, 3), d.r.randint(1, 3)
+    kwargs = {'groups': groups} if groups > 1 or d.chance(0.3) else {}
+    if d.chance(0.2):
+        kwargs['padding'] = d.pick(['same', 'valid'])
+    else:
+        kwargs['stride'] = d.pick([1, 2, [1, 2], 3])
+        kwargs['padding'] = d.pick([0, 1, [0, 2], 2])
+    kwargs['dilation'] = d.pick([1, 1, 2, [2, 1]])
+    x = image(d, n, cin, h, w, dtype)
+    weight = d.arg(d.values([cout, cin // groups, kh, kw], dtype, 'normal'))
+    bias = d.arg(d.values([cout], dtype, 'normal')) if d.chance(0.6) else None
+    tol = float32_tol(torch.cat([x.stored.reshape(-1).double(), weight.stored.reshape(-1).double()]) ** 2,
+                      cin // groups * kh * kw) if dtype == F32 else None
+    return 'conv2d', [x, weight, bias], kwargs, tol
+
+
+def pool_case(d):
+    op = d.pick(['maxPool2d', 'maxPool2d', 'avgPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'adaptiveMaxPool2d'])
+    dtype = d.float_dtype()
+    n, c, h, w = d.pick([1, 2]), d.pick([1, 2, 3]), d.r.randint(1, 9), d.r.randint(1, 9)
+    # distinct values where a maximum is picked: the index among equal maxima is PyTorch's loop order
+    kind = 'distinct' if 'Max' in op or 'max' in op else d.pick(['normal', 'ties', 'special'])
+    # PyTorch's 1x1 adaptive average of a channels-last input is a mean restrided in place (AsStridedBackward1);
+    # Kindling has no memory formats, and records the mean
+    x = image(d, n, c, h, w, dtype, kind, channels_last=op != 'adaptiveAvgPool2d')
+    if op.startswith('adaptive'):
+        size = d.pick([1, 2, 3, [2, 3], [h, 1], [3, w]])
+        return op, [x, size], ({'returnIndices': True} if op == 'adaptiveMaxPool2d' and d.chance(0.3) else {}), None
+    k = d.pick([1, 2, 3, [2, 3]])
+    kmin = min(k) if isinstance(k, list) else k
+    kwargs = {'stride': d.pick([None, 1, 2, [2, 1]]), 'padding': d.r.randint(0, kmin // 2), 'ceilMode': d.chance(0.3)}
+    if op == 'maxPool2d':
+        kwargs['dilation'] = d.pick([1, 1, 2])
+        if d.chance(0.3):
+            kwargs['returnIndices'] = True
+        # a window wholly in the padding: PyTorch 1.13 adds its gradient into the next plane
+        try:
+            probe = max_pool2d(torch.ones(1, 1, h, w), k, kwargs['stride'], kwargs['padding'], kwargs['dilation'],
+                               kwargs['ceilMode'])
+        except RuntimeError:
+            return None
+        if torch.isinf(probe).any():
+            return None
+    else:
+        kwargs['countIncludePad'] = d.chance(0.5)
+        if d.chance(0.2):
+            kwargs['divisorOverride'] = d.pick([1, 3])
+    return op, [x, k], kwargs, None
+
+
 FAMILIES = [(unary_case, 6), (binary_case, 6), (ternary_case, 2), (reduction_case, 5), (scan_case, 3),
-            (product_case, 3), (indexing_case, 2), (shape_case, 3)]
+            (product_case, 3), (indexing_case, 2), (shape_case, 3), (conv_case, 3), (pool_case, 3)]
 
 
 def draw_cases(seed, count, families, ops, label):

@@ -3,6 +3,8 @@ Kindling's names (roundingMode, keepdim, ...), exactly as the fixture stores the
 import torch
 import torch.nn.functional as F
 
+from conv_pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, conv2d, max_pool2d
+
 
 def _reduce(method):
     def run(x, dim=None, keepdim=False):
@@ -177,6 +179,12 @@ OPS = {
         x.sort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)),
     'argsort': lambda x, dim=-1, descending=False, stable=None: (
         x.argsort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)[1]),
+    # convolution and pooling (conv_pool.py's spelling)
+    'conv2d': conv2d,
+    'maxPool2d': max_pool2d,
+    'avgPool2d': avg_pool2d,
+    'adaptiveAvgPool2d': adaptive_avg_pool2d,
+    'adaptiveMaxPool2d': adaptive_max_pool2d,
     # conversions
     'to': lambda x, dtype: x.to(DT[dtype]),
     'float': lambda x: x.float(),

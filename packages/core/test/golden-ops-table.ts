@@ -36,6 +36,11 @@ function Ns(x: Built): number[] {
   throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
 }
 
+/** A size: one number for both dims, or a list. */
+function size2(x: Built): number | number[] {
+  return typeof x === 'number' ? x : Ns(x);
+}
+
 function Ts(x: Built): Tensor[] {
   if (Array.isArray(x) && x.every((v): v is Tensor => v instanceof torch.Tensor)) return x;
   throw new Error('expected a list of tensors');
@@ -306,4 +311,9 @@ export const OPS: Record<string, Op> = {
     return call === 'options' ? T(x).argsort({ dim: num(kw, 'dim'), ...options }) : T(x).argsort(NOpt(d), options);
   },
   to: ([x, dtype]) => T(x).to(dtype as DType),
+  conv2d: ([x, w, b], kw) => torch.conv2d(T(x), T(w), b === null || b === undefined ? null : T(b), kw),
+  maxPool2d: ([x, k], kw) => torch.maxPool2d(T(x), size2(k), kw),
+  avgPool2d: ([x, k], kw) => torch.avgPool2d(T(x), size2(k), kw),
+  adaptiveAvgPool2d: ([x, s]) => torch.adaptiveAvgPool2d(T(x), size2(s)),
+  adaptiveMaxPool2d: ([x, s], kw) => torch.adaptiveMaxPool2d(T(x), size2(s), kw),
 };

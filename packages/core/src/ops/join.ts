@@ -25,10 +25,12 @@ function checkTensorList(tensors: unknown, op: string): asserts tensors is reado
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkTensorList(tensors, 'cat');
   if (tensors.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
-  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.numel() === 0));
-  if (parts.length === 0) return tensors[0].clone();
-  const ref = parts[0];
+  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped, though their dtypes still take part in the
+  // result's, and each still gets an (empty) gradient.
+  const skipped = (t: Tensor): boolean => t.ndim === 1 && t.numel() === 0;
+  const parts = tensors.filter((t) => !skipped(t));
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  const ref = parts[0] ?? tensors[0];
   const d = normalizeDim(dim, ref.ndim);
   let size = 0;
   parts.forEach((t, i) => {
@@ -44,7 +46,6 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
     size += t._shape[d];
   });
-  const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
   const shape = [...ref._shape];
   shape[d] = size;
   const out = uninitialized(shape, dtype);
@@ -57,9 +58,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   out._version.value = 0;
   const sizes = parts.map((t) => t._shape[d]);
-  recordOp('CatBackward0', parts, out, (_save, needs) => ([g]) => {
+  recordOp('CatBackward0', tensors, out, (_save, needs) => ([g]) => {
     const pieces = g.split(sizes, d);
-    return pieces.map((p, i) => needs[i] && p);
+    let next = 0;
+    return tensors.map((t, i) => {
+      const grad = skipped(t) ? null : pieces[next++];
+      return needs[i] && (grad ?? g.newZeros([0]));
+    });
   });
   return out;
 }

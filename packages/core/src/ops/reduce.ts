@@ -241,8 +241,11 @@ export function variance(
   const dims = reduceDims(x, dim);
   const n = dims.reduce((a, d) => a * x._shape[d], 1);
   // In double, rounded once at the end, as PyTorch's CPU kernel accumulates: float32 squares overflow at 1.8e19.
+  // The mean is refined by the mean of the deviations from it, so that equal values have exactly their value as
+  // mean and a variance of exactly 0, as PyTorch's Welford updates give (std's gradient is 0 there, not 0/0).
   const input = x.dtype === 'float32' ? x.detach().double() : x.detach();
-  const dev = input.sub(input.mean(dims, { keepdim: true }));
+  const rough = input.mean(dims, { keepdim: true });
+  const dev = input.sub(rough.add(input.sub(rough).mean(dims, { keepdim: true })));
   const variance = dev
     .mul(dev)
     .sum(dims, { keepdim })
