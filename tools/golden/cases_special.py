@@ -131,3 +131,7 @@ def gradient_rules(C):
     C('var of equal float64 values', 'var', g(t([0.1, 0.1, 0.1, 0.1, 0.1], dtype=f64)))
     C('cat takes the dtype of a skipped empty vector', 'cat', Group([g(torch.zeros(0, dtype=f64)), g(t([[1.5, -2.0]]))]), 0)
     C('cat of empty vectors only', 'cat', Group([g(torch.zeros(0)), g(torch.zeros(0, dtype=f64))]), 0)
+    C('fill_ records FillBackward2', 'inplace', g(t([[1.0, -2.0], [3.0, 0.5]])), 'fill_', 'none', 2.5)
+    C('zero_ records ZeroBackward0', 'inplace', g(t([[1.0, -2.0], [3.0, 0.5]], dtype=f64)), 'zero_', 'none')
+    C('fill_ of a strided view goes through CopySlices', 'inplace', g(t([[1.0, -2.0, 4.0], [3.0, 0.5, -1.0]])), 'fill_',
+      'slice', -1.5)

@@ -56,6 +56,29 @@ def _slice(x, dim, start=None, end=None, step=1):
     return x[(slice(None),) * (dim % x.dim()) + (slice(start, end, step),)]
 
 
+# Kindling's in-place methods by PyTorch's name.
+INPLACE = {'add_': 'add_', 'sub_': 'sub_', 'mul_': 'mul_', 'div_': 'div_', 'pow_': 'pow_', 'neg_': 'neg_',
+           'abs_': 'abs_', 'exp_': 'exp_', 'log_': 'log_', 'sqrt_': 'sqrt_', 'relu_': 'relu_', 'sigmoid_': 'sigmoid_',
+           'tanh_': 'tanh_', 'clamp_': 'clamp_', 'zero_': 'zero_', 'fill_': 'fill_', 'copy_': 'copy_',
+           'maskedFill_': 'masked_fill_', 'lerp_': 'lerp_'}
+
+
+def inplace_view(base, view):
+    """The part of `base` an in-place op writes: all of it, its transpose, or a strided slice of its last dim."""
+    if view == 'transpose':
+        return base.transpose(0, -1)
+    if view == 'slice':
+        return base[..., ::2]
+    return base
+
+
+def _inplace(x, op, view, *args):
+    """x's op written in place into a view of a copy of it (so that the gradient goes through CopySlices)."""
+    base = x.mul(1)
+    getattr(inplace_view(base, view), INPLACE[op])(*args)
+    return base
+
+
 DT = {'float32': torch.float32, 'float64': torch.float64, 'int64': torch.int64, 'int32': torch.int32, 'bool': torch.bool}
 
 OPS = {
@@ -179,6 +202,7 @@ OPS = {
         x.sort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)),
     'argsort': lambda x, dim=-1, descending=False, stable=None: (
         x.argsort(dim, descending=descending) if stable is None else torch.sort(x, dim=dim, descending=descending, stable=stable)[1]),
+    'inplace': _inplace,
     # convolution and pooling (conv_pool.py's spelling)
     'conv2d': conv2d,
     'maxPool2d': max_pool2d,

@@ -36,6 +36,38 @@ function Ns(x: Built): number[] {
   throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
 }
 
+/** Each in-place op of the fixtures on its target, with the fixture's arguments after the view. */
+const IN_PLACE: Record<string, (t: Tensor, a: Built, b: Built) => Tensor> = {
+  add_: (t, a) => t.add_(TL(a) as Tensor | number),
+  sub_: (t, a) => t.sub_(TL(a) as Tensor | number),
+  mul_: (t, a) => t.mul_(TL(a) as Tensor | number),
+  div_: (t, a) => t.div_(TL(a) as Tensor | number),
+  pow_: (t, a) => t.pow_(N(a)),
+  clamp_: (t, a, b) => t.clamp_(bound(a), bound(b)),
+  fill_: (t, a) => t.fill_(N(a)),
+  copy_: (t, a) => t.copy_(T(a)),
+  maskedFill_: (t, a, b) => t.maskedFill_(T(a), N(b)),
+  lerp_: (t, a, b) => t.lerp_(T(a), N(b)),
+  ...Object.fromEntries(
+    (['neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'relu_', 'sigmoid_', 'tanh_', 'zero_'] as const).map(
+      (name): [string, (t: Tensor) => Tensor] => [name, (t) => t[name]()],
+    ),
+  ),
+};
+
+/**
+ * x's op written in place into a view of a copy of it (all of it, its transpose, or every other element of its last
+ * dim), so that the gradient goes through CopySlices: ops_table.py's `_inplace`.
+ */
+function inPlace(x: Tensor, op: string, view: string, [a, b]: Built[]): Tensor {
+  const base = x.mul(1);
+  const target = view === 'transpose' ? base.transpose(0, -1) : view === 'slice' ? base.slice(-1, null, null, 2) : base;
+  const call = IN_PLACE[op];
+  if (call === undefined) throw new Error(`no in-place call for '${op}'`);
+  call(target, a, b);
+  return base;
+}
+
 /** A size: one number for both dims, or a list. */
 function size2(x: Built): number | number[] {
   return typeof x === 'number' ? x : Ns(x);
@@ -311,6 +343,7 @@ export const OPS: Record<string, Op> = {
     return call === 'options' ? T(x).argsort({ dim: num(kw, 'dim'), ...options }) : T(x).argsort(NOpt(d), options);
   },
   to: ([x, dtype]) => T(x).to(dtype as DType),
+  inplace: ([x, op, view, ...args]) => inPlace(T(x), String(op), String(view), args),
   conv2d: ([x, w, b], kw) => torch.conv2d(T(x), T(w), b === null || b === undefined ? null : T(b), kw),
   maxPool2d: ([x, k], kw) => torch.maxPool2d(T(x), size2(k), kw),
   avgPool2d: ([x, k], kw) => torch.avgPool2d(T(x), size2(k), kw),

@@ -130,11 +130,12 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
   return binaryInplace(self, 'mul', other) ? self : inplace(self, (s) => mul(s, other), other);
 }
 
-export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+/** `fill_(value)`, or `zero_()` when `zero` is set (the two differ only in the node a graph records). */
+export function filled_<T extends Tensor>(self: T, value: number | boolean | Tensor, zero = false): T {
   checkScalarOrTensorArg(value, 'fill_');
   if (typeof value === 'number' && (self.dtype === 'int32' || self.dtype === 'int64'))
     checkedIntegerValue(value, self.dtype, cTypeName(self.dtype));
-  return fillInplace(self, value) ? self : fill_(self, value);
+  return fillInplace(self, value) ? self : fill_(self, value, zero);
 }
 
 export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {

@@ -106,18 +106,29 @@ export function inplaceWrite<T extends Tensor>(self: T, values: Tensor, exactSha
   return self;
 }
 
-export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor): T {
+/**
+ * `fill_(value)`, or `zero_()` when `zero` is set: PyTorch's nodes are `ZeroBackward0`, `FillBackward2` (a number) and
+ * `FillBackward3` (a 0-d tensor, whose gradient is the sum); the filled tensor's gradient is zeros, whatever the
+ * incoming one holds.
+ */
+export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor, zero = false): T {
   const v = toTensor(value);
   if (v._shape.length !== 0) {
     throw new RuntimeError(
       `fill_ only supports 0-dimension value tensor but got tensor with ${v._shape.length} dimensions.`,
     );
   }
+  const byTensor = value instanceof Tensor;
   return inplaceFill(
     self,
     (s) => {
       const out = noGrad(() => v.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
-      recordOp('FillBackward1', [s, v], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g.sum()]);
+      if (byTensor)
+        recordOp('FillBackward3', [s, v], out, (_save, needs) => ([g]) => [
+          needs[0] && g.newZeros(g.shape),
+          needs[1] && g.sum(),
+        ]);
+      else recordOp(zero ? 'ZeroBackward0' : 'FillBackward2', [s], out, () => ([g]) => [g.newZeros(g.shape)]);
       return out;
     },
     v,

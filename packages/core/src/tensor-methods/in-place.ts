@@ -108,7 +108,7 @@ export class InPlaceMethods {
    * ```
    */
   zero_<T extends Tensor>(this: T): T {
-    return F.filled_(this, 0);
+    return F.filled_(this, 0, true);
   }
   /**
    * Fills with `value` in place.

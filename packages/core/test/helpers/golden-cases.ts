@@ -13,6 +13,7 @@ import {
   type Value,
   applyTransform,
   expectGolden,
+  expectedNode,
   makeTensor,
   weightedBackward,
 } from './golden.js';
@@ -90,7 +91,7 @@ export function runCase(c: Case): void {
   expect(
     outs.map((o) => o.gradFn?.name() ?? null),
     'gradFn',
-  ).toEqual(names);
+  ).toEqual(names.map((n) => expectedNode(n)));
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
   weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {

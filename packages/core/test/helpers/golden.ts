@@ -56,6 +56,14 @@ export function expectGolden(
   });
 }
 
+/**
+ * The `grad_fn` name Kindling gives for PyTorch's: PyTorch's C++ nodes without their namespace
+ * (`torch::autograd::CopySlices` is `CopySlices`, as AccumulateGrad is), after a caller's own `differences`.
+ */
+export function expectedNode(pytorch: string | null, differences: Record<string, string> = {}): string | null {
+  return pytorch === null ? null : (differences[pytorch] ?? pytorch).replace(/^torch::autograd::/, '');
+}
+
 /** backward of sum_i (out_i * w_i).sum() with the fixture's weights (null: that output takes no part). */
 export function weightedBackward(outs: readonly Tensor[], weights: readonly (Value[] | null)[]): void {
   let loss: Tensor | null = null;
