@@ -135,3 +135,9 @@ def gradient_rules(C):
     C('zero_ records ZeroBackward0', 'inplace', g(t([[1.0, -2.0], [3.0, 0.5]], dtype=f64)), 'zero_', 'none')
     C('fill_ of a strided view goes through CopySlices', 'inplace', g(t([[1.0, -2.0, 4.0], [3.0, 0.5, -1.0]])), 'fill_',
       'slice', -1.5)
+    x = t([[1.0, -2.0, 4.0], [3.0, 0.5, -1.0]])
+    C('index Ellipsis alone is an alias', 'index', g(x), '...')
+    C('index one whole slice is a slice', 'index', g(x), ':2')
+    C('index a whole slice written out among others is left out', 'index', g(x), ':2', 1)
+    C('index an open whole slice among others is a slice', 'index', g(x), ':', 1)
+    C('index nothing left to do is an alias', 'index', g(x), '0:2', '...')

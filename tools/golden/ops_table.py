@@ -49,7 +49,8 @@ def _index(x, *specs):
             parts = [int(p) if p.strip() else None for p in s.split(':')]
             return slice(*parts)
         return s
-    return x[tuple(conv(s) for s in specs)]
+    index = tuple(conv(s) for s in specs)
+    return x[index[0]] if len(index) == 1 else x[index]  # one index alone takes Python's own path (x[:4])
 
 
 def _slice(x, dim, start=None, end=None, step=1):

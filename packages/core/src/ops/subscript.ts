@@ -11,9 +11,19 @@ import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { empty } from './util.js';
 import { pyTypeName } from '../python-types.js';
-import { select, slice, unsqueeze } from './view.js';
+import { makeView, select, slice, unsqueeze } from './view.js';
 
 export type IndexSpec = number | string | null | Tensor;
+
+/** A dim the ellipsis passes over. */
+const PASS = Symbol('ellipsis dim');
+
+/** A view of the whole of x, as `x[...]` gives (`AliasBackward0`). */
+function alias(x: Tensor): Tensor {
+  const out = makeView(x, [...x._shape], [...x._strides], x._offset);
+  recordOp('AliasBackward0', [x], out, () => ([g]) => [g]);
+  return out;
+}
 
 function consumes(spec: IndexSpec): number {
   if (spec === null || spec === '...') return 0;
@@ -27,19 +37,25 @@ export function index(self: Tensor, specs: readonly IndexSpec[]): Tensor {
   if (consumed > self._shape.length) {
     throw new IndexError(`too many indices for tensor of dimension ${self._shape.length}`);
   }
-  const expanded: IndexSpec[] =
+  // As Python's subscript of PyTorch 1.13: `x[...]` is an alias and the ellipsis passes over its dims. One slice
+  // alone (`x[:4]`) is always a slice; among several indices (`x[:4, 1]`), one from 0 to the dim's size written
+  // out, step 1, is left out, and a subscript that leaves x as it was gives an alias.
+  if (specs.length === 1 && specs[0] === '...') return alias(self);
+  const single = specs.length === 1;
+  const expanded: (IndexSpec | typeof PASS)[] =
     ellipsis < 0
       ? [...specs]
       : [
           ...specs.slice(0, ellipsis),
-          ...Array<IndexSpec>(self._shape.length - consumed).fill(':'),
+          ...Array<typeof PASS>(self._shape.length - consumed).fill(PASS),
           ...specs.slice(ellipsis + 1),
         ];
   let out = self;
   let dim = 0;
   const tensors: { dim: number; index: Tensor }[] = [];
   for (const spec of expanded) {
-    if (spec === null) out = unsqueeze(out, dim++);
+    if (spec === PASS) dim++;
+    else if (spec === null) out = unsqueeze(out, dim++);
     else if (typeof spec === 'number') out = select(out, dim, spec);
     else if (spec instanceof Tensor) {
       if (spec.dtype === 'bool' && spec.ndim === 0) {
@@ -53,7 +69,8 @@ export function index(self: Tensor, specs: readonly IndexSpec[]): Tensor {
       }
     } else if (typeof spec === 'string') {
       const [s, e, st] = parseSlice(spec);
-      out = s === null && e === null && st === 1 ? out : slice(out, dim, s, e, st);
+      const whole = !single && (s ?? 0) === 0 && e === out._shape[dim] && st === 1;
+      if (!whole) out = slice(out, dim, s, e, st);
       dim++;
     } else {
       throw new IndexError(
@@ -61,7 +78,7 @@ export function index(self: Tensor, specs: readonly IndexSpec[]): Tensor {
       );
     }
   }
-  if (tensors.length === 0) return out;
+  if (tensors.length === 0) return out === self ? alias(self) : out;
   const indices: (Tensor | null)[] = new Array<Tensor | null>(out.ndim).fill(null);
   for (const { dim: d, index: t } of tensors) {
     if (t.dtype === 'bool') maskIndices(t, out, d).forEach((m, k) => (indices[d + k] = m));
