@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fuzz_ops import F32, F64, fuzz_main  # noqa: E402
+from fuzz import F32, F64, fuzz_main  # noqa: E402
 from golden import Arg  # noqa: E402
 from nn_functional import OPS  # noqa: E402
 
