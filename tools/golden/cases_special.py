@@ -141,3 +141,7 @@ def gradient_rules(C):
     C('index a whole slice written out among others is left out', 'index', g(x), ':2', 1)
     C('index an open whole slice among others is a slice', 'index', g(x), ':', 1)
     C('index nothing left to do is an alias', 'index', g(x), '0:2', '...')
+    edges = t([-INF, -0.0, 0.0, 2.0, INF, NAN, -3.0, 1.5])
+    for e in [0.5, -0.5, -1.0, 2.0, 3.0, -2.0]:
+        C(f'pow by {e} as PyTorch computes it', 'pow', g(edges), e)
+    C('pow by 3 float64', 'pow', g(t([1.1, -2.7, 1e-3, 3.3], dtype=f64)), 3.0)

@@ -278,6 +278,22 @@ function divFloorFloating(round: (v: number) => number): BinaryFn {
  */
 const powOf: BinaryFn = (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y));
 
+/**
+ * A float tensor to these number powers, as PyTorch's kernels compute them instead of calling pow: sqrt, 1/sqrt,
+ * 1/x, x·x, x·x·x (rounded after each product) and 1/(x·x). They differ from pow at the edges (pow(-inf, 0.5) is
+ * inf, sqrt(-inf) NaN; -0 keeps its sign) and in the last bit.
+ */
+function specialPower(a: Tensor, e: number): Tensor | null {
+  const f32 = a.dtype === 'float32';
+  if (e === 0.5) return unaryForward(a, Math.sqrt, false, undefined, UnaryOp.sqrt);
+  if (e === -0.5) return unaryForward(a, (v) => 1 / Math.sqrt(v), false, undefined, UnaryOp.rsqrt);
+  if (e === -1) return unaryForward(a, (v) => 1 / v, false);
+  if (e === 2) return unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square);
+  if (e === 3) return unaryForward(a, f32 ? (v) => Math.fround(v * v) * v : (v) => v * v * v, false);
+  if (e === -2) return unaryForward(a, f32 ? (v) => 1 / Math.fround(v * v) : (v) => 1 / (v * v), false);
+  return null;
+}
+
 export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   const a = toTensor(self);
   const b = toTensor(exponent);
@@ -285,11 +301,11 @@ export function pow(self: TensorLike, exponent: TensorLike): Tensor {
   if (isIntegral(dtype, true) && b._shape.length === 0 && b.item() < 0 && isIntegral(b.dtype)) {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }
-  // x ** 2 is x * x, as PyTorch's pow computes it (one kernel pass, no pow call per element).
-  const out =
-    exponent === 2 && typeof self !== 'number' && isFloatingPoint(a.dtype)
-      ? unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square)
-      : binaryForward(a, b, dtype, powOf);
+  const special =
+    typeof exponent === 'number' && typeof self !== 'number' && isFloatingPoint(a.dtype)
+      ? specialPower(a, exponent)
+      : null;
+  const out = special ?? binaryForward(a, b, dtype, powOf);
   if (typeof self === 'number') {
     // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
     const base = self;
