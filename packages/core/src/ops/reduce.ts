@@ -210,11 +210,11 @@ function prodBackward(g: Tensor, x: Tensor, result: Tensor, dim: number | null, 
 
 /**
  * For each element, the product of the others along `dim`: the product of those before it times the product of
- * those after it, each a cumulative product (exact with zeros, and rounded as PyTorch's).
+ * those after it, each a cumulative product (exact with zeros, and rounded as PyTorch's). Only called where `x`
+ * holds a zero, so `dim` is never empty.
  */
 function prodOfOthers(x: Tensor, dim: number): Tensor {
   const n = x.shape[dim];
-  if (n === 0) return x;
   const onesShape = x.shape.map((s, i) => (i === dim ? 1 : s));
   const ones = x.newOnes(onesShape);
   const before = cat([ones, x.narrow(dim, 0, n - 1)], dim).cumprod(dim);
