@@ -8,31 +8,16 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
 import {
-  type GoldenTensor,
-  type TensorSpec,
-  type Value,
-  applyTransform,
-  expectGolden,
-  makeTensor,
-  weightedBackward,
-} from './helpers/golden.js';
-
-type Kwargs = Record<string, number | boolean | string | null | (number | null)[]>;
-
-type Expected = GoldenTensor;
-
-type Arg = TensorSpec | number | string | null | (number | null)[];
-
-interface Case {
-  name: string;
-  op: string;
-  args: Arg[];
-  kwargs: Kwargs;
-  out: Expected | Expected[];
-  gradFn: string | null | (string | null)[];
-  w: Value[] | null | (Value[] | null)[];
-  grads: ({ values: Value[]; shape: number[] } | null)[];
-}
+  type Built,
+  type Case,
+  type Kwargs,
+  type OpCall,
+  type RunOptions,
+  Ns,
+  T,
+  TOpt,
+  runCase,
+} from './helpers/golden-cases.js';
 
 interface ErrorCase {
   name: string;
@@ -49,67 +34,28 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/conv_pool.json', imp
   errors: ErrorCase[];
 };
 
-function isSpec(a: Arg): a is TensorSpec {
-  return typeof a === 'object' && a !== null && !Array.isArray(a);
-}
-
-type OpFn = (args: (Tensor | number | string | null | (number | null)[])[], kw: Kwargs) => Tensor | Tensor[];
-
-const asTensor = (x: unknown): Tensor => x as Tensor;
-const asSize = (x: unknown): number | number[] => x as number | number[];
+/** A size: one number for every dim, or a list. */
+const asSize = (x: Built): number | number[] => (typeof x === 'number' ? x : Ns(x));
 
 /** Each op called with Kindling's spelling; kwargs already carry Kindling's option names. */
-const OPS: Record<string, OpFn> = {
-  conv2d: ([x, w, b], kw) =>
-    torch.conv2d(asTensor(x), asTensor(w), (b ?? null) as Tensor | null, kw as torch.Conv2dOptions),
-  maxPool2d: ([x, k], kw) => torch.maxPool2d(asTensor(x), asSize(k), kw as torch.MaxPool2dOptions),
-  avgPool2d: ([x, k], kw) => torch.avgPool2d(asTensor(x), asSize(k), kw as torch.AvgPool2dOptions),
-  adaptiveAvgPool2d: ([x, s]) => torch.adaptiveAvgPool2d(asTensor(x), s as torch.AdaptiveSize),
+const OPS: Record<string, OpCall> = {
+  conv2d: ([x, w, b], kw) => torch.conv2d(T(x), T(w), TOpt(b), kw as torch.Conv2dOptions),
+  maxPool2d: ([x, k], kw) => torch.maxPool2d(T(x), asSize(k), kw as torch.MaxPool2dOptions),
+  avgPool2d: ([x, k], kw) => torch.avgPool2d(T(x), asSize(k), kw as torch.AvgPool2dOptions),
+  adaptiveAvgPool2d: ([x, s]) => torch.adaptiveAvgPool2d(T(x), s as torch.AdaptiveSize),
   adaptiveMaxPool2d: ([x, s], kw) =>
-    torch.adaptiveMaxPool2d(asTensor(x), s as torch.AdaptiveSize, kw as torch.AdaptiveMaxPool2dOptions),
+    torch.adaptiveMaxPool2d(T(x), s as torch.AdaptiveSize, kw as torch.AdaptiveMaxPool2dOptions),
 };
 
 /** float32 within rtol 1e-4 / atol 1e-5, float64 within 1e-10. */
-const tolerance = (dtype: DType) => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-10 } : { rtol: 1e-4, atol: 1e-5 });
-
-function runCase(c: Case): void {
-  const leaves: (Tensor | null)[] = [];
-  const args = c.args.map((a) => {
-    if (!isSpec(a)) {
-      if (a === null) leaves.push(null);
-      return a;
-    }
-    const leaf = makeTensor(a.values, a.shape, a.dtype);
-    if (a.requiresGrad) leaf.requiresGrad_();
-    leaves.push(leaf);
-    return applyTransform(leaf, a.transform);
-  });
-  const result = OPS[c.op](args, c.kwargs);
-  const outs = Array.isArray(result) ? result : [result];
-  const expected = Array.isArray(c.out) ? c.out : [c.out];
-  expect(outs.length).toBe(expected.length);
-  outs.forEach((o, i) => expectGolden(o, expected[i], tolerance(expected[i].dtype), `output ${i}`));
-  const names = Array.isArray(c.gradFn) ? c.gradFn : [c.gradFn];
-  expect(outs.map((o) => o.gradFn?.name() ?? null)).toEqual(names);
-  const weights = Array.isArray(c.out) ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  weightedBackward(outs, weights);
-  const tensorLeaves = leaves.filter((l) => l !== null);
-  c.grads.forEach((g, k) => {
-    if (g === null) return;
-    const leaf = tensorLeaves[k];
-    expectGolden(
-      leaf.grad ?? torch.zerosLike(leaf),
-      { values: g.values, shape: g.shape, dtype: leaf.dtype },
-      tolerance(leaf.dtype),
-      `grad of argument ${k}`,
-    );
-  });
-}
+const RUN_OPTIONS: RunOptions = {
+  tolerance: (dtype) => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-10 } : { rtol: 1e-4, atol: 1e-5 }),
+};
 
 describe(`conv2d and pooling against PyTorch ${fixture.torch}`, () => {
   for (const op of Object.keys(OPS)) {
     describe(op, () => {
-      for (const c of fixture.cases.filter((k) => k.op === op)) it(c.name, () => runCase(c));
+      for (const c of fixture.cases.filter((k) => k.op === op)) it(c.name, () => runCase(c, OPS, RUN_OPTIONS));
     });
   }
   describe('errors', () => {
@@ -120,7 +66,7 @@ describe(`conv2d and pooling against PyTorch ${fixture.torch}`, () => {
         );
         let thrown: Error | null = null;
         try {
-          OPS[e.op](args, e.kwargs);
+          OPS[e.op](args, e.kwargs, undefined);
         } catch (err) {
           thrown = err as Error;
         }

@@ -4,6 +4,7 @@
  * writes. `KINDLING_FUZZ_FIXTURE=/path/to/cases.json` replays another draw of the same script instead.
  */
 import { describe, it } from 'vitest';
+import { OPS } from './golden-ops-table.js';
 import { byOp, readCases, runCase } from './helpers/golden-cases.js';
 
 const path = process.env.KINDLING_FUZZ_FIXTURE ?? new URL('./fixtures/fuzz_ops.json', import.meta.url);
@@ -12,7 +13,7 @@ const fixture = readCases(path);
 describe(`random ops against PyTorch ${fixture.torch}`, () => {
   for (const [op, cases] of byOp(fixture.cases)) {
     describe(op, () => {
-      for (const c of cases) it(c.name, () => runCase(c));
+      for (const c of cases) it(c.name, () => runCase(c, OPS));
     });
   }
 });

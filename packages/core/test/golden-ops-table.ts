@@ -5,16 +5,7 @@
 import * as torch from '@kindling/core';
 import type { DType, Tensor, UnaryOpName } from '@kindling/core';
 import { everyName } from './helpers/every-name.js';
-
-export type Built = Tensor | Tensor[] | number | boolean | string | null | number[];
-export type Kwargs = Record<string, number | boolean | string | null | number[]>;
-export type OpResult = Tensor | Tensor[] | torch.ValuesIndices;
-type Op = (a: Built[], kw: Kwargs, call: string | undefined) => OpResult;
-
-function T(x: Built): Tensor {
-  if (x instanceof torch.Tensor) return x;
-  throw new Error(`expected a tensor argument, got ${JSON.stringify(x)}`);
-}
+import { type Built, type Kwargs, type OpCall, N, Ns, T } from './helpers/golden-cases.js';
 
 /** A tensor or a scalar operand. */
 function TL(x: Built): Tensor | number | boolean {
@@ -22,18 +13,8 @@ function TL(x: Built): Tensor | number | boolean {
   throw new Error(`expected a tensor or a scalar, got ${JSON.stringify(x)}`);
 }
 
-function N(x: Built): number {
-  if (typeof x === 'number') return x;
-  throw new Error(`expected a number, got ${JSON.stringify(x)}`);
-}
-
 function NOpt(x: Built | undefined): number | undefined {
   return x === undefined || x === null ? undefined : N(x);
-}
-
-function Ns(x: Built): number[] {
-  if (Array.isArray(x) && x.every((v): v is number => typeof v === 'number')) return x;
-  throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
 }
 
 /** Each in-place op of the fixtures on its target, with the fixture's arguments after the view. */
@@ -108,7 +89,7 @@ function num(kw: Kwargs, key: string): number | undefined {
 }
 
 /** sum/mean/amax/...: `x.op()`, `x.op(dim, { keepdim })` or, with call 'options', `x.op({ dim, keepdim })`. */
-function reduction(name: 'sum' | 'mean' | 'amax' | 'amin' | 'nansum' | 'nanmean'): Op {
+function reduction(name: 'sum' | 'mean' | 'amax' | 'amin' | 'nansum' | 'nanmean'): OpCall {
   return ([x], kw, call) => {
     const dim = dimOf(kw);
     const keepdim = bool(kw, 'keepdim');
@@ -117,7 +98,7 @@ function reduction(name: 'sum' | 'mean' | 'amax' | 'amin' | 'nansum' | 'nanmean'
   };
 }
 
-function singleDimReduction(name: 'prod' | 'argmax' | 'argmin' | 'any' | 'all'): Op {
+function singleDimReduction(name: 'prod' | 'argmax' | 'argmin' | 'any' | 'all'): OpCall {
   return ([x], kw, call) => {
     const dim = singleDim(kw);
     const keepdim = bool(kw, 'keepdim');
@@ -126,7 +107,7 @@ function singleDimReduction(name: 'prod' | 'argmax' | 'argmin' | 'any' | 'all'):
   };
 }
 
-function variance(name: 'var' | 'std'): Op {
+function variance(name: 'var' | 'std'): OpCall {
   return ([x], kw, call) => {
     const dim = dimOf(kw);
     const options = { keepdim: bool(kw, 'keepdim'), correction: num(kw, 'correction'), unbiased: bool(kw, 'unbiased') };
@@ -135,7 +116,7 @@ function variance(name: 'var' | 'std'): Op {
   };
 }
 
-function extreme(name: 'max' | 'min' | 'median'): Op {
+function extreme(name: 'max' | 'min' | 'median'): OpCall {
   return (a, kw, call) => {
     const x = T(a[0]);
     if (a.length > 1 && name !== 'median') return x[name](T(a[1]));
@@ -209,7 +190,7 @@ function roundingMode(kw: Kwargs): 'trunc' | 'floor' | null {
   return null;
 }
 
-export const OPS: Record<string, Op> = {
+export const OPS: Record<string, OpCall> = {
   add: ([a, b], kw) => T(a).add(TL(b), alphaOptions(kw)),
   sub: ([a, b], kw) => T(a).sub(TL(b), alphaOptions(kw)),
   rsub: ([a, b]) => torch.rsub(T(a), TL(b)),
@@ -219,13 +200,13 @@ export const OPS: Record<string, Op> = {
   pow: ([a, b]) => (a instanceof torch.Tensor ? a.pow(TL(b)) : torch.pow(TL(a), TL(b))),
   where: ([c, a, b]) => torch.where(T(c), TL(a), TL(b)),
   clamp: ([x, lo, hi]) => T(x).clamp(bound(lo), bound(hi)),
-  ...Object.fromEntries(COMPARE.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
+  ...Object.fromEntries(COMPARE.map((name): [string, OpCall] => [name, ([a, b]) => T(a)[name](TL(b))])),
   ...Object.fromEntries(
-    [...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, Op] => [name, ([x]) => T(x)[name]()]),
+    [...UNARY_TABLE, ...OTHER_ONE_TENSOR].map((name): [string, OpCall] => [name, ([x]) => T(x)[name]()]),
   ),
-  ...Object.fromEntries(PRODUCTS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
-  ...Object.fromEntries(TENSOR_PAIRS.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](T(b))])),
-  ...Object.fromEntries(TENSOR_OR_NUMBER.map((name): [string, Op] => [name, ([a, b]) => T(a)[name](TL(b))])),
+  ...Object.fromEntries(PRODUCTS.map((name): [string, OpCall] => [name, ([a, b]) => T(a)[name](T(b))])),
+  ...Object.fromEntries(TENSOR_PAIRS.map((name): [string, OpCall] => [name, ([a, b]) => T(a)[name](T(b))])),
+  ...Object.fromEntries(TENSOR_OR_NUMBER.map((name): [string, OpCall] => [name, ([a, b]) => T(a)[name](TL(b))])),
   xlogy: ([a, b]) => (a instanceof torch.Tensor ? a.xlogy(TL(b)) : torch.xlogy(TL(a), TL(b))),
   sum: reduction('sum'),
   mean: reduction('mean'),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import { UNARY_TABLE } from './golden-ops-table.js';
+import { OPS, UNARY_TABLE } from './golden-ops-table.js';
 import { byOp, readCases, runCase } from './helpers/golden-cases.js';
 
 const fixture = readCases(new URL('./fixtures/ops.json', import.meta.url));
@@ -13,7 +13,7 @@ describe(`golden ops against PyTorch ${fixture.torch}`, () => {
   const groups = byOp(fixture.cases);
   for (const [op, cases] of groups) {
     describe(op, () => {
-      for (const c of cases) it(c.name, () => runCase(c));
+      for (const c of cases) it(c.name, () => runCase(c, OPS));
     });
   }
 

@@ -4,43 +4,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import * as torch from '@kindling/core';
-import type { DType, Tensor } from '@kindling/core';
 import * as F from '../src/functional/index.js';
 import {
-  type GoldenTensor,
-  type TensorSpec,
-  type Value,
-  applyTransform,
-  expectGolden,
-  expectedNode,
-  makeTensor,
-  weightedBackward,
-} from '../../core/test/helpers/golden.js';
+  type Case,
+  type Kwargs,
+  type OpCall,
+  type RunOptions,
+  N,
+  Ns,
+  T,
+  TOpt,
+  buildArgs,
+  runCase as runGoldenCase,
+} from '../../core/test/helpers/golden-cases.js';
 
-type Kwargs = Record<string, number | boolean | string | null | number[]>;
-
-type Expected = GoldenTensor;
-
-type ArgJson = TensorSpec | number | boolean | string | null | number[];
-type Built = Tensor | number | boolean | string | null | number[];
-
-export interface Case {
-  name: string;
-  op: string;
-  args: ArgJson[];
-  kwargs: Kwargs;
-  out: Expected | Expected[];
-  gradFn: string | null | (string | null)[];
-  w: Value[] | null | (Value[] | null)[];
-  grads: ({ values: Value[]; shape: number[] } | null)[];
-  tol?: Tolerance;
-}
+export type { Case };
 
 export interface ErrorCase {
   name: string;
   op: string;
-  args: ArgJson[];
+  args: Case['args'];
   kwargs: Kwargs;
   error: string;
   message: string;
@@ -52,50 +35,12 @@ export const fixture = JSON.parse(readFileSync(new URL('./fixtures/functional.js
   errors: ErrorCase[];
 };
 
-function isSpec(a: ArgJson): a is TensorSpec {
-  return typeof a === 'object' && a !== null && !Array.isArray(a);
-}
-
-/** Builds the arguments; `leaves` holds each tensor argument's stored leaf, in order. */
-export function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
-  const leaves: Tensor[] = [];
-  const built = args.map((a): Built => {
-    if (!isSpec(a)) return a;
-    const leaf = makeTensor(a.values, a.shape, a.dtype);
-    if (a.requiresGrad) leaf.requiresGrad_();
-    leaves.push(leaf);
-    return applyTransform(leaf, a.transform);
-  });
-  return { built, leaves };
-}
-
-function T(x: Built): Tensor {
-  if (x instanceof torch.Tensor) return x;
-  throw new Error(`expected a tensor argument, got ${JSON.stringify(x)}`);
-}
-
-function TOpt(x: Built | undefined): Tensor | null {
-  return x === undefined || x === null ? null : T(x);
-}
-
-function N(x: Built): number {
-  if (typeof x === 'number') return x;
-  throw new Error(`expected a number, got ${JSON.stringify(x)}`);
-}
-
-function Ns(x: Built): number[] {
-  if (Array.isArray(x)) return x;
-  throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
-}
-
-type Op = (a: Built[], kw: Kwargs) => Tensor | Tensor[];
-
 /** Options in Kindling's spelling, as recorded (the fixture's kwargs are already camelCase). */
 function opts<T>(kw: Kwargs): T {
   return kw as T;
 }
 
-export const OPS: Record<string, Op> = {
+export const OPS: Record<string, OpCall> = {
   'F.linear': (a) => F.linear(T(a[0]), T(a[1]), TOpt(a[2])),
   'F.relu': (a) => F.relu(T(a[0])),
   'F.leakyRelu': (a, kw) =>
@@ -203,19 +148,6 @@ export const LOSS_OPS = new Set([
   'F.binaryCrossEntropyWithLogits',
 ]);
 
-interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-
-/** The case's tolerance where it gives one; else float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6. */
-const tolerance = (dtype: DType, override: Tolerance | undefined): Tolerance =>
-  override ?? (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
-
-function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, what: string): void {
-  expectGolden(t, e, tolerance(e.dtype, tol), what);
-}
-
 /**
  * The one node Kindling names differently from PyTorch, by design. PyTorch's cross entropy with probability targets
  * divides by a C++ integer for its mean (the Tensor-by-Scalar overload, `DivBackward1`); a TypeScript number enters
@@ -223,33 +155,14 @@ function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, wha
  */
 const NODE_DIFFERENCES: Record<string, string> = { DivBackward1: 'DivBackward0' };
 
+/** float64 within rtol 1e-10 / atol 1e-12, float32 within 1e-5 / 1e-6, where a case gives no tolerance. */
+const RUN_OPTIONS: RunOptions = {
+  tolerance: (dtype) => (dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 }),
+  nodeDifferences: NODE_DIFFERENCES,
+};
+
 export function runCase(c: Case): void {
-  const { built, leaves } = buildArgs(c.args);
-  const op = OPS[c.op];
-  if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
-  const result = op(built, c.kwargs);
-  const outs = Array.isArray(result) ? result : [result];
-  const multi = Array.isArray(c.out);
-  const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
-  expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
-  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
-  const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
-  expect(
-    outs.map((o) => o.gradFn?.name() ?? null),
-    'gradFn',
-  ).toEqual(names.map((n) => expectedNode(n, NODE_DIFFERENCES)));
-  const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
-  weightedBackward(outs, weights);
-  c.grads.forEach((g, k) => {
-    if (g === null) return;
-    const leaf = leaves[k];
-    checkTensor(
-      leaf.grad ?? torch.zerosLike(leaf),
-      { values: g.values, shape: g.shape, dtype: leaf.dtype },
-      c.tol,
-      `grad of argument ${k}`,
-    );
-  });
+  runGoldenCase(c, OPS, RUN_OPTIONS);
 }
 
 /** Runs an error case: the same Python exception type, and a message containing PyTorch's. */
@@ -259,7 +172,7 @@ export function runErrorCase(c: ErrorCase): void {
   if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
   let thrown: unknown = null;
   try {
-    op(built, c.kwargs);
+    op(built, c.kwargs, undefined);
   } catch (e) {
     thrown = e;
   }

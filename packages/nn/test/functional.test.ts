@@ -5,12 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import * as F from '../src/functional/index.js';
+import { byOp } from '../../core/test/helpers/golden-cases.js';
 import { fixture, LOSS_OPS, runCase, runErrorCase } from './functional-ops.js';
 
 describe(`nn.functional against PyTorch ${fixture.torch}`, () => {
-  const groups = new Map<string, typeof fixture.cases>();
-  for (const c of fixture.cases.filter((x) => !LOSS_OPS.has(x.op))) groups.set(c.op, [...(groups.get(c.op) ?? []), c]);
-  for (const [op, cases] of groups) {
+  for (const [op, cases] of byOp(fixture.cases.filter((x) => !LOSS_OPS.has(x.op)))) {
     describe(op, () => {
       for (const c of cases) it(c.name, () => runCase(c));
     });

@@ -1,12 +1,12 @@
 /**
  * Replaying a golden case (the format is described in tools/golden/golden.py): building its arguments, calling the
- * op with Kindling's spelling, and checking outputs, grad_fn names and gradients against PyTorch's.
+ * op with Kindling's spelling from a caller's table, and checking outputs, grad_fn names and gradients against
+ * PyTorch's. Core's and nn's fixtures all run through `runCase`.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as torch from '@kindling/core';
 import type { DType, Tensor } from '@kindling/core';
-import { type Built, type Kwargs, type OpResult, OPS } from '../golden-ops-table.js';
 import {
   type GoldenTensor,
   type TensorSpec,
@@ -18,14 +18,21 @@ import {
   weightedBackward,
 } from './golden.js';
 
-type Expected = GoldenTensor;
+/** A non-tensor argument or keyword value as a fixture writes it. */
+export type Json = number | boolean | string | null | (number | null)[];
+export type Kwargs = Record<string, Json>;
+/** An argument as the op receives it: tensors built, everything else as written. */
+export type Built = Tensor | Tensor[] | Json;
+export type OpResult = Tensor | Tensor[] | torch.ValuesIndices;
+/** The Kindling call for one op: PyTorch's positional arguments, kwargs under Kindling's option names. */
+export type OpCall = (args: Built[], kwargs: Kwargs, call: string | undefined) => OpResult;
 
-interface Tolerance {
+export interface Tolerance {
   rtol: number;
   atol: number;
 }
 
-type ArgJson = TensorSpec | { list: TensorSpec[] } | number | boolean | string | null | number[];
+type ArgJson = TensorSpec | { list: TensorSpec[] } | Json;
 
 export interface Case {
   name: string;
@@ -33,11 +40,31 @@ export interface Case {
   args: ArgJson[];
   kwargs: Kwargs;
   call?: string;
-  out: Expected | Expected[];
+  out: GoldenTensor | GoldenTensor[];
   gradFn: string | null | (string | null)[];
   w: Value[] | null | (Value[] | null)[];
-  grads: (Expected | null)[];
+  grads: (GoldenTensor | null)[];
   tol?: Tolerance;
+}
+
+export function T(x: Built): Tensor {
+  if (x instanceof torch.Tensor) return x;
+  throw new Error(`expected a tensor argument, got ${JSON.stringify(x)}`);
+}
+
+/** An optional tensor argument: absent or null is null. */
+export function TOpt(x: Built | undefined): Tensor | null {
+  return x === undefined || x === null ? null : T(x);
+}
+
+export function N(x: Built): number {
+  if (typeof x === 'number') return x;
+  throw new Error(`expected a number, got ${JSON.stringify(x)}`);
+}
+
+export function Ns(x: Built): number[] {
+  if (Array.isArray(x) && x.every((v): v is number => typeof v === 'number')) return x;
+  throw new Error(`expected a list of numbers, got ${JSON.stringify(x)}`);
 }
 
 function isSpec(a: ArgJson): a is TensorSpec {
@@ -45,7 +72,7 @@ function isSpec(a: ArgJson): a is TensorSpec {
 }
 
 /** Builds the op's arguments; `leaves` lists every tensor argument's stored leaf, in order. */
-function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
+export function buildArgs(args: ArgJson[]): { built: Built[]; leaves: Tensor[] } {
   const leaves: Tensor[] = [];
   const one = (spec: TensorSpec): Tensor => {
     const leaf = makeTensor(spec.values, spec.shape, spec.dtype);
@@ -67,38 +94,40 @@ function outputs(r: OpResult): Tensor[] {
   return [r.values, r.indices];
 }
 
-/** The case's tolerance where it gives one; else float64 within 1e-12 and float32 within rtol 1e-5 / atol 1e-6. */
-function tolerance(dtype: DType, override: Tolerance | undefined): Tolerance {
-  if (override !== undefined) return override;
-  return dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 };
+export interface RunOptions {
+  /** The tolerance for a case that gives none; float64 within 1e-12 and float32 within rtol 1e-5 / atol 1e-6. */
+  tolerance?: (dtype: DType) => Tolerance;
+  /** PyTorch's node names that Kindling records under another name by design. */
+  nodeDifferences?: Record<string, string>;
 }
 
-function checkTensor(t: Tensor, e: GoldenTensor, tol: Tolerance | undefined, what: string): void {
-  expectGolden(t, e, tolerance(e.dtype, tol), what);
-}
+const defaultTolerance = (dtype: DType): Tolerance =>
+  dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 };
 
-export function runCase(c: Case): void {
+/** Runs case `c` with the Kindling call `ops[c.op]`. */
+export function runCase(c: Case, ops: Readonly<Record<string, OpCall>>, options: RunOptions = {}): void {
+  const { tolerance = defaultTolerance, nodeDifferences = {} } = options;
+  const check = (t: Tensor, e: GoldenTensor, what: string): void =>
+    expectGolden(t, e, c.tol ?? tolerance(e.dtype), what);
   const { built, leaves } = buildArgs(c.args);
-  const op = OPS[c.op];
+  const op = ops[c.op];
   if (op === undefined) throw new Error(`no Kindling call for op '${c.op}'`);
-  const result = op(built, c.kwargs, c.call);
-  const outs = outputs(result);
+  const outs = outputs(op(built, c.kwargs, c.call));
   const multi = Array.isArray(c.out);
   const expectedOuts = Array.isArray(c.out) ? c.out : [c.out];
   expect(outs.length, 'number of outputs').toBe(expectedOuts.length);
-  outs.forEach((o, i) => checkTensor(o, expectedOuts[i], c.tol, `output ${i}`));
+  outs.forEach((o, i) => check(o, expectedOuts[i], `output ${i}`));
   const names = multi ? (c.gradFn as (string | null)[]) : [c.gradFn as string | null];
   expect(
     outs.map((o) => o.gradFn?.name() ?? null),
     'gradFn',
-  ).toEqual(names.map((n) => expectedNode(n)));
+  ).toEqual(names.map((n) => expectedNode(n, nodeDifferences)));
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
   weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = leaves[k];
-    const grad = leaf.grad ?? torch.zerosLike(leaf);
-    checkTensor(grad, g, c.tol, `grad of argument ${k}`);
+    check(leaf.grad ?? torch.zerosLike(leaf), g, `grad of argument ${k}`);
   });
 }
 
