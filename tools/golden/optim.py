@@ -79,6 +79,9 @@ CASES = [
     ('adagrad-lr-decay', 'Adagrad', {'lr': 0.1, 'lrDecay': 0.1}, [{}, {'lrDecay': 0.3}]),
     ('adagrad-weight-decay', 'Adagrad', {'lr': 0.1, 'weightDecay': 0.1}, [{}, {}]),
     ('adagrad-initial-accumulator', 'Adagrad', {'lr': 0.1, 'initialAccumulatorValue': 0.1}, [{}, {}]),
+    # A group's own initial_accumulator_value is recorded but unused: the constructor's starts every sum.
+    ('adagrad-group-initial-accumulator', 'Adagrad', {'lr': 0.1, 'initialAccumulatorValue': 0.5},
+     [{}, {'initialAccumulatorValue': 3.0}]),
     ('adagrad-maximize-eps', 'Adagrad', {'lr': 0.1, 'maximize': True, 'eps': 1e-6}, [{}, {'lrDecay': 0.05}]),
     ('adadelta', 'Adadelta', {}, [{}, {'lr': 0.5}]),
     ('adadelta-rho-eps', 'Adadelta', {'rho': 0.5, 'eps': 1e-4}, [{}, {'rho': 0.95}]),

@@ -12,7 +12,10 @@ export interface AdagradOptions {
   lrDecay?: number;
   /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
-  /** The starting value of the squared-gradient sum (default 0). */
+  /**
+   * The starting value of the squared-gradient sum (default 0). As in PyTorch, the constructor's value starts every
+   * parameter's sum; a parameter group's own value is recorded in the group but not used.
+   */
   initialAccumulatorValue?: number;
   /** Added to the denominator for stability (default 1e-10). */
   eps?: number;
@@ -85,12 +88,13 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
     check(0 <= initialAccumulatorValue, 'Invalid initial_accumulator_value value: ', initialAccumulatorValue);
     check(0 <= eps, 'Invalid epsilon value: ', eps);
     super(params, { lr, lrDecay, eps, weightDecay, initialAccumulatorValue, foreach: null, maximize });
-    // PyTorch creates the state eagerly, for every parameter.
+    // PyTorch creates the state eagerly, for every parameter, from the constructor's initial value: a group's own
+    // `initialAccumulatorValue` is kept in the group but starts no sum.
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         this.state.set(p, {
           step: torch.tensor(0, { dtype: 'float32' }),
-          sum: torch.fullLike(p, group.initialAccumulatorValue),
+          sum: torch.fullLike(p, initialAccumulatorValue),
         });
       }
     }
