@@ -68,8 +68,10 @@ export class ASGD extends Optimizer<ASGDHyper, ASGDState> {
       p.add_(grad, { alpha: -eta });
       if (state.mu.item() !== 1) state.ax.add_(p.sub(state.ax).mul(state.mu));
       else state.ax.copy_(p);
-      state.eta.fill_(lr / Math.pow(1 + lambd * lr * step, alpha));
-      state.mu.fill_(1 / Math.max(1, step - t0));
+      // PyTorch copies in a new default-dtype (float32) tensor: the value is rounded to float32 even where a
+      // float64 parameter's loaded state holds float64 eta and mu.
+      state.eta.fill_(Math.fround(lr / Math.pow(1 + lambd * lr * step, alpha)));
+      state.mu.fill_(Math.fround(1 / Math.max(1, step - t0)));
     }
   }
 }
