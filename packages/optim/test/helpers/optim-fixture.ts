@@ -32,7 +32,7 @@ import {
 } from '@kindling/optim';
 
 export type DType = 'float32' | 'float64';
-type Options = Record<string, number | boolean | number[]>;
+export type Options = Record<string, number | boolean | number[]>;
 type Values = Record<string, number[]>;
 
 export interface EncodedTensor {
@@ -111,32 +111,39 @@ export function lossOf(p: Record<string, Tensor>, x: Tensor, y: Tensor): Tensor 
   return out.sub(y).pow(2).mean();
 }
 
+export type OptimizerName = OptimCase['optimizer'];
+
+/** `new <name>(groups, defaults)` for each optimizer of the fixtures. */
+export function createOptimizer(name: OptimizerName, groups: ParamGroupInput[], defaults: Options): Optimizer {
+  switch (name) {
+    case 'SGD':
+      return new SGD(groups, defaults as SGDOptions);
+    case 'Adam':
+      return new Adam(groups, defaults as AdamOptions);
+    case 'AdamW':
+      return new AdamW(groups, defaults as AdamOptions);
+    case 'RMSprop':
+      return new RMSprop(groups, defaults as RMSpropOptions);
+    case 'Adagrad':
+      return new Adagrad(groups, defaults as AdagradOptions);
+    case 'Adadelta':
+      return new Adadelta(groups, defaults as AdadeltaOptions);
+    case 'Adamax':
+      return new Adamax(groups, defaults as AdamaxOptions);
+    case 'NAdam':
+      return new NAdam(groups, defaults as NAdamOptions);
+    case 'RAdam':
+      return new RAdam(groups, defaults as AdamVariantOptions);
+    case 'Rprop':
+      return new Rprop(groups, defaults as RpropOptions);
+    case 'ASGD':
+      return new ASGD(groups, defaults as ASGDOptions);
+  }
+}
+
 export function makeOptimizer(c: OptimCase, params: Record<string, Tensor>): Optimizer {
   const groups: ParamGroupInput[] = c.groups.map((g) => ({ params: g.params.map((n) => params[n]), ...g.options }));
-  switch (c.optimizer) {
-    case 'SGD':
-      return new SGD(groups, c.defaults as SGDOptions);
-    case 'Adam':
-      return new Adam(groups, c.defaults as AdamOptions);
-    case 'AdamW':
-      return new AdamW(groups, c.defaults as AdamOptions);
-    case 'RMSprop':
-      return new RMSprop(groups, c.defaults as RMSpropOptions);
-    case 'Adagrad':
-      return new Adagrad(groups, c.defaults as AdagradOptions);
-    case 'Adadelta':
-      return new Adadelta(groups, c.defaults as AdadeltaOptions);
-    case 'Adamax':
-      return new Adamax(groups, c.defaults as AdamaxOptions);
-    case 'NAdam':
-      return new NAdam(groups, c.defaults as NAdamOptions);
-    case 'RAdam':
-      return new RAdam(groups, c.defaults as AdamVariantOptions);
-    case 'Rprop':
-      return new Rprop(groups, c.defaults as RpropOptions);
-    case 'ASGD':
-      return new ASGD(groups, c.defaults as ASGDOptions);
-  }
+  return createOptimizer(c.optimizer, groups, c.defaults);
 }
 
 /** One training step as the fixture took it: fresh gradients, the SKIP list's dropped, then `opt.step()`. */
