@@ -20,9 +20,7 @@ these values (a last-bit difference in one element). Such a draw is not a regres
 """
 import argparse
 import json
-import math
 import os
-import re
 import sys
 
 import torch
@@ -30,10 +28,10 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fuzz import F32, F64, Draw  # noqa: E402
-from golden import encode, encode_number  # noqa: E402
+from golden import encode  # noqa: E402
+from optim import DTYPES, encode_state_dict, py_options  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'optim', 'test', 'fixtures', 'fuzz_optim.json')
-DTYPES = {F32: 'float32', F64: 'float64'}
 
 
 def betas(d, lo=0.0):
@@ -114,33 +112,8 @@ LRS = [1e-3, 0.01, 0.1, 1.0, 0.5]
 NEEDS_LR = {'SGD'}
 
 
-def snake(name):
-    return re.sub(r'(?<!^)([A-Z])', lambda m: '_' + m.group(1).lower(), name)
-
-
-def py_options(options):
-    return {snake(k): (tuple(v) if isinstance(v, list) else v) for k, v in options.items()}
-
-
 def record(t):
     return {'values': encode(t), 'shape': list(t.shape)}
-
-
-def json_value(v):
-    if isinstance(v, torch.Tensor):
-        return {'tensor': {**record(v), 'dtype': DTYPES[v.dtype]}}
-    if isinstance(v, (tuple, list)):
-        return [json_value(x) for x in v]
-    if isinstance(v, float):
-        return encode_number(v)
-    return v
-
-
-def encode_state_dict(sd):
-    return {
-        'state': {str(i): {k: json_value(v) for k, v in s.items()} for i, s in sd['state'].items()},
-        'param_groups': [{k: json_value(v) for k, v in g.items()} for g in sd['param_groups']],
-    }
 
 
 def gradient(d, shape, dtype):

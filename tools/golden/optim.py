@@ -24,7 +24,13 @@ import math
 import os
 import re
 
+import sys
+
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from golden import encode, encode_number  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'optim', 'test', 'fixtures', 'optim.json')
 
@@ -131,10 +137,13 @@ def loss_fn(p, x, y):
 
 
 def json_value(v):
+    """A state-dict entry as JSON: tensors with their values (NaN and infinities as golden.py writes them)."""
     if isinstance(v, torch.Tensor):
-        return {'tensor': {'values': values(v), 'shape': list(v.shape), 'dtype': DTYPES[v.dtype]}}
-    if isinstance(v, tuple):
-        return list(v)
+        return {'tensor': {'values': encode(v), 'shape': list(v.shape), 'dtype': DTYPES[v.dtype]}}
+    if isinstance(v, (tuple, list)):
+        return [json_value(x) for x in v]
+    if isinstance(v, float):
+        return encode_number(v)
     return v
 
 
