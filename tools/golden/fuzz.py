@@ -161,15 +161,22 @@ def draw_cases(seed, count, families, ops, label):
     return out
 
 
-def fuzz_main(default_out, default_count, families, ops, label):
-    """The command line of a fuzz script: --seed, --cases, --out (the committed fixture by default)."""
+def fuzz_args(default_out, default_count):
+    """The command line of a fuzz script: --seed, --cases, --out (the committed fixture by default). PyTorch runs
+    on one thread, and its warnings about what is drawn on purpose (broadcast targets, deprecated calls) are off."""
     p = argparse.ArgumentParser()
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--cases', type=int, default=default_count)
     p.add_argument('--out', default=default_out)
     a = p.parse_args()
     torch.set_num_threads(1)
-    warnings.simplefilter('ignore')  # PyTorch's warnings about what is drawn on purpose (broadcast targets, ...)
+    warnings.simplefilter('ignore')
+    return a
+
+
+def fuzz_main(default_out, default_count, families, ops, label):
+    """Draws an op fuzz script's cases in golden.py's format and writes them."""
+    a = fuzz_args(default_out, default_count)
     drawn = draw_cases(a.seed, a.cases, families, ops, label)
     write_fixture(a.out, {'torch': torch.__version__, 'seed': a.seed, 'cases': drawn}, fresh=a.out != default_out)
     print(f'wrote {len(drawn)} cases to {os.path.normpath(a.out)}')

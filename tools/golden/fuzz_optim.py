@@ -18,7 +18,6 @@ twice (docs/porting-from-pytorch.md). In float64 that changes the last bit often
 in float32 it shows only where the exact sum falls on a tie after double rounding, about one draw in 1,500 with
 these values (a last-bit difference in one element). Such a draw is not a regression.
 """
-import argparse
 import json
 import os
 import sys
@@ -27,7 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fuzz import F32, F64, Draw  # noqa: E402
+from fuzz import F32, F64, Draw, fuzz_args  # noqa: E402
 from golden import encode  # noqa: E402
 from optim import DTYPES, encode_state_dict, py_options  # noqa: E402
 
@@ -202,12 +201,7 @@ def draw_case(d, index):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--cases', type=int, default=300)
-    parser.add_argument('--out', default=OUT)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = fuzz_args(OUT, 300)
     d = Draw(args.seed)
     cases = [draw_case(d, i) for i in range(args.cases)]
     with open(args.out, 'w') as f:

@@ -11,69 +11,27 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { lrScheduler, type Optimizer } from '@kindling/optim';
 import {
+  SCHEDULE_RTOL,
   build,
   fixture,
   makeOptimizer,
-  momenta,
-  setup,
-  stepAll,
-  stepCount,
+  replaySchedule,
   type ScheduleCase,
+  type Tally,
 } from './helpers/scheduler-fixture.js';
 import { thrown } from '../../core/test/helpers/golden.js';
 
 const S = lrScheduler;
-const RTOL = 1e-12;
-let values = 0;
-let exactValues = 0;
+const tally: Tally = { values: 0, exact: 0 };
 
 afterAll(() =>
   console.log(
-    `schedules: ${exactValues}/${values} recorded values bit for bit equal to PyTorch's, the rest within ${RTOL}`,
+    `schedules: ${tally.exact}/${tally.values} recorded values bit for bit equal to PyTorch's, the rest within ${SCHEDULE_RTOL}`,
   ),
 );
 
-/** Within RTOL of PyTorch's values, None where PyTorch has None; counts the values that are bit for bit equal. */
-function expectLikePyTorch(
-  actual: readonly (number | null)[],
-  expected: readonly (number | null)[],
-  what: string,
-): void {
-  expect(
-    actual.map((a) => a === null),
-    `${what}: where PyTorch has None`,
-  ).toEqual(expected.map((e) => e === null));
-  const numbers = (xs: readonly (number | null)[]): Float64Array =>
-    Float64Array.from(xs.filter((x): x is number => x !== null));
-  const [got, want] = [numbers(actual), numbers(expected)];
-  values += expected.length;
-  exactValues += got.filter((x, i) => Object.is(x, want[i])).length;
-  torch.testing.assertClose(got, want, { rtol: RTOL, atol: 0, msg: (m) => `${what}: ${m}` });
-}
-
-function lastLrOf(s: lrScheduler.LRScheduler | lrScheduler.ReduceLROnPlateau): number[] {
-  return s.getLastLr();
-}
-
 describe.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c: ScheduleCase) => {
-  it('learning rates, momenta and getLastLr() equal PyTorch at every step', () => {
-    const { opt, schedulers } = setup(c);
-    const last = schedulers[schedulers.length - 1];
-    const check = (i: number): void => {
-      expectLikePyTorch(
-        opt.paramGroups.map((g) => g.lr),
-        c.lrs[i],
-        `lr after step ${i}`,
-      );
-      expectLikePyTorch(momenta(opt), c.momenta[i], `momentum after step ${i}`);
-      if (c.lastLr[i] !== null) expectLikePyTorch(lastLrOf(last), c.lastLr[i], `getLastLr() after step ${i}`);
-    };
-    check(0);
-    for (let i = 0; i < stepCount(c); i++) {
-      stepAll(c, opt, schedulers, i);
-      check(i + 1);
-    }
-  });
+  it('learning rates, momenta and getLastLr() equal PyTorch at every step', () => replaySchedule(c, tally));
 });
 
 function sgd2(): Optimizer {

@@ -3,6 +3,7 @@
  * the optimizer, the extra group entries, the schedulers from their specs, and the same stepping loop.
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import * as torch from '@kindling/core';
 import {
   Adagrad,
@@ -35,7 +36,8 @@ export interface OptimizerSpec {
   betas?: number[];
 }
 
-export interface ScheduleCase {
+/** A schedule to run: the optimizer, its groups' extra entries, the schedulers and how they step. */
+export interface ScheduleSpec {
   name: string;
   optimizer: OptimizerSpec;
   groupExtras?: Record<string, number>[];
@@ -43,6 +45,10 @@ export interface ScheduleCase {
   steps?: number;
   epochs?: number[];
   metrics?: number[];
+}
+
+/** A schedule with what PyTorch recorded after construction and after each step. */
+export interface ScheduleCase extends ScheduleSpec {
   lrs: number[][];
   momenta: (number | null)[][];
   lastLr: (number[] | null)[];
@@ -171,22 +177,79 @@ export function momenta(opt: Optimizer): (number | null)[] {
 }
 
 /** Builds a case's optimizer and schedulers, as the fixture did. */
-export function setup(c: ScheduleCase): { opt: Optimizer; schedulers: Scheduler[] } {
+export function setup(c: ScheduleSpec): { opt: Optimizer; schedulers: Scheduler[] } {
   const opt = makeOptimizer(c.optimizer);
   (c.groupExtras ?? []).forEach((extra, i) => Object.assign(opt.paramGroups[i], extra));
   return { opt, schedulers: c.schedulers.map((s) => build(opt, s)) };
 }
 
-export function stepCount(c: ScheduleCase): number {
+export function stepCount(c: ScheduleSpec): number {
   return c.epochs?.length ?? c.metrics?.length ?? c.steps ?? 100;
 }
 
 /** Step `i` of the case's loop: `optimizer.step()`, then each scheduler's step. */
-export function stepAll(c: ScheduleCase, opt: Optimizer, schedulers: Scheduler[], i: number): void {
+export function stepAll(c: ScheduleSpec, opt: Optimizer, schedulers: Scheduler[], i: number): void {
   opt.step();
   for (const s of schedulers) {
     if (s instanceof S.ReduceLROnPlateau) s.step((c.metrics as number[])[i]);
     else if (c.epochs) s.step(c.epochs[i]);
     else s.step();
   }
+}
+
+/** Recorded values compared, and how many of them were bit for bit PyTorch's. */
+export interface Tally {
+  values: number;
+  exact: number;
+}
+
+/** Schedules match PyTorch's within this relative tolerance (C's cos and pow against JavaScript's). */
+export const SCHEDULE_RTOL = 1e-12;
+
+/** Within SCHEDULE_RTOL of PyTorch's values, None where PyTorch has None. */
+function expectLikePyTorch(
+  actual: readonly (number | null)[],
+  expected: readonly (number | null)[],
+  what: string,
+  tally: Tally | undefined,
+): void {
+  expect(
+    actual.map((a) => a === null),
+    `${what}: where PyTorch has None`,
+  ).toEqual(expected.map((e) => e === null));
+  const numbers = (xs: readonly (number | null)[]): Float64Array =>
+    Float64Array.from(xs.filter((x): x is number => x !== null));
+  const [got, want] = [numbers(actual), numbers(expected)];
+  if (tally) {
+    tally.values += expected.length;
+    tally.exact += got.filter((x, i) => Object.is(x, want[i])).length;
+  }
+  torch.testing.assertClose(got, want, { rtol: SCHEDULE_RTOL, atol: 0, msg: (m) => `${what}: ${m}` });
+}
+
+/** Runs case `c` and checks every group's lr, momentum and the last scheduler's getLastLr() after each step. */
+export function replaySchedule(c: ScheduleCase, tally?: Tally): void {
+  const { opt, schedulers } = setup(c);
+  const last = schedulers[schedulers.length - 1];
+  const check = (i: number): void => {
+    expectLikePyTorch(
+      opt.paramGroups.map((g) => g.lr),
+      c.lrs[i],
+      `lr after step ${i}`,
+      tally,
+    );
+    expectLikePyTorch(momenta(opt), c.momenta[i], `momentum after step ${i}`, tally);
+    if (c.lastLr[i] !== null) expectLikePyTorch(last.getLastLr(), c.lastLr[i], `getLastLr() after step ${i}`, tally);
+  };
+  check(0);
+  for (let i = 0; i < stepCount(c); i++) {
+    stepAll(c, opt, schedulers, i);
+    check(i + 1);
+  }
+}
+
+/** Runs schedule `c` without checking anything: for the schedules PyTorch refuses, which must throw here too. */
+export function runSchedule(c: ScheduleSpec): void {
+  const { opt, schedulers } = setup(c);
+  for (let i = 0; i < stepCount(c); i++) stepAll(c, opt, schedulers, i);
 }
