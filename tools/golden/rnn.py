@@ -43,10 +43,11 @@ def recorded(name, cls, input_size, hidden, kwargs, m, x, states, out, finals):
     }
 
 
-def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32):
-    torch.manual_seed(0)
+def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32, seed=0, scale=1.0):
+    """The layer over x (randn times `scale`), from the initial states when `with_state`."""
+    torch.manual_seed(seed)
     m = getattr(nn, cls)(input_size, hidden, dtype=dtype, **kwargs)
-    x = torch.randn(x_shape, dtype=dtype, requires_grad=True)
+    x = (torch.randn(x_shape, dtype=dtype) * scale).requires_grad_()
     batched = len(x_shape) == 3
     layers = kwargs.get('num_layers', 1) * (2 if kwargs.get('bidirectional') else 1)
     batch = x_shape[0 if kwargs.get('batch_first') else 1] if batched else None
@@ -62,12 +63,13 @@ def case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype
     return recorded(name, cls, input_size, hidden, kwargs, m, x, states, out, finals)
 
 
-def cell_case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32):
+def cell_case(name, cls, input_size, hidden, kwargs, x_shape, with_state=False, dtype=torch.float32, seed=0,
+              scale=1.0):
     """A cell applied to each step of x (steps along dim 0), its state fed back; the outputs are the steps' hidden
     states stacked, and the finals the last state."""
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     m = getattr(nn, cls)(input_size, hidden, dtype=dtype, **kwargs)
-    x = torch.randn(x_shape, dtype=dtype, requires_grad=True)
+    x = (torch.randn(x_shape, dtype=dtype) * scale).requires_grad_()
     state_shape = (x_shape[1], hidden) if len(x_shape) == 3 else (hidden,)
     states = []
     if with_state:
