@@ -7,69 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
-import type { Tensor } from '@kindling/core';
-import { nn, type MultiheadAttentionForwardOptions, type MultiheadAttentionOptions } from '@kindling/nn';
-import { type GoldenTensor, expectGolden, makeTensor } from '../../core/test/helpers/golden.js';
-
-interface Case {
-  name: string;
-  embedDim: number;
-  numHeads: number;
-  options: MultiheadAttentionOptions;
-  forward: MultiheadAttentionForwardOptions;
-  masks: Record<string, GoldenTensor>;
-  selfAttention: boolean;
-  valueIsKey: boolean;
-  stateDict: Record<string, GoldenTensor>;
-  inputs: GoldenTensor[];
-  out: GoldenTensor;
-  weights: GoldenTensor | null;
-  wOut: GoldenTensor;
-  wAttn: GoldenTensor | null;
-  inputGrads: GoldenTensor[];
-  paramGrads: Record<string, GoldenTensor>;
-}
+import { nn } from '@kindling/nn';
+import type { GoldenTensor } from '../../core/test/helpers/golden.js';
+import { type AttentionCase, replayAttentionCase } from './helpers/attention-cases.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/attention.json', import.meta.url), 'utf8')) as {
-  cases: Case[];
+  cases: AttentionCase[];
   init: Record<string, GoldenTensor>;
 };
 
-const tensorOf = (g: GoldenTensor): Tensor => makeTensor(g.values, g.shape, g.dtype);
-
-function tolerance(dtype: string): { rtol: number; atol: number } {
-  return dtype === 'float64' ? { rtol: 1e-10, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
-}
-
 describe('nn.MultiheadAttention against PyTorch', () => {
-  for (const c of fixture.cases) {
-    it(c.name, () => {
-      const dtype = c.out.dtype;
-      const m = new nn.MultiheadAttention(c.embedDim, c.numHeads, c.options);
-      if (dtype === 'float64') m.double();
-      m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, tensorOf(v)])));
-      const inputs = c.inputs.map((g) => tensorOf(g).requiresGrad_());
-      const [q, k, v] = c.selfAttention
-        ? [inputs[0], inputs[0], inputs[0]]
-        : c.valueIsKey
-          ? [inputs[0], inputs[1], inputs[1]]
-          : inputs;
-      const masks = Object.fromEntries(Object.entries(c.masks).map(([name, g]) => [name, tensorOf(g)]));
-      const [out, weights] = m.forward(q, k, v, { ...c.forward, ...masks });
-      const tol = tolerance(dtype);
-      expectGolden(out, c.out, tol, 'output');
-      if (c.weights === null) expect(weights).toBeNull();
-      else expectGolden(weights as Tensor, c.weights, tol, 'attention weights');
-      let loss = out.mul(tensorOf(c.wOut)).sum();
-      if (weights !== null && c.wAttn !== null) loss = loss.add(weights.mul(tensorOf(c.wAttn)).sum());
-      loss.backward();
-      inputs.forEach((t, i) => expectGolden(t.grad as Tensor, c.inputGrads[i], tol, `grad of input ${i}`));
-      for (const [name, p] of m.namedParameters()) {
-        expectGolden(p.grad as Tensor, c.paramGrads[name], tol, `grad of ${name}`);
-      }
-      expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.stateDict));
-    });
-  }
+  for (const c of fixture.cases) it(c.name, () => replayAttentionCase(c));
 
   it("initialises as PyTorch: Xavier-uniform packed projection, zero biases, PyTorch's keys and shapes", () => {
     torch.manualSeed(0);
