@@ -145,3 +145,14 @@ def gradient_rules(C):
     for e in [0.5, -0.5, -1.0, 2.0, 3.0, -2.0]:
         C(f'pow by {e} as PyTorch computes it', 'pow', g(edges), e)
     C('pow by 3 float64', 'pow', g(t([1.1, -2.7, 1e-3, 3.3], dtype=f64)), 3.0)
+
+
+def view_offsets(C):
+    """Views that start inside their storage, and empty results (last in the fixture: no other case's inputs
+    moved). Each case here is one Kindling once got wrong."""
+    t = torch.tensor
+    C('repeat ones of a contiguous view at an offset', 'repeat', sliced(u(5, 3), 0, 2, 4, 1), [1, 1])
+    C('repeat ones of a one-element view at an offset', 'repeat', sliced(u(4), 0, 1, 3, 2), [1])
+    C('repeat twice of a contiguous view at an offset', 'repeat', sliced(u(6), 0, 3, 5, 1), [2, 1])
+    C('index an empty result with an out-of-range index', 'index', g(u(3, 3, 1)), ':0:3', '...', None,
+      n(t([[-3, 2]])))

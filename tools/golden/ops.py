@@ -40,7 +40,7 @@ def main():
                   cases_math.expanded_products, cases_shape.rearrangements, cases_math.lerps,
                   cases_shape.arrangements, cases_math.medians,
                   cases_math.cumprods, cases_math.kthvalues, cases_math.more_unary, cases_math.binary_math, cases_shape.einsums, cases_shape.more_ops, cases_shape.counting,
-                  cases_special.gradient_rules]:
+                  cases_special.gradient_rules, cases_special.view_offsets]:
         group(C)
     kept, replaced, added = write_fixture(OUT, {'torch': torch.__version__, 'cases': cases}, fresh='--fresh' in sys.argv)
     print(f'wrote {len(cases)} cases to {os.path.normpath(OUT)} ({added} new, {replaced} changed, {kept} as stored)')

@@ -130,16 +130,17 @@ function advancedIndex(x: Tensor, indices: (Tensor | null)[]): Tensor {
   const after = adjacent ? rest.filter((d) => d > dims[0]) : rest;
   const outShape = [...before.map((d) => x._shape[d]), ...B, ...after.map((d) => x._shape[d])];
   const xs = contiguousStrides(x._shape);
+  const total = numel(outShape);
+  // As PyTorch's kernel, an index is checked when an element is read through it: none is when the result is empty.
   const idx = dims.map((d) => {
     const a = (indices[d] as Tensor).expand(B).contiguousArray();
     const size = x._shape[d];
     return Float64Array.from(a, (v) => {
-      if (v < -size || v >= size)
+      if (total > 0 && (v < -size || v >= size))
         throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
       return v < 0 ? v + size : v;
     });
   });
-  const total = numel(outShape);
   const positions = new Float64Array(total);
   const coord = new Array<number>(outShape.length).fill(0);
   const bStrides = contiguousStrides(B);

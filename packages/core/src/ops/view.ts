@@ -390,12 +390,15 @@ export function repeat(self: Tensor, repeats: readonly number[]): Tensor {
   // Expand an interleaved view [r0, s0, r1, s1, ...] and fold each pair.
   const inter: number[] = [];
   padded.forEach((s, i) => inter.push(repeats[i], s));
-  const base = noGrad(() =>
-    self
+  const base = noGrad(() => {
+    const copy = self
       .reshape(padded.flatMap((s) => [1, s]))
       .expand(inter)
-      .contiguous(),
-  );
+      .contiguous();
+    // Repeating every dim once leaves a contiguous input as it is: the result must still be a copy of its own,
+    // starting at its first element.
+    return copy._array === self._array ? copy.clone() : copy;
+  });
   const out = new Tensor(base._array, outShape, self.dtype);
   const inShape = self.shape;
   recordOp('RepeatBackward0', [self], out, () => ([g]) => [
