@@ -731,6 +731,21 @@ def edge_rules(C):
       g(t([[3.0, -1.0], [0.5, 0.5], [2.0, 1.0]], dtype=f64)), dim=1)
 
 
+def bicubic_and_volumetric(C):
+    """Bicubic grid sampling and 3-D affine grids (last: no other case's inputs moved)."""
+    red = {'rtol': 1e-4, 'atol': 1e-4}
+    grid = lambda *shape, dtype=torch.float32: u(*shape, lo=-1.3, hi=1.3, dtype=dtype)  # noqa: E731 - some points outside
+    for padding in ['zeros', 'border', 'reflection']:
+        for align in [False, True]:
+            C(f'gridSample bicubic {padding}{" aligned" if align else ""}', 'F.gridSample', g(u(2, 2, 4, 5)),
+              g(grid(2, 3, 3, 2)), mode='bicubic', paddingMode=padding, alignCorners=align, tol=red)
+    C('gridSample bicubic float64', 'F.gridSample', g(u(1, 2, 5, 4, dtype=f64)), g(grid(1, 3, 4, 2, dtype=f64)),
+      mode='bicubic', paddingMode='reflection', alignCorners=False)
+    C('affineGrid 3-D', 'F.affineGrid', g(u(2, 3, 4, lo=-1, hi=1)), [2, 3, 2, 3, 4], alignCorners=False, tol=red)
+    C('affineGrid 3-D aligned, float64', 'F.affineGrid', g(u(1, 3, 4, lo=-1, hi=1, dtype=f64)), [1, 1, 3, 2, 2],
+      alignCorners=True)
+
+
 def main():
     torch.manual_seed(0)
     cases = []
@@ -753,7 +768,7 @@ def main():
             return
         raise AssertionError(f'{name}: PyTorch raised nothing')
 
-    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags, local_response_norms, edge_rules]:
+    for group in [activations, linear, normalization, embeddings, cross_entropy, nll, pointwise, binary, more_activations, distances, group_norms, conv1ds, interpolations, pad_modes, pools_1d, pixel_shuffles, conv_transposes, instance_norms, embedding_losses, blocks, more_interpolations, spatial_transformers, bilinears, margin_losses, embedding_bags, local_response_norms, edge_rules, bicubic_and_volumetric]:
         group(C)
     errors(E)
     with open(OUT, 'w') as f:

@@ -1,8 +1,8 @@
 /**
  * Spatial transformers' two ops, as PyTorch's CPU kernels compute them: `affineGridGenerator` (the sampling grid of
- * a batch of 2-D affine maps, `AffineGridGeneratorBackward0`) and `gridSampler2d` (images sampled at a grid's
- * points, bilinear or nearest, with zeros, border or reflection padding, `GridSampler2DBackward0`, whose backward
- * gives the gradients of the input and of the grid).
+ * a batch of 2-D or 3-D affine maps, `AffineGridGeneratorBackward0`) and `gridSampler2d` (images sampled at a grid's
+ * points, bilinear, nearest or bicubic, with zeros, border or reflection padding, `GridSampler2DBackward0`, whose
+ * backward gives the gradients of the input and of the grid).
  */
 import { RuntimeError, ValueError } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -22,46 +22,68 @@ function baseCoordinates(steps: number, alignCorners: boolean, like: Tensor): Te
 
 /**
  * `affine_grid_generator(theta, size, align_corners)`: for (N, 2, 3) affine maps and an output size [N, C, H, W],
- * the (N, H, W, 2) grid of the points each map sends the base grid's (x, y, 1) to.
+ * the (N, H, W, 2) grid of the points each map sends the base grid's (x, y, 1) to; for (N, 3, 4) maps and a size
+ * [N, C, D, H, W], the (N, D, H, W, 3) grid of the images of (x, y, z, 1).
  */
 export function affineGridGenerator(theta: Tensor, size: readonly number[], alignCorners: boolean): Tensor {
-  if (size.length !== 4) {
+  if (size.length !== 4 && size.length !== 5) {
     throw new RuntimeError(
-      `affine_grid_generator: only 4-D sizes (N, C, H, W) are supported here, got [${size.join(', ')}]`,
+      `affine_grid_generator: only 4-D (N, C, H, W) and 5-D (N, C, D, H, W) sizes are supported, got [${size.join(', ')}]`,
     );
   }
-  const [N, , H, W] = size;
-  if (theta.ndim !== 3 || theta.shape[0] !== N || theta.shape[1] !== 2 || theta.shape[2] !== 3) {
+  const spatial = size.slice(2);
+  const k = spatial.length;
+  const N = size[0];
+  if (theta.ndim !== 3 || theta.shape[0] !== N || theta.shape[1] !== k || theta.shape[2] !== k + 1) {
     throw new ValueError(
-      `Expected a batch of 2D affine matrices of shape Nx2x3 for size (${size.join(', ')}). Got torch.Size([${theta.shape.join(', ')}]).`,
+      `Expected a batch of ${k}D affine matrices of shape Nx${k}x${k + 1} for size (${size.join(', ')}). Got torch.Size([${theta.shape.join(', ')}]).`,
     );
   }
   checkFloat(theta, 'affine_grid_generator');
+  const points = spatial.reduce((a, b) => a * b, 1);
+  // One column per coordinate, x first (the last dim), then a column of ones.
   const base = noGrad(() => {
-    const xs = baseCoordinates(W, alignCorners, theta).view([1, W, 1]).expand([H, W, 1]);
-    const ys = baseCoordinates(H, alignCorners, theta).view([H, 1, 1]).expand([H, W, 1]);
-    const ones = zeros([H, W, 1], { dtype: theta.dtype }).add(1);
-    return cat([xs, ys, ones], 2)
-      .reshape([1, H * W, 3])
-      .expand([N, H * W, 3])
+    const columns = spatial.map((_, j) => {
+      const dim = k - 1 - j;
+      const shape = spatial.map((s, i) => (i === dim ? s : 1));
+      return baseCoordinates(spatial[dim], alignCorners, theta)
+        .view([...shape, 1])
+        .expand([...spatial, 1]);
+    });
+    const ones = zeros([...spatial, 1], { dtype: theta.dtype }).add(1);
+    return cat([...columns, ones], k)
+      .reshape([1, points, k + 1])
+      .expand([N, points, k + 1])
       .contiguous();
   });
-  const out = noGrad(() => base.bmm(theta.transpose(1, 2)).view([N, H, W, 2]));
+  const out = noGrad(() => base.bmm(theta.transpose(1, 2)).view([N, ...spatial, k]));
   recordOp('AffineGridGeneratorBackward0', [theta], out, () => ([g]) => [
     base
       .transpose(1, 2)
-      .bmm(g.reshape([N, H * W, 2]))
+      .bmm(g.reshape([N, points, k]))
       .transpose(1, 2),
   ]);
   return out;
 }
 
-export type GridSampleMode = 'bilinear' | 'nearest';
+export type GridSampleMode = 'bilinear' | 'nearest' | 'bicubic';
 export type GridSamplePadding = 'zeros' | 'border' | 'reflection';
 
-/** How one grid coordinate maps to a source position, and its derivative (PyTorch's compute_coordinates). */
-function sourcer(size: number, padding: GridSamplePadding, alignCorners: boolean): (c: number) => [number, number] {
+/** A grid coordinate in [-1, 1] as a position along a dim of `size` pixels, and the derivative of the map. */
+function unnormalizer(size: number, alignCorners: boolean): (c: number) => [number, number] {
   const scale = alignCorners ? (size - 1) / 2 : size / 2;
+  return (c) => [alignCorners ? ((c + 1) / 2) * (size - 1) : ((c + 1) * size - 1) / 2, scale];
+}
+
+/**
+ * A position moved inside [0, size - 1] as the padding mode does (zeros: left as it is), with the derivative `d`
+ * of the position carried along (PyTorch's compute_coordinates).
+ */
+function padder(
+  size: number,
+  padding: GridSamplePadding,
+  alignCorners: boolean,
+): (v: number, d: number) => [number, number] {
   const clip = (v: number, d: number): [number, number] => (v <= 0 ? [0, 0] : v >= size - 1 ? [size - 1, 0] : [v, d]);
   const reflect = (v: number, d: number, lo2: number, hi2: number): [number, number] => {
     if (lo2 === hi2) return [0, 0];
@@ -78,16 +100,34 @@ function sourcer(size: number, padding: GridSamplePadding, alignCorners: boolean
     const [out, s] = flips % 2 === 0 ? [extra + min, sign] : [span - extra + min, -sign];
     return [out, d * s];
   };
-  return (c) => {
-    let v = alignCorners ? ((c + 1) / 2) * (size - 1) : ((c + 1) * size - 1) / 2;
-    let d = scale;
-    if (padding === 'border') [v, d] = clip(v, d);
-    else if (padding === 'reflection') {
-      [v, d] = alignCorners ? reflect(v, d, 0, 2 * (size - 1)) : reflect(v, d, -1, 2 * size - 1);
-      [v, d] = clip(v, d);
-    }
+  return (v, d) => {
+    if (padding === 'border') return clip(v, d);
+    if (padding === 'reflection')
+      return clip(...(alignCorners ? reflect(v, d, 0, 2 * (size - 1)) : reflect(v, d, -1, 2 * size - 1)));
     return [v, d];
   };
+}
+
+/** The cubic convolution's weights (A = -0.75) of the four taps at t - 1, t, t + 1, t + 2 from t in [0, 1). */
+function cubicWeights(t: number): number[] {
+  const A = -0.75;
+  const near = (x: number): number => ((A + 2) * x - (A + 3)) * x * x + 1;
+  const far = (x: number): number => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+  return [far(t + 1), near(t), near(1 - t), far(1 - t + 1)];
+}
+
+/** The derivatives of cubicWeights(t) with respect to t, negated (PyTorch's get_cubic_coefficients_grad). */
+function cubicWeightGradients(t: number): number[] {
+  const A = -0.75;
+  let x = -1 - t;
+  const g0 = (-3 * A * x - 10 * A) * x - 8 * A;
+  x = -t;
+  const g1 = (-3 * (A + 2) * x - 2 * (A + 3)) * x;
+  x = 1 - t;
+  const g2 = (3 * (A + 2) * x - 2 * (A + 3)) * x;
+  x = 2 - t;
+  const g3 = (3 * A * x - 10 * A) * x + 8 * A;
+  return [g0, g1, g2, g3];
 }
 
 /**
@@ -123,17 +163,36 @@ export function gridSampler2d(
   const [, Ho, Wo] = grid.shape;
   const x = input.contiguousArray();
   const gr = grid.contiguousArray();
-  const toX = sourcer(W, padding, alignCorners);
-  const toY = sourcer(H, padding, alignCorners);
+  const [unX, unY] = [unnormalizer(W, alignCorners), unnormalizer(H, alignCorners)];
+  const [padX, padY] = [padder(W, padding, alignCorners), padder(H, padding, alignCorners)];
   const inBounds = (yy: number, xx: number): boolean => yy >= 0 && yy < H && xx >= 0 && xx < W;
-  /** Calls `tap(n, yy, xx, weight, dWeight/dx, dWeight/dy)` for every source pixel of output point (n, p). */
+  /**
+   * Calls `tap(yy, xx, weight, dWeight/dx, dWeight/dy)` for every source pixel of output point (n, p); returns the
+   * derivatives of the source position with respect to the grid's x and y.
+   */
   const eachTap = (
     n: number,
     p: number,
     tap: (yy: number, xx: number, w: number, wx: number, wy: number) => void,
   ): [number, number] => {
-    const [ix, dx] = toX(gr[(n * Ho * Wo + p) * 2]);
-    const [iy, dy] = toY(gr[(n * Ho * Wo + p) * 2 + 1]);
+    const [ux, sx] = unX(gr[(n * Ho * Wo + p) * 2]);
+    const [uy, sy] = unY(gr[(n * Ho * Wo + p) * 2 + 1]);
+    if (mode === 'bicubic') {
+      // The taps, not the point, go through the padding: a point just outside still reads the pixels inside.
+      const [x0, y0] = [Math.floor(ux), Math.floor(uy)];
+      const [cx, cy] = [cubicWeights(ux - x0), cubicWeights(uy - y0)];
+      const [gx, gy] = [cubicWeightGradients(ux - x0), cubicWeightGradients(uy - y0)];
+      for (let j = 0; j < 4; j++) {
+        const yy = Math.trunc(padY(y0 - 1 + j, 0)[0]);
+        for (let i = 0; i < 4; i++) {
+          const xx = Math.trunc(padX(x0 - 1 + i, 0)[0]);
+          if (inBounds(yy, xx)) tap(yy, xx, cx[i] * cy[j], -(gx[i] * cy[j]), -(cx[i] * gy[j]));
+        }
+      }
+      return [sx, sy];
+    }
+    const [ix, dx] = padX(ux, sx);
+    const [iy, dy] = padY(uy, sy);
     if (mode === 'nearest') {
       const [xx, yy] = [roundHalfEven(ix), roundHalfEven(iy)];
       if (inBounds(yy, xx)) tap(yy, xx, 1, 0, 0);

@@ -14,8 +14,9 @@ export interface AffineGridOptions {
 }
 
 /**
- * `F.affine_grid(theta, size, align_corners=None)`: the (N, H, W, 2) sampling grid of the (N, 2, 3) affine maps
- * `theta` for an output of `size` [N, C, H, W], for `F.gridSample`.
+ * `F.affine_grid(theta, size, align_corners=None)`: the sampling grid of the affine maps `theta` for an output of
+ * `size`, for `F.gridSample`: (N, H, W, 2) for (N, 2, 3) maps and a size [N, C, H, W], (N, D, H, W, 3) for (N, 3, 4)
+ * maps and a size [N, C, D, H, W].
  */
 export function affineGrid(theta: Tensor, size: readonly number[], options: AffineGridOptions = {}): Tensor {
   let alignCorners = options.alignCorners ?? null;
@@ -25,24 +26,29 @@ export function affineGrid(theta: Tensor, size: readonly number[], options: Affi
   }
   if (!theta.isFloatingPoint())
     throw new torch.ValueError(`Expected theta to have floating point type, but got torch.${theta.dtype}`);
-  if (size.length === 5)
-    throw new torch.NotImplementedError('affine_grid: Kindling has no 3-D affine grids (5-D sizes) yet');
-  if (size.length !== 4) {
+  if (size.length !== 4 && size.length !== 5) {
     throw new torch.NotImplementedError(
       `affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${list(size)}.`,
     );
   }
-  if (theta.ndim !== 3 || theta.shape[1] !== 2 || theta.shape[2] !== 3) {
+  const k = size.length - 2;
+  if (theta.ndim !== 3 || theta.shape[1] !== k || theta.shape[2] !== k + 1) {
     throw new torch.ValueError(
-      `Expected a batch of 2D affine matrices of shape Nx2x3 for size ${list(size)}. Got torch.Size([${theta.shape.join(', ')}]).`,
+      `Expected a batch of ${k}D affine matrices of shape Nx${k}x${k + 1} for size ${list(size)}. Got torch.Size([${theta.shape.join(', ')}]).`,
     );
   }
-  if (Math.min(...size) <= 0) throw new torch.ValueError(`Expected non-zero, positive output size. Got ${list(size)}`);
+  // As PyTorch, the size is checked only when this warning is not given.
+  if (alignCorners && Math.min(...size.slice(2)) === 1) {
+    torch.warnOnce(
+      'Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. This is not an intended use case of affine_grid. See the documentation of affine_grid for details.',
+    );
+  } else if (Math.min(...size) <= 0)
+    throw new torch.ValueError(`Expected non-zero, positive output size. Got ${list(size)}`);
   return torch._nn.affineGridGenerator(theta, size, alignCorners);
 }
 
 export interface GridSampleOptions {
-  /** `'bilinear'` (default) or `'nearest'`. */
+  /** `'bilinear'` (default), `'nearest'` or `'bicubic'` (cubic convolution over 4 × 4 pixels, A = -0.75). */
   mode?: torch.GridSampleMode;
   /** What points outside the input read: `'zeros'` (default), the `'border'` pixels, or a `'reflection'`. */
   paddingMode?: torch.GridSamplePadding;
@@ -68,7 +74,6 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
       `nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${paddingName}'`,
     );
   }
-  if (modeName === 'bicubic') throw new torch.NotImplementedError("grid_sample: Kindling has no 'bicubic' mode yet");
   let alignCorners = options.alignCorners ?? null;
   if (alignCorners === null) {
     torch.warnOnce(ALIGN_WARNING);
