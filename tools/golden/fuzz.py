@@ -84,7 +84,8 @@ class Draw:
             return Arg(x.transpose(a, b).contiguous(), grad, {'kind': 'transpose', 'dims': [a, b]})
         if choice == 'slice':
             d = self.r.randrange(x.dim())
-            step = self.pick([2, 3])
+            # step 1: a view into a larger storage at an offset, contiguous when it slices dim 0
+            step = self.pick([1, 2, 3])
             start = self.r.randint(0, 2)
             size = x.shape[d]
             full_shape = list(x.shape)
@@ -126,6 +127,18 @@ def float32_tol(x, n):
     finite = x[torch.isfinite(x)] if x.is_floating_point() else x.double()
     scale = float(finite.abs().max()) if finite.numel() else 1.0
     return {'rtol': 1e-5, 'atol': max(1e-6, 1e-6 * scale * max(n, 1))}
+
+
+def loss_tol(*tensors, degree=1):
+    """float32 results that sum every element (losses; with `degree` 2, sums of products of two inputs): rounding
+    grows with the count and the largest magnitude."""
+    floats = [t for t in tensors if t is not None and t.is_floating_point()]
+    if not any(t.dtype == F32 for t in floats):
+        return None
+    n = max(t.numel() for t in floats)
+    finite = [t[torch.isfinite(t)].abs().max().item() for t in floats if torch.isfinite(t).any()]
+    scale = max(finite + [1.0])
+    return {'rtol': 1e-4, 'atol': 1e-5 * scale ** degree * max(n, 1)}
 
 
 def mixed_precision_tol(args):

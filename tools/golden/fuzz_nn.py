@@ -1,5 +1,6 @@
 """Random nn.functional cases checked against real PyTorch: activations, softmaxes, losses, normalisation, linear,
-conv1d, 1-D pooling, padding and distances, drawn with random shapes, views, options and values (NaN, infinities,
+conv1d, 1-D pooling, padding and distances, and (fuzz_nn_layers.py) transposed convolutions, fold, grid sampling,
+affine grids, embeddings and the embedding and margin losses, drawn with random shapes, views, options and values (NaN, infinities,
 the activations' kinks), in the format of golden.py and with nn_functional.py's spelling of each op, so that the
 nn golden test's runner replays them. Run from the repository root:
 
@@ -18,8 +19,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fuzz import F32, F64, fuzz_main  # noqa: E402
+from fuzz import F32, F64, fuzz_main, loss_tol  # noqa: E402
 from golden import Arg  # noqa: E402
+from fuzz_nn_layers import embedding_loss_case, transposed_case  # noqa: E402
 from nn_functional import OPS  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'nn', 'test', 'fixtures',
@@ -87,17 +89,6 @@ def softmax_case(d):
     # Kindling's) is most of the difference
     tol = {'rtol': 1e-4, 'atol': 1e-4 * float(x[torch.isfinite(x)].abs().max())} if op == 'F.glu' and x.dtype == F32 and torch.isfinite(x).any() else None
     return op, [d.arg(x)], {'dim': dim}, tol
-
-
-def loss_tol(*tensors):
-    """float32 losses sum every element: rounding grows with the count and the largest magnitude."""
-    floats = [t for t in tensors if t is not None and t.is_floating_point()]
-    if not any(t.dtype == F32 for t in floats):
-        return None
-    n = max(t.numel() for t in floats)
-    finite = [t[torch.isfinite(t)].abs().max().item() for t in floats if torch.isfinite(t).any()]
-    scale = max(finite + [1.0])
-    return {'rtol': 1e-4, 'atol': 1e-5 * scale * max(n, 1)}
 
 
 def class_loss_case(d):
@@ -283,7 +274,11 @@ def layer_case(d):
     # not expanded: parallel vectors leave only rounding noise in the gradient, scaled by 1 / |x|
     if op == 'F.normalize':
         # the gradient is rounding noise scaled by 1 / |x| where x's vectors have one element (exactly 0 in theory)
-        tol = {'rtol': 1e-4, 'atol': 1e-4} if dtype == F32 and x.shape[dim] == 1 else loss_tol(x)
+        if dtype == F32 and x.shape[dim] == 1:
+            nonzero = x[(x != 0) & torch.isfinite(x)].abs()
+            tol = {'rtol': 1e-4, 'atol': max(1e-4, 1e-7 / nonzero.min().item()) if nonzero.numel() else 1e-4}
+        else:
+            tol = loss_tol(x)
         return op, [d.arg(x, expand=False)], {'p': d.pick([2.0, 1.0, 3.0]), 'dim': dim}, tol
     y = d.values(list(x.shape), dtype, 'normal')
     if op == 'F.cosineSimilarity':
@@ -344,7 +339,7 @@ def resample_case(d):
 
 
 FAMILIES = [(activation_case, 5), (softmax_case, 1), (class_loss_case, 3), (regression_loss_case, 4), (norm_case, 3),
-            (layer_case, 4), (resample_case, 3)]
+            (layer_case, 4), (resample_case, 3), (transposed_case, 3), (embedding_loss_case, 3)]
 
 
 def label(case):
