@@ -9,8 +9,9 @@ packages/optim/test/fuzz-optim.test.ts; `KINDLING_FUZZ_FIXTURE=FILE` replays ano
 
 A case: {name, optimizer, dtype, defaults, groups: [{params: [indices], options}], params: [initial tensors],
 steps: [{resume, lr: [each group's lr set before the step] | null, grads: [tensor | null per parameter],
-params: [tensors after the step]}], stateDict}. A parameter or gradient marked `transposed` is stored with its first
-and last dims swapped (`x.transpose(0, -1).contiguous().transpose(0, -1)`), its values given in row-major order; `resume` builds a new optimizer that loads the last one's state
+params: [tensors after the step]}], stateDict}. A parameter's or gradient's `layout` says how it is stored: contiguous,
+`transposed` (`x.transpose(0, -1).contiguous().transpose(0, -1)`) or at an `offset` of 2 into a storage 3 elements
+longer; its values are given in row-major order; `resume` builds a new optimizer that loads the last one's state
 dict before the step. Options are spelled as Kindling spells them (camelCase).
 
 PyTorch computes `a + s*b` (add and sub with alpha, addcmul) as a fused multiply-add, rounding once; Kindling rounds
@@ -115,6 +116,22 @@ def record(t):
     return {'values': encode(t), 'shape': list(t.shape)}
 
 
+def layout(d, t):
+    """How a parameter or gradient is stored: contiguous, with its first and last dims swapped, or at an offset into a
+    larger storage."""
+    return d.pick(['contiguous', 'contiguous', 'contiguous', 'offset'] + (['transposed'] if t.dim() >= 2 else []))
+
+
+def stored(t, lay):
+    """A copy of t stored as `lay` says (a tensor with no history: a leaf once it requires grad)."""
+    if lay == 'transposed':
+        return t.clone().transpose(0, -1).contiguous().transpose(0, -1)
+    if lay == 'offset':
+        storage = torch.full([t.numel() + 3], 7.0, dtype=t.dtype)
+        return storage[2:2 + t.numel()].view(t.shape).copy_(t).detach()
+    return t.clone()
+
+
 def gradient(d, shape, dtype):
     kind = d.pick(['normal', 'normal', 'normal', 'wide', 'ties', 'zeros', 'special'])
     if kind == 'zeros':
@@ -153,10 +170,9 @@ def draw_case(d, index):
             merged = {**defaults, **g['options']}
             if merged.get('centered') and merged.get('alpha', 0.99) == 0:
                 g['options']['alpha'] = 0.5
-    # A parameter stored with its first and last dims swapped (a leaf all the same) is updated in place through its strides.
-    layouts = ['transposed' if p.dim() >= 2 and d.chance(0.25) else 'contiguous' for p in params]
-    leaves = [(p.clone().transpose(0, -1).contiguous().transpose(0, -1) if lay == 'transposed' else p.clone())
-              .requires_grad_(True) for p, lay in zip(params, layouts)]
+    # A parameter stored transposed or inside a larger storage (a leaf all the same) is updated in place there.
+    layouts = [layout(d, p) for p in params]
+    leaves = [stored(p, lay).requires_grad_(True) for p, lay in zip(params, layouts)]
 
     def build():
         return OPTIMIZERS[name]([{'params': [leaves[i] for i in g['params']], **py_options(g['options'])}
@@ -183,8 +199,9 @@ def draw_case(d, index):
                 grads.append(None)
             else:
                 g = gradient(d, list(p.shape), dtype)
-                p.grad = g.transpose(0, -1).contiguous().transpose(0, -1) if g.dim() >= 2 and d.chance(0.25) else g.clone()
-                grads.append({**record(g), 'transposed': not p.grad.is_contiguous()})
+                lay = layout(d, g)
+                p.grad = stored(g, lay)
+                grads.append({**record(g), 'layout': lay})
         with torch.no_grad():
             opt.step()
         steps.append({'resume': resume, 'lr': lrs, 'grads': grads, 'params': [record(p) for p in leaves]})
@@ -194,7 +211,7 @@ def draw_case(d, index):
         'dtype': DTYPES[dtype],
         'defaults': defaults,
         'groups': groups,
-        'params': [{**record(p), 'transposed': lay == 'transposed'} for p, lay in zip(params, layouts)],
+        'params': [{**record(p), 'layout': lay} for p, lay in zip(params, layouts)],
         'steps': steps,
         'stateDict': encode_state_dict(opt.state_dict()),
     }

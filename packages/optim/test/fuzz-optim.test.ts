@@ -1,10 +1,10 @@
 /**
  * Optimizers drawn at random against PyTorch 1.13 (fixtures/fuzz_optim.json, written by tools/golden/fuzz_optim.py):
  * random options, parameter shapes and groups, gradients of every kind (zeros, ties, wide ranges, infinities, NaN)
- * given directly, some dropped; parameters and gradients stored transposed; learning rates changed and training
- * resumed from a state dict between steps. Parameters after every step and the final
- * state dict equal PyTorch's bit for bit in float32, and within 1e-10 in float64 (PyTorch's float64 `add(alpha)` and
- * `addcmul` round once, as a fused multiply-add). `KINDLING_FUZZ_FIXTURE=FILE` replays another draw.
+ * given directly, some dropped; parameters and gradients stored transposed or inside a larger storage; learning rates
+ * changed and training resumed from a state dict between steps. Parameters after every step and the final state dict
+ * equal PyTorch's bit for bit in float32, and within 1e-10 in float64 (PyTorch's float64 `add(alpha)` and `addcmul`
+ * round once, as a fused multiply-add). `KINDLING_FUZZ_FIXTURE=FILE` replays another draw.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +17,8 @@ import { type DType, type OptimizerName, type Options, createOptimizer } from '.
 interface Recorded {
   values: Value[];
   shape: number[];
-  /** Stored with its first and last dims swapped. */
-  transposed?: boolean;
+  /** How it is stored: contiguous, with its first and last dims swapped, or at offset 2 of a larger storage. */
+  layout?: 'contiguous' | 'transposed' | 'offset';
 }
 type StateValue = { tensor: Recorded & { dtype: DType } } | Value | null | StateValue[];
 
@@ -49,7 +49,12 @@ function expectValues(actual: Tensor, expected: Recorded, dtype: DType, what: st
 /** A recorded tensor, stored as PyTorch stored it. */
 function build(r: Recorded, dtype: DType): Tensor {
   const t = makeTensor(r.values, r.shape, dtype);
-  return r.transposed === true ? t.transpose(0, -1).contiguous().transpose(0, -1) : t;
+  if (r.layout === 'transposed') return t.transpose(0, -1).contiguous().transpose(0, -1);
+  if (r.layout === 'offset') {
+    const storage = torch.full([t.numel() + 3], 7, { dtype });
+    return storage.narrow(0, 2, t.numel()).view(r.shape).copy_(t).detach();
+  }
+  return t;
 }
 
 function isTensor(v: StateValue): v is { tensor: Recorded & { dtype: DType } } {
