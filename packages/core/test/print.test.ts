@@ -1,50 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DType } from '../src/dtype.js';
-import { formatTensor, getPrintOptions, type PrintOptions, setPrintOptions } from '../src/print.js';
+import { formatTensor, getPrintOptions, setPrintOptions } from '../src/print.js';
 import { formatExp, formatFixed } from '../src/print-number.js';
-
-/** One case of fixtures/printing.json, written by tools/golden/printing.py from real PyTorch 1.13. */
-interface PrintingCase {
-  name: string;
-  shape: number[];
-  dtype: DType;
-  /** Finite values as numbers; non-finite ones as "nan", "inf", "-inf". */
-  values: (number | string)[];
-  requiresGrad: boolean;
-  gradFnName: string | null;
-  /** torch.set_printoptions keyword arguments, Python spelling. */
-  options?: {
-    precision?: number;
-    threshold?: number;
-    edgeitems?: number;
-    linewidth?: number;
-    sci_mode?: boolean;
-    profile?: 'default' | 'short' | 'full';
-  };
-  expected: string;
-}
+import { type PrintingCase, replayPrintingCase } from './helpers/printing-cases.js';
 
 const cases = JSON.parse(readFileSync(new URL('./fixtures/printing.json', import.meta.url), 'utf8')) as PrintingCase[];
-
-function decode(v: number | string): number {
-  if (typeof v === 'number') return v;
-  if (v === 'nan') return NaN;
-  if (v === 'inf') return Infinity;
-  if (v === '-inf') return -Infinity;
-  throw new Error(`unknown value encoding ${v}`);
-}
-
-function applyOptions(o: NonNullable<PrintingCase['options']>): void {
-  const opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' } = {};
-  if (o.profile !== undefined) opts.profile = o.profile;
-  if (o.precision !== undefined) opts.precision = o.precision;
-  if (o.threshold !== undefined) opts.threshold = o.threshold;
-  if (o.edgeitems !== undefined) opts.edgeitems = o.edgeitems;
-  if (o.linewidth !== undefined) opts.linewidth = o.linewidth;
-  if (o.sci_mode !== undefined) opts.sciMode = o.sci_mode;
-  setPrintOptions(opts);
-}
 
 afterEach(() => setPrintOptions({ profile: 'default' }));
 
@@ -53,11 +13,7 @@ describe('formatTensor matches PyTorch 1.13 repr', () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
   });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    if (c.options) applyOptions(c.options);
-    const t = { shape: c.shape, dtype: c.dtype, values: c.values.map(decode) };
-    expect(formatTensor(t, { requiresGrad: c.requiresGrad, gradFnName: c.gradFnName })).toBe(c.expected);
-  });
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => replayPrintingCase(c));
 
   it('accepts typed arrays as storage', () => {
     const values = new Float32Array([0.1, 1.03125, -2]);
