@@ -11,6 +11,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryForward } from './binary.js';
 import { checkTensorArg, isWrappedNumber, resultDType, toTensor } from './util.js';
+import { zerosLike } from '../creation.js';
 
 /** The promoted dtype, integers and bools computed in float32 (PyTorch's rule for atan2, xlogy, copysign). */
 function floatResultDType(a: Tensor, b: Tensor): DType {
@@ -237,7 +238,7 @@ export function copysign(self: Tensor, other: TensorLike): Tensor {
     return ([g]) => [
       // grad · result / self, with 0 where self is 0.
       sa && so && g.mul(so().div(sa()).maskedFill(sa().eq(0), 0)),
-      needs[1] && g.mul(0),
+      needs[1] && zerosLike(g),
     ];
   });
   return out;

@@ -18,6 +18,7 @@ import { unaryForward } from './unary-forward.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
+import { zerosLike } from '../creation.js';
 
 /** The backend's op code for f, where it has one; add/sub/mul/div also have hand-written loops here. */
 export type BinaryKernelOp = keyof typeof BinaryOp;
@@ -235,8 +236,8 @@ export function div(
         : divFloorFloating(promoted === 'float32' ? Math.fround : (v) => v);
     const out = binaryForward(a, b, promoted, f);
     recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [
-      needs[0] && g.mul(0),
-      needs[1] && g.mul(0).sumToSize(b._shape),
+      needs[0] && zerosLike(g),
+      needs[1] && zerosLike(g).sumToSize(b._shape),
     ]);
     return out;
   }

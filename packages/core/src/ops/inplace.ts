@@ -15,6 +15,7 @@ import { checkViewInplace, rebaseViewHistory } from '../autograd/copy-slices.js'
 import { Tensor } from '../tensor.js';
 import { checkMemoryOverlap } from './memory-overlap.js';
 import { checkTensorArg, toTensor } from './util.js';
+import { zerosLike } from '../creation.js';
 
 export function checkInplace(self: Tensor): void {
   if (!isGradEnabled()) return;
@@ -151,7 +152,7 @@ export function copy_<T extends Tensor>(self: T, other: Tensor | number | boolea
       // was refused above, and one that is not contiguous is gathered first.
       if (!isGradEnabled() && src.dtype === s.dtype) return src.expand(s._shape);
       const out = noGrad(() => src.to(s.dtype, { copy: true }).expand(s._shape).contiguous());
-      recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && g.mul(0), needs[1] && g]);
+      recordOp('CopyBackwards', [s, src], out, (_save, needs) => ([g]) => [needs[0] && zerosLike(g), needs[1] && g]);
       return out;
     },
     src,

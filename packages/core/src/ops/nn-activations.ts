@@ -16,6 +16,7 @@ import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
 import { checkFloat } from './util.js';
 import { cat } from './join.js';
+import { zerosLike } from '../creation.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -32,7 +33,8 @@ function activation(
   x: Tensor,
   f: (v: number) => number,
   d1: (v: number) => number,
-  d2: (x: Tensor) => Tensor,
+  /** The second derivative as a tensor op, or null where it is 0 (a piecewise-linear activation). */
+  d2: ((x: Tensor) => Tensor) | null,
   kernels?: { f: number; d1: number },
 ): Tensor {
   const out = unaryForward(x, f, true, undefined, kernels?.f);
@@ -43,7 +45,8 @@ function activation(
       const slope = unaryForward(v, d1, true, undefined, kernels?.d1);
       recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
         const sv = save2(v);
-        return ([gg]) => [gg.mul(d2(sv()))];
+        // PyTorch's zeros_like(grad) where the slope is piecewise constant: 0 even for an infinite or NaN gg.
+        return ([gg]) => [d2 === null ? zerosLike(gg) : gg.mul(d2(sv()))];
       });
       // Outside a recorded backward nothing else holds the slope: the product can overwrite it (no new buffer).
       return [isGradEnabled() ? g.mul(slope) : slope.mul_(g)];
@@ -105,7 +108,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     x,
     (v) => (v > 0 ? v : v * negativeSlope),
     (v) => (v > 0 ? 1 : negativeSlope),
-    (v) => v.mul(0),
+    null,
   );
 }
 
@@ -192,7 +195,7 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
     // Strictly inside, as PyTorch's vectorised loop tests it (a NaN gets no gradient; its scalar loop, which only
     // a tensor's last few elements go through, would pass it on).
     (v) => (v > minVal && v < maxVal ? 1 : 0),
-    (v) => v.mul(0),
+    null,
   );
 }
 
@@ -207,7 +210,7 @@ export function hardsigmoid(x: Tensor): Tensor {
     (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5),
     // PyTorch's kernel multiplies by 1.0f / 6.0f, a C float, for float64 too.
     (v) => (v > -3 && v < 3 ? ONE_SIXTH_FLOAT : 0),
-    (v) => v.mul(0),
+    null,
   );
 }
 
@@ -273,7 +276,7 @@ export function threshold(x: Tensor, thresholdValue: number, value: number): Ten
     // x <= threshold is replaced, as PyTorch tests it: NaN stays, with its gradient.
     (v) => (v <= thresholdValue ? value : v),
     (v) => (v <= thresholdValue ? 0 : 1),
-    (v) => v.mul(0),
+    null,
   );
 }
 
@@ -290,7 +293,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
     x,
     (v) => (v >= -lambd && v <= lambd ? 0 : v),
     (v) => shrinkSlope(v, lambd),
-    (v) => v.mul(0),
+    null,
   );
 }
 
@@ -303,7 +306,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
     x,
     (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0),
     (v) => shrinkSlope(v, lambd),
-    (v) => v.mul(0),
+    null,
   );
 }
 

@@ -7,6 +7,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { unaryForward } from './unary-forward.js';
 import { type OutOptions, withOut } from './out.js';
+import { zerosLike } from '../creation.js';
 
 /** A table entry: `op(t)`, or `op(t, { out })` to write the result into `out` (PyTorch's `out=`). */
 export type UnaryFunction = (x: Tensor, options?: OutOptions) => Tensor;
@@ -58,5 +59,8 @@ export function predicate(name: string, f: UnaryFn): UnaryFunction {
   return withOutOption(name, (x) => unaryForward(x, f, false, 'bool'));
 }
 
-/** The gradient of a piecewise-constant op (floor, trunc, sign, ...): zero. */
-export const zeroGrad: UnaryGrad = (g) => g.mul(0);
+/**
+ * The gradient of a piecewise-constant op (floor, trunc, sign, ...): zeros, as PyTorch's zeros_like(grad), even
+ * where the incoming gradient is infinite or NaN.
+ */
+export const zeroGrad: UnaryGrad = (g) => zerosLike(g);

@@ -19,6 +19,7 @@ import { erfScalar, erfcScalar } from '../kernels/erf.js';
 import { sigmoidBackward, tanhBackward } from './activation.js';
 import type { OutOptions } from './out.js';
 import { type UnaryFunction, define, predicate, withOutOption, zeroGrad } from './unary-define.js';
+import { zerosLike } from '../creation.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const LN2 = Math.LN2;
@@ -353,7 +354,7 @@ function roundDecimals(x: Tensor, decimals: number): Tensor {
   checkFloat(x, 'round_cpu');
   const scale = 10 ** Math.abs(decimals);
   const out = noGrad(() => (decimals >= 0 ? x.mul(scale).round().div(scale) : x.div(scale).round().mul(scale)));
-  recordOp('RoundBackward1', [x], out, () => ([g]) => [g.mul(0)]);
+  recordOp('RoundBackward1', [x], out, () => ([g]) => [zerosLike(g)]);
   return out;
 }
 

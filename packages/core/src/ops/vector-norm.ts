@@ -53,7 +53,8 @@ export function norm(
   recordOp('NormBackward1', [x], out, (save) => {
     const sx = save(x);
     const so = save(out);
-    return ([g]) => [normBackward(g, sx(), so(), order, full, keepdim)];
+    // The 0-norm counts nonzeros: PyTorch's backward gives no gradient at all (x.grad stays None).
+    return ([g]) => [order === 0 ? null : normBackward(g, sx(), so(), order, full, keepdim)];
   });
   return out;
 }
@@ -65,7 +66,6 @@ function normBackward(g: Tensor, x: Tensor, n: Tensor, p: number, dims: number[]
     keepdim || x.ndim === 0 ? t : dims.length === 0 ? t.reshape(x.shape.map(() => 1)) : unsqueezeAll(t, dims);
   const gk = expand(g);
   const nk = expand(n);
-  if (p === 0) return x.mul(0);
   if (p === 1) return x.sign().mul(gk);
   if (p === Infinity || p === -Infinity) {
     const mask = x.abs().eq(nk).to(x.dtype);
