@@ -152,7 +152,8 @@ def mixed_precision_tol(args):
 
 
 def draw_cases(seed, count, families, ops, label):
-    """`count` cases from the weighted `families` (functions of a Draw giving (op, args, kwargs, tol) or None),
+    """`count` cases from the weighted `families` (functions of a Draw giving (op, args, kwargs, tol), with a dict of
+    run_case's options after them where a family sets one, or None),
     each run by PyTorch through `ops`; a draw PyTorch refuses is drawn again. `label(case)` names a case after its
     number."""
     d = Draw(seed)
@@ -162,11 +163,12 @@ def draw_cases(seed, count, families, ops, label):
         drawn = d.pick(pool)(d)
         if drawn is None:
             continue
-        op, args, kwargs, tol = drawn
+        op, args, kwargs, tol = drawn[:4]
+        extra = drawn[4] if len(drawn) > 4 else {}
         number = f'{len(out):04d}'
         try:
             case = run_case(number, op, ops[op], args, kwargs, tol=tol or mixed_precision_tol(args),
-                            seed=seed * 100003 + len(out))
+                            seed=seed * 100003 + len(out), **extra)
         except (RuntimeError, ValueError, IndexError, TypeError):
             continue
         case['name'] = f'{number} {label(case)}'

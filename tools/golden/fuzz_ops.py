@@ -215,9 +215,19 @@ def product_case(d):
     return op, [d.arg(a), d.arg(b)], {}, tol
 
 
+def second_order_case(d):
+    """A draw of the differentiable families whose gradients are differentiated once more (create_graph)."""
+    drawn = d.pick([unary_case, binary_case, ternary_case, reduction_case, scan_case, product_case, conv_case,
+                    pool_case])(d)
+    # copysign's second derivative is 0, and what both compute is rounding noise: (±1) / x - result / x².
+    if drawn is None or drawn[0] == 'copysign':
+        return None
+    return (*drawn, {'second': True})
+
+
 FAMILIES = [(unary_case, 6), (binary_case, 6), (ternary_case, 2), (reduction_case, 5), (scan_case, 3),
             (product_case, 3), (indexing_case, 2), (shape_case, 3), (conv_case, 3), (pool_case, 3), (inplace_case, 3),
-            (index_case, 3)]
+            (index_case, 3), (second_order_case, 6)]
 
 
 def describe(args):
@@ -235,4 +245,5 @@ def describe(args):
 
 
 if __name__ == '__main__':
-    fuzz_main(OUT, 600, FAMILIES, OPS, lambda case: f"{case['op']} {describe(case['args'])}")
+    fuzz_main(OUT, 600, FAMILIES, OPS,
+              lambda case: f"{case['op']} {describe(case['args'])}{' (second order)' if 'grads2' in case else ''}")

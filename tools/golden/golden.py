@@ -146,8 +146,10 @@ class Group:
         self.items = items
 
 
-def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
-    """Runs the op in PyTorch on freshly built inputs; records outputs, grad_fn names and leaf gradients."""
+def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0, second=False):
+    """Runs the op in PyTorch on freshly built inputs; records outputs, grad_fn names and leaf gradients. With
+    `second`, the gradients are taken with create_graph, and the gradients of sum_k (grad_k * v_k).sum() with random
+    weights v_k are recorded too (`v`, `grads2`): second derivatives."""
     leaves = []
     real_args = []
     for a in args:
@@ -178,15 +180,32 @@ def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
             loss = term if loss is None else loss + term
         else:
             weights.append(None)
-    if loss is not None:
-        loss.backward()
+    def record(g, leaf):
+        g = g if g is not None else torch.zeros_like(leaf)
+        return {'values': encode(g), 'shape': list(g.shape), 'dtype': DTYPES[g.dtype]}
+
     grads = []
-    for a, leaf in leaves:
-        if a.grad:
-            g = leaf.grad if leaf.grad is not None else torch.zeros_like(leaf)
-            grads.append({'values': encode(g), 'shape': list(g.shape), 'dtype': DTYPES[g.dtype]})
-        else:
-            grads.append(None)
+    if second:
+        wanted = [leaf for a, leaf in leaves if a.grad]
+        firsts = iter(torch.autograd.grad(loss, wanted, create_graph=True, allow_unused=True)
+                      if loss is not None else [None] * len(wanted))
+        firsts = [next(firsts) if a.grad else None for a, _ in leaves]
+        grads = [record(g, leaf) if a.grad else None for (a, leaf), g in zip(leaves, firsts)]
+        gen2 = torch.Generator().manual_seed(2000 + seed)
+        vs, loss2 = [], None
+        for (a, leaf), g in zip(leaves, firsts):
+            v = (torch.rand(leaf.shape, generator=gen2, dtype=torch.float64) * 2 - 1).to(leaf.dtype) if a.grad else None
+            vs.append(v)
+            if g is not None and g.requires_grad:
+                term = (g * v).sum()
+                loss2 = term if loss2 is None else loss2 + term
+        if loss2 is not None:
+            loss2.backward()
+        second_grads = [record(leaf.grad, leaf) if a.grad else None for a, leaf in leaves]
+    else:
+        if loss is not None:
+            loss.backward()
+        grads = [record(leaf.grad, leaf) if a.grad else None for a, leaf in leaves]
     names = [o.grad_fn.name() if o.grad_fn is not None else None for o in outs]
     case = {
         'name': name,
@@ -198,6 +217,9 @@ def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0):
         'w': [encode(w) if w is not None else None for w in weights] if multi else (encode(weights[0]) if weights[0] is not None else None),
         'grads': grads,
     }
+    if second:
+        case['v'] = [encode(v) if v is not None else None for v in vs]
+        case['grads2'] = second_grads
     if call is not None:
         case['call'] = call
     if tol is not None:

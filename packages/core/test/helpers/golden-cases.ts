@@ -16,6 +16,7 @@ import {
   expectedNode,
   makeTensor,
   weightedBackward,
+  weightedLoss,
 } from './golden.js';
 
 /** A non-tensor argument or keyword value as a fixture writes it. */
@@ -44,6 +45,9 @@ export interface Case {
   gradFn: string | null | (string | null)[];
   w: Value[] | null | (Value[] | null)[];
   grads: (GoldenTensor | null)[];
+  /** Second-order cases: the weights of the gradients' weighted sum, and that sum's gradients (golden.py). */
+  v?: (Value[] | null)[];
+  grads2?: (GoldenTensor | null)[];
   tol?: Tolerance;
 }
 
@@ -123,11 +127,41 @@ export function runCase(c: Case, ops: Readonly<Record<string, OpCall>>, options:
     'gradFn',
   ).toEqual(names.map((n) => expectedNode(n, nodeDifferences)));
   const weights = multi ? (c.w as (Value[] | null)[]) : [c.w as Value[] | null];
+  if (c.v !== undefined && c.grads2 !== undefined) return secondOrder(c, c.v, c.grads2, outs, weights, leaves, check);
   weightedBackward(outs, weights);
   c.grads.forEach((g, k) => {
     if (g === null) return;
     const leaf = leaves[k];
     check(leaf.grad ?? torch.zerosLike(leaf), g, `grad of argument ${k}`);
+  });
+}
+
+/** The gradients taken with createGraph, then the gradients of their weighted sum (second derivatives). */
+function secondOrder(
+  c: Case,
+  v: (Value[] | null)[],
+  grads2: (GoldenTensor | null)[],
+  outs: Tensor[],
+  weights: (Value[] | null)[],
+  leaves: Tensor[],
+  check: (t: Tensor, e: GoldenTensor, what: string) => void,
+): void {
+  const loss = weightedLoss(outs, weights);
+  const wanted = leaves.filter((_, k) => c.grads[k] !== null);
+  const found =
+    loss === null
+      ? wanted.map(() => null)
+      : torch.autograd.grad(loss, wanted, { createGraph: true, allowUnused: true });
+  const firsts = leaves.map((_, k) => (c.grads[k] === null ? null : found[wanted.indexOf(leaves[k])]));
+  c.grads.forEach((g, k) => {
+    if (g !== null) check(firsts[k] ?? torch.zerosLike(leaves[k]), g, `grad of argument ${k}`);
+  });
+  weightedLoss(
+    firsts.map((g) => (g !== null && g.requiresGrad ? g : null)),
+    v,
+  )?.backward();
+  grads2.forEach((g, k) => {
+    if (g !== null) check(leaves[k].grad ?? torch.zerosLike(leaves[k]), g, `second-order grad of argument ${k}`);
   });
 }
 

@@ -64,16 +64,21 @@ export function expectedNode(pytorch: string | null, differences: Record<string,
   return pytorch === null ? null : (differences[pytorch] ?? pytorch).replace(/^torch::autograd::/, '');
 }
 
-/** backward of sum_i (out_i * w_i).sum() with the fixture's weights (null: that output takes no part). */
-export function weightedBackward(outs: readonly Tensor[], weights: readonly (Value[] | null)[]): void {
+/** sum_i (t_i * w_i).sum() with the fixture's weights (null: that tensor takes no part); null when none does. */
+export function weightedLoss(ts: readonly (Tensor | null)[], weights: readonly (Value[] | null)[]): Tensor | null {
   let loss: Tensor | null = null;
-  outs.forEach((o, i) => {
+  ts.forEach((t, i) => {
     const w = weights[i];
-    if (w === null) return;
-    const term = o.mul(makeTensor(w, o.shape, o.dtype)).sum();
+    if (w === null || t === null) return;
+    const term = t.mul(makeTensor(w, t.shape, t.dtype)).sum();
     loss = loss === null ? term : loss.add(term);
   });
-  if (loss !== null) (loss as Tensor).backward();
+  return loss;
+}
+
+/** backward of sum_i (out_i * w_i).sum() with the fixture's weights (null: that output takes no part). */
+export function weightedBackward(outs: readonly Tensor[], weights: readonly (Value[] | null)[]): void {
+  weightedLoss(outs, weights)?.backward();
 }
 
 /** The error `fn` throws; fails the test when it throws nothing. */
