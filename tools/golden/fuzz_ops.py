@@ -219,15 +219,37 @@ def second_order_case(d):
     """A draw of the differentiable families whose gradients are differentiated once more (create_graph)."""
     drawn = d.pick([unary_case, binary_case, ternary_case, reduction_case, scan_case, product_case, conv_case,
                     pool_case])(d)
-    # copysign's second derivative is 0, and what both compute is rounding noise: (±1) / x - result / x².
-    if drawn is None or drawn[0] == 'copysign':
+    # copysign's second derivative is 0, and what both compute is rounding noise: (±1) / x - result / x². prod's
+    # and cumprod's gradients divide the product by x, and their second derivatives amplify its rounding by 1 / x².
+    if drawn is None or drawn[0] in ('copysign', 'prod', 'cumprod'):
         return None
     return (*drawn, {'second': True})
 
 
+def nonfinite_grad_case(d):
+    """A draw of the differentiable families whose outputs are weighted with some infinities and NaN: an op must pass
+    them on, or stop them, as PyTorch's backward does."""
+    # Not conv2d: where a kernel tap meets only padding, PyTorch's weight gradient is 0 and an im2col product's is
+    # 0 · inf = NaN; which one a convolution gives depends on its algorithm, not on a rule.
+    # Nor softmax: PyTorch's float32 exp rounds the smallest outputs up to subnormals where Kindling's, rounded once,
+    # are 0, and an infinite gradient turns that last-bit difference into inf against NaN.
+    drawn = d.pick([unary_case, binary_case, ternary_case, reduction_case, scan_case, product_case, pool_case,
+                    shape_case, index_case])(d)
+    if drawn is None or drawn[0] in ('softmax', 'logSoftmax'):
+        return None
+    return (*drawn, {'nonfinite': True})
+
+
 FAMILIES = [(unary_case, 6), (binary_case, 6), (ternary_case, 2), (reduction_case, 5), (scan_case, 3),
             (product_case, 3), (indexing_case, 2), (shape_case, 3), (conv_case, 3), (pool_case, 3), (inplace_case, 3),
-            (index_case, 3), (second_order_case, 6)]
+            (index_case, 3), (second_order_case, 6), (nonfinite_grad_case, 6)]
+
+
+def weight_lists(case):
+    """The case's output weights, one list per output."""
+    w = case['w']
+    lists = w if w and isinstance(w[0], list) else [w]
+    return [x for x in lists if x is not None]
 
 
 def describe(args):
@@ -246,4 +268,5 @@ def describe(args):
 
 if __name__ == '__main__':
     fuzz_main(OUT, 600, FAMILIES, OPS,
-              lambda case: f"{case['op']} {describe(case['args'])}{' (second order)' if 'grads2' in case else ''}")
+              lambda case: f"{case['op']} {describe(case['args'])}{' (second order)' if 'grads2' in case else ''}"
+                           f"{' (non-finite gradients)' if any(isinstance(v, str) for w in weight_lists(case) for v in w) else ''}")

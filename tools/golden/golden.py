@@ -78,8 +78,9 @@ def apply_transform(t, tr):
     if tr['kind'] == 'expand':
         return t.expand(*tr['shape'])
     if tr['kind'] == 'slice':
-        index = (slice(None),) * (tr['dim'] % t.dim()) + (slice(tr['start'], tr['end'], tr['step']),)
-        return t[index]
+        # aten.slice, as Kindling's Tensor.slice: Python's t[(slice(0, n, 1),)] over a whole dim of n would record
+        # AliasBackward0 instead.
+        return torch.ops.aten.slice(t, tr['dim'], tr['start'], tr['end'], tr['step'])
     raise ValueError(tr)
 
 
@@ -146,10 +147,11 @@ class Group:
         self.items = items
 
 
-def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0, second=False):
+def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0, second=False, nonfinite=False):
     """Runs the op in PyTorch on freshly built inputs; records outputs, grad_fn names and leaf gradients. With
     `second`, the gradients are taken with create_graph, and the gradients of sum_k (grad_k * v_k).sum() with random
-    weights v_k are recorded too (`v`, `grads2`): second derivatives."""
+    weights v_k are recorded too (`v`, `grads2`): second derivatives. With `nonfinite`, some of the outputs' weights
+    are infinite or NaN."""
     leaves = []
     real_args = []
     for a in args:
@@ -175,6 +177,12 @@ def run_case(name, op, fn, args, kwargs, call=None, tol=None, seed=0, second=Fal
     for o in outs:
         if o.is_floating_point() and o.requires_grad:
             w = (torch.rand(o.shape, generator=gen, dtype=torch.float64) * 2 - 1).to(o.dtype)
+            if nonfinite:  # an infinite or NaN gradient arriving at the op (from a log of 0 further on, say)
+                flat = w.view(-1)
+                picks = torch.rand(flat.shape, generator=gen) < 0.3
+                specials = torch.tensor([math.inf, -math.inf, math.nan], dtype=o.dtype)
+                which = torch.randint(0, 3, flat.shape, generator=gen)
+                flat[picks] = specials[which[picks]]
             weights.append(w)
             term = (o * w).sum()
             loss = term if loss is None else loss + term
