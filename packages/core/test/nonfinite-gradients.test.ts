@@ -30,6 +30,30 @@ describe('a zero derivative stops an infinite or NaN gradient', () => {
     });
   }
 
+  it('in the activations that are flat somewhere, and only there', () => {
+    const expected: [string, (x: Tensor) => Tensor, number[]][] = [
+      ['hardtanh', (x) => torch._nn.hardtanh(x), [0, NaN, 0]],
+      ['hardsigmoid', (x) => torch._nn.hardsigmoid(x), [0, NaN, 0]],
+      ['threshold', (x) => torch._nn.threshold(x, 0.5, 2), [0, 0, -Infinity]],
+      ['hardshrink', (x) => torch._nn.hardshrink(x), [Infinity, 0, -Infinity]],
+      ['softshrink', (x) => torch._nn.softshrink(x), [Infinity, 0, -Infinity]],
+      ['hardswish', (x) => torch._nn.hardswish(x), [0, NaN, -Infinity]],
+      ['leakyRelu (never flat)', (x) => torch._nn.leakyRelu(x, 0.1), [Infinity, NaN, -Infinity]],
+    ];
+    for (const [name, f, grad] of expected) {
+      const x = torch.tensor([-5, 0.25, 7], { requiresGrad: true });
+      f(x)
+        .mul(torch.tensor([Infinity, NaN, -Infinity]))
+        .sum()
+        .backward();
+      expect(Array.from((x.grad as Tensor).toArray()), name).toEqual(grad);
+    }
+    // hardswish's slope is 0 at -1.5 too, but there PyTorch multiplies: inf · 0 is NaN.
+    const x = torch.tensor([-1.5], { requiresGrad: true });
+    torch._nn.hardswish(x).mul(Infinity).sum().backward();
+    expect((x.grad as Tensor).item()).toBeNaN();
+  });
+
   it('the 0-norm gives no gradient at all, as PyTorch', () => {
     const x = torch.tensor([1.5, -2], { requiresGrad: true });
     x.norm(0).backward(torch.tensor(Infinity));

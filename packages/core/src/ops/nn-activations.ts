@@ -35,8 +35,17 @@ function activation(
   d1: (v: number) => number,
   /** The second derivative as a tensor op, or null where it is 0 (a piecewise-linear activation). */
   d2: ((x: Tensor) => Tensor) | null,
-  kernels?: { f: number; d1: number },
+  options: {
+    /** Backend kernels for f and f'. */
+    kernels?: { f: number; d1: number };
+    /**
+     * Where PyTorch's backward selects 0 rather than multiplying by a zero slope, as a mask of the input (and the
+     * slope): there an infinite or NaN gradient stops.
+     */
+    zeroWhere?: (x: Tensor, slope: Tensor) => Tensor;
+  } = {},
 ): Tensor {
+  const { kernels, zeroWhere } = options;
   const out = unaryForward(x, f, true, undefined, kernels?.f);
   recordOp(`${name}Backward0`, [x], out, (save) => {
     const sx = save(x);
@@ -48,12 +57,17 @@ function activation(
         // PyTorch's zeros_like(grad) where the slope is piecewise constant: 0 even for an infinite or NaN gg.
         return ([gg]) => [d2 === null ? zerosLike(gg) : gg.mul(d2(sv()))];
       });
+      const stops = zeroWhere ? zeroWhere(v, slope) : null;
       // Outside a recorded backward nothing else holds the slope: the product can overwrite it (no new buffer).
-      return [isGradEnabled() ? g.mul(slope) : slope.mul_(g)];
+      const gx = isGradEnabled() ? g.mul(slope) : slope.mul_(g);
+      return [stops === null ? gx : where(stops, 0, gx)];
     };
   });
   return out;
 }
+
+/** The piecewise-linear activations select 0 wherever their slope is 0. */
+const FLAT = (_x: Tensor, slope: Tensor): Tensor => slope.eq(0);
 
 function tanhGeluParts(v: number): { t: number; du: number } {
   return { t: Math.tanh(GELU_BETA * (v + GELU_KAPPA * v * v * v)), du: GELU_BETA * (1 + 3 * GELU_KAPPA * v * v) };
@@ -72,7 +86,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
       (v) => 0.5 * erfcScalar(-v * SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
       // gelu'' = φ(x) (2 - x²)
       (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
-      { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative },
+      { kernels: { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative } },
     );
   }
   return activation(
@@ -196,6 +210,7 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
     // a tensor's last few elements go through, would pass it on).
     (v) => (v > minVal && v < maxVal ? 1 : 0),
     null,
+    { zeroWhere: FLAT },
   );
 }
 
@@ -211,6 +226,7 @@ export function hardsigmoid(x: Tensor): Tensor {
     // PyTorch's kernel multiplies by 1.0f / 6.0f, a C float, for float64 too.
     (v) => (v > -3 && v < 3 ? ONE_SIXTH_FLOAT : 0),
     null,
+    { zeroWhere: FLAT },
   );
 }
 
@@ -225,6 +241,7 @@ export function hardswish(x: Tensor): Tensor {
     // As PyTorch's vectorised loop (which most of a tensor goes through): 1 from 3 on, NaN for NaN.
     (v) => (v < -3 ? 0 : v >= 3 ? 1 : v / 3 + 0.5),
     (v) => where(v.gt(-3).logicalAnd(v.lt(3)), 1 / 3, 0),
+    { zeroWhere: (v) => v.lt(-3) },
   );
 }
 
@@ -277,6 +294,7 @@ export function threshold(x: Tensor, thresholdValue: number, value: number): Ten
     (v) => (v <= thresholdValue ? value : v),
     (v) => (v <= thresholdValue ? 0 : 1),
     null,
+    { zeroWhere: FLAT },
   );
 }
 
@@ -294,6 +312,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
     (v) => (v >= -lambd && v <= lambd ? 0 : v),
     (v) => shrinkSlope(v, lambd),
     null,
+    { zeroWhere: FLAT },
   );
 }
 
@@ -307,6 +326,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
     (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0),
     (v) => shrinkSlope(v, lambd),
     null,
+    { zeroWhere: FLAT },
   );
 }
 
