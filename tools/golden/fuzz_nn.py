@@ -338,8 +338,25 @@ def resample_case(d):
     return op, [d.arg(x), d.pick([1, 2, 3, 4, 5])], {}, loss_tol(x)
 
 
+# Ops whose backward sums many products: which infinities meet (inf - inf = NaN) and where a 0 weight meets one
+# (0 · inf = NaN, or the term skipped) depend on the algorithm, not on a rule PyTorch documents.
+SUMMING = {'F.linear', 'F.conv1d', 'F.convTranspose1d', 'F.convTranspose2d', 'F.bilinear', 'F.layerNorm',
+           'F.groupNorm', 'F.batchNorm', 'F.instanceNorm', 'F.localResponseNorm', 'F.interpolate', 'F.gridSample',
+           'F.affineGrid', 'F.normalize', 'F.cosineSimilarity', 'F.fold', 'F.unfold'}
+
+
+def nonfinite_case(d):
+    """A draw whose outputs take some infinite and NaN gradients, which the backward must pass on or stop as
+    PyTorch's does (not softmaxes: see fuzz_ops.py's nonfinite_grad_case; nor SUMMING)."""
+    drawn = d.pick([activation_case, regression_loss_case, layer_case, resample_case, transposed_case,
+                    embedding_loss_case])(d)
+    if drawn is None or drawn[0] in SUMMING:
+        return None
+    return (*drawn, {'nonfinite': True})
+
+
 FAMILIES = [(activation_case, 5), (softmax_case, 1), (class_loss_case, 3), (regression_loss_case, 4), (norm_case, 3),
-            (layer_case, 4), (resample_case, 3), (transposed_case, 3), (embedding_loss_case, 3)]
+            (layer_case, 4), (resample_case, 3), (transposed_case, 3), (embedding_loss_case, 3), (nonfinite_case, 5)]
 
 
 def label(case):
