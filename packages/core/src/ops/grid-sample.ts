@@ -12,6 +12,7 @@ import { zeros } from '../creation.js';
 import { linspace } from '../creation-ranges.js';
 import { cat } from './join.js';
 import { checkFloat } from './util.js';
+import { cubicWeights } from './upsample.js';
 
 /** The base grid's coordinates along one dim: -1 … 1 at pixel corners (aligned) or centres. */
 function baseCoordinates(steps: number, alignCorners: boolean, like: Tensor): Tensor {
@@ -108,15 +109,7 @@ function padder(
   };
 }
 
-/** The cubic convolution's weights (A = -0.75) of the four taps at t - 1, t, t + 1, t + 2 from t in [0, 1). */
-function cubicWeights(t: number): number[] {
-  const A = -0.75;
-  const near = (x: number): number => ((A + 2) * x - (A + 3)) * x * x + 1;
-  const far = (x: number): number => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
-  return [far(t + 1), near(t), near(1 - t), far(1 - t + 1)];
-}
-
-/** The derivatives of cubicWeights(t) with respect to t, negated (PyTorch's get_cubic_coefficients_grad). */
+/** The derivatives of upsample.ts's cubicWeights(t) with respect to t, negated (PyTorch's get_cubic_coefficients_grad). */
 function cubicWeightGradients(t: number): number[] {
   const A = -0.75;
   let x = -1 - t;
@@ -161,6 +154,8 @@ export function gridSampler2d(
   checkFloat(input, 'grid_sampler_2d_cpu');
   const [N, C, H, W] = input.shape;
   const [, Ho, Wo] = grid.shape;
+  // The cubic coefficients in the tensors' precision, as PyTorch computes them.
+  const round = input.dtype === 'float32' ? Math.fround : (v: number): number => v;
   const x = input.contiguousArray();
   const gr = grid.contiguousArray();
   const [unX, unY] = [unnormalizer(W, alignCorners), unnormalizer(H, alignCorners)];
@@ -180,7 +175,7 @@ export function gridSampler2d(
     if (mode === 'bicubic') {
       // The taps, not the point, go through the padding: a point just outside still reads the pixels inside.
       const [x0, y0] = [Math.floor(ux), Math.floor(uy)];
-      const [cx, cy] = [cubicWeights(ux - x0), cubicWeights(uy - y0)];
+      const [cx, cy] = [cubicWeights(ux - x0, round), cubicWeights(uy - y0, round)];
       const [gx, gy] = [cubicWeightGradients(ux - x0), cubicWeightGradients(uy - y0)];
       for (let j = 0; j < 4; j++) {
         const yy = Math.trunc(padY(y0 - 1 + j, 0)[0]);

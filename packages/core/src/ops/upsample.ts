@@ -69,23 +69,31 @@ const linearTaps: InterpolationTaps = (inSize, outSize, alignCorners, scaleFacto
  * cubic rule), indices kept inside the input, the coefficients computed in the tensor's precision.
  */
 const cubicTaps: InterpolationTaps = (inSize, outSize, alignCorners, scaleFactor, round) => {
-  const A = -0.75;
   const scale = round(sourceScale(inSize, outSize, alignCorners, scaleFactor));
-  // cubic_convolution1 and 2: ((A + 2) x - (A + 3)) x² + 1 and ((A x - 5A) x + 8A) x - 4A, rounded at each step.
-  const near = (x: number): number => round(round(round(round(round((A + 2) * x) - (A + 3)) * x) * x) + 1);
-  const far = (x: number): number => round(round(round(round(round(round(A * x) - 5 * A) * x) + 8 * A) * x) - 4 * A);
   return Array.from({ length: outSize }, (_, o) => {
     const src = alignCorners ? round(scale * o) : round(round(scale * (o + 0.5)) - 0.5);
     const i = Math.min(Math.floor(src), inSize - 1);
     const t = Math.min(Math.max(round(src - i), 0), 1);
-    const u = round(1 - t);
     const clampIndex = (k: number): number => Math.max(Math.min(k, inSize - 1), 0);
     return {
       idx: [clampIndex(i - 1), clampIndex(i), clampIndex(i + 1), clampIndex(i + 2)],
-      w: [far(round(t + 1)), near(t), near(u), far(round(u + 1))],
+      w: cubicWeights(t, round),
     };
   });
 };
+
+/**
+ * Keys' cubic convolution (A = -0.75): the weights of the four taps at t - 1, t, t + 1 and t + 2 for a position t in
+ * [0, 1] past the second, each step rounded by `round` (the tensor's precision), as PyTorch's get_cubic_coefficients.
+ */
+export function cubicWeights(t: number, round: (v: number) => number): number[] {
+  const A = -0.75;
+  // cubic_convolution1 and 2: ((A + 2) x - (A + 3)) x² + 1 and ((A x - 5A) x + 8A) x - 4A, rounded at each step.
+  const near = (x: number): number => round(round(round(round(round((A + 2) * x) - (A + 3)) * x) * x) + 1);
+  const far = (x: number): number => round(round(round(round(round(round(A * x) - 5 * A) * x) + 8 * A) * x) - 4 * A);
+  const u = round(1 - t);
+  return [far(round(t + 1)), near(t), near(u), far(round(u + 1))];
+}
 
 /** A (N, C, L) shape as the (N, C, 1, L) image it is resampled as. */
 function lift(shape: readonly number[]): readonly number[] {
