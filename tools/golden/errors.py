@@ -179,6 +179,14 @@ x.grad = torch.ones(3)""",
     "grad-assign-dtype": """
 x = torch.ones(2, requires_grad=True)
 x.grad = torch.ones(2, dtype=torch.float64)""",
+    "saved-modified-copy-slices": """
+a = torch.ones(2, 2, requires_grad=True)
+b = a * 1
+b[0].mul_(2)
+c = b * b
+b[1].add_(1)
+c.sum().backward()""",
+    "broadcast-last-mismatch": "torch.ones(2, 3) + torch.ones(3, 2)",
     # values an integer tensor cannot hold
     "int-tensor-nan": "torch.tensor([float('nan')], dtype=torch.int64)",
     "int-tensor-inf": "torch.tensor([float('inf')], dtype=torch.int64)",

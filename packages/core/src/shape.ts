@@ -99,11 +99,11 @@ export function normalizeDims(dims: number | readonly number[] | undefined | nul
   return out.sort((a, b) => a - b).filter((d) => d < ndim);
 }
 
-/** The broadcast shape of two shapes, with PyTorch's message on mismatch. */
+/** The broadcast shape of two shapes, with PyTorch's message on mismatch (the last mismatching dim, as it scans). */
 export function broadcastShapes(a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  for (let i = n - 1; i >= 0; i--) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da === db || db === 1) out[i] = da;

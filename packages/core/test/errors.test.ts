@@ -321,6 +321,18 @@ const badInputs: [id: string, trigger: () => unknown][] = [
       x.grad = torch.ones([2], { dtype: 'float64' });
     },
   ],
+  [
+    'saved-modified-copy-slices',
+    () => {
+      const a = torch.ones([2, 2], { requiresGrad: true });
+      const b = a.mul(1);
+      b.select(0, 0).mul_(2);
+      const c = b.mul(b);
+      b.select(0, 1).add_(1);
+      c.sum().backward();
+    },
+  ],
+  ['broadcast-last-mismatch', () => torch.ones(2, 3).add(torch.ones(3, 2))],
 ];
 
 describe('bad inputs to core', () => {

@@ -114,11 +114,18 @@ export abstract class Node {
   }
 }
 
+/** A node's C++ name, as PyTorch's messages write it (its engine's own nodes carry their namespace). */
+function cppName(node: Node): string {
+  const name = node.name();
+  return name === 'CopySlices' ? `torch::autograd::${name}` : name;
+}
+
 /**
  * A saved value, checked against in-place changes and against use after the graph was freed. As in PyTorch,
  * the error names the node that produced the tensor: for an output of the saving node, that node; for an
- * input, the tensor's grad_fn at the time
- * of the error (an in-place op has replaced it), none for a leaf.
+ * input, the tensor's grad_fn at the time of the error (an in-place op has replaced it); none for a leaf.
+ * (Where an in-place op wrote into a view, PyTorch names the view's regenerated AsStridedBackward0 while that
+ * node is still alive, and the saving node once it has been freed; Kindling always names the saving node.)
  */
 export class SavedTensor {
   private tensor: Tensor | null;
@@ -147,7 +154,7 @@ export class SavedTensor {
     if (t.version !== this.version) {
       const desc = `[${legacyTypeName(t.dtype)} [${t.shape.join(', ')}]]`;
       const producer = this.savedFor ?? t.gradFn;
-      const origin = producer ? `, which is output ${this.outputNr} of ${producer.name()},` : '';
+      const origin = producer ? `, which is output ${this.outputNr} of ${cppName(producer)},` : '';
       throw new RuntimeError(
         'one of the variables needed for gradient computation has been modified by an inplace operation: ' +
           `${desc}${origin} is at version ${t.version}; expected version ${this.version} instead. Hint: enable ` +
