@@ -187,6 +187,15 @@ c = b * b
 b[1].add_(1)
 c.sum().backward()""",
     "broadcast-last-mismatch": "torch.ones(2, 3) + torch.ones(3, 2)",
+    "multi-output-view-of-leaf-inplace": "torch.ones(2, 3, requires_grad=True).split(1)[0].mul_(2)",
+    "view-of-multi-output-view-inplace": """
+a = torch.ones(2, 3, requires_grad=True) * 1
+a.unbind(0)[0].unsqueeze(0).add_(1)""",
+    "multi-output-view-base-modified": """
+a = torch.ones(2, 3, requires_grad=True) * 1
+u = a.unbind(0)[0]
+a.add_(1)
+u.grad_fn""",
     # values an integer tensor cannot hold
     "int-tensor-nan": "torch.tensor([float('nan')], dtype=torch.int64)",
     "int-tensor-inf": "torch.tensor([float('inf')], dtype=torch.int64)",

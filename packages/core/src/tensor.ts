@@ -12,7 +12,7 @@ import { AccumulateGrad, accumulateInto } from './autograd/accumulate.js';
 import type { Node } from './autograd/node.js';
 import { setZerosFactory } from './autograd/record.js';
 import { isGradEnabled } from './autograd/grad-mode.js';
-import { viewGradFn } from './autograd/copy-slices.js';
+import { MULTI_OUTPUT_VIEW, viewGradFn } from './autograd/copy-slices.js';
 import * as V from './ops/view.js';
 import * as A from './autograd/tensor-autograd.js';
 import * as C from './ops/convert.js';
@@ -85,6 +85,11 @@ export class Tensor {
   private _viewVersion = 0;
   /** @internal views made while grad mode was off may not be modified in place while it is on */
   _viewCreatedInNoGrad = false;
+  /**
+   * @internal an output of a function that returns several views (split, chunk, unbind), or a view of one: it may
+   * not be modified in place, nor keep its history once its base is
+   */
+  _viewOfMultiOutput = false;
   /** @internal a 0-d tensor made from a JavaScript number by an op: it never decides the result's dtype width */
   _wrappedNumber = false;
   /** @internal the id of the backward run whose engine alone holds this gradient (engine.ts); 0 for any other */
@@ -259,10 +264,20 @@ export class Tensor {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** @internal the history as last set, without regenerating a view's (PyTorch's grad_fn_ field) */
+  get _storedGradFn(): Node | null {
+    return this._gradFn;
+  }
   /** @internal a view whose base changed in place takes `AsStridedBackward0` over the base's new history */
   _refreshViewHistory(): void {
-    this._viewVersion = this._version.value;
     const base = this._viewOf as Tensor;
+    if (this._viewOfMultiOutput && this._gradFn !== null) {
+      throw new RuntimeError(
+        `Output ${this._outputNr} of ${this._gradFn.name()} is a view and its base or another view of its base has ` +
+          `been modified inplace. ${MULTI_OUTPUT_VIEW}`,
+      );
+    }
+    this._viewVersion = this._version.value;
     if (this._viewCreatedInNoGrad || !base.requiresGrad) return;
     this._gradFn = viewGradFn(this);
     this._outputNr = 0;

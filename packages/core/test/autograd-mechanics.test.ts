@@ -371,3 +371,22 @@ describe('in-place ops through views (CopySlices)', () => {
     });
   });
 });
+
+describe('views whose base changed, and leaves detached after the graph was built (PyTorch 1.13 values)', () => {
+  it('an expanded view of a leaf changed under noGrad sums its gradient over the repeats', () => {
+    const leaf = torch.ones([2, 3], { dtype: 'float64', requiresGrad: true });
+    const e = leaf.expand([2, 2, 3]);
+    torch.noGrad(() => leaf.add_(-0.5));
+    expect(e.gradFn?.name()).toBe('AsStridedBackward0');
+    e.sum().backward();
+    expect(Array.from((leaf.grad as torch.Tensor).toArray())).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('a leaf detached in place after the graph was built takes no gradient', () => {
+    const x = torch.tensor([1.5, 2], { requiresGrad: true });
+    const y = x.mul(x).sum();
+    x.detach_();
+    y.backward();
+    expect(x.grad).toBeNull();
+  });
+});

@@ -333,6 +333,20 @@ const badInputs: [id: string, trigger: () => unknown][] = [
     },
   ],
   ['broadcast-last-mismatch', () => torch.ones(2, 3).add(torch.ones(3, 2))],
+  ['multi-output-view-of-leaf-inplace', () => torch.ones([2, 3], { requiresGrad: true }).split(1)[0].mul_(2)],
+  [
+    'view-of-multi-output-view-inplace',
+    () => torch.ones([2, 3], { requiresGrad: true }).mul(1).unbind(0)[0].unsqueeze(0).add_(1),
+  ],
+  [
+    'multi-output-view-base-modified',
+    () => {
+      const a = torch.ones([2, 3], { requiresGrad: true }).mul(1);
+      const u = a.unbind(0)[0];
+      a.add_(1);
+      return u.gradFn;
+    },
+  ],
 ];
 
 describe('bad inputs to core', () => {

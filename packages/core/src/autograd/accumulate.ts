@@ -23,15 +23,17 @@ export class AccumulateGrad extends Node {
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     const g = grads[0];
-    if (g) accumulateInto(this.variable, g);
+    if (g && this.variable.requiresGrad) accumulateInto(this.variable, g);
     return [];
   }
 
   /**
    * What the engine calls: `owned` says no one else holds `g` (it was made by the backward pass for this leaf).
-   * Returns whether `g` itself became `.grad`.
+   * Returns whether `g` itself became `.grad`. A leaf that no longer requires grad (`detach_()` or
+   * `requiresGrad = false` after the graph was built) takes nothing, as in PyTorch.
    */
   accumulate(g: Tensor, owned: boolean): boolean {
+    if (!this.variable.requiresGrad) return false;
     return accumulateInto(this.variable, g, owned);
   }
 }

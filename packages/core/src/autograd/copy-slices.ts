@@ -39,10 +39,18 @@ function layoutOf(base: Tensor, view: Tensor): Layout {
   };
 }
 
-/** Reads `from`-shaped `src` into a storage-sized scratch array laid out as `from`, then reads `to` out of it. */
-function relayout(src: Tensor, storageSize: number, from: Geometry, to: Geometry): Tensor {
+/** Whether a geometry reads some memory location more than once (an expanded view). */
+function overlaps(g: Geometry): boolean {
+  return g.shape.some((size, i) => size > 1 && g.strides[i] === 0);
+}
+
+/**
+ * Reads `from`-shaped `src` into a storage-sized scratch array laid out as `from`, then reads `to` out of it.
+ * With `sum`, values that `from` puts on one location are summed (as_strided_backward's rule for an expanded view).
+ */
+function relayout(src: Tensor, storageSize: number, from: Geometry, to: Geometry, sum = false): Tensor {
   const scratch = allocate(src.dtype, storageSize);
-  scatterStrided(src.contiguousArray(), 0, scratch, from.shape, from.strides, from.offset);
+  scatterStrided(src.contiguousArray(), 0, scratch, from.shape, from.strides, from.offset, sum && overlaps(from));
   const out = new Tensor(allocate(src.dtype, numel(to.shape)), [...to.shape], src.dtype);
   copyStrided(scratch, to.shape, to.strides, to.offset, out._array);
   return out;
@@ -57,7 +65,7 @@ function viewRegion(g: Tensor, layout: Layout): Tensor {
 
 /** A base-shaped tensor of zeros with `s` written into the view's region (`as_strided_backward`), differentiable. */
 function embedRegion(s: Tensor, layout: Layout): Tensor {
-  const out = relayout(s, layout.storageSize, layout.view, layout.base);
+  const out = relayout(s, layout.storageSize, layout.view, layout.base, true);
   recordOp('AsStridedBackwardBackward0', [s], out, () => ([gg]) => [viewRegion(gg, layout)]);
   return out;
 }
@@ -106,6 +114,11 @@ export function viewGradFn(view: Tensor): Node {
   return makeNode('AsStridedBackward0', [base], view, ([g]) => [embedRegion(g, layout)]);
 }
 
+/** The end of PyTorch's messages for a view from a function that returns several views. */
+export const MULTI_OUTPUT_VIEW =
+  'This view is the output of a function that returns multiple views. Such functions do not allow the output views ' +
+  'to be modified inplace. You should replace the inplace operation by an out-of-place one.';
+
 /**
  * PyTorch's checks before an in-place op on a view, while grad mode is on: outputs of a function that returns
  * several views may not be changed in place; nor may a view made under noGrad whose change would be recorded
@@ -114,12 +127,11 @@ export function viewGradFn(view: Tensor): Node {
 export function checkViewInplace(view: Tensor, operands: readonly Tensor[]): void {
   const base = view._base;
   if (base === null || !isGradEnabled()) return;
-  const node = view.gradFn;
-  if (node !== null && node.outputMeta.length > 1) {
+  // The history as it was set: reading gradFn would regenerate it, and raise for a base changed since.
+  const node = view._storedGradFn;
+  if (view._viewOfMultiOutput && node !== null) {
     throw new RuntimeError(
-      `Output ${view.outputNr} of ${node.name()} is a view and is being modified inplace. This view is the output of a ` +
-        'function that returns multiple views. Such functions do not allow the output views to be modified inplace. ' +
-        'You should replace the inplace operation by an out-of-place one.',
+      `Output ${view.outputNr} of ${node.name()} is a view and is being modified inplace. ${MULTI_OUTPUT_VIEW}`,
     );
   }
   if (view._viewCreatedInNoGrad && (base.requiresGrad || operands.some((t) => t.requiresGrad))) {

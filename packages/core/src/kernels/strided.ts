@@ -129,7 +129,10 @@ function copyTiled(
   }
 }
 
-/** Writes a contiguous source into a strided destination (the inverse of copyStrided). */
+/**
+ * Writes a contiguous source into a strided destination (the inverse of copyStrided); with `add`, adds it, element
+ * by element in row-major order, so that values landing on one location (an expanded destination) are summed.
+ */
 export function scatterStrided(
   src: ArrayLike<number>,
   srcOffset: number,
@@ -137,10 +140,18 @@ export function scatterStrided(
   shape: readonly number[],
   strides: readonly number[],
   offset: number,
+  add = false,
 ): void {
   const c = coalesce(shape, [strides]);
   const n = c.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
+  if (add) {
+    let o = srcOffset;
+    forEachStridedRun(c, offset, (start, length, stride) => {
+      for (let i = 0, p = start; i < length; i++, p += stride) dst[p] += src[o++];
+    });
+    return;
+  }
   if (c.shape.length === 1 && c.strides[0][0] === 1 && ArrayBuffer.isView(src) && src.constructor === dst.constructor) {
     dst.set((src as TypedArray).subarray(srcOffset, srcOffset + n), offset);
     return;

@@ -60,9 +60,10 @@ function runInplace<T extends Tensor>(
   others: unknown[],
   mayOverlapItself = false,
 ): T {
-  checkInplace(self);
   const tensors = others.filter((o): o is Tensor => o instanceof Tensor);
+  // PyTorch's order: how a view was made, then whether it or its base is a leaf.
   if (self._base !== null) checkViewInplace(self, tensors);
+  checkInplace(self);
   checkMemoryOverlap(self, tensors, mayOverlapItself);
   if (!needsRecording([self, ...tensors])) {
     const result = noGrad(() => compute(self));

@@ -16,7 +16,7 @@ import {
   shapesEqual,
   viewStrides,
 } from '../shape.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import { Tensor } from '../tensor.js';
 import { checkIntArg, empty, gather, uninitialized } from './util.js';
@@ -50,7 +50,16 @@ export function intListArgs(args: readonly unknown[], op: string, argName: strin
 export function makeView(self: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   const v = new Tensor(self._array, shape, self.dtype, strides, offset, self._version);
   v._base = self._base ?? self;
+  // A view of a view keeps how its parent was made, where that is not the plain way (PyTorch's creation meta).
+  if (self._viewOfMultiOutput) [v._viewOfMultiOutput, v._viewCreatedInNoGrad] = [true, false];
+  else if (self._viewCreatedInNoGrad) v._viewCreatedInNoGrad = true;
   return v;
+}
+
+/** Marks the outputs of a function that returns several views (split, unbind), as PyTorch does in grad mode. */
+function markMultiOutput(outs: Tensor[]): Tensor[] {
+  if (isGradEnabled()) for (const t of outs) t._viewOfMultiOutput = true;
+  return outs;
 }
 
 export function detach(self: Tensor): Tensor {
@@ -341,7 +350,7 @@ export function split(self: Tensor, splitSize: number | readonly number[], dim: 
   });
   const name = typeof splitSize === 'number' ? 'SplitBackward0' : 'SplitWithSizesBackward0';
   recordOp(name, [self], outs, () => (grads) => [cat(grads, d)]);
-  return outs;
+  return markMultiOutput(outs);
 }
 
 export function chunk(self: Tensor, chunks: number, dim: number): Tensor[] {
@@ -357,7 +366,7 @@ export function unbind(self: Tensor, dim: number): Tensor[] {
   const d = normalizeDim(dim, self._shape.length);
   const outs = noGrad(() => Array.from({ length: self._shape[d] }, (_, i) => select(self, d, i)));
   recordOp('UnbindBackward0', [self], outs, () => (grads) => [stack(grads, d)]);
-  return outs;
+  return markMultiOutput(outs);
 }
 
 export function flip(self: Tensor, dims: number | readonly number[]): Tensor {
