@@ -56,9 +56,27 @@ OPS = {
     'sigmoid_': (1, 0, lambda a: a.sigmoid_()),
     'zero_': (1, 0, lambda a: a.zero_()),
     'addTensor_': (2, 0, lambda a, b: a.add_(b)),
+    'mulTensor_': (2, 0, lambda a, b: a.mul_(b)),
+    'relu_': (1, 0, lambda a: a.relu_()),
+    'tanh_': (1, 0, lambda a: a.tanh_()),
+    'clamp_': (1, 0, lambda a: a.clamp_(0.7, 1.2)),
+    'unbind': (1, 0, lambda a: a.unbind(0)[0] if a.dim() > 0 else a.view([])),
+    'split': (1, 0, lambda a: a.split(1)[0] if a.dim() > 0 else a.view([])),
+    'expand': (1, 0, lambda a: a.expand(2, *a.shape)),
+    'unsqueeze': (1, 0, lambda a: a.unsqueeze(0)),
+    'noGradAdd_': (1, 1, lambda a, s: no_grad_add(a, s)),
 }
+# Not detach_: after detaching a tensor a later in-place op writes into, PyTorch 1.13 either fails an internal assert
+# or calls the leaf "moved into the graph interior", and Kindling follows neither.
+
+
+def no_grad_add(a, s):
+    """a.add_(s) under no_grad: allowed on leaves; the version still counts."""
+    with torch.no_grad():
+        return a.add_(s)
+
 SCALARS = {'pow': [2.0, 3.0, 0.5], 'mulScalar': [2.0, -0.5], 'addScalar': [1.0, -0.25], 'add_': [1.0, 0.5],
-           'mul_': [2.0, -1.5]}
+           'mul_': [2.0, -1.5], 'noGradAdd_': [1.0, -0.5]}
 
 
 def draw_program(d):
@@ -93,6 +111,14 @@ def run(leaves, steps, passes):
             # Kindling's are contiguous: a view(-1) of one fails only in PyTorch (docs/porting-from-pytorch.md).
             if step['op'] == 'flatten' and not args[0].is_contiguous():
                 return None
+            # Operands that do not broadcast: a shape error, which says nothing of autograd (and which PyTorch
+            # raises after reading the operands' grad_fn, Kindling before).
+            tensors_in = [a for a in args if isinstance(a, torch.Tensor)]
+            if len(tensors_in) == 2:
+                try:
+                    torch.broadcast_shapes(tensors_in[0].shape, tensors_in[1].shape)
+                except RuntimeError:
+                    return None
             tensors.append(call(*args))
         for j, p in enumerate(passes):
             out = tensors[p['ref']]
@@ -101,6 +127,8 @@ def run(leaves, steps, passes):
                 return None  # nothing to differentiate: not a program worth keeping
             out.sum().backward(retain_graph=p['retain'])
     except RuntimeError as e:
+        if 'INTERNAL ASSERT FAILED' in str(e):
+            return None  # a PyTorch bug (detach_ of a tensor a node saved as its input), not a rule to follow
         return {'error': {'step': k, 'type': type(e).__name__, 'message': str(e).split('\n')[0]}}
     return {'grads': [None if x.grad is None else encode(x.grad) for x in tensors[:len(leaves)]]}
 

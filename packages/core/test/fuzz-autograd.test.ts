@@ -58,6 +58,15 @@ const OPS: Record<string, (...a: (Tensor | number)[]) => Tensor> = {
   sigmoid_: (a) => T(a).sigmoid_(),
   zero_: (a) => T(a).zero_(),
   addTensor_: (a, b) => T(a).add_(T(b)),
+  mulTensor_: (a, b) => T(a).mul_(T(b)),
+  relu_: (a) => T(a).relu_(),
+  tanh_: (a) => T(a).tanh_(),
+  clamp_: (a) => T(a).clamp_(0.7, 1.2),
+  unbind: (a) => (T(a).ndim > 0 ? T(a).unbind(0)[0] : T(a).view([])),
+  split: (a) => (T(a).ndim > 0 ? T(a).split(1)[0] : T(a).view([])),
+  expand: (a) => T(a).expand([2, ...T(a).shape]),
+  unsqueeze: (a) => T(a).unsqueeze(0),
+  noGradAdd_: (a, s) => torch.noGrad(() => T(a).add_(N(s))),
 };
 
 function runProgram(p: Program): void {
