@@ -187,6 +187,16 @@ c = b * b
 b[1].add_(1)
 c.sum().backward()""",
     "broadcast-last-mismatch": "torch.ones(2, 3) + torch.ones(3, 2)",
+    "saved-modified-mul-operands": """
+base = torch.ones(2, 3, requires_grad=True) * 1
+y = base[0] * base.view(2, 3)
+base.add_(1)
+y.sum().backward()""",
+    "saved-modified-div-operands": """
+base = torch.ones(2, 3, requires_grad=True) * 1
+y = base[0] / base.view(2, 3)
+base.add_(1)
+y.sum().backward()""",
     "multi-output-view-of-leaf-inplace": "torch.ones(2, 3, requires_grad=True).split(1)[0].mul_(2)",
     "view-of-multi-output-view-inplace": """
 a = torch.ones(2, 3, requires_grad=True) * 1

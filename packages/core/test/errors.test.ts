@@ -333,6 +333,15 @@ const badInputs: [id: string, trigger: () => unknown][] = [
     },
   ],
   ['broadcast-last-mismatch', () => torch.ones(2, 3).add(torch.ones(3, 2))],
+  ...(['mul', 'div'] as const).map((op): [string, () => unknown] => [
+    `saved-modified-${op}-operands`,
+    () => {
+      const base = torch.ones([2, 3], { requiresGrad: true }).mul(1);
+      const y = base.select(0, 0)[op](base.view(2, 3));
+      base.add_(1);
+      y.sum().backward();
+    },
+  ]),
   ['multi-output-view-of-leaf-inplace', () => torch.ones([2, 3], { requiresGrad: true }).split(1)[0].mul_(2)],
   [
     'view-of-multi-output-view-inplace',

@@ -203,7 +203,11 @@ export function mul(self: TensorLike, other: TensorLike): Tensor {
   recordOp('MulBackward0', [a, b], out, (save, needs) => {
     const sa = needs[1] ? save(a) : null;
     const sb = needs[0] ? save(b) : null;
-    return ([g]) => [sb && g.mul(sb()), sa && g.mul(sa())];
+    return ([g]) => {
+      // Unpacked self first, as PyTorch's node does: a check failing on both names self.
+      const [x, y] = [sa?.() ?? null, sb?.() ?? null];
+      return [y && g.mul(y), x && g.mul(x)];
+    };
   });
   return out;
 }
@@ -248,7 +252,11 @@ export function div(
     const sb = save(b);
     // PyTorch's div_tensor_other_backward: -grad · ((self / other) / other), which stays finite where other² would
     // underflow.
-    return ([g]) => [needs[0] && g.div(sb()), sa && g.neg().mul(sa().div(sb()).div(sb()))];
+    return ([g]) => {
+      // Unpacked self first, as PyTorch's node does: a check failing on both names self.
+      const [x, y] = [sa?.() ?? null, sb()];
+      return [needs[0] && g.div(y), x && g.neg().mul(x.div(y).div(y))];
+    };
   });
   return out;
 }
