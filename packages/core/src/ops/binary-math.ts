@@ -1,15 +1,17 @@
 /**
- * The two-tensor elementwise functions of PyTorch's math library beyond the arithmetic of binary.ts: atan2, fmod,
+ * The two-tensor elementwise functions of PyTorch's math library beyond the arithmetic of binary.ts: pow, atan2, fmod,
  * remainder, hypot, logaddexp, logaddexp2, xlogy and copysign, each broadcasting, with PyTorch's result dtype and
  * its backward formula (derivatives.yaml) beside it; and the comparisons within a tolerance, isclose and allclose.
  */
-import { type DType, isFloatingPoint, scalarTypeName } from '../dtype.js';
+import { type DType, isFloatingPoint, isIntegral, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import type { BinaryFn } from '../kernels/elementwise.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { binaryForward } from './binary.js';
+import { binaryForward, where } from './binary.js';
+import { UnaryOp } from '../kernels/contiguous.js';
+import { unaryForward } from './unary-forward.js';
 import { checkTensorArg, isWrappedNumber, resultDType, toTensor } from './util.js';
 import { zerosLike } from '../creation.js';
 
@@ -278,4 +280,84 @@ export function isclose(self: Tensor, other: Tensor, options: CloseOptions = {})
 /** Whether every element of `self` is close to `other`'s (see isclose), broadcasting. */
 export function allclose(self: Tensor, other: Tensor, options: CloseOptions = {}): boolean {
   return Boolean(isclose(self, other, options).all().item());
+}
+
+/**
+ * C's pow, which PyTorch's kernel calls: as Math.pow, except that 1 to any power (NaN too) and -1 to an infinite
+ * power are 1 (JavaScript gives NaN for both).
+ */
+const powOf: BinaryFn = (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y));
+
+/**
+ * A float tensor to these number powers, as PyTorch's kernels compute them instead of calling pow: sqrt, 1/sqrt,
+ * 1/x, x·x, x·x·x (rounded after each product) and 1/(x·x). They differ from pow at the edges (pow(-inf, 0.5) is
+ * inf, sqrt(-inf) NaN; -0 keeps its sign) and in the last bit.
+ */
+function specialPower(a: Tensor, e: number): Tensor | null {
+  const f32 = a.dtype === 'float32';
+  if (e === 0.5) return unaryForward(a, Math.sqrt, false, undefined, UnaryOp.sqrt);
+  if (e === -0.5) return unaryForward(a, (v) => 1 / Math.sqrt(v), false, undefined, UnaryOp.rsqrt);
+  if (e === -1) return unaryForward(a, (v) => 1 / v, false);
+  if (e === 2) return unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square);
+  if (e === 3) return unaryForward(a, f32 ? (v) => Math.fround(v * v) * v : (v) => v * v * v, false);
+  if (e === -2) return unaryForward(a, f32 ? (v) => 1 / Math.fround(v * v) : (v) => 1 / (v * v), false);
+  return null;
+}
+
+export function pow(self: TensorLike, exponent: TensorLike): Tensor {
+  const a = toTensor(self);
+  const b = toTensor(exponent);
+  const dtype = resultDType(a, b);
+  if (isIntegral(dtype, true) && b._shape.length === 0 && b.item() < 0 && isIntegral(b.dtype)) {
+    throw new RuntimeError('Integers to negative integer powers are not allowed.');
+  }
+  const special =
+    typeof exponent === 'number' && typeof self !== 'number' && isFloatingPoint(a.dtype)
+      ? specialPower(a, exponent)
+      : null;
+  const out = special ?? binaryForward(a, b, dtype, powOf);
+  if (typeof self === 'number') {
+    // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
+    const base = self;
+    recordOp('PowBackward2', [b], out, (save) => {
+      const so = save(out);
+      const sb = base === 0 ? save(b) : null;
+      return ([g]) => {
+        if (sb === null) return [g.mul(so().mul(Math.log(base)))];
+        return [g.mul(where(sb().ge(0), 0, so().mul(Math.log(base))))];
+      };
+    });
+    return out;
+  }
+  if (typeof exponent === 'number') {
+    recordOp('PowBackward0', [a], out, (save) => {
+      const sa = save(a);
+      // x^0 is constant: zeros, whatever the incoming gradient holds (NaN included).
+      return ([g]) => [
+        exponent === 0
+          ? sa().newZeros(sa().shape)
+          : g.mul(
+              sa()
+                .pow(exponent - 1)
+                .mul(exponent),
+            ),
+      ];
+    });
+    return out;
+  }
+  recordOp('PowBackward1', [a, b], out, (save, needs) => {
+    const sa = save(a);
+    const sb = save(b);
+    const so = needs[1] ? save(out) : null;
+    return ([g]) => {
+      const base = sa();
+      const exp = sb();
+      const ga = needs[0] ? where(exp.eq(0), 0, g.mul(exp.mul(base.pow(exp.sub(1))))) : null;
+      // d/db a^b = a^b log a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention), the gradient multiplied
+      // last, so that a NaN gradient stays NaN there.
+      const gb = so ? g.mul(where(base.eq(0).logicalAnd(exp.ge(0)), 0, so().mul(base.log()))) : null;
+      return [ga, gb];
+    };
+  });
+  return out;
 }

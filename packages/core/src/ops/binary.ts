@@ -1,4 +1,7 @@
-/** Broadcasting binary ops, and `where` (their backward formulas use it), each with its backward formula beside it. */
+/**
+ * Broadcasting arithmetic, extremes, comparisons and logical ops, and `where` (their backward formulas use it), each
+ * with its backward formula beside it (pow and the math library's two-tensor functions: binary-math.ts).
+ */
 import { type DType, type TypedArray, allocate, castValue, isFloatingPoint, isIntegral } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes, isContiguous, numel, shapesEqual as sameShape } from '../shape.js';
@@ -13,8 +16,7 @@ import {
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
-import { BinaryOp, UnaryOp, binaryLayout } from '../kernels/contiguous.js';
-import { unaryForward } from './unary-forward.js';
+import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
@@ -279,86 +281,6 @@ function divFloorFloating(round: (v: number) => number): BinaryFn {
     if (round(div - floordiv) > 0.5) floordiv = round(floordiv + 1);
     return floordiv;
   };
-}
-
-/**
- * C's pow, which PyTorch's kernel calls: as Math.pow, except that 1 to any power (NaN too) and -1 to an infinite
- * power are 1 (JavaScript gives NaN for both).
- */
-const powOf: BinaryFn = (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y));
-
-/**
- * A float tensor to these number powers, as PyTorch's kernels compute them instead of calling pow: sqrt, 1/sqrt,
- * 1/x, x·x, x·x·x (rounded after each product) and 1/(x·x). They differ from pow at the edges (pow(-inf, 0.5) is
- * inf, sqrt(-inf) NaN; -0 keeps its sign) and in the last bit.
- */
-function specialPower(a: Tensor, e: number): Tensor | null {
-  const f32 = a.dtype === 'float32';
-  if (e === 0.5) return unaryForward(a, Math.sqrt, false, undefined, UnaryOp.sqrt);
-  if (e === -0.5) return unaryForward(a, (v) => 1 / Math.sqrt(v), false, undefined, UnaryOp.rsqrt);
-  if (e === -1) return unaryForward(a, (v) => 1 / v, false);
-  if (e === 2) return unaryForward(a, (v) => v * v, false, undefined, UnaryOp.square);
-  if (e === 3) return unaryForward(a, f32 ? (v) => Math.fround(v * v) * v : (v) => v * v * v, false);
-  if (e === -2) return unaryForward(a, f32 ? (v) => 1 / Math.fround(v * v) : (v) => 1 / (v * v), false);
-  return null;
-}
-
-export function pow(self: TensorLike, exponent: TensorLike): Tensor {
-  const a = toTensor(self);
-  const b = toTensor(exponent);
-  const dtype = resultDType(a, b);
-  if (isIntegral(dtype, true) && b._shape.length === 0 && b.item() < 0 && isIntegral(b.dtype)) {
-    throw new RuntimeError('Integers to negative integer powers are not allowed.');
-  }
-  const special =
-    typeof exponent === 'number' && typeof self !== 'number' && isFloatingPoint(a.dtype)
-      ? specialPower(a, exponent)
-      : null;
-  const out = special ?? binaryForward(a, b, dtype, powOf);
-  if (typeof self === 'number') {
-    // pow(scalar, tensor): d/db base^b = base^b log(base), taken as 0 for base 0 where b >= 0.
-    const base = self;
-    recordOp('PowBackward2', [b], out, (save) => {
-      const so = save(out);
-      const sb = base === 0 ? save(b) : null;
-      return ([g]) => {
-        if (sb === null) return [g.mul(so().mul(Math.log(base)))];
-        return [g.mul(where(sb().ge(0), 0, so().mul(Math.log(base))))];
-      };
-    });
-    return out;
-  }
-  if (typeof exponent === 'number') {
-    recordOp('PowBackward0', [a], out, (save) => {
-      const sa = save(a);
-      // x^0 is constant: zeros, whatever the incoming gradient holds (NaN included).
-      return ([g]) => [
-        exponent === 0
-          ? sa().newZeros(sa().shape)
-          : g.mul(
-              sa()
-                .pow(exponent - 1)
-                .mul(exponent),
-            ),
-      ];
-    });
-    return out;
-  }
-  recordOp('PowBackward1', [a, b], out, (save, needs) => {
-    const sa = save(a);
-    const sb = save(b);
-    const so = needs[1] ? save(out) : null;
-    return ([g]) => {
-      const base = sa();
-      const exp = sb();
-      const ga = needs[0] ? where(exp.eq(0), 0, g.mul(exp.mul(base.pow(exp.sub(1))))) : null;
-      // d/db a^b = a^b log a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention), the gradient multiplied
-      // last, so that a NaN gradient stays NaN there.
-      const gb = so ? g.mul(where(base.eq(0).logicalAnd(exp.ge(0)), 0, so().mul(base.log()))) : null;
-      return [ga, gb];
-    };
-  });
-  return out;
 }
 
 export function maximum(self: TensorLike, other: TensorLike): Tensor {

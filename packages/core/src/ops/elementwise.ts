@@ -5,7 +5,6 @@ export {
   rsub,
   mul,
   div,
-  pow,
   maximum,
   minimum,
   compare,
@@ -15,7 +14,7 @@ export {
   where,
 } from './binary.js';
 export { addcmul, addcdiv, lerp } from './combine.js';
-export { atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign } from './binary-math.js';
+export { pow, atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign } from './binary-math.js';
 export type { CompareOp } from './binary.js';
 export * from './unary.js';
 export { clamp, clampBound } from './clamp.js';
