@@ -23,7 +23,7 @@ export class AccumulateGrad extends Node {
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     const g = grads[0];
-    if (g && this.variable.requiresGrad) accumulateInto(this.variable, g);
+    if (g) this.accumulate(g, false);
     return [];
   }
 

@@ -152,7 +152,8 @@ function secondOrder(
     loss === null
       ? wanted.map(() => null)
       : torch.autograd.grad(loss, wanted, { createGraph: true, allowUnused: true });
-  const firsts = leaves.map((_, k) => (c.grads[k] === null ? null : found[wanted.indexOf(leaves[k])]));
+  let next = 0;
+  const firsts = leaves.map((_, k) => (c.grads[k] === null ? null : found[next++]));
   c.grads.forEach((g, k) => {
     if (g !== null) check(firsts[k] ?? torch.zerosLike(leaves[k]), g, `grad of argument ${k}`);
   });
