@@ -1,18 +1,5 @@
 /** The elementwise op family: binary (with broadcasting), unary, and their in-place forms. */
-export {
-  add,
-  sub,
-  rsub,
-  mul,
-  div,
-  maximum,
-  minimum,
-  compare,
-  equal,
-  logicalAnd,
-  logicalOr,
-  where,
-} from './binary.js';
+export { add, sub, rsub, mul, div, maximum, minimum, compare, equal, logicalAnd, logicalOr, where } from './binary.js';
 export { addcmul, addcdiv, lerp } from './combine.js';
 export { pow, atan2, fmod, remainder, hypot, logaddexp, logaddexp2, xlogy, copysign } from './binary-math.js';
 export type { CompareOp } from './binary.js';
