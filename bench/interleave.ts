@@ -42,6 +42,15 @@ export interface Contender {
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The pause before each system's turn (InterleaveOptions.settleMs): Debian's OpenBLAS threads spin for about 0.1 s
+ * after a product, and with them still spinning, Kindling's two-thread W2 step right after took 4.3-7.3 ms instead
+ * of 1.8.
+ */
+export const SETTLE_MS = 200;
+/** How long each turn samples back to back (InterleaveOptions.turnMs): steps of a training loop follow each other. */
+export const TURN_MS = 400;
+
 /** Untimed calls at the start of each turn that follows a pause: the caches and the threads are cold after it. */
 const WARM_CALLS_AFTER_PAUSE = 2;
 

@@ -25,7 +25,7 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import * as torch from '@kindling/core';
 import { measureFmaPeak, type FmaPeak } from './fma-peak.js';
 import { pytorchMissing, time } from './harness.js';
-import { type Contender, type TimedWorkload, interleave, localWorkload } from './interleave.js';
+import { type Contender, SETTLE_MS, TURN_MS, type TimedWorkload, interleave, localWorkload } from './interleave.js';
 import { type Measurement, type Summary, type System, median, ratiosByRound, summarize } from './rounds.js';
 import { type TorchMeta, TorchRemote } from './torch-remote.js';
 import { type Workload, w1Gemm } from './workloads.js';
@@ -157,14 +157,6 @@ let torchMeta: TorchMeta = {};
 const unavailable = new Map<Backend, string>();
 const startLoad = loadavg()[0];
 
-/**
- * The pause before each system's turn (interleave.ts): Debian's OpenBLAS threads spin for about 0.1 s after a
- * product, and with them still spinning, Kindling's two-thread W2 step right after took 4.3-7.3 ms instead of 1.8.
- */
-const SETTLE_MS = 200;
-/** How long each turn samples back to back (interleave.ts): steps of a training loop follow each other. */
-const TURN_MS = 400;
-
 /** A system set up for one workload, for interleave.ts. */
 interface Entry extends Contender {
   system: System;
@@ -234,9 +226,14 @@ function enterBackend(name: Backend, threads: number): number | null {
   return useThreads(name, threads);
 }
 
+// Every thread count of the native kernels first, the TypeScript kernels after: these leave a large JavaScript heap
+// behind, and V8's work on it competed for the cores of the native kernels measured next (a two-thread 256x256
+// product right after them took 110-140 us instead of 97-100 on a 2-core VM).
 for (const threads of threadCounts) {
   progress(`${threads} thread${threads === 1 ? '' : 's'}:`);
   await runInterleaved(threads, enterBackend('native', threads));
+}
+for (const threads of threadCounts) {
   const used = enterBackend('typescript', threads);
   if (used === null) continue;
   // A single-threaded backend measured once already: its figures stand for this thread count too.

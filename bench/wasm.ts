@@ -17,7 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as torch from '@kindling/core';
-import { type TimedWorkload, interleave, localWorkload } from './interleave.js';
+import { SETTLE_MS, TURN_MS, type TimedWorkload, interleave, localWorkload } from './interleave.js';
 import { median } from './rounds.js';
 import { TfjsRemote } from './tfjs-remote.js';
 import { w1Gemm } from './workloads.js';
@@ -79,7 +79,10 @@ function local(system: System, setup: () => () => void): TimedWorkload {
   return localWorkload(setup());
 }
 
-/** Times one workload on several systems in interleaved rounds (interleave.ts) and records each one's median. */
+/**
+ * Times one workload on several systems in interleaved rounds (interleave.ts), each turn after a pause and sampling
+ * back to back for TURN_MS as `pnpm bench` does, and records each one's median.
+ */
 async function interleaved(
   workload: string,
   runs: { system: System; timer: TimedWorkload }[],
@@ -89,7 +92,7 @@ async function interleaved(
 ): Promise<void> {
   const samples = await interleave(
     runs.map(({ system, timer }) => ({ enter: () => system.enter(), timer })),
-    { rounds, minMs },
+    { rounds, minMs, settleMs: SETTLE_MS, turnMs: TURN_MS },
   );
   runs.forEach(({ system }, k) => record(workload, system.system, system.threads, median(samples[k]), flops));
 }
