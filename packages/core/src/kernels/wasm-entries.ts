@@ -48,8 +48,6 @@ export interface WasmHost {
   source(a: FloatArray, off: number, n: number, at: number, writes?: readonly Span[]): number;
   /** Where a kernel writes `a` from element `off` on: where it is when `a` lives in the module's memory, else `at`. */
   target(a: FloatArray, off: number, at: number): number;
-  /** Whether `a` lives in the module's memory, where kernels read it without a copy. */
-  resides(a: FloatArray): boolean;
   /** Copies `n` elements of `a` from `off` to address `at` (nothing when they are there already). */
   copyIn(a: FloatArray, off: number, at: number, n: number): void;
   /** Copies an array of i32s (a table a kernel reads, such as pooling windows) to address `at`. */

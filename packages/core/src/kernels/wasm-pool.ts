@@ -2,9 +2,7 @@
  * The WebAssembly backend's pooling entries: max pooling, and average pooling (fixed or adaptive windows),
  * forward and backward. Each checks its arguments before anything is copied, copies what it reads into the
  * module's memory (where it does not live there already), splits planes between threads, and gives the
- * TypeScript kernel's bits (kernels/pool.ts). Integer arrays and small calls run the TypeScript kernels; so does
- * max pooling's backward when its float64 indices live outside the module's memory, where copying them in costs
- * more than the scatter itself.
+ * TypeScript kernel's bits (kernels/pool.ts). Integer arrays and small calls run the TypeScript kernels.
  */
 import type { TypedArray } from '../dtype.js';
 import {
@@ -135,7 +133,7 @@ function maxPool2dBackward(
   ]);
   // Nothing to scatter (the TypeScript loop would still walk every plane, up to 2^31 of them).
   if (outSize === 0) return void gx.fill(0, 0, inSize);
-  if (inSize + outSize < SMALL || !host.resides(indices)) {
+  if (inSize + outSize < SMALL) {
     checkIndices(indices, outSize, HW);
     return tsMaxPoolBackward(gy, indices, planes, HW, OHW, gx);
   }

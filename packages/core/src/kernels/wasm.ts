@@ -203,10 +203,6 @@ class WasmBackendState {
     return this.heap.addressOf(a, off) ?? at;
   }
 
-  resides(a: FloatArray): boolean {
-    return this.heap.addressOf(a, 0) !== null;
-  }
-
   copyIn(a: FloatArray, off: number, at: number, n: number): void {
     if (n > 0 && this.heap.addressOf(a, off) !== at) this.heap.view(a, at, n).set(a.subarray(off, off + n));
   }

@@ -155,18 +155,27 @@ function paddingOnlyWindows(indices: Tensor, HW: number): Tensor | null {
 }
 
 /**
+ * Whether some window of `g` may lie wholly in the padding. Without padding a window starts inside the input; with
+ * a dilation of 1 its rows (columns) are consecutive, and a padding of at most half the kernel leaves one inside.
+ * Other windows need no scan of their indices (the kernel still checks each one).
+ */
+function mayHavePaddingOnlyWindows(g: PoolGeometry): boolean {
+  return (g.ph > 0 && g.dh > 1) || (g.pw > 0 && g.dw > 1);
+}
+
+/**
  * The gradient of a max pooling: each output gradient added at the input position its index names. The
  * forward input `x` is an input of the node, as in PyTorch (its gradient is zero), so the result requires grad
  * whenever x does.
  */
-function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, name: string): Tensor {
+function maxPoolBackward(gy: Tensor, x: Tensor, indices: Tensor, paddingOnlyPossible: boolean, name: string): Tensor {
   const inShape = x._shape;
   const gx = uninitialized(inShape, gy.dtype);
   const nd = inShape.length;
   const HW = inShape[nd - 2] * inShape[nd - 1];
   const OHW = indices._shape[nd - 2] * indices._shape[nd - 1];
   const planes = HW === 0 ? 0 : gx.numel() / HW;
-  const paddingOnly = paddingOnlyWindows(indices, HW);
+  const paddingOnly = paddingOnlyPossible ? paddingOnlyWindows(indices, HW) : null;
   const grads = paddingOnly === null ? gy : gy.maskedFill(paddingOnly, 0);
   const at = paddingOnly === null ? indices : indices.clamp(0, Math.max(HW - 1, 0));
   getKernelBackend().maxPool2dBackward(grads.contiguousArray(), at.contiguousArray(), planes, HW, OHW, gx._array);
@@ -234,7 +243,8 @@ export function maxPool2d(
   recordOp('MaxPool2DWithIndicesBackward0', [x], out, (save) => {
     const sx = save(x);
     const si = save(indices as Tensor);
-    return ([gy]) => [maxPoolBackward(gy, sx(), si(), 'MaxPool2DWithIndicesBackwardBackward0')];
+    const paddingOnlyPossible = mayHavePaddingOnlyWindows(g);
+    return ([gy]) => [maxPoolBackward(gy, sx(), si(), paddingOnlyPossible, 'MaxPool2DWithIndicesBackwardBackward0')];
   });
   return returnIndices ? [out, indices as Tensor] : out;
 }
@@ -417,7 +427,7 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, ...rest: 
   recordOp('AdaptiveMaxPool2DBackward0', [x], out, (save) => {
     const sx = save(x);
     const si = save(indices as Tensor);
-    return ([gy]) => [maxPoolBackward(gy, sx(), si(), 'AdaptiveMaxPool2DBackwardBackward0')];
+    return ([gy]) => [maxPoolBackward(gy, sx(), si(), false, 'AdaptiveMaxPool2DBackwardBackward0')];
   });
   return returnIndices ? [out, indices as Tensor] : out;
 }
