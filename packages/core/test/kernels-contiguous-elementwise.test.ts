@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { binaryKernel, type FastBinary } from '../src/kernels/elementwise.js';
+import { fma32, fma64 } from '../src/kernels/fma.js';
 import { binary, binaryLayout, BinaryOp, unary, UnaryOp } from '../src/kernels/contiguous.js';
 import { copyStrided, scatterStrided } from '../src/kernels/strided.js';
 import { TYPES, fillInput, referenceOpsOnTypescript, valuesOf } from './helpers/flat-kernels.js';
@@ -13,10 +14,21 @@ import { expectSame } from './helpers/same-values.js';
 referenceOpsOnTypescript();
 
 const FAST: FastBinary[] = ['add', 'sub', 'mul', 'div'];
+/** One element of op; add with alpha is a fused multiply-add in the array's precision (kernels/fma.ts). */
 const scalarOp =
-  (op: number, alpha: number) =>
+  (op: number, alpha: number, f32: boolean) =>
   (x: number, y: number): number =>
-    op === 0 ? x + alpha * y : op === 1 ? x - y : op === 2 ? x * y : x / y;
+    op === 0
+      ? alpha === 1
+        ? x + y
+        : f32
+          ? fma32(Math.fround(alpha), y, x)
+          : fma64(alpha, y, x)
+      : op === 1
+        ? x - y
+        : op === 2
+          ? x * y
+          : x / y;
 
 function layoutOf(shape: number[], as: number[], bs: number[]): Float64Array {
   const l = new Float64Array(13);
@@ -78,7 +90,7 @@ describe('binary', () => {
               { array: b, strides: B.strides, offset: bOff },
               shape,
               ref,
-              scalarOp(op, alpha),
+              scalarOp(op, alpha, T === Float32Array),
               FAST[op],
               alpha,
             );
@@ -101,7 +113,7 @@ describe('binary', () => {
                 pa += idx[d] * A.strides[d];
                 pb += idx[d] * B.strides[d];
               }
-              plain[k] = scalarOp(op, alpha)(a[pa], b[pb]);
+              plain[k] = scalarOp(op, alpha, T === Float32Array)(a[pa], b[pb]);
             }
             expectSame(out.subarray(outOff, outOff + n), plain, what);
             cases++;
@@ -119,7 +131,7 @@ describe('binary', () => {
     const layout = layoutOf([999], [1], [1]);
     for (let op = 1; op < 4; op++) {
       binary(op, a, 0, b, 0, out, 0, layout, 1);
-      const f = scalarOp(op, 1);
+      const f = scalarOp(op, 1, true);
       expectSame(
         out,
         Float32Array.from(a, (x, i) => Math.fround(f(x, b[i]))),

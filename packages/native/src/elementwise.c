@@ -5,7 +5,8 @@
  *
  * Every value is computed in double and rounded once when stored. For float32 add, sub, mul and div, rounding
  * the exact double result of two float32 operands once is exactly IEEE float32 arithmetic, so those loops run
- * in float (twice the vector width) with the same results; add-with-alpha is x + alpha * y in double.
+ * in float (twice the vector width) with the same results; add-with-alpha is a fused multiply-add, x + alpha * y
+ * rounded once, in the array's type (scaled_add).
  *
  * Work is split over the flat output index in chunks that depend only on n and the thread count; every element
  * is computed the same way whatever chunk it lands in, so any thread count gives the same bits.
@@ -13,7 +14,7 @@
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #elif defined(__GNUC__)
-/* No fused multiply-add: x + alpha * y rounds twice, as in JavaScript. */
+/* No contraction into fused multiply-adds but the explicit ones (scaled_add), as in JavaScript. */
 #pragma GCC optimize("fp-contract=off")
 #endif
 
@@ -66,6 +67,19 @@ static inline double activation_grad_f64(int op, double g, double y) {
   }
 }
 
+/* o[i] = a[i·sa] + alpha·b[i·sb] rounded once (packages/core/src/kernels/fma.ts emulates the same in JavaScript). */
+#define DEFINE_SCALED_ADD(T, SUF, FMA)                                                                              \
+  KD_FMA_CLONES static void scaled_add_##SUF(const T *restrict a, int64_t sa, const T *restrict b, int64_t sb,     \
+                                             T *restrict o, int64_t n, T alpha) {                                 \
+    if (sa == 1 && sb == 1)                                                                                       \
+      for (int64_t i = 0; i < n; i++) o[i] = FMA(alpha, b[i], a[i]);                                             \
+    else                                                                                                          \
+      for (int64_t i = 0; i < n; i++) o[i] = FMA(alpha, b[i * sb], a[i * sa]);                                   \
+  }
+
+DEFINE_SCALED_ADD(float, f32, fmaf)
+DEFINE_SCALED_ADD(double, f64, fma)
+
 #define DEFINE_BINARY_RUN(T, SUF)                                                                                   \
   static void binary_run_##SUF(int op, const T *restrict a, int64_t sa, const T *restrict b, int64_t sb,           \
                                T *restrict o, int64_t n, double alpha) {                                          \
@@ -86,14 +100,10 @@ static inline double activation_grad_f64(int op, double g, double y) {
       for (int64_t i = 0; i < n; i++) o[i] = activation_grad_##SUF(op, a[i * sa], b[i * sb]);                    \
       return;                                                                                                     \
     }                                                                                                             \
+    if (op == 0 && alpha != 1.0) return scaled_add_##SUF(a, sa, b, sb, o, n, (T)alpha);                           \
     if (sa == 1 && sb == 1) {                                                                                     \
       switch (op) {                                                                                               \
-        case 0:                                                                                                   \
-          if (alpha == 1.0)                                                                                       \
-            for (int64_t i = 0; i < n; i++) o[i] = a[i] + b[i];                                                   \
-          else                                                                                                    \
-            for (int64_t i = 0; i < n; i++) o[i] = (T)((double)a[i] + alpha * (double)b[i]);                     \
-          return;                                                                                                 \
+        case 0: for (int64_t i = 0; i < n; i++) o[i] = a[i] + b[i]; return;                                       \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - b[i]; return;                                       \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * b[i]; return;                                       \
         default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / b[i]; return;                                      \
@@ -102,15 +112,7 @@ static inline double activation_grad_f64(int op, double g, double y) {
     if (sa == 1 && sb == 0) {                                                                                     \
       const T y = b[0];                                                                                           \
       switch (op) {                                                                                               \
-        case 0: {                                                                                                 \
-          if (alpha == 1.0) {                                                                                     \
-            for (int64_t i = 0; i < n; i++) o[i] = a[i] + y;                                                      \
-          } else {                                                                                                \
-            const double s = alpha * (double)y;                                                                   \
-            for (int64_t i = 0; i < n; i++) o[i] = (T)((double)a[i] + s);                                         \
-          }                                                                                                       \
-          return;                                                                                                 \
-        }                                                                                                         \
+        case 0: for (int64_t i = 0; i < n; i++) o[i] = a[i] + y; return;                                          \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i] - y; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i] * y; return;                                          \
         default: for (int64_t i = 0; i < n; i++) o[i] = a[i] / y; return;                                         \
@@ -119,21 +121,14 @@ static inline double activation_grad_f64(int op, double g, double y) {
     if (sa == 0 && sb == 1) {                                                                                     \
       const T x = a[0];                                                                                           \
       switch (op) {                                                                                               \
-        case 0:                                                                                                   \
-          if (alpha == 1.0)                                                                                       \
-            for (int64_t i = 0; i < n; i++) o[i] = x + b[i];                                                      \
-          else                                                                                                    \
-            for (int64_t i = 0; i < n; i++) o[i] = (T)((double)x + alpha * (double)b[i]);                        \
-          return;                                                                                                 \
+        case 0: for (int64_t i = 0; i < n; i++) o[i] = x + b[i]; return;                                          \
         case 1: for (int64_t i = 0; i < n; i++) o[i] = x - b[i]; return;                                          \
         case 2: for (int64_t i = 0; i < n; i++) o[i] = x * b[i]; return;                                          \
         default: for (int64_t i = 0; i < n; i++) o[i] = x / b[i]; return;                                         \
       }                                                                                                           \
     }                                                                                                             \
     switch (op) {                                                                                                 \
-      case 0:                                                                                                     \
-        for (int64_t i = 0; i < n; i++) o[i] = (T)((double)a[i * sa] + alpha * (double)b[i * sb]);                \
-        return;                                                                                                   \
+      case 0: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] + b[i * sb]; return;                               \
       case 1: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] - b[i * sb]; return;                               \
       case 2: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] * b[i * sb]; return;                               \
       default: for (int64_t i = 0; i < n; i++) o[i] = a[i * sa] / b[i * sb]; return;                              \

@@ -13,4 +13,11 @@
     else ((double *)(p))[i] = (v);                       \
   } while (0)
 
+/*
+ * a·b + c rounded once in the array's precision, for values already in it (exact casts): PyTorch's add and sub with
+ * alpha and addcmul, and packages/core/src/kernels/fma.ts. Callers include <math.h>; loops that use it are
+ * KD_FMA_CLONES, so that it is an instruction where the CPU has one.
+ */
+#define FMA(a, b, c) (f32 ? (double)fmaf((float)(a), (float)(b), (float)(c)) : fma((a), (b), (c)))
+
 #endif

@@ -25,6 +25,20 @@
 #define KD_VECTOR_CLONES
 #endif
 
+/*
+ * Loops that compute fused multiply-adds (fma, fmaf: a·b + c rounded once, as PyTorch's kernels compute add and sub
+ * with alpha, addcmul and lerp) are compiled for CPUs with FMA, where they inline the instruction and vectorise,
+ * and for the baseline, where they call the C library's fma, which rounds once too. Both give the same bits.
+ */
+#if defined(__x86_64__) && defined(__linux__) && !defined(KD_NO_X86) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define KD_FMA_CLONES __attribute__((target_clones("fma", "default")))
+#endif
+#endif
+#ifndef KD_FMA_CLONES
+#define KD_FMA_CLONES
+#endif
+
 /* A helper inlined into each caller, so that its compile-time flags (the element type, the variant) fold away. */
 #define KD_INLINE static inline __attribute__((always_inline))
 

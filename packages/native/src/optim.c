@@ -3,9 +3,10 @@
  * what packages/core/src/kernels/optim.ts (and so @kindling/optim's tensor-op updates) computes.
  *
  * Values are carried in double and rounded to the parameter's type exactly where the TypeScript kernel rounds
- * (Math.fround, or a store into a Float32Array): RND() below. Products of two float32 values are exact in a
- * double, so `u + a * v` rounds once to double and once to float, as the TypeScript does; contraction into fused
- * multiply-adds is switched off so that float64 expressions round after each operation, as JavaScript's do.
+ * (Math.fround, or a store into a Float32Array): RND() below. Where PyTorch's update adds with alpha or adds a
+ * product (addcmul), the sum is a fused multiply-add rounded once in the parameter's type, FMA(), as PyTorch's
+ * kernels and the TypeScript kernel's fma.ts compute it; contraction of any other expression into fused
+ * multiply-adds is switched off, so that the rest round after each operation, as JavaScript's do.
  * (Adam's last steps for float32 run in float arithmetic, which gives the same bits: see adam_body.)
  *
  * Multi-threaded over chunks of elements (each element depends only on its own index): identical for any
@@ -69,33 +70,32 @@ KD_INLINE void sgd_body(const sgd_ctx *c, int64_t begin, int64_t end, const int 
   const double wd = c->wd, mom = c->mom, keep = c->keep, step = c->step;
   for (int64_t i = begin; i < end; i++) {
     double d = grad_at(grad, i, f32, maximize);
-    if (decay) d = RND(d + wd * LD(param, i));
+    if (decay) d = FMA(wd, LD(param, i), d);
     if (use_mom) {
-      const double m = first ? d : RND(RND(LD(buf, i) * mom) + keep * d);
+      const double m = first ? d : FMA(keep, d, RND(LD(buf, i) * mom));
       ST(buf, i, m);
-      d = nesterov ? RND(d + mom * m) : m;
+      d = nesterov ? FMA(mom, m, d) : m;
     }
-    ST(param, i, LD(param, i) + step * d);
+    ST(param, i, FMA(step, d, LD(param, i)));
   }
 }
 
 /*
  * float32 SGD with momentum, the common case (no decay, Nesterov, maximize or dampening; not the first step): the
  * same bits as sgd_body with fewer conversions. The buffer's update is float arithmetic (a float product and a
- * float sum, each rounded once, as RND does after exact double ones); only the parameter's u + a*v keeps its
- * double sum.
+ * float sum, each rounded once, as RND does after exact double ones) and the parameter's a fused multiply-add.
  */
 KD_INLINE void sgd_momentum_f32(const sgd_ctx *c, int64_t begin, int64_t end) {
   float *const restrict param = c->param;
   const float *const restrict grad = c->grad;
   float *const restrict buf = c->buf;
   const float mom = (float)c->mom;
-  const double step = c->step;
+  const float step = (float)c->step;
   for (int64_t i = begin; i < end; i++) {
     const float product = buf[i] * mom;
     const float m = product + grad[i];
     buf[i] = m;
-    param[i] = (float)((double)param[i] + step * (double)m);
+    param[i] = fmaf(step, m, param[i]);
   }
 }
 
@@ -109,7 +109,7 @@ KD_INLINE void sgd_momentum_f32(const sgd_ctx *c, int64_t begin, int64_t end) {
 #define SGD_CASE(k) \
   case k: sgd_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1, ((k) >> 4) & 1); break;
 #define SGD_VARIANTS(F32_)                                                                                             \
-  KD_VECTOR_CLONES static void sgd_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                      \
+  KD_FMA_CLONES static void sgd_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                      \
     enum { F32 = F32_ };                                                                                               \
     const sgd_ctx *c = ctx;                                                                                            \
     const int mom = c->buf != NULL;                                                                                    \
@@ -179,7 +179,7 @@ static void sqrt_block_f32(float *q, int64_t len) {
  * (vectorised). The last steps, sqrt, divisions and sums of float32 values each rounded to float32, are done in
  * float32 arithmetic for Float32Array: a correctly rounded float operation is exactly the double operation rounded
  * to float (for +, -, *, / and sqrt, double has more than twice float's precision), which is what the
- * TypeScript kernel computes. The axpy and addcmul steps round once from an exact double product, so they stay double.
+ * TypeScript kernel computes. The axpy and addcmul steps are fused multiply-adds (FMA).
  */
 KD_INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const int f32, const int maximize,
                       const int decoupled, const int coupled, const int ams) {
@@ -200,9 +200,9 @@ KD_INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const in
       double g = grad_at(grad, i, f32, maximize);
       double p = LD(param, i);
       if (decoupled) p = RND(p * shrink);
-      else if (coupled) g = RND(g + wd * p);
-      const double m = RND(RND(LD(ea, i) * b1) + k1 * g);
-      const double s = RND(RND(LD(es, i) * b2) + RND(k2 * g) * g);
+      else if (coupled) g = FMA(wd, p, g);
+      const double m = FMA(k1, g, RND(LD(ea, i) * b1));
+      const double s = FMA(RND(k2 * g), g, RND(LD(es, i) * b2));
       ST(ea, i, m);
       ST(es, i, s);
       double second = s;
@@ -239,7 +239,7 @@ KD_INLINE void adam_body(const adam_ctx *c, int64_t begin, int64_t end, const in
 #define ADAM_CASE(k) \
   case k: adam_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1, ((k) >> 2) & 1, ((k) >> 3) & 1); break;
 #define ADAM_VARIANTS(F32_)                                                                                            \
-  KD_VECTOR_CLONES static void adam_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                     \
+  KD_FMA_CLONES static void adam_range_##F32_(void *ctx, int64_t b, int64_t e) {                                                     \
     enum { F32 = F32_ };                                                                                               \
     const adam_ctx *c = ctx;                                                                                           \
     switch (c->maximize | c->decoupled << 1 | c->coupled << 2 | (c->max_sq != NULL) << 3) {                           \
@@ -297,8 +297,8 @@ KD_INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, 
     for (int64_t t = 0; t < len; t++) {
       const int64_t i = i0 + t;
       double g = grad_at(grad, i, f32, maximize);
-      if (decay) g = RND(g + wd * LD(param, i));
-      const double s = RND(RND(LD(sq, i) * rho) + RND(k * g) * g);
+      if (decay) g = FMA(wd, LD(param, i), g);
+      const double s = FMA(RND(k * g), g, RND(LD(sq, i) * rho));
       ST(sq, i, s);
       if (f32) {
         gf[t] = (float)g;
@@ -320,8 +320,8 @@ KD_INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, 
     for (int64_t t = 0; t < len; t++) {
       const int64_t i = i0 + t;
       const double delta = f32 ? (double)((af[t] / sf[t]) * gf[t]) : (ab[t] / sb[t]) * gb[t];
-      ST(acc, i, RND(LD(acc, i) * rho) + RND(k * delta) * delta);
-      ST(param, i, LD(param, i) + value * delta);
+      ST(acc, i, FMA(RND(k * delta), delta, RND(LD(acc, i) * rho)));
+      ST(param, i, FMA(value, delta, LD(param, i)));
     }
   }
 }
@@ -330,7 +330,7 @@ KD_INLINE void adadelta_body(const adadelta_ctx *c, int64_t begin, int64_t end, 
 #define ADADELTA_CASE(k) \
   case k: adadelta_body(c, b, e, F32, (k) & 1, ((k) >> 1) & 1); break;
 #define ADADELTA_VARIANTS(F32_)                                                                                        \
-  KD_VECTOR_CLONES static void adadelta_range_##F32_(void *ctx, int64_t b, int64_t e) {                               \
+  KD_FMA_CLONES static void adadelta_range_##F32_(void *ctx, int64_t b, int64_t e) {                               \
     enum { F32 = F32_ };                                                                                               \
     const adadelta_ctx *c = ctx;                                                                                       \
     switch (c->maximize | c->decay << 1) {                                                                             \

@@ -34,3 +34,22 @@
 @inline export function rnd<T>(v: v128): v128 {
   return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
 }
+
+/**
+ * x + a·b for float32 values carried in double lanes, rounded once to float32: a fused multiply-add, as PyTorch's
+ * kernels and packages/core/src/kernels/fma.ts `fma32` compute it. The product is exact in double; the sum is
+ * rounded to odd (the rounded sum moved one unit toward its error when inexact and even), which then rounds to
+ * float32 correctly. Infinities and NaN pass as a plain sum gives them.
+ */
+@inline export function fused32(x: v128, a: v128, b: v128): v128 {
+  const p = f64x2.mul(a, b);
+  const s = f64x2.add(p, x);
+  const bb = f64x2.sub(s, p);
+  const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bb)), f64x2.sub(x, bb));
+  const even = i64x2.eq(v128.and(s, i64x2.splat(1)), i64x2.splat(0));
+  const inexact = f64x2.ne(err, f64x2.splat(0));
+  const finite = f64x2.lt(f64x2.abs(s), f64x2.splat(Infinity));
+  // One unit away from zero when the error has the sum's sign, toward zero when not.
+  const step = v128.or(i64x2.shr_s(v128.xor(s, err), 63), i64x2.splat(1));
+  return rnd<f32>(i64x2.add(s, v128.and(step, v128.and(v128.and(even, inexact), finite))));
+}

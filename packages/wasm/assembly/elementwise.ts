@@ -3,8 +3,9 @@
  * and rounded once. exp, log, tanh, sigmoid, gelu and gelu's derivative run one element at a time on exp.ts,
  * which computes V8's Math.exp, Math.log and Math.tanh and the TypeScript kernels' erfc operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
  * value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
- * f32x4 instructions; expressions with a double scalar (add with alpha) or two roundings in double (rsqrt) run
- * in f64x2 lanes and are rounded at the store, as the TypeScript loops round.
+ * f32x4 instructions; expressions with two roundings in double (rsqrt) run in f64x2 lanes and are rounded at the
+ * store, as the TypeScript loops round. Add with an alpha other than 1, a fused multiply-add, is left to the
+ * TypeScript kernel (kernels/fma.ts): WebAssembly has no fused multiply-add that is sure to round once.
  */
 
 import { erfc, exp, log, tanh } from './exp';
@@ -106,30 +107,23 @@ export function unary64(op: i32, x: usize, out: usize, n: i32): void {
 
 // ---- binary ----
 
-@inline function binaryScalar<T>(op: i32, a: T, b: T, alpha: f64): T {
-  if (op == ADD) return alpha == 1 ? a + b : <T>(<f64>a + alpha * <f64>b);
+@inline function binaryScalar<T>(op: i32, a: T, b: T): T {
+  if (op == ADD) return a + b;
   if (op == SUB) return a - b;
   if (op == MUL) return a * b;
   if (op == DIV) return a / b;
   return b <= 0 ? <T>0 : a;
 }
 
-/** a + alpha b for four float32 lanes, in double as the TypeScript loop computes it. */
-@inline function scaledAdd32(a: v128, b: v128, alpha: v128): v128 {
-  const lo = f64x2.add(f64x2.promote_low_f32x4(a), f64x2.mul(alpha, f64x2.promote_low_f32x4(b)));
-  const hi = f64x2.add(f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)), f64x2.mul(alpha, f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1))));
-  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-
-@inline function binaryVec<T>(op: i32, a: v128, b: v128, alpha: f64): v128 {
+@inline function binaryVec<T>(op: i32, a: v128, b: v128): v128 {
   if (sizeof<T>() == 4) {
-    if (op == ADD) return alpha == 1 ? f32x4.add(a, b) : scaledAdd32(a, b, f64x2.splat(alpha));
+    if (op == ADD) return f32x4.add(a, b);
     if (op == SUB) return f32x4.sub(a, b);
     if (op == MUL) return f32x4.mul(a, b);
     if (op == DIV) return f32x4.div(a, b);
     return v128.andnot(a, f32x4.le(b, f32x4.splat(0)));
   }
-  if (op == ADD) return alpha == 1 ? f64x2.add(a, b) : f64x2.add(a, f64x2.mul(f64x2.splat(alpha), b));
+  if (op == ADD) return f64x2.add(a, b);
   if (op == SUB) return f64x2.sub(a, b);
   if (op == MUL) return f64x2.mul(a, b);
   if (op == DIV) return f64x2.div(a, b);
@@ -137,31 +131,31 @@ export function unary64(op: i32, x: usize, out: usize, n: i32): void {
 }
 
 /** One inner run of n outputs: a and b at element strides sa and sb (0 broadcasts, 1 is contiguous). */
-@inline function binaryRun<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32, alpha: f64): void {
+@inline function binaryRun<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   let i = 0;
   const lanes = 16 / sizeof<T>();
   if (sa == 1 && sb == 1) {
     for (; i + lanes <= n; i += lanes) {
       const at = <usize>i << alignof<T>();
-      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), v128.load(b + at), alpha));
+      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), v128.load(b + at)));
     }
   } else if (sa == 1 && sb == 0) {
     const vb = sizeof<T>() == 4 ? v128.load32_splat(b) : v128.load64_splat(b);
     for (; i + lanes <= n; i += lanes) {
       const at = <usize>i << alignof<T>();
-      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), vb, alpha));
+      v128.store(out + at, binaryVec<T>(op, v128.load(a + at), vb));
     }
   } else if (sa == 0 && sb == 1) {
     const va = sizeof<T>() == 4 ? v128.load32_splat(a) : v128.load64_splat(a);
     for (; i + lanes <= n; i += lanes) {
       const at = <usize>i << alignof<T>();
-      v128.store(out + at, binaryVec<T>(op, va, v128.load(b + at), alpha));
+      v128.store(out + at, binaryVec<T>(op, va, v128.load(b + at)));
     }
   }
   for (; i < n; i++) {
     const av = load<T>(a + ((<usize>i * sa) << alignof<T>()));
     const bv = load<T>(b + ((<usize>i * sb) << alignof<T>()));
-    store<T>(out + (<usize>i << alignof<T>()), binaryScalar<T>(op, av, bv, alpha));
+    store<T>(out + (<usize>i << alignof<T>()), binaryScalar<T>(op, av, bv));
   }
 }
 
@@ -169,7 +163,7 @@ export function unary64(op: i32, x: usize, out: usize, n: i32): void {
  * out[k] = op(a[Σ i_d aStride_d], b[Σ i_d bStride_d]) over the row-major index k of a layout of up to four dims:
  * `layout` holds i32s [ndim, shape0..3, aStride0..3, bStride0..3] (contiguous.ts, checked by the host).
  */
-function binaryLayout<T>(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
+function binaryLayout<T>(op: i32, a: usize, b: usize, out: usize, layout: usize): void {
   const nd = load<i32>(layout);
   const inner = load<i32>(layout + (<usize>nd << 2));
   const sa = load<i32>(layout + (<usize>(4 + nd) << 2));
@@ -184,11 +178,11 @@ function binaryLayout<T>(op: i32, a: usize, b: usize, out: usize, layout: usize,
       for (let i2 = 0; i2 < s2; i2++) {
         const pa = a + ((<usize>i0 * a0 + <usize>i1 * a1 + <usize>i2 * a2) << alignof<T>());
         const pb = b + ((<usize>i0 * b0 + <usize>i1 * b1 + <usize>i2 * b2) << alignof<T>());
-        if (op == ADD) binaryRun<T>(ADD, pa, sa, pb, sb, po, inner, alpha);
-        else if (op == SUB) binaryRun<T>(SUB, pa, sa, pb, sb, po, inner, alpha);
-        else if (op == MUL) binaryRun<T>(MUL, pa, sa, pb, sb, po, inner, alpha);
-        else if (op == DIV) binaryRun<T>(DIV, pa, sa, pb, sb, po, inner, alpha);
-        else binaryRun<T>(RELU_BACKWARD, pa, sa, pb, sb, po, inner, alpha);
+        if (op == ADD) binaryRun<T>(ADD, pa, sa, pb, sb, po, inner);
+        else if (op == SUB) binaryRun<T>(SUB, pa, sa, pb, sb, po, inner);
+        else if (op == MUL) binaryRun<T>(MUL, pa, sa, pb, sb, po, inner);
+        else if (op == DIV) binaryRun<T>(DIV, pa, sa, pb, sb, po, inner);
+        else binaryRun<T>(RELU_BACKWARD, pa, sa, pb, sb, po, inner);
         po += <usize>inner << alignof<T>();
       }
     }
@@ -202,9 +196,9 @@ function binaryLayout<T>(op: i32, a: usize, b: usize, out: usize, layout: usize,
   return load<i32>(layout + (<usize>(1 + base + d) << 2));
 }
 
-export function binary32(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
-  binaryLayout<f32>(op, a, b, out, layout, alpha);
+export function binary32(op: i32, a: usize, b: usize, out: usize, layout: usize): void {
+  binaryLayout<f32>(op, a, b, out, layout);
 }
-export function binary64(op: i32, a: usize, b: usize, out: usize, layout: usize, alpha: f64): void {
-  binaryLayout<f64>(op, a, b, out, layout, alpha);
+export function binary64(op: i32, a: usize, b: usize, out: usize, layout: usize): void {
+  binaryLayout<f64>(op, a, b, out, layout);
 }

@@ -1,94 +1,75 @@
 /**
- * The SGD and Adam updates and the sum along a dim, giving the bits of packages/core/src/kernels/optim.ts
- * `sgdUpdate` / `adamUpdate` and contiguous.ts `sumDim`. Both compute in double, two elements at a time in f64x2 lanes (float32 elements
- * promoted on load), and round where the TypeScript loops round: `rnd` rounds a double to the element type (a
- * float32 product of float32 values, rounded once, is the float32 product), and the store rounds.
+ * The SGD and Adam updates of float32 parameters and the sum along a dim, giving the bits of
+ * packages/core/src/kernels/optim.ts `sgdUpdate` / `adamUpdate` and contiguous.ts `sumDim`. They compute in double,
+ * two elements at a time in f64x2 lanes (float32 elements promoted on load), and round where the TypeScript loops
+ * round: `rnd` rounds a double to float32 (a float32 product of float32 values, rounded once, is the float32
+ * product), `fused32` gives a fused multiply-add, and the store rounds. Float64 parameters take the TypeScript
+ * kernels: their fused multiply-adds need its emulation in double.
  */
 
-import { get, ld, rnd, st } from './doubles';
-
-@inline function madd(x: v128, a: v128, b: v128): v128 {
-  return f64x2.add(x, f64x2.mul(a, b));
-}
+import { fused32, get, ld, rnd, st } from './doubles';
 
 /**
- * Elements [2·k0, 2·k1) of param (and buf) in place; the host rounds the scalars to the element type first, as
- * the TypeScript loop does, and pads each array to an even length (the pad's result is never copied out).
- *   d = maximize ? -grad : grad;  decay: d = rnd(d + wd·p)
- *   buf: m = first ? d : rnd(rnd(b·mom) + keep·d);  b = m;  d = nesterov ? rnd(d + mom·m) : m
+ * Elements [2·k0, 2·k1) of param (and buf) in place; the host rounds the scalars to float32 first, as the
+ * TypeScript loop does, and pads each array to an even length (the pad's result is never copied out). Each
+ * `a + b·c` below is a fused multiply-add:
+ *   d = maximize ? -grad : grad;  decay: d = d + wd·p
+ *   buf: m = first ? d : rnd(b·mom) + keep·d;  b = m;  d = nesterov ? d + mom·m : m
  *   p = p + step·d
  */
-function sgd<T>(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
-                decay: i32, nesterov: i32, maximize: i32, first: i32): void {
+export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64,
+                            wd: f64, decay: i32, nesterov: i32, maximize: i32, first: i32): void {
   const vStep = f64x2.splat(step), vMom = f64x2.splat(mom), vKeep = f64x2.splat(keep), vWd = f64x2.splat(wd);
   for (let k = k0; k < k1; k++) {
-    const at = (<usize>k << 1) << alignof<T>();
-    const p = ld<T>(param + at);
-    let d = ld<T>(grad + at);
+    const at = (<usize>k << 1) << alignof<f32>();
+    const p = ld<f32>(param + at);
+    let d = ld<f32>(grad + at);
     if (maximize) d = f64x2.neg(d);
-    if (decay) d = rnd<T>(madd(d, vWd, p));
+    if (decay) d = fused32(d, vWd, p);
     if (buf != 0) {
-      const m = first ? d : rnd<T>(madd(rnd<T>(f64x2.mul(ld<T>(buf + at), vMom)), vKeep, d));
-      st<T>(buf + at, m);
-      d = nesterov ? rnd<T>(madd(d, vMom, m)) : m;
+      const m = first ? d : fused32(rnd<f32>(f64x2.mul(ld<f32>(buf + at), vMom)), vKeep, d);
+      st<f32>(buf + at, m);
+      d = nesterov ? fused32(d, vMom, m) : m;
     }
-    st<T>(param + at, madd(p, vStep, d));
+    st<f32>(param + at, fused32(p, vStep, d));
   }
-}
-
-export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
-                            decay: i32, nesterov: i32, maximize: i32, first: i32): void {
-  sgd<f32>(param, grad, buf, k0, k1, step, mom, keep, wd, decay, nesterov, maximize, first);
-}
-export function sgdUpdate64(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64, wd: f64,
-                            decay: i32, nesterov: i32, maximize: i32, first: i32): void {
-  sgd<f64>(param, grad, buf, k0, k1, step, mom, keep, wd, decay, nesterov, maximize, first);
 }
 
 /**
  * Adam / AdamW over element pairs [k0, k1) in place (packages/core/src/kernels/optim.ts `adamUpdate`); the host
  * passes the scalars rounded to the element type (shrink = 1 - lr·wd, k1 = 1 - beta1, k2 = 1 - beta2, the square
  * root of the second bias correction, v = -lr / (1 - beta1^step)):
- *   decoupled: p = rnd(p·shrink); coupled: g = rnd(g + wd·p)
- *   m = rnd(rnd(m·b1) + k1·g);  s = rnd(rnd(s·b2) + rnd(k2·g)·g);  amsgrad: mx = maximum(mx, s) (NaN wins)
+ *   decoupled: p = rnd(p·shrink); coupled: g = g + wd·p (fused, as below)
+ *   m = rnd(m·b1) + k1·g;  s = rnd(s·b2) + rnd(k2·g)·g (fused multiply-adds);  amsgrad: mx = maximum(mx, s) (NaN wins)
  *   p = p + rnd(rnd(v·m) / rnd(rnd(rnd(sqrt(mx or s)) / bc2) + eps))
  * `flags`: 1 decoupled, 2 coupled weight decay, 4 amsgrad, 8 maximize.
  */
-function adam<T>(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
-                 shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
+export function adamUpdate32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
+                             shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
   const vShrink = f64x2.splat(shrink), vWd = f64x2.splat(wd), vB1 = f64x2.splat(b1), vC1 = f64x2.splat(c1);
   const vB2 = f64x2.splat(b2), vC2 = f64x2.splat(c2), vBc2 = f64x2.splat(bc2), vEps = f64x2.splat(eps), vV = f64x2.splat(v);
   const nan = f64x2.splat(NaN);
   for (let k = k0; k < k1; k++) {
-    const at = (<usize>k << 1) << alignof<T>();
-    let g = ld<T>(grad + at);
+    const at = (<usize>k << 1) << alignof<f32>();
+    let g = ld<f32>(grad + at);
     if (flags & 8) g = f64x2.neg(g);
-    let p = ld<T>(param + at);
-    if (flags & 1) p = rnd<T>(f64x2.mul(p, vShrink));
-    else if (flags & 2) g = rnd<T>(madd(g, vWd, p));
-    const m = rnd<T>(madd(rnd<T>(f64x2.mul(ld<T>(expAvg + at), vB1)), vC1, g));
-    const sq = rnd<T>(f64x2.add(rnd<T>(f64x2.mul(ld<T>(expAvgSq + at), vB2)), f64x2.mul(rnd<T>(f64x2.mul(vC2, g)), g)));
-    st<T>(expAvg + at, m);
-    st<T>(expAvgSq + at, sq);
+    let p = ld<f32>(param + at);
+    if (flags & 1) p = rnd<f32>(f64x2.mul(p, vShrink));
+    else if (flags & 2) g = fused32(g, vWd, p);
+    const m = fused32(rnd<f32>(f64x2.mul(ld<f32>(expAvg + at), vB1)), vC1, g);
+    const sq = fused32(rnd<f32>(f64x2.mul(ld<f32>(expAvgSq + at), vB2)), rnd<f32>(f64x2.mul(vC2, g)), g);
+    st<f32>(expAvg + at, m);
+    st<f32>(expAvgSq + at, sq);
     let second = sq;
     if (flags & 4) {
-      const old = ld<T>(maxSq + at);
+      const old = ld<f32>(maxSq + at);
       const either = v128.or(f64x2.ne(old, old), f64x2.ne(sq, sq));
       second = v128.bitselect(nan, v128.bitselect(old, sq, f64x2.gt(old, sq)), either);
-      st<T>(maxSq + at, second);
+      st<f32>(maxSq + at, second);
     }
-    const denom = rnd<T>(f64x2.add(rnd<T>(f64x2.div(rnd<T>(f64x2.sqrt(second)), vBc2)), vEps));
-    st<T>(param + at, f64x2.add(p, rnd<T>(f64x2.div(rnd<T>(f64x2.mul(vV, m)), denom))));
+    const denom = rnd<f32>(f64x2.add(rnd<f32>(f64x2.div(rnd<f32>(f64x2.sqrt(second)), vBc2)), vEps));
+    st<f32>(param + at, f64x2.add(p, rnd<f32>(f64x2.div(rnd<f32>(f64x2.mul(vV, m)), denom))));
   }
-}
-
-export function adamUpdate32(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
-                             shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
-  adam<f32>(param, grad, expAvg, expAvgSq, maxSq, k0, k1, shrink, wd, b1, c1, b2, c2, bc2, eps, v, flags);
-}
-export function adamUpdate64(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxSq: usize, k0: i32, k1: i32,
-                             shrink: f64, wd: f64, b1: f64, c1: f64, b2: f64, c2: f64, bc2: f64, eps: f64, v: f64, flags: i32): void {
-  adam<f64>(param, grad, expAvg, expAvgSq, maxSq, k0, k1, shrink, wd, b1, c1, b2, c2, bc2, eps, v, flags);
 }
 
 /**

@@ -6,10 +6,11 @@
  * Every value is computed in double and rounded once when stored, so the results are what the strided kernels
  * (elementwise.ts, reduce.ts) give for the same operands, bit for bit: for float32, rounding a double sum,
  * difference, product or quotient of two float32 values once is exactly IEEE float32 arithmetic, and
- * add-with-alpha is `x + alpha * y` in double, as binaryKernel computes it.
+ * add-with-alpha is a fused multiply-add, rounded once (fma.ts), as binaryKernel computes it.
  */
 
 import { erfcScalar } from './erf.js';
+import { scaledAddRun } from './fma.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
 import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan } from './argument-checks.js';
@@ -271,11 +272,11 @@ function binaryRun(
     for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = f(a[pa], b[pb]);
     return;
   }
+  if (op === BinaryOp.add && alpha !== 1) return scaledAddRun(a, pa, sa, b, pb, sb, out, po, n, alpha);
   if (sa === 1 && sb === 1) {
     switch (op) {
       case 0:
-        if (alpha === 1) for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
-        else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
         return;
       case 1:
         for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - b[pb + i];
@@ -291,11 +292,9 @@ function binaryRun(
   if (sa === 1 && sb === 0) {
     const y = b[pb];
     switch (op) {
-      case 0: {
-        const s = alpha * y;
-        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
+      case 0:
+        for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + y;
         return;
-      }
       case 1:
         for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - y;
         return;
@@ -311,7 +310,7 @@ function binaryRun(
     const x = a[pa];
     switch (op) {
       case 0:
-        for (let i = 0; i < n; i++) out[po + i] = x + alpha * b[pb + i];
+        for (let i = 0; i < n; i++) out[po + i] = x + b[pb + i];
         return;
       case 1:
         for (let i = 0; i < n; i++) out[po + i] = x - b[pb + i];
@@ -326,7 +325,7 @@ function binaryRun(
   }
   switch (op) {
     case 0:
-      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] + alpha * b[pb];
+      for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] + b[pb];
       return;
     case 1:
       for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] - b[pb];

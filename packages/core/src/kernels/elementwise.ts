@@ -1,5 +1,6 @@
 /** Elementwise kernels over strided (possibly broadcast) operands into a contiguous output. */
 import type { TypedArray } from '../dtype.js';
+import { scaledAddRun } from './fma.js';
 import { forEachRun2 } from './strided.js';
 
 export interface StridedArray {
@@ -37,7 +38,7 @@ export function binaryKernel(
   out: TypedArray,
   f: BinaryFn,
   fast?: FastBinary,
-  /** For `fast === 'add'`: out = x + alpha * y, one rounding (what `f` must compute too). */
+  /** For `fast === 'add'`: out = x + alpha * y as a fused multiply-add, one rounding (what `f` must compute too). */
   alpha = 1,
 ): void {
   const a = x.array;
@@ -73,9 +74,10 @@ export function contiguousBinary(
     } else for (let i = 0; i < n; i++) out[po + i] = f(a[pa + i], b[pb + i]);
     return;
   }
-  // The hand-written loops: 'add' computes a + alpha * b, the product rounded to double first.
+  // The hand-written loops; 'add' with an alpha other than 1 rounds a + alpha * b once (fma.ts).
+  if (fast === 'add' && alpha !== 1) return scaledAddRun(a, pa, 1, b, pb, sb, out, po, n, alpha);
   if (sb === 0) {
-    const s = fast === 'add' ? alpha * b[pb] : b[pb];
+    const s = b[pb];
     switch (fast) {
       case 'add':
         for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + s;
@@ -93,8 +95,7 @@ export function contiguousBinary(
   }
   switch (fast) {
     case 'add':
-      if (alpha === 1) for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
-      else for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + alpha * b[pb + i];
+      for (let i = 0; i < n; i++) out[po + i] = a[pa + i] + b[pb + i];
       return;
     case 'sub':
       for (let i = 0; i < n; i++) out[po + i] = a[pa + i] - b[pb + i];

@@ -7,18 +7,20 @@
  * where an op stores, mirroring the op kernels:
  *  - `t.mul_(s)`, `t.add_(s)`, `t.div(s)`, `t.sqrt()`: the scalar is first rounded to the dtype (a Python scalar
  *    meets a float32 tensor as a float32 value), then fround(a op b);
- *  - `x.add(y, { alpha })` / `add_` with alpha: fround(x + fround(alpha) * y), the product exact in a double and
- *    one rounding of the sum to double, then to float32 (as ops/binary.ts `scaledAdd`);
- *  - `addcmul_(t1, t2, { value })`: fround(self + fround(fround(value) * t1) * t2);
+ *  - `x.add(y, { alpha })` / `add_` with alpha: fma(fround(alpha), y, x), a fused multiply-add rounded once to
+ *    float32 (fma.ts; as ops/binary.ts `scaledAdd`);
+ *  - `addcmul_(t1, t2, { value })`: fma(fround(fround(value) * t1), t2, self), rounded once;
  *  - `addcdiv_(t1, t2, { value })`: fround(self + fround(fround(fround(value) * t1) / t2));
  *  - `maximum`: NaN when either side is NaN, else the larger (the second one on ties).
- * For Float64Array the same expressions run without the extra roundings.
+ * For Float64Array the same expressions run without the extra roundings, the fused multiply-adds in double.
  *
  * Arrays are contiguous and must not overlap (each is read or written at the same index only, but a partial
  * overlap would feed one element's result into another's inputs).
  */
 import type { FloatArray } from './gemm.js';
 import { type ArrayUse, checkArrayLike, checkCount, checkDisjoint } from './argument-checks.js';
+import { fma32, fma64 } from './fma.js';
+import { pyPow } from './pow.js';
 
 const fr = Math.fround;
 const same = (v: number): number => v;
@@ -132,24 +134,24 @@ export function sgdUpdate(
   if (f32) {
     for (let i = 0; i < n; i++) {
       let d = maximize ? -grad[i] : grad[i];
-      if (decay) d = fr(d + wd * param[i]);
+      if (decay) d = fma32(wd, param[i], d);
       if (b !== null) {
-        const m = firstStep ? d : fr(fr(b[i] * mom) + keep * d);
+        const m = firstStep ? d : fma32(keep, d, fr(b[i] * mom));
         b[i] = m;
-        d = nesterov ? fr(d + mom * m) : m;
+        d = nesterov ? fma32(mom, m, d) : m;
       }
-      param[i] = param[i] + step * d;
+      param[i] = fma32(step, d, param[i]);
     }
   } else {
     for (let i = 0; i < n; i++) {
       let d = maximize ? -grad[i] : grad[i];
-      if (decay) d = d + wd * param[i];
+      if (decay) d = fma64(wd, param[i], d);
       if (b !== null) {
-        const m = firstStep ? d : b[i] * mom + keep * d;
+        const m = firstStep ? d : fma64(keep, d, b[i] * mom);
         b[i] = m;
-        d = nesterov ? d + mom * m : m;
+        d = nesterov ? fma64(mom, m, d) : m;
       }
-      param[i] = param[i] + step * d;
+      param[i] = fma64(step, d, param[i]);
     }
   }
 }
@@ -158,7 +160,7 @@ export function sgdUpdate(
  * Adam's scalars for a step, as its loop uses them and in the order the WebAssembly kernel takes them:
  * 1 - lr·weightDecay, weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, sqrt(1 - beta2^step), eps and
  * -lr / (1 - beta1^step), each rounded once by `round` (Math.fround for float32, as a Python scalar meets a float32
- * tensor; nothing for float64). The bias corrections use `**`, as adam.ts does, so they are the same doubles.
+ * tensor; nothing for float64). The powers are C's (pow.ts), as adam.ts's, so the bias corrections are PyTorch's doubles.
  */
 export function adamScalars(
   lr: number,
@@ -169,8 +171,8 @@ export function adamScalars(
   step: number,
   round: (v: number) => number,
 ): number[] {
-  const stepSize = lr / (1 - beta1 ** step);
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const stepSize = lr / (1 - pyPow(beta1, step));
+  const biasCorrection2Sqrt = Math.sqrt(1 - pyPow(beta2, step));
   return [
     1 - lr * weightDecay,
     weightDecay,
@@ -270,9 +272,9 @@ export function adamUpdate(
       let g = maximize ? -grad[i] : grad[i];
       let p = param[i];
       if (decoupled) p = fr(p * shrink);
-      else if (coupled) g = fr(g + wd * p);
-      const m = fr(fr(expAvg[i] * b1) + k1 * g);
-      const s = fr(fr(expAvgSq[i] * b2) + fr(k2 * g) * g);
+      else if (coupled) g = fma32(wd, p, g);
+      const m = fma32(k1, g, fr(expAvg[i] * b1));
+      const s = fma32(fr(k2 * g), g, fr(expAvgSq[i] * b2));
       expAvg[i] = m;
       expAvgSq[i] = s;
       const second = mx === null ? s : amsgradMaximum(mx, i, s);
@@ -284,9 +286,9 @@ export function adamUpdate(
       let g = maximize ? -grad[i] : grad[i];
       let p = param[i];
       if (decoupled) p = p * shrink;
-      else if (coupled) g = g + wd * p;
-      const m = expAvg[i] * b1 + k1 * g;
-      const s = expAvgSq[i] * b2 + k2 * g * g;
+      else if (coupled) g = fma64(wd, p, g);
+      const m = fma64(k1, g, expAvg[i] * b1);
+      const s = fma64(k2 * g, g, expAvgSq[i] * b2);
       expAvg[i] = m;
       expAvgSq[i] = s;
       const second = mx === null ? s : amsgradMaximum(mx, i, s);
@@ -333,26 +335,26 @@ export function adadeltaUpdate(
     for (let i = 0; i < n; i++) {
       const p = param[i];
       let g = maximize ? -grad[i] : grad[i];
-      if (decay) g = fr(g + wd * p);
-      const sa = fr(fr(squareAvg[i] * r) + fr(k * g) * g);
+      if (decay) g = fma32(wd, p, g);
+      const sa = fma32(fr(k * g), g, fr(squareAvg[i] * r));
       squareAvg[i] = sa;
       const std = fr(Math.sqrt(fr(sa + e)));
       const ad = accDelta[i];
       const delta = fr(fr(fr(Math.sqrt(fr(ad + e))) / std) * g);
-      accDelta[i] = fr(ad * r) + fr(k * delta) * delta;
-      param[i] = p + step * delta;
+      accDelta[i] = fma32(fr(k * delta), delta, fr(ad * r));
+      param[i] = fma32(step, delta, p);
     }
   } else {
     const k = 1 - rho;
     for (let i = 0; i < n; i++) {
       const p = param[i];
       let g = maximize ? -grad[i] : grad[i];
-      if (decay) g = g + weightDecay * p;
-      const sa = squareAvg[i] * rho + k * g * g;
+      if (decay) g = fma64(weightDecay, p, g);
+      const sa = fma64(k * g, g, squareAvg[i] * rho);
       squareAvg[i] = sa;
       const delta = (Math.sqrt(accDelta[i] + eps) / Math.sqrt(sa + eps)) * g;
-      accDelta[i] = accDelta[i] * rho + k * delta * delta;
-      param[i] = p - lr * delta;
+      accDelta[i] = fma64(k * delta, delta, accDelta[i] * rho);
+      param[i] = fma64(-lr, delta, p);
     }
   }
 }

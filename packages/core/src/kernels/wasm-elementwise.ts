@@ -6,7 +6,7 @@
  * TypeScript kernels. Large calls are split between the threads.
  */
 import type { BackendKernels } from './backend.js';
-import { binary as tsBinary, checkBinary, checkUnary, unary as tsUnary } from './contiguous.js';
+import { BinaryOp, binary as tsBinary, checkBinary, checkUnary, unary as tsUnary } from './contiguous.js';
 import type { FloatArray } from './gemm.js';
 import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
 
@@ -76,7 +76,8 @@ function binaryLayout(L: ReturnType<typeof checkBinary>['L'], rows: number): num
 
 function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): void {
   const [op, a, aOff, b, bOff, out, outOff, layout, alpha] = args;
-  if (typeof op !== 'number' || op > WASM_BINARY_MAX) return tsBinary(...args);
+  // Add with an alpha other than 1 rounds once, a fused multiply-add that only the TypeScript kernel has here.
+  if (typeof op !== 'number' || op > WASM_BINARY_MAX || (op === BinaryOp.add && alpha !== 1)) return tsBinary(...args);
   const { L, n, aExtent, bExtent } = checkBinary(op, a, aOff, b, bOff, out, outOff, layout, alpha);
   if (n === 0) return;
   if (n < SMALL || Math.max(n, aExtent, bExtent) > INT32_MAX) return tsBinary(...args);
@@ -101,7 +102,6 @@ function binary(host: WasmHost, ...args: Parameters<BackendKernels['binary']>): 
         bAt + r0 * L.bStrides[0] * size,
         outAt + r0 * rowElements * size,
         blocks[k],
-        alpha,
       ],
     })),
   );

@@ -3,7 +3,7 @@
  * (wasm-elementwise.ts), pooling (wasm-pool.ts), the normalisations (wasm-norm.ts) and softmax (wasm-softmax.ts):
  * the sum along a dim and the SGD and Adam updates, and what the entries of those files share. Each checks its arguments as the TypeScript kernel does, before anything is copied, then
  * copies the spans it reads into the module's memory, runs, and copies the result out. Cases the module does not
- * compute (integer arrays, small calls) run the TypeScript kernels, so every entry gives the TypeScript kernel's
+ * compute (integer arrays, small calls, float64 optimizer updates) run the TypeScript kernels, so every entry gives the TypeScript kernel's
  * bits.
  */
 import { checkBool, checkCount, checkNumber } from './argument-checks.js';
@@ -92,19 +92,18 @@ function sgdUpdate(host: WasmHost, ...args: Parameters<BackendKernels['sgdUpdate
   );
   [nesterov, maximize, firstStep].forEach((v, i) => checkBool(v, ['nesterov', 'maximize', 'firstStep'][i]));
   const b = checkSgdArrays(param, grad, buf, n, momentum);
-  if (n < SMALL || n > INT32_MAX / 2) return tsSgdUpdate(...args);
-  // The scalars rounded to the element type first, as the TypeScript loop rounds them; arrays padded to pairs.
-  const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
+  // Float64 parameters: the update's fused multiply-adds in double are the TypeScript kernel's (fma.ts).
+  if (n < SMALL || n > INT32_MAX / 2 || !(param instanceof Float32Array)) return tsSgdUpdate(...args);
+  // The scalars rounded to float32 first, as the TypeScript loop rounds them; arrays padded to pairs.
   const padded = n + 2;
   const [pRegion, gRegion, bRegion] = host.regions([padded, padded, b === null ? 0 : padded], param.BYTES_PER_ELEMENT);
   const pPtr = pairs(host, param, n, pRegion, true);
   const gPtr = pairs(host, grad, n, gRegion, true);
   const bPtr = b === null ? 0 : pairs(host, b, n, bRegion, !firstStep);
-  const fn = param instanceof Float32Array ? 'sgdUpdate32' : 'sgdUpdate64';
   const flags = [+(weightDecay !== 0), +nesterov, +maximize, +firstStep];
-  const scalars = [...sgdScalars(lr, momentum, dampening, weightDecay, r), ...flags];
+  const scalars = [...sgdScalars(lr, momentum, dampening, weightDecay, Math.fround), ...flags];
   host.parallel(Math.ceil(n / 2), n * 8, (k0, k1) => ({
-    fn,
+    fn: 'sgdUpdate32',
     args: [pPtr, gPtr, bPtr, k0, k1, ...scalars],
   }));
   host.copyOut(param, pPtr, n, param, 0);
@@ -135,20 +134,19 @@ function adamUpdate(host: WasmHost, ...args: Parameters<BackendKernels['adamUpda
   );
   [decoupled, amsgrad, maximize].forEach((v, i) => checkBool(v, ['decoupled', 'amsgrad', 'maximize'][i]));
   const mx = checkAdamArrays({ param, grad, expAvg, expAvgSq, maxExpAvgSq, n, amsgrad });
-  if (n < SMALL || n > INT32_MAX / 2) return tsAdamUpdate(...args);
-  const r = param instanceof Float32Array ? Math.fround : (v: number): number => v;
+  // Float64 parameters: as sgdUpdate's.
+  if (n < SMALL || n > INT32_MAX / 2 || !(param instanceof Float32Array)) return tsAdamUpdate(...args);
   const arrays = [param, grad, expAvg, expAvgSq, mx];
   const ptrs = host.regions(
     arrays.map((a) => (a === null ? 0 : n + 2)),
     param.BYTES_PER_ELEMENT,
   );
   const at = arrays.map((a, i) => (a === null ? 0 : pairs(host, a, n, ptrs[i], true)));
-  const scalars = adamScalars(lr, beta1, beta2, eps, weightDecay, step, r);
+  const scalars = adamScalars(lr, beta1, beta2, eps, weightDecay, step, Math.fround);
   const flags =
     (decoupled ? 1 : 0) | (!decoupled && weightDecay !== 0 ? 2 : 0) | (amsgrad ? 4 : 0) | (maximize ? 8 : 0);
-  const fn = param instanceof Float32Array ? 'adamUpdate32' : 'adamUpdate64';
   host.parallel(Math.ceil(n / 2), n * 16, (k0, k1) => ({
-    fn,
+    fn: 'adamUpdate32',
     args: [at[0], at[1], at[2], at[3], at[4], k0, k1, ...scalars, flags],
   }));
   [0, 2, 3, 4].forEach((i) => {

@@ -17,6 +17,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
+import { fma32, fma64 } from '../kernels/fma.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
@@ -146,12 +147,19 @@ function checkAlpha(dtype: DType, alpha: number): void {
 }
 
 /**
- * x + alpha * y as PyTorch's CPU kernel computes it: alpha in the tensor's dtype and a fused multiply-add, i.e.
- * one rounding (the product of two float32 values is exact in a double).
+ * x + alpha * y as PyTorch's CPU kernel computes it: alpha in the tensor's dtype and a fused multiply-add, one
+ * rounding (kernels/fma.ts).
  */
 function scaledAdd(a: Tensor, b: Tensor, dtype: DType, alpha: number): Tensor {
   const scale = dtype === 'float32' ? Math.fround(alpha) : alpha;
-  return binaryForward(a, b, dtype, (x, y) => x + scale * y, 'add', dtype, scale);
+  return binaryForward(a, b, dtype, scaledAddFn(dtype, scale), 'add', dtype, scale);
+}
+
+/** One element of x + scale * y in `dtype` (scale already in it), rounded once as PyTorch's add with alpha. */
+export function scaledAddFn(dtype: DType, scale: number): BinaryFn {
+  if (dtype === 'float32') return (x, y) => fma32(scale, y, x);
+  if (dtype === 'float64') return (x, y) => fma64(scale, y, x);
+  return (x, y) => x + scale * y;
 }
 
 export function add(self: TensorLike, other: TensorLike, options?: { alpha?: number }): Tensor {

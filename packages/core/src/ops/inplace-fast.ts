@@ -15,8 +15,8 @@ import { UnaryOp } from '../kernels/contiguous.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
-import { add, binaryOnBackend, mul, sub } from './binary.js';
-import { addcdiv, addcmul } from './combine.js';
+import { add, binaryOnBackend, mul, scaledAddFn, sub } from './binary.js';
+import { addcdiv, addcmul, addcmulValues } from './combine.js';
 import { fill_, inplace, inplaceSavingNoInput } from './inplace.js';
 import { checkedIntegerValue, cTypeName } from '../dtype.js';
 
@@ -51,7 +51,15 @@ export function binaryInplace(self: Tensor, op: FastBinary, other: TensorLike, a
     if (alpha === 1)
       binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), FAST_BINARY_FN[op], op);
     else
-      binaryKernel(strided(self), stridedAs(y, self._shape), self._shape, target(self), (u, v) => u + a * v, 'add', a);
+      binaryKernel(
+        strided(self),
+        stridedAs(y, self._shape),
+        self._shape,
+        target(self),
+        scaledAddFn(self.dtype, a),
+        'add',
+        a,
+      );
   }
   self._version.bump();
   return true;
@@ -74,10 +82,8 @@ export function ternaryInplace(
   const f32 = self.dtype === 'float32';
   const v = f32 ? Math.fround(value) : value;
   const n = o.length;
-  if (kind === 'addcmul') {
-    if (f32) for (let i = 0; i < n; i++) o[i] = o[i] + Math.fround(v * b[i]) * c[i];
-    else for (let i = 0; i < n; i++) o[i] = o[i] + v * b[i] * c[i];
-  } else if (f32) for (let i = 0; i < n; i++) o[i] = o[i] + Math.fround(Math.fround(v * b[i]) / c[i]);
+  if (kind === 'addcmul') addcmulValues(o, o, b, c, value, self.dtype);
+  else if (f32) for (let i = 0; i < n; i++) o[i] = o[i] + Math.fround(Math.fround(v * b[i]) / c[i]);
   else for (let i = 0; i < n; i++) o[i] = o[i] + (v * b[i]) / c[i];
   self._version.bump();
   return true;
