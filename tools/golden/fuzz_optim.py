@@ -14,10 +14,9 @@ params: [tensors after the step]}], stateDict}. A parameter's or gradient's `lay
 longer; its values are given in row-major order; `resume` builds a new optimizer that loads the last one's state
 dict before the step. Options are spelled as Kindling spells them (camelCase).
 
-PyTorch computes `a + s*b` (add and sub with alpha, addcmul) as a fused multiply-add, rounding once; Kindling rounds
-twice (docs/porting-from-pytorch.md). In float64 that changes the last bit often, so the replay holds float64 to 1e-10;
-in float32 it shows only where the exact sum falls on a tie after double rounding, about one draw in 1,500 with
-these values (a last-bit difference in one element). Such a draw is not a regression.
+PyTorch computes `a + s*b` (add and sub with alpha, addcmul, lerp) as a fused multiply-add, rounding once, and
+`beta ** step` with C's pow; Kindling does the same (packages/core/src/kernels/fma.ts and pow.ts), so the replay
+holds float32 and float64 alike to PyTorch's bits.
 """
 import json
 import os
@@ -162,14 +161,6 @@ def draw_case(d, index):
             if merged.get('momentum', 0) > 0 and merged.get('dampening', 0) == 0:
                 g['options']['nesterov'] = True
 
-    # Centered RMSprop with alpha 0 takes the square root of g*g - g*g. PyTorch's float64 kernels compute it as a
-    # fused multiply-add, which leaves g*g's rounding error (NaN where it is negative); core's float64 arithmetic gives
-    # exactly 0. (In float32 both round as one operation.)
-    if name == 'RMSprop' and dtype == F64:
-        for g in groups:
-            merged = {**defaults, **g['options']}
-            if merged.get('centered') and merged.get('alpha', 0.99) == 0:
-                g['options']['alpha'] = 0.5
     # A parameter stored transposed or inside a larger storage (a leaf all the same) is updated in place there.
     layouts = [layout(d, p) for p in params]
     leaves = [stored(p, lay).requires_grad_(True) for p, lay in zip(params, layouts)]

@@ -53,6 +53,9 @@ export function pyStr(x: unknown, options: PyReprOptions = {}): string {
   return typeof x === 'string' ? x : pyRepr(x, options);
 }
 
+/** Python's float `x ** y` (C's pow): correctly rounded integer powers, where V8's `**` is sometimes an ulp off. */
+export { pyPow } from './kernels/pow.js';
+
 /** Python's `'{:.Nf}'.format(x)` and `'{:.Ne}'.format(x)`: the double's exact value rounded half to even. */
 export { formatFixed, formatExp } from './print-number.js';
 

@@ -7,6 +7,13 @@
  * Every argument is checked (types, ranges, that n elements fit in each array, one element type, no two arrays
  * sharing memory) before any array is touched.
  */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+/* The bias corrections' double-double powers round each operation, as pow.ts's JavaScript does. */
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <math.h>
 #include <stdio.h>
 
@@ -64,6 +71,54 @@ static int js_pow(napi_env env, double base, double exponent, double *out) {
   return 1;
 }
 
+/*
+ * C's pow for the bias corrections, as PyTorch's Python computes `beta ** step`: correctly rounded, the same steps
+ * as packages/core/src/kernels/pow.ts (exponentiation by squaring in double-double with exact fma products, so the
+ * same bits), and JavaScript's Math.pow where that file falls back to it.
+ */
+#define POW_TINY 0x1p-900
+#define POW_MAX_EXPONENT 2147483648.0
+
+typedef struct {
+  double hi, lo;
+} double_double;
+
+static double_double dd_mul(double_double a, double_double b) {
+  const double p = a.hi * b.hi;
+  const double e = fma(a.hi, b.hi, -p) + (a.hi * b.lo + a.lo * b.hi);
+  const double hi = p + e;
+  return (double_double){hi, e - (hi - p)};
+}
+
+/* x ** n correctly rounded; 0 when an intermediate value leaves the range where that holds. */
+static int integer_power(double x, double n, double *out) {
+  double_double result = {1, 0}, square = {x, 0};
+  for (double k = fabs(n);;) {
+    if (fmod(k, 2) == 1) result = dd_mul(result, square);
+    k = floor(k / 2);
+    if (k == 0) break;
+    square = dd_mul(square, square);
+    const double s = fabs(square.hi);
+    if (!(s < INFINITY && s > POW_TINY)) return 0;
+  }
+  if (!(fabs(result.hi) < INFINITY && fabs(result.hi) > POW_TINY)) return 0;
+  if (n > 0) {
+    *out = result.hi + result.lo;
+  } else {
+    const double q = 1 / result.hi;
+    const double r = fma(-q, result.hi, 1) - q * result.lo;
+    *out = q + r / result.hi;
+  }
+  return 1;
+}
+
+static int py_pow(napi_env env, double x, double y, double *out) {
+  if (x == 1 || (x == -1 && !isfinite(y))) return *out = 1, 1;
+  if (y == 0 || !isfinite(x) || x == 0 || y != floor(y) || !isfinite(y) || fabs(y) > POW_MAX_EXPONENT)
+    return js_pow(env, x, y, out);
+  return integer_power(x, y, out) || js_pow(env, x, y, out);
+}
+
 static napi_value adam_entry(napi_env env, napi_callback_info info) {
   napi_value argv[15];
   if (!kd_args(env, info, 15, argv, "adamUpdate")) return NULL;
@@ -92,7 +147,7 @@ static napi_value adam_entry(napi_env env, napi_callback_info info) {
   if (!kd_check_uses(env, list, 5)) return NULL;
   /* As adam.ts: biasCorrection1 = 1 - beta1 ** step, stepSize = lr / biasCorrection1, sqrt(1 - beta2 ** step). */
   double p1, p2;
-  if (!js_pow(env, beta1, (double)step, &p1) || !js_pow(env, beta2, (double)step, &p2)) return NULL;
+  if (!py_pow(env, beta1, (double)step, &p1) || !py_pow(env, beta2, (double)step, &p2)) return NULL;
   const double step_size = lr / (1 - p1);
   const double bc2_sqrt = sqrt(1 - p2);
   kd_adam_update(param.dtype == KD_F32, param.data, grad.data, ea.data, es.data, mx.data, n, lr, beta1, beta2, eps, wd,

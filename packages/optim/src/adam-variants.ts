@@ -124,7 +124,7 @@ export class Adamax extends AdamVariant<AdamaxHyper, AdamaxState> {
     // The larger of the decayed maximum and |grad| + eps (NaN wins, as PyTorch's amax).
     const decayed = state.exp_inf.mul_(beta2);
     state.exp_inf.copy_(torch.maximum(decayed, grad.abs().add_(group.eps)));
-    p.addcdiv_(state.exp_avg, state.exp_inf, { value: -(group.lr / (1 - beta1 ** step)) });
+    p.addcdiv_(state.exp_avg, state.exp_inf, { value: -(group.lr / (1 - torch.compat.pyPow(beta1, step))) });
   }
 }
 
@@ -173,10 +173,10 @@ export class NAdam extends AdamVariant<NAdamHyper, NAdamState> {
   protected update(p: Tensor, grad: Tensor, step: number, state: NAdamState, group: Group<NAdamHyper>): void {
     const { lr, eps, momentumDecay } = group;
     const [beta1, beta2] = group.betas;
-    const biasCorrection2 = 1 - beta2 ** step;
+    const biasCorrection2 = 1 - torch.compat.pyPow(beta2, step);
     // The momentum schedule μ_t and μ_{t+1}.
-    const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
-    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+    const mu = beta1 * (1 - 0.5 * torch.compat.pyPow(0.96, step * momentumDecay));
+    const muNext = beta1 * (1 - 0.5 * torch.compat.pyPow(0.96, (step + 1) * momentumDecay));
     const muProduct = state.mu_product.mul_(mu);
     const muProductNext = muProduct.mul(mu).mul(muNext);
     state.exp_avg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
@@ -213,14 +213,14 @@ export class RAdam extends AdamVariant<VariantHyper, RAdamState> {
   protected update(p: Tensor, grad: Tensor, step: number, state: RAdamState, group: Group<VariantHyper>): void {
     const { lr, eps } = group;
     const [beta1, beta2] = group.betas;
-    const biasCorrection1 = 1 - beta1 ** step;
-    const biasCorrection2 = 1 - beta2 ** step;
+    const biasCorrection1 = 1 - torch.compat.pyPow(beta1, step);
+    const biasCorrection2 = 1 - torch.compat.pyPow(beta2, step);
     state.exp_avg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
     state.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
     const corrected = state.exp_avg.div(biasCorrection1);
     // The maximum and the current length of the approximated simple moving average.
     const rhoInf = 2 / (1 - beta2) - 1;
-    const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection2;
+    const rhoT = rhoInf - (2 * step * torch.compat.pyPow(beta2, step)) / biasCorrection2;
     if (rhoT > 5) {
       const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
       const adaptiveLr = torch.div(Math.sqrt(biasCorrection2), state.exp_avg_sq.sqrt().add_(eps));

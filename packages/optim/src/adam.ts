@@ -107,8 +107,8 @@ abstract class AdamBase<O extends AdamHyper> extends Optimizer<O, AdamState> {
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
       const step = stepT.item();
-      const biasCorrection1 = 1 - beta1 ** step;
-      const biasCorrection2 = 1 - beta2 ** step;
+      const biasCorrection1 = 1 - torch.compat.pyPow(beta1, step);
+      const biasCorrection2 = 1 - torch.compat.pyPow(beta2, step);
       const stepSize = lr / biasCorrection1;
       const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
       let second = expAvgSq;

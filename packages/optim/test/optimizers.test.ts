@@ -9,9 +9,8 @@
  *   elements that pass near zero. Kindling's matmul and reduction gradients can differ from PyTorch's in the last
  *   bit, so this run is close rather than equal; the trajectories that are bit for bit equal are counted.
  * - update rule: each step is given PyTorch's own gradient for that step, so only the optimizer's arithmetic is
- *   compared. In float32, parameters after every step and the final state equal PyTorch's bit for bit. In float64
- *   they are held to the training tolerance: PyTorch's float64 `add(alpha)` and `addcmul` round once (a fused
- *   multiply-add), core's round twice, so they can differ in the last bit.
+ *   compared: parameters after every step and the final state equal PyTorch's bit for bit, in float32 and float64
+ *   (`add(alpha)`, `addcmul` and `lerp` are fused multiply-adds, and `beta ** step` is C's pow, as in PyTorch).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
@@ -33,8 +32,8 @@ import {
 
 const TOL = { float32: { rtol: 1e-5, atol: 1e-7 }, float64: { rtol: 1e-10, atol: 1e-13 } };
 const EXACT = { rtol: 0, atol: 0 };
-/** The update rule's tolerance: bit for bit in float32; see the note above for float64. */
-const RULE_TOL = { float32: EXACT, float64: TOL.float64 };
+/** The update rule's tolerance: bit for bit. */
+const RULE_TOL = { float32: EXACT, float64: EXACT };
 const exactTraining: Record<string, string[]> = { float32: [], float64: [] };
 const exactForced: Record<string, string[]> = { float32: [], float64: [] };
 
@@ -124,8 +123,7 @@ describe.each(fixture.cases.map((c) => [`${c.name} ${c.dtype}`, c] as const))('%
     expectStructure(c, opt.stateDict());
   });
 
-  const rule = c.dtype === 'float32' ? 'bit for bit' : 'within 1e-10';
-  it(`update rule: with PyTorch's gradients, parameters and state equal PyTorch's ${rule}`, () => {
+  it("update rule: with PyTorch's gradients, parameters and state equal PyTorch's bit for bit", () => {
     const params = initialParams(c.dtype);
     const opt = makeOptimizer(c, params);
     let exact = true;

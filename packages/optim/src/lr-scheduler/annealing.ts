@@ -206,14 +206,14 @@ export class PolynomialLR extends LRScheduler {
     this.warnIfOutsideStep();
     const { totalIters: n, lastEpoch: e } = this;
     if (e === 0 || e > n) return this.groups.map((g) => g.lr);
-    const decay = div(1.0 - div(e, n), 1.0 - div(e - 1, n)) ** this.power;
+    const decay = torch.compat.pyPow(div(1.0 - div(e, n), 1.0 - div(e - 1, n)), this.power);
     return this.groups.map((g) => g.lr * decay);
   }
 
   /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
     const n = this.totalIters;
-    return this.baseLrs.map((lr) => lr * (1.0 - div(Math.min(n, this.lastEpoch), n)) ** this.power);
+    return this.baseLrs.map((lr) => lr * torch.compat.pyPow(1.0 - div(Math.min(n, this.lastEpoch), n), this.power));
   }
 }
 

@@ -167,8 +167,8 @@ export class CyclicLR extends LRScheduler {
   /** The amplitude's scale at `x` (the cycle number, or the step with `'exp_range'` or `scaleMode: 'iterations'`). */
   scaleFn(x: number): number {
     if (this.#scaleFn !== null) return this.#scaleFn(x);
-    if (this.mode === 'triangular2') return 1 / 2.0 ** (x - 1);
-    if (this.mode === 'exp_range') return this.gamma ** x;
+    if (this.mode === 'triangular2') return 1 / torch.compat.pyPow(2.0, x - 1);
+    if (this.mode === 'exp_range') return torch.compat.pyPow(this.gamma, x);
     return 1.0;
   }
 

@@ -3,6 +3,7 @@
  * ExponentialLR. `getLr()` is PyTorch 1.13's chainable form (computed from the groups' current rates, so other
  * changes to `lr` compose with it), `closedFormLr()` its closed form, with Python's floored `//` and `%`.
  */
+import * as torch from '@kindling/core';
 import type { Optimizer } from '../optimizer.js';
 import { bisectRight, floorDiv, mod } from '../python.js';
 import { LRScheduler, isNumber, withRequiredFirst, type SchedulerOptions } from './base.js';
@@ -27,12 +28,12 @@ abstract class GammaDecayLR extends LRScheduler {
     this.warnIfOutsideStep();
     const count = this.decaysAt(this.lastEpoch);
     if (count === 0) return this.groups.map((g) => g.lr);
-    return this.groups.map((g) => g.lr * this.gamma ** count);
+    return this.groups.map((g) => g.lr * torch.compat.pyPow(this.gamma, count));
   }
 
   /** This epoch's rates, from `baseLrs`. */
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((lr) => lr * this.gamma ** this.decaysBy(this.lastEpoch));
+    return this.baseLrs.map((lr) => lr * torch.compat.pyPow(this.gamma, this.decaysBy(this.lastEpoch)));
   }
 }
 

@@ -111,8 +111,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       if (this.TMult === 1) this.TCur = epoch % this.T0;
       else {
         const n = Math.trunc(Math.log((epoch / this.T0) * (this.TMult - 1) + 1) / Math.log(this.TMult));
-        this.TCur = epoch - (this.T0 * (this.TMult ** n - 1)) / (this.TMult - 1);
-        this.Ti = this.T0 * this.TMult ** n;
+        this.TCur = epoch - (this.T0 * (torch.compat.pyPow(this.TMult, n) - 1)) / (this.TMult - 1);
+        this.Ti = this.T0 * torch.compat.pyPow(this.TMult, n);
       }
     } else {
       this.Ti = this.T0;
