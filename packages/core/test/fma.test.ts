@@ -195,6 +195,13 @@ describe('fma32', () => {
 
   it('gives what a·b + c gives for infinities, NaN and overflow', () => {
     expect(fma32(3e38, 10, 0)).toBe(Infinity);
+    // a·b exactly halfway between the largest float32 and 2^128 (18631 · 1801 = 2^25 - 1): it rounds to infinity,
+    // but not once a tiny c takes the exact sum below the halfway point (the double sum does not show it).
+    const max = (2 ** 24 - 1) * 2 ** 104;
+    expect(fma32(18631, 1801 * 2 ** 103, 0)).toBe(Infinity);
+    expect(fma32(18631, 1801 * 2 ** 103, -1e-30)).toBe(max);
+    expect(fma32(-18631, 1801 * 2 ** 103, 1e-30)).toBe(-max);
+    expect(fma32(18631, 1801 * 2 ** 103, 1e-30)).toBe(Infinity);
     expect(fma32(Infinity, 0, 1)).toBeNaN();
     expect(fma32(-Infinity, 2, 1)).toBe(-Infinity);
     expect(Object.is(fma32(-0, 1, -0), -0)).toBe(true);

@@ -4,9 +4,9 @@
  * backend computes them with the hardware instruction. JavaScript has no fused multiply-add, so these emulate it,
  * correctly rounded for every input:
  *
- * - float32 (`fma32`): the product of two float32 values is exact in a double; the sum is rounded to odd in
- *   double (the rounded sum, moved one unit to the odd neighbour on the side of its error when it is even and
- *   inexact), and that rounded to float32 is the correctly rounded result (53 bits are more than 24 + 1).
+ * - float32 (`fma32`): the product of two float32 values is exact in a double, so the double sum rounded to
+ *   float32 is the fused result except where that sum is inexact and lands exactly halfway between two float32
+ *   values; there the exact sum's side of the halfway point decides.
  * - float64 (`fma64`): the product split exactly into two doubles (Dekker), the sum with c exactly into two
  *   (TwoSum), the two low parts added rounding to odd, and that added to the high part: Boldo and Melquiond's
  *   proof ("Emulation of FMA and correctly rounded sums", IEEE Trans. Computers 57(4), 2008) makes this correctly
@@ -51,14 +51,40 @@ function toOdd(s: number, err: number): number {
   return scratch[0];
 }
 
-/** a·b + c for float32 values a, b, c, rounded once to float32. */
+/**
+ * a·b + c for float32 values a, b, c, rounded once to float32. Rounding the double sum s to float32 goes wrong
+ * only where s lies exactly halfway between two float32 values and the sum was inexact: then the exact sum is on
+ * its error's side of the halfway point (what rounding s to odd first would settle, without reading its bits).
+ */
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b; // exact: two 24-bit mantissas
   const s = p + c;
-  if (!Number.isFinite(s)) return Math.fround(s);
-  const bb = s - p;
-  const err = p - (s - bb) + (c - bb);
-  return Math.fround(toOdd(s, err));
+  const f = Math.fround(s);
+  // A product that is itself a float32 value (a power-of-two factor, or 1) makes s a sum of two float32 values: exact
+  // in double, or with c so far below f's last place that no halfway point is near. Rounding it once is the result.
+  if (Math.fround(p) === p) return f;
+  if (!Number.isFinite(f)) {
+    // Past float32's range, or exactly at the halfway point to it (which rounds away), with the exact sum below.
+    if (Math.abs(s) !== FLOAT32_OVERFLOW || sumError(p, c, s) * s >= 0) return f;
+    return s > 0 ? FLOAT32_MAX : -FLOAT32_MAX;
+  }
+  // Otherwise the product has up to 48 bits and s is almost never halfway: test that first, the sum's error after.
+  const r = s - f; // exact: f is within a float32 unit of s
+  const other = f + 2 * r; // the float32 neighbour beyond s exactly when s is halfway
+  if (r === 0 || Math.fround(other) !== other) return f;
+  const err = sumError(p, c, s);
+  if (err === 0) return f;
+  return err > 0 === other > f ? other : f;
+}
+
+const FLOAT32_MAX = (2 ** 24 - 1) * 2 ** 104;
+/** Halfway between FLOAT32_MAX and 2^128: sums from here up round to infinity. */
+const FLOAT32_OVERFLOW = (2 ** 25 - 1) * 2 ** 103;
+
+/** (x + y) - s exactly, for s = x + y rounded (TwoSum). */
+function sumError(x: number, y: number, s: number): number {
+  const bb = s - x;
+  return x - (s - bb) + (y - bb);
 }
 
 /** a·b + c for doubles, rounded once. */
