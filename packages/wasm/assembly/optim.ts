@@ -20,6 +20,8 @@ import { fused32, get, ld, rnd, st } from './doubles';
 export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: i32, step: f64, mom: f64, keep: f64,
                             wd: f64, decay: i32, nesterov: i32, maximize: i32, first: i32): void {
   const vStep = f64x2.splat(step), vMom = f64x2.splat(mom), vKeep = f64x2.splat(keep), vWd = f64x2.splat(wd);
+  // Without dampening (keep 1) the buffer's update adds two float32 values: its double sum rounds once, exactly.
+  const addOnly = keep == 1;
   for (let k = k0; k < k1; k++) {
     const at = (<usize>k << 1) << alignof<f32>();
     const p = ld<f32>(param + at);
@@ -27,7 +29,8 @@ export function sgdUpdate32(param: usize, grad: usize, buf: usize, k0: i32, k1: 
     if (maximize) d = f64x2.neg(d);
     if (decay) d = fused32(d, vWd, p);
     if (buf != 0) {
-      const m = first ? d : fused32(rnd<f32>(f64x2.mul(ld<f32>(buf + at), vMom)), vKeep, d);
+      const kept = rnd<f32>(f64x2.mul(ld<f32>(buf + at), vMom));
+      const m = first ? d : addOnly ? rnd<f32>(f64x2.add(kept, d)) : fused32(kept, vKeep, d);
       st<f32>(buf + at, m);
       d = nesterov ? fused32(d, vMom, m) : m;
     }
