@@ -81,6 +81,15 @@ describe('compat.pyPow', () => {
     expect(bad).toEqual([]);
   });
 
+  it("is torch.pow's float64 power, as PyTorch's kernel calls C's pow", () => {
+    // torch.pow(torch.tensor([0.9, 0.9, 1.1, 0.95], dtype=torch.float64), tensor([4., 23., 7., 29.])) in PyTorch 1.13
+    const x = torch.tensor([0.9, 0.9, 1.1, 0.95], { dtype: 'float64' });
+    const n = torch.tensor([4, 23, 7, 29], { dtype: 'float64' });
+    expect(torch.pow(x, n).tolist()).toEqual([0.6561, 0.08862938119652507, 1.9487171000000012, 0.22593554099256555]);
+    expect(torch.pow(x, 4).tolist()).toEqual([0.6561, 0.6561, 1.4641000000000004, 0.8145062499999999]);
+    expect(0.9 ** 4).not.toBe(0.6561);
+  });
+
   it("follows C's pow at the edges", () => {
     expect(pyPow(1, NaN)).toBe(1);
     expect(pyPow(-1, Infinity)).toBe(1);

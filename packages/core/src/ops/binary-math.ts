@@ -6,6 +6,7 @@
 import { type DType, isFloatingPoint, isIntegral, scalarTypeName } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import type { BinaryFn } from '../kernels/elementwise.js';
+import { pyPow } from '../kernels/pow.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
@@ -283,10 +284,11 @@ export function allclose(self: Tensor, other: Tensor, options: CloseOptions = {}
 }
 
 /**
- * C's pow, which PyTorch's kernel calls: as Math.pow, except that 1 to any power (NaN too) and -1 to an infinite
- * power are 1 (JavaScript gives NaN for both).
+ * C's pow, which PyTorch's kernel calls (kernels/pow.ts): integer powers correctly rounded, as glibc's (V8's `**`
+ * is a unit in the last place off for some), and 1 to any power (NaN too) and -1 to an infinite power are 1
+ * (JavaScript gives NaN for both).
  */
-const powOf: BinaryFn = (x, y) => (x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y));
+const powOf: BinaryFn = pyPow;
 
 /**
  * A float tensor to these number powers, as PyTorch's kernels compute them instead of calling pow: sqrt, 1/sqrt,
