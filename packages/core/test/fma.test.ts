@@ -1,89 +1,16 @@
 /**
- * The emulated fused multiply-adds (kernels/fma.ts) against an exact oracle written here independently: the exact
- * value a·b + c as a BigInt times a power of two, and the nearest float (ties to even) found by comparing the
- * candidates around a first approximation exactly.
+ * The emulated fused multiply-adds (kernels/fma.ts) against an exact oracle written independently
+ * (helpers/exact-rounding.ts): a·b + c as an exact BigInt fraction, and the float nearest it, ties to even.
  */
 import { describe, expect, it } from 'vitest';
 import { fma32, fma64, fmaExact } from '../src/kernels/fma.js';
+import { exactOf, nearestFloat, plus, times } from './helpers/exact-rounding.js';
 import { rng } from './helpers/rng.js';
-
-const view = new DataView(new ArrayBuffer(8));
-
-/** x = m·2^e exactly (x finite). */
-function exact(x: number): { m: bigint; e: number } {
-  if (x === 0) return { m: 0n, e: 0 };
-  let e = 0;
-  let y = Math.abs(x);
-  // Scale into an integer by powers of two (exact), then read it as a BigInt.
-  while (!Number.isInteger(y)) {
-    y *= 2;
-    e--;
-  }
-  while (y > 2 ** 53) {
-    y /= 2;
-    e++;
-  }
-  const m = BigInt(y);
-  return { m: x < 0 ? -m : m, e };
-}
-
-/** m·2^e - x·(2^e' aligned): the exact difference's sign and size, as m·2^e over a common exponent. */
-function distance(target: { m: bigint; e: number }, x: number): { m: bigint; e: number } {
-  const ex = exact(x);
-  const e = Math.min(target.e, ex.e);
-  const d = (target.m << BigInt(target.e - e)) - (ex.m << BigInt(ex.e - e));
-  return { m: d < 0n ? -d : d, e };
-}
-
-function compare(a: { m: bigint; e: number }, b: { m: bigint; e: number }): number {
-  const e = Math.min(a.e, b.e);
-  const x = a.m << BigInt(a.e - e);
-  const y = b.m << BigInt(b.e - e);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function nextDouble(x: number, up: boolean): number {
-  if (x === 0) return up ? 5e-324 : -5e-324;
-  view.setFloat64(0, x);
-  const bitsOf = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 === up ? bitsOf + 1n : bitsOf - 1n);
-  return view.getFloat64(0);
-}
-
-function nextFloat(x: number, up: boolean): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer);
-  if (x === 0) u[0] = up ? 1 : 0x80000001;
-  else u[0] = x > 0 === up ? u[0] + 1 : u[0] - 1;
-  return f[0];
-}
-
-function lastBitOdd(x: number, f32: boolean): boolean {
-  if (f32) return (new Uint32Array(new Float32Array([x]).buffer)[0] & 1) === 1;
-  view.setFloat64(0, x);
-  return (view.getUint32(4) & 1) === 1;
-}
 
 /** The float nearest a·b + c (ties to even) in double or float32 precision, for finite a, b, c (no overflow). */
 function oracle(a: number, b: number, c: number, f32: boolean): number {
-  const ea = exact(a);
-  const eb = exact(b);
-  const ec = exact(c);
-  const ep = ea.e + eb.e;
-  const e = Math.min(ep, ec.e);
-  const value = { m: ((ea.m * eb.m) << BigInt(ep - e)) + (ec.m << BigInt(ec.e - e)), e };
-  if (value.m === 0n) return a * b + c;
-  const approx = Number(value.m) * 2 ** value.e; // within an ulp or two (the scaling may round again)
-  const first = f32 ? Math.fround(approx) : approx;
-  const step = f32 ? nextFloat : nextDouble;
-  const candidates = [step(step(first, false), false), step(first, false), first, step(first, true)];
-  candidates.push(step(candidates[3], true));
-  let best = candidates[0];
-  for (const x of candidates.slice(1)) {
-    const order = compare(distance(value, x), distance(value, best));
-    if (order < 0 || (order === 0 && !lastBitOdd(x, f32))) best = x;
-  }
-  return best;
+  const value = plus(times(exactOf(a), exactOf(b)), exactOf(c));
+  return value.num === 0n ? a * b + c : nearestFloat(value, f32);
 }
 
 const same = (x: number, y: number): boolean => Object.is(x, y);

@@ -4,49 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
+import { exactOf, nearestFloat } from './helpers/exact-rounding.js';
 import { rng } from './helpers/rng.js';
 
 const { pyPow } = torch.compat;
 
-/** x as the exact fraction num / den (den a power of two). */
-function fraction(x: number): [bigint, bigint] {
-  let den = 1n;
-  let y = x;
-  while (!Number.isInteger(y)) {
-    y *= 2;
-    den *= 2n;
-  }
-  return [BigInt(y), den];
-}
-
-function neighbour(x: number, up: boolean): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 === up ? bits + 1n : bits - 1n);
-  return view.getFloat64(0);
-}
-
-/** The double nearest x ** n (n an integer, no overflow or underflow), ties to even, by exact comparison. */
+/** The double nearest x ** n (n an integer, no overflow or underflow), ties to even. */
 function exactPower(x: number, n: number): number {
-  const [xn, xd] = fraction(x);
+  const { num, den } = exactOf(x);
   const k = BigInt(Math.abs(n));
-  const [num, den] = n >= 0 ? [xn ** k, xd ** k] : [xd ** k, xn ** k];
-  const approx = x ** n;
-  const candidates = [neighbour(approx, false), approx, neighbour(approx, true)];
-  let best = candidates[0];
-  let bestError: [bigint, bigint] | null = null;
-  for (const c of candidates) {
-    // |c - num/den| = |cn·den - num·cd| / (cd·den): compare numerators over the common denominator.
-    const [cn, cd] = fraction(c);
-    const diff = cn * den - num * cd;
-    const error: [bigint, bigint] = [diff < 0n ? -diff : diff, cd * (den < 0n ? -den : den)];
-    if (bestError === null || error[0] * bestError[1] < bestError[0] * error[1]) {
-      best = c;
-      bestError = error;
-    }
-  }
-  return best;
+  const power = n >= 0 ? { num: num ** k, den: den ** k } : { num: den ** k, den: num ** k };
+  return nearestFloat(power.den < 0n ? { num: -power.num, den: -power.den } : power, false);
 }
 
 describe('compat.pyPow', () => {
