@@ -267,18 +267,8 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
       case 9: for (int64_t i = VECTOR(9, x, o, n); i < n; i++) o[i] = (T)cos((double)x[i]); return;               \
       case 10: sqrt_run_##SUF(x, o, n, 1); return;                                                                \
       case 11: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; return;                                        \
-      case 12: /* gelu: x * Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2 (no cancellation in the negative tail) */     \
-        for (int64_t i = VECTOR(12, x, o, n); i < n; i++) {                                                       \
-          const double v = (double)x[i];                                                                          \
-          o[i] = (T)(0.5 * v * erfc(-v * KD_SQRT1_2));                                                            \
-        }                                                                                                         \
-        return;                                                                                                   \
-      default: /* gelu's derivative: Phi(x) + x * phi(x) */                                                       \
-        for (int64_t i = VECTOR(13, x, o, n); i < n; i++) {                                                       \
-          const double v = (double)x[i];                                                                          \
-          o[i] = (T)(0.5 * erfc(-v * KD_SQRT1_2) + v * exp(-0.5 * v * v) * KD_INV_SQRT_2PI);                      \
-        }                                                                                                         \
-        return;                                                                                                   \
+      case 12: kd_gelu_##SUF(0, x, o, n); return; /* gelu as PyTorch computes it (gelu.c) */                   \
+      default: kd_gelu_##SUF(1, x, o, n); return; /* and its derivative */                                    \
     }                                                                                                             \
   }
 

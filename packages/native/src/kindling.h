@@ -99,7 +99,6 @@ void *kd_thread_scratch(kd_scratch_slot slot, size_t bytes);
 /* ---- vector math (vector-math.c) ---- */
 
 #define KD_SQRT1_2 0.70710678118654752440
-#define KD_INV_SQRT_2PI 0.39894228040143267794
 /* The unary op codes of the library functions (the `unary` entry's; see packages/core/src/kernels/contiguous.ts). */
 enum {
   KD_UNARY_EXP = 3,
@@ -107,9 +106,7 @@ enum {
   KD_UNARY_TANH = 6,
   KD_UNARY_SIGMOID = 7,
   KD_UNARY_SIN = 8,
-  KD_UNARY_COS = 9,
-  KD_UNARY_GELU = 12,
-  KD_UNARY_GELU_DERIVATIVE = 13
+  KD_UNARY_COS = 9
 };
 /*
  * A float32 run of unary op `op`, four at a time in double (vector-math.c); returns how many elements it wrote: n,
@@ -121,6 +118,15 @@ int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n);
  * for float32 softmax, whose terms are summed in double and rounded to float32 once.
  */
 void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n);
+
+/* ---- GELU (gelu.c) ---- */
+
+/* ATen's float64 gelu derivative constant: M_2_SQRTPI * M_SQRT1_2 * 0.5, in double. */
+#define KD_GELU_BETA (1.12837916709551257390 * KD_SQRT1_2 * 0.5)
+/* A contiguous run of gelu (slope 0) or its derivative (slope 1) as PyTorch computes them: oneDNN's float32 kernel. */
+void kd_gelu_f32(int slope, const float *x, float *o, int64_t n);
+/* The same for float64: ATen's formula, with the C library's erf and exp. */
+void kd_gelu_f64(int slope, const double *x, double *o, int64_t n);
 
 /* ---- GEMM (gemm.c and its per-ISA micro-kernels) ---- */
 

@@ -1,19 +1,17 @@
 /*
- * The library functions of the float32 unary kernels (exp, log, tanh, sigmoid, sin, cos, gelu and its derivative)
- * four at a time, each value computed in double and rounded once to float32, within an ulp of the scalar loop's (and
- * of the TypeScript kernels', which stay the reference):
- *   - exp (and so sigmoid, gelu's derivative and float32 softmax) is our own, exp4 below: a polynomial good to
- *     about 2^-47, far inside a float32 ulp, in a few multiply-adds (libmvec's double exp took 3-4x as long);
- *   - so is the normal CDF of gelu and its derivative, phi4, for |x| <= 2 sqrt 2 (gelu took 1.2 ns an element
- *     instead of 2.7 through libmvec's erfc, with the same float32 values over 4M inputs in [-12, 12]);
- *   - log, tanh, sin, cos and erfc (phi4's tails) are glibc's vector math library (libmvec: log, sin and cos since
- *     glibc 2.22, tanh and erfc since 2.35), its AVX2 variants looked up once when the addon loads.
+ * The library functions of the float32 unary kernels (exp, log, tanh, sigmoid, sin, cos) four at a time, each value
+ * computed in double and rounded once to float32, within an ulp of the scalar loop's (and of the TypeScript
+ * kernels', which stay the reference):
+ *   - exp (and so sigmoid and float32 softmax) is our own, exp4 below: a polynomial good to about 2^-47, far inside
+ *     a float32 ulp, in a few multiply-adds (libmvec's double exp took 3-4x as long);
+ *   - log, tanh, sin and cos are glibc's vector math library (libmvec: log, sin and cos since glibc 2.22, tanh since
+ *     2.35), its AVX2 variants looked up once when the addon loads.
  * Elsewhere (no AVX2, no glibc or an older one for the libmvec functions) the caller runs its scalar loop; float64
  * runs always do.
  *
  * The formulas are those of the scalar loops in elementwise.c, without fused multiply-adds outside the
- * polynomials: sigmoid = 1 / (1 + exp(-v)), gelu = v Phi(v), gelu' = Phi(v) + v exp(-0.5 v v) / sqrt(2 pi), where
- * the scalar loops take Phi(v) = erfc(-v / sqrt 2) / 2.
+ * polynomials: sigmoid = 1 / (1 + exp(-v)). (gelu has a file of its own, gelu.c: PyTorch's float32 gelu is
+ * oneDNN's float32 arithmetic, not a double rounded once.)
  */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
@@ -31,7 +29,7 @@
 #endif
 
 typedef __m256d (*vec4_fn)(__m256d);
-static vec4_fn v_log, v_tanh, v_sin, v_cos, v_erfc;
+static vec4_fn v_log, v_tanh, v_sin, v_cos;
 static int has_avx2_fma;
 
 #define KD_AVX2 __attribute__((target("avx2,fma")))
@@ -69,41 +67,6 @@ KD_AVX2 static inline __m256d exp4(__m256d x) {
   return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
 }
 
-/* Where phi4's polynomial holds: |x| <= 2 sqrt 2, that is |x / sqrt 2| <= 2. */
-#define PHI_POLY_MAX 2.8284271247461903
-
-/*
- * The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, four at a time, for gelu and its derivative. For
- * |x| <= 2 sqrt 2 (nearly every activation) erf(z) = z P(z^2), P of degree 14 interpolating erf(z) / z at
- * Chebyshev points of [0, 4] (error 1e-14; then under 5e-12 relative in Phi at x = -2 sqrt 2, where 1 + erf
- * cancels most); a lane beyond that, in the tails, takes libmvec's erfc as before: Phi = erfc(-x / sqrt 2) / 2.
- * Each lane's value depends on its own input alone.
- */
-KD_AVX2 static inline __m256d phi4(__m256d x) {
-  static const double c[15] = {
-      1.1283791670955023,      -0.37612638903069434,    0.11283791668815009,     -0.026866170486638145,
-      0.0052239770092121166,   -0.00085483125532607714, 0.00012055110432033607,  -1.4923292814259704e-05,
-      1.6444360511654216e-06,  -1.626901353669879e-07,  1.4421430322661158e-08,  -1.116838519729602e-09,
-      7.0596519760105526e-11,  -3.1649681202715902e-12, 7.3103751713780695e-14,
-  };
-  const __m256d z = _mm256_mul_pd(x, _mm256_set1_pd(KD_SQRT1_2));
-  const __m256d t = _mm256_mul_pd(z, z), t2 = _mm256_mul_pd(t, t), t4 = _mm256_mul_pd(t2, t2);
-  const __m256d t8 = _mm256_mul_pd(t4, t4);
-#define PAIR(k) _mm256_fmadd_pd(_mm256_set1_pd(c[k + 1]), t, _mm256_set1_pd(c[k]))
-  const __m256d q0 = _mm256_fmadd_pd(PAIR(2), t2, PAIR(0)), q1 = _mm256_fmadd_pd(PAIR(6), t2, PAIR(4));
-  const __m256d q2 = _mm256_fmadd_pd(PAIR(10), t2, PAIR(8));
-  const __m256d q3 = _mm256_fmadd_pd(_mm256_set1_pd(c[14]), t2, PAIR(12));
-#undef PAIR
-  const __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(q3, t4, q2), t8, _mm256_fmadd_pd(q1, t4, q0));
-  const __m256d half = _mm256_set1_pd(0.5);
-  const __m256d phi = _mm256_fmadd_pd(_mm256_mul_pd(half, z), p, half);
-  const __m256d abs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
-  const __m256d tail = _mm256_cmp_pd(abs, _mm256_set1_pd(PHI_POLY_MAX), _CMP_GT_OQ);
-  if (_mm256_movemask_pd(tail) == 0) return phi;
-  const __m256d tail_phi = _mm256_mul_pd(half, v_erfc(_mm256_mul_pd(z, _mm256_set1_pd(-1.0))));
-  return _mm256_blendv_pd(phi, tail_phi, tail);
-}
-
 __attribute__((constructor)) static void find_vector_math(void) {
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return;
@@ -115,11 +78,10 @@ __attribute__((constructor)) static void find_vector_math(void) {
   v_tanh = (vec4_fn)dlsym(lib, "_ZGVdN4v_tanh");
   v_sin = (vec4_fn)dlsym(lib, "_ZGVdN4v_sin");
   v_cos = (vec4_fn)dlsym(lib, "_ZGVdN4v_cos");
-  v_erfc = (vec4_fn)dlsym(lib, "_ZGVdN4v_erfc");
 #endif
 }
 
-/* Whether op has a vector form here: for gelu and its derivative, erfc; for the rest, its library function. */
+/* Whether op has a vector form here: its library function. */
 static int vectorised(int op) {
   if (!has_avx2_fma) return 0;
   switch (op) {
@@ -129,8 +91,6 @@ static int vectorised(int op) {
     case KD_UNARY_TANH: return v_tanh != NULL;
     case KD_UNARY_SIN: return v_sin != NULL;
     case KD_UNARY_COS: return v_cos != NULL;
-    case KD_UNARY_GELU:
-    case KD_UNARY_GELU_DERIVATIVE: return v_erfc != NULL;
     default: return 0;
   }
 }
@@ -143,12 +103,7 @@ KD_AVX2 static inline __m256d unary4(int op, __m256d v) {
     case KD_UNARY_LOG: return v_log(v);
     case KD_UNARY_TANH: return v_tanh(v);
     case KD_UNARY_SIN: return v_sin(v);
-    case KD_UNARY_COS: return v_cos(v);
-    case KD_UNARY_GELU: return _mm256_mul_pd(v, phi4(v));
-    default: { /* gelu's derivative */
-      const __m256d e = exp4(_mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(-0.5), v), v));
-      return _mm256_add_pd(phi4(v), _mm256_mul_pd(_mm256_mul_pd(v, e), _mm256_set1_pd(KD_INV_SQRT_2PI)));
-    }
+    default: return v_cos(v);
   }
 }
 
@@ -161,8 +116,8 @@ KD_AVX2 static inline __m128 unary4_f32(int op, const float *x) {
 }
 
 /*
- * Two vectors a step, so that their chains of dependent operations (exp4's, phi4's) overlap: exp and sigmoid took
- * 0.72-0.73x the time, gelu's derivative 0.84x (over 512K elements on a Zen 3 core, the same bits).
+ * Two vectors a step, so that their chains of dependent operations (exp4's) overlap: exp and sigmoid took
+ * 0.72-0.73x the time (over 512K elements on a Zen 3 core, the same bits).
  */
 #define UNARY_RUN(OP)                            \
   for (; i + 8 <= n; i += 8) {                   \
@@ -179,8 +134,6 @@ KD_AVX2 static void unary_avx2(int op, const float *x, float *o, int64_t n) {
   switch (op) {
     case KD_UNARY_EXP: UNARY_RUN(KD_UNARY_EXP); break;
     case KD_UNARY_SIGMOID: UNARY_RUN(KD_UNARY_SIGMOID); break;
-    case KD_UNARY_GELU: UNARY_RUN(KD_UNARY_GELU); break;
-    case KD_UNARY_GELU_DERIVATIVE: UNARY_RUN(KD_UNARY_GELU_DERIVATIVE); break;
     default: UNARY_RUN(op); break;
   }
 #undef UNARY_RUN

@@ -1,20 +1,19 @@
 /**
  * Elementwise kernels giving the bits of packages/core/src/kernels/contiguous.ts: each value computed in double
- * and rounded once. exp, log, tanh, sigmoid, gelu and gelu's derivative run one element at a time on exp.ts,
- * which computes V8's Math.exp, Math.log and Math.tanh and the TypeScript kernels' erfc operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root is that same
- * value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
+ * and rounded once (float32 gelu and its derivative excepted: gelu.ts computes them as PyTorch does, in float32).
+ * exp, log, tanh and sigmoid run one element at a time on exp.ts, which computes V8's Math.exp, Math.log and
+ * Math.tanh operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root
+ * is that same value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
  * f32x4 instructions; expressions with two roundings in double (rsqrt) run in f64x2 lanes and are rounded at the
  * store, as the TypeScript loops round. Add with an alpha other than 1, a fused multiply-add, is left to the
  * TypeScript kernel (kernels/fma.ts): WebAssembly has no fused multiply-add that is sure to round once.
  */
 
-import { erfc, exp, log, tanh } from './exp';
+import { exp, log, tanh } from './exp';
+import { gelu32, geluSlope32 } from './gelu';
 
 // unary op codes (contiguous.ts UnaryOp) this module computes
 const RELU = 0, NEG = 1, ABS = 2, EXP = 3, LOG = 4, SQRT = 5, TANH = 6, SIGMOID = 7, RSQRT = 10, SQUARE = 11, GELU = 12, GELU_DERIVATIVE = 13;
-/** 1 / sqrt(2π) and sqrt(1/2), the doubles contiguous.ts uses. */
-const INV_SQRT_2PI: f64 = 0.3989422804014327;
-const SQRT1_2: f64 = 0.7071067811865476;
 // binary op codes (contiguous.ts BinaryOp)
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4;
 
@@ -53,14 +52,6 @@ function sigmoid(v: f64): f64 {
   return 1 / (1 + exp(-v));
 }
 
-function gelu(v: f64): f64 {
-  return 0.5 * v * erfc(-v * SQRT1_2);
-}
-
-function geluDerivative(v: f64): f64 {
-  return 0.5 * erfc(-v * SQRT1_2) + v * exp(-0.5 * v * v) * INV_SQRT_2PI;
-}
-
 /** out[i] = f(x[i]) in double, rounded at the store (f a function, so that each op's loop computes only its own). */
 function mapRun<T>(f: (v: f64) => f64, x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -93,15 +84,17 @@ function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
   else if (op == EXP) mapRun<T>(exp, x, out, n);
   else if (op == LOG) mapRun<T>(log, x, out, n);
   else if (op == TANH) mapRun<T>(tanh, x, out, n);
-  else if (op == SIGMOID) mapRun<T>(sigmoid, x, out, n);
-  else if (op == GELU) mapRun<T>(gelu, x, out, n);
-  else mapRun<T>(geluDerivative, x, out, n);
+  else mapRun<T>(sigmoid, x, out, n);
 }
 
 export function unary32(op: i32, x: usize, out: usize, n: i32): void {
-  unaryOp<f32>(op, x, out, n);
+  if (op == GELU) gelu32(x, out, n);
+  else if (op == GELU_DERIVATIVE) geluSlope32(x, out, n);
+  else unaryOp<f32>(op, x, out, n);
 }
+/** Not gelu: PyTorch's float64 gelu is ATen's formula, which the host leaves to the TypeScript kernels. */
 export function unary64(op: i32, x: usize, out: usize, n: i32): void {
+  if (op >= GELU) unreachable();
   unaryOp<f64>(op, x, out, n);
 }
 

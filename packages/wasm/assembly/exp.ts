@@ -1,12 +1,10 @@
 /**
- * The exponential, the logarithm, the hyperbolic tangent and the complementary error function in double
- * precision, computed as the TypeScript kernels compute them, so that the ops built on them (exp, log, tanh,
- * sigmoid, gelu and its derivative, softmax) give the same bits:
+ * The exponential, the logarithm and the hyperbolic tangent in double precision, computed as the TypeScript kernels
+ * compute them, so that the ops built on them (exp, log, tanh, sigmoid, softmax) give the same bits:
  *  - exp, log and tanh are V8's Math.exp, Math.log and Math.tanh: fdlibm's e_exp.c, e_log.c and s_tanh.c (on
  *    s_expm1.c) as V8's src/base/ieee754.cc has them (exp with its special case exp(1) = e), the same argument
  *    reduction, polynomials and scaling, operation for operation (WebAssembly's double arithmetic is IEEE's, never
- *    contracted into fused multiply-adds); they matched the engine's over 9M doubles each, of every magnitude;
- *  - erfc is packages/core/src/kernels/erf.ts, W. J. Cody's rational approximations, on top of that exp.
+ *    contracted into fused multiply-adds); they matched the engine's over 9M doubles each, of every magnitude.
  * packages/wasm/test/same-bits-elementwise.test.ts checks the ops against the TypeScript kernels, exp from 2^-40 to
  * its overflow and underflow thresholds.
  */
@@ -218,67 +216,4 @@ export function tanh(x: f64): f64 {
     z = 1 - 1.0e-300;
   }
   return jx >= 0 ? z : -z;
-}
-
-/** erf for |x| < 0.5 (erf.ts erfScalar's first branch). */
-@inline function erfSmall(x: f64): f64 {
-  const t = x * x;
-  const p = (((0.185777706184603152673 * t + 3.161123743870565596947) * t + 113.8641541510501556495) * t +
-    377.4852376853020208137) * t + 3209.377589138469472562;
-  const q = (((t + 23.60129095234412093499) * t + 244.0246379344441733056) * t + 1282.616526077372275645) * t +
-    2844.236833439170622273;
-  return (x * p) / q;
-}
-
-// erfc's rational approximations (erf.ts erfcPositive's p and q), for 0.5 <= x < 4 and for x >= 4.
-const NEAR_P: StaticArray<f64> = [
-  5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.8195222124176909e2,
-  1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8,
-];
-const NEAR_Q: StaticArray<f64> = [
-  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3,
-  4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3,
-];
-const FAR_P: StaticArray<f64> = [
-  3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2,
-  6.58749161529837803e-4, 1.63153871373020978e-2,
-];
-const FAR_Q: StaticArray<f64> = [
-  2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3,
-];
-
-/** erfc(x) for x >= 0.5, as erf.ts erfcPositive (the same Horner steps in the same order). */
-function erfcPositive(x: f64): f64 {
-  let r: f64;
-  if (x < 4) {
-    let num = unchecked(NEAR_P[8]) * x;
-    let den = x;
-    for (let i = 0; i < 7; i++) {
-      num = (num + unchecked(NEAR_P[i])) * x;
-      den = (den + unchecked(NEAR_Q[i])) * x;
-    }
-    r = (num + unchecked(NEAR_P[7])) / (den + unchecked(NEAR_Q[7]));
-  } else {
-    const z = 1 / (x * x);
-    let num = unchecked(FAR_P[5]) * z;
-    let den = z;
-    for (let i = 0; i < 4; i++) {
-      num = (num + unchecked(FAR_P[i])) * z;
-      den = (den + unchecked(FAR_Q[i])) * z;
-    }
-    r = (z * (num + unchecked(FAR_P[4]))) / (den + unchecked(FAR_Q[4]));
-    r = (1 / Math.sqrt(Math.PI) - r) / x;
-  }
-  const xs = Math.trunc(x * 16) / 16;
-  const del = (x - xs) * (x + xs);
-  return exp(-xs * xs) * exp(-del) * r;
-}
-
-/** erfc(x) = 1 - erf(x), as erf.ts erfcScalar. */
-export function erfc(x: f64): f64 {
-  if (x != x) return x;
-  if (x == Infinity) return 0;
-  if (x == -Infinity) return 2;
-  if (Math.abs(x) < 0.5) return 1 - erfSmall(x);
-  return x > 0 ? erfcPositive(x) : 2 - erfcPositive(-x);
 }

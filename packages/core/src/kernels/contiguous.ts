@@ -9,7 +9,7 @@
  * add-with-alpha is a fused multiply-add, rounded once (fma.ts), as binaryKernel computes it.
  */
 
-import { erfcScalar } from './erf.js';
+import { atenGelu, atenGeluSlope, dnnlGelu32, dnnlGeluSlope32 } from './gelu.js';
 import { scaledAddRun } from './fma.js';
 import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
@@ -49,14 +49,12 @@ export const UnaryOp = {
   cos: 9,
   rsqrt: 10,
   square: 11,
-  /** x Φ(x) (the exact, erf form) */
+  /** x Φ(x) (the exact, erf form), as PyTorch computes it on a contiguous tensor (kernels/gelu.ts) */
   gelu: 12,
-  /** Φ(x) + x φ(x), gelu's derivative */
+  /** Φ(x) + x φ(x), gelu's derivative, the same way */
   geluDerivative: 13,
 } as const;
 export type UnaryOpCode = (typeof UnaryOp)[keyof typeof UnaryOp];
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** The most dims a `binary` layout describes. */
 export const MAX_LAYOUT_DIMS = 4;
@@ -359,7 +357,9 @@ export function checkUnary(op: number, x: FloatArray, xOff: number, out: FloatAr
 /**
  * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
  * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
- * 11 square v * v, 12 gelu v Φ(v), 13 gelu's derivative Φ(v) + v φ(v). `out` may be `x` itself but must not overlap it otherwise.
+ * 11 square v * v; 12 gelu v Φ(v) and 13 its derivative Φ(v) + v φ(v) as PyTorch computes them on a contiguous
+ * tensor of more than one element (oneDNN's float32 kernel, ATen's float64 formula: kernels/gelu.ts). `out` may be
+ * `x` itself but must not overlap it otherwise.
  */
 export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
   checkUnary(op, x, xOff, out, outOff, n);
@@ -411,16 +411,12 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
       }
       return;
     case 12:
-      for (let i = 0; i < n; i++) {
-        const v = x[p + i];
-        out[o + i] = 0.5 * v * erfcScalar(-v * Math.SQRT1_2);
-      }
+      if (x instanceof Float32Array) for (let i = 0; i < n; i++) out[o + i] = dnnlGelu32(x[p + i]);
+      else for (let i = 0; i < n; i++) out[o + i] = atenGelu(x[p + i], false);
       return;
     default:
-      for (let i = 0; i < n; i++) {
-        const v = x[p + i];
-        out[o + i] = 0.5 * erfcScalar(-v * Math.SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
-      }
+      if (x instanceof Float32Array) for (let i = 0; i < n; i++) out[o + i] = dnnlGeluSlope32(x[p + i]);
+      else for (let i = 0; i < n; i++) out[o + i] = atenGeluSlope(x[p + i], false, true);
       return;
   }
 }

@@ -20,10 +20,7 @@ export function erfScalar(x: number): number {
   return x < 0 ? -1 + erfcPositive(ax) : 1 - erfcPositive(ax);
 }
 
-/**
- * erfc(x) = 1 - erf(x) to double precision, without the cancellation of 1 - erf(x) where erf(x) is near 1: the
- * negative tail of gelu, x Φ(x) = x erfc(-x/√2) / 2, needs it (1 + erf(x/√2) loses every digit there).
- */
+/** erfc(x) = 1 - erf(x) to double precision, without the cancellation of 1 - erf(x) where erf(x) is near 1. */
 export function erfcScalar(x: number): number {
   if (x !== x) return x;
   if (x === Infinity) return 0;

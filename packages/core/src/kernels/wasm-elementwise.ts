@@ -1,6 +1,6 @@
 /**
  * The WebAssembly backend's exact elementwise entries: relu, neg, abs, sqrt, rsqrt, square, exp, log, tanh,
- * sigmoid, gelu and its derivative, and add, sub, mul, div and relu's backward over the binary layouts
+ * sigmoid, float32 gelu and its derivative, and add, sub, mul, div and relu's backward over the binary layouts
  * (contiguous.ts). They check their arguments as the TypeScript kernels do, run in the module's memory (copying in
  * what is not there), and give the TypeScript kernels' bits; the other ops, integer arrays and small calls run the
  * TypeScript kernels. Large calls are split between the threads.
@@ -17,11 +17,13 @@ import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
 const ELEMENTWISE_WORK = 4;
 /**
  * Unary op codes the module computes (contiguous.ts UnaryOp): relu, neg, abs, sqrt, rsqrt, square, and exp, log,
- * tanh, sigmoid, gelu and gelu's derivative (the module's exp, log and tanh are V8's Math.exp, Math.log and
- * Math.tanh, operation for operation).
+ * tanh, sigmoid (the module's exp, log and tanh are V8's Math.exp, Math.log and Math.tanh, operation for operation),
+ * and float32 gelu and gelu's derivative.
  */
 const WASM_UNARY = new Set([0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13]);
-/** The ops on the module's exp, log and tanh: one element at a time, in double. */
+/** gelu and its derivative: the module computes their float32 form (oneDNN's, as PyTorch); float64 stays here. */
+const GELU = new Set([12, 13]);
+/** The ops on the module's exp, log and tanh (and float32 gelu): one element at a time, or two. */
 const EXP_BASED = new Set([3, 4, 6, 7, 12, 13]);
 /** exp, log, tanh and sigmoid go to the module only when a call is split between threads: alone, V8's are as fast. */
 const SPLIT_ONLY = new Set([3, 4, 6, 7]);
@@ -42,7 +44,8 @@ function unary(
   outOff: number,
   n: number,
 ): void {
-  if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL) return tsUnary(op, x, xOff, out, outOff, n);
+  if (!WASM_UNARY.has(op) || typeof n !== 'number' || n < SMALL || (GELU.has(op) && !(x instanceof Float32Array)))
+    return tsUnary(op, x, xOff, out, outOff, n);
   checkUnary(op, x, xOff, out, outOff, n);
   if (n > INT32_MAX) return tsUnary(op, x, xOff, out, outOff, n);
   const work = n * (EXP_BASED.has(op) ? TRANSCENDENTAL_WORK : ELEMENTWISE_WORK);

@@ -2,15 +2,22 @@
  * The activation functions torch.nn.functional reaches as single ATen ops (`torch._C._nn`): gelu, leaky_relu,
  * elu/selu/celu, silu, softplus, mish, hardtanh (relu6), hardsigmoid, hardswish, log_sigmoid, threshold,
  * hardshrink, softshrink, glu and prelu. Each records one node under PyTorch's name. Forwards run in double
- * precision, rounded once; backwards are written with tensor ops, so they are differentiable again (double
- * backward) like every core op.
+ * precision, rounded once (gelu's exact form excepted: it computes what PyTorch's kernels compute, kernels/gelu.ts);
+ * backwards are written with tensor ops, so they are differentiable again (double backward) like every core op.
  */
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
-import { erfcScalar } from '../kernels/erf.js';
+import {
+  atenGelu,
+  atenGeluSlope,
+  atenGeluTanh,
+  atenGeluTanhSlope,
+  dnnlGelu32,
+  dnnlGeluSlope32,
+} from '../kernels/gelu.js';
 import { unaryForward } from './unary-forward.js';
 import { UnaryOp } from '../kernels/contiguous.js';
 import { where } from './binary.js';
@@ -18,7 +25,6 @@ import { checkFloat } from './util.js';
 import { cat } from './join.js';
 import { zerosLike } from '../creation.js';
 
-const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const GELU_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
 const GELU_KAPPA = 0.044715;
@@ -69,34 +75,38 @@ function activation(
 /** The piecewise-linear activations select 0 wherever their slope is 0. */
 const FLAT = (_x: Tensor, slope: Tensor): Tensor => slope.eq(0);
 
-function tanhGeluParts(v: number): { t: number; du: number } {
-  return { t: Math.tanh(GELU_BETA * (v + GELU_KAPPA * v * v * v)), du: GELU_BETA * (1 + 3 * GELU_KAPPA * v * v) };
-}
-
-/** gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+/**
+ * gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), computing what PyTorch's
+ * CPU kernels compute (kernels/gelu.ts): for the exact form oneDNN's float32 kernel on a contiguous float32 tensor of
+ * more than one element, otherwise, and for the approximation, ATen's formulas in the tensor's precision.
+ */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh')
     throw new RuntimeError('approximate argument must be either none or tanh.');
   checkFloat(x, 'GeluKernelImpl');
+  const float32 = x.dtype === 'float32';
   if (approximate === 'none') {
+    // ATen's vectorised loop fuses the derivative's last multiply-add. A one-element tensor takes its scalar loop,
+    // and so does a non-contiguous one in the backward, whose gradient and input then differ in layout.
+    const several = x.numel() > 1;
+    const vectorised = several && x.isContiguous();
+    const oneDnn = float32 && vectorised;
     return activation(
       'Gelu',
       x,
-      (v) => 0.5 * v * erfcScalar(-v * SQRT1_2),
-      (v) => 0.5 * erfcScalar(-v * SQRT1_2) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI,
+      oneDnn ? dnnlGelu32 : (v) => atenGelu(v, float32),
+      oneDnn ? dnnlGeluSlope32 : (v) => atenGeluSlope(v, float32, vectorised),
       // gelu'' = φ(x) (2 - x²)
       (v) => v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI).mul(v.mul(v).neg().add(2)),
-      { kernels: { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative } },
+      // The kernels compute the contiguous, several-element case (oneDNN's float32, ATen's fused float64).
+      { kernels: several ? { f: UnaryOp.gelu, d1: UnaryOp.geluDerivative } : undefined },
     );
   }
   return activation(
     'Gelu',
     x,
-    (v) => 0.5 * v * (1 + tanhGeluParts(v).t),
-    (v) => {
-      const { t, du } = tanhGeluParts(v);
-      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
-    },
+    (v) => atenGeluTanh(v, float32),
+    (v) => atenGeluTanhSlope(v, float32),
     // With u = β (x + κ x³): gelu'' = (1 - t²) (u' + 0.5 x (u'' - 2 t u'²)), t = tanh u.
     (v) => {
       const t = v.add(v.mul(v).mul(v).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
