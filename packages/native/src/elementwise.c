@@ -260,8 +260,8 @@ static void sqrt_run_f32(const float *restrict x, float *restrict o, int64_t n, 
       case 4: for (int64_t i = VECTOR(4, x, o, n); i < n; i++) o[i] = (T)log((double)x[i]); return;               \
       case 5: sqrt_run_##SUF(x, o, n, 0); return;                                                                 \
       case 6: for (int64_t i = VECTOR(6, x, o, n); i < n; i++) o[i] = (T)tanh((double)x[i]); return;              \
-      case 7:                                                                                                     \
-        for (int64_t i = VECTOR(7, x, o, n); i < n; i++) o[i] = (T)(1.0 / (1.0 + exp(-(double)x[i])));            \
+      case 7: /* sigmoid, each step in T as PyTorch's (exp correctly rounded, then T's add and divide) */         \
+        for (int64_t i = VECTOR(7, x, o, n); i < n; i++) o[i] = (T)1 / ((T)1 + (T)exp(-(double)x[i]));           \
         return;                                                                                                   \
       case 8: for (int64_t i = VECTOR(8, x, o, n); i < n; i++) o[i] = (T)sin((double)x[i]); return;               \
       case 9: for (int64_t i = VECTOR(9, x, o, n); i < n; i++) o[i] = (T)cos((double)x[i]); return;               \

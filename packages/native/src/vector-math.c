@@ -10,8 +10,8 @@
  * runs always do.
  *
  * The formulas are those of the scalar loops in elementwise.c, without fused multiply-adds outside the
- * polynomials: sigmoid = 1 / (1 + exp(-v)). (gelu has a file of its own, gelu.c: PyTorch's float32 gelu is
- * oneDNN's float32 arithmetic, not a double rounded once.)
+ * polynomials. sigmoid rounds exp(-v) to float32 and adds and divides in float32, as PyTorch's kernel does. (gelu
+ * has a file of its own, gelu.c: PyTorch's float32 gelu is oneDNN's float32 arithmetic.)
  */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
@@ -96,10 +96,9 @@ static int vectorised(int op) {
 }
 
 KD_AVX2 static inline __m256d unary4(int op, __m256d v) {
-  const __m256d one = _mm256_set1_pd(1.0);
   switch (op) {
     case KD_UNARY_EXP: return exp4(v);
-    case KD_UNARY_SIGMOID: return _mm256_div_pd(one, _mm256_add_pd(one, exp4(_mm256_mul_pd(v, _mm256_set1_pd(-1.0)))));
+    case KD_UNARY_SIGMOID: return exp4(_mm256_mul_pd(v, _mm256_set1_pd(-1.0))); /* unary4_f32 finishes it */
     case KD_UNARY_LOG: return v_log(v);
     case KD_UNARY_TANH: return v_tanh(v);
     case KD_UNARY_SIN: return v_sin(v);
@@ -112,7 +111,11 @@ KD_AVX2 static inline __m256d unary4(int op, __m256d v) {
  * depend on where a thread's range happens to cut the run.
  */
 KD_AVX2 static inline __m128 unary4_f32(int op, const float *x) {
-  return _mm256_cvtpd_ps(unary4(op, _mm256_cvtps_pd(_mm_loadu_ps(x))));
+  const __m128 y = _mm256_cvtpd_ps(unary4(op, _mm256_cvtps_pd(_mm_loadu_ps(x))));
+  if (op != KD_UNARY_SIGMOID) return y;
+  /* sigmoid's add and divide in float32, as PyTorch's kernel computes them, on exp(-x) rounded to float32 */
+  const __m128 one = _mm_set1_ps(1.0f);
+  return _mm_div_ps(one, _mm_add_ps(one, y));
 }
 
 /*
@@ -140,7 +143,7 @@ KD_AVX2 static void unary_avx2(int op, const float *x, float *o, int64_t n) {
   if (i < n) {
     float in[4] = {0, 0, 0, 0}, out[4];
     memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
-    _mm_storeu_ps(out, _mm256_cvtpd_ps(unary4(op, _mm256_cvtps_pd(_mm_loadu_ps(in)))));
+    _mm_storeu_ps(out, unary4_f32(op, in));
     memcpy(o + i, out, (size_t)(n - i) * sizeof(float));
   }
 }

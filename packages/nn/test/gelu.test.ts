@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { nn } from '@kindling/nn';
 import { decode, type Value } from '../../core/test/helpers/golden.js';
+import { expectAtenValues } from './helpers/aten-values.js';
 
 /**
  * PyTorch 1.13's gelu and its input gradient on each of its CPU paths (tools/golden/gelu.py): oneDNN's kernel for
@@ -41,21 +42,6 @@ function run(
 function expectSameBits(got: number[], expected: number[], what: string): void {
   const bad = got.findIndex((v, i) => !Object.is(v, expected[i]) && !(Number.isNaN(v) && Number.isNaN(expected[i])));
   expect(bad, `${what}: ${got[bad]} against PyTorch's ${expected[bad]} at ${bad}`).toBe(-1);
-}
-
-/**
- * ATen takes erf and exp from SLEEF or the C library, ours are within an ulp of them; 1 + erf(x/√2) and the
- * derivative's sum cancel where they near 0, so an ulp there is an absolute error scaled by |x|. Most values agree
- * exactly.
- */
-function expectAtenValues(got: number[], expected: number[], x: number[], dtype: FloatDType, what: string): void {
-  const eps = dtype === 'float32' ? 2 ** -21 : 2 ** -49;
-  const bad = got.findIndex(
-    (v, i) => !(Math.abs(v - expected[i]) <= eps * Math.max(1, Math.abs(x[i])) || Object.is(v, expected[i])),
-  );
-  expect(bad, `${what}: ${got[bad]} against PyTorch's ${expected[bad]} at x = ${x[bad]}`).toBe(-1);
-  const exact = got.filter((v, i) => Object.is(v, expected[i])).length;
-  expect(exact / got.length, `${what}: the share of values equal to PyTorch's`).toBeGreaterThan(0.85);
 }
 
 const initial = torch.getKernelBackend();

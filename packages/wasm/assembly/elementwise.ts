@@ -1,6 +1,6 @@
 /**
  * Elementwise kernels giving the bits of packages/core/src/kernels/contiguous.ts: each value computed in double
- * and rounded once (float32 gelu and its derivative excepted: gelu.ts computes them as PyTorch does, in float32).
+ * and rounded once (float32 sigmoid and gelu excepted: they take PyTorch's float32 steps, gelu's in gelu.ts).
  * exp, log, tanh and sigmoid run one element at a time on exp.ts, which computes V8's Math.exp, Math.log and
  * Math.tanh operation for operation. For float32 operands a float32 add, subtract, multiply, divide or square root
  * is that same value (the double result of two float32 operands rounds to the correctly rounded float32 one), so those run as
@@ -52,6 +52,12 @@ function sigmoid(v: f64): f64 {
   return 1 / (1 + exp(-v));
 }
 
+/** sigmoid's float32 steps, as PyTorch's kernel (and contiguous.ts) takes them: exp(-v) rounded, then f32 arithmetic. */
+function sigmoid32(v: f64): f64 {
+  const e = <f32>exp(-v);
+  return <f64>(<f32>1 / (<f32>1 + e));
+}
+
 /** out[i] = f(x[i]) in double, rounded at the store (f a function, so that each op's loop computes only its own). */
 function mapRun<T>(f: (v: f64) => f64, x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -84,7 +90,7 @@ function unaryOp<T>(op: i32, x: usize, out: usize, n: i32): void {
   else if (op == EXP) mapRun<T>(exp, x, out, n);
   else if (op == LOG) mapRun<T>(log, x, out, n);
   else if (op == TANH) mapRun<T>(tanh, x, out, n);
-  else mapRun<T>(sigmoid, x, out, n);
+  else mapRun<T>(sizeof<T>() == 4 ? sigmoid32 : sigmoid, x, out, n);
 }
 
 export function unary32(op: i32, x: usize, out: usize, n: i32): void {

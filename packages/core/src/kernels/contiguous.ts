@@ -11,7 +11,14 @@
 
 import { atenGelu, atenGeluSlope, dnnlGelu32, dnnlGeluSlope32 } from './gelu.js';
 import { scaledAddRun } from './fma.js';
-import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from './activation-grad.js';
+import {
+  sigmoidF32,
+  sigmoidF64,
+  sigmoidGradF32,
+  sigmoidGradF64,
+  tanhGradF32,
+  tanhGradF64,
+} from './activation-formulas.js';
 import { BRANCH_FREE_MIN, reluBackwardRun, reluRun } from './relu-runs.js';
 import { checkAlias, checkFloatArray, checkInt, checkNumber, checkSameType, checkSpan } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
@@ -356,7 +363,8 @@ export function checkUnary(op: number, x: FloatArray, xOff: number, out: FloatAr
 
 /**
  * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
- * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
+ * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)) (float32: each step rounded, as
+ * PyTorch's), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
  * 11 square v * v; 12 gelu v Φ(v) and 13 its derivative Φ(v) + v φ(v) as PyTorch computes them on a contiguous
  * tensor of more than one element (oneDNN's float32 kernel, ATen's float64 formula: kernels/gelu.ts). `out` may be
  * `x` itself but must not overlap it otherwise.
@@ -393,7 +401,8 @@ export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, 
       for (let i = 0; i < n; i++) out[o + i] = Math.tanh(x[p + i]);
       return;
     case 7:
-      for (let i = 0; i < n; i++) out[o + i] = 1 / (1 + Math.exp(-x[p + i]));
+      if (x instanceof Float32Array) for (let i = 0; i < n; i++) out[o + i] = sigmoidF32(x[p + i]);
+      else for (let i = 0; i < n; i++) out[o + i] = sigmoidF64(x[p + i]);
       return;
     case 8:
       for (let i = 0; i < n; i++) out[o + i] = Math.sin(x[p + i]);

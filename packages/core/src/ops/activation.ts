@@ -11,7 +11,7 @@ import { getKernelBackend } from '../kernels/registry.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { resultDType, uninitialized, worthABackendCall } from './util.js';
 import { binaryForward, binaryOnBackend, where } from './binary.js';
-import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../kernels/activation-grad.js';
+import { sigmoidGradF32, sigmoidGradF64, tanhGradF32, tanhGradF64 } from '../kernels/activation-formulas.js';
 
 export function relu(x: Tensor): Tensor {
   if (x.dtype === 'bool') throw new RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'');

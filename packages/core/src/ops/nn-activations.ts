@@ -1,9 +1,10 @@
 /**
  * The activation functions torch.nn.functional reaches as single ATen ops (`torch._C._nn`): gelu, leaky_relu,
  * elu/selu/celu, silu, softplus, mish, hardtanh (relu6), hardsigmoid, hardswish, log_sigmoid, threshold,
- * hardshrink, softshrink, glu and prelu. Each records one node under PyTorch's name. Forwards run in double
- * precision, rounded once (gelu's exact form excepted: it computes what PyTorch's kernels compute, kernels/gelu.ts);
- * backwards are written with tensor ops, so they are differentiable again (double backward) like every core op.
+ * hardshrink, softshrink, glu and prelu. Each records one node under PyTorch's name. Forwards take ATen's steps,
+ * each rounded to the tensor's type as PyTorch's kernels round them (kernels/activation-formulas.ts, and for gelu
+ * kernels/gelu.ts); backwards are written with tensor ops, so they are differentiable again (double backward)
+ * like every core op.
  */
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -18,9 +19,26 @@ import {
   dnnlGelu32,
   dnnlGeluSlope32,
 } from '../kernels/gelu.js';
+import { fma32, fma64 } from '../kernels/fma.js';
+import {
+  eluForward,
+  eluGradient,
+  siluGradient,
+  softplusGradient,
+  hardsigmoidForward,
+  hardswishForward,
+  hardswishSlope,
+  logSigmoidForward,
+  logSigmoidSlope,
+  mishForward,
+  mishSlope,
+  roundFor,
+  siluForward,
+  softplusForward,
+} from '../kernels/activation-formulas.js';
 import { unaryForward } from './unary-forward.js';
 import { UnaryOp } from '../kernels/contiguous.js';
-import { where } from './binary.js';
+import { binaryForward, where } from './binary.js';
 import { checkFloat } from './util.js';
 import { cat } from './join.js';
 import { zerosLike } from '../creation.js';
@@ -49,14 +67,23 @@ function activation(
      * slope): there an infinite or NaN gradient stops.
      */
     zeroWhere?: (x: Tensor, slope: Tensor) => Tensor;
+    /**
+     * PyTorch's input gradient per element from g and x, where its backward kernel multiplies g in first rather
+     * than by a slope (elu's, silu's, softplus's): a plain backward computes it so, in PyTorch's order of
+     * operations. A recorded backward (createGraph) multiplies by the slope, so that it can be differentiated.
+     */
+    gradient?: (g: number, v: number) => number;
   } = {},
 ): Tensor {
-  const { kernels, zeroWhere } = options;
+  const { kernels, zeroWhere, gradient } = options;
   const out = unaryForward(x, f, true, undefined, kernels?.f);
   recordOp(`${name}Backward0`, [x], out, (save) => {
     const sx = save(x);
     return ([g]) => {
       const v = sx();
+      if (gradient !== undefined && !isGradEnabled() && g.dtype === v.dtype) {
+        return [binaryForward(g, v, v.dtype, gradient)];
+      }
       const slope = unaryForward(v, d1, true, undefined, kernels?.d1);
       recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
         const sv = save2(v);
@@ -144,12 +171,14 @@ export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
 
 function eluNamed(name: string, x: Tensor, alpha: number, scale: number, inputScale: number): Tensor {
   const k = alpha * scale * inputScale;
+  const r = roundFor(x.dtype === 'float32');
   return activation(
     name,
     x,
     // x <= 0 ? exp branch : linear, as PyTorch's scalar loop; its vectorised loop, which most elements of a
     // tensor go through, tests x > 0 instead, and so gives NaN the exponential branch: that is the rule here.
-    (v) => (v > 0 ? v * scale : alpha * scale * Math.expm1(v * inputScale)),
+    // exp(x) - 1 rather than expm1, as ATen computes it.
+    eluForward(alpha, scale, inputScale, r),
     (v) => (v > 0 ? scale : k * Math.exp(v * inputScale)),
     (v) =>
       where(
@@ -160,6 +189,7 @@ function eluNamed(name: string, x: Tensor, alpha: number, scale: number, inputSc
           .exp()
           .mul(k * inputScale),
       ),
+    { gradient: eluGradient(alpha, scale, inputScale, r) },
   );
 }
 
@@ -170,10 +200,11 @@ function sigmoidScalar(v: number): number {
 /** silu(x) = x sigmoid(x). */
 export function silu(x: Tensor): Tensor {
   checkFloat(x, 'silu_cpu');
+  const float32 = x.dtype === 'float32';
   return activation(
     'Silu',
     x,
-    (v) => v / (1 + Math.exp(-v)),
+    siluForward(roundFor(float32)),
     (v) => {
       const s = sigmoidScalar(v);
       return s * (1 + v * (1 - s));
@@ -183,21 +214,24 @@ export function silu(x: Tensor): Tensor {
       const s = v.sigmoid();
       return s.mul(s.neg().add(1)).mul(v.mul(s.mul(-2).add(1)).add(2));
     },
+    { gradient: siluGradient(roundFor(float32), float32 ? fma32 : fma64) },
   );
 }
 
 /** softplus(x) = log(1 + exp(βx)) / β, and x itself where βx > threshold. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkFloat(x, 'softplus_cpu');
+  const r = roundFor(x.dtype === 'float32');
   return activation(
     'Softplus',
     x,
-    (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta),
+    softplusForward(beta, threshold, r),
     (v) => (v * beta > threshold ? 1 : sigmoidScalar(v * beta)),
     (v) => {
       const s = v.mul(beta).sigmoid();
       return where(v.mul(beta).gt(threshold), 0, s.mul(s.neg().add(1)).mul(beta));
     },
+    { gradient: softplusGradient(beta, threshold, r) },
   );
 }
 
@@ -232,7 +266,7 @@ export function hardsigmoid(x: Tensor): Tensor {
   return activation(
     'Hardsigmoid',
     x,
-    (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5),
+    hardsigmoidForward(roundFor(x.dtype === 'float32')),
     // PyTorch's kernel multiplies by 1.0f / 6.0f, a C float, for float64 too.
     (v) => (v > -3 && v < 3 ? ONE_SIXTH_FLOAT : 0),
     null,
@@ -243,13 +277,12 @@ export function hardsigmoid(x: Tensor): Tensor {
 /** hardswish(x) = x relu6(x + 3) / 6. */
 export function hardswish(x: Tensor): Tensor {
   checkFloat(x, 'hardswish_cpu');
+  const r = roundFor(x.dtype === 'float32');
   return activation(
     'Hardswish',
     x,
-    // x · min(max(x + 3, 0), 6) / 6, as PyTorch's kernel computes it (so -0 below -3 for negative x).
-    (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
-    // As PyTorch's vectorised loop (which most of a tensor goes through): 1 from 3 on, NaN for NaN.
-    (v) => (v < -3 ? 0 : v >= 3 ? 1 : v / 3 + 0.5),
+    hardswishForward(r),
+    hardswishSlope(r),
     (v) => where(v.gt(-3).logicalAnd(v.lt(3)), 1 / 3, 0),
     { zeroWhere: (v) => v.lt(-3) },
   );
@@ -258,14 +291,13 @@ export function hardswish(x: Tensor): Tensor {
 /** mish(x) = x tanh(softplus(x)). */
 export function mish(x: Tensor): Tensor {
   checkFloat(x, 'mish_cpu');
+  const float32 = x.dtype === 'float32';
+  const r = roundFor(float32);
   return activation(
     'Mish',
     x,
-    (v) => v * Math.tanh(softplusScalar(v)),
-    (v) => {
-      const t = Math.tanh(softplusScalar(v));
-      return t + v * sigmoidScalar(v) * (1 - t * t);
-    },
+    mishForward(r),
+    mishSlope(r, float32 ? fma32 : fma64),
     // mish'' = s (1 - t²) (2 + x (1 - s - 2 t s)), s = sigmoid(x), t = tanh(softplus(x)).
     (v) => {
       const s = v.sigmoid();
@@ -276,23 +308,14 @@ export function mish(x: Tensor): Tensor {
   );
 }
 
-function softplusScalar(v: number): number {
-  return v > 20 ? v : Math.log1p(Math.exp(v));
-}
-
 /** log(sigmoid(x)), without overflow either way. */
 export function logSigmoid(x: Tensor): Tensor {
   checkFloat(x, 'log_sigmoid_forward');
-  return activation(
-    'LogSigmoid',
-    x,
-    (v) => (v < 0 ? v - Math.log1p(Math.exp(v)) : -Math.log1p(Math.exp(-v))),
-    (v) => sigmoidScalar(-v),
-    (v) => {
-      const s = v.sigmoid();
-      return s.mul(s.neg().add(1)).neg();
-    },
-  );
+  const r = roundFor(x.dtype === 'float32');
+  return activation('LogSigmoid', x, logSigmoidForward(r), logSigmoidSlope(r), (v) => {
+    const s = v.sigmoid();
+    return s.mul(s.neg().add(1)).neg();
+  });
 }
 
 /** threshold(x) = x where x > threshold, else `value`. */

@@ -29,16 +29,18 @@ export interface UnarySpec {
   grad: UnaryGrad;
   /** The backend's UnaryOp code, where it has a kernel for the op. */
   kernel?: number;
+  /** The per-element function for float32 inputs, where PyTorch rounds its steps to float32 (sigmoid). */
+  f32?: UnaryFn;
   /** PyTorch's error for a dtype the op does not take (`"frac_cpu" not implemented for 'Long'`). */
   check?: (x: Tensor) => void;
 }
 
 /** A differentiable op: `f` per element, recording the node `node` whose backward is `spec.grad`. */
 export function define(name: string, node: string, f: UnaryFn, spec: UnarySpec): UnaryFunction {
-  const { floatResult = false, saves, grad, kernel, check } = spec;
+  const { floatResult = false, saves, grad, kernel, check, f32 } = spec;
   return withOutOption(name, (x) => {
     check?.(x);
-    const out = unaryForward(x, f, floatResult, undefined, kernel);
+    const out = unaryForward(x, f, floatResult, undefined, kernel, f32);
     recordOp(node, [x], out, (save) => {
       const sx = saves === 'input' ? save(x) : null;
       const so = saves === 'output' ? save(out) : null;

@@ -9,10 +9,19 @@ import { strided, uninitialized, worthABackendCall } from './util.js';
 
 /**
  * Applies f elementwise; `floatResult` ops (exp, log, ...) turn integer inputs into float32 first. Ops with a
- * backend kernel (`kernel`, a UnaryOp code) run it on contiguous float inputs.
+ * backend kernel (`kernel`, a UnaryOp code) run it on contiguous float inputs. `f32`, where given, is f for float32
+ * inputs: the steps PyTorch rounds to float32 (f computes in double and rounds once).
  */
-export function unaryForward(x: Tensor, f: UnaryFn, floatResult: boolean, outDType?: DType, kernel?: number): Tensor {
+export function unaryForward(
+  x: Tensor,
+  f: UnaryFn,
+  floatResult: boolean,
+  outDType?: DType,
+  kernel?: number,
+  f32?: UnaryFn,
+): Tensor {
   const src = floatResult && !isFloatingPoint(x.dtype) ? to(x, 'float32', false, false) : x;
+  if (f32 !== undefined && src.dtype === 'float32') f = f32;
   const out = uninitialized(x._shape, outDType ?? src.dtype);
   const n = out._array.length;
   if (src.isContiguous()) {

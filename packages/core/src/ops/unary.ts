@@ -15,6 +15,7 @@ import { pyRound } from '../python-format.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import { UnaryOp } from '../kernels/contiguous.js';
+import { sigmoidF32, sigmoidF64 } from '../kernels/activation-formulas.js';
 import { erfScalar, erfcScalar } from '../kernels/erf.js';
 import { sigmoidBackward, tanhBackward } from './activation.js';
 import type { OutOptions } from './out.js';
@@ -270,7 +271,8 @@ function scaling(name: string, node: string, k: number): UnaryFunction {
 // ---- activations and special functions ----
 
 /**
- * The logistic sigmoid `1 / (1 + exp(-x))` of each element.
+ * The logistic sigmoid `1 / (1 + exp(-x))` of each element, each step rounded to the tensor's type as PyTorch's
+ * kernel rounds it.
  *
  * @example
  * ```ts
@@ -280,11 +282,12 @@ function scaling(name: string, node: string, k: number): UnaryFunction {
  * tensor([0.2689, 0.5000, 0.7311])
  * ```
  */
-export const sigmoid = define('sigmoid', 'SigmoidBackward0', (v) => 1 / (1 + Math.exp(-v)), {
+export const sigmoid = define('sigmoid', 'SigmoidBackward0', sigmoidF64, {
   floatResult: true,
   saves: 'output',
   grad: (g, _x, o) => sigmoidBackward(g, o()),
   kernel: UnaryOp.sigmoid,
+  f32: sigmoidF32,
 });
 /** The Gauss error function of each element. */
 export const erf = define('erf', 'ErfBackward0', erfScalar, {
