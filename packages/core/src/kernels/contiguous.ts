@@ -364,10 +364,9 @@ export function checkUnary(op: number, x: FloatArray, xOff: number, out: FloatAr
 /**
  * out[outOff + i] = op(x[xOff + i]) for i < n, computed in double and rounded once: 0 relu (NaN passes through),
  * 1 neg, 2 abs, 3 exp, 4 log, 5 sqrt, 6 tanh, 7 sigmoid 1 / (1 + exp(-v)) (float32: each step rounded, as
- * PyTorch's), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v),
- * 11 square v * v; 12 gelu v Φ(v) and 13 its derivative Φ(v) + v φ(v) as PyTorch computes them on a contiguous
- * tensor of more than one element (oneDNN's float32 kernel, ATen's float64 formula: kernels/gelu.ts). `out` may be
- * `x` itself but must not overlap it otherwise.
+ * PyTorch's), 8 sin, 9 cos, 10 rsqrt 1 / sqrt(v), 11 square v * v; 12 gelu v Φ(v) and 13 its derivative
+ * Φ(v) + v φ(v) as PyTorch computes them on a contiguous tensor of more than one element (oneDNN's float32 kernel,
+ * ATen's float64 formula: kernels/gelu.ts). `out` may be `x` itself but must not overlap it otherwise.
  */
 export function unary(op: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number): void {
   checkUnary(op, x, xOff, out, outOff, n);

@@ -8,7 +8,7 @@
  */
 import { RuntimeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
-import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { recordOp } from '../autograd/record.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -36,71 +36,15 @@ import {
   siluForward,
   softplusForward,
 } from '../kernels/activation-formulas.js';
-import { unaryForward } from './unary-forward.js';
+import { activation, FLAT } from './pointwise-activation.js';
 import { UnaryOp } from '../kernels/contiguous.js';
-import { binaryForward, where } from './binary.js';
+import { where } from './binary.js';
 import { checkFloat } from './util.js';
 import { cat } from './join.js';
-import { zerosLike } from '../creation.js';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const GELU_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
 const GELU_KAPPA = 0.044715;
-
-/**
- * A pointwise activation: its value f and derivative f' computed in double precision in one pass each; the
- * derivative is an op of its own (`<Name>BackwardBackward0`) whose gradient, f'', is written with tensor ops, so
- * double backward works while the first-order backward stays one pass over the input.
- */
-function activation(
-  name: string,
-  x: Tensor,
-  f: (v: number) => number,
-  d1: (v: number) => number,
-  /** The second derivative as a tensor op, or null where it is 0 (a piecewise-linear activation). */
-  d2: ((x: Tensor) => Tensor) | null,
-  options: {
-    /** Backend kernels for f and f'. */
-    kernels?: { f: number; d1: number };
-    /**
-     * Where PyTorch's backward selects 0 rather than multiplying by a zero slope, as a mask of the input (and the
-     * slope): there an infinite or NaN gradient stops.
-     */
-    zeroWhere?: (x: Tensor, slope: Tensor) => Tensor;
-    /**
-     * PyTorch's input gradient per element from g and x, where its backward kernel multiplies g in first rather
-     * than by a slope (elu's, silu's, softplus's): a plain backward computes it so, in PyTorch's order of
-     * operations. A recorded backward (createGraph) multiplies by the slope, so that it can be differentiated.
-     */
-    gradient?: (g: number, v: number) => number;
-  } = {},
-): Tensor {
-  const { kernels, zeroWhere, gradient } = options;
-  const out = unaryForward(x, f, true, undefined, kernels?.f);
-  recordOp(`${name}Backward0`, [x], out, (save) => {
-    const sx = save(x);
-    return ([g]) => {
-      const v = sx();
-      if (gradient !== undefined && !isGradEnabled() && g.dtype === v.dtype) {
-        return [binaryForward(g, v, v.dtype, gradient)];
-      }
-      const slope = unaryForward(v, d1, true, undefined, kernels?.d1);
-      recordOp(`${name}BackwardBackward0`, [v], slope, (save2) => {
-        const sv = save2(v);
-        // PyTorch's zeros_like(grad) where the slope is piecewise constant: 0 even for an infinite or NaN gg.
-        return ([gg]) => [d2 === null ? zerosLike(gg) : gg.mul(d2(sv()))];
-      });
-      const stops = zeroWhere ? zeroWhere(v, slope) : null;
-      // Outside a recorded backward nothing else holds the slope: the product can overwrite it (no new buffer).
-      const gx = isGradEnabled() ? g.mul(slope) : slope.mul_(g);
-      return [stops === null ? gx : where(stops, 0, gx)];
-    };
-  });
-  return out;
-}
-
-/** The piecewise-linear activations select 0 wherever their slope is 0. */
-const FLAT = (_x: Tensor, slope: Tensor): Tensor => slope.eq(0);
 
 /**
  * gelu(x) = x Φ(x), or its tanh approximation 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), computing what PyTorch's
