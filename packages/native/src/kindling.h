@@ -119,6 +119,13 @@ int64_t kd_unary_f32_vector(int op, const float *x, float *o, int64_t n);
  */
 void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n);
 
+/* ---- softmax over rows (softmax-rows.c), for softmax.c ---- */
+
+/* Softmax (log_ 0) or log-softmax of `rows` contiguous rows of `size`, in PyTorch's steps; out may be x. */
+void kd_softmax_rows(int f32, int log_, const void *x, void *out, int64_t rows, int64_t size);
+/* Their gradient from the output y and its gradient gy; gx may be y or gy. */
+void kd_softmax_rows_backward(int f32, int log_, const void *y, const void *gy, void *gx, int64_t rows, int64_t size);
+
 /* ---- GELU (gelu.c) ---- */
 
 /* ATen's float64 gelu derivative constant: M_2_SQRTPI * M_SQRT1_2 * 0.5, in double. */

@@ -5,7 +5,8 @@
  *
  * Per column (o, i): m = the max over the dim (a NaN anywhere makes it NaN, and with it the whole column, as in
  * PyTorch), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, then out_s = e_s / S, or for log-softmax
- * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored.
+ * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored. Rows (inner == 1,
+ * softmax over a contiguous last dim) take PyTorch's own steps instead, in the type's arithmetic: `softmaxRows`.
  */
 import {
   checkAlias,
@@ -17,6 +18,7 @@ import {
   checkSpan,
 } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
+import { fma32, fma64 } from './fma.js';
 
 /** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
 const SCRATCH_ENTRIES = 1 << 16;
@@ -142,9 +144,14 @@ export function softmax(
   }
 }
 
-/** softmax over rows (inner == 1): the same computation, with scalars. */
+/**
+ * softmax over rows (inner == 1), as PyTorch's kernel for a contiguous last dim computes it: e_s = exp(x_s - m)
+ * with x_s - m and the exp rounded to the type, their sum in the type's arithmetic over PyTorch's vector lanes
+ * (`laneSum`), then out_s = e_s · (1 / S), or (x_s - m) - log(S) for log-softmax.
+ */
 function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number, size: number, log: boolean): void {
-  const e = log ? scratch : scratchOf(size);
+  const float32 = out instanceof Float32Array;
+  const e = scratchOf(size);
   for (let o = 0; o < outer; o++) {
     const p = xOff + o * size;
     const q = o * size;
@@ -153,18 +160,85 @@ function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number
       const v = x[p + s];
       if (v > m || v !== v) m = v;
     }
-    let sum = 0;
+    // The loops are written out per type, so that each calls Math.fround directly (or not at all).
+    if (float32) for (let s = 0; s < size; s++) e[s] = Math.fround(Math.exp(Math.fround(x[p + s] - m)));
+    else for (let s = 0; s < size; s++) e[s] = Math.exp(x[p + s] - m);
+    const sum = laneSum(e, 0, size, float32);
     if (log) {
-      for (let s = 0; s < size; s++) sum += Math.exp(x[p + s] - m);
-      const l = Math.log(sum);
-      for (let s = 0; s < size; s++) out[q + s] = x[p + s] - m - l;
+      const l = float32 ? Math.fround(Math.log(sum)) : Math.log(sum);
+      if (float32) for (let s = 0; s < size; s++) out[q + s] = Math.fround(x[p + s] - m) - l;
+      else for (let s = 0; s < size; s++) out[q + s] = x[p + s] - m - l;
     } else {
-      for (let s = 0; s < size; s++) {
-        const v = Math.exp(x[p + s] - m);
-        e[s] = v;
-        sum += v;
-      }
-      for (let s = 0; s < size; s++) out[q + s] = e[s] / sum;
+      const inverse = float32 ? Math.fround(1 / sum) : 1 / sum;
+      for (let s = 0; s < size; s++) out[q + s] = e[s] * inverse;
+    }
+  }
+}
+
+const lanes = new Float64Array(8);
+
+/**
+ * v[at] + ... + v[at + n - 1] as PyTorch's vectorised reductions add them (`vec::reduce_all`, AVX2): in 8 float32
+ * or 4 float64 lanes, lane j taking v[j], v[j + L], ... in turn (the last, partial vector into the first lanes),
+ * then the lanes folded, float32 as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)), float64 in order. Fewer
+ * values than lanes are added in order. Each addition is rounded to the type. With `w`, the sum of v[i] · w[i]
+ * (`vec::map2_reduce_all`): the first vector's products rounded, each later one fused into its lane's sum.
+ */
+export function laneSum(v: ArrayLike<number>, at: number, n: number, float32: boolean, w?: ArrayLike<number>): number {
+  const width = float32 ? 8 : 4;
+  if (n < width) return orderedSum(v, at, n, float32, w);
+  if (float32) {
+    for (let j = 0; j < 8; j++) lanes[j] = w === undefined ? v[at + j] : Math.fround(v[at + j] * w[at + j]);
+    let d = 8;
+    const full = n - (n % 8);
+    if (w === undefined) {
+      for (; d < full; d += 8) for (let j = 0; j < 8; j++) lanes[j] = Math.fround(lanes[j] + v[at + d + j]);
+      for (let j = 0; d + j < n; j++) lanes[j] = Math.fround(lanes[j] + v[at + d + j]);
+    } else {
+      for (; d < full; d += 8) for (let j = 0; j < 8; j++) lanes[j] = fma32(v[at + d + j], w[at + d + j], lanes[j]);
+      for (let j = 0; d + j < n; j++) lanes[j] = fma32(v[at + d + j], w[at + d + j], lanes[j]);
+    }
+    const a = Math.fround(Math.fround(lanes[0] + lanes[4]) + Math.fround(lanes[2] + lanes[6]));
+    const b = Math.fround(Math.fround(lanes[1] + lanes[5]) + Math.fround(lanes[3] + lanes[7]));
+    return Math.fround(a + b);
+  }
+  for (let j = 0; j < 4; j++) lanes[j] = w === undefined ? v[at + j] : v[at + j] * w[at + j];
+  let d = 4;
+  const full = n - (n % 4);
+  if (w === undefined) {
+    for (; d < full; d += 4) for (let j = 0; j < 4; j++) lanes[j] += v[at + d + j];
+    for (let j = 0; d + j < n; j++) lanes[j] += v[at + d + j];
+  } else {
+    for (; d < full; d += 4) for (let j = 0; j < 4; j++) lanes[j] = fma64(v[at + d + j], w[at + d + j], lanes[j]);
+    for (let j = 0; d + j < n; j++) lanes[j] = fma64(v[at + d + j], w[at + d + j], lanes[j]);
+  }
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+
+/** Fewer values than lanes: added in order, products rounded first. */
+function orderedSum(v: ArrayLike<number>, at: number, n: number, float32: boolean, w?: ArrayLike<number>): number {
+  const round = float32 ? Math.fround : (a: number) => a;
+  let s = w === undefined ? v[at] : round(v[at] * w[at]);
+  for (let i = 1; i < n; i++) s = round(s + (w === undefined ? v[at + i] : round(v[at + i] * w[at + i])));
+  return s;
+}
+
+/**
+ * The gradient of softmax over rows (inner == 1) as PyTorch's kernel computes it: log-softmax gx = gy - exp(y) · S
+ * (one fused multiply-add), S the lane sum of gy; softmax gx = (gy - S) · y, S the lane sum of gy · y.
+ */
+function softmaxBackwardRows(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, size: number, log: boolean) {
+  const float32 = gx instanceof Float32Array;
+  const round = float32 ? Math.fround : (a: number) => a;
+  const fma = float32 ? fma32 : fma64;
+  for (let o = 0; o < outer; o++) {
+    const p = o * size;
+    if (log) {
+      const sum = laneSum(gy, p, size, float32);
+      for (let s = 0; s < size; s++) gx[p + s] = fma(-round(Math.exp(y[p + s])), sum, gy[p + s]);
+    } else {
+      const sum = laneSum(gy, p, size, float32, y);
+      for (let s = 0; s < size; s++) gx[p + s] = round(gy[p + s] - sum) * y[p + s];
     }
   }
 }
@@ -172,7 +246,8 @@ function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number
 /**
  * The gradient of softmax (log-softmax when `log`) along the middle dim of contiguous [outer, size, inner]
  * arrays, from the forward's output y and the output's gradient gy: softmax gx = y * (gy - Σ gy * y), log-softmax
- * gx = gy - exp(y) * Σ gy, sums in double in ascending s. `gx` may be `y` or `gy` itself but must not overlap
+ * gx = gy - exp(y) * Σ gy, sums in double in ascending s; rows (inner == 1) in PyTorch's steps instead
+ * (`softmaxBackwardRows`). `gx` may be `y` or `gy` itself but must not overlap
  * them otherwise.
  */
 export function softmaxBackward(
@@ -186,17 +261,7 @@ export function softmaxBackward(
 ): void {
   if (checkSoftmaxBackward(y, gy, gx, outer, size, inner, log) === 0) return;
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) {
-      const p = o * size;
-      let sum = 0;
-      if (log) {
-        for (let s = 0; s < size; s++) sum += gy[p + s];
-        for (let s = 0; s < size; s++) gx[p + s] = gy[p + s] - Math.exp(y[p + s]) * sum;
-      } else {
-        for (let s = 0; s < size; s++) sum += gy[p + s] * y[p + s];
-        for (let s = 0; s < size; s++) gx[p + s] = y[p + s] * (gy[p + s] - sum);
-      }
-    }
+    softmaxBackwardRows(y, gy, gx, outer, size, log);
     return;
   }
   const bw = softmaxBlock(size, inner);

@@ -19,12 +19,11 @@ import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
 const SOFTMAX_WORK = 64;
 
 /**
- * The doubles of scratch each part of a call needs (kernels/softmax.ts's blocks of `bw` columns): a forward
- * softmax keeps a row's exp values, or a block's with its maxima and sums; a backward along a middle dim a block's
- * sums.
+ * The doubles of scratch each part of a call needs (kernels/softmax.ts's blocks of `bw` columns): a forward keeps
+ * a row's exp values, or (softmax) a block's with its maxima and sums; a backward along a middle dim a block's sums.
  */
 function scratchDoubles(size: number, inner: number, bw: number, forward: boolean, log: boolean): number {
-  if (inner === 1) return forward && !log ? size : 0;
+  if (inner === 1) return forward ? size : 0;
   return forward ? (log ? 0 : size * bw) + 2 * bw : bw;
 }
 
@@ -59,7 +58,8 @@ function softmax(host: WasmHost, ...args: Parameters<BackendKernels['softmax']>)
 function softmaxBackward(host: WasmHost, ...args: Parameters<BackendKernels['softmaxBackward']>): void {
   const [y, gy, gx, outer, size, inner, log] = args;
   const n = checkSoftmaxBackward(...args);
-  if (n < SMALL || n > INT32_MAX) return tsSoftmaxBackward(...args);
+  // float64 rows take a fused multiply-add, which the module cannot be sure to round once: the TypeScript kernel.
+  if (n < SMALL || n > INT32_MAX || (inner === 1 && y instanceof Float64Array)) return tsSoftmaxBackward(...args);
   const bw = softmaxBlock(size, inner);
   const scratch = scratchDoubles(size, inner, bw, false, log);
   const ranges = host.parts(outer, n * SOFTMAX_WORK);
@@ -77,7 +77,7 @@ function softmaxBackward(host: WasmHost, ...args: Parameters<BackendKernels['sof
   host.runParts(
     ranges.map(([a, b], part) =>
       inner === 1
-        ? { fn: f32 ? 'softmaxBackwardRows32' : 'softmaxBackwardRows64', args: [yAt, gyAt, gxAt, size, +log, a, b] }
+        ? { fn: 'softmaxBackwardRows32', args: [yAt, gyAt, gxAt, size, +log, a, b] }
         : {
             fn: f32 ? 'softmaxBackwardColumns32' : 'softmaxBackwardColumns64',
             args: [yAt, gyAt, gxAt, size, inner, +log, bw, a, b, scratchPtr + part * scratch * 8],

@@ -1,0 +1,34 @@
+"""Golden values for softmax and log_softmax over a contiguous last dim, the path PyTorch's classifiers take, and
+their input gradients: rows of 1 to 500 values per dtype, random logits and incoming gradients.
+
+    /usr/bin/python3 tools/golden/softmax_rows.py   # writes packages/nn/test/fixtures/softmax_rows.json
+"""
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+
+from golden import encode
+
+OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'softmax_rows.json')
+
+doc = {'torch': torch.__version__, 'cases': []}
+for dtype, name in ((torch.float32, 'float32'), (torch.float64, 'float64')):
+    g = torch.Generator().manual_seed(0)
+    for rows, size in ((20, 1), (20, 3), (20, 8), (10, 37), (4, 100), (1, 500)):
+        x = torch.randn(rows, size, generator=g, dtype=dtype) * 3
+        dy = torch.randn(rows, size, generator=g, dtype=dtype)
+        case = {'dtype': name, 'shape': [rows, size], 'x': encode(x), 'dy': encode(dy)}
+        for op, f in (('softmax', F.softmax), ('log_softmax', F.log_softmax)):
+            leaf = x.clone().requires_grad_()
+            y = f(leaf, dim=1)
+            y.backward(dy)
+            case[op] = {'y': encode(y), 'grad': encode(leaf.grad)}
+        doc['cases'].append(case)
+
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
+with open(OUT, 'w') as f:
+    json.dump(doc, f, separators=(',', ':'), allow_nan=False)
+    f.write('\n')
+print('wrote', OUT)
