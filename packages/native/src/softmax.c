@@ -1,10 +1,11 @@
 /*
- * Softmax and log-softmax along the middle dim of a contiguous [outer, size, inner] array, and their backwards.
- * The reference is packages/core/src/kernels/softmax.ts: per column (o, i), m = the max over the dim (a NaN makes
- * it NaN), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, out_s = e_s / S, or (x_s - m) - log(S) for
- * log-softmax; every value in double, rounded once when stored. The backward sums (Σ gy * y, or Σ gy) are in
- * double in ascending s too. Threads split the columns, never one sum: any thread count gives the same bits.
- * Rows (inner == 1) take PyTorch's steps in the type's arithmetic instead: softmax-rows.c.
+ * Softmax and log-softmax along the middle dim of a contiguous [outer, size, inner] array, and their backwards,
+ * as PyTorch's kernel for a middle dim computes them in the type's arithmetic. The reference is
+ * packages/core/src/kernels/softmax.ts: per column (o, i), m = the max over the dim (a NaN makes it NaN),
+ * e_s = exp(x_s - m), S = Σ e_s in ascending s, out_s = e_s / S, or (x_s - m) - log(S) for log-softmax, float32's
+ * steps each rounded to float32; the backward's sums in ascending s, in fused multiply-adds where PyTorch's are.
+ * Threads split the columns, never one sum: any thread count gives the same bits. Rows (inner == 1) take PyTorch's
+ * row kernel's steps: softmax-rows.c.
  */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -40,14 +41,7 @@ static int64_t item_columns(const sm_ctx *c, int64_t item, int64_t *w) {
   return o * c->size * c->inner + i0;
 }
 
-/*
- * e[i] = exp((double)x[i] - m[i * mstep]) for i < n (mstep 0: one shift for all). float32 takes the vector exp of
- * vector-math.c (within about 2^-47: its sums and quotients still round as the reference's, within the few ulps
- * the tests allow); float64 keeps libm's, whose values hold to a double ulp.
- */
-static void exps_f32(const float *x, const double *m, int64_t mstep, double *e, int64_t n) {
-  kd_exp_shifted_f32(x, m, mstep, e, n);
-}
+/* e[i] = exp(x[i] - m[i * mstep]) for i < n (mstep 0: one shift for all), float64, with libm's exp. */
 static void exps_f64(const double *x, const double *m, int64_t mstep, double *e, int64_t n) {
   for (int64_t i = 0; i < n; i++) e[i] = exp(x[i] - m[i * mstep]);
 }
@@ -57,10 +51,7 @@ KD_INLINE double max_step(double v, double m) { return (v > m || v != v) ? v : m
 
 /* ---- forward ---- */
 
-/*
- * One block: w columns from x (column stride `inner`) into out. e: room for size * w doubles, or NULL (float64
- * keeps the exp values in out itself; float32 without room computes them twice, which gives the same bits).
- */
+/* One float64 block: w columns from x (column stride `inner`) into out, the exp values kept in out itself. */
 #define DEFINE_SOFTMAX_BLOCK(T, SUF)                                                                               \
   static void softmax_block_##SUF(const T *x, T *out, int64_t size, int64_t inner, int64_t w, int log_,             \
                                   double *e) {                                                                     \
@@ -132,22 +123,56 @@ KD_INLINE double max_step(double v, double m) { return (v > m || v != v) ? v : m
     softmax_block_##SUF(x, out, c->size, c->inner, w, c->log, e);                                                  \
   }
 
-DEFINE_SOFTMAX_BLOCK(float, f32)
 DEFINE_SOFTMAX_BLOCK(double, f64)
+
+/*
+ * float32 columns as PyTorch's kernel for a middle dim computes them (softmax.ts columnsF32): x - m and its exp
+ * rounded to float32, S their float32 sum in ascending s, out = e / S, or (x - m) - log(S) with log(S) rounded.
+ * softmax computes the exp values twice (the same bits) rather than keep them.
+ */
+static void softmax_block_f32(const float *x, float *out, int64_t size, int64_t inner, int64_t w, int log_) {
+  float m[BLOCK], sum[BLOCK], d[BLOCK];
+  double t[BLOCK];
+  const double zero = 0;
+  for (int64_t i = 0; i < w; i++) m[i] = -INFINITY, sum[i] = 0;
+  for (int64_t s = 0; s < size; s++) {
+    const float *xp = x + s * inner;
+    for (int64_t i = 0; i < w; i++) m[i] = (xp[i] > m[i] || xp[i] != xp[i]) ? xp[i] : m[i];
+  }
+  for (int64_t s = 0; s < size; s++) {
+    const float *xp = x + s * inner;
+    for (int64_t i = 0; i < w; i++) d[i] = xp[i] - m[i];
+    kd_exp_shifted_f32(d, &zero, 0, t, w);
+    for (int64_t i = 0; i < w; i++) sum[i] = sum[i] + (float)t[i];
+  }
+  if (log_) {
+    for (int64_t i = 0; i < w; i++) sum[i] = (float)log((double)sum[i]);
+    for (int64_t s = 0; s < size; s++) {
+      const float *xp = x + s * inner;
+      float *op = out + s * inner;
+      for (int64_t i = 0; i < w; i++) op[i] = (xp[i] - m[i]) - sum[i];
+    }
+    return;
+  }
+  for (int64_t s = 0; s < size; s++) {
+    const float *xp = x + s * inner;
+    float *op = out + s * inner;
+    for (int64_t i = 0; i < w; i++) d[i] = xp[i] - m[i];
+    kd_exp_shifted_f32(d, &zero, 0, t, w);
+    for (int64_t i = 0; i < w; i++) op[i] = (float)t[i] / sum[i];
+  }
+}
 
 KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
-  /* float32 keeps its exp values in double here; without memory it recomputes them (same bits, slower) */
-  double *e = c->f32 && !c->log ? malloc((size_t)(c->size * c->bw) * sizeof(double)) : NULL;
   for (int64_t item = begin; item < end; item++) {
     int64_t w;
     const int64_t base = item_columns(c, item, &w);
     if (c->f32)
-      softmax_item_f32(c, (const float *)c->x + base, (float *)c->out + base, w, e);
+      softmax_block_f32((const float *)c->x + base, (float *)c->out + base, c->size, c->inner, w, c->log);
     else
       softmax_item_f64(c, (const double *)c->x + base, (double *)c->out + base, w, NULL);
   }
-  free(e);
 }
 
 static void plan(sm_ctx *c) {
@@ -178,44 +203,46 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
 
 /* ---- backward ---- */
 
-#define DEFINE_SOFTMAX_BACKWARD(T, SUF)                                                                            \
-  static void softmax_backward_block_##SUF(const T *y, const T *gy, T *gx, int64_t size, int64_t inner, int64_t w,  \
-                                           int log_) {                                                             \
-    double sum[BLOCK];                                                                                             \
+/*
+ * One block's gradient as PyTorch's kernel for a middle dim computes it, in T's arithmetic: the sums in ascending s
+ * (Σ gy * y accumulated in fused multiply-adds), log-softmax's gx = gy - exp(y) * S one fused multiply-add.
+ */
+#define DEFINE_SOFTMAX_BACKWARD(T, SUF, FMA)                                                                       \
+  KD_INLINE void softmax_backward_block_##SUF(const T *y, const T *gy, T *gx, int64_t size, int64_t inner,          \
+                                              int64_t w, int log_) {                                               \
+    T sum[BLOCK];                                                                                                  \
     for (int64_t i = 0; i < w; i++) sum[i] = 0;                                                                    \
     if (log_) {                                                                                                    \
       for (int64_t s = 0; s < size; s++) {                                                                         \
         const T *g = gy + s * inner;                                                                               \
-        for (int64_t i = 0; i < w; i++) sum[i] += (double)g[i];                                                    \
+        for (int64_t i = 0; i < w; i++) sum[i] = sum[i] + g[i];                                                    \
       }                                                                                                            \
-      const double zero = 0;                                                                                       \
-      double t[BLOCK];                                                                                             \
       for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *g = gy + s * inner;                                                                               \
+        const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
         T *q = gx + s * inner;                                                                                     \
-        exps_##SUF(y + s * inner, &zero, 0, t, w);                                                                 \
-        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)g[i] - t[i] * sum[i]);                                  \
+        for (int64_t i = 0; i < w; i++) q[i] = FMA(-(T)exp((double)yp[i]), sum[i], g[i]);                         \
       }                                                                                                            \
     } else {                                                                                                       \
       for (int64_t s = 0; s < size; s++) {                                                                         \
         const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
-        for (int64_t i = 0; i < w; i++) sum[i] += (double)g[i] * (double)yp[i];                                    \
+        for (int64_t i = 0; i < w; i++) sum[i] = FMA(g[i], yp[i], sum[i]);                                         \
       }                                                                                                            \
       for (int64_t s = 0; s < size; s++) {                                                                         \
         const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
         T *q = gx + s * inner;                                                                                     \
-        for (int64_t i = 0; i < w; i++) q[i] = (T)((double)yp[i] * ((double)g[i] - sum[i]));                       \
+        for (int64_t i = 0; i < w; i++) q[i] = (g[i] - sum[i]) * yp[i];                                            \
       }                                                                                                            \
     }                                                                                                              \
   }                                                                                                                \
-  static void softmax_backward_item_##SUF(const sm_ctx *c, const T *y, const T *gy, T *gx, int64_t w) {            \
+  KD_INLINE void softmax_backward_item_##SUF(const sm_ctx *c, const T *y, const T *gy, T *gx, int64_t w) {         \
     softmax_backward_block_##SUF(y, gy, gx, c->size, c->inner, w, c->log);                                         \
   }
 
-DEFINE_SOFTMAX_BACKWARD(float, f32)
-DEFINE_SOFTMAX_BACKWARD(double, f64)
+DEFINE_SOFTMAX_BACKWARD(float, f32, fmaf)
+DEFINE_SOFTMAX_BACKWARD(double, f64, fma)
 
-KD_VECTOR_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
+/* Compiled for FMA too, so that the fused multiply-adds are the instruction rather than a call to the library's. */
+KD_FMA_CLONES static void softmax_backward_range(void *vctx, int64_t begin, int64_t end) {
   const sm_ctx *c = vctx;
   for (int64_t item = begin; item < end; item++) {
     int64_t w;

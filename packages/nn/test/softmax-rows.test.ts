@@ -6,12 +6,13 @@ import { decode, type Value } from '../../core/test/helpers/golden.js';
 import { expectAtenValues } from './helpers/aten-values.js';
 
 /**
- * PyTorch 1.13's softmax and log_softmax over a contiguous last dim, and their input gradients
- * (tools/golden/softmax_rows.py): its kernel's steps in the type's arithmetic, the sums over its vector lanes.
+ * PyTorch 1.13's softmax and log_softmax over a contiguous last dim and along a middle dim, and their input
+ * gradients (tools/golden/softmax_rows.py): its kernels' steps in the type's arithmetic, the row kernel's sums over
+ * its vector lanes.
  */
 interface Case {
   dtype: 'float32' | 'float64';
-  shape: [number, number];
+  shape: number[];
   x: Value[];
   dy: Value[];
   softmax: { y: Value[]; grad: Value[] };
@@ -24,9 +25,9 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/softmax_rows.json', 
 const initial = torch.getKernelBackend();
 afterAll(() => void torch.setKernelBackend(initial));
 
-describe('softmax over rows against PyTorch', () => {
+describe('softmax over rows and along a middle dim against PyTorch', () => {
   for (const backend of torch.availableKernelBackends()) {
-    it(`softmax and log_softmax, values and gradients, rows of 1 to 500 (${backend})`, () => {
+    it(`softmax and log_softmax, values and gradients, rows of 1 to 500 and [2, 37, 12] along dim 1 (${backend})`, () => {
       torch.setKernelBackend(backend);
       for (const op of ['softmax', 'log_softmax'] as const) {
         for (const dtype of ['float32', 'float64'] as const) {

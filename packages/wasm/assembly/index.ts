@@ -14,5 +14,5 @@ export { maxPoolForward32, maxPoolForward64, maxPoolBackward32, maxPoolBackward6
 export { batchNormForward32, batchNormForward64, batchNormBackward32, batchNormBackward64 } from './norm';
 export { layerNormForward32, layerNormForward64, layerNormBackwardRows32, layerNormBackwardRows64, layerNormBackwardColumns32, layerNormBackwardColumns64 } from './layer-norm';
 export { unary32, unary64, binary32, binary64 } from './elementwise';
-export { softmaxRows32, softmaxRows64, softmaxColumns32, softmaxColumns64, softmaxBackwardRows32, softmaxBackwardColumns32, softmaxBackwardColumns64 } from './softmax';
+export { softmaxRows32, softmaxRows64, softmaxColumns32, softmaxColumns64, softmaxBackwardRows32, softmaxBackwardColumns32 } from './softmax';
 export { sgdUpdate32, adamUpdate32, sumDim32, sumDim64 } from './optim';

@@ -107,9 +107,14 @@ function softmaxRows<T>(x: usize, out: usize, size: i32, isLog: i32, r0: i32, r1
   }
 }
 
+/**
+ * Columns as softmax.ts computes them: float64 in double; float32 as PyTorch's kernel for a middle dim, x - m and its
+ * exp rounded to float32, S a float32 sum in ascending s, out = e / S or (x - m) - log(S) with log(S) rounded.
+ */
 function softmaxColumns<T>(x: usize, out: usize, size: i32, inner: i32, isLog: i32, bw: i32, o0: i32, o1: i32,
                            scratch: usize): void {
   const ms = scratch + ((<usize>size * bw) << 3), sums = ms + (<usize>bw << 3);
+  const f32 = sizeof<T>() == 4;
   for (let o = o0; o < o1; o++) {
     for (let i0 = 0; i0 < inner; i0 += bw) {
       const w = min(bw, inner - i0);
@@ -125,16 +130,19 @@ function softmaxColumns<T>(x: usize, out: usize, size: i32, inner: i32, isLog: i
       for (let s = 0; s < size; s++) {
         const p = x + ((base + <usize>s * inner) << alignof<T>());
         for (let i = 0; i < w; i++) {
-          const v = exp(get<T>(p, i) - dget(ms, i));
+          const v = f32
+            ? <f64><f32>exp(<f64>(<f32>get<T>(p, i) - <f32>dget(ms, i)))
+            : exp(get<T>(p, i) - dget(ms, i));
           if (!isLog) dput(scratch, s * w + i, v);
-          dput(sums, i, dget(sums, i) + v);
+          dput(sums, i, f32 ? <f64>(<f32>dget(sums, i) + <f32>v) : dget(sums, i) + v);
         }
       }
-      if (isLog) for (let i = 0; i < w; i++) dput(sums, i, log(dget(sums, i)));
+      if (isLog) for (let i = 0; i < w; i++) dput(sums, i, f32 ? <f64><f32>log(dget(sums, i)) : log(dget(sums, i)));
       for (let s = 0; s < size; s++) {
         const p = x + ((base + <usize>s * inner) << alignof<T>()), q = out + ((base + <usize>s * inner) << alignof<T>());
         for (let i = 0; i < w; i++) {
-          put<T>(q, i, isLog ? get<T>(p, i) - dget(ms, i) - dget(sums, i) : dget(scratch, s * w + i) / dget(sums, i));
+          const d = f32 ? <f64>(<f32>get<T>(p, i) - <f32>dget(ms, i)) : get<T>(p, i) - dget(ms, i);
+          put<T>(q, i, isLog ? d - dget(sums, i) : dget(scratch, s * w + i) / dget(sums, i));
         }
       }
     }
@@ -166,25 +174,32 @@ export function softmaxBackwardRows32(y: usize, gy: usize, gx: usize, size: i32,
   }
 }
 
-function softmaxBackwardColumns<T>(y: usize, gy: usize, gx: usize, size: i32, inner: i32, isLog: i32, bw: i32, o0: i32,
-                                   o1: i32, scratch: usize): void {
+/**
+ * float32 columns as softmax.ts computes them (PyTorch's kernel for a middle dim): the sums in float32 in ascending
+ * s, Σ gy · y in fused multiply-adds; log-softmax gx = gy - exp(y) · S fused. (float64 columns, whose fused
+ * multiply-adds WebAssembly cannot round once, run the TypeScript kernel.)
+ */
+export function softmaxBackwardColumns32(y: usize, gy: usize, gx: usize, size: i32, inner: i32, isLog: i32, bw: i32,
+                                         o0: i32, o1: i32, scratch: usize): void {
   for (let o = o0; o < o1; o++) {
     for (let i0 = 0; i0 < inner; i0 += bw) {
       const w = min(bw, inner - i0);
       const base = <usize>o * size * inner + i0;
-      for (let i = 0; i < w; i++) dput(scratch, i, 0);
+      for (let i = 0; i < w; i++) store<f32>(scratch + (<usize>i << 2), 0);
       for (let s = 0; s < size; s++) {
-        const at = (base + <usize>s * inner) << alignof<T>();
+        const at = (base + <usize>s * inner) << 2;
         for (let i = 0; i < w; i++) {
-          const g = get<T>(gy + at, i);
-          dput(scratch, i, dget(scratch, i) + (isLog ? g : g * get<T>(y + at, i)));
+          const k = scratch + (<usize>i << 2), e = <usize>i << 2;
+          const g = load<f32>(gy + at + e);
+          store<f32>(k, isLog ? load<f32>(k) + g : fma32(g, load<f32>(y + at + e), load<f32>(k)));
         }
       }
       for (let s = 0; s < size; s++) {
-        const at = (base + <usize>s * inner) << alignof<T>();
+        const at = (base + <usize>s * inner) << 2;
         for (let i = 0; i < w; i++) {
-          const g = get<T>(gy + at, i), v = get<T>(y + at, i), sum = dget(scratch, i);
-          put<T>(gx + at, i, isLog ? g - exp(v) * sum : v * (g - sum));
+          const e = <usize>i << 2;
+          const g = load<f32>(gy + at + e), v = load<f32>(y + at + e), sum = load<f32>(scratch + e);
+          store<f32>(gx + at + e, isLog ? fma32(-<f32>exp(<f64>v), sum, g) : (g - sum) * v);
         }
       }
     }
@@ -204,12 +219,4 @@ export function softmaxColumns32(x: usize, out: usize, size: i32, inner: i32, is
 export function softmaxColumns64(x: usize, out: usize, size: i32, inner: i32, isLog: i32, bw: i32, o0: i32, o1: i32,
                                  scratch: usize): void {
   softmaxColumns<f64>(x, out, size, inner, isLog, bw, o0, o1, scratch);
-}
-export function softmaxBackwardColumns32(y: usize, gy: usize, gx: usize, size: i32, inner: i32, isLog: i32, bw: i32,
-                                         o0: i32, o1: i32, scratch: usize): void {
-  softmaxBackwardColumns<f32>(y, gy, gx, size, inner, isLog, bw, o0, o1, scratch);
-}
-export function softmaxBackwardColumns64(y: usize, gy: usize, gx: usize, size: i32, inner: i32, isLog: i32, bw: i32,
-                                         o0: i32, o1: i32, scratch: usize): void {
-  softmaxBackwardColumns<f64>(y, gy, gx, size, inner, isLog, bw, o0, o1, scratch);
 }

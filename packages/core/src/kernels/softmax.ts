@@ -4,9 +4,10 @@
  * same argument checks).
  *
  * Per column (o, i): m = the max over the dim (a NaN anywhere makes it NaN, and with it the whole column, as in
- * PyTorch), e_s = exp(x_s - m), S = Σ e_s in double in ascending s, then out_s = e_s / S, or for log-softmax
- * out_s = (x_s - m) - log(S). Every value is computed in double and rounded once when stored. Rows (inner == 1,
- * softmax over a contiguous last dim) take PyTorch's own steps instead, in the type's arithmetic: `softmaxRows`.
+ * PyTorch), e_s = exp(x_s - m), S = Σ e_s in ascending s, then out_s = e_s / S, or for log-softmax
+ * out_s = (x_s - m) - log(S): float64 in double, float32 as PyTorch's kernel for a middle dim takes its steps, each
+ * rounded to float32 (`columnsF32`). Rows (inner == 1, softmax over a contiguous last dim) take PyTorch's row
+ * kernel's steps: `softmaxRows`.
  */
 import {
   checkAlias,
@@ -100,6 +101,7 @@ export function softmax(
   const e = log ? scratch : scratchOf(size * bw);
   const m = new Float64Array(bw);
   const sum = new Float64Array(bw);
+  const float32 = out instanceof Float32Array;
   for (let o = 0; o < outer; o++) {
     for (let i0 = 0; i0 < inner; i0 += bw) {
       const w = Math.min(bw, inner - i0);
@@ -112,6 +114,10 @@ export function softmax(
           const v = x[p + i];
           if (v > m[i] || v !== v) m[i] = v;
         }
+      }
+      if (float32) {
+        columnsF32(x, xOff + base, out, base, size, inner, w, log, m, sum, e);
+        continue;
       }
       if (log) {
         for (let s = 0; s < size; s++) {
@@ -140,6 +146,49 @@ export function softmax(
           for (let i = 0; i < w; i++) out[q + i] = e[k + i] / sum[i];
         }
       }
+    }
+  }
+}
+
+/**
+ * w float32 columns from x[at] (stride `inner`) into out[to], given their maxima m, as PyTorch's kernel for a middle
+ * dim computes them: e = exp(x - m) with the difference and the exp rounded to float32, S their float32 sum in
+ * order, out = e / S, or (x - m) - log(S) with log(S) rounded.
+ */
+function columnsF32(
+  x: FloatArray,
+  at: number,
+  out: FloatArray,
+  to: number,
+  size: number,
+  inner: number,
+  w: number,
+  log: boolean,
+  m: Float64Array,
+  sum: Float64Array,
+  e: Float64Array,
+): void {
+  for (let s = 0; s < size; s++) {
+    const p = at + s * inner;
+    const k = s * w;
+    for (let i = 0; i < w; i++) {
+      const v = Math.fround(Math.exp(Math.fround(x[p + i] - m[i])));
+      if (!log) e[k + i] = v;
+      sum[i] = Math.fround(sum[i] + v);
+    }
+  }
+  if (log) {
+    for (let i = 0; i < w; i++) sum[i] = Math.fround(Math.log(sum[i]));
+    for (let s = 0; s < size; s++) {
+      const p = at + s * inner;
+      const q = to + s * inner;
+      for (let i = 0; i < w; i++) out[q + i] = Math.fround(x[p + i] - m[i]) - sum[i];
+    }
+  } else {
+    for (let s = 0; s < size; s++) {
+      const q = to + s * inner;
+      const k = s * w;
+      for (let i = 0; i < w; i++) out[q + i] = e[k + i] / sum[i];
     }
   }
 }
@@ -246,9 +295,10 @@ function softmaxBackwardRows(y: FloatArray, gy: FloatArray, gx: FloatArray, oute
 /**
  * The gradient of softmax (log-softmax when `log`) along the middle dim of contiguous [outer, size, inner]
  * arrays, from the forward's output y and the output's gradient gy: softmax gx = y * (gy - Σ gy * y), log-softmax
- * gx = gy - exp(y) * Σ gy, sums in double in ascending s; rows (inner == 1) in PyTorch's steps instead
- * (`softmaxBackwardRows`). `gx` may be `y` or `gy` itself but must not overlap
- * them otherwise.
+ * gx = gy - exp(y) * Σ gy, as PyTorch's kernels compute them in the type's arithmetic: the sums in ascending s
+ * (Σ gy * y accumulated in fused multiply-adds), log-softmax's gradient one fused multiply-add; rows (inner == 1)
+ * sum over PyTorch's vector lanes instead (`softmaxBackwardRows`). `gx` may be `y` or `gy` itself but must not
+ * overlap them otherwise.
  */
 export function softmaxBackward(
   y: FloatArray,
@@ -266,6 +316,9 @@ export function softmaxBackward(
   }
   const bw = softmaxBlock(size, inner);
   const sum = new Float64Array(bw);
+  const float32 = gx instanceof Float32Array;
+  const round = float32 ? Math.fround : (v: number) => v;
+  const fma = float32 ? fma32 : fma64;
   for (let o = 0; o < outer; o++) {
     for (let i0 = 0; i0 < inner; i0 += bw) {
       const w = Math.min(bw, inner - i0);
@@ -274,20 +327,20 @@ export function softmaxBackward(
       if (log) {
         for (let s = 0; s < size; s++) {
           const p = base + s * inner;
-          for (let i = 0; i < w; i++) sum[i] += gy[p + i];
+          for (let i = 0; i < w; i++) sum[i] = round(sum[i] + gy[p + i]);
         }
         for (let s = 0; s < size; s++) {
           const p = base + s * inner;
-          for (let i = 0; i < w; i++) gx[p + i] = gy[p + i] - Math.exp(y[p + i]) * sum[i];
+          for (let i = 0; i < w; i++) gx[p + i] = fma(-round(Math.exp(y[p + i])), sum[i], gy[p + i]);
         }
       } else {
         for (let s = 0; s < size; s++) {
           const p = base + s * inner;
-          for (let i = 0; i < w; i++) sum[i] += gy[p + i] * y[p + i];
+          for (let i = 0; i < w; i++) sum[i] = fma(gy[p + i], y[p + i], sum[i]);
         }
         for (let s = 0; s < size; s++) {
           const p = base + s * inner;
-          for (let i = 0; i < w; i++) gx[p + i] = y[p + i] * (gy[p + i] - sum[i]);
+          for (let i = 0; i < w; i++) gx[p + i] = round(gy[p + i] - sum[i]) * y[p + i];
         }
       }
     }

@@ -58,8 +58,8 @@ function softmax(host: WasmHost, ...args: Parameters<BackendKernels['softmax']>)
 function softmaxBackward(host: WasmHost, ...args: Parameters<BackendKernels['softmaxBackward']>): void {
   const [y, gy, gx, outer, size, inner, log] = args;
   const n = checkSoftmaxBackward(...args);
-  // float64 rows take a fused multiply-add, which the module cannot be sure to round once: the TypeScript kernel.
-  if (n < SMALL || n > INT32_MAX || (inner === 1 && y instanceof Float64Array)) return tsSoftmaxBackward(...args);
+  // float64 takes fused multiply-adds, which the module cannot be sure to round once: the TypeScript kernel.
+  if (n < SMALL || n > INT32_MAX || y instanceof Float64Array) return tsSoftmaxBackward(...args);
   const bw = softmaxBlock(size, inner);
   const scratch = scratchDoubles(size, inner, bw, false, log);
   const ranges = host.parts(outer, n * SOFTMAX_WORK);
@@ -73,13 +73,12 @@ function softmaxBackward(host: WasmHost, ...args: Parameters<BackendKernels['sof
   const yAt = host.source(y, 0, n, yPtr);
   const gyAt = host.source(gy, 0, n, gyPtr);
   const gxAt = host.target(gx, 0, gxPtr);
-  const f32 = y instanceof Float32Array;
   host.runParts(
     ranges.map(([a, b], part) =>
       inner === 1
         ? { fn: 'softmaxBackwardRows32', args: [yAt, gyAt, gxAt, size, +log, a, b] }
         : {
-            fn: f32 ? 'softmaxBackwardColumns32' : 'softmaxBackwardColumns64',
+            fn: 'softmaxBackwardColumns32',
             args: [yAt, gyAt, gxAt, size, inner, +log, bw, a, b, scratchPtr + part * scratch * 8],
           },
     ),
