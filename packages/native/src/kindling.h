@@ -125,6 +125,9 @@ void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *
 void kd_softmax_rows(int f32, int log_, const void *x, void *out, int64_t rows, int64_t size);
 /* Their gradient from the output y and its gradient gy; gx may be y or gy. */
 void kd_softmax_rows_backward(int f32, int log_, const void *y, const void *gy, void *gx, int64_t rows, int64_t size);
+/* e[i] = exp(x[i]) in double for i < n: float32's by vector-math.c's exp (within about 2^-47), float64's by libm's. */
+void kd_exps_of_f32(const float *x, double *e, int64_t n);
+void kd_exps_of_f64(const double *x, double *e, int64_t n);
 
 /* ---- GELU (gelu.c) ---- */
 

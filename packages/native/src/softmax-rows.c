@@ -40,6 +40,14 @@ static void exps_row_f64(const double *x, double m, double *e, int64_t n) {
   for (int64_t s = 0; s < n; s++) e[s] = exp(x[s] - m);
 }
 
+void kd_exps_of_f32(const float *x, double *e, int64_t n) {
+  const double zero = 0;
+  kd_exp_shifted_f32(x, &zero, 0, e, n);
+}
+void kd_exps_of_f64(const double *x, double *e, int64_t n) {
+  for (int64_t i = 0; i < n; i++) e[i] = exp(x[i]);
+}
+
 /* The lanes folded as PyTorch's AVX2 vec_reduce_all folds them: float32 pairwise across halves, float64 in order. */
 KD_INLINE float fold_f32(const float *l) { return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])); }
 KD_INLINE double fold_f64(const double *l) { return ((l[0] + l[1]) + l[2]) + l[3]; }
@@ -137,7 +145,12 @@ DEFINE_ROW_MAX(double, f64, 4)
   KD_INLINE void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {              \
     if (log_) {                                                                                                    \
       const T sum = lane_sum_##SUF(gy, NULL, size);                                                                \
-      for (int64_t s = 0; s < size; s++) gx[s] = FMA(-(T)exp((double)y[s]), sum, gy[s]);                          \
+      double t[CHUNK];                                                                                             \
+      for (int64_t s0 = 0; s0 < size; s0 += CHUNK) {                                                               \
+        const int64_t len = size - s0 < CHUNK ? size - s0 : CHUNK;                                                 \
+        kd_exps_of_##SUF(y + s0, t, len);                                                                          \
+        for (int64_t k = 0; k < len; k++) gx[s0 + k] = FMA(-(T)t[k], sum, gy[s0 + k]);                             \
+      }                                                                                                            \
     } else {                                                                                                       \
       const T sum = lane_sum_##SUF(gy, y, size);                                                                   \
       for (int64_t s = 0; s < size; s++) gx[s] = (gy[s] - sum) * y[s];                                            \

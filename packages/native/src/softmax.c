@@ -217,10 +217,12 @@ void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int6
         const T *g = gy + s * inner;                                                                               \
         for (int64_t i = 0; i < w; i++) sum[i] = sum[i] + g[i];                                                    \
       }                                                                                                            \
+      double t[BLOCK];                                                                                             \
       for (int64_t s = 0; s < size; s++) {                                                                         \
         const T *yp = y + s * inner, *g = gy + s * inner;                                                          \
         T *q = gx + s * inner;                                                                                     \
-        for (int64_t i = 0; i < w; i++) q[i] = FMA(-(T)exp((double)yp[i]), sum[i], g[i]);                         \
+        kd_exps_of_##SUF(yp, t, w);                                                                                \
+        for (int64_t i = 0; i < w; i++) q[i] = FMA(-(T)t[i], sum[i], g[i]);                                        \
       }                                                                                                            \
     } else {                                                                                                       \
       for (int64_t s = 0; s < size; s++) {                                                                         \
