@@ -7,8 +7,9 @@
  *   - float64: ATen's formula x * 0.5 * (1 + erf(x / sqrt 2)), and cdf + x * pdf for the derivative as one fused
  *     multiply-add, with the C library's erf and exp.
  */
+#if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
-#if defined(__GNUC__) && !defined(__clang__)
+#elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 #endif
 

@@ -121,6 +121,10 @@ void kd_exp_shifted_f32(const float *x, const double *m, int64_t mstep, double *
 
 /* ---- softmax over rows (softmax-rows.c), for softmax.c ---- */
 
+/* The grain, in items, of a softmax loop whose items each touch `unit` elements: 8,192 elements a chunk at least
+ * (an exp costs tens of cycles). */
+static inline int64_t kd_softmax_grain(int64_t unit) { return unit >= 8192 ? 1 : 8192 / unit; }
+
 /* Softmax (log_ 0) or log-softmax of `rows` contiguous rows of `size`, in PyTorch's steps; out may be x. */
 void kd_softmax_rows(int f32, int log_, const void *x, void *out, int64_t rows, int64_t size);
 /* Their gradient from the output y and its gradient gy; gx may be y or gy. */

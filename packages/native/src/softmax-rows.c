@@ -17,7 +17,6 @@
 #include <math.h>
 #include <stdint.h>
 
-#define GRAIN ((int64_t)8192) /* elements per chunk, at least (exp costs tens of cycles) */
 #define CHUNK 256             /* exp values computed at a time */
 
 /*
@@ -190,15 +189,13 @@ KD_FMA_CLONES static void softmax_rows_backward_range(void *vctx, int64_t begin,
   }
 }
 
-static int64_t rows_grain(int64_t size) { return size >= GRAIN ? 1 : GRAIN / size; }
-
 void kd_softmax_rows(int f32, int log_, const void *x, void *out, int64_t rows, int64_t size) {
   rows_ctx c = {f32, log_, x, NULL, out, size};
-  kd_parallel_for(rows, rows_grain(size), softmax_rows_range, &c);
+  kd_parallel_for(rows, kd_softmax_grain(size), softmax_rows_range, &c);
 }
 
 void kd_softmax_rows_backward(int f32, int log_, const void *y, const void *gy, void *gx, int64_t rows,
                               int64_t size) {
   rows_ctx c = {f32, log_, y, gy, gx, size};
-  kd_parallel_for(rows, rows_grain(size), softmax_rows_backward_range, &c);
+  kd_parallel_for(rows, kd_softmax_grain(size), softmax_rows_backward_range, &c);
 }

@@ -17,12 +17,8 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
-#define GRAIN ((int64_t)8192)      /* elements per chunk, at least (exp costs tens of cycles) */
-#define BLOCK 256                  /* columns processed side by side when inner > 1 */
-#define SCRATCH ((int64_t)1 << 16) /* exp values kept per block (size * columns), unless one column is longer */
+#define BLOCK 256 /* columns processed side by side when inner > 1 */
 
 typedef struct {
   int f32, log;
@@ -52,78 +48,40 @@ KD_INLINE double max_step(double v, double m) { return (v > m || v != v) ? v : m
 /* ---- forward ---- */
 
 /* One float64 block: w columns from x (column stride `inner`) into out, the exp values kept in out itself. */
-#define DEFINE_SOFTMAX_BLOCK(T, SUF)                                                                               \
-  static void softmax_block_##SUF(const T *x, T *out, int64_t size, int64_t inner, int64_t w, int log_,             \
-                                  double *e) {                                                                     \
-    double m[BLOCK], sum[BLOCK];                                                                                   \
-    for (int64_t i = 0; i < w; i++) {                                                                              \
-      m[i] = -INFINITY;                                                                                            \
-      sum[i] = 0;                                                                                                  \
-    }                                                                                                              \
-    for (int64_t s = 0; s < size; s++) {                                                                           \
-      const T *xp = x + s * inner;                                                                                 \
-      for (int64_t i = 0; i < w; i++) {                                                                            \
-        const double v = (double)xp[i];                                                                            \
-        m[i] = max_step(v, m[i]);                                                                                  \
-      }                                                                                                            \
-    }                                                                                                              \
-    double t[BLOCK];                                                                                               \
-    if (log_) {                                                                                                    \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
-        for (int64_t i = 0; i < w; i++) sum[i] += t[i];                                                            \
-      }                                                                                                            \
-      for (int64_t i = 0; i < w; i++) sum[i] = log(sum[i]);                                                        \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
-        T *op = out + s * inner;                                                                                   \
-        for (int64_t i = 0; i < w; i++) op[i] = (T)(((double)xp[i] - m[i]) - sum[i]);                             \
-      }                                                                                                            \
-      return;                                                                                                      \
-    }                                                                                                              \
-    if (e != NULL) {                                                                                               \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        double *ep = e + s * w;                                                                                    \
-        exps_##SUF(x + s * inner, m, 1, ep, w);                                                                    \
-        for (int64_t i = 0; i < w; i++) sum[i] += ep[i];                                                           \
-      }                                                                                                            \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        const double *ep = e + s * w;                                                                              \
-        T *op = out + s * inner;                                                                                   \
-        for (int64_t i = 0; i < w; i++) op[i] = (T)(ep[i] / sum[i]);                                               \
-      }                                                                                                            \
-    } else if (sizeof(T) == sizeof(double)) {                                                                      \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        const T *xp = x + s * inner;                                                                               \
-        T *op = out + s * inner;                                                                                   \
-        for (int64_t i = 0; i < w; i++) {                                                                          \
-          const double d = exp((double)xp[i] - m[i]);                                                              \
-          op[i] = (T)d; /* exact: T is double */                                                                   \
-          sum[i] += d;                                                                                             \
-        }                                                                                                          \
-      }                                                                                                            \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        T *op = out + s * inner;                                                                                   \
-        for (int64_t i = 0; i < w; i++) op[i] = (T)((double)op[i] / sum[i]);                                       \
-      }                                                                                                            \
-    } else {                                                                                                       \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
-        for (int64_t i = 0; i < w; i++) sum[i] += t[i];                                                            \
-      }                                                                                                            \
-      for (int64_t s = 0; s < size; s++) {                                                                         \
-        T *op = out + s * inner;                                                                                   \
-        exps_##SUF(x + s * inner, m, 1, t, w);                                                                     \
-        for (int64_t i = 0; i < w; i++) op[i] = (T)(t[i] / sum[i]);                                                \
-      }                                                                                                            \
-    }                                                                                                              \
-  }                                                                                                                \
-  /* The columns of one item (see item_columns): a block. */                                                       \
-  static void softmax_item_##SUF(const sm_ctx *c, const T *x, T *out, int64_t w, double *e) {                      \
-    softmax_block_##SUF(x, out, c->size, c->inner, w, c->log, e);                                                  \
+static void softmax_block_f64(const double *x, double *out, int64_t size, int64_t inner, int64_t w, int log_) {
+  double m[BLOCK], sum[BLOCK];
+  for (int64_t i = 0; i < w; i++) m[i] = -INFINITY, sum[i] = 0;
+  for (int64_t s = 0; s < size; s++) {
+    const double *xp = x + s * inner;
+    for (int64_t i = 0; i < w; i++) m[i] = max_step(xp[i], m[i]);
   }
-
-DEFINE_SOFTMAX_BLOCK(double, f64)
+  if (log_) {
+    double t[BLOCK];
+    for (int64_t s = 0; s < size; s++) {
+      exps_f64(x + s * inner, m, 1, t, w);
+      for (int64_t i = 0; i < w; i++) sum[i] += t[i];
+    }
+    for (int64_t i = 0; i < w; i++) sum[i] = log(sum[i]);
+    for (int64_t s = 0; s < size; s++) {
+      const double *xp = x + s * inner;
+      double *op = out + s * inner;
+      for (int64_t i = 0; i < w; i++) op[i] = (xp[i] - m[i]) - sum[i];
+    }
+    return;
+  }
+  for (int64_t s = 0; s < size; s++) {
+    const double *xp = x + s * inner;
+    double *op = out + s * inner;
+    for (int64_t i = 0; i < w; i++) {
+      op[i] = exp(xp[i] - m[i]);
+      sum[i] += op[i];
+    }
+  }
+  for (int64_t s = 0; s < size; s++) {
+    double *op = out + s * inner;
+    for (int64_t i = 0; i < w; i++) op[i] = op[i] / sum[i];
+  }
+}
 
 /*
  * float32 columns as PyTorch's kernel for a middle dim computes them (softmax.ts columnsF32): x - m and its exp
@@ -171,23 +129,16 @@ KD_VECTOR_CLONES static void softmax_range(void *vctx, int64_t begin, int64_t en
     if (c->f32)
       softmax_block_f32((const float *)c->x + base, (float *)c->out + base, c->size, c->inner, w, c->log);
     else
-      softmax_item_f64(c, (const double *)c->x + base, (double *)c->out + base, w, NULL);
+      softmax_block_f64((const double *)c->x + base, (double *)c->out + base, c->size, c->inner, w, c->log);
   }
 }
 
 static void plan(sm_ctx *c) {
-  int64_t bw = c->inner < BLOCK ? c->inner : BLOCK;
-  int64_t fit = SCRATCH / (c->size > 0 ? c->size : 1);
-  if (bw > fit) bw = fit;
-  if (bw < 1) bw = 1;
-  c->bw = bw;
-  c->nblocks = (c->inner + bw - 1) / bw;
+  c->bw = c->inner < BLOCK ? c->inner : BLOCK;
+  c->nblocks = (c->inner + c->bw - 1) / c->bw;
 }
 
-static int64_t grain_of(const sm_ctx *c) {
-  const int64_t per_item = c->size * c->bw;
-  return per_item >= GRAIN ? 1 : GRAIN / per_item;
-}
+static int64_t grain_of(const sm_ctx *c) { return kd_softmax_grain(c->size * c->bw); }
 
 /* x and out contiguous [outer, size, inner], at the arrays' offsets; out may be x exactly. */
 void kd_softmax(int f32, int log_, const void *x, void *out, int64_t outer, int64_t size, int64_t inner) {
@@ -265,8 +216,6 @@ void kd_softmax_backward(int f32, int log_, const void *y, const void *gy, void 
     return;
   }
   sm_ctx c = {f32, log_, y, gy, gx, outer, size, inner, 1, 1};
-  int64_t bw = inner < BLOCK ? inner : BLOCK;
-  c.bw = bw;
-  c.nblocks = (inner + bw - 1) / bw;
+  plan(&c);
   kd_parallel_for(outer * c.nblocks, grain_of(&c), softmax_backward_range, &c);
 }

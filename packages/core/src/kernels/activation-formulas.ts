@@ -6,6 +6,7 @@
  * - sigmoid's backward: (g * (1 - y)) * y, each step in the tensor's type.
  * The backward formulas are checked bit for bit against PyTorch 1.13 in test/activation-backward.test.ts.
  */
+import type { Arithmetic } from './fma.js';
 
 export function sigmoidF32(x: number): number {
   return 1 / Math.fround(1 + Math.fround(Math.exp(-x)));
@@ -49,13 +50,12 @@ export function sigmoidGradF64(g: number, y: number): number {
 }
 
 /**
- * The rounding of a step in ATen's arithmetic for the tensor's type: to float32, or none in float64. The forwards
- * below (and the slopes that PyTorch's backward multiplies the incoming gradient by) take ATen's steps in that
- * arithmetic, its constants converted to the type first.
+ * The forwards below (and the slopes that PyTorch's backward multiplies the incoming gradient by) take ATen's steps
+ * in the tensor's arithmetic (`arithmeticOf` in fma.ts: `r` rounds a step to the type), its constants converted to
+ * the type first.
  */
-export type Round = (v: number) => number;
-const inDouble: Round = (v) => v;
-export const roundFor = (float32: boolean): Round => (float32 ? Math.fround : inDouble);
+type Round = Arithmetic['round'];
+type MultiplyAdd = Arithmetic['madd'];
 
 /** elu: x > 0 ? x·scale : (exp(x·inputScale) - 1)·(α·scale) (selu and celu through scale and inputScale). */
 export function eluForward(alpha: number, scale: number, inputScale: number, r: Round): (v: number) => number {
@@ -104,7 +104,7 @@ export function mishForward(r: Round): (v: number) => number {
  * mish's slope t + x·s·(1 - t²), t = tanh(softplus(x)), s = sigmoid(x); `madd` rounds its multiply-adds as ATen's
  * loop does.
  */
-export function mishSlope(r: Round, madd: (a: number, b: number, c: number) => number): (v: number) => number {
+export function mishSlope(r: Round, madd: MultiplyAdd): (v: number) => number {
   return (v) => {
     const s = r(1 / r(1 + r(Math.exp(-v))));
     const t = r(Math.tanh(r(Math.log1p(r(Math.exp(v))))));
@@ -143,10 +143,7 @@ export function eluGradient(
 }
 
 /** silu's: g · s · (1 + x (1 - s)), s = sigmoid(x); `madd` rounds x (1 - s) + 1 as ATen's loop does. */
-export function siluGradient(
-  r: Round,
-  madd: (a: number, b: number, c: number) => number,
-): (g: number, v: number) => number {
+export function siluGradient(r: Round, madd: MultiplyAdd): (g: number, v: number) => number {
   return (g, v) => {
     const s = r(1 / r(1 + r(Math.exp(-v))));
     return r(r(g * s) * madd(v, r(1 - s), 1));

@@ -196,3 +196,13 @@ export function scaledAddRun(
     for (let i = 0; i < n; i++, pa += sa, pb += sb) out[po + i] = a[pa] + alpha * b[pb];
   }
 }
+
+/** A float type's arithmetic as PyTorch's kernels run it: `round` to the type, and `madd`, a·b + c rounded once. */
+export interface Arithmetic {
+  round: (v: number) => number;
+  madd: (a: number, b: number, c: number) => number;
+}
+const FLOAT32_ARITHMETIC: Arithmetic = { round: Math.fround, madd: fma32 };
+const FLOAT64_ARITHMETIC: Arithmetic = { round: (v) => v, madd: fma64 };
+/** float32's arithmetic, or float64's (no rounding: JavaScript computes in double). */
+export const arithmeticOf = (float32: boolean): Arithmetic => (float32 ? FLOAT32_ARITHMETIC : FLOAT64_ARITHMETIC);

@@ -14,7 +14,7 @@
  * A slope is the derivative before the incoming gradient multiplies it (PyTorch rounds it first too).
  */
 import { erfScalar } from './erf.js';
-import { fma32, fma64 } from './fma.js';
+import { arithmeticOf, fma32, fma64 } from './fma.js';
 
 const f = Math.fround;
 
@@ -119,14 +119,9 @@ const TANH_BETA32 = f(TANH_BETA);
 const KAPPA32 = f(KAPPA);
 const THREE_KAPPA32 = f(3 * KAPPA32);
 
-/** ATen's float32 or float64 arithmetic: `round`, and `madd` a · b + c as one fused multiply-add. */
-function arithmetic(float32: boolean) {
-  return float32 ? { round: f, madd: fma32 } : { round: (v: number) => v, madd: fma64 };
-}
-
 /** ATen's u = β (x + κ x³) and tanh u, the tanh approximation's inner terms. */
 function tanhInner(x: number, float32: boolean): { t: number; square: number } {
-  const { round, madd } = arithmetic(float32);
+  const { round, madd } = arithmeticOf(float32);
   const square = round(x * x);
   const inner = round((float32 ? TANH_BETA32 : TANH_BETA) * madd(float32 ? KAPPA32 : KAPPA, round(square * x), x));
   return { t: round(Math.tanh(inner)), square };
@@ -137,14 +132,14 @@ function tanhInner(x: number, float32: boolean): { t: number; square: number } {
  * alike, fuse x + κ x³ (and in the derivative 1 - t² and 1 + 3κ x²) into multiply-adds.
  */
 export function atenGeluTanh(x: number, float32: boolean): number {
-  const { round } = arithmetic(float32);
+  const { round } = arithmeticOf(float32);
   const { t } = tanhInner(x, float32);
   return round(round(0.5 * x) * round(1 + t));
 }
 
 /** Its derivative 0.5 (1 + t) + 0.5 x (1 - t²) β (1 + 3κ x²), as ATen evaluates it. */
 export function atenGeluTanhSlope(x: number, float32: boolean): number {
-  const { round, madd } = arithmetic(float32);
+  const { round, madd } = arithmeticOf(float32);
   const { t, square } = tanhInner(x, float32);
   const left = round(0.5 * x);
   const leftDerivative = round(0.5 * round(1 + t));

@@ -19,7 +19,7 @@ import {
   checkSpan,
 } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
-import { fma32, fma64 } from './fma.js';
+import { arithmeticOf, fma32, fma64 } from './fma.js';
 
 /** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
 const SCRATCH_ENTRIES = 1 << 16;
@@ -266,7 +266,7 @@ export function laneSum(v: ArrayLike<number>, at: number, n: number, float32: bo
 
 /** Fewer values than lanes: added in order, products rounded first. */
 function orderedSum(v: ArrayLike<number>, at: number, n: number, float32: boolean, w?: ArrayLike<number>): number {
-  const round = float32 ? Math.fround : (a: number) => a;
+  const { round } = arithmeticOf(float32);
   let s = w === undefined ? v[at] : round(v[at] * w[at]);
   for (let i = 1; i < n; i++) s = round(s + (w === undefined ? v[at + i] : round(v[at + i] * w[at + i])));
   return s;
@@ -278,8 +278,7 @@ function orderedSum(v: ArrayLike<number>, at: number, n: number, float32: boolea
  */
 function softmaxBackwardRows(y: FloatArray, gy: FloatArray, gx: FloatArray, outer: number, size: number, log: boolean) {
   const float32 = gx instanceof Float32Array;
-  const round = float32 ? Math.fround : (a: number) => a;
-  const fma = float32 ? fma32 : fma64;
+  const { round, madd: fma } = arithmeticOf(float32);
   for (let o = 0; o < outer; o++) {
     const p = o * size;
     if (log) {
@@ -317,8 +316,7 @@ export function softmaxBackward(
   const bw = softmaxBlock(size, inner);
   const sum = new Float64Array(bw);
   const float32 = gx instanceof Float32Array;
-  const round = float32 ? Math.fround : (v: number) => v;
-  const fma = float32 ? fma32 : fma64;
+  const { round, madd: fma } = arithmeticOf(float32);
   for (let o = 0; o < outer; o++) {
     for (let i0 = 0; i0 < inner; i0 += bw) {
       const w = Math.min(bw, inner - i0);

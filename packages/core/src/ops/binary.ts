@@ -17,7 +17,7 @@ import { recordOp } from '../autograd/record.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkTensorArg, resultDType, uninitialized, stridedAs, toTensor, worthABackendCall } from './util.js';
 import { BinaryOp, binaryLayout } from '../kernels/contiguous.js';
-import { fma32, fma64 } from '../kernels/fma.js';
+import { arithmeticOf, fma32, fma64 } from '../kernels/fma.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
 import { to } from './convert.js';
@@ -247,7 +247,7 @@ export function div(
         ? promoted === 'float32'
           ? (x, y) => Math.trunc(Math.fround(x / y))
           : (x, y) => Math.trunc(x / y)
-        : divFloorFloating(promoted === 'float32' ? Math.fround : (v) => v);
+        : divFloorFloating(arithmeticOf(promoted === 'float32').round);
     const out = binaryForward(a, b, promoted, f);
     recordOp('DivBackward2', [a, b], out, (_s, needs) => ([g]) => [
       needs[0] && zerosLike(g),

@@ -13,6 +13,7 @@ import { linspace } from '../creation-ranges.js';
 import { cat } from './join.js';
 import { checkFloat } from './util.js';
 import { cubicWeights } from './upsample.js';
+import { arithmeticOf } from '../kernels/fma.js';
 
 /** The base grid's coordinates along one dim: -1 … 1 at pixel corners (aligned) or centres. */
 function baseCoordinates(steps: number, alignCorners: boolean, like: Tensor): Tensor {
@@ -155,7 +156,7 @@ export function gridSampler2d(
   const [N, C, H, W] = input.shape;
   const [, Ho, Wo] = grid.shape;
   // The cubic coefficients in the tensors' precision, as PyTorch computes them.
-  const round = input.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const { round } = arithmeticOf(input.dtype === 'float32');
   const x = input.contiguousArray();
   const gr = grid.contiguousArray();
   const [unX, unY] = [unnormalizer(W, alignCorners), unnormalizer(H, alignCorners)];

@@ -19,7 +19,7 @@ import {
   dnnlGelu32,
   dnnlGeluSlope32,
 } from '../kernels/gelu.js';
-import { fma32, fma64 } from '../kernels/fma.js';
+import { arithmeticOf } from '../kernels/fma.js';
 import {
   eluForward,
   eluGradient,
@@ -32,7 +32,6 @@ import {
   logSigmoidSlope,
   mishForward,
   mishSlope,
-  roundFor,
   siluForward,
   softplusForward,
 } from '../kernels/activation-formulas.js';
@@ -115,7 +114,7 @@ export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
 
 function eluNamed(name: string, x: Tensor, alpha: number, scale: number, inputScale: number): Tensor {
   const k = alpha * scale * inputScale;
-  const r = roundFor(x.dtype === 'float32');
+  const r = arithmeticOf(x.dtype === 'float32').round;
   return activation(
     name,
     x,
@@ -148,7 +147,7 @@ export function silu(x: Tensor): Tensor {
   return activation(
     'Silu',
     x,
-    siluForward(roundFor(float32)),
+    siluForward(arithmeticOf(float32).round),
     (v) => {
       const s = sigmoidScalar(v);
       return s * (1 + v * (1 - s));
@@ -158,14 +157,14 @@ export function silu(x: Tensor): Tensor {
       const s = v.sigmoid();
       return s.mul(s.neg().add(1)).mul(v.mul(s.mul(-2).add(1)).add(2));
     },
-    { gradient: siluGradient(roundFor(float32), float32 ? fma32 : fma64) },
+    { gradient: siluGradient(arithmeticOf(float32).round, arithmeticOf(float32).madd) },
   );
 }
 
 /** softplus(x) = log(1 + exp(βx)) / β, and x itself where βx > threshold. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkFloat(x, 'softplus_cpu');
-  const r = roundFor(x.dtype === 'float32');
+  const r = arithmeticOf(x.dtype === 'float32').round;
   return activation(
     'Softplus',
     x,
@@ -210,7 +209,7 @@ export function hardsigmoid(x: Tensor): Tensor {
   return activation(
     'Hardsigmoid',
     x,
-    hardsigmoidForward(roundFor(x.dtype === 'float32')),
+    hardsigmoidForward(arithmeticOf(x.dtype === 'float32').round),
     // PyTorch's kernel multiplies by 1.0f / 6.0f, a C float, for float64 too.
     (v) => (v > -3 && v < 3 ? ONE_SIXTH_FLOAT : 0),
     null,
@@ -221,7 +220,7 @@ export function hardsigmoid(x: Tensor): Tensor {
 /** hardswish(x) = x relu6(x + 3) / 6. */
 export function hardswish(x: Tensor): Tensor {
   checkFloat(x, 'hardswish_cpu');
-  const r = roundFor(x.dtype === 'float32');
+  const r = arithmeticOf(x.dtype === 'float32').round;
   return activation(
     'Hardswish',
     x,
@@ -236,12 +235,12 @@ export function hardswish(x: Tensor): Tensor {
 export function mish(x: Tensor): Tensor {
   checkFloat(x, 'mish_cpu');
   const float32 = x.dtype === 'float32';
-  const r = roundFor(float32);
+  const r = arithmeticOf(float32).round;
   return activation(
     'Mish',
     x,
     mishForward(r),
-    mishSlope(r, float32 ? fma32 : fma64),
+    mishSlope(r, arithmeticOf(float32).madd),
     // mish'' = s (1 - t²) (2 + x (1 - s - 2 t s)), s = sigmoid(x), t = tanh(softplus(x)).
     (v) => {
       const s = v.sigmoid();
@@ -255,7 +254,7 @@ export function mish(x: Tensor): Tensor {
 /** log(sigmoid(x)), without overflow either way. */
 export function logSigmoid(x: Tensor): Tensor {
   checkFloat(x, 'log_sigmoid_forward');
-  const r = roundFor(x.dtype === 'float32');
+  const r = arithmeticOf(x.dtype === 'float32').round;
   return activation('LogSigmoid', x, logSigmoidForward(r), logSigmoidSlope(r), (v) => {
     const s = v.sigmoid();
     return s.mul(s.neg().add(1)).neg();

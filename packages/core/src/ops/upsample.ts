@@ -8,11 +8,10 @@
 import { RuntimeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkFloat, empty, recordLinearMap } from './util.js';
+import { type Arithmetic, arithmeticOf } from '../kernels/fma.js';
 
 /** Arithmetic in the tensor's precision: float32 rounds each step, as PyTorch's kernel computes in float. */
-type Round = (v: number) => number;
-
-const roundFor = (x: Tensor): Round => (x.dtype === 'float32' ? Math.fround : (v) => v);
+type Round = Arithmetic['round'];
 
 /** How output index o along one dim reads the input: the source indices and their weights. */
 interface Tap {
@@ -184,7 +183,7 @@ type TapsOf = (inSize: number, outSize: number, dim: number, round: Round) => Ta
  */
 function resampled(x: Tensor, rank: 3 | 4, op: string, node: string, size: readonly number[], taps: TapsOf): Tensor {
   checkRank(x, rank, op, `${op}_out_frame`);
-  const round = roundFor(x);
+  const { round } = arithmeticOf(x.dtype === 'float32');
   if (rank === 3) return recorded(node, x, IDENTITY, taps(x.shape[2], size[0], 0, round));
   const [, , h, w] = x.shape;
   return recorded(node, x, taps(h, size[0], 0, round), taps(w, size[1], 1, round));
