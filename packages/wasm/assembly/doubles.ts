@@ -37,13 +37,24 @@
 
 /**
  * x + a·b for float32 values carried in double lanes, rounded once to float32: a fused multiply-add, as PyTorch's
- * kernels and packages/core/src/kernels/fma.ts `fma32` compute it. The product is exact in double; the sum is
- * rounded to odd (the rounded sum moved one unit toward its error when inexact and even), which then rounds to
- * float32 correctly. Infinities and NaN pass as a plain sum gives them.
+ * kernels and packages/core/src/kernels/fma.ts `fma32` compute it. The product is exact in double, and so is the sum
+ * rounded to double except where that lands exactly halfway between two float32 values (or among float32's
+ * subnormals, whose halfway points lie elsewhere): only there can rounding twice differ from rounding once, and
+ * only there does the sum take `roundedToOdd`. Infinities and NaN pass as a plain sum gives them.
  */
 @inline export function fused32(x: v128, a: v128, b: v128): v128 {
   const p = f64x2.mul(a, b);
   const s = f64x2.add(p, x);
+  const halfway = i64x2.eq(v128.and(s, i64x2.splat(0x1fffffff)), i64x2.splat(0x10000000));
+  const tiny = f64x2.lt(f64x2.abs(s), f64x2.splat(2.350988701644575e-38)); // 2^-125
+  return v128.any_true(v128.or(halfway, tiny)) ? roundedToOdd(x, p, s) : rnd<f32>(s);
+}
+
+/**
+ * s = p + x rounded to odd (moved one unit toward its error when inexact and even), which then rounds to float32
+ * correctly.
+ */
+function roundedToOdd(x: v128, p: v128, s: v128): v128 {
   const bb = f64x2.sub(s, p);
   const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bb)), f64x2.sub(x, bb));
   const even = i64x2.eq(v128.and(s, i64x2.splat(1)), i64x2.splat(0));
