@@ -1,5 +1,5 @@
 /*
- * The normalisation kernels' sums: eight interleaved double accumulators, element j of a run going to accumulator
+ * Batch norm's sums: eight interleaved double accumulators, element j of a run going to accumulator
  * j mod 8, the total taken as ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)). The TypeScript kernels
  * (packages/core/src/kernels/lane-sums.ts) and the WebAssembly ones add in the same order, so every backend gives
  * the same bits; here the eight are two vectors of four doubles, so the sums vectorise. (Four-double vectors are
@@ -105,22 +105,14 @@ LS_INLINE void acc8_add_squared_deviations(kd_acc8 *acc, const void *restrict x,
   *acc = a;
 }
 
-/*
- * The backward sums over a run: g += a and h += a·((x - mean)·invstd), where a = gy, or gy·w[j] (j the position in
- * the run) when w is given.
- */
-LS_INLINE void acc8_add_gradient_run(kd_acc8 *g, kd_acc8 *h, const void *restrict gy, const void *restrict x,
-                                     const void *restrict w, int64_t p, int64_t len, double mean, double invstd,
-                                     const int f32) {
+/* The backward sums over a run: g += gy and h += gy·((x - mean)·invstd). */
+LS_INLINE void acc8_add_gradient_run(kd_acc8 *g, kd_acc8 *h, const void *restrict gy, const void *restrict x, int64_t p,
+                                     int64_t len, double mean, double invstd, const int f32) {
   const v4d m = splat4(mean), is = splat4(invstd);
   kd_acc8 sg = *g, sh = *h;
   int64_t j = 0;
   for (; j + 8 <= len; j += 8) {
-    v4d a0 = load4(gy, p + j, f32), a1 = load4(gy, p + j + 4, f32);
-    if (w) {
-      a0 = a0 * load4(w, j, f32);
-      a1 = a1 * load4(w, j + 4, f32);
-    }
+    const v4d a0 = load4(gy, p + j, f32), a1 = load4(gy, p + j + 4, f32);
     sg.lo += a0;
     sg.hi += a1;
     sh.lo += a0 * ((load4(x, p + j, f32) - m) * is);
@@ -128,7 +120,7 @@ LS_INLINE void acc8_add_gradient_run(kd_acc8 *g, kd_acc8 *h, const void *restric
   }
   double ra[8], rh[8];
   for (int64_t i = 0; i < len - j; i++) {
-    ra[i] = w ? LD(gy, p + j + i) * LD(w, j + i) : LD(gy, p + j + i);
+    ra[i] = LD(gy, p + j + i);
     rh[i] = ra[i] * ((LD(x, p + j + i) - mean) * invstd);
   }
   acc8_add_tail(&sg, ra, len - j);

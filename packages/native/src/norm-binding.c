@@ -1,5 +1,5 @@
 /*
- * N-API entries for batch and layer norm (see packages/core/src/kernels/norm.ts for the contracts):
+ * N-API entries for batch and layer norm (packages/core/src/kernels/norm.ts and layer-norm.ts give the contracts):
  *   batchNormForward(x, N, C, HW, weight | null, bias | null, runningMean | null, runningVar | null, training,
  *                    momentum, eps, out, saveMean, saveInvstd)
  *   batchNormBackward(gy, x, N, C, HW, weight | null, saveMean, saveInvstd, training, gx, gWeight | null, gBias | null)
@@ -20,6 +20,7 @@ void kd_batch_norm_forward(int f32, const void *x, int64_t N, int64_t C, int64_t
 void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight,
                             const void *save_mean, const void *save_invstd, int training, void *gx, void *gweight,
                             void *gbias);
+/* layer-norm.c */
 void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, const void *weight, const void *bias,
                            double eps, void *out, void *save_mean, void *save_rstd);
 void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,

@@ -1,16 +1,15 @@
 /*
- * Batch norm over contiguous [N, C, HW] and layer norm over contiguous [rows, cols], forward and backward: the
- * arithmetic of packages/core/src/kernels/norm.ts (see its header for the formulas), in the same order, so that
- * the results are the same bit for bit on IEEE double hardware.
+ * Batch norm over contiguous [N, C, HW], forward and backward: the arithmetic of packages/core/src/kernels/norm.ts
+ * (see its header for the formulas), in the same order, so that the results are the same bit for bit on IEEE
+ * double hardware. (Layer norm is layer-norm.c's.)
  *
- *  - Every per-channel and per-row sum (the statistics of both forwards, the sums of both backwards) runs in the
- *    eight interleaved double accumulators of lane-sums.h, the order the TypeScript kernel uses too. For HW == 1
- *    ([N, C] inputs) every element of a channel is accumulator 0's, one running sum per channel in N order, and
- *    the loops run over blocks of channels instead, vectorised across channels.
- *  - Layer norm's weight and bias gradients sum each column over the rows in row order, over blocks of columns.
+ *  - Every per-channel sum (the forward's statistics, the backward's sums) runs in the eight interleaved double
+ *    accumulators of lane-sums.h, the order the TypeScript kernel uses too. For HW == 1 ([N, C] inputs) every
+ *    element of a channel is accumulator 0's, one running sum per channel in N order, and the loops run over
+ *    blocks of channels instead, vectorised across channels.
  *
- * Threads split channels (batch norm), rows, or columns; no sum is ever split, so results do not depend on the
- * thread count. Contraction into fused multiply-adds is off: every operation rounds, as in JavaScript.
+ * Threads split channels; no sum is ever split, so results do not depend on the thread count. Contraction into
+ * fused multiply-adds is off: every operation rounds, as in JavaScript.
  */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -182,7 +181,7 @@ KD_INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, cons
     double sg = 0, sgx = 0;
     if (sums) {
       kd_acc8 g = acc8_zero(), h = acc8_zero();
-      for (int64_t n = 0; n < N; n++) acc8_add_gradient_run(&g, &h, gy, x, NULL, n * CHW + c * HW, HW, mean, invstd, f32);
+      for (int64_t n = 0; n < N; n++) acc8_add_gradient_run(&g, &h, gy, x, n * CHW + c * HW, HW, mean, invstd, f32);
       sg = acc8_total(g);
       sgx = acc8_total(h);
     }
@@ -272,125 +271,4 @@ void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, i
                             void *gbias) {
   bn_bwd_ctx k = {gy, x, weight, save_mean, save_invstd, gx, gweight, gbias, N, C, HW, training};
   kd_parallel_for(C, grain_for(N * HW, HW == 1 ? 64 : 1), f32 ? bn_bwd_range_f32 : bn_bwd_range_f64, &k);
-}
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Layer norm                                                                                                    */
-/* ------------------------------------------------------------------------------------------------------------ */
-
-typedef struct {
-  const void *x, *weight, *bias;
-  void *out, *smean, *srstd;
-  int64_t rows, cols;
-  double eps;
-} ln_fwd_ctx;
-
-KD_INLINE void ln_fwd_rows(const ln_fwd_ctx *k, int64_t r0, int64_t r1, const int f32) {
-  const int64_t cols = k->cols;
-  const void *const restrict x = k->x;
-  const void *const restrict wt = k->weight;
-  const void *const restrict bs = k->bias;
-  void *const restrict out = k->out;
-  for (int64_t i = r0; i < r1; i++) {
-    const int64_t base = i * cols;
-    kd_acc8 s = acc8_zero();
-    acc8_add_run(&s, x, base, cols, f32);
-    const double mean = acc8_total(s) / (double)cols;
-    kd_acc8 q = acc8_zero();
-    acc8_add_squared_deviations(&q, x, base, cols, mean, f32);
-    const double rstd = 1 / sqrt(acc8_total(q) / (double)cols + k->eps);
-    ST(k->smean, i, mean);
-    ST(k->srstd, i, rstd);
-    if (!wt && !bs)
-      for (int64_t j = 0; j < cols; j++) ST(out, base + j, (LD(x, base + j) - mean) * rstd);
-    else if (!bs)
-      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND((LD(x, base + j) - mean) * rstd) * LD(wt, j));
-    else if (!wt)
-      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND((LD(x, base + j) - mean) * rstd) + LD(bs, j));
-    else
-      for (int64_t j = 0; j < cols; j++) ST(out, base + j, RND(RND((LD(x, base + j) - mean) * rstd) * LD(wt, j)) + LD(bs, j));
-  }
-}
-
-KD_VECTOR_CLONES static void ln_fwd_range_f32(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 1); }
-KD_VECTOR_CLONES static void ln_fwd_range_f64(void *ctx, int64_t b, int64_t e) { ln_fwd_rows(ctx, b, e, 0); }
-
-void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, const void *weight, const void *bias,
-                           double eps, void *out, void *save_mean, void *save_rstd) {
-  ln_fwd_ctx k = {x, weight, bias, out, save_mean, save_rstd, rows, cols, eps};
-  kd_parallel_for(rows, grain_for(cols, 1), f32 ? ln_fwd_range_f32 : ln_fwd_range_f64, &k);
-}
-
-typedef struct {
-  const void *gy, *x, *weight, *smean, *srstd;
-  void *gx, *gweight, *gbias;
-  int64_t rows, cols;
-} ln_bwd_ctx;
-
-KD_INLINE void ln_bwd_rows(const ln_bwd_ctx *k, int64_t r0, int64_t r1, const int f32, const int has_w) {
-  const int64_t cols = k->cols;
-  const void *const restrict gy = k->gy;
-  const void *const restrict x = k->x;
-  const void *const restrict wt = k->weight;
-  void *const restrict gx = k->gx;
-  for (int64_t i = r0; i < r1; i++) {
-    const int64_t p = i * cols;
-    const double mean = LD(k->smean, i), rstd = LD(k->srstd, i);
-    kd_acc8 g = acc8_zero(), h = acc8_zero();
-    acc8_add_gradient_run(&g, &h, gy, x, has_w ? wt : NULL, p, cols, mean, rstd, f32);
-    const double k1 = acc8_total(g) / (double)cols;
-    const double k2 = acc8_total(h) / (double)cols;
-    for (int64_t c = 0; c < cols; c++) {
-      const double xhat = (LD(x, p + c) - mean) * rstd;
-      const double a = has_w ? LD(gy, p + c) * LD(wt, c) : LD(gy, p + c);
-      ST(gx, p + c, (a - k1 - xhat * k2) * rstd);
-    }
-  }
-}
-
-KD_VECTOR_CLONES static void ln_bwd_range_f32(void *ctx, int64_t b, int64_t e) {
-  const ln_bwd_ctx *k = ctx;
-  if (k->weight) ln_bwd_rows(k, b, e, 1, 1);
-  else ln_bwd_rows(k, b, e, 1, 0);
-}
-
-KD_VECTOR_CLONES static void ln_bwd_range_f64(void *ctx, int64_t b, int64_t e) {
-  const ln_bwd_ctx *k = ctx;
-  if (k->weight) ln_bwd_rows(k, b, e, 0, 1);
-  else ln_bwd_rows(k, b, e, 0, 0);
-}
-
-/* gWeight[c] = Σ_rows gy·xhat and gBias[c] = Σ_rows gy, for the columns [c0, c1), each sum in row order. */
-KD_INLINE void ln_bwd_params(const ln_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
-  const int64_t rows = k->rows, cols = k->cols;
-  const void *const restrict gy = k->gy;
-  const void *const restrict x = k->x;
-  double aw[BLOCK], ab[BLOCK];
-  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
-    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
-    for (int64_t t = 0; t < w; t++) aw[t] = ab[t] = 0;
-    for (int64_t i = 0; i < rows; i++) {
-      const double mean = LD(k->smean, i), rstd = LD(k->srstd, i);
-      const int64_t p = i * cols + b0;
-      for (int64_t t = 0; t < w; t++) {
-        const double g = LD(gy, p + t);
-        aw[t] += g * ((LD(x, p + t) - mean) * rstd);
-        ab[t] += g;
-      }
-    }
-    if (k->gweight)
-      for (int64_t t = 0; t < w; t++) ST(k->gweight, b0 + t, aw[t]);
-    if (k->gbias)
-      for (int64_t t = 0; t < w; t++) ST(k->gbias, b0 + t, ab[t]);
-  }
-}
-
-KD_VECTOR_CLONES static void ln_params_range_f32(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 1); }
-KD_VECTOR_CLONES static void ln_params_range_f64(void *ctx, int64_t b, int64_t e) { ln_bwd_params(ctx, b, e, 0); }
-
-void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,
-                            const void *save_mean, const void *save_rstd, void *gx, void *gweight, void *gbias) {
-  ln_bwd_ctx k = {gy, x, weight, save_mean, save_rstd, gx, gweight, gbias, rows, cols};
-  kd_parallel_for(rows, grain_for(cols, 1), f32 ? ln_bwd_range_f32 : ln_bwd_range_f64, &k);
-  if (gweight || gbias) kd_parallel_for(cols, grain_for(rows, 16), f32 ? ln_params_range_f32 : ln_params_range_f64, &k);
 }

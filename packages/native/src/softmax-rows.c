@@ -12,6 +12,7 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
+#include "aten-lanes.h"
 #include "kindling.h"
 
 #include <math.h>
@@ -47,40 +48,6 @@ void kd_exps_of_f64(const double *x, double *e, int64_t n) {
   for (int64_t i = 0; i < n; i++) e[i] = exp(x[i]);
 }
 
-/* The lanes folded as PyTorch's AVX2 vec_reduce_all folds them: float32 pairwise across halves, float64 in order. */
-KD_INLINE float fold_f32(const float *l) { return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])); }
-KD_INLINE double fold_f64(const double *l) { return ((l[0] + l[1]) + l[2]) + l[3]; }
-
-/*
- * Σ v (w NULL), or Σ v * w, over W lanes as PyTorch's vec::reduce_all and map2_reduce_all add them: lane j takes
- * v[j], v[j + W], ... (the last partial vector into the first lanes), a product's later terms fused into their
- * lane's sum; fewer than W values are added in order.
- */
-#define DEFINE_LANE_SUM(T, SUF, W, FMA)                                                                            \
-  KD_INLINE T lane_sum_##SUF(const T *v, const T *w, int64_t n) {                                                  \
-    if (n < W) {                                                                                                   \
-      T s = w ? v[0] * w[0] : v[0];                                                                                \
-      for (int64_t i = 1; i < n; i++) s = s + (w ? v[i] * w[i] : v[i]);                                            \
-      return s;                                                                                                    \
-    }                                                                                                              \
-    T l[W];                                                                                                        \
-    for (int j = 0; j < W; j++) l[j] = w ? v[j] * w[j] : v[j];                                                     \
-    int64_t d = W;                                                                                                 \
-    const int64_t full = n - n % W;                                                                                \
-    if (w) {                                                                                                       \
-      for (; d < full; d += W)                                                                                     \
-        for (int j = 0; j < W; j++) l[j] = FMA(v[d + j], w[d + j], l[j]);                                          \
-      for (int j = 0; d + j < n; j++) l[j] = FMA(v[d + j], w[d + j], l[j]);                                        \
-    } else {                                                                                                       \
-      for (; d < full; d += W)                                                                                     \
-        for (int j = 0; j < W; j++) l[j] = l[j] + v[d + j];                                                        \
-      for (int j = 0; d + j < n; j++) l[j] = l[j] + v[d + j];                                                      \
-    }                                                                                                              \
-    return fold_##SUF(l);                                                                                          \
-  }
-DEFINE_LANE_SUM(float, f32, 8, fmaf)
-DEFINE_LANE_SUM(double, f64, 4, fma)
-
 /*
  * A row's maximum, NaN when it holds one (a NaN, once met, stays: the reference's rule): W running maxima side by
  * side and a NaN flag, so that the loop vectorises without branches. Of two zeros it may keep the other sign, which
@@ -115,7 +82,7 @@ DEFINE_ROW_MAX(double, f64, 4)
     T t[CHUNK], l[W];                                                                                              \
     if (size < W) {                                                                                                \
       exps_row_##SUF(x, m, t, size);                                                                               \
-      return lane_sum_##SUF(t, NULL, size);                                                                        \
+      return lane_sum_##SUF(t, NULL, NULL, size);                                                                  \
     }                                                                                                              \
     for (int64_t s0 = 0; s0 < size; s0 += CHUNK) {                                                                 \
       const int64_t len = size - s0 < CHUNK ? size - s0 : CHUNK;                                                   \
@@ -129,7 +96,7 @@ DEFINE_ROW_MAX(double, f64, 4)
     }                                                                                                              \
     return fold_##SUF(l);                                                                                          \
   }                                                                                                                \
-  /* One row; out may be x. softmax keeps its exp values in out, as PyTorch's kernel does. */                     \
+  /* One row; out may be x. softmax keeps its exp values in out, as PyTorch's kernel does. */                      \
   KD_INLINE void softmax_row_##SUF(const T *x, T *out, int64_t size, int log_) {                                   \
     const T m = row_max_##SUF(x, size);                                                                            \
     if (log_) {                                                                                                    \
@@ -137,13 +104,13 @@ DEFINE_ROW_MAX(double, f64, 4)
       for (int64_t s = 0; s < size; s++) out[s] = (x[s] - m) - l;                                                  \
     } else {                                                                                                       \
       exps_row_##SUF(x, m, out, size);                                                                             \
-      const T inverse = (T)1 / lane_sum_##SUF(out, NULL, size);                                                    \
+      const T inverse = (T)1 / lane_sum_##SUF(out, NULL, NULL, size);                                              \
       for (int64_t s = 0; s < size; s++) out[s] = out[s] * inverse;                                                \
     }                                                                                                              \
   }                                                                                                                \
   KD_INLINE void softmax_backward_row_##SUF(const T *y, const T *gy, T *gx, int64_t size, int log_) {              \
     if (log_) {                                                                                                    \
-      const T sum = lane_sum_##SUF(gy, NULL, size);                                                                \
+      const T sum = lane_sum_##SUF(gy, NULL, NULL, size);                                                          \
       double t[CHUNK];                                                                                             \
       for (int64_t s0 = 0; s0 < size; s0 += CHUNK) {                                                               \
         const int64_t len = size - s0 < CHUNK ? size - s0 : CHUNK;                                                 \
@@ -151,8 +118,8 @@ DEFINE_ROW_MAX(double, f64, 4)
         for (int64_t k = 0; k < len; k++) gx[s0 + k] = FMA(-(T)t[k], sum, gy[s0 + k]);                             \
       }                                                                                                            \
     } else {                                                                                                       \
-      const T sum = lane_sum_##SUF(gy, y, size);                                                                   \
-      for (int64_t s = 0; s < size; s++) gx[s] = (gy[s] - sum) * y[s];                                            \
+      const T sum = lane_sum_##SUF(gy, NULL, y, size);                                                             \
+      for (int64_t s = 0; s < size; s++) gx[s] = (gy[s] - sum) * y[s];                                             \
     }                                                                                                              \
   }
 DEFINE_SOFTMAX_ROW(float, f32, 8, fmaf)

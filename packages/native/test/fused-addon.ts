@@ -1,9 +1,10 @@
 /**
- * The native fused kernels (optim.c, norm.c) as their tests load them, with their TypeScript references (core's
- * kernels/optim.ts and kernels/norm.ts, same signatures); the inputs the tests draw, the comparisons they make, and
+ * The native fused kernels (optim.c, norm.c, layer-norm.c) as their tests load them, with their TypeScript references
+ * (core's kernels/optim.ts, kernels/norm.ts and kernels/layer-norm.ts, same signatures); the inputs the tests draw, the comparisons they make, and
  * the combinations of options and the broken argument lists they go through.
  */
 import { expect } from 'vitest';
+import type * as layerNorm from '../../core/src/kernels/layer-norm.js';
 import type * as norm from '../../core/src/kernels/norm.js';
 import type * as optim from '../../core/src/kernels/optim.js';
 import { firstDifference } from '../../core/test/helpers/same-values.js';
@@ -13,7 +14,8 @@ export type FloatArray = Float32Array | Float64Array;
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 type FusedEntries = Pick<typeof optim, 'sgdUpdate' | 'adamUpdate' | 'adadeltaUpdate'> &
-  Pick<typeof norm, 'batchNormForward' | 'batchNormBackward' | 'layerNormForward' | 'layerNormBackward'>;
+  Pick<typeof norm, 'batchNormForward' | 'batchNormBackward'> &
+  Pick<typeof layerNorm, 'layerNormForward' | 'layerNormBackward'>;
 
 export const { addon: native, reason } = addonWith<FusedEntries>(
   [

@@ -1,10 +1,11 @@
-// The native batch and layer norm kernels (norm.c) against their TypeScript references, core's kernels/norm.ts:
-// forward and backward bit for bit on x86-64 (the same double arithmetic in the same order) and within a few ulps
-// elsewhere, over shapes, dtypes, thread counts, modes and affine options; the same bits for any thread count; and
+// The native batch and layer norm kernels (norm.c, layer-norm.c) against their TypeScript references, core's
+// kernels/norm.ts and kernels/layer-norm.ts: forward and backward bit for bit on x86-64 (the same arithmetic in the
+// same order) and within a few ulps elsewhere, over shapes, dtypes, thread counts, modes and affine options; the same bits for any thread count; and
 // every bad argument throwing before memory is touched.
 //
 // The addon is @kindling/native's build (../index.cjs), or the file named by KINDLING_NATIVE_ADDON.
 import { expect, it } from 'vitest';
+import * as layerNorm from '../../core/src/kernels/layer-norm.js';
 import * as norm from '../../core/src/kernels/norm.js';
 import { rng } from '../../core/test/helpers/rng.js';
 import { describeAddon, threadsRestoredAfterAll } from './built-addon.js';
@@ -169,7 +170,7 @@ describeAddon(native, 'native layer norm: the TypeScript kernels', (addon) => {
       const [out, mean, rstd] = [new T(size), new T(rows), new T(rows)];
       const [out2, mean2, rstd2] = [new T(size), new T(rows), new T(rows)];
       addon.layerNormForward(x, rows, cols, w, b, 1e-5, out, mean, rstd);
-      norm.layerNormForward(x, rows, cols, w, b, 1e-5, out2, mean2, rstd2);
+      layerNorm.layerNormForward(x, rows, cols, w, b, 1e-5, out2, mean2, rstd2);
       expectNorm(out, out2, `out, ${what}`);
       expectNorm(mean, mean2, `saveMean, ${what}`);
       expectNorm(rstd, rstd2, `saveRstd, ${what}`);
@@ -177,7 +178,7 @@ describeAddon(native, 'native layer norm: the TypeScript kernels', (addon) => {
       const [gx, gw, gb] = [new T(size), hasW ? new T(cols) : null, hasB ? new T(cols) : null];
       const [gx2, gw2, gb2] = [new T(size), copy(gw), copy(gb)];
       addon.layerNormBackward(gy, x, rows, cols, w, mean, rstd, gx, gw, gb);
-      norm.layerNormBackward(gy, x, rows, cols, w, mean, rstd, gx2, gw2, gb2);
+      layerNorm.layerNormBackward(gy, x, rows, cols, w, mean, rstd, gx2, gw2, gb2);
       expectNorm(gx, gx2, `gx, ${what}`);
       if (gw && gw2) expectNorm(gw, gw2, `gWeight, ${what}`);
       if (gb && gb2) expectNorm(gb, gb2, `gBias, ${what}`);

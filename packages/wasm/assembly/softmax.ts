@@ -7,7 +7,8 @@
  * columns take the outer indices [o0, o1), in blocks of `bw` columns whose exp values wait in `scratch` (doubles,
  * private to the call: size·bw of them, then bw maxima and bw sums).
  */
-import { fused32, get, put } from './doubles';
+import { get, put } from './doubles';
+import { fma32, laneSum32, laneSum64 } from './lanes';
 import { exp, log } from './exp';
 
 @inline function dget(p: usize, i: i32): f64 {
@@ -23,68 +24,6 @@ import { exp, log } from './exp';
   return v > m || v != v ? v : m;
 }
 
-/** a · b + c rounded once to float32, for float32 operands (doubles.ts fused32, in one lane). */
-@inline function fma32(a: f32, b: f32, c: f32): f32 {
-  return <f32>f64x2.extract_lane(fused32(f64x2.splat(<f64>c), f64x2.splat(<f64>a), f64x2.splat(<f64>b)), 0);
-}
-
-@inline function term32(p: usize, w: usize, i: i32): f32 {
-  const v = load<f32>(p + (<usize>i << 2));
-  return w ? v * load<f32>(w + (<usize>i << 2)) : v;
-}
-
-@inline function add32(acc: f32, p: usize, w: usize, i: i32): f32 {
-  const v = load<f32>(p + (<usize>i << 2));
-  return w ? fma32(v, load<f32>(w + (<usize>i << 2)), acc) : acc + v;
-}
-
-/**
- * Σ p[i] (w 0) or Σ p[i]·w[i] over n float32 values in PyTorch's eight lanes, as softmax.ts laneSum adds them: the
- * lanes in locals, folded ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)).
- */
-function laneSum32(p: usize, n: i32, w: usize): f32 {
-  if (n < 8) {
-    let s = term32(p, w, 0);
-    for (let i = 1; i < n; i++) s = s + term32(p, w, i);
-    return s;
-  }
-  let l0 = term32(p, w, 0), l1 = term32(p, w, 1), l2 = term32(p, w, 2), l3 = term32(p, w, 3);
-  let l4 = term32(p, w, 4), l5 = term32(p, w, 5), l6 = term32(p, w, 6), l7 = term32(p, w, 7);
-  let d = 8;
-  for (const full = n - n % 8; d < full; d += 8) {
-    l0 = add32(l0, p, w, d); l1 = add32(l1, p, w, d + 1); l2 = add32(l2, p, w, d + 2); l3 = add32(l3, p, w, d + 3);
-    l4 = add32(l4, p, w, d + 4); l5 = add32(l5, p, w, d + 5); l6 = add32(l6, p, w, d + 6); l7 = add32(l7, p, w, d + 7);
-  }
-  const k = n - d;
-  if (k > 0) l0 = add32(l0, p, w, d);
-  if (k > 1) l1 = add32(l1, p, w, d + 1);
-  if (k > 2) l2 = add32(l2, p, w, d + 2);
-  if (k > 3) l3 = add32(l3, p, w, d + 3);
-  if (k > 4) l4 = add32(l4, p, w, d + 4);
-  if (k > 5) l5 = add32(l5, p, w, d + 5);
-  if (k > 6) l6 = add32(l6, p, w, d + 6);
-  return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
-}
-
-/** Σ p[i] over n doubles in PyTorch's four float64 lanes, folded in order (softmax.ts laneSum). */
-function laneSum64(p: usize, n: i32): f64 {
-  if (n < 4) {
-    let s = dget(p, 0);
-    for (let i = 1; i < n; i++) s += dget(p, i);
-    return s;
-  }
-  let l0 = dget(p, 0), l1 = dget(p, 1), l2 = dget(p, 2), l3 = dget(p, 3);
-  let d = 4;
-  for (const full = n - n % 4; d < full; d += 4) {
-    l0 += dget(p, d); l1 += dget(p, d + 1); l2 += dget(p, d + 2); l3 += dget(p, d + 3);
-  }
-  const k = n - d;
-  if (k > 0) l0 += dget(p, d);
-  if (k > 1) l1 += dget(p, d + 1);
-  if (k > 2) l2 += dget(p, d + 2);
-  return ((l0 + l1) + l2) + l3;
-}
-
 /**
  * Rows as softmax.ts softmaxRows computes them (PyTorch's row kernel, in T's arithmetic): the exp values, their
  * difference and each rounded to T, wait in `scratch` (size of them, private to the call), then S over the lanes,
@@ -96,7 +35,7 @@ function softmaxRows<T>(x: usize, out: usize, size: i32, isLog: i32, r0: i32, r1
     let m = -Infinity;
     for (let s = 0; s < size; s++) m = maxStep(m, get<T>(p, s));
     for (let s = 0; s < size; s++) put<T>(scratch, s, exp(<f64>(<T>(load<T>(p + (<usize>s << alignof<T>())) - <T>m))));
-    const sum: f64 = sizeof<T>() == 4 ? <f64>laneSum32(scratch, size, 0) : laneSum64(scratch, size);
+    const sum: f64 = sizeof<T>() == 4 ? <f64>laneSum32(scratch, size, 0, 0) : laneSum64(scratch, size);
     if (isLog) {
       const l = <T>log(sum);
       for (let s = 0; s < size; s++) store<T>(q + (<usize>s << alignof<T>()), <T>(load<T>(p + (<usize>s << alignof<T>())) - <T>m) - l);
@@ -159,13 +98,13 @@ export function softmaxBackwardRows32(y: usize, gy: usize, gx: usize, size: i32,
     const off = (<usize>r * size) << 2;
     const py = y + off, pg = gy + off, po = gx + off;
     if (isLog) {
-      const sum = laneSum32(pg, size, 0);
+      const sum = laneSum32(pg, size, 0, 0);
       for (let s = 0; s < size; s++) {
         const at = <usize>s << 2;
         store<f32>(po + at, fma32(-<f32>exp(<f64>load<f32>(py + at)), sum, load<f32>(pg + at)));
       }
     } else {
-      const sum = laneSum32(pg, size, py);
+      const sum = laneSum32(pg, size, 0, py);
       for (let s = 0; s < size; s++) {
         const at = <usize>s << 2;
         store<f32>(po + at, (load<f32>(pg + at) - sum) * load<f32>(py + at));

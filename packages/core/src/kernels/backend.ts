@@ -27,7 +27,8 @@ import { embeddingBackward, embeddingForward } from './embedding.js';
 import { bernoulliFill } from './random-bits.js';
 import { cast, copy, fill } from './copy.js';
 import { softmax, softmaxBackward } from './softmax.js';
-import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from './norm.js';
+import { batchNormBackward, batchNormForward } from './norm.js';
+import { layerNormBackward, layerNormForward } from './layer-norm.js';
 import { adadeltaUpdate, adamUpdate, sgdUpdate } from './optim.js';
 
 /**

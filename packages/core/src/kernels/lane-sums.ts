@@ -1,12 +1,12 @@
 /**
- * The normalisation kernels' sums: eight interleaved double accumulators. Element j of a run goes to accumulator
- * j mod 8 and the total is ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)). The native and WebAssembly kernels
- * add in exactly this order with vector instructions (eight independent sums vectorise; one running sum cannot),
- * so every backend gives the same bits.
+ * Batch norm's sums: eight interleaved double accumulators. Element j of a run goes to accumulator j mod 8 and the
+ * total is ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)). The native and WebAssembly kernels add in exactly
+ * this order with vector instructions (eight independent sums vectorise; one running sum cannot), so every backend
+ * gives the same bits.
  *
  * Each function sums over `runs` runs of `length` elements, the first at `first` and each `runStride` after the
- * last (a batch-norm channel: N runs of HW; a layer-norm row: one run of cols). Accumulator j mod 8 restarts at
- * each run's element 0, so for runs of one element everything is accumulator 0's: one running sum.
+ * last (a channel: N runs of HW). Accumulator j mod 8 restarts at each run's element 0, so for runs of one element
+ * everything is accumulator 0's: one running sum.
  */
 import type { FloatArray } from './gemm.js';
 
@@ -52,14 +52,10 @@ export function squaredDeviationSum(
   return total(accumulate(sums, first, runs, runStride, length, (p) => (x[p] - mean) * (x[p] - mean)));
 }
 
-/**
- * The backwards' two sums over the runs: Σa and Σa·((x - mean)·std), where a = gy, times weight[j] (j the
- * position in the run) when a weight is given. Returns [Σa, Σa·xhat].
- */
+/** The backward's two sums over the runs: Σgy and Σgy·((x - mean)·std). Returns [Σgy, Σgy·xhat]. */
 export function gradientSums(
   gy: FloatArray,
   x: FloatArray,
-  weight: FloatArray | null,
   first: number,
   runs: number,
   runStride: number,
@@ -69,9 +65,8 @@ export function gradientSums(
 ): [number, number] {
   products.fill(0);
   accumulate(sums, first, runs, runStride, length, (p, j) => {
-    const a = weight === null ? gy[p] : gy[p] * weight[j];
-    products[j % LANES] += a * ((x[p] - mean) * std);
-    return a;
+    products[j % LANES] += gy[p] * ((x[p] - mean) * std);
+    return gy[p];
   });
   return [total(sums), total(products)];
 }

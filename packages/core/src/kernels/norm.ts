@@ -1,31 +1,25 @@
 /**
- * Batch and layer normalisation, forward and backward, over contiguous arrays (Float32Array or Float64Array, one
- * type per call). Batch norm reads [N, C, HW] (HW the product of the spatial dims, 1 for [N, C]); layer norm reads
- * [rows, cols] (cols the product of the normalised dims). Every output array is written in full.
+ * Batch normalisation, forward and backward, over contiguous [N, C, HW] arrays (HW the product of the spatial dims,
+ * 1 for [N, C]; Float32Array or Float64Array, one type per call). Every output array is written in full. Layer
+ * normalisation is layer-norm.ts's.
  *
- * Every per-channel and per-row sum (the statistics of the forwards, the sums of the backwards) runs in the eight
- * interleaved double accumulators of lane-sums.ts, an order the native and WebAssembly kernels reproduce with vector
- * instructions. The forwards round where the tensor ops of ops/norm.ts round, so they agree with that path (used
- * where the kernels do not apply, e.g. mixed dtypes) to the summation order:
- *  - batch norm, training: mean = Σx / cnt, var = Σ(x - mean)² / cnt (biased) in double; saveMean = round(mean),
+ * Every per-channel sum (the forward's statistics, the backward's sums) runs in the eight interleaved double
+ * accumulators of lane-sums.ts, an order the native and WebAssembly kernels reproduce with vector instructions.
+ * The forward rounds where the tensor ops of ops/norm.ts round, so it agrees with that path (used where the kernels
+ * do not apply, e.g. mixed dtypes) to the summation order:
+ *  - training: mean = Σx / cnt, var = Σ(x - mean)² / cnt (biased) in double; saveMean = round(mean),
  *    saveInvstd = round(1 / sqrt(var + eps)); running stats (when given) become
  *    round(mean·momentum + running·(1 - momentum)) and round(var·(cnt/(cnt-1))·momentum + running·(1 - momentum))
  *    (the unbiased variance; cnt = N·HW);
- *  - batch norm, evaluation: saveMean = runningMean, saveInvstd = round(1 / round(sqrt(round(runningVar + eps))));
- *  - then, per channel, alpha = round(invstd·w), beta = round(b - round(mean·alpha)) and out = round(round(x·alpha) + beta);
- *  - layer norm: mean and rstd = 1 / sqrt(var + eps) in double per row, out = round((x - mean)·rstd) in double,
- *    then round(out·w), then round(out + b); saveMean/saveRstd are the rounded mean and rstd.
+ *  - evaluation: saveMean = runningMean, saveInvstd = round(1 / round(sqrt(round(runningVar + eps))));
+ *  - then, per channel, alpha = round(invstd·w), beta = round(b - round(mean·alpha)) and out = round(round(x·alpha) + beta).
  * (round() is the array's precision: Math.fround for Float32Array, nothing for Float64Array.)
  *
- * Backwards are PyTorch's native_batch_norm_backward / native_layer_norm_backward formulas, every intermediate in
- * double and each output rounded once; they agree with the tensor-op backwards of ops/norm.ts to rounding (those
- * round after each op). The weight and bias gradients of layer norm sum each column over the rows in row order.
- *
- *  - batch norm, training: xhat = (x - mean)·invstd; gx = ((gy - Σgy/cnt) - xhat·(Σgy·xhat/cnt))·(invstd·w);
+ * The backward is PyTorch's native_batch_norm_backward formula, every intermediate in double and each output rounded
+ * once; it agrees with the tensor-op backward of ops/norm.ts to rounding (that rounds after each op):
+ *  - training: xhat = (x - mean)·invstd; gx = ((gy - Σgy/cnt) - xhat·(Σgy·xhat/cnt))·(invstd·w);
  *    evaluation: gx = round(gy·round(invstd·w)) (the statistics are constants);
- *    gWeight = Σ gy·xhat, gBias = Σ gy over each channel;
- *  - layer norm: xhat = (x - mean)·rstd, gw = gy·w; gx = ((gw - Σgw/cols) - xhat·(Σgw·xhat/cols))·rstd;
- *    gWeight[j] = Σ_rows gy·xhat, gBias[j] = Σ_rows gy.
+ *    gWeight = Σ gy·xhat, gBias = Σ gy over each channel.
  */
 import type { FloatArray } from './gemm.js';
 import { checkBackwardArrays, checkForwardArrays, checkSizes } from './norm-checks.js';
@@ -53,24 +47,6 @@ export function checkBatchNormBackward(...args: Parameters<typeof batchNormBackw
   const size = checkSizes({ N, C, HW });
   const grads = [gx, gWeight, gBias] as const;
   checkBackwardArrays({ size, params: C, stats: C }, gy, x, weight, [saveMean, saveInvstd], 'saveInvstd', grads);
-  return size;
-}
-
-/** layerNormForward's argument checks, as checkBatchNormForward's. Returns rows * cols. */
-export function checkLayerNormForward(...args: Parameters<typeof layerNormForward>): number {
-  const [x, rows, cols, weight, bias, , out, saveMean, saveRstd] = args;
-  const size = checkSizes({ rows, cols });
-  const saved = [out, saveMean, saveRstd] as const;
-  checkForwardArrays({ size, params: cols, stats: rows }, x, weight, bias, [null, null], true, saved, 'saveRstd');
-  return size;
-}
-
-/** layerNormBackward's argument checks, as checkBatchNormForward's. Returns rows * cols. */
-export function checkLayerNormBackward(...args: Parameters<typeof layerNormBackward>): number {
-  const [gy, x, rows, cols, weight, saveMean, saveRstd, gx, gWeight, gBias] = args;
-  const size = checkSizes({ rows, cols });
-  const grads = [gx, gWeight, gBias] as const;
-  checkBackwardArrays({ size, params: cols, stats: rows }, gy, x, weight, [saveMean, saveRstd], 'saveRstd', grads);
   return size;
 }
 
@@ -171,7 +147,7 @@ export function batchNormBackward(
     let sg = 0;
     let sgx = 0;
     if (sums) {
-      [sg, sgx] = gradientSums(gy, x, null, c * HW, N, CHW, HW, mean, invstd);
+      [sg, sgx] = gradientSums(gy, x, c * HW, N, CHW, HW, mean, invstd);
     }
     if (gWeight !== null) gWeight[c] = sgx;
     if (gBias !== null) gBias[c] = sg;
@@ -194,68 +170,4 @@ export function batchNormBackward(
       }
     }
   }
-}
-
-/** Layer norm forward over each row of a [rows, cols] array; saveMean/saveRstd (rows each) get the row statistics. */
-export function layerNormForward(
-  x: FloatArray,
-  rows: number,
-  cols: number,
-  weight: FloatArray | null,
-  bias: FloatArray | null,
-  eps: number,
-  out: FloatArray,
-  saveMean: FloatArray,
-  saveRstd: FloatArray,
-): void {
-  checkLayerNormForward(x, rows, cols, weight, bias, eps, out, saveMean, saveRstd);
-  const r = x instanceof Float32Array ? fr : same;
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    const mean = runSum(x, base, 1, cols, cols) / cols;
-    const rstd = 1 / Math.sqrt(squaredDeviationSum(x, base, 1, cols, cols, mean) / cols + eps);
-    saveMean[i] = mean;
-    saveRstd[i] = rstd;
-    if (weight === null && bias === null) for (let j = 0; j < cols; j++) out[base + j] = (x[base + j] - mean) * rstd;
-    else if (bias === null)
-      for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) * (weight as FloatArray)[j];
-    else if (weight === null) for (let j = 0; j < cols; j++) out[base + j] = r((x[base + j] - mean) * rstd) + bias[j];
-    else for (let j = 0; j < cols; j++) out[base + j] = r(r((x[base + j] - mean) * rstd) * weight[j]) + bias[j];
-  }
-}
-
-/** Layer norm backward from the forward's saveMean/saveRstd: gx (required), gWeight/gBias (cols each) when given. */
-export function layerNormBackward(
-  gy: FloatArray,
-  x: FloatArray,
-  rows: number,
-  cols: number,
-  weight: FloatArray | null,
-  saveMean: FloatArray,
-  saveRstd: FloatArray,
-  gx: FloatArray,
-  gWeight: FloatArray | null,
-  gBias: FloatArray | null,
-): void {
-  checkLayerNormBackward(gy, x, rows, cols, weight, saveMean, saveRstd, gx, gWeight, gBias);
-  const accW = gWeight !== null ? new Float64Array(cols) : null;
-  const accB = gBias !== null ? new Float64Array(cols) : null;
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    const mean = saveMean[i];
-    const rstd = saveRstd[i];
-    const [sg, sgx] = gradientSums(gy, x, weight, base, 1, cols, cols, mean, rstd);
-    const k1 = sg / cols;
-    const k2 = sgx / cols;
-    for (let k = 0; k < cols; k++) {
-      const p = base + k;
-      const xhat = (x[p] - mean) * rstd;
-      const a = weight === null ? gy[p] : gy[p] * weight[k];
-      gx[p] = (a - k1 - xhat * k2) * rstd;
-      if (accW !== null) accW[k] += gy[p] * xhat;
-      if (accB !== null) accB[k] += gy[p];
-    }
-  }
-  if (gWeight !== null) for (let k = 0; k < cols; k++) gWeight[k] = (accW as Float64Array)[k];
-  if (gBias !== null) for (let k = 0; k < cols; k++) gBias[k] = (accB as Float64Array)[k];
 }

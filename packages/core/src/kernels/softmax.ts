@@ -19,7 +19,8 @@ import {
   checkSpan,
 } from './argument-checks.js';
 import type { FloatArray } from './gemm.js';
-import { arithmeticOf, fma32, fma64 } from './fma.js';
+import { arithmeticOf } from './fma.js';
+import { laneSum } from './vector-lanes.js';
 
 /** Columns are processed in blocks whose exp values (size * block doubles) fit in this many entries. */
 const SCRATCH_ENTRIES = 1 << 16;
@@ -222,54 +223,6 @@ function softmaxRows(x: FloatArray, xOff: number, out: FloatArray, outer: number
       for (let s = 0; s < size; s++) out[q + s] = e[s] * inverse;
     }
   }
-}
-
-const lanes = new Float64Array(8);
-
-/**
- * v[at] + ... + v[at + n - 1] as PyTorch's vectorised reductions add them (`vec::reduce_all`, AVX2): in 8 float32
- * or 4 float64 lanes, lane j taking v[j], v[j + L], ... in turn (the last, partial vector into the first lanes),
- * then the lanes folded, float32 as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)), float64 in order. Fewer
- * values than lanes are added in order. Each addition is rounded to the type. With `w`, the sum of v[i] · w[i]
- * (`vec::map2_reduce_all`): the first vector's products rounded, each later one fused into its lane's sum.
- */
-export function laneSum(v: ArrayLike<number>, at: number, n: number, float32: boolean, w?: ArrayLike<number>): number {
-  const width = float32 ? 8 : 4;
-  if (n < width) return orderedSum(v, at, n, float32, w);
-  if (float32) {
-    for (let j = 0; j < 8; j++) lanes[j] = w === undefined ? v[at + j] : Math.fround(v[at + j] * w[at + j]);
-    let d = 8;
-    const full = n - (n % 8);
-    if (w === undefined) {
-      for (; d < full; d += 8) for (let j = 0; j < 8; j++) lanes[j] = Math.fround(lanes[j] + v[at + d + j]);
-      for (let j = 0; d + j < n; j++) lanes[j] = Math.fround(lanes[j] + v[at + d + j]);
-    } else {
-      for (; d < full; d += 8) for (let j = 0; j < 8; j++) lanes[j] = fma32(v[at + d + j], w[at + d + j], lanes[j]);
-      for (let j = 0; d + j < n; j++) lanes[j] = fma32(v[at + d + j], w[at + d + j], lanes[j]);
-    }
-    const a = Math.fround(Math.fround(lanes[0] + lanes[4]) + Math.fround(lanes[2] + lanes[6]));
-    const b = Math.fround(Math.fround(lanes[1] + lanes[5]) + Math.fround(lanes[3] + lanes[7]));
-    return Math.fround(a + b);
-  }
-  for (let j = 0; j < 4; j++) lanes[j] = w === undefined ? v[at + j] : v[at + j] * w[at + j];
-  let d = 4;
-  const full = n - (n % 4);
-  if (w === undefined) {
-    for (; d < full; d += 4) for (let j = 0; j < 4; j++) lanes[j] += v[at + d + j];
-    for (let j = 0; d + j < n; j++) lanes[j] += v[at + d + j];
-  } else {
-    for (; d < full; d += 4) for (let j = 0; j < 4; j++) lanes[j] = fma64(v[at + d + j], w[at + d + j], lanes[j]);
-    for (let j = 0; d + j < n; j++) lanes[j] = fma64(v[at + d + j], w[at + d + j], lanes[j]);
-  }
-  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
-}
-
-/** Fewer values than lanes: added in order, products rounded first. */
-function orderedSum(v: ArrayLike<number>, at: number, n: number, float32: boolean, w?: ArrayLike<number>): number {
-  const { round } = arithmeticOf(float32);
-  let s = w === undefined ? v[at] : round(v[at] * w[at]);
-  for (let i = 1; i < n; i++) s = round(s + (w === undefined ? v[at + i] : round(v[at + i] * w[at + i])));
-  return s;
 }
 
 /**

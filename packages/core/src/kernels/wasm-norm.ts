@@ -2,7 +2,8 @@
  * The WebAssembly backend's batch and layer norm entries, forward and backward. Each checks its arguments as the
  * TypeScript kernel does (kernels/norm.ts), before anything is copied, then copies the spans it reads into the
  * module's memory (where they do not live there already), runs, and copies the results out; small calls run the
- * TypeScript kernels. Every entry gives the TypeScript kernel's bits, at any thread count: batch norm splits
+ * TypeScript kernels, as do float64 layer norms (PyTorch's arithmetic for them needs float64 fused multiply-adds,
+ * which WebAssembly lacks). Every entry gives the TypeScript kernel's bits, at any thread count: batch norm splits
  * channels between threads, layer norm rows, and layer norm's weight and bias gradients columns, each summed over
  * the rows in order.
  */
@@ -13,11 +14,13 @@ import {
   batchNormForward as tsBatchNormForward,
   checkBatchNormBackward,
   checkBatchNormForward,
+} from './norm.js';
+import {
   checkLayerNormBackward,
   checkLayerNormForward,
   layerNormBackward as tsLayerNormBackward,
   layerNormForward as tsLayerNormForward,
-} from './norm.js';
+} from './layer-norm.js';
 import { INT32_MAX, SMALL, type WasmHost } from './wasm-entries.js';
 
 function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['batchNormForward']>): void {
@@ -74,25 +77,31 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);
 }
 
+/** The scratch bytes layerNormForward32 needs per call (assembly/layer-norm.ts LAYER_NORM_SCRATCH). */
+const LAYER_NORM_SCRATCH = 32 * (64 + 4);
+
 function layerNormForward(host: WasmHost, ...args: Parameters<BackendKernels['layerNormForward']>): void {
   const [x, rows, cols, weight, bias, eps, out, saveMean, saveRstd] = args;
   checkNumber(eps, 'eps');
   const size = checkLayerNormForward(...args);
-  if (size < SMALL || size > INT32_MAX) return tsLayerNormForward(...args);
-  const [xPtr, outPtr, meanPtr, rstdPtr, wPtr, bPtr] = host.regions(
-    [size, size, rows, rows, weight === null ? 0 : cols, bias === null ? 0 : cols],
-    x.BYTES_PER_ELEMENT,
+  if (size < SMALL || size > INT32_MAX || x instanceof Float64Array) return tsLayerNormForward(...args);
+  const ranges = host.parts(rows, size * 4);
+  const scratch = LAYER_NORM_SCRATCH / 4;
+  const [xPtr, outPtr, meanPtr, rstdPtr, wPtr, bPtr, scratchPtr] = host.regions(
+    [size, size, rows, rows, weight === null ? 0 : cols, bias === null ? 0 : cols, ranges.length * scratch],
+    4,
   );
   const xAt = host.source(x, 0, size, xPtr, [[out, 0, size]]);
   const outAt = host.target(out, 0, outPtr);
   if (weight !== null) host.copyIn(weight, 0, wPtr, cols);
   if (bias !== null) host.copyIn(bias, 0, bPtr, cols);
-  const fn = x instanceof Float32Array ? 'layerNormForward32' : 'layerNormForward64';
   const [wAt, bAt] = [weight === null ? 0 : wPtr, bias === null ? 0 : bPtr];
-  host.parallel(rows, size * 4, (r0, r1) => ({
-    fn,
-    args: [xAt, cols, wAt, bAt, eps, outAt, meanPtr, rstdPtr, r0, r1],
-  }));
+  host.runParts(
+    ranges.map(([r0, r1], part) => ({
+      fn: 'layerNormForward32',
+      args: [xAt, cols, wAt, bAt, eps, outAt, meanPtr, rstdPtr, r0, r1, scratchPtr + part * LAYER_NORM_SCRATCH],
+    })),
+  );
   host.copyOut(x, outAt, size, out, 0);
   host.copyOut(x, meanPtr, rows, saveMean, 0);
   host.copyOut(x, rstdPtr, rows, saveRstd, 0);
@@ -101,10 +110,10 @@ function layerNormForward(host: WasmHost, ...args: Parameters<BackendKernels['la
 function layerNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['layerNormBackward']>): void {
   const [gy, x, rows, cols, weight, saveMean, saveRstd, gx, gWeight, gBias] = args;
   const size = checkLayerNormBackward(...args);
-  if (size < SMALL || size > INT32_MAX) return tsLayerNormBackward(...args);
+  if (size < SMALL || size > INT32_MAX || x instanceof Float64Array) return tsLayerNormBackward(...args);
   const [gyPtr, xPtr, gxPtr, meanPtr, rstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
     [size, size, size, rows, rows, cols, cols, cols],
-    x.BYTES_PER_ELEMENT,
+    4,
   );
   const gyAt = host.source(gy, 0, size, gyPtr, [[gx, 0, size]]);
   const xAt = host.source(x, 0, size, xPtr, [[gx, 0, size]]);
@@ -112,16 +121,15 @@ function layerNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['l
   host.copyIn(saveMean, 0, meanPtr, rows);
   host.copyIn(saveRstd, 0, rstdPtr, rows);
   if (weight !== null) host.copyIn(weight, 0, wPtr, cols);
-  const f32 = x instanceof Float32Array;
   const wAt = weight === null ? 0 : wPtr;
   host.parallel(rows, size * 4, (r0, r1) => ({
-    fn: f32 ? 'layerNormBackwardRows32' : 'layerNormBackwardRows64',
+    fn: 'layerNormBackwardRows32',
     args: [gyAt, xAt, cols, wAt, meanPtr, rstdPtr, gxAt, r0, r1],
   }));
   if (gWeight !== null || gBias !== null) {
     const [gwAt, gbAt] = [gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
     host.parallel(cols, size * 2, (k0, k1) => ({
-      fn: f32 ? 'layerNormBackwardColumns32' : 'layerNormBackwardColumns64',
+      fn: 'layerNormBackwardColumns32',
       args: [gyAt, xAt, rows, cols, meanPtr, rstdPtr, gwAt, gbAt, k0, k1],
     }));
   }
