@@ -82,13 +82,16 @@ def main():
     loss = torch.nn.functional.cross_entropy(train_logits, target)
     loss.backward()
     # The values must not hinge on float32 rounding: the same model in float64 agrees closely.
-    with torch.no_grad():
-        m64 = torchvision.models.resnet18(num_classes=10).double()
-        m64.load_state_dict({k: v.double() if v.is_floating_point() else v for k, v in sd.items()})
-        m64.train()
-        ref = m64(x.double())
+    m64 = torchvision.models.resnet18(num_classes=10).double()
+    m64.load_state_dict({k: v.double() if v.is_floating_point() else v for k, v in sd.items()})
+    m64.train()
+    ref = m64(x.double())
     rel = ((ref - train_logits.double()).abs().max() / ref.abs().max()).item()
     assert rel < 1e-4, f'ill-conditioned golden values: float32 vs float64 differ by {rel}'
+    # conv1's gradient passes 17 ReLUs, whose masks a float32 pre-activation within rounding of zero can flip
+    # (batch norm over 8 values a channel in layer4 leaves some within 1e-5 of it), so it is recorded, and checked,
+    # in float64.
+    torch.nn.functional.cross_entropy(ref, target).backward()
     out = {
         'entries': entries,
         'parameterCount': sum(p.numel() for p in model.parameters()),
@@ -100,8 +103,8 @@ def main():
         'trainLogits': train_logits.detach().flatten().tolist(),
         'loss': loss.item(),
         'fcWeightGrad': model.fc.weight.grad.flatten().tolist(),
-        'conv1WeightGradSample': model.conv1.weight.grad.flatten()[:512].tolist(),
-        'conv1WeightGradNorm': model.conv1.weight.grad.norm().item(),
+        'conv1WeightGradSample64': m64.conv1.weight.grad.flatten()[:512].tolist(),
+        'conv1WeightGradNorm64': m64.conv1.weight.grad.norm().item(),
         'bn1RunningMean': model.bn1.running_mean.tolist(),
         'bn1RunningVar': model.bn1.running_var.tolist(),
         'layer4BnRunningVar': model.layer4[1].bn2.running_var.tolist(),

@@ -28,8 +28,9 @@ KD_INLINE double fold_f64(const double *l) { return ((l[0] + l[1]) + l[2]) + l[3
 
 /*
  * Per type: vload (W values from p), vfma (a * b + c lane by lane, rounded once: one vector instruction where the
- * caller is compiled for FMA, the C library's fma per lane otherwise), and lane_sum: Σ v (u and w NULL), Σ v * w,
- * or Σ (v * u) * w (v * u rounded), over n terms, v, u and w each pointing at the run's first element.
+ * caller is compiled for FMA, the C library's fma per lane otherwise), lane_sum: Σ v (u and w NULL), Σ v * w, or
+ * Σ (v * u) * w (v * u rounded), over n terms, v, u and w each pointing at the run's first element, and
+ * lane_sum_centred: Σ (x - mean) * w.
  */
 #define DEFINE_LANE_SUM(T, VT, SUF, W, FMA)                                                                        \
   KD_INLINE VT vload_##SUF(const T *p) {                                                                           \
@@ -70,6 +71,22 @@ KD_INLINE double fold_f64(const double *l) { return ((l[0] + l[1]) + l[2]) + l[3
       const int64_t i = d + j;                                                                                     \
       t[j] = w ? FMA(u ? v[i] * u[i] : v[i], w[i], t[j]) : t[j] + v[i];                                            \
     }                                                                                                              \
+    return fold_##SUF(t);                                                                                          \
+  }                                                                                                                \
+  /* Σ (x - mean) * w in map2_reduce_all's order: x - mean rounded, each lane's later products fused. */           \
+  KD_INLINE T lane_sum_centred_##SUF(const T *x, T mean, const T *w, int64_t n) {                                  \
+    if (n < W) {                                                                                                   \
+      T s = 0;                                                                                                     \
+      for (int64_t i = 0; i < n; i++) s = i == 0 ? (x[i] - mean) * w[i] : s + (x[i] - mean) * w[i];                \
+      return s;                                                                                                    \
+    }                                                                                                              \
+    VT l = (vload_##SUF(x) - mean) * vload_##SUF(w);                                                               \
+    int64_t d = W;                                                                                                 \
+    for (const int64_t full = n - n % W; d < full; d += W)                                                         \
+      l = vfma_##SUF(vload_##SUF(x + d) - mean, vload_##SUF(w + d), l);                                            \
+    T t[W];                                                                                                        \
+    memcpy(t, &l, sizeof t);                                                                                       \
+    for (int j = 0; d + j < n; j++) t[j] = FMA(x[d + j] - mean, w[d + j], t[j]);                                   \
     return fold_##SUF(t);                                                                                          \
   }
 DEFINE_LANE_SUM(float, kd_v8f, f32, 8, fmaf)

@@ -42,6 +42,19 @@
 /* A helper inlined into each caller, so that its compile-time flags (the element type, the variant) fold away. */
 #define KD_INLINE static inline __attribute__((always_inline))
 
+/*
+ * A parallel body `name` (a kd_range_fn, compiled for FMA too) that runs loop##_f32 or loop##_f64 over [b, e) on
+ * the context, a ctx_type whose `f32` member says which.
+ */
+#define KD_TYPED_RANGE(name, ctx_type, loop)                        \
+  KD_FMA_CLONES static void name(void *ctx, int64_t b, int64_t e) { \
+    const ctx_type *k = ctx;                                        \
+    if (k->f32)                                                     \
+      loop##_f32(k, b, e);                                          \
+    else                                                            \
+      loop##_f64(k, b, e);                                          \
+  }
+
 /* ---- thread pool (threadpool.c) ---- */
 
 /* A body of a parallel loop: processes indices [begin, end). */

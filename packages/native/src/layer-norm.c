@@ -132,19 +132,7 @@ typedef struct {
 DEFINE_FORWARD(float, f32, fmaf)
 DEFINE_FORWARD(double, f64, fma)
 
-/*
- * A parallel body running the float32 or float64 version of a loop over [b, e), compiled for FMA too, so that the
- * fused multiply-adds are the instruction rather than a call to the C library's.
- */
-#define TYPED_RANGE(name, ctx_type, loop)                            \
-  KD_FMA_CLONES static void name(void *ctx, int64_t b, int64_t e) { \
-    const ctx_type *k = ctx;                                         \
-    if (k->f32)                                                      \
-      loop##_f32(k, b, e);                                           \
-    else                                                             \
-      loop##_f64(k, b, e);                                           \
-  }
-TYPED_RANGE(ln_fwd_range, ln_fwd_ctx, ln_fwd_rows)
+KD_TYPED_RANGE(ln_fwd_range, ln_fwd_ctx, ln_fwd_rows)
 
 
 void kd_layer_norm_forward(int f32, const void *x, int64_t rows, int64_t cols, const void *weight, const void *bias,
@@ -211,8 +199,8 @@ typedef struct {
   }
 DEFINE_BACKWARD(float, f32, fmaf)
 DEFINE_BACKWARD(double, f64, fma)
-TYPED_RANGE(ln_bwd_range, ln_bwd_ctx, ln_bwd_rows)
-TYPED_RANGE(ln_params_range, ln_bwd_ctx, ln_bwd_params)
+KD_TYPED_RANGE(ln_bwd_range, ln_bwd_ctx, ln_bwd_rows)
+KD_TYPED_RANGE(ln_params_range, ln_bwd_ctx, ln_bwd_params)
 
 
 void kd_layer_norm_backward(int f32, const void *gy, const void *x, int64_t rows, int64_t cols, const void *weight,

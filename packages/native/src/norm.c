@@ -1,15 +1,11 @@
 /*
- * Batch norm over contiguous [N, C, HW], forward and backward: the arithmetic of packages/core/src/kernels/norm.ts
- * (see its header for the formulas), in the same order, so that the results are the same bit for bit on IEEE
- * double hardware. (Layer norm is layer-norm.c's.)
+ * Batch norm over contiguous [N, C, HW], forward and backward, as PyTorch 1.13's CPU kernels compute it on one
+ * thread (packages/core/src/kernels/norm.ts is the reference and gives the formulas): planes (HW > 1) sum each
+ * channel in double in order, or per plane over PyTorch's vector lanes (the backward, aten-lanes.h); [N, C] inputs
+ * (HW == 1, PyTorch's channels-last kernels) sum in the type, in order, here over blocks of channels side by side.
+ * The fused multiply-adds are PyTorch's, including where its build left two operations apart.
  *
- *  - Every per-channel sum (the forward's statistics, the backward's sums) runs in the eight interleaved double
- *    accumulators of lane-sums.h, the order the TypeScript kernel uses too. For HW == 1 ([N, C] inputs) every
- *    element of a channel is accumulator 0's, one running sum per channel in N order, and the loops run over
- *    blocks of channels instead, vectorised across channels.
- *
- * Threads split channels; no sum is ever split, so results do not depend on the thread count. Contraction into
- * fused multiply-adds is off: every operation rounds, as in JavaScript.
+ * Threads split channels; no sum is ever split, so results do not depend on the thread count.
  */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -20,255 +16,231 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "aten-lanes.h"
 #include "kindling.h"
 
-#define TARGET_WORK 32768 /* elements per parallel chunk, about */
-#define BLOCK 256         /* channels or columns whose sums run side by side */
-
-#include "float-access.h"
-#include "lane-sums.h"
-
-static int64_t grain_for(int64_t work_per_item, int64_t min_items) {
-  int64_t g = work_per_item > 0 ? TARGET_WORK / work_per_item : TARGET_WORK;
-  if (g < min_items) g = min_items;
-  return g < 1 ? 1 : g;
-}
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Batch norm forward                                                                                            */
-/* ------------------------------------------------------------------------------------------------------------ */
+#define BLOCK 256 /* [N, C] channels whose sums run side by side */
+#define GROUP 8   /* plane channels whose statistics run side by side */
 
 typedef struct {
+  int f32, training;
   const void *x, *weight, *bias;
   void *rmean, *rvar, *out, *smean, *sinv;
   int64_t N, C, HW;
-  int training;
   double momentum, eps;
 } bn_fwd_ctx;
 
-/* The per-channel normalisation constants from the statistics, updating the running ones (training). */
-KD_INLINE void bn_channel_consts(const bn_fwd_ctx *k, int64_t c, double meanD, double varD, const int f32, double *alpha_out,
-                              double *beta_out) {
-  double mean, invstd;
-  if (k->training) {
-    const double cnt = (double)(k->N * k->HW);
-    mean = RND(meanD);
-    invstd = RND(1 / sqrt(varD + k->eps));
-    if (k->rmean) ST(k->rmean, c, meanD * k->momentum + LD(k->rmean, c) * (1 - k->momentum));
-    if (k->rvar) ST(k->rvar, c, varD * (cnt / (cnt - 1)) * k->momentum + LD(k->rvar, c) * (1 - k->momentum));
-  } else {
-    mean = LD(k->rmean, c);
-    invstd = RND(1 / RND(sqrt(RND(LD(k->rvar, c) + RND(k->eps)))));
-  }
-  ST(k->smean, c, mean);
-  ST(k->sinv, c, invstd);
-  const double alpha = k->weight ? RND(invstd * LD(k->weight, c)) : invstd;
-  const double shift = -RND(mean * alpha);
-  *alpha_out = alpha;
-  *beta_out = k->bias ? RND(LD(k->bias, c) + shift) : shift;
-}
-
-KD_INLINE void bn_fwd_channels(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
-  const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
-  const double cnt = (double)(N * HW);
-  const void *const restrict x = k->x;
-  void *const restrict out = k->out;
-  for (int64_t c = c0; c < c1; c++) {
-    double meanD = 0, varD = 0;
-    if (k->training) {
-      kd_acc8 s = acc8_zero();
-      for (int64_t n = 0; n < N; n++) acc8_add_run(&s, x, n * CHW + c * HW, HW, f32);
-      meanD = acc8_total(s) / cnt;
-      kd_acc8 q = acc8_zero();
-      for (int64_t n = 0; n < N; n++) acc8_add_squared_deviations(&q, x, n * CHW + c * HW, HW, meanD, f32);
-      varD = acc8_total(q) / cnt;
-    }
-    double alpha, beta;
-    bn_channel_consts(k, c, meanD, varD, f32, &alpha, &beta);
-    for (int64_t n = 0; n < N; n++) {
-      const int64_t base = n * CHW + c * HW;
-      if (f32) {
-        /*
-         * The same bits in float: alpha and beta are floats, so the double product below is exact and rounds as a
-         * float product does, and a float sum rounded through double is the float sum (53 >= 2 * 24 + 2 bits).
-         * Eight lanes a vector instead of four, without the conversions.
-         */
-        const float a = (float)alpha, b = (float)beta;
-        const float *restrict xs = (const float *)x + base;
-        float *restrict os = (float *)out + base;
-        for (int64_t j = 0; j < HW; j++) {
-          const float scaled = xs[j] * a;
-          os[j] = scaled + b;
-        }
-      } else {
-        for (int64_t j = 0; j < HW; j++) ST(out, base + j, RND(LD(x, base + j) * alpha) + beta);
-      }
-    }
-  }
-}
-
-/* HW == 1: x is [N, C]; channels of a block are summed side by side (each sum still in N order). */
-KD_INLINE void bn_fwd_columns(const bn_fwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
-  const int64_t N = k->N, C = k->C;
-  const double cnt = (double)N;
-  const void *const restrict x = k->x;
-  void *const restrict out = k->out;
-  double s[BLOCK], q[BLOCK], al[BLOCK], be[BLOCK];
-  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
-    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
-    for (int64_t t = 0; t < w; t++) s[t] = q[t] = 0;
-    if (k->training) {
-      for (int64_t n = 0; n < N; n++)
-        for (int64_t t = 0; t < w; t++) s[t] += LD(x, n * C + b0 + t);
-      for (int64_t t = 0; t < w; t++) s[t] = s[t] / cnt;
-      for (int64_t n = 0; n < N; n++)
-        for (int64_t t = 0; t < w; t++) {
-          const double d = LD(x, n * C + b0 + t) - s[t];
-          q[t] += d * d;
-        }
-      for (int64_t t = 0; t < w; t++) q[t] = q[t] / cnt;
-    }
-    for (int64_t t = 0; t < w; t++) bn_channel_consts(k, b0 + t, s[t], q[t], f32, &al[t], &be[t]);
-    for (int64_t n = 0; n < N; n++)
-      for (int64_t t = 0; t < w; t++) ST(out, n * C + b0 + t, RND(LD(x, n * C + b0 + t) * al[t]) + be[t]);
-  }
-}
-
-/*
- * A parallel body over channels [b, e): the column walk when each channel has one value per sample (HW == 1),
- * else the plane walk; one body per element type, so that f32 is a constant in each.
- */
-#define BN_RANGE(name, ctx_type, columns, channels, f32)               \
-  KD_VECTOR_CLONES static void name(void *ctx, int64_t b, int64_t e) { \
-    const ctx_type *k = ctx;                                           \
-    if (k->HW == 1)                                                    \
-      columns(k, b, e, f32);                                           \
-    else                                                               \
-      channels(k, b, e, f32);                                          \
-  }
-
-BN_RANGE(bn_fwd_range_f32, bn_fwd_ctx, bn_fwd_columns, bn_fwd_channels, 1)
-BN_RANGE(bn_fwd_range_f64, bn_fwd_ctx, bn_fwd_columns, bn_fwd_channels, 0)
-
-void kd_batch_norm_forward(int f32, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight, const void *bias,
-                           void *running_mean, void *running_var, int training, double momentum, double eps, void *out,
-                           void *save_mean, void *save_invstd) {
-  bn_fwd_ctx k = {x, weight, bias, running_mean, running_var, out, save_mean, save_invstd, N, C, HW, training, momentum, eps};
-  kd_parallel_for(C, grain_for(N * HW, HW == 1 ? 64 : 1), f32 ? bn_fwd_range_f32 : bn_fwd_range_f64, &k);
-}
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Batch norm backward                                                                                           */
-/* ------------------------------------------------------------------------------------------------------------ */
-
 typedef struct {
+  int f32, training;
   const void *gy, *x, *weight, *smean, *sinv;
   void *gx, *gweight, *gbias;
   int64_t N, C, HW;
-  int training;
 } bn_bwd_ctx;
 
-KD_INLINE void bn_bwd_channels(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
-  const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;
-  const double cnt = (double)(N * HW);
-  const void *const restrict gy = k->gy;
-  const void *const restrict x = k->x;
-  void *const restrict gx = k->gx;
-  const int sums = k->training || k->gweight || k->gbias;
-  for (int64_t c = c0; c < c1; c++) {
-    const double mean = LD(k->smean, c), invstd = LD(k->sinv, c);
-    const double w = k->weight ? LD(k->weight, c) : 1;
-    double sg = 0, sgx = 0;
-    if (sums) {
-      kd_acc8 g = acc8_zero(), h = acc8_zero();
-      for (int64_t n = 0; n < N; n++) acc8_add_gradient_run(&g, &h, gy, x, n * CHW + c * HW, HW, mean, invstd, f32);
-      sg = acc8_total(g);
-      sgx = acc8_total(h);
-    }
-    if (k->gweight) ST(k->gweight, c, sgx);
-    if (k->gbias) ST(k->gbias, c, sg);
-    if (k->training) {
-      const double scale = invstd * w, k1 = sg / cnt, k2 = sgx / cnt;
-      const v4d vscale = splat4(scale), vk1 = splat4(k1), vk2 = splat4(k2), vmean = splat4(mean), vinv = splat4(invstd);
-      for (int64_t n = 0; n < N; n++) {
-        const int64_t base = n * CHW + c * HW;
-        int64_t j = 0;
-        for (; j + 4 <= HW; j += 4) {
-          const int64_t p = base + j;
-          store4(gx, p, (load4(gy, p, f32) - vk1 - (load4(x, p, f32) - vmean) * vinv * vk2) * vscale, f32);
-        }
-        for (; j < HW; j++) {
-          const int64_t p = base + j;
-          ST(gx, p, (LD(gy, p) - k1 - (LD(x, p) - mean) * invstd * k2) * scale);
-        }
-      }
-    } else {
-      const double scale = RND(invstd * w);
-      for (int64_t n = 0; n < N; n++) {
-        const int64_t base = n * CHW + c * HW;
-        for (int64_t j = 0; j < HW; j++) ST(gx, base + j, LD(gy, base + j) * scale);
-      }
-    }
+/*
+ * Per type T: the statistics' last steps (invstd, the running statistics: PyTorch computes those without fused
+ * operations), alpha and beta, then the forward over planes and over [N, C] blocks, and the backward likewise.
+ */
+#define DEFINE_BATCH_NORM(T, SUF, FMA)                                                                             \
+  /* From a channel's mean and Σ(x - mean)² (training), or the running statistics: mean, invstd, alpha, beta. */   \
+  KD_INLINE void bn_consts_##SUF(const bn_fwd_ctx *k, int64_t c, T mean, T var_sum, T *alpha, T *beta) {           \
+    const double cnt = (double)(k->N * k->HW);                                                                     \
+    T invstd;                                                                                                      \
+    if (k->training) {                                                                                             \
+      const T variance = var_sum / (T)cnt, m = (T)k->momentum, keep = (T)1 - m;                                    \
+      invstd = variance == 0 && k->eps == 0 ? 0 : (T)(1 / sqrt((double)variance + k->eps));                        \
+      if (k->rmean) ((T *)k->rmean)[c] = m * mean + keep * ((T *)k->rmean)[c];                                     \
+      if (k->rvar) {                                                                                               \
+        const T unbiased = var_sum / (T)(cnt - 1);                                                                 \
+        ((T *)k->rvar)[c] = (T)((double)m * (double)unbiased + (double)(T)(keep * ((T *)k->rvar)[c]));             \
+      }                                                                                                            \
+    } else {                                                                                                       \
+      mean = ((const T *)k->rmean)[c];                                                                             \
+      invstd = (T)1 / (T)sqrt((double)(((const T *)k->rvar)[c] + (T)k->eps));                                      \
+    }                                                                                                              \
+    ((T *)k->smean)[c] = mean;                                                                                     \
+    ((T *)k->sinv)[c] = invstd;                                                                                    \
+    *alpha = k->weight ? invstd * ((const T *)k->weight)[c] : invstd;                                              \
+    *beta = FMA(-mean, *alpha, k->bias ? ((const T *)k->bias)[c] : (T)0);                                          \
+  }                                                                                                                \
+  /* Σx and Σ(x - mean)² of the g planes' channels from c, each in its own order in double (float64's squares */   \
+  /* added in pairs, the odd one out at a plane's end fused, as PyTorch's build computes them); the g channels' */ \
+  /* chains interleave, so that their additions overlap. */                                                        \
+  KD_INLINE void bn_plane_stats_##SUF(const bn_fwd_ctx *k, int64_t c, const int g, T *mean, T *var_sum) {          \
+    const int64_t N = k->N, HW = k->HW, CHW = k->C * HW, paired = HW - HW % 2;                                     \
+    const T *const restrict x = (const T *)k->x + c * HW;                                                          \
+    double s[GROUP] = {0}, q[GROUP] = {0};                                                                         \
+    for (int64_t n = 0; n < N; n++)                                                                                \
+      for (int64_t j = 0; j < HW; j++)                                                                             \
+        for (int t = 0; t < g; t++) s[t] += x[n * CHW + t * HW + j];                                               \
+    for (int t = 0; t < g; t++) mean[t] = (T)(s[t] / (double)(N * HW));                                            \
+    for (int64_t n = 0; n < N; n++)                                                                                \
+      for (int64_t j = 0; j < HW; j++)                                                                             \
+        for (int t = 0; t < g; t++) {                                                                              \
+          const T d = x[n * CHW + t * HW + j] - mean[t];                                                           \
+          if (sizeof(T) == 4) q[t] += (double)(T)(d * d);                                                          \
+          else q[t] = j < paired ? q[t] + (double)d * (double)d : fma((double)d, (double)d, q[t]);                 \
+        }                                                                                                          \
+    for (int t = 0; t < g; t++) var_sum[t] = (T)q[t];                                                              \
+  }                                                                                                                \
+  /* Channels [c0, c1) of planes: the statistics (GROUP channels at a time), then out = x * alpha + beta. */       \
+  KD_INLINE void bn_fwd_planes_##SUF(const bn_fwd_ctx *k, int64_t c0, int64_t c1) {                                \
+    const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;                                                           \
+    const T *const restrict x = k->x;                                                                              \
+    T *const restrict out = k->out;                                                                                \
+    for (int64_t g0 = c0; g0 < c1; g0 += GROUP) {                                                                  \
+      T mean[GROUP] = {0}, var_sum[GROUP] = {0};                                                                   \
+      const int64_t g = c1 - g0 < GROUP ? c1 - g0 : GROUP;                                                         \
+      if (k->training && g == GROUP) bn_plane_stats_##SUF(k, g0, GROUP, mean, var_sum);                            \
+      else if (k->training)                                                                                        \
+        for (int t = 0; t < g; t++) bn_plane_stats_##SUF(k, g0 + t, 1, mean + t, var_sum + t);                     \
+      for (int t = 0; t < g; t++) {                                                                                \
+        const int64_t c = g0 + t;                                                                                  \
+        T alpha, beta;                                                                                             \
+        bn_consts_##SUF(k, c, mean[t], var_sum[t], &alpha, &beta);                                                 \
+        for (int64_t n = 0; n < N; n++) {                                                                          \
+          const T *const restrict xs = x + n * CHW + c * HW;                                                       \
+          T *const restrict os = out + n * CHW + c * HW;                                                           \
+          for (int64_t j = 0; j < HW; j++) os[j] = FMA(xs[j], alpha, beta);                                        \
+        }                                                                                                          \
+      }                                                                                                            \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* Channels [c0, c1) of [N, C]: the sums in the type, in order, BLOCK channels side by side. */                  \
+  KD_INLINE void bn_fwd_columns_##SUF(const bn_fwd_ctx *k, int64_t c0, int64_t c1) {                               \
+    const int64_t N = k->N, C = k->C;                                                                              \
+    const T *const restrict x = k->x;                                                                              \
+    T *const restrict out = k->out;                                                                                \
+    T mean[BLOCK], q[BLOCK], alpha[BLOCK], beta[BLOCK];                                                            \
+    for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {                                                                  \
+      const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;                                                         \
+      for (int64_t t = 0; t < w; t++) mean[t] = q[t] = 0;                                                          \
+      if (k->training) {                                                                                           \
+        for (int64_t n = 0; n < N; n++)                                                                            \
+          for (int64_t t = 0; t < w; t++) mean[t] = mean[t] + x[n * C + b0 + t];                                   \
+        for (int64_t t = 0; t < w; t++) mean[t] = (T)((double)mean[t] / (double)N);                                \
+        for (int64_t n = 0; n < N; n++)                                                                            \
+          for (int64_t t = 0; t < w; t++) {                                                                        \
+            const T d = x[n * C + b0 + t] - mean[t];                                                               \
+            q[t] = FMA(d, d, q[t]);                                                                                \
+          }                                                                                                        \
+      }                                                                                                            \
+      for (int64_t t = 0; t < w; t++) bn_consts_##SUF(k, b0 + t, mean[t], q[t], &alpha[t], &beta[t]);              \
+      for (int64_t n = 0; n < N; n++)                                                                              \
+        for (int64_t t = 0; t < w; t++) out[n * C + b0 + t] = FMA(x[n * C + b0 + t], alpha[t], beta[t]);           \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* Channels [c0, c1) of planes: Σgy and Σ(x - mean)·gy per plane over the lanes, added in double. */             \
+  KD_INLINE void bn_bwd_planes_##SUF(const bn_bwd_ctx *k, int64_t c0, int64_t c1) {                                \
+    const int64_t N = k->N, HW = k->HW, CHW = k->C * HW;                                                           \
+    const T cnt = (T)(N * HW);                                                                                     \
+    const T *const restrict x = k->x;                                                                              \
+    const T *const restrict gy = k->gy;                                                                            \
+    T *const restrict gx = k->gx;                                                                                  \
+    for (int64_t c = c0; c < c1; c++) {                                                                            \
+      const T mean = ((const T *)k->smean)[c], invstd = ((const T *)k->sinv)[c];                                   \
+      const T w = k->weight ? ((const T *)k->weight)[c] : (T)1;                                                    \
+      double sum = 0, dotp = 0;                                                                                    \
+      for (int64_t n = 0; n < N; n++) {                                                                            \
+        const int64_t p = n * CHW + c * HW;                                                                        \
+        sum += (double)lane_sum_##SUF(gy + p, NULL, NULL, HW);                                                     \
+        dotp += (double)lane_sum_centred_##SUF(x + p, mean, gy + p, HW);                                           \
+      }                                                                                                            \
+      if (k->training) {                                                                                           \
+        const T kk = (((T)dotp * invstd) * invstd) / cnt, grad_mean = (T)(sum / (double)(N * HW));                 \
+        for (int64_t n = 0; n < N; n++) {                                                                          \
+          const int64_t p = n * CHW + c * HW;                                                                      \
+          for (int64_t j = 0; j < HW; j++)                                                                         \
+            gx[p + j] = (FMA(-(x[p + j] - mean), kk, gy[p + j] - grad_mean) * invstd) * w;                         \
+        }                                                                                                          \
+      } else {                                                                                                     \
+        for (int64_t n = 0; n < N; n++) {                                                                          \
+          const int64_t p = n * CHW + c * HW;                                                                      \
+          for (int64_t j = 0; j < HW; j++) gx[p + j] = (gy[p + j] * invstd) * w;                                   \
+        }                                                                                                          \
+      }                                                                                                            \
+      if (k->gweight) ((T *)k->gweight)[c] = (T)(dotp * (double)invstd);                                           \
+      if (k->gbias) ((T *)k->gbias)[c] = (T)sum;                                                                   \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* Channels [c0, c1) of [N, C]: the sums in the type, in order (Σ(x - mean)·gy fused), BLOCK side by side. */    \
+  KD_INLINE void bn_bwd_columns_##SUF(const bn_bwd_ctx *k, int64_t c0, int64_t c1) {                               \
+    const int64_t N = k->N, C = k->C, plain_from = C - C % (32 / (int64_t)sizeof(T));                              \
+    const T cnt = (T)N;                                                                                            \
+    const T *const restrict x = k->x;                                                                              \
+    const T *const restrict gy = k->gy;                                                                            \
+    T *const restrict gx = k->gx;                                                                                  \
+    T mean[BLOCK], inv[BLOCK], w[BLOCK], sum[BLOCK], dotp[BLOCK], kk[BLOCK], gm[BLOCK];                            \
+    for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {                                                                  \
+      const int64_t nb = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;                                                        \
+      for (int64_t t = 0; t < nb; t++) {                                                                           \
+        mean[t] = ((const T *)k->smean)[b0 + t];                                                                   \
+        inv[t] = ((const T *)k->sinv)[b0 + t];                                                                     \
+        w[t] = k->weight ? ((const T *)k->weight)[b0 + t] : (T)1;                                                  \
+        sum[t] = dotp[t] = 0;                                                                                      \
+      }                                                                                                            \
+      for (int64_t n = 0; n < N; n++)                                                                              \
+        for (int64_t t = 0; t < nb; t++) {                                                                         \
+          const int64_t p = n * C + b0 + t;                                                                        \
+          sum[t] = sum[t] + gy[p];                                                                                 \
+          dotp[t] = FMA(x[p] - mean[t], gy[p], dotp[t]);                                                           \
+        }                                                                                                          \
+      for (int64_t t = 0; t < nb; t++) {                                                                           \
+        kk[t] = ((dotp[t] * inv[t]) * inv[t]) / cnt;                                                               \
+        gm[t] = sum[t] / cnt;                                                                                      \
+        if (k->gweight) ((T *)k->gweight)[b0 + t] = dotp[t] * inv[t];                                              \
+        if (k->gbias) ((T *)k->gbias)[b0 + t] = sum[t];                                                            \
+      }                                                                                                            \
+      for (int64_t n = 0; n < N; n++)                                                                              \
+        for (int64_t t = 0; t < nb; t++) {                                                                         \
+          const int64_t p = n * C + b0 + t;                                                                        \
+          if (!k->training) {                                                                                      \
+            gx[p] = (gy[p] * inv[t]) * w[t];                                                                       \
+          } else {                                                                                                 \
+            /* PyTorch's float64 build leaves the last C mod 4 channels (its partial vector) unfused. */           \
+            const T d = x[p] - mean[t], g = gy[p] - gm[t];                                                         \
+            const T centred = sizeof(T) == 4 || b0 + t < plain_from ? FMA(-d, kk[t], g) : g - d * kk[t];           \
+            gx[p] = (centred * inv[t]) * w[t];                                                                     \
+          }                                                                                                        \
+        }                                                                                                          \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* Channels [c0, c1), by the layout's kernel. */                                                                 \
+  KD_INLINE void bn_fwd_##SUF(const bn_fwd_ctx *k, int64_t c0, int64_t c1) {                                       \
+    if (k->HW == 1)                                                                                                \
+      bn_fwd_columns_##SUF(k, c0, c1);                                                                             \
+    else                                                                                                           \
+      bn_fwd_planes_##SUF(k, c0, c1);                                                                              \
+  }                                                                                                                \
+  KD_INLINE void bn_bwd_##SUF(const bn_bwd_ctx *k, int64_t c0, int64_t c1) {                                       \
+    if (k->HW == 1)                                                                                                \
+      bn_bwd_columns_##SUF(k, c0, c1);                                                                             \
+    else                                                                                                           \
+      bn_bwd_planes_##SUF(k, c0, c1);                                                                              \
   }
+DEFINE_BATCH_NORM(float, f32, fmaf)
+DEFINE_BATCH_NORM(double, f64, fma)
+
+KD_TYPED_RANGE(bn_fwd_range, bn_fwd_ctx, bn_fwd)
+KD_TYPED_RANGE(bn_bwd_range, bn_bwd_ctx, bn_bwd)
+
+/* Channels per chunk: a chunk's sums touch N·HW values a channel. */
+static int64_t channel_grain(int64_t N, int64_t HW) {
+  const int64_t g = kd_grain_for(N * HW);
+  return HW == 1 && g < 64 ? 64 : g;
 }
 
-/* HW == 1: every element of a channel is accumulator 0's, so each channel's sums are one running sum in N order
- * (its total is the eight accumulators' total with that sum in accumulator 0 and zeros in the others). */
-KD_INLINE void bn_bwd_columns(const bn_bwd_ctx *k, int64_t c0, int64_t c1, const int f32) {
-  const int64_t N = k->N, C = k->C;
-  const double cnt = (double)N;
-  const void *const restrict gy = k->gy;
-  const void *const restrict x = k->x;
-  void *const restrict gx = k->gx;
-  const int sums = k->training || k->gweight || k->gbias;
-  double mu[BLOCK], is[BLOCK], sg[BLOCK], sh[BLOCK], k1[BLOCK], k2[BLOCK], sc[BLOCK];
-  for (int64_t b0 = c0; b0 < c1; b0 += BLOCK) {
-    const int64_t w = c1 - b0 < BLOCK ? c1 - b0 : BLOCK;
-    for (int64_t t = 0; t < w; t++) {
-      mu[t] = LD(k->smean, b0 + t);
-      is[t] = LD(k->sinv, b0 + t);
-      sg[t] = sh[t] = 0;
-    }
-    if (sums) {
-      for (int64_t n = 0; n < N; n++)
-        for (int64_t t = 0; t < w; t++) {
-          const double a = LD(gy, n * C + b0 + t);
-          sg[t] += a;
-          sh[t] += a * ((LD(x, n * C + b0 + t) - mu[t]) * is[t]);
-        }
-      for (int64_t t = 0; t < w; t++) {
-        sg[t] = acc8_total((kd_acc8){(v4d){sg[t]}, splat4(0)});
-        sh[t] = acc8_total((kd_acc8){(v4d){sh[t]}, splat4(0)});
-      }
-    }
-    for (int64_t t = 0; t < w; t++) {
-      const double wt = k->weight ? LD(k->weight, b0 + t) : 1;
-      if (k->gweight) ST(k->gweight, b0 + t, sh[t]);
-      if (k->gbias) ST(k->gbias, b0 + t, sg[t]);
-      sc[t] = k->training ? is[t] * wt : RND(is[t] * wt);
-      k1[t] = sg[t] / cnt;
-      k2[t] = sh[t] / cnt;
-    }
-    if (k->training) {
-      for (int64_t n = 0; n < N; n++)
-        for (int64_t t = 0; t < w; t++) {
-          const int64_t p = n * C + b0 + t;
-          ST(gx, p, (LD(gy, p) - k1[t] - (LD(x, p) - mu[t]) * is[t] * k2[t]) * sc[t]);
-        }
-    } else {
-      for (int64_t n = 0; n < N; n++)
-        for (int64_t t = 0; t < w; t++) ST(gx, n * C + b0 + t, LD(gy, n * C + b0 + t) * sc[t]);
-    }
-  }
+void kd_batch_norm_forward(int f32, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight,
+                           const void *bias, void *running_mean, void *running_var, int training, double momentum,
+                           double eps, void *out, void *save_mean, void *save_invstd) {
+  bn_fwd_ctx k = {f32, training, x, weight, bias, running_mean, running_var, out, save_mean, save_invstd,
+                  N,   C,        HW, momentum, eps};
+  kd_parallel_for(C, channel_grain(N, HW), bn_fwd_range, &k);
 }
 
-BN_RANGE(bn_bwd_range_f32, bn_bwd_ctx, bn_bwd_columns, bn_bwd_channels, 1)
-BN_RANGE(bn_bwd_range_f64, bn_bwd_ctx, bn_bwd_columns, bn_bwd_channels, 0)
-#undef BN_RANGE
-
-void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, int64_t C, int64_t HW, const void *weight,
-                            const void *save_mean, const void *save_invstd, int training, void *gx, void *gweight,
-                            void *gbias) {
-  bn_bwd_ctx k = {gy, x, weight, save_mean, save_invstd, gx, gweight, gbias, N, C, HW, training};
-  kd_parallel_for(C, grain_for(N * HW, HW == 1 ? 64 : 1), f32 ? bn_bwd_range_f32 : bn_bwd_range_f64, &k);
+void kd_batch_norm_backward(int f32, const void *gy, const void *x, int64_t N, int64_t C, int64_t HW,
+                            const void *weight, const void *save_mean, const void *save_invstd, int training, void *gx,
+                            void *gweight, void *gbias) {
+  bn_bwd_ctx k = {f32, training, gy, x, weight, save_mean, save_invstd, gx, gweight, gbias, N, C, HW};
+  kd_parallel_for(C, channel_grain(N, HW), bn_bwd_range, &k);
 }

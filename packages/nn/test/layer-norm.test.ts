@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { nn } from '@kindling/nn';
 import { decode, type Value } from '../../core/test/helpers/golden.js';
-import { firstDifference } from '../../core/test/helpers/same-values.js';
+import { expectSameBits } from './helpers/aten-values.js';
 
 /**
  * PyTorch 1.13's layer norm on one thread, forward and backward (tools/golden/layer_norm.py): the row moments of its
@@ -29,11 +29,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/layer_norm.json', im
 const initial = torch.getKernelBackend();
 afterAll(() => void torch.setKernelBackend(initial));
 
-/** Fails with the first element that differs (Object.is: signed zeros count) and the case it came from. */
-function expectSame(got: ArrayLike<number>, expected: Value[], what: string): void {
-  expect(firstDifference(got, expected.map(decode)), what).toBeNull();
-}
-
 describe('layer norm against PyTorch, bit for bit', () => {
   for (const backend of torch.availableKernelBackends()) {
     it(`values and the gradients of input, weight and bias, rows of 1 to 4,500, float32 and float64 (${backend})`, () => {
@@ -47,11 +42,12 @@ describe('layer norm against PyTorch, bit for bit', () => {
         const bias = c.bias === undefined ? null : tensor(c.bias, c.normalized);
         const y = nn.functional.layerNorm(x, c.normalized, weight, bias);
         y.backward(torch.tensor(c.dy.map(decode), { dtype: c.dtype }).reshape(c.shape));
-        expectSame(y.toArray(), c.y, `${what}: output`);
-        expectSame((x.grad as torch.Tensor).toArray(), c.grad, `${what}: input's gradient`);
+        expectSameBits(y.toArray(), c.y, `${what}: output`);
+        expectSameBits((x.grad as torch.Tensor).toArray(), c.grad, `${what}: input's gradient`);
         if (weight !== null)
-          expectSame((weight.grad as torch.Tensor).toArray(), c.gradWeight!, `${what}: weight's gradient`);
-        if (bias !== null) expectSame((bias.grad as torch.Tensor).toArray(), c.gradBias!, `${what}: bias's gradient`);
+          expectSameBits((weight.grad as torch.Tensor).toArray(), c.gradWeight, `${what}: weight's gradient`);
+        if (bias !== null)
+          expectSameBits((bias.grad as torch.Tensor).toArray(), c.gradBias, `${what}: bias's gradient`);
       }
     });
   }

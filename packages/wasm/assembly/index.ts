@@ -11,7 +11,7 @@ export function heapBase(): usize {
 }
 export { convForward32, convForward64, convForwardRows32, convForwardRows64, convForwardChannels32, convForwardChannels64, convBackwardInput32, convBackwardInput64, convBackwardWeight32, convBackwardWeight64 } from './conv';
 export { maxPoolForward32, maxPoolForward64, maxPoolBackward32, maxPoolBackward64, maxPoolBadIndex, averagePool32, averagePool64 } from './pool';
-export { batchNormForward32, batchNormForward64, batchNormBackward32, batchNormBackward64 } from './norm';
+export { batchNormForward32, batchNormBackward32 } from './norm';
 export { layerNormForward32, layerNormBackwardRows32, layerNormBackwardColumns32 } from './layer-norm';
 export { unary32, unary64, binary32, binary64 } from './elementwise';
 export { softmaxRows32, softmaxRows64, softmaxColumns32, softmaxColumns64, softmaxBackwardRows32, softmaxBackwardColumns32 } from './softmax';

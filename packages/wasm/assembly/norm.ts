@@ -1,219 +1,168 @@
 /**
- * Batch norm forward and backward over contiguous [N, C, HW], channels [c0, c1) per call, giving the bits of
- * packages/core/src/kernels/norm.ts: every per-channel sum runs in the eight interleaved double accumulators of
- * packages/core/src/kernels/lane-sums.ts (element j of a run of HW goes to accumulator j mod 8; the total is
- * ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))), held here as four f64x2 vectors; a tail element is added to its
- * lane with -0 in the other (x + -0 is x, signed zeros included). Values are rounded where that kernel rounds.
- * Optional arrays are 0 when absent.
+ * Float32 batch norm forward and backward over contiguous [N, C, HW], channels [c0, c1) per call, giving the bits
+ * of packages/core/src/kernels/norm.ts (PyTorch 1.13's kernels; its header gives the formulas): planes (HW other
+ * than 1) sum the statistics in double in order and the backward's sums per plane over PyTorch's lanes
+ * (lanes.ts); [N, C] inputs sum in float32, in order. Fused multiply-adds go through doubles.ts fused32.
+ * Optional arrays are 0 when absent. (Float64 batch norm runs the TypeScript kernel: WebAssembly has no float64
+ * fused multiply-add that is sure to round once.)
  */
+import { fused32 } from './doubles';
+import { fma32, laneSum32 } from './lanes';
 
-import { ld, st } from './doubles';
-
-const NEG_ZERO = f64x2.splat(-0.0);
-
-
-/** v in lane `lane` (0 or 1) and -0 in the other: what adding one tail element to an accumulator pair adds. */
-@inline function inLane(v: f64, lane: i32): v128 {
-  return lane == 0 ? f64x2.replace_lane(NEG_ZERO, 0, v) : f64x2.replace_lane(NEG_ZERO, 1, v);
+@inline function at(p: usize, i: usize): usize {
+  return p + (i << 2);
 }
 
-@inline function pairSum(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+/** Two float32 values at p in double lanes. */
+@inline function ld2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
-/** The eight accumulators' total, in the fixed tree order. */
-@inline export function total8(a01: v128, a23: v128, a45: v128, a67: v128): f64 {
-  return (pairSum(a01) + pairSum(a23)) + (pairSum(a45) + pairSum(a67));
+/** Two doubles rounded to float32 and stored at p. */
+@inline function st2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
-@inline function vsplat<T>(v: T): v128 {
-  return sizeof<T>() == 4 ? f32x4.splat(<f32>v) : f64x2.splat(<f64>v);
+/** out = x·alpha + beta (fused) over `len` values from `first`, two at a time. */
+@inline function affine(x: usize, out: usize, first: usize, len: i32, alpha: f32, beta: f32): void {
+  const a = f64x2.splat(<f64>alpha), b = f64x2.splat(<f64>beta);
+  let j = 0;
+  for (; j + 2 <= len; j += 2) st2(at(out, first + j), fused32(b, ld2(at(x, first + j)), a));
+  if (j < len) store<f32>(at(out, first + j), fma32(load<f32>(at(x, first + j)), alpha, beta));
 }
 
-function batchNormForward<T>(x: usize, n: i32, c: i32, hw: i32, weight: usize, bias: usize, runningMean: usize, runningVar: usize,
-                             training: i32, momentum: f64, eps: f64, out: usize, saveMean: usize, saveInvstd: usize, c0: i32, c1: i32): void {
+export function batchNormForward32(x: usize, n: i32, c: i32, hw: i32, weight: usize, bias: usize, runningMean: usize,
+                                   runningVar: usize, training: i32, momentum: f64, eps: f64, out: usize,
+                                   saveMean: usize, saveInvstd: usize, c0: i32, c1: i32): void {
   const cnt = <f64>n * <f64>hw;
   const chw = <usize>c * hw;
-  const unbias = cnt / (cnt - 1);
+  const m = <f32>momentum, keep = <f32>1 - m;
   for (let ch = c0; ch < c1; ch++) {
-    const cb = (<usize>ch) << alignof<T>();
-    let mean: T, invstd: T;
+    let mean: f32 = 0, invstd: f32;
     if (training) {
-      let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
-      for (let b = 0; b < n; b++) {
-        const base = x + ((<usize>b * chw + <usize>ch * hw) << alignof<T>());
-        let j = 0;
-        for (; j + 8 <= hw; j += 8) {
-          const at = base + (<usize>j << alignof<T>());
-          s01 = f64x2.add(s01, ld<T>(at));
-          s23 = f64x2.add(s23, ld<T>(at + 2 * sizeof<T>()));
-          s45 = f64x2.add(s45, ld<T>(at + 4 * sizeof<T>()));
-          s67 = f64x2.add(s67, ld<T>(at + 6 * sizeof<T>()));
+      let varSum: f32;
+      if (hw != 1) {
+        let sum: f64 = 0, q: f64 = 0;
+        for (let b = 0; b < n; b++) {
+          const plane = <usize>b * chw + <usize>ch * hw;
+          for (let j = 0; j < hw; j++) sum += <f64>load<f32>(at(x, plane + j));
         }
-        for (; j < hw; j++) {
-          const v = inLane(<f64>load<T>(base + (<usize>j << alignof<T>())), j & 1);
-          const pair = (j & 7) >> 1;
-          if (pair == 0) s01 = f64x2.add(s01, v);
-          else if (pair == 1) s23 = f64x2.add(s23, v);
-          else if (pair == 2) s45 = f64x2.add(s45, v);
-          else s67 = f64x2.add(s67, v);
-        }
-      }
-      const meanD = total8(s01, s23, s45, s67) / cnt;
-      const vMean = f64x2.splat(meanD);
-      let q01 = f64x2.splat(0), q23 = f64x2.splat(0), q45 = f64x2.splat(0), q67 = f64x2.splat(0);
-      for (let b = 0; b < n; b++) {
-        const base = x + ((<usize>b * chw + <usize>ch * hw) << alignof<T>());
-        let j = 0;
-        for (; j + 8 <= hw; j += 8) {
-          const at = base + (<usize>j << alignof<T>());
-          const d01 = f64x2.sub(ld<T>(at), vMean), d23 = f64x2.sub(ld<T>(at + 2 * sizeof<T>()), vMean);
-          const d45 = f64x2.sub(ld<T>(at + 4 * sizeof<T>()), vMean), d67 = f64x2.sub(ld<T>(at + 6 * sizeof<T>()), vMean);
-          q01 = f64x2.add(q01, f64x2.mul(d01, d01));
-          q23 = f64x2.add(q23, f64x2.mul(d23, d23));
-          q45 = f64x2.add(q45, f64x2.mul(d45, d45));
-          q67 = f64x2.add(q67, f64x2.mul(d67, d67));
-        }
-        for (; j < hw; j++) {
-          const d = <f64>load<T>(base + (<usize>j << alignof<T>())) - meanD;
-          const v = inLane(d * d, j & 1);
-          const pair = (j & 7) >> 1;
-          if (pair == 0) q01 = f64x2.add(q01, v);
-          else if (pair == 1) q23 = f64x2.add(q23, v);
-          else if (pair == 2) q45 = f64x2.add(q45, v);
-          else q67 = f64x2.add(q67, v);
-        }
-      }
-      const varD = total8(q01, q23, q45, q67) / cnt;
-      mean = <T>meanD;
-      invstd = <T>(1 / Math.sqrt(varD + eps));
-      if (runningMean != 0) store<T>(runningMean + cb, <T>(meanD * momentum + <f64>load<T>(runningMean + cb) * (1 - momentum)));
-      if (runningVar != 0) store<T>(runningVar + cb, <T>(varD * unbias * momentum + <f64>load<T>(runningVar + cb) * (1 - momentum)));
-    } else {
-      mean = load<T>(runningMean + cb);
-      // round(1 / round(sqrt(round(var + round(eps))))): the T operations themselves.
-      // (a float32 square root taken in double and rounded once is the float32 square root)
-      invstd = <T>1 / <T>Math.sqrt(<f64>(load<T>(runningVar + cb) + <T>eps));
-    }
-    store<T>(saveMean + cb, mean);
-    store<T>(saveInvstd + cb, invstd);
-    const alpha = weight == 0 ? invstd : invstd * load<T>(weight + cb);
-    const shift = -(mean * alpha);
-    const beta = bias == 0 ? shift : load<T>(bias + cb) + shift;
-    const va = vsplat<T>(alpha), vb = vsplat<T>(beta);
-    const lanes = 16 / sizeof<T>();
-    for (let b = 0; b < n; b++) {
-      const off = (<usize>b * chw + <usize>ch * hw) << alignof<T>();
-      const src = x + off, dst = out + off;
-      let j = 0;
-      for (; j + lanes <= hw; j += lanes) {
-        const at = <usize>j << alignof<T>();
-        const v = v128.load(src + at);
-        v128.store(dst + at, sizeof<T>() == 4 ? f32x4.add(f32x4.mul(v, va), vb) : f64x2.add(f64x2.mul(v, va), vb));
-      }
-      for (; j < hw; j++) {
-        const at = <usize>j << alignof<T>();
-        store<T>(dst + at, load<T>(src + at) * alpha + beta);
-      }
-    }
-  }
-}
-
-export function batchNormForward32(x: usize, n: i32, c: i32, hw: i32, weight: usize, bias: usize, runningMean: usize, runningVar: usize,
-                                   training: i32, momentum: f64, eps: f64, out: usize, saveMean: usize, saveInvstd: usize, c0: i32, c1: i32): void {
-  batchNormForward<f32>(x, n, c, hw, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd, c0, c1);
-}
-export function batchNormForward64(x: usize, n: i32, c: i32, hw: i32, weight: usize, bias: usize, runningMean: usize, runningVar: usize,
-                                   training: i32, momentum: f64, eps: f64, out: usize, saveMean: usize, saveInvstd: usize, c0: i32, c1: i32): void {
-  batchNormForward<f64>(x, n, c, hw, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvstd, c0, c1);
-}
-
-/** Batch norm backward for channels [c0, c1): the sums of gy and gy·xhat, then gx in double, rounded once at the store. */
-function batchNormBackward<T>(gy: usize, x: usize, n: i32, c: i32, hw: i32, weight: usize, saveMean: usize, saveInvstd: usize,
-                              training: i32, gx: usize, gWeight: usize, gBias: usize, c0: i32, c1: i32): void {
-  const cnt = <f64>n * <f64>hw;
-  const chw = <usize>c * hw;
-  const sums = training != 0 || gWeight != 0 || gBias != 0;
-  for (let ch = c0; ch < c1; ch++) {
-    const cb = (<usize>ch) << alignof<T>();
-    const mean = <f64>load<T>(saveMean + cb);
-    const invstd = <f64>load<T>(saveInvstd + cb);
-    const w = weight == 0 ? <f64>1 : <f64>load<T>(weight + cb);
-    const vMean = f64x2.splat(mean), vInvstd = f64x2.splat(invstd);
-    let sg: f64 = 0, sgx: f64 = 0;
-    if (sums) {
-      let g01 = f64x2.splat(0), g23 = f64x2.splat(0), g45 = f64x2.splat(0), g67 = f64x2.splat(0);
-      let h01 = f64x2.splat(0), h23 = f64x2.splat(0), h45 = f64x2.splat(0), h67 = f64x2.splat(0);
-      for (let b = 0; b < n; b++) {
-        const off = (<usize>b * chw + <usize>ch * hw) << alignof<T>();
-        const pg = gy + off, px = x + off;
-        let j = 0;
-        for (; j + 8 <= hw; j += 8) {
-          const at = <usize>j << alignof<T>();
-          const a01 = ld<T>(pg + at), a23 = ld<T>(pg + at + 2 * sizeof<T>());
-          const a45 = ld<T>(pg + at + 4 * sizeof<T>()), a67 = ld<T>(pg + at + 6 * sizeof<T>());
-          g01 = f64x2.add(g01, a01);
-          g23 = f64x2.add(g23, a23);
-          g45 = f64x2.add(g45, a45);
-          g67 = f64x2.add(g67, a67);
-          h01 = f64x2.add(h01, f64x2.mul(a01, f64x2.mul(f64x2.sub(ld<T>(px + at), vMean), vInvstd)));
-          h23 = f64x2.add(h23, f64x2.mul(a23, f64x2.mul(f64x2.sub(ld<T>(px + at + 2 * sizeof<T>()), vMean), vInvstd)));
-          h45 = f64x2.add(h45, f64x2.mul(a45, f64x2.mul(f64x2.sub(ld<T>(px + at + 4 * sizeof<T>()), vMean), vInvstd)));
-          h67 = f64x2.add(h67, f64x2.mul(a67, f64x2.mul(f64x2.sub(ld<T>(px + at + 6 * sizeof<T>()), vMean), vInvstd)));
-        }
-        for (; j < hw; j++) {
-          const at = <usize>j << alignof<T>();
-          const a = <f64>load<T>(pg + at);
-          const va = inLane(a, j & 1), vh = inLane(a * ((<f64>load<T>(px + at) - mean) * invstd), j & 1);
-          const pair = (j & 7) >> 1;
-          if (pair == 0) {
-            g01 = f64x2.add(g01, va);
-            h01 = f64x2.add(h01, vh);
-          } else if (pair == 1) {
-            g23 = f64x2.add(g23, va);
-            h23 = f64x2.add(h23, vh);
-          } else if (pair == 2) {
-            g45 = f64x2.add(g45, va);
-            h45 = f64x2.add(h45, vh);
-          } else {
-            g67 = f64x2.add(g67, va);
-            h67 = f64x2.add(h67, vh);
+        mean = <f32>(sum / cnt);
+        for (let b = 0; b < n; b++) {
+          const plane = <usize>b * chw + <usize>ch * hw;
+          for (let j = 0; j < hw; j++) {
+            const d = load<f32>(at(x, plane + j)) - mean;
+            q += <f64>(d * d);
           }
         }
+        varSum = <f32>q;
+      } else {
+        let sum: f32 = 0, q: f32 = 0;
+        for (let b = 0; b < n; b++) sum = sum + load<f32>(at(x, <usize>b * c + ch));
+        mean = <f32>(<f64>sum / cnt);
+        for (let b = 0; b < n; b++) {
+          const d = load<f32>(at(x, <usize>b * c + ch)) - mean;
+          q = fma32(d, d, q);
+        }
+        varSum = q;
       }
-      sg = total8(g01, g23, g45, g67);
-      sgx = total8(h01, h23, h45, h67);
+      const variance = varSum / <f32>cnt;
+      invstd = variance == 0 && eps == 0 ? 0 : <f32>(1 / Math.sqrt(<f64>variance + eps));
+      if (runningMean != 0) {
+        const p = at(runningMean, ch);
+        store<f32>(p, m * mean + keep * load<f32>(p));
+      }
+      if (runningVar != 0) {
+        const p = at(runningVar, ch);
+        const unbiased = varSum / <f32>(cnt - 1);
+        store<f32>(p, <f32>(<f64>m * <f64>unbiased + <f64>(keep * load<f32>(p))));
+      }
+    } else {
+      mean = load<f32>(at(runningMean, ch));
+      invstd = <f32>1 / <f32>Math.sqrt(<f64>(load<f32>(at(runningVar, ch)) + <f32>eps));
     }
-    if (gWeight != 0) store<T>(gWeight + cb, <T>sgx);
-    if (gBias != 0) store<T>(gBias + cb, <T>sg);
-    const scale = training ? invstd * w : <f64>(<T>(invstd * w));
-    const vScale = f64x2.splat(scale), k1 = f64x2.splat(sg / cnt), k2 = f64x2.splat(sgx / cnt);
-    for (let b = 0; b < n; b++) {
-      const off = (<usize>b * chw + <usize>ch * hw) << alignof<T>();
-      const pg = gy + off, px = x + off, po = gx + off;
-      let j = 0;
-      for (; j + 2 <= hw; j += 2) {
-        const at = <usize>j << alignof<T>();
-        const g = ld<T>(pg + at);
-        const v = training
-          ? f64x2.mul(f64x2.sub(f64x2.sub(g, k1), f64x2.mul(f64x2.mul(f64x2.sub(ld<T>(px + at), vMean), vInvstd), k2)), vScale)
-          : f64x2.mul(g, vScale);
-        st<T>(po + at, v);
-      }
-      for (; j < hw; j++) {
-        const at = <usize>j << alignof<T>();
-        const g = <f64>load<T>(pg + at);
-        store<T>(po + at, <T>(training ? (g - sg / cnt - (<f64>load<T>(px + at) - mean) * invstd * (sgx / cnt)) * scale : g * scale));
+    store<f32>(at(saveMean, ch), mean);
+    store<f32>(at(saveInvstd, ch), invstd);
+    const alpha = weight != 0 ? invstd * load<f32>(at(weight, ch)) : invstd;
+    const beta = fma32(-mean, alpha, bias != 0 ? load<f32>(at(bias, ch)) : 0);
+    if (hw != 1) {
+      for (let b = 0; b < n; b++) affine(x, out, <usize>b * chw + <usize>ch * hw, hw, alpha, beta);
+    } else {
+      for (let b = 0; b < n; b++) {
+        const p = <usize>b * c + ch;
+        store<f32>(at(out, p), fma32(load<f32>(at(x, p)), alpha, beta));
       }
     }
   }
 }
 
-export function batchNormBackward32(gy: usize, x: usize, n: i32, c: i32, hw: i32, weight: usize, saveMean: usize, saveInvstd: usize,
-                                    training: i32, gx: usize, gWeight: usize, gBias: usize, c0: i32, c1: i32): void {
-  batchNormBackward<f32>(gy, x, n, c, hw, weight, saveMean, saveInvstd, training, gx, gWeight, gBias, c0, c1);
+/**
+ * gx over `len` values from `first`: training ((gy - gradMean) - (x - mean)·k fused)·invstd·w, else gy·invstd·w,
+ * two at a time.
+ */
+@inline function gradient(gy: usize, x: usize, gx: usize, first: usize, len: i32, training: i32, mean: f32, k: f32,
+                          gradMean: f32, invstd: f32, w: f32): void {
+  const vm = f64x2.splat(<f64>mean), vk = f64x2.splat(<f64>k), vg = f32x4.splat(gradMean);
+  const vi = f32x4.splat(invstd), vw = f32x4.splat(w);
+  let j = 0;
+  for (; j + 2 <= len; j += 2) {
+    const g = v128.load64_zero(at(gy, first + j));
+    let v: v128;
+    if (training) {
+      const d = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.sub(ld2(at(x, first + j)), vm)));
+      v = f32x4.demote_f64x2_zero(fused32(f64x2.promote_low_f32x4(f32x4.sub(g, vg)), f64x2.neg(d), vk));
+    } else {
+      v = g;
+    }
+    v128.store64_lane(at(gx, first + j), f32x4.mul(f32x4.mul(v, vi), vw), 0);
+  }
+  for (; j < len; j++) {
+    const g = load<f32>(at(gy, first + j));
+    const v = training ? fma32(-(load<f32>(at(x, first + j)) - mean), k, g - gradMean) : g;
+    store<f32>(at(gx, first + j), (v * invstd) * w);
+  }
 }
-export function batchNormBackward64(gy: usize, x: usize, n: i32, c: i32, hw: i32, weight: usize, saveMean: usize, saveInvstd: usize,
-                                    training: i32, gx: usize, gWeight: usize, gBias: usize, c0: i32, c1: i32): void {
-  batchNormBackward<f64>(gy, x, n, c, hw, weight, saveMean, saveInvstd, training, gx, gWeight, gBias, c0, c1);
+
+/**
+ * Channels [c0, c1) of the backward. Planes need `scratch`, HW float32 values private to the call (a plane's
+ * x - mean, the terms of Σ(x - mean)·gy over the lanes).
+ */
+export function batchNormBackward32(gy: usize, x: usize, n: i32, c: i32, hw: i32, weight: usize, saveMean: usize,
+                                    saveInvstd: usize, training: i32, gx: usize, gWeight: usize, gBias: usize,
+                                    c0: i32, c1: i32, scratch: usize): void {
+  const cnt = <f64>n * <f64>hw;
+  const chw = <usize>c * hw;
+  for (let ch = c0; ch < c1; ch++) {
+    const mean = load<f32>(at(saveMean, ch)), invstd = load<f32>(at(saveInvstd, ch));
+    const w: f32 = weight != 0 ? load<f32>(at(weight, ch)) : 1;
+    let sum: f64 = 0, dotp: f64 = 0, k: f32 = 0, gradMean: f32 = 0;
+    if (hw != 1) {
+      for (let b = 0; b < n; b++) {
+        const plane = <usize>b * chw + <usize>ch * hw;
+        for (let j = 0; j < hw; j++) store<f32>(at(scratch, j), load<f32>(at(x, plane + j)) - mean);
+        sum += <f64>laneSum32(at(gy, plane), hw, 0, 0);
+        dotp += <f64>laneSum32(scratch, hw, 0, at(gy, plane));
+      }
+      k = ((<f32>dotp * invstd) * invstd) / <f32>cnt;
+      gradMean = <f32>(sum / cnt);
+      for (let b = 0; b < n; b++) {
+        gradient(gy, x, gx, <usize>b * chw + <usize>ch * hw, hw, training, mean, k, gradMean, invstd, w);
+      }
+    } else {
+      let sum32: f32 = 0, dotp32: f32 = 0;
+      for (let b = 0; b < n; b++) {
+        const p = <usize>b * c + ch;
+        const g = load<f32>(at(gy, p));
+        sum32 = sum32 + g;
+        dotp32 = fma32(load<f32>(at(x, p)) - mean, g, dotp32);
+      }
+      sum = sum32;
+      dotp = dotp32;
+      k = ((dotp32 * invstd) * invstd) / <f32>cnt;
+      gradMean = sum32 / <f32>cnt;
+      for (let b = 0; b < n; b++) gradient(gy, x, gx, <usize>b * c + ch, 1, training, mean, k, gradMean, invstd, w);
+    }
+    if (gWeight != 0) store<f32>(at(gWeight, ch), <f32>(dotp * <f64>invstd));
+    if (gBias != 0) store<f32>(at(gBias, ch), <f32>sum);
+  }
 }

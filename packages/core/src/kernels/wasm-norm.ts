@@ -2,8 +2,8 @@
  * The WebAssembly backend's batch and layer norm entries, forward and backward. Each checks its arguments as the
  * TypeScript kernel does (kernels/norm.ts), before anything is copied, then copies the spans it reads into the
  * module's memory (where they do not live there already), runs, and copies the results out; small calls run the
- * TypeScript kernels, as do float64 layer norms (PyTorch's arithmetic for them needs float64 fused multiply-adds,
- * which WebAssembly lacks). Every entry gives the TypeScript kernel's bits, at any thread count: batch norm splits
+ * TypeScript kernels, as do float64 ones (PyTorch's arithmetic for them needs float64 fused multiply-adds, which
+ * WebAssembly lacks). Every entry gives the TypeScript kernel's bits, at any thread count: batch norm splits
  * channels between threads, layer norm rows, and layer norm's weight and bias gradients columns, each summed over
  * the rows in order.
  */
@@ -29,19 +29,19 @@ function batchNormForward(host: WasmHost, ...args: Parameters<BackendKernels['ba
   checkNumber(momentum, 'momentum');
   checkNumber(eps, 'eps');
   const size = checkBatchNormForward(...args);
-  if (size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX) return tsBatchNormForward(...args);
+  const small = size < SMALL || HW > INT32_MAX || N > INT32_MAX || C > INT32_MAX;
+  if (small || x instanceof Float64Array) return tsBatchNormForward(...args);
   const optional = [weight, bias, runningMean, runningVar];
   const [xPtr, outPtr, meanPtr, invstdPtr, ...ptrs] = host.regions(
     [size, size, C, C, ...optional.map((a) => (a === null ? 0 : C))],
-    x.BYTES_PER_ELEMENT,
+    4,
   );
   const xAt = host.source(x, 0, size, xPtr, [[out, 0, size]]);
   const outAt = host.target(out, 0, outPtr);
   optional.forEach((a, i) => a !== null && host.copyIn(a, 0, ptrs[i], C));
   const at = optional.map((a, i) => (a === null ? 0 : ptrs[i]));
-  const fn = x instanceof Float32Array ? 'batchNormForward32' : 'batchNormForward64';
   host.parallel(C, size * (training ? 4 : 1), (c0, c1) => ({
-    fn,
+    fn: 'batchNormForward32',
     args: [xAt, N, C, HW, at[0], at[1], at[2], at[3], +training, momentum, eps, outAt, meanPtr, invstdPtr, c0, c1],
   }));
   host.copyOut(x, outAt, size, out, 0);
@@ -55,10 +55,12 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   const [gy, x, N, C, HW, weight, saveMean, saveInvstd, training, gx, gWeight, gBias] = args;
   checkBool(training, 'training');
   const size = checkBatchNormBackward(...args);
-  if (size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX) return tsBatchNormBackward(...args);
-  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr] = host.regions(
-    [size, size, size, C, C, C, C, C],
-    x.BYTES_PER_ELEMENT,
+  const small = size < SMALL || N > INT32_MAX || C > INT32_MAX || HW > INT32_MAX;
+  if (small || x instanceof Float64Array) return tsBatchNormBackward(...args);
+  const ranges = host.parts(C, size * 4);
+  const [gyPtr, xPtr, gxPtr, meanPtr, invstdPtr, wPtr, gwPtr, gbPtr, scratchPtr] = host.regions(
+    [size, size, size, C, C, C, C, C, ranges.length * HW],
+    4,
   );
   const gyAt = host.source(gy, 0, size, gyPtr, [[gx, 0, size]]);
   const xAt = host.source(x, 0, size, xPtr, [[gx, 0, size]]);
@@ -66,12 +68,28 @@ function batchNormBackward(host: WasmHost, ...args: Parameters<BackendKernels['b
   host.copyIn(saveMean, 0, meanPtr, C);
   host.copyIn(saveInvstd, 0, invstdPtr, C);
   if (weight !== null) host.copyIn(weight, 0, wPtr, C);
-  const fn = x instanceof Float32Array ? 'batchNormBackward32' : 'batchNormBackward64';
   const optional = [weight === null ? 0 : wPtr, gWeight === null ? 0 : gwPtr, gBias === null ? 0 : gbPtr];
-  host.parallel(C, size * 4, (c0, c1) => ({
-    fn,
-    args: [gyAt, xAt, N, C, HW, optional[0], meanPtr, invstdPtr, +training, gxAt, optional[1], optional[2], c0, c1],
-  }));
+  host.runParts(
+    ranges.map(([c0, c1], part) => ({
+      fn: 'batchNormBackward32',
+      args: [
+        gyAt,
+        xAt,
+        N,
+        C,
+        HW,
+        optional[0],
+        meanPtr,
+        invstdPtr,
+        +training,
+        gxAt,
+        optional[1],
+        optional[2],
+        c0,
+        c1,
+      ].concat(scratchPtr + part * HW * 4),
+    })),
+  );
   host.copyOut(x, gxAt, size, gx, 0);
   if (gWeight !== null) host.copyOut(x, gwPtr, C, gWeight, 0);
   if (gBias !== null) host.copyOut(x, gbPtr, C, gBias, 0);

@@ -159,8 +159,10 @@ export function batchNorm(
     return ([g]) => {
       const x = sx();
       if (fused && !isGradEnabled()) {
+        // PyTorch's backward in evaluation mode takes invstd = 1 / sqrt(runningVar + eps) in double.
+        const is = training ? invstd : noGrad(() => (runningVar as Tensor).to('float64').add(eps).rsqrt().to(dtype));
         return kernelGrads(g, x, sw ? sw() : null, [c], needs, (gy, xs, w, gx, gw, gb) =>
-          getKernelBackend().batchNormBackward(gy, xs, N, c, HW, w, span(mean), span(invstd), training, gx, gw, gb),
+          getKernelBackend().batchNormBackward(gy, xs, N, c, HW, w, span(mean), span(is), training, gx, gw, gb),
         );
       }
       const w = sw ? sw().reshape(cs) : null;

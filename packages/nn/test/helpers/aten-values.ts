@@ -1,10 +1,18 @@
 /**
- * Comparing values that Kindling computes with ATen's formulas against PyTorch's own. ATen takes exp, log1p, tanh
+ * Comparing values that Kindling computes with ATen's formulas against PyTorch's own: `expectSameBits` where every
+ * step is ATen's (the norms), `expectAtenValues` where ATen takes exp, log1p, tanh
  * and erf from SLEEF or the C library, Kindling's are within an ulp of them, and a formula that cancels (1 + erf,
  * exp(x) - 1, a gradient crossing zero) turns such an ulp into an absolute error scaled by |x|: each value must be
  * within that bound of PyTorch's, and most must equal it.
  */
 import { expect } from 'vitest';
+import { decode, type Value } from '../../../core/test/helpers/golden.js';
+import { firstDifference } from '../../../core/test/helpers/same-values.js';
+
+/** Every value PyTorch's (a golden fixture's encoded values), signed zeros included; fails at the first that is not. */
+export function expectSameBits(got: ArrayLike<number>, expected: readonly Value[] | undefined, what: string): void {
+  expect(firstDifference(got, (expected ?? []).map(decode)), what).toBeNull();
+}
 
 export function expectAtenValues(
   got: ArrayLike<number>,
