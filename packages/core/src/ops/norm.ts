@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { checkFloat, empty, uninitialized } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
+import { groupNormOutput } from '../kernels/group-norm.js';
 
 /** Whether the fused kernels take these: float32/float64 of one dtype; the vectors contiguous (the input is made so). */
 function onKernel(input: Tensor, vectors: readonly (Tensor | null)[]): boolean {
@@ -330,12 +331,15 @@ export function groupNorm(
     const scaled = w === null ? y : y.mul(w.reshape(channelShape));
     return b === null ? scaled : scaled.add(b.reshape(channelShape));
   };
-  const result = noGrad(() => {
-    const xd = input.to('float64').reshape(grouped);
-    const mean = xd.mean(2, { keepdim: true });
-    const rstd = xd.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
-    return affine(xd.sub(mean).mul(rstd).reshape(inShape).to(input.dtype), weight, bias);
-  });
+  const hw = inShape.slice(2).reduce((a, b) => a * b, 1);
+  const result = onKernel(input, [weight, bias])
+    ? kernelGroupNorm(input, n, c, hw, numGroups, weight, bias, eps)
+    : noGrad(() => {
+        const xd = input.to('float64').reshape(grouped);
+        const mean = xd.mean(2, { keepdim: true });
+        const rstd = xd.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
+        return affine(xd.sub(mean).mul(rstd).reshape(inShape).to(input.dtype), weight, bias);
+      });
   const spatial = inShape.map((_, d) => d).filter((d) => d !== 1);
   recordOp('NativeGroupNormBackward0', [input, weight, bias], result, (save, needs) => {
     const sx = save(input);
@@ -358,4 +362,37 @@ export function groupNorm(
     };
   });
   return result;
+}
+
+/**
+ * Group norm's forward as PyTorch's kernel computes it: layer norm's statistics over each (sample, group), from the
+ * backend (whose output the group norm's then replaces), and the output from kernels/group-norm.ts.
+ */
+function kernelGroupNorm(
+  input: Tensor,
+  n: number,
+  c: number,
+  hw: number,
+  groups: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
+  const x = span(input.contiguous());
+  const out = uninitialized(input._shape, input.dtype);
+  const [mean, rstd] = [0, 1].map(() => span(empty([n * groups], input.dtype)));
+  const rows = n * groups;
+  getKernelBackend().layerNormForward(
+    x,
+    rows,
+    groups === 0 ? 0 : (c / groups) * hw,
+    null,
+    null,
+    eps,
+    span(out),
+    mean,
+    rstd,
+  );
+  groupNormOutput(x, n, c, hw, groups, spanOrNull(weight), spanOrNull(bias), mean, rstd, span(out));
+  return out;
 }
