@@ -49,3 +49,37 @@ export function laneSum(
   }
   return lanes[0] + lanes[1] + lanes[2] + lanes[3];
 }
+
+/**
+ * Σ v[at + i] for i < n, or with `w`, Σ v[at + i]·w[wAt + i], as ATen's older reductions (group norm's) write them:
+ * W lanes that start at zero and take whole vectors only (a product fused into its lane), the lanes then added in
+ * order to zero (`std::accumulate`), and the last n mod W terms added one by one. Of those, the build computes the
+ * products of the first ones in SSE blocks of `block` (rounded) and fuses the rest: block is 4 for float32, and for
+ * float64 2 or 0 (none: all fused), depending on the loop.
+ */
+export function accumulatedLanes(
+  v: ArrayLike<number>,
+  at: number,
+  n: number,
+  float32: boolean,
+  block: number,
+  w?: ArrayLike<number>,
+  wAt = at,
+): number {
+  const { round, madd } = arithmeticOf(float32);
+  const width = float32 ? 8 : 4;
+  const whole = n - (n % width);
+  lanes.fill(0, 0, width);
+  for (let d = 0; d < whole; d += width) {
+    if (w === undefined) for (let j = 0; j < width; j++) lanes[j] = round(lanes[j] + v[at + d + j]);
+    else for (let j = 0; j < width; j++) lanes[j] = madd(v[at + d + j], w[wAt + d + j], lanes[j]);
+  }
+  let s = 0;
+  for (let j = 0; j < width; j++) s = round(s + lanes[j]);
+  const fusedFrom = block === 0 ? whole : n - ((n - whole) % block);
+  for (let i = whole; i < n; i++) {
+    if (w === undefined) s = round(s + v[at + i]);
+    else s = i < fusedFrom ? round(s + round(v[at + i] * w[wAt + i])) : madd(v[at + i], w[wAt + i], s);
+  }
+  return s;
+}

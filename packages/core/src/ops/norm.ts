@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { checkFloat, empty, uninitialized } from './util.js';
 import type { FloatArray } from '../kernels/gemm.js';
 import { getKernelBackend } from '../kernels/registry.js';
-import { groupNormOutput } from '../kernels/group-norm.js';
+import { groupNormBackward, groupNormOutput } from '../kernels/group-norm.js';
 
 /** Whether the fused kernels take these: float32/float64 of one dtype; the vectors contiguous (the input is made so). */
 function onKernel(input: Tensor, vectors: readonly (Tensor | null)[]): boolean {
@@ -332,19 +332,28 @@ export function groupNorm(
     return b === null ? scaled : scaled.add(b.reshape(channelShape));
   };
   const hw = inShape.slice(2).reduce((a, b) => a * b, 1);
-  const result = onKernel(input, [weight, bias])
-    ? kernelGroupNorm(input, n, c, hw, numGroups, weight, bias, eps)
-    : noGrad(() => {
-        const xd = input.to('float64').reshape(grouped);
-        const mean = xd.mean(2, { keepdim: true });
-        const rstd = xd.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
-        return affine(xd.sub(mean).mul(rstd).reshape(inShape).to(input.dtype), weight, bias);
-      });
+  const fused = onKernel(input, [weight, bias]) ? kernelGroupNorm(input, n, c, hw, numGroups, weight, bias, eps) : null;
+  const result =
+    fused?.out ??
+    noGrad(() => {
+      const xd = input.to('float64').reshape(grouped);
+      const mean = xd.mean(2, { keepdim: true });
+      const rstd = xd.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
+      return affine(xd.sub(mean).mul(rstd).reshape(inShape).to(input.dtype), weight, bias);
+    });
   const spatial = inShape.map((_, d) => d).filter((d) => d !== 1);
   recordOp('NativeGroupNormBackward0', [input, weight, bias], result, (save, needs) => {
     const sx = save(input);
     const sw = weight !== null ? save(weight) : null;
     return ([g]) => {
+      if (fused !== null && !isGradEnabled()) {
+        const { mean, rstd } = fused;
+        return kernelGrads(g, sx(), sw ? sw() : null, [c], needs, (gy, xs, w, gx, gw, gb) =>
+          groupNormBackward(gy, xs, n, c, hw, numGroups, w, mean, rstd, gx, gw, gb),
+        );
+      }
+      // Under createGraph (or for mixed dtypes) the tensor ops', the statistics recomputed so that they are
+      // differentiated too.
       const x = sx().reshape(grouped);
       const rs = x.var(2, { correction: 0, keepdim: true }).add(eps).rsqrt();
       const xhat = x.sub(x.mean(2, { keepdim: true })).mul(rs);
@@ -366,7 +375,8 @@ export function groupNorm(
 
 /**
  * Group norm's forward as PyTorch's kernel computes it: layer norm's statistics over each (sample, group), from the
- * backend (whose output the group norm's then replaces), and the output from kernels/group-norm.ts.
+ * backend (whose output the group norm's then replaces), and the output from kernels/group-norm.ts. Returns the
+ * output and the statistics, which the backward kernel takes.
  */
 function kernelGroupNorm(
   input: Tensor,
@@ -377,7 +387,7 @@ function kernelGroupNorm(
   weight: Tensor | null,
   bias: Tensor | null,
   eps: number,
-): Tensor {
+): { out: Tensor; mean: FloatArray; rstd: FloatArray } {
   const x = span(input.contiguous());
   const out = uninitialized(input._shape, input.dtype);
   const [mean, rstd] = [0, 1].map(() => span(empty([n * groups], input.dtype)));
@@ -394,5 +404,5 @@ function kernelGroupNorm(
     rstd,
   );
   groupNormOutput(x, n, c, hw, groups, spanOrNull(weight), spanOrNull(bias), mean, rstd, span(out));
-  return out;
+  return { out, mean, rstd };
 }
