@@ -11,7 +11,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from golden import encode
+from golden import encode, leaves
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'batch_norm.json')
 
@@ -35,9 +35,7 @@ def case(shape, dtype, name, mode, affine, momentum, g):
     if affine:
         record['weight'] = encode(weight)
         record['bias'] = encode(bias)
-    leaf = x.clone().requires_grad_()
-    w = weight.clone().requires_grad_() if affine else None
-    b = bias.clone().requires_grad_() if affine else None
+    leaf, w, b = leaves(x, weight, bias)
     tracked = mode != 'train-untracked'
     rm = running_mean.clone() if tracked else None
     rv = running_var.clone() if tracked else None

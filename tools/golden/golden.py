@@ -110,6 +110,11 @@ def sliced(full, dim, start, end, step, grad=None):
                {'kind': 'slice', 'dim': dim, 'start': start, 'end': end, 'step': step})
 
 
+def leaves(*tensors):
+    """Fresh copies that require grad, for the tensors that are given (None stays None)."""
+    return tuple(None if t is None else t.clone().requires_grad_() for t in tensors)
+
+
 def encode_number(v):
     if isinstance(v, bool):
         return v

@@ -9,7 +9,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from golden import encode
+from golden import encode, leaves
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'group_norm.json')
 
@@ -22,9 +22,7 @@ def case(shape, groups, dtype, name, affine, g):
     dy = torch.randn(shape, generator=g, dtype=dtype)
     weight = torch.randn(c, generator=g, dtype=dtype) if affine in ('both', 'weight') else None
     bias = torch.randn(c, generator=g, dtype=dtype) if affine in ('both', 'bias') else None
-    leaf = x.clone().requires_grad_()
-    w = weight.clone().requires_grad_() if weight is not None else None
-    b = bias.clone().requires_grad_() if bias is not None else None
+    leaf, w, b = leaves(x, weight, bias)
     y = F.group_norm(leaf, groups, w, b, 1e-5)
     record = {'dtype': name, 'shape': list(shape), 'groups': groups, 'x': encode(x), 'y': encode(y)}
     if weight is not None:

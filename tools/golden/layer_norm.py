@@ -10,7 +10,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from golden import encode
+from golden import encode, leaves
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'test', 'fixtures', 'layer_norm.json')
 
@@ -29,9 +29,7 @@ def case(shape, normalized, dtype, name, affine, g):
     dy = torch.randn(shape, generator=g, dtype=dtype)
     weight = torch.randn(normalized, generator=g, dtype=dtype) if affine in ('both', 'weight') else None
     bias = torch.randn(normalized, generator=g, dtype=dtype) if affine in ('both', 'bias') else None
-    leaf = x.clone().requires_grad_()
-    w = weight.clone().requires_grad_() if weight is not None else None
-    b = bias.clone().requires_grad_() if bias is not None else None
+    leaf, w, b = leaves(x, weight, bias)
     y = F.layer_norm(leaf, list(normalized), w, b, 1e-5)
     y.backward(dy)
     record = {

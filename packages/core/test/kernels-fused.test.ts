@@ -1,13 +1,15 @@
 /**
- * The fused TypeScript kernels (kernels/optim.ts, kernels/norm.ts) against what they fuse: the optimizers of
- * @kindling/optim bit for bit, the batchNorm/layerNorm ops' forwards bit for bit (values, saved statistics and
- * running statistics), and their backwards against torch.autograd through the ops (to rounding).
+ * The fused TypeScript kernels (kernels/optim.ts, norm.ts, layer-norm.ts, group-norm.ts) against what they fuse: the
+ * optimizers of @kindling/optim bit for bit, the batchNorm/layerNorm ops' forwards bit for bit (values, saved
+ * statistics and running statistics), their backwards against torch.autograd through the ops (to rounding), and
+ * every kernel's refusal of bad arguments.
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '@kindling/core';
 import { Adadelta, Adam, AdamW, SGD } from '../../optim/src/index.js';
 import { adamUpdate, sgdUpdate } from '../src/kernels/optim.js';
 import { batchNormBackward, batchNormForward } from '../src/kernels/norm.js';
+import { groupNormBackward, groupNormOutput } from '../src/kernels/group-norm.js';
 import { layerNormBackward, layerNormForward } from '../src/kernels/layer-norm.js';
 import { largestMagnitude } from './helpers/close.js';
 import { rng } from './helpers/rng.js';
@@ -416,5 +418,35 @@ describe('fused layer norm reproduces torch._nn.layerNorm', () => {
       /'weight'/,
     );
     expect(() => layerNormBackward(x, x, 3, 4.5, null, s(), s(), new Float64Array(12), null, null)).toThrow(/'cols'/);
+  });
+});
+
+describe('the group norm kernels (kernels/group-norm.ts)', () => {
+  it('refuse bad arguments before writing anything', () => {
+    const x = new Float32Array(12);
+    const [mean, rstd] = [new Float32Array(4), new Float32Array(4)];
+    const out = new Float32Array(12).fill(7);
+    // [2, 6, 1] in 2 groups: C a multiple of G, every array its size, outputs apart from inputs.
+    expect(() => groupNormOutput(x, 2, 6, 1, 4, null, null, mean, rstd, out)).toThrow(/multiple of G/);
+    expect(() => groupNormOutput(x, 2, 6, 1, 2, null, null, mean, rstd, out.subarray(1))).toThrow(/'out'/);
+    expect(() => groupNormOutput(x, 2, 6, 1, 2, new Float32Array(5), null, mean, rstd, out)).toThrow(/'weight'/);
+    expect(() => groupNormOutput(x, 2, 6, 1, 2, null, null, mean, rstd, x)).toThrow(/overlap/);
+    expect(Array.from(out)).toEqual(new Array(12).fill(7));
+    const gx = new Float32Array(12);
+    expect(() => groupNormBackward(x, x, 2, 6, 1, 2, null, mean, rstd.subarray(1), gx, null, null)).toThrow(
+      /'saveRstd'/,
+    );
+    expect(() => groupNormBackward(x, x, 2, 6, 1, -1, null, mean, rstd, gx, null, null)).toThrow(/'G'/);
+  });
+
+  it('normalises each (sample, group) with its saved statistics: (x - mean) · rstd, or scale · x + shift', () => {
+    const x = new Float64Array([1, 2, 3, 4, 10, 18, 30, 38]);
+    const mean = new Float64Array([1.5, 3.5, 14, 34]);
+    const rstd = new Float64Array([2, 2, 0.25, 0.25]);
+    const out = new Float64Array(8);
+    groupNormOutput(x, 2, 4, 1, 2, null, null, mean, rstd, out);
+    expect(Array.from(out)).toEqual([-1, 1, -1, 1, -1, 1, -1, 1]);
+    groupNormOutput(x, 2, 4, 1, 2, new Float64Array([1, 2, 3, 4]), new Float64Array([0, 0, 1, 1]), mean, rstd, out);
+    expect(Array.from(out)).toEqual([-1, 2, -2, 5, -1, 2, -2, 5]);
   });
 });
